@@ -87,29 +87,32 @@ fn every_file_starts_with_the_generated_header() {
 fn structures_follow_the_field_rules() {
     let generated = generate(&demo_model());
     let tools = file(&generated, "src/demo/vm/tools.rs");
-    // Optional-only structure derives Default; one with required fields does not.
-    assert!(tools.contains(
-        "#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]\npub struct UpdateSpec"
-    ));
-    assert!(tools.contains(
-        "#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]\npub struct Info"
-    ));
-    // Keyword field: raw identifier, no rename (serde strips `r#`).
+    // Optional-only structure derives Default; one with required fields
+    // does not. Serde impls are written out, not derived.
+    assert!(tools.contains("#[derive(Debug, Clone, PartialEq, Default)]\npub struct UpdateSpec"));
+    assert!(tools.contains("#[derive(Debug, Clone, PartialEq)]\npub struct Info"));
+    assert!(tools.contains("impl serde::Serialize for Info {"));
+    assert!(tools.contains("impl<'de> serde::Deserialize<'de> for Info {"));
+    assert!(!tools.contains("serde::Deserialize)]"));
+    // Keyword field: raw identifier, bare wire name.
     assert!(tools.contains("    pub r#type: String,\n"));
-    assert!(!tools.contains("rename = \"type\""));
-    // Wire name differing from the Rust name: renamed.
-    assert!(tools.contains("#[serde(rename = \"guest_OS\", default, skip_serializing_if = \"Option::is_none\")]\n    pub guest_os: Option<String>,"));
+    assert!(tools.contains("map.serialize_entry(\"type\", &self.r#type)?;"));
+    // Wire name differing from the Rust name; unset optionals are left out.
+    assert!(tools.contains("    pub guest_os: Option<String>,"));
+    assert!(tools.contains("if let Some(value) = &self.guest_os {\n            map.serialize_entry(\"guest_OS\", value)?;"));
+    assert!(tools.contains("\"guest_OS\" => f_18 = map.next_value()?,"));
     // The recursive optional field is boxed; the list is not.
     assert!(tools.contains("pub parent: Option<Box<Node>>,"));
     assert!(tools.contains("pub children: Vec<Node>,"));
-    // Required lists and maps tolerate omission (reported) and `null`.
-    assert!(tools.contains("#[serde(\n        default = \"Info::__missing_tags\",\n        deserialize_with = \"vsphere_vapi_runtime::de::null_as_default\"\n    )]\n    pub tags: Vec<String>,"));
-    // Required fields with a natural zero decode a missing member as it
-    // (reported); those without one stay required.
-    assert!(
-        tools.contains("    #[serde(default = \"Info::__missing_flag\")]\n    pub flag: bool,\n")
-    );
-    assert!(tools.contains("    fn __missing_flag() -> bool {\n        ::vsphere_vapi_runtime::de::missing(\"demo::vm::tools::Info\", \"flag\")\n    }\n"));
+    // Required lists and maps tolerate omission and `null`; required
+    // fields with a natural zero decode a missing member as it (reported);
+    // those without one stay required.
+    assert!(tools.contains("    pub tags: Vec<String>,"));
+    assert!(tools.contains("\"tags\" => f_13 = __de::null_as_empty(map.next_value()?),"));
+    assert!(tools.contains("tags: __de::or_zero(f_13, Self::NAME, \"tags\"),"));
+    assert!(tools.contains("flag: __de::or_zero(f_0, Self::NAME, \"flag\"),"));
+    assert!(tools.contains("    const NAME: &'static str = \"demo::vm::tools::Info\";\n"));
+    assert!(tools.contains("vm: __de::required(f_7, \"vm\")?,"));
     assert!(
         tools
             .contains("    /// Binary data.\n    pub blob: vsphere_vapi_runtime::types::Binary,\n")
@@ -133,7 +136,7 @@ fn structures_follow_the_field_rules() {
         "/// Since vSphere API 7.0.0.0. **Deprecated** since vSphere API 8.0.0.0: Use `Node` instead.\n"
     ));
     assert!(tools.contains(
-        "#[deprecated(note = \"since vSphere API 8.0.0.0: Use Node instead.\")]\n#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]\npub struct Info {"
+        "#[deprecated(note = \"since vSphere API 8.0.0.0: Use Node instead.\")]\n#[derive(Debug, Clone, PartialEq)]\npub struct Info {"
     ));
     assert!(tools.contains("        #[deprecated(note = \"since vSphere API 9.0.0.0\")]\n        Running = \"RUNNING\","));
     let lib = file(&generated, "src/lib.rs");
@@ -165,16 +168,15 @@ fn unions_become_enums_with_flat_serde_impls() {
     assert!(tools.contains(
         "    UnknownValue {\n        /// The tag value on the wire.\n        tag: String,\n"
     ));
-    assert!(tools.contains("        fields: serde_json::Map<String, serde_json::Value>,\n    },"));
-    // Hand-written impls instead of derives for this structure only.
+    // Hand-written impls.
     assert!(tools.contains("impl serde::Serialize for Backing {"));
     assert!(tools.contains("impl<'de> serde::Deserialize<'de> for Backing {"));
     assert!(tools.contains("#[derive(Debug, Clone, PartialEq)]\npub struct Backing {"));
     // Required lists decode `null` as empty and a missing member as empty
     // with a report; so do required case fields with a zero.
-    assert!(tools.contains("f_7 = Some(\n                                map.next_value::<Option<_>>()?.unwrap_or_default(),"));
-    assert!(tools.contains("names: f_7\n                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(\n                            \"demo::vm::tools::Backing\",\n                            \"names\","));
-    assert!(tools.contains("size: f_2\n                                            .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(\n                                                \"demo::vm::tools::Backing\",\n                                                \"size\","));
+    assert!(tools.contains("\"names\" => f_7 = __de::null_as_empty(map.next_value()?),"));
+    assert!(tools.contains("names: __de::or_zero(f_7, Self::NAME, \"names\"),"));
+    assert!(tools.contains("size: __de::or_zero(f_2, Self::NAME, \"size\"),"));
 }
 
 #[test]
@@ -183,7 +185,7 @@ fn prelude_names_defined_by_the_module_are_qualified() {
     let demo = file(&generated, "src/demo.rs");
     assert!(demo.contains("pub struct Option {"));
     assert!(demo.contains("pub default: ::std::option::Option<Option>,"));
-    assert!(demo.contains("skip_serializing_if = \"::std::option::Option::is_none\""));
+    assert!(demo.contains("let mut f_1: ::std::option::Option<Option> = None;"));
     assert!(demo.contains("pub options: Vec<Option>,"));
     // Other modules keep the short names.
     let tools = file(&generated, "src/demo/vm/tools.rs");
@@ -216,7 +218,7 @@ fn services_get_typed_methods_and_specs() {
     // Identifiers are typed by resource; types below the handle's module are
     // named relative to it.
     assert!(vm.contains(
-        "    pub async fn get(\n        &self,\n        vm: &crate::ids::VirtualMachineId,\n    ) -> vsphere_vapi_runtime::Result<tools::Info> {"
+        "    pub fn get(\n        &self,\n        vm: &crate::ids::VirtualMachineId,\n    ) -> impl ::core::future::Future<\n        Output = vsphere_vapi_runtime::Result<tools::Info>,\n    > + Send {"
     ));
     assert!(vm.contains(".param(\"vm\", vm)"));
     // Optional parameters never appear in a signature: the method returns a
@@ -250,8 +252,8 @@ fn services_get_typed_methods_and_specs() {
         vm.contains("Starts [`clone_tools`](Self::clone_tools) as a vCenter task, with the same")
     );
     assert!(tools.contains(
-        "pub async fn send(\n        self,\n    ) -> vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<String>> {"
-    ) || tools.contains("-> vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<String>>"));
+        "    pub fn send(\n        self,\n    ) -> impl ::core::future::Future<\n        Output = vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<String>>,\n    > + Send {\n        self.call.send_task()\n    }"
+    ));
     assert!(
         tools
             .contains("pub async fn send_and_wait(self) -> vsphere_vapi_runtime::Result<String> {")
@@ -260,7 +262,7 @@ fn services_get_typed_methods_and_specs() {
     // Task-only operation without a known result type: a task of JSON, no
     // wait helper.
     assert!(vm.contains(
-        ") -> vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<serde_json::Value>> {"
+        "        Output = vsphere_vapi_runtime::Result<\n            vsphere_vapi_runtime::Task<serde_json::Value>,\n        >,"
     ));
     assert!(!vm.contains("reset_and_wait"));
     // Task-only operation with a recorded result type: a typed task and a
@@ -374,8 +376,9 @@ fn modules_shared_by_features_gate_each_item() {
     let demo = file(&generated, "src/demo.rs");
     assert!(demo.contains("#[cfg(feature = \"vapi\")]\npub mod extra;\n"));
     assert!(demo.contains("#[cfg(feature = \"demo\")]\npub mod vm;\n"));
-    assert!(demo.contains("#[cfg(feature = \"demo\")]\n#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]\npub struct Holder {"));
-    assert!(demo.contains("#[cfg(feature = \"vapi\")]\n#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]\npub struct ExtraNote {"));
+    assert!(demo.contains("#[cfg(feature = \"demo\")]\n#[derive(Debug, Clone, PartialEq)]\npub struct Holder {"));
+    assert!(demo.contains("#[cfg(feature = \"vapi\")]\n#[derive(Debug, Clone, PartialEq)]\npub struct ExtraNote {"));
+    assert!(demo.contains("#[cfg(feature = \"vapi\")]\nimpl serde::Serialize for ExtraNote {"));
     assert!(demo.contains("#[cfg(feature = \"vapi\")]\nvsphere_vapi_runtime::vapi_enum! {"));
     assert!(demo.contains("//! Compiled with any of the features `demo`, `vapi`."));
     // A module whose whole subtree has one feature does not repeat it.

@@ -73,8 +73,11 @@ fn whole_snapshot_emits() {
         .map(|(path, text)| (text.lines().count(), path))
         .max();
     if let Some((lines, path)) = largest {
+        // Written-out serde impls (see "Compile cost" in the `emit` docs)
+        // make structure-heavy modules about half again as long; a module
+        // is still one file, reviewed as a diff.
         assert!(
-            lines < 5_000,
+            lines < 8_000,
             "{} has {lines} lines; files must stay reviewable",
             path.display()
         );

@@ -113,8 +113,12 @@ impl Cores {
     /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
     /// - [`Error`](crate::ErrorKind::Error): Generic error.
-    pub async fn list(&self) -> vsphere_vapi_runtime::Result<Vec<cores::Info>> {
-        self.client.operation(&cores::ops::LIST).send().await
+    pub fn list(
+        &self,
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<Vec<cores::Info>>,
+    > + Send {
+        self.client.operation(&cores::ops::LIST).send()
     }
 }
 
@@ -171,11 +175,13 @@ impl Health {
     ///
     /// - [`NotFound`](crate::ErrorKind::NotFound): Unknown health item
     /// - [`Error`](crate::ErrorKind::Error): Generic error
-    pub async fn messages(
+    pub fn messages(
         &self,
         item: &crate::ids::HealthId,
-    ) -> vsphere_vapi_runtime::Result<Vec<Notification>> {
-        self.client.operation(&health::ops::MESSAGES).param("item", item).send().await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<Vec<Notification>>,
+    > + Send {
+        self.client.operation(&health::ops::MESSAGES).param("item", item).send()
     }
 }
 
@@ -235,10 +241,12 @@ impl HealthCheckSettings {
     ///
     /// - [`Error`](crate::ErrorKind::Error): Generic error
     #[deprecated(note = "since vSphere API 9.1.0.0")]
-    pub async fn get(
+    pub fn get(
         &self,
-    ) -> vsphere_vapi_runtime::Result<health_check_settings::SettingSpec> {
-        self.client.operation(&health_check_settings::ops::GET).send().await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<health_check_settings::SettingSpec>,
+    > + Send {
+        self.client.operation(&health_check_settings::ops::GET).send()
     }
 
     /// Set health settings based on provided healthSpec.
@@ -261,15 +269,14 @@ impl HealthCheckSettings {
     /// - [`Error`](crate::ErrorKind::Error): Generic error.
     /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument)
     #[deprecated(note = "since vSphere API 9.1.0.0")]
-    pub async fn update(
+    pub fn update(
         &self,
         health_settings: &health_check_settings::UpdateSpec,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&health_check_settings::ops::UPDATE)
             .param("health_settings", health_settings)
             .send()
-            .await
     }
 }
 
@@ -345,17 +352,16 @@ impl LocalAccounts {
     /// - [`AlreadyExists`](crate::ErrorKind::AlreadyExists): If an account already exists
     /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): If a username is invalid (username is validated against \[a-zA-Z0-9\]\[a-zA-Z0-9\-\.@\]\\*\[a-zA-Z0-9\] pattern)
     /// - [`Error`](crate::ErrorKind::Error): Generic error
-    pub async fn create(
+    pub fn create(
         &self,
         username: &crate::ids::LocalAccountsId,
         config: &local_accounts::Config,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&local_accounts::ops::CREATE)
             .param("username", username)
             .param("config", config)
             .send()
-            .await
     }
 
     /// Delete a local user account.
@@ -377,15 +383,14 @@ impl LocalAccounts {
     ///
     /// - [`NotFound`](crate::ErrorKind::NotFound): If the account is not found
     /// - [`Error`](crate::ErrorKind::Error): Generic error
-    pub async fn delete(
+    pub fn delete(
         &self,
         username: &crate::ids::LocalAccountsId,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&local_accounts::ops::DELETE)
             .param("username", username)
             .send()
-            .await
     }
 
     /// Get the local user account information.
@@ -411,15 +416,16 @@ impl LocalAccounts {
     ///
     /// - [`NotFound`](crate::ErrorKind::NotFound): If the account is not found
     /// - [`Error`](crate::ErrorKind::Error): Generic error
-    pub async fn get(
+    pub fn get(
         &self,
         username: &str,
-    ) -> vsphere_vapi_runtime::Result<local_accounts::Info> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<local_accounts::Info>,
+    > + Send {
         self.client
             .operation(&local_accounts::ops::GET)
             .param("username", username)
             .send()
-            .await
     }
 
     /// Get a list of the local user accounts.
@@ -440,8 +446,12 @@ impl LocalAccounts {
     /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
     /// - [`Error`](crate::ErrorKind::Error): Generic error
-    pub async fn list(&self) -> vsphere_vapi_runtime::Result<Vec<String>> {
-        self.client.operation(&local_accounts::ops::LIST).send().await
+    pub fn list(
+        &self,
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<Vec<String>>,
+    > + Send {
+        self.client.operation(&local_accounts::ops::LIST).send()
     }
 
     /// Set local user account properties.
@@ -464,17 +474,16 @@ impl LocalAccounts {
     ///
     /// - [`NotFound`](crate::ErrorKind::NotFound): If the account is not found
     /// - [`Error`](crate::ErrorKind::Error): Generic error
-    pub async fn set(
+    pub fn set(
         &self,
         username: &crate::ids::LocalAccountsId,
         config: &local_accounts::Config,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&local_accounts::ops::SET)
             .param("username", username)
             .param("config", config)
             .send()
-            .await
     }
 
     /// Update selected fields in local user account properties.
@@ -497,17 +506,16 @@ impl LocalAccounts {
     ///
     /// - [`NotFound`](crate::ErrorKind::NotFound): If the account is not found
     /// - [`Error`](crate::ErrorKind::Error): Generic error
-    pub async fn update(
+    pub fn update(
         &self,
         username: &crate::ids::LocalAccountsId,
         config: &local_accounts::UpdateConfig,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&local_accounts::ops::UPDATE)
             .param("username", username)
             .param("config", config)
             .send()
-            .await
     }
 }
 
@@ -568,15 +576,13 @@ impl Monitoring {
     /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
     /// - [`Error`](crate::ErrorKind::Error): Generic error
-    pub async fn get(
+    pub fn get(
         &self,
         stat_id: &crate::ids::MonitoringId,
-    ) -> vsphere_vapi_runtime::Result<monitoring::MonitoredItem> {
-        self.client
-            .operation(&monitoring::ops::GET)
-            .param("stat_id", stat_id)
-            .send()
-            .await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<monitoring::MonitoredItem>,
+    > + Send {
+        self.client.operation(&monitoring::ops::GET).param("stat_id", stat_id).send()
     }
 
     /// Get monitored items list
@@ -595,10 +601,12 @@ impl Monitoring {
     /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
     /// - [`Error`](crate::ErrorKind::Error): Generic error
-    pub async fn list(
+    pub fn list(
         &self,
-    ) -> vsphere_vapi_runtime::Result<Vec<monitoring::MonitoredItem>> {
-        self.client.operation(&monitoring::ops::LIST).send().await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<Vec<monitoring::MonitoredItem>>,
+    > + Send {
+        self.client.operation(&monitoring::ops::LIST).send()
     }
 
     /// Get monitoring data.
@@ -621,11 +629,13 @@ impl Monitoring {
     /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
     /// - [`Error`](crate::ErrorKind::Error): Generic error
-    pub async fn query(
+    pub fn query(
         &self,
         item: &monitoring::MonitoredItemDataRequest,
-    ) -> vsphere_vapi_runtime::Result<Vec<monitoring::MonitoredItemData>> {
-        self.client.operation(&monitoring::ops::QUERY).param("item", item).send().await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<Vec<monitoring::MonitoredItemData>>,
+    > + Send {
+        self.client.operation(&monitoring::ops::QUERY).param("item", item).send()
     }
 }
 
@@ -696,15 +706,16 @@ impl Networking {
     /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if passed arguments are invalid.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user is not authenticated.
     /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if another change task is in progress
-    pub async fn change_task(
+    pub fn change_task(
         &self,
         spec: &networking::ChangeSpec,
-    ) -> vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<()>> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<()>>,
+    > + Send {
         self.client
             .operation(&networking::ops::CHANGE_TASK)
             .param("spec", spec)
             .send_task()
-            .await
     }
 
     /// Runs [`change_task`](Self::change_task) and waits for the task with the default
@@ -741,8 +752,12 @@ impl Networking {
     /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
     /// - [`Error`](crate::ErrorKind::Error): Generic error.
-    pub async fn get(&self) -> vsphere_vapi_runtime::Result<networking::Info> {
-        self.client.operation(&networking::ops::GET).send().await
+    pub fn get(
+        &self,
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<networking::Info>,
+    > + Send {
+        self.client.operation(&networking::ops::GET).send()
     }
 
     /// Reset and restarts network configuration on all interfaces, also this will renew the DHCP lease for DHCP IP address.
@@ -759,8 +774,10 @@ impl Networking {
     /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
     /// - [`Error`](crate::ErrorKind::Error): Generic error.
-    pub async fn reset(&self) -> vsphere_vapi_runtime::Result<()> {
-        self.client.operation(&networking::ops::RESET).send().await
+    pub fn reset(
+        &self,
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+        self.client.operation(&networking::ops::RESET).send()
     }
 
     /// Enable or Disable ipv6 on all interfaces.
@@ -781,11 +798,11 @@ impl Networking {
     /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
     /// - [`Error`](crate::ErrorKind::Error): Generic error.
-    pub async fn update(
+    pub fn update(
         &self,
         spec: &networking::UpdateSpec,
-    ) -> vsphere_vapi_runtime::Result<()> {
-        self.client.operation(&networking::ops::UPDATE).param("spec", spec).send().await
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+        self.client.operation(&networking::ops::UPDATE).param("spec", spec).send()
     }
 }
 
@@ -845,8 +862,12 @@ impl Ntp {
     /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
     /// - [`Error`](crate::ErrorKind::Error): Generic error
-    pub async fn get(&self) -> vsphere_vapi_runtime::Result<Vec<String>> {
-        self.client.operation(&ntp::ops::GET).send().await
+    pub fn get(
+        &self,
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<Vec<String>>,
+    > + Send {
+        self.client.operation(&ntp::ops::GET).send()
     }
 
     /// Set NTP servers. This method updates old NTP servers from configuration and sets the input NTP servers in the configuration. If NTP based time synchronization is used internally, the NTP daemon will be restarted to reload given NTP configuration. In case NTP based time synchronization is not used, this method only replaces servers in the NTP configuration.
@@ -867,8 +888,11 @@ impl Ntp {
     /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
     /// - [`Error`](crate::ErrorKind::Error): Generic error
-    pub async fn set(&self, servers: &[String]) -> vsphere_vapi_runtime::Result<()> {
-        self.client.operation(&ntp::ops::SET).param("servers", servers).send().await
+    pub fn set(
+        &self,
+        servers: &[String],
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+        self.client.operation(&ntp::ops::SET).param("servers", servers).send()
     }
 
     /// Test the connection to a list of ntp servers.
@@ -893,11 +917,13 @@ impl Ntp {
     /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
     /// - [`Error`](crate::ErrorKind::Error): Generic error
-    pub async fn test(
+    pub fn test(
         &self,
         servers: &[String],
-    ) -> vsphere_vapi_runtime::Result<Vec<ntp::TestRunStatus>> {
-        self.client.operation(&ntp::ops::TEST).param("servers", servers).send().await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<Vec<ntp::TestRunStatus>>,
+    > + Send {
+        self.client.operation(&ntp::ops::TEST).param("servers", servers).send()
     }
 }
 
@@ -949,8 +975,12 @@ impl Recovery {
     /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
     /// - [`Error`](crate::ErrorKind::Error): if any error occurs during the execution of the operation.
-    pub async fn get(&self) -> vsphere_vapi_runtime::Result<recovery::Info> {
-        self.client.operation(&recovery::ops::GET).send().await
+    pub fn get(
+        &self,
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<recovery::Info>,
+    > + Send {
+        self.client.operation(&recovery::ops::GET).send()
     }
 }
 
@@ -1023,11 +1053,13 @@ impl Services {
     ///
     /// - [`NotFound`](crate::ErrorKind::NotFound): if the service associated with `service` does not exist.
     /// - [`Error`](crate::ErrorKind::Error): if any other error occurs during the execution of the operation.
-    pub async fn get(
+    pub fn get(
         &self,
         service: &crate::ids::ApplianceServicesId,
-    ) -> vsphere_vapi_runtime::Result<services::Info> {
-        self.client.operation(&services::ops::GET).param("service", service).send().await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<services::Info>,
+    > + Send {
+        self.client.operation(&services::ops::GET).param("service", service).send()
     }
 
     /// Lists details of vCenter services.
@@ -1048,12 +1080,14 @@ impl Services {
     /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
     /// - [`Error`](crate::ErrorKind::Error): if any error occurs during the execution of the operation.
-    pub async fn list(
+    pub fn list(
         &self,
-    ) -> vsphere_vapi_runtime::Result<
-        vsphere_vapi_runtime::types::VapiMap<String, services::Info>,
-    > {
-        self.client.operation(&services::ops::LIST).send().await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<
+            vsphere_vapi_runtime::types::VapiMap<String, services::Info>,
+        >,
+    > + Send {
+        self.client.operation(&services::ops::LIST).send()
     }
 
     /// Restarts a service.
@@ -1079,15 +1113,11 @@ impl Services {
     ///
     ///   if a restart operation is issued on a service which has startup type `StartupType.DISABLED`
     /// - [`Error`](crate::ErrorKind::Error): if any other error occurs during the execution of the operation.
-    pub async fn restart(
+    pub fn restart(
         &self,
         service: &crate::ids::ApplianceServicesId,
-    ) -> vsphere_vapi_runtime::Result<()> {
-        self.client
-            .operation(&services::ops::RESTART)
-            .param("service", service)
-            .send()
-            .await
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+        self.client.operation(&services::ops::RESTART).param("service", service).send()
     }
 
     /// Starts a service.
@@ -1113,15 +1143,11 @@ impl Services {
     ///   if start operation is issued on a service which has startup type `StartupType.DISABLED`.
     /// - [`TimedOut`](crate::ErrorKind::TimedOut): if any timeout occurs during the execution of the start operation. Timeout occurs when the service takes longer than StartTimeout to start.
     /// - [`Error`](crate::ErrorKind::Error): if any other error occurs during the execution of the operation.
-    pub async fn start(
+    pub fn start(
         &self,
         service: &crate::ids::ApplianceServicesId,
-    ) -> vsphere_vapi_runtime::Result<()> {
-        self.client
-            .operation(&services::ops::START)
-            .param("service", service)
-            .send()
-            .await
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+        self.client.operation(&services::ops::START).param("service", service).send()
     }
 
     /// Stops a service.
@@ -1144,15 +1170,11 @@ impl Services {
     /// - [`NotFound`](crate::ErrorKind::NotFound): if the service associated with `service` does not exist.
     /// - [`Error`](crate::ErrorKind::Error): if any other error occurs during the execution of the operation.
     /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if the operation is denied in the current state of the service. If a stop operation is in progress, issuing another stop operation will lead to this error.
-    pub async fn stop(
+    pub fn stop(
         &self,
         service: &crate::ids::ApplianceServicesId,
-    ) -> vsphere_vapi_runtime::Result<()> {
-        self.client
-            .operation(&services::ops::STOP)
-            .param("service", service)
-            .send()
-            .await
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+        self.client.operation(&services::ops::STOP).param("service", service).send()
     }
 }
 
@@ -1212,8 +1234,10 @@ impl Shutdown {
     /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
     /// - [`Error`](crate::ErrorKind::Error): Generic error
-    pub async fn cancel(&self) -> vsphere_vapi_runtime::Result<()> {
-        self.client.operation(&shutdown::ops::CANCEL).send().await
+    pub fn cancel(
+        &self,
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+        self.client.operation(&shutdown::ops::CANCEL).send()
     }
 
     /// Get details about the pending shutdown action.
@@ -1234,8 +1258,12 @@ impl Shutdown {
     /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
     /// - [`Error`](crate::ErrorKind::Error): Generic error
-    pub async fn get(&self) -> vsphere_vapi_runtime::Result<shutdown::ShutdownConfig> {
-        self.client.operation(&shutdown::ops::GET).send().await
+    pub fn get(
+        &self,
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<shutdown::ShutdownConfig>,
+    > + Send {
+        self.client.operation(&shutdown::ops::GET).send()
     }
 
     /// Power off the appliance.
@@ -1257,17 +1285,16 @@ impl Shutdown {
     /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
     /// - [`Error`](crate::ErrorKind::Error): Generic error
-    pub async fn poweroff(
+    pub fn poweroff(
         &self,
         delay: i64,
         reason: &str,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&shutdown::ops::POWEROFF)
             .param("delay", &delay)
             .param("reason", reason)
             .send()
-            .await
     }
 
     /// Reboot the appliance.
@@ -1289,17 +1316,16 @@ impl Shutdown {
     /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
     /// - [`Error`](crate::ErrorKind::Error): Generic error
-    pub async fn reboot(
+    pub fn reboot(
         &self,
         delay: i64,
         reason: &str,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&shutdown::ops::REBOOT)
             .param("delay", &delay)
             .param("reason", reason)
             .send()
-            .await
     }
 }
 
@@ -1365,15 +1391,16 @@ impl SupportBundle {
     /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): If already a support bundle task is in progress.
     /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument)
     /// - [`Error`](crate::ErrorKind::Error): Generic error.
-    pub async fn create_task(
+    pub fn create_task(
         &self,
         spec: &support_bundle::CreateSpec,
-    ) -> vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<()>> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<()>>,
+    > + Send {
         self.client
             .operation(&support_bundle::ops::CREATE_TASK)
             .param("spec", spec)
             .send_task()
-            .await
     }
 
     /// Runs [`create_task`](Self::create_task) and waits for the task with the default
@@ -1411,11 +1438,11 @@ impl SupportBundle {
     ///
     /// - [`NotFound`](crate::ErrorKind::NotFound): If support bundle Not Found.
     /// - [`Error`](crate::ErrorKind::Error): Generic error.
-    pub async fn delete(
+    pub fn delete(
         &self,
         id: &crate::ids::SupportbundleId,
-    ) -> vsphere_vapi_runtime::Result<()> {
-        self.client.operation(&support_bundle::ops::DELETE).param("id", id).send().await
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+        self.client.operation(&support_bundle::ops::DELETE).param("id", id).send()
     }
 
     /// Get list of support-bundles generated.
@@ -1499,8 +1526,12 @@ impl Timesync {
     /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
     /// - [`Error`](crate::ErrorKind::Error): Generic error
-    pub async fn get(&self) -> vsphere_vapi_runtime::Result<timesync::TimeSyncMode> {
-        self.client.operation(&timesync::ops::GET).send().await
+    pub fn get(
+        &self,
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<timesync::TimeSyncMode>,
+    > + Send {
+        self.client.operation(&timesync::ops::GET).send()
     }
 
     /// Set time synchronization mode.
@@ -1521,11 +1552,11 @@ impl Timesync {
     /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
     /// - [`Error`](crate::ErrorKind::Error): Generic error
-    pub async fn set(
+    pub fn set(
         &self,
         mode: &timesync::TimeSyncMode,
-    ) -> vsphere_vapi_runtime::Result<()> {
-        self.client.operation(&timesync::ops::SET).param("mode", mode).send().await
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+        self.client.operation(&timesync::ops::SET).param("mode", mode).send()
     }
 }
 
@@ -1580,8 +1611,10 @@ impl Update {
     /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): Current task is not cancellable
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): session is not authenticated
     /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): session is not authorized to perform this operation
-    pub async fn cancel(&self) -> vsphere_vapi_runtime::Result<()> {
-        self.client.operation(&update::ops::CANCEL).send().await
+    pub fn cancel(
+        &self,
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+        self.client.operation(&update::ops::CANCEL).send()
     }
 
     /// Gets the current status of the appliance update.
@@ -1604,8 +1637,12 @@ impl Update {
     /// - [`Error`](crate::ErrorKind::Error): Generic error
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): session is not authenticated
     /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): session is not authorized to perform this operation
-    pub async fn get(&self) -> vsphere_vapi_runtime::Result<update::Info> {
-        self.client.operation(&update::ops::GET).send().await
+    pub fn get(
+        &self,
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<update::Info>,
+    > + Send {
+        self.client.operation(&update::ops::GET).send()
     }
 }
 
@@ -1638,38 +1675,84 @@ vsphere_vapi_runtime::vapi_enum! {
 ///
 /// vAPI structure `com.vmware.appliance.notification`.
 #[cfg(feature = "appliance-core")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Notification {
     /// The notification id.
     ///
     /// Since vSphere API 6.7.
-    #[serde(default = "Notification::__missing_id")]
     pub id: String,
     /// The time the notification was raised/found. Only if the time information is available.
     ///
     /// Since vSphere API 6.7.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub time: Option<vsphere_vapi_runtime::types::DateTime>,
     /// The notification message.
     ///
     /// Since vSphere API 6.7.
-    #[serde(default = "Notification::__missing_message")]
     pub message: crate::vapi::standard::LocalizableMessage,
     /// The resolution message, if any. Only set for warnings and errors.
     ///
     /// Since vSphere API 6.7.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolution: Option<crate::vapi::standard::LocalizableMessage>,
 }
 
 #[cfg(feature = "appliance-core")]
-impl Notification {
-    fn __missing_id() -> String {
-        ::vsphere_vapi_runtime::de::missing("appliance::Notification", "id")
+impl serde::Serialize for Notification {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("id", &self.id)?;
+        if let Some(value) = &self.time {
+            map.serialize_entry("time", value)?;
+        }
+        map.serialize_entry("message", &self.message)?;
+        if let Some(value) = &self.resolution {
+            map.serialize_entry("resolution", value)?;
+        }
+        map.end()
     }
+}
 
-    fn __missing_message() -> crate::vapi::standard::LocalizableMessage {
-        ::vsphere_vapi_runtime::de::missing("appliance::Notification", "message")
+#[cfg(feature = "appliance-core")]
+impl<'de> serde::Deserialize<'de> for Notification {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+#[cfg(feature = "appliance-core")]
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Notification {
+    const NAME: &'static str = "appliance::Notification";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<vsphere_vapi_runtime::types::DateTime> = None;
+        let mut f_2: Option<crate::vapi::standard::LocalizableMessage> = None;
+        let mut f_3: Option<crate::vapi::standard::LocalizableMessage> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "id" => f_0 = Some(map.next_value()?),
+                "time" => f_1 = map.next_value()?,
+                "message" => f_2 = Some(map.next_value()?),
+                "resolution" => f_3 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Notification {
+            id: __de::or_zero(f_0, Self::NAME, "id"),
+            time: f_1,
+            message: __de::or_zero(f_2, Self::NAME, "message"),
+            resolution: f_3,
+        })
     }
 }
 
@@ -1695,23 +1778,78 @@ impl Notification {
 ///
 /// vAPI structure `com.vmware.appliance.notifications`.
 #[cfg(feature = "appliance-core")]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Notifications {
     /// Info notification messages reported. Only set if an info was reported by the appliance task.
     ///
     /// Since vSphere API 6.7.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub info: Option<Vec<Notification>>,
     /// Warning notification messages reported. Only set if an warning was reported by the appliance task.
     ///
     /// Since vSphere API 6.7.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub warnings: Option<Vec<Notification>>,
     /// Error notification messages reported. Only set if an error was reported by the appliance task.
     ///
     /// Since vSphere API 6.7.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub errors: Option<Vec<Notification>>,
+}
+
+#[cfg(feature = "appliance-core")]
+impl serde::Serialize for Notifications {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.info {
+            map.serialize_entry("info", value)?;
+        }
+        if let Some(value) = &self.warnings {
+            map.serialize_entry("warnings", value)?;
+        }
+        if let Some(value) = &self.errors {
+            map.serialize_entry("errors", value)?;
+        }
+        map.end()
+    }
+}
+
+#[cfg(feature = "appliance-core")]
+impl<'de> serde::Deserialize<'de> for Notifications {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+#[cfg(feature = "appliance-core")]
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Notifications {
+    const NAME: &'static str = "appliance::Notifications";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<Vec<Notification>> = None;
+        let mut f_1: Option<Vec<Notification>> = None;
+        let mut f_2: Option<Vec<Notification>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "info" => f_0 = map.next_value()?,
+                "warnings" => f_1 = map.next_value()?,
+                "errors" => f_2 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Notifications {
+            info: f_0,
+            warnings: f_1,
+            errors: f_2,
+        })
+    }
 }
 
 /// The [`SubtaskInfo`](crate::appliance::SubtaskInfo) structure contains information about one of the subtasks that makes up an appliance task.
@@ -1998,178 +2136,163 @@ impl<'de> serde::Deserialize<'de> for SubtaskInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = SubtaskInfo;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("struct SubtaskInfo")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<SubtaskInfo, A::Error> {
-                let mut f_0: Option<crate::cis::task::Progress> = None;
-                let mut f_1: Option<Notifications> = None;
-                let mut f_2: Option<AutoRollbackState> = None;
-                let mut f_3: Option<crate::vapi::standard::LocalizableMessage> = None;
-                let mut f_4: Option<crate::ids::VapiServiceId> = None;
-                let mut f_5: Option<crate::ids::VapiOperationId> = None;
-                let mut f_6: Option<String> = None;
-                let mut f_7: Option<crate::vapi::standard::DynamicId> = None;
-                let mut f_8: Option<String> = None;
-                let mut f_9: Option<bool> = None;
-                let mut f_10: Option<serde_json::Value> = None;
-                let mut f_11: Option<vsphere_vapi_runtime::types::DateTime> = None;
-                let mut f_12: Option<vsphere_vapi_runtime::types::DateTime> = None;
-                let mut f_13: Option<String> = None;
-                let mut unknown = serde_json::Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "progress" => f_0 = map.next_value()?,
-                        "result" => f_1 = map.next_value()?,
-                        "auto_rollback_state" => f_2 = map.next_value()?,
-                        "description" => f_3 = Some(map.next_value()?),
-                        "service" => f_4 = Some(map.next_value()?),
-                        "operation" => f_5 = Some(map.next_value()?),
-                        "parent" => f_6 = map.next_value()?,
-                        "target" => f_7 = map.next_value()?,
-                        "status" => f_8 = Some(map.next_value()?),
-                        "cancelable" => f_9 = Some(map.next_value()?),
-                        "error" => f_10 = map.next_value()?,
-                        "start_time" => f_11 = map.next_value()?,
-                        "end_time" => f_12 = map.next_value()?,
-                        "user" => f_13 = map.next_value()?,
-                        _ => {
-                            let value: serde_json::Value = map.next_value()?;
-                            unknown.insert(key, value);
-                        }
-                    }
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+#[cfg(feature = "appliance-core")]
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for SubtaskInfo {
+    const NAME: &'static str = "appliance::SubtaskInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::cis::task::Progress> = None;
+        let mut f_1: Option<Notifications> = None;
+        let mut f_2: Option<AutoRollbackState> = None;
+        let mut f_3: Option<crate::vapi::standard::LocalizableMessage> = None;
+        let mut f_4: Option<crate::ids::VapiServiceId> = None;
+        let mut f_5: Option<crate::ids::VapiOperationId> = None;
+        let mut f_6: Option<String> = None;
+        let mut f_7: Option<crate::vapi::standard::DynamicId> = None;
+        let mut f_8: Option<String> = None;
+        let mut f_9: Option<bool> = None;
+        let mut f_10: Option<serde_json::Value> = None;
+        let mut f_11: Option<vsphere_vapi_runtime::types::DateTime> = None;
+        let mut f_12: Option<vsphere_vapi_runtime::types::DateTime> = None;
+        let mut f_13: Option<String> = None;
+        let mut unknown = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "progress" => f_0 = map.next_value()?,
+                "result" => f_1 = map.next_value()?,
+                "auto_rollback_state" => f_2 = map.next_value()?,
+                "description" => f_3 = Some(map.next_value()?),
+                "service" => f_4 = Some(map.next_value()?),
+                "operation" => f_5 = Some(map.next_value()?),
+                "parent" => f_6 = map.next_value()?,
+                "target" => f_7 = map.next_value()?,
+                "status" => f_8 = Some(map.next_value()?),
+                "cancelable" => f_9 = Some(map.next_value()?),
+                "error" => f_10 = map.next_value()?,
+                "start_time" => f_11 = map.next_value()?,
+                "end_time" => f_12 = map.next_value()?,
+                "user" => f_13 = map.next_value()?,
+                _ => {
+                    let value: serde_json::Value = map.next_value()?;
+                    unknown.insert(key, value);
                 }
-                let u_0 = match f_8 {
-                    None => None,
-                    Some(tag) => {
-                        Some(
-                            match tag.as_str() {
-                                "PENDING" => SubtaskInfoStatus::Pending,
-                                "RUNNING" => {
-                                    SubtaskInfoStatus::Running {
-                                        progress: f_0,
-                                        result: f_1,
-                                        start_time: f_11,
-                                    }
-                                }
-                                "BLOCKED" => {
-                                    SubtaskInfoStatus::Blocked {
-                                        progress: f_0,
-                                        result: f_1,
-                                        start_time: f_11,
-                                    }
-                                }
-                                "SUCCEEDED" => {
-                                    SubtaskInfoStatus::Succeeded {
-                                        progress: f_0,
-                                        result: f_1,
-                                        start_time: f_11,
-                                        end_time: f_12,
-                                    }
-                                }
-                                "FAILED" => {
-                                    SubtaskInfoStatus::Failed {
-                                        progress: f_0,
-                                        result: f_1,
-                                        auto_rollback_state: f_2,
-                                        error: f_10,
-                                        start_time: f_11,
-                                        end_time: f_12,
-                                    }
-                                }
-                                _ => {
-                                    #[allow(unused_mut)]
-                                    let mut fields = ::core::mem::take(&mut unknown);
-                                    if let Some(value) = f_0 {
-                                        fields
-                                            .insert(
-                                                "progress".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_1 {
-                                        fields
-                                            .insert(
-                                                "result".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_11 {
-                                        fields
-                                            .insert(
-                                                "start_time".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_12 {
-                                        fields
-                                            .insert(
-                                                "end_time".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_2 {
-                                        fields
-                                            .insert(
-                                                "auto_rollback_state".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_10 {
-                                        fields
-                                            .insert(
-                                                "error".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    SubtaskInfoStatus::Unknown {
-                                        tag,
-                                        fields,
-                                    }
-                                }
-                            },
-                        )
-                    }
-                };
-                ::core::result::Result::Ok(SubtaskInfo {
-                    description: f_3
-                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
-                            "appliance::SubtaskInfo",
-                            "description",
-                        )),
-                    service: f_4
-                        .ok_or_else(|| serde::de::Error::missing_field("service"))?,
-                    operation: f_5
-                        .ok_or_else(|| serde::de::Error::missing_field("operation"))?,
-                    parent: f_6,
-                    target: f_7,
-                    status: u_0
-                        .ok_or_else(|| serde::de::Error::missing_field("status"))?,
-                    cancelable: f_9
-                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
-                            "appliance::SubtaskInfo",
-                            "cancelable",
-                        )),
-                    user: f_13,
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        let u_0 = match f_8 {
+            None => None,
+            Some(tag) => {
+                Some(
+                    match tag.as_str() {
+                        "PENDING" => SubtaskInfoStatus::Pending,
+                        "RUNNING" => {
+                            SubtaskInfoStatus::Running {
+                                progress: f_0,
+                                result: f_1,
+                                start_time: f_11,
+                            }
+                        }
+                        "BLOCKED" => {
+                            SubtaskInfoStatus::Blocked {
+                                progress: f_0,
+                                result: f_1,
+                                start_time: f_11,
+                            }
+                        }
+                        "SUCCEEDED" => {
+                            SubtaskInfoStatus::Succeeded {
+                                progress: f_0,
+                                result: f_1,
+                                start_time: f_11,
+                                end_time: f_12,
+                            }
+                        }
+                        "FAILED" => {
+                            SubtaskInfoStatus::Failed {
+                                progress: f_0,
+                                result: f_1,
+                                auto_rollback_state: f_2,
+                                error: f_10,
+                                start_time: f_11,
+                                end_time: f_12,
+                            }
+                        }
+                        _ => {
+                            #[allow(unused_mut)]
+                            let mut fields = ::core::mem::take(&mut unknown);
+                            if let Some(value) = f_0 {
+                                fields
+                                    .insert(
+                                        "progress".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_1 {
+                                fields
+                                    .insert(
+                                        "result".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_11 {
+                                fields
+                                    .insert(
+                                        "start_time".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_12 {
+                                fields
+                                    .insert(
+                                        "end_time".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_2 {
+                                fields
+                                    .insert(
+                                        "auto_rollback_state".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_10 {
+                                fields
+                                    .insert(
+                                        "error".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            SubtaskInfoStatus::Unknown {
+                                tag,
+                                fields,
+                            }
+                        }
+                    },
+                )
+            }
+        };
+        ::core::result::Result::Ok(SubtaskInfo {
+            description: __de::or_zero(f_3, Self::NAME, "description"),
+            service: __de::required(f_4, "service")?,
+            operation: __de::required(f_5, "operation")?,
+            parent: f_6,
+            target: f_7,
+            status: __de::required(u_0, "status")?,
+            cancelable: __de::or_zero(f_9, Self::NAME, "cancelable"),
+            user: f_13,
+        })
     }
 }
 
@@ -2438,187 +2561,154 @@ impl<'de> serde::Deserialize<'de> for TaskInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = TaskInfo;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("struct TaskInfo")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<TaskInfo, A::Error> {
-                let mut f_0: Option<crate::cis::task::Progress> = None;
-                let mut f_1: Option<Vec<String>> = None;
-                let mut f_2: Option<
-                    vsphere_vapi_runtime::types::VapiMap<String, SubtaskInfo>,
-                > = None;
-                let mut f_3: Option<AutoRollbackState> = None;
-                let mut f_4: Option<crate::vapi::standard::LocalizableMessage> = None;
-                let mut f_5: Option<crate::ids::VapiServiceId> = None;
-                let mut f_6: Option<crate::ids::VapiOperationId> = None;
-                let mut f_7: Option<String> = None;
-                let mut f_8: Option<crate::vapi::standard::DynamicId> = None;
-                let mut f_9: Option<String> = None;
-                let mut f_10: Option<bool> = None;
-                let mut f_11: Option<serde_json::Value> = None;
-                let mut f_12: Option<vsphere_vapi_runtime::types::DateTime> = None;
-                let mut f_13: Option<vsphere_vapi_runtime::types::DateTime> = None;
-                let mut f_14: Option<String> = None;
-                let mut unknown = serde_json::Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "progress" => f_0 = map.next_value()?,
-                        "subtask_order" => {
-                            f_1 = Some(
-                                map.next_value::<Option<_>>()?.unwrap_or_default(),
-                            );
-                        }
-                        "subtasks" => {
-                            f_2 = Some(
-                                map.next_value::<Option<_>>()?.unwrap_or_default(),
-                            );
-                        }
-                        "auto_rollback_state" => f_3 = map.next_value()?,
-                        "description" => f_4 = Some(map.next_value()?),
-                        "service" => f_5 = Some(map.next_value()?),
-                        "operation" => f_6 = Some(map.next_value()?),
-                        "parent" => f_7 = map.next_value()?,
-                        "target" => f_8 = map.next_value()?,
-                        "status" => f_9 = Some(map.next_value()?),
-                        "cancelable" => f_10 = Some(map.next_value()?),
-                        "error" => f_11 = map.next_value()?,
-                        "start_time" => f_12 = map.next_value()?,
-                        "end_time" => f_13 = map.next_value()?,
-                        "user" => f_14 = map.next_value()?,
-                        _ => {
-                            let value: serde_json::Value = map.next_value()?;
-                            unknown.insert(key, value);
-                        }
-                    }
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+#[cfg(feature = "appliance-core")]
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for TaskInfo {
+    const NAME: &'static str = "appliance::TaskInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::cis::task::Progress> = None;
+        let mut f_1: Option<Vec<String>> = None;
+        let mut f_2: Option<vsphere_vapi_runtime::types::VapiMap<String, SubtaskInfo>> = None;
+        let mut f_3: Option<AutoRollbackState> = None;
+        let mut f_4: Option<crate::vapi::standard::LocalizableMessage> = None;
+        let mut f_5: Option<crate::ids::VapiServiceId> = None;
+        let mut f_6: Option<crate::ids::VapiOperationId> = None;
+        let mut f_7: Option<String> = None;
+        let mut f_8: Option<crate::vapi::standard::DynamicId> = None;
+        let mut f_9: Option<String> = None;
+        let mut f_10: Option<bool> = None;
+        let mut f_11: Option<serde_json::Value> = None;
+        let mut f_12: Option<vsphere_vapi_runtime::types::DateTime> = None;
+        let mut f_13: Option<vsphere_vapi_runtime::types::DateTime> = None;
+        let mut f_14: Option<String> = None;
+        let mut unknown = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "progress" => f_0 = map.next_value()?,
+                "subtask_order" => f_1 = __de::null_as_empty(map.next_value()?),
+                "subtasks" => f_2 = __de::null_as_empty(map.next_value()?),
+                "auto_rollback_state" => f_3 = map.next_value()?,
+                "description" => f_4 = Some(map.next_value()?),
+                "service" => f_5 = Some(map.next_value()?),
+                "operation" => f_6 = Some(map.next_value()?),
+                "parent" => f_7 = map.next_value()?,
+                "target" => f_8 = map.next_value()?,
+                "status" => f_9 = Some(map.next_value()?),
+                "cancelable" => f_10 = Some(map.next_value()?),
+                "error" => f_11 = map.next_value()?,
+                "start_time" => f_12 = map.next_value()?,
+                "end_time" => f_13 = map.next_value()?,
+                "user" => f_14 = map.next_value()?,
+                _ => {
+                    let value: serde_json::Value = map.next_value()?;
+                    unknown.insert(key, value);
                 }
-                let u_0 = match f_9 {
-                    None => None,
-                    Some(tag) => {
-                        Some(
-                            match tag.as_str() {
-                                "PENDING" => TaskInfoStatus::Pending,
-                                "RUNNING" => {
-                                    TaskInfoStatus::Running {
-                                        progress: f_0,
-                                        start_time: f_12,
-                                    }
-                                }
-                                "BLOCKED" => {
-                                    TaskInfoStatus::Blocked {
-                                        progress: f_0,
-                                        start_time: f_12,
-                                    }
-                                }
-                                "SUCCEEDED" => {
-                                    TaskInfoStatus::Succeeded {
-                                        progress: f_0,
-                                        start_time: f_12,
-                                        end_time: f_13,
-                                    }
-                                }
-                                "FAILED" => {
-                                    TaskInfoStatus::Failed {
-                                        progress: f_0,
-                                        auto_rollback_state: f_3,
-                                        error: f_11,
-                                        start_time: f_12,
-                                        end_time: f_13,
-                                    }
-                                }
-                                _ => {
-                                    #[allow(unused_mut)]
-                                    let mut fields = ::core::mem::take(&mut unknown);
-                                    if let Some(value) = f_0 {
-                                        fields
-                                            .insert(
-                                                "progress".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_12 {
-                                        fields
-                                            .insert(
-                                                "start_time".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_13 {
-                                        fields
-                                            .insert(
-                                                "end_time".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_3 {
-                                        fields
-                                            .insert(
-                                                "auto_rollback_state".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_11 {
-                                        fields
-                                            .insert(
-                                                "error".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    TaskInfoStatus::Unknown {
-                                        tag,
-                                        fields,
-                                    }
-                                }
-                            },
-                        )
-                    }
-                };
-                ::core::result::Result::Ok(TaskInfo {
-                    subtask_order: f_1
-                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
-                            "appliance::TaskInfo",
-                            "subtask_order",
-                        )),
-                    subtasks: f_2
-                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
-                            "appliance::TaskInfo",
-                            "subtasks",
-                        )),
-                    description: f_4
-                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
-                            "appliance::TaskInfo",
-                            "description",
-                        )),
-                    service: f_5
-                        .ok_or_else(|| serde::de::Error::missing_field("service"))?,
-                    operation: f_6
-                        .ok_or_else(|| serde::de::Error::missing_field("operation"))?,
-                    parent: f_7,
-                    target: f_8,
-                    status: u_0
-                        .ok_or_else(|| serde::de::Error::missing_field("status"))?,
-                    cancelable: f_10
-                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
-                            "appliance::TaskInfo",
-                            "cancelable",
-                        )),
-                    user: f_14,
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        let u_0 = match f_9 {
+            None => None,
+            Some(tag) => {
+                Some(
+                    match tag.as_str() {
+                        "PENDING" => TaskInfoStatus::Pending,
+                        "RUNNING" => {
+                            TaskInfoStatus::Running {
+                                progress: f_0,
+                                start_time: f_12,
+                            }
+                        }
+                        "BLOCKED" => {
+                            TaskInfoStatus::Blocked {
+                                progress: f_0,
+                                start_time: f_12,
+                            }
+                        }
+                        "SUCCEEDED" => {
+                            TaskInfoStatus::Succeeded {
+                                progress: f_0,
+                                start_time: f_12,
+                                end_time: f_13,
+                            }
+                        }
+                        "FAILED" => {
+                            TaskInfoStatus::Failed {
+                                progress: f_0,
+                                auto_rollback_state: f_3,
+                                error: f_11,
+                                start_time: f_12,
+                                end_time: f_13,
+                            }
+                        }
+                        _ => {
+                            #[allow(unused_mut)]
+                            let mut fields = ::core::mem::take(&mut unknown);
+                            if let Some(value) = f_0 {
+                                fields
+                                    .insert(
+                                        "progress".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_12 {
+                                fields
+                                    .insert(
+                                        "start_time".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_13 {
+                                fields
+                                    .insert(
+                                        "end_time".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_3 {
+                                fields
+                                    .insert(
+                                        "auto_rollback_state".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_11 {
+                                fields
+                                    .insert(
+                                        "error".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            TaskInfoStatus::Unknown {
+                                tag,
+                                fields,
+                            }
+                        }
+                    },
+                )
+            }
+        };
+        ::core::result::Result::Ok(TaskInfo {
+            subtask_order: __de::or_zero(f_1, Self::NAME, "subtask_order"),
+            subtasks: __de::or_zero(f_2, Self::NAME, "subtasks"),
+            description: __de::or_zero(f_4, Self::NAME, "description"),
+            service: __de::required(f_5, "service")?,
+            operation: __de::required(f_6, "operation")?,
+            parent: f_7,
+            target: f_8,
+            status: __de::required(u_0, "status")?,
+            cancelable: __de::or_zero(f_10, Self::NAME, "cancelable"),
+            user: f_14,
+        })
     }
 }

@@ -113,10 +113,12 @@ impl Session {
     ///   * the token supplied is valid.
     ///   * if bearer tokens are used check that system configuration allows the API endpoint to accept such tokens.
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if session creation fails due to server specific issues, for example connection to a back end component is failing. Due to the security nature of this API further details will not be disclosed in the error. Please refer to component health information, administrative logs and product specific documentation for possible causes.
-    pub async fn create(
+    pub fn create(
         &self,
-    ) -> vsphere_vapi_runtime::Result<vsphere_vapi_runtime::types::Secret> {
-        self.client.operation(&session::ops::CREATE).send().await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<vsphere_vapi_runtime::types::Secret>,
+    > + Send {
+        self.client.operation(&session::ops::CREATE).send()
     }
 
     /// Terminates the validity of a session token. This is the equivalent of log out.
@@ -134,8 +136,10 @@ impl Session {
     ///
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the session id is missing from the request or the corresponding session object cannot be found.
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if session deletion fails due to server specific issues, for example connection to a back end component is failing. Due to the security nature of this API further details will not be disclosed in the error. Please refer to component health information, administrative logs and product specific documentation for possible causes.
-    pub async fn delete(&self) -> vsphere_vapi_runtime::Result<()> {
-        self.client.operation(&session::ops::DELETE).send().await
+    pub fn delete(
+        &self,
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+        self.client.operation(&session::ops::DELETE).send()
     }
 
     /// Returns information about the current session. This method expects a valid session token to be supplied.
@@ -159,8 +163,12 @@ impl Session {
     ///
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the session id is missing from the request or the corresponding session object cannot be found.
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if session retrieval fails due to server specific issues e.g. connection to back end component is failing. Due to the security nature of this API further details will not be disclosed in the error. Please refer to component health information, administrative logs and product specific documentation for possible causes.
-    pub async fn get(&self) -> vsphere_vapi_runtime::Result<session::Info> {
-        self.client.operation(&session::ops::GET).send().await
+    pub fn get(
+        &self,
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<session::Info>,
+    > + Send {
+        self.client.operation(&session::ops::GET).send()
     }
 }
 
@@ -223,11 +231,11 @@ impl Tasks {
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
     /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user doesn't have the required privileges.
     /// - [`Unsupported`](crate::ErrorKind::Unsupported): if the task is not cancelable.
-    pub async fn cancel(
+    pub fn cancel(
         &self,
         task: &crate::ids::TaskId,
-    ) -> vsphere_vapi_runtime::Result<()> {
-        self.client.operation(&tasks::ops::CANCEL).param("task", task).send().await
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+        self.client.operation(&tasks::ops::CANCEL).param("task", task).send()
     }
 
     /// Returns information about a task.

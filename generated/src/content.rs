@@ -80,8 +80,12 @@ impl Configuration {
     ///
     /// - `/api`: `GET /api/content/configuration`
     /// - `/rest`: `POST /rest/com/vmware/content/configuration?~action=get`
-    pub async fn get(&self) -> vsphere_vapi_runtime::Result<ConfigurationModel> {
-        self.client.operation(&configuration::ops::GET).send().await
+    pub fn get(
+        &self,
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<ConfigurationModel>,
+    > + Send {
+        self.client.operation(&configuration::ops::GET).send()
     }
 
     /// Updates the configuration. The update is incremental. Any field in the [`ConfigurationModel`](crate::content::ConfigurationModel) structure that is `None` will not be modified. Note that this update method doesn't guarantee an atomic change of all the properties. In the case of a system crash or failure, some of the properties could be left unchanged while others may be updated.
@@ -100,15 +104,11 @@ impl Configuration {
     /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
     /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if one of the configuration properties is not within the proper range.
-    pub async fn update(
+    pub fn update(
         &self,
         model: &ConfigurationModel,
-    ) -> vsphere_vapi_runtime::Result<()> {
-        self.client
-            .operation(&configuration::ops::UPDATE)
-            .param("model", model)
-            .send()
-            .await
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+        self.client.operation(&configuration::ops::UPDATE).param("model", model).send()
     }
 }
 
@@ -225,17 +225,16 @@ impl Library {
     ///
     ///   * The resource [`Library`](crate::content::Library) referenced by the parameter `library_id` requires `ContentLibrary.ConvertLibrary`.
     /// - [`Error`](crate::ErrorKind::Error): If any other error occurs during the execution of the method.
-    pub async fn convert(
+    pub fn convert(
         &self,
         library_id: &crate::ids::LibraryId,
         conversion_spec: &library::ConversionSpec,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&library::ops::CONVERT)
             .param("library_id", library_id)
             .param("conversion_spec", conversion_spec)
             .send()
-            .await
     }
 
     /// Deletes the specified library.
@@ -263,15 +262,14 @@ impl Library {
     ///
     /// - [`NotFound`](crate::ErrorKind::NotFound): if the library specified by `library_id` does not exist.
     /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if the library contains a library item that cannot be deleted in its current state. For example, the library item contains a virtual machine template and a virtual machine is checked out of the library item.  If the library is currently used by other resource(s).
-    pub async fn delete(
+    pub fn delete(
         &self,
         library_id: &crate::ids::LibraryId,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&library::ops::DELETE)
             .param("library_id", library_id)
             .send()
-            .await
     }
 
     /// Transitions the specified [`content::library`](mod@crate::content::library) [`StateInfo::state`](crate::content::library::StateInfo::state) to [`State::Maintenance`](crate::content::library::state_info::State::Maintenance).
@@ -304,15 +302,14 @@ impl Library {
     ///
     ///   * The resource [`Library`](crate::content::Library) referenced by the parameter `library_id` requires `ContentLibrary.LibraryMaintenance`.
     /// - [`Error`](crate::ErrorKind::Error): If the system reports an error while responding to the request.
-    pub async fn enter_maintenance(
+    pub fn enter_maintenance(
         &self,
         library_id: &crate::ids::LibraryId,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&library::ops::ENTER_MAINTENANCE)
             .param("library_id", library_id)
             .send()
-            .await
     }
 
     /// Transitions the specified [`content::library`](mod@crate::content::library) [`StateInfo::state`](crate::content::library::StateInfo::state) to [`State::Active`](crate::content::library::state_info::State::Active).
@@ -345,15 +342,14 @@ impl Library {
     ///
     ///   * The resource [`Library`](crate::content::Library) referenced by the parameter `library_id` requires `ContentLibrary.LibraryMaintenance`.
     /// - [`Error`](crate::ErrorKind::Error): If the system reports an error while responding to the request.
-    pub async fn exit_maintenance(
+    pub fn exit_maintenance(
         &self,
         library_id: &crate::ids::LibraryId,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&library::ops::EXIT_MAINTENANCE)
             .param("library_id", library_id)
             .send()
-            .await
     }
 
     /// Returns a list of all the visible (as determined by authorization policy) libraries matching the requested [`FindSpec`](crate::content::library::FindSpec).
@@ -376,11 +372,13 @@ impl Library {
     /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
     /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if no properties are specified in the `spec`.
-    pub async fn find(
+    pub fn find(
         &self,
         spec: &library::FindSpec,
-    ) -> vsphere_vapi_runtime::Result<Vec<String>> {
-        self.client.operation(&library::ops::FIND).param("spec", spec).send().await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<Vec<String>>,
+    > + Send {
+        self.client.operation(&library::ops::FIND).param("spec", spec).send()
     }
 
     /// Force deletes the specified library by skipping the usage check.
@@ -406,15 +404,14 @@ impl Library {
     ///
     /// - [`NotFound`](crate::ErrorKind::NotFound): If the library specified by `library_id` does not exist.
     /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if the library contains a library item that cannot be deleted in its current state. For example, the library item contains a virtual machine template and a virtual machine is checked out of the library item.
-    pub async fn force_delete(
+    pub fn force_delete(
         &self,
         library_id: &crate::ids::LibraryId,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&library::ops::FORCE_DELETE)
             .param("library_id", library_id)
             .send()
-            .await
     }
 
     /// Returns a given [`LibraryModel`](crate::content::LibraryModel).
@@ -437,15 +434,13 @@ impl Library {
     /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
     /// - [`NotFound`](crate::ErrorKind::NotFound): if the specified library does not exist.
-    pub async fn get(
+    pub fn get(
         &self,
         library_id: &crate::ids::LibraryId,
-    ) -> vsphere_vapi_runtime::Result<LibraryModel> {
-        self.client
-            .operation(&library::ops::GET)
-            .param("library_id", library_id)
-            .send()
-            .await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<LibraryModel>,
+    > + Send {
+        self.client.operation(&library::ops::GET).param("library_id", library_id).send()
     }
 
     /// Returns the identifiers of all libraries of any type in the Content Library.
@@ -458,8 +453,12 @@ impl Library {
     ///
     /// - `/api`: `GET /api/content/library`
     /// - `/rest`: `GET /rest/com/vmware/content/library`
-    pub async fn list(&self) -> vsphere_vapi_runtime::Result<Vec<String>> {
-        self.client.operation(&library::ops::LIST).send().await
+    pub fn list(
+        &self,
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<Vec<String>>,
+    > + Send {
+        self.client.operation(&library::ops::LIST).send()
     }
 
     /// Migrates the library content from current storage backing to specified storage backing.
@@ -516,17 +515,16 @@ impl Library {
     ///
     ///   * The resource [`Library`](crate::content::Library) referenced by the parameter `library_id` requires `ContentLibrary.MigrateLibrary`.
     /// - [`Unsupported`](crate::ErrorKind::Unsupported): If the storage backing type of library specified by `library_id` or storage backing type of [`MigrateSpec::storage_backings`](crate::content::library::MigrateSpec::storage_backings) specified in `migrate_spec` are not supported for migration.
-    pub async fn migrate(
+    pub fn migrate(
         &self,
         library_id: &crate::ids::LibraryId,
         migrate_spec: &library::MigrateSpec,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&library::ops::MIGRATE)
             .param("library_id", library_id)
             .param("migrate_spec", migrate_spec)
             .send()
-            .await
     }
 
     /// Updates the properties of a library.
@@ -553,17 +551,16 @@ impl Library {
     /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if the `update_spec` is not valid.
     ///
     ///   if the [`LibraryModel::version`](crate::content::LibraryModel::version) of `update_spec` is not equal to the current version of the library.
-    pub async fn update(
+    pub fn update(
         &self,
         library_id: &crate::ids::LibraryId,
         update_spec: &LibraryModel,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&library::ops::UPDATE)
             .param("library_id", library_id)
             .param("update_spec", update_spec)
             .send()
-            .await
     }
 }
 
@@ -680,15 +677,14 @@ impl LocalLibrary {
     /// - [`InvalidElementType`](crate::ErrorKind::InvalidElementType): if the library specified by `library_id` is not a local library.
     /// - [`NotFound`](crate::ErrorKind::NotFound): if the library specified by `library_id` does not exist.
     /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if the library contains a library item that cannot be deleted in its current state. For example, the library item contains a virtual machine template and a virtual machine is checked out of the library item.  If library deletion is blocked due to library usage by other resource(s).
-    pub async fn delete(
+    pub fn delete(
         &self,
         library_id: &crate::ids::LibraryId,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&local_library::ops::DELETE)
             .param("library_id", library_id)
             .send()
-            .await
     }
 
     /// Force deletes the specified local library by skipping the usage check.
@@ -715,15 +711,14 @@ impl LocalLibrary {
     /// - [`InvalidElementType`](crate::ErrorKind::InvalidElementType): If the library specified by `library_id` is not a local library.
     /// - [`NotFound`](crate::ErrorKind::NotFound): If the library specified by `library_id` does not exist.
     /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if the library contains a library item that cannot be deleted in its current state. For example, the library item contains a virtual machine template and a virtual machine is checked out of the library item.
-    pub async fn force_delete(
+    pub fn force_delete(
         &self,
         library_id: &crate::ids::LibraryId,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&local_library::ops::FORCE_DELETE)
             .param("library_id", library_id)
             .send()
-            .await
     }
 
     /// Returns a given local library.
@@ -747,15 +742,16 @@ impl LocalLibrary {
     ///
     /// - [`NotFound`](crate::ErrorKind::NotFound): if the library specified by `library_id` does not exist.
     /// - [`InvalidElementType`](crate::ErrorKind::InvalidElementType): if the library specified by `library_id` is not a local library.
-    pub async fn get(
+    pub fn get(
         &self,
         library_id: &crate::ids::LibraryId,
-    ) -> vsphere_vapi_runtime::Result<LibraryModel> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<LibraryModel>,
+    > + Send {
         self.client
             .operation(&local_library::ops::GET)
             .param("library_id", library_id)
             .send()
-            .await
     }
 
     /// Returns the identifiers of all local libraries in the Content Library.
@@ -768,8 +764,12 @@ impl LocalLibrary {
     ///
     /// - `/api`: `GET /api/content/local-library`
     /// - `/rest`: `GET /rest/com/vmware/content/local-library`
-    pub async fn list(&self) -> vsphere_vapi_runtime::Result<Vec<String>> {
-        self.client.operation(&local_library::ops::LIST).send().await
+    pub fn list(
+        &self,
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<Vec<String>>,
+    > + Send {
+        self.client.operation(&local_library::ops::LIST).send()
     }
 
     /// Publishes the library to specified subscriptions. If no subscriptions are specified, then publishes the library to all its subscriptions.
@@ -842,17 +842,16 @@ impl LocalLibrary {
     ///   if the [`PublishInfo::current_password`](crate::content::library::PublishInfo::current_password) in the `update_spec` does not match the existing password of the published library.
     /// - [`ResourceBusy`](crate::ErrorKind::ResourceBusy): if the [`LibraryModel::version`](crate::content::LibraryModel::version) of `update_spec` is `None` and the library is being concurrently updated by another user.
     /// - [`ConcurrentChange`](crate::ErrorKind::ConcurrentChange): if the [`LibraryModel::version`](crate::content::LibraryModel::version) of `update_spec` is not equal to the current version of the library.
-    pub async fn update(
+    pub fn update(
         &self,
         library_id: &crate::ids::LibraryId,
         update_spec: &LibraryModel,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&local_library::ops::UPDATE)
             .param("library_id", library_id)
             .param("update_spec", update_spec)
             .send()
-            .await
     }
 }
 
@@ -908,10 +907,12 @@ impl SecurityPolicies {
     ///
     /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
-    pub async fn list(
+    pub fn list(
         &self,
-    ) -> vsphere_vapi_runtime::Result<Vec<security_policies::Info>> {
-        self.client.operation(&security_policies::ops::LIST).send().await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<Vec<security_policies::Info>>,
+    > + Send {
+        self.client.operation(&security_policies::ops::LIST).send()
     }
 }
 
@@ -1044,15 +1045,14 @@ impl SubscribedLibrary {
     /// - [`InvalidElementType`](crate::ErrorKind::InvalidElementType): if the library referenced by `library_id` is not a subscribed library.
     /// - [`NotFound`](crate::ErrorKind::NotFound): if the library referenced by `library_id` does not exist.
     /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): If library deletion is blocked due to library usage by other resource(s).
-    pub async fn delete(
+    pub fn delete(
         &self,
         library_id: &crate::ids::LibraryId,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&subscribed_library::ops::DELETE)
             .param("library_id", library_id)
             .send()
-            .await
     }
 
     /// Evicts the cached content of an on-demand subscribed library.
@@ -1077,15 +1077,14 @@ impl SubscribedLibrary {
     /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if the library specified by `library_id` does not synchronize on-demand, or if the content of the library specified by `library_id` has been deleted from the storage backings (see [`LibraryModel::storage_backings`](crate::content::LibraryModel::storage_backings)) associated with it.
     ///
     ///   For instance, this error is reported on evicting an on-demand subscribed library that was restored from backup, and the library was deleted after the backup was taken, thus resulting in its content being deleted from the associated storage backings. In this scenario, the metadata of the library is present on a restore, while its content has been deleted.
-    pub async fn evict(
+    pub fn evict(
         &self,
         library_id: &crate::ids::LibraryId,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&subscribed_library::ops::EVICT)
             .param("library_id", library_id)
             .send()
-            .await
     }
 
     /// Force deletes the specified subscribed library by skipping the usage check.
@@ -1111,15 +1110,14 @@ impl SubscribedLibrary {
     ///
     /// - [`InvalidElementType`](crate::ErrorKind::InvalidElementType): If the library specified by `library_id` is not a local library.
     /// - [`NotFound`](crate::ErrorKind::NotFound): If the library specified by `library_id` does not exist.
-    pub async fn force_delete(
+    pub fn force_delete(
         &self,
         library_id: &crate::ids::LibraryId,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&subscribed_library::ops::FORCE_DELETE)
             .param("library_id", library_id)
             .send()
-            .await
     }
 
     /// Returns a given subscribed library.
@@ -1143,15 +1141,16 @@ impl SubscribedLibrary {
     ///
     /// - [`NotFound`](crate::ErrorKind::NotFound): if the library associated with `library_id` does not exist.
     /// - [`InvalidElementType`](crate::ErrorKind::InvalidElementType): if the library associated with `library_id` is not a subscribed library.
-    pub async fn get(
+    pub fn get(
         &self,
         library_id: &crate::ids::LibraryId,
-    ) -> vsphere_vapi_runtime::Result<LibraryModel> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<LibraryModel>,
+    > + Send {
         self.client
             .operation(&subscribed_library::ops::GET)
             .param("library_id", library_id)
             .send()
-            .await
     }
 
     /// Returns the identifiers of all subscribed libraries in the Content Library.
@@ -1164,8 +1163,12 @@ impl SubscribedLibrary {
     ///
     /// - `/api`: `GET /api/content/subscribed-library`
     /// - `/rest`: `GET /rest/com/vmware/content/subscribed-library`
-    pub async fn list(&self) -> vsphere_vapi_runtime::Result<Vec<String>> {
-        self.client.operation(&subscribed_library::ops::LIST).send().await
+    pub fn list(
+        &self,
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<Vec<String>>,
+    > + Send {
+        self.client.operation(&subscribed_library::ops::LIST).send()
     }
 
     /// Probes remote library subscription information, including URL, SSL certificate and password. The resulting [`ProbeResult`](crate::content::subscribed_library::ProbeResult) structure describes whether or not the subscription configuration is successful.
@@ -1182,15 +1185,16 @@ impl SubscribedLibrary {
     ///
     /// - `/api`: `POST /api/content/subscribed-library?action=probe` (`subscription_info` in the body)
     /// - `/rest`: `POST /rest/com/vmware/content/subscribed-library?~action=probe` (`subscription_info` in the body)
-    pub async fn probe(
+    pub fn probe(
         &self,
         subscription_info: &library::SubscriptionInfo,
-    ) -> vsphere_vapi_runtime::Result<subscribed_library::ProbeResult> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<subscribed_library::ProbeResult>,
+    > + Send {
         self.client
             .operation(&subscribed_library::ops::PROBE)
             .param("subscription_info", subscription_info)
             .send()
-            .await
     }
 
     /// Forces the synchronization of the subscribed library.
@@ -1217,15 +1221,14 @@ impl SubscribedLibrary {
     ///   For instance, this error is reported on synchronizing a subscribed library that was restored from backup, and the library was deleted after the backup was taken, thus resulting in its content being deleted from the associated storage backings. In this scenario, the metadata of the library is present on a restore, while its content has been deleted.
     /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if some parameter in the subscribed library subscription info is invalid.
     /// - [`ResourceInaccessible`](crate::ErrorKind::ResourceInaccessible): if the published library cannot be contacted or found.
-    pub async fn sync(
+    pub fn sync(
         &self,
         library_id: &crate::ids::LibraryId,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&subscribed_library::ops::SYNC)
             .param("library_id", library_id)
             .send()
-            .await
     }
 
     /// Updates the properties of a subscribed library.
@@ -1253,17 +1256,16 @@ impl SubscribedLibrary {
     /// - [`ResourceInaccessible`](crate::ErrorKind::ResourceInaccessible): if the subscription info is being updated but the published library cannot be contacted or found.
     /// - [`ResourceBusy`](crate::ErrorKind::ResourceBusy): if the [`LibraryModel::version`](crate::content::LibraryModel::version) of `update_spec` is `None` and the library is being concurrently updated by another user.
     /// - [`ConcurrentChange`](crate::ErrorKind::ConcurrentChange): if the [`LibraryModel::version`](crate::content::LibraryModel::version) of `update_spec` is not equal to the current version of the library.
-    pub async fn update(
+    pub fn update(
         &self,
         library_id: &crate::ids::LibraryId,
         update_spec: &LibraryModel,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&subscribed_library::ops::UPDATE)
             .param("library_id", library_id)
             .param("update_spec", update_spec)
             .send()
-            .await
     }
 }
 
@@ -1337,15 +1339,16 @@ impl TrustedCertificates {
     ///
     /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
-    pub async fn create(
+    pub fn create(
         &self,
         spec: &trusted_certificates::CreateSpec,
-    ) -> vsphere_vapi_runtime::Result<crate::ids::TrustedCertificateId> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<crate::ids::TrustedCertificateId>,
+    > + Send {
         self.client
             .operation(&trusted_certificates::ops::CREATE)
             .param("spec", spec)
             .send()
-            .await
     }
 
     /// Deletes the trusted certificate from content library's trust store for a given identifier.
@@ -1368,15 +1371,14 @@ impl TrustedCertificates {
     /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
     /// - [`NotFound`](crate::ErrorKind::NotFound): if the trusted certificate specified by `certificate` could not be found.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
-    pub async fn delete(
+    pub fn delete(
         &self,
         certificate: &crate::ids::TrustedCertificateId,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&trusted_certificates::ops::DELETE)
             .param("certificate", certificate)
             .send()
-            .await
     }
 
     /// Retrieves a trusted certificate for a given certificate id.
@@ -1403,15 +1405,16 @@ impl TrustedCertificates {
     /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
     /// - [`NotFound`](crate::ErrorKind::NotFound): if a trusted certificate does not exist for given id.
-    pub async fn get(
+    pub fn get(
         &self,
         certificate: &crate::ids::TrustedCertificateId,
-    ) -> vsphere_vapi_runtime::Result<trusted_certificates::Info> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<trusted_certificates::Info>,
+    > + Send {
         self.client
             .operation(&trusted_certificates::ops::GET)
             .param("certificate", certificate)
             .send()
-            .await
     }
 
     /// Returns [`ListResult`](crate::content::trusted_certificates::ListResult) structure. All content library's trusted certificates.
@@ -1433,10 +1436,12 @@ impl TrustedCertificates {
     ///
     /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
-    pub async fn list(
+    pub fn list(
         &self,
-    ) -> vsphere_vapi_runtime::Result<trusted_certificates::ListResult> {
-        self.client.operation(&trusted_certificates::ops::LIST).send().await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<trusted_certificates::ListResult>,
+    > + Send {
+        self.client.operation(&trusted_certificates::ops::LIST).send()
     }
 }
 
@@ -1484,8 +1489,12 @@ impl Type {
     ///
     /// - `/api`: `GET /api/content/type`
     /// - `/rest`: `GET /rest/com/vmware/content/type`
-    pub async fn list(&self) -> vsphere_vapi_runtime::Result<Vec<r#type::Info>> {
-        self.client.operation(&r#type::ops::LIST).send().await
+    pub fn list(
+        &self,
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<Vec<r#type::Info>>,
+    > + Send {
+        self.client.operation(&r#type::ops::LIST).send()
     }
 }
 
@@ -1493,55 +1502,47 @@ impl Type {
 ///
 /// vAPI structure `com.vmware.content.configuration_model`.
 #[cfg(feature = "content-core")]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConfigurationModel {
     /// Whether automatic synchronization is enabled. When automatic synchronization is enabled, the Content Library Service will automatically synchronize all subscribed libraries on a daily basis. Subscribed libraries with the [`ConfigurationModel::automatic_sync_enabled`](crate::content::ConfigurationModel::automatic_sync_enabled) flag turned on will be synchronized every hour between [`ConfigurationModel::automatic_sync_start_hour`](crate::content::ConfigurationModel::automatic_sync_start_hour) and [`ConfigurationModel::automatic_sync_stop_hour`](crate::content::ConfigurationModel::automatic_sync_stop_hour).
     ///
     /// The default value is true. This field is not used for the `create` method. It will always be present in the return value of the `get` or `list` methods. It is optional for the `update` method.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub automatic_sync_enabled: Option<bool>,
     /// The setting for the [`ConfigurationModel::automatic_sync_enabled`](crate::content::ConfigurationModel::automatic_sync_enabled), which includes [`ConfigurationSetting::reboot_required`](crate::content::ConfigurationSetting::reboot_required), [`ConfigurationSetting::constraints`](crate::content::ConfigurationSetting::constraints), etc. This field is not used for the `create` method. It will always be present in the return value of the `get` or `list` methods. It is optional for the `update` method.
     ///
     /// Not in vSphere API releases before 9.1.0.0.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub automatic_sync_enabled_setting: Option<ConfigurationSetting>,
     /// The hour at which the automatic synchronization will start. This value is between 0 (midnight) and 23 inclusive.
     ///
     /// The default value is 20. This field is not used for the `create` method. It will always be present in the return value of the `get` or `list` methods. It is optional for the `update` method.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub automatic_sync_start_hour: Option<i64>,
     /// The setting for the [`ConfigurationModel::automatic_sync_start_hour`](crate::content::ConfigurationModel::automatic_sync_start_hour), which includes [`ConfigurationSetting::reboot_required`](crate::content::ConfigurationSetting::reboot_required), [`ConfigurationSetting::constraints`](crate::content::ConfigurationSetting::constraints), etc. This field is not used for the `create` method. It will always be present in the return value of the `get` or `list` methods. It is optional for the `update` method.
     ///
     /// Not in vSphere API releases before 9.1.0.0.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub automatic_sync_start_hour_setting: Option<ConfigurationSetting>,
     /// The hour at which the automatic synchronization will stop. Any active synchronization operation will continue to run, however no new synchronization operations will be triggered after the stop hour. This value is between 0 (midnight) and 23 inclusive.
     ///
     /// The default value is 7. This field is not used for the `create` method. It will always be present in the return value of the `get` or `list` methods. It is optional for the `update` method.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub automatic_sync_stop_hour: Option<i64>,
     /// The setting for the [`ConfigurationModel::automatic_sync_stop_hour`](crate::content::ConfigurationModel::automatic_sync_stop_hour), which includes [`ConfigurationSetting::reboot_required`](crate::content::ConfigurationSetting::reboot_required), [`ConfigurationSetting::constraints`](crate::content::ConfigurationSetting::constraints), etc. This field is not used for the `create` method. It will always be present in the return value of the `get` or `list` methods. It is optional for the `update` method.
     ///
     /// Not in vSphere API releases before 9.1.0.0.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub automatic_sync_stop_hour_setting: Option<ConfigurationSetting>,
     /// The maximum allowed number of library items to synchronize concurrently from remote libraries. This must be a positive number. The service may not be able to guarantee the requested concurrency if there is no available capacity.
     ///
     /// This setting is global across all subscribed libraries. The default value is 5. This field is not used for the `create` method. It will always be present in the return value of the `get` or `list` methods. It is optional for the `update` method.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub maximum_concurrent_item_syncs: Option<i64>,
     /// The setting for the [`ConfigurationModel::maximum_concurrent_item_syncs`](crate::content::ConfigurationModel::maximum_concurrent_item_syncs), which includes [`ConfigurationSetting::reboot_required`](crate::content::ConfigurationSetting::reboot_required), [`ConfigurationSetting::constraints`](crate::content::ConfigurationSetting::constraints), etc. This field is not used for the `create` method. It will always be present in the return value of the `get` or `list` methods. It is optional for the `update` method.
     ///
     /// Not in vSphere API releases before 9.1.0.0.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub maximum_concurrent_item_syncs_setting: Option<ConfigurationSetting>,
     /// The interval in minutes between two consequent automatic synchronization of all subscribed content libraries within the automatic synchronization window defined by [`ConfigurationModel::automatic_sync_start_hour`](crate::content::ConfigurationModel::automatic_sync_start_hour) and [`ConfigurationModel::automatic_sync_stop_hour`](crate::content::ConfigurationModel::automatic_sync_stop_hour).
     ///
@@ -1550,14 +1551,12 @@ pub struct ConfigurationModel {
     /// Not in vSphere API releases before 9.1.0.0.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub automatic_sync_refresh_interval: Option<i64>,
     /// The setting for the [`ConfigurationModel::automatic_sync_refresh_interval`](crate::content::ConfigurationModel::automatic_sync_refresh_interval), which includes [`ConfigurationSetting::reboot_required`](crate::content::ConfigurationSetting::reboot_required), [`ConfigurationSetting::constraints`](crate::content::ConfigurationSetting::constraints), etc. This field is not used for the `create` method. It will always be present in the return value of the `get` or `list` methods. It is optional for the `update` method.
     ///
     /// Not in vSphere API releases before 9.1.0.0.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub automatic_sync_refresh_interval_setting: Option<ConfigurationSetting>,
     /// The interval in seconds after some automatic synchronization settings are changed and before the Content Library Service applies the settings. The automatic synchronization settings include [`ConfigurationModel::automatic_sync_refresh_interval`](crate::content::ConfigurationModel::automatic_sync_refresh_interval), [`ConfigurationModel::automatic_sync_start_hour`](crate::content::ConfigurationModel::automatic_sync_start_hour) and [`ConfigurationModel::automatic_sync_start_hour`](crate::content::ConfigurationModel::automatic_sync_start_hour). Measured in seconds.
     ///
@@ -1566,14 +1565,12 @@ pub struct ConfigurationModel {
     /// Not in vSphere API releases before 9.1.0.0.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub automatic_sync_setting_refresh_interval: Option<i64>,
     /// The setting for the [`ConfigurationModel::automatic_sync_setting_refresh_interval`](crate::content::ConfigurationModel::automatic_sync_setting_refresh_interval), which includes [`ConfigurationSetting::reboot_required`](crate::content::ConfigurationSetting::reboot_required), [`ConfigurationSetting::constraints`](crate::content::ConfigurationSetting::constraints), etc. This field is not used for the `create` method. It will always be present in the return value of the `get` or `list` methods. It is optional for the `update` method.
     ///
     /// Not in vSphere API releases before 9.1.0.0.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub automatic_sync_setting_refresh_interval_setting: Option<ConfigurationSetting>,
     /// Maximum Bandwidth usage threshold in Mbps across all transfers handled by the Content Library Service.
     ///
@@ -1582,14 +1579,12 @@ pub struct ConfigurationModel {
     /// Not in vSphere API releases before 9.1.0.0.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub transfer_throttling_bandwidth_total: Option<i64>,
     /// The setting for the [`ConfigurationModel::transfer_throttling_bandwidth_total`](crate::content::ConfigurationModel::transfer_throttling_bandwidth_total), which includes [`ConfigurationSetting::reboot_required`](crate::content::ConfigurationSetting::reboot_required), [`ConfigurationSetting::constraints`](crate::content::ConfigurationSetting::constraints), etc. This field is not used for the `create` method. It will always be present in the return value of the `get` or `list` methods. It is optional for the `update` method.
     ///
     /// Not in vSphere API releases before 9.1.0.0.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub transfer_throttling_bandwidth_total_setting: Option<ConfigurationSetting>,
     /// Maximum concurrent NFC transfers limit per ESXi host. This setting controls how many concurrent NFC sessions can be opened to a single ESXi host during transfers. Each file being transferred uses a single NFC connection.
     ///
@@ -1598,14 +1593,12 @@ pub struct ConfigurationModel {
     /// Not in vSphere API releases before 9.1.0.0.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub transfer_nfc_max_concurrent_transfers_per_host: Option<i64>,
     /// The setting for the [`ConfigurationModel::transfer_nfc_max_concurrent_transfers_per_host`](crate::content::ConfigurationModel::transfer_nfc_max_concurrent_transfers_per_host), which includes [`ConfigurationSetting::reboot_required`](crate::content::ConfigurationSetting::reboot_required), [`ConfigurationSetting::constraints`](crate::content::ConfigurationSetting::constraints), etc. This field is not used for the `create` method. It will always be present in the return value of the `get` or `list` methods. It is optional for the `update` method.
     ///
     /// Not in vSphere API releases before 9.1.0.0.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub transfer_nfc_max_concurrent_transfers_per_host_setting: Option<
         ConfigurationSetting,
     >,
@@ -1616,14 +1609,12 @@ pub struct ConfigurationModel {
     /// Not in vSphere API releases before 9.1.0.0.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub priority_transfer_threads_pool_size: Option<i64>,
     /// The setting for the [`ConfigurationModel::priority_transfer_threads_pool_size`](crate::content::ConfigurationModel::priority_transfer_threads_pool_size), which includes [`ConfigurationSetting::reboot_required`](crate::content::ConfigurationSetting::reboot_required), [`ConfigurationSetting::constraints`](crate::content::ConfigurationSetting::constraints), etc. This field is not used for the `create` method. It will always be present in the return value of the `get` or `list` methods. It is optional for the `update` method.
     ///
     /// Not in vSphere API releases before 9.1.0.0.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub priority_transfer_threads_pool_size_setting: Option<ConfigurationSetting>,
     /// Maximum number of concurrent transfers that is allowed to transfer non-priority files by the Content Library Service.
     ///
@@ -1632,15 +1623,189 @@ pub struct ConfigurationModel {
     /// Not in vSphere API releases before 9.1.0.0.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub transfer_threads_pool_size: Option<i64>,
     /// The setting for the [`ConfigurationModel::transfer_threads_pool_size`](crate::content::ConfigurationModel::transfer_threads_pool_size), which includes [`ConfigurationSetting::reboot_required`](crate::content::ConfigurationSetting::reboot_required), [`ConfigurationSetting::constraints`](crate::content::ConfigurationSetting::constraints), etc. This field is not used for the `create` method. It will always be present in the return value of the `get` or `list` methods. It is optional for the `update` method.
     ///
     /// Not in vSphere API releases before 9.1.0.0.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub transfer_threads_pool_size_setting: Option<ConfigurationSetting>,
+}
+
+#[cfg(feature = "content-core")]
+impl serde::Serialize for ConfigurationModel {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.automatic_sync_enabled {
+            map.serialize_entry("automatic_sync_enabled", value)?;
+        }
+        if let Some(value) = &self.automatic_sync_enabled_setting {
+            map.serialize_entry("automatic_sync_enabled_setting", value)?;
+        }
+        if let Some(value) = &self.automatic_sync_start_hour {
+            map.serialize_entry("automatic_sync_start_hour", value)?;
+        }
+        if let Some(value) = &self.automatic_sync_start_hour_setting {
+            map.serialize_entry("automatic_sync_start_hour_setting", value)?;
+        }
+        if let Some(value) = &self.automatic_sync_stop_hour {
+            map.serialize_entry("automatic_sync_stop_hour", value)?;
+        }
+        if let Some(value) = &self.automatic_sync_stop_hour_setting {
+            map.serialize_entry("automatic_sync_stop_hour_setting", value)?;
+        }
+        if let Some(value) = &self.maximum_concurrent_item_syncs {
+            map.serialize_entry("maximum_concurrent_item_syncs", value)?;
+        }
+        if let Some(value) = &self.maximum_concurrent_item_syncs_setting {
+            map.serialize_entry("maximum_concurrent_item_syncs_setting", value)?;
+        }
+        if let Some(value) = &self.automatic_sync_refresh_interval {
+            map.serialize_entry("automatic_sync_refresh_interval", value)?;
+        }
+        if let Some(value) = &self.automatic_sync_refresh_interval_setting {
+            map.serialize_entry("automatic_sync_refresh_interval_setting", value)?;
+        }
+        if let Some(value) = &self.automatic_sync_setting_refresh_interval {
+            map.serialize_entry("automatic_sync_setting_refresh_interval", value)?;
+        }
+        if let Some(value) = &self.automatic_sync_setting_refresh_interval_setting {
+            map.serialize_entry(
+                "automatic_sync_setting_refresh_interval_setting",
+                value,
+            )?;
+        }
+        if let Some(value) = &self.transfer_throttling_bandwidth_total {
+            map.serialize_entry("transfer_throttling_bandwidth_total", value)?;
+        }
+        if let Some(value) = &self.transfer_throttling_bandwidth_total_setting {
+            map.serialize_entry("transfer_throttling_bandwidth_total_setting", value)?;
+        }
+        if let Some(value) = &self.transfer_nfc_max_concurrent_transfers_per_host {
+            map.serialize_entry(
+                "transfer_nfc_max_concurrent_transfers_per_host",
+                value,
+            )?;
+        }
+        if let Some(value) = &self.transfer_nfc_max_concurrent_transfers_per_host_setting
+        {
+            map.serialize_entry(
+                "transfer_nfc_max_concurrent_transfers_per_host_setting",
+                value,
+            )?;
+        }
+        if let Some(value) = &self.priority_transfer_threads_pool_size {
+            map.serialize_entry("priority_transfer_threads_pool_size", value)?;
+        }
+        if let Some(value) = &self.priority_transfer_threads_pool_size_setting {
+            map.serialize_entry("priority_transfer_threads_pool_size_setting", value)?;
+        }
+        if let Some(value) = &self.transfer_threads_pool_size {
+            map.serialize_entry("transfer_threads_pool_size", value)?;
+        }
+        if let Some(value) = &self.transfer_threads_pool_size_setting {
+            map.serialize_entry("transfer_threads_pool_size_setting", value)?;
+        }
+        map.end()
+    }
+}
+
+#[cfg(feature = "content-core")]
+impl<'de> serde::Deserialize<'de> for ConfigurationModel {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+#[cfg(feature = "content-core")]
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ConfigurationModel {
+    const NAME: &'static str = "content::ConfigurationModel";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<bool> = None;
+        let mut f_1: Option<ConfigurationSetting> = None;
+        let mut f_2: Option<i64> = None;
+        let mut f_3: Option<ConfigurationSetting> = None;
+        let mut f_4: Option<i64> = None;
+        let mut f_5: Option<ConfigurationSetting> = None;
+        let mut f_6: Option<i64> = None;
+        let mut f_7: Option<ConfigurationSetting> = None;
+        let mut f_8: Option<i64> = None;
+        let mut f_9: Option<ConfigurationSetting> = None;
+        let mut f_10: Option<i64> = None;
+        let mut f_11: Option<ConfigurationSetting> = None;
+        let mut f_12: Option<i64> = None;
+        let mut f_13: Option<ConfigurationSetting> = None;
+        let mut f_14: Option<i64> = None;
+        let mut f_15: Option<ConfigurationSetting> = None;
+        let mut f_16: Option<i64> = None;
+        let mut f_17: Option<ConfigurationSetting> = None;
+        let mut f_18: Option<i64> = None;
+        let mut f_19: Option<ConfigurationSetting> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "automatic_sync_enabled" => f_0 = map.next_value()?,
+                "automatic_sync_enabled_setting" => f_1 = map.next_value()?,
+                "automatic_sync_start_hour" => f_2 = map.next_value()?,
+                "automatic_sync_start_hour_setting" => f_3 = map.next_value()?,
+                "automatic_sync_stop_hour" => f_4 = map.next_value()?,
+                "automatic_sync_stop_hour_setting" => f_5 = map.next_value()?,
+                "maximum_concurrent_item_syncs" => f_6 = map.next_value()?,
+                "maximum_concurrent_item_syncs_setting" => f_7 = map.next_value()?,
+                "automatic_sync_refresh_interval" => f_8 = map.next_value()?,
+                "automatic_sync_refresh_interval_setting" => f_9 = map.next_value()?,
+                "automatic_sync_setting_refresh_interval" => f_10 = map.next_value()?,
+                "automatic_sync_setting_refresh_interval_setting" => {
+                    f_11 = map.next_value()?;
+                }
+                "transfer_throttling_bandwidth_total" => f_12 = map.next_value()?,
+                "transfer_throttling_bandwidth_total_setting" => f_13 = map.next_value()?,
+                "transfer_nfc_max_concurrent_transfers_per_host" => {
+                    f_14 = map.next_value()?;
+                }
+                "transfer_nfc_max_concurrent_transfers_per_host_setting" => {
+                    f_15 = map.next_value()?;
+                }
+                "priority_transfer_threads_pool_size" => f_16 = map.next_value()?,
+                "priority_transfer_threads_pool_size_setting" => f_17 = map.next_value()?,
+                "transfer_threads_pool_size" => f_18 = map.next_value()?,
+                "transfer_threads_pool_size_setting" => f_19 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ConfigurationModel {
+            automatic_sync_enabled: f_0,
+            automatic_sync_enabled_setting: f_1,
+            automatic_sync_start_hour: f_2,
+            automatic_sync_start_hour_setting: f_3,
+            automatic_sync_stop_hour: f_4,
+            automatic_sync_stop_hour_setting: f_5,
+            maximum_concurrent_item_syncs: f_6,
+            maximum_concurrent_item_syncs_setting: f_7,
+            automatic_sync_refresh_interval: f_8,
+            automatic_sync_refresh_interval_setting: f_9,
+            automatic_sync_setting_refresh_interval: f_10,
+            automatic_sync_setting_refresh_interval_setting: f_11,
+            transfer_throttling_bandwidth_total: f_12,
+            transfer_throttling_bandwidth_total_setting: f_13,
+            transfer_nfc_max_concurrent_transfers_per_host: f_14,
+            transfer_nfc_max_concurrent_transfers_per_host_setting: f_15,
+            priority_transfer_threads_pool_size: f_16,
+            priority_transfer_threads_pool_size_setting: f_17,
+            transfer_threads_pool_size: f_18,
+            transfer_threads_pool_size_setting: f_19,
+        })
+    }
 }
 
 /// The [`ConfigurationSetting`](crate::content::ConfigurationSetting) structure defines the settings of a global configuration on the Content Library Service.
@@ -1651,25 +1816,19 @@ pub struct ConfigurationModel {
 ///
 /// vAPI structure `com.vmware.content.configuration_setting`.
 #[cfg(feature = "content-core")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ConfigurationSetting {
     /// The name of the configuration.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default = "ConfigurationSetting::__missing_name")]
     pub name: String,
     /// Flag indicates if reboot of the Content Library Service is required to apply the change after the configuration's value is updated.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default = "ConfigurationSetting::__missing_reboot_required")]
     pub reboot_required: bool,
     /// The constraints that can apply to the value of the configuration. Each entry has ConstraintType and value.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(
-        default = "ConfigurationSetting::__missing_constraints",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub constraints: Vec<
         vsphere_vapi_runtime::types::VapiMap<
             configuration_setting::ConstraintType,
@@ -1679,28 +1838,62 @@ pub struct ConfigurationSetting {
 }
 
 #[cfg(feature = "content-core")]
-impl ConfigurationSetting {
-    fn __missing_name() -> String {
-        ::vsphere_vapi_runtime::de::missing("content::ConfigurationSetting", "name")
+impl serde::Serialize for ConfigurationSetting {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("name", &self.name)?;
+        map.serialize_entry("reboot_required", &self.reboot_required)?;
+        map.serialize_entry("constraints", &self.constraints)?;
+        map.end()
     }
+}
 
-    fn __missing_reboot_required() -> bool {
-        ::vsphere_vapi_runtime::de::missing(
-            "content::ConfigurationSetting",
-            "reboot_required",
-        )
+#[cfg(feature = "content-core")]
+impl<'de> serde::Deserialize<'de> for ConfigurationSetting {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_constraints() -> Vec<
-        vsphere_vapi_runtime::types::VapiMap<
-            configuration_setting::ConstraintType,
-            String,
-        >,
-    > {
-        ::vsphere_vapi_runtime::de::missing(
-            "content::ConfigurationSetting",
-            "constraints",
-        )
+#[cfg(feature = "content-core")]
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ConfigurationSetting {
+    const NAME: &'static str = "content::ConfigurationSetting";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<bool> = None;
+        let mut f_2: Option<
+            Vec<
+                vsphere_vapi_runtime::types::VapiMap<
+                    configuration_setting::ConstraintType,
+                    String,
+                >,
+            >,
+        > = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "name" => f_0 = Some(map.next_value()?),
+                "reboot_required" => f_1 = Some(map.next_value()?),
+                "constraints" => f_2 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ConfigurationSetting {
+            name: __de::or_zero(f_0, Self::NAME, "name"),
+            reboot_required: __de::or_zero(f_1, Self::NAME, "reboot_required"),
+            constraints: __de::or_zero(f_2, Self::NAME, "constraints"),
+        })
     }
 }
 
@@ -1716,27 +1909,21 @@ impl ConfigurationSetting {
 ///
 /// vAPI structure `com.vmware.content.library_model`.
 #[cfg(feature = "content-core")]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct LibraryModel {
     /// An identifier which uniquely identifies this [`LibraryModel`](crate::content::LibraryModel).
     ///
     /// This field is not used for the `create` method. It will not be present in the return value of the `get` or `list` methods. It is not used for the `update` method.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The date and time when this library was created. This field is not used for the `create` method. It will always be present in the return value of the `get` or `list` methods. It is not used for the `update` method.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub creation_time: Option<vsphere_vapi_runtime::types::DateTime>,
     /// A human-readable description for this library. This field is optional for the `create` method. Leaving it `None` during creation will result in an empty string value. It will always be present in the result of a `get` or `list` method. It is optional for the `update` method. Leaving it `None` during update indicates that the description should be left unchanged.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// The date and time when this library was last updated. This field is updated automatically when the library properties are changed. This field is not affected by adding, removing, or modifying a library item or its content within the library. Tagging the library or syncing the subscribed library does not alter this field. This field is not used for the `create` method. It will always be present in the return value of the `get` or `list` methods. It is not used for the `update` method.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_modified_time: Option<vsphere_vapi_runtime::types::DateTime>,
     /// The date and time when this library was last synchronized. This field applies only to subscribed libraries. It is updated every time a synchronization is triggered on the library. The value is `None` for a local library. This field is not used for the `create` method. It is optional in the return value of the `get` or `list` methods. It is not used for the `update` method.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_sync_time: Option<vsphere_vapi_runtime::types::DateTime>,
     /// The name of the library. A Library is identified by a human-readable name. Library names cannot be undefined or an empty string. Names do not have to be unique. This field must be provided for the `create` method. It will always be present in the return value of the `get` or `list` methods. It is optional for the `update` method.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The list of default storage backings which are available for this library.
     ///
@@ -1745,47 +1932,38 @@ pub struct LibraryModel {
     /// Multiple default storage locations are not currently supported but may become supported in future releases.
     ///
     /// Since VCF 9.1, Storage location for a library shall be specified with a desired storage policy. A compatible storage backing will be selected based on [`Policies::check_compatibility`](crate::vcenter::storage::Policies::check_compatibility)(ID, This field must be provided for the `create` method. It will always be present in the return value of the `get` or `list` methods. It is not used for the `update` method.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub storage_backings: Option<Vec<library::StorageBacking>>,
     /// The type (LOCAL, SUBSCRIBED) of this library. This value can be used to determine what additional services and information can be available for this library.
     ///
     /// This field is not used for the `create` and `update` methods. It will always be present in the result of a `get` method. This field is not used for the `create` method. It will always be present in the return value of the `get` or `list` methods. It is not used for the `update` method.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<library_model::LibraryType>,
     /// Defines various optimizations and optimization parameters applied to this library. This field is optional for the `create` method. It is optional in the return value of the `get` or `list` methods. It is optional for the `update` method.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub optimization_info: Option<library::OptimizationInfo>,
     /// A version number which is updated on metadata changes. This value allows clients to detect concurrent updates and prevent accidental clobbering of data.
     ///
     /// This value represents a number which is incremented every time library properties, such as name or description, are changed. It is not incremented by changes to a library item within the library, including adding or removing items. It is also not affected by tagging the library. This field is not used for the `create` method. It will always be present in the result of a `get` or `list` method. It is optional for the `update` method. Leaving it `None` during update indicates that you do not need to detect concurrent updates.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
     /// Defines how this library is published so that it can be subscribed to by a remote subscribed library.
     ///
     /// The [`PublishInfo`](crate::content::library::PublishInfo) defines where and how the metadata for this local library is accessible. A local library is only published publically if [`PublishInfo::published`](crate::content::library::PublishInfo::published) is `true`. This field is optional for the `create` and `update` methods. If not specified during creation, the default is for the library to not be published. If not specified during update, the field is left unchanged.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub publish_info: Option<library::PublishInfo>,
     /// Defines the subscription behavior for this Library. The [`SubscriptionInfo`](crate::content::library::SubscriptionInfo) defines how this subscribed library synchronizes to a remote source. Setting the value will determine the remote source to which the library synchronizes, and how. Changing the subscription will result in synchronizing to a new source. If the new source differs from the old one, the old library items and data will be lost. Setting [`SubscriptionInfo::automatic_sync_enabled`](crate::content::library::SubscriptionInfo::automatic_sync_enabled) to false will halt subscription but will not remove existing cached data. This field is optional for the `create` and `update` methods. If not specified during creation, a default will be created without an active subscription. If not specified during update, the field is left unchanged.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription_info: Option<library::SubscriptionInfo>,
     /// The unique identifier of the vCenter server where the library exists.
     ///
     /// This field is optional for the `create` method. It will always be present in the return value of the `get` or `list` methods. It is not used for the `update` method.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub server_guid: Option<String>,
     /// Represents the security policy applied to this library. Setting the field will make the library secure. This field is ignored in `update` method if [`LibraryModel::unset_security_policy_id`](crate::content::LibraryModel::unset_security_policy_id) is set to `true`.
     ///
     /// This field is optional for the `create` and `update` methods. If not set in `create` method, the library will be insecure. If not specified in `update` method, the field is left unchanged.
     ///
     /// Since vSphere API 7.0.3.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub security_policy_id: Option<String>,
     /// This represents the intent of the change to [`LibraryModel::security_policy_id`](crate::content::LibraryModel::security_policy_id) in `update` method.
     ///
     /// If this field is set to `true`, any security policy applied to the library will be removed. If this field is set to `false`, any security policy applied to library will be changed to the value specified in [`LibraryModel::security_policy_id`](crate::content::LibraryModel::security_policy_id), if any. This field is optional for the `update` method. If `None`, any existing security policy will be changed to the value specified in [`LibraryModel::security_policy_id`](crate::content::LibraryModel::security_policy_id), if any.
     ///
     /// Since vSphere API 7.0.3.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unset_security_policy_id: Option<bool>,
     /// The [`StateInfo`](crate::content::library::StateInfo) provides the state information of this library.
     ///
@@ -1794,15 +1972,155 @@ pub struct LibraryModel {
     /// Not in vSphere API releases before 9.0.0.0.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state_info: Option<library::StateInfo>,
     /// The [`ConfigurationInfo`](crate::content::library::ConfigurationInfo) represents the configuration at individual Content Library level and applies to all types of libraries. This field is optional for the `create` method. It will always be present in the return value of the `get` or `list` methods. It is optional for the `update` method.
     ///
     /// Not in vSphere API releases before 9.1.0.0.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub configuration_info: Option<library::ConfigurationInfo>,
+}
+
+#[cfg(feature = "content-core")]
+impl serde::Serialize for LibraryModel {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.id {
+            map.serialize_entry("id", value)?;
+        }
+        if let Some(value) = &self.creation_time {
+            map.serialize_entry("creation_time", value)?;
+        }
+        if let Some(value) = &self.description {
+            map.serialize_entry("description", value)?;
+        }
+        if let Some(value) = &self.last_modified_time {
+            map.serialize_entry("last_modified_time", value)?;
+        }
+        if let Some(value) = &self.last_sync_time {
+            map.serialize_entry("last_sync_time", value)?;
+        }
+        if let Some(value) = &self.name {
+            map.serialize_entry("name", value)?;
+        }
+        if let Some(value) = &self.storage_backings {
+            map.serialize_entry("storage_backings", value)?;
+        }
+        if let Some(value) = &self.r#type {
+            map.serialize_entry("type", value)?;
+        }
+        if let Some(value) = &self.optimization_info {
+            map.serialize_entry("optimization_info", value)?;
+        }
+        if let Some(value) = &self.version {
+            map.serialize_entry("version", value)?;
+        }
+        if let Some(value) = &self.publish_info {
+            map.serialize_entry("publish_info", value)?;
+        }
+        if let Some(value) = &self.subscription_info {
+            map.serialize_entry("subscription_info", value)?;
+        }
+        if let Some(value) = &self.server_guid {
+            map.serialize_entry("server_guid", value)?;
+        }
+        if let Some(value) = &self.security_policy_id {
+            map.serialize_entry("security_policy_id", value)?;
+        }
+        if let Some(value) = &self.unset_security_policy_id {
+            map.serialize_entry("unset_security_policy_id", value)?;
+        }
+        if let Some(value) = &self.state_info {
+            map.serialize_entry("state_info", value)?;
+        }
+        if let Some(value) = &self.configuration_info {
+            map.serialize_entry("configuration_info", value)?;
+        }
+        map.end()
+    }
+}
+
+#[cfg(feature = "content-core")]
+impl<'de> serde::Deserialize<'de> for LibraryModel {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+#[cfg(feature = "content-core")]
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for LibraryModel {
+    const NAME: &'static str = "content::LibraryModel";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<vsphere_vapi_runtime::types::DateTime> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<vsphere_vapi_runtime::types::DateTime> = None;
+        let mut f_4: Option<vsphere_vapi_runtime::types::DateTime> = None;
+        let mut f_5: Option<String> = None;
+        let mut f_6: Option<Vec<library::StorageBacking>> = None;
+        let mut f_7: Option<library_model::LibraryType> = None;
+        let mut f_8: Option<library::OptimizationInfo> = None;
+        let mut f_9: Option<String> = None;
+        let mut f_10: Option<library::PublishInfo> = None;
+        let mut f_11: Option<library::SubscriptionInfo> = None;
+        let mut f_12: Option<String> = None;
+        let mut f_13: Option<String> = None;
+        let mut f_14: Option<bool> = None;
+        let mut f_15: Option<library::StateInfo> = None;
+        let mut f_16: Option<library::ConfigurationInfo> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "id" => f_0 = map.next_value()?,
+                "creation_time" => f_1 = map.next_value()?,
+                "description" => f_2 = map.next_value()?,
+                "last_modified_time" => f_3 = map.next_value()?,
+                "last_sync_time" => f_4 = map.next_value()?,
+                "name" => f_5 = map.next_value()?,
+                "storage_backings" => f_6 = map.next_value()?,
+                "type" => f_7 = map.next_value()?,
+                "optimization_info" => f_8 = map.next_value()?,
+                "version" => f_9 = map.next_value()?,
+                "publish_info" => f_10 = map.next_value()?,
+                "subscription_info" => f_11 = map.next_value()?,
+                "server_guid" => f_12 = map.next_value()?,
+                "security_policy_id" => f_13 = map.next_value()?,
+                "unset_security_policy_id" => f_14 = map.next_value()?,
+                "state_info" => f_15 = map.next_value()?,
+                "configuration_info" => f_16 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(LibraryModel {
+            id: f_0,
+            creation_time: f_1,
+            description: f_2,
+            last_modified_time: f_3,
+            last_sync_time: f_4,
+            name: f_5,
+            storage_backings: f_6,
+            r#type: f_7,
+            optimization_info: f_8,
+            version: f_9,
+            publish_info: f_10,
+            subscription_info: f_11,
+            server_guid: f_12,
+            security_policy_id: f_13,
+            unset_security_policy_id: f_14,
+            state_info: f_15,
+            configuration_info: f_16,
+        })
+    }
 }
 
 #[cfg(feature = "content-core")]

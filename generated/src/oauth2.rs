@@ -13,8 +13,40 @@ pub mod errors;
 /// Since vSphere API 7.0.2.0.
 ///
 /// vAPI structure `com.vmware.oauth2.constants`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Constants {}
+
+impl serde::Serialize for Constants {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let map = serializer.serialize_map(Some(0))?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Constants {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Constants {
+    const NAME: &'static str = "oauth2::Constants";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        while map.next_key::<serde::de::IgnoredAny>()?.is_some() {
+            map.next_value::<serde::de::IgnoredAny>()?;
+        }
+        ::core::result::Result::Ok(Constants {})
+    }
+}
 
 impl Constants {
     /// Token type URI for an OAuth 2.0 access token
@@ -36,47 +68,101 @@ impl Constants {
 /// Since vSphere API 7.0.2.0.
 ///
 /// vAPI structure `com.vmware.oauth2.token_info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TokenInfo {
     /// The access token issued by the authorization server.
     ///
     /// Since vSphere API 7.0.2.0.
-    #[serde(default = "TokenInfo::__missing_access_token")]
     pub access_token: String,
     /// A case-insensitive value specifying the method of using the access token issued.
     ///
     /// Since vSphere API 7.0.2.0.
-    #[serde(default = "TokenInfo::__missing_token_type")]
     pub token_type: String,
     /// The validity lifetime, in seconds, of the token issued by the server. `None` if not applicable for issued token.
     ///
     /// Since vSphere API 7.0.2.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expires_in: Option<i64>,
     /// Scope of the issued access token. The value of the scope parameter is expressed as a list of space- delimited, case-sensitive strings. The strings are defined by the authorization server. If the value contains multiple space-delimited strings, their order does not matter, and each string adds an additional access range to the requested scope. `None` if the scope of the issued security token is identical to the scope requested by the client.
     ///
     /// Since vSphere API 7.0.2.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scope: Option<String>,
     /// The refresh token, which can be used to obtain new access tokens. `None` if not applicable to the specific request.
     ///
     /// Since vSphere API 7.0.2.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub refresh_token: Option<String>,
     /// An identifier which indicates the type of the access token in the [`TokenInfo::access_token`](crate::oauth2::TokenInfo::access_token) field. `None` if not the result of a token-exchange invocation; otherwise, required.
     ///
     /// Since vSphere API 7.0.2.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub issued_token_type: Option<String>,
 }
 
-impl TokenInfo {
-    fn __missing_access_token() -> String {
-        ::vsphere_vapi_runtime::de::missing("oauth2::TokenInfo", "access_token")
+impl serde::Serialize for TokenInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("access_token", &self.access_token)?;
+        map.serialize_entry("token_type", &self.token_type)?;
+        if let Some(value) = &self.expires_in {
+            map.serialize_entry("expires_in", value)?;
+        }
+        if let Some(value) = &self.scope {
+            map.serialize_entry("scope", value)?;
+        }
+        if let Some(value) = &self.refresh_token {
+            map.serialize_entry("refresh_token", value)?;
+        }
+        if let Some(value) = &self.issued_token_type {
+            map.serialize_entry("issued_token_type", value)?;
+        }
+        map.end()
     }
+}
 
-    fn __missing_token_type() -> String {
-        ::vsphere_vapi_runtime::de::missing("oauth2::TokenInfo", "token_type")
+impl<'de> serde::Deserialize<'de> for TokenInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for TokenInfo {
+    const NAME: &'static str = "oauth2::TokenInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<i64> = None;
+        let mut f_3: Option<String> = None;
+        let mut f_4: Option<String> = None;
+        let mut f_5: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "access_token" => f_0 = Some(map.next_value()?),
+                "token_type" => f_1 = Some(map.next_value()?),
+                "expires_in" => f_2 = map.next_value()?,
+                "scope" => f_3 = map.next_value()?,
+                "refresh_token" => f_4 = map.next_value()?,
+                "issued_token_type" => f_5 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(TokenInfo {
+            access_token: __de::or_zero(f_0, Self::NAME, "access_token"),
+            token_type: __de::or_zero(f_1, Self::NAME, "token_type"),
+            expires_in: f_2,
+            scope: f_3,
+            refresh_token: f_4,
+            issued_token_type: f_5,
+        })
     }
 }
 
@@ -107,7 +193,7 @@ impl TokenInfo {
 /// Since vSphere API 8.0.3.0.
 ///
 /// vAPI structure `com.vmware.oauth2.token_result`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TokenResult {
     /// The access token issued by the authorization server.
     ///
@@ -116,33 +202,92 @@ pub struct TokenResult {
     /// A case-insensitive value specifying the method of using the access token issued.
     ///
     /// Since vSphere API 8.0.3.0.
-    #[serde(default = "TokenResult::__missing_token_type")]
     pub token_type: String,
     /// The validity lifetime, in seconds, of the token issued by the server. `None` if not applicable for issued token.
     ///
     /// Since vSphere API 8.0.3.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expires_in: Option<i64>,
     /// Scope of the issued access token. The value of the scope parameter is expressed as a list of space- delimited, case-sensitive strings. The strings are defined by the authorization server. If the value contains multiple space-delimited strings, their order does not matter, and each string adds an additional access range to the requested scope. `None` if the scope of the issued security token is identical to the scope requested by the client.
     ///
     /// Since vSphere API 8.0.3.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scope: Option<String>,
     /// The refresh token, which can be used to obtain new access tokens. `None` if not applicable to the specific request.
     ///
     /// Since vSphere API 8.0.3.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub refresh_token: Option<vsphere_vapi_runtime::types::Secret>,
     /// An identifier which indicates the type of the access token in the [`TokenResult::access_token`](crate::oauth2::TokenResult::access_token) field. `None` if not the result of a token-exchange invocation; otherwise, required.
     ///
     /// Since vSphere API 8.0.3.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub issued_token_type: Option<String>,
 }
 
-impl TokenResult {
-    fn __missing_token_type() -> String {
-        ::vsphere_vapi_runtime::de::missing("oauth2::TokenResult", "token_type")
+impl serde::Serialize for TokenResult {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("access_token", &self.access_token)?;
+        map.serialize_entry("token_type", &self.token_type)?;
+        if let Some(value) = &self.expires_in {
+            map.serialize_entry("expires_in", value)?;
+        }
+        if let Some(value) = &self.scope {
+            map.serialize_entry("scope", value)?;
+        }
+        if let Some(value) = &self.refresh_token {
+            map.serialize_entry("refresh_token", value)?;
+        }
+        if let Some(value) = &self.issued_token_type {
+            map.serialize_entry("issued_token_type", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for TokenResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for TokenResult {
+    const NAME: &'static str = "oauth2::TokenResult";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<vsphere_vapi_runtime::types::Secret> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<i64> = None;
+        let mut f_3: Option<String> = None;
+        let mut f_4: Option<vsphere_vapi_runtime::types::Secret> = None;
+        let mut f_5: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "access_token" => f_0 = Some(map.next_value()?),
+                "token_type" => f_1 = Some(map.next_value()?),
+                "expires_in" => f_2 = map.next_value()?,
+                "scope" => f_3 = map.next_value()?,
+                "refresh_token" => f_4 = map.next_value()?,
+                "issued_token_type" => f_5 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(TokenResult {
+            access_token: __de::required(f_0, "access_token")?,
+            token_type: __de::or_zero(f_1, Self::NAME, "token_type"),
+            expires_in: f_2,
+            scope: f_3,
+            refresh_token: f_4,
+            issued_token_type: f_5,
+        })
     }
 }
 

@@ -71,11 +71,13 @@ impl Tasks {
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
     /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user doesn't have the required privileges.
-    pub async fn get(
+    pub fn get(
         &self,
         task: &crate::ids::SnapserviceTaskId,
-    ) -> vsphere_vapi_runtime::Result<tasks::Info> {
-        self.client.operation(&tasks::ops::GET).param("task", task).send().await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<tasks::Info>,
+    > + Send {
+        self.client.operation(&tasks::ops::GET).param("task", task).send()
     }
 
     /// Returns information about at most 1000 visible (subject to permission checks) tasks matching the [`FilterSpec`](crate::snapservice::tasks::FilterSpec).
@@ -113,77 +115,103 @@ impl Tasks {
 /// **Removed** in vSphere API release 9.0.0.0 (last in 8.0.3.0).
 ///
 /// vAPI structure `com.vmware.snapservice.protection_group_info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ProtectionGroupInfo {
     /// Name of the protection group.
-    #[serde(default = "ProtectionGroupInfo::__missing_name")]
     pub name: String,
     /// Current status of the protection group.
     pub status: ProtectionGroupStatus,
     /// User provided target entities that must belong to the protection group.
-    #[serde(default = "ProtectionGroupInfo::__missing_target_entities")]
     pub target_entities: TargetEntities,
     /// Snapshot policies for the protection targets.
-    #[serde(
-        default = "ProtectionGroupInfo::__missing_snapshot_policies",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub snapshot_policies: Vec<SnapshotPolicy>,
     /// Time at which the last protection group snapshot was taken. is `None` if there are no snapshots taken for the protection group.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_snapshot_time: Option<vsphere_vapi_runtime::types::DateTime>,
     /// Time at which the current oldest protection group snapshot was taken. is `None` if there are no snapshots taken for the protection group.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub oldest_snapshot_time: Option<vsphere_vapi_runtime::types::DateTime>,
     /// List of virtual machines that belong to the protection group. This is a combined list of virtual machines from the dynamic vm name and the individual list of virtual machines specified during creation of the prtection group.
-    #[serde(
-        default = "ProtectionGroupInfo::__missing_vms",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub vms: Vec<String>,
     /// List of snapshots taken for the protection group.
-    #[serde(
-        default = "ProtectionGroupInfo::__missing_snapshots",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub snapshots: Vec<String>,
     /// Indicates if the protection group is to be locked. A locked protection group cannot be modified or deleted by the user. All snapshots associated with the protection group will be secure and cannot be deleted. The system will automatically delete these snapshots upon expiry based on the retention period
-    #[serde(default = "ProtectionGroupInfo::__missing_locked")]
     pub locked: bool,
 }
 
-impl ProtectionGroupInfo {
-    fn __missing_name() -> String {
-        ::vsphere_vapi_runtime::de::missing("snapservice::ProtectionGroupInfo", "name")
+impl serde::Serialize for ProtectionGroupInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("name", &self.name)?;
+        map.serialize_entry("status", &self.status)?;
+        map.serialize_entry("target_entities", &self.target_entities)?;
+        map.serialize_entry("snapshot_policies", &self.snapshot_policies)?;
+        if let Some(value) = &self.last_snapshot_time {
+            map.serialize_entry("last_snapshot_time", value)?;
+        }
+        if let Some(value) = &self.oldest_snapshot_time {
+            map.serialize_entry("oldest_snapshot_time", value)?;
+        }
+        map.serialize_entry("vms", &self.vms)?;
+        map.serialize_entry("snapshots", &self.snapshots)?;
+        map.serialize_entry("locked", &self.locked)?;
+        map.end()
     }
+}
 
-    fn __missing_target_entities() -> TargetEntities {
-        ::vsphere_vapi_runtime::de::missing(
-            "snapservice::ProtectionGroupInfo",
-            "target_entities",
-        )
+impl<'de> serde::Deserialize<'de> for ProtectionGroupInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_snapshot_policies() -> Vec<SnapshotPolicy> {
-        ::vsphere_vapi_runtime::de::missing(
-            "snapservice::ProtectionGroupInfo",
-            "snapshot_policies",
-        )
-    }
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ProtectionGroupInfo {
+    const NAME: &'static str = "snapservice::ProtectionGroupInfo";
 
-    fn __missing_vms() -> Vec<String> {
-        ::vsphere_vapi_runtime::de::missing("snapservice::ProtectionGroupInfo", "vms")
-    }
-
-    fn __missing_snapshots() -> Vec<String> {
-        ::vsphere_vapi_runtime::de::missing(
-            "snapservice::ProtectionGroupInfo",
-            "snapshots",
-        )
-    }
-
-    fn __missing_locked() -> bool {
-        ::vsphere_vapi_runtime::de::missing("snapservice::ProtectionGroupInfo", "locked")
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<ProtectionGroupStatus> = None;
+        let mut f_2: Option<TargetEntities> = None;
+        let mut f_3: Option<Vec<SnapshotPolicy>> = None;
+        let mut f_4: Option<vsphere_vapi_runtime::types::DateTime> = None;
+        let mut f_5: Option<vsphere_vapi_runtime::types::DateTime> = None;
+        let mut f_6: Option<Vec<String>> = None;
+        let mut f_7: Option<Vec<String>> = None;
+        let mut f_8: Option<bool> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "name" => f_0 = Some(map.next_value()?),
+                "status" => f_1 = Some(map.next_value()?),
+                "target_entities" => f_2 = Some(map.next_value()?),
+                "snapshot_policies" => f_3 = __de::null_as_empty(map.next_value()?),
+                "last_snapshot_time" => f_4 = map.next_value()?,
+                "oldest_snapshot_time" => f_5 = map.next_value()?,
+                "vms" => f_6 = __de::null_as_empty(map.next_value()?),
+                "snapshots" => f_7 = __de::null_as_empty(map.next_value()?),
+                "locked" => f_8 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ProtectionGroupInfo {
+            name: __de::or_zero(f_0, Self::NAME, "name"),
+            status: __de::required(f_1, "status")?,
+            target_entities: __de::or_zero(f_2, Self::NAME, "target_entities"),
+            snapshot_policies: __de::or_zero(f_3, Self::NAME, "snapshot_policies"),
+            last_snapshot_time: f_4,
+            oldest_snapshot_time: f_5,
+            vms: __de::or_zero(f_6, Self::NAME, "vms"),
+            snapshots: __de::or_zero(f_7, Self::NAME, "snapshots"),
+            locked: __de::or_zero(f_8, Self::NAME, "locked"),
+        })
     }
 }
 
@@ -192,32 +220,73 @@ impl ProtectionGroupInfo {
 /// **Removed** in vSphere API release 9.0.0.0 (last in 8.0.3.0).
 ///
 /// vAPI structure `com.vmware.snapservice.protection_group_spec`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ProtectionGroupSpec {
     /// Name of the protection group.
-    #[serde(default = "ProtectionGroupSpec::__missing_name")]
     pub name: String,
     /// Target entities for the protection.
-    #[serde(default = "ProtectionGroupSpec::__missing_target_entities")]
     pub target_entities: TargetEntities,
     /// Snapshot policy for the protection targets. if `None` local protection will be skipped.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub snapshot_policies: Option<Vec<SnapshotPolicy>>,
     /// Indicates if the protection group is to be locked. A locked protection group cannot be modified or deleted by the user. All snapshots associated with the protection group will be secure and cannot be deleted. The system will automatically delete these snapshots upon expiry based on the retention period. if `None` the protection group will be considered as unlocked.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub locked: Option<bool>,
 }
 
-impl ProtectionGroupSpec {
-    fn __missing_name() -> String {
-        ::vsphere_vapi_runtime::de::missing("snapservice::ProtectionGroupSpec", "name")
+impl serde::Serialize for ProtectionGroupSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("name", &self.name)?;
+        map.serialize_entry("target_entities", &self.target_entities)?;
+        if let Some(value) = &self.snapshot_policies {
+            map.serialize_entry("snapshot_policies", value)?;
+        }
+        if let Some(value) = &self.locked {
+            map.serialize_entry("locked", value)?;
+        }
+        map.end()
     }
+}
 
-    fn __missing_target_entities() -> TargetEntities {
-        ::vsphere_vapi_runtime::de::missing(
-            "snapservice::ProtectionGroupSpec",
-            "target_entities",
-        )
+impl<'de> serde::Deserialize<'de> for ProtectionGroupSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ProtectionGroupSpec {
+    const NAME: &'static str = "snapservice::ProtectionGroupSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<TargetEntities> = None;
+        let mut f_2: Option<Vec<SnapshotPolicy>> = None;
+        let mut f_3: Option<bool> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "name" => f_0 = Some(map.next_value()?),
+                "target_entities" => f_1 = Some(map.next_value()?),
+                "snapshot_policies" => f_2 = map.next_value()?,
+                "locked" => f_3 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ProtectionGroupSpec {
+            name: __de::or_zero(f_0, Self::NAME, "name"),
+            target_entities: __de::or_zero(f_1, Self::NAME, "target_entities"),
+            snapshot_policies: f_2,
+            locked: f_3,
+        })
     }
 }
 
@@ -262,17 +331,69 @@ vsphere_vapi_runtime::vapi_enum! {
 /// **Removed** in vSphere API release 9.0.0.0 (last in 8.0.3.0).
 ///
 /// vAPI structure `com.vmware.snapservice.protection_group_update_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ProtectionGroupUpdateSpec {
     /// Name of the protection group. if `None`, the current proteciton group name will be retained.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Target entities for the protection. If set, this will represent all the target entities for the protection group. if `None`, the existing target entities will be retained.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target_entities: Option<TargetEntities>,
     /// Snapshot policy for the protection targets. If set, this will represent all the snapshot policies for the protection group. Any existing policies will be removed, if not specified in the new list. if `None`, existing snapshot policies will be retained.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub snapshot_policies: Option<Vec<SnapshotPolicy>>,
+}
+
+impl serde::Serialize for ProtectionGroupUpdateSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.name {
+            map.serialize_entry("name", value)?;
+        }
+        if let Some(value) = &self.target_entities {
+            map.serialize_entry("target_entities", value)?;
+        }
+        if let Some(value) = &self.snapshot_policies {
+            map.serialize_entry("snapshot_policies", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ProtectionGroupUpdateSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ProtectionGroupUpdateSpec {
+    const NAME: &'static str = "snapservice::ProtectionGroupUpdateSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<TargetEntities> = None;
+        let mut f_2: Option<Vec<SnapshotPolicy>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "name" => f_0 = map.next_value()?,
+                "target_entities" => f_1 = map.next_value()?,
+                "snapshot_policies" => f_2 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ProtectionGroupUpdateSpec {
+            name: f_0,
+            target_entities: f_1,
+            snapshot_policies: f_2,
+        })
+    }
 }
 
 /// The [`RetentionPeriod`](crate::snapservice::RetentionPeriod) structure contains fields that define the duration for which each snapshot must be retained.
@@ -280,18 +401,57 @@ pub struct ProtectionGroupUpdateSpec {
 /// **Removed** in vSphere API release 9.0.0.0 (last in 8.0.3.0).
 ///
 /// vAPI structure `com.vmware.snapservice.retention_period`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RetentionPeriod {
     /// Units for the retention period
     pub unit: TimeUnit,
     /// Duration for the snapshot to be retained
-    #[serde(default = "RetentionPeriod::__missing_duration")]
     pub duration: i64,
 }
 
-impl RetentionPeriod {
-    fn __missing_duration() -> i64 {
-        ::vsphere_vapi_runtime::de::missing("snapservice::RetentionPeriod", "duration")
+impl serde::Serialize for RetentionPeriod {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("unit", &self.unit)?;
+        map.serialize_entry("duration", &self.duration)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for RetentionPeriod {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for RetentionPeriod {
+    const NAME: &'static str = "snapservice::RetentionPeriod";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<TimeUnit> = None;
+        let mut f_1: Option<i64> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "unit" => f_0 = Some(map.next_value()?),
+                "duration" => f_1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(RetentionPeriod {
+            unit: __de::required(f_0, "unit")?,
+            duration: __de::or_zero(f_1, Self::NAME, "duration"),
+        })
     }
 }
 
@@ -300,10 +460,9 @@ impl RetentionPeriod {
 /// **Removed** in vSphere API release 9.0.0.0 (last in 8.0.3.0).
 ///
 /// vAPI structure `com.vmware.snapservice.snapshot_policy`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SnapshotPolicy {
     /// Name for the snapshot policy.
-    #[serde(default = "SnapshotPolicy::__missing_name")]
     pub name: String,
     /// Schedule for the snapshots.
     pub schedule: SnapshotSchedule,
@@ -311,9 +470,53 @@ pub struct SnapshotPolicy {
     pub retention: RetentionPeriod,
 }
 
-impl SnapshotPolicy {
-    fn __missing_name() -> String {
-        ::vsphere_vapi_runtime::de::missing("snapservice::SnapshotPolicy", "name")
+impl serde::Serialize for SnapshotPolicy {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("name", &self.name)?;
+        map.serialize_entry("schedule", &self.schedule)?;
+        map.serialize_entry("retention", &self.retention)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SnapshotPolicy {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for SnapshotPolicy {
+    const NAME: &'static str = "snapservice::SnapshotPolicy";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<SnapshotSchedule> = None;
+        let mut f_2: Option<RetentionPeriod> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "name" => f_0 = Some(map.next_value()?),
+                "schedule" => f_1 = Some(map.next_value()?),
+                "retention" => f_2 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(SnapshotPolicy {
+            name: __de::or_zero(f_0, Self::NAME, "name"),
+            schedule: __de::required(f_1, "schedule")?,
+            retention: __de::required(f_2, "retention")?,
+        })
     }
 }
 
@@ -322,18 +525,57 @@ impl SnapshotPolicy {
 /// **Removed** in vSphere API release 9.0.0.0 (last in 8.0.3.0).
 ///
 /// vAPI structure `com.vmware.snapservice.snapshot_schedule`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SnapshotSchedule {
     /// Units for the interval.
     pub unit: TimeUnit,
     /// Interval between each snapshot.
-    #[serde(default = "SnapshotSchedule::__missing_interval")]
     pub interval: i64,
 }
 
-impl SnapshotSchedule {
-    fn __missing_interval() -> i64 {
-        ::vsphere_vapi_runtime::de::missing("snapservice::SnapshotSchedule", "interval")
+impl serde::Serialize for SnapshotSchedule {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("unit", &self.unit)?;
+        map.serialize_entry("interval", &self.interval)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SnapshotSchedule {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for SnapshotSchedule {
+    const NAME: &'static str = "snapservice::SnapshotSchedule";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<TimeUnit> = None;
+        let mut f_1: Option<i64> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "unit" => f_0 = Some(map.next_value()?),
+                "interval" => f_1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(SnapshotSchedule {
+            unit: __de::required(f_0, "unit")?,
+            interval: __de::or_zero(f_1, Self::NAME, "interval"),
+        })
     }
 }
 
@@ -342,16 +584,63 @@ impl SnapshotSchedule {
 /// **Removed** in vSphere API release 9.0.0.0 (last in 8.0.3.0).
 ///
 /// vAPI structure `com.vmware.snapservice.target_entities`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct TargetEntities {
     /// One or more match patterns for virtual machines to be protected. Uses standard POSIX Shell globbing pattern. See also, the POSIX Shell language: <http://pubs.opengroup.org/onlinepubs/009695399/utilities/xcu_chap02.html#tag_02_13_01> If `None`, [`TargetEntities::vms`](crate::snapservice::TargetEntities::vms) must be specified.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vm_name_patterns: Option<Vec<String>>,
     /// List of virtual machines to be protected.
     ///
     /// If `None`, the virtual machines to be protected will be determined based on the [`TargetEntities::vm_name_patterns`](crate::snapservice::TargetEntities::vm_name_patterns).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vms: Option<Vec<String>>,
+}
+
+impl serde::Serialize for TargetEntities {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.vm_name_patterns {
+            map.serialize_entry("vm_name_patterns", value)?;
+        }
+        if let Some(value) = &self.vms {
+            map.serialize_entry("vms", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for TargetEntities {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for TargetEntities {
+    const NAME: &'static str = "snapservice::TargetEntities";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<Vec<String>> = None;
+        let mut f_1: Option<Vec<String>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "vm_name_patterns" => f_0 = map.next_value()?,
+                "vms" => f_1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(TargetEntities {
+            vm_name_patterns: f_0,
+            vms: f_1,
+        })
+    }
 }
 
 impl ::vsphere_vapi_runtime::de::Zero for TargetEntities {

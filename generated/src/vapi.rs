@@ -17,29 +17,86 @@ pub mod standard;
 ///
 /// vAPI structure `com.vmware.vapi.component_info`.
 #[cfg(feature = "vapi-core")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ComponentInfo {
     /// The metamodel component data
-    #[serde(default = "ComponentInfo::__missing_metamodel")]
     pub metamodel: metadata::metamodel::ComponentInfo,
     /// The CLI component data could be `None` because CLI metadata might not be present for the component
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cli: Option<metadata::cli::ComponentInfo>,
     /// The authentication component data could be `None` because authentication metadata might not be present for the component
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub authentication: Option<metadata::authentication::ComponentInfo>,
     /// The routing component data could be `None` because routing metadata might not be present for the component
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub routing: Option<metadata::routing::ComponentInfo>,
     /// The privilege component data could be `None` because privilege metadata might not be present for the component
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub privilege: Option<metadata::privilege::ComponentInfo>,
 }
 
 #[cfg(feature = "vapi-core")]
-impl ComponentInfo {
-    fn __missing_metamodel() -> metadata::metamodel::ComponentInfo {
-        ::vsphere_vapi_runtime::de::missing("vapi::ComponentInfo", "metamodel")
+impl serde::Serialize for ComponentInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("metamodel", &self.metamodel)?;
+        if let Some(value) = &self.cli {
+            map.serialize_entry("cli", value)?;
+        }
+        if let Some(value) = &self.authentication {
+            map.serialize_entry("authentication", value)?;
+        }
+        if let Some(value) = &self.routing {
+            map.serialize_entry("routing", value)?;
+        }
+        if let Some(value) = &self.privilege {
+            map.serialize_entry("privilege", value)?;
+        }
+        map.end()
+    }
+}
+
+#[cfg(feature = "vapi-core")]
+impl<'de> serde::Deserialize<'de> for ComponentInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+#[cfg(feature = "vapi-core")]
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ComponentInfo {
+    const NAME: &'static str = "vapi::ComponentInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<metadata::metamodel::ComponentInfo> = None;
+        let mut f_1: Option<metadata::cli::ComponentInfo> = None;
+        let mut f_2: Option<metadata::authentication::ComponentInfo> = None;
+        let mut f_3: Option<metadata::routing::ComponentInfo> = None;
+        let mut f_4: Option<metadata::privilege::ComponentInfo> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "metamodel" => f_0 = Some(map.next_value()?),
+                "cli" => f_1 = map.next_value()?,
+                "authentication" => f_2 = map.next_value()?,
+                "routing" => f_3 = map.next_value()?,
+                "privilege" => f_4 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ComponentInfo {
+            metamodel: __de::or_zero(f_0, Self::NAME, "metamodel"),
+            cli: f_1,
+            authentication: f_2,
+            routing: f_3,
+            privilege: f_4,
+        })
     }
 }
 
@@ -65,29 +122,61 @@ impl ComponentInfo {
 ///
 /// vAPI structure `com.vmware.vapi.metadata_info`.
 #[cfg(feature = "vapi-core")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MetadataInfo {
     /// Version of the current [`MetadataInfo`](crate::vapi::MetadataInfo) structure. Property value changes when the content of the [`MetadataInfo`](crate::vapi::MetadataInfo) or referenced classes changes. This enables class processing adjustments.
-    #[serde(default = "MetadataInfo::__missing_version")]
     pub version: String,
     /// Component information of all available components. The key in the map is the identifier of the component and the value is the aggregated [`ComponentInfo`](crate::vapi::ComponentInfo).
-    #[serde(
-        default = "MetadataInfo::__missing_metadata",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub metadata: vsphere_vapi_runtime::types::VapiMap<String, ComponentInfo>,
 }
 
 #[cfg(feature = "vapi-core")]
-impl MetadataInfo {
-    fn __missing_version() -> String {
-        ::vsphere_vapi_runtime::de::missing("vapi::MetadataInfo", "version")
+impl serde::Serialize for MetadataInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("version", &self.version)?;
+        map.serialize_entry("metadata", &self.metadata)?;
+        map.end()
     }
+}
 
-    fn __missing_metadata() -> vsphere_vapi_runtime::types::VapiMap<
-        String,
-        ComponentInfo,
-    > {
-        ::vsphere_vapi_runtime::de::missing("vapi::MetadataInfo", "metadata")
+#[cfg(feature = "vapi-core")]
+impl<'de> serde::Deserialize<'de> for MetadataInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+#[cfg(feature = "vapi-core")]
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for MetadataInfo {
+    const NAME: &'static str = "vapi::MetadataInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<
+            vsphere_vapi_runtime::types::VapiMap<String, ComponentInfo>,
+        > = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "version" => f_0 = Some(map.next_value()?),
+                "metadata" => f_1 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(MetadataInfo {
+            version: __de::or_zero(f_0, Self::NAME, "version"),
+            metadata: __de::or_zero(f_1, Self::NAME, "metadata"),
+        })
     }
 }

@@ -230,11 +230,13 @@ impl Vm {
     ///   * The resource [`Folder`](crate::vcenter::Folder) referenced by the field [`ClonePlacementSpec::folder`](crate::vcenter::vm::ClonePlacementSpec::folder) requires `VirtualMachine.Inventory.CreateFromExisting`.
     ///   * The resource [`ResourcePool`](crate::vcenter::ResourcePool) referenced by the field [`ClonePlacementSpec::resource_pool`](crate::vcenter::vm::ClonePlacementSpec::resource_pool) requires `Resource.AssignVMToPool`.
     ///   * The resource `VirtualMachine` referenced by the field [`CloneSpec::source`](crate::vcenter::vm::CloneSpec::source) requires `VirtualMachine.Provisioning.Clone`.
-    pub async fn clone_vm(
+    pub fn clone_vm(
         &self,
         spec: &vm::CloneSpec,
-    ) -> vsphere_vapi_runtime::Result<crate::ids::VirtualMachineId> {
-        self.client.operation(&vm::ops::CLONE_VM).param("spec", spec).send().await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<crate::ids::VirtualMachineId>,
+    > + Send {
+        self.client.operation(&vm::ops::CLONE_VM).param("spec", spec).send()
     }
 
     /// Starts [`clone_vm`](Self::clone_vm) as a vCenter task, with the same parameters
@@ -245,17 +247,15 @@ impl Vm {
     ///
     /// - `/api`: `POST /api/vcenter/vm?action=clone&vmw-task=true` (`spec` as the body)
     /// - `/rest`: `POST /rest/vcenter/vm?action=clone&vmw-task=true` (`spec` in the body)
-    pub async fn clone_vm_task(
+    pub fn clone_vm_task(
         &self,
         spec: &vm::CloneSpec,
-    ) -> vsphere_vapi_runtime::Result<
-        vsphere_vapi_runtime::Task<crate::ids::VirtualMachineId>,
-    > {
-        self.client
-            .operation(&vm::ops::CLONE_VM_TASK)
-            .param("spec", spec)
-            .send_task()
-            .await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<
+            vsphere_vapi_runtime::Task<crate::ids::VirtualMachineId>,
+        >,
+    > + Send {
+        self.client.operation(&vm::ops::CLONE_VM_TASK).param("spec", spec).send_task()
     }
 
     /// Runs [`clone_vm_task`](Self::clone_vm_task) and waits for the task with the
@@ -312,11 +312,13 @@ impl Vm {
     ///   * The resource [`Datastore`](crate::vcenter::Datastore) referenced by the field [`StoragePlacementSpec::datastore`](crate::vcenter::vm::StoragePlacementSpec::datastore) requires `Datastore.AllocateSpace`.
     ///   * The resource [`Network`](crate::vcenter::Network) referenced by the field [`BackingSpec::network`](crate::vcenter::vm::hardware::ethernet::BackingSpecType) requires `Network.Assign`.
     /// - [`Unsupported`](crate::ErrorKind::Unsupported): if `guestOS` is not supported for the requested virtual hardware version and spec includes `None` fields that default to guest-specific values.
-    pub async fn create(
+    pub fn create(
         &self,
         spec: &vm::CreateSpec,
-    ) -> vsphere_vapi_runtime::Result<crate::ids::VirtualMachineId> {
-        self.client.operation(&vm::ops::CREATE).param("spec", spec).send().await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<crate::ids::VirtualMachineId>,
+    > + Send {
+        self.client.operation(&vm::ops::CREATE).param("spec", spec).send()
     }
 
     /// Deletes a virtual machine.
@@ -346,11 +348,11 @@ impl Vm {
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * The resource `VirtualMachine` referenced by the parameter `vm` requires `VirtualMachine.Inventory.Delete`.
-    pub async fn delete(
+    pub fn delete(
         &self,
         vm: &crate::ids::VirtualMachineId,
-    ) -> vsphere_vapi_runtime::Result<()> {
-        self.client.operation(&vm::ops::DELETE).param("vm", vm).send().await
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+        self.client.operation(&vm::ops::DELETE).param("vm", vm).send()
     }
 
     /// Returns information about a virtual machine.
@@ -382,11 +384,13 @@ impl Vm {
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * The resource `VirtualMachine` referenced by the parameter `vm` requires `System.Read`.
-    pub async fn get(
+    pub fn get(
         &self,
         vm: &crate::ids::VirtualMachineId,
-    ) -> vsphere_vapi_runtime::Result<vm::Info> {
-        self.client.operation(&vm::ops::GET).param("vm", vm).send().await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<vm::Info>,
+    > + Send {
+        self.client.operation(&vm::ops::GET).param("vm", vm).send()
     }
 
     /// Create an instant clone of an existing virtual machine.
@@ -427,11 +431,13 @@ impl Vm {
     ///   * The resource [`ResourcePool`](crate::vcenter::ResourcePool) referenced by the field [`InstantClonePlacementSpec::resource_pool`](crate::vcenter::vm::InstantClonePlacementSpec::resource_pool) requires `Resource.AssignVMToPool`.
     ///   * The resource [`Datastore`](crate::vcenter::Datastore) referenced by the field [`InstantClonePlacementSpec::datastore`](crate::vcenter::vm::InstantClonePlacementSpec::datastore) requires `Datastore.AllocateSpace`.
     ///   * The resource [`Network`](crate::vcenter::Network) referenced by the field [`BackingSpec::network`](crate::vcenter::vm::hardware::ethernet::BackingSpecType) requires `Network.Assign`.
-    pub async fn instant_clone(
+    pub fn instant_clone(
         &self,
         spec: &vm::InstantCloneSpec,
-    ) -> vsphere_vapi_runtime::Result<crate::ids::VirtualMachineId> {
-        self.client.operation(&vm::ops::INSTANT_CLONE).param("spec", spec).send().await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<crate::ids::VirtualMachineId>,
+    > + Send {
+        self.client.operation(&vm::ops::INSTANT_CLONE).param("spec", spec).send()
     }
 
     /// Returns information about at most 4000 visible (subject to permission checks) virtual machines in vCenter matching the [`FilterSpec`](crate::vcenter::vm::FilterSpec).
@@ -498,11 +504,13 @@ impl Vm {
     ///   * The resource [`Datastore`](crate::vcenter::Datastore) referenced by the field [`RegisterSpec::datastore`](crate::vcenter::vm::RegisterSpec::datastore) requires `System.Read`.
     ///   * The resource [`Folder`](crate::vcenter::Folder) referenced by the field [`InventoryPlacementSpec::folder`](crate::vcenter::vm::InventoryPlacementSpec::folder) requires `VirtualMachine.Inventory.Register`.
     ///   * The resource [`ResourcePool`](crate::vcenter::ResourcePool) referenced by the field [`ComputePlacementSpec::resource_pool`](crate::vcenter::vm::ComputePlacementSpec::resource_pool) requires `Resource.AssignVMToPool`.
-    pub async fn register(
+    pub fn register(
         &self,
         spec: &vm::RegisterSpec,
-    ) -> vsphere_vapi_runtime::Result<crate::ids::VirtualMachineId> {
-        self.client.operation(&vm::ops::REGISTER).param("spec", spec).send().await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<crate::ids::VirtualMachineId>,
+    > + Send {
+        self.client.operation(&vm::ops::REGISTER).param("spec", spec).send()
     }
 
     /// Relocates a virtual machine based on the specification. The parts of the virtual machine that can move are: FOLDER, RESOURCE_POOL, HOST, CLUSTER and DATASTORE of home of the virtual machine and disks.
@@ -539,17 +547,16 @@ impl Vm {
     ///
     ///   * The resource `VirtualMachine` referenced by the parameter `vm` requires `Resource.ColdMigrate`.
     ///   * The resource [`ResourcePool`](crate::vcenter::ResourcePool) referenced by the field [`RelocatePlacementSpec::resource_pool`](crate::vcenter::vm::RelocatePlacementSpec::resource_pool) requires `Resource.AssignVMToPool`.
-    pub async fn relocate(
+    pub fn relocate(
         &self,
         vm: &crate::ids::VirtualMachineId,
         spec: &vm::RelocateSpec,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&vm::ops::RELOCATE)
             .param("vm", vm)
             .param("spec", spec)
             .send()
-            .await
     }
 
     /// Starts [`relocate`](Self::relocate) as a vCenter task, with the same parameters
@@ -560,17 +567,18 @@ impl Vm {
     ///
     /// - `/api`: `POST /api/vcenter/vm/{vm}?action=relocate&vmw-task=true` (`spec` as the body)
     /// - `/rest`: `POST /rest/vcenter/vm/{vm}?action=relocate&vmw-task=true` (`spec` in the body)
-    pub async fn relocate_task(
+    pub fn relocate_task(
         &self,
         vm: &crate::ids::VirtualMachineId,
         spec: &vm::RelocateSpec,
-    ) -> vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<()>> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<()>>,
+    > + Send {
         self.client
             .operation(&vm::ops::RELOCATE_TASK)
             .param("vm", vm)
             .param("spec", spec)
             .send_task()
-            .await
     }
 
     /// Runs [`relocate_task`](Self::relocate_task) and waits for the task with the
@@ -617,11 +625,11 @@ impl Vm {
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * The resource `VirtualMachine` referenced by the parameter `vm` requires `VirtualMachine.Inventory.Unregister`.
-    pub async fn unregister(
+    pub fn unregister(
         &self,
         vm: &crate::ids::VirtualMachineId,
-    ) -> vsphere_vapi_runtime::Result<()> {
-        self.client.operation(&vm::ops::UNREGISTER).param("vm", vm).send().await
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+        self.client.operation(&vm::ops::UNREGISTER).param("vm", vm).send()
     }
 }
 
@@ -686,11 +694,13 @@ impl Cluster {
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * The resource `ClusterComputeResource` referenced by the parameter `cluster` requires `System.Read`.
-    pub async fn get(
+    pub fn get(
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
-    ) -> vsphere_vapi_runtime::Result<cluster::Info> {
-        self.client.operation(&cluster::ops::GET).param("cluster", cluster).send().await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<cluster::Info>,
+    > + Send {
+        self.client.operation(&cluster::ops::GET).param("cluster", cluster).send()
     }
 
     /// Returns information about at most 1000 visible (subject to permission checks) clusters in vCenter matching the [`FilterSpec`](crate::vcenter::cluster::FilterSpec).
@@ -791,11 +801,13 @@ impl Datacenter {
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
     /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user doesn't have the required privileges.
-    pub async fn create(
+    pub fn create(
         &self,
         spec: &datacenter::CreateSpec,
-    ) -> vsphere_vapi_runtime::Result<crate::ids::DatacenterId> {
-        self.client.operation(&datacenter::ops::CREATE).param("spec", spec).send().await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<crate::ids::DatacenterId>,
+    > + Send {
+        self.client.operation(&datacenter::ops::CREATE).param("spec", spec).send()
     }
 
     /// Delete an empty datacenter from the vCenter Server
@@ -859,15 +871,16 @@ impl Datacenter {
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
     /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user doesn't have the required privileges.
-    pub async fn get(
+    pub fn get(
         &self,
         datacenter: &crate::ids::DatacenterId,
-    ) -> vsphere_vapi_runtime::Result<datacenter::Info> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<datacenter::Info>,
+    > + Send {
         self.client
             .operation(&datacenter::ops::GET)
             .param("datacenter", datacenter)
             .send()
-            .await
     }
 
     /// Returns information about at most 1000 visible (subject to permission checks) datacenters in vCenter matching the [`FilterSpec`](crate::vcenter::datacenter::FilterSpec).
@@ -955,15 +968,13 @@ impl Datastore {
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
     /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user doesn't have the required privileges.
-    pub async fn get(
+    pub fn get(
         &self,
         datastore: &crate::ids::DatastoreId,
-    ) -> vsphere_vapi_runtime::Result<datastore::Info> {
-        self.client
-            .operation(&datastore::ops::GET)
-            .param("datastore", datastore)
-            .send()
-            .await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<datastore::Info>,
+    > + Send {
+        self.client.operation(&datastore::ops::GET).param("datastore", datastore).send()
     }
 
     /// Returns information about at most 2500 visible (subject to permission checks) datastores in vCenter matching the [`FilterSpec`](crate::vcenter::datastore::FilterSpec).
@@ -1050,8 +1061,12 @@ impl Deployment {
     ///
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the caller is not authenticated.
     /// - [`NotFound`](crate::ErrorKind::NotFound): if appliance state cannot be determined.
-    pub async fn get(&self) -> vsphere_vapi_runtime::Result<deployment::Info> {
-        self.client.operation(&deployment::ops::GET).send().await
+    pub fn get(
+        &self,
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<deployment::Info>,
+    > + Send {
+        self.client.operation(&deployment::ops::GET).send()
     }
 
     /// Rollback a failed appliance so it can be configured once again.
@@ -1069,8 +1084,10 @@ impl Deployment {
     ///
     /// - [`Unsupported`](crate::ErrorKind::Unsupported): if the appliance is not in FAILED state.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the caller is not authenticated.
-    pub async fn rollback(&self) -> vsphere_vapi_runtime::Result<()> {
-        self.client.operation(&deployment::ops::ROLLBACK).send().await
+    pub fn rollback(
+        &self,
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+        self.client.operation(&deployment::ops::ROLLBACK).send()
     }
 }
 
@@ -1140,15 +1157,18 @@ impl EvcModes {
     ///
     ///   * Method execution requires `System.View`.
     /// - [`UnverifiedPeer`](crate::ErrorKind::UnverifiedPeer): if the SSL certificate or thumbprint of the remote connection can't be validated.
-    pub async fn create_task(
+    pub fn create_task(
         &self,
         create_spec: &evc_modes::CreateSpec,
-    ) -> vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<evc_mode::EvcMode>> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<
+            vsphere_vapi_runtime::Task<evc_mode::EvcMode>,
+        >,
+    > + Send {
         self.client
             .operation(&evc_modes::ops::CREATE_TASK)
             .param("create_spec", create_spec)
             .send_task()
-            .await
     }
 
     /// Runs [`create_task`](Self::create_task) and waits for the task with the default
@@ -1190,15 +1210,16 @@ impl EvcModes {
     /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
     /// - [`Error`](crate::ErrorKind::Error): if there is any error in partitioning the EvcMode.
-    pub async fn partition(
+    pub fn partition(
         &self,
         evc_mode: &evc_mode::EvcMode,
-    ) -> vsphere_vapi_runtime::Result<evc_modes::PartitionResult> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<evc_modes::PartitionResult>,
+    > + Send {
         self.client
             .operation(&evc_modes::ops::PARTITION)
             .param("evc_mode", evc_mode)
             .send()
-            .await
     }
 }
 
@@ -1333,15 +1354,16 @@ impl FoundationLoadBalancers {
     ///   * Method execution requires `System.Read`.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the caller is not authenticated.
     /// - [`Error`](crate::ErrorKind::Error): if there is a generic error.
-    pub async fn get(
+    pub fn get(
         &self,
         foundation_load_balancer: &crate::ids::FoundationLoadBalancerId,
-    ) -> vsphere_vapi_runtime::Result<foundation_load_balancers::Info> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<foundation_load_balancers::Info>,
+    > + Send {
         self.client
             .operation(&foundation_load_balancers::ops::GET)
             .param("foundation_load_balancer", foundation_load_balancer)
             .send()
-            .await
     }
 
     /// Returns information about load balancers matching the [`FilterSpec`](crate::vcenter::foundation_load_balancers::FilterSpec).
@@ -1408,17 +1430,16 @@ impl FoundationLoadBalancers {
     ///   * Method execution requires `FoundationLoadBalancers.Manage`.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the caller is not authenticated.
     /// - [`Error`](crate::ErrorKind::Error): if there is a generic error.
-    pub async fn reset_password(
+    pub fn reset_password(
         &self,
         foundation_load_balancer: &crate::ids::FoundationLoadBalancerId,
         password: &foundation_load_balancers::PasswordSpec,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&foundation_load_balancers::ops::RESET_PASSWORD)
             .param("foundation_load_balancer", foundation_load_balancer)
             .param("password", password)
             .send()
-            .await
     }
 }
 
@@ -1489,11 +1510,11 @@ impl Host {
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
     /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user doesn't have the required privileges.
-    pub async fn connect(
+    pub fn connect(
         &self,
         host: &crate::ids::HostSystemId,
-    ) -> vsphere_vapi_runtime::Result<()> {
-        self.client.operation(&host::ops::CONNECT).param("host", host).send().await
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+        self.client.operation(&host::ops::CONNECT).param("host", host).send()
     }
 
     /// Add a new standalone host in the vCenter inventory. The newly connected host will be in connected state. The vCenter Server will verify the SSL certificate before adding the host to its inventory. In the case where the SSL certificate cannot be verified because the Certificate Authority is not recognized or the certificate is self signed, the vCenter Server will fall back to thumbprint verification mode as defined by [`ThumbprintVerification`](crate::vcenter::host::create_spec::ThumbprintVerification).
@@ -1540,11 +1561,13 @@ impl Host {
     /// - [`Unsupported`](crate::ErrorKind::Unsupported): if the software version on the host is not supported.
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
     /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user doesn't have the required privileges.
-    pub async fn create(
+    pub fn create(
         &self,
         spec: &host::CreateSpec,
-    ) -> vsphere_vapi_runtime::Result<crate::ids::HostSystemId> {
-        self.client.operation(&host::ops::CREATE).param("spec", spec).send().await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<crate::ids::HostSystemId>,
+    > + Send {
+        self.client.operation(&host::ops::CREATE).param("spec", spec).send()
     }
 
     /// Remove a standalone host from the vCenter Server.
@@ -1568,11 +1591,11 @@ impl Host {
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
     /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user doesn't have the required privileges.
-    pub async fn delete(
+    pub fn delete(
         &self,
         host: &crate::ids::HostSystemId,
-    ) -> vsphere_vapi_runtime::Result<()> {
-        self.client.operation(&host::ops::DELETE).param("host", host).send().await
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+        self.client.operation(&host::ops::DELETE).param("host", host).send()
     }
 
     /// Disconnect the host corresponding to `host` from the vCenter server
@@ -1596,11 +1619,11 @@ impl Host {
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
     /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user doesn't have the required privileges.
-    pub async fn disconnect(
+    pub fn disconnect(
         &self,
         host: &crate::ids::HostSystemId,
-    ) -> vsphere_vapi_runtime::Result<()> {
-        self.client.operation(&host::ops::DISCONNECT).param("host", host).send().await
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+        self.client.operation(&host::ops::DISCONNECT).param("host", host).send()
     }
 
     /// Returns information about at most 2500 visible (subject to permission checks) hosts in vCenter matching the [`FilterSpec`](crate::vcenter::host::FilterSpec).
@@ -1769,15 +1792,15 @@ impl Ovfs {
     /// - [`NotFound`](crate::ErrorKind::NotFound): If the resource pool is not found.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
     /// - [`UnverifiedPeer`](crate::ErrorKind::UnverifiedPeer): If vCenter Server cannot validate the certificate of the server that supplies the OVF file. The value of the data field of [`ErrorKind::Error`](crate::ErrorKind::Error) will be a structure that contains all the fields defined in CertificateInfo.
-    pub async fn deploy_task(
+    pub fn deploy_task(
         &self,
         spec: &ovfs::DeploySpec,
-    ) -> vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<ovfs::DeployResult>> {
-        self.client
-            .operation(&ovfs::ops::DEPLOY_TASK)
-            .param("spec", spec)
-            .send_task()
-            .await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<
+            vsphere_vapi_runtime::Task<ovfs::DeployResult>,
+        >,
+    > + Send {
+        self.client.operation(&ovfs::ops::DEPLOY_TASK).param("spec", spec).send_task()
     }
 
     /// Runs [`deploy_task`](Self::deploy_task) and waits for the task with the default
@@ -1857,15 +1880,11 @@ impl RegisteredTokens {
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the caller is not authenticated.
     /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if the CreateSpec contains invalid data.
     /// - [`Error`](crate::ErrorKind::Error): for generic errors in the service implementation
-    pub async fn create(
+    pub fn create(
         &self,
         spec: &registered_tokens::CreateSpec,
-    ) -> vsphere_vapi_runtime::Result<()> {
-        self.client
-            .operation(&registered_tokens::ops::CREATE)
-            .param("spec", spec)
-            .send()
-            .await
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+        self.client.operation(&registered_tokens::ops::CREATE).param("spec", spec).send()
     }
 }
 
@@ -1951,15 +1970,13 @@ impl ResourcePool {
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * The resource [`ResourcePool`](crate::vcenter::ResourcePool) referenced by the field [`CreateSpec::parent`](crate::vcenter::resource_pool::CreateSpec::parent) requires `Resource.CreatePool`.
-    pub async fn create(
+    pub fn create(
         &self,
         spec: &resource_pool::CreateSpec,
-    ) -> vsphere_vapi_runtime::Result<crate::ids::ResourcePoolId> {
-        self.client
-            .operation(&resource_pool::ops::CREATE)
-            .param("spec", spec)
-            .send()
-            .await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<crate::ids::ResourcePoolId>,
+    > + Send {
+        self.client.operation(&resource_pool::ops::CREATE).param("spec", spec).send()
     }
 
     /// Deletes a resource pool.
@@ -1985,15 +2002,14 @@ impl ResourcePool {
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the user can not be authenticated.
     /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): If the user doesn't have the required privileges.
     /// - [`Unsupported`](crate::ErrorKind::Unsupported): If the resource pool is a root resource pool.
-    pub async fn delete(
+    pub fn delete(
         &self,
         resource_pool: &crate::ids::ResourcePoolId,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&resource_pool::ops::DELETE)
             .param("resource_pool", resource_pool)
             .send()
-            .await
     }
 
     /// Retrieves information about the resource pool indicated by `resource_pool`.
@@ -2023,15 +2039,16 @@ impl ResourcePool {
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * The resource [`ResourcePool`](crate::vcenter::ResourcePool) referenced by the parameter `resource_pool` requires `System.Read`.
-    pub async fn get(
+    pub fn get(
         &self,
         resource_pool: &crate::ids::ResourcePoolId,
-    ) -> vsphere_vapi_runtime::Result<resource_pool::Info> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<resource_pool::Info>,
+    > + Send {
         self.client
             .operation(&resource_pool::ops::GET)
             .param("resource_pool", resource_pool)
             .send()
-            .await
     }
 
     /// Returns information about at most 1000 visible (subject to permission checks) resource pools in vCenter matching the [`FilterSpec`](crate::vcenter::resource_pool::FilterSpec).
@@ -2090,17 +2107,16 @@ impl ResourcePool {
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * The resource [`ResourcePool`](crate::vcenter::ResourcePool) referenced by the parameter `resource_pool` requires `Resource.EditPool`.
-    pub async fn update(
+    pub fn update(
         &self,
         resource_pool: &crate::ids::ResourcePoolId,
         spec: &resource_pool::UpdateSpec,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&resource_pool::ops::UPDATE)
             .param("resource_pool", resource_pool)
             .param("spec", spec)
             .send()
-            .await
     }
 }
 
@@ -2162,11 +2178,13 @@ impl System {
     /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
     /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if the list of client provided release IDs ([`HelloSpec::api_releases`](crate::vcenter::system::HelloSpec::api_releases)) is empty or the list is longer then 128 releases or given release ID is longer then 64 characters.
-    pub async fn hello(
+    pub fn hello(
         &self,
         spec: &system::HelloSpec,
-    ) -> vsphere_vapi_runtime::Result<system::HelloResult> {
-        self.client.operation(&system::ops::HELLO).param("spec", spec).send().await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<system::HelloResult>,
+    > + Send {
+        self.client.operation(&system::ops::HELLO).param("spec", spec).send()
     }
 }
 
@@ -2284,83 +2302,79 @@ impl<'de> serde::Deserialize<'de> for Credential {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = Credential;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("struct Credential")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<Credential, A::Error> {
-                let mut f_0: Option<String> = None;
-                let mut f_1: Option<UsernamePassword> = None;
-                let mut f_2: Option<vsphere_vapi_runtime::types::Secret> = None;
-                let mut unknown = serde_json::Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "type" => f_0 = Some(map.next_value()?),
-                        "username_password" => f_1 = map.next_value()?,
-                        "saml_token" => f_2 = map.next_value()?,
-                        _ => {
-                            let value: serde_json::Value = map.next_value()?;
-                            unknown.insert(key, value);
-                        }
-                    }
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+#[cfg(feature = "vcenter-core")]
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Credential {
+    const NAME: &'static str = "vcenter::Credential";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<UsernamePassword> = None;
+        let mut f_2: Option<vsphere_vapi_runtime::types::Secret> = None;
+        let mut unknown = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "type" => f_0 = Some(map.next_value()?),
+                "username_password" => f_1 = map.next_value()?,
+                "saml_token" => f_2 = map.next_value()?,
+                _ => {
+                    let value: serde_json::Value = map.next_value()?;
+                    unknown.insert(key, value);
                 }
-                let u_0 = match f_0 {
-                    None => None,
-                    Some(tag) => {
-                        Some(
-                            match tag.as_str() {
-                                "USERNAME_PASSWORD" => {
-                                    CredentialType::UsernamePassword {
-                                        username_password: f_1,
-                                    }
-                                }
-                                "SAML_TOKEN" => {
-                                    CredentialType::SamlToken {
-                                        saml_token: f_2,
-                                    }
-                                }
-                                _ => {
-                                    #[allow(unused_mut)]
-                                    let mut fields = ::core::mem::take(&mut unknown);
-                                    if let Some(value) = f_1 {
-                                        fields
-                                            .insert(
-                                                "username_password".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_2 {
-                                        fields
-                                            .insert(
-                                                "saml_token".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    CredentialType::Unknown {
-                                        tag,
-                                        fields,
-                                    }
-                                }
-                            },
-                        )
-                    }
-                };
-                ::core::result::Result::Ok(Credential {
-                    r#type: u_0.ok_or_else(|| serde::de::Error::missing_field("type"))?,
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        let u_0 = match f_0 {
+            None => None,
+            Some(tag) => {
+                Some(
+                    match tag.as_str() {
+                        "USERNAME_PASSWORD" => {
+                            CredentialType::UsernamePassword {
+                                username_password: f_1,
+                            }
+                        }
+                        "SAML_TOKEN" => {
+                            CredentialType::SamlToken {
+                                saml_token: f_2,
+                            }
+                        }
+                        _ => {
+                            #[allow(unused_mut)]
+                            let mut fields = ::core::mem::take(&mut unknown);
+                            if let Some(value) = f_1 {
+                                fields
+                                    .insert(
+                                        "username_password".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_2 {
+                                fields
+                                    .insert(
+                                        "saml_token".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            CredentialType::Unknown {
+                                tag,
+                                fields,
+                            }
+                        }
+                    },
+                )
+            }
+        };
+        ::core::result::Result::Ok(Credential {
+            r#type: __de::required(u_0, "type")?,
+        })
     }
 }
 
@@ -2372,17 +2386,15 @@ impl<'de> serde::Deserialize<'de> for Credential {
 ///
 /// vAPI structure `com.vmware.vcenter.service_locator`.
 #[cfg(feature = "vcenter-core")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ServiceLocator {
     /// Unique ID of the instance to which the service belongs. For instances that support the vSphere API, this is the same as the value found in `vim.AboutInfo.instanceUuid`.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default = "ServiceLocator::__missing_instance_uuid")]
     pub instance_uuid: String,
     /// URL used to access the service endpoint.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default = "ServiceLocator::__missing_url")]
     pub url: String,
     /// Credential to establish the connection and login to the service.
     ///
@@ -2391,23 +2403,75 @@ pub struct ServiceLocator {
     /// The sslThumbprint of the service endpoint. Superseded by [`ServiceLocator::ssl_certificate`](crate::vcenter::ServiceLocator::ssl_certificate). Note: If both `sslThumbprint` and `sslCertificate` are set, `sslThumbprint` must correspond to the `sslCertificate`. if `None`, then `sslCertificate` will be checked. If both these fields are `None`, then thumbprint from first connection will be trusted.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ssl_thumbprint: Option<String>,
     /// The SSL certificate of the service endpoint in PEM format. A replacement for [`ServiceLocator::ssl_thumbprint`](crate::vcenter::ServiceLocator::ssl_thumbprint). Note: If both `sslThumbprint` and `sslCertificate` are set, `sslThumbprint` must correspond to the `sslCertificate`. if `None`, then remote service endpoint certificate will not be verified upon connection.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ssl_certificate: Option<String>,
 }
 
 #[cfg(feature = "vcenter-core")]
-impl ServiceLocator {
-    fn __missing_instance_uuid() -> String {
-        ::vsphere_vapi_runtime::de::missing("vcenter::ServiceLocator", "instance_uuid")
+impl serde::Serialize for ServiceLocator {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("instance_uuid", &self.instance_uuid)?;
+        map.serialize_entry("url", &self.url)?;
+        map.serialize_entry("credential", &self.credential)?;
+        if let Some(value) = &self.ssl_thumbprint {
+            map.serialize_entry("ssl_thumbprint", value)?;
+        }
+        if let Some(value) = &self.ssl_certificate {
+            map.serialize_entry("ssl_certificate", value)?;
+        }
+        map.end()
     }
+}
 
-    fn __missing_url() -> String {
-        ::vsphere_vapi_runtime::de::missing("vcenter::ServiceLocator", "url")
+#[cfg(feature = "vcenter-core")]
+impl<'de> serde::Deserialize<'de> for ServiceLocator {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+#[cfg(feature = "vcenter-core")]
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ServiceLocator {
+    const NAME: &'static str = "vcenter::ServiceLocator";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<Credential> = None;
+        let mut f_3: Option<String> = None;
+        let mut f_4: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "instance_uuid" => f_0 = Some(map.next_value()?),
+                "url" => f_1 = Some(map.next_value()?),
+                "credential" => f_2 = Some(map.next_value()?),
+                "ssl_thumbprint" => f_3 = map.next_value()?,
+                "ssl_certificate" => f_4 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ServiceLocator {
+            instance_uuid: __de::or_zero(f_0, Self::NAME, "instance_uuid"),
+            url: __de::or_zero(f_1, Self::NAME, "url"),
+            credential: __de::required(f_2, "credential")?,
+            ssl_thumbprint: f_3,
+            ssl_certificate: f_4,
+        })
     }
 }
 
@@ -2437,12 +2501,11 @@ impl ServiceLocator {
 ///
 /// vAPI structure `com.vmware.vcenter.username_password`.
 #[cfg(feature = "vcenter-core")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct UsernamePassword {
     /// The username for username-password based authentication.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default = "UsernamePassword::__missing_user_name")]
     pub user_name: String,
     /// The password for username-password based authentication.
     ///
@@ -2451,8 +2514,50 @@ pub struct UsernamePassword {
 }
 
 #[cfg(feature = "vcenter-core")]
-impl UsernamePassword {
-    fn __missing_user_name() -> String {
-        ::vsphere_vapi_runtime::de::missing("vcenter::UsernamePassword", "user_name")
+impl serde::Serialize for UsernamePassword {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("user_name", &self.user_name)?;
+        map.serialize_entry("password", &self.password)?;
+        map.end()
+    }
+}
+
+#[cfg(feature = "vcenter-core")]
+impl<'de> serde::Deserialize<'de> for UsernamePassword {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+#[cfg(feature = "vcenter-core")]
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for UsernamePassword {
+    const NAME: &'static str = "vcenter::UsernamePassword";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<vsphere_vapi_runtime::types::Secret> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "user_name" => f_0 = Some(map.next_value()?),
+                "password" => f_1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(UsernamePassword {
+            user_name: __de::or_zero(f_0, Self::NAME, "user_name"),
+            password: __de::required(f_1, "password")?,
+        })
     }
 }

@@ -103,15 +103,13 @@ impl AcqSpecs {
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `vStats.CollectAny`.
-    pub async fn create(
+    pub fn create(
         &self,
         acq_spec: &acq_specs::CreateSpec,
-    ) -> vsphere_vapi_runtime::Result<crate::ids::AcqSpecId> {
-        self.client
-            .operation(&acq_specs::ops::CREATE)
-            .param("acq_spec", acq_spec)
-            .send()
-            .await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<crate::ids::AcqSpecId>,
+    > + Send {
+        self.client.operation(&acq_specs::ops::CREATE).param("acq_spec", acq_spec).send()
     }
 
     /// Delete an acquisition specification. Warning: this method is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
@@ -138,11 +136,11 @@ impl AcqSpecs {
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `vStats.CollectAny`.
-    pub async fn delete(
+    pub fn delete(
         &self,
         id: &crate::ids::AcqSpecId,
-    ) -> vsphere_vapi_runtime::Result<()> {
-        self.client.operation(&acq_specs::ops::DELETE).param("id", id).send().await
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+        self.client.operation(&acq_specs::ops::DELETE).param("id", id).send()
     }
 
     /// Returns information about a specific acquisition specification. Warning: this method is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
@@ -173,11 +171,13 @@ impl AcqSpecs {
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `System.View`.
-    pub async fn get(
+    pub fn get(
         &self,
         id: &crate::ids::AcqSpecId,
-    ) -> vsphere_vapi_runtime::Result<acq_specs::Info> {
-        self.client.operation(&acq_specs::ops::GET).param("id", id).send().await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<acq_specs::Info>,
+    > + Send {
+        self.client.operation(&acq_specs::ops::GET).param("id", id).send()
     }
 
     /// Returns information about all acquisition specifications. Warning: this method is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
@@ -236,17 +236,16 @@ impl AcqSpecs {
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `vStats.CollectAny`.
-    pub async fn update(
+    pub fn update(
         &self,
         id: &crate::ids::AcqSpecId,
         acq_spec: &acq_specs::UpdateSpec,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&acq_specs::ops::UPDATE)
             .param("id", id)
             .param("acq_spec", acq_spec)
             .send()
-            .await
     }
 }
 
@@ -316,17 +315,18 @@ impl CounterMetadata {
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `System.View`.
-    pub async fn get(
+    pub fn get(
         &self,
         cid: &crate::ids::CounterId,
         mid: &crate::ids::CounterMetadataId,
-    ) -> vsphere_vapi_runtime::Result<counter_metadata::Info> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<counter_metadata::Info>,
+    > + Send {
         self.client
             .operation(&counter_metadata::ops::GET)
             .param("cid", cid)
             .param("mid", mid)
             .send()
-            .await
     }
 
     /// This method returns the "default" CounterMetadata. A Counter has at least one related metadata object. Usually, stats providers (for example hosts) are in agreement about the default metadata. In this case the returned list has a single metadata object.
@@ -359,15 +359,16 @@ impl CounterMetadata {
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `System.View`.
-    pub async fn get_default(
+    pub fn get_default(
         &self,
         cid: &crate::ids::CounterId,
-    ) -> vsphere_vapi_runtime::Result<Vec<counter_metadata::Info>> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<Vec<counter_metadata::Info>>,
+    > + Send {
         self.client
             .operation(&counter_metadata::ops::GET_DEFAULT)
             .param("cid", cid)
             .send()
-            .await
     }
 
     /// Returns information about all counter metadata records for a specific Counter. Warning: this method is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
@@ -472,15 +473,16 @@ impl CounterSets {
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `System.View`.
-    pub async fn get(
+    pub fn get(
         &self,
         counter_set: &crate::ids::CounterSetId,
-    ) -> vsphere_vapi_runtime::Result<counter_sets::Info> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<counter_sets::Info>,
+    > + Send {
         self.client
             .operation(&counter_sets::ops::GET)
             .param("counter_set", counter_set)
             .send()
-            .await
     }
 
     /// Returns information about all the counter sets. Warning: this method is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
@@ -505,8 +507,12 @@ impl CounterSets {
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `System.View`.
-    pub async fn list(&self) -> vsphere_vapi_runtime::Result<Vec<counter_sets::Info>> {
-        self.client.operation(&counter_sets::ops::LIST).send().await
+    pub fn list(
+        &self,
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<Vec<counter_sets::Info>>,
+    > + Send {
+        self.client.operation(&counter_sets::ops::LIST).send()
     }
 }
 
@@ -572,11 +578,13 @@ impl Counters {
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `System.View`.
-    pub async fn get(
+    pub fn get(
         &self,
         cid: &crate::ids::CounterId,
-    ) -> vsphere_vapi_runtime::Result<counters::Info> {
-        self.client.operation(&counters::ops::GET).param("cid", cid).send().await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<counters::Info>,
+    > + Send {
+        self.client.operation(&counters::ops::GET).param("cid", cid).send()
     }
 
     /// Returns information about all counters matching the filter parameters. Warning: this method is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
@@ -729,8 +737,12 @@ impl Metrics {
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `System.View`.
-    pub async fn list(&self) -> vsphere_vapi_runtime::Result<Vec<metrics::Summary>> {
-        self.client.operation(&metrics::ops::LIST).send().await
+    pub fn list(
+        &self,
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<Vec<metrics::Summary>>,
+    > + Send {
+        self.client.operation(&metrics::ops::LIST).send()
     }
 }
 
@@ -786,8 +798,12 @@ impl Providers {
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `System.View`.
-    pub async fn list(&self) -> vsphere_vapi_runtime::Result<Vec<providers::Summary>> {
-        self.client.operation(&providers::ops::LIST).send().await
+    pub fn list(
+        &self,
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<Vec<providers::Summary>>,
+    > + Send {
+        self.client.operation(&providers::ops::LIST).send()
     }
 }
 
@@ -850,15 +866,13 @@ impl ResourceAddressSchemas {
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `System.View`.
-    pub async fn get(
+    pub fn get(
         &self,
         id: &str,
-    ) -> vsphere_vapi_runtime::Result<resource_address_schemas::Info> {
-        self.client
-            .operation(&resource_address_schemas::ops::GET)
-            .param("id", id)
-            .send()
-            .await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<resource_address_schemas::Info>,
+    > + Send {
+        self.client.operation(&resource_address_schemas::ops::GET).param("id", id).send()
     }
 }
 
@@ -925,11 +939,13 @@ impl ResourceAddresses {
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `vStats.QueryAny`.
-    pub async fn get(
+    pub fn get(
         &self,
         id: &crate::ids::RsrcAddrId,
-    ) -> vsphere_vapi_runtime::Result<resource_addresses::Info> {
-        self.client.operation(&resource_addresses::ops::GET).param("id", id).send().await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<resource_addresses::Info>,
+    > + Send {
+        self.client.operation(&resource_addresses::ops::GET).param("id", id).send()
     }
 
     /// Returns the list of Resource Addresses matching the filter parameters. Warning: this method is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
@@ -1021,10 +1037,12 @@ impl ResourceTypes {
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `System.View`.
-    pub async fn list(
+    pub fn list(
         &self,
-    ) -> vsphere_vapi_runtime::Result<Vec<resource_types::Summary>> {
-        self.client.operation(&resource_types::ops::LIST).send().await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<Vec<resource_types::Summary>>,
+    > + Send {
+        self.client.operation(&resource_types::ops::LIST).send()
     }
 }
 
@@ -1033,7 +1051,7 @@ impl ResourceTypes {
 /// **Removed** in vSphere API release 9.1.1.0 (last in 9.1.0.0).
 ///
 /// vAPI structure `com.vmware.vstats.cid_mid`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CidMid {
     /// Counter Id. CID is a string with rather strong semantic consistency across deployments and versions. If two CIDs are identical it implies the corresponding counters are the same. Warning: this field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
     ///
@@ -1042,8 +1060,55 @@ pub struct CidMid {
     /// MID is a 64-bit integer with strong consistency. Given a particular CID=cid, if two MIDs are the same, then the corresponding counter-metadata objects are same. Warning: this field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
     ///
     /// When this field is `None` vStats will use default for the counter metadata as obtained from the provider.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mid: Option<String>,
+}
+
+impl serde::Serialize for CidMid {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("cid", &self.cid)?;
+        if let Some(value) = &self.mid {
+            map.serialize_entry("mid", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CidMid {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CidMid {
+    const NAME: &'static str = "vstats::CidMid";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::CounterId> = None;
+        let mut f_1: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "cid" => f_0 = Some(map.next_value()?),
+                "mid" => f_1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(CidMid {
+            cid: __de::required(f_0, "cid")?,
+            mid: f_1,
+        })
+    }
 }
 
 vsphere_vapi_runtime::vapi_enum! {
@@ -1067,28 +1132,83 @@ vsphere_vapi_runtime::vapi_enum! {
 /// **Removed** in vSphere API release 9.1.1.0 (last in 9.1.0.0).
 ///
 /// vAPI structure `com.vmware.vstats.rsrc_id`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RsrcId {
     /// Key relates to the corresponding ResourceIdDefinition of the related resource address schema. Warning: this field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments. When this field is `None`, type field will be used.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
     /// Type of the resource identified by the Resource Id. Warning: this field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments. When this field is `None`, in current version the api will throw InvalidArgument error. To be made optional in future.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// The id value binding the related resource id definition. Warning: this field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
-    #[serde(default = "RsrcId::__missing_id_value")]
     pub id_value: String,
     /// Predicate to use to match resource Ids. Warning: this field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments. When this field is `None`, default predicate is EQUAL.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub predicate: Option<QueryPredicate>,
     /// An optional designation of the scheme. Warning: this field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments. When this field is `None`, default scheme is moid (ManagedObject Identifier).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scheme: Option<String>,
 }
 
-impl RsrcId {
-    fn __missing_id_value() -> String {
-        ::vsphere_vapi_runtime::de::missing("vstats::RsrcId", "id_value")
+impl serde::Serialize for RsrcId {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.key {
+            map.serialize_entry("key", value)?;
+        }
+        if let Some(value) = &self.r#type {
+            map.serialize_entry("type", value)?;
+        }
+        map.serialize_entry("id_value", &self.id_value)?;
+        if let Some(value) = &self.predicate {
+            map.serialize_entry("predicate", value)?;
+        }
+        if let Some(value) = &self.scheme {
+            map.serialize_entry("scheme", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for RsrcId {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for RsrcId {
+    const NAME: &'static str = "vstats::RsrcId";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<QueryPredicate> = None;
+        let mut f_4: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "key" => f_0 = map.next_value()?,
+                "type" => f_1 = map.next_value()?,
+                "id_value" => f_2 = Some(map.next_value()?),
+                "predicate" => f_3 = map.next_value()?,
+                "scheme" => f_4 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(RsrcId {
+            key: f_0,
+            r#type: f_1,
+            id_value: __de::or_zero(f_2, Self::NAME, "id_value"),
+            predicate: f_3,
+            scheme: f_4,
+        })
     }
 }
 
@@ -1110,22 +1230,56 @@ impl RsrcId {
 /// **Removed** in vSphere API release 9.1.1.0 (last in 9.1.0.0).
 ///
 /// vAPI structure `com.vmware.vstats.user_info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct UserInfo {
     /// Short label. Warning: this field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
-    #[serde(default = "UserInfo::__missing_label")]
     pub label: crate::vapi::standard::LocalizableMessage,
     /// Detailed description of the object. Warning: this field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
-    #[serde(default = "UserInfo::__missing_description")]
     pub description: crate::vapi::standard::LocalizableMessage,
 }
 
-impl UserInfo {
-    fn __missing_label() -> crate::vapi::standard::LocalizableMessage {
-        ::vsphere_vapi_runtime::de::missing("vstats::UserInfo", "label")
+impl serde::Serialize for UserInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("label", &self.label)?;
+        map.serialize_entry("description", &self.description)?;
+        map.end()
     }
+}
 
-    fn __missing_description() -> crate::vapi::standard::LocalizableMessage {
-        ::vsphere_vapi_runtime::de::missing("vstats::UserInfo", "description")
+impl<'de> serde::Deserialize<'de> for UserInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for UserInfo {
+    const NAME: &'static str = "vstats::UserInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::vapi::standard::LocalizableMessage> = None;
+        let mut f_1: Option<crate::vapi::standard::LocalizableMessage> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "label" => f_0 = Some(map.next_value()?),
+                "description" => f_1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(UserInfo {
+            label: __de::or_zero(f_0, Self::NAME, "label"),
+            description: __de::or_zero(f_1, Self::NAME, "description"),
+        })
     }
 }

@@ -108,6 +108,79 @@ pub fn missing<T: Zero>(type_name: &'static str, field: &'static str) -> T {
     T::zero()
 }
 
+/// The value of a required member read into `slot`, or serde's "missing
+/// field" error when the member was absent.
+///
+/// Generated deserializers call this (and [`or_zero`]) instead of
+/// `ok_or_else` with a closure: one plain function call per field keeps the
+/// crate's type and borrow checking measurably cheaper than a closure body
+/// per field.
+#[doc(hidden)]
+#[inline]
+pub fn required<T, E: serde::de::Error>(slot: Option<T>, field: &'static str) -> Result<T, E> {
+    match slot {
+        Some(value) => Ok(value),
+        None => Err(E::missing_field(field)),
+    }
+}
+
+/// The value of a lenient required member read into `slot`, or its zero
+/// through [`missing`] when the member was absent.
+#[doc(hidden)]
+#[inline]
+pub fn or_zero<T: Zero>(slot: Option<T>, type_name: &'static str, field: &'static str) -> T {
+    match slot {
+        Some(value) => value,
+        None => missing(type_name, field),
+    }
+}
+
+/// `Some` of the collection a required member held, `null` read as empty
+/// (see [`null_as_default`]).
+#[doc(hidden)]
+#[inline]
+pub fn null_as_empty<T: Default>(value: Option<T>) -> Option<T> {
+    Some(value.unwrap_or_default())
+}
+
+/// A generated structure read from a map: its `Deserialize` impl is
+/// [`deserialize_map`], and the structure only writes the loop over the
+/// members. One shared visitor instead of a visitor type per structure
+/// keeps the generated crate smaller to check.
+#[doc(hidden)]
+pub trait VisitMap<'de>: Sized {
+    /// The structure's path below the crate root, for messages.
+    const NAME: &'static str;
+
+    /// Reads the structure from the members of a map.
+    fn visit_map<A: serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error>;
+}
+
+/// `deserializer.deserialize_map` with the visitor of a [`VisitMap`]
+/// structure.
+#[doc(hidden)]
+pub fn deserialize_map<'de, D, T>(deserializer: D) -> Result<T, D::Error>
+where
+    D: Deserializer<'de>,
+    T: VisitMap<'de>,
+{
+    deserializer.deserialize_map(MapVisitor(std::marker::PhantomData))
+}
+
+struct MapVisitor<T>(std::marker::PhantomData<T>);
+
+impl<'de, T: VisitMap<'de>> serde::de::Visitor<'de> for MapVisitor<T> {
+    type Value = T;
+
+    fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(formatter, "a map of the members of `{}`", T::NAME)
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<T, A::Error> {
+        T::visit_map(map)
+    }
+}
+
 /// Every (type, field) that some response left out and that was decoded as
 /// its zero so far in this process, sorted.
 pub fn omitted_fields() -> Vec<(&'static str, &'static str)> {

@@ -25,6 +25,18 @@ use anyhow::{Context, bail};
 /// largest areas.
 const DEFAULT_FEATURES: &[&str] = &["vcenter-vm", "vcenter", "esx", "appliance"];
 
+/// The speed budget (see "Compile cost" in the generator's `emit` docs),
+/// for a quiet 2-core machine like CI's.
+const REGEN_BUDGET_SECS: f64 = 1.0;
+const REGEN_BUDGET_RATIO: f64 = 6.0;
+const ALL_FEATURES_BUDGET_SECS: f64 = 30.0;
+const ALL_FEATURES_BUDGET_GB: f64 = 2.0;
+const VM_FEATURE_BUDGET_SECS: f64 = 5.0;
+
+fn budget(met: bool, limit: &str) -> String {
+    format!("budget {limit}: {}", if met { "met" } else { "over" })
+}
+
 #[derive(clap::Args)]
 pub struct Args {
     /// Features to check alone (comma-separated) [default: vcenter-vm,vcenter,esx,appliance]
@@ -57,12 +69,16 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     })?;
     let total = regen.0 + regen.1;
     println!("  bare JSON parse of the snapshots: {}", secs(parse));
+    let ratio = total.as_secs_f64() / parse.as_secs_f64().max(1e-9);
     println!(
-        "  regen: {} (load {}, emit {}), {:.1}x the bare parse",
+        "  regen: {} (load {}, emit {}), {ratio:.1}x the bare parse  [{}]",
         secs(total),
         secs(regen.0),
         secs(regen.1),
-        total.as_secs_f64() / parse.as_secs_f64().max(1e-9)
+        budget(
+            total.as_secs_f64() <= REGEN_BUDGET_SECS && ratio <= REGEN_BUDGET_RATIO,
+            &format!("≤ {REGEN_BUDGET_SECS} s and ≤ {REGEN_BUDGET_RATIO}x")
+        )
     );
     if args.skip_compile {
         return Ok(ExitCode::SUCCESS);
@@ -98,15 +114,33 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             }
             Some(all) => format!(", {:.0}% of all features", 100.0 * wall / all),
         };
+        let peak_gb = peak_kib as f64 / 1024.0 / 1024.0;
+        let verdict = match selection.as_str() {
+            "all" => format!(
+                "  [{}]",
+                budget(
+                    wall <= ALL_FEATURES_BUDGET_SECS && peak_gb <= ALL_FEATURES_BUDGET_GB,
+                    &format!("≤ {ALL_FEATURES_BUDGET_SECS} s and ≤ {ALL_FEATURES_BUDGET_GB} GB")
+                )
+            ),
+            "vcenter-vm" => format!(
+                "  [{}]",
+                budget(
+                    wall <= VM_FEATURE_BUDGET_SECS,
+                    &format!("≤ {VM_FEATURE_BUDGET_SECS} s")
+                )
+            ),
+            _ => String::new(),
+        };
         println!(
-            "  {:<14} {:>6.1} s  peak {:>5.2} GB{relative}",
+            "  {:<14} {:>6.1} s  peak {:>5.2} GB{relative}{verdict}",
             if selection == "all" {
                 "all features"
             } else {
                 selection.as_str()
             },
             wall,
-            peak_kib as f64 / 1024.0 / 1024.0,
+            peak_gb,
         );
     }
     Ok(ExitCode::SUCCESS)

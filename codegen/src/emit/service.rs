@@ -271,18 +271,22 @@ fn operation_method(
         let result = task_result_type(types, operation, context)?;
         return Ok(quote! {
             #doc
-            pub async fn #name(&self, #( #params ),*)
-                -> vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<#result>>
+            pub fn #name(&self, #( #params ),*)
+                -> impl ::core::future::Future<
+                    Output = vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<#result>>,
+                > + Send
             {
-                #call.send_task().await
+                #call.send_task()
             }
         });
     }
     let output = types.owned(&operation.output, context)?;
     Ok(quote! {
         #doc
-        pub async fn #name(&self, #( #params ),*) -> vsphere_vapi_runtime::Result<#output> {
-            #call.send().await
+        pub fn #name(&self, #( #params ),*)
+            -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<#output>> + Send
+        {
+            #call.send()
         }
     })
 }
@@ -516,8 +520,10 @@ fn builder_items(
         let result = task_result_type(types, operation, context)?;
         quote! {
             #[doc = " Starts the task; the handle waits for it or reports its progress."]
-            pub async fn send(self) -> vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<#result>> {
-                self.call.send_task().await
+            pub fn send(self) -> impl ::core::future::Future<
+                Output = vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<#result>>,
+            > + Send {
+                self.call.send_task()
             }
 
             #[doc = " Starts the task and waits for its result with the default"]
@@ -531,8 +537,10 @@ fn builder_items(
         let _ = ctx;
         quote! {
             #[doc = " Sends the request and decodes the result."]
-            pub async fn send(self) -> vsphere_vapi_runtime::Result<#output> {
-                self.call.send().await
+            pub fn send(self)
+                -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<#output>> + Send
+            {
+                self.call.send()
             }
         }
     };

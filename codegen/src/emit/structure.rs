@@ -1,31 +1,20 @@
-//! vAPI structures (and error structures) as plain serde structs.
+//! vAPI structures (and error structures) as plain structs with
+//! written-out serde impls, printed by `union` (which also turns unions
+//! into enums where it can); see "Compile cost" in the `emit` module
+//! docs for why the impls are written out.
 //!
 //! A required field that lowering marks `zero_if_missing` (see
-//! `lower::zeros`) gets `#[serde(default = "Name::__missing_field")]`,
-//! naming a private one-line function of the structure that calls
-//! `vsphere_vapi_runtime::de::missing("module::Name", "field")`: serde
-//! calls it only when the member is absent, and it logs the omission and
-//! returns the zero. A structure marked `zero` implements
+//! `lower::zeros`) decodes an absent member as its zero through
+//! `vsphere_vapi_runtime::de::missing("module::Name", "field")`, which logs
+//! the omission. A structure marked `zero` implements
 //! `vsphere_vapi_runtime::de::Zero` field by field.
-//!
-//! The functions keep the cost low: serde's derive calls a named function
-//! where it would otherwise emit a `missing_field` error, and `missing` is
-//! generic only over the few field types. For vSphere 9.1 (2600 lenient
-//! fields, 116 `Zero` impls, about 26 000 more lines) `cargo check -p
-//! vsphere-vapi` with `CARGO_INCREMENTAL=0`, only the generated crate
-//! rebuilt, on a shared 2-core machine, measured before → after:
-//! `--features vcenter-vm` 6.5–8.0 s → 6.7–7.3 s, `--features content`
-//! 3.4–4.3 s → 3.4–4.0 s (both within noise, peak memory unchanged at 620
-//! and 406 MB), `--features full` 57.6 / 58.4 s → 58.3 / 57.0 s wall over
-//! two alternating rounds (CPU 52.0 / 54.6 s → 54.4 / 53.3 s; 3.38 GB
-//! both): no measurable difference.
 
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use quote::quote;
 
 use crate::ir::{Builtin, Constant, ConstantValue, Field, Structure, StructureKind, TypeRef};
 
-use super::docs::{DocBuilder, ReleaseScope, code_list, deprecated_attr, field_attrs};
+use super::docs::{DocBuilder, ReleaseScope, code_list, deprecated_attr};
 use super::layout::Module;
 use super::tokens::{cfg_attr, doc_attrs, float_literal, ident, int_literal, unraw};
 use super::types::{Scope, TypeMapper};
@@ -39,7 +28,6 @@ pub fn emit(
 ) -> Result<String, EmitError> {
     let context = format!("structure `{}`", structure.id);
     let name = ident(&structure.path.name, &context)?;
-    let types = TypeMapper { ctx, scope };
     let gate = cfg_attr(module.item_gate(&structure.feature));
 
     let mut doc = DocBuilder::new();
@@ -75,77 +63,18 @@ pub fn emit(
     let mut doc = doc_attrs(&doc.build());
     doc.extend(deprecated_attr(ctx, &structure.lifecycle));
 
-    if union::has_enums(structure) {
-        let mut tokens = union::emit(ctx, scope, structure, doc, &gate)?;
-        tokens.extend(zero_impl(
-            &union::members(structure),
-            &name,
-            &gate,
-            structure.zero,
-            &context,
-        )?);
-        tokens.extend(constants_impl(ctx, structure, &name, &gate, &context)?);
-        return format::items(tokens, &context);
+    let mut tokens = union::emit(ctx, scope, structure, doc, &gate)?;
+    tokens.extend(zero_impl(
+        &union::members(structure),
+        &name,
+        &gate,
+        structure.zero,
+        &context,
+    )?);
+    if !union::has_enums(structure) {
+        let types = TypeMapper { ctx, scope };
+        tokens.extend(constructor(ctx, &types, structure, &name, &gate, &context)?);
     }
-
-    let all_optional = structure
-        .fields
-        .iter()
-        .all(|field| matches!(field.ty, TypeRef::Optional(_)));
-    let default = all_optional.then(|| quote! { Default, });
-
-    let type_name = type_name(structure);
-    let mut missing_fns = Vec::new();
-    let fields = structure
-        .fields
-        .iter()
-        .map(|field| {
-            let field_context = format!("{context}, field `{}`", field.name);
-            let field_name = ident(&field.rust_name, &field_context)?;
-            let boxed = ctx
-                .boxed_fields
-                .contains(&(structure.id.clone(), field.name.clone()));
-            let ty = types.owned_boxed(&field.ty, boxed, &field_context)?;
-            let missing = field.zero_if_missing.then(|| {
-                let function = missing_fn_name(field);
-                let wire = &field.name;
-                missing_fns.push(quote! {
-                    fn #function() -> #ty {
-                        ::vsphere_vapi_runtime::de::missing(#type_name, #wire)
-                    }
-                });
-                format!("{}::{function}", structure.path.name)
-            });
-            let serde = serde_field_attr(scope, field, missing.as_deref());
-            let scope = ReleaseScope::member(&ctx.model.releases, &structure.releases);
-            let doc = field_attrs(ctx, field, &field_context, scope);
-            Ok(quote! {
-                #doc
-                #serde
-                pub #field_name: #ty,
-            })
-        })
-        .collect::<Result<Vec<_>, EmitError>>()?;
-
-    let mut tokens = quote! {
-        #doc
-        #gate
-        #[derive(Debug, Clone, PartialEq, #default serde::Serialize, serde::Deserialize)]
-        pub struct #name {
-            #( #fields )*
-        }
-    };
-    if !missing_fns.is_empty() {
-        tokens.extend(quote! {
-            #gate
-            impl #name {
-                #( #missing_fns )*
-            }
-        });
-    }
-    let members: Vec<&Field> = structure.fields.iter().collect();
-    tokens.extend(zero_impl(&members, &name, &gate, structure.zero, &context)?);
-    tokens.extend(constructor(ctx, &types, structure, &name, &gate, &context)?);
     tokens.extend(constants_impl(ctx, structure, &name, &gate, &context)?);
     format::items(tokens, &context)
 }
@@ -156,11 +85,6 @@ pub fn type_name(structure: &Structure) -> String {
     let mut parts = structure.path.module.clone();
     parts.push(structure.path.name.clone());
     parts.join("::")
-}
-
-/// `__missing_<field>`: the default function of a lenient field.
-fn missing_fn_name(field: &Field) -> proc_macro2::Ident {
-    format_ident!("__missing_{}", unraw(&field.rust_name))
 }
 
 /// `impl Zero for Name`: every member its zero (lowering only marks
@@ -288,34 +212,6 @@ fn constants_impl(
             #( #constants )*
         }
     })
-}
-
-/// `#[serde(...)]` for a field: a rename only where the wire name differs
-/// from the Rust name (serde strips `r#` itself), `default` +
-/// `skip_serializing_if` for optional fields, `default = "<missing>"` for
-/// required fields with a natural zero, and
-/// `deserialize_with = null_as_default` for required lists, sets and maps,
-/// which servers send as `null` when empty.
-fn serde_field_attr(scope: &Scope<'_>, field: &Field, missing: Option<&str>) -> TokenStream {
-    let wire = &field.name;
-    let mut parts = Vec::new();
-    if unraw(&field.rust_name) != *wire {
-        parts.push(quote! { rename = #wire });
-    }
-    if let TypeRef::Optional(_) = field.ty {
-        let is_none = scope.option_is_none();
-        parts.push(quote! { default, skip_serializing_if = #is_none });
-    } else if let Some(missing) = missing {
-        parts.push(quote! { default = #missing });
-    }
-    if let TypeRef::List(_) | TypeRef::Set(_) | TypeRef::Map(..) = field.ty {
-        parts.push(quote! { deserialize_with = "vsphere_vapi_runtime::de::null_as_default" });
-    }
-    if parts.is_empty() {
-        TokenStream::new()
-    } else {
-        quote! { #[serde( #( #parts ),* )] }
-    }
 }
 
 /// An associated `pub const` for a structure or service constant.

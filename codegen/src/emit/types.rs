@@ -63,15 +63,6 @@ impl<'m> Scope<'m> {
         self.prelude("String")
     }
 
-    /// The `skip_serializing_if` path for optional fields.
-    pub fn option_is_none(&self) -> &'static str {
-        if self.shadowed.contains("Option") {
-            "::std::option::Option::is_none"
-        } else {
-            "Option::is_none"
-        }
-    }
-
     /// Path to a generated item: its bare name inside its own module,
     /// relative below it, `crate::…` elsewhere.
     pub fn item_path(&self, path: &RustPath, context: &str) -> Result<TokenStream, EmitError> {

@@ -40,7 +40,7 @@
 //! JSON), instead of failing the response. Absent required members follow
 //! the same rule as derived structures (`lower::zeros`): a field marked
 //! `zero_if_missing`, in the structure or in a variant, decodes as its zero
-//! through `vsphere_vapi_runtime::de::missing` (which logs it once); other
+//! through `vsphere_vapi_runtime::de::or_zero` (which logs it once); other
 //! absent required members, including required tags, are `missing_field`
 //! errors. `null` required lists, sets and maps decode as empty silently,
 //! as `vsphere_vapi_runtime::de::null_as_default` does.
@@ -124,8 +124,6 @@ struct Printer<'c, 'a, 'm> {
     scope: &'c Scope<'m>,
     structure: &'c Structure,
     context: String,
-    /// The structure as omission warnings name it.
-    type_name: String,
 }
 
 impl Printer<'_, '_, '_> {
@@ -382,7 +380,7 @@ impl Printer<'_, '_, '_> {
                             quote! { #inner_var }
                         } else {
                             let inner_tag = &field.name;
-                            quote! { #inner_var.ok_or_else(|| serde::de::Error::missing_field(#inner_tag))? }
+                            quote! { __de::required(#inner_var, #inner_tag)? }
                         }
                     }
                     None => {
@@ -397,7 +395,7 @@ impl Printer<'_, '_, '_> {
                                 }
                             });
                         }
-                        finish(&s, field, &self.type_name)
+                        finish(&s, field)
                     }
                 };
                 members.push(quote! { #rust_name: #value, });
@@ -427,14 +425,14 @@ impl Printer<'_, '_, '_> {
 }
 
 /// The value of a plain slot for the structure or a variant.
-fn finish(slot: &proc_macro2::Ident, field: &Field, type_name: &str) -> TokenStream {
+fn finish(slot: &proc_macro2::Ident, field: &Field) -> TokenStream {
     let wire = &field.name;
     match &field.ty {
         TypeRef::Optional(_) => quote! { #slot },
         _ if field.zero_if_missing => quote! {
-            #slot.unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(#type_name, #wire))
+            __de::or_zero(#slot, Self::NAME, #wire)
         },
-        _ => quote! { #slot.ok_or_else(|| serde::de::Error::missing_field(#wire))? },
+        _ => quote! { __de::required(#slot, #wire)? },
     }
 }
 
@@ -452,7 +450,6 @@ pub fn emit(
         scope,
         structure,
         context: context.clone(),
-        type_name: super::structure::type_name(structure),
     };
     let name = ident(&structure.path.name, &context)?;
     let option = scope.option();
@@ -491,7 +488,7 @@ pub fn emit(
                     TypeRef::Optional(_) => quote! { #wire => #s = map.next_value()?, },
                     // `null` is empty; only an absent member is missing.
                     ty if required_collection(ty) => quote! {
-                        #wire => #s = Some(map.next_value::<#option<_>>()?.unwrap_or_default()),
+                        #wire => #s = __de::null_as_empty(map.next_value()?),
                     },
                     _ => quote! { #wire => #s = Some(map.next_value()?), },
                 });
@@ -515,7 +512,7 @@ pub fn emit(
                 } else {
                     quote! { map.serialize_entry(#wire, &self.#field_name)?; }
                 });
-                let value = finish(&s, field, &printer.type_name);
+                let value = finish(&s, field);
                 inits.push(quote! { #field_name: #value, });
             }
             Role::TopTag(union, rust) => {
@@ -555,7 +552,7 @@ pub fn emit(
                     quote! { #field_name: #var, }
                 } else {
                     let tag_wire = &union.tag_field;
-                    quote! { #field_name: #var.ok_or_else(|| serde::de::Error::missing_field(#tag_wire))?, }
+                    quote! { #field_name: __de::required(#var, #tag_wire)?, }
                 });
             }
             Role::InVariant => {}
@@ -596,7 +593,57 @@ pub fn emit(
 
     let default = all_optional.then(|| quote! { Default, });
     let string = scope.string();
-    let expecting = format!("struct {}", structure.path.name);
+    let map_binding = if writes.is_empty() {
+        quote! { let map = serializer.serialize_map(Some(0))?; }
+    } else {
+        quote! { let mut map = serializer.serialize_map(None)?; }
+    };
+    // Unknown members are kept for the catch-alls only.
+    let read_loop = if builds.is_empty() && reads.is_empty() {
+        quote! {
+            while map.next_key::<serde::de::IgnoredAny>()?.is_some() {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+    } else if builds.is_empty() {
+        quote! {
+            while let Some(key) = map.next_key::<#string>()? {
+                match key.as_str() {
+                    #( #reads )*
+                    _ => {
+                        map.next_value::<serde::de::IgnoredAny>()?;
+                    }
+                }
+            }
+        }
+    } else {
+        quote! {
+            let mut unknown = serde_json::Map::new();
+            while let Some(key) = map.next_key::<#string>()? {
+                match key.as_str() {
+                    #( #reads )*
+                    _ => {
+                        let value: serde_json::Value = map.next_value()?;
+                        unknown.insert(key, value);
+                    }
+                }
+            }
+        }
+    };
+    let type_name = super::structure::type_name(structure);
+    let mut read_body = quote! {
+        #( #slots )*
+        #read_loop
+        #( #builds )*
+        ::core::result::Result::Ok(#name { #( #inits )* })
+    };
+    // The helpers' short path, where the body calls them.
+    if read_body.to_string().contains("__de") {
+        read_body = quote! {
+            use ::vsphere_vapi_runtime::de as __de;
+            #read_body
+        };
+    }
     Ok(quote! {
         #doc
         #gate
@@ -611,7 +658,7 @@ pub fn emit(
         impl serde::Serialize for #name {
             fn serialize<S: serde::Serializer>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error> {
                 use serde::ser::SerializeMap as _;
-                let mut map = serializer.serialize_map(None)?;
+                #map_binding
                 #( #writes )*
                 map.end()
             }
@@ -620,29 +667,15 @@ pub fn emit(
         #gate
         impl<'de> serde::Deserialize<'de> for #name {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> ::core::result::Result<Self, D::Error> {
-                struct Visitor;
-                impl<'de> serde::de::Visitor<'de> for Visitor {
-                    type Value = #name;
-                    fn expecting(&self, formatter: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-                        formatter.write_str(#expecting)
-                    }
-                    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> ::core::result::Result<#name, A::Error> {
-                        #( #slots )*
-                        let mut unknown = serde_json::Map::new();
-                        while let Some(key) = map.next_key::<#string>()? {
-                            match key.as_str() {
-                                #( #reads )*
-                                _ => {
-                                    let value: serde_json::Value = map.next_value()?;
-                                    unknown.insert(key, value);
-                                }
-                            }
-                        }
-                        #( #builds )*
-                        ::core::result::Result::Ok(#name { #( #inits )* })
-                    }
-                }
-                deserializer.deserialize_map(Visitor)
+                ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+            }
+        }
+
+        #gate
+        impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for #name {
+            const NAME: &'static str = #type_name;
+            fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> ::core::result::Result<Self, A::Error> {
+                #read_body
             }
         }
     })

@@ -65,8 +65,12 @@ impl Consolecli {
     /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
     /// - [`Error`](crate::ErrorKind::Error): Generic error
-    pub async fn get(&self) -> vsphere_vapi_runtime::Result<bool> {
-        self.client.operation(&consolecli::ops::GET).send().await
+    pub fn get(
+        &self,
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<bool>,
+    > + Send {
+        self.client.operation(&consolecli::ops::GET).send()
     }
 
     /// Set enabled state of the console-based controlled CLI (TTY1).
@@ -85,12 +89,11 @@ impl Consolecli {
     /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
     /// - [`Error`](crate::ErrorKind::Error): Generic error
-    pub async fn set(&self, enabled: bool) -> vsphere_vapi_runtime::Result<()> {
-        self.client
-            .operation(&consolecli::ops::SET)
-            .param("enabled", &enabled)
-            .send()
-            .await
+    pub fn set(
+        &self,
+        enabled: bool,
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+        self.client.operation(&consolecli::ops::SET).param("enabled", &enabled).send()
     }
 }
 
@@ -140,8 +143,12 @@ impl Dcui {
     /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
     /// - [`Error`](crate::ErrorKind::Error): Generic error
-    pub async fn get(&self) -> vsphere_vapi_runtime::Result<bool> {
-        self.client.operation(&dcui::ops::GET).send().await
+    pub fn get(
+        &self,
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<bool>,
+    > + Send {
+        self.client.operation(&dcui::ops::GET).send()
     }
 
     /// Set enabled state of Direct Console User Interface (DCUI TTY2).
@@ -160,8 +167,11 @@ impl Dcui {
     /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
     /// - [`Error`](crate::ErrorKind::Error): Generic error
-    pub async fn set(&self, enabled: bool) -> vsphere_vapi_runtime::Result<()> {
-        self.client.operation(&dcui::ops::SET).param("enabled", &enabled).send().await
+    pub fn set(
+        &self,
+        enabled: bool,
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+        self.client.operation(&dcui::ops::SET).param("enabled", &enabled).send()
     }
 }
 
@@ -211,8 +221,12 @@ impl Shell {
     /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
     /// - [`Error`](crate::ErrorKind::Error): Generic error
-    pub async fn get(&self) -> vsphere_vapi_runtime::Result<shell::ShellConfig> {
-        self.client.operation(&shell::ops::GET).send().await
+    pub fn get(
+        &self,
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<shell::ShellConfig>,
+    > + Send {
+        self.client.operation(&shell::ops::GET).send()
     }
 
     /// Set enabled state of BASH, that is, access to BASH from within the controlled CLI.
@@ -231,11 +245,11 @@ impl Shell {
     /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
     /// - [`Error`](crate::ErrorKind::Error): Generic error
-    pub async fn set(
+    pub fn set(
         &self,
         config: &shell::ShellConfig,
-    ) -> vsphere_vapi_runtime::Result<()> {
-        self.client.operation(&shell::ops::SET).param("config", config).send().await
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+        self.client.operation(&shell::ops::SET).param("config", config).send()
     }
 }
 
@@ -285,8 +299,12 @@ impl Ssh {
     /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
     /// - [`Error`](crate::ErrorKind::Error): Generic error
-    pub async fn get(&self) -> vsphere_vapi_runtime::Result<bool> {
-        self.client.operation(&ssh::ops::GET).send().await
+    pub fn get(
+        &self,
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<bool>,
+    > + Send {
+        self.client.operation(&ssh::ops::GET).send()
     }
 
     /// Set enabled state of the SSH-based controlled CLI.
@@ -305,7 +323,10 @@ impl Ssh {
     /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
     /// - [`Error`](crate::ErrorKind::Error): Generic error
-    pub async fn set(&self, enabled: bool) -> vsphere_vapi_runtime::Result<()> {
-        self.client.operation(&ssh::ops::SET).param("enabled", &enabled).send().await
+    pub fn set(
+        &self,
+        enabled: bool,
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+        self.client.operation(&ssh::ops::SET).param("enabled", &enabled).send()
     }
 }

@@ -9,7 +9,7 @@
 /// Since vSphere API 8.0.2.0.
 ///
 /// vAPI structure `com.vmware.appliance.cores.info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Info {
     /// Identifier of the core file.
     ///
@@ -20,7 +20,6 @@ pub struct Info {
     /// Size of core file.
     ///
     /// Since vSphere API 8.0.2.0.
-    #[serde(default = "Info::__missing_size")]
     pub size: i64,
     /// Creation time of core file.
     ///
@@ -28,9 +27,53 @@ pub struct Info {
     pub creation_time: vsphere_vapi_runtime::types::DateTime,
 }
 
-impl Info {
-    fn __missing_size() -> i64 {
-        ::vsphere_vapi_runtime::de::missing("appliance::cores::Info", "size")
+impl serde::Serialize for Info {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("name", &self.name)?;
+        map.serialize_entry("size", &self.size)?;
+        map.serialize_entry("creation_time", &self.creation_time)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Info {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
+    const NAME: &'static str = "appliance::cores::Info";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::CoresId> = None;
+        let mut f_1: Option<i64> = None;
+        let mut f_2: Option<vsphere_vapi_runtime::types::DateTime> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "name" => f_0 = Some(map.next_value()?),
+                "size" => f_1 = Some(map.next_value()?),
+                "creation_time" => f_2 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Info {
+            name: __de::required(f_0, "name")?,
+            size: __de::or_zero(f_1, Self::NAME, "size"),
+            creation_time: __de::required(f_2, "creation_time")?,
+        })
     }
 }
 

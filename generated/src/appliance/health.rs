@@ -75,8 +75,12 @@ impl Applmgmt {
     /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
     /// - [`Error`](crate::ErrorKind::Error): Generic error
-    pub async fn get(&self) -> vsphere_vapi_runtime::Result<String> {
-        self.client.operation(&applmgmt::ops::GET).send().await
+    pub fn get(
+        &self,
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<String>,
+    > + Send {
+        self.client.operation(&applmgmt::ops::GET).send()
     }
 }
 
@@ -130,8 +134,12 @@ impl Database {
     ///
     /// - [`Error`](crate::ErrorKind::Error): if issue in retrieving health of the database
     #[deprecated(note = "since vSphere API 9.1.0.0")]
-    pub async fn get(&self) -> vsphere_vapi_runtime::Result<database::Info> {
-        self.client.operation(&database::ops::GET).send().await
+    pub fn get(
+        &self,
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<database::Info>,
+    > + Send {
+        self.client.operation(&database::ops::GET).send()
     }
 }
 
@@ -178,10 +186,12 @@ impl Databasestorage {
     /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
     /// - [`Error`](crate::ErrorKind::Error): Generic error
-    pub async fn get(
+    pub fn get(
         &self,
-    ) -> vsphere_vapi_runtime::Result<databasestorage::HealthLevel> {
-        self.client.operation(&databasestorage::ops::GET).send().await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<databasestorage::HealthLevel>,
+    > + Send {
+        self.client.operation(&databasestorage::ops::GET).send()
     }
 }
 
@@ -227,8 +237,12 @@ impl Load {
     /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
     /// - [`Error`](crate::ErrorKind::Error): Generic error
-    pub async fn get(&self) -> vsphere_vapi_runtime::Result<load::HealthLevel> {
-        self.client.operation(&load::ops::GET).send().await
+    pub fn get(
+        &self,
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<load::HealthLevel>,
+    > + Send {
+        self.client.operation(&load::ops::GET).send()
     }
 }
 
@@ -274,8 +288,12 @@ impl Mem {
     /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
     /// - [`Error`](crate::ErrorKind::Error): Generic error
-    pub async fn get(&self) -> vsphere_vapi_runtime::Result<mem::HealthLevel> {
-        self.client.operation(&mem::ops::GET).send().await
+    pub fn get(
+        &self,
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<mem::HealthLevel>,
+    > + Send {
+        self.client.operation(&mem::ops::GET).send()
     }
 }
 
@@ -322,10 +340,12 @@ impl Softwarepackages {
     /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
     /// - [`Error`](crate::ErrorKind::Error): Generic error
-    pub async fn get(
+    pub fn get(
         &self,
-    ) -> vsphere_vapi_runtime::Result<softwarepackages::HealthLevel> {
-        self.client.operation(&softwarepackages::ops::GET).send().await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<softwarepackages::HealthLevel>,
+    > + Send {
+        self.client.operation(&softwarepackages::ops::GET).send()
     }
 }
 
@@ -372,8 +392,12 @@ impl Storage {
     /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
     /// - [`Error`](crate::ErrorKind::Error): Generic error
-    pub async fn get(&self) -> vsphere_vapi_runtime::Result<storage::HealthLevel> {
-        self.client.operation(&storage::ops::GET).send().await
+    pub fn get(
+        &self,
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<storage::HealthLevel>,
+    > + Send {
+        self.client.operation(&storage::ops::GET).send()
     }
 }
 
@@ -419,8 +443,12 @@ impl Swap {
     /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
     /// - [`Error`](crate::ErrorKind::Error): Generic error
-    pub async fn get(&self) -> vsphere_vapi_runtime::Result<swap::HealthLevel> {
-        self.client.operation(&swap::ops::GET).send().await
+    pub fn get(
+        &self,
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<swap::HealthLevel>,
+    > + Send {
+        self.client.operation(&swap::ops::GET).send()
     }
 }
 
@@ -471,8 +499,12 @@ impl System {
     /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
     /// - [`Error`](crate::ErrorKind::Error): Generic error
-    pub async fn get(&self) -> vsphere_vapi_runtime::Result<system::HealthLevel> {
-        self.client.operation(&system::ops::GET).send().await
+    pub fn get(
+        &self,
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<system::HealthLevel>,
+    > + Send {
+        self.client.operation(&system::ops::GET).send()
     }
 
     /// Get last check timestamp of the health of the system.
@@ -491,10 +523,12 @@ impl System {
     /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
     /// - [`Error`](crate::ErrorKind::Error): Generic error
-    pub async fn lastcheck(
+    pub fn lastcheck(
         &self,
-    ) -> vsphere_vapi_runtime::Result<vsphere_vapi_runtime::types::DateTime> {
-        self.client.operation(&system::ops::LASTCHECK).send().await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<vsphere_vapi_runtime::types::DateTime>,
+    > + Send {
+        self.client.operation(&system::ops::LASTCHECK).send()
     }
 }
 

@@ -12,33 +12,75 @@
 ///
 /// vAPI structure `com.vmware.appliance.health_check_settings.setting_spec`.
 #[deprecated(note = "since vSphere API 9.1.0.0")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SettingSpec {
     /// Health check state of database during manual backup with this option set, the health status of the particular health check will be reported.
     ///
     /// Since vSphere API 7.0.0.1.
-    #[serde(default = "SettingSpec::__missing_db_health_check_state_manual_backup")]
     pub db_health_check_state_manual_backup: bool,
     /// Health check state of database during schedule backup with this option set, the health status of the particular health check will be reported.
     ///
     /// Since vSphere API 7.0.0.1.
-    #[serde(default = "SettingSpec::__missing_db_health_check_state_scheduled_backup")]
     pub db_health_check_state_scheduled_backup: bool,
 }
 
-impl SettingSpec {
-    fn __missing_db_health_check_state_manual_backup() -> bool {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::health_check_settings::SettingSpec",
+impl serde::Serialize for SettingSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry(
             "db_health_check_state_manual_backup",
-        )
-    }
-
-    fn __missing_db_health_check_state_scheduled_backup() -> bool {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::health_check_settings::SettingSpec",
+            &self.db_health_check_state_manual_backup,
+        )?;
+        map.serialize_entry(
             "db_health_check_state_scheduled_backup",
-        )
+            &self.db_health_check_state_scheduled_backup,
+        )?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SettingSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for SettingSpec {
+    const NAME: &'static str = "appliance::health_check_settings::SettingSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<bool> = None;
+        let mut f_1: Option<bool> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "db_health_check_state_manual_backup" => f_0 = Some(map.next_value()?),
+                "db_health_check_state_scheduled_backup" => f_1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(SettingSpec {
+            db_health_check_state_manual_backup: __de::or_zero(
+                f_0,
+                Self::NAME,
+                "db_health_check_state_manual_backup",
+            ),
+            db_health_check_state_scheduled_backup: __de::or_zero(
+                f_1,
+                Self::NAME,
+                "db_health_check_state_scheduled_backup",
+            ),
+        })
     }
 }
 
@@ -46,18 +88,65 @@ impl SettingSpec {
 ///
 /// vAPI structure `com.vmware.appliance.health_check_settings.update_spec`.
 #[deprecated(note = "since vSphere API 9.1.0.0")]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateSpec {
     /// Health check state of database during manual backup with this option set, the health status of the particular health check will be enabled. If `None` the current state will remain unchanged.
     ///
     /// Since vSphere API 7.0.0.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub db_health_check_state_manual_backup: Option<bool>,
     /// Health check state of database during schedule backup with this option set, the health status of the particular health check will be enabled. If `None` the current state will remain unchanged.
     ///
     /// Since vSphere API 7.0.0.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub db_health_check_state_scheduled_backup: Option<bool>,
+}
+
+impl serde::Serialize for UpdateSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.db_health_check_state_manual_backup {
+            map.serialize_entry("db_health_check_state_manual_backup", value)?;
+        }
+        if let Some(value) = &self.db_health_check_state_scheduled_backup {
+            map.serialize_entry("db_health_check_state_scheduled_backup", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UpdateSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for UpdateSpec {
+    const NAME: &'static str = "appliance::health_check_settings::UpdateSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<bool> = None;
+        let mut f_1: Option<bool> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "db_health_check_state_manual_backup" => f_0 = map.next_value()?,
+                "db_health_check_state_scheduled_backup" => f_1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(UpdateSpec {
+            db_health_check_state_manual_backup: f_0,
+            db_health_check_state_scheduled_backup: f_1,
+        })
+    }
 }
 
 #[doc(hidden)]

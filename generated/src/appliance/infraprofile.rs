@@ -109,15 +109,16 @@ impl Configs {
     /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): If there is another operation in progress.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
     #[deprecated(note = "since vSphere API 9.0.0.0")]
-    pub async fn import_profile_task(
+    pub fn import_profile_task(
         &self,
         spec: &configs::ImportProfileSpec,
-    ) -> vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<String>> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<String>>,
+    > + Send {
         self.client
             .operation(&configs::ops::IMPORT_PROFILE_TASK)
             .param("spec", spec)
             .send_task()
-            .await
     }
 
     /// Runs [`import_profile_task`](Self::import_profile_task) and waits for the task
@@ -159,8 +160,12 @@ impl Configs {
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
     #[deprecated(note = "since vSphere API 9.0.0.0")]
-    pub async fn list(&self) -> vsphere_vapi_runtime::Result<Vec<configs::ProfileInfo>> {
-        self.client.operation(&configs::ops::LIST).send().await
+    pub fn list(
+        &self,
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<Vec<configs::ProfileInfo>>,
+    > + Send {
+        self.client.operation(&configs::ops::LIST).send()
     }
 
     /// Validates the desired profile specification.
@@ -188,17 +193,18 @@ impl Configs {
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
     #[deprecated(note = "since vSphere API 9.0.0.0")]
-    pub async fn validate_task(
+    pub fn validate_task(
         &self,
         spec: &configs::ImportProfileSpec,
-    ) -> vsphere_vapi_runtime::Result<
-        vsphere_vapi_runtime::Task<configs::ValidationResult>,
-    > {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<
+            vsphere_vapi_runtime::Task<configs::ValidationResult>,
+        >,
+    > + Send {
         self.client
             .operation(&configs::ops::VALIDATE_TASK)
             .param("spec", spec)
             .send_task()
-            .await
     }
 
     /// Runs [`validate_task`](Self::validate_task) and waits for the task with the
@@ -225,7 +231,7 @@ impl Configs {
 /// Since vSphere API 7.0.0.0.
 ///
 /// vAPI structure `com.vmware.appliance.infraprofile.notification`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Notification {
     /// The notification id.
     ///
@@ -236,26 +242,72 @@ pub struct Notification {
     /// The time the notification was raised/found. Only set if the time information is available.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub time: Option<vsphere_vapi_runtime::types::DateTime>,
     /// The notification message.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "Notification::__missing_message")]
     pub message: crate::vapi::standard::LocalizableMessage,
     /// The resolution message, if any. Only set for warnings and errors.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolution: Option<crate::vapi::standard::LocalizableMessage>,
 }
 
-impl Notification {
-    fn __missing_message() -> crate::vapi::standard::LocalizableMessage {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::infraprofile::Notification",
-            "message",
-        )
+impl serde::Serialize for Notification {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("notification", &self.notification)?;
+        if let Some(value) = &self.time {
+            map.serialize_entry("time", value)?;
+        }
+        map.serialize_entry("message", &self.message)?;
+        if let Some(value) = &self.resolution {
+            map.serialize_entry("resolution", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Notification {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Notification {
+    const NAME: &'static str = "appliance::infraprofile::Notification";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::InfraprofileNotificationId> = None;
+        let mut f_1: Option<vsphere_vapi_runtime::types::DateTime> = None;
+        let mut f_2: Option<crate::vapi::standard::LocalizableMessage> = None;
+        let mut f_3: Option<crate::vapi::standard::LocalizableMessage> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "notification" => f_0 = Some(map.next_value()?),
+                "time" => f_1 = map.next_value()?,
+                "message" => f_2 = Some(map.next_value()?),
+                "resolution" => f_3 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Notification {
+            notification: __de::required(f_0, "notification")?,
+            time: f_1,
+            message: __de::or_zero(f_2, Self::NAME, "message"),
+            resolution: f_3,
+        })
     }
 }
 
@@ -279,23 +331,75 @@ impl Notification {
 /// Since vSphere API 7.0.0.0.
 ///
 /// vAPI structure `com.vmware.appliance.infraprofile.notifications`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Notifications {
     /// Info notification messages reported. Only set if an info was reported by the task.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub info: Option<Vec<Notification>>,
     /// Warning notification messages reported. Only set if an warning was reported by the task.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub warnings: Option<Vec<Notification>>,
     /// Error notification messages reported. Only set if an error was reported by the task.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub errors: Option<Vec<Notification>>,
+}
+
+impl serde::Serialize for Notifications {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.info {
+            map.serialize_entry("info", value)?;
+        }
+        if let Some(value) = &self.warnings {
+            map.serialize_entry("warnings", value)?;
+        }
+        if let Some(value) = &self.errors {
+            map.serialize_entry("errors", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Notifications {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Notifications {
+    const NAME: &'static str = "appliance::infraprofile::Notifications";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<Vec<Notification>> = None;
+        let mut f_1: Option<Vec<Notification>> = None;
+        let mut f_2: Option<Vec<Notification>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "info" => f_0 = map.next_value()?,
+                "warnings" => f_1 = map.next_value()?,
+                "errors" => f_2 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Notifications {
+            info: f_0,
+            warnings: f_1,
+            errors: f_2,
+        })
+    }
 }
 
 /// The [`TaskInfo`](crate::appliance::infraprofile::TaskInfo) structure contains information about a task.
@@ -568,169 +672,153 @@ impl<'de> serde::Deserialize<'de> for TaskInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = TaskInfo;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("struct TaskInfo")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<TaskInfo, A::Error> {
-                let mut f_0: Option<crate::cis::task::Progress> = None;
-                let mut f_1: Option<Notifications> = None;
-                let mut f_2: Option<serde_json::Value> = None;
-                let mut f_3: Option<crate::vapi::standard::LocalizableMessage> = None;
-                let mut f_4: Option<crate::ids::VapiServiceId> = None;
-                let mut f_5: Option<crate::ids::VapiOperationId> = None;
-                let mut f_6: Option<String> = None;
-                let mut f_7: Option<crate::vapi::standard::DynamicId> = None;
-                let mut f_8: Option<String> = None;
-                let mut f_9: Option<bool> = None;
-                let mut f_10: Option<serde_json::Value> = None;
-                let mut f_11: Option<vsphere_vapi_runtime::types::DateTime> = None;
-                let mut f_12: Option<vsphere_vapi_runtime::types::DateTime> = None;
-                let mut f_13: Option<String> = None;
-                let mut unknown = serde_json::Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "progress" => f_0 = map.next_value()?,
-                        "notifications" => f_1 = map.next_value()?,
-                        "result" => f_2 = map.next_value()?,
-                        "description" => f_3 = Some(map.next_value()?),
-                        "service" => f_4 = Some(map.next_value()?),
-                        "operation" => f_5 = Some(map.next_value()?),
-                        "parent" => f_6 = map.next_value()?,
-                        "target" => f_7 = map.next_value()?,
-                        "status" => f_8 = Some(map.next_value()?),
-                        "cancelable" => f_9 = Some(map.next_value()?),
-                        "error" => f_10 = map.next_value()?,
-                        "start_time" => f_11 = map.next_value()?,
-                        "end_time" => f_12 = map.next_value()?,
-                        "user" => f_13 = map.next_value()?,
-                        _ => {
-                            let value: serde_json::Value = map.next_value()?;
-                            unknown.insert(key, value);
-                        }
-                    }
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for TaskInfo {
+    const NAME: &'static str = "appliance::infraprofile::TaskInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::cis::task::Progress> = None;
+        let mut f_1: Option<Notifications> = None;
+        let mut f_2: Option<serde_json::Value> = None;
+        let mut f_3: Option<crate::vapi::standard::LocalizableMessage> = None;
+        let mut f_4: Option<crate::ids::VapiServiceId> = None;
+        let mut f_5: Option<crate::ids::VapiOperationId> = None;
+        let mut f_6: Option<String> = None;
+        let mut f_7: Option<crate::vapi::standard::DynamicId> = None;
+        let mut f_8: Option<String> = None;
+        let mut f_9: Option<bool> = None;
+        let mut f_10: Option<serde_json::Value> = None;
+        let mut f_11: Option<vsphere_vapi_runtime::types::DateTime> = None;
+        let mut f_12: Option<vsphere_vapi_runtime::types::DateTime> = None;
+        let mut f_13: Option<String> = None;
+        let mut unknown = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "progress" => f_0 = map.next_value()?,
+                "notifications" => f_1 = map.next_value()?,
+                "result" => f_2 = map.next_value()?,
+                "description" => f_3 = Some(map.next_value()?),
+                "service" => f_4 = Some(map.next_value()?),
+                "operation" => f_5 = Some(map.next_value()?),
+                "parent" => f_6 = map.next_value()?,
+                "target" => f_7 = map.next_value()?,
+                "status" => f_8 = Some(map.next_value()?),
+                "cancelable" => f_9 = Some(map.next_value()?),
+                "error" => f_10 = map.next_value()?,
+                "start_time" => f_11 = map.next_value()?,
+                "end_time" => f_12 = map.next_value()?,
+                "user" => f_13 = map.next_value()?,
+                _ => {
+                    let value: serde_json::Value = map.next_value()?;
+                    unknown.insert(key, value);
                 }
-                let u_0 = match f_8 {
-                    None => None,
-                    Some(tag) => {
-                        Some(
-                            match tag.as_str() {
-                                "PENDING" => TaskInfoStatus::Pending,
-                                "RUNNING" => {
-                                    TaskInfoStatus::Running {
-                                        progress: f_0,
-                                        result: f_2,
-                                        start_time: f_11,
-                                    }
-                                }
-                                "BLOCKED" => {
-                                    TaskInfoStatus::Blocked {
-                                        progress: f_0,
-                                        result: f_2,
-                                        start_time: f_11,
-                                    }
-                                }
-                                "SUCCEEDED" => {
-                                    TaskInfoStatus::Succeeded {
-                                        progress: f_0,
-                                        result: f_2,
-                                        start_time: f_11,
-                                        end_time: f_12,
-                                    }
-                                }
-                                "FAILED" => {
-                                    TaskInfoStatus::Failed {
-                                        progress: f_0,
-                                        result: f_2,
-                                        error: f_10,
-                                        start_time: f_11,
-                                        end_time: f_12,
-                                    }
-                                }
-                                _ => {
-                                    #[allow(unused_mut)]
-                                    let mut fields = ::core::mem::take(&mut unknown);
-                                    if let Some(value) = f_0 {
-                                        fields
-                                            .insert(
-                                                "progress".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_2 {
-                                        fields
-                                            .insert(
-                                                "result".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_11 {
-                                        fields
-                                            .insert(
-                                                "start_time".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_12 {
-                                        fields
-                                            .insert(
-                                                "end_time".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_10 {
-                                        fields
-                                            .insert(
-                                                "error".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    TaskInfoStatus::Unknown {
-                                        tag,
-                                        fields,
-                                    }
-                                }
-                            },
-                        )
-                    }
-                };
-                ::core::result::Result::Ok(TaskInfo {
-                    notifications: f_1,
-                    description: f_3
-                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
-                            "appliance::infraprofile::TaskInfo",
-                            "description",
-                        )),
-                    service: f_4
-                        .ok_or_else(|| serde::de::Error::missing_field("service"))?,
-                    operation: f_5
-                        .ok_or_else(|| serde::de::Error::missing_field("operation"))?,
-                    parent: f_6,
-                    target: f_7,
-                    status: u_0
-                        .ok_or_else(|| serde::de::Error::missing_field("status"))?,
-                    cancelable: f_9
-                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
-                            "appliance::infraprofile::TaskInfo",
-                            "cancelable",
-                        )),
-                    user: f_13,
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        let u_0 = match f_8 {
+            None => None,
+            Some(tag) => {
+                Some(
+                    match tag.as_str() {
+                        "PENDING" => TaskInfoStatus::Pending,
+                        "RUNNING" => {
+                            TaskInfoStatus::Running {
+                                progress: f_0,
+                                result: f_2,
+                                start_time: f_11,
+                            }
+                        }
+                        "BLOCKED" => {
+                            TaskInfoStatus::Blocked {
+                                progress: f_0,
+                                result: f_2,
+                                start_time: f_11,
+                            }
+                        }
+                        "SUCCEEDED" => {
+                            TaskInfoStatus::Succeeded {
+                                progress: f_0,
+                                result: f_2,
+                                start_time: f_11,
+                                end_time: f_12,
+                            }
+                        }
+                        "FAILED" => {
+                            TaskInfoStatus::Failed {
+                                progress: f_0,
+                                result: f_2,
+                                error: f_10,
+                                start_time: f_11,
+                                end_time: f_12,
+                            }
+                        }
+                        _ => {
+                            #[allow(unused_mut)]
+                            let mut fields = ::core::mem::take(&mut unknown);
+                            if let Some(value) = f_0 {
+                                fields
+                                    .insert(
+                                        "progress".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_2 {
+                                fields
+                                    .insert(
+                                        "result".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_11 {
+                                fields
+                                    .insert(
+                                        "start_time".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_12 {
+                                fields
+                                    .insert(
+                                        "end_time".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_10 {
+                                fields
+                                    .insert(
+                                        "error".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            TaskInfoStatus::Unknown {
+                                tag,
+                                fields,
+                            }
+                        }
+                    },
+                )
+            }
+        };
+        ::core::result::Result::Ok(TaskInfo {
+            notifications: f_1,
+            description: __de::or_zero(f_3, Self::NAME, "description"),
+            service: __de::required(f_4, "service")?,
+            operation: __de::required(f_5, "operation")?,
+            parent: f_6,
+            target: f_7,
+            status: __de::required(u_0, "status")?,
+            cancelable: __de::or_zero(f_9, Self::NAME, "cancelable"),
+            user: f_13,
+        })
     }
 }

@@ -67,8 +67,12 @@ impl Policy {
     /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
     /// - [`Error`](crate::ErrorKind::Error): Generic error
-    pub async fn get(&self) -> vsphere_vapi_runtime::Result<policy::Info> {
-        self.client.operation(&policy::ops::GET).send().await
+    pub fn get(
+        &self,
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<policy::Info>,
+    > + Send {
+        self.client.operation(&policy::ops::GET).send()
     }
 
     /// Set the global password policy.
@@ -90,8 +94,11 @@ impl Policy {
     ///
     /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if passed policy values are \< -1 or \> 99999
     /// - [`Error`](crate::ErrorKind::Error): Generic error
-    pub async fn set(&self, policy: &policy::Info) -> vsphere_vapi_runtime::Result<()> {
-        self.client.operation(&policy::ops::SET).param("policy", policy).send().await
+    pub fn set(
+        &self,
+        policy: &policy::Info,
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+        self.client.operation(&policy::ops::SET).param("policy", policy).send()
     }
 }
 
@@ -100,7 +107,7 @@ impl Policy {
 /// Since vSphere API 6.7.
 ///
 /// vAPI structure `com.vmware.appliance.local_accounts.config`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Config {
     /// Password.
     ///
@@ -109,71 +116,162 @@ pub struct Config {
     /// Old password of the user (required in case of the password change, not required if superAdmin user changes the password of the other user). If `None`, user may not have password set.
     ///
     /// Since vSphere API 6.7.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub old_password: Option<vsphere_vapi_runtime::types::Secret>,
     /// Full name of the user. If `None`, user will have no fullname.
     ///
     /// Since vSphere API 6.7.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub full_name: Option<String>,
     /// Email address of the local account. If `None`, user will have no email.
     ///
     /// Since vSphere API 6.7.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// User roles.
     ///
     /// Since vSphere API 6.7.
-    #[serde(
-        default = "Config::__missing_roles",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub roles: Vec<String>,
     /// Flag indicating if the account is enabled. If `None`, defaults to `true`
     ///
     /// Since vSphere API 6.7.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
     /// Flag indicating if the account password expires. If `None`, defaults to `true`.
     ///
     /// Since vSphere API 6.7.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub password_expires: Option<bool>,
     /// Date when the account's password will expire. If `None`, will be taken from system defaults (see local-accounts/policy).
     ///
     /// Since vSphere API 6.7.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub password_expires_at: Option<vsphere_vapi_runtime::types::DateTime>,
     /// Flag indicating if the account will be locked after password expiration. If `None`, defaults to `true`.
     ///
     /// Since vSphere API 6.7.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub inactive_after_password_expiration: Option<bool>,
     /// Number of days after password expiration before the account will be locked. If `None`, will be taken from system defaults (see local-accounts/policy).
     ///
     /// Since vSphere API 6.7.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub days_after_password_expiration: Option<i64>,
     /// Minimum number of days between password change. If `None`, will be taken from system defaults (see local-accounts/policy).
     ///
     /// Since vSphere API 6.7.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min_days_between_password_change: Option<i64>,
     /// Maximum number of days between password change. If `None`, will be taken from system defaults (see local-accounts/policy).
     ///
     /// Since vSphere API 6.7.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_days_between_password_change: Option<i64>,
     /// Number of days of warning before password expires. If `None`, will be taken from system defaults (see local-accounts/policy).
     ///
     /// Since vSphere API 6.7.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub warn_days_before_password_expiration: Option<i64>,
 }
 
-impl Config {
-    fn __missing_roles() -> Vec<String> {
-        ::vsphere_vapi_runtime::de::missing("appliance::local_accounts::Config", "roles")
+impl serde::Serialize for Config {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("password", &self.password)?;
+        if let Some(value) = &self.old_password {
+            map.serialize_entry("old_password", value)?;
+        }
+        if let Some(value) = &self.full_name {
+            map.serialize_entry("full_name", value)?;
+        }
+        if let Some(value) = &self.email {
+            map.serialize_entry("email", value)?;
+        }
+        map.serialize_entry("roles", &self.roles)?;
+        if let Some(value) = &self.enabled {
+            map.serialize_entry("enabled", value)?;
+        }
+        if let Some(value) = &self.password_expires {
+            map.serialize_entry("password_expires", value)?;
+        }
+        if let Some(value) = &self.password_expires_at {
+            map.serialize_entry("password_expires_at", value)?;
+        }
+        if let Some(value) = &self.inactive_after_password_expiration {
+            map.serialize_entry("inactive_after_password_expiration", value)?;
+        }
+        if let Some(value) = &self.days_after_password_expiration {
+            map.serialize_entry("days_after_password_expiration", value)?;
+        }
+        if let Some(value) = &self.min_days_between_password_change {
+            map.serialize_entry("min_days_between_password_change", value)?;
+        }
+        if let Some(value) = &self.max_days_between_password_change {
+            map.serialize_entry("max_days_between_password_change", value)?;
+        }
+        if let Some(value) = &self.warn_days_before_password_expiration {
+            map.serialize_entry("warn_days_before_password_expiration", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Config {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Config {
+    const NAME: &'static str = "appliance::local_accounts::Config";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<vsphere_vapi_runtime::types::Secret> = None;
+        let mut f_1: Option<vsphere_vapi_runtime::types::Secret> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<String> = None;
+        let mut f_4: Option<Vec<String>> = None;
+        let mut f_5: Option<bool> = None;
+        let mut f_6: Option<bool> = None;
+        let mut f_7: Option<vsphere_vapi_runtime::types::DateTime> = None;
+        let mut f_8: Option<bool> = None;
+        let mut f_9: Option<i64> = None;
+        let mut f_10: Option<i64> = None;
+        let mut f_11: Option<i64> = None;
+        let mut f_12: Option<i64> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "password" => f_0 = Some(map.next_value()?),
+                "old_password" => f_1 = map.next_value()?,
+                "full_name" => f_2 = map.next_value()?,
+                "email" => f_3 = map.next_value()?,
+                "roles" => f_4 = __de::null_as_empty(map.next_value()?),
+                "enabled" => f_5 = map.next_value()?,
+                "password_expires" => f_6 = map.next_value()?,
+                "password_expires_at" => f_7 = map.next_value()?,
+                "inactive_after_password_expiration" => f_8 = map.next_value()?,
+                "days_after_password_expiration" => f_9 = map.next_value()?,
+                "min_days_between_password_change" => f_10 = map.next_value()?,
+                "max_days_between_password_change" => f_11 = map.next_value()?,
+                "warn_days_before_password_expiration" => f_12 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Config {
+            password: __de::required(f_0, "password")?,
+            old_password: f_1,
+            full_name: f_2,
+            email: f_3,
+            roles: __de::or_zero(f_4, Self::NAME, "roles"),
+            enabled: f_5,
+            password_expires: f_6,
+            password_expires_at: f_7,
+            inactive_after_password_expiration: f_8,
+            days_after_password_expiration: f_9,
+            min_days_between_password_change: f_10,
+            max_days_between_password_change: f_11,
+            warn_days_before_password_expiration: f_12,
+        })
     }
 }
 
@@ -206,82 +304,149 @@ impl Config {
 /// Since vSphere API 6.7.
 ///
 /// vAPI structure `com.vmware.appliance.local_accounts.info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Info {
     /// Full name of the user. If `None`, the value was never set.
     ///
     /// Since vSphere API 6.7.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fullname: Option<String>,
     /// Email address of the local account. If `None`, the value was never set.
     ///
     /// Since vSphere API 6.7.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// User roles.
     ///
     /// Since vSphere API 6.7.
-    #[serde(
-        default = "Info::__missing_roles",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub roles: Vec<String>,
     /// Flag indicating if the account is enabled.
     ///
     /// Since vSphere API 6.7.
-    #[serde(default = "Info::__missing_enabled")]
     pub enabled: bool,
     /// Is the user password set.
     ///
     /// Since vSphere API 6.7.
-    #[serde(default = "Info::__missing_has_password")]
     pub has_password: bool,
     /// Date and time password was changed. If `None`, the password was never set.
     ///
     /// Since vSphere API 6.7.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_password_change: Option<vsphere_vapi_runtime::types::DateTime>,
     /// Date when the account's password will expire. If `None`, the password never expires.
     ///
     /// Since vSphere API 6.7.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub password_expires_at: Option<vsphere_vapi_runtime::types::DateTime>,
     /// Date and time account will be locked after password expiration. If `None`, account will not be locked.
     ///
     /// Since vSphere API 6.7.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub inactive_at: Option<vsphere_vapi_runtime::types::DateTime>,
     /// Minimum number of days between password change. If `None`, pasword can be changed any time.
     ///
     /// Since vSphere API 6.7.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min_days_between_password_change: Option<i64>,
     /// Maximum number of days between password change. If `None`, password never expires.
     ///
     /// Since vSphere API 6.7.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_days_between_password_change: Option<i64>,
     /// Number of days of warning before password expires. If `None`, a user is never warned.
     ///
     /// Since vSphere API 6.7.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub warn_days_before_password_expiration: Option<i64>,
 }
 
-impl Info {
-    fn __missing_roles() -> Vec<String> {
-        ::vsphere_vapi_runtime::de::missing("appliance::local_accounts::Info", "roles")
+impl serde::Serialize for Info {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.fullname {
+            map.serialize_entry("fullname", value)?;
+        }
+        if let Some(value) = &self.email {
+            map.serialize_entry("email", value)?;
+        }
+        map.serialize_entry("roles", &self.roles)?;
+        map.serialize_entry("enabled", &self.enabled)?;
+        map.serialize_entry("has_password", &self.has_password)?;
+        if let Some(value) = &self.last_password_change {
+            map.serialize_entry("last_password_change", value)?;
+        }
+        if let Some(value) = &self.password_expires_at {
+            map.serialize_entry("password_expires_at", value)?;
+        }
+        if let Some(value) = &self.inactive_at {
+            map.serialize_entry("inactive_at", value)?;
+        }
+        if let Some(value) = &self.min_days_between_password_change {
+            map.serialize_entry("min_days_between_password_change", value)?;
+        }
+        if let Some(value) = &self.max_days_between_password_change {
+            map.serialize_entry("max_days_between_password_change", value)?;
+        }
+        if let Some(value) = &self.warn_days_before_password_expiration {
+            map.serialize_entry("warn_days_before_password_expiration", value)?;
+        }
+        map.end()
     }
+}
 
-    fn __missing_enabled() -> bool {
-        ::vsphere_vapi_runtime::de::missing("appliance::local_accounts::Info", "enabled")
+impl<'de> serde::Deserialize<'de> for Info {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_has_password() -> bool {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::local_accounts::Info",
-            "has_password",
-        )
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
+    const NAME: &'static str = "appliance::local_accounts::Info";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<Vec<String>> = None;
+        let mut f_3: Option<bool> = None;
+        let mut f_4: Option<bool> = None;
+        let mut f_5: Option<vsphere_vapi_runtime::types::DateTime> = None;
+        let mut f_6: Option<vsphere_vapi_runtime::types::DateTime> = None;
+        let mut f_7: Option<vsphere_vapi_runtime::types::DateTime> = None;
+        let mut f_8: Option<i64> = None;
+        let mut f_9: Option<i64> = None;
+        let mut f_10: Option<i64> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "fullname" => f_0 = map.next_value()?,
+                "email" => f_1 = map.next_value()?,
+                "roles" => f_2 = __de::null_as_empty(map.next_value()?),
+                "enabled" => f_3 = Some(map.next_value()?),
+                "has_password" => f_4 = Some(map.next_value()?),
+                "last_password_change" => f_5 = map.next_value()?,
+                "password_expires_at" => f_6 = map.next_value()?,
+                "inactive_at" => f_7 = map.next_value()?,
+                "min_days_between_password_change" => f_8 = map.next_value()?,
+                "max_days_between_password_change" => f_9 = map.next_value()?,
+                "warn_days_before_password_expiration" => f_10 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Info {
+            fullname: f_0,
+            email: f_1,
+            roles: __de::or_zero(f_2, Self::NAME, "roles"),
+            enabled: __de::or_zero(f_3, Self::NAME, "enabled"),
+            has_password: __de::or_zero(f_4, Self::NAME, "has_password"),
+            last_password_change: f_5,
+            password_expires_at: f_6,
+            inactive_at: f_7,
+            min_days_between_password_change: f_8,
+            max_days_between_password_change: f_9,
+            warn_days_before_password_expiration: f_10,
+        })
     }
 }
 
@@ -313,75 +478,177 @@ impl Info {
 /// Since vSphere API 6.7.
 ///
 /// vAPI structure `com.vmware.appliance.local_accounts.update_config`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateConfig {
     /// Password. If `None`, value will not be changed
     ///
     /// Since vSphere API 6.7.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub password: Option<vsphere_vapi_runtime::types::Secret>,
     /// Old password of the user (required in case of the password change, not required if superAdmin user changes the password of the other user). If `None`, user may not have password set.
     ///
     /// Since vSphere API 6.7.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub old_password: Option<vsphere_vapi_runtime::types::Secret>,
     /// Full name of the user. If `None`, value will not be changed
     ///
     /// Since vSphere API 6.7.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub full_name: Option<String>,
     /// Email address of the local account. If `None`, value will not be changed
     ///
     /// Since vSphere API 6.7.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// User roles.
     ///
     /// If `None`, value will not be changed
     ///
     /// Since vSphere API 6.7.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub roles: Option<Vec<String>>,
     /// Flag indicating if the account is enabled. If `None`, value will not be changed
     ///
     /// Since vSphere API 6.7.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
     /// Flag indicating if the account password expires. If `None`, value will not be changed
     ///
     /// Since vSphere API 6.7.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub password_expires: Option<bool>,
     /// Date when the account's password will expire. If `None`, value will not be changed
     ///
     /// Since vSphere API 6.7.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub password_expires_at: Option<vsphere_vapi_runtime::types::DateTime>,
     /// Flag indicating if the account will be locked after password expiration. If `None`, value will not be changed
     ///
     /// Since vSphere API 6.7.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub inactive_after_password_expiration: Option<bool>,
     /// Number of days after password expiration before the account will be locked. If `None`, value will not be changed
     ///
     /// Since vSphere API 6.7.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub days_after_password_expiration: Option<i64>,
     /// Minimum number of days between password change. If `None`, value will not be changed
     ///
     /// Since vSphere API 6.7.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min_days_between_password_change: Option<i64>,
     /// Maximum number of days between password change. If `None`, value will not be changed
     ///
     /// Since vSphere API 6.7.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_days_between_password_change: Option<i64>,
     /// Number of days of warning before password expires. If `None`, value will not be changed
     ///
     /// Since vSphere API 6.7.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub warn_days_before_password_expiration: Option<i64>,
+}
+
+impl serde::Serialize for UpdateConfig {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.password {
+            map.serialize_entry("password", value)?;
+        }
+        if let Some(value) = &self.old_password {
+            map.serialize_entry("old_password", value)?;
+        }
+        if let Some(value) = &self.full_name {
+            map.serialize_entry("full_name", value)?;
+        }
+        if let Some(value) = &self.email {
+            map.serialize_entry("email", value)?;
+        }
+        if let Some(value) = &self.roles {
+            map.serialize_entry("roles", value)?;
+        }
+        if let Some(value) = &self.enabled {
+            map.serialize_entry("enabled", value)?;
+        }
+        if let Some(value) = &self.password_expires {
+            map.serialize_entry("password_expires", value)?;
+        }
+        if let Some(value) = &self.password_expires_at {
+            map.serialize_entry("password_expires_at", value)?;
+        }
+        if let Some(value) = &self.inactive_after_password_expiration {
+            map.serialize_entry("inactive_after_password_expiration", value)?;
+        }
+        if let Some(value) = &self.days_after_password_expiration {
+            map.serialize_entry("days_after_password_expiration", value)?;
+        }
+        if let Some(value) = &self.min_days_between_password_change {
+            map.serialize_entry("min_days_between_password_change", value)?;
+        }
+        if let Some(value) = &self.max_days_between_password_change {
+            map.serialize_entry("max_days_between_password_change", value)?;
+        }
+        if let Some(value) = &self.warn_days_before_password_expiration {
+            map.serialize_entry("warn_days_before_password_expiration", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UpdateConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for UpdateConfig {
+    const NAME: &'static str = "appliance::local_accounts::UpdateConfig";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<vsphere_vapi_runtime::types::Secret> = None;
+        let mut f_1: Option<vsphere_vapi_runtime::types::Secret> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<String> = None;
+        let mut f_4: Option<Vec<String>> = None;
+        let mut f_5: Option<bool> = None;
+        let mut f_6: Option<bool> = None;
+        let mut f_7: Option<vsphere_vapi_runtime::types::DateTime> = None;
+        let mut f_8: Option<bool> = None;
+        let mut f_9: Option<i64> = None;
+        let mut f_10: Option<i64> = None;
+        let mut f_11: Option<i64> = None;
+        let mut f_12: Option<i64> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "password" => f_0 = map.next_value()?,
+                "old_password" => f_1 = map.next_value()?,
+                "full_name" => f_2 = map.next_value()?,
+                "email" => f_3 = map.next_value()?,
+                "roles" => f_4 = map.next_value()?,
+                "enabled" => f_5 = map.next_value()?,
+                "password_expires" => f_6 = map.next_value()?,
+                "password_expires_at" => f_7 = map.next_value()?,
+                "inactive_after_password_expiration" => f_8 = map.next_value()?,
+                "days_after_password_expiration" => f_9 = map.next_value()?,
+                "min_days_between_password_change" => f_10 = map.next_value()?,
+                "max_days_between_password_change" => f_11 = map.next_value()?,
+                "warn_days_before_password_expiration" => f_12 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(UpdateConfig {
+            password: f_0,
+            old_password: f_1,
+            full_name: f_2,
+            email: f_3,
+            roles: f_4,
+            enabled: f_5,
+            password_expires: f_6,
+            password_expires_at: f_7,
+            inactive_after_password_expiration: f_8,
+            days_after_password_expiration: f_9,
+            min_days_between_password_change: f_10,
+            max_days_between_password_change: f_11,
+            warn_days_before_password_expiration: f_12,
+        })
+    }
 }
 
 #[doc(hidden)]

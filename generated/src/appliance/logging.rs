@@ -62,8 +62,12 @@ impl Forwarding {
     ///
     /// - `/api`: `GET /api/appliance/logging/forwarding`
     /// - `/rest`: `GET /rest/appliance/logging/forwarding`
-    pub async fn get(&self) -> vsphere_vapi_runtime::Result<Vec<forwarding::Config>> {
-        self.client.operation(&forwarding::ops::GET).send().await
+    pub fn get(
+        &self,
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<Vec<forwarding::Config>>,
+    > + Send {
+        self.client.operation(&forwarding::ops::GET).send()
     }
 
     /// Sets the configuration for forwarding log messages to remote log servers.
@@ -86,15 +90,11 @@ impl Forwarding {
     /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if an invalid configuration is provided.
     /// - [`UnableToAllocateResource`](crate::ErrorKind::UnableToAllocateResource): if the number of configurations exceeds the maximum number of supported configurations.
     /// - [`Error`](crate::ErrorKind::Error): if there is any internal error during the execution of the operation.
-    pub async fn set(
+    pub fn set(
         &self,
         cfg_list: &[forwarding::Config],
-    ) -> vsphere_vapi_runtime::Result<()> {
-        self.client
-            .operation(&forwarding::ops::SET)
-            .param("cfg_list", cfg_list)
-            .send()
-            .await
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+        self.client.operation(&forwarding::ops::SET).param("cfg_list", cfg_list).send()
     }
 
     /// Validates the current log forwarding configuration by checking the liveness of the remote machine and optionally sending a test diagnostic log message from the appliance to all configured logging servers to allow manual end-to-end validation. The message that is sent is: "This is a diagnostic log test message from vCenter Server."

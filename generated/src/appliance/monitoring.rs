@@ -53,70 +53,90 @@ vsphere_vapi_runtime::vapi_enum! {
 /// [`MonitoredItem`](crate::appliance::monitoring::MonitoredItem) structure Structure representing requested monitored item data.
 ///
 /// vAPI structure `com.vmware.appliance.monitoring.monitored_item`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MonitoredItem {
     /// monitored item ID Ex: CPU, MEMORY
     ///
     /// Identifier of a `com.vmware.appliance.monitoring` resource.
     pub id: crate::ids::MonitoringId,
     /// monitored item name Ex: "Network write speed"
-    #[serde(default = "MonitoredItem::__missing_name")]
     pub name: String,
     /// Y-axis label EX: "Mbps", "%"
-    #[serde(default = "MonitoredItem::__missing_units")]
     pub units: String,
     /// category Ex: network, storage etc
-    #[serde(default = "MonitoredItem::__missing_category")]
     pub category: String,
     /// instance name Ex: eth0
-    #[serde(default = "MonitoredItem::__missing_instance")]
     pub instance: String,
     /// monitored item description Ex: com.vmware.applmgmt.mon.descr.net.rx.packetRate.eth0
-    #[serde(default = "MonitoredItem::__missing_description")]
     pub description: String,
 }
 
-impl MonitoredItem {
-    fn __missing_name() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::monitoring::MonitoredItem",
-            "name",
-        )
+impl serde::Serialize for MonitoredItem {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("id", &self.id)?;
+        map.serialize_entry("name", &self.name)?;
+        map.serialize_entry("units", &self.units)?;
+        map.serialize_entry("category", &self.category)?;
+        map.serialize_entry("instance", &self.instance)?;
+        map.serialize_entry("description", &self.description)?;
+        map.end()
     }
+}
 
-    fn __missing_units() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::monitoring::MonitoredItem",
-            "units",
-        )
+impl<'de> serde::Deserialize<'de> for MonitoredItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_category() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::monitoring::MonitoredItem",
-            "category",
-        )
-    }
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for MonitoredItem {
+    const NAME: &'static str = "appliance::monitoring::MonitoredItem";
 
-    fn __missing_instance() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::monitoring::MonitoredItem",
-            "instance",
-        )
-    }
-
-    fn __missing_description() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::monitoring::MonitoredItem",
-            "description",
-        )
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::MonitoringId> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<String> = None;
+        let mut f_4: Option<String> = None;
+        let mut f_5: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "id" => f_0 = Some(map.next_value()?),
+                "name" => f_1 = Some(map.next_value()?),
+                "units" => f_2 = Some(map.next_value()?),
+                "category" => f_3 = Some(map.next_value()?),
+                "instance" => f_4 = Some(map.next_value()?),
+                "description" => f_5 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(MonitoredItem {
+            id: __de::required(f_0, "id")?,
+            name: __de::or_zero(f_1, Self::NAME, "name"),
+            units: __de::or_zero(f_2, Self::NAME, "units"),
+            category: __de::or_zero(f_3, Self::NAME, "category"),
+            instance: __de::or_zero(f_4, Self::NAME, "instance"),
+            description: __de::or_zero(f_5, Self::NAME, "description"),
+        })
     }
 }
 
 /// [`MonitoredItemData`](crate::appliance::monitoring::MonitoredItemData) structure Structure representing monitored item data.
 ///
 /// vAPI structure `com.vmware.appliance.monitoring.monitored_item_data`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MonitoredItemData {
     /// Monitored item IDs Ex: CPU, MEMORY, STORAGE_TOTAL
     ///
@@ -131,32 +151,77 @@ pub struct MonitoredItemData {
     /// End time in UTC
     pub end_time: vsphere_vapi_runtime::types::DateTime,
     /// list of values
-    #[serde(
-        default = "MonitoredItemData::__missing_data",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub data: Vec<String>,
 }
 
-impl MonitoredItemData {
-    fn __missing_data() -> Vec<String> {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::monitoring::MonitoredItemData",
-            "data",
-        )
+impl serde::Serialize for MonitoredItemData {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("name", &self.name)?;
+        map.serialize_entry("interval", &self.interval)?;
+        map.serialize_entry("function", &self.function)?;
+        map.serialize_entry("start_time", &self.start_time)?;
+        map.serialize_entry("end_time", &self.end_time)?;
+        map.serialize_entry("data", &self.data)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for MonitoredItemData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for MonitoredItemData {
+    const NAME: &'static str = "appliance::monitoring::MonitoredItemData";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::MonitoringId> = None;
+        let mut f_1: Option<IntervalType> = None;
+        let mut f_2: Option<FunctionType> = None;
+        let mut f_3: Option<vsphere_vapi_runtime::types::DateTime> = None;
+        let mut f_4: Option<vsphere_vapi_runtime::types::DateTime> = None;
+        let mut f_5: Option<Vec<String>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "name" => f_0 = Some(map.next_value()?),
+                "interval" => f_1 = Some(map.next_value()?),
+                "function" => f_2 = Some(map.next_value()?),
+                "start_time" => f_3 = Some(map.next_value()?),
+                "end_time" => f_4 = Some(map.next_value()?),
+                "data" => f_5 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(MonitoredItemData {
+            name: __de::required(f_0, "name")?,
+            interval: __de::required(f_1, "interval")?,
+            function: __de::required(f_2, "function")?,
+            start_time: __de::required(f_3, "start_time")?,
+            end_time: __de::required(f_4, "end_time")?,
+            data: __de::or_zero(f_5, Self::NAME, "data"),
+        })
     }
 }
 
 /// [`MonitoredItemDataRequest`](crate::appliance::monitoring::MonitoredItemDataRequest) structure Structure representing requested monitored item data.
 ///
 /// vAPI structure `com.vmware.appliance.monitoring.monitored_item_data_request`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MonitoredItemDataRequest {
     /// monitored item IDs Ex: CPU, MEMORY
-    #[serde(
-        default = "MonitoredItemDataRequest::__missing_names",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub names: Vec<String>,
     /// interval between values in hours, minutes
     pub interval: IntervalType,
@@ -168,12 +233,61 @@ pub struct MonitoredItemDataRequest {
     pub end_time: vsphere_vapi_runtime::types::DateTime,
 }
 
-impl MonitoredItemDataRequest {
-    fn __missing_names() -> Vec<String> {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::monitoring::MonitoredItemDataRequest",
-            "names",
-        )
+impl serde::Serialize for MonitoredItemDataRequest {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("names", &self.names)?;
+        map.serialize_entry("interval", &self.interval)?;
+        map.serialize_entry("function", &self.function)?;
+        map.serialize_entry("start_time", &self.start_time)?;
+        map.serialize_entry("end_time", &self.end_time)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for MonitoredItemDataRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for MonitoredItemDataRequest {
+    const NAME: &'static str = "appliance::monitoring::MonitoredItemDataRequest";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<Vec<String>> = None;
+        let mut f_1: Option<IntervalType> = None;
+        let mut f_2: Option<FunctionType> = None;
+        let mut f_3: Option<vsphere_vapi_runtime::types::DateTime> = None;
+        let mut f_4: Option<vsphere_vapi_runtime::types::DateTime> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "names" => f_0 = __de::null_as_empty(map.next_value()?),
+                "interval" => f_1 = Some(map.next_value()?),
+                "function" => f_2 = Some(map.next_value()?),
+                "start_time" => f_3 = Some(map.next_value()?),
+                "end_time" => f_4 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(MonitoredItemDataRequest {
+            names: __de::or_zero(f_0, Self::NAME, "names"),
+            interval: __de::required(f_1, "interval")?,
+            function: __de::required(f_2, "function")?,
+            start_time: __de::required(f_3, "start_time")?,
+            end_time: __de::required(f_4, "end_time")?,
+        })
     }
 }
 

@@ -75,15 +75,16 @@ impl Interfaces {
     ///
     /// - [`NotFound`](crate::ErrorKind::NotFound): if the specified interface is not found.
     /// - [`Error`](crate::ErrorKind::Error): Generic error
-    pub async fn get(
+    pub fn get(
         &self,
         interface_name: &crate::ids::InterfacesId,
-    ) -> vsphere_vapi_runtime::Result<interfaces::InterfaceInfo> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<interfaces::InterfaceInfo>,
+    > + Send {
         self.client
             .operation(&interfaces::ops::GET)
             .param("interface_name", interface_name)
             .send()
-            .await
     }
 
     /// Get list of available network interfaces, including those that are not yet configured.
@@ -102,10 +103,12 @@ impl Interfaces {
     /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
     /// - [`Error`](crate::ErrorKind::Error): Generic error
-    pub async fn list(
+    pub fn list(
         &self,
-    ) -> vsphere_vapi_runtime::Result<Vec<interfaces::InterfaceInfo>> {
-        self.client.operation(&interfaces::ops::LIST).send().await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<Vec<interfaces::InterfaceInfo>>,
+    > + Send {
+        self.client.operation(&interfaces::ops::LIST).send()
     }
 }
 
@@ -160,8 +163,12 @@ impl NoProxy {
     /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
     /// - [`Error`](crate::ErrorKind::Error): Generic error.
-    pub async fn get(&self) -> vsphere_vapi_runtime::Result<Vec<String>> {
-        self.client.operation(&no_proxy::ops::GET).send().await
+    pub fn get(
+        &self,
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<Vec<String>>,
+    > + Send {
+        self.client.operation(&no_proxy::ops::GET).send()
     }
 
     /// Sets servers for which no proxy configuration should be applied. This operation sets environment variables. In order for this operation to take effect, a logout from appliance or a service restart is required. If IPv4 is enabled, "127.0.0.1" and "localhost" will always bypass the proxy (even if they are not explicitly configured).
@@ -182,8 +189,11 @@ impl NoProxy {
     /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
     /// - [`Error`](crate::ErrorKind::Error): Generic error.
-    pub async fn set(&self, servers: &[String]) -> vsphere_vapi_runtime::Result<()> {
-        self.client.operation(&no_proxy::ops::SET).param("servers", servers).send().await
+    pub fn set(
+        &self,
+        servers: &[String],
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+        self.client.operation(&no_proxy::ops::SET).param("servers", servers).send()
     }
 }
 
@@ -250,12 +260,11 @@ impl Proxy {
     /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
     /// - [`Error`](crate::ErrorKind::Error): Generic error.
-    pub async fn delete(&self, protocol: &str) -> vsphere_vapi_runtime::Result<()> {
-        self.client
-            .operation(&proxy::ops::DELETE)
-            .param("protocol", protocol)
-            .send()
-            .await
+    pub fn delete(
+        &self,
+        protocol: &str,
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+        self.client.operation(&proxy::ops::DELETE).param("protocol", protocol).send()
     }
 
     /// Gets the proxy configuration for a specific protocol.
@@ -280,11 +289,13 @@ impl Proxy {
     /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
     /// - [`Error`](crate::ErrorKind::Error): Generic error.
-    pub async fn get(
+    pub fn get(
         &self,
         protocol: &str,
-    ) -> vsphere_vapi_runtime::Result<proxy::Config> {
-        self.client.operation(&proxy::ops::GET).param("protocol", protocol).send().await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<proxy::Config>,
+    > + Send {
+        self.client.operation(&proxy::ops::GET).param("protocol", protocol).send()
     }
 
     /// Gets proxy configuration for all configured protocols.
@@ -305,12 +316,14 @@ impl Proxy {
     /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
     /// - [`Error`](crate::ErrorKind::Error): Generic error.
-    pub async fn list(
+    pub fn list(
         &self,
-    ) -> vsphere_vapi_runtime::Result<
-        vsphere_vapi_runtime::types::VapiMap<proxy::Protocol, proxy::Config>,
-    > {
-        self.client.operation(&proxy::ops::LIST).send().await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<
+            vsphere_vapi_runtime::types::VapiMap<proxy::Protocol, proxy::Config>,
+        >,
+    > + Send {
+        self.client.operation(&proxy::ops::LIST).send()
     }
 
     /// Configures which proxy server to use for the specified protocol. This operation sets environment variables for using proxy. In order for this configuration to take effect a logout / service restart is required.
@@ -332,17 +345,16 @@ impl Proxy {
     /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
     /// - [`Error`](crate::ErrorKind::Error): Generic error.
-    pub async fn set(
+    pub fn set(
         &self,
         protocol: &str,
         config: &proxy::Config,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&proxy::ops::SET)
             .param("protocol", protocol)
             .param("config", config)
             .send()
-            .await
     }
 
     /// Tests a proxy configuration by testing the connection to the proxy server and test host.
@@ -369,72 +381,119 @@ impl Proxy {
     /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
     /// - [`Error`](crate::ErrorKind::Error): Generic error.
-    pub async fn test(
+    pub fn test(
         &self,
         host: &str,
         protocol: &str,
         config: &proxy::Config,
-    ) -> vsphere_vapi_runtime::Result<proxy::TestResult> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<proxy::TestResult>,
+    > + Send {
         self.client
             .operation(&proxy::ops::TEST)
             .param("host", host)
             .param("protocol", protocol)
             .param("config", config)
             .send()
-            .await
     }
 }
 
 /// Since vSphere API 6.7.3.
 ///
 /// vAPI structure `com.vmware.appliance.networking.change_spec`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ChangeSpec {
     /// New hostname to assign to the management network of vCenter appliance.
     ///
     /// Since vSphere API 6.7.3.
-    #[serde(default = "ChangeSpec::__missing_hostname")]
     pub hostname: String,
     /// vCenter Server SSO administrator username.
     ///
     /// Since vSphere API 6.7.3.
-    #[serde(rename = "SSO_user", default = "ChangeSpec::__missing_sso_user")]
     pub sso_user: String,
     /// vCenter Server SSO administrator Password.
     ///
     /// Since vSphere API 6.7.3.
-    #[serde(rename = "SSO_password")]
     pub sso_password: vsphere_vapi_runtime::types::Secret,
     /// DNS Configuration to set for the machine. If `None` DNS settings will not be changed
     ///
     /// Since vSphere API 6.7.3.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dns: Option<dns::servers::DnsServerConfig>,
     /// IPv4 Configuration to set for the machine. If `None` IPv4 settings will not be changed
     ///
     /// Since vSphere API 6.7.3.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ipv4: Option<interfaces::ipv4::Config>,
     /// IPv6 Configuration to set for the machine. If `None` IPv6 settings will not be changed
     ///
     /// Since vSphere API 6.7.3.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ipv6: Option<interfaces::ipv6::Config>,
 }
 
-impl ChangeSpec {
-    fn __missing_hostname() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::networking::ChangeSpec",
-            "hostname",
-        )
+impl serde::Serialize for ChangeSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("hostname", &self.hostname)?;
+        map.serialize_entry("SSO_user", &self.sso_user)?;
+        map.serialize_entry("SSO_password", &self.sso_password)?;
+        if let Some(value) = &self.dns {
+            map.serialize_entry("dns", value)?;
+        }
+        if let Some(value) = &self.ipv4 {
+            map.serialize_entry("ipv4", value)?;
+        }
+        if let Some(value) = &self.ipv6 {
+            map.serialize_entry("ipv6", value)?;
+        }
+        map.end()
     }
+}
 
-    fn __missing_sso_user() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::networking::ChangeSpec",
-            "SSO_user",
-        )
+impl<'de> serde::Deserialize<'de> for ChangeSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ChangeSpec {
+    const NAME: &'static str = "appliance::networking::ChangeSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<vsphere_vapi_runtime::types::Secret> = None;
+        let mut f_3: Option<dns::servers::DnsServerConfig> = None;
+        let mut f_4: Option<interfaces::ipv4::Config> = None;
+        let mut f_5: Option<interfaces::ipv6::Config> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "hostname" => f_0 = Some(map.next_value()?),
+                "SSO_user" => f_1 = Some(map.next_value()?),
+                "SSO_password" => f_2 = Some(map.next_value()?),
+                "dns" => f_3 = map.next_value()?,
+                "ipv4" => f_4 = map.next_value()?,
+                "ipv6" => f_5 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ChangeSpec {
+            hostname: __de::or_zero(f_0, Self::NAME, "hostname"),
+            sso_user: __de::or_zero(f_1, Self::NAME, "SSO_user"),
+            sso_password: __de::required(f_2, "SSO_password")?,
+            dns: f_3,
+            ipv4: f_4,
+            ipv6: f_5,
+        })
     }
 }
 
@@ -461,7 +520,7 @@ impl ChangeSpec {
 /// Since vSphere API 6.7.
 ///
 /// vAPI structure `com.vmware.appliance.networking.DNS_info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DnsInfo {
     /// DNS mode.
     ///
@@ -470,25 +529,60 @@ pub struct DnsInfo {
     /// Hostname.
     ///
     /// Since vSphere API 6.7.
-    #[serde(default = "DnsInfo::__missing_hostname")]
     pub hostname: String,
     /// Servers.
     ///
     /// Since vSphere API 6.7.
-    #[serde(
-        default = "DnsInfo::__missing_servers",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub servers: Vec<String>,
 }
 
-impl DnsInfo {
-    fn __missing_hostname() -> String {
-        ::vsphere_vapi_runtime::de::missing("appliance::networking::DnsInfo", "hostname")
+impl serde::Serialize for DnsInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("mode", &self.mode)?;
+        map.serialize_entry("hostname", &self.hostname)?;
+        map.serialize_entry("servers", &self.servers)?;
+        map.end()
     }
+}
 
-    fn __missing_servers() -> Vec<String> {
-        ::vsphere_vapi_runtime::de::missing("appliance::networking::DnsInfo", "servers")
+impl<'de> serde::Deserialize<'de> for DnsInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for DnsInfo {
+    const NAME: &'static str = "appliance::networking::DnsInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<dns_info::DnsMode> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<Vec<String>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "mode" => f_0 = Some(map.next_value()?),
+                "hostname" => f_1 = Some(map.next_value()?),
+                "servers" => f_2 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(DnsInfo {
+            mode: __de::required(f_0, "mode")?,
+            hostname: __de::or_zero(f_1, Self::NAME, "hostname"),
+            servers: __de::or_zero(f_2, Self::NAME, "servers"),
+        })
     }
 }
 
@@ -497,7 +591,7 @@ impl DnsInfo {
 /// Since vSphere API 6.7.
 ///
 /// vAPI structure `com.vmware.appliance.networking.info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Info {
     /// DNS configuration.
     ///
@@ -506,22 +600,57 @@ pub struct Info {
     /// Interface configuration as a key-value map where key is a network interface name, for example, "nic0".
     ///
     /// Since vSphere API 6.7.
-    #[serde(
-        default = "Info::__missing_interfaces",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub interfaces: vsphere_vapi_runtime::types::VapiMap<
         String,
         interfaces::InterfaceInfo,
     >,
 }
 
-impl Info {
-    fn __missing_interfaces() -> vsphere_vapi_runtime::types::VapiMap<
-        String,
-        interfaces::InterfaceInfo,
-    > {
-        ::vsphere_vapi_runtime::de::missing("appliance::networking::Info", "interfaces")
+impl serde::Serialize for Info {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("dns", &self.dns)?;
+        map.serialize_entry("interfaces", &self.interfaces)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Info {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
+    const NAME: &'static str = "appliance::networking::Info";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<DnsInfo> = None;
+        let mut f_1: Option<
+            vsphere_vapi_runtime::types::VapiMap<String, interfaces::InterfaceInfo>,
+        > = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "dns" => f_0 = Some(map.next_value()?),
+                "interfaces" => f_1 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Info {
+            dns: __de::required(f_0, "dns")?,
+            interfaces: __de::or_zero(f_1, Self::NAME, "interfaces"),
+        })
     }
 }
 
@@ -530,13 +659,53 @@ impl Info {
 /// Since vSphere API 6.7.
 ///
 /// vAPI structure `com.vmware.appliance.networking.update_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateSpec {
     /// IPv6 Enabled or not. If unspecified, leaves the current state of Ipv6.
     ///
     /// Since vSphere API 6.7.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ipv6_enabled: Option<bool>,
+}
+
+impl serde::Serialize for UpdateSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.ipv6_enabled {
+            map.serialize_entry("ipv6_enabled", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UpdateSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for UpdateSpec {
+    const NAME: &'static str = "appliance::networking::UpdateSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<bool> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "ipv6_enabled" => f_0 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(UpdateSpec { ipv6_enabled: f_0 })
+    }
 }
 
 #[doc(hidden)]

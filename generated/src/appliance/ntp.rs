@@ -14,42 +14,69 @@
 /// Since vSphere API 6.7.
 ///
 /// vAPI structure `com.vmware.appliance.ntp.localizable_message`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct LocalizableMessage {
     /// id in message bundle.
     ///
     /// Since vSphere API 6.7.
-    #[serde(default = "LocalizableMessage::__missing_id")]
     pub id: String,
     /// text in english.
     ///
     /// Since vSphere API 6.7.
-    #[serde(default = "LocalizableMessage::__missing_default_message")]
     pub default_message: String,
     /// nested data.
     ///
     /// Since vSphere API 6.7.
-    #[serde(
-        default = "LocalizableMessage::__missing_args",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub args: Vec<String>,
 }
 
-impl LocalizableMessage {
-    fn __missing_id() -> String {
-        ::vsphere_vapi_runtime::de::missing("appliance::ntp::LocalizableMessage", "id")
+impl serde::Serialize for LocalizableMessage {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("id", &self.id)?;
+        map.serialize_entry("default_message", &self.default_message)?;
+        map.serialize_entry("args", &self.args)?;
+        map.end()
     }
+}
 
-    fn __missing_default_message() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::ntp::LocalizableMessage",
-            "default_message",
-        )
+impl<'de> serde::Deserialize<'de> for LocalizableMessage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_args() -> Vec<String> {
-        ::vsphere_vapi_runtime::de::missing("appliance::ntp::LocalizableMessage", "args")
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for LocalizableMessage {
+    const NAME: &'static str = "appliance::ntp::LocalizableMessage";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<Vec<String>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "id" => f_0 = Some(map.next_value()?),
+                "default_message" => f_1 = Some(map.next_value()?),
+                "args" => f_2 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(LocalizableMessage {
+            id: __de::or_zero(f_0, Self::NAME, "id"),
+            default_message: __de::or_zero(f_1, Self::NAME, "default_message"),
+            args: __de::or_zero(f_2, Self::NAME, "args"),
+        })
     }
 }
 
@@ -84,12 +111,11 @@ vsphere_vapi_runtime::vapi_enum! {
 /// Since vSphere API 6.7.
 ///
 /// vAPI structure `com.vmware.appliance.ntp.test_run_status`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TestRunStatus {
     /// Server name associated with the test run.
     ///
     /// Since vSphere API 6.7.
-    #[serde(default = "TestRunStatus::__missing_server")]
     pub server: String,
     /// Server status.
     ///
@@ -98,17 +124,56 @@ pub struct TestRunStatus {
     /// Message associated with status.
     ///
     /// Since vSphere API 6.7.
-    #[serde(default = "TestRunStatus::__missing_message")]
     pub message: LocalizableMessage,
 }
 
-impl TestRunStatus {
-    fn __missing_server() -> String {
-        ::vsphere_vapi_runtime::de::missing("appliance::ntp::TestRunStatus", "server")
+impl serde::Serialize for TestRunStatus {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("server", &self.server)?;
+        map.serialize_entry("status", &self.status)?;
+        map.serialize_entry("message", &self.message)?;
+        map.end()
     }
+}
 
-    fn __missing_message() -> LocalizableMessage {
-        ::vsphere_vapi_runtime::de::missing("appliance::ntp::TestRunStatus", "message")
+impl<'de> serde::Deserialize<'de> for TestRunStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for TestRunStatus {
+    const NAME: &'static str = "appliance::ntp::TestRunStatus";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<ServerStatus> = None;
+        let mut f_2: Option<LocalizableMessage> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "server" => f_0 = Some(map.next_value()?),
+                "status" => f_1 = Some(map.next_value()?),
+                "message" => f_2 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(TestRunStatus {
+            server: __de::or_zero(f_0, Self::NAME, "server"),
+            status: __de::required(f_1, "status")?,
+            message: __de::or_zero(f_2, Self::NAME, "message"),
+        })
     }
 }
 

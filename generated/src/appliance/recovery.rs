@@ -67,11 +67,13 @@ impl Backup {
     ///
     /// - [`FeatureInUse`](crate::ErrorKind::FeatureInUse): A backup or restore is already in progress
     /// - [`Error`](crate::ErrorKind::Error): Generic error
-    pub async fn validate(
+    pub fn validate(
         &self,
         piece: &backup::BackupRequest,
-    ) -> vsphere_vapi_runtime::Result<backup::ReturnResult> {
-        self.client.operation(&backup::ops::VALIDATE).param("piece", piece).send().await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<backup::ReturnResult>,
+    > + Send {
+        self.client.operation(&backup::ops::VALIDATE).param("piece", piece).send()
     }
 }
 
@@ -124,11 +126,13 @@ impl Restore {
     /// - [`Error`](crate::ErrorKind::Error): Generic error
     /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if RestoreRequest includes a part that isn't marked as standalone
     /// - [`NotFound`](crate::ErrorKind::NotFound): if RestoreRequest includes a part that isn't in the backup
-    pub async fn validate(
+    pub fn validate(
         &self,
         piece: &restore::RestoreRequest,
-    ) -> vsphere_vapi_runtime::Result<restore::Metadata> {
-        self.client.operation(&restore::ops::VALIDATE).param("piece", piece).send().await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<restore::Metadata>,
+    > + Send {
+        self.client.operation(&restore::ops::VALIDATE).param("piece", piece).send()
     }
 }
 
@@ -137,18 +141,53 @@ impl Restore {
 /// Since vSphere API 6.7.
 ///
 /// vAPI structure `com.vmware.appliance.recovery.info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Info {
     /// Is recovery supported in this appliance.
     ///
     /// Since vSphere API 6.7.
-    #[serde(default = "Info::__missing_supported")]
     pub supported: bool,
 }
 
-impl Info {
-    fn __missing_supported() -> bool {
-        ::vsphere_vapi_runtime::de::missing("appliance::recovery::Info", "supported")
+impl serde::Serialize for Info {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("supported", &self.supported)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Info {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
+    const NAME: &'static str = "appliance::recovery::Info";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<bool> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "supported" => f_0 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Info {
+            supported: __de::or_zero(f_0, Self::NAME, "supported"),
+        })
     }
 }
 

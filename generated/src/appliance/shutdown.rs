@@ -15,38 +15,71 @@
 /// Since vSphere API 6.7.
 ///
 /// vAPI structure `com.vmware.appliance.shutdown.shutdown_config`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ShutdownConfig {
     /// Shutdown time. shutdownTime Optional value of pending shutdown time
     ///
     /// Since vSphere API 6.7.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shutdown_time: Option<vsphere_vapi_runtime::types::DateTime>,
     /// The pending shutdown operation. The string values for pending operations can be 'poweroff', 'reboot' or ''.
     ///
     /// Since vSphere API 6.7.
-    #[serde(default = "ShutdownConfig::__missing_action")]
     pub action: String,
     /// The reason behind the shutdown action.
     ///
     /// Since vSphere API 6.7.
-    #[serde(default = "ShutdownConfig::__missing_reason")]
     pub reason: String,
 }
 
-impl ShutdownConfig {
-    fn __missing_action() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::shutdown::ShutdownConfig",
-            "action",
-        )
+impl serde::Serialize for ShutdownConfig {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.shutdown_time {
+            map.serialize_entry("shutdown_time", value)?;
+        }
+        map.serialize_entry("action", &self.action)?;
+        map.serialize_entry("reason", &self.reason)?;
+        map.end()
     }
+}
 
-    fn __missing_reason() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::shutdown::ShutdownConfig",
-            "reason",
-        )
+impl<'de> serde::Deserialize<'de> for ShutdownConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ShutdownConfig {
+    const NAME: &'static str = "appliance::shutdown::ShutdownConfig";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<vsphere_vapi_runtime::types::DateTime> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "shutdown_time" => f_0 = map.next_value()?,
+                "action" => f_1 = Some(map.next_value()?),
+                "reason" => f_2 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ShutdownConfig {
+            shutdown_time: f_0,
+            action: __de::or_zero(f_1, Self::NAME, "action"),
+            reason: __de::or_zero(f_2, Self::NAME, "reason"),
+        })
     }
 }
 

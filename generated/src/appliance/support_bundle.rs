@@ -63,12 +63,14 @@ impl Components {
     /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
     /// - [`Error`](crate::ErrorKind::Error): Generic error
-    pub async fn get(
+    pub fn get(
         &self,
-    ) -> vsphere_vapi_runtime::Result<
-        vsphere_vapi_runtime::types::VapiMap<String, Vec<String>>,
-    > {
-        self.client.operation(&components::ops::GET).send().await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<
+            vsphere_vapi_runtime::types::VapiMap<String, Vec<String>>,
+        >,
+    > + Send {
+        self.client.operation(&components::ops::GET).send()
     }
 }
 
@@ -94,36 +96,83 @@ vsphere_vapi_runtime::vapi_enum! {
 /// Since vSphere API 7.0.1.0.
 ///
 /// vAPI structure `com.vmware.appliance.support_bundle.create_spec`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateSpec {
     /// Support bundle creation description.
     ///
     /// Since vSphere API 7.0.1.0.
-    #[serde(default = "CreateSpec::__missing_description")]
     pub description: String,
     /// Support bundle components to be included. Map with groupName as key and list of components in that group as the value.
     ///
     /// Since vSphere API 7.0.1.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub components: Option<vsphere_vapi_runtime::types::VapiMap<String, Vec<String>>>,
     /// Describes the content type to be collected in support bundle. If `None`, both logs and core files will be collected.
     ///
     /// Since vSphere API 8.0.2.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub content_type: Option<ContentType>,
     /// Partition to be used for saving the support bundle. Available partitions can be retrieved using storage.list API.
     ///
     /// Since vSphere API 7.0.1.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub partition: Option<String>,
 }
 
-impl CreateSpec {
-    fn __missing_description() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::support_bundle::CreateSpec",
-            "description",
-        )
+impl serde::Serialize for CreateSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("description", &self.description)?;
+        if let Some(value) = &self.components {
+            map.serialize_entry("components", value)?;
+        }
+        if let Some(value) = &self.content_type {
+            map.serialize_entry("content_type", value)?;
+        }
+        if let Some(value) = &self.partition {
+            map.serialize_entry("partition", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CreateSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CreateSpec {
+    const NAME: &'static str = "appliance::support_bundle::CreateSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<vsphere_vapi_runtime::types::VapiMap<String, Vec<String>>> = None;
+        let mut f_2: Option<ContentType> = None;
+        let mut f_3: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "description" => f_0 = Some(map.next_value()?),
+                "components" => f_1 = map.next_value()?,
+                "content_type" => f_2 = map.next_value()?,
+                "partition" => f_3 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(CreateSpec {
+            description: __de::or_zero(f_0, Self::NAME, "description"),
+            components: f_1,
+            content_type: f_2,
+            partition: f_3,
+        })
     }
 }
 
@@ -159,18 +208,65 @@ vsphere_vapi_runtime::vapi_enum! {
 /// Since vSphere API 7.0.1.0.
 ///
 /// vAPI structure `com.vmware.appliance.support_bundle.filter_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct FilterSpec {
     /// Filter only downloadable details.
     ///
     /// Since vSphere API 7.0.1.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub available: Option<bool>,
     /// Filter by task status.
     ///
     /// Since vSphere API 7.0.1.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub creation_status: Option<CreationStatus>,
+}
+
+impl serde::Serialize for FilterSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.available {
+            map.serialize_entry("available", value)?;
+        }
+        if let Some(value) = &self.creation_status {
+            map.serialize_entry("creation_status", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for FilterSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for FilterSpec {
+    const NAME: &'static str = "appliance::support_bundle::FilterSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<bool> = None;
+        let mut f_1: Option<CreationStatus> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "available" => f_0 = map.next_value()?,
+                "creation_status" => f_1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(FilterSpec {
+            available: f_0,
+            creation_status: f_1,
+        })
+    }
 }
 
 /// Since vSphere API 7.0.1.0.
@@ -346,171 +442,201 @@ impl<'de> serde::Deserialize<'de> for Info {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = Info;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("struct Info")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<Info, A::Error> {
-                let mut f_0: Option<String> = None;
-                let mut f_1: Option<String> = None;
-                let mut f_2: Option<vsphere_vapi_runtime::types::DateTime> = None;
-                let mut f_3: Option<String> = None;
-                let mut f_4: Option<vsphere_vapi_runtime::types::DateTime> = None;
-                let mut f_5: Option<bool> = None;
-                let mut f_6: Option<i64> = None;
-                let mut f_7: Option<crate::vapi::standard::LocalizableMessage> = None;
-                let mut f_8: Option<String> = None;
-                let mut f_9: Option<String> = None;
-                let mut f_10: Option<ContentType> = None;
-                let mut unknown = serde_json::Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "description" => f_0 = Some(map.next_value()?),
-                        "status" => f_1 = Some(map.next_value()?),
-                        "generation_time" => f_2 = map.next_value()?,
-                        "url" => f_3 = map.next_value()?,
-                        "expiration_time" => f_4 = map.next_value()?,
-                        "downloadable" => f_5 = map.next_value()?,
-                        "size" => f_6 = map.next_value()?,
-                        "failure_reason" => f_7 = map.next_value()?,
-                        "checksum_value" => f_8 = map.next_value()?,
-                        "id" => f_9 = map.next_value()?,
-                        "content_type" => f_10 = map.next_value()?,
-                        _ => {
-                            let value: serde_json::Value = map.next_value()?;
-                            unknown.insert(key, value);
-                        }
-                    }
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
+    const NAME: &'static str = "appliance::support_bundle::Info";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<vsphere_vapi_runtime::types::DateTime> = None;
+        let mut f_3: Option<String> = None;
+        let mut f_4: Option<vsphere_vapi_runtime::types::DateTime> = None;
+        let mut f_5: Option<bool> = None;
+        let mut f_6: Option<i64> = None;
+        let mut f_7: Option<crate::vapi::standard::LocalizableMessage> = None;
+        let mut f_8: Option<String> = None;
+        let mut f_9: Option<String> = None;
+        let mut f_10: Option<ContentType> = None;
+        let mut unknown = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "description" => f_0 = Some(map.next_value()?),
+                "status" => f_1 = Some(map.next_value()?),
+                "generation_time" => f_2 = map.next_value()?,
+                "url" => f_3 = map.next_value()?,
+                "expiration_time" => f_4 = map.next_value()?,
+                "downloadable" => f_5 = map.next_value()?,
+                "size" => f_6 = map.next_value()?,
+                "failure_reason" => f_7 = map.next_value()?,
+                "checksum_value" => f_8 = map.next_value()?,
+                "id" => f_9 = map.next_value()?,
+                "content_type" => f_10 = map.next_value()?,
+                _ => {
+                    let value: serde_json::Value = map.next_value()?;
+                    unknown.insert(key, value);
                 }
-                let u_0 = match f_1 {
-                    None => None,
-                    Some(tag) => {
-                        Some(
-                            match tag.as_str() {
-                                "SUCCEEDED" => {
-                                    InfoStatus::Succeeded {
-                                        generation_time: f_2,
-                                        url: f_3,
-                                        expiration_time: f_4,
-                                        downloadable: f_5,
-                                        size: f_6,
-                                        checksum_value: f_8,
-                                        content_type: f_10,
-                                    }
-                                }
-                                "FAILED" => {
-                                    InfoStatus::Failed {
-                                        failure_reason: f_7,
-                                    }
-                                }
-                                "CANCELLED" => InfoStatus::Cancelled,
-                                _ => {
-                                    #[allow(unused_mut)]
-                                    let mut fields = ::core::mem::take(&mut unknown);
-                                    if let Some(value) = f_2 {
-                                        fields
-                                            .insert(
-                                                "generation_time".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_3 {
-                                        fields
-                                            .insert(
-                                                "url".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_4 {
-                                        fields
-                                            .insert(
-                                                "expiration_time".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_5 {
-                                        fields
-                                            .insert(
-                                                "downloadable".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_6 {
-                                        fields
-                                            .insert(
-                                                "size".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_8 {
-                                        fields
-                                            .insert(
-                                                "checksum_value".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_10 {
-                                        fields
-                                            .insert(
-                                                "content_type".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_7 {
-                                        fields
-                                            .insert(
-                                                "failure_reason".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    InfoStatus::Unknown { tag, fields }
-                                }
-                            },
-                        )
-                    }
-                };
-                ::core::result::Result::Ok(Info {
-                    description: f_0
-                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
-                            "appliance::support_bundle::Info",
-                            "description",
-                        )),
-                    status: u_0
-                        .ok_or_else(|| serde::de::Error::missing_field("status"))?,
-                    id: f_9,
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        let u_0 = match f_1 {
+            None => None,
+            Some(tag) => {
+                Some(
+                    match tag.as_str() {
+                        "SUCCEEDED" => {
+                            InfoStatus::Succeeded {
+                                generation_time: f_2,
+                                url: f_3,
+                                expiration_time: f_4,
+                                downloadable: f_5,
+                                size: f_6,
+                                checksum_value: f_8,
+                                content_type: f_10,
+                            }
+                        }
+                        "FAILED" => {
+                            InfoStatus::Failed {
+                                failure_reason: f_7,
+                            }
+                        }
+                        "CANCELLED" => InfoStatus::Cancelled,
+                        _ => {
+                            #[allow(unused_mut)]
+                            let mut fields = ::core::mem::take(&mut unknown);
+                            if let Some(value) = f_2 {
+                                fields
+                                    .insert(
+                                        "generation_time".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_3 {
+                                fields
+                                    .insert(
+                                        "url".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_4 {
+                                fields
+                                    .insert(
+                                        "expiration_time".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_5 {
+                                fields
+                                    .insert(
+                                        "downloadable".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_6 {
+                                fields
+                                    .insert(
+                                        "size".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_8 {
+                                fields
+                                    .insert(
+                                        "checksum_value".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_10 {
+                                fields
+                                    .insert(
+                                        "content_type".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_7 {
+                                fields
+                                    .insert(
+                                        "failure_reason".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            InfoStatus::Unknown { tag, fields }
+                        }
+                    },
+                )
+            }
+        };
+        ::core::result::Result::Ok(Info {
+            description: __de::or_zero(f_0, Self::NAME, "description"),
+            status: __de::required(u_0, "status")?,
+            id: f_9,
+        })
     }
 }
 
 /// Since vSphere API 7.0.1.0.
 ///
 /// vAPI structure `com.vmware.appliance.support_bundle.iteration_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct IterationSpec {
     /// Size specifies the maximum number of results to return. If `None` defaults to 50.
     ///
     /// Since vSphere API 7.0.1.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
+}
+
+impl serde::Serialize for IterationSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.size {
+            map.serialize_entry("size", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for IterationSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for IterationSpec {
+    const NAME: &'static str = "appliance::support_bundle::IterationSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<i64> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "size" => f_0 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(IterationSpec { size: f_0 })
+    }
 }
 
 /// A call of [`SupportBundle::list`](crate::appliance::SupportBundle::list) being
@@ -541,32 +667,71 @@ impl ListRequest {
     }
 
     /// Sends the request and decodes the result.
-    pub async fn send(self) -> vsphere_vapi_runtime::Result<ListResult> {
-        self.call.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<ListResult>,
+    > + Send {
+        self.call.send()
     }
 }
 
 /// Since vSphere API 7.0.1.0.
 ///
 /// vAPI structure `com.vmware.appliance.support_bundle.list_result`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ListResult {
     /// Information about all support bundle requests.
     ///
     /// Since vSphere API 7.0.1.0.
-    #[serde(
-        default = "ListResult::__missing_supportbundle_operations",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub supportbundle_operations: Vec<Info>,
 }
 
-impl ListResult {
-    fn __missing_supportbundle_operations() -> Vec<Info> {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::support_bundle::ListResult",
-            "supportbundle_operations",
-        )
+impl serde::Serialize for ListResult {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("supportbundle_operations", &self.supportbundle_operations)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ListResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ListResult {
+    const NAME: &'static str = "appliance::support_bundle::ListResult";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<Vec<Info>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "supportbundle_operations" => {
+                    f_0 = __de::null_as_empty(map.next_value()?);
+                }
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ListResult {
+            supportbundle_operations: __de::or_zero(
+                f_0,
+                Self::NAME,
+                "supportbundle_operations",
+            ),
+        })
     }
 }
 

@@ -72,8 +72,12 @@ impl CryptoHash {
     /// - [`Error`](crate::ErrorKind::Error): Generic error
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): session is not authenticated
     /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user is not authorized.
-    pub async fn get(&self) -> vsphere_vapi_runtime::Result<crypto_hash::Info> {
-        self.client.operation(&crypto_hash::ops::GET).send().await
+    pub fn get(
+        &self,
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<crypto_hash::Info>,
+    > + Send {
+        self.client.operation(&crypto_hash::ops::GET).send()
     }
 }
 
@@ -128,10 +132,12 @@ impl Storage {
     /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
     /// - [`Error`](crate::ErrorKind::Error): Generic error
-    pub async fn list(
+    pub fn list(
         &self,
-    ) -> vsphere_vapi_runtime::Result<Vec<storage::StorageMapping>> {
-        self.client.operation(&storage::ops::LIST).send().await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<Vec<storage::StorageMapping>>,
+    > + Send {
+        self.client.operation(&storage::ops::LIST).send()
     }
 
     /// Resize all partitions to 100 percent of disk size.
@@ -146,8 +152,10 @@ impl Storage {
     /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
     /// - [`Error`](crate::ErrorKind::Error): Generic error
-    pub async fn resize(&self) -> vsphere_vapi_runtime::Result<()> {
-        self.client.operation(&storage::ops::RESIZE).send().await
+    pub fn resize(
+        &self,
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+        self.client.operation(&storage::ops::RESIZE).send()
     }
 
     /// Resize all partitions to 100 percent of disk size.
@@ -168,12 +176,14 @@ impl Storage {
     /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
     /// - [`Error`](crate::ErrorKind::Error): Generic error
-    pub async fn resize_ex(
+    pub fn resize_ex(
         &self,
-    ) -> vsphere_vapi_runtime::Result<
-        vsphere_vapi_runtime::types::VapiMap<String, storage::StorageChange>,
-    > {
-        self.client.operation(&storage::ops::RESIZE_EX).send().await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<
+            vsphere_vapi_runtime::types::VapiMap<String, storage::StorageChange>,
+        >,
+    > + Send {
+        self.client.operation(&storage::ops::RESIZE_EX).send()
     }
 }
 
@@ -219,8 +229,12 @@ impl Time {
     /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
     /// - [`Error`](crate::ErrorKind::Error): Generic error
-    pub async fn get(&self) -> vsphere_vapi_runtime::Result<time::SystemTimeStruct> {
-        self.client.operation(&time::ops::GET).send().await
+    pub fn get(
+        &self,
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<time::SystemTimeStruct>,
+    > + Send {
+        self.client.operation(&time::ops::GET).send()
     }
 }
 
@@ -267,8 +281,10 @@ impl Uptime {
     /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
     /// - [`Error`](crate::ErrorKind::Error): Generic error
-    pub async fn get(&self) -> vsphere_vapi_runtime::Result<f64> {
-        self.client.operation(&uptime::ops::GET).send().await
+    pub fn get(
+        &self,
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<f64>> + Send {
+        self.client.operation(&uptime::ops::GET).send()
     }
 }
 
@@ -315,7 +331,11 @@ impl Version {
     /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
     /// - [`Error`](crate::ErrorKind::Error): Generic error
-    pub async fn get(&self) -> vsphere_vapi_runtime::Result<version::VersionStruct> {
-        self.client.operation(&version::ops::GET).send().await
+    pub fn get(
+        &self,
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<version::VersionStruct>,
+    > + Send {
+        self.client.operation(&version::ops::GET).send()
     }
 }

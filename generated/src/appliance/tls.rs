@@ -70,11 +70,13 @@ impl Profiles {
     /// - [`Error`](crate::ErrorKind::Error): If there is some unknown internal error. The accompanying error message will give more details about the failure.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the session is not authenticated
     /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user is not authorized. User needs to have operator privileges.
-    pub async fn get(
+    pub fn get(
         &self,
         profile: &crate::ids::ProfilesId,
-    ) -> vsphere_vapi_runtime::Result<profiles::Info> {
-        self.client.operation(&profiles::ops::GET).param("profile", profile).send().await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<profiles::Info>,
+    > + Send {
+        self.client.operation(&profiles::ops::GET).param("profile", profile).send()
     }
 
     /// Gets the list of all the available standard TLS Profiles and their configuration.
@@ -97,7 +99,11 @@ impl Profiles {
     /// - [`Error`](crate::ErrorKind::Error): if there is some unknown internal error. The accompanying error message will give more details about the failure.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the session is not authenticated
     /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user is not authorized. User needs to have operator privileges.
-    pub async fn list(&self) -> vsphere_vapi_runtime::Result<profiles::ListResult> {
-        self.client.operation(&profiles::ops::LIST).send().await
+    pub fn list(
+        &self,
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<profiles::ListResult>,
+    > + Send {
+        self.client.operation(&profiles::ops::LIST).send()
     }
 }

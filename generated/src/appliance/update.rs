@@ -225,15 +225,16 @@ impl Pending {
     /// - [`NotFound`](crate::ErrorKind::NotFound): source is not found
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): session is not authenticated
     /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): session is not authorized to perform this operation
-    pub async fn list_upgradeable_components(
+    pub fn list_upgradeable_components(
         &self,
         version: &crate::ids::ApplianceUpdatePendingId,
-    ) -> vsphere_vapi_runtime::Result<Vec<pending::UpgradeableComponent>> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<Vec<pending::UpgradeableComponent>>,
+    > + Send {
         self.client
             .operation(&pending::ops::LIST_UPGRADEABLE_COMPONENTS)
             .param("version", version)
             .send()
-            .await
     }
 
     /// Runs update precheck.
@@ -296,8 +297,10 @@ impl Pending {
     /// - [`NotFound`](crate::ErrorKind::NotFound): if there is no valid snapshot present on the vCenter
     /// - [`Error`](crate::ErrorKind::Error): Generic error
     /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if appliance update state prevents running a rollback operation
-    pub async fn rollback(&self) -> vsphere_vapi_runtime::Result<()> {
-        self.client.operation(&pending::ops::ROLLBACK).send().await
+    pub fn rollback(
+        &self,
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+        self.client.operation(&pending::ops::ROLLBACK).send()
     }
 
     /// Starts staging the appliance update. The updates are searched for in the following order: staged, CDROM, URL.
@@ -481,8 +484,12 @@ impl Policy {
     /// - [`Error`](crate::ErrorKind::Error): Generic error
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): session is not authenticated
     /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): session is not authorized to perform this operation
-    pub async fn get(&self) -> vsphere_vapi_runtime::Result<policy::Info> {
-        self.client.operation(&policy::ops::GET).send().await
+    pub fn get(
+        &self,
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<policy::Info>,
+    > + Send {
+        self.client.operation(&policy::ops::GET).send()
     }
 
     /// Sets the automatic update checking and staging policy.
@@ -505,11 +512,11 @@ impl Policy {
     /// - [`Error`](crate::ErrorKind::Error): Generic error
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): session is not authenticated
     /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): session is not authorized to perform this operation
-    pub async fn set(
+    pub fn set(
         &self,
         policy: &policy::Config,
-    ) -> vsphere_vapi_runtime::Result<()> {
-        self.client.operation(&policy::ops::SET).param("policy", policy).send().await
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+        self.client.operation(&policy::ops::SET).param("policy", policy).send()
     }
 }
 
@@ -562,8 +569,10 @@ impl Staged {
     /// - [`Error`](crate::ErrorKind::Error): Generic error
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): session is not authenticated
     /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): session is not authorized to perform this operation
-    pub async fn delete(&self) -> vsphere_vapi_runtime::Result<()> {
-        self.client.operation(&staged::ops::DELETE).send().await
+    pub fn delete(
+        &self,
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+        self.client.operation(&staged::ops::DELETE).send()
     }
 
     /// Gets the current status of the staged update.
@@ -587,8 +596,12 @@ impl Staged {
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): session is not authenticated
     /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): session is not authorized to perform this operation
     /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if nothing is staged
-    pub async fn get(&self) -> vsphere_vapi_runtime::Result<staged::Info> {
-        self.client.operation(&staged::ops::GET).send().await
+    pub fn get(
+        &self,
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<staged::Info>,
+    > + Send {
+        self.client.operation(&staged::ops::GET).send()
     }
 }
 
@@ -597,12 +610,11 @@ impl Staged {
 /// Since vSphere API 6.7.
 ///
 /// vAPI structure `com.vmware.appliance.update.common_info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CommonInfo {
     /// Description of the update. The short information what this update is. E.g. "Update2 for vCenter Server Appliance 6.5"
     ///
     /// Since vSphere API 6.7.
-    #[serde(default = "CommonInfo::__missing_description")]
     pub description: crate::vapi::standard::LocalizableMessage,
     /// Update priority.
     ///
@@ -625,37 +637,86 @@ pub struct CommonInfo {
     /// Not in vSphere API releases before 9.1.0.0.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quick_patch: Option<bool>,
     /// Flag indicating whether reboot is required after update.
     ///
     /// Since vSphere API 6.7.
-    #[serde(default = "CommonInfo::__missing_reboot_required")]
     pub reboot_required: bool,
     /// Download Size of update in Megabytes.
     ///
     /// Since vSphere API 6.7.
-    #[serde(default = "CommonInfo::__missing_size")]
     pub size: i64,
 }
 
-impl CommonInfo {
-    fn __missing_description() -> crate::vapi::standard::LocalizableMessage {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::update::CommonInfo",
-            "description",
-        )
+impl serde::Serialize for CommonInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("description", &self.description)?;
+        map.serialize_entry("priority", &self.priority)?;
+        map.serialize_entry("severity", &self.severity)?;
+        map.serialize_entry("update_type", &self.update_type)?;
+        map.serialize_entry("release_date", &self.release_date)?;
+        if let Some(value) = &self.quick_patch {
+            map.serialize_entry("quick_patch", value)?;
+        }
+        map.serialize_entry("reboot_required", &self.reboot_required)?;
+        map.serialize_entry("size", &self.size)?;
+        map.end()
     }
+}
 
-    fn __missing_reboot_required() -> bool {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::update::CommonInfo",
-            "reboot_required",
-        )
+impl<'de> serde::Deserialize<'de> for CommonInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_size() -> i64 {
-        ::vsphere_vapi_runtime::de::missing("appliance::update::CommonInfo", "size")
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CommonInfo {
+    const NAME: &'static str = "appliance::update::CommonInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::vapi::standard::LocalizableMessage> = None;
+        let mut f_1: Option<common_info::Priority> = None;
+        let mut f_2: Option<common_info::Severity> = None;
+        let mut f_3: Option<common_info::Category> = None;
+        let mut f_4: Option<vsphere_vapi_runtime::types::DateTime> = None;
+        let mut f_5: Option<bool> = None;
+        let mut f_6: Option<bool> = None;
+        let mut f_7: Option<i64> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "description" => f_0 = Some(map.next_value()?),
+                "priority" => f_1 = Some(map.next_value()?),
+                "severity" => f_2 = Some(map.next_value()?),
+                "update_type" => f_3 = Some(map.next_value()?),
+                "release_date" => f_4 = Some(map.next_value()?),
+                "quick_patch" => f_5 = map.next_value()?,
+                "reboot_required" => f_6 = Some(map.next_value()?),
+                "size" => f_7 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(CommonInfo {
+            description: __de::or_zero(f_0, Self::NAME, "description"),
+            priority: __de::required(f_1, "priority")?,
+            severity: __de::required(f_2, "severity")?,
+            update_type: __de::required(f_3, "update_type")?,
+            release_date: __de::required(f_4, "release_date")?,
+            quick_patch: f_5,
+            reboot_required: __de::or_zero(f_6, Self::NAME, "reboot_required"),
+            size: __de::or_zero(f_7, Self::NAME, "size"),
+        })
     }
 }
 
@@ -664,7 +725,7 @@ impl CommonInfo {
 /// Since vSphere API 6.7.
 ///
 /// vAPI structure `com.vmware.appliance.update.info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Info {
     /// State of the appliance update.
     ///
@@ -673,23 +734,72 @@ pub struct Info {
     /// The running or completed update task.
     ///
     /// Since vSphere API 6.7.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub task: Option<crate::appliance::TaskInfo>,
     /// Version of base appliance if state is UP_TO_DATE Version of update being staged or installed if state is INSTALL_IN_PROGRESS or STAGE_IN_PROGRESS Version of update staged if state is UPDATES_PENDING Version of update failed if state is INSTALL_FAILED or ROLLBACK_IN_PROGRESS.
     ///
     /// Since vSphere API 6.7.
-    #[serde(default = "Info::__missing_version")]
     pub version: String,
     /// Timestamp of latest query to update repository. If `None` the update was never queried
     ///
     /// Since vSphere API 6.7.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub latest_query_time: Option<vsphere_vapi_runtime::types::DateTime>,
 }
 
-impl Info {
-    fn __missing_version() -> String {
-        ::vsphere_vapi_runtime::de::missing("appliance::update::Info", "version")
+impl serde::Serialize for Info {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("state", &self.state)?;
+        if let Some(value) = &self.task {
+            map.serialize_entry("task", value)?;
+        }
+        map.serialize_entry("version", &self.version)?;
+        if let Some(value) = &self.latest_query_time {
+            map.serialize_entry("latest_query_time", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Info {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
+    const NAME: &'static str = "appliance::update::Info";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<State> = None;
+        let mut f_1: Option<crate::appliance::TaskInfo> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<vsphere_vapi_runtime::types::DateTime> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "state" => f_0 = Some(map.next_value()?),
+                "task" => f_1 = map.next_value()?,
+                "version" => f_2 = Some(map.next_value()?),
+                "latest_query_time" => f_3 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Info {
+            state: __de::required(f_0, "state")?,
+            task: f_1,
+            version: __de::or_zero(f_2, Self::NAME, "version"),
+            latest_query_time: f_3,
+        })
     }
 }
 
@@ -713,7 +823,7 @@ impl Info {
 /// Since vSphere API 6.7.
 ///
 /// vAPI structure `com.vmware.appliance.update.service_info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ServiceInfo {
     /// Service ID.
     ///
@@ -724,16 +834,52 @@ pub struct ServiceInfo {
     /// Service description.
     ///
     /// Since vSphere API 6.7.
-    #[serde(default = "ServiceInfo::__missing_description")]
     pub description: crate::vapi::standard::LocalizableMessage,
 }
 
-impl ServiceInfo {
-    fn __missing_description() -> crate::vapi::standard::LocalizableMessage {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::update::ServiceInfo",
-            "description",
-        )
+impl serde::Serialize for ServiceInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("service", &self.service)?;
+        map.serialize_entry("description", &self.description)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ServiceInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ServiceInfo {
+    const NAME: &'static str = "appliance::update::ServiceInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::ApplianceServiceId> = None;
+        let mut f_1: Option<crate::vapi::standard::LocalizableMessage> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "service" => f_0 = Some(map.next_value()?),
+                "description" => f_1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ServiceInfo {
+            service: __de::required(f_0, "service")?,
+            description: __de::or_zero(f_1, Self::NAME, "description"),
+        })
     }
 }
 
@@ -766,7 +912,7 @@ vsphere_vapi_runtime::vapi_enum! {
 /// Since vSphere API 6.7.
 ///
 /// vAPI structure `com.vmware.appliance.update.summary`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Summary {
     /// Version in form of X.Y.Z.P. e.g. 6.5.1.5400.
     ///
@@ -777,12 +923,10 @@ pub struct Summary {
     /// Name of the update.
     ///
     /// Since vSphere API 6.7.
-    #[serde(default = "Summary::__missing_name")]
     pub name: String,
     /// Description of the update. The short information what this update is. E.g. "Update2 for vCenter Server Appliance 6.5"
     ///
     /// Since vSphere API 6.7.
-    #[serde(default = "Summary::__missing_description")]
     pub description: crate::vapi::standard::LocalizableMessage,
     /// Update priority.
     ///
@@ -805,38 +949,94 @@ pub struct Summary {
     /// Not in vSphere API releases before 9.1.0.0.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quick_patch: Option<bool>,
     /// Flag indicating whether reboot is required after update.
     ///
     /// Since vSphere API 6.7.
-    #[serde(default = "Summary::__missing_reboot_required")]
     pub reboot_required: bool,
     /// Download Size of update in Megabytes.
     ///
     /// Since vSphere API 6.7.
-    #[serde(default = "Summary::__missing_size")]
     pub size: i64,
 }
 
-impl Summary {
-    fn __missing_name() -> String {
-        ::vsphere_vapi_runtime::de::missing("appliance::update::Summary", "name")
+impl serde::Serialize for Summary {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("version", &self.version)?;
+        map.serialize_entry("name", &self.name)?;
+        map.serialize_entry("description", &self.description)?;
+        map.serialize_entry("priority", &self.priority)?;
+        map.serialize_entry("severity", &self.severity)?;
+        map.serialize_entry("update_type", &self.update_type)?;
+        map.serialize_entry("release_date", &self.release_date)?;
+        if let Some(value) = &self.quick_patch {
+            map.serialize_entry("quick_patch", value)?;
+        }
+        map.serialize_entry("reboot_required", &self.reboot_required)?;
+        map.serialize_entry("size", &self.size)?;
+        map.end()
     }
+}
 
-    fn __missing_description() -> crate::vapi::standard::LocalizableMessage {
-        ::vsphere_vapi_runtime::de::missing("appliance::update::Summary", "description")
+impl<'de> serde::Deserialize<'de> for Summary {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_reboot_required() -> bool {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::update::Summary",
-            "reboot_required",
-        )
-    }
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Summary {
+    const NAME: &'static str = "appliance::update::Summary";
 
-    fn __missing_size() -> i64 {
-        ::vsphere_vapi_runtime::de::missing("appliance::update::Summary", "size")
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::ApplianceUpdatePendingId> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<crate::vapi::standard::LocalizableMessage> = None;
+        let mut f_3: Option<common_info::Priority> = None;
+        let mut f_4: Option<common_info::Severity> = None;
+        let mut f_5: Option<common_info::Category> = None;
+        let mut f_6: Option<vsphere_vapi_runtime::types::DateTime> = None;
+        let mut f_7: Option<bool> = None;
+        let mut f_8: Option<bool> = None;
+        let mut f_9: Option<i64> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "version" => f_0 = Some(map.next_value()?),
+                "name" => f_1 = Some(map.next_value()?),
+                "description" => f_2 = Some(map.next_value()?),
+                "priority" => f_3 = Some(map.next_value()?),
+                "severity" => f_4 = Some(map.next_value()?),
+                "update_type" => f_5 = Some(map.next_value()?),
+                "release_date" => f_6 = Some(map.next_value()?),
+                "quick_patch" => f_7 = map.next_value()?,
+                "reboot_required" => f_8 = Some(map.next_value()?),
+                "size" => f_9 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Summary {
+            version: __de::required(f_0, "version")?,
+            name: __de::or_zero(f_1, Self::NAME, "name"),
+            description: __de::or_zero(f_2, Self::NAME, "description"),
+            priority: __de::required(f_3, "priority")?,
+            severity: __de::required(f_4, "severity")?,
+            update_type: __de::required(f_5, "update_type")?,
+            release_date: __de::required(f_6, "release_date")?,
+            quick_patch: f_7,
+            reboot_required: __de::or_zero(f_8, Self::NAME, "reboot_required"),
+            size: __de::or_zero(f_9, Self::NAME, "size"),
+        })
     }
 }
 

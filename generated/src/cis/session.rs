@@ -8,10 +8,9 @@
 /// Represents data associated with an API session.
 ///
 /// vAPI structure `com.vmware.cis.session.info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Info {
     /// Fully qualified name of the end user that created the session, for example Administrator@vsphere.local. A typical use case for this information is in Graphical User Interfaces (GUI) or logging systems to visualize the identity of the current user.
-    #[serde(default = "Info::__missing_user")]
     pub user: String,
     /// Time when the session was created.
     pub created_time: vsphere_vapi_runtime::types::DateTime,
@@ -19,9 +18,53 @@ pub struct Info {
     pub last_accessed_time: vsphere_vapi_runtime::types::DateTime,
 }
 
-impl Info {
-    fn __missing_user() -> String {
-        ::vsphere_vapi_runtime::de::missing("cis::session::Info", "user")
+impl serde::Serialize for Info {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("user", &self.user)?;
+        map.serialize_entry("created_time", &self.created_time)?;
+        map.serialize_entry("last_accessed_time", &self.last_accessed_time)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Info {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
+    const NAME: &'static str = "cis::session::Info";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<vsphere_vapi_runtime::types::DateTime> = None;
+        let mut f_2: Option<vsphere_vapi_runtime::types::DateTime> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "user" => f_0 = Some(map.next_value()?),
+                "created_time" => f_1 = Some(map.next_value()?),
+                "last_accessed_time" => f_2 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Info {
+            user: __de::or_zero(f_0, Self::NAME, "user"),
+            created_time: __de::required(f_1, "created_time")?,
+            last_accessed_time: __de::required(f_2, "last_accessed_time")?,
+        })
     }
 }
 

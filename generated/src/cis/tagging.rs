@@ -93,17 +93,16 @@ impl Category {
     ///
     /// - [`NotFound`](crate::ErrorKind::NotFound): if the category for the given `category_id` does not exist in the system.
     /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if you do not have the privilege to add an entity to the [`CategoryModel::used_by`](crate::cis::tagging::CategoryModel::used_by) field.
-    pub async fn add_to_used_by(
+    pub fn add_to_used_by(
         &self,
         category_id: &crate::ids::CategoryId,
         used_by_entity: &str,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&category::ops::ADD_TO_USED_BY)
             .param("category_id", category_id)
             .param("used_by_entity", used_by_entity)
             .send()
-            .await
     }
 
     /// Creates a category. To invoke this method, you need the create category privilege.
@@ -128,15 +127,16 @@ impl Category {
     /// - [`AlreadyExists`](crate::ErrorKind::AlreadyExists): if the [`CreateSpec::name`](crate::cis::tagging::category::CreateSpec::name) provided in the `create_spec` is the name of an already existing category.
     /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if any of the information in the `create_spec` is invalid.
     /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if you do not have the privilege to create a category.
-    pub async fn create(
+    pub fn create(
         &self,
         create_spec: &category::CreateSpec,
-    ) -> vsphere_vapi_runtime::Result<crate::ids::CategoryId> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<crate::ids::CategoryId>,
+    > + Send {
         self.client
             .operation(&category::ops::CREATE)
             .param("create_spec", create_spec)
             .send()
-            .await
     }
 
     /// Deletes an existing category. To invoke this method, you need the delete privilege on the category.
@@ -157,15 +157,14 @@ impl Category {
     /// - [`NotFound`](crate::ErrorKind::NotFound): if the category for the given `category_id` does not exist in the system.
     /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if you do not have the privilege to delete the category.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
-    pub async fn delete(
+    pub fn delete(
         &self,
         category_id: &crate::ids::CategoryId,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&category::ops::DELETE)
             .param("category_id", category_id)
             .send()
-            .await
     }
 
     /// Fetches the category information for the given category identifier. In order to view the category information, you need the read privilege on the category.
@@ -189,15 +188,16 @@ impl Category {
     ///
     /// - [`NotFound`](crate::ErrorKind::NotFound): if the category for the given `category_id` does not exist in the system.
     /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if you do not have the privilege to read the category.
-    pub async fn get(
+    pub fn get(
         &self,
         category_id: &crate::ids::CategoryId,
-    ) -> vsphere_vapi_runtime::Result<CategoryModel> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<CategoryModel>,
+    > + Send {
         self.client
             .operation(&category::ops::GET)
             .param("category_id", category_id)
             .send()
-            .await
     }
 
     /// Enumerates the categories in the system. To invoke this method, you need the read privilege on the individual categories. The list will only contain those categories for which you have read privileges.
@@ -210,8 +210,12 @@ impl Category {
     ///
     /// - `/api`: `GET /api/cis/tagging/category`
     /// - `/rest`: `GET /rest/com/vmware/cis/tagging/category`
-    pub async fn list(&self) -> vsphere_vapi_runtime::Result<Vec<String>> {
-        self.client.operation(&category::ops::LIST).send().await
+    pub fn list(
+        &self,
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<Vec<String>>,
+    > + Send {
+        self.client.operation(&category::ops::LIST).send()
     }
 
     /// Enumerates all categories for which the `used_by_entity` is part of the [`CategoryModel::used_by`](crate::cis::tagging::CategoryModel::used_by) subscribers set. To invoke this method, you need the read privilege on the individual categories.
@@ -228,15 +232,16 @@ impl Category {
     ///
     /// - `/api`: `POST /api/cis/tagging/category?action=list-used-categories` (`used_by_entity` in the body)
     /// - `/rest`: `POST /rest/com/vmware/cis/tagging/category?~action=list-used-categories` (`used_by_entity` in the body)
-    pub async fn list_used_categories(
+    pub fn list_used_categories(
         &self,
         used_by_entity: &str,
-    ) -> vsphere_vapi_runtime::Result<Vec<String>> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<Vec<String>>,
+    > + Send {
         self.client
             .operation(&category::ops::LIST_USED_CATEGORIES)
             .param("used_by_entity", used_by_entity)
             .send()
-            .await
     }
 
     /// Removes the `used_by_entity` from the [`CategoryModel::used_by`](crate::cis::tagging::CategoryModel::used_by) subscribers set. If the `used_by_entity` is not using this category, then this becomes a no-op. To invoke this method, you need the modify [`CategoryModel::used_by`](crate::cis::tagging::CategoryModel::used_by) privilege on the category.
@@ -257,17 +262,16 @@ impl Category {
     ///
     /// - [`NotFound`](crate::ErrorKind::NotFound): if the category for the given `category_id` does not exist in the system.
     /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if you do not have the privilege to remove an entity from the [`CategoryModel::used_by`](crate::cis::tagging::CategoryModel::used_by) field.
-    pub async fn remove_from_used_by(
+    pub fn remove_from_used_by(
         &self,
         category_id: &crate::ids::CategoryId,
         used_by_entity: &str,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&category::ops::REMOVE_FROM_USED_BY)
             .param("category_id", category_id)
             .param("used_by_entity", used_by_entity)
             .send()
-            .await
     }
 
     /// Revokes all propagating permissions on the given category. You should then attach a direct permission with tagging privileges on the given category. To invoke this method, you need category related privileges (direct or propagating) on the concerned category.
@@ -287,15 +291,14 @@ impl Category {
     ///
     /// - [`NotFound`](crate::ErrorKind::NotFound): if the category for the given `category_id` does not exist in the system.
     /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if you do not have the privilege to revoke propagating permissions on the category.
-    pub async fn revoke_propagating_permissions(
+    pub fn revoke_propagating_permissions(
         &self,
         category_id: &crate::ids::CategoryId,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&category::ops::REVOKE_PROPAGATING_PERMISSIONS)
             .param("category_id", category_id)
             .send()
-            .await
     }
 
     /// Updates an existing category. To invoke this method, you need the edit privilege on the category.
@@ -318,17 +321,16 @@ impl Category {
     /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if any of the information in the `update_spec` is invalid.
     /// - [`NotFound`](crate::ErrorKind::NotFound): if the category for the given `category_id` does not exist in the system.
     /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if you do not have the privilege to update the category.
-    pub async fn update(
+    pub fn update(
         &self,
         category_id: &crate::ids::CategoryId,
         update_spec: &category::UpdateSpec,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&category::ops::UPDATE)
             .param("category_id", category_id)
             .param("update_spec", update_spec)
             .send()
-            .await
     }
 }
 
@@ -412,17 +414,16 @@ impl Tag {
     ///
     /// - [`NotFound`](crate::ErrorKind::NotFound): if the tag for the given `tag_id` does not exist in the system.
     /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if you do not have the privilege to add an entity to the [`TagModel::used_by`](crate::cis::tagging::TagModel::used_by) field.
-    pub async fn add_to_used_by(
+    pub fn add_to_used_by(
         &self,
         tag_id: &crate::ids::TagId,
         used_by_entity: &str,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&tag::ops::ADD_TO_USED_BY)
             .param("tag_id", tag_id)
             .param("used_by_entity", used_by_entity)
             .send()
-            .await
     }
 
     /// Creates a tag. To invoke this method, you need the create tag privilege on the input category.
@@ -448,15 +449,13 @@ impl Tag {
     /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if any of the input information in the `create_spec` is invalid.
     /// - [`NotFound`](crate::ErrorKind::NotFound): if the category for in the given `create_spec` does not exist in the system.
     /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if you do not have the privilege to create tag.
-    pub async fn create(
+    pub fn create(
         &self,
         create_spec: &tag::CreateSpec,
-    ) -> vsphere_vapi_runtime::Result<crate::ids::TagId> {
-        self.client
-            .operation(&tag::ops::CREATE)
-            .param("create_spec", create_spec)
-            .send()
-            .await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<crate::ids::TagId>,
+    > + Send {
+        self.client.operation(&tag::ops::CREATE).param("create_spec", create_spec).send()
     }
 
     /// Deletes an existing tag. To invoke this method, you need the delete privilege on the tag.
@@ -477,11 +476,11 @@ impl Tag {
     /// - [`NotFound`](crate::ErrorKind::NotFound): if the tag for the given `tag_id` does not exist in the system.
     /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if you do not have the privilege to delete the tag.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
-    pub async fn delete(
+    pub fn delete(
         &self,
         tag_id: &crate::ids::TagId,
-    ) -> vsphere_vapi_runtime::Result<()> {
-        self.client.operation(&tag::ops::DELETE).param("tag_id", tag_id).send().await
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+        self.client.operation(&tag::ops::DELETE).param("tag_id", tag_id).send()
     }
 
     /// Fetches the tag information for the given tag identifier. To invoke this method, you need the read privilege on the tag in order to view the tag info.
@@ -505,11 +504,13 @@ impl Tag {
     ///
     /// - [`NotFound`](crate::ErrorKind::NotFound): if the tag for the given `tag_id` does not exist in the system.
     /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user does not have the privilege to read the tag.
-    pub async fn get(
+    pub fn get(
         &self,
         tag_id: &crate::ids::TagId,
-    ) -> vsphere_vapi_runtime::Result<TagModel> {
-        self.client.operation(&tag::ops::GET).param("tag_id", tag_id).send().await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<TagModel>,
+    > + Send {
+        self.client.operation(&tag::ops::GET).param("tag_id", tag_id).send()
     }
 
     /// Enumerates the tags in the system. To invoke this method, you need read privilege on the individual tags. The list will only contain tags for which you have read privileges.
@@ -522,8 +523,12 @@ impl Tag {
     ///
     /// - `/api`: `GET /api/cis/tagging/tag`
     /// - `/rest`: `GET /rest/com/vmware/cis/tagging/tag`
-    pub async fn list(&self) -> vsphere_vapi_runtime::Result<Vec<String>> {
-        self.client.operation(&tag::ops::LIST).send().await
+    pub fn list(
+        &self,
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<Vec<String>>,
+    > + Send {
+        self.client.operation(&tag::ops::LIST).send()
     }
 
     /// Enumerates all tags for the given category. To invoke this method, you need the read privilege on the given category and the individual tags in that category.
@@ -547,15 +552,16 @@ impl Tag {
     ///
     /// - [`NotFound`](crate::ErrorKind::NotFound): if the category for the given `category_id` does not exist in the system.
     /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if you do not have the privilege to read the category.
-    pub async fn list_tags_for_category(
+    pub fn list_tags_for_category(
         &self,
         category_id: &crate::ids::CategoryId,
-    ) -> vsphere_vapi_runtime::Result<Vec<String>> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<Vec<String>>,
+    > + Send {
         self.client
             .operation(&tag::ops::LIST_TAGS_FOR_CATEGORY)
             .param("category_id", category_id)
             .send()
-            .await
     }
 
     /// Enumerates all tags for which the `used_by_entity` is part of the [`TagModel::used_by`](crate::cis::tagging::TagModel::used_by) subscribers set. To invoke this method, you need the read privilege on the individual tags.
@@ -572,15 +578,16 @@ impl Tag {
     ///
     /// - `/api`: `POST /api/cis/tagging/tag?action=list-used-tags` (`used_by_entity` in the body)
     /// - `/rest`: `POST /rest/com/vmware/cis/tagging/tag?~action=list-used-tags` (`used_by_entity` in the body)
-    pub async fn list_used_tags(
+    pub fn list_used_tags(
         &self,
         used_by_entity: &str,
-    ) -> vsphere_vapi_runtime::Result<Vec<String>> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<Vec<String>>,
+    > + Send {
         self.client
             .operation(&tag::ops::LIST_USED_TAGS)
             .param("used_by_entity", used_by_entity)
             .send()
-            .await
     }
 
     /// Removes the `used_by_entity` from the [`TagModel::used_by`](crate::cis::tagging::TagModel::used_by) subscribers set. If the `used_by_entity` is not using this tag, then this becomes a no-op. To invoke this method, you need modify [`TagModel::used_by`](crate::cis::tagging::TagModel::used_by) privilege on the tag.
@@ -601,17 +608,16 @@ impl Tag {
     ///
     /// - [`NotFound`](crate::ErrorKind::NotFound): if the tag for the given `tag_id` does not exist in the system.
     /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if you do not have the privilege to remove an entity from the [`TagModel::used_by`](crate::cis::tagging::TagModel::used_by) field.
-    pub async fn remove_from_used_by(
+    pub fn remove_from_used_by(
         &self,
         tag_id: &crate::ids::TagId,
         used_by_entity: &str,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&tag::ops::REMOVE_FROM_USED_BY)
             .param("tag_id", tag_id)
             .param("used_by_entity", used_by_entity)
             .send()
-            .await
     }
 
     /// Revokes all propagating permissions on the given tag. You should then attach a direct permission with tagging privileges on the given tag. To invoke this method, you need tag related privileges (direct or propagating) on the concerned tag.
@@ -631,15 +637,14 @@ impl Tag {
     ///
     /// - [`NotFound`](crate::ErrorKind::NotFound): if the tag for the given `tag_id` does not exist in the system.
     /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if you do not have the privilege to revoke propagating permissions on the tag.
-    pub async fn revoke_propagating_permissions(
+    pub fn revoke_propagating_permissions(
         &self,
         tag_id: &crate::ids::TagId,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&tag::ops::REVOKE_PROPAGATING_PERMISSIONS)
             .param("tag_id", tag_id)
             .send()
-            .await
     }
 
     /// Updates an existing tag. To invoke this method, you need the edit privilege on the tag.
@@ -662,17 +667,16 @@ impl Tag {
     /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if any of the input information in the `update_spec` is invalid.
     /// - [`NotFound`](crate::ErrorKind::NotFound): if the tag for the given `tag_id` does not exist in the system.
     /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if you do not have the privilege to update the tag.
-    pub async fn update(
+    pub fn update(
         &self,
         tag_id: &crate::ids::TagId,
         update_spec: &tag::UpdateSpec,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&tag::ops::UPDATE)
             .param("tag_id", tag_id)
             .param("update_spec", update_spec)
             .send()
-            .await
     }
 }
 
@@ -783,17 +787,16 @@ impl TagAssociation {
     /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if the input tag is not eligible to be attached to this object or if the `object_id` is not valid.
     /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if you do not have the privilege to attach the tag or do not have the privilege to read the object.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
-    pub async fn attach(
+    pub fn attach(
         &self,
         tag_id: &crate::ids::TagId,
         object_id: &crate::vapi::standard::DynamicId,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&tag_association::ops::ATTACH)
             .param("tag_id", tag_id)
             .param("object_id", object_id)
             .send()
-            .await
     }
 
     /// Attaches the given tags to the input object. If a tag is already attached to the object, then the individual method is a no-op and an error will not be added to [`BatchResult::error_messages`](crate::cis::tagging::tag_association::BatchResult::error_messages). To invoke this method, you need the read privilege on the object and the attach tag privilege on each tag.
@@ -820,17 +823,18 @@ impl TagAssociation {
     ///
     /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if you do not have the privilege to read the object.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
-    pub async fn attach_multiple_tags_to_object(
+    pub fn attach_multiple_tags_to_object(
         &self,
         object_id: &crate::vapi::standard::DynamicId,
         tag_ids: &[String],
-    ) -> vsphere_vapi_runtime::Result<tag_association::BatchResult> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<tag_association::BatchResult>,
+    > + Send {
         self.client
             .operation(&tag_association::ops::ATTACH_MULTIPLE_TAGS_TO_OBJECT)
             .param("object_id", object_id)
             .param("tag_ids", tag_ids)
             .send()
-            .await
     }
 
     /// Attaches the given tag to the input objects. If a tag is already attached to the object, then the individual method is a no-op and an error will not be added to [`BatchResult::error_messages`](crate::cis::tagging::tag_association::BatchResult::error_messages). To invoke this method, you need the attach tag privilege on the tag and the read privilege on each object.
@@ -858,17 +862,18 @@ impl TagAssociation {
     /// - [`NotFound`](crate::ErrorKind::NotFound): if the tag for the given `tag_id` does not exist in the system.
     /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if you do not have the attach tag privilege on the tag.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
-    pub async fn attach_tag_to_multiple_objects(
+    pub fn attach_tag_to_multiple_objects(
         &self,
         tag_id: &crate::ids::TagId,
         object_ids: &[crate::vapi::standard::DynamicId],
-    ) -> vsphere_vapi_runtime::Result<tag_association::BatchResult> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<tag_association::BatchResult>,
+    > + Send {
         self.client
             .operation(&tag_association::ops::ATTACH_TAG_TO_MULTIPLE_OBJECTS)
             .param("tag_id", tag_id)
             .param("object_ids", object_ids)
             .send()
-            .await
     }
 
     /// Detaches the tag from the given object. If the tag is already removed from the object, then this method is a no-op and an error will not be thrown. To invoke this method, you need the attach tag privilege on the tag and the read privilege on the object.
@@ -890,17 +895,16 @@ impl TagAssociation {
     /// - [`NotFound`](crate::ErrorKind::NotFound): if the tag for the given `tag_id` does not exist in the system.
     /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if you do not have the privilege to detach the tag or do not have the privilege to read the given object.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
-    pub async fn detach(
+    pub fn detach(
         &self,
         tag_id: &crate::ids::TagId,
         object_id: &crate::vapi::standard::DynamicId,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&tag_association::ops::DETACH)
             .param("tag_id", tag_id)
             .param("object_id", object_id)
             .send()
-            .await
     }
 
     /// Detaches the given tags from the input object. If a tag is already removed from the object, then the individual method is a no-op and an error will not be added to [`BatchResult::error_messages`](crate::cis::tagging::tag_association::BatchResult::error_messages). To invoke this method, you need the read privilege on the object and the attach tag privilege each tag.
@@ -927,17 +931,18 @@ impl TagAssociation {
     ///
     /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if you do not have the privilege to read the object.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
-    pub async fn detach_multiple_tags_from_object(
+    pub fn detach_multiple_tags_from_object(
         &self,
         object_id: &crate::vapi::standard::DynamicId,
         tag_ids: &[String],
-    ) -> vsphere_vapi_runtime::Result<tag_association::BatchResult> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<tag_association::BatchResult>,
+    > + Send {
         self.client
             .operation(&tag_association::ops::DETACH_MULTIPLE_TAGS_FROM_OBJECT)
             .param("object_id", object_id)
             .param("tag_ids", tag_ids)
             .send()
-            .await
     }
 
     /// Detaches the given tag from the input objects. If a tag is already removed from the object, then the individual method is a no-op and an error will not be added to [`BatchResult::error_messages`](crate::cis::tagging::tag_association::BatchResult::error_messages). To invoke this method, you need the attach tag privilege on the tag and the read privilege on each object.
@@ -965,17 +970,18 @@ impl TagAssociation {
     /// - [`NotFound`](crate::ErrorKind::NotFound): if the tag for the given tag does not exist in the system.
     /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if you do not have the attach tag privilege on the tag.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
-    pub async fn detach_tag_from_multiple_objects(
+    pub fn detach_tag_from_multiple_objects(
         &self,
         tag_id: &crate::ids::TagId,
         object_ids: &[crate::vapi::standard::DynamicId],
-    ) -> vsphere_vapi_runtime::Result<tag_association::BatchResult> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<tag_association::BatchResult>,
+    > + Send {
         self.client
             .operation(&tag_association::ops::DETACH_TAG_FROM_MULTIPLE_OBJECTS)
             .param("tag_id", tag_id)
             .param("object_ids", object_ids)
             .send()
-            .await
     }
 
     /// Fetches the list of attachable tags for the given object, omitting the tags that have already been attached. Criteria for attachability is calculated based on tagging cardinality ([`CategoryModel::cardinality`](crate::cis::tagging::CategoryModel::cardinality)) and associability ([`CategoryModel::associable_types`](crate::cis::tagging::CategoryModel::associable_types)) constructs. To invoke this method, you need the read privilege on the input object. The list will only contain those tags for which you have read privileges.
@@ -999,15 +1005,16 @@ impl TagAssociation {
     ///
     /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if you do not have the privilege to read the object.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
-    pub async fn list_attachable_tags(
+    pub fn list_attachable_tags(
         &self,
         object_id: &crate::vapi::standard::DynamicId,
-    ) -> vsphere_vapi_runtime::Result<Vec<String>> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<Vec<String>>,
+    > + Send {
         self.client
             .operation(&tag_association::ops::LIST_ATTACHABLE_TAGS)
             .param("object_id", object_id)
             .send()
-            .await
     }
 
     /// Fetches the list of attached objects for the given tag. To invoke this method, you need the read privilege on the input tag. Only those objects for which you have the read privilege will be returned.
@@ -1032,15 +1039,16 @@ impl TagAssociation {
     /// - [`NotFound`](crate::ErrorKind::NotFound): if the tag for the given `tag_id` does not exist in the system.
     /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if you do not have the privilege to read the tag.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
-    pub async fn list_attached_objects(
+    pub fn list_attached_objects(
         &self,
         tag_id: &crate::ids::TagId,
-    ) -> vsphere_vapi_runtime::Result<Vec<crate::vapi::standard::DynamicId>> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<Vec<crate::vapi::standard::DynamicId>>,
+    > + Send {
         self.client
             .operation(&tag_association::ops::LIST_ATTACHED_OBJECTS)
             .param("tag_id", tag_id)
             .send()
-            .await
     }
 
     /// Fetches the list of [`TagToObjects`](crate::cis::tagging::tag_association::TagToObjects) describing the input tag identifiers and the objects they are attached to. To invoke this method, you need the read privilege on each input tag. The [`TagToObjects::object_ids`](crate::cis::tagging::tag_association::TagToObjects::object_ids) will only contain those objects for which you have the read privilege.
@@ -1065,15 +1073,16 @@ impl TagAssociation {
     /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
-    pub async fn list_attached_objects_on_tags(
+    pub fn list_attached_objects_on_tags(
         &self,
         tag_ids: &[String],
-    ) -> vsphere_vapi_runtime::Result<Vec<tag_association::TagToObjects>> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<Vec<tag_association::TagToObjects>>,
+    > + Send {
         self.client
             .operation(&tag_association::ops::LIST_ATTACHED_OBJECTS_ON_TAGS)
             .param("tag_ids", tag_ids)
             .send()
-            .await
     }
 
     /// Fetches the list of tags attached to the given object. To invoke this method, you need the read privilege on the input object. The list will only contain those tags for which you have the read privileges.
@@ -1097,15 +1106,16 @@ impl TagAssociation {
     ///
     /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if you do not have the privilege to read the object.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
-    pub async fn list_attached_tags(
+    pub fn list_attached_tags(
         &self,
         object_id: &crate::vapi::standard::DynamicId,
-    ) -> vsphere_vapi_runtime::Result<Vec<String>> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<Vec<String>>,
+    > + Send {
         self.client
             .operation(&tag_association::ops::LIST_ATTACHED_TAGS)
             .param("object_id", object_id)
             .send()
-            .await
     }
 
     /// Fetches the list of [`ObjectToTags`](crate::cis::tagging::tag_association::ObjectToTags) describing the input object identifiers and the tags attached to each object. To invoke this method, you need the read privilege on each input object. The [`ObjectToTags::tag_ids`](crate::cis::tagging::tag_association::ObjectToTags::tag_ids) will only contain those tags for which you have the read privilege.
@@ -1130,74 +1140,106 @@ impl TagAssociation {
     /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
-    pub async fn list_attached_tags_on_objects(
+    pub fn list_attached_tags_on_objects(
         &self,
         object_ids: &[crate::vapi::standard::DynamicId],
-    ) -> vsphere_vapi_runtime::Result<Vec<tag_association::ObjectToTags>> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<Vec<tag_association::ObjectToTags>>,
+    > + Send {
         self.client
             .operation(&tag_association::ops::LIST_ATTACHED_TAGS_ON_OBJECTS)
             .param("object_ids", object_ids)
             .send()
-            .await
     }
 }
 
 /// The [`CategoryModel`](crate::cis::tagging::CategoryModel) structure defines a category that is used to group one or more tags.
 ///
 /// vAPI structure `com.vmware.cis.tagging.category_model`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CategoryModel {
     /// The unique identifier of the category.
     ///
     /// Identifier of a `com.vmware.cis.tagging.Category` resource.
     pub id: crate::ids::CategoryId,
     /// The display name of the category.
-    #[serde(default = "CategoryModel::__missing_name")]
     pub name: String,
     /// The description of the category.
-    #[serde(default = "CategoryModel::__missing_description")]
     pub description: String,
     /// The associated cardinality (SINGLE, MULTIPLE) of the category.
     pub cardinality: category_model::Cardinality,
     /// The types of objects that the tags in this category can be attached to. If the set is empty, then tags can be attached to all types of objects. This field works only for objects that reside in Inventory Service (IS). For non IS objects, this check is not performed today and hence a tag can be attached to any non IS object.
-    #[serde(
-        default = "CategoryModel::__missing_associable_types",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub associable_types: Vec<String>,
     /// The set of users that can use this category. To add users to this, you need to have the edit privilege on the category. Similarly, to unsubscribe from this category, you need the edit privilege on the category. You should not modify other users subscription from this set.
-    #[serde(
-        default = "CategoryModel::__missing_used_by",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub used_by: Vec<String>,
 }
 
-impl CategoryModel {
-    fn __missing_name() -> String {
-        ::vsphere_vapi_runtime::de::missing("cis::tagging::CategoryModel", "name")
+impl serde::Serialize for CategoryModel {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("id", &self.id)?;
+        map.serialize_entry("name", &self.name)?;
+        map.serialize_entry("description", &self.description)?;
+        map.serialize_entry("cardinality", &self.cardinality)?;
+        map.serialize_entry("associable_types", &self.associable_types)?;
+        map.serialize_entry("used_by", &self.used_by)?;
+        map.end()
     }
+}
 
-    fn __missing_description() -> String {
-        ::vsphere_vapi_runtime::de::missing("cis::tagging::CategoryModel", "description")
+impl<'de> serde::Deserialize<'de> for CategoryModel {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_associable_types() -> Vec<String> {
-        ::vsphere_vapi_runtime::de::missing(
-            "cis::tagging::CategoryModel",
-            "associable_types",
-        )
-    }
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CategoryModel {
+    const NAME: &'static str = "cis::tagging::CategoryModel";
 
-    fn __missing_used_by() -> Vec<String> {
-        ::vsphere_vapi_runtime::de::missing("cis::tagging::CategoryModel", "used_by")
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::CategoryId> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<category_model::Cardinality> = None;
+        let mut f_4: Option<Vec<String>> = None;
+        let mut f_5: Option<Vec<String>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "id" => f_0 = Some(map.next_value()?),
+                "name" => f_1 = Some(map.next_value()?),
+                "description" => f_2 = Some(map.next_value()?),
+                "cardinality" => f_3 = Some(map.next_value()?),
+                "associable_types" => f_4 = __de::null_as_empty(map.next_value()?),
+                "used_by" => f_5 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(CategoryModel {
+            id: __de::required(f_0, "id")?,
+            name: __de::or_zero(f_1, Self::NAME, "name"),
+            description: __de::or_zero(f_2, Self::NAME, "description"),
+            cardinality: __de::required(f_3, "cardinality")?,
+            associable_types: __de::or_zero(f_4, Self::NAME, "associable_types"),
+            used_by: __de::or_zero(f_5, Self::NAME, "used_by"),
+        })
     }
 }
 
 /// The [`TagModel`](crate::cis::tagging::TagModel) structure defines a tag that can be attached to vSphere objects.
 ///
 /// vAPI structure `com.vmware.cis.tagging.tag_model`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TagModel {
     /// The unique identifier of the tag.
     ///
@@ -1208,29 +1250,67 @@ pub struct TagModel {
     /// Identifier of a `com.vmware.cis.tagging.Category` resource.
     pub category_id: crate::ids::CategoryId,
     /// The display name of the tag.
-    #[serde(default = "TagModel::__missing_name")]
     pub name: String,
     /// The description of the tag.
-    #[serde(default = "TagModel::__missing_description")]
     pub description: String,
     /// The set of users that can use this tag. To add users to this, you need to have the edit privilege on the tag. Similarly, to unsubscribe from this tag, you need the edit privilege on the tag. You should not modify other users subscription from this set.
-    #[serde(
-        default = "TagModel::__missing_used_by",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub used_by: Vec<String>,
 }
 
-impl TagModel {
-    fn __missing_name() -> String {
-        ::vsphere_vapi_runtime::de::missing("cis::tagging::TagModel", "name")
+impl serde::Serialize for TagModel {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("id", &self.id)?;
+        map.serialize_entry("category_id", &self.category_id)?;
+        map.serialize_entry("name", &self.name)?;
+        map.serialize_entry("description", &self.description)?;
+        map.serialize_entry("used_by", &self.used_by)?;
+        map.end()
     }
+}
 
-    fn __missing_description() -> String {
-        ::vsphere_vapi_runtime::de::missing("cis::tagging::TagModel", "description")
+impl<'de> serde::Deserialize<'de> for TagModel {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_used_by() -> Vec<String> {
-        ::vsphere_vapi_runtime::de::missing("cis::tagging::TagModel", "used_by")
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for TagModel {
+    const NAME: &'static str = "cis::tagging::TagModel";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::TagId> = None;
+        let mut f_1: Option<crate::ids::CategoryId> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<String> = None;
+        let mut f_4: Option<Vec<String>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "id" => f_0 = Some(map.next_value()?),
+                "category_id" => f_1 = Some(map.next_value()?),
+                "name" => f_2 = Some(map.next_value()?),
+                "description" => f_3 = Some(map.next_value()?),
+                "used_by" => f_4 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(TagModel {
+            id: __de::required(f_0, "id")?,
+            category_id: __de::required(f_1, "category_id")?,
+            name: __de::or_zero(f_2, Self::NAME, "name"),
+            description: __de::or_zero(f_3, Self::NAME, "description"),
+            used_by: __de::or_zero(f_4, Self::NAME, "used_by"),
+        })
     }
 }

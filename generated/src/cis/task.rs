@@ -181,139 +181,123 @@ impl<'de> serde::Deserialize<'de> for CommonInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = CommonInfo;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("struct CommonInfo")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<CommonInfo, A::Error> {
-                let mut f_0: Option<crate::vapi::standard::LocalizableMessage> = None;
-                let mut f_1: Option<crate::ids::VapiServiceId> = None;
-                let mut f_2: Option<crate::ids::VapiOperationId> = None;
-                let mut f_3: Option<String> = None;
-                let mut f_4: Option<crate::vapi::standard::DynamicId> = None;
-                let mut f_5: Option<String> = None;
-                let mut f_6: Option<bool> = None;
-                let mut f_7: Option<serde_json::Value> = None;
-                let mut f_8: Option<vsphere_vapi_runtime::types::DateTime> = None;
-                let mut f_9: Option<vsphere_vapi_runtime::types::DateTime> = None;
-                let mut f_10: Option<String> = None;
-                let mut unknown = serde_json::Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "description" => f_0 = Some(map.next_value()?),
-                        "service" => f_1 = Some(map.next_value()?),
-                        "operation" => f_2 = Some(map.next_value()?),
-                        "parent" => f_3 = map.next_value()?,
-                        "target" => f_4 = map.next_value()?,
-                        "status" => f_5 = Some(map.next_value()?),
-                        "cancelable" => f_6 = Some(map.next_value()?),
-                        "error" => f_7 = map.next_value()?,
-                        "start_time" => f_8 = map.next_value()?,
-                        "end_time" => f_9 = map.next_value()?,
-                        "user" => f_10 = map.next_value()?,
-                        _ => {
-                            let value: serde_json::Value = map.next_value()?;
-                            unknown.insert(key, value);
-                        }
-                    }
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CommonInfo {
+    const NAME: &'static str = "cis::task::CommonInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::vapi::standard::LocalizableMessage> = None;
+        let mut f_1: Option<crate::ids::VapiServiceId> = None;
+        let mut f_2: Option<crate::ids::VapiOperationId> = None;
+        let mut f_3: Option<String> = None;
+        let mut f_4: Option<crate::vapi::standard::DynamicId> = None;
+        let mut f_5: Option<String> = None;
+        let mut f_6: Option<bool> = None;
+        let mut f_7: Option<serde_json::Value> = None;
+        let mut f_8: Option<vsphere_vapi_runtime::types::DateTime> = None;
+        let mut f_9: Option<vsphere_vapi_runtime::types::DateTime> = None;
+        let mut f_10: Option<String> = None;
+        let mut unknown = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "description" => f_0 = Some(map.next_value()?),
+                "service" => f_1 = Some(map.next_value()?),
+                "operation" => f_2 = Some(map.next_value()?),
+                "parent" => f_3 = map.next_value()?,
+                "target" => f_4 = map.next_value()?,
+                "status" => f_5 = Some(map.next_value()?),
+                "cancelable" => f_6 = Some(map.next_value()?),
+                "error" => f_7 = map.next_value()?,
+                "start_time" => f_8 = map.next_value()?,
+                "end_time" => f_9 = map.next_value()?,
+                "user" => f_10 = map.next_value()?,
+                _ => {
+                    let value: serde_json::Value = map.next_value()?;
+                    unknown.insert(key, value);
                 }
-                let u_0 = match f_5 {
-                    None => None,
-                    Some(tag) => {
-                        Some(
-                            match tag.as_str() {
-                                "PENDING" => CommonInfoStatus::Pending,
-                                "RUNNING" => {
-                                    CommonInfoStatus::Running {
-                                        start_time: f_8,
-                                    }
-                                }
-                                "BLOCKED" => {
-                                    CommonInfoStatus::Blocked {
-                                        start_time: f_8,
-                                    }
-                                }
-                                "SUCCEEDED" => {
-                                    CommonInfoStatus::Succeeded {
-                                        start_time: f_8,
-                                        end_time: f_9,
-                                    }
-                                }
-                                "FAILED" => {
-                                    CommonInfoStatus::Failed {
-                                        error: f_7,
-                                        start_time: f_8,
-                                        end_time: f_9,
-                                    }
-                                }
-                                _ => {
-                                    #[allow(unused_mut)]
-                                    let mut fields = ::core::mem::take(&mut unknown);
-                                    if let Some(value) = f_8 {
-                                        fields
-                                            .insert(
-                                                "start_time".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_9 {
-                                        fields
-                                            .insert(
-                                                "end_time".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_7 {
-                                        fields
-                                            .insert(
-                                                "error".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    CommonInfoStatus::Unknown {
-                                        tag,
-                                        fields,
-                                    }
-                                }
-                            },
-                        )
-                    }
-                };
-                ::core::result::Result::Ok(CommonInfo {
-                    description: f_0
-                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
-                            "cis::task::CommonInfo",
-                            "description",
-                        )),
-                    service: f_1
-                        .ok_or_else(|| serde::de::Error::missing_field("service"))?,
-                    operation: f_2
-                        .ok_or_else(|| serde::de::Error::missing_field("operation"))?,
-                    parent: f_3,
-                    target: f_4,
-                    status: u_0
-                        .ok_or_else(|| serde::de::Error::missing_field("status"))?,
-                    cancelable: f_6
-                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
-                            "cis::task::CommonInfo",
-                            "cancelable",
-                        )),
-                    user: f_10,
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        let u_0 = match f_5 {
+            None => None,
+            Some(tag) => {
+                Some(
+                    match tag.as_str() {
+                        "PENDING" => CommonInfoStatus::Pending,
+                        "RUNNING" => {
+                            CommonInfoStatus::Running {
+                                start_time: f_8,
+                            }
+                        }
+                        "BLOCKED" => {
+                            CommonInfoStatus::Blocked {
+                                start_time: f_8,
+                            }
+                        }
+                        "SUCCEEDED" => {
+                            CommonInfoStatus::Succeeded {
+                                start_time: f_8,
+                                end_time: f_9,
+                            }
+                        }
+                        "FAILED" => {
+                            CommonInfoStatus::Failed {
+                                error: f_7,
+                                start_time: f_8,
+                                end_time: f_9,
+                            }
+                        }
+                        _ => {
+                            #[allow(unused_mut)]
+                            let mut fields = ::core::mem::take(&mut unknown);
+                            if let Some(value) = f_8 {
+                                fields
+                                    .insert(
+                                        "start_time".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_9 {
+                                fields
+                                    .insert(
+                                        "end_time".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_7 {
+                                fields
+                                    .insert(
+                                        "error".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            CommonInfoStatus::Unknown {
+                                tag,
+                                fields,
+                            }
+                        }
+                    },
+                )
+            }
+        };
+        ::core::result::Result::Ok(CommonInfo {
+            description: __de::or_zero(f_0, Self::NAME, "description"),
+            service: __de::required(f_1, "service")?,
+            operation: __de::required(f_2, "operation")?,
+            parent: f_3,
+            target: f_4,
+            status: __de::required(u_0, "status")?,
+            cancelable: __de::or_zero(f_6, Self::NAME, "cancelable"),
+            user: f_10,
+        })
     }
 }
 
@@ -532,194 +516,211 @@ impl<'de> serde::Deserialize<'de> for Info {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = Info;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("struct Info")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<Info, A::Error> {
-                let mut f_0: Option<Progress> = None;
-                let mut f_1: Option<serde_json::Value> = None;
-                let mut f_2: Option<crate::vapi::standard::LocalizableMessage> = None;
-                let mut f_3: Option<crate::ids::VapiServiceId> = None;
-                let mut f_4: Option<crate::ids::VapiOperationId> = None;
-                let mut f_5: Option<String> = None;
-                let mut f_6: Option<crate::vapi::standard::DynamicId> = None;
-                let mut f_7: Option<String> = None;
-                let mut f_8: Option<bool> = None;
-                let mut f_9: Option<serde_json::Value> = None;
-                let mut f_10: Option<vsphere_vapi_runtime::types::DateTime> = None;
-                let mut f_11: Option<vsphere_vapi_runtime::types::DateTime> = None;
-                let mut f_12: Option<String> = None;
-                let mut unknown = serde_json::Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "progress" => f_0 = map.next_value()?,
-                        "result" => f_1 = map.next_value()?,
-                        "description" => f_2 = Some(map.next_value()?),
-                        "service" => f_3 = Some(map.next_value()?),
-                        "operation" => f_4 = Some(map.next_value()?),
-                        "parent" => f_5 = map.next_value()?,
-                        "target" => f_6 = map.next_value()?,
-                        "status" => f_7 = Some(map.next_value()?),
-                        "cancelable" => f_8 = Some(map.next_value()?),
-                        "error" => f_9 = map.next_value()?,
-                        "start_time" => f_10 = map.next_value()?,
-                        "end_time" => f_11 = map.next_value()?,
-                        "user" => f_12 = map.next_value()?,
-                        _ => {
-                            let value: serde_json::Value = map.next_value()?;
-                            unknown.insert(key, value);
-                        }
-                    }
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
+    const NAME: &'static str = "cis::task::Info";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<Progress> = None;
+        let mut f_1: Option<serde_json::Value> = None;
+        let mut f_2: Option<crate::vapi::standard::LocalizableMessage> = None;
+        let mut f_3: Option<crate::ids::VapiServiceId> = None;
+        let mut f_4: Option<crate::ids::VapiOperationId> = None;
+        let mut f_5: Option<String> = None;
+        let mut f_6: Option<crate::vapi::standard::DynamicId> = None;
+        let mut f_7: Option<String> = None;
+        let mut f_8: Option<bool> = None;
+        let mut f_9: Option<serde_json::Value> = None;
+        let mut f_10: Option<vsphere_vapi_runtime::types::DateTime> = None;
+        let mut f_11: Option<vsphere_vapi_runtime::types::DateTime> = None;
+        let mut f_12: Option<String> = None;
+        let mut unknown = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "progress" => f_0 = map.next_value()?,
+                "result" => f_1 = map.next_value()?,
+                "description" => f_2 = Some(map.next_value()?),
+                "service" => f_3 = Some(map.next_value()?),
+                "operation" => f_4 = Some(map.next_value()?),
+                "parent" => f_5 = map.next_value()?,
+                "target" => f_6 = map.next_value()?,
+                "status" => f_7 = Some(map.next_value()?),
+                "cancelable" => f_8 = Some(map.next_value()?),
+                "error" => f_9 = map.next_value()?,
+                "start_time" => f_10 = map.next_value()?,
+                "end_time" => f_11 = map.next_value()?,
+                "user" => f_12 = map.next_value()?,
+                _ => {
+                    let value: serde_json::Value = map.next_value()?;
+                    unknown.insert(key, value);
                 }
-                let u_0 = match f_7 {
-                    None => None,
-                    Some(tag) => {
-                        Some(
-                            match tag.as_str() {
-                                "PENDING" => InfoStatus::Pending,
-                                "RUNNING" => {
-                                    InfoStatus::Running {
-                                        progress: f_0,
-                                        result: f_1,
-                                        start_time: f_10,
-                                    }
-                                }
-                                "BLOCKED" => {
-                                    InfoStatus::Blocked {
-                                        progress: f_0,
-                                        result: f_1,
-                                        start_time: f_10,
-                                    }
-                                }
-                                "SUCCEEDED" => {
-                                    InfoStatus::Succeeded {
-                                        progress: f_0,
-                                        result: f_1,
-                                        start_time: f_10,
-                                        end_time: f_11,
-                                    }
-                                }
-                                "FAILED" => {
-                                    InfoStatus::Failed {
-                                        progress: f_0,
-                                        result: f_1,
-                                        error: f_9,
-                                        start_time: f_10,
-                                        end_time: f_11,
-                                    }
-                                }
-                                _ => {
-                                    #[allow(unused_mut)]
-                                    let mut fields = ::core::mem::take(&mut unknown);
-                                    if let Some(value) = f_0 {
-                                        fields
-                                            .insert(
-                                                "progress".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_1 {
-                                        fields
-                                            .insert(
-                                                "result".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_10 {
-                                        fields
-                                            .insert(
-                                                "start_time".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_11 {
-                                        fields
-                                            .insert(
-                                                "end_time".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_9 {
-                                        fields
-                                            .insert(
-                                                "error".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    InfoStatus::Unknown { tag, fields }
-                                }
-                            },
-                        )
-                    }
-                };
-                ::core::result::Result::Ok(Info {
-                    description: f_2
-                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
-                            "cis::task::Info",
-                            "description",
-                        )),
-                    service: f_3
-                        .ok_or_else(|| serde::de::Error::missing_field("service"))?,
-                    operation: f_4
-                        .ok_or_else(|| serde::de::Error::missing_field("operation"))?,
-                    parent: f_5,
-                    target: f_6,
-                    status: u_0
-                        .ok_or_else(|| serde::de::Error::missing_field("status"))?,
-                    cancelable: f_8
-                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
-                            "cis::task::Info",
-                            "cancelable",
-                        )),
-                    user: f_12,
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        let u_0 = match f_7 {
+            None => None,
+            Some(tag) => {
+                Some(
+                    match tag.as_str() {
+                        "PENDING" => InfoStatus::Pending,
+                        "RUNNING" => {
+                            InfoStatus::Running {
+                                progress: f_0,
+                                result: f_1,
+                                start_time: f_10,
+                            }
+                        }
+                        "BLOCKED" => {
+                            InfoStatus::Blocked {
+                                progress: f_0,
+                                result: f_1,
+                                start_time: f_10,
+                            }
+                        }
+                        "SUCCEEDED" => {
+                            InfoStatus::Succeeded {
+                                progress: f_0,
+                                result: f_1,
+                                start_time: f_10,
+                                end_time: f_11,
+                            }
+                        }
+                        "FAILED" => {
+                            InfoStatus::Failed {
+                                progress: f_0,
+                                result: f_1,
+                                error: f_9,
+                                start_time: f_10,
+                                end_time: f_11,
+                            }
+                        }
+                        _ => {
+                            #[allow(unused_mut)]
+                            let mut fields = ::core::mem::take(&mut unknown);
+                            if let Some(value) = f_0 {
+                                fields
+                                    .insert(
+                                        "progress".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_1 {
+                                fields
+                                    .insert(
+                                        "result".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_10 {
+                                fields
+                                    .insert(
+                                        "start_time".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_11 {
+                                fields
+                                    .insert(
+                                        "end_time".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_9 {
+                                fields
+                                    .insert(
+                                        "error".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            InfoStatus::Unknown { tag, fields }
+                        }
+                    },
+                )
+            }
+        };
+        ::core::result::Result::Ok(Info {
+            description: __de::or_zero(f_2, Self::NAME, "description"),
+            service: __de::required(f_3, "service")?,
+            operation: __de::required(f_4, "operation")?,
+            parent: f_5,
+            target: f_6,
+            status: __de::required(u_0, "status")?,
+            cancelable: __de::or_zero(f_8, Self::NAME, "cancelable"),
+            user: f_12,
+        })
     }
 }
 
 /// The [`Progress`](crate::cis::task::Progress) structure contains information describe the progress of an operation.
 ///
 /// vAPI structure `com.vmware.cis.task.progress`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Progress {
     /// Total amount of the work for the operation.
-    #[serde(default = "Progress::__missing_total")]
     pub total: i64,
     /// The amount of work completed for the operation. The value can only be incremented.
-    #[serde(default = "Progress::__missing_completed")]
     pub completed: i64,
     /// Message about the work progress.
-    #[serde(default = "Progress::__missing_message")]
     pub message: crate::vapi::standard::LocalizableMessage,
 }
 
-impl Progress {
-    fn __missing_total() -> i64 {
-        ::vsphere_vapi_runtime::de::missing("cis::task::Progress", "total")
+impl serde::Serialize for Progress {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("total", &self.total)?;
+        map.serialize_entry("completed", &self.completed)?;
+        map.serialize_entry("message", &self.message)?;
+        map.end()
     }
+}
 
-    fn __missing_completed() -> i64 {
-        ::vsphere_vapi_runtime::de::missing("cis::task::Progress", "completed")
+impl<'de> serde::Deserialize<'de> for Progress {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_message() -> crate::vapi::standard::LocalizableMessage {
-        ::vsphere_vapi_runtime::de::missing("cis::task::Progress", "message")
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Progress {
+    const NAME: &'static str = "cis::task::Progress";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<i64> = None;
+        let mut f_1: Option<i64> = None;
+        let mut f_2: Option<crate::vapi::standard::LocalizableMessage> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "total" => f_0 = Some(map.next_value()?),
+                "completed" => f_1 = Some(map.next_value()?),
+                "message" => f_2 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Progress {
+            total: __de::or_zero(f_0, Self::NAME, "total"),
+            completed: __de::or_zero(f_1, Self::NAME, "completed"),
+            message: __de::or_zero(f_2, Self::NAME, "message"),
+        })
     }
 }
 

@@ -10,34 +10,101 @@
 /// Currently at least one of [`FilterSpec::tasks`](crate::cis::tasks::FilterSpec::tasks) or [`FilterSpec::services`](crate::cis::tasks::FilterSpec::services) must be specified and not empty.
 ///
 /// vAPI structure `com.vmware.cis.tasks.filter_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct FilterSpec {
     /// Identifiers of tasks that can match the filter.
     ///
     /// This field may be `None` if `services` is specified. Currently all tasks must be from the same provider. If `None` or empty, tasks with any identifier will match the filter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tasks: Option<Vec<String>>,
     /// Identifiers of services. Tasks created by operations in these services match the filter (see [`CommonInfo::service`](crate::cis::task::CommonInfo::service)).
     ///
     /// This field may be `None` if `tasks` is specified. Currently all services must be from the same provider. If this field is `None` or empty, tasks for any service will match the filter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub services: Option<Vec<String>>,
     /// Identifiers of operations. Tasks created by these operations match the filter (see [`CommonInfo::operation`](crate::cis::task::CommonInfo::operation)).
     ///
     /// Note that an operation identifier by itself is not globally unique. To filter on an operation, the identifier of the service interface containing the operation should also be specified in `services`.
     ///
     /// If `None` or empty, tasks associated with any operation will match the filter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub operations: Option<Vec<String>>,
     /// Status that a task must have to match the filter (see [`CommonInfo::status`](crate::cis::task::CommonInfo::status)). If `None` or empty, tasks with any status match the filter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<Vec<crate::cis::task::Status>>,
     /// Identifiers of the targets the operation for the associated task created or was performed on (see [`CommonInfo::target`](crate::cis::task::CommonInfo::target)). If `None` or empty, tasks associated with operations on any target match the filter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub targets: Option<Vec<crate::vapi::standard::DynamicId>>,
     /// Users who must have initiated the operation for the associated task to match the filter (see [`CommonInfo::user`](crate::cis::task::CommonInfo::user)). If `None` or empty, tasks associated with operations initiated by any user match the filter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub users: Option<Vec<String>>,
+}
+
+impl serde::Serialize for FilterSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.tasks {
+            map.serialize_entry("tasks", value)?;
+        }
+        if let Some(value) = &self.services {
+            map.serialize_entry("services", value)?;
+        }
+        if let Some(value) = &self.operations {
+            map.serialize_entry("operations", value)?;
+        }
+        if let Some(value) = &self.status {
+            map.serialize_entry("status", value)?;
+        }
+        if let Some(value) = &self.targets {
+            map.serialize_entry("targets", value)?;
+        }
+        if let Some(value) = &self.users {
+            map.serialize_entry("users", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for FilterSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for FilterSpec {
+    const NAME: &'static str = "cis::tasks::FilterSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<Vec<String>> = None;
+        let mut f_1: Option<Vec<String>> = None;
+        let mut f_2: Option<Vec<String>> = None;
+        let mut f_3: Option<Vec<crate::cis::task::Status>> = None;
+        let mut f_4: Option<Vec<crate::vapi::standard::DynamicId>> = None;
+        let mut f_5: Option<Vec<String>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "tasks" => f_0 = map.next_value()?,
+                "services" => f_1 = map.next_value()?,
+                "operations" => f_2 = map.next_value()?,
+                "status" => f_3 = map.next_value()?,
+                "targets" => f_4 = map.next_value()?,
+                "users" => f_5 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(FilterSpec {
+            tasks: f_0,
+            services: f_1,
+            operations: f_2,
+            status: f_3,
+            targets: f_4,
+            users: f_5,
+        })
+    }
 }
 
 /// A call of [`Tasks::get`](crate::cis::Tasks::get) being assembled: set optional
@@ -61,22 +128,73 @@ impl GetRequest {
     }
 
     /// Sends the request and decodes the result.
-    pub async fn send(self) -> vsphere_vapi_runtime::Result<crate::cis::task::Info> {
-        self.call.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<crate::cis::task::Info>,
+    > + Send {
+        self.call.send()
     }
 }
 
 /// The [`GetSpec`](crate::cis::tasks::GetSpec) structure describes what data should be included when retrieving information about a task.
 ///
 /// vAPI structure `com.vmware.cis.tasks.get_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetSpec {
     /// If true, all data, including operation-specific data, will be returned, otherwise only the data described in [`Info`](crate::cis::task::Info) will be returned. If `None`, only the data described in [`Info`](crate::cis::task::Info) will be returned.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub return_all: Option<bool>,
     /// If true, the result will not be included in the task information, otherwise it will be included. If `None`, the result of the operation will be included in the task information.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub exclude_result: Option<bool>,
+}
+
+impl serde::Serialize for GetSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.return_all {
+            map.serialize_entry("return_all", value)?;
+        }
+        if let Some(value) = &self.exclude_result {
+            map.serialize_entry("exclude_result", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for GetSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for GetSpec {
+    const NAME: &'static str = "cis::tasks::GetSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<bool> = None;
+        let mut f_1: Option<bool> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "return_all" => f_0 = map.next_value()?,
+                "exclude_result" => f_1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(GetSpec {
+            return_all: f_0,
+            exclude_result: f_1,
+        })
+    }
 }
 
 /// A call of [`Tasks::list`](crate::cis::Tasks::list) being assembled: set optional
@@ -107,12 +225,14 @@ impl ListRequest {
     }
 
     /// Sends the request and decodes the result.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> vsphere_vapi_runtime::Result<
-        vsphere_vapi_runtime::types::VapiMap<String, crate::cis::task::Info>,
-    > {
-        self.call.send().await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<
+            vsphere_vapi_runtime::types::VapiMap<String, crate::cis::task::Info>,
+        >,
+    > + Send {
+        self.call.send()
     }
 }
 

@@ -204,15 +204,14 @@ impl Item {
     /// - [`InvalidElementType`](crate::ErrorKind::InvalidElementType): if the library item with the given `library_item_id` is a member of a subscribed library.
     /// - [`NotFound`](crate::ErrorKind::NotFound): if the library item with the specified `library_item_id` does not exist.
     /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if the library item contains a virtual machine template and a virtual machine is checked out of the library item.
-    pub async fn delete(
+    pub fn delete(
         &self,
         library_item_id: &crate::ids::ItemId,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&item::ops::DELETE)
             .param("library_item_id", library_item_id)
             .send()
-            .await
     }
 
     /// Returns identifiers of all the visible (as determined by authorization policy) library items matching the requested [`FindSpec`](crate::content::library::item::FindSpec).
@@ -235,11 +234,13 @@ impl Item {
     /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
     /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if no properties are specified in the `spec`.
-    pub async fn find(
+    pub fn find(
         &self,
         spec: &item::FindSpec,
-    ) -> vsphere_vapi_runtime::Result<Vec<String>> {
-        self.client.operation(&item::ops::FIND).param("spec", spec).send().await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<Vec<String>>,
+    > + Send {
+        self.client.operation(&item::ops::FIND).param("spec", spec).send()
     }
 
     /// Returns the [`ItemModel`](crate::content::library::ItemModel) with the given identifier.
@@ -262,15 +263,16 @@ impl Item {
     /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
     /// - [`NotFound`](crate::ErrorKind::NotFound): if no item with the given `library_item_id` exists.
-    pub async fn get(
+    pub fn get(
         &self,
         library_item_id: &crate::ids::ItemId,
-    ) -> vsphere_vapi_runtime::Result<ItemModel> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<ItemModel>,
+    > + Send {
         self.client
             .operation(&item::ops::GET)
             .param("library_item_id", library_item_id)
             .send()
-            .await
     }
 
     /// Returns the identifiers of all items in the given library.
@@ -293,15 +295,13 @@ impl Item {
     /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
     /// - [`NotFound`](crate::ErrorKind::NotFound): if the library associated with `library_id` does not exist.
-    pub async fn list(
+    pub fn list(
         &self,
         library_id: &crate::ids::LibraryId,
-    ) -> vsphere_vapi_runtime::Result<Vec<String>> {
-        self.client
-            .operation(&item::ops::LIST)
-            .param("library_id", library_id)
-            .send()
-            .await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<Vec<String>>,
+    > + Send {
+        self.client.operation(&item::ops::LIST).param("library_id", library_id).send()
     }
 
     /// Publishes the library item to specified subscriptions of the library. If no subscriptions are specified, then publishes the library item to all subscriptions of the library.
@@ -381,17 +381,16 @@ impl Item {
     ///   * version is not equal to the current version of the library item
     /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if the library item belongs to a published library with JSON persistence enabled (see [`PublishInfo::persist_json_enabled`](crate::content::library::PublishInfo::persist_json_enabled)) and the content of the library item specified by `library_item_id` has been deleted from the storage backings (see [`LibraryModel::storage_backings`](crate::content::LibraryModel::storage_backings)) associated with it.
     /// - [`AlreadyExists`](crate::ErrorKind::AlreadyExists): if there is already a library item with same name in the library.
-    pub async fn update(
+    pub fn update(
         &self,
         library_item_id: &crate::ids::ItemId,
         update_spec: &ItemModel,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&item::ops::UPDATE)
             .param("library_item_id", library_item_id)
             .param("update_spec", update_spec)
             .send()
-            .await
     }
 }
 
@@ -449,15 +448,14 @@ impl SubscribedItem {
     /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if the content of the library item specified by `library_item_id` has been deleted from the storage backings (see [`LibraryModel::storage_backings`](crate::content::LibraryModel::storage_backings)) associated with it.
     ///
     ///   For instance, this error is reported on evicting a library item in an on-demand subscribed library that was restored from backup, and the library item was deleted after backup, thus resulting in its content being deleted from the associated storage backings. In this scenario, the metadata of the library item is present on a restore, while its content has been deleted.
-    pub async fn evict(
+    pub fn evict(
         &self,
         library_item_id: &crate::ids::ItemId,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&subscribed_item::ops::EVICT)
             .param("library_item_id", library_item_id)
             .send()
-            .await
     }
 
     /// Forces the synchronization of an individual library item in a subscribed library.
@@ -643,17 +641,16 @@ impl Subscriptions {
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * The resource [`Library`](crate::content::Library) referenced by the parameter `library` requires `ContentLibrary.DeleteSubscription`.
-    pub async fn delete(
+    pub fn delete(
         &self,
         library: &crate::ids::LibraryId,
         subscription: &crate::ids::SubscriptionsId,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&subscriptions::ops::DELETE)
             .param("library", library)
             .param("subscription", subscription)
             .send()
-            .await
     }
 
     /// Returns information about the specified subscription of the published library.
@@ -689,17 +686,18 @@ impl Subscriptions {
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * The resource [`Library`](crate::content::Library) referenced by the parameter `library` requires `System.Read`.
-    pub async fn get(
+    pub fn get(
         &self,
         library: &crate::ids::LibraryId,
         subscription: &crate::ids::SubscriptionsId,
-    ) -> vsphere_vapi_runtime::Result<subscriptions::Info> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<subscriptions::Info>,
+    > + Send {
         self.client
             .operation(&subscriptions::ops::GET)
             .param("library", library)
             .param("subscription", subscription)
             .send()
-            .await
     }
 
     /// Lists the subscriptions of the published library.
@@ -733,15 +731,13 @@ impl Subscriptions {
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * The resource [`Library`](crate::content::Library) referenced by the parameter `library` requires `System.Read`.
-    pub async fn list(
+    pub fn list(
         &self,
         library: &crate::ids::LibraryId,
-    ) -> vsphere_vapi_runtime::Result<Vec<subscriptions::Summary>> {
-        self.client
-            .operation(&subscriptions::ops::LIST)
-            .param("library", library)
-            .send()
-            .await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<Vec<subscriptions::Summary>>,
+    > + Send {
+        self.client.operation(&subscriptions::ops::LIST).param("library", library).send()
     }
 
     /// Updates the specified subscription of the published library.
@@ -779,19 +775,18 @@ impl Subscriptions {
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * The resource [`Library`](crate::content::Library) referenced by the parameter `library` requires `ContentLibrary.UpdateSubscription`.
-    pub async fn update(
+    pub fn update(
         &self,
         library: &crate::ids::LibraryId,
         subscription: &crate::ids::SubscriptionsId,
         spec: &subscriptions::UpdateSpec,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&subscriptions::ops::UPDATE)
             .param("library", library)
             .param("subscription", subscription)
             .param("spec", spec)
             .send()
-            .await
     }
 }
 
@@ -874,17 +869,18 @@ impl Usages {
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `ContentLibrary.AddLibraryUsage`.
-    pub async fn add(
+    pub fn add(
         &self,
         library: &crate::ids::LibraryId,
         spec: &usages::AddSpec,
-    ) -> vsphere_vapi_runtime::Result<crate::ids::UsagesId> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<crate::ids::UsagesId>,
+    > + Send {
         self.client
             .operation(&usages::ops::ADD)
             .param("library", library)
             .param("spec", spec)
             .send()
-            .await
     }
 
     /// Retrieves the library usage information for a given usage identifier.
@@ -917,17 +913,18 @@ impl Usages {
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `System.Read`.
-    pub async fn get(
+    pub fn get(
         &self,
         library: &crate::ids::LibraryId,
         usage: &crate::ids::UsagesId,
-    ) -> vsphere_vapi_runtime::Result<usages::Info> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<usages::Info>,
+    > + Send {
         self.client
             .operation(&usages::ops::GET)
             .param("library", library)
             .param("usage", usage)
             .send()
-            .await
     }
 
     /// Retrieves the list of resources currently using a content library. A content library can be safely deleted if no usage is present for that library.
@@ -958,11 +955,13 @@ impl Usages {
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `System.Read`.
-    pub async fn list(
+    pub fn list(
         &self,
         library: &crate::ids::LibraryId,
-    ) -> vsphere_vapi_runtime::Result<usages::ListResult> {
-        self.client.operation(&usages::ops::LIST).param("library", library).send().await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<usages::ListResult>,
+    > + Send {
+        self.client.operation(&usages::ops::LIST).param("library", library).send()
     }
 
     /// Removes a resource usage on a content library.
@@ -993,17 +992,16 @@ impl Usages {
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `ContentLibrary.RemoveLibraryUsage`.
-    pub async fn remove(
+    pub fn remove(
         &self,
         library: &crate::ids::LibraryId,
         usage: &crate::ids::UsagesId,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&usages::ops::REMOVE)
             .param("library", library)
             .param("usage", usage)
             .send()
-            .await
     }
 }
 
@@ -1014,7 +1012,7 @@ impl Usages {
 /// Not in vSphere API releases before 9.1.0.0.
 ///
 /// vAPI structure `com.vmware.content.library.configuration_info`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConfigurationInfo {
     /// This configuration indicates whether usage tracking at the library level declared via `com.vmware.content.library.Usage.add` API should also apply to individual items within the library.
     ///
@@ -1025,8 +1023,50 @@ pub struct ConfigurationInfo {
     /// This configuration in effect guards the local/published library item deletion as the subscribed library item cannot be deleted directly. This field is optional for the `create` method. It will always be present in the return value of the `get` or `list` methods. It is optional for the `update` method.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub apply_library_usage_to_items: Option<bool>,
+}
+
+impl serde::Serialize for ConfigurationInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.apply_library_usage_to_items {
+            map.serialize_entry("apply_library_usage_to_items", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ConfigurationInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ConfigurationInfo {
+    const NAME: &'static str = "content::library::ConfigurationInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<bool> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "apply_library_usage_to_items" => f_0 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ConfigurationInfo {
+            apply_library_usage_to_items: f_0,
+        })
+    }
 }
 
 /// The [`ConversionSpec`](crate::content::library::ConversionSpec) structure defines the specification for converting a library from one type to another.
@@ -1036,7 +1076,7 @@ pub struct ConfigurationInfo {
 /// Not in vSphere API releases before 9.1.0.0.
 ///
 /// vAPI structure `com.vmware.content.library.conversion_spec`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ConversionSpec {
     /// The desired conversion type that will be applied to the library.
     ///
@@ -1044,24 +1084,118 @@ pub struct ConversionSpec {
     pub conversion_type: conversion_spec::ConversionType,
 }
 
+impl serde::Serialize for ConversionSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("conversion_type", &self.conversion_type)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ConversionSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ConversionSpec {
+    const NAME: &'static str = "content::library::ConversionSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<conversion_spec::ConversionType> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "conversion_type" => f_0 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ConversionSpec {
+            conversion_type: __de::required(f_0, "conversion_type")?,
+        })
+    }
+}
+
 /// Specifies the properties that can be used as a filter to find libraries. When multiple fields are specified, all properties of the library must match the specification.
 ///
 /// vAPI structure `com.vmware.content.library.find_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct FindSpec {
     /// Name of the library to search. The name is case-insensitive. See [`LibraryModel::name`](crate::content::LibraryModel::name). If not specified any name will be searched.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Library type to search. See [`LibraryModel::type`](crate::content::LibraryModel::type). If not specified any library type will be searched.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<crate::content::library_model::LibraryType>,
     /// Library StorageBacking to search. See [`StorageBacking`](crate::content::library::StorageBacking). If not specified any storage backing will be searched.
     ///
     /// Not in vSphere API releases before 9.0.0.0.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub storage_backing: Option<StorageBacking>,
+}
+
+impl serde::Serialize for FindSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.name {
+            map.serialize_entry("name", value)?;
+        }
+        if let Some(value) = &self.r#type {
+            map.serialize_entry("type", value)?;
+        }
+        if let Some(value) = &self.storage_backing {
+            map.serialize_entry("storage_backing", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for FindSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for FindSpec {
+    const NAME: &'static str = "content::library::FindSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<crate::content::library_model::LibraryType> = None;
+        let mut f_2: Option<StorageBacking> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "name" => f_0 = map.next_value()?,
+                "type" => f_1 = map.next_value()?,
+                "storage_backing" => f_2 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(FindSpec {
+            name: f_0,
+            r#type: f_1,
+            storage_backing: f_2,
+        })
+    }
 }
 
 /// The [`ItemModel`](crate::content::library::ItemModel) structure represents a library item that has been stored in a library.
@@ -1073,60 +1207,47 @@ pub struct FindSpec {
 /// Items can be managed using the [`content::library::item`](mod@crate::content::library::item) package and, for items in subscribed libraries, the [`SubscribedItem`](crate::content::library::SubscribedItem) service.
 ///
 /// vAPI structure `com.vmware.content.library.item_model`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ItemModel {
     /// A unique identifier for this library item.
     ///
     /// This field is not used for the `create` method. It will not be present in the return value of the `get` or `list` methods. It is not used for the `update` method.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The identifier of the [`LibraryModel`](crate::content::LibraryModel) to which this item belongs.
     ///
     /// This field must be provided for the `create` method. It will always be present in the return value of the `get` or `list` methods. It is not used for the `update` method.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub library_id: Option<String>,
     /// The latest version of the file content list of this library item.
     ///
     /// This field is not used for the `create` method. It will always be present in the return value of the `get` or `list` methods. It is not used for the `update` method.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub content_version: Option<String>,
     /// The date and time when this library item was created. This field is not used for the `create` method. It will always be present in the return value of the `get` or `list` methods. It is not used for the `update` method.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub creation_time: Option<vsphere_vapi_runtime::types::DateTime>,
     /// A human-readable description for this library item. This field is optional for the `create` method. Leaving it `None` during creation will result in an empty string value. It will always be present in the result of a `get` or `list` method. It is optional for the `update` method. Leaving it `None` during update indicates that the description remains unchanged.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// The date and time when the metadata for this library item was last changed.
     ///
     /// This field is affected by changes to the properties or file content of this item. It is not modified by changes to the tags of the item, or by changes to the library which owns this item. This field is not used for the `create` method. It will always be present in the return value of the `get` or `list` methods. It is not used for the `update` method.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_modified_time: Option<vsphere_vapi_runtime::types::DateTime>,
     /// The date and time when this library item was last synchronized. This field is updated every time a synchronization is triggered on the library item, including when a synchronization is triggered on the library to which this item belongs. The value is `None` for a library item that belongs to a local library. This field is not used for the `create` method. It is optional in the return value of the `get` or `list` methods. It is not used for the `update` method.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_sync_time: Option<vsphere_vapi_runtime::types::DateTime>,
     /// A version number for the metadata of this library item. This value is incremented with each change to the metadata of this item. Changes to name, description, and so on will increment this value. The value is not incremented by changes to the content or tags of the item or the library which owns it. This field is not used for the `create` method. It will always be present in the return value of the `get` or `list` methods. It is not used for the `update` method.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata_version: Option<String>,
     /// A human-readable name for this library item. The name may not be `None` or an empty string. The name does not have to be unique, even within the same library. This field must be provided for the `create` method. It will always be present in the return value of the `get` or `list` methods. It is optional for the `update` method.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The status that indicates whether the library item is on disk or not. The library item is cached when all its files are on disk. This field is not used for the `create` method. It will always be present in the return value of the `get` or `list` methods. It is not used for the `update` method.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cached: Option<bool>,
     /// The library item size, in bytes. The size is the sum of the size used on the storage backing for all the files in the item. When the library item is not cached, the size is 0. This field is not used for the `create` method. It is optional in the return value of the `get` or `list` methods. It is not used for the `update` method.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
     /// An optional type identifier which indicates the type adapter plugin to use.
     ///
     /// This field may be set to a non-empty string value that corresponds to an identifier supported by a type adapter plugin present in the Content Library Service. A type adapter plugin, if present for the specified type, can provide additional information and services around the item content. A type adapter can guide the upload process by creating file entries that are in need of being uploaded to complete an item.
     ///
     /// The types and plugins supported by the Content Library Service can be queried using the [`Type`](crate::content::Type) service. This field is optional for the `create` and `update` methods. During creation, if the type is left unspecified, or if the type is specified but does not have a corresponding type support plugin, then the type of the library item is considered to be generic and all data is treated as generic files. During update, if the type is not specified, then it is not updated.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// A version number that is updated on metadata changes. This value is used to validate update requests to provide optimistic concurrency of changes.
     ///
     /// This value represents a number that is incremented every time library item properties, such as name or description, are changed. It is not incremented by changes to the file content of the library item, including adding or removing files. It is also not affected by tagging the library item. This field is not used for the `create` method. It will always be present in the result of a `get` or `list` method. It is optional for the `update` method. Leaving it `None` during update indicates that you do not need to detect concurrent updates.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
     /// The identifier of the [`ItemModel`](crate::content::library::ItemModel) to which this item is synchronized to if the item belongs to a subscribed library. The value is `None` for a library item that belongs to a local library.
     ///
@@ -1139,18 +1260,148 @@ pub struct ItemModel {
     /// For a subscribed library item, this field can be either the identifier of the published library item, or the [`ItemModel::source_id`](crate::content::library::ItemModel::source_id) of the published library item if it is not blank.
     ///
     /// This field is optional for the `create` method. It is optional in the return value of the `get` or `list` methods. It is not used for the `update` method.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source_id: Option<String>,
     /// Shows the security compliance of [`ItemModel`](crate::content::library::ItemModel). This field is not used for the `create` and `update` methods. It will be present in the result of a `get` or `list` method.
     ///
     /// Since vSphere API 7.0.3.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub security_compliance: Option<bool>,
     /// Certificate verification status and [`ItemModel`](crate::content::library::ItemModel)'s signing certificate . Currently, this field is available only in following cases 1. This item belongs to a secure content library 2. The item is of type ovf. This field is not used for the `create` and `update` methods. It may be present in the result of a `get` or `list` method.
     ///
     /// Since vSphere API 7.0.3.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub certificate_verification_info: Option<item::CertificateVerificationInfo>,
+}
+
+impl serde::Serialize for ItemModel {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.id {
+            map.serialize_entry("id", value)?;
+        }
+        if let Some(value) = &self.library_id {
+            map.serialize_entry("library_id", value)?;
+        }
+        if let Some(value) = &self.content_version {
+            map.serialize_entry("content_version", value)?;
+        }
+        if let Some(value) = &self.creation_time {
+            map.serialize_entry("creation_time", value)?;
+        }
+        if let Some(value) = &self.description {
+            map.serialize_entry("description", value)?;
+        }
+        if let Some(value) = &self.last_modified_time {
+            map.serialize_entry("last_modified_time", value)?;
+        }
+        if let Some(value) = &self.last_sync_time {
+            map.serialize_entry("last_sync_time", value)?;
+        }
+        if let Some(value) = &self.metadata_version {
+            map.serialize_entry("metadata_version", value)?;
+        }
+        if let Some(value) = &self.name {
+            map.serialize_entry("name", value)?;
+        }
+        if let Some(value) = &self.cached {
+            map.serialize_entry("cached", value)?;
+        }
+        if let Some(value) = &self.size {
+            map.serialize_entry("size", value)?;
+        }
+        if let Some(value) = &self.r#type {
+            map.serialize_entry("type", value)?;
+        }
+        if let Some(value) = &self.version {
+            map.serialize_entry("version", value)?;
+        }
+        if let Some(value) = &self.source_id {
+            map.serialize_entry("source_id", value)?;
+        }
+        if let Some(value) = &self.security_compliance {
+            map.serialize_entry("security_compliance", value)?;
+        }
+        if let Some(value) = &self.certificate_verification_info {
+            map.serialize_entry("certificate_verification_info", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ItemModel {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ItemModel {
+    const NAME: &'static str = "content::library::ItemModel";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<vsphere_vapi_runtime::types::DateTime> = None;
+        let mut f_4: Option<String> = None;
+        let mut f_5: Option<vsphere_vapi_runtime::types::DateTime> = None;
+        let mut f_6: Option<vsphere_vapi_runtime::types::DateTime> = None;
+        let mut f_7: Option<String> = None;
+        let mut f_8: Option<String> = None;
+        let mut f_9: Option<bool> = None;
+        let mut f_10: Option<i64> = None;
+        let mut f_11: Option<String> = None;
+        let mut f_12: Option<String> = None;
+        let mut f_13: Option<String> = None;
+        let mut f_14: Option<bool> = None;
+        let mut f_15: Option<item::CertificateVerificationInfo> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "id" => f_0 = map.next_value()?,
+                "library_id" => f_1 = map.next_value()?,
+                "content_version" => f_2 = map.next_value()?,
+                "creation_time" => f_3 = map.next_value()?,
+                "description" => f_4 = map.next_value()?,
+                "last_modified_time" => f_5 = map.next_value()?,
+                "last_sync_time" => f_6 = map.next_value()?,
+                "metadata_version" => f_7 = map.next_value()?,
+                "name" => f_8 = map.next_value()?,
+                "cached" => f_9 = map.next_value()?,
+                "size" => f_10 = map.next_value()?,
+                "type" => f_11 = map.next_value()?,
+                "version" => f_12 = map.next_value()?,
+                "source_id" => f_13 = map.next_value()?,
+                "security_compliance" => f_14 = map.next_value()?,
+                "certificate_verification_info" => f_15 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ItemModel {
+            id: f_0,
+            library_id: f_1,
+            content_version: f_2,
+            creation_time: f_3,
+            description: f_4,
+            last_modified_time: f_5,
+            last_sync_time: f_6,
+            metadata_version: f_7,
+            name: f_8,
+            cached: f_9,
+            size: f_10,
+            r#type: f_11,
+            version: f_12,
+            source_id: f_13,
+            security_compliance: f_14,
+            certificate_verification_info: f_15,
+        })
+    }
 }
 
 /// The [`MigrateSpec`](crate::content::library::MigrateSpec) structure defines target storage backing library to migrate the library content to.
@@ -1162,7 +1413,7 @@ pub struct ItemModel {
 /// Not in vSphere API releases before 9.0.0.0.
 ///
 /// vAPI structure `com.vmware.content.library.migrate_spec`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MigrateSpec {
     /// This value can be used to set the [`LibraryModel::storage_backings`](crate::content::LibraryModel::storage_backings) property as the storage backing target to migrate the library to.
     ///
@@ -1171,26 +1422,55 @@ pub struct MigrateSpec {
     /// VCF 9.1 Migration of library with {`StorageBacking.Type.STORAGEPOLICY`} as storage backing type to a different storage policy or {[`Type::Datastore`](crate::content::library::storage_backing::Type::Datastore)} is not supported.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(
-        default = "MigrateSpec::__missing_storage_backings",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub storage_backings: Vec<StorageBacking>,
 }
 
-impl MigrateSpec {
-    fn __missing_storage_backings() -> Vec<StorageBacking> {
-        ::vsphere_vapi_runtime::de::missing(
-            "content::library::MigrateSpec",
-            "storage_backings",
-        )
+impl serde::Serialize for MigrateSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("storage_backings", &self.storage_backings)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for MigrateSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for MigrateSpec {
+    const NAME: &'static str = "content::library::MigrateSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<Vec<StorageBacking>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "storage_backings" => f_0 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(MigrateSpec {
+            storage_backings: __de::or_zero(f_0, Self::NAME, "storage_backings"),
+        })
     }
 }
 
 /// The [`OptimizationInfo`](crate::content::library::OptimizationInfo) structure defines different optimizations and optimization parameters applied to particular library.
 ///
 /// vAPI structure `com.vmware.content.library.optimization_info`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct OptimizationInfo {
     /// If set to `true` then library would be optimized for remote publishing.
     ///
@@ -1199,34 +1479,70 @@ pub struct OptimizationInfo {
     /// Any optimizations could be done as result of turning on this optimization during library creation. For example, library content could be stored in different format but optimizations are not limited to just storage format.
     ///
     /// Note, that value of this toggle could be set only during creation of the library and you would need to migrate your library in case you need to change this value (optimize the library for different use case). This field is optional for the `create` method. If not specified for the `create`, the default is for the library to not be optmized for specific use case. It is not used for the `update` method.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub optimize_remote_publishing: Option<bool>,
+}
+
+impl serde::Serialize for OptimizationInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.optimize_remote_publishing {
+            map.serialize_entry("optimize_remote_publishing", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for OptimizationInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for OptimizationInfo {
+    const NAME: &'static str = "content::library::OptimizationInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<bool> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "optimize_remote_publishing" => f_0 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(OptimizationInfo {
+            optimize_remote_publishing: f_0,
+        })
+    }
 }
 
 /// The [`PublishInfo`](crate::content::library::PublishInfo) structure defines how a local library is published publicly for synchronization to other libraries.
 ///
 /// vAPI structure `com.vmware.content.library.publish_info`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PublishInfo {
     /// Indicates how a subscribed library should authenticate (BASIC, NONE) to the published library endpoint. This field is required for the [`LocalLibrary::create`](crate::content::LocalLibrary::create) method. It is optional for the [`LocalLibrary::update`](crate::content::LocalLibrary::update) operation, and if `None` the value will not be changed. When the existing authentication method is [`AuthenticationMethod::Basic`](crate::content::library::publish_info::AuthenticationMethod::Basic) and authentication is being turned off by updating this field to [`AuthenticationMethod::None`](crate::content::library::publish_info::AuthenticationMethod::None), then the [`PublishInfo::current_password`](crate::content::library::PublishInfo::current_password) field is required. This field will always be present in the results of the [`LocalLibrary::get`](crate::content::LocalLibrary::get) method.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub authentication_method: Option<publish_info::AuthenticationMethod>,
     /// Whether the local library is published. This field is required for the [`LocalLibrary::create`](crate::content::LocalLibrary::create) method. It is optional for the [`LocalLibrary::update`](crate::content::LocalLibrary::update) operation, and if `None` the value will not be changed. When the existing authentication method is [`AuthenticationMethod::Basic`](crate::content::library::publish_info::AuthenticationMethod::Basic) and the local library is published, the [`PublishInfo::current_password`](crate::content::library::PublishInfo::current_password) field is required before turning off publishing. This field will always be present in the results of the [`LocalLibrary::get`](crate::content::LocalLibrary::get) method.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub published: Option<bool>,
     /// The URL to which the library metadata is published by the Content Library Service.
     ///
     /// This value can be used to set the [`SubscriptionInfo::subscription_url`](crate::content::library::SubscriptionInfo::subscription_url) property when creating a subscribed library. This field is not used for the `create` method. It will always be present in the return value of the `get` or `list` methods. It is not used for the `update` method.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub publish_url: Option<String>,
     /// The username to require for authentication. This field is optional for the [`LocalLibrary::create`](crate::content::LocalLibrary::create) and [`LocalLibrary::update`](crate::content::LocalLibrary::update) methods. When the authentication method is [`AuthenticationMethod::None`](crate::content::library::publish_info::AuthenticationMethod::None), the username can be left `None`. When the authentication method is [`AuthenticationMethod::Basic`](crate::content::library::publish_info::AuthenticationMethod::Basic), the username is ignored in the current release. It defaults to "vcsp". It is preferable to leave this `None`. If specified, it must be set to "vcsp".
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_name: Option<String>,
     /// The new password to require for authentication. This field is optional for the [`LocalLibrary::create`](crate::content::LocalLibrary::create) method. When the authentication method is [`AuthenticationMethod::None`](crate::content::library::publish_info::AuthenticationMethod::None), the password can be left `None`. When the authentication method is [`AuthenticationMethod::Basic`](crate::content::library::publish_info::AuthenticationMethod::Basic), the password should be a non-empty string. This field is optional for the [`LocalLibrary::update`](crate::content::LocalLibrary::update) method. Leaving it `None` during update indicates that the password is not changed. When the password is changed, the [`PublishInfo::current_password`](crate::content::library::PublishInfo::current_password) field is required. This field is not used for the [`LocalLibrary::get`](crate::content::LocalLibrary::get) method.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub password: Option<vsphere_vapi_runtime::types::Secret>,
     /// The current password to verify. This field is available starting in vSphere 6.7. This field is unused for the [`LocalLibrary::create`](crate::content::LocalLibrary::create) method. This field is optional for the [`LocalLibrary::update`](crate::content::LocalLibrary::update) method. When the existing authentication method is [`AuthenticationMethod::None`](crate::content::library::publish_info::AuthenticationMethod::None), the current password can be left `None`. When the existing authentication method is [`AuthenticationMethod::Basic`](crate::content::library::publish_info::AuthenticationMethod::Basic), the current password is verified before applying the new [`PublishInfo::password`](crate::content::library::PublishInfo::password), turning off authentication, or unpublishing the library. This field is not used for the [`LocalLibrary::get`](crate::content::LocalLibrary::get) method.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub current_password: Option<vsphere_vapi_runtime::types::Secret>,
     /// Whether library and library item metadata are persisted in the storage backing as JSON files. This flag only applies if the local library is published.
     ///
@@ -1235,8 +1551,86 @@ pub struct PublishInfo {
     /// For a library backed by a datastore, the library JSON file will be stored at the path contentlib-{library_id}/lib.json on the datastore.
     ///
     /// For a library backed by a remote file system, the library JSON file will be stored at {library_id}/lib.json in the remote file system path. This field is optional for the `create` method. It will always be present in the return value of the `get` or `list` methods. It is optional for the `update` method.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub persist_json_enabled: Option<bool>,
+}
+
+impl serde::Serialize for PublishInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.authentication_method {
+            map.serialize_entry("authentication_method", value)?;
+        }
+        if let Some(value) = &self.published {
+            map.serialize_entry("published", value)?;
+        }
+        if let Some(value) = &self.publish_url {
+            map.serialize_entry("publish_url", value)?;
+        }
+        if let Some(value) = &self.user_name {
+            map.serialize_entry("user_name", value)?;
+        }
+        if let Some(value) = &self.password {
+            map.serialize_entry("password", value)?;
+        }
+        if let Some(value) = &self.current_password {
+            map.serialize_entry("current_password", value)?;
+        }
+        if let Some(value) = &self.persist_json_enabled {
+            map.serialize_entry("persist_json_enabled", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for PublishInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for PublishInfo {
+    const NAME: &'static str = "content::library::PublishInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<publish_info::AuthenticationMethod> = None;
+        let mut f_1: Option<bool> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<String> = None;
+        let mut f_4: Option<vsphere_vapi_runtime::types::Secret> = None;
+        let mut f_5: Option<vsphere_vapi_runtime::types::Secret> = None;
+        let mut f_6: Option<bool> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "authentication_method" => f_0 = map.next_value()?,
+                "published" => f_1 = map.next_value()?,
+                "publish_url" => f_2 = map.next_value()?,
+                "user_name" => f_3 = map.next_value()?,
+                "password" => f_4 = map.next_value()?,
+                "current_password" => f_5 = map.next_value()?,
+                "persist_json_enabled" => f_6 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(PublishInfo {
+            authentication_method: f_0,
+            published: f_1,
+            publish_url: f_2,
+            user_name: f_3,
+            password: f_4,
+            current_password: f_5,
+            persist_json_enabled: f_6,
+        })
+    }
 }
 
 /// The [`SourceInfo`](crate::content::library::SourceInfo) structure contains information about the source published library of a subscribed library.
@@ -1244,22 +1638,69 @@ pub struct PublishInfo {
 /// Since vSphere API 6.7.2.
 ///
 /// vAPI structure `com.vmware.content.library.source_info`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SourceInfo {
     /// Identifier of the published library.
     ///
     /// This field must be provided for the `create` method. It will always be present in the return value of the `get` or `list` methods. It is optional for the `update` method.
     ///
     /// Since vSphere API 6.7.2.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source_library: Option<String>,
     /// Identifier of the subscription associated with the subscribed library.
     ///
     /// This field must be provided for the `create` method. It will always be present in the return value of the `get` or `list` methods. It is optional for the `update` method.
     ///
     /// Since vSphere API 6.7.2.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription: Option<String>,
+}
+
+impl serde::Serialize for SourceInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.source_library {
+            map.serialize_entry("source_library", value)?;
+        }
+        if let Some(value) = &self.subscription {
+            map.serialize_entry("subscription", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SourceInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for SourceInfo {
+    const NAME: &'static str = "content::library::SourceInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "source_library" => f_0 = map.next_value()?,
+                "subscription" => f_1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(SourceInfo {
+            source_library: f_0,
+            subscription: f_1,
+        })
+    }
 }
 
 /// The [`StateInfo`](crate::content::library::StateInfo) structure provides the information about the state of a content library.
@@ -1269,20 +1710,67 @@ pub struct SourceInfo {
 /// Not in vSphere API releases before 9.0.0.0.
 ///
 /// vAPI structure `com.vmware.content.library.state_info`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct StateInfo {
     /// The state (ACTIVE, MAINTENANCE) of this library. This field is not used for the `create` and `update` methods. It will always be present in the result of a `get` method. This field is not used for the `create` method. It will always be present in the return value of the `get` or `list` methods. It is not used for the `update` method.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<state_info::State>,
     /// The field specifies the reason for the library's change from one state to another or some information about the current state. If unset, the information on the state change is not recorded.
     ///
     /// Not in vSphere API releases before 9.1.0.0.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
+}
+
+impl serde::Serialize for StateInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.state {
+            map.serialize_entry("state", value)?;
+        }
+        if let Some(value) = &self.message {
+            map.serialize_entry("message", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for StateInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for StateInfo {
+    const NAME: &'static str = "content::library::StateInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<state_info::State> = None;
+        let mut f_1: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "state" => f_0 = map.next_value()?,
+                "message" => f_1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(StateInfo {
+            state: f_0,
+            message: f_1,
+        })
+    }
 }
 
 /// The [`StorageBacking`](crate::content::library::StorageBacking) structure defines a storage location where content in a library will be stored. The storage location can either be a Datastore or Other type.
@@ -1416,81 +1904,75 @@ impl<'de> serde::Deserialize<'de> for StorageBacking {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = StorageBacking;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("struct StorageBacking")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<StorageBacking, A::Error> {
-                let mut f_0: Option<String> = None;
-                let mut f_1: Option<String> = None;
-                let mut f_2: Option<String> = None;
-                let mut unknown = serde_json::Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "type" => f_0 = map.next_value()?,
-                        "datastore_id" => f_1 = map.next_value()?,
-                        "storage_uri" => f_2 = map.next_value()?,
-                        _ => {
-                            let value: serde_json::Value = map.next_value()?;
-                            unknown.insert(key, value);
-                        }
-                    }
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for StorageBacking {
+    const NAME: &'static str = "content::library::StorageBacking";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<String> = None;
+        let mut unknown = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "type" => f_0 = map.next_value()?,
+                "datastore_id" => f_1 = map.next_value()?,
+                "storage_uri" => f_2 = map.next_value()?,
+                _ => {
+                    let value: serde_json::Value = map.next_value()?;
+                    unknown.insert(key, value);
                 }
-                let u_0 = match f_0 {
-                    None => None,
-                    Some(tag) => {
-                        Some(
-                            match tag.as_str() {
-                                "DATASTORE" => {
-                                    StorageBackingType::Datastore {
-                                        datastore_id: f_1,
-                                    }
-                                }
-                                "OTHER" => {
-                                    StorageBackingType::Other {
-                                        storage_uri: f_2,
-                                    }
-                                }
-                                _ => {
-                                    #[allow(unused_mut)]
-                                    let mut fields = ::core::mem::take(&mut unknown);
-                                    if let Some(value) = f_1 {
-                                        fields
-                                            .insert(
-                                                "datastore_id".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_2 {
-                                        fields
-                                            .insert(
-                                                "storage_uri".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    StorageBackingType::Unknown {
-                                        tag,
-                                        fields,
-                                    }
-                                }
-                            },
-                        )
-                    }
-                };
-                ::core::result::Result::Ok(StorageBacking { r#type: u_0 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        let u_0 = match f_0 {
+            None => None,
+            Some(tag) => {
+                Some(
+                    match tag.as_str() {
+                        "DATASTORE" => {
+                            StorageBackingType::Datastore {
+                                datastore_id: f_1,
+                            }
+                        }
+                        "OTHER" => {
+                            StorageBackingType::Other {
+                                storage_uri: f_2,
+                            }
+                        }
+                        _ => {
+                            #[allow(unused_mut)]
+                            let mut fields = ::core::mem::take(&mut unknown);
+                            if let Some(value) = f_1 {
+                                fields
+                                    .insert(
+                                        "datastore_id".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_2 {
+                                fields
+                                    .insert(
+                                        "storage_uri".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            StorageBackingType::Unknown {
+                                tag,
+                                fields,
+                            }
+                        }
+                    },
+                )
+            }
+        };
+        ::core::result::Result::Ok(StorageBacking { r#type: u_0 })
     }
 }
 
@@ -1505,13 +1987,11 @@ impl ::vsphere_vapi_runtime::de::Zero for StorageBacking {
 /// The [`SubscriptionInfo`](crate::content::library::SubscriptionInfo) structure defines the subscription behavior for a subscribed library.
 ///
 /// vAPI structure `com.vmware.content.library.subscription_info`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SubscriptionInfo {
     /// Indicate how the subscribed library should authenticate (BASIC, NONE) with the published library endpoint. This field must be provided for the `create` method. It will always be present in the return value of the `get` or `list` methods. It is optional for the `update` method.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub authentication_method: Option<subscription_info::AuthenticationMethod>,
     /// Whether the library should participate in automatic library synchronization. In order for automatic synchronization to happen, the global [`ConfigurationModel::automatic_sync_enabled`](crate::content::ConfigurationModel::automatic_sync_enabled) option must also be true. The subscription is still active even when automatic synchronization is turned off, but synchronization is only activated with an explicit call to [`SubscribedLibrary::sync`](crate::content::SubscribedLibrary::sync) or [`SubscribedItem::sync`](crate::content::library::SubscribedItem::sync). In other words, manual synchronization is still available even when automatic synchronization is disabled. This field must be provided for the `create` method. It will always be present in the return value of the `get` or `list` methods. It is optional for the `update` method.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub automatic_sync_enabled: Option<bool>,
     /// Indicates whether a library item's content will be synchronized only on demand.
     ///
@@ -1520,15 +2000,12 @@ pub struct SubscriptionInfo {
     /// Items without synchronized content can be forcefully synchronized in advance using the [`SubscribedItem::sync`](crate::content::library::SubscribedItem::sync) call with `forceSyncContent` set to true. Once content has been synchronized, the content can removed with the [`SubscribedItem::evict`](crate::content::library::SubscribedItem::evict) call.
     ///
     /// If this value is set to `false`, all content will be synchronized in advance. This field must be provided for the `create` method. It will always be present in the return value of the `get` or `list` methods. It is optional for the `update` method.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub on_demand: Option<bool>,
     /// The password to use when authenticating. The password must be set when using a password-based authentication method; empty strings are not allowed. This field is optional for the `create` method. It will not be present in the return value of the `get` or `list` methods. It is optional for the `update` method.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub password: Option<vsphere_vapi_runtime::types::Secret>,
     /// An optional SHA-256 hash of the SSL certificate for the remote endpoint (SHA-1 is supported for backward compatibility when explicitly enabled).
     ///
     /// If this value is defined the SSL certificate will be verified by comparing it to the SSL thumbprint. The SSL certificate must verify against the thumbprint. When specified, the standard certificate chain validation behavior is not used. The certificate chain is validated normally if this value is `None`. The specified sslThumbprint will not be checked for SSL certificate validation if {[`SubscriptionInfo::ssl_certificate`](crate::content::library::SubscriptionInfo::ssl_certificate)} is also set. This field is optional for the `create` method. It will not be present in the return value of the `get` or `list` methods. It is optional for the `update` method.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ssl_thumbprint: Option<String>,
     /// The URL of the endpoint where the metadata for the remotely published library is being served.
     ///
@@ -1549,23 +2026,110 @@ pub struct SubscriptionInfo {
     /// * file:///path/mylibrary/lib.json (for local file system)
     ///
     /// When you specify a DS subscription URL, the datastore must be on the same vCenter Server as the subscribed library. When you specify an NFS or SMB subscription URL, the [`StorageBacking::storage_uri`](crate::content::library::StorageBackingType) of the subscribed library must be on the same remote file server and should share a common parent path with the subscription URL. This field must be provided for the `create` method. It will always be present in the return value of the `get` or `list` methods. It is optional for the `update` method.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription_url: Option<String>,
     /// The username to use when authenticating. The username must be set when using a password-based authentication method. Empty strings are allowed for usernames. This field is optional for the `create` method. It is optional in the return value of the `get` or `list` methods. It is optional for the `update` method.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_name: Option<String>,
     /// Information about the source published library. This field will be set for a subscribed library which is associated with a subscription of the published library. This field is optional for the `create` method. It is optional in the return value of the `get` or `list` methods. It is optional for the `update` method.
     ///
     /// Since vSphere API 6.7.2.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source_info: Option<SourceInfo>,
     /// An optional SSL certificate for the remote endpoint. If this value is defined the SSL certificate will be verified by comparing it to this sslCertificate. When specified, the standard certificate chain validation behavior is not used. If this value is `None` {[`SubscriptionInfo::ssl_thumbprint`](crate::content::library::SubscriptionInfo::ssl_thumbprint)} will be used for SSL certificate validation. The certificate chain is validated normally if this value and {[`SubscriptionInfo::ssl_thumbprint`](crate::content::library::SubscriptionInfo::ssl_thumbprint)} is `None`. This field is optional for the `create` method. It will not be present in the return value of the `get` or `list` methods. It is optional for the `update` method.
     ///
     /// Not in vSphere API releases before 9.0.0.0.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ssl_certificate: Option<String>,
+}
+
+impl serde::Serialize for SubscriptionInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.authentication_method {
+            map.serialize_entry("authentication_method", value)?;
+        }
+        if let Some(value) = &self.automatic_sync_enabled {
+            map.serialize_entry("automatic_sync_enabled", value)?;
+        }
+        if let Some(value) = &self.on_demand {
+            map.serialize_entry("on_demand", value)?;
+        }
+        if let Some(value) = &self.password {
+            map.serialize_entry("password", value)?;
+        }
+        if let Some(value) = &self.ssl_thumbprint {
+            map.serialize_entry("ssl_thumbprint", value)?;
+        }
+        if let Some(value) = &self.subscription_url {
+            map.serialize_entry("subscription_url", value)?;
+        }
+        if let Some(value) = &self.user_name {
+            map.serialize_entry("user_name", value)?;
+        }
+        if let Some(value) = &self.source_info {
+            map.serialize_entry("source_info", value)?;
+        }
+        if let Some(value) = &self.ssl_certificate {
+            map.serialize_entry("ssl_certificate", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SubscriptionInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for SubscriptionInfo {
+    const NAME: &'static str = "content::library::SubscriptionInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<subscription_info::AuthenticationMethod> = None;
+        let mut f_1: Option<bool> = None;
+        let mut f_2: Option<bool> = None;
+        let mut f_3: Option<vsphere_vapi_runtime::types::Secret> = None;
+        let mut f_4: Option<String> = None;
+        let mut f_5: Option<String> = None;
+        let mut f_6: Option<String> = None;
+        let mut f_7: Option<SourceInfo> = None;
+        let mut f_8: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "authentication_method" => f_0 = map.next_value()?,
+                "automatic_sync_enabled" => f_1 = map.next_value()?,
+                "on_demand" => f_2 = map.next_value()?,
+                "password" => f_3 = map.next_value()?,
+                "ssl_thumbprint" => f_4 = map.next_value()?,
+                "subscription_url" => f_5 = map.next_value()?,
+                "user_name" => f_6 = map.next_value()?,
+                "source_info" => f_7 = map.next_value()?,
+                "ssl_certificate" => f_8 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(SubscriptionInfo {
+            authentication_method: f_0,
+            automatic_sync_enabled: f_1,
+            on_demand: f_2,
+            password: f_3,
+            ssl_thumbprint: f_4,
+            subscription_url: f_5,
+            user_name: f_6,
+            source_info: f_7,
+            ssl_certificate: f_8,
+        })
+    }
 }
 
 #[doc(hidden)]

@@ -27,8 +27,12 @@ impl CreateRequest {
     }
 
     /// Sends the request and decodes the result.
-    pub async fn send(self) -> vsphere_vapi_runtime::Result<crate::ids::LibraryId> {
-        self.call.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<crate::ids::LibraryId>,
+    > + Send {
+        self.call.send()
     }
 }
 
@@ -37,7 +41,7 @@ impl CreateRequest {
 /// Since vSphere API 6.7.2.
 ///
 /// vAPI structure `com.vmware.content.local_library.destination_spec`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DestinationSpec {
     /// Identifier of the subscription associated with the subscribed library.
     ///
@@ -45,6 +49,48 @@ pub struct DestinationSpec {
     ///
     /// Since vSphere API 6.7.2.
     pub subscription: crate::ids::SubscriptionsId,
+}
+
+impl serde::Serialize for DestinationSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("subscription", &self.subscription)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DestinationSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for DestinationSpec {
+    const NAME: &'static str = "content::local_library::DestinationSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::SubscriptionsId> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "subscription" => f_0 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(DestinationSpec {
+            subscription: __de::required(f_0, "subscription")?,
+        })
+    }
 }
 
 /// A call of [`LocalLibrary::publish`](crate::content::LocalLibrary::publish) being
@@ -68,8 +114,10 @@ impl PublishRequest {
     }
 
     /// Sends the request and decodes the result.
-    pub async fn send(self) -> vsphere_vapi_runtime::Result<()> {
-        self.call.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+        self.call.send()
     }
 }
 

@@ -11,7 +11,7 @@
 /// Since vSphere API 7.0.3.0.
 ///
 /// vAPI structure `com.vmware.content.security_policies.info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Info {
     /// Identifier of the security policy.
     ///
@@ -22,34 +22,68 @@ pub struct Info {
     /// Name of the security policy.
     ///
     /// Since vSphere API 7.0.3.0.
-    #[serde(default = "Info::__missing_name")]
     pub name: String,
     /// Map of content library item type and rule types The rules can be associated with a security policy. When the security policy is applied to a content library, these rules will be used to validate specific item type.
     ///
     /// Since vSphere API 7.0.3.0.
-    #[serde(
-        default = "Info::__missing_item_type_rules",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub item_type_rules: vsphere_vapi_runtime::types::VapiMap<
         String,
         crate::content::SecurityRuleType,
     >,
 }
 
-impl Info {
-    fn __missing_name() -> String {
-        ::vsphere_vapi_runtime::de::missing("content::security_policies::Info", "name")
+impl serde::Serialize for Info {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("policy", &self.policy)?;
+        map.serialize_entry("name", &self.name)?;
+        map.serialize_entry("item_type_rules", &self.item_type_rules)?;
+        map.end()
     }
+}
 
-    fn __missing_item_type_rules() -> vsphere_vapi_runtime::types::VapiMap<
-        String,
-        crate::content::SecurityRuleType,
-    > {
-        ::vsphere_vapi_runtime::de::missing(
-            "content::security_policies::Info",
-            "item_type_rules",
-        )
+impl<'de> serde::Deserialize<'de> for Info {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
+    const NAME: &'static str = "content::security_policies::Info";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::SecurityPolicyId> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<
+            vsphere_vapi_runtime::types::VapiMap<
+                String,
+                crate::content::SecurityRuleType,
+            >,
+        > = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "policy" => f_0 = Some(map.next_value()?),
+                "name" => f_1 = Some(map.next_value()?),
+                "item_type_rules" => f_2 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Info {
+            policy: __de::required(f_0, "policy")?,
+            name: __de::or_zero(f_1, Self::NAME, "name"),
+            item_type_rules: __de::or_zero(f_2, Self::NAME, "item_type_rules"),
+        })
     }
 }
 

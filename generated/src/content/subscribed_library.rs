@@ -30,42 +30,89 @@ impl CreateRequest {
     }
 
     /// Sends the request and decodes the result.
-    pub async fn send(self) -> vsphere_vapi_runtime::Result<crate::ids::LibraryId> {
-        self.call.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<crate::ids::LibraryId>,
+    > + Send {
+        self.call.send()
     }
 }
 
 /// The [`ProbeResult`](crate::content::subscribed_library::ProbeResult) structure defines the subscription information probe result. This describes whether using a given subscription URL is successful or if there are access problems, such as SSL errors.
 ///
 /// vAPI structure `com.vmware.content.subscribed_library.probe_result`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ProbeResult {
     /// The status of probe result. This will be one of SUCCESS, INVALID_URL, TIMED_OUT, HOST_NOT_FOUND, RESOURCE_NOT_FOUND, INVALID_CREDENTIALS, CERTIFICATE_ERROR, UNKNOWN_ERROR.
     pub status: probe_result::Status,
     /// The SSL thumbprint for the remote endpoint. A SSL thumbprint is only returned if the host is secured with SSL/TLS.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ssl_thumbprint: Option<String>,
     /// The SSL certificate for the remote endpoint. A SSL certificate is only returned if the host is secured with SSL/TLS and if the {`SubscribedLibrary.sslCertificate`} is also set.
     ///
     /// Not in vSphere API releases before 9.0.0.0.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ssl_certificate: Option<String>,
     /// If the probe result is in an error status, this field will contain the detailed error messages.
-    #[serde(
-        default = "ProbeResult::__missing_error_messages",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub error_messages: Vec<crate::vapi::standard::LocalizableMessage>,
 }
 
-impl ProbeResult {
-    fn __missing_error_messages() -> Vec<crate::vapi::standard::LocalizableMessage> {
-        ::vsphere_vapi_runtime::de::missing(
-            "content::subscribed_library::ProbeResult",
-            "error_messages",
-        )
+impl serde::Serialize for ProbeResult {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("status", &self.status)?;
+        if let Some(value) = &self.ssl_thumbprint {
+            map.serialize_entry("ssl_thumbprint", value)?;
+        }
+        if let Some(value) = &self.ssl_certificate {
+            map.serialize_entry("ssl_certificate", value)?;
+        }
+        map.serialize_entry("error_messages", &self.error_messages)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ProbeResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ProbeResult {
+    const NAME: &'static str = "content::subscribed_library::ProbeResult";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<probe_result::Status> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<Vec<crate::vapi::standard::LocalizableMessage>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "status" => f_0 = Some(map.next_value()?),
+                "ssl_thumbprint" => f_1 = map.next_value()?,
+                "ssl_certificate" => f_2 = map.next_value()?,
+                "error_messages" => f_3 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ProbeResult {
+            status: __de::required(f_0, "status")?,
+            ssl_thumbprint: f_1,
+            ssl_certificate: f_2,
+            error_messages: __de::or_zero(f_3, Self::NAME, "error_messages"),
+        })
     }
 }
 

@@ -11,21 +11,53 @@
 /// Since vSphere API 7.0.3.0.
 ///
 /// vAPI structure `com.vmware.content.trusted_certificates.create_spec`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateSpec {
     /// A certText is the certificate in Base64 encoded PEM format. The input must be a single line string with escape sequence for new-lines.
     ///
     /// Since vSphere API 7.0.3.0.
-    #[serde(default = "CreateSpec::__missing_cert_text")]
     pub cert_text: String,
 }
 
-impl CreateSpec {
-    fn __missing_cert_text() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "content::trusted_certificates::CreateSpec",
-            "cert_text",
-        )
+impl serde::Serialize for CreateSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("cert_text", &self.cert_text)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CreateSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CreateSpec {
+    const NAME: &'static str = "content::trusted_certificates::CreateSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "cert_text" => f_0 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(CreateSpec {
+            cert_text: __de::or_zero(f_0, Self::NAME, "cert_text"),
+        })
     }
 }
 
@@ -34,21 +66,53 @@ impl CreateSpec {
 /// Since vSphere API 7.0.3.0.
 ///
 /// vAPI structure `com.vmware.content.trusted_certificates.info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Info {
     /// A certificate in Base64 encoding.
     ///
     /// Since vSphere API 7.0.3.0.
-    #[serde(default = "Info::__missing_cert_text")]
     pub cert_text: String,
 }
 
-impl Info {
-    fn __missing_cert_text() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "content::trusted_certificates::Info",
-            "cert_text",
-        )
+impl serde::Serialize for Info {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("cert_text", &self.cert_text)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Info {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
+    const NAME: &'static str = "content::trusted_certificates::Info";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "cert_text" => f_0 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Info {
+            cert_text: __de::or_zero(f_0, Self::NAME, "cert_text"),
+        })
     }
 }
 
@@ -57,24 +121,53 @@ impl Info {
 /// Since vSphere API 7.0.3.0.
 ///
 /// vAPI structure `com.vmware.content.trusted_certificates.list_result`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ListResult {
     /// List of certificates.
     ///
     /// Since vSphere API 7.0.3.0.
-    #[serde(
-        default = "ListResult::__missing_certificates",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub certificates: Vec<Summary>,
 }
 
-impl ListResult {
-    fn __missing_certificates() -> Vec<Summary> {
-        ::vsphere_vapi_runtime::de::missing(
-            "content::trusted_certificates::ListResult",
-            "certificates",
-        )
+impl serde::Serialize for ListResult {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("certificates", &self.certificates)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ListResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ListResult {
+    const NAME: &'static str = "content::trusted_certificates::ListResult";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<Vec<Summary>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "certificates" => f_0 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ListResult {
+            certificates: __de::or_zero(f_0, Self::NAME, "certificates"),
+        })
     }
 }
 
@@ -83,7 +176,7 @@ impl ListResult {
 /// Since vSphere API 7.0.3.0.
 ///
 /// vAPI structure `com.vmware.content.trusted_certificates.summary`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Summary {
     /// Unique identifier for the certificate. It is the TrustStore alias of the certificate. The alias is the SHA256 hash of the raw certificate data.
     ///
@@ -94,16 +187,52 @@ pub struct Summary {
     /// Certificate in Base64 encoded PEM format..
     ///
     /// Since vSphere API 7.0.3.0.
-    #[serde(default = "Summary::__missing_cert_text")]
     pub cert_text: String,
 }
 
-impl Summary {
-    fn __missing_cert_text() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "content::trusted_certificates::Summary",
-            "cert_text",
-        )
+impl serde::Serialize for Summary {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("certificate", &self.certificate)?;
+        map.serialize_entry("cert_text", &self.cert_text)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Summary {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Summary {
+    const NAME: &'static str = "content::trusted_certificates::Summary";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::TrustedCertificateId> = None;
+        let mut f_1: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "certificate" => f_0 = Some(map.next_value()?),
+                "cert_text" => f_1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Summary {
+            certificate: __de::required(f_0, "certificate")?,
+            cert_text: __de::or_zero(f_1, Self::NAME, "cert_text"),
+        })
     }
 }
 

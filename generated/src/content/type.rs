@@ -10,49 +10,85 @@ pub mod ovf;
 /// The [`Info`](crate::content::type::Info) structure describes support for a specific type of data in an [`ItemModel`](crate::content::library::ItemModel). The [`Info`](crate::content::type::Info) can be queried through the [`Type`](crate::content::Type) service. Type support describes plugins in the Content Library which can provide metadata on library items and help manage the transfer process by adding dependent files when a current file is added.
 ///
 /// vAPI structure `com.vmware.content.type.info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Info {
     /// A description of the type support offered by the plugin.
-    #[serde(default = "Info::__missing_description")]
     pub description: String,
     /// The name of the plugin which provides the type support.
-    #[serde(default = "Info::__missing_name")]
     pub name: String,
     /// The type which the plugin supports. To upload a library item of the type supported by the plugin, the [`ItemModel::type`](crate::content::library::ItemModel::type) field of the item should be set to this value.
-    #[serde(default = "Info::__missing_type")]
     pub r#type: String,
     /// The name of the vendor who created the type support plugin.
-    #[serde(default = "Info::__missing_vendor")]
     pub vendor: String,
     /// The version number of the type support plugin.
-    #[serde(default = "Info::__missing_version")]
     pub version: String,
     /// List of security rules which can be applied to this item type. If `None` no security rule can be associated with this item type.
     ///
     /// Since vSphere API 7.0.3.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub supported_rules: Option<Vec<crate::content::SecurityRuleType>>,
 }
 
-impl Info {
-    fn __missing_description() -> String {
-        ::vsphere_vapi_runtime::de::missing("content::r#type::Info", "description")
+impl serde::Serialize for Info {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("description", &self.description)?;
+        map.serialize_entry("name", &self.name)?;
+        map.serialize_entry("type", &self.r#type)?;
+        map.serialize_entry("vendor", &self.vendor)?;
+        map.serialize_entry("version", &self.version)?;
+        if let Some(value) = &self.supported_rules {
+            map.serialize_entry("supported_rules", value)?;
+        }
+        map.end()
     }
+}
 
-    fn __missing_name() -> String {
-        ::vsphere_vapi_runtime::de::missing("content::r#type::Info", "name")
+impl<'de> serde::Deserialize<'de> for Info {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_type() -> String {
-        ::vsphere_vapi_runtime::de::missing("content::r#type::Info", "type")
-    }
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
+    const NAME: &'static str = "content::r#type::Info";
 
-    fn __missing_vendor() -> String {
-        ::vsphere_vapi_runtime::de::missing("content::r#type::Info", "vendor")
-    }
-
-    fn __missing_version() -> String {
-        ::vsphere_vapi_runtime::de::missing("content::r#type::Info", "version")
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<String> = None;
+        let mut f_4: Option<String> = None;
+        let mut f_5: Option<Vec<crate::content::SecurityRuleType>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "description" => f_0 = Some(map.next_value()?),
+                "name" => f_1 = Some(map.next_value()?),
+                "type" => f_2 = Some(map.next_value()?),
+                "vendor" => f_3 = Some(map.next_value()?),
+                "version" => f_4 = Some(map.next_value()?),
+                "supported_rules" => f_5 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Info {
+            description: __de::or_zero(f_0, Self::NAME, "description"),
+            name: __de::or_zero(f_1, Self::NAME, "name"),
+            r#type: __de::or_zero(f_2, Self::NAME, "type"),
+            vendor: __de::or_zero(f_3, Self::NAME, "vendor"),
+            version: __de::or_zero(f_4, Self::NAME, "version"),
+            supported_rules: f_5,
+        })
     }
 }
 

@@ -65,8 +65,12 @@ impl CompatibilityData {
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the caller is not authenticated.
     /// - [`ResourceInaccessible`](crate::ErrorKind::ResourceInaccessible): if the vCenter this API is executed on is not part of the Customer Experience Improvement Program (CEIP).
     /// - [`Error`](crate::ErrorKind::Error): If there is some unknown error. The accompanying error message will give more details about the failure.
-    pub async fn get(&self) -> vsphere_vapi_runtime::Result<compatibility_data::Status> {
-        self.client.operation(&compatibility_data::ops::GET).send().await
+    pub fn get(
+        &self,
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<compatibility_data::Status>,
+    > + Send {
+        self.client.operation(&compatibility_data::ops::GET).send()
     }
 
     /// Replaces the local compatibility data with the latest version found from VMware official source.
@@ -87,10 +91,12 @@ impl CompatibilityData {
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the caller is not authenticated.
     /// - [`ResourceInaccessible`](crate::ErrorKind::ResourceInaccessible): if the vCenter this API is executed on is not part of the Customer Experience Improvement Program (CEIP).
     /// - [`Error`](crate::ErrorKind::Error): If there is some unknown error. The accompanying error message will give more details about the failure.
-    pub async fn update_task(
+    pub fn update_task(
         &self,
-    ) -> vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<()>> {
-        self.client.operation(&compatibility_data::ops::UPDATE_TASK).send_task().await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<()>>,
+    > + Send {
+        self.client.operation(&compatibility_data::ops::UPDATE_TASK).send_task()
     }
 
     /// Runs [`update_task`](Self::update_task) and waits for the task with the default
@@ -156,11 +162,13 @@ impl Reports {
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the caller is not authenticated.
     /// - [`ResourceInaccessible`](crate::ErrorKind::ResourceInaccessible): if the vCenter this API is executed on is not part of the Customer Experience Improvement Program (CEIP).
     /// - [`Error`](crate::ErrorKind::Error): If there is some unknown error. The accompanying error message will give more details about the failure.
-    pub async fn get(
+    pub fn get(
         &self,
         report: &crate::ids::CompatibilityReportId,
-    ) -> vsphere_vapi_runtime::Result<reports::Location> {
-        self.client.operation(&reports::ops::GET).param("report", report).send().await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<reports::Location>,
+    > + Send {
+        self.client.operation(&reports::ops::GET).param("report", report).send()
     }
 }
 
@@ -187,26 +195,65 @@ vsphere_vapi_runtime::vapi_enum! {
 /// The [`Driver`](crate::esx::hcl::Driver) structure contains fields describing information about a driver.
 ///
 /// vAPI structure `com.vmware.esx.hcl.driver`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Driver {
     /// The name of the driver.
-    #[serde(default = "Driver::__missing_name")]
     pub name: String,
     /// The version of the driver.
-    #[serde(default = "Driver::__missing_version")]
     pub version: String,
     /// The vendor that produced the driver. If `None` vendor is unknown.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vendor: Option<String>,
 }
 
-impl Driver {
-    fn __missing_name() -> String {
-        ::vsphere_vapi_runtime::de::missing("esx::hcl::Driver", "name")
+impl serde::Serialize for Driver {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("name", &self.name)?;
+        map.serialize_entry("version", &self.version)?;
+        if let Some(value) = &self.vendor {
+            map.serialize_entry("vendor", value)?;
+        }
+        map.end()
     }
+}
 
-    fn __missing_version() -> String {
-        ::vsphere_vapi_runtime::de::missing("esx::hcl::Driver", "version")
+impl<'de> serde::Deserialize<'de> for Driver {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Driver {
+    const NAME: &'static str = "esx::hcl::Driver";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "name" => f_0 = Some(map.next_value()?),
+                "version" => f_1 = Some(map.next_value()?),
+                "vendor" => f_2 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Driver {
+            name: __de::or_zero(f_0, Self::NAME, "name"),
+            version: __de::or_zero(f_1, Self::NAME, "version"),
+            vendor: f_2,
+        })
     }
 }
 
@@ -223,19 +270,59 @@ impl ::vsphere_vapi_runtime::de::Zero for Driver {
 /// The [`Firmware`](crate::esx::hcl::Firmware) structure contains fields describing information about a firmware.
 ///
 /// vAPI structure `com.vmware.esx.hcl.firmware`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Firmware {
     /// The version of the firmware.
-    #[serde(default = "Firmware::__missing_version")]
     pub version: String,
     /// The vendor that produced the firmware. If `None` vendor is unknown.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vendor: Option<String>,
 }
 
-impl Firmware {
-    fn __missing_version() -> String {
-        ::vsphere_vapi_runtime::de::missing("esx::hcl::Firmware", "version")
+impl serde::Serialize for Firmware {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("version", &self.version)?;
+        if let Some(value) = &self.vendor {
+            map.serialize_entry("vendor", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Firmware {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Firmware {
+    const NAME: &'static str = "esx::hcl::Firmware";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "version" => f_0 = Some(map.next_value()?),
+                "vendor" => f_1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Firmware {
+            version: __de::or_zero(f_0, Self::NAME, "version"),
+            vendor: f_1,
+        })
     }
 }
 
@@ -251,45 +338,140 @@ impl ::vsphere_vapi_runtime::de::Zero for Firmware {
 /// The [`Notification`](crate::esx::hcl::Notification) structure contains fields to describe any info/warning/error messages that Tasks can raise.
 ///
 /// vAPI structure `com.vmware.esx.hcl.notification`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Notification {
     /// The notification id.
-    #[serde(default = "Notification::__missing_id")]
     pub id: String,
     /// The time the notification was raised/found.
     pub time: vsphere_vapi_runtime::types::DateTime,
     /// The notification message.
-    #[serde(default = "Notification::__missing_message")]
     pub message: crate::vapi::standard::LocalizableMessage,
     /// The resolution message, if any. Only set if there is a resolution available for this notification.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolution: Option<crate::vapi::standard::LocalizableMessage>,
 }
 
-impl Notification {
-    fn __missing_id() -> String {
-        ::vsphere_vapi_runtime::de::missing("esx::hcl::Notification", "id")
+impl serde::Serialize for Notification {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("id", &self.id)?;
+        map.serialize_entry("time", &self.time)?;
+        map.serialize_entry("message", &self.message)?;
+        if let Some(value) = &self.resolution {
+            map.serialize_entry("resolution", value)?;
+        }
+        map.end()
     }
+}
 
-    fn __missing_message() -> crate::vapi::standard::LocalizableMessage {
-        ::vsphere_vapi_runtime::de::missing("esx::hcl::Notification", "message")
+impl<'de> serde::Deserialize<'de> for Notification {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Notification {
+    const NAME: &'static str = "esx::hcl::Notification";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<vsphere_vapi_runtime::types::DateTime> = None;
+        let mut f_2: Option<crate::vapi::standard::LocalizableMessage> = None;
+        let mut f_3: Option<crate::vapi::standard::LocalizableMessage> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "id" => f_0 = Some(map.next_value()?),
+                "time" => f_1 = Some(map.next_value()?),
+                "message" => f_2 = Some(map.next_value()?),
+                "resolution" => f_3 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Notification {
+            id: __de::or_zero(f_0, Self::NAME, "id"),
+            time: __de::required(f_1, "time")?,
+            message: __de::or_zero(f_2, Self::NAME, "message"),
+            resolution: f_3,
+        })
     }
 }
 
 /// The [`Notifications`](crate::esx::hcl::Notifications) structure contains info/warning/error messages that can be reported be the task.
 ///
 /// vAPI structure `com.vmware.esx.hcl.notifications`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Notifications {
     /// Info notification messages reported. Only set if an info was reported by the task.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub info: Option<Vec<Notification>>,
     /// Warning notification messages reported. Only set if an warning was reported by the task.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub warnings: Option<Vec<Notification>>,
     /// Error notification messages reported. Only set if an error was reported by the task.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub errors: Option<Vec<Notification>>,
+}
+
+impl serde::Serialize for Notifications {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.info {
+            map.serialize_entry("info", value)?;
+        }
+        if let Some(value) = &self.warnings {
+            map.serialize_entry("warnings", value)?;
+        }
+        if let Some(value) = &self.errors {
+            map.serialize_entry("errors", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Notifications {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Notifications {
+    const NAME: &'static str = "esx::hcl::Notifications";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<Vec<Notification>> = None;
+        let mut f_1: Option<Vec<Notification>> = None;
+        let mut f_2: Option<Vec<Notification>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "info" => f_0 = map.next_value()?,
+                "warnings" => f_1 = map.next_value()?,
+                "errors" => f_2 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Notifications {
+            info: f_0,
+            warnings: f_1,
+            errors: f_2,
+        })
+    }
 }
 
 impl ::vsphere_vapi_runtime::de::Zero for Notifications {
@@ -305,89 +487,119 @@ impl ::vsphere_vapi_runtime::de::Zero for Notifications {
 /// The [`PciDevice`](crate::esx::hcl::PciDevice) structure contains fields describing information about a single PCI device on a host.
 ///
 /// vAPI structure `com.vmware.esx.hcl.PCI_device`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PciDevice {
     /// The device's address in a given ESXi host.
-    #[serde(default = "PciDevice::__missing_pci_address")]
     pub pci_address: String,
     /// A unique number assigned to each computer hardware device that helps to identify the chipset manufacturer. For example, Dell, Broadcom, etc.
-    #[serde(default = "PciDevice::__missing_vid")]
     pub vid: String,
     /// A unique number that identifies the specific device of the Vendor (VID).
-    #[serde(default = "PciDevice::__missing_did")]
     pub did: String,
     /// A unique number that identifies the card manufacturer.
-    #[serde(default = "PciDevice::__missing_svid")]
     pub svid: String,
     /// A unique number that identifies the specific device of Subsystem Vendor (SVID).
-    #[serde(default = "PciDevice::__missing_ssid")]
     pub ssid: String,
     /// The name of the vendor.
-    #[serde(default = "PciDevice::__missing_vendor")]
     pub vendor: String,
     /// The name of the device model.
-    #[serde(default = "PciDevice::__missing_model_name")]
     pub model_name: String,
     /// Register that specifies the type of function the device performs.
-    #[serde(default = "PciDevice::__missing_class_code")]
     pub class_code: String,
     /// Register that specifies the specific function the device performs.
-    #[serde(default = "PciDevice::__missing_sub_class_code")]
     pub sub_class_code: String,
     /// Currently installed driver used by the device.
-    #[serde(default = "PciDevice::__missing_driver")]
     pub driver: Driver,
     /// Currently installed firmware used by the device. If `None` firmware is unknown.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub firmware: Option<Firmware>,
     /// Shows whether the device is part of VSAN cluster or not.
-    #[serde(default = "PciDevice::__missing_used_by_vsan")]
     pub used_by_vsan: bool,
 }
 
-impl PciDevice {
-    fn __missing_pci_address() -> String {
-        ::vsphere_vapi_runtime::de::missing("esx::hcl::PciDevice", "pci_address")
+impl serde::Serialize for PciDevice {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("pci_address", &self.pci_address)?;
+        map.serialize_entry("vid", &self.vid)?;
+        map.serialize_entry("did", &self.did)?;
+        map.serialize_entry("svid", &self.svid)?;
+        map.serialize_entry("ssid", &self.ssid)?;
+        map.serialize_entry("vendor", &self.vendor)?;
+        map.serialize_entry("model_name", &self.model_name)?;
+        map.serialize_entry("class_code", &self.class_code)?;
+        map.serialize_entry("sub_class_code", &self.sub_class_code)?;
+        map.serialize_entry("driver", &self.driver)?;
+        if let Some(value) = &self.firmware {
+            map.serialize_entry("firmware", value)?;
+        }
+        map.serialize_entry("used_by_vsan", &self.used_by_vsan)?;
+        map.end()
     }
+}
 
-    fn __missing_vid() -> String {
-        ::vsphere_vapi_runtime::de::missing("esx::hcl::PciDevice", "vid")
+impl<'de> serde::Deserialize<'de> for PciDevice {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_did() -> String {
-        ::vsphere_vapi_runtime::de::missing("esx::hcl::PciDevice", "did")
-    }
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for PciDevice {
+    const NAME: &'static str = "esx::hcl::PciDevice";
 
-    fn __missing_svid() -> String {
-        ::vsphere_vapi_runtime::de::missing("esx::hcl::PciDevice", "svid")
-    }
-
-    fn __missing_ssid() -> String {
-        ::vsphere_vapi_runtime::de::missing("esx::hcl::PciDevice", "ssid")
-    }
-
-    fn __missing_vendor() -> String {
-        ::vsphere_vapi_runtime::de::missing("esx::hcl::PciDevice", "vendor")
-    }
-
-    fn __missing_model_name() -> String {
-        ::vsphere_vapi_runtime::de::missing("esx::hcl::PciDevice", "model_name")
-    }
-
-    fn __missing_class_code() -> String {
-        ::vsphere_vapi_runtime::de::missing("esx::hcl::PciDevice", "class_code")
-    }
-
-    fn __missing_sub_class_code() -> String {
-        ::vsphere_vapi_runtime::de::missing("esx::hcl::PciDevice", "sub_class_code")
-    }
-
-    fn __missing_driver() -> Driver {
-        ::vsphere_vapi_runtime::de::missing("esx::hcl::PciDevice", "driver")
-    }
-
-    fn __missing_used_by_vsan() -> bool {
-        ::vsphere_vapi_runtime::de::missing("esx::hcl::PciDevice", "used_by_vsan")
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<String> = None;
+        let mut f_4: Option<String> = None;
+        let mut f_5: Option<String> = None;
+        let mut f_6: Option<String> = None;
+        let mut f_7: Option<String> = None;
+        let mut f_8: Option<String> = None;
+        let mut f_9: Option<Driver> = None;
+        let mut f_10: Option<Firmware> = None;
+        let mut f_11: Option<bool> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "pci_address" => f_0 = Some(map.next_value()?),
+                "vid" => f_1 = Some(map.next_value()?),
+                "did" => f_2 = Some(map.next_value()?),
+                "svid" => f_3 = Some(map.next_value()?),
+                "ssid" => f_4 = Some(map.next_value()?),
+                "vendor" => f_5 = Some(map.next_value()?),
+                "model_name" => f_6 = Some(map.next_value()?),
+                "class_code" => f_7 = Some(map.next_value()?),
+                "sub_class_code" => f_8 = Some(map.next_value()?),
+                "driver" => f_9 = Some(map.next_value()?),
+                "firmware" => f_10 = map.next_value()?,
+                "used_by_vsan" => f_11 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(PciDevice {
+            pci_address: __de::or_zero(f_0, Self::NAME, "pci_address"),
+            vid: __de::or_zero(f_1, Self::NAME, "vid"),
+            did: __de::or_zero(f_2, Self::NAME, "did"),
+            svid: __de::or_zero(f_3, Self::NAME, "svid"),
+            ssid: __de::or_zero(f_4, Self::NAME, "ssid"),
+            vendor: __de::or_zero(f_5, Self::NAME, "vendor"),
+            model_name: __de::or_zero(f_6, Self::NAME, "model_name"),
+            class_code: __de::or_zero(f_7, Self::NAME, "class_code"),
+            sub_class_code: __de::or_zero(f_8, Self::NAME, "sub_class_code"),
+            driver: __de::or_zero(f_9, Self::NAME, "driver"),
+            firmware: f_10,
+            used_by_vsan: __de::or_zero(f_11, Self::NAME, "used_by_vsan"),
+        })
     }
 }
 
@@ -413,46 +625,77 @@ impl ::vsphere_vapi_runtime::de::Zero for PciDevice {
 /// The [`Server`](crate::esx::hcl::Server) structure contains fields describing information about a server.
 ///
 /// vAPI structure `com.vmware.esx.hcl.server`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Server {
     /// The name of the server model (for example, "PowerEdge R740xd").
-    #[serde(default = "Server::__missing_model_name")]
     pub model_name: String,
     /// The name of the vendor (for example, "Dell").
-    #[serde(default = "Server::__missing_vendor")]
     pub vendor: String,
     /// The CPU series name (for example, "Intel Xeon Gold 6100/5100, Silver 4100, Bronze 3100 (Skylake-SP) Series").
     ///
     /// Note: This field is initialized with the CPU *model* name; it's updated to the actual CPU series later, based on recognizing one of the CPU series the server hardware is certified with in the VCG.s
-    #[serde(default = "Server::__missing_cpu_series")]
     pub cpu_series: String,
     /// The current CPU features.
-    #[serde(default = "Server::__missing_cpu_features")]
     pub cpu_features: String,
     /// Currently installed BIOS of the server.
-    #[serde(default = "Server::__missing_bios")]
     pub bios: Firmware,
 }
 
-impl Server {
-    fn __missing_model_name() -> String {
-        ::vsphere_vapi_runtime::de::missing("esx::hcl::Server", "model_name")
+impl serde::Serialize for Server {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("model_name", &self.model_name)?;
+        map.serialize_entry("vendor", &self.vendor)?;
+        map.serialize_entry("cpu_series", &self.cpu_series)?;
+        map.serialize_entry("cpu_features", &self.cpu_features)?;
+        map.serialize_entry("bios", &self.bios)?;
+        map.end()
     }
+}
 
-    fn __missing_vendor() -> String {
-        ::vsphere_vapi_runtime::de::missing("esx::hcl::Server", "vendor")
+impl<'de> serde::Deserialize<'de> for Server {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_cpu_series() -> String {
-        ::vsphere_vapi_runtime::de::missing("esx::hcl::Server", "cpu_series")
-    }
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Server {
+    const NAME: &'static str = "esx::hcl::Server";
 
-    fn __missing_cpu_features() -> String {
-        ::vsphere_vapi_runtime::de::missing("esx::hcl::Server", "cpu_features")
-    }
-
-    fn __missing_bios() -> Firmware {
-        ::vsphere_vapi_runtime::de::missing("esx::hcl::Server", "bios")
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<String> = None;
+        let mut f_4: Option<Firmware> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "model_name" => f_0 = Some(map.next_value()?),
+                "vendor" => f_1 = Some(map.next_value()?),
+                "cpu_series" => f_2 = Some(map.next_value()?),
+                "cpu_features" => f_3 = Some(map.next_value()?),
+                "bios" => f_4 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Server {
+            model_name: __de::or_zero(f_0, Self::NAME, "model_name"),
+            vendor: __de::or_zero(f_1, Self::NAME, "vendor"),
+            cpu_series: __de::or_zero(f_2, Self::NAME, "cpu_series"),
+            cpu_features: __de::or_zero(f_3, Self::NAME, "cpu_features"),
+            bios: __de::or_zero(f_4, Self::NAME, "bios"),
+        })
     }
 }
 

@@ -51,16 +51,15 @@ impl Notifier {
     ///
     /// - `/api`: not available (no verb or RequestMapping annotation: /api serves annotated operations only)
     /// - `/rest`: `POST /rest/com/vmware/esx/hostd/notifier?~action=notify` (`identifiers` in the body, `cartel_id` in the body)
-    pub async fn notify(
+    pub fn notify(
         &self,
         identifiers: &[String],
         cartel_id: i64,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&notifier::ops::NOTIFY)
             .param("identifiers", identifiers)
             .param("cartel_id", &cartel_id)
             .send()
-            .await
     }
 }

@@ -69,11 +69,13 @@ impl Software {
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the caller is not authenticated.
     /// - [`UnverifiedPeer`](crate::ErrorKind::UnverifiedPeer): If the SSL certificate of the target node cannot be validated by comparing with the thumbprint provided in `ConnectionSpec.HostCredentials.sslThumbPrint` or the full certificate provided in `ConnectionSpec.HostCredentials.sslCertificate`. The value of the [`UnverifiedPeer::data`](crate::vapi::standard::errors::UnverifiedPeer::data) field will be a structure that contains the fields defined in [`CertificateInfo`](crate::esx::hosts::CertificateInfo).
-    pub async fn get(
+    pub fn get(
         &self,
         spec: &software::ConnectionSpec,
-    ) -> vsphere_vapi_runtime::Result<software::Info> {
-        self.client.operation(&software::ops::GET).param("spec", spec).send().await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<software::Info>,
+    > + Send {
+        self.client.operation(&software::ops::GET).param("spec", spec).send()
     }
 }
 
@@ -82,7 +84,7 @@ impl Software {
 /// Since vSphere API 7.0.0.0.
 ///
 /// vAPI structure `com.vmware.esx.hosts.add_on_info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AddOnInfo {
     /// Name of the add-on.
     ///
@@ -93,40 +95,76 @@ pub struct AddOnInfo {
     /// Version of the add-on.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "AddOnInfo::__missing_version")]
     pub version: String,
     /// Display name of the OEM add-on.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "AddOnInfo::__missing_display_name")]
     pub display_name: String,
     /// Vendor of the OEM add-on.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "AddOnInfo::__missing_vendor")]
     pub vendor: String,
     /// Human readable version of the OEM add-on.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "AddOnInfo::__missing_display_version")]
     pub display_version: String,
 }
 
-impl AddOnInfo {
-    fn __missing_version() -> String {
-        ::vsphere_vapi_runtime::de::missing("esx::hosts::AddOnInfo", "version")
+impl serde::Serialize for AddOnInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("name", &self.name)?;
+        map.serialize_entry("version", &self.version)?;
+        map.serialize_entry("display_name", &self.display_name)?;
+        map.serialize_entry("vendor", &self.vendor)?;
+        map.serialize_entry("display_version", &self.display_version)?;
+        map.end()
     }
+}
 
-    fn __missing_display_name() -> String {
-        ::vsphere_vapi_runtime::de::missing("esx::hosts::AddOnInfo", "display_name")
+impl<'de> serde::Deserialize<'de> for AddOnInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_vendor() -> String {
-        ::vsphere_vapi_runtime::de::missing("esx::hosts::AddOnInfo", "vendor")
-    }
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for AddOnInfo {
+    const NAME: &'static str = "esx::hosts::AddOnInfo";
 
-    fn __missing_display_version() -> String {
-        ::vsphere_vapi_runtime::de::missing("esx::hosts::AddOnInfo", "display_version")
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::HostsAddOnId> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<String> = None;
+        let mut f_4: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "name" => f_0 = Some(map.next_value()?),
+                "version" => f_1 = Some(map.next_value()?),
+                "display_name" => f_2 = Some(map.next_value()?),
+                "vendor" => f_3 = Some(map.next_value()?),
+                "display_version" => f_4 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(AddOnInfo {
+            name: __de::required(f_0, "name")?,
+            version: __de::or_zero(f_1, Self::NAME, "version"),
+            display_name: __de::or_zero(f_2, Self::NAME, "display_name"),
+            vendor: __de::or_zero(f_3, Self::NAME, "vendor"),
+            display_version: __de::or_zero(f_4, Self::NAME, "display_version"),
+        })
     }
 }
 
@@ -135,27 +173,61 @@ impl AddOnInfo {
 /// Since vSphere API 7.0.2.0.
 ///
 /// vAPI structure `com.vmware.esx.hosts.add_on_spec`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AddOnSpec {
     /// Name of the add-on.
     ///
     /// Since vSphere API 7.0.2.0.
-    #[serde(default = "AddOnSpec::__missing_name")]
     pub name: String,
     /// Version of the add-on.
     ///
     /// Since vSphere API 7.0.2.0.
-    #[serde(default = "AddOnSpec::__missing_version")]
     pub version: String,
 }
 
-impl AddOnSpec {
-    fn __missing_name() -> String {
-        ::vsphere_vapi_runtime::de::missing("esx::hosts::AddOnSpec", "name")
+impl serde::Serialize for AddOnSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("name", &self.name)?;
+        map.serialize_entry("version", &self.version)?;
+        map.end()
     }
+}
 
-    fn __missing_version() -> String {
-        ::vsphere_vapi_runtime::de::missing("esx::hosts::AddOnSpec", "version")
+impl<'de> serde::Deserialize<'de> for AddOnSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for AddOnSpec {
+    const NAME: &'static str = "esx::hosts::AddOnSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "name" => f_0 = Some(map.next_value()?),
+                "version" => f_1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(AddOnSpec {
+            name: __de::or_zero(f_0, Self::NAME, "name"),
+            version: __de::or_zero(f_1, Self::NAME, "version"),
+        })
     }
 }
 
@@ -166,7 +238,7 @@ impl AddOnSpec {
 /// Not in vSphere API releases before 9.0.0.0.
 ///
 /// vAPI structure `com.vmware.esx.hosts.alternative_image_info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AlternativeImageInfo {
     /// Base image of the ESX.
     ///
@@ -175,42 +247,30 @@ pub struct AlternativeImageInfo {
     /// OEM customization on top of given base-image. The components in this customization override the components in the base base-image. If `None`, no OEM customization exists.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub add_on: Option<AddOnInfo>,
     /// Map of components in an ESX image. The key is the component name and value is the information about specific version of the component.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(
-        default = "AlternativeImageInfo::__missing_components",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub components: vsphere_vapi_runtime::types::VapiMap<String, Option<ComponentInfo>>,
     /// Map of software solutions in an ESX image. The key is the solution name and value is the specification detailing components registered by that solution.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(
-        default = "AlternativeImageInfo::__missing_solutions",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub solutions: vsphere_vapi_runtime::types::VapiMap<String, SolutionInfo>,
     /// Information about the Hardware Support Packages (HSP) configured. If `None`, no Hardware Support Package (HSP) info exists.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hardware_support: Option<HardwareSupportInfo>,
     /// Information about the components to be removed in the software specification.
     ///
     /// If `None`, no removed component info exists.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub removed_components: Option<
         vsphere_vapi_runtime::types::VapiMap<String, ComponentInfo>,
     >,
     /// Display name of the Alternative Image. Supported encoding is UTF-8.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default = "AlternativeImageInfo::__missing_display_name")]
     pub display_name: String,
     /// Selection criteria used to select the alternative image for 1 or more hosts.
     ///
@@ -218,32 +278,85 @@ pub struct AlternativeImageInfo {
     pub selection_criteria: ImageSelectionInfo,
 }
 
-impl AlternativeImageInfo {
-    fn __missing_components() -> vsphere_vapi_runtime::types::VapiMap<
-        String,
-        Option<ComponentInfo>,
-    > {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::hosts::AlternativeImageInfo",
-            "components",
-        )
+impl serde::Serialize for AlternativeImageInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("base_image", &self.base_image)?;
+        if let Some(value) = &self.add_on {
+            map.serialize_entry("add_on", value)?;
+        }
+        map.serialize_entry("components", &self.components)?;
+        map.serialize_entry("solutions", &self.solutions)?;
+        if let Some(value) = &self.hardware_support {
+            map.serialize_entry("hardware_support", value)?;
+        }
+        if let Some(value) = &self.removed_components {
+            map.serialize_entry("removed_components", value)?;
+        }
+        map.serialize_entry("display_name", &self.display_name)?;
+        map.serialize_entry("selection_criteria", &self.selection_criteria)?;
+        map.end()
     }
+}
 
-    fn __missing_solutions() -> vsphere_vapi_runtime::types::VapiMap<
-        String,
-        SolutionInfo,
-    > {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::hosts::AlternativeImageInfo",
-            "solutions",
-        )
+impl<'de> serde::Deserialize<'de> for AlternativeImageInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_display_name() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::hosts::AlternativeImageInfo",
-            "display_name",
-        )
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for AlternativeImageInfo {
+    const NAME: &'static str = "esx::hosts::AlternativeImageInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<BaseImageInfo> = None;
+        let mut f_1: Option<AddOnInfo> = None;
+        let mut f_2: Option<
+            vsphere_vapi_runtime::types::VapiMap<String, Option<ComponentInfo>>,
+        > = None;
+        let mut f_3: Option<
+            vsphere_vapi_runtime::types::VapiMap<String, SolutionInfo>,
+        > = None;
+        let mut f_4: Option<HardwareSupportInfo> = None;
+        let mut f_5: Option<
+            vsphere_vapi_runtime::types::VapiMap<String, ComponentInfo>,
+        > = None;
+        let mut f_6: Option<String> = None;
+        let mut f_7: Option<ImageSelectionInfo> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "base_image" => f_0 = Some(map.next_value()?),
+                "add_on" => f_1 = map.next_value()?,
+                "components" => f_2 = __de::null_as_empty(map.next_value()?),
+                "solutions" => f_3 = __de::null_as_empty(map.next_value()?),
+                "hardware_support" => f_4 = map.next_value()?,
+                "removed_components" => f_5 = map.next_value()?,
+                "display_name" => f_6 = Some(map.next_value()?),
+                "selection_criteria" => f_7 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(AlternativeImageInfo {
+            base_image: __de::required(f_0, "base_image")?,
+            add_on: f_1,
+            components: __de::or_zero(f_2, Self::NAME, "components"),
+            solutions: __de::or_zero(f_3, Self::NAME, "solutions"),
+            hardware_support: f_4,
+            removed_components: f_5,
+            display_name: __de::or_zero(f_6, Self::NAME, "display_name"),
+            selection_criteria: __de::required(f_7, "selection_criteria")?,
+        })
     }
 }
 
@@ -254,48 +367,41 @@ impl AlternativeImageInfo {
 /// Not in vSphere API releases before 9.0.0.0.
 ///
 /// vAPI structure `com.vmware.esx.hosts.alternative_image_spec`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AlternativeImageSpec {
     /// Base image of the ESX.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default = "AlternativeImageSpec::__missing_base_image")]
     pub base_image: BaseImageSpec,
     /// OEM customization on top of given base-image. The components in this customization override the components in the base base-image. If `None`, no OEM customization will be applied.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub add_on: Option<AddOnSpec>,
     /// Additional components which are part of the software specification. If value is not given for a particular component then version for that component will be picked from the constraints. These override the components present in [`AlternativeImageSpec::add_on`](crate::esx::hosts::AlternativeImageSpec::add_on) and [`AlternativeImageSpec::base_image`](crate::esx::hosts::AlternativeImageSpec::base_image).
     ///
     /// If `None`, no additional components are present in the software specification.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub components: Option<vsphere_vapi_runtime::types::VapiMap<String, Option<String>>>,
     /// Mapping from solution identifier to the solution specification. The key is the solution name and the value is the specification detailing components registered by that solution.
     ///
     /// If `None`, no solutions are present in the software specification.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub solutions: Option<vsphere_vapi_runtime::types::VapiMap<String, SolutionSpec>>,
     /// Information about the Hardware Support Package (HSP) configured in the software specification. If `None` or empty, no firmware info will be part of the software specification.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hardware_support: Option<HardwareSupportSpec>,
     /// Components to be removed from the software specification.
     ///
     /// If `None` no component will be removed.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub removed_components: Option<Vec<String>>,
     /// Display name of the Alternative Image. Supported encoding is UTF-8.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default = "AlternativeImageSpec::__missing_display_name")]
     pub display_name: String,
     /// Selection criteria used to select the alternative image for 1 or more hosts.
     ///
@@ -303,19 +409,87 @@ pub struct AlternativeImageSpec {
     pub selection_criteria: ImageSelectionSpec,
 }
 
-impl AlternativeImageSpec {
-    fn __missing_base_image() -> BaseImageSpec {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::hosts::AlternativeImageSpec",
-            "base_image",
-        )
+impl serde::Serialize for AlternativeImageSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("base_image", &self.base_image)?;
+        if let Some(value) = &self.add_on {
+            map.serialize_entry("add_on", value)?;
+        }
+        if let Some(value) = &self.components {
+            map.serialize_entry("components", value)?;
+        }
+        if let Some(value) = &self.solutions {
+            map.serialize_entry("solutions", value)?;
+        }
+        if let Some(value) = &self.hardware_support {
+            map.serialize_entry("hardware_support", value)?;
+        }
+        if let Some(value) = &self.removed_components {
+            map.serialize_entry("removed_components", value)?;
+        }
+        map.serialize_entry("display_name", &self.display_name)?;
+        map.serialize_entry("selection_criteria", &self.selection_criteria)?;
+        map.end()
     }
+}
 
-    fn __missing_display_name() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::hosts::AlternativeImageSpec",
-            "display_name",
-        )
+impl<'de> serde::Deserialize<'de> for AlternativeImageSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for AlternativeImageSpec {
+    const NAME: &'static str = "esx::hosts::AlternativeImageSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<BaseImageSpec> = None;
+        let mut f_1: Option<AddOnSpec> = None;
+        let mut f_2: Option<
+            vsphere_vapi_runtime::types::VapiMap<String, Option<String>>,
+        > = None;
+        let mut f_3: Option<
+            vsphere_vapi_runtime::types::VapiMap<String, SolutionSpec>,
+        > = None;
+        let mut f_4: Option<HardwareSupportSpec> = None;
+        let mut f_5: Option<Vec<String>> = None;
+        let mut f_6: Option<String> = None;
+        let mut f_7: Option<ImageSelectionSpec> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "base_image" => f_0 = Some(map.next_value()?),
+                "add_on" => f_1 = map.next_value()?,
+                "components" => f_2 = map.next_value()?,
+                "solutions" => f_3 = map.next_value()?,
+                "hardware_support" => f_4 = map.next_value()?,
+                "removed_components" => f_5 = map.next_value()?,
+                "display_name" => f_6 = Some(map.next_value()?),
+                "selection_criteria" => f_7 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(AlternativeImageSpec {
+            base_image: __de::or_zero(f_0, Self::NAME, "base_image"),
+            add_on: f_1,
+            components: f_2,
+            solutions: f_3,
+            hardware_support: f_4,
+            removed_components: f_5,
+            display_name: __de::or_zero(f_6, Self::NAME, "display_name"),
+            selection_criteria: __de::required(f_7, "selection_criteria")?,
+        })
     }
 }
 
@@ -344,7 +518,7 @@ impl AlternativeImageSpec {
 /// Since vSphere API 7.0.0.0.
 ///
 /// vAPI structure `com.vmware.esx.hosts.base_image_info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct BaseImageInfo {
     /// Version of the base-image.
     ///
@@ -355,12 +529,10 @@ pub struct BaseImageInfo {
     /// Display name of the base-image.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "BaseImageInfo::__missing_display_name")]
     pub display_name: String,
     /// Human readable version of the base-image.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "BaseImageInfo::__missing_display_version")]
     pub display_version: String,
     /// Release date of the base-image.
     ///
@@ -368,16 +540,57 @@ pub struct BaseImageInfo {
     pub release_date: vsphere_vapi_runtime::types::DateTime,
 }
 
-impl BaseImageInfo {
-    fn __missing_display_name() -> String {
-        ::vsphere_vapi_runtime::de::missing("esx::hosts::BaseImageInfo", "display_name")
+impl serde::Serialize for BaseImageInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("version", &self.version)?;
+        map.serialize_entry("display_name", &self.display_name)?;
+        map.serialize_entry("display_version", &self.display_version)?;
+        map.serialize_entry("release_date", &self.release_date)?;
+        map.end()
     }
+}
 
-    fn __missing_display_version() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::hosts::BaseImageInfo",
-            "display_version",
-        )
+impl<'de> serde::Deserialize<'de> for BaseImageInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for BaseImageInfo {
+    const NAME: &'static str = "esx::hosts::BaseImageInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::HostsBaseImageId> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<vsphere_vapi_runtime::types::DateTime> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "version" => f_0 = Some(map.next_value()?),
+                "display_name" => f_1 = Some(map.next_value()?),
+                "display_version" => f_2 = Some(map.next_value()?),
+                "release_date" => f_3 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(BaseImageInfo {
+            version: __de::required(f_0, "version")?,
+            display_name: __de::or_zero(f_1, Self::NAME, "display_name"),
+            display_version: __de::or_zero(f_2, Self::NAME, "display_version"),
+            release_date: __de::required(f_3, "release_date")?,
+        })
     }
 }
 
@@ -386,18 +599,53 @@ impl BaseImageInfo {
 /// Since vSphere API 7.0.2.0.
 ///
 /// vAPI structure `com.vmware.esx.hosts.base_image_spec`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct BaseImageSpec {
     /// Version of the base-image.
     ///
     /// Since vSphere API 7.0.2.0.
-    #[serde(default = "BaseImageSpec::__missing_version")]
     pub version: String,
 }
 
-impl BaseImageSpec {
-    fn __missing_version() -> String {
-        ::vsphere_vapi_runtime::de::missing("esx::hosts::BaseImageSpec", "version")
+impl serde::Serialize for BaseImageSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("version", &self.version)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for BaseImageSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for BaseImageSpec {
+    const NAME: &'static str = "esx::hosts::BaseImageSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "version" => f_0 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(BaseImageSpec {
+            version: __de::or_zero(f_0, Self::NAME, "version"),
+        })
     }
 }
 
@@ -414,28 +662,65 @@ impl ::vsphere_vapi_runtime::de::Zero for BaseImageSpec {
 /// Since vSphere API 7.0.2.0.
 ///
 /// vAPI structure `com.vmware.esx.hosts.certificate_info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CertificateInfo {
     /// The SHA thumbprint of the SSL certificate for a server.
     ///
     /// Since vSphere API 7.0.2.0.
-    #[serde(default = "CertificateInfo::__missing_ssl_thumbprint")]
     pub ssl_thumbprint: String,
     /// PEM-encoded SSL certificate of the ESX host. This field is optional because it was added in a newer version than its parent node.
     ///
     /// Not in vSphere API releases before 9.0.0.0.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ssl_certificate: Option<String>,
 }
 
-impl CertificateInfo {
-    fn __missing_ssl_thumbprint() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::hosts::CertificateInfo",
-            "ssl_thumbprint",
-        )
+impl serde::Serialize for CertificateInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("ssl_thumbprint", &self.ssl_thumbprint)?;
+        if let Some(value) = &self.ssl_certificate {
+            map.serialize_entry("ssl_certificate", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CertificateInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CertificateInfo {
+    const NAME: &'static str = "esx::hosts::CertificateInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "ssl_thumbprint" => f_0 = Some(map.next_value()?),
+                "ssl_certificate" => f_1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(CertificateInfo {
+            ssl_thumbprint: __de::or_zero(f_0, Self::NAME, "ssl_thumbprint"),
+            ssl_certificate: f_1,
+        })
     }
 }
 
@@ -444,48 +729,77 @@ impl CertificateInfo {
 /// Since vSphere API 7.0.0.0.
 ///
 /// vAPI structure `com.vmware.esx.hosts.component_info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ComponentInfo {
     /// Version of the component. It will be empty when the component is removed.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "ComponentInfo::__missing_version")]
     pub version: String,
     /// Display name of the component.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "ComponentInfo::__missing_display_name")]
     pub display_name: String,
     /// Human readable version of the component.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "ComponentInfo::__missing_display_version")]
     pub display_version: String,
     /// Vendor of the component.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "ComponentInfo::__missing_vendor")]
     pub vendor: String,
 }
 
-impl ComponentInfo {
-    fn __missing_version() -> String {
-        ::vsphere_vapi_runtime::de::missing("esx::hosts::ComponentInfo", "version")
+impl serde::Serialize for ComponentInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("version", &self.version)?;
+        map.serialize_entry("display_name", &self.display_name)?;
+        map.serialize_entry("display_version", &self.display_version)?;
+        map.serialize_entry("vendor", &self.vendor)?;
+        map.end()
     }
+}
 
-    fn __missing_display_name() -> String {
-        ::vsphere_vapi_runtime::de::missing("esx::hosts::ComponentInfo", "display_name")
+impl<'de> serde::Deserialize<'de> for ComponentInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_display_version() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::hosts::ComponentInfo",
-            "display_version",
-        )
-    }
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ComponentInfo {
+    const NAME: &'static str = "esx::hosts::ComponentInfo";
 
-    fn __missing_vendor() -> String {
-        ::vsphere_vapi_runtime::de::missing("esx::hosts::ComponentInfo", "vendor")
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "version" => f_0 = Some(map.next_value()?),
+                "display_name" => f_1 = Some(map.next_value()?),
+                "display_version" => f_2 = Some(map.next_value()?),
+                "vendor" => f_3 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ComponentInfo {
+            version: __de::or_zero(f_0, Self::NAME, "version"),
+            display_name: __de::or_zero(f_1, Self::NAME, "display_name"),
+            display_version: __de::or_zero(f_2, Self::NAME, "display_version"),
+            vendor: __de::or_zero(f_3, Self::NAME, "vendor"),
+        })
     }
 }
 
@@ -494,30 +808,58 @@ impl ComponentInfo {
 /// Since vSphere API 7.0.2.0.
 ///
 /// vAPI structure `com.vmware.esx.hosts.hardware_support_info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct HardwareSupportInfo {
     /// Map of Hardware Support Packages (HSPs). The key is the Hardware Support Manager (HSM) identifier and the value is the specification detailing the HSP configured for that HSM.
     ///
     /// Since vSphere API 7.0.2.0.
-    #[serde(
-        default = "HardwareSupportInfo::__missing_packages",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub packages: vsphere_vapi_runtime::types::VapiMap<
         String,
         HardwareSupportPackageInfo,
     >,
 }
 
-impl HardwareSupportInfo {
-    fn __missing_packages() -> vsphere_vapi_runtime::types::VapiMap<
-        String,
-        HardwareSupportPackageInfo,
-    > {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::hosts::HardwareSupportInfo",
-            "packages",
-        )
+impl serde::Serialize for HardwareSupportInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("packages", &self.packages)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for HardwareSupportInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for HardwareSupportInfo {
+    const NAME: &'static str = "esx::hosts::HardwareSupportInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<
+            vsphere_vapi_runtime::types::VapiMap<String, HardwareSupportPackageInfo>,
+        > = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "packages" => f_0 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(HardwareSupportInfo {
+            packages: __de::or_zero(f_0, Self::NAME, "packages"),
+        })
     }
 }
 
@@ -526,7 +868,7 @@ impl HardwareSupportInfo {
 /// Since vSphere API 7.0.2.0.
 ///
 /// vAPI structure `com.vmware.esx.hosts.hardware_support_package_info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct HardwareSupportPackageInfo {
     /// Identifier of Hardware Support Package (HSP) selected.
     ///
@@ -537,16 +879,52 @@ pub struct HardwareSupportPackageInfo {
     /// Version of the Hardware Support Package (HSP) selected (e.g. "20180128.1" or "v42").
     ///
     /// Since vSphere API 7.0.2.0.
-    #[serde(default = "HardwareSupportPackageInfo::__missing_version")]
     pub version: String,
 }
 
-impl HardwareSupportPackageInfo {
-    fn __missing_version() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::hosts::HardwareSupportPackageInfo",
-            "version",
-        )
+impl serde::Serialize for HardwareSupportPackageInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("pkg", &self.pkg)?;
+        map.serialize_entry("version", &self.version)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for HardwareSupportPackageInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for HardwareSupportPackageInfo {
+    const NAME: &'static str = "esx::hosts::HardwareSupportPackageInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::HostsHardwareSupportPackageId> = None;
+        let mut f_1: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "pkg" => f_0 = Some(map.next_value()?),
+                "version" => f_1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(HardwareSupportPackageInfo {
+            pkg: __de::required(f_0, "pkg")?,
+            version: __de::or_zero(f_1, Self::NAME, "version"),
+        })
     }
 }
 
@@ -555,18 +933,65 @@ impl HardwareSupportPackageInfo {
 /// Since vSphere API 7.0.2.0.
 ///
 /// vAPI structure `com.vmware.esx.hosts.hardware_support_package_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct HardwareSupportPackageSpec {
     /// Hardware Support Package (HSP) selected.
     ///
     /// Since vSphere API 7.0.2.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pkg: Option<String>,
     /// Version of the Hardware Support Package (HSP) selected (e.g. "20180128.1" or "v42"). If `None`, the system will use an empty string as the version.
     ///
     /// Since vSphere API 7.0.2.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
+}
+
+impl serde::Serialize for HardwareSupportPackageSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.pkg {
+            map.serialize_entry("pkg", value)?;
+        }
+        if let Some(value) = &self.version {
+            map.serialize_entry("version", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for HardwareSupportPackageSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for HardwareSupportPackageSpec {
+    const NAME: &'static str = "esx::hosts::HardwareSupportPackageSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "pkg" => f_0 = map.next_value()?,
+                "version" => f_1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(HardwareSupportPackageSpec {
+            pkg: f_0,
+            version: f_1,
+        })
+    }
 }
 
 /// The [`HardwareSupportSpec`](crate::esx::hosts::HardwareSupportSpec) structure contains fields to describe the Hardware Support Packages (HSP) included in the software specification.
@@ -574,30 +999,58 @@ pub struct HardwareSupportPackageSpec {
 /// Since vSphere API 7.0.2.0.
 ///
 /// vAPI structure `com.vmware.esx.hosts.hardware_support_spec`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct HardwareSupportSpec {
     /// Map of Hardware Support Packages (HSPs). The key is the Hardware Support Manager (HSM) name and the value is the specification detailing the HSP configured for that HSM.
     ///
     /// Since vSphere API 7.0.2.0.
-    #[serde(
-        default = "HardwareSupportSpec::__missing_packages",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub packages: vsphere_vapi_runtime::types::VapiMap<
         String,
         HardwareSupportPackageSpec,
     >,
 }
 
-impl HardwareSupportSpec {
-    fn __missing_packages() -> vsphere_vapi_runtime::types::VapiMap<
-        String,
-        HardwareSupportPackageSpec,
-    > {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::hosts::HardwareSupportSpec",
-            "packages",
-        )
+impl serde::Serialize for HardwareSupportSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("packages", &self.packages)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for HardwareSupportSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for HardwareSupportSpec {
+    const NAME: &'static str = "esx::hosts::HardwareSupportSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<
+            vsphere_vapi_runtime::types::VapiMap<String, HardwareSupportPackageSpec>,
+        > = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "packages" => f_0 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(HardwareSupportSpec {
+            packages: __de::or_zero(f_0, Self::NAME, "packages"),
+        })
     }
 }
 
@@ -608,33 +1061,83 @@ impl HardwareSupportSpec {
 /// Not in vSphere API releases before 9.0.0.0.
 ///
 /// vAPI structure `com.vmware.esx.hosts.host_hardware_info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct HostHardwareInfo {
     /// Host's vendor name. Maps to "Manufacturer" in SMBIOS: System Information (Type 1) and offset 04h.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default = "HostHardwareInfo::__missing_vendor")]
     pub vendor: String,
     /// Host's model name. If `None`, model name will not be used for image selection Maps to "Product Name" in SMBIOS: System Information (Type 1) and offset 05h
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub models: Option<Vec<String>>,
     /// Host's family name. If `None`, family name will not be used for image selection Maps to "Family" in SMBIOS: System Information (Type 1) and offset 1Ah
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub families: Option<Vec<String>>,
     /// Host's OEM string. If `None`, oem string will not be used for image selection Maps to SMBIOS: OEM Strings (Type 11)
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub oem_strings: Option<Vec<String>>,
 }
 
-impl HostHardwareInfo {
-    fn __missing_vendor() -> String {
-        ::vsphere_vapi_runtime::de::missing("esx::hosts::HostHardwareInfo", "vendor")
+impl serde::Serialize for HostHardwareInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("vendor", &self.vendor)?;
+        if let Some(value) = &self.models {
+            map.serialize_entry("models", value)?;
+        }
+        if let Some(value) = &self.families {
+            map.serialize_entry("families", value)?;
+        }
+        if let Some(value) = &self.oem_strings {
+            map.serialize_entry("oem_strings", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for HostHardwareInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for HostHardwareInfo {
+    const NAME: &'static str = "esx::hosts::HostHardwareInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<Vec<String>> = None;
+        let mut f_2: Option<Vec<String>> = None;
+        let mut f_3: Option<Vec<String>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "vendor" => f_0 = Some(map.next_value()?),
+                "models" => f_1 = map.next_value()?,
+                "families" => f_2 = map.next_value()?,
+                "oem_strings" => f_3 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(HostHardwareInfo {
+            vendor: __de::or_zero(f_0, Self::NAME, "vendor"),
+            models: f_1,
+            families: f_2,
+            oem_strings: f_3,
+        })
     }
 }
 
@@ -657,33 +1160,83 @@ impl HostHardwareInfo {
 /// Not in vSphere API releases before 9.0.0.0.
 ///
 /// vAPI structure `com.vmware.esx.hosts.host_hardware_spec`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct HostHardwareSpec {
     /// Host's vendor name. Maps to "Manufacturer" in SMBIOS: System Information (Type 1) and offset 04h.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default = "HostHardwareSpec::__missing_vendor")]
     pub vendor: String,
     /// Host's model name. If `None`, model name will not be used for image selection Maps to "Product Name" in SMBIOS: System Information (Type 1) and offset 05h
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub models: Option<Vec<String>>,
     /// Host's family name. If `None`, family name will not be used for image selection Maps to "Family" in SMBIOS: System Information (Type 1) and offset 1Ah
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub families: Option<Vec<String>>,
     /// Host's OEM string. If `None`, oem string will not be used for image selection Maps to SMBIOS: OEM Strings (Type 11)
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub oem_strings: Option<Vec<String>>,
 }
 
-impl HostHardwareSpec {
-    fn __missing_vendor() -> String {
-        ::vsphere_vapi_runtime::de::missing("esx::hosts::HostHardwareSpec", "vendor")
+impl serde::Serialize for HostHardwareSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("vendor", &self.vendor)?;
+        if let Some(value) = &self.models {
+            map.serialize_entry("models", value)?;
+        }
+        if let Some(value) = &self.families {
+            map.serialize_entry("families", value)?;
+        }
+        if let Some(value) = &self.oem_strings {
+            map.serialize_entry("oem_strings", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for HostHardwareSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for HostHardwareSpec {
+    const NAME: &'static str = "esx::hosts::HostHardwareSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<Vec<String>> = None;
+        let mut f_2: Option<Vec<String>> = None;
+        let mut f_3: Option<Vec<String>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "vendor" => f_0 = Some(map.next_value()?),
+                "models" => f_1 = map.next_value()?,
+                "families" => f_2 = map.next_value()?,
+                "oem_strings" => f_3 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(HostHardwareSpec {
+            vendor: __de::or_zero(f_0, Self::NAME, "vendor"),
+            models: f_1,
+            families: f_2,
+            oem_strings: f_3,
+        })
     }
 }
 
@@ -823,87 +1376,79 @@ impl<'de> serde::Deserialize<'de> for ImageSelectionInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = ImageSelectionInfo;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("struct ImageSelectionInfo")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<ImageSelectionInfo, A::Error> {
-                let mut f_0: Option<String> = None;
-                let mut f_1: Option<Vec<String>> = None;
-                let mut f_2: Option<HostHardwareInfo> = None;
-                let mut unknown = serde_json::Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "selection_type" => f_0 = Some(map.next_value()?),
-                        "host_uuids" => f_1 = map.next_value()?,
-                        "host_hardware_spec" => f_2 = map.next_value()?,
-                        _ => {
-                            let value: serde_json::Value = map.next_value()?;
-                            unknown.insert(key, value);
-                        }
-                    }
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ImageSelectionInfo {
+    const NAME: &'static str = "esx::hosts::ImageSelectionInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<Vec<String>> = None;
+        let mut f_2: Option<HostHardwareInfo> = None;
+        let mut unknown = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "selection_type" => f_0 = Some(map.next_value()?),
+                "host_uuids" => f_1 = map.next_value()?,
+                "host_hardware_spec" => f_2 = map.next_value()?,
+                _ => {
+                    let value: serde_json::Value = map.next_value()?;
+                    unknown.insert(key, value);
                 }
-                let u_0 = match f_0 {
-                    None => None,
-                    Some(tag) => {
-                        Some(
-                            match tag.as_str() {
-                                "HOST_UUID" => {
-                                    ImageSelectionInfoSelectionType::HostUuid {
-                                        host_uuids: f_1,
-                                    }
-                                }
-                                "HOST_HARDWARE_SPEC" => {
-                                    ImageSelectionInfoSelectionType::HostHardwareSpec {
-                                        host_hardware_spec: f_2,
-                                    }
-                                }
-                                "UNKNOWN" => ImageSelectionInfoSelectionType::UnknownValue,
-                                _ => {
-                                    #[allow(unused_mut)]
-                                    let mut fields = ::core::mem::take(&mut unknown);
-                                    if let Some(value) = f_1 {
-                                        fields
-                                            .insert(
-                                                "host_uuids".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_2 {
-                                        fields
-                                            .insert(
-                                                "host_hardware_spec".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    ImageSelectionInfoSelectionType::Unknown {
-                                        tag,
-                                        fields,
-                                    }
-                                }
-                            },
-                        )
-                    }
-                };
-                ::core::result::Result::Ok(ImageSelectionInfo {
-                    selection_type: u_0
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "selection_type",
-                        ))?,
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        let u_0 = match f_0 {
+            None => None,
+            Some(tag) => {
+                Some(
+                    match tag.as_str() {
+                        "HOST_UUID" => {
+                            ImageSelectionInfoSelectionType::HostUuid {
+                                host_uuids: f_1,
+                            }
+                        }
+                        "HOST_HARDWARE_SPEC" => {
+                            ImageSelectionInfoSelectionType::HostHardwareSpec {
+                                host_hardware_spec: f_2,
+                            }
+                        }
+                        "UNKNOWN" => ImageSelectionInfoSelectionType::UnknownValue,
+                        _ => {
+                            #[allow(unused_mut)]
+                            let mut fields = ::core::mem::take(&mut unknown);
+                            if let Some(value) = f_1 {
+                                fields
+                                    .insert(
+                                        "host_uuids".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_2 {
+                                fields
+                                    .insert(
+                                        "host_hardware_spec".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            ImageSelectionInfoSelectionType::Unknown {
+                                tag,
+                                fields,
+                            }
+                        }
+                    },
+                )
+            }
+        };
+        ::core::result::Result::Ok(ImageSelectionInfo {
+            selection_type: __de::required(u_0, "selection_type")?,
+        })
     }
 }
 
@@ -1031,87 +1576,79 @@ impl<'de> serde::Deserialize<'de> for ImageSelectionSpec {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = ImageSelectionSpec;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("struct ImageSelectionSpec")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<ImageSelectionSpec, A::Error> {
-                let mut f_0: Option<String> = None;
-                let mut f_1: Option<Vec<String>> = None;
-                let mut f_2: Option<HostHardwareSpec> = None;
-                let mut unknown = serde_json::Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "selection_type" => f_0 = Some(map.next_value()?),
-                        "host_uuids" => f_1 = map.next_value()?,
-                        "host_hardware_spec" => f_2 = map.next_value()?,
-                        _ => {
-                            let value: serde_json::Value = map.next_value()?;
-                            unknown.insert(key, value);
-                        }
-                    }
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ImageSelectionSpec {
+    const NAME: &'static str = "esx::hosts::ImageSelectionSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<Vec<String>> = None;
+        let mut f_2: Option<HostHardwareSpec> = None;
+        let mut unknown = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "selection_type" => f_0 = Some(map.next_value()?),
+                "host_uuids" => f_1 = map.next_value()?,
+                "host_hardware_spec" => f_2 = map.next_value()?,
+                _ => {
+                    let value: serde_json::Value = map.next_value()?;
+                    unknown.insert(key, value);
                 }
-                let u_0 = match f_0 {
-                    None => None,
-                    Some(tag) => {
-                        Some(
-                            match tag.as_str() {
-                                "HOST_UUID" => {
-                                    ImageSelectionSpecSelectionType::HostUuid {
-                                        host_uuids: f_1,
-                                    }
-                                }
-                                "HOST_HARDWARE_SPEC" => {
-                                    ImageSelectionSpecSelectionType::HostHardwareSpec {
-                                        host_hardware_spec: f_2,
-                                    }
-                                }
-                                "UNKNOWN" => ImageSelectionSpecSelectionType::UnknownValue,
-                                _ => {
-                                    #[allow(unused_mut)]
-                                    let mut fields = ::core::mem::take(&mut unknown);
-                                    if let Some(value) = f_1 {
-                                        fields
-                                            .insert(
-                                                "host_uuids".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_2 {
-                                        fields
-                                            .insert(
-                                                "host_hardware_spec".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    ImageSelectionSpecSelectionType::Unknown {
-                                        tag,
-                                        fields,
-                                    }
-                                }
-                            },
-                        )
-                    }
-                };
-                ::core::result::Result::Ok(ImageSelectionSpec {
-                    selection_type: u_0
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "selection_type",
-                        ))?,
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        let u_0 = match f_0 {
+            None => None,
+            Some(tag) => {
+                Some(
+                    match tag.as_str() {
+                        "HOST_UUID" => {
+                            ImageSelectionSpecSelectionType::HostUuid {
+                                host_uuids: f_1,
+                            }
+                        }
+                        "HOST_HARDWARE_SPEC" => {
+                            ImageSelectionSpecSelectionType::HostHardwareSpec {
+                                host_hardware_spec: f_2,
+                            }
+                        }
+                        "UNKNOWN" => ImageSelectionSpecSelectionType::UnknownValue,
+                        _ => {
+                            #[allow(unused_mut)]
+                            let mut fields = ::core::mem::take(&mut unknown);
+                            if let Some(value) = f_1 {
+                                fields
+                                    .insert(
+                                        "host_uuids".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_2 {
+                                fields
+                                    .insert(
+                                        "host_hardware_spec".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            ImageSelectionSpecSelectionType::Unknown {
+                                tag,
+                                fields,
+                            }
+                        }
+                    },
+                )
+            }
+        };
+        ::core::result::Result::Ok(ImageSelectionSpec {
+            selection_type: __de::required(u_0, "selection_type")?,
+        })
     }
 }
 
@@ -1120,12 +1657,11 @@ impl<'de> serde::Deserialize<'de> for ImageSelectionSpec {
 /// Since vSphere API 7.0.2.0.
 ///
 /// vAPI structure `com.vmware.esx.hosts.notification`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Notification {
     /// The notification id.
     ///
     /// Since vSphere API 7.0.2.0.
-    #[serde(default = "Notification::__missing_id")]
     pub id: String,
     /// The time the notification was raised/found.
     ///
@@ -1134,22 +1670,66 @@ pub struct Notification {
     /// The notification message.
     ///
     /// Since vSphere API 7.0.2.0.
-    #[serde(default = "Notification::__missing_message")]
     pub message: crate::vapi::standard::LocalizableMessage,
     /// The resolution message, if any. Only set if there is a resolution available for this notification.
     ///
     /// Since vSphere API 7.0.2.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolution: Option<crate::vapi::standard::LocalizableMessage>,
 }
 
-impl Notification {
-    fn __missing_id() -> String {
-        ::vsphere_vapi_runtime::de::missing("esx::hosts::Notification", "id")
+impl serde::Serialize for Notification {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("id", &self.id)?;
+        map.serialize_entry("time", &self.time)?;
+        map.serialize_entry("message", &self.message)?;
+        if let Some(value) = &self.resolution {
+            map.serialize_entry("resolution", value)?;
+        }
+        map.end()
     }
+}
 
-    fn __missing_message() -> crate::vapi::standard::LocalizableMessage {
-        ::vsphere_vapi_runtime::de::missing("esx::hosts::Notification", "message")
+impl<'de> serde::Deserialize<'de> for Notification {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Notification {
+    const NAME: &'static str = "esx::hosts::Notification";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<vsphere_vapi_runtime::types::DateTime> = None;
+        let mut f_2: Option<crate::vapi::standard::LocalizableMessage> = None;
+        let mut f_3: Option<crate::vapi::standard::LocalizableMessage> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "id" => f_0 = Some(map.next_value()?),
+                "time" => f_1 = Some(map.next_value()?),
+                "message" => f_2 = Some(map.next_value()?),
+                "resolution" => f_3 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Notification {
+            id: __de::or_zero(f_0, Self::NAME, "id"),
+            time: __de::required(f_1, "time")?,
+            message: __de::or_zero(f_2, Self::NAME, "message"),
+            resolution: f_3,
+        })
     }
 }
 
@@ -1158,23 +1738,75 @@ impl Notification {
 /// Since vSphere API 7.0.2.0.
 ///
 /// vAPI structure `com.vmware.esx.hosts.notifications`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Notifications {
     /// Info notification messages reported. Only set if an info was reported by the task.
     ///
     /// Since vSphere API 7.0.2.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub info: Option<Vec<Notification>>,
     /// Warning notification messages reported. Only set if an warning was reported by the task.
     ///
     /// Since vSphere API 7.0.2.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub warnings: Option<Vec<Notification>>,
     /// Error notification messages reported. Only set if an error was reported by the task.
     ///
     /// Since vSphere API 7.0.2.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub errors: Option<Vec<Notification>>,
+}
+
+impl serde::Serialize for Notifications {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.info {
+            map.serialize_entry("info", value)?;
+        }
+        if let Some(value) = &self.warnings {
+            map.serialize_entry("warnings", value)?;
+        }
+        if let Some(value) = &self.errors {
+            map.serialize_entry("errors", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Notifications {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Notifications {
+    const NAME: &'static str = "esx::hosts::Notifications";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<Vec<Notification>> = None;
+        let mut f_1: Option<Vec<Notification>> = None;
+        let mut f_2: Option<Vec<Notification>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "info" => f_0 = map.next_value()?,
+                "warnings" => f_1 = map.next_value()?,
+                "errors" => f_2 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Notifications {
+            info: f_0,
+            warnings: f_1,
+            errors: f_2,
+        })
+    }
 }
 
 impl ::vsphere_vapi_runtime::de::Zero for Notifications {
@@ -1192,7 +1824,7 @@ impl ::vsphere_vapi_runtime::de::Zero for Notifications {
 /// Since vSphere API 7.0.0.0.
 ///
 /// vAPI structure `com.vmware.esx.hosts.software_info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SoftwareInfo {
     /// Base image of the ESX.
     ///
@@ -1201,35 +1833,24 @@ pub struct SoftwareInfo {
     /// OEM customization on top of given base-image. The components in this customization override the components in the base base-image. If `None`, no OEM customization exists.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub add_on: Option<AddOnInfo>,
     /// Map of components in an ESX image. The key is the component name and value is the information about specific version of the component.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(
-        default = "SoftwareInfo::__missing_components",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub components: vsphere_vapi_runtime::types::VapiMap<String, Option<ComponentInfo>>,
     /// Map of software solutions in an ESX image. The key is the solution name and value is the specification detailing components registered by that solution.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(
-        default = "SoftwareInfo::__missing_solutions",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub solutions: vsphere_vapi_runtime::types::VapiMap<String, SolutionInfo>,
     /// Information about the Hardware Support Packages (HSP) configured. If `None`, no Hardware Support Package (HSP) info exists.
     ///
     /// Since vSphere API 7.0.2.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hardware_support: Option<HardwareSupportInfo>,
     /// Information about the components to be removed in the software specification.
     ///
     /// This field is optional because it was added in a newer version than its parent node.
     ///
     /// Since vSphere API 8.0.3.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub removed_components: Option<
         vsphere_vapi_runtime::types::VapiMap<String, ComponentInfo>,
     >,
@@ -1240,25 +1861,90 @@ pub struct SoftwareInfo {
     /// Not in vSphere API releases before 9.0.0.0.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub alternative_images: Option<
         vsphere_vapi_runtime::types::VapiMap<String, AlternativeImageInfo>,
     >,
 }
 
-impl SoftwareInfo {
-    fn __missing_components() -> vsphere_vapi_runtime::types::VapiMap<
-        String,
-        Option<ComponentInfo>,
-    > {
-        ::vsphere_vapi_runtime::de::missing("esx::hosts::SoftwareInfo", "components")
+impl serde::Serialize for SoftwareInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("base_image", &self.base_image)?;
+        if let Some(value) = &self.add_on {
+            map.serialize_entry("add_on", value)?;
+        }
+        map.serialize_entry("components", &self.components)?;
+        map.serialize_entry("solutions", &self.solutions)?;
+        if let Some(value) = &self.hardware_support {
+            map.serialize_entry("hardware_support", value)?;
+        }
+        if let Some(value) = &self.removed_components {
+            map.serialize_entry("removed_components", value)?;
+        }
+        if let Some(value) = &self.alternative_images {
+            map.serialize_entry("alternative_images", value)?;
+        }
+        map.end()
     }
+}
 
-    fn __missing_solutions() -> vsphere_vapi_runtime::types::VapiMap<
-        String,
-        SolutionInfo,
-    > {
-        ::vsphere_vapi_runtime::de::missing("esx::hosts::SoftwareInfo", "solutions")
+impl<'de> serde::Deserialize<'de> for SoftwareInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for SoftwareInfo {
+    const NAME: &'static str = "esx::hosts::SoftwareInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<BaseImageInfo> = None;
+        let mut f_1: Option<AddOnInfo> = None;
+        let mut f_2: Option<
+            vsphere_vapi_runtime::types::VapiMap<String, Option<ComponentInfo>>,
+        > = None;
+        let mut f_3: Option<
+            vsphere_vapi_runtime::types::VapiMap<String, SolutionInfo>,
+        > = None;
+        let mut f_4: Option<HardwareSupportInfo> = None;
+        let mut f_5: Option<
+            vsphere_vapi_runtime::types::VapiMap<String, ComponentInfo>,
+        > = None;
+        let mut f_6: Option<
+            vsphere_vapi_runtime::types::VapiMap<String, AlternativeImageInfo>,
+        > = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "base_image" => f_0 = Some(map.next_value()?),
+                "add_on" => f_1 = map.next_value()?,
+                "components" => f_2 = __de::null_as_empty(map.next_value()?),
+                "solutions" => f_3 = __de::null_as_empty(map.next_value()?),
+                "hardware_support" => f_4 = map.next_value()?,
+                "removed_components" => f_5 = map.next_value()?,
+                "alternative_images" => f_6 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(SoftwareInfo {
+            base_image: __de::required(f_0, "base_image")?,
+            add_on: f_1,
+            components: __de::or_zero(f_2, Self::NAME, "components"),
+            solutions: __de::or_zero(f_3, Self::NAME, "solutions"),
+            hardware_support: f_4,
+            removed_components: f_5,
+            alternative_images: f_6,
+        })
     }
 }
 
@@ -1290,43 +1976,37 @@ impl SoftwareInfo {
 /// Since vSphere API 7.0.2.0.
 ///
 /// vAPI structure `com.vmware.esx.hosts.software_spec`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SoftwareSpec {
     /// Base image of the ESX.
     ///
     /// Since vSphere API 7.0.2.0.
-    #[serde(default = "SoftwareSpec::__missing_base_image")]
     pub base_image: BaseImageSpec,
     /// OEM customization on top of given base-image. The components in this customization override the components in the base base-image. If `None`, no OEM customization will be applied.
     ///
     /// Since vSphere API 7.0.2.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub add_on: Option<AddOnSpec>,
     /// Additional components which are part of the software specification. If value is not given for a particular component then version for that component will be picked from the constraints. These override the components present in [`SoftwareSpec::add_on`](crate::esx::hosts::SoftwareSpec::add_on) and [`SoftwareSpec::base_image`](crate::esx::hosts::SoftwareSpec::base_image).
     ///
     /// If `None`, no additional components are present in the software specification.
     ///
     /// Since vSphere API 7.0.2.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub components: Option<vsphere_vapi_runtime::types::VapiMap<String, Option<String>>>,
     /// Mapping from solution identifier to the solution specification. The key is the solution name and the value is the specification detailing components registered by that solution.
     ///
     /// If `None`, no solutions are present in the software specification.
     ///
     /// Since vSphere API 7.0.2.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub solutions: Option<vsphere_vapi_runtime::types::VapiMap<String, SolutionSpec>>,
     /// Information about the Hardware Support Package (HSP) configured in the software specification. If `None` or empty, no firmware info will be part of the software specification.
     ///
     /// Since vSphere API 7.0.2.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hardware_support: Option<HardwareSupportSpec>,
     /// Components to be removed from the software specification.
     ///
     /// If `None` no component will be removed.
     ///
     /// Since vSphere API 8.0.3.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub removed_components: Option<Vec<String>>,
     /// Alternative Images apart from the Default Image.
     ///
@@ -1335,15 +2015,92 @@ pub struct SoftwareSpec {
     /// Not in vSphere API releases before 9.0.0.0.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub alternative_images: Option<
         vsphere_vapi_runtime::types::VapiMap<String, AlternativeImageSpec>,
     >,
 }
 
-impl SoftwareSpec {
-    fn __missing_base_image() -> BaseImageSpec {
-        ::vsphere_vapi_runtime::de::missing("esx::hosts::SoftwareSpec", "base_image")
+impl serde::Serialize for SoftwareSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("base_image", &self.base_image)?;
+        if let Some(value) = &self.add_on {
+            map.serialize_entry("add_on", value)?;
+        }
+        if let Some(value) = &self.components {
+            map.serialize_entry("components", value)?;
+        }
+        if let Some(value) = &self.solutions {
+            map.serialize_entry("solutions", value)?;
+        }
+        if let Some(value) = &self.hardware_support {
+            map.serialize_entry("hardware_support", value)?;
+        }
+        if let Some(value) = &self.removed_components {
+            map.serialize_entry("removed_components", value)?;
+        }
+        if let Some(value) = &self.alternative_images {
+            map.serialize_entry("alternative_images", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SoftwareSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for SoftwareSpec {
+    const NAME: &'static str = "esx::hosts::SoftwareSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<BaseImageSpec> = None;
+        let mut f_1: Option<AddOnSpec> = None;
+        let mut f_2: Option<
+            vsphere_vapi_runtime::types::VapiMap<String, Option<String>>,
+        > = None;
+        let mut f_3: Option<
+            vsphere_vapi_runtime::types::VapiMap<String, SolutionSpec>,
+        > = None;
+        let mut f_4: Option<HardwareSupportSpec> = None;
+        let mut f_5: Option<Vec<String>> = None;
+        let mut f_6: Option<
+            vsphere_vapi_runtime::types::VapiMap<String, AlternativeImageSpec>,
+        > = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "base_image" => f_0 = Some(map.next_value()?),
+                "add_on" => f_1 = map.next_value()?,
+                "components" => f_2 = map.next_value()?,
+                "solutions" => f_3 = map.next_value()?,
+                "hardware_support" => f_4 = map.next_value()?,
+                "removed_components" => f_5 = map.next_value()?,
+                "alternative_images" => f_6 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(SoftwareSpec {
+            base_image: __de::or_zero(f_0, Self::NAME, "base_image"),
+            add_on: f_1,
+            components: f_2,
+            solutions: f_3,
+            hardware_support: f_4,
+            removed_components: f_5,
+            alternative_images: f_6,
+        })
     }
 }
 
@@ -1367,7 +2124,7 @@ impl SoftwareSpec {
 /// Since vSphere API 7.0.2.0.
 ///
 /// vAPI structure `com.vmware.esx.hosts.solution_component_spec`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SolutionComponentSpec {
     /// Identifier of the component.
     ///
@@ -1377,47 +2134,118 @@ pub struct SolutionComponentSpec {
     pub component: crate::ids::HostsComponentId,
 }
 
+impl serde::Serialize for SolutionComponentSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("component", &self.component)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SolutionComponentSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for SolutionComponentSpec {
+    const NAME: &'static str = "esx::hosts::SolutionComponentSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::HostsComponentId> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "component" => f_0 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(SolutionComponentSpec {
+            component: __de::required(f_0, "component")?,
+        })
+    }
+}
+
 /// The [`SolutionInfo`](crate::esx::hosts::SolutionInfo) structure contains fields that describe solution registered in the software solution.
 ///
 /// Since vSphere API 7.0.0.0.
 ///
 /// vAPI structure `com.vmware.esx.hosts.solution_info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SolutionInfo {
     /// Version of the solution.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "SolutionInfo::__missing_version")]
     pub version: String,
     /// Display name of the solution.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "SolutionInfo::__missing_display_name")]
     pub display_name: String,
     /// Components registered by the solution.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(
-        default = "SolutionInfo::__missing_components",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub components: vsphere_vapi_runtime::types::VapiMap<String, ComponentInfo>,
 }
 
-impl SolutionInfo {
-    fn __missing_version() -> String {
-        ::vsphere_vapi_runtime::de::missing("esx::hosts::SolutionInfo", "version")
+impl serde::Serialize for SolutionInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("version", &self.version)?;
+        map.serialize_entry("display_name", &self.display_name)?;
+        map.serialize_entry("components", &self.components)?;
+        map.end()
     }
+}
 
-    fn __missing_display_name() -> String {
-        ::vsphere_vapi_runtime::de::missing("esx::hosts::SolutionInfo", "display_name")
+impl<'de> serde::Deserialize<'de> for SolutionInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_components() -> vsphere_vapi_runtime::types::VapiMap<
-        String,
-        ComponentInfo,
-    > {
-        ::vsphere_vapi_runtime::de::missing("esx::hosts::SolutionInfo", "components")
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for SolutionInfo {
+    const NAME: &'static str = "esx::hosts::SolutionInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<
+            vsphere_vapi_runtime::types::VapiMap<String, ComponentInfo>,
+        > = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "version" => f_0 = Some(map.next_value()?),
+                "display_name" => f_1 = Some(map.next_value()?),
+                "components" => f_2 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(SolutionInfo {
+            version: __de::or_zero(f_0, Self::NAME, "version"),
+            display_name: __de::or_zero(f_1, Self::NAME, "display_name"),
+            components: __de::or_zero(f_2, Self::NAME, "components"),
+        })
     }
 }
 
@@ -1426,29 +2254,60 @@ impl SolutionInfo {
 /// Since vSphere API 7.0.2.0.
 ///
 /// vAPI structure `com.vmware.esx.hosts.solution_spec`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SolutionSpec {
     /// Version of the solution.
     ///
     /// Since vSphere API 7.0.2.0.
-    #[serde(default = "SolutionSpec::__missing_version")]
     pub version: String,
     /// Components registered by the solution.
     ///
     /// Since vSphere API 7.0.2.0.
-    #[serde(
-        default = "SolutionSpec::__missing_components",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub components: Vec<SolutionComponentSpec>,
 }
 
-impl SolutionSpec {
-    fn __missing_version() -> String {
-        ::vsphere_vapi_runtime::de::missing("esx::hosts::SolutionSpec", "version")
+impl serde::Serialize for SolutionSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("version", &self.version)?;
+        map.serialize_entry("components", &self.components)?;
+        map.end()
     }
+}
 
-    fn __missing_components() -> Vec<SolutionComponentSpec> {
-        ::vsphere_vapi_runtime::de::missing("esx::hosts::SolutionSpec", "components")
+impl<'de> serde::Deserialize<'de> for SolutionSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for SolutionSpec {
+    const NAME: &'static str = "esx::hosts::SolutionSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<Vec<SolutionComponentSpec>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "version" => f_0 = Some(map.next_value()?),
+                "components" => f_1 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(SolutionSpec {
+            version: __de::or_zero(f_0, Self::NAME, "version"),
+            components: __de::or_zero(f_1, Self::NAME, "components"),
+        })
     }
 }

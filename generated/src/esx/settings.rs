@@ -181,17 +181,18 @@ impl Inventory {
     ///   * The resource `ClusterComputeResource` referenced by the field [`EntitySpec::clusters`](crate::esx::settings::inventory::EntitySpecType) requires `VcIntegrity.lifecycleSoftwareRemediation.Write` and `VcIntegrity.lifecycleHealth.Read`.
     ///   * The resource `Datacenter` referenced by the field [`EntitySpec::datacenters`](crate::esx::settings::inventory::EntitySpecType) requires `VcIntegrity.lifecycleSoftwareRemediation.Write` and `VcIntegrity.lifecycleHealth.Read`.
     ///   * The resource `Folder` referenced by the field [`EntitySpec::folders`](crate::esx::settings::inventory::EntitySpecType) requires `VcIntegrity.lifecycleSoftwareRemediation.Write` and `VcIntegrity.lifecycleHealth.Read`.
-    pub async fn apply_task(
+    pub fn apply_task(
         &self,
         spec: &inventory::ApplySpec,
-    ) -> vsphere_vapi_runtime::Result<
-        vsphere_vapi_runtime::Task<inventory::ApplyEntitiesResult>,
-    > {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<
+            vsphere_vapi_runtime::Task<inventory::ApplyEntitiesResult>,
+        >,
+    > + Send {
         self.client
             .operation(&inventory::ops::APPLY_TASK)
             .param("spec", spec)
             .send_task()
-            .await
     }
 
     /// Runs [`apply_task`](Self::apply_task) and waits for the task with the default
@@ -245,17 +246,18 @@ impl Inventory {
     ///   * The resource `ClusterComputeResource` referenced by the field [`EntitySpec::clusters`](crate::esx::settings::inventory::EntitySpecType) requires `VcIntegrity.lifecycleSoftwareSpecification.Write`.
     ///   * The resource `Datacenter` referenced by the field [`EntitySpec::datacenters`](crate::esx::settings::inventory::EntitySpecType) requires `VcIntegrity.lifecycleSoftwareSpecification.Write`.
     ///   * The resource `Folder` referenced by the field [`EntitySpec::folders`](crate::esx::settings::inventory::EntitySpecType) requires `VcIntegrity.lifecycleSoftwareSpecification.Write`.
-    pub async fn assign_entities_task(
+    pub fn assign_entities_task(
         &self,
         input_spec: &inventory::AssignEntitiesSpec,
-    ) -> vsphere_vapi_runtime::Result<
-        vsphere_vapi_runtime::Task<inventory::AssignEntitiesResult>,
-    > {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<
+            vsphere_vapi_runtime::Task<inventory::AssignEntitiesResult>,
+        >,
+    > + Send {
         self.client
             .operation(&inventory::ops::ASSIGN_ENTITIES_TASK)
             .param("input_spec", input_spec)
             .send_task()
-            .await
     }
 
     /// Runs [`assign_entities_task`](Self::assign_entities_task) and waits for the task
@@ -314,17 +316,18 @@ impl Inventory {
     ///   * The resource `ClusterComputeResource` referenced by the field [`EntitySpec::clusters`](crate::esx::settings::inventory::EntitySpecType) requires `VcIntegrity.lifecycleSoftwareRemediation.Read` and `VcIntegrity.lifecycleHealth.Read`.
     ///   * The resource `Datacenter` referenced by the field [`EntitySpec::datacenters`](crate::esx::settings::inventory::EntitySpecType) requires `VcIntegrity.lifecycleSoftwareRemediation.Read` and `VcIntegrity.lifecycleHealth.Read`.
     ///   * The resource `Folder` referenced by the field [`EntitySpec::folders`](crate::esx::settings::inventory::EntitySpecType) requires `VcIntegrity.lifecycleSoftwareRemediation.Read` and `VcIntegrity.lifecycleHealth.Read`.
-    pub async fn check_task(
+    pub fn check_task(
         &self,
         spec: &inventory::CheckSpec,
-    ) -> vsphere_vapi_runtime::Result<
-        vsphere_vapi_runtime::Task<inventory::CheckEntitiesResult>,
-    > {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<
+            vsphere_vapi_runtime::Task<inventory::CheckEntitiesResult>,
+        >,
+    > + Send {
         self.client
             .operation(&inventory::ops::CHECK_TASK)
             .param("spec", spec)
             .send_task()
-            .await
     }
 
     /// Runs [`check_task`](Self::check_task) and waits for the task with the default
@@ -379,17 +382,18 @@ impl Inventory {
     ///   * The resource `ClusterComputeResource` referenced by the field [`EntitySpec::clusters`](crate::esx::settings::inventory::EntitySpecType) requires `VcIntegrity.lifecycleSettings.Read`.
     ///   * The resource `Folder` referenced by the field [`EntitySpec::folders`](crate::esx::settings::inventory::EntitySpecType) requires `VcIntegrity.lifecycleSettings.Read`.
     ///   * The resource `Datacenter` referenced by the field [`EntitySpec::datacenters`](crate::esx::settings::inventory::EntitySpecType) requires `VcIntegrity.lifecycleSettings.Read`.
-    pub async fn extract_installed_image_task(
+    pub fn extract_installed_image_task(
         &self,
         input_spec: &inventory::ExtractInstalledImageSpec,
-    ) -> vsphere_vapi_runtime::Result<
-        vsphere_vapi_runtime::Task<inventory::ExtractResult>,
-    > {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<
+            vsphere_vapi_runtime::Task<inventory::ExtractResult>,
+        >,
+    > + Send {
         self.client
             .operation(&inventory::ops::EXTRACT_INSTALLED_IMAGE_TASK)
             .param("input_spec", input_spec)
             .send_task()
-            .await
     }
 
     /// Runs [`extract_installed_image_task`](Self::extract_installed_image_task) and
@@ -445,17 +449,15 @@ impl Inventory {
     ///   * The resource `ClusterComputeResource` referenced by the field [`EntitySpec::clusters`](crate::esx::settings::inventory::EntitySpecType) requires `VcIntegrity.lifecycleSoftwareSpecification.Write`.
     ///   * The resource `Datacenter` referenced by the field [`EntitySpec::datacenters`](crate::esx::settings::inventory::EntitySpecType) requires `VcIntegrity.lifecycleSoftwareSpecification.Write`.
     ///   * The resource `Folder` referenced by the field [`EntitySpec::folders`](crate::esx::settings::inventory::EntitySpecType) requires `VcIntegrity.lifecycleSoftwareSpecification.Write`.
-    pub async fn scan_task(
+    pub fn scan_task(
         &self,
         spec: &inventory::ScanSpec,
-    ) -> vsphere_vapi_runtime::Result<
-        vsphere_vapi_runtime::Task<inventory::ScanEntitiesResult>,
-    > {
-        self.client
-            .operation(&inventory::ops::SCAN_TASK)
-            .param("spec", spec)
-            .send_task()
-            .await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<
+            vsphere_vapi_runtime::Task<inventory::ScanEntitiesResult>,
+        >,
+    > + Send {
+        self.client.operation(&inventory::ops::SCAN_TASK).param("spec", spec).send_task()
     }
 
     /// Runs [`scan_task`](Self::scan_task) and waits for the task with the default
@@ -511,17 +513,18 @@ impl Inventory {
     ///   * The resource `ClusterComputeResource` referenced by the field [`EntitySpec::clusters`](crate::esx::settings::inventory::EntitySpecType) requires `VcIntegrity.lifecycleSoftwareRemediation.Write`.
     ///   * The resource `Datacenter` referenced by the field [`EntitySpec::datacenters`](crate::esx::settings::inventory::EntitySpecType) requires `VcIntegrity.lifecycleSoftwareRemediation.Write`.
     ///   * The resource `Folder` referenced by the field [`EntitySpec::folders`](crate::esx::settings::inventory::EntitySpecType) requires `VcIntegrity.lifecycleSoftwareRemediation.Write`.
-    pub async fn stage_task(
+    pub fn stage_task(
         &self,
         spec: &inventory::StageSpec,
-    ) -> vsphere_vapi_runtime::Result<
-        vsphere_vapi_runtime::Task<inventory::StageEntitiesResult>,
-    > {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<
+            vsphere_vapi_runtime::Task<inventory::StageEntitiesResult>,
+        >,
+    > + Send {
         self.client
             .operation(&inventory::ops::STAGE_TASK)
             .param("spec", spec)
             .send_task()
-            .await
     }
 
     /// Runs [`stage_task`](Self::stage_task) and waits for the task with the default
@@ -575,17 +578,18 @@ impl Inventory {
     ///   * The resource `ClusterComputeResource` referenced by the field [`EntitySpec::clusters`](crate::esx::settings::inventory::EntitySpecType) requires `VcIntegrity.lifecycleSettings.Write`.
     ///   * The resource `Folder` referenced by the field [`EntitySpec::folders`](crate::esx::settings::inventory::EntitySpecType) requires `VcIntegrity.lifecycleSettings.Write`.
     ///   * The resource `Datacenter` referenced by the field [`EntitySpec::datacenters`](crate::esx::settings::inventory::EntitySpecType) requires `VcIntegrity.lifecycleSettings.Write`.
-    pub async fn transition_task(
+    pub fn transition_task(
         &self,
         input_spec: &inventory::TransitionSpec,
-    ) -> vsphere_vapi_runtime::Result<
-        vsphere_vapi_runtime::Task<inventory::TransitionResult>,
-    > {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<
+            vsphere_vapi_runtime::Task<inventory::TransitionResult>,
+        >,
+    > + Send {
         self.client
             .operation(&inventory::ops::TRANSITION_TASK)
             .param("input_spec", input_spec)
             .send_task()
-            .await
     }
 
     /// Runs [`transition_task`](Self::transition_task) and waits for the task with the
@@ -630,15 +634,14 @@ impl Inventory {
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `VcIntegrity.lifecycleSettings.Write`.
-    pub async fn update_vum_capability_task(
+    pub fn update_vum_capability_task(
         &self,
-    ) -> vsphere_vapi_runtime::Result<
-        vsphere_vapi_runtime::Task<inventory::UpdateVumCapabilityResult>,
-    > {
-        self.client
-            .operation(&inventory::ops::UPDATE_VUM_CAPABILITY_TASK)
-            .send_task()
-            .await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<
+            vsphere_vapi_runtime::Task<inventory::UpdateVumCapabilityResult>,
+        >,
+    > + Send {
+        self.client.operation(&inventory::ops::UPDATE_VUM_CAPABILITY_TASK).send_task()
     }
 
     /// Runs [`update_vum_capability_task`](Self::update_vum_capability_task) and waits
@@ -665,7 +668,7 @@ impl Inventory {
 /// Since vSphere API 7.0.0.0.
 ///
 /// vAPI structure `com.vmware.esx.settings.add_on_compliance`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AddOnCompliance {
     /// Compliance status of the OEM add-on.
     ///
@@ -674,31 +677,82 @@ pub struct AddOnCompliance {
     /// Stage status of the OEM add-on. This is only relevant when the value of [`AddOnCompliance::status`](crate::esx::settings::AddOnCompliance::status) is [`ComplianceStatus::NonCompliant`](crate::esx::settings::ComplianceStatus::NonCompliant). If `None` the staging status is unknown - the contents may or may not be staged. This can happen, for instance, if the stage check failed, has not been done yet, or the target uses an older interface that does not include support for returning the staged status.
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stage_status: Option<StageStatus>,
     /// Current OEM add-on present on the host. `None` if OEM add-on is not present on the host.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub current: Option<AddOnInfo>,
     /// Target OEM add-on present in the software specification. `None` if OEM add-on is not present in the software specification.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target: Option<AddOnInfo>,
     /// Notifications describing the compliance result.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "AddOnCompliance::__missing_notifications")]
     pub notifications: Notifications,
 }
 
-impl AddOnCompliance {
-    fn __missing_notifications() -> Notifications {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::AddOnCompliance",
-            "notifications",
-        )
+impl serde::Serialize for AddOnCompliance {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("status", &self.status)?;
+        if let Some(value) = &self.stage_status {
+            map.serialize_entry("stage_status", value)?;
+        }
+        if let Some(value) = &self.current {
+            map.serialize_entry("current", value)?;
+        }
+        if let Some(value) = &self.target {
+            map.serialize_entry("target", value)?;
+        }
+        map.serialize_entry("notifications", &self.notifications)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AddOnCompliance {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for AddOnCompliance {
+    const NAME: &'static str = "esx::settings::AddOnCompliance";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<ComplianceStatus> = None;
+        let mut f_1: Option<StageStatus> = None;
+        let mut f_2: Option<AddOnInfo> = None;
+        let mut f_3: Option<AddOnInfo> = None;
+        let mut f_4: Option<Notifications> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "status" => f_0 = Some(map.next_value()?),
+                "stage_status" => f_1 = map.next_value()?,
+                "current" => f_2 = map.next_value()?,
+                "target" => f_3 = map.next_value()?,
+                "notifications" => f_4 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(AddOnCompliance {
+            status: __de::required(f_0, "status")?,
+            stage_status: f_1,
+            current: f_2,
+            target: f_3,
+            notifications: __de::or_zero(f_4, Self::NAME, "notifications"),
+        })
     }
 }
 
@@ -723,42 +777,69 @@ impl AddOnCompliance {
 /// Since vSphere API 7.0.0.0.
 ///
 /// vAPI structure `com.vmware.esx.settings.add_on_details`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AddOnDetails {
     /// Display name of the OEM add-on.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "AddOnDetails::__missing_display_name")]
     pub display_name: String,
     /// Vendor of the OEM add-on.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "AddOnDetails::__missing_vendor")]
     pub vendor: String,
     /// Human readable version of the OEM add-on.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "AddOnDetails::__missing_display_version")]
     pub display_version: String,
 }
 
-impl AddOnDetails {
-    fn __missing_display_name() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::AddOnDetails",
-            "display_name",
-        )
+impl serde::Serialize for AddOnDetails {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("display_name", &self.display_name)?;
+        map.serialize_entry("vendor", &self.vendor)?;
+        map.serialize_entry("display_version", &self.display_version)?;
+        map.end()
     }
+}
 
-    fn __missing_vendor() -> String {
-        ::vsphere_vapi_runtime::de::missing("esx::settings::AddOnDetails", "vendor")
+impl<'de> serde::Deserialize<'de> for AddOnDetails {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_display_version() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::AddOnDetails",
-            "display_version",
-        )
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for AddOnDetails {
+    const NAME: &'static str = "esx::settings::AddOnDetails";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "display_name" => f_0 = Some(map.next_value()?),
+                "vendor" => f_1 = Some(map.next_value()?),
+                "display_version" => f_2 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(AddOnDetails {
+            display_name: __de::or_zero(f_0, Self::NAME, "display_name"),
+            vendor: __de::or_zero(f_1, Self::NAME, "vendor"),
+            display_version: __de::or_zero(f_2, Self::NAME, "display_version"),
+        })
     }
 }
 
@@ -767,32 +848,71 @@ impl AddOnDetails {
 /// Since vSphere API 7.0.0.0.
 ///
 /// vAPI structure `com.vmware.esx.settings.add_on_info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AddOnInfo {
     /// Details about the add-on. `None` if add-on is not present in the depot.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub details: Option<AddOnDetails>,
     /// Name of the add-on.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "AddOnInfo::__missing_name")]
     pub name: String,
     /// Version of the add-on.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "AddOnInfo::__missing_version")]
     pub version: String,
 }
 
-impl AddOnInfo {
-    fn __missing_name() -> String {
-        ::vsphere_vapi_runtime::de::missing("esx::settings::AddOnInfo", "name")
+impl serde::Serialize for AddOnInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.details {
+            map.serialize_entry("details", value)?;
+        }
+        map.serialize_entry("name", &self.name)?;
+        map.serialize_entry("version", &self.version)?;
+        map.end()
     }
+}
 
-    fn __missing_version() -> String {
-        ::vsphere_vapi_runtime::de::missing("esx::settings::AddOnInfo", "version")
+impl<'de> serde::Deserialize<'de> for AddOnInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for AddOnInfo {
+    const NAME: &'static str = "esx::settings::AddOnInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<AddOnDetails> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "details" => f_0 = map.next_value()?,
+                "name" => f_1 = Some(map.next_value()?),
+                "version" => f_2 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(AddOnInfo {
+            details: f_0,
+            name: __de::or_zero(f_1, Self::NAME, "name"),
+            version: __de::or_zero(f_2, Self::NAME, "version"),
+        })
     }
 }
 
@@ -801,27 +921,61 @@ impl AddOnInfo {
 /// Since vSphere API 7.0.0.0.
 ///
 /// vAPI structure `com.vmware.esx.settings.add_on_spec`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AddOnSpec {
     /// Name of the add-on.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "AddOnSpec::__missing_name")]
     pub name: String,
     /// Version of the add-on.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "AddOnSpec::__missing_version")]
     pub version: String,
 }
 
-impl AddOnSpec {
-    fn __missing_name() -> String {
-        ::vsphere_vapi_runtime::de::missing("esx::settings::AddOnSpec", "name")
+impl serde::Serialize for AddOnSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("name", &self.name)?;
+        map.serialize_entry("version", &self.version)?;
+        map.end()
     }
+}
 
-    fn __missing_version() -> String {
-        ::vsphere_vapi_runtime::de::missing("esx::settings::AddOnSpec", "version")
+impl<'de> serde::Deserialize<'de> for AddOnSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for AddOnSpec {
+    const NAME: &'static str = "esx::settings::AddOnSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "name" => f_0 = Some(map.next_value()?),
+                "version" => f_1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(AddOnSpec {
+            name: __de::or_zero(f_0, Self::NAME, "name"),
+            version: __de::or_zero(f_1, Self::NAME, "version"),
+        })
     }
 }
 
@@ -832,52 +986,39 @@ impl AddOnSpec {
 /// Not in vSphere API releases before 9.0.0.0.
 ///
 /// vAPI structure `com.vmware.esx.settings.alternative_image_info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AlternativeImageInfo {
     /// Base image of the ESX.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default = "AlternativeImageInfo::__missing_base_image")]
     pub base_image: BaseImageInfo,
     /// OEM customization on top of given base image. The components in this customization override the components in the base base image. If `None`, no OEM customization will be applied.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub add_on: Option<AddOnInfo>,
     /// Information about the components in the software specification.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(
-        default = "AlternativeImageInfo::__missing_components",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub components: vsphere_vapi_runtime::types::VapiMap<String, ComponentInfo>,
     /// Information about the solutions in the software specification.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(
-        default = "AlternativeImageInfo::__missing_solutions",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub solutions: vsphere_vapi_runtime::types::VapiMap<String, SolutionInfo>,
     /// Information about the Hardware Support Packages (HSP) configured. If `None`, no Hardware Support Package (HSP) is specified for the cluster.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hardware_support: Option<HardwareSupportInfo>,
     /// Information about the components to be removed in the software specification.
     ///
     /// If `None`, no removed component is specified for the cluster.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub removed_components: Option<
         vsphere_vapi_runtime::types::VapiMap<String, ComponentInfo>,
     >,
     /// Display name of the Alternative Image. Supported encoding is UTF-8.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default = "AlternativeImageInfo::__missing_display_name")]
     pub display_name: String,
     /// Selection criteria used to select the alternative image for 1 or more hosts.
     ///
@@ -885,39 +1026,85 @@ pub struct AlternativeImageInfo {
     pub selection_criteria: ImageSelectionInfo,
 }
 
-impl AlternativeImageInfo {
-    fn __missing_base_image() -> BaseImageInfo {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::AlternativeImageInfo",
-            "base_image",
-        )
+impl serde::Serialize for AlternativeImageInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("base_image", &self.base_image)?;
+        if let Some(value) = &self.add_on {
+            map.serialize_entry("add_on", value)?;
+        }
+        map.serialize_entry("components", &self.components)?;
+        map.serialize_entry("solutions", &self.solutions)?;
+        if let Some(value) = &self.hardware_support {
+            map.serialize_entry("hardware_support", value)?;
+        }
+        if let Some(value) = &self.removed_components {
+            map.serialize_entry("removed_components", value)?;
+        }
+        map.serialize_entry("display_name", &self.display_name)?;
+        map.serialize_entry("selection_criteria", &self.selection_criteria)?;
+        map.end()
     }
+}
 
-    fn __missing_components() -> vsphere_vapi_runtime::types::VapiMap<
-        String,
-        ComponentInfo,
-    > {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::AlternativeImageInfo",
-            "components",
-        )
+impl<'de> serde::Deserialize<'de> for AlternativeImageInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_solutions() -> vsphere_vapi_runtime::types::VapiMap<
-        String,
-        SolutionInfo,
-    > {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::AlternativeImageInfo",
-            "solutions",
-        )
-    }
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for AlternativeImageInfo {
+    const NAME: &'static str = "esx::settings::AlternativeImageInfo";
 
-    fn __missing_display_name() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::AlternativeImageInfo",
-            "display_name",
-        )
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<BaseImageInfo> = None;
+        let mut f_1: Option<AddOnInfo> = None;
+        let mut f_2: Option<
+            vsphere_vapi_runtime::types::VapiMap<String, ComponentInfo>,
+        > = None;
+        let mut f_3: Option<
+            vsphere_vapi_runtime::types::VapiMap<String, SolutionInfo>,
+        > = None;
+        let mut f_4: Option<HardwareSupportInfo> = None;
+        let mut f_5: Option<
+            vsphere_vapi_runtime::types::VapiMap<String, ComponentInfo>,
+        > = None;
+        let mut f_6: Option<String> = None;
+        let mut f_7: Option<ImageSelectionInfo> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "base_image" => f_0 = Some(map.next_value()?),
+                "add_on" => f_1 = map.next_value()?,
+                "components" => f_2 = __de::null_as_empty(map.next_value()?),
+                "solutions" => f_3 = __de::null_as_empty(map.next_value()?),
+                "hardware_support" => f_4 = map.next_value()?,
+                "removed_components" => f_5 = map.next_value()?,
+                "display_name" => f_6 = Some(map.next_value()?),
+                "selection_criteria" => f_7 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(AlternativeImageInfo {
+            base_image: __de::or_zero(f_0, Self::NAME, "base_image"),
+            add_on: f_1,
+            components: __de::or_zero(f_2, Self::NAME, "components"),
+            solutions: __de::or_zero(f_3, Self::NAME, "solutions"),
+            hardware_support: f_4,
+            removed_components: f_5,
+            display_name: __de::or_zero(f_6, Self::NAME, "display_name"),
+            selection_criteria: __de::required(f_7, "selection_criteria")?,
+        })
     }
 }
 
@@ -928,48 +1115,41 @@ impl AlternativeImageInfo {
 /// Not in vSphere API releases before 9.0.0.0.
 ///
 /// vAPI structure `com.vmware.esx.settings.alternative_image_spec`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AlternativeImageSpec {
     /// Base image of the ESX.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default = "AlternativeImageSpec::__missing_base_image")]
     pub base_image: BaseImageSpec,
     /// OEM customization on top of given base-image. The components in this customization override the components in the base base-image. If `None`, no OEM customization will be applied.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub add_on: Option<AddOnSpec>,
     /// Additional components which should be part of the software specification. If value is not given for a particular component then version for that component will be picked from the constraints. These override the components present in [`AlternativeImageSpec::add_on`](crate::esx::settings::AlternativeImageSpec::add_on) and [`AlternativeImageSpec::base_image`](crate::esx::settings::AlternativeImageSpec::base_image).
     ///
     /// If `None`, no additional components will be installed.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub components: Option<vsphere_vapi_runtime::types::VapiMap<String, Option<String>>>,
     /// Mapping from solution identifier to the solution specification. The key is the solution name and the value is the specification detailing components registered by that solution.
     ///
     /// If `None`, no solutions will be part of the software specification.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub solutions: Option<vsphere_vapi_runtime::types::VapiMap<String, SolutionSpec>>,
     /// Information about the Hardware Support Package (HSP) configured in the software specification. If `None` or empty, no firmware compliance checking or remediation will be done.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hardware_support: Option<HardwareSupportSpec>,
     /// Components to be removed from the software specification.
     ///
     /// If `None` no component will be removed.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub removed_components: Option<Vec<String>>,
     /// Display name of the Alternative Image. Supported encoding is UTF-8.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default = "AlternativeImageSpec::__missing_display_name")]
     pub display_name: String,
     /// Selection criteria used to select the alternative image for 1 or more hosts.
     ///
@@ -977,19 +1157,87 @@ pub struct AlternativeImageSpec {
     pub selection_criteria: ImageSelectionSpec,
 }
 
-impl AlternativeImageSpec {
-    fn __missing_base_image() -> BaseImageSpec {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::AlternativeImageSpec",
-            "base_image",
-        )
+impl serde::Serialize for AlternativeImageSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("base_image", &self.base_image)?;
+        if let Some(value) = &self.add_on {
+            map.serialize_entry("add_on", value)?;
+        }
+        if let Some(value) = &self.components {
+            map.serialize_entry("components", value)?;
+        }
+        if let Some(value) = &self.solutions {
+            map.serialize_entry("solutions", value)?;
+        }
+        if let Some(value) = &self.hardware_support {
+            map.serialize_entry("hardware_support", value)?;
+        }
+        if let Some(value) = &self.removed_components {
+            map.serialize_entry("removed_components", value)?;
+        }
+        map.serialize_entry("display_name", &self.display_name)?;
+        map.serialize_entry("selection_criteria", &self.selection_criteria)?;
+        map.end()
     }
+}
 
-    fn __missing_display_name() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::AlternativeImageSpec",
-            "display_name",
-        )
+impl<'de> serde::Deserialize<'de> for AlternativeImageSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for AlternativeImageSpec {
+    const NAME: &'static str = "esx::settings::AlternativeImageSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<BaseImageSpec> = None;
+        let mut f_1: Option<AddOnSpec> = None;
+        let mut f_2: Option<
+            vsphere_vapi_runtime::types::VapiMap<String, Option<String>>,
+        > = None;
+        let mut f_3: Option<
+            vsphere_vapi_runtime::types::VapiMap<String, SolutionSpec>,
+        > = None;
+        let mut f_4: Option<HardwareSupportSpec> = None;
+        let mut f_5: Option<Vec<String>> = None;
+        let mut f_6: Option<String> = None;
+        let mut f_7: Option<ImageSelectionSpec> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "base_image" => f_0 = Some(map.next_value()?),
+                "add_on" => f_1 = map.next_value()?,
+                "components" => f_2 = map.next_value()?,
+                "solutions" => f_3 = map.next_value()?,
+                "hardware_support" => f_4 = map.next_value()?,
+                "removed_components" => f_5 = map.next_value()?,
+                "display_name" => f_6 = Some(map.next_value()?),
+                "selection_criteria" => f_7 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(AlternativeImageSpec {
+            base_image: __de::or_zero(f_0, Self::NAME, "base_image"),
+            add_on: f_1,
+            components: f_2,
+            solutions: f_3,
+            hardware_support: f_4,
+            removed_components: f_5,
+            display_name: __de::or_zero(f_6, Self::NAME, "display_name"),
+            selection_criteria: __de::required(f_7, "selection_criteria")?,
+        })
     }
 }
 
@@ -1018,7 +1266,7 @@ impl AlternativeImageSpec {
 /// Since vSphere API 7.0.0.0.
 ///
 /// vAPI structure `com.vmware.esx.settings.base_image_compliance`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct BaseImageCompliance {
     /// Compliance status of the base image.
     ///
@@ -1027,45 +1275,78 @@ pub struct BaseImageCompliance {
     /// Stage status of the base image. This is only relevant when the value of [`BaseImageCompliance::status`](crate::esx::settings::BaseImageCompliance::status) is [`ComplianceStatus::NonCompliant`](crate::esx::settings::ComplianceStatus::NonCompliant). If `None` the staging status is unknown - the contents may or may not be staged. This can happen, for instance, if the stage check failed, has not been done yet, or the target uses an older interface that does not include support for returning the staged status.
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stage_status: Option<StageStatus>,
     /// Current base image information on the host.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "BaseImageCompliance::__missing_current")]
     pub current: BaseImageInfo,
     /// Target base image information present in the software specification.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "BaseImageCompliance::__missing_target")]
     pub target: BaseImageInfo,
     /// Notifications describing the compliance result.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "BaseImageCompliance::__missing_notifications")]
     pub notifications: Notifications,
 }
 
-impl BaseImageCompliance {
-    fn __missing_current() -> BaseImageInfo {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::BaseImageCompliance",
-            "current",
-        )
+impl serde::Serialize for BaseImageCompliance {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("status", &self.status)?;
+        if let Some(value) = &self.stage_status {
+            map.serialize_entry("stage_status", value)?;
+        }
+        map.serialize_entry("current", &self.current)?;
+        map.serialize_entry("target", &self.target)?;
+        map.serialize_entry("notifications", &self.notifications)?;
+        map.end()
     }
+}
 
-    fn __missing_target() -> BaseImageInfo {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::BaseImageCompliance",
-            "target",
-        )
+impl<'de> serde::Deserialize<'de> for BaseImageCompliance {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_notifications() -> Notifications {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::BaseImageCompliance",
-            "notifications",
-        )
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for BaseImageCompliance {
+    const NAME: &'static str = "esx::settings::BaseImageCompliance";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<ComplianceStatus> = None;
+        let mut f_1: Option<StageStatus> = None;
+        let mut f_2: Option<BaseImageInfo> = None;
+        let mut f_3: Option<BaseImageInfo> = None;
+        let mut f_4: Option<Notifications> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "status" => f_0 = Some(map.next_value()?),
+                "stage_status" => f_1 = map.next_value()?,
+                "current" => f_2 = Some(map.next_value()?),
+                "target" => f_3 = Some(map.next_value()?),
+                "notifications" => f_4 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(BaseImageCompliance {
+            status: __de::required(f_0, "status")?,
+            stage_status: f_1,
+            current: __de::or_zero(f_2, Self::NAME, "current"),
+            target: __de::or_zero(f_3, Self::NAME, "target"),
+            notifications: __de::or_zero(f_4, Self::NAME, "notifications"),
+        })
     }
 }
 
@@ -1074,17 +1355,15 @@ impl BaseImageCompliance {
 /// Since vSphere API 7.0.0.0.
 ///
 /// vAPI structure `com.vmware.esx.settings.base_image_details`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct BaseImageDetails {
     /// Display name of the base image.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "BaseImageDetails::__missing_display_name")]
     pub display_name: String,
     /// Human readable version of the base image.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "BaseImageDetails::__missing_display_version")]
     pub display_version: String,
     /// Release date of the base image.
     ///
@@ -1095,25 +1374,64 @@ pub struct BaseImageDetails {
     /// If `None` this base image does not support quick patch.
     ///
     /// Since vSphere API 8.0.3.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quick_patch_compatible_versions: Option<
         vsphere_vapi_runtime::types::VapiMap<String, String>,
     >,
 }
 
-impl BaseImageDetails {
-    fn __missing_display_name() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::BaseImageDetails",
-            "display_name",
-        )
+impl serde::Serialize for BaseImageDetails {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("display_name", &self.display_name)?;
+        map.serialize_entry("display_version", &self.display_version)?;
+        map.serialize_entry("release_date", &self.release_date)?;
+        if let Some(value) = &self.quick_patch_compatible_versions {
+            map.serialize_entry("quick_patch_compatible_versions", value)?;
+        }
+        map.end()
     }
+}
 
-    fn __missing_display_version() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::BaseImageDetails",
-            "display_version",
-        )
+impl<'de> serde::Deserialize<'de> for BaseImageDetails {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for BaseImageDetails {
+    const NAME: &'static str = "esx::settings::BaseImageDetails";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<vsphere_vapi_runtime::types::DateTime> = None;
+        let mut f_3: Option<vsphere_vapi_runtime::types::VapiMap<String, String>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "display_name" => f_0 = Some(map.next_value()?),
+                "display_version" => f_1 = Some(map.next_value()?),
+                "release_date" => f_2 = Some(map.next_value()?),
+                "quick_patch_compatible_versions" => f_3 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(BaseImageDetails {
+            display_name: __de::or_zero(f_0, Self::NAME, "display_name"),
+            display_version: __de::or_zero(f_1, Self::NAME, "display_version"),
+            release_date: __de::required(f_2, "release_date")?,
+            quick_patch_compatible_versions: f_3,
+        })
     }
 }
 
@@ -1122,23 +1440,63 @@ impl BaseImageDetails {
 /// Since vSphere API 7.0.0.0.
 ///
 /// vAPI structure `com.vmware.esx.settings.base_image_info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct BaseImageInfo {
     /// Details about the base image. `None` if base image is not present in the depot.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub details: Option<BaseImageDetails>,
     /// Version of the base-image.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "BaseImageInfo::__missing_version")]
     pub version: String,
 }
 
-impl BaseImageInfo {
-    fn __missing_version() -> String {
-        ::vsphere_vapi_runtime::de::missing("esx::settings::BaseImageInfo", "version")
+impl serde::Serialize for BaseImageInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.details {
+            map.serialize_entry("details", value)?;
+        }
+        map.serialize_entry("version", &self.version)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for BaseImageInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for BaseImageInfo {
+    const NAME: &'static str = "esx::settings::BaseImageInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<BaseImageDetails> = None;
+        let mut f_1: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "details" => f_0 = map.next_value()?,
+                "version" => f_1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(BaseImageInfo {
+            details: f_0,
+            version: __de::or_zero(f_1, Self::NAME, "version"),
+        })
     }
 }
 
@@ -1156,18 +1514,53 @@ impl ::vsphere_vapi_runtime::de::Zero for BaseImageInfo {
 /// Since vSphere API 7.0.0.0.
 ///
 /// vAPI structure `com.vmware.esx.settings.base_image_spec`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct BaseImageSpec {
     /// Version of the base-image.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "BaseImageSpec::__missing_version")]
     pub version: String,
 }
 
-impl BaseImageSpec {
-    fn __missing_version() -> String {
-        ::vsphere_vapi_runtime::de::missing("esx::settings::BaseImageSpec", "version")
+impl serde::Serialize for BaseImageSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("version", &self.version)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for BaseImageSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for BaseImageSpec {
+    const NAME: &'static str = "esx::settings::BaseImageSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "version" => f_0 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(BaseImageSpec {
+            version: __de::or_zero(f_0, Self::NAME, "version"),
+        })
     }
 }
 
@@ -1182,33 +1575,63 @@ impl ::vsphere_vapi_runtime::de::Zero for BaseImageSpec {
 /// The [`CheckDescription`](crate::esx::settings::CheckDescription) structure contains fields that describe a particular check.
 ///
 /// vAPI structure `com.vmware.esx.settings.check_description`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CheckDescription {
     /// The check identifier.
-    #[serde(default = "CheckDescription::__missing_check")]
     pub check: String,
     /// The check name.
-    #[serde(default = "CheckDescription::__missing_name")]
     pub name: crate::vapi::standard::LocalizableMessage,
     /// Human-readable check description.
-    #[serde(default = "CheckDescription::__missing_description")]
     pub description: crate::vapi::standard::LocalizableMessage,
 }
 
-impl CheckDescription {
-    fn __missing_check() -> String {
-        ::vsphere_vapi_runtime::de::missing("esx::settings::CheckDescription", "check")
+impl serde::Serialize for CheckDescription {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("check", &self.check)?;
+        map.serialize_entry("name", &self.name)?;
+        map.serialize_entry("description", &self.description)?;
+        map.end()
     }
+}
 
-    fn __missing_name() -> crate::vapi::standard::LocalizableMessage {
-        ::vsphere_vapi_runtime::de::missing("esx::settings::CheckDescription", "name")
+impl<'de> serde::Deserialize<'de> for CheckDescription {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_description() -> crate::vapi::standard::LocalizableMessage {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::CheckDescription",
-            "description",
-        )
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CheckDescription {
+    const NAME: &'static str = "esx::settings::CheckDescription";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<crate::vapi::standard::LocalizableMessage> = None;
+        let mut f_2: Option<crate::vapi::standard::LocalizableMessage> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "check" => f_0 = Some(map.next_value()?),
+                "name" => f_1 = Some(map.next_value()?),
+                "description" => f_2 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(CheckDescription {
+            check: __de::or_zero(f_0, Self::NAME, "check"),
+            name: __de::or_zero(f_1, Self::NAME, "name"),
+            description: __de::or_zero(f_2, Self::NAME, "description"),
+        })
     }
 }
 
@@ -1225,43 +1648,132 @@ impl ::vsphere_vapi_runtime::de::Zero for CheckDescription {
 /// The [`CheckError`](crate::esx::settings::CheckError) structure contains fields that describe an error reported by [`CheckStatus`](crate::esx::settings::CheckStatus)
 ///
 /// vAPI structure `com.vmware.esx.settings.check_error`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CheckError {
     /// Description of what was the issue containing as much user-relevant context as possible. The user should be able to understand which sub-system failed and why.
-    #[serde(default = "CheckError::__missing_description")]
     pub description: crate::vapi::standard::LocalizableMessage,
     /// Possible resolution for the issue. This should contain actionable information that the user can use to resolve the issue. Can be left `None` if no meaningful resolution exists.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolution: Option<crate::vapi::standard::LocalizableMessage>,
 }
 
-impl CheckError {
-    fn __missing_description() -> crate::vapi::standard::LocalizableMessage {
-        ::vsphere_vapi_runtime::de::missing("esx::settings::CheckError", "description")
+impl serde::Serialize for CheckError {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("description", &self.description)?;
+        if let Some(value) = &self.resolution {
+            map.serialize_entry("resolution", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CheckError {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CheckError {
+    const NAME: &'static str = "esx::settings::CheckError";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::vapi::standard::LocalizableMessage> = None;
+        let mut f_1: Option<crate::vapi::standard::LocalizableMessage> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "description" => f_0 = Some(map.next_value()?),
+                "resolution" => f_1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(CheckError {
+            description: __de::or_zero(f_0, Self::NAME, "description"),
+            resolution: f_1,
+        })
     }
 }
 
 /// The [`CheckStatus`](crate::esx::settings::CheckStatus) structure contains fields that describe a check result.
 ///
 /// vAPI structure `com.vmware.esx.settings.check_status`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CheckStatus {
     /// Information about this check.
-    #[serde(default = "CheckStatus::__missing_check")]
     pub check: CheckDescription,
     /// The status of this check.
     pub status: Status,
     /// The service that performed the check. This field should allow easier triaging of health query errors. Only set if there is an originator available for this check.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub originator: Option<String>,
     /// List of [`CheckError`](crate::esx::settings::CheckError) that the check reported. If not set, the service is still using the `issues`. TODO
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub errors: Option<Vec<CheckError>>,
 }
 
-impl CheckStatus {
-    fn __missing_check() -> CheckDescription {
-        ::vsphere_vapi_runtime::de::missing("esx::settings::CheckStatus", "check")
+impl serde::Serialize for CheckStatus {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("check", &self.check)?;
+        map.serialize_entry("status", &self.status)?;
+        if let Some(value) = &self.originator {
+            map.serialize_entry("originator", value)?;
+        }
+        if let Some(value) = &self.errors {
+            map.serialize_entry("errors", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CheckStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CheckStatus {
+    const NAME: &'static str = "esx::settings::CheckStatus";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<CheckDescription> = None;
+        let mut f_1: Option<Status> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<Vec<CheckError>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "check" => f_0 = Some(map.next_value()?),
+                "status" => f_1 = Some(map.next_value()?),
+                "originator" => f_2 = map.next_value()?,
+                "errors" => f_3 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(CheckStatus {
+            check: __de::or_zero(f_0, Self::NAME, "check"),
+            status: __de::required(f_1, "status")?,
+            originator: f_2,
+            errors: f_3,
+        })
     }
 }
 
@@ -1285,7 +1797,7 @@ impl CheckStatus {
 /// Since vSphere API 7.0.0.0.
 ///
 /// vAPI structure `com.vmware.esx.settings.cluster_compliance`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ClusterCompliance {
     /// Overall impact.
     ///
@@ -1298,12 +1810,10 @@ pub struct ClusterCompliance {
     /// Overall stage status of the cluster. This is only relevant when the value of [`ClusterCompliance::status`](crate::esx::settings::ClusterCompliance::status) is [`ComplianceStatus::NonCompliant`](crate::esx::settings::ComplianceStatus::NonCompliant). If `None` the staging status is unknown - the contents may or may not be staged. This can happen, for instance, if the stage check failed, has not been done yet, or the target uses an older interface that does not include support for returning the staged status.
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stage_status: Option<StageStatus>,
     /// Notifications returned by the scan operation.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "ClusterCompliance::__missing_notifications")]
     pub notifications: Notifications,
     /// Scan completion time.
     ///
@@ -1314,106 +1824,122 @@ pub struct ClusterCompliance {
     /// `None` if operation is performed on a draft.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub commit: Option<String>,
     /// Identifiers of compliant hosts.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(
-        default = "ClusterCompliance::__missing_compliant_hosts",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub compliant_hosts: Vec<String>,
     /// Identifiers of non-compliant hosts.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(
-        default = "ClusterCompliance::__missing_non_compliant_hosts",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub non_compliant_hosts: Vec<String>,
     /// Identifiers of incompatible hosts.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(
-        default = "ClusterCompliance::__missing_incompatible_hosts",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub incompatible_hosts: Vec<String>,
     /// Identifiers of unavailable hosts. There will not be compliance details for these hosts in [`ClusterCompliance::hosts`](crate::esx::settings::ClusterCompliance::hosts).
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(
-        default = "ClusterCompliance::__missing_unavailable_hosts",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub unavailable_hosts: Vec<String>,
     /// Mapping from host identifier to the compliance information for the host.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(
-        default = "ClusterCompliance::__missing_hosts",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub hosts: vsphere_vapi_runtime::types::VapiMap<String, HostCompliance>,
     /// Auxiliary information about the hosts. This gives some additional information about the hosts referenced in this result.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(
-        default = "ClusterCompliance::__missing_host_info",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub host_info: vsphere_vapi_runtime::types::VapiMap<String, HostInfo>,
 }
 
-impl ClusterCompliance {
-    fn __missing_notifications() -> Notifications {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::ClusterCompliance",
-            "notifications",
-        )
+impl serde::Serialize for ClusterCompliance {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("impact", &self.impact)?;
+        map.serialize_entry("status", &self.status)?;
+        if let Some(value) = &self.stage_status {
+            map.serialize_entry("stage_status", value)?;
+        }
+        map.serialize_entry("notifications", &self.notifications)?;
+        map.serialize_entry("scan_time", &self.scan_time)?;
+        if let Some(value) = &self.commit {
+            map.serialize_entry("commit", value)?;
+        }
+        map.serialize_entry("compliant_hosts", &self.compliant_hosts)?;
+        map.serialize_entry("non_compliant_hosts", &self.non_compliant_hosts)?;
+        map.serialize_entry("incompatible_hosts", &self.incompatible_hosts)?;
+        map.serialize_entry("unavailable_hosts", &self.unavailable_hosts)?;
+        map.serialize_entry("hosts", &self.hosts)?;
+        map.serialize_entry("host_info", &self.host_info)?;
+        map.end()
     }
+}
 
-    fn __missing_compliant_hosts() -> Vec<String> {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::ClusterCompliance",
-            "compliant_hosts",
-        )
+impl<'de> serde::Deserialize<'de> for ClusterCompliance {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_non_compliant_hosts() -> Vec<String> {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::ClusterCompliance",
-            "non_compliant_hosts",
-        )
-    }
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ClusterCompliance {
+    const NAME: &'static str = "esx::settings::ClusterCompliance";
 
-    fn __missing_incompatible_hosts() -> Vec<String> {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::ClusterCompliance",
-            "incompatible_hosts",
-        )
-    }
-
-    fn __missing_unavailable_hosts() -> Vec<String> {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::ClusterCompliance",
-            "unavailable_hosts",
-        )
-    }
-
-    fn __missing_hosts() -> vsphere_vapi_runtime::types::VapiMap<
-        String,
-        HostCompliance,
-    > {
-        ::vsphere_vapi_runtime::de::missing("esx::settings::ClusterCompliance", "hosts")
-    }
-
-    fn __missing_host_info() -> vsphere_vapi_runtime::types::VapiMap<String, HostInfo> {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::ClusterCompliance",
-            "host_info",
-        )
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<ComplianceImpact> = None;
+        let mut f_1: Option<ComplianceStatus> = None;
+        let mut f_2: Option<StageStatus> = None;
+        let mut f_3: Option<Notifications> = None;
+        let mut f_4: Option<vsphere_vapi_runtime::types::DateTime> = None;
+        let mut f_5: Option<String> = None;
+        let mut f_6: Option<Vec<String>> = None;
+        let mut f_7: Option<Vec<String>> = None;
+        let mut f_8: Option<Vec<String>> = None;
+        let mut f_9: Option<Vec<String>> = None;
+        let mut f_10: Option<
+            vsphere_vapi_runtime::types::VapiMap<String, HostCompliance>,
+        > = None;
+        let mut f_11: Option<vsphere_vapi_runtime::types::VapiMap<String, HostInfo>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "impact" => f_0 = Some(map.next_value()?),
+                "status" => f_1 = Some(map.next_value()?),
+                "stage_status" => f_2 = map.next_value()?,
+                "notifications" => f_3 = Some(map.next_value()?),
+                "scan_time" => f_4 = Some(map.next_value()?),
+                "commit" => f_5 = map.next_value()?,
+                "compliant_hosts" => f_6 = __de::null_as_empty(map.next_value()?),
+                "non_compliant_hosts" => f_7 = __de::null_as_empty(map.next_value()?),
+                "incompatible_hosts" => f_8 = __de::null_as_empty(map.next_value()?),
+                "unavailable_hosts" => f_9 = __de::null_as_empty(map.next_value()?),
+                "hosts" => f_10 = __de::null_as_empty(map.next_value()?),
+                "host_info" => f_11 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ClusterCompliance {
+            impact: __de::required(f_0, "impact")?,
+            status: __de::required(f_1, "status")?,
+            stage_status: f_2,
+            notifications: __de::or_zero(f_3, Self::NAME, "notifications"),
+            scan_time: __de::required(f_4, "scan_time")?,
+            commit: f_5,
+            compliant_hosts: __de::or_zero(f_6, Self::NAME, "compliant_hosts"),
+            non_compliant_hosts: __de::or_zero(f_7, Self::NAME, "non_compliant_hosts"),
+            incompatible_hosts: __de::or_zero(f_8, Self::NAME, "incompatible_hosts"),
+            unavailable_hosts: __de::or_zero(f_9, Self::NAME, "unavailable_hosts"),
+            hosts: __de::or_zero(f_10, Self::NAME, "hosts"),
+            host_info: __de::or_zero(f_11, Self::NAME, "host_info"),
+        })
     }
 }
 
@@ -1424,12 +1950,54 @@ impl ClusterCompliance {
 /// Not in vSphere API releases before 9.1.0.0.
 ///
 /// vAPI structure `com.vmware.esx.settings.cluster_live_patch_action`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ClusterLivePatchAction {
     /// Live Patch mode of the cluster.
     ///
     /// Since vSphere API 9.1.0.0.
     pub live_patch_mode: cluster_live_patch_action::LivePatchMode,
+}
+
+impl serde::Serialize for ClusterLivePatchAction {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("live_patch_mode", &self.live_patch_mode)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ClusterLivePatchAction {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ClusterLivePatchAction {
+    const NAME: &'static str = "esx::settings::ClusterLivePatchAction";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<cluster_live_patch_action::LivePatchMode> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "live_patch_mode" => f_0 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ClusterLivePatchAction {
+            live_patch_mode: __de::required(f_0, "live_patch_mode")?,
+        })
+    }
 }
 
 /// The [`ClusterParallelRemediationAction`](crate::esx::settings::ClusterParallelRemediationAction) structure contains fields that provide the settings to remediate multiple hosts of a cluster in parallel.
@@ -1439,26 +2007,64 @@ pub struct ClusterLivePatchAction {
 /// Not in vSphere API releases before 9.1.0.0.
 ///
 /// vAPI structure `com.vmware.esx.settings.cluster_parallel_remediation_action`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ClusterParallelRemediationAction {
     /// Enable parallel remediation for hosts in maintenance mode within a cluster.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default = "ClusterParallelRemediationAction::__missing_enabled")]
     pub enabled: bool,
     /// Maximum number of hosts that can be remediated in parallel. Setting [`ClusterParallelRemediationAction::max_hosts`](crate::esx::settings::ClusterParallelRemediationAction::max_hosts) does not guarantee maxHosts to be remediated in parallel. If `None`, number of hosts that can be remediated in parallel would be set to maximum number of hosts supported per cluster.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_hosts: Option<i64>,
 }
 
-impl ClusterParallelRemediationAction {
-    fn __missing_enabled() -> bool {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::ClusterParallelRemediationAction",
-            "enabled",
-        )
+impl serde::Serialize for ClusterParallelRemediationAction {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("enabled", &self.enabled)?;
+        if let Some(value) = &self.max_hosts {
+            map.serialize_entry("max_hosts", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ClusterParallelRemediationAction {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de>
+for ClusterParallelRemediationAction {
+    const NAME: &'static str = "esx::settings::ClusterParallelRemediationAction";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<bool> = None;
+        let mut f_1: Option<i64> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "enabled" => f_0 = Some(map.next_value()?),
+                "max_hosts" => f_1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ClusterParallelRemediationAction {
+            enabled: __de::or_zero(f_0, Self::NAME, "enabled"),
+            max_hosts: f_1,
+        })
     }
 }
 
@@ -1469,30 +2075,87 @@ impl ClusterParallelRemediationAction {
 /// Not in vSphere API releases before 9.1.0.0.
 ///
 /// vAPI structure `com.vmware.esx.settings.cluster_software_policy_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ClusterSoftwarePolicySpec {
     /// Enforce HCL validation, when applicable, to prevent remediation if hardware compatibility issues are found. If `None`, hardware compatibility issues will not prevent remediation.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enforce_hcl_validation: Option<bool>,
     /// Enable parallel remediation of hosts in maintenance mode. Set max hosts when applicable. If `None`, parallel remediation will not happen.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parallel_remediation_action: Option<ClusterParallelRemediationAction>,
     /// Live Patch action of the cluster. If `None`, configured value would be unset. This field should not be set together with [`ConfiguredPolicySpec::enforce_quick_patch`](crate::esx::settings::clusters::policies::apply::ConfiguredPolicySpec::enforce_quick_patch). When `com.vmware.esx.settings.clusters.policies.Apply.ConfiguredPolicySpec.softwarePolicySpec.livePatchAction.livePatchMode` is set to [`LivePatchMode::EnforceLivePatch`](crate::esx::settings::cluster_live_patch_action::LivePatchMode::EnforceLivePatch), [`ConfiguredPolicySpec::enforce_quick_patch`](crate::esx::settings::clusters::policies::apply::ConfiguredPolicySpec::enforce_quick_patch) will be set to true automatically. For other values, [`ConfiguredPolicySpec::enforce_quick_patch`](crate::esx::settings::clusters::policies::apply::ConfiguredPolicySpec::enforce_quick_patch) will be set to false.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub live_patch_action: Option<ClusterLivePatchAction>,
     /// Skip caching of reserved VIBs on the host. During effective VIB computation, a VIB at a lower version can get replaced by the same VIB at a higher version coming from another release unit. vLCM caches the lower version VIB in ESX-OSData partition to support extraction of currently running image from the hosts. Setting this option means (a) remediation will not cache reserved VIBs, (b) extracting the currently running image from such hosts will not include the reserved VIBs. Hence, the image will not be complete and that might lead to remediation failures.
     ///
     /// NOTE: Use this option with caution. If `None`, reserved VIBs will be cached.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub skip_reserved_vibs_caching: Option<bool>,
+}
+
+impl serde::Serialize for ClusterSoftwarePolicySpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.enforce_hcl_validation {
+            map.serialize_entry("enforce_hcl_validation", value)?;
+        }
+        if let Some(value) = &self.parallel_remediation_action {
+            map.serialize_entry("parallel_remediation_action", value)?;
+        }
+        if let Some(value) = &self.live_patch_action {
+            map.serialize_entry("live_patch_action", value)?;
+        }
+        if let Some(value) = &self.skip_reserved_vibs_caching {
+            map.serialize_entry("skip_reserved_vibs_caching", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ClusterSoftwarePolicySpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ClusterSoftwarePolicySpec {
+    const NAME: &'static str = "esx::settings::ClusterSoftwarePolicySpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<bool> = None;
+        let mut f_1: Option<ClusterParallelRemediationAction> = None;
+        let mut f_2: Option<ClusterLivePatchAction> = None;
+        let mut f_3: Option<bool> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "enforce_hcl_validation" => f_0 = map.next_value()?,
+                "parallel_remediation_action" => f_1 = map.next_value()?,
+                "live_patch_action" => f_2 = map.next_value()?,
+                "skip_reserved_vibs_caching" => f_3 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ClusterSoftwarePolicySpec {
+            enforce_hcl_validation: f_0,
+            parallel_remediation_action: f_1,
+            live_patch_action: f_2,
+            skip_reserved_vibs_caching: f_3,
+        })
+    }
 }
 
 impl ::vsphere_vapi_runtime::de::Zero for ClusterSoftwarePolicySpec {
@@ -1514,33 +2177,62 @@ impl ::vsphere_vapi_runtime::de::Zero for ClusterSoftwarePolicySpec {
 ///
 /// vAPI structure
 /// `com.vmware.esx.settings.cluster_software_policy_spec_reset_info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ClusterSoftwarePolicySpecResetInfo {
     /// The configured values of [`ConfiguredPolicySpec::software_policy_spec`](crate::esx::settings::clusters::policies::apply::ConfiguredPolicySpec::software_policy_spec).
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default = "ClusterSoftwarePolicySpecResetInfo::__missing_from")]
     pub from: ClusterSoftwarePolicySpec,
     /// The values of [`ConfiguredPolicySpec::software_policy_spec`](crate::esx::settings::clusters::policies::apply::ConfiguredPolicySpec::software_policy_spec) when the configured value is reset.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default = "ClusterSoftwarePolicySpecResetInfo::__missing_to")]
     pub to: ClusterSoftwarePolicySpec,
 }
 
-impl ClusterSoftwarePolicySpecResetInfo {
-    fn __missing_from() -> ClusterSoftwarePolicySpec {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::ClusterSoftwarePolicySpecResetInfo",
-            "from",
-        )
+impl serde::Serialize for ClusterSoftwarePolicySpecResetInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("from", &self.from)?;
+        map.serialize_entry("to", &self.to)?;
+        map.end()
     }
+}
 
-    fn __missing_to() -> ClusterSoftwarePolicySpec {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::ClusterSoftwarePolicySpecResetInfo",
-            "to",
-        )
+impl<'de> serde::Deserialize<'de> for ClusterSoftwarePolicySpecResetInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de>
+for ClusterSoftwarePolicySpecResetInfo {
+    const NAME: &'static str = "esx::settings::ClusterSoftwarePolicySpecResetInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<ClusterSoftwarePolicySpec> = None;
+        let mut f_1: Option<ClusterSoftwarePolicySpec> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "from" => f_0 = Some(map.next_value()?),
+                "to" => f_1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ClusterSoftwarePolicySpecResetInfo {
+            from: __de::or_zero(f_0, Self::NAME, "from"),
+            to: __de::or_zero(f_1, Self::NAME, "to"),
+        })
     }
 }
 
@@ -1591,7 +2283,7 @@ vsphere_vapi_runtime::vapi_enum! {
 /// Since vSphere API 7.0.0.0.
 ///
 /// vAPI structure `com.vmware.esx.settings.component_compliance`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ComponentCompliance {
     /// Compliance status of the component.
     ///
@@ -1600,41 +2292,102 @@ pub struct ComponentCompliance {
     /// Stage status of the component. This is only relevant when the value of [`ComponentCompliance::status`](crate::esx::settings::ComponentCompliance::status) is [`ComplianceStatus::NonCompliant`](crate::esx::settings::ComplianceStatus::NonCompliant). If `None` the staging status is unknown - the contents may or may not be staged. This can happen, for instance, if the stage check failed, has not been done yet, or the target uses an older interface that does not include support for returning the staged status.
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stage_status: Option<StageStatus>,
     /// Current version of the component present on the host. `None` if component is not present on the host.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub current: Option<ComponentInfo>,
     /// Target version of the component present in the software specification. `None` if component is not present in the software specification.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target: Option<ComponentInfo>,
     /// Source of the component on the host. `None` if component is not present on the host.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub current_source: Option<ComponentSource>,
     /// Source of the component in the software specification. `None` if component is not present in the software specification.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target_source: Option<ComponentSource>,
     /// Notifications describing the compliance result.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "ComponentCompliance::__missing_notifications")]
     pub notifications: Notifications,
 }
 
-impl ComponentCompliance {
-    fn __missing_notifications() -> Notifications {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::ComponentCompliance",
-            "notifications",
-        )
+impl serde::Serialize for ComponentCompliance {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("status", &self.status)?;
+        if let Some(value) = &self.stage_status {
+            map.serialize_entry("stage_status", value)?;
+        }
+        if let Some(value) = &self.current {
+            map.serialize_entry("current", value)?;
+        }
+        if let Some(value) = &self.target {
+            map.serialize_entry("target", value)?;
+        }
+        if let Some(value) = &self.current_source {
+            map.serialize_entry("current_source", value)?;
+        }
+        if let Some(value) = &self.target_source {
+            map.serialize_entry("target_source", value)?;
+        }
+        map.serialize_entry("notifications", &self.notifications)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ComponentCompliance {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ComponentCompliance {
+    const NAME: &'static str = "esx::settings::ComponentCompliance";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<ComplianceStatus> = None;
+        let mut f_1: Option<StageStatus> = None;
+        let mut f_2: Option<ComponentInfo> = None;
+        let mut f_3: Option<ComponentInfo> = None;
+        let mut f_4: Option<ComponentSource> = None;
+        let mut f_5: Option<ComponentSource> = None;
+        let mut f_6: Option<Notifications> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "status" => f_0 = Some(map.next_value()?),
+                "stage_status" => f_1 = map.next_value()?,
+                "current" => f_2 = map.next_value()?,
+                "target" => f_3 = map.next_value()?,
+                "current_source" => f_4 = map.next_value()?,
+                "target_source" => f_5 = map.next_value()?,
+                "notifications" => f_6 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ComponentCompliance {
+            status: __de::required(f_0, "status")?,
+            stage_status: f_1,
+            current: f_2,
+            target: f_3,
+            current_source: f_4,
+            target_source: f_5,
+            notifications: __de::or_zero(f_6, Self::NAME, "notifications"),
+        })
     }
 }
 
@@ -1661,35 +2414,71 @@ impl ComponentCompliance {
 /// Since vSphere API 7.0.0.0.
 ///
 /// vAPI structure `com.vmware.esx.settings.component_details`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ComponentDetails {
     /// Display name of the component.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "ComponentDetails::__missing_display_name")]
     pub display_name: String,
     /// Vendor of the component.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "ComponentDetails::__missing_vendor")]
     pub vendor: String,
     /// Human readable version of the component. `None` if no version is provided for the component.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub display_version: Option<String>,
 }
 
-impl ComponentDetails {
-    fn __missing_display_name() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::ComponentDetails",
-            "display_name",
-        )
+impl serde::Serialize for ComponentDetails {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("display_name", &self.display_name)?;
+        map.serialize_entry("vendor", &self.vendor)?;
+        if let Some(value) = &self.display_version {
+            map.serialize_entry("display_version", value)?;
+        }
+        map.end()
     }
+}
 
-    fn __missing_vendor() -> String {
-        ::vsphere_vapi_runtime::de::missing("esx::settings::ComponentDetails", "vendor")
+impl<'de> serde::Deserialize<'de> for ComponentDetails {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ComponentDetails {
+    const NAME: &'static str = "esx::settings::ComponentDetails";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "display_name" => f_0 = Some(map.next_value()?),
+                "vendor" => f_1 = Some(map.next_value()?),
+                "display_version" => f_2 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ComponentDetails {
+            display_name: __de::or_zero(f_0, Self::NAME, "display_name"),
+            vendor: __de::or_zero(f_1, Self::NAME, "vendor"),
+            display_version: f_2,
+        })
     }
 }
 
@@ -1698,18 +2487,65 @@ impl ComponentDetails {
 /// Since vSphere API 7.0.0.0.
 ///
 /// vAPI structure `com.vmware.esx.settings.component_info`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ComponentInfo {
     /// Version of the component. `None` if version is not specified or removed.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
     /// Details about the component. `None` if component is not present in the depot.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub details: Option<ComponentDetails>,
+}
+
+impl serde::Serialize for ComponentInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.version {
+            map.serialize_entry("version", value)?;
+        }
+        if let Some(value) = &self.details {
+            map.serialize_entry("details", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ComponentInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ComponentInfo {
+    const NAME: &'static str = "esx::settings::ComponentInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<ComponentDetails> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "version" => f_0 = map.next_value()?,
+                "details" => f_1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ComponentInfo {
+            version: f_0,
+            details: f_1,
+        })
+    }
 }
 
 /// The [`ComponentOverrideInfo`](crate::esx::settings::ComponentOverrideInfo) structure contains fields that describe how the component was overridden.
@@ -1717,17 +2553,15 @@ pub struct ComponentInfo {
 /// Since vSphere API 7.0.0.0.
 ///
 /// vAPI structure `com.vmware.esx.settings.component_override_info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ComponentOverrideInfo {
     /// Version of the component override.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "ComponentOverrideInfo::__missing_version")]
     pub version: String,
     /// Human readable version of the component override.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "ComponentOverrideInfo::__missing_display_version")]
     pub display_version: String,
     /// Source of the component override.
     ///
@@ -1736,30 +2570,60 @@ pub struct ComponentOverrideInfo {
     /// Note explaining the override.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "ComponentOverrideInfo::__missing_note")]
     pub note: crate::vapi::standard::LocalizableMessage,
 }
 
-impl ComponentOverrideInfo {
-    fn __missing_version() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::ComponentOverrideInfo",
-            "version",
-        )
+impl serde::Serialize for ComponentOverrideInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("version", &self.version)?;
+        map.serialize_entry("display_version", &self.display_version)?;
+        map.serialize_entry("source", &self.source)?;
+        map.serialize_entry("note", &self.note)?;
+        map.end()
     }
+}
 
-    fn __missing_display_version() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::ComponentOverrideInfo",
-            "display_version",
-        )
+impl<'de> serde::Deserialize<'de> for ComponentOverrideInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_note() -> crate::vapi::standard::LocalizableMessage {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::ComponentOverrideInfo",
-            "note",
-        )
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ComponentOverrideInfo {
+    const NAME: &'static str = "esx::settings::ComponentOverrideInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<ComponentSource> = None;
+        let mut f_3: Option<crate::vapi::standard::LocalizableMessage> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "version" => f_0 = Some(map.next_value()?),
+                "display_version" => f_1 = Some(map.next_value()?),
+                "source" => f_2 = Some(map.next_value()?),
+                "note" => f_3 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ComponentOverrideInfo {
+            version: __de::or_zero(f_0, Self::NAME, "version"),
+            display_version: __de::or_zero(f_1, Self::NAME, "display_version"),
+            source: __de::required(f_2, "source")?,
+            note: __de::or_zero(f_3, Self::NAME, "note"),
+        })
     }
 }
 
@@ -1796,7 +2660,7 @@ vsphere_vapi_runtime::vapi_enum! {
 /// Since vSphere API 8.0.0.1.
 ///
 /// vAPI structure `com.vmware.esx.settings.data_processing_unit_compliance`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DataProcessingUnitCompliance {
     /// Overall compliance impact of the data processing unit.
     ///
@@ -1805,7 +2669,6 @@ pub struct DataProcessingUnitCompliance {
     /// Details about compliance impact. This field is optional because it was added in a newer version than its parent node.
     ///
     /// Since vSphere API 8.0.3.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub impact_details: Option<ImpactDetails>,
     /// Overall compliance status of the data processing unit.
     ///
@@ -1814,12 +2677,10 @@ pub struct DataProcessingUnitCompliance {
     /// Overall stage status of the data processing unit. This is only relevant when the value of [`DataProcessingUnitCompliance::status`](crate::esx::settings::DataProcessingUnitCompliance::status) is [`ComplianceStatus::NonCompliant`](crate::esx::settings::ComplianceStatus::NonCompliant). If `None` the staging status is unknown - the contents may or may not be staged. This can happen, for instance, if the stage check failed, has not been done yet, or the target uses an older interface that does not include support for returning the staged status.
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stage_status: Option<StageStatus>,
     /// Notifications returned by the scan operation.
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(default = "DataProcessingUnitCompliance::__missing_notifications")]
     pub notifications: Notifications,
     /// Scan completion time.
     ///
@@ -1838,63 +2699,129 @@ pub struct DataProcessingUnitCompliance {
     /// This field will be `None` or contain an empty map if operation is performed on an image whose [`SoftwareSpec`](crate::esx::settings::SoftwareSpec) does not have a value for its `hardwareSupport` field. For initial release `hardwareSupport` field would be empty.
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hardware_support: Option<
         vsphere_vapi_runtime::types::VapiMap<String, HardwareSupportPackageCompliance>,
     >,
     /// Compliance result for all user components present on the data processing unit and in the software specification. The key is the component name and value is the ComponentCompliance object.
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(
-        default = "DataProcessingUnitCompliance::__missing_components",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub components: vsphere_vapi_runtime::types::VapiMap<String, ComponentCompliance>,
     /// Compliance result for solutions. The key is the solution name and value is the SolutionCompliance.
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(
-        default = "DataProcessingUnitCompliance::__missing_solutions",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub solutions: vsphere_vapi_runtime::types::VapiMap<String, SolutionCompliance>,
     /// Compliance result for all removed components present on the data processing unit and in the software specification. The key is the component name and value is the ComponentCompliance object.
     ///
     /// This field is optional because it was added in a newer version than its parent node.
     ///
     /// Since vSphere API 8.0.3.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub removed_components: Option<
         vsphere_vapi_runtime::types::VapiMap<String, ComponentCompliance>,
     >,
 }
 
-impl DataProcessingUnitCompliance {
-    fn __missing_notifications() -> Notifications {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::DataProcessingUnitCompliance",
-            "notifications",
-        )
+impl serde::Serialize for DataProcessingUnitCompliance {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("impact", &self.impact)?;
+        if let Some(value) = &self.impact_details {
+            map.serialize_entry("impact_details", value)?;
+        }
+        map.serialize_entry("status", &self.status)?;
+        if let Some(value) = &self.stage_status {
+            map.serialize_entry("stage_status", value)?;
+        }
+        map.serialize_entry("notifications", &self.notifications)?;
+        map.serialize_entry("scan_time", &self.scan_time)?;
+        map.serialize_entry("base_image", &self.base_image)?;
+        map.serialize_entry("add_on", &self.add_on)?;
+        if let Some(value) = &self.hardware_support {
+            map.serialize_entry("hardware_support", value)?;
+        }
+        map.serialize_entry("components", &self.components)?;
+        map.serialize_entry("solutions", &self.solutions)?;
+        if let Some(value) = &self.removed_components {
+            map.serialize_entry("removed_components", value)?;
+        }
+        map.end()
     }
+}
 
-    fn __missing_components() -> vsphere_vapi_runtime::types::VapiMap<
-        String,
-        ComponentCompliance,
-    > {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::DataProcessingUnitCompliance",
-            "components",
-        )
+impl<'de> serde::Deserialize<'de> for DataProcessingUnitCompliance {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_solutions() -> vsphere_vapi_runtime::types::VapiMap<
-        String,
-        SolutionCompliance,
-    > {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::DataProcessingUnitCompliance",
-            "solutions",
-        )
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for DataProcessingUnitCompliance {
+    const NAME: &'static str = "esx::settings::DataProcessingUnitCompliance";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<ComplianceImpact> = None;
+        let mut f_1: Option<ImpactDetails> = None;
+        let mut f_2: Option<ComplianceStatus> = None;
+        let mut f_3: Option<StageStatus> = None;
+        let mut f_4: Option<Notifications> = None;
+        let mut f_5: Option<vsphere_vapi_runtime::types::DateTime> = None;
+        let mut f_6: Option<BaseImageCompliance> = None;
+        let mut f_7: Option<AddOnCompliance> = None;
+        let mut f_8: Option<
+            vsphere_vapi_runtime::types::VapiMap<
+                String,
+                HardwareSupportPackageCompliance,
+            >,
+        > = None;
+        let mut f_9: Option<
+            vsphere_vapi_runtime::types::VapiMap<String, ComponentCompliance>,
+        > = None;
+        let mut f_10: Option<
+            vsphere_vapi_runtime::types::VapiMap<String, SolutionCompliance>,
+        > = None;
+        let mut f_11: Option<
+            vsphere_vapi_runtime::types::VapiMap<String, ComponentCompliance>,
+        > = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "impact" => f_0 = Some(map.next_value()?),
+                "impact_details" => f_1 = map.next_value()?,
+                "status" => f_2 = Some(map.next_value()?),
+                "stage_status" => f_3 = map.next_value()?,
+                "notifications" => f_4 = Some(map.next_value()?),
+                "scan_time" => f_5 = Some(map.next_value()?),
+                "base_image" => f_6 = Some(map.next_value()?),
+                "add_on" => f_7 = Some(map.next_value()?),
+                "hardware_support" => f_8 = map.next_value()?,
+                "components" => f_9 = __de::null_as_empty(map.next_value()?),
+                "solutions" => f_10 = __de::null_as_empty(map.next_value()?),
+                "removed_components" => f_11 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(DataProcessingUnitCompliance {
+            impact: __de::required(f_0, "impact")?,
+            impact_details: f_1,
+            status: __de::required(f_2, "status")?,
+            stage_status: f_3,
+            notifications: __de::or_zero(f_4, Self::NAME, "notifications"),
+            scan_time: __de::required(f_5, "scan_time")?,
+            base_image: __de::required(f_6, "base_image")?,
+            add_on: __de::required(f_7, "add_on")?,
+            hardware_support: f_8,
+            components: __de::or_zero(f_9, Self::NAME, "components"),
+            solutions: __de::or_zero(f_10, Self::NAME, "solutions"),
+            removed_components: f_11,
+        })
     }
 }
 
@@ -1903,21 +2830,53 @@ impl DataProcessingUnitCompliance {
 /// Since vSphere API 8.0.0.1.
 ///
 /// vAPI structure `com.vmware.esx.settings.data_processing_unit_info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DataProcessingUnitInfo {
     /// Alias of the data processing unit. This field is used to identify the data processing unit on the host with a short hand representation, that can used by vSphere's components across the board. Example: UI. Each data processing unit will have unique alias on the host. Alias is persisted across the reboots and upgrades.
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(default = "DataProcessingUnitInfo::__missing_alias")]
     pub alias: String,
 }
 
-impl DataProcessingUnitInfo {
-    fn __missing_alias() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::DataProcessingUnitInfo",
-            "alias",
-        )
+impl serde::Serialize for DataProcessingUnitInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("alias", &self.alias)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DataProcessingUnitInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for DataProcessingUnitInfo {
+    const NAME: &'static str = "esx::settings::DataProcessingUnitInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "alias" => f_0 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(DataProcessingUnitInfo {
+            alias: __de::or_zero(f_0, Self::NAME, "alias"),
+        })
     }
 }
 
@@ -1926,47 +2885,27 @@ impl DataProcessingUnitInfo {
 /// Since vSphere API 8.0.0.1.
 ///
 /// vAPI structure `com.vmware.esx.settings.data_processing_units_compliance`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DataProcessingUnitsCompliance {
     /// Identifiers of compliant data processing units.
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(
-        default = "DataProcessingUnitsCompliance::__missing_compliant_data_processing_units",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub compliant_data_processing_units: Vec<String>,
     /// Identifiers of non-compliant data processing units.
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(
-        default = "DataProcessingUnitsCompliance::__missing_non_compliant_data_processing_units",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub non_compliant_data_processing_units: Vec<String>,
     /// Identifiers of incompatible data processing units.
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(
-        default = "DataProcessingUnitsCompliance::__missing_incompatible_data_processing_units",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub incompatible_data_processing_units: Vec<String>,
     /// Identifiers of unavailable data processing units. There will not be compliance details for these data processing units in `dataProcessingUnits`.
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(
-        default = "DataProcessingUnitsCompliance::__missing_unavailable_data_processing_units",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub unavailable_data_processing_units: Vec<String>,
     /// Mapping from data processing unit identifier to the compliance information for the data processing units.
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(
-        default = "DataProcessingUnitsCompliance::__missing_compliance",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub compliance: vsphere_vapi_runtime::types::VapiMap<
         String,
         DataProcessingUnitCompliance,
@@ -1974,63 +2913,120 @@ pub struct DataProcessingUnitsCompliance {
     /// Auxiliary information about the data processing units. This gives some additional information about the data processing units referenced in this result.
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(
-        default = "DataProcessingUnitsCompliance::__missing_data_processing_unit_info",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub data_processing_unit_info: vsphere_vapi_runtime::types::VapiMap<
         String,
         DataProcessingUnitInfo,
     >,
 }
 
-impl DataProcessingUnitsCompliance {
-    fn __missing_compliant_data_processing_units() -> Vec<String> {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::DataProcessingUnitsCompliance",
+impl serde::Serialize for DataProcessingUnitsCompliance {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry(
             "compliant_data_processing_units",
-        )
-    }
-
-    fn __missing_non_compliant_data_processing_units() -> Vec<String> {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::DataProcessingUnitsCompliance",
+            &self.compliant_data_processing_units,
+        )?;
+        map.serialize_entry(
             "non_compliant_data_processing_units",
-        )
-    }
-
-    fn __missing_incompatible_data_processing_units() -> Vec<String> {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::DataProcessingUnitsCompliance",
+            &self.non_compliant_data_processing_units,
+        )?;
+        map.serialize_entry(
             "incompatible_data_processing_units",
-        )
-    }
-
-    fn __missing_unavailable_data_processing_units() -> Vec<String> {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::DataProcessingUnitsCompliance",
+            &self.incompatible_data_processing_units,
+        )?;
+        map.serialize_entry(
             "unavailable_data_processing_units",
-        )
-    }
-
-    fn __missing_compliance() -> vsphere_vapi_runtime::types::VapiMap<
-        String,
-        DataProcessingUnitCompliance,
-    > {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::DataProcessingUnitsCompliance",
-            "compliance",
-        )
-    }
-
-    fn __missing_data_processing_unit_info() -> vsphere_vapi_runtime::types::VapiMap<
-        String,
-        DataProcessingUnitInfo,
-    > {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::DataProcessingUnitsCompliance",
+            &self.unavailable_data_processing_units,
+        )?;
+        map.serialize_entry("compliance", &self.compliance)?;
+        map.serialize_entry(
             "data_processing_unit_info",
-        )
+            &self.data_processing_unit_info,
+        )?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DataProcessingUnitsCompliance {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for DataProcessingUnitsCompliance {
+    const NAME: &'static str = "esx::settings::DataProcessingUnitsCompliance";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<Vec<String>> = None;
+        let mut f_1: Option<Vec<String>> = None;
+        let mut f_2: Option<Vec<String>> = None;
+        let mut f_3: Option<Vec<String>> = None;
+        let mut f_4: Option<
+            vsphere_vapi_runtime::types::VapiMap<String, DataProcessingUnitCompliance>,
+        > = None;
+        let mut f_5: Option<
+            vsphere_vapi_runtime::types::VapiMap<String, DataProcessingUnitInfo>,
+        > = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "compliant_data_processing_units" => {
+                    f_0 = __de::null_as_empty(map.next_value()?);
+                }
+                "non_compliant_data_processing_units" => {
+                    f_1 = __de::null_as_empty(map.next_value()?);
+                }
+                "incompatible_data_processing_units" => {
+                    f_2 = __de::null_as_empty(map.next_value()?);
+                }
+                "unavailable_data_processing_units" => {
+                    f_3 = __de::null_as_empty(map.next_value()?);
+                }
+                "compliance" => f_4 = __de::null_as_empty(map.next_value()?),
+                "data_processing_unit_info" => {
+                    f_5 = __de::null_as_empty(map.next_value()?);
+                }
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(DataProcessingUnitsCompliance {
+            compliant_data_processing_units: __de::or_zero(
+                f_0,
+                Self::NAME,
+                "compliant_data_processing_units",
+            ),
+            non_compliant_data_processing_units: __de::or_zero(
+                f_1,
+                Self::NAME,
+                "non_compliant_data_processing_units",
+            ),
+            incompatible_data_processing_units: __de::or_zero(
+                f_2,
+                Self::NAME,
+                "incompatible_data_processing_units",
+            ),
+            unavailable_data_processing_units: __de::or_zero(
+                f_3,
+                Self::NAME,
+                "unavailable_data_processing_units",
+            ),
+            compliance: __de::or_zero(f_4, Self::NAME, "compliance"),
+            data_processing_unit_info: __de::or_zero(
+                f_5,
+                Self::NAME,
+                "data_processing_unit_info",
+            ),
+        })
     }
 }
 
@@ -2039,22 +3035,19 @@ impl DataProcessingUnitsCompliance {
 /// Since vSphere API 7.0.0.0.
 ///
 /// vAPI structure `com.vmware.esx.settings.effective_component_details`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct EffectiveComponentDetails {
     /// Display name of the component.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "EffectiveComponentDetails::__missing_display_name")]
     pub display_name: String,
     /// Human readable version of the component.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "EffectiveComponentDetails::__missing_display_version")]
     pub display_version: String,
     /// Vendor of the component.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "EffectiveComponentDetails::__missing_vendor")]
     pub vendor: String,
     /// Final effective source of the component.
     ///
@@ -2063,62 +3056,110 @@ pub struct EffectiveComponentDetails {
     /// Note assosicated with this component. If `None`, note is present for this component.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<crate::vapi::standard::LocalizableMessage>,
     /// List of other component versions present in base image, add-ons or solutions that this component is overriding. For example, if a component version-1 was implicitly present in the base image, but user wants it to be changed to version-2. In that case, [`EffectiveComponentDetails::source`](crate::esx::settings::EffectiveComponentDetails::source) would be USER and there will be one entry in this list indicating base image component version-1 is being overridden.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(
-        default = "EffectiveComponentDetails::__missing_overridden_components",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub overridden_components: Vec<ComponentOverrideInfo>,
     /// Flag to indicate if the component can be removed by specifying its name in the removed components section of the software specification. This field is optional because it was added in a newer version than its parent node.
     ///
     /// Since vSphere API 8.0.3.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub removable: Option<bool>,
     /// Image customization status for the current component. if `None` the component is not customized.
     ///
     /// Since vSphere API 8.0.3.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_customization_action: Option<ImageCustomizationAction>,
     /// Localized text describing the imageCustomizationAction. if `None` the component is not customized.
     ///
     /// Since vSphere API 8.0.3.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_customization_description: Option<
         crate::vapi::standard::LocalizableMessage,
     >,
 }
 
-impl EffectiveComponentDetails {
-    fn __missing_display_name() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::EffectiveComponentDetails",
-            "display_name",
-        )
+impl serde::Serialize for EffectiveComponentDetails {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("display_name", &self.display_name)?;
+        map.serialize_entry("display_version", &self.display_version)?;
+        map.serialize_entry("vendor", &self.vendor)?;
+        map.serialize_entry("source", &self.source)?;
+        if let Some(value) = &self.note {
+            map.serialize_entry("note", value)?;
+        }
+        map.serialize_entry("overridden_components", &self.overridden_components)?;
+        if let Some(value) = &self.removable {
+            map.serialize_entry("removable", value)?;
+        }
+        if let Some(value) = &self.image_customization_action {
+            map.serialize_entry("image_customization_action", value)?;
+        }
+        if let Some(value) = &self.image_customization_description {
+            map.serialize_entry("image_customization_description", value)?;
+        }
+        map.end()
     }
+}
 
-    fn __missing_display_version() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::EffectiveComponentDetails",
-            "display_version",
-        )
+impl<'de> serde::Deserialize<'de> for EffectiveComponentDetails {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_vendor() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::EffectiveComponentDetails",
-            "vendor",
-        )
-    }
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for EffectiveComponentDetails {
+    const NAME: &'static str = "esx::settings::EffectiveComponentDetails";
 
-    fn __missing_overridden_components() -> Vec<ComponentOverrideInfo> {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::EffectiveComponentDetails",
-            "overridden_components",
-        )
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<ComponentSource> = None;
+        let mut f_4: Option<crate::vapi::standard::LocalizableMessage> = None;
+        let mut f_5: Option<Vec<ComponentOverrideInfo>> = None;
+        let mut f_6: Option<bool> = None;
+        let mut f_7: Option<ImageCustomizationAction> = None;
+        let mut f_8: Option<crate::vapi::standard::LocalizableMessage> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "display_name" => f_0 = Some(map.next_value()?),
+                "display_version" => f_1 = Some(map.next_value()?),
+                "vendor" => f_2 = Some(map.next_value()?),
+                "source" => f_3 = Some(map.next_value()?),
+                "note" => f_4 = map.next_value()?,
+                "overridden_components" => f_5 = __de::null_as_empty(map.next_value()?),
+                "removable" => f_6 = map.next_value()?,
+                "image_customization_action" => f_7 = map.next_value()?,
+                "image_customization_description" => f_8 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(EffectiveComponentDetails {
+            display_name: __de::or_zero(f_0, Self::NAME, "display_name"),
+            display_version: __de::or_zero(f_1, Self::NAME, "display_version"),
+            vendor: __de::or_zero(f_2, Self::NAME, "vendor"),
+            source: __de::required(f_3, "source")?,
+            note: f_4,
+            overridden_components: __de::or_zero(
+                f_5,
+                Self::NAME,
+                "overridden_components",
+            ),
+            removable: f_6,
+            image_customization_action: f_7,
+            image_customization_description: f_8,
+        })
     }
 }
 
@@ -2127,26 +3168,63 @@ impl EffectiveComponentDetails {
 /// Since vSphere API 7.0.0.0.
 ///
 /// vAPI structure `com.vmware.esx.settings.effective_component_info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct EffectiveComponentInfo {
     /// Version of the component. It will be empty if the component is removed.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "EffectiveComponentInfo::__missing_version")]
     pub version: String,
     /// Details about the effective component. `None` if component is not present in the depot.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub details: Option<EffectiveComponentDetails>,
 }
 
-impl EffectiveComponentInfo {
-    fn __missing_version() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::EffectiveComponentInfo",
-            "version",
-        )
+impl serde::Serialize for EffectiveComponentInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("version", &self.version)?;
+        if let Some(value) = &self.details {
+            map.serialize_entry("details", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for EffectiveComponentInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for EffectiveComponentInfo {
+    const NAME: &'static str = "esx::settings::EffectiveComponentInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<EffectiveComponentDetails> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "version" => f_0 = Some(map.next_value()?),
+                "details" => f_1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(EffectiveComponentInfo {
+            version: __de::or_zero(f_0, Self::NAME, "version"),
+            details: f_1,
+        })
     }
 }
 
@@ -2174,7 +3252,7 @@ vsphere_vapi_runtime::vapi_enum! {
 /// Since vSphere API 7.0.0.0.
 ///
 /// vAPI structure `com.vmware.esx.settings.hardware_module_details`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct HardwareModuleDetails {
     /// Class of module (BIOS, PCI Device, non-PCI hardware, etc.).
     ///
@@ -2183,8 +3261,55 @@ pub struct HardwareModuleDetails {
     /// Descipription of the hardware module (e.g. "System BIOS" or "Frobozz 100Gb NIC"). `None` if description is not specified.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+}
+
+impl serde::Serialize for HardwareModuleDetails {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("component_class", &self.component_class)?;
+        if let Some(value) = &self.description {
+            map.serialize_entry("description", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for HardwareModuleDetails {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for HardwareModuleDetails {
+    const NAME: &'static str = "esx::settings::HardwareModuleDetails";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<HardwareModuleClass> = None;
+        let mut f_1: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "component_class" => f_0 = Some(map.next_value()?),
+                "description" => f_1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(HardwareModuleDetails {
+            component_class: __de::required(f_0, "component_class")?,
+            description: f_1,
+        })
+    }
 }
 
 /// The [`HardwareModuleFirmwareCompliance`](crate::esx::settings::HardwareModuleFirmwareCompliance) structure contains information that describe the compliance of firmware of a particular hardware module (e.g. BIOS, PCI device) on the host with respect to the firmware present in the target Hardware Support Package (HSP) specification.
@@ -2192,7 +3317,7 @@ pub struct HardwareModuleDetails {
 /// Since vSphere API 7.0.0.0.
 ///
 /// vAPI structure `com.vmware.esx.settings.hardware_module_firmware_compliance`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct HardwareModuleFirmwareCompliance {
     /// Compliance status of the hardware module's firmware.
     ///
@@ -2201,36 +3326,93 @@ pub struct HardwareModuleFirmwareCompliance {
     /// Stage status of the hardware module's firmware. This is only relevant when the value of [`HardwareModuleFirmwareCompliance::status`](crate::esx::settings::HardwareModuleFirmwareCompliance::status) is [`ComplianceStatus::NonCompliant`](crate::esx::settings::ComplianceStatus::NonCompliant). If `None` the staging status is unknown - the contents may or may not be staged. This can happen, for instance, if the stage check failed, has not been done yet, or the target uses an older interface that does not include support for returning the staged status.
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stage_status: Option<StageStatus>,
     /// Additional details about the hardware module itself. `None` if no further info was provided by HSM.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub details: Option<HardwareModuleDetails>,
     /// Current version of the firmware present on the host hardware module. `None` if version of firmware on the hardware module on the host cannot be determined.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub current: Option<HardwareModuleFirmwareInfo>,
     /// Target version of the firmware present in the Hardware Support Package (HSP). `None` if component is not present in the software specification.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target: Option<HardwareModuleFirmwareInfo>,
     /// Notifications describing the compliance result.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "HardwareModuleFirmwareCompliance::__missing_notifications")]
     pub notifications: Notifications,
 }
 
-impl HardwareModuleFirmwareCompliance {
-    fn __missing_notifications() -> Notifications {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::HardwareModuleFirmwareCompliance",
-            "notifications",
-        )
+impl serde::Serialize for HardwareModuleFirmwareCompliance {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("status", &self.status)?;
+        if let Some(value) = &self.stage_status {
+            map.serialize_entry("stage_status", value)?;
+        }
+        if let Some(value) = &self.details {
+            map.serialize_entry("details", value)?;
+        }
+        if let Some(value) = &self.current {
+            map.serialize_entry("current", value)?;
+        }
+        if let Some(value) = &self.target {
+            map.serialize_entry("target", value)?;
+        }
+        map.serialize_entry("notifications", &self.notifications)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for HardwareModuleFirmwareCompliance {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de>
+for HardwareModuleFirmwareCompliance {
+    const NAME: &'static str = "esx::settings::HardwareModuleFirmwareCompliance";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<ComplianceStatus> = None;
+        let mut f_1: Option<StageStatus> = None;
+        let mut f_2: Option<HardwareModuleDetails> = None;
+        let mut f_3: Option<HardwareModuleFirmwareInfo> = None;
+        let mut f_4: Option<HardwareModuleFirmwareInfo> = None;
+        let mut f_5: Option<Notifications> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "status" => f_0 = Some(map.next_value()?),
+                "stage_status" => f_1 = map.next_value()?,
+                "details" => f_2 = map.next_value()?,
+                "current" => f_3 = map.next_value()?,
+                "target" => f_4 = map.next_value()?,
+                "notifications" => f_5 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(HardwareModuleFirmwareCompliance {
+            status: __de::required(f_0, "status")?,
+            stage_status: f_1,
+            details: f_2,
+            current: f_3,
+            target: f_4,
+            notifications: __de::or_zero(f_5, Self::NAME, "notifications"),
+        })
     }
 }
 
@@ -2256,21 +3438,53 @@ impl HardwareModuleFirmwareCompliance {
 /// Since vSphere API 7.0.0.0.
 ///
 /// vAPI structure `com.vmware.esx.settings.hardware_module_firmware_info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct HardwareModuleFirmwareInfo {
     /// Version of the hardware module firmware.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "HardwareModuleFirmwareInfo::__missing_version")]
     pub version: String,
 }
 
-impl HardwareModuleFirmwareInfo {
-    fn __missing_version() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::HardwareModuleFirmwareInfo",
-            "version",
-        )
+impl serde::Serialize for HardwareModuleFirmwareInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("version", &self.version)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for HardwareModuleFirmwareInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for HardwareModuleFirmwareInfo {
+    const NAME: &'static str = "esx::settings::HardwareModuleFirmwareInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "version" => f_0 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(HardwareModuleFirmwareInfo {
+            version: __de::or_zero(f_0, Self::NAME, "version"),
+        })
     }
 }
 
@@ -2279,30 +3493,58 @@ impl HardwareModuleFirmwareInfo {
 /// Since vSphere API 7.0.0.0.
 ///
 /// vAPI structure `com.vmware.esx.settings.hardware_support_info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct HardwareSupportInfo {
     /// Map of Hardware Support Packages (HSPs) for the cluster. The key is the Hardware Support Manager (HSM) identifier and the value is the specification detailing the HSP configured for that HSM.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(
-        default = "HardwareSupportInfo::__missing_packages",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub packages: vsphere_vapi_runtime::types::VapiMap<
         String,
         HardwareSupportPackageInfo,
     >,
 }
 
-impl HardwareSupportInfo {
-    fn __missing_packages() -> vsphere_vapi_runtime::types::VapiMap<
-        String,
-        HardwareSupportPackageInfo,
-    > {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::HardwareSupportInfo",
-            "packages",
-        )
+impl serde::Serialize for HardwareSupportInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("packages", &self.packages)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for HardwareSupportInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for HardwareSupportInfo {
+    const NAME: &'static str = "esx::settings::HardwareSupportInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<
+            vsphere_vapi_runtime::types::VapiMap<String, HardwareSupportPackageInfo>,
+        > = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "packages" => f_0 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(HardwareSupportInfo {
+            packages: __de::or_zero(f_0, Self::NAME, "packages"),
+        })
     }
 }
 
@@ -2311,7 +3553,7 @@ impl HardwareSupportInfo {
 /// Since vSphere API 7.0.0.0.
 ///
 /// vAPI structure `com.vmware.esx.settings.hardware_support_package_compliance`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct HardwareSupportPackageCompliance {
     /// Compliance status of the Hardware Support Package (HSP).
     ///
@@ -2320,25 +3562,18 @@ pub struct HardwareSupportPackageCompliance {
     /// Stage status of the Hardware Support Package (HSP). This is only relevant when the value of [`HardwareSupportPackageCompliance::status`](crate::esx::settings::HardwareSupportPackageCompliance::status) is [`ComplianceStatus::NonCompliant`](crate::esx::settings::ComplianceStatus::NonCompliant). If `None` the staging status is unknown - the contents may or may not be staged. This can happen, for instance, if the stage check failed, has not been done yet, or the target uses an older interface that does not include support for returning the staged status.
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stage_status: Option<StageStatus>,
     /// Current version of the Hardware Support Package present on the host. `None` if there is no known Hardware Support Package on the host.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub current: Option<HardwareSupportPackageInfo>,
     /// Target version of the Hardware Support Package present in the software specification. `None` if current desired image includes a Hardware Support Manager (HSM) but no target Hardware Support Package (HSP).
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target: Option<HardwareSupportPackageInfo>,
     /// Compliance result for individual hardware module on the host. The key is the module identifier and value is the HardwareModuleFirmwareCompliance for the device. NOTE: if no individual hardware module compliance is returned by the, Hardware Support Manager (HSM), this map may have no entries even if ComplianceStatus = NON_COMPLIANT.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(
-        default = "HardwareSupportPackageCompliance::__missing_hardware_modules",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub hardware_modules: vsphere_vapi_runtime::types::VapiMap<
         String,
         HardwareModuleFirmwareCompliance,
@@ -2346,26 +3581,80 @@ pub struct HardwareSupportPackageCompliance {
     /// Notifications describing the compliance result.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "HardwareSupportPackageCompliance::__missing_notifications")]
     pub notifications: Notifications,
 }
 
-impl HardwareSupportPackageCompliance {
-    fn __missing_hardware_modules() -> vsphere_vapi_runtime::types::VapiMap<
-        String,
-        HardwareModuleFirmwareCompliance,
-    > {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::HardwareSupportPackageCompliance",
-            "hardware_modules",
-        )
+impl serde::Serialize for HardwareSupportPackageCompliance {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("status", &self.status)?;
+        if let Some(value) = &self.stage_status {
+            map.serialize_entry("stage_status", value)?;
+        }
+        if let Some(value) = &self.current {
+            map.serialize_entry("current", value)?;
+        }
+        if let Some(value) = &self.target {
+            map.serialize_entry("target", value)?;
+        }
+        map.serialize_entry("hardware_modules", &self.hardware_modules)?;
+        map.serialize_entry("notifications", &self.notifications)?;
+        map.end()
     }
+}
 
-    fn __missing_notifications() -> Notifications {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::HardwareSupportPackageCompliance",
-            "notifications",
-        )
+impl<'de> serde::Deserialize<'de> for HardwareSupportPackageCompliance {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de>
+for HardwareSupportPackageCompliance {
+    const NAME: &'static str = "esx::settings::HardwareSupportPackageCompliance";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<ComplianceStatus> = None;
+        let mut f_1: Option<StageStatus> = None;
+        let mut f_2: Option<HardwareSupportPackageInfo> = None;
+        let mut f_3: Option<HardwareSupportPackageInfo> = None;
+        let mut f_4: Option<
+            vsphere_vapi_runtime::types::VapiMap<
+                String,
+                HardwareModuleFirmwareCompliance,
+            >,
+        > = None;
+        let mut f_5: Option<Notifications> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "status" => f_0 = Some(map.next_value()?),
+                "stage_status" => f_1 = map.next_value()?,
+                "current" => f_2 = map.next_value()?,
+                "target" => f_3 = map.next_value()?,
+                "hardware_modules" => f_4 = __de::null_as_empty(map.next_value()?),
+                "notifications" => f_5 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(HardwareSupportPackageCompliance {
+            status: __de::required(f_0, "status")?,
+            stage_status: f_1,
+            current: f_2,
+            target: f_3,
+            hardware_modules: __de::or_zero(f_4, Self::NAME, "hardware_modules"),
+            notifications: __de::or_zero(f_5, Self::NAME, "notifications"),
+        })
     }
 }
 
@@ -2397,7 +3686,7 @@ impl HardwareSupportPackageCompliance {
 /// Since vSphere API 7.0.0.0.
 ///
 /// vAPI structure `com.vmware.esx.settings.hardware_support_package_info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct HardwareSupportPackageInfo {
     /// Identifier of Hardware Support Package (HSP) selected.
     ///
@@ -2408,16 +3697,52 @@ pub struct HardwareSupportPackageInfo {
     /// Version of the Hardware Support Package (HSP) selected (e.g. "20180128.1" or "v42").
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "HardwareSupportPackageInfo::__missing_version")]
     pub version: String,
 }
 
-impl HardwareSupportPackageInfo {
-    fn __missing_version() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::HardwareSupportPackageInfo",
-            "version",
-        )
+impl serde::Serialize for HardwareSupportPackageInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("pkg", &self.pkg)?;
+        map.serialize_entry("version", &self.version)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for HardwareSupportPackageInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for HardwareSupportPackageInfo {
+    const NAME: &'static str = "esx::settings::HardwareSupportPackageInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::SettingHardwareSupportPackageId> = None;
+        let mut f_1: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "pkg" => f_0 = Some(map.next_value()?),
+                "version" => f_1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(HardwareSupportPackageInfo {
+            pkg: __de::required(f_0, "pkg")?,
+            version: __de::or_zero(f_1, Self::NAME, "version"),
+        })
     }
 }
 
@@ -2426,18 +3751,65 @@ impl HardwareSupportPackageInfo {
 /// Since vSphere API 7.0.0.0.
 ///
 /// vAPI structure `com.vmware.esx.settings.hardware_support_package_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct HardwareSupportPackageSpec {
     /// Hardware Support Package (HSP) selected.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pkg: Option<String>,
     /// Version of the Hardware Support Package (HSP) selected (e.g. "20180128.1" or "v42"). If `None`, the system will use an empty string as the version.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
+}
+
+impl serde::Serialize for HardwareSupportPackageSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.pkg {
+            map.serialize_entry("pkg", value)?;
+        }
+        if let Some(value) = &self.version {
+            map.serialize_entry("version", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for HardwareSupportPackageSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for HardwareSupportPackageSpec {
+    const NAME: &'static str = "esx::settings::HardwareSupportPackageSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "pkg" => f_0 = map.next_value()?,
+                "version" => f_1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(HardwareSupportPackageSpec {
+            pkg: f_0,
+            version: f_1,
+        })
+    }
 }
 
 /// The [`HardwareSupportSpec`](crate::esx::settings::HardwareSupportSpec) structure contains fields to describe the desired Hardware Support Package (HSP) configured for a cluster.
@@ -2445,30 +3817,58 @@ pub struct HardwareSupportPackageSpec {
 /// Since vSphere API 7.0.0.0.
 ///
 /// vAPI structure `com.vmware.esx.settings.hardware_support_spec`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct HardwareSupportSpec {
     /// Map of Hardware Support Packages (HSPs) for the cluster. The key is the Hardware Support Manager (HSM) name and the value is the specification detailing the HSP configured for that HSM.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(
-        default = "HardwareSupportSpec::__missing_packages",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub packages: vsphere_vapi_runtime::types::VapiMap<
         String,
         HardwareSupportPackageSpec,
     >,
 }
 
-impl HardwareSupportSpec {
-    fn __missing_packages() -> vsphere_vapi_runtime::types::VapiMap<
-        String,
-        HardwareSupportPackageSpec,
-    > {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::HardwareSupportSpec",
-            "packages",
-        )
+impl serde::Serialize for HardwareSupportSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("packages", &self.packages)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for HardwareSupportSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for HardwareSupportSpec {
+    const NAME: &'static str = "esx::settings::HardwareSupportSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<
+            vsphere_vapi_runtime::types::VapiMap<String, HardwareSupportPackageSpec>,
+        > = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "packages" => f_0 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(HardwareSupportSpec {
+            packages: __de::or_zero(f_0, Self::NAME, "packages"),
+        })
     }
 }
 
@@ -2477,7 +3877,7 @@ impl HardwareSupportSpec {
 /// Since vSphere API 7.0.0.0.
 ///
 /// vAPI structure `com.vmware.esx.settings.host_compliance`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct HostCompliance {
     /// Overall impact.
     ///
@@ -2490,12 +3890,10 @@ pub struct HostCompliance {
     /// Overall stage status of the host. This is only relevant when the value of [`HostCompliance::status`](crate::esx::settings::HostCompliance::status) is [`ComplianceStatus::NonCompliant`](crate::esx::settings::ComplianceStatus::NonCompliant). If `None` the staging status is unknown - the contents may or may not be staged. This can happen, for instance, if the stage check failed, has not been done yet, or the target uses an older interface that does not include support for returning the staged status.
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stage_status: Option<StageStatus>,
     /// Notifications returned by the scan operation.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "HostCompliance::__missing_notifications")]
     pub notifications: Notifications,
     /// Scan completion time.
     ///
@@ -2506,7 +3904,6 @@ pub struct HostCompliance {
     /// `None` if operation is performed on a working copy document.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub commit: Option<String>,
     /// Compliance result for the base image.
     ///
@@ -2521,94 +3918,193 @@ pub struct HostCompliance {
     /// This field will be `None` or contain an empty map if operation is performed on an image whose [`SoftwareSpec`](crate::esx::settings::SoftwareSpec) does not have a value for its `hardwareSupport` field.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hardware_support: Option<
         vsphere_vapi_runtime::types::VapiMap<String, HardwareSupportPackageCompliance>,
     >,
     /// Compliance result for all the effective components and all the components present on the host. The key is the component name and value is the ComponentCompliance.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(
-        default = "HostCompliance::__missing_components",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub components: vsphere_vapi_runtime::types::VapiMap<String, ComponentCompliance>,
     /// Compliance result for solutions. The key is the solution name and value is the SolutionCompliance.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(
-        default = "HostCompliance::__missing_solutions",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub solutions: vsphere_vapi_runtime::types::VapiMap<String, SolutionCompliance>,
     /// Compliance result for all removed components present on the host and in the software specification. The key is the component name and value is the ComponentCompliance object.
     ///
     /// This field is optional because it was added in a newer version than its parent node.
     ///
     /// Since vSphere API 8.0.3.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub removed_components: Option<
         vsphere_vapi_runtime::types::VapiMap<String, ComponentCompliance>,
     >,
     /// Details about compliance impact. This field is optional because it was added in a newer version than its parent node.
     ///
     /// Since vSphere API 8.0.3.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub impact_details: Option<ImpactDetails>,
     /// Compliance results of all data processing units on the host. This field will be `None` if host doesn't have any data processing units.
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data_processing_units_compliance: Option<DataProcessingUnitsCompliance>,
     /// User-friendly notification to describe the compliance status in detail. If `None`, the default compliance status message will be shown.
     ///
     /// Since vSphere API 8.0.3.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub compliance_status_details: Option<Notification>,
     /// Details about remediation actions, including a list of pending remediation actions. for now, set only when Quick Patch is supported and the Quick Patch remediation policy is enforced.
     ///
     /// Since vSphere API 8.0.3.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub remediation_details: Option<RemediationDetails>,
     /// Details of the Image. is `None` when the host is part of a Single Image Cluster or the host is a standalone host.
     ///
     /// Not in vSphere API releases before 9.0.0.0.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image: Option<ImageDetails>,
     /// Details of the host's hardware. This field is optional because it was added in a newer version than its parent node.
     ///
     /// Not in vSphere API releases before 9.0.0.0.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_hardware_details: Option<HostHardwareDetails>,
 }
 
-impl HostCompliance {
-    fn __missing_notifications() -> Notifications {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::HostCompliance",
-            "notifications",
-        )
+impl serde::Serialize for HostCompliance {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("impact", &self.impact)?;
+        map.serialize_entry("status", &self.status)?;
+        if let Some(value) = &self.stage_status {
+            map.serialize_entry("stage_status", value)?;
+        }
+        map.serialize_entry("notifications", &self.notifications)?;
+        map.serialize_entry("scan_time", &self.scan_time)?;
+        if let Some(value) = &self.commit {
+            map.serialize_entry("commit", value)?;
+        }
+        map.serialize_entry("base_image", &self.base_image)?;
+        map.serialize_entry("add_on", &self.add_on)?;
+        if let Some(value) = &self.hardware_support {
+            map.serialize_entry("hardware_support", value)?;
+        }
+        map.serialize_entry("components", &self.components)?;
+        map.serialize_entry("solutions", &self.solutions)?;
+        if let Some(value) = &self.removed_components {
+            map.serialize_entry("removed_components", value)?;
+        }
+        if let Some(value) = &self.impact_details {
+            map.serialize_entry("impact_details", value)?;
+        }
+        if let Some(value) = &self.data_processing_units_compliance {
+            map.serialize_entry("data_processing_units_compliance", value)?;
+        }
+        if let Some(value) = &self.compliance_status_details {
+            map.serialize_entry("compliance_status_details", value)?;
+        }
+        if let Some(value) = &self.remediation_details {
+            map.serialize_entry("remediation_details", value)?;
+        }
+        if let Some(value) = &self.image {
+            map.serialize_entry("image", value)?;
+        }
+        if let Some(value) = &self.host_hardware_details {
+            map.serialize_entry("host_hardware_details", value)?;
+        }
+        map.end()
     }
+}
 
-    fn __missing_components() -> vsphere_vapi_runtime::types::VapiMap<
-        String,
-        ComponentCompliance,
-    > {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::HostCompliance",
-            "components",
-        )
+impl<'de> serde::Deserialize<'de> for HostCompliance {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_solutions() -> vsphere_vapi_runtime::types::VapiMap<
-        String,
-        SolutionCompliance,
-    > {
-        ::vsphere_vapi_runtime::de::missing("esx::settings::HostCompliance", "solutions")
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for HostCompliance {
+    const NAME: &'static str = "esx::settings::HostCompliance";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<ComplianceImpact> = None;
+        let mut f_1: Option<ComplianceStatus> = None;
+        let mut f_2: Option<StageStatus> = None;
+        let mut f_3: Option<Notifications> = None;
+        let mut f_4: Option<vsphere_vapi_runtime::types::DateTime> = None;
+        let mut f_5: Option<String> = None;
+        let mut f_6: Option<BaseImageCompliance> = None;
+        let mut f_7: Option<AddOnCompliance> = None;
+        let mut f_8: Option<
+            vsphere_vapi_runtime::types::VapiMap<
+                String,
+                HardwareSupportPackageCompliance,
+            >,
+        > = None;
+        let mut f_9: Option<
+            vsphere_vapi_runtime::types::VapiMap<String, ComponentCompliance>,
+        > = None;
+        let mut f_10: Option<
+            vsphere_vapi_runtime::types::VapiMap<String, SolutionCompliance>,
+        > = None;
+        let mut f_11: Option<
+            vsphere_vapi_runtime::types::VapiMap<String, ComponentCompliance>,
+        > = None;
+        let mut f_12: Option<ImpactDetails> = None;
+        let mut f_13: Option<DataProcessingUnitsCompliance> = None;
+        let mut f_14: Option<Notification> = None;
+        let mut f_15: Option<RemediationDetails> = None;
+        let mut f_16: Option<ImageDetails> = None;
+        let mut f_17: Option<HostHardwareDetails> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "impact" => f_0 = Some(map.next_value()?),
+                "status" => f_1 = Some(map.next_value()?),
+                "stage_status" => f_2 = map.next_value()?,
+                "notifications" => f_3 = Some(map.next_value()?),
+                "scan_time" => f_4 = Some(map.next_value()?),
+                "commit" => f_5 = map.next_value()?,
+                "base_image" => f_6 = Some(map.next_value()?),
+                "add_on" => f_7 = Some(map.next_value()?),
+                "hardware_support" => f_8 = map.next_value()?,
+                "components" => f_9 = __de::null_as_empty(map.next_value()?),
+                "solutions" => f_10 = __de::null_as_empty(map.next_value()?),
+                "removed_components" => f_11 = map.next_value()?,
+                "impact_details" => f_12 = map.next_value()?,
+                "data_processing_units_compliance" => f_13 = map.next_value()?,
+                "compliance_status_details" => f_14 = map.next_value()?,
+                "remediation_details" => f_15 = map.next_value()?,
+                "image" => f_16 = map.next_value()?,
+                "host_hardware_details" => f_17 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(HostCompliance {
+            impact: __de::required(f_0, "impact")?,
+            status: __de::required(f_1, "status")?,
+            stage_status: f_2,
+            notifications: __de::or_zero(f_3, Self::NAME, "notifications"),
+            scan_time: __de::required(f_4, "scan_time")?,
+            commit: f_5,
+            base_image: __de::required(f_6, "base_image")?,
+            add_on: __de::required(f_7, "add_on")?,
+            hardware_support: f_8,
+            components: __de::or_zero(f_9, Self::NAME, "components"),
+            solutions: __de::or_zero(f_10, Self::NAME, "solutions"),
+            removed_components: f_11,
+            impact_details: f_12,
+            data_processing_units_compliance: f_13,
+            compliance_status_details: f_14,
+            remediation_details: f_15,
+            image: f_16,
+            host_hardware_details: f_17,
+        })
     }
 }
 
@@ -2619,72 +4115,85 @@ impl HostCompliance {
 /// Not in vSphere API releases before 9.0.0.0.
 ///
 /// vAPI structure `com.vmware.esx.settings.host_hardware_details`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct HostHardwareDetails {
     /// Host's uuid. Maps to "UUID" in SMBIOS: System Information (Type 1) and offset 08h.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default = "HostHardwareDetails::__missing_host_uuid")]
     pub host_uuid: String,
     /// Host's vendor name. Maps to "Manufacturer" in SMBIOS: System Information (Type 1) and offset 04h.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default = "HostHardwareDetails::__missing_vendor")]
     pub vendor: String,
     /// Host's model name. Maps to "Product Name" in SMBIOS: System Information (Type 1) and offset 05h.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default = "HostHardwareDetails::__missing_model")]
     pub model: String,
     /// Host's family name. Maps to "Family" in SMBIOS: System Information (Type 1) and offset 1Ah.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default = "HostHardwareDetails::__missing_family")]
     pub family: String,
     /// Host's OEM string. Maps to SMBIOS: OEM Strings (Type 11).
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(
-        default = "HostHardwareDetails::__missing_oem_strings",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub oem_strings: Vec<String>,
 }
 
-impl HostHardwareDetails {
-    fn __missing_host_uuid() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::HostHardwareDetails",
-            "host_uuid",
-        )
+impl serde::Serialize for HostHardwareDetails {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("host_uuid", &self.host_uuid)?;
+        map.serialize_entry("vendor", &self.vendor)?;
+        map.serialize_entry("model", &self.model)?;
+        map.serialize_entry("family", &self.family)?;
+        map.serialize_entry("oem_strings", &self.oem_strings)?;
+        map.end()
     }
+}
 
-    fn __missing_vendor() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::HostHardwareDetails",
-            "vendor",
-        )
+impl<'de> serde::Deserialize<'de> for HostHardwareDetails {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_model() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::HostHardwareDetails",
-            "model",
-        )
-    }
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for HostHardwareDetails {
+    const NAME: &'static str = "esx::settings::HostHardwareDetails";
 
-    fn __missing_family() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::HostHardwareDetails",
-            "family",
-        )
-    }
-
-    fn __missing_oem_strings() -> Vec<String> {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::HostHardwareDetails",
-            "oem_strings",
-        )
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<String> = None;
+        let mut f_4: Option<Vec<String>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "host_uuid" => f_0 = Some(map.next_value()?),
+                "vendor" => f_1 = Some(map.next_value()?),
+                "model" => f_2 = Some(map.next_value()?),
+                "family" => f_3 = Some(map.next_value()?),
+                "oem_strings" => f_4 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(HostHardwareDetails {
+            host_uuid: __de::or_zero(f_0, Self::NAME, "host_uuid"),
+            vendor: __de::or_zero(f_1, Self::NAME, "vendor"),
+            model: __de::or_zero(f_2, Self::NAME, "model"),
+            family: __de::or_zero(f_3, Self::NAME, "family"),
+            oem_strings: __de::or_zero(f_4, Self::NAME, "oem_strings"),
+        })
     }
 }
 
@@ -2695,33 +4204,83 @@ impl HostHardwareDetails {
 /// Not in vSphere API releases before 9.0.0.0.
 ///
 /// vAPI structure `com.vmware.esx.settings.host_hardware_info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct HostHardwareInfo {
     /// Host's vendor name. Maps to "Manufacturer" in SMBIOS: System Information (Type 1) and offset 04h.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default = "HostHardwareInfo::__missing_vendor")]
     pub vendor: String,
     /// Host's model name. If `None`, model name will not be used for image selection Maps to "Product Name" in SMBIOS: System Information (Type 1) and offset 05h
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub models: Option<Vec<String>>,
     /// Host's family name. If `None`, family name will not be used for image selection Maps to "Family" in SMBIOS: System Information (Type 1) and offset 1Ah
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub families: Option<Vec<String>>,
     /// Host's OEM string. If `None`, oem string will not be used for image selection Maps to SMBIOS: OEM Strings (Type 11)
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub oem_strings: Option<Vec<String>>,
 }
 
-impl HostHardwareInfo {
-    fn __missing_vendor() -> String {
-        ::vsphere_vapi_runtime::de::missing("esx::settings::HostHardwareInfo", "vendor")
+impl serde::Serialize for HostHardwareInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("vendor", &self.vendor)?;
+        if let Some(value) = &self.models {
+            map.serialize_entry("models", value)?;
+        }
+        if let Some(value) = &self.families {
+            map.serialize_entry("families", value)?;
+        }
+        if let Some(value) = &self.oem_strings {
+            map.serialize_entry("oem_strings", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for HostHardwareInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for HostHardwareInfo {
+    const NAME: &'static str = "esx::settings::HostHardwareInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<Vec<String>> = None;
+        let mut f_2: Option<Vec<String>> = None;
+        let mut f_3: Option<Vec<String>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "vendor" => f_0 = Some(map.next_value()?),
+                "models" => f_1 = map.next_value()?,
+                "families" => f_2 = map.next_value()?,
+                "oem_strings" => f_3 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(HostHardwareInfo {
+            vendor: __de::or_zero(f_0, Self::NAME, "vendor"),
+            models: f_1,
+            families: f_2,
+            oem_strings: f_3,
+        })
     }
 }
 
@@ -2744,33 +4303,83 @@ impl HostHardwareInfo {
 /// Not in vSphere API releases before 9.0.0.0.
 ///
 /// vAPI structure `com.vmware.esx.settings.host_hardware_spec`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct HostHardwareSpec {
     /// Host's vendor name. Maps to "Manufacturer" in SMBIOS: System Information (Type 1) and offset 04h.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default = "HostHardwareSpec::__missing_vendor")]
     pub vendor: String,
     /// Host's model name. If `None`, model name will not be used for image selection Maps to "Product Name" in SMBIOS: System Information (Type 1) and offset 05h
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub models: Option<Vec<String>>,
     /// Host's family name. If `None`, family name will not be used for image selection Maps to "Family" in SMBIOS: System Information (Type 1) and offset 1Ah
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub families: Option<Vec<String>>,
     /// Host's OEM string. If `None`, oem string will not be used for image selection Maps to SMBIOS: OEM Strings (Type 11)
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub oem_strings: Option<Vec<String>>,
 }
 
-impl HostHardwareSpec {
-    fn __missing_vendor() -> String {
-        ::vsphere_vapi_runtime::de::missing("esx::settings::HostHardwareSpec", "vendor")
+impl serde::Serialize for HostHardwareSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("vendor", &self.vendor)?;
+        if let Some(value) = &self.models {
+            map.serialize_entry("models", value)?;
+        }
+        if let Some(value) = &self.families {
+            map.serialize_entry("families", value)?;
+        }
+        if let Some(value) = &self.oem_strings {
+            map.serialize_entry("oem_strings", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for HostHardwareSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for HostHardwareSpec {
+    const NAME: &'static str = "esx::settings::HostHardwareSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<Vec<String>> = None;
+        let mut f_2: Option<Vec<String>> = None;
+        let mut f_3: Option<Vec<String>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "vendor" => f_0 = Some(map.next_value()?),
+                "models" => f_1 = map.next_value()?,
+                "families" => f_2 = map.next_value()?,
+                "oem_strings" => f_3 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(HostHardwareSpec {
+            vendor: __de::or_zero(f_0, Self::NAME, "vendor"),
+            models: f_1,
+            families: f_2,
+            oem_strings: f_3,
+        })
     }
 }
 
@@ -2791,23 +4400,63 @@ impl HostHardwareSpec {
 /// Since vSphere API 7.0.0.0.
 ///
 /// vAPI structure `com.vmware.esx.settings.host_info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct HostInfo {
     /// Name of the host.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "HostInfo::__missing_name")]
     pub name: String,
     /// Indicates if the host is associated with a cluster as a vSAN witness. This field is set only when the host is associated with a vSAN cluster as a witness.
     ///
     /// Since vSphere API 7.0.2.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_vsan_witness: Option<bool>,
 }
 
-impl HostInfo {
-    fn __missing_name() -> String {
-        ::vsphere_vapi_runtime::de::missing("esx::settings::HostInfo", "name")
+impl serde::Serialize for HostInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("name", &self.name)?;
+        if let Some(value) = &self.is_vsan_witness {
+            map.serialize_entry("is_vsan_witness", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for HostInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for HostInfo {
+    const NAME: &'static str = "esx::settings::HostInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<bool> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "name" => f_0 = Some(map.next_value()?),
+                "is_vsan_witness" => f_1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(HostInfo {
+            name: __de::or_zero(f_0, Self::NAME, "name"),
+            is_vsan_witness: f_1,
+        })
     }
 }
 
@@ -2827,15 +4476,57 @@ impl ::vsphere_vapi_runtime::de::Zero for HostInfo {
 /// Not in vSphere API releases before 9.1.0.0.
 ///
 /// vAPI structure `com.vmware.esx.settings.host_software_policy_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct HostSoftwarePolicySpec {
     /// Skip caching of reserved VIBs on the host. During effective VIB computation, a VIB at a lower version can get replaced by the same VIB at a higher version coming from another release unit. vLCM caches the lower version VIB in ESX-OSData partition to support extraction of currently running image from the hosts. Setting this option means (a) remediation will not cache reserved VIBs, (b) extracting the currently running image from such hosts will not include the reserved VIBs. Hence, the image will not be complete and that might lead to remediation failures.
     ///
     /// NOTE: Use this option with caution. If `None`, reserved VIBs will be cached.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub skip_reserved_vibs_caching: Option<bool>,
+}
+
+impl serde::Serialize for HostSoftwarePolicySpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.skip_reserved_vibs_caching {
+            map.serialize_entry("skip_reserved_vibs_caching", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for HostSoftwarePolicySpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for HostSoftwarePolicySpec {
+    const NAME: &'static str = "esx::settings::HostSoftwarePolicySpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<bool> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "skip_reserved_vibs_caching" => f_0 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(HostSoftwarePolicySpec {
+            skip_reserved_vibs_caching: f_0,
+        })
+    }
 }
 
 impl ::vsphere_vapi_runtime::de::Zero for HostSoftwarePolicySpec {
@@ -2853,33 +4544,61 @@ impl ::vsphere_vapi_runtime::de::Zero for HostSoftwarePolicySpec {
 /// Not in vSphere API releases before 9.1.0.0.
 ///
 /// vAPI structure `com.vmware.esx.settings.host_software_policy_spec_reset_info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct HostSoftwarePolicySpecResetInfo {
     /// The configured values of [`ConfiguredPolicySpec::software_policy_spec`](crate::esx::settings::hosts::policies::apply::ConfiguredPolicySpec::software_policy_spec).
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default = "HostSoftwarePolicySpecResetInfo::__missing_from")]
     pub from: HostSoftwarePolicySpec,
     /// The values of [`ConfiguredPolicySpec::software_policy_spec`](crate::esx::settings::hosts::policies::apply::ConfiguredPolicySpec::software_policy_spec) when the configured value is reset.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default = "HostSoftwarePolicySpecResetInfo::__missing_to")]
     pub to: HostSoftwarePolicySpec,
 }
 
-impl HostSoftwarePolicySpecResetInfo {
-    fn __missing_from() -> HostSoftwarePolicySpec {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::HostSoftwarePolicySpecResetInfo",
-            "from",
-        )
+impl serde::Serialize for HostSoftwarePolicySpecResetInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("from", &self.from)?;
+        map.serialize_entry("to", &self.to)?;
+        map.end()
     }
+}
 
-    fn __missing_to() -> HostSoftwarePolicySpec {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::HostSoftwarePolicySpecResetInfo",
-            "to",
-        )
+impl<'de> serde::Deserialize<'de> for HostSoftwarePolicySpecResetInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for HostSoftwarePolicySpecResetInfo {
+    const NAME: &'static str = "esx::settings::HostSoftwarePolicySpecResetInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<HostSoftwarePolicySpec> = None;
+        let mut f_1: Option<HostSoftwarePolicySpec> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "from" => f_0 = Some(map.next_value()?),
+                "to" => f_1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(HostSoftwarePolicySpecResetInfo {
+            from: __de::or_zero(f_0, Self::NAME, "from"),
+            to: __de::or_zero(f_1, Self::NAME, "to"),
+        })
     }
 }
 
@@ -2907,7 +4626,7 @@ vsphere_vapi_runtime::vapi_enum! {
 /// Not in vSphere API releases before 9.0.0.0.
 ///
 /// vAPI structure `com.vmware.esx.settings.image_details`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ImageDetails {
     /// Identifier of the Image. Valid identifier will be set only when the host is mapped to an alternative image. Identifier will be empty when the host is mapped to the default image.
     ///
@@ -2918,13 +4637,52 @@ pub struct ImageDetails {
     /// Image information for the host.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default = "ImageDetails::__missing_info")]
     pub info: ImageInfo,
 }
 
-impl ImageDetails {
-    fn __missing_info() -> ImageInfo {
-        ::vsphere_vapi_runtime::de::missing("esx::settings::ImageDetails", "info")
+impl serde::Serialize for ImageDetails {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("id", &self.id)?;
+        map.serialize_entry("info", &self.info)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ImageDetails {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ImageDetails {
+    const NAME: &'static str = "esx::settings::ImageDetails";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::ImageId> = None;
+        let mut f_1: Option<ImageInfo> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "id" => f_0 = Some(map.next_value()?),
+                "info" => f_1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ImageDetails {
+            id: __de::required(f_0, "id")?,
+            info: __de::or_zero(f_1, Self::NAME, "info"),
+        })
     }
 }
 
@@ -2935,18 +4693,53 @@ impl ImageDetails {
 /// Not in vSphere API releases before 9.0.0.0.
 ///
 /// vAPI structure `com.vmware.esx.settings.image_info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ImageInfo {
     /// Display name of the image. Valid display name will be set only when the host is mapped to an alternative image. Display name will be set to empty string when the host is mapped to the default image.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default = "ImageInfo::__missing_display_name")]
     pub display_name: String,
 }
 
-impl ImageInfo {
-    fn __missing_display_name() -> String {
-        ::vsphere_vapi_runtime::de::missing("esx::settings::ImageInfo", "display_name")
+impl serde::Serialize for ImageInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("display_name", &self.display_name)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ImageInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ImageInfo {
+    const NAME: &'static str = "esx::settings::ImageInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "display_name" => f_0 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ImageInfo {
+            display_name: __de::or_zero(f_0, Self::NAME, "display_name"),
+        })
     }
 }
 
@@ -3082,87 +4875,79 @@ impl<'de> serde::Deserialize<'de> for ImageSelectionInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = ImageSelectionInfo;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("struct ImageSelectionInfo")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<ImageSelectionInfo, A::Error> {
-                let mut f_0: Option<String> = None;
-                let mut f_1: Option<Vec<String>> = None;
-                let mut f_2: Option<HostHardwareInfo> = None;
-                let mut unknown = serde_json::Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "selection_type" => f_0 = Some(map.next_value()?),
-                        "host_uuids" => f_1 = map.next_value()?,
-                        "host_hardware_spec" => f_2 = map.next_value()?,
-                        _ => {
-                            let value: serde_json::Value = map.next_value()?;
-                            unknown.insert(key, value);
-                        }
-                    }
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ImageSelectionInfo {
+    const NAME: &'static str = "esx::settings::ImageSelectionInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<Vec<String>> = None;
+        let mut f_2: Option<HostHardwareInfo> = None;
+        let mut unknown = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "selection_type" => f_0 = Some(map.next_value()?),
+                "host_uuids" => f_1 = map.next_value()?,
+                "host_hardware_spec" => f_2 = map.next_value()?,
+                _ => {
+                    let value: serde_json::Value = map.next_value()?;
+                    unknown.insert(key, value);
                 }
-                let u_0 = match f_0 {
-                    None => None,
-                    Some(tag) => {
-                        Some(
-                            match tag.as_str() {
-                                "HOST_UUID" => {
-                                    ImageSelectionInfoSelectionType::HostUuid {
-                                        host_uuids: f_1,
-                                    }
-                                }
-                                "HOST_HARDWARE_SPEC" => {
-                                    ImageSelectionInfoSelectionType::HostHardwareSpec {
-                                        host_hardware_spec: f_2,
-                                    }
-                                }
-                                "UNKNOWN" => ImageSelectionInfoSelectionType::UnknownValue,
-                                _ => {
-                                    #[allow(unused_mut)]
-                                    let mut fields = ::core::mem::take(&mut unknown);
-                                    if let Some(value) = f_1 {
-                                        fields
-                                            .insert(
-                                                "host_uuids".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_2 {
-                                        fields
-                                            .insert(
-                                                "host_hardware_spec".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    ImageSelectionInfoSelectionType::Unknown {
-                                        tag,
-                                        fields,
-                                    }
-                                }
-                            },
-                        )
-                    }
-                };
-                ::core::result::Result::Ok(ImageSelectionInfo {
-                    selection_type: u_0
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "selection_type",
-                        ))?,
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        let u_0 = match f_0 {
+            None => None,
+            Some(tag) => {
+                Some(
+                    match tag.as_str() {
+                        "HOST_UUID" => {
+                            ImageSelectionInfoSelectionType::HostUuid {
+                                host_uuids: f_1,
+                            }
+                        }
+                        "HOST_HARDWARE_SPEC" => {
+                            ImageSelectionInfoSelectionType::HostHardwareSpec {
+                                host_hardware_spec: f_2,
+                            }
+                        }
+                        "UNKNOWN" => ImageSelectionInfoSelectionType::UnknownValue,
+                        _ => {
+                            #[allow(unused_mut)]
+                            let mut fields = ::core::mem::take(&mut unknown);
+                            if let Some(value) = f_1 {
+                                fields
+                                    .insert(
+                                        "host_uuids".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_2 {
+                                fields
+                                    .insert(
+                                        "host_hardware_spec".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            ImageSelectionInfoSelectionType::Unknown {
+                                tag,
+                                fields,
+                            }
+                        }
+                    },
+                )
+            }
+        };
+        ::core::result::Result::Ok(ImageSelectionInfo {
+            selection_type: __de::required(u_0, "selection_type")?,
+        })
     }
 }
 
@@ -3290,87 +5075,79 @@ impl<'de> serde::Deserialize<'de> for ImageSelectionSpec {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = ImageSelectionSpec;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("struct ImageSelectionSpec")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<ImageSelectionSpec, A::Error> {
-                let mut f_0: Option<String> = None;
-                let mut f_1: Option<Vec<String>> = None;
-                let mut f_2: Option<HostHardwareSpec> = None;
-                let mut unknown = serde_json::Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "selection_type" => f_0 = Some(map.next_value()?),
-                        "host_uuids" => f_1 = map.next_value()?,
-                        "host_hardware_spec" => f_2 = map.next_value()?,
-                        _ => {
-                            let value: serde_json::Value = map.next_value()?;
-                            unknown.insert(key, value);
-                        }
-                    }
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ImageSelectionSpec {
+    const NAME: &'static str = "esx::settings::ImageSelectionSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<Vec<String>> = None;
+        let mut f_2: Option<HostHardwareSpec> = None;
+        let mut unknown = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "selection_type" => f_0 = Some(map.next_value()?),
+                "host_uuids" => f_1 = map.next_value()?,
+                "host_hardware_spec" => f_2 = map.next_value()?,
+                _ => {
+                    let value: serde_json::Value = map.next_value()?;
+                    unknown.insert(key, value);
                 }
-                let u_0 = match f_0 {
-                    None => None,
-                    Some(tag) => {
-                        Some(
-                            match tag.as_str() {
-                                "HOST_UUID" => {
-                                    ImageSelectionSpecSelectionType::HostUuid {
-                                        host_uuids: f_1,
-                                    }
-                                }
-                                "HOST_HARDWARE_SPEC" => {
-                                    ImageSelectionSpecSelectionType::HostHardwareSpec {
-                                        host_hardware_spec: f_2,
-                                    }
-                                }
-                                "UNKNOWN" => ImageSelectionSpecSelectionType::UnknownValue,
-                                _ => {
-                                    #[allow(unused_mut)]
-                                    let mut fields = ::core::mem::take(&mut unknown);
-                                    if let Some(value) = f_1 {
-                                        fields
-                                            .insert(
-                                                "host_uuids".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_2 {
-                                        fields
-                                            .insert(
-                                                "host_hardware_spec".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    ImageSelectionSpecSelectionType::Unknown {
-                                        tag,
-                                        fields,
-                                    }
-                                }
-                            },
-                        )
-                    }
-                };
-                ::core::result::Result::Ok(ImageSelectionSpec {
-                    selection_type: u_0
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "selection_type",
-                        ))?,
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        let u_0 = match f_0 {
+            None => None,
+            Some(tag) => {
+                Some(
+                    match tag.as_str() {
+                        "HOST_UUID" => {
+                            ImageSelectionSpecSelectionType::HostUuid {
+                                host_uuids: f_1,
+                            }
+                        }
+                        "HOST_HARDWARE_SPEC" => {
+                            ImageSelectionSpecSelectionType::HostHardwareSpec {
+                                host_hardware_spec: f_2,
+                            }
+                        }
+                        "UNKNOWN" => ImageSelectionSpecSelectionType::UnknownValue,
+                        _ => {
+                            #[allow(unused_mut)]
+                            let mut fields = ::core::mem::take(&mut unknown);
+                            if let Some(value) = f_1 {
+                                fields
+                                    .insert(
+                                        "host_uuids".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_2 {
+                                fields
+                                    .insert(
+                                        "host_hardware_spec".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            ImageSelectionSpecSelectionType::Unknown {
+                                tag,
+                                fields,
+                            }
+                        }
+                    },
+                )
+            }
+        };
+        ::core::result::Result::Ok(ImageSelectionSpec {
+            selection_type: __de::required(u_0, "selection_type")?,
+        })
     }
 }
 
@@ -3379,49 +5156,95 @@ impl<'de> serde::Deserialize<'de> for ImageSelectionSpec {
 /// Since vSphere API 8.0.3.0.
 ///
 /// vAPI structure `com.vmware.esx.settings.impact_details`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ImpactDetails {
     /// Memory reservation that accompany the partial maintenance mode. If `None`, there is no elevated memory usage during and after the remediation.
     ///
     /// Since vSphere API 8.0.3.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub memory_reservation: Option<MemoryReservation>,
     /// Flavor of the partial maintenance mode. If `None`, partial maintenance mode doesn't apply.
     ///
     /// Since vSphere API 8.0.3.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub partial_maintenance_mode_name: Option<String>,
     /// Upgrade actions to be performed before exiting partial maintenance mode. If `None`, no upgrade action is needed before exiting maintenance mode.
     ///
     /// Since vSphere API 8.0.3.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub partial_maintenance_mode_upgrade_actions: Option<Vec<String>>,
     /// Partial or full maintenance mode required on host to reach the desired solution state. The key is affected solution name for solution-only remediation, and the value is maintenance mode string of `vim.host.PartialMaintenanceModeId` or "fullMaintenanceMode": for example: {"com.vmware.vsphere-wcp" : "sphereletPartialMM", "com.vmware.vsphere-nsx" : "fullMaintenanceMode"} If this string value is an unknown enum the behaviour defaults to full maintenance mode. The impact will have an value that is the same or more severe than the maintenance mode (e.g. a reboot) contained in this field.
     ///
     /// Since vSphere API 8.0.3.0.
-    #[serde(
-        default = "ImpactDetails::__missing_solution_impacts",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub solution_impacts: vsphere_vapi_runtime::types::VapiMap<String, String>,
     /// Maintenance actions to be performed when entering the partial maintenance mode flavor. This field is optional because it was added in a newer version than its parent node.
     ///
     /// Not in vSphere API releases before 9.0.0.0.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub maintenance_actions: Option<Vec<OptionValue>>,
 }
 
-impl ImpactDetails {
-    fn __missing_solution_impacts() -> vsphere_vapi_runtime::types::VapiMap<
-        String,
-        String,
-    > {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::ImpactDetails",
-            "solution_impacts",
-        )
+impl serde::Serialize for ImpactDetails {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.memory_reservation {
+            map.serialize_entry("memory_reservation", value)?;
+        }
+        if let Some(value) = &self.partial_maintenance_mode_name {
+            map.serialize_entry("partial_maintenance_mode_name", value)?;
+        }
+        if let Some(value) = &self.partial_maintenance_mode_upgrade_actions {
+            map.serialize_entry("partial_maintenance_mode_upgrade_actions", value)?;
+        }
+        map.serialize_entry("solution_impacts", &self.solution_impacts)?;
+        if let Some(value) = &self.maintenance_actions {
+            map.serialize_entry("maintenance_actions", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ImpactDetails {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ImpactDetails {
+    const NAME: &'static str = "esx::settings::ImpactDetails";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<MemoryReservation> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<Vec<String>> = None;
+        let mut f_3: Option<vsphere_vapi_runtime::types::VapiMap<String, String>> = None;
+        let mut f_4: Option<Vec<OptionValue>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "memory_reservation" => f_0 = map.next_value()?,
+                "partial_maintenance_mode_name" => f_1 = map.next_value()?,
+                "partial_maintenance_mode_upgrade_actions" => f_2 = map.next_value()?,
+                "solution_impacts" => f_3 = __de::null_as_empty(map.next_value()?),
+                "maintenance_actions" => f_4 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ImpactDetails {
+            memory_reservation: f_0,
+            partial_maintenance_mode_name: f_1,
+            partial_maintenance_mode_upgrade_actions: f_2,
+            solution_impacts: __de::or_zero(f_3, Self::NAME, "solution_impacts"),
+            maintenance_actions: f_4,
+        })
     }
 }
 
@@ -3447,33 +5270,72 @@ impl ImpactDetails {
 /// Since vSphere API 8.0.3.0.
 ///
 /// vAPI structure `com.vmware.esx.settings.memory_reservation`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MemoryReservation {
     /// Temporary reservation needed to perform the remediation operation.
     ///
     /// Since vSphere API 8.0.3.0.
-    #[serde(default = "MemoryReservation::__missing_temporary_reservation")]
     pub temporary_reservation: i64,
     /// Increased reserverion needed to run services/daemons on the host.
     ///
     /// Since vSphere API 8.0.3.0.
-    #[serde(default = "MemoryReservation::__missing_permanent_reservation_increase")]
     pub permanent_reservation_increase: i64,
 }
 
-impl MemoryReservation {
-    fn __missing_temporary_reservation() -> i64 {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::MemoryReservation",
-            "temporary_reservation",
-        )
-    }
-
-    fn __missing_permanent_reservation_increase() -> i64 {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::MemoryReservation",
+impl serde::Serialize for MemoryReservation {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("temporary_reservation", &self.temporary_reservation)?;
+        map.serialize_entry(
             "permanent_reservation_increase",
-        )
+            &self.permanent_reservation_increase,
+        )?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for MemoryReservation {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for MemoryReservation {
+    const NAME: &'static str = "esx::settings::MemoryReservation";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<i64> = None;
+        let mut f_1: Option<i64> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "temporary_reservation" => f_0 = Some(map.next_value()?),
+                "permanent_reservation_increase" => f_1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(MemoryReservation {
+            temporary_reservation: __de::or_zero(
+                f_0,
+                Self::NAME,
+                "temporary_reservation",
+            ),
+            permanent_reservation_increase: __de::or_zero(
+                f_1,
+                Self::NAME,
+                "permanent_reservation_increase",
+            ),
+        })
     }
 }
 
@@ -3609,93 +5471,80 @@ impl<'de> serde::Deserialize<'de> for Notification {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = Notification;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("struct Notification")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<Notification, A::Error> {
-                let mut f_0: Option<String> = None;
-                let mut f_1: Option<String> = None;
-                let mut f_2: Option<vsphere_vapi_runtime::types::DateTime> = None;
-                let mut f_3: Option<crate::vapi::standard::LocalizableMessage> = None;
-                let mut f_4: Option<crate::vapi::standard::LocalizableMessage> = None;
-                let mut f_5: Option<String> = None;
-                let mut f_6: Option<bool> = None;
-                let mut unknown = serde_json::Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "type" => f_0 = map.next_value()?,
-                        "id" => f_1 = Some(map.next_value()?),
-                        "time" => f_2 = Some(map.next_value()?),
-                        "message" => f_3 = Some(map.next_value()?),
-                        "resolution" => f_4 = map.next_value()?,
-                        "originator" => f_5 = map.next_value()?,
-                        "retriable" => f_6 = map.next_value()?,
-                        _ => {
-                            let value: serde_json::Value = map.next_value()?;
-                            unknown.insert(key, value);
-                        }
-                    }
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Notification {
+    const NAME: &'static str = "esx::settings::Notification";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<vsphere_vapi_runtime::types::DateTime> = None;
+        let mut f_3: Option<crate::vapi::standard::LocalizableMessage> = None;
+        let mut f_4: Option<crate::vapi::standard::LocalizableMessage> = None;
+        let mut f_5: Option<String> = None;
+        let mut f_6: Option<bool> = None;
+        let mut unknown = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "type" => f_0 = map.next_value()?,
+                "id" => f_1 = Some(map.next_value()?),
+                "time" => f_2 = Some(map.next_value()?),
+                "message" => f_3 = Some(map.next_value()?),
+                "resolution" => f_4 = map.next_value()?,
+                "originator" => f_5 = map.next_value()?,
+                "retriable" => f_6 = map.next_value()?,
+                _ => {
+                    let value: serde_json::Value = map.next_value()?;
+                    unknown.insert(key, value);
                 }
-                let u_0 = match f_0 {
-                    None => None,
-                    Some(tag) => {
-                        Some(
-                            match tag.as_str() {
-                                "INFO" => NotificationType::Info,
-                                "WARNING" => NotificationType::Warning,
-                                "ERROR" => {
-                                    NotificationType::Error {
-                                        retriable: f_6,
-                                    }
-                                }
-                                _ => {
-                                    #[allow(unused_mut)]
-                                    let mut fields = ::core::mem::take(&mut unknown);
-                                    if let Some(value) = f_6 {
-                                        fields
-                                            .insert(
-                                                "retriable".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    NotificationType::Unknown {
-                                        tag,
-                                        fields,
-                                    }
-                                }
-                            },
-                        )
-                    }
-                };
-                ::core::result::Result::Ok(Notification {
-                    r#type: u_0,
-                    id: f_1
-                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
-                            "esx::settings::Notification",
-                            "id",
-                        )),
-                    time: f_2.ok_or_else(|| serde::de::Error::missing_field("time"))?,
-                    message: f_3
-                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
-                            "esx::settings::Notification",
-                            "message",
-                        )),
-                    resolution: f_4,
-                    originator: f_5,
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        let u_0 = match f_0 {
+            None => None,
+            Some(tag) => {
+                Some(
+                    match tag.as_str() {
+                        "INFO" => NotificationType::Info,
+                        "WARNING" => NotificationType::Warning,
+                        "ERROR" => {
+                            NotificationType::Error {
+                                retriable: f_6,
+                            }
+                        }
+                        _ => {
+                            #[allow(unused_mut)]
+                            let mut fields = ::core::mem::take(&mut unknown);
+                            if let Some(value) = f_6 {
+                                fields
+                                    .insert(
+                                        "retriable".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            NotificationType::Unknown {
+                                tag,
+                                fields,
+                            }
+                        }
+                    },
+                )
+            }
+        };
+        ::core::result::Result::Ok(Notification {
+            r#type: u_0,
+            id: __de::or_zero(f_1, Self::NAME, "id"),
+            time: __de::required(f_2, "time")?,
+            message: __de::or_zero(f_3, Self::NAME, "message"),
+            resolution: f_4,
+            originator: f_5,
+        })
     }
 }
 
@@ -3704,23 +5553,75 @@ impl<'de> serde::Deserialize<'de> for Notification {
 /// Since vSphere API 7.0.0.0.
 ///
 /// vAPI structure `com.vmware.esx.settings.notifications`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Notifications {
     /// Info notification messages reported. Only set if an info was reported by the task.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub info: Option<Vec<Notification>>,
     /// Warning notification messages reported. Only set if an warning was reported by the task.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub warnings: Option<Vec<Notification>>,
     /// Error notification messages reported. Only set if an error was reported by the task.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub errors: Option<Vec<Notification>>,
+}
+
+impl serde::Serialize for Notifications {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.info {
+            map.serialize_entry("info", value)?;
+        }
+        if let Some(value) = &self.warnings {
+            map.serialize_entry("warnings", value)?;
+        }
+        if let Some(value) = &self.errors {
+            map.serialize_entry("errors", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Notifications {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Notifications {
+    const NAME: &'static str = "esx::settings::Notifications";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<Vec<Notification>> = None;
+        let mut f_1: Option<Vec<Notification>> = None;
+        let mut f_2: Option<Vec<Notification>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "info" => f_0 = map.next_value()?,
+                "warnings" => f_1 = map.next_value()?,
+                "errors" => f_2 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Notifications {
+            info: f_0,
+            warnings: f_1,
+            errors: f_2,
+        })
+    }
 }
 
 impl ::vsphere_vapi_runtime::de::Zero for Notifications {
@@ -3740,23 +5641,63 @@ impl ::vsphere_vapi_runtime::de::Zero for Notifications {
 /// Not in vSphere API releases before 9.0.0.0.
 ///
 /// vAPI structure `com.vmware.esx.settings.option_value`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct OptionValue {
     /// The name of the option using dot notation to reflect the option's position in a hierarchy. For example, you might have an option called "Ethernet" and another option that is a child of that called "Connection". In this case, the key for the latter could be defined as "Ethernet.Connection"
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default = "OptionValue::__missing_key")]
     pub key: String,
     /// The value of the option. `None` if value is undefined.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
 }
 
-impl OptionValue {
-    fn __missing_key() -> String {
-        ::vsphere_vapi_runtime::de::missing("esx::settings::OptionValue", "key")
+impl serde::Serialize for OptionValue {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("key", &self.key)?;
+        if let Some(value) = &self.value {
+            map.serialize_entry("value", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for OptionValue {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for OptionValue {
+    const NAME: &'static str = "esx::settings::OptionValue";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "key" => f_0 = Some(map.next_value()?),
+                "value" => f_1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(OptionValue {
+            key: __de::or_zero(f_0, Self::NAME, "key"),
+            value: f_1,
+        })
     }
 }
 
@@ -3767,18 +5708,65 @@ impl OptionValue {
 /// Not in vSphere API releases before 9.0.0.0.
 ///
 /// vAPI structure `com.vmware.esx.settings.orchestrator_info`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct OrchestratorInfo {
     /// Owner of the software specification in the repository or associated with the entity. If `None`, no owner is identified.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub owner: Option<String>,
     /// Private data saved by `owner` regarding the software specification in the repository or associated with the entity. It is opaque string to vLCM. If `None`, no owner data is provided by owner.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub owner_data: Option<String>,
+}
+
+impl serde::Serialize for OrchestratorInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.owner {
+            map.serialize_entry("owner", value)?;
+        }
+        if let Some(value) = &self.owner_data {
+            map.serialize_entry("owner_data", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for OrchestratorInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for OrchestratorInfo {
+    const NAME: &'static str = "esx::settings::OrchestratorInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "owner" => f_0 = map.next_value()?,
+                "owner_data" => f_1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(OrchestratorInfo {
+            owner: f_0,
+            owner_data: f_1,
+        })
+    }
 }
 
 impl ::vsphere_vapi_runtime::de::Zero for OrchestratorInfo {
@@ -3797,18 +5785,65 @@ impl ::vsphere_vapi_runtime::de::Zero for OrchestratorInfo {
 /// Not in vSphere API releases before 9.0.0.0.
 ///
 /// vAPI structure `com.vmware.esx.settings.orchestrator_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct OrchestratorSpec {
     /// Owner of the desired state. It can be the name of the owner as set by orchestrator. For example, for a software specification created by SDDC manager, it could be "SDDC-M". If `None`, no owner is provided during commit.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub owner: Option<String>,
     /// Private data saved by `owner` regarding the software specification in the repository. This data is an opaque string to vLCM and can be up to 65,535 characters long. The orchestrator will use this field to store information for identifying this image in its own catalog. If `None`, no owner data is provided during commit.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub owner_data: Option<String>,
+}
+
+impl serde::Serialize for OrchestratorSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.owner {
+            map.serialize_entry("owner", value)?;
+        }
+        if let Some(value) = &self.owner_data {
+            map.serialize_entry("owner_data", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for OrchestratorSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for OrchestratorSpec {
+    const NAME: &'static str = "esx::settings::OrchestratorSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "owner" => f_0 = map.next_value()?,
+                "owner_data" => f_1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(OrchestratorSpec {
+            owner: f_0,
+            owner_data: f_1,
+        })
+    }
 }
 
 /// The [`RemediationAction`](crate::esx::settings::RemediationAction) structure contains information about an action to perform during remediation.
@@ -3816,18 +5851,53 @@ pub struct OrchestratorSpec {
 /// Since vSphere API 8.0.3.0.
 ///
 /// vAPI structure `com.vmware.esx.settings.remediation_action`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RemediationAction {
     /// The `action` member.
     ///
     /// Since vSphere API 8.0.3.0.
-    #[serde(default = "RemediationAction::__missing_action")]
     pub action: crate::vapi::standard::LocalizableMessage,
 }
 
-impl RemediationAction {
-    fn __missing_action() -> crate::vapi::standard::LocalizableMessage {
-        ::vsphere_vapi_runtime::de::missing("esx::settings::RemediationAction", "action")
+impl serde::Serialize for RemediationAction {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("action", &self.action)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for RemediationAction {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for RemediationAction {
+    const NAME: &'static str = "esx::settings::RemediationAction";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::vapi::standard::LocalizableMessage> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "action" => f_0 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(RemediationAction {
+            action: __de::or_zero(f_0, Self::NAME, "action"),
+        })
     }
 }
 
@@ -3836,24 +5906,53 @@ impl RemediationAction {
 /// Since vSphere API 8.0.3.0.
 ///
 /// vAPI structure `com.vmware.esx.settings.remediation_details`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RemediationDetails {
     /// Messages that describe the actions to perform during remediation.
     ///
     /// Since vSphere API 8.0.3.0.
-    #[serde(
-        default = "RemediationDetails::__missing_remediation_actions",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub remediation_actions: Vec<RemediationAction>,
 }
 
-impl RemediationDetails {
-    fn __missing_remediation_actions() -> Vec<RemediationAction> {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::RemediationDetails",
-            "remediation_actions",
-        )
+impl serde::Serialize for RemediationDetails {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("remediation_actions", &self.remediation_actions)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for RemediationDetails {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for RemediationDetails {
+    const NAME: &'static str = "esx::settings::RemediationDetails";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<Vec<RemediationAction>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "remediation_actions" => f_0 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(RemediationDetails {
+            remediation_actions: __de::or_zero(f_0, Self::NAME, "remediation_actions"),
+        })
     }
 }
 
@@ -3862,45 +5961,33 @@ impl RemediationDetails {
 /// Since vSphere API 7.0.0.0.
 ///
 /// vAPI structure `com.vmware.esx.settings.software_info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SoftwareInfo {
     /// Base image of the ESX.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "SoftwareInfo::__missing_base_image")]
     pub base_image: BaseImageInfo,
     /// OEM customization on top of given base image. The components in this customization override the components in the base base image. If `None`, no OEM customization will be applied.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub add_on: Option<AddOnInfo>,
     /// Information about the components in the software specification.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(
-        default = "SoftwareInfo::__missing_components",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub components: vsphere_vapi_runtime::types::VapiMap<String, ComponentInfo>,
     /// Information about the solutions in the software specification.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(
-        default = "SoftwareInfo::__missing_solutions",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub solutions: vsphere_vapi_runtime::types::VapiMap<String, SolutionInfo>,
     /// Information about the Hardware Support Packages (HSP) configured. If `None`, no Hardware Support Package (HSP) is specified for the cluster.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hardware_support: Option<HardwareSupportInfo>,
     /// Information about the components to be removed in the software specification.
     ///
     /// This field is optional because it was added in a newer version than its parent node.
     ///
     /// Since vSphere API 8.0.3.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub removed_components: Option<
         vsphere_vapi_runtime::types::VapiMap<String, ComponentInfo>,
     >,
@@ -3911,29 +5998,90 @@ pub struct SoftwareInfo {
     /// Not in vSphere API releases before 9.0.0.0.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub alternative_images: Option<
         vsphere_vapi_runtime::types::VapiMap<String, AlternativeImageInfo>,
     >,
 }
 
-impl SoftwareInfo {
-    fn __missing_base_image() -> BaseImageInfo {
-        ::vsphere_vapi_runtime::de::missing("esx::settings::SoftwareInfo", "base_image")
+impl serde::Serialize for SoftwareInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("base_image", &self.base_image)?;
+        if let Some(value) = &self.add_on {
+            map.serialize_entry("add_on", value)?;
+        }
+        map.serialize_entry("components", &self.components)?;
+        map.serialize_entry("solutions", &self.solutions)?;
+        if let Some(value) = &self.hardware_support {
+            map.serialize_entry("hardware_support", value)?;
+        }
+        if let Some(value) = &self.removed_components {
+            map.serialize_entry("removed_components", value)?;
+        }
+        if let Some(value) = &self.alternative_images {
+            map.serialize_entry("alternative_images", value)?;
+        }
+        map.end()
     }
+}
 
-    fn __missing_components() -> vsphere_vapi_runtime::types::VapiMap<
-        String,
-        ComponentInfo,
-    > {
-        ::vsphere_vapi_runtime::de::missing("esx::settings::SoftwareInfo", "components")
+impl<'de> serde::Deserialize<'de> for SoftwareInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_solutions() -> vsphere_vapi_runtime::types::VapiMap<
-        String,
-        SolutionInfo,
-    > {
-        ::vsphere_vapi_runtime::de::missing("esx::settings::SoftwareInfo", "solutions")
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for SoftwareInfo {
+    const NAME: &'static str = "esx::settings::SoftwareInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<BaseImageInfo> = None;
+        let mut f_1: Option<AddOnInfo> = None;
+        let mut f_2: Option<
+            vsphere_vapi_runtime::types::VapiMap<String, ComponentInfo>,
+        > = None;
+        let mut f_3: Option<
+            vsphere_vapi_runtime::types::VapiMap<String, SolutionInfo>,
+        > = None;
+        let mut f_4: Option<HardwareSupportInfo> = None;
+        let mut f_5: Option<
+            vsphere_vapi_runtime::types::VapiMap<String, ComponentInfo>,
+        > = None;
+        let mut f_6: Option<
+            vsphere_vapi_runtime::types::VapiMap<String, AlternativeImageInfo>,
+        > = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "base_image" => f_0 = Some(map.next_value()?),
+                "add_on" => f_1 = map.next_value()?,
+                "components" => f_2 = __de::null_as_empty(map.next_value()?),
+                "solutions" => f_3 = __de::null_as_empty(map.next_value()?),
+                "hardware_support" => f_4 = map.next_value()?,
+                "removed_components" => f_5 = map.next_value()?,
+                "alternative_images" => f_6 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(SoftwareInfo {
+            base_image: __de::or_zero(f_0, Self::NAME, "base_image"),
+            add_on: f_1,
+            components: __de::or_zero(f_2, Self::NAME, "components"),
+            solutions: __de::or_zero(f_3, Self::NAME, "solutions"),
+            hardware_support: f_4,
+            removed_components: f_5,
+            alternative_images: f_6,
+        })
     }
 }
 
@@ -3979,43 +6127,37 @@ impl SoftwareInfo {
 /// Since vSphere API 7.0.0.0.
 ///
 /// vAPI structure `com.vmware.esx.settings.software_spec`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SoftwareSpec {
     /// Base image of the ESX.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "SoftwareSpec::__missing_base_image")]
     pub base_image: BaseImageSpec,
     /// OEM customization on top of given base-image. The components in this customization override the components in the base base-image. If `None`, no OEM customization will be applied.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub add_on: Option<AddOnSpec>,
     /// Additional components which should be part of the software specification. If value is not given for a particular component then version for that component will be picked from the constraints. These override the components present in [`SoftwareSpec::add_on`](crate::esx::settings::SoftwareSpec::add_on) and [`SoftwareSpec::base_image`](crate::esx::settings::SoftwareSpec::base_image).
     ///
     /// If `None`, no additional components will be installed.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub components: Option<vsphere_vapi_runtime::types::VapiMap<String, Option<String>>>,
     /// Mapping from solution identifier to the solution specification. The key is the solution name and the value is the specification detailing components registered by that solution.
     ///
     /// If `None`, no solutions will be part of the software specification.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub solutions: Option<vsphere_vapi_runtime::types::VapiMap<String, SolutionSpec>>,
     /// Information about the Hardware Support Package (HSP) configured in the software specification. If `None` or empty, no firmware compliance checking or remediation will be done.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hardware_support: Option<HardwareSupportSpec>,
     /// Components to be removed from the software specification.
     ///
     /// If `None` no component will be removed.
     ///
     /// Since vSphere API 8.0.3.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub removed_components: Option<Vec<String>>,
     /// Alternative Images apart from the Default Image.
     ///
@@ -4024,15 +6166,92 @@ pub struct SoftwareSpec {
     /// Not in vSphere API releases before 9.0.0.0.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub alternative_images: Option<
         vsphere_vapi_runtime::types::VapiMap<String, AlternativeImageSpec>,
     >,
 }
 
-impl SoftwareSpec {
-    fn __missing_base_image() -> BaseImageSpec {
-        ::vsphere_vapi_runtime::de::missing("esx::settings::SoftwareSpec", "base_image")
+impl serde::Serialize for SoftwareSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("base_image", &self.base_image)?;
+        if let Some(value) = &self.add_on {
+            map.serialize_entry("add_on", value)?;
+        }
+        if let Some(value) = &self.components {
+            map.serialize_entry("components", value)?;
+        }
+        if let Some(value) = &self.solutions {
+            map.serialize_entry("solutions", value)?;
+        }
+        if let Some(value) = &self.hardware_support {
+            map.serialize_entry("hardware_support", value)?;
+        }
+        if let Some(value) = &self.removed_components {
+            map.serialize_entry("removed_components", value)?;
+        }
+        if let Some(value) = &self.alternative_images {
+            map.serialize_entry("alternative_images", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SoftwareSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for SoftwareSpec {
+    const NAME: &'static str = "esx::settings::SoftwareSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<BaseImageSpec> = None;
+        let mut f_1: Option<AddOnSpec> = None;
+        let mut f_2: Option<
+            vsphere_vapi_runtime::types::VapiMap<String, Option<String>>,
+        > = None;
+        let mut f_3: Option<
+            vsphere_vapi_runtime::types::VapiMap<String, SolutionSpec>,
+        > = None;
+        let mut f_4: Option<HardwareSupportSpec> = None;
+        let mut f_5: Option<Vec<String>> = None;
+        let mut f_6: Option<
+            vsphere_vapi_runtime::types::VapiMap<String, AlternativeImageSpec>,
+        > = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "base_image" => f_0 = Some(map.next_value()?),
+                "add_on" => f_1 = map.next_value()?,
+                "components" => f_2 = map.next_value()?,
+                "solutions" => f_3 = map.next_value()?,
+                "hardware_support" => f_4 = map.next_value()?,
+                "removed_components" => f_5 = map.next_value()?,
+                "alternative_images" => f_6 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(SoftwareSpec {
+            base_image: __de::or_zero(f_0, Self::NAME, "base_image"),
+            add_on: f_1,
+            components: f_2,
+            solutions: f_3,
+            hardware_support: f_4,
+            removed_components: f_5,
+            alternative_images: f_6,
+        })
     }
 }
 
@@ -4072,12 +6291,11 @@ impl SoftwareSpec {
 /// Not in vSphere API releases before 9.0.0.0.
 ///
 /// vAPI structure `com.vmware.esx.settings.software_spec_metadata`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SoftwareSpecMetadata {
     /// Display name of the software specification.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default = "SoftwareSpecMetadata::__missing_display_name")]
     pub display_name: String,
     /// ID of a software specification from the repository.
     ///
@@ -4088,35 +6306,64 @@ pub struct SoftwareSpecMetadata {
     /// Orchestrator information for the desired state of host or cluster.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default = "SoftwareSpecMetadata::__missing_orchestrator_info")]
     pub orchestrator_info: OrchestratorInfo,
     /// Notifications for the software specification in the repository that is associated with the cluster or host. The owner and owner data are fetched from the desired state of the cluster or host.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default = "SoftwareSpecMetadata::__missing_notifications")]
     pub notifications: Notifications,
 }
 
-impl SoftwareSpecMetadata {
-    fn __missing_display_name() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::SoftwareSpecMetadata",
-            "display_name",
-        )
+impl serde::Serialize for SoftwareSpecMetadata {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("display_name", &self.display_name)?;
+        map.serialize_entry("software_spec_id", &self.software_spec_id)?;
+        map.serialize_entry("orchestrator_info", &self.orchestrator_info)?;
+        map.serialize_entry("notifications", &self.notifications)?;
+        map.end()
     }
+}
 
-    fn __missing_orchestrator_info() -> OrchestratorInfo {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::SoftwareSpecMetadata",
-            "orchestrator_info",
-        )
+impl<'de> serde::Deserialize<'de> for SoftwareSpecMetadata {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_notifications() -> Notifications {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::SoftwareSpecMetadata",
-            "notifications",
-        )
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for SoftwareSpecMetadata {
+    const NAME: &'static str = "esx::settings::SoftwareSpecMetadata";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<crate::ids::SoftwareSpecId> = None;
+        let mut f_2: Option<OrchestratorInfo> = None;
+        let mut f_3: Option<Notifications> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "display_name" => f_0 = Some(map.next_value()?),
+                "software_spec_id" => f_1 = Some(map.next_value()?),
+                "orchestrator_info" => f_2 = Some(map.next_value()?),
+                "notifications" => f_3 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(SoftwareSpecMetadata {
+            display_name: __de::or_zero(f_0, Self::NAME, "display_name"),
+            software_spec_id: __de::required(f_1, "software_spec_id")?,
+            orchestrator_info: __de::or_zero(f_2, Self::NAME, "orchestrator_info"),
+            notifications: __de::or_zero(f_3, Self::NAME, "notifications"),
+        })
     }
 }
 
@@ -4125,7 +6372,7 @@ impl SoftwareSpecMetadata {
 /// Since vSphere API 7.0.0.0.
 ///
 /// vAPI structure `com.vmware.esx.settings.solution_compliance`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SolutionCompliance {
     /// Compliance status of the solution.
     ///
@@ -4134,31 +6381,82 @@ pub struct SolutionCompliance {
     /// Stage status of the solution. This is only relevant when the value of [`SolutionCompliance::status`](crate::esx::settings::SolutionCompliance::status) is [`ComplianceStatus::NonCompliant`](crate::esx::settings::ComplianceStatus::NonCompliant). If `None` the staging status is unknown - the contents may or may not be staged. This can happen, for instance, if the stage check failed, has not been done yet, or the target uses an older interface that does not include support for returning the staged status.
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stage_status: Option<StageStatus>,
     /// Current solution present on the host. `None` if the solution is not present on the host.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub current: Option<SolutionInfo>,
     /// Target solution present in the software specification. `None` if solution is not present in the software specification.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target: Option<SolutionInfo>,
     /// Notifications describing the compliance result.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "SolutionCompliance::__missing_notifications")]
     pub notifications: Notifications,
 }
 
-impl SolutionCompliance {
-    fn __missing_notifications() -> Notifications {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::SolutionCompliance",
-            "notifications",
-        )
+impl serde::Serialize for SolutionCompliance {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("status", &self.status)?;
+        if let Some(value) = &self.stage_status {
+            map.serialize_entry("stage_status", value)?;
+        }
+        if let Some(value) = &self.current {
+            map.serialize_entry("current", value)?;
+        }
+        if let Some(value) = &self.target {
+            map.serialize_entry("target", value)?;
+        }
+        map.serialize_entry("notifications", &self.notifications)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SolutionCompliance {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for SolutionCompliance {
+    const NAME: &'static str = "esx::settings::SolutionCompliance";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<ComplianceStatus> = None;
+        let mut f_1: Option<StageStatus> = None;
+        let mut f_2: Option<SolutionInfo> = None;
+        let mut f_3: Option<SolutionInfo> = None;
+        let mut f_4: Option<Notifications> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "status" => f_0 = Some(map.next_value()?),
+                "stage_status" => f_1 = map.next_value()?,
+                "current" => f_2 = map.next_value()?,
+                "target" => f_3 = map.next_value()?,
+                "notifications" => f_4 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(SolutionCompliance {
+            status: __de::required(f_0, "status")?,
+            stage_status: f_1,
+            current: f_2,
+            target: f_3,
+            notifications: __de::or_zero(f_4, Self::NAME, "notifications"),
+        })
     }
 }
 
@@ -4183,7 +6481,7 @@ impl SolutionCompliance {
 /// Since vSphere API 7.0.0.0.
 ///
 /// vAPI structure `com.vmware.esx.settings.solution_component_details`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SolutionComponentDetails {
     /// Identifier of the component.
     ///
@@ -4194,33 +6492,70 @@ pub struct SolutionComponentDetails {
     /// Display name of the component.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "SolutionComponentDetails::__missing_display_name")]
     pub display_name: String,
     /// Human readable version of the component. `None` if no version is provided for the component.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub display_version: Option<String>,
     /// Vendor of the component.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "SolutionComponentDetails::__missing_vendor")]
     pub vendor: String,
 }
 
-impl SolutionComponentDetails {
-    fn __missing_display_name() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::SolutionComponentDetails",
-            "display_name",
-        )
+impl serde::Serialize for SolutionComponentDetails {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("component", &self.component)?;
+        map.serialize_entry("display_name", &self.display_name)?;
+        if let Some(value) = &self.display_version {
+            map.serialize_entry("display_version", value)?;
+        }
+        map.serialize_entry("vendor", &self.vendor)?;
+        map.end()
     }
+}
 
-    fn __missing_vendor() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::SolutionComponentDetails",
-            "vendor",
-        )
+impl<'de> serde::Deserialize<'de> for SolutionComponentDetails {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for SolutionComponentDetails {
+    const NAME: &'static str = "esx::settings::SolutionComponentDetails";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::SettingsComponentId> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "component" => f_0 = Some(map.next_value()?),
+                "display_name" => f_1 = Some(map.next_value()?),
+                "display_version" => f_2 = map.next_value()?,
+                "vendor" => f_3 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(SolutionComponentDetails {
+            component: __de::required(f_0, "component")?,
+            display_name: __de::or_zero(f_1, Self::NAME, "display_name"),
+            display_version: f_2,
+            vendor: __de::or_zero(f_3, Self::NAME, "vendor"),
+        })
     }
 }
 
@@ -4229,7 +6564,7 @@ impl SolutionComponentDetails {
 /// Since vSphere API 7.0.0.0.
 ///
 /// vAPI structure `com.vmware.esx.settings.solution_component_spec`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SolutionComponentSpec {
     /// Identifier of the component.
     ///
@@ -4239,53 +6574,116 @@ pub struct SolutionComponentSpec {
     pub component: crate::ids::SettingsComponentId,
 }
 
+impl serde::Serialize for SolutionComponentSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("component", &self.component)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SolutionComponentSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for SolutionComponentSpec {
+    const NAME: &'static str = "esx::settings::SolutionComponentSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::SettingsComponentId> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "component" => f_0 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(SolutionComponentSpec {
+            component: __de::required(f_0, "component")?,
+        })
+    }
+}
+
 /// The [`SolutionDetails`](crate::esx::settings::SolutionDetails) structure contains information that provide more details about the solution from the depot.
 ///
 /// Since vSphere API 7.0.0.0.
 ///
 /// vAPI structure `com.vmware.esx.settings.solution_details`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SolutionDetails {
     /// Display name of the solution.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "SolutionDetails::__missing_display_name")]
     pub display_name: String,
     /// Display version of the solution.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "SolutionDetails::__missing_display_version")]
     pub display_version: String,
     /// Components registered by the solution. If the component is not present in the depot, then corresponding details are absent from the list.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(
-        default = "SolutionDetails::__missing_components",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub components: Vec<SolutionComponentDetails>,
 }
 
-impl SolutionDetails {
-    fn __missing_display_name() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::SolutionDetails",
-            "display_name",
-        )
+impl serde::Serialize for SolutionDetails {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("display_name", &self.display_name)?;
+        map.serialize_entry("display_version", &self.display_version)?;
+        map.serialize_entry("components", &self.components)?;
+        map.end()
     }
+}
 
-    fn __missing_display_version() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::SolutionDetails",
-            "display_version",
-        )
+impl<'de> serde::Deserialize<'de> for SolutionDetails {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_components() -> Vec<SolutionComponentDetails> {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::SolutionDetails",
-            "components",
-        )
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for SolutionDetails {
+    const NAME: &'static str = "esx::settings::SolutionDetails";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<Vec<SolutionComponentDetails>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "display_name" => f_0 = Some(map.next_value()?),
+                "display_version" => f_1 = Some(map.next_value()?),
+                "components" => f_2 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(SolutionDetails {
+            display_name: __de::or_zero(f_0, Self::NAME, "display_name"),
+            display_version: __de::or_zero(f_1, Self::NAME, "display_version"),
+            components: __de::or_zero(f_2, Self::NAME, "components"),
+        })
     }
 }
 
@@ -4294,35 +6692,71 @@ impl SolutionDetails {
 /// Since vSphere API 7.0.0.0.
 ///
 /// vAPI structure `com.vmware.esx.settings.solution_info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SolutionInfo {
     /// Details about the solution from the depot. `None` if solution is not present in the depot.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub details: Option<SolutionDetails>,
     /// Version of the solution.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "SolutionInfo::__missing_version")]
     pub version: String,
     /// Components registered by the solution.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(
-        default = "SolutionInfo::__missing_components",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub components: Vec<SolutionComponentSpec>,
 }
 
-impl SolutionInfo {
-    fn __missing_version() -> String {
-        ::vsphere_vapi_runtime::de::missing("esx::settings::SolutionInfo", "version")
+impl serde::Serialize for SolutionInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.details {
+            map.serialize_entry("details", value)?;
+        }
+        map.serialize_entry("version", &self.version)?;
+        map.serialize_entry("components", &self.components)?;
+        map.end()
     }
+}
 
-    fn __missing_components() -> Vec<SolutionComponentSpec> {
-        ::vsphere_vapi_runtime::de::missing("esx::settings::SolutionInfo", "components")
+impl<'de> serde::Deserialize<'de> for SolutionInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for SolutionInfo {
+    const NAME: &'static str = "esx::settings::SolutionInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<SolutionDetails> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<Vec<SolutionComponentSpec>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "details" => f_0 = map.next_value()?,
+                "version" => f_1 = Some(map.next_value()?),
+                "components" => f_2 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(SolutionInfo {
+            details: f_0,
+            version: __de::or_zero(f_1, Self::NAME, "version"),
+            components: __de::or_zero(f_2, Self::NAME, "components"),
+        })
     }
 }
 
@@ -4331,30 +6765,61 @@ impl SolutionInfo {
 /// Since vSphere API 7.0.0.0.
 ///
 /// vAPI structure `com.vmware.esx.settings.solution_spec`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SolutionSpec {
     /// Version of the solution.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "SolutionSpec::__missing_version")]
     pub version: String,
     /// Components registered by the solution.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(
-        default = "SolutionSpec::__missing_components",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub components: Vec<SolutionComponentSpec>,
 }
 
-impl SolutionSpec {
-    fn __missing_version() -> String {
-        ::vsphere_vapi_runtime::de::missing("esx::settings::SolutionSpec", "version")
+impl serde::Serialize for SolutionSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("version", &self.version)?;
+        map.serialize_entry("components", &self.components)?;
+        map.end()
     }
+}
 
-    fn __missing_components() -> Vec<SolutionComponentSpec> {
-        ::vsphere_vapi_runtime::de::missing("esx::settings::SolutionSpec", "components")
+impl<'de> serde::Deserialize<'de> for SolutionSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for SolutionSpec {
+    const NAME: &'static str = "esx::settings::SolutionSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<Vec<SolutionComponentSpec>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "version" => f_0 = Some(map.next_value()?),
+                "components" => f_1 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(SolutionSpec {
+            version: __de::or_zero(f_0, Self::NAME, "version"),
+            components: __de::or_zero(f_1, Self::NAME, "components"),
+        })
     }
 }
 
@@ -4403,24 +6868,57 @@ vsphere_vapi_runtime::vapi_enum! {
 /// The [`StatusInfo`](crate::esx::settings::StatusInfo) structure contains fields that describe aggregated status of all checks performed on an entity.
 ///
 /// vAPI structure `com.vmware.esx.settings.status_info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct StatusInfo {
     /// Aggregated status from all checks performed on this entity.
     pub status: Status,
     /// List of [`CheckStatus`](crate::esx::settings::CheckStatus) for all checks performed.
-    #[serde(
-        default = "StatusInfo::__missing_check_statuses",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub check_statuses: Vec<CheckStatus>,
 }
 
-impl StatusInfo {
-    fn __missing_check_statuses() -> Vec<CheckStatus> {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::StatusInfo",
-            "check_statuses",
-        )
+impl serde::Serialize for StatusInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("status", &self.status)?;
+        map.serialize_entry("check_statuses", &self.check_statuses)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for StatusInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for StatusInfo {
+    const NAME: &'static str = "esx::settings::StatusInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<Status> = None;
+        let mut f_1: Option<Vec<CheckStatus>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "status" => f_0 = Some(map.next_value()?),
+                "check_statuses" => f_1 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(StatusInfo {
+            status: __de::required(f_0, "status")?,
+            check_statuses: __de::or_zero(f_1, Self::NAME, "check_statuses"),
+        })
     }
 }
 
@@ -4723,183 +7221,165 @@ impl<'de> serde::Deserialize<'de> for TaskInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = TaskInfo;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("struct TaskInfo")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<TaskInfo, A::Error> {
-                let mut f_0: Option<crate::cis::task::Progress> = None;
-                let mut f_1: Option<
-                    vsphere_vapi_runtime::types::VapiMap<String, TaskInfo>,
-                > = None;
-                let mut f_2: Option<
-                    vsphere_vapi_runtime::types::VapiMap<String, Vec<TaskSummary>>,
-                > = None;
-                let mut f_3: Option<Notifications> = None;
-                let mut f_4: Option<serde_json::Value> = None;
-                let mut f_5: Option<vsphere_vapi_runtime::types::DateTime> = None;
-                let mut f_6: Option<crate::vapi::standard::LocalizableMessage> = None;
-                let mut f_7: Option<crate::ids::VapiServiceId> = None;
-                let mut f_8: Option<crate::ids::VapiOperationId> = None;
-                let mut f_9: Option<String> = None;
-                let mut f_10: Option<crate::vapi::standard::DynamicId> = None;
-                let mut f_11: Option<String> = None;
-                let mut f_12: Option<bool> = None;
-                let mut f_13: Option<serde_json::Value> = None;
-                let mut f_14: Option<vsphere_vapi_runtime::types::DateTime> = None;
-                let mut f_15: Option<vsphere_vapi_runtime::types::DateTime> = None;
-                let mut f_16: Option<String> = None;
-                let mut unknown = serde_json::Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "progress" => f_0 = map.next_value()?,
-                        "subtasks" => f_1 = map.next_value()?,
-                        "subtask_summaries" => f_2 = map.next_value()?,
-                        "notifications" => f_3 = map.next_value()?,
-                        "result" => f_4 = map.next_value()?,
-                        "last_update_time" => f_5 = map.next_value()?,
-                        "description" => f_6 = Some(map.next_value()?),
-                        "service" => f_7 = Some(map.next_value()?),
-                        "operation" => f_8 = Some(map.next_value()?),
-                        "parent" => f_9 = map.next_value()?,
-                        "target" => f_10 = map.next_value()?,
-                        "status" => f_11 = Some(map.next_value()?),
-                        "cancelable" => f_12 = Some(map.next_value()?),
-                        "error" => f_13 = map.next_value()?,
-                        "start_time" => f_14 = map.next_value()?,
-                        "end_time" => f_15 = map.next_value()?,
-                        "user" => f_16 = map.next_value()?,
-                        _ => {
-                            let value: serde_json::Value = map.next_value()?;
-                            unknown.insert(key, value);
-                        }
-                    }
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for TaskInfo {
+    const NAME: &'static str = "esx::settings::TaskInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::cis::task::Progress> = None;
+        let mut f_1: Option<vsphere_vapi_runtime::types::VapiMap<String, TaskInfo>> = None;
+        let mut f_2: Option<
+            vsphere_vapi_runtime::types::VapiMap<String, Vec<TaskSummary>>,
+        > = None;
+        let mut f_3: Option<Notifications> = None;
+        let mut f_4: Option<serde_json::Value> = None;
+        let mut f_5: Option<vsphere_vapi_runtime::types::DateTime> = None;
+        let mut f_6: Option<crate::vapi::standard::LocalizableMessage> = None;
+        let mut f_7: Option<crate::ids::VapiServiceId> = None;
+        let mut f_8: Option<crate::ids::VapiOperationId> = None;
+        let mut f_9: Option<String> = None;
+        let mut f_10: Option<crate::vapi::standard::DynamicId> = None;
+        let mut f_11: Option<String> = None;
+        let mut f_12: Option<bool> = None;
+        let mut f_13: Option<serde_json::Value> = None;
+        let mut f_14: Option<vsphere_vapi_runtime::types::DateTime> = None;
+        let mut f_15: Option<vsphere_vapi_runtime::types::DateTime> = None;
+        let mut f_16: Option<String> = None;
+        let mut unknown = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "progress" => f_0 = map.next_value()?,
+                "subtasks" => f_1 = map.next_value()?,
+                "subtask_summaries" => f_2 = map.next_value()?,
+                "notifications" => f_3 = map.next_value()?,
+                "result" => f_4 = map.next_value()?,
+                "last_update_time" => f_5 = map.next_value()?,
+                "description" => f_6 = Some(map.next_value()?),
+                "service" => f_7 = Some(map.next_value()?),
+                "operation" => f_8 = Some(map.next_value()?),
+                "parent" => f_9 = map.next_value()?,
+                "target" => f_10 = map.next_value()?,
+                "status" => f_11 = Some(map.next_value()?),
+                "cancelable" => f_12 = Some(map.next_value()?),
+                "error" => f_13 = map.next_value()?,
+                "start_time" => f_14 = map.next_value()?,
+                "end_time" => f_15 = map.next_value()?,
+                "user" => f_16 = map.next_value()?,
+                _ => {
+                    let value: serde_json::Value = map.next_value()?;
+                    unknown.insert(key, value);
                 }
-                let u_0 = match f_11 {
-                    None => None,
-                    Some(tag) => {
-                        Some(
-                            match tag.as_str() {
-                                "PENDING" => TaskInfoStatus::Pending,
-                                "RUNNING" => {
-                                    TaskInfoStatus::Running {
-                                        progress: f_0,
-                                        result: f_4,
-                                        start_time: f_14,
-                                    }
-                                }
-                                "BLOCKED" => {
-                                    TaskInfoStatus::Blocked {
-                                        progress: f_0,
-                                        result: f_4,
-                                        start_time: f_14,
-                                    }
-                                }
-                                "SUCCEEDED" => {
-                                    TaskInfoStatus::Succeeded {
-                                        progress: f_0,
-                                        result: f_4,
-                                        start_time: f_14,
-                                        end_time: f_15,
-                                    }
-                                }
-                                "FAILED" => {
-                                    TaskInfoStatus::Failed {
-                                        progress: f_0,
-                                        result: f_4,
-                                        error: f_13,
-                                        start_time: f_14,
-                                        end_time: f_15,
-                                    }
-                                }
-                                _ => {
-                                    #[allow(unused_mut)]
-                                    let mut fields = ::core::mem::take(&mut unknown);
-                                    if let Some(value) = f_0 {
-                                        fields
-                                            .insert(
-                                                "progress".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_4 {
-                                        fields
-                                            .insert(
-                                                "result".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_14 {
-                                        fields
-                                            .insert(
-                                                "start_time".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_15 {
-                                        fields
-                                            .insert(
-                                                "end_time".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_13 {
-                                        fields
-                                            .insert(
-                                                "error".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    TaskInfoStatus::Unknown {
-                                        tag,
-                                        fields,
-                                    }
-                                }
-                            },
-                        )
-                    }
-                };
-                ::core::result::Result::Ok(TaskInfo {
-                    subtasks: f_1,
-                    subtask_summaries: f_2,
-                    notifications: f_3,
-                    last_update_time: f_5,
-                    description: f_6
-                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
-                            "esx::settings::TaskInfo",
-                            "description",
-                        )),
-                    service: f_7
-                        .ok_or_else(|| serde::de::Error::missing_field("service"))?,
-                    operation: f_8
-                        .ok_or_else(|| serde::de::Error::missing_field("operation"))?,
-                    parent: f_9,
-                    target: f_10,
-                    status: u_0
-                        .ok_or_else(|| serde::de::Error::missing_field("status"))?,
-                    cancelable: f_12
-                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
-                            "esx::settings::TaskInfo",
-                            "cancelable",
-                        )),
-                    user: f_16,
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        let u_0 = match f_11 {
+            None => None,
+            Some(tag) => {
+                Some(
+                    match tag.as_str() {
+                        "PENDING" => TaskInfoStatus::Pending,
+                        "RUNNING" => {
+                            TaskInfoStatus::Running {
+                                progress: f_0,
+                                result: f_4,
+                                start_time: f_14,
+                            }
+                        }
+                        "BLOCKED" => {
+                            TaskInfoStatus::Blocked {
+                                progress: f_0,
+                                result: f_4,
+                                start_time: f_14,
+                            }
+                        }
+                        "SUCCEEDED" => {
+                            TaskInfoStatus::Succeeded {
+                                progress: f_0,
+                                result: f_4,
+                                start_time: f_14,
+                                end_time: f_15,
+                            }
+                        }
+                        "FAILED" => {
+                            TaskInfoStatus::Failed {
+                                progress: f_0,
+                                result: f_4,
+                                error: f_13,
+                                start_time: f_14,
+                                end_time: f_15,
+                            }
+                        }
+                        _ => {
+                            #[allow(unused_mut)]
+                            let mut fields = ::core::mem::take(&mut unknown);
+                            if let Some(value) = f_0 {
+                                fields
+                                    .insert(
+                                        "progress".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_4 {
+                                fields
+                                    .insert(
+                                        "result".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_14 {
+                                fields
+                                    .insert(
+                                        "start_time".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_15 {
+                                fields
+                                    .insert(
+                                        "end_time".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_13 {
+                                fields
+                                    .insert(
+                                        "error".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            TaskInfoStatus::Unknown {
+                                tag,
+                                fields,
+                            }
+                        }
+                    },
+                )
+            }
+        };
+        ::core::result::Result::Ok(TaskInfo {
+            subtasks: f_1,
+            subtask_summaries: f_2,
+            notifications: f_3,
+            last_update_time: f_5,
+            description: __de::or_zero(f_6, Self::NAME, "description"),
+            service: __de::required(f_7, "service")?,
+            operation: __de::required(f_8, "operation")?,
+            parent: f_9,
+            target: f_10,
+            status: __de::required(u_0, "status")?,
+            cancelable: __de::or_zero(f_12, Self::NAME, "cancelable"),
+            user: f_16,
+        })
     }
 }
 
@@ -4910,7 +7390,7 @@ impl<'de> serde::Deserialize<'de> for TaskInfo {
 /// Not in vSphere API releases before 9.0.0.0.
 ///
 /// vAPI structure `com.vmware.esx.settings.task_summary`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TaskSummary {
     /// The ID of the task.
     ///
@@ -4918,4 +7398,46 @@ pub struct TaskSummary {
     ///
     /// Since vSphere API 9.0.0.0.
     pub id: crate::ids::TaskId,
+}
+
+impl serde::Serialize for TaskSummary {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("id", &self.id)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for TaskSummary {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for TaskSummary {
+    const NAME: &'static str = "esx::settings::TaskSummary";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::TaskId> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "id" => f_0 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(TaskSummary {
+            id: __de::required(f_0, "id")?,
+        })
+    }
 }

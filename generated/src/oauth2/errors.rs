@@ -16,7 +16,7 @@ pub mod error;
 /// [`Error`](crate::Error) whose data deserializes into this type.
 ///
 /// vAPI structure `com.vmware.oauth2.errors.invalid_client`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct InvalidClient {
     /// Discriminator field to help API consumers identify the structure type.
     ///
@@ -25,23 +25,72 @@ pub struct InvalidClient {
     /// Human-readable ASCII text providing additional information, used to assist the client developer in understanding the error that occurred. Values for the "error_description" parameter MUST NOT include characters outside the set %x20-21 / %x23-5B / %x5D-7E. if no additional information is available.
     ///
     /// Since vSphere API 7.0.2.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_description: Option<String>,
     /// A URI identifying a human-readable web page with information about the error, used to provide the client developer with additional information about the error. if no such web-page is available.
     ///
     /// Since vSphere API 7.0.2.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_uri: Option<String>,
     /// Authentication header as defined in RFC 9110, Section 11.6.1 - WWW-Authenticate (<https://tools.ietf.org/html/rfc9110#name-www-authenticate>). The "WWW-Authenticate" response header field indicates the authentication scheme(s) and parameters applicable to the target resource.
     ///
     /// Since vSphere API 8.0.3.0.
-    #[serde(default = "InvalidClient::__missing_challenge")]
     pub challenge: String,
 }
 
-impl InvalidClient {
-    fn __missing_challenge() -> String {
-        ::vsphere_vapi_runtime::de::missing("oauth2::errors::InvalidClient", "challenge")
+impl serde::Serialize for InvalidClient {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("error", &self.error)?;
+        if let Some(value) = &self.error_description {
+            map.serialize_entry("error_description", value)?;
+        }
+        if let Some(value) = &self.error_uri {
+            map.serialize_entry("error_uri", value)?;
+        }
+        map.serialize_entry("challenge", &self.challenge)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for InvalidClient {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for InvalidClient {
+    const NAME: &'static str = "oauth2::errors::InvalidClient";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<error::Type> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "error" => f_0 = Some(map.next_value()?),
+                "error_description" => f_1 = map.next_value()?,
+                "error_uri" => f_2 = map.next_value()?,
+                "challenge" => f_3 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(InvalidClient {
+            error: __de::required(f_0, "error")?,
+            error_description: f_1,
+            error_uri: f_2,
+            challenge: __de::or_zero(f_3, Self::NAME, "challenge"),
+        })
     }
 }
 
@@ -53,7 +102,7 @@ impl InvalidClient {
 /// [`Error`](crate::Error) whose data deserializes into this type.
 ///
 /// vAPI structure `com.vmware.oauth2.errors.invalid_grant`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct InvalidGrant {
     /// Discriminator field to help API consumers identify the structure type.
     ///
@@ -62,13 +111,65 @@ pub struct InvalidGrant {
     /// Human-readable ASCII text providing additional information, used to assist the client developer in understanding the error that occurred. Values for the "error_description" parameter MUST NOT include characters outside the set %x20-21 / %x23-5B / %x5D-7E. if no additional information is available.
     ///
     /// Since vSphere API 7.0.2.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_description: Option<String>,
     /// A URI identifying a human-readable web page with information about the error, used to provide the client developer with additional information about the error. if no such web-page is available.
     ///
     /// Since vSphere API 7.0.2.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_uri: Option<String>,
+}
+
+impl serde::Serialize for InvalidGrant {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("error", &self.error)?;
+        if let Some(value) = &self.error_description {
+            map.serialize_entry("error_description", value)?;
+        }
+        if let Some(value) = &self.error_uri {
+            map.serialize_entry("error_uri", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for InvalidGrant {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for InvalidGrant {
+    const NAME: &'static str = "oauth2::errors::InvalidGrant";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<error::Type> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "error" => f_0 = Some(map.next_value()?),
+                "error_description" => f_1 = map.next_value()?,
+                "error_uri" => f_2 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(InvalidGrant {
+            error: __de::required(f_0, "error")?,
+            error_description: f_1,
+            error_uri: f_2,
+        })
+    }
 }
 
 /// Indicates that the request is missing a required parameter, includes an unsupported parameter value (other than grant type), repeats a parameter, includes multiple credentials, utilizes more than one mechanism for authenticating the client, or is otherwise malformed.
@@ -79,7 +180,7 @@ pub struct InvalidGrant {
 /// [`Error`](crate::Error) whose data deserializes into this type.
 ///
 /// vAPI structure `com.vmware.oauth2.errors.invalid_request`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct InvalidRequest {
     /// Discriminator field to help API consumers identify the structure type.
     ///
@@ -88,13 +189,65 @@ pub struct InvalidRequest {
     /// Human-readable ASCII text providing additional information, used to assist the client developer in understanding the error that occurred. Values for the "error_description" parameter MUST NOT include characters outside the set %x20-21 / %x23-5B / %x5D-7E. if no additional information is available.
     ///
     /// Since vSphere API 7.0.2.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_description: Option<String>,
     /// A URI identifying a human-readable web page with information about the error, used to provide the client developer with additional information about the error. if no such web-page is available.
     ///
     /// Since vSphere API 7.0.2.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_uri: Option<String>,
+}
+
+impl serde::Serialize for InvalidRequest {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("error", &self.error)?;
+        if let Some(value) = &self.error_description {
+            map.serialize_entry("error_description", value)?;
+        }
+        if let Some(value) = &self.error_uri {
+            map.serialize_entry("error_uri", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for InvalidRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for InvalidRequest {
+    const NAME: &'static str = "oauth2::errors::InvalidRequest";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<error::Type> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "error" => f_0 = Some(map.next_value()?),
+                "error_description" => f_1 = map.next_value()?,
+                "error_uri" => f_2 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(InvalidRequest {
+            error: __de::required(f_0, "error")?,
+            error_description: f_1,
+            error_uri: f_2,
+        })
+    }
 }
 
 /// Indicates that the requested scope is invalid, unknown, malformed, or exceeds the scope granted by the resource owner.
@@ -105,7 +258,7 @@ pub struct InvalidRequest {
 /// [`Error`](crate::Error) whose data deserializes into this type.
 ///
 /// vAPI structure `com.vmware.oauth2.errors.invalid_scope`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct InvalidScope {
     /// Discriminator field to help API consumers identify the structure type.
     ///
@@ -114,13 +267,65 @@ pub struct InvalidScope {
     /// Human-readable ASCII text providing additional information, used to assist the client developer in understanding the error that occurred. Values for the "error_description" parameter MUST NOT include characters outside the set %x20-21 / %x23-5B / %x5D-7E. if no additional information is available.
     ///
     /// Since vSphere API 7.0.2.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_description: Option<String>,
     /// A URI identifying a human-readable web page with information about the error, used to provide the client developer with additional information about the error. if no such web-page is available.
     ///
     /// Since vSphere API 7.0.2.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_uri: Option<String>,
+}
+
+impl serde::Serialize for InvalidScope {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("error", &self.error)?;
+        if let Some(value) = &self.error_description {
+            map.serialize_entry("error_description", value)?;
+        }
+        if let Some(value) = &self.error_uri {
+            map.serialize_entry("error_uri", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for InvalidScope {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for InvalidScope {
+    const NAME: &'static str = "oauth2::errors::InvalidScope";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<error::Type> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "error" => f_0 = Some(map.next_value()?),
+                "error_description" => f_1 = map.next_value()?,
+                "error_uri" => f_2 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(InvalidScope {
+            error: __de::required(f_0, "error")?,
+            error_description: f_1,
+            error_uri: f_2,
+        })
+    }
 }
 
 /// Indicates that the authorization server is unwilling or unable to issue a token for any target service.
@@ -131,7 +336,7 @@ pub struct InvalidScope {
 /// [`Error`](crate::Error) whose data deserializes into this type.
 ///
 /// vAPI structure `com.vmware.oauth2.errors.invalid_target`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct InvalidTarget {
     /// Discriminator field to help API consumers identify the structure type.
     ///
@@ -140,13 +345,65 @@ pub struct InvalidTarget {
     /// Human-readable ASCII text providing additional information, used to assist the client developer in understanding the error that occurred. Values for the "error_description" parameter MUST NOT include characters outside the set %x20-21 / %x23-5B / %x5D-7E. if no additional information is available.
     ///
     /// Since vSphere API 7.0.2.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_description: Option<String>,
     /// A URI identifying a human-readable web page with information about the error, used to provide the client developer with additional information about the error. if no such web-page is available.
     ///
     /// Since vSphere API 7.0.2.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_uri: Option<String>,
+}
+
+impl serde::Serialize for InvalidTarget {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("error", &self.error)?;
+        if let Some(value) = &self.error_description {
+            map.serialize_entry("error_description", value)?;
+        }
+        if let Some(value) = &self.error_uri {
+            map.serialize_entry("error_uri", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for InvalidTarget {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for InvalidTarget {
+    const NAME: &'static str = "oauth2::errors::InvalidTarget";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<error::Type> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "error" => f_0 = Some(map.next_value()?),
+                "error_description" => f_1 = map.next_value()?,
+                "error_uri" => f_2 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(InvalidTarget {
+            error: __de::required(f_0, "error")?,
+            error_description: f_1,
+            error_uri: f_2,
+        })
+    }
 }
 
 /// The OAuth2 [`Oauth2Error`](crate::oauth2::errors::Oauth2Error) describes the fields common to standard OAuth 2.0 errors.
@@ -157,7 +414,7 @@ pub struct InvalidTarget {
 /// [`Error`](crate::Error) whose data deserializes into this type.
 ///
 /// vAPI structure `com.vmware.oauth2.errors.error`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Oauth2Error {
     /// Discriminator field to help API consumers identify the structure type.
     ///
@@ -166,13 +423,65 @@ pub struct Oauth2Error {
     /// Human-readable ASCII text providing additional information, used to assist the client developer in understanding the error that occurred. Values for the "error_description" parameter MUST NOT include characters outside the set %x20-21 / %x23-5B / %x5D-7E. if no additional information is available.
     ///
     /// Since vSphere API 7.0.2.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_description: Option<String>,
     /// A URI identifying a human-readable web page with information about the error, used to provide the client developer with additional information about the error. if no such web-page is available.
     ///
     /// Since vSphere API 7.0.2.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_uri: Option<String>,
+}
+
+impl serde::Serialize for Oauth2Error {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("error", &self.error)?;
+        if let Some(value) = &self.error_description {
+            map.serialize_entry("error_description", value)?;
+        }
+        if let Some(value) = &self.error_uri {
+            map.serialize_entry("error_uri", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Oauth2Error {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Oauth2Error {
+    const NAME: &'static str = "oauth2::errors::Oauth2Error";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<error::Type> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "error" => f_0 = Some(map.next_value()?),
+                "error_description" => f_1 = map.next_value()?,
+                "error_uri" => f_2 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Oauth2Error {
+            error: __de::required(f_0, "error")?,
+            error_description: f_1,
+            error_uri: f_2,
+        })
+    }
 }
 
 /// Indicates that the authenticated client is not authorized to use this authorization grant type.
@@ -183,7 +492,7 @@ pub struct Oauth2Error {
 /// [`Error`](crate::Error) whose data deserializes into this type.
 ///
 /// vAPI structure `com.vmware.oauth2.errors.unauthorized_client`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct UnauthorizedClient {
     /// Discriminator field to help API consumers identify the structure type.
     ///
@@ -192,13 +501,65 @@ pub struct UnauthorizedClient {
     /// Human-readable ASCII text providing additional information, used to assist the client developer in understanding the error that occurred. Values for the "error_description" parameter MUST NOT include characters outside the set %x20-21 / %x23-5B / %x5D-7E. if no additional information is available.
     ///
     /// Since vSphere API 7.0.2.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_description: Option<String>,
     /// A URI identifying a human-readable web page with information about the error, used to provide the client developer with additional information about the error. if no such web-page is available.
     ///
     /// Since vSphere API 7.0.2.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_uri: Option<String>,
+}
+
+impl serde::Serialize for UnauthorizedClient {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("error", &self.error)?;
+        if let Some(value) = &self.error_description {
+            map.serialize_entry("error_description", value)?;
+        }
+        if let Some(value) = &self.error_uri {
+            map.serialize_entry("error_uri", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UnauthorizedClient {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for UnauthorizedClient {
+    const NAME: &'static str = "oauth2::errors::UnauthorizedClient";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<error::Type> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "error" => f_0 = Some(map.next_value()?),
+                "error_description" => f_1 = map.next_value()?,
+                "error_uri" => f_2 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(UnauthorizedClient {
+            error: __de::required(f_0, "error")?,
+            error_description: f_1,
+            error_uri: f_2,
+        })
+    }
 }
 
 /// Indicates that the authorization grant type is not supported by the authorization server.
@@ -209,7 +570,7 @@ pub struct UnauthorizedClient {
 /// [`Error`](crate::Error) whose data deserializes into this type.
 ///
 /// vAPI structure `com.vmware.oauth2.errors.unsupported_grant_type`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct UnsupportedGrantType {
     /// Discriminator field to help API consumers identify the structure type.
     ///
@@ -218,11 +579,63 @@ pub struct UnsupportedGrantType {
     /// Human-readable ASCII text providing additional information, used to assist the client developer in understanding the error that occurred. Values for the "error_description" parameter MUST NOT include characters outside the set %x20-21 / %x23-5B / %x5D-7E. if no additional information is available.
     ///
     /// Since vSphere API 7.0.2.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_description: Option<String>,
     /// A URI identifying a human-readable web page with information about the error, used to provide the client developer with additional information about the error. if no such web-page is available.
     ///
     /// Since vSphere API 7.0.2.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_uri: Option<String>,
+}
+
+impl serde::Serialize for UnsupportedGrantType {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("error", &self.error)?;
+        if let Some(value) = &self.error_description {
+            map.serialize_entry("error_description", value)?;
+        }
+        if let Some(value) = &self.error_uri {
+            map.serialize_entry("error_uri", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UnsupportedGrantType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for UnsupportedGrantType {
+    const NAME: &'static str = "oauth2::errors::UnsupportedGrantType";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<error::Type> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "error" => f_0 = Some(map.next_value()?),
+                "error_description" => f_1 = map.next_value()?,
+                "error_uri" => f_2 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(UnsupportedGrantType {
+            error: __de::required(f_0, "error")?,
+            error_description: f_1,
+            error_uri: f_2,
+        })
+    }
 }

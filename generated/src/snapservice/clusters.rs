@@ -93,17 +93,18 @@ impl ProtectionGroups {
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
     /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): If the caller is not authorized to perform the operation.
-    pub async fn create_task(
+    pub fn create_task(
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
         spec: &crate::snapservice::ProtectionGroupSpec,
-    ) -> vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<String>> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<String>>,
+    > + Send {
         self.client
             .operation(&protection_groups::ops::CREATE_TASK)
             .param("cluster", cluster)
             .param("spec", spec)
             .send_task()
-            .await
     }
 
     /// Runs [`create_task`](Self::create_task) and waits for the task with the default
@@ -194,17 +195,18 @@ impl ProtectionGroups {
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
     /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): If the caller is not authorized to perform the operation.
-    pub async fn get(
+    pub fn get(
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
         pg: &crate::ids::ProtectionGroupId,
-    ) -> vsphere_vapi_runtime::Result<crate::snapservice::ProtectionGroupInfo> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<crate::snapservice::ProtectionGroupInfo>,
+    > + Send {
         self.client
             .operation(&protection_groups::ops::GET)
             .param("cluster", cluster)
             .param("pg", pg)
             .send()
-            .await
     }
 
     /// List the protection groups for the given cluster.
@@ -275,17 +277,18 @@ impl ProtectionGroups {
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
     /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): If the caller is not authorized to perform the operation.
     /// - [`Unsupported`](crate::ErrorKind::Unsupported): If the specified protection group is locked.
-    pub async fn pause_task(
+    pub fn pause_task(
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
         pg: &crate::ids::ProtectionGroupId,
-    ) -> vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<()>> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<()>>,
+    > + Send {
         self.client
             .operation(&protection_groups::ops::PAUSE_TASK)
             .param("cluster", cluster)
             .param("pg", pg)
             .send_task()
-            .await
     }
 
     /// Runs [`pause_task`](Self::pause_task) and waits for the task with the default
@@ -332,17 +335,18 @@ impl ProtectionGroups {
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
     /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): If the caller is not authorized to perform the operation.
     /// - [`Unsupported`](crate::ErrorKind::Unsupported): If the specified protection group is locked.
-    pub async fn resume_task(
+    pub fn resume_task(
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
         pg: &crate::ids::ProtectionGroupId,
-    ) -> vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<()>> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<()>>,
+    > + Send {
         self.client
             .operation(&protection_groups::ops::RESUME_TASK)
             .param("cluster", cluster)
             .param("pg", pg)
             .send_task()
-            .await
     }
 
     /// Runs [`resume_task`](Self::resume_task) and waits for the task with the default
@@ -390,19 +394,20 @@ impl ProtectionGroups {
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
     /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): If the caller is not authorized to perform the operation.
     /// - [`Unsupported`](crate::ErrorKind::Unsupported): If the specified protection group is locked.
-    pub async fn update_task(
+    pub fn update_task(
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
         pg: &crate::ids::ProtectionGroupId,
         spec: &crate::snapservice::ProtectionGroupUpdateSpec,
-    ) -> vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<()>> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<()>>,
+    > + Send {
         self.client
             .operation(&protection_groups::ops::UPDATE_TASK)
             .param("cluster", cluster)
             .param("pg", pg)
             .param("spec", spec)
             .send_task()
-            .await
     }
 
     /// Runs [`update_task`](Self::update_task) and waits for the task with the default
@@ -494,17 +499,18 @@ impl VirtualMachines {
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
     /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): If the caller is not authorized to perform the operation.
-    pub async fn get(
+    pub fn get(
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
         vm: &crate::ids::VirtualMachineId,
-    ) -> vsphere_vapi_runtime::Result<virtual_machines::Info> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<virtual_machines::Info>,
+    > + Send {
         self.client
             .operation(&virtual_machines::ops::GET)
             .param("cluster", cluster)
             .param("vm", vm)
             .send()
-            .await
     }
 
     /// Creates a linked clone virtual machine from the given snapshot. The virtual machine will be left in a powered off state after the clone operation.
@@ -535,19 +541,20 @@ impl VirtualMachines {
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
     /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): If the caller is not authorized to perform the operation.
-    pub async fn linked_clone_task(
+    pub fn linked_clone_task(
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
         vm: &crate::ids::VirtualMachineId,
         spec: &virtual_machines::LinkedCloneSpec,
-    ) -> vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<String>> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<String>>,
+    > + Send {
         self.client
             .operation(&virtual_machines::ops::LINKED_CLONE_TASK)
             .param("cluster", cluster)
             .param("vm", vm)
             .param("spec", spec)
             .send_task()
-            .await
     }
 
     /// Runs [`linked_clone_task`](Self::linked_clone_task) and waits for the task with
@@ -635,19 +642,20 @@ impl VirtualMachines {
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
     /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): If the caller is not authorized to perform the operation.
-    pub async fn restore_task(
+    pub fn restore_task(
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
         vm: &crate::ids::VirtualMachineId,
         spec: &virtual_machines::RestoreSpec,
-    ) -> vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<String>> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<String>>,
+    > + Send {
         self.client
             .operation(&virtual_machines::ops::RESTORE_TASK)
             .param("cluster", cluster)
             .param("vm", vm)
             .param("spec", spec)
             .send_task()
-            .await
     }
 
     /// Runs [`restore_task`](Self::restore_task) and waits for the task with the
@@ -695,19 +703,20 @@ impl VirtualMachines {
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
     /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): If the caller is not authorized to perform the operation.
-    pub async fn revert_task(
+    pub fn revert_task(
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
         vm: &crate::ids::VirtualMachineId,
         spec: &virtual_machines::RevertSpec,
-    ) -> vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<()>> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<()>>,
+    > + Send {
         self.client
             .operation(&virtual_machines::ops::REVERT_TASK)
             .param("cluster", cluster)
             .param("vm", vm)
             .param("spec", spec)
             .send_task()
-            .await
     }
 
     /// Runs [`revert_task`](Self::revert_task) and waits for the task with the default

@@ -50,7 +50,11 @@ impl About {
     ///
     /// - `/api`: `GET /api/snapservice/info/about`
     /// - `/rest`: `POST /rest/com/vmware/snapservice/info/about?~action=get`
-    pub async fn get(&self) -> vsphere_vapi_runtime::Result<about::Info> {
-        self.client.operation(&about::ops::GET).send().await
+    pub fn get(
+        &self,
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<about::Info>,
+    > + Send {
+        self.client.operation(&about::ops::GET).send()
     }
 }

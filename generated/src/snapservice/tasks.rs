@@ -189,139 +189,123 @@ impl<'de> serde::Deserialize<'de> for CommonInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = CommonInfo;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("struct CommonInfo")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<CommonInfo, A::Error> {
-                let mut f_0: Option<crate::vapi::standard::LocalizableMessage> = None;
-                let mut f_1: Option<crate::ids::SnapserviceServiceId> = None;
-                let mut f_2: Option<crate::ids::SnapserviceOperationId> = None;
-                let mut f_3: Option<String> = None;
-                let mut f_4: Option<crate::vapi::standard::DynamicId> = None;
-                let mut f_5: Option<String> = None;
-                let mut f_6: Option<bool> = None;
-                let mut f_7: Option<serde_json::Value> = None;
-                let mut f_8: Option<vsphere_vapi_runtime::types::DateTime> = None;
-                let mut f_9: Option<vsphere_vapi_runtime::types::DateTime> = None;
-                let mut f_10: Option<String> = None;
-                let mut unknown = serde_json::Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "description" => f_0 = Some(map.next_value()?),
-                        "service" => f_1 = Some(map.next_value()?),
-                        "operation" => f_2 = Some(map.next_value()?),
-                        "parent" => f_3 = map.next_value()?,
-                        "target" => f_4 = map.next_value()?,
-                        "status" => f_5 = Some(map.next_value()?),
-                        "cancelable" => f_6 = Some(map.next_value()?),
-                        "error" => f_7 = map.next_value()?,
-                        "start_time" => f_8 = map.next_value()?,
-                        "end_time" => f_9 = map.next_value()?,
-                        "user" => f_10 = map.next_value()?,
-                        _ => {
-                            let value: serde_json::Value = map.next_value()?;
-                            unknown.insert(key, value);
-                        }
-                    }
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CommonInfo {
+    const NAME: &'static str = "snapservice::tasks::CommonInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::vapi::standard::LocalizableMessage> = None;
+        let mut f_1: Option<crate::ids::SnapserviceServiceId> = None;
+        let mut f_2: Option<crate::ids::SnapserviceOperationId> = None;
+        let mut f_3: Option<String> = None;
+        let mut f_4: Option<crate::vapi::standard::DynamicId> = None;
+        let mut f_5: Option<String> = None;
+        let mut f_6: Option<bool> = None;
+        let mut f_7: Option<serde_json::Value> = None;
+        let mut f_8: Option<vsphere_vapi_runtime::types::DateTime> = None;
+        let mut f_9: Option<vsphere_vapi_runtime::types::DateTime> = None;
+        let mut f_10: Option<String> = None;
+        let mut unknown = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "description" => f_0 = Some(map.next_value()?),
+                "service" => f_1 = Some(map.next_value()?),
+                "operation" => f_2 = Some(map.next_value()?),
+                "parent" => f_3 = map.next_value()?,
+                "target" => f_4 = map.next_value()?,
+                "status" => f_5 = Some(map.next_value()?),
+                "cancelable" => f_6 = Some(map.next_value()?),
+                "error" => f_7 = map.next_value()?,
+                "start_time" => f_8 = map.next_value()?,
+                "end_time" => f_9 = map.next_value()?,
+                "user" => f_10 = map.next_value()?,
+                _ => {
+                    let value: serde_json::Value = map.next_value()?;
+                    unknown.insert(key, value);
                 }
-                let u_0 = match f_5 {
-                    None => None,
-                    Some(tag) => {
-                        Some(
-                            match tag.as_str() {
-                                "PENDING" => CommonInfoStatus::Pending,
-                                "RUNNING" => {
-                                    CommonInfoStatus::Running {
-                                        start_time: f_8,
-                                    }
-                                }
-                                "BLOCKED" => {
-                                    CommonInfoStatus::Blocked {
-                                        start_time: f_8,
-                                    }
-                                }
-                                "SUCCEEDED" => {
-                                    CommonInfoStatus::Succeeded {
-                                        start_time: f_8,
-                                        end_time: f_9,
-                                    }
-                                }
-                                "FAILED" => {
-                                    CommonInfoStatus::Failed {
-                                        error: f_7,
-                                        start_time: f_8,
-                                        end_time: f_9,
-                                    }
-                                }
-                                _ => {
-                                    #[allow(unused_mut)]
-                                    let mut fields = ::core::mem::take(&mut unknown);
-                                    if let Some(value) = f_8 {
-                                        fields
-                                            .insert(
-                                                "start_time".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_9 {
-                                        fields
-                                            .insert(
-                                                "end_time".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_7 {
-                                        fields
-                                            .insert(
-                                                "error".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    CommonInfoStatus::Unknown {
-                                        tag,
-                                        fields,
-                                    }
-                                }
-                            },
-                        )
-                    }
-                };
-                ::core::result::Result::Ok(CommonInfo {
-                    description: f_0
-                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
-                            "snapservice::tasks::CommonInfo",
-                            "description",
-                        )),
-                    service: f_1
-                        .ok_or_else(|| serde::de::Error::missing_field("service"))?,
-                    operation: f_2
-                        .ok_or_else(|| serde::de::Error::missing_field("operation"))?,
-                    parent: f_3,
-                    target: f_4,
-                    status: u_0
-                        .ok_or_else(|| serde::de::Error::missing_field("status"))?,
-                    cancelable: f_6
-                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
-                            "snapservice::tasks::CommonInfo",
-                            "cancelable",
-                        )),
-                    user: f_10,
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        let u_0 = match f_5 {
+            None => None,
+            Some(tag) => {
+                Some(
+                    match tag.as_str() {
+                        "PENDING" => CommonInfoStatus::Pending,
+                        "RUNNING" => {
+                            CommonInfoStatus::Running {
+                                start_time: f_8,
+                            }
+                        }
+                        "BLOCKED" => {
+                            CommonInfoStatus::Blocked {
+                                start_time: f_8,
+                            }
+                        }
+                        "SUCCEEDED" => {
+                            CommonInfoStatus::Succeeded {
+                                start_time: f_8,
+                                end_time: f_9,
+                            }
+                        }
+                        "FAILED" => {
+                            CommonInfoStatus::Failed {
+                                error: f_7,
+                                start_time: f_8,
+                                end_time: f_9,
+                            }
+                        }
+                        _ => {
+                            #[allow(unused_mut)]
+                            let mut fields = ::core::mem::take(&mut unknown);
+                            if let Some(value) = f_8 {
+                                fields
+                                    .insert(
+                                        "start_time".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_9 {
+                                fields
+                                    .insert(
+                                        "end_time".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_7 {
+                                fields
+                                    .insert(
+                                        "error".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            CommonInfoStatus::Unknown {
+                                tag,
+                                fields,
+                            }
+                        }
+                    },
+                )
+            }
+        };
+        ::core::result::Result::Ok(CommonInfo {
+            description: __de::or_zero(f_0, Self::NAME, "description"),
+            service: __de::required(f_1, "service")?,
+            operation: __de::required(f_2, "operation")?,
+            parent: f_3,
+            target: f_4,
+            status: __de::required(u_0, "status")?,
+            cancelable: __de::or_zero(f_6, Self::NAME, "cancelable"),
+            user: f_10,
+        })
     }
 }
 
@@ -332,29 +316,91 @@ impl<'de> serde::Deserialize<'de> for CommonInfo {
 /// **Removed** in vSphere API release 9.0.0.0 (last in 8.0.3.0).
 ///
 /// vAPI structure `com.vmware.snapservice.tasks.filter_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct FilterSpec {
     /// Identifiers of tasks that can match the filter.
     ///
     /// This field may be `None` if other filters are specified. If `None` or empty, tasks with any identifier will match the filter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tasks: Option<Vec<String>>,
     /// Identifiers of operations. Tasks created by these operations match the filter (see [`CommonInfo::operation`](crate::snapservice::tasks::CommonInfo::operation)).
     ///
     /// If `None` or empty, tasks associated with any operation will match the filter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub operations: Option<Vec<String>>,
     /// Identifiers of services. Tasks created by operations in these services match the filter (see [`CommonInfo::service`](crate::snapservice::tasks::CommonInfo::service)).
     ///
     /// This field may be `None` if `tasks` is specified. If this field is `None` or empty, tasks for any service will match the filter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub services: Option<Vec<String>>,
     /// Status that a task must have to match the filter (see [`CommonInfo::status`](crate::snapservice::tasks::CommonInfo::status)). If `None` or empty, tasks with any status match the filter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<Vec<Status>>,
     /// Users who must have initiated the operation for the associated task to match the filter (see [`CommonInfo::user`](crate::snapservice::tasks::CommonInfo::user)). If `None` or empty, tasks associated with operations initiated by any user match the filter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub users: Option<Vec<String>>,
+}
+
+impl serde::Serialize for FilterSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.tasks {
+            map.serialize_entry("tasks", value)?;
+        }
+        if let Some(value) = &self.operations {
+            map.serialize_entry("operations", value)?;
+        }
+        if let Some(value) = &self.services {
+            map.serialize_entry("services", value)?;
+        }
+        if let Some(value) = &self.status {
+            map.serialize_entry("status", value)?;
+        }
+        if let Some(value) = &self.users {
+            map.serialize_entry("users", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for FilterSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for FilterSpec {
+    const NAME: &'static str = "snapservice::tasks::FilterSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<Vec<String>> = None;
+        let mut f_1: Option<Vec<String>> = None;
+        let mut f_2: Option<Vec<String>> = None;
+        let mut f_3: Option<Vec<Status>> = None;
+        let mut f_4: Option<Vec<String>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "tasks" => f_0 = map.next_value()?,
+                "operations" => f_1 = map.next_value()?,
+                "services" => f_2 = map.next_value()?,
+                "status" => f_3 = map.next_value()?,
+                "users" => f_4 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(FilterSpec {
+            tasks: f_0,
+            operations: f_1,
+            services: f_2,
+            status: f_3,
+            users: f_4,
+        })
+    }
 }
 
 /// The [`Info`](crate::snapservice::tasks::Info) structure contains information about a task.
@@ -581,167 +627,151 @@ impl<'de> serde::Deserialize<'de> for Info {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = Info;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("struct Info")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<Info, A::Error> {
-                let mut f_0: Option<Progress> = None;
-                let mut f_1: Option<serde_json::Value> = None;
-                let mut f_2: Option<String> = None;
-                let mut f_3: Option<crate::vapi::standard::LocalizableMessage> = None;
-                let mut f_4: Option<crate::ids::SnapserviceServiceId> = None;
-                let mut f_5: Option<crate::ids::SnapserviceOperationId> = None;
-                let mut f_6: Option<String> = None;
-                let mut f_7: Option<crate::vapi::standard::DynamicId> = None;
-                let mut f_8: Option<String> = None;
-                let mut f_9: Option<bool> = None;
-                let mut f_10: Option<serde_json::Value> = None;
-                let mut f_11: Option<vsphere_vapi_runtime::types::DateTime> = None;
-                let mut f_12: Option<vsphere_vapi_runtime::types::DateTime> = None;
-                let mut f_13: Option<String> = None;
-                let mut unknown = serde_json::Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "progress" => f_0 = map.next_value()?,
-                        "result" => f_1 = map.next_value()?,
-                        "vc_task" => f_2 = map.next_value()?,
-                        "description" => f_3 = Some(map.next_value()?),
-                        "service" => f_4 = Some(map.next_value()?),
-                        "operation" => f_5 = Some(map.next_value()?),
-                        "parent" => f_6 = map.next_value()?,
-                        "target" => f_7 = map.next_value()?,
-                        "status" => f_8 = Some(map.next_value()?),
-                        "cancelable" => f_9 = Some(map.next_value()?),
-                        "error" => f_10 = map.next_value()?,
-                        "start_time" => f_11 = map.next_value()?,
-                        "end_time" => f_12 = map.next_value()?,
-                        "user" => f_13 = map.next_value()?,
-                        _ => {
-                            let value: serde_json::Value = map.next_value()?;
-                            unknown.insert(key, value);
-                        }
-                    }
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
+    const NAME: &'static str = "snapservice::tasks::Info";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<Progress> = None;
+        let mut f_1: Option<serde_json::Value> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<crate::vapi::standard::LocalizableMessage> = None;
+        let mut f_4: Option<crate::ids::SnapserviceServiceId> = None;
+        let mut f_5: Option<crate::ids::SnapserviceOperationId> = None;
+        let mut f_6: Option<String> = None;
+        let mut f_7: Option<crate::vapi::standard::DynamicId> = None;
+        let mut f_8: Option<String> = None;
+        let mut f_9: Option<bool> = None;
+        let mut f_10: Option<serde_json::Value> = None;
+        let mut f_11: Option<vsphere_vapi_runtime::types::DateTime> = None;
+        let mut f_12: Option<vsphere_vapi_runtime::types::DateTime> = None;
+        let mut f_13: Option<String> = None;
+        let mut unknown = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "progress" => f_0 = map.next_value()?,
+                "result" => f_1 = map.next_value()?,
+                "vc_task" => f_2 = map.next_value()?,
+                "description" => f_3 = Some(map.next_value()?),
+                "service" => f_4 = Some(map.next_value()?),
+                "operation" => f_5 = Some(map.next_value()?),
+                "parent" => f_6 = map.next_value()?,
+                "target" => f_7 = map.next_value()?,
+                "status" => f_8 = Some(map.next_value()?),
+                "cancelable" => f_9 = Some(map.next_value()?),
+                "error" => f_10 = map.next_value()?,
+                "start_time" => f_11 = map.next_value()?,
+                "end_time" => f_12 = map.next_value()?,
+                "user" => f_13 = map.next_value()?,
+                _ => {
+                    let value: serde_json::Value = map.next_value()?;
+                    unknown.insert(key, value);
                 }
-                let u_0 = match f_8 {
-                    None => None,
-                    Some(tag) => {
-                        Some(
-                            match tag.as_str() {
-                                "PENDING" => InfoStatus::Pending,
-                                "RUNNING" => {
-                                    InfoStatus::Running {
-                                        progress: f_0,
-                                        result: f_1,
-                                        start_time: f_11,
-                                    }
-                                }
-                                "BLOCKED" => {
-                                    InfoStatus::Blocked {
-                                        progress: f_0,
-                                        result: f_1,
-                                        start_time: f_11,
-                                    }
-                                }
-                                "SUCCEEDED" => {
-                                    InfoStatus::Succeeded {
-                                        progress: f_0,
-                                        result: f_1,
-                                        start_time: f_11,
-                                        end_time: f_12,
-                                    }
-                                }
-                                "FAILED" => {
-                                    InfoStatus::Failed {
-                                        progress: f_0,
-                                        result: f_1,
-                                        error: f_10,
-                                        start_time: f_11,
-                                        end_time: f_12,
-                                    }
-                                }
-                                _ => {
-                                    #[allow(unused_mut)]
-                                    let mut fields = ::core::mem::take(&mut unknown);
-                                    if let Some(value) = f_0 {
-                                        fields
-                                            .insert(
-                                                "progress".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_1 {
-                                        fields
-                                            .insert(
-                                                "result".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_11 {
-                                        fields
-                                            .insert(
-                                                "start_time".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_12 {
-                                        fields
-                                            .insert(
-                                                "end_time".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_10 {
-                                        fields
-                                            .insert(
-                                                "error".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    InfoStatus::Unknown { tag, fields }
-                                }
-                            },
-                        )
-                    }
-                };
-                ::core::result::Result::Ok(Info {
-                    vc_task: f_2,
-                    description: f_3
-                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
-                            "snapservice::tasks::Info",
-                            "description",
-                        )),
-                    service: f_4
-                        .ok_or_else(|| serde::de::Error::missing_field("service"))?,
-                    operation: f_5
-                        .ok_or_else(|| serde::de::Error::missing_field("operation"))?,
-                    parent: f_6,
-                    target: f_7,
-                    status: u_0
-                        .ok_or_else(|| serde::de::Error::missing_field("status"))?,
-                    cancelable: f_9
-                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
-                            "snapservice::tasks::Info",
-                            "cancelable",
-                        )),
-                    user: f_13,
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        let u_0 = match f_8 {
+            None => None,
+            Some(tag) => {
+                Some(
+                    match tag.as_str() {
+                        "PENDING" => InfoStatus::Pending,
+                        "RUNNING" => {
+                            InfoStatus::Running {
+                                progress: f_0,
+                                result: f_1,
+                                start_time: f_11,
+                            }
+                        }
+                        "BLOCKED" => {
+                            InfoStatus::Blocked {
+                                progress: f_0,
+                                result: f_1,
+                                start_time: f_11,
+                            }
+                        }
+                        "SUCCEEDED" => {
+                            InfoStatus::Succeeded {
+                                progress: f_0,
+                                result: f_1,
+                                start_time: f_11,
+                                end_time: f_12,
+                            }
+                        }
+                        "FAILED" => {
+                            InfoStatus::Failed {
+                                progress: f_0,
+                                result: f_1,
+                                error: f_10,
+                                start_time: f_11,
+                                end_time: f_12,
+                            }
+                        }
+                        _ => {
+                            #[allow(unused_mut)]
+                            let mut fields = ::core::mem::take(&mut unknown);
+                            if let Some(value) = f_0 {
+                                fields
+                                    .insert(
+                                        "progress".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_1 {
+                                fields
+                                    .insert(
+                                        "result".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_11 {
+                                fields
+                                    .insert(
+                                        "start_time".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_12 {
+                                fields
+                                    .insert(
+                                        "end_time".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_10 {
+                                fields
+                                    .insert(
+                                        "error".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            InfoStatus::Unknown { tag, fields }
+                        }
+                    },
+                )
+            }
+        };
+        ::core::result::Result::Ok(Info {
+            vc_task: f_2,
+            description: __de::or_zero(f_3, Self::NAME, "description"),
+            service: __de::required(f_4, "service")?,
+            operation: __de::required(f_5, "operation")?,
+            parent: f_6,
+            target: f_7,
+            status: __de::required(u_0, "status")?,
+            cancelable: __de::or_zero(f_9, Self::NAME, "cancelable"),
+            user: f_13,
+        })
     }
 }
 
@@ -750,7 +780,7 @@ impl<'de> serde::Deserialize<'de> for Info {
 /// **Removed** in vSphere API release 9.0.0.0 (last in 8.0.3.0).
 ///
 /// vAPI structure `com.vmware.snapservice.tasks.list_item`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ListItem {
     /// Identifier of the task for which this entry belongs to.
     ///
@@ -758,6 +788,52 @@ pub struct ListItem {
     pub task: crate::ids::SnapserviceTaskId,
     /// Information regarding the task.
     pub info: Info,
+}
+
+impl serde::Serialize for ListItem {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("task", &self.task)?;
+        map.serialize_entry("info", &self.info)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ListItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ListItem {
+    const NAME: &'static str = "snapservice::tasks::ListItem";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::SnapserviceTaskId> = None;
+        let mut f_1: Option<Info> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "task" => f_0 = Some(map.next_value()?),
+                "info" => f_1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ListItem {
+            task: __de::required(f_0, "task")?,
+            info: __de::required(f_1, "info")?,
+        })
+    }
 }
 
 /// A call of [`Tasks::list`](crate::snapservice::Tasks::list) being assembled: set
@@ -781,8 +857,12 @@ impl ListRequest {
     }
 
     /// Sends the request and decodes the result.
-    pub async fn send(self) -> vsphere_vapi_runtime::Result<ListResult> {
-        self.call.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<ListResult>,
+    > + Send {
+        self.call.send()
     }
 }
 
@@ -791,19 +871,51 @@ impl ListRequest {
 /// **Removed** in vSphere API release 9.0.0.0 (last in 8.0.3.0).
 ///
 /// vAPI structure `com.vmware.snapservice.tasks.list_result`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ListResult {
     /// List of tasks.
-    #[serde(
-        default = "ListResult::__missing_items",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub items: Vec<ListItem>,
 }
 
-impl ListResult {
-    fn __missing_items() -> Vec<ListItem> {
-        ::vsphere_vapi_runtime::de::missing("snapservice::tasks::ListResult", "items")
+impl serde::Serialize for ListResult {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("items", &self.items)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ListResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ListResult {
+    const NAME: &'static str = "snapservice::tasks::ListResult";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<Vec<ListItem>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "items" => f_0 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ListResult {
+            items: __de::or_zero(f_0, Self::NAME, "items"),
+        })
     }
 }
 
@@ -812,30 +924,63 @@ impl ListResult {
 /// **Removed** in vSphere API release 9.0.0.0 (last in 8.0.3.0).
 ///
 /// vAPI structure `com.vmware.snapservice.tasks.progress`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Progress {
     /// Total amount of the work for the operation.
-    #[serde(default = "Progress::__missing_total")]
     pub total: i64,
     /// The amount of work completed for the operation. The value can only be incremented.
-    #[serde(default = "Progress::__missing_completed")]
     pub completed: i64,
     /// Message about the work progress.
-    #[serde(default = "Progress::__missing_message")]
     pub message: crate::vapi::standard::LocalizableMessage,
 }
 
-impl Progress {
-    fn __missing_total() -> i64 {
-        ::vsphere_vapi_runtime::de::missing("snapservice::tasks::Progress", "total")
+impl serde::Serialize for Progress {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("total", &self.total)?;
+        map.serialize_entry("completed", &self.completed)?;
+        map.serialize_entry("message", &self.message)?;
+        map.end()
     }
+}
 
-    fn __missing_completed() -> i64 {
-        ::vsphere_vapi_runtime::de::missing("snapservice::tasks::Progress", "completed")
+impl<'de> serde::Deserialize<'de> for Progress {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_message() -> crate::vapi::standard::LocalizableMessage {
-        ::vsphere_vapi_runtime::de::missing("snapservice::tasks::Progress", "message")
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Progress {
+    const NAME: &'static str = "snapservice::tasks::Progress";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<i64> = None;
+        let mut f_1: Option<i64> = None;
+        let mut f_2: Option<crate::vapi::standard::LocalizableMessage> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "total" => f_0 = Some(map.next_value()?),
+                "completed" => f_1 = Some(map.next_value()?),
+                "message" => f_2 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Progress {
+            total: __de::or_zero(f_0, Self::NAME, "total"),
+            completed: __de::or_zero(f_1, Self::NAME, "completed"),
+            message: __de::or_zero(f_2, Self::NAME, "message"),
+        })
     }
 }
 

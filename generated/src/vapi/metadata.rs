@@ -19,19 +19,51 @@ pub mod routing;
 /// The `LyfecycleInfo` structure contains information about the lifecycle of an API element. Warning: this structure is part of a new feature in development. It may be changed at any time and may not have all supported functionality implemented.
 ///
 /// vAPI structure `com.vmware.vapi.metadata.lifecycle_info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct LifecycleInfo {
     /// Indicates whether the API element is deprecated. Warning: this field is part of a new feature in development. It may be changed at any time and may not have all supported functionality implemented.
-    #[serde(default = "LifecycleInfo::__missing_deprecated")]
     pub deprecated: bool,
 }
 
-impl LifecycleInfo {
-    fn __missing_deprecated() -> bool {
-        ::vsphere_vapi_runtime::de::missing(
-            "vapi::metadata::LifecycleInfo",
-            "deprecated",
-        )
+impl serde::Serialize for LifecycleInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("deprecated", &self.deprecated)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for LifecycleInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for LifecycleInfo {
+    const NAME: &'static str = "vapi::metadata::LifecycleInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<bool> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "deprecated" => f_0 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(LifecycleInfo {
+            deprecated: __de::or_zero(f_0, Self::NAME, "deprecated"),
+        })
     }
 }
 
@@ -141,90 +173,81 @@ impl<'de> serde::Deserialize<'de> for SourceCreateSpec {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = SourceCreateSpec;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("struct SourceCreateSpec")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<SourceCreateSpec, A::Error> {
-                let mut f_0: Option<String> = None;
-                let mut f_1: Option<String> = None;
-                let mut f_2: Option<String> = None;
-                let mut f_3: Option<String> = None;
-                let mut unknown = serde_json::Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "description" => f_0 = Some(map.next_value()?),
-                        "type" => f_1 = Some(map.next_value()?),
-                        "filepath" => f_2 = map.next_value()?,
-                        "address" => f_3 = map.next_value()?,
-                        _ => {
-                            let value: serde_json::Value = map.next_value()?;
-                            unknown.insert(key, value);
-                        }
-                    }
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for SourceCreateSpec {
+    const NAME: &'static str = "vapi::metadata::SourceCreateSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<String> = None;
+        let mut unknown = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "description" => f_0 = Some(map.next_value()?),
+                "type" => f_1 = Some(map.next_value()?),
+                "filepath" => f_2 = map.next_value()?,
+                "address" => f_3 = map.next_value()?,
+                _ => {
+                    let value: serde_json::Value = map.next_value()?;
+                    unknown.insert(key, value);
                 }
-                let u_0 = match f_1 {
-                    None => None,
-                    Some(tag) => {
-                        Some(
-                            match tag.as_str() {
-                                "FILE" => {
-                                    SourceCreateSpecType::File {
-                                        filepath: f_2,
-                                    }
-                                }
-                                "REMOTE" => {
-                                    SourceCreateSpecType::Remote {
-                                        address: f_3,
-                                    }
-                                }
-                                _ => {
-                                    #[allow(unused_mut)]
-                                    let mut fields = ::core::mem::take(&mut unknown);
-                                    if let Some(value) = f_2 {
-                                        fields
-                                            .insert(
-                                                "filepath".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_3 {
-                                        fields
-                                            .insert(
-                                                "address".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    SourceCreateSpecType::Unknown {
-                                        tag,
-                                        fields,
-                                    }
-                                }
-                            },
-                        )
-                    }
-                };
-                ::core::result::Result::Ok(SourceCreateSpec {
-                    description: f_0
-                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
-                            "vapi::metadata::SourceCreateSpec",
-                            "description",
-                        )),
-                    r#type: u_0.ok_or_else(|| serde::de::Error::missing_field("type"))?,
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        let u_0 = match f_1 {
+            None => None,
+            Some(tag) => {
+                Some(
+                    match tag.as_str() {
+                        "FILE" => {
+                            SourceCreateSpecType::File {
+                                filepath: f_2,
+                            }
+                        }
+                        "REMOTE" => {
+                            SourceCreateSpecType::Remote {
+                                address: f_3,
+                            }
+                        }
+                        _ => {
+                            #[allow(unused_mut)]
+                            let mut fields = ::core::mem::take(&mut unknown);
+                            if let Some(value) = f_2 {
+                                fields
+                                    .insert(
+                                        "filepath".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_3 {
+                                fields
+                                    .insert(
+                                        "address".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            SourceCreateSpecType::Unknown {
+                                tag,
+                                fields,
+                            }
+                        }
+                    },
+                )
+            }
+        };
+        ::core::result::Result::Ok(SourceCreateSpec {
+            description: __de::or_zero(f_0, Self::NAME, "description"),
+            r#type: __de::required(u_0, "type")?,
+        })
     }
 }
 
@@ -334,94 +357,89 @@ impl<'de> serde::Deserialize<'de> for SourceInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = SourceInfo;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("struct SourceInfo")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<SourceInfo, A::Error> {
-                let mut f_0: Option<String> = None;
-                let mut f_1: Option<String> = None;
-                let mut f_2: Option<String> = None;
-                let mut f_3: Option<String> = None;
-                let mut unknown = serde_json::Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "type" => f_0 = Some(map.next_value()?),
-                        "file_name" => f_1 = map.next_value()?,
-                        "remote_addr" => f_2 = map.next_value()?,
-                        "msg_protocol" => f_3 = map.next_value()?,
-                        _ => {
-                            let value: serde_json::Value = map.next_value()?;
-                            unknown.insert(key, value);
-                        }
-                    }
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for SourceInfo {
+    const NAME: &'static str = "vapi::metadata::SourceInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<String> = None;
+        let mut unknown = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "type" => f_0 = Some(map.next_value()?),
+                "file_name" => f_1 = map.next_value()?,
+                "remote_addr" => f_2 = map.next_value()?,
+                "msg_protocol" => f_3 = map.next_value()?,
+                _ => {
+                    let value: serde_json::Value = map.next_value()?;
+                    unknown.insert(key, value);
                 }
-                let u_0 = match f_0 {
-                    None => None,
-                    Some(tag) => {
-                        Some(
-                            match tag.as_str() {
-                                "FILE" => {
-                                    SourceInfoType::File {
-                                        file_name: f_1,
-                                    }
-                                }
-                                "REMOTE" => {
-                                    SourceInfoType::Remote {
-                                        remote_addr: f_2,
-                                        msg_protocol: f_3,
-                                    }
-                                }
-                                _ => {
-                                    #[allow(unused_mut)]
-                                    let mut fields = ::core::mem::take(&mut unknown);
-                                    if let Some(value) = f_1 {
-                                        fields
-                                            .insert(
-                                                "file_name".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_2 {
-                                        fields
-                                            .insert(
-                                                "remote_addr".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_3 {
-                                        fields
-                                            .insert(
-                                                "msg_protocol".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    SourceInfoType::Unknown {
-                                        tag,
-                                        fields,
-                                    }
-                                }
-                            },
-                        )
-                    }
-                };
-                ::core::result::Result::Ok(SourceInfo {
-                    r#type: u_0.ok_or_else(|| serde::de::Error::missing_field("type"))?,
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        let u_0 = match f_0 {
+            None => None,
+            Some(tag) => {
+                Some(
+                    match tag.as_str() {
+                        "FILE" => {
+                            SourceInfoType::File {
+                                file_name: f_1,
+                            }
+                        }
+                        "REMOTE" => {
+                            SourceInfoType::Remote {
+                                remote_addr: f_2,
+                                msg_protocol: f_3,
+                            }
+                        }
+                        _ => {
+                            #[allow(unused_mut)]
+                            let mut fields = ::core::mem::take(&mut unknown);
+                            if let Some(value) = f_1 {
+                                fields
+                                    .insert(
+                                        "file_name".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_2 {
+                                fields
+                                    .insert(
+                                        "remote_addr".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_3 {
+                                fields
+                                    .insert(
+                                        "msg_protocol".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            SourceInfoType::Unknown {
+                                tag,
+                                fields,
+                            }
+                        }
+                    },
+                )
+            }
+        };
+        ::core::result::Result::Ok(SourceInfo {
+            r#type: __de::required(u_0, "type")?,
+        })
     }
 }
 

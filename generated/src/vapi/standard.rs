@@ -17,8 +17,40 @@ pub mod localization_param;
 /// A third party extension can define and implements it's own authentication mechanism and define a constant in a different IDL file.
 ///
 /// vAPI structure `com.vmware.vapi.std.authentication_scheme`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AuthenticationScheme {}
+
+impl serde::Serialize for AuthenticationScheme {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let map = serializer.serialize_map(Some(0))?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AuthenticationScheme {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for AuthenticationScheme {
+    const NAME: &'static str = "vapi::standard::AuthenticationScheme";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        while map.next_key::<serde::de::IgnoredAny>()?.is_some() {
+            map.next_value::<serde::de::IgnoredAny>()?;
+        }
+        ::core::result::Result::Ok(AuthenticationScheme {})
+    }
+}
 
 impl AuthenticationScheme {
     /// Indicates that the request doesn't need any authentication.
@@ -75,62 +107,140 @@ impl AuthenticationScheme {
 /// The [`DynamicId`](crate::vapi::standard::DynamicId) structure represents an identifier for a resource of an arbitrary type.
 ///
 /// vAPI structure `com.vmware.vapi.std.dynamic_ID`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DynamicId {
     /// The type of resource being identified (for example `com.acme.Person`).
     ///
     /// Classes that contain methods for creating and deleting resources typically contain a constant specifying the resource type for the resources being created and deleted. The API metamodel metadata classes include a structure that allows retrieving all the known resource types.
-    #[serde(default = "DynamicId::__missing_type")]
     pub r#type: String,
     /// The identifier for a resource whose type is specified by [`DynamicId::type`](crate::vapi::standard::DynamicId::type). When clients pass a value of this field as a parameter, the field `type` must contain the actual resource type. When methods return a value of this field as a return value, the field `type` will contain the actual resource type.
     pub id: vsphere_vapi_runtime::ResourceId,
 }
 
-impl DynamicId {
-    fn __missing_type() -> String {
-        ::vsphere_vapi_runtime::de::missing("vapi::standard::DynamicId", "type")
+impl serde::Serialize for DynamicId {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("type", &self.r#type)?;
+        map.serialize_entry("id", &self.id)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DynamicId {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for DynamicId {
+    const NAME: &'static str = "vapi::standard::DynamicId";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<vsphere_vapi_runtime::ResourceId> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "type" => f_0 = Some(map.next_value()?),
+                "id" => f_1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(DynamicId {
+            r#type: __de::or_zero(f_0, Self::NAME, "type"),
+            id: __de::required(f_1, "id")?,
+        })
     }
 }
 
 /// The [`LocalizableMessage`](crate::vapi::standard::LocalizableMessage) structure represents localizable string and message template. Classes include one or more localizable message templates in the errors they report so that clients can display diagnostic messages in the native language of the user. Classes can include localizable strings in the data returned from methods to allow clients to display localized status information in the native language of the user.
 ///
 /// vAPI structure `com.vmware.vapi.std.localizable_message`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct LocalizableMessage {
     /// Unique identifier of the localizable string or message template. This identifier is typically used to retrieve a locale-specific string or message template from a message catalog.
-    #[serde(default = "LocalizableMessage::__missing_id")]
     pub id: String,
     /// The value of this localizable string or message template in the `en_US` (English) locale. If [`LocalizableMessage::id`](crate::vapi::standard::LocalizableMessage::id) refers to a message template, the default message will contain the substituted arguments. This value can be used by clients that do not need to display strings and messages in the native language of the user. It could also be used as a fallback if a client is unable to access the appropriate message catalog.
-    #[serde(default = "LocalizableMessage::__missing_default_message")]
     pub default_message: String,
     /// Positional arguments to be substituted into the message template. This list will be empty if the message uses named arguments or has no arguments.
-    #[serde(
-        default = "LocalizableMessage::__missing_args",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub args: Vec<String>,
     /// Named arguments to be substituted into the message template. `None` means that the message template requires no arguments or positional arguments are used.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub params: Option<vsphere_vapi_runtime::types::VapiMap<String, LocalizationParam>>,
     /// Localized string value as per request requirements. when the client has not requested specific locale the implementation may not populate this field to conserve resources.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub localized: Option<String>,
 }
 
-impl LocalizableMessage {
-    fn __missing_id() -> String {
-        ::vsphere_vapi_runtime::de::missing("vapi::standard::LocalizableMessage", "id")
+impl serde::Serialize for LocalizableMessage {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("id", &self.id)?;
+        map.serialize_entry("default_message", &self.default_message)?;
+        map.serialize_entry("args", &self.args)?;
+        if let Some(value) = &self.params {
+            map.serialize_entry("params", value)?;
+        }
+        if let Some(value) = &self.localized {
+            map.serialize_entry("localized", value)?;
+        }
+        map.end()
     }
+}
 
-    fn __missing_default_message() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vapi::standard::LocalizableMessage",
-            "default_message",
-        )
+impl<'de> serde::Deserialize<'de> for LocalizableMessage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_args() -> Vec<String> {
-        ::vsphere_vapi_runtime::de::missing("vapi::standard::LocalizableMessage", "args")
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for LocalizableMessage {
+    const NAME: &'static str = "vapi::standard::LocalizableMessage";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<Vec<String>> = None;
+        let mut f_3: Option<
+            vsphere_vapi_runtime::types::VapiMap<String, LocalizationParam>,
+        > = None;
+        let mut f_4: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "id" => f_0 = Some(map.next_value()?),
+                "default_message" => f_1 = Some(map.next_value()?),
+                "args" => f_2 = __de::null_as_empty(map.next_value()?),
+                "params" => f_3 = map.next_value()?,
+                "localized" => f_4 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(LocalizableMessage {
+            id: __de::or_zero(f_0, Self::NAME, "id"),
+            default_message: __de::or_zero(f_1, Self::NAME, "default_message"),
+            args: __de::or_zero(f_2, Self::NAME, "args"),
+            params: f_3,
+            localized: f_4,
+        })
     }
 }
 
@@ -166,49 +276,160 @@ impl LocalizableMessage {
 /// This structure holds a single message parameter and formatting settings for it. The structure has fields for `str`, `int`, `decimal.Decimal`, date time and nested messages. Only one will be used depending on the type of data sent. For date, `decimal.Decimal` and `int` it is possible to set additional formatting details.
 ///
 /// vAPI structure `com.vmware.vapi.std.localization_param`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct LocalizationParam {
     /// `str` value associated with the parameter. this field will be set when `str` value is used.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub s: Option<String>,
     /// Date and time value associated with the parameter. Use the `format` field to specify date and time display style. this field will be set when date and time value is used.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dt: Option<vsphere_vapi_runtime::types::DateTime>,
     /// `int` value associated with the parameter. this field will be set when `int` value is used.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub i: Option<i64>,
     /// The `decimal.Decimal` value associated with the parameter. The number of displayed fractional digits is changed via `precision` field. this field will be set when `decimal.Decimal` value is used.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub d: Option<f64>,
     /// Nested localizable value associated with the parameter. This is useful construct to convert to human readable localized form class and `bool` values. It can also be used for proper handling of pluralization and gender forms in localization. Recursive [`NestedLocalizableMessage`](crate::vapi::standard::NestedLocalizableMessage) instances can be used for localizing short lists of items. this field will be set when nested localization message value is used.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub l: Option<NestedLocalizableMessage>,
     /// Format associated with the date and time value in `dt` field. The constant `SHORT_DATETIME` will be used as default. this may not be set if constant `SHORT_DATETIME` default format is appropriate
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub format: Option<localization_param::DateTimeFormat>,
     /// Number of fractional digits to include in formatted `decimal.Decimal` value. this will be set when exact precision is required for rendering `decimal.Decimal` numbers.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub precision: Option<i64>,
+}
+
+impl serde::Serialize for LocalizationParam {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.s {
+            map.serialize_entry("s", value)?;
+        }
+        if let Some(value) = &self.dt {
+            map.serialize_entry("dt", value)?;
+        }
+        if let Some(value) = &self.i {
+            map.serialize_entry("i", value)?;
+        }
+        if let Some(value) = &self.d {
+            map.serialize_entry("d", value)?;
+        }
+        if let Some(value) = &self.l {
+            map.serialize_entry("l", value)?;
+        }
+        if let Some(value) = &self.format {
+            map.serialize_entry("format", value)?;
+        }
+        if let Some(value) = &self.precision {
+            map.serialize_entry("precision", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for LocalizationParam {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for LocalizationParam {
+    const NAME: &'static str = "vapi::standard::LocalizationParam";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<vsphere_vapi_runtime::types::DateTime> = None;
+        let mut f_2: Option<i64> = None;
+        let mut f_3: Option<f64> = None;
+        let mut f_4: Option<NestedLocalizableMessage> = None;
+        let mut f_5: Option<localization_param::DateTimeFormat> = None;
+        let mut f_6: Option<i64> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "s" => f_0 = map.next_value()?,
+                "dt" => f_1 = map.next_value()?,
+                "i" => f_2 = map.next_value()?,
+                "d" => f_3 = map.next_value()?,
+                "l" => f_4 = map.next_value()?,
+                "format" => f_5 = map.next_value()?,
+                "precision" => f_6 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(LocalizationParam {
+            s: f_0,
+            dt: f_1,
+            i: f_2,
+            d: f_3,
+            l: f_4,
+            format: f_5,
+            precision: f_6,
+        })
+    }
 }
 
 /// The [`NestedLocalizableMessage`](crate::vapi::standard::NestedLocalizableMessage) structure represents a nested within a parameter localizable string or message template. This structure is useful for modeling composite messages. Such messages are necessary to do correct pluralization of phrases, represent lists of several items etc.
 ///
 /// vAPI structure `com.vmware.vapi.std.nested_localizable_message`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct NestedLocalizableMessage {
     /// Unique identifier of the localizable string or message template. This identifier is typically used to retrieve a locale-specific string or message template from a message catalog.
-    #[serde(default = "NestedLocalizableMessage::__missing_id")]
     pub id: String,
     /// Named Arguments to be substituted into the message template. services will not populate this field when there are no parameters to be substituted
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub params: Option<vsphere_vapi_runtime::types::VapiMap<String, LocalizationParam>>,
 }
 
-impl NestedLocalizableMessage {
-    fn __missing_id() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vapi::standard::NestedLocalizableMessage",
-            "id",
-        )
+impl serde::Serialize for NestedLocalizableMessage {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("id", &self.id)?;
+        if let Some(value) = &self.params {
+            map.serialize_entry("params", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for NestedLocalizableMessage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for NestedLocalizableMessage {
+    const NAME: &'static str = "vapi::standard::NestedLocalizableMessage";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<
+            vsphere_vapi_runtime::types::VapiMap<String, LocalizationParam>,
+        > = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "id" => f_0 = Some(map.next_value()?),
+                "params" => f_1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(NestedLocalizableMessage {
+            id: __de::or_zero(f_0, Self::NAME, "id"),
+            params: f_1,
+        })
     }
 }

@@ -71,10 +71,12 @@ impl Token {
     /// - [`InvalidRequest`](crate::oauth2::errors::InvalidRequest) (decode it with [`ServerError::decode`](crate::runtime::ServerError::decode)): if [`IssueSpec`](crate::vcenter::authentication::token::IssueSpec) is missing a required field, includes an unsupported field value (other than [`IssueSpec::grant_type`](crate::vcenter::authentication::token::IssueSpec::grant_type)).
     /// - [`InvalidGrant`](crate::oauth2::errors::InvalidGrant) (decode it with [`ServerError::decode`](crate::runtime::ServerError::decode)): provided authorization grant (e.g., authorization code, resource owner credentials) or refresh token is invalid, expired, revoked, does not match the redirection URI used in the authorization request, or was issued to another client.
     /// - [`InvalidScope`](crate::oauth2::errors::InvalidScope) (decode it with [`ServerError::decode`](crate::runtime::ServerError::decode)): If the server is unwilling or unable to issue a token for all the target services indicated by the [`IssueSpec::resource`](crate::vcenter::authentication::token::IssueSpec::resource) or [`IssueSpec::audience`](crate::vcenter::authentication::token::IssueSpec::audience) fields.
-    pub async fn issue(
+    pub fn issue(
         &self,
         spec: &token::IssueSpec,
-    ) -> vsphere_vapi_runtime::Result<crate::oauth2::TokenInfo> {
-        self.client.operation(&token::ops::ISSUE).param("spec", spec).send().await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<crate::oauth2::TokenInfo>,
+    > + Send {
+        self.client.operation(&token::ops::ISSUE).param("spec", spec).send()
     }
 }

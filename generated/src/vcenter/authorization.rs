@@ -102,11 +102,13 @@ impl Permissions {
     /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if the CreateSpec contains invalid data.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
     /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user does not have sufficient privileges on the current object to create the new permission.
-    pub async fn create(
+    pub fn create(
         &self,
         spec: &permissions::CreateSpec,
-    ) -> vsphere_vapi_runtime::Result<crate::ids::PermissionId> {
-        self.client.operation(&permissions::ops::CREATE).param("spec", spec).send().await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<crate::ids::PermissionId>,
+    > + Send {
+        self.client.operation(&permissions::ops::CREATE).param("spec", spec).send()
     }
 
     /// Deletes an authorization permission from the vCenter Server.
@@ -131,15 +133,14 @@ impl Permissions {
     /// - [`ResourceBusy`](crate::ErrorKind::ResourceBusy): if the system will be left without Administrator permission on the root resource.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
     /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user does not have sufficient privileges on the current object to delete the new permission.
-    pub async fn delete(
+    pub fn delete(
         &self,
         permission: &crate::ids::PermissionId,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&permissions::ops::DELETE)
             .param("permission", permission)
             .send()
-            .await
     }
 
     /// Returns the detailed information about a specific authorization permission in the vCenter Server.
@@ -167,15 +168,16 @@ impl Permissions {
     /// - [`NotFound`](crate::ErrorKind::NotFound): if there is no permission found with the specified ID.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
     /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user does not have System.Read privilege granted on the current object.
-    pub async fn get(
+    pub fn get(
         &self,
         permission: &crate::ids::PermissionId,
-    ) -> vsphere_vapi_runtime::Result<permissions::Info> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<permissions::Info>,
+    > + Send {
         self.client
             .operation(&permissions::ops::GET)
             .param("permission", permission)
             .send()
-            .await
     }
 
     /// Queries the authorization permissions in the vCenter Server matching given criteria.
@@ -230,17 +232,16 @@ impl Permissions {
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
     /// - [`Error`](crate::ErrorKind::Error): If any other error occurs.
     /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user does not have sufficient privileges on the current object to update the new permission.
-    pub async fn update(
+    pub fn update(
         &self,
         permission: &crate::ids::PermissionId,
         spec: &permissions::UpdateSpec,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&permissions::ops::UPDATE)
             .param("permission", permission)
             .param("spec", spec)
             .send()
-            .await
     }
 }
 
@@ -370,15 +371,13 @@ impl Privileges {
     /// - [`Error`](crate::ErrorKind::Error): if an error occurred while getting the data.
     /// - [`NotFound`](crate::ErrorKind::NotFound): if there is no privilege found with the specified ID.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
-    pub async fn get(
+    pub fn get(
         &self,
         privilege: &crate::ids::AuthorizationPrivilegeId,
-    ) -> vsphere_vapi_runtime::Result<privileges::Info> {
-        self.client
-            .operation(&privileges::ops::GET)
-            .param("privilege", privilege)
-            .send()
-            .await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<privileges::Info>,
+    > + Send {
+        self.client.operation(&privileges::ops::GET).param("privilege", privilege).send()
     }
 
     /// Queries the authorization privileges in the vCenter Server matching given criteria.
@@ -488,11 +487,13 @@ impl Roles {
     /// - [`Error`](crate::ErrorKind::Error): if there is a generic error.
     /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if the CreateSpec contains invalid data.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
-    pub async fn create(
+    pub fn create(
         &self,
         spec: &roles::CreateSpec,
-    ) -> vsphere_vapi_runtime::Result<crate::ids::RoleId> {
-        self.client.operation(&roles::ops::CREATE).param("spec", spec).send().await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<crate::ids::RoleId>,
+    > + Send {
+        self.client.operation(&roles::ops::CREATE).param("spec", spec).send()
     }
 
     /// Deletes an authorization role from the vCenter Server.
@@ -517,11 +518,11 @@ impl Roles {
     /// - [`Unsupported`](crate::ErrorKind::Unsupported): if the updated role is a system build-in role.
     /// - [`NotFound`](crate::ErrorKind::NotFound): if the role is not found.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
-    pub async fn delete(
+    pub fn delete(
         &self,
         role: &crate::ids::RoleId,
-    ) -> vsphere_vapi_runtime::Result<()> {
-        self.client.operation(&roles::ops::DELETE).param("role", role).send().await
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+        self.client.operation(&roles::ops::DELETE).param("role", role).send()
     }
 
     /// Returns the detailed information about a specific authorization role in the vCenter Server.
@@ -548,11 +549,13 @@ impl Roles {
     /// - [`Error`](crate::ErrorKind::Error): if an error occurred while getting the data.
     /// - [`NotFound`](crate::ErrorKind::NotFound): if there is no role found with the specified ID.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
-    pub async fn get(
+    pub fn get(
         &self,
         role: &crate::ids::RoleId,
-    ) -> vsphere_vapi_runtime::Result<roles::Info> {
-        self.client.operation(&roles::ops::GET).param("role", role).send().await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<roles::Info>,
+    > + Send {
+        self.client.operation(&roles::ops::GET).param("role", role).send()
     }
 
     /// Queries the authorization roles in the vCenter Server matching given criteria.
@@ -607,16 +610,15 @@ impl Roles {
     /// - [`NotFound`](crate::ErrorKind::NotFound): If the the role is not found.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
     /// - [`Error`](crate::ErrorKind::Error): If any other error occurs.
-    pub async fn update(
+    pub fn update(
         &self,
         role: &crate::ids::RoleId,
         spec: &roles::UpdateSpec,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&roles::ops::UPDATE)
             .param("role", role)
             .param("spec", spec)
             .send()
-            .await
     }
 }

@@ -61,7 +61,11 @@ impl Usage {
     ///
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
     /// - [`Error`](crate::ErrorKind::Error): If there is some unknown internal error. The accompanying error message will give more details about the failure.
-    pub async fn get(&self) -> vsphere_vapi_runtime::Result<usage::Info> {
-        self.client.operation(&usage::ops::GET).send().await
+    pub fn get(
+        &self,
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<usage::Info>,
+    > + Send {
+        self.client.operation(&usage::ops::GET).send()
     }
 }

@@ -13,24 +13,53 @@ pub mod vcenter;
 /// Since vSphere API 6.7.2.
 ///
 /// vAPI structure `com.vmware.vcenter.certificate_management.x509_cert_chain`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct X509CertChain {
     /// Certificate chain in base64 format.
     ///
     /// Since vSphere API 6.7.2.
-    #[serde(
-        default = "X509CertChain::__missing_cert_chain",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub cert_chain: Vec<String>,
 }
 
-impl X509CertChain {
-    fn __missing_cert_chain() -> Vec<String> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::certificate_management::X509CertChain",
-            "cert_chain",
-        )
+impl serde::Serialize for X509CertChain {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("cert_chain", &self.cert_chain)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for X509CertChain {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for X509CertChain {
+    const NAME: &'static str = "vcenter::certificate_management::X509CertChain";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<Vec<String>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "cert_chain" => f_0 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(X509CertChain {
+            cert_chain: __de::or_zero(f_0, Self::NAME, "cert_chain"),
+        })
     }
 }
 

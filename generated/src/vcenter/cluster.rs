@@ -90,19 +90,20 @@ impl EvcMode {
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * The resource `ClusterComputeResource` referenced by the parameter `cluster` requires `System.View`.
-    pub async fn check_add_host_evc_task(
+    pub fn check_add_host_evc_task(
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
         create_spec: &crate::vcenter::host::CreateSpec,
-    ) -> vsphere_vapi_runtime::Result<
-        vsphere_vapi_runtime::Task<Option<Vec<evc_mode::CheckResult>>>,
-    > {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<
+            vsphere_vapi_runtime::Task<Option<Vec<evc_mode::CheckResult>>>,
+        >,
+    > + Send {
         self.client
             .operation(&evc_mode::ops::CHECK_ADD_HOST_EVC_TASK)
             .param("cluster", cluster)
             .param("create_spec", create_spec)
             .send_task()
-            .await
     }
 
     /// Runs [`check_add_host_evc_task`](Self::check_add_host_evc_task) and waits for
@@ -154,19 +155,20 @@ impl EvcMode {
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * The resource `ClusterComputeResource` referenced by the parameter `cluster` requires `System.View`.
-    pub async fn check_set_task(
+    pub fn check_set_task(
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
         set_spec: &evc_mode::SetSpec,
-    ) -> vsphere_vapi_runtime::Result<
-        vsphere_vapi_runtime::Task<Option<Vec<evc_mode::CheckResult>>>,
-    > {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<
+            vsphere_vapi_runtime::Task<Option<Vec<evc_mode::CheckResult>>>,
+        >,
+    > + Send {
         self.client
             .operation(&evc_mode::ops::CHECK_SET_TASK)
             .param("cluster", cluster)
             .param("set_spec", set_spec)
             .send_task()
-            .await
     }
 
     /// Runs [`check_set_task`](Self::check_set_task) and waits for the task with the
@@ -217,11 +219,13 @@ impl EvcMode {
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * The resource `ClusterComputeResource` referenced by the parameter `cluster` requires `System.View`.
-    pub async fn get(
+    pub fn get(
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
-    ) -> vsphere_vapi_runtime::Result<evc_mode::Info> {
-        self.client.operation(&evc_mode::ops::GET).param("cluster", cluster).send().await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<evc_mode::Info>,
+    > + Send {
+        self.client.operation(&evc_mode::ops::GET).param("cluster", cluster).send()
     }
 
     /// Set or clear EvcMode for a cluster.
@@ -254,17 +258,18 @@ impl EvcMode {
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * The resource `ClusterComputeResource` referenced by the parameter `cluster` requires `Host.Inventory.EditCluster`.
-    pub async fn set_task(
+    pub fn set_task(
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
         set_spec: &evc_mode::SetSpec,
-    ) -> vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<()>> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<()>>,
+    > + Send {
         self.client
             .operation(&evc_mode::ops::SET_TASK)
             .param("cluster", cluster)
             .param("set_spec", set_spec)
             .send_task()
-            .await
     }
 
     /// Runs [`set_task`](Self::set_task) and waits for the task with the default
@@ -288,35 +293,91 @@ impl EvcMode {
 /// The [`FilterSpec`](crate::vcenter::cluster::FilterSpec) structure contains fields used to filter the results when listing clusters (see [`Cluster::list`](crate::vcenter::Cluster::list)). If multiple fields are specified, only clusters matching all of the fields match the filter.
 ///
 /// vAPI structure `com.vmware.vcenter.cluster.filter_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct FilterSpec {
     /// Identifiers of clusters that can match the filter.
     ///
     /// If `None` or empty, clusters with any identifier match the filter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub clusters: Option<Vec<String>>,
     /// Names that clusters must have to match the filter (see [`Info::name`](crate::vcenter::cluster::Info::name)). If `None` or empty, clusters with any name match the filter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub names: Option<Vec<String>>,
     /// Folders that must contain the cluster for the cluster to match the filter.
     ///
     /// If `None` or empty, clusters in any folder match the filter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub folders: Option<Vec<String>>,
     /// Datacenters that must contain the cluster for the cluster to match the filter.
     ///
     /// If `None` or empty, clusters in any datacenter match the filter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub datacenters: Option<Vec<String>>,
+}
+
+impl serde::Serialize for FilterSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.clusters {
+            map.serialize_entry("clusters", value)?;
+        }
+        if let Some(value) = &self.names {
+            map.serialize_entry("names", value)?;
+        }
+        if let Some(value) = &self.folders {
+            map.serialize_entry("folders", value)?;
+        }
+        if let Some(value) = &self.datacenters {
+            map.serialize_entry("datacenters", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for FilterSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for FilterSpec {
+    const NAME: &'static str = "vcenter::cluster::FilterSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<Vec<String>> = None;
+        let mut f_1: Option<Vec<String>> = None;
+        let mut f_2: Option<Vec<String>> = None;
+        let mut f_3: Option<Vec<String>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "clusters" => f_0 = map.next_value()?,
+                "names" => f_1 = map.next_value()?,
+                "folders" => f_2 = map.next_value()?,
+                "datacenters" => f_3 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(FilterSpec {
+            clusters: f_0,
+            names: f_1,
+            folders: f_2,
+            datacenters: f_3,
+        })
+    }
 }
 
 /// The [`Info`](crate::vcenter::cluster::Info) structure contains information about a cluster in vCenter Server.
 ///
 /// vAPI structure `com.vmware.vcenter.cluster.info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Info {
     /// The name of the cluster
-    #[serde(default = "Info::__missing_name")]
     pub name: String,
     /// Identifier of the root resource pool of the cluster
     ///
@@ -324,9 +385,49 @@ pub struct Info {
     pub resource_pool: crate::ids::ResourcePoolId,
 }
 
-impl Info {
-    fn __missing_name() -> String {
-        ::vsphere_vapi_runtime::de::missing("vcenter::cluster::Info", "name")
+impl serde::Serialize for Info {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("name", &self.name)?;
+        map.serialize_entry("resource_pool", &self.resource_pool)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Info {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
+    const NAME: &'static str = "vcenter::cluster::Info";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<crate::ids::ResourcePoolId> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "name" => f_0 = Some(map.next_value()?),
+                "resource_pool" => f_1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Info {
+            name: __de::or_zero(f_0, Self::NAME, "name"),
+            resource_pool: __de::required(f_1, "resource_pool")?,
+        })
     }
 }
 
@@ -351,42 +452,83 @@ impl ListRequest {
     }
 
     /// Sends the request and decodes the result.
-    pub async fn send(self) -> vsphere_vapi_runtime::Result<Vec<Summary>> {
-        self.call.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<Vec<Summary>>,
+    > + Send {
+        self.call.send()
     }
 }
 
 /// The [`Summary`](crate::vcenter::cluster::Summary) structure contains commonly used information about a cluster in vCenter Server.
 ///
 /// vAPI structure `com.vmware.vcenter.cluster.summary`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Summary {
     /// Identifier of the cluster.
     ///
     /// Identifier of a `ClusterComputeResource` resource.
     pub cluster: crate::ids::ClusterComputeResourceId,
     /// Name of the cluster.
-    #[serde(default = "Summary::__missing_name")]
     pub name: String,
     /// Flag indicating whether the vSphere HA feature is enabled for the cluster.
-    #[serde(default = "Summary::__missing_ha_enabled")]
     pub ha_enabled: bool,
     /// Flag indicating whether the vSphere DRS service is enabled for the cluster.
-    #[serde(default = "Summary::__missing_drs_enabled")]
     pub drs_enabled: bool,
 }
 
-impl Summary {
-    fn __missing_name() -> String {
-        ::vsphere_vapi_runtime::de::missing("vcenter::cluster::Summary", "name")
+impl serde::Serialize for Summary {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("cluster", &self.cluster)?;
+        map.serialize_entry("name", &self.name)?;
+        map.serialize_entry("ha_enabled", &self.ha_enabled)?;
+        map.serialize_entry("drs_enabled", &self.drs_enabled)?;
+        map.end()
     }
+}
 
-    fn __missing_ha_enabled() -> bool {
-        ::vsphere_vapi_runtime::de::missing("vcenter::cluster::Summary", "ha_enabled")
+impl<'de> serde::Deserialize<'de> for Summary {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_drs_enabled() -> bool {
-        ::vsphere_vapi_runtime::de::missing("vcenter::cluster::Summary", "drs_enabled")
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Summary {
+    const NAME: &'static str = "vcenter::cluster::Summary";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::ClusterComputeResourceId> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<bool> = None;
+        let mut f_3: Option<bool> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "cluster" => f_0 = Some(map.next_value()?),
+                "name" => f_1 = Some(map.next_value()?),
+                "ha_enabled" => f_2 = Some(map.next_value()?),
+                "drs_enabled" => f_3 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Summary {
+            cluster: __de::required(f_0, "cluster")?,
+            name: __de::or_zero(f_1, Self::NAME, "name"),
+            ha_enabled: __de::or_zero(f_2, Self::NAME, "ha_enabled"),
+            drs_enabled: __de::or_zero(f_3, Self::NAME, "drs_enabled"),
+        })
     }
 }
 

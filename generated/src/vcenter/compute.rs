@@ -98,11 +98,13 @@ impl Policies {
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `ComputePolicy.Manage`.
-    pub async fn create(
+    pub fn create(
         &self,
         spec: &serde_json::Value,
-    ) -> vsphere_vapi_runtime::Result<crate::ids::PolicyId> {
-        self.client.operation(&policies::ops::CREATE).param("spec", spec).send().await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<crate::ids::PolicyId>,
+    > + Send {
+        self.client.operation(&policies::ops::CREATE).param("spec", spec).send()
     }
 
     /// Creates multiple compute policies in a single operation.
@@ -133,15 +135,16 @@ impl Policies {
     /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
     /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user doesn't have the required privileges.
-    pub async fn create_tags_and_policies(
+    pub fn create_tags_and_policies(
         &self,
         spec: &policies::CreateTagsAndPoliciesSpec,
-    ) -> vsphere_vapi_runtime::Result<policies::CreateResult> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<policies::CreateResult>,
+    > + Send {
         self.client
             .operation(&policies::ops::CREATE_TAGS_AND_POLICIES)
             .param("spec", spec)
             .send()
-            .await
     }
 
     /// Deletes a specific compute policy.
@@ -167,15 +170,11 @@ impl Policies {
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `ComputePolicy.Manage`.
-    pub async fn delete(
+    pub fn delete(
         &self,
         policy: &crate::ids::PolicyId,
-    ) -> vsphere_vapi_runtime::Result<()> {
-        self.client
-            .operation(&policies::ops::DELETE)
-            .param("policy", policy)
-            .send()
-            .await
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+        self.client.operation(&policies::ops::DELETE).param("policy", policy).send()
     }
 
     /// Deletes multiple compute policies in a single batch operation. The [`DeleteResult`](crate::vcenter::compute::policies::DeleteResult) will contain errors for any policies that failed to be deleted.
@@ -204,15 +203,16 @@ impl Policies {
     /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
     /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user doesn't have the required privileges.
-    pub async fn delete_tags_and_policies(
+    pub fn delete_tags_and_policies(
         &self,
         spec: &policies::DeleteTagsAndPoliciesSpec,
-    ) -> vsphere_vapi_runtime::Result<policies::DeleteResult> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<policies::DeleteResult>,
+    > + Send {
         self.client
             .operation(&policies::ops::DELETE_TAGS_AND_POLICIES)
             .param("spec", spec)
             .send()
-            .await
     }
 
     /// Returns information about a specific compute policy.
@@ -242,11 +242,13 @@ impl Policies {
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `System.Read`.
-    pub async fn get(
+    pub fn get(
         &self,
         policy: &crate::ids::PolicyId,
-    ) -> vsphere_vapi_runtime::Result<serde_json::Value> {
-        self.client.operation(&policies::ops::GET).param("policy", policy).send().await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<serde_json::Value>,
+    > + Send {
+        self.client.operation(&policies::ops::GET).param("policy", policy).send()
     }
 
     /// Returns information about the compute policies available in this vCenter server.
@@ -271,8 +273,12 @@ impl Policies {
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `System.Read`.
-    pub async fn list(&self) -> vsphere_vapi_runtime::Result<Vec<policies::Summary>> {
-        self.client.operation(&policies::ops::LIST).send().await
+    pub fn list(
+        &self,
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<Vec<policies::Summary>>,
+    > + Send {
+        self.client.operation(&policies::ops::LIST).send()
     }
 
     /// Updates an existing compute policy.
@@ -306,16 +312,15 @@ impl Policies {
     ///   * Method execution requires `ComputePolicy.Manage`.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user is not authenticated.
     /// - [`Error`](crate::ErrorKind::Error): if the system encounters an unexpected error.
-    pub async fn update(
+    pub fn update(
         &self,
         policy: &crate::ids::PolicyId,
         spec: &policies::UpdateSpec,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&policies::ops::UPDATE)
             .param("policy", policy)
             .param("spec", spec)
             .send()
-            .await
     }
 }

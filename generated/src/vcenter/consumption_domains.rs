@@ -86,11 +86,13 @@ impl Zones {
     ///
     ///   * Method execution requires `Zone.Manage`.
     /// - [`Error`](crate::ErrorKind::Error): when unexpected error is encountered.
-    pub async fn create(
+    pub fn create(
         &self,
         spec: &zones::CreateSpec,
-    ) -> vsphere_vapi_runtime::Result<crate::ids::ZoneId> {
-        self.client.operation(&zones::ops::CREATE).param("spec", spec).send().await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<crate::ids::ZoneId>,
+    > + Send {
+        self.client.operation(&zones::ops::CREATE).param("spec", spec).send()
     }
 
     /// Deletes the zone with the specified identifier. In order to delete a zone, there must not be any workload running in that zone because deleting the zone without removing all the dependencies on that zone can cause undefined behavior for the entities depending on this zone to be present.
@@ -119,11 +121,11 @@ impl Zones {
     ///
     ///   * Method execution requires `Zone.Manage`.
     /// - [`Error`](crate::ErrorKind::Error): when unexpected error is encountered.
-    pub async fn delete(
+    pub fn delete(
         &self,
         zone: &crate::ids::ZoneId,
-    ) -> vsphere_vapi_runtime::Result<()> {
-        self.client.operation(&zones::ops::DELETE).param("zone", zone).send().await
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+        self.client.operation(&zones::ops::DELETE).param("zone", zone).send()
     }
 
     /// Returns the information about a specific zone.
@@ -155,11 +157,13 @@ impl Zones {
     ///   * Method execution requires `System.Read`.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
     /// - [`Error`](crate::ErrorKind::Error): when unexpected error is encountered.
-    pub async fn get(
+    pub fn get(
         &self,
         zone: &crate::ids::ZoneId,
-    ) -> vsphere_vapi_runtime::Result<zones::Info> {
-        self.client.operation(&zones::ops::GET).param("zone", zone).send().await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<zones::Info>,
+    > + Send {
+        self.client.operation(&zones::ops::GET).param("zone", zone).send()
     }
 
     /// Returns information about the zones available on this vCenter server, where the zones need to match [`FilterSpec`](crate::vcenter::consumption_domains::zones::FilterSpec).

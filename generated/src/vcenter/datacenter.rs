@@ -9,21 +9,61 @@
 /// The [`CreateSpec`](crate::vcenter::datacenter::CreateSpec) structure defines the information used to create a datacenter.
 ///
 /// vAPI structure `com.vmware.vcenter.datacenter.create_spec`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateSpec {
     /// The name of the datacenter to be created.
-    #[serde(default = "CreateSpec::__missing_name")]
     pub name: String,
     /// Datacenter folder in which the new datacenter should be created.
     ///
     /// This field is currently required. In the future, if this field is `None`, the system will attempt to choose a suitable folder for the datacenter; if a folder cannot be chosen, the datacenter creation operation will fail.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub folder: Option<String>,
 }
 
-impl CreateSpec {
-    fn __missing_name() -> String {
-        ::vsphere_vapi_runtime::de::missing("vcenter::datacenter::CreateSpec", "name")
+impl serde::Serialize for CreateSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("name", &self.name)?;
+        if let Some(value) = &self.folder {
+            map.serialize_entry("folder", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CreateSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CreateSpec {
+    const NAME: &'static str = "vcenter::datacenter::CreateSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "name" => f_0 = Some(map.next_value()?),
+                "folder" => f_1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(CreateSpec {
+            name: __de::or_zero(f_0, Self::NAME, "name"),
+            folder: f_1,
+        })
     }
 }
 
@@ -48,38 +88,91 @@ impl DeleteRequest {
     }
 
     /// Sends the request and decodes the result.
-    pub async fn send(self) -> vsphere_vapi_runtime::Result<()> {
-        self.call.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+        self.call.send()
     }
 }
 
 /// The [`FilterSpec`](crate::vcenter::datacenter::FilterSpec) structure contains fields used to filter the results when listing datacenters (see [`Datacenter::list`](crate::vcenter::Datacenter::list)). If multiple fields are specified, only datacenters matching all of the fields match the filter.
 ///
 /// vAPI structure `com.vmware.vcenter.datacenter.filter_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct FilterSpec {
     /// Identifiers of datacenters that can match the filter.
     ///
     /// If `None` or empty, datacenters with any identifier match the filter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub datacenters: Option<Vec<String>>,
     /// Names that datacenters must have to match the filter (see [`Info::name`](crate::vcenter::datacenter::Info::name)). If `None` or empty, datacenters with any name match the filter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub names: Option<Vec<String>>,
     /// Folders that must contain the datacenters for the datacenter to match the filter.
     ///
     /// If `None` or empty, datacenters in any folder match the filter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub folders: Option<Vec<String>>,
+}
+
+impl serde::Serialize for FilterSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.datacenters {
+            map.serialize_entry("datacenters", value)?;
+        }
+        if let Some(value) = &self.names {
+            map.serialize_entry("names", value)?;
+        }
+        if let Some(value) = &self.folders {
+            map.serialize_entry("folders", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for FilterSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for FilterSpec {
+    const NAME: &'static str = "vcenter::datacenter::FilterSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<Vec<String>> = None;
+        let mut f_1: Option<Vec<String>> = None;
+        let mut f_2: Option<Vec<String>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "datacenters" => f_0 = map.next_value()?,
+                "names" => f_1 = map.next_value()?,
+                "folders" => f_2 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(FilterSpec {
+            datacenters: f_0,
+            names: f_1,
+            folders: f_2,
+        })
+    }
 }
 
 /// The [`Info`](crate::vcenter::datacenter::Info) structure contains information about a datacenter in vCenter Server.
 ///
 /// vAPI structure `com.vmware.vcenter.datacenter.info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Info {
     /// The name of the datacenter.
-    #[serde(default = "Info::__missing_name")]
     pub name: String,
     /// The root datastore folder associated with the datacenter.
     ///
@@ -99,9 +192,61 @@ pub struct Info {
     pub vm_folder: crate::ids::FolderId,
 }
 
-impl Info {
-    fn __missing_name() -> String {
-        ::vsphere_vapi_runtime::de::missing("vcenter::datacenter::Info", "name")
+impl serde::Serialize for Info {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("name", &self.name)?;
+        map.serialize_entry("datastore_folder", &self.datastore_folder)?;
+        map.serialize_entry("host_folder", &self.host_folder)?;
+        map.serialize_entry("network_folder", &self.network_folder)?;
+        map.serialize_entry("vm_folder", &self.vm_folder)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Info {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
+    const NAME: &'static str = "vcenter::datacenter::Info";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<crate::ids::FolderId> = None;
+        let mut f_2: Option<crate::ids::FolderId> = None;
+        let mut f_3: Option<crate::ids::FolderId> = None;
+        let mut f_4: Option<crate::ids::FolderId> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "name" => f_0 = Some(map.next_value()?),
+                "datastore_folder" => f_1 = Some(map.next_value()?),
+                "host_folder" => f_2 = Some(map.next_value()?),
+                "network_folder" => f_3 = Some(map.next_value()?),
+                "vm_folder" => f_4 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Info {
+            name: __de::or_zero(f_0, Self::NAME, "name"),
+            datastore_folder: __de::required(f_1, "datastore_folder")?,
+            host_folder: __de::required(f_2, "host_folder")?,
+            network_folder: __de::required(f_3, "network_folder")?,
+            vm_folder: __de::required(f_4, "vm_folder")?,
+        })
     }
 }
 
@@ -126,28 +271,71 @@ impl ListRequest {
     }
 
     /// Sends the request and decodes the result.
-    pub async fn send(self) -> vsphere_vapi_runtime::Result<Vec<Summary>> {
-        self.call.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<Vec<Summary>>,
+    > + Send {
+        self.call.send()
     }
 }
 
 /// The [`Summary`](crate::vcenter::datacenter::Summary) structure contains commonly used information about a datacenter in vCenter Server.
 ///
 /// vAPI structure `com.vmware.vcenter.datacenter.summary`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Summary {
     /// Identifier of the datacenter.
     ///
     /// Identifier of a `Datacenter` resource.
     pub datacenter: crate::ids::DatacenterId,
     /// Name of the datacenter.
-    #[serde(default = "Summary::__missing_name")]
     pub name: String,
 }
 
-impl Summary {
-    fn __missing_name() -> String {
-        ::vsphere_vapi_runtime::de::missing("vcenter::datacenter::Summary", "name")
+impl serde::Serialize for Summary {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("datacenter", &self.datacenter)?;
+        map.serialize_entry("name", &self.name)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Summary {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Summary {
+    const NAME: &'static str = "vcenter::datacenter::Summary";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::DatacenterId> = None;
+        let mut f_1: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "datacenter" => f_0 = Some(map.next_value()?),
+                "name" => f_1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Summary {
+            datacenter: __de::required(f_0, "datacenter")?,
+            name: __de::or_zero(f_1, Self::NAME, "name"),
+        })
     }
 }
 

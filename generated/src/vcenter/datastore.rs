@@ -73,91 +73,196 @@ impl DefaultPolicy {
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user is not authenticated.
     /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user does not have the required privileges.
-    pub async fn get(
+    pub fn get(
         &self,
         datastore: &crate::ids::DatastoreId,
-    ) -> vsphere_vapi_runtime::Result<Option<String>> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<Option<String>>,
+    > + Send {
         self.client
             .operation(&default_policy::ops::GET)
             .param("datastore", datastore)
             .send()
-            .await
     }
 }
 
 /// The [`FilterSpec`](crate::vcenter::datastore::FilterSpec) structure contains fields used to filter the results when listing datastores (see [`Datastore::list`](crate::vcenter::Datastore::list)). If multiple fields are specified, only datastores matching all of the fields match the filter.
 ///
 /// vAPI structure `com.vmware.vcenter.datastore.filter_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct FilterSpec {
     /// Identifiers of datastores that can match the filter.
     ///
     /// If `None` or empty, datastores with any identifier match the filter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub datastores: Option<Vec<String>>,
     /// Names that datastores must have to match the filter (see [`Info::name`](crate::vcenter::datastore::Info::name)). If `None` or empty, datastores with any name match the filter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub names: Option<Vec<String>>,
     /// Types that datastores must have to match the filter (see [`Summary::type`](crate::vcenter::datastore::Summary::type)). If `None` or empty, datastores with any type match the filter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub types: Option<Vec<Type>>,
     /// Folders that must contain the datastore for the datastore to match the filter.
     ///
     /// If `None` or empty, datastores in any folder match the filter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub folders: Option<Vec<String>>,
     /// Datacenters that must contain the datastore for the datastore to match the filter.
     ///
     /// If `None` or empty, datastores in any datacenter match the filter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub datacenters: Option<Vec<String>>,
+}
+
+impl serde::Serialize for FilterSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.datastores {
+            map.serialize_entry("datastores", value)?;
+        }
+        if let Some(value) = &self.names {
+            map.serialize_entry("names", value)?;
+        }
+        if let Some(value) = &self.types {
+            map.serialize_entry("types", value)?;
+        }
+        if let Some(value) = &self.folders {
+            map.serialize_entry("folders", value)?;
+        }
+        if let Some(value) = &self.datacenters {
+            map.serialize_entry("datacenters", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for FilterSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for FilterSpec {
+    const NAME: &'static str = "vcenter::datastore::FilterSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<Vec<String>> = None;
+        let mut f_1: Option<Vec<String>> = None;
+        let mut f_2: Option<Vec<Type>> = None;
+        let mut f_3: Option<Vec<String>> = None;
+        let mut f_4: Option<Vec<String>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "datastores" => f_0 = map.next_value()?,
+                "names" => f_1 = map.next_value()?,
+                "types" => f_2 = map.next_value()?,
+                "folders" => f_3 = map.next_value()?,
+                "datacenters" => f_4 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(FilterSpec {
+            datastores: f_0,
+            names: f_1,
+            types: f_2,
+            folders: f_3,
+            datacenters: f_4,
+        })
+    }
 }
 
 /// The [`Info`](crate::vcenter::datastore::Info) structure contains information about a datastore.
 ///
 /// vAPI structure `com.vmware.vcenter.datastore.info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Info {
     /// Name of the datastore.
-    #[serde(default = "Info::__missing_name")]
     pub name: String,
     /// Type (VMFS, NFS, NFS41, CIFS, VSAN, VFFS, VVOL) of the datastore.
     pub r#type: Type,
     /// Whether or not this datastore is accessible.
-    #[serde(default = "Info::__missing_accessible")]
     pub accessible: bool,
     /// Available space of this datastore, in bytes. The server periodically updates this value. This field will be `None` if the available space of this datastore is not known.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub free_space: Option<i64>,
     /// Whether or not more than one host in the datacenter has been configured with access to the datastore.
-    #[serde(default = "Info::__missing_multiple_host_access")]
     pub multiple_host_access: bool,
     /// Whether or not the datastore supports thin provisioning on a per file basis. When thin provisioning is used, backing storage is lazily allocated.
-    #[serde(default = "Info::__missing_thin_provisioning_supported")]
     pub thin_provisioning_supported: bool,
 }
 
-impl Info {
-    fn __missing_name() -> String {
-        ::vsphere_vapi_runtime::de::missing("vcenter::datastore::Info", "name")
-    }
-
-    fn __missing_accessible() -> bool {
-        ::vsphere_vapi_runtime::de::missing("vcenter::datastore::Info", "accessible")
-    }
-
-    fn __missing_multiple_host_access() -> bool {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::datastore::Info",
-            "multiple_host_access",
-        )
-    }
-
-    fn __missing_thin_provisioning_supported() -> bool {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::datastore::Info",
+impl serde::Serialize for Info {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("name", &self.name)?;
+        map.serialize_entry("type", &self.r#type)?;
+        map.serialize_entry("accessible", &self.accessible)?;
+        if let Some(value) = &self.free_space {
+            map.serialize_entry("free_space", value)?;
+        }
+        map.serialize_entry("multiple_host_access", &self.multiple_host_access)?;
+        map.serialize_entry(
             "thin_provisioning_supported",
-        )
+            &self.thin_provisioning_supported,
+        )?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Info {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
+    const NAME: &'static str = "vcenter::datastore::Info";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<Type> = None;
+        let mut f_2: Option<bool> = None;
+        let mut f_3: Option<i64> = None;
+        let mut f_4: Option<bool> = None;
+        let mut f_5: Option<bool> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "name" => f_0 = Some(map.next_value()?),
+                "type" => f_1 = Some(map.next_value()?),
+                "accessible" => f_2 = Some(map.next_value()?),
+                "free_space" => f_3 = map.next_value()?,
+                "multiple_host_access" => f_4 = Some(map.next_value()?),
+                "thin_provisioning_supported" => f_5 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Info {
+            name: __de::or_zero(f_0, Self::NAME, "name"),
+            r#type: __de::required(f_1, "type")?,
+            accessible: __de::or_zero(f_2, Self::NAME, "accessible"),
+            free_space: f_3,
+            multiple_host_access: __de::or_zero(f_4, Self::NAME, "multiple_host_access"),
+            thin_provisioning_supported: __de::or_zero(
+                f_5,
+                Self::NAME,
+                "thin_provisioning_supported",
+            ),
+        })
     }
 }
 
@@ -182,36 +287,93 @@ impl ListRequest {
     }
 
     /// Sends the request and decodes the result.
-    pub async fn send(self) -> vsphere_vapi_runtime::Result<Vec<Summary>> {
-        self.call.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<Vec<Summary>>,
+    > + Send {
+        self.call.send()
     }
 }
 
 /// The [`Summary`](crate::vcenter::datastore::Summary) structure contains commonly used information about a datastore.
 ///
 /// vAPI structure `com.vmware.vcenter.datastore.summary`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Summary {
     /// Identifier of the datastore.
     ///
     /// Identifier of a `Datastore` resource.
     pub datastore: crate::ids::DatastoreId,
     /// Name of the datastore.
-    #[serde(default = "Summary::__missing_name")]
     pub name: String,
     /// Type (VMFS, NFS, NFS41, CIFS, VSAN, VFFS, VVOL) of the datastore.
     pub r#type: Type,
     /// Available space of this datastore, in bytes. The server periodically updates this value. This field will be `None` if the available space of this datastore is not known.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub free_space: Option<i64>,
     /// Capacity of this datastore, in bytes. The server periodically updates this value. This field will be `None` if the capacity of this datastore is not known.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub capacity: Option<i64>,
 }
 
-impl Summary {
-    fn __missing_name() -> String {
-        ::vsphere_vapi_runtime::de::missing("vcenter::datastore::Summary", "name")
+impl serde::Serialize for Summary {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("datastore", &self.datastore)?;
+        map.serialize_entry("name", &self.name)?;
+        map.serialize_entry("type", &self.r#type)?;
+        if let Some(value) = &self.free_space {
+            map.serialize_entry("free_space", value)?;
+        }
+        if let Some(value) = &self.capacity {
+            map.serialize_entry("capacity", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Summary {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Summary {
+    const NAME: &'static str = "vcenter::datastore::Summary";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::DatastoreId> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<Type> = None;
+        let mut f_3: Option<i64> = None;
+        let mut f_4: Option<i64> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "datastore" => f_0 = Some(map.next_value()?),
+                "name" => f_1 = Some(map.next_value()?),
+                "type" => f_2 = Some(map.next_value()?),
+                "free_space" => f_3 = map.next_value()?,
+                "capacity" => f_4 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Summary {
+            datastore: __de::required(f_0, "datastore")?,
+            name: __de::or_zero(f_1, Self::NAME, "name"),
+            r#type: __de::required(f_2, "type")?,
+            free_space: f_3,
+            capacity: f_4,
+        })
     }
 }
 

@@ -92,8 +92,10 @@ impl ImportHistory {
     ///   * If historical data import has already been completed because a completed task cannot be canceled
     /// - [`AlreadyInDesiredState`](crate::ErrorKind::AlreadyInDesiredState): if vCenter historical data import task is already canceled.
     /// - [`Error`](crate::ErrorKind::Error): Generic error.
-    pub async fn cancel(&self) -> vsphere_vapi_runtime::Result<()> {
-        self.client.operation(&import_history::ops::CANCEL).send().await
+    pub fn cancel(
+        &self,
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+        self.client.operation(&import_history::ops::CANCEL).send()
     }
 
     /// Get the current status of the vCenter historical data import.
@@ -116,8 +118,12 @@ impl ImportHistory {
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the caller is not authenticated.
     /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the caller is not authorized to perform the method.
     /// - [`Error`](crate::ErrorKind::Error): Generic error
-    pub async fn get(&self) -> vsphere_vapi_runtime::Result<import_history::Info> {
-        self.client.operation(&import_history::ops::GET).send().await
+    pub fn get(
+        &self,
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<import_history::Info>,
+    > + Send {
+        self.client.operation(&import_history::ops::GET).send()
     }
 
     /// Pauses the task for importing vCenter historical data.
@@ -138,8 +144,10 @@ impl ImportHistory {
     /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if vCenter historical data import task cannot be paused at this time. Pause can be accepted only in [`Status::Running`](crate::cis::task::Status::Running) state.
     /// - [`AlreadyInDesiredState`](crate::ErrorKind::AlreadyInDesiredState): if vCenter historical data import task is already paused
     /// - [`Error`](crate::ErrorKind::Error): Generic error
-    pub async fn pause(&self) -> vsphere_vapi_runtime::Result<()> {
-        self.client.operation(&import_history::ops::PAUSE).send().await
+    pub fn pause(
+        &self,
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+        self.client.operation(&import_history::ops::PAUSE).send()
     }
 
     /// Resumes the task for importing vCenter historical data.
@@ -160,8 +168,10 @@ impl ImportHistory {
     /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if vCenter historical data import task cannot be resumed at this state. Resume can be accepted only in [`Status::Blocked`](crate::cis::task::Status::Blocked) state
     /// - [`AlreadyInDesiredState`](crate::ErrorKind::AlreadyInDesiredState): if vCenter historical data import task is already resumed.
     /// - [`Error`](crate::ErrorKind::Error): Generic error.
-    pub async fn resume(&self) -> vsphere_vapi_runtime::Result<()> {
-        self.client.operation(&import_history::ops::RESUME).send().await
+    pub fn resume(
+        &self,
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+        self.client.operation(&import_history::ops::RESUME).send()
     }
 
     /// Creates and starts task for importing vCenter historical data.
@@ -253,8 +263,10 @@ impl Install {
     ///
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the caller is not authenticated.
     /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if the appliance is not in CONFIG_IN_PROGRESS state and if the operation is not INSTALL.
-    pub async fn cancel(&self) -> vsphere_vapi_runtime::Result<()> {
-        self.client.operation(&install::ops::CANCEL).send().await
+    pub fn cancel(
+        &self,
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+        self.client.operation(&install::ops::CANCEL).send()
     }
 
     /// Run sanity checks using the InstallSpec parameters passed.
@@ -285,11 +297,13 @@ impl Install {
     ///   if external PSC credentials are not valid when configuring a VCSA_EXTERNAL appliance.
     /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if passed arguments are invalid.
     /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if the appliance is not in INITIALIZED state.
-    pub async fn check(
+    pub fn check(
         &self,
         spec: &install::InstallSpec,
-    ) -> vsphere_vapi_runtime::Result<CheckInfo> {
-        self.client.operation(&install::ops::CHECK).param("spec", spec).send().await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<CheckInfo>,
+    > + Send {
+        self.client.operation(&install::ops::CHECK).param("spec", spec).send()
     }
 
     /// Get the parameters used to configure the ongoing appliance installation.
@@ -311,8 +325,12 @@ impl Install {
     ///
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the caller is not authenticated.
     /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if appliance is not in INSTALL_PROGRESS state.
-    pub async fn get(&self) -> vsphere_vapi_runtime::Result<install::InstallSpec> {
-        self.client.operation(&install::ops::GET).send().await
+    pub fn get(
+        &self,
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<install::InstallSpec>,
+    > + Send {
+        self.client.operation(&install::ops::GET).send()
     }
 
     /// Start the appliance installation.
@@ -339,11 +357,11 @@ impl Install {
     ///   if external PSC credentials are not valid when configuring a VCSA_EXTERNAL appliance.
     /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if passed arguments are invalid.
     /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if the appliance is not in INITIALIZED state.
-    pub async fn start(
+    pub fn start(
         &self,
         spec: &install::InstallSpec,
-    ) -> vsphere_vapi_runtime::Result<()> {
-        self.client.operation(&install::ops::START).param("spec", spec).send().await
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+        self.client.operation(&install::ops::START).param("spec", spec).send()
     }
 }
 
@@ -408,8 +426,10 @@ impl Migrate {
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the caller is not authenticated.
     /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if the appliance is not in CONFIG_IN_PROGRESS state and if the operation is not INSTALL.
     #[deprecated(note = "since vSphere API 8.0.3.0")]
-    pub async fn cancel(&self) -> vsphere_vapi_runtime::Result<()> {
-        self.client.operation(&migrate::ops::CANCEL).send().await
+    pub fn cancel(
+        &self,
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+        self.client.operation(&migrate::ops::CANCEL).send()
     }
 
     /// Run sanity checks using the MigrateSpec parameters passed.
@@ -441,11 +461,13 @@ impl Migrate {
     /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if passed arguments are invalid.
     /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if the appliance is not in INITIALIZED state.
     #[deprecated(note = "since vSphere API 8.0.3.0")]
-    pub async fn check(
+    pub fn check(
         &self,
         spec: &migrate::MigrateSpec,
-    ) -> vsphere_vapi_runtime::Result<CheckInfo> {
-        self.client.operation(&migrate::ops::CHECK).param("spec", spec).send().await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<CheckInfo>,
+    > + Send {
+        self.client.operation(&migrate::ops::CHECK).param("spec", spec).send()
     }
 
     /// Get the MigrateSpec parameters used to configure the ongoing appliance migration.
@@ -470,8 +492,12 @@ impl Migrate {
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the caller is not authenticated.
     /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if appliance is not in MIGRATE_PROGRESS state.
     #[deprecated(note = "since vSphere API 8.0.3.0")]
-    pub async fn get(&self) -> vsphere_vapi_runtime::Result<migrate::MigrateSpec> {
-        self.client.operation(&migrate::ops::GET).send().await
+    pub fn get(
+        &self,
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<migrate::MigrateSpec>,
+    > + Send {
+        self.client.operation(&migrate::ops::GET).send()
     }
 
     /// Start the appliance migration.
@@ -499,11 +525,11 @@ impl Migrate {
     /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if passed arguments are invalid.
     /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if the appliance is not in INITIALIZED state.
     #[deprecated(note = "since vSphere API 8.0.3.0")]
-    pub async fn start(
+    pub fn start(
         &self,
         spec: &migrate::MigrateSpec,
-    ) -> vsphere_vapi_runtime::Result<()> {
-        self.client.operation(&migrate::ops::START).param("spec", spec).send().await
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+        self.client.operation(&migrate::ops::START).param("spec", spec).send()
     }
 }
 
@@ -561,11 +587,11 @@ impl Question {
     /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if passed arguments are invalid.
     /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if the appliance is NOT in QUESTION_RAISED state.
     /// - [`InternalServerError`](crate::ErrorKind::InternalServerError): if answer file could not be created.
-    pub async fn answer(
+    pub fn answer(
         &self,
         spec: &question::AnswerSpec,
-    ) -> vsphere_vapi_runtime::Result<()> {
-        self.client.operation(&question::ops::ANSWER).param("spec", spec).send().await
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+        self.client.operation(&question::ops::ANSWER).param("spec", spec).send()
     }
 
     /// Get the question that was raised during the configuration.
@@ -588,8 +614,12 @@ impl Question {
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the caller is not authenticated.
     /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if the appliance is not in QUESTION_RAISED state.
     /// - [`InternalServerError`](crate::ErrorKind::InternalServerError): if questions could not be retrieved although the appliance is in QUESTION_RAISED state.
-    pub async fn get(&self) -> vsphere_vapi_runtime::Result<question::Info> {
-        self.client.operation(&question::ops::GET).send().await
+    pub fn get(
+        &self,
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<question::Info>,
+    > + Send {
+        self.client.operation(&question::ops::GET).send()
     }
 }
 
@@ -647,8 +677,12 @@ impl Size {
     /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the caller is not authorized.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the caller is not authenticated.
     /// - [`Error`](crate::ErrorKind::Error): If there is other error raised as part of this call.
-    pub async fn get(&self) -> vsphere_vapi_runtime::Result<InfoStruct> {
-        self.client.operation(&size::ops::GET).send().await
+    pub fn get(
+        &self,
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<InfoStruct>,
+    > + Send {
+        self.client.operation(&size::ops::GET).send()
     }
 
     /// Updates the vcenter deployment size to a specified size. It can only scale up the size and not scale it down. It is a long running operation and the execution happens in a non blocking fashion. It immediately returns 'accepted'/'ok' if the request is valid and proceeds with the execution asynchronously. To query the status of this resize operation, invoke [`Status::get`](crate::vcenter::deployment::size::Status::get) Note: Please ensure that the underlying host on which vCenter is deployed has sufficient resources to avoid any performance issues.
@@ -673,8 +707,11 @@ impl Size {
     /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if the input to this method is invalid.
     /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if there is an already running patch operation.
     /// - [`Error`](crate::ErrorKind::Error): If there is other error raised as part of the patch call.
-    pub async fn update(&self, spec: &size::Spec) -> vsphere_vapi_runtime::Result<()> {
-        self.client.operation(&size::ops::UPDATE).param("spec", spec).send().await
+    pub fn update(
+        &self,
+        spec: &size::Spec,
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+        self.client.operation(&size::ops::UPDATE).param("spec", spec).send()
     }
 }
 
@@ -737,8 +774,10 @@ impl Upgrade {
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the caller is not authenticated.
     /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if the appliance is not in CONFIG_IN_PROGRESS state and if the operation is not INSTALL.
     #[deprecated(note = "since vSphere API 9.0.0.0")]
-    pub async fn cancel(&self) -> vsphere_vapi_runtime::Result<()> {
-        self.client.operation(&upgrade::ops::CANCEL).send().await
+    pub fn cancel(
+        &self,
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+        self.client.operation(&upgrade::ops::CANCEL).send()
     }
 
     /// Run sanity checks using the UpgradeSpec parameters passed.
@@ -770,11 +809,13 @@ impl Upgrade {
     /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if passed arguments are invalid.
     /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if the appliance is not in INITIALIZED state.
     #[deprecated(note = "since vSphere API 9.0.0.0")]
-    pub async fn check(
+    pub fn check(
         &self,
         spec: &upgrade::UpgradeSpec,
-    ) -> vsphere_vapi_runtime::Result<CheckInfo> {
-        self.client.operation(&upgrade::ops::CHECK).param("spec", spec).send().await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<CheckInfo>,
+    > + Send {
+        self.client.operation(&upgrade::ops::CHECK).param("spec", spec).send()
     }
 
     /// Get the UpgradeSpec parameters used to configure the ongoing appliance upgrade.
@@ -797,8 +838,12 @@ impl Upgrade {
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the caller is not authenticated.
     /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if appliance is not in UPGRADE_PROGRESS state.
     #[deprecated(note = "since vSphere API 9.0.0.0")]
-    pub async fn get(&self) -> vsphere_vapi_runtime::Result<upgrade::UpgradeSpec> {
-        self.client.operation(&upgrade::ops::GET).send().await
+    pub fn get(
+        &self,
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<upgrade::UpgradeSpec>,
+    > + Send {
+        self.client.operation(&upgrade::ops::GET).send()
     }
 
     /// Start the appliance installation.
@@ -826,11 +871,11 @@ impl Upgrade {
     /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if passed arguments are invalid.
     /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if the appliance is not in INITIALIZED state.
     #[deprecated(note = "since vSphere API 9.0.0.0")]
-    pub async fn start(
+    pub fn start(
         &self,
         spec: &upgrade::UpgradeSpec,
-    ) -> vsphere_vapi_runtime::Result<()> {
-        self.client.operation(&upgrade::ops::START).param("spec", spec).send().await
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+        self.client.operation(&upgrade::ops::START).param("spec", spec).send()
     }
 }
 
@@ -929,7 +974,7 @@ vsphere_vapi_runtime::vapi_enum! {
 /// Since vSphere API 6.7.
 ///
 /// vAPI structure `com.vmware.vcenter.deployment.check_info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CheckInfo {
     /// Status of the check.
     ///
@@ -938,13 +983,65 @@ pub struct CheckInfo {
     /// Result of the check. This field will be `None` if result is not available at the current step of the task.
     ///
     /// Since vSphere API 6.7.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result: Option<Notifications>,
     /// Information collected from the source machine. This field is used only for upgrade.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source_info: Option<SourceInfo>,
+}
+
+impl serde::Serialize for CheckInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("status", &self.status)?;
+        if let Some(value) = &self.result {
+            map.serialize_entry("result", value)?;
+        }
+        if let Some(value) = &self.source_info {
+            map.serialize_entry("source_info", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CheckInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CheckInfo {
+    const NAME: &'static str = "vcenter::deployment::CheckInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<CheckStatus> = None;
+        let mut f_1: Option<Notifications> = None;
+        let mut f_2: Option<SourceInfo> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "status" => f_0 = Some(map.next_value()?),
+                "result" => f_1 = map.next_value()?,
+                "source_info" => f_2 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(CheckInfo {
+            status: __de::required(f_0, "status")?,
+            result: f_1,
+            source_info: f_2,
+        })
+    }
 }
 
 impl CheckInfo {
@@ -979,47 +1076,84 @@ vsphere_vapi_runtime::vapi_enum! {
 /// Since vSphere API 7.0.0.0.
 ///
 /// vAPI structure `com.vmware.vcenter.deployment.data_migration_estimate`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DataMigrationEstimate {
     /// The time estimated to export data from the source vCenter Server.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "DataMigrationEstimate::__missing_estimated_export_time")]
     pub estimated_export_time: i64,
     /// The time estimated to import data to the upgraded vCenter Server.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "DataMigrationEstimate::__missing_estimated_import_time")]
     pub estimated_import_time: i64,
     /// The extra free space required on source vCenter Server.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(
-        default = "DataMigrationEstimate::__missing_required_free_disk_space_on_source"
-    )]
     pub required_free_disk_space_on_source: f64,
 }
 
-impl DataMigrationEstimate {
-    fn __missing_estimated_export_time() -> i64 {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::deployment::DataMigrationEstimate",
-            "estimated_export_time",
-        )
-    }
-
-    fn __missing_estimated_import_time() -> i64 {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::deployment::DataMigrationEstimate",
-            "estimated_import_time",
-        )
-    }
-
-    fn __missing_required_free_disk_space_on_source() -> f64 {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::deployment::DataMigrationEstimate",
+impl serde::Serialize for DataMigrationEstimate {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("estimated_export_time", &self.estimated_export_time)?;
+        map.serialize_entry("estimated_import_time", &self.estimated_import_time)?;
+        map.serialize_entry(
             "required_free_disk_space_on_source",
-        )
+            &self.required_free_disk_space_on_source,
+        )?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DataMigrationEstimate {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for DataMigrationEstimate {
+    const NAME: &'static str = "vcenter::deployment::DataMigrationEstimate";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<i64> = None;
+        let mut f_1: Option<i64> = None;
+        let mut f_2: Option<f64> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "estimated_export_time" => f_0 = Some(map.next_value()?),
+                "estimated_import_time" => f_1 = Some(map.next_value()?),
+                "required_free_disk_space_on_source" => f_2 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(DataMigrationEstimate {
+            estimated_export_time: __de::or_zero(
+                f_0,
+                Self::NAME,
+                "estimated_export_time",
+            ),
+            estimated_import_time: __de::or_zero(
+                f_1,
+                Self::NAME,
+                "estimated_import_time",
+            ),
+            required_free_disk_space_on_source: __de::or_zero(
+                f_2,
+                Self::NAME,
+                "required_free_disk_space_on_source",
+            ),
+        })
     }
 }
 
@@ -1038,55 +1172,89 @@ impl ::vsphere_vapi_runtime::de::Zero for DataMigrationEstimate {
 /// Since vSphere API 7.0.0.0.
 ///
 /// vAPI structure `com.vmware.vcenter.deployment.data_migration_info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DataMigrationInfo {
     /// Migrate only core data and configuration from vCenter Server. Events, tasks, and stats will not be migrated.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "DataMigrationInfo::__missing_core")]
     pub core: DataMigrationEstimate,
     /// Migrate core, events, and tasks from vCenter Server. Stats will not be migrated.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "DataMigrationInfo::__missing_core_events_tasks")]
     pub core_events_tasks: DataMigrationEstimate,
     /// Migrate all data from vCenter Server.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "DataMigrationInfo::__missing_all")]
     pub all: DataMigrationEstimate,
     /// Migrate core, events, and tasks from vCenter Server. Events and tasks will be migrated after the upgrade. Stats will not be migrated. This field will be available only if the source database is using an external database.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub core_events_tasks_with_deferred: Option<DataMigrationEstimate>,
     /// Migrate all data from vCenter Server. Events, tasks, and stats will be migrated after the upgrade. This field will be available only if the source database is using an external database.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub all_with_deferred: Option<DataMigrationEstimate>,
 }
 
-impl DataMigrationInfo {
-    fn __missing_core() -> DataMigrationEstimate {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::deployment::DataMigrationInfo",
-            "core",
-        )
+impl serde::Serialize for DataMigrationInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("core", &self.core)?;
+        map.serialize_entry("core_events_tasks", &self.core_events_tasks)?;
+        map.serialize_entry("all", &self.all)?;
+        if let Some(value) = &self.core_events_tasks_with_deferred {
+            map.serialize_entry("core_events_tasks_with_deferred", value)?;
+        }
+        if let Some(value) = &self.all_with_deferred {
+            map.serialize_entry("all_with_deferred", value)?;
+        }
+        map.end()
     }
+}
 
-    fn __missing_core_events_tasks() -> DataMigrationEstimate {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::deployment::DataMigrationInfo",
-            "core_events_tasks",
-        )
+impl<'de> serde::Deserialize<'de> for DataMigrationInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_all() -> DataMigrationEstimate {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::deployment::DataMigrationInfo",
-            "all",
-        )
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for DataMigrationInfo {
+    const NAME: &'static str = "vcenter::deployment::DataMigrationInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<DataMigrationEstimate> = None;
+        let mut f_1: Option<DataMigrationEstimate> = None;
+        let mut f_2: Option<DataMigrationEstimate> = None;
+        let mut f_3: Option<DataMigrationEstimate> = None;
+        let mut f_4: Option<DataMigrationEstimate> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "core" => f_0 = Some(map.next_value()?),
+                "core_events_tasks" => f_1 = Some(map.next_value()?),
+                "all" => f_2 = Some(map.next_value()?),
+                "core_events_tasks_with_deferred" => f_3 = map.next_value()?,
+                "all_with_deferred" => f_4 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(DataMigrationInfo {
+            core: __de::or_zero(f_0, Self::NAME, "core"),
+            core_events_tasks: __de::or_zero(f_1, Self::NAME, "core_events_tasks"),
+            all: __de::or_zero(f_2, Self::NAME, "all"),
+            core_events_tasks_with_deferred: f_3,
+            all_with_deferred: f_4,
+        })
     }
 }
 
@@ -1159,12 +1327,11 @@ vsphere_vapi_runtime::vapi_enum! {
 /// Not in vSphere API releases before 9.1.0.0.
 ///
 /// vAPI structure `com.vmware.vcenter.deployment.disk`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Disk {
     /// The name of the disk.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default = "Disk::__missing_name")]
     pub name: String,
     /// The size of the disk.
     ///
@@ -1172,9 +1339,49 @@ pub struct Disk {
     pub size: DiskDimension,
 }
 
-impl Disk {
-    fn __missing_name() -> String {
-        ::vsphere_vapi_runtime::de::missing("vcenter::deployment::Disk", "name")
+impl serde::Serialize for Disk {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("name", &self.name)?;
+        map.serialize_entry("size", &self.size)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Disk {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Disk {
+    const NAME: &'static str = "vcenter::deployment::Disk";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<DiskDimension> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "name" => f_0 = Some(map.next_value()?),
+                "size" => f_1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Disk {
+            name: __de::or_zero(f_0, Self::NAME, "name"),
+            size: __de::required(f_1, "size")?,
+        })
     }
 }
 
@@ -1185,12 +1392,11 @@ impl Disk {
 /// Not in vSphere API releases before 9.1.0.0.
 ///
 /// vAPI structure `com.vmware.vcenter.deployment.disk_dimension`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DiskDimension {
     /// The value of the Size.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default = "DiskDimension::__missing_value")]
     pub value: i64,
     /// The unit of the binary data, denoted in KB, MB, GB so on.
     ///
@@ -1198,12 +1404,49 @@ pub struct DiskDimension {
     pub unit: BinaryDataDimensionUnit,
 }
 
-impl DiskDimension {
-    fn __missing_value() -> i64 {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::deployment::DiskDimension",
-            "value",
-        )
+impl serde::Serialize for DiskDimension {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("value", &self.value)?;
+        map.serialize_entry("unit", &self.unit)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DiskDimension {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for DiskDimension {
+    const NAME: &'static str = "vcenter::deployment::DiskDimension";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<i64> = None;
+        let mut f_1: Option<BinaryDataDimensionUnit> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "value" => f_0 = Some(map.next_value()?),
+                "unit" => f_1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(DiskDimension {
+            value: __de::or_zero(f_0, Self::NAME, "value"),
+            unit: __de::required(f_1, "unit")?,
+        })
     }
 }
 
@@ -1214,48 +1457,77 @@ impl DiskDimension {
 /// Not in vSphere API releases before 9.0.0.0.
 ///
 /// vAPI structure `com.vmware.vcenter.deployment.disk_info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DiskInfo {
     /// Used disk space in GB.
     ///
     /// Since vSphere API 8.0.3.0.
-    #[serde(default = "DiskInfo::__missing_used")]
     pub used: f64,
     /// Free disk space in GB.
     ///
     /// Since vSphere API 8.0.3.0.
-    #[serde(default = "DiskInfo::__missing_free")]
     pub free: f64,
     /// Size of the disk in GB.
     ///
     /// Since vSphere API 8.0.3.0.
-    #[serde(default = "DiskInfo::__missing_size")]
     pub size: f64,
     /// Mount point of the disk.
     ///
     /// Since vSphere API 8.0.3.0.
-    #[serde(default = "DiskInfo::__missing_mount_point")]
     pub mount_point: String,
 }
 
-impl DiskInfo {
-    fn __missing_used() -> f64 {
-        ::vsphere_vapi_runtime::de::missing("vcenter::deployment::DiskInfo", "used")
+impl serde::Serialize for DiskInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("used", &self.used)?;
+        map.serialize_entry("free", &self.free)?;
+        map.serialize_entry("size", &self.size)?;
+        map.serialize_entry("mount_point", &self.mount_point)?;
+        map.end()
     }
+}
 
-    fn __missing_free() -> f64 {
-        ::vsphere_vapi_runtime::de::missing("vcenter::deployment::DiskInfo", "free")
+impl<'de> serde::Deserialize<'de> for DiskInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_size() -> f64 {
-        ::vsphere_vapi_runtime::de::missing("vcenter::deployment::DiskInfo", "size")
-    }
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for DiskInfo {
+    const NAME: &'static str = "vcenter::deployment::DiskInfo";
 
-    fn __missing_mount_point() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::deployment::DiskInfo",
-            "mount_point",
-        )
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<f64> = None;
+        let mut f_1: Option<f64> = None;
+        let mut f_2: Option<f64> = None;
+        let mut f_3: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "used" => f_0 = Some(map.next_value()?),
+                "free" => f_1 = Some(map.next_value()?),
+                "size" => f_2 = Some(map.next_value()?),
+                "mount_point" => f_3 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(DiskInfo {
+            used: __de::or_zero(f_0, Self::NAME, "used"),
+            free: __de::or_zero(f_1, Self::NAME, "free"),
+            size: __de::or_zero(f_2, Self::NAME, "size"),
+            mount_point: __de::or_zero(f_3, Self::NAME, "mount_point"),
+        })
     }
 }
 
@@ -1285,7 +1557,7 @@ vsphere_vapi_runtime::vapi_enum! {
 /// Since vSphere API 6.7.
 ///
 /// vAPI structure `com.vmware.vcenter.deployment.history_migration_spec`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct HistoryMigrationSpec {
     /// Defines what part of vCenter historical data will be migrated along with core data.
     ///
@@ -1294,8 +1566,55 @@ pub struct HistoryMigrationSpec {
     /// Defines how vCenter history will be migrated. If set to true, vCenter history will be migrated separately after successful upgrade(supported scenarios are upgrade from 6.0 or 6.5 to 6.7) or migration, otherwise it will be migrated along with core data during the upgrade or migration process. vCSA upgrade with deferred import is no longer supported for target version 7.0 and later. If `None`, vCenter historical data won't be deferred and will be migrated along with core data.
     ///
     /// Since vSphere API 6.7.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub defer_import: Option<bool>,
+}
+
+impl serde::Serialize for HistoryMigrationSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("data_set", &self.data_set)?;
+        if let Some(value) = &self.defer_import {
+            map.serialize_entry("defer_import", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for HistoryMigrationSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for HistoryMigrationSpec {
+    const NAME: &'static str = "vcenter::deployment::HistoryMigrationSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<HistoryMigrationOption> = None;
+        let mut f_1: Option<bool> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "data_set" => f_0 = Some(map.next_value()?),
+                "defer_import" => f_1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(HistoryMigrationSpec {
+            data_set: __de::required(f_0, "data_set")?,
+            defer_import: f_1,
+        })
+    }
 }
 
 /// The [`Info`](crate::vcenter::deployment::Info) structure contains fields to describe the state of the appliance.
@@ -1552,161 +1871,143 @@ impl<'de> serde::Deserialize<'de> for Info {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = Info;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("struct Info")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<Info, A::Error> {
-                let mut f_0: Option<ApplianceState> = None;
-                let mut f_1: Option<crate::cis::task::Progress> = None;
-                let mut f_2: Option<Vec<String>> = None;
-                let mut f_3: Option<
-                    vsphere_vapi_runtime::types::VapiMap<String, Task>,
-                > = None;
-                let mut f_4: Option<crate::vapi::standard::LocalizableMessage> = None;
-                let mut f_5: Option<crate::ids::VapiServiceId> = None;
-                let mut f_6: Option<crate::ids::VapiOperationId> = None;
-                let mut f_7: Option<String> = None;
-                let mut f_8: Option<crate::vapi::standard::DynamicId> = None;
-                let mut f_9: Option<String> = None;
-                let mut f_10: Option<bool> = None;
-                let mut f_11: Option<serde_json::Value> = None;
-                let mut f_12: Option<vsphere_vapi_runtime::types::DateTime> = None;
-                let mut f_13: Option<vsphere_vapi_runtime::types::DateTime> = None;
-                let mut f_14: Option<String> = None;
-                let mut unknown = serde_json::Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "state" => f_0 = Some(map.next_value()?),
-                        "progress" => f_1 = map.next_value()?,
-                        "subtask_order" => f_2 = map.next_value()?,
-                        "subtasks" => f_3 = map.next_value()?,
-                        "description" => f_4 = Some(map.next_value()?),
-                        "service" => f_5 = Some(map.next_value()?),
-                        "operation" => f_6 = Some(map.next_value()?),
-                        "parent" => f_7 = map.next_value()?,
-                        "target" => f_8 = map.next_value()?,
-                        "status" => f_9 = Some(map.next_value()?),
-                        "cancelable" => f_10 = Some(map.next_value()?),
-                        "error" => f_11 = map.next_value()?,
-                        "start_time" => f_12 = map.next_value()?,
-                        "end_time" => f_13 = map.next_value()?,
-                        "user" => f_14 = map.next_value()?,
-                        _ => {
-                            let value: serde_json::Value = map.next_value()?;
-                            unknown.insert(key, value);
-                        }
-                    }
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
+    const NAME: &'static str = "vcenter::deployment::Info";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<ApplianceState> = None;
+        let mut f_1: Option<crate::cis::task::Progress> = None;
+        let mut f_2: Option<Vec<String>> = None;
+        let mut f_3: Option<vsphere_vapi_runtime::types::VapiMap<String, Task>> = None;
+        let mut f_4: Option<crate::vapi::standard::LocalizableMessage> = None;
+        let mut f_5: Option<crate::ids::VapiServiceId> = None;
+        let mut f_6: Option<crate::ids::VapiOperationId> = None;
+        let mut f_7: Option<String> = None;
+        let mut f_8: Option<crate::vapi::standard::DynamicId> = None;
+        let mut f_9: Option<String> = None;
+        let mut f_10: Option<bool> = None;
+        let mut f_11: Option<serde_json::Value> = None;
+        let mut f_12: Option<vsphere_vapi_runtime::types::DateTime> = None;
+        let mut f_13: Option<vsphere_vapi_runtime::types::DateTime> = None;
+        let mut f_14: Option<String> = None;
+        let mut unknown = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "state" => f_0 = Some(map.next_value()?),
+                "progress" => f_1 = map.next_value()?,
+                "subtask_order" => f_2 = map.next_value()?,
+                "subtasks" => f_3 = map.next_value()?,
+                "description" => f_4 = Some(map.next_value()?),
+                "service" => f_5 = Some(map.next_value()?),
+                "operation" => f_6 = Some(map.next_value()?),
+                "parent" => f_7 = map.next_value()?,
+                "target" => f_8 = map.next_value()?,
+                "status" => f_9 = Some(map.next_value()?),
+                "cancelable" => f_10 = Some(map.next_value()?),
+                "error" => f_11 = map.next_value()?,
+                "start_time" => f_12 = map.next_value()?,
+                "end_time" => f_13 = map.next_value()?,
+                "user" => f_14 = map.next_value()?,
+                _ => {
+                    let value: serde_json::Value = map.next_value()?;
+                    unknown.insert(key, value);
                 }
-                let u_0 = match f_9 {
-                    None => None,
-                    Some(tag) => {
-                        Some(
-                            match tag.as_str() {
-                                "PENDING" => InfoStatus::Pending,
-                                "RUNNING" => {
-                                    InfoStatus::Running {
-                                        progress: f_1,
-                                        start_time: f_12,
-                                    }
-                                }
-                                "BLOCKED" => {
-                                    InfoStatus::Blocked {
-                                        progress: f_1,
-                                        start_time: f_12,
-                                    }
-                                }
-                                "SUCCEEDED" => {
-                                    InfoStatus::Succeeded {
-                                        progress: f_1,
-                                        start_time: f_12,
-                                        end_time: f_13,
-                                    }
-                                }
-                                "FAILED" => {
-                                    InfoStatus::Failed {
-                                        progress: f_1,
-                                        error: f_11,
-                                        start_time: f_12,
-                                        end_time: f_13,
-                                    }
-                                }
-                                _ => {
-                                    #[allow(unused_mut)]
-                                    let mut fields = ::core::mem::take(&mut unknown);
-                                    if let Some(value) = f_1 {
-                                        fields
-                                            .insert(
-                                                "progress".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_12 {
-                                        fields
-                                            .insert(
-                                                "start_time".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_13 {
-                                        fields
-                                            .insert(
-                                                "end_time".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_11 {
-                                        fields
-                                            .insert(
-                                                "error".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    InfoStatus::Unknown { tag, fields }
-                                }
-                            },
-                        )
-                    }
-                };
-                ::core::result::Result::Ok(Info {
-                    state: f_0.ok_or_else(|| serde::de::Error::missing_field("state"))?,
-                    subtask_order: f_2,
-                    subtasks: f_3,
-                    description: f_4
-                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
-                            "vcenter::deployment::Info",
-                            "description",
-                        )),
-                    service: f_5
-                        .ok_or_else(|| serde::de::Error::missing_field("service"))?,
-                    operation: f_6
-                        .ok_or_else(|| serde::de::Error::missing_field("operation"))?,
-                    parent: f_7,
-                    target: f_8,
-                    status: u_0
-                        .ok_or_else(|| serde::de::Error::missing_field("status"))?,
-                    cancelable: f_10
-                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
-                            "vcenter::deployment::Info",
-                            "cancelable",
-                        )),
-                    user: f_14,
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        let u_0 = match f_9 {
+            None => None,
+            Some(tag) => {
+                Some(
+                    match tag.as_str() {
+                        "PENDING" => InfoStatus::Pending,
+                        "RUNNING" => {
+                            InfoStatus::Running {
+                                progress: f_1,
+                                start_time: f_12,
+                            }
+                        }
+                        "BLOCKED" => {
+                            InfoStatus::Blocked {
+                                progress: f_1,
+                                start_time: f_12,
+                            }
+                        }
+                        "SUCCEEDED" => {
+                            InfoStatus::Succeeded {
+                                progress: f_1,
+                                start_time: f_12,
+                                end_time: f_13,
+                            }
+                        }
+                        "FAILED" => {
+                            InfoStatus::Failed {
+                                progress: f_1,
+                                error: f_11,
+                                start_time: f_12,
+                                end_time: f_13,
+                            }
+                        }
+                        _ => {
+                            #[allow(unused_mut)]
+                            let mut fields = ::core::mem::take(&mut unknown);
+                            if let Some(value) = f_1 {
+                                fields
+                                    .insert(
+                                        "progress".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_12 {
+                                fields
+                                    .insert(
+                                        "start_time".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_13 {
+                                fields
+                                    .insert(
+                                        "end_time".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_11 {
+                                fields
+                                    .insert(
+                                        "error".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            InfoStatus::Unknown { tag, fields }
+                        }
+                    },
+                )
+            }
+        };
+        ::core::result::Result::Ok(Info {
+            state: __de::required(f_0, "state")?,
+            subtask_order: f_2,
+            subtasks: f_3,
+            description: __de::or_zero(f_4, Self::NAME, "description"),
+            service: __de::required(f_5, "service")?,
+            operation: __de::required(f_6, "operation")?,
+            parent: f_7,
+            target: f_8,
+            status: __de::required(u_0, "status")?,
+            cancelable: __de::or_zero(f_10, Self::NAME, "cancelable"),
+            user: f_14,
+        })
     }
 }
 
@@ -1717,7 +2018,7 @@ impl<'de> serde::Deserialize<'de> for Info {
 /// Not in vSphere API releases before 9.1.0.0.
 ///
 /// vAPI structure `com.vmware.vcenter.deployment.info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct InfoStruct {
     /// The deployment size of the vCenter, for example, small, medium , large and so on. The below values of `cpuCount`, `memory`, `disks` are minimum possible values for a given deployment size. In case the value of modifiedByUser (`name`) is true, these values of `cpuCount`, `memory`, `disks` represent the user modified values of these hardware resources and `size` represents the out of box deployment size. But the `hostCount` and `vmCount` still represent the maximum hosts and maximum VMs supported as per the out of box deployment size.
     ///
@@ -1726,7 +2027,6 @@ pub struct InfoStruct {
     /// The number of CPUs in a given deployment type.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default = "InfoStruct::__missing_cpu_count")]
     pub cpu_count: i64,
     /// The memory or RAM of a given deployment type.
     ///
@@ -1735,10 +2035,6 @@ pub struct InfoStruct {
     /// A list of disks of type [`Disk`](crate::vcenter::deployment::Disk) corresponding to a given deployment type.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(
-        default = "InfoStruct::__missing_disks",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub disks: Vec<Disk>,
     /// Sum total of disk space needed for a given deployment size.
     ///
@@ -1747,51 +2043,84 @@ pub struct InfoStruct {
     /// The maximum Host count supported by this deployment size.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default = "InfoStruct::__missing_host_count")]
     pub host_count: i64,
     /// The maximum Virtual Machine count supported by this deployment size.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default = "InfoStruct::__missing_vm_count")]
     pub vm_count: i64,
     /// A flag indicating whether the out of box hardware resources have been modified by the user. If it is set to false, the cpuCount, memory and disk values will match the definition of deployment-size, else the cpuCount, memory and disk represent user modified values.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default = "InfoStruct::__missing_modified_by_user")]
     pub modified_by_user: bool,
 }
 
-impl InfoStruct {
-    fn __missing_cpu_count() -> i64 {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::deployment::InfoStruct",
-            "cpu_count",
-        )
+impl serde::Serialize for InfoStruct {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("size", &self.size)?;
+        map.serialize_entry("cpu_count", &self.cpu_count)?;
+        map.serialize_entry("memory", &self.memory)?;
+        map.serialize_entry("disks", &self.disks)?;
+        map.serialize_entry("total_disk_space", &self.total_disk_space)?;
+        map.serialize_entry("host_count", &self.host_count)?;
+        map.serialize_entry("vm_count", &self.vm_count)?;
+        map.serialize_entry("modified_by_user", &self.modified_by_user)?;
+        map.end()
     }
+}
 
-    fn __missing_disks() -> Vec<Disk> {
-        ::vsphere_vapi_runtime::de::missing("vcenter::deployment::InfoStruct", "disks")
+impl<'de> serde::Deserialize<'de> for InfoStruct {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_host_count() -> i64 {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::deployment::InfoStruct",
-            "host_count",
-        )
-    }
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for InfoStruct {
+    const NAME: &'static str = "vcenter::deployment::InfoStruct";
 
-    fn __missing_vm_count() -> i64 {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::deployment::InfoStruct",
-            "vm_count",
-        )
-    }
-
-    fn __missing_modified_by_user() -> bool {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::deployment::InfoStruct",
-            "modified_by_user",
-        )
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<DeploymentSize> = None;
+        let mut f_1: Option<i64> = None;
+        let mut f_2: Option<MemoryDimension> = None;
+        let mut f_3: Option<Vec<Disk>> = None;
+        let mut f_4: Option<DiskDimension> = None;
+        let mut f_5: Option<i64> = None;
+        let mut f_6: Option<i64> = None;
+        let mut f_7: Option<bool> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "size" => f_0 = Some(map.next_value()?),
+                "cpu_count" => f_1 = Some(map.next_value()?),
+                "memory" => f_2 = Some(map.next_value()?),
+                "disks" => f_3 = __de::null_as_empty(map.next_value()?),
+                "total_disk_space" => f_4 = Some(map.next_value()?),
+                "host_count" => f_5 = Some(map.next_value()?),
+                "vm_count" => f_6 = Some(map.next_value()?),
+                "modified_by_user" => f_7 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(InfoStruct {
+            size: __de::required(f_0, "size")?,
+            cpu_count: __de::or_zero(f_1, Self::NAME, "cpu_count"),
+            memory: __de::required(f_2, "memory")?,
+            disks: __de::or_zero(f_3, Self::NAME, "disks"),
+            total_disk_space: __de::required(f_4, "total_disk_space")?,
+            host_count: __de::or_zero(f_5, Self::NAME, "host_count"),
+            vm_count: __de::or_zero(f_6, Self::NAME, "vm_count"),
+            modified_by_user: __de::or_zero(f_7, Self::NAME, "modified_by_user"),
+        })
     }
 }
 
@@ -1800,39 +2129,33 @@ impl InfoStruct {
 /// Since vSphere API 6.7.
 ///
 /// vAPI structure `com.vmware.vcenter.deployment.location_spec`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct LocationSpec {
     /// The IP address or DNS resolvable name of the container.
     ///
     /// Since vSphere API 6.7.
-    #[serde(default = "LocationSpec::__missing_hostname")]
     pub hostname: String,
     /// The HTTPS port of the container. If `None`, port 443 will be used.
     ///
     /// Since vSphere API 6.7.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub https_port: Option<i64>,
     /// SHA1 thumbprint of the server SSL certificate will be used for verification. This field is only relevant if `sslVerify` is `None` or has the value true.
     ///
     /// Since vSphere API 6.7.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ssl_thumbprint: Option<String>,
     /// The SSL Certificate of the server that will be used for verification. The value should be a single x509 certificate encoded in PEM format. This field is only relevant if `sslVerify` is `None` or has the value true.
     ///
     /// Not in vSphere API releases before 9.0.0.0.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ssl_certificate: Option<String>,
     /// SSL verification should be enabled or disabled. If `sslVerify` is true and and `sslThumbprint` is `None`, the CA certificate will be used for verification. If `sslVerify` is true and `sslThumbprint` is set then the thumbprint will be used for verification. No verification will be performed if `sslVerify` value is set to false. If `None`, ssl_verify true will be used.
     ///
     /// Since vSphere API 6.7.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ssl_verify: Option<bool>,
     /// The administrator account on the host.
     ///
     /// Since vSphere API 6.7.
-    #[serde(default = "LocationSpec::__missing_username")]
     pub username: String,
     /// The administrator account password.
     ///
@@ -1840,19 +2163,77 @@ pub struct LocationSpec {
     pub password: vsphere_vapi_runtime::types::Secret,
 }
 
-impl LocationSpec {
-    fn __missing_hostname() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::deployment::LocationSpec",
-            "hostname",
-        )
+impl serde::Serialize for LocationSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("hostname", &self.hostname)?;
+        if let Some(value) = &self.https_port {
+            map.serialize_entry("https_port", value)?;
+        }
+        if let Some(value) = &self.ssl_thumbprint {
+            map.serialize_entry("ssl_thumbprint", value)?;
+        }
+        if let Some(value) = &self.ssl_certificate {
+            map.serialize_entry("ssl_certificate", value)?;
+        }
+        if let Some(value) = &self.ssl_verify {
+            map.serialize_entry("ssl_verify", value)?;
+        }
+        map.serialize_entry("username", &self.username)?;
+        map.serialize_entry("password", &self.password)?;
+        map.end()
     }
+}
 
-    fn __missing_username() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::deployment::LocationSpec",
-            "username",
-        )
+impl<'de> serde::Deserialize<'de> for LocationSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for LocationSpec {
+    const NAME: &'static str = "vcenter::deployment::LocationSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<i64> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<String> = None;
+        let mut f_4: Option<bool> = None;
+        let mut f_5: Option<String> = None;
+        let mut f_6: Option<vsphere_vapi_runtime::types::Secret> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "hostname" => f_0 = Some(map.next_value()?),
+                "https_port" => f_1 = map.next_value()?,
+                "ssl_thumbprint" => f_2 = map.next_value()?,
+                "ssl_certificate" => f_3 = map.next_value()?,
+                "ssl_verify" => f_4 = map.next_value()?,
+                "username" => f_5 = Some(map.next_value()?),
+                "password" => f_6 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(LocationSpec {
+            hostname: __de::or_zero(f_0, Self::NAME, "hostname"),
+            https_port: f_1,
+            ssl_thumbprint: f_2,
+            ssl_certificate: f_3,
+            ssl_verify: f_4,
+            username: __de::or_zero(f_5, Self::NAME, "username"),
+            password: __de::required(f_6, "password")?,
+        })
     }
 }
 
@@ -1882,12 +2263,11 @@ impl LocationSpec {
 /// Not in vSphere API releases before 9.1.0.0.
 ///
 /// vAPI structure `com.vmware.vcenter.deployment.memory_dimension`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MemoryDimension {
     /// The value of the Size.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default = "MemoryDimension::__missing_value")]
     pub value: i64,
     /// The unit of the binary data, denoted in KB, MB, GB and so on.
     ///
@@ -1895,12 +2275,49 @@ pub struct MemoryDimension {
     pub unit: BinaryDataDimensionUnit,
 }
 
-impl MemoryDimension {
-    fn __missing_value() -> i64 {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::deployment::MemoryDimension",
-            "value",
-        )
+impl serde::Serialize for MemoryDimension {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("value", &self.value)?;
+        map.serialize_entry("unit", &self.unit)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for MemoryDimension {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for MemoryDimension {
+    const NAME: &'static str = "vcenter::deployment::MemoryDimension";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<i64> = None;
+        let mut f_1: Option<BinaryDataDimensionUnit> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "value" => f_0 = Some(map.next_value()?),
+                "unit" => f_1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(MemoryDimension {
+            value: __de::or_zero(f_0, Self::NAME, "value"),
+            unit: __de::required(f_1, "unit")?,
+        })
     }
 }
 
@@ -1909,40 +2326,81 @@ impl MemoryDimension {
 /// Since vSphere API 6.7.
 ///
 /// vAPI structure `com.vmware.vcenter.deployment.notification`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Notification {
     /// The notification id.
     ///
     /// Since vSphere API 6.7.
-    #[serde(default = "Notification::__missing_id")]
     pub id: String,
     /// The time the notification was raised/found. Only set if the time information is available.
     ///
     /// Since vSphere API 6.7.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub time: Option<vsphere_vapi_runtime::types::DateTime>,
     /// The notification message.
     ///
     /// Since vSphere API 6.7.
-    #[serde(default = "Notification::__missing_message")]
     pub message: crate::vapi::standard::LocalizableMessage,
     /// The resolution message, if any. Only set for warnings and errors.
     ///
     /// Since vSphere API 6.7.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolution: Option<crate::vapi::standard::LocalizableMessage>,
 }
 
-impl Notification {
-    fn __missing_id() -> String {
-        ::vsphere_vapi_runtime::de::missing("vcenter::deployment::Notification", "id")
+impl serde::Serialize for Notification {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("id", &self.id)?;
+        if let Some(value) = &self.time {
+            map.serialize_entry("time", value)?;
+        }
+        map.serialize_entry("message", &self.message)?;
+        if let Some(value) = &self.resolution {
+            map.serialize_entry("resolution", value)?;
+        }
+        map.end()
     }
+}
 
-    fn __missing_message() -> crate::vapi::standard::LocalizableMessage {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::deployment::Notification",
-            "message",
-        )
+impl<'de> serde::Deserialize<'de> for Notification {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Notification {
+    const NAME: &'static str = "vcenter::deployment::Notification";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<vsphere_vapi_runtime::types::DateTime> = None;
+        let mut f_2: Option<crate::vapi::standard::LocalizableMessage> = None;
+        let mut f_3: Option<crate::vapi::standard::LocalizableMessage> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "id" => f_0 = Some(map.next_value()?),
+                "time" => f_1 = map.next_value()?,
+                "message" => f_2 = Some(map.next_value()?),
+                "resolution" => f_3 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Notification {
+            id: __de::or_zero(f_0, Self::NAME, "id"),
+            time: f_1,
+            message: __de::or_zero(f_2, Self::NAME, "message"),
+            resolution: f_3,
+        })
     }
 }
 
@@ -1966,23 +2424,75 @@ impl Notification {
 /// Since vSphere API 6.7.
 ///
 /// vAPI structure `com.vmware.vcenter.deployment.notifications`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Notifications {
     /// Info notification messages reported. Only set if an info was reported by the task.
     ///
     /// Since vSphere API 6.7.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub info: Option<Vec<Notification>>,
     /// Warning notification messages reported. Only set if an warning was reported by the task.
     ///
     /// Since vSphere API 6.7.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub warnings: Option<Vec<Notification>>,
     /// Error notification messages reported. Only set if an error was reported by the task.
     ///
     /// Since vSphere API 6.7.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub errors: Option<Vec<Notification>>,
+}
+
+impl serde::Serialize for Notifications {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.info {
+            map.serialize_entry("info", value)?;
+        }
+        if let Some(value) = &self.warnings {
+            map.serialize_entry("warnings", value)?;
+        }
+        if let Some(value) = &self.errors {
+            map.serialize_entry("errors", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Notifications {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Notifications {
+    const NAME: &'static str = "vcenter::deployment::Notifications";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<Vec<Notification>> = None;
+        let mut f_1: Option<Vec<Notification>> = None;
+        let mut f_2: Option<Vec<Notification>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "info" => f_0 = map.next_value()?,
+                "warnings" => f_1 = map.next_value()?,
+                "errors" => f_2 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Notifications {
+            info: f_0,
+            warnings: f_1,
+            errors: f_2,
+        })
+    }
 }
 
 vsphere_vapi_runtime::vapi_enum! {
@@ -2012,55 +2522,103 @@ vsphere_vapi_runtime::vapi_enum! {
 /// Since vSphere API 6.7.
 ///
 /// vAPI structure `com.vmware.vcenter.deployment.remote_psc_spec`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RemotePscSpec {
     /// The IP address or DNS resolvable name of the remote PSC to which this configuring vCenter Server will be registered to.
     ///
     /// Since vSphere API 6.7.
-    #[serde(default = "RemotePscSpec::__missing_psc_hostname")]
     pub psc_hostname: String,
     /// The HTTPS port of the external PSC appliance. If `None`, port 443 will be used.
     ///
     /// Since vSphere API 6.7.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub https_port: Option<i64>,
     /// The SSO administrator account password.
     ///
     /// Since vSphere API 6.7.
-    #[serde(default = "RemotePscSpec::__missing_sso_admin_password")]
     pub sso_admin_password: String,
     /// SHA1 thumbprint of the server SSL certificate will be used for verification when ssl_verify field is set to true. This field is only relevant if `sslVerify` is `None` or has the value true.
     ///
     /// Since vSphere API 6.7.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ssl_thumbprint: Option<String>,
     /// The SSL Certificate of the server that will be used for verification. The value should be a single x509 certificate encoded in PEM format. Note: `sslThumbprint` and `sslCertificate` parameters are mutually exclusive, and should never be used simultaneously. This field is only relevant if `sslVerify` is `None` or has the value true.
     ///
     /// Not in vSphere API releases before 9.0.0.0.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ssl_certificate: Option<String>,
     /// SSL verification should be enabled or disabled. If `sslVerify` is true and and `sslThumbprint` is `None`, the CA certificate will be used for verification. If `sslVerify` is true and `sslThumbprint` is set then the thumbprint will be used for verification. No verification will be performed if `sslVerify` value is set to false. If `None`, `sslVerify` true will be used.
     ///
     /// Since vSphere API 6.7.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ssl_verify: Option<bool>,
 }
 
-impl RemotePscSpec {
-    fn __missing_psc_hostname() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::deployment::RemotePscSpec",
-            "psc_hostname",
-        )
+impl serde::Serialize for RemotePscSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("psc_hostname", &self.psc_hostname)?;
+        if let Some(value) = &self.https_port {
+            map.serialize_entry("https_port", value)?;
+        }
+        map.serialize_entry("sso_admin_password", &self.sso_admin_password)?;
+        if let Some(value) = &self.ssl_thumbprint {
+            map.serialize_entry("ssl_thumbprint", value)?;
+        }
+        if let Some(value) = &self.ssl_certificate {
+            map.serialize_entry("ssl_certificate", value)?;
+        }
+        if let Some(value) = &self.ssl_verify {
+            map.serialize_entry("ssl_verify", value)?;
+        }
+        map.end()
     }
+}
 
-    fn __missing_sso_admin_password() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::deployment::RemotePscSpec",
-            "sso_admin_password",
-        )
+impl<'de> serde::Deserialize<'de> for RemotePscSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for RemotePscSpec {
+    const NAME: &'static str = "vcenter::deployment::RemotePscSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<i64> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<String> = None;
+        let mut f_4: Option<String> = None;
+        let mut f_5: Option<bool> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "psc_hostname" => f_0 = Some(map.next_value()?),
+                "https_port" => f_1 = map.next_value()?,
+                "sso_admin_password" => f_2 = Some(map.next_value()?),
+                "ssl_thumbprint" => f_3 = map.next_value()?,
+                "ssl_certificate" => f_4 = map.next_value()?,
+                "ssl_verify" => f_5 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(RemotePscSpec {
+            psc_hostname: __de::or_zero(f_0, Self::NAME, "psc_hostname"),
+            https_port: f_1,
+            sso_admin_password: __de::or_zero(f_2, Self::NAME, "sso_admin_password"),
+            ssl_thumbprint: f_3,
+            ssl_certificate: f_4,
+            ssl_verify: f_5,
+        })
     }
 }
 
@@ -2086,60 +2644,113 @@ impl RemotePscSpec {
 /// Since vSphere API 6.7.
 ///
 /// vAPI structure `com.vmware.vcenter.deployment.replicated_psc_spec`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ReplicatedPscSpec {
     /// The SSO sitename that will be used in PSC replication. If `None`, default-first-site will be used.
     ///
     /// Since vSphere API 6.7.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sso_site_name: Option<String>,
     /// The IP address or DNS resolvable name of the partner PSC appliance.
     ///
     /// Since vSphere API 6.7.
-    #[serde(default = "ReplicatedPscSpec::__missing_partner_hostname")]
     pub partner_hostname: String,
     /// The HTTPS port of the external PSC appliance. If `None`, port 443 will be used.
     ///
     /// Since vSphere API 6.7.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub https_port: Option<i64>,
     /// The SSO administrator account password.
     ///
     /// Since vSphere API 6.7.
-    #[serde(default = "ReplicatedPscSpec::__missing_sso_admin_password")]
     pub sso_admin_password: String,
     /// SHA1 thumbprint of the server SSL certificate will be used for verification. This field is only relevant if `sslVerify` is `None` or has the value true.
     ///
     /// Since vSphere API 6.7.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ssl_thumbprint: Option<String>,
     /// The SSL Certificate of the server that will be used for verification. The value should be a single x509 certificate encoded in PEM format. Note: `sslThumbprint` and `sslCertificate` parameters are mutually exclusive, and should never be used simultaneously. This field is only relevant if `sslVerify` is `None` or has the value true.
     ///
     /// Not in vSphere API releases before 9.0.0.0.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ssl_certificate: Option<String>,
     /// SSL verification should be enabled or disabled. If `None`, ssl_verify true will be used.
     ///
     /// Since vSphere API 6.7.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ssl_verify: Option<bool>,
 }
 
-impl ReplicatedPscSpec {
-    fn __missing_partner_hostname() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::deployment::ReplicatedPscSpec",
-            "partner_hostname",
-        )
+impl serde::Serialize for ReplicatedPscSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.sso_site_name {
+            map.serialize_entry("sso_site_name", value)?;
+        }
+        map.serialize_entry("partner_hostname", &self.partner_hostname)?;
+        if let Some(value) = &self.https_port {
+            map.serialize_entry("https_port", value)?;
+        }
+        map.serialize_entry("sso_admin_password", &self.sso_admin_password)?;
+        if let Some(value) = &self.ssl_thumbprint {
+            map.serialize_entry("ssl_thumbprint", value)?;
+        }
+        if let Some(value) = &self.ssl_certificate {
+            map.serialize_entry("ssl_certificate", value)?;
+        }
+        if let Some(value) = &self.ssl_verify {
+            map.serialize_entry("ssl_verify", value)?;
+        }
+        map.end()
     }
+}
 
-    fn __missing_sso_admin_password() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::deployment::ReplicatedPscSpec",
-            "sso_admin_password",
-        )
+impl<'de> serde::Deserialize<'de> for ReplicatedPscSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ReplicatedPscSpec {
+    const NAME: &'static str = "vcenter::deployment::ReplicatedPscSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<i64> = None;
+        let mut f_3: Option<String> = None;
+        let mut f_4: Option<String> = None;
+        let mut f_5: Option<String> = None;
+        let mut f_6: Option<bool> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "sso_site_name" => f_0 = map.next_value()?,
+                "partner_hostname" => f_1 = Some(map.next_value()?),
+                "https_port" => f_2 = map.next_value()?,
+                "sso_admin_password" => f_3 = Some(map.next_value()?),
+                "ssl_thumbprint" => f_4 = map.next_value()?,
+                "ssl_certificate" => f_5 = map.next_value()?,
+                "ssl_verify" => f_6 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ReplicatedPscSpec {
+            sso_site_name: f_0,
+            partner_hostname: __de::or_zero(f_1, Self::NAME, "partner_hostname"),
+            https_port: f_2,
+            sso_admin_password: __de::or_zero(f_3, Self::NAME, "sso_admin_password"),
+            ssl_thumbprint: f_4,
+            ssl_certificate: f_5,
+            ssl_verify: f_6,
+        })
     }
 }
 
@@ -2166,55 +2777,103 @@ impl ReplicatedPscSpec {
 /// Since vSphere API 6.7.
 ///
 /// vAPI structure `com.vmware.vcenter.deployment.replicated_spec`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ReplicatedSpec {
     /// The IP address or DNS resolvable name of the partner PSC appliance.
     ///
     /// Since vSphere API 6.7.
-    #[serde(default = "ReplicatedSpec::__missing_partner_hostname")]
     pub partner_hostname: String,
     /// The HTTPS port of the external PSC appliance. If `None`, port 443 will be used.
     ///
     /// Since vSphere API 6.7.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub https_port: Option<i64>,
     /// The SSO administrator account password.
     ///
     /// Since vSphere API 6.7.
-    #[serde(default = "ReplicatedSpec::__missing_sso_admin_password")]
     pub sso_admin_password: String,
     /// SHA1 thumbprint of the server SSL certificate will be used for verification. This field is only relevant if `sslVerify` is `None` or has the value true.
     ///
     /// Since vSphere API 6.7.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ssl_thumbprint: Option<String>,
     /// The SSL Certificate of the server that will be used for verification. The value should be a single x509 certificate encoded in PEM format. Note: `sslThumbprint` and `sslCertificate` parameters are mutually exclusive, and should never be used simultaneously. This field is only relevant if `sslVerify` is `None` or has the value true.
     ///
     /// Not in vSphere API releases before 9.0.0.0.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ssl_certificate: Option<String>,
     /// SSL verification should be enabled or disabled. If `None`, ssl_verify true will be used.
     ///
     /// Since vSphere API 6.7.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ssl_verify: Option<bool>,
 }
 
-impl ReplicatedSpec {
-    fn __missing_partner_hostname() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::deployment::ReplicatedSpec",
-            "partner_hostname",
-        )
+impl serde::Serialize for ReplicatedSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("partner_hostname", &self.partner_hostname)?;
+        if let Some(value) = &self.https_port {
+            map.serialize_entry("https_port", value)?;
+        }
+        map.serialize_entry("sso_admin_password", &self.sso_admin_password)?;
+        if let Some(value) = &self.ssl_thumbprint {
+            map.serialize_entry("ssl_thumbprint", value)?;
+        }
+        if let Some(value) = &self.ssl_certificate {
+            map.serialize_entry("ssl_certificate", value)?;
+        }
+        if let Some(value) = &self.ssl_verify {
+            map.serialize_entry("ssl_verify", value)?;
+        }
+        map.end()
     }
+}
 
-    fn __missing_sso_admin_password() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::deployment::ReplicatedSpec",
-            "sso_admin_password",
-        )
+impl<'de> serde::Deserialize<'de> for ReplicatedSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ReplicatedSpec {
+    const NAME: &'static str = "vcenter::deployment::ReplicatedSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<i64> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<String> = None;
+        let mut f_4: Option<String> = None;
+        let mut f_5: Option<bool> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "partner_hostname" => f_0 = Some(map.next_value()?),
+                "https_port" => f_1 = map.next_value()?,
+                "sso_admin_password" => f_2 = Some(map.next_value()?),
+                "ssl_thumbprint" => f_3 = map.next_value()?,
+                "ssl_certificate" => f_4 = map.next_value()?,
+                "ssl_verify" => f_5 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ReplicatedSpec {
+            partner_hostname: __de::or_zero(f_0, Self::NAME, "partner_hostname"),
+            https_port: f_1,
+            sso_admin_password: __de::or_zero(f_2, Self::NAME, "sso_admin_password"),
+            ssl_thumbprint: f_3,
+            ssl_certificate: f_4,
+            ssl_verify: f_5,
+        })
     }
 }
 
@@ -2240,17 +2899,15 @@ impl ReplicatedSpec {
 /// Since vSphere API 7.0.0.0.
 ///
 /// vAPI structure `com.vmware.vcenter.deployment.source_info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SourceInfo {
     /// The IP address or DNS resolvable name of the source vCenter Server.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "SourceInfo::__missing_hostname")]
     pub hostname: String,
     /// Source vCenter Server version.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "SourceInfo::__missing_version")]
     pub version: String,
     /// Deployment type of the source vCenter Server.
     ///
@@ -2263,73 +2920,118 @@ pub struct SourceInfo {
     /// The SSO domain name of the source vCenter Server.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "SourceInfo::__missing_sso_domain_name")]
     pub sso_domain_name: String,
     /// The domain name of the Active Directory server to which the source vCenter Server is joined.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "SourceInfo::__missing_active_directory_domain")]
     pub active_directory_domain: String,
     /// IP addresses of the DNS servers of the Active Directory server.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(
-        default = "SourceInfo::__missing_dns_servers",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub dns_servers: Vec<String>,
     /// Contains all the available migrate options, estimated export and import time and the space required to migrate the data. This field will be available if estimate data is available for the appliance.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data_migration_info: Option<DataMigrationInfo>,
     /// Contains information about the list of available disks. If `None` disk info was not fetched for the vCenter Server filesystem.
     ///
     /// Not in vSphere API releases before 9.0.0.0.
     ///
     /// Since vSphere API 8.0.3.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub disk_info: Option<Vec<DiskInfo>>,
     /// Contains information about the list of replicated partner nodes. If `None` replicated partners information is not available for the current vCenter Server.
     ///
     /// Not in vSphere API releases before 9.0.0.0.
     ///
     /// Since vSphere API 8.0.3.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub replicated_partners: Option<Vec<String>>,
 }
 
-impl SourceInfo {
-    fn __missing_hostname() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::deployment::SourceInfo",
-            "hostname",
-        )
+impl serde::Serialize for SourceInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("hostname", &self.hostname)?;
+        map.serialize_entry("version", &self.version)?;
+        map.serialize_entry("deployment_type", &self.deployment_type)?;
+        map.serialize_entry("deployment_size", &self.deployment_size)?;
+        map.serialize_entry("sso_domain_name", &self.sso_domain_name)?;
+        map.serialize_entry("active_directory_domain", &self.active_directory_domain)?;
+        map.serialize_entry("dns_servers", &self.dns_servers)?;
+        if let Some(value) = &self.data_migration_info {
+            map.serialize_entry("data_migration_info", value)?;
+        }
+        if let Some(value) = &self.disk_info {
+            map.serialize_entry("disk_info", value)?;
+        }
+        if let Some(value) = &self.replicated_partners {
+            map.serialize_entry("replicated_partners", value)?;
+        }
+        map.end()
     }
+}
 
-    fn __missing_version() -> String {
-        ::vsphere_vapi_runtime::de::missing("vcenter::deployment::SourceInfo", "version")
+impl<'de> serde::Deserialize<'de> for SourceInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_sso_domain_name() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::deployment::SourceInfo",
-            "sso_domain_name",
-        )
-    }
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for SourceInfo {
+    const NAME: &'static str = "vcenter::deployment::SourceInfo";
 
-    fn __missing_active_directory_domain() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::deployment::SourceInfo",
-            "active_directory_domain",
-        )
-    }
-
-    fn __missing_dns_servers() -> Vec<String> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::deployment::SourceInfo",
-            "dns_servers",
-        )
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<ApplianceType> = None;
+        let mut f_3: Option<ApplianceSize> = None;
+        let mut f_4: Option<String> = None;
+        let mut f_5: Option<String> = None;
+        let mut f_6: Option<Vec<String>> = None;
+        let mut f_7: Option<DataMigrationInfo> = None;
+        let mut f_8: Option<Vec<DiskInfo>> = None;
+        let mut f_9: Option<Vec<String>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "hostname" => f_0 = Some(map.next_value()?),
+                "version" => f_1 = Some(map.next_value()?),
+                "deployment_type" => f_2 = Some(map.next_value()?),
+                "deployment_size" => f_3 = Some(map.next_value()?),
+                "sso_domain_name" => f_4 = Some(map.next_value()?),
+                "active_directory_domain" => f_5 = Some(map.next_value()?),
+                "dns_servers" => f_6 = __de::null_as_empty(map.next_value()?),
+                "data_migration_info" => f_7 = map.next_value()?,
+                "disk_info" => f_8 = map.next_value()?,
+                "replicated_partners" => f_9 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(SourceInfo {
+            hostname: __de::or_zero(f_0, Self::NAME, "hostname"),
+            version: __de::or_zero(f_1, Self::NAME, "version"),
+            deployment_type: __de::required(f_2, "deployment_type")?,
+            deployment_size: __de::required(f_3, "deployment_size")?,
+            sso_domain_name: __de::or_zero(f_4, Self::NAME, "sso_domain_name"),
+            active_directory_domain: __de::or_zero(
+                f_5,
+                Self::NAME,
+                "active_directory_domain",
+            ),
+            dns_servers: __de::or_zero(f_6, Self::NAME, "dns_servers"),
+            data_migration_info: f_7,
+            disk_info: f_8,
+            replicated_partners: f_9,
+        })
     }
 }
 
@@ -2338,31 +3040,73 @@ impl SourceInfo {
 /// Since vSphere API 6.7.
 ///
 /// vAPI structure `com.vmware.vcenter.deployment.standalone_psc_spec`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct StandalonePscSpec {
     /// The SSO site name used for this PSC. If `None`, default-first-site will be used.
     ///
     /// Since vSphere API 6.7.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sso_site_name: Option<String>,
     /// The SSO administrator account password.
     ///
     /// Since vSphere API 6.7.
-    #[serde(default = "StandalonePscSpec::__missing_sso_admin_password")]
     pub sso_admin_password: String,
     /// The SSO domain name to be used to configure this appliance. If `None`, vsphere.local will be used.
     ///
     /// Since vSphere API 6.7.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sso_domain_name: Option<String>,
 }
 
-impl StandalonePscSpec {
-    fn __missing_sso_admin_password() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::deployment::StandalonePscSpec",
-            "sso_admin_password",
-        )
+impl serde::Serialize for StandalonePscSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.sso_site_name {
+            map.serialize_entry("sso_site_name", value)?;
+        }
+        map.serialize_entry("sso_admin_password", &self.sso_admin_password)?;
+        if let Some(value) = &self.sso_domain_name {
+            map.serialize_entry("sso_domain_name", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for StandalonePscSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for StandalonePscSpec {
+    const NAME: &'static str = "vcenter::deployment::StandalonePscSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "sso_site_name" => f_0 = map.next_value()?,
+                "sso_admin_password" => f_1 = Some(map.next_value()?),
+                "sso_domain_name" => f_2 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(StandalonePscSpec {
+            sso_site_name: f_0,
+            sso_admin_password: __de::or_zero(f_1, Self::NAME, "sso_admin_password"),
+            sso_domain_name: f_2,
+        })
     }
 }
 
@@ -2382,26 +3126,63 @@ impl StandalonePscSpec {
 /// Since vSphere API 6.7.
 ///
 /// vAPI structure `com.vmware.vcenter.deployment.standalone_spec`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct StandaloneSpec {
     /// The SSO administrator account password.
     ///
     /// Since vSphere API 6.7.
-    #[serde(default = "StandaloneSpec::__missing_sso_admin_password")]
     pub sso_admin_password: String,
     /// The SSO domain name to be used to configure this appliance. If `None`, vsphere.local will be used.
     ///
     /// Since vSphere API 6.7.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sso_domain_name: Option<String>,
 }
 
-impl StandaloneSpec {
-    fn __missing_sso_admin_password() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::deployment::StandaloneSpec",
-            "sso_admin_password",
-        )
+impl serde::Serialize for StandaloneSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("sso_admin_password", &self.sso_admin_password)?;
+        if let Some(value) = &self.sso_domain_name {
+            map.serialize_entry("sso_domain_name", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for StandaloneSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for StandaloneSpec {
+    const NAME: &'static str = "vcenter::deployment::StandaloneSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "sso_admin_password" => f_0 = Some(map.next_value()?),
+                "sso_domain_name" => f_1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(StandaloneSpec {
+            sso_admin_password: __de::or_zero(f_0, Self::NAME, "sso_admin_password"),
+            sso_domain_name: f_1,
+        })
     }
 }
 
@@ -2668,164 +3449,148 @@ impl<'de> serde::Deserialize<'de> for Task {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = Task;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("struct Task")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<Task, A::Error> {
-                let mut f_0: Option<crate::cis::task::Progress> = None;
-                let mut f_1: Option<Notifications> = None;
-                let mut f_2: Option<crate::vapi::standard::LocalizableMessage> = None;
-                let mut f_3: Option<crate::ids::VapiServiceId> = None;
-                let mut f_4: Option<crate::ids::VapiOperationId> = None;
-                let mut f_5: Option<String> = None;
-                let mut f_6: Option<crate::vapi::standard::DynamicId> = None;
-                let mut f_7: Option<String> = None;
-                let mut f_8: Option<bool> = None;
-                let mut f_9: Option<serde_json::Value> = None;
-                let mut f_10: Option<vsphere_vapi_runtime::types::DateTime> = None;
-                let mut f_11: Option<vsphere_vapi_runtime::types::DateTime> = None;
-                let mut f_12: Option<String> = None;
-                let mut unknown = serde_json::Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "progress" => f_0 = map.next_value()?,
-                        "result" => f_1 = map.next_value()?,
-                        "description" => f_2 = Some(map.next_value()?),
-                        "service" => f_3 = Some(map.next_value()?),
-                        "operation" => f_4 = Some(map.next_value()?),
-                        "parent" => f_5 = map.next_value()?,
-                        "target" => f_6 = map.next_value()?,
-                        "status" => f_7 = Some(map.next_value()?),
-                        "cancelable" => f_8 = Some(map.next_value()?),
-                        "error" => f_9 = map.next_value()?,
-                        "start_time" => f_10 = map.next_value()?,
-                        "end_time" => f_11 = map.next_value()?,
-                        "user" => f_12 = map.next_value()?,
-                        _ => {
-                            let value: serde_json::Value = map.next_value()?;
-                            unknown.insert(key, value);
-                        }
-                    }
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Task {
+    const NAME: &'static str = "vcenter::deployment::Task";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::cis::task::Progress> = None;
+        let mut f_1: Option<Notifications> = None;
+        let mut f_2: Option<crate::vapi::standard::LocalizableMessage> = None;
+        let mut f_3: Option<crate::ids::VapiServiceId> = None;
+        let mut f_4: Option<crate::ids::VapiOperationId> = None;
+        let mut f_5: Option<String> = None;
+        let mut f_6: Option<crate::vapi::standard::DynamicId> = None;
+        let mut f_7: Option<String> = None;
+        let mut f_8: Option<bool> = None;
+        let mut f_9: Option<serde_json::Value> = None;
+        let mut f_10: Option<vsphere_vapi_runtime::types::DateTime> = None;
+        let mut f_11: Option<vsphere_vapi_runtime::types::DateTime> = None;
+        let mut f_12: Option<String> = None;
+        let mut unknown = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "progress" => f_0 = map.next_value()?,
+                "result" => f_1 = map.next_value()?,
+                "description" => f_2 = Some(map.next_value()?),
+                "service" => f_3 = Some(map.next_value()?),
+                "operation" => f_4 = Some(map.next_value()?),
+                "parent" => f_5 = map.next_value()?,
+                "target" => f_6 = map.next_value()?,
+                "status" => f_7 = Some(map.next_value()?),
+                "cancelable" => f_8 = Some(map.next_value()?),
+                "error" => f_9 = map.next_value()?,
+                "start_time" => f_10 = map.next_value()?,
+                "end_time" => f_11 = map.next_value()?,
+                "user" => f_12 = map.next_value()?,
+                _ => {
+                    let value: serde_json::Value = map.next_value()?;
+                    unknown.insert(key, value);
                 }
-                let u_0 = match f_7 {
-                    None => None,
-                    Some(tag) => {
-                        Some(
-                            match tag.as_str() {
-                                "PENDING" => TaskStatus::Pending,
-                                "RUNNING" => {
-                                    TaskStatus::Running {
-                                        progress: f_0,
-                                        result: f_1,
-                                        start_time: f_10,
-                                    }
-                                }
-                                "BLOCKED" => {
-                                    TaskStatus::Blocked {
-                                        progress: f_0,
-                                        result: f_1,
-                                        start_time: f_10,
-                                    }
-                                }
-                                "SUCCEEDED" => {
-                                    TaskStatus::Succeeded {
-                                        progress: f_0,
-                                        result: f_1,
-                                        start_time: f_10,
-                                        end_time: f_11,
-                                    }
-                                }
-                                "FAILED" => {
-                                    TaskStatus::Failed {
-                                        progress: f_0,
-                                        result: f_1,
-                                        error: f_9,
-                                        start_time: f_10,
-                                        end_time: f_11,
-                                    }
-                                }
-                                _ => {
-                                    #[allow(unused_mut)]
-                                    let mut fields = ::core::mem::take(&mut unknown);
-                                    if let Some(value) = f_0 {
-                                        fields
-                                            .insert(
-                                                "progress".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_1 {
-                                        fields
-                                            .insert(
-                                                "result".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_10 {
-                                        fields
-                                            .insert(
-                                                "start_time".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_11 {
-                                        fields
-                                            .insert(
-                                                "end_time".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_9 {
-                                        fields
-                                            .insert(
-                                                "error".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    TaskStatus::Unknown { tag, fields }
-                                }
-                            },
-                        )
-                    }
-                };
-                ::core::result::Result::Ok(Task {
-                    description: f_2
-                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
-                            "vcenter::deployment::Task",
-                            "description",
-                        )),
-                    service: f_3
-                        .ok_or_else(|| serde::de::Error::missing_field("service"))?,
-                    operation: f_4
-                        .ok_or_else(|| serde::de::Error::missing_field("operation"))?,
-                    parent: f_5,
-                    target: f_6,
-                    status: u_0
-                        .ok_or_else(|| serde::de::Error::missing_field("status"))?,
-                    cancelable: f_8
-                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
-                            "vcenter::deployment::Task",
-                            "cancelable",
-                        )),
-                    user: f_12,
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        let u_0 = match f_7 {
+            None => None,
+            Some(tag) => {
+                Some(
+                    match tag.as_str() {
+                        "PENDING" => TaskStatus::Pending,
+                        "RUNNING" => {
+                            TaskStatus::Running {
+                                progress: f_0,
+                                result: f_1,
+                                start_time: f_10,
+                            }
+                        }
+                        "BLOCKED" => {
+                            TaskStatus::Blocked {
+                                progress: f_0,
+                                result: f_1,
+                                start_time: f_10,
+                            }
+                        }
+                        "SUCCEEDED" => {
+                            TaskStatus::Succeeded {
+                                progress: f_0,
+                                result: f_1,
+                                start_time: f_10,
+                                end_time: f_11,
+                            }
+                        }
+                        "FAILED" => {
+                            TaskStatus::Failed {
+                                progress: f_0,
+                                result: f_1,
+                                error: f_9,
+                                start_time: f_10,
+                                end_time: f_11,
+                            }
+                        }
+                        _ => {
+                            #[allow(unused_mut)]
+                            let mut fields = ::core::mem::take(&mut unknown);
+                            if let Some(value) = f_0 {
+                                fields
+                                    .insert(
+                                        "progress".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_1 {
+                                fields
+                                    .insert(
+                                        "result".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_10 {
+                                fields
+                                    .insert(
+                                        "start_time".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_11 {
+                                fields
+                                    .insert(
+                                        "end_time".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_9 {
+                                fields
+                                    .insert(
+                                        "error".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            TaskStatus::Unknown { tag, fields }
+                        }
+                    },
+                )
+            }
+        };
+        ::core::result::Result::Ok(Task {
+            description: __de::or_zero(f_2, Self::NAME, "description"),
+            service: __de::required(f_3, "service")?,
+            operation: __de::required(f_4, "operation")?,
+            parent: f_5,
+            target: f_6,
+            status: __de::required(u_0, "status")?,
+            cancelable: __de::or_zero(f_8, Self::NAME, "cancelable"),
+            user: f_12,
+        })
     }
 }
 

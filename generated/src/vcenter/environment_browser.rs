@@ -82,15 +82,16 @@ impl ConfigOptionDescriptors {
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * The resource `ClusterComputeResource` referenced by the field [`ListParams::clusters`](crate::vcenter::environment_browser::config_option_descriptors::ListParams::clusters) requires `System.View`.
-    pub async fn list(
+    pub fn list(
         &self,
         params: &config_option_descriptors::ListParams,
-    ) -> vsphere_vapi_runtime::Result<config_option_descriptors::ListResult> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<config_option_descriptors::ListResult>,
+    > + Send {
         self.client
             .operation(&config_option_descriptors::ops::LIST)
             .param("params", params)
             .send()
-            .await
     }
 }
 
@@ -155,15 +156,13 @@ impl ConfigOptions {
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * The resource `ClusterComputeResource` referenced by the field [`GetParams::clusters`](crate::vcenter::environment_browser::config_options::GetParams::clusters) requires `System.View`.
-    pub async fn get(
+    pub fn get(
         &self,
         params: &config_options::GetParams,
-    ) -> vsphere_vapi_runtime::Result<config_options::Info> {
-        self.client
-            .operation(&config_options::ops::GET)
-            .param("params", params)
-            .send()
-            .await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<config_options::Info>,
+    > + Send {
+        self.client.operation(&config_options::ops::GET).param("params", params).send()
     }
 }
 
@@ -230,14 +229,12 @@ impl ConfigTargets {
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * The resource `ClusterComputeResource` referenced by the field [`GetParams::clusters`](crate::vcenter::environment_browser::config_targets::GetParams::clusters) requires `System.View`.
-    pub async fn get(
+    pub fn get(
         &self,
         params: &config_targets::GetParams,
-    ) -> vsphere_vapi_runtime::Result<config_targets::Info> {
-        self.client
-            .operation(&config_targets::ops::GET)
-            .param("params", params)
-            .send()
-            .await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<config_targets::Info>,
+    > + Send {
+        self.client.operation(&config_targets::ops::GET).param("params", params).send()
     }
 }

@@ -15,30 +15,61 @@
 /// Not in vSphere API releases before 9.0.0.0.
 ///
 /// vAPI structure `com.vmware.vcenter.evc_mode.evc_mode`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct EvcMode {
     /// The system generated unique identifier for the EvcMode.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default = "EvcMode::__missing_key")]
     pub key: String,
     /// The masks (modifications to a host's feature capabilities) that limit a host's capabilities to that of the EVC mode baseline.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(
-        default = "EvcMode::__missing_masks",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub masks: Vec<FeatureMask>,
 }
 
-impl EvcMode {
-    fn __missing_key() -> String {
-        ::vsphere_vapi_runtime::de::missing("vcenter::evc_mode::EvcMode", "key")
+impl serde::Serialize for EvcMode {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("key", &self.key)?;
+        map.serialize_entry("masks", &self.masks)?;
+        map.end()
     }
+}
 
-    fn __missing_masks() -> Vec<FeatureMask> {
-        ::vsphere_vapi_runtime::de::missing("vcenter::evc_mode::EvcMode", "masks")
+impl<'de> serde::Deserialize<'de> for EvcMode {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for EvcMode {
+    const NAME: &'static str = "vcenter::evc_mode::EvcMode";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<Vec<FeatureMask>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "key" => f_0 = Some(map.next_value()?),
+                "masks" => f_1 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(EvcMode {
+            key: __de::or_zero(f_0, Self::NAME, "key"),
+            masks: __de::or_zero(f_1, Self::NAME, "masks"),
+        })
     }
 }
 
@@ -49,35 +80,68 @@ impl EvcMode {
 /// Not in vSphere API releases before 9.0.0.0.
 ///
 /// vAPI structure `com.vmware.vcenter.evc_mode.feature_mask`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct FeatureMask {
     /// Accessor name for the feature mask.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default = "FeatureMask::__missing_key")]
     pub key: String,
     /// Name of the feature.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default = "FeatureMask::__missing_name")]
     pub name: String,
     /// Opaque value to change the host feature capability to. Masking operation is contained in the value.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default = "FeatureMask::__missing_value")]
     pub value: String,
 }
 
-impl FeatureMask {
-    fn __missing_key() -> String {
-        ::vsphere_vapi_runtime::de::missing("vcenter::evc_mode::FeatureMask", "key")
+impl serde::Serialize for FeatureMask {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("key", &self.key)?;
+        map.serialize_entry("name", &self.name)?;
+        map.serialize_entry("value", &self.value)?;
+        map.end()
     }
+}
 
-    fn __missing_name() -> String {
-        ::vsphere_vapi_runtime::de::missing("vcenter::evc_mode::FeatureMask", "name")
+impl<'de> serde::Deserialize<'de> for FeatureMask {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_value() -> String {
-        ::vsphere_vapi_runtime::de::missing("vcenter::evc_mode::FeatureMask", "value")
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for FeatureMask {
+    const NAME: &'static str = "vcenter::evc_mode::FeatureMask";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "key" => f_0 = Some(map.next_value()?),
+                "name" => f_1 = Some(map.next_value()?),
+                "value" => f_2 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(FeatureMask {
+            key: __de::or_zero(f_0, Self::NAME, "key"),
+            name: __de::or_zero(f_1, Self::NAME, "name"),
+            value: __de::or_zero(f_2, Self::NAME, "value"),
+        })
     }
 }

@@ -13,21 +13,53 @@
 /// Not in vSphere API releases before 9.0.0.0.
 ///
 /// vAPI structure `com.vmware.vcenter.evc_modes.create_spec`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateSpec {
     /// List of all sources to be used for creating a custom EVC mode.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(
-        default = "CreateSpec::__missing_sources",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub sources: Vec<Source>,
 }
 
-impl CreateSpec {
-    fn __missing_sources() -> Vec<Source> {
-        ::vsphere_vapi_runtime::de::missing("vcenter::evc_modes::CreateSpec", "sources")
+impl serde::Serialize for CreateSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("sources", &self.sources)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CreateSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CreateSpec {
+    const NAME: &'static str = "vcenter::evc_modes::CreateSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<Vec<Source>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "sources" => f_0 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(CreateSpec {
+            sources: __de::or_zero(f_0, Self::NAME, "sources"),
+        })
     }
 }
 
@@ -38,18 +70,65 @@ impl CreateSpec {
 /// Not in vSphere API releases before 9.0.0.0.
 ///
 /// vAPI structure `com.vmware.vcenter.evc_modes.partition_result`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PartitionResult {
     /// CPU specific EVC mode created from an EVC mode partitioning operation. if `None`, then no CPU EVC mode details were found in [`EvcMode`](crate::vcenter::evc_mode::EvcMode) object being partitioned.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cpu_evc_mode: Option<crate::vcenter::evc_mode::EvcMode>,
     /// Graphics specific EVC mode created from an EVC mode partitioning operation. if `None`, then no Graphics EVC mode details were found in [`EvcMode`](crate::vcenter::evc_mode::EvcMode) object being partitioned.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub graphics_evc_mode: Option<crate::vcenter::evc_mode::EvcMode>,
+}
+
+impl serde::Serialize for PartitionResult {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.cpu_evc_mode {
+            map.serialize_entry("cpu_evc_mode", value)?;
+        }
+        if let Some(value) = &self.graphics_evc_mode {
+            map.serialize_entry("graphics_evc_mode", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for PartitionResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for PartitionResult {
+    const NAME: &'static str = "vcenter::evc_modes::PartitionResult";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<crate::vcenter::evc_mode::EvcMode> = None;
+        let mut f_1: Option<crate::vcenter::evc_mode::EvcMode> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "cpu_evc_mode" => f_0 = map.next_value()?,
+                "graphics_evc_mode" => f_1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(PartitionResult {
+            cpu_evc_mode: f_0,
+            graphics_evc_mode: f_1,
+        })
+    }
 }
 
 /// [`Source`](crate::vcenter::evc_modes::Source) are the objects used as input in the creation of custom [`EvcMode`](crate::vcenter::evc_mode::EvcMode) objects.
@@ -59,27 +138,79 @@ pub struct PartitionResult {
 /// Not in vSphere API releases before 9.0.0.0.
 ///
 /// vAPI structure `com.vmware.vcenter.evc_modes.source`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Source {
     /// The vCenter Server location from which the objects are referenced. If `None`, the current vCenter server will be used.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub service_locator: Option<crate::vcenter::ServiceLocator>,
     /// The clusters to be used as reference objects.
     ///
     /// If `None`, then no clusters are used for computing the custom EVC mode. At least ne of `clusters` or `hosts` must be specified.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub clusters: Option<Vec<String>>,
     /// The hosts to be used as reference objects.
     ///
     /// If `None`, then no hosts are used for computing the the custom EVC mode. At least one of `clusters` or `hosts` must be specified.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hosts: Option<Vec<String>>,
+}
+
+impl serde::Serialize for Source {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.service_locator {
+            map.serialize_entry("service_locator", value)?;
+        }
+        if let Some(value) = &self.clusters {
+            map.serialize_entry("clusters", value)?;
+        }
+        if let Some(value) = &self.hosts {
+            map.serialize_entry("hosts", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Source {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Source {
+    const NAME: &'static str = "vcenter::evc_modes::Source";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<crate::vcenter::ServiceLocator> = None;
+        let mut f_1: Option<Vec<String>> = None;
+        let mut f_2: Option<Vec<String>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "service_locator" => f_0 = map.next_value()?,
+                "clusters" => f_1 = map.next_value()?,
+                "hosts" => f_2 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Source {
+            service_locator: f_0,
+            clusters: f_1,
+            hosts: f_2,
+        })
+    }
 }
 
 #[doc(hidden)]

@@ -9,29 +9,91 @@
 /// The [`FilterSpec`](crate::vcenter::folder::FilterSpec) structure contains fields used to filter the results when listing folders (see [`Folder::list`](crate::vcenter::Folder::list)). If multiple fields are specified, only folders matching all of the fields match the filter.
 ///
 /// vAPI structure `com.vmware.vcenter.folder.filter_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct FilterSpec {
     /// Identifiers of folders that can match the filter.
     ///
     /// If `None` or empty, folders with any identifier match the filter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub folders: Option<Vec<String>>,
     /// Names that folders must have to match the filter (see [`Summary::name`](crate::vcenter::folder::Summary::name)). If `None` or empty, folders with any name match the filter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub names: Option<Vec<String>>,
     /// Type that folders must have to match the filter (see [`Summary::type`](crate::vcenter::folder::Summary::type)). If `None`, folders with any type match the filter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<Type>,
     /// Folders that must contain the folder for the folder to match the filter.
     ///
     /// If `None` or empty, folder in any folder match the filter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parent_folders: Option<Vec<String>>,
     /// Datacenters that must contain the folder for the folder to match the filter.
     ///
     /// If `None` or empty, folder in any datacenter match the filter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub datacenters: Option<Vec<String>>,
+}
+
+impl serde::Serialize for FilterSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.folders {
+            map.serialize_entry("folders", value)?;
+        }
+        if let Some(value) = &self.names {
+            map.serialize_entry("names", value)?;
+        }
+        if let Some(value) = &self.r#type {
+            map.serialize_entry("type", value)?;
+        }
+        if let Some(value) = &self.parent_folders {
+            map.serialize_entry("parent_folders", value)?;
+        }
+        if let Some(value) = &self.datacenters {
+            map.serialize_entry("datacenters", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for FilterSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for FilterSpec {
+    const NAME: &'static str = "vcenter::folder::FilterSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<Vec<String>> = None;
+        let mut f_1: Option<Vec<String>> = None;
+        let mut f_2: Option<Type> = None;
+        let mut f_3: Option<Vec<String>> = None;
+        let mut f_4: Option<Vec<String>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "folders" => f_0 = map.next_value()?,
+                "names" => f_1 = map.next_value()?,
+                "type" => f_2 = map.next_value()?,
+                "parent_folders" => f_3 = map.next_value()?,
+                "datacenters" => f_4 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(FilterSpec {
+            folders: f_0,
+            names: f_1,
+            r#type: f_2,
+            parent_folders: f_3,
+            datacenters: f_4,
+        })
+    }
 }
 
 /// A call of [`Folder::list`](crate::vcenter::Folder::list) being assembled: set
@@ -55,30 +117,77 @@ impl ListRequest {
     }
 
     /// Sends the request and decodes the result.
-    pub async fn send(self) -> vsphere_vapi_runtime::Result<Vec<Summary>> {
-        self.call.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<Vec<Summary>>,
+    > + Send {
+        self.call.send()
     }
 }
 
 /// The [`Summary`](crate::vcenter::folder::Summary) structure contains commonly used information about a folder.
 ///
 /// vAPI structure `com.vmware.vcenter.folder.summary`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Summary {
     /// Identifier of the folder.
     ///
     /// Identifier of a `Folder` resource.
     pub folder: crate::ids::FolderId,
     /// Name of the vCenter Server folder.
-    #[serde(default = "Summary::__missing_name")]
     pub name: String,
     /// Type (DATACENTER, DATASTORE, HOST, NETWORK, VIRTUAL_MACHINE) of the vCenter Server folder.
     pub r#type: Type,
 }
 
-impl Summary {
-    fn __missing_name() -> String {
-        ::vsphere_vapi_runtime::de::missing("vcenter::folder::Summary", "name")
+impl serde::Serialize for Summary {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("folder", &self.folder)?;
+        map.serialize_entry("name", &self.name)?;
+        map.serialize_entry("type", &self.r#type)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Summary {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Summary {
+    const NAME: &'static str = "vcenter::folder::Summary";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::FolderId> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<Type> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "folder" => f_0 = Some(map.next_value()?),
+                "name" => f_1 = Some(map.next_value()?),
+                "type" => f_2 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Summary {
+            folder: __de::required(f_0, "folder")?,
+            name: __de::or_zero(f_1, Self::NAME, "name"),
+            r#type: __de::required(f_2, "type")?,
+        })
     }
 }
 

@@ -96,17 +96,16 @@ impl Nodes {
     ///   * Method execution requires `FoundationLoadBalancers.Manage`.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the caller is not authenticated.
     /// - [`Error`](crate::ErrorKind::Error): if there is a generic error.
-    pub async fn enter_maintenance_mode(
+    pub fn enter_maintenance_mode(
         &self,
         foundation_load_balancer: &crate::ids::FoundationLoadBalancerId,
         node_id: &crate::ids::FoundationLoadBalancerNodeId,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&nodes::ops::ENTER_MAINTENANCE_MODE)
             .param("foundation_load_balancer", foundation_load_balancer)
             .param("node_id", node_id)
             .send()
-            .await
     }
 
     /// Exits load balancer node from maintenance mode.
@@ -136,17 +135,16 @@ impl Nodes {
     ///   * Method execution requires `FoundationLoadBalancers.Manage`.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the caller is not authenticated.
     /// - [`Error`](crate::ErrorKind::Error): if there is a generic error.
-    pub async fn exit_maintenance_mode(
+    pub fn exit_maintenance_mode(
         &self,
         foundation_load_balancer: &crate::ids::FoundationLoadBalancerId,
         node_id: &crate::ids::FoundationLoadBalancerNodeId,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&nodes::ops::EXIT_MAINTENANCE_MODE)
             .param("foundation_load_balancer", foundation_load_balancer)
             .param("node_id", node_id)
             .send()
-            .await
     }
 
     /// Retrieves information about load balancer node.
@@ -179,17 +177,18 @@ impl Nodes {
     ///   * Method execution requires `System.Read`.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the caller is not authenticated.
     /// - [`Error`](crate::ErrorKind::Error): if there is a generic error.
-    pub async fn get(
+    pub fn get(
         &self,
         foundation_load_balancer: &crate::ids::FoundationLoadBalancerId,
         node_id: &crate::ids::FoundationLoadBalancerNodeId,
-    ) -> vsphere_vapi_runtime::Result<nodes::Info> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<nodes::Info>,
+    > + Send {
         self.client
             .operation(&nodes::ops::GET)
             .param("foundation_load_balancer", foundation_load_balancer)
             .param("node_id", node_id)
             .send()
-            .await
     }
 
     /// Returns load balancer instance contained node(s).
@@ -221,15 +220,16 @@ impl Nodes {
     ///   * Method execution requires `System.Read`.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the caller is not authenticated.
     /// - [`Error`](crate::ErrorKind::Error): if there is a generic error.
-    pub async fn list(
+    pub fn list(
         &self,
         foundation_load_balancer: &crate::ids::FoundationLoadBalancerId,
-    ) -> vsphere_vapi_runtime::Result<nodes::ListResult> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<nodes::ListResult>,
+    > + Send {
         self.client
             .operation(&nodes::ops::LIST)
             .param("foundation_load_balancer", foundation_load_balancer)
             .send()
-            .await
     }
 
     /// Redeploys load balancer node.
@@ -259,17 +259,16 @@ impl Nodes {
     ///   * Method execution requires `FoundationLoadBalancers.Manage`.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the caller is not authenticated.
     /// - [`Error`](crate::ErrorKind::Error): if there is a generic error.
-    pub async fn redeploy(
+    pub fn redeploy(
         &self,
         foundation_load_balancer: &crate::ids::FoundationLoadBalancerId,
         node_id: &crate::ids::FoundationLoadBalancerNodeId,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&nodes::ops::REDEPLOY)
             .param("foundation_load_balancer", foundation_load_balancer)
             .param("node_id", node_id)
             .send()
-            .await
     }
 }
 
@@ -280,18 +279,65 @@ impl Nodes {
 /// Not in vSphere API releases before 9.0.0.0.
 ///
 /// vAPI structure `com.vmware.vcenter.foundation_load_balancers.controller_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ControllerSpec {
     /// Token used by load balancer node(s) to authenticate with the controller. If `None`, load balancer node(s) won't have a token in JWT format when accessing load balancer controller.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub jwt: Option<vsphere_vapi_runtime::types::Secret>,
     /// The TLS certificate chain of the load balancer used by load balancer node(s) to verify the load balancer controller. If `None`, load balancer node(s) will stop certificate verification workflow for load balancer controller.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trusted_ca: Option<crate::vcenter::trusted_infrastructure::X509CertChain>,
+}
+
+impl serde::Serialize for ControllerSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.jwt {
+            map.serialize_entry("jwt", value)?;
+        }
+        if let Some(value) = &self.trusted_ca {
+            map.serialize_entry("trusted_ca", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ControllerSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ControllerSpec {
+    const NAME: &'static str = "vcenter::foundation_load_balancers::ControllerSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<vsphere_vapi_runtime::types::Secret> = None;
+        let mut f_1: Option<crate::vcenter::trusted_infrastructure::X509CertChain> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "jwt" => f_0 = map.next_value()?,
+                "trusted_ca" => f_1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ControllerSpec {
+            jwt: f_0,
+            trusted_ca: f_1,
+        })
+    }
 }
 
 vsphere_vapi_runtime::vapi_enum! {
@@ -325,18 +371,65 @@ vsphere_vapi_runtime::vapi_enum! {
 /// Not in vSphere API releases before 9.0.0.0.
 ///
 /// vAPI structure `com.vmware.vcenter.foundation_load_balancers.DNS`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Dns {
     /// The DNS server IP addresses of the load balancer node(s). If `None`, the servers keep unchanged.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub servers: Option<Vec<String>>,
     /// DNS search domains. If `None` the search domains keep unchanged.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub search_domains: Option<Vec<String>>,
+}
+
+impl serde::Serialize for Dns {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.servers {
+            map.serialize_entry("servers", value)?;
+        }
+        if let Some(value) = &self.search_domains {
+            map.serialize_entry("search_domains", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Dns {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Dns {
+    const NAME: &'static str = "vcenter::foundation_load_balancers::Dns";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<Vec<String>> = None;
+        let mut f_1: Option<Vec<String>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "servers" => f_0 = map.next_value()?,
+                "search_domains" => f_1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Dns {
+            servers: f_0,
+            search_domains: f_1,
+        })
+    }
 }
 
 /// The [`FilterSpec`](crate::vcenter::foundation_load_balancers::FilterSpec) structure contains parameters used for filter the results when listing load balancers.
@@ -346,28 +439,85 @@ pub struct Dns {
 /// Not in vSphere API releases before 9.0.0.0.
 ///
 /// vAPI structure `com.vmware.vcenter.foundation_load_balancers.filter_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct FilterSpec {
     /// The creator name of load balancer. If `None`, it won't match creator information when listing load balancers.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub owner: Option<String>,
     /// The load balancer creator identifier. If `None`, it won't match creator information when listing load balancers.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub owner_id: Option<String>,
     /// The load balancer name. If `None`, it won't match load balancer name when listing load balancers.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The field indicates whether to get load balancer detailed info list, if the value is true, get load balancer detailed info list and ID list, if the value is false, get load balancer ID list only. If `None` means get load balancer ID list only.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub full_info: Option<bool>,
+}
+
+impl serde::Serialize for FilterSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.owner {
+            map.serialize_entry("owner", value)?;
+        }
+        if let Some(value) = &self.owner_id {
+            map.serialize_entry("owner_id", value)?;
+        }
+        if let Some(value) = &self.name {
+            map.serialize_entry("name", value)?;
+        }
+        if let Some(value) = &self.full_info {
+            map.serialize_entry("full_info", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for FilterSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for FilterSpec {
+    const NAME: &'static str = "vcenter::foundation_load_balancers::FilterSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<bool> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "owner" => f_0 = map.next_value()?,
+                "owner_id" => f_1 = map.next_value()?,
+                "name" => f_2 = map.next_value()?,
+                "full_info" => f_3 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(FilterSpec {
+            owner: f_0,
+            owner_id: f_1,
+            name: f_2,
+            full_info: f_3,
+        })
+    }
 }
 
 vsphere_vapi_runtime::vapi_enum! {
@@ -421,7 +571,7 @@ vsphere_vapi_runtime::vapi_enum! {
 /// Not in vSphere API releases before 9.0.0.0.
 ///
 /// vAPI structure `com.vmware.vcenter.foundation_load_balancers.info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Info {
     /// The identifier of the load balancer.
     ///
@@ -432,70 +582,54 @@ pub struct Info {
     /// The name of the load balancer.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default = "Info::__missing_name")]
     pub name: String,
     /// The owner of the load balancer.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default = "Info::__missing_owner")]
     pub owner: String,
     /// The owner identifier of the load balancer. If `None`, it means the owner identifier is not configured when creating the load balancer.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub owner_id: Option<String>,
     /// The replica number of the load balancer node(s).
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default = "Info::__missing_replica")]
     pub replica: i64,
     /// The load balancer node(s) capacity.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default = "Info::__missing_size")]
     pub size: SizingSpec,
     /// The available versions could be used for upgrading. If `None` means there are no versions for upgrading.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub available_versions: Option<Vec<Version>>,
     /// The version of load balancer image.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default = "Info::__missing_version")]
     pub version: Version,
     /// The placement configuration of load balancer node(s).
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default = "Info::__missing_placement_spec")]
     pub placement_spec: PlacementSpec,
     /// The network configuration of load balancer node(s).
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default = "Info::__missing_network_config_spec")]
     pub network_config_spec: NetworkConfigSpec,
     /// The log configuration of load balancer node(s). If `None` means doesn't configure log setting when creating load balancer.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub log_config_spec: Option<LogConfigSpec>,
     /// The location of load balancer controller. If `None` means doesn't configure load balancer controller when creating load balancer.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub load_balancer_controllers: Option<Vec<LoadBalancerController>>,
     /// The load balancer node(s) information, the key(ID) was dynamically generated when creating the load balancer node and it will stick with the load balancer node during the whole lifecycle, even if you make changes to the load balancer node, such as reconfiguration and redeployment.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(
-        default = "Info::__missing_node_info_map",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub node_info_map: vsphere_vapi_runtime::types::VapiMap<String, NodeInfo>,
     /// The TLS certificate chain of the load balancer used by load balancer node(s) to verify the load balancer controller. If `None`, load balancer node(s) use system-wide certificates finishing the verification process for load balancer controller.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trusted_ca: Option<crate::vcenter::trusted_infrastructure::X509CertChain>,
     /// The runtime information associated with load balancer.
     ///
@@ -504,70 +638,124 @@ pub struct Info {
     /// List of trusted CA certificate chains used by load balancer node(s) for verifying the TLS certificates. These certificate chains are imported into the system-wide database to secure TLS connections of load balancer node(s). If `None`, the system certificate store of the load balancer node(s) will remain empty.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub system_trusted_cas: Option<
         Vec<crate::vcenter::trusted_infrastructure::X509CertChain>,
     >,
 }
 
-impl Info {
-    fn __missing_name() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::foundation_load_balancers::Info",
-            "name",
-        )
+impl serde::Serialize for Info {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("id", &self.id)?;
+        map.serialize_entry("name", &self.name)?;
+        map.serialize_entry("owner", &self.owner)?;
+        if let Some(value) = &self.owner_id {
+            map.serialize_entry("owner_id", value)?;
+        }
+        map.serialize_entry("replica", &self.replica)?;
+        map.serialize_entry("size", &self.size)?;
+        if let Some(value) = &self.available_versions {
+            map.serialize_entry("available_versions", value)?;
+        }
+        map.serialize_entry("version", &self.version)?;
+        map.serialize_entry("placement_spec", &self.placement_spec)?;
+        map.serialize_entry("network_config_spec", &self.network_config_spec)?;
+        if let Some(value) = &self.log_config_spec {
+            map.serialize_entry("log_config_spec", value)?;
+        }
+        if let Some(value) = &self.load_balancer_controllers {
+            map.serialize_entry("load_balancer_controllers", value)?;
+        }
+        map.serialize_entry("node_info_map", &self.node_info_map)?;
+        if let Some(value) = &self.trusted_ca {
+            map.serialize_entry("trusted_ca", value)?;
+        }
+        map.serialize_entry("runtime", &self.runtime)?;
+        if let Some(value) = &self.system_trusted_cas {
+            map.serialize_entry("system_trusted_cas", value)?;
+        }
+        map.end()
     }
+}
 
-    fn __missing_owner() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::foundation_load_balancers::Info",
-            "owner",
-        )
+impl<'de> serde::Deserialize<'de> for Info {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_replica() -> i64 {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::foundation_load_balancers::Info",
-            "replica",
-        )
-    }
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
+    const NAME: &'static str = "vcenter::foundation_load_balancers::Info";
 
-    fn __missing_size() -> SizingSpec {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::foundation_load_balancers::Info",
-            "size",
-        )
-    }
-
-    fn __missing_version() -> Version {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::foundation_load_balancers::Info",
-            "version",
-        )
-    }
-
-    fn __missing_placement_spec() -> PlacementSpec {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::foundation_load_balancers::Info",
-            "placement_spec",
-        )
-    }
-
-    fn __missing_network_config_spec() -> NetworkConfigSpec {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::foundation_load_balancers::Info",
-            "network_config_spec",
-        )
-    }
-
-    fn __missing_node_info_map() -> vsphere_vapi_runtime::types::VapiMap<
-        String,
-        NodeInfo,
-    > {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::foundation_load_balancers::Info",
-            "node_info_map",
-        )
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::FoundationLoadBalancerId> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<String> = None;
+        let mut f_4: Option<i64> = None;
+        let mut f_5: Option<SizingSpec> = None;
+        let mut f_6: Option<Vec<Version>> = None;
+        let mut f_7: Option<Version> = None;
+        let mut f_8: Option<PlacementSpec> = None;
+        let mut f_9: Option<NetworkConfigSpec> = None;
+        let mut f_10: Option<LogConfigSpec> = None;
+        let mut f_11: Option<Vec<LoadBalancerController>> = None;
+        let mut f_12: Option<vsphere_vapi_runtime::types::VapiMap<String, NodeInfo>> = None;
+        let mut f_13: Option<crate::vcenter::trusted_infrastructure::X509CertChain> = None;
+        let mut f_14: Option<RuntimeInfo> = None;
+        let mut f_15: Option<
+            Vec<crate::vcenter::trusted_infrastructure::X509CertChain>,
+        > = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "id" => f_0 = Some(map.next_value()?),
+                "name" => f_1 = Some(map.next_value()?),
+                "owner" => f_2 = Some(map.next_value()?),
+                "owner_id" => f_3 = map.next_value()?,
+                "replica" => f_4 = Some(map.next_value()?),
+                "size" => f_5 = Some(map.next_value()?),
+                "available_versions" => f_6 = map.next_value()?,
+                "version" => f_7 = Some(map.next_value()?),
+                "placement_spec" => f_8 = Some(map.next_value()?),
+                "network_config_spec" => f_9 = Some(map.next_value()?),
+                "log_config_spec" => f_10 = map.next_value()?,
+                "load_balancer_controllers" => f_11 = map.next_value()?,
+                "node_info_map" => f_12 = __de::null_as_empty(map.next_value()?),
+                "trusted_ca" => f_13 = map.next_value()?,
+                "runtime" => f_14 = Some(map.next_value()?),
+                "system_trusted_cas" => f_15 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Info {
+            id: __de::required(f_0, "id")?,
+            name: __de::or_zero(f_1, Self::NAME, "name"),
+            owner: __de::or_zero(f_2, Self::NAME, "owner"),
+            owner_id: f_3,
+            replica: __de::or_zero(f_4, Self::NAME, "replica"),
+            size: __de::or_zero(f_5, Self::NAME, "size"),
+            available_versions: f_6,
+            version: __de::or_zero(f_7, Self::NAME, "version"),
+            placement_spec: __de::or_zero(f_8, Self::NAME, "placement_spec"),
+            network_config_spec: __de::or_zero(f_9, Self::NAME, "network_config_spec"),
+            log_config_spec: f_10,
+            load_balancer_controllers: f_11,
+            node_info_map: __de::or_zero(f_12, Self::NAME, "node_info_map"),
+            trusted_ca: f_13,
+            runtime: __de::required(f_14, "runtime")?,
+            system_trusted_cas: f_15,
+        })
     }
 }
 
@@ -578,7 +766,7 @@ impl Info {
 /// Not in vSphere API releases before 9.0.0.0.
 ///
 /// vAPI structure `com.vmware.vcenter.foundation_load_balancers.ip_address_spec`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct IpAddressSpec {
     /// IP address assignment method.
     ///
@@ -587,23 +775,85 @@ pub struct IpAddressSpec {
     /// IP address assigned to the node. The field is required when assigning a STATIC type of IP address and skipped when assigning a DHCP type of IP address. The field is automatically populated with currently requested DHCP IP address.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ip_address: Option<String>,
     /// IP address prefix length. The field is required when assigning a STATIC IP address and skipped when assigning a DHCP IP address.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub prefix: Option<i64>,
     /// The network interface role, it can contain multiple roles used for different scenarios. If `None`, keep current configuration unset or unchanged.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub personas: Option<Vec<ip_address_spec::Persona>>,
     /// The default gateway address of the load balancer node, address in CIDR format, e.g., 10.0.0.1/24. If `None`, the default gateway keeps unset or unchanged.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gateway: Option<String>,
+}
+
+impl serde::Serialize for IpAddressSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("type", &self.r#type)?;
+        if let Some(value) = &self.ip_address {
+            map.serialize_entry("ip_address", value)?;
+        }
+        if let Some(value) = &self.prefix {
+            map.serialize_entry("prefix", value)?;
+        }
+        if let Some(value) = &self.personas {
+            map.serialize_entry("personas", value)?;
+        }
+        if let Some(value) = &self.gateway {
+            map.serialize_entry("gateway", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for IpAddressSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for IpAddressSpec {
+    const NAME: &'static str = "vcenter::foundation_load_balancers::IpAddressSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<ip_address_spec::Type> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<i64> = None;
+        let mut f_3: Option<Vec<ip_address_spec::Persona>> = None;
+        let mut f_4: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "type" => f_0 = Some(map.next_value()?),
+                "ip_address" => f_1 = map.next_value()?,
+                "prefix" => f_2 = map.next_value()?,
+                "personas" => f_3 = map.next_value()?,
+                "gateway" => f_4 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(IpAddressSpec {
+            r#type: __de::required(f_0, "type")?,
+            ip_address: f_1,
+            prefix: f_2,
+            personas: f_3,
+            gateway: f_4,
+        })
+    }
 }
 
 impl IpAddressSpec {
@@ -641,8 +891,12 @@ impl ListRequest {
     }
 
     /// Sends the request and decodes the result.
-    pub async fn send(self) -> vsphere_vapi_runtime::Result<ListResult> {
-        self.call.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<ListResult>,
+    > + Send {
+        self.call.send()
     }
 }
 
@@ -653,29 +907,63 @@ impl ListRequest {
 /// Not in vSphere API releases before 9.0.0.0.
 ///
 /// vAPI structure `com.vmware.vcenter.foundation_load_balancers.list_result`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ListResult {
     /// Identifier(s) of load balancer.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(
-        default = "ListResult::__missing_load_balancers",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub load_balancers: Vec<String>,
     /// Detailed info list of load balancer. If `None` means client doesn't intend to get a detailed info list.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub infos: Option<Vec<Info>>,
 }
 
-impl ListResult {
-    fn __missing_load_balancers() -> Vec<String> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::foundation_load_balancers::ListResult",
-            "load_balancers",
-        )
+impl serde::Serialize for ListResult {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("load_balancers", &self.load_balancers)?;
+        if let Some(value) = &self.infos {
+            map.serialize_entry("infos", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ListResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ListResult {
+    const NAME: &'static str = "vcenter::foundation_load_balancers::ListResult";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<Vec<String>> = None;
+        let mut f_1: Option<Vec<Info>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "load_balancers" => f_0 = __de::null_as_empty(map.next_value()?),
+                "infos" => f_1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ListResult {
+            load_balancers: __de::or_zero(f_0, Self::NAME, "load_balancers"),
+            infos: f_1,
+        })
     }
 }
 
@@ -687,33 +975,61 @@ impl ListResult {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.foundation_load_balancers.load_balancer_controller`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct LoadBalancerController {
     /// The load balancer server IP address, e.g., 10.0.0.1.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default = "LoadBalancerController::__missing_address")]
     pub address: String,
     /// The load balancer controller server port.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default = "LoadBalancerController::__missing_port")]
     pub port: i64,
 }
 
-impl LoadBalancerController {
-    fn __missing_address() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::foundation_load_balancers::LoadBalancerController",
-            "address",
-        )
+impl serde::Serialize for LoadBalancerController {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("address", &self.address)?;
+        map.serialize_entry("port", &self.port)?;
+        map.end()
     }
+}
 
-    fn __missing_port() -> i64 {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::foundation_load_balancers::LoadBalancerController",
-            "port",
-        )
+impl<'de> serde::Deserialize<'de> for LoadBalancerController {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for LoadBalancerController {
+    const NAME: &'static str = "vcenter::foundation_load_balancers::LoadBalancerController";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<i64> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "address" => f_0 = Some(map.next_value()?),
+                "port" => f_1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(LoadBalancerController {
+            address: __de::or_zero(f_0, Self::NAME, "address"),
+            port: __de::or_zero(f_1, Self::NAME, "port"),
+        })
     }
 }
 
@@ -724,18 +1040,65 @@ impl LoadBalancerController {
 /// Not in vSphere API releases before 9.0.0.0.
 ///
 /// vAPI structure `com.vmware.vcenter.foundation_load_balancers.log_config_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct LogConfigSpec {
     /// Node log level for logging specified events. If `None`, the default value is INFO.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub log_verbosity: Option<log_config_spec::LogLevel>,
     /// Syslog server forwarding configuration, its format follows protocol://hostname|ipv4\[:port\]. The protocol can be tcp, udp or tls. 'tcp' means transmission of log to server via TCP channel, 'udp' means transmission log to server via UDP channel, 'tls' means transmission via a TLS-encrypted channel. If `None`, the default value is empty, it won't forward log to syslog server.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub syslog_server: Option<String>,
+}
+
+impl serde::Serialize for LogConfigSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.log_verbosity {
+            map.serialize_entry("log_verbosity", value)?;
+        }
+        if let Some(value) = &self.syslog_server {
+            map.serialize_entry("syslog_server", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for LogConfigSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for LogConfigSpec {
+    const NAME: &'static str = "vcenter::foundation_load_balancers::LogConfigSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<log_config_spec::LogLevel> = None;
+        let mut f_1: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "log_verbosity" => f_0 = map.next_value()?,
+                "syslog_server" => f_1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(LogConfigSpec {
+            log_verbosity: f_0,
+            syslog_server: f_1,
+        })
+    }
 }
 
 /// [`LoginConfigSpec`](crate::vcenter::foundation_load_balancers::LoginConfigSpec) structure defines login configuration.
@@ -745,18 +1108,65 @@ pub struct LogConfigSpec {
 /// Not in vSphere API releases before 9.0.0.0.
 ///
 /// vAPI structure `com.vmware.vcenter.foundation_load_balancers.login_config_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct LoginConfigSpec {
     /// Password used for "vmware-system-user" user. If `None`, the value keeps unset or unchanged.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub password: Option<vsphere_vapi_runtime::types::Secret>,
     /// The authorized keys of the load balancer node(s) for key-based ssh login. If `None`, the value keeps unset or unchanged.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub authorized_keys: Option<Vec<String>>,
+}
+
+impl serde::Serialize for LoginConfigSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.password {
+            map.serialize_entry("password", value)?;
+        }
+        if let Some(value) = &self.authorized_keys {
+            map.serialize_entry("authorized_keys", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for LoginConfigSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for LoginConfigSpec {
+    const NAME: &'static str = "vcenter::foundation_load_balancers::LoginConfigSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<vsphere_vapi_runtime::types::Secret> = None;
+        let mut f_1: Option<Vec<String>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "password" => f_0 = map.next_value()?,
+                "authorized_keys" => f_1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(LoginConfigSpec {
+            password: f_0,
+            authorized_keys: f_1,
+        })
+    }
 }
 
 vsphere_vapi_runtime::vapi_enum! {
@@ -789,23 +1199,75 @@ vsphere_vapi_runtime::vapi_enum! {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.foundation_load_balancers.network_config_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct NetworkConfigSpec {
     /// The NTP server IP addresses of the load balancer node(s). If `None`, the ntpServers keep unchanged on load balancer node(s).
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ntp_servers: Option<Vec<String>>,
     /// The DNS servers and search domains for a given network. If `None`, the servers and search domains keep unchanged on load balancer node(s).
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dns: Option<Dns>,
     /// The extra VIP subnets of the load balancer node(s) in CIDR format. If `None`, the extraVipSubnets keep unchanged on load balancer node(s).
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub extra_vip_subnets: Option<Vec<String>>,
+}
+
+impl serde::Serialize for NetworkConfigSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.ntp_servers {
+            map.serialize_entry("ntp_servers", value)?;
+        }
+        if let Some(value) = &self.dns {
+            map.serialize_entry("dns", value)?;
+        }
+        if let Some(value) = &self.extra_vip_subnets {
+            map.serialize_entry("extra_vip_subnets", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for NetworkConfigSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for NetworkConfigSpec {
+    const NAME: &'static str = "vcenter::foundation_load_balancers::NetworkConfigSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<Vec<String>> = None;
+        let mut f_1: Option<Dns> = None;
+        let mut f_2: Option<Vec<String>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "ntp_servers" => f_0 = map.next_value()?,
+                "dns" => f_1 = map.next_value()?,
+                "extra_vip_subnets" => f_2 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(NetworkConfigSpec {
+            ntp_servers: f_0,
+            dns: f_1,
+            extra_vip_subnets: f_2,
+        })
+    }
 }
 
 impl ::vsphere_vapi_runtime::de::Zero for NetworkConfigSpec {
@@ -826,25 +1288,77 @@ impl ::vsphere_vapi_runtime::de::Zero for NetworkConfigSpec {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.foundation_load_balancers.network_interface_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct NetworkInterfaceSpec {
     /// IP configuration of the network interface. The field is required for deployment but optional for updating, If `None`, the IP configuration on the network interface will keep unchanged.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ip_settings: Option<Vec<IpAddressSpec>>,
     /// The network to which the interface is attached.
     ///
     /// The field is required for deployment but optional for updating, If `None`, current network configuration will keep unchanged.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub network: Option<String>,
     /// The network interface device identifier. The field is not required when updating an existing network interface or creating a new one. It would be filled when getting the information of the load balancer node, if `None` indicates the network interface is not ready.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub device_id: Option<String>,
+}
+
+impl serde::Serialize for NetworkInterfaceSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.ip_settings {
+            map.serialize_entry("ip_settings", value)?;
+        }
+        if let Some(value) = &self.network {
+            map.serialize_entry("network", value)?;
+        }
+        if let Some(value) = &self.device_id {
+            map.serialize_entry("device_id", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for NetworkInterfaceSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for NetworkInterfaceSpec {
+    const NAME: &'static str = "vcenter::foundation_load_balancers::NetworkInterfaceSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<Vec<IpAddressSpec>> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "ip_settings" => f_0 = map.next_value()?,
+                "network" => f_1 = map.next_value()?,
+                "device_id" => f_2 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(NetworkInterfaceSpec {
+            ip_settings: f_0,
+            network: f_1,
+            device_id: f_2,
+        })
+    }
 }
 
 /// The [`NodeInfo`](crate::vcenter::foundation_load_balancers::NodeInfo) structure defines load balancer permanent description information and runtime operation information.
@@ -854,7 +1368,7 @@ pub struct NetworkInterfaceSpec {
 /// Not in vSphere API releases before 9.0.0.0.
 ///
 /// vAPI structure `com.vmware.vcenter.foundation_load_balancers.node_info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct NodeInfo {
     /// The load balancer node id generated by service or passed by the caller.
     ///
@@ -865,15 +1379,10 @@ pub struct NodeInfo {
     /// The version of load balancer image running on current node.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default = "NodeInfo::__missing_version")]
     pub version: Version,
     /// Network interface configuration of load balancer node.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(
-        default = "NodeInfo::__missing_nics",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub nics: Vec<NetworkInterfaceSpec>,
     /// The runtime information of the node.
     ///
@@ -881,19 +1390,57 @@ pub struct NodeInfo {
     pub node_runtime_info: NodeRuntimeInfo,
 }
 
-impl NodeInfo {
-    fn __missing_version() -> Version {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::foundation_load_balancers::NodeInfo",
-            "version",
-        )
+impl serde::Serialize for NodeInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("id", &self.id)?;
+        map.serialize_entry("version", &self.version)?;
+        map.serialize_entry("nics", &self.nics)?;
+        map.serialize_entry("node_runtime_info", &self.node_runtime_info)?;
+        map.end()
     }
+}
 
-    fn __missing_nics() -> Vec<NetworkInterfaceSpec> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::foundation_load_balancers::NodeInfo",
-            "nics",
-        )
+impl<'de> serde::Deserialize<'de> for NodeInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for NodeInfo {
+    const NAME: &'static str = "vcenter::foundation_load_balancers::NodeInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::FoundationLoadBalancerNodeId> = None;
+        let mut f_1: Option<Version> = None;
+        let mut f_2: Option<Vec<NetworkInterfaceSpec>> = None;
+        let mut f_3: Option<NodeRuntimeInfo> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "id" => f_0 = Some(map.next_value()?),
+                "version" => f_1 = Some(map.next_value()?),
+                "nics" => f_2 = __de::null_as_empty(map.next_value()?),
+                "node_runtime_info" => f_3 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(NodeInfo {
+            id: __de::required(f_0, "id")?,
+            version: __de::or_zero(f_1, Self::NAME, "version"),
+            nics: __de::or_zero(f_2, Self::NAME, "nics"),
+            node_runtime_info: __de::required(f_3, "node_runtime_info")?,
+        })
     }
 }
 
@@ -904,14 +1451,13 @@ impl NodeInfo {
 /// Not in vSphere API releases before 9.0.0.0.
 ///
 /// vAPI structure `com.vmware.vcenter.foundation_load_balancers.node_runtime_info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct NodeRuntimeInfo {
     /// The identifier of virtual machine that runs the load balancer.
     ///
     /// If `None`, the virtual machine deployment is not complete.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vm: Option<String>,
     /// The load balancer node maintenance status, the value can be ENABLED, DISABLED or UNKNOWN, If ENABLED, the node does not process network traffic.
     ///
@@ -920,7 +1466,6 @@ pub struct NodeRuntimeInfo {
     /// The management IP address of the load balancer node. If `None` means the management IP address is not configured or not ready.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub management_ip: Option<String>,
     /// The deployment status of load balancer node.
     ///
@@ -929,7 +1474,6 @@ pub struct NodeRuntimeInfo {
     /// The notification messages used to describe the detailed process of deploying a load balancer node. The load balancer service will try to resolve possible deployment issues, for some resource issues the service can't deal with, it will notify the caller(s) to handle. If `None` means there is no deployment related messages need to notify to the caller(s).
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deployment_notifications: Option<Vec<Notification>>,
     /// The high availability status.
     ///
@@ -942,17 +1486,103 @@ pub struct NodeRuntimeInfo {
     /// Detailed notifications of health status. If `None` means there is no health related messages need to notify to the caller(s).
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub health_notifications: Option<Vec<Notification>>,
     /// The load balancer workload alarms. If `None` means no alarms were sent from workload.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub workload_alarms: Option<Vec<Notification>>,
     /// The combined status of load balancer node.
     ///
     /// Since vSphere API 9.0.0.0.
     pub utilization: UtilizationInfo,
+}
+
+impl serde::Serialize for NodeRuntimeInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.vm {
+            map.serialize_entry("vm", value)?;
+        }
+        map.serialize_entry("maintenance_mode", &self.maintenance_mode)?;
+        if let Some(value) = &self.management_ip {
+            map.serialize_entry("management_ip", value)?;
+        }
+        map.serialize_entry("deployment_status", &self.deployment_status)?;
+        if let Some(value) = &self.deployment_notifications {
+            map.serialize_entry("deployment_notifications", value)?;
+        }
+        map.serialize_entry("ha_status", &self.ha_status)?;
+        map.serialize_entry("health_status", &self.health_status)?;
+        if let Some(value) = &self.health_notifications {
+            map.serialize_entry("health_notifications", value)?;
+        }
+        if let Some(value) = &self.workload_alarms {
+            map.serialize_entry("workload_alarms", value)?;
+        }
+        map.serialize_entry("utilization", &self.utilization)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for NodeRuntimeInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for NodeRuntimeInfo {
+    const NAME: &'static str = "vcenter::foundation_load_balancers::NodeRuntimeInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<MaintenanceMode> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<DeploymentStatus> = None;
+        let mut f_4: Option<Vec<Notification>> = None;
+        let mut f_5: Option<HaStatus> = None;
+        let mut f_6: Option<HealthStatus> = None;
+        let mut f_7: Option<Vec<Notification>> = None;
+        let mut f_8: Option<Vec<Notification>> = None;
+        let mut f_9: Option<UtilizationInfo> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "vm" => f_0 = map.next_value()?,
+                "maintenance_mode" => f_1 = Some(map.next_value()?),
+                "management_ip" => f_2 = map.next_value()?,
+                "deployment_status" => f_3 = Some(map.next_value()?),
+                "deployment_notifications" => f_4 = map.next_value()?,
+                "ha_status" => f_5 = Some(map.next_value()?),
+                "health_status" => f_6 = Some(map.next_value()?),
+                "health_notifications" => f_7 = map.next_value()?,
+                "workload_alarms" => f_8 = map.next_value()?,
+                "utilization" => f_9 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(NodeRuntimeInfo {
+            vm: f_0,
+            maintenance_mode: __de::required(f_1, "maintenance_mode")?,
+            management_ip: f_2,
+            deployment_status: __de::required(f_3, "deployment_status")?,
+            deployment_notifications: f_4,
+            ha_status: __de::required(f_5, "ha_status")?,
+            health_status: __de::required(f_6, "health_status")?,
+            health_notifications: f_7,
+            workload_alarms: f_8,
+            utilization: __de::required(f_9, "utilization")?,
+        })
+    }
 }
 
 vsphere_vapi_runtime::vapi_enum! {
@@ -985,7 +1615,7 @@ vsphere_vapi_runtime::vapi_enum! {
 /// Not in vSphere API releases before 9.0.0.0.
 ///
 /// vAPI structure `com.vmware.vcenter.foundation_load_balancers.notification`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Notification {
     /// The notification message severity level, this field indicates the severity of current message, user can select their preferred severity level for notifications based on this field.
     ///
@@ -994,33 +1624,70 @@ pub struct Notification {
     /// Fixed string to indicate the notification's type.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default = "Notification::__missing_title")]
     pub title: String,
     /// The content of the notification message.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default = "Notification::__missing_message")]
     pub message: String,
     /// The generation time of the notification message. if `None` the notification message doesn't contain a generation time.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub time: Option<vsphere_vapi_runtime::types::DateTime>,
 }
 
-impl Notification {
-    fn __missing_title() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::foundation_load_balancers::Notification",
-            "title",
-        )
+impl serde::Serialize for Notification {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("severity", &self.severity)?;
+        map.serialize_entry("title", &self.title)?;
+        map.serialize_entry("message", &self.message)?;
+        if let Some(value) = &self.time {
+            map.serialize_entry("time", value)?;
+        }
+        map.end()
     }
+}
 
-    fn __missing_message() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::foundation_load_balancers::Notification",
-            "message",
-        )
+impl<'de> serde::Deserialize<'de> for Notification {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Notification {
+    const NAME: &'static str = "vcenter::foundation_load_balancers::Notification";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<notification::Severity> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<vsphere_vapi_runtime::types::DateTime> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "severity" => f_0 = Some(map.next_value()?),
+                "title" => f_1 = Some(map.next_value()?),
+                "message" => f_2 = Some(map.next_value()?),
+                "time" => f_3 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Notification {
+            severity: __de::required(f_0, "severity")?,
+            title: __de::or_zero(f_1, Self::NAME, "title"),
+            message: __de::or_zero(f_2, Self::NAME, "message"),
+            time: f_3,
+        })
     }
 }
 
@@ -1069,12 +1736,54 @@ vsphere_vapi_runtime::vapi_enum! {
 /// Not in vSphere API releases before 9.0.0.0.
 ///
 /// vAPI structure `com.vmware.vcenter.foundation_load_balancers.password_spec`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PasswordSpec {
     /// The field indicates the new password user wants to set to the load balancer node.
     ///
     /// Since vSphere API 9.0.0.0.
     pub password: vsphere_vapi_runtime::types::Secret,
+}
+
+impl serde::Serialize for PasswordSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("password", &self.password)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for PasswordSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for PasswordSpec {
+    const NAME: &'static str = "vcenter::foundation_load_balancers::PasswordSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<vsphere_vapi_runtime::types::Secret> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "password" => f_0 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(PasswordSpec {
+            password: __de::required(f_0, "password")?,
+        })
+    }
 }
 
 /// [`PlacementSpec`](crate::vcenter::foundation_load_balancers::PlacementSpec) structure defines the location information of the load balancer node(s).
@@ -1084,36 +1793,93 @@ pub struct PasswordSpec {
 /// Not in vSphere API releases before 9.0.0.0.
 ///
 /// vAPI structure `com.vmware.vcenter.foundation_load_balancers.placement_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PlacementSpec {
     /// Cluster where the load balancer node(s) should be placed.
     ///
     /// This field is currently required, alternative configuration may be supported in the future, if this field is `None`, it may indicate support for cross-cluster functionality.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cluster: Option<String>,
     /// Resource pool where the load balancer node(s) should be placed.
     ///
     /// In the future, if this field is `None`, the system will attempt to choose a suitable resource pool for the load balancer node(s), if a resource pool can't be chosen, the load balancer node(s) creation operation will fail.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub res_pool: Option<String>,
     /// Identifier of the storage policy which should be associated with the load balancer node(s).
     ///
     /// This field is required for now, In the future, if this field is `None`, it means customer specify datastore directly.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub storage_policy: Option<String>,
     /// The folder where load balancer node(s) should be placed.
     ///
     /// If this field is `None`, the load balancer node(s) will stay in the current folder.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub folder: Option<String>,
+}
+
+impl serde::Serialize for PlacementSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.cluster {
+            map.serialize_entry("cluster", value)?;
+        }
+        if let Some(value) = &self.res_pool {
+            map.serialize_entry("res_pool", value)?;
+        }
+        if let Some(value) = &self.storage_policy {
+            map.serialize_entry("storage_policy", value)?;
+        }
+        if let Some(value) = &self.folder {
+            map.serialize_entry("folder", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for PlacementSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for PlacementSpec {
+    const NAME: &'static str = "vcenter::foundation_load_balancers::PlacementSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "cluster" => f_0 = map.next_value()?,
+                "res_pool" => f_1 = map.next_value()?,
+                "storage_policy" => f_2 = map.next_value()?,
+                "folder" => f_3 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(PlacementSpec {
+            cluster: f_0,
+            res_pool: f_1,
+            storage_policy: f_2,
+            folder: f_3,
+        })
+    }
 }
 
 impl ::vsphere_vapi_runtime::de::Zero for PlacementSpec {
@@ -1134,7 +1900,7 @@ impl ::vsphere_vapi_runtime::de::Zero for PlacementSpec {
 /// Not in vSphere API releases before 9.0.0.0.
 ///
 /// vAPI structure `com.vmware.vcenter.foundation_load_balancers.runtime_info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RuntimeInfo {
     /// The consolidated operation status of load balancer, it describes which stage the operation is in when making changes to current associated load balancer.
     ///
@@ -1143,7 +1909,6 @@ pub struct RuntimeInfo {
     /// The notification messages used to describe the detailed process of making changes to current associated load balancer. If `None` means there isn't any error to notify the caller(s).
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub operation_notifications: Option<Vec<Notification>>,
     /// The consolidated deployment status of all backend load balancer node(s).
     ///
@@ -1159,6 +1924,66 @@ pub struct RuntimeInfo {
     pub utilization: UtilizationInfo,
 }
 
+impl serde::Serialize for RuntimeInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("operation_status", &self.operation_status)?;
+        if let Some(value) = &self.operation_notifications {
+            map.serialize_entry("operation_notifications", value)?;
+        }
+        map.serialize_entry("deployment_status", &self.deployment_status)?;
+        map.serialize_entry("health_status", &self.health_status)?;
+        map.serialize_entry("utilization", &self.utilization)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for RuntimeInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for RuntimeInfo {
+    const NAME: &'static str = "vcenter::foundation_load_balancers::RuntimeInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<OperationStatus> = None;
+        let mut f_1: Option<Vec<Notification>> = None;
+        let mut f_2: Option<DeploymentStatus> = None;
+        let mut f_3: Option<HealthStatus> = None;
+        let mut f_4: Option<UtilizationInfo> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "operation_status" => f_0 = Some(map.next_value()?),
+                "operation_notifications" => f_1 = map.next_value()?,
+                "deployment_status" => f_2 = Some(map.next_value()?),
+                "health_status" => f_3 = Some(map.next_value()?),
+                "utilization" => f_4 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(RuntimeInfo {
+            operation_status: __de::required(f_0, "operation_status")?,
+            operation_notifications: f_1,
+            deployment_status: __de::required(f_2, "deployment_status")?,
+            health_status: __de::required(f_3, "health_status")?,
+            utilization: __de::required(f_4, "utilization")?,
+        })
+    }
+}
+
 /// [`SizingSpec`](crate::vcenter::foundation_load_balancers::SizingSpec) structure defines the capacity of load balancer node(s).
 ///
 /// Since vSphere API 9.0.0.0.
@@ -1166,23 +1991,75 @@ pub struct RuntimeInfo {
 /// Not in vSphere API releases before 9.0.0.0.
 ///
 /// vAPI structure `com.vmware.vcenter.foundation_load_balancers.sizing_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SizingSpec {
     /// CPU resource reservation: If set to false, no CPU resource is reserved. If set to true, the CPU matching the specified [`NodeSize`](crate::vcenter::foundation_load_balancers::NodeSize) is fully reserved. If the load balancer node size [`NodeSize`](crate::vcenter::foundation_load_balancers::NodeSize) is changed, the new size will also be fully reserved. The CPU reservation is calculated as 1GHZ \\* number of CPUs. If `None`, there is no CPU reserved.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reserve_cpu: Option<bool>,
     /// Memory resource reservation: If set to false, no memory resource is reserved. If set to true, the memory matching the specified [`NodeSize`](crate::vcenter::foundation_load_balancers::NodeSize) is fully reserved. If the load balancer node size [`NodeSize`](crate::vcenter::foundation_load_balancers::NodeSize) is changed, the new size will also be fully reserved. If `None`, there is no memory reserved.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reserve_mem: Option<bool>,
     /// Deployment size of load balancer node(s). If `None`, its default value is MEDIUM.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<NodeSize>,
+}
+
+impl serde::Serialize for SizingSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.reserve_cpu {
+            map.serialize_entry("reserve_cpu", value)?;
+        }
+        if let Some(value) = &self.reserve_mem {
+            map.serialize_entry("reserve_mem", value)?;
+        }
+        if let Some(value) = &self.size {
+            map.serialize_entry("size", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SizingSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for SizingSpec {
+    const NAME: &'static str = "vcenter::foundation_load_balancers::SizingSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<bool> = None;
+        let mut f_1: Option<bool> = None;
+        let mut f_2: Option<NodeSize> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "reserve_cpu" => f_0 = map.next_value()?,
+                "reserve_mem" => f_1 = map.next_value()?,
+                "size" => f_2 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(SizingSpec {
+            reserve_cpu: f_0,
+            reserve_mem: f_1,
+            size: f_2,
+        })
+    }
 }
 
 impl ::vsphere_vapi_runtime::de::Zero for SizingSpec {
@@ -1202,7 +2079,7 @@ impl ::vsphere_vapi_runtime::de::Zero for SizingSpec {
 /// Not in vSphere API releases before 9.0.0.0.
 ///
 /// vAPI structure `com.vmware.vcenter.foundation_load_balancers.utilization_info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct UtilizationInfo {
     /// CPU utilization. If the utilization is below 75%, the status is GREEN. If utilization is between 75% and 90% for more than 5 minutes, the status changes to YELLOW. If utilization exceeds 90% for more than 5 minutes, the status changes to RED.
     ///
@@ -1212,6 +2089,52 @@ pub struct UtilizationInfo {
     ///
     /// Since vSphere API 9.0.0.0.
     pub memory: UtilizationStatus,
+}
+
+impl serde::Serialize for UtilizationInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("cpu", &self.cpu)?;
+        map.serialize_entry("memory", &self.memory)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UtilizationInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for UtilizationInfo {
+    const NAME: &'static str = "vcenter::foundation_load_balancers::UtilizationInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<UtilizationStatus> = None;
+        let mut f_1: Option<UtilizationStatus> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "cpu" => f_0 = Some(map.next_value()?),
+                "memory" => f_1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(UtilizationInfo {
+            cpu: __de::required(f_0, "cpu")?,
+            memory: __de::required(f_1, "memory")?,
+        })
+    }
 }
 
 vsphere_vapi_runtime::vapi_enum! {
@@ -1245,57 +2168,77 @@ vsphere_vapi_runtime::vapi_enum! {
 /// Not in vSphere API releases before 9.0.0.0.
 ///
 /// vAPI structure `com.vmware.vcenter.foundation_load_balancers.version`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Version {
     /// Major version number.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default = "Version::__missing_major")]
     pub major: i64,
     /// Minor version number.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default = "Version::__missing_minor")]
     pub minor: i64,
     /// Patch number.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default = "Version::__missing_patch")]
     pub patch: i64,
     /// Revision number.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default = "Version::__missing_revision")]
     pub revision: i64,
 }
 
-impl Version {
-    fn __missing_major() -> i64 {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::foundation_load_balancers::Version",
-            "major",
-        )
+impl serde::Serialize for Version {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("major", &self.major)?;
+        map.serialize_entry("minor", &self.minor)?;
+        map.serialize_entry("patch", &self.patch)?;
+        map.serialize_entry("revision", &self.revision)?;
+        map.end()
     }
+}
 
-    fn __missing_minor() -> i64 {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::foundation_load_balancers::Version",
-            "minor",
-        )
+impl<'de> serde::Deserialize<'de> for Version {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_patch() -> i64 {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::foundation_load_balancers::Version",
-            "patch",
-        )
-    }
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Version {
+    const NAME: &'static str = "vcenter::foundation_load_balancers::Version";
 
-    fn __missing_revision() -> i64 {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::foundation_load_balancers::Version",
-            "revision",
-        )
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<i64> = None;
+        let mut f_1: Option<i64> = None;
+        let mut f_2: Option<i64> = None;
+        let mut f_3: Option<i64> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "major" => f_0 = Some(map.next_value()?),
+                "minor" => f_1 = Some(map.next_value()?),
+                "patch" => f_2 = Some(map.next_value()?),
+                "revision" => f_3 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Version {
+            major: __de::or_zero(f_0, Self::NAME, "major"),
+            minor: __de::or_zero(f_1, Self::NAME, "minor"),
+            patch: __de::or_zero(f_2, Self::NAME, "patch"),
+            revision: __de::or_zero(f_3, Self::NAME, "revision"),
+        })
     }
 }
 

@@ -107,15 +107,16 @@ impl CustomizationSpecs {
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `VirtualMachine.Provisioning.ModifyCustSpecs`.
-    pub async fn create(
+    pub fn create(
         &self,
         spec: &customization_specs::CreateSpec,
-    ) -> vsphere_vapi_runtime::Result<crate::ids::CustomizationSpecId> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<crate::ids::CustomizationSpecId>,
+    > + Send {
         self.client
             .operation(&customization_specs::ops::CREATE)
             .param("spec", spec)
             .send()
-            .await
     }
 
     /// Deletes a customization specification with the specified identifier.
@@ -143,15 +144,14 @@ impl CustomizationSpecs {
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `VirtualMachine.Provisioning.ModifyCustSpecs`.
-    pub async fn delete(
+    pub fn delete(
         &self,
         name: &crate::ids::CustomizationSpecId,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&customization_specs::ops::DELETE)
             .param("name", name)
             .send()
-            .await
     }
 
     /// Returns the content of the customization specification in the specified format. Note that any passwords in the customization specification will be set to blank values during the export method.
@@ -185,17 +185,18 @@ impl CustomizationSpecs {
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `VirtualMachine.Provisioning.ReadCustSpecs`.
-    pub async fn export(
+    pub fn export(
         &self,
         name: &crate::ids::CustomizationSpecId,
         format: &customization_specs::Format,
-    ) -> vsphere_vapi_runtime::Result<String> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<String>,
+    > + Send {
         self.client
             .operation(&customization_specs::ops::EXPORT)
             .param("name", name)
             .param("format", format)
             .send()
-            .await
     }
 
     /// Returns the guest customization specification from vCenter with the specified identifier.
@@ -227,15 +228,13 @@ impl CustomizationSpecs {
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `VirtualMachine.Provisioning.ReadCustSpecs`.
-    pub async fn get(
+    pub fn get(
         &self,
         name: &crate::ids::CustomizationSpecId,
-    ) -> vsphere_vapi_runtime::Result<customization_specs::Info> {
-        self.client
-            .operation(&customization_specs::ops::GET)
-            .param("name", name)
-            .send()
-            .await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<customization_specs::Info>,
+    > + Send {
+        self.client.operation(&customization_specs::ops::GET).param("name", name).send()
     }
 
     /// Converts a well formatted string to a [`CreateSpec`](crate::vcenter::guest::customization_specs::CreateSpec). The resulting object can be passed to [`CustomizationSpecs::create`](crate::vcenter::guest::CustomizationSpecs::create) method.
@@ -267,15 +266,16 @@ impl CustomizationSpecs {
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `VirtualMachine.Provisioning.ModifyCustSpecs`.
-    pub async fn import_specification(
+    pub fn import_specification(
         &self,
         customization_spec: &str,
-    ) -> vsphere_vapi_runtime::Result<customization_specs::CreateSpec> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<customization_specs::CreateSpec>,
+    > + Send {
         self.client
             .operation(&customization_specs::ops::IMPORT_SPECIFICATION)
             .param("customization_spec", customization_spec)
             .send()
-            .await
     }
 
     /// Returns information about at most 1000 visible (subject to permission checks) guest customization specifications in vCenter matching the [`FilterSpec`](crate::vcenter::guest::customization_specs::FilterSpec).
@@ -343,17 +343,16 @@ impl CustomizationSpecs {
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `VirtualMachine.Provisioning.ModifyCustSpecs`.
-    pub async fn set(
+    pub fn set(
         &self,
         name: &crate::ids::CustomizationSpecId,
         spec: &customization_specs::Spec,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&customization_specs::ops::SET)
             .param("name", name)
             .param("spec", spec)
             .send()
-            .await
     }
 }
 
@@ -362,23 +361,63 @@ impl CustomizationSpecs {
 /// Since vSphere API 7.0.0.0.
 ///
 /// vAPI structure `com.vmware.vcenter.guest.adapter_mapping`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AdapterMapping {
     /// The MAC address of a network adapter being customized. In vSphere 7.0 series, the MAC addresses must be specified in the ascending order of pciSlotNumber, otherwise a MAC address mismatch error will be reported. For further details, see the <https://kb.vmware.com/s/article/87648>. If `None`, the customization process maps the the settings from the list of AdapterMappings.IPSettings in the [`CustomizationSpec::interfaces`](crate::vcenter::guest::CustomizationSpec::interfaces) to the virtual machine's network adapters, in PCI slot order. The first virtual network adapter on the PCI bus is assigned interfaces\[0\].IPSettings, the second adapter is assigned interfaces\[1\].IPSettings, and so on.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mac_address: Option<String>,
     /// The IP settings for the associated virtual network adapter.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "AdapterMapping::__missing_adapter")]
     pub adapter: IpSettings,
 }
 
-impl AdapterMapping {
-    fn __missing_adapter() -> IpSettings {
-        ::vsphere_vapi_runtime::de::missing("vcenter::guest::AdapterMapping", "adapter")
+impl serde::Serialize for AdapterMapping {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.mac_address {
+            map.serialize_entry("mac_address", value)?;
+        }
+        map.serialize_entry("adapter", &self.adapter)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AdapterMapping {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for AdapterMapping {
+    const NAME: &'static str = "vcenter::guest::AdapterMapping";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<IpSettings> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "mac_address" => f_0 = map.next_value()?,
+                "adapter" => f_1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(AdapterMapping {
+            mac_address: f_0,
+            adapter: __de::or_zero(f_1, Self::NAME, "adapter"),
+        })
     }
 }
 
@@ -477,68 +516,63 @@ impl<'de> serde::Deserialize<'de> for CloudConfiguration {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = CloudConfiguration;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("struct CloudConfiguration")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<CloudConfiguration, A::Error> {
-                let mut f_0: Option<String> = None;
-                let mut f_1: Option<CloudinitConfiguration> = None;
-                let mut unknown = serde_json::Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "type" => f_0 = Some(map.next_value()?),
-                        "cloudinit" => f_1 = map.next_value()?,
-                        _ => {
-                            let value: serde_json::Value = map.next_value()?;
-                            unknown.insert(key, value);
-                        }
-                    }
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CloudConfiguration {
+    const NAME: &'static str = "vcenter::guest::CloudConfiguration";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<CloudinitConfiguration> = None;
+        let mut unknown = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "type" => f_0 = Some(map.next_value()?),
+                "cloudinit" => f_1 = map.next_value()?,
+                _ => {
+                    let value: serde_json::Value = map.next_value()?;
+                    unknown.insert(key, value);
                 }
-                let u_0 = match f_0 {
-                    None => None,
-                    Some(tag) => {
-                        Some(
-                            match tag.as_str() {
-                                "CLOUDINIT" => {
-                                    CloudConfigurationType::Cloudinit {
-                                        cloudinit: f_1,
-                                    }
-                                }
-                                _ => {
-                                    #[allow(unused_mut)]
-                                    let mut fields = ::core::mem::take(&mut unknown);
-                                    if let Some(value) = f_1 {
-                                        fields
-                                            .insert(
-                                                "cloudinit".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    CloudConfigurationType::Unknown {
-                                        tag,
-                                        fields,
-                                    }
-                                }
-                            },
-                        )
-                    }
-                };
-                ::core::result::Result::Ok(CloudConfiguration {
-                    r#type: u_0.ok_or_else(|| serde::de::Error::missing_field("type"))?,
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        let u_0 = match f_0 {
+            None => None,
+            Some(tag) => {
+                Some(
+                    match tag.as_str() {
+                        "CLOUDINIT" => {
+                            CloudConfigurationType::Cloudinit {
+                                cloudinit: f_1,
+                            }
+                        }
+                        _ => {
+                            #[allow(unused_mut)]
+                            let mut fields = ::core::mem::take(&mut unknown);
+                            if let Some(value) = f_1 {
+                                fields
+                                    .insert(
+                                        "cloudinit".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            CloudConfigurationType::Unknown {
+                                tag,
+                                fields,
+                            }
+                        }
+                    },
+                )
+            }
+        };
+        ::core::result::Result::Ok(CloudConfiguration {
+            r#type: __de::required(u_0, "type")?,
+        })
     }
 }
 
@@ -549,26 +583,63 @@ impl<'de> serde::Deserialize<'de> for CloudConfiguration {
 /// Since vSphere API 7.0.3.0.
 ///
 /// vAPI structure `com.vmware.vcenter.guest.cloudinit_configuration`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CloudinitConfiguration {
     /// Metadata includes the network, instance id and hostname that cloud-init processes to configure the virtual machine. It is in json or yaml format. The max size of the metadata is 524288 bytes. See <https://cloudinit.readthedocs.io/en/latest/topics/datasources/ovf.html> about supported meta data formats.
     ///
     /// Since vSphere API 7.0.3.0.
-    #[serde(default = "CloudinitConfiguration::__missing_metadata")]
     pub metadata: String,
     /// Userdata is the user customized content that cloud-init processes to configure the virtual machine. See <https://cloudinit.readthedocs.io/en/latest/topics/format.html> about user data formats. See <https://cloudinit.readthedocs.io/en/latest/topics/modules.html#> about user data modules. The max size of the userdata is 524288 bytes. If `None`, no cloud-init user data will be used as part of the cloud-init configuration.
     ///
     /// Since vSphere API 7.0.3.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub userdata: Option<String>,
 }
 
-impl CloudinitConfiguration {
-    fn __missing_metadata() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::guest::CloudinitConfiguration",
-            "metadata",
-        )
+impl serde::Serialize for CloudinitConfiguration {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("metadata", &self.metadata)?;
+        if let Some(value) = &self.userdata {
+            map.serialize_entry("userdata", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CloudinitConfiguration {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CloudinitConfiguration {
+    const NAME: &'static str = "vcenter::guest::CloudinitConfiguration";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "metadata" => f_0 = Some(map.next_value()?),
+                "userdata" => f_1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(CloudinitConfiguration {
+            metadata: __de::or_zero(f_0, Self::NAME, "metadata"),
+            userdata: f_1,
+        })
     }
 }
 
@@ -577,23 +648,75 @@ impl CloudinitConfiguration {
 /// Since vSphere API 7.0.0.0.
 ///
 /// vAPI structure `com.vmware.vcenter.guest.configuration_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConfigurationSpec {
     /// Guest customization specification for a Windows guest operating system. If `None`, [`ConfigurationSpec::linux_config`](crate::vcenter::guest::ConfigurationSpec::linux_config) or [`ConfigurationSpec::cloud_config`](crate::vcenter::guest::ConfigurationSpec::cloud_config) must be set. Otherwise, an appropriate fault will be thrown.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub windows_config: Option<WindowsConfiguration>,
     /// Guest customization specification for a linux guest operating system. If `None`, [`ConfigurationSpec::windows_config`](crate::vcenter::guest::ConfigurationSpec::windows_config) or [`ConfigurationSpec::cloud_config`](crate::vcenter::guest::ConfigurationSpec::cloud_config) must be set. Otherwise, an appropriate fault will be thrown.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub linux_config: Option<LinuxConfiguration>,
     /// Guest customization specification with cloud configuration. If `None`, [`ConfigurationSpec::windows_config`](crate::vcenter::guest::ConfigurationSpec::windows_config) or [`ConfigurationSpec::linux_config`](crate::vcenter::guest::ConfigurationSpec::linux_config) must be set. Otherwise, an appropriate fault will be thrown.
     ///
     /// Since vSphere API 7.0.3.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cloud_config: Option<CloudConfiguration>,
+}
+
+impl serde::Serialize for ConfigurationSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.windows_config {
+            map.serialize_entry("windows_config", value)?;
+        }
+        if let Some(value) = &self.linux_config {
+            map.serialize_entry("linux_config", value)?;
+        }
+        if let Some(value) = &self.cloud_config {
+            map.serialize_entry("cloud_config", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ConfigurationSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ConfigurationSpec {
+    const NAME: &'static str = "vcenter::guest::ConfigurationSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<WindowsConfiguration> = None;
+        let mut f_1: Option<LinuxConfiguration> = None;
+        let mut f_2: Option<CloudConfiguration> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "windows_config" => f_0 = map.next_value()?,
+                "linux_config" => f_1 = map.next_value()?,
+                "cloud_config" => f_2 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ConfigurationSpec {
+            windows_config: f_0,
+            linux_config: f_1,
+            cloud_config: f_2,
+        })
+    }
 }
 
 impl ::vsphere_vapi_runtime::de::Zero for ConfigurationSpec {
@@ -611,51 +734,69 @@ impl ::vsphere_vapi_runtime::de::Zero for ConfigurationSpec {
 /// Since vSphere API 7.0.0.0.
 ///
 /// vAPI structure `com.vmware.vcenter.guest.customization_spec`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CustomizationSpec {
     /// Settings to be applied to the guest during the customization.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "CustomizationSpec::__missing_configuration_spec")]
     pub configuration_spec: ConfigurationSpec,
     /// Global DNS settings constitute the DNS settings that are not specific to a particular virtual network adapter.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(
-        rename = "global_DNS_settings",
-        default = "CustomizationSpec::__missing_global_dns_settings"
-    )]
     pub global_dns_settings: GlobalDnsSettings,
     /// IP settings that are specific to a particular virtual network adapter. The [`AdapterMapping`](crate::vcenter::guest::AdapterMapping) structure maps a network adapter's MAC address to its [`IpSettings`](crate::vcenter::guest::IpSettings). May be empty if there are no network adapters, else should match number of network adapters configured for the VM.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(
-        default = "CustomizationSpec::__missing_interfaces",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub interfaces: Vec<AdapterMapping>,
 }
 
-impl CustomizationSpec {
-    fn __missing_configuration_spec() -> ConfigurationSpec {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::guest::CustomizationSpec",
-            "configuration_spec",
-        )
+impl serde::Serialize for CustomizationSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("configuration_spec", &self.configuration_spec)?;
+        map.serialize_entry("global_DNS_settings", &self.global_dns_settings)?;
+        map.serialize_entry("interfaces", &self.interfaces)?;
+        map.end()
     }
+}
 
-    fn __missing_global_dns_settings() -> GlobalDnsSettings {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::guest::CustomizationSpec",
-            "global_DNS_settings",
-        )
+impl<'de> serde::Deserialize<'de> for CustomizationSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_interfaces() -> Vec<AdapterMapping> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::guest::CustomizationSpec",
-            "interfaces",
-        )
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CustomizationSpec {
+    const NAME: &'static str = "vcenter::guest::CustomizationSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<ConfigurationSpec> = None;
+        let mut f_1: Option<GlobalDnsSettings> = None;
+        let mut f_2: Option<Vec<AdapterMapping>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "configuration_spec" => f_0 = Some(map.next_value()?),
+                "global_DNS_settings" => f_1 = Some(map.next_value()?),
+                "interfaces" => f_2 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(CustomizationSpec {
+            configuration_spec: __de::or_zero(f_0, Self::NAME, "configuration_spec"),
+            global_dns_settings: __de::or_zero(f_1, Self::NAME, "global_DNS_settings"),
+            interfaces: __de::or_zero(f_2, Self::NAME, "interfaces"),
+        })
     }
 }
 
@@ -797,113 +938,108 @@ impl<'de> serde::Deserialize<'de> for Domain {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = Domain;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("struct Domain")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<Domain, A::Error> {
-                let mut f_0: Option<String> = None;
-                let mut f_1: Option<String> = None;
-                let mut f_2: Option<String> = None;
-                let mut f_3: Option<String> = None;
-                let mut f_4: Option<vsphere_vapi_runtime::types::Secret> = None;
-                let mut f_5: Option<String> = None;
-                let mut unknown = serde_json::Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "type" => f_0 = Some(map.next_value()?),
-                        "workgroup" => f_1 = map.next_value()?,
-                        "domain" => f_2 = map.next_value()?,
-                        "domain_username" => f_3 = map.next_value()?,
-                        "domain_password" => f_4 = map.next_value()?,
-                        "domain_OU" => f_5 = map.next_value()?,
-                        _ => {
-                            let value: serde_json::Value = map.next_value()?;
-                            unknown.insert(key, value);
-                        }
-                    }
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Domain {
+    const NAME: &'static str = "vcenter::guest::Domain";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<String> = None;
+        let mut f_4: Option<vsphere_vapi_runtime::types::Secret> = None;
+        let mut f_5: Option<String> = None;
+        let mut unknown = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "type" => f_0 = Some(map.next_value()?),
+                "workgroup" => f_1 = map.next_value()?,
+                "domain" => f_2 = map.next_value()?,
+                "domain_username" => f_3 = map.next_value()?,
+                "domain_password" => f_4 = map.next_value()?,
+                "domain_OU" => f_5 = map.next_value()?,
+                _ => {
+                    let value: serde_json::Value = map.next_value()?;
+                    unknown.insert(key, value);
                 }
-                let u_0 = match f_0 {
-                    None => None,
-                    Some(tag) => {
-                        Some(
-                            match tag.as_str() {
-                                "WORKGROUP" => {
-                                    DomainType::Workgroup {
-                                        workgroup: f_1,
-                                    }
-                                }
-                                "DOMAIN" => {
-                                    DomainType::Domain {
-                                        domain: f_2,
-                                        domain_username: f_3,
-                                        domain_password: f_4,
-                                        domain_ou: f_5,
-                                    }
-                                }
-                                _ => {
-                                    #[allow(unused_mut)]
-                                    let mut fields = ::core::mem::take(&mut unknown);
-                                    if let Some(value) = f_1 {
-                                        fields
-                                            .insert(
-                                                "workgroup".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_2 {
-                                        fields
-                                            .insert(
-                                                "domain".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_3 {
-                                        fields
-                                            .insert(
-                                                "domain_username".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_4 {
-                                        fields
-                                            .insert(
-                                                "domain_password".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_5 {
-                                        fields
-                                            .insert(
-                                                "domain_OU".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    DomainType::Unknown { tag, fields }
-                                }
-                            },
-                        )
-                    }
-                };
-                ::core::result::Result::Ok(Domain {
-                    r#type: u_0.ok_or_else(|| serde::de::Error::missing_field("type"))?,
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        let u_0 = match f_0 {
+            None => None,
+            Some(tag) => {
+                Some(
+                    match tag.as_str() {
+                        "WORKGROUP" => {
+                            DomainType::Workgroup {
+                                workgroup: f_1,
+                            }
+                        }
+                        "DOMAIN" => {
+                            DomainType::Domain {
+                                domain: f_2,
+                                domain_username: f_3,
+                                domain_password: f_4,
+                                domain_ou: f_5,
+                            }
+                        }
+                        _ => {
+                            #[allow(unused_mut)]
+                            let mut fields = ::core::mem::take(&mut unknown);
+                            if let Some(value) = f_1 {
+                                fields
+                                    .insert(
+                                        "workgroup".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_2 {
+                                fields
+                                    .insert(
+                                        "domain".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_3 {
+                                fields
+                                    .insert(
+                                        "domain_username".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_4 {
+                                fields
+                                    .insert(
+                                        "domain_password".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_5 {
+                                fields
+                                    .insert(
+                                        "domain_OU".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            DomainType::Unknown { tag, fields }
+                        }
+                    },
+                )
+            }
+        };
+        ::core::result::Result::Ok(Domain {
+            r#type: __de::required(u_0, "type")?,
+        })
     }
 }
 
@@ -912,18 +1048,65 @@ impl<'de> serde::Deserialize<'de> for Domain {
 /// Since vSphere API 7.0.0.0.
 ///
 /// vAPI structure `com.vmware.vcenter.guest.global_DNS_settings`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GlobalDnsSettings {
     /// List of name resolution suffixes for the virtual network adapter. This list applies to both Windows and Linux guest customization. For Linux, this setting is global, whereas in Windows, this setting is listed on a per-adapter basis. If `None`, no DNS suffixes are set.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dns_suffix_list: Option<Vec<String>>,
     /// List of DNS servers, for a virtual network adapter with a static IP address. If this list is empty, then the guest operating system is expected to use a DHCP server to get its DNS server settings. These settings configure the virtual machine to use the specified DNS servers. These DNS server settings are listed in the order of preference. If `None`, no DNS servers are set.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dns_servers: Option<Vec<String>>,
+}
+
+impl serde::Serialize for GlobalDnsSettings {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.dns_suffix_list {
+            map.serialize_entry("dns_suffix_list", value)?;
+        }
+        if let Some(value) = &self.dns_servers {
+            map.serialize_entry("dns_servers", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for GlobalDnsSettings {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for GlobalDnsSettings {
+    const NAME: &'static str = "vcenter::guest::GlobalDnsSettings";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<Vec<String>> = None;
+        let mut f_1: Option<Vec<String>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "dns_suffix_list" => f_0 = map.next_value()?,
+                "dns_servers" => f_1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(GlobalDnsSettings {
+            dns_suffix_list: f_0,
+            dns_servers: f_1,
+        })
+    }
 }
 
 impl ::vsphere_vapi_runtime::de::Zero for GlobalDnsSettings {
@@ -940,47 +1123,79 @@ impl ::vsphere_vapi_runtime::de::Zero for GlobalDnsSettings {
 /// Since vSphere API 7.0.0.0.
 ///
 /// vAPI structure `com.vmware.vcenter.guest.gui_unattended`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GuiUnattended {
     /// Flag to determine whether or not the machine automatically logs on as Administrator. See the [`GuiUnattended::password`](crate::vcenter::guest::GuiUnattended::password) property. If [`GuiUnattended::auto_logon`](crate::vcenter::guest::GuiUnattended::auto_logon) flag is set, then [`GuiUnattended::password`](crate::vcenter::guest::GuiUnattended::password) must not be `None` or the guest customization will fail.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "GuiUnattended::__missing_auto_logon")]
     pub auto_logon: bool,
     /// If the [`GuiUnattended::auto_logon`](crate::vcenter::guest::GuiUnattended::auto_logon) flag is set, then this property specifies the number of times the machine should automatically log on as Administrator. Generally it should be 1, but if the setup requires a number of reboots, you may want to increase it. This number may be determined by the list of commands.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "GuiUnattended::__missing_auto_logon_count")]
     pub auto_logon_count: i64,
     /// The new administrator password for the machine. To specify that the password should be set to blank (that is, no password), leave it unset. If `None`, blank password will be used.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub password: Option<vsphere_vapi_runtime::types::Secret>,
     /// The time zone index for the virtual machine. Numbers correspond to time zones at <https://support.microsoft.com/en-us/help/973627/microsoft-time-zone-index-values>.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "GuiUnattended::__missing_time_zone")]
     pub time_zone: i64,
 }
 
-impl GuiUnattended {
-    fn __missing_auto_logon() -> bool {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::guest::GuiUnattended",
-            "auto_logon",
-        )
+impl serde::Serialize for GuiUnattended {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("auto_logon", &self.auto_logon)?;
+        map.serialize_entry("auto_logon_count", &self.auto_logon_count)?;
+        if let Some(value) = &self.password {
+            map.serialize_entry("password", value)?;
+        }
+        map.serialize_entry("time_zone", &self.time_zone)?;
+        map.end()
     }
+}
 
-    fn __missing_auto_logon_count() -> i64 {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::guest::GuiUnattended",
-            "auto_logon_count",
-        )
+impl<'de> serde::Deserialize<'de> for GuiUnattended {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_time_zone() -> i64 {
-        ::vsphere_vapi_runtime::de::missing("vcenter::guest::GuiUnattended", "time_zone")
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for GuiUnattended {
+    const NAME: &'static str = "vcenter::guest::GuiUnattended";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<bool> = None;
+        let mut f_1: Option<i64> = None;
+        let mut f_2: Option<vsphere_vapi_runtime::types::Secret> = None;
+        let mut f_3: Option<i64> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "auto_logon" => f_0 = Some(map.next_value()?),
+                "auto_logon_count" => f_1 = Some(map.next_value()?),
+                "password" => f_2 = map.next_value()?,
+                "time_zone" => f_3 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(GuiUnattended {
+            auto_logon: __de::or_zero(f_0, Self::NAME, "auto_logon"),
+            auto_logon_count: __de::or_zero(f_1, Self::NAME, "auto_logon_count"),
+            password: f_2,
+            time_zone: __de::or_zero(f_3, Self::NAME, "time_zone"),
+        })
     }
 }
 
@@ -1118,87 +1333,80 @@ impl<'de> serde::Deserialize<'de> for HostnameGenerator {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = HostnameGenerator;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("struct HostnameGenerator")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<HostnameGenerator, A::Error> {
-                let mut f_0: Option<String> = None;
-                let mut f_1: Option<String> = None;
-                let mut f_2: Option<String> = None;
-                let mut unknown = serde_json::Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "type" => f_0 = Some(map.next_value()?),
-                        "fixed_name" => f_1 = map.next_value()?,
-                        "prefix" => f_2 = map.next_value()?,
-                        _ => {
-                            let value: serde_json::Value = map.next_value()?;
-                            unknown.insert(key, value);
-                        }
-                    }
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for HostnameGenerator {
+    const NAME: &'static str = "vcenter::guest::HostnameGenerator";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<String> = None;
+        let mut unknown = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "type" => f_0 = Some(map.next_value()?),
+                "fixed_name" => f_1 = map.next_value()?,
+                "prefix" => f_2 = map.next_value()?,
+                _ => {
+                    let value: serde_json::Value = map.next_value()?;
+                    unknown.insert(key, value);
                 }
-                let u_0 = match f_0 {
-                    None => None,
-                    Some(tag) => {
-                        Some(
-                            match tag.as_str() {
-                                "FIXED" => {
-                                    HostnameGeneratorType::Fixed {
-                                        fixed_name: f_1,
-                                    }
-                                }
-                                "PREFIX" => {
-                                    HostnameGeneratorType::Prefix {
-                                        prefix: f_2,
-                                    }
-                                }
-                                "VIRTUAL_MACHINE" => HostnameGeneratorType::VirtualMachine,
-                                "USER_INPUT_REQUIRED" => {
-                                    HostnameGeneratorType::UserInputRequired
-                                }
-                                _ => {
-                                    #[allow(unused_mut)]
-                                    let mut fields = ::core::mem::take(&mut unknown);
-                                    if let Some(value) = f_1 {
-                                        fields
-                                            .insert(
-                                                "fixed_name".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_2 {
-                                        fields
-                                            .insert(
-                                                "prefix".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    HostnameGeneratorType::Unknown {
-                                        tag,
-                                        fields,
-                                    }
-                                }
-                            },
-                        )
-                    }
-                };
-                ::core::result::Result::Ok(HostnameGenerator {
-                    r#type: u_0.ok_or_else(|| serde::de::Error::missing_field("type"))?,
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        let u_0 = match f_0 {
+            None => None,
+            Some(tag) => {
+                Some(
+                    match tag.as_str() {
+                        "FIXED" => {
+                            HostnameGeneratorType::Fixed {
+                                fixed_name: f_1,
+                            }
+                        }
+                        "PREFIX" => {
+                            HostnameGeneratorType::Prefix {
+                                prefix: f_2,
+                            }
+                        }
+                        "VIRTUAL_MACHINE" => HostnameGeneratorType::VirtualMachine,
+                        "USER_INPUT_REQUIRED" => HostnameGeneratorType::UserInputRequired,
+                        _ => {
+                            #[allow(unused_mut)]
+                            let mut fields = ::core::mem::take(&mut unknown);
+                            if let Some(value) = f_1 {
+                                fields
+                                    .insert(
+                                        "fixed_name".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_2 {
+                                fields
+                                    .insert(
+                                        "prefix".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            HostnameGeneratorType::Unknown {
+                                tag,
+                                fields,
+                            }
+                        }
+                    },
+                )
+            }
+        };
+        ::core::result::Result::Ok(HostnameGenerator {
+            r#type: __de::required(u_0, "type")?,
+        })
     }
 }
 
@@ -1207,23 +1415,75 @@ impl<'de> serde::Deserialize<'de> for HostnameGenerator {
 /// Since vSphere API 7.0.0.0.
 ///
 /// vAPI structure `com.vmware.vcenter.guest.IP_settings`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct IpSettings {
     /// Specification to configure IPv4 address, subnet mask and gateway info for this virtual network adapter. This field is currently required. If `None`, the specification creation operation will fail.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ipv4: Option<Ipv4>,
     /// Specification to configure IPv6 address, subnet mask and gateway info for this virtual network adapter. If `None`, no IPv6 addresses are set.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ipv6: Option<Ipv6>,
     /// Windows settings to be configured for this specific virtual Network adapter. This is valid only for Windows guest operating systems. If `None`, no specific Windows settings are set.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub windows: Option<WindowsNetworkAdapterSettings>,
+}
+
+impl serde::Serialize for IpSettings {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.ipv4 {
+            map.serialize_entry("ipv4", value)?;
+        }
+        if let Some(value) = &self.ipv6 {
+            map.serialize_entry("ipv6", value)?;
+        }
+        if let Some(value) = &self.windows {
+            map.serialize_entry("windows", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for IpSettings {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for IpSettings {
+    const NAME: &'static str = "vcenter::guest::IpSettings";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<Ipv4> = None;
+        let mut f_1: Option<Ipv6> = None;
+        let mut f_2: Option<WindowsNetworkAdapterSettings> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "ipv4" => f_0 = map.next_value()?,
+                "ipv6" => f_1 = map.next_value()?,
+                "windows" => f_2 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(IpSettings {
+            ipv4: f_0,
+            ipv6: f_1,
+            windows: f_2,
+        })
+    }
 }
 
 impl ::vsphere_vapi_runtime::de::Zero for IpSettings {
@@ -1361,82 +1621,77 @@ impl<'de> serde::Deserialize<'de> for Ipv4 {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = Ipv4;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("struct Ipv4")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<Ipv4, A::Error> {
-                let mut f_0: Option<String> = None;
-                let mut f_1: Option<String> = None;
-                let mut f_2: Option<i64> = None;
-                let mut f_3: Option<Vec<String>> = None;
-                let mut unknown = serde_json::Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "type" => f_0 = Some(map.next_value()?),
-                        "ip_address" => f_1 = map.next_value()?,
-                        "prefix" => f_2 = map.next_value()?,
-                        "gateways" => f_3 = map.next_value()?,
-                        _ => {
-                            let value: serde_json::Value = map.next_value()?;
-                            unknown.insert(key, value);
-                        }
-                    }
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Ipv4 {
+    const NAME: &'static str = "vcenter::guest::Ipv4";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<i64> = None;
+        let mut f_3: Option<Vec<String>> = None;
+        let mut unknown = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "type" => f_0 = Some(map.next_value()?),
+                "ip_address" => f_1 = map.next_value()?,
+                "prefix" => f_2 = map.next_value()?,
+                "gateways" => f_3 = map.next_value()?,
+                _ => {
+                    let value: serde_json::Value = map.next_value()?;
+                    unknown.insert(key, value);
                 }
-                let u_0 = match f_0 {
-                    None => None,
-                    Some(tag) => {
-                        Some(
-                            match tag.as_str() {
-                                "DHCP" => Ipv4Type::Dhcp,
-                                "STATIC" => {
-                                    Ipv4Type::Static {
-                                        ip_address: f_1,
-                                        prefix: f_2,
-                                    }
-                                }
-                                "USER_INPUT_REQUIRED" => Ipv4Type::UserInputRequired,
-                                "DISABLED" => Ipv4Type::Disabled,
-                                _ => {
-                                    #[allow(unused_mut)]
-                                    let mut fields = ::core::mem::take(&mut unknown);
-                                    if let Some(value) = f_1 {
-                                        fields
-                                            .insert(
-                                                "ip_address".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_2 {
-                                        fields
-                                            .insert(
-                                                "prefix".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    Ipv4Type::Unknown { tag, fields }
-                                }
-                            },
-                        )
-                    }
-                };
-                ::core::result::Result::Ok(Ipv4 {
-                    r#type: u_0.ok_or_else(|| serde::de::Error::missing_field("type"))?,
-                    gateways: f_3,
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        let u_0 = match f_0 {
+            None => None,
+            Some(tag) => {
+                Some(
+                    match tag.as_str() {
+                        "DHCP" => Ipv4Type::Dhcp,
+                        "STATIC" => {
+                            Ipv4Type::Static {
+                                ip_address: f_1,
+                                prefix: f_2,
+                            }
+                        }
+                        "USER_INPUT_REQUIRED" => Ipv4Type::UserInputRequired,
+                        "DISABLED" => Ipv4Type::Disabled,
+                        _ => {
+                            #[allow(unused_mut)]
+                            let mut fields = ::core::mem::take(&mut unknown);
+                            if let Some(value) = f_1 {
+                                fields
+                                    .insert(
+                                        "ip_address".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_2 {
+                                fields
+                                    .insert(
+                                        "prefix".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            Ipv4Type::Unknown { tag, fields }
+                        }
+                    },
+                )
+            }
+        };
+        ::core::result::Result::Ok(Ipv4 {
+            r#type: __de::required(u_0, "type")?,
+            gateways: f_3,
+        })
     }
 }
 
@@ -1550,66 +1805,61 @@ impl<'de> serde::Deserialize<'de> for Ipv6 {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = Ipv6;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("struct Ipv6")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<Ipv6, A::Error> {
-                let mut f_0: Option<String> = None;
-                let mut f_1: Option<Vec<Ipv6Address>> = None;
-                let mut f_2: Option<Vec<String>> = None;
-                let mut unknown = serde_json::Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "type" => f_0 = Some(map.next_value()?),
-                        "ipv6" => f_1 = map.next_value()?,
-                        "gateways" => f_2 = map.next_value()?,
-                        _ => {
-                            let value: serde_json::Value = map.next_value()?;
-                            unknown.insert(key, value);
-                        }
-                    }
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Ipv6 {
+    const NAME: &'static str = "vcenter::guest::Ipv6";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<Vec<Ipv6Address>> = None;
+        let mut f_2: Option<Vec<String>> = None;
+        let mut unknown = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "type" => f_0 = Some(map.next_value()?),
+                "ipv6" => f_1 = map.next_value()?,
+                "gateways" => f_2 = map.next_value()?,
+                _ => {
+                    let value: serde_json::Value = map.next_value()?;
+                    unknown.insert(key, value);
                 }
-                let u_0 = match f_0 {
-                    None => None,
-                    Some(tag) => {
-                        Some(
-                            match tag.as_str() {
-                                "DHCP" => Ipv6Type::Dhcp,
-                                "STATIC" => Ipv6Type::Static { ipv6: f_1 },
-                                "USER_INPUT_REQUIRED" => Ipv6Type::UserInputRequired,
-                                _ => {
-                                    #[allow(unused_mut)]
-                                    let mut fields = ::core::mem::take(&mut unknown);
-                                    if let Some(value) = f_1 {
-                                        fields
-                                            .insert(
-                                                "ipv6".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    Ipv6Type::Unknown { tag, fields }
-                                }
-                            },
-                        )
-                    }
-                };
-                ::core::result::Result::Ok(Ipv6 {
-                    r#type: u_0.ok_or_else(|| serde::de::Error::missing_field("type"))?,
-                    gateways: f_2,
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        let u_0 = match f_0 {
+            None => None,
+            Some(tag) => {
+                Some(
+                    match tag.as_str() {
+                        "DHCP" => Ipv6Type::Dhcp,
+                        "STATIC" => Ipv6Type::Static { ipv6: f_1 },
+                        "USER_INPUT_REQUIRED" => Ipv6Type::UserInputRequired,
+                        _ => {
+                            #[allow(unused_mut)]
+                            let mut fields = ::core::mem::take(&mut unknown);
+                            if let Some(value) = f_1 {
+                                fields
+                                    .insert(
+                                        "ipv6".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            Ipv6Type::Unknown { tag, fields }
+                        }
+                    },
+                )
+            }
+        };
+        ::core::result::Result::Ok(Ipv6 {
+            r#type: __de::required(u_0, "type")?,
+            gateways: f_2,
+        })
     }
 }
 
@@ -1618,27 +1868,61 @@ impl<'de> serde::Deserialize<'de> for Ipv6 {
 /// Since vSphere API 7.0.0.0.
 ///
 /// vAPI structure `com.vmware.vcenter.guest.ipv6_address`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Ipv6Address {
     /// Static IPv6 Address.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "Ipv6Address::__missing_ip_address")]
     pub ip_address: String,
     /// The CIDR prefix for the interface.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "Ipv6Address::__missing_prefix")]
     pub prefix: i64,
 }
 
-impl Ipv6Address {
-    fn __missing_ip_address() -> String {
-        ::vsphere_vapi_runtime::de::missing("vcenter::guest::Ipv6Address", "ip_address")
+impl serde::Serialize for Ipv6Address {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("ip_address", &self.ip_address)?;
+        map.serialize_entry("prefix", &self.prefix)?;
+        map.end()
     }
+}
 
-    fn __missing_prefix() -> i64 {
-        ::vsphere_vapi_runtime::de::missing("vcenter::guest::Ipv6Address", "prefix")
+impl<'de> serde::Deserialize<'de> for Ipv6Address {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Ipv6Address {
+    const NAME: &'static str = "vcenter::guest::Ipv6Address";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<i64> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "ip_address" => f_0 = Some(map.next_value()?),
+                "prefix" => f_1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Ipv6Address {
+            ip_address: __de::or_zero(f_0, Self::NAME, "ip_address"),
+            prefix: __de::or_zero(f_1, Self::NAME, "prefix"),
+        })
     }
 }
 
@@ -1649,7 +1933,7 @@ impl Ipv6Address {
 /// Since vSphere API 7.0.0.0.
 ///
 /// vAPI structure `com.vmware.vcenter.guest.linux_configuration`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct LinuxConfiguration {
     /// The network host name of the Linux virtual machine.
     ///
@@ -1658,14 +1942,12 @@ pub struct LinuxConfiguration {
     /// The fully qualified domain name.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "LinuxConfiguration::__missing_domain")]
     pub domain: String,
     /// The case-sensitive time zone, such as Europe/Sofia. Valid time zone values are based on the tz (time zone) database used by Linux. The values are strings (`str`) in the form "Area/Location," in which Area is a continent or ocean name, and Location is the city, island, or other regional designation.
     ///
     /// See the <https://kb.vmware.com/kb/2145518> for a list of supported time zones for different versions in Linux. If `None`, time zone is not modified inside guest operating system.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub time_zone: Option<String>,
     /// The script to run before and after Linux guest customization. The max size of the script is 65536 bytes. As long as the script (shell, perl, python...) has the right "#!" in the header, it is supported. The caller should not assume any environment variables when the script is run.
     ///
@@ -1676,23 +1958,76 @@ pub struct LinuxConfiguration {
     /// `#!/bin/sh if [ x$1 == x"precustomization" ]; then echo "Do Precustomization tasks" #code for pre-customization actions... elif [ x$1 == x"postcustomization" ]; then echo "Do Postcustomization tasks" #code for post-customization actions... fi`. If `None`, no script will be executed.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub script_text: Option<String>,
     /// The compatible customization method is an identifier of a customization strategy which is implementable in a group of Linux operating systems. This value does not need to be set if your operating system is officially supported by VMware guest operating system customization. When using a Linux operating system which hasn't been officially supported and it is designed to be 100% bug-for-bug compatible with an officially supported Linux operating system, it can be customized by an existing customization method.
     ///
     /// Please set the compatible customization method to a supported string value e.g. "GOSC_METHOD_1". See all the supported compatible customization methods in <https://kb.vmware.com/s/article/95903>. If `None`, the customization may fail in a Linux operating systems which hasn't been officially supported.
     ///
     /// Since vSphere API 8.0.3.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub compatible_customization_method: Option<String>,
 }
 
-impl LinuxConfiguration {
-    fn __missing_domain() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::guest::LinuxConfiguration",
-            "domain",
-        )
+impl serde::Serialize for LinuxConfiguration {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("hostname", &self.hostname)?;
+        map.serialize_entry("domain", &self.domain)?;
+        if let Some(value) = &self.time_zone {
+            map.serialize_entry("time_zone", value)?;
+        }
+        if let Some(value) = &self.script_text {
+            map.serialize_entry("script_text", value)?;
+        }
+        if let Some(value) = &self.compatible_customization_method {
+            map.serialize_entry("compatible_customization_method", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for LinuxConfiguration {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for LinuxConfiguration {
+    const NAME: &'static str = "vcenter::guest::LinuxConfiguration";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<HostnameGenerator> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<String> = None;
+        let mut f_4: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "hostname" => f_0 = Some(map.next_value()?),
+                "domain" => f_1 = Some(map.next_value()?),
+                "time_zone" => f_2 = map.next_value()?,
+                "script_text" => f_3 = map.next_value()?,
+                "compatible_customization_method" => f_4 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(LinuxConfiguration {
+            hostname: __de::required(f_0, "hostname")?,
+            domain: __de::or_zero(f_1, Self::NAME, "domain"),
+            time_zone: f_2,
+            script_text: f_3,
+            compatible_customization_method: f_4,
+        })
     }
 }
 
@@ -1717,7 +2052,7 @@ impl LinuxConfiguration {
 /// Since vSphere API 7.0.0.0.
 ///
 /// vAPI structure `com.vmware.vcenter.guest.user_data`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct UserData {
     /// The computer name of the (Windows) virtual machine. A computer name may contain letters (A-Z), numbers(0-9) and hyphens (-) but no spaces or periods (.). The name may not consist entirely of digits. A computer name is restricted to 15 characters in length. If the computer name is longer than 15 characters, it will be truncated to 15 characters. Check [`HostnameGenerator`](crate::vcenter::guest::HostnameGenerator) for various options.
     ///
@@ -1726,31 +2061,68 @@ pub struct UserData {
     /// Full name of the end user. Note that this is not the username but full name specified in "Firstname Lastname" format.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "UserData::__missing_full_name")]
     pub full_name: String,
     /// Name of the organization that owns the computer.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "UserData::__missing_organization")]
     pub organization: String,
     /// The product Key to use for activating Windows guest operating system.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "UserData::__missing_product_key")]
     pub product_key: String,
 }
 
-impl UserData {
-    fn __missing_full_name() -> String {
-        ::vsphere_vapi_runtime::de::missing("vcenter::guest::UserData", "full_name")
+impl serde::Serialize for UserData {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("computer_name", &self.computer_name)?;
+        map.serialize_entry("full_name", &self.full_name)?;
+        map.serialize_entry("organization", &self.organization)?;
+        map.serialize_entry("product_key", &self.product_key)?;
+        map.end()
     }
+}
 
-    fn __missing_organization() -> String {
-        ::vsphere_vapi_runtime::de::missing("vcenter::guest::UserData", "organization")
+impl<'de> serde::Deserialize<'de> for UserData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_product_key() -> String {
-        ::vsphere_vapi_runtime::de::missing("vcenter::guest::UserData", "product_key")
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for UserData {
+    const NAME: &'static str = "vcenter::guest::UserData";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<HostnameGenerator> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "computer_name" => f_0 = Some(map.next_value()?),
+                "full_name" => f_1 = Some(map.next_value()?),
+                "organization" => f_2 = Some(map.next_value()?),
+                "product_key" => f_3 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(UserData {
+            computer_name: __de::required(f_0, "computer_name")?,
+            full_name: __de::or_zero(f_1, Self::NAME, "full_name"),
+            organization: __de::or_zero(f_2, Self::NAME, "organization"),
+            product_key: __de::or_zero(f_3, Self::NAME, "product_key"),
+        })
     }
 }
 
@@ -1759,23 +2131,75 @@ impl UserData {
 /// Since vSphere API 7.0.0.0.
 ///
 /// vAPI structure `com.vmware.vcenter.guest.windows_configuration`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct WindowsConfiguration {
     /// A value specifying the action that should be taken after customization. If `None`, the [`RebootOption::Reboot`](crate::vcenter::guest::windows_configuration::RebootOption::Reboot) option will be chosen.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reboot: Option<windows_configuration::RebootOption>,
     /// Customization settings like user details, administrator details, etc for the windows guest operating system. Exactly one of `sysprep` or `sysprepXml` must be specified. If `None`, sysprep settings will not be applied to the windows guest operating system.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sysprep: Option<WindowsSysprep>,
     /// All settings specified in a XML format. This is the content of a typical answer.xml file that is used by System administrators during the Windows image customization. Check <https://docs.microsoft.com/en-us/windows-hardware/manufacture/desktop/update-windows-settings-and-scripts-create-your-own-answer-file-sxs> Exactly one of `sysprep` or `sysprepXml` must be specified. If `None`, sysprep settings will not be applied to the windows guest operating system.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sysprep_xml: Option<String>,
+}
+
+impl serde::Serialize for WindowsConfiguration {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.reboot {
+            map.serialize_entry("reboot", value)?;
+        }
+        if let Some(value) = &self.sysprep {
+            map.serialize_entry("sysprep", value)?;
+        }
+        if let Some(value) = &self.sysprep_xml {
+            map.serialize_entry("sysprep_xml", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for WindowsConfiguration {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for WindowsConfiguration {
+    const NAME: &'static str = "vcenter::guest::WindowsConfiguration";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<windows_configuration::RebootOption> = None;
+        let mut f_1: Option<WindowsSysprep> = None;
+        let mut f_2: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "reboot" => f_0 = map.next_value()?,
+                "sysprep" => f_1 = map.next_value()?,
+                "sysprep_xml" => f_2 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(WindowsConfiguration {
+            reboot: f_0,
+            sysprep: f_1,
+            sysprep_xml: f_2,
+        })
+    }
 }
 
 /// The [`WindowsNetworkAdapterSettings`](crate::vcenter::guest::WindowsNetworkAdapterSettings) structure specifies Windows specific Network settings for a virtual network adapter.
@@ -1783,30 +2207,87 @@ pub struct WindowsConfiguration {
 /// Since vSphere API 7.0.0.0.
 ///
 /// vAPI structure `com.vmware.vcenter.guest.windows_network_adapter_settings`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct WindowsNetworkAdapterSettings {
     /// A list of server IP addresses to use for DNS lookup in a Windows guest operating system.
     ///
     /// These servers should be specified in the order of preference. If this list is not empty, and if a DHCP IP address is used, then these settings override the DHCP settings. If `None`, no DNS servers are set.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dns_servers: Option<Vec<String>>,
     /// A DNS domain suffix such as vmware.com. If `None`, no DNS domain is set.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dns_domain: Option<String>,
     /// List of WINS Servers to set for the Windows guest operating system. A Maximum of two IP addresses can be specified in this list. The first IP address will be set as the primary WINS server. The second IP address will be set as the secondary WINS server. If `None`, no WINS Servers are set.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub wins_servers: Option<Vec<String>>,
     /// NetBIOS setting for Windows. If `None`, existing NetBIOS mode will be retained.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(rename = "net_BIOS_mode", default, skip_serializing_if = "Option::is_none")]
     pub net_bios_mode: Option<windows_network_adapter_settings::NetBiosMode>,
+}
+
+impl serde::Serialize for WindowsNetworkAdapterSettings {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.dns_servers {
+            map.serialize_entry("dns_servers", value)?;
+        }
+        if let Some(value) = &self.dns_domain {
+            map.serialize_entry("dns_domain", value)?;
+        }
+        if let Some(value) = &self.wins_servers {
+            map.serialize_entry("wins_servers", value)?;
+        }
+        if let Some(value) = &self.net_bios_mode {
+            map.serialize_entry("net_BIOS_mode", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for WindowsNetworkAdapterSettings {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for WindowsNetworkAdapterSettings {
+    const NAME: &'static str = "vcenter::guest::WindowsNetworkAdapterSettings";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<Vec<String>> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<Vec<String>> = None;
+        let mut f_3: Option<windows_network_adapter_settings::NetBiosMode> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "dns_servers" => f_0 = map.next_value()?,
+                "dns_domain" => f_1 = map.next_value()?,
+                "wins_servers" => f_2 = map.next_value()?,
+                "net_BIOS_mode" => f_3 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(WindowsNetworkAdapterSettings {
+            dns_servers: f_0,
+            dns_domain: f_1,
+            wins_servers: f_2,
+            net_bios_mode: f_3,
+        })
+    }
 }
 
 /// The [`WindowsSysprep`](crate::vcenter::guest::WindowsSysprep) structure provides all the settings like user details, administrator details, etc that need to applied for a windows guest operating system during customization.
@@ -1814,12 +2295,11 @@ pub struct WindowsNetworkAdapterSettings {
 /// Since vSphere API 7.0.0.0.
 ///
 /// vAPI structure `com.vmware.vcenter.guest.windows_sysprep`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct WindowsSysprep {
     /// A list of commands to run at first user logon, after customizing the guest. These commands are directly mapped to the GuiRunOnce key in the sysprep.xml answer file. These commands are transferred into the sysprep.xml file that VirtualCenter stores on the target virtual disk. For more information about performing unattended installation, check <https://technet.microsoft.com/en-us/library/cc771830(v=ws.10).aspx> The commands listed here ar executed when a user logs on the first time after customization completes. The logon may be driven by [`GuiUnattended::auto_logon`](crate::vcenter::guest::GuiUnattended::auto_logon) setting. These commands are directly mapped to the GuiRunOnce key in the. If `None`, no commands are run.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gui_run_once_commands: Option<Vec<String>>,
     /// Personal data pertaining to the owner of the virtual machine.
     ///
@@ -1828,21 +2308,68 @@ pub struct WindowsSysprep {
     /// Information needed to join a workgroup or domain. If `None`, the guest will not be joined to any workgroup or a domain.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub domain: Option<Domain>,
     /// Information related to unattended installation.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "WindowsSysprep::__missing_gui_unattended")]
     pub gui_unattended: GuiUnattended,
 }
 
-impl WindowsSysprep {
-    fn __missing_gui_unattended() -> GuiUnattended {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::guest::WindowsSysprep",
-            "gui_unattended",
-        )
+impl serde::Serialize for WindowsSysprep {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.gui_run_once_commands {
+            map.serialize_entry("gui_run_once_commands", value)?;
+        }
+        map.serialize_entry("user_data", &self.user_data)?;
+        if let Some(value) = &self.domain {
+            map.serialize_entry("domain", value)?;
+        }
+        map.serialize_entry("gui_unattended", &self.gui_unattended)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for WindowsSysprep {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for WindowsSysprep {
+    const NAME: &'static str = "vcenter::guest::WindowsSysprep";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<Vec<String>> = None;
+        let mut f_1: Option<UserData> = None;
+        let mut f_2: Option<Domain> = None;
+        let mut f_3: Option<GuiUnattended> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "gui_run_once_commands" => f_0 = map.next_value()?,
+                "user_data" => f_1 = Some(map.next_value()?),
+                "domain" => f_2 = map.next_value()?,
+                "gui_unattended" => f_3 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(WindowsSysprep {
+            gui_run_once_commands: f_0,
+            user_data: __de::required(f_1, "user_data")?,
+            domain: f_2,
+            gui_unattended: __de::or_zero(f_3, Self::NAME, "gui_unattended"),
+        })
     }
 }
 

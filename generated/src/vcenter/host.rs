@@ -168,158 +168,218 @@ impl<'de> serde::Deserialize<'de> for CreateSpec {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = CreateSpec;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("struct CreateSpec")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<CreateSpec, A::Error> {
-                let mut f_0: Option<String> = None;
-                let mut f_1: Option<i64> = None;
-                let mut f_2: Option<String> = None;
-                let mut f_3: Option<vsphere_vapi_runtime::types::Secret> = None;
-                let mut f_4: Option<String> = None;
-                let mut f_5: Option<String> = None;
-                let mut f_6: Option<String> = None;
-                let mut f_7: Option<String> = None;
-                let mut f_8: Option<bool> = None;
-                let mut unknown = serde_json::Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "hostname" => f_0 = Some(map.next_value()?),
-                        "port" => f_1 = map.next_value()?,
-                        "user_name" => f_2 = Some(map.next_value()?),
-                        "password" => f_3 = Some(map.next_value()?),
-                        "folder" => f_4 = map.next_value()?,
-                        "thumbprint_verification" => f_5 = Some(map.next_value()?),
-                        "thumbprint" => f_6 = map.next_value()?,
-                        "ssl_certificate" => f_7 = map.next_value()?,
-                        "force_add" => f_8 = map.next_value()?,
-                        _ => {
-                            let value: serde_json::Value = map.next_value()?;
-                            unknown.insert(key, value);
-                        }
-                    }
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CreateSpec {
+    const NAME: &'static str = "vcenter::host::CreateSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<i64> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<vsphere_vapi_runtime::types::Secret> = None;
+        let mut f_4: Option<String> = None;
+        let mut f_5: Option<String> = None;
+        let mut f_6: Option<String> = None;
+        let mut f_7: Option<String> = None;
+        let mut f_8: Option<bool> = None;
+        let mut unknown = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "hostname" => f_0 = Some(map.next_value()?),
+                "port" => f_1 = map.next_value()?,
+                "user_name" => f_2 = Some(map.next_value()?),
+                "password" => f_3 = Some(map.next_value()?),
+                "folder" => f_4 = map.next_value()?,
+                "thumbprint_verification" => f_5 = Some(map.next_value()?),
+                "thumbprint" => f_6 = map.next_value()?,
+                "ssl_certificate" => f_7 = map.next_value()?,
+                "force_add" => f_8 = map.next_value()?,
+                _ => {
+                    let value: serde_json::Value = map.next_value()?;
+                    unknown.insert(key, value);
                 }
-                let u_0 = match f_5 {
-                    None => None,
-                    Some(tag) => {
-                        Some(
-                            match tag.as_str() {
-                                "NONE" => CreateSpecThumbprintVerification::None,
-                                "THUMBPRINT" => {
-                                    CreateSpecThumbprintVerification::Thumbprint {
-                                        thumbprint: f_6,
-                                    }
-                                }
-                                "CERTIFICATE" => {
-                                    CreateSpecThumbprintVerification::Certificate {
-                                        ssl_certificate: f_7,
-                                    }
-                                }
-                                _ => {
-                                    #[allow(unused_mut)]
-                                    let mut fields = ::core::mem::take(&mut unknown);
-                                    if let Some(value) = f_6 {
-                                        fields
-                                            .insert(
-                                                "thumbprint".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_7 {
-                                        fields
-                                            .insert(
-                                                "ssl_certificate".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    CreateSpecThumbprintVerification::Unknown {
-                                        tag,
-                                        fields,
-                                    }
-                                }
-                            },
-                        )
-                    }
-                };
-                ::core::result::Result::Ok(CreateSpec {
-                    hostname: f_0
-                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
-                            "vcenter::host::CreateSpec",
-                            "hostname",
-                        )),
-                    port: f_1,
-                    user_name: f_2
-                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
-                            "vcenter::host::CreateSpec",
-                            "user_name",
-                        )),
-                    password: f_3
-                        .ok_or_else(|| serde::de::Error::missing_field("password"))?,
-                    folder: f_4,
-                    thumbprint_verification: u_0
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "thumbprint_verification",
-                        ))?,
-                    force_add: f_8,
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        let u_0 = match f_5 {
+            None => None,
+            Some(tag) => {
+                Some(
+                    match tag.as_str() {
+                        "NONE" => CreateSpecThumbprintVerification::None,
+                        "THUMBPRINT" => {
+                            CreateSpecThumbprintVerification::Thumbprint {
+                                thumbprint: f_6,
+                            }
+                        }
+                        "CERTIFICATE" => {
+                            CreateSpecThumbprintVerification::Certificate {
+                                ssl_certificate: f_7,
+                            }
+                        }
+                        _ => {
+                            #[allow(unused_mut)]
+                            let mut fields = ::core::mem::take(&mut unknown);
+                            if let Some(value) = f_6 {
+                                fields
+                                    .insert(
+                                        "thumbprint".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_7 {
+                                fields
+                                    .insert(
+                                        "ssl_certificate".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            CreateSpecThumbprintVerification::Unknown {
+                                tag,
+                                fields,
+                            }
+                        }
+                    },
+                )
+            }
+        };
+        ::core::result::Result::Ok(CreateSpec {
+            hostname: __de::or_zero(f_0, Self::NAME, "hostname"),
+            port: f_1,
+            user_name: __de::or_zero(f_2, Self::NAME, "user_name"),
+            password: __de::required(f_3, "password")?,
+            folder: f_4,
+            thumbprint_verification: __de::required(u_0, "thumbprint_verification")?,
+            force_add: f_8,
+        })
     }
 }
 
 /// The [`FilterSpec`](crate::vcenter::host::FilterSpec) structure contains fields used to filter the results when listing hosts (see [`Host::list`](crate::vcenter::Host::list)). If multiple fields are specified, only hosts matching all of the fields match the filter.
 ///
 /// vAPI structure `com.vmware.vcenter.host.filter_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct FilterSpec {
     /// Identifiers of hosts that can match the filter.
     ///
     /// If `None` or empty, hosts with any identifier match the filter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hosts: Option<Vec<String>>,
     /// Names that hosts must have to match the filter (see [`Summary::name`](crate::vcenter::host::Summary::name)). If `None` or empty, hosts with any name match the filter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub names: Option<Vec<String>>,
     /// Folders that must contain the hosts for the hosts to match the filter.
     ///
     /// If `None` or empty, hosts in any folder match the filter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub folders: Option<Vec<String>>,
     /// Datacenters that must contain the hosts for the hosts to match the filter.
     ///
     /// If `None` or empty, hosts in any datacenter match the filter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub datacenters: Option<Vec<String>>,
     /// If true, only hosts that are not part of a cluster can match the filter, and if false, only hosts that are are part of a cluster can match the filter. If `None` Hosts can match filter independent of whether they are part of a cluster or not. If this field is true and [`FilterSpec::clusters`](crate::vcenter::host::FilterSpec::clusters) is not empty, no hosts will match the filter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub standalone: Option<bool>,
     /// Clusters that must contain the hosts for the hosts to match the filter.
     ///
     /// If `None` or empty, hosts in any cluster and hosts that are not in a cluster match the filter. If this field is not empty and [`FilterSpec::standalone`](crate::vcenter::host::FilterSpec::standalone) is true, no hosts will match the filter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub clusters: Option<Vec<String>>,
     /// Connection states that a host must be in to match the filter (see [`Summary::connection_state`](crate::vcenter::host::Summary::connection_state). If `None` or empty, hosts in any connection state match the filter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub connection_states: Option<Vec<ConnectionState>>,
     /// UUID of hosts that can match the filter. Maps to "UUID" in SMBIOS: System Information (Type 1) and offset 08h. If `None` or empty, hosts with any identifier match the filter.
     ///
     /// Not in vSphere API releases before 9.0.0.0.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_uuids: Option<Vec<String>>,
+}
+
+impl serde::Serialize for FilterSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.hosts {
+            map.serialize_entry("hosts", value)?;
+        }
+        if let Some(value) = &self.names {
+            map.serialize_entry("names", value)?;
+        }
+        if let Some(value) = &self.folders {
+            map.serialize_entry("folders", value)?;
+        }
+        if let Some(value) = &self.datacenters {
+            map.serialize_entry("datacenters", value)?;
+        }
+        if let Some(value) = &self.standalone {
+            map.serialize_entry("standalone", value)?;
+        }
+        if let Some(value) = &self.clusters {
+            map.serialize_entry("clusters", value)?;
+        }
+        if let Some(value) = &self.connection_states {
+            map.serialize_entry("connection_states", value)?;
+        }
+        if let Some(value) = &self.host_uuids {
+            map.serialize_entry("host_uuids", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for FilterSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for FilterSpec {
+    const NAME: &'static str = "vcenter::host::FilterSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<Vec<String>> = None;
+        let mut f_1: Option<Vec<String>> = None;
+        let mut f_2: Option<Vec<String>> = None;
+        let mut f_3: Option<Vec<String>> = None;
+        let mut f_4: Option<bool> = None;
+        let mut f_5: Option<Vec<String>> = None;
+        let mut f_6: Option<Vec<ConnectionState>> = None;
+        let mut f_7: Option<Vec<String>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "hosts" => f_0 = map.next_value()?,
+                "names" => f_1 = map.next_value()?,
+                "folders" => f_2 = map.next_value()?,
+                "datacenters" => f_3 = map.next_value()?,
+                "standalone" => f_4 = map.next_value()?,
+                "clusters" => f_5 = map.next_value()?,
+                "connection_states" => f_6 = map.next_value()?,
+                "host_uuids" => f_7 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(FilterSpec {
+            hosts: f_0,
+            names: f_1,
+            folders: f_2,
+            datacenters: f_3,
+            standalone: f_4,
+            clusters: f_5,
+            connection_states: f_6,
+            host_uuids: f_7,
+        })
+    }
 }
 
 /// A call of [`Host::list`](crate::vcenter::Host::list) being assembled: set
@@ -343,8 +403,12 @@ impl ListRequest {
     }
 
     /// Sends the request and decodes the result.
-    pub async fn send(self) -> vsphere_vapi_runtime::Result<Vec<Summary>> {
-        self.call.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<Vec<Summary>>,
+    > + Send {
+        self.call.send()
     }
 }
 
@@ -480,86 +544,74 @@ impl<'de> serde::Deserialize<'de> for Summary {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = Summary;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("struct Summary")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<Summary, A::Error> {
-                let mut f_0: Option<crate::ids::HostSystemId> = None;
-                let mut f_1: Option<String> = None;
-                let mut f_2: Option<String> = None;
-                let mut f_3: Option<PowerState> = None;
-                let mut f_4: Option<String> = None;
-                let mut unknown = serde_json::Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "host" => f_0 = Some(map.next_value()?),
-                        "name" => f_1 = Some(map.next_value()?),
-                        "connection_state" => f_2 = Some(map.next_value()?),
-                        "power_state" => f_3 = map.next_value()?,
-                        "host_uuid" => f_4 = map.next_value()?,
-                        _ => {
-                            let value: serde_json::Value = map.next_value()?;
-                            unknown.insert(key, value);
-                        }
-                    }
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Summary {
+    const NAME: &'static str = "vcenter::host::Summary";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::HostSystemId> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<PowerState> = None;
+        let mut f_4: Option<String> = None;
+        let mut unknown = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "host" => f_0 = Some(map.next_value()?),
+                "name" => f_1 = Some(map.next_value()?),
+                "connection_state" => f_2 = Some(map.next_value()?),
+                "power_state" => f_3 = map.next_value()?,
+                "host_uuid" => f_4 = map.next_value()?,
+                _ => {
+                    let value: serde_json::Value = map.next_value()?;
+                    unknown.insert(key, value);
                 }
-                let u_0 = match f_2 {
-                    None => None,
-                    Some(tag) => {
-                        Some(
-                            match tag.as_str() {
-                                "CONNECTED" => {
-                                    SummaryConnectionState::Connected {
-                                        power_state: f_3,
-                                    }
-                                }
-                                "DISCONNECTED" => SummaryConnectionState::Disconnected,
-                                "NOT_RESPONDING" => SummaryConnectionState::NotResponding,
-                                _ => {
-                                    #[allow(unused_mut)]
-                                    let mut fields = ::core::mem::take(&mut unknown);
-                                    if let Some(value) = f_3 {
-                                        fields
-                                            .insert(
-                                                "power_state".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    SummaryConnectionState::Unknown {
-                                        tag,
-                                        fields,
-                                    }
-                                }
-                            },
-                        )
-                    }
-                };
-                ::core::result::Result::Ok(Summary {
-                    host: f_0.ok_or_else(|| serde::de::Error::missing_field("host"))?,
-                    name: f_1
-                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
-                            "vcenter::host::Summary",
-                            "name",
-                        )),
-                    connection_state: u_0
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "connection_state",
-                        ))?,
-                    host_uuid: f_4,
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        let u_0 = match f_2 {
+            None => None,
+            Some(tag) => {
+                Some(
+                    match tag.as_str() {
+                        "CONNECTED" => {
+                            SummaryConnectionState::Connected {
+                                power_state: f_3,
+                            }
+                        }
+                        "DISCONNECTED" => SummaryConnectionState::Disconnected,
+                        "NOT_RESPONDING" => SummaryConnectionState::NotResponding,
+                        _ => {
+                            #[allow(unused_mut)]
+                            let mut fields = ::core::mem::take(&mut unknown);
+                            if let Some(value) = f_3 {
+                                fields
+                                    .insert(
+                                        "power_state".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            SummaryConnectionState::Unknown {
+                                tag,
+                                fields,
+                            }
+                        }
+                    },
+                )
+            }
+        };
+        ::core::result::Result::Ok(Summary {
+            host: __de::required(f_0, "host")?,
+            name: __de::or_zero(f_1, Self::NAME, "name"),
+            connection_state: __de::required(u_0, "connection_state")?,
+            host_uuid: f_4,
+        })
     }
 }
 

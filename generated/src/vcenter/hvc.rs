@@ -86,11 +86,13 @@ impl Links {
     ///   * Method execution requires `HLM.Manage`.
     /// - [`UnverifiedPeer`](crate::ErrorKind::UnverifiedPeer)
     /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
-    pub async fn create(
+    pub fn create(
         &self,
         spec: &links::CreateSpec,
-    ) -> vsphere_vapi_runtime::Result<crate::ids::LinksId> {
-        self.client.operation(&links::ops::CREATE).param("spec", spec).send().await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<crate::ids::LinksId>,
+    > + Send {
+        self.client.operation(&links::ops::CREATE).param("spec", spec).send()
     }
 
     /// Deletes an existing hybrid link. This API should be used when unlink is initiated from Cloud Gateway.
@@ -115,11 +117,11 @@ impl Links {
     ///
     ///   * Method execution requires `HLM.Manage`.
     /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
-    pub async fn delete(
+    pub fn delete(
         &self,
         link: &crate::ids::LinksId,
-    ) -> vsphere_vapi_runtime::Result<()> {
-        self.client.operation(&links::ops::DELETE).param("link", link).send().await
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+        self.client.operation(&links::ops::DELETE).param("link", link).send()
     }
 
     /// Deletes an existing hybrid link. This API should be used when unlink is initiated from cloud vCenter. Usage beyond VMware Cloud on AWS is not supported.
@@ -187,11 +189,13 @@ impl Links {
     ///
     ///   * Method execution requires `System.Read`.
     /// - [`ResourceBusy`](crate::ErrorKind::ResourceBusy): if the service is busy.
-    pub async fn get(
+    pub fn get(
         &self,
         link: &crate::ids::LinksId,
-    ) -> vsphere_vapi_runtime::Result<links::Info> {
-        self.client.operation(&links::ops::GET).param("link", link).send().await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<links::Info>,
+    > + Send {
+        self.client.operation(&links::ops::GET).param("link", link).send()
     }
 
     /// Enumerates the list of registered hybrid links. Usage beyond VMware Cloud on AWS is not supported.
@@ -210,7 +214,11 @@ impl Links {
     /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
     /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
-    pub async fn list(&self) -> vsphere_vapi_runtime::Result<Vec<links::Summary>> {
-        self.client.operation(&links::ops::LIST).send().await
+    pub fn list(
+        &self,
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<Vec<links::Summary>>,
+    > + Send {
+        self.client.operation(&links::ops::LIST).send()
     }
 }

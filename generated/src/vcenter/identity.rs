@@ -86,11 +86,13 @@ impl Providers {
     ///   * Method execution requires `VcIdentityProviders.Create` and `VcIdentityProviders.Manage`.
     /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if invalid arguments are provided in createSpec.
     /// - [`AlreadyExists`](crate::ErrorKind::AlreadyExists): if provider exists for provider ID in given spec.
-    pub async fn create(
+    pub fn create(
         &self,
         spec: &providers::CreateSpec,
-    ) -> vsphere_vapi_runtime::Result<crate::ids::ProvidersId> {
-        self.client.operation(&providers::ops::CREATE).param("spec", spec).send().await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<crate::ids::ProvidersId>,
+    > + Send {
+        self.client.operation(&providers::ops::CREATE).param("spec", spec).send()
     }
 
     /// Delete a vCenter Server identity provider.
@@ -116,15 +118,11 @@ impl Providers {
     ///
     ///   * Method execution requires `VcIdentityProviders.Manage`.
     /// - [`NotFound`](crate::ErrorKind::NotFound): if no provider found with the given provider identifier.
-    pub async fn delete(
+    pub fn delete(
         &self,
         provider: &crate::ids::ProvidersId,
-    ) -> vsphere_vapi_runtime::Result<()> {
-        self.client
-            .operation(&providers::ops::DELETE)
-            .param("provider", provider)
-            .send()
-            .await
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+        self.client.operation(&providers::ops::DELETE).param("provider", provider).send()
     }
 
     /// Retrieve detailed information of the specified identity provider.
@@ -154,15 +152,13 @@ impl Providers {
     ///
     ///   * Method execution requires `VcIdentityProviders.Read` and `VcIdentityProviders.Manage`.
     /// - [`NotFound`](crate::ErrorKind::NotFound): if no provider found with the given provider identifier.
-    pub async fn get(
+    pub fn get(
         &self,
         provider: &crate::ids::ProvidersId,
-    ) -> vsphere_vapi_runtime::Result<providers::Info> {
-        self.client
-            .operation(&providers::ops::GET)
-            .param("provider", provider)
-            .send()
-            .await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<providers::Info>,
+    > + Send {
+        self.client.operation(&providers::ops::GET).param("provider", provider).send()
     }
 
     /// Retrieve all identity providers.
@@ -187,8 +183,12 @@ impl Providers {
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `VcIdentityProviders.Read` and `VcIdentityProviders.Manage`.
-    pub async fn list(&self) -> vsphere_vapi_runtime::Result<Vec<providers::Summary>> {
-        self.client.operation(&providers::ops::LIST).send().await
+    pub fn list(
+        &self,
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<Vec<providers::Summary>>,
+    > + Send {
+        self.client.operation(&providers::ops::LIST).send()
     }
 
     /// Update a vCenter Server identity provider.
@@ -216,17 +216,16 @@ impl Providers {
     ///   * Method execution requires `VcIdentityProviders.Manage`.
     /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if invalid arguments are provided in updateSpec.
     /// - [`NotFound`](crate::ErrorKind::NotFound): if no provider found with the given provider identifier.
-    pub async fn update(
+    pub fn update(
         &self,
         provider: &crate::ids::ProvidersId,
         spec: &providers::UpdateSpec,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&providers::ops::UPDATE)
             .param("provider", provider)
             .param("spec", spec)
             .send()
-            .await
     }
 }
 

@@ -61,17 +61,18 @@ impl Datastore {
     /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
     /// - [`NotFound`](crate::ErrorKind::NotFound): if no datastore can be found for one or more of the datastore identifiers in `datastores`
-    pub async fn find(
+    pub fn find(
         &self,
         datastores: &[String],
-    ) -> vsphere_vapi_runtime::Result<
-        vsphere_vapi_runtime::types::VapiMap<String, Option<datastore::Info>>,
-    > {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<
+            vsphere_vapi_runtime::types::VapiMap<String, Option<datastore::Info>>,
+        >,
+    > + Send {
         self.client
             .operation(&datastore::ops::FIND)
             .param("datastores", datastores)
             .send()
-            .await
     }
 }
 
@@ -122,16 +123,14 @@ impl Network {
     /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
     /// - [`NotFound`](crate::ErrorKind::NotFound): if no datastore can be found for one or more of the vCenter Server network identifiers in `networks`
-    pub async fn find(
+    pub fn find(
         &self,
         networks: &[String],
-    ) -> vsphere_vapi_runtime::Result<
-        vsphere_vapi_runtime::types::VapiMap<String, Option<network::Info>>,
-    > {
-        self.client
-            .operation(&network::ops::FIND)
-            .param("networks", networks)
-            .send()
-            .await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<
+            vsphere_vapi_runtime::types::VapiMap<String, Option<network::Info>>,
+        >,
+    > + Send {
+        self.client.operation(&network::ops::FIND).param("networks", networks).send()
     }
 }

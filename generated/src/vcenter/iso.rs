@@ -68,17 +68,18 @@ impl Image {
     /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): If no .iso file is present on the library item.
     /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): When the operation is not allowed on the virtual machine in its current state.
     /// - [`ResourceInaccessible`](crate::ErrorKind::ResourceInaccessible)
-    pub async fn mount(
+    pub fn mount(
         &self,
         library_item: &crate::ids::ItemId,
         vm: &crate::ids::VirtualMachineId,
-    ) -> vsphere_vapi_runtime::Result<crate::ids::CdromId> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<crate::ids::CdromId>,
+    > + Send {
         self.client
             .operation(&image::ops::MOUNT)
             .param("library_item", library_item)
             .param("vm", vm)
             .send()
-            .await
     }
 
     /// Unmounts a previously mounted CD-ROM using an ISO image as a backing.
@@ -99,16 +100,15 @@ impl Image {
     ///
     /// - [`NotFound`](crate::ErrorKind::NotFound): If the virtual machine identified by `vm` is not found or the `cdrom` does not identify a virtual CD-ROM in the virtual machine.
     /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): When the operation is not allowed on the virtual machine in its current state.
-    pub async fn unmount(
+    pub fn unmount(
         &self,
         vm: &crate::ids::VirtualMachineId,
         cdrom: &crate::ids::CdromId,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&image::ops::UNMOUNT)
             .param("vm", vm)
             .param("cdrom", cdrom)
             .send()
-            .await
     }
 }

@@ -75,40 +75,86 @@ impl Reports {
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated)
     /// - [`NotFound`](crate::ErrorKind::NotFound): If there is no file associated with `report` in the system.
     /// - [`Error`](crate::ErrorKind::Error): If there is some unknown internal error. The accompanying error message will give more details about the failure.
-    pub async fn get(
+    pub fn get(
         &self,
         report: &crate::ids::ReportId,
-    ) -> vsphere_vapi_runtime::Result<reports::Location> {
-        self.client.operation(&reports::ops::GET).param("report", report).send().await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<reports::Location>,
+    > + Send {
+        self.client.operation(&reports::ops::GET).param("report", report).send()
     }
 }
 
 /// The [`Notification`](crate::vcenter::lcm::Notification) structure describes a notification that can be reported by the appliance task, which can be of type info, warning or errors.
 ///
 /// vAPI structure `com.vmware.vcenter.lcm.notification`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Notification {
     /// The notification id.
-    #[serde(default = "Notification::__missing_id")]
     pub id: String,
     /// The time the notification was raised/found. Only if the time information is available.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub time: Option<vsphere_vapi_runtime::types::DateTime>,
     /// The notification message.
-    #[serde(default = "Notification::__missing_message")]
     pub message: crate::vapi::standard::LocalizableMessage,
     /// The resolution message, if any. Only set for warnings and errors.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolution: Option<crate::vapi::standard::LocalizableMessage>,
 }
 
-impl Notification {
-    fn __missing_id() -> String {
-        ::vsphere_vapi_runtime::de::missing("vcenter::lcm::Notification", "id")
+impl serde::Serialize for Notification {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("id", &self.id)?;
+        if let Some(value) = &self.time {
+            map.serialize_entry("time", value)?;
+        }
+        map.serialize_entry("message", &self.message)?;
+        if let Some(value) = &self.resolution {
+            map.serialize_entry("resolution", value)?;
+        }
+        map.end()
     }
+}
 
-    fn __missing_message() -> crate::vapi::standard::LocalizableMessage {
-        ::vsphere_vapi_runtime::de::missing("vcenter::lcm::Notification", "message")
+impl<'de> serde::Deserialize<'de> for Notification {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Notification {
+    const NAME: &'static str = "vcenter::lcm::Notification";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<vsphere_vapi_runtime::types::DateTime> = None;
+        let mut f_2: Option<crate::vapi::standard::LocalizableMessage> = None;
+        let mut f_3: Option<crate::vapi::standard::LocalizableMessage> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "id" => f_0 = Some(map.next_value()?),
+                "time" => f_1 = map.next_value()?,
+                "message" => f_2 = Some(map.next_value()?),
+                "resolution" => f_3 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Notification {
+            id: __de::or_zero(f_0, Self::NAME, "id"),
+            time: f_1,
+            message: __de::or_zero(f_2, Self::NAME, "message"),
+            resolution: f_3,
+        })
     }
 }
 
@@ -130,15 +176,67 @@ impl Notification {
 /// The [`Notifications`](crate::vcenter::lcm::Notifications) structure contains info/warning/error messages that can be reported be the appliance task.
 ///
 /// vAPI structure `com.vmware.vcenter.lcm.notifications`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Notifications {
     /// Info notification messages reported. Only set if an info was reported by the appliance task.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub info: Option<Vec<Notification>>,
     /// Warning notification messages reported. Only set if an warning was reported by the appliance task.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub warnings: Option<Vec<Notification>>,
     /// Error notification messages reported. Only set if an error was reported by the appliance task.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub errors: Option<Vec<Notification>>,
+}
+
+impl serde::Serialize for Notifications {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.info {
+            map.serialize_entry("info", value)?;
+        }
+        if let Some(value) = &self.warnings {
+            map.serialize_entry("warnings", value)?;
+        }
+        if let Some(value) = &self.errors {
+            map.serialize_entry("errors", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Notifications {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Notifications {
+    const NAME: &'static str = "vcenter::lcm::Notifications";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<Vec<Notification>> = None;
+        let mut f_1: Option<Vec<Notification>> = None;
+        let mut f_2: Option<Vec<Notification>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "info" => f_0 = map.next_value()?,
+                "warnings" => f_1 = map.next_value()?,
+                "errors" => f_2 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Notifications {
+            info: f_0,
+            warnings: f_1,
+            errors: f_2,
+        })
+    }
 }

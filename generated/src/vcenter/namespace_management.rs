@@ -178,10 +178,12 @@ impl ClusterAvailableVersions {
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `System.Read`.
-    pub async fn list(
+    pub fn list(
         &self,
-    ) -> vsphere_vapi_runtime::Result<Vec<cluster_available_versions::Summary>> {
-        self.client.operation(&cluster_available_versions::ops::LIST).send().await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<Vec<cluster_available_versions::Summary>>,
+    > + Send {
+        self.client.operation(&cluster_available_versions::ops::LIST).send()
     }
 }
 
@@ -333,12 +335,14 @@ impl ClusterSizeInfo {
     ///
     /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
-    pub async fn get(
+    pub fn get(
         &self,
-    ) -> vsphere_vapi_runtime::Result<
-        vsphere_vapi_runtime::types::VapiMap<SizingHint, cluster_size_info::Info>,
-    > {
-        self.client.operation(&cluster_size_info::ops::GET).send().await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<
+            vsphere_vapi_runtime::types::VapiMap<SizingHint, cluster_size_info::Info>,
+        >,
+    > + Send {
+        self.client.operation(&cluster_size_info::ops::GET).send()
     }
 }
 
@@ -424,15 +428,11 @@ impl Clusters {
     #[deprecated(
         note = "since vSphere API 9.1.0.0: Use Supervisors::delete method instead."
     )]
-    pub async fn disable(
+    pub fn disable(
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
-    ) -> vsphere_vapi_runtime::Result<()> {
-        self.client
-            .operation(&clusters::ops::DISABLE)
-            .param("cluster", cluster)
-            .send()
-            .await
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+        self.client.operation(&clusters::ops::DISABLE).param("cluster", cluster).send()
     }
 
     /// Enable vSphere Namespaces on the cluster. This operation sets up Kubernetes instance for the cluster along with worker nodes.
@@ -468,17 +468,16 @@ impl Clusters {
     #[deprecated(
         note = "since vSphere API 9.0.0.0: Use Supervisors::enable_on_compute_cluster method or Supervisors::enable_on_zones method instead."
     )]
-    pub async fn enable(
+    pub fn enable(
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
         spec: &clusters::EnableSpec,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&clusters::ops::ENABLE)
             .param("cluster", cluster)
             .param("spec", spec)
             .send()
-            .await
     }
 
     /// Returns information about a specific cluster.
@@ -511,11 +510,13 @@ impl Clusters {
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * The resource `ClusterComputeResource` referenced by the parameter `cluster` requires `System.Read`.
-    pub async fn get(
+    pub fn get(
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
-    ) -> vsphere_vapi_runtime::Result<clusters::Info> {
-        self.client.operation(&clusters::ops::GET).param("cluster", cluster).send().await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<clusters::Info>,
+    > + Send {
+        self.client.operation(&clusters::ops::GET).param("cluster", cluster).send()
     }
 
     /// Returns information about all clusters on which vSphere Namespaces are enabled on this vCenter.
@@ -545,8 +546,12 @@ impl Clusters {
     #[deprecated(
         note = "since vSphere API 9.1.0.0: Use Summary::list method and Topology::get method instead."
     )]
-    pub async fn list(&self) -> vsphere_vapi_runtime::Result<Vec<clusters::Summary>> {
-        self.client.operation(&clusters::ops::LIST).send().await
+    pub fn list(
+        &self,
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<Vec<clusters::Summary>>,
+    > + Send {
+        self.client.operation(&clusters::ops::LIST).send()
     }
 
     /// Request a new root password for all control plane nodes in the cluster. This operation generates a new root password and configures every control plane node in the cluster to accept it for authentication.
@@ -578,15 +583,14 @@ impl Clusters {
     #[deprecated(
         note = "since vSphere API 9.1.0.0: Use Passwords::reset method instead."
     )]
-    pub async fn rotate_password(
+    pub fn rotate_password(
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&clusters::ops::ROTATE_PASSWORD)
             .param("cluster", cluster)
             .send()
-            .await
     }
 
     /// Set a new configuration on the cluster object. The specified configuration is applied in entirety and will replace the current configuration fully.
@@ -618,17 +622,16 @@ impl Clusters {
     ///
     ///   * The resource `ClusterComputeResource` referenced by the parameter `cluster` requires `Namespaces.Manage`.
     /// - [`Unsupported`](crate::ErrorKind::Unsupported): if the Supervisor cluster's hosts are not configured with sufficient resources for the new Kubernetes API Server size.
-    pub async fn set(
+    pub fn set(
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
         spec: &clusters::SetSpec,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&clusters::ops::SET)
             .param("cluster", cluster)
             .param("spec", spec)
             .send()
-            .await
     }
 
     /// Update configuration on the cluster object. The specified configuration is applied partially and `None` fields in `spec` will leave those parts of configuration as-is.
@@ -660,17 +663,16 @@ impl Clusters {
     ///
     ///   * The resource `ClusterComputeResource` referenced by the parameter `cluster` requires `Namespaces.Manage`.
     /// - [`Unsupported`](crate::ErrorKind::Unsupported): if the Supervisor cluster's hosts are not configured with sufficient resources for the new Kubernetes API Server size.
-    pub async fn update(
+    pub fn update(
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
         spec: &clusters::UpdateSpec,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&clusters::ops::UPDATE)
             .param("cluster", cluster)
             .param("spec", spec)
             .send()
-            .await
     }
 }
 
@@ -890,8 +892,12 @@ impl HostsConfig {
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `System.Read`.
-    pub async fn get(&self) -> vsphere_vapi_runtime::Result<hosts_config::Info> {
-        self.client.operation(&hosts_config::ops::GET).send().await
+    pub fn get(
+        &self,
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<hosts_config::Info>,
+    > + Send {
+        self.client.operation(&hosts_config::ops::GET).send()
     }
 }
 
@@ -969,15 +975,14 @@ impl InfrastructurePolicies {
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `Namespaces.Policies.Manage`.
-    pub async fn create(
+    pub fn create(
         &self,
         spec: &infrastructure_policies::CreateSpec,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&infrastructure_policies::ops::CREATE)
             .param("spec", spec)
             .send()
-            .await
     }
 
     /// Delete a policy. If the policy is associated with any namespaces, call to delete will result in the policy's state transitioning to [`ConfigStatus::Deleting`](crate::vcenter::namespace_management::infrastructure_policies::ConfigStatus::Deleting). A policy in that state cannot be modified and it cannot be associated with any new namespaces. Namespaces currently associated with this policy will not be affected.
@@ -1005,15 +1010,14 @@ impl InfrastructurePolicies {
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `Namespaces.Policies.Manage`.
-    pub async fn delete(
+    pub fn delete(
         &self,
         policy: &crate::ids::InfrastructurePolicyId,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&infrastructure_policies::ops::DELETE)
             .param("policy", policy)
             .send()
-            .await
     }
 
     /// Get detailed information about a specific policy.
@@ -1040,15 +1044,16 @@ impl InfrastructurePolicies {
     /// - [`NotFound`](crate::ErrorKind::NotFound): if the policy does not exist.
     /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user cannot be authenticated.
-    pub async fn get(
+    pub fn get(
         &self,
         policy: &crate::ids::InfrastructurePolicyId,
-    ) -> vsphere_vapi_runtime::Result<infrastructure_policies::Info> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<infrastructure_policies::Info>,
+    > + Send {
         self.client
             .operation(&infrastructure_policies::ops::GET)
             .param("policy", policy)
             .send()
-            .await
     }
 
     /// List all policies.
@@ -1070,10 +1075,12 @@ impl InfrastructurePolicies {
     ///
     /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user cannot be authenticated.
-    pub async fn list(
+    pub fn list(
         &self,
-    ) -> vsphere_vapi_runtime::Result<infrastructure_policies::ListResult> {
-        self.client.operation(&infrastructure_policies::ops::LIST).send().await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<infrastructure_policies::ListResult>,
+    > + Send {
+        self.client.operation(&infrastructure_policies::ops::LIST).send()
     }
 
     /// Modify an existing policy.
@@ -1104,17 +1111,16 @@ impl InfrastructurePolicies {
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `Namespaces.Policies.Manage`.
-    pub async fn set(
+    pub fn set(
         &self,
         policy: &crate::ids::InfrastructurePolicyId,
         spec: &infrastructure_policies::SetSpec,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&infrastructure_policies::ops::SET)
             .param("policy", policy)
             .param("spec", spec)
             .send()
-            .await
     }
 }
 
@@ -1190,17 +1196,18 @@ impl LoadBalancers {
     ///
     ///   * The resource `ClusterComputeResource` referenced by the parameter `cluster` requires `System.Read`.
     /// - [`Unsupported`](crate::ErrorKind::Unsupported): if the specified cluster does not have vSphere Namespaces enabled.
-    pub async fn get(
+    pub fn get(
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
         id: &crate::ids::LoadBalancerConfigId,
-    ) -> vsphere_vapi_runtime::Result<load_balancers::Info> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<load_balancers::Info>,
+    > + Send {
         self.client
             .operation(&load_balancers::ops::GET)
             .param("cluster", cluster)
             .param("id", id)
             .send()
-            .await
     }
 
     /// Returns information about all load balancers associated with the given cluster.
@@ -1233,15 +1240,16 @@ impl LoadBalancers {
     ///
     ///   * The resource `ClusterComputeResource` referenced by the parameter `cluster` requires `System.Read`.
     /// - [`Unsupported`](crate::ErrorKind::Unsupported): if the specified cluster does not have vSphere Namespaces enabled.
-    pub async fn list(
+    pub fn list(
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
-    ) -> vsphere_vapi_runtime::Result<Vec<load_balancers::Summary>> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<Vec<load_balancers::Summary>>,
+    > + Send {
         self.client
             .operation(&load_balancers::ops::LIST)
             .param("cluster", cluster)
             .send()
-            .await
     }
 
     /// Applies the entire load balancer `spec` to an existing load balancer configuration.
@@ -1274,19 +1282,18 @@ impl LoadBalancers {
     ///
     ///   * The resource `ClusterComputeResource` referenced by the parameter `cluster` requires `Namespaces.Manage`.
     /// - [`Unsupported`](crate::ErrorKind::Unsupported): if the specified cluster does not have vSphere Namespaces enabled.
-    pub async fn set(
+    pub fn set(
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
         id: &crate::ids::LoadBalancerConfigId,
         spec: &load_balancers::SetSpec,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&load_balancers::ops::SET)
             .param("cluster", cluster)
             .param("id", id)
             .param("spec", spec)
             .send()
-            .await
     }
 
     /// Updates the load balancer configuration. The specified configuration is applied partially and `None` fields in `spec` will leave those parts of configuration as-is.
@@ -1321,19 +1328,18 @@ impl LoadBalancers {
     ///
     ///   * The resource `ClusterComputeResource` referenced by the parameter `cluster` requires `Namespaces.Manage`.
     /// - [`Unsupported`](crate::ErrorKind::Unsupported): if the specified cluster does not have vSphere Namespaces enabled.
-    pub async fn update(
+    pub fn update(
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
         id: &crate::ids::LoadBalancerConfigId,
         spec: &load_balancers::UpdateSpec,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&load_balancers::ops::UPDATE)
             .param("cluster", cluster)
             .param("id", id)
             .param("spec", spec)
             .send()
-            .await
     }
 }
 
@@ -1397,15 +1403,16 @@ impl NamespaceResourceOptions {
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * The resource `ClusterComputeResource` referenced by the parameter `cluster` requires `System.Read`.
-    pub async fn get(
+    pub fn get(
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
-    ) -> vsphere_vapi_runtime::Result<namespace_resource_options::Info> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<namespace_resource_options::Info>,
+    > + Send {
         self.client
             .operation(&namespace_resource_options::ops::GET)
             .param("cluster", cluster)
             .send()
-            .await
     }
 }
 
@@ -1490,17 +1497,16 @@ impl Networks {
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * The resource `ClusterComputeResource` referenced by the parameter `cluster` requires `Namespaces.Manage`.
-    pub async fn create(
+    pub fn create(
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
         spec: &networks::CreateSpec,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&networks::ops::CREATE)
             .param("cluster", cluster)
             .param("spec", spec)
             .send()
-            .await
     }
 
     /// Delete the vSphere Namespaces object in the cluster.
@@ -1530,17 +1536,16 @@ impl Networks {
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * The resource `ClusterComputeResource` referenced by the parameter `cluster` requires `Namespaces.Manage`.
-    pub async fn delete(
+    pub fn delete(
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
         network: &crate::ids::NamespaceManagementNetworkId,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&networks::ops::DELETE)
             .param("cluster", cluster)
             .param("network", network)
             .send()
-            .await
     }
 
     /// Return information about a specific vSphere Namespaces network.
@@ -1573,17 +1578,18 @@ impl Networks {
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * The resource `ClusterComputeResource` referenced by the parameter `cluster` requires `System.Read`.
-    pub async fn get(
+    pub fn get(
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
         network: &crate::ids::NamespaceManagementNetworkId,
-    ) -> vsphere_vapi_runtime::Result<networks::Info> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<networks::Info>,
+    > + Send {
         self.client
             .operation(&networks::ops::GET)
             .param("cluster", cluster)
             .param("network", network)
             .send()
-            .await
     }
 
     /// Return information about all vSphere Namespaces networks in the cluster.
@@ -1615,15 +1621,13 @@ impl Networks {
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * The resource `ClusterComputeResource` referenced by the parameter `cluster` requires `System.Read`.
-    pub async fn list(
+    pub fn list(
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
-    ) -> vsphere_vapi_runtime::Result<Vec<networks::Info>> {
-        self.client
-            .operation(&networks::ops::LIST)
-            .param("cluster", cluster)
-            .send()
-            .await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<Vec<networks::Info>>,
+    > + Send {
+        self.client.operation(&networks::ops::LIST).param("cluster", cluster).send()
     }
 
     /// Set a new configuration for the vSphere Namespaces network object associated with the given cluster.
@@ -1656,19 +1660,18 @@ impl Networks {
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * The resource `ClusterComputeResource` referenced by the parameter `cluster` requires `Namespaces.Manage`.
-    pub async fn set(
+    pub fn set(
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
         network: &crate::ids::NamespaceManagementNetworkId,
         spec: &networks::SetSpec,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&networks::ops::SET)
             .param("cluster", cluster)
             .param("network", network)
             .param("spec", spec)
             .send()
-            .await
     }
 
     /// Update the configuration of the vSphere Namespaces network object associated with the given cluster.
@@ -1701,19 +1704,18 @@ impl Networks {
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * The resource `ClusterComputeResource` referenced by the parameter `cluster` requires `Namespaces.Manage`.
-    pub async fn update(
+    pub fn update(
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
         network: &crate::ids::NamespaceManagementNetworkId,
         spec: &networks::UpdateSpec,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&networks::ops::UPDATE)
             .param("cluster", cluster)
             .param("network", network)
             .param("spec", spec)
             .send()
-            .await
     }
 }
 
@@ -1800,15 +1802,14 @@ impl SupervisorServices {
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `SupervisorServices.Manage`.
-    pub async fn activate(
+    pub fn activate(
         &self,
         supervisor_service: &crate::ids::SupervisorServiceId,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&supervisor_services::ops::ACTIVATE)
             .param("supervisor_service", supervisor_service)
             .send()
-            .await
     }
 
     /// Perform validation checks on the content of a Supervisor Service version defined in the `spec`. The method returns the validation status and relevant Supervisor Service version information that are available in the content. A custom format will always return a `VALID` status. Only vSphere and Carvel packages can return multiple validation statuses.
@@ -1840,15 +1841,16 @@ impl SupervisorServices {
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `System.Read`.
-    pub async fn check_content(
+    pub fn check_content(
         &self,
         spec: &supervisor_services::ContentCheckSpec,
-    ) -> vsphere_vapi_runtime::Result<supervisor_services::CheckResult> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<supervisor_services::CheckResult>,
+    > + Send {
         self.client
             .operation(&supervisor_services::ops::CHECK_CONTENT)
             .param("spec", spec)
             .send()
-            .await
     }
 
     /// Create a Supervisor Service. If version specs are provided in the `spec`, new Supervisor Service versions will be created as part of the operation.
@@ -1877,15 +1879,14 @@ impl SupervisorServices {
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `SupervisorServices.Manage`.
-    pub async fn create(
+    pub fn create(
         &self,
         spec: &supervisor_services::CreateSpec,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&supervisor_services::ops::CREATE)
             .param("spec", spec)
             .send()
-            .await
     }
 
     /// Deactivate a Supervisor Service. This method will change the [`State`](crate::vcenter::namespace_management::supervisor_services::State) of the supervisor service to `DEACTIVATED` state, and deactivate all versions of the supervisor service. Note that this method should be called before deleting the Supervisor Service.
@@ -1914,15 +1915,14 @@ impl SupervisorServices {
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `SupervisorServices.Manage`.
-    pub async fn deactivate(
+    pub fn deactivate(
         &self,
         supervisor_service: &crate::ids::SupervisorServiceId,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&supervisor_services::ops::DEACTIVATE)
             .param("supervisor_service", supervisor_service)
             .send()
-            .await
     }
 
     /// Delete a Supervisor Service. This method only deletes the Supervisor Service from vCenter if the Supervisor Service is in `DEACTIVATED` state, and all versions of the Supervisor Service are removed from vCenter. Note that the `deactivate` method should be called to deactivate the Supervisor Service before the Supervisor Service can be deleted.
@@ -1951,15 +1951,14 @@ impl SupervisorServices {
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `SupervisorServices.Manage`.
-    pub async fn delete(
+    pub fn delete(
         &self,
         supervisor_service: &crate::ids::SupervisorServiceId,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&supervisor_services::ops::DELETE)
             .param("supervisor_service", supervisor_service)
             .send()
-            .await
     }
 
     /// Return the information for the specified Supervisor Service.
@@ -1991,15 +1990,16 @@ impl SupervisorServices {
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `System.Read`.
-    pub async fn get(
+    pub fn get(
         &self,
         supervisor_service: &crate::ids::SupervisorServiceId,
-    ) -> vsphere_vapi_runtime::Result<supervisor_services::Info> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<supervisor_services::Info>,
+    > + Send {
         self.client
             .operation(&supervisor_services::ops::GET)
             .param("supervisor_service", supervisor_service)
             .send()
-            .await
     }
 
     /// Return the information about all Supervisor Services on this vCenter.
@@ -2026,10 +2026,12 @@ impl SupervisorServices {
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `System.Read`.
-    pub async fn list(
+    pub fn list(
         &self,
-    ) -> vsphere_vapi_runtime::Result<Vec<supervisor_services::Summary>> {
-        self.client.operation(&supervisor_services::ops::LIST).send().await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<Vec<supervisor_services::Summary>>,
+    > + Send {
+        self.client.operation(&supervisor_services::ops::LIST).send()
     }
 
     /// Update a Supervisor Service.
@@ -2059,17 +2061,16 @@ impl SupervisorServices {
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `SupervisorServices.Manage`.
-    pub async fn update(
+    pub fn update(
         &self,
         supervisor_service: &crate::ids::SupervisorServiceId,
         spec: &supervisor_services::UpdateSpec,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&supervisor_services::ops::UPDATE)
             .param("supervisor_service", supervisor_service)
             .param("spec", spec)
             .send()
-            .await
     }
 }
 
@@ -2141,15 +2142,14 @@ impl Supervisors {
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * The resource `com.vmware.vcenter.namespace_management.supervisor.Supervisor` referenced by the parameter `supervisor` requires `Namespaces.Manage`.
-    pub async fn delete(
+    pub fn delete(
         &self,
         supervisor: &crate::ids::SupervisorId,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&supervisors::ops::DELETE)
             .param("supervisor", supervisor)
             .send()
-            .await
     }
 
     /// Enable the Supervisor on a single vSphere cluster. This operation sets up the Kubernetes instance for the cluster along with worker nodes. A consumption fault domain zone will automatically be created if the specified cluster is not already associated with a vSphere Zone.
@@ -2188,17 +2188,18 @@ impl Supervisors {
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
     /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user does not have Namespaces.Manage privilege.
     /// - [`Unsupported`](crate::ErrorKind::Unsupported): if the specified cluster is not supported for the Supervisor, the cluster's hosts do not have the required ESX version, or for any other incompatibilities.
-    pub async fn enable_on_compute_cluster(
+    pub fn enable_on_compute_cluster(
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
         spec: &supervisors::EnableOnComputeClusterSpec,
-    ) -> vsphere_vapi_runtime::Result<crate::ids::SupervisorId> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<crate::ids::SupervisorId>,
+    > + Send {
         self.client
             .operation(&supervisors::ops::ENABLE_ON_COMPUTE_CLUSTER)
             .param("cluster", cluster)
             .param("spec", spec)
             .send()
-            .await
     }
 
     /// Enable a Supervisor on a set of vSphere Zones. The cluster control plane and its workloads will be eligible for placement across the zones. Enabling on multiple zones enables fault tolerance for applications deployed on more than one zone in case of a zone failure.
@@ -2232,15 +2233,16 @@ impl Supervisors {
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
     /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user does not have Namespaces.Manage privilege.
     /// - [`Unsupported`](crate::ErrorKind::Unsupported): if the zones are not supported for the Supervisor, the zones' hosts do not have the required ESX version, or for any other incompatibilities.
-    pub async fn enable_on_zones(
+    pub fn enable_on_zones(
         &self,
         spec: &supervisors::EnableOnZonesSpec,
-    ) -> vsphere_vapi_runtime::Result<crate::ids::SupervisorId> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<crate::ids::SupervisorId>,
+    > + Send {
         self.client
             .operation(&supervisors::ops::ENABLE_ON_ZONES)
             .param("spec", spec)
             .send()
-            .await
     }
 }
 
@@ -2315,15 +2317,16 @@ impl SupportBundle {
     ///
     ///   * Method execution requires `Global.Diagnostics`.
     #[deprecated(note = "since vSphere API 9.1.0.0")]
-    pub async fn create(
+    pub fn create(
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
-    ) -> vsphere_vapi_runtime::Result<support_bundle::Location> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<support_bundle::Location>,
+    > + Send {
         self.client
             .operation(&support_bundle::ops::CREATE)
             .param("cluster", cluster)
             .send()
-            .await
     }
 }
 
@@ -2401,15 +2404,14 @@ impl VirtualMachineClasses {
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `VirtualMachineClasses.Manage`.
-    pub async fn create(
+    pub fn create(
         &self,
         spec: &virtual_machine_classes::CreateSpec,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&virtual_machine_classes::ops::CREATE)
             .param("spec", spec)
             .send()
-            .await
     }
 
     /// Delete the VM class object.
@@ -2439,15 +2441,14 @@ impl VirtualMachineClasses {
     ///
     ///   * Method execution requires `VirtualMachineClasses.Manage`.
     /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if `vm_class` is used for defining cluster capacity.
-    pub async fn delete(
+    pub fn delete(
         &self,
         vm_class: &crate::ids::VirtualMachineClassId,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&virtual_machine_classes::ops::DELETE)
             .param("vm_class", vm_class)
             .send()
-            .await
     }
 
     /// Return information about a VM class.
@@ -2479,15 +2480,16 @@ impl VirtualMachineClasses {
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * The resource `com.vmware.vcenter.namespace_management.VirtualMachineClass` referenced by the parameter `vm_class` requires `System.Read`.
-    pub async fn get(
+    pub fn get(
         &self,
         vm_class: &crate::ids::VirtualMachineClassId,
-    ) -> vsphere_vapi_runtime::Result<virtual_machine_classes::Info> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<virtual_machine_classes::Info>,
+    > + Send {
         self.client
             .operation(&virtual_machine_classes::ops::GET)
             .param("vm_class", vm_class)
             .send()
-            .await
     }
 
     /// Return information about all VirtualMachine classes.
@@ -2514,10 +2516,12 @@ impl VirtualMachineClasses {
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `System.Read`.
-    pub async fn list(
+    pub fn list(
         &self,
-    ) -> vsphere_vapi_runtime::Result<Vec<virtual_machine_classes::Info>> {
-        self.client.operation(&virtual_machine_classes::ops::LIST).send().await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<Vec<virtual_machine_classes::Info>>,
+    > + Send {
+        self.client.operation(&virtual_machine_classes::ops::LIST).send()
     }
 
     /// Update the configuration of the VM class object.
@@ -2549,24 +2553,23 @@ impl VirtualMachineClasses {
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `VirtualMachineClasses.Manage`.
-    pub async fn update(
+    pub fn update(
         &self,
         vm_class: &crate::ids::VirtualMachineClassId,
         spec: &virtual_machine_classes::UpdateSpec,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&virtual_machine_classes::ops::UPDATE)
             .param("vm_class", vm_class)
             .param("spec", spec)
             .send()
-            .await
     }
 }
 
 /// The [`CnsFileConfig`](crate::vcenter::namespace_management::CnsFileConfig) structure contains the specification required to set the configuration for Cloud Native Storage file volume support on Supervisor.
 ///
 /// vAPI structure `com.vmware.vcenter.namespace_management.CNS_file_config`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CnsFileConfig {
     /// [`CnsFileConfig::vsan_clusters`](crate::vcenter::namespace_management::CnsFileConfig::vsan_clusters) is a list of clusters to be used for provisioning file volumes.
     ///
@@ -2577,19 +2580,48 @@ pub struct CnsFileConfig {
     /// If a cluster in the list is not a vSAN cluster or does not have vSAN File Service enabled, an InvalidArgument error will be thrown from [`Clusters::enable`](crate::vcenter::namespace_management::Clusters::enable), [`Clusters::update`](crate::vcenter::namespace_management::Clusters::update) and [`Clusters::set`](crate::vcenter::namespace_management::Clusters::set) APIs.
     ///
     /// An empty list may be specified to disable file volume support on the Supervisor.
-    #[serde(
-        default = "CnsFileConfig::__missing_vsan_clusters",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub vsan_clusters: Vec<String>,
 }
 
-impl CnsFileConfig {
-    fn __missing_vsan_clusters() -> Vec<String> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::CnsFileConfig",
-            "vsan_clusters",
-        )
+impl serde::Serialize for CnsFileConfig {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("vsan_clusters", &self.vsan_clusters)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CnsFileConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CnsFileConfig {
+    const NAME: &'static str = "vcenter::namespace_management::CnsFileConfig";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<Vec<String>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "vsan_clusters" => f_0 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(CnsFileConfig {
+            vsan_clusters: __de::or_zero(f_0, Self::NAME, "vsan_clusters"),
+        })
     }
 }
 
@@ -2598,33 +2630,61 @@ impl CnsFileConfig {
 /// Since vSphere API 7.0.1.0.
 ///
 /// vAPI structure `com.vmware.vcenter.namespace_management.IP_range`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct IpRange {
     /// The starting address of the range.
     ///
     /// Since vSphere API 7.0.1.0.
-    #[serde(default = "IpRange::__missing_address")]
     pub address: String,
     /// The number of IP addresses in the range.
     ///
     /// Since vSphere API 7.0.1.0.
-    #[serde(default = "IpRange::__missing_count")]
     pub count: i64,
 }
 
-impl IpRange {
-    fn __missing_address() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::IpRange",
-            "address",
-        )
+impl serde::Serialize for IpRange {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("address", &self.address)?;
+        map.serialize_entry("count", &self.count)?;
+        map.end()
     }
+}
 
-    fn __missing_count() -> i64 {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::IpRange",
-            "count",
-        )
+impl<'de> serde::Deserialize<'de> for IpRange {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for IpRange {
+    const NAME: &'static str = "vcenter::namespace_management::IpRange";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<i64> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "address" => f_0 = Some(map.next_value()?),
+                "count" => f_1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(IpRange {
+            address: __de::or_zero(f_0, Self::NAME, "address"),
+            count: __de::or_zero(f_1, Self::NAME, "count"),
+        })
     }
 }
 
@@ -2633,33 +2693,61 @@ impl IpRange {
 /// Since vSphere API 7.0.0.0.
 ///
 /// vAPI structure `com.vmware.vcenter.namespace_management.ipv4_cidr`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Ipv4Cidr {
     /// The IPv4 address.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "Ipv4Cidr::__missing_address")]
     pub address: String,
     /// The CIDR prefix.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "Ipv4Cidr::__missing_prefix")]
     pub prefix: i64,
 }
 
-impl Ipv4Cidr {
-    fn __missing_address() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::Ipv4Cidr",
-            "address",
-        )
+impl serde::Serialize for Ipv4Cidr {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("address", &self.address)?;
+        map.serialize_entry("prefix", &self.prefix)?;
+        map.end()
     }
+}
 
-    fn __missing_prefix() -> i64 {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::Ipv4Cidr",
-            "prefix",
-        )
+impl<'de> serde::Deserialize<'de> for Ipv4Cidr {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Ipv4Cidr {
+    const NAME: &'static str = "vcenter::namespace_management::Ipv4Cidr";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<i64> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "address" => f_0 = Some(map.next_value()?),
+                "prefix" => f_1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Ipv4Cidr {
+            address: __de::or_zero(f_0, Self::NAME, "address"),
+            prefix: __de::or_zero(f_1, Self::NAME, "prefix"),
+        })
     }
 }
 
@@ -2812,108 +2900,100 @@ impl<'de> serde::Deserialize<'de> for ProxyConfiguration {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = ProxyConfiguration;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("struct ProxyConfiguration")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<ProxyConfiguration, A::Error> {
-                let mut f_0: Option<String> = None;
-                let mut f_1: Option<String> = None;
-                let mut f_2: Option<String> = None;
-                let mut f_3: Option<Vec<String>> = None;
-                let mut f_4: Option<String> = None;
-                let mut unknown = serde_json::Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "proxy_settings_source" => f_0 = Some(map.next_value()?),
-                        "https_proxy_config" => f_1 = map.next_value()?,
-                        "http_proxy_config" => f_2 = map.next_value()?,
-                        "no_proxy_config" => f_3 = map.next_value()?,
-                        "tls_root_ca_bundle" => f_4 = map.next_value()?,
-                        _ => {
-                            let value: serde_json::Value = map.next_value()?;
-                            unknown.insert(key, value);
-                        }
-                    }
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ProxyConfiguration {
+    const NAME: &'static str = "vcenter::namespace_management::ProxyConfiguration";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<Vec<String>> = None;
+        let mut f_4: Option<String> = None;
+        let mut unknown = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "proxy_settings_source" => f_0 = Some(map.next_value()?),
+                "https_proxy_config" => f_1 = map.next_value()?,
+                "http_proxy_config" => f_2 = map.next_value()?,
+                "no_proxy_config" => f_3 = map.next_value()?,
+                "tls_root_ca_bundle" => f_4 = map.next_value()?,
+                _ => {
+                    let value: serde_json::Value = map.next_value()?;
+                    unknown.insert(key, value);
                 }
-                let u_0 = match f_0 {
-                    None => None,
-                    Some(tag) => {
-                        Some(
-                            match tag.as_str() {
-                                "VC_INHERITED" => {
-                                    ProxyConfigurationProxySettingsSource::VcInherited
-                                }
-                                "CLUSTER_CONFIGURED" => {
-                                    ProxyConfigurationProxySettingsSource::ClusterConfigured {
-                                        https_proxy_config: f_1,
-                                        http_proxy_config: f_2,
-                                        no_proxy_config: f_3,
-                                        tls_root_ca_bundle: f_4,
-                                    }
-                                }
-                                "NONE" => ProxyConfigurationProxySettingsSource::None,
-                                _ => {
-                                    #[allow(unused_mut)]
-                                    let mut fields = ::core::mem::take(&mut unknown);
-                                    if let Some(value) = f_1 {
-                                        fields
-                                            .insert(
-                                                "https_proxy_config".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_2 {
-                                        fields
-                                            .insert(
-                                                "http_proxy_config".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_3 {
-                                        fields
-                                            .insert(
-                                                "no_proxy_config".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_4 {
-                                        fields
-                                            .insert(
-                                                "tls_root_ca_bundle".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    ProxyConfigurationProxySettingsSource::Unknown {
-                                        tag,
-                                        fields,
-                                    }
-                                }
-                            },
-                        )
-                    }
-                };
-                ::core::result::Result::Ok(ProxyConfiguration {
-                    proxy_settings_source: u_0
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "proxy_settings_source",
-                        ))?,
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        let u_0 = match f_0 {
+            None => None,
+            Some(tag) => {
+                Some(
+                    match tag.as_str() {
+                        "VC_INHERITED" => {
+                            ProxyConfigurationProxySettingsSource::VcInherited
+                        }
+                        "CLUSTER_CONFIGURED" => {
+                            ProxyConfigurationProxySettingsSource::ClusterConfigured {
+                                https_proxy_config: f_1,
+                                http_proxy_config: f_2,
+                                no_proxy_config: f_3,
+                                tls_root_ca_bundle: f_4,
+                            }
+                        }
+                        "NONE" => ProxyConfigurationProxySettingsSource::None,
+                        _ => {
+                            #[allow(unused_mut)]
+                            let mut fields = ::core::mem::take(&mut unknown);
+                            if let Some(value) = f_1 {
+                                fields
+                                    .insert(
+                                        "https_proxy_config".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_2 {
+                                fields
+                                    .insert(
+                                        "http_proxy_config".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_3 {
+                                fields
+                                    .insert(
+                                        "no_proxy_config".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_4 {
+                                fields
+                                    .insert(
+                                        "tls_root_ca_bundle".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            ProxyConfigurationProxySettingsSource::Unknown {
+                                tag,
+                                fields,
+                            }
+                        }
+                    },
+                )
+            }
+        };
+        ::core::result::Result::Ok(ProxyConfiguration {
+            proxy_settings_source: __de::required(u_0, "proxy_settings_source")?,
+        })
     }
 }
 
@@ -2964,25 +3044,77 @@ vsphere_vapi_runtime::vapi_enum! {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.workloads_storage_config`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct WorkloadsStorageConfig {
     /// [`WorkloadsStorageConfig::cloud_native_file_volume`](crate::vcenter::namespace_management::WorkloadsStorageConfig::cloud_native_file_volume) specifies the Cloud Native Storage file volume support on the Supervisor. This feature provides `ReadWriteMany` container volumes support. If `None`, file volume support will not be enabled on the Supervisor.
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cloud_native_file_volume: Option<CnsFileConfig>,
     /// [`WorkloadsStorageConfig::ephemeral_storage_policy`](crate::vcenter::namespace_management::WorkloadsStorageConfig::ephemeral_storage_policy) identifies the storage policy associated with ephemeral disks of all the Kubernetes PodVMs in the cluster.
     ///
     /// If `None` during cluster enablement, the ephemeral storage policy will be defaulted to the configured [`ControlPlane::storage_policy`](crate::vcenter::namespace_management::supervisors::ControlPlane::storage_policy).
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ephemeral_storage_policy: Option<String>,
     /// The [`WorkloadsStorageConfig::image_storage_policy`](crate::vcenter::namespace_management::WorkloadsStorageConfig::image_storage_policy) field contains the specification required to configure storage used for PodVM container images.
     ///
     /// If `None`, the image storage policy will be set to the specified [`WorkloadsStorageConfig::ephemeral_storage_policy`](crate::vcenter::namespace_management::WorkloadsStorageConfig::ephemeral_storage_policy) if provided. This field will inherit any defaults for ephemeral storage policy set by the system.
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_storage_policy: Option<String>,
+}
+
+impl serde::Serialize for WorkloadsStorageConfig {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.cloud_native_file_volume {
+            map.serialize_entry("cloud_native_file_volume", value)?;
+        }
+        if let Some(value) = &self.ephemeral_storage_policy {
+            map.serialize_entry("ephemeral_storage_policy", value)?;
+        }
+        if let Some(value) = &self.image_storage_policy {
+            map.serialize_entry("image_storage_policy", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for WorkloadsStorageConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for WorkloadsStorageConfig {
+    const NAME: &'static str = "vcenter::namespace_management::WorkloadsStorageConfig";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<CnsFileConfig> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "cloud_native_file_volume" => f_0 = map.next_value()?,
+                "ephemeral_storage_policy" => f_1 = map.next_value()?,
+                "image_storage_policy" => f_2 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(WorkloadsStorageConfig {
+            cloud_native_file_volume: f_0,
+            ephemeral_storage_policy: f_1,
+            image_storage_policy: f_2,
+        })
+    }
 }

@@ -98,10 +98,10 @@ impl Access {
     ///
     ///   * The resource `com.vmware.vcenter.namespaces.Instance` referenced by the parameter `namespace` requires `Namespaces.Configure`.
     /// - [`Unsupported`](crate::ErrorKind::Unsupported): if the specified principal on given domain is not associated with the namespace, or when the user or group does not come from vSphere SSO and the OWNER role is being granted.
-    pub async fn create(
+    pub fn create(
         &self,
         args: &access::CreateArgs,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&access::ops::CREATE)
             .param("namespace", &args.namespace)
@@ -110,7 +110,6 @@ impl Access {
             .param("type", &args.r#type)
             .param("spec", &args.spec)
             .send()
-            .await
     }
 
     /// Remove access control of the subject on given domain from the namespace.
@@ -145,10 +144,10 @@ impl Access {
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * The resource `com.vmware.vcenter.namespaces.Instance` referenced by the parameter `namespace` requires `Namespaces.Configure`.
-    pub async fn delete(
+    pub fn delete(
         &self,
         args: &access::DeleteArgs,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&access::ops::DELETE)
             .param("namespace", &args.namespace)
@@ -156,7 +155,6 @@ impl Access {
             .param("subject", &args.subject)
             .param("type", &args.r#type)
             .send()
-            .await
     }
 
     /// Get the information about the access control of the subject on given domain on the namespace.
@@ -194,10 +192,12 @@ impl Access {
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * The resource `com.vmware.vcenter.namespaces.Instance` referenced by the parameter `namespace` requires `System.Read`.
-    pub async fn get(
+    pub fn get(
         &self,
         args: &access::GetArgs,
-    ) -> vsphere_vapi_runtime::Result<access::Info> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<access::Info>,
+    > + Send {
         self.client
             .operation(&access::ops::GET)
             .param("namespace", &args.namespace)
@@ -205,7 +205,6 @@ impl Access {
             .param("subject", &args.subject)
             .param("type", &args.r#type)
             .send()
-            .await
     }
 
     /// Set new access control on the namespace for the subject on given domain.
@@ -242,7 +241,10 @@ impl Access {
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * The resource `com.vmware.vcenter.namespaces.Instance` referenced by the parameter `namespace` requires `Namespaces.Configure`.
-    pub async fn set(&self, args: &access::SetArgs) -> vsphere_vapi_runtime::Result<()> {
+    pub fn set(
+        &self,
+        args: &access::SetArgs,
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&access::ops::SET)
             .param("namespace", &args.namespace)
@@ -251,7 +253,6 @@ impl Access {
             .param("type", &args.r#type)
             .param("spec", &args.spec)
             .send()
-            .await
     }
 }
 
@@ -351,11 +352,11 @@ impl Instances {
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * The resource `ClusterComputeResource` referenced by the field [`CreateSpec::cluster`](crate::vcenter::namespaces::instances::CreateSpec::cluster) requires `Namespaces.Configure`.
-    pub async fn create(
+    pub fn create(
         &self,
         spec: &instances::CreateSpec,
-    ) -> vsphere_vapi_runtime::Result<()> {
-        self.client.operation(&instances::ops::CREATE).param("spec", spec).send().await
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+        self.client.operation(&instances::ops::CREATE).param("spec", spec).send()
     }
 
     /// Create a namespace object on a Supervisor.
@@ -387,15 +388,11 @@ impl Instances {
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * The resource `com.vmware.vcenter.namespace_management.supervisor.Supervisor` referenced by the field [`CreateSpecV2::supervisor`](crate::vcenter::namespaces::instances::CreateSpecV2::supervisor) requires `Namespaces.Configure`.
-    pub async fn create_v2(
+    pub fn create_v2(
         &self,
         spec: &instances::CreateSpecV2,
-    ) -> vsphere_vapi_runtime::Result<()> {
-        self.client
-            .operation(&instances::ops::CREATE_V2)
-            .param("spec", spec)
-            .send()
-            .await
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+        self.client.operation(&instances::ops::CREATE_V2).param("spec", spec).send()
     }
 
     /// Delete the namespace object in the cluster.
@@ -424,15 +421,14 @@ impl Instances {
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * The resource `com.vmware.vcenter.namespaces.Instance` referenced by the parameter `namespace` requires `Namespaces.Configure`.
-    pub async fn delete(
+    pub fn delete(
         &self,
         namespace: &crate::ids::InstanceId,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&instances::ops::DELETE)
             .param("namespace", namespace)
             .send()
-            .await
     }
 
     /// Returns information about a specific namespace on a single vSphere cluster.
@@ -464,15 +460,13 @@ impl Instances {
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * The resource `com.vmware.vcenter.namespaces.Instance` referenced by the parameter `namespace` requires `System.Read`.
-    pub async fn get(
+    pub fn get(
         &self,
         namespace: &crate::ids::InstanceId,
-    ) -> vsphere_vapi_runtime::Result<instances::Info> {
-        self.client
-            .operation(&instances::ops::GET)
-            .param("namespace", namespace)
-            .send()
-            .await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<instances::Info>,
+    > + Send {
+        self.client.operation(&instances::ops::GET).param("namespace", namespace).send()
     }
 
     /// Returns information about a specific namespace on a Supervisor.
@@ -504,15 +498,16 @@ impl Instances {
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * The resource `com.vmware.vcenter.namespaces.Instance` referenced by the parameter `namespace` requires `System.Read`.
-    pub async fn get_v2(
+    pub fn get_v2(
         &self,
         namespace: &crate::ids::InstanceId,
-    ) -> vsphere_vapi_runtime::Result<instances::InfoV2> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<instances::InfoV2>,
+    > + Send {
         self.client
             .operation(&instances::ops::GET_V2)
             .param("namespace", namespace)
             .send()
-            .await
     }
 
     /// Returns the information about all namespaces in this vCenter Server. The information is tied to a single vSphere cluster.
@@ -539,8 +534,12 @@ impl Instances {
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `System.Anonymous`.
-    pub async fn list(&self) -> vsphere_vapi_runtime::Result<Vec<instances::Summary>> {
-        self.client.operation(&instances::ops::LIST).send().await
+    pub fn list(
+        &self,
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<Vec<instances::Summary>>,
+    > + Send {
+        self.client.operation(&instances::ops::LIST).send()
     }
 
     /// Returns the information about all namespaces in this vCenter Server. The information is tied to a Supervisor.
@@ -567,10 +566,12 @@ impl Instances {
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `System.Anonymous`.
-    pub async fn list_v2(
+    pub fn list_v2(
         &self,
-    ) -> vsphere_vapi_runtime::Result<Vec<instances::SummaryV2>> {
-        self.client.operation(&instances::ops::LIST_V2).send().await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<Vec<instances::SummaryV2>>,
+    > + Send {
+        self.client.operation(&instances::ops::LIST_V2).send()
     }
 
     /// Register an existing virtual machine as VM Service managed VM.
@@ -618,17 +619,18 @@ impl Instances {
     ///   * The resource `com.vmware.vcenter.namespaces.Instance` referenced by the parameter `namespace` requires `Namespaces.Configure`.
     /// - [`Unsupported`](crate::ErrorKind::Unsupported): if the Supervisor does not support registering a virtual machine as VM Service managed VM.
     /// - [`AlreadyInDesiredState`](crate::ErrorKind::AlreadyInDesiredState): if the Supervisor only supports registering new virtual machines and the requested virtual machine already exists on Supervisor.
-    pub async fn register_vm(
+    pub fn register_vm(
         &self,
         namespace: &crate::ids::InstanceId,
         spec: &instances::RegisterVmSpec,
-    ) -> vsphere_vapi_runtime::Result<crate::ids::TaskId> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<crate::ids::TaskId>,
+    > + Send {
         self.client
             .operation(&instances::ops::REGISTER_VM)
             .param("namespace", namespace)
             .param("spec", spec)
             .send()
-            .await
     }
 
     /// Set a new configuration on the namespace object. The specified configuration is applied in entirety and will replace the current configuration fully.
@@ -660,17 +662,16 @@ impl Instances {
     ///
     ///   * The resource `com.vmware.vcenter.namespaces.Instance` referenced by the parameter `namespace` requires `Namespaces.Configure`.
     /// - [`Unsupported`](crate::ErrorKind::Unsupported): if customizable VM classes are not supported for this Supervisor cluster.
-    pub async fn set(
+    pub fn set(
         &self,
         namespace: &crate::ids::InstanceId,
         spec: &instances::SetSpec,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&instances::ops::SET)
             .param("namespace", namespace)
             .param("spec", spec)
             .send()
-            .await
     }
 
     /// Update the namespace object. The specified configuration is applied partially and `None` fields in `spec` will leave those parts of configuration as-is.
@@ -702,17 +703,16 @@ impl Instances {
     ///
     ///   * The resource `com.vmware.vcenter.namespaces.Instance` referenced by the parameter `namespace` requires `Namespaces.Configure`.
     /// - [`Unsupported`](crate::ErrorKind::Unsupported): if customizable VM classes are not supported for this Supervisor cluster.
-    pub async fn update(
+    pub fn update(
         &self,
         namespace: &crate::ids::InstanceId,
         spec: &instances::UpdateSpec,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&instances::ops::UPDATE)
             .param("namespace", namespace)
             .param("spec", spec)
             .send()
-            .await
     }
 }
 
@@ -790,15 +790,14 @@ impl NamespaceSelfService {
     ///   * The resource `ClusterComputeResource` referenced by the parameter `cluster` requires `Namespaces.SelfServiceManage`.
     /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if the service is marked for deactivation or the associated cluster is being disabled or no namespace template exists in the system.
     #[deprecated(note = "since vSphere API 9.1.0.0")]
-    pub async fn activate(
+    pub fn activate(
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&namespace_self_service::ops::ACTIVATE)
             .param("cluster", cluster)
             .send()
-            .await
     }
 
     /// Activate Namespace Self Service on the cluster after configuring namespace template. This is another variant of activate except configures template before activation. The template configuration includes either creating a new template or updating the existing template, depending on the template's existence. Here is supported the flow of actions using the activateWithTemplate call: 1. Activate with the new template using activateWithTemplate call. 2. Deactivate using deactivate call. 3. Active with updating the existing template using activateWithTemplate. A Supervisor can be running on one or multiple vSphere Zones, and each vSphere Zone is associated with one or more vSphere Clusters. If a Supervisor running on the specified vSphere Cluster is running on additional vSphere Clusters, this operation will apply to Supervisor components running on the other vSphere Clusters in addition to the specified vSphere Cluster. To call this API on a Supervisor with multiple vSphere Clusters, use [`Topology::get`](crate::vcenter::namespace_management::supervisors::Topology::get) to get the vSphere Clusters associated with the given Supervisor. Any cluster from the list returned can be used as the input of this API.
@@ -828,17 +827,16 @@ impl NamespaceSelfService {
     /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user does not have Namespaces.SelfServiceManage privilege.
     /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if the service is marked for deactivation or the associated cluster is being disabled.
     #[deprecated(note = "since vSphere API 9.1.0.0")]
-    pub async fn activate_with_template(
+    pub fn activate_with_template(
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
         spec: &namespace_self_service::ActivateTemplateSpec,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&namespace_self_service::ops::ACTIVATE_WITH_TEMPLATE)
             .param("cluster", cluster)
             .param("spec", spec)
             .send()
-            .await
     }
 
     /// Deactivate Namespace Self Service on the cluster on which vSphere Namespaces enabled. This operation reverses Dev Users/Group's self-service namespace capability on the cluster. A Supervisor can be running on one or multiple vSphere Zones, and each vSphere Zone is associated with one or more vSphere Clusters. If a Supervisor running on the specified vSphere Cluster is running on additional vSphere Clusters, this operation will apply to Supervisor components running on the other vSphere Clusters in addition to the specified vSphere Cluster. To call this API on a Supervisor with multiple vSphere Clusters, use [`Topology::get`](crate::vcenter::namespace_management::supervisors::Topology::get) to get the vSphere Clusters associated with the given Supervisor. Any cluster from the list returned can be used as the input of this API.
@@ -868,15 +866,14 @@ impl NamespaceSelfService {
     ///   * The resource `ClusterComputeResource` referenced by the parameter `cluster` requires `Namespaces.SelfServiceManage`.
     /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if the service is not activated.
     #[deprecated(note = "since vSphere API 9.1.0.0")]
-    pub async fn deactivate(
+    pub fn deactivate(
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&namespace_self_service::ops::DEACTIVATE)
             .param("cluster", cluster)
             .send()
-            .await
     }
 
     /// Returns information about Namespace Self Service of a specific cluster. A Supervisor can be running on one or multiple vSphere Zones, and each vSphere Zone is associated with one or more vSphere Clusters. If a Supervisor running on the specified vSphere Cluster is running on additional vSphere Clusters, this operation will apply to Supervisor components running on the other vSphere Clusters in addition to the specified vSphere Cluster. To call this API on a Supervisor with multiple vSphere Clusters, use [`Topology::get`](crate::vcenter::namespace_management::supervisors::Topology::get) to get the vSphere Clusters associated with the given Supervisor. Any cluster from the list returned can be used as the input of this API.
@@ -909,15 +906,16 @@ impl NamespaceSelfService {
     ///
     ///   * The resource `ClusterComputeResource` referenced by the parameter `cluster` requires `System.Read`.
     #[deprecated(note = "since vSphere API 9.1.0.0")]
-    pub async fn get(
+    pub fn get(
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
-    ) -> vsphere_vapi_runtime::Result<namespace_self_service::Info> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<namespace_self_service::Info>,
+    > + Send {
         self.client
             .operation(&namespace_self_service::ops::GET)
             .param("cluster", cluster)
             .send()
-            .await
     }
 
     /// Returns basic information about Namespace Self Service on all clusters on which vSphere Namespaces are enabled on this vCenter.
@@ -945,10 +943,12 @@ impl NamespaceSelfService {
     ///
     ///   * Method execution requires `System.Anonymous`.
     #[deprecated(note = "since vSphere API 9.1.0.0")]
-    pub async fn list(
+    pub fn list(
         &self,
-    ) -> vsphere_vapi_runtime::Result<Vec<namespace_self_service::Summary>> {
-        self.client.operation(&namespace_self_service::ops::LIST).send().await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<Vec<namespace_self_service::Summary>>,
+    > + Send {
+        self.client.operation(&namespace_self_service::ops::LIST).send()
     }
 }
 
@@ -1041,17 +1041,16 @@ impl NamespaceTemplates {
     ///   * Method execution requires `Namespaces.SelfServiceManage`.
     /// - [`AlreadyExists`](crate::ErrorKind::AlreadyExists): if the namespace template with given name already exists.
     #[deprecated(note = "since vSphere API 9.1.0.0")]
-    pub async fn create(
+    pub fn create(
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
         spec: &namespace_templates::CreateSpec,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&namespace_templates::ops::CREATE)
             .param("cluster", cluster)
             .param("spec", spec)
             .send()
-            .await
     }
 
     /// Creates a namespace template on a Supervisor. This release supports creating a single namespace template, and the call fails if there is a request to make another one.
@@ -1080,17 +1079,16 @@ impl NamespaceTemplates {
     /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user does not have Namespaces.SelfServiceManage privilege.
     /// - [`AlreadyExists`](crate::ErrorKind::AlreadyExists): if the namespace template with given name already exists.
     #[deprecated(note = "since vSphere API 9.1.0.0")]
-    pub async fn create_v2(
+    pub fn create_v2(
         &self,
         supervisor: &crate::ids::SupervisorId,
         spec: &namespace_templates::CreateSpec,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&namespace_templates::ops::CREATE_V2)
             .param("supervisor", supervisor)
             .param("spec", spec)
             .send()
-            .await
     }
 
     /// Get the information about a namespace template on given cluster. A Supervisor can be running on one or multiple vSphere Zones, and each vSphere Zone is associated with one or more vSphere Clusters. If a Supervisor running on the specified vSphere Cluster is running on additional vSphere Clusters, this operation will apply to Supervisor components running on the other vSphere Clusters in addition to the specified vSphere Cluster. To call this API on a Supervisor with multiple vSphere Clusters, use [`Topology::get`](crate::vcenter::namespace_management::supervisors::Topology::get) to get the vSphere Clusters associated with the given Supervisor. Any cluster from the list returned can be used as the input of this API.
@@ -1124,17 +1122,18 @@ impl NamespaceTemplates {
     ///
     ///   * The resource `com.vmware.vcenter.namespaces.NamespaceTemplate` referenced by the parameter `template` requires `System.Read`.
     #[deprecated(note = "since vSphere API 9.1.0.0")]
-    pub async fn get(
+    pub fn get(
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
         template: &crate::ids::NamespaceTemplateId,
-    ) -> vsphere_vapi_runtime::Result<namespace_templates::Info> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<namespace_templates::Info>,
+    > + Send {
         self.client
             .operation(&namespace_templates::ops::GET)
             .param("cluster", cluster)
             .param("template", template)
             .send()
-            .await
     }
 
     /// Get the information about a namespace template on a Supervisor.
@@ -1168,17 +1167,18 @@ impl NamespaceTemplates {
     ///
     ///   * The resource `com.vmware.vcenter.namespaces.NamespaceTemplate` referenced by the parameter `template` requires `System.Read`.
     #[deprecated(note = "since vSphere API 9.1.0.0")]
-    pub async fn get_v2(
+    pub fn get_v2(
         &self,
         supervisor: &crate::ids::SupervisorId,
         template: &crate::ids::NamespaceTemplateId,
-    ) -> vsphere_vapi_runtime::Result<namespace_templates::InfoV2> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<namespace_templates::InfoV2>,
+    > + Send {
         self.client
             .operation(&namespace_templates::ops::GET_V2)
             .param("supervisor", supervisor)
             .param("template", template)
             .send()
-            .await
     }
 
     /// Returns information about all the namespace templates associated with a cluster on which vSphere Namespaces are enabled in this vCenter Server. A Supervisor can be running on one or multiple vSphere Zones, and each vSphere Zone is associated with one or more vSphere Clusters. If a Supervisor running on the specified vSphere Cluster is running on additional vSphere Clusters, this operation will apply to Supervisor components running on the other vSphere Clusters in addition to the specified vSphere Cluster. To call this API on a Supervisor with multiple vSphere Clusters, use [`Topology::get`](crate::vcenter::namespace_management::supervisors::Topology::get) to get the vSphere Clusters associated with the given Supervisor. Any cluster from the list returned can be used as the input of this API.
@@ -1211,15 +1211,16 @@ impl NamespaceTemplates {
     ///
     ///   * Method execution requires `System.Anonymous`.
     #[deprecated(note = "since vSphere API 9.1.0.0")]
-    pub async fn list(
+    pub fn list(
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
-    ) -> vsphere_vapi_runtime::Result<Vec<namespace_templates::Summary>> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<Vec<namespace_templates::Summary>>,
+    > + Send {
         self.client
             .operation(&namespace_templates::ops::LIST)
             .param("cluster", cluster)
             .send()
-            .await
     }
 
     /// Returns information about all the namespace templates associated with a Supervisor.
@@ -1252,15 +1253,16 @@ impl NamespaceTemplates {
     ///
     ///   * Method execution requires `System.Anonymous`.
     #[deprecated(note = "since vSphere API 9.1.0.0")]
-    pub async fn list_v2(
+    pub fn list_v2(
         &self,
         supervisor: &crate::ids::SupervisorId,
-    ) -> vsphere_vapi_runtime::Result<Vec<namespace_templates::SummaryV2>> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<Vec<namespace_templates::SummaryV2>>,
+    > + Send {
         self.client
             .operation(&namespace_templates::ops::LIST_V2)
             .param("supervisor", supervisor)
             .send()
-            .await
     }
 
     /// Updates a namespace template associated with cluster on which vSphere Namespaces are enabled in this vCenter Server. The specified configuration is applied partially and `None` fields in `spec` will leave those parts of configuration as-is. A Supervisor can be running on one or multiple vSphere Zones, and each vSphere Zone is associated with one or more vSphere Clusters. If a Supervisor running on the specified vSphere Cluster is running on additional vSphere Clusters, this operation will apply to Supervisor components running on the other vSphere Clusters in addition to the specified vSphere Cluster. To call this API on a Supervisor with multiple vSphere Clusters, use [`Topology::get`](crate::vcenter::namespace_management::supervisors::Topology::get) to get the vSphere Clusters associated with the given Supervisor. Any cluster from the list returned can be used as the input of this API.
@@ -1293,19 +1295,18 @@ impl NamespaceTemplates {
     ///   * The resource `com.vmware.vcenter.namespaces.NamespaceTemplate` referenced by the parameter `template` requires `Namespaces.SelfServiceManage`.
     /// - [`Unsupported`](crate::ErrorKind::Unsupported): if trying to grant access to a user or group from an external identity provider.
     #[deprecated(note = "since vSphere API 9.1.0.0")]
-    pub async fn update(
+    pub fn update(
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
         template: &crate::ids::NamespaceTemplateId,
         spec: &namespace_templates::UpdateSpec,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&namespace_templates::ops::UPDATE)
             .param("cluster", cluster)
             .param("template", template)
             .param("spec", spec)
             .send()
-            .await
     }
 
     /// Updates a namespace template associated with a Supervisor. The specified configuration is applied partially and `None` fields in `spec` will leave those parts of configuration as-is.
@@ -1338,19 +1339,18 @@ impl NamespaceTemplates {
     ///   * The resource `com.vmware.vcenter.namespaces.NamespaceTemplate` referenced by the parameter `template` requires `Namespaces.SelfServiceManage`.
     /// - [`Unsupported`](crate::ErrorKind::Unsupported): if trying to grant access to a user or group from an external identity provider.
     #[deprecated(note = "since vSphere API 9.1.0.0")]
-    pub async fn update_v2(
+    pub fn update_v2(
         &self,
         supervisor: &crate::ids::SupervisorId,
         template: &crate::ids::NamespaceTemplateId,
         spec: &namespace_templates::UpdateSpec,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&namespace_templates::ops::UPDATE_V2)
             .param("supervisor", supervisor)
             .param("template", template)
             .param("spec", spec)
             .send()
-            .await
     }
 }
 
@@ -1359,98 +1359,225 @@ impl NamespaceTemplates {
 /// Since vSphere API 7.0.0.0.
 ///
 /// vAPI structure `com.vmware.vcenter.namespaces.resource_quota_options_v1`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ResourceQuotaOptionsV1 {
     /// This is equivalent to 'limits.memory' option which is the maximum memory limit (in mebibytes) across all pods which exist in a non-terminal state in the namespace. This value translates to the memory limit on the ResourcePool in vCenter Server created for the namespace. If `None`, no memory limits are set on the ResourcePool for the namespace.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub memory_limit: Option<i64>,
     /// This represents the default memory limit (in mebibytes) for containers in the pod. This translates to default memory limit in a LimitRange object. Refer for information about LimitRange. (<https://kubernetes.io/docs/tasks/administer-cluster/manage-resources/memory-default-namespace/>) If `None`, no default memory limits are set on containers in the pod.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub memory_limit_default: Option<i64>,
     /// This represents the default memory request (in mebibytes) for containers in the pod. This translates to default memory request in a LimitRange object. Refer for information about LimitRange. (<https://kubernetes.io/docs/tasks/administer-cluster/manage-resources/memory-default-namespace/>) If `None`, no default memory requests are set on containers in the pod.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub memory_request_default: Option<i64>,
     /// This is equivalent to 'limits.cpu' option which is the maximum CPU limit (in MHz) across all pods which exist in a non-terminal state in the namespace. If specified, this limit should be at least 10 MHz. This value translates to the CPU limit on the ResourcePool in vCenter Server created for the namespace. If `None`, no CPU limits are set on the ResourcePool for the namespace.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cpu_limit: Option<i64>,
     /// This represents the default cpu limit (in MHz) for containers in the pod. If `None`, no default CPU limits are set on containers in the pod. Refer for information about LimitRange. If specified, this limit should be at least 10 MHz. (<https://kubernetes.io/docs/tasks/administer-cluster/manage-resources/memory-default-namespace/>)
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cpu_limit_default: Option<i64>,
     /// This represents the default CPU request (in MHz) for containers in the pod. If `None`, no default CPU requests are set on containers in the pod. Refer for information about LimitRange. If specified, this field should be at least 10 MHz. (<https://kubernetes.io/docs/tasks/administer-cluster/manage-resources/cpu-default-namespace/>)
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cpu_request_default: Option<i64>,
     /// This represents 'requests.storage' option which is the maximum storage request (in mebibytes) across all persistent volume claims from pods which exist in a non-terminal state in the namespace. If `None`, no storage request limits are set on the namespace.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub storage_request_limit: Option<i64>,
     /// This represents 'pods' option which is the maximum number of pods which exist in a non-terminal state in the namespace. If `None`, no pod limits are set on the namespace.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pod_count: Option<i64>,
     /// This represents 'count/services' option which is the maximum number of services in the namespace. If `None`, no service limits are set on the namespace.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub service_count: Option<i64>,
     /// This represents 'count/deployments.apps' option which is the maximum number of deployments in the namespace. If `None`, no deployment limits are set on the namespace.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deployment_count: Option<i64>,
     /// This represents 'count/daemonsets.apps' option which is the maximum number of DaemonSets in the namespace. If `None`, no daemonset limits are set on the namespace.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub daemon_set_count: Option<i64>,
     /// This represents 'count/replicasets.apps' option which is the maximum number of ReplicaSets in the namespace. If `None`, no replicaset limits are set on the namespace.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub replica_set_count: Option<i64>,
     /// This represents 'count/replicationcontrollers' option which is the maximum number of ReplicationControllers in the namespace. If `None`, no replicationcontroller limits are set on the namespace.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub replication_controller_count: Option<i64>,
     /// This represents 'count/statefulsets.apps' option which is the maximum number of StatefulSets in the namespace. If `None`, no statefulset limits are set on the namespace.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stateful_set_count: Option<i64>,
     /// This represents 'count/configmaps' option which is the maximum number of ConfigMaps in the namespace. If `None`, no configmap limits are set on the namespace.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub config_map_count: Option<i64>,
     /// This represents 'count/secrets' option which is the maximum number of secrets in the namespace. If `None`, no secret limits are set on the namespace.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret_count: Option<i64>,
     /// This represents 'count/persistentvolumeclaims' option which is the maximum number of PersistentVolumeClaims in the namespace. If `None`, no persistentvolumeclaim limits are set on the namespace.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub persistent_volume_claim_count: Option<i64>,
     /// This represents 'count/jobs.batch' option which is the maximum number jobs in the namespace. If `None`, no job limits are set on the namespace.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub job_count: Option<i64>,
+}
+
+impl serde::Serialize for ResourceQuotaOptionsV1 {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.memory_limit {
+            map.serialize_entry("memory_limit", value)?;
+        }
+        if let Some(value) = &self.memory_limit_default {
+            map.serialize_entry("memory_limit_default", value)?;
+        }
+        if let Some(value) = &self.memory_request_default {
+            map.serialize_entry("memory_request_default", value)?;
+        }
+        if let Some(value) = &self.cpu_limit {
+            map.serialize_entry("cpu_limit", value)?;
+        }
+        if let Some(value) = &self.cpu_limit_default {
+            map.serialize_entry("cpu_limit_default", value)?;
+        }
+        if let Some(value) = &self.cpu_request_default {
+            map.serialize_entry("cpu_request_default", value)?;
+        }
+        if let Some(value) = &self.storage_request_limit {
+            map.serialize_entry("storage_request_limit", value)?;
+        }
+        if let Some(value) = &self.pod_count {
+            map.serialize_entry("pod_count", value)?;
+        }
+        if let Some(value) = &self.service_count {
+            map.serialize_entry("service_count", value)?;
+        }
+        if let Some(value) = &self.deployment_count {
+            map.serialize_entry("deployment_count", value)?;
+        }
+        if let Some(value) = &self.daemon_set_count {
+            map.serialize_entry("daemon_set_count", value)?;
+        }
+        if let Some(value) = &self.replica_set_count {
+            map.serialize_entry("replica_set_count", value)?;
+        }
+        if let Some(value) = &self.replication_controller_count {
+            map.serialize_entry("replication_controller_count", value)?;
+        }
+        if let Some(value) = &self.stateful_set_count {
+            map.serialize_entry("stateful_set_count", value)?;
+        }
+        if let Some(value) = &self.config_map_count {
+            map.serialize_entry("config_map_count", value)?;
+        }
+        if let Some(value) = &self.secret_count {
+            map.serialize_entry("secret_count", value)?;
+        }
+        if let Some(value) = &self.persistent_volume_claim_count {
+            map.serialize_entry("persistent_volume_claim_count", value)?;
+        }
+        if let Some(value) = &self.job_count {
+            map.serialize_entry("job_count", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ResourceQuotaOptionsV1 {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ResourceQuotaOptionsV1 {
+    const NAME: &'static str = "vcenter::namespaces::ResourceQuotaOptionsV1";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<i64> = None;
+        let mut f_1: Option<i64> = None;
+        let mut f_2: Option<i64> = None;
+        let mut f_3: Option<i64> = None;
+        let mut f_4: Option<i64> = None;
+        let mut f_5: Option<i64> = None;
+        let mut f_6: Option<i64> = None;
+        let mut f_7: Option<i64> = None;
+        let mut f_8: Option<i64> = None;
+        let mut f_9: Option<i64> = None;
+        let mut f_10: Option<i64> = None;
+        let mut f_11: Option<i64> = None;
+        let mut f_12: Option<i64> = None;
+        let mut f_13: Option<i64> = None;
+        let mut f_14: Option<i64> = None;
+        let mut f_15: Option<i64> = None;
+        let mut f_16: Option<i64> = None;
+        let mut f_17: Option<i64> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "memory_limit" => f_0 = map.next_value()?,
+                "memory_limit_default" => f_1 = map.next_value()?,
+                "memory_request_default" => f_2 = map.next_value()?,
+                "cpu_limit" => f_3 = map.next_value()?,
+                "cpu_limit_default" => f_4 = map.next_value()?,
+                "cpu_request_default" => f_5 = map.next_value()?,
+                "storage_request_limit" => f_6 = map.next_value()?,
+                "pod_count" => f_7 = map.next_value()?,
+                "service_count" => f_8 = map.next_value()?,
+                "deployment_count" => f_9 = map.next_value()?,
+                "daemon_set_count" => f_10 = map.next_value()?,
+                "replica_set_count" => f_11 = map.next_value()?,
+                "replication_controller_count" => f_12 = map.next_value()?,
+                "stateful_set_count" => f_13 = map.next_value()?,
+                "config_map_count" => f_14 = map.next_value()?,
+                "secret_count" => f_15 = map.next_value()?,
+                "persistent_volume_claim_count" => f_16 = map.next_value()?,
+                "job_count" => f_17 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ResourceQuotaOptionsV1 {
+            memory_limit: f_0,
+            memory_limit_default: f_1,
+            memory_request_default: f_2,
+            cpu_limit: f_3,
+            cpu_limit_default: f_4,
+            cpu_request_default: f_5,
+            storage_request_limit: f_6,
+            pod_count: f_7,
+            service_count: f_8,
+            deployment_count: f_9,
+            daemon_set_count: f_10,
+            replica_set_count: f_11,
+            replication_controller_count: f_12,
+            stateful_set_count: f_13,
+            config_map_count: f_14,
+            secret_count: f_15,
+            persistent_volume_claim_count: f_16,
+            job_count: f_17,
+        })
+    }
 }
 
 /// The [`ResourceQuotaOptionsV1Update`](crate::vcenter::namespaces::ResourceQuotaOptionsV1Update) structure represents the changes to resource quota limits which are set on the namespace. Refer to `<\a> Kubernetes Resource Quota <https://kubernetes.io/docs/concepts/policy/resource-quotas>`_ for information related to the properties of this object and what they map to.
@@ -1458,186 +1585,403 @@ pub struct ResourceQuotaOptionsV1 {
 /// Since vSphere API 7.0.0.0.
 ///
 /// vAPI structure `com.vmware.vcenter.namespaces.resource_quota_options_v1_update`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ResourceQuotaOptionsV1Update {
     /// This represents the new value for 'limits.memory' option which is equivalent to the maximum memory limit (in mebibytes) across all pods in the namespace. This field is ignored if [`ResourceQuotaOptionsV1Update::memory_limit_unset`](crate::vcenter::namespaces::ResourceQuotaOptionsV1Update::memory_limit_unset) is set to `true`. If `None`, the existing memory limit on the ResourcePool will be unchanged if [`ResourceQuotaOptionsV1Update::memory_limit_unset`](crate::vcenter::namespaces::ResourceQuotaOptionsV1Update::memory_limit_unset) is `None` or set to `false`.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub memory_limit: Option<i64>,
     /// This represents the intent of the change to [`ResourceQuotaOptionsV1Update::memory_limit`](crate::vcenter::namespaces::ResourceQuotaOptionsV1Update::memory_limit). If this field is set to `true`, the existing memory limit on the ResourcePool is removed. If this field is set to `false`, the existing memory limit will be changed to the value specified in [`ResourceQuotaOptionsV1Update::memory_limit`](crate::vcenter::namespaces::ResourceQuotaOptionsV1Update::memory_limit), if any. If `None`, the existing memory limit will be changed to the value specified in [`ResourceQuotaOptionsV1Update::memory_limit`](crate::vcenter::namespaces::ResourceQuotaOptionsV1Update::memory_limit), if any.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub memory_limit_unset: Option<bool>,
     /// This represents the new value for the default memory limit (in mebibytes) for containers in the pod. This field is ignored if [`ResourceQuotaOptionsV1Update::memory_limit_default_unset`](crate::vcenter::namespaces::ResourceQuotaOptionsV1Update::memory_limit_default_unset) is set to `true`. If `None`, the existing memory limit will be unchanged if [`ResourceQuotaOptionsV1Update::memory_limit_default_unset`](crate::vcenter::namespaces::ResourceQuotaOptionsV1Update::memory_limit_default_unset) is `None` or set to `false`.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub memory_limit_default: Option<i64>,
     /// This represents the intent of the change to [`ResourceQuotaOptionsV1Update::memory_limit_default`](crate::vcenter::namespaces::ResourceQuotaOptionsV1Update::memory_limit_default). If this field is set to `true`, the existing default memory limit on containers in the pod is removed. If this field is set to `false`, the existing default memory limit will be changed to the value specified in [`ResourceQuotaOptionsV1Update::memory_limit_default`](crate::vcenter::namespaces::ResourceQuotaOptionsV1Update::memory_limit_default), if any. If `None`, the existing default memory limit will be changed to the value specified in [`ResourceQuotaOptionsV1Update::memory_limit_default`](crate::vcenter::namespaces::ResourceQuotaOptionsV1Update::memory_limit_default), if any.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub memory_limit_default_unset: Option<bool>,
     /// This represents the new value for the default memory request (in mebibytes) for containers in the pod. This field is ignored if [`ResourceQuotaOptionsV1Update::memory_request_default_unset`](crate::vcenter::namespaces::ResourceQuotaOptionsV1Update::memory_request_default_unset) is set to `true`. If `None`, the existing memory request will be unchanged if [`ResourceQuotaOptionsV1Update::memory_request_default_unset`](crate::vcenter::namespaces::ResourceQuotaOptionsV1Update::memory_request_default_unset) is `None` or set to `false`.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub memory_request_default: Option<i64>,
     /// This represents the intent of the change to [`ResourceQuotaOptionsV1Update::memory_request_default`](crate::vcenter::namespaces::ResourceQuotaOptionsV1Update::memory_request_default). If this field is set to `true`, the existing default memory request on containers in the pod will be removed. If this field is set to `false`, the existing default memory request will be changed to the value specified in [`ResourceQuotaOptionsV1Update::memory_request_default`](crate::vcenter::namespaces::ResourceQuotaOptionsV1Update::memory_request_default), if any. If `None`, the existing default memory request will be changed to the value specified in [`ResourceQuotaOptionsV1Update::memory_request_default`](crate::vcenter::namespaces::ResourceQuotaOptionsV1Update::memory_request_default), if any.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub memory_request_default_unset: Option<bool>,
     /// This represents the new value for 'limits.cpu' option which is equivalent to the maximum CPU limit (in MHz) across all pods in the namespace. This field is ignored if [`ResourceQuotaOptionsV1Update::cpu_limit_unset`](crate::vcenter::namespaces::ResourceQuotaOptionsV1Update::cpu_limit_unset) is set to `true`. If specified, this limit should be at least 10 MHz. If `None`, the existing CPU limit on the ResourcePool will be unchanged if [`ResourceQuotaOptionsV1Update::cpu_limit_unset`](crate::vcenter::namespaces::ResourceQuotaOptionsV1Update::cpu_limit_unset) is `None` or set to `false`.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cpu_limit: Option<i64>,
     /// This represents the intent of the change to [`ResourceQuotaOptionsV1Update::cpu_limit`](crate::vcenter::namespaces::ResourceQuotaOptionsV1Update::cpu_limit). If this field is set to `true`, the existing CPU limit on the ResourcePool is removed. If this field is set to `false`, the existing CPU limit will be changed to the value specified in [`ResourceQuotaOptionsV1Update::cpu_limit`](crate::vcenter::namespaces::ResourceQuotaOptionsV1Update::cpu_limit), if any. If `None`, the existing CPU limit will be changed to the value specified in [`ResourceQuotaOptionsV1Update::memory_limit`](crate::vcenter::namespaces::ResourceQuotaOptionsV1Update::memory_limit), if any.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cpu_limit_unset: Option<bool>,
     /// This represents the new value for the default CPU limit (in Mhz) for containers in the pod. This field is ignored if [`ResourceQuotaOptionsV1Update::cpu_limit_default_unset`](crate::vcenter::namespaces::ResourceQuotaOptionsV1Update::cpu_limit_default_unset) is set to `true`. If specified, this limit should be at least 10 MHz. If `None`, the existing default CPU limit will be unchanged if [`ResourceQuotaOptionsV1Update::cpu_limit_default_unset`](crate::vcenter::namespaces::ResourceQuotaOptionsV1Update::cpu_limit_default_unset) is `None` or set to `false`.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cpu_limit_default: Option<i64>,
     /// This represents the intent of the change to [`ResourceQuotaOptionsV1Update::cpu_limit_default`](crate::vcenter::namespaces::ResourceQuotaOptionsV1Update::cpu_limit_default). If this field is set to `true`, the existing default CPU limit on containers in the pod is removed. If this field is set to `false`, the existing default CPU limit will be changed to the value specified in [`ResourceQuotaOptionsV1Update::cpu_limit_default`](crate::vcenter::namespaces::ResourceQuotaOptionsV1Update::cpu_limit_default), if any. If `None`, the existing default CPU limit will be changed to the value specified in [`ResourceQuotaOptionsV1Update::cpu_limit_default`](crate::vcenter::namespaces::ResourceQuotaOptionsV1Update::cpu_limit_default), if any.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cpu_limit_default_unset: Option<bool>,
     /// This represents the new value for the default CPU request (in Mhz) for containers in the pod. This field is ignored if [`ResourceQuotaOptionsV1Update::cpu_request_default_unset`](crate::vcenter::namespaces::ResourceQuotaOptionsV1Update::cpu_request_default_unset) is set to `true`. If specified, this field should be at least 10 MHz. If `None`, the existing default CPU request will be unchanged if [`ResourceQuotaOptionsV1Update::cpu_request_default_unset`](crate::vcenter::namespaces::ResourceQuotaOptionsV1Update::cpu_request_default_unset) is `None` or set to `false`.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cpu_request_default: Option<i64>,
     /// This represents the intent of the change to [`ResourceQuotaOptionsV1Update::cpu_request_default`](crate::vcenter::namespaces::ResourceQuotaOptionsV1Update::cpu_request_default). If this field is set to `true`, the existing default CPU request on containers in the pod is removed. If this field is set to `false`, the existing default CPU request will be changed to the value specified in [`ResourceQuotaOptionsV1Update::cpu_request_default`](crate::vcenter::namespaces::ResourceQuotaOptionsV1Update::cpu_request_default), if any. If `None`, the existing default CPU request will be changed to the value specified in [`ResourceQuotaOptionsV1Update::cpu_request_default`](crate::vcenter::namespaces::ResourceQuotaOptionsV1Update::cpu_request_default), if any.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cpu_request_default_unset: Option<bool>,
     /// This represents the new value for 'requests.storage' which is the limit on storage requests (in mebibytes) across all persistent volume claims from pods in the namespace. This field is ignored if if [`ResourceQuotaOptionsV1Update::storage_request_limit_unset`](crate::vcenter::namespaces::ResourceQuotaOptionsV1Update::storage_request_limit_unset) is set to `true`. If `None`, the existing storage request limit will be unchanged if [`ResourceQuotaOptionsV1Update::storage_request_limit_unset`](crate::vcenter::namespaces::ResourceQuotaOptionsV1Update::storage_request_limit_unset) is `None` or set to `false`. the namespace.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub storage_request_limit: Option<i64>,
     /// This represents the intent of the change to [`ResourceQuotaOptionsV1Update::storage_request_limit`](crate::vcenter::namespaces::ResourceQuotaOptionsV1Update::storage_request_limit). If this field is set to `true`, the existing storage request limit will be reset. If this field is set to `false`, the existing storage request limit will be changed to the value specified in [`ResourceQuotaOptionsV1Update::storage_request_limit`](crate::vcenter::namespaces::ResourceQuotaOptionsV1Update::storage_request_limit), if any. If `None`, the existing storage request limit will be changed to the value specified in [`ResourceQuotaOptionsV1Update::storage_request_limit`](crate::vcenter::namespaces::ResourceQuotaOptionsV1Update::storage_request_limit), if any.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub storage_request_limit_unset: Option<bool>,
     /// This represents the new value for 'podCount' option which is the maximum number of pods in the namespace. This field is ignored if [`ResourceQuotaOptionsV1Update::pod_count_unset`](crate::vcenter::namespaces::ResourceQuotaOptionsV1Update::pod_count_unset) is set to `true`. If `None`, the existing 'podCount' limit will be unchanged if [`ResourceQuotaOptionsV1Update::pod_count_unset`](crate::vcenter::namespaces::ResourceQuotaOptionsV1Update::pod_count_unset) is `None` or set to `false`.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pod_count: Option<i64>,
     /// This represents the intent of the change to [`ResourceQuotaOptionsV1Update::pod_count`](crate::vcenter::namespaces::ResourceQuotaOptionsV1Update::pod_count). If this field is set to `true`, the existing 'podCount' limit on the namespace will be reset. If this field is set to `false`, the existing CPU limit will be changed to the value specified in [`ResourceQuotaOptionsV1Update::pod_count`](crate::vcenter::namespaces::ResourceQuotaOptionsV1Update::pod_count), if any. If `None`, the existing 'podCount' limit will be changed to the value specified in [`ResourceQuotaOptionsV1Update::pod_count`](crate::vcenter::namespaces::ResourceQuotaOptionsV1Update::pod_count), if any.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pod_count_unset: Option<bool>,
     /// This represents the new value for 'serviceCount' option which is the maximum number of services in the namespace. This field is ignored if [`ResourceQuotaOptionsV1Update::service_count_unset`](crate::vcenter::namespaces::ResourceQuotaOptionsV1Update::service_count_unset) is set to `true`. If `None`, the existing 'serviceCount' limit will be unchanged if [`ResourceQuotaOptionsV1Update::service_count_unset`](crate::vcenter::namespaces::ResourceQuotaOptionsV1Update::service_count_unset) is `None` or set to `false`.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub service_count: Option<i64>,
     /// This represents the intent of the change to [`ResourceQuotaOptionsV1Update::service_count`](crate::vcenter::namespaces::ResourceQuotaOptionsV1Update::service_count). If this field is set to `true`, the existing 'serviceCount' limit on the namespace will be reset. If this field is set to `false`, the existing service count limit will be changed to the value specified in [`ResourceQuotaOptionsV1Update::service_count`](crate::vcenter::namespaces::ResourceQuotaOptionsV1Update::service_count), if any. If `None`, the existing 'serviceCount' limit will be changed to the value specified in [`ResourceQuotaOptionsV1Update::service_count`](crate::vcenter::namespaces::ResourceQuotaOptionsV1Update::service_count), if any.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub service_count_unset: Option<bool>,
     /// This represents the new value for 'deploymentCount' option which is the maximum number of deployments in the namespace. This field is ignored if [`ResourceQuotaOptionsV1Update::deployment_count_unset`](crate::vcenter::namespaces::ResourceQuotaOptionsV1Update::deployment_count_unset) is set to `true`. If `None`, the existing 'deploymentCount' limit will be unchanged if [`ResourceQuotaOptionsV1Update::deployment_count_unset`](crate::vcenter::namespaces::ResourceQuotaOptionsV1Update::deployment_count_unset) is `None` or set to `false`.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deployment_count: Option<i64>,
     /// This represents the intent of the change to [`ResourceQuotaOptionsV1Update::deployment_count`](crate::vcenter::namespaces::ResourceQuotaOptionsV1Update::deployment_count). If this field is set to `true`, the existing 'deploymentCount' limit on the namespace will be reset. If this field is set to `false`, the existing deployment count limit will be changed to the value specified in [`ResourceQuotaOptionsV1Update::deployment_count`](crate::vcenter::namespaces::ResourceQuotaOptionsV1Update::deployment_count), if any. If `None`, the existing 'deploymentCount' limit will be changed to the value specified in [`ResourceQuotaOptionsV1Update::deployment_count`](crate::vcenter::namespaces::ResourceQuotaOptionsV1Update::deployment_count), if any.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deployment_count_unset: Option<bool>,
     /// This represents the new value for 'daemonSetCount' option which is the maximum number of DaemonSets in the namespace. This field is ignored if [`ResourceQuotaOptionsV1Update::daemon_set_count_unset`](crate::vcenter::namespaces::ResourceQuotaOptionsV1Update::daemon_set_count_unset) is set to `true`. If `None`, the existing 'daemonSetCount' limit will be unchanged if [`ResourceQuotaOptionsV1Update::daemon_set_count_unset`](crate::vcenter::namespaces::ResourceQuotaOptionsV1Update::daemon_set_count_unset) is `None` or set to `false`.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub daemon_set_count: Option<i64>,
     /// This represents the intent of the change to [`ResourceQuotaOptionsV1Update::daemon_set_count`](crate::vcenter::namespaces::ResourceQuotaOptionsV1Update::daemon_set_count). If this field is set to `true`, the existing 'daemonSetCount' limit on the namespace will be reset. If this field is set to `false`, the existing daemonset count limit will be changed to the value specified in [`ResourceQuotaOptionsV1Update::daemon_set_count`](crate::vcenter::namespaces::ResourceQuotaOptionsV1Update::daemon_set_count), if any. If `None`, the existing 'daemonSetCount' limit will be changed to the value specified in [`ResourceQuotaOptionsV1Update::daemon_set_count`](crate::vcenter::namespaces::ResourceQuotaOptionsV1Update::daemon_set_count), if any.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub daemon_set_count_unset: Option<bool>,
     /// This represents the new value for 'replicaSetCount' option which is the maximum number of ReplicaSets in the namespace. This field is ignored if [`ResourceQuotaOptionsV1Update::replica_set_count_unset`](crate::vcenter::namespaces::ResourceQuotaOptionsV1Update::replica_set_count_unset) is set to `true`. If `None`, the existing 'replicaSetCount' limit will be unchanged if [`ResourceQuotaOptionsV1Update::replica_set_count_unset`](crate::vcenter::namespaces::ResourceQuotaOptionsV1Update::replica_set_count_unset) is `None` or set to `false`.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub replica_set_count: Option<i64>,
     /// This represents the intent of the change to [`ResourceQuotaOptionsV1Update::replica_set_count`](crate::vcenter::namespaces::ResourceQuotaOptionsV1Update::replica_set_count). If this field is set to `true`, the existing 'replicaSetCount' limit on the namespace will be reset. If this field is set to `false`, the existing replicaset count limit will be changed to the value specified in [`ResourceQuotaOptionsV1Update::replica_set_count`](crate::vcenter::namespaces::ResourceQuotaOptionsV1Update::replica_set_count), if any. If `None`, the existing 'replicaSetCount' limit will be changed to the value specified in [`ResourceQuotaOptionsV1Update::replica_set_count`](crate::vcenter::namespaces::ResourceQuotaOptionsV1Update::replica_set_count), if any.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub replica_set_count_unset: Option<bool>,
     /// This represents the new value for 'replicationControllerCount' option which is the maximum number of ReplicationControllers in the namespace. This field is ignored if [`ResourceQuotaOptionsV1Update::replication_controller_count_unset`](crate::vcenter::namespaces::ResourceQuotaOptionsV1Update::replication_controller_count_unset) is set to `true`. If `None`, the existing 'replicationControllerCount' limit will be unchanged if [`ResourceQuotaOptionsV1Update::replication_controller_count_unset`](crate::vcenter::namespaces::ResourceQuotaOptionsV1Update::replication_controller_count_unset) is `None` or set to `false`.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub replication_controller_count: Option<i64>,
     /// This represents the intent of the change to [`ResourceQuotaOptionsV1Update::replication_controller_count`](crate::vcenter::namespaces::ResourceQuotaOptionsV1Update::replication_controller_count). If this field is set to `true`, the existing 'replicationControllerCount' limit on the namespace will be reset. If this field is set to `false`, the existing replicationcontroller count limit will be changed to the value specified in [`ResourceQuotaOptionsV1Update::replication_controller_count`](crate::vcenter::namespaces::ResourceQuotaOptionsV1Update::replication_controller_count), if any. If `None`, the existing 'replicationControllerCount' limit will be changed to the value specified in [`ResourceQuotaOptionsV1Update::replication_controller_count`](crate::vcenter::namespaces::ResourceQuotaOptionsV1Update::replication_controller_count), if any.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub replication_controller_count_unset: Option<bool>,
     /// This represents the new value for 'statefulSetCount' option which is the maximum number of StatefulSets in the namespace. This field is ignored if [`ResourceQuotaOptionsV1Update::stateful_set_count_unset`](crate::vcenter::namespaces::ResourceQuotaOptionsV1Update::stateful_set_count_unset) is set to `true`. If `None`, the existing 'statefulSetCount' limit will be unchanged if [`ResourceQuotaOptionsV1Update::stateful_set_count_unset`](crate::vcenter::namespaces::ResourceQuotaOptionsV1Update::stateful_set_count_unset) is `None` or set to `false`.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stateful_set_count: Option<i64>,
     /// This represents the intent of the change to [`ResourceQuotaOptionsV1Update::stateful_set_count`](crate::vcenter::namespaces::ResourceQuotaOptionsV1Update::stateful_set_count). If this field is set to `true`, the existing 'statefulSetCount' limit on the namespace will be reset. If this field is set to `false`, the existing statefulset count limit will be changed to the value specified in [`ResourceQuotaOptionsV1Update::stateful_set_count`](crate::vcenter::namespaces::ResourceQuotaOptionsV1Update::stateful_set_count), if any. If `None`, the existing 'statefulSetCount' limit will be changed to the value specified in [`ResourceQuotaOptionsV1Update::stateful_set_count`](crate::vcenter::namespaces::ResourceQuotaOptionsV1Update::stateful_set_count), if any.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stateful_set_count_unset: Option<bool>,
     /// This represents the new value for 'configMapCount' option which is the maximum number of ConfigMaps in the namespace. This field is ignored if [`ResourceQuotaOptionsV1Update::config_map_count_unset`](crate::vcenter::namespaces::ResourceQuotaOptionsV1Update::config_map_count_unset) is set to `true`. If `None`, the existing 'configMapCount' limit will be unchanged if [`ResourceQuotaOptionsV1Update::config_map_count_unset`](crate::vcenter::namespaces::ResourceQuotaOptionsV1Update::config_map_count_unset) is `None` or set to `false`.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub config_map_count: Option<i64>,
     /// This represents the intent of the change to [`ResourceQuotaOptionsV1Update::config_map_count`](crate::vcenter::namespaces::ResourceQuotaOptionsV1Update::config_map_count). If this field is set to `true`, the existing 'configMapCount' limit on the namespace will be reset. If this field is set to `false`, the existing configmap count limit will be changed to the value specified in [`ResourceQuotaOptionsV1Update::config_map_count`](crate::vcenter::namespaces::ResourceQuotaOptionsV1Update::config_map_count), if any. If `None`, the existing 'configMapCount' limit will be changed to the value specified in [`ResourceQuotaOptionsV1Update::config_map_count`](crate::vcenter::namespaces::ResourceQuotaOptionsV1Update::config_map_count), if any.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub config_map_count_unset: Option<bool>,
     /// This represents the new value for 'secretCount' option which is the maximum number of secrets in the namespace. This field is ignored if [`ResourceQuotaOptionsV1Update::secret_count_unset`](crate::vcenter::namespaces::ResourceQuotaOptionsV1Update::secret_count_unset) is set to `true`. If `None`, the existing 'secretCount' limit will be unchanged if [`ResourceQuotaOptionsV1Update::secret_count_unset`](crate::vcenter::namespaces::ResourceQuotaOptionsV1Update::secret_count_unset) is `None` or set to `false`.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret_count: Option<i64>,
     /// This represents the intent of the change to [`ResourceQuotaOptionsV1Update::secret_count`](crate::vcenter::namespaces::ResourceQuotaOptionsV1Update::secret_count). If this field is set to `true`, the existing 'secretCount' limit on the namespace will be reset. If this field is set to `false`, the existing secret count limit will be changed to the value specified in [`ResourceQuotaOptionsV1Update::secret_count`](crate::vcenter::namespaces::ResourceQuotaOptionsV1Update::secret_count), if any. If `None`, the existing 'secretCount' limit will be changed to the value specified in [`ResourceQuotaOptionsV1Update::secret_count`](crate::vcenter::namespaces::ResourceQuotaOptionsV1Update::secret_count), if any.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret_count_unset: Option<bool>,
     /// This represents the new value for 'persistentVolumeClaimCount' option which is the maximum number of PersistentVolumeClaims in the namespace. This field is ignored if [`ResourceQuotaOptionsV1Update::persistent_volume_claim_count_unset`](crate::vcenter::namespaces::ResourceQuotaOptionsV1Update::persistent_volume_claim_count_unset) is set to `true`. If `None`, the existing 'persistentVolumeClaimCount' limit will be unchanged if [`ResourceQuotaOptionsV1Update::persistent_volume_claim_count_unset`](crate::vcenter::namespaces::ResourceQuotaOptionsV1Update::persistent_volume_claim_count_unset) is `None` or set to `false`.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub persistent_volume_claim_count: Option<i64>,
     /// This represents the intent of the change to [`ResourceQuotaOptionsV1Update::persistent_volume_claim_count`](crate::vcenter::namespaces::ResourceQuotaOptionsV1Update::persistent_volume_claim_count). If this field is set to `true`, the existing 'persistentVolumeClaimCount' limit on the namespace will be reset. If this field is set to `false`, the existing replicationcontroller count limit will be changed to the value specified in [`ResourceQuotaOptionsV1Update::persistent_volume_claim_count`](crate::vcenter::namespaces::ResourceQuotaOptionsV1Update::persistent_volume_claim_count), if any. If `None`, the existing 'persistentVolumeClaimCount' limit will be changed to the value specified in [`ResourceQuotaOptionsV1Update::persistent_volume_claim_count`](crate::vcenter::namespaces::ResourceQuotaOptionsV1Update::persistent_volume_claim_count), if any.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub persistent_volume_claim_count_unset: Option<bool>,
     /// This represents the new value for 'jobCount' option which is the maximum number of jobs in the namespace. This field is ignored if [`ResourceQuotaOptionsV1Update::job_count_unset`](crate::vcenter::namespaces::ResourceQuotaOptionsV1Update::job_count_unset) is set to `true`. If `None`, the existing 'jobCount' limit will be unchanged if [`ResourceQuotaOptionsV1Update::job_count_unset`](crate::vcenter::namespaces::ResourceQuotaOptionsV1Update::job_count_unset) is `None` or set to `false`.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub job_count: Option<i64>,
     /// This represents the intent of the change to [`ResourceQuotaOptionsV1Update::job_count`](crate::vcenter::namespaces::ResourceQuotaOptionsV1Update::job_count). If this field is set to `true`, the existing 'jobCount' limit on the namespace will be reset. If this field is set to `false`, the existing secret count limit will be changed to the value specified in [`ResourceQuotaOptionsV1Update::job_count`](crate::vcenter::namespaces::ResourceQuotaOptionsV1Update::job_count), if any. If `None`, the existing 'jobCount' limit will be changed to the value specified in [`ResourceQuotaOptionsV1Update::job_count`](crate::vcenter::namespaces::ResourceQuotaOptionsV1Update::job_count), if any.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub job_count_unset: Option<bool>,
+}
+
+impl serde::Serialize for ResourceQuotaOptionsV1Update {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.memory_limit {
+            map.serialize_entry("memory_limit", value)?;
+        }
+        if let Some(value) = &self.memory_limit_unset {
+            map.serialize_entry("memory_limit_unset", value)?;
+        }
+        if let Some(value) = &self.memory_limit_default {
+            map.serialize_entry("memory_limit_default", value)?;
+        }
+        if let Some(value) = &self.memory_limit_default_unset {
+            map.serialize_entry("memory_limit_default_unset", value)?;
+        }
+        if let Some(value) = &self.memory_request_default {
+            map.serialize_entry("memory_request_default", value)?;
+        }
+        if let Some(value) = &self.memory_request_default_unset {
+            map.serialize_entry("memory_request_default_unset", value)?;
+        }
+        if let Some(value) = &self.cpu_limit {
+            map.serialize_entry("cpu_limit", value)?;
+        }
+        if let Some(value) = &self.cpu_limit_unset {
+            map.serialize_entry("cpu_limit_unset", value)?;
+        }
+        if let Some(value) = &self.cpu_limit_default {
+            map.serialize_entry("cpu_limit_default", value)?;
+        }
+        if let Some(value) = &self.cpu_limit_default_unset {
+            map.serialize_entry("cpu_limit_default_unset", value)?;
+        }
+        if let Some(value) = &self.cpu_request_default {
+            map.serialize_entry("cpu_request_default", value)?;
+        }
+        if let Some(value) = &self.cpu_request_default_unset {
+            map.serialize_entry("cpu_request_default_unset", value)?;
+        }
+        if let Some(value) = &self.storage_request_limit {
+            map.serialize_entry("storage_request_limit", value)?;
+        }
+        if let Some(value) = &self.storage_request_limit_unset {
+            map.serialize_entry("storage_request_limit_unset", value)?;
+        }
+        if let Some(value) = &self.pod_count {
+            map.serialize_entry("pod_count", value)?;
+        }
+        if let Some(value) = &self.pod_count_unset {
+            map.serialize_entry("pod_count_unset", value)?;
+        }
+        if let Some(value) = &self.service_count {
+            map.serialize_entry("service_count", value)?;
+        }
+        if let Some(value) = &self.service_count_unset {
+            map.serialize_entry("service_count_unset", value)?;
+        }
+        if let Some(value) = &self.deployment_count {
+            map.serialize_entry("deployment_count", value)?;
+        }
+        if let Some(value) = &self.deployment_count_unset {
+            map.serialize_entry("deployment_count_unset", value)?;
+        }
+        if let Some(value) = &self.daemon_set_count {
+            map.serialize_entry("daemon_set_count", value)?;
+        }
+        if let Some(value) = &self.daemon_set_count_unset {
+            map.serialize_entry("daemon_set_count_unset", value)?;
+        }
+        if let Some(value) = &self.replica_set_count {
+            map.serialize_entry("replica_set_count", value)?;
+        }
+        if let Some(value) = &self.replica_set_count_unset {
+            map.serialize_entry("replica_set_count_unset", value)?;
+        }
+        if let Some(value) = &self.replication_controller_count {
+            map.serialize_entry("replication_controller_count", value)?;
+        }
+        if let Some(value) = &self.replication_controller_count_unset {
+            map.serialize_entry("replication_controller_count_unset", value)?;
+        }
+        if let Some(value) = &self.stateful_set_count {
+            map.serialize_entry("stateful_set_count", value)?;
+        }
+        if let Some(value) = &self.stateful_set_count_unset {
+            map.serialize_entry("stateful_set_count_unset", value)?;
+        }
+        if let Some(value) = &self.config_map_count {
+            map.serialize_entry("config_map_count", value)?;
+        }
+        if let Some(value) = &self.config_map_count_unset {
+            map.serialize_entry("config_map_count_unset", value)?;
+        }
+        if let Some(value) = &self.secret_count {
+            map.serialize_entry("secret_count", value)?;
+        }
+        if let Some(value) = &self.secret_count_unset {
+            map.serialize_entry("secret_count_unset", value)?;
+        }
+        if let Some(value) = &self.persistent_volume_claim_count {
+            map.serialize_entry("persistent_volume_claim_count", value)?;
+        }
+        if let Some(value) = &self.persistent_volume_claim_count_unset {
+            map.serialize_entry("persistent_volume_claim_count_unset", value)?;
+        }
+        if let Some(value) = &self.job_count {
+            map.serialize_entry("job_count", value)?;
+        }
+        if let Some(value) = &self.job_count_unset {
+            map.serialize_entry("job_count_unset", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ResourceQuotaOptionsV1Update {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ResourceQuotaOptionsV1Update {
+    const NAME: &'static str = "vcenter::namespaces::ResourceQuotaOptionsV1Update";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<i64> = None;
+        let mut f_1: Option<bool> = None;
+        let mut f_2: Option<i64> = None;
+        let mut f_3: Option<bool> = None;
+        let mut f_4: Option<i64> = None;
+        let mut f_5: Option<bool> = None;
+        let mut f_6: Option<i64> = None;
+        let mut f_7: Option<bool> = None;
+        let mut f_8: Option<i64> = None;
+        let mut f_9: Option<bool> = None;
+        let mut f_10: Option<i64> = None;
+        let mut f_11: Option<bool> = None;
+        let mut f_12: Option<i64> = None;
+        let mut f_13: Option<bool> = None;
+        let mut f_14: Option<i64> = None;
+        let mut f_15: Option<bool> = None;
+        let mut f_16: Option<i64> = None;
+        let mut f_17: Option<bool> = None;
+        let mut f_18: Option<i64> = None;
+        let mut f_19: Option<bool> = None;
+        let mut f_20: Option<i64> = None;
+        let mut f_21: Option<bool> = None;
+        let mut f_22: Option<i64> = None;
+        let mut f_23: Option<bool> = None;
+        let mut f_24: Option<i64> = None;
+        let mut f_25: Option<bool> = None;
+        let mut f_26: Option<i64> = None;
+        let mut f_27: Option<bool> = None;
+        let mut f_28: Option<i64> = None;
+        let mut f_29: Option<bool> = None;
+        let mut f_30: Option<i64> = None;
+        let mut f_31: Option<bool> = None;
+        let mut f_32: Option<i64> = None;
+        let mut f_33: Option<bool> = None;
+        let mut f_34: Option<i64> = None;
+        let mut f_35: Option<bool> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "memory_limit" => f_0 = map.next_value()?,
+                "memory_limit_unset" => f_1 = map.next_value()?,
+                "memory_limit_default" => f_2 = map.next_value()?,
+                "memory_limit_default_unset" => f_3 = map.next_value()?,
+                "memory_request_default" => f_4 = map.next_value()?,
+                "memory_request_default_unset" => f_5 = map.next_value()?,
+                "cpu_limit" => f_6 = map.next_value()?,
+                "cpu_limit_unset" => f_7 = map.next_value()?,
+                "cpu_limit_default" => f_8 = map.next_value()?,
+                "cpu_limit_default_unset" => f_9 = map.next_value()?,
+                "cpu_request_default" => f_10 = map.next_value()?,
+                "cpu_request_default_unset" => f_11 = map.next_value()?,
+                "storage_request_limit" => f_12 = map.next_value()?,
+                "storage_request_limit_unset" => f_13 = map.next_value()?,
+                "pod_count" => f_14 = map.next_value()?,
+                "pod_count_unset" => f_15 = map.next_value()?,
+                "service_count" => f_16 = map.next_value()?,
+                "service_count_unset" => f_17 = map.next_value()?,
+                "deployment_count" => f_18 = map.next_value()?,
+                "deployment_count_unset" => f_19 = map.next_value()?,
+                "daemon_set_count" => f_20 = map.next_value()?,
+                "daemon_set_count_unset" => f_21 = map.next_value()?,
+                "replica_set_count" => f_22 = map.next_value()?,
+                "replica_set_count_unset" => f_23 = map.next_value()?,
+                "replication_controller_count" => f_24 = map.next_value()?,
+                "replication_controller_count_unset" => f_25 = map.next_value()?,
+                "stateful_set_count" => f_26 = map.next_value()?,
+                "stateful_set_count_unset" => f_27 = map.next_value()?,
+                "config_map_count" => f_28 = map.next_value()?,
+                "config_map_count_unset" => f_29 = map.next_value()?,
+                "secret_count" => f_30 = map.next_value()?,
+                "secret_count_unset" => f_31 = map.next_value()?,
+                "persistent_volume_claim_count" => f_32 = map.next_value()?,
+                "persistent_volume_claim_count_unset" => f_33 = map.next_value()?,
+                "job_count" => f_34 = map.next_value()?,
+                "job_count_unset" => f_35 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ResourceQuotaOptionsV1Update {
+            memory_limit: f_0,
+            memory_limit_unset: f_1,
+            memory_limit_default: f_2,
+            memory_limit_default_unset: f_3,
+            memory_request_default: f_4,
+            memory_request_default_unset: f_5,
+            cpu_limit: f_6,
+            cpu_limit_unset: f_7,
+            cpu_limit_default: f_8,
+            cpu_limit_default_unset: f_9,
+            cpu_request_default: f_10,
+            cpu_request_default_unset: f_11,
+            storage_request_limit: f_12,
+            storage_request_limit_unset: f_13,
+            pod_count: f_14,
+            pod_count_unset: f_15,
+            service_count: f_16,
+            service_count_unset: f_17,
+            deployment_count: f_18,
+            deployment_count_unset: f_19,
+            daemon_set_count: f_20,
+            daemon_set_count_unset: f_21,
+            replica_set_count: f_22,
+            replica_set_count_unset: f_23,
+            replication_controller_count: f_24,
+            replication_controller_count_unset: f_25,
+            stateful_set_count: f_26,
+            stateful_set_count_unset: f_27,
+            config_map_count: f_28,
+            config_map_count_unset: f_29,
+            secret_count: f_30,
+            secret_count_unset: f_31,
+            persistent_volume_claim_count: f_32,
+            persistent_volume_claim_count_unset: f_33,
+            job_count: f_34,
+            job_count_unset: f_35,
+        })
+    }
 }

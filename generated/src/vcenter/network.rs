@@ -76,11 +76,13 @@ impl Projects {
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
     /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user doesn't have the required privileges.
     /// - [`NotFound`](crate::ErrorKind::NotFound): if there is no project associated with `project`.
-    pub async fn get(
+    pub fn get(
         &self,
         project: &crate::ids::NetworkProjectId,
-    ) -> vsphere_vapi_runtime::Result<projects::Info> {
-        self.client.operation(&projects::ops::GET).param("project", project).send().await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<projects::Info>,
+    > + Send {
+        self.client.operation(&projects::ops::GET).param("project", project).send()
     }
 
     /// Returns information about projects in vCenter matching the [`FilterSpec`](crate::vcenter::network::projects::FilterSpec).
@@ -115,29 +117,91 @@ impl Projects {
 /// The [`FilterSpec`](crate::vcenter::network::FilterSpec) structure contains fields used to filter the results when listing networks (see [`Network::list`](crate::vcenter::Network::list)). If multiple fields are specified, only networks matching all of the fields match the filter.
 ///
 /// vAPI structure `com.vmware.vcenter.network.filter_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct FilterSpec {
     /// Identifiers of networks that can match the filter.
     ///
     /// If `None` or empty, networks with any identifier match the filter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub networks: Option<Vec<String>>,
     /// Names that networks must have to match the filter (see [`Summary::name`](crate::vcenter::network::Summary::name)). If `None` or empty, networks with any name match the filter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub names: Option<Vec<String>>,
     /// Types that networks must have to match the filter (see [`Summary::type`](crate::vcenter::network::Summary::type)). If `None`, networks with any type match the filter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub types: Option<Vec<Type>>,
     /// Folders that must contain the network for the network to match the filter.
     ///
     /// If `None` or empty, networks in any folder match the filter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub folders: Option<Vec<String>>,
     /// Datacenters that must contain the network for the network to match the filter.
     ///
     /// If `None` or empty, networks in any datacenter match the filter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub datacenters: Option<Vec<String>>,
+}
+
+impl serde::Serialize for FilterSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.networks {
+            map.serialize_entry("networks", value)?;
+        }
+        if let Some(value) = &self.names {
+            map.serialize_entry("names", value)?;
+        }
+        if let Some(value) = &self.types {
+            map.serialize_entry("types", value)?;
+        }
+        if let Some(value) = &self.folders {
+            map.serialize_entry("folders", value)?;
+        }
+        if let Some(value) = &self.datacenters {
+            map.serialize_entry("datacenters", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for FilterSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for FilterSpec {
+    const NAME: &'static str = "vcenter::network::FilterSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<Vec<String>> = None;
+        let mut f_1: Option<Vec<String>> = None;
+        let mut f_2: Option<Vec<Type>> = None;
+        let mut f_3: Option<Vec<String>> = None;
+        let mut f_4: Option<Vec<String>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "networks" => f_0 = map.next_value()?,
+                "names" => f_1 = map.next_value()?,
+                "types" => f_2 = map.next_value()?,
+                "folders" => f_3 = map.next_value()?,
+                "datacenters" => f_4 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(FilterSpec {
+            networks: f_0,
+            names: f_1,
+            types: f_2,
+            folders: f_3,
+            datacenters: f_4,
+        })
+    }
 }
 
 /// A call of [`Network::list`](crate::vcenter::Network::list) being assembled: set
@@ -161,30 +225,77 @@ impl ListRequest {
     }
 
     /// Sends the request and decodes the result.
-    pub async fn send(self) -> vsphere_vapi_runtime::Result<Vec<Summary>> {
-        self.call.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<Vec<Summary>>,
+    > + Send {
+        self.call.send()
     }
 }
 
 /// The [`Summary`](crate::vcenter::network::Summary) structure contains commonly used information about a network.
 ///
 /// vAPI structure `com.vmware.vcenter.network.summary`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Summary {
     /// Identifier of the network.
     ///
     /// Identifier of a `Network` resource.
     pub network: crate::ids::NetworkId,
     /// Name of the network.
-    #[serde(default = "Summary::__missing_name")]
     pub name: String,
     /// Type (STANDARD_PORTGROUP, DISTRIBUTED_PORTGROUP, OPAQUE_NETWORK) of the vCenter Server network.
     pub r#type: Type,
 }
 
-impl Summary {
-    fn __missing_name() -> String {
-        ::vsphere_vapi_runtime::de::missing("vcenter::network::Summary", "name")
+impl serde::Serialize for Summary {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("network", &self.network)?;
+        map.serialize_entry("name", &self.name)?;
+        map.serialize_entry("type", &self.r#type)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Summary {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Summary {
+    const NAME: &'static str = "vcenter::network::Summary";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::NetworkId> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<Type> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "network" => f_0 = Some(map.next_value()?),
+                "name" => f_1 = Some(map.next_value()?),
+                "type" => f_2 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Summary {
+            network: __de::required(f_0, "network")?,
+            name: __de::or_zero(f_1, Self::NAME, "name"),
+            r#type: __de::required(f_2, "type")?,
+        })
     }
 }
 

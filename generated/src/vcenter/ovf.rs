@@ -64,8 +64,12 @@ impl ExportFlag {
     ///
     /// - `/api`: `GET /api/vcenter/ovf/export-flag`
     /// - `/rest`: `GET /rest/com/vmware/vcenter/ovf/export-flag`
-    pub async fn list(&self) -> vsphere_vapi_runtime::Result<Vec<export_flag::Info>> {
-        self.client.operation(&export_flag::ops::LIST).send().await
+    pub fn list(
+        &self,
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<Vec<export_flag::Info>>,
+    > + Send {
+        self.client.operation(&export_flag::ops::LIST).send()
     }
 }
 
@@ -122,11 +126,13 @@ impl ImportFlag {
     /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
     /// - [`NotFound`](crate::ErrorKind::NotFound): If the resource pool associated with `rp` does not exist.
-    pub async fn list(
+    pub fn list(
         &self,
         rp: &crate::ids::ResourcePoolId,
-    ) -> vsphere_vapi_runtime::Result<Vec<import_flag::Info>> {
-        self.client.operation(&import_flag::ops::LIST).param("rp", rp).send().await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<Vec<import_flag::Info>>,
+    > + Send {
+        self.client.operation(&import_flag::ops::LIST).param("rp", rp).send()
     }
 }
 
@@ -351,17 +357,18 @@ impl LibraryItem {
     ///
     ///   if any resource specified by a field of the [`DeploymentTarget`](crate::vcenter::ovf::library_item::DeploymentTarget) structure, specified by `target`, does not exist.
     /// - [`ResourceInaccessible`](crate::ErrorKind::ResourceInaccessible): if there was an error accessing the OVF package at the specified `ovf_library_item_id`.
-    pub async fn filter(
+    pub fn filter(
         &self,
         ovf_library_item_id: &crate::ids::ItemId,
         target: &library_item::DeploymentTarget,
-    ) -> vsphere_vapi_runtime::Result<library_item::OvfSummary> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<library_item::OvfSummary>,
+    > + Send {
         self.client
             .operation(&library_item::ops::FILTER)
             .param("ovf_library_item_id", ovf_library_item_id)
             .param("target", target)
             .send()
-            .await
     }
 }
 
@@ -370,31 +377,103 @@ impl LibraryItem {
 /// See [`LibraryItem::deploy`](crate::vcenter::ovf::LibraryItem::deploy) and [`LibraryItem::filter`](crate::vcenter::ovf::LibraryItem::filter).
 ///
 /// vAPI structure `com.vmware.vcenter.ovf.certificate_params`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CertificateParams {
     /// Certificate issuer. For example: /C=US/ST=California/L=Palo Alto/O=VMware, Inc. This field is not used in the input parameters when deploying an OVF package. This field will always be present in the result when retrieving information about an OVF package.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub issuer: Option<String>,
     /// Certificate subject. For example: /C=US/ST=Massachusetts/L=Hopkinton/O=EMC Corporation/OU=EMC Avamar/CN=EMC Corporation. This field is not used in the input parameters when deploying an OVF package. This field will always be present in the result when retrieving information about an OVF package.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subject: Option<String>,
     /// Is the certificate chain validated. This field is not used in the input parameters when deploying an OVF package. This field will always be present in the result when retrieving information about an OVF package.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_valid: Option<bool>,
     /// Is the certificate self-signed. This field is not used in the input parameters when deploying an OVF package. This field will always be present in the result when retrieving information about an OVF package.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_self_signed: Option<bool>,
     /// The X509 representation of the certificate. This field is not used in the input parameters when deploying an OVF package. This field will always be present in the result when retrieving information about an OVF package.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub x509: Option<String>,
     /// The list of warnings raised for the OVF certificate used in this OVF package deployment. Any warning that is not ignored by the client will cause the OVF package deployment to fail. This field is set only if the certificate has warnings when retrieving information about an OVF package by [`LibraryItem::filter`](crate::vcenter::ovf::LibraryItem::filter). When the field is set, the [`WarningInfo::ignored`](crate::vcenter::ovf::WarningInfo::ignored) field can be updated before the OVF parameter is passed to [`LibraryItem::deploy`](crate::vcenter::ovf::LibraryItem::deploy) to deploy the OVF package.
     ///
     /// Since vSphere API 7.0.2.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub warnings: Option<Vec<WarningInfo>>,
     /// Unique identifier describing the type of the OVF parameters. The value is the name of the OVF parameters class. This field must be provided in the input parameters when deploying an OVF package. This field will always be present in the result when retrieving information about an OVF package.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
+}
+
+impl serde::Serialize for CertificateParams {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.issuer {
+            map.serialize_entry("issuer", value)?;
+        }
+        if let Some(value) = &self.subject {
+            map.serialize_entry("subject", value)?;
+        }
+        if let Some(value) = &self.is_valid {
+            map.serialize_entry("is_valid", value)?;
+        }
+        if let Some(value) = &self.is_self_signed {
+            map.serialize_entry("is_self_signed", value)?;
+        }
+        if let Some(value) = &self.x509 {
+            map.serialize_entry("x509", value)?;
+        }
+        if let Some(value) = &self.warnings {
+            map.serialize_entry("warnings", value)?;
+        }
+        if let Some(value) = &self.r#type {
+            map.serialize_entry("type", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CertificateParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CertificateParams {
+    const NAME: &'static str = "vcenter::ovf::CertificateParams";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<bool> = None;
+        let mut f_3: Option<bool> = None;
+        let mut f_4: Option<String> = None;
+        let mut f_5: Option<Vec<WarningInfo>> = None;
+        let mut f_6: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "issuer" => f_0 = map.next_value()?,
+                "subject" => f_1 = map.next_value()?,
+                "is_valid" => f_2 = map.next_value()?,
+                "is_self_signed" => f_3 = map.next_value()?,
+                "x509" => f_4 = map.next_value()?,
+                "warnings" => f_5 = map.next_value()?,
+                "type" => f_6 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(CertificateParams {
+            issuer: f_0,
+            subject: f_1,
+            is_valid: f_2,
+            is_self_signed: f_3,
+            x509: f_4,
+            warnings: f_5,
+            r#type: f_6,
+        })
+    }
 }
 
 /// The [`DeploymentOption`](crate::vcenter::ovf::DeploymentOption) structure contains the information about a deployment option as defined in the OVF specification.
@@ -404,20 +483,77 @@ pub struct CertificateParams {
 /// See [`LibraryItem::deploy`](crate::vcenter::ovf::LibraryItem::deploy) and [`LibraryItem::filter`](crate::vcenter::ovf::LibraryItem::filter).
 ///
 /// vAPI structure `com.vmware.vcenter.ovf.deployment_option`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeploymentOption {
     /// The key of the deployment option, corresponding to the ovf:id field in the OVF descriptor. This field is not used in the input parameters when deploying an OVF package. This field will always be present in the result when retrieving information about an OVF package.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
     /// A localizable label for the deployment option. This field is not used in the input parameters when deploying an OVF package. This field will always be present in the result when retrieving information about an OVF package.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
     /// A localizable description for the deployment option. This field is not used in the input parameters when deploying an OVF package. This field will always be present in the result when retrieving information about an OVF package.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// A `bool` flag indicates whether this deployment option is the default choice. This field is not used in the input parameters when deploying an OVF package. This field is optional in the result when retrieving information about an OVF package. If `None` or false, it is not the default.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_choice: Option<bool>,
+}
+
+impl serde::Serialize for DeploymentOption {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.key {
+            map.serialize_entry("key", value)?;
+        }
+        if let Some(value) = &self.label {
+            map.serialize_entry("label", value)?;
+        }
+        if let Some(value) = &self.description {
+            map.serialize_entry("description", value)?;
+        }
+        if let Some(value) = &self.default_choice {
+            map.serialize_entry("default_choice", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DeploymentOption {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for DeploymentOption {
+    const NAME: &'static str = "vcenter::ovf::DeploymentOption";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<bool> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "key" => f_0 = map.next_value()?,
+                "label" => f_1 = map.next_value()?,
+                "description" => f_2 = map.next_value()?,
+                "default_choice" => f_3 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(DeploymentOption {
+            key: f_0,
+            label: f_1,
+            description: f_2,
+            default_choice: f_3,
+        })
+    }
 }
 
 /// The [`DeploymentOptionParams`](crate::vcenter::ovf::DeploymentOptionParams) structure describes the possible deployment options as well as the choice provided by the user.
@@ -427,17 +563,69 @@ pub struct DeploymentOption {
 /// See [`LibraryItem::deploy`](crate::vcenter::ovf::LibraryItem::deploy) and [`LibraryItem::filter`](crate::vcenter::ovf::LibraryItem::filter).
 ///
 /// vAPI structure `com.vmware.vcenter.ovf.deployment_option_params`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeploymentOptionParams {
     /// list of deployment options. This field corresponds to the ovf:Configuration elements of the ovf:DeploymentOptionSection in the specification. It is a discrete set of intended resource allocation configurations from which one can be selected. This field is not used in the input parameters when deploying an OVF package. This field will always be present in the result when retrieving information about an OVF package.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deployment_options: Option<Vec<DeploymentOption>>,
     /// The selected deployment option. Identifies the [`DeploymentOption`](crate::vcenter::ovf::DeploymentOption) in the list in the `deploymentOptions` field with a matching value in the [`DeploymentOption::key`](crate::vcenter::ovf::DeploymentOption::key) field. This field is optional in the input parameters when deploying an OVF package. If `None` the server will use the default deployment configuration, usually it's the first one in [`DeploymentOptionParams::deployment_options`](crate::vcenter::ovf::DeploymentOptionParams::deployment_options) list. This field is optional in the result when retrieving information about an OVF package. The value will be set only if it is specified with the optional ovf:default field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub selected_key: Option<String>,
     /// Unique identifier describing the type of the OVF parameters. The value is the name of the OVF parameters class. This field must be provided in the input parameters when deploying an OVF package. This field will always be present in the result when retrieving information about an OVF package.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
+}
+
+impl serde::Serialize for DeploymentOptionParams {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.deployment_options {
+            map.serialize_entry("deployment_options", value)?;
+        }
+        if let Some(value) = &self.selected_key {
+            map.serialize_entry("selected_key", value)?;
+        }
+        if let Some(value) = &self.r#type {
+            map.serialize_entry("type", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DeploymentOptionParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for DeploymentOptionParams {
+    const NAME: &'static str = "vcenter::ovf::DeploymentOptionParams";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<Vec<DeploymentOption>> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "deployment_options" => f_0 = map.next_value()?,
+                "selected_key" => f_1 = map.next_value()?,
+                "type" => f_2 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(DeploymentOptionParams {
+            deployment_options: f_0,
+            selected_key: f_1,
+            r#type: f_2,
+        })
+    }
 }
 
 vsphere_vapi_runtime::vapi_enum! {
@@ -466,17 +654,69 @@ vsphere_vapi_runtime::vapi_enum! {
 /// See [`LibraryItem::deploy`](crate::vcenter::ovf::LibraryItem::deploy) and [`LibraryItem::filter`](crate::vcenter::ovf::LibraryItem::filter).
 ///
 /// vAPI structure `com.vmware.vcenter.ovf.extra_config`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ExtraConfig {
     /// The key of the ExtraConfig element. This field must be provided in the input parameters when deploying an OVF package. This field will always be present in the result when retrieving information about an OVF package.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
     /// The value of the ExtraConfig element. This field must be provided in the input parameters when deploying an OVF package. This field will always be present in the result when retrieving information about an OVF package.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
     /// The identifier of the virtual system containing the vmw:ExtraConfig element. This field is not used in the input parameters when deploying an OVF package. This field will always be present in the result when retrieving information about an OVF package.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub virtual_system_id: Option<String>,
+}
+
+impl serde::Serialize for ExtraConfig {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.key {
+            map.serialize_entry("key", value)?;
+        }
+        if let Some(value) = &self.value {
+            map.serialize_entry("value", value)?;
+        }
+        if let Some(value) = &self.virtual_system_id {
+            map.serialize_entry("virtual_system_id", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ExtraConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ExtraConfig {
+    const NAME: &'static str = "vcenter::ovf::ExtraConfig";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "key" => f_0 = map.next_value()?,
+                "value" => f_1 = map.next_value()?,
+                "virtual_system_id" => f_2 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ExtraConfig {
+            key: f_0,
+            value: f_1,
+            virtual_system_id: f_2,
+        })
+    }
 }
 
 /// The [`ExtraConfigParams`](crate::vcenter::ovf::ExtraConfigParams) structure contains the parameters with information about the vmw:ExtraConfig elements in an OVF package.
@@ -488,24 +728,81 @@ pub struct ExtraConfig {
 /// See [`LibraryItem::deploy`](crate::vcenter::ovf::LibraryItem::deploy) and [`LibraryItem::filter`](crate::vcenter::ovf::LibraryItem::filter).
 ///
 /// vAPI structure `com.vmware.vcenter.ovf.extra_config_params`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ExtraConfigParams {
     /// list of vmw:ExtraConfig elements in the OVF package. This field is optional in the input parameters when deploying an OVF package. If `None` there are no extra configuration elements to use for this OVF package deployment. This field will always be present in the result when retrieving information about an OVF package. It will be an empty list if there are no extra configuration elements in the OVF package.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub extra_configs: Option<Vec<ExtraConfig>>,
     /// Specifies which extra configuration items in the list in the `extraConfigs` `field` should be ignored during deployment.
     ///
     /// If set, the given keys for extra configurations will be ignored during deployment. The key is defined in the [`ExtraConfig::key`](crate::vcenter::ovf::ExtraConfig::key) field. This field is optional in the input parameters when deploying an OVF package. It is an error to set both this and [`ExtraConfigParams::include_keys`](crate::vcenter::ovf::ExtraConfigParams::include_keys). This field is optional in the result when retrieving information about an OVF package. It is an error to set both this and [`ExtraConfigParams::include_keys`](crate::vcenter::ovf::ExtraConfigParams::include_keys).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub exclude_keys: Option<Vec<String>>,
     /// Specifies which extra configuration items in the list in the `extraConfigs` `field` should be included during deployment.
     ///
     /// If set, all but the given keys for extra configurations will be ignored during deployment. The key is defined in the [`ExtraConfig::key`](crate::vcenter::ovf::ExtraConfig::key) field. This field is optional in the input parameters when deploying an OVF package. It is an error to set both this and [`ExtraConfigParams::exclude_keys`](crate::vcenter::ovf::ExtraConfigParams::exclude_keys). This field is optional in the result when retrieving information about an OVF package. It is an error to set both this and [`ExtraConfigParams::exclude_keys`](crate::vcenter::ovf::ExtraConfigParams::exclude_keys).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub include_keys: Option<Vec<String>>,
     /// Unique identifier describing the type of the OVF parameters. The value is the name of the OVF parameters class. This field must be provided in the input parameters when deploying an OVF package. This field will always be present in the result when retrieving information about an OVF package.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
+}
+
+impl serde::Serialize for ExtraConfigParams {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.extra_configs {
+            map.serialize_entry("extra_configs", value)?;
+        }
+        if let Some(value) = &self.exclude_keys {
+            map.serialize_entry("exclude_keys", value)?;
+        }
+        if let Some(value) = &self.include_keys {
+            map.serialize_entry("include_keys", value)?;
+        }
+        if let Some(value) = &self.r#type {
+            map.serialize_entry("type", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ExtraConfigParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ExtraConfigParams {
+    const NAME: &'static str = "vcenter::ovf::ExtraConfigParams";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<Vec<ExtraConfig>> = None;
+        let mut f_1: Option<Vec<String>> = None;
+        let mut f_2: Option<Vec<String>> = None;
+        let mut f_3: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "extra_configs" => f_0 = map.next_value()?,
+                "exclude_keys" => f_1 = map.next_value()?,
+                "include_keys" => f_2 = map.next_value()?,
+                "type" => f_3 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ExtraConfigParams {
+            extra_configs: f_0,
+            exclude_keys: f_1,
+            include_keys: f_2,
+            r#type: f_3,
+        })
+    }
 }
 
 /// The [`IpAllocationParams`](crate::vcenter::ovf::IpAllocationParams) structure specifies how IP addresses are allocated to OVF properties. In particular, it informs the deployment platform whether the guest supports IPv4, IPv6, or both. It also specifies whether the IP addresses can be obtained through DHCP or through the properties provided in the OVF environment.
@@ -519,30 +816,97 @@ pub struct ExtraConfigParams {
 /// See [`LibraryItem::deploy`](crate::vcenter::ovf::LibraryItem::deploy) and [`LibraryItem::filter`](crate::vcenter::ovf::LibraryItem::filter).
 ///
 /// vAPI structure `com.vmware.vcenter.ovf.ip_allocation_params`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct IpAllocationParams {
     /// Specifies the IP allocation schemes supported by the guest software. This field defines the valid values for the IP allocation policy. This setting is often configured by the virtual appliance template author or OVF package author to reflect what the guest software supports, and the IP allocation policy is configured at deployment time. See [`IpAllocationParams::ip_allocation_policy`](crate::vcenter::ovf::IpAllocationParams::ip_allocation_policy). This field is not used in the input parameters when deploying an OVF package. This field will always be present in the result when retrieving information about an OVF package.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub supported_allocation_scheme: Option<
         Vec<ip_allocation_params::IpAllocationScheme>,
     >,
     /// Specifies the IP allocation policies supported. The set of valid options for the policy is based on the capabilities of the virtual appliance software, as specified by the [`IpAllocationParams::supported_allocation_scheme`](crate::vcenter::ovf::IpAllocationParams::supported_allocation_scheme) field. This field is not used in the input parameters when deploying an OVF package. This field will always be present in the result when retrieving information about an OVF package.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub supported_ip_allocation_policy: Option<
         Vec<ip_allocation_params::IpAllocationPolicy>,
     >,
     /// Specifies how IP allocation is done through an IP Pool. This is typically specified by the deployer. This field is optional in the input parameters when deploying an OVF package. If `None` there is no IP allocation policy. This field will always be present in the result when retrieving information about an OVF package.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ip_allocation_policy: Option<ip_allocation_params::IpAllocationPolicy>,
     /// Specifies the IP protocols supported by the guest. This field is not used in the input parameters when deploying an OVF package. This field will always be present in the result when retrieving information about an OVF package.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub supported_ip_protocol: Option<Vec<ip_allocation_params::IpProtocol>>,
     /// Specifies the chosen IP protocol for this deployment. This must be one of the IP protocols supported by the guest software. See [`IpAllocationParams::supported_ip_protocol`](crate::vcenter::ovf::IpAllocationParams::supported_ip_protocol). This field is optional in the input parameters when deploying an OVF package. If `None` there is no IP protocol chosen. This field will always be present in the result when retrieving information about an OVF package.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ip_protocol: Option<ip_allocation_params::IpProtocol>,
     /// Unique identifier describing the type of the OVF parameters. The value is the name of the OVF parameters class. This field must be provided in the input parameters when deploying an OVF package. This field will always be present in the result when retrieving information about an OVF package.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
+}
+
+impl serde::Serialize for IpAllocationParams {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.supported_allocation_scheme {
+            map.serialize_entry("supported_allocation_scheme", value)?;
+        }
+        if let Some(value) = &self.supported_ip_allocation_policy {
+            map.serialize_entry("supported_ip_allocation_policy", value)?;
+        }
+        if let Some(value) = &self.ip_allocation_policy {
+            map.serialize_entry("ip_allocation_policy", value)?;
+        }
+        if let Some(value) = &self.supported_ip_protocol {
+            map.serialize_entry("supported_ip_protocol", value)?;
+        }
+        if let Some(value) = &self.ip_protocol {
+            map.serialize_entry("ip_protocol", value)?;
+        }
+        if let Some(value) = &self.r#type {
+            map.serialize_entry("type", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for IpAllocationParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for IpAllocationParams {
+    const NAME: &'static str = "vcenter::ovf::IpAllocationParams";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<Vec<ip_allocation_params::IpAllocationScheme>> = None;
+        let mut f_1: Option<Vec<ip_allocation_params::IpAllocationPolicy>> = None;
+        let mut f_2: Option<ip_allocation_params::IpAllocationPolicy> = None;
+        let mut f_3: Option<Vec<ip_allocation_params::IpProtocol>> = None;
+        let mut f_4: Option<ip_allocation_params::IpProtocol> = None;
+        let mut f_5: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "supported_allocation_scheme" => f_0 = map.next_value()?,
+                "supported_ip_allocation_policy" => f_1 = map.next_value()?,
+                "ip_allocation_policy" => f_2 = map.next_value()?,
+                "supported_ip_protocol" => f_3 = map.next_value()?,
+                "ip_protocol" => f_4 = map.next_value()?,
+                "type" => f_5 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(IpAllocationParams {
+            supported_allocation_scheme: f_0,
+            supported_ip_allocation_policy: f_1,
+            ip_allocation_policy: f_2,
+            supported_ip_protocol: f_3,
+            ip_protocol: f_4,
+            r#type: f_5,
+        })
+    }
 }
 
 /// The [`OvfError`](crate::vcenter::ovf::OvfError) structure describes an error related to accessing, validating, deploying, or exporting an OVF package.
@@ -666,140 +1030,166 @@ impl<'de> serde::Deserialize<'de> for OvfError {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = OvfError;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("struct OvfError")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<OvfError, A::Error> {
-                let mut f_0: Option<String> = None;
-                let mut f_1: Option<Vec<ParseIssue>> = None;
-                let mut f_2: Option<String> = None;
-                let mut f_3: Option<String> = None;
-                let mut f_4: Option<crate::vapi::standard::LocalizableMessage> = None;
-                let mut f_5: Option<serde_json::Value> = None;
-                let mut unknown = serde_json::Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "category" => f_0 = Some(map.next_value()?),
-                        "issues" => f_1 = map.next_value()?,
-                        "name" => f_2 = map.next_value()?,
-                        "value" => f_3 = map.next_value()?,
-                        "message" => f_4 = map.next_value()?,
-                        "error" => f_5 = map.next_value()?,
-                        _ => {
-                            let value: serde_json::Value = map.next_value()?;
-                            unknown.insert(key, value);
-                        }
-                    }
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for OvfError {
+    const NAME: &'static str = "vcenter::ovf::OvfError";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<Vec<ParseIssue>> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<String> = None;
+        let mut f_4: Option<crate::vapi::standard::LocalizableMessage> = None;
+        let mut f_5: Option<serde_json::Value> = None;
+        let mut unknown = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "category" => f_0 = Some(map.next_value()?),
+                "issues" => f_1 = map.next_value()?,
+                "name" => f_2 = map.next_value()?,
+                "value" => f_3 = map.next_value()?,
+                "message" => f_4 = map.next_value()?,
+                "error" => f_5 = map.next_value()?,
+                _ => {
+                    let value: serde_json::Value = map.next_value()?;
+                    unknown.insert(key, value);
                 }
-                let u_0 = match f_0 {
-                    None => None,
-                    Some(tag) => {
-                        Some(
-                            match tag.as_str() {
-                                "VALIDATION" => {
-                                    OvfErrorCategory::Validation {
-                                        issues: f_1,
-                                    }
-                                }
-                                "INPUT" => {
-                                    OvfErrorCategory::Input {
-                                        name: f_2,
-                                        value: f_3,
-                                        message: f_4,
-                                    }
-                                }
-                                "SERVER" => {
-                                    OvfErrorCategory::Server {
-                                        error: f_5,
-                                    }
-                                }
-                                _ => {
-                                    #[allow(unused_mut)]
-                                    let mut fields = ::core::mem::take(&mut unknown);
-                                    if let Some(value) = f_1 {
-                                        fields
-                                            .insert(
-                                                "issues".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_2 {
-                                        fields
-                                            .insert(
-                                                "name".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_3 {
-                                        fields
-                                            .insert(
-                                                "value".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_4 {
-                                        fields
-                                            .insert(
-                                                "message".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_5 {
-                                        fields
-                                            .insert(
-                                                "error".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    OvfErrorCategory::Unknown {
-                                        tag,
-                                        fields,
-                                    }
-                                }
-                            },
-                        )
-                    }
-                };
-                ::core::result::Result::Ok(OvfError {
-                    category: u_0
-                        .ok_or_else(|| serde::de::Error::missing_field("category"))?,
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        let u_0 = match f_0 {
+            None => None,
+            Some(tag) => {
+                Some(
+                    match tag.as_str() {
+                        "VALIDATION" => {
+                            OvfErrorCategory::Validation {
+                                issues: f_1,
+                            }
+                        }
+                        "INPUT" => {
+                            OvfErrorCategory::Input {
+                                name: f_2,
+                                value: f_3,
+                                message: f_4,
+                            }
+                        }
+                        "SERVER" => {
+                            OvfErrorCategory::Server {
+                                error: f_5,
+                            }
+                        }
+                        _ => {
+                            #[allow(unused_mut)]
+                            let mut fields = ::core::mem::take(&mut unknown);
+                            if let Some(value) = f_1 {
+                                fields
+                                    .insert(
+                                        "issues".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_2 {
+                                fields
+                                    .insert(
+                                        "name".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_3 {
+                                fields
+                                    .insert(
+                                        "value".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_4 {
+                                fields
+                                    .insert(
+                                        "message".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_5 {
+                                fields
+                                    .insert(
+                                        "error".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            OvfErrorCategory::Unknown {
+                                tag,
+                                fields,
+                            }
+                        }
+                    },
+                )
+            }
+        };
+        ::core::result::Result::Ok(OvfError {
+            category: __de::required(u_0, "category")?,
+        })
     }
 }
 
 /// The [`OvfInfo`](crate::vcenter::ovf::OvfInfo) structure contains informational messages related to accessing, validating, deploying, or exporting an OVF package.
 ///
 /// vAPI structure `com.vmware.vcenter.ovf.ovf_info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct OvfInfo {
     /// A list of localizable messages (see [`LocalizableMessage`](crate::vapi::standard::LocalizableMessage)).
-    #[serde(
-        default = "OvfInfo::__missing_messages",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub messages: Vec<crate::vapi::standard::LocalizableMessage>,
 }
 
-impl OvfInfo {
-    fn __missing_messages() -> Vec<crate::vapi::standard::LocalizableMessage> {
-        ::vsphere_vapi_runtime::de::missing("vcenter::ovf::OvfInfo", "messages")
+impl serde::Serialize for OvfInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("messages", &self.messages)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for OvfInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for OvfInfo {
+    const NAME: &'static str = "vcenter::ovf::OvfInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<Vec<crate::vapi::standard::LocalizableMessage>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "messages" => f_0 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(OvfInfo {
+            messages: __de::or_zero(f_0, Self::NAME, "messages"),
+        })
     }
 }
 
@@ -926,121 +1316,115 @@ impl<'de> serde::Deserialize<'de> for OvfMessage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = OvfMessage;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("struct OvfMessage")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<OvfMessage, A::Error> {
-                let mut f_0: Option<String> = None;
-                let mut f_1: Option<Vec<ParseIssue>> = None;
-                let mut f_2: Option<String> = None;
-                let mut f_3: Option<String> = None;
-                let mut f_4: Option<crate::vapi::standard::LocalizableMessage> = None;
-                let mut f_5: Option<serde_json::Value> = None;
-                let mut unknown = serde_json::Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "category" => f_0 = Some(map.next_value()?),
-                        "issues" => f_1 = map.next_value()?,
-                        "name" => f_2 = map.next_value()?,
-                        "value" => f_3 = map.next_value()?,
-                        "message" => f_4 = map.next_value()?,
-                        "error" => f_5 = map.next_value()?,
-                        _ => {
-                            let value: serde_json::Value = map.next_value()?;
-                            unknown.insert(key, value);
-                        }
-                    }
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for OvfMessage {
+    const NAME: &'static str = "vcenter::ovf::OvfMessage";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<Vec<ParseIssue>> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<String> = None;
+        let mut f_4: Option<crate::vapi::standard::LocalizableMessage> = None;
+        let mut f_5: Option<serde_json::Value> = None;
+        let mut unknown = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "category" => f_0 = Some(map.next_value()?),
+                "issues" => f_1 = map.next_value()?,
+                "name" => f_2 = map.next_value()?,
+                "value" => f_3 = map.next_value()?,
+                "message" => f_4 = map.next_value()?,
+                "error" => f_5 = map.next_value()?,
+                _ => {
+                    let value: serde_json::Value = map.next_value()?;
+                    unknown.insert(key, value);
                 }
-                let u_0 = match f_0 {
-                    None => None,
-                    Some(tag) => {
-                        Some(
-                            match tag.as_str() {
-                                "VALIDATION" => {
-                                    OvfMessageCategory::Validation {
-                                        issues: f_1,
-                                    }
-                                }
-                                "INPUT" => {
-                                    OvfMessageCategory::Input {
-                                        name: f_2,
-                                        value: f_3,
-                                        message: f_4,
-                                    }
-                                }
-                                "SERVER" => {
-                                    OvfMessageCategory::Server {
-                                        error: f_5,
-                                    }
-                                }
-                                _ => {
-                                    #[allow(unused_mut)]
-                                    let mut fields = ::core::mem::take(&mut unknown);
-                                    if let Some(value) = f_1 {
-                                        fields
-                                            .insert(
-                                                "issues".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_2 {
-                                        fields
-                                            .insert(
-                                                "name".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_3 {
-                                        fields
-                                            .insert(
-                                                "value".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_4 {
-                                        fields
-                                            .insert(
-                                                "message".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_5 {
-                                        fields
-                                            .insert(
-                                                "error".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    OvfMessageCategory::Unknown {
-                                        tag,
-                                        fields,
-                                    }
-                                }
-                            },
-                        )
-                    }
-                };
-                ::core::result::Result::Ok(OvfMessage {
-                    category: u_0
-                        .ok_or_else(|| serde::de::Error::missing_field("category"))?,
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        let u_0 = match f_0 {
+            None => None,
+            Some(tag) => {
+                Some(
+                    match tag.as_str() {
+                        "VALIDATION" => {
+                            OvfMessageCategory::Validation {
+                                issues: f_1,
+                            }
+                        }
+                        "INPUT" => {
+                            OvfMessageCategory::Input {
+                                name: f_2,
+                                value: f_3,
+                                message: f_4,
+                            }
+                        }
+                        "SERVER" => {
+                            OvfMessageCategory::Server {
+                                error: f_5,
+                            }
+                        }
+                        _ => {
+                            #[allow(unused_mut)]
+                            let mut fields = ::core::mem::take(&mut unknown);
+                            if let Some(value) = f_1 {
+                                fields
+                                    .insert(
+                                        "issues".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_2 {
+                                fields
+                                    .insert(
+                                        "name".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_3 {
+                                fields
+                                    .insert(
+                                        "value".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_4 {
+                                fields
+                                    .insert(
+                                        "message".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_5 {
+                                fields
+                                    .insert(
+                                        "error".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            OvfMessageCategory::Unknown {
+                                tag,
+                                fields,
+                            }
+                        }
+                    },
+                )
+            }
+        };
+        ::core::result::Result::Ok(OvfMessage {
+            category: __de::required(u_0, "category")?,
+        })
     }
 }
 
@@ -1058,11 +1442,51 @@ impl<'de> serde::Deserialize<'de> for OvfMessage {
 /// See [`LibraryItem::deploy`](crate::vcenter::ovf::LibraryItem::deploy) and [`LibraryItem::filter`](crate::vcenter::ovf::LibraryItem::filter).
 ///
 /// vAPI structure `com.vmware.vcenter.ovf.ovf_params`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct OvfParams {
     /// Unique identifier describing the type of the OVF parameters. The value is the name of the OVF parameters class. This field must be provided in the input parameters when deploying an OVF package. This field will always be present in the result when retrieving information about an OVF package.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
+}
+
+impl serde::Serialize for OvfParams {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.r#type {
+            map.serialize_entry("type", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for OvfParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for OvfParams {
+    const NAME: &'static str = "vcenter::ovf::OvfParams";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "type" => f_0 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(OvfParams { r#type: f_0 })
+    }
 }
 
 /// The [`OvfWarning`](crate::vcenter::ovf::OvfWarning) structure describes a warning related to accessing, validating, deploying, or exporting an OVF package.
@@ -1186,121 +1610,115 @@ impl<'de> serde::Deserialize<'de> for OvfWarning {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = OvfWarning;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("struct OvfWarning")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<OvfWarning, A::Error> {
-                let mut f_0: Option<String> = None;
-                let mut f_1: Option<Vec<ParseIssue>> = None;
-                let mut f_2: Option<String> = None;
-                let mut f_3: Option<String> = None;
-                let mut f_4: Option<crate::vapi::standard::LocalizableMessage> = None;
-                let mut f_5: Option<serde_json::Value> = None;
-                let mut unknown = serde_json::Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "category" => f_0 = Some(map.next_value()?),
-                        "issues" => f_1 = map.next_value()?,
-                        "name" => f_2 = map.next_value()?,
-                        "value" => f_3 = map.next_value()?,
-                        "message" => f_4 = map.next_value()?,
-                        "error" => f_5 = map.next_value()?,
-                        _ => {
-                            let value: serde_json::Value = map.next_value()?;
-                            unknown.insert(key, value);
-                        }
-                    }
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for OvfWarning {
+    const NAME: &'static str = "vcenter::ovf::OvfWarning";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<Vec<ParseIssue>> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<String> = None;
+        let mut f_4: Option<crate::vapi::standard::LocalizableMessage> = None;
+        let mut f_5: Option<serde_json::Value> = None;
+        let mut unknown = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "category" => f_0 = Some(map.next_value()?),
+                "issues" => f_1 = map.next_value()?,
+                "name" => f_2 = map.next_value()?,
+                "value" => f_3 = map.next_value()?,
+                "message" => f_4 = map.next_value()?,
+                "error" => f_5 = map.next_value()?,
+                _ => {
+                    let value: serde_json::Value = map.next_value()?;
+                    unknown.insert(key, value);
                 }
-                let u_0 = match f_0 {
-                    None => None,
-                    Some(tag) => {
-                        Some(
-                            match tag.as_str() {
-                                "VALIDATION" => {
-                                    OvfWarningCategory::Validation {
-                                        issues: f_1,
-                                    }
-                                }
-                                "INPUT" => {
-                                    OvfWarningCategory::Input {
-                                        name: f_2,
-                                        value: f_3,
-                                        message: f_4,
-                                    }
-                                }
-                                "SERVER" => {
-                                    OvfWarningCategory::Server {
-                                        error: f_5,
-                                    }
-                                }
-                                _ => {
-                                    #[allow(unused_mut)]
-                                    let mut fields = ::core::mem::take(&mut unknown);
-                                    if let Some(value) = f_1 {
-                                        fields
-                                            .insert(
-                                                "issues".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_2 {
-                                        fields
-                                            .insert(
-                                                "name".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_3 {
-                                        fields
-                                            .insert(
-                                                "value".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_4 {
-                                        fields
-                                            .insert(
-                                                "message".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_5 {
-                                        fields
-                                            .insert(
-                                                "error".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    OvfWarningCategory::Unknown {
-                                        tag,
-                                        fields,
-                                    }
-                                }
-                            },
-                        )
-                    }
-                };
-                ::core::result::Result::Ok(OvfWarning {
-                    category: u_0
-                        .ok_or_else(|| serde::de::Error::missing_field("category"))?,
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        let u_0 = match f_0 {
+            None => None,
+            Some(tag) => {
+                Some(
+                    match tag.as_str() {
+                        "VALIDATION" => {
+                            OvfWarningCategory::Validation {
+                                issues: f_1,
+                            }
+                        }
+                        "INPUT" => {
+                            OvfWarningCategory::Input {
+                                name: f_2,
+                                value: f_3,
+                                message: f_4,
+                            }
+                        }
+                        "SERVER" => {
+                            OvfWarningCategory::Server {
+                                error: f_5,
+                            }
+                        }
+                        _ => {
+                            #[allow(unused_mut)]
+                            let mut fields = ::core::mem::take(&mut unknown);
+                            if let Some(value) = f_1 {
+                                fields
+                                    .insert(
+                                        "issues".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_2 {
+                                fields
+                                    .insert(
+                                        "name".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_3 {
+                                fields
+                                    .insert(
+                                        "value".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_4 {
+                                fields
+                                    .insert(
+                                        "message".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_5 {
+                                fields
+                                    .insert(
+                                        "error".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            OvfWarningCategory::Unknown {
+                                tag,
+                                fields,
+                            }
+                        }
+                    },
+                )
+            }
+        };
+        ::core::result::Result::Ok(OvfWarning {
+            category: __de::required(u_0, "category")?,
+        })
     }
 }
 
@@ -1311,39 +1729,75 @@ impl<'de> serde::Deserialize<'de> for OvfWarning {
 /// * Unexpected server error.
 ///
 /// vAPI structure `com.vmware.vcenter.ovf.parse_issue`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ParseIssue {
     /// The category of the parse issue.
     pub category: parse_issue::Category,
     /// The name of the file in which the parse issue was found.
-    #[serde(default = "ParseIssue::__missing_file")]
     pub file: String,
     /// The line number of the line in the file (see [`ParseIssue::file`](crate::vcenter::ovf::ParseIssue::file)) where the parse issue was found (or -1 if not applicable).
-    #[serde(default = "ParseIssue::__missing_line_number")]
     pub line_number: i64,
     /// The position in the line (see [`ParseIssue::line_number`](crate::vcenter::ovf::ParseIssue::line_number)) (or -1 if not applicable).
-    #[serde(default = "ParseIssue::__missing_column_number")]
     pub column_number: i64,
     /// A localizable message describing the parse issue.
-    #[serde(default = "ParseIssue::__missing_message")]
     pub message: crate::vapi::standard::LocalizableMessage,
 }
 
-impl ParseIssue {
-    fn __missing_file() -> String {
-        ::vsphere_vapi_runtime::de::missing("vcenter::ovf::ParseIssue", "file")
+impl serde::Serialize for ParseIssue {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("category", &self.category)?;
+        map.serialize_entry("file", &self.file)?;
+        map.serialize_entry("line_number", &self.line_number)?;
+        map.serialize_entry("column_number", &self.column_number)?;
+        map.serialize_entry("message", &self.message)?;
+        map.end()
     }
+}
 
-    fn __missing_line_number() -> i64 {
-        ::vsphere_vapi_runtime::de::missing("vcenter::ovf::ParseIssue", "line_number")
+impl<'de> serde::Deserialize<'de> for ParseIssue {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_column_number() -> i64 {
-        ::vsphere_vapi_runtime::de::missing("vcenter::ovf::ParseIssue", "column_number")
-    }
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ParseIssue {
+    const NAME: &'static str = "vcenter::ovf::ParseIssue";
 
-    fn __missing_message() -> crate::vapi::standard::LocalizableMessage {
-        ::vsphere_vapi_runtime::de::missing("vcenter::ovf::ParseIssue", "message")
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<parse_issue::Category> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<i64> = None;
+        let mut f_3: Option<i64> = None;
+        let mut f_4: Option<crate::vapi::standard::LocalizableMessage> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "category" => f_0 = Some(map.next_value()?),
+                "file" => f_1 = Some(map.next_value()?),
+                "line_number" => f_2 = Some(map.next_value()?),
+                "column_number" => f_3 = Some(map.next_value()?),
+                "message" => f_4 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ParseIssue {
+            category: __de::required(f_0, "category")?,
+            file: __de::or_zero(f_1, Self::NAME, "file"),
+            line_number: __de::or_zero(f_2, Self::NAME, "line_number"),
+            column_number: __de::or_zero(f_3, Self::NAME, "column_number"),
+            message: __de::or_zero(f_4, Self::NAME, "message"),
+        })
     }
 }
 
@@ -1354,37 +1808,119 @@ impl ParseIssue {
 /// See [`LibraryItem::deploy`](crate::vcenter::ovf::LibraryItem::deploy) and [`LibraryItem::filter`](crate::vcenter::ovf::LibraryItem::filter).
 ///
 /// vAPI structure `com.vmware.vcenter.ovf.property`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Property {
     /// The classId of this OVF property. This field is not used in the input parameters when deploying an OVF package. This field will always be present in the result when retrieving information about an OVF package.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub class_id: Option<String>,
     /// The identifier of this OVF property. This field must be provided in the input parameters when deploying an OVF package. This field will always be present in the result when retrieving information about an OVF package.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The instanceId of this OVF property. This field is not used in the input parameters when deploying an OVF package. This field will always be present in the result when retrieving information about an OVF package.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
     /// If this is set to a non-empty string, this property starts a new category. This field is not used in the input parameters when deploying an OVF package. This field is optional in the result when retrieving information about an OVF package. If `None`, the property is in the same category as the previous item, otherwise, it starts a new category.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub category: Option<String>,
     /// Whether a category is UI optional. This is only used if this property starts a new category (see [`Property::category`](crate::vcenter::ovf::Property::category)).
     ///
     /// The value is stored in an optional field vmw:uioptional to the ovf:Category element. The default value is false. If this value is true, the properties within this category are optional. The UI renders this as a group with a check box, and the group is grayed out until the check box is selected. When the check box is selected, the input values are read and used in deployment. If properties within the same category specify conflicting values the default is used. Only implemented in vSphere Web Client 5.1 and later as of Nov 2012. This field is not used in the input parameters when deploying an OVF package. This field is optional in the result when retrieving information about an OVF package.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ui_optional: Option<bool>,
     /// The display name of this OVF property. This field is not used in the input parameters when deploying an OVF package. This field will always be present in the result when retrieving information about an OVF package.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
     /// A description of this OVF property. This field is not used in the input parameters when deploying an OVF package. This field is optional in the result when retrieving information about an OVF package.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// The type of this OVF property. Refer to the configuration of a virtual appliance/virtual machine for the valid values. This field is not used in the input parameters when deploying an OVF package. This field will always be present in the result when retrieving information about an OVF package.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// The OVF property value. This contains the default value from ovf:defaultValue if ovf:value is not present when read. This field must be provided in the input parameters when deploying an OVF package. This field will always be present in the result when retrieving information about an OVF package.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
+}
+
+impl serde::Serialize for Property {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.class_id {
+            map.serialize_entry("class_id", value)?;
+        }
+        if let Some(value) = &self.id {
+            map.serialize_entry("id", value)?;
+        }
+        if let Some(value) = &self.instance_id {
+            map.serialize_entry("instance_id", value)?;
+        }
+        if let Some(value) = &self.category {
+            map.serialize_entry("category", value)?;
+        }
+        if let Some(value) = &self.ui_optional {
+            map.serialize_entry("ui_optional", value)?;
+        }
+        if let Some(value) = &self.label {
+            map.serialize_entry("label", value)?;
+        }
+        if let Some(value) = &self.description {
+            map.serialize_entry("description", value)?;
+        }
+        if let Some(value) = &self.r#type {
+            map.serialize_entry("type", value)?;
+        }
+        if let Some(value) = &self.value {
+            map.serialize_entry("value", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Property {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Property {
+    const NAME: &'static str = "vcenter::ovf::Property";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<String> = None;
+        let mut f_4: Option<bool> = None;
+        let mut f_5: Option<String> = None;
+        let mut f_6: Option<String> = None;
+        let mut f_7: Option<String> = None;
+        let mut f_8: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "class_id" => f_0 = map.next_value()?,
+                "id" => f_1 = map.next_value()?,
+                "instance_id" => f_2 = map.next_value()?,
+                "category" => f_3 = map.next_value()?,
+                "ui_optional" => f_4 = map.next_value()?,
+                "label" => f_5 = map.next_value()?,
+                "description" => f_6 = map.next_value()?,
+                "type" => f_7 = map.next_value()?,
+                "value" => f_8 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Property {
+            class_id: f_0,
+            id: f_1,
+            instance_id: f_2,
+            category: f_3,
+            ui_optional: f_4,
+            label: f_5,
+            description: f_6,
+            r#type: f_7,
+            value: f_8,
+        })
+    }
 }
 
 /// The [`PropertyParams`](crate::vcenter::ovf::PropertyParams) structure contains a list of OVF properties that can be configured when the OVF package is deployed.
@@ -1394,14 +1930,61 @@ pub struct Property {
 /// See [`LibraryItem::deploy`](crate::vcenter::ovf::LibraryItem::deploy) and [`LibraryItem::filter`](crate::vcenter::ovf::LibraryItem::filter).
 ///
 /// vAPI structure `com.vmware.vcenter.ovf.property_params`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PropertyParams {
     /// list of OVF properties. This field is optional in the input parameters when deploying an OVF package. This field will always be present in the result when retrieving information about an OVF package.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub properties: Option<Vec<Property>>,
     /// Unique identifier describing the type of the OVF parameters. The value is the name of the OVF parameters class. This field must be provided in the input parameters when deploying an OVF package. This field will always be present in the result when retrieving information about an OVF package.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
+}
+
+impl serde::Serialize for PropertyParams {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.properties {
+            map.serialize_entry("properties", value)?;
+        }
+        if let Some(value) = &self.r#type {
+            map.serialize_entry("type", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for PropertyParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for PropertyParams {
+    const NAME: &'static str = "vcenter::ovf::PropertyParams";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<Vec<Property>> = None;
+        let mut f_1: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "properties" => f_0 = map.next_value()?,
+                "type" => f_1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(PropertyParams {
+            properties: f_0,
+            r#type: f_1,
+        })
+    }
 }
 
 /// The [`ScaleOutGroup`](crate::vcenter::ovf::ScaleOutGroup) structure contains information about a scale-out group.
@@ -1413,23 +1996,85 @@ pub struct PropertyParams {
 /// See [`LibraryItem::deploy`](crate::vcenter::ovf::LibraryItem::deploy) and [`LibraryItem::filter`](crate::vcenter::ovf::LibraryItem::filter).
 ///
 /// vAPI structure `com.vmware.vcenter.ovf.scale_out_group`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ScaleOutGroup {
     /// The identifier of the scale-out group. This field must be provided in the input parameters when deploying an OVF package. This field will always be present in the result when retrieving information about an OVF package.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The description of the scale-out group. This field is not used in the input parameters when deploying an OVF package. This field will always be present in the result when retrieving information about an OVF package.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// The scaling factor to use. It defines the number of replicas of the prototypical virtual system or virtual system collection. This field must be provided in the input parameters when deploying an OVF package. This field will always be present in the result when retrieving information about an OVF package.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub instance_count: Option<i64>,
     /// The minimum scaling factor. This field is not used in the input parameters when deploying an OVF package. This field will always be present in the result when retrieving information about an OVF package. This will be 1 if there is no explicit limit.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub minimum_instance_count: Option<i64>,
     /// The maximum scaling factor. This field is not used in the input parameters when deploying an OVF package. This field is optional in the result when retrieving information about an OVF package. This will be `None` if there is no explicit limit.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub maximum_instance_count: Option<i64>,
+}
+
+impl serde::Serialize for ScaleOutGroup {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.id {
+            map.serialize_entry("id", value)?;
+        }
+        if let Some(value) = &self.description {
+            map.serialize_entry("description", value)?;
+        }
+        if let Some(value) = &self.instance_count {
+            map.serialize_entry("instance_count", value)?;
+        }
+        if let Some(value) = &self.minimum_instance_count {
+            map.serialize_entry("minimum_instance_count", value)?;
+        }
+        if let Some(value) = &self.maximum_instance_count {
+            map.serialize_entry("maximum_instance_count", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ScaleOutGroup {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ScaleOutGroup {
+    const NAME: &'static str = "vcenter::ovf::ScaleOutGroup";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<i64> = None;
+        let mut f_3: Option<i64> = None;
+        let mut f_4: Option<i64> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "id" => f_0 = map.next_value()?,
+                "description" => f_1 = map.next_value()?,
+                "instance_count" => f_2 = map.next_value()?,
+                "minimum_instance_count" => f_3 = map.next_value()?,
+                "maximum_instance_count" => f_4 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ScaleOutGroup {
+            id: f_0,
+            description: f_1,
+            instance_count: f_2,
+            minimum_instance_count: f_3,
+            maximum_instance_count: f_4,
+        })
+    }
 }
 
 /// The [`ScaleOutParams`](crate::vcenter::ovf::ScaleOutParams) structure contains information about the scale-out groups described in the OVF package.
@@ -1441,14 +2086,61 @@ pub struct ScaleOutGroup {
 /// See [`LibraryItem::deploy`](crate::vcenter::ovf::LibraryItem::deploy) and [`LibraryItem::filter`](crate::vcenter::ovf::LibraryItem::filter).
 ///
 /// vAPI structure `com.vmware.vcenter.ovf.scale_out_params`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ScaleOutParams {
     /// The list of scale-out groups. This field is optional in the input parameters when deploying an OVF package. If `None` there are no scale-out groups. This field will always be present in the result when retrieving information about an OVF package.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub groups: Option<Vec<ScaleOutGroup>>,
     /// Unique identifier describing the type of the OVF parameters. The value is the name of the OVF parameters class. This field must be provided in the input parameters when deploying an OVF package. This field will always be present in the result when retrieving information about an OVF package.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
+}
+
+impl serde::Serialize for ScaleOutParams {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.groups {
+            map.serialize_entry("groups", value)?;
+        }
+        if let Some(value) = &self.r#type {
+            map.serialize_entry("type", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ScaleOutParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ScaleOutParams {
+    const NAME: &'static str = "vcenter::ovf::ScaleOutParams";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<Vec<ScaleOutGroup>> = None;
+        let mut f_1: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "groups" => f_0 = map.next_value()?,
+                "type" => f_1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ScaleOutParams {
+            groups: f_0,
+            r#type: f_1,
+        })
+    }
 }
 
 /// The [`SizeParams`](crate::vcenter::ovf::SizeParams) structure contains estimates of the download and deployment sizes.
@@ -1458,25 +2150,87 @@ pub struct ScaleOutParams {
 /// See [`LibraryItem::deploy`](crate::vcenter::ovf::LibraryItem::deploy) and [`LibraryItem::filter`](crate::vcenter::ovf::LibraryItem::filter).
 ///
 /// vAPI structure `com.vmware.vcenter.ovf.size_params`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SizeParams {
     /// A best guess as to the total amount of data that must be transferred to download the OVF package.
     ///
     /// This may be inaccurate due to disk compression etc. This field is not used in the input parameters when deploying an OVF package. This field is optional in the result when retrieving information about an OVF package. It will be `None` if there is insufficient information to provide a proper estimate.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub approximate_download_size: Option<i64>,
     /// A best guess as to the total amount of space required to deploy the OVF package if using flat disks. This field is not used in the input parameters when deploying an OVF package. This field is optional in the result when retrieving information about an OVF package. It will be `None` if there is insufficient information to provide a proper estimate.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub approximate_flat_deployment_size: Option<i64>,
     /// A best guess as to the total amount of space required to deploy the OVF package using sparse disks. This field is not used in the input parameters when deploying an OVF package. This field is optional in the result when retrieving information about an OVF package. It will be `None` if there is insufficient information to provide a proper estimate.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub approximate_sparse_deployment_size: Option<i64>,
     /// Whether the OVF uses variable disk sizes. For empty disks, rather than specifying a fixed virtual disk capacity, the capacity may be given using a reference to a ovf:Property element in a ovf:ProductSection element in OVF package. This field is not used in the input parameters when deploying an OVF package. This field is optional in the result when retrieving information about an OVF package. If `None` or false, the OVF does not use variable disk sizes.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub variable_disk_size: Option<bool>,
     /// Unique identifier describing the type of the OVF parameters. The value is the name of the OVF parameters class. This field must be provided in the input parameters when deploying an OVF package. This field will always be present in the result when retrieving information about an OVF package.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
+}
+
+impl serde::Serialize for SizeParams {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.approximate_download_size {
+            map.serialize_entry("approximate_download_size", value)?;
+        }
+        if let Some(value) = &self.approximate_flat_deployment_size {
+            map.serialize_entry("approximate_flat_deployment_size", value)?;
+        }
+        if let Some(value) = &self.approximate_sparse_deployment_size {
+            map.serialize_entry("approximate_sparse_deployment_size", value)?;
+        }
+        if let Some(value) = &self.variable_disk_size {
+            map.serialize_entry("variable_disk_size", value)?;
+        }
+        if let Some(value) = &self.r#type {
+            map.serialize_entry("type", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SizeParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for SizeParams {
+    const NAME: &'static str = "vcenter::ovf::SizeParams";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<i64> = None;
+        let mut f_1: Option<i64> = None;
+        let mut f_2: Option<i64> = None;
+        let mut f_3: Option<bool> = None;
+        let mut f_4: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "approximate_download_size" => f_0 = map.next_value()?,
+                "approximate_flat_deployment_size" => f_1 = map.next_value()?,
+                "approximate_sparse_deployment_size" => f_2 = map.next_value()?,
+                "variable_disk_size" => f_3 = map.next_value()?,
+                "type" => f_4 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(SizeParams {
+            approximate_download_size: f_0,
+            approximate_flat_deployment_size: f_1,
+            approximate_sparse_deployment_size: f_2,
+            variable_disk_size: f_3,
+            r#type: f_4,
+        })
+    }
 }
 
 /// Represents a vSphere tag by its name and its respective category's name.
@@ -1486,27 +2240,61 @@ pub struct SizeParams {
 /// Not in vSphere API releases before 9.1.0.0.
 ///
 /// vAPI structure `com.vmware.vcenter.ovf.tag_name_spec`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TagNameSpec {
     /// The name of the tag to attach.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default = "TagNameSpec::__missing_tag_name")]
     pub tag_name: String,
     /// The name of the vSphere tag category that this tag belongs to.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default = "TagNameSpec::__missing_category_name")]
     pub category_name: String,
 }
 
-impl TagNameSpec {
-    fn __missing_tag_name() -> String {
-        ::vsphere_vapi_runtime::de::missing("vcenter::ovf::TagNameSpec", "tag_name")
+impl serde::Serialize for TagNameSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("tag_name", &self.tag_name)?;
+        map.serialize_entry("category_name", &self.category_name)?;
+        map.end()
     }
+}
 
-    fn __missing_category_name() -> String {
-        ::vsphere_vapi_runtime::de::missing("vcenter::ovf::TagNameSpec", "category_name")
+impl<'de> serde::Deserialize<'de> for TagNameSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for TagNameSpec {
+    const NAME: &'static str = "vcenter::ovf::TagNameSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "tag_name" => f_0 = Some(map.next_value()?),
+                "category_name" => f_1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(TagNameSpec {
+            tag_name: __de::or_zero(f_0, Self::NAME, "tag_name"),
+            category_name: __de::or_zero(f_1, Self::NAME, "category_name"),
+        })
     }
 }
 
@@ -1517,16 +2305,63 @@ impl TagNameSpec {
 /// Not in vSphere API releases before 9.1.0.0.
 ///
 /// vAPI structure `com.vmware.vcenter.ovf.tag_params`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct TagParams {
     /// List of tag parameters which contains information required to attach tags while deploying a VM. This field is not used for the `create` method. It will always be present in the return value of the `get` or `list` methods. It is not used for the `update` method.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<TagSpec>>,
     /// Unique identifier describing the type of the OVF parameters. The value is the name of the OVF parameters class. This field must be provided in the input parameters when deploying an OVF package. This field will always be present in the result when retrieving information about an OVF package.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
+}
+
+impl serde::Serialize for TagParams {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.tags {
+            map.serialize_entry("tags", value)?;
+        }
+        if let Some(value) = &self.r#type {
+            map.serialize_entry("type", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for TagParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for TagParams {
+    const NAME: &'static str = "vcenter::ovf::TagParams";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<Vec<TagSpec>> = None;
+        let mut f_1: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "tags" => f_0 = map.next_value()?,
+                "type" => f_1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(TagParams {
+            tags: f_0,
+            r#type: f_1,
+        })
+    }
 }
 
 /// The [`TagSpec`](crate::vcenter::ovf::TagSpec) structure specifies information required to attach a tag while deploying a VM.
@@ -1538,40 +2373,121 @@ pub struct TagParams {
 /// Not in vSphere API releases before 9.1.0.0.
 ///
 /// vAPI structure `com.vmware.vcenter.ovf.tag_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct TagSpec {
     /// The tag identifier of a vSphere tag. If this field is specified in addition to [`TagSpec::tag_name_spec`](crate::vcenter::ovf::TagSpec::tag_name_spec), then both tagId and [`TagSpec::tag_name_spec`](crate::vcenter::ovf::TagSpec::tag_name_spec) must belong to the same vSphere tag. If `None`, then [`TagSpec::tag_name_spec`](crate::vcenter::ovf::TagSpec::tag_name_spec) must be specified.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tag_id: Option<String>,
     /// Name of the tag with associated category. If this field is specified in addition to [`TagSpec::tag_id`](crate::vcenter::ovf::TagSpec::tag_id), then both [`TagSpec::tag_id`](crate::vcenter::ovf::TagSpec::tag_id) and tagNameSpec must belong to the same vSphere tag. If `None`, then [`TagSpec::tag_id`](crate::vcenter::ovf::TagSpec::tag_id) must be specified.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tag_name_spec: Option<TagNameSpec>,
+}
+
+impl serde::Serialize for TagSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.tag_id {
+            map.serialize_entry("tag_id", value)?;
+        }
+        if let Some(value) = &self.tag_name_spec {
+            map.serialize_entry("tag_name_spec", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for TagSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for TagSpec {
+    const NAME: &'static str = "vcenter::ovf::TagSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<TagNameSpec> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "tag_id" => f_0 = map.next_value()?,
+                "tag_name_spec" => f_1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(TagSpec {
+            tag_id: f_0,
+            tag_name_spec: f_1,
+        })
+    }
 }
 
 /// The [`UnknownSection`](crate::vcenter::ovf::UnknownSection) structure contains information about an unknown section in an OVF package.
 ///
 /// vAPI structure `com.vmware.vcenter.ovf.unknown_section`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct UnknownSection {
     /// A namespace-qualified tag in the form `{ns}tag`.
-    #[serde(default = "UnknownSection::__missing_tag")]
     pub tag: String,
     /// The description of the Info element.
-    #[serde(default = "UnknownSection::__missing_info")]
     pub info: String,
 }
 
-impl UnknownSection {
-    fn __missing_tag() -> String {
-        ::vsphere_vapi_runtime::de::missing("vcenter::ovf::UnknownSection", "tag")
+impl serde::Serialize for UnknownSection {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("tag", &self.tag)?;
+        map.serialize_entry("info", &self.info)?;
+        map.end()
     }
+}
 
-    fn __missing_info() -> String {
-        ::vsphere_vapi_runtime::de::missing("vcenter::ovf::UnknownSection", "info")
+impl<'de> serde::Deserialize<'de> for UnknownSection {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for UnknownSection {
+    const NAME: &'static str = "vcenter::ovf::UnknownSection";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "tag" => f_0 = Some(map.next_value()?),
+                "info" => f_1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(UnknownSection {
+            tag: __de::or_zero(f_0, Self::NAME, "tag"),
+            info: __de::or_zero(f_1, Self::NAME, "info"),
+        })
     }
 }
 
@@ -1580,14 +2496,61 @@ impl UnknownSection {
 /// See [`LibraryItem::deploy`](crate::vcenter::ovf::LibraryItem::deploy) and [`LibraryItem::filter`](crate::vcenter::ovf::LibraryItem::filter).
 ///
 /// vAPI structure `com.vmware.vcenter.ovf.unknown_section_params`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UnknownSectionParams {
     /// list of unknown, non-required sections. This field is not used in the input parameters when deploying an OVF package. This field will always be present in the result when retrieving information about an OVF package.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unknown_sections: Option<Vec<UnknownSection>>,
     /// Unique identifier describing the type of the OVF parameters. The value is the name of the OVF parameters class. This field must be provided in the input parameters when deploying an OVF package. This field will always be present in the result when retrieving information about an OVF package.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
+}
+
+impl serde::Serialize for UnknownSectionParams {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.unknown_sections {
+            map.serialize_entry("unknown_sections", value)?;
+        }
+        if let Some(value) = &self.r#type {
+            map.serialize_entry("type", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UnknownSectionParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for UnknownSectionParams {
+    const NAME: &'static str = "vcenter::ovf::UnknownSectionParams";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<Vec<UnknownSection>> = None;
+        let mut f_1: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "unknown_sections" => f_0 = map.next_value()?,
+                "type" => f_1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(UnknownSectionParams {
+            unknown_sections: f_0,
+            r#type: f_1,
+        })
+    }
 }
 
 /// The [`VcenterExtensionParams`](crate::vcenter::ovf::VcenterExtensionParams) structure specifies that the OVF package should be registered as a vCenter extension. The virtual machine or virtual appliance will gain unrestricted access to the vCenter Server APIs. It must be connected to a network with connectivity to the vCenter server.
@@ -1595,17 +2558,69 @@ pub struct UnknownSectionParams {
 /// See [`LibraryItem::deploy`](crate::vcenter::ovf::LibraryItem::deploy) and [`LibraryItem::filter`](crate::vcenter::ovf::LibraryItem::filter).
 ///
 /// vAPI structure `com.vmware.vcenter.ovf.vcenter_extension_params`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct VcenterExtensionParams {
     /// Whether registration as a vCenter extension is required. This field is not used in the input parameters when deploying an OVF package. This field will always be present in the result when retrieving information about an OVF package.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub required: Option<bool>,
     /// Whether registration as a vCenter extension is accepted. If registration as a vCenter extension is required (see [`VcenterExtensionParams::required`](crate::vcenter::ovf::VcenterExtensionParams::required)), this must be set to true during deployment. Defaults to false when returned from server. This field must be provided in the input parameters when deploying an OVF package. This field will always be present in the result when retrieving information about an OVF package.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub registration_accepted: Option<bool>,
     /// Unique identifier describing the type of the OVF parameters. The value is the name of the OVF parameters class. This field must be provided in the input parameters when deploying an OVF package. This field will always be present in the result when retrieving information about an OVF package.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
+}
+
+impl serde::Serialize for VcenterExtensionParams {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.required {
+            map.serialize_entry("required", value)?;
+        }
+        if let Some(value) = &self.registration_accepted {
+            map.serialize_entry("registration_accepted", value)?;
+        }
+        if let Some(value) = &self.r#type {
+            map.serialize_entry("type", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VcenterExtensionParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for VcenterExtensionParams {
+    const NAME: &'static str = "vcenter::ovf::VcenterExtensionParams";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<bool> = None;
+        let mut f_1: Option<bool> = None;
+        let mut f_2: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "required" => f_0 = map.next_value()?,
+                "registration_accepted" => f_1 = map.next_value()?,
+                "type" => f_2 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(VcenterExtensionParams {
+            required: f_0,
+            registration_accepted: f_1,
+            r#type: f_2,
+        })
+    }
 }
 
 /// The [`WarningInfo`](crate::vcenter::ovf::WarningInfo) structure provides information about the warnings which are raised during the OVF package deployment.
@@ -1613,7 +2628,7 @@ pub struct VcenterExtensionParams {
 /// Since vSphere API 7.0.2.0.
 ///
 /// vAPI structure `com.vmware.vcenter.ovf.warning_info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct WarningInfo {
     /// The warning type raised during the OVF package deployment.
     ///
@@ -1622,24 +2637,62 @@ pub struct WarningInfo {
     /// The message specifying more details about the warning.
     ///
     /// Since vSphere API 7.0.2.0.
-    #[serde(default = "WarningInfo::__missing_message")]
     pub message: crate::vapi::standard::LocalizableMessage,
     /// Indicates if this warning will be ignored when deploying the OVF package.
     ///
     /// The value is set to be `false` when it is returned from [`LibraryItem::filter`](crate::vcenter::ovf::LibraryItem::filter), it should be updated to be `true` when calling [`LibraryItem::deploy`](crate::vcenter::ovf::LibraryItem::deploy) if the warning can be ignored, otherwise the OVF package deployment will fail.
     ///
     /// Since vSphere API 7.0.2.0.
-    #[serde(default = "WarningInfo::__missing_ignored")]
     pub ignored: bool,
 }
 
-impl WarningInfo {
-    fn __missing_message() -> crate::vapi::standard::LocalizableMessage {
-        ::vsphere_vapi_runtime::de::missing("vcenter::ovf::WarningInfo", "message")
+impl serde::Serialize for WarningInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("type", &self.r#type)?;
+        map.serialize_entry("message", &self.message)?;
+        map.serialize_entry("ignored", &self.ignored)?;
+        map.end()
     }
+}
 
-    fn __missing_ignored() -> bool {
-        ::vsphere_vapi_runtime::de::missing("vcenter::ovf::WarningInfo", "ignored")
+impl<'de> serde::Deserialize<'de> for WarningInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for WarningInfo {
+    const NAME: &'static str = "vcenter::ovf::WarningInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<WarningType> = None;
+        let mut f_1: Option<crate::vapi::standard::LocalizableMessage> = None;
+        let mut f_2: Option<bool> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "type" => f_0 = Some(map.next_value()?),
+                "message" => f_1 = Some(map.next_value()?),
+                "ignored" => f_2 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(WarningInfo {
+            r#type: __de::required(f_0, "type")?,
+            message: __de::or_zero(f_1, Self::NAME, "message"),
+            ignored: __de::or_zero(f_2, Self::NAME, "ignored"),
+        })
     }
 }
 

@@ -12,7 +12,7 @@
 /// Not in vSphere API releases before 9.0.0.0.
 ///
 /// vAPI structure `com.vmware.vcenter.ovfs.datastore_info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DatastoreInfo {
     /// The identifier of the datastore in the inventory that is the target of the OVF datastore mapping.
     ///
@@ -22,6 +22,48 @@ pub struct DatastoreInfo {
     pub datastore: crate::ids::DatastoreId,
 }
 
+impl serde::Serialize for DatastoreInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("datastore", &self.datastore)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DatastoreInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for DatastoreInfo {
+    const NAME: &'static str = "vcenter::ovfs::DatastoreInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::DatastoreId> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "datastore" => f_0 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(DatastoreInfo {
+            datastore: __de::required(f_0, "datastore")?,
+        })
+    }
+}
+
 /// The [`DeployResult`](crate::vcenter::ovfs::DeployResult) structure defines the result of a successful API call which will include the ID of the entity created.
 ///
 /// Since vSphere API 9.0.0.0.
@@ -29,12 +71,11 @@ pub struct DatastoreInfo {
 /// Not in vSphere API releases before 9.0.0.0.
 ///
 /// vAPI structure `com.vmware.vcenter.ovfs.deploy_result`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DeployResult {
     /// Type for the result. When clients pass a value of this field as a parameter, the field must be one of `VirtualApp` or `VirtualMachine`. When methods return a value of this field as a return value, the field will be one of `VirtualApp` or `VirtualMachine`.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default = "DeployResult::__missing_result_type")]
     pub result_type: String,
     /// Identifier of the deployed Virtual Machine or Virtual Appliance if deployment succeeded. In case of a deployment failure an error is thrown instead of returning DeployResult.
     ///
@@ -44,9 +85,49 @@ pub struct DeployResult {
     pub created_entity: vsphere_vapi_runtime::ResourceId,
 }
 
-impl DeployResult {
-    fn __missing_result_type() -> String {
-        ::vsphere_vapi_runtime::de::missing("vcenter::ovfs::DeployResult", "result_type")
+impl serde::Serialize for DeployResult {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("result_type", &self.result_type)?;
+        map.serialize_entry("created_entity", &self.created_entity)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DeployResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for DeployResult {
+    const NAME: &'static str = "vcenter::ovfs::DeployResult";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<vsphere_vapi_runtime::ResourceId> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "result_type" => f_0 = Some(map.next_value()?),
+                "created_entity" => f_1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(DeployResult {
+            result_type: __de::or_zero(f_0, Self::NAME, "result_type"),
+            created_entity: __de::required(f_1, "created_entity")?,
+        })
     }
 }
 
@@ -62,7 +143,7 @@ impl DeployResult {
 /// Not in vSphere API releases before 9.0.0.0.
 ///
 /// vAPI structure `com.vmware.vcenter.ovfs.deploy_spec`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DeploySpec {
     /// The HTTP location of the source OVF files or OVA.
     ///
@@ -73,31 +154,26 @@ pub struct DeploySpec {
     /// if `None` or empty, the deployment will fail.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_pool: Option<String>,
     /// The folder where the VirtualMachine will be placed.
     ///
     /// if `None` or empty, the folder will be set to vmFolder in the datacenter where the resource pool is.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub folder: Option<String>,
     /// The name of the VM or vApp being deployed as specified by an OVF.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default = "DeploySpec::__missing_name")]
     pub name: String,
     /// The identifier of the host being deployed to.
     ///
     /// If `None`, a suitable host will be picked if possible, meeting datastore and network constraints.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_system: Option<String>,
     /// The `networkMapping` defines user choices for mapping of a network as specified by the OVF descriptor to a Network in the inventory. If `None`, no network mapping is used.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub network_mapping: Option<
         vsphere_vapi_runtime::types::VapiMap<String, NetworkInfo>,
     >,
@@ -108,55 +184,168 @@ pub struct DeploySpec {
     /// The optional disk provisioning type used upon deployment. If set all the disks in the deployed OVF will have the same specified disk type (e.g., thin provisioned). If `None`, the type will be set to thick.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub disk_provisioning: Option<DiskProvisioningType>,
     /// Use Push mode for transferring VM files to ESX. Push mode transfers files from source to ESXi, whereas in Pull mode ESX "pulls" the files directly from source. The user needs privilege VApp.PullFromUrls in vCenter to use Pull mode. If `None`, the default is set to Pull mode.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pull_from_esx: Option<bool>,
     /// Require that the OVF package includes both a certificate (.cert) file and a manifest (.mf) file. The certificate file contains a vendor-supplied public key and the signature of the manifest file as signed with the vendor-supplied private key. If `None`, the default is set to false.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub signature_required: Option<bool>,
     /// Skip manifest validation. The manifest validation involves validating format and content of the manifest file. In Push mode of deployment all SHA entries present in the manifest file are validated against SHA digest of transferred files. If value is true and manifest file is not present a warning is generated. If `None`, the default is set to false.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub skip_manifest_check: Option<bool>,
     /// Whether to power on the deployed entity. If `None`, the default is set to false.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub power_on: Option<bool>,
     /// Use this optional field to specify any custom headers required by the source server, including authenticating headers. If `None`, no headers are used to access source.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_http_headers: Option<
         vsphere_vapi_runtime::types::VapiMap<String, String>,
     >,
     /// These parameters will apply to OVF Properties to customize the guest OS after it is deployed. These parameters specify values for corresponding ovf:Property flags. Example: if ovf:Property has ovf:key="ip" and desired value is "1.2.3.4" then an entry would be added which would map "ip" to "1.2.3.4". If `None`, no customization is done.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_properties: Option<vsphere_vapi_runtime::types::VapiMap<String, String>>,
     /// Optionally used for HTTPS source validation. The source is the location where the OVF/OVA files are located. The source server certificate in PEM format. If `None`, no certificate is used.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source_certificate: Option<String>,
     /// The key of the chosen deployment option. If empty, the default option is chosen. The list of available deployment options can optionally be specified in the OVF file being deployed and this key specifies which one to use for deployment from that list.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deployment_option: Option<String>,
 }
 
-impl DeploySpec {
-    fn __missing_name() -> String {
-        ::vsphere_vapi_runtime::de::missing("vcenter::ovfs::DeploySpec", "name")
+impl serde::Serialize for DeploySpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("url", &self.url)?;
+        if let Some(value) = &self.resource_pool {
+            map.serialize_entry("resource_pool", value)?;
+        }
+        if let Some(value) = &self.folder {
+            map.serialize_entry("folder", value)?;
+        }
+        map.serialize_entry("name", &self.name)?;
+        if let Some(value) = &self.host_system {
+            map.serialize_entry("host_system", value)?;
+        }
+        if let Some(value) = &self.network_mapping {
+            map.serialize_entry("network_mapping", value)?;
+        }
+        map.serialize_entry("vm_home_datastore", &self.vm_home_datastore)?;
+        if let Some(value) = &self.disk_provisioning {
+            map.serialize_entry("disk_provisioning", value)?;
+        }
+        if let Some(value) = &self.pull_from_esx {
+            map.serialize_entry("pull_from_esx", value)?;
+        }
+        if let Some(value) = &self.signature_required {
+            map.serialize_entry("signature_required", value)?;
+        }
+        if let Some(value) = &self.skip_manifest_check {
+            map.serialize_entry("skip_manifest_check", value)?;
+        }
+        if let Some(value) = &self.power_on {
+            map.serialize_entry("power_on", value)?;
+        }
+        if let Some(value) = &self.custom_http_headers {
+            map.serialize_entry("custom_http_headers", value)?;
+        }
+        if let Some(value) = &self.custom_properties {
+            map.serialize_entry("custom_properties", value)?;
+        }
+        if let Some(value) = &self.source_certificate {
+            map.serialize_entry("source_certificate", value)?;
+        }
+        if let Some(value) = &self.deployment_option {
+            map.serialize_entry("deployment_option", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DeploySpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for DeploySpec {
+    const NAME: &'static str = "vcenter::ovfs::DeploySpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<String> = None;
+        let mut f_4: Option<String> = None;
+        let mut f_5: Option<vsphere_vapi_runtime::types::VapiMap<String, NetworkInfo>> = None;
+        let mut f_6: Option<DatastoreInfo> = None;
+        let mut f_7: Option<DiskProvisioningType> = None;
+        let mut f_8: Option<bool> = None;
+        let mut f_9: Option<bool> = None;
+        let mut f_10: Option<bool> = None;
+        let mut f_11: Option<bool> = None;
+        let mut f_12: Option<vsphere_vapi_runtime::types::VapiMap<String, String>> = None;
+        let mut f_13: Option<vsphere_vapi_runtime::types::VapiMap<String, String>> = None;
+        let mut f_14: Option<String> = None;
+        let mut f_15: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "url" => f_0 = Some(map.next_value()?),
+                "resource_pool" => f_1 = map.next_value()?,
+                "folder" => f_2 = map.next_value()?,
+                "name" => f_3 = Some(map.next_value()?),
+                "host_system" => f_4 = map.next_value()?,
+                "network_mapping" => f_5 = map.next_value()?,
+                "vm_home_datastore" => f_6 = Some(map.next_value()?),
+                "disk_provisioning" => f_7 = map.next_value()?,
+                "pull_from_esx" => f_8 = map.next_value()?,
+                "signature_required" => f_9 = map.next_value()?,
+                "skip_manifest_check" => f_10 = map.next_value()?,
+                "power_on" => f_11 = map.next_value()?,
+                "custom_http_headers" => f_12 = map.next_value()?,
+                "custom_properties" => f_13 = map.next_value()?,
+                "source_certificate" => f_14 = map.next_value()?,
+                "deployment_option" => f_15 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(DeploySpec {
+            url: __de::required(f_0, "url")?,
+            resource_pool: f_1,
+            folder: f_2,
+            name: __de::or_zero(f_3, Self::NAME, "name"),
+            host_system: f_4,
+            network_mapping: f_5,
+            vm_home_datastore: __de::required(f_6, "vm_home_datastore")?,
+            disk_provisioning: f_7,
+            pull_from_esx: f_8,
+            signature_required: f_9,
+            skip_manifest_check: f_10,
+            power_on: f_11,
+            custom_http_headers: f_12,
+            custom_properties: f_13,
+            source_certificate: f_14,
+            deployment_option: f_15,
+        })
     }
 }
 
@@ -230,12 +419,11 @@ vsphere_vapi_runtime::vapi_enum! {
 /// Not in vSphere API releases before 9.0.0.0.
 ///
 /// vAPI structure `com.vmware.vcenter.ovfs.network_info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct NetworkInfo {
     /// Type for the network. When clients pass a value of this field as a parameter, the field must be one of `DistributedVirtualPortgroup`, [`Network`](crate::vcenter::Network), or `OpaqueNetwork`. When methods return a value of this field as a return value, the field will be one of `DistributedVirtualPortgroup`, [`Network`](crate::vcenter::Network), or `OpaqueNetwork`.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default = "NetworkInfo::__missing_net_type")]
     pub net_type: String,
     /// The identifier of the network in the inventory that is the target of the OVF network.
     ///
@@ -245,9 +433,49 @@ pub struct NetworkInfo {
     pub network: vsphere_vapi_runtime::ResourceId,
 }
 
-impl NetworkInfo {
-    fn __missing_net_type() -> String {
-        ::vsphere_vapi_runtime::de::missing("vcenter::ovfs::NetworkInfo", "net_type")
+impl serde::Serialize for NetworkInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("net_type", &self.net_type)?;
+        map.serialize_entry("network", &self.network)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for NetworkInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for NetworkInfo {
+    const NAME: &'static str = "vcenter::ovfs::NetworkInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<vsphere_vapi_runtime::ResourceId> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "net_type" => f_0 = Some(map.next_value()?),
+                "network" => f_1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(NetworkInfo {
+            net_type: __de::or_zero(f_0, Self::NAME, "net_type"),
+            network: __de::required(f_1, "network")?,
+        })
     }
 }
 

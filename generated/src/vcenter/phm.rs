@@ -61,8 +61,12 @@ impl About {
     ///
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if user has not provided adequate credentials.
     /// - [`Error`](crate::ErrorKind::Error): if PHM service hits an internal error.
-    pub async fn get(&self) -> vsphere_vapi_runtime::Result<about::Info> {
-        self.client.operation(&about::ops::GET).send().await
+    pub fn get(
+        &self,
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<about::Info>,
+    > + Send {
+        self.client.operation(&about::ops::GET).send()
     }
 }
 
@@ -133,15 +137,14 @@ impl HardwareSupportManagers {
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if user has not provided adequate credentials.
     /// - [`Error`](crate::ErrorKind::Error): if PHM service hits an internal error.
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if PHM service is not able to handle request.
-    pub async fn create(
+    pub fn create(
         &self,
         spec: &hardware_support_managers::CreateSpec,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&hardware_support_managers::ops::CREATE)
             .param("spec", spec)
             .send()
-            .await
     }
 
     /// Unregister an existing HSM with PHM.
@@ -165,15 +168,14 @@ impl HardwareSupportManagers {
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if user has not provided adequate credentials.
     /// - [`Error`](crate::ErrorKind::Error): if PHM service hits an internal error.
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if PHM service is not able to handle request.
-    pub async fn delete(
+    pub fn delete(
         &self,
         key: &crate::ids::HardwareSupportManagerId,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&hardware_support_managers::ops::DELETE)
             .param("key", key)
             .send()
-            .await
     }
 
     /// Retrieve registration information for a specified HSM.
@@ -200,15 +202,16 @@ impl HardwareSupportManagers {
     /// - [`NotFound`](crate::ErrorKind::NotFound): if specified `key` cannot be found.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if user has not provided adequate credentials.
     /// - [`Error`](crate::ErrorKind::Error): if PHM service hits an internal error.
-    pub async fn get(
+    pub fn get(
         &self,
         key: &crate::ids::HardwareSupportManagerId,
-    ) -> vsphere_vapi_runtime::Result<hardware_support_managers::Info> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<hardware_support_managers::Info>,
+    > + Send {
         self.client
             .operation(&hardware_support_managers::ops::GET)
             .param("key", key)
             .send()
-            .await
     }
 
     /// Get [`ListResult`](crate::vcenter::phm::hardware_support_managers::ListResult) structure, the list of registered HSM keys.
@@ -230,10 +233,12 @@ impl HardwareSupportManagers {
     ///
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if user has not provided adequate credentials.
     /// - [`Error`](crate::ErrorKind::Error): if PHM service hits an internal error.
-    pub async fn list(
+    pub fn list(
         &self,
-    ) -> vsphere_vapi_runtime::Result<hardware_support_managers::ListResult> {
-        self.client.operation(&hardware_support_managers::ops::LIST).send().await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<hardware_support_managers::ListResult>,
+    > + Send {
+        self.client.operation(&hardware_support_managers::ops::LIST).send()
     }
 
     /// Set an existing HSM registration with PHM.
@@ -259,16 +264,15 @@ impl HardwareSupportManagers {
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if user has not provided adequate credentials.
     /// - [`Error`](crate::ErrorKind::Error): if PHM service hits an internal error.
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if PHM service is not able to handle request.
-    pub async fn set(
+    pub fn set(
         &self,
         key: &crate::ids::HardwareSupportManagerId,
         spec: &hardware_support_managers::SetSpec,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&hardware_support_managers::ops::SET)
             .param("key", key)
             .param("spec", spec)
             .send()
-            .await
     }
 }

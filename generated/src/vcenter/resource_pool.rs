@@ -13,12 +13,11 @@ pub mod shares_info;
 /// Since vSphere API 7.0.0.0.
 ///
 /// vAPI structure `com.vmware.vcenter.resource_pool.create_spec`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateSpec {
     /// Name of the resource pool.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "CreateSpec::__missing_name")]
     pub name: String,
     /// Parent of the created resource pool.
     ///
@@ -29,18 +28,68 @@ pub struct CreateSpec {
     /// Resource allocation for CPU. if `None` or empty, use the default CPU allocation specification.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cpu_allocation: Option<ResourceAllocationCreateSpec>,
     /// Resource allocation for memory. if `None` or empty, use the default memory allocation specification.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub memory_allocation: Option<ResourceAllocationCreateSpec>,
 }
 
-impl CreateSpec {
-    fn __missing_name() -> String {
-        ::vsphere_vapi_runtime::de::missing("vcenter::resource_pool::CreateSpec", "name")
+impl serde::Serialize for CreateSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("name", &self.name)?;
+        map.serialize_entry("parent", &self.parent)?;
+        if let Some(value) = &self.cpu_allocation {
+            map.serialize_entry("cpu_allocation", value)?;
+        }
+        if let Some(value) = &self.memory_allocation {
+            map.serialize_entry("memory_allocation", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CreateSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CreateSpec {
+    const NAME: &'static str = "vcenter::resource_pool::CreateSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<crate::ids::ResourcePoolId> = None;
+        let mut f_2: Option<ResourceAllocationCreateSpec> = None;
+        let mut f_3: Option<ResourceAllocationCreateSpec> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "name" => f_0 = Some(map.next_value()?),
+                "parent" => f_1 = Some(map.next_value()?),
+                "cpu_allocation" => f_2 = map.next_value()?,
+                "memory_allocation" => f_3 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(CreateSpec {
+            name: __de::or_zero(f_0, Self::NAME, "name"),
+            parent: __de::required(f_1, "parent")?,
+            cpu_allocation: f_2,
+            memory_allocation: f_3,
+        })
     }
 }
 
@@ -62,74 +111,179 @@ impl CreateSpec {
 /// The [`FilterSpec`](crate::vcenter::resource_pool::FilterSpec) structure contains fields used to filter the results when listing resource pools (see [`ResourcePool::list`](crate::vcenter::ResourcePool::list)). If multiple fields are specified, only resource pools matching all of the fields match the filter.
 ///
 /// vAPI structure `com.vmware.vcenter.resource_pool.filter_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct FilterSpec {
     /// Identifiers of resource pools that can match the filter.
     ///
     /// If `None` or empty, resource pools with any identifier match the filter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_pools: Option<Vec<String>>,
     /// Names that resource pools must have to match the filter (see [`Info::name`](crate::vcenter::resource_pool::Info::name)). If `None` or empty, resource pools with any name match the filter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub names: Option<Vec<String>>,
     /// Resource pools that must contain the resource pool for the resource pool to match the filter.
     ///
     /// If `None` or empty, resource pools in any resource pool match the filter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parent_resource_pools: Option<Vec<String>>,
     /// Datacenters that must contain the resource pool for the resource pool to match the filter.
     ///
     /// If `None` or empty, resource pools in any datacenter match the filter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub datacenters: Option<Vec<String>>,
     /// Hosts that must contain the resource pool for the resource pool to match the filter.
     ///
     /// If `None` or empty, resource pools in any host match the filter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hosts: Option<Vec<String>>,
     /// Clusters that must contain the resource pool for the resource pool to match the filter.
     ///
     /// If `None` or empty, resource pools in any cluster match the filter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub clusters: Option<Vec<String>>,
+}
+
+impl serde::Serialize for FilterSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.resource_pools {
+            map.serialize_entry("resource_pools", value)?;
+        }
+        if let Some(value) = &self.names {
+            map.serialize_entry("names", value)?;
+        }
+        if let Some(value) = &self.parent_resource_pools {
+            map.serialize_entry("parent_resource_pools", value)?;
+        }
+        if let Some(value) = &self.datacenters {
+            map.serialize_entry("datacenters", value)?;
+        }
+        if let Some(value) = &self.hosts {
+            map.serialize_entry("hosts", value)?;
+        }
+        if let Some(value) = &self.clusters {
+            map.serialize_entry("clusters", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for FilterSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for FilterSpec {
+    const NAME: &'static str = "vcenter::resource_pool::FilterSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<Vec<String>> = None;
+        let mut f_1: Option<Vec<String>> = None;
+        let mut f_2: Option<Vec<String>> = None;
+        let mut f_3: Option<Vec<String>> = None;
+        let mut f_4: Option<Vec<String>> = None;
+        let mut f_5: Option<Vec<String>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "resource_pools" => f_0 = map.next_value()?,
+                "names" => f_1 = map.next_value()?,
+                "parent_resource_pools" => f_2 = map.next_value()?,
+                "datacenters" => f_3 = map.next_value()?,
+                "hosts" => f_4 = map.next_value()?,
+                "clusters" => f_5 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(FilterSpec {
+            resource_pools: f_0,
+            names: f_1,
+            parent_resource_pools: f_2,
+            datacenters: f_3,
+            hosts: f_4,
+            clusters: f_5,
+        })
+    }
 }
 
 /// The [`Info`](crate::vcenter::resource_pool::Info) structure contains information about a resource pool.
 ///
 /// vAPI structure `com.vmware.vcenter.resource_pool.info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Info {
     /// Name of the vCenter Server resource pool.
-    #[serde(default = "Info::__missing_name")]
     pub name: String,
     /// Identifiers of the child resource pools contained in this resource pool.
-    #[serde(
-        default = "Info::__missing_resource_pools",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub resource_pools: Vec<String>,
     /// Resource allocation information for CPU. This field is optional because it was added in a newer version than its parent node.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cpu_allocation: Option<ResourceAllocationInfo>,
     /// Resource allocation information for memory. This field is optional because it was added in a newer version than its parent node.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub memory_allocation: Option<ResourceAllocationInfo>,
 }
 
-impl Info {
-    fn __missing_name() -> String {
-        ::vsphere_vapi_runtime::de::missing("vcenter::resource_pool::Info", "name")
+impl serde::Serialize for Info {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("name", &self.name)?;
+        map.serialize_entry("resource_pools", &self.resource_pools)?;
+        if let Some(value) = &self.cpu_allocation {
+            map.serialize_entry("cpu_allocation", value)?;
+        }
+        if let Some(value) = &self.memory_allocation {
+            map.serialize_entry("memory_allocation", value)?;
+        }
+        map.end()
     }
+}
 
-    fn __missing_resource_pools() -> Vec<String> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::resource_pool::Info",
-            "resource_pools",
-        )
+impl<'de> serde::Deserialize<'de> for Info {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
+    const NAME: &'static str = "vcenter::resource_pool::Info";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<Vec<String>> = None;
+        let mut f_2: Option<ResourceAllocationInfo> = None;
+        let mut f_3: Option<ResourceAllocationInfo> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "name" => f_0 = Some(map.next_value()?),
+                "resource_pools" => f_1 = __de::null_as_empty(map.next_value()?),
+                "cpu_allocation" => f_2 = map.next_value()?,
+                "memory_allocation" => f_3 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Info {
+            name: __de::or_zero(f_0, Self::NAME, "name"),
+            resource_pools: __de::or_zero(f_1, Self::NAME, "resource_pools"),
+            cpu_allocation: f_2,
+            memory_allocation: f_3,
+        })
     }
 }
 
@@ -169,8 +323,12 @@ impl ListRequest {
     }
 
     /// Sends the request and decodes the result.
-    pub async fn send(self) -> vsphere_vapi_runtime::Result<Vec<Summary>> {
-        self.call.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<Vec<Summary>>,
+    > + Send {
+        self.call.send()
     }
 }
 
@@ -180,28 +338,85 @@ impl ListRequest {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.resource_pool.resource_allocation_create_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ResourceAllocationCreateSpec {
     /// Amount of resource that is guaranteed available to a resource pool. Reserved resources are not wasted if they are not used. If the utilization is less than the reservation, the resources can be utilized by other running virtual machines. Units are MB for memory, and MHz for CPU. If `None` or empty, [`ResourceAllocationCreateSpec::reservation`](crate::vcenter::resource_pool::ResourceAllocationCreateSpec::reservation) will be set to 0.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reservation: Option<i64>,
     /// In a resource pool with an expandable reservation, the reservation can grow beyond the specified value, if the parent resource pool has unreserved resources. A non-expandable reservation is called a fixed reservation. If `None` or empty, [`ResourceAllocationCreateSpec::expandable_reservation`](crate::vcenter::resource_pool::ResourceAllocationCreateSpec::expandable_reservation) will be set to true.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expandable_reservation: Option<bool>,
     /// The utilization of a resource pool will not exceed this limit, even if there are available resources. This is typically used to ensure a consistent performance of resource pools independent of available resources. If set to -1, then there is no fixed limit on resource usage (only bounded by available resources and shares). Units are MB for memory, and MHz for CPU. If `None` or empty, [`ResourceAllocationCreateSpec::limit`](crate::vcenter::resource_pool::ResourceAllocationCreateSpec::limit) will be set to -1.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
     /// Shares are used in case of resource contention. If `None` or empty, [`ResourceAllocationCreateSpec::shares`](crate::vcenter::resource_pool::ResourceAllocationCreateSpec::shares) will be set to '[`Level::Normal`](crate::vcenter::resource_pool::shares_info::Level::Normal)'.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shares: Option<SharesInfo>,
+}
+
+impl serde::Serialize for ResourceAllocationCreateSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.reservation {
+            map.serialize_entry("reservation", value)?;
+        }
+        if let Some(value) = &self.expandable_reservation {
+            map.serialize_entry("expandable_reservation", value)?;
+        }
+        if let Some(value) = &self.limit {
+            map.serialize_entry("limit", value)?;
+        }
+        if let Some(value) = &self.shares {
+            map.serialize_entry("shares", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ResourceAllocationCreateSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ResourceAllocationCreateSpec {
+    const NAME: &'static str = "vcenter::resource_pool::ResourceAllocationCreateSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<i64> = None;
+        let mut f_1: Option<bool> = None;
+        let mut f_2: Option<i64> = None;
+        let mut f_3: Option<SharesInfo> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "reservation" => f_0 = map.next_value()?,
+                "expandable_reservation" => f_1 = map.next_value()?,
+                "limit" => f_2 = map.next_value()?,
+                "shares" => f_3 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ResourceAllocationCreateSpec {
+            reservation: f_0,
+            expandable_reservation: f_1,
+            limit: f_2,
+            shares: f_3,
+        })
+    }
 }
 
 /// The [`ResourceAllocationInfo`](crate::vcenter::resource_pool::ResourceAllocationInfo) structure contains resource allocation information of a resource pool.
@@ -209,22 +424,19 @@ pub struct ResourceAllocationCreateSpec {
 /// Since vSphere API 7.0.0.0.
 ///
 /// vAPI structure `com.vmware.vcenter.resource_pool.resource_allocation_info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ResourceAllocationInfo {
     /// Amount of resource that is guaranteed available to a resource pool. Reserved resources are not wasted if they are not used. If the utilization is less than the reservation, the resources can be utilized by other running virtual machines. Units are MB for memory, and MHz for CPU.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "ResourceAllocationInfo::__missing_reservation")]
     pub reservation: i64,
     /// In a resource pool with an expandable reservation, the reservation can grow beyond the specified value, if the parent resource pool has unreserved resources. A non-expandable reservation is called a fixed reservation.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "ResourceAllocationInfo::__missing_expandable_reservation")]
     pub expandable_reservation: bool,
     /// The utilization of a resource pool will not exceed this limit, even if there are available resources. This is typically used to ensure a consistent performance of resource pools independent of available resources. If set to -1, then there is no fixed limit on resource usage (only bounded by available resources and shares). Units are MB for memory, and MHz for CPU.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "ResourceAllocationInfo::__missing_limit")]
     pub limit: i64,
     /// Shares are used in case of resource contention.
     ///
@@ -232,26 +444,61 @@ pub struct ResourceAllocationInfo {
     pub shares: SharesInfo,
 }
 
-impl ResourceAllocationInfo {
-    fn __missing_reservation() -> i64 {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::resource_pool::ResourceAllocationInfo",
-            "reservation",
-        )
+impl serde::Serialize for ResourceAllocationInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("reservation", &self.reservation)?;
+        map.serialize_entry("expandable_reservation", &self.expandable_reservation)?;
+        map.serialize_entry("limit", &self.limit)?;
+        map.serialize_entry("shares", &self.shares)?;
+        map.end()
     }
+}
 
-    fn __missing_expandable_reservation() -> bool {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::resource_pool::ResourceAllocationInfo",
-            "expandable_reservation",
-        )
+impl<'de> serde::Deserialize<'de> for ResourceAllocationInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_limit() -> i64 {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::resource_pool::ResourceAllocationInfo",
-            "limit",
-        )
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ResourceAllocationInfo {
+    const NAME: &'static str = "vcenter::resource_pool::ResourceAllocationInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<i64> = None;
+        let mut f_1: Option<bool> = None;
+        let mut f_2: Option<i64> = None;
+        let mut f_3: Option<SharesInfo> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "reservation" => f_0 = Some(map.next_value()?),
+                "expandable_reservation" => f_1 = Some(map.next_value()?),
+                "limit" => f_2 = Some(map.next_value()?),
+                "shares" => f_3 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ResourceAllocationInfo {
+            reservation: __de::or_zero(f_0, Self::NAME, "reservation"),
+            expandable_reservation: __de::or_zero(
+                f_1,
+                Self::NAME,
+                "expandable_reservation",
+            ),
+            limit: __de::or_zero(f_2, Self::NAME, "limit"),
+            shares: __de::required(f_3, "shares")?,
+        })
     }
 }
 
@@ -261,28 +508,85 @@ impl ResourceAllocationInfo {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.resource_pool.resource_allocation_update_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ResourceAllocationUpdateSpec {
     /// Amount of resource that is guaranteed available to a resource pool. Reserved resources are not wasted if they are not used. If the utilization is less than the reservation, the resources can be utilized by other running virtual machines. Units are MB for memory, and MHz for CPU. If `None` or empty, `reservation` will be set to 0.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reservation: Option<i64>,
     /// In a resource pool with an expandable reservation, the reservation can grow beyond the specified value, if the parent resource pool has unreserved resources. A non-expandable reservation is called a fixed reservation. If `None` or empty, `expandableReservation` will be set to true.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expandable_reservation: Option<bool>,
     /// The utilization of a resource pool will not exceed this limit, even if there are available resources. This is typically used to ensure a consistent performance of resource pools independent of available resources. If set to -1, then there is no fixed limit on resource usage (only bounded by available resources and shares). Units are MB for memory, and MHz for CPU. If `None` or empty, `limit` will be set to -1.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
     /// Shares are used in case of resource contention. If `None` or empty, `shares` will be set to '[`Level::Normal`](crate::vcenter::resource_pool::shares_info::Level::Normal)'.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shares: Option<SharesInfo>,
+}
+
+impl serde::Serialize for ResourceAllocationUpdateSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.reservation {
+            map.serialize_entry("reservation", value)?;
+        }
+        if let Some(value) = &self.expandable_reservation {
+            map.serialize_entry("expandable_reservation", value)?;
+        }
+        if let Some(value) = &self.limit {
+            map.serialize_entry("limit", value)?;
+        }
+        if let Some(value) = &self.shares {
+            map.serialize_entry("shares", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ResourceAllocationUpdateSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ResourceAllocationUpdateSpec {
+    const NAME: &'static str = "vcenter::resource_pool::ResourceAllocationUpdateSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<i64> = None;
+        let mut f_1: Option<bool> = None;
+        let mut f_2: Option<i64> = None;
+        let mut f_3: Option<SharesInfo> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "reservation" => f_0 = map.next_value()?,
+                "expandable_reservation" => f_1 = map.next_value()?,
+                "limit" => f_2 = map.next_value()?,
+                "shares" => f_3 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ResourceAllocationUpdateSpec {
+            reservation: f_0,
+            expandable_reservation: f_1,
+            limit: f_2,
+            shares: f_3,
+        })
+    }
 }
 
 /// The [`SharesInfo`](crate::vcenter::resource_pool::SharesInfo) structure provides specification of shares.
@@ -394,91 +698,125 @@ impl<'de> serde::Deserialize<'de> for SharesInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = SharesInfo;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("struct SharesInfo")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<SharesInfo, A::Error> {
-                let mut f_0: Option<String> = None;
-                let mut f_1: Option<i64> = None;
-                let mut unknown = serde_json::Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "level" => f_0 = Some(map.next_value()?),
-                        "shares" => f_1 = map.next_value()?,
-                        _ => {
-                            let value: serde_json::Value = map.next_value()?;
-                            unknown.insert(key, value);
-                        }
-                    }
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for SharesInfo {
+    const NAME: &'static str = "vcenter::resource_pool::SharesInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<i64> = None;
+        let mut unknown = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "level" => f_0 = Some(map.next_value()?),
+                "shares" => f_1 = map.next_value()?,
+                _ => {
+                    let value: serde_json::Value = map.next_value()?;
+                    unknown.insert(key, value);
                 }
-                let u_0 = match f_0 {
-                    None => None,
-                    Some(tag) => {
-                        Some(
-                            match tag.as_str() {
-                                "LOW" => SharesInfoLevel::Low,
-                                "NORMAL" => SharesInfoLevel::Normal,
-                                "HIGH" => SharesInfoLevel::High,
-                                "CUSTOM" => {
-                                    SharesInfoLevel::Custom {
-                                        shares: f_1,
-                                    }
-                                }
-                                _ => {
-                                    #[allow(unused_mut)]
-                                    let mut fields = ::core::mem::take(&mut unknown);
-                                    if let Some(value) = f_1 {
-                                        fields
-                                            .insert(
-                                                "shares".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    SharesInfoLevel::Unknown {
-                                        tag,
-                                        fields,
-                                    }
-                                }
-                            },
-                        )
-                    }
-                };
-                ::core::result::Result::Ok(SharesInfo {
-                    level: u_0.ok_or_else(|| serde::de::Error::missing_field("level"))?,
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        let u_0 = match f_0 {
+            None => None,
+            Some(tag) => {
+                Some(
+                    match tag.as_str() {
+                        "LOW" => SharesInfoLevel::Low,
+                        "NORMAL" => SharesInfoLevel::Normal,
+                        "HIGH" => SharesInfoLevel::High,
+                        "CUSTOM" => {
+                            SharesInfoLevel::Custom {
+                                shares: f_1,
+                            }
+                        }
+                        _ => {
+                            #[allow(unused_mut)]
+                            let mut fields = ::core::mem::take(&mut unknown);
+                            if let Some(value) = f_1 {
+                                fields
+                                    .insert(
+                                        "shares".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            SharesInfoLevel::Unknown {
+                                tag,
+                                fields,
+                            }
+                        }
+                    },
+                )
+            }
+        };
+        ::core::result::Result::Ok(SharesInfo {
+            level: __de::required(u_0, "level")?,
+        })
     }
 }
 
 /// The [`Summary`](crate::vcenter::resource_pool::Summary) structure contains commonly used information about a resource pool in vCenter Server.
 ///
 /// vAPI structure `com.vmware.vcenter.resource_pool.summary`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Summary {
     /// Identifier of the resource pool.
     ///
     /// Identifier of a `ResourcePool` resource.
     pub resource_pool: crate::ids::ResourcePoolId,
     /// Name of the resource pool.
-    #[serde(default = "Summary::__missing_name")]
     pub name: String,
 }
 
-impl Summary {
-    fn __missing_name() -> String {
-        ::vsphere_vapi_runtime::de::missing("vcenter::resource_pool::Summary", "name")
+impl serde::Serialize for Summary {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("resource_pool", &self.resource_pool)?;
+        map.serialize_entry("name", &self.name)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Summary {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Summary {
+    const NAME: &'static str = "vcenter::resource_pool::Summary";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::ResourcePoolId> = None;
+        let mut f_1: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "resource_pool" => f_0 = Some(map.next_value()?),
+                "name" => f_1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Summary {
+            resource_pool: __de::required(f_0, "resource_pool")?,
+            name: __de::or_zero(f_1, Self::NAME, "name"),
+        })
     }
 }
 
@@ -487,23 +825,75 @@ impl Summary {
 /// Since vSphere API 7.0.0.0.
 ///
 /// vAPI structure `com.vmware.vcenter.resource_pool.update_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateSpec {
     /// Name of the resource pool. if `None` or empty, the name of the resource pool will not be changed.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Resource allocation for CPU. if `None` or empty, the CPU allocation of the resource pool will not be changed.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cpu_allocation: Option<ResourceAllocationUpdateSpec>,
     /// Resource allocation for memory. if `None` or empty, the memory allocation of the resource pool will not be changed.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub memory_allocation: Option<ResourceAllocationUpdateSpec>,
+}
+
+impl serde::Serialize for UpdateSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.name {
+            map.serialize_entry("name", value)?;
+        }
+        if let Some(value) = &self.cpu_allocation {
+            map.serialize_entry("cpu_allocation", value)?;
+        }
+        if let Some(value) = &self.memory_allocation {
+            map.serialize_entry("memory_allocation", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UpdateSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for UpdateSpec {
+    const NAME: &'static str = "vcenter::resource_pool::UpdateSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<ResourceAllocationUpdateSpec> = None;
+        let mut f_2: Option<ResourceAllocationUpdateSpec> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "name" => f_0 = map.next_value()?,
+                "cpu_allocation" => f_1 = map.next_value()?,
+                "memory_allocation" => f_2 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(UpdateSpec {
+            name: f_0,
+            cpu_allocation: f_1,
+            memory_allocation: f_2,
+        })
+    }
 }
 
 #[doc(hidden)]

@@ -84,11 +84,13 @@ impl Service {
     ///
     /// - [`NotFound`](crate::ErrorKind::NotFound): if the service associated with `service` does not exist.
     /// - [`Error`](crate::ErrorKind::Error): if any other error occurs during the execution of the operation.
-    pub async fn get(
+    pub fn get(
         &self,
         service: &crate::ids::ServicesServiceId,
-    ) -> vsphere_vapi_runtime::Result<service::Info> {
-        self.client.operation(&service::ops::GET).param("service", service).send().await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<service::Info>,
+    > + Send {
+        self.client.operation(&service::ops::GET).param("service", service).send()
     }
 
     /// Lists details of vCenter services.
@@ -109,12 +111,14 @@ impl Service {
     /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
     /// - [`Error`](crate::ErrorKind::Error): if any error occurs during the execution of the operation.
-    pub async fn list_details(
+    pub fn list_details(
         &self,
-    ) -> vsphere_vapi_runtime::Result<
-        vsphere_vapi_runtime::types::VapiMap<String, service::Info>,
-    > {
-        self.client.operation(&service::ops::LIST_DETAILS).send().await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<
+            vsphere_vapi_runtime::types::VapiMap<String, service::Info>,
+        >,
+    > + Send {
+        self.client.operation(&service::ops::LIST_DETAILS).send()
     }
 
     /// Restarts a service.
@@ -140,15 +144,11 @@ impl Service {
     ///
     ///   if a restart operation is issued on a service which has startup type [`StartupType::Disabled`](crate::vcenter::services::service::StartupType::Disabled)
     /// - [`Error`](crate::ErrorKind::Error): if any other error occurs during the execution of the operation.
-    pub async fn restart(
+    pub fn restart(
         &self,
         service: &crate::ids::ServicesServiceId,
-    ) -> vsphere_vapi_runtime::Result<()> {
-        self.client
-            .operation(&service::ops::RESTART)
-            .param("service", service)
-            .send()
-            .await
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+        self.client.operation(&service::ops::RESTART).param("service", service).send()
     }
 
     /// Starts a service.
@@ -174,15 +174,11 @@ impl Service {
     ///   if start operation is issued on a service which has startup type [`StartupType::Disabled`](crate::vcenter::services::service::StartupType::Disabled).
     /// - [`TimedOut`](crate::ErrorKind::TimedOut): if any timeout occurs during the execution of the start operation. Timeout occurs when the service takes longer than StartTimeout to start.
     /// - [`Error`](crate::ErrorKind::Error): if any other error occurs during the execution of the operation.
-    pub async fn start(
+    pub fn start(
         &self,
         service: &crate::ids::ServicesServiceId,
-    ) -> vsphere_vapi_runtime::Result<()> {
-        self.client
-            .operation(&service::ops::START)
-            .param("service", service)
-            .send()
-            .await
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+        self.client.operation(&service::ops::START).param("service", service).send()
     }
 
     /// Stops a service.
@@ -205,11 +201,11 @@ impl Service {
     /// - [`NotFound`](crate::ErrorKind::NotFound): if the service associated with `service` does not exist.
     /// - [`Error`](crate::ErrorKind::Error): if any other error occurs during the execution of the operation.
     /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if the operation is denied in the current state of the service. If a stop operation is in progress, issuing another stop operation will lead to this error.
-    pub async fn stop(
+    pub fn stop(
         &self,
         service: &crate::ids::ServicesServiceId,
-    ) -> vsphere_vapi_runtime::Result<()> {
-        self.client.operation(&service::ops::STOP).param("service", service).send().await
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+        self.client.operation(&service::ops::STOP).param("service", service).send()
     }
 
     /// Updates the properties of a service.
@@ -235,16 +231,15 @@ impl Service {
     /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if the operation is denied in the current state of the service. If a start, stop or restart operation is in progress, update operation will fail with this error.
     ///
     ///   if a request to set the [`UpdateSpec::startup_type`](crate::vcenter::services::service::UpdateSpec::startup_type) field of `spec` to [`StartupType::Disabled`](crate::vcenter::services::service::StartupType::Disabled) comes in for a service that is not in [`State::Stopped`](crate::vcenter::services::service::State::Stopped) state.
-    pub async fn update(
+    pub fn update(
         &self,
         service: &crate::ids::ServicesServiceId,
         spec: &service::UpdateSpec,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&service::ops::UPDATE)
             .param("service", service)
             .param("spec", spec)
             .send()
-            .await
     }
 }

@@ -75,17 +75,18 @@ impl Policies {
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
     /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user doesn't have the required privileges.
     /// - [`UnableToAllocateResource`](crate::ErrorKind::UnableToAllocateResource): if input more than 1024 datastores.
-    pub async fn check_compatibility(
+    pub fn check_compatibility(
         &self,
         policy: &crate::ids::StoragePolicyId,
         datastores: &[String],
-    ) -> vsphere_vapi_runtime::Result<policies::CompatibilityInfo> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<policies::CompatibilityInfo>,
+    > + Send {
         self.client
             .operation(&policies::ops::CHECK_COMPATIBILITY)
             .param("policy", policy)
             .param("datastores", datastores)
             .send()
-            .await
     }
 
     /// Returns information about at most 1024 visible (subject to permission checks) storage policies available in vCenter. These storage policies can be used for provisioning virtual machines or disks.

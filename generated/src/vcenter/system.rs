@@ -11,23 +11,55 @@
 /// Since vSphere API 8.0.2.0.
 ///
 /// vAPI structure `com.vmware.vcenter.system.hello_result`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct HelloResult {
     /// The ID of a mutually-supported API release. This ID should be used in subsequent API calls to the current vCenter system.
     ///
     /// If there is no mutually-supported API release, the value will be an empty string, e.g. `""`. Typically, this is a case where one of the parties is much older than the other party.
     ///
     /// Since vSphere API 8.0.2.0.
-    #[serde(default = "HelloResult::__missing_api_release")]
     pub api_release: String,
 }
 
-impl HelloResult {
-    fn __missing_api_release() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::system::HelloResult",
-            "api_release",
-        )
+impl serde::Serialize for HelloResult {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("api_release", &self.api_release)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for HelloResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for HelloResult {
+    const NAME: &'static str = "vcenter::system::HelloResult";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "api_release" => f_0 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(HelloResult {
+            api_release: __de::or_zero(f_0, Self::NAME, "api_release"),
+        })
     }
 }
 
@@ -36,21 +68,53 @@ impl HelloResult {
 /// Since vSphere API 8.0.2.0.
 ///
 /// vAPI structure `com.vmware.vcenter.system.hello_spec`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct HelloSpec {
     /// List of API release IDs that the client can work with in order of preference. The server will select the first mutually supported release ID.
     ///
     /// Since vSphere API 8.0.2.0.
-    #[serde(
-        default = "HelloSpec::__missing_api_releases",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub api_releases: Vec<String>,
 }
 
-impl HelloSpec {
-    fn __missing_api_releases() -> Vec<String> {
-        ::vsphere_vapi_runtime::de::missing("vcenter::system::HelloSpec", "api_releases")
+impl serde::Serialize for HelloSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("api_releases", &self.api_releases)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for HelloSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for HelloSpec {
+    const NAME: &'static str = "vcenter::system::HelloSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<Vec<String>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "api_releases" => f_0 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(HelloSpec {
+            api_releases: __de::or_zero(f_0, Self::NAME, "api_releases"),
+        })
     }
 }
 

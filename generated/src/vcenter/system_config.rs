@@ -67,8 +67,12 @@ impl DeploymentType {
     ///
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the caller is not authenticated.
     /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if appliance is not in CONFIGURED state.
-    pub async fn get(&self) -> vsphere_vapi_runtime::Result<deployment_type::Info> {
-        self.client.operation(&deployment_type::ops::GET).send().await
+    pub fn get(
+        &self,
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<deployment_type::Info>,
+    > + Send {
+        self.client.operation(&deployment_type::ops::GET).send()
     }
 
     /// Reconfigure the type of the vCenter appliance.
@@ -94,15 +98,14 @@ impl DeploymentType {
     ///
     ///   if external PSC credentials are not valid.
     /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if the appliance is not in INITIALIZED or CONFIGURED state.
-    pub async fn reconfigure(
+    pub fn reconfigure(
         &self,
         spec: &deployment_type::ReconfigureSpec,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&deployment_type::ops::RECONFIGURE)
             .param("spec", spec)
             .send()
-            .await
     }
 }
 
@@ -158,8 +161,12 @@ impl PscRegistration {
     ///
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the caller is not authenticated.
     /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if the appliance is in NOT_INITIALIZED state.
-    pub async fn get(&self) -> vsphere_vapi_runtime::Result<psc_registration::Info> {
-        self.client.operation(&psc_registration::ops::GET).send().await
+    pub fn get(
+        &self,
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<psc_registration::Info>,
+    > + Send {
+        self.client.operation(&psc_registration::ops::GET).send()
     }
 
     /// Repoint this vCenter Server appliance to a different external PSC.
@@ -187,14 +194,10 @@ impl PscRegistration {
     ///   if passed arguments are invalid.
     /// - [`Unsupported`](crate::ErrorKind::Unsupported): if the current appliance is not of the type VCSA_EXTERNAL.
     /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if the appliance is NOT in CONFIGURED state.
-    pub async fn repoint(
+    pub fn repoint(
         &self,
         spec: &crate::vcenter::deployment::RemotePscSpec,
-    ) -> vsphere_vapi_runtime::Result<()> {
-        self.client
-            .operation(&psc_registration::ops::REPOINT)
-            .param("spec", spec)
-            .send()
-            .await
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+        self.client.operation(&psc_registration::ops::REPOINT).param("spec", spec).send()
     }
 }

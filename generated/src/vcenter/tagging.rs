@@ -104,15 +104,13 @@ impl Associations {
     /// - [`Error`](crate::ErrorKind::Error): if there is generic error.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
     /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user does not have \\\\`InventoryService.Tagging.ObjectAttachable\\\\` on the [`UpdateSpec::object`](crate::vcenter::tagging::associations::UpdateSpec::object) and \\\\`InventoryService.Tagging.AttachTag\\\\` on the tags specified in the [`TagSpec`](crate::vcenter::tagging::associations::TagSpec).
-    pub async fn update(
+    pub fn update(
         &self,
         spec: &associations::UpdateSpec,
-    ) -> vsphere_vapi_runtime::Result<associations::UpdateResult> {
-        self.client
-            .operation(&associations::ops::UPDATE)
-            .param("spec", spec)
-            .send()
-            .await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<associations::UpdateResult>,
+    > + Send {
+        self.client.operation(&associations::ops::UPDATE).param("spec", spec).send()
     }
 }
 

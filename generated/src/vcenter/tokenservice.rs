@@ -88,15 +88,13 @@ impl TokenExchange {
     /// - [`InvalidScope`] (decode it with [`ServerError::decode`](crate::runtime::ServerError::decode)): If the server is unwilling or unable to issue a token for all the target services indicated by the [`ExchangeSpec::resource`](crate::vcenter::tokenservice::token_exchange::ExchangeSpec::resource) or [`ExchangeSpec::audience`](crate::vcenter::tokenservice::token_exchange::ExchangeSpec::audience) parameters.
     /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if authorization is not given to a caller.
     #[deprecated(note = "since vSphere API 7.0.2.0")]
-    pub async fn exchange(
+    pub fn exchange(
         &self,
         spec: &token_exchange::ExchangeSpec,
-    ) -> vsphere_vapi_runtime::Result<token_exchange::Info> {
-        self.client
-            .operation(&token_exchange::ops::EXCHANGE)
-            .param("spec", spec)
-            .send()
-            .await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<token_exchange::Info>,
+    > + Send {
+        self.client.operation(&token_exchange::ops::EXCHANGE).param("spec", spec).send()
     }
 }
 
@@ -108,29 +106,63 @@ impl TokenExchange {
 /// [`Error`](crate::Error) whose data deserializes into this type.
 ///
 /// vAPI structure `com.vmware.vcenter.tokenservice.invalid_grant`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct InvalidGrant {
     /// Stack of one or more localizable messages for human error consumers.
     ///
     /// The message at the top of the stack (first in the list) describes the error from the perspective of the method the client invoked. Each subsequent message in the stack describes the "cause" of the prior message.
-    #[serde(
-        default = "InvalidGrant::__missing_messages",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub messages: Vec<crate::vapi::standard::LocalizableMessage>,
     /// Data to facilitate clients responding to the method reporting a standard error to indicating that it was unable to complete successfully.
     ///
     /// Methods may provide data that clients can use when responding to errors. Since the data that clients need may be specific to the context of the method reporting the error, different methods that report the same error may provide different data in the error. The documentation for each each method will describe what, if any, data it provides for each error it reports. The ArgumentLocations, FileLocations, and TransientIndication classes are intended as possible values for this field. [`DynamicId`](crate::vapi::standard::DynamicId) may also be useful as a value for this field (although that is not its primary purpose). Some classes may provide their own specific classes for use as the value of this field when reporting errors from their methods. Some methods will not set this field when reporting errors.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<serde_json::Value>,
 }
 
-impl InvalidGrant {
-    fn __missing_messages() -> Vec<crate::vapi::standard::LocalizableMessage> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::tokenservice::InvalidGrant",
-            "messages",
-        )
+impl serde::Serialize for InvalidGrant {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("messages", &self.messages)?;
+        if let Some(value) = &self.data {
+            map.serialize_entry("data", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for InvalidGrant {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for InvalidGrant {
+    const NAME: &'static str = "vcenter::tokenservice::InvalidGrant";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<Vec<crate::vapi::standard::LocalizableMessage>> = None;
+        let mut f_1: Option<serde_json::Value> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "messages" => f_0 = __de::null_as_empty(map.next_value()?),
+                "data" => f_1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(InvalidGrant {
+            messages: __de::or_zero(f_0, Self::NAME, "messages"),
+            data: f_1,
+        })
     }
 }
 
@@ -142,29 +174,63 @@ impl InvalidGrant {
 /// [`Error`](crate::Error) whose data deserializes into this type.
 ///
 /// vAPI structure `com.vmware.vcenter.tokenservice.invalid_request`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct InvalidRequest {
     /// Stack of one or more localizable messages for human error consumers.
     ///
     /// The message at the top of the stack (first in the list) describes the error from the perspective of the method the client invoked. Each subsequent message in the stack describes the "cause" of the prior message.
-    #[serde(
-        default = "InvalidRequest::__missing_messages",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub messages: Vec<crate::vapi::standard::LocalizableMessage>,
     /// Data to facilitate clients responding to the method reporting a standard error to indicating that it was unable to complete successfully.
     ///
     /// Methods may provide data that clients can use when responding to errors. Since the data that clients need may be specific to the context of the method reporting the error, different methods that report the same error may provide different data in the error. The documentation for each each method will describe what, if any, data it provides for each error it reports. The ArgumentLocations, FileLocations, and TransientIndication classes are intended as possible values for this field. [`DynamicId`](crate::vapi::standard::DynamicId) may also be useful as a value for this field (although that is not its primary purpose). Some classes may provide their own specific classes for use as the value of this field when reporting errors from their methods. Some methods will not set this field when reporting errors.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<serde_json::Value>,
 }
 
-impl InvalidRequest {
-    fn __missing_messages() -> Vec<crate::vapi::standard::LocalizableMessage> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::tokenservice::InvalidRequest",
-            "messages",
-        )
+impl serde::Serialize for InvalidRequest {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("messages", &self.messages)?;
+        if let Some(value) = &self.data {
+            map.serialize_entry("data", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for InvalidRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for InvalidRequest {
+    const NAME: &'static str = "vcenter::tokenservice::InvalidRequest";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<Vec<crate::vapi::standard::LocalizableMessage>> = None;
+        let mut f_1: Option<serde_json::Value> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "messages" => f_0 = __de::null_as_empty(map.next_value()?),
+                "data" => f_1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(InvalidRequest {
+            messages: __de::or_zero(f_0, Self::NAME, "messages"),
+            data: f_1,
+        })
     }
 }
 
@@ -176,29 +242,63 @@ impl InvalidRequest {
 /// [`Error`](crate::Error) whose data deserializes into this type.
 ///
 /// vAPI structure `com.vmware.vcenter.tokenservice.invalid_scope`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct InvalidScope {
     /// Stack of one or more localizable messages for human error consumers.
     ///
     /// The message at the top of the stack (first in the list) describes the error from the perspective of the method the client invoked. Each subsequent message in the stack describes the "cause" of the prior message.
-    #[serde(
-        default = "InvalidScope::__missing_messages",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub messages: Vec<crate::vapi::standard::LocalizableMessage>,
     /// Data to facilitate clients responding to the method reporting a standard error to indicating that it was unable to complete successfully.
     ///
     /// Methods may provide data that clients can use when responding to errors. Since the data that clients need may be specific to the context of the method reporting the error, different methods that report the same error may provide different data in the error. The documentation for each each method will describe what, if any, data it provides for each error it reports. The ArgumentLocations, FileLocations, and TransientIndication classes are intended as possible values for this field. [`DynamicId`](crate::vapi::standard::DynamicId) may also be useful as a value for this field (although that is not its primary purpose). Some classes may provide their own specific classes for use as the value of this field when reporting errors from their methods. Some methods will not set this field when reporting errors.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<serde_json::Value>,
 }
 
-impl InvalidScope {
-    fn __missing_messages() -> Vec<crate::vapi::standard::LocalizableMessage> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::tokenservice::InvalidScope",
-            "messages",
-        )
+impl serde::Serialize for InvalidScope {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("messages", &self.messages)?;
+        if let Some(value) = &self.data {
+            map.serialize_entry("data", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for InvalidScope {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for InvalidScope {
+    const NAME: &'static str = "vcenter::tokenservice::InvalidScope";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<Vec<crate::vapi::standard::LocalizableMessage>> = None;
+        let mut f_1: Option<serde_json::Value> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "messages" => f_0 = __de::null_as_empty(map.next_value()?),
+                "data" => f_1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(InvalidScope {
+            messages: __de::or_zero(f_0, Self::NAME, "messages"),
+            data: f_1,
+        })
     }
 }
 
@@ -224,28 +324,62 @@ impl InvalidScope {
 /// [`Error`](crate::Error) whose data deserializes into this type.
 ///
 /// vAPI structure `com.vmware.vcenter.tokenservice.error`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TokenserviceError {
     /// Stack of one or more localizable messages for human error consumers.
     ///
     /// The message at the top of the stack (first in the list) describes the error from the perspective of the method the client invoked. Each subsequent message in the stack describes the "cause" of the prior message.
-    #[serde(
-        default = "TokenserviceError::__missing_messages",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub messages: Vec<crate::vapi::standard::LocalizableMessage>,
     /// Data to facilitate clients responding to the method reporting a standard error to indicating that it was unable to complete successfully.
     ///
     /// Methods may provide data that clients can use when responding to errors. Since the data that clients need may be specific to the context of the method reporting the error, different methods that report the same error may provide different data in the error. The documentation for each each method will describe what, if any, data it provides for each error it reports. The ArgumentLocations, FileLocations, and TransientIndication classes are intended as possible values for this field. [`DynamicId`](crate::vapi::standard::DynamicId) may also be useful as a value for this field (although that is not its primary purpose). Some classes may provide their own specific classes for use as the value of this field when reporting errors from their methods. Some methods will not set this field when reporting errors.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<serde_json::Value>,
 }
 
-impl TokenserviceError {
-    fn __missing_messages() -> Vec<crate::vapi::standard::LocalizableMessage> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::tokenservice::TokenserviceError",
-            "messages",
-        )
+impl serde::Serialize for TokenserviceError {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("messages", &self.messages)?;
+        if let Some(value) = &self.data {
+            map.serialize_entry("data", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for TokenserviceError {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for TokenserviceError {
+    const NAME: &'static str = "vcenter::tokenservice::TokenserviceError";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<Vec<crate::vapi::standard::LocalizableMessage>> = None;
+        let mut f_1: Option<serde_json::Value> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "messages" => f_0 = __de::null_as_empty(map.next_value()?),
+                "data" => f_1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(TokenserviceError {
+            messages: __de::or_zero(f_0, Self::NAME, "messages"),
+            data: f_1,
+        })
     }
 }

@@ -74,11 +74,13 @@ impl Nodes {
     ///
     ///   * Method execution requires `System.Read`.
     /// - [`NotFound`](crate::ErrorKind::NotFound): if a node doesn't exist for given node identifier.
-    pub async fn get(
+    pub fn get(
         &self,
         node: &crate::ids::VCenterNameId,
-    ) -> vsphere_vapi_runtime::Result<nodes::Info> {
-        self.client.operation(&nodes::ops::GET).param("node", node).send().await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<nodes::Info>,
+    > + Send {
+        self.client.operation(&nodes::ops::GET).param("node", node).send()
     }
 
     /// Returns information about all vCenter and Platform Services Controller nodes matching the [`FilterSpec`](crate::vcenter::topology::nodes::FilterSpec).

@@ -72,8 +72,12 @@ impl Principal {
     /// - [`Error`](crate::ErrorKind::Error): if there is a generic error.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
     #[deprecated(note = "since vSphere API 8.0.3.0")]
-    pub async fn get(&self) -> vsphere_vapi_runtime::Result<principal::Info> {
-        self.client.operation(&principal::ops::GET).send().await
+    pub fn get(
+        &self,
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<principal::Info>,
+    > + Send {
+        self.client.operation(&principal::ops::GET).send()
     }
 }
 
@@ -144,15 +148,16 @@ impl TrustAuthorityClusters {
     /// - [`NotFound`](crate::ErrorKind::NotFound): if `cluster` doesn't match to any ClusterComputeResource.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
     #[deprecated(note = "since vSphere API 8.0.3.0")]
-    pub async fn get(
+    pub fn get(
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
-    ) -> vsphere_vapi_runtime::Result<trust_authority_clusters::Info> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<trust_authority_clusters::Info>,
+    > + Send {
         self.client
             .operation(&trust_authority_clusters::ops::GET)
             .param("cluster", cluster)
             .send()
-            .await
     }
 
     /// Returns a list of clusters for this vCenter instance which matches the [`FilterSpec`](crate::vcenter::trusted_infrastructure::trust_authority_clusters::FilterSpec).
@@ -214,17 +219,18 @@ impl TrustAuthorityClusters {
     /// - [`NotFound`](crate::ErrorKind::NotFound): if `spec` doesn't match to any cluster compute resource.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
     #[deprecated(note = "since vSphere API 8.0.3.0")]
-    pub async fn update_task(
+    pub fn update_task(
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
         spec: &trust_authority_clusters::UpdateSpec,
-    ) -> vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<()>> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<()>>,
+    > + Send {
         self.client
             .operation(&trust_authority_clusters::ops::UPDATE_TASK)
             .param("cluster", cluster)
             .param("spec", spec)
             .send_task()
-            .await
     }
 
     /// Runs [`update_task`](Self::update_task) and waits for the task with the default
@@ -251,26 +257,63 @@ impl TrustAuthorityClusters {
 /// Since vSphere API 7.0.0.0.
 ///
 /// vAPI structure `com.vmware.vcenter.trusted_infrastructure.network_address`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct NetworkAddress {
     /// The IP address or DNS resolvable name of the service.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "NetworkAddress::__missing_hostname")]
     pub hostname: String,
     /// The port of the service. If `None`, port 443 will be used.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub port: Option<i64>,
 }
 
-impl NetworkAddress {
-    fn __missing_hostname() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::trusted_infrastructure::NetworkAddress",
-            "hostname",
-        )
+impl serde::Serialize for NetworkAddress {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("hostname", &self.hostname)?;
+        if let Some(value) = &self.port {
+            map.serialize_entry("port", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for NetworkAddress {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for NetworkAddress {
+    const NAME: &'static str = "vcenter::trusted_infrastructure::NetworkAddress";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<i64> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "hostname" => f_0 = Some(map.next_value()?),
+                "port" => f_1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(NetworkAddress {
+            hostname: __de::or_zero(f_0, Self::NAME, "hostname"),
+            port: f_1,
+        })
     }
 }
 
@@ -288,12 +331,11 @@ impl ::vsphere_vapi_runtime::de::Zero for NetworkAddress {
 /// Since vSphere API 7.0.0.0.
 ///
 /// vAPI structure `com.vmware.vcenter.trusted_infrastructure.sts_principal`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct StsPrincipal {
     /// The principal's ID.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "StsPrincipal::__missing_id")]
     pub id: StsPrincipalId,
     /// The type of the principal (user or group).
     ///
@@ -301,12 +343,49 @@ pub struct StsPrincipal {
     pub r#type: StsPrincipalType,
 }
 
-impl StsPrincipal {
-    fn __missing_id() -> StsPrincipalId {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::trusted_infrastructure::StsPrincipal",
-            "id",
-        )
+impl serde::Serialize for StsPrincipal {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("id", &self.id)?;
+        map.serialize_entry("type", &self.r#type)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for StsPrincipal {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for StsPrincipal {
+    const NAME: &'static str = "vcenter::trusted_infrastructure::StsPrincipal";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<StsPrincipalId> = None;
+        let mut f_1: Option<StsPrincipalType> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "id" => f_0 = Some(map.next_value()?),
+                "type" => f_1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(StsPrincipal {
+            id: __de::or_zero(f_0, Self::NAME, "id"),
+            r#type: __de::required(f_1, "type")?,
+        })
     }
 }
 
@@ -315,33 +394,61 @@ impl StsPrincipal {
 /// Since vSphere API 7.0.0.0.
 ///
 /// vAPI structure `com.vmware.vcenter.trusted_infrastructure.sts_principal_id`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct StsPrincipalId {
     /// The principal's username.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "StsPrincipalId::__missing_name")]
     pub name: String,
     /// The principal's domain.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "StsPrincipalId::__missing_domain")]
     pub domain: String,
 }
 
-impl StsPrincipalId {
-    fn __missing_name() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::trusted_infrastructure::StsPrincipalId",
-            "name",
-        )
+impl serde::Serialize for StsPrincipalId {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("name", &self.name)?;
+        map.serialize_entry("domain", &self.domain)?;
+        map.end()
     }
+}
 
-    fn __missing_domain() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::trusted_infrastructure::StsPrincipalId",
-            "domain",
-        )
+impl<'de> serde::Deserialize<'de> for StsPrincipalId {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for StsPrincipalId {
+    const NAME: &'static str = "vcenter::trusted_infrastructure::StsPrincipalId";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "name" => f_0 = Some(map.next_value()?),
+                "domain" => f_1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(StsPrincipalId {
+            name: __de::or_zero(f_0, Self::NAME, "name"),
+            domain: __de::or_zero(f_1, Self::NAME, "domain"),
+        })
     }
 }
 
@@ -376,24 +483,53 @@ vsphere_vapi_runtime::vapi_enum! {
 /// Since vSphere API 7.0.0.0.
 ///
 /// vAPI structure `com.vmware.vcenter.trusted_infrastructure.x509_cert_chain`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct X509CertChain {
     /// Certificate chain in base64 format.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(
-        default = "X509CertChain::__missing_cert_chain",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub cert_chain: Vec<String>,
 }
 
-impl X509CertChain {
-    fn __missing_cert_chain() -> Vec<String> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::trusted_infrastructure::X509CertChain",
-            "cert_chain",
-        )
+impl serde::Serialize for X509CertChain {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("cert_chain", &self.cert_chain)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for X509CertChain {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for X509CertChain {
+    const NAME: &'static str = "vcenter::trusted_infrastructure::X509CertChain";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<Vec<String>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "cert_chain" => f_0 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(X509CertChain {
+            cert_chain: __de::or_zero(f_0, Self::NAME, "cert_chain"),
+        })
     }
 }
 

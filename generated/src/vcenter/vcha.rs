@@ -78,15 +78,13 @@ impl Cluster {
     /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): If the user has insufficient privilege to perform the operation. Operation execution requires the Global.VCServer privilege.
     /// - [`UnverifiedPeer`](crate::ErrorKind::UnverifiedPeer): If the SSL certificate of the management vCenter server cannot be validated. The value of the data field of [`ErrorKind::Error`](crate::ErrorKind::Error) will be a structure that contains all the fields defined in [`CertificateInfo`](crate::vcenter::vcha::CertificateInfo).
     /// - [`Error`](crate::ErrorKind::Error): If any other error occurs.
-    pub async fn deploy_task(
+    pub fn deploy_task(
         &self,
         spec: &cluster::DeploySpec,
-    ) -> vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<()>> {
-        self.client
-            .operation(&cluster::ops::DEPLOY_TASK)
-            .param("spec", spec)
-            .send_task()
-            .await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<()>>,
+    > + Send {
+        self.client.operation(&cluster::ops::DEPLOY_TASK).param("spec", spec).send_task()
     }
 
     /// Runs [`deploy_task`](Self::deploy_task) and waits for the task with the default
@@ -136,15 +134,16 @@ impl Cluster {
     ///
     /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): If the user has insufficient privilege to perform the operation. Operation execution requires the Global.VCServer privilege.
     /// - [`Error`](crate::ErrorKind::Error): If any other error occurs.
-    pub async fn failover_task(
+    pub fn failover_task(
         &self,
         planned: bool,
-    ) -> vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<()>> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<()>>,
+    > + Send {
         self.client
             .operation(&cluster::ops::FAILOVER_TASK)
             .param("planned", &planned)
             .send_task()
-            .await
     }
 
     /// Runs [`failover_task`](Self::failover_task) and waits for the task with the
@@ -224,15 +223,16 @@ impl Cluster {
     /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): If the user has insufficient privilege to perform the operation. Operation execution requires the Global.VCServer privilege.
     /// - [`UnverifiedPeer`](crate::ErrorKind::UnverifiedPeer): If the SSL certificate of the management vCenter server cannot be validated. The value of the data field of [`ErrorKind::Error`](crate::ErrorKind::Error) will be a structure that contains all the fields defined in [`CertificateInfo`](crate::vcenter::vcha::CertificateInfo).
     /// - [`Error`](crate::ErrorKind::Error): If any other error occurs.
-    pub async fn undeploy_task(
+    pub fn undeploy_task(
         &self,
         spec: &cluster::UndeploySpec,
-    ) -> vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<()>> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<()>>,
+    > + Send {
         self.client
             .operation(&cluster::ops::UNDEPLOY_TASK)
             .param("spec", spec)
             .send_task()
-            .await
     }
 
     /// Runs [`undeploy_task`](Self::undeploy_task) and waits for the task with the
@@ -316,8 +316,12 @@ impl Operations {
     ///
     /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): If the user has insufficient privilege to perform the operation. Operation execution requires the System.Read privilege.
     /// - [`Error`](crate::ErrorKind::Error): If any other error occurs.
-    pub async fn get(&self) -> vsphere_vapi_runtime::Result<operations::Info> {
-        self.client.operation(&operations::ops::GET).send().await
+    pub fn get(
+        &self,
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<operations::Info>,
+    > + Send {
+        self.client.operation(&operations::ops::GET).send()
     }
 }
 
@@ -326,28 +330,65 @@ impl Operations {
 /// Since vSphere API 6.7.1.
 ///
 /// vAPI structure `com.vmware.vcenter.vcha.certificate_info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CertificateInfo {
     /// The SHA-256 thumbprint of the SSL certificate for a management vCenter server.
     ///
     /// Since vSphere API 6.7.1.
-    #[serde(default = "CertificateInfo::__missing_ssl_thumbprint")]
     pub ssl_thumbprint: String,
     /// PEM-encoded SSL certificate of the management vCenter server. If `None`, empty ssl certificate is assumed.
     ///
     /// Not in vSphere API releases before 9.0.0.0.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ssl_certificate: Option<String>,
 }
 
-impl CertificateInfo {
-    fn __missing_ssl_thumbprint() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::vcha::CertificateInfo",
-            "ssl_thumbprint",
-        )
+impl serde::Serialize for CertificateInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("ssl_thumbprint", &self.ssl_thumbprint)?;
+        if let Some(value) = &self.ssl_certificate {
+            map.serialize_entry("ssl_certificate", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CertificateInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CertificateInfo {
+    const NAME: &'static str = "vcenter::vcha::CertificateInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "ssl_thumbprint" => f_0 = Some(map.next_value()?),
+                "ssl_certificate" => f_1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(CertificateInfo {
+            ssl_thumbprint: __de::or_zero(f_0, Self::NAME, "ssl_thumbprint"),
+            ssl_certificate: f_1,
+        })
     }
 }
 
@@ -356,46 +397,106 @@ impl CertificateInfo {
 /// Since vSphere API 6.7.1.
 ///
 /// vAPI structure `com.vmware.vcenter.vcha.connection_spec`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ConnectionSpec {
     /// IP Address or DNS of the vCenter.
     ///
     /// Since vSphere API 6.7.1.
-    #[serde(default = "ConnectionSpec::__missing_hostname")]
     pub hostname: String,
     /// Port number. If `None`, port 443 will be used.
     ///
     /// Since vSphere API 6.7.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub port: Option<i64>,
     /// SHA1 hash of the server SSL certificate. If `None`, empty ssl thumbprint is assumed.
     ///
     /// Since vSphere API 6.7.1. **Deprecated** since vSphere API 9.0.0.0: please use `sslCertificate` instead.
     #[deprecated(note = "since vSphere API 9.0.0.0: please use sslCertificate instead.")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ssl_thumbprint: Option<String>,
     /// PEM-encoded server SSL certificate of vCenter. Note: `sslThumbprint` and `sslCertificate` parameters are mutually exclusive, and should never be used simultaneously. If `None`, empty ssl certificate is assumed.
     ///
     /// Not in vSphere API releases before 9.0.0.0.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ssl_certificate: Option<String>,
     /// Username to access the server. This field is currently required. If `None`, an error is returned. In the future, if this field is `None`, the system will attempt to identify the user. If a user cannot be identified, then the requested operation will fail.
     ///
     /// Since vSphere API 6.7.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
     /// Password for the specified user. This field is currently required. If `None`, an empty password is assumed. In the future, if this field is `None`, the system will attempt to authenticate the user. If a user cannot be identified, then the requested operation will fail.
     ///
     /// Since vSphere API 6.7.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub password: Option<vsphere_vapi_runtime::types::Secret>,
 }
 
-impl ConnectionSpec {
-    fn __missing_hostname() -> String {
-        ::vsphere_vapi_runtime::de::missing("vcenter::vcha::ConnectionSpec", "hostname")
+impl serde::Serialize for ConnectionSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("hostname", &self.hostname)?;
+        if let Some(value) = &self.port {
+            map.serialize_entry("port", value)?;
+        }
+        if let Some(value) = &self.ssl_thumbprint {
+            map.serialize_entry("ssl_thumbprint", value)?;
+        }
+        if let Some(value) = &self.ssl_certificate {
+            map.serialize_entry("ssl_certificate", value)?;
+        }
+        if let Some(value) = &self.username {
+            map.serialize_entry("username", value)?;
+        }
+        if let Some(value) = &self.password {
+            map.serialize_entry("password", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ConnectionSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ConnectionSpec {
+    const NAME: &'static str = "vcenter::vcha::ConnectionSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<i64> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<String> = None;
+        let mut f_4: Option<String> = None;
+        let mut f_5: Option<vsphere_vapi_runtime::types::Secret> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "hostname" => f_0 = Some(map.next_value()?),
+                "port" => f_1 = map.next_value()?,
+                "ssl_thumbprint" => f_2 = map.next_value()?,
+                "ssl_certificate" => f_3 = map.next_value()?,
+                "username" => f_4 = map.next_value()?,
+                "password" => f_5 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ConnectionSpec {
+            hostname: __de::or_zero(f_0, Self::NAME, "hostname"),
+            port: f_1,
+            ssl_thumbprint: f_2,
+            ssl_certificate: f_3,
+            username: f_4,
+            password: f_5,
+        })
     }
 }
 
@@ -431,21 +532,53 @@ impl ConnectionSpec {
 /// Since vSphere API 6.7.1.
 ///
 /// vAPI structure `com.vmware.vcenter.vcha.credentials_spec`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CredentialsSpec {
     /// Connection information for the management vCenter Server of the Active Node in a VCHA Cluster.
     ///
     /// Since vSphere API 6.7.1.
-    #[serde(default = "CredentialsSpec::__missing_active_location")]
     pub active_location: ConnectionSpec,
 }
 
-impl CredentialsSpec {
-    fn __missing_active_location() -> ConnectionSpec {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::vcha::CredentialsSpec",
-            "active_location",
-        )
+impl serde::Serialize for CredentialsSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("active_location", &self.active_location)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CredentialsSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CredentialsSpec {
+    const NAME: &'static str = "vcenter::vcha::CredentialsSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<ConnectionSpec> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "active_location" => f_0 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(CredentialsSpec {
+            active_location: __de::or_zero(f_0, Self::NAME, "active_location"),
+        })
     }
 }
 
@@ -454,7 +587,7 @@ impl CredentialsSpec {
 /// Since vSphere API 6.7.1.
 ///
 /// vAPI structure `com.vmware.vcenter.vcha.disk_info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DiskInfo {
     /// The identifier of the datastore to put all the virtual disks on.
     ///
@@ -465,13 +598,52 @@ pub struct DiskInfo {
     /// The name of the datastore.
     ///
     /// Since vSphere API 6.7.1.
-    #[serde(default = "DiskInfo::__missing_datastore_name")]
     pub datastore_name: String,
 }
 
-impl DiskInfo {
-    fn __missing_datastore_name() -> String {
-        ::vsphere_vapi_runtime::de::missing("vcenter::vcha::DiskInfo", "datastore_name")
+impl serde::Serialize for DiskInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("datastore", &self.datastore)?;
+        map.serialize_entry("datastore_name", &self.datastore_name)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DiskInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for DiskInfo {
+    const NAME: &'static str = "vcenter::vcha::DiskInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::DatastoreId> = None;
+        let mut f_1: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "datastore" => f_0 = Some(map.next_value()?),
+                "datastore_name" => f_1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(DiskInfo {
+            datastore: __de::required(f_0, "datastore")?,
+            datastore_name: __de::or_zero(f_1, Self::NAME, "datastore_name"),
+        })
     }
 }
 
@@ -480,15 +652,55 @@ impl DiskInfo {
 /// Since vSphere API 6.7.1.
 ///
 /// vAPI structure `com.vmware.vcenter.vcha.disk_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DiskSpec {
     /// The identifier of the datastore to put all the virtual disks on.
     ///
     /// This field needs to be set. If `None`, then see vim.vm.RelocateSpec.datastore.
     ///
     /// Since vSphere API 6.7.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub datastore: Option<String>,
+}
+
+impl serde::Serialize for DiskSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.datastore {
+            map.serialize_entry("datastore", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DiskSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for DiskSpec {
+    const NAME: &'static str = "vcenter::vcha::DiskSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "datastore" => f_0 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(DiskSpec { datastore: f_0 })
+    }
 }
 
 vsphere_vapi_runtime::vapi_enum! {
@@ -628,82 +840,76 @@ impl<'de> serde::Deserialize<'de> for IpSpec {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = IpSpec;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("struct IpSpec")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<IpSpec, A::Error> {
-                let mut f_0: Option<String> = None;
-                let mut f_1: Option<Ipv4Spec> = None;
-                let mut f_2: Option<Ipv6Spec> = None;
-                let mut f_3: Option<String> = None;
-                let mut f_4: Option<Vec<String>> = None;
-                let mut unknown = serde_json::Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "ip_family" => f_0 = Some(map.next_value()?),
-                        "ipv4" => f_1 = map.next_value()?,
-                        "ipv6" => f_2 = map.next_value()?,
-                        "default_gateway" => f_3 = map.next_value()?,
-                        "dns_servers" => f_4 = map.next_value()?,
-                        _ => {
-                            let value: serde_json::Value = map.next_value()?;
-                            unknown.insert(key, value);
-                        }
-                    }
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for IpSpec {
+    const NAME: &'static str = "vcenter::vcha::IpSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<Ipv4Spec> = None;
+        let mut f_2: Option<Ipv6Spec> = None;
+        let mut f_3: Option<String> = None;
+        let mut f_4: Option<Vec<String>> = None;
+        let mut unknown = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "ip_family" => f_0 = Some(map.next_value()?),
+                "ipv4" => f_1 = map.next_value()?,
+                "ipv6" => f_2 = map.next_value()?,
+                "default_gateway" => f_3 = map.next_value()?,
+                "dns_servers" => f_4 = map.next_value()?,
+                _ => {
+                    let value: serde_json::Value = map.next_value()?;
+                    unknown.insert(key, value);
                 }
-                let u_0 = match f_0 {
-                    None => None,
-                    Some(tag) => {
-                        Some(
-                            match tag.as_str() {
-                                "IPV4" => IpSpecIpFamily::Ipv4 { ipv4: f_1 },
-                                "IPV6" => IpSpecIpFamily::Ipv6 { ipv6: f_2 },
-                                _ => {
-                                    #[allow(unused_mut)]
-                                    let mut fields = ::core::mem::take(&mut unknown);
-                                    if let Some(value) = f_1 {
-                                        fields
-                                            .insert(
-                                                "ipv4".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_2 {
-                                        fields
-                                            .insert(
-                                                "ipv6".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    IpSpecIpFamily::Unknown {
-                                        tag,
-                                        fields,
-                                    }
-                                }
-                            },
-                        )
-                    }
-                };
-                ::core::result::Result::Ok(IpSpec {
-                    ip_family: u_0
-                        .ok_or_else(|| serde::de::Error::missing_field("ip_family"))?,
-                    default_gateway: f_3,
-                    dns_servers: f_4,
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        let u_0 = match f_0 {
+            None => None,
+            Some(tag) => {
+                Some(
+                    match tag.as_str() {
+                        "IPV4" => IpSpecIpFamily::Ipv4 { ipv4: f_1 },
+                        "IPV6" => IpSpecIpFamily::Ipv6 { ipv6: f_2 },
+                        _ => {
+                            #[allow(unused_mut)]
+                            let mut fields = ::core::mem::take(&mut unknown);
+                            if let Some(value) = f_1 {
+                                fields
+                                    .insert(
+                                        "ipv4".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_2 {
+                                fields
+                                    .insert(
+                                        "ipv6".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            IpSpecIpFamily::Unknown {
+                                tag,
+                                fields,
+                            }
+                        }
+                    },
+                )
+            }
+        };
+        ::core::result::Result::Ok(IpSpec {
+            ip_family: __de::required(u_0, "ip_family")?,
+            default_gateway: f_3,
+            dns_servers: f_4,
+        })
     }
 }
 
@@ -712,28 +918,73 @@ impl<'de> serde::Deserialize<'de> for IpSpec {
 /// Since vSphere API 6.7.1.
 ///
 /// vAPI structure `com.vmware.vcenter.vcha.ipv4_spec`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Ipv4Spec {
     /// IPV4 address to be used to configure the interface.
     ///
     /// Since vSphere API 6.7.1.
-    #[serde(default = "Ipv4Spec::__missing_address")]
     pub address: String,
     /// The subnet mask for the interface. If `None` and the `prefix` field is `None`, then an error will be reported. If `None` and the `prefix` field is set, then the `prefix` field will be used to create a subnet mask whose first prefix bits are 1 and the remaining bits 0. If both the `subnetMask` field and the `prefix` field are set and they do not represent the same value, then an error will be reported.
     ///
     /// Since vSphere API 6.7.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subnet_mask: Option<String>,
     /// The CIDR prefix for the interface. If `None` and the `subnetMask` field is `None`, this an error will be reported. If `None` and the `subnetMask` field is set, then the `subnetMask` field will be used. If both the `subnetMask` field and the `prefix` field are set and they do not represent the same value, then an error will be reported.
     ///
     /// Since vSphere API 6.7.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub prefix: Option<i64>,
 }
 
-impl Ipv4Spec {
-    fn __missing_address() -> String {
-        ::vsphere_vapi_runtime::de::missing("vcenter::vcha::Ipv4Spec", "address")
+impl serde::Serialize for Ipv4Spec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("address", &self.address)?;
+        if let Some(value) = &self.subnet_mask {
+            map.serialize_entry("subnet_mask", value)?;
+        }
+        if let Some(value) = &self.prefix {
+            map.serialize_entry("prefix", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Ipv4Spec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Ipv4Spec {
+    const NAME: &'static str = "vcenter::vcha::Ipv4Spec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<i64> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "address" => f_0 = Some(map.next_value()?),
+                "subnet_mask" => f_1 = map.next_value()?,
+                "prefix" => f_2 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Ipv4Spec {
+            address: __de::or_zero(f_0, Self::NAME, "address"),
+            subnet_mask: f_1,
+            prefix: f_2,
+        })
     }
 }
 
@@ -753,27 +1004,61 @@ impl Ipv4Spec {
 /// Since vSphere API 6.7.1.
 ///
 /// vAPI structure `com.vmware.vcenter.vcha.ipv6_spec`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Ipv6Spec {
     /// IPv6 address to be used to configure the interface.
     ///
     /// Since vSphere API 6.7.1.
-    #[serde(default = "Ipv6Spec::__missing_address")]
     pub address: String,
     /// The CIDR prefix for the interface.
     ///
     /// Since vSphere API 6.7.1.
-    #[serde(default = "Ipv6Spec::__missing_prefix")]
     pub prefix: i64,
 }
 
-impl Ipv6Spec {
-    fn __missing_address() -> String {
-        ::vsphere_vapi_runtime::de::missing("vcenter::vcha::Ipv6Spec", "address")
+impl serde::Serialize for Ipv6Spec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("address", &self.address)?;
+        map.serialize_entry("prefix", &self.prefix)?;
+        map.end()
     }
+}
 
-    fn __missing_prefix() -> i64 {
-        ::vsphere_vapi_runtime::de::missing("vcenter::vcha::Ipv6Spec", "prefix")
+impl<'de> serde::Deserialize<'de> for Ipv6Spec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Ipv6Spec {
+    const NAME: &'static str = "vcenter::vcha::Ipv6Spec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<i64> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "address" => f_0 = Some(map.next_value()?),
+                "prefix" => f_1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Ipv6Spec {
+            address: __de::or_zero(f_0, Self::NAME, "address"),
+            prefix: __de::or_zero(f_1, Self::NAME, "prefix"),
+        })
     }
 }
 
@@ -798,22 +1083,19 @@ vsphere_vapi_runtime::vapi_enum! {
 /// Since vSphere API 6.7.1.
 ///
 /// vAPI structure `com.vmware.vcenter.vcha.placement_info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PlacementInfo {
     /// The hostname of the vCenter server that is managing the VCHA node.
     ///
     /// Since vSphere API 6.7.1.
-    #[serde(default = "PlacementInfo::__missing_management_vcenter_name")]
     pub management_vcenter_name: String,
     /// The unique identifier of the vCenter server that is managing the VCHA node. This field is optional because it was added in a newer version than its parent node.
     ///
     /// Since vSphere API 7.0.0.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub management_vcenter_server_guid: Option<String>,
     /// The virtual machine name of the VCHA node.
     ///
     /// Since vSphere API 6.7.1.
-    #[serde(default = "PlacementInfo::__missing_vm_name")]
     pub vm_name: String,
     /// The identifier of the datacenter of the VCHA node.
     ///
@@ -824,7 +1106,6 @@ pub struct PlacementInfo {
     /// The name of the datacenter of the VCHA node.
     ///
     /// Since vSphere API 6.7.1.
-    #[serde(default = "PlacementInfo::__missing_datacenter_name")]
     pub datacenter_name: String,
     /// The identifier of the host of the VCHA node.
     ///
@@ -835,36 +1116,30 @@ pub struct PlacementInfo {
     /// The name of the host of the VCHA node.
     ///
     /// Since vSphere API 6.7.1.
-    #[serde(default = "PlacementInfo::__missing_host_name")]
     pub host_name: String,
     /// The identifier of the cluster of which `host` is member.
     ///
     /// If `None`, `host` is a standalone host.
     ///
     /// Since vSphere API 6.7.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cluster: Option<String>,
     /// The name of the cluster of which `host` is member. If `None`, `host` is a standalone host.
     ///
     /// Since vSphere API 6.7.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cluster_name: Option<String>,
     /// The identifier of the Network object used for the HA network.
     ///
     /// If `None`, the information is currently unavailable or the haNetwork is not configured.
     ///
     /// Since vSphere API 6.7.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ha_network: Option<String>,
     /// The name of the Network object used for the HA network. If `None`, the information is currently unavailable or the haNetwork is not configured.
     ///
     /// Since vSphere API 6.7.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ha_network_name: Option<String>,
     /// The type of the Network object used for the HA network. If `None`, the information is currently unavailable or the haNetwork is not configured.
     ///
     /// Since vSphere API 6.7.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ha_network_type: Option<NetworkType>,
     /// The identifier of the Network object used for the Management network.
     ///
@@ -875,7 +1150,6 @@ pub struct PlacementInfo {
     /// The name of the Network object used for the Management network.
     ///
     /// Since vSphere API 6.7.1.
-    #[serde(default = "PlacementInfo::__missing_management_network_name")]
     pub management_network_name: String,
     /// The type of the Network object used for the Management network.
     ///
@@ -888,38 +1162,134 @@ pub struct PlacementInfo {
     /// BIOS UUID for the node. If `None`, the information is currently unavailable.
     ///
     /// Since vSphere API 6.7.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bios_uuid: Option<String>,
 }
 
-impl PlacementInfo {
-    fn __missing_management_vcenter_name() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::vcha::PlacementInfo",
-            "management_vcenter_name",
-        )
+impl serde::Serialize for PlacementInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("management_vcenter_name", &self.management_vcenter_name)?;
+        if let Some(value) = &self.management_vcenter_server_guid {
+            map.serialize_entry("management_vcenter_server_guid", value)?;
+        }
+        map.serialize_entry("vm_name", &self.vm_name)?;
+        map.serialize_entry("datacenter", &self.datacenter)?;
+        map.serialize_entry("datacenter_name", &self.datacenter_name)?;
+        map.serialize_entry("host", &self.host)?;
+        map.serialize_entry("host_name", &self.host_name)?;
+        if let Some(value) = &self.cluster {
+            map.serialize_entry("cluster", value)?;
+        }
+        if let Some(value) = &self.cluster_name {
+            map.serialize_entry("cluster_name", value)?;
+        }
+        if let Some(value) = &self.ha_network {
+            map.serialize_entry("ha_network", value)?;
+        }
+        if let Some(value) = &self.ha_network_name {
+            map.serialize_entry("ha_network_name", value)?;
+        }
+        if let Some(value) = &self.ha_network_type {
+            map.serialize_entry("ha_network_type", value)?;
+        }
+        map.serialize_entry("management_network", &self.management_network)?;
+        map.serialize_entry("management_network_name", &self.management_network_name)?;
+        map.serialize_entry("management_network_type", &self.management_network_type)?;
+        map.serialize_entry("storage", &self.storage)?;
+        if let Some(value) = &self.bios_uuid {
+            map.serialize_entry("bios_uuid", value)?;
+        }
+        map.end()
     }
+}
 
-    fn __missing_vm_name() -> String {
-        ::vsphere_vapi_runtime::de::missing("vcenter::vcha::PlacementInfo", "vm_name")
+impl<'de> serde::Deserialize<'de> for PlacementInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_datacenter_name() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::vcha::PlacementInfo",
-            "datacenter_name",
-        )
-    }
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for PlacementInfo {
+    const NAME: &'static str = "vcenter::vcha::PlacementInfo";
 
-    fn __missing_host_name() -> String {
-        ::vsphere_vapi_runtime::de::missing("vcenter::vcha::PlacementInfo", "host_name")
-    }
-
-    fn __missing_management_network_name() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::vcha::PlacementInfo",
-            "management_network_name",
-        )
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<crate::ids::DatacenterId> = None;
+        let mut f_4: Option<String> = None;
+        let mut f_5: Option<crate::ids::HostSystemId> = None;
+        let mut f_6: Option<String> = None;
+        let mut f_7: Option<String> = None;
+        let mut f_8: Option<String> = None;
+        let mut f_9: Option<String> = None;
+        let mut f_10: Option<String> = None;
+        let mut f_11: Option<NetworkType> = None;
+        let mut f_12: Option<crate::ids::NetworkId> = None;
+        let mut f_13: Option<String> = None;
+        let mut f_14: Option<NetworkType> = None;
+        let mut f_15: Option<DiskInfo> = None;
+        let mut f_16: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "management_vcenter_name" => f_0 = Some(map.next_value()?),
+                "management_vcenter_server_guid" => f_1 = map.next_value()?,
+                "vm_name" => f_2 = Some(map.next_value()?),
+                "datacenter" => f_3 = Some(map.next_value()?),
+                "datacenter_name" => f_4 = Some(map.next_value()?),
+                "host" => f_5 = Some(map.next_value()?),
+                "host_name" => f_6 = Some(map.next_value()?),
+                "cluster" => f_7 = map.next_value()?,
+                "cluster_name" => f_8 = map.next_value()?,
+                "ha_network" => f_9 = map.next_value()?,
+                "ha_network_name" => f_10 = map.next_value()?,
+                "ha_network_type" => f_11 = map.next_value()?,
+                "management_network" => f_12 = Some(map.next_value()?),
+                "management_network_name" => f_13 = Some(map.next_value()?),
+                "management_network_type" => f_14 = Some(map.next_value()?),
+                "storage" => f_15 = Some(map.next_value()?),
+                "bios_uuid" => f_16 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(PlacementInfo {
+            management_vcenter_name: __de::or_zero(
+                f_0,
+                Self::NAME,
+                "management_vcenter_name",
+            ),
+            management_vcenter_server_guid: f_1,
+            vm_name: __de::or_zero(f_2, Self::NAME, "vm_name"),
+            datacenter: __de::required(f_3, "datacenter")?,
+            datacenter_name: __de::or_zero(f_4, Self::NAME, "datacenter_name"),
+            host: __de::required(f_5, "host")?,
+            host_name: __de::or_zero(f_6, Self::NAME, "host_name"),
+            cluster: f_7,
+            cluster_name: f_8,
+            ha_network: f_9,
+            ha_network_name: f_10,
+            ha_network_type: f_11,
+            management_network: __de::required(f_12, "management_network")?,
+            management_network_name: __de::or_zero(
+                f_13,
+                Self::NAME,
+                "management_network_name",
+            ),
+            management_network_type: __de::required(f_14, "management_network_type")?,
+            storage: __de::required(f_15, "storage")?,
+            bios_uuid: f_16,
+        })
     }
 }
 
@@ -928,12 +1298,11 @@ impl PlacementInfo {
 /// Since vSphere API 6.7.1.
 ///
 /// vAPI structure `com.vmware.vcenter.vcha.placement_spec`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PlacementSpec {
     /// The name of the VCHA node to be used for the virtual machine name.
     ///
     /// Since vSphere API 6.7.1.
-    #[serde(default = "PlacementSpec::__missing_name")]
     pub name: String,
     /// The identifier of the folder to deploy the VCHA node to.
     ///
@@ -946,49 +1315,124 @@ pub struct PlacementSpec {
     /// If `None`, see vim.vm.RelocateSpec.host.
     ///
     /// Since vSphere API 6.7.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host: Option<String>,
     /// The identifier of the resource pool to deploy the VCHA node to.
     ///
     /// If `None`, then the active node's resource pool will be used.
     ///
     /// Since vSphere API 6.7.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_pool: Option<String>,
     /// The type of the Network object used by the HA network. If the [`PlacementSpec::ha_network`](crate::vcenter::vcha::PlacementSpec::ha_network) field is set, then the [`PlacementSpec::ha_network_type`](crate::vcenter::vcha::PlacementSpec::ha_network_type) field must be set. If the [`PlacementSpec::ha_network`](crate::vcenter::vcha::PlacementSpec::ha_network) field is `None`, then the [`PlacementSpec::ha_network_type`](crate::vcenter::vcha::PlacementSpec::ha_network_type) field is ignored. If `None` and the [`PlacementSpec::ha_network`](crate::vcenter::vcha::PlacementSpec::ha_network) field is unset, then the same network present on the Active node virtual machine is used to deploy the virtual machine with an assumption that the network is present on the destination. If `None` and the [`PlacementSpec::ha_network`](crate::vcenter::vcha::PlacementSpec::ha_network) field is set, then an error is reported.
     ///
     /// Since vSphere API 6.7.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ha_network_type: Option<NetworkType>,
     /// The identifier of the Network object used for the HA network. If the [`PlacementSpec::ha_network`](crate::vcenter::vcha::PlacementSpec::ha_network) field is set, then the [`PlacementSpec::ha_network_type`](crate::vcenter::vcha::PlacementSpec::ha_network_type) field must be set. If the [`PlacementSpec::ha_network`](crate::vcenter::vcha::PlacementSpec::ha_network) field is `None`, then the [`PlacementSpec::ha_network_type`](crate::vcenter::vcha::PlacementSpec::ha_network_type) field is ignored.
     ///
     /// If `None` and the [`PlacementSpec::ha_network_type`](crate::vcenter::vcha::PlacementSpec::ha_network_type) field is unset, then the same network present on the Active node virtual machine is used to deploy the virtual machine with an assumption that the network is present on the destination.
     ///
     /// Since vSphere API 6.7.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ha_network: Option<String>,
     /// The type of the Network object used by the Management network. If the [`PlacementSpec::management_network`](crate::vcenter::vcha::PlacementSpec::management_network) field is set, then the [`PlacementSpec::management_network_type`](crate::vcenter::vcha::PlacementSpec::management_network_type) field must be set. If the [`PlacementSpec::management_network`](crate::vcenter::vcha::PlacementSpec::management_network) field is `None`, then the [`PlacementSpec::management_network_type`](crate::vcenter::vcha::PlacementSpec::management_network_type) field is ignored. If `None` and the [`PlacementSpec::management_network`](crate::vcenter::vcha::PlacementSpec::management_network) field is unset, then the same network present on the Active node virtual machine is used to deploy the virtual machine with an assumption that the network is present on the destination. If `None` and the [`PlacementSpec::management_network`](crate::vcenter::vcha::PlacementSpec::management_network) field is set, then an error is reported.
     ///
     /// Since vSphere API 6.7.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub management_network_type: Option<NetworkType>,
     /// The identifier of the Network object used for the Management network. If the [`PlacementSpec::management_network`](crate::vcenter::vcha::PlacementSpec::management_network) field is set, then the [`PlacementSpec::management_network_type`](crate::vcenter::vcha::PlacementSpec::management_network_type) field must be set. If the [`PlacementSpec::management_network`](crate::vcenter::vcha::PlacementSpec::management_network) field is `None`, then the [`PlacementSpec::management_network_type`](crate::vcenter::vcha::PlacementSpec::management_network_type) field is ignored.
     ///
     /// If `None` and the [`PlacementSpec::management_network_type`](crate::vcenter::vcha::PlacementSpec::management_network_type) field is unset, then the same network present on the Active node virtual machine is used to deploy the virtual machine with an assumption that the network is present on the destination.
     ///
     /// Since vSphere API 6.7.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub management_network: Option<String>,
     /// The storage specification to deploy the VCHA node to. If `None`, see vim.vm.RelocateSpec.datastore.
     ///
     /// Since vSphere API 6.7.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub storage: Option<DiskSpec>,
 }
 
-impl PlacementSpec {
-    fn __missing_name() -> String {
-        ::vsphere_vapi_runtime::de::missing("vcenter::vcha::PlacementSpec", "name")
+impl serde::Serialize for PlacementSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("name", &self.name)?;
+        map.serialize_entry("folder", &self.folder)?;
+        if let Some(value) = &self.host {
+            map.serialize_entry("host", value)?;
+        }
+        if let Some(value) = &self.resource_pool {
+            map.serialize_entry("resource_pool", value)?;
+        }
+        if let Some(value) = &self.ha_network_type {
+            map.serialize_entry("ha_network_type", value)?;
+        }
+        if let Some(value) = &self.ha_network {
+            map.serialize_entry("ha_network", value)?;
+        }
+        if let Some(value) = &self.management_network_type {
+            map.serialize_entry("management_network_type", value)?;
+        }
+        if let Some(value) = &self.management_network {
+            map.serialize_entry("management_network", value)?;
+        }
+        if let Some(value) = &self.storage {
+            map.serialize_entry("storage", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for PlacementSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for PlacementSpec {
+    const NAME: &'static str = "vcenter::vcha::PlacementSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<crate::ids::FolderId> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<String> = None;
+        let mut f_4: Option<NetworkType> = None;
+        let mut f_5: Option<String> = None;
+        let mut f_6: Option<NetworkType> = None;
+        let mut f_7: Option<String> = None;
+        let mut f_8: Option<DiskSpec> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "name" => f_0 = Some(map.next_value()?),
+                "folder" => f_1 = Some(map.next_value()?),
+                "host" => f_2 = map.next_value()?,
+                "resource_pool" => f_3 = map.next_value()?,
+                "ha_network_type" => f_4 = map.next_value()?,
+                "ha_network" => f_5 = map.next_value()?,
+                "management_network_type" => f_6 = map.next_value()?,
+                "management_network" => f_7 = map.next_value()?,
+                "storage" => f_8 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(PlacementSpec {
+            name: __de::or_zero(f_0, Self::NAME, "name"),
+            folder: __de::required(f_1, "folder")?,
+            host: f_2,
+            resource_pool: f_3,
+            ha_network_type: f_4,
+            ha_network: f_5,
+            management_network_type: f_6,
+            management_network: f_7,
+            storage: f_8,
+        })
     }
 }
 

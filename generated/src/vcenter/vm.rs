@@ -123,17 +123,18 @@ impl DataSets {
     /// - [`Unsupported`](crate::ErrorKind::Unsupported): if the virtual hardware version of the virtual machine does not support DataSets
     ///
     ///   if the ESXi host version does not support DataSets
-    pub async fn create(
+    pub fn create(
         &self,
         vm: &crate::ids::VirtualMachineId,
         spec: &data_sets::CreateSpec,
-    ) -> vsphere_vapi_runtime::Result<crate::ids::DataSetId> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<crate::ids::DataSetId>,
+    > + Send {
         self.client
             .operation(&data_sets::ops::CREATE)
             .param("vm", vm)
             .param("spec", spec)
             .send()
-            .await
     }
 
     /// Delete a data set.
@@ -222,17 +223,18 @@ impl DataSets {
     /// - [`Unsupported`](crate::ErrorKind::Unsupported): if the virtual hardware version of the virtual machine does not support DataSets
     ///
     ///   if the ESXi host version does not support DataSets
-    pub async fn get(
+    pub fn get(
         &self,
         vm: &crate::ids::VirtualMachineId,
         data_set: &crate::ids::DataSetId,
-    ) -> vsphere_vapi_runtime::Result<data_sets::Info> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<data_sets::Info>,
+    > + Send {
         self.client
             .operation(&data_sets::ops::GET)
             .param("vm", vm)
             .param("data_set", data_set)
             .send()
-            .await
     }
 
     /// Lists the data sets of a virtual machine.
@@ -267,11 +269,13 @@ impl DataSets {
     /// - [`Unsupported`](crate::ErrorKind::Unsupported): if the virtual hardware version of the virtual machine does not support DataSets
     ///
     ///   if the ESXi host version does not support DataSets
-    pub async fn list(
+    pub fn list(
         &self,
         vm: &crate::ids::VirtualMachineId,
-    ) -> vsphere_vapi_runtime::Result<Vec<data_sets::Summary>> {
-        self.client.operation(&data_sets::ops::LIST).param("vm", vm).send().await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<Vec<data_sets::Summary>>,
+    > + Send {
+        self.client.operation(&data_sets::ops::LIST).param("vm", vm).send()
     }
 
     /// Modifies the fields of a data set.
@@ -309,19 +313,18 @@ impl DataSets {
     /// - [`Unsupported`](crate::ErrorKind::Unsupported): if the virtual hardware version of the virtual machine does not support DataSets
     ///
     ///   if the ESXi host version does not support DataSets
-    pub async fn update(
+    pub fn update(
         &self,
         vm: &crate::ids::VirtualMachineId,
         data_set: &crate::ids::DataSetId,
         spec: &data_sets::UpdateSpec,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&data_sets::ops::UPDATE)
             .param("vm", vm)
             .param("data_set", data_set)
             .param("spec", spec)
             .send()
-            .await
     }
 }
 
@@ -388,11 +391,13 @@ impl EvcMode {
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * The resource `VirtualMachine` referenced by the parameter `vm` requires `System.Read`.
-    pub async fn get(
+    pub fn get(
         &self,
         vm: &crate::ids::VirtualMachineId,
-    ) -> vsphere_vapi_runtime::Result<evc_mode::Info> {
-        self.client.operation(&evc_mode::ops::GET).param("vm", vm).send().await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<evc_mode::Info>,
+    > + Send {
+        self.client.operation(&evc_mode::ops::GET).param("vm", vm).send()
     }
 
     /// Set the EvcMode for a VM.
@@ -425,17 +430,18 @@ impl EvcMode {
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * The resource `VirtualMachine` referenced by the parameter `vm` requires `VirtualMachine.Config.Settings`.
-    pub async fn set_task(
+    pub fn set_task(
         &self,
         vm: &crate::ids::VirtualMachineId,
         set_spec: &evc_mode::SetSpec,
-    ) -> vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<()>> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<()>>,
+    > + Send {
         self.client
             .operation(&evc_mode::ops::SET_TASK)
             .param("vm", vm)
             .param("set_spec", set_spec)
             .send_task()
-            .await
     }
 
     /// Runs [`set_task`](Self::set_task) and waits for the task with the default
@@ -515,11 +521,13 @@ impl Hardware {
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
     /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user doesn't have the required privileges.
-    pub async fn get(
+    pub fn get(
         &self,
         vm: &crate::ids::VirtualMachineId,
-    ) -> vsphere_vapi_runtime::Result<hardware::Info> {
-        self.client.operation(&hardware::ops::GET).param("vm", vm).send().await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<hardware::Info>,
+    > + Send {
+        self.client.operation(&hardware::ops::GET).param("vm", vm).send()
     }
 
     /// Updates the virtual hardware settings of a virtual machine.
@@ -548,17 +556,16 @@ impl Hardware {
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
     /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user doesn't have the required privileges.
-    pub async fn update(
+    pub fn update(
         &self,
         vm: &crate::ids::VirtualMachineId,
         spec: &hardware::UpdateSpec,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&hardware::ops::UPDATE)
             .param("vm", vm)
             .param("spec", spec)
             .send()
-            .await
     }
 
     /// Upgrades the virtual machine to a newer virtual hardware version.
@@ -678,11 +685,13 @@ impl LibraryItem {
     /// - [`NotFound`](crate::ErrorKind::NotFound): if the virtual machine is not found.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user that requested the method cannot be authenticated.
     /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user that requested the method is not authorized to perform the method.
-    pub async fn get(
+    pub fn get(
         &self,
         vm: &crate::ids::VirtualMachineId,
-    ) -> vsphere_vapi_runtime::Result<library_item::Info> {
-        self.client.operation(&library_item::ops::GET).param("vm", vm).send().await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<library_item::Info>,
+    > + Send {
+        self.client.operation(&library_item::ops::GET).param("vm", vm).send()
     }
 }
 
@@ -757,11 +766,13 @@ impl Power {
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * The resource `VirtualMachine` referenced by the parameter `vm` requires `System.Read`.
-    pub async fn get(
+    pub fn get(
         &self,
         vm: &crate::ids::VirtualMachineId,
-    ) -> vsphere_vapi_runtime::Result<power::Info> {
-        self.client.operation(&power::ops::GET).param("vm", vm).send().await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<power::Info>,
+    > + Send {
+        self.client.operation(&power::ops::GET).param("vm", vm).send()
     }
 
     /// Resets a powered-on virtual machine.
@@ -790,11 +801,11 @@ impl Power {
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * The resource `VirtualMachine` referenced by the parameter `vm` requires `VirtualMachine.Interact.Reset`.
-    pub async fn reset(
+    pub fn reset(
         &self,
         vm: &crate::ids::VirtualMachineId,
-    ) -> vsphere_vapi_runtime::Result<()> {
-        self.client.operation(&power::ops::RESET).param("vm", vm).send().await
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+        self.client.operation(&power::ops::RESET).param("vm", vm).send()
     }
 
     /// Powers on a powered-off or suspended virtual machine.
@@ -827,11 +838,11 @@ impl Power {
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * The resource `VirtualMachine` referenced by the parameter `vm` requires `VirtualMachine.Interact.PowerOn`.
-    pub async fn start(
+    pub fn start(
         &self,
         vm: &crate::ids::VirtualMachineId,
-    ) -> vsphere_vapi_runtime::Result<()> {
-        self.client.operation(&power::ops::START).param("vm", vm).send().await
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+        self.client.operation(&power::ops::START).param("vm", vm).send()
     }
 
     /// Powers off a powered-on or suspended virtual machine.
@@ -860,11 +871,11 @@ impl Power {
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * The resource `VirtualMachine` referenced by the parameter `vm` requires `VirtualMachine.Interact.PowerOff`.
-    pub async fn stop(
+    pub fn stop(
         &self,
         vm: &crate::ids::VirtualMachineId,
-    ) -> vsphere_vapi_runtime::Result<()> {
-        self.client.operation(&power::ops::STOP).param("vm", vm).send().await
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+        self.client.operation(&power::ops::STOP).param("vm", vm).send()
     }
 
     /// Suspends a powered-on virtual machine.
@@ -894,11 +905,11 @@ impl Power {
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * The resource `VirtualMachine` referenced by the parameter `vm` requires `VirtualMachine.Interact.Suspend`.
-    pub async fn suspend(
+    pub fn suspend(
         &self,
         vm: &crate::ids::VirtualMachineId,
-    ) -> vsphere_vapi_runtime::Result<()> {
-        self.client.operation(&power::ops::SUSPEND).param("vm", vm).send().await
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+        self.client.operation(&power::ops::SUSPEND).param("vm", vm).send()
     }
 }
 
@@ -962,11 +973,13 @@ impl Tools {
     /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
     /// - [`NotFound`](crate::ErrorKind::NotFound): if the virtual machine is not found.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user cannot be authenticated.
-    pub async fn get(
+    pub fn get(
         &self,
         vm: &crate::ids::VirtualMachineId,
-    ) -> vsphere_vapi_runtime::Result<tools::Info> {
-        self.client.operation(&tools::ops::GET).param("vm", vm).send().await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<tools::Info>,
+    > + Send {
+        self.client.operation(&tools::ops::GET).param("vm", vm).send()
     }
 
     /// Update the properties of VMware Tools.
@@ -991,17 +1004,16 @@ impl Tools {
     /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if the [`UpdateSpec::upgrade_policy`](crate::vcenter::vm::tools::UpdateSpec::upgrade_policy) field contains a value that is not supported by the server.
     /// - [`NotFound`](crate::ErrorKind::NotFound): if the virtual machine is not found.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user cannot be authenticated.
-    pub async fn update(
+    pub fn update(
         &self,
         vm: &crate::ids::VirtualMachineId,
         spec: &tools::UpdateSpec,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&tools::ops::UPDATE)
             .param("vm", vm)
             .param("spec", spec)
             .send()
-            .await
     }
 
     /// Begins the Tools upgrade process. To monitor the status of the Tools upgrade, clients should check the Tools status by calling [`Tools::get`](crate::vcenter::vm::Tools::get) and examining `versionStatus` and `runState`.
@@ -1043,21 +1055,19 @@ impl Tools {
 /// Since vSphere API 7.0.0.0.
 ///
 /// vAPI structure `com.vmware.vcenter.VM.clone_placement_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ClonePlacementSpec {
     /// Virtual machine folder into which the cloned virtual machine should be placed.
     ///
     /// If field is `None`, the system will use the virtual machine folder of the source virtual machine. If this results in a conflict due to other placement parameters, the virtual machine clone operation will fail.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub folder: Option<String>,
     /// Resource pool into which the cloned virtual machine should be placed.
     ///
     /// If field is `None`, the system will use the resource pool of the source virtual machine. If this results in a conflict due to other placement parameters, the virtual machine clone operation will fail.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_pool: Option<String>,
     /// Host onto which the cloned virtual machine should be placed. If `host` and `resourcePool` are both specified, `resourcePool` must belong to `host`.
     ///
@@ -1066,7 +1076,6 @@ pub struct ClonePlacementSpec {
     /// If this field is unset, if `resourcePool` is unset, the cloned virtual machine will use the host of the source virtual machine. if `resourcePool` is set, and the target is a standalone host, the host is used. if `resourcePool` is set, and the target is a DRS cluster, a host will be picked by DRS. if `resourcePool` is set, and the target is a cluster without DRS, InvalidArgument will be thrown.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host: Option<String>,
     /// Cluster into which the cloned virtual machine should be placed. If `cluster` and `resourcePool` are both specified, `resourcePool` must belong to `cluster`.
     ///
@@ -1075,15 +1084,80 @@ pub struct ClonePlacementSpec {
     /// If `resourcePool` or `host` is specified, it is recommended that this field be `None`.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cluster: Option<String>,
     /// Datastore on which the cloned virtual machine's configuration state should be stored. This datastore will also be used for any virtual disks that are created as part of the virtual machine clone operation unless individually overridden.
     ///
     /// If field is `None`, the system will use the datastore of the source virtual machine.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub datastore: Option<String>,
+}
+
+impl serde::Serialize for ClonePlacementSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.folder {
+            map.serialize_entry("folder", value)?;
+        }
+        if let Some(value) = &self.resource_pool {
+            map.serialize_entry("resource_pool", value)?;
+        }
+        if let Some(value) = &self.host {
+            map.serialize_entry("host", value)?;
+        }
+        if let Some(value) = &self.cluster {
+            map.serialize_entry("cluster", value)?;
+        }
+        if let Some(value) = &self.datastore {
+            map.serialize_entry("datastore", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ClonePlacementSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ClonePlacementSpec {
+    const NAME: &'static str = "vcenter::vm::ClonePlacementSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<String> = None;
+        let mut f_4: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "folder" => f_0 = map.next_value()?,
+                "resource_pool" => f_1 = map.next_value()?,
+                "host" => f_2 = map.next_value()?,
+                "cluster" => f_3 = map.next_value()?,
+                "datastore" => f_4 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ClonePlacementSpec {
+            folder: f_0,
+            resource_pool: f_1,
+            host: f_2,
+            cluster: f_3,
+            datastore: f_4,
+        })
+    }
 }
 
 /// Document-based clone spec.
@@ -1091,7 +1165,7 @@ pub struct ClonePlacementSpec {
 /// Since vSphere API 7.0.0.0.
 ///
 /// vAPI structure `com.vmware.vcenter.VM.clone_spec`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CloneSpec {
     /// Virtual machine to clone from.
     ///
@@ -1102,44 +1176,110 @@ pub struct CloneSpec {
     /// Virtual machine name.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "CloneSpec::__missing_name")]
     pub name: String,
     /// Virtual machine placement information. If this field is `None`, the system will use the values from the source virtual machine. If specified, each field will be used for placement. If the fields result in disjoint placement the operation will fail. If the fields along with the placement values of the source virtual machine result in disjoint placement the operation will fail.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub placement: Option<ClonePlacementSpec>,
     /// Set of Disks to Remove.
     ///
     /// If `None`, all disks will be copied. If the same identifier is in [`CloneSpec::disks_to_update`](crate::vcenter::vm::CloneSpec::disks_to_update) InvalidArgument fault will be returned.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub disks_to_remove: Option<Vec<String>>,
     /// Map of Disks to Update.
     ///
     /// If `None`, all disks will copied to the datastore specified in the [`ClonePlacementSpec::datastore`](crate::vcenter::vm::ClonePlacementSpec::datastore) field of [`CloneSpec::placement`](crate::vcenter::vm::CloneSpec::placement). If the same identifier is in [`CloneSpec::disks_to_remove`](crate::vcenter::vm::CloneSpec::disks_to_remove) InvalidArgument fault will be thrown.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub disks_to_update: Option<
         vsphere_vapi_runtime::types::VapiMap<String, DiskCloneSpec>,
     >,
     /// Attempt to perform a [`CloneSpec::power_on`](crate::vcenter::vm::CloneSpec::power_on) after clone. If `None`, the virtual machine will not be powered on.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub power_on: Option<bool>,
     /// Guest customization spec to apply to the virtual machine after the virtual machine is deployed. If `None`, the guest operating system is not customized after clone.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub guest_customization_spec: Option<GuestCustomizationSpec>,
 }
 
-impl CloneSpec {
-    fn __missing_name() -> String {
-        ::vsphere_vapi_runtime::de::missing("vcenter::vm::CloneSpec", "name")
+impl serde::Serialize for CloneSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("source", &self.source)?;
+        map.serialize_entry("name", &self.name)?;
+        if let Some(value) = &self.placement {
+            map.serialize_entry("placement", value)?;
+        }
+        if let Some(value) = &self.disks_to_remove {
+            map.serialize_entry("disks_to_remove", value)?;
+        }
+        if let Some(value) = &self.disks_to_update {
+            map.serialize_entry("disks_to_update", value)?;
+        }
+        if let Some(value) = &self.power_on {
+            map.serialize_entry("power_on", value)?;
+        }
+        if let Some(value) = &self.guest_customization_spec {
+            map.serialize_entry("guest_customization_spec", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CloneSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CloneSpec {
+    const NAME: &'static str = "vcenter::vm::CloneSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::VirtualMachineId> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<ClonePlacementSpec> = None;
+        let mut f_3: Option<Vec<String>> = None;
+        let mut f_4: Option<
+            vsphere_vapi_runtime::types::VapiMap<String, DiskCloneSpec>,
+        > = None;
+        let mut f_5: Option<bool> = None;
+        let mut f_6: Option<GuestCustomizationSpec> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "source" => f_0 = Some(map.next_value()?),
+                "name" => f_1 = Some(map.next_value()?),
+                "placement" => f_2 = map.next_value()?,
+                "disks_to_remove" => f_3 = map.next_value()?,
+                "disks_to_update" => f_4 = map.next_value()?,
+                "power_on" => f_5 = map.next_value()?,
+                "guest_customization_spec" => f_6 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(CloneSpec {
+            source: __de::required(f_0, "source")?,
+            name: __de::or_zero(f_1, Self::NAME, "name"),
+            placement: f_2,
+            disks_to_remove: f_3,
+            disks_to_update: f_4,
+            power_on: f_5,
+            guest_customization_spec: f_6,
+        })
     }
 }
 
@@ -1164,92 +1304,270 @@ impl CloneSpec {
 /// The [`ComputePlacementSpec`](crate::vcenter::vm::ComputePlacementSpec) structure contains information used to place a virtual machine on compute resources.
 ///
 /// vAPI structure `com.vmware.vcenter.VM.compute_placement_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ComputePlacementSpec {
     /// Resource pool into which the virtual machine should be placed.
     ///
     /// This field is currently required if both `host` and `cluster` are `None`. In the future, if this field is `None`, the system will attempt to choose a suitable resource pool for the virtual machine; if a resource pool cannot be chosen, the virtual machine creation operation will fail.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_pool: Option<String>,
     /// Host onto which the virtual machine should be placed. If `host` and `resourcePool` are both specified, `resourcePool` must belong to `host`.
     ///
     /// If `host` and `cluster` are both specified, `host` must be a member of `cluster`.
     ///
     /// This field may be `None` if `resourcePool` or `cluster` is specified. If `None`, the system will attempt to choose a suitable host for the virtual machine; if a host cannot be chosen, the virtual machine creation operation will fail.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host: Option<String>,
     /// Cluster into which the virtual machine should be placed. If `cluster` and `resourcePool` are both specified, `resourcePool` must belong to `cluster`.
     ///
     /// If `cluster` and `host` are both specified, `host` must be a member of `cluster`.
     ///
     /// If `resourcePool` or `host` is specified, it is recommended that this field be `None`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cluster: Option<String>,
+}
+
+impl serde::Serialize for ComputePlacementSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.resource_pool {
+            map.serialize_entry("resource_pool", value)?;
+        }
+        if let Some(value) = &self.host {
+            map.serialize_entry("host", value)?;
+        }
+        if let Some(value) = &self.cluster {
+            map.serialize_entry("cluster", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ComputePlacementSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ComputePlacementSpec {
+    const NAME: &'static str = "vcenter::vm::ComputePlacementSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "resource_pool" => f_0 = map.next_value()?,
+                "host" => f_1 = map.next_value()?,
+                "cluster" => f_2 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ComputePlacementSpec {
+            resource_pool: f_0,
+            host: f_1,
+            cluster: f_2,
+        })
+    }
 }
 
 /// Document-based creation spec.
 ///
 /// vAPI structure `com.vmware.vcenter.VM.create_spec`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateSpec {
     /// Guest OS.
-    #[serde(rename = "guest_OS")]
     pub guest_os: GuestOs,
     /// Virtual machine name. If `None`, a default name will be generated by the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Virtual machine placement information. This field is currently required. In the future, if this field is `None`, the system will attempt to choose suitable resources on which to place the virtual machine.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub placement: Option<PlacementSpec>,
     /// Virtual hardware version. If `None`, defaults to the most recent version supported by the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hardware_version: Option<hardware::Version>,
     /// Boot configuration. If `None`, guest-specific default values will be used.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub boot: Option<hardware::boot::CreateSpec>,
     /// Boot device configuration. If `None`, a server-specific boot sequence will be used.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub boot_devices: Option<Vec<hardware::boot::device::EntryCreateSpec>>,
     /// CPU configuration. If `None`, guest-specific default values will be used.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cpu: Option<hardware::cpu::UpdateSpec>,
     /// Memory configuration. If `None`, guest-specific default values will be used.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub memory: Option<hardware::memory::UpdateSpec>,
     /// List of disks. If `None`, a single blank virtual disk of a guest-specific size will be created on the same storage as the virtual machine configuration, and will use a guest-specific host bus adapter type. If the guest-specific size is 0, no virtual disk will be created.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub disks: Option<Vec<hardware::disk::CreateSpec>>,
     /// List of Ethernet adapters. If `None`, no Ethernet adapters will be created.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nics: Option<Vec<hardware::ethernet::CreateSpec>>,
     /// List of CD-ROMs. If `None`, no CD-ROM devices will be created.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cdroms: Option<Vec<hardware::cdrom::CreateSpec>>,
     /// List of floppy drives. If `None`, no floppy drives will be created.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub floppies: Option<Vec<hardware::floppy::CreateSpec>>,
     /// List of parallel ports. If `None`, no parallel ports will be created.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parallel_ports: Option<Vec<hardware::parallel::CreateSpec>>,
     /// List of serial ports. If `None`, no serial ports will be created.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub serial_ports: Option<Vec<hardware::serial::CreateSpec>>,
     /// List of SATA adapters. If `None`, any adapters necessary to connect the virtual machine's storage devices will be created; this includes any devices that explicitly specify a SATA host bus adapter, as well as any devices that do not specify a host bus adapter if the guest's preferred adapter type is SATA.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sata_adapters: Option<Vec<hardware::adapter::sata::CreateSpec>>,
     /// List of SCSI adapters. If `None`, any adapters necessary to connect the virtual machine's storage devices will be created; this includes any devices that explicitly specify a SCSI host bus adapter, as well as any devices that do not specify a host bus adapter if the guest's preferred adapter type is SCSI. The type of the SCSI adapter will be a guest-specific default type.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scsi_adapters: Option<Vec<hardware::adapter::scsi::CreateSpec>>,
     /// List of NVMe adapters. If `None`, any adapters necessary to connect the virtual machine's storage devices will be created; this includes any devices that explicitly specify a NVMe host bus adapter, as well as any devices that do not specify a host bus adapter if the guest's preferred adapter type is NVMe.
     ///
     /// Since vSphere API 7.0.0.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nvme_adapters: Option<Vec<hardware::adapter::nvme::CreateSpec>>,
     /// The [`StoragePolicySpec`](crate::vcenter::vm::StoragePolicySpec) structure contains information about the storage policy that is to be associated with the virtual machine home (which contains the configuration and log files). If `None` the datastore default storage policy (if applicable) is applied. Currently a default storage policy is only supported by object datastores : VVol and vSAN. For non-object datastores, if `None` then no storage policy would be associated with the virtual machine home.
     ///
     /// Since vSphere API 6.7.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub storage_policy: Option<StoragePolicySpec>,
+}
+
+impl serde::Serialize for CreateSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("guest_OS", &self.guest_os)?;
+        if let Some(value) = &self.name {
+            map.serialize_entry("name", value)?;
+        }
+        if let Some(value) = &self.placement {
+            map.serialize_entry("placement", value)?;
+        }
+        if let Some(value) = &self.hardware_version {
+            map.serialize_entry("hardware_version", value)?;
+        }
+        if let Some(value) = &self.boot {
+            map.serialize_entry("boot", value)?;
+        }
+        if let Some(value) = &self.boot_devices {
+            map.serialize_entry("boot_devices", value)?;
+        }
+        if let Some(value) = &self.cpu {
+            map.serialize_entry("cpu", value)?;
+        }
+        if let Some(value) = &self.memory {
+            map.serialize_entry("memory", value)?;
+        }
+        if let Some(value) = &self.disks {
+            map.serialize_entry("disks", value)?;
+        }
+        if let Some(value) = &self.nics {
+            map.serialize_entry("nics", value)?;
+        }
+        if let Some(value) = &self.cdroms {
+            map.serialize_entry("cdroms", value)?;
+        }
+        if let Some(value) = &self.floppies {
+            map.serialize_entry("floppies", value)?;
+        }
+        if let Some(value) = &self.parallel_ports {
+            map.serialize_entry("parallel_ports", value)?;
+        }
+        if let Some(value) = &self.serial_ports {
+            map.serialize_entry("serial_ports", value)?;
+        }
+        if let Some(value) = &self.sata_adapters {
+            map.serialize_entry("sata_adapters", value)?;
+        }
+        if let Some(value) = &self.scsi_adapters {
+            map.serialize_entry("scsi_adapters", value)?;
+        }
+        if let Some(value) = &self.nvme_adapters {
+            map.serialize_entry("nvme_adapters", value)?;
+        }
+        if let Some(value) = &self.storage_policy {
+            map.serialize_entry("storage_policy", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CreateSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CreateSpec {
+    const NAME: &'static str = "vcenter::vm::CreateSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<GuestOs> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<PlacementSpec> = None;
+        let mut f_3: Option<hardware::Version> = None;
+        let mut f_4: Option<hardware::boot::CreateSpec> = None;
+        let mut f_5: Option<Vec<hardware::boot::device::EntryCreateSpec>> = None;
+        let mut f_6: Option<hardware::cpu::UpdateSpec> = None;
+        let mut f_7: Option<hardware::memory::UpdateSpec> = None;
+        let mut f_8: Option<Vec<hardware::disk::CreateSpec>> = None;
+        let mut f_9: Option<Vec<hardware::ethernet::CreateSpec>> = None;
+        let mut f_10: Option<Vec<hardware::cdrom::CreateSpec>> = None;
+        let mut f_11: Option<Vec<hardware::floppy::CreateSpec>> = None;
+        let mut f_12: Option<Vec<hardware::parallel::CreateSpec>> = None;
+        let mut f_13: Option<Vec<hardware::serial::CreateSpec>> = None;
+        let mut f_14: Option<Vec<hardware::adapter::sata::CreateSpec>> = None;
+        let mut f_15: Option<Vec<hardware::adapter::scsi::CreateSpec>> = None;
+        let mut f_16: Option<Vec<hardware::adapter::nvme::CreateSpec>> = None;
+        let mut f_17: Option<StoragePolicySpec> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "guest_OS" => f_0 = Some(map.next_value()?),
+                "name" => f_1 = map.next_value()?,
+                "placement" => f_2 = map.next_value()?,
+                "hardware_version" => f_3 = map.next_value()?,
+                "boot" => f_4 = map.next_value()?,
+                "boot_devices" => f_5 = map.next_value()?,
+                "cpu" => f_6 = map.next_value()?,
+                "memory" => f_7 = map.next_value()?,
+                "disks" => f_8 = map.next_value()?,
+                "nics" => f_9 = map.next_value()?,
+                "cdroms" => f_10 = map.next_value()?,
+                "floppies" => f_11 = map.next_value()?,
+                "parallel_ports" => f_12 = map.next_value()?,
+                "serial_ports" => f_13 = map.next_value()?,
+                "sata_adapters" => f_14 = map.next_value()?,
+                "scsi_adapters" => f_15 = map.next_value()?,
+                "nvme_adapters" => f_16 = map.next_value()?,
+                "storage_policy" => f_17 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(CreateSpec {
+            guest_os: __de::required(f_0, "guest_OS")?,
+            name: f_1,
+            placement: f_2,
+            hardware_version: f_3,
+            boot: f_4,
+            boot_devices: f_5,
+            cpu: f_6,
+            memory: f_7,
+            disks: f_8,
+            nics: f_9,
+            cdroms: f_10,
+            floppies: f_11,
+            parallel_ports: f_12,
+            serial_ports: f_13,
+            sata_adapters: f_14,
+            scsi_adapters: f_15,
+            nvme_adapters: f_16,
+            storage_policy: f_17,
+        })
+    }
 }
 
 impl CreateSpec {
@@ -1283,15 +1601,55 @@ impl CreateSpec {
 /// Since vSphere API 7.0.0.0.
 ///
 /// vAPI structure `com.vmware.vcenter.VM.disk_clone_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DiskCloneSpec {
     /// Destination datastore to clone disk.
     ///
     /// This field is currently required. In the future, if this field is `None` disk will be copied to the datastore specified in the [`ClonePlacementSpec::datastore`](crate::vcenter::vm::ClonePlacementSpec::datastore) field of [`CloneSpec::placement`](crate::vcenter::vm::CloneSpec::placement).
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub datastore: Option<String>,
+}
+
+impl serde::Serialize for DiskCloneSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.datastore {
+            map.serialize_entry("datastore", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DiskCloneSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for DiskCloneSpec {
+    const NAME: &'static str = "vcenter::vm::DiskCloneSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "datastore" => f_0 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(DiskCloneSpec { datastore: f_0 })
+    }
 }
 
 /// Document-based disk relocate spec.
@@ -1299,58 +1657,175 @@ pub struct DiskCloneSpec {
 /// Since vSphere API 7.0.0.0.
 ///
 /// vAPI structure `com.vmware.vcenter.VM.disk_relocate_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DiskRelocateSpec {
     /// Destination datastore to relocate disk.
     ///
     /// This field is currently required. In the future, if this field is unset, disk will use the datastore specified in [`RelocatePlacementSpec::datastore`](crate::vcenter::vm::RelocatePlacementSpec::datastore) field of [`RelocateSpec::placement`](crate::vcenter::vm::RelocateSpec::placement).
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub datastore: Option<String>,
+}
+
+impl serde::Serialize for DiskRelocateSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.datastore {
+            map.serialize_entry("datastore", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DiskRelocateSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for DiskRelocateSpec {
+    const NAME: &'static str = "vcenter::vm::DiskRelocateSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "datastore" => f_0 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(DiskRelocateSpec { datastore: f_0 })
+    }
 }
 
 /// The [`FilterSpec`](crate::vcenter::vm::FilterSpec) structure contains fields used to filter the results when listing virtual machines (see [`Vm::list`](crate::vcenter::Vm::list)). If multiple fields are specified, only virtual machines matching all of the fields match the filter.
 ///
 /// vAPI structure `com.vmware.vcenter.VM.filter_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct FilterSpec {
     /// Identifiers of virtual machines that can match the filter.
     ///
     /// If `None` or empty, virtual machines with any identifier match the filter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vms: Option<Vec<String>>,
     /// Names that virtual machines must have to match the filter (see [`Info::name`](crate::vcenter::vm::Info::name)). If `None` or empty, virtual machines with any name match the filter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub names: Option<Vec<String>>,
     /// Folders that must contain the virtual machine for the virtual machine to match the filter.
     ///
     /// If `None` or empty, virtual machines in any folder match the filter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub folders: Option<Vec<String>>,
     /// Datacenters that must contain the virtual machine for the virtual machine to match the filter.
     ///
     /// If `None` or empty, virtual machines in any datacenter match the filter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub datacenters: Option<Vec<String>>,
     /// Hosts that must contain the virtual machine for the virtual machine to match the filter.
     ///
     /// If `None` or empty, virtual machines on any host match the filter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hosts: Option<Vec<String>>,
     /// Clusters that must contain the virtual machine for the virtual machine to match the filter.
     ///
     /// If `None` or empty, virtual machines in any cluster match the filter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub clusters: Option<Vec<String>>,
     /// Resource pools that must contain the virtual machine for the virtual machine to match the filter.
     ///
     /// If `None` or empty, virtual machines in any resource pool match the filter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_pools: Option<Vec<String>>,
     /// Power states that a virtual machine must be in to match the filter (see [`Info::state`](crate::vcenter::vm::power::Info::state). If `None` or empty, virtual machines in any power state match the filter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub power_states: Option<Vec<power::State>>,
+}
+
+impl serde::Serialize for FilterSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.vms {
+            map.serialize_entry("vms", value)?;
+        }
+        if let Some(value) = &self.names {
+            map.serialize_entry("names", value)?;
+        }
+        if let Some(value) = &self.folders {
+            map.serialize_entry("folders", value)?;
+        }
+        if let Some(value) = &self.datacenters {
+            map.serialize_entry("datacenters", value)?;
+        }
+        if let Some(value) = &self.hosts {
+            map.serialize_entry("hosts", value)?;
+        }
+        if let Some(value) = &self.clusters {
+            map.serialize_entry("clusters", value)?;
+        }
+        if let Some(value) = &self.resource_pools {
+            map.serialize_entry("resource_pools", value)?;
+        }
+        if let Some(value) = &self.power_states {
+            map.serialize_entry("power_states", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for FilterSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for FilterSpec {
+    const NAME: &'static str = "vcenter::vm::FilterSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<Vec<String>> = None;
+        let mut f_1: Option<Vec<String>> = None;
+        let mut f_2: Option<Vec<String>> = None;
+        let mut f_3: Option<Vec<String>> = None;
+        let mut f_4: Option<Vec<String>> = None;
+        let mut f_5: Option<Vec<String>> = None;
+        let mut f_6: Option<Vec<String>> = None;
+        let mut f_7: Option<Vec<power::State>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "vms" => f_0 = map.next_value()?,
+                "names" => f_1 = map.next_value()?,
+                "folders" => f_2 = map.next_value()?,
+                "datacenters" => f_3 = map.next_value()?,
+                "hosts" => f_4 = map.next_value()?,
+                "clusters" => f_5 = map.next_value()?,
+                "resource_pools" => f_6 = map.next_value()?,
+                "power_states" => f_7 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(FilterSpec {
+            vms: f_0,
+            names: f_1,
+            folders: f_2,
+            datacenters: f_3,
+            hosts: f_4,
+            clusters: f_5,
+            resource_pools: f_6,
+            power_states: f_7,
+        })
+    }
 }
 
 /// The [`GuestCustomizationSpec`](crate::vcenter::vm::GuestCustomizationSpec) structure contains information required to customize a virtual machine when deploying it.
@@ -1358,13 +1833,55 @@ pub struct FilterSpec {
 /// Since vSphere API 7.0.0.0.
 ///
 /// vAPI structure `com.vmware.vcenter.VM.guest_customization_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GuestCustomizationSpec {
     /// Name of the customization specification. If `None`, no guest customization is performed.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+}
+
+impl serde::Serialize for GuestCustomizationSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.name {
+            map.serialize_entry("name", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for GuestCustomizationSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for GuestCustomizationSpec {
+    const NAME: &'static str = "vcenter::vm::GuestCustomizationSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "name" => f_0 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(GuestCustomizationSpec {
+            name: f_0,
+        })
+    }
 }
 
 vsphere_vapi_runtime::vapi_enum! {
@@ -1976,98 +2493,56 @@ vsphere_vapi_runtime::vapi_enum! {
 /// Document-based info.
 ///
 /// vAPI structure `com.vmware.vcenter.VM.info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Info {
     /// Guest OS.
-    #[serde(rename = "guest_OS")]
     pub guest_os: GuestOs,
     /// Virtual machine name.
-    #[serde(default = "Info::__missing_name")]
     pub name: String,
     /// Identity of the virtual machine. This field is optional because it was added in a newer version than its parent node.
     ///
     /// Since vSphere API 6.7.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub identity: Option<identity::Info>,
     /// Power state of the virtual machine.
     pub power_state: power::State,
     /// Indicates whether the virtual machine is frozen for instant clone, or not. This field is optional because it was added in a newer version than its parent node.
     ///
     /// Since vSphere API 6.7.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub instant_clone_frozen: Option<bool>,
     /// Virtual hardware version information.
     pub hardware: hardware::Info,
     /// Boot configuration.
     pub boot: hardware::boot::Info,
     /// Boot device configuration. If the list has no entries, a server-specific default boot sequence is used.
-    #[serde(
-        default = "Info::__missing_boot_devices",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub boot_devices: Vec<hardware::boot::device::Entry>,
     /// CPU configuration.
-    #[serde(default = "Info::__missing_cpu")]
     pub cpu: hardware::cpu::Info,
     /// Memory configuration.
-    #[serde(default = "Info::__missing_memory")]
     pub memory: hardware::memory::Info,
     /// List of disks.
-    #[serde(
-        default = "Info::__missing_disks",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub disks: vsphere_vapi_runtime::types::VapiMap<String, hardware::disk::Info>,
     /// List of Ethernet adapters.
-    #[serde(
-        default = "Info::__missing_nics",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub nics: vsphere_vapi_runtime::types::VapiMap<String, hardware::ethernet::Info>,
     /// List of CD-ROMs.
-    #[serde(
-        default = "Info::__missing_cdroms",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub cdroms: vsphere_vapi_runtime::types::VapiMap<String, hardware::cdrom::Info>,
     /// List of floppy drives.
-    #[serde(
-        default = "Info::__missing_floppies",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub floppies: vsphere_vapi_runtime::types::VapiMap<String, hardware::floppy::Info>,
     /// List of parallel ports.
-    #[serde(
-        default = "Info::__missing_parallel_ports",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub parallel_ports: vsphere_vapi_runtime::types::VapiMap<
         String,
         hardware::parallel::Info,
     >,
     /// List of serial ports.
-    #[serde(
-        default = "Info::__missing_serial_ports",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub serial_ports: vsphere_vapi_runtime::types::VapiMap<
         String,
         hardware::serial::Info,
     >,
     /// List of SATA adapters.
-    #[serde(
-        default = "Info::__missing_sata_adapters",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub sata_adapters: vsphere_vapi_runtime::types::VapiMap<
         String,
         hardware::adapter::sata::Info,
     >,
     /// List of SCSI adapters.
-    #[serde(
-        default = "Info::__missing_scsi_adapters",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub scsi_adapters: vsphere_vapi_runtime::types::VapiMap<
         String,
         hardware::adapter::scsi::Info,
@@ -2077,83 +2552,146 @@ pub struct Info {
     /// This field is optional because it was added in a newer version than its parent node.
     ///
     /// Since vSphere API 7.0.0.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nvme_adapters: Option<
         vsphere_vapi_runtime::types::VapiMap<String, hardware::adapter::nvme::Info>,
     >,
 }
 
-impl Info {
-    fn __missing_name() -> String {
-        ::vsphere_vapi_runtime::de::missing("vcenter::vm::Info", "name")
+impl serde::Serialize for Info {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("guest_OS", &self.guest_os)?;
+        map.serialize_entry("name", &self.name)?;
+        if let Some(value) = &self.identity {
+            map.serialize_entry("identity", value)?;
+        }
+        map.serialize_entry("power_state", &self.power_state)?;
+        if let Some(value) = &self.instant_clone_frozen {
+            map.serialize_entry("instant_clone_frozen", value)?;
+        }
+        map.serialize_entry("hardware", &self.hardware)?;
+        map.serialize_entry("boot", &self.boot)?;
+        map.serialize_entry("boot_devices", &self.boot_devices)?;
+        map.serialize_entry("cpu", &self.cpu)?;
+        map.serialize_entry("memory", &self.memory)?;
+        map.serialize_entry("disks", &self.disks)?;
+        map.serialize_entry("nics", &self.nics)?;
+        map.serialize_entry("cdroms", &self.cdroms)?;
+        map.serialize_entry("floppies", &self.floppies)?;
+        map.serialize_entry("parallel_ports", &self.parallel_ports)?;
+        map.serialize_entry("serial_ports", &self.serial_ports)?;
+        map.serialize_entry("sata_adapters", &self.sata_adapters)?;
+        map.serialize_entry("scsi_adapters", &self.scsi_adapters)?;
+        if let Some(value) = &self.nvme_adapters {
+            map.serialize_entry("nvme_adapters", value)?;
+        }
+        map.end()
     }
+}
 
-    fn __missing_boot_devices() -> Vec<hardware::boot::device::Entry> {
-        ::vsphere_vapi_runtime::de::missing("vcenter::vm::Info", "boot_devices")
+impl<'de> serde::Deserialize<'de> for Info {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_cpu() -> hardware::cpu::Info {
-        ::vsphere_vapi_runtime::de::missing("vcenter::vm::Info", "cpu")
-    }
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
+    const NAME: &'static str = "vcenter::vm::Info";
 
-    fn __missing_memory() -> hardware::memory::Info {
-        ::vsphere_vapi_runtime::de::missing("vcenter::vm::Info", "memory")
-    }
-
-    fn __missing_disks() -> vsphere_vapi_runtime::types::VapiMap<
-        String,
-        hardware::disk::Info,
-    > {
-        ::vsphere_vapi_runtime::de::missing("vcenter::vm::Info", "disks")
-    }
-
-    fn __missing_nics() -> vsphere_vapi_runtime::types::VapiMap<
-        String,
-        hardware::ethernet::Info,
-    > {
-        ::vsphere_vapi_runtime::de::missing("vcenter::vm::Info", "nics")
-    }
-
-    fn __missing_cdroms() -> vsphere_vapi_runtime::types::VapiMap<
-        String,
-        hardware::cdrom::Info,
-    > {
-        ::vsphere_vapi_runtime::de::missing("vcenter::vm::Info", "cdroms")
-    }
-
-    fn __missing_floppies() -> vsphere_vapi_runtime::types::VapiMap<
-        String,
-        hardware::floppy::Info,
-    > {
-        ::vsphere_vapi_runtime::de::missing("vcenter::vm::Info", "floppies")
-    }
-
-    fn __missing_parallel_ports() -> vsphere_vapi_runtime::types::VapiMap<
-        String,
-        hardware::parallel::Info,
-    > {
-        ::vsphere_vapi_runtime::de::missing("vcenter::vm::Info", "parallel_ports")
-    }
-
-    fn __missing_serial_ports() -> vsphere_vapi_runtime::types::VapiMap<
-        String,
-        hardware::serial::Info,
-    > {
-        ::vsphere_vapi_runtime::de::missing("vcenter::vm::Info", "serial_ports")
-    }
-
-    fn __missing_sata_adapters() -> vsphere_vapi_runtime::types::VapiMap<
-        String,
-        hardware::adapter::sata::Info,
-    > {
-        ::vsphere_vapi_runtime::de::missing("vcenter::vm::Info", "sata_adapters")
-    }
-
-    fn __missing_scsi_adapters() -> vsphere_vapi_runtime::types::VapiMap<
-        String,
-        hardware::adapter::scsi::Info,
-    > {
-        ::vsphere_vapi_runtime::de::missing("vcenter::vm::Info", "scsi_adapters")
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<GuestOs> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<identity::Info> = None;
+        let mut f_3: Option<power::State> = None;
+        let mut f_4: Option<bool> = None;
+        let mut f_5: Option<hardware::Info> = None;
+        let mut f_6: Option<hardware::boot::Info> = None;
+        let mut f_7: Option<Vec<hardware::boot::device::Entry>> = None;
+        let mut f_8: Option<hardware::cpu::Info> = None;
+        let mut f_9: Option<hardware::memory::Info> = None;
+        let mut f_10: Option<
+            vsphere_vapi_runtime::types::VapiMap<String, hardware::disk::Info>,
+        > = None;
+        let mut f_11: Option<
+            vsphere_vapi_runtime::types::VapiMap<String, hardware::ethernet::Info>,
+        > = None;
+        let mut f_12: Option<
+            vsphere_vapi_runtime::types::VapiMap<String, hardware::cdrom::Info>,
+        > = None;
+        let mut f_13: Option<
+            vsphere_vapi_runtime::types::VapiMap<String, hardware::floppy::Info>,
+        > = None;
+        let mut f_14: Option<
+            vsphere_vapi_runtime::types::VapiMap<String, hardware::parallel::Info>,
+        > = None;
+        let mut f_15: Option<
+            vsphere_vapi_runtime::types::VapiMap<String, hardware::serial::Info>,
+        > = None;
+        let mut f_16: Option<
+            vsphere_vapi_runtime::types::VapiMap<String, hardware::adapter::sata::Info>,
+        > = None;
+        let mut f_17: Option<
+            vsphere_vapi_runtime::types::VapiMap<String, hardware::adapter::scsi::Info>,
+        > = None;
+        let mut f_18: Option<
+            vsphere_vapi_runtime::types::VapiMap<String, hardware::adapter::nvme::Info>,
+        > = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "guest_OS" => f_0 = Some(map.next_value()?),
+                "name" => f_1 = Some(map.next_value()?),
+                "identity" => f_2 = map.next_value()?,
+                "power_state" => f_3 = Some(map.next_value()?),
+                "instant_clone_frozen" => f_4 = map.next_value()?,
+                "hardware" => f_5 = Some(map.next_value()?),
+                "boot" => f_6 = Some(map.next_value()?),
+                "boot_devices" => f_7 = __de::null_as_empty(map.next_value()?),
+                "cpu" => f_8 = Some(map.next_value()?),
+                "memory" => f_9 = Some(map.next_value()?),
+                "disks" => f_10 = __de::null_as_empty(map.next_value()?),
+                "nics" => f_11 = __de::null_as_empty(map.next_value()?),
+                "cdroms" => f_12 = __de::null_as_empty(map.next_value()?),
+                "floppies" => f_13 = __de::null_as_empty(map.next_value()?),
+                "parallel_ports" => f_14 = __de::null_as_empty(map.next_value()?),
+                "serial_ports" => f_15 = __de::null_as_empty(map.next_value()?),
+                "sata_adapters" => f_16 = __de::null_as_empty(map.next_value()?),
+                "scsi_adapters" => f_17 = __de::null_as_empty(map.next_value()?),
+                "nvme_adapters" => f_18 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Info {
+            guest_os: __de::required(f_0, "guest_OS")?,
+            name: __de::or_zero(f_1, Self::NAME, "name"),
+            identity: f_2,
+            power_state: __de::required(f_3, "power_state")?,
+            instant_clone_frozen: f_4,
+            hardware: __de::required(f_5, "hardware")?,
+            boot: __de::required(f_6, "boot")?,
+            boot_devices: __de::or_zero(f_7, Self::NAME, "boot_devices"),
+            cpu: __de::or_zero(f_8, Self::NAME, "cpu"),
+            memory: __de::or_zero(f_9, Self::NAME, "memory"),
+            disks: __de::or_zero(f_10, Self::NAME, "disks"),
+            nics: __de::or_zero(f_11, Self::NAME, "nics"),
+            cdroms: __de::or_zero(f_12, Self::NAME, "cdroms"),
+            floppies: __de::or_zero(f_13, Self::NAME, "floppies"),
+            parallel_ports: __de::or_zero(f_14, Self::NAME, "parallel_ports"),
+            serial_ports: __de::or_zero(f_15, Self::NAME, "serial_ports"),
+            sata_adapters: __de::or_zero(f_16, Self::NAME, "sata_adapters"),
+            scsi_adapters: __de::or_zero(f_17, Self::NAME, "scsi_adapters"),
+            nvme_adapters: f_18,
+        })
     }
 }
 
@@ -2162,29 +2700,81 @@ impl Info {
 /// Since vSphere API 6.7.1.
 ///
 /// vAPI structure `com.vmware.vcenter.VM.instant_clone_placement_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct InstantClonePlacementSpec {
     /// Virtual machine folder into which the InstantCloned virtual machine should be placed.
     ///
     /// If field is `None`, the system will use the virtual machine folder of the source virtual machine.
     ///
     /// Since vSphere API 6.7.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub folder: Option<String>,
     /// Resource pool into which the InstantCloned virtual machine should be placed.
     ///
     /// If field is `None`, the system will use the resource pool of the source virtual machine.
     ///
     /// Since vSphere API 6.7.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_pool: Option<String>,
     /// Datastore on which the InstantCloned virtual machine's configuration state should be stored. This datastore will also be used for any virtual disks that are created as part of the virtual machine InstantClone operation.
     ///
     /// If field is `None`, the system will use the datastore of the source virtual machine.
     ///
     /// Since vSphere API 6.7.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub datastore: Option<String>,
+}
+
+impl serde::Serialize for InstantClonePlacementSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.folder {
+            map.serialize_entry("folder", value)?;
+        }
+        if let Some(value) = &self.resource_pool {
+            map.serialize_entry("resource_pool", value)?;
+        }
+        if let Some(value) = &self.datastore {
+            map.serialize_entry("datastore", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for InstantClonePlacementSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for InstantClonePlacementSpec {
+    const NAME: &'static str = "vcenter::vm::InstantClonePlacementSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "folder" => f_0 = map.next_value()?,
+                "resource_pool" => f_1 = map.next_value()?,
+                "datastore" => f_2 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(InstantClonePlacementSpec {
+            folder: f_0,
+            resource_pool: f_1,
+            datastore: f_2,
+        })
+    }
 }
 
 /// Document-based InstantClone spec.
@@ -2192,7 +2782,7 @@ pub struct InstantClonePlacementSpec {
 /// Since vSphere API 6.7.1.
 ///
 /// vAPI structure `com.vmware.vcenter.VM.instant_clone_spec`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct InstantCloneSpec {
     /// Virtual machine to InstantClone from.
     ///
@@ -2203,33 +2793,28 @@ pub struct InstantCloneSpec {
     /// Name of the new virtual machine.
     ///
     /// Since vSphere API 6.7.1.
-    #[serde(default = "InstantCloneSpec::__missing_name")]
     pub name: String,
     /// Virtual machine placement information. If this field is `None`, the system will use the values from the source virtual machine. If specified, each field will be used for placement. If the fields result in disjoint placement the operation will fail. If the fields along with the placement values of the source virtual machine result in disjoint placement the operation will fail.
     ///
     /// Since vSphere API 6.7.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub placement: Option<InstantClonePlacementSpec>,
     /// Map of NICs to update.
     ///
     /// If `None`, no NICs will be updated.
     ///
     /// Since vSphere API 6.7.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nics_to_update: Option<
         vsphere_vapi_runtime::types::VapiMap<String, hardware::ethernet::UpdateSpec>,
     >,
     /// Indicates whether all NICs on the destination virtual machine should be disconnected from the network. If `None`, connection status of all NICs on the destination virtual machine will be the same as on the source virtual machine.
     ///
     /// Since vSphere API 6.7.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub disconnect_all_nics: Option<bool>,
     /// Map of parallel ports to Update.
     ///
     /// If `None`, no parallel ports will be updated.
     ///
     /// Since vSphere API 6.7.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parallel_ports_to_update: Option<
         vsphere_vapi_runtime::types::VapiMap<String, hardware::parallel::UpdateSpec>,
     >,
@@ -2238,20 +2823,100 @@ pub struct InstantCloneSpec {
     /// If `None`, no serial ports will be updated.
     ///
     /// Since vSphere API 6.7.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub serial_ports_to_update: Option<
         vsphere_vapi_runtime::types::VapiMap<String, hardware::serial::UpdateSpec>,
     >,
     /// 128-bit SMBIOS UUID of a virtual machine represented as a hexadecimal string in "12345678-abcd-1234-cdef-123456789abc" format. If `None`, will be generated.
     ///
     /// Since vSphere API 6.7.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bios_uuid: Option<String>,
 }
 
-impl InstantCloneSpec {
-    fn __missing_name() -> String {
-        ::vsphere_vapi_runtime::de::missing("vcenter::vm::InstantCloneSpec", "name")
+impl serde::Serialize for InstantCloneSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("source", &self.source)?;
+        map.serialize_entry("name", &self.name)?;
+        if let Some(value) = &self.placement {
+            map.serialize_entry("placement", value)?;
+        }
+        if let Some(value) = &self.nics_to_update {
+            map.serialize_entry("nics_to_update", value)?;
+        }
+        if let Some(value) = &self.disconnect_all_nics {
+            map.serialize_entry("disconnect_all_nics", value)?;
+        }
+        if let Some(value) = &self.parallel_ports_to_update {
+            map.serialize_entry("parallel_ports_to_update", value)?;
+        }
+        if let Some(value) = &self.serial_ports_to_update {
+            map.serialize_entry("serial_ports_to_update", value)?;
+        }
+        if let Some(value) = &self.bios_uuid {
+            map.serialize_entry("bios_uuid", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for InstantCloneSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for InstantCloneSpec {
+    const NAME: &'static str = "vcenter::vm::InstantCloneSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::VirtualMachineId> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<InstantClonePlacementSpec> = None;
+        let mut f_3: Option<
+            vsphere_vapi_runtime::types::VapiMap<String, hardware::ethernet::UpdateSpec>,
+        > = None;
+        let mut f_4: Option<bool> = None;
+        let mut f_5: Option<
+            vsphere_vapi_runtime::types::VapiMap<String, hardware::parallel::UpdateSpec>,
+        > = None;
+        let mut f_6: Option<
+            vsphere_vapi_runtime::types::VapiMap<String, hardware::serial::UpdateSpec>,
+        > = None;
+        let mut f_7: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "source" => f_0 = Some(map.next_value()?),
+                "name" => f_1 = Some(map.next_value()?),
+                "placement" => f_2 = map.next_value()?,
+                "nics_to_update" => f_3 = map.next_value()?,
+                "disconnect_all_nics" => f_4 = map.next_value()?,
+                "parallel_ports_to_update" => f_5 = map.next_value()?,
+                "serial_ports_to_update" => f_6 = map.next_value()?,
+                "bios_uuid" => f_7 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(InstantCloneSpec {
+            source: __de::required(f_0, "source")?,
+            name: __de::or_zero(f_1, Self::NAME, "name"),
+            placement: f_2,
+            nics_to_update: f_3,
+            disconnect_all_nics: f_4,
+            parallel_ports_to_update: f_5,
+            serial_ports_to_update: f_6,
+            bios_uuid: f_7,
+        })
     }
 }
 
@@ -2277,13 +2942,55 @@ impl InstantCloneSpec {
 /// The [`InventoryPlacementSpec`](crate::vcenter::vm::InventoryPlacementSpec) structure contains information used to place a virtual machine in the vCenter inventory.
 ///
 /// vAPI structure `com.vmware.vcenter.VM.inventory_placement_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct InventoryPlacementSpec {
     /// Virtual machine folder into which the virtual machine should be placed.
     ///
     /// This field is currently required. In the future, if this field is `None`, the system will attempt to choose a suitable folder for the virtual machine; if a folder cannot be chosen, the virtual machine creation operation will fail.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub folder: Option<String>,
+}
+
+impl serde::Serialize for InventoryPlacementSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.folder {
+            map.serialize_entry("folder", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for InventoryPlacementSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for InventoryPlacementSpec {
+    const NAME: &'static str = "vcenter::vm::InventoryPlacementSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "folder" => f_0 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(InventoryPlacementSpec {
+            folder: f_0,
+        })
+    }
 }
 
 /// A call of [`Vm::list`](crate::vcenter::Vm::list) being assembled: set optional
@@ -2307,45 +3014,111 @@ impl ListRequest {
     }
 
     /// Sends the request and decodes the result.
-    pub async fn send(self) -> vsphere_vapi_runtime::Result<Vec<Summary>> {
-        self.call.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<Vec<Summary>>,
+    > + Send {
+        self.call.send()
     }
 }
 
 /// The [`PlacementSpec`](crate::vcenter::vm::PlacementSpec) structure contains information used to place a virtual machine onto resources within the vCenter inventory.
 ///
 /// vAPI structure `com.vmware.vcenter.VM.placement_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PlacementSpec {
     /// Virtual machine folder into which the virtual machine should be placed.
     ///
     /// This field is currently required. In the future, if this field is `None`, the system will attempt to choose a suitable folder for the virtual machine; if a folder cannot be chosen, the virtual machine creation operation will fail.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub folder: Option<String>,
     /// Resource pool into which the virtual machine should be placed.
     ///
     /// This field is currently required if both `host` and `cluster` are `None`. In the future, if this field is `None`, the system will attempt to choose a suitable resource pool for the virtual machine; if a resource pool cannot be chosen, the virtual machine creation operation will fail.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_pool: Option<String>,
     /// Host onto which the virtual machine should be placed. If `host` and `resourcePool` are both specified, `resourcePool` must belong to `host`.
     ///
     /// If `host` and `cluster` are both specified, `host` must be a member of `cluster`.
     ///
     /// This field may be `None` if `resourcePool` or `cluster` is specified. If `None`, the system will attempt to choose a suitable host for the virtual machine; if a host cannot be chosen, the virtual machine creation operation will fail.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host: Option<String>,
     /// Cluster into which the virtual machine should be placed. If `cluster` and `resourcePool` are both specified, `resourcePool` must belong to `cluster`.
     ///
     /// If `cluster` and `host` are both specified, `host` must be a member of `cluster`.
     ///
     /// If `resourcePool` or `host` is specified, it is recommended that this field be `None`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cluster: Option<String>,
     /// Datastore on which the virtual machine's configuration state should be stored. This datastore will also be used for any virtual disks that are created as part of the virtual machine creation operation.
     ///
     /// This field is currently required. In the future, if this field is `None`, the system will attempt to choose suitable storage for the virtual machine; if storage cannot be chosen, the virtual machine creation operation will fail.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub datastore: Option<String>,
+}
+
+impl serde::Serialize for PlacementSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.folder {
+            map.serialize_entry("folder", value)?;
+        }
+        if let Some(value) = &self.resource_pool {
+            map.serialize_entry("resource_pool", value)?;
+        }
+        if let Some(value) = &self.host {
+            map.serialize_entry("host", value)?;
+        }
+        if let Some(value) = &self.cluster {
+            map.serialize_entry("cluster", value)?;
+        }
+        if let Some(value) = &self.datastore {
+            map.serialize_entry("datastore", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for PlacementSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for PlacementSpec {
+    const NAME: &'static str = "vcenter::vm::PlacementSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<String> = None;
+        let mut f_4: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "folder" => f_0 = map.next_value()?,
+                "resource_pool" => f_1 = map.next_value()?,
+                "host" => f_2 = map.next_value()?,
+                "cluster" => f_3 = map.next_value()?,
+                "datastore" => f_4 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(PlacementSpec {
+            folder: f_0,
+            resource_pool: f_1,
+            host: f_2,
+            cluster: f_3,
+            datastore: f_4,
+        })
+    }
 }
 
 /// The [`RegisterPlacementSpec`](crate::vcenter::vm::RegisterPlacementSpec) structure contains information used to place a virtual machine, created from existing virtual machine files on storage, onto resources within the vCenter inventory.
@@ -2353,32 +3126,89 @@ pub struct PlacementSpec {
 /// Since vSphere API 6.8.7.
 ///
 /// vAPI structure `com.vmware.vcenter.VM.register_placement_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RegisterPlacementSpec {
     /// Virtual machine folder into which the virtual machine should be placed.
     ///
     /// This field is currently required. In the future, if this field is `None`, the system will attempt to choose a suitable folder for the virtual machine; if a folder cannot be chosen, the virtual machine creation operation will fail.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub folder: Option<String>,
     /// Resource pool into which the virtual machine should be placed.
     ///
     /// This field is currently required if both `host` and `cluster` are `None`. In the future, if this field is `None`, the system will attempt to choose a suitable resource pool for the virtual machine; if a resource pool cannot be chosen, the virtual machine creation operation will fail.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_pool: Option<String>,
     /// Host onto which the virtual machine should be placed. If `host` and `resourcePool` are both specified, `resourcePool` must belong to `host`.
     ///
     /// If `host` and `cluster` are both specified, `host` must be a member of `cluster`.
     ///
     /// This field may be `None` if `resourcePool` or `cluster` is specified. If `None`, the system will attempt to choose a suitable host for the virtual machine; if a host cannot be chosen, the virtual machine creation operation will fail.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host: Option<String>,
     /// Cluster into which the virtual machine should be placed. If `cluster` and `resourcePool` are both specified, `resourcePool` must belong to `cluster`.
     ///
     /// If `cluster` and `host` are both specified, `host` must be a member of `cluster`.
     ///
     /// If `resourcePool` or `host` is specified, it is recommended that this field be `None`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cluster: Option<String>,
+}
+
+impl serde::Serialize for RegisterPlacementSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.folder {
+            map.serialize_entry("folder", value)?;
+        }
+        if let Some(value) = &self.resource_pool {
+            map.serialize_entry("resource_pool", value)?;
+        }
+        if let Some(value) = &self.host {
+            map.serialize_entry("host", value)?;
+        }
+        if let Some(value) = &self.cluster {
+            map.serialize_entry("cluster", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for RegisterPlacementSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for RegisterPlacementSpec {
+    const NAME: &'static str = "vcenter::vm::RegisterPlacementSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "folder" => f_0 = map.next_value()?,
+                "resource_pool" => f_1 = map.next_value()?,
+                "host" => f_2 = map.next_value()?,
+                "cluster" => f_3 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(RegisterPlacementSpec {
+            folder: f_0,
+            resource_pool: f_1,
+            host: f_2,
+            cluster: f_3,
+        })
+    }
 }
 
 /// The [`RegisterSpec`](crate::vcenter::vm::RegisterSpec) structure contains information used to create a virtual machine from existing virtual machine files on storage.
@@ -2388,35 +3218,97 @@ pub struct RegisterPlacementSpec {
 /// Since vSphere API 6.8.7.
 ///
 /// vAPI structure `com.vmware.vcenter.VM.register_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RegisterSpec {
     /// Identifier of the datastore on which the virtual machine's configuration state is stored.
     ///
     /// If `None`, [`RegisterSpec::path`](crate::vcenter::vm::RegisterSpec::path) must also be `None` and [`RegisterSpec::datastore_path`](crate::vcenter::vm::RegisterSpec::datastore_path) must be set.
     ///
     /// Since vSphere API 6.8.7.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub datastore: Option<String>,
     /// Path to the virtual machine's configuration file on the datastore corresponding to [`RegisterSpec::datastore`](crate::vcenter::vm::RegisterSpec::datastore). If `None`, [`RegisterSpec::datastore`](crate::vcenter::vm::RegisterSpec::datastore) must also be `None` and [`RegisterSpec::datastore_path`](crate::vcenter::vm::RegisterSpec::datastore_path) must be set.
     ///
     /// Since vSphere API 6.8.7.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub path: Option<String>,
     /// Datastore path for the virtual machine's configuration file in the format "\[datastore name\] path". For example "\[storage1\] Test-VM/Test-VM.vmx". If `None`, both [`RegisterSpec::datastore`](crate::vcenter::vm::RegisterSpec::datastore) and [`RegisterSpec::path`](crate::vcenter::vm::RegisterSpec::path) must be set.
     ///
     /// Since vSphere API 6.8.7.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub datastore_path: Option<String>,
     /// Virtual machine name. If `None`, the display name from the virtual machine's configuration file will be used.
     ///
     /// Since vSphere API 6.8.7.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Virtual machine placement information. This field is currently required. In the future, if this field is `None`, the system will attempt to choose suitable resources on which to place the virtual machine.
     ///
     /// Since vSphere API 6.8.7.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub placement: Option<RegisterPlacementSpec>,
+}
+
+impl serde::Serialize for RegisterSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.datastore {
+            map.serialize_entry("datastore", value)?;
+        }
+        if let Some(value) = &self.path {
+            map.serialize_entry("path", value)?;
+        }
+        if let Some(value) = &self.datastore_path {
+            map.serialize_entry("datastore_path", value)?;
+        }
+        if let Some(value) = &self.name {
+            map.serialize_entry("name", value)?;
+        }
+        if let Some(value) = &self.placement {
+            map.serialize_entry("placement", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for RegisterSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for RegisterSpec {
+    const NAME: &'static str = "vcenter::vm::RegisterSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<String> = None;
+        let mut f_4: Option<RegisterPlacementSpec> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "datastore" => f_0 = map.next_value()?,
+                "path" => f_1 = map.next_value()?,
+                "datastore_path" => f_2 = map.next_value()?,
+                "name" => f_3 = map.next_value()?,
+                "placement" => f_4 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(RegisterSpec {
+            datastore: f_0,
+            path: f_1,
+            datastore_path: f_2,
+            name: f_3,
+            placement: f_4,
+        })
+    }
 }
 
 /// The [`RelocatePlacementSpec`](crate::vcenter::vm::RelocatePlacementSpec) structure contains information used to change the placement of an existing virtual machine within the vCenter inventory.
@@ -2424,21 +3316,19 @@ pub struct RegisterSpec {
 /// Since vSphere API 7.0.0.0.
 ///
 /// vAPI structure `com.vmware.vcenter.VM.relocate_placement_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RelocatePlacementSpec {
     /// Virtual machine folder into which the virtual machine should be placed.
     ///
     /// If this field is `None`, the virtual machine will stay in the current folder.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub folder: Option<String>,
     /// Resource pool into which the virtual machine should be placed.
     ///
     /// If this field is `None`, the virtual machine will stay in the current resource pool.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_pool: Option<String>,
     /// Host onto which the virtual machine should be placed. If `host` and `resourcePool` are both specified, `resourcePool` must belong to `host`.
     ///
@@ -2447,7 +3337,6 @@ pub struct RelocatePlacementSpec {
     /// If this field is unset, if `resourcePool` is unset, the virtual machine will remain on the current host. if `resourcePool` is set, and the target is a standalone host, the host is used. if `resourcePool` is set, and the target is a DRS cluster, a host will be picked by DRS. if `resourcePool` is set, and the target is a cluster without DRS, InvalidArgument will be thrown.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host: Option<String>,
     /// Cluster into which the virtual machine should be placed. If `cluster` and `resourcePool` are both specified, `resourcePool` must belong to `cluster`.
     ///
@@ -2456,15 +3345,80 @@ pub struct RelocatePlacementSpec {
     /// If `resourcePool` or `host` is specified, it is recommended that this field be `None`.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cluster: Option<String>,
     /// Datastore on which the virtual machine's configuration state should be stored. This datastore will also be used for any virtual disks that are associated with the virtual machine, unless individually overridden.
     ///
     /// If this field is `None`, the virtual machine will remain on the current datastore.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub datastore: Option<String>,
+}
+
+impl serde::Serialize for RelocatePlacementSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.folder {
+            map.serialize_entry("folder", value)?;
+        }
+        if let Some(value) = &self.resource_pool {
+            map.serialize_entry("resource_pool", value)?;
+        }
+        if let Some(value) = &self.host {
+            map.serialize_entry("host", value)?;
+        }
+        if let Some(value) = &self.cluster {
+            map.serialize_entry("cluster", value)?;
+        }
+        if let Some(value) = &self.datastore {
+            map.serialize_entry("datastore", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for RelocatePlacementSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for RelocatePlacementSpec {
+    const NAME: &'static str = "vcenter::vm::RelocatePlacementSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<String> = None;
+        let mut f_4: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "folder" => f_0 = map.next_value()?,
+                "resource_pool" => f_1 = map.next_value()?,
+                "host" => f_2 = map.next_value()?,
+                "cluster" => f_3 = map.next_value()?,
+                "datastore" => f_4 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(RelocatePlacementSpec {
+            folder: f_0,
+            resource_pool: f_1,
+            host: f_2,
+            cluster: f_3,
+            datastore: f_4,
+        })
+    }
 }
 
 /// Document-based relocate spec.
@@ -2472,32 +3426,123 @@ pub struct RelocatePlacementSpec {
 /// Since vSphere API 7.0.0.0.
 ///
 /// vAPI structure `com.vmware.vcenter.VM.relocate_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RelocateSpec {
     /// Virtual machine placement information. If this field is `None`, the system will use the values from the source virtual machine. If specified, each field will be used for placement. If the fields result in disjoint placement the operation will fail. If the fields along with the other existing placement of the virtual machine result in disjoint placement the operation will fail.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub placement: Option<RelocatePlacementSpec>,
     /// Individual disk relocation map.
     ///
     /// If `None`, all disks will migrate to the datastore specified in the [`RelocatePlacementSpec::datastore`](crate::vcenter::vm::RelocatePlacementSpec::datastore) field of [`RelocateSpec::placement`](crate::vcenter::vm::RelocateSpec::placement).
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub disks: Option<vsphere_vapi_runtime::types::VapiMap<String, DiskRelocateSpec>>,
+}
+
+impl serde::Serialize for RelocateSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.placement {
+            map.serialize_entry("placement", value)?;
+        }
+        if let Some(value) = &self.disks {
+            map.serialize_entry("disks", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for RelocateSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for RelocateSpec {
+    const NAME: &'static str = "vcenter::vm::RelocateSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<RelocatePlacementSpec> = None;
+        let mut f_1: Option<
+            vsphere_vapi_runtime::types::VapiMap<String, DiskRelocateSpec>,
+        > = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "placement" => f_0 = map.next_value()?,
+                "disks" => f_1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(RelocateSpec {
+            placement: f_0,
+            disks: f_1,
+        })
+    }
 }
 
 /// The [`StoragePlacementSpec`](crate::vcenter::vm::StoragePlacementSpec) structure contains information used to store a virtual machine's files.
 ///
 /// vAPI structure `com.vmware.vcenter.VM.storage_placement_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct StoragePlacementSpec {
     /// Datastore on which the virtual machine's configuration state should be stored. This datastore will also be used for any virtual disks that are created as part of the virtual machine creation operation.
     ///
     /// This field is currently required. In the future, if this field is `None`, the system will attempt to choose suitable storage for the virtual machine; if storage cannot be chosen, the virtual machine creation operation will fail.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub datastore: Option<String>,
+}
+
+impl serde::Serialize for StoragePlacementSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.datastore {
+            map.serialize_entry("datastore", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for StoragePlacementSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for StoragePlacementSpec {
+    const NAME: &'static str = "vcenter::vm::StoragePlacementSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "datastore" => f_0 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(StoragePlacementSpec {
+            datastore: f_0,
+        })
+    }
 }
 
 /// The [`StoragePolicySpec`](crate::vcenter::vm::StoragePolicySpec) structure contains information about the storage policy to be associated with a virtual machine object.
@@ -2505,7 +3550,7 @@ pub struct StoragePlacementSpec {
 /// Since vSphere API 6.7.
 ///
 /// vAPI structure `com.vmware.vcenter.VM.storage_policy_spec`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct StoragePolicySpec {
     /// Identifier of the storage policy which should be associated with the virtual machine.
     ///
@@ -2515,35 +3560,126 @@ pub struct StoragePolicySpec {
     pub policy: crate::ids::StoragePolicyId,
 }
 
+impl serde::Serialize for StoragePolicySpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("policy", &self.policy)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for StoragePolicySpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for StoragePolicySpec {
+    const NAME: &'static str = "vcenter::vm::StoragePolicySpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::StoragePolicyId> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "policy" => f_0 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(StoragePolicySpec {
+            policy: __de::required(f_0, "policy")?,
+        })
+    }
+}
+
 /// The [`Summary`](crate::vcenter::vm::Summary) structure contains commonly used information about a virtual machine.
 ///
 /// vAPI structure `com.vmware.vcenter.VM.summary`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Summary {
     /// Identifier of the virtual machine.
     ///
     /// Identifier of a `VirtualMachine` resource.
     pub vm: crate::ids::VirtualMachineId,
     /// Name of the Virtual machine.
-    #[serde(default = "Summary::__missing_name")]
     pub name: String,
     /// Power state of the virtual machine.
     pub power_state: power::State,
     /// Number of CPU cores. This field will be `None` if the virtual machine configuration is not available. For example, the configuration information would be unavailable if the server is unable to access the virtual machine files on disk, and is often also unavailable during the initial phases of virtual machine creation.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cpu_count: Option<i64>,
     /// Memory size in mebibytes. This field will be `None` if the virtual machine configuration is not available. For example, the configuration information would be unavailable if the server is unable to access the virtual machine files on disk, and is often also unavailable during the initial phases of virtual machine creation.
-    #[serde(
-        rename = "memory_size_MiB",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub memory_size_mib: Option<i64>,
 }
 
-impl Summary {
-    fn __missing_name() -> String {
-        ::vsphere_vapi_runtime::de::missing("vcenter::vm::Summary", "name")
+impl serde::Serialize for Summary {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("vm", &self.vm)?;
+        map.serialize_entry("name", &self.name)?;
+        map.serialize_entry("power_state", &self.power_state)?;
+        if let Some(value) = &self.cpu_count {
+            map.serialize_entry("cpu_count", value)?;
+        }
+        if let Some(value) = &self.memory_size_mib {
+            map.serialize_entry("memory_size_MiB", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Summary {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Summary {
+    const NAME: &'static str = "vcenter::vm::Summary";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::VirtualMachineId> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<power::State> = None;
+        let mut f_3: Option<i64> = None;
+        let mut f_4: Option<i64> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "vm" => f_0 = Some(map.next_value()?),
+                "name" => f_1 = Some(map.next_value()?),
+                "power_state" => f_2 = Some(map.next_value()?),
+                "cpu_count" => f_3 = map.next_value()?,
+                "memory_size_MiB" => f_4 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Summary {
+            vm: __de::required(f_0, "vm")?,
+            name: __de::or_zero(f_1, Self::NAME, "name"),
+            power_state: __de::required(f_2, "power_state")?,
+            cpu_count: f_3,
+            memory_size_mib: f_4,
+        })
     }
 }
 

@@ -102,15 +102,13 @@ impl LibraryItems {
     ///   * The resource [`ResourcePool`](crate::vcenter::ResourcePool) referenced by the field [`CreatePlacementSpec::resource_pool`](crate::vcenter::vm_template::library_items::CreatePlacementSpec::resource_pool) requires `System.Read`.
     ///   * The resource `HostSystem` referenced by the field [`CreatePlacementSpec::host`](crate::vcenter::vm_template::library_items::CreatePlacementSpec::host) requires `System.Read`.
     ///   * The resource `ClusterComputeResource` referenced by the field [`CreatePlacementSpec::cluster`](crate::vcenter::vm_template::library_items::CreatePlacementSpec::cluster) requires `System.Read`.
-    pub async fn create(
+    pub fn create(
         &self,
         spec: &library_items::CreateSpec,
-    ) -> vsphere_vapi_runtime::Result<crate::ids::ItemId> {
-        self.client
-            .operation(&library_items::ops::CREATE)
-            .param("spec", spec)
-            .send()
-            .await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<crate::ids::ItemId>,
+    > + Send {
+        self.client.operation(&library_items::ops::CREATE).param("spec", spec).send()
     }
 
     /// Deploys a virtual machine as a copy of the source virtual machine template contained in the library item specified by `template_library_item`. It uses the deployment specification in `spec`.
@@ -170,17 +168,18 @@ impl LibraryItems {
     ///   * The resource [`Folder`](crate::vcenter::Folder) referenced by the field [`EthernetUpdateSpec::subnet`](crate::vcenter::vm_template::library_items::EthernetUpdateSpec::subnet) requires `System.Read`.
     ///   * The resource [`Disk`](crate::vcenter::vm::hardware::Disk) referenced by the field [`HardwareCustomizationSpec::disks_to_remove`](crate::vcenter::vm_template::library_items::HardwareCustomizationSpec::disks_to_remove) requires `System.Read`.
     ///   * The resource [`Disk`](crate::vcenter::vm::hardware::Disk) referenced by the map key of field [`HardwareCustomizationSpec::disks_to_update`](crate::vcenter::vm_template::library_items::HardwareCustomizationSpec::disks_to_update) requires `System.Read`.
-    pub async fn deploy(
+    pub fn deploy(
         &self,
         template_library_item: &crate::ids::ItemId,
         spec: &library_items::DeploySpec,
-    ) -> vsphere_vapi_runtime::Result<crate::ids::VirtualMachineId> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<crate::ids::VirtualMachineId>,
+    > + Send {
         self.client
             .operation(&library_items::ops::DEPLOY)
             .param("template_library_item", template_library_item)
             .param("spec", spec)
             .send()
-            .await
     }
 
     /// Returns information about a virtual machine template contained in the library item specified by `template_library_item`.
@@ -215,14 +214,15 @@ impl LibraryItems {
     ///
     ///   * Method execution requires `System.Read`.
     ///   * The resource [`Item`](crate::content::library::Item) referenced by the parameter `template_library_item` requires `System.Read`.
-    pub async fn get(
+    pub fn get(
         &self,
         template_library_item: &crate::ids::ItemId,
-    ) -> vsphere_vapi_runtime::Result<Option<library_items::Info>> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<Option<library_items::Info>>,
+    > + Send {
         self.client
             .operation(&library_items::ops::GET)
             .param("template_library_item", template_library_item)
             .send()
-            .await
     }
 }

@@ -11,16 +11,63 @@
 /// **Removed** in vSphere API release 9.1.1.0 (last in 9.1.0.0).
 ///
 /// vAPI structure `com.vmware.vstats.acq_specs.counter_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CounterSpec {
     /// Counter and optional meatadata identifier. Warning: this field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments. When `None` the `setId` field will be used.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cid_mid: Option<crate::vstats::CidMid>,
     /// Counter set identifier Warning: this field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
     ///
     /// When `None` the `cidMid` field will be used.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub set_id: Option<String>,
+}
+
+impl serde::Serialize for CounterSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.cid_mid {
+            map.serialize_entry("cid_mid", value)?;
+        }
+        if let Some(value) = &self.set_id {
+            map.serialize_entry("set_id", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CounterSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CounterSpec {
+    const NAME: &'static str = "vstats::acq_specs::CounterSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<crate::vstats::CidMid> = None;
+        let mut f_1: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "cid_mid" => f_0 = map.next_value()?,
+                "set_id" => f_1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(CounterSpec {
+            cid_mid: f_0,
+            set_id: f_1,
+        })
+    }
 }
 
 impl ::vsphere_vapi_runtime::de::Zero for CounterSpec {
@@ -37,35 +84,81 @@ impl ::vsphere_vapi_runtime::de::Zero for CounterSpec {
 /// **Removed** in vSphere API release 9.1.1.0 (last in 9.1.0.0).
 ///
 /// vAPI structure `com.vmware.vstats.acq_specs.create_spec`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateSpec {
     /// Designates the counter(s) to be sampled. Warning: this field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
-    #[serde(default = "CreateSpec::__missing_counters")]
     pub counters: CounterSpec,
     /// A set of resource identifiers representing a single resource to be monitored. Warning: this field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
-    #[serde(
-        default = "CreateSpec::__missing_resources",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub resources: Vec<crate::vstats::RsrcId>,
     /// Desired sampling rate in seconds. Warning: this field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments. If `None` default of 10s will be used.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub interval: Option<i64>,
     /// Expiration time for this acquisition specification in Unix UTC number of seconds (since epoch). Warning: this field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments. When this field is `None` or 0, default expiration duration is 100 minutes.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expiration: Option<i64>,
     /// Consumer provided text about this acquisition specification. Warning: this field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments. If `None` default empty string will be used.
-    #[serde(rename = "memo_", default, skip_serializing_if = "Option::is_none")]
     pub memo: Option<String>,
 }
 
-impl CreateSpec {
-    fn __missing_counters() -> CounterSpec {
-        ::vsphere_vapi_runtime::de::missing("vstats::acq_specs::CreateSpec", "counters")
+impl serde::Serialize for CreateSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("counters", &self.counters)?;
+        map.serialize_entry("resources", &self.resources)?;
+        if let Some(value) = &self.interval {
+            map.serialize_entry("interval", value)?;
+        }
+        if let Some(value) = &self.expiration {
+            map.serialize_entry("expiration", value)?;
+        }
+        if let Some(value) = &self.memo {
+            map.serialize_entry("memo_", value)?;
+        }
+        map.end()
     }
+}
 
-    fn __missing_resources() -> Vec<crate::vstats::RsrcId> {
-        ::vsphere_vapi_runtime::de::missing("vstats::acq_specs::CreateSpec", "resources")
+impl<'de> serde::Deserialize<'de> for CreateSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CreateSpec {
+    const NAME: &'static str = "vstats::acq_specs::CreateSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<CounterSpec> = None;
+        let mut f_1: Option<Vec<crate::vstats::RsrcId>> = None;
+        let mut f_2: Option<i64> = None;
+        let mut f_3: Option<i64> = None;
+        let mut f_4: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "counters" => f_0 = Some(map.next_value()?),
+                "resources" => f_1 = __de::null_as_empty(map.next_value()?),
+                "interval" => f_2 = map.next_value()?,
+                "expiration" => f_3 = map.next_value()?,
+                "memo_" => f_4 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(CreateSpec {
+            counters: __de::or_zero(f_0, Self::NAME, "counters"),
+            resources: __de::or_zero(f_1, Self::NAME, "resources"),
+            interval: f_2,
+            expiration: f_3,
+            memo: f_4,
+        })
     }
 }
 
@@ -90,11 +183,51 @@ impl CreateSpec {
 /// **Removed** in vSphere API release 9.1.1.0 (last in 9.1.0.0).
 ///
 /// vAPI structure `com.vmware.vstats.acq_specs.filter_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct FilterSpec {
     /// Used to retrieve paged data for larger result sets. The value of this token is generated by server and returned as `next` field in the result of `list` methods. Warning: this field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments. `None` the first page of results will be returned.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub page: Option<String>,
+}
+
+impl serde::Serialize for FilterSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.page {
+            map.serialize_entry("page", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for FilterSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for FilterSpec {
+    const NAME: &'static str = "vstats::acq_specs::FilterSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "page" => f_0 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(FilterSpec { page: f_0 })
+    }
 }
 
 /// The [`Info`](crate::vstats::acq_specs::Info) structure is the information about an acquisition specification. It specifies the statistical data that should be collected at desired sampling rates. It designates the resources and their counters which should be sampled, and a desired sampling rate. Warning: this structure is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
@@ -102,45 +235,93 @@ pub struct FilterSpec {
 /// **Removed** in vSphere API release 9.1.1.0 (last in 9.1.0.0).
 ///
 /// vAPI structure `com.vmware.vstats.acq_specs.info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Info {
     /// Acquisition specification identifier. Warning: this field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
     ///
     /// Identifier of a `com.vmware.vstats.model.AcqSpec` resource.
     pub id: crate::ids::AcqSpecId,
     /// Designates the counter(s) to be sampled. Warning: this field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
-    #[serde(default = "Info::__missing_counters")]
     pub counters: CounterSpec,
     /// A set of resource identifiers representing a single resource to be monitored. Warning: this field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
-    #[serde(
-        default = "Info::__missing_resources",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub resources: Vec<crate::vstats::RsrcId>,
     /// Desired sampling rate in seconds. Warning: this field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments. When this field is `None`, default interval is 10 seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub interval: Option<i64>,
     /// Expiration time for this acquisition specification represented as Unix UTC number of seconds (since epoch). Warning: this field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments. When this field is `None` or 0, default expiration duration is 100 minutes.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expiration: Option<i64>,
     /// Consumer provided text about this Acquisition Specification. Warning: this field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
-    #[serde(rename = "memo_", default = "Info::__missing_memo")]
     pub memo: String,
     /// Acquisition Specification status. Warning: this field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
     pub status: Status,
 }
 
-impl Info {
-    fn __missing_counters() -> CounterSpec {
-        ::vsphere_vapi_runtime::de::missing("vstats::acq_specs::Info", "counters")
+impl serde::Serialize for Info {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("id", &self.id)?;
+        map.serialize_entry("counters", &self.counters)?;
+        map.serialize_entry("resources", &self.resources)?;
+        if let Some(value) = &self.interval {
+            map.serialize_entry("interval", value)?;
+        }
+        if let Some(value) = &self.expiration {
+            map.serialize_entry("expiration", value)?;
+        }
+        map.serialize_entry("memo_", &self.memo)?;
+        map.serialize_entry("status", &self.status)?;
+        map.end()
     }
+}
 
-    fn __missing_resources() -> Vec<crate::vstats::RsrcId> {
-        ::vsphere_vapi_runtime::de::missing("vstats::acq_specs::Info", "resources")
+impl<'de> serde::Deserialize<'de> for Info {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_memo() -> String {
-        ::vsphere_vapi_runtime::de::missing("vstats::acq_specs::Info", "memo_")
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
+    const NAME: &'static str = "vstats::acq_specs::Info";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::AcqSpecId> = None;
+        let mut f_1: Option<CounterSpec> = None;
+        let mut f_2: Option<Vec<crate::vstats::RsrcId>> = None;
+        let mut f_3: Option<i64> = None;
+        let mut f_4: Option<i64> = None;
+        let mut f_5: Option<String> = None;
+        let mut f_6: Option<Status> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "id" => f_0 = Some(map.next_value()?),
+                "counters" => f_1 = Some(map.next_value()?),
+                "resources" => f_2 = __de::null_as_empty(map.next_value()?),
+                "interval" => f_3 = map.next_value()?,
+                "expiration" => f_4 = map.next_value()?,
+                "memo_" => f_5 = Some(map.next_value()?),
+                "status" => f_6 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Info {
+            id: __de::required(f_0, "id")?,
+            counters: __de::or_zero(f_1, Self::NAME, "counters"),
+            resources: __de::or_zero(f_2, Self::NAME, "resources"),
+            interval: f_3,
+            expiration: f_4,
+            memo: __de::or_zero(f_5, Self::NAME, "memo_"),
+            status: __de::required(f_6, "status")?,
+        })
     }
 }
 
@@ -165,8 +346,12 @@ impl ListRequest {
     }
 
     /// Sends the request and decodes the result.
-    pub async fn send(self) -> vsphere_vapi_runtime::Result<ListResult> {
-        self.call.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<ListResult>,
+    > + Send {
+        self.call.send()
     }
 }
 
@@ -175,22 +360,59 @@ impl ListRequest {
 /// **Removed** in vSphere API release 9.1.1.0 (last in 9.1.0.0).
 ///
 /// vAPI structure `com.vmware.vstats.acq_specs.list_result`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ListResult {
     /// List of acquisition specifications received. Warning: this field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
-    #[serde(
-        default = "ListResult::__missing_acq_specs",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub acq_specs: Vec<Info>,
     /// The `next` field is a token used to retrieve paged data for larger result sets. This is opaque token generated by the server. It is to be sent in the [`FilterSpec::page`](crate::vstats::acq_specs::FilterSpec::page) field to issue a subsequent call to the list method for retrieving results that did not fit the current page. Warning: this field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments. set when there are more results to retrieve.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next: Option<String>,
 }
 
-impl ListResult {
-    fn __missing_acq_specs() -> Vec<Info> {
-        ::vsphere_vapi_runtime::de::missing("vstats::acq_specs::ListResult", "acq_specs")
+impl serde::Serialize for ListResult {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("acq_specs", &self.acq_specs)?;
+        if let Some(value) = &self.next {
+            map.serialize_entry("next", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ListResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ListResult {
+    const NAME: &'static str = "vstats::acq_specs::ListResult";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<Vec<Info>> = None;
+        let mut f_1: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "acq_specs" => f_0 = __de::null_as_empty(map.next_value()?),
+                "next" => f_1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ListResult {
+            acq_specs: __de::or_zero(f_0, Self::NAME, "acq_specs"),
+            next: f_1,
+        })
     }
 }
 
@@ -217,23 +439,85 @@ vsphere_vapi_runtime::vapi_enum! {
 /// **Removed** in vSphere API release 9.1.1.0 (last in 9.1.0.0).
 ///
 /// vAPI structure `com.vmware.vstats.acq_specs.update_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateSpec {
     /// Designates the counter(s) to be sampled. Warning: this field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments. If `None`, the value is unchanged.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub counters: Option<CounterSpec>,
     /// A set of resource identifiers representing a single resource to be monitored. Warning: this field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments. If `None`, the value is unchanged.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resources: Option<Vec<crate::vstats::RsrcId>>,
     /// Desired sampling rate in seconds. Warning: this field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments. If `None`, the value is unchanged.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub interval: Option<i64>,
     /// Expiration time for this acquisition specification in Unix UTC number of seconds (since epoch). When this field is 0, the default expiration duration is 100 minutes. Warning: this field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments. If `None`, the value is unchanged.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expiration: Option<i64>,
     /// Consumer provided text about this Acquisition Specification. Warning: this field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments. If `None`, the value is unchanged.
-    #[serde(rename = "memo_", default, skip_serializing_if = "Option::is_none")]
     pub memo: Option<String>,
+}
+
+impl serde::Serialize for UpdateSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.counters {
+            map.serialize_entry("counters", value)?;
+        }
+        if let Some(value) = &self.resources {
+            map.serialize_entry("resources", value)?;
+        }
+        if let Some(value) = &self.interval {
+            map.serialize_entry("interval", value)?;
+        }
+        if let Some(value) = &self.expiration {
+            map.serialize_entry("expiration", value)?;
+        }
+        if let Some(value) = &self.memo {
+            map.serialize_entry("memo_", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UpdateSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for UpdateSpec {
+    const NAME: &'static str = "vstats::acq_specs::UpdateSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<CounterSpec> = None;
+        let mut f_1: Option<Vec<crate::vstats::RsrcId>> = None;
+        let mut f_2: Option<i64> = None;
+        let mut f_3: Option<i64> = None;
+        let mut f_4: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "counters" => f_0 = map.next_value()?,
+                "resources" => f_1 = map.next_value()?,
+                "interval" => f_2 = map.next_value()?,
+                "expiration" => f_3 = map.next_value()?,
+                "memo_" => f_4 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(UpdateSpec {
+            counters: f_0,
+            resources: f_1,
+            interval: f_2,
+            expiration: f_3,
+            memo: f_4,
+        })
+    }
 }
 
 #[doc(hidden)]

@@ -34,11 +34,51 @@ vsphere_vapi_runtime::vapi_enum! {
 /// **Removed** in vSphere API release 9.1.1.0 (last in 9.1.0.0).
 ///
 /// vAPI structure `com.vmware.vstats.counter_metadata.filter_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct FilterSpec {
     /// Counter edition status. Warning: this field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments. When `None` no filtering on counter metadata status will be made.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<CounterEditionStatus>,
+}
+
+impl serde::Serialize for FilterSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.status {
+            map.serialize_entry("status", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for FilterSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for FilterSpec {
+    const NAME: &'static str = "vstats::counter_metadata::FilterSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<CounterEditionStatus> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "status" => f_0 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(FilterSpec { status: f_0 })
+    }
 }
 
 /// The [`Info`](crate::vstats::counter_metadata::Info) structure contains information about CounterMetadata. It represents edition of the Counter. Warning: this structure is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
@@ -46,7 +86,7 @@ pub struct FilterSpec {
 /// **Removed** in vSphere API release 9.1.1.0 (last in 9.1.0.0).
 ///
 /// vAPI structure `com.vmware.vstats.counter_metadata.info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Info {
     /// Counter Id. Warning: this field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
     ///
@@ -63,16 +103,89 @@ pub struct Info {
     /// The units of the measurement. Warning: this field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
     pub units: MetricUnits,
     /// Additional multiplier factors to be used with units. Warning: this field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments. When `None` default of `ONE` is used.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scale: Option<UnitsFactor>,
     /// Human legible localizable text about the counter. Warning: this field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments. This field is `None` in the current version.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_info: Option<crate::vstats::UserInfo>,
     /// ID of the respective provider. Warning: this field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
     ///
     /// This field is `None` in the current version.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pid: Option<String>,
+}
+
+impl serde::Serialize for Info {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("cid", &self.cid)?;
+        map.serialize_entry("mid", &self.mid)?;
+        map.serialize_entry("status", &self.status)?;
+        map.serialize_entry("type", &self.r#type)?;
+        map.serialize_entry("units", &self.units)?;
+        if let Some(value) = &self.scale {
+            map.serialize_entry("scale", value)?;
+        }
+        if let Some(value) = &self.user_info {
+            map.serialize_entry("user_info", value)?;
+        }
+        if let Some(value) = &self.pid {
+            map.serialize_entry("pid", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Info {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
+    const NAME: &'static str = "vstats::counter_metadata::Info";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::CounterId> = None;
+        let mut f_1: Option<crate::ids::CounterMetadataId> = None;
+        let mut f_2: Option<CounterEditionStatus> = None;
+        let mut f_3: Option<SampleType> = None;
+        let mut f_4: Option<MetricUnits> = None;
+        let mut f_5: Option<UnitsFactor> = None;
+        let mut f_6: Option<crate::vstats::UserInfo> = None;
+        let mut f_7: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "cid" => f_0 = Some(map.next_value()?),
+                "mid" => f_1 = Some(map.next_value()?),
+                "status" => f_2 = Some(map.next_value()?),
+                "type" => f_3 = Some(map.next_value()?),
+                "units" => f_4 = Some(map.next_value()?),
+                "scale" => f_5 = map.next_value()?,
+                "user_info" => f_6 = map.next_value()?,
+                "pid" => f_7 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Info {
+            cid: __de::required(f_0, "cid")?,
+            mid: __de::required(f_1, "mid")?,
+            status: __de::required(f_2, "status")?,
+            r#type: __de::required(f_3, "type")?,
+            units: __de::required(f_4, "units")?,
+            scale: f_5,
+            user_info: f_6,
+            pid: f_7,
+        })
+    }
 }
 
 /// A call of [`CounterMetadata::list`](crate::vstats::CounterMetadata::list) being
@@ -96,8 +209,12 @@ impl ListRequest {
     }
 
     /// Sends the request and decodes the result.
-    pub async fn send(self) -> vsphere_vapi_runtime::Result<Vec<Info>> {
-        self.call.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<Vec<Info>>,
+    > + Send {
+        self.call.send()
     }
 }
 

@@ -11,29 +11,65 @@
 /// **Removed** in vSphere API release 9.1.1.0 (last in 9.1.0.0).
 ///
 /// vAPI structure `com.vmware.vstats.counter_sets.info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Info {
     /// Counter set identifier. Warning: this field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
-    #[serde(default = "Info::__missing_id")]
     pub id: String,
     /// List of Counter CidMids. Warning: this field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
-    #[serde(
-        default = "Info::__missing_counters",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub counters: Vec<crate::vstats::CidMid>,
     /// Human legible localizable conter set description. Warning: this field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments. In future versions it may be possible to have custom counter sets that lack localizable descriptions.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_info: Option<crate::vstats::UserInfo>,
 }
 
-impl Info {
-    fn __missing_id() -> String {
-        ::vsphere_vapi_runtime::de::missing("vstats::counter_sets::Info", "id")
+impl serde::Serialize for Info {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("id", &self.id)?;
+        map.serialize_entry("counters", &self.counters)?;
+        if let Some(value) = &self.user_info {
+            map.serialize_entry("user_info", value)?;
+        }
+        map.end()
     }
+}
 
-    fn __missing_counters() -> Vec<crate::vstats::CidMid> {
-        ::vsphere_vapi_runtime::de::missing("vstats::counter_sets::Info", "counters")
+impl<'de> serde::Deserialize<'de> for Info {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
+    const NAME: &'static str = "vstats::counter_sets::Info";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<Vec<crate::vstats::CidMid>> = None;
+        let mut f_2: Option<crate::vstats::UserInfo> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "id" => f_0 = Some(map.next_value()?),
+                "counters" => f_1 = __de::null_as_empty(map.next_value()?),
+                "user_info" => f_2 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Info {
+            id: __de::or_zero(f_0, Self::NAME, "id"),
+            counters: __de::or_zero(f_1, Self::NAME, "counters"),
+            user_info: f_2,
+        })
     }
 }
 

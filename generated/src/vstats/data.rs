@@ -10,7 +10,7 @@
 /// **Removed** in vSphere API release 9.1.1.0 (last in 9.1.0.0).
 ///
 /// vAPI structure `com.vmware.vstats.data.data_point`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DataPoint {
     /// Counter Id. Warning: this field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
     ///
@@ -21,27 +21,68 @@ pub struct DataPoint {
     /// Identifier of a `com.vmware.vstats.model.CounterMetadata` resource.
     pub mid: crate::ids::CounterMetadataId,
     /// Resource Id. Warning: this field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
-    #[serde(default = "DataPoint::__missing_rid")]
     pub rid: String,
     /// Timestamp for the data point. format: 64-bit integer Warning: this field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
-    #[serde(default = "DataPoint::__missing_ts")]
     pub ts: i64,
     /// Stat value. Warning: this field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
-    #[serde(default = "DataPoint::__missing_val")]
     pub val: f64,
 }
 
-impl DataPoint {
-    fn __missing_rid() -> String {
-        ::vsphere_vapi_runtime::de::missing("vstats::data::DataPoint", "rid")
+impl serde::Serialize for DataPoint {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("cid", &self.cid)?;
+        map.serialize_entry("mid", &self.mid)?;
+        map.serialize_entry("rid", &self.rid)?;
+        map.serialize_entry("ts", &self.ts)?;
+        map.serialize_entry("val", &self.val)?;
+        map.end()
     }
+}
 
-    fn __missing_ts() -> i64 {
-        ::vsphere_vapi_runtime::de::missing("vstats::data::DataPoint", "ts")
+impl<'de> serde::Deserialize<'de> for DataPoint {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_val() -> f64 {
-        ::vsphere_vapi_runtime::de::missing("vstats::data::DataPoint", "val")
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for DataPoint {
+    const NAME: &'static str = "vstats::data::DataPoint";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::CounterId> = None;
+        let mut f_1: Option<crate::ids::CounterMetadataId> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<i64> = None;
+        let mut f_4: Option<f64> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "cid" => f_0 = Some(map.next_value()?),
+                "mid" => f_1 = Some(map.next_value()?),
+                "rid" => f_2 = Some(map.next_value()?),
+                "ts" => f_3 = Some(map.next_value()?),
+                "val" => f_4 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(DataPoint {
+            cid: __de::required(f_0, "cid")?,
+            mid: __de::required(f_1, "mid")?,
+            rid: __de::or_zero(f_2, Self::NAME, "rid"),
+            ts: __de::or_zero(f_3, Self::NAME, "ts"),
+            val: __de::or_zero(f_4, Self::NAME, "val"),
+        })
     }
 }
 
@@ -50,25 +91,59 @@ impl DataPoint {
 /// **Removed** in vSphere API release 9.1.1.0 (last in 9.1.0.0).
 ///
 /// vAPI structure `com.vmware.vstats.data.data_points_result`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DataPointsResult {
     /// List of DataPoints received. Warning: this field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
-    #[serde(
-        default = "DataPointsResult::__missing_data_points",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub data_points: Vec<DataPoint>,
     /// The `next` field is a token used to retrieve paged data for larger result sets. This is opaque token generated by the server. It is to be sent in the [`FilterSpec::page`](crate::vstats::data::FilterSpec::page) field to issue a subsequent call to the query method for retrieving results that did not fit the current page. Warning: this field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments. set when there are more results to retrieve.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next: Option<String>,
 }
 
-impl DataPointsResult {
-    fn __missing_data_points() -> Vec<DataPoint> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vstats::data::DataPointsResult",
-            "data_points",
-        )
+impl serde::Serialize for DataPointsResult {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("data_points", &self.data_points)?;
+        if let Some(value) = &self.next {
+            map.serialize_entry("next", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DataPointsResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for DataPointsResult {
+    const NAME: &'static str = "vstats::data::DataPointsResult";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<Vec<DataPoint>> = None;
+        let mut f_1: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "data_points" => f_0 = __de::null_as_empty(map.next_value()?),
+                "next" => f_1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(DataPointsResult {
+            data_points: __de::or_zero(f_0, Self::NAME, "data_points"),
+            next: f_1,
+        })
     }
 }
 
@@ -77,28 +152,23 @@ impl DataPointsResult {
 /// **Removed** in vSphere API release 9.1.1.0 (last in 9.1.0.0).
 ///
 /// vAPI structure `com.vmware.vstats.data.filter_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct FilterSpec {
     /// Start of a time window (included), timestamp in seconds UTC. Warning: this field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments. When `None` the result will not be limited by start time.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,
     /// End of a time window (excluded), timestamp in seconds UTC. Warning: this field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments. When `None` the result will not be limited by end time.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end: Option<i64>,
     /// Counter ID. Warning: this field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
     ///
     /// When `None` the result will not be filtered by counter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cid: Option<String>,
     /// Metric name. Warning: this field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
     ///
     /// When `None` the result will not be filtered by metric name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metric: Option<String>,
     /// List of Resource types. Warning: this field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
     ///
     /// When `None` the result will not be filtered by resource types.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub types: Option<Vec<String>>,
     /// Resources to include in the query. Each resource is specified through a composite string that follows the following format.
     ///
@@ -111,14 +181,96 @@ pub struct FilterSpec {
     /// resource id is the unique resource identifier value for example: `vm-41`
     ///
     /// Example values include: `type.VM=vm-41`, `type.VCPU=1`, `type.VM.moid=vm-41` Warning: this field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments. When left `None` the result will not be filtered for specific resources.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resources: Option<Vec<String>>,
     /// Directs the server to order the returned data. Passing a value of `DEFAULT` will apply default ordering of the results that makes them easier for consumption. Warning: this field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments. When this parameter is `None` the server will not order the result, save computational time and therefore the API will operate faster.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub order: Option<String>,
     /// Used to retrieve paged data for larger result sets. The value of this token is generated by server and returned as `next` field in the result of `queryDataPoints` methods. Warning: this field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments. When `None` the first page of results will be returned.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub page: Option<String>,
+}
+
+impl serde::Serialize for FilterSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.start {
+            map.serialize_entry("start", value)?;
+        }
+        if let Some(value) = &self.end {
+            map.serialize_entry("end", value)?;
+        }
+        if let Some(value) = &self.cid {
+            map.serialize_entry("cid", value)?;
+        }
+        if let Some(value) = &self.metric {
+            map.serialize_entry("metric", value)?;
+        }
+        if let Some(value) = &self.types {
+            map.serialize_entry("types", value)?;
+        }
+        if let Some(value) = &self.resources {
+            map.serialize_entry("resources", value)?;
+        }
+        if let Some(value) = &self.order {
+            map.serialize_entry("order", value)?;
+        }
+        if let Some(value) = &self.page {
+            map.serialize_entry("page", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for FilterSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for FilterSpec {
+    const NAME: &'static str = "vstats::data::FilterSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<i64> = None;
+        let mut f_1: Option<i64> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<String> = None;
+        let mut f_4: Option<Vec<String>> = None;
+        let mut f_5: Option<Vec<String>> = None;
+        let mut f_6: Option<String> = None;
+        let mut f_7: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "start" => f_0 = map.next_value()?,
+                "end" => f_1 = map.next_value()?,
+                "cid" => f_2 = map.next_value()?,
+                "metric" => f_3 = map.next_value()?,
+                "types" => f_4 = map.next_value()?,
+                "resources" => f_5 = map.next_value()?,
+                "order" => f_6 = map.next_value()?,
+                "page" => f_7 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(FilterSpec {
+            start: f_0,
+            end: f_1,
+            cid: f_2,
+            metric: f_3,
+            types: f_4,
+            resources: f_5,
+            order: f_6,
+            page: f_7,
+        })
+    }
 }
 
 /// A call of [`Data::query_data_points`](crate::vstats::Data::query_data_points)
@@ -142,8 +294,12 @@ impl QueryDataPointsRequest {
     }
 
     /// Sends the request and decodes the result.
-    pub async fn send(self) -> vsphere_vapi_runtime::Result<DataPointsResult> {
-        self.call.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<DataPointsResult>,
+    > + Send {
+        self.call.send()
     }
 }
 

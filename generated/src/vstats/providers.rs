@@ -11,36 +11,89 @@
 /// **Removed** in vSphere API release 9.1.1.0 (last in 9.1.0.0).
 ///
 /// vAPI structure `com.vmware.vstats.providers.summary`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Summary {
     /// Provider identifier. Warning: this field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
     ///
     /// Identifier of a `com.vmware.vstats.model.Provider` resource.
     pub id: crate::ids::ModelProviderId,
     /// The ID given to the provider by its respective inventory. Warning: this field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
-    #[serde(default = "Summary::__missing_id_value")]
     pub id_value: String,
     /// Provider type. Warning: this field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
-    #[serde(default = "Summary::__missing_type")]
     pub r#type: String,
     /// An optional designation of the scheme. Warning: this field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments. When `None` the provider is not designating a specific scheme.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scheme: Option<String>,
     /// Schema-less metadata with extra information for the provider. Warning: this field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments. As supplied by the provider.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<String>,
     /// Timestamp which is obtained when querying counters from a provider and is used as since parameter when new counter listing is needed. Warning: this field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments. `None` if no timestamp has been obtained yet.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tracking_sn: Option<i64>,
 }
 
-impl Summary {
-    fn __missing_id_value() -> String {
-        ::vsphere_vapi_runtime::de::missing("vstats::providers::Summary", "id_value")
+impl serde::Serialize for Summary {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("id", &self.id)?;
+        map.serialize_entry("id_value", &self.id_value)?;
+        map.serialize_entry("type", &self.r#type)?;
+        if let Some(value) = &self.scheme {
+            map.serialize_entry("scheme", value)?;
+        }
+        if let Some(value) = &self.metadata {
+            map.serialize_entry("metadata", value)?;
+        }
+        if let Some(value) = &self.tracking_sn {
+            map.serialize_entry("tracking_sn", value)?;
+        }
+        map.end()
     }
+}
 
-    fn __missing_type() -> String {
-        ::vsphere_vapi_runtime::de::missing("vstats::providers::Summary", "type")
+impl<'de> serde::Deserialize<'de> for Summary {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Summary {
+    const NAME: &'static str = "vstats::providers::Summary";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::ModelProviderId> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<String> = None;
+        let mut f_4: Option<String> = None;
+        let mut f_5: Option<i64> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "id" => f_0 = Some(map.next_value()?),
+                "id_value" => f_1 = Some(map.next_value()?),
+                "type" => f_2 = Some(map.next_value()?),
+                "scheme" => f_3 = map.next_value()?,
+                "metadata" => f_4 = map.next_value()?,
+                "tracking_sn" => f_5 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Summary {
+            id: __de::required(f_0, "id")?,
+            id_value: __de::or_zero(f_1, Self::NAME, "id_value"),
+            r#type: __de::or_zero(f_2, Self::NAME, "type"),
+            scheme: f_3,
+            metadata: f_4,
+            tracking_sn: f_5,
+        })
     }
 }
 

@@ -11,26 +11,59 @@
 /// **Removed** in vSphere API release 9.1.1.0 (last in 9.1.0.0).
 ///
 /// vAPI structure `com.vmware.vstats.resource_address_schemas.info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Info {
     /// Identifier. Warning: this field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
     ///
     /// Identifier of a `com.vmware.vstats.model.RsrcAddrSchema` resource.
     pub id: crate::ids::RsrcAddrSchemaId,
     /// List of [`ResourceIdDefinition`](crate::vstats::resource_address_schemas::ResourceIdDefinition)s. Warning: this field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
-    #[serde(
-        default = "Info::__missing_schema",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub schema: Vec<ResourceIdDefinition>,
 }
 
-impl Info {
-    fn __missing_schema() -> Vec<ResourceIdDefinition> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vstats::resource_address_schemas::Info",
-            "schema",
-        )
+impl serde::Serialize for Info {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("id", &self.id)?;
+        map.serialize_entry("schema", &self.schema)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Info {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
+    const NAME: &'static str = "vstats::resource_address_schemas::Info";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::RsrcAddrSchemaId> = None;
+        let mut f_1: Option<Vec<ResourceIdDefinition>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "id" => f_0 = Some(map.next_value()?),
+                "schema" => f_1 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Info {
+            id: __de::required(f_0, "id")?,
+            schema: __de::or_zero(f_1, Self::NAME, "schema"),
+        })
     }
 }
 
@@ -58,10 +91,9 @@ vsphere_vapi_runtime::vapi_enum! {
 ///
 /// vAPI structure
 /// `com.vmware.vstats.resource_address_schemas.resource_id_definition`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ResourceIdDefinition {
     /// Designates a semantic key for the resource identifier. This could be "vm" for virtual machine whose CPU usage is metered or "source" to identify the virtual machine that is origin of measured network traffic. Warning: this field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
-    #[serde(default = "ResourceIdDefinition::__missing_key")]
     pub key: String,
     /// Type of the resource. This represents various entities for which statistical data is gathered such as virtual machines, containers, servers, disks etc. Warning: this field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
     ///
@@ -71,12 +103,53 @@ pub struct ResourceIdDefinition {
     pub query_options: QueryCapabilities,
 }
 
-impl ResourceIdDefinition {
-    fn __missing_key() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vstats::resource_address_schemas::ResourceIdDefinition",
-            "key",
-        )
+impl serde::Serialize for ResourceIdDefinition {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("key", &self.key)?;
+        map.serialize_entry("type", &self.r#type)?;
+        map.serialize_entry("query_options", &self.query_options)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ResourceIdDefinition {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ResourceIdDefinition {
+    const NAME: &'static str = "vstats::resource_address_schemas::ResourceIdDefinition";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<crate::ids::RsrcTypeId> = None;
+        let mut f_2: Option<QueryCapabilities> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "key" => f_0 = Some(map.next_value()?),
+                "type" => f_1 = Some(map.next_value()?),
+                "query_options" => f_2 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ResourceIdDefinition {
+            key: __de::or_zero(f_0, Self::NAME, "key"),
+            r#type: __de::required(f_1, "type")?,
+            query_options: __de::required(f_2, "query_options")?,
+        })
     }
 }
 

@@ -11,12 +11,11 @@
 /// **Removed** in vSphere API release 9.1.1.0 (last in 9.1.0.0).
 ///
 /// vAPI structure `com.vmware.vstats.resource_addresses.filter_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct FilterSpec {
     /// List of Resource types. Warning: this field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
     ///
     /// When `None` the result will not be filtered by resource types.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub types: Option<Vec<String>>,
     /// Resources to include in the query. Each resource is specified through a composite string that follows the following format.
     ///
@@ -29,11 +28,64 @@ pub struct FilterSpec {
     /// resource id is the unique resource identifier value for example: `vm-41`
     ///
     /// Example values include: `type.VM=vm-41`, `type.VCPU=1`, `type.VM.moid=vm-41` Warning: this field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments. When left `None` the result will not be filtered for specific resources.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resources: Option<Vec<String>>,
     /// The `page` field is used to retrieve paged data for large result sets. It is an opaque paging token obtained from a prior call to the [`ResourceAddresses::list`](crate::vstats::ResourceAddresses::list) API. Warning: this field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments. when set a follow up page in a paged result set will be delivered.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub page: Option<String>,
+}
+
+impl serde::Serialize for FilterSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.types {
+            map.serialize_entry("types", value)?;
+        }
+        if let Some(value) = &self.resources {
+            map.serialize_entry("resources", value)?;
+        }
+        if let Some(value) = &self.page {
+            map.serialize_entry("page", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for FilterSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for FilterSpec {
+    const NAME: &'static str = "vstats::resource_addresses::FilterSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<Vec<String>> = None;
+        let mut f_1: Option<Vec<String>> = None;
+        let mut f_2: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "types" => f_0 = map.next_value()?,
+                "resources" => f_1 = map.next_value()?,
+                "page" => f_2 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(FilterSpec {
+            types: f_0,
+            resources: f_1,
+            page: f_2,
+        })
+    }
 }
 
 /// The [`Info`](crate::vstats::resource_addresses::Info) structure contains global address of a specific Resource. Warning: this structure is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
@@ -41,26 +93,59 @@ pub struct FilterSpec {
 /// **Removed** in vSphere API release 9.1.1.0 (last in 9.1.0.0).
 ///
 /// vAPI structure `com.vmware.vstats.resource_addresses.info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Info {
     /// Identifier. Warning: this field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
     ///
     /// Identifier of a `com.vmware.vstats.model.RsrcAddr` resource.
     pub id: crate::ids::RsrcAddrId,
     /// List of Resource Identifiers. Warning: this field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
-    #[serde(
-        default = "Info::__missing_resource_ids",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub resource_ids: Vec<crate::vstats::RsrcId>,
 }
 
-impl Info {
-    fn __missing_resource_ids() -> Vec<crate::vstats::RsrcId> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vstats::resource_addresses::Info",
-            "resource_ids",
-        )
+impl serde::Serialize for Info {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("id", &self.id)?;
+        map.serialize_entry("resource_ids", &self.resource_ids)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Info {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
+    const NAME: &'static str = "vstats::resource_addresses::Info";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::RsrcAddrId> = None;
+        let mut f_1: Option<Vec<crate::vstats::RsrcId>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "id" => f_0 = Some(map.next_value()?),
+                "resource_ids" => f_1 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Info {
+            id: __de::required(f_0, "id")?,
+            resource_ids: __de::or_zero(f_1, Self::NAME, "resource_ids"),
+        })
     }
 }
 
@@ -85,8 +170,12 @@ impl ListRequest {
     }
 
     /// Sends the request and decodes the result.
-    pub async fn send(self) -> vsphere_vapi_runtime::Result<ListResult> {
-        self.call.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<ListResult>,
+    > + Send {
+        self.call.send()
     }
 }
 
@@ -95,25 +184,59 @@ impl ListRequest {
 /// **Removed** in vSphere API release 9.1.1.0 (last in 9.1.0.0).
 ///
 /// vAPI structure `com.vmware.vstats.resource_addresses.list_result`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ListResult {
     /// List of Resource Addresses received. Warning: this field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
-    #[serde(
-        default = "ListResult::__missing_rsrc_addrs",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub rsrc_addrs: Vec<Info>,
     /// Used to retrieve paged data for larger result sets. Token is generated by server. The value of this field should be supplied in a subsequent call to [`ResourceAddresses::list`](crate::vstats::ResourceAddresses::list) method. Warning: this field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments. `None` when there are no more pages of data to be retrieved.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next: Option<String>,
 }
 
-impl ListResult {
-    fn __missing_rsrc_addrs() -> Vec<Info> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vstats::resource_addresses::ListResult",
-            "rsrc_addrs",
-        )
+impl serde::Serialize for ListResult {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("rsrc_addrs", &self.rsrc_addrs)?;
+        if let Some(value) = &self.next {
+            map.serialize_entry("next", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ListResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ListResult {
+    const NAME: &'static str = "vstats::resource_addresses::ListResult";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<Vec<Info>> = None;
+        let mut f_1: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "rsrc_addrs" => f_0 = __de::null_as_empty(map.next_value()?),
+                "next" => f_1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ListResult {
+            rsrc_addrs: __de::or_zero(f_0, Self::NAME, "rsrc_addrs"),
+            next: f_1,
+        })
     }
 }
 

@@ -9,29 +9,57 @@
 /// [`ShellConfig`](crate::appliance::access::shell::ShellConfig) structure Structure that defines shell configuration.
 ///
 /// vAPI structure `com.vmware.appliance.access.shell.shell_config`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ShellConfig {
     /// Enabled can be set to true or false
-    #[serde(default = "ShellConfig::__missing_enabled")]
     pub enabled: bool,
     /// The timeout (in seconds) specifies how long you enable the Shell access. The maximum timeout is 86400 seconds(1 day).
-    #[serde(default = "ShellConfig::__missing_timeout")]
     pub timeout: i64,
 }
 
-impl ShellConfig {
-    fn __missing_enabled() -> bool {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::access::shell::ShellConfig",
-            "enabled",
-        )
+impl serde::Serialize for ShellConfig {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("enabled", &self.enabled)?;
+        map.serialize_entry("timeout", &self.timeout)?;
+        map.end()
     }
+}
 
-    fn __missing_timeout() -> i64 {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::access::shell::ShellConfig",
-            "timeout",
-        )
+impl<'de> serde::Deserialize<'de> for ShellConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ShellConfig {
+    const NAME: &'static str = "appliance::access::shell::ShellConfig";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<bool> = None;
+        let mut f_1: Option<i64> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "enabled" => f_0 = Some(map.next_value()?),
+                "timeout" => f_1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ShellConfig {
+            enabled: __de::or_zero(f_0, Self::NAME, "enabled"),
+            timeout: __de::or_zero(f_1, Self::NAME, "timeout"),
+        })
     }
 }
 

@@ -27,8 +27,12 @@ impl ExportRequest {
     }
 
     /// Sends the request and decodes the result.
-    pub async fn send(self) -> vsphere_vapi_runtime::Result<String> {
-        self.call.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<String>,
+    > + Send {
+        self.call.send()
     }
 }
 
@@ -38,26 +42,63 @@ impl ExportRequest {
 ///
 /// vAPI structure `com.vmware.appliance.infraprofile.configs.import_profile_spec`.
 #[deprecated(note = "since vSphere API 9.0.0.0")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ImportProfileSpec {
     /// The JSON string representing the desired config specification.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "ImportProfileSpec::__missing_config_spec")]
     pub config_spec: String,
     /// The profile specification, if any only set if there is a profilespec avaliable for this import profilespec.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub profile_spec: Option<ProfilesSpec>,
 }
 
-impl ImportProfileSpec {
-    fn __missing_config_spec() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::infraprofile::configs::ImportProfileSpec",
-            "config_spec",
-        )
+impl serde::Serialize for ImportProfileSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("config_spec", &self.config_spec)?;
+        if let Some(value) = &self.profile_spec {
+            map.serialize_entry("profile_spec", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ImportProfileSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ImportProfileSpec {
+    const NAME: &'static str = "appliance::infraprofile::configs::ImportProfileSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<ProfilesSpec> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "config_spec" => f_0 = Some(map.next_value()?),
+                "profile_spec" => f_1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ImportProfileSpec {
+            config_spec: __de::or_zero(f_0, Self::NAME, "config_spec"),
+            profile_spec: f_1,
+        })
     }
 }
 
@@ -67,7 +108,7 @@ impl ImportProfileSpec {
 ///
 /// vAPI structure `com.vmware.appliance.infraprofile.configs.profile_info`.
 #[deprecated(note = "since vSphere API 9.0.0.0")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ProfileInfo {
     /// Name of the profile which is also a profile identifier.
     ///
@@ -78,16 +119,52 @@ pub struct ProfileInfo {
     /// Description of the profile.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "ProfileInfo::__missing_info")]
     pub info: String,
 }
 
-impl ProfileInfo {
-    fn __missing_info() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::infraprofile::configs::ProfileInfo",
-            "info",
-        )
+impl serde::Serialize for ProfileInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("name", &self.name)?;
+        map.serialize_entry("info", &self.info)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ProfileInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ProfileInfo {
+    const NAME: &'static str = "appliance::infraprofile::configs::ProfileInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::InfraprofileProfileId> = None;
+        let mut f_1: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "name" => f_0 = Some(map.next_value()?),
+                "info" => f_1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ProfileInfo {
+            name: __de::required(f_0, "name")?,
+            info: __de::or_zero(f_1, Self::NAME, "info"),
+        })
     }
 }
 
@@ -97,25 +174,77 @@ impl ProfileInfo {
 ///
 /// vAPI structure `com.vmware.appliance.infraprofile.configs.profiles_spec`.
 #[deprecated(note = "since vSphere API 9.0.0.0")]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ProfilesSpec {
     /// Encryption Key to encrypt/decrypt profiles. If `None` encryption will not be used for the profile.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub encryption_key: Option<vsphere_vapi_runtime::types::Secret>,
     /// Custom description provided by the user. If `None` description will be empty.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Profiles to be exported/imported.
     ///
     /// If `None` or empty, all profiles will be returned.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub profiles: Option<Vec<String>>,
+}
+
+impl serde::Serialize for ProfilesSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.encryption_key {
+            map.serialize_entry("encryption_key", value)?;
+        }
+        if let Some(value) = &self.description {
+            map.serialize_entry("description", value)?;
+        }
+        if let Some(value) = &self.profiles {
+            map.serialize_entry("profiles", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ProfilesSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ProfilesSpec {
+    const NAME: &'static str = "appliance::infraprofile::configs::ProfilesSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<vsphere_vapi_runtime::types::Secret> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<Vec<String>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "encryption_key" => f_0 = map.next_value()?,
+                "description" => f_1 = map.next_value()?,
+                "profiles" => f_2 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ProfilesSpec {
+            encryption_key: f_0,
+            description: f_1,
+            profiles: f_2,
+        })
+    }
 }
 
 /// The [`ValidationResult`](crate::appliance::infraprofile::configs::ValidationResult) structure contains fields to describe result of validation of profile specification.
@@ -124,7 +253,7 @@ pub struct ProfilesSpec {
 ///
 /// vAPI structure `com.vmware.appliance.infraprofile.configs.validation_result`.
 #[deprecated(note = "since vSphere API 9.0.0.0")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ValidationResult {
     /// Status of the Profile spec.
     ///
@@ -133,8 +262,55 @@ pub struct ValidationResult {
     /// Notifications to the user. Only set if the notifications were reported by this particular validation.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notifications: Option<crate::appliance::infraprofile::Notifications>,
+}
+
+impl serde::Serialize for ValidationResult {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("status", &self.status)?;
+        if let Some(value) = &self.notifications {
+            map.serialize_entry("notifications", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ValidationResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ValidationResult {
+    const NAME: &'static str = "appliance::infraprofile::configs::ValidationResult";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<ValidationStatus> = None;
+        let mut f_1: Option<crate::appliance::infraprofile::Notifications> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "status" => f_0 = Some(map.next_value()?),
+                "notifications" => f_1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ValidationResult {
+            status: __de::required(f_0, "status")?,
+            notifications: f_1,
+        })
+    }
 }
 
 vsphere_vapi_runtime::vapi_enum! {

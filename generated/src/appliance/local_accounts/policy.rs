@@ -11,93 +11,195 @@
 /// Since vSphere API 6.7.
 ///
 /// vAPI structure `com.vmware.appliance.local_accounts.policy.info`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Info {
     /// Maximum number of days a password may be used. If the password is older than this, a password change will be forced. If `None` then the restriction will be ignored. This updates the global settings for the new users as well as the existing users. To update the settings for a particular user, PATCH /api/appliance/local-accounts/{username} API can be used
     ///
     /// Since vSphere API 6.7.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_days: Option<i64>,
     /// Minimum number of days allowed between password changes. Any password changes attempted sooner than this will be rejected. If `None` then the restriction will be ignored. This updates the global settings for the new users as well as the existing users. To update the settings for a particular user, PATCH /api/appliance/local-accounts/{username} API can be used
     ///
     /// Since vSphere API 6.7.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min_days: Option<i64>,
     /// Number of days warning given before a password expires. A zero means warning is given only upon the day of expiration. If `None` then no warning will be provided. This updates the global settings for the new users as well as the existing users. To update the settings for a particular user, PATCH /api/appliance/local-accounts/{username} API can be used
     ///
     /// Since vSphere API 6.7.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub warn_days: Option<i64>,
     /// The number of prior passwords for the user to be remembered by the vCenter appliance in order for the appliance to assess non-repetition. If `None` then no warning will be provided.
     ///
     /// Not in vSphere API releases before 9.1.0.0.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub prior_password_remember_count: Option<i64>,
     /// Threshold Number of consecutive authentication failures for the user during the recent interval before the account is locked out. If `None` then no warning will be provided
     ///
     /// Not in vSphere API releases before 9.1.0.0.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub failed_attempt_count_before_account_lockout: Option<i64>,
     /// The access will be reenabled after n seconds after the lock out. If `None` then no warning will be provided
     ///
     /// Not in vSphere API releases before 9.1.0.0.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub length_of_lockout_period_in_seconds: Option<i64>,
     /// The length of the interval during which the consecutive authentication failures must happen for the user account lock out. If `None` then the restriction will be ignored.
     ///
     /// Not in vSphere API releases before 9.1.0.0.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fail_interval_between_attempts: Option<i64>,
     /// Minimum number of the characters needed in the password. If `None` then the restriction will be ignored.
     ///
     /// Not in vSphere API releases before 9.1.0.0.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub minimum_length: Option<i64>,
     /// Minimum number of upper case characters needed in the password. If `None` then the restriction will be ignored.
     ///
     /// Not in vSphere API releases before 9.1.0.0.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub minimum_uppercase_char_count: Option<i64>,
     /// Minimum number of lower case characters needed in the password. If `None` then the restriction will be ignored.
     ///
     /// Not in vSphere API releases before 9.1.0.0.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub minimum_lowercase_char_count: Option<i64>,
     /// Minimum number of numeric characters needed in the password. If `None` then the restriction will be ignored.
     ///
     /// Not in vSphere API releases before 9.1.0.0.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub minimum_numerics_char_count: Option<i64>,
     /// Minimum number of special characters needed in the password. If `None` then the restriction will be ignored.
     ///
     /// Not in vSphere API releases before 9.1.0.0.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub minimum_special_char_count: Option<i64>,
     /// Whether the password policy is managed at fleet or not. If `None` then the password policy is not fleet managed
     ///
     /// Not in vSphere API releases before 9.1.0.0.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub managed_at_fleet: Option<bool>,
+}
+
+impl serde::Serialize for Info {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.max_days {
+            map.serialize_entry("max_days", value)?;
+        }
+        if let Some(value) = &self.min_days {
+            map.serialize_entry("min_days", value)?;
+        }
+        if let Some(value) = &self.warn_days {
+            map.serialize_entry("warn_days", value)?;
+        }
+        if let Some(value) = &self.prior_password_remember_count {
+            map.serialize_entry("prior_password_remember_count", value)?;
+        }
+        if let Some(value) = &self.failed_attempt_count_before_account_lockout {
+            map.serialize_entry("failed_attempt_count_before_account_lockout", value)?;
+        }
+        if let Some(value) = &self.length_of_lockout_period_in_seconds {
+            map.serialize_entry("length_of_lockout_period_in_seconds", value)?;
+        }
+        if let Some(value) = &self.fail_interval_between_attempts {
+            map.serialize_entry("fail_interval_between_attempts", value)?;
+        }
+        if let Some(value) = &self.minimum_length {
+            map.serialize_entry("minimum_length", value)?;
+        }
+        if let Some(value) = &self.minimum_uppercase_char_count {
+            map.serialize_entry("minimum_uppercase_char_count", value)?;
+        }
+        if let Some(value) = &self.minimum_lowercase_char_count {
+            map.serialize_entry("minimum_lowercase_char_count", value)?;
+        }
+        if let Some(value) = &self.minimum_numerics_char_count {
+            map.serialize_entry("minimum_numerics_char_count", value)?;
+        }
+        if let Some(value) = &self.minimum_special_char_count {
+            map.serialize_entry("minimum_special_char_count", value)?;
+        }
+        if let Some(value) = &self.managed_at_fleet {
+            map.serialize_entry("managed_at_fleet", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Info {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
+    const NAME: &'static str = "appliance::local_accounts::policy::Info";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<i64> = None;
+        let mut f_1: Option<i64> = None;
+        let mut f_2: Option<i64> = None;
+        let mut f_3: Option<i64> = None;
+        let mut f_4: Option<i64> = None;
+        let mut f_5: Option<i64> = None;
+        let mut f_6: Option<i64> = None;
+        let mut f_7: Option<i64> = None;
+        let mut f_8: Option<i64> = None;
+        let mut f_9: Option<i64> = None;
+        let mut f_10: Option<i64> = None;
+        let mut f_11: Option<i64> = None;
+        let mut f_12: Option<bool> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "max_days" => f_0 = map.next_value()?,
+                "min_days" => f_1 = map.next_value()?,
+                "warn_days" => f_2 = map.next_value()?,
+                "prior_password_remember_count" => f_3 = map.next_value()?,
+                "failed_attempt_count_before_account_lockout" => f_4 = map.next_value()?,
+                "length_of_lockout_period_in_seconds" => f_5 = map.next_value()?,
+                "fail_interval_between_attempts" => f_6 = map.next_value()?,
+                "minimum_length" => f_7 = map.next_value()?,
+                "minimum_uppercase_char_count" => f_8 = map.next_value()?,
+                "minimum_lowercase_char_count" => f_9 = map.next_value()?,
+                "minimum_numerics_char_count" => f_10 = map.next_value()?,
+                "minimum_special_char_count" => f_11 = map.next_value()?,
+                "managed_at_fleet" => f_12 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Info {
+            max_days: f_0,
+            min_days: f_1,
+            warn_days: f_2,
+            prior_password_remember_count: f_3,
+            failed_attempt_count_before_account_lockout: f_4,
+            length_of_lockout_period_in_seconds: f_5,
+            fail_interval_between_attempts: f_6,
+            minimum_length: f_7,
+            minimum_uppercase_char_count: f_8,
+            minimum_lowercase_char_count: f_9,
+            minimum_numerics_char_count: f_10,
+            minimum_special_char_count: f_11,
+            managed_at_fleet: f_12,
+        })
+    }
 }
 
 #[doc(hidden)]

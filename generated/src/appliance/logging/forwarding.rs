@@ -13,17 +13,15 @@ pub mod connection_status;
 /// Since vSphere API 6.7.
 ///
 /// vAPI structure `com.vmware.appliance.logging.forwarding.config`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Config {
     /// FQDN or IP address of the logging server to which messages are forwarded.
     ///
     /// Since vSphere API 6.7.
-    #[serde(default = "Config::__missing_hostname")]
     pub hostname: String,
     /// The port on which the remote logging server is listening for forwarded log messages.
     ///
     /// Since vSphere API 6.7.
-    #[serde(default = "Config::__missing_port")]
     pub port: i64,
     /// Transport protocol used to forward log messages.
     ///
@@ -31,19 +29,53 @@ pub struct Config {
     pub protocol: Protocol,
 }
 
-impl Config {
-    fn __missing_hostname() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::logging::forwarding::Config",
-            "hostname",
-        )
+impl serde::Serialize for Config {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("hostname", &self.hostname)?;
+        map.serialize_entry("port", &self.port)?;
+        map.serialize_entry("protocol", &self.protocol)?;
+        map.end()
     }
+}
 
-    fn __missing_port() -> i64 {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::logging::forwarding::Config",
-            "port",
-        )
+impl<'de> serde::Deserialize<'de> for Config {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Config {
+    const NAME: &'static str = "appliance::logging::forwarding::Config";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<i64> = None;
+        let mut f_2: Option<Protocol> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "hostname" => f_0 = Some(map.next_value()?),
+                "port" => f_1 = Some(map.next_value()?),
+                "protocol" => f_2 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Config {
+            hostname: __de::or_zero(f_0, Self::NAME, "hostname"),
+            port: __de::or_zero(f_1, Self::NAME, "port"),
+            protocol: __de::required(f_2, "protocol")?,
+        })
     }
 }
 
@@ -151,77 +183,68 @@ impl<'de> serde::Deserialize<'de> for ConnectionStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = ConnectionStatus;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("struct ConnectionStatus")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<ConnectionStatus, A::Error> {
-                let mut f_0: Option<String> = None;
-                let mut f_1: Option<String> = None;
-                let mut f_2: Option<crate::vapi::standard::LocalizableMessage> = None;
-                let mut unknown = serde_json::Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "hostname" => f_0 = Some(map.next_value()?),
-                        "state" => f_1 = Some(map.next_value()?),
-                        "message" => f_2 = map.next_value()?,
-                        _ => {
-                            let value: serde_json::Value = map.next_value()?;
-                            unknown.insert(key, value);
-                        }
-                    }
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ConnectionStatus {
+    const NAME: &'static str = "appliance::logging::forwarding::ConnectionStatus";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<crate::vapi::standard::LocalizableMessage> = None;
+        let mut unknown = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "hostname" => f_0 = Some(map.next_value()?),
+                "state" => f_1 = Some(map.next_value()?),
+                "message" => f_2 = map.next_value()?,
+                _ => {
+                    let value: serde_json::Value = map.next_value()?;
+                    unknown.insert(key, value);
                 }
-                let u_0 = match f_1 {
-                    None => None,
-                    Some(tag) => {
-                        Some(
-                            match tag.as_str() {
-                                "UP" => ConnectionStatusState::Up,
-                                "DOWN" => {
-                                    ConnectionStatusState::Down {
-                                        message: f_2,
-                                    }
-                                }
-                                "UNKNOWN" => ConnectionStatusState::UnknownValue,
-                                _ => {
-                                    #[allow(unused_mut)]
-                                    let mut fields = ::core::mem::take(&mut unknown);
-                                    if let Some(value) = f_2 {
-                                        fields
-                                            .insert(
-                                                "message".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    ConnectionStatusState::Unknown {
-                                        tag,
-                                        fields,
-                                    }
-                                }
-                            },
-                        )
-                    }
-                };
-                ::core::result::Result::Ok(ConnectionStatus {
-                    hostname: f_0
-                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
-                            "appliance::logging::forwarding::ConnectionStatus",
-                            "hostname",
-                        )),
-                    state: u_0.ok_or_else(|| serde::de::Error::missing_field("state"))?,
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        let u_0 = match f_1 {
+            None => None,
+            Some(tag) => {
+                Some(
+                    match tag.as_str() {
+                        "UP" => ConnectionStatusState::Up,
+                        "DOWN" => {
+                            ConnectionStatusState::Down {
+                                message: f_2,
+                            }
+                        }
+                        "UNKNOWN" => ConnectionStatusState::UnknownValue,
+                        _ => {
+                            #[allow(unused_mut)]
+                            let mut fields = ::core::mem::take(&mut unknown);
+                            if let Some(value) = f_2 {
+                                fields
+                                    .insert(
+                                        "message".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            ConnectionStatusState::Unknown {
+                                tag,
+                                fields,
+                            }
+                        }
+                    },
+                )
+            }
+        };
+        ::core::result::Result::Ok(ConnectionStatus {
+            hostname: __de::or_zero(f_0, Self::NAME, "hostname"),
+            state: __de::required(u_0, "state")?,
+        })
     }
 }
 
@@ -265,8 +288,12 @@ impl TestRequest {
     }
 
     /// Sends the request and decodes the result.
-    pub async fn send(self) -> vsphere_vapi_runtime::Result<Vec<ConnectionStatus>> {
-        self.call.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<Vec<ConnectionStatus>>,
+    > + Send {
+        self.call.send()
     }
 }
 

@@ -67,8 +67,12 @@ impl LogCollection {
     /// - [`ServerError`](crate::appliance::logging::liagent::log_collection::ServerError) (decode it with [`ServerError::decode`](crate::runtime::ServerError::decode)): if there is any internal error during the execution of the operation.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the session is not authenticated
     /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user is not authorized.
-    pub async fn get(&self) -> vsphere_vapi_runtime::Result<log_collection::Info> {
-        self.client.operation(&log_collection::ops::GET).send().await
+    pub fn get(
+        &self,
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<log_collection::Info>,
+    > + Send {
+        self.client.operation(&log_collection::ops::GET).send()
     }
 
     /// Sets the configurations for loginsight agent to forward log messages to loginsight server.
@@ -96,14 +100,15 @@ impl LogCollection {
     /// - [`ServerError`](crate::appliance::logging::liagent::log_collection::ServerError) (decode it with [`ServerError::decode`](crate::runtime::ServerError::decode)): if there is any internal error during the execution of the operation.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the session is not authenticated
     /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user is not authorized.
-    pub async fn set(
+    pub fn set(
         &self,
         configurations: &log_collection::SetSpec,
-    ) -> vsphere_vapi_runtime::Result<log_collection::SetResult> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<log_collection::SetResult>,
+    > + Send {
         self.client
             .operation(&log_collection::ops::SET)
             .param("configurations", configurations)
             .send()
-            .await
     }
 }

@@ -67,8 +67,11 @@ impl Domains {
     /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
     /// - [`Error`](crate::ErrorKind::Error): Generic error
-    pub async fn add(&self, domain: &str) -> vsphere_vapi_runtime::Result<()> {
-        self.client.operation(&domains::ops::ADD).param("domain", domain).send().await
+    pub fn add(
+        &self,
+        domain: &str,
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+        self.client.operation(&domains::ops::ADD).param("domain", domain).send()
     }
 
     /// Get list of DNS search domains.
@@ -87,8 +90,12 @@ impl Domains {
     /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
     /// - [`Error`](crate::ErrorKind::Error): Generic error
-    pub async fn list(&self) -> vsphere_vapi_runtime::Result<Vec<String>> {
-        self.client.operation(&domains::ops::LIST).send().await
+    pub fn list(
+        &self,
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<Vec<String>>,
+    > + Send {
+        self.client.operation(&domains::ops::LIST).send()
     }
 
     /// Set DNS search domains.
@@ -107,8 +114,11 @@ impl Domains {
     /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
     /// - [`Error`](crate::ErrorKind::Error): Generic error
-    pub async fn set(&self, domains: &[String]) -> vsphere_vapi_runtime::Result<()> {
-        self.client.operation(&domains::ops::SET).param("domains", domains).send().await
+    pub fn set(
+        &self,
+        domains: &[String],
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+        self.client.operation(&domains::ops::SET).param("domains", domains).send()
     }
 }
 
@@ -163,8 +173,12 @@ impl Hostname {
     /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
     /// - [`Error`](crate::ErrorKind::Error): Generic error
-    pub async fn get(&self) -> vsphere_vapi_runtime::Result<String> {
-        self.client.operation(&hostname::ops::GET).send().await
+    pub fn get(
+        &self,
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<String>,
+    > + Send {
+        self.client.operation(&hostname::ops::GET).send()
     }
 
     /// Set the Fully Qualified Domain Name.
@@ -183,8 +197,11 @@ impl Hostname {
     /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
     /// - [`Error`](crate::ErrorKind::Error): Generic error
-    pub async fn set(&self, name: &str) -> vsphere_vapi_runtime::Result<()> {
-        self.client.operation(&hostname::ops::SET).param("name", name).send().await
+    pub fn set(
+        &self,
+        name: &str,
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+        self.client.operation(&hostname::ops::SET).param("name", name).send()
     }
 
     /// Test the Fully Qualified Domain Name.
@@ -207,11 +224,13 @@ impl Hostname {
     /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
     /// - [`Error`](crate::ErrorKind::Error): Generic error
-    pub async fn test(
+    pub fn test(
         &self,
         name: &str,
-    ) -> vsphere_vapi_runtime::Result<hostname::TestStatusInfo> {
-        self.client.operation(&hostname::ops::TEST).param("name", name).send().await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<hostname::TestStatusInfo>,
+    > + Send {
+        self.client.operation(&hostname::ops::TEST).param("name", name).send()
     }
 }
 
@@ -270,8 +289,11 @@ impl Servers {
     /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
     /// - [`Error`](crate::ErrorKind::Error): Generic error
-    pub async fn add(&self, server: &str) -> vsphere_vapi_runtime::Result<()> {
-        self.client.operation(&servers::ops::ADD).param("server", server).send().await
+    pub fn add(
+        &self,
+        server: &str,
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+        self.client.operation(&servers::ops::ADD).param("server", server).send()
     }
 
     /// Get DNS server configuration.
@@ -290,8 +312,12 @@ impl Servers {
     /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
     /// - [`Error`](crate::ErrorKind::Error): Generic error
-    pub async fn get(&self) -> vsphere_vapi_runtime::Result<servers::DnsServerConfig> {
-        self.client.operation(&servers::ops::GET).send().await
+    pub fn get(
+        &self,
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<servers::DnsServerConfig>,
+    > + Send {
+        self.client.operation(&servers::ops::GET).send()
     }
 
     /// Set the DNS server configuration. If you set the mode argument to "DHCP", a DHCP refresh is forced.
@@ -310,11 +336,11 @@ impl Servers {
     /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
     /// - [`Error`](crate::ErrorKind::Error): Generic error
-    pub async fn set(
+    pub fn set(
         &self,
         config: &servers::DnsServerConfig,
-    ) -> vsphere_vapi_runtime::Result<()> {
-        self.client.operation(&servers::ops::SET).param("config", config).send().await
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+        self.client.operation(&servers::ops::SET).param("config", config).send()
     }
 
     /// Test if dns servers are reachable.
@@ -337,10 +363,12 @@ impl Servers {
     /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
     /// - [`Error`](crate::ErrorKind::Error): Generic error
-    pub async fn test(
+    pub fn test(
         &self,
         servers: &[String],
-    ) -> vsphere_vapi_runtime::Result<servers::TestStatusInfo> {
-        self.client.operation(&servers::ops::TEST).param("servers", servers).send().await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<servers::TestStatusInfo>,
+    > + Send {
+        self.client.operation(&servers::ops::TEST).param("servers", servers).send()
     }
 }

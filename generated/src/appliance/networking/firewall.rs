@@ -63,8 +63,12 @@ impl Inbound {
     /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
     /// - [`Error`](crate::ErrorKind::Error): Generic error
-    pub async fn get(&self) -> vsphere_vapi_runtime::Result<Vec<inbound::Rule>> {
-        self.client.operation(&inbound::ops::GET).send().await
+    pub fn get(
+        &self,
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<Vec<inbound::Rule>>,
+    > + Send {
+        self.client.operation(&inbound::ops::GET).send()
     }
 
     /// Set the ordered list of firewall rules to allow or deny traffic from one or more incoming IP addresses. This overwrites the existing firewall rules and creates a new rule list. Within the list of traffic rules, rules are processed in order of appearance, from top to bottom. For example, the list of rules can be as follows:
@@ -87,10 +91,10 @@ impl Inbound {
     /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
     /// - [`Error`](crate::ErrorKind::Error): Generic error
-    pub async fn set(
+    pub fn set(
         &self,
         rules: &[inbound::Rule],
-    ) -> vsphere_vapi_runtime::Result<()> {
-        self.client.operation(&inbound::ops::SET).param("rules", rules).send().await
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+        self.client.operation(&inbound::ops::SET).param("rules", rules).send()
     }
 }

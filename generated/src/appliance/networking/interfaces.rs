@@ -74,15 +74,16 @@ impl Ipv4 {
     ///
     /// - [`NotFound`](crate::ErrorKind::NotFound): if the specified NIC is not found.
     /// - [`Error`](crate::ErrorKind::Error): Generic error.
-    pub async fn get(
+    pub fn get(
         &self,
         interface_name: &crate::ids::InterfacesId,
-    ) -> vsphere_vapi_runtime::Result<ipv4::Info> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<ipv4::Info>,
+    > + Send {
         self.client
             .operation(&ipv4::ops::GET)
             .param("interface_name", interface_name)
             .send()
-            .await
     }
 
     /// Set IPv4 network configuration for specific network interface.
@@ -107,17 +108,16 @@ impl Ipv4 {
     /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if the IP is used as PNID
     /// - [`ResourceBusy`](crate::ErrorKind::ResourceBusy): if the specified NIC is busy.
     /// - [`Error`](crate::ErrorKind::Error): Generic error.
-    pub async fn set(
+    pub fn set(
         &self,
         interface_name: &crate::ids::InterfacesId,
         config: &ipv4::Config,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&ipv4::ops::SET)
             .param("interface_name", interface_name)
             .param("config", config)
             .send()
-            .await
     }
 }
 
@@ -177,15 +177,16 @@ impl Ipv6 {
     ///
     /// - [`NotFound`](crate::ErrorKind::NotFound): if the specified NIC is not found.
     /// - [`Error`](crate::ErrorKind::Error): Generic error.
-    pub async fn get(
+    pub fn get(
         &self,
         interface_name: &crate::ids::InterfacesId,
-    ) -> vsphere_vapi_runtime::Result<ipv6::Info> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<ipv6::Info>,
+    > + Send {
         self.client
             .operation(&ipv6::ops::GET)
             .param("interface_name", interface_name)
             .send()
-            .await
     }
 
     /// Set IPv6 network configuration for specific interface.
@@ -209,58 +210,99 @@ impl Ipv6 {
     /// - [`ResourceBusy`](crate::ErrorKind::ResourceBusy): The specified NIC is busy.
     /// - [`NotFound`](crate::ErrorKind::NotFound): The specified NIC is not found.
     /// - [`Error`](crate::ErrorKind::Error): Generic error.
-    pub async fn set(
+    pub fn set(
         &self,
         interface_name: &crate::ids::InterfacesId,
         config: &ipv6::Config,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&ipv6::ops::SET)
             .param("interface_name", interface_name)
             .param("config", config)
             .send()
-            .await
     }
 }
 
 /// [`InterfaceInfo`](crate::appliance::networking::interfaces::InterfaceInfo) structure Structure that defines properties and status of a network interface.
 ///
 /// vAPI structure `com.vmware.appliance.networking.interfaces.interface_info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct InterfaceInfo {
     /// Interface name, for example, "nic0", "nic1".
-    #[serde(default = "InterfaceInfo::__missing_name")]
     pub name: String,
     /// Interface status.
     pub status: InterfaceStatus,
     /// MAC address. For example 00:0C:29:94:BB:5A.
-    #[serde(default = "InterfaceInfo::__missing_mac")]
     pub mac: String,
     /// IPv4 Address information. ipv4 This field will be `None` if IPv4 is not enabled.
     ///
     /// Since vSphere API 6.7.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ipv4: Option<ipv4::Info>,
     /// IPv6 Address information. ipv6 This field will be `None` if IPv6 is not enabled.
     ///
     /// Since vSphere API 6.7.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ipv6: Option<ipv6::Info>,
 }
 
-impl InterfaceInfo {
-    fn __missing_name() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::networking::interfaces::InterfaceInfo",
-            "name",
-        )
+impl serde::Serialize for InterfaceInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("name", &self.name)?;
+        map.serialize_entry("status", &self.status)?;
+        map.serialize_entry("mac", &self.mac)?;
+        if let Some(value) = &self.ipv4 {
+            map.serialize_entry("ipv4", value)?;
+        }
+        if let Some(value) = &self.ipv6 {
+            map.serialize_entry("ipv6", value)?;
+        }
+        map.end()
     }
+}
 
-    fn __missing_mac() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::networking::interfaces::InterfaceInfo",
-            "mac",
-        )
+impl<'de> serde::Deserialize<'de> for InterfaceInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for InterfaceInfo {
+    const NAME: &'static str = "appliance::networking::interfaces::InterfaceInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<InterfaceStatus> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<ipv4::Info> = None;
+        let mut f_4: Option<ipv6::Info> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "name" => f_0 = Some(map.next_value()?),
+                "status" => f_1 = Some(map.next_value()?),
+                "mac" => f_2 = Some(map.next_value()?),
+                "ipv4" => f_3 = map.next_value()?,
+                "ipv6" => f_4 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(InterfaceInfo {
+            name: __de::or_zero(f_0, Self::NAME, "name"),
+            status: __de::required(f_1, "status")?,
+            mac: __de::or_zero(f_2, Self::NAME, "mac"),
+            ipv4: f_3,
+            ipv6: f_4,
+        })
     }
 }
 

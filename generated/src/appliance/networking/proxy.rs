@@ -11,55 +11,89 @@
 /// Since vSphere API 6.7.
 ///
 /// vAPI structure `com.vmware.appliance.networking.proxy.config`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Config {
     /// URL of the proxy server.
     ///
     /// Since vSphere API 6.7.
-    #[serde(default = "Config::__missing_server")]
     pub server: String,
     /// Port to connect to the proxy server. In a 'get' call, indicates the port connected to the proxy server. In a 'set' call, specifies the port to connect to the proxy server. A value of -1 indicates the default port.
     ///
     /// Since vSphere API 6.7.
-    #[serde(default = "Config::__missing_port")]
     pub port: i64,
     /// Username for proxy server. Only set if proxy requires username.
     ///
     /// Since vSphere API 6.7.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
     /// Password for proxy server. Only set if proxy requires password.
     ///
     /// Since vSphere API 6.7.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub password: Option<vsphere_vapi_runtime::types::Secret>,
     /// In the result of the `#get` and `#list` methods this field indicates whether proxying is enabled for a particular protocol. In the input to the `test` and `set` methods this field specifies whether proxying should be enabled for a particular protocol.
     ///
     /// Since vSphere API 6.7.
-    #[serde(default = "Config::__missing_enabled")]
     pub enabled: bool,
 }
 
-impl Config {
-    fn __missing_server() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::networking::proxy::Config",
-            "server",
-        )
+impl serde::Serialize for Config {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("server", &self.server)?;
+        map.serialize_entry("port", &self.port)?;
+        if let Some(value) = &self.username {
+            map.serialize_entry("username", value)?;
+        }
+        if let Some(value) = &self.password {
+            map.serialize_entry("password", value)?;
+        }
+        map.serialize_entry("enabled", &self.enabled)?;
+        map.end()
     }
+}
 
-    fn __missing_port() -> i64 {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::networking::proxy::Config",
-            "port",
-        )
+impl<'de> serde::Deserialize<'de> for Config {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_enabled() -> bool {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::networking::proxy::Config",
-            "enabled",
-        )
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Config {
+    const NAME: &'static str = "appliance::networking::proxy::Config";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<i64> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<vsphere_vapi_runtime::types::Secret> = None;
+        let mut f_4: Option<bool> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "server" => f_0 = Some(map.next_value()?),
+                "port" => f_1 = Some(map.next_value()?),
+                "username" => f_2 = map.next_value()?,
+                "password" => f_3 = map.next_value()?,
+                "enabled" => f_4 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Config {
+            server: __de::or_zero(f_0, Self::NAME, "server"),
+            port: __de::or_zero(f_1, Self::NAME, "port"),
+            username: f_2,
+            password: f_3,
+            enabled: __de::or_zero(f_4, Self::NAME, "enabled"),
+        })
     }
 }
 
@@ -121,7 +155,7 @@ vsphere_vapi_runtime::vapi_enum! {
 /// Since vSphere API 6.7.
 ///
 /// vAPI structure `com.vmware.appliance.networking.proxy.test_result`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TestResult {
     /// Status of the proxy server indicating whether the proxy server is reachable.
     ///
@@ -130,16 +164,52 @@ pub struct TestResult {
     /// Message associated with status.
     ///
     /// Since vSphere API 6.7.
-    #[serde(default = "TestResult::__missing_message")]
     pub message: crate::vapi::standard::LocalizableMessage,
 }
 
-impl TestResult {
-    fn __missing_message() -> crate::vapi::standard::LocalizableMessage {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::networking::proxy::TestResult",
-            "message",
-        )
+impl serde::Serialize for TestResult {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("status", &self.status)?;
+        map.serialize_entry("message", &self.message)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for TestResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for TestResult {
+    const NAME: &'static str = "appliance::networking::proxy::TestResult";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<ServerStatus> = None;
+        let mut f_1: Option<crate::vapi::standard::LocalizableMessage> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "status" => f_0 = Some(map.next_value()?),
+                "message" => f_1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(TestResult {
+            status: __de::required(f_0, "status")?,
+            message: __de::or_zero(f_1, Self::NAME, "message"),
+        })
     }
 }
 

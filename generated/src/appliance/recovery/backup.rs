@@ -82,11 +82,13 @@ impl Job {
     ///
     /// - [`NotFound`](crate::ErrorKind::NotFound): if backup associated with id does not exist.
     /// - [`Error`](crate::ErrorKind::Error): if any error occurs during the execution of the operation.
-    pub async fn cancel(
+    pub fn cancel(
         &self,
         id: &crate::ids::BackupJobId,
-    ) -> vsphere_vapi_runtime::Result<job::ReturnResult> {
-        self.client.operation(&job::ops::CANCEL).param("id", id).send().await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<job::ReturnResult>,
+    > + Send {
+        self.client.operation(&job::ops::CANCEL).param("id", id).send()
     }
 
     /// Initiate backup.
@@ -110,11 +112,13 @@ impl Job {
     ///
     /// - [`FeatureInUse`](crate::ErrorKind::FeatureInUse): A backup or restore is already in progress.
     /// - [`Error`](crate::ErrorKind::Error): if any error occurs during the execution of the operation.
-    pub async fn create(
+    pub fn create(
         &self,
         piece: &job::BackupRequest,
-    ) -> vsphere_vapi_runtime::Result<job::BackupJobStatus> {
-        self.client.operation(&job::ops::CREATE).param("piece", piece).send().await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<job::BackupJobStatus>,
+    > + Send {
+        self.client.operation(&job::ops::CREATE).param("piece", piece).send()
     }
 
     /// See backup job progress/result.
@@ -138,11 +142,13 @@ impl Job {
     ///
     /// - [`NotFound`](crate::ErrorKind::NotFound): if backup associated with id does not exist.
     /// - [`Error`](crate::ErrorKind::Error): if any error occurs during the execution of the operation.
-    pub async fn get(
+    pub fn get(
         &self,
         id: &crate::ids::BackupJobId,
-    ) -> vsphere_vapi_runtime::Result<job::BackupJobStatus> {
-        self.client.operation(&job::ops::GET).param("id", id).send().await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<job::BackupJobStatus>,
+    > + Send {
+        self.client.operation(&job::ops::GET).param("id", id).send()
     }
 
     /// Get list of backup jobs
@@ -161,8 +167,12 @@ impl Job {
     /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
     /// - [`Error`](crate::ErrorKind::Error): if any error occurs during the execution of the operation.
-    pub async fn list(&self) -> vsphere_vapi_runtime::Result<Vec<String>> {
-        self.client.operation(&job::ops::LIST).send().await
+    pub fn list(
+        &self,
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<Vec<String>>,
+    > + Send {
+        self.client.operation(&job::ops::LIST).send()
     }
 }
 
@@ -217,11 +227,11 @@ impl Parts {
     /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
     /// - [`Error`](crate::ErrorKind::Error): if any error occurs during the execution of the operation.
-    pub async fn get(
+    pub fn get(
         &self,
         id: &crate::ids::PartsId,
-    ) -> vsphere_vapi_runtime::Result<i64> {
-        self.client.operation(&parts::ops::GET).param("id", id).send().await
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<i64>> + Send {
+        self.client.operation(&parts::ops::GET).param("id", id).send()
     }
 
     /// Gets a list of the backup parts.
@@ -240,8 +250,12 @@ impl Parts {
     /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
     /// - [`Error`](crate::ErrorKind::Error): if any error occurs during the execution of the operation.
-    pub async fn list(&self) -> vsphere_vapi_runtime::Result<Vec<parts::Part>> {
-        self.client.operation(&parts::ops::LIST).send().await
+    pub fn list(
+        &self,
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<Vec<parts::Part>>,
+    > + Send {
+        self.client.operation(&parts::ops::LIST).send()
     }
 }
 
@@ -315,17 +329,16 @@ impl Schedules {
     /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if provided with invalid schedule specification.
     /// - [`AlreadyExists`](crate::ErrorKind::AlreadyExists): if the schedule with the given id already exists.
     /// - [`Error`](crate::ErrorKind::Error): if any error occurs during the execution of the operation.
-    pub async fn create(
+    pub fn create(
         &self,
         schedule: &crate::ids::ScheduleId,
         spec: &schedules::CreateSpec,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&schedules::ops::CREATE)
             .param("schedule", schedule)
             .param("spec", spec)
             .send()
-            .await
     }
 
     /// Deletes an existing schedule.
@@ -347,15 +360,11 @@ impl Schedules {
     ///
     /// - [`NotFound`](crate::ErrorKind::NotFound): if schedule associated with id does not exist.
     /// - [`Error`](crate::ErrorKind::Error): if any error occurs during the execution of the operation.
-    pub async fn delete(
+    pub fn delete(
         &self,
         schedule: &crate::ids::ScheduleId,
-    ) -> vsphere_vapi_runtime::Result<()> {
-        self.client
-            .operation(&schedules::ops::DELETE)
-            .param("schedule", schedule)
-            .send()
-            .await
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+        self.client.operation(&schedules::ops::DELETE).param("schedule", schedule).send()
     }
 
     /// Returns an existing schedule information based on id.
@@ -381,15 +390,13 @@ impl Schedules {
     ///
     /// - [`NotFound`](crate::ErrorKind::NotFound): if schedule associated with id does not exist.
     /// - [`Error`](crate::ErrorKind::Error): if any error occurs during the execution of the operation.
-    pub async fn get(
+    pub fn get(
         &self,
         schedule: &crate::ids::ScheduleId,
-    ) -> vsphere_vapi_runtime::Result<schedules::Info> {
-        self.client
-            .operation(&schedules::ops::GET)
-            .param("schedule", schedule)
-            .send()
-            .await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<schedules::Info>,
+    > + Send {
+        self.client.operation(&schedules::ops::GET).param("schedule", schedule).send()
     }
 
     /// Returns a list of existing schedules with details.
@@ -410,12 +417,14 @@ impl Schedules {
     /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
     /// - [`Error`](crate::ErrorKind::Error): if any error occurs during the execution of the operation.
-    pub async fn list(
+    pub fn list(
         &self,
-    ) -> vsphere_vapi_runtime::Result<
-        vsphere_vapi_runtime::types::VapiMap<String, schedules::Info>,
-    > {
-        self.client.operation(&schedules::ops::LIST).send().await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<
+            vsphere_vapi_runtime::types::VapiMap<String, schedules::Info>,
+        >,
+    > + Send {
+        self.client.operation(&schedules::ops::LIST).send()
     }
 
     /// Initiate backup with the specified schedule.
@@ -473,17 +482,16 @@ impl Schedules {
     /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if provided with invalid schedule specification.
     /// - [`NotFound`](crate::ErrorKind::NotFound): if schedule associated with id does not exist.
     /// - [`Error`](crate::ErrorKind::Error): if any error occurs during the execution of the operation.
-    pub async fn update(
+    pub fn update(
         &self,
         schedule: &crate::ids::ScheduleId,
         spec: &schedules::UpdateSpec,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&schedules::ops::UPDATE)
             .param("schedule", schedule)
             .param("spec", spec)
             .send()
-            .await
     }
 }
 
@@ -539,64 +547,116 @@ impl SystemName {
     ///
     /// - [`NotFound`](crate::ErrorKind::NotFound): if `loc_spec` doesn't refer to an existing location on the backup server.
     /// - [`Error`](crate::ErrorKind::Error): if any error occurs during the execution of the operation.
-    pub async fn list(
+    pub fn list(
         &self,
         loc_spec: &LocationSpec,
-    ) -> vsphere_vapi_runtime::Result<Vec<String>> {
-        self.client
-            .operation(&system_name::ops::LIST)
-            .param("loc_spec", loc_spec)
-            .send()
-            .await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<Vec<String>>,
+    > + Send {
+        self.client.operation(&system_name::ops::LIST).param("loc_spec", loc_spec).send()
     }
 }
 
 /// [`BackupRequest`](crate::appliance::recovery::backup::BackupRequest) structure Structure representing requested backup piece
 ///
 /// vAPI structure `com.vmware.appliance.recovery.backup.backup_request`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct BackupRequest {
     /// a list of optional parts. Run backup parts APIs to get list of optional parts and description
-    #[serde(
-        default = "BackupRequest::__missing_parts",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub parts: Vec<String>,
     /// a password for a backup piece The backupPassword must adhere to the following password requirements: At least 8 characters, cannot be more than 20 characters in length. At least 1 uppercase letter. At least 1 lowercase letter. At least 1 numeric digit. At least 1 special character (i.e. any character not in \[0-9,a-z,A-Z\]). Only visible ASCII characters (for example, no space). backupPassword If no password then the piece will not be encrypted
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub backup_password: Option<vsphere_vapi_runtime::types::Secret>,
     /// a type of location
     pub location_type: LocationType,
     /// path or url
-    #[serde(default = "BackupRequest::__missing_location")]
     pub location: String,
     /// username for location locationUser User name for this location if login is required.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub location_user: Option<String>,
     /// password for location locationPassword Password for the specified user if login is required at this location.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub location_password: Option<vsphere_vapi_runtime::types::Secret>,
     /// Custom comment comment an optional comment
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
     /// Option to enable Postgres DB/ VCDB fast backup. If `None` backup will proceed at slow rate
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fast_backup: Option<bool>,
 }
 
-impl BackupRequest {
-    fn __missing_parts() -> Vec<String> {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::recovery::backup::BackupRequest",
-            "parts",
-        )
+impl serde::Serialize for BackupRequest {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("parts", &self.parts)?;
+        if let Some(value) = &self.backup_password {
+            map.serialize_entry("backup_password", value)?;
+        }
+        map.serialize_entry("location_type", &self.location_type)?;
+        map.serialize_entry("location", &self.location)?;
+        if let Some(value) = &self.location_user {
+            map.serialize_entry("location_user", value)?;
+        }
+        if let Some(value) = &self.location_password {
+            map.serialize_entry("location_password", value)?;
+        }
+        if let Some(value) = &self.comment {
+            map.serialize_entry("comment", value)?;
+        }
+        if let Some(value) = &self.fast_backup {
+            map.serialize_entry("fast_backup", value)?;
+        }
+        map.end()
     }
+}
 
-    fn __missing_location() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::recovery::backup::BackupRequest",
-            "location",
-        )
+impl<'de> serde::Deserialize<'de> for BackupRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for BackupRequest {
+    const NAME: &'static str = "appliance::recovery::backup::BackupRequest";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<Vec<String>> = None;
+        let mut f_1: Option<vsphere_vapi_runtime::types::Secret> = None;
+        let mut f_2: Option<LocationType> = None;
+        let mut f_3: Option<String> = None;
+        let mut f_4: Option<String> = None;
+        let mut f_5: Option<vsphere_vapi_runtime::types::Secret> = None;
+        let mut f_6: Option<String> = None;
+        let mut f_7: Option<bool> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "parts" => f_0 = __de::null_as_empty(map.next_value()?),
+                "backup_password" => f_1 = map.next_value()?,
+                "location_type" => f_2 = Some(map.next_value()?),
+                "location" => f_3 = Some(map.next_value()?),
+                "location_user" => f_4 = map.next_value()?,
+                "location_password" => f_5 = map.next_value()?,
+                "comment" => f_6 = map.next_value()?,
+                "fast_backup" => f_7 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(BackupRequest {
+            parts: __de::or_zero(f_0, Self::NAME, "parts"),
+            backup_password: f_1,
+            location_type: __de::required(f_2, "location_type")?,
+            location: __de::or_zero(f_3, Self::NAME, "location"),
+            location_user: f_4,
+            location_password: f_5,
+            comment: f_6,
+            fast_backup: f_7,
+        })
     }
 }
 
@@ -623,42 +683,63 @@ impl BackupRequest {
 /// [`LocalizableMessage`](crate::appliance::recovery::backup::LocalizableMessage) structure Structure representing message
 ///
 /// vAPI structure `com.vmware.appliance.recovery.backup.localizable_message`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct LocalizableMessage {
     /// id in message bundle
-    #[serde(default = "LocalizableMessage::__missing_id")]
     pub id: String,
     /// text in english
-    #[serde(default = "LocalizableMessage::__missing_default_message")]
     pub default_message: String,
     /// nested data
-    #[serde(
-        default = "LocalizableMessage::__missing_args",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub args: Vec<String>,
 }
 
-impl LocalizableMessage {
-    fn __missing_id() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::recovery::backup::LocalizableMessage",
-            "id",
-        )
+impl serde::Serialize for LocalizableMessage {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("id", &self.id)?;
+        map.serialize_entry("default_message", &self.default_message)?;
+        map.serialize_entry("args", &self.args)?;
+        map.end()
     }
+}
 
-    fn __missing_default_message() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::recovery::backup::LocalizableMessage",
-            "default_message",
-        )
+impl<'de> serde::Deserialize<'de> for LocalizableMessage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_args() -> Vec<String> {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::recovery::backup::LocalizableMessage",
-            "args",
-        )
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for LocalizableMessage {
+    const NAME: &'static str = "appliance::recovery::backup::LocalizableMessage";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<Vec<String>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "id" => f_0 = Some(map.next_value()?),
+                "default_message" => f_1 = Some(map.next_value()?),
+                "args" => f_2 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(LocalizableMessage {
+            id: __de::or_zero(f_0, Self::NAME, "id"),
+            default_message: __de::or_zero(f_1, Self::NAME, "default_message"),
+            args: __de::or_zero(f_2, Self::NAME, "args"),
+        })
     }
 }
 
@@ -667,7 +748,7 @@ impl LocalizableMessage {
 /// Since vSphere API 6.7.
 ///
 /// vAPI structure `com.vmware.appliance.recovery.backup.location_spec`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct LocationSpec {
     /// Backup location URL.
     ///
@@ -676,13 +757,65 @@ pub struct LocationSpec {
     /// Username for the given location. If `None` authentication will not be used.
     ///
     /// Since vSphere API 6.7.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub location_user: Option<String>,
     /// Password for the given location. If `None` authentication will not be used.
     ///
     /// Since vSphere API 6.7.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub location_password: Option<vsphere_vapi_runtime::types::Secret>,
+}
+
+impl serde::Serialize for LocationSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("location", &self.location)?;
+        if let Some(value) = &self.location_user {
+            map.serialize_entry("location_user", value)?;
+        }
+        if let Some(value) = &self.location_password {
+            map.serialize_entry("location_password", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for LocationSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for LocationSpec {
+    const NAME: &'static str = "appliance::recovery::backup::LocationSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<vsphere_vapi_runtime::types::Secret> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "location" => f_0 = Some(map.next_value()?),
+                "location_user" => f_1 = map.next_value()?,
+                "location_password" => f_2 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(LocationSpec {
+            location: __de::required(f_0, "location")?,
+            location_user: f_1,
+            location_password: f_2,
+        })
+    }
 }
 
 impl LocationSpec {
@@ -730,24 +863,57 @@ vsphere_vapi_runtime::vapi_enum! {
 /// [`ReturnResult`](crate::appliance::recovery::backup::ReturnResult) structure Structure representing precheck result
 ///
 /// vAPI structure `com.vmware.appliance.recovery.backup.return_result`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ReturnResult {
     /// Check status
     pub status: ReturnStatus,
     /// List of messages
-    #[serde(
-        default = "ReturnResult::__missing_messages",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub messages: Vec<LocalizableMessage>,
 }
 
-impl ReturnResult {
-    fn __missing_messages() -> Vec<LocalizableMessage> {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::recovery::backup::ReturnResult",
-            "messages",
-        )
+impl serde::Serialize for ReturnResult {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("status", &self.status)?;
+        map.serialize_entry("messages", &self.messages)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ReturnResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ReturnResult {
+    const NAME: &'static str = "appliance::recovery::backup::ReturnResult";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<ReturnStatus> = None;
+        let mut f_1: Option<Vec<LocalizableMessage>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "status" => f_0 = Some(map.next_value()?),
+                "messages" => f_1 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ReturnResult {
+            status: __de::required(f_0, "status")?,
+            messages: __de::or_zero(f_1, Self::NAME, "messages"),
+        })
     }
 }
 

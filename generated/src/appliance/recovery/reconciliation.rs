@@ -70,11 +70,13 @@ impl Job {
     /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): Reconciliation is allowed only after restore has finished successfully.
     /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument)
     /// - [`Error`](crate::ErrorKind::Error): if any error occurs during the execution of the operation.
-    pub async fn create(
+    pub fn create(
         &self,
         spec: &job::CreateSpec,
-    ) -> vsphere_vapi_runtime::Result<job::Info> {
-        self.client.operation(&job::ops::CREATE).param("spec", spec).send().await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<job::Info>,
+    > + Send {
+        self.client.operation(&job::ops::CREATE).param("spec", spec).send()
     }
 
     /// Get reconciliation job progress/result.
@@ -96,7 +98,11 @@ impl Job {
     ///
     /// - [`NotFound`](crate::ErrorKind::NotFound): if there is no running reconciliation job.
     /// - [`Error`](crate::ErrorKind::Error): if any error occurs during the execution of the operation.
-    pub async fn get(&self) -> vsphere_vapi_runtime::Result<job::Info> {
-        self.client.operation(&job::ops::GET).send().await
+    pub fn get(
+        &self,
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<job::Info>,
+    > + Send {
+        self.client.operation(&job::ops::GET).send()
     }
 }

@@ -67,8 +67,12 @@ impl Job {
     /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
     /// - [`Error`](crate::ErrorKind::Error): Generic error
-    pub async fn cancel(&self) -> vsphere_vapi_runtime::Result<job::ReturnResult> {
-        self.client.operation(&job::ops::CANCEL).send().await
+    pub fn cancel(
+        &self,
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<job::ReturnResult>,
+    > + Send {
+        self.client.operation(&job::ops::CANCEL).send()
     }
 
     /// Initiate restore. If parts field is set in RestoreRequest, only specified parts will be restored instead of entire VCSA.
@@ -95,11 +99,13 @@ impl Job {
     /// - [`FeatureInUse`](crate::ErrorKind::FeatureInUse): A backup or restore is already in progress
     /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): Restore is allowed only after deployment and before firstboot
     /// - [`Error`](crate::ErrorKind::Error): Generic error
-    pub async fn create(
+    pub fn create(
         &self,
         piece: &job::RestoreRequest,
-    ) -> vsphere_vapi_runtime::Result<job::RestoreJobStatus> {
-        self.client.operation(&job::ops::CREATE).param("piece", piece).send().await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<job::RestoreJobStatus>,
+    > + Send {
+        self.client.operation(&job::ops::CREATE).param("piece", piece).send()
     }
 
     /// See restore job progress/result.
@@ -118,50 +124,75 @@ impl Job {
     /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
     /// - [`Error`](crate::ErrorKind::Error): Generic error
-    pub async fn get(&self) -> vsphere_vapi_runtime::Result<job::RestoreJobStatus> {
-        self.client.operation(&job::ops::GET).send().await
+    pub fn get(
+        &self,
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<job::RestoreJobStatus>,
+    > + Send {
+        self.client.operation(&job::ops::GET).send()
     }
 }
 
 /// [`LocalizableMessage`](crate::appliance::recovery::restore::LocalizableMessage) structure Structure representing message
 ///
 /// vAPI structure `com.vmware.appliance.recovery.restore.localizable_message`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct LocalizableMessage {
     /// id in message bundle
-    #[serde(default = "LocalizableMessage::__missing_id")]
     pub id: String,
     /// text in english
-    #[serde(default = "LocalizableMessage::__missing_default_message")]
     pub default_message: String,
     /// nested data
-    #[serde(
-        default = "LocalizableMessage::__missing_args",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub args: Vec<String>,
 }
 
-impl LocalizableMessage {
-    fn __missing_id() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::recovery::restore::LocalizableMessage",
-            "id",
-        )
+impl serde::Serialize for LocalizableMessage {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("id", &self.id)?;
+        map.serialize_entry("default_message", &self.default_message)?;
+        map.serialize_entry("args", &self.args)?;
+        map.end()
     }
+}
 
-    fn __missing_default_message() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::recovery::restore::LocalizableMessage",
-            "default_message",
-        )
+impl<'de> serde::Deserialize<'de> for LocalizableMessage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_args() -> Vec<String> {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::recovery::restore::LocalizableMessage",
-            "args",
-        )
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for LocalizableMessage {
+    const NAME: &'static str = "appliance::recovery::restore::LocalizableMessage";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<Vec<String>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "id" => f_0 = Some(map.next_value()?),
+                "default_message" => f_1 = Some(map.next_value()?),
+                "args" => f_2 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(LocalizableMessage {
+            id: __de::or_zero(f_0, Self::NAME, "id"),
+            default_message: __de::or_zero(f_1, Self::NAME, "default_message"),
+            args: __de::or_zero(f_2, Self::NAME, "args"),
+        })
     }
 }
 
@@ -199,127 +230,208 @@ vsphere_vapi_runtime::vapi_enum! {
 /// [`Metadata`](crate::appliance::recovery::restore::Metadata) structure Structure representing metadata
 ///
 /// vAPI structure `com.vmware.appliance.recovery.restore.metadata`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Metadata {
     /// Time when this backup was completed.
     pub timestamp: vsphere_vapi_runtime::types::DateTime,
     /// List of parts included in the backup.
-    #[serde(
-        default = "Metadata::__missing_parts",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub parts: Vec<String>,
     /// VCSA version
-    #[serde(default = "Metadata::__missing_version")]
     pub version: String,
     /// Box name is PNID/ FQDN etc
-    #[serde(default = "Metadata::__missing_boxname")]
     pub boxname: String,
     /// Is SSO login required for the vCenter server. This field is optional because it was added in a newer version than its parent node.
     ///
     /// Since vSphere API 6.7.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sso_login_required: Option<bool>,
     /// Custom comment
-    #[serde(default = "Metadata::__missing_comment")]
     pub comment: String,
     /// Does the VCSA match the deployment type, network properties and version of backed up VC
-    #[serde(default = "Metadata::__missing_applicable")]
     pub applicable: bool,
     /// Any messages if the backup is not aplicable
-    #[serde(
-        default = "Metadata::__missing_messages",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub messages: Vec<LocalizableMessage>,
 }
 
-impl Metadata {
-    fn __missing_parts() -> Vec<String> {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::recovery::restore::Metadata",
-            "parts",
-        )
+impl serde::Serialize for Metadata {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("timestamp", &self.timestamp)?;
+        map.serialize_entry("parts", &self.parts)?;
+        map.serialize_entry("version", &self.version)?;
+        map.serialize_entry("boxname", &self.boxname)?;
+        if let Some(value) = &self.sso_login_required {
+            map.serialize_entry("sso_login_required", value)?;
+        }
+        map.serialize_entry("comment", &self.comment)?;
+        map.serialize_entry("applicable", &self.applicable)?;
+        map.serialize_entry("messages", &self.messages)?;
+        map.end()
     }
+}
 
-    fn __missing_version() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::recovery::restore::Metadata",
-            "version",
-        )
+impl<'de> serde::Deserialize<'de> for Metadata {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_boxname() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::recovery::restore::Metadata",
-            "boxname",
-        )
-    }
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Metadata {
+    const NAME: &'static str = "appliance::recovery::restore::Metadata";
 
-    fn __missing_comment() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::recovery::restore::Metadata",
-            "comment",
-        )
-    }
-
-    fn __missing_applicable() -> bool {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::recovery::restore::Metadata",
-            "applicable",
-        )
-    }
-
-    fn __missing_messages() -> Vec<LocalizableMessage> {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::recovery::restore::Metadata",
-            "messages",
-        )
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<vsphere_vapi_runtime::types::DateTime> = None;
+        let mut f_1: Option<Vec<String>> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<String> = None;
+        let mut f_4: Option<bool> = None;
+        let mut f_5: Option<String> = None;
+        let mut f_6: Option<bool> = None;
+        let mut f_7: Option<Vec<LocalizableMessage>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "timestamp" => f_0 = Some(map.next_value()?),
+                "parts" => f_1 = __de::null_as_empty(map.next_value()?),
+                "version" => f_2 = Some(map.next_value()?),
+                "boxname" => f_3 = Some(map.next_value()?),
+                "sso_login_required" => f_4 = map.next_value()?,
+                "comment" => f_5 = Some(map.next_value()?),
+                "applicable" => f_6 = Some(map.next_value()?),
+                "messages" => f_7 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Metadata {
+            timestamp: __de::required(f_0, "timestamp")?,
+            parts: __de::or_zero(f_1, Self::NAME, "parts"),
+            version: __de::or_zero(f_2, Self::NAME, "version"),
+            boxname: __de::or_zero(f_3, Self::NAME, "boxname"),
+            sso_login_required: f_4,
+            comment: __de::or_zero(f_5, Self::NAME, "comment"),
+            applicable: __de::or_zero(f_6, Self::NAME, "applicable"),
+            messages: __de::or_zero(f_7, Self::NAME, "messages"),
+        })
     }
 }
 
 /// [`RestoreRequest`](crate::appliance::recovery::restore::RestoreRequest) structure Structure representing requested restore piece
 ///
 /// vAPI structure `com.vmware.appliance.recovery.restore.restore_request`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RestoreRequest {
     /// List of standalone parts to restore. Only parts with the [`Part::standalone`](crate::appliance::recovery::backup::parts::Part::standalone) flag set to `true` can be included. If `None` entire VCSA will be restored.
     ///
     /// Since vSphere API 8.0.3.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parts: Option<Vec<String>>,
     /// a password for a backup piece backupPassword If no password then the piece will not be decrypted
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub backup_password: Option<vsphere_vapi_runtime::types::Secret>,
     /// a type of location
     pub location_type: LocationType,
     /// path or url
-    #[serde(default = "RestoreRequest::__missing_location")]
     pub location: String,
     /// username for location locationUser User name for this location if login is required.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub location_user: Option<String>,
     /// password for location locationPassword Password for the specified user if login is required at this location.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub location_password: Option<vsphere_vapi_runtime::types::Secret>,
     /// Administrators username for SSO. If `None` SSO authentication will not be used. If the vCenter Server is a management node or an embedded node, authentication is required.
     ///
     /// Since vSphere API 6.7.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sso_admin_user_name: Option<String>,
     /// The password for SSO admin user. If `None` SSO authentication will not be used. If the vCenter Server is a management node or an embedded node, authentication is required.
     ///
     /// Since vSphere API 6.7.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sso_admin_user_password: Option<vsphere_vapi_runtime::types::Secret>,
 }
 
-impl RestoreRequest {
-    fn __missing_location() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::recovery::restore::RestoreRequest",
-            "location",
-        )
+impl serde::Serialize for RestoreRequest {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.parts {
+            map.serialize_entry("parts", value)?;
+        }
+        if let Some(value) = &self.backup_password {
+            map.serialize_entry("backup_password", value)?;
+        }
+        map.serialize_entry("location_type", &self.location_type)?;
+        map.serialize_entry("location", &self.location)?;
+        if let Some(value) = &self.location_user {
+            map.serialize_entry("location_user", value)?;
+        }
+        if let Some(value) = &self.location_password {
+            map.serialize_entry("location_password", value)?;
+        }
+        if let Some(value) = &self.sso_admin_user_name {
+            map.serialize_entry("sso_admin_user_name", value)?;
+        }
+        if let Some(value) = &self.sso_admin_user_password {
+            map.serialize_entry("sso_admin_user_password", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for RestoreRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for RestoreRequest {
+    const NAME: &'static str = "appliance::recovery::restore::RestoreRequest";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<Vec<String>> = None;
+        let mut f_1: Option<vsphere_vapi_runtime::types::Secret> = None;
+        let mut f_2: Option<LocationType> = None;
+        let mut f_3: Option<String> = None;
+        let mut f_4: Option<String> = None;
+        let mut f_5: Option<vsphere_vapi_runtime::types::Secret> = None;
+        let mut f_6: Option<String> = None;
+        let mut f_7: Option<vsphere_vapi_runtime::types::Secret> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "parts" => f_0 = map.next_value()?,
+                "backup_password" => f_1 = map.next_value()?,
+                "location_type" => f_2 = Some(map.next_value()?),
+                "location" => f_3 = Some(map.next_value()?),
+                "location_user" => f_4 = map.next_value()?,
+                "location_password" => f_5 = map.next_value()?,
+                "sso_admin_user_name" => f_6 = map.next_value()?,
+                "sso_admin_user_password" => f_7 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(RestoreRequest {
+            parts: f_0,
+            backup_password: f_1,
+            location_type: __de::required(f_2, "location_type")?,
+            location: __de::or_zero(f_3, Self::NAME, "location"),
+            location_user: f_4,
+            location_password: f_5,
+            sso_admin_user_name: f_6,
+            sso_admin_user_password: f_7,
+        })
     }
 }
 

@@ -67,8 +67,12 @@ impl Options {
     /// - [`Error`](crate::ErrorKind::Error): Generic error
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): session is not authenticated
     /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user is not authorized.
-    pub async fn list(&self) -> vsphere_vapi_runtime::Result<options::ListResult> {
-        self.client.operation(&options::ops::LIST).send().await
+    pub fn list(
+        &self,
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<options::ListResult>,
+    > + Send {
+        self.client.operation(&options::ops::LIST).send()
     }
 }
 
@@ -117,7 +121,7 @@ vsphere_vapi_runtime::vapi_enum! {
 /// Not in vSphere API releases before 9.0.0.0.
 ///
 /// vAPI structure `com.vmware.appliance.system.crypto_hash.info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Info {
     /// Hash type representing state of global hash switch Possible values: STRONG, COMPATIBLE.
     ///
@@ -132,10 +136,6 @@ pub struct Info {
     /// List of algorithms supported by hashMode.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(
-        default = "Info::__missing_hash_algorithms",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub hash_algorithms: Vec<String>,
     /// Status of current hash mode.
     ///
@@ -144,23 +144,64 @@ pub struct Info {
     /// The `common_hash` member.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default = "Info::__missing_common_hash")]
     pub common_hash: String,
 }
 
-impl Info {
-    fn __missing_hash_algorithms() -> Vec<String> {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::system::crypto_hash::Info",
-            "hash_algorithms",
-        )
+impl serde::Serialize for Info {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("hash_mode", &self.hash_mode)?;
+        map.serialize_entry("algorithm_status", &self.algorithm_status)?;
+        map.serialize_entry("hash_algorithms", &self.hash_algorithms)?;
+        map.serialize_entry("status", &self.status)?;
+        map.serialize_entry("common_hash", &self.common_hash)?;
+        map.end()
     }
+}
 
-    fn __missing_common_hash() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::system::crypto_hash::Info",
-            "common_hash",
-        )
+impl<'de> serde::Deserialize<'de> for Info {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
+    const NAME: &'static str = "appliance::system::crypto_hash::Info";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::CryptoHashId> = None;
+        let mut f_1: Option<AlgorithmStatus> = None;
+        let mut f_2: Option<Vec<String>> = None;
+        let mut f_3: Option<HashModeStatus> = None;
+        let mut f_4: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "hash_mode" => f_0 = Some(map.next_value()?),
+                "algorithm_status" => f_1 = Some(map.next_value()?),
+                "hash_algorithms" => f_2 = __de::null_as_empty(map.next_value()?),
+                "status" => f_3 = Some(map.next_value()?),
+                "common_hash" => f_4 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Info {
+            hash_mode: __de::required(f_0, "hash_mode")?,
+            algorithm_status: __de::required(f_1, "algorithm_status")?,
+            hash_algorithms: __de::or_zero(f_2, Self::NAME, "hash_algorithms"),
+            status: __de::required(f_3, "status")?,
+            common_hash: __de::or_zero(f_4, Self::NAME, "common_hash"),
+        })
     }
 }
 

@@ -66,8 +66,12 @@ impl GlobalFips {
     ///
     /// - [`Error`](crate::ErrorKind::Error): Generic error
     #[deprecated(note = "since vSphere API 9.0.0.0")]
-    pub async fn get(&self) -> vsphere_vapi_runtime::Result<global_fips::Info> {
-        self.client.operation(&global_fips::ops::GET).send().await
+    pub fn get(
+        &self,
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<global_fips::Info>,
+    > + Send {
+        self.client.operation(&global_fips::ops::GET).send()
     }
 
     /// Enable/Disable Global FIPS mode for the appliance.
@@ -91,10 +95,10 @@ impl GlobalFips {
     ///
     /// - [`Error`](crate::ErrorKind::Error): Generic error
     #[deprecated(note = "since vSphere API 9.0.0.0")]
-    pub async fn update(
+    pub fn update(
         &self,
         spec: &global_fips::UpdateSpec,
-    ) -> vsphere_vapi_runtime::Result<()> {
-        self.client.operation(&global_fips::ops::UPDATE).param("spec", spec).send().await
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+        self.client.operation(&global_fips::ops::UPDATE).param("spec", spec).send()
     }
 }

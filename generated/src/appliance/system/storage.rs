@@ -11,61 +11,130 @@
 /// Since vSphere API 6.7.
 ///
 /// vAPI structure `com.vmware.appliance.system.storage.storage_change`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct StorageChange {
     /// Original size of the partition in MB.
     ///
     /// Since vSphere API 6.7.
-    #[serde(default = "StorageChange::__missing_old_size")]
     pub old_size: i64,
     /// Nedw size of the partition in MB.
     ///
     /// Since vSphere API 6.7.
-    #[serde(default = "StorageChange::__missing_new_size")]
     pub new_size: i64,
 }
 
-impl StorageChange {
-    fn __missing_old_size() -> i64 {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::system::storage::StorageChange",
-            "old_size",
-        )
+impl serde::Serialize for StorageChange {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("old_size", &self.old_size)?;
+        map.serialize_entry("new_size", &self.new_size)?;
+        map.end()
     }
+}
 
-    fn __missing_new_size() -> i64 {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::system::storage::StorageChange",
-            "new_size",
-        )
+impl<'de> serde::Deserialize<'de> for StorageChange {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for StorageChange {
+    const NAME: &'static str = "appliance::system::storage::StorageChange";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<i64> = None;
+        let mut f_1: Option<i64> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "old_size" => f_0 = Some(map.next_value()?),
+                "new_size" => f_1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(StorageChange {
+            old_size: __de::or_zero(f_0, Self::NAME, "old_size"),
+            new_size: __de::or_zero(f_1, Self::NAME, "new_size"),
+        })
     }
 }
 
 /// The [`StorageMapping`](crate::appliance::system::storage::StorageMapping) structure describes the mapping between VCSA partitions and the Hard disk numbers visible in the vSphere Web Client.
 ///
 /// vAPI structure `com.vmware.appliance.system.storage.storage_mapping`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct StorageMapping {
     /// The disk number in the vSphere Web Client.
     ///
     /// Identifier of a `com.vmware.appliance.system.storage` resource.
     pub disk: crate::ids::StorageId,
     /// Storage partition name.
-    #[serde(default = "StorageMapping::__missing_partition")]
     pub partition: String,
     /// Description of partition. This field is optional because it was added in a newer version than its parent node.
     ///
     /// Since vSphere API 6.7.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<crate::vapi::standard::LocalizableMessage>,
 }
 
-impl StorageMapping {
-    fn __missing_partition() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::system::storage::StorageMapping",
-            "partition",
-        )
+impl serde::Serialize for StorageMapping {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("disk", &self.disk)?;
+        map.serialize_entry("partition", &self.partition)?;
+        if let Some(value) = &self.description {
+            map.serialize_entry("description", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for StorageMapping {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for StorageMapping {
+    const NAME: &'static str = "appliance::system::storage::StorageMapping";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::StorageId> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<crate::vapi::standard::LocalizableMessage> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "disk" => f_0 = Some(map.next_value()?),
+                "partition" => f_1 = Some(map.next_value()?),
+                "description" => f_2 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(StorageMapping {
+            disk: __de::required(f_0, "disk")?,
+            partition: __de::or_zero(f_1, Self::NAME, "partition"),
+            description: f_2,
+        })
     }
 }
 

@@ -67,8 +67,12 @@ impl Timezone {
     /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
     /// - [`Error`](crate::ErrorKind::Error): if timezone cannot be read.
-    pub async fn get(&self) -> vsphere_vapi_runtime::Result<String> {
-        self.client.operation(&timezone::ops::GET).send().await
+    pub fn get(
+        &self,
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<String>,
+    > + Send {
+        self.client.operation(&timezone::ops::GET).send()
     }
 
     /// Set time zone.
@@ -90,57 +94,80 @@ impl Timezone {
     ///
     /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if passed arguments are invalid.
     /// - [`Error`](crate::ErrorKind::Error): if any error occurs during the execution of the operation.
-    pub async fn set(&self, name: &str) -> vsphere_vapi_runtime::Result<()> {
-        self.client.operation(&timezone::ops::SET).param("name", name).send().await
+    pub fn set(
+        &self,
+        name: &str,
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+        self.client.operation(&timezone::ops::SET).param("name", name).send()
     }
 }
 
 /// [`SystemTimeStruct`](crate::appliance::system::time::SystemTimeStruct) structure Structure representing the system time.
 ///
 /// vAPI structure `com.vmware.appliance.system.time.system_time_struct`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SystemTimeStruct {
     /// seconds since the epoch
-    #[serde(default = "SystemTimeStruct::__missing_seconds_since_epoch")]
     pub seconds_since_epoch: f64,
     /// date format: Thu 07-31-2014
-    #[serde(default = "SystemTimeStruct::__missing_date")]
     pub date: String,
     /// time format: 18:18:32
-    #[serde(default = "SystemTimeStruct::__missing_time")]
     pub time: String,
     /// timezone
-    #[serde(default = "SystemTimeStruct::__missing_timezone")]
     pub timezone: String,
 }
 
-impl SystemTimeStruct {
-    fn __missing_seconds_since_epoch() -> f64 {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::system::time::SystemTimeStruct",
-            "seconds_since_epoch",
-        )
+impl serde::Serialize for SystemTimeStruct {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("seconds_since_epoch", &self.seconds_since_epoch)?;
+        map.serialize_entry("date", &self.date)?;
+        map.serialize_entry("time", &self.time)?;
+        map.serialize_entry("timezone", &self.timezone)?;
+        map.end()
     }
+}
 
-    fn __missing_date() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::system::time::SystemTimeStruct",
-            "date",
-        )
+impl<'de> serde::Deserialize<'de> for SystemTimeStruct {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_time() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::system::time::SystemTimeStruct",
-            "time",
-        )
-    }
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for SystemTimeStruct {
+    const NAME: &'static str = "appliance::system::time::SystemTimeStruct";
 
-    fn __missing_timezone() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::system::time::SystemTimeStruct",
-            "timezone",
-        )
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<f64> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "seconds_since_epoch" => f_0 = Some(map.next_value()?),
+                "date" => f_1 = Some(map.next_value()?),
+                "time" => f_2 = Some(map.next_value()?),
+                "timezone" => f_3 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(SystemTimeStruct {
+            seconds_since_epoch: __de::or_zero(f_0, Self::NAME, "seconds_since_epoch"),
+            date: __de::or_zero(f_1, Self::NAME, "date"),
+            time: __de::or_zero(f_2, Self::NAME, "time"),
+            timezone: __de::or_zero(f_3, Self::NAME, "timezone"),
+        })
     }
 }
 

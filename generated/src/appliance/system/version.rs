@@ -9,82 +9,95 @@
 /// [`VersionStruct`](crate::appliance::system::version::VersionStruct) structure Structure representing appliance version information.
 ///
 /// vAPI structure `com.vmware.appliance.system.version.version_struct`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VersionStruct {
     /// Appliance version.
-    #[serde(default = "VersionStruct::__missing_version")]
     pub version: String,
     /// Appliance name.
-    #[serde(default = "VersionStruct::__missing_product")]
     pub product: String,
     /// Appliance build number.
-    #[serde(default = "VersionStruct::__missing_build")]
     pub build: String,
     /// Type of product. Same product can have different deployment options, which is represented by type.
-    #[serde(default = "VersionStruct::__missing_type")]
     pub r#type: String,
     /// Summary of patch (empty string, if the appliance has not been patched)
-    #[serde(default = "VersionStruct::__missing_summary")]
     pub summary: String,
     /// Release date of patch (empty string, if the appliance has not been patched)
-    #[serde(default = "VersionStruct::__missing_releasedate")]
     pub releasedate: String,
     /// Display the date and time when this system was first installed. Value will not change on subsequent updates.
-    #[serde(default = "VersionStruct::__missing_install_time")]
     pub install_time: String,
     /// Appliance release name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
 
-impl VersionStruct {
-    fn __missing_version() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::system::version::VersionStruct",
-            "version",
-        )
+impl serde::Serialize for VersionStruct {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("version", &self.version)?;
+        map.serialize_entry("product", &self.product)?;
+        map.serialize_entry("build", &self.build)?;
+        map.serialize_entry("type", &self.r#type)?;
+        map.serialize_entry("summary", &self.summary)?;
+        map.serialize_entry("releasedate", &self.releasedate)?;
+        map.serialize_entry("install_time", &self.install_time)?;
+        if let Some(value) = &self.name {
+            map.serialize_entry("name", value)?;
+        }
+        map.end()
     }
+}
 
-    fn __missing_product() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::system::version::VersionStruct",
-            "product",
-        )
+impl<'de> serde::Deserialize<'de> for VersionStruct {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_build() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::system::version::VersionStruct",
-            "build",
-        )
-    }
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for VersionStruct {
+    const NAME: &'static str = "appliance::system::version::VersionStruct";
 
-    fn __missing_type() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::system::version::VersionStruct",
-            "type",
-        )
-    }
-
-    fn __missing_summary() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::system::version::VersionStruct",
-            "summary",
-        )
-    }
-
-    fn __missing_releasedate() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::system::version::VersionStruct",
-            "releasedate",
-        )
-    }
-
-    fn __missing_install_time() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::system::version::VersionStruct",
-            "install_time",
-        )
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<String> = None;
+        let mut f_4: Option<String> = None;
+        let mut f_5: Option<String> = None;
+        let mut f_6: Option<String> = None;
+        let mut f_7: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "version" => f_0 = Some(map.next_value()?),
+                "product" => f_1 = Some(map.next_value()?),
+                "build" => f_2 = Some(map.next_value()?),
+                "type" => f_3 = Some(map.next_value()?),
+                "summary" => f_4 = Some(map.next_value()?),
+                "releasedate" => f_5 = Some(map.next_value()?),
+                "install_time" => f_6 = Some(map.next_value()?),
+                "name" => f_7 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(VersionStruct {
+            version: __de::or_zero(f_0, Self::NAME, "version"),
+            product: __de::or_zero(f_1, Self::NAME, "product"),
+            build: __de::or_zero(f_2, Self::NAME, "build"),
+            r#type: __de::or_zero(f_3, Self::NAME, "type"),
+            summary: __de::or_zero(f_4, Self::NAME, "summary"),
+            releasedate: __de::or_zero(f_5, Self::NAME, "releasedate"),
+            install_time: __de::or_zero(f_6, Self::NAME, "install_time"),
+            name: f_7,
+        })
     }
 }
 

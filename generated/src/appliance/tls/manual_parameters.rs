@@ -67,8 +67,12 @@ impl Global {
     /// - [`Error`](crate::ErrorKind::Error): if there is some unknown internal error. The accompanying error message will give more details about the failure.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the session is not authenticated
     /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user is not authorized. User needs to have operator privileges.
-    pub async fn get(&self) -> vsphere_vapi_runtime::Result<global::Info> {
-        self.client.operation(&global::ops::GET).send().await
+    pub fn get(
+        &self,
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<global::Info>,
+    > + Send {
+        self.client.operation(&global::ops::GET).send()
     }
 
     /// Sets manual/custom TLS parameters globally in the appliance. The result of this operation can be queried by calling the cis/tasks/{task-id} with the task-id in the response of this call. In case of a VCHA enabled cluster, setting a profile expects the VCHA cluster to be healthy and in maintenance or disabled mode before proceeding with the operation.
@@ -97,15 +101,13 @@ impl Global {
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the session is not authenticated.
     /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user is not authorized. User needs to have superAdministrator privileges to perform this operation.
     /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if the passed ciphers, curves and protocol version is either empty or not valid.
-    pub async fn set_task(
+    pub fn set_task(
         &self,
         spec: &global::SetSpecEx,
-    ) -> vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<()>> {
-        self.client
-            .operation(&global::ops::SET_TASK)
-            .param("spec", spec)
-            .send_task()
-            .await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<()>>,
+    > + Send {
+        self.client.operation(&global::ops::SET_TASK).param("spec", spec).send_task()
     }
 
     /// Runs [`set_task`](Self::set_task) and waits for the task with the default
@@ -192,15 +194,16 @@ impl Services {
     /// - [`Error`](crate::ErrorKind::Error): if there is some unknown internal error. The accompanying error message will give more details about the failure.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the session is not authenticated.
     /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user is not authorized. User needs to have superAdministrator privileges to perform this operation.
-    pub async fn delete_task(
+    pub fn delete_task(
         &self,
         service: &crate::ids::ManualParametersServicesId,
-    ) -> vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<()>> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<()>>,
+    > + Send {
         self.client
             .operation(&services::ops::DELETE_TASK)
             .param("service", service)
             .send_task()
-            .await
     }
 
     /// Runs [`delete_task`](Self::delete_task) and waits for the task with the default
@@ -244,11 +247,13 @@ impl Services {
     /// - [`Error`](crate::ErrorKind::Error): If there is some unknown internal error. The accompanying error message will give more details about the failure.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the session is not authenticated
     /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user is not authorized. User needs to have operator privileges.
-    pub async fn get(
+    pub fn get(
         &self,
         service: &crate::ids::ManualParametersServicesId,
-    ) -> vsphere_vapi_runtime::Result<services::Info> {
-        self.client.operation(&services::ops::GET).param("service", service).send().await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<services::Info>,
+    > + Send {
+        self.client.operation(&services::ops::GET).param("service", service).send()
     }
 
     /// Gets the list of all the available services integrated with TLS Profiles and its configurations.
@@ -271,8 +276,12 @@ impl Services {
     /// - [`Error`](crate::ErrorKind::Error): if there is some unknown internal error. The accompanying error message will give more details about the failure.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the session is not authenticated
     /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user is not authorized. User needs to have operator privileges.
-    pub async fn list(&self) -> vsphere_vapi_runtime::Result<services::ListResult> {
-        self.client.operation(&services::ops::LIST).send().await
+    pub fn list(
+        &self,
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<services::ListResult>,
+    > + Send {
+        self.client.operation(&services::ops::LIST).send()
     }
 
     /// Sets manual/custom TLS parameters for a specific service. In case of a VCHA enabled cluster, setting a profile expects the VCHA cluster to be healthy and in maintenance or disabled mode before proceeding with the operation.
@@ -301,17 +310,18 @@ impl Services {
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the session is not authenticated.
     /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user is not authorized. User needs to have superAdministrator privileges to perform this operation.
     /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if the passed ciphers, curves and protocol version is either empty or not valid.
-    pub async fn set_task(
+    pub fn set_task(
         &self,
         service: &crate::ids::ManualParametersServicesId,
         spec: &services::SetSpec,
-    ) -> vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<()>> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<()>>,
+    > + Send {
         self.client
             .operation(&services::ops::SET_TASK)
             .param("service", service)
             .param("spec", spec)
             .send_task()
-            .await
     }
 
     /// Runs [`set_task`](Self::set_task) and waits for the task with the default

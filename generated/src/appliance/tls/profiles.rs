@@ -71,8 +71,12 @@ impl Global {
     /// - [`Error`](crate::ErrorKind::Error): if there is some unknown internal error. The accompanying error message will give more details about the failure.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the session is not authenticated
     /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user is not authorized. User needs to have operator privileges.
-    pub async fn get(&self) -> vsphere_vapi_runtime::Result<global::Info> {
-        self.client.operation(&global::ops::GET).send().await
+    pub fn get(
+        &self,
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<global::Info>,
+    > + Send {
+        self.client.operation(&global::ops::GET).send()
     }
 
     /// Sets any one of the standard profiles globally in the appliance. The result of this operation can be queried by calling the cis/tasks/{task-id} with the task-id in the response of this call. In case of a VCHA enabled cluster, setting a profile expects the VCHA cluster to be healthy and in maintenance or disabled mode before proceeding with the operation.
@@ -98,15 +102,13 @@ impl Global {
     /// - [`Error`](crate::ErrorKind::Error): if there is some unknown internal error. appropriate error in case of VCHA enabled cluster if VCHA is not healthy or if it is in enabled state. The accompanying error message will give more details about the failure.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the session is not authenticated.
     /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user is not authorized. User needs to have superAdministrator privileges to perform this operation.
-    pub async fn set_task(
+    pub fn set_task(
         &self,
         spec: &global::SetSpec,
-    ) -> vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<()>> {
-        self.client
-            .operation(&global::ops::SET_TASK)
-            .param("spec", spec)
-            .send_task()
-            .await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<()>>,
+    > + Send {
+        self.client.operation(&global::ops::SET_TASK).param("spec", spec).send_task()
     }
 
     /// Runs [`set_task`](Self::set_task) and waits for the task with the default
@@ -131,23 +133,15 @@ impl Global {
 /// Since vSphere API 8.0.3.0.
 ///
 /// vAPI structure `com.vmware.appliance.tls.profiles.info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Info {
     /// Defines the list of TLS protocol version and their ciphers.
     ///
     /// Since vSphere API 8.0.3.0.
-    #[serde(
-        default = "Info::__missing_protocol_versions",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub protocol_versions: Vec<ProtocolVersionInfo>,
     /// Defines the TLS Profile curves in IANA form.
     ///
     /// Since vSphere API 8.0.3.0.
-    #[serde(
-        default = "Info::__missing_curves",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub curves: Vec<String>,
     /// Indicates if FIPS 140-3 compliance is enforced for the TLS Profile. If FIPS is not enforced, some TLS features that have not been yet FIPS validated can be enabled by some crypto modules. If FIPS is enforced, non FIPS validated TLS features wont be in effect.
     ///
@@ -155,27 +149,56 @@ pub struct Info {
     #[deprecated(
         note = "since vSphere API 9.0.0.0: in 9.0.0.0 and above all profiles are FIPS compliant, always true."
     )]
-    #[serde(default = "Info::__missing_fips_enforced")]
     pub fips_enforced: bool,
 }
 
-impl Info {
-    fn __missing_protocol_versions() -> Vec<ProtocolVersionInfo> {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::tls::profiles::Info",
-            "protocol_versions",
-        )
+impl serde::Serialize for Info {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("protocol_versions", &self.protocol_versions)?;
+        map.serialize_entry("curves", &self.curves)?;
+        map.serialize_entry("fips_enforced", &self.fips_enforced)?;
+        map.end()
     }
+}
 
-    fn __missing_curves() -> Vec<String> {
-        ::vsphere_vapi_runtime::de::missing("appliance::tls::profiles::Info", "curves")
+impl<'de> serde::Deserialize<'de> for Info {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_fips_enforced() -> bool {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::tls::profiles::Info",
-            "fips_enforced",
-        )
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
+    const NAME: &'static str = "appliance::tls::profiles::Info";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<Vec<ProtocolVersionInfo>> = None;
+        let mut f_1: Option<Vec<String>> = None;
+        let mut f_2: Option<bool> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "protocol_versions" => f_0 = __de::null_as_empty(map.next_value()?),
+                "curves" => f_1 = __de::null_as_empty(map.next_value()?),
+                "fips_enforced" => f_2 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Info {
+            protocol_versions: __de::or_zero(f_0, Self::NAME, "protocol_versions"),
+            curves: __de::or_zero(f_1, Self::NAME, "curves"),
+            fips_enforced: __de::or_zero(f_2, Self::NAME, "fips_enforced"),
+        })
     }
 }
 
@@ -194,7 +217,7 @@ impl ::vsphere_vapi_runtime::de::Zero for Info {
 /// Since vSphere API 8.0.3.0.
 ///
 /// vAPI structure `com.vmware.appliance.tls.profiles.list_item`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ListItem {
     /// Defines the standard profile name.
     ///
@@ -205,13 +228,52 @@ pub struct ListItem {
     /// Contains information about the TLS Profile configuration.
     ///
     /// Since vSphere API 8.0.3.0.
-    #[serde(default = "ListItem::__missing_info")]
     pub info: Info,
 }
 
-impl ListItem {
-    fn __missing_info() -> Info {
-        ::vsphere_vapi_runtime::de::missing("appliance::tls::profiles::ListItem", "info")
+impl serde::Serialize for ListItem {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("profile", &self.profile)?;
+        map.serialize_entry("info", &self.info)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ListItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ListItem {
+    const NAME: &'static str = "appliance::tls::profiles::ListItem";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::ProfilesId> = None;
+        let mut f_1: Option<Info> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "profile" => f_0 = Some(map.next_value()?),
+                "info" => f_1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ListItem {
+            profile: __de::required(f_0, "profile")?,
+            info: __de::or_zero(f_1, Self::NAME, "info"),
+        })
     }
 }
 
@@ -220,24 +282,53 @@ impl ListItem {
 /// Since vSphere API 8.0.3.0.
 ///
 /// vAPI structure `com.vmware.appliance.tls.profiles.list_result`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ListResult {
     /// Defines the list of available standard TLS Profiles.
     ///
     /// Since vSphere API 8.0.3.0.
-    #[serde(
-        default = "ListResult::__missing_profiles",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub profiles: Vec<ListItem>,
 }
 
-impl ListResult {
-    fn __missing_profiles() -> Vec<ListItem> {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::tls::profiles::ListResult",
-            "profiles",
-        )
+impl serde::Serialize for ListResult {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("profiles", &self.profiles)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ListResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ListResult {
+    const NAME: &'static str = "appliance::tls::profiles::ListResult";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<Vec<ListItem>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "profiles" => f_0 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ListResult {
+            profiles: __de::or_zero(f_0, Self::NAME, "profiles"),
+        })
     }
 }
 
@@ -246,36 +337,61 @@ impl ListResult {
 /// Since vSphere API 8.0.3.0.
 ///
 /// vAPI structure `com.vmware.appliance.tls.profiles.protocol_version_info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ProtocolVersionInfo {
     /// Defines the TLS protocol version.
     ///
     /// Since vSphere API 8.0.3.0.
-    #[serde(default = "ProtocolVersionInfo::__missing_version")]
     pub version: String,
     /// Defines the TLS protocol ciphers in IANA form.
     ///
     /// Since vSphere API 8.0.3.0.
-    #[serde(
-        default = "ProtocolVersionInfo::__missing_ciphers",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub ciphers: Vec<String>,
 }
 
-impl ProtocolVersionInfo {
-    fn __missing_version() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::tls::profiles::ProtocolVersionInfo",
-            "version",
-        )
+impl serde::Serialize for ProtocolVersionInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("version", &self.version)?;
+        map.serialize_entry("ciphers", &self.ciphers)?;
+        map.end()
     }
+}
 
-    fn __missing_ciphers() -> Vec<String> {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::tls::profiles::ProtocolVersionInfo",
-            "ciphers",
-        )
+impl<'de> serde::Deserialize<'de> for ProtocolVersionInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ProtocolVersionInfo {
+    const NAME: &'static str = "appliance::tls::profiles::ProtocolVersionInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<Vec<String>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "version" => f_0 = Some(map.next_value()?),
+                "ciphers" => f_1 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ProtocolVersionInfo {
+            version: __de::or_zero(f_0, Self::NAME, "version"),
+            ciphers: __de::or_zero(f_1, Self::NAME, "ciphers"),
+        })
     }
 }
 

@@ -31,8 +31,12 @@ impl GetRequest {
     }
 
     /// Sends the request and decodes the result.
-    pub async fn send(self) -> vsphere_vapi_runtime::Result<Info> {
-        self.call.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<Info>,
+    > + Send {
+        self.call.send()
     }
 }
 
@@ -41,55 +45,39 @@ impl GetRequest {
 /// Since vSphere API 6.7.
 ///
 /// vAPI structure `com.vmware.appliance.update.pending.info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Info {
     /// Name of the update.
     ///
     /// Since vSphere API 6.7.
-    #[serde(default = "Info::__missing_name")]
     pub name: String,
     /// List of the 1. issues addressed since previous/current version 2. new features/improvements.
     ///
     /// Since vSphere API 6.7.
-    #[serde(
-        default = "Info::__missing_contents",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub contents: Vec<crate::vapi::standard::LocalizableMessage>,
     /// List of the services that will be stopped and restarted during the update installation.
     ///
     /// Since vSphere API 6.7.
-    #[serde(
-        default = "Info::__missing_services_will_be_stopped",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub services_will_be_stopped: Vec<crate::appliance::update::ServiceInfo>,
     /// Rough estimate of time to install the update (minutes). estimatedTimeToInstall If `None` N/A
     ///
     /// Not in vSphere API releases before 9.1.0.0.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub estimated_time_to_install: Option<i64>,
     /// Flag indicating if there is an impact to workload management. `false`: The following Workload Management API-Driven Operations are fully operational and will not be disrupted by this update. VM workload provisioning, VM CRUD Operations Kubernetes workload provisioning, Kubernetes CRUD Operations Compute and Storage Scaling Continuous log collection and forwarding to Ops for monitoring `true`: Workload management will be disrupted for a given downtime. workloadManagementImpact If `None` the patch is not a quick patch
     ///
     /// Not in vSphere API releases before 9.1.0.0.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub workload_management_impact: Option<bool>,
     /// List of EULAs. This list has multiple entries and can be dynamic based on what we are actually installing.
     ///
     /// Since vSphere API 6.7.
-    #[serde(
-        default = "Info::__missing_eulas",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub eulas: Vec<crate::vapi::standard::LocalizableMessage>,
     /// Is the update staged.
     ///
     /// Since vSphere API 6.7.
-    #[serde(default = "Info::__missing_staged")]
     pub staged: bool,
     /// URL for the knowledge base article describing this update.
     ///
@@ -98,7 +86,6 @@ pub struct Info {
     /// Description of the update. The short information what this update is. E.g. "Update2 for vCenter Server Appliance 6.5"
     ///
     /// Since vSphere API 6.7.
-    #[serde(default = "Info::__missing_description")]
     pub description: crate::vapi::standard::LocalizableMessage,
     /// Update priority.
     ///
@@ -121,65 +108,128 @@ pub struct Info {
     /// Not in vSphere API releases before 9.1.0.0.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quick_patch: Option<bool>,
     /// Flag indicating whether reboot is required after update.
     ///
     /// Since vSphere API 6.7.
-    #[serde(default = "Info::__missing_reboot_required")]
     pub reboot_required: bool,
     /// Download Size of update in Megabytes.
     ///
     /// Since vSphere API 6.7.
-    #[serde(default = "Info::__missing_size")]
     pub size: i64,
 }
 
-impl Info {
-    fn __missing_name() -> String {
-        ::vsphere_vapi_runtime::de::missing("appliance::update::pending::Info", "name")
+impl serde::Serialize for Info {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("name", &self.name)?;
+        map.serialize_entry("contents", &self.contents)?;
+        map.serialize_entry("services_will_be_stopped", &self.services_will_be_stopped)?;
+        if let Some(value) = &self.estimated_time_to_install {
+            map.serialize_entry("estimated_time_to_install", value)?;
+        }
+        if let Some(value) = &self.workload_management_impact {
+            map.serialize_entry("workload_management_impact", value)?;
+        }
+        map.serialize_entry("eulas", &self.eulas)?;
+        map.serialize_entry("staged", &self.staged)?;
+        map.serialize_entry("knowledge_base", &self.knowledge_base)?;
+        map.serialize_entry("description", &self.description)?;
+        map.serialize_entry("priority", &self.priority)?;
+        map.serialize_entry("severity", &self.severity)?;
+        map.serialize_entry("update_type", &self.update_type)?;
+        map.serialize_entry("release_date", &self.release_date)?;
+        if let Some(value) = &self.quick_patch {
+            map.serialize_entry("quick_patch", value)?;
+        }
+        map.serialize_entry("reboot_required", &self.reboot_required)?;
+        map.serialize_entry("size", &self.size)?;
+        map.end()
     }
+}
 
-    fn __missing_contents() -> Vec<crate::vapi::standard::LocalizableMessage> {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::update::pending::Info",
-            "contents",
-        )
+impl<'de> serde::Deserialize<'de> for Info {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_services_will_be_stopped() -> Vec<
-        crate::appliance::update::ServiceInfo,
-    > {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::update::pending::Info",
-            "services_will_be_stopped",
-        )
-    }
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
+    const NAME: &'static str = "appliance::update::pending::Info";
 
-    fn __missing_eulas() -> Vec<crate::vapi::standard::LocalizableMessage> {
-        ::vsphere_vapi_runtime::de::missing("appliance::update::pending::Info", "eulas")
-    }
-
-    fn __missing_staged() -> bool {
-        ::vsphere_vapi_runtime::de::missing("appliance::update::pending::Info", "staged")
-    }
-
-    fn __missing_description() -> crate::vapi::standard::LocalizableMessage {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::update::pending::Info",
-            "description",
-        )
-    }
-
-    fn __missing_reboot_required() -> bool {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::update::pending::Info",
-            "reboot_required",
-        )
-    }
-
-    fn __missing_size() -> i64 {
-        ::vsphere_vapi_runtime::de::missing("appliance::update::pending::Info", "size")
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<Vec<crate::vapi::standard::LocalizableMessage>> = None;
+        let mut f_2: Option<Vec<crate::appliance::update::ServiceInfo>> = None;
+        let mut f_3: Option<i64> = None;
+        let mut f_4: Option<bool> = None;
+        let mut f_5: Option<Vec<crate::vapi::standard::LocalizableMessage>> = None;
+        let mut f_6: Option<bool> = None;
+        let mut f_7: Option<String> = None;
+        let mut f_8: Option<crate::vapi::standard::LocalizableMessage> = None;
+        let mut f_9: Option<crate::appliance::update::common_info::Priority> = None;
+        let mut f_10: Option<crate::appliance::update::common_info::Severity> = None;
+        let mut f_11: Option<crate::appliance::update::common_info::Category> = None;
+        let mut f_12: Option<vsphere_vapi_runtime::types::DateTime> = None;
+        let mut f_13: Option<bool> = None;
+        let mut f_14: Option<bool> = None;
+        let mut f_15: Option<i64> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "name" => f_0 = Some(map.next_value()?),
+                "contents" => f_1 = __de::null_as_empty(map.next_value()?),
+                "services_will_be_stopped" => {
+                    f_2 = __de::null_as_empty(map.next_value()?);
+                }
+                "estimated_time_to_install" => f_3 = map.next_value()?,
+                "workload_management_impact" => f_4 = map.next_value()?,
+                "eulas" => f_5 = __de::null_as_empty(map.next_value()?),
+                "staged" => f_6 = Some(map.next_value()?),
+                "knowledge_base" => f_7 = Some(map.next_value()?),
+                "description" => f_8 = Some(map.next_value()?),
+                "priority" => f_9 = Some(map.next_value()?),
+                "severity" => f_10 = Some(map.next_value()?),
+                "update_type" => f_11 = Some(map.next_value()?),
+                "release_date" => f_12 = Some(map.next_value()?),
+                "quick_patch" => f_13 = map.next_value()?,
+                "reboot_required" => f_14 = Some(map.next_value()?),
+                "size" => f_15 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Info {
+            name: __de::or_zero(f_0, Self::NAME, "name"),
+            contents: __de::or_zero(f_1, Self::NAME, "contents"),
+            services_will_be_stopped: __de::or_zero(
+                f_2,
+                Self::NAME,
+                "services_will_be_stopped",
+            ),
+            estimated_time_to_install: f_3,
+            workload_management_impact: f_4,
+            eulas: __de::or_zero(f_5, Self::NAME, "eulas"),
+            staged: __de::or_zero(f_6, Self::NAME, "staged"),
+            knowledge_base: __de::required(f_7, "knowledge_base")?,
+            description: __de::or_zero(f_8, Self::NAME, "description"),
+            priority: __de::required(f_9, "priority")?,
+            severity: __de::required(f_10, "severity")?,
+            update_type: __de::required(f_11, "update_type")?,
+            release_date: __de::required(f_12, "release_date")?,
+            quick_patch: f_13,
+            reboot_required: __de::or_zero(f_14, Self::NAME, "reboot_required"),
+            size: __de::or_zero(f_15, Self::NAME, "size"),
+        })
     }
 }
 
@@ -206,8 +256,10 @@ impl InstallRequest {
     }
 
     /// Sends the request and decodes the result.
-    pub async fn send(self) -> vsphere_vapi_runtime::Result<()> {
-        self.call.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+        self.call.send()
     }
 }
 
@@ -247,10 +299,12 @@ impl ListRequest {
     }
 
     /// Sends the request and decodes the result.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> vsphere_vapi_runtime::Result<Vec<crate::appliance::update::Summary>> {
-        self.call.send().await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<Vec<crate::appliance::update::Summary>>,
+    > + Send {
+        self.call.send()
     }
 }
 
@@ -277,8 +331,12 @@ impl PrecheckRequest {
     }
 
     /// Sends the request and decodes the result.
-    pub async fn send(self) -> vsphere_vapi_runtime::Result<PrecheckResult> {
-        self.call.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<PrecheckResult>,
+    > + Send {
+        self.call.send()
     }
 }
 
@@ -287,7 +345,7 @@ impl PrecheckRequest {
 /// Since vSphere API 6.7.
 ///
 /// vAPI structure `com.vmware.appliance.update.pending.precheck_result`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PrecheckResult {
     /// Time when this precheck was run.
     ///
@@ -296,46 +354,90 @@ pub struct PrecheckResult {
     /// Rough estimate of time to install the update (minutes). estimatedTimeToInstall If `None` N/A
     ///
     /// Since vSphere API 6.7.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub estimated_time_to_install: Option<i64>,
     /// Rough estimate of time to rollback the update (minutes). estimatedTimeToRollback If `None` N/A
     ///
     /// Since vSphere API 6.7.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub estimated_time_to_rollback: Option<i64>,
     /// Is reboot required to install the update.
     ///
     /// Since vSphere API 6.7.
-    #[serde(default = "PrecheckResult::__missing_reboot_required")]
     pub reboot_required: bool,
     /// Lists of the issues and warnings issues If `None` N/A
     ///
     /// Since vSphere API 6.7.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub issues: Option<crate::appliance::Notifications>,
     /// List of questions that must be answered to install the update.
     ///
     /// Since vSphere API 6.7.
-    #[serde(
-        default = "PrecheckResult::__missing_questions",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub questions: Vec<Question>,
 }
 
-impl PrecheckResult {
-    fn __missing_reboot_required() -> bool {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::update::pending::PrecheckResult",
-            "reboot_required",
-        )
+impl serde::Serialize for PrecheckResult {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("check_time", &self.check_time)?;
+        if let Some(value) = &self.estimated_time_to_install {
+            map.serialize_entry("estimated_time_to_install", value)?;
+        }
+        if let Some(value) = &self.estimated_time_to_rollback {
+            map.serialize_entry("estimated_time_to_rollback", value)?;
+        }
+        map.serialize_entry("reboot_required", &self.reboot_required)?;
+        if let Some(value) = &self.issues {
+            map.serialize_entry("issues", value)?;
+        }
+        map.serialize_entry("questions", &self.questions)?;
+        map.end()
     }
+}
 
-    fn __missing_questions() -> Vec<Question> {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::update::pending::PrecheckResult",
-            "questions",
-        )
+impl<'de> serde::Deserialize<'de> for PrecheckResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for PrecheckResult {
+    const NAME: &'static str = "appliance::update::pending::PrecheckResult";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<vsphere_vapi_runtime::types::DateTime> = None;
+        let mut f_1: Option<i64> = None;
+        let mut f_2: Option<i64> = None;
+        let mut f_3: Option<bool> = None;
+        let mut f_4: Option<crate::appliance::Notifications> = None;
+        let mut f_5: Option<Vec<Question>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "check_time" => f_0 = Some(map.next_value()?),
+                "estimated_time_to_install" => f_1 = map.next_value()?,
+                "estimated_time_to_rollback" => f_2 = map.next_value()?,
+                "reboot_required" => f_3 = Some(map.next_value()?),
+                "issues" => f_4 = map.next_value()?,
+                "questions" => f_5 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(PrecheckResult {
+            check_time: __de::required(f_0, "check_time")?,
+            estimated_time_to_install: f_1,
+            estimated_time_to_rollback: f_2,
+            reboot_required: __de::or_zero(f_3, Self::NAME, "reboot_required"),
+            issues: f_4,
+            questions: __de::or_zero(f_5, Self::NAME, "questions"),
+        })
     }
 }
 
@@ -489,110 +591,96 @@ impl<'de> serde::Deserialize<'de> for Question {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = Question;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("struct Question")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<Question, A::Error> {
-                let mut f_0: Option<crate::ids::DataitemId> = None;
-                let mut f_1: Option<crate::vapi::standard::LocalizableMessage> = None;
-                let mut f_2: Option<crate::vapi::standard::LocalizableMessage> = None;
-                let mut f_3: Option<String> = None;
-                let mut f_4: Option<Vec<String>> = None;
-                let mut f_5: Option<String> = None;
-                let mut f_6: Option<String> = None;
-                let mut unknown = serde_json::Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "data_item" => f_0 = Some(map.next_value()?),
-                        "text" => f_1 = Some(map.next_value()?),
-                        "description" => f_2 = Some(map.next_value()?),
-                        "type" => f_3 = Some(map.next_value()?),
-                        "allowed_values" => f_4 = map.next_value()?,
-                        "regexp" => f_5 = map.next_value()?,
-                        "default_answer" => f_6 = map.next_value()?,
-                        _ => {
-                            let value: serde_json::Value = map.next_value()?;
-                            unknown.insert(key, value);
-                        }
-                    }
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Question {
+    const NAME: &'static str = "appliance::update::pending::Question";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::DataitemId> = None;
+        let mut f_1: Option<crate::vapi::standard::LocalizableMessage> = None;
+        let mut f_2: Option<crate::vapi::standard::LocalizableMessage> = None;
+        let mut f_3: Option<String> = None;
+        let mut f_4: Option<Vec<String>> = None;
+        let mut f_5: Option<String> = None;
+        let mut f_6: Option<String> = None;
+        let mut unknown = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "data_item" => f_0 = Some(map.next_value()?),
+                "text" => f_1 = Some(map.next_value()?),
+                "description" => f_2 = Some(map.next_value()?),
+                "type" => f_3 = Some(map.next_value()?),
+                "allowed_values" => f_4 = map.next_value()?,
+                "regexp" => f_5 = map.next_value()?,
+                "default_answer" => f_6 = map.next_value()?,
+                _ => {
+                    let value: serde_json::Value = map.next_value()?;
+                    unknown.insert(key, value);
                 }
-                let u_0 = match f_3 {
-                    None => None,
-                    Some(tag) => {
-                        Some(
-                            match tag.as_str() {
-                                "PLAIN_TEXT" => {
-                                    QuestionType::PlainText {
-                                        allowed_values: f_4,
-                                        regexp: f_5,
-                                        default_answer: f_6,
-                                    }
-                                }
-                                "BOOLEAN" => QuestionType::Boolean,
-                                "PASSWORD" => QuestionType::Password,
-                                _ => {
-                                    #[allow(unused_mut)]
-                                    let mut fields = ::core::mem::take(&mut unknown);
-                                    if let Some(value) = f_4 {
-                                        fields
-                                            .insert(
-                                                "allowed_values".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_5 {
-                                        fields
-                                            .insert(
-                                                "regexp".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_6 {
-                                        fields
-                                            .insert(
-                                                "default_answer".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    QuestionType::Unknown {
-                                        tag,
-                                        fields,
-                                    }
-                                }
-                            },
-                        )
-                    }
-                };
-                ::core::result::Result::Ok(Question {
-                    data_item: f_0
-                        .ok_or_else(|| serde::de::Error::missing_field("data_item"))?,
-                    text: f_1
-                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
-                            "appliance::update::pending::Question",
-                            "text",
-                        )),
-                    description: f_2
-                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
-                            "appliance::update::pending::Question",
-                            "description",
-                        )),
-                    r#type: u_0.ok_or_else(|| serde::de::Error::missing_field("type"))?,
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        let u_0 = match f_3 {
+            None => None,
+            Some(tag) => {
+                Some(
+                    match tag.as_str() {
+                        "PLAIN_TEXT" => {
+                            QuestionType::PlainText {
+                                allowed_values: f_4,
+                                regexp: f_5,
+                                default_answer: f_6,
+                            }
+                        }
+                        "BOOLEAN" => QuestionType::Boolean,
+                        "PASSWORD" => QuestionType::Password,
+                        _ => {
+                            #[allow(unused_mut)]
+                            let mut fields = ::core::mem::take(&mut unknown);
+                            if let Some(value) = f_4 {
+                                fields
+                                    .insert(
+                                        "allowed_values".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_5 {
+                                fields
+                                    .insert(
+                                        "regexp".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_6 {
+                                fields
+                                    .insert(
+                                        "default_answer".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            QuestionType::Unknown {
+                                tag,
+                                fields,
+                            }
+                        }
+                    },
+                )
+            }
+        };
+        ::core::result::Result::Ok(Question {
+            data_item: __de::required(f_0, "data_item")?,
+            text: __de::or_zero(f_1, Self::NAME, "text"),
+            description: __de::or_zero(f_2, Self::NAME, "description"),
+            r#type: __de::required(u_0, "type")?,
+        })
     }
 }
 
@@ -639,8 +727,10 @@ impl StageAndInstallRequest {
     }
 
     /// Sends the request and decodes the result.
-    pub async fn send(self) -> vsphere_vapi_runtime::Result<()> {
-        self.call.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+        self.call.send()
     }
 }
 
@@ -667,8 +757,10 @@ impl StageRequest {
     }
 
     /// Sends the request and decodes the result.
-    pub async fn send(self) -> vsphere_vapi_runtime::Result<()> {
-        self.call.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+        self.call.send()
     }
 }
 
@@ -677,20 +769,15 @@ impl StageRequest {
 /// Since vSphere API 8.0.0.1.
 ///
 /// vAPI structure `com.vmware.appliance.update.pending.upgradeable_component`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct UpgradeableComponent {
     /// Name of the upgradeable component. Component is a service or a group of services providing asynchronous lifecycle.
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(default = "UpgradeableComponent::__missing_component")]
     pub component: String,
     /// List of services affected as part of the update.
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(
-        default = "UpgradeableComponent::__missing_affected_services",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub affected_services: Vec<String>,
     /// Version in form of X.Y.Z.P. e.g. 6.5.1.5400.
     ///
@@ -701,12 +788,10 @@ pub struct UpgradeableComponent {
     /// Name of the update.
     ///
     /// Since vSphere API 6.7.
-    #[serde(default = "UpgradeableComponent::__missing_name")]
     pub name: String,
     /// Description of the update. The short information what this update is. E.g. "Update2 for vCenter Server Appliance 6.5"
     ///
     /// Since vSphere API 6.7.
-    #[serde(default = "UpgradeableComponent::__missing_description")]
     pub description: crate::vapi::standard::LocalizableMessage,
     /// Update priority.
     ///
@@ -729,61 +814,102 @@ pub struct UpgradeableComponent {
     /// Not in vSphere API releases before 9.1.0.0.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quick_patch: Option<bool>,
     /// Flag indicating whether reboot is required after update.
     ///
     /// Since vSphere API 6.7.
-    #[serde(default = "UpgradeableComponent::__missing_reboot_required")]
     pub reboot_required: bool,
     /// Download Size of update in Megabytes.
     ///
     /// Since vSphere API 6.7.
-    #[serde(default = "UpgradeableComponent::__missing_size")]
     pub size: i64,
 }
 
-impl UpgradeableComponent {
-    fn __missing_component() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::update::pending::UpgradeableComponent",
-            "component",
-        )
+impl serde::Serialize for UpgradeableComponent {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("component", &self.component)?;
+        map.serialize_entry("affected_services", &self.affected_services)?;
+        map.serialize_entry("version", &self.version)?;
+        map.serialize_entry("name", &self.name)?;
+        map.serialize_entry("description", &self.description)?;
+        map.serialize_entry("priority", &self.priority)?;
+        map.serialize_entry("severity", &self.severity)?;
+        map.serialize_entry("update_type", &self.update_type)?;
+        map.serialize_entry("release_date", &self.release_date)?;
+        if let Some(value) = &self.quick_patch {
+            map.serialize_entry("quick_patch", value)?;
+        }
+        map.serialize_entry("reboot_required", &self.reboot_required)?;
+        map.serialize_entry("size", &self.size)?;
+        map.end()
     }
+}
 
-    fn __missing_affected_services() -> Vec<String> {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::update::pending::UpgradeableComponent",
-            "affected_services",
-        )
+impl<'de> serde::Deserialize<'de> for UpgradeableComponent {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_name() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::update::pending::UpgradeableComponent",
-            "name",
-        )
-    }
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for UpgradeableComponent {
+    const NAME: &'static str = "appliance::update::pending::UpgradeableComponent";
 
-    fn __missing_description() -> crate::vapi::standard::LocalizableMessage {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::update::pending::UpgradeableComponent",
-            "description",
-        )
-    }
-
-    fn __missing_reboot_required() -> bool {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::update::pending::UpgradeableComponent",
-            "reboot_required",
-        )
-    }
-
-    fn __missing_size() -> i64 {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::update::pending::UpgradeableComponent",
-            "size",
-        )
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<Vec<String>> = None;
+        let mut f_2: Option<crate::ids::ApplianceUpdatePendingId> = None;
+        let mut f_3: Option<String> = None;
+        let mut f_4: Option<crate::vapi::standard::LocalizableMessage> = None;
+        let mut f_5: Option<crate::appliance::update::common_info::Priority> = None;
+        let mut f_6: Option<crate::appliance::update::common_info::Severity> = None;
+        let mut f_7: Option<crate::appliance::update::common_info::Category> = None;
+        let mut f_8: Option<vsphere_vapi_runtime::types::DateTime> = None;
+        let mut f_9: Option<bool> = None;
+        let mut f_10: Option<bool> = None;
+        let mut f_11: Option<i64> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "component" => f_0 = Some(map.next_value()?),
+                "affected_services" => f_1 = __de::null_as_empty(map.next_value()?),
+                "version" => f_2 = Some(map.next_value()?),
+                "name" => f_3 = Some(map.next_value()?),
+                "description" => f_4 = Some(map.next_value()?),
+                "priority" => f_5 = Some(map.next_value()?),
+                "severity" => f_6 = Some(map.next_value()?),
+                "update_type" => f_7 = Some(map.next_value()?),
+                "release_date" => f_8 = Some(map.next_value()?),
+                "quick_patch" => f_9 = map.next_value()?,
+                "reboot_required" => f_10 = Some(map.next_value()?),
+                "size" => f_11 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(UpgradeableComponent {
+            component: __de::or_zero(f_0, Self::NAME, "component"),
+            affected_services: __de::or_zero(f_1, Self::NAME, "affected_services"),
+            version: __de::required(f_2, "version")?,
+            name: __de::or_zero(f_3, Self::NAME, "name"),
+            description: __de::or_zero(f_4, Self::NAME, "description"),
+            priority: __de::required(f_5, "priority")?,
+            severity: __de::required(f_6, "severity")?,
+            update_type: __de::required(f_7, "update_type")?,
+            release_date: __de::required(f_8, "release_date")?,
+            quick_patch: f_9,
+            reboot_required: __de::or_zero(f_10, Self::NAME, "reboot_required"),
+            size: __de::or_zero(f_11, Self::NAME, "size"),
+        })
     }
 }
 
@@ -810,10 +936,12 @@ impl ValidateRequest {
     }
 
     /// Sends the request and decodes the result.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> vsphere_vapi_runtime::Result<crate::appliance::Notifications> {
-        self.call.send().await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<crate::appliance::Notifications>,
+    > + Send {
+        self.call.send()
     }
 }
 

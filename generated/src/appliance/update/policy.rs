@@ -11,56 +11,101 @@
 /// Since vSphere API 6.7.
 ///
 /// vAPI structure `com.vmware.appliance.update.policy.config`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Config {
     /// Current appliance update repository URL. If `None` then default URL is assumed
     ///
     /// Since vSphere API 6.7.
-    #[serde(rename = "custom_URL", default, skip_serializing_if = "Option::is_none")]
     pub custom_url: Option<String>,
     /// Username for the update repository. If `None` username will not be used to login
     ///
     /// Since vSphere API 6.7.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
     /// Password for the update repository password If `None` password will not be used to login
     ///
     /// Since vSphere API 6.7.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub password: Option<vsphere_vapi_runtime::types::Secret>,
     /// Schedule when the automatic check will be run.
     ///
     /// Since vSphere API 6.7.
-    #[serde(
-        default = "Config::__missing_check_schedule",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub check_schedule: Vec<Time>,
     /// Automatically stage the latest update if available.
     ///
     /// Since vSphere API 6.7.
-    #[serde(default = "Config::__missing_auto_stage")]
     pub auto_stage: bool,
     /// Indicates whether certificates will be checked during patching. Warning: Setting this field to false will result in an insecure connection to update repository which can potentially put the appliance security at risk. certificateCheck If `None` the certificate checks are enabled.
     ///
     /// Since vSphere API 6.7.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub certificate_check: Option<bool>,
 }
 
-impl Config {
-    fn __missing_check_schedule() -> Vec<Time> {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::update::policy::Config",
-            "check_schedule",
-        )
+impl serde::Serialize for Config {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.custom_url {
+            map.serialize_entry("custom_URL", value)?;
+        }
+        if let Some(value) = &self.username {
+            map.serialize_entry("username", value)?;
+        }
+        if let Some(value) = &self.password {
+            map.serialize_entry("password", value)?;
+        }
+        map.serialize_entry("check_schedule", &self.check_schedule)?;
+        map.serialize_entry("auto_stage", &self.auto_stage)?;
+        if let Some(value) = &self.certificate_check {
+            map.serialize_entry("certificate_check", value)?;
+        }
+        map.end()
     }
+}
 
-    fn __missing_auto_stage() -> bool {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::update::policy::Config",
-            "auto_stage",
-        )
+impl<'de> serde::Deserialize<'de> for Config {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Config {
+    const NAME: &'static str = "appliance::update::policy::Config";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<vsphere_vapi_runtime::types::Secret> = None;
+        let mut f_3: Option<Vec<Time>> = None;
+        let mut f_4: Option<bool> = None;
+        let mut f_5: Option<bool> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "custom_URL" => f_0 = map.next_value()?,
+                "username" => f_1 = map.next_value()?,
+                "password" => f_2 = map.next_value()?,
+                "check_schedule" => f_3 = __de::null_as_empty(map.next_value()?),
+                "auto_stage" => f_4 = Some(map.next_value()?),
+                "certificate_check" => f_5 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Config {
+            custom_url: f_0,
+            username: f_1,
+            password: f_2,
+            check_schedule: __de::or_zero(f_3, Self::NAME, "check_schedule"),
+            auto_stage: __de::or_zero(f_4, Self::NAME, "auto_stage"),
+            certificate_check: f_5,
+        })
     }
 }
 
@@ -113,94 +158,113 @@ vsphere_vapi_runtime::vapi_enum! {
 /// Since vSphere API 6.7.
 ///
 /// vAPI structure `com.vmware.appliance.update.policy.info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Info {
     /// Current appliance update custom repository URL. If `None` update is checked at defaut URL.
     ///
     /// Since vSphere API 6.7.
-    #[serde(rename = "custom_URL", default, skip_serializing_if = "Option::is_none")]
     pub custom_url: Option<String>,
     /// Current appliance update default repository URL.
     ///
     /// Since vSphere API 6.7.
-    #[serde(rename = "default_URL", default = "Info::__missing_default_url")]
     pub default_url: String,
     /// Username for the update repository. If `None` username will not be used to login
     ///
     /// Since vSphere API 6.7.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
     /// Schedule when the automatic check will be run.
     ///
     /// Since vSphere API 6.7.
-    #[serde(
-        default = "Info::__missing_check_schedule",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub check_schedule: Vec<Time>,
     /// Automatically stage the latest update if available.
     ///
     /// Since vSphere API 6.7.
-    #[serde(default = "Info::__missing_auto_stage")]
     pub auto_stage: bool,
     /// Is the appliance updated automatically. If set the appliance may ignore the check schedule or auto-stage settings.
     ///
     /// Since vSphere API 6.7.
-    #[serde(default = "Info::__missing_auto_update")]
     pub auto_update: bool,
     /// Whether API client should allow the user to start update manually.
     ///
     /// Since vSphere API 6.7.
-    #[serde(default = "Info::__missing_manual_control")]
     pub manual_control: bool,
     /// Indicates whether certificates will be checked during patching. Warning: If this field is set to false, an insecure connection is made to the update repository which can potentially put the appliance security at risk.
     ///
     /// Since vSphere API 6.7.
-    #[serde(default = "Info::__missing_certificate_check")]
     pub certificate_check: bool,
 }
 
-impl Info {
-    fn __missing_default_url() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::update::policy::Info",
-            "default_URL",
-        )
+impl serde::Serialize for Info {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.custom_url {
+            map.serialize_entry("custom_URL", value)?;
+        }
+        map.serialize_entry("default_URL", &self.default_url)?;
+        if let Some(value) = &self.username {
+            map.serialize_entry("username", value)?;
+        }
+        map.serialize_entry("check_schedule", &self.check_schedule)?;
+        map.serialize_entry("auto_stage", &self.auto_stage)?;
+        map.serialize_entry("auto_update", &self.auto_update)?;
+        map.serialize_entry("manual_control", &self.manual_control)?;
+        map.serialize_entry("certificate_check", &self.certificate_check)?;
+        map.end()
     }
+}
 
-    fn __missing_check_schedule() -> Vec<Time> {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::update::policy::Info",
-            "check_schedule",
-        )
+impl<'de> serde::Deserialize<'de> for Info {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_auto_stage() -> bool {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::update::policy::Info",
-            "auto_stage",
-        )
-    }
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
+    const NAME: &'static str = "appliance::update::policy::Info";
 
-    fn __missing_auto_update() -> bool {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::update::policy::Info",
-            "auto_update",
-        )
-    }
-
-    fn __missing_manual_control() -> bool {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::update::policy::Info",
-            "manual_control",
-        )
-    }
-
-    fn __missing_certificate_check() -> bool {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::update::policy::Info",
-            "certificate_check",
-        )
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<Vec<Time>> = None;
+        let mut f_4: Option<bool> = None;
+        let mut f_5: Option<bool> = None;
+        let mut f_6: Option<bool> = None;
+        let mut f_7: Option<bool> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "custom_URL" => f_0 = map.next_value()?,
+                "default_URL" => f_1 = Some(map.next_value()?),
+                "username" => f_2 = map.next_value()?,
+                "check_schedule" => f_3 = __de::null_as_empty(map.next_value()?),
+                "auto_stage" => f_4 = Some(map.next_value()?),
+                "auto_update" => f_5 = Some(map.next_value()?),
+                "manual_control" => f_6 = Some(map.next_value()?),
+                "certificate_check" => f_7 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Info {
+            custom_url: f_0,
+            default_url: __de::or_zero(f_1, Self::NAME, "default_URL"),
+            username: f_2,
+            check_schedule: __de::or_zero(f_3, Self::NAME, "check_schedule"),
+            auto_stage: __de::or_zero(f_4, Self::NAME, "auto_stage"),
+            auto_update: __de::or_zero(f_5, Self::NAME, "auto_update"),
+            manual_control: __de::or_zero(f_6, Self::NAME, "manual_control"),
+            certificate_check: __de::or_zero(f_7, Self::NAME, "certificate_check"),
+        })
     }
 }
 
@@ -209,7 +273,7 @@ impl Info {
 /// Since vSphere API 6.7.
 ///
 /// vAPI structure `com.vmware.appliance.update.policy.time`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Time {
     /// weekday to check for updates.
     ///
@@ -218,22 +282,60 @@ pub struct Time {
     /// Hour: 0-24.
     ///
     /// Since vSphere API 6.7.
-    #[serde(default = "Time::__missing_hour")]
     pub hour: i64,
     /// Minute: 0-59.
     ///
     /// Since vSphere API 6.7.
-    #[serde(default = "Time::__missing_minute")]
     pub minute: i64,
 }
 
-impl Time {
-    fn __missing_hour() -> i64 {
-        ::vsphere_vapi_runtime::de::missing("appliance::update::policy::Time", "hour")
+impl serde::Serialize for Time {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("day", &self.day)?;
+        map.serialize_entry("hour", &self.hour)?;
+        map.serialize_entry("minute", &self.minute)?;
+        map.end()
     }
+}
 
-    fn __missing_minute() -> i64 {
-        ::vsphere_vapi_runtime::de::missing("appliance::update::policy::Time", "minute")
+impl<'de> serde::Deserialize<'de> for Time {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Time {
+    const NAME: &'static str = "appliance::update::policy::Time";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<DayOfWeek> = None;
+        let mut f_1: Option<i64> = None;
+        let mut f_2: Option<i64> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "day" => f_0 = Some(map.next_value()?),
+                "hour" => f_1 = Some(map.next_value()?),
+                "minute" => f_2 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Time {
+            day: __de::required(f_0, "day")?,
+            hour: __de::or_zero(f_1, Self::NAME, "hour"),
+            minute: __de::or_zero(f_2, Self::NAME, "minute"),
+        })
     }
 }
 

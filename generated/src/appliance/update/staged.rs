@@ -11,17 +11,15 @@
 /// Since vSphere API 6.7.
 ///
 /// vAPI structure `com.vmware.appliance.update.staged.info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Info {
     /// Is staging complete.
     ///
     /// Since vSphere API 6.7.
-    #[serde(default = "Info::__missing_staging_complete")]
     pub staging_complete: bool,
     /// Staged Component name. if `None` the staged update is for full patch if set staged update is an upgradeable component which can be updated individually without vc update
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub component: Option<String>,
     /// Version in form of X.Y.Z.P. e.g. 6.5.1.5400.
     ///
@@ -32,12 +30,10 @@ pub struct Info {
     /// Name of the update.
     ///
     /// Since vSphere API 6.7.
-    #[serde(default = "Info::__missing_name")]
     pub name: String,
     /// Description of the update. The short information what this update is. E.g. "Update2 for vCenter Server Appliance 6.5"
     ///
     /// Since vSphere API 6.7.
-    #[serde(default = "Info::__missing_description")]
     pub description: crate::vapi::standard::LocalizableMessage,
     /// Update priority.
     ///
@@ -60,48 +56,104 @@ pub struct Info {
     /// Not in vSphere API releases before 9.1.0.0.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quick_patch: Option<bool>,
     /// Flag indicating whether reboot is required after update.
     ///
     /// Since vSphere API 6.7.
-    #[serde(default = "Info::__missing_reboot_required")]
     pub reboot_required: bool,
     /// Download Size of update in Megabytes.
     ///
     /// Since vSphere API 6.7.
-    #[serde(default = "Info::__missing_size")]
     pub size: i64,
 }
 
-impl Info {
-    fn __missing_staging_complete() -> bool {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::update::staged::Info",
-            "staging_complete",
-        )
+impl serde::Serialize for Info {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("staging_complete", &self.staging_complete)?;
+        if let Some(value) = &self.component {
+            map.serialize_entry("component", value)?;
+        }
+        map.serialize_entry("version", &self.version)?;
+        map.serialize_entry("name", &self.name)?;
+        map.serialize_entry("description", &self.description)?;
+        map.serialize_entry("priority", &self.priority)?;
+        map.serialize_entry("severity", &self.severity)?;
+        map.serialize_entry("update_type", &self.update_type)?;
+        map.serialize_entry("release_date", &self.release_date)?;
+        if let Some(value) = &self.quick_patch {
+            map.serialize_entry("quick_patch", value)?;
+        }
+        map.serialize_entry("reboot_required", &self.reboot_required)?;
+        map.serialize_entry("size", &self.size)?;
+        map.end()
     }
+}
 
-    fn __missing_name() -> String {
-        ::vsphere_vapi_runtime::de::missing("appliance::update::staged::Info", "name")
+impl<'de> serde::Deserialize<'de> for Info {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_description() -> crate::vapi::standard::LocalizableMessage {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::update::staged::Info",
-            "description",
-        )
-    }
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
+    const NAME: &'static str = "appliance::update::staged::Info";
 
-    fn __missing_reboot_required() -> bool {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::update::staged::Info",
-            "reboot_required",
-        )
-    }
-
-    fn __missing_size() -> i64 {
-        ::vsphere_vapi_runtime::de::missing("appliance::update::staged::Info", "size")
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<bool> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<crate::ids::ApplianceUpdatePendingId> = None;
+        let mut f_3: Option<String> = None;
+        let mut f_4: Option<crate::vapi::standard::LocalizableMessage> = None;
+        let mut f_5: Option<crate::appliance::update::common_info::Priority> = None;
+        let mut f_6: Option<crate::appliance::update::common_info::Severity> = None;
+        let mut f_7: Option<crate::appliance::update::common_info::Category> = None;
+        let mut f_8: Option<vsphere_vapi_runtime::types::DateTime> = None;
+        let mut f_9: Option<bool> = None;
+        let mut f_10: Option<bool> = None;
+        let mut f_11: Option<i64> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "staging_complete" => f_0 = Some(map.next_value()?),
+                "component" => f_1 = map.next_value()?,
+                "version" => f_2 = Some(map.next_value()?),
+                "name" => f_3 = Some(map.next_value()?),
+                "description" => f_4 = Some(map.next_value()?),
+                "priority" => f_5 = Some(map.next_value()?),
+                "severity" => f_6 = Some(map.next_value()?),
+                "update_type" => f_7 = Some(map.next_value()?),
+                "release_date" => f_8 = Some(map.next_value()?),
+                "quick_patch" => f_9 = map.next_value()?,
+                "reboot_required" => f_10 = Some(map.next_value()?),
+                "size" => f_11 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Info {
+            staging_complete: __de::or_zero(f_0, Self::NAME, "staging_complete"),
+            component: f_1,
+            version: __de::required(f_2, "version")?,
+            name: __de::or_zero(f_3, Self::NAME, "name"),
+            description: __de::or_zero(f_4, Self::NAME, "description"),
+            priority: __de::required(f_5, "priority")?,
+            severity: __de::required(f_6, "severity")?,
+            update_type: __de::required(f_7, "update_type")?,
+            release_date: __de::required(f_8, "release_date")?,
+            quick_patch: f_9,
+            reboot_required: __de::or_zero(f_10, Self::NAME, "reboot_required"),
+            size: __de::or_zero(f_11, Self::NAME, "size"),
+        })
     }
 }
 

@@ -139,97 +139,83 @@ impl<'de> serde::Deserialize<'de> for Info {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = Info;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("struct Info")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<Info, A::Error> {
-                let mut f_0: Option<String> = None;
-                let mut f_1: Option<String> = None;
-                let mut f_2: Option<StartupType> = None;
-                let mut f_3: Option<String> = None;
-                let mut f_4: Option<Health> = None;
-                let mut f_5: Option<Vec<crate::vapi::standard::LocalizableMessage>> = None;
-                let mut unknown = serde_json::Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "name_key" => f_0 = Some(map.next_value()?),
-                        "description_key" => f_1 = Some(map.next_value()?),
-                        "startup_type" => f_2 = Some(map.next_value()?),
-                        "state" => f_3 = Some(map.next_value()?),
-                        "health" => f_4 = map.next_value()?,
-                        "health_messages" => f_5 = map.next_value()?,
-                        _ => {
-                            let value: serde_json::Value = map.next_value()?;
-                            unknown.insert(key, value);
-                        }
-                    }
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
+    const NAME: &'static str = "appliance::vmon::service::Info";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<StartupType> = None;
+        let mut f_3: Option<String> = None;
+        let mut f_4: Option<Health> = None;
+        let mut f_5: Option<Vec<crate::vapi::standard::LocalizableMessage>> = None;
+        let mut unknown = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "name_key" => f_0 = Some(map.next_value()?),
+                "description_key" => f_1 = Some(map.next_value()?),
+                "startup_type" => f_2 = Some(map.next_value()?),
+                "state" => f_3 = Some(map.next_value()?),
+                "health" => f_4 = map.next_value()?,
+                "health_messages" => f_5 = map.next_value()?,
+                _ => {
+                    let value: serde_json::Value = map.next_value()?;
+                    unknown.insert(key, value);
                 }
-                let u_0 = match f_3 {
-                    None => None,
-                    Some(tag) => {
-                        Some(
-                            match tag.as_str() {
-                                "STARTING" => InfoState::Starting,
-                                "STOPPING" => InfoState::Stopping,
-                                "STARTED" => {
-                                    InfoState::Started {
-                                        health: f_4,
-                                        health_messages: f_5,
-                                    }
-                                }
-                                "STOPPED" => InfoState::Stopped,
-                                _ => {
-                                    #[allow(unused_mut)]
-                                    let mut fields = ::core::mem::take(&mut unknown);
-                                    if let Some(value) = f_4 {
-                                        fields
-                                            .insert(
-                                                "health".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_5 {
-                                        fields
-                                            .insert(
-                                                "health_messages".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    InfoState::Unknown { tag, fields }
-                                }
-                            },
-                        )
-                    }
-                };
-                ::core::result::Result::Ok(Info {
-                    name_key: f_0
-                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
-                            "appliance::vmon::service::Info",
-                            "name_key",
-                        )),
-                    description_key: f_1
-                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
-                            "appliance::vmon::service::Info",
-                            "description_key",
-                        )),
-                    startup_type: f_2
-                        .ok_or_else(|| serde::de::Error::missing_field("startup_type"))?,
-                    state: u_0.ok_or_else(|| serde::de::Error::missing_field("state"))?,
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        let u_0 = match f_3 {
+            None => None,
+            Some(tag) => {
+                Some(
+                    match tag.as_str() {
+                        "STARTING" => InfoState::Starting,
+                        "STOPPING" => InfoState::Stopping,
+                        "STARTED" => {
+                            InfoState::Started {
+                                health: f_4,
+                                health_messages: f_5,
+                            }
+                        }
+                        "STOPPED" => InfoState::Stopped,
+                        _ => {
+                            #[allow(unused_mut)]
+                            let mut fields = ::core::mem::take(&mut unknown);
+                            if let Some(value) = f_4 {
+                                fields
+                                    .insert(
+                                        "health".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_5 {
+                                fields
+                                    .insert(
+                                        "health_messages".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            InfoState::Unknown { tag, fields }
+                        }
+                    },
+                )
+            }
+        };
+        ::core::result::Result::Ok(Info {
+            name_key: __de::or_zero(f_0, Self::NAME, "name_key"),
+            description_key: __de::or_zero(f_1, Self::NAME, "description_key"),
+            startup_type: __de::required(f_2, "startup_type")?,
+            state: __de::required(u_0, "state")?,
+        })
     }
 }
 
@@ -277,11 +263,51 @@ vsphere_vapi_runtime::vapi_enum! {
 /// **Removed** in vSphere API release 9.0.0.0 (last in 8.0.3.0).
 ///
 /// vAPI structure `com.vmware.appliance.vmon.service.update_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateSpec {
     /// Startup Type If unspecified, leaves value unchanged.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub startup_type: Option<StartupType>,
+}
+
+impl serde::Serialize for UpdateSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.startup_type {
+            map.serialize_entry("startup_type", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UpdateSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for UpdateSpec {
+    const NAME: &'static str = "appliance::vmon::service::UpdateSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<StartupType> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "startup_type" => f_0 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(UpdateSpec { startup_type: f_0 })
+    }
 }
 
 #[doc(hidden)]

@@ -11,36 +11,61 @@
 /// Since vSphere API 6.5.
 ///
 /// vAPI structure `com.vmware.cis.tagging.tag_association.batch_result`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct BatchResult {
     /// This is true if the batch method completed without any errors. Otherwise it is false and all or some methods have failed.
     ///
     /// Since vSphere API 6.5.
-    #[serde(default = "BatchResult::__missing_success")]
     pub success: bool,
     /// The list of error messages.
     ///
     /// Since vSphere API 6.5.
-    #[serde(
-        default = "BatchResult::__missing_error_messages",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub error_messages: Vec<crate::vapi::standard::LocalizableMessage>,
 }
 
-impl BatchResult {
-    fn __missing_success() -> bool {
-        ::vsphere_vapi_runtime::de::missing(
-            "cis::tagging::tag_association::BatchResult",
-            "success",
-        )
+impl serde::Serialize for BatchResult {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("success", &self.success)?;
+        map.serialize_entry("error_messages", &self.error_messages)?;
+        map.end()
     }
+}
 
-    fn __missing_error_messages() -> Vec<crate::vapi::standard::LocalizableMessage> {
-        ::vsphere_vapi_runtime::de::missing(
-            "cis::tagging::tag_association::BatchResult",
-            "error_messages",
-        )
+impl<'de> serde::Deserialize<'de> for BatchResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for BatchResult {
+    const NAME: &'static str = "cis::tagging::tag_association::BatchResult";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<bool> = None;
+        let mut f_1: Option<Vec<crate::vapi::standard::LocalizableMessage>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "success" => f_0 = Some(map.next_value()?),
+                "error_messages" => f_1 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(BatchResult {
+            success: __de::or_zero(f_0, Self::NAME, "success"),
+            error_messages: __de::or_zero(f_1, Self::NAME, "error_messages"),
+        })
     }
 }
 
@@ -49,7 +74,7 @@ impl BatchResult {
 /// Since vSphere API 6.5.
 ///
 /// vAPI structure `com.vmware.cis.tagging.tag_association.object_to_tags`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ObjectToTags {
     /// The identifier of the object.
     ///
@@ -58,19 +83,52 @@ pub struct ObjectToTags {
     /// The identifiers of the related tags.
     ///
     /// Since vSphere API 6.5.
-    #[serde(
-        default = "ObjectToTags::__missing_tag_ids",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub tag_ids: Vec<String>,
 }
 
-impl ObjectToTags {
-    fn __missing_tag_ids() -> Vec<String> {
-        ::vsphere_vapi_runtime::de::missing(
-            "cis::tagging::tag_association::ObjectToTags",
-            "tag_ids",
-        )
+impl serde::Serialize for ObjectToTags {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("object_id", &self.object_id)?;
+        map.serialize_entry("tag_ids", &self.tag_ids)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ObjectToTags {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ObjectToTags {
+    const NAME: &'static str = "cis::tagging::tag_association::ObjectToTags";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::vapi::standard::DynamicId> = None;
+        let mut f_1: Option<Vec<String>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "object_id" => f_0 = Some(map.next_value()?),
+                "tag_ids" => f_1 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ObjectToTags {
+            object_id: __de::required(f_0, "object_id")?,
+            tag_ids: __de::or_zero(f_1, Self::NAME, "tag_ids"),
+        })
     }
 }
 
@@ -79,7 +137,7 @@ impl ObjectToTags {
 /// Since vSphere API 6.5.
 ///
 /// vAPI structure `com.vmware.cis.tagging.tag_association.tag_to_objects`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TagToObjects {
     /// The identifier of the tag.
     ///
@@ -90,19 +148,52 @@ pub struct TagToObjects {
     /// The identifiers of the related objects.
     ///
     /// Since vSphere API 6.5.
-    #[serde(
-        default = "TagToObjects::__missing_object_ids",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub object_ids: Vec<crate::vapi::standard::DynamicId>,
 }
 
-impl TagToObjects {
-    fn __missing_object_ids() -> Vec<crate::vapi::standard::DynamicId> {
-        ::vsphere_vapi_runtime::de::missing(
-            "cis::tagging::tag_association::TagToObjects",
-            "object_ids",
-        )
+impl serde::Serialize for TagToObjects {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("tag_id", &self.tag_id)?;
+        map.serialize_entry("object_ids", &self.object_ids)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for TagToObjects {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for TagToObjects {
+    const NAME: &'static str = "cis::tagging::tag_association::TagToObjects";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::TagId> = None;
+        let mut f_1: Option<Vec<crate::vapi::standard::DynamicId>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "tag_id" => f_0 = Some(map.next_value()?),
+                "object_ids" => f_1 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(TagToObjects {
+            tag_id: __de::required(f_0, "tag_id")?,
+            object_ids: __de::or_zero(f_1, Self::NAME, "object_ids"),
+        })
     }
 }
 

@@ -93,17 +93,18 @@ impl Changes {
     ///
     ///   * The resource [`Item`](crate::content::library::Item) referenced by the parameter `library_item` requires `System.Read`.
     /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
-    pub async fn get(
+    pub fn get(
         &self,
         library_item: &crate::ids::ItemId,
         version: &crate::ids::ItemVersionId,
-    ) -> vsphere_vapi_runtime::Result<changes::Info> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<changes::Info>,
+    > + Send {
         self.client
             .operation(&changes::ops::GET)
             .param("library_item", library_item)
             .param("version", version)
             .send()
-            .await
     }
 
     /// Returns commonly used information about the content changes made to a library item.
@@ -135,15 +136,16 @@ impl Changes {
     ///
     ///   * The resource [`Item`](crate::content::library::Item) referenced by the parameter `library_item` requires `System.Read`.
     /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
-    pub async fn list(
+    pub fn list(
         &self,
         library_item: &crate::ids::ItemId,
-    ) -> vsphere_vapi_runtime::Result<Vec<changes::Summary>> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<Vec<changes::Summary>>,
+    > + Send {
         self.client
             .operation(&changes::ops::LIST)
             .param("library_item", library_item)
             .send()
-            .await
     }
 }
 
@@ -221,15 +223,14 @@ impl DownloadSession {
     ///
     /// - [`NotFound`](crate::ErrorKind::NotFound): if no download session with the given identifier exists.
     /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if the download session is not in the [`State::Active`](crate::content::library::item::download_session_model::State::Active) state.
-    pub async fn cancel(
+    pub fn cancel(
         &self,
         download_session_id: &crate::ids::DownloadSessionId,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&download_session::ops::CANCEL)
             .param("download_session_id", download_session_id)
             .send()
-            .await
     }
 
     /// Creates a new download session.
@@ -291,15 +292,14 @@ impl DownloadSession {
     /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
     /// - [`NotFound`](crate::ErrorKind::NotFound): if the download session does not exist.
-    pub async fn delete(
+    pub fn delete(
         &self,
         download_session_id: &crate::ids::DownloadSessionId,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&download_session::ops::DELETE)
             .param("download_session_id", download_session_id)
             .send()
-            .await
     }
 
     /// Terminates the download session with a client specified error message.
@@ -322,17 +322,16 @@ impl DownloadSession {
     ///
     /// - [`NotFound`](crate::ErrorKind::NotFound): if the download session does not exist.
     /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if the download session is not in the [`State::Active`](crate::content::library::item::download_session_model::State::Active) state.
-    pub async fn fail(
+    pub fn fail(
         &self,
         download_session_id: &crate::ids::DownloadSessionId,
         client_error_message: &str,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&download_session::ops::FAIL)
             .param("download_session_id", download_session_id)
             .param("client_error_message", client_error_message)
             .send()
-            .await
     }
 
     /// Gets the download session with the specified identifier, including the most up-to-date status information for the session.
@@ -355,15 +354,16 @@ impl DownloadSession {
     /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
     /// - [`NotFound`](crate::ErrorKind::NotFound): if no download session with the given `download_session_id` exists.
-    pub async fn get(
+    pub fn get(
         &self,
         download_session_id: &crate::ids::DownloadSessionId,
-    ) -> vsphere_vapi_runtime::Result<DownloadSessionModel> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<DownloadSessionModel>,
+    > + Send {
         self.client
             .operation(&download_session::ops::GET)
             .param("download_session_id", download_session_id)
             .send()
-            .await
     }
 
     /// Keeps a download session alive. This operation is allowed only if the session is in the [`State::Active`](crate::content::library::item::download_session_model::State::Active) state.
@@ -483,17 +483,18 @@ impl File {
     ///
     ///   if `name` refers to a file that does not exist in the library item.
     /// - [`Unsupported`](crate::ErrorKind::Unsupported): if [`Info::file_download_endpoint`](crate::content::library::item::file::Info::file_download_endpoint) URI cannot be constructed for the file due to unsupported characters in file name.
-    pub async fn get(
+    pub fn get(
         &self,
         library_item_id: &crate::ids::ItemId,
         name: &str,
-    ) -> vsphere_vapi_runtime::Result<file::Info> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<file::Info>,
+    > + Send {
         self.client
             .operation(&file::ops::GET)
             .param("library_item_id", library_item_id)
             .param("name", name)
             .send()
-            .await
     }
 
     /// Lists all of the files that are stored within a given library item.
@@ -517,15 +518,16 @@ impl File {
     ///
     /// - [`NotFound`](crate::ErrorKind::NotFound): if `library_item_id` refers to a library item that does not exist.
     /// - [`Unsupported`](crate::ErrorKind::Unsupported): if [`Info::file_download_endpoint`](crate::content::library::item::file::Info::file_download_endpoint) URI cannot be constructed for the file due to unsupported characters in file name.
-    pub async fn list(
+    pub fn list(
         &self,
         library_item_id: &crate::ids::ItemId,
-    ) -> vsphere_vapi_runtime::Result<Vec<file::Info>> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<Vec<file::Info>>,
+    > + Send {
         self.client
             .operation(&file::ops::LIST)
             .param("library_item_id", library_item_id)
             .send()
-            .await
     }
 }
 
@@ -583,17 +585,18 @@ impl Storage {
     /// - [`NotFound`](crate::ErrorKind::NotFound): if the specified library item does not exist.
     ///
     ///   if the specified file does not exist in the given library item.
-    pub async fn get(
+    pub fn get(
         &self,
         library_item_id: &crate::ids::ItemId,
         file_name: &str,
-    ) -> vsphere_vapi_runtime::Result<Vec<storage::Info>> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<Vec<storage::Info>>,
+    > + Send {
         self.client
             .operation(&storage::ops::GET)
             .param("library_item_id", library_item_id)
             .param("file_name", file_name)
             .send()
-            .await
     }
 
     /// Lists all storage items for a given library item.
@@ -616,15 +619,16 @@ impl Storage {
     /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
     /// - [`NotFound`](crate::ErrorKind::NotFound): if the specified library item does not exist.
-    pub async fn list(
+    pub fn list(
         &self,
         library_item_id: &crate::ids::ItemId,
-    ) -> vsphere_vapi_runtime::Result<Vec<storage::Info>> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<Vec<storage::Info>>,
+    > + Send {
         self.client
             .operation(&storage::ops::LIST)
             .param("library_item_id", library_item_id)
             .send()
-            .await
     }
 }
 
@@ -716,15 +720,14 @@ impl UpdateSession {
     ///
     /// - [`NotFound`](crate::ErrorKind::NotFound): if no update session with the given identifier exists.
     /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if the update session is not in the [`State::Active`](crate::content::library::item::update_session_model::State::Active) state.
-    pub async fn cancel(
+    pub fn cancel(
         &self,
         update_session_id: &crate::ids::UpdateSessionId,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&update_session::ops::CANCEL)
             .param("update_session_id", update_session_id)
             .send()
-            .await
     }
 
     /// Completes the update session. This indicates that the client has finished making all the changes required to the underlying library item. If the client is pushing the content to the server, the library item will be updated once this call returns. If the server is pulling the content, the call may return before the changes become visible. In that case, the client can track the session to know when the server is done.
@@ -750,15 +753,14 @@ impl UpdateSession {
     ///
     /// - [`NotFound`](crate::ErrorKind::NotFound): if no update session with the given identifier exists.
     /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if the update session is not in the [`State::Active`](crate::content::library::item::update_session_model::State::Active) state, or if some of the files that will be uploaded by the client aren't received correctly.
-    pub async fn complete(
+    pub fn complete(
         &self,
         update_session_id: &crate::ids::UpdateSessionId,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&update_session::ops::COMPLETE)
             .param("update_session_id", update_session_id)
             .send()
-            .await
     }
 
     /// Creates a new update session. An update session is used to make modifications to a library item. Modifications are not visible to other clients unless the session is completed and all necessary files have been received.
@@ -825,15 +827,14 @@ impl UpdateSession {
     ///
     /// - [`NotFound`](crate::ErrorKind::NotFound): if the update session does not exist.
     /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if the update session is in the [`State::Active`](crate::content::library::item::update_session_model::State::Active) state.
-    pub async fn delete(
+    pub fn delete(
         &self,
         update_session_id: &crate::ids::UpdateSessionId,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&update_session::ops::DELETE)
             .param("update_session_id", update_session_id)
             .send()
-            .await
     }
 
     /// Terminates the update session with a client specified error message.
@@ -856,17 +857,16 @@ impl UpdateSession {
     ///
     /// - [`NotFound`](crate::ErrorKind::NotFound): if the update session does not exist.
     /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if the update session is not in the [`State::Active`](crate::content::library::item::update_session_model::State::Active) state.
-    pub async fn fail(
+    pub fn fail(
         &self,
         update_session_id: &crate::ids::UpdateSessionId,
         client_error_message: &str,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&update_session::ops::FAIL)
             .param("update_session_id", update_session_id)
             .param("client_error_message", client_error_message)
             .send()
-            .await
     }
 
     /// Gets the update session with the specified identifier, including the most up-to-date status information for the session.
@@ -889,15 +889,16 @@ impl UpdateSession {
     /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
     /// - [`NotFound`](crate::ErrorKind::NotFound): if no update session with the given identifier exists.
-    pub async fn get(
+    pub fn get(
         &self,
         update_session_id: &crate::ids::UpdateSessionId,
-    ) -> vsphere_vapi_runtime::Result<UpdateSessionModel> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<UpdateSessionModel>,
+    > + Send {
         self.client
             .operation(&update_session::ops::GET)
             .param("update_session_id", update_session_id)
             .send()
-            .await
     }
 
     /// Keeps an update session alive.
@@ -988,17 +989,16 @@ impl UpdateSession {
     /// - [`NotFound`](crate::ErrorKind::NotFound): if the update session does not exist.
     /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if the update session is not in the [`State::Active`](crate::content::library::item::update_session_model::State::Active) state.
     /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if the update session specification is not valid.
-    pub async fn update(
+    pub fn update(
         &self,
         update_session_id: &crate::ids::UpdateSessionId,
         update_spec: &UpdateSessionModel,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&update_session::ops::UPDATE)
             .param("update_session_id", update_session_id)
             .param("update_spec", update_spec)
             .send()
-            .await
     }
 }
 
@@ -1032,7 +1032,7 @@ vsphere_vapi_runtime::vapi_enum! {
 /// Since vSphere API 7.0.3.0.
 ///
 /// vAPI structure `com.vmware.content.library.item.certificate_verification_info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CertificateVerificationInfo {
     /// The certificate verification status of item.
     ///
@@ -1041,8 +1041,55 @@ pub struct CertificateVerificationInfo {
     /// A certificate in base64 encoding. Certificate chain is unset if the item not signed
     ///
     /// Since vSphere API 7.0.3.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cert_chain: Option<Vec<String>>,
+}
+
+impl serde::Serialize for CertificateVerificationInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("status", &self.status)?;
+        if let Some(value) = &self.cert_chain {
+            map.serialize_entry("cert_chain", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CertificateVerificationInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CertificateVerificationInfo {
+    const NAME: &'static str = "content::library::item::CertificateVerificationInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<CertVerificationStatus> = None;
+        let mut f_1: Option<Vec<String>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "status" => f_0 = Some(map.next_value()?),
+                "cert_chain" => f_1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(CertificateVerificationInfo {
+            status: __de::required(f_0, "status")?,
+            cert_chain: f_1,
+        })
+    }
 }
 
 /// A call of [`Item::copy`](crate::content::library::Item::copy) being assembled:
@@ -1066,8 +1113,12 @@ impl CopyRequest {
     }
 
     /// Sends the request and decodes the result.
-    pub async fn send(self) -> vsphere_vapi_runtime::Result<crate::ids::ItemId> {
-        self.call.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<crate::ids::ItemId>,
+    > + Send {
+        self.call.send()
     }
 }
 
@@ -1092,8 +1143,12 @@ impl CreateRequest {
     }
 
     /// Sends the request and decodes the result.
-    pub async fn send(self) -> vsphere_vapi_runtime::Result<crate::ids::ItemId> {
-        self.call.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<crate::ids::ItemId>,
+    > + Send {
+        self.call.send()
     }
 }
 
@@ -1102,7 +1157,7 @@ impl CreateRequest {
 /// Since vSphere API 6.7.2.
 ///
 /// vAPI structure `com.vmware.content.library.item.destination_spec`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DestinationSpec {
     /// Identifier of the subscription associated with the subscribed library.
     ///
@@ -1112,62 +1167,238 @@ pub struct DestinationSpec {
     pub subscription: crate::ids::SubscriptionsId,
 }
 
+impl serde::Serialize for DestinationSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("subscription", &self.subscription)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DestinationSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for DestinationSpec {
+    const NAME: &'static str = "content::library::item::DestinationSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::SubscriptionsId> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "subscription" => f_0 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(DestinationSpec {
+            subscription: __de::required(f_0, "subscription")?,
+        })
+    }
+}
+
 /// The [`DownloadSessionModel`](crate::content::library::item::DownloadSessionModel) structure provides information on an active [`content::library::item::downloadsession`](mod@crate::content::library::item::downloadsession) resource.
 ///
 /// vAPI structure `com.vmware.content.library.item.download_session_model`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DownloadSessionModel {
     /// The identifier of this download session.
     ///
     /// This field is not used for the `create` method. It will not be present in the return value of the `get` or `list` methods. It is not used for the `update` method.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The identifier of the library item whose content is being downloaded.
     ///
     /// This field must be provided for the `create` method. It will always be present in the return value of the `get` or `list` methods. It is not used for the `update` method.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub library_item_id: Option<String>,
     /// The content version of the library item whose content is being downloaded. This value is the [`ItemModel::content_version`](crate::content::library::ItemModel::content_version) at the time when the session is created for the library item. This field is not used for the `create` method. It will always be present in the return value of the `get` or `list` methods. It is not used for the `update` method.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub library_item_content_version: Option<String>,
     /// If the session is in the [`State::Error`](crate::content::library::item::download_session_model::State::Error) status this property will have more details about the error. This field is not used for the `create` method. It is optional in the return value of the `get` or `list` methods. It is not used for the `update` method.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_message: Option<crate::vapi::standard::LocalizableMessage>,
     /// The progress that has been made with the download. This property is to be updated by the client during the download process to indicate the progress of its work in completing the download. The initial progress is 0 until updated by the client. The maximum value is 100, which indicates that the download is complete. This field is not used for the `create` method. It will always be present in the return value of the `get` or `list` methods. It is optional for the `update` method.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_progress: Option<i64>,
     /// The current state (ACTIVE, CANCELED, ERROR) of the download session. This field is not used for the `create` method. It will always be present in the return value of the `get` or `list` methods. It is not used for the `update` method.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<download_session_model::State>,
     /// Indicates the time after which the session will expire. The session is guaranteed not to expire before this time. This field is not used for the `create` method. It will always be present in the return value of the `get` or `list` methods. It is not used for the `update` method.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expiration_time: Option<vsphere_vapi_runtime::types::DateTime>,
+}
+
+impl serde::Serialize for DownloadSessionModel {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.id {
+            map.serialize_entry("id", value)?;
+        }
+        if let Some(value) = &self.library_item_id {
+            map.serialize_entry("library_item_id", value)?;
+        }
+        if let Some(value) = &self.library_item_content_version {
+            map.serialize_entry("library_item_content_version", value)?;
+        }
+        if let Some(value) = &self.error_message {
+            map.serialize_entry("error_message", value)?;
+        }
+        if let Some(value) = &self.client_progress {
+            map.serialize_entry("client_progress", value)?;
+        }
+        if let Some(value) = &self.state {
+            map.serialize_entry("state", value)?;
+        }
+        if let Some(value) = &self.expiration_time {
+            map.serialize_entry("expiration_time", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DownloadSessionModel {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for DownloadSessionModel {
+    const NAME: &'static str = "content::library::item::DownloadSessionModel";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<crate::vapi::standard::LocalizableMessage> = None;
+        let mut f_4: Option<i64> = None;
+        let mut f_5: Option<download_session_model::State> = None;
+        let mut f_6: Option<vsphere_vapi_runtime::types::DateTime> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "id" => f_0 = map.next_value()?,
+                "library_item_id" => f_1 = map.next_value()?,
+                "library_item_content_version" => f_2 = map.next_value()?,
+                "error_message" => f_3 = map.next_value()?,
+                "client_progress" => f_4 = map.next_value()?,
+                "state" => f_5 = map.next_value()?,
+                "expiration_time" => f_6 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(DownloadSessionModel {
+            id: f_0,
+            library_item_id: f_1,
+            library_item_content_version: f_2,
+            error_message: f_3,
+            client_progress: f_4,
+            state: f_5,
+            expiration_time: f_6,
+        })
+    }
 }
 
 /// The [`FindSpec`](crate::content::library::item::FindSpec) structure specifies the properties that can be used as a filter to find library items. When multiple fields are specified, all properties of the item must match the specification.
 ///
 /// vAPI structure `com.vmware.content.library.item.find_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct FindSpec {
     /// The name of the library item. The name is case-insensitive. See [`ItemModel::name`](crate::content::library::ItemModel::name). If not specified all library item names are searched.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The identifier of the library containing the item. See [`ItemModel::library_id`](crate::content::library::ItemModel::library_id).
     ///
     /// If not specified all libraries are searched.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub library_id: Option<String>,
     /// The identifier of the library item as reported by the publisher. See [`ItemModel::source_id`](crate::content::library::ItemModel::source_id).
     ///
     /// If not specified all library items are searched.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source_id: Option<String>,
     /// The type of the library item. The type is case-insensitive. See [`ItemModel::type`](crate::content::library::ItemModel::type). If not specified all types are searched.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// Whether the item is cached. Possible values are 'true' or 'false'. See [`ItemModel::cached`](crate::content::library::ItemModel::cached). If not specified all library items are searched.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cached: Option<bool>,
+}
+
+impl serde::Serialize for FindSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.name {
+            map.serialize_entry("name", value)?;
+        }
+        if let Some(value) = &self.library_id {
+            map.serialize_entry("library_id", value)?;
+        }
+        if let Some(value) = &self.source_id {
+            map.serialize_entry("source_id", value)?;
+        }
+        if let Some(value) = &self.r#type {
+            map.serialize_entry("type", value)?;
+        }
+        if let Some(value) = &self.cached {
+            map.serialize_entry("cached", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for FindSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for FindSpec {
+    const NAME: &'static str = "content::library::item::FindSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<String> = None;
+        let mut f_4: Option<bool> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "name" => f_0 = map.next_value()?,
+                "library_id" => f_1 = map.next_value()?,
+                "source_id" => f_2 = map.next_value()?,
+                "type" => f_3 = map.next_value()?,
+                "cached" => f_4 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(FindSpec {
+            name: f_0,
+            library_id: f_1,
+            source_id: f_2,
+            r#type: f_3,
+            cached: f_4,
+        })
+    }
 }
 
 /// A call of [`Item::publish`](crate::content::library::Item::publish) being
@@ -1191,15 +1422,17 @@ impl PublishRequest {
     }
 
     /// Sends the request and decodes the result.
-    pub async fn send(self) -> vsphere_vapi_runtime::Result<()> {
-        self.call.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+        self.call.send()
     }
 }
 
 /// The [`TransferEndpoint`](crate::content::library::item::TransferEndpoint) structure encapsulates a URI along with extra information about it.
 ///
 /// vAPI structure `com.vmware.content.library.item.transfer_endpoint`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TransferEndpoint {
     /// Transfer endpoint URI. The supported URI schemes are: `http`, `https`, and `ds`.
     ///
@@ -1210,15 +1443,67 @@ pub struct TransferEndpoint {
     /// When the transfer endpoint is a datastore location, the server can import the file directly from the storage backing without the overhead of streaming over HTTP.
     pub uri: String,
     /// Thumbprint of the expected SSL certificate for this endpoint. Only used for HTTPS connections. The thumbprint is the SHA-256 hash of the DER encoding of the remote endpoint's SSL certificate (SHA-1 is supported for backward compatibility when explicitly enabled). If set, the remote endpoint's SSL certificate is only accepted if it matches this thumbprint, and no other certificate validation is performed. The specified sslCertificateThumbprint will not be checked for SSL certificate validation if {[`TransferEndpoint::ssl_certificate`](crate::content::library::item::TransferEndpoint::ssl_certificate)} is also set. If `None`, standard certificate validation is performed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ssl_certificate_thumbprint: Option<String>,
     /// PEM encoded SSL Certificate for this endpoint. Only used for HTTPS connections. If set, the remote endpoint's SSL certificate is only accepted if it matches this, and no other certificate validation is performed. If `None`, standard certificate validation is performed.
     ///
     /// Not in vSphere API releases before 9.0.0.0.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ssl_certificate: Option<String>,
+}
+
+impl serde::Serialize for TransferEndpoint {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("uri", &self.uri)?;
+        if let Some(value) = &self.ssl_certificate_thumbprint {
+            map.serialize_entry("ssl_certificate_thumbprint", value)?;
+        }
+        if let Some(value) = &self.ssl_certificate {
+            map.serialize_entry("ssl_certificate", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for TransferEndpoint {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for TransferEndpoint {
+    const NAME: &'static str = "content::library::item::TransferEndpoint";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "uri" => f_0 = Some(map.next_value()?),
+                "ssl_certificate_thumbprint" => f_1 = map.next_value()?,
+                "ssl_certificate" => f_2 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(TransferEndpoint {
+            uri: __de::required(f_0, "uri")?,
+            ssl_certificate_thumbprint: f_1,
+            ssl_certificate: f_2,
+        })
+    }
 }
 
 impl TransferEndpoint {
@@ -1399,92 +1684,86 @@ impl<'de> serde::Deserialize<'de> for UpdateSessionModel {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = UpdateSessionModel;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("struct UpdateSessionModel")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<UpdateSessionModel, A::Error> {
-                let mut f_0: Option<String> = None;
-                let mut f_1: Option<String> = None;
-                let mut f_2: Option<String> = None;
-                let mut f_3: Option<crate::vapi::standard::LocalizableMessage> = None;
-                let mut f_4: Option<i64> = None;
-                let mut f_5: Option<String> = None;
-                let mut f_6: Option<vsphere_vapi_runtime::types::DateTime> = None;
-                let mut f_7: Option<updatesession::PreviewInfo> = None;
-                let mut f_8: Option<Vec<updatesession::WarningBehavior>> = None;
-                let mut unknown = serde_json::Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "id" => f_0 = map.next_value()?,
-                        "library_item_id" => f_1 = map.next_value()?,
-                        "library_item_content_version" => f_2 = map.next_value()?,
-                        "error_message" => f_3 = map.next_value()?,
-                        "client_progress" => f_4 = map.next_value()?,
-                        "state" => f_5 = map.next_value()?,
-                        "expiration_time" => f_6 = map.next_value()?,
-                        "preview_info" => f_7 = map.next_value()?,
-                        "warning_behavior" => f_8 = map.next_value()?,
-                        _ => {
-                            let value: serde_json::Value = map.next_value()?;
-                            unknown.insert(key, value);
-                        }
-                    }
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for UpdateSessionModel {
+    const NAME: &'static str = "content::library::item::UpdateSessionModel";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<crate::vapi::standard::LocalizableMessage> = None;
+        let mut f_4: Option<i64> = None;
+        let mut f_5: Option<String> = None;
+        let mut f_6: Option<vsphere_vapi_runtime::types::DateTime> = None;
+        let mut f_7: Option<updatesession::PreviewInfo> = None;
+        let mut f_8: Option<Vec<updatesession::WarningBehavior>> = None;
+        let mut unknown = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "id" => f_0 = map.next_value()?,
+                "library_item_id" => f_1 = map.next_value()?,
+                "library_item_content_version" => f_2 = map.next_value()?,
+                "error_message" => f_3 = map.next_value()?,
+                "client_progress" => f_4 = map.next_value()?,
+                "state" => f_5 = map.next_value()?,
+                "expiration_time" => f_6 = map.next_value()?,
+                "preview_info" => f_7 = map.next_value()?,
+                "warning_behavior" => f_8 = map.next_value()?,
+                _ => {
+                    let value: serde_json::Value = map.next_value()?;
+                    unknown.insert(key, value);
                 }
-                let u_0 = match f_5 {
-                    None => None,
-                    Some(tag) => {
-                        Some(
-                            match tag.as_str() {
-                                "ACTIVE" => {
-                                    UpdateSessionModelState::Active {
-                                        preview_info: f_7,
-                                    }
-                                }
-                                "DONE" => UpdateSessionModelState::Done,
-                                "ERROR" => UpdateSessionModelState::Error,
-                                "CANCELED" => UpdateSessionModelState::Canceled,
-                                _ => {
-                                    #[allow(unused_mut)]
-                                    let mut fields = ::core::mem::take(&mut unknown);
-                                    if let Some(value) = f_7 {
-                                        fields
-                                            .insert(
-                                                "preview_info".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    UpdateSessionModelState::Unknown {
-                                        tag,
-                                        fields,
-                                    }
-                                }
-                            },
-                        )
-                    }
-                };
-                ::core::result::Result::Ok(UpdateSessionModel {
-                    id: f_0,
-                    library_item_id: f_1,
-                    library_item_content_version: f_2,
-                    error_message: f_3,
-                    client_progress: f_4,
-                    state: u_0,
-                    expiration_time: f_6,
-                    warning_behavior: f_8,
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        let u_0 = match f_5 {
+            None => None,
+            Some(tag) => {
+                Some(
+                    match tag.as_str() {
+                        "ACTIVE" => {
+                            UpdateSessionModelState::Active {
+                                preview_info: f_7,
+                            }
+                        }
+                        "DONE" => UpdateSessionModelState::Done,
+                        "ERROR" => UpdateSessionModelState::Error,
+                        "CANCELED" => UpdateSessionModelState::Canceled,
+                        _ => {
+                            #[allow(unused_mut)]
+                            let mut fields = ::core::mem::take(&mut unknown);
+                            if let Some(value) = f_7 {
+                                fields
+                                    .insert(
+                                        "preview_info".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            UpdateSessionModelState::Unknown {
+                                tag,
+                                fields,
+                            }
+                        }
+                    },
+                )
+            }
+        };
+        ::core::result::Result::Ok(UpdateSessionModel {
+            id: f_0,
+            library_item_id: f_1,
+            library_item_content_version: f_2,
+            error_message: f_3,
+            client_progress: f_4,
+            state: u_0,
+            expiration_time: f_6,
+            warning_behavior: f_8,
+        })
     }
 }
 

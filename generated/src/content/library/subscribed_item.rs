@@ -30,8 +30,10 @@ impl SyncRequest {
     }
 
     /// Sends the request and decodes the result.
-    pub async fn send(self) -> vsphere_vapi_runtime::Result<()> {
-        self.call.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+        self.call.send()
     }
 }
 

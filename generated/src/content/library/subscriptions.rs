@@ -30,10 +30,12 @@ impl CreateRequest {
     }
 
     /// Sends the request and decodes the result.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> vsphere_vapi_runtime::Result<crate::ids::SubscriptionsId> {
-        self.call.send().await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<crate::ids::SubscriptionsId>,
+    > + Send {
+        self.call.send()
     }
 }
 
@@ -42,12 +44,54 @@ impl CreateRequest {
 /// Since vSphere API 6.7.2.
 ///
 /// vAPI structure `com.vmware.content.library.subscriptions.create_spec`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateSpec {
     /// Specification for the subscribed library to be associated with the subscription.
     ///
     /// Since vSphere API 6.7.2.
     pub subscribed_library: CreateSpecSubscribedLibrary,
+}
+
+impl serde::Serialize for CreateSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("subscribed_library", &self.subscribed_library)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CreateSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CreateSpec {
+    const NAME: &'static str = "content::library::subscriptions::CreateSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<CreateSpecSubscribedLibrary> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "subscribed_library" => f_0 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(CreateSpec {
+            subscribed_library: __de::required(f_0, "subscribed_library")?,
+        })
+    }
 }
 
 /// The [`CreateSpecNewSubscribedLibrary`](crate::content::library::subscriptions::CreateSpecNewSubscribedLibrary) structure defines the information required to create a new subscribed library.
@@ -56,67 +100,91 @@ pub struct CreateSpec {
 ///
 /// vAPI structure
 /// `com.vmware.content.library.subscriptions.create_spec_new_subscribed_library`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateSpecNewSubscribedLibrary {
     /// Name of the subscribed library.
     ///
     /// Since vSphere API 6.7.2.
-    #[serde(default = "CreateSpecNewSubscribedLibrary::__missing_name")]
     pub name: String,
     /// Description of the subscribed library. If `None`, the description will be an empty string.
     ///
     /// Since vSphere API 6.7.2.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// The list of default storage backings for this library. The list must contain exactly one storage backing. Multiple default storage locations are not currently supported but may become supported in future releases.
     ///
     /// Since vSphere API 6.7.2.
-    #[serde(
-        default = "CreateSpecNewSubscribedLibrary::__missing_storage_backings",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub storage_backings: Vec<crate::content::library::StorageBacking>,
     /// Specifies whether the library should participate in automatic library synchronization.
     ///
     /// Since vSphere API 6.7.2.
-    #[serde(
-        default = "CreateSpecNewSubscribedLibrary::__missing_automatic_sync_enabled"
-    )]
     pub automatic_sync_enabled: bool,
     /// Specifies whether a library item's content will be synchronized only on demand.
     ///
     /// Since vSphere API 6.7.2.
-    #[serde(default = "CreateSpecNewSubscribedLibrary::__missing_on_demand")]
     pub on_demand: bool,
 }
 
-impl CreateSpecNewSubscribedLibrary {
-    fn __missing_name() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "content::library::subscriptions::CreateSpecNewSubscribedLibrary",
-            "name",
-        )
+impl serde::Serialize for CreateSpecNewSubscribedLibrary {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("name", &self.name)?;
+        if let Some(value) = &self.description {
+            map.serialize_entry("description", value)?;
+        }
+        map.serialize_entry("storage_backings", &self.storage_backings)?;
+        map.serialize_entry("automatic_sync_enabled", &self.automatic_sync_enabled)?;
+        map.serialize_entry("on_demand", &self.on_demand)?;
+        map.end()
     }
+}
 
-    fn __missing_storage_backings() -> Vec<crate::content::library::StorageBacking> {
-        ::vsphere_vapi_runtime::de::missing(
-            "content::library::subscriptions::CreateSpecNewSubscribedLibrary",
-            "storage_backings",
-        )
+impl<'de> serde::Deserialize<'de> for CreateSpecNewSubscribedLibrary {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_automatic_sync_enabled() -> bool {
-        ::vsphere_vapi_runtime::de::missing(
-            "content::library::subscriptions::CreateSpecNewSubscribedLibrary",
-            "automatic_sync_enabled",
-        )
-    }
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CreateSpecNewSubscribedLibrary {
+    const NAME: &'static str = "content::library::subscriptions::CreateSpecNewSubscribedLibrary";
 
-    fn __missing_on_demand() -> bool {
-        ::vsphere_vapi_runtime::de::missing(
-            "content::library::subscriptions::CreateSpecNewSubscribedLibrary",
-            "on_demand",
-        )
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<Vec<crate::content::library::StorageBacking>> = None;
+        let mut f_3: Option<bool> = None;
+        let mut f_4: Option<bool> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "name" => f_0 = Some(map.next_value()?),
+                "description" => f_1 = map.next_value()?,
+                "storage_backings" => f_2 = __de::null_as_empty(map.next_value()?),
+                "automatic_sync_enabled" => f_3 = Some(map.next_value()?),
+                "on_demand" => f_4 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(CreateSpecNewSubscribedLibrary {
+            name: __de::or_zero(f_0, Self::NAME, "name"),
+            description: f_1,
+            storage_backings: __de::or_zero(f_2, Self::NAME, "storage_backings"),
+            automatic_sync_enabled: __de::or_zero(
+                f_3,
+                Self::NAME,
+                "automatic_sync_enabled",
+            ),
+            on_demand: __de::or_zero(f_4, Self::NAME, "on_demand"),
+        })
     }
 }
 
@@ -125,43 +193,105 @@ impl CreateSpecNewSubscribedLibrary {
 /// Since vSphere API 6.7.2.
 ///
 /// vAPI structure `com.vmware.content.library.subscriptions.create_spec_placement`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateSpecPlacement {
     /// Virtual machine folder into which the virtual machine template should be placed.
     ///
     /// This field is currently required. In future, if this is `None`, the system will attempt to choose a suitable folder for the virtual machine template; if a folder cannot be chosen, publishing a virtual machine template item will fail.
     ///
     /// Since vSphere API 6.7.2.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub folder: Option<String>,
     /// Cluster onto which the virtual machine template should be placed. If `cluster` and `resourcePool` are both specified, `resourcePool` must belong to `cluster`. If `cluster` and `host` are both specified, `host` must be a member of `cluster`.
     ///
     /// If `resourcePool` or `host` is specified, it is recommended that this field be `None`.
     ///
     /// Since vSphere API 6.7.2.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cluster: Option<String>,
     /// Resource pool into which the virtual machine template should be placed. If `host` and `resourcePool` are both specified, `resourcePool` must belong to `host`. If `cluster` and `resourcePool` are both specified, `resourcePool` must belong to `cluster`.
     ///
     /// This field is currently required. In future, if this is `None`, the system will attempt to choose a suitable resource pool for the virtual machine template; if a resource pool cannot be chosen, publish of virtual machine template item will fail.
     ///
     /// Since vSphere API 6.7.2.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_pool: Option<String>,
     /// Host onto which the virtual machine template should be placed. If `host` and `resourcePool` are both specified, `resourcePool` must belong to `host`. If `host` and `cluster` are both specified, `host` must be a member of `cluster`.
     ///
     /// If this is `None`, the system will attempt to choose a suitable host for the virtual machine template; if a host cannot be chosen, publishing the virtual machine template item will fail.
     ///
     /// Since vSphere API 6.7.2.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host: Option<String>,
     /// Network that backs the virtual Ethernet adapters in the virtual machine template.
     ///
     /// If `None`, the virtual Ethernet adapters will not be backed by a network.
     ///
     /// Since vSphere API 6.7.2.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub network: Option<String>,
+}
+
+impl serde::Serialize for CreateSpecPlacement {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.folder {
+            map.serialize_entry("folder", value)?;
+        }
+        if let Some(value) = &self.cluster {
+            map.serialize_entry("cluster", value)?;
+        }
+        if let Some(value) = &self.resource_pool {
+            map.serialize_entry("resource_pool", value)?;
+        }
+        if let Some(value) = &self.host {
+            map.serialize_entry("host", value)?;
+        }
+        if let Some(value) = &self.network {
+            map.serialize_entry("network", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CreateSpecPlacement {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CreateSpecPlacement {
+    const NAME: &'static str = "content::library::subscriptions::CreateSpecPlacement";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<String> = None;
+        let mut f_4: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "folder" => f_0 = map.next_value()?,
+                "cluster" => f_1 = map.next_value()?,
+                "resource_pool" => f_2 = map.next_value()?,
+                "host" => f_3 = map.next_value()?,
+                "network" => f_4 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(CreateSpecPlacement {
+            folder: f_0,
+            cluster: f_1,
+            resource_pool: f_2,
+            host: f_3,
+            network: f_4,
+        })
+    }
 }
 
 /// The [`CreateSpecSubscribedLibrary`](crate::content::library::subscriptions::CreateSpecSubscribedLibrary) structure defines the subscribed library information used to create the subscription.
@@ -354,124 +484,117 @@ impl<'de> serde::Deserialize<'de> for CreateSpecSubscribedLibrary {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = CreateSpecSubscribedLibrary;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("struct CreateSpecSubscribedLibrary")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<CreateSpecSubscribedLibrary, A::Error> {
-                let mut f_0: Option<String> = None;
-                let mut f_1: Option<CreateSpecNewSubscribedLibrary> = None;
-                let mut f_2: Option<String> = None;
-                let mut f_3: Option<String> = None;
-                let mut f_4: Option<CreateSpecVcenter> = None;
-                let mut f_5: Option<CreateSpecPlacement> = None;
-                let mut unknown = serde_json::Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "target" => f_0 = Some(map.next_value()?),
-                        "new_subscribed_library" => f_1 = map.next_value()?,
-                        "subscribed_library" => f_2 = map.next_value()?,
-                        "location" => f_3 = Some(map.next_value()?),
-                        "vcenter" => f_4 = map.next_value()?,
-                        "placement" => f_5 = map.next_value()?,
-                        _ => {
-                            let value: serde_json::Value = map.next_value()?;
-                            unknown.insert(key, value);
-                        }
-                    }
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CreateSpecSubscribedLibrary {
+    const NAME: &'static str = "content::library::subscriptions::CreateSpecSubscribedLibrary";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<CreateSpecNewSubscribedLibrary> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<String> = None;
+        let mut f_4: Option<CreateSpecVcenter> = None;
+        let mut f_5: Option<CreateSpecPlacement> = None;
+        let mut unknown = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "target" => f_0 = Some(map.next_value()?),
+                "new_subscribed_library" => f_1 = map.next_value()?,
+                "subscribed_library" => f_2 = map.next_value()?,
+                "location" => f_3 = Some(map.next_value()?),
+                "vcenter" => f_4 = map.next_value()?,
+                "placement" => f_5 = map.next_value()?,
+                _ => {
+                    let value: serde_json::Value = map.next_value()?;
+                    unknown.insert(key, value);
                 }
-                let u_0 = match f_0 {
-                    None => None,
-                    Some(tag) => {
-                        Some(
-                            match tag.as_str() {
-                                "CREATE_NEW" => {
-                                    CreateSpecSubscribedLibraryTarget::CreateNew {
-                                        new_subscribed_library: f_1,
-                                    }
-                                }
-                                "USE_EXISTING" => {
-                                    CreateSpecSubscribedLibraryTarget::UseExisting {
-                                        subscribed_library: f_2,
-                                    }
-                                }
-                                _ => {
-                                    #[allow(unused_mut)]
-                                    let mut fields = ::core::mem::take(&mut unknown);
-                                    if let Some(value) = f_1 {
-                                        fields
-                                            .insert(
-                                                "new_subscribed_library".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_2 {
-                                        fields
-                                            .insert(
-                                                "subscribed_library".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    CreateSpecSubscribedLibraryTarget::Unknown {
-                                        tag,
-                                        fields,
-                                    }
-                                }
-                            },
-                        )
-                    }
-                };
-                let u_1 = match f_3 {
-                    None => None,
-                    Some(tag) => {
-                        Some(
-                            match tag.as_str() {
-                                "LOCAL" => CreateSpecSubscribedLibraryLocation::Local,
-                                "REMOTE" => {
-                                    CreateSpecSubscribedLibraryLocation::Remote {
-                                        vcenter: f_4,
-                                    }
-                                }
-                                _ => {
-                                    #[allow(unused_mut)]
-                                    let mut fields = ::core::mem::take(&mut unknown);
-                                    if let Some(value) = f_4 {
-                                        fields
-                                            .insert(
-                                                "vcenter".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    CreateSpecSubscribedLibraryLocation::Unknown {
-                                        tag,
-                                        fields,
-                                    }
-                                }
-                            },
-                        )
-                    }
-                };
-                ::core::result::Result::Ok(CreateSpecSubscribedLibrary {
-                    target: u_0
-                        .ok_or_else(|| serde::de::Error::missing_field("target"))?,
-                    location: u_1
-                        .ok_or_else(|| serde::de::Error::missing_field("location"))?,
-                    placement: f_5,
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        let u_0 = match f_0 {
+            None => None,
+            Some(tag) => {
+                Some(
+                    match tag.as_str() {
+                        "CREATE_NEW" => {
+                            CreateSpecSubscribedLibraryTarget::CreateNew {
+                                new_subscribed_library: f_1,
+                            }
+                        }
+                        "USE_EXISTING" => {
+                            CreateSpecSubscribedLibraryTarget::UseExisting {
+                                subscribed_library: f_2,
+                            }
+                        }
+                        _ => {
+                            #[allow(unused_mut)]
+                            let mut fields = ::core::mem::take(&mut unknown);
+                            if let Some(value) = f_1 {
+                                fields
+                                    .insert(
+                                        "new_subscribed_library".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_2 {
+                                fields
+                                    .insert(
+                                        "subscribed_library".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            CreateSpecSubscribedLibraryTarget::Unknown {
+                                tag,
+                                fields,
+                            }
+                        }
+                    },
+                )
+            }
+        };
+        let u_1 = match f_3 {
+            None => None,
+            Some(tag) => {
+                Some(
+                    match tag.as_str() {
+                        "LOCAL" => CreateSpecSubscribedLibraryLocation::Local,
+                        "REMOTE" => {
+                            CreateSpecSubscribedLibraryLocation::Remote {
+                                vcenter: f_4,
+                            }
+                        }
+                        _ => {
+                            #[allow(unused_mut)]
+                            let mut fields = ::core::mem::take(&mut unknown);
+                            if let Some(value) = f_4 {
+                                fields
+                                    .insert(
+                                        "vcenter".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            CreateSpecSubscribedLibraryLocation::Unknown {
+                                tag,
+                                fields,
+                            }
+                        }
+                    },
+                )
+            }
+        };
+        ::core::result::Result::Ok(CreateSpecSubscribedLibrary {
+            target: __de::required(u_0, "target")?,
+            location: __de::required(u_1, "location")?,
+            placement: f_5,
+        })
     }
 }
 
@@ -480,26 +603,63 @@ impl<'de> serde::Deserialize<'de> for CreateSpecSubscribedLibrary {
 /// Since vSphere API 6.7.2.
 ///
 /// vAPI structure `com.vmware.content.library.subscriptions.create_spec_vcenter`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateSpecVcenter {
     /// The hostname of the subscribed library's vCenter Server.
     ///
     /// Since vSphere API 6.7.2.
-    #[serde(default = "CreateSpecVcenter::__missing_hostname")]
     pub hostname: String,
     /// The HTTPS port of the vCenter Server instance where the subscribed library exists. If `None`, port 443 will be used.
     ///
     /// Since vSphere API 6.7.2.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub https_port: Option<i64>,
 }
 
-impl CreateSpecVcenter {
-    fn __missing_hostname() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "content::library::subscriptions::CreateSpecVcenter",
-            "hostname",
-        )
+impl serde::Serialize for CreateSpecVcenter {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("hostname", &self.hostname)?;
+        if let Some(value) = &self.https_port {
+            map.serialize_entry("https_port", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CreateSpecVcenter {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CreateSpecVcenter {
+    const NAME: &'static str = "content::library::subscriptions::CreateSpecVcenter";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<i64> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "hostname" => f_0 = Some(map.next_value()?),
+                "https_port" => f_1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(CreateSpecVcenter {
+            hostname: __de::or_zero(f_0, Self::NAME, "hostname"),
+            https_port: f_1,
+        })
     }
 }
 
@@ -621,92 +781,84 @@ impl<'de> serde::Deserialize<'de> for Info {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = Info;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("struct Info")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<Info, A::Error> {
-                let mut f_0: Option<crate::ids::LibraryId> = None;
-                let mut f_1: Option<String> = None;
-                let mut f_2: Option<String> = None;
-                let mut f_3: Option<VcenterInfo> = None;
-                let mut f_4: Option<PlacementInfo> = None;
-                let mut unknown = serde_json::Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "subscribed_library" => f_0 = Some(map.next_value()?),
-                        "subscribed_library_name" => f_1 = Some(map.next_value()?),
-                        "subscribed_library_location" => f_2 = Some(map.next_value()?),
-                        "subscribed_library_vcenter" => f_3 = map.next_value()?,
-                        "subscribed_library_placement" => f_4 = Some(map.next_value()?),
-                        _ => {
-                            let value: serde_json::Value = map.next_value()?;
-                            unknown.insert(key, value);
-                        }
-                    }
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
+    const NAME: &'static str = "content::library::subscriptions::Info";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::LibraryId> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<VcenterInfo> = None;
+        let mut f_4: Option<PlacementInfo> = None;
+        let mut unknown = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "subscribed_library" => f_0 = Some(map.next_value()?),
+                "subscribed_library_name" => f_1 = Some(map.next_value()?),
+                "subscribed_library_location" => f_2 = Some(map.next_value()?),
+                "subscribed_library_vcenter" => f_3 = map.next_value()?,
+                "subscribed_library_placement" => f_4 = Some(map.next_value()?),
+                _ => {
+                    let value: serde_json::Value = map.next_value()?;
+                    unknown.insert(key, value);
                 }
-                let u_0 = match f_2 {
-                    None => None,
-                    Some(tag) => {
-                        Some(
-                            match tag.as_str() {
-                                "LOCAL" => InfoSubscribedLibraryLocation::Local,
-                                "REMOTE" => {
-                                    InfoSubscribedLibraryLocation::Remote {
-                                        subscribed_library_vcenter: f_3,
-                                    }
-                                }
-                                _ => {
-                                    #[allow(unused_mut)]
-                                    let mut fields = ::core::mem::take(&mut unknown);
-                                    if let Some(value) = f_3 {
-                                        fields
-                                            .insert(
-                                                "subscribed_library_vcenter".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    InfoSubscribedLibraryLocation::Unknown {
-                                        tag,
-                                        fields,
-                                    }
-                                }
-                            },
-                        )
-                    }
-                };
-                ::core::result::Result::Ok(Info {
-                    subscribed_library: f_0
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "subscribed_library",
-                        ))?,
-                    subscribed_library_name: f_1
-                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
-                            "content::library::subscriptions::Info",
-                            "subscribed_library_name",
-                        )),
-                    subscribed_library_location: u_0
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "subscribed_library_location",
-                        ))?,
-                    subscribed_library_placement: f_4
-                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
-                            "content::library::subscriptions::Info",
-                            "subscribed_library_placement",
-                        )),
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        let u_0 = match f_2 {
+            None => None,
+            Some(tag) => {
+                Some(
+                    match tag.as_str() {
+                        "LOCAL" => InfoSubscribedLibraryLocation::Local,
+                        "REMOTE" => {
+                            InfoSubscribedLibraryLocation::Remote {
+                                subscribed_library_vcenter: f_3,
+                            }
+                        }
+                        _ => {
+                            #[allow(unused_mut)]
+                            let mut fields = ::core::mem::take(&mut unknown);
+                            if let Some(value) = f_3 {
+                                fields
+                                    .insert(
+                                        "subscribed_library_vcenter".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            InfoSubscribedLibraryLocation::Unknown {
+                                tag,
+                                fields,
+                            }
+                        }
+                    },
+                )
+            }
+        };
+        ::core::result::Result::Ok(Info {
+            subscribed_library: __de::required(f_0, "subscribed_library")?,
+            subscribed_library_name: __de::or_zero(
+                f_1,
+                Self::NAME,
+                "subscribed_library_name",
+            ),
+            subscribed_library_location: __de::required(
+                u_0,
+                "subscribed_library_location",
+            )?,
+            subscribed_library_placement: __de::or_zero(
+                f_4,
+                Self::NAME,
+                "subscribed_library_placement",
+            ),
+        })
     }
 }
 
@@ -732,43 +884,105 @@ vsphere_vapi_runtime::vapi_enum! {
 /// Since vSphere API 6.7.2.
 ///
 /// vAPI structure `com.vmware.content.library.subscriptions.placement_info`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PlacementInfo {
     /// Virtual machine folder into which the virtual machine template should be placed.
     ///
     /// The field will be `None` if the subscribed library associated with the subscription does not have a virtual machine folder.
     ///
     /// Since vSphere API 6.7.2.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub folder: Option<String>,
     /// Cluster onto which the virtual machine template should be placed.
     ///
     /// The field will be `None` if the subscribed library associated with the subscription does not have a cluster.
     ///
     /// Since vSphere API 6.7.2.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cluster: Option<String>,
     /// Resource pool into which the virtual machine template should be placed.
     ///
     /// The field will be `None` if the subscribed library associated with the subscription does not have a resource pool.
     ///
     /// Since vSphere API 6.7.2.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_pool: Option<String>,
     /// Host onto which the virtual machine template should be placed. If `host` and `resourcePool` are both specified, `resourcePool` must belong to `host`. If `host` and `cluster` are both specified, `host` must be a member of `cluster`.
     ///
     /// The field will be `None` if the subscribed library associated with the subscription does not have a host.
     ///
     /// Since vSphere API 6.7.2.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host: Option<String>,
     /// Network that backs the virtual Ethernet adapters in the virtual machine template.
     ///
     /// The field will be `None` if the subscribed library associated with the subscription does not have a network.
     ///
     /// Since vSphere API 6.7.2.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub network: Option<String>,
+}
+
+impl serde::Serialize for PlacementInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.folder {
+            map.serialize_entry("folder", value)?;
+        }
+        if let Some(value) = &self.cluster {
+            map.serialize_entry("cluster", value)?;
+        }
+        if let Some(value) = &self.resource_pool {
+            map.serialize_entry("resource_pool", value)?;
+        }
+        if let Some(value) = &self.host {
+            map.serialize_entry("host", value)?;
+        }
+        if let Some(value) = &self.network {
+            map.serialize_entry("network", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for PlacementInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for PlacementInfo {
+    const NAME: &'static str = "content::library::subscriptions::PlacementInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<String> = None;
+        let mut f_4: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "folder" => f_0 = map.next_value()?,
+                "cluster" => f_1 = map.next_value()?,
+                "resource_pool" => f_2 = map.next_value()?,
+                "host" => f_3 = map.next_value()?,
+                "network" => f_4 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(PlacementInfo {
+            folder: f_0,
+            cluster: f_1,
+            resource_pool: f_2,
+            host: f_3,
+            network: f_4,
+        })
+    }
 }
 
 impl ::vsphere_vapi_runtime::de::Zero for PlacementInfo {
@@ -788,7 +1002,7 @@ impl ::vsphere_vapi_runtime::de::Zero for PlacementInfo {
 /// Since vSphere API 6.7.2.
 ///
 /// vAPI structure `com.vmware.content.library.subscriptions.summary`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Summary {
     /// Identifier of the subscription.
     ///
@@ -805,21 +1019,70 @@ pub struct Summary {
     /// Name of the subscribed library.
     ///
     /// Since vSphere API 6.7.2.
-    #[serde(default = "Summary::__missing_subscribed_library_name")]
     pub subscribed_library_name: String,
     /// Hostname of the vCenter instance where the subscribed library exists. This field is unset if the subscribed library is on the same vCenter Server instance as the published library.
     ///
     /// Since vSphere API 6.7.2.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscribed_library_vcenter_hostname: Option<String>,
 }
 
-impl Summary {
-    fn __missing_subscribed_library_name() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "content::library::subscriptions::Summary",
-            "subscribed_library_name",
-        )
+impl serde::Serialize for Summary {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("subscription", &self.subscription)?;
+        map.serialize_entry("subscribed_library", &self.subscribed_library)?;
+        map.serialize_entry("subscribed_library_name", &self.subscribed_library_name)?;
+        if let Some(value) = &self.subscribed_library_vcenter_hostname {
+            map.serialize_entry("subscribed_library_vcenter_hostname", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Summary {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Summary {
+    const NAME: &'static str = "content::library::subscriptions::Summary";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::SubscriptionsId> = None;
+        let mut f_1: Option<crate::ids::LibraryId> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "subscription" => f_0 = Some(map.next_value()?),
+                "subscribed_library" => f_1 = Some(map.next_value()?),
+                "subscribed_library_name" => f_2 = Some(map.next_value()?),
+                "subscribed_library_vcenter_hostname" => f_3 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Summary {
+            subscription: __de::required(f_0, "subscription")?,
+            subscribed_library: __de::required(f_1, "subscribed_library")?,
+            subscribed_library_name: __de::or_zero(
+                f_2,
+                Self::NAME,
+                "subscribed_library_name",
+            ),
+            subscribed_library_vcenter_hostname: f_3,
+        })
     }
 }
 
@@ -828,18 +1091,65 @@ impl Summary {
 /// Since vSphere API 6.7.2.
 ///
 /// vAPI structure `com.vmware.content.library.subscriptions.update_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateSpec {
     /// Specification for the subscribed library's vCenter Server instance. If `None`, the value is unchanged.
     ///
     /// Since vSphere API 6.7.2.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscribed_library_vcenter: Option<UpdateSpecVcenter>,
     /// Placement specification for the virtual machine template items of the subscribed library. Updating this information will only affect new or updated items, existing items will not be moved. The entire placement configuration of the subscribed library will replaced by the new specification. If `None`, the placement configuration of the subscribed library will be unchanged.
     ///
     /// Since vSphere API 6.7.2.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscribed_library_placement: Option<UpdateSpecPlacement>,
+}
+
+impl serde::Serialize for UpdateSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.subscribed_library_vcenter {
+            map.serialize_entry("subscribed_library_vcenter", value)?;
+        }
+        if let Some(value) = &self.subscribed_library_placement {
+            map.serialize_entry("subscribed_library_placement", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UpdateSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for UpdateSpec {
+    const NAME: &'static str = "content::library::subscriptions::UpdateSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<UpdateSpecVcenter> = None;
+        let mut f_1: Option<UpdateSpecPlacement> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "subscribed_library_vcenter" => f_0 = map.next_value()?,
+                "subscribed_library_placement" => f_1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(UpdateSpec {
+            subscribed_library_vcenter: f_0,
+            subscribed_library_placement: f_1,
+        })
+    }
 }
 
 /// The [`UpdateSpecPlacement`](crate::content::library::subscriptions::UpdateSpecPlacement) structure defines the placement information for the subscribed library's virtual machine template library items. Storage location of the virtual machine template items is defined by the subscribed library's storage backing. This placement information needs to be compatible with the subscribed library's storage backing. The [`UpdateSpecPlacement`](crate::content::library::subscriptions::UpdateSpecPlacement) structure is only applicable for the newly published virtual machine template library items of the subscribed library. Existing items will not be moved.
@@ -847,43 +1157,105 @@ pub struct UpdateSpec {
 /// Since vSphere API 6.7.2.
 ///
 /// vAPI structure `com.vmware.content.library.subscriptions.update_spec_placement`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateSpecPlacement {
     /// Virtual machine folder into which the virtual machine template should be placed.
     ///
     /// This field is currently required. In future, if this is `None`, the system will attempt to choose a suitable folder for the virtual machine template; if a folder cannot be chosen, publishing a virtual machine template item will fail.
     ///
     /// Since vSphere API 6.7.2.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub folder: Option<String>,
     /// Cluster onto which the virtual machine template should be placed. If `cluster` and `resourcePool` are both specified, `resourcePool` must belong to `cluster`. If `cluster` and `host` are both specified, `host` must be a member of `cluster`. If `resourcePool` or `host` is specified, it is recommended that this field be `None`.
     ///
     /// If `resourcePool` or `host` is specified, it is recommended that this field be `None`.
     ///
     /// Since vSphere API 6.7.2.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cluster: Option<String>,
     /// Resource pool into which the virtual machine template should be placed.
     ///
     /// This field is currently required. In future, if this is `None`, the system will attempt to choose a suitable resource pool for the virtual machine template; if a resource pool cannot be chosen, publish of virtual machine template item will fail.
     ///
     /// Since vSphere API 6.7.2.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_pool: Option<String>,
     /// Host onto which the virtual machine template should be placed. If `host` and `resourcePool` are both specified, `resourcePool` must belong to `host`. If `host` and `cluster` are both specified, `host` must be a member of `cluster`.
     ///
     /// If this is `None`, the system will attempt to choose a suitable host for the virtual machine template; if a host cannot be chosen, publishing the virtual machine template item will fail.
     ///
     /// Since vSphere API 6.7.2.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host: Option<String>,
     /// Network that backs the virtual Ethernet adapters in the virtual machine template.
     ///
     /// If `None`, newly published virtual machine template library items will not be backed by a network.
     ///
     /// Since vSphere API 6.7.2.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub network: Option<String>,
+}
+
+impl serde::Serialize for UpdateSpecPlacement {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.folder {
+            map.serialize_entry("folder", value)?;
+        }
+        if let Some(value) = &self.cluster {
+            map.serialize_entry("cluster", value)?;
+        }
+        if let Some(value) = &self.resource_pool {
+            map.serialize_entry("resource_pool", value)?;
+        }
+        if let Some(value) = &self.host {
+            map.serialize_entry("host", value)?;
+        }
+        if let Some(value) = &self.network {
+            map.serialize_entry("network", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UpdateSpecPlacement {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for UpdateSpecPlacement {
+    const NAME: &'static str = "content::library::subscriptions::UpdateSpecPlacement";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<String> = None;
+        let mut f_4: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "folder" => f_0 = map.next_value()?,
+                "cluster" => f_1 = map.next_value()?,
+                "resource_pool" => f_2 = map.next_value()?,
+                "host" => f_3 = map.next_value()?,
+                "network" => f_4 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(UpdateSpecPlacement {
+            folder: f_0,
+            cluster: f_1,
+            resource_pool: f_2,
+            host: f_3,
+            network: f_4,
+        })
+    }
 }
 
 /// The [`UpdateSpecVcenter`](crate::content::library::subscriptions::UpdateSpecVcenter) structure defines information about the vCenter Server instance where the subscribed library associated with the subscription exists. The [`UpdateSpecVcenter`](crate::content::library::subscriptions::UpdateSpecVcenter) structure is only applicable to subscribed library which exists on remote vCenter Server instance.
@@ -891,18 +1263,65 @@ pub struct UpdateSpecPlacement {
 /// Since vSphere API 6.7.2.
 ///
 /// vAPI structure `com.vmware.content.library.subscriptions.update_spec_vcenter`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateSpecVcenter {
     /// The hostname of the subscribed library's vCenter Server. If `None`, the value is unchanged.
     ///
     /// Since vSphere API 6.7.2.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hostname: Option<String>,
     /// The HTTPS port of the vCenter Server instance where the subscribed library exists. If `None`, the value is unchanged.
     ///
     /// Since vSphere API 6.7.2.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub https_port: Option<i64>,
+}
+
+impl serde::Serialize for UpdateSpecVcenter {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.hostname {
+            map.serialize_entry("hostname", value)?;
+        }
+        if let Some(value) = &self.https_port {
+            map.serialize_entry("https_port", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UpdateSpecVcenter {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for UpdateSpecVcenter {
+    const NAME: &'static str = "content::library::subscriptions::UpdateSpecVcenter";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<i64> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "hostname" => f_0 = map.next_value()?,
+                "https_port" => f_1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(UpdateSpecVcenter {
+            hostname: f_0,
+            https_port: f_1,
+        })
+    }
 }
 
 /// The [`VcenterInfo`](crate::content::library::subscriptions::VcenterInfo) structure contains information about the vCenter Server instance where the subscribed library associated with the subscription exists.
@@ -910,38 +1329,71 @@ pub struct UpdateSpecVcenter {
 /// Since vSphere API 6.7.2.
 ///
 /// vAPI structure `com.vmware.content.library.subscriptions.vcenter_info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VcenterInfo {
     /// Hostname of the vCenter Server instance where the subscribed library exists.
     ///
     /// Since vSphere API 6.7.2.
-    #[serde(default = "VcenterInfo::__missing_hostname")]
     pub hostname: String,
     /// The HTTPS port of the vCenter Server instance where the subscribed library exists. If `None`, port 443 will be used.
     ///
     /// Since vSphere API 6.7.2.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub https_port: Option<i64>,
     /// The unique identifier of the vCenter Server where the subscribed library exists.
     ///
     /// Since vSphere API 6.7.2.
-    #[serde(default = "VcenterInfo::__missing_server_guid")]
     pub server_guid: String,
 }
 
-impl VcenterInfo {
-    fn __missing_hostname() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "content::library::subscriptions::VcenterInfo",
-            "hostname",
-        )
+impl serde::Serialize for VcenterInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("hostname", &self.hostname)?;
+        if let Some(value) = &self.https_port {
+            map.serialize_entry("https_port", value)?;
+        }
+        map.serialize_entry("server_guid", &self.server_guid)?;
+        map.end()
     }
+}
 
-    fn __missing_server_guid() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "content::library::subscriptions::VcenterInfo",
-            "server_guid",
-        )
+impl<'de> serde::Deserialize<'de> for VcenterInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for VcenterInfo {
+    const NAME: &'static str = "content::library::subscriptions::VcenterInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<i64> = None;
+        let mut f_2: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "hostname" => f_0 = Some(map.next_value()?),
+                "https_port" => f_1 = map.next_value()?,
+                "server_guid" => f_2 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(VcenterInfo {
+            hostname: __de::or_zero(f_0, Self::NAME, "hostname"),
+            https_port: f_1,
+            server_guid: __de::or_zero(f_2, Self::NAME, "server_guid"),
+        })
     }
 }
 

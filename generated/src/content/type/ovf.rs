@@ -11,25 +11,75 @@ pub mod policy;
 /// Provide the CPU information in a template VM.
 ///
 /// vAPI structure `com.vmware.content.type.ovf.cpu`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Cpu {
     /// number of CPUs
-    #[serde(default = "Cpu::__missing_num_cpus")]
     pub num_cpus: i64,
     /// reservation in MHz It is optional to set a CPU reservation.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reservation: Option<i64>,
     /// CPU limit in MHz Is is optional to set a CPU limit.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
     /// CPU shares It is optional to specify CPU shares.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shares: Option<i64>,
 }
 
-impl Cpu {
-    fn __missing_num_cpus() -> i64 {
-        ::vsphere_vapi_runtime::de::missing("content::r#type::ovf::Cpu", "num_cpus")
+impl serde::Serialize for Cpu {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("num_cpus", &self.num_cpus)?;
+        if let Some(value) = &self.reservation {
+            map.serialize_entry("reservation", value)?;
+        }
+        if let Some(value) = &self.limit {
+            map.serialize_entry("limit", value)?;
+        }
+        if let Some(value) = &self.shares {
+            map.serialize_entry("shares", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Cpu {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Cpu {
+    const NAME: &'static str = "content::r#type::ovf::Cpu";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<i64> = None;
+        let mut f_1: Option<i64> = None;
+        let mut f_2: Option<i64> = None;
+        let mut f_3: Option<i64> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "num_cpus" => f_0 = Some(map.next_value()?),
+                "reservation" => f_1 = map.next_value()?,
+                "limit" => f_2 = map.next_value()?,
+                "shares" => f_3 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Cpu {
+            num_cpus: __de::or_zero(f_0, Self::NAME, "num_cpus"),
+            reservation: f_1,
+            limit: f_2,
+            shares: f_3,
+        })
     }
 }
 
@@ -48,54 +98,132 @@ impl Cpu {
 /// Provide the disk information in a template VM.
 ///
 /// vAPI structure `com.vmware.content.type.ovf.disk`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Disk {
     /// Name of the disk
-    #[serde(default = "Disk::__missing_name")]
     pub name: String,
     /// Capacity of the disk in megabytes
-    #[serde(default = "Disk::__missing_disk_capacity")]
     pub disk_capacity: i64,
     /// Storage policy of the disk. It is a reference to the storage policy group. It is not required that storage policy be specified.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub storage_policy: Option<policy::StoragePolicy>,
 }
 
-impl Disk {
-    fn __missing_name() -> String {
-        ::vsphere_vapi_runtime::de::missing("content::r#type::ovf::Disk", "name")
+impl serde::Serialize for Disk {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("name", &self.name)?;
+        map.serialize_entry("disk_capacity", &self.disk_capacity)?;
+        if let Some(value) = &self.storage_policy {
+            map.serialize_entry("storage_policy", value)?;
+        }
+        map.end()
     }
+}
 
-    fn __missing_disk_capacity() -> i64 {
-        ::vsphere_vapi_runtime::de::missing(
-            "content::r#type::ovf::Disk",
-            "disk_capacity",
-        )
+impl<'de> serde::Deserialize<'de> for Disk {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Disk {
+    const NAME: &'static str = "content::r#type::ovf::Disk";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<i64> = None;
+        let mut f_2: Option<policy::StoragePolicy> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "name" => f_0 = Some(map.next_value()?),
+                "disk_capacity" => f_1 = Some(map.next_value()?),
+                "storage_policy" => f_2 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Disk {
+            name: __de::or_zero(f_0, Self::NAME, "name"),
+            disk_capacity: __de::or_zero(f_1, Self::NAME, "disk_capacity"),
+            storage_policy: f_2,
+        })
     }
 }
 
 /// Provide the disk controller information in a template VM.
 ///
 /// vAPI structure `com.vmware.content.type.ovf.disk_controller`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DiskController {
     /// Name of the disk controller
-    #[serde(default = "DiskController::__missing_name")]
     pub name: String,
     /// Disk controller type: DiskControllerType.IDE.SATA.SCSI; It is optional to specify a disk controller type.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// Disk controller sub type: DiskControllerSubType It is optional to specify a disk controller subtype.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sub_type: Option<String>,
 }
 
-impl DiskController {
-    fn __missing_name() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "content::r#type::ovf::DiskController",
-            "name",
-        )
+impl serde::Serialize for DiskController {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("name", &self.name)?;
+        if let Some(value) = &self.r#type {
+            map.serialize_entry("type", value)?;
+        }
+        if let Some(value) = &self.sub_type {
+            map.serialize_entry("sub_type", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DiskController {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for DiskController {
+    const NAME: &'static str = "content::r#type::ovf::DiskController";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "name" => f_0 = Some(map.next_value()?),
+                "type" => f_1 = map.next_value()?,
+                "sub_type" => f_2 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(DiskController {
+            name: __de::or_zero(f_0, Self::NAME, "name"),
+            r#type: f_1,
+            sub_type: f_2,
+        })
     }
 }
 
@@ -113,22 +241,67 @@ impl DiskController {
 /// Provide the drive information in a template VM.
 ///
 /// vAPI structure `com.vmware.content.type.ovf.drive`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Drive {
     /// Name of the drive
-    #[serde(default = "Drive::__missing_name")]
     pub name: String,
     /// Drive type It is optional to specify a drive type.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// Drive sub type It is optional to specify a drive subtype.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sub_type: Option<String>,
 }
 
-impl Drive {
-    fn __missing_name() -> String {
-        ::vsphere_vapi_runtime::de::missing("content::r#type::ovf::Drive", "name")
+impl serde::Serialize for Drive {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("name", &self.name)?;
+        if let Some(value) = &self.r#type {
+            map.serialize_entry("type", value)?;
+        }
+        if let Some(value) = &self.sub_type {
+            map.serialize_entry("sub_type", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Drive {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Drive {
+    const NAME: &'static str = "content::r#type::ovf::Drive";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "name" => f_0 = Some(map.next_value()?),
+                "type" => f_1 = map.next_value()?,
+                "sub_type" => f_2 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Drive {
+            name: __de::or_zero(f_0, Self::NAME, "name"),
+            r#type: f_1,
+            sub_type: f_2,
+        })
     }
 }
 
@@ -146,22 +319,67 @@ impl Drive {
 /// Provide the floppy information in a template VM.
 ///
 /// vAPI structure `com.vmware.content.type.ovf.floppy`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Floppy {
     /// Name of the floppy
-    #[serde(default = "Floppy::__missing_name")]
     pub name: String,
     /// `true` if floppy is connected It is optional to specify if a floppy is connected.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub connected: Option<bool>,
     /// Floppy type It is optional to specify the type of floppy drive.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
 }
 
-impl Floppy {
-    fn __missing_name() -> String {
-        ::vsphere_vapi_runtime::de::missing("content::r#type::ovf::Floppy", "name")
+impl serde::Serialize for Floppy {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("name", &self.name)?;
+        if let Some(value) = &self.connected {
+            map.serialize_entry("connected", value)?;
+        }
+        if let Some(value) = &self.r#type {
+            map.serialize_entry("type", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Floppy {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Floppy {
+    const NAME: &'static str = "content::r#type::ovf::Floppy";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<bool> = None;
+        let mut f_2: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "name" => f_0 = Some(map.next_value()?),
+                "connected" => f_1 = map.next_value()?,
+                "type" => f_2 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Floppy {
+            name: __de::or_zero(f_0, Self::NAME, "name"),
+            connected: f_1,
+            r#type: f_2,
+        })
     }
 }
 
@@ -179,25 +397,75 @@ impl Floppy {
 /// Provide the memory information in a template VM.
 ///
 /// vAPI structure `com.vmware.content.type.ovf.memory`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Memory {
     /// memory size in MB
-    #[serde(default = "Memory::__missing_size")]
     pub size: i64,
     /// memory reservation in MB It is not required that memory reservation be specified.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reservation: Option<i64>,
     /// memory limit in MB It is not required that memory limit be specified.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
     /// memory shares It is not required that memory shares be specified.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shares: Option<i64>,
 }
 
-impl Memory {
-    fn __missing_size() -> i64 {
-        ::vsphere_vapi_runtime::de::missing("content::r#type::ovf::Memory", "size")
+impl serde::Serialize for Memory {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("size", &self.size)?;
+        if let Some(value) = &self.reservation {
+            map.serialize_entry("reservation", value)?;
+        }
+        if let Some(value) = &self.limit {
+            map.serialize_entry("limit", value)?;
+        }
+        if let Some(value) = &self.shares {
+            map.serialize_entry("shares", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Memory {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Memory {
+    const NAME: &'static str = "content::r#type::ovf::Memory";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<i64> = None;
+        let mut f_1: Option<i64> = None;
+        let mut f_2: Option<i64> = None;
+        let mut f_3: Option<i64> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "size" => f_0 = Some(map.next_value()?),
+                "reservation" => f_1 = map.next_value()?,
+                "limit" => f_2 = map.next_value()?,
+                "shares" => f_3 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Memory {
+            size: __de::or_zero(f_0, Self::NAME, "size"),
+            reservation: f_1,
+            limit: f_2,
+            shares: f_3,
+        })
     }
 }
 
@@ -216,44 +484,134 @@ impl Memory {
 /// Provide network information in a template VM.
 ///
 /// vAPI structure `com.vmware.content.type.ovf.network`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Network {
     /// Name of the network
-    #[serde(default = "Network::__missing_name")]
     pub name: String,
     /// Description of the network Networks do not require a description.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 }
 
-impl Network {
-    fn __missing_name() -> String {
-        ::vsphere_vapi_runtime::de::missing("content::r#type::ovf::Network", "name")
+impl serde::Serialize for Network {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("name", &self.name)?;
+        if let Some(value) = &self.description {
+            map.serialize_entry("description", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Network {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Network {
+    const NAME: &'static str = "content::r#type::ovf::Network";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "name" => f_0 = Some(map.next_value()?),
+                "description" => f_1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Network {
+            name: __de::or_zero(f_0, Self::NAME, "name"),
+            description: f_1,
+        })
     }
 }
 
 /// Provide NIC information in a VM template
 ///
 /// vAPI structure `com.vmware.content.type.ovf.nic`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Nic {
     /// Name of NIC
-    #[serde(default = "Nic::__missing_name")]
     pub name: String,
     /// Name of the network that this NIC connects to It is not required that network name be specified.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub network_name: Option<String>,
     /// Mac address of this NIC It is not required that MAC address be specified.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mac_address: Option<String>,
     /// `true` if this nic will be connected on start. It is not required that whether the NIC is connected be specified.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_connected: Option<bool>,
 }
 
-impl Nic {
-    fn __missing_name() -> String {
-        ::vsphere_vapi_runtime::de::missing("content::r#type::ovf::Nic", "name")
+impl serde::Serialize for Nic {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("name", &self.name)?;
+        if let Some(value) = &self.network_name {
+            map.serialize_entry("network_name", value)?;
+        }
+        if let Some(value) = &self.mac_address {
+            map.serialize_entry("mac_address", value)?;
+        }
+        if let Some(value) = &self.start_connected {
+            map.serialize_entry("start_connected", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Nic {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Nic {
+    const NAME: &'static str = "content::r#type::ovf::Nic";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<bool> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "name" => f_0 = Some(map.next_value()?),
+                "network_name" => f_1 = map.next_value()?,
+                "mac_address" => f_2 = map.next_value()?,
+                "start_connected" => f_3 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Nic {
+            name: __de::or_zero(f_0, Self::NAME, "name"),
+            network_name: f_1,
+            mac_address: f_2,
+            start_connected: f_3,
+        })
     }
 }
 
@@ -274,184 +632,492 @@ impl Nic {
 /// An OVF library item is the basic building block for instantiating virtual machines from content library. It may contain one or multiple virtual machine templates. This structure provides a rich view of the virtual machines within the ovf container as well as information about to the ovf descriptor associated with the library item
 ///
 /// vAPI structure `com.vmware.content.type.ovf.ovf_template`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct OvfTemplate {
     /// Library item id.
     ///
     /// Identifier of a `com.vmware.content.library.Item` resource.
     pub id: crate::ids::ItemId,
     /// Number of virtual machines in the the ovf template.
-    #[serde(default = "OvfTemplate::__missing_vm_count")]
     pub vm_count: i64,
     /// A version number indicating the generation of the [`OvfTemplate`](crate::content::type::ovf::OvfTemplate) This value is incremented every time [`OvfTemplate`](crate::content::type::ovf::OvfTemplate) changes.
-    #[serde(default = "OvfTemplate::__missing_version")]
     pub version: String,
     /// The identifier of the [`LibraryModel`](crate::content::LibraryModel) to which this item belongs. This is used to set the parent of the ovf template for permission propagation.
     ///
     /// Identifier of a `com.vmware.content.Library` resource.
     pub library_id_parent: crate::ids::LibraryId,
     /// `true` if this is a vApp template, otherwise this is a VM template.
-    #[serde(default = "OvfTemplate::__missing_is_vapp_template")]
     pub is_vapp_template: bool,
     /// The Vitrual Machine if this is a VM template An OVF template does not require a VM template.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vm_template: Option<VmTemplate>,
     /// The root VApp template in this OVF template if this is a vApp template An OVF template does not require a vApp template.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vapp_template: Option<VAppTemplate>,
     /// networks in this OVF template
-    #[serde(
-        default = "OvfTemplate::__missing_networks",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub networks: Vec<Network>,
     /// Storage policy groups for disks, virtual machines and/or virtual machine collections. An OVF template does not require policies.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub storage_policy_groups: Option<Vec<policy::StoragePolicyGroup>>,
 }
 
-impl OvfTemplate {
-    fn __missing_vm_count() -> i64 {
-        ::vsphere_vapi_runtime::de::missing(
-            "content::r#type::ovf::OvfTemplate",
-            "vm_count",
-        )
+impl serde::Serialize for OvfTemplate {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("id", &self.id)?;
+        map.serialize_entry("vm_count", &self.vm_count)?;
+        map.serialize_entry("version", &self.version)?;
+        map.serialize_entry("library_id_parent", &self.library_id_parent)?;
+        map.serialize_entry("is_vapp_template", &self.is_vapp_template)?;
+        if let Some(value) = &self.vm_template {
+            map.serialize_entry("vm_template", value)?;
+        }
+        if let Some(value) = &self.vapp_template {
+            map.serialize_entry("vapp_template", value)?;
+        }
+        map.serialize_entry("networks", &self.networks)?;
+        if let Some(value) = &self.storage_policy_groups {
+            map.serialize_entry("storage_policy_groups", value)?;
+        }
+        map.end()
     }
+}
 
-    fn __missing_version() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "content::r#type::ovf::OvfTemplate",
-            "version",
-        )
+impl<'de> serde::Deserialize<'de> for OvfTemplate {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_is_vapp_template() -> bool {
-        ::vsphere_vapi_runtime::de::missing(
-            "content::r#type::ovf::OvfTemplate",
-            "is_vapp_template",
-        )
-    }
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for OvfTemplate {
+    const NAME: &'static str = "content::r#type::ovf::OvfTemplate";
 
-    fn __missing_networks() -> Vec<Network> {
-        ::vsphere_vapi_runtime::de::missing(
-            "content::r#type::ovf::OvfTemplate",
-            "networks",
-        )
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::ItemId> = None;
+        let mut f_1: Option<i64> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<crate::ids::LibraryId> = None;
+        let mut f_4: Option<bool> = None;
+        let mut f_5: Option<VmTemplate> = None;
+        let mut f_6: Option<VAppTemplate> = None;
+        let mut f_7: Option<Vec<Network>> = None;
+        let mut f_8: Option<Vec<policy::StoragePolicyGroup>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "id" => f_0 = Some(map.next_value()?),
+                "vm_count" => f_1 = Some(map.next_value()?),
+                "version" => f_2 = Some(map.next_value()?),
+                "library_id_parent" => f_3 = Some(map.next_value()?),
+                "is_vapp_template" => f_4 = Some(map.next_value()?),
+                "vm_template" => f_5 = map.next_value()?,
+                "vapp_template" => f_6 = map.next_value()?,
+                "networks" => f_7 = __de::null_as_empty(map.next_value()?),
+                "storage_policy_groups" => f_8 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(OvfTemplate {
+            id: __de::required(f_0, "id")?,
+            vm_count: __de::or_zero(f_1, Self::NAME, "vm_count"),
+            version: __de::or_zero(f_2, Self::NAME, "version"),
+            library_id_parent: __de::required(f_3, "library_id_parent")?,
+            is_vapp_template: __de::or_zero(f_4, Self::NAME, "is_vapp_template"),
+            vm_template: f_5,
+            vapp_template: f_6,
+            networks: __de::or_zero(f_7, Self::NAME, "networks"),
+            storage_policy_groups: f_8,
+        })
     }
 }
 
 /// Provide USB controller information in a template VM.
 ///
 /// vAPI structure `com.vmware.content.type.ovf.USB_controller`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UsbController {
     /// USBControllerType.EHCI (USB 2.0), XHCI (USB 3.0) A template is not required to specify the USB type.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// `true` if the USB controller is connected automatically A template is not required to specify if auto connect.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auto_connect: Option<bool>,
     /// ehci.pci slot number A template is not required to specify the ehci.pci slot number.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ehci_pci_slot_number: Option<i64>,
     /// pci slot number A template is not required to specify the pci slot number.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pci_slot_number: Option<i64>,
+}
+
+impl serde::Serialize for UsbController {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.r#type {
+            map.serialize_entry("type", value)?;
+        }
+        if let Some(value) = &self.auto_connect {
+            map.serialize_entry("auto_connect", value)?;
+        }
+        if let Some(value) = &self.ehci_pci_slot_number {
+            map.serialize_entry("ehci_pci_slot_number", value)?;
+        }
+        if let Some(value) = &self.pci_slot_number {
+            map.serialize_entry("pci_slot_number", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UsbController {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for UsbController {
+    const NAME: &'static str = "content::r#type::ovf::UsbController";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<bool> = None;
+        let mut f_2: Option<i64> = None;
+        let mut f_3: Option<i64> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "type" => f_0 = map.next_value()?,
+                "auto_connect" => f_1 = map.next_value()?,
+                "ehci_pci_slot_number" => f_2 = map.next_value()?,
+                "pci_slot_number" => f_3 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(UsbController {
+            r#type: f_0,
+            auto_connect: f_1,
+            ehci_pci_slot_number: f_2,
+            pci_slot_number: f_3,
+        })
+    }
 }
 
 /// Provide information for vApp template in an OVF template file.
 ///
 /// vAPI structure `com.vmware.content.type.ovf.V_app_template`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct VAppTemplate {
     /// Name of the vApp template vApp templates do not require a name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vapp_name: Option<String>,
     /// Vitrual Machines in this vApp template vApp templates do not require a list of VM templates.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vm_templates: Option<Vec<VmTemplate>>,
     /// Storage policies of the vApp template. vApp templates do not require a list of storage policies.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub storage_policies: Option<Vec<policy::StoragePolicy>>,
+}
+
+impl serde::Serialize for VAppTemplate {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.vapp_name {
+            map.serialize_entry("vapp_name", value)?;
+        }
+        if let Some(value) = &self.vm_templates {
+            map.serialize_entry("vm_templates", value)?;
+        }
+        if let Some(value) = &self.storage_policies {
+            map.serialize_entry("storage_policies", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VAppTemplate {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for VAppTemplate {
+    const NAME: &'static str = "content::r#type::ovf::VAppTemplate";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<Vec<VmTemplate>> = None;
+        let mut f_2: Option<Vec<policy::StoragePolicy>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "vapp_name" => f_0 = map.next_value()?,
+                "vm_templates" => f_1 = map.next_value()?,
+                "storage_policies" => f_2 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(VAppTemplate {
+            vapp_name: f_0,
+            vm_templates: f_1,
+            storage_policies: f_2,
+        })
+    }
 }
 
 /// Provide video card information in a template VM.
 ///
 /// vAPI structure `com.vmware.content.type.ovf.video_card`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct VideoCard {
     /// Render type A template is not required to specify the render type.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub render_type: Option<String>,
     /// video RAM size in KB A template is not required to specify the video RAM.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub video_ram_size: Option<i64>,
     /// graphics memory size in KB A template is not required to specify the amount of graphics memory.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub graphics_memory_size: Option<i64>,
     /// `true` if 3D is enabled A template is not required to specify if 3D is enabled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enable3d: Option<bool>,
     /// number of displayes A template is not required to specify the number of displays.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub num_displays: Option<i64>,
     /// `true` if use auto detect A template is not required to specify use auto dectect.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub use_auto_detect: Option<bool>,
+}
+
+impl serde::Serialize for VideoCard {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.render_type {
+            map.serialize_entry("render_type", value)?;
+        }
+        if let Some(value) = &self.video_ram_size {
+            map.serialize_entry("video_ram_size", value)?;
+        }
+        if let Some(value) = &self.graphics_memory_size {
+            map.serialize_entry("graphics_memory_size", value)?;
+        }
+        if let Some(value) = &self.enable3d {
+            map.serialize_entry("enable3d", value)?;
+        }
+        if let Some(value) = &self.num_displays {
+            map.serialize_entry("num_displays", value)?;
+        }
+        if let Some(value) = &self.use_auto_detect {
+            map.serialize_entry("use_auto_detect", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VideoCard {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for VideoCard {
+    const NAME: &'static str = "content::r#type::ovf::VideoCard";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<i64> = None;
+        let mut f_2: Option<i64> = None;
+        let mut f_3: Option<bool> = None;
+        let mut f_4: Option<i64> = None;
+        let mut f_5: Option<bool> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "render_type" => f_0 = map.next_value()?,
+                "video_ram_size" => f_1 = map.next_value()?,
+                "graphics_memory_size" => f_2 = map.next_value()?,
+                "enable3d" => f_3 = map.next_value()?,
+                "num_displays" => f_4 = map.next_value()?,
+                "use_auto_detect" => f_5 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(VideoCard {
+            render_type: f_0,
+            video_ram_size: f_1,
+            graphics_memory_size: f_2,
+            enable3d: f_3,
+            num_displays: f_4,
+            use_auto_detect: f_5,
+        })
+    }
 }
 
 /// Provide template VM information in an OVF template (see `OvfTemplate.type`). The template VM provide the information about the operation system, CPU, memory, disks and NICs.
 ///
 /// vAPI structure `com.vmware.content.type.ovf.vm_template`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VmTemplate {
     /// Name of the VM
-    #[serde(default = "VmTemplate::__missing_vm_name")]
     pub vm_name: String,
     /// OS type of the VM A VM template is not required to specify an OS.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub os_type: Option<String>,
     /// OS description A VM template is not required to specify an OS.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub os_description: Option<String>,
     /// CPU information of the VM A VM template is not required to specify a CPU.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cpu: Option<Cpu>,
     /// memory information of the VM A VM template is not required to specify memory.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub memory: Option<Memory>,
     /// All hard disks on the VM A VM template is not required to specify a list of disks.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub disks: Option<Vec<Disk>>,
     /// All NICs on the VM A VM template is not required to specify a list of network interfaces.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nics: Option<Vec<Nic>>,
     /// Video cards of the VM A VM template is not required to specify a list of video cards.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub video_cards: Option<Vec<VideoCard>>,
     /// CD / DVD drives of the VM A VM template is not required to specify a list of drives.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub drives: Option<Vec<Drive>>,
     /// floppy drives of the VM A VM template is not required to specify a list of floppy drives.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub floppies: Option<Vec<Floppy>>,
     /// Disk Controllers A VM template is not required to specify a list of disk controllers.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub disk_controllers: Option<Vec<DiskController>>,
     /// USB Controllers A VM template is not required to specify a list of USB controllers.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub usb_controllers: Option<Vec<UsbController>>,
     /// Storage policies of the VM. A VM template is not required to specify a list of storage policies.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub storage_policies: Option<Vec<policy::StoragePolicy>>,
 }
 
-impl VmTemplate {
-    fn __missing_vm_name() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "content::r#type::ovf::VmTemplate",
-            "vm_name",
-        )
+impl serde::Serialize for VmTemplate {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("vm_name", &self.vm_name)?;
+        if let Some(value) = &self.os_type {
+            map.serialize_entry("os_type", value)?;
+        }
+        if let Some(value) = &self.os_description {
+            map.serialize_entry("os_description", value)?;
+        }
+        if let Some(value) = &self.cpu {
+            map.serialize_entry("cpu", value)?;
+        }
+        if let Some(value) = &self.memory {
+            map.serialize_entry("memory", value)?;
+        }
+        if let Some(value) = &self.disks {
+            map.serialize_entry("disks", value)?;
+        }
+        if let Some(value) = &self.nics {
+            map.serialize_entry("nics", value)?;
+        }
+        if let Some(value) = &self.video_cards {
+            map.serialize_entry("video_cards", value)?;
+        }
+        if let Some(value) = &self.drives {
+            map.serialize_entry("drives", value)?;
+        }
+        if let Some(value) = &self.floppies {
+            map.serialize_entry("floppies", value)?;
+        }
+        if let Some(value) = &self.disk_controllers {
+            map.serialize_entry("disk_controllers", value)?;
+        }
+        if let Some(value) = &self.usb_controllers {
+            map.serialize_entry("usb_controllers", value)?;
+        }
+        if let Some(value) = &self.storage_policies {
+            map.serialize_entry("storage_policies", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VmTemplate {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for VmTemplate {
+    const NAME: &'static str = "content::r#type::ovf::VmTemplate";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<Cpu> = None;
+        let mut f_4: Option<Memory> = None;
+        let mut f_5: Option<Vec<Disk>> = None;
+        let mut f_6: Option<Vec<Nic>> = None;
+        let mut f_7: Option<Vec<VideoCard>> = None;
+        let mut f_8: Option<Vec<Drive>> = None;
+        let mut f_9: Option<Vec<Floppy>> = None;
+        let mut f_10: Option<Vec<DiskController>> = None;
+        let mut f_11: Option<Vec<UsbController>> = None;
+        let mut f_12: Option<Vec<policy::StoragePolicy>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "vm_name" => f_0 = Some(map.next_value()?),
+                "os_type" => f_1 = map.next_value()?,
+                "os_description" => f_2 = map.next_value()?,
+                "cpu" => f_3 = map.next_value()?,
+                "memory" => f_4 = map.next_value()?,
+                "disks" => f_5 = map.next_value()?,
+                "nics" => f_6 = map.next_value()?,
+                "video_cards" => f_7 = map.next_value()?,
+                "drives" => f_8 = map.next_value()?,
+                "floppies" => f_9 = map.next_value()?,
+                "disk_controllers" => f_10 = map.next_value()?,
+                "usb_controllers" => f_11 = map.next_value()?,
+                "storage_policies" => f_12 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(VmTemplate {
+            vm_name: __de::or_zero(f_0, Self::NAME, "vm_name"),
+            os_type: f_1,
+            os_description: f_2,
+            cpu: f_3,
+            memory: f_4,
+            disks: f_5,
+            nics: f_6,
+            video_cards: f_7,
+            drives: f_8,
+            floppies: f_9,
+            disk_controllers: f_10,
+            usb_controllers: f_11,
+            storage_policies: f_12,
+        })
     }
 }
 

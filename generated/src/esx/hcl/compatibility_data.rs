@@ -9,21 +9,57 @@
 /// The [`Status`](crate::esx::hcl::compatibility_data::Status) structure contains fields to describe the information available for the compatibility data.
 ///
 /// vAPI structure `com.vmware.esx.hcl.compatibility_data.status`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Status {
     /// Indicates when the data was last updated.
     pub updated_at: vsphere_vapi_runtime::types::DateTime,
     /// Notifications returned by the operation.
-    #[serde(default = "Status::__missing_notifications")]
     pub notifications: crate::esx::hcl::Notifications,
 }
 
-impl Status {
-    fn __missing_notifications() -> crate::esx::hcl::Notifications {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::hcl::compatibility_data::Status",
-            "notifications",
-        )
+impl serde::Serialize for Status {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("updated_at", &self.updated_at)?;
+        map.serialize_entry("notifications", &self.notifications)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Status {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Status {
+    const NAME: &'static str = "esx::hcl::compatibility_data::Status";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<vsphere_vapi_runtime::types::DateTime> = None;
+        let mut f_1: Option<crate::esx::hcl::Notifications> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "updated_at" => f_0 = Some(map.next_value()?),
+                "notifications" => f_1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Status {
+            updated_at: __de::required(f_0, "updated_at")?,
+            notifications: __de::or_zero(f_1, Self::NAME, "notifications"),
+        })
     }
 }
 

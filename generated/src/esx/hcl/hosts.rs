@@ -67,17 +67,18 @@ impl CompatibilityReleases {
     /// - [`Unsupported`](crate::ErrorKind::Unsupported): if the provided host is not supported.
     /// - [`ResourceInaccessible`](crate::ErrorKind::ResourceInaccessible): if the vCenter this API is executed on is not part of the Customer Experience Improvement Program (CEIP).
     /// - [`Error`](crate::ErrorKind::Error): If there is some unknown error. The accompanying error message will give more details about the failure.
-    pub async fn list(
+    pub fn list(
         &self,
         host: &crate::ids::HostSystemId,
-    ) -> vsphere_vapi_runtime::Result<
-        compatibility_releases::EsxiCompatibilityReleases,
-    > {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<
+            compatibility_releases::EsxiCompatibilityReleases,
+        >,
+    > + Send {
         self.client
             .operation(&compatibility_releases::ops::LIST)
             .param("host", host)
             .send()
-            .await
     }
 }
 
@@ -173,14 +174,14 @@ impl CompatibilityReport {
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the caller is not authenticated.
     /// - [`ResourceInaccessible`](crate::ErrorKind::ResourceInaccessible): if the vCenter this API is executed on is not part of the Customer Experience Improvement Program (CEIP).
     /// - [`Error`](crate::ErrorKind::Error): If there is some unknown error. The accompanying error message will give more details about the failure.
-    pub async fn get(
+    pub fn get(
         &self,
         host: &crate::ids::HostSystemId,
-    ) -> vsphere_vapi_runtime::Result<compatibility_report::CompatibilityReportResult> {
-        self.client
-            .operation(&compatibility_report::ops::GET)
-            .param("host", host)
-            .send()
-            .await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<
+            compatibility_report::CompatibilityReportResult,
+        >,
+    > + Send {
+        self.client.operation(&compatibility_report::ops::GET).param("host", host).send()
     }
 }

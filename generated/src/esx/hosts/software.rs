@@ -74,20 +74,21 @@ impl InstalledComponents {
     /// - [`NotFound`](crate::ErrorKind::NotFound): If there is no host associated with `host` in the system.
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the caller is not authenticated.
-    pub async fn list(
+    pub fn list(
         &self,
         host: &crate::ids::HostSystemId,
-    ) -> vsphere_vapi_runtime::Result<
-        vsphere_vapi_runtime::types::VapiMap<
-            String,
-            installed_components::InstalledComponentInfo,
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<
+            vsphere_vapi_runtime::types::VapiMap<
+                String,
+                installed_components::InstalledComponentInfo,
+            >,
         >,
-    > {
+    > + Send {
         self.client
             .operation(&installed_components::ops::LIST)
             .param("host", host)
             .send()
-            .await
     }
 }
 
@@ -198,84 +199,78 @@ impl<'de> serde::Deserialize<'de> for ConnectionSpec {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = ConnectionSpec;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("struct ConnectionSpec")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<ConnectionSpec, A::Error> {
-                let mut f_0: Option<String> = None;
-                let mut f_1: Option<HostCredentials> = None;
-                let mut f_2: Option<String> = None;
-                let mut unknown = serde_json::Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "auth_type" => f_0 = Some(map.next_value()?),
-                        "host_credential" => f_1 = map.next_value()?,
-                        "host" => f_2 = map.next_value()?,
-                        _ => {
-                            let value: serde_json::Value = map.next_value()?;
-                            unknown.insert(key, value);
-                        }
-                    }
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ConnectionSpec {
+    const NAME: &'static str = "esx::hosts::software::ConnectionSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<HostCredentials> = None;
+        let mut f_2: Option<String> = None;
+        let mut unknown = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "auth_type" => f_0 = Some(map.next_value()?),
+                "host_credential" => f_1 = map.next_value()?,
+                "host" => f_2 = map.next_value()?,
+                _ => {
+                    let value: serde_json::Value = map.next_value()?;
+                    unknown.insert(key, value);
                 }
-                let u_0 = match f_0 {
-                    None => None,
-                    Some(tag) => {
-                        Some(
-                            match tag.as_str() {
-                                "USERNAME_PASSWORD" => {
-                                    ConnectionSpecAuthType::UsernamePassword {
-                                        host_credential: f_1,
-                                    }
-                                }
-                                "EXISTING" => {
-                                    ConnectionSpecAuthType::Existing {
-                                        host: f_2,
-                                    }
-                                }
-                                _ => {
-                                    #[allow(unused_mut)]
-                                    let mut fields = ::core::mem::take(&mut unknown);
-                                    if let Some(value) = f_1 {
-                                        fields
-                                            .insert(
-                                                "host_credential".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_2 {
-                                        fields
-                                            .insert(
-                                                "host".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    ConnectionSpecAuthType::Unknown {
-                                        tag,
-                                        fields,
-                                    }
-                                }
-                            },
-                        )
-                    }
-                };
-                ::core::result::Result::Ok(ConnectionSpec {
-                    auth_type: u_0
-                        .ok_or_else(|| serde::de::Error::missing_field("auth_type"))?,
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        let u_0 = match f_0 {
+            None => None,
+            Some(tag) => {
+                Some(
+                    match tag.as_str() {
+                        "USERNAME_PASSWORD" => {
+                            ConnectionSpecAuthType::UsernamePassword {
+                                host_credential: f_1,
+                            }
+                        }
+                        "EXISTING" => {
+                            ConnectionSpecAuthType::Existing {
+                                host: f_2,
+                            }
+                        }
+                        _ => {
+                            #[allow(unused_mut)]
+                            let mut fields = ::core::mem::take(&mut unknown);
+                            if let Some(value) = f_1 {
+                                fields
+                                    .insert(
+                                        "host_credential".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_2 {
+                                fields
+                                    .insert(
+                                        "host".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            ConnectionSpecAuthType::Unknown {
+                                tag,
+                                fields,
+                            }
+                        }
+                    },
+                )
+            }
+        };
+        ::core::result::Result::Ok(ConnectionSpec {
+            auth_type: __de::required(u_0, "auth_type")?,
+        })
     }
 }
 
@@ -284,17 +279,15 @@ impl<'de> serde::Deserialize<'de> for ConnectionSpec {
 /// Since vSphere API 7.0.2.0.
 ///
 /// vAPI structure `com.vmware.esx.hosts.software.host_credentials`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct HostCredentials {
     /// The IP address or DNS resolvable name of the host.
     ///
     /// Since vSphere API 7.0.2.0.
-    #[serde(default = "HostCredentials::__missing_host_name")]
     pub host_name: String,
     /// Specifies the username to be used during the [`Software::get`](crate::esx::hosts::Software::get) method.
     ///
     /// Since vSphere API 7.0.2.0.
-    #[serde(default = "HostCredentials::__missing_user_name")]
     pub user_name: String,
     /// Specifies the password to be used during the [`Software::get`](crate::esx::hosts::Software::get) method.
     ///
@@ -303,7 +296,6 @@ pub struct HostCredentials {
     /// Specifies the port number of the host to be used during [`Software::get`](crate::esx::hosts::Software::get) method. If `None`, port number is set to 443.
     ///
     /// Since vSphere API 7.0.2.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub port: Option<i64>,
     /// Specifies the sslThumbPrint of the host to be used during [`Software::get`](crate::esx::hosts::Software::get) method SHA1 hash of the host's SSL certificate. If specified and the server presents that thumbprint, the connection will be established; if `None`, the connection will only proceed if the server-presented certificate can be validated by specified *sslCertificate*.
     ///
@@ -311,30 +303,80 @@ pub struct HostCredentials {
     #[deprecated(
         note = "since vSphere API 9.0.0.0: and will be removed in future versions. Please use the 'ssl_certificate' field instead."
     )]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ssl_thumb_print: Option<String>,
     /// Specifies the sslCertificate of the host to be used during [`Software::get`](crate::esx::hosts::Software::get) method PEM format of the host's SSL certificate. If specified and the server presents that certificate, the connection will be established; if `None`, the connection will only proceed if the server-presented thumbprint can be validated by specified *sslThumbprint*. Note: *sslThumbprint* and *sslCertificate* parameters are mutually exclusive, and should never be used simultaneously. If both are set, this operation will throw InvalidArgument error.
     ///
     /// Not in vSphere API releases before 9.0.0.0.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ssl_certificate: Option<String>,
 }
 
-impl HostCredentials {
-    fn __missing_host_name() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::hosts::software::HostCredentials",
-            "host_name",
-        )
+impl serde::Serialize for HostCredentials {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("host_name", &self.host_name)?;
+        map.serialize_entry("user_name", &self.user_name)?;
+        map.serialize_entry("password", &self.password)?;
+        if let Some(value) = &self.port {
+            map.serialize_entry("port", value)?;
+        }
+        if let Some(value) = &self.ssl_thumb_print {
+            map.serialize_entry("ssl_thumb_print", value)?;
+        }
+        if let Some(value) = &self.ssl_certificate {
+            map.serialize_entry("ssl_certificate", value)?;
+        }
+        map.end()
     }
+}
 
-    fn __missing_user_name() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::hosts::software::HostCredentials",
-            "user_name",
-        )
+impl<'de> serde::Deserialize<'de> for HostCredentials {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for HostCredentials {
+    const NAME: &'static str = "esx::hosts::software::HostCredentials";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<vsphere_vapi_runtime::types::Secret> = None;
+        let mut f_3: Option<i64> = None;
+        let mut f_4: Option<String> = None;
+        let mut f_5: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "host_name" => f_0 = Some(map.next_value()?),
+                "user_name" => f_1 = Some(map.next_value()?),
+                "password" => f_2 = Some(map.next_value()?),
+                "port" => f_3 = map.next_value()?,
+                "ssl_thumb_print" => f_4 = map.next_value()?,
+                "ssl_certificate" => f_5 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(HostCredentials {
+            host_name: __de::or_zero(f_0, Self::NAME, "host_name"),
+            user_name: __de::or_zero(f_1, Self::NAME, "user_name"),
+            password: __de::required(f_2, "password")?,
+            port: f_3,
+            ssl_thumb_print: f_4,
+            ssl_certificate: f_5,
+        })
     }
 }
 
@@ -361,12 +403,11 @@ impl HostCredentials {
 /// Since vSphere API 7.0.2.0.
 ///
 /// vAPI structure `com.vmware.esx.hosts.software.info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Info {
     /// Notifications returned by the get operation.
     ///
     /// Since vSphere API 7.0.2.0.
-    #[serde(default = "Info::__missing_notifications")]
     pub notifications: crate::esx::hosts::Notifications,
     /// Host software information returned by the get operation.
     ///
@@ -374,12 +415,49 @@ pub struct Info {
     pub software_info: crate::esx::hosts::SoftwareInfo,
 }
 
-impl Info {
-    fn __missing_notifications() -> crate::esx::hosts::Notifications {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::hosts::software::Info",
-            "notifications",
-        )
+impl serde::Serialize for Info {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("notifications", &self.notifications)?;
+        map.serialize_entry("software_info", &self.software_info)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Info {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
+    const NAME: &'static str = "esx::hosts::software::Info";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::esx::hosts::Notifications> = None;
+        let mut f_1: Option<crate::esx::hosts::SoftwareInfo> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "notifications" => f_0 = Some(map.next_value()?),
+                "software_info" => f_1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Info {
+            notifications: __de::or_zero(f_0, Self::NAME, "notifications"),
+            software_info: __de::required(f_1, "software_info")?,
+        })
     }
 }
 

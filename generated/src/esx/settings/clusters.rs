@@ -102,19 +102,20 @@ impl Configuration {
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
     /// - [`TimedOut`](crate::ErrorKind::TimedOut): If the API timed out before completion.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
-    pub async fn apply_task(
+    pub fn apply_task(
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
         spec: &configuration::ApplySpec,
-    ) -> vsphere_vapi_runtime::Result<
-        vsphere_vapi_runtime::Task<configuration::ApplyResult>,
-    > {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<
+            vsphere_vapi_runtime::Task<configuration::ApplyResult>,
+        >,
+    > + Send {
         self.client
             .operation(&configuration::ops::APPLY_TASK)
             .param("cluster", cluster)
             .param("spec", spec)
             .send_task()
-            .await
     }
 
     /// Runs [`apply_task`](Self::apply_task) and waits for the task with the default
@@ -162,17 +163,18 @@ impl Configuration {
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
     /// - [`TimedOut`](crate::ErrorKind::TimedOut): If the API timed out before completion.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
-    pub async fn check_compliance_task(
+    pub fn check_compliance_task(
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
-    ) -> vsphere_vapi_runtime::Result<
-        vsphere_vapi_runtime::Task<configuration::ClusterCompliance>,
-    > {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<
+            vsphere_vapi_runtime::Task<configuration::ClusterCompliance>,
+        >,
+    > + Send {
         self.client
             .operation(&configuration::ops::CHECK_COMPLIANCE_TASK)
             .param("cluster", cluster)
             .send_task()
-            .await
     }
 
     /// Runs [`check_compliance_task`](Self::check_compliance_task) and waits for the
@@ -219,15 +221,16 @@ impl Configuration {
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
     /// - [`TimedOut`](crate::ErrorKind::TimedOut)
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
-    pub async fn export_config(
+    pub fn export_config(
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
-    ) -> vsphere_vapi_runtime::Result<configuration::ExportResult> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<configuration::ExportResult>,
+    > + Send {
         self.client
             .operation(&configuration::ops::EXPORT_CONFIG)
             .param("cluster", cluster)
             .send()
-            .await
     }
 
     /// Get the cluster configuration and related metadata. The configuration returned by this API only contains the user-visible configuration properties available for a the cluster.
@@ -290,19 +293,20 @@ impl Configuration {
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
     #[deprecated(note = "since vSphere API 8.0.2.0: Use Drafts::create instead.")]
-    pub async fn import_config_task(
+    pub fn import_config_task(
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
         spec: &configuration::ImportSpec,
-    ) -> vsphere_vapi_runtime::Result<
-        vsphere_vapi_runtime::Task<configuration::ImportResult>,
-    > {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<
+            vsphere_vapi_runtime::Task<configuration::ImportResult>,
+        >,
+    > + Send {
         self.client
             .operation(&configuration::ops::IMPORT_CONFIG_TASK)
             .param("cluster", cluster)
             .param("spec", spec)
             .send_task()
-            .await
     }
 
     /// Runs [`import_config_task`](Self::import_config_task) and waits for the task
@@ -350,17 +354,18 @@ impl Configuration {
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
     /// - [`TimedOut`](crate::ErrorKind::TimedOut): If the API timed out before completion.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
-    pub async fn precheck_task(
+    pub fn precheck_task(
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
-    ) -> vsphere_vapi_runtime::Result<
-        vsphere_vapi_runtime::Task<configuration::ClusterPrecheckResult>,
-    > {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<
+            vsphere_vapi_runtime::Task<configuration::ClusterPrecheckResult>,
+        >,
+    > + Send {
         self.client
             .operation(&configuration::ops::PRECHECK_TASK)
             .param("cluster", cluster)
             .send_task()
-            .await
     }
 
     /// Runs [`precheck_task`](Self::precheck_task) and waits for the task with the
@@ -409,17 +414,18 @@ impl Configuration {
     /// - [`TimedOut`](crate::ErrorKind::TimedOut): If the API timed out before completion.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
     #[deprecated(note = "since vSphere API 8.0.2.0")]
-    pub async fn validate_task(
+    pub fn validate_task(
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
-    ) -> vsphere_vapi_runtime::Result<
-        vsphere_vapi_runtime::Task<configuration::ValidationResult>,
-    > {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<
+            vsphere_vapi_runtime::Task<configuration::ValidationResult>,
+        >,
+    > + Send {
         self.client
             .operation(&configuration::ops::VALIDATE_TASK)
             .param("cluster", cluster)
             .send_task()
-            .await
     }
 
     /// Runs [`validate_task`](Self::validate_task) and waits for the task with the
@@ -504,17 +510,16 @@ impl DepotOverrides {
     /// - [`AlreadyExists`](crate::ErrorKind::AlreadyExists): if depot override with given information already exists.
     /// - [`Error`](crate::ErrorKind::Error): If there is some unknown internal error. The accompanying error message will give more details about the failure.
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
-    pub async fn add(
+    pub fn add(
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
         depot: &depot_overrides::Depot,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&depot_overrides::ops::ADD)
             .param("cluster", cluster)
             .param("depot", depot)
             .send()
-            .await
     }
 
     /// Returns the information about currently configured depot overrides for a given cluster.
@@ -542,15 +547,16 @@ impl DepotOverrides {
     /// - [`NotFound`](crate::ErrorKind::NotFound): If there is no cluster associated with `cluster` in the system.
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
     /// - [`Error`](crate::ErrorKind::Error): If there is some unknown internal error. The accompanying error message will give more details about the failure.
-    pub async fn get(
+    pub fn get(
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
-    ) -> vsphere_vapi_runtime::Result<depot_overrides::Info> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<depot_overrides::Info>,
+    > + Send {
         self.client
             .operation(&depot_overrides::ops::GET)
             .param("cluster", cluster)
             .send()
-            .await
     }
 
     /// Removes a depot override from the list of currently configured depot overrides for a given cluster.
@@ -575,17 +581,16 @@ impl DepotOverrides {
     /// - [`NotFound`](crate::ErrorKind::NotFound): If there is no depot override with given information or no cluster associated with identifier `cluster` in the system.
     /// - [`Error`](crate::ErrorKind::Error): If there is some unknown internal error. The accompanying error message will give more details about the failure.
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
-    pub async fn remove(
+    pub fn remove(
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
         depot: &depot_overrides::Depot,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&depot_overrides::ops::REMOVE)
             .param("cluster", cluster)
             .param("depot", depot)
             .send()
-            .await
     }
 }
 
@@ -653,17 +658,18 @@ impl InstalledImages {
     ///   * Method execution requires `VcIntegrity.lifecycleSettings.Read`.
     ///   * The resource `ClusterComputeResource` referenced by the parameter `cluster` requires `VcIntegrity.lifecycleSettings.Read`.
     /// - [`Unsupported`](crate::ErrorKind::Unsupported): if the host does not meet the vLCM transition eligibility criteria
-    pub async fn extract_task(
+    pub fn extract_task(
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
-    ) -> vsphere_vapi_runtime::Result<
-        vsphere_vapi_runtime::Task<installed_images::InstalledImageInfo>,
-    > {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<
+            vsphere_vapi_runtime::Task<installed_images::InstalledImageInfo>,
+        >,
+    > + Send {
         self.client
             .operation(&installed_images::ops::EXTRACT_TASK)
             .param("cluster", cluster)
             .send_task()
-            .await
     }
 
     /// Runs [`extract_task`](Self::extract_task) and waits for the task with the
@@ -714,15 +720,16 @@ impl InstalledImages {
     ///
     ///   * Method execution requires `VcIntegrity.lifecycleSettings.Read`.
     ///   * The resource `ClusterComputeResource` referenced by the parameter `cluster` requires `VcIntegrity.lifecycleSettings.Read`.
-    pub async fn get(
+    pub fn get(
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
-    ) -> vsphere_vapi_runtime::Result<installed_images::InstalledImageInfo> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<installed_images::InstalledImageInfo>,
+    > + Send {
         self.client
             .operation(&installed_images::ops::GET)
             .param("cluster", cluster)
             .send()
-            .await
     }
 }
 
@@ -814,19 +821,20 @@ impl Software {
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
     /// - [`TimedOut`](crate::ErrorKind::TimedOut): If the operation times out.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
-    pub async fn apply_task(
+    pub fn apply_task(
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
         spec: &software::ApplySpec,
-    ) -> vsphere_vapi_runtime::Result<
-        vsphere_vapi_runtime::Task<software::ApplyResult>,
-    > {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<
+            vsphere_vapi_runtime::Task<software::ApplyResult>,
+        >,
+    > + Send {
         self.client
             .operation(&software::ops::APPLY_TASK)
             .param("cluster", cluster)
             .param("spec", spec)
             .send_task()
-            .await
     }
 
     /// Runs [`apply_task`](Self::apply_task) and waits for the task with the default
@@ -877,19 +885,20 @@ impl Software {
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
     /// - [`TimedOut`](crate::ErrorKind::TimedOut): If the operation times out.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
-    pub async fn check_task(
+    pub fn check_task(
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
         spec: &software::CheckSpec,
-    ) -> vsphere_vapi_runtime::Result<
-        vsphere_vapi_runtime::Task<software::CheckResult>,
-    > {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<
+            vsphere_vapi_runtime::Task<software::CheckResult>,
+        >,
+    > + Send {
         self.client
             .operation(&software::ops::CHECK_TASK)
             .param("cluster", cluster)
             .param("spec", spec)
             .send_task()
-            .await
     }
 
     /// Runs [`check_task`](Self::check_task) and waits for the task with the default
@@ -938,19 +947,20 @@ impl Software {
     /// - [`NotFound`](crate::ErrorKind::NotFound): If there is no cluster associated with `cluster` in the system or if desired software document is not found.
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
-    pub async fn export(
+    pub fn export(
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
         spec: &software::ExportSpec,
-    ) -> vsphere_vapi_runtime::Result<
-        vsphere_vapi_runtime::types::VapiMap<software::ExportType, String>,
-    > {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<
+            vsphere_vapi_runtime::types::VapiMap<software::ExportType, String>,
+        >,
+    > + Send {
         self.client
             .operation(&software::ops::EXPORT)
             .param("cluster", cluster)
             .param("spec", spec)
             .send()
-            .await
     }
 
     /// Returns the complete desired software specification. In case of Single Image Cluster, the specification will contain Default Image In case of Composite Image Cluster, the specification will contain Default Image + Alternative Images.
@@ -978,11 +988,13 @@ impl Software {
     /// - [`NotFound`](crate::ErrorKind::NotFound): If there is no cluster associated with `cluster` in the system.
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
-    pub async fn get(
+    pub fn get(
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
-    ) -> vsphere_vapi_runtime::Result<crate::esx::settings::SoftwareInfo> {
-        self.client.operation(&software::ops::GET).param("cluster", cluster).send().await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<crate::esx::settings::SoftwareInfo>,
+    > + Send {
+        self.client.operation(&software::ops::GET).param("cluster", cluster).send()
     }
 
     /// Returns the default image. In case of Single Image Cluster, get API result == getDefaultImage API result In case of Composite Image Cluster, this API could be used to get only the Default Image.
@@ -1013,15 +1025,16 @@ impl Software {
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
     /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): If the caller does not have the necessary privileges.
-    pub async fn get_default_image(
+    pub fn get_default_image(
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
-    ) -> vsphere_vapi_runtime::Result<crate::esx::settings::SoftwareInfo> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<crate::esx::settings::SoftwareInfo>,
+    > + Send {
         self.client
             .operation(&software::ops::GET_DEFAULT_IMAGE)
             .param("cluster", cluster)
             .send()
-            .await
     }
 
     /// Returns the display name of the software specification in the repository that is assigned to the cluster.
@@ -1057,15 +1070,16 @@ impl Software {
     ///
     ///   * Method execution requires `VcIntegrity.lifecycleSoftwareSpecification.Read`.
     ///   * The resource `ClusterComputeResource` referenced by the parameter `cluster` requires `VcIntegrity.lifecycleSoftwareSpecification.Read`.
-    pub async fn get_display_name(
+    pub fn get_display_name(
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
-    ) -> vsphere_vapi_runtime::Result<software::Info> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<software::Info>,
+    > + Send {
         self.client
             .operation(&software::ops::GET_DISPLAY_NAME)
             .param("cluster", cluster)
             .send()
-            .await
     }
 
     /// Scans all the hosts in the cluster against the cluster's desired state. The result of this operation can be queried by calling the cis/tasks/{task-id} where the task-id is the response of this operation.
@@ -1092,17 +1106,18 @@ impl Software {
     /// - [`NotFound`](crate::ErrorKind::NotFound): If there is no cluster associated with `cluster` in the system or if desired software document is not found.
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
-    pub async fn scan_task(
+    pub fn scan_task(
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
-    ) -> vsphere_vapi_runtime::Result<
-        vsphere_vapi_runtime::Task<crate::esx::settings::ClusterCompliance>,
-    > {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<
+            vsphere_vapi_runtime::Task<crate::esx::settings::ClusterCompliance>,
+        >,
+    > + Send {
         self.client
             .operation(&software::ops::SCAN_TASK)
             .param("cluster", cluster)
             .send_task()
-            .await
     }
 
     /// Runs [`scan_task`](Self::scan_task) and waits for the task with the default
@@ -1152,19 +1167,20 @@ impl Software {
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
     /// - [`TimedOut`](crate::ErrorKind::TimedOut): If the operation times out.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
-    pub async fn stage_task(
+    pub fn stage_task(
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
         spec: &software::StageSpec,
-    ) -> vsphere_vapi_runtime::Result<
-        vsphere_vapi_runtime::Task<software::StageResult>,
-    > {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<
+            vsphere_vapi_runtime::Task<software::StageResult>,
+        >,
+    > + Send {
         self.client
             .operation(&software::ops::STAGE_TASK)
             .param("cluster", cluster)
             .param("spec", spec)
             .send_task()
-            .await
     }
 
     /// Runs [`stage_task`](Self::stage_task) and waits for the task with the default

@@ -100,17 +100,15 @@ impl Offline {
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
     /// - [`AlreadyExists`](crate::ErrorKind::AlreadyExists): If the depot content already exists. The value of the data field of [`ErrorKind::Error`](crate::ErrorKind::Error) will be a structure that contains existing depot identifier as part of depot field defined in [`CreateResult`](crate::esx::settings::depots::offline::CreateResult).
     /// - [`Error`](crate::ErrorKind::Error): If there is some unknown internal error. The accompanying error message will give more details about the failure.
-    pub async fn create_task(
+    pub fn create_task(
         &self,
         spec: &offline::CreateSpec,
-    ) -> vsphere_vapi_runtime::Result<
-        vsphere_vapi_runtime::Task<offline::CreateResult>,
-    > {
-        self.client
-            .operation(&offline::ops::CREATE_TASK)
-            .param("spec", spec)
-            .send_task()
-            .await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<
+            vsphere_vapi_runtime::Task<offline::CreateResult>,
+        >,
+    > + Send {
+        self.client.operation(&offline::ops::CREATE_TASK).param("spec", spec).send_task()
     }
 
     /// Runs [`create_task`](Self::create_task) and waits for the task with the default
@@ -159,17 +157,18 @@ impl Offline {
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
     /// - [`UnverifiedPeer`](crate::ErrorKind::UnverifiedPeer): If the SSL certificate of the target node cannot be validated by comparing with the thumbprint provided in `ConnectionSpec.HostCredentials.sslThumbPrint` or the full certificate provided in `ConnectionSpec.HostCredentials.sslCertificate`. The value of the [`UnverifiedPeer::data`](crate::vapi::standard::errors::UnverifiedPeer::data) field will be a structure that contains one of the fields defined in [`CertificateInfo`](crate::esx::hosts::CertificateInfo).
-    pub async fn create_from_host_task(
+    pub fn create_from_host_task(
         &self,
         spec: &offline::ConnectionSpec,
-    ) -> vsphere_vapi_runtime::Result<
-        vsphere_vapi_runtime::Task<offline::DepotExtractInfo>,
-    > {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<
+            vsphere_vapi_runtime::Task<offline::DepotExtractInfo>,
+        >,
+    > + Send {
         self.client
             .operation(&offline::ops::CREATE_FROM_HOST_TASK)
             .param("spec", spec)
             .send_task()
-            .await
     }
 
     /// Runs [`create_from_host_task`](Self::create_from_host_task) and waits for the
@@ -270,11 +269,13 @@ impl Offline {
     /// - [`NotFound`](crate::ErrorKind::NotFound): If there is no depot with given identifier `depot` in the system.
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
     /// - [`Error`](crate::ErrorKind::Error): If there is some unknown internal error. The accompanying error message will give more details about the failure.
-    pub async fn get(
+    pub fn get(
         &self,
         depot: &crate::ids::OfflineId,
-    ) -> vsphere_vapi_runtime::Result<offline::Info> {
-        self.client.operation(&offline::ops::GET).param("depot", depot).send().await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<offline::Info>,
+    > + Send {
+        self.client.operation(&offline::ops::GET).param("depot", depot).send()
     }
 
     /// Returns currently imported offline software depots.
@@ -297,12 +298,14 @@ impl Offline {
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the caller is not authenticated.
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
     /// - [`Error`](crate::ErrorKind::Error): If there is some unknown internal error. The accompanying error message will give more details about the failure.
-    pub async fn list(
+    pub fn list(
         &self,
-    ) -> vsphere_vapi_runtime::Result<
-        vsphere_vapi_runtime::types::VapiMap<String, offline::Summary>,
-    > {
-        self.client.operation(&offline::ops::LIST).send().await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<
+            vsphere_vapi_runtime::types::VapiMap<String, offline::Summary>,
+        >,
+    > + Send {
+        self.client.operation(&offline::ops::LIST).send()
     }
 }
 
@@ -389,11 +392,13 @@ impl Online {
     /// - [`AlreadyExists`](crate::ErrorKind::AlreadyExists): If depot with given location already exists.
     /// - [`Error`](crate::ErrorKind::Error): If there is some unknown internal error. The accompanying error message will give more details about the failure.
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
-    pub async fn create(
+    pub fn create(
         &self,
         spec: &online::CreateSpec,
-    ) -> vsphere_vapi_runtime::Result<crate::ids::OnlineId> {
-        self.client.operation(&online::ops::CREATE).param("spec", spec).send().await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<crate::ids::OnlineId>,
+    > + Send {
+        self.client.operation(&online::ops::CREATE).param("spec", spec).send()
     }
 
     /// The task-based `delete` method removes content of a user-imported online depot from vLCM completely. As a result, the URL of the user-imported online depot will also be removed.
@@ -530,11 +535,13 @@ impl Online {
     /// - [`NotFound`](crate::ErrorKind::NotFound): If there is no depot with given identifier `depot` in the system.
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
     /// - [`Error`](crate::ErrorKind::Error): If there is some unknown internal error. The accompanying error message will give more details about the failure.
-    pub async fn get(
+    pub fn get(
         &self,
         depot: &crate::ids::OnlineId,
-    ) -> vsphere_vapi_runtime::Result<online::Info> {
-        self.client.operation(&online::ops::GET).param("depot", depot).send().await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<online::Info>,
+    > + Send {
+        self.client.operation(&online::ops::GET).param("depot", depot).send()
     }
 
     /// Returns a list of currently configured online software depots.
@@ -557,12 +564,14 @@ impl Online {
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the caller is not authenticated.
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
     /// - [`Error`](crate::ErrorKind::Error): If there is some unknown internal error. The accompanying error message will give more details about the failure.
-    pub async fn list(
+    pub fn list(
         &self,
-    ) -> vsphere_vapi_runtime::Result<
-        vsphere_vapi_runtime::types::VapiMap<String, online::Summary>,
-    > {
-        self.client.operation(&online::ops::LIST).send().await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<
+            vsphere_vapi_runtime::types::VapiMap<String, online::Summary>,
+        >,
+    > + Send {
+        self.client.operation(&online::ops::LIST).send()
     }
 
     /// Updates the configuration of a currently configured online software depot.
@@ -588,17 +597,16 @@ impl Online {
     /// - [`NotFound`](crate::ErrorKind::NotFound): If there is no depot associated with parameter `depot` in the system.
     /// - [`Error`](crate::ErrorKind::Error): If there is some unknown internal error. The accompanying error message will give more details about the failure.
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
-    pub async fn update(
+    pub fn update(
         &self,
         depot: &crate::ids::OnlineId,
         spec: &online::UpdateSpec,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&online::ops::UPDATE)
             .param("depot", depot)
             .param("spec", spec)
             .send()
-            .await
     }
 }
 
@@ -655,8 +663,12 @@ impl SyncSchedule {
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the caller is not authenticated.
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
     /// - [`Error`](crate::ErrorKind::Error): If there is some unknown error. The accompanying error message will give more details about the failure.
-    pub async fn get(&self) -> vsphere_vapi_runtime::Result<sync_schedule::Spec> {
-        self.client.operation(&sync_schedule::ops::GET).send().await
+    pub fn get(
+        &self,
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<sync_schedule::Spec>,
+    > + Send {
+        self.client.operation(&sync_schedule::ops::GET).send()
     }
 
     /// Sets the software depot sync schedule.
@@ -751,8 +763,10 @@ impl Umds {
     /// - [`ResourceInUse`](crate::ErrorKind::ResourceInUse): If the content of UMDS depot to be deleted is used in some baseline or desired state. The value of the data field of [`ErrorKind::Error`](crate::ErrorKind::Error) will be the PrecheckResult structure that lists the information of affected baselines and desired states. This error is applicable to the task-based `delete` method only.
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
     /// - [`Error`](crate::ErrorKind::Error): If there some unknown internal error. The accompanying error message will give more details about the failure. For task-based `delete` method, once the task is started, it does NOT stop if encountering an error. Instead, it will continuously run to completion. In this case, the value of the data field of [`ErrorKind::Error`](crate::ErrorKind::Error) will be the DeleteResult structure that lists all the errors encountered.
-    pub async fn delete(&self) -> vsphere_vapi_runtime::Result<()> {
-        self.client.operation(&umds::ops::DELETE).send().await
+    pub fn delete(
+        &self,
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+        self.client.operation(&umds::ops::DELETE).send()
     }
 
     /// Starts [`delete`](Self::delete) as a vCenter task, with the same parameters and
@@ -763,10 +777,12 @@ impl Umds {
     ///
     /// - `/api`: `DELETE /api/esx/settings/depots/umds?vmw-task=true`
     /// - `/rest`: `DELETE /rest/com/vmware/esx/settings/depots/umds?vmw-task=true`
-    pub async fn delete_task(
+    pub fn delete_task(
         &self,
-    ) -> vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<()>> {
-        self.client.operation(&umds::ops::DELETE_TASK).send_task().await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<()>>,
+    > + Send {
+        self.client.operation(&umds::ops::DELETE_TASK).send_task()
     }
 
     /// Runs [`delete_task`](Self::delete_task) and waits for the task with the default
@@ -803,8 +819,12 @@ impl Umds {
     /// - [`NotFound`](crate::ErrorKind::NotFound): If there is no UMDS software depot set.
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
     /// - [`Error`](crate::ErrorKind::Error): If there is some unknown internal error. The accompanying error message will give more details about the failure.
-    pub async fn get(&self) -> vsphere_vapi_runtime::Result<umds::Info> {
-        self.client.operation(&umds::ops::GET).send().await
+    pub fn get(
+        &self,
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<umds::Info>,
+    > + Send {
+        self.client.operation(&umds::ops::GET).send()
     }
 
     /// Sets or overwrites information about the UMDS software depot.
@@ -828,8 +848,11 @@ impl Umds {
     /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): If an invalid location is provided.
     /// - [`Error`](crate::ErrorKind::Error): If there is some unknown internal error. The accompanying error message will give more details about the failure.
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
-    pub async fn set(&self, spec: &umds::SetSpec) -> vsphere_vapi_runtime::Result<()> {
-        self.client.operation(&umds::ops::SET).param("spec", spec).send().await
+    pub fn set(
+        &self,
+        spec: &umds::SetSpec,
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+        self.client.operation(&umds::ops::SET).param("spec", spec).send()
     }
 
     /// Updates the configuration of a currently configured UMDS software depot.
@@ -853,11 +876,11 @@ impl Umds {
     /// - [`NotFound`](crate::ErrorKind::NotFound): If there is no UMDS depot configured.
     /// - [`Error`](crate::ErrorKind::Error): If there is some unknown internal error. The accompanying error message will give more details about the failure.
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
-    pub async fn update(
+    pub fn update(
         &self,
         spec: &umds::UpdateSpec,
-    ) -> vsphere_vapi_runtime::Result<()> {
-        self.client.operation(&umds::ops::UPDATE).param("spec", spec).send().await
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+        self.client.operation(&umds::ops::UPDATE).param("spec", spec).send()
     }
 }
 
@@ -866,12 +889,11 @@ impl Umds {
 /// Since vSphere API 7.0.3.0.
 ///
 /// vAPI structure `com.vmware.esx.settings.depots.addon_summary`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AddonSummary {
     /// Human readable name of the addon.
     ///
     /// Since vSphere API 7.0.3.0.
-    #[serde(default = "AddonSummary::__missing_display_name")]
     pub display_name: String,
     /// Vendor of the addon.
     ///
@@ -882,26 +904,56 @@ pub struct AddonSummary {
     /// Different versions of the addon.
     ///
     /// Since vSphere API 7.0.3.0.
-    #[serde(
-        default = "AddonSummary::__missing_versions",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub versions: Vec<AddonVersion>,
 }
 
-impl AddonSummary {
-    fn __missing_display_name() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::depots::AddonSummary",
-            "display_name",
-        )
+impl serde::Serialize for AddonSummary {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("display_name", &self.display_name)?;
+        map.serialize_entry("vendor", &self.vendor)?;
+        map.serialize_entry("versions", &self.versions)?;
+        map.end()
     }
+}
 
-    fn __missing_versions() -> Vec<AddonVersion> {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::depots::AddonSummary",
-            "versions",
-        )
+impl<'de> serde::Deserialize<'de> for AddonSummary {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for AddonSummary {
+    const NAME: &'static str = "esx::settings::depots::AddonSummary";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<crate::ids::VendorId> = None;
+        let mut f_2: Option<Vec<AddonVersion>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "display_name" => f_0 = Some(map.next_value()?),
+                "vendor" => f_1 = Some(map.next_value()?),
+                "versions" => f_2 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(AddonSummary {
+            display_name: __de::or_zero(f_0, Self::NAME, "display_name"),
+            vendor: __de::required(f_1, "vendor")?,
+            versions: __de::or_zero(f_2, Self::NAME, "versions"),
+        })
     }
 }
 
@@ -910,33 +962,61 @@ impl AddonSummary {
 /// Since vSphere API 7.0.3.0.
 ///
 /// vAPI structure `com.vmware.esx.settings.depots.addon_version`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AddonVersion {
     /// Version of the addon.
     ///
     /// Since vSphere API 7.0.3.0.
-    #[serde(default = "AddonVersion::__missing_version")]
     pub version: String,
     /// Human readable version of the addon.
     ///
     /// Since vSphere API 7.0.3.0.
-    #[serde(default = "AddonVersion::__missing_display_version")]
     pub display_version: String,
 }
 
-impl AddonVersion {
-    fn __missing_version() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::depots::AddonVersion",
-            "version",
-        )
+impl serde::Serialize for AddonVersion {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("version", &self.version)?;
+        map.serialize_entry("display_version", &self.display_version)?;
+        map.end()
     }
+}
 
-    fn __missing_display_version() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::depots::AddonVersion",
-            "display_version",
-        )
+impl<'de> serde::Deserialize<'de> for AddonVersion {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for AddonVersion {
+    const NAME: &'static str = "esx::settings::depots::AddonVersion";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "version" => f_0 = Some(map.next_value()?),
+                "display_version" => f_1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(AddonVersion {
+            version: __de::or_zero(f_0, Self::NAME, "version"),
+            display_version: __de::or_zero(f_1, Self::NAME, "display_version"),
+        })
     }
 }
 
@@ -945,51 +1025,71 @@ impl AddonVersion {
 /// Since vSphere API 7.0.3.0.
 ///
 /// vAPI structure `com.vmware.esx.settings.depots.affected_baseline_info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AffectedBaselineInfo {
     /// Name of the baseline affected.
     ///
     /// Since vSphere API 7.0.3.0.
-    #[serde(default = "AffectedBaselineInfo::__missing_baseline")]
     pub baseline: String,
     /// Identifier of the baseline affected.
     ///
     /// Since vSphere API 7.0.3.0.
-    #[serde(default = "AffectedBaselineInfo::__missing_id")]
     pub id: i64,
     /// Updates (bulletins) affected. They key is identifier of the update (bulletin). The value is summary of the update (bulletin).
     ///
     /// Since vSphere API 7.0.3.0.
-    #[serde(
-        default = "AffectedBaselineInfo::__missing_affected_updates",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub affected_updates: vsphere_vapi_runtime::types::VapiMap<String, UpdateSummary>,
 }
 
-impl AffectedBaselineInfo {
-    fn __missing_baseline() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::depots::AffectedBaselineInfo",
-            "baseline",
-        )
+impl serde::Serialize for AffectedBaselineInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("baseline", &self.baseline)?;
+        map.serialize_entry("id", &self.id)?;
+        map.serialize_entry("affected_updates", &self.affected_updates)?;
+        map.end()
     }
+}
 
-    fn __missing_id() -> i64 {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::depots::AffectedBaselineInfo",
-            "id",
-        )
+impl<'de> serde::Deserialize<'de> for AffectedBaselineInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_affected_updates() -> vsphere_vapi_runtime::types::VapiMap<
-        String,
-        UpdateSummary,
-    > {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::depots::AffectedBaselineInfo",
-            "affected_updates",
-        )
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for AffectedBaselineInfo {
+    const NAME: &'static str = "esx::settings::depots::AffectedBaselineInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<i64> = None;
+        let mut f_2: Option<
+            vsphere_vapi_runtime::types::VapiMap<String, UpdateSummary>,
+        > = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "baseline" => f_0 = Some(map.next_value()?),
+                "id" => f_1 = Some(map.next_value()?),
+                "affected_updates" => f_2 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(AffectedBaselineInfo {
+            baseline: __de::or_zero(f_0, Self::NAME, "baseline"),
+            id: __de::or_zero(f_1, Self::NAME, "id"),
+            affected_updates: __de::or_zero(f_2, Self::NAME, "affected_updates"),
+        })
     }
 }
 
@@ -998,7 +1098,7 @@ impl AffectedBaselineInfo {
 /// Since vSphere API 7.0.3.0.
 ///
 /// vAPI structure `com.vmware.esx.settings.depots.affected_desired_state_info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AffectedDesiredStateInfo {
     /// Since now we have standalone host, we use [`AffectedDesiredStateInfo::entity_name`](crate::esx::settings::depots::AffectedDesiredStateInfo::entity_name) [`AffectedDesiredStateInfo::entity_id`](crate::esx::settings::depots::AffectedDesiredStateInfo::entity_id) to better describe name/id of either cluster or standalone host.
     ///
@@ -1008,7 +1108,6 @@ pub struct AffectedDesiredStateInfo {
     #[deprecated(
         note = "since vSphere API 8.0.0.1: Use AffectedDesiredStateInfo::entity_name instead."
     )]
-    #[serde(default = "AffectedDesiredStateInfo::__missing_cluster_name")]
     pub cluster_name: String,
     /// Identifier of the cluster the affected desired state belongs to.
     ///
@@ -1025,7 +1124,6 @@ pub struct AffectedDesiredStateInfo {
     ///
     /// Since vSphere API 8.0.0.1. **Deprecated** since vSphere API 9.0.0.0.
     #[deprecated(note = "since vSphere API 9.0.0.0")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_name: Option<String>,
     /// Identifier of the entity the affected desired state belongs to.
     ///
@@ -1035,14 +1133,12 @@ pub struct AffectedDesiredStateInfo {
     ///
     /// Since vSphere API 8.0.0.1. **Deprecated** since vSphere API 9.0.0.0.
     #[deprecated(note = "since vSphere API 9.0.0.0")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_id: Option<String>,
     /// Name of the affected software specification. This field is optional because it was added in a newer version than its parent node.
     ///
     /// Not in vSphere API releases before 9.0.0.0.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub software_spec_name: Option<String>,
     /// Identifier of the affected software specification.
     ///
@@ -1051,14 +1147,12 @@ pub struct AffectedDesiredStateInfo {
     /// Not in vSphere API releases before 9.0.0.0.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub software_spec: Option<String>,
     /// Names of the entities the affected software specification associates with. This field is optional because it was added in a newer version than its parent node.
     ///
     /// Not in vSphere API releases before 9.0.0.0.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_names: Option<Vec<String>>,
     /// Identifiers of the entities the affected software specification associates with.
     ///
@@ -1067,19 +1161,16 @@ pub struct AffectedDesiredStateInfo {
     /// Not in vSphere API releases before 9.0.0.0.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entities: Option<Vec<String>>,
     /// Affected base image of the desired state. If `None`, no base image of the desired state will be affected.
     ///
     /// Since vSphere API 7.0.3.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub affected_base_image: Option<BaseImageVersion>,
     /// Affected addon of the desired state. The key is name of addon. Note: there is at most one addon affected.
     ///
     /// If `None`, no addon of the desired state will be affected.
     ///
     /// Since vSphere API 7.0.3.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub affected_addon: Option<
         vsphere_vapi_runtime::types::VapiMap<String, AddonSummary>,
     >,
@@ -1088,7 +1179,6 @@ pub struct AffectedDesiredStateInfo {
     /// If `None`, no solution of the desired state will be affected.
     ///
     /// Since vSphere API 7.0.3.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub affected_solutions: Option<
         vsphere_vapi_runtime::types::VapiMap<String, SolutionSummary>,
     >,
@@ -1097,7 +1187,6 @@ pub struct AffectedDesiredStateInfo {
     /// If `None`, no hadrware support of the desired state will be affected.
     ///
     /// Since vSphere API 7.0.3.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub affected_hardware_support: Option<
         vsphere_vapi_runtime::types::VapiMap<String, HardwareSupportManagerSummary>,
     >,
@@ -1106,18 +1195,128 @@ pub struct AffectedDesiredStateInfo {
     /// If `None`, no independent components of the desired state will be affected.
     ///
     /// Since vSphere API 7.0.3.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub affected_independent_components: Option<
         vsphere_vapi_runtime::types::VapiMap<String, ComponentSummary>,
     >,
 }
 
-impl AffectedDesiredStateInfo {
-    fn __missing_cluster_name() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::depots::AffectedDesiredStateInfo",
-            "cluster_name",
-        )
+impl serde::Serialize for AffectedDesiredStateInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("cluster_name", &self.cluster_name)?;
+        map.serialize_entry("cluster_id", &self.cluster_id)?;
+        if let Some(value) = &self.entity_name {
+            map.serialize_entry("entity_name", value)?;
+        }
+        if let Some(value) = &self.entity_id {
+            map.serialize_entry("entity_id", value)?;
+        }
+        if let Some(value) = &self.software_spec_name {
+            map.serialize_entry("software_spec_name", value)?;
+        }
+        if let Some(value) = &self.software_spec {
+            map.serialize_entry("software_spec", value)?;
+        }
+        if let Some(value) = &self.entity_names {
+            map.serialize_entry("entity_names", value)?;
+        }
+        if let Some(value) = &self.entities {
+            map.serialize_entry("entities", value)?;
+        }
+        if let Some(value) = &self.affected_base_image {
+            map.serialize_entry("affected_base_image", value)?;
+        }
+        if let Some(value) = &self.affected_addon {
+            map.serialize_entry("affected_addon", value)?;
+        }
+        if let Some(value) = &self.affected_solutions {
+            map.serialize_entry("affected_solutions", value)?;
+        }
+        if let Some(value) = &self.affected_hardware_support {
+            map.serialize_entry("affected_hardware_support", value)?;
+        }
+        if let Some(value) = &self.affected_independent_components {
+            map.serialize_entry("affected_independent_components", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AffectedDesiredStateInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for AffectedDesiredStateInfo {
+    const NAME: &'static str = "esx::settings::depots::AffectedDesiredStateInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<crate::ids::ClusterComputeResourceId> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<String> = None;
+        let mut f_4: Option<String> = None;
+        let mut f_5: Option<String> = None;
+        let mut f_6: Option<Vec<String>> = None;
+        let mut f_7: Option<Vec<String>> = None;
+        let mut f_8: Option<BaseImageVersion> = None;
+        let mut f_9: Option<
+            vsphere_vapi_runtime::types::VapiMap<String, AddonSummary>,
+        > = None;
+        let mut f_10: Option<
+            vsphere_vapi_runtime::types::VapiMap<String, SolutionSummary>,
+        > = None;
+        let mut f_11: Option<
+            vsphere_vapi_runtime::types::VapiMap<String, HardwareSupportManagerSummary>,
+        > = None;
+        let mut f_12: Option<
+            vsphere_vapi_runtime::types::VapiMap<String, ComponentSummary>,
+        > = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "cluster_name" => f_0 = Some(map.next_value()?),
+                "cluster_id" => f_1 = Some(map.next_value()?),
+                "entity_name" => f_2 = map.next_value()?,
+                "entity_id" => f_3 = map.next_value()?,
+                "software_spec_name" => f_4 = map.next_value()?,
+                "software_spec" => f_5 = map.next_value()?,
+                "entity_names" => f_6 = map.next_value()?,
+                "entities" => f_7 = map.next_value()?,
+                "affected_base_image" => f_8 = map.next_value()?,
+                "affected_addon" => f_9 = map.next_value()?,
+                "affected_solutions" => f_10 = map.next_value()?,
+                "affected_hardware_support" => f_11 = map.next_value()?,
+                "affected_independent_components" => f_12 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(AffectedDesiredStateInfo {
+            cluster_name: __de::or_zero(f_0, Self::NAME, "cluster_name"),
+            cluster_id: __de::required(f_1, "cluster_id")?,
+            entity_name: f_2,
+            entity_id: f_3,
+            software_spec_name: f_4,
+            software_spec: f_5,
+            entity_names: f_6,
+            entities: f_7,
+            affected_base_image: f_8,
+            affected_addon: f_9,
+            affected_solutions: f_10,
+            affected_hardware_support: f_11,
+            affected_independent_components: f_12,
+        })
     }
 }
 
@@ -1150,45 +1349,69 @@ impl AffectedDesiredStateInfo {
 /// Since vSphere API 7.0.3.0.
 ///
 /// vAPI structure `com.vmware.esx.settings.depots.base_image_version`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct BaseImageVersion {
     /// Version of the base image.
     ///
     /// Since vSphere API 7.0.3.0.
-    #[serde(default = "BaseImageVersion::__missing_version")]
     pub version: String,
     /// Human readable name of the base image.
     ///
     /// Since vSphere API 7.0.3.0.
-    #[serde(default = "BaseImageVersion::__missing_display_name")]
     pub display_name: String,
     /// Human readable version of the base image.
     ///
     /// Since vSphere API 7.0.3.0.
-    #[serde(default = "BaseImageVersion::__missing_display_version")]
     pub display_version: String,
 }
 
-impl BaseImageVersion {
-    fn __missing_version() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::depots::BaseImageVersion",
-            "version",
-        )
+impl serde::Serialize for BaseImageVersion {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("version", &self.version)?;
+        map.serialize_entry("display_name", &self.display_name)?;
+        map.serialize_entry("display_version", &self.display_version)?;
+        map.end()
     }
+}
 
-    fn __missing_display_name() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::depots::BaseImageVersion",
-            "display_name",
-        )
+impl<'de> serde::Deserialize<'de> for BaseImageVersion {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_display_version() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::depots::BaseImageVersion",
-            "display_version",
-        )
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for BaseImageVersion {
+    const NAME: &'static str = "esx::settings::depots::BaseImageVersion";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "version" => f_0 = Some(map.next_value()?),
+                "display_name" => f_1 = Some(map.next_value()?),
+                "display_version" => f_2 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(BaseImageVersion {
+            version: __de::or_zero(f_0, Self::NAME, "version"),
+            display_name: __de::or_zero(f_1, Self::NAME, "display_name"),
+            display_version: __de::or_zero(f_2, Self::NAME, "display_version"),
+        })
     }
 }
 
@@ -1197,36 +1420,61 @@ impl BaseImageVersion {
 /// Since vSphere API 7.0.3.0.
 ///
 /// vAPI structure `com.vmware.esx.settings.depots.component_summary`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ComponentSummary {
     /// Human readable name of the component.
     ///
     /// Since vSphere API 7.0.3.0.
-    #[serde(default = "ComponentSummary::__missing_display_name")]
     pub display_name: String,
     /// Different versions of the component.
     ///
     /// Since vSphere API 7.0.3.0.
-    #[serde(
-        default = "ComponentSummary::__missing_versions",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub versions: Vec<ComponentVersion>,
 }
 
-impl ComponentSummary {
-    fn __missing_display_name() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::depots::ComponentSummary",
-            "display_name",
-        )
+impl serde::Serialize for ComponentSummary {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("display_name", &self.display_name)?;
+        map.serialize_entry("versions", &self.versions)?;
+        map.end()
     }
+}
 
-    fn __missing_versions() -> Vec<ComponentVersion> {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::depots::ComponentSummary",
-            "versions",
-        )
+impl<'de> serde::Deserialize<'de> for ComponentSummary {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ComponentSummary {
+    const NAME: &'static str = "esx::settings::depots::ComponentSummary";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<Vec<ComponentVersion>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "display_name" => f_0 = Some(map.next_value()?),
+                "versions" => f_1 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ComponentSummary {
+            display_name: __de::or_zero(f_0, Self::NAME, "display_name"),
+            versions: __de::or_zero(f_1, Self::NAME, "versions"),
+        })
     }
 }
 
@@ -1235,33 +1483,61 @@ impl ComponentSummary {
 /// Since vSphere API 7.0.3.0.
 ///
 /// vAPI structure `com.vmware.esx.settings.depots.component_version`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ComponentVersion {
     /// Version of the component.
     ///
     /// Since vSphere API 7.0.3.0.
-    #[serde(default = "ComponentVersion::__missing_version")]
     pub version: String,
     /// Human readable version of the component.
     ///
     /// Since vSphere API 7.0.3.0.
-    #[serde(default = "ComponentVersion::__missing_display_version")]
     pub display_version: String,
 }
 
-impl ComponentVersion {
-    fn __missing_version() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::depots::ComponentVersion",
-            "version",
-        )
+impl serde::Serialize for ComponentVersion {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("version", &self.version)?;
+        map.serialize_entry("display_version", &self.display_version)?;
+        map.end()
     }
+}
 
-    fn __missing_display_version() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::depots::ComponentVersion",
-            "display_version",
-        )
+impl<'de> serde::Deserialize<'de> for ComponentVersion {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ComponentVersion {
+    const NAME: &'static str = "esx::settings::depots::ComponentVersion";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "version" => f_0 = Some(map.next_value()?),
+                "display_version" => f_1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ComponentVersion {
+            version: __de::or_zero(f_0, Self::NAME, "version"),
+            display_version: __de::or_zero(f_1, Self::NAME, "display_version"),
+        })
     }
 }
 
@@ -1280,42 +1556,66 @@ impl ::vsphere_vapi_runtime::de::Zero for ComponentVersion {
 ///
 /// vAPI structure
 /// `com.vmware.esx.settings.depots.hardware_support_manager_summary`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct HardwareSupportManagerSummary {
     /// UI label for HSM, derived from HSM extension's description's 'label' field.
     ///
     /// Since vSphere API 7.0.3.0.
-    #[serde(default = "HardwareSupportManagerSummary::__missing_display_name")]
     pub display_name: String,
     /// Different hardware support packages (HSP) published by the HSM. The key is name of HSP.
     ///
     /// Since vSphere API 7.0.3.0.
-    #[serde(
-        default = "HardwareSupportManagerSummary::__missing_packages",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub packages: vsphere_vapi_runtime::types::VapiMap<
         String,
         HardwareSupportPackageSummary,
     >,
 }
 
-impl HardwareSupportManagerSummary {
-    fn __missing_display_name() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::depots::HardwareSupportManagerSummary",
-            "display_name",
-        )
+impl serde::Serialize for HardwareSupportManagerSummary {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("display_name", &self.display_name)?;
+        map.serialize_entry("packages", &self.packages)?;
+        map.end()
     }
+}
 
-    fn __missing_packages() -> vsphere_vapi_runtime::types::VapiMap<
-        String,
-        HardwareSupportPackageSummary,
-    > {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::depots::HardwareSupportManagerSummary",
-            "packages",
-        )
+impl<'de> serde::Deserialize<'de> for HardwareSupportManagerSummary {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for HardwareSupportManagerSummary {
+    const NAME: &'static str = "esx::settings::depots::HardwareSupportManagerSummary";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<
+            vsphere_vapi_runtime::types::VapiMap<String, HardwareSupportPackageSummary>,
+        > = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "display_name" => f_0 = Some(map.next_value()?),
+                "packages" => f_1 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(HardwareSupportManagerSummary {
+            display_name: __de::or_zero(f_0, Self::NAME, "display_name"),
+            packages: __de::or_zero(f_1, Self::NAME, "packages"),
+        })
     }
 }
 
@@ -1325,24 +1625,53 @@ impl HardwareSupportManagerSummary {
 ///
 /// vAPI structure
 /// `com.vmware.esx.settings.depots.hardware_support_package_summary`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct HardwareSupportPackageSummary {
     /// Different versions of the HSP.
     ///
     /// Since vSphere API 7.0.3.0.
-    #[serde(
-        default = "HardwareSupportPackageSummary::__missing_versions",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub versions: Vec<HardwareSupportPackageVersion>,
 }
 
-impl HardwareSupportPackageSummary {
-    fn __missing_versions() -> Vec<HardwareSupportPackageVersion> {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::depots::HardwareSupportPackageSummary",
-            "versions",
-        )
+impl serde::Serialize for HardwareSupportPackageSummary {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("versions", &self.versions)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for HardwareSupportPackageSummary {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for HardwareSupportPackageSummary {
+    const NAME: &'static str = "esx::settings::depots::HardwareSupportPackageSummary";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<Vec<HardwareSupportPackageVersion>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "versions" => f_0 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(HardwareSupportPackageSummary {
+            versions: __de::or_zero(f_0, Self::NAME, "versions"),
+        })
     }
 }
 
@@ -1352,21 +1681,53 @@ impl HardwareSupportPackageSummary {
 ///
 /// vAPI structure
 /// `com.vmware.esx.settings.depots.hardware_support_package_version`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct HardwareSupportPackageVersion {
     /// Version of the HSP.
     ///
     /// Since vSphere API 7.0.3.0.
-    #[serde(default = "HardwareSupportPackageVersion::__missing_version")]
     pub version: String,
 }
 
-impl HardwareSupportPackageVersion {
-    fn __missing_version() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::depots::HardwareSupportPackageVersion",
-            "version",
-        )
+impl serde::Serialize for HardwareSupportPackageVersion {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("version", &self.version)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for HardwareSupportPackageVersion {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for HardwareSupportPackageVersion {
+    const NAME: &'static str = "esx::settings::depots::HardwareSupportPackageVersion";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "version" => f_0 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(HardwareSupportPackageVersion {
+            version: __de::or_zero(f_0, Self::NAME, "version"),
+        })
     }
 }
 
@@ -1375,38 +1736,33 @@ impl HardwareSupportPackageVersion {
 /// Since vSphere API 7.0.3.0.
 ///
 /// vAPI structure `com.vmware.esx.settings.depots.metadata_info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MetadataInfo {
     /// File name of the metadata bundle.
     ///
     /// Since vSphere API 7.0.3.0.
-    #[serde(default = "MetadataInfo::__missing_file_name")]
     pub file_name: String,
     /// All the base images contained in the metadata bundle. If `None`, the metadata bundle contains no base image.
     ///
     /// Since vSphere API 7.0.3.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub base_images: Option<Vec<BaseImageVersion>>,
     /// All the addons contained in the metadata bundle. The key is name of addon.
     ///
     /// If `None`, the metadata bundle contains no addon.
     ///
     /// Since vSphere API 7.0.3.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub addons: Option<vsphere_vapi_runtime::types::VapiMap<String, AddonSummary>>,
     /// All the solutions contained in the metadata bundle. The key is name of solution.
     ///
     /// If `None`, the metadata bundle contains no solution.
     ///
     /// Since vSphere API 7.0.3.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub solutions: Option<vsphere_vapi_runtime::types::VapiMap<String, SolutionSummary>>,
     /// All the HSMs and their HSPs contained in the metadata bundle. The key is name of HSM.
     ///
     /// If `None`, the metadata bundle contains no hardware support manager.
     ///
     /// Since vSphere API 7.0.3.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hardware_support: Option<
         vsphere_vapi_runtime::types::VapiMap<String, HardwareSupportManagerSummary>,
     >,
@@ -1415,7 +1771,6 @@ pub struct MetadataInfo {
     /// If `None`, the metadata bundle contains no inpendent component.
     ///
     /// Since vSphere API 7.0.3.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub independent_components: Option<
         vsphere_vapi_runtime::types::VapiMap<String, ComponentSummary>,
     >,
@@ -1424,16 +1779,94 @@ pub struct MetadataInfo {
     /// If `None`, the metadata bundle contains no update (bulletin).
     ///
     /// Since vSphere API 7.0.3.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updates: Option<vsphere_vapi_runtime::types::VapiMap<String, UpdateSummary>>,
 }
 
-impl MetadataInfo {
-    fn __missing_file_name() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::depots::MetadataInfo",
-            "file_name",
-        )
+impl serde::Serialize for MetadataInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("file_name", &self.file_name)?;
+        if let Some(value) = &self.base_images {
+            map.serialize_entry("base_images", value)?;
+        }
+        if let Some(value) = &self.addons {
+            map.serialize_entry("addons", value)?;
+        }
+        if let Some(value) = &self.solutions {
+            map.serialize_entry("solutions", value)?;
+        }
+        if let Some(value) = &self.hardware_support {
+            map.serialize_entry("hardware_support", value)?;
+        }
+        if let Some(value) = &self.independent_components {
+            map.serialize_entry("independent_components", value)?;
+        }
+        if let Some(value) = &self.updates {
+            map.serialize_entry("updates", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for MetadataInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for MetadataInfo {
+    const NAME: &'static str = "esx::settings::depots::MetadataInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<Vec<BaseImageVersion>> = None;
+        let mut f_2: Option<
+            vsphere_vapi_runtime::types::VapiMap<String, AddonSummary>,
+        > = None;
+        let mut f_3: Option<
+            vsphere_vapi_runtime::types::VapiMap<String, SolutionSummary>,
+        > = None;
+        let mut f_4: Option<
+            vsphere_vapi_runtime::types::VapiMap<String, HardwareSupportManagerSummary>,
+        > = None;
+        let mut f_5: Option<
+            vsphere_vapi_runtime::types::VapiMap<String, ComponentSummary>,
+        > = None;
+        let mut f_6: Option<
+            vsphere_vapi_runtime::types::VapiMap<String, UpdateSummary>,
+        > = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "file_name" => f_0 = Some(map.next_value()?),
+                "base_images" => f_1 = map.next_value()?,
+                "addons" => f_2 = map.next_value()?,
+                "solutions" => f_3 = map.next_value()?,
+                "hardware_support" => f_4 = map.next_value()?,
+                "independent_components" => f_5 = map.next_value()?,
+                "updates" => f_6 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(MetadataInfo {
+            file_name: __de::or_zero(f_0, Self::NAME, "file_name"),
+            base_images: f_1,
+            addons: f_2,
+            solutions: f_3,
+            hardware_support: f_4,
+            independent_components: f_5,
+            updates: f_6,
+        })
     }
 }
 
@@ -1459,7 +1892,7 @@ impl MetadataInfo {
 /// Not in vSphere API releases before 9.0.0.0.
 ///
 /// vAPI structure `com.vmware.esx.settings.depots.solution_component_summary`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SolutionComponentSummary {
     /// Release date of the component.
     ///
@@ -1468,23 +1901,64 @@ pub struct SolutionComponentSummary {
     /// Version of the component.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default = "SolutionComponentSummary::__missing_version")]
     pub version: ComponentVersion,
     /// All the VIBs contained in the component of the metadata bundle. The key is ID of the VIB.
     ///
     /// This field is optional because it was added in a newer version than its parent node.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vib_informations: Option<vsphere_vapi_runtime::types::VapiMap<String, VibInfo>>,
 }
 
-impl SolutionComponentSummary {
-    fn __missing_version() -> ComponentVersion {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::depots::SolutionComponentSummary",
-            "version",
-        )
+impl serde::Serialize for SolutionComponentSummary {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("release_date", &self.release_date)?;
+        map.serialize_entry("version", &self.version)?;
+        if let Some(value) = &self.vib_informations {
+            map.serialize_entry("vib_informations", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SolutionComponentSummary {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for SolutionComponentSummary {
+    const NAME: &'static str = "esx::settings::depots::SolutionComponentSummary";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<vsphere_vapi_runtime::types::DateTime> = None;
+        let mut f_1: Option<ComponentVersion> = None;
+        let mut f_2: Option<vsphere_vapi_runtime::types::VapiMap<String, VibInfo>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "release_date" => f_0 = Some(map.next_value()?),
+                "version" => f_1 = Some(map.next_value()?),
+                "vib_informations" => f_2 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(SolutionComponentSummary {
+            release_date: __de::required(f_0, "release_date")?,
+            version: __de::or_zero(f_1, Self::NAME, "version"),
+            vib_informations: f_2,
+        })
     }
 }
 
@@ -1493,20 +1967,15 @@ impl SolutionComponentSummary {
 /// Since vSphere API 7.0.3.0.
 ///
 /// vAPI structure `com.vmware.esx.settings.depots.solution_summary`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SolutionSummary {
     /// Human readable name of the solution.
     ///
     /// Since vSphere API 7.0.3.0.
-    #[serde(default = "SolutionSummary::__missing_display_name")]
     pub display_name: String,
     /// Different versions of the solution.
     ///
     /// Since vSphere API 7.0.3.0.
-    #[serde(
-        default = "SolutionSummary::__missing_versions",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub versions: Vec<SolutionVersion>,
     /// All the components contained in the solution of the metadata bundle. The key is ID of component.
     ///
@@ -1515,25 +1984,62 @@ pub struct SolutionSummary {
     /// Not in vSphere API releases before 9.0.0.0.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub components: Option<
         vsphere_vapi_runtime::types::VapiMap<String, SolutionComponentSummary>,
     >,
 }
 
-impl SolutionSummary {
-    fn __missing_display_name() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::depots::SolutionSummary",
-            "display_name",
-        )
+impl serde::Serialize for SolutionSummary {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("display_name", &self.display_name)?;
+        map.serialize_entry("versions", &self.versions)?;
+        if let Some(value) = &self.components {
+            map.serialize_entry("components", value)?;
+        }
+        map.end()
     }
+}
 
-    fn __missing_versions() -> Vec<SolutionVersion> {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::depots::SolutionSummary",
-            "versions",
-        )
+impl<'de> serde::Deserialize<'de> for SolutionSummary {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for SolutionSummary {
+    const NAME: &'static str = "esx::settings::depots::SolutionSummary";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<Vec<SolutionVersion>> = None;
+        let mut f_2: Option<
+            vsphere_vapi_runtime::types::VapiMap<String, SolutionComponentSummary>,
+        > = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "display_name" => f_0 = Some(map.next_value()?),
+                "versions" => f_1 = __de::null_as_empty(map.next_value()?),
+                "components" => f_2 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(SolutionSummary {
+            display_name: __de::or_zero(f_0, Self::NAME, "display_name"),
+            versions: __de::or_zero(f_1, Self::NAME, "versions"),
+            components: f_2,
+        })
     }
 }
 
@@ -1542,33 +2048,61 @@ impl SolutionSummary {
 /// Since vSphere API 7.0.3.0.
 ///
 /// vAPI structure `com.vmware.esx.settings.depots.solution_version`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SolutionVersion {
     /// Version of the solution.
     ///
     /// Since vSphere API 7.0.3.0.
-    #[serde(default = "SolutionVersion::__missing_version")]
     pub version: String,
     /// Human readable version of the solution.
     ///
     /// Since vSphere API 7.0.3.0.
-    #[serde(default = "SolutionVersion::__missing_display_version")]
     pub display_version: String,
 }
 
-impl SolutionVersion {
-    fn __missing_version() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::depots::SolutionVersion",
-            "version",
-        )
+impl serde::Serialize for SolutionVersion {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("version", &self.version)?;
+        map.serialize_entry("display_version", &self.display_version)?;
+        map.end()
     }
+}
 
-    fn __missing_display_version() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::depots::SolutionVersion",
-            "display_version",
-        )
+impl<'de> serde::Deserialize<'de> for SolutionVersion {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for SolutionVersion {
+    const NAME: &'static str = "esx::settings::depots::SolutionVersion";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "version" => f_0 = Some(map.next_value()?),
+                "display_version" => f_1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(SolutionVersion {
+            version: __de::or_zero(f_0, Self::NAME, "version"),
+            display_version: __de::or_zero(f_1, Self::NAME, "display_version"),
+        })
     }
 }
 
@@ -1579,7 +2113,7 @@ impl SolutionVersion {
 /// Not in vSphere API releases before 9.0.0.0.
 ///
 /// vAPI structure `com.vmware.esx.settings.depots.sync_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SyncSpec {
     /// Whether to clean up all online depots before depot sync. When an online depot is cleaned up, all the data from this online depot, including the old content existing in vCenter but deprecated at the online depot, will be removed from disk, DB, and memory.
     ///
@@ -1588,8 +2122,48 @@ pub struct SyncSpec {
     /// Depot cleanup temporarily removes the online depot content which may be needed for image operations. Thus, it is suggested to avoid performing image operations that need online depot content when syncing depot with cleanup. If `None`, will not perform depot cleanup.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cleanup: Option<bool>,
+}
+
+impl serde::Serialize for SyncSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.cleanup {
+            map.serialize_entry("cleanup", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SyncSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for SyncSpec {
+    const NAME: &'static str = "esx::settings::depots::SyncSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<bool> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "cleanup" => f_0 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(SyncSpec { cleanup: f_0 })
+    }
 }
 
 /// A call of [`Depots::sync_task`](crate::esx::settings::Depots::sync_task) being
@@ -1617,10 +2191,12 @@ impl SyncTaskRequest {
     }
 
     /// Starts the task; the handle waits for it or reports its progress.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<()>> {
-        self.call.send_task().await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<()>>,
+    > + Send {
+        self.call.send_task()
     }
 
     /// Starts the task and waits for its result with the default
@@ -1635,21 +2211,53 @@ impl SyncTaskRequest {
 /// Since vSphere API 7.0.3.0.
 ///
 /// vAPI structure `com.vmware.esx.settings.depots.update_summary`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct UpdateSummary {
     /// Summary of the update (bulletin).
     ///
     /// Since vSphere API 7.0.3.0.
-    #[serde(default = "UpdateSummary::__missing_summary")]
     pub summary: String,
 }
 
-impl UpdateSummary {
-    fn __missing_summary() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::depots::UpdateSummary",
-            "summary",
-        )
+impl serde::Serialize for UpdateSummary {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("summary", &self.summary)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UpdateSummary {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for UpdateSummary {
+    const NAME: &'static str = "esx::settings::depots::UpdateSummary";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "summary" => f_0 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(UpdateSummary {
+            summary: __de::or_zero(f_0, Self::NAME, "summary"),
+        })
     }
 }
 
@@ -1660,24 +2268,53 @@ impl UpdateSummary {
 /// Not in vSphere API releases before 9.0.0.0.
 ///
 /// vAPI structure `com.vmware.esx.settings.depots.vib_info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VibInfo {
     /// List of software tags that may be used for information or filtering.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(
-        default = "VibInfo::__missing_software_tags",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub software_tags: Vec<String>,
 }
 
-impl VibInfo {
-    fn __missing_software_tags() -> Vec<String> {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::depots::VibInfo",
-            "software_tags",
-        )
+impl serde::Serialize for VibInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("software_tags", &self.software_tags)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VibInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for VibInfo {
+    const NAME: &'static str = "esx::settings::depots::VibInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<Vec<String>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "software_tags" => f_0 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(VibInfo {
+            software_tags: __de::or_zero(f_0, Self::NAME, "software_tags"),
+        })
     }
 }
 

@@ -61,9 +61,11 @@ impl Managers {
     /// - [`Error`](crate::ErrorKind::Error): If there is some unknown internal error. The accompanying error message will give more details about the failure.
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the caller is not authenticated.
-    pub async fn list(
+    pub fn list(
         &self,
-    ) -> vsphere_vapi_runtime::Result<Vec<managers::HardwareSupportManagerInfo>> {
-        self.client.operation(&managers::ops::LIST).send().await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<Vec<managers::HardwareSupportManagerInfo>>,
+    > + Send {
+        self.client.operation(&managers::ops::LIST).send()
     }
 }

@@ -72,15 +72,13 @@ impl Configuration {
     /// - [`NotFound`](crate::ErrorKind::NotFound): If there is no host associated with `host` in the system
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
-    pub async fn extract(
+    pub fn extract(
         &self,
         host: &crate::ids::HostSystemId,
-    ) -> vsphere_vapi_runtime::Result<configuration::ExtractResult> {
-        self.client
-            .operation(&configuration::ops::EXTRACT)
-            .param("host", host)
-            .send()
-            .await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<configuration::ExtractResult>,
+    > + Send {
+        self.client.operation(&configuration::ops::EXTRACT).param("host", host).send()
     }
 }
 
@@ -148,17 +146,16 @@ impl DepotOverrides {
     /// - [`Error`](crate::ErrorKind::Error): If there is some unknown internal error. The accompanying error message will give more details about the failure.
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
     /// - [`Unsupported`](crate::ErrorKind::Unsupported): If the host is not a vLCM managed standalone host.
-    pub async fn add(
+    pub fn add(
         &self,
         host: &crate::ids::HostSystemId,
         depot: &depot_overrides::Depot,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&depot_overrides::ops::ADD)
             .param("host", host)
             .param("depot", depot)
             .send()
-            .await
     }
 
     /// Returns the information about currently configured depot overrides for a given host.
@@ -187,15 +184,13 @@ impl DepotOverrides {
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
     /// - [`Error`](crate::ErrorKind::Error): If there is some unknown internal error. The accompanying error message will give more details about the failure.
     /// - [`Unsupported`](crate::ErrorKind::Unsupported): If the host is not a vLCM managed standalone host.
-    pub async fn get(
+    pub fn get(
         &self,
         host: &crate::ids::HostSystemId,
-    ) -> vsphere_vapi_runtime::Result<depot_overrides::Info> {
-        self.client
-            .operation(&depot_overrides::ops::GET)
-            .param("host", host)
-            .send()
-            .await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<depot_overrides::Info>,
+    > + Send {
+        self.client.operation(&depot_overrides::ops::GET).param("host", host).send()
     }
 
     /// Removes a depot override from the list of currently configured depot overrides for a given host.
@@ -221,17 +216,16 @@ impl DepotOverrides {
     /// - [`Error`](crate::ErrorKind::Error): If there is some unknown internal error. The accompanying error message will give more details about the failure.
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
     /// - [`Unsupported`](crate::ErrorKind::Unsupported): If the host is not a vLCM managed standalone host.
-    pub async fn remove(
+    pub fn remove(
         &self,
         host: &crate::ids::HostSystemId,
         depot: &depot_overrides::Depot,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&depot_overrides::ops::REMOVE)
             .param("host", host)
             .param("depot", depot)
             .send()
-            .await
     }
 }
 
@@ -320,19 +314,20 @@ impl Software {
     /// - [`TimedOut`](crate::ErrorKind::TimedOut): If the operation times out.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
     /// - [`Unsupported`](crate::ErrorKind::Unsupported): If the host is not a vLCM managed standalone host.
-    pub async fn apply_task(
+    pub fn apply_task(
         &self,
         host: &crate::ids::HostSystemId,
         spec: &software::ApplySpec,
-    ) -> vsphere_vapi_runtime::Result<
-        vsphere_vapi_runtime::Task<software::ApplyResult>,
-    > {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<
+            vsphere_vapi_runtime::Task<software::ApplyResult>,
+        >,
+    > + Send {
         self.client
             .operation(&software::ops::APPLY_TASK)
             .param("host", host)
             .param("spec", spec)
             .send_task()
-            .await
     }
 
     /// Runs [`apply_task`](Self::apply_task) and waits for the task with the default
@@ -384,19 +379,20 @@ impl Software {
     /// - [`TimedOut`](crate::ErrorKind::TimedOut): If the operation times out.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
     /// - [`Unsupported`](crate::ErrorKind::Unsupported): If the host is not a vLCM managed standalone host.
-    pub async fn check_task(
+    pub fn check_task(
         &self,
         host: &crate::ids::HostSystemId,
         spec: &software::CheckSpec,
-    ) -> vsphere_vapi_runtime::Result<
-        vsphere_vapi_runtime::Task<software::CheckResult>,
-    > {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<
+            vsphere_vapi_runtime::Task<software::CheckResult>,
+        >,
+    > + Send {
         self.client
             .operation(&software::ops::CHECK_TASK)
             .param("host", host)
             .param("spec", spec)
             .send_task()
-            .await
     }
 
     /// Runs [`check_task`](Self::check_task) and waits for the task with the default
@@ -446,19 +442,20 @@ impl Software {
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
     /// - [`Unsupported`](crate::ErrorKind::Unsupported): If the host is not a vLCM managed standalone host.
-    pub async fn export(
+    pub fn export(
         &self,
         host: &crate::ids::HostSystemId,
         spec: &software::ExportSpec,
-    ) -> vsphere_vapi_runtime::Result<
-        vsphere_vapi_runtime::types::VapiMap<software::ExportType, String>,
-    > {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<
+            vsphere_vapi_runtime::types::VapiMap<software::ExportType, String>,
+        >,
+    > + Send {
         self.client
             .operation(&software::ops::EXPORT)
             .param("host", host)
             .param("spec", spec)
             .send()
-            .await
     }
 
     /// Returns the complete desired software specification. In case of Single Image Host, the specification will contain Default Image In case of Composite Image Host, the specification will contain Default Image + Alternative Images.
@@ -487,11 +484,13 @@ impl Software {
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
     /// - [`Unsupported`](crate::ErrorKind::Unsupported): If the host is not a vLCM managed standalone host.
-    pub async fn get(
+    pub fn get(
         &self,
         host: &crate::ids::HostSystemId,
-    ) -> vsphere_vapi_runtime::Result<crate::esx::settings::SoftwareInfo> {
-        self.client.operation(&software::ops::GET).param("host", host).send().await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<crate::esx::settings::SoftwareInfo>,
+    > + Send {
+        self.client.operation(&software::ops::GET).param("host", host).send()
     }
 
     /// Returns the display name of the software specification in the repository that is assigned to the host.
@@ -527,15 +526,16 @@ impl Software {
     ///
     ///   * Method execution requires `VcIntegrity.lifecycleSoftwareSpecification.Read`.
     ///   * The resource `HostSystem` referenced by the parameter `host` requires `VcIntegrity.lifecycleSoftwareSpecification.Read`.
-    pub async fn get_display_name(
+    pub fn get_display_name(
         &self,
         host: &crate::ids::HostSystemId,
-    ) -> vsphere_vapi_runtime::Result<software::Info> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<software::Info>,
+    > + Send {
         self.client
             .operation(&software::ops::GET_DISPLAY_NAME)
             .param("host", host)
             .send()
-            .await
     }
 
     /// Scans the host against the host's desired state.. The result of this operation can be queried by calling the cis/tasks/{task-id} where the task-id is the response of this operation.
@@ -563,17 +563,15 @@ impl Software {
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
     /// - [`Unsupported`](crate::ErrorKind::Unsupported): If the host is not a vLCM managed standalone host.
-    pub async fn scan_task(
+    pub fn scan_task(
         &self,
         host: &crate::ids::HostSystemId,
-    ) -> vsphere_vapi_runtime::Result<
-        vsphere_vapi_runtime::Task<crate::esx::settings::HostCompliance>,
-    > {
-        self.client
-            .operation(&software::ops::SCAN_TASK)
-            .param("host", host)
-            .send_task()
-            .await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<
+            vsphere_vapi_runtime::Task<crate::esx::settings::HostCompliance>,
+        >,
+    > + Send {
+        self.client.operation(&software::ops::SCAN_TASK).param("host", host).send_task()
     }
 
     /// Runs [`scan_task`](Self::scan_task) and waits for the task with the default
@@ -624,19 +622,20 @@ impl Software {
     /// - [`TimedOut`](crate::ErrorKind::TimedOut): If the operation times out.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
     /// - [`Unsupported`](crate::ErrorKind::Unsupported): If the host is not a vLCM managed standalone host
-    pub async fn stage_task(
+    pub fn stage_task(
         &self,
         host: &crate::ids::HostSystemId,
         spec: &software::StageSpec,
-    ) -> vsphere_vapi_runtime::Result<
-        vsphere_vapi_runtime::Task<software::StageResult>,
-    > {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<
+            vsphere_vapi_runtime::Task<software::StageResult>,
+        >,
+    > + Send {
         self.client
             .operation(&software::ops::STAGE_TASK)
             .param("host", host)
             .param("spec", spec)
             .send_task()
-            .await
     }
 
     /// Runs [`stage_task`](Self::stage_task) and waits for the task with the default

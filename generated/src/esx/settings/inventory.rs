@@ -21,15 +21,11 @@ pub mod reports;
 /// Not in vSphere API releases before 9.0.0.0.
 ///
 /// vAPI structure `com.vmware.esx.settings.inventory.apply_entities_result`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ApplyEntitiesResult {
     /// Statuses on datacenters.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(
-        default = "ApplyEntitiesResult::__missing_datacenter_results",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub datacenter_results: vsphere_vapi_runtime::types::VapiMap<
         String,
         ApplyEntityResult,
@@ -37,68 +33,76 @@ pub struct ApplyEntitiesResult {
     /// Statuses on folders.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(
-        default = "ApplyEntitiesResult::__missing_folder_results",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub folder_results: vsphere_vapi_runtime::types::VapiMap<String, ApplyEntityResult>,
     /// Statuses on clusters.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(
-        default = "ApplyEntitiesResult::__missing_cluster_results",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub cluster_results: vsphere_vapi_runtime::types::VapiMap<String, ApplyEntityResult>,
     /// Statuses on hosts.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(
-        default = "ApplyEntitiesResult::__missing_host_results",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub host_results: vsphere_vapi_runtime::types::VapiMap<String, ApplyEntityResult>,
 }
 
-impl ApplyEntitiesResult {
-    fn __missing_datacenter_results() -> vsphere_vapi_runtime::types::VapiMap<
-        String,
-        ApplyEntityResult,
-    > {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::inventory::ApplyEntitiesResult",
-            "datacenter_results",
-        )
+impl serde::Serialize for ApplyEntitiesResult {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("datacenter_results", &self.datacenter_results)?;
+        map.serialize_entry("folder_results", &self.folder_results)?;
+        map.serialize_entry("cluster_results", &self.cluster_results)?;
+        map.serialize_entry("host_results", &self.host_results)?;
+        map.end()
     }
+}
 
-    fn __missing_folder_results() -> vsphere_vapi_runtime::types::VapiMap<
-        String,
-        ApplyEntityResult,
-    > {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::inventory::ApplyEntitiesResult",
-            "folder_results",
-        )
+impl<'de> serde::Deserialize<'de> for ApplyEntitiesResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_cluster_results() -> vsphere_vapi_runtime::types::VapiMap<
-        String,
-        ApplyEntityResult,
-    > {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::inventory::ApplyEntitiesResult",
-            "cluster_results",
-        )
-    }
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ApplyEntitiesResult {
+    const NAME: &'static str = "esx::settings::inventory::ApplyEntitiesResult";
 
-    fn __missing_host_results() -> vsphere_vapi_runtime::types::VapiMap<
-        String,
-        ApplyEntityResult,
-    > {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::inventory::ApplyEntitiesResult",
-            "host_results",
-        )
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<
+            vsphere_vapi_runtime::types::VapiMap<String, ApplyEntityResult>,
+        > = None;
+        let mut f_1: Option<
+            vsphere_vapi_runtime::types::VapiMap<String, ApplyEntityResult>,
+        > = None;
+        let mut f_2: Option<
+            vsphere_vapi_runtime::types::VapiMap<String, ApplyEntityResult>,
+        > = None;
+        let mut f_3: Option<
+            vsphere_vapi_runtime::types::VapiMap<String, ApplyEntityResult>,
+        > = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "datacenter_results" => f_0 = __de::null_as_empty(map.next_value()?),
+                "folder_results" => f_1 = __de::null_as_empty(map.next_value()?),
+                "cluster_results" => f_2 = __de::null_as_empty(map.next_value()?),
+                "host_results" => f_3 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ApplyEntitiesResult {
+            datacenter_results: __de::or_zero(f_0, Self::NAME, "datacenter_results"),
+            folder_results: __de::or_zero(f_1, Self::NAME, "folder_results"),
+            cluster_results: __de::or_zero(f_2, Self::NAME, "cluster_results"),
+            host_results: __de::or_zero(f_3, Self::NAME, "host_results"),
+        })
     }
 }
 
@@ -109,7 +113,7 @@ impl ApplyEntitiesResult {
 /// Not in vSphere API releases before 9.0.0.0.
 ///
 /// vAPI structure `com.vmware.esx.settings.inventory.apply_entity_result`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ApplyEntityResult {
     /// The status of the operation on this entity.
     ///
@@ -118,8 +122,55 @@ pub struct ApplyEntityResult {
     /// Notifications providing additional information for the operation on this entity. if `None`, there is no notifications.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notifications: Option<crate::esx::settings::Notifications>,
+}
+
+impl serde::Serialize for ApplyEntityResult {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("status", &self.status)?;
+        if let Some(value) = &self.notifications {
+            map.serialize_entry("notifications", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ApplyEntityResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ApplyEntityResult {
+    const NAME: &'static str = "esx::settings::inventory::ApplyEntityResult";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<ApplyStatus> = None;
+        let mut f_1: Option<crate::esx::settings::Notifications> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "status" => f_0 = Some(map.next_value()?),
+                "notifications" => f_1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ApplyEntityResult {
+            status: __de::required(f_0, "status")?,
+            notifications: f_1,
+        })
+    }
 }
 
 /// The [`ApplySpec`](crate::esx::settings::inventory::ApplySpec) structure contains fields that describe the specification to be used for applying the desired software specification to a group of inventories.
@@ -129,19 +180,66 @@ pub struct ApplyEntityResult {
 /// Not in vSphere API releases before 9.0.0.0.
 ///
 /// vAPI structure `com.vmware.esx.settings.inventory.apply_spec`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ApplySpec {
     /// Accept the VMware End User License Agreement (EULA) before starting the `com.vmware.esx.settings.repository.Inventory.apply` method.
     ///
     /// The VMware EULA is available for download at, <https://www.vmware.com/download/eula.html> if `None` the `com.vmware.esx.settings.repository.Inventory.apply` method could fail due to the EULA not being accepted.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub accept_eula: Option<bool>,
     /// The entities containing the hosts to be remediated.
     ///
     /// Since vSphere API 9.0.0.0.
     pub entities: EntitySpec,
+}
+
+impl serde::Serialize for ApplySpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.accept_eula {
+            map.serialize_entry("accept_eula", value)?;
+        }
+        map.serialize_entry("entities", &self.entities)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ApplySpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ApplySpec {
+    const NAME: &'static str = "esx::settings::inventory::ApplySpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<bool> = None;
+        let mut f_1: Option<EntitySpec> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "accept_eula" => f_0 = map.next_value()?,
+                "entities" => f_1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ApplySpec {
+            accept_eula: f_0,
+            entities: __de::required(f_1, "entities")?,
+        })
+    }
 }
 
 vsphere_vapi_runtime::vapi_enum! {
@@ -172,15 +270,11 @@ vsphere_vapi_runtime::vapi_enum! {
 /// Not in vSphere API releases before 9.0.0.0.
 ///
 /// vAPI structure `com.vmware.esx.settings.inventory.assign_entities_result`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AssignEntitiesResult {
     /// Map containing datacenter entities and their corresponding assignment operation details as specified in [`AssignEntityResult`](crate::esx::settings::inventory::AssignEntityResult).
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(
-        default = "AssignEntitiesResult::__missing_datacenter_results",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub datacenter_results: vsphere_vapi_runtime::types::VapiMap<
         String,
         AssignEntityResult,
@@ -188,18 +282,10 @@ pub struct AssignEntitiesResult {
     /// Map containing folders and their corresponding assignment operation details as specified in [`AssignEntityResult`](crate::esx::settings::inventory::AssignEntityResult).
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(
-        default = "AssignEntitiesResult::__missing_folder_results",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub folder_results: vsphere_vapi_runtime::types::VapiMap<String, AssignEntityResult>,
     /// Map containing cluster entities and their corresponding assignment operation details as specified in [`AssignEntityResult`](crate::esx::settings::inventory::AssignEntityResult).
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(
-        default = "AssignEntitiesResult::__missing_cluster_results",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub cluster_results: vsphere_vapi_runtime::types::VapiMap<
         String,
         AssignEntityResult,
@@ -207,52 +293,68 @@ pub struct AssignEntitiesResult {
     /// Map containing standalone hosts and their corresponding assignment operation details as specified in [`AssignEntityResult`](crate::esx::settings::inventory::AssignEntityResult).
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(
-        default = "AssignEntitiesResult::__missing_host_results",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub host_results: vsphere_vapi_runtime::types::VapiMap<String, AssignEntityResult>,
 }
 
-impl AssignEntitiesResult {
-    fn __missing_datacenter_results() -> vsphere_vapi_runtime::types::VapiMap<
-        String,
-        AssignEntityResult,
-    > {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::inventory::AssignEntitiesResult",
-            "datacenter_results",
-        )
+impl serde::Serialize for AssignEntitiesResult {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("datacenter_results", &self.datacenter_results)?;
+        map.serialize_entry("folder_results", &self.folder_results)?;
+        map.serialize_entry("cluster_results", &self.cluster_results)?;
+        map.serialize_entry("host_results", &self.host_results)?;
+        map.end()
     }
+}
 
-    fn __missing_folder_results() -> vsphere_vapi_runtime::types::VapiMap<
-        String,
-        AssignEntityResult,
-    > {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::inventory::AssignEntitiesResult",
-            "folder_results",
-        )
+impl<'de> serde::Deserialize<'de> for AssignEntitiesResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_cluster_results() -> vsphere_vapi_runtime::types::VapiMap<
-        String,
-        AssignEntityResult,
-    > {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::inventory::AssignEntitiesResult",
-            "cluster_results",
-        )
-    }
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for AssignEntitiesResult {
+    const NAME: &'static str = "esx::settings::inventory::AssignEntitiesResult";
 
-    fn __missing_host_results() -> vsphere_vapi_runtime::types::VapiMap<
-        String,
-        AssignEntityResult,
-    > {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::inventory::AssignEntitiesResult",
-            "host_results",
-        )
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<
+            vsphere_vapi_runtime::types::VapiMap<String, AssignEntityResult>,
+        > = None;
+        let mut f_1: Option<
+            vsphere_vapi_runtime::types::VapiMap<String, AssignEntityResult>,
+        > = None;
+        let mut f_2: Option<
+            vsphere_vapi_runtime::types::VapiMap<String, AssignEntityResult>,
+        > = None;
+        let mut f_3: Option<
+            vsphere_vapi_runtime::types::VapiMap<String, AssignEntityResult>,
+        > = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "datacenter_results" => f_0 = __de::null_as_empty(map.next_value()?),
+                "folder_results" => f_1 = __de::null_as_empty(map.next_value()?),
+                "cluster_results" => f_2 = __de::null_as_empty(map.next_value()?),
+                "host_results" => f_3 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(AssignEntitiesResult {
+            datacenter_results: __de::or_zero(f_0, Self::NAME, "datacenter_results"),
+            folder_results: __de::or_zero(f_1, Self::NAME, "folder_results"),
+            cluster_results: __de::or_zero(f_2, Self::NAME, "cluster_results"),
+            host_results: __de::or_zero(f_3, Self::NAME, "host_results"),
+        })
     }
 }
 
@@ -263,7 +365,7 @@ impl AssignEntitiesResult {
 /// Not in vSphere API releases before 9.0.0.0.
 ///
 /// vAPI structure `com.vmware.esx.settings.inventory.assign_entities_spec`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AssignEntitiesSpec {
     /// The software spec in the repository that will be assigned to the list of entities.
     ///
@@ -288,8 +390,59 @@ pub struct AssignEntitiesSpec {
     /// desired state.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub orchestrator: Option<crate::esx::settings::OrchestratorSpec>,
+}
+
+impl serde::Serialize for AssignEntitiesSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("software_spec_id", &self.software_spec_id)?;
+        map.serialize_entry("entities", &self.entities)?;
+        if let Some(value) = &self.orchestrator {
+            map.serialize_entry("orchestrator", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AssignEntitiesSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for AssignEntitiesSpec {
+    const NAME: &'static str = "esx::settings::inventory::AssignEntitiesSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::SoftwareSpecId> = None;
+        let mut f_1: Option<EntitySpec> = None;
+        let mut f_2: Option<crate::esx::settings::OrchestratorSpec> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "software_spec_id" => f_0 = Some(map.next_value()?),
+                "entities" => f_1 = Some(map.next_value()?),
+                "orchestrator" => f_2 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(AssignEntitiesSpec {
+            software_spec_id: __de::required(f_0, "software_spec_id")?,
+            entities: __de::required(f_1, "entities")?,
+            orchestrator: f_2,
+        })
+    }
 }
 
 vsphere_vapi_runtime::vapi_enum! {
@@ -320,7 +473,7 @@ vsphere_vapi_runtime::vapi_enum! {
 /// Not in vSphere API releases before 9.0.0.0.
 ///
 /// vAPI structure `com.vmware.esx.settings.inventory.assign_entity_result`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AssignEntityResult {
     /// The [`AssignEntitiesStatus`](crate::esx::settings::inventory::AssignEntitiesStatus) describes the state of the assignment method invoked on the specified entity.
     ///
@@ -329,16 +482,52 @@ pub struct AssignEntityResult {
     /// Notifications raised during the execution of assignment method invoked on the specified entity.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default = "AssignEntityResult::__missing_notifications")]
     pub notifications: crate::esx::settings::Notifications,
 }
 
-impl AssignEntityResult {
-    fn __missing_notifications() -> crate::esx::settings::Notifications {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::inventory::AssignEntityResult",
-            "notifications",
-        )
+impl serde::Serialize for AssignEntityResult {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("status", &self.status)?;
+        map.serialize_entry("notifications", &self.notifications)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AssignEntityResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for AssignEntityResult {
+    const NAME: &'static str = "esx::settings::inventory::AssignEntityResult";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<AssignEntitiesStatus> = None;
+        let mut f_1: Option<crate::esx::settings::Notifications> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "status" => f_0 = Some(map.next_value()?),
+                "notifications" => f_1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(AssignEntityResult {
+            status: __de::required(f_0, "status")?,
+            notifications: __de::or_zero(f_1, Self::NAME, "notifications"),
+        })
     }
 }
 
@@ -349,15 +538,11 @@ impl AssignEntityResult {
 /// Not in vSphere API releases before 9.0.0.0.
 ///
 /// vAPI structure `com.vmware.esx.settings.inventory.check_entities_result`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CheckEntitiesResult {
     /// Statuses on datacenters.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(
-        default = "CheckEntitiesResult::__missing_datacenter_results",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub datacenter_results: vsphere_vapi_runtime::types::VapiMap<
         String,
         CheckEntityResult,
@@ -365,68 +550,76 @@ pub struct CheckEntitiesResult {
     /// Statuses on folders.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(
-        default = "CheckEntitiesResult::__missing_folder_results",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub folder_results: vsphere_vapi_runtime::types::VapiMap<String, CheckEntityResult>,
     /// Statuses on clusters.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(
-        default = "CheckEntitiesResult::__missing_cluster_results",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub cluster_results: vsphere_vapi_runtime::types::VapiMap<String, CheckEntityResult>,
     /// Statuses on hosts.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(
-        default = "CheckEntitiesResult::__missing_host_results",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub host_results: vsphere_vapi_runtime::types::VapiMap<String, CheckEntityResult>,
 }
 
-impl CheckEntitiesResult {
-    fn __missing_datacenter_results() -> vsphere_vapi_runtime::types::VapiMap<
-        String,
-        CheckEntityResult,
-    > {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::inventory::CheckEntitiesResult",
-            "datacenter_results",
-        )
+impl serde::Serialize for CheckEntitiesResult {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("datacenter_results", &self.datacenter_results)?;
+        map.serialize_entry("folder_results", &self.folder_results)?;
+        map.serialize_entry("cluster_results", &self.cluster_results)?;
+        map.serialize_entry("host_results", &self.host_results)?;
+        map.end()
     }
+}
 
-    fn __missing_folder_results() -> vsphere_vapi_runtime::types::VapiMap<
-        String,
-        CheckEntityResult,
-    > {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::inventory::CheckEntitiesResult",
-            "folder_results",
-        )
+impl<'de> serde::Deserialize<'de> for CheckEntitiesResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_cluster_results() -> vsphere_vapi_runtime::types::VapiMap<
-        String,
-        CheckEntityResult,
-    > {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::inventory::CheckEntitiesResult",
-            "cluster_results",
-        )
-    }
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CheckEntitiesResult {
+    const NAME: &'static str = "esx::settings::inventory::CheckEntitiesResult";
 
-    fn __missing_host_results() -> vsphere_vapi_runtime::types::VapiMap<
-        String,
-        CheckEntityResult,
-    > {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::inventory::CheckEntitiesResult",
-            "host_results",
-        )
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<
+            vsphere_vapi_runtime::types::VapiMap<String, CheckEntityResult>,
+        > = None;
+        let mut f_1: Option<
+            vsphere_vapi_runtime::types::VapiMap<String, CheckEntityResult>,
+        > = None;
+        let mut f_2: Option<
+            vsphere_vapi_runtime::types::VapiMap<String, CheckEntityResult>,
+        > = None;
+        let mut f_3: Option<
+            vsphere_vapi_runtime::types::VapiMap<String, CheckEntityResult>,
+        > = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "datacenter_results" => f_0 = __de::null_as_empty(map.next_value()?),
+                "folder_results" => f_1 = __de::null_as_empty(map.next_value()?),
+                "cluster_results" => f_2 = __de::null_as_empty(map.next_value()?),
+                "host_results" => f_3 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(CheckEntitiesResult {
+            datacenter_results: __de::or_zero(f_0, Self::NAME, "datacenter_results"),
+            folder_results: __de::or_zero(f_1, Self::NAME, "folder_results"),
+            cluster_results: __de::or_zero(f_2, Self::NAME, "cluster_results"),
+            host_results: __de::or_zero(f_3, Self::NAME, "host_results"),
+        })
     }
 }
 
@@ -437,7 +630,7 @@ impl CheckEntitiesResult {
 /// Not in vSphere API releases before 9.0.0.0.
 ///
 /// vAPI structure `com.vmware.esx.settings.inventory.check_entity_result`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CheckEntityResult {
     /// The status of the operation on this entity.
     ///
@@ -446,8 +639,55 @@ pub struct CheckEntityResult {
     /// Notifications providing additional information for the operation on this entity. if `None`, there is no notifications.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notifications: Option<crate::esx::settings::Notifications>,
+}
+
+impl serde::Serialize for CheckEntityResult {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("status", &self.status)?;
+        if let Some(value) = &self.notifications {
+            map.serialize_entry("notifications", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CheckEntityResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CheckEntityResult {
+    const NAME: &'static str = "esx::settings::inventory::CheckEntityResult";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<CheckStatus> = None;
+        let mut f_1: Option<crate::esx::settings::Notifications> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "status" => f_0 = Some(map.next_value()?),
+                "notifications" => f_1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(CheckEntityResult {
+            status: __de::required(f_0, "status")?,
+            notifications: f_1,
+        })
+    }
 }
 
 /// The [`CheckSpec`](crate::esx::settings::inventory::CheckSpec) structure contains fields that describe the specification to be used for checking the desired software specification to a group of inventories.
@@ -457,14 +697,13 @@ pub struct CheckEntityResult {
 /// Not in vSphere API releases before 9.0.0.0.
 ///
 /// vAPI structure `com.vmware.esx.settings.inventory.check_spec`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CheckSpec {
     /// The optional software specification identifier.
     ///
     /// if `None` the assigned software specifications will be checked against.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub software_spec: Option<String>,
     /// The entities containing the hosts to be checked.
     ///
@@ -475,8 +714,61 @@ pub struct CheckSpec {
     /// Not in vSphere API releases before 9.1.0.0.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub perspective: Option<check_spec::Perspective>,
+}
+
+impl serde::Serialize for CheckSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.software_spec {
+            map.serialize_entry("software_spec", value)?;
+        }
+        map.serialize_entry("entities", &self.entities)?;
+        if let Some(value) = &self.perspective {
+            map.serialize_entry("perspective", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CheckSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CheckSpec {
+    const NAME: &'static str = "esx::settings::inventory::CheckSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<EntitySpec> = None;
+        let mut f_2: Option<check_spec::Perspective> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "software_spec" => f_0 = map.next_value()?,
+                "entities" => f_1 = Some(map.next_value()?),
+                "perspective" => f_2 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(CheckSpec {
+            software_spec: f_0,
+            entities: __de::required(f_1, "entities")?,
+            perspective: f_2,
+        })
+    }
 }
 
 impl CheckSpec {
@@ -648,109 +940,104 @@ impl<'de> serde::Deserialize<'de> for EntitySpec {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = EntitySpec;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("struct EntitySpec")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<EntitySpec, A::Error> {
-                let mut f_0: Option<String> = None;
-                let mut f_1: Option<Vec<String>> = None;
-                let mut f_2: Option<Vec<String>> = None;
-                let mut f_3: Option<Vec<String>> = None;
-                let mut f_4: Option<Vec<String>> = None;
-                let mut unknown = serde_json::Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "type" => f_0 = Some(map.next_value()?),
-                        "hosts" => f_1 = map.next_value()?,
-                        "clusters" => f_2 = map.next_value()?,
-                        "folders" => f_3 = map.next_value()?,
-                        "datacenters" => f_4 = map.next_value()?,
-                        _ => {
-                            let value: serde_json::Value = map.next_value()?;
-                            unknown.insert(key, value);
-                        }
-                    }
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for EntitySpec {
+    const NAME: &'static str = "esx::settings::inventory::EntitySpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<Vec<String>> = None;
+        let mut f_2: Option<Vec<String>> = None;
+        let mut f_3: Option<Vec<String>> = None;
+        let mut f_4: Option<Vec<String>> = None;
+        let mut unknown = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "type" => f_0 = Some(map.next_value()?),
+                "hosts" => f_1 = map.next_value()?,
+                "clusters" => f_2 = map.next_value()?,
+                "folders" => f_3 = map.next_value()?,
+                "datacenters" => f_4 = map.next_value()?,
+                _ => {
+                    let value: serde_json::Value = map.next_value()?;
+                    unknown.insert(key, value);
                 }
-                let u_0 = match f_0 {
-                    None => None,
-                    Some(tag) => {
-                        Some(
-                            match tag.as_str() {
-                                "HOST" => EntitySpecType::Host { hosts: f_1 },
-                                "CLUSTER" => {
-                                    EntitySpecType::Cluster {
-                                        clusters: f_2,
-                                    }
-                                }
-                                "FOLDER" => {
-                                    EntitySpecType::Folder {
-                                        folders: f_3,
-                                    }
-                                }
-                                "DATACENTER" => {
-                                    EntitySpecType::Datacenter {
-                                        datacenters: f_4,
-                                    }
-                                }
-                                _ => {
-                                    #[allow(unused_mut)]
-                                    let mut fields = ::core::mem::take(&mut unknown);
-                                    if let Some(value) = f_1 {
-                                        fields
-                                            .insert(
-                                                "hosts".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_2 {
-                                        fields
-                                            .insert(
-                                                "clusters".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_3 {
-                                        fields
-                                            .insert(
-                                                "folders".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_4 {
-                                        fields
-                                            .insert(
-                                                "datacenters".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    EntitySpecType::Unknown {
-                                        tag,
-                                        fields,
-                                    }
-                                }
-                            },
-                        )
-                    }
-                };
-                ::core::result::Result::Ok(EntitySpec {
-                    r#type: u_0.ok_or_else(|| serde::de::Error::missing_field("type"))?,
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        let u_0 = match f_0 {
+            None => None,
+            Some(tag) => {
+                Some(
+                    match tag.as_str() {
+                        "HOST" => EntitySpecType::Host { hosts: f_1 },
+                        "CLUSTER" => {
+                            EntitySpecType::Cluster {
+                                clusters: f_2,
+                            }
+                        }
+                        "FOLDER" => {
+                            EntitySpecType::Folder {
+                                folders: f_3,
+                            }
+                        }
+                        "DATACENTER" => {
+                            EntitySpecType::Datacenter {
+                                datacenters: f_4,
+                            }
+                        }
+                        _ => {
+                            #[allow(unused_mut)]
+                            let mut fields = ::core::mem::take(&mut unknown);
+                            if let Some(value) = f_1 {
+                                fields
+                                    .insert(
+                                        "hosts".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_2 {
+                                fields
+                                    .insert(
+                                        "clusters".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_3 {
+                                fields
+                                    .insert(
+                                        "folders".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_4 {
+                                fields
+                                    .insert(
+                                        "datacenters".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            EntitySpecType::Unknown {
+                                tag,
+                                fields,
+                            }
+                        }
+                    },
+                )
+            }
+        };
+        ::core::result::Result::Ok(EntitySpec {
+            r#type: __de::required(u_0, "type")?,
+        })
     }
 }
 
@@ -761,7 +1048,7 @@ impl<'de> serde::Deserialize<'de> for EntitySpec {
 /// Not in vSphere API releases before 9.0.0.0.
 ///
 /// vAPI structure `com.vmware.esx.settings.inventory.entity_transition_result`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct EntityTransitionResult {
     /// The [`TransitionStatus`](crate::esx::settings::inventory::TransitionStatus) describes the state of the transition method invoked on the specified entity. Here the status describes the status of the operation as defined in [`EntityTransitionResult::status`](crate::esx::settings::inventory::EntityTransitionResult::status).
     ///
@@ -770,16 +1057,52 @@ pub struct EntityTransitionResult {
     /// Notifications raised during the execution of transition method invoked on the specified entity.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default = "EntityTransitionResult::__missing_notifications")]
     pub notifications: crate::esx::settings::Notifications,
 }
 
-impl EntityTransitionResult {
-    fn __missing_notifications() -> crate::esx::settings::Notifications {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::inventory::EntityTransitionResult",
-            "notifications",
-        )
+impl serde::Serialize for EntityTransitionResult {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("status", &self.status)?;
+        map.serialize_entry("notifications", &self.notifications)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for EntityTransitionResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for EntityTransitionResult {
+    const NAME: &'static str = "esx::settings::inventory::EntityTransitionResult";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<TransitionStatus> = None;
+        let mut f_1: Option<crate::esx::settings::Notifications> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "status" => f_0 = Some(map.next_value()?),
+                "notifications" => f_1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(EntityTransitionResult {
+            status: __de::required(f_0, "status")?,
+            notifications: __de::or_zero(f_1, Self::NAME, "notifications"),
+        })
     }
 }
 
@@ -790,12 +1113,54 @@ impl EntityTransitionResult {
 /// Not in vSphere API releases before 9.0.0.0.
 ///
 /// vAPI structure `com.vmware.esx.settings.inventory.extract_installed_image_spec`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ExtractInstalledImageSpec {
     /// Specification of entities on which the specified operation should be invoked. Currently only list of clusters and hosts are supported. Other entity types like datacenter, folder or VC are unsupported for now. Support for the same will be added in future releases and hence provision is being made in API/interfaces.
     ///
     /// Since vSphere API 9.0.0.0.
     pub entities: EntitySpec,
+}
+
+impl serde::Serialize for ExtractInstalledImageSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("entities", &self.entities)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ExtractInstalledImageSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ExtractInstalledImageSpec {
+    const NAME: &'static str = "esx::settings::inventory::ExtractInstalledImageSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<EntitySpec> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "entities" => f_0 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ExtractInstalledImageSpec {
+            entities: __de::required(f_0, "entities")?,
+        })
+    }
 }
 
 /// The [`ExtractResult`](crate::esx::settings::inventory::ExtractResult) structure contains  details for all the entities specified in .
@@ -805,15 +1170,11 @@ pub struct ExtractInstalledImageSpec {
 /// Not in vSphere API releases before 9.0.0.0.
 ///
 /// vAPI structure `com.vmware.esx.settings.inventory.extract_result`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ExtractResult {
     /// Map containing datacenter entities and their corresponding image details as specified in [`ImageExtractionResult`](crate::esx::settings::inventory::ImageExtractionResult).
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(
-        default = "ExtractResult::__missing_datacenter_results",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub datacenter_results: vsphere_vapi_runtime::types::VapiMap<
         String,
         ImageExtractionResult,
@@ -821,10 +1182,6 @@ pub struct ExtractResult {
     /// Map containing folders and their corresponding image details as specified in [`ImageExtractionResult`](crate::esx::settings::inventory::ImageExtractionResult).
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(
-        default = "ExtractResult::__missing_folder_results",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub folder_results: vsphere_vapi_runtime::types::VapiMap<
         String,
         ImageExtractionResult,
@@ -832,10 +1189,6 @@ pub struct ExtractResult {
     /// Map containing cluster entities and their corresponding image details as specified in `ImageExtractionResult`.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(
-        default = "ExtractResult::__missing_cluster_results",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub cluster_results: vsphere_vapi_runtime::types::VapiMap<
         String,
         ImageExtractionResult,
@@ -843,55 +1196,71 @@ pub struct ExtractResult {
     /// Map containing standalone host entities and their corresponding image details as specified in `ImageExtractionResult`.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(
-        default = "ExtractResult::__missing_host_results",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub host_results: vsphere_vapi_runtime::types::VapiMap<
         String,
         ImageExtractionResult,
     >,
 }
 
-impl ExtractResult {
-    fn __missing_datacenter_results() -> vsphere_vapi_runtime::types::VapiMap<
-        String,
-        ImageExtractionResult,
-    > {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::inventory::ExtractResult",
-            "datacenter_results",
-        )
+impl serde::Serialize for ExtractResult {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("datacenter_results", &self.datacenter_results)?;
+        map.serialize_entry("folder_results", &self.folder_results)?;
+        map.serialize_entry("cluster_results", &self.cluster_results)?;
+        map.serialize_entry("host_results", &self.host_results)?;
+        map.end()
     }
+}
 
-    fn __missing_folder_results() -> vsphere_vapi_runtime::types::VapiMap<
-        String,
-        ImageExtractionResult,
-    > {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::inventory::ExtractResult",
-            "folder_results",
-        )
+impl<'de> serde::Deserialize<'de> for ExtractResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_cluster_results() -> vsphere_vapi_runtime::types::VapiMap<
-        String,
-        ImageExtractionResult,
-    > {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::inventory::ExtractResult",
-            "cluster_results",
-        )
-    }
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ExtractResult {
+    const NAME: &'static str = "esx::settings::inventory::ExtractResult";
 
-    fn __missing_host_results() -> vsphere_vapi_runtime::types::VapiMap<
-        String,
-        ImageExtractionResult,
-    > {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::inventory::ExtractResult",
-            "host_results",
-        )
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<
+            vsphere_vapi_runtime::types::VapiMap<String, ImageExtractionResult>,
+        > = None;
+        let mut f_1: Option<
+            vsphere_vapi_runtime::types::VapiMap<String, ImageExtractionResult>,
+        > = None;
+        let mut f_2: Option<
+            vsphere_vapi_runtime::types::VapiMap<String, ImageExtractionResult>,
+        > = None;
+        let mut f_3: Option<
+            vsphere_vapi_runtime::types::VapiMap<String, ImageExtractionResult>,
+        > = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "datacenter_results" => f_0 = __de::null_as_empty(map.next_value()?),
+                "folder_results" => f_1 = __de::null_as_empty(map.next_value()?),
+                "cluster_results" => f_2 = __de::null_as_empty(map.next_value()?),
+                "host_results" => f_3 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ExtractResult {
+            datacenter_results: __de::or_zero(f_0, Self::NAME, "datacenter_results"),
+            folder_results: __de::or_zero(f_1, Self::NAME, "folder_results"),
+            cluster_results: __de::or_zero(f_2, Self::NAME, "cluster_results"),
+            host_results: __de::or_zero(f_3, Self::NAME, "host_results"),
+        })
     }
 }
 
@@ -923,7 +1292,7 @@ vsphere_vapi_runtime::vapi_enum! {
 /// Not in vSphere API releases before 9.0.0.0.
 ///
 /// vAPI structure `com.vmware.esx.settings.inventory.image_extraction_result`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ImageExtractionResult {
     /// Describes the status of the specified operation invoked the entity.
     ///
@@ -932,28 +1301,60 @@ pub struct ImageExtractionResult {
     /// Describes if the image present on the entity is uniform or not. In case of standalone host this field will always be true. In case of clusters, if all hosts within the cluster are running same image then this field will be set to `true` else `false`. In case of folders/datacenters, if all the standalone hosts and clusters within them are running the same image, then field will be set to `true` else `false`.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default = "ImageExtractionResult::__missing_uniform_image")]
     pub uniform_image: bool,
     /// Notifications raised during the execution of the specified operation.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default = "ImageExtractionResult::__missing_notifications")]
     pub notifications: crate::esx::settings::Notifications,
 }
 
-impl ImageExtractionResult {
-    fn __missing_uniform_image() -> bool {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::inventory::ImageExtractionResult",
-            "uniform_image",
-        )
+impl serde::Serialize for ImageExtractionResult {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("status", &self.status)?;
+        map.serialize_entry("uniform_image", &self.uniform_image)?;
+        map.serialize_entry("notifications", &self.notifications)?;
+        map.end()
     }
+}
 
-    fn __missing_notifications() -> crate::esx::settings::Notifications {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::inventory::ImageExtractionResult",
-            "notifications",
-        )
+impl<'de> serde::Deserialize<'de> for ImageExtractionResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ImageExtractionResult {
+    const NAME: &'static str = "esx::settings::inventory::ImageExtractionResult";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<ExtractStatus> = None;
+        let mut f_1: Option<bool> = None;
+        let mut f_2: Option<crate::esx::settings::Notifications> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "status" => f_0 = Some(map.next_value()?),
+                "uniform_image" => f_1 = Some(map.next_value()?),
+                "notifications" => f_2 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ImageExtractionResult {
+            status: __de::required(f_0, "status")?,
+            uniform_image: __de::or_zero(f_1, Self::NAME, "uniform_image"),
+            notifications: __de::or_zero(f_2, Self::NAME, "notifications"),
+        })
     }
 }
 
@@ -964,15 +1365,11 @@ impl ImageExtractionResult {
 /// Not in vSphere API releases before 9.0.0.0.
 ///
 /// vAPI structure `com.vmware.esx.settings.inventory.scan_entities_result`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ScanEntitiesResult {
     /// Statuses on datacenters.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(
-        default = "ScanEntitiesResult::__missing_datacenter_results",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub datacenter_results: vsphere_vapi_runtime::types::VapiMap<
         String,
         ScanEntityResult,
@@ -980,68 +1377,76 @@ pub struct ScanEntitiesResult {
     /// Statuses on folders.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(
-        default = "ScanEntitiesResult::__missing_folder_results",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub folder_results: vsphere_vapi_runtime::types::VapiMap<String, ScanEntityResult>,
     /// Statuses on clusters.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(
-        default = "ScanEntitiesResult::__missing_cluster_results",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub cluster_results: vsphere_vapi_runtime::types::VapiMap<String, ScanEntityResult>,
     /// Statuses on hosts.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(
-        default = "ScanEntitiesResult::__missing_host_results",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub host_results: vsphere_vapi_runtime::types::VapiMap<String, ScanEntityResult>,
 }
 
-impl ScanEntitiesResult {
-    fn __missing_datacenter_results() -> vsphere_vapi_runtime::types::VapiMap<
-        String,
-        ScanEntityResult,
-    > {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::inventory::ScanEntitiesResult",
-            "datacenter_results",
-        )
+impl serde::Serialize for ScanEntitiesResult {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("datacenter_results", &self.datacenter_results)?;
+        map.serialize_entry("folder_results", &self.folder_results)?;
+        map.serialize_entry("cluster_results", &self.cluster_results)?;
+        map.serialize_entry("host_results", &self.host_results)?;
+        map.end()
     }
+}
 
-    fn __missing_folder_results() -> vsphere_vapi_runtime::types::VapiMap<
-        String,
-        ScanEntityResult,
-    > {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::inventory::ScanEntitiesResult",
-            "folder_results",
-        )
+impl<'de> serde::Deserialize<'de> for ScanEntitiesResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_cluster_results() -> vsphere_vapi_runtime::types::VapiMap<
-        String,
-        ScanEntityResult,
-    > {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::inventory::ScanEntitiesResult",
-            "cluster_results",
-        )
-    }
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ScanEntitiesResult {
+    const NAME: &'static str = "esx::settings::inventory::ScanEntitiesResult";
 
-    fn __missing_host_results() -> vsphere_vapi_runtime::types::VapiMap<
-        String,
-        ScanEntityResult,
-    > {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::inventory::ScanEntitiesResult",
-            "host_results",
-        )
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<
+            vsphere_vapi_runtime::types::VapiMap<String, ScanEntityResult>,
+        > = None;
+        let mut f_1: Option<
+            vsphere_vapi_runtime::types::VapiMap<String, ScanEntityResult>,
+        > = None;
+        let mut f_2: Option<
+            vsphere_vapi_runtime::types::VapiMap<String, ScanEntityResult>,
+        > = None;
+        let mut f_3: Option<
+            vsphere_vapi_runtime::types::VapiMap<String, ScanEntityResult>,
+        > = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "datacenter_results" => f_0 = __de::null_as_empty(map.next_value()?),
+                "folder_results" => f_1 = __de::null_as_empty(map.next_value()?),
+                "cluster_results" => f_2 = __de::null_as_empty(map.next_value()?),
+                "host_results" => f_3 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ScanEntitiesResult {
+            datacenter_results: __de::or_zero(f_0, Self::NAME, "datacenter_results"),
+            folder_results: __de::or_zero(f_1, Self::NAME, "folder_results"),
+            cluster_results: __de::or_zero(f_2, Self::NAME, "cluster_results"),
+            host_results: __de::or_zero(f_3, Self::NAME, "host_results"),
+        })
     }
 }
 
@@ -1052,7 +1457,7 @@ impl ScanEntitiesResult {
 /// Not in vSphere API releases before 9.0.0.0.
 ///
 /// vAPI structure `com.vmware.esx.settings.inventory.scan_entity_result`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ScanEntityResult {
     /// The status of the operation on this entity.
     ///
@@ -1061,8 +1466,55 @@ pub struct ScanEntityResult {
     /// Notifications providing additional information for the operation on this entity. if `None`, there is no notifications.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notifications: Option<crate::esx::settings::Notifications>,
+}
+
+impl serde::Serialize for ScanEntityResult {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("status", &self.status)?;
+        if let Some(value) = &self.notifications {
+            map.serialize_entry("notifications", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ScanEntityResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ScanEntityResult {
+    const NAME: &'static str = "esx::settings::inventory::ScanEntityResult";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<ScanStatus> = None;
+        let mut f_1: Option<crate::esx::settings::Notifications> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "status" => f_0 = Some(map.next_value()?),
+                "notifications" => f_1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ScanEntityResult {
+            status: __de::required(f_0, "status")?,
+            notifications: f_1,
+        })
+    }
 }
 
 /// The [`ScanSpec`](crate::esx::settings::inventory::ScanSpec) structure contains information that `com.vmware.esx.settings.repository.Inventory.scan` method needs.
@@ -1072,19 +1524,66 @@ pub struct ScanEntityResult {
 /// Not in vSphere API releases before 9.0.0.0.
 ///
 /// vAPI structure `com.vmware.esx.settings.inventory.scan_spec`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ScanSpec {
     /// The optional software specification identifier.
     ///
     /// if `None` the assigned software specifications will be scanned against.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub software_spec: Option<String>,
     /// The entities containing the cluster and hosts to be scanned.
     ///
     /// Since vSphere API 9.0.0.0.
     pub entities: EntitySpec,
+}
+
+impl serde::Serialize for ScanSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.software_spec {
+            map.serialize_entry("software_spec", value)?;
+        }
+        map.serialize_entry("entities", &self.entities)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ScanSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ScanSpec {
+    const NAME: &'static str = "esx::settings::inventory::ScanSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<EntitySpec> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "software_spec" => f_0 = map.next_value()?,
+                "entities" => f_1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ScanSpec {
+            software_spec: f_0,
+            entities: __de::required(f_1, "entities")?,
+        })
+    }
 }
 
 vsphere_vapi_runtime::vapi_enum! {
@@ -1115,15 +1614,11 @@ vsphere_vapi_runtime::vapi_enum! {
 /// Not in vSphere API releases before 9.0.0.0.
 ///
 /// vAPI structure `com.vmware.esx.settings.inventory.stage_entities_result`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct StageEntitiesResult {
     /// Statuses on datacenters.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(
-        default = "StageEntitiesResult::__missing_datacenter_results",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub datacenter_results: vsphere_vapi_runtime::types::VapiMap<
         String,
         StageEntityResult,
@@ -1131,68 +1626,76 @@ pub struct StageEntitiesResult {
     /// Statuses on folders.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(
-        default = "StageEntitiesResult::__missing_folder_results",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub folder_results: vsphere_vapi_runtime::types::VapiMap<String, StageEntityResult>,
     /// Statuses on clusters.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(
-        default = "StageEntitiesResult::__missing_cluster_results",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub cluster_results: vsphere_vapi_runtime::types::VapiMap<String, StageEntityResult>,
     /// Statuses on hosts.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(
-        default = "StageEntitiesResult::__missing_host_results",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub host_results: vsphere_vapi_runtime::types::VapiMap<String, StageEntityResult>,
 }
 
-impl StageEntitiesResult {
-    fn __missing_datacenter_results() -> vsphere_vapi_runtime::types::VapiMap<
-        String,
-        StageEntityResult,
-    > {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::inventory::StageEntitiesResult",
-            "datacenter_results",
-        )
+impl serde::Serialize for StageEntitiesResult {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("datacenter_results", &self.datacenter_results)?;
+        map.serialize_entry("folder_results", &self.folder_results)?;
+        map.serialize_entry("cluster_results", &self.cluster_results)?;
+        map.serialize_entry("host_results", &self.host_results)?;
+        map.end()
     }
+}
 
-    fn __missing_folder_results() -> vsphere_vapi_runtime::types::VapiMap<
-        String,
-        StageEntityResult,
-    > {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::inventory::StageEntitiesResult",
-            "folder_results",
-        )
+impl<'de> serde::Deserialize<'de> for StageEntitiesResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_cluster_results() -> vsphere_vapi_runtime::types::VapiMap<
-        String,
-        StageEntityResult,
-    > {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::inventory::StageEntitiesResult",
-            "cluster_results",
-        )
-    }
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for StageEntitiesResult {
+    const NAME: &'static str = "esx::settings::inventory::StageEntitiesResult";
 
-    fn __missing_host_results() -> vsphere_vapi_runtime::types::VapiMap<
-        String,
-        StageEntityResult,
-    > {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::inventory::StageEntitiesResult",
-            "host_results",
-        )
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<
+            vsphere_vapi_runtime::types::VapiMap<String, StageEntityResult>,
+        > = None;
+        let mut f_1: Option<
+            vsphere_vapi_runtime::types::VapiMap<String, StageEntityResult>,
+        > = None;
+        let mut f_2: Option<
+            vsphere_vapi_runtime::types::VapiMap<String, StageEntityResult>,
+        > = None;
+        let mut f_3: Option<
+            vsphere_vapi_runtime::types::VapiMap<String, StageEntityResult>,
+        > = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "datacenter_results" => f_0 = __de::null_as_empty(map.next_value()?),
+                "folder_results" => f_1 = __de::null_as_empty(map.next_value()?),
+                "cluster_results" => f_2 = __de::null_as_empty(map.next_value()?),
+                "host_results" => f_3 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(StageEntitiesResult {
+            datacenter_results: __de::or_zero(f_0, Self::NAME, "datacenter_results"),
+            folder_results: __de::or_zero(f_1, Self::NAME, "folder_results"),
+            cluster_results: __de::or_zero(f_2, Self::NAME, "cluster_results"),
+            host_results: __de::or_zero(f_3, Self::NAME, "host_results"),
+        })
     }
 }
 
@@ -1203,7 +1706,7 @@ impl StageEntitiesResult {
 /// Not in vSphere API releases before 9.0.0.0.
 ///
 /// vAPI structure `com.vmware.esx.settings.inventory.stage_entity_result`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct StageEntityResult {
     /// The status of the operation on this entity.
     ///
@@ -1212,8 +1715,55 @@ pub struct StageEntityResult {
     /// Notifications providing additional information for the operation on this entity. if `None`, there is no notifications.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notifications: Option<crate::esx::settings::Notifications>,
+}
+
+impl serde::Serialize for StageEntityResult {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("status", &self.status)?;
+        if let Some(value) = &self.notifications {
+            map.serialize_entry("notifications", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for StageEntityResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for StageEntityResult {
+    const NAME: &'static str = "esx::settings::inventory::StageEntityResult";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<StageStatus> = None;
+        let mut f_1: Option<crate::esx::settings::Notifications> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "status" => f_0 = Some(map.next_value()?),
+                "notifications" => f_1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(StageEntityResult {
+            status: __de::required(f_0, "status")?,
+            notifications: f_1,
+        })
+    }
 }
 
 /// The [`StageSpec`](crate::esx::settings::inventory::StageSpec) structure contains fields that describe the specification to be used for staging the desired software specification to a group of inventories.
@@ -1223,12 +1773,54 @@ pub struct StageEntityResult {
 /// Not in vSphere API releases before 9.0.0.0.
 ///
 /// vAPI structure `com.vmware.esx.settings.inventory.stage_spec`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct StageSpec {
     /// The entities containing the hosts to be staged.
     ///
     /// Since vSphere API 9.0.0.0.
     pub entities: EntitySpec,
+}
+
+impl serde::Serialize for StageSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("entities", &self.entities)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for StageSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for StageSpec {
+    const NAME: &'static str = "esx::settings::inventory::StageSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<EntitySpec> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "entities" => f_0 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(StageSpec {
+            entities: __de::required(f_0, "entities")?,
+        })
+    }
 }
 
 vsphere_vapi_runtime::vapi_enum! {
@@ -1259,15 +1851,11 @@ vsphere_vapi_runtime::vapi_enum! {
 /// Not in vSphere API releases before 9.0.0.0.
 ///
 /// vAPI structure `com.vmware.esx.settings.inventory.transition_result`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TransitionResult {
     /// Map containing datacenter entities and their corresponding transition details as specified in [`EntityTransitionResult`](crate::esx::settings::inventory::EntityTransitionResult).
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(
-        default = "TransitionResult::__missing_datacenter_results",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub datacenter_results: vsphere_vapi_runtime::types::VapiMap<
         String,
         EntityTransitionResult,
@@ -1275,10 +1863,6 @@ pub struct TransitionResult {
     /// Map containing folders and their corresponding transition details as specified in [`EntityTransitionResult`](crate::esx::settings::inventory::EntityTransitionResult).
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(
-        default = "TransitionResult::__missing_folder_results",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub folder_results: vsphere_vapi_runtime::types::VapiMap<
         String,
         EntityTransitionResult,
@@ -1286,10 +1870,6 @@ pub struct TransitionResult {
     /// Map containing cluster entities and their corresponding transition details as specified in [`EntityTransitionResult`](crate::esx::settings::inventory::EntityTransitionResult).
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(
-        default = "TransitionResult::__missing_cluster_results",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub cluster_results: vsphere_vapi_runtime::types::VapiMap<
         String,
         EntityTransitionResult,
@@ -1297,55 +1877,71 @@ pub struct TransitionResult {
     /// Map containing standalone hosts and their corresponding transition details as specified in [`EntityTransitionResult`](crate::esx::settings::inventory::EntityTransitionResult).
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(
-        default = "TransitionResult::__missing_host_results",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub host_results: vsphere_vapi_runtime::types::VapiMap<
         String,
         EntityTransitionResult,
     >,
 }
 
-impl TransitionResult {
-    fn __missing_datacenter_results() -> vsphere_vapi_runtime::types::VapiMap<
-        String,
-        EntityTransitionResult,
-    > {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::inventory::TransitionResult",
-            "datacenter_results",
-        )
+impl serde::Serialize for TransitionResult {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("datacenter_results", &self.datacenter_results)?;
+        map.serialize_entry("folder_results", &self.folder_results)?;
+        map.serialize_entry("cluster_results", &self.cluster_results)?;
+        map.serialize_entry("host_results", &self.host_results)?;
+        map.end()
     }
+}
 
-    fn __missing_folder_results() -> vsphere_vapi_runtime::types::VapiMap<
-        String,
-        EntityTransitionResult,
-    > {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::inventory::TransitionResult",
-            "folder_results",
-        )
+impl<'de> serde::Deserialize<'de> for TransitionResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_cluster_results() -> vsphere_vapi_runtime::types::VapiMap<
-        String,
-        EntityTransitionResult,
-    > {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::inventory::TransitionResult",
-            "cluster_results",
-        )
-    }
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for TransitionResult {
+    const NAME: &'static str = "esx::settings::inventory::TransitionResult";
 
-    fn __missing_host_results() -> vsphere_vapi_runtime::types::VapiMap<
-        String,
-        EntityTransitionResult,
-    > {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::inventory::TransitionResult",
-            "host_results",
-        )
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<
+            vsphere_vapi_runtime::types::VapiMap<String, EntityTransitionResult>,
+        > = None;
+        let mut f_1: Option<
+            vsphere_vapi_runtime::types::VapiMap<String, EntityTransitionResult>,
+        > = None;
+        let mut f_2: Option<
+            vsphere_vapi_runtime::types::VapiMap<String, EntityTransitionResult>,
+        > = None;
+        let mut f_3: Option<
+            vsphere_vapi_runtime::types::VapiMap<String, EntityTransitionResult>,
+        > = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "datacenter_results" => f_0 = __de::null_as_empty(map.next_value()?),
+                "folder_results" => f_1 = __de::null_as_empty(map.next_value()?),
+                "cluster_results" => f_2 = __de::null_as_empty(map.next_value()?),
+                "host_results" => f_3 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(TransitionResult {
+            datacenter_results: __de::or_zero(f_0, Self::NAME, "datacenter_results"),
+            folder_results: __de::or_zero(f_1, Self::NAME, "folder_results"),
+            cluster_results: __de::or_zero(f_2, Self::NAME, "cluster_results"),
+            host_results: __de::or_zero(f_3, Self::NAME, "host_results"),
+        })
     }
 }
 
@@ -1356,12 +1952,54 @@ impl TransitionResult {
 /// Not in vSphere API releases before 9.0.0.0.
 ///
 /// vAPI structure `com.vmware.esx.settings.inventory.transition_spec`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TransitionSpec {
     /// Specification of entities on which the specified operation should be invoked. Currently only list of clusters and hosts are supported. Other entity types like datacenter, folder or VC are unsupported for now. Support for the same will be added in future releases and hence provision is being made in API/interfaces.
     ///
     /// Since vSphere API 9.0.0.0.
     pub entities: EntitySpec,
+}
+
+impl serde::Serialize for TransitionSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("entities", &self.entities)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for TransitionSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for TransitionSpec {
+    const NAME: &'static str = "esx::settings::inventory::TransitionSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<EntitySpec> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "entities" => f_0 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(TransitionSpec {
+            entities: __de::required(f_0, "entities")?,
+        })
+    }
 }
 
 vsphere_vapi_runtime::vapi_enum! {
@@ -1392,33 +2030,65 @@ vsphere_vapi_runtime::vapi_enum! {
 /// Not in vSphere API releases before 9.0.0.0.
 ///
 /// vAPI structure `com.vmware.esx.settings.inventory.update_vum_capability_result`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct UpdateVumCapabilityResult {
     /// Indicates if VUM operations are enabled (true) or blocked (false) on vCenter.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default = "UpdateVumCapabilityResult::__missing_vum_operations_enabled")]
     pub vum_operations_enabled: bool,
     /// Notifications raised during the execution of enabling VUM method invoked on the vCenter.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default = "UpdateVumCapabilityResult::__missing_notifications")]
     pub notifications: crate::esx::settings::Notifications,
 }
 
-impl UpdateVumCapabilityResult {
-    fn __missing_vum_operations_enabled() -> bool {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::inventory::UpdateVumCapabilityResult",
-            "vum_operations_enabled",
-        )
+impl serde::Serialize for UpdateVumCapabilityResult {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("vum_operations_enabled", &self.vum_operations_enabled)?;
+        map.serialize_entry("notifications", &self.notifications)?;
+        map.end()
     }
+}
 
-    fn __missing_notifications() -> crate::esx::settings::Notifications {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::inventory::UpdateVumCapabilityResult",
-            "notifications",
-        )
+impl<'de> serde::Deserialize<'de> for UpdateVumCapabilityResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for UpdateVumCapabilityResult {
+    const NAME: &'static str = "esx::settings::inventory::UpdateVumCapabilityResult";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<bool> = None;
+        let mut f_1: Option<crate::esx::settings::Notifications> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "vum_operations_enabled" => f_0 = Some(map.next_value()?),
+                "notifications" => f_1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(UpdateVumCapabilityResult {
+            vum_operations_enabled: __de::or_zero(
+                f_0,
+                Self::NAME,
+                "vum_operations_enabled",
+            ),
+            notifications: __de::or_zero(f_1, Self::NAME, "notifications"),
+        })
     }
 }
 
@@ -1429,8 +2099,40 @@ impl UpdateVumCapabilityResult {
 /// Not in vSphere API releases before 9.0.0.0.
 ///
 /// vAPI structure `com.vmware.esx.settings.inventory.update_vum_capability_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateVumCapabilitySpec {}
+
+impl serde::Serialize for UpdateVumCapabilitySpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let map = serializer.serialize_map(Some(0))?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UpdateVumCapabilitySpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for UpdateVumCapabilitySpec {
+    const NAME: &'static str = "esx::settings::inventory::UpdateVumCapabilitySpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        while map.next_key::<serde::de::IgnoredAny>()?.is_some() {
+            map.next_value::<serde::de::IgnoredAny>()?;
+        }
+        ::core::result::Result::Ok(UpdateVumCapabilitySpec {})
+    }
+}
 
 #[doc(hidden)]
 pub mod ops {

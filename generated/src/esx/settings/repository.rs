@@ -99,15 +99,16 @@ impl Software {
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
     /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): If the caller does not have the necessary privileges.
-    pub async fn check_repository(
+    pub fn check_repository(
         &self,
         spec: &software::CheckSpec,
-    ) -> vsphere_vapi_runtime::Result<software::CheckResult> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<software::CheckResult>,
+    > + Send {
         self.client
             .operation(&software::ops::CHECK_REPOSITORY)
             .param("spec", spec)
             .send()
-            .await
     }
 
     /// Create a draft based on an existing software specification in the repository. A new global draft is created if one doesn't exist already. The draft is populated with the details of the existing software specification. The draft will have the name and spec of the existing software specification. The user should modify these before validating and saving the draft. Validating or saving the draft will fail if the name and spec are not modified. Upon a successful commit of this draft a new software specification in the repository will be created and this draft will be deleted.
@@ -142,17 +143,18 @@ impl Software {
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `VcIntegrity.lifecycleSoftwareSpecification.Write`.
-    pub async fn copy(
+    pub fn copy(
         &self,
         software_spec: &crate::ids::SoftwareSpecId,
         spec: &software::CopySpec,
-    ) -> vsphere_vapi_runtime::Result<crate::ids::DraftId> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<crate::ids::DraftId>,
+    > + Send {
         self.client
             .operation(&software::ops::COPY)
             .param("software_spec", software_spec)
             .param("spec", spec)
             .send()
-            .await
     }
 
     /// Delete the software specification in the repository.
@@ -182,15 +184,14 @@ impl Software {
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `VcIntegrity.lifecycleSoftwareSpecification.Write`.
-    pub async fn delete(
+    pub fn delete(
         &self,
         software_spec: &crate::ids::SoftwareSpecId,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&software::ops::DELETE)
             .param("software_spec", software_spec)
             .send()
-            .await
     }
 
     /// Edit the software specification in the repository. This operation will create a draft of the given software spec if it doesn't exist already. Upon a successful commit of this draft the existing software specification in the repository will be updated and this draft will be deleted.
@@ -226,17 +227,18 @@ impl Software {
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `VcIntegrity.lifecycleSoftwareSpecification.Write`.
-    pub async fn edit(
+    pub fn edit(
         &self,
         software_spec: &crate::ids::SoftwareSpecId,
         spec: &software::EditSpec,
-    ) -> vsphere_vapi_runtime::Result<crate::ids::DraftId> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<crate::ids::DraftId>,
+    > + Send {
         self.client
             .operation(&software::ops::EDIT)
             .param("software_spec", software_spec)
             .param("spec", spec)
             .send()
-            .await
     }
 
     /// Exports the software specification document and/or the image.
@@ -270,19 +272,20 @@ impl Software {
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `VcIntegrity.lifecycleSoftwareSpecification.Read`.
-    pub async fn export(
+    pub fn export(
         &self,
         software_spec: &crate::ids::SoftwareSpecId,
         spec: &software::ExportSpec,
-    ) -> vsphere_vapi_runtime::Result<
-        vsphere_vapi_runtime::types::VapiMap<software::ExportType, String>,
-    > {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<
+            vsphere_vapi_runtime::types::VapiMap<software::ExportType, String>,
+        >,
+    > + Send {
         self.client
             .operation(&software::ops::EXPORT)
             .param("software_spec", software_spec)
             .param("spec", spec)
             .send()
-            .await
     }
 
     /// Returns the details of a software specification in the repository.
@@ -315,15 +318,16 @@ impl Software {
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `VcIntegrity.lifecycleSoftwareSpecification.Read`.
-    pub async fn get(
+    pub fn get(
         &self,
         software_spec: &crate::ids::SoftwareSpecId,
-    ) -> vsphere_vapi_runtime::Result<software::Info> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<software::Info>,
+    > + Send {
         self.client
             .operation(&software::ops::GET)
             .param("software_spec", software_spec)
             .send()
-            .await
     }
 
     /// Returns the list of software specification in the repository.
@@ -386,16 +390,15 @@ impl Software {
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `VcIntegrity.lifecycleSoftwareSpecification.Write`.
-    pub async fn update(
+    pub fn update(
         &self,
         software_spec: &crate::ids::SoftwareSpecId,
         spec: &software::UpdateSpec,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&software::ops::UPDATE)
             .param("software_spec", software_spec)
             .param("spec", spec)
             .send()
-            .await
     }
 }

@@ -85,21 +85,22 @@ impl Snapshots {
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
     /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): If the caller is not authorized to perform the operation.
-    pub async fn create_task(
+    pub fn create_task(
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
         pg: &crate::ids::ProtectionGroupId,
         spec: &snapshots::CreateSpec,
-    ) -> vsphere_vapi_runtime::Result<
-        vsphere_vapi_runtime::Task<snapshots::CreateResult>,
-    > {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<
+            vsphere_vapi_runtime::Task<snapshots::CreateResult>,
+        >,
+    > + Send {
         self.client
             .operation(&snapshots::ops::CREATE_TASK)
             .param("cluster", cluster)
             .param("pg", pg)
             .param("spec", spec)
             .send_task()
-            .await
     }
 
     /// Runs [`create_task`](Self::create_task) and waits for the task with the default
@@ -143,19 +144,18 @@ impl Snapshots {
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
     /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): If the caller is not authorized to perform the operation.
-    pub async fn delete(
+    pub fn delete(
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
         pg: &crate::ids::ProtectionGroupId,
         snapshot: &crate::ids::ProtectionGroupSnapshotId,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&snapshots::ops::DELETE)
             .param("cluster", cluster)
             .param("pg", pg)
             .param("snapshot", snapshot)
             .send()
-            .await
     }
 
     /// Get the detailed information regarding the specified protection group snapshot.
@@ -184,19 +184,20 @@ impl Snapshots {
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
     /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): If the caller is not authorized to perform the operation.
-    pub async fn get(
+    pub fn get(
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
         pg: &crate::ids::ProtectionGroupId,
         snapshot: &crate::ids::ProtectionGroupSnapshotId,
-    ) -> vsphere_vapi_runtime::Result<snapshots::Info> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<snapshots::Info>,
+    > + Send {
         self.client
             .operation(&snapshots::ops::GET)
             .param("cluster", cluster)
             .param("pg", pg)
             .param("snapshot", snapshot)
             .send()
-            .await
     }
 
     /// List the snapshots for the given protection group.
@@ -249,11 +250,51 @@ impl Snapshots {
 /// **Removed** in vSphere API release 9.0.0.0 (last in 8.0.3.0).
 ///
 /// vAPI structure `com.vmware.snapservice.clusters.protection_groups.delete_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteSpec {
     /// Indicates if force delete to be performed. If set to `true` protection group and all associated snapshots will be deleted immediately If `None`, All the snapshots associated with the protection group will be retained till expiry.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub force: Option<bool>,
+}
+
+impl serde::Serialize for DeleteSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.force {
+            map.serialize_entry("force", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DeleteSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for DeleteSpec {
+    const NAME: &'static str = "snapservice::clusters::protection_groups::DeleteSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<bool> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "force" => f_0 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(DeleteSpec { force: f_0 })
+    }
 }
 
 /// A call of
@@ -278,10 +319,12 @@ impl DeleteTaskRequest {
     }
 
     /// Starts the task; the handle waits for it or reports its progress.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<()>> {
-        self.call.send_task().await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<()>>,
+    > + Send {
+        self.call.send_task()
     }
 
     /// Starts the task and waits for its result with the default
@@ -296,24 +339,81 @@ impl DeleteTaskRequest {
 /// **Removed** in vSphere API release 9.0.0.0 (last in 8.0.3.0).
 ///
 /// vAPI structure `com.vmware.snapservice.clusters.protection_groups.filter_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct FilterSpec {
     /// Identifiers of protection groups that can match the filter.
     ///
     /// If `None` or empty, protection groups with any identifier match the filter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pgs: Option<Vec<String>>,
     /// Names of protection groups that can match the filter. If `None` or empty, protection groups with any name match the filter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub names: Option<Vec<String>>,
     /// States of protection groups that can match the filter. If `None` or empty, protection groups with any state match the filter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub states: Option<Vec<crate::snapservice::ProtectionGroupStatus>>,
     /// Identifiers of the virtual machines which belong to the protection groups that can match the filter.
     ///
     /// If `None` or empty, protection groups with any virtual machines match the filter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vms: Option<Vec<String>>,
+}
+
+impl serde::Serialize for FilterSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.pgs {
+            map.serialize_entry("pgs", value)?;
+        }
+        if let Some(value) = &self.names {
+            map.serialize_entry("names", value)?;
+        }
+        if let Some(value) = &self.states {
+            map.serialize_entry("states", value)?;
+        }
+        if let Some(value) = &self.vms {
+            map.serialize_entry("vms", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for FilterSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for FilterSpec {
+    const NAME: &'static str = "snapservice::clusters::protection_groups::FilterSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<Vec<String>> = None;
+        let mut f_1: Option<Vec<String>> = None;
+        let mut f_2: Option<Vec<crate::snapservice::ProtectionGroupStatus>> = None;
+        let mut f_3: Option<Vec<String>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "pgs" => f_0 = map.next_value()?,
+                "names" => f_1 = map.next_value()?,
+                "states" => f_2 = map.next_value()?,
+                "vms" => f_3 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(FilterSpec {
+            pgs: f_0,
+            names: f_1,
+            states: f_2,
+            vms: f_3,
+        })
+    }
 }
 
 /// The [`ListItem`](crate::snapservice::clusters::protection_groups::ListItem) structure contains information about a protection group returned by [`ProtectionGroups::list`](crate::snapservice::clusters::ProtectionGroups::list) method
@@ -321,7 +421,7 @@ pub struct FilterSpec {
 /// **Removed** in vSphere API release 9.0.0.0 (last in 8.0.3.0).
 ///
 /// vAPI structure `com.vmware.snapservice.clusters.protection_groups.list_item`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ListItem {
     /// Identifier of the protection group.
     ///
@@ -329,6 +429,52 @@ pub struct ListItem {
     pub pg: crate::ids::ProtectionGroupId,
     /// Information regarding the protection group.
     pub info: crate::snapservice::ProtectionGroupInfo,
+}
+
+impl serde::Serialize for ListItem {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("pg", &self.pg)?;
+        map.serialize_entry("info", &self.info)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ListItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ListItem {
+    const NAME: &'static str = "snapservice::clusters::protection_groups::ListItem";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::ProtectionGroupId> = None;
+        let mut f_1: Option<crate::snapservice::ProtectionGroupInfo> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "pg" => f_0 = Some(map.next_value()?),
+                "info" => f_1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ListItem {
+            pg: __de::required(f_0, "pg")?,
+            info: __de::required(f_1, "info")?,
+        })
+    }
 }
 
 /// A call of
@@ -353,8 +499,12 @@ impl ListRequest {
     }
 
     /// Sends the request and decodes the result.
-    pub async fn send(self) -> vsphere_vapi_runtime::Result<ListResult> {
-        self.call.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<ListResult>,
+    > + Send {
+        self.call.send()
     }
 }
 
@@ -363,22 +513,51 @@ impl ListRequest {
 /// **Removed** in vSphere API release 9.0.0.0 (last in 8.0.3.0).
 ///
 /// vAPI structure `com.vmware.snapservice.clusters.protection_groups.list_result`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ListResult {
     /// List of items
-    #[serde(
-        default = "ListResult::__missing_items",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub items: Vec<ListItem>,
 }
 
-impl ListResult {
-    fn __missing_items() -> Vec<ListItem> {
-        ::vsphere_vapi_runtime::de::missing(
-            "snapservice::clusters::protection_groups::ListResult",
-            "items",
-        )
+impl serde::Serialize for ListResult {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("items", &self.items)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ListResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ListResult {
+    const NAME: &'static str = "snapservice::clusters::protection_groups::ListResult";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<Vec<ListItem>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "items" => f_0 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ListResult {
+            items: __de::or_zero(f_0, Self::NAME, "items"),
+        })
     }
 }
 

@@ -76,19 +76,20 @@ impl Snapshots {
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
     /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): If the caller is not authorized to perform the operation.
-    pub async fn get(
+    pub fn get(
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
         vm: &crate::ids::VirtualMachineId,
         snapshot: &crate::ids::VmSnapshotId,
-    ) -> vsphere_vapi_runtime::Result<snapshots::Info> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<snapshots::Info>,
+    > + Send {
         self.client
             .operation(&snapshots::ops::GET)
             .param("cluster", cluster)
             .param("vm", vm)
             .param("snapshot", snapshot)
             .send()
-            .await
     }
 
     /// List the snapshots for the given virtual machine.
@@ -141,19 +142,71 @@ impl Snapshots {
 /// **Removed** in vSphere API release 9.0.0.0 (last in 8.0.3.0).
 ///
 /// vAPI structure `com.vmware.snapservice.clusters.virtual_machines.filter_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct FilterSpec {
     /// Identifiers of virtual machines that can match the filter.
     ///
     /// If `None` or empty, virtual machines with any identifier match the filter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vms: Option<Vec<String>>,
     /// One or more match patterns for virtual machine name that can match the filter. Uses standard POSIX Shell globbing pattern. If `None` or empty virtual machines with any name match the filter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name_patterns: Option<Vec<String>>,
     /// Status of the local protection that must match the filter. If `None` or empty, virtual machines with any local protection status can match the filter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub local_protection_enabled: Option<bool>,
+}
+
+impl serde::Serialize for FilterSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.vms {
+            map.serialize_entry("vms", value)?;
+        }
+        if let Some(value) = &self.name_patterns {
+            map.serialize_entry("name_patterns", value)?;
+        }
+        if let Some(value) = &self.local_protection_enabled {
+            map.serialize_entry("local_protection_enabled", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for FilterSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for FilterSpec {
+    const NAME: &'static str = "snapservice::clusters::virtual_machines::FilterSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<Vec<String>> = None;
+        let mut f_1: Option<Vec<String>> = None;
+        let mut f_2: Option<bool> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "vms" => f_0 = map.next_value()?,
+                "name_patterns" => f_1 = map.next_value()?,
+                "local_protection_enabled" => f_2 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(FilterSpec {
+            vms: f_0,
+            name_patterns: f_1,
+            local_protection_enabled: f_2,
+        })
+    }
 }
 
 /// The [`Info`](crate::snapservice::clusters::virtual_machines::Info) structure contains fields that provide information regarding a virtual machine.
@@ -161,68 +214,95 @@ pub struct FilterSpec {
 /// **Removed** in vSphere API release 9.0.0.0 (last in 8.0.3.0).
 ///
 /// vAPI structure `com.vmware.snapservice.clusters.virtual_machines.info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Info {
     /// Name of the virtual machine.
-    #[serde(default = "Info::__missing_name")]
     pub name: String,
     /// Whether or not local protection is enabled. Local protection is considered to be enabled when the virtual machine belongs to at least one active protection group.
-    #[serde(default = "Info::__missing_local_protection_enabled")]
     pub local_protection_enabled: bool,
     /// List of protection groups that this virtual machine belongs to. Empty list when the virtual machine is not part of any protection group.
-    #[serde(
-        default = "Info::__missing_protection_groups",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub protection_groups: Vec<String>,
     /// Time of the last snapshot for the virtual machine. `None` if there are no snapshots taken for the virtual machine.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_snapshot_time: Option<vsphere_vapi_runtime::types::DateTime>,
     /// Time of the oldest snapshot for the virtual machine. `None` if there are no snapshots taken for the virtual machine.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub oldest_snapshot_time: Option<vsphere_vapi_runtime::types::DateTime>,
     /// Number of snapshots available for the virtual machine.
-    #[serde(default = "Info::__missing_snapshot_count")]
     pub snapshot_count: i64,
     /// Indicates whether or not the virtual mahcine is currently part of the cluster. This can be set to false when there is atleast one snapshot for the virtual machine on the target cluster, but the virtual machine is not part of the cluster.
-    #[serde(default = "Info::__missing_in_cluster")]
     pub in_cluster: bool,
 }
 
-impl Info {
-    fn __missing_name() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "snapservice::clusters::virtual_machines::Info",
-            "name",
-        )
+impl serde::Serialize for Info {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("name", &self.name)?;
+        map.serialize_entry("local_protection_enabled", &self.local_protection_enabled)?;
+        map.serialize_entry("protection_groups", &self.protection_groups)?;
+        if let Some(value) = &self.last_snapshot_time {
+            map.serialize_entry("last_snapshot_time", value)?;
+        }
+        if let Some(value) = &self.oldest_snapshot_time {
+            map.serialize_entry("oldest_snapshot_time", value)?;
+        }
+        map.serialize_entry("snapshot_count", &self.snapshot_count)?;
+        map.serialize_entry("in_cluster", &self.in_cluster)?;
+        map.end()
     }
+}
 
-    fn __missing_local_protection_enabled() -> bool {
-        ::vsphere_vapi_runtime::de::missing(
-            "snapservice::clusters::virtual_machines::Info",
-            "local_protection_enabled",
-        )
+impl<'de> serde::Deserialize<'de> for Info {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_protection_groups() -> Vec<String> {
-        ::vsphere_vapi_runtime::de::missing(
-            "snapservice::clusters::virtual_machines::Info",
-            "protection_groups",
-        )
-    }
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
+    const NAME: &'static str = "snapservice::clusters::virtual_machines::Info";
 
-    fn __missing_snapshot_count() -> i64 {
-        ::vsphere_vapi_runtime::de::missing(
-            "snapservice::clusters::virtual_machines::Info",
-            "snapshot_count",
-        )
-    }
-
-    fn __missing_in_cluster() -> bool {
-        ::vsphere_vapi_runtime::de::missing(
-            "snapservice::clusters::virtual_machines::Info",
-            "in_cluster",
-        )
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<bool> = None;
+        let mut f_2: Option<Vec<String>> = None;
+        let mut f_3: Option<vsphere_vapi_runtime::types::DateTime> = None;
+        let mut f_4: Option<vsphere_vapi_runtime::types::DateTime> = None;
+        let mut f_5: Option<i64> = None;
+        let mut f_6: Option<bool> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "name" => f_0 = Some(map.next_value()?),
+                "local_protection_enabled" => f_1 = Some(map.next_value()?),
+                "protection_groups" => f_2 = __de::null_as_empty(map.next_value()?),
+                "last_snapshot_time" => f_3 = map.next_value()?,
+                "oldest_snapshot_time" => f_4 = map.next_value()?,
+                "snapshot_count" => f_5 = Some(map.next_value()?),
+                "in_cluster" => f_6 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Info {
+            name: __de::or_zero(f_0, Self::NAME, "name"),
+            local_protection_enabled: __de::or_zero(
+                f_1,
+                Self::NAME,
+                "local_protection_enabled",
+            ),
+            protection_groups: __de::or_zero(f_2, Self::NAME, "protection_groups"),
+            last_snapshot_time: f_3,
+            oldest_snapshot_time: f_4,
+            snapshot_count: __de::or_zero(f_5, Self::NAME, "snapshot_count"),
+            in_cluster: __de::or_zero(f_6, Self::NAME, "in_cluster"),
+        })
     }
 }
 
@@ -246,25 +326,77 @@ impl ::vsphere_vapi_runtime::de::Zero for Info {
 ///
 /// vAPI structure
 /// `com.vmware.snapservice.clusters.virtual_machines.linked_clone_placement_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct LinkedClonePlacementSpec {
     /// Virtual machine folder into which the cloned virtual machine should be placed.
     ///
     /// If field is `None`, the system will use the default virtual machine folder of the datacenter. If this results in a conflict due to other placement parameters, the virtual machine clone operation will fail.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub folder: Option<String>,
     /// Resource pool into which the cloned virtual machine should be placed.
     ///
     /// If field is `None`, the system will use the other placement parameters to create virtual machine. If this results in a conflict due to other placement parameters, the virtual machine clone operation will fail.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_pool: Option<String>,
     /// Host onto which the cloned virtual machine should be placed. If `host` and `resourcePool` are both specified, `resourcePool` must belong to `host`.
     ///
     /// If `host` is specified, `host` must be a member of cluster.
     ///
     /// If this field is unset, if `resourcePool` is set, and the target is a DRS cluster, a host will be picked by DRS. if `resourcePool` is unset, and the target is a DRS cluster, a host will be picked by DRS. if `resourcePool` is set, and the target is a cluster without DRS, InvalidArgument will be thrown.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host: Option<String>,
+}
+
+impl serde::Serialize for LinkedClonePlacementSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.folder {
+            map.serialize_entry("folder", value)?;
+        }
+        if let Some(value) = &self.resource_pool {
+            map.serialize_entry("resource_pool", value)?;
+        }
+        if let Some(value) = &self.host {
+            map.serialize_entry("host", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for LinkedClonePlacementSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for LinkedClonePlacementSpec {
+    const NAME: &'static str = "snapservice::clusters::virtual_machines::LinkedClonePlacementSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "folder" => f_0 = map.next_value()?,
+                "resource_pool" => f_1 = map.next_value()?,
+                "host" => f_2 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(LinkedClonePlacementSpec {
+            folder: f_0,
+            resource_pool: f_1,
+            host: f_2,
+        })
+    }
 }
 
 /// The [`LinkedCloneSpec`](crate::snapservice::clusters::virtual_machines::LinkedCloneSpec) structure contains fields to create linked clone virtual machine from the given snapshot.
@@ -273,26 +405,67 @@ pub struct LinkedClonePlacementSpec {
 ///
 /// vAPI structure
 /// `com.vmware.snapservice.clusters.virtual_machines.linked_clone_spec`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct LinkedCloneSpec {
     /// Identifier of the virtual machine snapshot using which the virtual machine shall be cloned. `snapshot` must be a snapshot of a virtual machine on the same cluster where virtual machine being cloned.
     ///
     /// Identifier of a `com.vmware.snapservice.vm.snapshot` resource.
     pub snapshot: crate::ids::VmSnapshotId,
     /// Name of the cloned virtual machine.
-    #[serde(default = "LinkedCloneSpec::__missing_name")]
     pub name: String,
     /// Virtual machine placement information. Each field in the spec will be used for placement. If the fields result in disjoint placement the operation will fail. If `None`, and the cluster is DRS enabled the system will create the virtual machine under the default vitual machine folder. If the DRS is not enabled on the cluster the operation will fail.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub placement: Option<LinkedClonePlacementSpec>,
 }
 
-impl LinkedCloneSpec {
-    fn __missing_name() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "snapservice::clusters::virtual_machines::LinkedCloneSpec",
-            "name",
-        )
+impl serde::Serialize for LinkedCloneSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("snapshot", &self.snapshot)?;
+        map.serialize_entry("name", &self.name)?;
+        if let Some(value) = &self.placement {
+            map.serialize_entry("placement", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for LinkedCloneSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for LinkedCloneSpec {
+    const NAME: &'static str = "snapservice::clusters::virtual_machines::LinkedCloneSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::VmSnapshotId> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<LinkedClonePlacementSpec> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "snapshot" => f_0 = Some(map.next_value()?),
+                "name" => f_1 = Some(map.next_value()?),
+                "placement" => f_2 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(LinkedCloneSpec {
+            snapshot: __de::required(f_0, "snapshot")?,
+            name: __de::or_zero(f_1, Self::NAME, "name"),
+            placement: f_2,
+        })
     }
 }
 
@@ -301,23 +474,59 @@ impl LinkedCloneSpec {
 /// **Removed** in vSphere API release 9.0.0.0 (last in 8.0.3.0).
 ///
 /// vAPI structure `com.vmware.snapservice.clusters.virtual_machines.list_item`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ListItem {
     /// Identifier of the virtual machine.
     ///
     /// Identifier of a `VirtualMachine` resource.
     pub vm: crate::ids::VirtualMachineId,
     /// Information regarding the virtual machine.
-    #[serde(default = "ListItem::__missing_info")]
     pub info: Info,
 }
 
-impl ListItem {
-    fn __missing_info() -> Info {
-        ::vsphere_vapi_runtime::de::missing(
-            "snapservice::clusters::virtual_machines::ListItem",
-            "info",
-        )
+impl serde::Serialize for ListItem {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("vm", &self.vm)?;
+        map.serialize_entry("info", &self.info)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ListItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ListItem {
+    const NAME: &'static str = "snapservice::clusters::virtual_machines::ListItem";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::VirtualMachineId> = None;
+        let mut f_1: Option<Info> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "vm" => f_0 = Some(map.next_value()?),
+                "info" => f_1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ListItem {
+            vm: __de::required(f_0, "vm")?,
+            info: __de::or_zero(f_1, Self::NAME, "info"),
+        })
     }
 }
 
@@ -343,8 +552,12 @@ impl ListRequest {
     }
 
     /// Sends the request and decodes the result.
-    pub async fn send(self) -> vsphere_vapi_runtime::Result<ListResult> {
-        self.call.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<ListResult>,
+    > + Send {
+        self.call.send()
     }
 }
 
@@ -353,22 +566,51 @@ impl ListRequest {
 /// **Removed** in vSphere API release 9.0.0.0 (last in 8.0.3.0).
 ///
 /// vAPI structure `com.vmware.snapservice.clusters.virtual_machines.list_result`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ListResult {
     /// List of items
-    #[serde(
-        default = "ListResult::__missing_items",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub items: Vec<ListItem>,
 }
 
-impl ListResult {
-    fn __missing_items() -> Vec<ListItem> {
-        ::vsphere_vapi_runtime::de::missing(
-            "snapservice::clusters::virtual_machines::ListResult",
-            "items",
-        )
+impl serde::Serialize for ListResult {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("items", &self.items)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ListResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ListResult {
+    const NAME: &'static str = "snapservice::clusters::virtual_machines::ListResult";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<Vec<ListItem>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "items" => f_0 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ListResult {
+            items: __de::or_zero(f_0, Self::NAME, "items"),
+        })
     }
 }
 
@@ -378,25 +620,77 @@ impl ListResult {
 ///
 /// vAPI structure
 /// `com.vmware.snapservice.clusters.virtual_machines.restore_placement_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RestorePlacementSpec {
     /// Virtual machine folder into which the restored virtual machine should be placed.
     ///
     /// If field is `None`, the system will use the default virtual machine folder of the datacenter. If this results in a conflict due to other placement parameters, the virtual machine restore operation will fail.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub folder: Option<String>,
     /// Resource pool into which the restored virtual machine should be placed.
     ///
     /// If field is `None`, the system will use the other placement parameters to create virtual machine. If this results in a conflict due to other placement parameters, the virtual machine restore operation will fail.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_pool: Option<String>,
     /// Host onto which the restored virtual machine should be placed. If `host` and `resourcePool` are both specified, `resourcePool` must belong to `host`.
     ///
     /// If `host` is specified, `host` must be a member of cluster.
     ///
     /// If this field is unset, if `resourcePool` is set, and the target is a DRS cluster, a host will be picked by DRS. if `resourcePool` is unset, and the target is a DRS cluster, a host will be picked by DRS. if `resourcePool` is set, and the target is a cluster without DRS, InvalidArgument will be thrown.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host: Option<String>,
+}
+
+impl serde::Serialize for RestorePlacementSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.folder {
+            map.serialize_entry("folder", value)?;
+        }
+        if let Some(value) = &self.resource_pool {
+            map.serialize_entry("resource_pool", value)?;
+        }
+        if let Some(value) = &self.host {
+            map.serialize_entry("host", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for RestorePlacementSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for RestorePlacementSpec {
+    const NAME: &'static str = "snapservice::clusters::virtual_machines::RestorePlacementSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "folder" => f_0 = map.next_value()?,
+                "resource_pool" => f_1 = map.next_value()?,
+                "host" => f_2 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(RestorePlacementSpec {
+            folder: f_0,
+            resource_pool: f_1,
+            host: f_2,
+        })
+    }
 }
 
 /// The [`RestoreSpec`](crate::snapservice::clusters::virtual_machines::RestoreSpec) structure contains fields to restore deleted virtual machine to a given snapshot point.
@@ -404,18 +698,70 @@ pub struct RestorePlacementSpec {
 /// **Removed** in vSphere API release 9.0.0.0 (last in 8.0.3.0).
 ///
 /// vAPI structure `com.vmware.snapservice.clusters.virtual_machines.restore_spec`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RestoreSpec {
     /// Identifier of the virtual machine snapshot using which the virtual machine shall be restored. `snapshot` must be a snapshot of a virtual machine on the same cluster where virtual machine being restored.
     ///
     /// Identifier of a `com.vmware.snapservice.vm.snapshot` resource.
     pub snapshot: crate::ids::VmSnapshotId,
     /// New name for the virtual machine being restored. If `None`, will use the name of the virtual machine when the snapshot was taken.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Virtual machine placement information. Each field in the spec will be used for placement. If the fields result in disjoint placement the operation will fail. If `None`, and the cluster is DRS enabled the system will create the virtual machine under the default vitual machine folder. If the DRS is not enabled on the cluster the operation will fail.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub placement: Option<RestorePlacementSpec>,
+}
+
+impl serde::Serialize for RestoreSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("snapshot", &self.snapshot)?;
+        if let Some(value) = &self.name {
+            map.serialize_entry("name", value)?;
+        }
+        if let Some(value) = &self.placement {
+            map.serialize_entry("placement", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for RestoreSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for RestoreSpec {
+    const NAME: &'static str = "snapservice::clusters::virtual_machines::RestoreSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::VmSnapshotId> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<RestorePlacementSpec> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "snapshot" => f_0 = Some(map.next_value()?),
+                "name" => f_1 = map.next_value()?,
+                "placement" => f_2 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(RestoreSpec {
+            snapshot: __de::required(f_0, "snapshot")?,
+            name: f_1,
+            placement: f_2,
+        })
+    }
 }
 
 impl RestoreSpec {
@@ -434,12 +780,54 @@ impl RestoreSpec {
 /// **Removed** in vSphere API release 9.0.0.0 (last in 8.0.3.0).
 ///
 /// vAPI structure `com.vmware.snapservice.clusters.virtual_machines.revert_spec`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RevertSpec {
     /// Identifier of the virtual machine snapshot to which the virtual machine shall be reverted.
     ///
     /// Identifier of a `com.vmware.snapservice.vm.snapshot` resource.
     pub snapshot: crate::ids::VmSnapshotId,
+}
+
+impl serde::Serialize for RevertSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("snapshot", &self.snapshot)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for RevertSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for RevertSpec {
+    const NAME: &'static str = "snapservice::clusters::virtual_machines::RevertSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::VmSnapshotId> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "snapshot" => f_0 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(RevertSpec {
+            snapshot: __de::required(f_0, "snapshot")?,
+        })
+    }
 }
 
 #[doc(hidden)]

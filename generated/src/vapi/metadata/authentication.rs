@@ -82,15 +82,16 @@ impl Component {
     /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
     /// - [`NotFound`](crate::ErrorKind::NotFound): if the component element associated with `component_id` does not have any authentication information.
-    pub async fn fingerprint(
+    pub fn fingerprint(
         &self,
         component_id: &crate::ids::VapiComponentId,
-    ) -> vsphere_vapi_runtime::Result<String> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<String>,
+    > + Send {
         self.client
             .operation(&component::ops::FINGERPRINT)
             .param("component_id", component_id)
             .send()
-            .await
     }
 
     /// Retrieves authentication information about the component element corresponding to `component_id`.
@@ -115,15 +116,16 @@ impl Component {
     /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
     /// - [`NotFound`](crate::ErrorKind::NotFound): if the component element associated with `component_id` does not have any authentication information.
-    pub async fn get(
+    pub fn get(
         &self,
         component_id: &crate::ids::VapiComponentId,
-    ) -> vsphere_vapi_runtime::Result<ComponentData> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<ComponentData>,
+    > + Send {
         self.client
             .operation(&component::ops::GET)
             .param("component_id", component_id)
             .send()
-            .await
     }
 
     /// Returns the identifiers for the component elements that have authentication information.
@@ -136,8 +138,12 @@ impl Component {
     ///
     /// - `/api`: `GET /api/vapi/metadata/authentication/component`
     /// - `/rest`: `GET /rest/com/vmware/vapi/metadata/authentication/component`
-    pub async fn list(&self) -> vsphere_vapi_runtime::Result<Vec<String>> {
-        self.client.operation(&component::ops::LIST).send().await
+    pub fn list(
+        &self,
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<Vec<String>>,
+    > + Send {
+        self.client.operation(&component::ops::LIST).send()
     }
 }
 
@@ -196,15 +202,13 @@ impl Package {
     /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
     /// - [`NotFound`](crate::ErrorKind::NotFound): if the package element associated with `package_id` does not have any authentication information.
-    pub async fn get(
+    pub fn get(
         &self,
         package_id: &crate::ids::VapiPackageId,
-    ) -> vsphere_vapi_runtime::Result<PackageInfo> {
-        self.client
-            .operation(&package::ops::GET)
-            .param("package_id", package_id)
-            .send()
-            .await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<PackageInfo>,
+    > + Send {
+        self.client.operation(&package::ops::GET).param("package_id", package_id).send()
     }
 
     /// Returns the identifiers for the package elements that have authentication information.
@@ -217,8 +221,12 @@ impl Package {
     ///
     /// - `/api`: `GET /api/vapi/metadata/authentication/package`
     /// - `/rest`: `GET /rest/com/vmware/vapi/metadata/authentication/package`
-    pub async fn list(&self) -> vsphere_vapi_runtime::Result<Vec<String>> {
-        self.client.operation(&package::ops::LIST).send().await
+    pub fn list(
+        &self,
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<Vec<String>>,
+    > + Send {
+        self.client.operation(&package::ops::LIST).send()
     }
 }
 
@@ -277,15 +285,13 @@ impl Service {
     /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
     /// - [`NotFound`](crate::ErrorKind::NotFound): if the service element associated with `service_id` does not have any authentication information.
-    pub async fn get(
+    pub fn get(
         &self,
         service_id: &crate::ids::VapiServiceId,
-    ) -> vsphere_vapi_runtime::Result<ServiceInfo> {
-        self.client
-            .operation(&service::ops::GET)
-            .param("service_id", service_id)
-            .send()
-            .await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<ServiceInfo>,
+    > + Send {
+        self.client.operation(&service::ops::GET).param("service_id", service_id).send()
     }
 
     /// Returns the identifiers for the service elements that have authentication information.
@@ -298,8 +304,12 @@ impl Service {
     ///
     /// - `/api`: `GET /api/vapi/metadata/authentication/service`
     /// - `/rest`: `GET /rest/com/vmware/vapi/metadata/authentication/service`
-    pub async fn list(&self) -> vsphere_vapi_runtime::Result<Vec<String>> {
-        self.client.operation(&service::ops::LIST).send().await
+    pub fn list(
+        &self,
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<Vec<String>>,
+    > + Send {
+        self.client.operation(&service::ops::LIST).send()
     }
 }
 
@@ -383,17 +393,16 @@ impl Source {
     ///
     ///   if the URI specified in [`SourceCreateSpec::address`](crate::vapi::metadata::SourceCreateSpecType) is unreachable or if there is a transport protocol or message protocol mismatch between the client and the server or if the remote server do not have classes present in [`vapi::metadata::authentication`](mod@crate::vapi::metadata::authentication) module.
     /// - [`NotFound`](crate::ErrorKind::NotFound): if the file specified in [`SourceCreateSpec::filepath`](crate::vapi::metadata::SourceCreateSpecType) does not exist.
-    pub async fn create(
+    pub fn create(
         &self,
         source_id: &crate::ids::AuthenticationSourceId,
         spec: &source::CreateSpec,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&source::ops::CREATE)
             .param("source_id", source_id)
             .param("spec", spec)
             .send()
-            .await
     }
 
     /// Deletes an existing authentication metadata source from the infrastructure.
@@ -412,15 +421,11 @@ impl Source {
     /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
     /// - [`NotFound`](crate::ErrorKind::NotFound): if the metadata source identifier is not found.
-    pub async fn delete(
+    pub fn delete(
         &self,
         source_id: &crate::ids::AuthenticationSourceId,
-    ) -> vsphere_vapi_runtime::Result<()> {
-        self.client
-            .operation(&source::ops::DELETE)
-            .param("source_id", source_id)
-            .send()
-            .await
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+        self.client.operation(&source::ops::DELETE).param("source_id", source_id).send()
     }
 
     /// Returns the aggregate fingerprint of metadata from all the metadata sources or from a particular metadata source if `source_id` is specified.
@@ -467,15 +472,13 @@ impl Source {
     /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
     /// - [`NotFound`](crate::ErrorKind::NotFound): if the metadata source associated with `source_id` is not found.
-    pub async fn get(
+    pub fn get(
         &self,
         source_id: &crate::ids::AuthenticationSourceId,
-    ) -> vsphere_vapi_runtime::Result<source::Info> {
-        self.client
-            .operation(&source::ops::GET)
-            .param("source_id", source_id)
-            .send()
-            .await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<source::Info>,
+    > + Send {
+        self.client.operation(&source::ops::GET).param("source_id", source_id).send()
     }
 
     /// Returns the identifiers of the metadata sources currently registered with the infrastructure.
@@ -488,8 +491,12 @@ impl Source {
     ///
     /// - `/api`: `GET /api/vapi/metadata/authentication/source`
     /// - `/rest`: `GET /rest/com/vmware/vapi/metadata/authentication/source`
-    pub async fn list(&self) -> vsphere_vapi_runtime::Result<Vec<String>> {
-        self.client.operation(&source::ops::LIST).send().await
+    pub fn list(
+        &self,
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<Vec<String>>,
+    > + Send {
+        self.client.operation(&source::ops::LIST).send()
     }
 
     /// Reloads the authentication metadata from all the metadata sources or of a particular metadata source if `source_id` is specified.
@@ -615,108 +622,126 @@ impl<'de> serde::Deserialize<'de> for AuthenticationInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = AuthenticationInfo;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("struct AuthenticationInfo")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<AuthenticationInfo, A::Error> {
-                let mut f_0: Option<String> = None;
-                let mut f_1: Option<String> = None;
-                let mut f_2: Option<String> = None;
-                let mut unknown = serde_json::Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "scheme_type" => f_0 = Some(map.next_value()?),
-                        "session_manager" => f_1 = map.next_value()?,
-                        "scheme" => f_2 = Some(map.next_value()?),
-                        _ => {
-                            let value: serde_json::Value = map.next_value()?;
-                            unknown.insert(key, value);
-                        }
-                    }
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for AuthenticationInfo {
+    const NAME: &'static str = "vapi::metadata::authentication::AuthenticationInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<String> = None;
+        let mut unknown = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "scheme_type" => f_0 = Some(map.next_value()?),
+                "session_manager" => f_1 = map.next_value()?,
+                "scheme" => f_2 = Some(map.next_value()?),
+                _ => {
+                    let value: serde_json::Value = map.next_value()?;
+                    unknown.insert(key, value);
                 }
-                let u_0 = match f_0 {
-                    None => None,
-                    Some(tag) => {
-                        Some(
-                            match tag.as_str() {
-                                "SESSIONLESS" => AuthenticationInfoSchemeType::Sessionless,
-                                "SESSION_AWARE" => {
-                                    AuthenticationInfoSchemeType::SessionAware {
-                                        session_manager: f_1,
-                                    }
-                                }
-                                _ => {
-                                    #[allow(unused_mut)]
-                                    let mut fields = ::core::mem::take(&mut unknown);
-                                    if let Some(value) = f_1 {
-                                        fields
-                                            .insert(
-                                                "session_manager".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    AuthenticationInfoSchemeType::Unknown {
-                                        tag,
-                                        fields,
-                                    }
-                                }
-                            },
-                        )
-                    }
-                };
-                ::core::result::Result::Ok(AuthenticationInfo {
-                    scheme_type: u_0
-                        .ok_or_else(|| serde::de::Error::missing_field("scheme_type"))?,
-                    scheme: f_2
-                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
-                            "vapi::metadata::authentication::AuthenticationInfo",
-                            "scheme",
-                        )),
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        let u_0 = match f_0 {
+            None => None,
+            Some(tag) => {
+                Some(
+                    match tag.as_str() {
+                        "SESSIONLESS" => AuthenticationInfoSchemeType::Sessionless,
+                        "SESSION_AWARE" => {
+                            AuthenticationInfoSchemeType::SessionAware {
+                                session_manager: f_1,
+                            }
+                        }
+                        _ => {
+                            #[allow(unused_mut)]
+                            let mut fields = ::core::mem::take(&mut unknown);
+                            if let Some(value) = f_1 {
+                                fields
+                                    .insert(
+                                        "session_manager".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            AuthenticationInfoSchemeType::Unknown {
+                                tag,
+                                fields,
+                            }
+                        }
+                    },
+                )
+            }
+        };
+        ::core::result::Result::Ok(AuthenticationInfo {
+            scheme_type: __de::required(u_0, "scheme_type")?,
+            scheme: __de::or_zero(f_2, Self::NAME, "scheme"),
+        })
     }
 }
 
 /// The [`ComponentData`](crate::vapi::metadata::authentication::ComponentData) structure contains the authentication information of the component along with its fingerprint.
 ///
 /// vAPI structure `com.vmware.vapi.metadata.authentication.component_data`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ComponentData {
     /// Authentication information of the component. This includes information about all the modules in the component.
-    #[serde(default = "ComponentData::__missing_info")]
     pub info: ComponentInfo,
     /// Fingerprint of the metadata of the component. Authentication information could change when there is an infrastructure update. Since the data present in [`ComponentData::info`](crate::vapi::metadata::authentication::ComponentData::info) could be quite large, `fingerprint` provides a convenient way to check if the data for a particular component is updated.
     ///
     /// You should store the fingerprint associated with a component. After an update, by invoking the [`Component::fingerprint`](crate::vapi::metadata::authentication::Component::fingerprint) method, you can retrieve the new fingerprint for the component. If the new fingerprint and the previously stored fingerprint do not match, clients can then use the [`Component::get`](crate::vapi::metadata::authentication::Component::get) to retrieve the new authentication information for the component.
-    #[serde(default = "ComponentData::__missing_fingerprint")]
     pub fingerprint: String,
 }
 
-impl ComponentData {
-    fn __missing_info() -> ComponentInfo {
-        ::vsphere_vapi_runtime::de::missing(
-            "vapi::metadata::authentication::ComponentData",
-            "info",
-        )
+impl serde::Serialize for ComponentData {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("info", &self.info)?;
+        map.serialize_entry("fingerprint", &self.fingerprint)?;
+        map.end()
     }
+}
 
-    fn __missing_fingerprint() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vapi::metadata::authentication::ComponentData",
-            "fingerprint",
-        )
+impl<'de> serde::Deserialize<'de> for ComponentData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ComponentData {
+    const NAME: &'static str = "vapi::metadata::authentication::ComponentData";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<ComponentInfo> = None;
+        let mut f_1: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "info" => f_0 = Some(map.next_value()?),
+                "fingerprint" => f_1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ComponentData {
+            info: __de::or_zero(f_0, Self::NAME, "info"),
+            fingerprint: __de::or_zero(f_1, Self::NAME, "fingerprint"),
+        })
     }
 }
 
@@ -725,27 +750,53 @@ impl ComponentData {
 /// For an explanation of authentication information contained within component elements, see [`Component`](crate::vapi::metadata::authentication::Component).
 ///
 /// vAPI structure `com.vmware.vapi.metadata.authentication.component_info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ComponentInfo {
     /// Authentication information of all the package elements. The key in the map is the identifier of the package element and the value in the map is the authentication information for the package element.
     ///
     /// For an explanation of authentication information containment within package elements, see [`Package`](crate::vapi::metadata::authentication::Package).
-    #[serde(
-        default = "ComponentInfo::__missing_packages",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub packages: vsphere_vapi_runtime::types::VapiMap<String, PackageInfo>,
 }
 
-impl ComponentInfo {
-    fn __missing_packages() -> vsphere_vapi_runtime::types::VapiMap<
-        String,
-        PackageInfo,
-    > {
-        ::vsphere_vapi_runtime::de::missing(
-            "vapi::metadata::authentication::ComponentInfo",
-            "packages",
-        )
+impl serde::Serialize for ComponentInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("packages", &self.packages)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ComponentInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ComponentInfo {
+    const NAME: &'static str = "vapi::metadata::authentication::ComponentInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<vsphere_vapi_runtime::types::VapiMap<String, PackageInfo>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "packages" => f_0 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ComponentInfo {
+            packages: __de::or_zero(f_0, Self::NAME, "packages"),
+        })
     }
 }
 
@@ -760,22 +811,51 @@ impl ::vsphere_vapi_runtime::de::Zero for ComponentInfo {
 /// The [`OperationInfo`](crate::vapi::metadata::authentication::OperationInfo) structure contains authentication information of an operation element.
 ///
 /// vAPI structure `com.vmware.vapi.metadata.authentication.operation_info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct OperationInfo {
     /// List of authentication schemes used by an operation element. The authentication scheme specified on the service element corresponding to this operation element is ignored.
-    #[serde(
-        default = "OperationInfo::__missing_schemes",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub schemes: Vec<AuthenticationInfo>,
 }
 
-impl OperationInfo {
-    fn __missing_schemes() -> Vec<AuthenticationInfo> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vapi::metadata::authentication::OperationInfo",
-            "schemes",
-        )
+impl serde::Serialize for OperationInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("schemes", &self.schemes)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for OperationInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for OperationInfo {
+    const NAME: &'static str = "vapi::metadata::authentication::OperationInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<Vec<AuthenticationInfo>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "schemes" => f_0 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(OperationInfo {
+            schemes: __de::or_zero(f_0, Self::NAME, "schemes"),
+        })
     }
 }
 
@@ -784,40 +864,59 @@ impl OperationInfo {
 /// For an explanation of authentication information contained within package elements, see [`Package`](crate::vapi::metadata::authentication::Package).
 ///
 /// vAPI structure `com.vmware.vapi.metadata.authentication.package_info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PackageInfo {
     /// List of authentication schemes to be used for all the operation elements contained in this package element. If a particular service or operation element has no explicit authentications defined in the authentication defintion file, these authentication schemes are used for authenticating the user.
-    #[serde(
-        default = "PackageInfo::__missing_schemes",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub schemes: Vec<AuthenticationInfo>,
     /// Information about all service elements contained in this package element that contain authentication information. The key in the map is the identifier of the service element and the value in the map is the authentication information for the service element.
     ///
     /// For an explanation of authentication information containment within service elements, see [`vapi::metadata::authentication::service`](mod@crate::vapi::metadata::authentication::service).
-    #[serde(
-        default = "PackageInfo::__missing_services",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub services: vsphere_vapi_runtime::types::VapiMap<String, ServiceInfo>,
 }
 
-impl PackageInfo {
-    fn __missing_schemes() -> Vec<AuthenticationInfo> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vapi::metadata::authentication::PackageInfo",
-            "schemes",
-        )
+impl serde::Serialize for PackageInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("schemes", &self.schemes)?;
+        map.serialize_entry("services", &self.services)?;
+        map.end()
     }
+}
 
-    fn __missing_services() -> vsphere_vapi_runtime::types::VapiMap<
-        String,
-        ServiceInfo,
-    > {
-        ::vsphere_vapi_runtime::de::missing(
-            "vapi::metadata::authentication::PackageInfo",
-            "services",
-        )
+impl<'de> serde::Deserialize<'de> for PackageInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for PackageInfo {
+    const NAME: &'static str = "vapi::metadata::authentication::PackageInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<Vec<AuthenticationInfo>> = None;
+        let mut f_1: Option<vsphere_vapi_runtime::types::VapiMap<String, ServiceInfo>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "schemes" => f_0 = __de::null_as_empty(map.next_value()?),
+                "services" => f_1 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(PackageInfo {
+            schemes: __de::or_zero(f_0, Self::NAME, "schemes"),
+            services: __de::or_zero(f_1, Self::NAME, "services"),
+        })
     }
 }
 
@@ -826,39 +925,60 @@ impl PackageInfo {
 /// For an explanation of authentication information contained within service elements, see [`vapi::metadata::authentication::service`](mod@crate::vapi::metadata::authentication::service).
 ///
 /// vAPI structure `com.vmware.vapi.metadata.authentication.service_info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ServiceInfo {
     /// List of authentication schemes to be used for all the operation elements contained in this service element. The authentication scheme specified on the package element corresponding to this service element is ignored.
-    #[serde(
-        default = "ServiceInfo::__missing_schemes",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub schemes: Vec<AuthenticationInfo>,
     /// Information about all operation elements contained in this service element that contain authentication information. The key in the map is the identifier of the operation element and the value in the map is the authentication information for the operation element.
     ///
     /// For an explanation of containment of authentication information within operation elements, see [`Operation`](crate::vapi::metadata::authentication::service::Operation).
-    #[serde(
-        default = "ServiceInfo::__missing_operations",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub operations: vsphere_vapi_runtime::types::VapiMap<String, OperationInfo>,
 }
 
-impl ServiceInfo {
-    fn __missing_schemes() -> Vec<AuthenticationInfo> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vapi::metadata::authentication::ServiceInfo",
-            "schemes",
-        )
+impl serde::Serialize for ServiceInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("schemes", &self.schemes)?;
+        map.serialize_entry("operations", &self.operations)?;
+        map.end()
     }
+}
 
-    fn __missing_operations() -> vsphere_vapi_runtime::types::VapiMap<
-        String,
-        OperationInfo,
-    > {
-        ::vsphere_vapi_runtime::de::missing(
-            "vapi::metadata::authentication::ServiceInfo",
-            "operations",
-        )
+impl<'de> serde::Deserialize<'de> for ServiceInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ServiceInfo {
+    const NAME: &'static str = "vapi::metadata::authentication::ServiceInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<Vec<AuthenticationInfo>> = None;
+        let mut f_1: Option<
+            vsphere_vapi_runtime::types::VapiMap<String, OperationInfo>,
+        > = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "schemes" => f_0 = __de::null_as_empty(map.next_value()?),
+                "operations" => f_1 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ServiceInfo {
+            schemes: __de::or_zero(f_0, Self::NAME, "schemes"),
+            operations: __de::or_zero(f_1, Self::NAME, "operations"),
+        })
     }
 }

@@ -63,8 +63,12 @@ impl Command {
     ///
     /// - `/api`: `GET /api/vapi/metadata/cli/command/fingerprint`
     /// - `/rest`: `POST /rest/com/vmware/vapi/metadata/cli/command?~action=fingerprint`
-    pub async fn fingerprint(&self) -> vsphere_vapi_runtime::Result<String> {
-        self.client.operation(&command::ops::FINGERPRINT).send().await
+    pub fn fingerprint(
+        &self,
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<String>,
+    > + Send {
+        self.client.operation(&command::ops::FINGERPRINT).send()
     }
 
     /// Retrieves information about a command including information about how to execute that command.
@@ -87,15 +91,13 @@ impl Command {
     /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
     /// - [`NotFound`](crate::ErrorKind::NotFound): if a command corresponding to `identity` doesn't exist.
-    pub async fn get(
+    pub fn get(
         &self,
         identity: &command::Identity,
-    ) -> vsphere_vapi_runtime::Result<command::Info> {
-        self.client
-            .operation(&command::ops::GET)
-            .param("identity", identity)
-            .send()
-            .await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<command::Info>,
+    > + Send {
+        self.client.operation(&command::ops::GET).param("identity", identity).send()
     }
 
     /// Returns the identifiers of all commands, or commands in a specific namespace.
@@ -170,8 +172,12 @@ impl Namespace {
     ///
     /// - `/api`: `GET /api/vapi/metadata/cli/namespace/fingerprint`
     /// - `/rest`: `POST /rest/com/vmware/vapi/metadata/cli/namespace?~action=fingerprint`
-    pub async fn fingerprint(&self) -> vsphere_vapi_runtime::Result<String> {
-        self.client.operation(&namespace::ops::FINGERPRINT).send().await
+    pub fn fingerprint(
+        &self,
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<String>,
+    > + Send {
+        self.client.operation(&namespace::ops::FINGERPRINT).send()
     }
 
     /// Retreives information about a namespace including information about children of that namespace.
@@ -194,15 +200,13 @@ impl Namespace {
     /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
     /// - [`NotFound`](crate::ErrorKind::NotFound): if a namespace corresponding to `identity` doesn't exist.
-    pub async fn get(
+    pub fn get(
         &self,
         identity: &namespace::Identity,
-    ) -> vsphere_vapi_runtime::Result<namespace::Info> {
-        self.client
-            .operation(&namespace::ops::GET)
-            .param("identity", identity)
-            .send()
-            .await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<namespace::Info>,
+    > + Send {
+        self.client.operation(&namespace::ops::GET).param("identity", identity).send()
     }
 
     /// Returns the identifiers of all namespaces registered with the infrastructure.
@@ -215,8 +219,12 @@ impl Namespace {
     ///
     /// - `/api`: `GET /api/vapi/metadata/cli/namespace`
     /// - `/rest`: `GET /rest/com/vmware/vapi/metadata/cli/namespace`
-    pub async fn list(&self) -> vsphere_vapi_runtime::Result<Vec<namespace::Identity>> {
-        self.client.operation(&namespace::ops::LIST).send().await
+    pub fn list(
+        &self,
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<Vec<namespace::Identity>>,
+    > + Send {
+        self.client.operation(&namespace::ops::LIST).send()
     }
 }
 
@@ -298,17 +306,16 @@ impl Source {
     ///
     ///   If the URI specified in [`SourceCreateSpec::address`](crate::vapi::metadata::SourceCreateSpecType) is unreachable or if there is a transport protocol or message protocol mismatch between the client and the server or if the remote server do not have classes present in [`vapi::metadata::cli`](mod@crate::vapi::metadata::cli) module.
     /// - [`NotFound`](crate::ErrorKind::NotFound): If the file specified in [`SourceCreateSpec::filepath`](crate::vapi::metadata::SourceCreateSpecType) does not exist.
-    pub async fn create(
+    pub fn create(
         &self,
         source_id: &crate::ids::MetadataSourceId,
         spec: &source::CreateSpec,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&source::ops::CREATE)
             .param("source_id", source_id)
             .param("spec", spec)
             .send()
-            .await
     }
 
     /// Deletes an existing CLI metadata source from the infrastructure.
@@ -327,15 +334,11 @@ impl Source {
     /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
     /// - [`NotFound`](crate::ErrorKind::NotFound): If the metadata source identifier is not found.
-    pub async fn delete(
+    pub fn delete(
         &self,
         source_id: &crate::ids::MetadataSourceId,
-    ) -> vsphere_vapi_runtime::Result<()> {
-        self.client
-            .operation(&source::ops::DELETE)
-            .param("source_id", source_id)
-            .send()
-            .await
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+        self.client.operation(&source::ops::DELETE).param("source_id", source_id).send()
     }
 
     /// Returns the aggregate fingerprint of metadata from all the metadata sources or from a particular metadata source if `source_id` is specified.
@@ -382,15 +385,13 @@ impl Source {
     /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
     /// - [`NotFound`](crate::ErrorKind::NotFound): If the metadata source identifier is not found.
-    pub async fn get(
+    pub fn get(
         &self,
         source_id: &crate::ids::MetadataSourceId,
-    ) -> vsphere_vapi_runtime::Result<source::Info> {
-        self.client
-            .operation(&source::ops::GET)
-            .param("source_id", source_id)
-            .send()
-            .await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<source::Info>,
+    > + Send {
+        self.client.operation(&source::ops::GET).param("source_id", source_id).send()
     }
 
     /// Returns the identifiers of the metadata sources currently registered with the infrastructure.
@@ -403,8 +404,12 @@ impl Source {
     ///
     /// - `/api`: `GET /api/vapi/metadata/cli/source`
     /// - `/rest`: `GET /rest/com/vmware/vapi/metadata/cli/source`
-    pub async fn list(&self) -> vsphere_vapi_runtime::Result<Vec<String>> {
-        self.client.operation(&source::ops::LIST).send().await
+    pub fn list(
+        &self,
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<Vec<String>>,
+    > + Send {
+        self.client.operation(&source::ops::LIST).send()
     }
 
     /// Reloads the CLI metadata from all the metadata sources or of a particular metadata source if `source_id` is specified.
@@ -433,34 +438,56 @@ impl Source {
 /// Note: this structure is restricted for VMware internal use only.
 ///
 /// vAPI structure `com.vmware.vapi.metadata.cli.component_info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ComponentInfo {
     /// Information for all CLI namespaces of a component
-    #[serde(
-        default = "ComponentInfo::__missing_namespaces",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub namespaces: Vec<namespace::Info>,
     /// Information for all CLI commands of a component
-    #[serde(
-        default = "ComponentInfo::__missing_commands",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub commands: Vec<command::Info>,
 }
 
-impl ComponentInfo {
-    fn __missing_namespaces() -> Vec<namespace::Info> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vapi::metadata::cli::ComponentInfo",
-            "namespaces",
-        )
+impl serde::Serialize for ComponentInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("namespaces", &self.namespaces)?;
+        map.serialize_entry("commands", &self.commands)?;
+        map.end()
     }
+}
 
-    fn __missing_commands() -> Vec<command::Info> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vapi::metadata::cli::ComponentInfo",
-            "commands",
-        )
+impl<'de> serde::Deserialize<'de> for ComponentInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ComponentInfo {
+    const NAME: &'static str = "vapi::metadata::cli::ComponentInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<Vec<namespace::Info>> = None;
+        let mut f_1: Option<Vec<command::Info>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "namespaces" => f_0 = __de::null_as_empty(map.next_value()?),
+                "commands" => f_1 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ComponentInfo {
+            namespaces: __de::or_zero(f_0, Self::NAME, "namespaces"),
+            commands: __de::or_zero(f_1, Self::NAME, "commands"),
+        })
     }
 }

@@ -109,15 +109,16 @@ impl Component {
     /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
     /// - [`NotFound`](crate::ErrorKind::NotFound): if the component element associated with `component_id` is not registered with the infrastructure.
-    pub async fn fingerprint(
+    pub fn fingerprint(
         &self,
         component_id: &crate::ids::VapiComponentId,
-    ) -> vsphere_vapi_runtime::Result<String> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<String>,
+    > + Send {
         self.client
             .operation(&component::ops::FINGERPRINT)
             .param("component_id", component_id)
             .send()
-            .await
     }
 
     /// Retrieves metamodel information about the component element corresponding to `component_id`.
@@ -142,15 +143,16 @@ impl Component {
     /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
     /// - [`NotFound`](crate::ErrorKind::NotFound): if the component element associated with `component_id` is not registered with the infrastructure.
-    pub async fn get(
+    pub fn get(
         &self,
         component_id: &crate::ids::VapiComponentId,
-    ) -> vsphere_vapi_runtime::Result<ComponentData> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<ComponentData>,
+    > + Send {
         self.client
             .operation(&component::ops::GET)
             .param("component_id", component_id)
             .send()
-            .await
     }
 
     /// Returns the identifiers for the component elements that are registered with the infrastructure.
@@ -163,8 +165,12 @@ impl Component {
     ///
     /// - `/api`: `GET /api/vapi/metadata/metamodel/component`
     /// - `/rest`: `GET /rest/com/vmware/vapi/metadata/metamodel/component`
-    pub async fn list(&self) -> vsphere_vapi_runtime::Result<Vec<String>> {
-        self.client.operation(&component::ops::LIST).send().await
+    pub fn list(
+        &self,
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<Vec<String>>,
+    > + Send {
+        self.client.operation(&component::ops::LIST).send()
     }
 }
 
@@ -225,15 +231,16 @@ impl Enumeration {
     /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
     /// - [`NotFound`](crate::ErrorKind::NotFound): if the enumeration element associated with `enumeration_id` is not contained in any of the package elements, service elements and structure elements.
-    pub async fn get(
+    pub fn get(
         &self,
         enumeration_id: &crate::ids::EnumerationId,
-    ) -> vsphere_vapi_runtime::Result<EnumerationInfo> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<EnumerationInfo>,
+    > + Send {
         self.client
             .operation(&enumeration::ops::GET)
             .param("enumeration_id", enumeration_id)
             .send()
-            .await
     }
 
     /// Returns the identifiers for the enumeration elements that are contained in all the package elements, service elements and structure elements.
@@ -246,8 +253,12 @@ impl Enumeration {
     ///
     /// - `/api`: `GET /api/vapi/metadata/metamodel/enumeration`
     /// - `/rest`: `GET /rest/com/vmware/vapi/metadata/metamodel/enumeration`
-    pub async fn list(&self) -> vsphere_vapi_runtime::Result<Vec<String>> {
-        self.client.operation(&enumeration::ops::LIST).send().await
+    pub fn list(
+        &self,
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<Vec<String>>,
+    > + Send {
+        self.client.operation(&enumeration::ops::LIST).send()
     }
 }
 
@@ -359,15 +370,13 @@ impl Package {
     /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
     /// - [`NotFound`](crate::ErrorKind::NotFound): if the package element associated with `package_id` does not exist.
-    pub async fn get(
+    pub fn get(
         &self,
         package_id: &crate::ids::VapiPackageId,
-    ) -> vsphere_vapi_runtime::Result<PackageInfo> {
-        self.client
-            .operation(&package::ops::GET)
-            .param("package_id", package_id)
-            .send()
-            .await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<PackageInfo>,
+    > + Send {
+        self.client.operation(&package::ops::GET).param("package_id", package_id).send()
     }
 
     /// Returns the identifiers for the packages elements that are contained in all the registered component elements.
@@ -380,8 +389,12 @@ impl Package {
     ///
     /// - `/api`: `GET /api/vapi/metadata/metamodel/package`
     /// - `/rest`: `GET /rest/com/vmware/vapi/metadata/metamodel/package`
-    pub async fn list(&self) -> vsphere_vapi_runtime::Result<Vec<String>> {
-        self.client.operation(&package::ops::LIST).send().await
+    pub fn list(
+        &self,
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<Vec<String>>,
+    > + Send {
+        self.client.operation(&package::ops::LIST).send()
     }
 }
 
@@ -426,8 +439,12 @@ impl Resource {
     ///
     /// - `/api`: `GET /api/vapi/metadata/metamodel/resource`
     /// - `/rest`: `GET /rest/com/vmware/vapi/metadata/metamodel/resource`
-    pub async fn list(&self) -> vsphere_vapi_runtime::Result<Vec<String>> {
-        self.client.operation(&resource::ops::LIST).send().await
+    pub fn list(
+        &self,
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<Vec<String>>,
+    > + Send {
+        self.client.operation(&resource::ops::LIST).send()
     }
 }
 
@@ -488,15 +505,13 @@ impl Service {
     /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
     /// - [`NotFound`](crate::ErrorKind::NotFound): if the service element associated with `service_id` is not registered with the infrastructure.
-    pub async fn get(
+    pub fn get(
         &self,
         service_id: &crate::ids::VapiServiceId,
-    ) -> vsphere_vapi_runtime::Result<ServiceInfo> {
-        self.client
-            .operation(&service::ops::GET)
-            .param("service_id", service_id)
-            .send()
-            .await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<ServiceInfo>,
+    > + Send {
+        self.client.operation(&service::ops::GET).param("service_id", service_id).send()
     }
 
     /// Returns the identifiers for the service elements that are currently registered with the infrastructure.
@@ -511,8 +526,12 @@ impl Service {
     ///
     /// - `/api`: `GET /api/vapi/metadata/metamodel/service`
     /// - `/rest`: `GET /rest/com/vmware/vapi/metadata/metamodel/service`
-    pub async fn list(&self) -> vsphere_vapi_runtime::Result<Vec<String>> {
-        self.client.operation(&service::ops::LIST).send().await
+    pub fn list(
+        &self,
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<Vec<String>>,
+    > + Send {
+        self.client.operation(&service::ops::LIST).send()
     }
 }
 
@@ -596,17 +615,16 @@ impl Source {
     ///
     ///   if the URI specified in [`SourceCreateSpec::address`](crate::vapi::metadata::SourceCreateSpecType) is unreachable or if there is a transport protocol or message protocol mismatch between the client and the server or if the remote server do not have classes present in [`vapi::metadata::metamodel`](mod@crate::vapi::metadata::metamodel) module.
     /// - [`NotFound`](crate::ErrorKind::NotFound): if the file specified in [`SourceCreateSpec::filepath`](crate::vapi::metadata::SourceCreateSpecType) does not exist.
-    pub async fn create(
+    pub fn create(
         &self,
         source_id: &crate::ids::MetamodelSourceId,
         spec: &source::CreateSpec,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&source::ops::CREATE)
             .param("source_id", source_id)
             .param("spec", spec)
             .send()
-            .await
     }
 
     /// Deletes an existing metamodel metadata source from the infrastructure.
@@ -625,15 +643,11 @@ impl Source {
     /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
     /// - [`NotFound`](crate::ErrorKind::NotFound): if the metadata source associated with `source_id` is not found.
-    pub async fn delete(
+    pub fn delete(
         &self,
         source_id: &crate::ids::MetamodelSourceId,
-    ) -> vsphere_vapi_runtime::Result<()> {
-        self.client
-            .operation(&source::ops::DELETE)
-            .param("source_id", source_id)
-            .send()
-            .await
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+        self.client.operation(&source::ops::DELETE).param("source_id", source_id).send()
     }
 
     /// Returns the aggregate fingerprint of metadata from all the metadata sources or from a particular metadata source if `source_id` is specified.
@@ -680,15 +694,13 @@ impl Source {
     /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
     /// - [`NotFound`](crate::ErrorKind::NotFound): if the metadata source associated with `source_id` is not found.
-    pub async fn get(
+    pub fn get(
         &self,
         source_id: &crate::ids::MetamodelSourceId,
-    ) -> vsphere_vapi_runtime::Result<source::Info> {
-        self.client
-            .operation(&source::ops::GET)
-            .param("source_id", source_id)
-            .send()
-            .await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<source::Info>,
+    > + Send {
+        self.client.operation(&source::ops::GET).param("source_id", source_id).send()
     }
 
     /// Returns the identifiers of the metadata sources currently registered with the infrastructure.
@@ -701,8 +713,12 @@ impl Source {
     ///
     /// - `/api`: `GET /api/vapi/metadata/metamodel/source`
     /// - `/rest`: `GET /rest/com/vmware/vapi/metadata/metamodel/source`
-    pub async fn list(&self) -> vsphere_vapi_runtime::Result<Vec<String>> {
-        self.client.operation(&source::ops::LIST).send().await
+    pub fn list(
+        &self,
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<Vec<String>>,
+    > + Send {
+        self.client.operation(&source::ops::LIST).send()
     }
 
     /// Reloads the metamodel metadata from all the metadata sources or of a particular metadata source if `source_id` is specified.
@@ -781,15 +797,16 @@ impl Structure {
     /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
     /// - [`NotFound`](crate::ErrorKind::NotFound): if the structure element associated with `structure_id` is not contained in any of the package elements or service elements.
-    pub async fn get(
+    pub fn get(
         &self,
         structure_id: &crate::ids::StructureId,
-    ) -> vsphere_vapi_runtime::Result<StructureInfo> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<StructureInfo>,
+    > + Send {
         self.client
             .operation(&structure::ops::GET)
             .param("structure_id", structure_id)
             .send()
-            .await
     }
 
     /// Returns the identifiers for the structure elements that are contained in all the package elements and service elements.
@@ -802,103 +819,146 @@ impl Structure {
     ///
     /// - `/api`: `GET /api/vapi/metadata/metamodel/structure`
     /// - `/rest`: `GET /rest/com/vmware/vapi/metadata/metamodel/structure`
-    pub async fn list(&self) -> vsphere_vapi_runtime::Result<Vec<String>> {
-        self.client.operation(&structure::ops::LIST).send().await
+    pub fn list(
+        &self,
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<Vec<String>>,
+    > + Send {
+        self.client.operation(&structure::ops::LIST).send()
     }
 }
 
 /// The [`ComponentData`](crate::vapi::metadata::metamodel::ComponentData) structure contains the metamodel metadata information of a component element along with its fingerprint.
 ///
 /// vAPI structure `com.vmware.vapi.metadata.metamodel.component_data`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ComponentData {
     /// Metamodel information of the component element. This includes information about all the package elements contained in this component element.
     ///
     /// The metamodel information about a component could be quite large if there are a lot of package elements contained in this component.
-    #[serde(default = "ComponentData::__missing_info")]
     pub info: ComponentInfo,
     /// Fingerprint of the metamodel metadata of the component component. Metamodel information could change when there is an infrastructure update and new functionality is added to an existing component.
     ///
     /// Since the data present in [`ComponentData::info`](crate::vapi::metadata::metamodel::ComponentData::info) could be quite large, `fingerprint` provides a convenient way to check if the data for a particular component is updated.
     ///
     /// You should store the fingerprint associated with a component. After an update, by invoking the [`Component::fingerprint`](crate::vapi::metadata::metamodel::Component::fingerprint) method, you can retrieve the new fingerprint for the component. If the new fingerprint and the previously stored fingerprint do not match, clients can use the [`Component::get`](crate::vapi::metadata::metamodel::Component::get) to retrieve the new metamodel information for the component.
-    #[serde(default = "ComponentData::__missing_fingerprint")]
     pub fingerprint: String,
 }
 
-impl ComponentData {
-    fn __missing_info() -> ComponentInfo {
-        ::vsphere_vapi_runtime::de::missing(
-            "vapi::metadata::metamodel::ComponentData",
-            "info",
-        )
+impl serde::Serialize for ComponentData {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("info", &self.info)?;
+        map.serialize_entry("fingerprint", &self.fingerprint)?;
+        map.end()
     }
+}
 
-    fn __missing_fingerprint() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vapi::metadata::metamodel::ComponentData",
-            "fingerprint",
-        )
+impl<'de> serde::Deserialize<'de> for ComponentData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ComponentData {
+    const NAME: &'static str = "vapi::metadata::metamodel::ComponentData";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<ComponentInfo> = None;
+        let mut f_1: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "info" => f_0 = Some(map.next_value()?),
+                "fingerprint" => f_1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ComponentData {
+            info: __de::or_zero(f_0, Self::NAME, "info"),
+            fingerprint: __de::or_zero(f_1, Self::NAME, "fingerprint"),
+        })
     }
 }
 
 /// The [`ComponentInfo`](crate::vapi::metadata::metamodel::ComponentInfo) structure contains metamodel metadata information about a component element.
 ///
 /// vAPI structure `com.vmware.vapi.metadata.metamodel.component_info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ComponentInfo {
     /// Dot separated name of the component element. The segments in the name reflect the organization of the APIs. The format of each segment is lower case with underscores. Each underscore represents a word boundary. If there are acronyms in the word, the capitalization is preserved. This format makes it easy to translate the segment into a different naming convention.
-    #[serde(default = "ComponentInfo::__missing_name")]
     pub name: String,
     /// Metamodel metadata information of all the package elements contained in the component element. The key in the map is the identifier of the package element and the value in the map is the metamodel information of the package element.
-    #[serde(
-        default = "ComponentInfo::__missing_packages",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub packages: vsphere_vapi_runtime::types::VapiMap<String, PackageInfo>,
     /// Generic metadata for the component element. The key in the map is the name of the metadata element and the value is the data associated with that metadata element.
     ///
     /// The [`MetadataIdentifier`](crate::vapi::metadata::metamodel::MetadataIdentifier) contains possible string values for keys in the map.
-    #[serde(
-        default = "ComponentInfo::__missing_metadata",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub metadata: vsphere_vapi_runtime::types::VapiMap<String, ElementMap>,
     /// English language documentation for a component. It can contain HTML markup and documentation tags (similar to Javadoc tags). The first sentence of the package documentation is a complete sentence that identifies the component by name and summarizes the purpose of the component.
-    #[serde(default = "ComponentInfo::__missing_documentation")]
     pub documentation: String,
 }
 
-impl ComponentInfo {
-    fn __missing_name() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vapi::metadata::metamodel::ComponentInfo",
-            "name",
-        )
+impl serde::Serialize for ComponentInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("name", &self.name)?;
+        map.serialize_entry("packages", &self.packages)?;
+        map.serialize_entry("metadata", &self.metadata)?;
+        map.serialize_entry("documentation", &self.documentation)?;
+        map.end()
     }
+}
 
-    fn __missing_packages() -> vsphere_vapi_runtime::types::VapiMap<
-        String,
-        PackageInfo,
-    > {
-        ::vsphere_vapi_runtime::de::missing(
-            "vapi::metadata::metamodel::ComponentInfo",
-            "packages",
-        )
+impl<'de> serde::Deserialize<'de> for ComponentInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_metadata() -> vsphere_vapi_runtime::types::VapiMap<String, ElementMap> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vapi::metadata::metamodel::ComponentInfo",
-            "metadata",
-        )
-    }
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ComponentInfo {
+    const NAME: &'static str = "vapi::metadata::metamodel::ComponentInfo";
 
-    fn __missing_documentation() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vapi::metadata::metamodel::ComponentInfo",
-            "documentation",
-        )
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<vsphere_vapi_runtime::types::VapiMap<String, PackageInfo>> = None;
+        let mut f_2: Option<vsphere_vapi_runtime::types::VapiMap<String, ElementMap>> = None;
+        let mut f_3: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "name" => f_0 = Some(map.next_value()?),
+                "packages" => f_1 = __de::null_as_empty(map.next_value()?),
+                "metadata" => f_2 = __de::null_as_empty(map.next_value()?),
+                "documentation" => f_3 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ComponentInfo {
+            name: __de::or_zero(f_0, Self::NAME, "name"),
+            packages: __de::or_zero(f_1, Self::NAME, "packages"),
+            metadata: __de::or_zero(f_2, Self::NAME, "metadata"),
+            documentation: __de::or_zero(f_3, Self::NAME, "documentation"),
+        })
     }
 }
 
@@ -916,26 +976,71 @@ impl ::vsphere_vapi_runtime::de::Zero for ComponentInfo {
 /// The [`ConstantInfo`](crate::vapi::metadata::metamodel::ConstantInfo) structure contains metamodel information of the constant elements.
 ///
 /// vAPI structure `com.vmware.vapi.metadata.metamodel.constant_info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ConstantInfo {
     /// Type of the constant element.
     pub r#type: Type,
     /// Value of the constant element.
     pub value: ConstantValue,
     /// English language documentation for the constant element. It can contain HTML markup and documentation tags (similar to Javadoc tags).
-    #[serde(default = "ConstantInfo::__missing_documentation")]
     pub documentation: String,
     /// Lifecycle information for the constant element. Warning: this field is part of a new feature in development. It may be changed at any time and may not have all supported functionality implemented. This field is optional because it was added in a newer version than its parent node.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lifecycle: Option<crate::vapi::metadata::LifecycleInfo>,
 }
 
-impl ConstantInfo {
-    fn __missing_documentation() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vapi::metadata::metamodel::ConstantInfo",
-            "documentation",
-        )
+impl serde::Serialize for ConstantInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("type", &self.r#type)?;
+        map.serialize_entry("value", &self.value)?;
+        map.serialize_entry("documentation", &self.documentation)?;
+        if let Some(value) = &self.lifecycle {
+            map.serialize_entry("lifecycle", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ConstantInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ConstantInfo {
+    const NAME: &'static str = "vapi::metadata::metamodel::ConstantInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<Type> = None;
+        let mut f_1: Option<ConstantValue> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<crate::vapi::metadata::LifecycleInfo> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "type" => f_0 = Some(map.next_value()?),
+                "value" => f_1 = Some(map.next_value()?),
+                "documentation" => f_2 = Some(map.next_value()?),
+                "lifecycle" => f_3 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ConstantInfo {
+            r#type: __de::required(f_0, "type")?,
+            value: __de::required(f_1, "value")?,
+            documentation: __de::or_zero(f_2, Self::NAME, "documentation"),
+            lifecycle: f_3,
+        })
     }
 }
 
@@ -1038,84 +1143,78 @@ impl<'de> serde::Deserialize<'de> for ConstantValue {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = ConstantValue;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("struct ConstantValue")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<ConstantValue, A::Error> {
-                let mut f_0: Option<String> = None;
-                let mut f_1: Option<PrimitiveValue> = None;
-                let mut f_2: Option<Vec<PrimitiveValue>> = None;
-                let mut unknown = serde_json::Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "category" => f_0 = Some(map.next_value()?),
-                        "primitive_value" => f_1 = map.next_value()?,
-                        "list_value" => f_2 = map.next_value()?,
-                        _ => {
-                            let value: serde_json::Value = map.next_value()?;
-                            unknown.insert(key, value);
-                        }
-                    }
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ConstantValue {
+    const NAME: &'static str = "vapi::metadata::metamodel::ConstantValue";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<PrimitiveValue> = None;
+        let mut f_2: Option<Vec<PrimitiveValue>> = None;
+        let mut unknown = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "category" => f_0 = Some(map.next_value()?),
+                "primitive_value" => f_1 = map.next_value()?,
+                "list_value" => f_2 = map.next_value()?,
+                _ => {
+                    let value: serde_json::Value = map.next_value()?;
+                    unknown.insert(key, value);
                 }
-                let u_0 = match f_0 {
-                    None => None,
-                    Some(tag) => {
-                        Some(
-                            match tag.as_str() {
-                                "PRIMITIVE" => {
-                                    ConstantValueCategory::Primitive {
-                                        primitive_value: f_1,
-                                    }
-                                }
-                                "LIST" => {
-                                    ConstantValueCategory::List {
-                                        list_value: f_2,
-                                    }
-                                }
-                                _ => {
-                                    #[allow(unused_mut)]
-                                    let mut fields = ::core::mem::take(&mut unknown);
-                                    if let Some(value) = f_1 {
-                                        fields
-                                            .insert(
-                                                "primitive_value".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_2 {
-                                        fields
-                                            .insert(
-                                                "list_value".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    ConstantValueCategory::Unknown {
-                                        tag,
-                                        fields,
-                                    }
-                                }
-                            },
-                        )
-                    }
-                };
-                ::core::result::Result::Ok(ConstantValue {
-                    category: u_0
-                        .ok_or_else(|| serde::de::Error::missing_field("category"))?,
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        let u_0 = match f_0 {
+            None => None,
+            Some(tag) => {
+                Some(
+                    match tag.as_str() {
+                        "PRIMITIVE" => {
+                            ConstantValueCategory::Primitive {
+                                primitive_value: f_1,
+                            }
+                        }
+                        "LIST" => {
+                            ConstantValueCategory::List {
+                                list_value: f_2,
+                            }
+                        }
+                        _ => {
+                            #[allow(unused_mut)]
+                            let mut fields = ::core::mem::take(&mut unknown);
+                            if let Some(value) = f_1 {
+                                fields
+                                    .insert(
+                                        "primitive_value".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_2 {
+                                fields
+                                    .insert(
+                                        "list_value".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            ConstantValueCategory::Unknown {
+                                tag,
+                                fields,
+                            }
+                        }
+                    },
+                )
+            }
+        };
+        ::core::result::Result::Ok(ConstantValue {
+            category: __de::required(u_0, "category")?,
+        })
     }
 }
 
@@ -1126,25 +1225,53 @@ impl<'de> serde::Deserialize<'de> for ConstantValue {
 /// For example, in `@UnionCase(tag="tag", value="SELECT")`, ElementMap describes the keyword arguments tag and value.
 ///
 /// vAPI structure `com.vmware.vapi.metadata.metamodel.element_map`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ElementMap {
     /// Metamodel information of the metadata elements. The key parameter of the map is the identifier for the element and the value corresponds to the element value.
-    #[serde(
-        default = "ElementMap::__missing_elements",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub elements: vsphere_vapi_runtime::types::VapiMap<String, ElementValue>,
 }
 
-impl ElementMap {
-    fn __missing_elements() -> vsphere_vapi_runtime::types::VapiMap<
-        String,
-        ElementValue,
-    > {
-        ::vsphere_vapi_runtime::de::missing(
-            "vapi::metadata::metamodel::ElementMap",
-            "elements",
-        )
+impl serde::Serialize for ElementMap {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("elements", &self.elements)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ElementMap {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ElementMap {
+    const NAME: &'static str = "vapi::metadata::metamodel::ElementMap";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<
+            vsphere_vapi_runtime::types::VapiMap<String, ElementValue>,
+        > = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "elements" => f_0 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ElementMap {
+            elements: __de::or_zero(f_0, Self::NAME, "elements"),
+        })
     }
 }
 
@@ -1283,312 +1410,423 @@ impl<'de> serde::Deserialize<'de> for ElementValue {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = ElementValue;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("struct ElementValue")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<ElementValue, A::Error> {
-                let mut f_0: Option<String> = None;
-                let mut f_1: Option<i64> = None;
-                let mut f_2: Option<String> = None;
-                let mut f_3: Option<Vec<String>> = None;
-                let mut f_4: Option<String> = None;
-                let mut f_5: Option<Vec<String>> = None;
-                let mut unknown = serde_json::Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "type" => f_0 = Some(map.next_value()?),
-                        "long_value" => f_1 = map.next_value()?,
-                        "string_value" => f_2 = map.next_value()?,
-                        "list_value" => f_3 = map.next_value()?,
-                        "structure_id" => f_4 = map.next_value()?,
-                        "structure_ids" => f_5 = map.next_value()?,
-                        _ => {
-                            let value: serde_json::Value = map.next_value()?;
-                            unknown.insert(key, value);
-                        }
-                    }
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ElementValue {
+    const NAME: &'static str = "vapi::metadata::metamodel::ElementValue";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<i64> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<Vec<String>> = None;
+        let mut f_4: Option<String> = None;
+        let mut f_5: Option<Vec<String>> = None;
+        let mut unknown = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "type" => f_0 = Some(map.next_value()?),
+                "long_value" => f_1 = map.next_value()?,
+                "string_value" => f_2 = map.next_value()?,
+                "list_value" => f_3 = map.next_value()?,
+                "structure_id" => f_4 = map.next_value()?,
+                "structure_ids" => f_5 = map.next_value()?,
+                _ => {
+                    let value: serde_json::Value = map.next_value()?;
+                    unknown.insert(key, value);
                 }
-                let u_0 = match f_0 {
-                    None => None,
-                    Some(tag) => {
-                        Some(
-                            match tag.as_str() {
-                                "LONG" => {
-                                    ElementValueType::Long {
-                                        long_value: f_1,
-                                    }
-                                }
-                                "STRING" => {
-                                    ElementValueType::String {
-                                        string_value: f_2,
-                                    }
-                                }
-                                "STRING_LIST" => {
-                                    ElementValueType::StringList {
-                                        list_value: f_3,
-                                    }
-                                }
-                                "STRUCTURE_REFERENCE" => {
-                                    ElementValueType::StructureReference {
-                                        structure_id: f_4,
-                                    }
-                                }
-                                "STRUCTURE_REFERENCE_LIST" => {
-                                    ElementValueType::StructureReferenceList {
-                                        structure_ids: f_5,
-                                    }
-                                }
-                                _ => {
-                                    #[allow(unused_mut)]
-                                    let mut fields = ::core::mem::take(&mut unknown);
-                                    if let Some(value) = f_1 {
-                                        fields
-                                            .insert(
-                                                "long_value".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_2 {
-                                        fields
-                                            .insert(
-                                                "string_value".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_3 {
-                                        fields
-                                            .insert(
-                                                "list_value".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_4 {
-                                        fields
-                                            .insert(
-                                                "structure_id".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_5 {
-                                        fields
-                                            .insert(
-                                                "structure_ids".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    ElementValueType::Unknown {
-                                        tag,
-                                        fields,
-                                    }
-                                }
-                            },
-                        )
-                    }
-                };
-                ::core::result::Result::Ok(ElementValue {
-                    r#type: u_0.ok_or_else(|| serde::de::Error::missing_field("type"))?,
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        let u_0 = match f_0 {
+            None => None,
+            Some(tag) => {
+                Some(
+                    match tag.as_str() {
+                        "LONG" => {
+                            ElementValueType::Long {
+                                long_value: f_1,
+                            }
+                        }
+                        "STRING" => {
+                            ElementValueType::String {
+                                string_value: f_2,
+                            }
+                        }
+                        "STRING_LIST" => {
+                            ElementValueType::StringList {
+                                list_value: f_3,
+                            }
+                        }
+                        "STRUCTURE_REFERENCE" => {
+                            ElementValueType::StructureReference {
+                                structure_id: f_4,
+                            }
+                        }
+                        "STRUCTURE_REFERENCE_LIST" => {
+                            ElementValueType::StructureReferenceList {
+                                structure_ids: f_5,
+                            }
+                        }
+                        _ => {
+                            #[allow(unused_mut)]
+                            let mut fields = ::core::mem::take(&mut unknown);
+                            if let Some(value) = f_1 {
+                                fields
+                                    .insert(
+                                        "long_value".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_2 {
+                                fields
+                                    .insert(
+                                        "string_value".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_3 {
+                                fields
+                                    .insert(
+                                        "list_value".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_4 {
+                                fields
+                                    .insert(
+                                        "structure_id".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_5 {
+                                fields
+                                    .insert(
+                                        "structure_ids".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            ElementValueType::Unknown {
+                                tag,
+                                fields,
+                            }
+                        }
+                    },
+                )
+            }
+        };
+        ::core::result::Result::Ok(ElementValue {
+            r#type: __de::required(u_0, "type")?,
+        })
     }
 }
 
 /// The [`EnumerationInfo`](crate::vapi::metadata::metamodel::EnumerationInfo) structure contains the metamodel information of an enumeration element.
 ///
 /// vAPI structure `com.vmware.vapi.metadata.metamodel.enumeration_info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct EnumerationInfo {
     /// Dot separated name of the enumeration element. The segments in the name reflect the organization of the APIs. The format of each segment is lower case with underscores. Each underscore represents a word boundary. If there are acronyms in the word, the capitalization is preserved. This format makes it easy to translate the segment into a different naming convention.
-    #[serde(default = "EnumerationInfo::__missing_name")]
     pub name: String,
     /// Metamodel information of all the enumeration value elements contained in this enumeration element. The order of the enumeration value elements in the list is same as the order in which they are defined in the interface definition file.
-    #[serde(
-        default = "EnumerationInfo::__missing_values",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub values: Vec<EnumerationValueInfo>,
     /// Generic metadata elements for an enumeration element. The key in the map is the name of the metadata element and the value is the data associated with that metadata element.
     ///
     /// The [`MetadataIdentifier`](crate::vapi::metadata::metamodel::MetadataIdentifier) contains possible string values for keys in the map.
-    #[serde(
-        default = "EnumerationInfo::__missing_metadata",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub metadata: vsphere_vapi_runtime::types::VapiMap<String, ElementMap>,
     /// English language documentation for an enumeration element. It can contain HTML markup and Javadoc tags. The first sentence of the enumeration documentation is a complete sentence that identifies the enumeration by name and summarizes the purpose of the enumeration. The documentation describes the context in which the enumeration is used.
     ///
     /// The documentation also contains references to the context in which the enumeration is used. But if the enumeration is used in many contexts, the references may not be present.
-    #[serde(default = "EnumerationInfo::__missing_documentation")]
     pub documentation: String,
     /// Lifecycle information for the enumeration element. Warning: this field is part of a new feature in development. It may be changed at any time and may not have all supported functionality implemented. This field is optional because it was added in a newer version than its parent node.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lifecycle: Option<crate::vapi::metadata::LifecycleInfo>,
 }
 
-impl EnumerationInfo {
-    fn __missing_name() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vapi::metadata::metamodel::EnumerationInfo",
-            "name",
-        )
+impl serde::Serialize for EnumerationInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("name", &self.name)?;
+        map.serialize_entry("values", &self.values)?;
+        map.serialize_entry("metadata", &self.metadata)?;
+        map.serialize_entry("documentation", &self.documentation)?;
+        if let Some(value) = &self.lifecycle {
+            map.serialize_entry("lifecycle", value)?;
+        }
+        map.end()
     }
+}
 
-    fn __missing_values() -> Vec<EnumerationValueInfo> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vapi::metadata::metamodel::EnumerationInfo",
-            "values",
-        )
+impl<'de> serde::Deserialize<'de> for EnumerationInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_metadata() -> vsphere_vapi_runtime::types::VapiMap<String, ElementMap> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vapi::metadata::metamodel::EnumerationInfo",
-            "metadata",
-        )
-    }
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for EnumerationInfo {
+    const NAME: &'static str = "vapi::metadata::metamodel::EnumerationInfo";
 
-    fn __missing_documentation() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vapi::metadata::metamodel::EnumerationInfo",
-            "documentation",
-        )
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<Vec<EnumerationValueInfo>> = None;
+        let mut f_2: Option<vsphere_vapi_runtime::types::VapiMap<String, ElementMap>> = None;
+        let mut f_3: Option<String> = None;
+        let mut f_4: Option<crate::vapi::metadata::LifecycleInfo> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "name" => f_0 = Some(map.next_value()?),
+                "values" => f_1 = __de::null_as_empty(map.next_value()?),
+                "metadata" => f_2 = __de::null_as_empty(map.next_value()?),
+                "documentation" => f_3 = Some(map.next_value()?),
+                "lifecycle" => f_4 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(EnumerationInfo {
+            name: __de::or_zero(f_0, Self::NAME, "name"),
+            values: __de::or_zero(f_1, Self::NAME, "values"),
+            metadata: __de::or_zero(f_2, Self::NAME, "metadata"),
+            documentation: __de::or_zero(f_3, Self::NAME, "documentation"),
+            lifecycle: f_4,
+        })
     }
 }
 
 /// The [`EnumerationValueInfo`](crate::vapi::metadata::metamodel::EnumerationValueInfo) structure describes the constant in the structure.
 ///
 /// vAPI structure `com.vmware.vapi.metadata.metamodel.enumeration_value_info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct EnumerationValueInfo {
     /// Value in the enumerated type. All the characters in the string are capitalized.
-    #[serde(default = "EnumerationValueInfo::__missing_value")]
     pub value: String,
     /// Additional metadata for enumeration value in the enumerated type. The key in the map is the name of the metadata element and the value is the data associated with that metadata element.
     ///
     /// The [`MetadataIdentifier`](crate::vapi::metadata::metamodel::MetadataIdentifier) contains possible string values for keys in the map.
-    #[serde(
-        default = "EnumerationValueInfo::__missing_metadata",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub metadata: vsphere_vapi_runtime::types::VapiMap<String, ElementMap>,
     /// English language documentation for an enumeration value. It can contain HTML markup and documentation tags (similar to Javadoc tags). The first statement will be a noun or verb phrase that describes the purpose of the enumeration value.
-    #[serde(default = "EnumerationValueInfo::__missing_documentation")]
     pub documentation: String,
     /// Lifecycle information for the enumeration value. Warning: this field is part of a new feature in development. It may be changed at any time and may not have all supported functionality implemented. This field is optional because it was added in a newer version than its parent node.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lifecycle: Option<crate::vapi::metadata::LifecycleInfo>,
 }
 
-impl EnumerationValueInfo {
-    fn __missing_value() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vapi::metadata::metamodel::EnumerationValueInfo",
-            "value",
-        )
+impl serde::Serialize for EnumerationValueInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("value", &self.value)?;
+        map.serialize_entry("metadata", &self.metadata)?;
+        map.serialize_entry("documentation", &self.documentation)?;
+        if let Some(value) = &self.lifecycle {
+            map.serialize_entry("lifecycle", value)?;
+        }
+        map.end()
     }
+}
 
-    fn __missing_metadata() -> vsphere_vapi_runtime::types::VapiMap<String, ElementMap> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vapi::metadata::metamodel::EnumerationValueInfo",
-            "metadata",
-        )
+impl<'de> serde::Deserialize<'de> for EnumerationValueInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_documentation() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vapi::metadata::metamodel::EnumerationValueInfo",
-            "documentation",
-        )
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for EnumerationValueInfo {
+    const NAME: &'static str = "vapi::metadata::metamodel::EnumerationValueInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<vsphere_vapi_runtime::types::VapiMap<String, ElementMap>> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<crate::vapi::metadata::LifecycleInfo> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "value" => f_0 = Some(map.next_value()?),
+                "metadata" => f_1 = __de::null_as_empty(map.next_value()?),
+                "documentation" => f_2 = Some(map.next_value()?),
+                "lifecycle" => f_3 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(EnumerationValueInfo {
+            value: __de::or_zero(f_0, Self::NAME, "value"),
+            metadata: __de::or_zero(f_1, Self::NAME, "metadata"),
+            documentation: __de::or_zero(f_2, Self::NAME, "documentation"),
+            lifecycle: f_3,
+        })
     }
 }
 
 /// The [`ErrorInfo`](crate::vapi::metadata::metamodel::ErrorInfo) structure contains the metadata information about the error elements contained in an operation element.
 ///
 /// vAPI structure `com.vmware.vapi.metadata.metamodel.error_info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ErrorInfo {
     /// Identifier for the structure element corresponding to the error that is being reported by the operation.
     ///
     /// Identifier of a `com.vmware.vapi.structure` resource.
     pub structure_id: crate::ids::StructureId,
     /// The English language documentation for the error element. It can contain HTML markup and Javadoc tags.
-    #[serde(default = "ErrorInfo::__missing_documentation")]
     pub documentation: String,
     /// Lifecycle information for the error element contained in an operation element. Warning: this field is part of a new feature in development. It may be changed at any time and may not have all supported functionality implemented. This field is optional because it was added in a newer version than its parent node.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lifecycle: Option<crate::vapi::metadata::LifecycleInfo>,
 }
 
-impl ErrorInfo {
-    fn __missing_documentation() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vapi::metadata::metamodel::ErrorInfo",
-            "documentation",
-        )
+impl serde::Serialize for ErrorInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("structure_id", &self.structure_id)?;
+        map.serialize_entry("documentation", &self.documentation)?;
+        if let Some(value) = &self.lifecycle {
+            map.serialize_entry("lifecycle", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ErrorInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ErrorInfo {
+    const NAME: &'static str = "vapi::metadata::metamodel::ErrorInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::StructureId> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<crate::vapi::metadata::LifecycleInfo> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "structure_id" => f_0 = Some(map.next_value()?),
+                "documentation" => f_1 = Some(map.next_value()?),
+                "lifecycle" => f_2 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ErrorInfo {
+            structure_id: __de::required(f_0, "structure_id")?,
+            documentation: __de::or_zero(f_1, Self::NAME, "documentation"),
+            lifecycle: f_2,
+        })
     }
 }
 
 /// The [`FieldInfo`](crate::vapi::metadata::metamodel::FieldInfo) structure contains metamodel information of a field element contained in a structure element.
 ///
 /// vAPI structure `com.vmware.vapi.metadata.metamodel.field_info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct FieldInfo {
     /// Name of the field element in a canonical format. The format is lower case with underscores. Each underscore represents a word boundary. If there are acronyms in the word, the capitalization is preserved. This format makes it easy to translate the segment into a different naming convention.
-    #[serde(default = "FieldInfo::__missing_name")]
     pub name: String,
     /// Type information.
     pub r#type: Type,
     /// Generic metadata elements for the field element. The key in the map is the name of the metadata element and the value is the data associated with that metadata element.
     ///
     /// The [`MetadataIdentifier`](crate::vapi::metadata::metamodel::MetadataIdentifier) contains possible string values for keys in the map.
-    #[serde(
-        default = "FieldInfo::__missing_metadata",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub metadata: vsphere_vapi_runtime::types::VapiMap<String, ElementMap>,
     /// English language documentation for the field element. It can contain HTML markup and Javadoc tags.
-    #[serde(default = "FieldInfo::__missing_documentation")]
     pub documentation: String,
     /// Lifecycle information for the field element. Warning: this field is part of a new feature in development. It may be changed at any time and may not have all supported functionality implemented. This field is optional because it was added in a newer version than its parent node.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lifecycle: Option<crate::vapi::metadata::LifecycleInfo>,
 }
 
-impl FieldInfo {
-    fn __missing_name() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vapi::metadata::metamodel::FieldInfo",
-            "name",
-        )
+impl serde::Serialize for FieldInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("name", &self.name)?;
+        map.serialize_entry("type", &self.r#type)?;
+        map.serialize_entry("metadata", &self.metadata)?;
+        map.serialize_entry("documentation", &self.documentation)?;
+        if let Some(value) = &self.lifecycle {
+            map.serialize_entry("lifecycle", value)?;
+        }
+        map.end()
     }
+}
 
-    fn __missing_metadata() -> vsphere_vapi_runtime::types::VapiMap<String, ElementMap> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vapi::metadata::metamodel::FieldInfo",
-            "metadata",
-        )
+impl<'de> serde::Deserialize<'de> for FieldInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_documentation() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vapi::metadata::metamodel::FieldInfo",
-            "documentation",
-        )
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for FieldInfo {
+    const NAME: &'static str = "vapi::metadata::metamodel::FieldInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<Type> = None;
+        let mut f_2: Option<vsphere_vapi_runtime::types::VapiMap<String, ElementMap>> = None;
+        let mut f_3: Option<String> = None;
+        let mut f_4: Option<crate::vapi::metadata::LifecycleInfo> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "name" => f_0 = Some(map.next_value()?),
+                "type" => f_1 = Some(map.next_value()?),
+                "metadata" => f_2 = __de::null_as_empty(map.next_value()?),
+                "documentation" => f_3 = Some(map.next_value()?),
+                "lifecycle" => f_4 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(FieldInfo {
+            name: __de::or_zero(f_0, Self::NAME, "name"),
+            r#type: __de::required(f_1, "type")?,
+            metadata: __de::or_zero(f_2, Self::NAME, "metadata"),
+            documentation: __de::or_zero(f_3, Self::NAME, "documentation"),
+            lifecycle: f_4,
+        })
     }
 }
 
@@ -1721,180 +1959,190 @@ impl<'de> serde::Deserialize<'de> for GenericInstantiation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = GenericInstantiation;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("struct GenericInstantiation")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<GenericInstantiation, A::Error> {
-                let mut f_0: Option<String> = None;
-                let mut f_1: Option<Box<Type>> = None;
-                let mut f_2: Option<Box<Type>> = None;
-                let mut f_3: Option<Box<Type>> = None;
-                let mut unknown = serde_json::Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "generic_type" => f_0 = Some(map.next_value()?),
-                        "element_type" => f_1 = map.next_value()?,
-                        "map_key_type" => f_2 = map.next_value()?,
-                        "map_value_type" => f_3 = map.next_value()?,
-                        _ => {
-                            let value: serde_json::Value = map.next_value()?;
-                            unknown.insert(key, value);
-                        }
-                    }
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for GenericInstantiation {
+    const NAME: &'static str = "vapi::metadata::metamodel::GenericInstantiation";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<Box<Type>> = None;
+        let mut f_2: Option<Box<Type>> = None;
+        let mut f_3: Option<Box<Type>> = None;
+        let mut unknown = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "generic_type" => f_0 = Some(map.next_value()?),
+                "element_type" => f_1 = map.next_value()?,
+                "map_key_type" => f_2 = map.next_value()?,
+                "map_value_type" => f_3 = map.next_value()?,
+                _ => {
+                    let value: serde_json::Value = map.next_value()?;
+                    unknown.insert(key, value);
                 }
-                let u_0 = match f_0 {
-                    None => None,
-                    Some(tag) => {
-                        Some(
-                            match tag.as_str() {
-                                "LIST" => {
-                                    GenericInstantiationGenericType::List {
-                                        element_type: f_1,
-                                    }
-                                }
-                                "MAP" => {
-                                    GenericInstantiationGenericType::Map {
-                                        map_key_type: f_2,
-                                        map_value_type: f_3,
-                                    }
-                                }
-                                "OPTIONAL" => {
-                                    GenericInstantiationGenericType::Optional {
-                                        element_type: f_1,
-                                    }
-                                }
-                                "SET" => {
-                                    GenericInstantiationGenericType::Set {
-                                        element_type: f_1,
-                                    }
-                                }
-                                _ => {
-                                    #[allow(unused_mut)]
-                                    let mut fields = ::core::mem::take(&mut unknown);
-                                    if let Some(value) = f_1 {
-                                        fields
-                                            .insert(
-                                                "element_type".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_2 {
-                                        fields
-                                            .insert(
-                                                "map_key_type".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_3 {
-                                        fields
-                                            .insert(
-                                                "map_value_type".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    GenericInstantiationGenericType::Unknown {
-                                        tag,
-                                        fields,
-                                    }
-                                }
-                            },
-                        )
-                    }
-                };
-                ::core::result::Result::Ok(GenericInstantiation {
-                    generic_type: u_0
-                        .ok_or_else(|| serde::de::Error::missing_field("generic_type"))?,
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        let u_0 = match f_0 {
+            None => None,
+            Some(tag) => {
+                Some(
+                    match tag.as_str() {
+                        "LIST" => {
+                            GenericInstantiationGenericType::List {
+                                element_type: f_1,
+                            }
+                        }
+                        "MAP" => {
+                            GenericInstantiationGenericType::Map {
+                                map_key_type: f_2,
+                                map_value_type: f_3,
+                            }
+                        }
+                        "OPTIONAL" => {
+                            GenericInstantiationGenericType::Optional {
+                                element_type: f_1,
+                            }
+                        }
+                        "SET" => {
+                            GenericInstantiationGenericType::Set {
+                                element_type: f_1,
+                            }
+                        }
+                        _ => {
+                            #[allow(unused_mut)]
+                            let mut fields = ::core::mem::take(&mut unknown);
+                            if let Some(value) = f_1 {
+                                fields
+                                    .insert(
+                                        "element_type".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_2 {
+                                fields
+                                    .insert(
+                                        "map_key_type".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_3 {
+                                fields
+                                    .insert(
+                                        "map_value_type".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            GenericInstantiationGenericType::Unknown {
+                                tag,
+                                fields,
+                            }
+                        }
+                    },
+                )
+            }
+        };
+        ::core::result::Result::Ok(GenericInstantiation {
+            generic_type: __de::required(u_0, "generic_type")?,
+        })
     }
 }
 
 /// The [`OperationInfo`](crate::vapi::metadata::metamodel::OperationInfo) structure contains metamodel information of an operation element.
 ///
 /// vAPI structure `com.vmware.vapi.metadata.metamodel.operation_info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct OperationInfo {
     /// Name of the operation element in a canonical format. The format is lower case with underscores. Each underscore represents a word boundary. If there are acronyms in the word, the capitalization is preserved. This format makes it easy to translate the segment into a different naming convention.
-    #[serde(default = "OperationInfo::__missing_name")]
     pub name: String,
     /// Metamodel information for the parameter elements. The order of the parameters elements in the list is same as the order of the parameters declared in the interface definition file.
-    #[serde(
-        default = "OperationInfo::__missing_params",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub params: Vec<FieldInfo>,
     /// Metamodel type for the output element.
     pub output: OperationResultInfo,
     /// List of error elements that might be reported by the operation element. If the operation reports the same error for more than one reason, the list contains the error element associated with the error more than once with different documentation elements.
-    #[serde(
-        default = "OperationInfo::__missing_errors",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub errors: Vec<ErrorInfo>,
     /// Generic metadata elements for the operation element. The key in the map is the name of the metadata element and the value is the data associated with that metadata element.
     ///
     /// The [`MetadataIdentifier`](crate::vapi::metadata::metamodel::MetadataIdentifier) contains possible string values for key in the map.
-    #[serde(
-        default = "OperationInfo::__missing_metadata",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub metadata: vsphere_vapi_runtime::types::VapiMap<String, ElementMap>,
     /// English language documentation for the operation element. It can contain HTML markup and Javadoc tags.
-    #[serde(default = "OperationInfo::__missing_documentation")]
     pub documentation: String,
     /// Lifecycle information for the operation element. Warning: this field is part of a new feature in development. It may be changed at any time and may not have all supported functionality implemented. This field is optional because it was added in a newer version than its parent node.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lifecycle: Option<crate::vapi::metadata::LifecycleInfo>,
 }
 
-impl OperationInfo {
-    fn __missing_name() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vapi::metadata::metamodel::OperationInfo",
-            "name",
-        )
+impl serde::Serialize for OperationInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("name", &self.name)?;
+        map.serialize_entry("params", &self.params)?;
+        map.serialize_entry("output", &self.output)?;
+        map.serialize_entry("errors", &self.errors)?;
+        map.serialize_entry("metadata", &self.metadata)?;
+        map.serialize_entry("documentation", &self.documentation)?;
+        if let Some(value) = &self.lifecycle {
+            map.serialize_entry("lifecycle", value)?;
+        }
+        map.end()
     }
+}
 
-    fn __missing_params() -> Vec<FieldInfo> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vapi::metadata::metamodel::OperationInfo",
-            "params",
-        )
+impl<'de> serde::Deserialize<'de> for OperationInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_errors() -> Vec<ErrorInfo> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vapi::metadata::metamodel::OperationInfo",
-            "errors",
-        )
-    }
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for OperationInfo {
+    const NAME: &'static str = "vapi::metadata::metamodel::OperationInfo";
 
-    fn __missing_metadata() -> vsphere_vapi_runtime::types::VapiMap<String, ElementMap> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vapi::metadata::metamodel::OperationInfo",
-            "metadata",
-        )
-    }
-
-    fn __missing_documentation() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vapi::metadata::metamodel::OperationInfo",
-            "documentation",
-        )
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<Vec<FieldInfo>> = None;
+        let mut f_2: Option<OperationResultInfo> = None;
+        let mut f_3: Option<Vec<ErrorInfo>> = None;
+        let mut f_4: Option<vsphere_vapi_runtime::types::VapiMap<String, ElementMap>> = None;
+        let mut f_5: Option<String> = None;
+        let mut f_6: Option<crate::vapi::metadata::LifecycleInfo> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "name" => f_0 = Some(map.next_value()?),
+                "params" => f_1 = __de::null_as_empty(map.next_value()?),
+                "output" => f_2 = Some(map.next_value()?),
+                "errors" => f_3 = __de::null_as_empty(map.next_value()?),
+                "metadata" => f_4 = __de::null_as_empty(map.next_value()?),
+                "documentation" => f_5 = Some(map.next_value()?),
+                "lifecycle" => f_6 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(OperationInfo {
+            name: __de::or_zero(f_0, Self::NAME, "name"),
+            params: __de::or_zero(f_1, Self::NAME, "params"),
+            output: __de::required(f_2, "output")?,
+            errors: __de::or_zero(f_3, Self::NAME, "errors"),
+            metadata: __de::or_zero(f_4, Self::NAME, "metadata"),
+            documentation: __de::or_zero(f_5, Self::NAME, "documentation"),
+            lifecycle: f_6,
+        })
     }
 }
 
@@ -1903,134 +2151,158 @@ impl OperationInfo {
 /// An operation accepts a list of parameters and returns a result or an error. The [`OperationResultInfo`](crate::vapi::metadata::metamodel::OperationResultInfo) describes the result element of an operation.
 ///
 /// vAPI structure `com.vmware.vapi.metadata.metamodel.operation_result_info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct OperationResultInfo {
     /// Type information of the operation result element.
     pub r#type: Type,
     /// Generic metadata elements for the service element. The key in the map is the name of the metadata element and the value is the data associated with that metadata element.
     ///
     /// The [`MetadataIdentifier`](crate::vapi::metadata::metamodel::MetadataIdentifier) contains possible string values for keys in the map.
-    #[serde(
-        default = "OperationResultInfo::__missing_metadata",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub metadata: vsphere_vapi_runtime::types::VapiMap<String, ElementMap>,
     /// English language documentation for the operation result element. It can contain HTML markup and Javadoc tags.
-    #[serde(default = "OperationResultInfo::__missing_documentation")]
     pub documentation: String,
 }
 
-impl OperationResultInfo {
-    fn __missing_metadata() -> vsphere_vapi_runtime::types::VapiMap<String, ElementMap> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vapi::metadata::metamodel::OperationResultInfo",
-            "metadata",
-        )
+impl serde::Serialize for OperationResultInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("type", &self.r#type)?;
+        map.serialize_entry("metadata", &self.metadata)?;
+        map.serialize_entry("documentation", &self.documentation)?;
+        map.end()
     }
+}
 
-    fn __missing_documentation() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vapi::metadata::metamodel::OperationResultInfo",
-            "documentation",
-        )
+impl<'de> serde::Deserialize<'de> for OperationResultInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for OperationResultInfo {
+    const NAME: &'static str = "vapi::metadata::metamodel::OperationResultInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<Type> = None;
+        let mut f_1: Option<vsphere_vapi_runtime::types::VapiMap<String, ElementMap>> = None;
+        let mut f_2: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "type" => f_0 = Some(map.next_value()?),
+                "metadata" => f_1 = __de::null_as_empty(map.next_value()?),
+                "documentation" => f_2 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(OperationResultInfo {
+            r#type: __de::required(f_0, "type")?,
+            metadata: __de::or_zero(f_1, Self::NAME, "metadata"),
+            documentation: __de::or_zero(f_2, Self::NAME, "documentation"),
+        })
     }
 }
 
 /// The [`PackageInfo`](crate::vapi::metadata::metamodel::PackageInfo) structure contains the metamodel information of all the service elements, structure elements and enumeration elements contained in the package element.
 ///
 /// vAPI structure `com.vmware.vapi.metadata.metamodel.package_info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PackageInfo {
     /// Dot separated name of the package element. The segments in the name reflect the organization of the APIs. The format of each segment is lower case with underscores. Each underscore represents a word boundary. If there are acronyms in the word, the capitalization is preserved. This format makes it easy to translate the segment into a different naming convention.
-    #[serde(default = "PackageInfo::__missing_name")]
     pub name: String,
     /// Metamodel information of all the structure elements contained in the package element. The key in the map is the identifier of the structure element and the value in the map is the metamodel information for the structure element.
     ///
     /// This does not include the structure elements contained in the service elements that are contained in this package element.
-    #[serde(
-        default = "PackageInfo::__missing_structures",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub structures: vsphere_vapi_runtime::types::VapiMap<String, StructureInfo>,
     /// Metamodel information of all the enumeration elements contained in the package element. The key in the map is the identifier of the enumeration element and the value in the map is the metamodel information for the enumeration element.
     ///
     /// This does not include the enumeration elements that are contained in the service elements of this package element or structure elements of this package element.
-    #[serde(
-        default = "PackageInfo::__missing_enumerations",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub enumerations: vsphere_vapi_runtime::types::VapiMap<String, EnumerationInfo>,
     /// Metamodel information of all the service elements contained in the package element. The key in the map is the identifier of the service element and the value in the map is the metamodel information for the service element.
-    #[serde(
-        default = "PackageInfo::__missing_services",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub services: vsphere_vapi_runtime::types::VapiMap<String, ServiceInfo>,
     /// Generic metadata elements for the package element. The key in the map is the name of the metadata element and the value is the data associated with that metadata element.
     ///
     /// The [`MetadataIdentifier`](crate::vapi::metadata::metamodel::MetadataIdentifier) contains possible string values for keys in the map.
-    #[serde(
-        default = "PackageInfo::__missing_metadata",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub metadata: vsphere_vapi_runtime::types::VapiMap<String, ElementMap>,
     /// English language documentation for a package. It can contain HTML markup and Javadoc tags. The first sentence of the package documentation is a complete sentence that identifies the package by name and summarizes the purpose of the package.
     ///
     /// The primary purpose of a package documentation is to provide high-level context that will provide a framework in which the users can put the detail about the package contents.
-    #[serde(default = "PackageInfo::__missing_documentation")]
     pub documentation: String,
 }
 
-impl PackageInfo {
-    fn __missing_name() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vapi::metadata::metamodel::PackageInfo",
-            "name",
-        )
+impl serde::Serialize for PackageInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("name", &self.name)?;
+        map.serialize_entry("structures", &self.structures)?;
+        map.serialize_entry("enumerations", &self.enumerations)?;
+        map.serialize_entry("services", &self.services)?;
+        map.serialize_entry("metadata", &self.metadata)?;
+        map.serialize_entry("documentation", &self.documentation)?;
+        map.end()
     }
+}
 
-    fn __missing_structures() -> vsphere_vapi_runtime::types::VapiMap<
-        String,
-        StructureInfo,
-    > {
-        ::vsphere_vapi_runtime::de::missing(
-            "vapi::metadata::metamodel::PackageInfo",
-            "structures",
-        )
+impl<'de> serde::Deserialize<'de> for PackageInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_enumerations() -> vsphere_vapi_runtime::types::VapiMap<
-        String,
-        EnumerationInfo,
-    > {
-        ::vsphere_vapi_runtime::de::missing(
-            "vapi::metadata::metamodel::PackageInfo",
-            "enumerations",
-        )
-    }
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for PackageInfo {
+    const NAME: &'static str = "vapi::metadata::metamodel::PackageInfo";
 
-    fn __missing_services() -> vsphere_vapi_runtime::types::VapiMap<
-        String,
-        ServiceInfo,
-    > {
-        ::vsphere_vapi_runtime::de::missing(
-            "vapi::metadata::metamodel::PackageInfo",
-            "services",
-        )
-    }
-
-    fn __missing_metadata() -> vsphere_vapi_runtime::types::VapiMap<String, ElementMap> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vapi::metadata::metamodel::PackageInfo",
-            "metadata",
-        )
-    }
-
-    fn __missing_documentation() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vapi::metadata::metamodel::PackageInfo",
-            "documentation",
-        )
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<
+            vsphere_vapi_runtime::types::VapiMap<String, StructureInfo>,
+        > = None;
+        let mut f_2: Option<
+            vsphere_vapi_runtime::types::VapiMap<String, EnumerationInfo>,
+        > = None;
+        let mut f_3: Option<vsphere_vapi_runtime::types::VapiMap<String, ServiceInfo>> = None;
+        let mut f_4: Option<vsphere_vapi_runtime::types::VapiMap<String, ElementMap>> = None;
+        let mut f_5: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "name" => f_0 = Some(map.next_value()?),
+                "structures" => f_1 = __de::null_as_empty(map.next_value()?),
+                "enumerations" => f_2 = __de::null_as_empty(map.next_value()?),
+                "services" => f_3 = __de::null_as_empty(map.next_value()?),
+                "metadata" => f_4 = __de::null_as_empty(map.next_value()?),
+                "documentation" => f_5 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(PackageInfo {
+            name: __de::or_zero(f_0, Self::NAME, "name"),
+            structures: __de::or_zero(f_1, Self::NAME, "structures"),
+            enumerations: __de::or_zero(f_2, Self::NAME, "enumerations"),
+            services: __de::or_zero(f_3, Self::NAME, "services"),
+            metadata: __de::or_zero(f_4, Self::NAME, "metadata"),
+            documentation: __de::or_zero(f_5, Self::NAME, "documentation"),
+        })
     }
 }
 
@@ -2157,224 +2429,213 @@ impl<'de> serde::Deserialize<'de> for PrimitiveValue {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = PrimitiveValue;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("struct PrimitiveValue")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<PrimitiveValue, A::Error> {
-                let mut f_0: Option<String> = None;
-                let mut f_1: Option<bool> = None;
-                let mut f_2: Option<f64> = None;
-                let mut f_3: Option<i64> = None;
-                let mut f_4: Option<String> = None;
-                let mut unknown = serde_json::Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "type" => f_0 = Some(map.next_value()?),
-                        "boolean_value" => f_1 = map.next_value()?,
-                        "double_value" => f_2 = map.next_value()?,
-                        "long_value" => f_3 = map.next_value()?,
-                        "string_value" => f_4 = map.next_value()?,
-                        _ => {
-                            let value: serde_json::Value = map.next_value()?;
-                            unknown.insert(key, value);
-                        }
-                    }
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for PrimitiveValue {
+    const NAME: &'static str = "vapi::metadata::metamodel::PrimitiveValue";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<bool> = None;
+        let mut f_2: Option<f64> = None;
+        let mut f_3: Option<i64> = None;
+        let mut f_4: Option<String> = None;
+        let mut unknown = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "type" => f_0 = Some(map.next_value()?),
+                "boolean_value" => f_1 = map.next_value()?,
+                "double_value" => f_2 = map.next_value()?,
+                "long_value" => f_3 = map.next_value()?,
+                "string_value" => f_4 = map.next_value()?,
+                _ => {
+                    let value: serde_json::Value = map.next_value()?;
+                    unknown.insert(key, value);
                 }
-                let u_0 = match f_0 {
-                    None => None,
-                    Some(tag) => {
-                        Some(
-                            match tag.as_str() {
-                                "BOOLEAN" => {
-                                    PrimitiveValueType::Boolean {
-                                        boolean_value: f_1,
-                                    }
-                                }
-                                "DOUBLE" => {
-                                    PrimitiveValueType::Double {
-                                        double_value: f_2,
-                                    }
-                                }
-                                "LONG" => {
-                                    PrimitiveValueType::Long {
-                                        long_value: f_3,
-                                    }
-                                }
-                                "STRING" => {
-                                    PrimitiveValueType::String {
-                                        string_value: f_4,
-                                    }
-                                }
-                                _ => {
-                                    #[allow(unused_mut)]
-                                    let mut fields = ::core::mem::take(&mut unknown);
-                                    if let Some(value) = f_1 {
-                                        fields
-                                            .insert(
-                                                "boolean_value".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_2 {
-                                        fields
-                                            .insert(
-                                                "double_value".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_3 {
-                                        fields
-                                            .insert(
-                                                "long_value".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_4 {
-                                        fields
-                                            .insert(
-                                                "string_value".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    PrimitiveValueType::Unknown {
-                                        tag,
-                                        fields,
-                                    }
-                                }
-                            },
-                        )
-                    }
-                };
-                ::core::result::Result::Ok(PrimitiveValue {
-                    r#type: u_0.ok_or_else(|| serde::de::Error::missing_field("type"))?,
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        let u_0 = match f_0 {
+            None => None,
+            Some(tag) => {
+                Some(
+                    match tag.as_str() {
+                        "BOOLEAN" => {
+                            PrimitiveValueType::Boolean {
+                                boolean_value: f_1,
+                            }
+                        }
+                        "DOUBLE" => {
+                            PrimitiveValueType::Double {
+                                double_value: f_2,
+                            }
+                        }
+                        "LONG" => {
+                            PrimitiveValueType::Long {
+                                long_value: f_3,
+                            }
+                        }
+                        "STRING" => {
+                            PrimitiveValueType::String {
+                                string_value: f_4,
+                            }
+                        }
+                        _ => {
+                            #[allow(unused_mut)]
+                            let mut fields = ::core::mem::take(&mut unknown);
+                            if let Some(value) = f_1 {
+                                fields
+                                    .insert(
+                                        "boolean_value".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_2 {
+                                fields
+                                    .insert(
+                                        "double_value".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_3 {
+                                fields
+                                    .insert(
+                                        "long_value".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_4 {
+                                fields
+                                    .insert(
+                                        "string_value".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            PrimitiveValueType::Unknown {
+                                tag,
+                                fields,
+                            }
+                        }
+                    },
+                )
+            }
+        };
+        ::core::result::Result::Ok(PrimitiveValue {
+            r#type: __de::required(u_0, "type")?,
+        })
     }
 }
 
 /// The [`ServiceInfo`](crate::vapi::metadata::metamodel::ServiceInfo) structure contains the metamodel information of all the operation elements, structure elements and enumeration elements containted in a service element.
 ///
 /// vAPI structure `com.vmware.vapi.metadata.metamodel.service_info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ServiceInfo {
     /// Dot separated name of the service element. The segments in the name reflect the organization of the APIs. The format of each segment is lower case with underscores. Each underscore represents a word boundary. If there are acronyms in the word, the capitalization is preserved. This format makes it easy to translate the segment into a different naming convention.
-    #[serde(default = "ServiceInfo::__missing_name")]
     pub name: String,
     /// Metamodel information of all the operation elements contained in the service element. The key in the map is the identifier of the operation element and the value in the map is the metamodel information for the operation element.
-    #[serde(
-        default = "ServiceInfo::__missing_operations",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub operations: vsphere_vapi_runtime::types::VapiMap<String, OperationInfo>,
     /// Metamodel information of all the structure elements contained in the service element. The key in the map is the identifier of the structure element and the value in the map is the metamodel information for the structure element.
-    #[serde(
-        default = "ServiceInfo::__missing_structures",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub structures: vsphere_vapi_runtime::types::VapiMap<String, StructureInfo>,
     /// Metamodel information of all the enumeration elements contained in the service element. The key in the map is the identifier of the enumeration element and the value in the map is the metamodel information for the enumeration element.
-    #[serde(
-        default = "ServiceInfo::__missing_enumerations",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub enumerations: vsphere_vapi_runtime::types::VapiMap<String, EnumerationInfo>,
     /// Metamodel information of all the constant elements contained in the service element. The key in the map is the name of the constant element and the value in the map is the metamodel information for the contant element.
-    #[serde(
-        default = "ServiceInfo::__missing_constants",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub constants: vsphere_vapi_runtime::types::VapiMap<String, ConstantInfo>,
     /// Generic metadata elements for the service element. The key in the map is the name of the metadata element and the value is the data associated with that metadata element.
     ///
     /// The [`MetadataIdentifier`](crate::vapi::metadata::metamodel::MetadataIdentifier) contains possible string values for keys in the map.
-    #[serde(
-        default = "ServiceInfo::__missing_metadata",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub metadata: vsphere_vapi_runtime::types::VapiMap<String, ElementMap>,
     /// English language documentation for the service element. It can contain HTML markup and Javadoc tags. The first sentence of the service documentation is a complete sentence that identifies the service by name and summarizes the purpose of the service. The remaining part of the documentation provides a summary of how to use the operations defined in the service.
-    #[serde(default = "ServiceInfo::__missing_documentation")]
     pub documentation: String,
     /// Lifecycle information for the service element. Warning: this field is part of a new feature in development. It may be changed at any time and may not have all supported functionality implemented. This field is optional because it was added in a newer version than its parent node.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lifecycle: Option<crate::vapi::metadata::LifecycleInfo>,
 }
 
-impl ServiceInfo {
-    fn __missing_name() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vapi::metadata::metamodel::ServiceInfo",
-            "name",
-        )
+impl serde::Serialize for ServiceInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("name", &self.name)?;
+        map.serialize_entry("operations", &self.operations)?;
+        map.serialize_entry("structures", &self.structures)?;
+        map.serialize_entry("enumerations", &self.enumerations)?;
+        map.serialize_entry("constants", &self.constants)?;
+        map.serialize_entry("metadata", &self.metadata)?;
+        map.serialize_entry("documentation", &self.documentation)?;
+        if let Some(value) = &self.lifecycle {
+            map.serialize_entry("lifecycle", value)?;
+        }
+        map.end()
     }
+}
 
-    fn __missing_operations() -> vsphere_vapi_runtime::types::VapiMap<
-        String,
-        OperationInfo,
-    > {
-        ::vsphere_vapi_runtime::de::missing(
-            "vapi::metadata::metamodel::ServiceInfo",
-            "operations",
-        )
+impl<'de> serde::Deserialize<'de> for ServiceInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_structures() -> vsphere_vapi_runtime::types::VapiMap<
-        String,
-        StructureInfo,
-    > {
-        ::vsphere_vapi_runtime::de::missing(
-            "vapi::metadata::metamodel::ServiceInfo",
-            "structures",
-        )
-    }
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ServiceInfo {
+    const NAME: &'static str = "vapi::metadata::metamodel::ServiceInfo";
 
-    fn __missing_enumerations() -> vsphere_vapi_runtime::types::VapiMap<
-        String,
-        EnumerationInfo,
-    > {
-        ::vsphere_vapi_runtime::de::missing(
-            "vapi::metadata::metamodel::ServiceInfo",
-            "enumerations",
-        )
-    }
-
-    fn __missing_constants() -> vsphere_vapi_runtime::types::VapiMap<
-        String,
-        ConstantInfo,
-    > {
-        ::vsphere_vapi_runtime::de::missing(
-            "vapi::metadata::metamodel::ServiceInfo",
-            "constants",
-        )
-    }
-
-    fn __missing_metadata() -> vsphere_vapi_runtime::types::VapiMap<String, ElementMap> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vapi::metadata::metamodel::ServiceInfo",
-            "metadata",
-        )
-    }
-
-    fn __missing_documentation() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vapi::metadata::metamodel::ServiceInfo",
-            "documentation",
-        )
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<
+            vsphere_vapi_runtime::types::VapiMap<String, OperationInfo>,
+        > = None;
+        let mut f_2: Option<
+            vsphere_vapi_runtime::types::VapiMap<String, StructureInfo>,
+        > = None;
+        let mut f_3: Option<
+            vsphere_vapi_runtime::types::VapiMap<String, EnumerationInfo>,
+        > = None;
+        let mut f_4: Option<
+            vsphere_vapi_runtime::types::VapiMap<String, ConstantInfo>,
+        > = None;
+        let mut f_5: Option<vsphere_vapi_runtime::types::VapiMap<String, ElementMap>> = None;
+        let mut f_6: Option<String> = None;
+        let mut f_7: Option<crate::vapi::metadata::LifecycleInfo> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "name" => f_0 = Some(map.next_value()?),
+                "operations" => f_1 = __de::null_as_empty(map.next_value()?),
+                "structures" => f_2 = __de::null_as_empty(map.next_value()?),
+                "enumerations" => f_3 = __de::null_as_empty(map.next_value()?),
+                "constants" => f_4 = __de::null_as_empty(map.next_value()?),
+                "metadata" => f_5 = __de::null_as_empty(map.next_value()?),
+                "documentation" => f_6 = Some(map.next_value()?),
+                "lifecycle" => f_7 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ServiceInfo {
+            name: __de::or_zero(f_0, Self::NAME, "name"),
+            operations: __de::or_zero(f_1, Self::NAME, "operations"),
+            structures: __de::or_zero(f_2, Self::NAME, "structures"),
+            enumerations: __de::or_zero(f_3, Self::NAME, "enumerations"),
+            constants: __de::or_zero(f_4, Self::NAME, "constants"),
+            metadata: __de::or_zero(f_5, Self::NAME, "metadata"),
+            documentation: __de::or_zero(f_6, Self::NAME, "documentation"),
+            lifecycle: f_7,
+        })
     }
 }
 
@@ -2383,94 +2644,101 @@ impl ServiceInfo {
 /// In the interface definition language, API designers have the ability to include all the fields from one structure to another structure. This is done by using an annotation `@Include` on the structure in which we want to add the fields. If this annotation is present, the list of fields in the [`StructureInfo`](crate::vapi::metadata::metamodel::StructureInfo) will also contain the fields that are being included. The annotation information is also retained in the [`StructureInfo::metadata`](crate::vapi::metadata::metamodel::StructureInfo::metadata) element as well.
 ///
 /// vAPI structure `com.vmware.vapi.metadata.metamodel.structure_info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct StructureInfo {
     /// Dot separated name of the structure element. The segments in the name reflect the organization of the APIs. The format of each segment is lower case with underscores. Each underscore represents a word boundary. If there are acronyms in the word, the capitalization is preserved. This format makes it easy to translate the segment into a different naming convention.
-    #[serde(default = "StructureInfo::__missing_name")]
     pub name: String,
     /// Type of the structure.
     pub r#type: structure_info::Type,
     /// Metamodel information of all the enumeration elements contained in the structure element. The key in the map is the identifier of the enumeration element and the value is the metamodel information of the enumeration element.
-    #[serde(
-        default = "StructureInfo::__missing_enumerations",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub enumerations: vsphere_vapi_runtime::types::VapiMap<String, EnumerationInfo>,
     /// Metamodel information of all the constant elements contained in the structure element. The key in the map is the name of the constant element and the value in the map is the metamodel information for the constant element.
-    #[serde(
-        default = "StructureInfo::__missing_constants",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub constants: vsphere_vapi_runtime::types::VapiMap<String, ConstantInfo>,
     /// Metamodel information of all the field elements. The order of the field elements in the list matches the order in which the fields are defined in the service.
-    #[serde(
-        default = "StructureInfo::__missing_fields",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub fields: Vec<FieldInfo>,
     /// Generic metadata elements for the structure element. The key in the map is the name of the metadata element and the value is the data associated with that metadata element.
     ///
     /// The [`MetadataIdentifier`](crate::vapi::metadata::metamodel::MetadataIdentifier) contains possible string values for keys in the map.
-    #[serde(
-        default = "StructureInfo::__missing_metadata",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub metadata: vsphere_vapi_runtime::types::VapiMap<String, ElementMap>,
     /// English language documentation for a structure element. It can contain HTML markup and Javadoc tags. The first sentence of the structure documentation is a complete sentence that identifies the structure by name and summarizes the purpose of the structure.
-    #[serde(default = "StructureInfo::__missing_documentation")]
     pub documentation: String,
     /// Lifecycle information for the structure element. Warning: this field is part of a new feature in development. It may be changed at any time and may not have all supported functionality implemented. This field is optional because it was added in a newer version than its parent node.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lifecycle: Option<crate::vapi::metadata::LifecycleInfo>,
 }
 
-impl StructureInfo {
-    fn __missing_name() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vapi::metadata::metamodel::StructureInfo",
-            "name",
-        )
+impl serde::Serialize for StructureInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("name", &self.name)?;
+        map.serialize_entry("type", &self.r#type)?;
+        map.serialize_entry("enumerations", &self.enumerations)?;
+        map.serialize_entry("constants", &self.constants)?;
+        map.serialize_entry("fields", &self.fields)?;
+        map.serialize_entry("metadata", &self.metadata)?;
+        map.serialize_entry("documentation", &self.documentation)?;
+        if let Some(value) = &self.lifecycle {
+            map.serialize_entry("lifecycle", value)?;
+        }
+        map.end()
     }
+}
 
-    fn __missing_enumerations() -> vsphere_vapi_runtime::types::VapiMap<
-        String,
-        EnumerationInfo,
-    > {
-        ::vsphere_vapi_runtime::de::missing(
-            "vapi::metadata::metamodel::StructureInfo",
-            "enumerations",
-        )
+impl<'de> serde::Deserialize<'de> for StructureInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_constants() -> vsphere_vapi_runtime::types::VapiMap<
-        String,
-        ConstantInfo,
-    > {
-        ::vsphere_vapi_runtime::de::missing(
-            "vapi::metadata::metamodel::StructureInfo",
-            "constants",
-        )
-    }
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for StructureInfo {
+    const NAME: &'static str = "vapi::metadata::metamodel::StructureInfo";
 
-    fn __missing_fields() -> Vec<FieldInfo> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vapi::metadata::metamodel::StructureInfo",
-            "fields",
-        )
-    }
-
-    fn __missing_metadata() -> vsphere_vapi_runtime::types::VapiMap<String, ElementMap> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vapi::metadata::metamodel::StructureInfo",
-            "metadata",
-        )
-    }
-
-    fn __missing_documentation() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vapi::metadata::metamodel::StructureInfo",
-            "documentation",
-        )
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<structure_info::Type> = None;
+        let mut f_2: Option<
+            vsphere_vapi_runtime::types::VapiMap<String, EnumerationInfo>,
+        > = None;
+        let mut f_3: Option<
+            vsphere_vapi_runtime::types::VapiMap<String, ConstantInfo>,
+        > = None;
+        let mut f_4: Option<Vec<FieldInfo>> = None;
+        let mut f_5: Option<vsphere_vapi_runtime::types::VapiMap<String, ElementMap>> = None;
+        let mut f_6: Option<String> = None;
+        let mut f_7: Option<crate::vapi::metadata::LifecycleInfo> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "name" => f_0 = Some(map.next_value()?),
+                "type" => f_1 = Some(map.next_value()?),
+                "enumerations" => f_2 = __de::null_as_empty(map.next_value()?),
+                "constants" => f_3 = __de::null_as_empty(map.next_value()?),
+                "fields" => f_4 = __de::null_as_empty(map.next_value()?),
+                "metadata" => f_5 = __de::null_as_empty(map.next_value()?),
+                "documentation" => f_6 = Some(map.next_value()?),
+                "lifecycle" => f_7 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(StructureInfo {
+            name: __de::or_zero(f_0, Self::NAME, "name"),
+            r#type: __de::required(f_1, "type")?,
+            enumerations: __de::or_zero(f_2, Self::NAME, "enumerations"),
+            constants: __de::or_zero(f_3, Self::NAME, "constants"),
+            fields: __de::or_zero(f_4, Self::NAME, "fields"),
+            metadata: __de::or_zero(f_5, Self::NAME, "metadata"),
+            documentation: __de::or_zero(f_6, Self::NAME, "documentation"),
+            lifecycle: f_7,
+        })
     }
 }
 
@@ -2595,109 +2863,102 @@ impl<'de> serde::Deserialize<'de> for Type {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = Type;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("struct Type")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<Type, A::Error> {
-                let mut f_0: Option<String> = None;
-                let mut f_1: Option<r#type::BuiltinType> = None;
-                let mut f_2: Option<UserDefinedType> = None;
-                let mut f_3: Option<Box<GenericInstantiation>> = None;
-                let mut unknown = serde_json::Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "category" => f_0 = Some(map.next_value()?),
-                        "builtin_type" => f_1 = map.next_value()?,
-                        "user_defined_type" => f_2 = map.next_value()?,
-                        "generic_instantiation" => f_3 = map.next_value()?,
-                        _ => {
-                            let value: serde_json::Value = map.next_value()?;
-                            unknown.insert(key, value);
-                        }
-                    }
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Type {
+    const NAME: &'static str = "vapi::metadata::metamodel::Type";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<r#type::BuiltinType> = None;
+        let mut f_2: Option<UserDefinedType> = None;
+        let mut f_3: Option<Box<GenericInstantiation>> = None;
+        let mut unknown = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "category" => f_0 = Some(map.next_value()?),
+                "builtin_type" => f_1 = map.next_value()?,
+                "user_defined_type" => f_2 = map.next_value()?,
+                "generic_instantiation" => f_3 = map.next_value()?,
+                _ => {
+                    let value: serde_json::Value = map.next_value()?;
+                    unknown.insert(key, value);
                 }
-                let u_0 = match f_0 {
-                    None => None,
-                    Some(tag) => {
-                        Some(
-                            match tag.as_str() {
-                                "BUILTIN" => {
-                                    TypeCategory::Builtin {
-                                        builtin_type: f_1,
-                                    }
-                                }
-                                "USER_DEFINED" => {
-                                    TypeCategory::UserDefined {
-                                        user_defined_type: f_2,
-                                    }
-                                }
-                                "GENERIC" => {
-                                    TypeCategory::Generic {
-                                        generic_instantiation: f_3,
-                                    }
-                                }
-                                _ => {
-                                    #[allow(unused_mut)]
-                                    let mut fields = ::core::mem::take(&mut unknown);
-                                    if let Some(value) = f_1 {
-                                        fields
-                                            .insert(
-                                                "builtin_type".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_2 {
-                                        fields
-                                            .insert(
-                                                "user_defined_type".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_3 {
-                                        fields
-                                            .insert(
-                                                "generic_instantiation".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    TypeCategory::Unknown {
-                                        tag,
-                                        fields,
-                                    }
-                                }
-                            },
-                        )
-                    }
-                };
-                ::core::result::Result::Ok(Type {
-                    category: u_0
-                        .ok_or_else(|| serde::de::Error::missing_field("category"))?,
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        let u_0 = match f_0 {
+            None => None,
+            Some(tag) => {
+                Some(
+                    match tag.as_str() {
+                        "BUILTIN" => {
+                            TypeCategory::Builtin {
+                                builtin_type: f_1,
+                            }
+                        }
+                        "USER_DEFINED" => {
+                            TypeCategory::UserDefined {
+                                user_defined_type: f_2,
+                            }
+                        }
+                        "GENERIC" => {
+                            TypeCategory::Generic {
+                                generic_instantiation: f_3,
+                            }
+                        }
+                        _ => {
+                            #[allow(unused_mut)]
+                            let mut fields = ::core::mem::take(&mut unknown);
+                            if let Some(value) = f_1 {
+                                fields
+                                    .insert(
+                                        "builtin_type".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_2 {
+                                fields
+                                    .insert(
+                                        "user_defined_type".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_3 {
+                                fields
+                                    .insert(
+                                        "generic_instantiation".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            TypeCategory::Unknown {
+                                tag,
+                                fields,
+                            }
+                        }
+                    },
+                )
+            }
+        };
+        ::core::result::Result::Ok(Type {
+            category: __de::required(u_0, "category")?,
+        })
     }
 }
 
 /// The [`UserDefinedType`](crate::vapi::metadata::metamodel::UserDefinedType) structure contains the metamodel type information of a typed element whose type is a user defined named type.
 ///
 /// vAPI structure `com.vmware.vapi.metadata.metamodel.user_defined_type`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct UserDefinedType {
     /// Category of the user defined named type. The named type could be a structure element or an enumeration element. When clients pass a value of this field as a parameter, the field must be one of `com.vmware.vapi.structure` or `com.vmware.vapi.enumeration`. When methods return a value of this field as a return value, the field will be one of `com.vmware.vapi.structure` or `com.vmware.vapi.enumeration`.
-    #[serde(default = "UserDefinedType::__missing_resource_type")]
     pub resource_type: String,
     /// Identifier of the user defined named type.
     ///
@@ -2705,11 +2966,48 @@ pub struct UserDefinedType {
     pub resource_id: vsphere_vapi_runtime::ResourceId,
 }
 
-impl UserDefinedType {
-    fn __missing_resource_type() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vapi::metadata::metamodel::UserDefinedType",
-            "resource_type",
-        )
+impl serde::Serialize for UserDefinedType {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("resource_type", &self.resource_type)?;
+        map.serialize_entry("resource_id", &self.resource_id)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UserDefinedType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for UserDefinedType {
+    const NAME: &'static str = "vapi::metadata::metamodel::UserDefinedType";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<vsphere_vapi_runtime::ResourceId> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "resource_type" => f_0 = Some(map.next_value()?),
+                "resource_id" => f_1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(UserDefinedType {
+            resource_type: __de::or_zero(f_0, Self::NAME, "resource_type"),
+            resource_id: __de::required(f_1, "resource_id")?,
+        })
     }
 }

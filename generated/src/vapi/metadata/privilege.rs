@@ -83,15 +83,16 @@ impl Component {
     /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
     /// - [`NotFound`](crate::ErrorKind::NotFound): if the component element associated with `component_id` does not have any privilege information.
-    pub async fn fingerprint(
+    pub fn fingerprint(
         &self,
         component_id: &crate::ids::VapiComponentId,
-    ) -> vsphere_vapi_runtime::Result<String> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<String>,
+    > + Send {
         self.client
             .operation(&component::ops::FINGERPRINT)
             .param("component_id", component_id)
             .send()
-            .await
     }
 
     /// Retrieves privilege information about the component element corresponding to `component_id`.
@@ -116,15 +117,16 @@ impl Component {
     /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
     /// - [`NotFound`](crate::ErrorKind::NotFound): if the component element associated with `component_id` does not have any privilege information.
-    pub async fn get(
+    pub fn get(
         &self,
         component_id: &crate::ids::VapiComponentId,
-    ) -> vsphere_vapi_runtime::Result<ComponentData> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<ComponentData>,
+    > + Send {
         self.client
             .operation(&component::ops::GET)
             .param("component_id", component_id)
             .send()
-            .await
     }
 
     /// Returns the identifiers for the component elements that have privilege information.
@@ -137,8 +139,12 @@ impl Component {
     ///
     /// - `/api`: `GET /api/vapi/metadata/privilege/component`
     /// - `/rest`: `GET /rest/com/vmware/vapi/metadata/privilege/component`
-    pub async fn list(&self) -> vsphere_vapi_runtime::Result<Vec<String>> {
-        self.client.operation(&component::ops::LIST).send().await
+    pub fn list(
+        &self,
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<Vec<String>>,
+    > + Send {
+        self.client.operation(&component::ops::LIST).send()
     }
 }
 
@@ -197,15 +203,13 @@ impl Package {
     /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
     /// - [`NotFound`](crate::ErrorKind::NotFound): if the package element associated with `package_id` does not have any privilege information.
-    pub async fn get(
+    pub fn get(
         &self,
         package_id: &crate::ids::VapiPackageId,
-    ) -> vsphere_vapi_runtime::Result<PackageInfo> {
-        self.client
-            .operation(&package::ops::GET)
-            .param("package_id", package_id)
-            .send()
-            .await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<PackageInfo>,
+    > + Send {
+        self.client.operation(&package::ops::GET).param("package_id", package_id).send()
     }
 
     /// Returns the identifiers for the package elements that have privilege information.
@@ -218,8 +222,12 @@ impl Package {
     ///
     /// - `/api`: `GET /api/vapi/metadata/privilege/package`
     /// - `/rest`: `GET /rest/com/vmware/vapi/metadata/privilege/package`
-    pub async fn list(&self) -> vsphere_vapi_runtime::Result<Vec<String>> {
-        self.client.operation(&package::ops::LIST).send().await
+    pub fn list(
+        &self,
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<Vec<String>>,
+    > + Send {
+        self.client.operation(&package::ops::LIST).send()
     }
 }
 
@@ -278,15 +286,13 @@ impl Service {
     /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
     /// - [`NotFound`](crate::ErrorKind::NotFound): if the service element associated with `service_id` does not have any privilege information.
-    pub async fn get(
+    pub fn get(
         &self,
         service_id: &crate::ids::VapiServiceId,
-    ) -> vsphere_vapi_runtime::Result<ServiceInfo> {
-        self.client
-            .operation(&service::ops::GET)
-            .param("service_id", service_id)
-            .send()
-            .await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<ServiceInfo>,
+    > + Send {
+        self.client.operation(&service::ops::GET).param("service_id", service_id).send()
     }
 
     /// Returns the identifiers for the service elements that have privilege information.
@@ -299,8 +305,12 @@ impl Service {
     ///
     /// - `/api`: `GET /api/vapi/metadata/privilege/service`
     /// - `/rest`: `GET /rest/com/vmware/vapi/metadata/privilege/service`
-    pub async fn list(&self) -> vsphere_vapi_runtime::Result<Vec<String>> {
-        self.client.operation(&service::ops::LIST).send().await
+    pub fn list(
+        &self,
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<Vec<String>>,
+    > + Send {
+        self.client.operation(&service::ops::LIST).send()
     }
 }
 
@@ -384,17 +394,16 @@ impl Source {
     ///
     ///   if the URI specified in [`SourceCreateSpec::address`](crate::vapi::metadata::SourceCreateSpecType) is unreachable or if there is a transport protocol or message protocol mismatch between the client and the server or if the remote server do not have classes present in [`vapi::metadata::privilege`](mod@crate::vapi::metadata::privilege) module.
     /// - [`NotFound`](crate::ErrorKind::NotFound): if the file specified in [`SourceCreateSpec::filepath`](crate::vapi::metadata::SourceCreateSpecType) does not exist.
-    pub async fn create(
+    pub fn create(
         &self,
         source_id: &crate::ids::PrivilegeSourceId,
         spec: &source::CreateSpec,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&source::ops::CREATE)
             .param("source_id", source_id)
             .param("spec", spec)
             .send()
-            .await
     }
 
     /// Deletes an existing privilege metadata source from the infrastructure.
@@ -413,15 +422,11 @@ impl Source {
     /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
     /// - [`NotFound`](crate::ErrorKind::NotFound): if the metadata source associated with `source_id` is not found.
-    pub async fn delete(
+    pub fn delete(
         &self,
         source_id: &crate::ids::PrivilegeSourceId,
-    ) -> vsphere_vapi_runtime::Result<()> {
-        self.client
-            .operation(&source::ops::DELETE)
-            .param("source_id", source_id)
-            .send()
-            .await
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+        self.client.operation(&source::ops::DELETE).param("source_id", source_id).send()
     }
 
     /// Returns the aggregate fingerprint of metadata from all the metadata sources or from a particular metadata source if `source_id` is specified.
@@ -468,15 +473,13 @@ impl Source {
     /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
     /// - [`NotFound`](crate::ErrorKind::NotFound): if the metadata source associated with `source_id` is not found.
-    pub async fn get(
+    pub fn get(
         &self,
         source_id: &crate::ids::PrivilegeSourceId,
-    ) -> vsphere_vapi_runtime::Result<source::Info> {
-        self.client
-            .operation(&source::ops::GET)
-            .param("source_id", source_id)
-            .send()
-            .await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<source::Info>,
+    > + Send {
+        self.client.operation(&source::ops::GET).param("source_id", source_id).send()
     }
 
     /// Returns the identifiers of the metadata sources currently registered with the infrastructure.
@@ -489,8 +492,12 @@ impl Source {
     ///
     /// - `/api`: `GET /api/vapi/metadata/privilege/source`
     /// - `/rest`: `GET /rest/com/vmware/vapi/metadata/privilege/source`
-    pub async fn list(&self) -> vsphere_vapi_runtime::Result<Vec<String>> {
-        self.client.operation(&source::ops::LIST).send().await
+    pub fn list(
+        &self,
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<Vec<String>>,
+    > + Send {
+        self.client.operation(&source::ops::LIST).send()
     }
 
     /// Reloads the privilege metadata from all the metadata sources or of a particular metadata source if `source_id` is specified.
@@ -517,31 +524,59 @@ impl Source {
 /// The [`ComponentData`](crate::vapi::metadata::privilege::ComponentData) structure contains the privilege information of the component along with its fingerprint.
 ///
 /// vAPI structure `com.vmware.vapi.metadata.privilege.component_data`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ComponentData {
     /// Privilege information of the component. This includes information about all the modules in the component.
-    #[serde(default = "ComponentData::__missing_info")]
     pub info: ComponentInfo,
     /// Fingerprint of the metadata of the component. Privilege information could change when there is an infrastructure update. Since the data present in [`ComponentData::info`](crate::vapi::metadata::privilege::ComponentData::info) could be quite large, `fingerprint` provides a convenient way to check if the data for a particular component is updated.
     ///
     /// You should store the fingerprint associated with a component. After an update, by invoking the [`Component::fingerprint`](crate::vapi::metadata::privilege::Component::fingerprint) method, you can retrieve the new fingerprint for the component. If the new fingerprint and the previously stored fingerprint do not match, clients can then use the [`Component::get`](crate::vapi::metadata::privilege::Component::get) to retrieve the new privilege information for the component.
-    #[serde(default = "ComponentData::__missing_fingerprint")]
     pub fingerprint: String,
 }
 
-impl ComponentData {
-    fn __missing_info() -> ComponentInfo {
-        ::vsphere_vapi_runtime::de::missing(
-            "vapi::metadata::privilege::ComponentData",
-            "info",
-        )
+impl serde::Serialize for ComponentData {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("info", &self.info)?;
+        map.serialize_entry("fingerprint", &self.fingerprint)?;
+        map.end()
     }
+}
 
-    fn __missing_fingerprint() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vapi::metadata::privilege::ComponentData",
-            "fingerprint",
-        )
+impl<'de> serde::Deserialize<'de> for ComponentData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ComponentData {
+    const NAME: &'static str = "vapi::metadata::privilege::ComponentData";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<ComponentInfo> = None;
+        let mut f_1: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "info" => f_0 = Some(map.next_value()?),
+                "fingerprint" => f_1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ComponentData {
+            info: __de::or_zero(f_0, Self::NAME, "info"),
+            fingerprint: __de::or_zero(f_1, Self::NAME, "fingerprint"),
+        })
     }
 }
 
@@ -550,27 +585,53 @@ impl ComponentData {
 /// For an explanation of privilege information contained within component elements, see [`Component`](crate::vapi::metadata::privilege::Component).
 ///
 /// vAPI structure `com.vmware.vapi.metadata.privilege.component_info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ComponentInfo {
     /// Privilege information of all the package elements. The key in the map is the identifier of the package element and the value in the map is the privilege information for the package element.
     ///
     /// For an explanation of privilege information containment within package elements, see [`Package`](crate::vapi::metadata::privilege::Package).
-    #[serde(
-        default = "ComponentInfo::__missing_packages",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub packages: vsphere_vapi_runtime::types::VapiMap<String, PackageInfo>,
 }
 
-impl ComponentInfo {
-    fn __missing_packages() -> vsphere_vapi_runtime::types::VapiMap<
-        String,
-        PackageInfo,
-    > {
-        ::vsphere_vapi_runtime::de::missing(
-            "vapi::metadata::privilege::ComponentInfo",
-            "packages",
-        )
+impl serde::Serialize for ComponentInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("packages", &self.packages)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ComponentInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ComponentInfo {
+    const NAME: &'static str = "vapi::metadata::privilege::ComponentInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<vsphere_vapi_runtime::types::VapiMap<String, PackageInfo>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "packages" => f_0 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ComponentInfo {
+            packages: __de::or_zero(f_0, Self::NAME, "packages"),
+        })
     }
 }
 
@@ -587,37 +648,59 @@ impl ::vsphere_vapi_runtime::de::Zero for ComponentInfo {
 /// For an explanation of containment within operation elements, see [`Operation`](crate::vapi::metadata::privilege::service::Operation).
 ///
 /// vAPI structure `com.vmware.vapi.metadata.privilege.operation_info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct OperationInfo {
     /// List of all privileges assigned to the operation element.
-    #[serde(
-        default = "OperationInfo::__missing_privileges",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub privileges: Vec<String>,
     /// Privilege information of all the parameter elements of the operation element.
     ///
     /// For an explanation of containment of privilege information within parameter elements, see [`PrivilegeInfo`](crate::vapi::metadata::privilege::PrivilegeInfo).
-    #[serde(
-        default = "OperationInfo::__missing_privilege_info",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub privilege_info: Vec<PrivilegeInfo>,
 }
 
-impl OperationInfo {
-    fn __missing_privileges() -> Vec<String> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vapi::metadata::privilege::OperationInfo",
-            "privileges",
-        )
+impl serde::Serialize for OperationInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("privileges", &self.privileges)?;
+        map.serialize_entry("privilege_info", &self.privilege_info)?;
+        map.end()
     }
+}
 
-    fn __missing_privilege_info() -> Vec<PrivilegeInfo> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vapi::metadata::privilege::OperationInfo",
-            "privilege_info",
-        )
+impl<'de> serde::Deserialize<'de> for OperationInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for OperationInfo {
+    const NAME: &'static str = "vapi::metadata::privilege::OperationInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<Vec<String>> = None;
+        let mut f_1: Option<Vec<PrivilegeInfo>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "privileges" => f_0 = __de::null_as_empty(map.next_value()?),
+                "privilege_info" => f_1 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(OperationInfo {
+            privileges: __de::or_zero(f_0, Self::NAME, "privileges"),
+            privilege_info: __de::or_zero(f_1, Self::NAME, "privilege_info"),
+        })
     }
 }
 
@@ -626,74 +709,118 @@ impl OperationInfo {
 /// For an explanation of privilege information contained within package elements, see [`Package`](crate::vapi::metadata::privilege::Package).
 ///
 /// vAPI structure `com.vmware.vapi.metadata.privilege.package_info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PackageInfo {
     /// List of default privileges to be used for all the operations present in this package. If a particular operation element has no explicit privileges defined in the privilege definition file, these privileges are used for enforcing authorization.
-    #[serde(
-        default = "PackageInfo::__missing_privileges",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub privileges: Vec<String>,
     /// Information about all service elements contained in this package element that contain privilege information. The key in the map is the identifier of the service element and the value in the map is the privilege information for the service element.
     ///
     /// For an explanation of privilege information containment within service elements, see [`vapi::metadata::privilege::service`](mod@crate::vapi::metadata::privilege::service).
-    #[serde(
-        default = "PackageInfo::__missing_services",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub services: vsphere_vapi_runtime::types::VapiMap<String, ServiceInfo>,
 }
 
-impl PackageInfo {
-    fn __missing_privileges() -> Vec<String> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vapi::metadata::privilege::PackageInfo",
-            "privileges",
-        )
+impl serde::Serialize for PackageInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("privileges", &self.privileges)?;
+        map.serialize_entry("services", &self.services)?;
+        map.end()
     }
+}
 
-    fn __missing_services() -> vsphere_vapi_runtime::types::VapiMap<
-        String,
-        ServiceInfo,
-    > {
-        ::vsphere_vapi_runtime::de::missing(
-            "vapi::metadata::privilege::PackageInfo",
-            "services",
-        )
+impl<'de> serde::Deserialize<'de> for PackageInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for PackageInfo {
+    const NAME: &'static str = "vapi::metadata::privilege::PackageInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<Vec<String>> = None;
+        let mut f_1: Option<vsphere_vapi_runtime::types::VapiMap<String, ServiceInfo>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "privileges" => f_0 = __de::null_as_empty(map.next_value()?),
+                "services" => f_1 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(PackageInfo {
+            privileges: __de::or_zero(f_0, Self::NAME, "privileges"),
+            services: __de::or_zero(f_1, Self::NAME, "services"),
+        })
     }
 }
 
 /// The [`PrivilegeInfo`](crate::vapi::metadata::privilege::PrivilegeInfo) structure contains the privilege information for a parameter element in an operation element.
 ///
 /// vAPI structure `com.vmware.vapi.metadata.privilege.privilege_info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PrivilegeInfo {
     /// The `propertyPath` points to an entity that is used in the operation element. An entity can either be present in one of the parameter elements or if a parameter is a structure element, it could also be present in one of the field elements.
     ///
     /// If the privilege is assigned to an entity used in the parameter, `propertyPath` will just contain the name of the parameter field. If the privilege is assigned to an entity in one of the field elements of a parameter element that is a structure element, then `propertyPath` will contain a path to the field element starting from the parameter name.
-    #[serde(default = "PrivilegeInfo::__missing_property_path")]
     pub property_path: String,
     /// List of privileges assigned to the entity that is being referred by [`PrivilegeInfo::property_path`](crate::vapi::metadata::privilege::PrivilegeInfo::property_path).
-    #[serde(
-        default = "PrivilegeInfo::__missing_privileges",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub privileges: Vec<String>,
 }
 
-impl PrivilegeInfo {
-    fn __missing_property_path() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vapi::metadata::privilege::PrivilegeInfo",
-            "property_path",
-        )
+impl serde::Serialize for PrivilegeInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("property_path", &self.property_path)?;
+        map.serialize_entry("privileges", &self.privileges)?;
+        map.end()
     }
+}
 
-    fn __missing_privileges() -> Vec<String> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vapi::metadata::privilege::PrivilegeInfo",
-            "privileges",
-        )
+impl<'de> serde::Deserialize<'de> for PrivilegeInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for PrivilegeInfo {
+    const NAME: &'static str = "vapi::metadata::privilege::PrivilegeInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<Vec<String>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "property_path" => f_0 = Some(map.next_value()?),
+                "privileges" => f_1 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(PrivilegeInfo {
+            property_path: __de::or_zero(f_0, Self::NAME, "property_path"),
+            privileges: __de::or_zero(f_1, Self::NAME, "privileges"),
+        })
     }
 }
 
@@ -702,26 +829,54 @@ impl PrivilegeInfo {
 /// For an explanation of privilege information contained within service elements, see [`vapi::metadata::privilege::service`](mod@crate::vapi::metadata::privilege::service).
 ///
 /// vAPI structure `com.vmware.vapi.metadata.privilege.service_info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ServiceInfo {
     /// Information about all operation elements contained in this service element that contain privilege information. The key in the map is the identifier of the operation element and the value in the map is the privilege information for the operation element.
     ///
     /// For an explanation of containment of privilege information within operation elements, see [`Operation`](crate::vapi::metadata::privilege::service::Operation).
-    #[serde(
-        default = "ServiceInfo::__missing_operations",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub operations: vsphere_vapi_runtime::types::VapiMap<String, OperationInfo>,
 }
 
-impl ServiceInfo {
-    fn __missing_operations() -> vsphere_vapi_runtime::types::VapiMap<
-        String,
-        OperationInfo,
-    > {
-        ::vsphere_vapi_runtime::de::missing(
-            "vapi::metadata::privilege::ServiceInfo",
-            "operations",
-        )
+impl serde::Serialize for ServiceInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("operations", &self.operations)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ServiceInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ServiceInfo {
+    const NAME: &'static str = "vapi::metadata::privilege::ServiceInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<
+            vsphere_vapi_runtime::types::VapiMap<String, OperationInfo>,
+        > = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "operations" => f_0 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ServiceInfo {
+            operations: __de::or_zero(f_0, Self::NAME, "operations"),
+        })
     }
 }

@@ -79,15 +79,16 @@ impl Component {
     /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
     /// - [`NotFound`](crate::ErrorKind::NotFound): If the component name does not exist
-    pub async fn fingerprint(
+    pub fn fingerprint(
         &self,
         component_id: &crate::ids::VapiComponentId,
-    ) -> vsphere_vapi_runtime::Result<String> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<String>,
+    > + Send {
         self.client
             .operation(&component::ops::FINGERPRINT)
             .param("component_id", component_id)
             .send()
-            .await
     }
 
     /// Get the routing information for a vAPI component
@@ -110,15 +111,16 @@ impl Component {
     /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
     /// - [`NotFound`](crate::ErrorKind::NotFound): If the component name does not exist
-    pub async fn get(
+    pub fn get(
         &self,
         component_id: &crate::ids::VapiComponentId,
-    ) -> vsphere_vapi_runtime::Result<ComponentData> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<ComponentData>,
+    > + Send {
         self.client
             .operation(&component::ops::GET)
             .param("component_id", component_id)
             .send()
-            .await
     }
 
     /// List all the vAPI components that contain operations which have routing information.
@@ -131,8 +133,12 @@ impl Component {
     ///
     /// - `/api`: `GET /api/vapi/metadata/routing/component`
     /// - `/rest`: `GET /rest/com/vmware/vapi/metadata/routing/component`
-    pub async fn list(&self) -> vsphere_vapi_runtime::Result<Vec<String>> {
-        self.client.operation(&component::ops::LIST).send().await
+    pub fn list(
+        &self,
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<Vec<String>>,
+    > + Send {
+        self.client.operation(&component::ops::LIST).send()
     }
 }
 
@@ -191,15 +197,13 @@ impl Package {
     /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
     /// - [`NotFound`](crate::ErrorKind::NotFound): If the package name does not exist
-    pub async fn get(
+    pub fn get(
         &self,
         package_id: &crate::ids::VapiPackageId,
-    ) -> vsphere_vapi_runtime::Result<PackageInfo> {
-        self.client
-            .operation(&package::ops::GET)
-            .param("package_id", package_id)
-            .send()
-            .await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<PackageInfo>,
+    > + Send {
+        self.client.operation(&package::ops::GET).param("package_id", package_id).send()
     }
 
     /// List of all vAPI packages that have routing information
@@ -212,8 +216,12 @@ impl Package {
     ///
     /// - `/api`: `GET /api/vapi/metadata/routing/package`
     /// - `/rest`: `GET /rest/com/vmware/vapi/metadata/routing/package`
-    pub async fn list(&self) -> vsphere_vapi_runtime::Result<Vec<String>> {
-        self.client.operation(&package::ops::LIST).send().await
+    pub fn list(
+        &self,
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<Vec<String>>,
+    > + Send {
+        self.client.operation(&package::ops::LIST).send()
     }
 }
 
@@ -272,15 +280,13 @@ impl Service {
     /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
     /// - [`NotFound`](crate::ErrorKind::NotFound): If the service name does not exist
-    pub async fn get(
+    pub fn get(
         &self,
         service_id: &crate::ids::VapiServiceId,
-    ) -> vsphere_vapi_runtime::Result<ServiceInfo> {
-        self.client
-            .operation(&service::ops::GET)
-            .param("service_id", service_id)
-            .send()
-            .await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<ServiceInfo>,
+    > + Send {
+        self.client.operation(&service::ops::GET).param("service_id", service_id).send()
     }
 
     /// Get list of all vAPI services that have operations with routing information
@@ -293,8 +299,12 @@ impl Service {
     ///
     /// - `/api`: `GET /api/vapi/metadata/routing/service`
     /// - `/rest`: `GET /rest/com/vmware/vapi/metadata/routing/service`
-    pub async fn list(&self) -> vsphere_vapi_runtime::Result<Vec<String>> {
-        self.client.operation(&service::ops::LIST).send().await
+    pub fn list(
+        &self,
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<Vec<String>>,
+    > + Send {
+        self.client.operation(&service::ops::LIST).send()
     }
 }
 
@@ -372,17 +382,16 @@ impl Source {
     ///
     ///   If the URI specified in [`SourceCreateSpec::address`](crate::vapi::metadata::SourceCreateSpecType) is unreachable or not a vAPI compatible server.
     /// - [`NotFound`](crate::ErrorKind::NotFound): If the file specified in [`SourceCreateSpec::filepath`](crate::vapi::metadata::SourceCreateSpecType) does not exist.
-    pub async fn create(
+    pub fn create(
         &self,
         source_id: &crate::ids::MetadataSourceId,
         spec: &source::CreateSpec,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&source::ops::CREATE)
             .param("source_id", source_id)
             .param("spec", spec)
             .send()
-            .await
     }
 
     /// Delete a metadata source.
@@ -401,15 +410,11 @@ impl Source {
     /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
     /// - [`NotFound`](crate::ErrorKind::NotFound): If the metadata source identifier is not found.
-    pub async fn delete(
+    pub fn delete(
         &self,
         source_id: &crate::ids::MetadataSourceId,
-    ) -> vsphere_vapi_runtime::Result<()> {
-        self.client
-            .operation(&source::ops::DELETE)
-            .param("source_id", source_id)
-            .send()
-            .await
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+        self.client.operation(&source::ops::DELETE).param("source_id", source_id).send()
     }
 
     /// Returns the fingerprint of all the sources or of a particular source.
@@ -456,15 +461,13 @@ impl Source {
     /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
     /// - [`NotFound`](crate::ErrorKind::NotFound): If the metadata source identifier is not found.
-    pub async fn get(
+    pub fn get(
         &self,
         source_id: &crate::ids::MetadataSourceId,
-    ) -> vsphere_vapi_runtime::Result<source::Info> {
-        self.client
-            .operation(&source::ops::GET)
-            .param("source_id", source_id)
-            .send()
-            .await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<source::Info>,
+    > + Send {
+        self.client.operation(&source::ops::GET).param("source_id", source_id).send()
     }
 
     /// List all the metadata sources.
@@ -477,8 +480,12 @@ impl Source {
     ///
     /// - `/api`: `GET /api/vapi/metadata/routing/source`
     /// - `/rest`: `GET /rest/com/vmware/vapi/metadata/routing/source`
-    pub async fn list(&self) -> vsphere_vapi_runtime::Result<Vec<String>> {
-        self.client.operation(&source::ops::LIST).send().await
+    pub fn list(
+        &self,
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<Vec<String>>,
+    > + Send {
+        self.client.operation(&source::ops::LIST).send()
     }
 
     /// Reload metadata from all the sources or of a particular source.
@@ -507,29 +514,57 @@ impl Source {
 /// Note: this structure is restricted for VMware internal use only.
 ///
 /// vAPI structure `com.vmware.vapi.metadata.routing.component_data`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ComponentData {
     /// Routing information of the vAPI component
-    #[serde(default = "ComponentData::__missing_info")]
     pub info: ComponentInfo,
     /// Fingerprint of metadata of a vAPI component
-    #[serde(default = "ComponentData::__missing_fingerprint")]
     pub fingerprint: String,
 }
 
-impl ComponentData {
-    fn __missing_info() -> ComponentInfo {
-        ::vsphere_vapi_runtime::de::missing(
-            "vapi::metadata::routing::ComponentData",
-            "info",
-        )
+impl serde::Serialize for ComponentData {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("info", &self.info)?;
+        map.serialize_entry("fingerprint", &self.fingerprint)?;
+        map.end()
     }
+}
 
-    fn __missing_fingerprint() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vapi::metadata::routing::ComponentData",
-            "fingerprint",
-        )
+impl<'de> serde::Deserialize<'de> for ComponentData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ComponentData {
+    const NAME: &'static str = "vapi::metadata::routing::ComponentData";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<ComponentInfo> = None;
+        let mut f_1: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "info" => f_0 = Some(map.next_value()?),
+                "fingerprint" => f_1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ComponentData {
+            info: __de::or_zero(f_0, Self::NAME, "info"),
+            fingerprint: __de::or_zero(f_1, Self::NAME, "fingerprint"),
+        })
     }
 }
 
@@ -538,25 +573,51 @@ impl ComponentData {
 /// Note: this structure is restricted for VMware internal use only.
 ///
 /// vAPI structure `com.vmware.vapi.metadata.routing.component_info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ComponentInfo {
     /// Routing information of all the vAPI packages. The key in the map is the ID of the package and the value in the map is the routing information for the package For an explanation of routing information within packages, see [`Package`](crate::vapi::metadata::routing::Package)
-    #[serde(
-        default = "ComponentInfo::__missing_packages",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub packages: vsphere_vapi_runtime::types::VapiMap<String, PackageInfo>,
 }
 
-impl ComponentInfo {
-    fn __missing_packages() -> vsphere_vapi_runtime::types::VapiMap<
-        String,
-        PackageInfo,
-    > {
-        ::vsphere_vapi_runtime::de::missing(
-            "vapi::metadata::routing::ComponentInfo",
-            "packages",
-        )
+impl serde::Serialize for ComponentInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("packages", &self.packages)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ComponentInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ComponentInfo {
+    const NAME: &'static str = "vapi::metadata::routing::ComponentInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<vsphere_vapi_runtime::types::VapiMap<String, PackageInfo>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "packages" => f_0 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ComponentInfo {
+            packages: __de::or_zero(f_0, Self::NAME, "packages"),
+        })
     }
 }
 
@@ -575,19 +636,51 @@ impl ::vsphere_vapi_runtime::de::Zero for ComponentInfo {
 /// Note: this structure is restricted for VMware internal use only.
 ///
 /// vAPI structure `com.vmware.vapi.metadata.routing.operation_info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct OperationInfo {
     /// The routing information assigned for this operation. For an explanation of routing information, see [`RoutingInfo`](crate::vapi::metadata::routing::RoutingInfo)
-    #[serde(default = "OperationInfo::__missing_routing_info")]
     pub routing_info: RoutingInfo,
 }
 
-impl OperationInfo {
-    fn __missing_routing_info() -> RoutingInfo {
-        ::vsphere_vapi_runtime::de::missing(
-            "vapi::metadata::routing::OperationInfo",
-            "routing_info",
-        )
+impl serde::Serialize for OperationInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("routing_info", &self.routing_info)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for OperationInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for OperationInfo {
+    const NAME: &'static str = "vapi::metadata::routing::OperationInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<RoutingInfo> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "routing_info" => f_0 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(OperationInfo {
+            routing_info: __de::or_zero(f_0, Self::NAME, "routing_info"),
+        })
     }
 }
 
@@ -598,35 +691,57 @@ impl OperationInfo {
 /// Note: this structure is restricted for VMware internal use only.
 ///
 /// vAPI structure `com.vmware.vapi.metadata.routing.package_info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PackageInfo {
     /// The routing information to be used for all the operations present in this package. If a particular operation has no explicit routing information defined in the routing definition file, this routing info will be used for enforcing routing.
-    #[serde(default = "PackageInfo::__missing_routing_info")]
     pub routing_info: RoutingInfo,
     /// Information about all services in this package that contain routing information. The key in the map is the ID of the service and the value in the map is the routing information for the service For an explanation of routing information within service, see [`vapi::metadata::routing::service`](mod@crate::vapi::metadata::routing::service)
-    #[serde(
-        default = "PackageInfo::__missing_services",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub services: vsphere_vapi_runtime::types::VapiMap<String, ServiceInfo>,
 }
 
-impl PackageInfo {
-    fn __missing_routing_info() -> RoutingInfo {
-        ::vsphere_vapi_runtime::de::missing(
-            "vapi::metadata::routing::PackageInfo",
-            "routing_info",
-        )
+impl serde::Serialize for PackageInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("routing_info", &self.routing_info)?;
+        map.serialize_entry("services", &self.services)?;
+        map.end()
     }
+}
 
-    fn __missing_services() -> vsphere_vapi_runtime::types::VapiMap<
-        String,
-        ServiceInfo,
-    > {
-        ::vsphere_vapi_runtime::de::missing(
-            "vapi::metadata::routing::PackageInfo",
-            "services",
-        )
+impl<'de> serde::Deserialize<'de> for PackageInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for PackageInfo {
+    const NAME: &'static str = "vapi::metadata::routing::PackageInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<RoutingInfo> = None;
+        let mut f_1: Option<vsphere_vapi_runtime::types::VapiMap<String, ServiceInfo>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "routing_info" => f_0 = Some(map.next_value()?),
+                "services" => f_1 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(PackageInfo {
+            routing_info: __de::or_zero(f_0, Self::NAME, "routing_info"),
+            services: __de::or_zero(f_1, Self::NAME, "services"),
+        })
     }
 }
 
@@ -635,19 +750,13 @@ impl PackageInfo {
 /// Note: this structure is restricted for VMware internal use only.
 ///
 /// vAPI structure `com.vmware.vapi.metadata.routing.routing_info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RoutingInfo {
     /// The initial version of the routing info allowed routing by single parameter. Clients requested allowing them to place more than one parameters so that the routing is performed by the first non-null argument in the list. To achieve that we have added method `com.vmware.vapi.metadata.RoutingInfo.getRoutingPaths`() which should be preferred over `com.vmware.vapi.metadata.RoutingInfo.getRoutingPath`() which is deprecated. The deprecated method will return string representation of the comma-separated list of ids, while the `com.vmware.vapi.metadata.RoutingInfo.getRoutingPaths`() will return instance of `java.util.List<String>` containing the ids.
-    #[serde(default = "RoutingInfo::__missing_routing_path")]
     pub routing_path: String,
     /// The routingStrategy is the actual strategy, based on which will be performed the routing. If the routingStrategy is IDROUTE, in [`RoutingInfo::routing_path`](crate::vapi::metadata::routing::RoutingInfo::routing_path) must be assigned the id for the routing. There are also default strategies like IDFIRSTROUTE, LOCAL for which there is no need to specify routingPath. The name of these strategies is clear about where we should look for an ID to route, or if we need ID at all.
-    #[serde(default = "RoutingInfo::__missing_routing_strategy")]
     pub routing_strategy: String,
     /// This is comma-separated list of hints from the input ini file. Here the user must mention the type of the invoked method, e.g. HINTS(create) or HINTS(delete). In the future we expect this field to contain other hints also e.g. HINTS(create,lazy).
-    #[serde(
-        default = "RoutingInfo::__missing_operation_hints",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub operation_hints: Vec<String>,
     /// This is map of specifically predefined resource types in the routing metadata. For example id types that do not require storage in the Inventory Service. Those type of objects are called 'positioned' - it is well known in advance where those objects will be routed, because their ids contain VC server guid.
     ///
@@ -656,40 +765,60 @@ pub struct RoutingInfo {
     /// Routing ini file must contain section: \[types\] com.vmware.content.DownloadSession=positioned
     ///
     /// The map therefore will contain: {{"com.vmware.content.DownloadSession", "positioned"}} Note: This should not be final solution. To avoid duplication, currently this map will be stored only in one RoutingInfo object across the whole ProductModel. In the future, it might be moved to a common place as ComponentInfo, for example.
-    #[serde(
-        default = "RoutingInfo::__missing_id_types",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub id_types: vsphere_vapi_runtime::types::VapiMap<String, String>,
 }
 
-impl RoutingInfo {
-    fn __missing_routing_path() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vapi::metadata::routing::RoutingInfo",
-            "routing_path",
-        )
+impl serde::Serialize for RoutingInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("routing_path", &self.routing_path)?;
+        map.serialize_entry("routing_strategy", &self.routing_strategy)?;
+        map.serialize_entry("operation_hints", &self.operation_hints)?;
+        map.serialize_entry("id_types", &self.id_types)?;
+        map.end()
     }
+}
 
-    fn __missing_routing_strategy() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vapi::metadata::routing::RoutingInfo",
-            "routing_strategy",
-        )
+impl<'de> serde::Deserialize<'de> for RoutingInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_operation_hints() -> Vec<String> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vapi::metadata::routing::RoutingInfo",
-            "operation_hints",
-        )
-    }
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for RoutingInfo {
+    const NAME: &'static str = "vapi::metadata::routing::RoutingInfo";
 
-    fn __missing_id_types() -> vsphere_vapi_runtime::types::VapiMap<String, String> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vapi::metadata::routing::RoutingInfo",
-            "id_types",
-        )
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<Vec<String>> = None;
+        let mut f_3: Option<vsphere_vapi_runtime::types::VapiMap<String, String>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "routing_path" => f_0 = Some(map.next_value()?),
+                "routing_strategy" => f_1 = Some(map.next_value()?),
+                "operation_hints" => f_2 = __de::null_as_empty(map.next_value()?),
+                "id_types" => f_3 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(RoutingInfo {
+            routing_path: __de::or_zero(f_0, Self::NAME, "routing_path"),
+            routing_strategy: __de::or_zero(f_1, Self::NAME, "routing_strategy"),
+            operation_hints: __de::or_zero(f_2, Self::NAME, "operation_hints"),
+            id_types: __de::or_zero(f_3, Self::NAME, "id_types"),
+        })
     }
 }
 
@@ -709,36 +838,60 @@ impl ::vsphere_vapi_runtime::de::Zero for RoutingInfo {
 /// Note: this structure is restricted for VMware internal use only.
 ///
 /// vAPI structure `com.vmware.vapi.metadata.routing.service_info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ServiceInfo {
     /// The routing information to be used for all the operations present in this service. If a particular operation has no explicit routing information defined in the routing definition file, this routing info will be used for enforcing routing.
-    #[serde(default = "ServiceInfo::__missing_routing_info")]
     pub routing_info: RoutingInfo,
     /// Information about all operations in this service that contain routing Information. The key in the map is the ID of the operation and the value in the map is the routing information for this operation.
     ///
     /// For an explanation of routing information within operations, see [`Operation`](crate::vapi::metadata::routing::service::Operation)
-    #[serde(
-        default = "ServiceInfo::__missing_operations",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub operations: vsphere_vapi_runtime::types::VapiMap<String, OperationInfo>,
 }
 
-impl ServiceInfo {
-    fn __missing_routing_info() -> RoutingInfo {
-        ::vsphere_vapi_runtime::de::missing(
-            "vapi::metadata::routing::ServiceInfo",
-            "routing_info",
-        )
+impl serde::Serialize for ServiceInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("routing_info", &self.routing_info)?;
+        map.serialize_entry("operations", &self.operations)?;
+        map.end()
     }
+}
 
-    fn __missing_operations() -> vsphere_vapi_runtime::types::VapiMap<
-        String,
-        OperationInfo,
-    > {
-        ::vsphere_vapi_runtime::de::missing(
-            "vapi::metadata::routing::ServiceInfo",
-            "operations",
-        )
+impl<'de> serde::Deserialize<'de> for ServiceInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ServiceInfo {
+    const NAME: &'static str = "vapi::metadata::routing::ServiceInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<RoutingInfo> = None;
+        let mut f_1: Option<
+            vsphere_vapi_runtime::types::VapiMap<String, OperationInfo>,
+        > = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "routing_info" => f_0 = Some(map.next_value()?),
+                "operations" => f_1 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ServiceInfo {
+            routing_info: __de::or_zero(f_0, Self::NAME, "routing_info"),
+            operations: __de::or_zero(f_1, Self::NAME, "operations"),
+        })
     }
 }

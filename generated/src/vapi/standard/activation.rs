@@ -61,11 +61,13 @@ impl ActivationManager {
     /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
     /// - [`NotFound`](crate::ErrorKind::NotFound): there is no activation with the specified id
-    pub async fn cancel(&self, activation_id: &str) -> vsphere_vapi_runtime::Result<()> {
+    pub fn cancel(
+        &self,
+        activation_id: &str,
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&activation_manager::ops::CANCEL)
             .param("activation_id", activation_id)
             .send()
-            .await
     }
 }

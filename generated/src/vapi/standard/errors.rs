@@ -23,36 +23,75 @@ pub mod error;
 /// [`Error`](crate::Error) whose data deserializes into this type.
 ///
 /// vAPI structure `com.vmware.vapi.std.errors.already_exists`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AlreadyExists {
     /// Stack of one or more localizable messages for human error consumers.
     ///
     /// The message at the top of the stack (first in the list) describes the error from the perspective of the method the client invoked.
     ///
     /// Each subsequent message in the stack describes the "cause" of the prior message.
-    #[serde(
-        default = "AlreadyExists::__missing_messages",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub messages: Vec<crate::vapi::standard::LocalizableMessage>,
     /// Data to facilitate clients responding to the method reporting a standard error to indicating that it was unable to complete successfully.
     ///
     /// Methods may provide data that clients can use when responding to errors. Since the data that clients need may be specific to the context of the method reporting the error, different methods that report the same error may provide different data in the error. The documentation for each each method will describe what, if any, data it provides for each error it reports.
     ///
     /// The [`ArgumentLocations`](crate::vapi::standard::errors::ArgumentLocations), [`FileLocations`](crate::vapi::standard::errors::FileLocations), and [`TransientIndication`](crate::vapi::standard::errors::TransientIndication) structures are intended as possible values for this field. [`DynamicId`](crate::vapi::standard::DynamicId) may also be useful as a value for this field (although that is not its primary purpose). Some classes may provide their own specific classes for use as the value of this field when reporting errors from their methods. Some methods will not set this field when reporting errors.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<serde_json::Value>,
     /// Discriminator field to help API consumers identify the structure type. Can be `None` for compatibility with preceding implementations.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_type: Option<error::Type>,
 }
 
-impl AlreadyExists {
-    fn __missing_messages() -> Vec<crate::vapi::standard::LocalizableMessage> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vapi::standard::errors::AlreadyExists",
-            "messages",
-        )
+impl serde::Serialize for AlreadyExists {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("messages", &self.messages)?;
+        if let Some(value) = &self.data {
+            map.serialize_entry("data", value)?;
+        }
+        if let Some(value) = &self.error_type {
+            map.serialize_entry("error_type", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AlreadyExists {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for AlreadyExists {
+    const NAME: &'static str = "vapi::standard::errors::AlreadyExists";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<Vec<crate::vapi::standard::LocalizableMessage>> = None;
+        let mut f_1: Option<serde_json::Value> = None;
+        let mut f_2: Option<error::Type> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "messages" => f_0 = __de::null_as_empty(map.next_value()?),
+                "data" => f_1 = map.next_value()?,
+                "error_type" => f_2 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(AlreadyExists {
+            messages: __de::or_zero(f_0, Self::NAME, "messages"),
+            data: f_1,
+            error_type: f_2,
+        })
     }
 }
 
@@ -66,36 +105,75 @@ impl AlreadyExists {
 /// [`Error`](crate::Error) whose data deserializes into this type.
 ///
 /// vAPI structure `com.vmware.vapi.std.errors.already_in_desired_state`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AlreadyInDesiredState {
     /// Stack of one or more localizable messages for human error consumers.
     ///
     /// The message at the top of the stack (first in the list) describes the error from the perspective of the method the client invoked.
     ///
     /// Each subsequent message in the stack describes the "cause" of the prior message.
-    #[serde(
-        default = "AlreadyInDesiredState::__missing_messages",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub messages: Vec<crate::vapi::standard::LocalizableMessage>,
     /// Data to facilitate clients responding to the method reporting a standard error to indicating that it was unable to complete successfully.
     ///
     /// Methods may provide data that clients can use when responding to errors. Since the data that clients need may be specific to the context of the method reporting the error, different methods that report the same error may provide different data in the error. The documentation for each each method will describe what, if any, data it provides for each error it reports.
     ///
     /// The [`ArgumentLocations`](crate::vapi::standard::errors::ArgumentLocations), [`FileLocations`](crate::vapi::standard::errors::FileLocations), and [`TransientIndication`](crate::vapi::standard::errors::TransientIndication) structures are intended as possible values for this field. [`DynamicId`](crate::vapi::standard::DynamicId) may also be useful as a value for this field (although that is not its primary purpose). Some classes may provide their own specific classes for use as the value of this field when reporting errors from their methods. Some methods will not set this field when reporting errors.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<serde_json::Value>,
     /// Discriminator field to help API consumers identify the structure type. Can be `None` for compatibility with preceding implementations.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_type: Option<error::Type>,
 }
 
-impl AlreadyInDesiredState {
-    fn __missing_messages() -> Vec<crate::vapi::standard::LocalizableMessage> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vapi::standard::errors::AlreadyInDesiredState",
-            "messages",
-        )
+impl serde::Serialize for AlreadyInDesiredState {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("messages", &self.messages)?;
+        if let Some(value) = &self.data {
+            map.serialize_entry("data", value)?;
+        }
+        if let Some(value) = &self.error_type {
+            map.serialize_entry("error_type", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AlreadyInDesiredState {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for AlreadyInDesiredState {
+    const NAME: &'static str = "vapi::standard::errors::AlreadyInDesiredState";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<Vec<crate::vapi::standard::LocalizableMessage>> = None;
+        let mut f_1: Option<serde_json::Value> = None;
+        let mut f_2: Option<error::Type> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "messages" => f_0 = __de::null_as_empty(map.next_value()?),
+                "data" => f_1 = map.next_value()?,
+                "error_type" => f_2 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(AlreadyInDesiredState {
+            messages: __de::or_zero(f_0, Self::NAME, "messages"),
+            data: f_1,
+            error_type: f_2,
+        })
     }
 }
 
@@ -106,32 +184,57 @@ impl AlreadyInDesiredState {
 /// This structure is intended to be used as the payload to identify those inputs when the method reports errors like [`ErrorKind::InvalidArgument`](crate::ErrorKind::InvalidArgument) or [`ErrorKind::NotFound`](crate::ErrorKind::NotFound). See [`StandardError::data`](crate::vapi::standard::errors::StandardError::data).
 ///
 /// vAPI structure `com.vmware.vapi.std.errors.argument_locations`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ArgumentLocations {
     /// String describing the location of the input that triggered the error.
-    #[serde(default = "ArgumentLocations::__missing_primary")]
     pub primary: String,
     /// list (possibly empty) of strings describing the locations of other inputs that caused the the primary input to trigger the error.
-    #[serde(
-        default = "ArgumentLocations::__missing_secondary",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub secondary: Vec<String>,
 }
 
-impl ArgumentLocations {
-    fn __missing_primary() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vapi::standard::errors::ArgumentLocations",
-            "primary",
-        )
+impl serde::Serialize for ArgumentLocations {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("primary", &self.primary)?;
+        map.serialize_entry("secondary", &self.secondary)?;
+        map.end()
     }
+}
 
-    fn __missing_secondary() -> Vec<String> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vapi::standard::errors::ArgumentLocations",
-            "secondary",
-        )
+impl<'de> serde::Deserialize<'de> for ArgumentLocations {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ArgumentLocations {
+    const NAME: &'static str = "vapi::standard::errors::ArgumentLocations";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<Vec<String>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "primary" => f_0 = Some(map.next_value()?),
+                "secondary" => f_1 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ArgumentLocations {
+            primary: __de::or_zero(f_0, Self::NAME, "primary"),
+            secondary: __de::or_zero(f_1, Self::NAME, "secondary"),
+        })
     }
 }
 
@@ -151,36 +254,75 @@ impl ArgumentLocations {
 /// [`Error`](crate::Error) whose data deserializes into this type.
 ///
 /// vAPI structure `com.vmware.vapi.std.errors.canceled`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Canceled {
     /// Stack of one or more localizable messages for human error consumers.
     ///
     /// The message at the top of the stack (first in the list) describes the error from the perspective of the method the client invoked.
     ///
     /// Each subsequent message in the stack describes the "cause" of the prior message.
-    #[serde(
-        default = "Canceled::__missing_messages",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub messages: Vec<crate::vapi::standard::LocalizableMessage>,
     /// Data to facilitate clients responding to the method reporting a standard error to indicating that it was unable to complete successfully.
     ///
     /// Methods may provide data that clients can use when responding to errors. Since the data that clients need may be specific to the context of the method reporting the error, different methods that report the same error may provide different data in the error. The documentation for each each method will describe what, if any, data it provides for each error it reports.
     ///
     /// The [`ArgumentLocations`](crate::vapi::standard::errors::ArgumentLocations), [`FileLocations`](crate::vapi::standard::errors::FileLocations), and [`TransientIndication`](crate::vapi::standard::errors::TransientIndication) structures are intended as possible values for this field. [`DynamicId`](crate::vapi::standard::DynamicId) may also be useful as a value for this field (although that is not its primary purpose). Some classes may provide their own specific classes for use as the value of this field when reporting errors from their methods. Some methods will not set this field when reporting errors.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<serde_json::Value>,
     /// Discriminator field to help API consumers identify the structure type. Can be `None` for compatibility with preceding implementations.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_type: Option<error::Type>,
 }
 
-impl Canceled {
-    fn __missing_messages() -> Vec<crate::vapi::standard::LocalizableMessage> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vapi::standard::errors::Canceled",
-            "messages",
-        )
+impl serde::Serialize for Canceled {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("messages", &self.messages)?;
+        if let Some(value) = &self.data {
+            map.serialize_entry("data", value)?;
+        }
+        if let Some(value) = &self.error_type {
+            map.serialize_entry("error_type", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Canceled {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Canceled {
+    const NAME: &'static str = "vapi::standard::errors::Canceled";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<Vec<crate::vapi::standard::LocalizableMessage>> = None;
+        let mut f_1: Option<serde_json::Value> = None;
+        let mut f_2: Option<error::Type> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "messages" => f_0 = __de::null_as_empty(map.next_value()?),
+                "data" => f_1 = map.next_value()?,
+                "error_type" => f_2 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Canceled {
+            messages: __de::or_zero(f_0, Self::NAME, "messages"),
+            data: f_1,
+            error_type: f_2,
+        })
     }
 }
 
@@ -190,36 +332,75 @@ impl Canceled {
 /// [`Error`](crate::Error) whose data deserializes into this type.
 ///
 /// vAPI structure `com.vmware.vapi.std.errors.concurrent_change`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ConcurrentChange {
     /// Stack of one or more localizable messages for human error consumers.
     ///
     /// The message at the top of the stack (first in the list) describes the error from the perspective of the method the client invoked.
     ///
     /// Each subsequent message in the stack describes the "cause" of the prior message.
-    #[serde(
-        default = "ConcurrentChange::__missing_messages",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub messages: Vec<crate::vapi::standard::LocalizableMessage>,
     /// Data to facilitate clients responding to the method reporting a standard error to indicating that it was unable to complete successfully.
     ///
     /// Methods may provide data that clients can use when responding to errors. Since the data that clients need may be specific to the context of the method reporting the error, different methods that report the same error may provide different data in the error. The documentation for each each method will describe what, if any, data it provides for each error it reports.
     ///
     /// The [`ArgumentLocations`](crate::vapi::standard::errors::ArgumentLocations), [`FileLocations`](crate::vapi::standard::errors::FileLocations), and [`TransientIndication`](crate::vapi::standard::errors::TransientIndication) structures are intended as possible values for this field. [`DynamicId`](crate::vapi::standard::DynamicId) may also be useful as a value for this field (although that is not its primary purpose). Some classes may provide their own specific classes for use as the value of this field when reporting errors from their methods. Some methods will not set this field when reporting errors.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<serde_json::Value>,
     /// Discriminator field to help API consumers identify the structure type. Can be `None` for compatibility with preceding implementations.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_type: Option<error::Type>,
 }
 
-impl ConcurrentChange {
-    fn __missing_messages() -> Vec<crate::vapi::standard::LocalizableMessage> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vapi::standard::errors::ConcurrentChange",
-            "messages",
-        )
+impl serde::Serialize for ConcurrentChange {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("messages", &self.messages)?;
+        if let Some(value) = &self.data {
+            map.serialize_entry("data", value)?;
+        }
+        if let Some(value) = &self.error_type {
+            map.serialize_entry("error_type", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ConcurrentChange {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ConcurrentChange {
+    const NAME: &'static str = "vapi::standard::errors::ConcurrentChange";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<Vec<crate::vapi::standard::LocalizableMessage>> = None;
+        let mut f_1: Option<serde_json::Value> = None;
+        let mut f_2: Option<error::Type> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "messages" => f_0 = __de::null_as_empty(map.next_value()?),
+                "data" => f_1 = map.next_value()?,
+                "error_type" => f_2 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ConcurrentChange {
+            messages: __de::or_zero(f_0, Self::NAME, "messages"),
+            data: f_1,
+            error_type: f_2,
+        })
     }
 }
 
@@ -234,36 +415,75 @@ impl ConcurrentChange {
 /// [`Error`](crate::Error) whose data deserializes into this type.
 ///
 /// vAPI structure `com.vmware.vapi.std.errors.feature_in_use`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct FeatureInUse {
     /// Stack of one or more localizable messages for human error consumers.
     ///
     /// The message at the top of the stack (first in the list) describes the error from the perspective of the method the client invoked.
     ///
     /// Each subsequent message in the stack describes the "cause" of the prior message.
-    #[serde(
-        default = "FeatureInUse::__missing_messages",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub messages: Vec<crate::vapi::standard::LocalizableMessage>,
     /// Data to facilitate clients responding to the method reporting a standard error to indicating that it was unable to complete successfully.
     ///
     /// Methods may provide data that clients can use when responding to errors. Since the data that clients need may be specific to the context of the method reporting the error, different methods that report the same error may provide different data in the error. The documentation for each each method will describe what, if any, data it provides for each error it reports.
     ///
     /// The [`ArgumentLocations`](crate::vapi::standard::errors::ArgumentLocations), [`FileLocations`](crate::vapi::standard::errors::FileLocations), and [`TransientIndication`](crate::vapi::standard::errors::TransientIndication) structures are intended as possible values for this field. [`DynamicId`](crate::vapi::standard::DynamicId) may also be useful as a value for this field (although that is not its primary purpose). Some classes may provide their own specific classes for use as the value of this field when reporting errors from their methods. Some methods will not set this field when reporting errors.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<serde_json::Value>,
     /// Discriminator field to help API consumers identify the structure type. Can be `None` for compatibility with preceding implementations.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_type: Option<error::Type>,
 }
 
-impl FeatureInUse {
-    fn __missing_messages() -> Vec<crate::vapi::standard::LocalizableMessage> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vapi::standard::errors::FeatureInUse",
-            "messages",
-        )
+impl serde::Serialize for FeatureInUse {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("messages", &self.messages)?;
+        if let Some(value) = &self.data {
+            map.serialize_entry("data", value)?;
+        }
+        if let Some(value) = &self.error_type {
+            map.serialize_entry("error_type", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for FeatureInUse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for FeatureInUse {
+    const NAME: &'static str = "vapi::standard::errors::FeatureInUse";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<Vec<crate::vapi::standard::LocalizableMessage>> = None;
+        let mut f_1: Option<serde_json::Value> = None;
+        let mut f_2: Option<error::Type> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "messages" => f_0 = __de::null_as_empty(map.next_value()?),
+                "data" => f_1 = map.next_value()?,
+                "error_type" => f_2 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(FeatureInUse {
+            messages: __de::or_zero(f_0, Self::NAME, "messages"),
+            data: f_1,
+            error_type: f_2,
+        })
     }
 }
 
@@ -272,32 +492,57 @@ impl FeatureInUse {
 /// Some types of errors are caused by a problem with one or more files. This structure is intended to be used as the payload to identify those files when the method reports errors like [`ErrorKind::NotFound`](crate::ErrorKind::NotFound). See [`StandardError::data`](crate::vapi::standard::errors::StandardError::data).
 ///
 /// vAPI structure `com.vmware.vapi.std.errors.file_locations`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct FileLocations {
     /// String identifying the file that triggered the error.
-    #[serde(default = "FileLocations::__missing_primary")]
     pub primary: String,
     /// list (possibly empty) of strings identifying other files that caused the primary file to trigger the error.
-    #[serde(
-        default = "FileLocations::__missing_secondary",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub secondary: Vec<String>,
 }
 
-impl FileLocations {
-    fn __missing_primary() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vapi::standard::errors::FileLocations",
-            "primary",
-        )
+impl serde::Serialize for FileLocations {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("primary", &self.primary)?;
+        map.serialize_entry("secondary", &self.secondary)?;
+        map.end()
     }
+}
 
-    fn __missing_secondary() -> Vec<String> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vapi::standard::errors::FileLocations",
-            "secondary",
-        )
+impl<'de> serde::Deserialize<'de> for FileLocations {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for FileLocations {
+    const NAME: &'static str = "vapi::standard::errors::FileLocations";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<Vec<String>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "primary" => f_0 = Some(map.next_value()?),
+                "secondary" => f_1 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(FileLocations {
+            primary: __de::or_zero(f_0, Self::NAME, "primary"),
+            secondary: __de::or_zero(f_1, Self::NAME, "secondary"),
+        })
     }
 }
 
@@ -314,36 +559,75 @@ impl FileLocations {
 /// [`Error`](crate::Error) whose data deserializes into this type.
 ///
 /// vAPI structure `com.vmware.vapi.std.errors.internal_server_error`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct InternalServerError {
     /// Stack of one or more localizable messages for human error consumers.
     ///
     /// The message at the top of the stack (first in the list) describes the error from the perspective of the method the client invoked.
     ///
     /// Each subsequent message in the stack describes the "cause" of the prior message.
-    #[serde(
-        default = "InternalServerError::__missing_messages",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub messages: Vec<crate::vapi::standard::LocalizableMessage>,
     /// Data to facilitate clients responding to the method reporting a standard error to indicating that it was unable to complete successfully.
     ///
     /// Methods may provide data that clients can use when responding to errors. Since the data that clients need may be specific to the context of the method reporting the error, different methods that report the same error may provide different data in the error. The documentation for each each method will describe what, if any, data it provides for each error it reports.
     ///
     /// The [`ArgumentLocations`](crate::vapi::standard::errors::ArgumentLocations), [`FileLocations`](crate::vapi::standard::errors::FileLocations), and [`TransientIndication`](crate::vapi::standard::errors::TransientIndication) structures are intended as possible values for this field. [`DynamicId`](crate::vapi::standard::DynamicId) may also be useful as a value for this field (although that is not its primary purpose). Some classes may provide their own specific classes for use as the value of this field when reporting errors from their methods. Some methods will not set this field when reporting errors.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<serde_json::Value>,
     /// Discriminator field to help API consumers identify the structure type. Can be `None` for compatibility with preceding implementations.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_type: Option<error::Type>,
 }
 
-impl InternalServerError {
-    fn __missing_messages() -> Vec<crate::vapi::standard::LocalizableMessage> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vapi::standard::errors::InternalServerError",
-            "messages",
-        )
+impl serde::Serialize for InternalServerError {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("messages", &self.messages)?;
+        if let Some(value) = &self.data {
+            map.serialize_entry("data", value)?;
+        }
+        if let Some(value) = &self.error_type {
+            map.serialize_entry("error_type", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for InternalServerError {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for InternalServerError {
+    const NAME: &'static str = "vapi::standard::errors::InternalServerError";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<Vec<crate::vapi::standard::LocalizableMessage>> = None;
+        let mut f_1: Option<serde_json::Value> = None;
+        let mut f_2: Option<error::Type> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "messages" => f_0 = __de::null_as_empty(map.next_value()?),
+                "data" => f_1 = map.next_value()?,
+                "error_type" => f_2 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(InternalServerError {
+            messages: __de::or_zero(f_0, Self::NAME, "messages"),
+            data: f_1,
+            error_type: f_2,
+        })
     }
 }
 
@@ -369,36 +653,75 @@ impl InternalServerError {
 /// [`Error`](crate::Error) whose data deserializes into this type.
 ///
 /// vAPI structure `com.vmware.vapi.std.errors.invalid_argument`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct InvalidArgument {
     /// Stack of one or more localizable messages for human error consumers.
     ///
     /// The message at the top of the stack (first in the list) describes the error from the perspective of the method the client invoked.
     ///
     /// Each subsequent message in the stack describes the "cause" of the prior message.
-    #[serde(
-        default = "InvalidArgument::__missing_messages",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub messages: Vec<crate::vapi::standard::LocalizableMessage>,
     /// Data to facilitate clients responding to the method reporting a standard error to indicating that it was unable to complete successfully.
     ///
     /// Methods may provide data that clients can use when responding to errors. Since the data that clients need may be specific to the context of the method reporting the error, different methods that report the same error may provide different data in the error. The documentation for each each method will describe what, if any, data it provides for each error it reports.
     ///
     /// The [`ArgumentLocations`](crate::vapi::standard::errors::ArgumentLocations), [`FileLocations`](crate::vapi::standard::errors::FileLocations), and [`TransientIndication`](crate::vapi::standard::errors::TransientIndication) structures are intended as possible values for this field. [`DynamicId`](crate::vapi::standard::DynamicId) may also be useful as a value for this field (although that is not its primary purpose). Some classes may provide their own specific classes for use as the value of this field when reporting errors from their methods. Some methods will not set this field when reporting errors.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<serde_json::Value>,
     /// Discriminator field to help API consumers identify the structure type. Can be `None` for compatibility with preceding implementations.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_type: Option<error::Type>,
 }
 
-impl InvalidArgument {
-    fn __missing_messages() -> Vec<crate::vapi::standard::LocalizableMessage> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vapi::standard::errors::InvalidArgument",
-            "messages",
-        )
+impl serde::Serialize for InvalidArgument {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("messages", &self.messages)?;
+        if let Some(value) = &self.data {
+            map.serialize_entry("data", value)?;
+        }
+        if let Some(value) = &self.error_type {
+            map.serialize_entry("error_type", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for InvalidArgument {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for InvalidArgument {
+    const NAME: &'static str = "vapi::standard::errors::InvalidArgument";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<Vec<crate::vapi::standard::LocalizableMessage>> = None;
+        let mut f_1: Option<serde_json::Value> = None;
+        let mut f_2: Option<error::Type> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "messages" => f_0 = __de::null_as_empty(map.next_value()?),
+                "data" => f_1 = map.next_value()?,
+                "error_type" => f_2 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(InvalidArgument {
+            messages: __de::or_zero(f_0, Self::NAME, "messages"),
+            data: f_1,
+            error_type: f_2,
+        })
     }
 }
 
@@ -415,36 +738,75 @@ impl InvalidArgument {
 /// [`Error`](crate::Error) whose data deserializes into this type.
 ///
 /// vAPI structure `com.vmware.vapi.std.errors.invalid_element_configuration`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct InvalidElementConfiguration {
     /// Stack of one or more localizable messages for human error consumers.
     ///
     /// The message at the top of the stack (first in the list) describes the error from the perspective of the method the client invoked.
     ///
     /// Each subsequent message in the stack describes the "cause" of the prior message.
-    #[serde(
-        default = "InvalidElementConfiguration::__missing_messages",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub messages: Vec<crate::vapi::standard::LocalizableMessage>,
     /// Data to facilitate clients responding to the method reporting a standard error to indicating that it was unable to complete successfully.
     ///
     /// Methods may provide data that clients can use when responding to errors. Since the data that clients need may be specific to the context of the method reporting the error, different methods that report the same error may provide different data in the error. The documentation for each each method will describe what, if any, data it provides for each error it reports.
     ///
     /// The [`ArgumentLocations`](crate::vapi::standard::errors::ArgumentLocations), [`FileLocations`](crate::vapi::standard::errors::FileLocations), and [`TransientIndication`](crate::vapi::standard::errors::TransientIndication) structures are intended as possible values for this field. [`DynamicId`](crate::vapi::standard::DynamicId) may also be useful as a value for this field (although that is not its primary purpose). Some classes may provide their own specific classes for use as the value of this field when reporting errors from their methods. Some methods will not set this field when reporting errors.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<serde_json::Value>,
     /// Discriminator field to help API consumers identify the structure type. Can be `None` for compatibility with preceding implementations.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_type: Option<error::Type>,
 }
 
-impl InvalidElementConfiguration {
-    fn __missing_messages() -> Vec<crate::vapi::standard::LocalizableMessage> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vapi::standard::errors::InvalidElementConfiguration",
-            "messages",
-        )
+impl serde::Serialize for InvalidElementConfiguration {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("messages", &self.messages)?;
+        if let Some(value) = &self.data {
+            map.serialize_entry("data", value)?;
+        }
+        if let Some(value) = &self.error_type {
+            map.serialize_entry("error_type", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for InvalidElementConfiguration {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for InvalidElementConfiguration {
+    const NAME: &'static str = "vapi::standard::errors::InvalidElementConfiguration";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<Vec<crate::vapi::standard::LocalizableMessage>> = None;
+        let mut f_1: Option<serde_json::Value> = None;
+        let mut f_2: Option<error::Type> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "messages" => f_0 = __de::null_as_empty(map.next_value()?),
+                "data" => f_1 = map.next_value()?,
+                "error_type" => f_2 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(InvalidElementConfiguration {
+            messages: __de::or_zero(f_0, Self::NAME, "messages"),
+            data: f_1,
+            error_type: f_2,
+        })
     }
 }
 
@@ -465,36 +827,75 @@ impl InvalidElementConfiguration {
 /// [`Error`](crate::Error) whose data deserializes into this type.
 ///
 /// vAPI structure `com.vmware.vapi.std.errors.invalid_element_type`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct InvalidElementType {
     /// Stack of one or more localizable messages for human error consumers.
     ///
     /// The message at the top of the stack (first in the list) describes the error from the perspective of the method the client invoked.
     ///
     /// Each subsequent message in the stack describes the "cause" of the prior message.
-    #[serde(
-        default = "InvalidElementType::__missing_messages",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub messages: Vec<crate::vapi::standard::LocalizableMessage>,
     /// Data to facilitate clients responding to the method reporting a standard error to indicating that it was unable to complete successfully.
     ///
     /// Methods may provide data that clients can use when responding to errors. Since the data that clients need may be specific to the context of the method reporting the error, different methods that report the same error may provide different data in the error. The documentation for each each method will describe what, if any, data it provides for each error it reports.
     ///
     /// The [`ArgumentLocations`](crate::vapi::standard::errors::ArgumentLocations), [`FileLocations`](crate::vapi::standard::errors::FileLocations), and [`TransientIndication`](crate::vapi::standard::errors::TransientIndication) structures are intended as possible values for this field. [`DynamicId`](crate::vapi::standard::DynamicId) may also be useful as a value for this field (although that is not its primary purpose). Some classes may provide their own specific classes for use as the value of this field when reporting errors from their methods. Some methods will not set this field when reporting errors.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<serde_json::Value>,
     /// Discriminator field to help API consumers identify the structure type. Can be `None` for compatibility with preceding implementations.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_type: Option<error::Type>,
 }
 
-impl InvalidElementType {
-    fn __missing_messages() -> Vec<crate::vapi::standard::LocalizableMessage> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vapi::standard::errors::InvalidElementType",
-            "messages",
-        )
+impl serde::Serialize for InvalidElementType {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("messages", &self.messages)?;
+        if let Some(value) = &self.data {
+            map.serialize_entry("data", value)?;
+        }
+        if let Some(value) = &self.error_type {
+            map.serialize_entry("error_type", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for InvalidElementType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for InvalidElementType {
+    const NAME: &'static str = "vapi::standard::errors::InvalidElementType";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<Vec<crate::vapi::standard::LocalizableMessage>> = None;
+        let mut f_1: Option<serde_json::Value> = None;
+        let mut f_2: Option<error::Type> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "messages" => f_0 = __de::null_as_empty(map.next_value()?),
+                "data" => f_1 = map.next_value()?,
+                "error_type" => f_2 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(InvalidElementType {
+            messages: __de::or_zero(f_0, Self::NAME, "messages"),
+            data: f_1,
+            error_type: f_2,
+        })
     }
 }
 
@@ -519,36 +920,75 @@ impl InvalidElementType {
 /// [`Error`](crate::Error) whose data deserializes into this type.
 ///
 /// vAPI structure `com.vmware.vapi.std.errors.invalid_request`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct InvalidRequest {
     /// Stack of one or more localizable messages for human error consumers.
     ///
     /// The message at the top of the stack (first in the list) describes the error from the perspective of the method the client invoked.
     ///
     /// Each subsequent message in the stack describes the "cause" of the prior message.
-    #[serde(
-        default = "InvalidRequest::__missing_messages",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub messages: Vec<crate::vapi::standard::LocalizableMessage>,
     /// Data to facilitate clients responding to the method reporting a standard error to indicating that it was unable to complete successfully.
     ///
     /// Methods may provide data that clients can use when responding to errors. Since the data that clients need may be specific to the context of the method reporting the error, different methods that report the same error may provide different data in the error. The documentation for each each method will describe what, if any, data it provides for each error it reports.
     ///
     /// The [`ArgumentLocations`](crate::vapi::standard::errors::ArgumentLocations), [`FileLocations`](crate::vapi::standard::errors::FileLocations), and [`TransientIndication`](crate::vapi::standard::errors::TransientIndication) structures are intended as possible values for this field. [`DynamicId`](crate::vapi::standard::DynamicId) may also be useful as a value for this field (although that is not its primary purpose). Some classes may provide their own specific classes for use as the value of this field when reporting errors from their methods. Some methods will not set this field when reporting errors.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<serde_json::Value>,
     /// Discriminator field to help API consumers identify the structure type. Can be `None` for compatibility with preceding implementations.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_type: Option<error::Type>,
 }
 
-impl InvalidRequest {
-    fn __missing_messages() -> Vec<crate::vapi::standard::LocalizableMessage> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vapi::standard::errors::InvalidRequest",
-            "messages",
-        )
+impl serde::Serialize for InvalidRequest {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("messages", &self.messages)?;
+        if let Some(value) = &self.data {
+            map.serialize_entry("data", value)?;
+        }
+        if let Some(value) = &self.error_type {
+            map.serialize_entry("error_type", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for InvalidRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for InvalidRequest {
+    const NAME: &'static str = "vapi::standard::errors::InvalidRequest";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<Vec<crate::vapi::standard::LocalizableMessage>> = None;
+        let mut f_1: Option<serde_json::Value> = None;
+        let mut f_2: Option<error::Type> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "messages" => f_0 = __de::null_as_empty(map.next_value()?),
+                "data" => f_1 = map.next_value()?,
+                "error_type" => f_2 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(InvalidRequest {
+            messages: __de::or_zero(f_0, Self::NAME, "messages"),
+            data: f_1,
+            error_type: f_2,
+        })
     }
 }
 
@@ -568,36 +1008,75 @@ impl InvalidRequest {
 /// [`Error`](crate::Error) whose data deserializes into this type.
 ///
 /// vAPI structure `com.vmware.vapi.std.errors.not_allowed_in_current_state`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct NotAllowedInCurrentState {
     /// Stack of one or more localizable messages for human error consumers.
     ///
     /// The message at the top of the stack (first in the list) describes the error from the perspective of the method the client invoked.
     ///
     /// Each subsequent message in the stack describes the "cause" of the prior message.
-    #[serde(
-        default = "NotAllowedInCurrentState::__missing_messages",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub messages: Vec<crate::vapi::standard::LocalizableMessage>,
     /// Data to facilitate clients responding to the method reporting a standard error to indicating that it was unable to complete successfully.
     ///
     /// Methods may provide data that clients can use when responding to errors. Since the data that clients need may be specific to the context of the method reporting the error, different methods that report the same error may provide different data in the error. The documentation for each each method will describe what, if any, data it provides for each error it reports.
     ///
     /// The [`ArgumentLocations`](crate::vapi::standard::errors::ArgumentLocations), [`FileLocations`](crate::vapi::standard::errors::FileLocations), and [`TransientIndication`](crate::vapi::standard::errors::TransientIndication) structures are intended as possible values for this field. [`DynamicId`](crate::vapi::standard::DynamicId) may also be useful as a value for this field (although that is not its primary purpose). Some classes may provide their own specific classes for use as the value of this field when reporting errors from their methods. Some methods will not set this field when reporting errors.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<serde_json::Value>,
     /// Discriminator field to help API consumers identify the structure type. Can be `None` for compatibility with preceding implementations.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_type: Option<error::Type>,
 }
 
-impl NotAllowedInCurrentState {
-    fn __missing_messages() -> Vec<crate::vapi::standard::LocalizableMessage> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vapi::standard::errors::NotAllowedInCurrentState",
-            "messages",
-        )
+impl serde::Serialize for NotAllowedInCurrentState {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("messages", &self.messages)?;
+        if let Some(value) = &self.data {
+            map.serialize_entry("data", value)?;
+        }
+        if let Some(value) = &self.error_type {
+            map.serialize_entry("error_type", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for NotAllowedInCurrentState {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for NotAllowedInCurrentState {
+    const NAME: &'static str = "vapi::standard::errors::NotAllowedInCurrentState";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<Vec<crate::vapi::standard::LocalizableMessage>> = None;
+        let mut f_1: Option<serde_json::Value> = None;
+        let mut f_2: Option<error::Type> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "messages" => f_0 = __de::null_as_empty(map.next_value()?),
+                "data" => f_1 = map.next_value()?,
+                "error_type" => f_2 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(NotAllowedInCurrentState {
+            messages: __de::or_zero(f_0, Self::NAME, "messages"),
+            data: f_1,
+            error_type: f_2,
+        })
     }
 }
 
@@ -613,36 +1092,75 @@ impl NotAllowedInCurrentState {
 /// [`Error`](crate::Error) whose data deserializes into this type.
 ///
 /// vAPI structure `com.vmware.vapi.std.errors.not_found`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct NotFound {
     /// Stack of one or more localizable messages for human error consumers.
     ///
     /// The message at the top of the stack (first in the list) describes the error from the perspective of the method the client invoked.
     ///
     /// Each subsequent message in the stack describes the "cause" of the prior message.
-    #[serde(
-        default = "NotFound::__missing_messages",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub messages: Vec<crate::vapi::standard::LocalizableMessage>,
     /// Data to facilitate clients responding to the method reporting a standard error to indicating that it was unable to complete successfully.
     ///
     /// Methods may provide data that clients can use when responding to errors. Since the data that clients need may be specific to the context of the method reporting the error, different methods that report the same error may provide different data in the error. The documentation for each each method will describe what, if any, data it provides for each error it reports.
     ///
     /// The [`ArgumentLocations`](crate::vapi::standard::errors::ArgumentLocations), [`FileLocations`](crate::vapi::standard::errors::FileLocations), and [`TransientIndication`](crate::vapi::standard::errors::TransientIndication) structures are intended as possible values for this field. [`DynamicId`](crate::vapi::standard::DynamicId) may also be useful as a value for this field (although that is not its primary purpose). Some classes may provide their own specific classes for use as the value of this field when reporting errors from their methods. Some methods will not set this field when reporting errors.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<serde_json::Value>,
     /// Discriminator field to help API consumers identify the structure type. Can be `None` for compatibility with preceding implementations.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_type: Option<error::Type>,
 }
 
-impl NotFound {
-    fn __missing_messages() -> Vec<crate::vapi::standard::LocalizableMessage> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vapi::standard::errors::NotFound",
-            "messages",
-        )
+impl serde::Serialize for NotFound {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("messages", &self.messages)?;
+        if let Some(value) = &self.data {
+            map.serialize_entry("data", value)?;
+        }
+        if let Some(value) = &self.error_type {
+            map.serialize_entry("error_type", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for NotFound {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for NotFound {
+    const NAME: &'static str = "vapi::standard::errors::NotFound";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<Vec<crate::vapi::standard::LocalizableMessage>> = None;
+        let mut f_1: Option<serde_json::Value> = None;
+        let mut f_2: Option<error::Type> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "messages" => f_0 = __de::null_as_empty(map.next_value()?),
+                "data" => f_1 = map.next_value()?,
+                "error_type" => f_2 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(NotFound {
+            messages: __de::or_zero(f_0, Self::NAME, "messages"),
+            data: f_1,
+            error_type: f_2,
+        })
     }
 }
 
@@ -665,36 +1183,75 @@ impl NotFound {
 /// [`Error`](crate::Error) whose data deserializes into this type.
 ///
 /// vAPI structure `com.vmware.vapi.std.errors.operation_not_found`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct OperationNotFound {
     /// Stack of one or more localizable messages for human error consumers.
     ///
     /// The message at the top of the stack (first in the list) describes the error from the perspective of the method the client invoked.
     ///
     /// Each subsequent message in the stack describes the "cause" of the prior message.
-    #[serde(
-        default = "OperationNotFound::__missing_messages",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub messages: Vec<crate::vapi::standard::LocalizableMessage>,
     /// Data to facilitate clients responding to the method reporting a standard error to indicating that it was unable to complete successfully.
     ///
     /// Methods may provide data that clients can use when responding to errors. Since the data that clients need may be specific to the context of the method reporting the error, different methods that report the same error may provide different data in the error. The documentation for each each method will describe what, if any, data it provides for each error it reports.
     ///
     /// The [`ArgumentLocations`](crate::vapi::standard::errors::ArgumentLocations), [`FileLocations`](crate::vapi::standard::errors::FileLocations), and [`TransientIndication`](crate::vapi::standard::errors::TransientIndication) structures are intended as possible values for this field. [`DynamicId`](crate::vapi::standard::DynamicId) may also be useful as a value for this field (although that is not its primary purpose). Some classes may provide their own specific classes for use as the value of this field when reporting errors from their methods. Some methods will not set this field when reporting errors.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<serde_json::Value>,
     /// Discriminator field to help API consumers identify the structure type. Can be `None` for compatibility with preceding implementations.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_type: Option<error::Type>,
 }
 
-impl OperationNotFound {
-    fn __missing_messages() -> Vec<crate::vapi::standard::LocalizableMessage> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vapi::standard::errors::OperationNotFound",
-            "messages",
-        )
+impl serde::Serialize for OperationNotFound {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("messages", &self.messages)?;
+        if let Some(value) = &self.data {
+            map.serialize_entry("data", value)?;
+        }
+        if let Some(value) = &self.error_type {
+            map.serialize_entry("error_type", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for OperationNotFound {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for OperationNotFound {
+    const NAME: &'static str = "vapi::standard::errors::OperationNotFound";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<Vec<crate::vapi::standard::LocalizableMessage>> = None;
+        let mut f_1: Option<serde_json::Value> = None;
+        let mut f_2: Option<error::Type> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "messages" => f_0 = __de::null_as_empty(map.next_value()?),
+                "data" => f_1 = map.next_value()?,
+                "error_type" => f_2 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(OperationNotFound {
+            messages: __de::or_zero(f_0, Self::NAME, "messages"),
+            data: f_1,
+            error_type: f_2,
+        })
     }
 }
 
@@ -712,36 +1269,75 @@ impl OperationNotFound {
 /// [`Error`](crate::Error) whose data deserializes into this type.
 ///
 /// vAPI structure `com.vmware.vapi.std.errors.resource_busy`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ResourceBusy {
     /// Stack of one or more localizable messages for human error consumers.
     ///
     /// The message at the top of the stack (first in the list) describes the error from the perspective of the method the client invoked.
     ///
     /// Each subsequent message in the stack describes the "cause" of the prior message.
-    #[serde(
-        default = "ResourceBusy::__missing_messages",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub messages: Vec<crate::vapi::standard::LocalizableMessage>,
     /// Data to facilitate clients responding to the method reporting a standard error to indicating that it was unable to complete successfully.
     ///
     /// Methods may provide data that clients can use when responding to errors. Since the data that clients need may be specific to the context of the method reporting the error, different methods that report the same error may provide different data in the error. The documentation for each each method will describe what, if any, data it provides for each error it reports.
     ///
     /// The [`ArgumentLocations`](crate::vapi::standard::errors::ArgumentLocations), [`FileLocations`](crate::vapi::standard::errors::FileLocations), and [`TransientIndication`](crate::vapi::standard::errors::TransientIndication) structures are intended as possible values for this field. [`DynamicId`](crate::vapi::standard::DynamicId) may also be useful as a value for this field (although that is not its primary purpose). Some classes may provide their own specific classes for use as the value of this field when reporting errors from their methods. Some methods will not set this field when reporting errors.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<serde_json::Value>,
     /// Discriminator field to help API consumers identify the structure type. Can be `None` for compatibility with preceding implementations.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_type: Option<error::Type>,
 }
 
-impl ResourceBusy {
-    fn __missing_messages() -> Vec<crate::vapi::standard::LocalizableMessage> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vapi::standard::errors::ResourceBusy",
-            "messages",
-        )
+impl serde::Serialize for ResourceBusy {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("messages", &self.messages)?;
+        if let Some(value) = &self.data {
+            map.serialize_entry("data", value)?;
+        }
+        if let Some(value) = &self.error_type {
+            map.serialize_entry("error_type", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ResourceBusy {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ResourceBusy {
+    const NAME: &'static str = "vapi::standard::errors::ResourceBusy";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<Vec<crate::vapi::standard::LocalizableMessage>> = None;
+        let mut f_1: Option<serde_json::Value> = None;
+        let mut f_2: Option<error::Type> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "messages" => f_0 = __de::null_as_empty(map.next_value()?),
+                "data" => f_1 = map.next_value()?,
+                "error_type" => f_2 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ResourceBusy {
+            messages: __de::or_zero(f_0, Self::NAME, "messages"),
+            data: f_1,
+            error_type: f_2,
+        })
     }
 }
 
@@ -760,36 +1356,75 @@ impl ResourceBusy {
 /// [`Error`](crate::Error) whose data deserializes into this type.
 ///
 /// vAPI structure `com.vmware.vapi.std.errors.resource_in_use`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ResourceInUse {
     /// Stack of one or more localizable messages for human error consumers.
     ///
     /// The message at the top of the stack (first in the list) describes the error from the perspective of the method the client invoked.
     ///
     /// Each subsequent message in the stack describes the "cause" of the prior message.
-    #[serde(
-        default = "ResourceInUse::__missing_messages",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub messages: Vec<crate::vapi::standard::LocalizableMessage>,
     /// Data to facilitate clients responding to the method reporting a standard error to indicating that it was unable to complete successfully.
     ///
     /// Methods may provide data that clients can use when responding to errors. Since the data that clients need may be specific to the context of the method reporting the error, different methods that report the same error may provide different data in the error. The documentation for each each method will describe what, if any, data it provides for each error it reports.
     ///
     /// The [`ArgumentLocations`](crate::vapi::standard::errors::ArgumentLocations), [`FileLocations`](crate::vapi::standard::errors::FileLocations), and [`TransientIndication`](crate::vapi::standard::errors::TransientIndication) structures are intended as possible values for this field. [`DynamicId`](crate::vapi::standard::DynamicId) may also be useful as a value for this field (although that is not its primary purpose). Some classes may provide their own specific classes for use as the value of this field when reporting errors from their methods. Some methods will not set this field when reporting errors.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<serde_json::Value>,
     /// Discriminator field to help API consumers identify the structure type. Can be `None` for compatibility with preceding implementations.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_type: Option<error::Type>,
 }
 
-impl ResourceInUse {
-    fn __missing_messages() -> Vec<crate::vapi::standard::LocalizableMessage> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vapi::standard::errors::ResourceInUse",
-            "messages",
-        )
+impl serde::Serialize for ResourceInUse {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("messages", &self.messages)?;
+        if let Some(value) = &self.data {
+            map.serialize_entry("data", value)?;
+        }
+        if let Some(value) = &self.error_type {
+            map.serialize_entry("error_type", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ResourceInUse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ResourceInUse {
+    const NAME: &'static str = "vapi::standard::errors::ResourceInUse";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<Vec<crate::vapi::standard::LocalizableMessage>> = None;
+        let mut f_1: Option<serde_json::Value> = None;
+        let mut f_2: Option<error::Type> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "messages" => f_0 = __de::null_as_empty(map.next_value()?),
+                "data" => f_1 = map.next_value()?,
+                "error_type" => f_2 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ResourceInUse {
+            messages: __de::or_zero(f_0, Self::NAME, "messages"),
+            data: f_1,
+            error_type: f_2,
+        })
     }
 }
 
@@ -809,36 +1444,75 @@ impl ResourceInUse {
 /// [`Error`](crate::Error) whose data deserializes into this type.
 ///
 /// vAPI structure `com.vmware.vapi.std.errors.resource_inaccessible`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ResourceInaccessible {
     /// Stack of one or more localizable messages for human error consumers.
     ///
     /// The message at the top of the stack (first in the list) describes the error from the perspective of the method the client invoked.
     ///
     /// Each subsequent message in the stack describes the "cause" of the prior message.
-    #[serde(
-        default = "ResourceInaccessible::__missing_messages",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub messages: Vec<crate::vapi::standard::LocalizableMessage>,
     /// Data to facilitate clients responding to the method reporting a standard error to indicating that it was unable to complete successfully.
     ///
     /// Methods may provide data that clients can use when responding to errors. Since the data that clients need may be specific to the context of the method reporting the error, different methods that report the same error may provide different data in the error. The documentation for each each method will describe what, if any, data it provides for each error it reports.
     ///
     /// The [`ArgumentLocations`](crate::vapi::standard::errors::ArgumentLocations), [`FileLocations`](crate::vapi::standard::errors::FileLocations), and [`TransientIndication`](crate::vapi::standard::errors::TransientIndication) structures are intended as possible values for this field. [`DynamicId`](crate::vapi::standard::DynamicId) may also be useful as a value for this field (although that is not its primary purpose). Some classes may provide their own specific classes for use as the value of this field when reporting errors from their methods. Some methods will not set this field when reporting errors.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<serde_json::Value>,
     /// Discriminator field to help API consumers identify the structure type. Can be `None` for compatibility with preceding implementations.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_type: Option<error::Type>,
 }
 
-impl ResourceInaccessible {
-    fn __missing_messages() -> Vec<crate::vapi::standard::LocalizableMessage> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vapi::standard::errors::ResourceInaccessible",
-            "messages",
-        )
+impl serde::Serialize for ResourceInaccessible {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("messages", &self.messages)?;
+        if let Some(value) = &self.data {
+            map.serialize_entry("data", value)?;
+        }
+        if let Some(value) = &self.error_type {
+            map.serialize_entry("error_type", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ResourceInaccessible {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ResourceInaccessible {
+    const NAME: &'static str = "vapi::standard::errors::ResourceInaccessible";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<Vec<crate::vapi::standard::LocalizableMessage>> = None;
+        let mut f_1: Option<serde_json::Value> = None;
+        let mut f_2: Option<error::Type> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "messages" => f_0 = __de::null_as_empty(map.next_value()?),
+                "data" => f_1 = map.next_value()?,
+                "error_type" => f_2 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ResourceInaccessible {
+            messages: __de::or_zero(f_0, Self::NAME, "messages"),
+            data: f_1,
+            error_type: f_2,
+        })
     }
 }
 
@@ -859,36 +1533,75 @@ impl ResourceInaccessible {
 /// [`Error`](crate::Error) whose data deserializes into this type.
 ///
 /// vAPI structure `com.vmware.vapi.std.errors.service_unavailable`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ServiceUnavailable {
     /// Stack of one or more localizable messages for human error consumers.
     ///
     /// The message at the top of the stack (first in the list) describes the error from the perspective of the method the client invoked.
     ///
     /// Each subsequent message in the stack describes the "cause" of the prior message.
-    #[serde(
-        default = "ServiceUnavailable::__missing_messages",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub messages: Vec<crate::vapi::standard::LocalizableMessage>,
     /// Data to facilitate clients responding to the method reporting a standard error to indicating that it was unable to complete successfully.
     ///
     /// Methods may provide data that clients can use when responding to errors. Since the data that clients need may be specific to the context of the method reporting the error, different methods that report the same error may provide different data in the error. The documentation for each each method will describe what, if any, data it provides for each error it reports.
     ///
     /// The [`ArgumentLocations`](crate::vapi::standard::errors::ArgumentLocations), [`FileLocations`](crate::vapi::standard::errors::FileLocations), and [`TransientIndication`](crate::vapi::standard::errors::TransientIndication) structures are intended as possible values for this field. [`DynamicId`](crate::vapi::standard::DynamicId) may also be useful as a value for this field (although that is not its primary purpose). Some classes may provide their own specific classes for use as the value of this field when reporting errors from their methods. Some methods will not set this field when reporting errors.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<serde_json::Value>,
     /// Discriminator field to help API consumers identify the structure type. Can be `None` for compatibility with preceding implementations.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_type: Option<error::Type>,
 }
 
-impl ServiceUnavailable {
-    fn __missing_messages() -> Vec<crate::vapi::standard::LocalizableMessage> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vapi::standard::errors::ServiceUnavailable",
-            "messages",
-        )
+impl serde::Serialize for ServiceUnavailable {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("messages", &self.messages)?;
+        if let Some(value) = &self.data {
+            map.serialize_entry("data", value)?;
+        }
+        if let Some(value) = &self.error_type {
+            map.serialize_entry("error_type", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ServiceUnavailable {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ServiceUnavailable {
+    const NAME: &'static str = "vapi::standard::errors::ServiceUnavailable";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<Vec<crate::vapi::standard::LocalizableMessage>> = None;
+        let mut f_1: Option<serde_json::Value> = None;
+        let mut f_2: Option<error::Type> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "messages" => f_0 = __de::null_as_empty(map.next_value()?),
+                "data" => f_1 = map.next_value()?,
+                "error_type" => f_2 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ServiceUnavailable {
+            messages: __de::or_zero(f_0, Self::NAME, "messages"),
+            data: f_1,
+            error_type: f_2,
+        })
     }
 }
 
@@ -914,36 +1627,75 @@ impl ServiceUnavailable {
 /// [`Error`](crate::Error) whose data deserializes into this type.
 ///
 /// vAPI structure `com.vmware.vapi.std.errors.error`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct StandardError {
     /// Stack of one or more localizable messages for human error consumers.
     ///
     /// The message at the top of the stack (first in the list) describes the error from the perspective of the method the client invoked.
     ///
     /// Each subsequent message in the stack describes the "cause" of the prior message.
-    #[serde(
-        default = "StandardError::__missing_messages",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub messages: Vec<crate::vapi::standard::LocalizableMessage>,
     /// Data to facilitate clients responding to the method reporting a standard error to indicating that it was unable to complete successfully.
     ///
     /// Methods may provide data that clients can use when responding to errors. Since the data that clients need may be specific to the context of the method reporting the error, different methods that report the same error may provide different data in the error. The documentation for each each method will describe what, if any, data it provides for each error it reports.
     ///
     /// The [`ArgumentLocations`](crate::vapi::standard::errors::ArgumentLocations), [`FileLocations`](crate::vapi::standard::errors::FileLocations), and [`TransientIndication`](crate::vapi::standard::errors::TransientIndication) structures are intended as possible values for this field. [`DynamicId`](crate::vapi::standard::DynamicId) may also be useful as a value for this field (although that is not its primary purpose). Some classes may provide their own specific classes for use as the value of this field when reporting errors from their methods. Some methods will not set this field when reporting errors.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<serde_json::Value>,
     /// Discriminator field to help API consumers identify the structure type. Can be `None` for compatibility with preceding implementations.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_type: Option<error::Type>,
 }
 
-impl StandardError {
-    fn __missing_messages() -> Vec<crate::vapi::standard::LocalizableMessage> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vapi::standard::errors::StandardError",
-            "messages",
-        )
+impl serde::Serialize for StandardError {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("messages", &self.messages)?;
+        if let Some(value) = &self.data {
+            map.serialize_entry("data", value)?;
+        }
+        if let Some(value) = &self.error_type {
+            map.serialize_entry("error_type", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for StandardError {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for StandardError {
+    const NAME: &'static str = "vapi::standard::errors::StandardError";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<Vec<crate::vapi::standard::LocalizableMessage>> = None;
+        let mut f_1: Option<serde_json::Value> = None;
+        let mut f_2: Option<error::Type> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "messages" => f_0 = __de::null_as_empty(map.next_value()?),
+                "data" => f_1 = map.next_value()?,
+                "error_type" => f_2 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(StandardError {
+            messages: __de::or_zero(f_0, Self::NAME, "messages"),
+            data: f_1,
+            error_type: f_2,
+        })
     }
 }
 
@@ -978,36 +1730,75 @@ impl ::vsphere_vapi_runtime::de::Zero for StandardError {
 /// [`Error`](crate::Error) whose data deserializes into this type.
 ///
 /// vAPI structure `com.vmware.vapi.std.errors.timed_out`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TimedOut {
     /// Stack of one or more localizable messages for human error consumers.
     ///
     /// The message at the top of the stack (first in the list) describes the error from the perspective of the method the client invoked.
     ///
     /// Each subsequent message in the stack describes the "cause" of the prior message.
-    #[serde(
-        default = "TimedOut::__missing_messages",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub messages: Vec<crate::vapi::standard::LocalizableMessage>,
     /// Data to facilitate clients responding to the method reporting a standard error to indicating that it was unable to complete successfully.
     ///
     /// Methods may provide data that clients can use when responding to errors. Since the data that clients need may be specific to the context of the method reporting the error, different methods that report the same error may provide different data in the error. The documentation for each each method will describe what, if any, data it provides for each error it reports.
     ///
     /// The [`ArgumentLocations`](crate::vapi::standard::errors::ArgumentLocations), [`FileLocations`](crate::vapi::standard::errors::FileLocations), and [`TransientIndication`](crate::vapi::standard::errors::TransientIndication) structures are intended as possible values for this field. [`DynamicId`](crate::vapi::standard::DynamicId) may also be useful as a value for this field (although that is not its primary purpose). Some classes may provide their own specific classes for use as the value of this field when reporting errors from their methods. Some methods will not set this field when reporting errors.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<serde_json::Value>,
     /// Discriminator field to help API consumers identify the structure type. Can be `None` for compatibility with preceding implementations.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_type: Option<error::Type>,
 }
 
-impl TimedOut {
-    fn __missing_messages() -> Vec<crate::vapi::standard::LocalizableMessage> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vapi::standard::errors::TimedOut",
-            "messages",
-        )
+impl serde::Serialize for TimedOut {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("messages", &self.messages)?;
+        if let Some(value) = &self.data {
+            map.serialize_entry("data", value)?;
+        }
+        if let Some(value) = &self.error_type {
+            map.serialize_entry("error_type", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for TimedOut {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for TimedOut {
+    const NAME: &'static str = "vapi::standard::errors::TimedOut";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<Vec<crate::vapi::standard::LocalizableMessage>> = None;
+        let mut f_1: Option<serde_json::Value> = None;
+        let mut f_2: Option<error::Type> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "messages" => f_0 = __de::null_as_empty(map.next_value()?),
+                "data" => f_1 = map.next_value()?,
+                "error_type" => f_2 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(TimedOut {
+            messages: __de::or_zero(f_0, Self::NAME, "messages"),
+            data: f_1,
+            error_type: f_2,
+        })
     }
 }
 
@@ -1016,19 +1807,51 @@ impl TimedOut {
 /// Some types of errors are transient in certain situtations and not transient in other situtations. This error payload can be used to indicate to clients whether a particular error is transient. See [`StandardError::data`](crate::vapi::standard::errors::StandardError::data).
 ///
 /// vAPI structure `com.vmware.vapi.std.errors.transient_indication`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TransientIndication {
     /// Indicates that the error this field is attached to is transient.
-    #[serde(default = "TransientIndication::__missing_is_transient")]
     pub is_transient: bool,
 }
 
-impl TransientIndication {
-    fn __missing_is_transient() -> bool {
-        ::vsphere_vapi_runtime::de::missing(
-            "vapi::standard::errors::TransientIndication",
-            "is_transient",
-        )
+impl serde::Serialize for TransientIndication {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("is_transient", &self.is_transient)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for TransientIndication {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for TransientIndication {
+    const NAME: &'static str = "vapi::standard::errors::TransientIndication";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<bool> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "is_transient" => f_0 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(TransientIndication {
+            is_transient: __de::or_zero(f_0, Self::NAME, "is_transient"),
+        })
     }
 }
 
@@ -1050,36 +1873,75 @@ impl TransientIndication {
 /// [`Error`](crate::Error) whose data deserializes into this type.
 ///
 /// vAPI structure `com.vmware.vapi.std.errors.unable_to_allocate_resource`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct UnableToAllocateResource {
     /// Stack of one or more localizable messages for human error consumers.
     ///
     /// The message at the top of the stack (first in the list) describes the error from the perspective of the method the client invoked.
     ///
     /// Each subsequent message in the stack describes the "cause" of the prior message.
-    #[serde(
-        default = "UnableToAllocateResource::__missing_messages",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub messages: Vec<crate::vapi::standard::LocalizableMessage>,
     /// Data to facilitate clients responding to the method reporting a standard error to indicating that it was unable to complete successfully.
     ///
     /// Methods may provide data that clients can use when responding to errors. Since the data that clients need may be specific to the context of the method reporting the error, different methods that report the same error may provide different data in the error. The documentation for each each method will describe what, if any, data it provides for each error it reports.
     ///
     /// The [`ArgumentLocations`](crate::vapi::standard::errors::ArgumentLocations), [`FileLocations`](crate::vapi::standard::errors::FileLocations), and [`TransientIndication`](crate::vapi::standard::errors::TransientIndication) structures are intended as possible values for this field. [`DynamicId`](crate::vapi::standard::DynamicId) may also be useful as a value for this field (although that is not its primary purpose). Some classes may provide their own specific classes for use as the value of this field when reporting errors from their methods. Some methods will not set this field when reporting errors.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<serde_json::Value>,
     /// Discriminator field to help API consumers identify the structure type. Can be `None` for compatibility with preceding implementations.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_type: Option<error::Type>,
 }
 
-impl UnableToAllocateResource {
-    fn __missing_messages() -> Vec<crate::vapi::standard::LocalizableMessage> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vapi::standard::errors::UnableToAllocateResource",
-            "messages",
-        )
+impl serde::Serialize for UnableToAllocateResource {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("messages", &self.messages)?;
+        if let Some(value) = &self.data {
+            map.serialize_entry("data", value)?;
+        }
+        if let Some(value) = &self.error_type {
+            map.serialize_entry("error_type", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UnableToAllocateResource {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for UnableToAllocateResource {
+    const NAME: &'static str = "vapi::standard::errors::UnableToAllocateResource";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<Vec<crate::vapi::standard::LocalizableMessage>> = None;
+        let mut f_1: Option<serde_json::Value> = None;
+        let mut f_2: Option<error::Type> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "messages" => f_0 = __de::null_as_empty(map.next_value()?),
+                "data" => f_1 = map.next_value()?,
+                "error_type" => f_2 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(UnableToAllocateResource {
+            messages: __de::or_zero(f_0, Self::NAME, "messages"),
+            data: f_1,
+            error_type: f_2,
+        })
     }
 }
 
@@ -1103,41 +1965,85 @@ impl UnableToAllocateResource {
 /// [`Error`](crate::Error) whose data deserializes into this type.
 ///
 /// vAPI structure `com.vmware.vapi.std.errors.unauthenticated`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Unauthenticated {
     /// Stack of one or more localizable messages for human error consumers.
     ///
     /// The message at the top of the stack (first in the list) describes the error from the perspective of the method the client invoked.
     ///
     /// Each subsequent message in the stack describes the "cause" of the prior message.
-    #[serde(
-        default = "Unauthenticated::__missing_messages",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub messages: Vec<crate::vapi::standard::LocalizableMessage>,
     /// Data to facilitate clients responding to the method reporting a standard error to indicating that it was unable to complete successfully.
     ///
     /// Methods may provide data that clients can use when responding to errors. Since the data that clients need may be specific to the context of the method reporting the error, different methods that report the same error may provide different data in the error. The documentation for each each method will describe what, if any, data it provides for each error it reports.
     ///
     /// The [`ArgumentLocations`](crate::vapi::standard::errors::ArgumentLocations), [`FileLocations`](crate::vapi::standard::errors::FileLocations), and [`TransientIndication`](crate::vapi::standard::errors::TransientIndication) structures are intended as possible values for this field. [`DynamicId`](crate::vapi::standard::DynamicId) may also be useful as a value for this field (although that is not its primary purpose). Some classes may provide their own specific classes for use as the value of this field when reporting errors from their methods. Some methods will not set this field when reporting errors.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<serde_json::Value>,
     /// Discriminator field to help API consumers identify the structure type. Can be `None` for compatibility with preceding implementations.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_type: Option<error::Type>,
     /// Indicates the authentication challenges applicable to the target API provider. It can be used by a client to discover the correct authentication scheme to use. The exact syntax of the value is defined by the specific provider, the protocol and authentication schemes used.
     ///
     /// For example, a provider using REST may adhere to the WWW-Authenticate HTTP header specification, RFC7235, section 4.1. In this case an example challenge value may be: SIGN realm="27da1358-2ba4-11e9-b210-d663bd873d93",sts="<http://vcenter/sso?vsphere.local>", Basic realm="vCenter" This field is optional because it was added in a newer version than its parent node.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub challenge: Option<String>,
 }
 
-impl Unauthenticated {
-    fn __missing_messages() -> Vec<crate::vapi::standard::LocalizableMessage> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vapi::standard::errors::Unauthenticated",
-            "messages",
-        )
+impl serde::Serialize for Unauthenticated {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("messages", &self.messages)?;
+        if let Some(value) = &self.data {
+            map.serialize_entry("data", value)?;
+        }
+        if let Some(value) = &self.error_type {
+            map.serialize_entry("error_type", value)?;
+        }
+        if let Some(value) = &self.challenge {
+            map.serialize_entry("challenge", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Unauthenticated {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Unauthenticated {
+    const NAME: &'static str = "vapi::standard::errors::Unauthenticated";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<Vec<crate::vapi::standard::LocalizableMessage>> = None;
+        let mut f_1: Option<serde_json::Value> = None;
+        let mut f_2: Option<error::Type> = None;
+        let mut f_3: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "messages" => f_0 = __de::null_as_empty(map.next_value()?),
+                "data" => f_1 = map.next_value()?,
+                "error_type" => f_2 = map.next_value()?,
+                "challenge" => f_3 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Unauthenticated {
+            messages: __de::or_zero(f_0, Self::NAME, "messages"),
+            data: f_1,
+            error_type: f_2,
+            challenge: f_3,
+        })
     }
 }
 
@@ -1162,43 +2068,87 @@ impl Unauthenticated {
 /// [`Error`](crate::Error) whose data deserializes into this type.
 ///
 /// vAPI structure `com.vmware.vapi.std.errors.unauthorized`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Unauthorized {
     /// Stack of one or more localizable messages for human error consumers.
     ///
     /// The message at the top of the stack (first in the list) describes the error from the perspective of the method the client invoked.
     ///
     /// Each subsequent message in the stack describes the "cause" of the prior message.
-    #[serde(
-        default = "Unauthorized::__missing_messages",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub messages: Vec<crate::vapi::standard::LocalizableMessage>,
     /// Data to facilitate clients responding to the method reporting a standard error to indicating that it was unable to complete successfully.
     ///
     /// Methods may provide data that clients can use when responding to errors. Since the data that clients need may be specific to the context of the method reporting the error, different methods that report the same error may provide different data in the error. The documentation for each each method will describe what, if any, data it provides for each error it reports.
     ///
     /// The [`ArgumentLocations`](crate::vapi::standard::errors::ArgumentLocations), [`FileLocations`](crate::vapi::standard::errors::FileLocations), and [`TransientIndication`](crate::vapi::standard::errors::TransientIndication) structures are intended as possible values for this field. [`DynamicId`](crate::vapi::standard::DynamicId) may also be useful as a value for this field (although that is not its primary purpose). Some classes may provide their own specific classes for use as the value of this field when reporting errors from their methods. Some methods will not set this field when reporting errors.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<serde_json::Value>,
     /// Discriminator field to help API consumers identify the structure type. Can be `None` for compatibility with preceding implementations.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_type: Option<error::Type>,
     /// Indicates the authentication challenges applicable to the target API provider. It can be used by a client to discover the correct authentication scheme to use. The exact syntax of the value is defined by the specific provider, the protocol and authentication schemes used.
     ///
     /// For example, a provider using REST may adhere to the WWW-Authenticate HTTP header specification, RFC7235, section 4.1. In this case an example challenge value may be: SIGN realm="27da158-2ba4-11e9-b",sts="<http://vcenter/sso?vsphere.local>", Basic realm="vCenter" This field is optional because it was added in a newer version than its parent node.
     ///
     /// Not in vSphere API releases before 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub challenge: Option<String>,
 }
 
-impl Unauthorized {
-    fn __missing_messages() -> Vec<crate::vapi::standard::LocalizableMessage> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vapi::standard::errors::Unauthorized",
-            "messages",
-        )
+impl serde::Serialize for Unauthorized {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("messages", &self.messages)?;
+        if let Some(value) = &self.data {
+            map.serialize_entry("data", value)?;
+        }
+        if let Some(value) = &self.error_type {
+            map.serialize_entry("error_type", value)?;
+        }
+        if let Some(value) = &self.challenge {
+            map.serialize_entry("challenge", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Unauthorized {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Unauthorized {
+    const NAME: &'static str = "vapi::standard::errors::Unauthorized";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<Vec<crate::vapi::standard::LocalizableMessage>> = None;
+        let mut f_1: Option<serde_json::Value> = None;
+        let mut f_2: Option<error::Type> = None;
+        let mut f_3: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "messages" => f_0 = __de::null_as_empty(map.next_value()?),
+                "data" => f_1 = map.next_value()?,
+                "error_type" => f_2 = map.next_value()?,
+                "challenge" => f_3 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Unauthorized {
+            messages: __de::or_zero(f_0, Self::NAME, "messages"),
+            data: f_1,
+            error_type: f_2,
+            challenge: f_3,
+        })
     }
 }
 
@@ -1217,36 +2167,75 @@ impl Unauthorized {
 /// [`Error`](crate::Error) whose data deserializes into this type.
 ///
 /// vAPI structure `com.vmware.vapi.std.errors.unexpected_input`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct UnexpectedInput {
     /// Stack of one or more localizable messages for human error consumers.
     ///
     /// The message at the top of the stack (first in the list) describes the error from the perspective of the method the client invoked.
     ///
     /// Each subsequent message in the stack describes the "cause" of the prior message.
-    #[serde(
-        default = "UnexpectedInput::__missing_messages",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub messages: Vec<crate::vapi::standard::LocalizableMessage>,
     /// Data to facilitate clients responding to the method reporting a standard error to indicating that it was unable to complete successfully.
     ///
     /// Methods may provide data that clients can use when responding to errors. Since the data that clients need may be specific to the context of the method reporting the error, different methods that report the same error may provide different data in the error. The documentation for each each method will describe what, if any, data it provides for each error it reports.
     ///
     /// The [`ArgumentLocations`](crate::vapi::standard::errors::ArgumentLocations), [`FileLocations`](crate::vapi::standard::errors::FileLocations), and [`TransientIndication`](crate::vapi::standard::errors::TransientIndication) structures are intended as possible values for this field. [`DynamicId`](crate::vapi::standard::DynamicId) may also be useful as a value for this field (although that is not its primary purpose). Some classes may provide their own specific classes for use as the value of this field when reporting errors from their methods. Some methods will not set this field when reporting errors.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<serde_json::Value>,
     /// Discriminator field to help API consumers identify the structure type. Can be `None` for compatibility with preceding implementations.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_type: Option<error::Type>,
 }
 
-impl UnexpectedInput {
-    fn __missing_messages() -> Vec<crate::vapi::standard::LocalizableMessage> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vapi::standard::errors::UnexpectedInput",
-            "messages",
-        )
+impl serde::Serialize for UnexpectedInput {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("messages", &self.messages)?;
+        if let Some(value) = &self.data {
+            map.serialize_entry("data", value)?;
+        }
+        if let Some(value) = &self.error_type {
+            map.serialize_entry("error_type", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UnexpectedInput {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for UnexpectedInput {
+    const NAME: &'static str = "vapi::standard::errors::UnexpectedInput";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<Vec<crate::vapi::standard::LocalizableMessage>> = None;
+        let mut f_1: Option<serde_json::Value> = None;
+        let mut f_2: Option<error::Type> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "messages" => f_0 = __de::null_as_empty(map.next_value()?),
+                "data" => f_1 = map.next_value()?,
+                "error_type" => f_2 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(UnexpectedInput {
+            messages: __de::or_zero(f_0, Self::NAME, "messages"),
+            data: f_1,
+            error_type: f_2,
+        })
     }
 }
 
@@ -1261,36 +2250,75 @@ impl UnexpectedInput {
 /// [`Error`](crate::Error) whose data deserializes into this type.
 ///
 /// vAPI structure `com.vmware.vapi.std.errors.unsupported`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Unsupported {
     /// Stack of one or more localizable messages for human error consumers.
     ///
     /// The message at the top of the stack (first in the list) describes the error from the perspective of the method the client invoked.
     ///
     /// Each subsequent message in the stack describes the "cause" of the prior message.
-    #[serde(
-        default = "Unsupported::__missing_messages",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub messages: Vec<crate::vapi::standard::LocalizableMessage>,
     /// Data to facilitate clients responding to the method reporting a standard error to indicating that it was unable to complete successfully.
     ///
     /// Methods may provide data that clients can use when responding to errors. Since the data that clients need may be specific to the context of the method reporting the error, different methods that report the same error may provide different data in the error. The documentation for each each method will describe what, if any, data it provides for each error it reports.
     ///
     /// The [`ArgumentLocations`](crate::vapi::standard::errors::ArgumentLocations), [`FileLocations`](crate::vapi::standard::errors::FileLocations), and [`TransientIndication`](crate::vapi::standard::errors::TransientIndication) structures are intended as possible values for this field. [`DynamicId`](crate::vapi::standard::DynamicId) may also be useful as a value for this field (although that is not its primary purpose). Some classes may provide their own specific classes for use as the value of this field when reporting errors from their methods. Some methods will not set this field when reporting errors.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<serde_json::Value>,
     /// Discriminator field to help API consumers identify the structure type. Can be `None` for compatibility with preceding implementations.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_type: Option<error::Type>,
 }
 
-impl Unsupported {
-    fn __missing_messages() -> Vec<crate::vapi::standard::LocalizableMessage> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vapi::standard::errors::Unsupported",
-            "messages",
-        )
+impl serde::Serialize for Unsupported {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("messages", &self.messages)?;
+        if let Some(value) = &self.data {
+            map.serialize_entry("data", value)?;
+        }
+        if let Some(value) = &self.error_type {
+            map.serialize_entry("error_type", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Unsupported {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Unsupported {
+    const NAME: &'static str = "vapi::standard::errors::Unsupported";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<Vec<crate::vapi::standard::LocalizableMessage>> = None;
+        let mut f_1: Option<serde_json::Value> = None;
+        let mut f_2: Option<error::Type> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "messages" => f_0 = __de::null_as_empty(map.next_value()?),
+                "data" => f_1 = map.next_value()?,
+                "error_type" => f_2 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Unsupported {
+            messages: __de::or_zero(f_0, Self::NAME, "messages"),
+            data: f_1,
+            error_type: f_2,
+        })
     }
 }
 
@@ -1307,35 +2335,74 @@ impl Unsupported {
 /// [`Error`](crate::Error) whose data deserializes into this type.
 ///
 /// vAPI structure `com.vmware.vapi.std.errors.unverified_peer`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct UnverifiedPeer {
     /// Stack of one or more localizable messages for human error consumers.
     ///
     /// The message at the top of the stack (first in the list) describes the error from the perspective of the method the client invoked.
     ///
     /// Each subsequent message in the stack describes the "cause" of the prior message.
-    #[serde(
-        default = "UnverifiedPeer::__missing_messages",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub messages: Vec<crate::vapi::standard::LocalizableMessage>,
     /// Data to facilitate clients responding to the method reporting a standard error to indicating that it was unable to complete successfully.
     ///
     /// Methods may provide data that clients can use when responding to errors. Since the data that clients need may be specific to the context of the method reporting the error, different methods that report the same error may provide different data in the error. The documentation for each each method will describe what, if any, data it provides for each error it reports.
     ///
     /// The [`ArgumentLocations`](crate::vapi::standard::errors::ArgumentLocations), [`FileLocations`](crate::vapi::standard::errors::FileLocations), and [`TransientIndication`](crate::vapi::standard::errors::TransientIndication) structures are intended as possible values for this field. [`DynamicId`](crate::vapi::standard::DynamicId) may also be useful as a value for this field (although that is not its primary purpose). Some classes may provide their own specific classes for use as the value of this field when reporting errors from their methods. Some methods will not set this field when reporting errors.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<serde_json::Value>,
     /// Discriminator field to help API consumers identify the structure type. Can be `None` for compatibility with preceding implementations.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_type: Option<error::Type>,
 }
 
-impl UnverifiedPeer {
-    fn __missing_messages() -> Vec<crate::vapi::standard::LocalizableMessage> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vapi::standard::errors::UnverifiedPeer",
-            "messages",
-        )
+impl serde::Serialize for UnverifiedPeer {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("messages", &self.messages)?;
+        if let Some(value) = &self.data {
+            map.serialize_entry("data", value)?;
+        }
+        if let Some(value) = &self.error_type {
+            map.serialize_entry("error_type", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UnverifiedPeer {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for UnverifiedPeer {
+    const NAME: &'static str = "vapi::standard::errors::UnverifiedPeer";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<Vec<crate::vapi::standard::LocalizableMessage>> = None;
+        let mut f_1: Option<serde_json::Value> = None;
+        let mut f_2: Option<error::Type> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "messages" => f_0 = __de::null_as_empty(map.next_value()?),
+                "data" => f_1 = map.next_value()?,
+                "error_type" => f_2 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(UnverifiedPeer {
+            messages: __de::or_zero(f_0, Self::NAME, "messages"),
+            data: f_1,
+            error_type: f_2,
+        })
     }
 }

@@ -13,47 +13,77 @@ pub mod invocation_result;
 /// Note: this structure is restricted for VMware internal use only.
 ///
 /// vAPI structure `com.vmware.vapi.std.interposition.invocation_request`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct InvocationRequest {
     /// Fully qualified name of the service which contains the interposed operation. In canonical format. For example org.example.hello.
-    #[serde(default = "InvocationRequest::__missing_service_id")]
     pub service_id: String,
     /// Name of the interposed operation. In canonical format. For example say_hello.
-    #[serde(default = "InvocationRequest::__missing_operation_id")]
     pub operation_id: String,
     /// Input of the interposed operation.
     pub operation_input: serde_json::Value,
     /// User which started the interposed operation. There could be no authentication information. For example when methods are invoked anonymously.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user: Option<SecurityPrincipal>,
     /// Groups of the user who started the interposed operation. Would be empty if there is no authentication information.
-    #[serde(
-        default = "InvocationRequest::__missing_groups",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub groups: Vec<SecurityPrincipal>,
 }
 
-impl InvocationRequest {
-    fn __missing_service_id() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vapi::standard::interposition::InvocationRequest",
-            "service_id",
-        )
+impl serde::Serialize for InvocationRequest {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("service_id", &self.service_id)?;
+        map.serialize_entry("operation_id", &self.operation_id)?;
+        map.serialize_entry("operation_input", &self.operation_input)?;
+        if let Some(value) = &self.user {
+            map.serialize_entry("user", value)?;
+        }
+        map.serialize_entry("groups", &self.groups)?;
+        map.end()
     }
+}
 
-    fn __missing_operation_id() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vapi::standard::interposition::InvocationRequest",
-            "operation_id",
-        )
+impl<'de> serde::Deserialize<'de> for InvocationRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_groups() -> Vec<SecurityPrincipal> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vapi::standard::interposition::InvocationRequest",
-            "groups",
-        )
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for InvocationRequest {
+    const NAME: &'static str = "vapi::standard::interposition::InvocationRequest";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<serde_json::Value> = None;
+        let mut f_3: Option<SecurityPrincipal> = None;
+        let mut f_4: Option<Vec<SecurityPrincipal>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "service_id" => f_0 = Some(map.next_value()?),
+                "operation_id" => f_1 = Some(map.next_value()?),
+                "operation_input" => f_2 = Some(map.next_value()?),
+                "user" => f_3 = map.next_value()?,
+                "groups" => f_4 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(InvocationRequest {
+            service_id: __de::or_zero(f_0, Self::NAME, "service_id"),
+            operation_id: __de::or_zero(f_1, Self::NAME, "operation_id"),
+            operation_input: __de::required(f_2, "operation_input")?,
+            user: f_3,
+            groups: __de::or_zero(f_4, Self::NAME, "groups"),
+        })
     }
 }
 
@@ -158,84 +188,78 @@ impl<'de> serde::Deserialize<'de> for InvocationResult {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = InvocationResult;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("struct InvocationResult")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<InvocationResult, A::Error> {
-                let mut f_0: Option<String> = None;
-                let mut f_1: Option<serde_json::Value> = None;
-                let mut f_2: Option<serde_json::Value> = None;
-                let mut unknown = serde_json::Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "result_type" => f_0 = Some(map.next_value()?),
-                        "output" => f_1 = map.next_value()?,
-                        "error" => f_2 = map.next_value()?,
-                        _ => {
-                            let value: serde_json::Value = map.next_value()?;
-                            unknown.insert(key, value);
-                        }
-                    }
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for InvocationResult {
+    const NAME: &'static str = "vapi::standard::interposition::InvocationResult";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<serde_json::Value> = None;
+        let mut f_2: Option<serde_json::Value> = None;
+        let mut unknown = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "result_type" => f_0 = Some(map.next_value()?),
+                "output" => f_1 = map.next_value()?,
+                "error" => f_2 = map.next_value()?,
+                _ => {
+                    let value: serde_json::Value = map.next_value()?;
+                    unknown.insert(key, value);
                 }
-                let u_0 = match f_0 {
-                    None => None,
-                    Some(tag) => {
-                        Some(
-                            match tag.as_str() {
-                                "NORMAL_RESULT" => {
-                                    InvocationResultResultType::NormalResult {
-                                        output: f_1,
-                                    }
-                                }
-                                "ERROR_RESULT" => {
-                                    InvocationResultResultType::ErrorResult {
-                                        error: f_2,
-                                    }
-                                }
-                                _ => {
-                                    #[allow(unused_mut)]
-                                    let mut fields = ::core::mem::take(&mut unknown);
-                                    if let Some(value) = f_1 {
-                                        fields
-                                            .insert(
-                                                "output".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_2 {
-                                        fields
-                                            .insert(
-                                                "error".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    InvocationResultResultType::Unknown {
-                                        tag,
-                                        fields,
-                                    }
-                                }
-                            },
-                        )
-                    }
-                };
-                ::core::result::Result::Ok(InvocationResult {
-                    result_type: u_0
-                        .ok_or_else(|| serde::de::Error::missing_field("result_type"))?,
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        let u_0 = match f_0 {
+            None => None,
+            Some(tag) => {
+                Some(
+                    match tag.as_str() {
+                        "NORMAL_RESULT" => {
+                            InvocationResultResultType::NormalResult {
+                                output: f_1,
+                            }
+                        }
+                        "ERROR_RESULT" => {
+                            InvocationResultResultType::ErrorResult {
+                                error: f_2,
+                            }
+                        }
+                        _ => {
+                            #[allow(unused_mut)]
+                            let mut fields = ::core::mem::take(&mut unknown);
+                            if let Some(value) = f_1 {
+                                fields
+                                    .insert(
+                                        "output".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_2 {
+                                fields
+                                    .insert(
+                                        "error".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            InvocationResultResultType::Unknown {
+                                tag,
+                                fields,
+                            }
+                        }
+                    },
+                )
+            }
+        };
+        ::core::result::Result::Ok(InvocationResult {
+            result_type: __de::required(u_0, "result_type")?,
+        })
     }
 }
 
@@ -244,21 +268,58 @@ impl<'de> serde::Deserialize<'de> for InvocationResult {
 /// Note: this structure is restricted for VMware internal use only.
 ///
 /// vAPI structure `com.vmware.vapi.std.interposition.security_principal`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SecurityPrincipal {
     /// Principal name.
-    #[serde(default = "SecurityPrincipal::__missing_name")]
     pub name: String,
     /// Principal domain. Domain is optional in `com.vmware.vapi.security.PrincipalId`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub domain: Option<String>,
 }
 
-impl SecurityPrincipal {
-    fn __missing_name() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vapi::standard::interposition::SecurityPrincipal",
-            "name",
-        )
+impl serde::Serialize for SecurityPrincipal {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("name", &self.name)?;
+        if let Some(value) = &self.domain {
+            map.serialize_entry("domain", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SecurityPrincipal {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for SecurityPrincipal {
+    const NAME: &'static str = "vapi::standard::interposition::SecurityPrincipal";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "name" => f_0 = Some(map.next_value()?),
+                "domain" => f_1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(SecurityPrincipal {
+            name: __de::or_zero(f_0, Self::NAME, "name"),
+            domain: f_1,
+        })
     }
 }

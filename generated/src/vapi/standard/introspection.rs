@@ -72,17 +72,18 @@ impl Operation {
     /// - [`NotFound`](crate::ErrorKind::NotFound): If the operation identifier does not exist.
     ///
     ///   If the service identifier does not exist.
-    pub async fn get(
+    pub fn get(
         &self,
         service_id: &crate::ids::VapiServiceId,
         operation_id: &crate::ids::VapiOperationId,
-    ) -> vsphere_vapi_runtime::Result<operation::Info> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<operation::Info>,
+    > + Send {
         self.client
             .operation(&operation::ops::GET)
             .param("service_id", service_id)
             .param("operation_id", operation_id)
             .send()
-            .await
     }
 
     /// Returns the set of operation identifiers for a given vAPI service.
@@ -105,15 +106,16 @@ impl Operation {
     /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
     /// - [`NotFound`](crate::ErrorKind::NotFound): If the service identifier does not exist.
-    pub async fn list(
+    pub fn list(
         &self,
         service_id: &crate::ids::VapiServiceId,
-    ) -> vsphere_vapi_runtime::Result<Vec<String>> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<Vec<String>>,
+    > + Send {
         self.client
             .operation(&operation::ops::LIST)
             .param("service_id", service_id)
             .send()
-            .await
     }
 }
 
@@ -156,8 +158,12 @@ impl Provider {
     ///
     /// - `/api`: `GET /api/vapi/std/introspection/provider`
     /// - `/rest`: `POST /rest/com/vmware/vapi/std/introspection/provider?~action=get`
-    pub async fn get(&self) -> vsphere_vapi_runtime::Result<provider::Info> {
-        self.client.operation(&provider::ops::GET).send().await
+    pub fn get(
+        &self,
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<provider::Info>,
+    > + Send {
+        self.client.operation(&provider::ops::GET).send()
     }
 }
 
@@ -214,11 +220,13 @@ impl Service {
     /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
     /// - [`NotFound`](crate::ErrorKind::NotFound): If the service identifier does not exist
-    pub async fn get(
+    pub fn get(
         &self,
         id: &crate::ids::VapiServiceId,
-    ) -> vsphere_vapi_runtime::Result<service::Info> {
-        self.client.operation(&service::ops::GET).param("id", id).send().await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<service::Info>,
+    > + Send {
+        self.client.operation(&service::ops::GET).param("id", id).send()
     }
 
     /// Returns the set of service identifiers.
@@ -231,7 +239,11 @@ impl Service {
     ///
     /// - `/api`: `GET /api/vapi/std/introspection/service`
     /// - `/rest`: `GET /rest/com/vmware/vapi/std/introspection/service`
-    pub async fn list(&self) -> vsphere_vapi_runtime::Result<Vec<String>> {
-        self.client.operation(&service::ops::LIST).send().await
+    pub fn list(
+        &self,
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<Vec<String>>,
+    > + Send {
+        self.client.operation(&service::ops::LIST).send()
     }
 }

@@ -11,65 +11,137 @@
 /// Since vSphere API 7.0.2.0.
 ///
 /// vAPI structure `com.vmware.vcenter.authentication.token.issue_spec`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct IssueSpec {
     /// The value of `urn:ietf:params:oauth:grant-type:token-exchange` indicates that a token exchange is being performed. When clients pass a value of this field as a parameter, the field must be one of `urn:ietf:params:oauth:grant-type:token-exchange`. When methods return a value of this field as a return value, the field will be one of `urn:ietf:params:oauth:grant-type:token-exchange`.
     ///
     /// Since vSphere API 7.0.2.0.
-    #[serde(default = "IssueSpec::__missing_grant_type")]
     pub grant_type: String,
     /// Indicates the location of the target service or resource where the client intends to use the requested security token. If `None`, it is inferred from other arguments.
     ///
     /// Since vSphere API 7.0.2.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource: Option<String>,
     /// The logical name of the target service where the client intends to use the requested security token. This serves a purpose similar to the [`IssueSpec::resource`](crate::vcenter::authentication::token::IssueSpec::resource) field, but with the client providing a logical name rather than a location. If `None`, it is inferred from other arguments.
     ///
     /// Since vSphere API 7.0.2.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub audience: Option<String>,
     /// A list of space-delimited, case-sensitive strings, that allow the client to specify the desired scope of the requested security token in the context of the service or resource where the token will be used. If `None`, it is inferred from other arguments.
     ///
     /// Since vSphere API 7.0.2.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scope: Option<String>,
     /// An identifier for the type of the requested security token. If the requested type is unspecified, the issued token type is at the discretion of the server and may be dictated by knowledge of the requirements of the service or resource indicated by the [`IssueSpec::resource`](crate::vcenter::authentication::token::IssueSpec::resource) or [`IssueSpec::audience`](crate::vcenter::authentication::token::IssueSpec::audience) field. If `None`, it is inferred from other arguments.
     ///
     /// Since vSphere API 7.0.2.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub requested_token_type: Option<String>,
     /// A security token that represents the identity of the party on behalf of whom exchange is being made. Typically, the subject of this token will be the subject of the security token issued. Token is base64-encoded.
     ///
     /// The field is required when the value of the [`IssueSpec::grant_type`](crate::vcenter::authentication::token::IssueSpec::grant_type) field is `urn:ietf:params:oauth:grant-type:token-exchange`. This field is currently required. In the future, the field may support grant-types other than `urn:ietf:params:oauth:grant-type:token-exchange` for which the value may be `None`.
     ///
     /// Since vSphere API 7.0.2.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subject_token: Option<String>,
     /// An identifier, that indicates the type of the security token in the [`IssueSpec::subject_token`](crate::vcenter::authentication::token::IssueSpec::subject_token) field.
     ///
     /// The field is required when the value of the [`IssueSpec::grant_type`](crate::vcenter::authentication::token::IssueSpec::grant_type) field is `urn:ietf:params:oauth:grant-type:token-exchange`. This field is currently required. In the future, the field may support grant-types other than `urn:ietf:params:oauth:grant-type:token-exchange` for which the value may be `None`.
     ///
     /// Since vSphere API 7.0.2.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subject_token_type: Option<String>,
     /// A security token that represents the identity of the acting party. Typically, this will be the party that is authorized to use the requested security token and act on behalf of the subject. `None` if not needed for the specific case of exchange.
     ///
     /// Since vSphere API 7.0.2.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub actor_token: Option<String>,
     /// An identifier, that indicates the type of the security token in the [`IssueSpec::actor_token`](crate::vcenter::authentication::token::IssueSpec::actor_token) field. `None` if [`IssueSpec::actor_token`](crate::vcenter::authentication::token::IssueSpec::actor_token) field is not present.
     ///
     /// Since vSphere API 7.0.2.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub actor_token_type: Option<String>,
 }
 
-impl IssueSpec {
-    fn __missing_grant_type() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::authentication::token::IssueSpec",
-            "grant_type",
-        )
+impl serde::Serialize for IssueSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("grant_type", &self.grant_type)?;
+        if let Some(value) = &self.resource {
+            map.serialize_entry("resource", value)?;
+        }
+        if let Some(value) = &self.audience {
+            map.serialize_entry("audience", value)?;
+        }
+        if let Some(value) = &self.scope {
+            map.serialize_entry("scope", value)?;
+        }
+        if let Some(value) = &self.requested_token_type {
+            map.serialize_entry("requested_token_type", value)?;
+        }
+        if let Some(value) = &self.subject_token {
+            map.serialize_entry("subject_token", value)?;
+        }
+        if let Some(value) = &self.subject_token_type {
+            map.serialize_entry("subject_token_type", value)?;
+        }
+        if let Some(value) = &self.actor_token {
+            map.serialize_entry("actor_token", value)?;
+        }
+        if let Some(value) = &self.actor_token_type {
+            map.serialize_entry("actor_token_type", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for IssueSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for IssueSpec {
+    const NAME: &'static str = "vcenter::authentication::token::IssueSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<String> = None;
+        let mut f_4: Option<String> = None;
+        let mut f_5: Option<String> = None;
+        let mut f_6: Option<String> = None;
+        let mut f_7: Option<String> = None;
+        let mut f_8: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "grant_type" => f_0 = Some(map.next_value()?),
+                "resource" => f_1 = map.next_value()?,
+                "audience" => f_2 = map.next_value()?,
+                "scope" => f_3 = map.next_value()?,
+                "requested_token_type" => f_4 = map.next_value()?,
+                "subject_token" => f_5 = map.next_value()?,
+                "subject_token_type" => f_6 = map.next_value()?,
+                "actor_token" => f_7 = map.next_value()?,
+                "actor_token_type" => f_8 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(IssueSpec {
+            grant_type: __de::or_zero(f_0, Self::NAME, "grant_type"),
+            resource: f_1,
+            audience: f_2,
+            scope: f_3,
+            requested_token_type: f_4,
+            subject_token: f_5,
+            subject_token_type: f_6,
+            actor_token: f_7,
+            actor_token_type: f_8,
+        })
     }
 }
 

@@ -15,7 +15,7 @@ pub mod principal;
 /// Not in vSphere API releases before 9.0.0.0.
 ///
 /// vAPI structure `com.vmware.vcenter.authorization.permissions.create_spec`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateSpec {
     /// The object that this permission is assigned on.
     ///
@@ -34,16 +34,60 @@ pub struct CreateSpec {
     /// Indicator whether the permission apply only on the object which it is assigned on or it propagates through the hierarchy of sub-entities.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default = "CreateSpec::__missing_propagating")]
     pub propagating: bool,
 }
 
-impl CreateSpec {
-    fn __missing_propagating() -> bool {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::authorization::permissions::CreateSpec",
-            "propagating",
-        )
+impl serde::Serialize for CreateSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("object", &self.object)?;
+        map.serialize_entry("principal", &self.principal)?;
+        map.serialize_entry("role", &self.role)?;
+        map.serialize_entry("propagating", &self.propagating)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CreateSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CreateSpec {
+    const NAME: &'static str = "vcenter::authorization::permissions::CreateSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::vapi::standard::DynamicId> = None;
+        let mut f_1: Option<Principal> = None;
+        let mut f_2: Option<crate::ids::RoleId> = None;
+        let mut f_3: Option<bool> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "object" => f_0 = Some(map.next_value()?),
+                "principal" => f_1 = Some(map.next_value()?),
+                "role" => f_2 = Some(map.next_value()?),
+                "propagating" => f_3 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(CreateSpec {
+            object: __de::required(f_0, "object")?,
+            principal: __de::required(f_1, "principal")?,
+            role: __de::required(f_2, "role")?,
+            propagating: __de::or_zero(f_3, Self::NAME, "propagating"),
+        })
     }
 }
 
@@ -54,30 +98,87 @@ impl CreateSpec {
 /// Not in vSphere API releases before 9.0.0.0.
 ///
 /// vAPI structure `com.vmware.vcenter.authorization.permissions.filter_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct FilterSpec {
     /// Objects which permissions are assigned on. If `None` all permissions match.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub objects: Option<Vec<crate::vapi::standard::DynamicId>>,
     /// Principals who permissions are assigned for. If `None` all permissions match.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub principals: Option<Vec<Principal>>,
     /// The roles granted by the permissions.
     ///
     /// If `None` all permissions match.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub roles: Option<Vec<String>>,
     /// Whether the permission is propagating. If `None` all permissions match.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_propagating: Option<bool>,
+}
+
+impl serde::Serialize for FilterSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.objects {
+            map.serialize_entry("objects", value)?;
+        }
+        if let Some(value) = &self.principals {
+            map.serialize_entry("principals", value)?;
+        }
+        if let Some(value) = &self.roles {
+            map.serialize_entry("roles", value)?;
+        }
+        if let Some(value) = &self.is_propagating {
+            map.serialize_entry("is_propagating", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for FilterSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for FilterSpec {
+    const NAME: &'static str = "vcenter::authorization::permissions::FilterSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<Vec<crate::vapi::standard::DynamicId>> = None;
+        let mut f_1: Option<Vec<Principal>> = None;
+        let mut f_2: Option<Vec<String>> = None;
+        let mut f_3: Option<bool> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "objects" => f_0 = map.next_value()?,
+                "principals" => f_1 = map.next_value()?,
+                "roles" => f_2 = map.next_value()?,
+                "is_propagating" => f_3 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(FilterSpec {
+            objects: f_0,
+            principals: f_1,
+            roles: f_2,
+            is_propagating: f_3,
+        })
+    }
 }
 
 /// The [`Info`](crate::vcenter::authorization::permissions::Info) structure contains detailed information about a specific authorization permission.
@@ -87,7 +188,7 @@ pub struct FilterSpec {
 /// Not in vSphere API releases before 9.0.0.0.
 ///
 /// vAPI structure `com.vmware.vcenter.authorization.permissions.info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Info {
     /// The object that this permission is assigned on.
     ///
@@ -106,16 +207,60 @@ pub struct Info {
     /// Indicator whether the permission apply only on the object which it is assigned on or it propagates through the hierarchy of sub-entities.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default = "Info::__missing_propagating")]
     pub propagating: bool,
 }
 
-impl Info {
-    fn __missing_propagating() -> bool {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::authorization::permissions::Info",
-            "propagating",
-        )
+impl serde::Serialize for Info {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("object", &self.object)?;
+        map.serialize_entry("principal", &self.principal)?;
+        map.serialize_entry("role", &self.role)?;
+        map.serialize_entry("propagating", &self.propagating)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Info {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
+    const NAME: &'static str = "vcenter::authorization::permissions::Info";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::vapi::standard::DynamicId> = None;
+        let mut f_1: Option<Principal> = None;
+        let mut f_2: Option<crate::ids::RoleId> = None;
+        let mut f_3: Option<bool> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "object" => f_0 = Some(map.next_value()?),
+                "principal" => f_1 = Some(map.next_value()?),
+                "role" => f_2 = Some(map.next_value()?),
+                "propagating" => f_3 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Info {
+            object: __de::required(f_0, "object")?,
+            principal: __de::required(f_1, "principal")?,
+            role: __de::required(f_2, "role")?,
+            propagating: __de::or_zero(f_3, Self::NAME, "propagating"),
+        })
     }
 }
 
@@ -126,12 +271,11 @@ impl Info {
 /// Not in vSphere API releases before 9.0.0.0.
 ///
 /// vAPI structure `com.vmware.vcenter.authorization.permissions.iteration_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct IterationSpec {
     /// Maximum number of records to return in one call. Clients can limit the response size to a number of records they feel comfortable handling with this setting. A service policy can overwrite it to something that is less than the value specified by the client. If `None` defaults to 200 permissions.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i64>,
     /// The marker is a simple cursor (pointer) pointing to the position of the last record that has been previously returned. By using the marker, the client is guaranteed to iterate through all records without repetition.
     ///
@@ -140,8 +284,56 @@ pub struct IterationSpec {
     /// This value is obtained from [`Permissions::list`](crate::vcenter::authorization::Permissions::list) method. If `None`, first page of records will be returned.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub marker: Option<String>,
+}
+
+impl serde::Serialize for IterationSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.page_size {
+            map.serialize_entry("page_size", value)?;
+        }
+        if let Some(value) = &self.marker {
+            map.serialize_entry("marker", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for IterationSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for IterationSpec {
+    const NAME: &'static str = "vcenter::authorization::permissions::IterationSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<i64> = None;
+        let mut f_1: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "page_size" => f_0 = map.next_value()?,
+                "marker" => f_1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(IterationSpec {
+            page_size: f_0,
+            marker: f_1,
+        })
+    }
 }
 
 /// The [`ListItem`](crate::vcenter::authorization::permissions::ListItem) structure contains information about an authorization permission in the vCenter Server.
@@ -151,7 +343,7 @@ pub struct IterationSpec {
 /// Not in vSphere API releases before 9.0.0.0.
 ///
 /// vAPI structure `com.vmware.vcenter.authorization.permissions.list_item`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ListItem {
     /// The ID of the permission.
     ///
@@ -163,6 +355,52 @@ pub struct ListItem {
     ///
     /// Since vSphere API 9.0.0.0.
     pub info: Info,
+}
+
+impl serde::Serialize for ListItem {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("permission", &self.permission)?;
+        map.serialize_entry("info", &self.info)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ListItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ListItem {
+    const NAME: &'static str = "vcenter::authorization::permissions::ListItem";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::PermissionId> = None;
+        let mut f_1: Option<Info> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "permission" => f_0 = Some(map.next_value()?),
+                "info" => f_1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ListItem {
+            permission: __de::required(f_0, "permission")?,
+            info: __de::required(f_1, "info")?,
+        })
+    }
 }
 
 /// A call of
@@ -194,8 +432,12 @@ impl ListRequest {
     }
 
     /// Sends the request and decodes the result.
-    pub async fn send(self) -> vsphere_vapi_runtime::Result<ListResult> {
-        self.call.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<ListResult>,
+    > + Send {
+        self.call.send()
     }
 }
 
@@ -206,29 +448,63 @@ impl ListRequest {
 /// Not in vSphere API releases before 9.0.0.0.
 ///
 /// vAPI structure `com.vmware.vcenter.authorization.permissions.list_result`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ListResult {
     /// The permissions that match the specified[`FilterSpec`](crate::vcenter::authorization::permissions::FilterSpec) and [`IterationSpec`](crate::vcenter::authorization::permissions::IterationSpec) in lexicographical order.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(
-        default = "ListResult::__missing_items",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub items: Vec<ListItem>,
     /// An opaque marker indicating the last returned permission. If there are more permissions collected than were returned, the next ones can be retrieved directly by passing this value to another call to [`Permissions::list`](crate::vcenter::authorization::Permissions::list). If `None` then all of the currently available permissions have been returned.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub marker: Option<String>,
 }
 
-impl ListResult {
-    fn __missing_items() -> Vec<ListItem> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::authorization::permissions::ListResult",
-            "items",
-        )
+impl serde::Serialize for ListResult {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("items", &self.items)?;
+        if let Some(value) = &self.marker {
+            map.serialize_entry("marker", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ListResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ListResult {
+    const NAME: &'static str = "vcenter::authorization::permissions::ListResult";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<Vec<ListItem>> = None;
+        let mut f_1: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "items" => f_0 = __de::null_as_empty(map.next_value()?),
+                "marker" => f_1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ListResult {
+            items: __de::or_zero(f_0, Self::NAME, "items"),
+            marker: f_1,
+        })
     }
 }
 
@@ -239,7 +515,7 @@ impl ListResult {
 /// Not in vSphere API releases before 9.0.0.0.
 ///
 /// vAPI structure `com.vmware.vcenter.authorization.permissions.principal`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Principal {
     /// The type of the principal.
     ///
@@ -248,21 +524,62 @@ pub struct Principal {
     /// The name of the principal.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default = "Principal::__missing_name")]
     pub name: String,
     /// The domain name which this principal belongs to. If `None`, 'localos' domain is assumed.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub domain: Option<String>,
 }
 
-impl Principal {
-    fn __missing_name() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::authorization::permissions::Principal",
-            "name",
-        )
+impl serde::Serialize for Principal {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("type", &self.r#type)?;
+        map.serialize_entry("name", &self.name)?;
+        if let Some(value) = &self.domain {
+            map.serialize_entry("domain", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Principal {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Principal {
+    const NAME: &'static str = "vcenter::authorization::permissions::Principal";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<principal::Type> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "type" => f_0 = Some(map.next_value()?),
+                "name" => f_1 = Some(map.next_value()?),
+                "domain" => f_2 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Principal {
+            r#type: __de::required(f_0, "type")?,
+            name: __de::or_zero(f_1, Self::NAME, "name"),
+            domain: f_2,
+        })
     }
 }
 
@@ -273,20 +590,67 @@ impl Principal {
 /// Not in vSphere API releases before 9.0.0.0.
 ///
 /// vAPI structure `com.vmware.vcenter.authorization.permissions.update_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateSpec {
     /// The role which this permission grants.
     ///
     /// If `None` the role won't be updated.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub role: Option<String>,
     /// Indicator whether the permission apply only on the object which it is assigned on or it propagates through the hierarchy of sub-entities. If `None` propagation flag won't be updated.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_propagating: Option<bool>,
+}
+
+impl serde::Serialize for UpdateSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.role {
+            map.serialize_entry("role", value)?;
+        }
+        if let Some(value) = &self.is_propagating {
+            map.serialize_entry("is_propagating", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UpdateSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for UpdateSpec {
+    const NAME: &'static str = "vcenter::authorization::permissions::UpdateSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<bool> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "role" => f_0 = map.next_value()?,
+                "is_propagating" => f_1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(UpdateSpec {
+            role: f_0,
+            is_propagating: f_1,
+        })
+    }
 }
 
 #[doc(hidden)]

@@ -65,8 +65,12 @@ impl Latest {
     ///
     /// - [`Error`](crate::ErrorKind::Error): if there is a generic error.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
-    pub async fn get(&self) -> vsphere_vapi_runtime::Result<String> {
-        self.client.operation(&latest::ops::GET).send().await
+    pub fn get(
+        &self,
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<String>,
+    > + Send {
+        self.client.operation(&latest::ops::GET).send()
     }
 }
 
@@ -75,35 +79,97 @@ impl Latest {
 /// Since vSphere API 8.0.0.0.
 ///
 /// vAPI structure `com.vmware.vcenter.authorization.privilege_checks.filter_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct FilterSpec {
     /// IDs of the objects on which the privilege check was performed. If `None` all objects match.
     ///
     /// Since vSphere API 8.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub objects: Option<Vec<crate::vapi::standard::DynamicId>>,
     /// Sessions for which the check was performed. If `None` all sessions match.
     ///
     /// Since vSphere API 8.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sessions: Option<Vec<String>>,
     /// Principles for which the privilege check was performed. The `None` [`Principal`](crate::vcenter::authorization::privilege_checks::Principal) value matches privilege checks for anonymous sessions. If `None` all principles match.
     ///
     /// Since vSphere API 8.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub principals: Option<Vec<Option<Principal>>>,
     /// Privileges that were checked.
     ///
     /// If `None` all privileges match.
     ///
     /// Since vSphere API 8.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub privileges: Option<Vec<String>>,
     /// OpIDs of the requests for which the check was performed. If `None` all opIDs match.
     ///
     /// Since vSphere API 8.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub op_ids: Option<Vec<String>>,
+}
+
+impl serde::Serialize for FilterSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.objects {
+            map.serialize_entry("objects", value)?;
+        }
+        if let Some(value) = &self.sessions {
+            map.serialize_entry("sessions", value)?;
+        }
+        if let Some(value) = &self.principals {
+            map.serialize_entry("principals", value)?;
+        }
+        if let Some(value) = &self.privileges {
+            map.serialize_entry("privileges", value)?;
+        }
+        if let Some(value) = &self.op_ids {
+            map.serialize_entry("op_ids", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for FilterSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for FilterSpec {
+    const NAME: &'static str = "vcenter::authorization::privilege_checks::FilterSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<Vec<crate::vapi::standard::DynamicId>> = None;
+        let mut f_1: Option<Vec<String>> = None;
+        let mut f_2: Option<Vec<Option<Principal>>> = None;
+        let mut f_3: Option<Vec<String>> = None;
+        let mut f_4: Option<Vec<String>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "objects" => f_0 = map.next_value()?,
+                "sessions" => f_1 = map.next_value()?,
+                "principals" => f_2 = map.next_value()?,
+                "privileges" => f_3 = map.next_value()?,
+                "op_ids" => f_4 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(FilterSpec {
+            objects: f_0,
+            sessions: f_1,
+            principals: f_2,
+            privileges: f_3,
+            op_ids: f_4,
+        })
+    }
 }
 
 /// The [`Info`](crate::vcenter::authorization::privilege_checks::Info) structure contains detailed information about a privilege check.
@@ -111,7 +177,7 @@ pub struct FilterSpec {
 /// Since vSphere API 8.0.0.0.
 ///
 /// vAPI structure `com.vmware.vcenter.authorization.privilege_checks.info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Info {
     /// Object for which the privilege was checked.
     ///
@@ -120,7 +186,6 @@ pub struct Info {
     /// Principal for which the privilege was checked. Note that the username and domain specified are case-insensitive. If `None` the privilege was checked for an unauthenticated session.
     ///
     /// Since vSphere API 8.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub principal: Option<Principal>,
     /// Privilege that was checked.
     ///
@@ -130,34 +195,143 @@ pub struct Info {
     pub privilege: crate::ids::AuthzPrivilegeId,
 }
 
+impl serde::Serialize for Info {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("object", &self.object)?;
+        if let Some(value) = &self.principal {
+            map.serialize_entry("principal", value)?;
+        }
+        map.serialize_entry("privilege", &self.privilege)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Info {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
+    const NAME: &'static str = "vcenter::authorization::privilege_checks::Info";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::vapi::standard::DynamicId> = None;
+        let mut f_1: Option<Principal> = None;
+        let mut f_2: Option<crate::ids::AuthzPrivilegeId> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "object" => f_0 = Some(map.next_value()?),
+                "principal" => f_1 = map.next_value()?,
+                "privilege" => f_2 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Info {
+            object: __de::required(f_0, "object")?,
+            principal: f_1,
+            privilege: __de::required(f_2, "privilege")?,
+        })
+    }
+}
+
 /// The [`IterationSpec`](crate::vcenter::authorization::privilege_checks::IterationSpec) structure contains fields used to break results into pages when listing privilege checks, see [`PrivilegeChecks::list`](crate::vcenter::authorization::PrivilegeChecks::list)).
 ///
 /// Since vSphere API 8.0.0.0.
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.authorization.privilege_checks.iteration_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct IterationSpec {
     /// Specifies the maximum number of results to return. If `None` defaults to default page size, which is controlled by config.vpxd.privilegeChecks.pageSize advanced option.
     ///
     /// Since vSphere API 8.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
     /// An opaque token which determines where the returned page should begin. If `None` or empty, privilege checks will be returned from the first record.
     ///
     /// Since vSphere API 8.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub marker: Option<String>,
     /// An opaque token which determines where the returned page should end. If `None` or empty, privilege checks will be returned up to size, if set, or up to the default page size.
     ///
     /// Since vSphere API 8.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_marker: Option<String>,
     /// Indicates how long the request should wait in ms for a matching check if [`IterationSpec::marker`](crate::vcenter::authorization::privilege_checks::IterationSpec::marker) is set, and there no matching checks to be added to the result. If `None` or empty, the request will not wait for additional privilege checks and will return immediately.
     ///
     /// Since vSphere API 8.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timeout_ms: Option<i64>,
+}
+
+impl serde::Serialize for IterationSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.size {
+            map.serialize_entry("size", value)?;
+        }
+        if let Some(value) = &self.marker {
+            map.serialize_entry("marker", value)?;
+        }
+        if let Some(value) = &self.end_marker {
+            map.serialize_entry("end_marker", value)?;
+        }
+        if let Some(value) = &self.timeout_ms {
+            map.serialize_entry("timeout_ms", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for IterationSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for IterationSpec {
+    const NAME: &'static str = "vcenter::authorization::privilege_checks::IterationSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<i64> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<i64> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "size" => f_0 = map.next_value()?,
+                "marker" => f_1 = map.next_value()?,
+                "end_marker" => f_2 = map.next_value()?,
+                "timeout_ms" => f_3 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(IterationSpec {
+            size: f_0,
+            marker: f_1,
+            end_marker: f_2,
+            timeout_ms: f_3,
+        })
+    }
 }
 
 /// A call of
@@ -191,8 +365,12 @@ impl ListRequest {
     }
 
     /// Sends the request and decodes the result.
-    pub async fn send(self) -> vsphere_vapi_runtime::Result<ListResult> {
-        self.call.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<ListResult>,
+    > + Send {
+        self.call.send()
     }
 }
 
@@ -201,50 +379,71 @@ impl ListRequest {
 /// Since vSphere API 8.0.0.0.
 ///
 /// vAPI structure `com.vmware.vcenter.authorization.privilege_checks.list_result`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ListResult {
     /// Privilege checks that match the specified[`FilterSpec`](crate::vcenter::authorization::privilege_checks::FilterSpec) and [`IterationSpec`](crate::vcenter::authorization::privilege_checks::IterationSpec) in chronological order as they were performed. Each check is recorded only the first time it is made. If more than one privilege check matches a given [`FilterSpec`](crate::vcenter::authorization::privilege_checks::FilterSpec) (for example, two different opIDs checked System.Read for the same object and the same principal, a FilterSpec which specifies only the principal will only contain the first check).
     ///
     /// Since vSphere API 8.0.0.0.
-    #[serde(
-        default = "ListResult::__missing_items",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub items: Vec<Info>,
     /// An opaque marker indicating the last returned privilege check. If there are more privilege checks collected than were returned, the next ones can be retrieved directly by passing this value to another call to com.vmware.vcenter.authorization.PrivilegeChecks.list.
     ///
     /// Since vSphere API 8.0.0.0.
-    #[serde(default = "ListResult::__missing_marker")]
     pub marker: String,
     /// In case [`IterationSpec::marker`](crate::vcenter::authorization::privilege_checks::IterationSpec::marker) was specified and valid, but the privilege check indicated by it is no longer stored, ListResult.truncated is set to `true` to indicate that some privilege checks are potentially missing.
     ///
     /// The number of privilege checks stored is determined by the value of config.vpxd.privilegeChecks.bufferSize advanced option.
     ///
     /// Since vSphere API 8.0.0.0.
-    #[serde(default = "ListResult::__missing_truncated")]
     pub truncated: bool,
 }
 
-impl ListResult {
-    fn __missing_items() -> Vec<Info> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::authorization::privilege_checks::ListResult",
-            "items",
-        )
+impl serde::Serialize for ListResult {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("items", &self.items)?;
+        map.serialize_entry("marker", &self.marker)?;
+        map.serialize_entry("truncated", &self.truncated)?;
+        map.end()
     }
+}
 
-    fn __missing_marker() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::authorization::privilege_checks::ListResult",
-            "marker",
-        )
+impl<'de> serde::Deserialize<'de> for ListResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_truncated() -> bool {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::authorization::privilege_checks::ListResult",
-            "truncated",
-        )
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ListResult {
+    const NAME: &'static str = "vcenter::authorization::privilege_checks::ListResult";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<Vec<Info>> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<bool> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "items" => f_0 = __de::null_as_empty(map.next_value()?),
+                "marker" => f_1 = Some(map.next_value()?),
+                "truncated" => f_2 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ListResult {
+            items: __de::or_zero(f_0, Self::NAME, "items"),
+            marker: __de::or_zero(f_1, Self::NAME, "marker"),
+            truncated: __de::or_zero(f_2, Self::NAME, "truncated"),
+        })
     }
 }
 
@@ -253,33 +452,61 @@ impl ListResult {
 /// Since vSphere API 8.0.0.0.
 ///
 /// vAPI structure `com.vmware.vcenter.authorization.privilege_checks.principal`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Principal {
     /// The principal's username.
     ///
     /// Since vSphere API 8.0.0.0.
-    #[serde(default = "Principal::__missing_name")]
     pub name: String,
     /// The principal's domain.
     ///
     /// Since vSphere API 8.0.0.0.
-    #[serde(default = "Principal::__missing_domain")]
     pub domain: String,
 }
 
-impl Principal {
-    fn __missing_name() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::authorization::privilege_checks::Principal",
-            "name",
-        )
+impl serde::Serialize for Principal {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("name", &self.name)?;
+        map.serialize_entry("domain", &self.domain)?;
+        map.end()
     }
+}
 
-    fn __missing_domain() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::authorization::privilege_checks::Principal",
-            "domain",
-        )
+impl<'de> serde::Deserialize<'de> for Principal {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Principal {
+    const NAME: &'static str = "vcenter::authorization::privilege_checks::Principal";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "name" => f_0 = Some(map.next_value()?),
+                "domain" => f_1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Principal {
+            name: __de::or_zero(f_0, Self::NAME, "name"),
+            domain: __de::or_zero(f_1, Self::NAME, "domain"),
+        })
     }
 }
 

@@ -13,23 +13,75 @@
 /// Not in vSphere API releases before 9.0.0.0.
 ///
 /// vAPI structure `com.vmware.vcenter.authorization.privileges.filter_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct FilterSpec {
     /// Names of the privileges. The name of a privilege matches completely with its ID. If `None` all privileges match.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub names: Option<Vec<String>>,
     /// Whether the privileges should apply to parent object as well. If `None` all privileges match.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_on_parent: Option<bool>,
     /// The versions of the privileges. If `None` all privileges match.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub versions: Option<Vec<i64>>,
+}
+
+impl serde::Serialize for FilterSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.names {
+            map.serialize_entry("names", value)?;
+        }
+        if let Some(value) = &self.is_on_parent {
+            map.serialize_entry("is_on_parent", value)?;
+        }
+        if let Some(value) = &self.versions {
+            map.serialize_entry("versions", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for FilterSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for FilterSpec {
+    const NAME: &'static str = "vcenter::authorization::privileges::FilterSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<Vec<String>> = None;
+        let mut f_1: Option<bool> = None;
+        let mut f_2: Option<Vec<i64>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "names" => f_0 = map.next_value()?,
+                "is_on_parent" => f_1 = map.next_value()?,
+                "versions" => f_2 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(FilterSpec {
+            names: f_0,
+            is_on_parent: f_1,
+            versions: f_2,
+        })
+    }
 }
 
 /// The [`Info`](crate::vcenter::authorization::privileges::Info) structure contains detailed information about a specific privilege.
@@ -39,57 +91,77 @@ pub struct FilterSpec {
 /// Not in vSphere API releases before 9.0.0.0.
 ///
 /// vAPI structure `com.vmware.vcenter.authorization.privileges.info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Info {
     /// The name of the privilege. It matches completely with the ID of the privilege.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default = "Info::__missing_name")]
     pub name: String,
     /// A brief summary what this privilege is dedicated for.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default = "Info::__missing_description")]
     pub description: String,
     /// Indicates whether the privilege needs to apply on parent object as well.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default = "Info::__missing_on_parent")]
     pub on_parent: bool,
     /// The latest version of the privilege. Default version when the privilege is created is 0. If privilege is modified this counter is increased.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default = "Info::__missing_version")]
     pub version: i64,
 }
 
-impl Info {
-    fn __missing_name() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::authorization::privileges::Info",
-            "name",
-        )
+impl serde::Serialize for Info {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("name", &self.name)?;
+        map.serialize_entry("description", &self.description)?;
+        map.serialize_entry("on_parent", &self.on_parent)?;
+        map.serialize_entry("version", &self.version)?;
+        map.end()
     }
+}
 
-    fn __missing_description() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::authorization::privileges::Info",
-            "description",
-        )
+impl<'de> serde::Deserialize<'de> for Info {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_on_parent() -> bool {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::authorization::privileges::Info",
-            "on_parent",
-        )
-    }
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
+    const NAME: &'static str = "vcenter::authorization::privileges::Info";
 
-    fn __missing_version() -> i64 {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::authorization::privileges::Info",
-            "version",
-        )
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<bool> = None;
+        let mut f_3: Option<i64> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "name" => f_0 = Some(map.next_value()?),
+                "description" => f_1 = Some(map.next_value()?),
+                "on_parent" => f_2 = Some(map.next_value()?),
+                "version" => f_3 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Info {
+            name: __de::or_zero(f_0, Self::NAME, "name"),
+            description: __de::or_zero(f_1, Self::NAME, "description"),
+            on_parent: __de::or_zero(f_2, Self::NAME, "on_parent"),
+            version: __de::or_zero(f_3, Self::NAME, "version"),
+        })
     }
 }
 
@@ -111,12 +183,11 @@ impl ::vsphere_vapi_runtime::de::Zero for Info {
 /// Not in vSphere API releases before 9.0.0.0.
 ///
 /// vAPI structure `com.vmware.vcenter.authorization.privileges.iteration_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct IterationSpec {
     /// Maximum number of records to return in one call. Clients can limit the response size to a number of records they feel comfortable handling with this setting. A service policy can overwrite it to something that is less than the value specified by the client. If `None` defaults to 200 privileges.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i64>,
     /// The marker is a simple cursor (pointer) pointing to the position of the last record that has been previously returned. By using the marker, the client is guaranteed to iterate through all records without repetition.
     ///
@@ -125,8 +196,56 @@ pub struct IterationSpec {
     /// This value is obtained from [`Privileges::list`](crate::vcenter::authorization::Privileges::list) method. If `None`, first page of records will be returned.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub marker: Option<String>,
+}
+
+impl serde::Serialize for IterationSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.page_size {
+            map.serialize_entry("page_size", value)?;
+        }
+        if let Some(value) = &self.marker {
+            map.serialize_entry("marker", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for IterationSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for IterationSpec {
+    const NAME: &'static str = "vcenter::authorization::privileges::IterationSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<i64> = None;
+        let mut f_1: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "page_size" => f_0 = map.next_value()?,
+                "marker" => f_1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(IterationSpec {
+            page_size: f_0,
+            marker: f_1,
+        })
+    }
 }
 
 /// The [`ListItem`](crate::vcenter::authorization::privileges::ListItem) structure contains information about an authorization privilege in the vCenter Server.
@@ -136,7 +255,7 @@ pub struct IterationSpec {
 /// Not in vSphere API releases before 9.0.0.0.
 ///
 /// vAPI structure `com.vmware.vcenter.authorization.privileges.list_item`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ListItem {
     /// The ID of the privilege.
     ///
@@ -147,16 +266,52 @@ pub struct ListItem {
     /// Information about the privilege.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default = "ListItem::__missing_info")]
     pub info: Info,
 }
 
-impl ListItem {
-    fn __missing_info() -> Info {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::authorization::privileges::ListItem",
-            "info",
-        )
+impl serde::Serialize for ListItem {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("privilege", &self.privilege)?;
+        map.serialize_entry("info", &self.info)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ListItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ListItem {
+    const NAME: &'static str = "vcenter::authorization::privileges::ListItem";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::AuthorizationPrivilegeId> = None;
+        let mut f_1: Option<Info> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "privilege" => f_0 = Some(map.next_value()?),
+                "info" => f_1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ListItem {
+            privilege: __de::required(f_0, "privilege")?,
+            info: __de::or_zero(f_1, Self::NAME, "info"),
+        })
     }
 }
 
@@ -188,8 +343,12 @@ impl ListRequest {
     }
 
     /// Sends the request and decodes the result.
-    pub async fn send(self) -> vsphere_vapi_runtime::Result<ListResult> {
-        self.call.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<ListResult>,
+    > + Send {
+        self.call.send()
     }
 }
 
@@ -200,29 +359,63 @@ impl ListRequest {
 /// Not in vSphere API releases before 9.0.0.0.
 ///
 /// vAPI structure `com.vmware.vcenter.authorization.privileges.list_result`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ListResult {
     /// The privileges that match the specified[`FilterSpec`](crate::vcenter::authorization::privileges::FilterSpec) and [`IterationSpec`](crate::vcenter::authorization::privileges::IterationSpec) in lexicographical order.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(
-        default = "ListResult::__missing_items",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub items: Vec<ListItem>,
     /// An opaque marker indicating the last returned privilege. If there are more privileges collected than were returned, the next ones can be retrieved directly by passing this value to another call to [`Privileges::list`](crate::vcenter::authorization::Privileges::list). If `None` then all of the currently available privileges have been returned.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub marker: Option<String>,
 }
 
-impl ListResult {
-    fn __missing_items() -> Vec<ListItem> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::authorization::privileges::ListResult",
-            "items",
-        )
+impl serde::Serialize for ListResult {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("items", &self.items)?;
+        if let Some(value) = &self.marker {
+            map.serialize_entry("marker", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ListResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ListResult {
+    const NAME: &'static str = "vcenter::authorization::privileges::ListResult";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<Vec<ListItem>> = None;
+        let mut f_1: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "items" => f_0 = __de::null_as_empty(map.next_value()?),
+                "marker" => f_1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ListResult {
+            items: __de::or_zero(f_0, Self::NAME, "items"),
+            marker: f_1,
+        })
     }
 }
 

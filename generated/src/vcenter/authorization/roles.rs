@@ -13,48 +13,69 @@
 /// Not in vSphere API releases before 9.0.0.0.
 ///
 /// vAPI structure `com.vmware.vcenter.authorization.roles.create_spec`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateSpec {
     /// The name of the role.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default = "CreateSpec::__missing_name")]
     pub name: String,
     /// A brief summary what this role is dedicated for.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default = "CreateSpec::__missing_description")]
     pub description: String,
     /// The set of [`Privileges`](crate::vcenter::authorization::Privileges) which are part of this role.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(
-        default = "CreateSpec::__missing_privileges",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub privileges: Vec<String>,
 }
 
-impl CreateSpec {
-    fn __missing_name() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::authorization::roles::CreateSpec",
-            "name",
-        )
+impl serde::Serialize for CreateSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("name", &self.name)?;
+        map.serialize_entry("description", &self.description)?;
+        map.serialize_entry("privileges", &self.privileges)?;
+        map.end()
     }
+}
 
-    fn __missing_description() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::authorization::roles::CreateSpec",
-            "description",
-        )
+impl<'de> serde::Deserialize<'de> for CreateSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_privileges() -> Vec<String> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::authorization::roles::CreateSpec",
-            "privileges",
-        )
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CreateSpec {
+    const NAME: &'static str = "vcenter::authorization::roles::CreateSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<Vec<String>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "name" => f_0 = Some(map.next_value()?),
+                "description" => f_1 = Some(map.next_value()?),
+                "privileges" => f_2 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(CreateSpec {
+            name: __de::or_zero(f_0, Self::NAME, "name"),
+            description: __de::or_zero(f_1, Self::NAME, "description"),
+            privileges: __de::or_zero(f_2, Self::NAME, "privileges"),
+        })
     }
 }
 
@@ -65,25 +86,77 @@ impl CreateSpec {
 /// Not in vSphere API releases before 9.0.0.0.
 ///
 /// vAPI structure `com.vmware.vcenter.authorization.roles.filter_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct FilterSpec {
     /// Names of the roles. If `None` all roles match.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub names: Option<Vec<String>>,
     /// The [`Privileges`](crate::vcenter::authorization::Privileges) part of the role.
     ///
     /// If `None` all roles match.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub privileges: Option<Vec<String>>,
     /// Whether the role is a system built-in role. If `None` all roles match.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_system: Option<bool>,
+}
+
+impl serde::Serialize for FilterSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.names {
+            map.serialize_entry("names", value)?;
+        }
+        if let Some(value) = &self.privileges {
+            map.serialize_entry("privileges", value)?;
+        }
+        if let Some(value) = &self.is_system {
+            map.serialize_entry("is_system", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for FilterSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for FilterSpec {
+    const NAME: &'static str = "vcenter::authorization::roles::FilterSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<Vec<String>> = None;
+        let mut f_1: Option<Vec<String>> = None;
+        let mut f_2: Option<bool> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "names" => f_0 = map.next_value()?,
+                "privileges" => f_1 = map.next_value()?,
+                "is_system" => f_2 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(FilterSpec {
+            names: f_0,
+            privileges: f_1,
+            is_system: f_2,
+        })
+    }
 }
 
 /// The [`Info`](crate::vcenter::authorization::roles::Info) structure contains detailed information about a specific role.
@@ -93,60 +166,77 @@ pub struct FilterSpec {
 /// Not in vSphere API releases before 9.0.0.0.
 ///
 /// vAPI structure `com.vmware.vcenter.authorization.roles.info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Info {
     /// The name of the role.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default = "Info::__missing_name")]
     pub name: String,
     /// A brief summary what this role is dedicated for.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default = "Info::__missing_description")]
     pub description: String,
     /// The set of [`Privileges`](crate::vcenter::authorization::Privileges) which are part of this role.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(
-        default = "Info::__missing_privileges",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub privileges: Vec<String>,
     /// Indicator if role is created as system built-in role.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default = "Info::__missing_system")]
     pub system: bool,
 }
 
-impl Info {
-    fn __missing_name() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::authorization::roles::Info",
-            "name",
-        )
+impl serde::Serialize for Info {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("name", &self.name)?;
+        map.serialize_entry("description", &self.description)?;
+        map.serialize_entry("privileges", &self.privileges)?;
+        map.serialize_entry("system", &self.system)?;
+        map.end()
     }
+}
 
-    fn __missing_description() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::authorization::roles::Info",
-            "description",
-        )
+impl<'de> serde::Deserialize<'de> for Info {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_privileges() -> Vec<String> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::authorization::roles::Info",
-            "privileges",
-        )
-    }
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
+    const NAME: &'static str = "vcenter::authorization::roles::Info";
 
-    fn __missing_system() -> bool {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::authorization::roles::Info",
-            "system",
-        )
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<Vec<String>> = None;
+        let mut f_3: Option<bool> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "name" => f_0 = Some(map.next_value()?),
+                "description" => f_1 = Some(map.next_value()?),
+                "privileges" => f_2 = __de::null_as_empty(map.next_value()?),
+                "system" => f_3 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Info {
+            name: __de::or_zero(f_0, Self::NAME, "name"),
+            description: __de::or_zero(f_1, Self::NAME, "description"),
+            privileges: __de::or_zero(f_2, Self::NAME, "privileges"),
+            system: __de::or_zero(f_3, Self::NAME, "system"),
+        })
     }
 }
 
@@ -168,12 +258,11 @@ impl ::vsphere_vapi_runtime::de::Zero for Info {
 /// Not in vSphere API releases before 9.0.0.0.
 ///
 /// vAPI structure `com.vmware.vcenter.authorization.roles.iteration_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct IterationSpec {
     /// Maximum number of records to return in one call. Clients can limit the response size to a number of records they feel comfortable handling with this setting. A service policy can overwrite it to something that is less than the value specified by the client. If `None` defaults to 200 roles.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i64>,
     /// The marker is a simple cursor (pointer) pointing to the position of the last record that has been previously returned. By using the marker, the client is guaranteed to iterate through all records without repetition.
     ///
@@ -182,8 +271,56 @@ pub struct IterationSpec {
     /// This value is obtained from [`Roles::list`](crate::vcenter::authorization::Roles::list) method. If `None`, first page of records will be returned.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub marker: Option<String>,
+}
+
+impl serde::Serialize for IterationSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.page_size {
+            map.serialize_entry("page_size", value)?;
+        }
+        if let Some(value) = &self.marker {
+            map.serialize_entry("marker", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for IterationSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for IterationSpec {
+    const NAME: &'static str = "vcenter::authorization::roles::IterationSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<i64> = None;
+        let mut f_1: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "page_size" => f_0 = map.next_value()?,
+                "marker" => f_1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(IterationSpec {
+            page_size: f_0,
+            marker: f_1,
+        })
+    }
 }
 
 /// The [`ListItem`](crate::vcenter::authorization::roles::ListItem) structure contains information about an authorization role in the vCenter Server.
@@ -193,7 +330,7 @@ pub struct IterationSpec {
 /// Not in vSphere API releases before 9.0.0.0.
 ///
 /// vAPI structure `com.vmware.vcenter.authorization.roles.list_item`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ListItem {
     /// The ID of the role.
     ///
@@ -204,16 +341,52 @@ pub struct ListItem {
     /// Information about the role.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default = "ListItem::__missing_info")]
     pub info: Info,
 }
 
-impl ListItem {
-    fn __missing_info() -> Info {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::authorization::roles::ListItem",
-            "info",
-        )
+impl serde::Serialize for ListItem {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("role", &self.role)?;
+        map.serialize_entry("info", &self.info)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ListItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ListItem {
+    const NAME: &'static str = "vcenter::authorization::roles::ListItem";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::RoleId> = None;
+        let mut f_1: Option<Info> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "role" => f_0 = Some(map.next_value()?),
+                "info" => f_1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ListItem {
+            role: __de::required(f_0, "role")?,
+            info: __de::or_zero(f_1, Self::NAME, "info"),
+        })
     }
 }
 
@@ -245,8 +418,12 @@ impl ListRequest {
     }
 
     /// Sends the request and decodes the result.
-    pub async fn send(self) -> vsphere_vapi_runtime::Result<ListResult> {
-        self.call.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<ListResult>,
+    > + Send {
+        self.call.send()
     }
 }
 
@@ -257,29 +434,63 @@ impl ListRequest {
 /// Not in vSphere API releases before 9.0.0.0.
 ///
 /// vAPI structure `com.vmware.vcenter.authorization.roles.list_result`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ListResult {
     /// The roles that match the specified[`FilterSpec`](crate::vcenter::authorization::roles::FilterSpec) and [`IterationSpec`](crate::vcenter::authorization::roles::IterationSpec) in lexicographical order.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(
-        default = "ListResult::__missing_items",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub items: Vec<ListItem>,
     /// An opaque marker indicating the last returned role. If there are more roles collected than were returned, the next ones can be retrieved directly by passing this value to another call to [`Roles::list`](crate::vcenter::authorization::Roles::list). If `None` then all of the currently available roles have been returned.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub marker: Option<String>,
 }
 
-impl ListResult {
-    fn __missing_items() -> Vec<ListItem> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::authorization::roles::ListResult",
-            "items",
-        )
+impl serde::Serialize for ListResult {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("items", &self.items)?;
+        if let Some(value) = &self.marker {
+            map.serialize_entry("marker", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ListResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ListResult {
+    const NAME: &'static str = "vcenter::authorization::roles::ListResult";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<Vec<ListItem>> = None;
+        let mut f_1: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "items" => f_0 = __de::null_as_empty(map.next_value()?),
+                "marker" => f_1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ListResult {
+            items: __de::or_zero(f_0, Self::NAME, "items"),
+            marker: f_1,
+        })
     }
 }
 
@@ -290,25 +501,77 @@ impl ListResult {
 /// Not in vSphere API releases before 9.0.0.0.
 ///
 /// vAPI structure `com.vmware.vcenter.authorization.roles.update_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateSpec {
     /// The name of the role. If `None`, the value is unchanged.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// A brief summary what this role is dedicated for. If `None`, the value is unchanged.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// The set of [`Privileges`](crate::vcenter::authorization::Privileges) which are part of this role.
     ///
     /// If `None`, the value is unchanged.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub privileges: Option<Vec<String>>,
+}
+
+impl serde::Serialize for UpdateSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.name {
+            map.serialize_entry("name", value)?;
+        }
+        if let Some(value) = &self.description {
+            map.serialize_entry("description", value)?;
+        }
+        if let Some(value) = &self.privileges {
+            map.serialize_entry("privileges", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UpdateSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for UpdateSpec {
+    const NAME: &'static str = "vcenter::authorization::roles::UpdateSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<Vec<String>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "name" => f_0 = map.next_value()?,
+                "description" => f_1 = map.next_value()?,
+                "privileges" => f_2 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(UpdateSpec {
+            name: f_0,
+            description: f_1,
+            privileges: f_2,
+        })
+    }
 }
 
 #[doc(hidden)]

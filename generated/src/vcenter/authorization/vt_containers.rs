@@ -94,11 +94,13 @@ impl Mappings {
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `Authorization.ModifyVTContainerMappings`.
-    pub async fn create(
+    pub fn create(
         &self,
         spec: &mappings::CreateSpec,
-    ) -> vsphere_vapi_runtime::Result<crate::ids::MappingId> {
-        self.client.operation(&mappings::ops::CREATE).param("spec", spec).send().await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<crate::ids::MappingId>,
+    > + Send {
+        self.client.operation(&mappings::ops::CREATE).param("spec", spec).send()
     }
 
     /// Removes a mapping. The related object will no longer be associated with the vTContainer instance.
@@ -128,15 +130,11 @@ impl Mappings {
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `Authorization.ModifyVTContainerMappings`.
-    pub async fn delete(
+    pub fn delete(
         &self,
         mapping: &crate::ids::MappingId,
-    ) -> vsphere_vapi_runtime::Result<()> {
-        self.client
-            .operation(&mappings::ops::DELETE)
-            .param("mapping", mapping)
-            .send()
-            .await
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+        self.client.operation(&mappings::ops::DELETE).param("mapping", mapping).send()
     }
 
     /// Returns information about a single mapping indicating the containerized object and its associated vTContainer instance.
@@ -168,11 +166,13 @@ impl Mappings {
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `System.Read`.
-    pub async fn get(
+    pub fn get(
         &self,
         mapping: &crate::ids::MappingId,
-    ) -> vsphere_vapi_runtime::Result<mappings::Info> {
-        self.client.operation(&mappings::ops::GET).param("mapping", mapping).send().await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<mappings::Info>,
+    > + Send {
+        self.client.operation(&mappings::ops::GET).param("mapping", mapping).send()
     }
 
     /// Returns the list of mappings indicating the containerized objects and their associated vTContainer instances.

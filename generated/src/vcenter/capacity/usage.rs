@@ -13,7 +13,7 @@
 /// Not in vSphere API releases before 9.1.0.0.
 ///
 /// vAPI structure `com.vmware.vcenter.capacity.usage.config`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Config {
     /// Unique identifier of the configuration.
     ///
@@ -24,62 +24,122 @@ pub struct Config {
     /// Name of the configuration.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default = "Config::__missing_name")]
     pub name: crate::vapi::standard::LocalizableMessage,
     /// Threshold percentage set for the configuration, ranging from 1 to 100 (inclusive).
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default = "Config::__missing_threshold_percentage")]
     pub threshold_percentage: f64,
     /// Maximum recommended value of the configuration.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default = "Config::__missing_max_recommended_value")]
     pub max_recommended_value: f64,
     /// The current usage/count of the configuration. `None` if there is an error fetching the value.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub current_usage_value: Option<f64>,
     /// The percentage of the configuration's maximum that is currently used. Calculated as ([`Config::current_usage_value`](crate::vcenter::capacity::usage::Config::current_usage_value)/[`Config::max_recommended_value`](crate::vcenter::capacity::usage::Config::max_recommended_value))\\*100. `None` if there is an error fetching the [`Config::current_usage_value`](crate::vcenter::capacity::usage::Config::current_usage_value).
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub current_usage_percentage: Option<f64>,
     /// The capacity unit of measurement for the [`Config::max_recommended_value`](crate::vcenter::capacity::usage::Config::max_recommended_value) and [`Config::current_usage_value`](crate::vcenter::capacity::usage::Config::current_usage_value) (for example: "TB", "GB", "ms", ..). `None` if the values are plain integers without a capacity unit.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub capacity_unit: Option<String>,
     /// Indicates the severity of the configuration's usage. `None` if there is an error fetching the [`Config::current_usage_value`](crate::vcenter::capacity::usage::Config::current_usage_value).
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub severity: Option<Severity>,
     /// Contains the error message if an error occurs while fetching the configuration's data. set if any issues encountered.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<crate::vapi::standard::errors::StandardError>,
 }
 
-impl Config {
-    fn __missing_name() -> crate::vapi::standard::LocalizableMessage {
-        ::vsphere_vapi_runtime::de::missing("vcenter::capacity::usage::Config", "name")
+impl serde::Serialize for Config {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("id", &self.id)?;
+        map.serialize_entry("name", &self.name)?;
+        map.serialize_entry("threshold_percentage", &self.threshold_percentage)?;
+        map.serialize_entry("max_recommended_value", &self.max_recommended_value)?;
+        if let Some(value) = &self.current_usage_value {
+            map.serialize_entry("current_usage_value", value)?;
+        }
+        if let Some(value) = &self.current_usage_percentage {
+            map.serialize_entry("current_usage_percentage", value)?;
+        }
+        if let Some(value) = &self.capacity_unit {
+            map.serialize_entry("capacity_unit", value)?;
+        }
+        if let Some(value) = &self.severity {
+            map.serialize_entry("severity", value)?;
+        }
+        if let Some(value) = &self.error {
+            map.serialize_entry("error", value)?;
+        }
+        map.end()
     }
+}
 
-    fn __missing_threshold_percentage() -> f64 {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::capacity::usage::Config",
-            "threshold_percentage",
-        )
+impl<'de> serde::Deserialize<'de> for Config {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_max_recommended_value() -> f64 {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::capacity::usage::Config",
-            "max_recommended_value",
-        )
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Config {
+    const NAME: &'static str = "vcenter::capacity::usage::Config";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::UsageId> = None;
+        let mut f_1: Option<crate::vapi::standard::LocalizableMessage> = None;
+        let mut f_2: Option<f64> = None;
+        let mut f_3: Option<f64> = None;
+        let mut f_4: Option<f64> = None;
+        let mut f_5: Option<f64> = None;
+        let mut f_6: Option<String> = None;
+        let mut f_7: Option<Severity> = None;
+        let mut f_8: Option<crate::vapi::standard::errors::StandardError> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "id" => f_0 = Some(map.next_value()?),
+                "name" => f_1 = Some(map.next_value()?),
+                "threshold_percentage" => f_2 = Some(map.next_value()?),
+                "max_recommended_value" => f_3 = Some(map.next_value()?),
+                "current_usage_value" => f_4 = map.next_value()?,
+                "current_usage_percentage" => f_5 = map.next_value()?,
+                "capacity_unit" => f_6 = map.next_value()?,
+                "severity" => f_7 = map.next_value()?,
+                "error" => f_8 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Config {
+            id: __de::required(f_0, "id")?,
+            name: __de::or_zero(f_1, Self::NAME, "name"),
+            threshold_percentage: __de::or_zero(f_2, Self::NAME, "threshold_percentage"),
+            max_recommended_value: __de::or_zero(
+                f_3,
+                Self::NAME,
+                "max_recommended_value",
+            ),
+            current_usage_value: f_4,
+            current_usage_percentage: f_5,
+            capacity_unit: f_6,
+            severity: f_7,
+            error: f_8,
+        })
     }
 }
 
@@ -90,7 +150,7 @@ impl Config {
 /// Not in vSphere API releases before 9.1.0.0.
 ///
 /// vAPI structure `com.vmware.vcenter.capacity.usage.csv_report_location`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CsvReportLocation {
     /// CSV Report Download URI.
     ///
@@ -102,6 +162,52 @@ pub struct CsvReportLocation {
     pub auth_token: Token,
 }
 
+impl serde::Serialize for CsvReportLocation {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("uri", &self.uri)?;
+        map.serialize_entry("auth_token", &self.auth_token)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CsvReportLocation {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CsvReportLocation {
+    const NAME: &'static str = "vcenter::capacity::usage::CsvReportLocation";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<Token> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "uri" => f_0 = Some(map.next_value()?),
+                "auth_token" => f_1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(CsvReportLocation {
+            uri: __de::required(f_0, "uri")?,
+            auth_token: __de::required(f_1, "auth_token")?,
+        })
+    }
+}
+
 /// The [`Info`](crate::vcenter::capacity::usage::Info) structure contains information about the current configuration usage and its compliance with the configuration recommendation by Broadcom. Additionally, it provides an URI where the CSV report can be downloaded from.
 ///
 /// Since vSphere API 9.1.0.0.
@@ -109,7 +215,7 @@ pub struct CsvReportLocation {
 /// Not in vSphere API releases before 9.1.0.0.
 ///
 /// vAPI structure `com.vmware.vcenter.capacity.usage.info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Info {
     /// The timestamp when the result was generated.
     ///
@@ -118,62 +224,96 @@ pub struct Info {
     /// The current deployment size of the vCenter server (for example: tiny,small,medium,large,x-large).
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default = "Info::__missing_deployment_size")]
     pub deployment_size: String,
     /// The current vCenter server version.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default = "Info::__missing_version")]
     pub version: String,
     /// The user who initiated the request.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default = "Info::__missing_created_by")]
     pub created_by: String,
     /// List of configuration objects containing the current usage and Broadcom's recommendation.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(
-        default = "Info::__missing_configurations",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub configurations: Vec<Config>,
     /// Contains the URI to access the CSV Report and the authentication token required to access it. `None` in case of any [`Info::error`](crate::vcenter::capacity::usage::Info::error) reported.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub csv_report_location: Option<CsvReportLocation>,
     /// Contains error message generated during the validation. set if any errors encountered before calling the downstream APIs or when [`Config::error`](crate::vcenter::capacity::usage::Config::error) is set or any errors reported during CSV generation.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<crate::vapi::standard::errors::StandardError>,
 }
 
-impl Info {
-    fn __missing_deployment_size() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::capacity::usage::Info",
-            "deployment_size",
-        )
+impl serde::Serialize for Info {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("created_at", &self.created_at)?;
+        map.serialize_entry("deployment_size", &self.deployment_size)?;
+        map.serialize_entry("version", &self.version)?;
+        map.serialize_entry("created_by", &self.created_by)?;
+        map.serialize_entry("configurations", &self.configurations)?;
+        if let Some(value) = &self.csv_report_location {
+            map.serialize_entry("csv_report_location", value)?;
+        }
+        if let Some(value) = &self.error {
+            map.serialize_entry("error", value)?;
+        }
+        map.end()
     }
+}
 
-    fn __missing_version() -> String {
-        ::vsphere_vapi_runtime::de::missing("vcenter::capacity::usage::Info", "version")
+impl<'de> serde::Deserialize<'de> for Info {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_created_by() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::capacity::usage::Info",
-            "created_by",
-        )
-    }
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
+    const NAME: &'static str = "vcenter::capacity::usage::Info";
 
-    fn __missing_configurations() -> Vec<Config> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::capacity::usage::Info",
-            "configurations",
-        )
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<vsphere_vapi_runtime::types::DateTime> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<String> = None;
+        let mut f_4: Option<Vec<Config>> = None;
+        let mut f_5: Option<CsvReportLocation> = None;
+        let mut f_6: Option<crate::vapi::standard::errors::StandardError> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "created_at" => f_0 = Some(map.next_value()?),
+                "deployment_size" => f_1 = Some(map.next_value()?),
+                "version" => f_2 = Some(map.next_value()?),
+                "created_by" => f_3 = Some(map.next_value()?),
+                "configurations" => f_4 = __de::null_as_empty(map.next_value()?),
+                "csv_report_location" => f_5 = map.next_value()?,
+                "error" => f_6 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Info {
+            created_at: __de::required(f_0, "created_at")?,
+            deployment_size: __de::or_zero(f_1, Self::NAME, "deployment_size"),
+            version: __de::or_zero(f_2, Self::NAME, "version"),
+            created_by: __de::or_zero(f_3, Self::NAME, "created_by"),
+            configurations: __de::or_zero(f_4, Self::NAME, "configurations"),
+            csv_report_location: f_5,
+            error: f_6,
+        })
     }
 }
 
@@ -204,12 +344,11 @@ vsphere_vapi_runtime::vapi_enum! {
 /// Not in vSphere API releases before 9.1.0.0.
 ///
 /// vAPI structure `com.vmware.vcenter.capacity.usage.token`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Token {
     /// A one-time, short-lived token required in the HTTP header of the request to the url. This token needs to be passed in as a header with the name "session-id".
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default = "Token::__missing_uuid")]
     pub uuid: String,
     /// Expiry time of the token.
     ///
@@ -217,9 +356,49 @@ pub struct Token {
     pub expiry: vsphere_vapi_runtime::types::DateTime,
 }
 
-impl Token {
-    fn __missing_uuid() -> String {
-        ::vsphere_vapi_runtime::de::missing("vcenter::capacity::usage::Token", "uuid")
+impl serde::Serialize for Token {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("uuid", &self.uuid)?;
+        map.serialize_entry("expiry", &self.expiry)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Token {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Token {
+    const NAME: &'static str = "vcenter::capacity::usage::Token";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<vsphere_vapi_runtime::types::DateTime> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "uuid" => f_0 = Some(map.next_value()?),
+                "expiry" => f_1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Token {
+            uuid: __de::or_zero(f_0, Self::NAME, "uuid"),
+            expiry: __de::required(f_1, "expiry")?,
+        })
     }
 }
 

@@ -96,15 +96,16 @@ impl SigningCertificate {
     /// - [`Error`](crate::ErrorKind::Error): If a CSR could not be created.
     /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): If the specification is invalid.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
-    pub async fn create(
+    pub fn create(
         &self,
         spec: &signing_certificate::CreateSpec,
-    ) -> vsphere_vapi_runtime::Result<signing_certificate::CreateResult> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<signing_certificate::CreateResult>,
+    > + Send {
         self.client
             .operation(&signing_certificate::ops::CREATE)
             .param("spec", spec)
             .send()
-            .await
     }
 
     /// Retrieve the signing certificate chains for validating vCenter-issued tokens.
@@ -119,8 +120,12 @@ impl SigningCertificate {
     ///
     /// - `/api`: `GET /api/vcenter/certificate-management/vcenter/signing-certificate`
     /// - `/rest`: `POST /rest/com/vmware/vcenter/certificate-management/vcenter/signing-certificate?~action=get`
-    pub async fn get(&self) -> vsphere_vapi_runtime::Result<signing_certificate::Info> {
-        self.client.operation(&signing_certificate::ops::GET).send().await
+    pub fn get(
+        &self,
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<signing_certificate::Info>,
+    > + Send {
+        self.client.operation(&signing_certificate::ops::GET).send()
     }
 
     /// Refresh the vCenter signing certificate chain. The new signing certificate will be issued in accordance with vCenter CA policy and set as the active signing certificate for the vCenter token service. The certificate will immediately be used to sign tokens issued by vCenter token service. If a third-party/custom certificate has been configured as the signing certificate for compliance reasons, refresh may take vCenter out of compliance.
@@ -157,15 +162,11 @@ impl SigningCertificate {
     ///
     /// - `/api`: `PUT /api/vcenter/certificate-management/vcenter/signing-certificate` (`spec` as the body)
     /// - `/rest`: `PUT /rest/com/vmware/vcenter/certificate-management/vcenter/signing-certificate` (`spec` in the body)
-    pub async fn set(
+    pub fn set(
         &self,
         spec: &signing_certificate::SetSpec,
-    ) -> vsphere_vapi_runtime::Result<()> {
-        self.client
-            .operation(&signing_certificate::ops::SET)
-            .param("spec", spec)
-            .send()
-            .await
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+        self.client.operation(&signing_certificate::ops::SET).param("spec", spec).send()
     }
 
     /// Updates the active STS signing certificate with an externally signed chain while using the private key staged for the most recent CSR created with [`SigningCertificate::create`](crate::vcenter::certificate_management::vcenter::SigningCertificate::create). The private key must not be provided in the request; if no staged key exists, the operation fails.
@@ -191,15 +192,14 @@ impl SigningCertificate {
     /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): If the certificate chain is invalid.
     /// - [`Error`](crate::ErrorKind::Error): If replacement fails.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
-    pub async fn update(
+    pub fn update(
         &self,
         spec: &signing_certificate::UpdateSpec,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&signing_certificate::ops::UPDATE)
             .param("spec", spec)
             .send()
-            .await
     }
 }
 
@@ -263,8 +263,12 @@ impl Tls {
     ///
     /// - [`NotFound`](crate::ErrorKind::NotFound): if the rhttpproxy certificate is not present in VECS store.
     /// - [`Error`](crate::ErrorKind::Error): if failed due to generic error.
-    pub async fn get(&self) -> vsphere_vapi_runtime::Result<tls::Info> {
-        self.client.operation(&tls::ops::GET).send().await
+    pub fn get(
+        &self,
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<tls::Info>,
+    > + Send {
+        self.client.operation(&tls::ops::GET).send()
     }
 
     /// Renews the TLS certificate for the given duration period.
@@ -314,15 +318,11 @@ impl Tls {
     ///
     /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): If the Spec given is not complete or invalid
     /// - [`Error`](crate::ErrorKind::Error): If the system failed to replace the machine ssl certificate
-    pub async fn replace_vmca_signed(
+    pub fn replace_vmca_signed(
         &self,
         spec: &tls::ReplaceSpec,
-    ) -> vsphere_vapi_runtime::Result<()> {
-        self.client
-            .operation(&tls::ops::REPLACE_VMCA_SIGNED)
-            .param("spec", spec)
-            .send()
-            .await
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+        self.client.operation(&tls::ops::REPLACE_VMCA_SIGNED).param("spec", spec).send()
     }
 
     /// Replaces the rhttpproxy TLS certificate with the specified certificate. This method can be used in three scenarios :
@@ -381,8 +381,11 @@ impl Tls {
     /// - [`NotFound`](crate::ErrorKind::NotFound): If the private key is not present in the VECS store.
     /// - [`AlreadyExists`](crate::ErrorKind::AlreadyExists): If the specified certificate thumbprint is the same as the existing TLS certificate thumbprint.
     /// - [`Error`](crate::ErrorKind::Error): If the system failed to replace the TLS certificate.
-    pub async fn set(&self, spec: &tls::Spec) -> vsphere_vapi_runtime::Result<()> {
-        self.client.operation(&tls::ops::SET).param("spec", spec).send().await
+    pub fn set(
+        &self,
+        spec: &tls::Spec,
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+        self.client.operation(&tls::ops::SET).param("spec", spec).send()
     }
 }
 
@@ -437,11 +440,13 @@ impl TlsCsr {
     /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
     /// - [`Error`](crate::ErrorKind::Error): If CSR could not be created for given spec for a generic error.
-    pub async fn create(
+    pub fn create(
         &self,
         spec: &tls_csr::Spec,
-    ) -> vsphere_vapi_runtime::Result<tls_csr::Info> {
-        self.client.operation(&tls_csr::ops::CREATE).param("spec", spec).send().await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<tls_csr::Info>,
+    > + Send {
+        self.client.operation(&tls_csr::ops::CREATE).param("spec", spec).send()
     }
 }
 
@@ -514,15 +519,16 @@ impl TrustedRootChains {
     ///
     ///   * Method execution requires `CertificateManagement.Manage` and `CertificateManagement.Administer`.
     /// - [`AlreadyExists`](crate::ErrorKind::AlreadyExists): if a trusted root certificate chain exists with id in given spec.
-    pub async fn create(
+    pub fn create(
         &self,
         spec: &trusted_root_chains::CreateSpec,
-    ) -> vsphere_vapi_runtime::Result<String> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<String>,
+    > + Send {
         self.client
             .operation(&trusted_root_chains::ops::CREATE)
             .param("spec", spec)
             .send()
-            .await
     }
 
     /// Deletes trusted root certificate chain for a given identifier.
@@ -548,12 +554,14 @@ impl TrustedRootChains {
     ///
     ///   * Method execution requires `CertificateManagement.Manage` and `CertificateManagement.Administer`.
     /// - [`NotFound`](crate::ErrorKind::NotFound): if a trusted root certificate chain does not exist for given id.
-    pub async fn delete(&self, chain: &str) -> vsphere_vapi_runtime::Result<()> {
+    pub fn delete(
+        &self,
+        chain: &str,
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&trusted_root_chains::ops::DELETE)
             .param("chain", chain)
             .send()
-            .await
     }
 
     /// Retrieve a trusted root certificate chain for a given identifier.
@@ -583,15 +591,16 @@ impl TrustedRootChains {
     ///
     ///   * Method execution requires `System.Read`.
     /// - [`NotFound`](crate::ErrorKind::NotFound): if a trusted root certificate chain does not exist for given id.
-    pub async fn get(
+    pub fn get(
         &self,
         chain: &str,
-    ) -> vsphere_vapi_runtime::Result<trusted_root_chains::Info> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<trusted_root_chains::Info>,
+    > + Send {
         self.client
             .operation(&trusted_root_chains::ops::GET)
             .param("chain", chain)
             .send()
-            .await
     }
 
     /// Returns summary information for each trusted root certificate chain.
@@ -616,10 +625,12 @@ impl TrustedRootChains {
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `System.Read`.
-    pub async fn list(
+    pub fn list(
         &self,
-    ) -> vsphere_vapi_runtime::Result<Vec<trusted_root_chains::Summary>> {
-        self.client.operation(&trusted_root_chains::ops::LIST).send().await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<Vec<trusted_root_chains::Summary>>,
+    > + Send {
+        self.client.operation(&trusted_root_chains::ops::LIST).send()
     }
 }
 

@@ -81,15 +81,16 @@ impl Capabilities {
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `System.Read`.
-    pub async fn get(
+    pub fn get(
         &self,
         capability: &crate::ids::PoliciesCapabilityId,
-    ) -> vsphere_vapi_runtime::Result<capabilities::Info> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<capabilities::Info>,
+    > + Send {
         self.client
             .operation(&capabilities::ops::GET)
             .param("capability", capability)
             .send()
-            .await
     }
 
     /// Returns information about the compute policy capabilities available in this vCenter server.
@@ -114,10 +115,12 @@ impl Capabilities {
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `System.Read`.
-    pub async fn list(
+    pub fn list(
         &self,
-    ) -> vsphere_vapi_runtime::Result<Vec<capabilities::Summary>> {
-        self.client.operation(&capabilities::ops::LIST).send().await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<Vec<capabilities::Summary>>,
+    > + Send {
+        self.client.operation(&capabilities::ops::LIST).send()
     }
 }
 
@@ -188,12 +191,54 @@ impl TagUsage {
 /// Not in vSphere API releases before 9.1.1.0.
 ///
 /// vAPI structure `com.vmware.vcenter.compute.policies.create_item`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateItem {
     /// Specification for the compute policy to be created. The fields of this specification depend on the capability type. For example, a policy based on [`CreateSpec`](crate::vcenter::compute::policies::capabilities::vm_vm_affinity::CreateSpec) requires a vm_tag field, while a policy based on [`CreateSpecV2`](crate::vcenter::compute::policies::capabilities::vm_vm_affinity::CreateSpecV2) requires a `ObjectSelectorSpec` in the vm_selector field. When clients pass a value of this field as a parameter, the field must contain all the fields defined in [`CreateSpec`](crate::vcenter::compute::policies::CreateSpec). When methods return a value of this field as a return value, the field will contain all the fields defined in [`CreateSpec`](crate::vcenter::compute::policies::CreateSpec).
     ///
     /// Since vSphere API 9.1.1.0.
     pub spec: serde_json::Value,
+}
+
+impl serde::Serialize for CreateItem {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("spec", &self.spec)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CreateItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CreateItem {
+    const NAME: &'static str = "vcenter::compute::policies::CreateItem";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<serde_json::Value> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "spec" => f_0 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(CreateItem {
+            spec: __de::required(f_0, "spec")?,
+        })
+    }
 }
 
 /// The [`CreateResult`](crate::vcenter::compute::policies::CreateResult) structure contains the result of a batch create operation for compute policies. See [`Policies::create_tags_and_policies`](crate::vcenter::compute::Policies::create_tags_and_policies).
@@ -203,23 +248,77 @@ pub struct CreateItem {
 /// Not in vSphere API releases before 9.1.1.0.
 ///
 /// vAPI structure `com.vmware.vcenter.compute.policies.create_result`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateResult {
     /// Map from policy name to the result information for each successfully created compute policy. if `None`, no policies were successfully created.
     ///
     /// Since vSphere API 9.1.1.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub policies: Option<vsphere_vapi_runtime::types::VapiMap<String, CreateResultInfo>>,
     /// Map from policy name to the error encountered during creation of the compute policy. if `None`, all policies were successfully created.
     ///
     /// Since vSphere API 9.1.1.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub errors: Option<
         vsphere_vapi_runtime::types::VapiMap<
             String,
             crate::vapi::standard::errors::StandardError,
         >,
     >,
+}
+
+impl serde::Serialize for CreateResult {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.policies {
+            map.serialize_entry("policies", value)?;
+        }
+        if let Some(value) = &self.errors {
+            map.serialize_entry("errors", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CreateResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CreateResult {
+    const NAME: &'static str = "vcenter::compute::policies::CreateResult";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<
+            vsphere_vapi_runtime::types::VapiMap<String, CreateResultInfo>,
+        > = None;
+        let mut f_1: Option<
+            vsphere_vapi_runtime::types::VapiMap<
+                String,
+                crate::vapi::standard::errors::StandardError,
+            >,
+        > = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "policies" => f_0 = map.next_value()?,
+                "errors" => f_1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(CreateResult {
+            policies: f_0,
+            errors: f_1,
+        })
+    }
 }
 
 /// The [`CreateResultInfo`](crate::vcenter::compute::policies::CreateResultInfo) structure contains the information about a successfully created compute policy as part of a batch create operation. See [`Policies::create_tags_and_policies`](crate::vcenter::compute::Policies::create_tags_and_policies).
@@ -229,7 +328,7 @@ pub struct CreateResult {
 /// Not in vSphere API releases before 9.1.1.0.
 ///
 /// vAPI structure `com.vmware.vcenter.compute.policies.create_result_info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateResultInfo {
     /// Identifier of the created compute policy.
     ///
@@ -243,12 +342,58 @@ pub struct CreateResultInfo {
     pub info: serde_json::Value,
 }
 
+impl serde::Serialize for CreateResultInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("policy", &self.policy)?;
+        map.serialize_entry("info", &self.info)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CreateResultInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CreateResultInfo {
+    const NAME: &'static str = "vcenter::compute::policies::CreateResultInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::PolicyId> = None;
+        let mut f_1: Option<serde_json::Value> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "policy" => f_0 = Some(map.next_value()?),
+                "info" => f_1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(CreateResultInfo {
+            policy: __de::required(f_0, "policy")?,
+            info: __de::required(f_1, "info")?,
+        })
+    }
+}
+
 /// The [`CreateSpec`](crate::vcenter::compute::policies::CreateSpec) structure contains common information used to create a new policy.
 ///
 /// Since vSphere API 7.0.3.0.
 ///
 /// vAPI structure `com.vmware.vcenter.compute.policies.create_spec`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateSpec {
     /// Identifier of the capability this policy is based on.
     ///
@@ -259,35 +404,72 @@ pub struct CreateSpec {
     /// Name of the policy. The name needs to be unique within this vCenter server.
     ///
     /// Since vSphere API 7.0.3.0.
-    #[serde(default = "CreateSpec::__missing_name")]
     pub name: String,
     /// Description of the policy.
     ///
     /// Since vSphere API 7.0.3.0.
-    #[serde(default = "CreateSpec::__missing_description")]
     pub description: String,
     /// Information about the entity that manages this policy. This property identifies which entity is responsible for managing the policy and can influence operations such as delete. If `None`, the policy is not managed by any specific entity. Any user with ComputePolicy.Manage privilege can manage the policy. This field is optional because it was added in a newer version than its parent node.
     ///
     /// Not in vSphere API releases before 9.1.0.0.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub managed_by: Option<ManagedBy>,
 }
 
-impl CreateSpec {
-    fn __missing_name() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::compute::policies::CreateSpec",
-            "name",
-        )
+impl serde::Serialize for CreateSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("capability", &self.capability)?;
+        map.serialize_entry("name", &self.name)?;
+        map.serialize_entry("description", &self.description)?;
+        if let Some(value) = &self.managed_by {
+            map.serialize_entry("managed_by", value)?;
+        }
+        map.end()
     }
+}
 
-    fn __missing_description() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::compute::policies::CreateSpec",
-            "description",
-        )
+impl<'de> serde::Deserialize<'de> for CreateSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CreateSpec {
+    const NAME: &'static str = "vcenter::compute::policies::CreateSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::PoliciesCapabilityId> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<ManagedBy> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "capability" => f_0 = Some(map.next_value()?),
+                "name" => f_1 = Some(map.next_value()?),
+                "description" => f_2 = Some(map.next_value()?),
+                "managed_by" => f_3 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(CreateSpec {
+            capability: __de::required(f_0, "capability")?,
+            name: __de::or_zero(f_1, Self::NAME, "name"),
+            description: __de::or_zero(f_2, Self::NAME, "description"),
+            managed_by: f_3,
+        })
     }
 }
 
@@ -299,24 +481,53 @@ impl CreateSpec {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.compute.policies.create_tags_and_policies_spec`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateTagsAndPoliciesSpec {
     /// List of specifications for the policies to be created.
     ///
     /// Since vSphere API 9.1.1.0.
-    #[serde(
-        default = "CreateTagsAndPoliciesSpec::__missing_policies",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub policies: Vec<CreateItem>,
 }
 
-impl CreateTagsAndPoliciesSpec {
-    fn __missing_policies() -> Vec<CreateItem> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::compute::policies::CreateTagsAndPoliciesSpec",
-            "policies",
-        )
+impl serde::Serialize for CreateTagsAndPoliciesSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("policies", &self.policies)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CreateTagsAndPoliciesSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CreateTagsAndPoliciesSpec {
+    const NAME: &'static str = "vcenter::compute::policies::CreateTagsAndPoliciesSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<Vec<CreateItem>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "policies" => f_0 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(CreateTagsAndPoliciesSpec {
+            policies: __de::or_zero(f_0, Self::NAME, "policies"),
+        })
     }
 }
 
@@ -327,20 +538,65 @@ impl CreateTagsAndPoliciesSpec {
 /// Not in vSphere API releases before 9.1.1.0.
 ///
 /// vAPI structure `com.vmware.vcenter.compute.policies.delete_result`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteResult {
     /// Map from policy identifier to the error encountered during deletion.
     ///
     /// if `None`, all policies were successfully deleted.
     ///
     /// Since vSphere API 9.1.1.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub errors: Option<
         vsphere_vapi_runtime::types::VapiMap<
             String,
             crate::vapi::standard::errors::StandardError,
         >,
     >,
+}
+
+impl serde::Serialize for DeleteResult {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.errors {
+            map.serialize_entry("errors", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DeleteResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for DeleteResult {
+    const NAME: &'static str = "vcenter::compute::policies::DeleteResult";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<
+            vsphere_vapi_runtime::types::VapiMap<
+                String,
+                crate::vapi::standard::errors::StandardError,
+            >,
+        > = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "errors" => f_0 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(DeleteResult { errors: f_0 })
+    }
 }
 
 /// The [`DeleteTagsAndPoliciesSpec`](crate::vcenter::compute::policies::DeleteTagsAndPoliciesSpec) structure contains the specification for a batch delete operation using [`Policies::delete_tags_and_policies`](crate::vcenter::compute::Policies::delete_tags_and_policies).
@@ -351,24 +607,53 @@ pub struct DeleteResult {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.compute.policies.delete_tags_and_policies_spec`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DeleteTagsAndPoliciesSpec {
     /// Set of identifiers of the policies to be deleted.
     ///
     /// Since vSphere API 9.1.1.0.
-    #[serde(
-        default = "DeleteTagsAndPoliciesSpec::__missing_policies",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub policies: Vec<String>,
 }
 
-impl DeleteTagsAndPoliciesSpec {
-    fn __missing_policies() -> Vec<String> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::compute::policies::DeleteTagsAndPoliciesSpec",
-            "policies",
-        )
+impl serde::Serialize for DeleteTagsAndPoliciesSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("policies", &self.policies)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DeleteTagsAndPoliciesSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for DeleteTagsAndPoliciesSpec {
+    const NAME: &'static str = "vcenter::compute::policies::DeleteTagsAndPoliciesSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<Vec<String>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "policies" => f_0 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(DeleteTagsAndPoliciesSpec {
+            policies: __de::or_zero(f_0, Self::NAME, "policies"),
+        })
     }
 }
 
@@ -377,17 +662,15 @@ impl DeleteTagsAndPoliciesSpec {
 /// Since vSphere API 7.0.3.0.
 ///
 /// vAPI structure `com.vmware.vcenter.compute.policies.info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Info {
     /// Name of the policy.
     ///
     /// Since vSphere API 7.0.3.0.
-    #[serde(default = "Info::__missing_name")]
     pub name: String,
     /// Description of the policy.
     ///
     /// Since vSphere API 7.0.3.0.
-    #[serde(default = "Info::__missing_description")]
     pub description: String,
     /// Identifier of the capability this policy is based on.
     ///
@@ -400,20 +683,62 @@ pub struct Info {
     /// Not in vSphere API releases before 9.1.0.0.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub managed_by: Option<ManagedBy>,
 }
 
-impl Info {
-    fn __missing_name() -> String {
-        ::vsphere_vapi_runtime::de::missing("vcenter::compute::policies::Info", "name")
+impl serde::Serialize for Info {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("name", &self.name)?;
+        map.serialize_entry("description", &self.description)?;
+        map.serialize_entry("capability", &self.capability)?;
+        if let Some(value) = &self.managed_by {
+            map.serialize_entry("managed_by", value)?;
+        }
+        map.end()
     }
+}
 
-    fn __missing_description() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::compute::policies::Info",
-            "description",
-        )
+impl<'de> serde::Deserialize<'de> for Info {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
+    const NAME: &'static str = "vcenter::compute::policies::Info";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<crate::ids::PoliciesCapabilityId> = None;
+        let mut f_3: Option<ManagedBy> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "name" => f_0 = Some(map.next_value()?),
+                "description" => f_1 = Some(map.next_value()?),
+                "capability" => f_2 = Some(map.next_value()?),
+                "managed_by" => f_3 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Info {
+            name: __de::or_zero(f_0, Self::NAME, "name"),
+            description: __de::or_zero(f_1, Self::NAME, "description"),
+            capability: __de::required(f_2, "capability")?,
+            managed_by: f_3,
+        })
     }
 }
 
@@ -424,12 +749,54 @@ impl Info {
 /// Not in vSphere API releases before 9.1.0.0.
 ///
 /// vAPI structure `com.vmware.vcenter.compute.policies.managed_by`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ManagedBy {
     /// Identifier of the entity that manages this policy.
     ///
     /// Since vSphere API 9.1.0.0.
     pub entity: managed_by::Entity,
+}
+
+impl serde::Serialize for ManagedBy {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("entity", &self.entity)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ManagedBy {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ManagedBy {
+    const NAME: &'static str = "vcenter::compute::policies::ManagedBy";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<managed_by::Entity> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "entity" => f_0 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ManagedBy {
+            entity: __de::required(f_0, "entity")?,
+        })
+    }
 }
 
 vsphere_vapi_runtime::vapi_enum! {
@@ -462,13 +829,53 @@ vsphere_vapi_runtime::vapi_enum! {
 /// Not in vSphere API releases before 9.1.1.0.
 ///
 /// vAPI structure `com.vmware.vcenter.compute.policies.object_selector_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ObjectSelectorSpec {
     /// Tag-based selection. The compute policy will be applicable to the objects that have the specified tag attached. if `None`, objects will be selected using a different selector type.
     ///
     /// Since vSphere API 9.1.1.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tag: Option<TagSpec>,
+}
+
+impl serde::Serialize for ObjectSelectorSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.tag {
+            map.serialize_entry("tag", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ObjectSelectorSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ObjectSelectorSpec {
+    const NAME: &'static str = "vcenter::compute::policies::ObjectSelectorSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<TagSpec> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "tag" => f_0 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ObjectSelectorSpec { tag: f_0 })
+    }
 }
 
 impl ::vsphere_vapi_runtime::de::Zero for ObjectSelectorSpec {
@@ -513,7 +920,7 @@ vsphere_vapi_runtime::vapi_enum! {
 /// Since vSphere API 7.0.3.0.
 ///
 /// vAPI structure `com.vmware.vcenter.compute.policies.status`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Status {
     /// The compliance status of the policy on a specified object.
     ///
@@ -521,12 +928,54 @@ pub struct Status {
     pub status: ObjectCompliance,
 }
 
+impl serde::Serialize for Status {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("status", &self.status)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Status {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Status {
+    const NAME: &'static str = "vcenter::compute::policies::Status";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<ObjectCompliance> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "status" => f_0 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Status {
+            status: __de::required(f_0, "status")?,
+        })
+    }
+}
+
 /// The [`Summary`](crate::vcenter::compute::policies::Summary) structure contains commonly used information about a compute policy.
 ///
 /// Since vSphere API 7.0.3.0.
 ///
 /// vAPI structure `com.vmware.vcenter.compute.policies.summary`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Summary {
     /// Identifier of the policy.
     ///
@@ -537,12 +986,10 @@ pub struct Summary {
     /// Name of the policy.
     ///
     /// Since vSphere API 7.0.3.0.
-    #[serde(default = "Summary::__missing_name")]
     pub name: String,
     /// Description of the policy.
     ///
     /// Since vSphere API 7.0.3.0.
-    #[serde(default = "Summary::__missing_description")]
     pub description: String,
     /// Identifier of the capability this policy is based on.
     ///
@@ -552,19 +999,57 @@ pub struct Summary {
     pub capability: crate::ids::PoliciesCapabilityId,
 }
 
-impl Summary {
-    fn __missing_name() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::compute::policies::Summary",
-            "name",
-        )
+impl serde::Serialize for Summary {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("policy", &self.policy)?;
+        map.serialize_entry("name", &self.name)?;
+        map.serialize_entry("description", &self.description)?;
+        map.serialize_entry("capability", &self.capability)?;
+        map.end()
     }
+}
 
-    fn __missing_description() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::compute::policies::Summary",
-            "description",
-        )
+impl<'de> serde::Deserialize<'de> for Summary {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Summary {
+    const NAME: &'static str = "vcenter::compute::policies::Summary";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::PolicyId> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<crate::ids::PoliciesCapabilityId> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "policy" => f_0 = Some(map.next_value()?),
+                "name" => f_1 = Some(map.next_value()?),
+                "description" => f_2 = Some(map.next_value()?),
+                "capability" => f_3 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Summary {
+            policy: __de::required(f_0, "policy")?,
+            name: __de::or_zero(f_1, Self::NAME, "name"),
+            description: __de::or_zero(f_2, Self::NAME, "description"),
+            capability: __de::required(f_3, "capability")?,
+        })
     }
 }
 
@@ -575,33 +1060,61 @@ impl Summary {
 /// Not in vSphere API releases before 9.1.1.0.
 ///
 /// vAPI structure `com.vmware.vcenter.compute.policies.tag_name_spec`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TagNameSpec {
     /// Name of the category the tag belongs to.
     ///
     /// Since vSphere API 9.1.1.0.
-    #[serde(default = "TagNameSpec::__missing_category_name")]
     pub category_name: String,
     /// Name of the tag.
     ///
     /// Since vSphere API 9.1.1.0.
-    #[serde(default = "TagNameSpec::__missing_tag_name")]
     pub tag_name: String,
 }
 
-impl TagNameSpec {
-    fn __missing_category_name() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::compute::policies::TagNameSpec",
-            "category_name",
-        )
+impl serde::Serialize for TagNameSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("category_name", &self.category_name)?;
+        map.serialize_entry("tag_name", &self.tag_name)?;
+        map.end()
     }
+}
 
-    fn __missing_tag_name() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::compute::policies::TagNameSpec",
-            "tag_name",
-        )
+impl<'de> serde::Deserialize<'de> for TagNameSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for TagNameSpec {
+    const NAME: &'static str = "vcenter::compute::policies::TagNameSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "category_name" => f_0 = Some(map.next_value()?),
+                "tag_name" => f_1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(TagNameSpec {
+            category_name: __de::or_zero(f_0, Self::NAME, "category_name"),
+            tag_name: __de::or_zero(f_1, Self::NAME, "tag_name"),
+        })
     }
 }
 
@@ -612,20 +1125,67 @@ impl TagNameSpec {
 /// Not in vSphere API releases before 9.1.1.0.
 ///
 /// vAPI structure `com.vmware.vcenter.compute.policies.tag_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct TagSpec {
     /// Identifier of a tag.
     ///
     /// if `None`, the tag will be identified by name and category instead.
     ///
     /// Since vSphere API 9.1.1.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tag_id: Option<String>,
     /// Tag specified by its name and the name of the category it belongs to. if `None`, the tag will be identified by its identifier instead.
     ///
     /// Since vSphere API 9.1.1.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tag_name_spec: Option<TagNameSpec>,
+}
+
+impl serde::Serialize for TagSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.tag_id {
+            map.serialize_entry("tag_id", value)?;
+        }
+        if let Some(value) = &self.tag_name_spec {
+            map.serialize_entry("tag_name_spec", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for TagSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for TagSpec {
+    const NAME: &'static str = "vcenter::compute::policies::TagSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<TagNameSpec> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "tag_id" => f_0 = map.next_value()?,
+                "tag_name_spec" => f_1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(TagSpec {
+            tag_id: f_0,
+            tag_name_spec: f_1,
+        })
+    }
 }
 
 /// The [`UpdateSpec`](crate::vcenter::compute::policies::UpdateSpec) structure describes the changes to be applied to a compute policy.
@@ -635,18 +1195,65 @@ pub struct TagSpec {
 /// Not in vSphere API releases before 9.1.0.0.
 ///
 /// vAPI structure `com.vmware.vcenter.compute.policies.update_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateSpec {
     /// Information about the entity that manages this policy. This property identifies which entity is responsible for managing the policy and can influence operations such as delete. If `None`, the managedBy property is not modified.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub managed_by: Option<ManagedBy>,
     /// Description for the policy. If `None`, the policy description property is not modified.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+}
+
+impl serde::Serialize for UpdateSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.managed_by {
+            map.serialize_entry("managed_by", value)?;
+        }
+        if let Some(value) = &self.description {
+            map.serialize_entry("description", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UpdateSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for UpdateSpec {
+    const NAME: &'static str = "vcenter::compute::policies::UpdateSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<ManagedBy> = None;
+        let mut f_1: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "managed_by" => f_0 = map.next_value()?,
+                "description" => f_1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(UpdateSpec {
+            managed_by: f_0,
+            description: f_1,
+        })
+    }
 }
 
 #[doc(hidden)]

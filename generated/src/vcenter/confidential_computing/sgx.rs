@@ -68,15 +68,13 @@ impl Hosts {
     /// - [`ResourceBusy`](crate::ErrorKind::ResourceBusy): if register for same host is already in progress.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
     /// - [`Unsupported`](crate::ErrorKind::Unsupported): if the system does not support SGX Registration.
-    pub async fn register_task(
+    pub fn register_task(
         &self,
         spec: &hosts::RegisterSpec,
-    ) -> vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<()>> {
-        self.client
-            .operation(&hosts::ops::REGISTER_TASK)
-            .param("spec", spec)
-            .send_task()
-            .await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<()>>,
+    > + Send {
+        self.client.operation(&hosts::ops::REGISTER_TASK).param("spec", spec).send_task()
     }
 
     /// Runs [`register_task`](Self::register_task) and waits for the task with the

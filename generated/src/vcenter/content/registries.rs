@@ -127,15 +127,11 @@ impl Harbor {
     ///   * Method execution requires `System.Read`.
     ///   * The resource `com.vmware.vcenter.content.Registry` referenced by the parameter `registry` requires `System.Read`.
     #[deprecated(note = "since vSphere API 8.0.1.00200")]
-    pub async fn delete(
+    pub fn delete(
         &self,
         registry: &crate::ids::RegistryId,
-    ) -> vsphere_vapi_runtime::Result<()> {
-        self.client
-            .operation(&harbor::ops::DELETE)
-            .param("registry", registry)
-            .send()
-            .await
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+        self.client.operation(&harbor::ops::DELETE).param("registry", registry).send()
     }
 
     /// Get detailed information of the Harbor registry.
@@ -169,11 +165,13 @@ impl Harbor {
     ///   * Method execution requires `System.Read`.
     ///   * The resource `com.vmware.vcenter.content.Registry` referenced by the parameter `registry` requires `System.Read`.
     #[deprecated(note = "since vSphere API 8.0.1.00200")]
-    pub async fn get(
+    pub fn get(
         &self,
         registry: &crate::ids::RegistryId,
-    ) -> vsphere_vapi_runtime::Result<harbor::Info> {
-        self.client.operation(&harbor::ops::GET).param("registry", registry).send().await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<harbor::Info>,
+    > + Send {
+        self.client.operation(&harbor::ops::GET).param("registry", registry).send()
     }
 
     /// Returns basic information of all Harbor registries.
@@ -201,8 +199,12 @@ impl Harbor {
     ///
     ///   * Method execution requires `System.Read`.
     #[deprecated(note = "since vSphere API 8.0.1.00200")]
-    pub async fn list(&self) -> vsphere_vapi_runtime::Result<Vec<harbor::Summary>> {
-        self.client.operation(&harbor::ops::LIST).send().await
+    pub fn list(
+        &self,
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<Vec<harbor::Summary>>,
+    > + Send {
+        self.client.operation(&harbor::ops::LIST).send()
     }
 }
 
@@ -265,11 +267,13 @@ impl Health {
     ///
     ///   * Method execution requires `System.Read`.
     ///   * The resource `com.vmware.vcenter.content.Registry` referenced by the parameter `registry` requires `System.Read`.
-    pub async fn get(
+    pub fn get(
         &self,
         registry: &crate::ids::RegistryId,
-    ) -> vsphere_vapi_runtime::Result<health::Info> {
-        self.client.operation(&health::ops::GET).param("registry", registry).send().await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<health::Info>,
+    > + Send {
+        self.client.operation(&health::ops::GET).param("registry", registry).send()
     }
 }
 

@@ -61,7 +61,11 @@ impl Modules {
     /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
     /// - [`Error`](crate::ErrorKind::Error): if the crypto modules info is not available.
-    pub async fn list(&self) -> vsphere_vapi_runtime::Result<Vec<modules::Info>> {
-        self.client.operation(&modules::ops::LIST).send().await
+    pub fn list(
+        &self,
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<Vec<modules::Info>>,
+    > + Send {
+        self.client.operation(&modules::ops::LIST).send()
     }
 }

@@ -94,11 +94,11 @@ impl Providers {
     ///
     ///   * Method execution requires `Cryptographer.ManageKeyServers`.
     /// - [`Unsupported`](crate::ErrorKind::Unsupported): if creating a provider of the type is not supported.
-    pub async fn create(
+    pub fn create(
         &self,
         spec: &providers::CreateSpec,
-    ) -> vsphere_vapi_runtime::Result<()> {
-        self.client.operation(&providers::ops::CREATE).param("spec", spec).send().await
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+        self.client.operation(&providers::ops::CREATE).param("spec", spec).send()
     }
 
     /// Remove a provider.
@@ -128,15 +128,11 @@ impl Providers {
     ///
     ///   * Method execution requires `Cryptographer.ManageKeyServers`.
     /// - [`Unsupported`](crate::ErrorKind::Unsupported): if the provider's type does not allow deletion.
-    pub async fn delete(
+    pub fn delete(
         &self,
         provider: &crate::ids::CryptoManagerKmsProviderId,
-    ) -> vsphere_vapi_runtime::Result<()> {
-        self.client
-            .operation(&providers::ops::DELETE)
-            .param("provider", provider)
-            .send()
-            .await
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+        self.client.operation(&providers::ops::DELETE).param("provider", provider).send()
     }
 
     /// Export provider configuration.
@@ -170,11 +166,13 @@ impl Providers {
     ///
     ///   * Method execution requires `Cryptographer.ManageKeyServers`.
     /// - [`Unsupported`](crate::ErrorKind::Unsupported): if the provider's type does not allow export.
-    pub async fn export(
+    pub fn export(
         &self,
         spec: &providers::ExportSpec,
-    ) -> vsphere_vapi_runtime::Result<providers::ExportResult> {
-        self.client.operation(&providers::ops::EXPORT).param("spec", spec).send().await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<providers::ExportResult>,
+    > + Send {
+        self.client.operation(&providers::ops::EXPORT).param("spec", spec).send()
     }
 
     /// Return information about a provider.
@@ -207,15 +205,13 @@ impl Providers {
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `Cryptographer.ReadKeyServersInfo`.
-    pub async fn get(
+    pub fn get(
         &self,
         provider: &crate::ids::CryptoManagerKmsProviderId,
-    ) -> vsphere_vapi_runtime::Result<providers::Info> {
-        self.client
-            .operation(&providers::ops::GET)
-            .param("provider", provider)
-            .send()
-            .await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<providers::Info>,
+    > + Send {
+        self.client.operation(&providers::ops::GET).param("provider", provider).send()
     }
 
     /// Import provider configuration.
@@ -248,15 +244,16 @@ impl Providers {
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `Cryptographer.ManageKeyServers`.
-    pub async fn import_provider(
+    pub fn import_provider(
         &self,
         spec: &providers::ImportSpec,
-    ) -> vsphere_vapi_runtime::Result<providers::ImportResult> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<providers::ImportResult>,
+    > + Send {
         self.client
             .operation(&providers::ops::IMPORT_PROVIDER)
             .param("spec", spec)
             .send()
-            .await
     }
 
     /// Return a list of providers.
@@ -320,16 +317,15 @@ impl Providers {
     ///
     ///   * Method execution requires `Cryptographer.ManageKeyServers`.
     /// - [`Unsupported`](crate::ErrorKind::Unsupported): if the provider's type does not allow updates.
-    pub async fn update(
+    pub fn update(
         &self,
         provider: &crate::ids::CryptoManagerKmsProviderId,
         spec: &providers::UpdateSpec,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&providers::ops::UPDATE)
             .param("provider", provider)
             .param("spec", spec)
             .send()
-            .await
     }
 }

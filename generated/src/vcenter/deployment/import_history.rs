@@ -11,33 +11,61 @@
 /// Since vSphere API 6.7.
 ///
 /// vAPI structure `com.vmware.vcenter.deployment.import_history.create_spec`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateSpec {
     /// Name of the vCenter history import task.
     ///
     /// Since vSphere API 6.7.
-    #[serde(default = "CreateSpec::__missing_name")]
     pub name: String,
     /// Description of the vCenter history import task.
     ///
     /// Since vSphere API 6.7.
-    #[serde(default = "CreateSpec::__missing_description")]
     pub description: String,
 }
 
-impl CreateSpec {
-    fn __missing_name() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::deployment::import_history::CreateSpec",
-            "name",
-        )
+impl serde::Serialize for CreateSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("name", &self.name)?;
+        map.serialize_entry("description", &self.description)?;
+        map.end()
     }
+}
 
-    fn __missing_description() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::deployment::import_history::CreateSpec",
-            "description",
-        )
+impl<'de> serde::Deserialize<'de> for CreateSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CreateSpec {
+    const NAME: &'static str = "vcenter::deployment::import_history::CreateSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "name" => f_0 = Some(map.next_value()?),
+                "description" => f_1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(CreateSpec {
+            name: __de::or_zero(f_0, Self::NAME, "name"),
+            description: __de::or_zero(f_1, Self::NAME, "description"),
+        })
     }
 }
 
@@ -304,164 +332,148 @@ impl<'de> serde::Deserialize<'de> for Info {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = Info;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("struct Info")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<Info, A::Error> {
-                let mut f_0: Option<crate::cis::task::Progress> = None;
-                let mut f_1: Option<crate::vcenter::deployment::Notifications> = None;
-                let mut f_2: Option<crate::vapi::standard::LocalizableMessage> = None;
-                let mut f_3: Option<crate::ids::VapiServiceId> = None;
-                let mut f_4: Option<crate::ids::VapiOperationId> = None;
-                let mut f_5: Option<String> = None;
-                let mut f_6: Option<crate::vapi::standard::DynamicId> = None;
-                let mut f_7: Option<String> = None;
-                let mut f_8: Option<bool> = None;
-                let mut f_9: Option<serde_json::Value> = None;
-                let mut f_10: Option<vsphere_vapi_runtime::types::DateTime> = None;
-                let mut f_11: Option<vsphere_vapi_runtime::types::DateTime> = None;
-                let mut f_12: Option<String> = None;
-                let mut unknown = serde_json::Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "progress" => f_0 = map.next_value()?,
-                        "result" => f_1 = map.next_value()?,
-                        "description" => f_2 = Some(map.next_value()?),
-                        "service" => f_3 = Some(map.next_value()?),
-                        "operation" => f_4 = Some(map.next_value()?),
-                        "parent" => f_5 = map.next_value()?,
-                        "target" => f_6 = map.next_value()?,
-                        "status" => f_7 = Some(map.next_value()?),
-                        "cancelable" => f_8 = Some(map.next_value()?),
-                        "error" => f_9 = map.next_value()?,
-                        "start_time" => f_10 = map.next_value()?,
-                        "end_time" => f_11 = map.next_value()?,
-                        "user" => f_12 = map.next_value()?,
-                        _ => {
-                            let value: serde_json::Value = map.next_value()?;
-                            unknown.insert(key, value);
-                        }
-                    }
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
+    const NAME: &'static str = "vcenter::deployment::import_history::Info";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::cis::task::Progress> = None;
+        let mut f_1: Option<crate::vcenter::deployment::Notifications> = None;
+        let mut f_2: Option<crate::vapi::standard::LocalizableMessage> = None;
+        let mut f_3: Option<crate::ids::VapiServiceId> = None;
+        let mut f_4: Option<crate::ids::VapiOperationId> = None;
+        let mut f_5: Option<String> = None;
+        let mut f_6: Option<crate::vapi::standard::DynamicId> = None;
+        let mut f_7: Option<String> = None;
+        let mut f_8: Option<bool> = None;
+        let mut f_9: Option<serde_json::Value> = None;
+        let mut f_10: Option<vsphere_vapi_runtime::types::DateTime> = None;
+        let mut f_11: Option<vsphere_vapi_runtime::types::DateTime> = None;
+        let mut f_12: Option<String> = None;
+        let mut unknown = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "progress" => f_0 = map.next_value()?,
+                "result" => f_1 = map.next_value()?,
+                "description" => f_2 = Some(map.next_value()?),
+                "service" => f_3 = Some(map.next_value()?),
+                "operation" => f_4 = Some(map.next_value()?),
+                "parent" => f_5 = map.next_value()?,
+                "target" => f_6 = map.next_value()?,
+                "status" => f_7 = Some(map.next_value()?),
+                "cancelable" => f_8 = Some(map.next_value()?),
+                "error" => f_9 = map.next_value()?,
+                "start_time" => f_10 = map.next_value()?,
+                "end_time" => f_11 = map.next_value()?,
+                "user" => f_12 = map.next_value()?,
+                _ => {
+                    let value: serde_json::Value = map.next_value()?;
+                    unknown.insert(key, value);
                 }
-                let u_0 = match f_7 {
-                    None => None,
-                    Some(tag) => {
-                        Some(
-                            match tag.as_str() {
-                                "PENDING" => InfoStatus::Pending,
-                                "RUNNING" => {
-                                    InfoStatus::Running {
-                                        progress: f_0,
-                                        result: f_1,
-                                        start_time: f_10,
-                                    }
-                                }
-                                "BLOCKED" => {
-                                    InfoStatus::Blocked {
-                                        progress: f_0,
-                                        result: f_1,
-                                        start_time: f_10,
-                                    }
-                                }
-                                "SUCCEEDED" => {
-                                    InfoStatus::Succeeded {
-                                        progress: f_0,
-                                        result: f_1,
-                                        start_time: f_10,
-                                        end_time: f_11,
-                                    }
-                                }
-                                "FAILED" => {
-                                    InfoStatus::Failed {
-                                        progress: f_0,
-                                        result: f_1,
-                                        error: f_9,
-                                        start_time: f_10,
-                                        end_time: f_11,
-                                    }
-                                }
-                                _ => {
-                                    #[allow(unused_mut)]
-                                    let mut fields = ::core::mem::take(&mut unknown);
-                                    if let Some(value) = f_0 {
-                                        fields
-                                            .insert(
-                                                "progress".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_1 {
-                                        fields
-                                            .insert(
-                                                "result".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_10 {
-                                        fields
-                                            .insert(
-                                                "start_time".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_11 {
-                                        fields
-                                            .insert(
-                                                "end_time".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_9 {
-                                        fields
-                                            .insert(
-                                                "error".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    InfoStatus::Unknown { tag, fields }
-                                }
-                            },
-                        )
-                    }
-                };
-                ::core::result::Result::Ok(Info {
-                    description: f_2
-                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
-                            "vcenter::deployment::import_history::Info",
-                            "description",
-                        )),
-                    service: f_3
-                        .ok_or_else(|| serde::de::Error::missing_field("service"))?,
-                    operation: f_4
-                        .ok_or_else(|| serde::de::Error::missing_field("operation"))?,
-                    parent: f_5,
-                    target: f_6,
-                    status: u_0
-                        .ok_or_else(|| serde::de::Error::missing_field("status"))?,
-                    cancelable: f_8
-                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
-                            "vcenter::deployment::import_history::Info",
-                            "cancelable",
-                        )),
-                    user: f_12,
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        let u_0 = match f_7 {
+            None => None,
+            Some(tag) => {
+                Some(
+                    match tag.as_str() {
+                        "PENDING" => InfoStatus::Pending,
+                        "RUNNING" => {
+                            InfoStatus::Running {
+                                progress: f_0,
+                                result: f_1,
+                                start_time: f_10,
+                            }
+                        }
+                        "BLOCKED" => {
+                            InfoStatus::Blocked {
+                                progress: f_0,
+                                result: f_1,
+                                start_time: f_10,
+                            }
+                        }
+                        "SUCCEEDED" => {
+                            InfoStatus::Succeeded {
+                                progress: f_0,
+                                result: f_1,
+                                start_time: f_10,
+                                end_time: f_11,
+                            }
+                        }
+                        "FAILED" => {
+                            InfoStatus::Failed {
+                                progress: f_0,
+                                result: f_1,
+                                error: f_9,
+                                start_time: f_10,
+                                end_time: f_11,
+                            }
+                        }
+                        _ => {
+                            #[allow(unused_mut)]
+                            let mut fields = ::core::mem::take(&mut unknown);
+                            if let Some(value) = f_0 {
+                                fields
+                                    .insert(
+                                        "progress".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_1 {
+                                fields
+                                    .insert(
+                                        "result".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_10 {
+                                fields
+                                    .insert(
+                                        "start_time".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_11 {
+                                fields
+                                    .insert(
+                                        "end_time".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_9 {
+                                fields
+                                    .insert(
+                                        "error".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            InfoStatus::Unknown { tag, fields }
+                        }
+                    },
+                )
+            }
+        };
+        ::core::result::Result::Ok(Info {
+            description: __de::or_zero(f_2, Self::NAME, "description"),
+            service: __de::required(f_3, "service")?,
+            operation: __de::required(f_4, "operation")?,
+            parent: f_5,
+            target: f_6,
+            status: __de::required(u_0, "status")?,
+            cancelable: __de::or_zero(f_8, Self::NAME, "cancelable"),
+            user: f_12,
+        })
     }
 }
 
@@ -490,8 +502,10 @@ impl StartRequest {
     }
 
     /// Sends the request and decodes the result.
-    pub async fn send(self) -> vsphere_vapi_runtime::Result<()> {
-        self.call.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+        self.call.send()
     }
 }
 

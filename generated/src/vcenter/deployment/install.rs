@@ -73,11 +73,13 @@ impl RemotePsc {
     ///   if external PSC credentials are not valid when configuring a VCSA_EXTERNAL appliance.
     /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if passed arguments are invalid.
     /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if the appliance is not in INITIALIZED state.
-    pub async fn check(
+    pub fn check(
         &self,
         spec: &crate::vcenter::deployment::RemotePscSpec,
-    ) -> vsphere_vapi_runtime::Result<crate::vcenter::deployment::CheckInfo> {
-        self.client.operation(&remote_psc::ops::CHECK).param("spec", spec).send().await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<crate::vcenter::deployment::CheckInfo>,
+    > + Send {
+        self.client.operation(&remote_psc::ops::CHECK).param("spec", spec).send()
     }
 }
 
@@ -86,26 +88,63 @@ impl RemotePsc {
 /// Since vSphere API 6.7.
 ///
 /// vAPI structure `com.vmware.vcenter.deployment.install.install_spec`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct InstallSpec {
     /// Spec used to configure an embedded vCenter Server. This field describes how the embedded vCenter Server appliance should be configured.
     ///
     /// Since vSphere API 6.7.
-    #[serde(default = "InstallSpec::__missing_vcsa_embedded")]
     pub vcsa_embedded: VcsaEmbeddedSpec,
     /// Use the default option for any questions that may come up during appliance configuration. If `None`, will default to false.
     ///
     /// Since vSphere API 6.7.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auto_answer: Option<bool>,
 }
 
-impl InstallSpec {
-    fn __missing_vcsa_embedded() -> VcsaEmbeddedSpec {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::deployment::install::InstallSpec",
-            "vcsa_embedded",
-        )
+impl serde::Serialize for InstallSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("vcsa_embedded", &self.vcsa_embedded)?;
+        if let Some(value) = &self.auto_answer {
+            map.serialize_entry("auto_answer", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for InstallSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for InstallSpec {
+    const NAME: &'static str = "vcenter::deployment::install::InstallSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<VcsaEmbeddedSpec> = None;
+        let mut f_1: Option<bool> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "vcsa_embedded" => f_0 = Some(map.next_value()?),
+                "auto_answer" => f_1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(InstallSpec {
+            vcsa_embedded: __de::or_zero(f_0, Self::NAME, "vcsa_embedded"),
+            auto_answer: f_1,
+        })
     }
 }
 
@@ -114,31 +153,73 @@ impl InstallSpec {
 /// Since vSphere API 6.7.
 ///
 /// vAPI structure `com.vmware.vcenter.deployment.install.vcsa_embedded_spec`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VcsaEmbeddedSpec {
     /// Spec used to configure a standalone embedded vCenter Server. This field describes how the standalone vCenter Server appliance should be configured. If `None`, will default to `None`.
     ///
     /// Since vSphere API 6.7.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub standalone: Option<crate::vcenter::deployment::StandaloneSpec>,
     /// Spec used to configure a replicated embedded vCenter Server. This field describes how the replicated vCenter Server appliance should be configured. If `None`, will default to `None`.
     ///
     /// Since vSphere API 6.7.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub replicated: Option<crate::vcenter::deployment::ReplicatedSpec>,
     /// Whether CEIP should be enabled or disabled.
     ///
     /// Since vSphere API 6.7.
-    #[serde(default = "VcsaEmbeddedSpec::__missing_ceip_enabled")]
     pub ceip_enabled: bool,
 }
 
-impl VcsaEmbeddedSpec {
-    fn __missing_ceip_enabled() -> bool {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::deployment::install::VcsaEmbeddedSpec",
-            "ceip_enabled",
-        )
+impl serde::Serialize for VcsaEmbeddedSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.standalone {
+            map.serialize_entry("standalone", value)?;
+        }
+        if let Some(value) = &self.replicated {
+            map.serialize_entry("replicated", value)?;
+        }
+        map.serialize_entry("ceip_enabled", &self.ceip_enabled)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VcsaEmbeddedSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for VcsaEmbeddedSpec {
+    const NAME: &'static str = "vcenter::deployment::install::VcsaEmbeddedSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::vcenter::deployment::StandaloneSpec> = None;
+        let mut f_1: Option<crate::vcenter::deployment::ReplicatedSpec> = None;
+        let mut f_2: Option<bool> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "standalone" => f_0 = map.next_value()?,
+                "replicated" => f_1 = map.next_value()?,
+                "ceip_enabled" => f_2 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(VcsaEmbeddedSpec {
+            standalone: f_0,
+            replicated: f_1,
+            ceip_enabled: __de::or_zero(f_2, Self::NAME, "ceip_enabled"),
+        })
     }
 }
 

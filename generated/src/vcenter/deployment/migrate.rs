@@ -74,15 +74,13 @@ impl ActiveDirectory {
     /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if passed arguments are invalid.
     /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if the appliance is not in INITIALIZED state.
     #[deprecated(note = "since vSphere API 8.0.3.0")]
-    pub async fn check(
+    pub fn check(
         &self,
         spec: &active_directory::CheckSpec,
-    ) -> vsphere_vapi_runtime::Result<crate::vcenter::deployment::CheckInfo> {
-        self.client
-            .operation(&active_directory::ops::CHECK)
-            .param("spec", spec)
-            .send()
-            .await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<crate::vcenter::deployment::CheckInfo>,
+    > + Send {
+        self.client.operation(&active_directory::ops::CHECK).param("spec", spec).send()
     }
 }
 
@@ -94,45 +92,69 @@ impl ActiveDirectory {
 ///
 /// vAPI structure `com.vmware.vcenter.deployment.migrate.active_directory_spec`.
 #[deprecated(note = "since vSphere API 8.0.3.0")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ActiveDirectorySpec {
     /// The domain name of the Active Directory server to which the migrated vCenter Server appliance should be joined.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "ActiveDirectorySpec::__missing_domain")]
     pub domain: String,
     /// Active Directory user that has permission to join the Active Directory after the vCenter Server is migrated to appliance.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "ActiveDirectorySpec::__missing_username")]
     pub username: String,
     /// Active Directory user password that has permission to join the Active Directory after the vCenter Server is migrated to appliance.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "ActiveDirectorySpec::__missing_password")]
     pub password: String,
 }
 
-impl ActiveDirectorySpec {
-    fn __missing_domain() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::deployment::migrate::ActiveDirectorySpec",
-            "domain",
-        )
+impl serde::Serialize for ActiveDirectorySpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("domain", &self.domain)?;
+        map.serialize_entry("username", &self.username)?;
+        map.serialize_entry("password", &self.password)?;
+        map.end()
     }
+}
 
-    fn __missing_username() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::deployment::migrate::ActiveDirectorySpec",
-            "username",
-        )
+impl<'de> serde::Deserialize<'de> for ActiveDirectorySpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_password() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::deployment::migrate::ActiveDirectorySpec",
-            "password",
-        )
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ActiveDirectorySpec {
+    const NAME: &'static str = "vcenter::deployment::migrate::ActiveDirectorySpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "domain" => f_0 = Some(map.next_value()?),
+                "username" => f_1 = Some(map.next_value()?),
+                "password" => f_2 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ActiveDirectorySpec {
+            domain: __de::or_zero(f_0, Self::NAME, "domain"),
+            username: __de::or_zero(f_1, Self::NAME, "username"),
+            password: __de::or_zero(f_2, Self::NAME, "password"),
+        })
     }
 }
 
@@ -144,7 +166,7 @@ impl ActiveDirectorySpec {
 ///
 /// vAPI structure `com.vmware.vcenter.deployment.migrate.migrate_spec`.
 #[deprecated(note = "since vSphere API 8.0.3.0")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MigrateSpec {
     /// Information specific to the Windows vCenter Server.
     ///
@@ -153,7 +175,6 @@ pub struct MigrateSpec {
     /// Information specific to the Migration Assistant that is running on the Windows vCenter Server.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "MigrateSpec::__missing_existing_migration_assistant")]
     pub existing_migration_assistant: MigrationAssistantSpec,
     /// Determines how vCenter history will be migrated during the migration process. vCenter history consists of:
     ///
@@ -164,50 +185,129 @@ pub struct MigrateSpec {
     /// By default only core data will be migrated. Use this spec to define which part of vCenter history data will be migrated and when. If `None`, only core database content will be migrated.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub history: Option<crate::vcenter::deployment::HistoryMigrationSpec>,
     /// Information specific to an embedded vCenter Server. Only required if the vCenter Server that is going to be migrated is an embedded vCenter Server.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vcsa_embedded: Option<VcsaEmbeddedSpec>,
     /// Information specific to a Platform Services Controller. Only required if the vCenter Server that is going to be migrated is a Platform Services Controller.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub psc: Option<PscSpec>,
     /// Information specific to the Active Directory server to which the source windows vCenter Server is joined. If `None`, existing appliance will not be joined to an Active Directory.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub active_directory: Option<ActiveDirectorySpec>,
     /// Use the default option for any questions that may come up during appliance configuration. If `None`, will default to false.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auto_answer: Option<bool>,
     /// Applicable only if the convergence is in progress and at least one of the nodes is already migrated. Set the replication partner for the currently migrated node and provide the value of any previously converged migrated node host name as either IP address or FQDN. If `None`, when the migration finishes, the vCenter Server external Platform Services Controller are converged into the vCenter Server appliance.
     ///
     /// Not in vSphere API releases before 9.0.0.0.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub replicated_partner_hostname: Option<String>,
     /// Use the option to provide export directory information during vCenter Server migration. If `None`, will default to root directory.
     ///
     /// Not in vSphere API releases before 9.0.0.0.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub export_directory: Option<String>,
 }
 
-impl MigrateSpec {
-    fn __missing_existing_migration_assistant() -> MigrationAssistantSpec {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::deployment::migrate::MigrateSpec",
+impl serde::Serialize for MigrateSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("source_vc_windows", &self.source_vc_windows)?;
+        map.serialize_entry(
             "existing_migration_assistant",
-        )
+            &self.existing_migration_assistant,
+        )?;
+        if let Some(value) = &self.history {
+            map.serialize_entry("history", value)?;
+        }
+        if let Some(value) = &self.vcsa_embedded {
+            map.serialize_entry("vcsa_embedded", value)?;
+        }
+        if let Some(value) = &self.psc {
+            map.serialize_entry("psc", value)?;
+        }
+        if let Some(value) = &self.active_directory {
+            map.serialize_entry("active_directory", value)?;
+        }
+        if let Some(value) = &self.auto_answer {
+            map.serialize_entry("auto_answer", value)?;
+        }
+        if let Some(value) = &self.replicated_partner_hostname {
+            map.serialize_entry("replicated_partner_hostname", value)?;
+        }
+        if let Some(value) = &self.export_directory {
+            map.serialize_entry("export_directory", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for MigrateSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for MigrateSpec {
+    const NAME: &'static str = "vcenter::deployment::migrate::MigrateSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<SourceVcWindows> = None;
+        let mut f_1: Option<MigrationAssistantSpec> = None;
+        let mut f_2: Option<crate::vcenter::deployment::HistoryMigrationSpec> = None;
+        let mut f_3: Option<VcsaEmbeddedSpec> = None;
+        let mut f_4: Option<PscSpec> = None;
+        let mut f_5: Option<ActiveDirectorySpec> = None;
+        let mut f_6: Option<bool> = None;
+        let mut f_7: Option<String> = None;
+        let mut f_8: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "source_vc_windows" => f_0 = Some(map.next_value()?),
+                "existing_migration_assistant" => f_1 = Some(map.next_value()?),
+                "history" => f_2 = map.next_value()?,
+                "vcsa_embedded" => f_3 = map.next_value()?,
+                "psc" => f_4 = map.next_value()?,
+                "active_directory" => f_5 = map.next_value()?,
+                "auto_answer" => f_6 = map.next_value()?,
+                "replicated_partner_hostname" => f_7 = map.next_value()?,
+                "export_directory" => f_8 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(MigrateSpec {
+            source_vc_windows: __de::required(f_0, "source_vc_windows")?,
+            existing_migration_assistant: __de::or_zero(
+                f_1,
+                Self::NAME,
+                "existing_migration_assistant",
+            ),
+            history: f_2,
+            vcsa_embedded: f_3,
+            psc: f_4,
+            active_directory: f_5,
+            auto_answer: f_6,
+            replicated_partner_hostname: f_7,
+            export_directory: f_8,
+        })
     }
 }
 
@@ -239,33 +339,75 @@ impl MigrateSpec {
 ///
 /// vAPI structure `com.vmware.vcenter.deployment.migrate.migration_assistant_spec`.
 #[deprecated(note = "since vSphere API 8.0.3.0")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MigrationAssistantSpec {
     /// The HTTPS port being used by Migration Assistant. If `None`, port 9123 will be used.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub https_port: Option<i64>,
     /// SHA1 thumbprint of the Migration Assistant SSL certificate that will be used for verification.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "MigrationAssistantSpec::__missing_ssl_thumbprint")]
     pub ssl_thumbprint: String,
     /// The SSL Certificate of the server that will be used for verification. The value should be a single x509 certificate encoded in PEM format. This field is only relevant if sslVerify is `None` or has the value true.
     ///
     /// Not in vSphere API releases before 9.0.0.0.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ssl_certificate: Option<String>,
 }
 
-impl MigrationAssistantSpec {
-    fn __missing_ssl_thumbprint() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::deployment::migrate::MigrationAssistantSpec",
-            "ssl_thumbprint",
-        )
+impl serde::Serialize for MigrationAssistantSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.https_port {
+            map.serialize_entry("https_port", value)?;
+        }
+        map.serialize_entry("ssl_thumbprint", &self.ssl_thumbprint)?;
+        if let Some(value) = &self.ssl_certificate {
+            map.serialize_entry("ssl_certificate", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for MigrationAssistantSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for MigrationAssistantSpec {
+    const NAME: &'static str = "vcenter::deployment::migrate::MigrationAssistantSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<i64> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "https_port" => f_0 = map.next_value()?,
+                "ssl_thumbprint" => f_1 = Some(map.next_value()?),
+                "ssl_certificate" => f_2 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(MigrationAssistantSpec {
+            https_port: f_0,
+            ssl_thumbprint: __de::or_zero(f_1, Self::NAME, "ssl_thumbprint"),
+            ssl_certificate: f_2,
+        })
     }
 }
 
@@ -298,21 +440,53 @@ impl MigrationAssistantSpec {
 ///
 /// vAPI structure `com.vmware.vcenter.deployment.migrate.psc_spec`.
 #[deprecated(note = "since vSphere API 8.0.3.0")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PscSpec {
     /// Customer experience improvement program should be enabled or disabled for this Platform Services Controller migration.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "PscSpec::__missing_ceip_enabled")]
     pub ceip_enabled: bool,
 }
 
-impl PscSpec {
-    fn __missing_ceip_enabled() -> bool {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::deployment::migrate::PscSpec",
-            "ceip_enabled",
-        )
+impl serde::Serialize for PscSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("ceip_enabled", &self.ceip_enabled)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for PscSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for PscSpec {
+    const NAME: &'static str = "vcenter::deployment::migrate::PscSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<bool> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "ceip_enabled" => f_0 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(PscSpec {
+            ceip_enabled: __de::or_zero(f_0, Self::NAME, "ceip_enabled"),
+        })
     }
 }
 
@@ -324,17 +498,15 @@ impl PscSpec {
 ///
 /// vAPI structure `com.vmware.vcenter.deployment.migrate.source_vc_windows`.
 #[deprecated(note = "since vSphere API 8.0.3.0")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SourceVcWindows {
     /// The IP address or DNS resolvable name of the source Windows machine.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "SourceVcWindows::__missing_hostname")]
     pub hostname: String,
     /// The SSO account with administrative privilege to perform the migration operation.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "SourceVcWindows::__missing_username")]
     pub username: String,
     /// The SSO administrator account password.
     ///
@@ -342,19 +514,53 @@ pub struct SourceVcWindows {
     pub password: vsphere_vapi_runtime::types::Secret,
 }
 
-impl SourceVcWindows {
-    fn __missing_hostname() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::deployment::migrate::SourceVcWindows",
-            "hostname",
-        )
+impl serde::Serialize for SourceVcWindows {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("hostname", &self.hostname)?;
+        map.serialize_entry("username", &self.username)?;
+        map.serialize_entry("password", &self.password)?;
+        map.end()
     }
+}
 
-    fn __missing_username() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::deployment::migrate::SourceVcWindows",
-            "username",
-        )
+impl<'de> serde::Deserialize<'de> for SourceVcWindows {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for SourceVcWindows {
+    const NAME: &'static str = "vcenter::deployment::migrate::SourceVcWindows";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<vsphere_vapi_runtime::types::Secret> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "hostname" => f_0 = Some(map.next_value()?),
+                "username" => f_1 = Some(map.next_value()?),
+                "password" => f_2 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(SourceVcWindows {
+            hostname: __de::or_zero(f_0, Self::NAME, "hostname"),
+            username: __de::or_zero(f_1, Self::NAME, "username"),
+            password: __de::required(f_2, "password")?,
+        })
     }
 }
 
@@ -366,21 +572,53 @@ impl SourceVcWindows {
 ///
 /// vAPI structure `com.vmware.vcenter.deployment.migrate.vcsa_embedded_spec`.
 #[deprecated(note = "since vSphere API 8.0.3.0")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VcsaEmbeddedSpec {
     /// Customer experience improvement program should be enabled or disabled for this embedded vCenter Server migration.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "VcsaEmbeddedSpec::__missing_ceip_enabled")]
     pub ceip_enabled: bool,
 }
 
-impl VcsaEmbeddedSpec {
-    fn __missing_ceip_enabled() -> bool {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::deployment::migrate::VcsaEmbeddedSpec",
-            "ceip_enabled",
-        )
+impl serde::Serialize for VcsaEmbeddedSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("ceip_enabled", &self.ceip_enabled)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VcsaEmbeddedSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for VcsaEmbeddedSpec {
+    const NAME: &'static str = "vcenter::deployment::migrate::VcsaEmbeddedSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<bool> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "ceip_enabled" => f_0 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(VcsaEmbeddedSpec {
+            ceip_enabled: __de::or_zero(f_0, Self::NAME, "ceip_enabled"),
+        })
     }
 }
 

@@ -11,33 +11,61 @@
 /// Since vSphere API 6.7.
 ///
 /// vAPI structure `com.vmware.vcenter.deployment.question.answer_spec`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AnswerSpec {
     /// Id of the question being answered.
     ///
     /// Since vSphere API 6.7.
-    #[serde(default = "AnswerSpec::__missing_question_id")]
     pub question_id: String,
     /// The answer value.
     ///
     /// Since vSphere API 6.7.
-    #[serde(default = "AnswerSpec::__missing_answer_val")]
     pub answer_val: String,
 }
 
-impl AnswerSpec {
-    fn __missing_question_id() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::deployment::question::AnswerSpec",
-            "question_id",
-        )
+impl serde::Serialize for AnswerSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("question_id", &self.question_id)?;
+        map.serialize_entry("answer_val", &self.answer_val)?;
+        map.end()
     }
+}
 
-    fn __missing_answer_val() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::deployment::question::AnswerSpec",
-            "answer_val",
-        )
+impl<'de> serde::Deserialize<'de> for AnswerSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for AnswerSpec {
+    const NAME: &'static str = "vcenter::deployment::question::AnswerSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "question_id" => f_0 = Some(map.next_value()?),
+                "answer_val" => f_1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(AnswerSpec {
+            question_id: __de::or_zero(f_0, Self::NAME, "question_id"),
+            answer_val: __de::or_zero(f_1, Self::NAME, "answer_val"),
+        })
     }
 }
 
@@ -46,24 +74,53 @@ impl AnswerSpec {
 /// Since vSphere API 6.7.
 ///
 /// vAPI structure `com.vmware.vcenter.deployment.question.info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Info {
     /// One or more questions raised during the deployment.
     ///
     /// Since vSphere API 6.7.
-    #[serde(
-        default = "Info::__missing_questions",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub questions: Vec<Question>,
 }
 
-impl Info {
-    fn __missing_questions() -> Vec<Question> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::deployment::question::Info",
-            "questions",
-        )
+impl serde::Serialize for Info {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("questions", &self.questions)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Info {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
+    const NAME: &'static str = "vcenter::deployment::question::Info";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<Vec<Question>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "questions" => f_0 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Info {
+            questions: __de::or_zero(f_0, Self::NAME, "questions"),
+        })
     }
 }
 
@@ -72,17 +129,15 @@ impl Info {
 /// Since vSphere API 6.7.
 ///
 /// vAPI structure `com.vmware.vcenter.deployment.question.question`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Question {
     /// Id of the question raised.
     ///
     /// Since vSphere API 6.7.
-    #[serde(default = "Question::__missing_id")]
     pub id: String,
     /// Message describing the question.
     ///
     /// Since vSphere API 6.7.
-    #[serde(default = "Question::__missing_question")]
     pub question: crate::vapi::standard::LocalizableMessage,
     /// Type of the question raised.
     ///
@@ -91,45 +146,68 @@ pub struct Question {
     /// Default answer value.
     ///
     /// Since vSphere API 6.7.
-    #[serde(default = "Question::__missing_default_answer")]
     pub default_answer: String,
     /// Possible answers values.
     ///
     /// Since vSphere API 6.7.
-    #[serde(
-        default = "Question::__missing_possible_answers",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub possible_answers: Vec<String>,
 }
 
-impl Question {
-    fn __missing_id() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::deployment::question::Question",
-            "id",
-        )
+impl serde::Serialize for Question {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("id", &self.id)?;
+        map.serialize_entry("question", &self.question)?;
+        map.serialize_entry("type", &self.r#type)?;
+        map.serialize_entry("default_answer", &self.default_answer)?;
+        map.serialize_entry("possible_answers", &self.possible_answers)?;
+        map.end()
     }
+}
 
-    fn __missing_question() -> crate::vapi::standard::LocalizableMessage {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::deployment::question::Question",
-            "question",
-        )
+impl<'de> serde::Deserialize<'de> for Question {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_default_answer() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::deployment::question::Question",
-            "default_answer",
-        )
-    }
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Question {
+    const NAME: &'static str = "vcenter::deployment::question::Question";
 
-    fn __missing_possible_answers() -> Vec<String> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::deployment::question::Question",
-            "possible_answers",
-        )
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<crate::vapi::standard::LocalizableMessage> = None;
+        let mut f_2: Option<QuestionType> = None;
+        let mut f_3: Option<String> = None;
+        let mut f_4: Option<Vec<String>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "id" => f_0 = Some(map.next_value()?),
+                "question" => f_1 = Some(map.next_value()?),
+                "type" => f_2 = Some(map.next_value()?),
+                "default_answer" => f_3 = Some(map.next_value()?),
+                "possible_answers" => f_4 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Question {
+            id: __de::or_zero(f_0, Self::NAME, "id"),
+            question: __de::or_zero(f_1, Self::NAME, "question"),
+            r#type: __de::required(f_2, "type")?,
+            default_answer: __de::or_zero(f_3, Self::NAME, "default_answer"),
+            possible_answers: __de::or_zero(f_4, Self::NAME, "possible_answers"),
+        })
     }
 }
 

@@ -67,8 +67,12 @@ impl Status {
     /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the caller is not authorized.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the caller is not authenticated.
     /// - [`Error`](crate::ErrorKind::Error): If there is any other error raised as part of this call.
-    pub async fn get(&self) -> vsphere_vapi_runtime::Result<status::Info> {
-        self.client.operation(&status::ops::GET).send().await
+    pub fn get(
+        &self,
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<status::Info>,
+    > + Send {
+        self.client.operation(&status::ops::GET).send()
     }
 }
 
@@ -79,17 +83,15 @@ impl Status {
 /// Not in vSphere API releases before 9.1.0.0.
 ///
 /// vAPI structure `com.vmware.vcenter.deployment.size.connection`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Connection {
     /// The IP address or DNS resolvable name of the ESX/VC host. If a DNS resolvable name is provided, it must be resolvable from the source appliance.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default = "Connection::__missing_hostname")]
     pub hostname: String,
     /// A username with administrative privileges on the ESX/VC host.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default = "Connection::__missing_username")]
     pub username: String,
     /// The password of the [`Connection::username`](crate::vcenter::deployment::size::Connection::username) on the ESX/VC host.
     ///
@@ -98,28 +100,72 @@ pub struct Connection {
     /// The port number for the ESX/VC. If `None`, defaults to 443
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub https_port: Option<i64>,
     /// A flag to indicate whether the ssl verification is required. If `None`, defaults to `true`
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ssl_verify: Option<bool>,
 }
 
-impl Connection {
-    fn __missing_hostname() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::deployment::size::Connection",
-            "hostname",
-        )
+impl serde::Serialize for Connection {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("hostname", &self.hostname)?;
+        map.serialize_entry("username", &self.username)?;
+        map.serialize_entry("password", &self.password)?;
+        if let Some(value) = &self.https_port {
+            map.serialize_entry("https_port", value)?;
+        }
+        if let Some(value) = &self.ssl_verify {
+            map.serialize_entry("ssl_verify", value)?;
+        }
+        map.end()
     }
+}
 
-    fn __missing_username() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::deployment::size::Connection",
-            "username",
-        )
+impl<'de> serde::Deserialize<'de> for Connection {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Connection {
+    const NAME: &'static str = "vcenter::deployment::size::Connection";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<vsphere_vapi_runtime::types::Secret> = None;
+        let mut f_3: Option<i64> = None;
+        let mut f_4: Option<bool> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "hostname" => f_0 = Some(map.next_value()?),
+                "username" => f_1 = Some(map.next_value()?),
+                "password" => f_2 = Some(map.next_value()?),
+                "https_port" => f_3 = map.next_value()?,
+                "ssl_verify" => f_4 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Connection {
+            hostname: __de::or_zero(f_0, Self::NAME, "hostname"),
+            username: __de::or_zero(f_1, Self::NAME, "username"),
+            password: __de::required(f_2, "password")?,
+            https_port: f_3,
+            ssl_verify: f_4,
+        })
     }
 }
 
@@ -147,12 +193,11 @@ impl Connection {
 /// Not in vSphere API releases before 9.1.0.0.
 ///
 /// vAPI structure `com.vmware.vcenter.deployment.size.requirements_info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RequirementsInfo {
     /// Extra number of CPUs for a given deployment type.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default = "RequirementsInfo::__missing_extra_cpu_count_needed")]
     pub extra_cpu_count_needed: i64,
     /// Extra memory or RAM for a given deployment type.
     ///
@@ -165,23 +210,70 @@ pub struct RequirementsInfo {
     /// Flag to indicate whether vCenter restart is needed.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default = "RequirementsInfo::__missing_restart_required")]
     pub restart_required: bool,
 }
 
-impl RequirementsInfo {
-    fn __missing_extra_cpu_count_needed() -> i64 {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::deployment::size::RequirementsInfo",
-            "extra_cpu_count_needed",
-        )
+impl serde::Serialize for RequirementsInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("extra_cpu_count_needed", &self.extra_cpu_count_needed)?;
+        map.serialize_entry("extra_memory_needed", &self.extra_memory_needed)?;
+        map.serialize_entry(
+            "extra_total_disk_space_needed",
+            &self.extra_total_disk_space_needed,
+        )?;
+        map.serialize_entry("restart_required", &self.restart_required)?;
+        map.end()
     }
+}
 
-    fn __missing_restart_required() -> bool {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::deployment::size::RequirementsInfo",
-            "restart_required",
-        )
+impl<'de> serde::Deserialize<'de> for RequirementsInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for RequirementsInfo {
+    const NAME: &'static str = "vcenter::deployment::size::RequirementsInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<i64> = None;
+        let mut f_1: Option<crate::vcenter::deployment::MemoryDimension> = None;
+        let mut f_2: Option<crate::vcenter::deployment::DiskDimension> = None;
+        let mut f_3: Option<bool> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "extra_cpu_count_needed" => f_0 = Some(map.next_value()?),
+                "extra_memory_needed" => f_1 = Some(map.next_value()?),
+                "extra_total_disk_space_needed" => f_2 = Some(map.next_value()?),
+                "restart_required" => f_3 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(RequirementsInfo {
+            extra_cpu_count_needed: __de::or_zero(
+                f_0,
+                Self::NAME,
+                "extra_cpu_count_needed",
+            ),
+            extra_memory_needed: __de::required(f_1, "extra_memory_needed")?,
+            extra_total_disk_space_needed: __de::required(
+                f_2,
+                "extra_total_disk_space_needed",
+            )?,
+            restart_required: __de::or_zero(f_3, Self::NAME, "restart_required"),
+        })
     }
 }
 
@@ -192,7 +284,7 @@ impl RequirementsInfo {
 /// Not in vSphere API releases before 9.1.0.0.
 ///
 /// vAPI structure `com.vmware.vcenter.deployment.size.resize_info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ResizeInfo {
     /// The current deployment size of the vCenter.
     ///
@@ -206,6 +298,68 @@ pub struct ResizeInfo {
     ///
     /// Since vSphere API 9.1.0.0.
     pub requirements_info: RequirementsInfo,
+}
+
+impl serde::Serialize for ResizeInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry(
+            "source_deployment_size_name",
+            &self.source_deployment_size_name,
+        )?;
+        map.serialize_entry(
+            "desired_deployment_size_name",
+            &self.desired_deployment_size_name,
+        )?;
+        map.serialize_entry("requirements_info", &self.requirements_info)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ResizeInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ResizeInfo {
+    const NAME: &'static str = "vcenter::deployment::size::ResizeInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::vcenter::deployment::DeploymentSize> = None;
+        let mut f_1: Option<crate::vcenter::deployment::DeploymentSize> = None;
+        let mut f_2: Option<RequirementsInfo> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "source_deployment_size_name" => f_0 = Some(map.next_value()?),
+                "desired_deployment_size_name" => f_1 = Some(map.next_value()?),
+                "requirements_info" => f_2 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ResizeInfo {
+            source_deployment_size_name: __de::required(
+                f_0,
+                "source_deployment_size_name",
+            )?,
+            desired_deployment_size_name: __de::required(
+                f_1,
+                "desired_deployment_size_name",
+            )?,
+            requirements_info: __de::required(f_2, "requirements_info")?,
+        })
+    }
 }
 
 vsphere_vapi_runtime::vapi_enum! {
@@ -240,7 +394,7 @@ vsphere_vapi_runtime::vapi_enum! {
 /// Not in vSphere API releases before 9.1.0.0.
 ///
 /// vAPI structure `com.vmware.vcenter.deployment.size.spec`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Spec {
     /// The desired deployment size of the vcenter. For scale up operation, it can only be a size higher than the current vcenter size.
     ///
@@ -253,8 +407,59 @@ pub struct Spec {
     /// The flag to indicate if the restart of vCenter services is to be deferred to a later time. This field if `None` or set with value false will cause the restart of vCenter services. If set to true , it will not restart the vCenter services
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub defer_service_restart: Option<bool>,
+}
+
+impl serde::Serialize for Spec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("deployment_size", &self.deployment_size)?;
+        map.serialize_entry("connection", &self.connection)?;
+        if let Some(value) = &self.defer_service_restart {
+            map.serialize_entry("defer_service_restart", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Spec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Spec {
+    const NAME: &'static str = "vcenter::deployment::size::Spec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::vcenter::deployment::DeploymentSize> = None;
+        let mut f_1: Option<Connection> = None;
+        let mut f_2: Option<bool> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "deployment_size" => f_0 = Some(map.next_value()?),
+                "connection" => f_1 = Some(map.next_value()?),
+                "defer_service_restart" => f_2 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Spec {
+            deployment_size: __de::required(f_0, "deployment_size")?,
+            connection: __de::required(f_1, "connection")?,
+            defer_service_restart: f_2,
+        })
+    }
 }
 
 /// The [`Task`](crate::vcenter::deployment::size::Task) structure contains fields to describe a particular deployment task.
@@ -478,146 +683,126 @@ impl<'de> serde::Deserialize<'de> for Task {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = Task;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("struct Task")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<Task, A::Error> {
-                let mut f_0: Option<crate::cis::task::Progress> = None;
-                let mut f_1: Option<crate::vcenter::deployment::Notifications> = None;
-                let mut f_2: Option<crate::vapi::standard::LocalizableMessage> = None;
-                let mut f_3: Option<crate::ids::VapiServiceId> = None;
-                let mut f_4: Option<crate::ids::VapiOperationId> = None;
-                let mut f_5: Option<String> = None;
-                let mut f_6: Option<crate::vapi::standard::DynamicId> = None;
-                let mut f_7: Option<String> = None;
-                let mut f_8: Option<bool> = None;
-                let mut f_9: Option<serde_json::Value> = None;
-                let mut f_10: Option<vsphere_vapi_runtime::types::DateTime> = None;
-                let mut f_11: Option<vsphere_vapi_runtime::types::DateTime> = None;
-                let mut f_12: Option<String> = None;
-                let mut unknown = serde_json::Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "progress" => f_0 = Some(map.next_value()?),
-                        "notifications" => f_1 = map.next_value()?,
-                        "description" => f_2 = Some(map.next_value()?),
-                        "service" => f_3 = Some(map.next_value()?),
-                        "operation" => f_4 = Some(map.next_value()?),
-                        "parent" => f_5 = map.next_value()?,
-                        "target" => f_6 = map.next_value()?,
-                        "status" => f_7 = Some(map.next_value()?),
-                        "cancelable" => f_8 = Some(map.next_value()?),
-                        "error" => f_9 = map.next_value()?,
-                        "start_time" => f_10 = map.next_value()?,
-                        "end_time" => f_11 = map.next_value()?,
-                        "user" => f_12 = map.next_value()?,
-                        _ => {
-                            let value: serde_json::Value = map.next_value()?;
-                            unknown.insert(key, value);
-                        }
-                    }
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Task {
+    const NAME: &'static str = "vcenter::deployment::size::Task";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::cis::task::Progress> = None;
+        let mut f_1: Option<crate::vcenter::deployment::Notifications> = None;
+        let mut f_2: Option<crate::vapi::standard::LocalizableMessage> = None;
+        let mut f_3: Option<crate::ids::VapiServiceId> = None;
+        let mut f_4: Option<crate::ids::VapiOperationId> = None;
+        let mut f_5: Option<String> = None;
+        let mut f_6: Option<crate::vapi::standard::DynamicId> = None;
+        let mut f_7: Option<String> = None;
+        let mut f_8: Option<bool> = None;
+        let mut f_9: Option<serde_json::Value> = None;
+        let mut f_10: Option<vsphere_vapi_runtime::types::DateTime> = None;
+        let mut f_11: Option<vsphere_vapi_runtime::types::DateTime> = None;
+        let mut f_12: Option<String> = None;
+        let mut unknown = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "progress" => f_0 = Some(map.next_value()?),
+                "notifications" => f_1 = map.next_value()?,
+                "description" => f_2 = Some(map.next_value()?),
+                "service" => f_3 = Some(map.next_value()?),
+                "operation" => f_4 = Some(map.next_value()?),
+                "parent" => f_5 = map.next_value()?,
+                "target" => f_6 = map.next_value()?,
+                "status" => f_7 = Some(map.next_value()?),
+                "cancelable" => f_8 = Some(map.next_value()?),
+                "error" => f_9 = map.next_value()?,
+                "start_time" => f_10 = map.next_value()?,
+                "end_time" => f_11 = map.next_value()?,
+                "user" => f_12 = map.next_value()?,
+                _ => {
+                    let value: serde_json::Value = map.next_value()?;
+                    unknown.insert(key, value);
                 }
-                let u_0 = match f_7 {
-                    None => None,
-                    Some(tag) => {
-                        Some(
-                            match tag.as_str() {
-                                "PENDING" => TaskStatus::Pending,
-                                "RUNNING" => {
-                                    TaskStatus::Running {
-                                        start_time: f_10,
-                                    }
-                                }
-                                "BLOCKED" => {
-                                    TaskStatus::Blocked {
-                                        start_time: f_10,
-                                    }
-                                }
-                                "SUCCEEDED" => {
-                                    TaskStatus::Succeeded {
-                                        start_time: f_10,
-                                        end_time: f_11,
-                                    }
-                                }
-                                "FAILED" => {
-                                    TaskStatus::Failed {
-                                        error: f_9,
-                                        start_time: f_10,
-                                        end_time: f_11,
-                                    }
-                                }
-                                _ => {
-                                    #[allow(unused_mut)]
-                                    let mut fields = ::core::mem::take(&mut unknown);
-                                    if let Some(value) = f_10 {
-                                        fields
-                                            .insert(
-                                                "start_time".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_11 {
-                                        fields
-                                            .insert(
-                                                "end_time".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_9 {
-                                        fields
-                                            .insert(
-                                                "error".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    TaskStatus::Unknown { tag, fields }
-                                }
-                            },
-                        )
-                    }
-                };
-                ::core::result::Result::Ok(Task {
-                    progress: f_0
-                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
-                            "vcenter::deployment::size::Task",
-                            "progress",
-                        )),
-                    notifications: f_1,
-                    description: f_2
-                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
-                            "vcenter::deployment::size::Task",
-                            "description",
-                        )),
-                    service: f_3
-                        .ok_or_else(|| serde::de::Error::missing_field("service"))?,
-                    operation: f_4
-                        .ok_or_else(|| serde::de::Error::missing_field("operation"))?,
-                    parent: f_5,
-                    target: f_6,
-                    status: u_0
-                        .ok_or_else(|| serde::de::Error::missing_field("status"))?,
-                    cancelable: f_8
-                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
-                            "vcenter::deployment::size::Task",
-                            "cancelable",
-                        )),
-                    user: f_12,
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        let u_0 = match f_7 {
+            None => None,
+            Some(tag) => {
+                Some(
+                    match tag.as_str() {
+                        "PENDING" => TaskStatus::Pending,
+                        "RUNNING" => {
+                            TaskStatus::Running {
+                                start_time: f_10,
+                            }
+                        }
+                        "BLOCKED" => {
+                            TaskStatus::Blocked {
+                                start_time: f_10,
+                            }
+                        }
+                        "SUCCEEDED" => {
+                            TaskStatus::Succeeded {
+                                start_time: f_10,
+                                end_time: f_11,
+                            }
+                        }
+                        "FAILED" => {
+                            TaskStatus::Failed {
+                                error: f_9,
+                                start_time: f_10,
+                                end_time: f_11,
+                            }
+                        }
+                        _ => {
+                            #[allow(unused_mut)]
+                            let mut fields = ::core::mem::take(&mut unknown);
+                            if let Some(value) = f_10 {
+                                fields
+                                    .insert(
+                                        "start_time".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_11 {
+                                fields
+                                    .insert(
+                                        "end_time".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_9 {
+                                fields
+                                    .insert(
+                                        "error".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            TaskStatus::Unknown { tag, fields }
+                        }
+                    },
+                )
+            }
+        };
+        ::core::result::Result::Ok(Task {
+            progress: __de::or_zero(f_0, Self::NAME, "progress"),
+            notifications: f_1,
+            description: __de::or_zero(f_2, Self::NAME, "description"),
+            service: __de::required(f_3, "service")?,
+            operation: __de::required(f_4, "operation")?,
+            parent: f_5,
+            target: f_6,
+            status: __de::required(u_0, "status")?,
+            cancelable: __de::or_zero(f_8, Self::NAME, "cancelable"),
+            user: f_12,
+        })
     }
 }
 

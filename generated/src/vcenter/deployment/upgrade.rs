@@ -12,21 +12,53 @@
 ///
 /// vAPI structure `com.vmware.vcenter.deployment.upgrade.psc_spec`.
 #[deprecated(note = "since vSphere API 9.0.0.0")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PscSpec {
     /// Customer experience improvement program should be enabled or disabled for this Platform Services Controller upgrade.
     ///
     /// Since vSphere API 6.7.
-    #[serde(default = "PscSpec::__missing_ceip_enabled")]
     pub ceip_enabled: bool,
 }
 
-impl PscSpec {
-    fn __missing_ceip_enabled() -> bool {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::deployment::upgrade::PscSpec",
-            "ceip_enabled",
-        )
+impl serde::Serialize for PscSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("ceip_enabled", &self.ceip_enabled)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for PscSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for PscSpec {
+    const NAME: &'static str = "vcenter::deployment::upgrade::PscSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<bool> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "ceip_enabled" => f_0 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(PscSpec {
+            ceip_enabled: __de::or_zero(f_0, Self::NAME, "ceip_enabled"),
+        })
     }
 }
 
@@ -36,39 +68,33 @@ impl PscSpec {
 ///
 /// vAPI structure `com.vmware.vcenter.deployment.upgrade.source_appliance_spec`.
 #[deprecated(note = "since vSphere API 9.0.0.0")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SourceApplianceSpec {
     /// The IP address or DNS resolvable name of the source appliance.
     ///
     /// Since vSphere API 6.7.
-    #[serde(default = "SourceApplianceSpec::__missing_hostname")]
     pub hostname: String,
     /// The HTTPS port of the source appliance. If `None`, port 443 will be used.
     ///
     /// Since vSphere API 6.7.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub https_port: Option<i64>,
     /// SHA1 thumbprint of the server SSL certificate will be used for verification. This field is only relevant if `sslVerify` is `None` or has the value true.
     ///
     /// Since vSphere API 6.7.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ssl_thumbprint: Option<String>,
     /// The SSL Certificate of the server that will be used for verification. The value should be a single x509 certificate encoded in PEM format. This field is only relevant if `sslVerify` is `None` or has the value true.
     ///
     /// Not in vSphere API releases before 9.0.0.0.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ssl_certificate: Option<String>,
     /// SSL verification should be enabled or disabled for the source appliance validations. By default it is enabled and will use SSL certificate for verification. If thumbprint is provided, will use thumbprint for the verification. If `None`, ssl_verify true will be used.
     ///
     /// Since vSphere API 6.7.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ssl_verify: Option<bool>,
     /// The SSO administrator account on the source appliance.
     ///
     /// Since vSphere API 6.7.
-    #[serde(default = "SourceApplianceSpec::__missing_sso_admin_username")]
     pub sso_admin_username: String,
     /// The SSO administrator account password.
     ///
@@ -81,28 +107,100 @@ pub struct SourceApplianceSpec {
     /// Appliance SSH verification should be enabled or disabled. By default it is disabled and will not use any verification. If thumbprint is provided, thumbprint verification will be performed. If `None`, ssh_verify true will be used.
     ///
     /// Since vSphere API 6.7.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ssh_verify: Option<bool>,
     /// MD5 thumbprint of the server SSH key will be used for verification. This field is only relevant if `sshVerify` is `None` or has the value true.
     ///
     /// Since vSphere API 6.7.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ssh_thumbprint: Option<String>,
 }
 
-impl SourceApplianceSpec {
-    fn __missing_hostname() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::deployment::upgrade::SourceApplianceSpec",
-            "hostname",
-        )
+impl serde::Serialize for SourceApplianceSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("hostname", &self.hostname)?;
+        if let Some(value) = &self.https_port {
+            map.serialize_entry("https_port", value)?;
+        }
+        if let Some(value) = &self.ssl_thumbprint {
+            map.serialize_entry("ssl_thumbprint", value)?;
+        }
+        if let Some(value) = &self.ssl_certificate {
+            map.serialize_entry("ssl_certificate", value)?;
+        }
+        if let Some(value) = &self.ssl_verify {
+            map.serialize_entry("ssl_verify", value)?;
+        }
+        map.serialize_entry("sso_admin_username", &self.sso_admin_username)?;
+        map.serialize_entry("sso_admin_password", &self.sso_admin_password)?;
+        map.serialize_entry("root_password", &self.root_password)?;
+        if let Some(value) = &self.ssh_verify {
+            map.serialize_entry("ssh_verify", value)?;
+        }
+        if let Some(value) = &self.ssh_thumbprint {
+            map.serialize_entry("ssh_thumbprint", value)?;
+        }
+        map.end()
     }
+}
 
-    fn __missing_sso_admin_username() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::deployment::upgrade::SourceApplianceSpec",
-            "sso_admin_username",
-        )
+impl<'de> serde::Deserialize<'de> for SourceApplianceSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for SourceApplianceSpec {
+    const NAME: &'static str = "vcenter::deployment::upgrade::SourceApplianceSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<i64> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<String> = None;
+        let mut f_4: Option<bool> = None;
+        let mut f_5: Option<String> = None;
+        let mut f_6: Option<vsphere_vapi_runtime::types::Secret> = None;
+        let mut f_7: Option<vsphere_vapi_runtime::types::Secret> = None;
+        let mut f_8: Option<bool> = None;
+        let mut f_9: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "hostname" => f_0 = Some(map.next_value()?),
+                "https_port" => f_1 = map.next_value()?,
+                "ssl_thumbprint" => f_2 = map.next_value()?,
+                "ssl_certificate" => f_3 = map.next_value()?,
+                "ssl_verify" => f_4 = map.next_value()?,
+                "sso_admin_username" => f_5 = Some(map.next_value()?),
+                "sso_admin_password" => f_6 = Some(map.next_value()?),
+                "root_password" => f_7 = Some(map.next_value()?),
+                "ssh_verify" => f_8 = map.next_value()?,
+                "ssh_thumbprint" => f_9 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(SourceApplianceSpec {
+            hostname: __de::or_zero(f_0, Self::NAME, "hostname"),
+            https_port: f_1,
+            ssl_thumbprint: f_2,
+            ssl_certificate: f_3,
+            ssl_verify: f_4,
+            sso_admin_username: __de::or_zero(f_5, Self::NAME, "sso_admin_username"),
+            sso_admin_password: __de::required(f_6, "sso_admin_password")?,
+            root_password: __de::required(f_7, "root_password")?,
+            ssh_verify: f_8,
+            ssh_thumbprint: f_9,
+        })
     }
 }
 
@@ -112,7 +210,7 @@ impl SourceApplianceSpec {
 ///
 /// vAPI structure `com.vmware.vcenter.deployment.upgrade.upgrade_spec`.
 #[deprecated(note = "since vSphere API 9.0.0.0")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct UpgradeSpec {
     /// Source appliance spec.
     ///
@@ -131,17 +229,14 @@ pub struct UpgradeSpec {
     /// By default only core data will be migrated. Use this spec to define which part of vCenter history data will be migrated and when. If `None`, only core database content will be migrated.
     ///
     /// Since vSphere API 6.7.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub history: Option<crate::vcenter::deployment::HistoryMigrationSpec>,
     /// Information that are specific to this embedded vCenter Server. If `None`, ceip_enabled for embedded vcenter server upgrade will default to enabled.
     ///
     /// Since vSphere API 6.7.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vcsa_embedded: Option<VcsaEmbeddedSpec>,
     /// Information that are specific to this Platform Services Controller. If `None`, ceip_enabled for psc upgrade will default to enabled.
     ///
     /// Since vSphere API 6.7.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub psc: Option<PscSpec>,
     /// Applicable only if the convergence is in progress and at least one of the nodes is already upgraded. Set the replication partner for the currently upgraded node and provide the value of any previously converged upgraded node host name as either IP address or FQDN.
     ///
@@ -150,25 +245,109 @@ pub struct UpgradeSpec {
     /// Not in vSphere API releases before 9.0.0.0.
     ///
     /// Since vSphere API 8.0.3.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub replicated_partner_hostname: Option<String>,
     /// Use the option to provide export directory information during vCenter Server upgrade. If `None`, will default to seat directory.
     ///
     /// Not in vSphere API releases before 9.0.0.0.
     ///
     /// Since vSphere API 8.0.3.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub export_directory: Option<String>,
     /// Use the default option for any questions that may come up during appliance configuration. If `None`, will default to false.
     ///
     /// Since vSphere API 6.7.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auto_answer: Option<bool>,
     /// Use the option to skip products interoperability checks during upgrade prechecks. If `None`, will default to false.
     ///
     /// Since vSphere API 8.0.3.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub skip_products_prechecks: Option<bool>,
+}
+
+impl serde::Serialize for UpgradeSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("source_appliance", &self.source_appliance)?;
+        map.serialize_entry("source_location", &self.source_location)?;
+        if let Some(value) = &self.history {
+            map.serialize_entry("history", value)?;
+        }
+        if let Some(value) = &self.vcsa_embedded {
+            map.serialize_entry("vcsa_embedded", value)?;
+        }
+        if let Some(value) = &self.psc {
+            map.serialize_entry("psc", value)?;
+        }
+        if let Some(value) = &self.replicated_partner_hostname {
+            map.serialize_entry("replicated_partner_hostname", value)?;
+        }
+        if let Some(value) = &self.export_directory {
+            map.serialize_entry("export_directory", value)?;
+        }
+        if let Some(value) = &self.auto_answer {
+            map.serialize_entry("auto_answer", value)?;
+        }
+        if let Some(value) = &self.skip_products_prechecks {
+            map.serialize_entry("skip_products_prechecks", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UpgradeSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for UpgradeSpec {
+    const NAME: &'static str = "vcenter::deployment::upgrade::UpgradeSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<SourceApplianceSpec> = None;
+        let mut f_1: Option<crate::vcenter::deployment::LocationSpec> = None;
+        let mut f_2: Option<crate::vcenter::deployment::HistoryMigrationSpec> = None;
+        let mut f_3: Option<VcsaEmbeddedSpec> = None;
+        let mut f_4: Option<PscSpec> = None;
+        let mut f_5: Option<String> = None;
+        let mut f_6: Option<String> = None;
+        let mut f_7: Option<bool> = None;
+        let mut f_8: Option<bool> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "source_appliance" => f_0 = Some(map.next_value()?),
+                "source_location" => f_1 = Some(map.next_value()?),
+                "history" => f_2 = map.next_value()?,
+                "vcsa_embedded" => f_3 = map.next_value()?,
+                "psc" => f_4 = map.next_value()?,
+                "replicated_partner_hostname" => f_5 = map.next_value()?,
+                "export_directory" => f_6 = map.next_value()?,
+                "auto_answer" => f_7 = map.next_value()?,
+                "skip_products_prechecks" => f_8 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(UpgradeSpec {
+            source_appliance: __de::required(f_0, "source_appliance")?,
+            source_location: __de::required(f_1, "source_location")?,
+            history: f_2,
+            vcsa_embedded: f_3,
+            psc: f_4,
+            replicated_partner_hostname: f_5,
+            export_directory: f_6,
+            auto_answer: f_7,
+            skip_products_prechecks: f_8,
+        })
+    }
 }
 
 impl UpgradeSpec {
@@ -199,21 +378,53 @@ impl UpgradeSpec {
 ///
 /// vAPI structure `com.vmware.vcenter.deployment.upgrade.vcsa_embedded_spec`.
 #[deprecated(note = "since vSphere API 9.0.0.0")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VcsaEmbeddedSpec {
     /// Customer experience improvement program should be enabled or disabled for this embedded vCenter Server upgrade.
     ///
     /// Since vSphere API 6.7.
-    #[serde(default = "VcsaEmbeddedSpec::__missing_ceip_enabled")]
     pub ceip_enabled: bool,
 }
 
-impl VcsaEmbeddedSpec {
-    fn __missing_ceip_enabled() -> bool {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::deployment::upgrade::VcsaEmbeddedSpec",
-            "ceip_enabled",
-        )
+impl serde::Serialize for VcsaEmbeddedSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("ceip_enabled", &self.ceip_enabled)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VcsaEmbeddedSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for VcsaEmbeddedSpec {
+    const NAME: &'static str = "vcenter::deployment::upgrade::VcsaEmbeddedSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<bool> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "ceip_enabled" => f_0 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(VcsaEmbeddedSpec {
+            ceip_enabled: __de::or_zero(f_0, Self::NAME, "ceip_enabled"),
+        })
     }
 }
 

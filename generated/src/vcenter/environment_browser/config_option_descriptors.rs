@@ -13,15 +13,55 @@
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.environment_browser.config_option_descriptors.list_params`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListParams {
     /// A set of Cluster IDs that specify for which Clusters the configuration option descriptors are requested.
     ///
     /// if `None` or empty an error will be returned. Ability to pass unset value is left for future expansion.
     ///
     /// Since vSphere API 8.0.2.00300.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub clusters: Option<Vec<String>>,
+}
+
+impl serde::Serialize for ListParams {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.clusters {
+            map.serialize_entry("clusters", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ListParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ListParams {
+    const NAME: &'static str = "vcenter::environment_browser::config_option_descriptors::ListParams";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<Vec<String>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "clusters" => f_0 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ListParams { clusters: f_0 })
+    }
 }
 
 /// The [`ListResult`](crate::vcenter::environment_browser::config_option_descriptors::ListResult) structure holds the result of the [`ConfigOptionDescriptors::list`](crate::vcenter::environment_browser::ConfigOptionDescriptors::list) operation.
@@ -30,24 +70,62 @@ pub struct ListParams {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.environment_browser.config_option_descriptors.list_result`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ListResult {
     /// List of configuration options matching the specified hardware.
     ///
     /// Since vSphere API 8.0.2.00300.
-    #[serde(
-        default = "ListResult::__missing_config_options_descriptors",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub config_options_descriptors: Vec<Summary>,
 }
 
-impl ListResult {
-    fn __missing_config_options_descriptors() -> Vec<Summary> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::environment_browser::config_option_descriptors::ListResult",
+impl serde::Serialize for ListResult {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry(
             "config_options_descriptors",
-        )
+            &self.config_options_descriptors,
+        )?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ListResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ListResult {
+    const NAME: &'static str = "vcenter::environment_browser::config_option_descriptors::ListResult";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<Vec<Summary>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "config_options_descriptors" => {
+                    f_0 = __de::null_as_empty(map.next_value()?);
+                }
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ListResult {
+            config_options_descriptors: __de::or_zero(
+                f_0,
+                Self::NAME,
+                "config_options_descriptors",
+            ),
+        })
     }
 }
 
@@ -57,7 +135,7 @@ impl ListResult {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.environment_browser.config_option_descriptors.summary`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Summary {
     /// A unique key used to identify a ConfigOption object.
     ///
@@ -68,66 +146,104 @@ pub struct Summary {
     /// A description of the configOption object. when `None`
     ///
     /// Since vSphere API 8.0.2.00300.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<crate::vapi::standard::LocalizableMessage>,
     /// List of hosts to which this descriptor applies. List of hosts is not set when descriptor is returned for a Datacenter.
     ///
     /// when `None`
     ///
     /// Since vSphere API 8.0.2.00300.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hosts: Option<Vec<String>>,
     /// Indicates whether the associated set of configuration options can be used for virtual machine creation on a given host or cluster.
     ///
     /// Since vSphere API 8.0.2.00300.
-    #[serde(default = "Summary::__missing_create_supported")]
     pub create_supported: bool,
     /// Indicates whether the associated set of virtual machine configuration options is the default one for a given host or cluster. Latest version is marked as default unless other version is specified via the vim.ComputeResource.ConfigInfo or vim.Datacenter.ConfigInfo defaultHardwareVersionKey.
     ///
     /// If this setting is TRUE, virtual machine creates will use the associated set of configuration options, unless a config version is explicitly specified in the vim.vm.ConfigSpec.
     ///
     /// Since vSphere API 8.0.2.00300.
-    #[serde(default = "Summary::__missing_default_config_option")]
     pub default_config_option: bool,
     /// Indicates whether the associated set of configuration options can be used to power on a virtual machine on a given host or cluster.
     ///
     /// Since vSphere API 8.0.2.00300.
-    #[serde(default = "Summary::__missing_run_supported")]
     pub run_supported: bool,
     /// Indicates whether the associated set of configuration options can be used as a virtual hardware upgrade target.
     ///
     /// Since vSphere API 8.0.2.00300.
-    #[serde(default = "Summary::__missing_upgrade_supported")]
     pub upgrade_supported: bool,
 }
 
-impl Summary {
-    fn __missing_create_supported() -> bool {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::environment_browser::config_option_descriptors::Summary",
-            "create_supported",
-        )
+impl serde::Serialize for Summary {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("config_option", &self.config_option)?;
+        if let Some(value) = &self.description {
+            map.serialize_entry("description", value)?;
+        }
+        if let Some(value) = &self.hosts {
+            map.serialize_entry("hosts", value)?;
+        }
+        map.serialize_entry("create_supported", &self.create_supported)?;
+        map.serialize_entry("default_config_option", &self.default_config_option)?;
+        map.serialize_entry("run_supported", &self.run_supported)?;
+        map.serialize_entry("upgrade_supported", &self.upgrade_supported)?;
+        map.end()
     }
+}
 
-    fn __missing_default_config_option() -> bool {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::environment_browser::config_option_descriptors::Summary",
-            "default_config_option",
-        )
+impl<'de> serde::Deserialize<'de> for Summary {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_run_supported() -> bool {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::environment_browser::config_option_descriptors::Summary",
-            "run_supported",
-        )
-    }
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Summary {
+    const NAME: &'static str = "vcenter::environment_browser::config_option_descriptors::Summary";
 
-    fn __missing_upgrade_supported() -> bool {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::environment_browser::config_option_descriptors::Summary",
-            "upgrade_supported",
-        )
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::ConfigOptionId> = None;
+        let mut f_1: Option<crate::vapi::standard::LocalizableMessage> = None;
+        let mut f_2: Option<Vec<String>> = None;
+        let mut f_3: Option<bool> = None;
+        let mut f_4: Option<bool> = None;
+        let mut f_5: Option<bool> = None;
+        let mut f_6: Option<bool> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "config_option" => f_0 = Some(map.next_value()?),
+                "description" => f_1 = map.next_value()?,
+                "hosts" => f_2 = map.next_value()?,
+                "create_supported" => f_3 = Some(map.next_value()?),
+                "default_config_option" => f_4 = Some(map.next_value()?),
+                "run_supported" => f_5 = Some(map.next_value()?),
+                "upgrade_supported" => f_6 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Summary {
+            config_option: __de::required(f_0, "config_option")?,
+            description: f_1,
+            hosts: f_2,
+            create_supported: __de::or_zero(f_3, Self::NAME, "create_supported"),
+            default_config_option: __de::or_zero(
+                f_4,
+                Self::NAME,
+                "default_config_option",
+            ),
+            run_supported: __de::or_zero(f_5, Self::NAME, "run_supported"),
+            upgrade_supported: __de::or_zero(f_6, Self::NAME, "upgrade_supported"),
+        })
     }
 }
 

@@ -13,27 +13,79 @@
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.environment_browser.config_options.get_params`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetParams {
     /// The clusters whose config option are requested.
     ///
     /// if `None` or empty an InvalidArgument error is returned. `None` is allowed for future extensibility e.g. generating options for hosts, VM etc.
     ///
     /// Since vSphere API 8.0.2.00300.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub clusters: Option<Vec<String>>,
     /// Query for a specific config option with the key obtained from [`ConfigOptionDescriptors::list`](crate::vcenter::environment_browser::ConfigOptionDescriptors::list).
     ///
     /// if `None` then the default config option will be returned.
     ///
     /// Since vSphere API 8.0.2.00300.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub config_option: Option<String>,
     /// Filter the set of Guest OSs for which descriptors will be returned. if `None` all guest OS descriptors are returned.
     ///
     /// Since vSphere API 8.0.2.00300.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub guest_ids: Option<Vec<String>>,
+}
+
+impl serde::Serialize for GetParams {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.clusters {
+            map.serialize_entry("clusters", value)?;
+        }
+        if let Some(value) = &self.config_option {
+            map.serialize_entry("config_option", value)?;
+        }
+        if let Some(value) = &self.guest_ids {
+            map.serialize_entry("guest_ids", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for GetParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for GetParams {
+    const NAME: &'static str = "vcenter::environment_browser::config_options::GetParams";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<Vec<String>> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<Vec<String>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "clusters" => f_0 = map.next_value()?,
+                "config_option" => f_1 = map.next_value()?,
+                "guest_ids" => f_2 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(GetParams {
+            clusters: f_0,
+            config_option: f_1,
+            guest_ids: f_2,
+        })
+    }
 }
 
 /// The [`Info`](crate::vcenter::environment_browser::config_options::Info) structure contain the vim.vm.ConfigOption specifying the available options for executing virtual machines on a set of clusters. The result is contained in a vim.vm.ConfigOption data structure.
@@ -41,13 +93,53 @@ pub struct GetParams {
 /// Since vSphere API 8.0.2.00300.
 ///
 /// vAPI structure `com.vmware.vcenter.environment_browser.config_options.info`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Info {
     /// A vim.vm.ConfigOption data structure. may be `None` if none of the clusters specified in the [`ConfigOptions::get`](crate::vcenter::environment_browser::ConfigOptions::get) method contained a vim.vm.ConfigOption that matched the requested key and/or guest IDs.
     ///
     /// Since vSphere API 8.0.2.00300.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub config_option: Option<serde_json::Value>,
+}
+
+impl serde::Serialize for Info {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.config_option {
+            map.serialize_entry("config_option", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Info {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
+    const NAME: &'static str = "vcenter::environment_browser::config_options::Info";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<serde_json::Value> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "config_option" => f_0 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Info { config_option: f_0 })
+    }
 }
 
 #[doc(hidden)]

@@ -45,20 +45,67 @@ vsphere_vapi_runtime::vapi_enum! {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.environment_browser.config_targets.get_params`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetParams {
     /// A set of Cluster IDs that specify for which Clusters the configuration target is requested.
     ///
     /// if `None` or empty an error will be returned. Ability to pass unset value is left for future expansion.
     ///
     /// Since vSphere API 8.0.2.00300.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub clusters: Option<Vec<String>>,
     /// Specify a filter to narrow the results. if `None` or empty, all information for a given config target is returned.
     ///
     /// Since vSphere API 8.0.2.00300.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub filter: Option<Vec<ConfigTargetSpec>>,
+}
+
+impl serde::Serialize for GetParams {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.clusters {
+            map.serialize_entry("clusters", value)?;
+        }
+        if let Some(value) = &self.filter {
+            map.serialize_entry("filter", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for GetParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for GetParams {
+    const NAME: &'static str = "vcenter::environment_browser::config_targets::GetParams";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<Vec<String>> = None;
+        let mut f_1: Option<Vec<ConfigTargetSpec>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "clusters" => f_0 = map.next_value()?,
+                "filter" => f_1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(GetParams {
+            clusters: f_0,
+            filter: f_1,
+        })
+    }
 }
 
 /// The [`Info`](crate::vcenter::environment_browser::config_targets::Info) structure contains the result of the [`ConfigTargets::get`](crate::vcenter::environment_browser::ConfigTargets::get) operation. Its main payload is a vim.vm.ConfigTarget matching the supplied filter.
@@ -66,12 +113,54 @@ pub struct GetParams {
 /// Since vSphere API 8.0.2.00300.
 ///
 /// vAPI structure `com.vmware.vcenter.environment_browser.config_targets.info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Info {
     /// A vim.vm.ConfigTarget matching the filter.
     ///
     /// Since vSphere API 8.0.2.00300.
     pub config_target: serde_json::Value,
+}
+
+impl serde::Serialize for Info {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("config_target", &self.config_target)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Info {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
+    const NAME: &'static str = "vcenter::environment_browser::config_targets::Info";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<serde_json::Value> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "config_target" => f_0 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Info {
+            config_target: __de::required(f_0, "config_target")?,
+        })
+    }
 }
 
 #[doc(hidden)]

@@ -11,45 +11,69 @@
 /// Since vSphere API 7.0.0.0.
 ///
 /// vAPI structure `com.vmware.vcenter.guest.customization_specs.create_spec`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateSpec {
     /// The specification object.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "CreateSpec::__missing_spec")]
     pub spec: crate::vcenter::guest::CustomizationSpec,
     /// Description of the specification.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "CreateSpec::__missing_description")]
     pub description: String,
     /// Name of the specification.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "CreateSpec::__missing_name")]
     pub name: String,
 }
 
-impl CreateSpec {
-    fn __missing_spec() -> crate::vcenter::guest::CustomizationSpec {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::guest::customization_specs::CreateSpec",
-            "spec",
-        )
+impl serde::Serialize for CreateSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("spec", &self.spec)?;
+        map.serialize_entry("description", &self.description)?;
+        map.serialize_entry("name", &self.name)?;
+        map.end()
     }
+}
 
-    fn __missing_description() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::guest::customization_specs::CreateSpec",
-            "description",
-        )
+impl<'de> serde::Deserialize<'de> for CreateSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_name() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::guest::customization_specs::CreateSpec",
-            "name",
-        )
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CreateSpec {
+    const NAME: &'static str = "vcenter::guest::customization_specs::CreateSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::vcenter::guest::CustomizationSpec> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "spec" => f_0 = Some(map.next_value()?),
+                "description" => f_1 = Some(map.next_value()?),
+                "name" => f_2 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(CreateSpec {
+            spec: __de::or_zero(f_0, Self::NAME, "spec"),
+            description: __de::or_zero(f_1, Self::NAME, "description"),
+            name: __de::or_zero(f_2, Self::NAME, "name"),
+        })
     }
 }
 
@@ -58,20 +82,67 @@ impl CreateSpec {
 /// Since vSphere API 6.7.1.
 ///
 /// vAPI structure `com.vmware.vcenter.guest.customization_specs.filter_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct FilterSpec {
     /// Names that guest customization specifications must have to match the filter (see [`Summary::name`](crate::vcenter::guest::customization_specs::Summary::name)).
     ///
     /// If `None` or empty, guest customization specifications with any name match the filter.
     ///
     /// Since vSphere API 6.7.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub names: Option<Vec<String>>,
     /// Guest operating system type that guest customization specifications must have to match the filter (see [`Summary::os_type`](crate::vcenter::guest::customization_specs::Summary::os_type)). If `None`, guest customization specifications with any guest operating system type match the filter.
     ///
     /// Since vSphere API 6.7.1.
-    #[serde(rename = "OS_type", default, skip_serializing_if = "Option::is_none")]
     pub os_type: Option<OsType>,
+}
+
+impl serde::Serialize for FilterSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.names {
+            map.serialize_entry("names", value)?;
+        }
+        if let Some(value) = &self.os_type {
+            map.serialize_entry("OS_type", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for FilterSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for FilterSpec {
+    const NAME: &'static str = "vcenter::guest::customization_specs::FilterSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<Vec<String>> = None;
+        let mut f_1: Option<OsType> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "names" => f_0 = map.next_value()?,
+                "OS_type" => f_1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(FilterSpec {
+            names: f_0,
+            os_type: f_1,
+        })
+    }
 }
 
 vsphere_vapi_runtime::vapi_enum! {
@@ -96,7 +167,7 @@ vsphere_vapi_runtime::vapi_enum! {
 /// Since vSphere API 7.0.0.0.
 ///
 /// vAPI structure `com.vmware.vcenter.guest.customization_specs.info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Info {
     /// Time when the specification was last modified.
     ///
@@ -105,16 +176,52 @@ pub struct Info {
     /// The Spec object including specification and metadata information.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "Info::__missing_spec")]
     pub spec: Spec,
 }
 
-impl Info {
-    fn __missing_spec() -> Spec {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::guest::customization_specs::Info",
-            "spec",
-        )
+impl serde::Serialize for Info {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("last_modified", &self.last_modified)?;
+        map.serialize_entry("spec", &self.spec)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Info {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
+    const NAME: &'static str = "vcenter::guest::customization_specs::Info";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<vsphere_vapi_runtime::types::DateTime> = None;
+        let mut f_1: Option<Spec> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "last_modified" => f_0 = Some(map.next_value()?),
+                "spec" => f_1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Info {
+            last_modified: __de::required(f_0, "last_modified")?,
+            spec: __de::or_zero(f_1, Self::NAME, "spec"),
+        })
     }
 }
 
@@ -140,8 +247,12 @@ impl ListRequest {
     }
 
     /// Sends the request and decodes the result.
-    pub async fn send(self) -> vsphere_vapi_runtime::Result<Vec<Summary>> {
-        self.call.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<Vec<Summary>>,
+    > + Send {
+        self.call.send()
     }
 }
 
@@ -150,33 +261,61 @@ impl ListRequest {
 /// Since vSphere API 7.0.0.0.
 ///
 /// vAPI structure `com.vmware.vcenter.guest.customization_specs.metadata`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Metadata {
     /// Description of the specification.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "Metadata::__missing_description")]
     pub description: String,
     /// Name of the specification.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "Metadata::__missing_name")]
     pub name: String,
 }
 
-impl Metadata {
-    fn __missing_description() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::guest::customization_specs::Metadata",
-            "description",
-        )
+impl serde::Serialize for Metadata {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("description", &self.description)?;
+        map.serialize_entry("name", &self.name)?;
+        map.end()
     }
+}
 
-    fn __missing_name() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::guest::customization_specs::Metadata",
-            "name",
-        )
+impl<'de> serde::Deserialize<'de> for Metadata {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Metadata {
+    const NAME: &'static str = "vcenter::guest::customization_specs::Metadata";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "description" => f_0 = Some(map.next_value()?),
+                "name" => f_1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Metadata {
+            description: __de::or_zero(f_0, Self::NAME, "description"),
+            name: __de::or_zero(f_1, Self::NAME, "name"),
+        })
     }
 }
 
@@ -202,57 +341,77 @@ vsphere_vapi_runtime::vapi_enum! {
 /// Since vSphere API 7.0.0.0.
 ///
 /// vAPI structure `com.vmware.vcenter.guest.customization_specs.spec`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Spec {
     /// The fingerprint is a unique identifier for a given version of the configuration. Each change to the configuration will update this value. A client cannot change this value. If specified when updating a specification, the changes will only be applied if the current fingerprint matches the specified fingerprint. This field can be used to guard against updates that has happened between the specification content was read and until it is applied.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "Spec::__missing_fingerprint")]
     pub fingerprint: String,
     /// The specification object.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "Spec::__missing_spec")]
     pub spec: crate::vcenter::guest::CustomizationSpec,
     /// Description of the specification.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "Spec::__missing_description")]
     pub description: String,
     /// Name of the specification.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "Spec::__missing_name")]
     pub name: String,
 }
 
-impl Spec {
-    fn __missing_fingerprint() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::guest::customization_specs::Spec",
-            "fingerprint",
-        )
+impl serde::Serialize for Spec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("fingerprint", &self.fingerprint)?;
+        map.serialize_entry("spec", &self.spec)?;
+        map.serialize_entry("description", &self.description)?;
+        map.serialize_entry("name", &self.name)?;
+        map.end()
     }
+}
 
-    fn __missing_spec() -> crate::vcenter::guest::CustomizationSpec {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::guest::customization_specs::Spec",
-            "spec",
-        )
+impl<'de> serde::Deserialize<'de> for Spec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_description() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::guest::customization_specs::Spec",
-            "description",
-        )
-    }
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Spec {
+    const NAME: &'static str = "vcenter::guest::customization_specs::Spec";
 
-    fn __missing_name() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::guest::customization_specs::Spec",
-            "name",
-        )
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<crate::vcenter::guest::CustomizationSpec> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "fingerprint" => f_0 = Some(map.next_value()?),
+                "spec" => f_1 = Some(map.next_value()?),
+                "description" => f_2 = Some(map.next_value()?),
+                "name" => f_3 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Spec {
+            fingerprint: __de::or_zero(f_0, Self::NAME, "fingerprint"),
+            spec: __de::or_zero(f_1, Self::NAME, "spec"),
+            description: __de::or_zero(f_2, Self::NAME, "description"),
+            name: __de::or_zero(f_3, Self::NAME, "name"),
+        })
     }
 }
 
@@ -272,7 +431,7 @@ impl ::vsphere_vapi_runtime::de::Zero for Spec {
 /// Since vSphere API 6.7.1.
 ///
 /// vAPI structure `com.vmware.vcenter.guest.customization_specs.summary`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Summary {
     /// Name of the guest customization specification.
     ///
@@ -283,12 +442,10 @@ pub struct Summary {
     /// Description of the guest customization specification.
     ///
     /// Since vSphere API 6.7.1.
-    #[serde(default = "Summary::__missing_description")]
     pub description: String,
     /// Guest operating system type for which that this guest customization specification applies.
     ///
     /// Since vSphere API 6.7.1.
-    #[serde(rename = "OS_type")]
     pub os_type: OsType,
     /// Date and time when this guest customization specification was last modified.
     ///
@@ -296,12 +453,57 @@ pub struct Summary {
     pub last_modified: vsphere_vapi_runtime::types::DateTime,
 }
 
-impl Summary {
-    fn __missing_description() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::guest::customization_specs::Summary",
-            "description",
-        )
+impl serde::Serialize for Summary {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("name", &self.name)?;
+        map.serialize_entry("description", &self.description)?;
+        map.serialize_entry("OS_type", &self.os_type)?;
+        map.serialize_entry("last_modified", &self.last_modified)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Summary {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Summary {
+    const NAME: &'static str = "vcenter::guest::customization_specs::Summary";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::CustomizationSpecId> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<OsType> = None;
+        let mut f_3: Option<vsphere_vapi_runtime::types::DateTime> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "name" => f_0 = Some(map.next_value()?),
+                "description" => f_1 = Some(map.next_value()?),
+                "OS_type" => f_2 = Some(map.next_value()?),
+                "last_modified" => f_3 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Summary {
+            name: __de::required(f_0, "name")?,
+            description: __de::or_zero(f_1, Self::NAME, "description"),
+            os_type: __de::required(f_2, "OS_type")?,
+            last_modified: __de::required(f_3, "last_modified")?,
+        })
     }
 }
 

@@ -71,17 +71,18 @@ impl ExternalPool {
     /// - [`NotFound`](crate::ErrorKind::NotFound): if the host is not found.
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if the host is not available.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the caller is not authenticated.
-    pub async fn add(
+    pub fn add(
         &self,
         host: &crate::ids::HostSystemId,
         spec: &external_pool::AddSpec,
-    ) -> vsphere_vapi_runtime::Result<external_pool::AddResult> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<external_pool::AddResult>,
+    > + Send {
         self.client
             .operation(&external_pool::ops::ADD)
             .param("host", host)
             .param("spec", spec)
             .send()
-            .await
     }
 
     /// Retrieves the entropy pool details of a host including current entropy level.
@@ -109,10 +110,12 @@ impl ExternalPool {
     /// - [`NotFound`](crate::ErrorKind::NotFound): if the host is not found.
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if the host is not available.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the caller is not authenticated.
-    pub async fn get(
+    pub fn get(
         &self,
         host: &crate::ids::HostSystemId,
-    ) -> vsphere_vapi_runtime::Result<external_pool::Info> {
-        self.client.operation(&external_pool::ops::GET).param("host", host).send().await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<external_pool::Info>,
+    > + Send {
+        self.client.operation(&external_pool::ops::GET).param("host", host).send()
     }
 }

@@ -77,19 +77,20 @@ impl DirectPathDevices {
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `Host.Config.PciPassthru`.
-    pub async fn configure_task(
+    pub fn configure_task(
         &self,
         host: &crate::ids::HostSystemId,
         configure_spec: &direct_path_devices::ConfigureSpec,
-    ) -> vsphere_vapi_runtime::Result<
-        vsphere_vapi_runtime::Task<direct_path_devices::ConfigureResult>,
-    > {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<
+            vsphere_vapi_runtime::Task<direct_path_devices::ConfigureResult>,
+        >,
+    > + Send {
         self.client
             .operation(&direct_path_devices::ops::CONFIGURE_TASK)
             .param("host", host)
             .param("configure_spec", configure_spec)
             .send_task()
-            .await
     }
 
     /// Runs [`configure_task`](Self::configure_task) and waits for the task with the

@@ -13,26 +13,63 @@ pub mod info;
 /// **Removed** in vSphere API release 9.1.0.0 (last in 9.0.0.0).
 ///
 /// vAPI structure `com.vmware.vcenter.hvc.links.certificate_info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CertificateInfo {
     /// The SHA-256 thumbprint of the SSL certificate for the destination PSC endpoint.
-    #[serde(default = "CertificateInfo::__missing_ssl_thumbprint")]
     pub ssl_thumbprint: String,
     /// The full PEM encoded leaf certificate string in cert chain of the destination PSC endpoint. This field is optional because it was added in a newer version than its parent node.
     ///
     /// Not in vSphere API releases before 9.0.0.0. **Removed** in vSphere API release 9.1.0.0 (last in 9.0.0.0).
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ssl_certificate: Option<String>,
 }
 
-impl CertificateInfo {
-    fn __missing_ssl_thumbprint() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::hvc::links::CertificateInfo",
-            "ssl_thumbprint",
-        )
+impl serde::Serialize for CertificateInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("ssl_thumbprint", &self.ssl_thumbprint)?;
+        if let Some(value) = &self.ssl_certificate {
+            map.serialize_entry("ssl_certificate", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CertificateInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CertificateInfo {
+    const NAME: &'static str = "vcenter::hvc::links::CertificateInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "ssl_thumbprint" => f_0 = Some(map.next_value()?),
+                "ssl_certificate" => f_1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(CertificateInfo {
+            ssl_thumbprint: __de::or_zero(f_0, Self::NAME, "ssl_thumbprint"),
+            ssl_certificate: f_1,
+        })
     }
 }
 
@@ -41,19 +78,15 @@ impl CertificateInfo {
 /// **Removed** in vSphere API release 9.1.0.0 (last in 9.0.0.0).
 ///
 /// vAPI structure `com.vmware.vcenter.hvc.links.create_spec`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateSpec {
     /// The PSC hostname for the domain to be linked.
-    #[serde(default = "CreateSpec::__missing_psc_hostname")]
     pub psc_hostname: String,
     /// The HTTPS port of the PSC to be linked. If `None` 443 will be used as default.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub port: Option<String>,
     /// The domain to which the PSC belongs.
-    #[serde(default = "CreateSpec::__missing_domain_name")]
     pub domain_name: String,
     /// The administrator username of the PSC.
-    #[serde(default = "CreateSpec::__missing_username")]
     pub username: String,
     /// The administrator password of the PSC.
     pub password: vsphere_vapi_runtime::types::Secret,
@@ -61,40 +94,92 @@ pub struct CreateSpec {
     ///
     /// **Deprecated** since vSphere API 9.0.0.0: please use `sslCertificate` instead.
     #[deprecated(note = "since vSphere API 9.0.0.0: please use sslCertificate instead.")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ssl_thumbprint: Option<String>,
     /// The full SSL certificate of the target node encoded as PEM string. if `None` no certificate is passed.
     ///
     /// Not in vSphere API releases before 9.0.0.0. **Removed** in vSphere API release 9.1.0.0 (last in 9.0.0.0).
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ssl_certificate: Option<String>,
     /// List of groups to be added to enable administrator access to. if `None` administrator access will not be set.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub admin_groups: Option<Vec<String>>,
 }
 
-impl CreateSpec {
-    fn __missing_psc_hostname() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::hvc::links::CreateSpec",
-            "psc_hostname",
-        )
+impl serde::Serialize for CreateSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("psc_hostname", &self.psc_hostname)?;
+        if let Some(value) = &self.port {
+            map.serialize_entry("port", value)?;
+        }
+        map.serialize_entry("domain_name", &self.domain_name)?;
+        map.serialize_entry("username", &self.username)?;
+        map.serialize_entry("password", &self.password)?;
+        if let Some(value) = &self.ssl_thumbprint {
+            map.serialize_entry("ssl_thumbprint", value)?;
+        }
+        if let Some(value) = &self.ssl_certificate {
+            map.serialize_entry("ssl_certificate", value)?;
+        }
+        if let Some(value) = &self.admin_groups {
+            map.serialize_entry("admin_groups", value)?;
+        }
+        map.end()
     }
+}
 
-    fn __missing_domain_name() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::hvc::links::CreateSpec",
-            "domain_name",
-        )
+impl<'de> serde::Deserialize<'de> for CreateSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_username() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::hvc::links::CreateSpec",
-            "username",
-        )
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CreateSpec {
+    const NAME: &'static str = "vcenter::hvc::links::CreateSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<String> = None;
+        let mut f_4: Option<vsphere_vapi_runtime::types::Secret> = None;
+        let mut f_5: Option<String> = None;
+        let mut f_6: Option<String> = None;
+        let mut f_7: Option<Vec<String>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "psc_hostname" => f_0 = Some(map.next_value()?),
+                "port" => f_1 = map.next_value()?,
+                "domain_name" => f_2 = Some(map.next_value()?),
+                "username" => f_3 = Some(map.next_value()?),
+                "password" => f_4 = Some(map.next_value()?),
+                "ssl_thumbprint" => f_5 = map.next_value()?,
+                "ssl_certificate" => f_6 = map.next_value()?,
+                "admin_groups" => f_7 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(CreateSpec {
+            psc_hostname: __de::or_zero(f_0, Self::NAME, "psc_hostname"),
+            port: f_1,
+            domain_name: __de::or_zero(f_2, Self::NAME, "domain_name"),
+            username: __de::or_zero(f_3, Self::NAME, "username"),
+            password: __de::required(f_4, "password")?,
+            ssl_thumbprint: f_5,
+            ssl_certificate: f_6,
+            admin_groups: f_7,
+        })
     }
 }
 
@@ -103,21 +188,57 @@ impl CreateSpec {
 /// **Removed** in vSphere API release 9.1.0.0 (last in 9.0.0.0).
 ///
 /// vAPI structure `com.vmware.vcenter.hvc.links.credentials`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Credentials {
     /// Name of the user to authenticate
-    #[serde(default = "Credentials::__missing_user_name")]
     pub user_name: String,
     /// Password for the user.
     pub password: vsphere_vapi_runtime::types::Secret,
 }
 
-impl Credentials {
-    fn __missing_user_name() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::hvc::links::Credentials",
-            "user_name",
-        )
+impl serde::Serialize for Credentials {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("user_name", &self.user_name)?;
+        map.serialize_entry("password", &self.password)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Credentials {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Credentials {
+    const NAME: &'static str = "vcenter::hvc::links::Credentials";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<vsphere_vapi_runtime::types::Secret> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "user_name" => f_0 = Some(map.next_value()?),
+                "password" => f_1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Credentials {
+            user_name: __de::or_zero(f_0, Self::NAME, "user_name"),
+            password: __de::required(f_1, "password")?,
+        })
     }
 }
 
@@ -143,8 +264,10 @@ impl DeleteWithCredentialsRequest {
     }
 
     /// Sends the request and decodes the result.
-    pub async fn send(self) -> vsphere_vapi_runtime::Result<()> {
-        self.call.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+        self.call.send()
     }
 }
 
@@ -245,69 +368,63 @@ impl<'de> serde::Deserialize<'de> for Info {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = Info;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("struct Info")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<Info, A::Error> {
-                let mut f_0: Option<String> = None;
-                let mut f_1: Option<crate::vapi::standard::LocalizableMessage> = None;
-                let mut unknown = serde_json::Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "connection_health_status" => f_0 = map.next_value()?,
-                        "health_status_message" => f_1 = map.next_value()?,
-                        _ => {
-                            let value: serde_json::Value = map.next_value()?;
-                            unknown.insert(key, value);
-                        }
-                    }
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
+    const NAME: &'static str = "vcenter::hvc::links::Info";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<crate::vapi::standard::LocalizableMessage> = None;
+        let mut unknown = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "connection_health_status" => f_0 = map.next_value()?,
+                "health_status_message" => f_1 = map.next_value()?,
+                _ => {
+                    let value: serde_json::Value = map.next_value()?;
+                    unknown.insert(key, value);
                 }
-                let u_0 = match f_0 {
-                    None => None,
-                    Some(tag) => {
-                        Some(
-                            match tag.as_str() {
-                                "HEALTHY" => InfoConnectionHealthStatus::Healthy,
-                                "UNHEALTHY" => {
-                                    InfoConnectionHealthStatus::Unhealthy {
-                                        health_status_message: f_1,
-                                    }
-                                }
-                                _ => {
-                                    #[allow(unused_mut)]
-                                    let mut fields = ::core::mem::take(&mut unknown);
-                                    if let Some(value) = f_1 {
-                                        fields
-                                            .insert(
-                                                "health_status_message".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    InfoConnectionHealthStatus::Unknown {
-                                        tag,
-                                        fields,
-                                    }
-                                }
-                            },
-                        )
-                    }
-                };
-                ::core::result::Result::Ok(Info {
-                    connection_health_status: u_0,
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        let u_0 = match f_0 {
+            None => None,
+            Some(tag) => {
+                Some(
+                    match tag.as_str() {
+                        "HEALTHY" => InfoConnectionHealthStatus::Healthy,
+                        "UNHEALTHY" => {
+                            InfoConnectionHealthStatus::Unhealthy {
+                                health_status_message: f_1,
+                            }
+                        }
+                        _ => {
+                            #[allow(unused_mut)]
+                            let mut fields = ::core::mem::take(&mut unknown);
+                            if let Some(value) = f_1 {
+                                fields
+                                    .insert(
+                                        "health_status_message".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            InfoConnectionHealthStatus::Unknown {
+                                tag,
+                                fields,
+                            }
+                        }
+                    },
+                )
+            }
+        };
+        ::core::result::Result::Ok(Info {
+            connection_health_status: u_0,
+        })
     }
 }
 
@@ -316,23 +433,59 @@ impl<'de> serde::Deserialize<'de> for Info {
 /// **Removed** in vSphere API release 9.1.0.0 (last in 9.0.0.0).
 ///
 /// vAPI structure `com.vmware.vcenter.hvc.links.summary`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Summary {
     /// Unique identifier for the link.
     ///
     /// Identifier of a `com.vmware.vcenter.hvc.Links` resource.
     pub link: crate::ids::LinksId,
     /// The display name is set to the domain name which was set during create.
-    #[serde(default = "Summary::__missing_display_name")]
     pub display_name: String,
 }
 
-impl Summary {
-    fn __missing_display_name() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::hvc::links::Summary",
-            "display_name",
-        )
+impl serde::Serialize for Summary {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("link", &self.link)?;
+        map.serialize_entry("display_name", &self.display_name)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Summary {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Summary {
+    const NAME: &'static str = "vcenter::hvc::links::Summary";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::LinksId> = None;
+        let mut f_1: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "link" => f_0 = Some(map.next_value()?),
+                "display_name" => f_1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Summary {
+            link: __de::required(f_0, "link")?,
+            display_name: __de::or_zero(f_1, Self::NAME, "display_name"),
+        })
     }
 }
 

@@ -74,12 +74,14 @@ impl Administrators {
     ///
     ///   * Method execution requires `HLM.Manage`.
     /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
-    pub async fn add(&self, group_name: &str) -> vsphere_vapi_runtime::Result<()> {
+    pub fn add(
+        &self,
+        group_name: &str,
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&administrators::ops::ADD)
             .param("group_name", group_name)
             .send()
-            .await
     }
 
     /// Enumerates the set of all the groups in the local sso group. Usage beyond VMware Cloud on AWS is not supported.
@@ -98,8 +100,12 @@ impl Administrators {
     /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
     /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
-    pub async fn get(&self) -> vsphere_vapi_runtime::Result<Vec<String>> {
-        self.client.operation(&administrators::ops::GET).send().await
+    pub fn get(
+        &self,
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<Vec<String>>,
+    > + Send {
+        self.client.operation(&administrators::ops::GET).send()
     }
 
     /// Remove the group from the local sso group. Usage beyond VMware Cloud on AWS is not supported.
@@ -123,12 +129,14 @@ impl Administrators {
     ///
     ///   * Method execution requires `HLM.Manage`.
     /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
-    pub async fn remove(&self, group_name: &str) -> vsphere_vapi_runtime::Result<()> {
+    pub fn remove(
+        &self,
+        group_name: &str,
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&administrators::ops::REMOVE)
             .param("group_name", group_name)
             .send()
-            .await
     }
 
     /// Sets the groups in the local sso group. Usage beyond VMware Cloud on AWS is not supported.
@@ -152,11 +160,13 @@ impl Administrators {
     ///
     ///   * Method execution requires `HLM.Manage`.
     /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
-    pub async fn set(&self, group_names: &[String]) -> vsphere_vapi_runtime::Result<()> {
+    pub fn set(
+        &self,
+        group_names: &[String],
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&administrators::ops::SET)
             .param("group_names", group_names)
             .send()
-            .await
     }
 }

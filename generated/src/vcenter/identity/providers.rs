@@ -12,12 +12,11 @@
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.identity.providers.active_directory_over_ldap`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ActiveDirectoryOverLdap {
     /// User name to connect to the active directory server.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "ActiveDirectoryOverLdap::__missing_user_name")]
     pub user_name: String,
     /// Password to connect to the active directory server.
     ///
@@ -26,55 +25,82 @@ pub struct ActiveDirectoryOverLdap {
     /// Base distinguished name for users.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "ActiveDirectoryOverLdap::__missing_users_base_dn")]
     pub users_base_dn: String,
     /// Base distinguished name for groups.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "ActiveDirectoryOverLdap::__missing_groups_base_dn")]
     pub groups_base_dn: String,
     /// Active directory server endpoints. At least one active directory server endpoint must be set.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(
-        default = "ActiveDirectoryOverLdap::__missing_server_endpoints",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub server_endpoints: Vec<String>,
     /// SSL certificate chain in base64 encoding. This field can be `None` only, if all the active directory server endpoints use the LDAP (not LDAPS) protocol.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cert_chain: Option<crate::vcenter::certificate_management::X509CertChain>,
 }
 
-impl ActiveDirectoryOverLdap {
-    fn __missing_user_name() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::identity::providers::ActiveDirectoryOverLdap",
-            "user_name",
-        )
+impl serde::Serialize for ActiveDirectoryOverLdap {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("user_name", &self.user_name)?;
+        map.serialize_entry("password", &self.password)?;
+        map.serialize_entry("users_base_dn", &self.users_base_dn)?;
+        map.serialize_entry("groups_base_dn", &self.groups_base_dn)?;
+        map.serialize_entry("server_endpoints", &self.server_endpoints)?;
+        if let Some(value) = &self.cert_chain {
+            map.serialize_entry("cert_chain", value)?;
+        }
+        map.end()
     }
+}
 
-    fn __missing_users_base_dn() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::identity::providers::ActiveDirectoryOverLdap",
-            "users_base_dn",
-        )
+impl<'de> serde::Deserialize<'de> for ActiveDirectoryOverLdap {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_groups_base_dn() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::identity::providers::ActiveDirectoryOverLdap",
-            "groups_base_dn",
-        )
-    }
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ActiveDirectoryOverLdap {
+    const NAME: &'static str = "vcenter::identity::providers::ActiveDirectoryOverLdap";
 
-    fn __missing_server_endpoints() -> Vec<String> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::identity::providers::ActiveDirectoryOverLdap",
-            "server_endpoints",
-        )
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<vsphere_vapi_runtime::types::Secret> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<String> = None;
+        let mut f_4: Option<Vec<String>> = None;
+        let mut f_5: Option<crate::vcenter::certificate_management::X509CertChain> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "user_name" => f_0 = Some(map.next_value()?),
+                "password" => f_1 = Some(map.next_value()?),
+                "users_base_dn" => f_2 = Some(map.next_value()?),
+                "groups_base_dn" => f_3 = Some(map.next_value()?),
+                "server_endpoints" => f_4 = __de::null_as_empty(map.next_value()?),
+                "cert_chain" => f_5 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ActiveDirectoryOverLdap {
+            user_name: __de::or_zero(f_0, Self::NAME, "user_name"),
+            password: __de::required(f_1, "password")?,
+            users_base_dn: __de::or_zero(f_2, Self::NAME, "users_base_dn"),
+            groups_base_dn: __de::or_zero(f_3, Self::NAME, "groups_base_dn"),
+            server_endpoints: __de::or_zero(f_4, Self::NAME, "server_endpoints"),
+            cert_chain: f_5,
+        })
     }
 }
 
@@ -381,170 +407,162 @@ impl<'de> serde::Deserialize<'de> for CreateSpec {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = CreateSpec;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("struct CreateSpec")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<CreateSpec, A::Error> {
-                let mut f_0: Option<String> = None;
-                let mut f_1: Option<Oauth2CreateSpec> = None;
-                let mut f_2: Option<OidcCreateSpec> = None;
-                let mut f_3: Option<Vec<String>> = None;
-                let mut f_4: Option<bool> = None;
-                let mut f_5: Option<String> = None;
-                let mut f_6: Option<Vec<String>> = None;
-                let mut f_7: Option<
-                    vsphere_vapi_runtime::types::VapiMap<String, Vec<String>>,
-                > = None;
-                let mut f_8: Option<String> = None;
-                let mut f_9: Option<Vec<String>> = None;
-                let mut f_10: Option<ActiveDirectoryOverLdap> = None;
-                let mut f_11: Option<String> = None;
-                let mut f_12: Option<String> = None;
-                let mut f_13: Option<crate::vcenter::identity::FederationType> = None;
-                let mut unknown = serde_json::Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "config_tag" => f_0 = Some(map.next_value()?),
-                        "oauth2" => f_1 = map.next_value()?,
-                        "oidc" => f_2 = map.next_value()?,
-                        "org_ids" => f_3 = map.next_value()?,
-                        "is_default" => f_4 = map.next_value()?,
-                        "name" => f_5 = map.next_value()?,
-                        "domain_names" => f_6 = map.next_value()?,
-                        "auth_query_params" => f_7 = map.next_value()?,
-                        "idm_protocol" => f_8 = map.next_value()?,
-                        "idm_endpoints" => f_9 = map.next_value()?,
-                        "active_directory_over_ldap" => f_10 = map.next_value()?,
-                        "upn_claim" => f_11 = map.next_value()?,
-                        "groups_claim" => f_12 = map.next_value()?,
-                        "federation_type" => f_13 = map.next_value()?,
-                        _ => {
-                            let value: serde_json::Value = map.next_value()?;
-                            unknown.insert(key, value);
-                        }
-                    }
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CreateSpec {
+    const NAME: &'static str = "vcenter::identity::providers::CreateSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<Oauth2CreateSpec> = None;
+        let mut f_2: Option<OidcCreateSpec> = None;
+        let mut f_3: Option<Vec<String>> = None;
+        let mut f_4: Option<bool> = None;
+        let mut f_5: Option<String> = None;
+        let mut f_6: Option<Vec<String>> = None;
+        let mut f_7: Option<vsphere_vapi_runtime::types::VapiMap<String, Vec<String>>> = None;
+        let mut f_8: Option<String> = None;
+        let mut f_9: Option<Vec<String>> = None;
+        let mut f_10: Option<ActiveDirectoryOverLdap> = None;
+        let mut f_11: Option<String> = None;
+        let mut f_12: Option<String> = None;
+        let mut f_13: Option<crate::vcenter::identity::FederationType> = None;
+        let mut unknown = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "config_tag" => f_0 = Some(map.next_value()?),
+                "oauth2" => f_1 = map.next_value()?,
+                "oidc" => f_2 = map.next_value()?,
+                "org_ids" => f_3 = map.next_value()?,
+                "is_default" => f_4 = map.next_value()?,
+                "name" => f_5 = map.next_value()?,
+                "domain_names" => f_6 = map.next_value()?,
+                "auth_query_params" => f_7 = map.next_value()?,
+                "idm_protocol" => f_8 = map.next_value()?,
+                "idm_endpoints" => f_9 = map.next_value()?,
+                "active_directory_over_ldap" => f_10 = map.next_value()?,
+                "upn_claim" => f_11 = map.next_value()?,
+                "groups_claim" => f_12 = map.next_value()?,
+                "federation_type" => f_13 = map.next_value()?,
+                _ => {
+                    let value: serde_json::Value = map.next_value()?;
+                    unknown.insert(key, value);
                 }
-                let u_0 = match f_0 {
-                    None => None,
-                    Some(tag) => {
-                        Some(
-                            match tag.as_str() {
-                                "Oauth2" => {
-                                    CreateSpecConfigTag::Oauth2 {
-                                        oauth2: f_1,
-                                    }
-                                }
-                                "Oidc" => {
-                                    CreateSpecConfigTag::Oidc {
-                                        oidc: f_2,
-                                    }
-                                }
-                                _ => {
-                                    #[allow(unused_mut)]
-                                    let mut fields = ::core::mem::take(&mut unknown);
-                                    if let Some(value) = f_1 {
-                                        fields
-                                            .insert(
-                                                "oauth2".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_2 {
-                                        fields
-                                            .insert(
-                                                "oidc".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    CreateSpecConfigTag::Unknown {
-                                        tag,
-                                        fields,
-                                    }
-                                }
-                            },
-                        )
-                    }
-                };
-                let u_1 = match f_8 {
-                    None => None,
-                    Some(tag) => {
-                        Some(
-                            match tag.as_str() {
-                                "REST" => {
-                                    CreateSpecIdmProtocol::Rest {
-                                        idm_endpoints: f_9,
-                                    }
-                                }
-                                "SCIM" => {
-                                    CreateSpecIdmProtocol::Scim {
-                                        idm_endpoints: f_9,
-                                    }
-                                }
-                                "SCIM2_0" => {
-                                    CreateSpecIdmProtocol::Scim20 {
-                                        idm_endpoints: f_9,
-                                    }
-                                }
-                                "LDAP" => {
-                                    CreateSpecIdmProtocol::Ldap {
-                                        active_directory_over_ldap: f_10,
-                                    }
-                                }
-                                _ => {
-                                    #[allow(unused_mut)]
-                                    let mut fields = ::core::mem::take(&mut unknown);
-                                    if let Some(value) = f_9 {
-                                        fields
-                                            .insert(
-                                                "idm_endpoints".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_10 {
-                                        fields
-                                            .insert(
-                                                "active_directory_over_ldap".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    CreateSpecIdmProtocol::Unknown {
-                                        tag,
-                                        fields,
-                                    }
-                                }
-                            },
-                        )
-                    }
-                };
-                ::core::result::Result::Ok(CreateSpec {
-                    config_tag: u_0
-                        .ok_or_else(|| serde::de::Error::missing_field("config_tag"))?,
-                    org_ids: f_3,
-                    is_default: f_4,
-                    name: f_5,
-                    domain_names: f_6,
-                    auth_query_params: f_7,
-                    idm_protocol: u_1,
-                    upn_claim: f_11,
-                    groups_claim: f_12,
-                    federation_type: f_13,
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        let u_0 = match f_0 {
+            None => None,
+            Some(tag) => {
+                Some(
+                    match tag.as_str() {
+                        "Oauth2" => {
+                            CreateSpecConfigTag::Oauth2 {
+                                oauth2: f_1,
+                            }
+                        }
+                        "Oidc" => {
+                            CreateSpecConfigTag::Oidc {
+                                oidc: f_2,
+                            }
+                        }
+                        _ => {
+                            #[allow(unused_mut)]
+                            let mut fields = ::core::mem::take(&mut unknown);
+                            if let Some(value) = f_1 {
+                                fields
+                                    .insert(
+                                        "oauth2".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_2 {
+                                fields
+                                    .insert(
+                                        "oidc".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            CreateSpecConfigTag::Unknown {
+                                tag,
+                                fields,
+                            }
+                        }
+                    },
+                )
+            }
+        };
+        let u_1 = match f_8 {
+            None => None,
+            Some(tag) => {
+                Some(
+                    match tag.as_str() {
+                        "REST" => {
+                            CreateSpecIdmProtocol::Rest {
+                                idm_endpoints: f_9,
+                            }
+                        }
+                        "SCIM" => {
+                            CreateSpecIdmProtocol::Scim {
+                                idm_endpoints: f_9,
+                            }
+                        }
+                        "SCIM2_0" => {
+                            CreateSpecIdmProtocol::Scim20 {
+                                idm_endpoints: f_9,
+                            }
+                        }
+                        "LDAP" => {
+                            CreateSpecIdmProtocol::Ldap {
+                                active_directory_over_ldap: f_10,
+                            }
+                        }
+                        _ => {
+                            #[allow(unused_mut)]
+                            let mut fields = ::core::mem::take(&mut unknown);
+                            if let Some(value) = f_9 {
+                                fields
+                                    .insert(
+                                        "idm_endpoints".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_10 {
+                                fields
+                                    .insert(
+                                        "active_directory_over_ldap".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            CreateSpecIdmProtocol::Unknown {
+                                tag,
+                                fields,
+                            }
+                        }
+                    },
+                )
+            }
+        };
+        ::core::result::Result::Ok(CreateSpec {
+            config_tag: __de::required(u_0, "config_tag")?,
+            org_ids: f_3,
+            is_default: f_4,
+            name: f_5,
+            domain_names: f_6,
+            auth_query_params: f_7,
+            idm_protocol: u_1,
+            upn_claim: f_11,
+            groups_claim: f_12,
+            federation_type: f_13,
+        })
     }
 }
 
@@ -851,178 +869,158 @@ impl<'de> serde::Deserialize<'de> for Info {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = Info;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("struct Info")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<Info, A::Error> {
-                let mut f_0: Option<String> = None;
-                let mut f_1: Option<Vec<String>> = None;
-                let mut f_2: Option<String> = None;
-                let mut f_3: Option<Oauth2Info> = None;
-                let mut f_4: Option<OidcInfo> = None;
-                let mut f_5: Option<bool> = None;
-                let mut f_6: Option<Vec<String>> = None;
-                let mut f_7: Option<
-                    vsphere_vapi_runtime::types::VapiMap<String, Vec<String>>,
-                > = None;
-                let mut f_8: Option<String> = None;
-                let mut f_9: Option<Vec<String>> = None;
-                let mut f_10: Option<ActiveDirectoryOverLdap> = None;
-                let mut f_11: Option<String> = None;
-                let mut f_12: Option<String> = None;
-                let mut f_13: Option<crate::vcenter::identity::FederationType> = None;
-                let mut unknown = serde_json::Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "name" => f_0 = map.next_value()?,
-                        "org_ids" => {
-                            f_1 = Some(
-                                map.next_value::<Option<_>>()?.unwrap_or_default(),
-                            );
-                        }
-                        "config_tag" => f_2 = Some(map.next_value()?),
-                        "oauth2" => f_3 = map.next_value()?,
-                        "oidc" => f_4 = map.next_value()?,
-                        "is_default" => f_5 = Some(map.next_value()?),
-                        "domain_names" => f_6 = map.next_value()?,
-                        "auth_query_params" => f_7 = map.next_value()?,
-                        "idm_protocol" => f_8 = map.next_value()?,
-                        "idm_endpoints" => f_9 = map.next_value()?,
-                        "active_directory_over_ldap" => f_10 = map.next_value()?,
-                        "upn_claim" => f_11 = map.next_value()?,
-                        "groups_claim" => f_12 = map.next_value()?,
-                        "federation_type" => f_13 = map.next_value()?,
-                        _ => {
-                            let value: serde_json::Value = map.next_value()?;
-                            unknown.insert(key, value);
-                        }
-                    }
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
+    const NAME: &'static str = "vcenter::identity::providers::Info";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<Vec<String>> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<Oauth2Info> = None;
+        let mut f_4: Option<OidcInfo> = None;
+        let mut f_5: Option<bool> = None;
+        let mut f_6: Option<Vec<String>> = None;
+        let mut f_7: Option<vsphere_vapi_runtime::types::VapiMap<String, Vec<String>>> = None;
+        let mut f_8: Option<String> = None;
+        let mut f_9: Option<Vec<String>> = None;
+        let mut f_10: Option<ActiveDirectoryOverLdap> = None;
+        let mut f_11: Option<String> = None;
+        let mut f_12: Option<String> = None;
+        let mut f_13: Option<crate::vcenter::identity::FederationType> = None;
+        let mut unknown = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "name" => f_0 = map.next_value()?,
+                "org_ids" => f_1 = __de::null_as_empty(map.next_value()?),
+                "config_tag" => f_2 = Some(map.next_value()?),
+                "oauth2" => f_3 = map.next_value()?,
+                "oidc" => f_4 = map.next_value()?,
+                "is_default" => f_5 = Some(map.next_value()?),
+                "domain_names" => f_6 = map.next_value()?,
+                "auth_query_params" => f_7 = map.next_value()?,
+                "idm_protocol" => f_8 = map.next_value()?,
+                "idm_endpoints" => f_9 = map.next_value()?,
+                "active_directory_over_ldap" => f_10 = map.next_value()?,
+                "upn_claim" => f_11 = map.next_value()?,
+                "groups_claim" => f_12 = map.next_value()?,
+                "federation_type" => f_13 = map.next_value()?,
+                _ => {
+                    let value: serde_json::Value = map.next_value()?;
+                    unknown.insert(key, value);
                 }
-                let u_0 = match f_2 {
-                    None => None,
-                    Some(tag) => {
-                        Some(
-                            match tag.as_str() {
-                                "Oauth2" => {
-                                    InfoConfigTag::Oauth2 {
-                                        oauth2: f_3,
-                                    }
-                                }
-                                "Oidc" => InfoConfigTag::Oidc { oidc: f_4 },
-                                _ => {
-                                    #[allow(unused_mut)]
-                                    let mut fields = ::core::mem::take(&mut unknown);
-                                    if let Some(value) = f_3 {
-                                        fields
-                                            .insert(
-                                                "oauth2".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_4 {
-                                        fields
-                                            .insert(
-                                                "oidc".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    InfoConfigTag::Unknown {
-                                        tag,
-                                        fields,
-                                    }
-                                }
-                            },
-                        )
-                    }
-                };
-                let u_1 = match f_8 {
-                    None => None,
-                    Some(tag) => {
-                        Some(
-                            match tag.as_str() {
-                                "REST" => {
-                                    InfoIdmProtocol::Rest {
-                                        idm_endpoints: f_9,
-                                    }
-                                }
-                                "SCIM" => {
-                                    InfoIdmProtocol::Scim {
-                                        idm_endpoints: f_9,
-                                    }
-                                }
-                                "SCIM2_0" => {
-                                    InfoIdmProtocol::Scim20 {
-                                        idm_endpoints: f_9,
-                                    }
-                                }
-                                "LDAP" => {
-                                    InfoIdmProtocol::Ldap {
-                                        active_directory_over_ldap: f_10,
-                                    }
-                                }
-                                _ => {
-                                    #[allow(unused_mut)]
-                                    let mut fields = ::core::mem::take(&mut unknown);
-                                    if let Some(value) = f_9 {
-                                        fields
-                                            .insert(
-                                                "idm_endpoints".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_10 {
-                                        fields
-                                            .insert(
-                                                "active_directory_over_ldap".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    InfoIdmProtocol::Unknown {
-                                        tag,
-                                        fields,
-                                    }
-                                }
-                            },
-                        )
-                    }
-                };
-                ::core::result::Result::Ok(Info {
-                    name: f_0,
-                    org_ids: f_1
-                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
-                            "vcenter::identity::providers::Info",
-                            "org_ids",
-                        )),
-                    config_tag: u_0
-                        .ok_or_else(|| serde::de::Error::missing_field("config_tag"))?,
-                    is_default: f_5
-                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
-                            "vcenter::identity::providers::Info",
-                            "is_default",
-                        )),
-                    domain_names: f_6,
-                    auth_query_params: f_7,
-                    idm_protocol: u_1,
-                    upn_claim: f_11,
-                    groups_claim: f_12,
-                    federation_type: f_13,
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        let u_0 = match f_2 {
+            None => None,
+            Some(tag) => {
+                Some(
+                    match tag.as_str() {
+                        "Oauth2" => {
+                            InfoConfigTag::Oauth2 {
+                                oauth2: f_3,
+                            }
+                        }
+                        "Oidc" => InfoConfigTag::Oidc { oidc: f_4 },
+                        _ => {
+                            #[allow(unused_mut)]
+                            let mut fields = ::core::mem::take(&mut unknown);
+                            if let Some(value) = f_3 {
+                                fields
+                                    .insert(
+                                        "oauth2".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_4 {
+                                fields
+                                    .insert(
+                                        "oidc".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            InfoConfigTag::Unknown {
+                                tag,
+                                fields,
+                            }
+                        }
+                    },
+                )
+            }
+        };
+        let u_1 = match f_8 {
+            None => None,
+            Some(tag) => {
+                Some(
+                    match tag.as_str() {
+                        "REST" => {
+                            InfoIdmProtocol::Rest {
+                                idm_endpoints: f_9,
+                            }
+                        }
+                        "SCIM" => {
+                            InfoIdmProtocol::Scim {
+                                idm_endpoints: f_9,
+                            }
+                        }
+                        "SCIM2_0" => {
+                            InfoIdmProtocol::Scim20 {
+                                idm_endpoints: f_9,
+                            }
+                        }
+                        "LDAP" => {
+                            InfoIdmProtocol::Ldap {
+                                active_directory_over_ldap: f_10,
+                            }
+                        }
+                        _ => {
+                            #[allow(unused_mut)]
+                            let mut fields = ::core::mem::take(&mut unknown);
+                            if let Some(value) = f_9 {
+                                fields
+                                    .insert(
+                                        "idm_endpoints".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_10 {
+                                fields
+                                    .insert(
+                                        "active_directory_over_ldap".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            InfoIdmProtocol::Unknown {
+                                tag,
+                                fields,
+                            }
+                        }
+                    },
+                )
+            }
+        };
+        ::core::result::Result::Ok(Info {
+            name: f_0,
+            org_ids: __de::or_zero(f_1, Self::NAME, "org_ids"),
+            config_tag: __de::required(u_0, "config_tag")?,
+            is_default: __de::or_zero(f_5, Self::NAME, "is_default"),
+            domain_names: f_6,
+            auth_query_params: f_7,
+            idm_protocol: u_1,
+            upn_claim: f_11,
+            groups_claim: f_12,
+            federation_type: f_13,
+        })
     }
 }
 
@@ -1053,7 +1051,7 @@ vsphere_vapi_runtime::vapi_enum! {
 /// Since vSphere API 7.0.0.0.
 ///
 /// vAPI structure `com.vmware.vcenter.identity.providers.oauth2_create_spec`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Oauth2CreateSpec {
     /// Authentication/authorization endpoint of the provider.
     ///
@@ -1070,20 +1068,14 @@ pub struct Oauth2CreateSpec {
     /// Client identifier to connect to the provider.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "Oauth2CreateSpec::__missing_client_id")]
     pub client_id: String,
     /// The secret shared between the client and the provider.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "Oauth2CreateSpec::__missing_client_secret")]
     pub client_secret: String,
     /// The map used to transform an OAuth2 claim to a corresponding claim that vCenter Server understands. Currently only the key "perms" is supported. The key "perms" is used for mapping the "perms" claim of incoming JWT. The value is another map with an external group as the key and a vCenter Server group as value.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(
-        default = "Oauth2CreateSpec::__missing_claim_map",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub claim_map: vsphere_vapi_runtime::types::VapiMap<
         String,
         vsphere_vapi_runtime::types::VapiMap<String, Vec<String>>,
@@ -1091,7 +1083,6 @@ pub struct Oauth2CreateSpec {
     /// The identity provider namespace. It is used to validate the issuer in the acquired OAuth2 token.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "Oauth2CreateSpec::__missing_issuer")]
     pub issuer: String,
     /// Authentication method used by the provider.
     ///
@@ -1108,42 +1099,89 @@ pub struct Oauth2CreateSpec {
     /// If `None`, the map will be empty.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auth_query_params: Option<
         vsphere_vapi_runtime::types::VapiMap<String, Vec<String>>,
     >,
 }
 
-impl Oauth2CreateSpec {
-    fn __missing_client_id() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::identity::providers::Oauth2CreateSpec",
-            "client_id",
-        )
+impl serde::Serialize for Oauth2CreateSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("auth_endpoint", &self.auth_endpoint)?;
+        map.serialize_entry("token_endpoint", &self.token_endpoint)?;
+        map.serialize_entry("public_key_uri", &self.public_key_uri)?;
+        map.serialize_entry("client_id", &self.client_id)?;
+        map.serialize_entry("client_secret", &self.client_secret)?;
+        map.serialize_entry("claim_map", &self.claim_map)?;
+        map.serialize_entry("issuer", &self.issuer)?;
+        map.serialize_entry("authentication_method", &self.authentication_method)?;
+        if let Some(value) = &self.auth_query_params {
+            map.serialize_entry("auth_query_params", value)?;
+        }
+        map.end()
     }
+}
 
-    fn __missing_client_secret() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::identity::providers::Oauth2CreateSpec",
-            "client_secret",
-        )
+impl<'de> serde::Deserialize<'de> for Oauth2CreateSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_claim_map() -> vsphere_vapi_runtime::types::VapiMap<
-        String,
-        vsphere_vapi_runtime::types::VapiMap<String, Vec<String>>,
-    > {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::identity::providers::Oauth2CreateSpec",
-            "claim_map",
-        )
-    }
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Oauth2CreateSpec {
+    const NAME: &'static str = "vcenter::identity::providers::Oauth2CreateSpec";
 
-    fn __missing_issuer() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::identity::providers::Oauth2CreateSpec",
-            "issuer",
-        )
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<String> = None;
+        let mut f_4: Option<String> = None;
+        let mut f_5: Option<
+            vsphere_vapi_runtime::types::VapiMap<
+                String,
+                vsphere_vapi_runtime::types::VapiMap<String, Vec<String>>,
+            >,
+        > = None;
+        let mut f_6: Option<String> = None;
+        let mut f_7: Option<Oauth2AuthenticationMethod> = None;
+        let mut f_8: Option<vsphere_vapi_runtime::types::VapiMap<String, Vec<String>>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "auth_endpoint" => f_0 = Some(map.next_value()?),
+                "token_endpoint" => f_1 = Some(map.next_value()?),
+                "public_key_uri" => f_2 = Some(map.next_value()?),
+                "client_id" => f_3 = Some(map.next_value()?),
+                "client_secret" => f_4 = Some(map.next_value()?),
+                "claim_map" => f_5 = __de::null_as_empty(map.next_value()?),
+                "issuer" => f_6 = Some(map.next_value()?),
+                "authentication_method" => f_7 = Some(map.next_value()?),
+                "auth_query_params" => f_8 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Oauth2CreateSpec {
+            auth_endpoint: __de::required(f_0, "auth_endpoint")?,
+            token_endpoint: __de::required(f_1, "token_endpoint")?,
+            public_key_uri: __de::required(f_2, "public_key_uri")?,
+            client_id: __de::or_zero(f_3, Self::NAME, "client_id"),
+            client_secret: __de::or_zero(f_4, Self::NAME, "client_secret"),
+            claim_map: __de::or_zero(f_5, Self::NAME, "claim_map"),
+            issuer: __de::or_zero(f_6, Self::NAME, "issuer"),
+            authentication_method: __de::required(f_7, "authentication_method")?,
+            auth_query_params: f_8,
+        })
     }
 }
 
@@ -1152,7 +1190,7 @@ impl Oauth2CreateSpec {
 /// Since vSphere API 7.0.0.0.
 ///
 /// vAPI structure `com.vmware.vcenter.identity.providers.oauth2_info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Oauth2Info {
     /// Authentication/authorization endpoint of the provider.
     ///
@@ -1169,20 +1207,14 @@ pub struct Oauth2Info {
     /// Client identifier to connect to the provider.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "Oauth2Info::__missing_client_id")]
     pub client_id: String,
     /// The secret shared between the client and the provider.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "Oauth2Info::__missing_client_secret")]
     pub client_secret: String,
     /// The map used to transform an OAuth2 claim to a corresponding claim that vCenter Server understands. Currently only the key "perms" is supported. The key "perms" is used for mapping the "perms" claim of incoming JWT. The value is another map with an external group as the key and a vCenter Server group as value.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(
-        default = "Oauth2Info::__missing_claim_map",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub claim_map: vsphere_vapi_runtime::types::VapiMap<
         String,
         vsphere_vapi_runtime::types::VapiMap<String, Vec<String>>,
@@ -1190,7 +1222,6 @@ pub struct Oauth2Info {
     /// The identity provider namespace. It is used to validate the issuer in the acquired OAuth2 token.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "Oauth2Info::__missing_issuer")]
     pub issuer: String,
     /// Authentication method used by the provider.
     ///
@@ -1205,53 +1236,85 @@ pub struct Oauth2Info {
     /// * If the value contains multiple strings, then the key is repeated in the query-string for each string in the value.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(
-        default = "Oauth2Info::__missing_auth_query_params",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub auth_query_params: vsphere_vapi_runtime::types::VapiMap<String, Vec<String>>,
 }
 
-impl Oauth2Info {
-    fn __missing_client_id() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::identity::providers::Oauth2Info",
-            "client_id",
-        )
+impl serde::Serialize for Oauth2Info {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("auth_endpoint", &self.auth_endpoint)?;
+        map.serialize_entry("token_endpoint", &self.token_endpoint)?;
+        map.serialize_entry("public_key_uri", &self.public_key_uri)?;
+        map.serialize_entry("client_id", &self.client_id)?;
+        map.serialize_entry("client_secret", &self.client_secret)?;
+        map.serialize_entry("claim_map", &self.claim_map)?;
+        map.serialize_entry("issuer", &self.issuer)?;
+        map.serialize_entry("authentication_method", &self.authentication_method)?;
+        map.serialize_entry("auth_query_params", &self.auth_query_params)?;
+        map.end()
     }
+}
 
-    fn __missing_client_secret() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::identity::providers::Oauth2Info",
-            "client_secret",
-        )
+impl<'de> serde::Deserialize<'de> for Oauth2Info {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_claim_map() -> vsphere_vapi_runtime::types::VapiMap<
-        String,
-        vsphere_vapi_runtime::types::VapiMap<String, Vec<String>>,
-    > {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::identity::providers::Oauth2Info",
-            "claim_map",
-        )
-    }
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Oauth2Info {
+    const NAME: &'static str = "vcenter::identity::providers::Oauth2Info";
 
-    fn __missing_issuer() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::identity::providers::Oauth2Info",
-            "issuer",
-        )
-    }
-
-    fn __missing_auth_query_params() -> vsphere_vapi_runtime::types::VapiMap<
-        String,
-        Vec<String>,
-    > {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::identity::providers::Oauth2Info",
-            "auth_query_params",
-        )
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<String> = None;
+        let mut f_4: Option<String> = None;
+        let mut f_5: Option<
+            vsphere_vapi_runtime::types::VapiMap<
+                String,
+                vsphere_vapi_runtime::types::VapiMap<String, Vec<String>>,
+            >,
+        > = None;
+        let mut f_6: Option<String> = None;
+        let mut f_7: Option<Oauth2AuthenticationMethod> = None;
+        let mut f_8: Option<vsphere_vapi_runtime::types::VapiMap<String, Vec<String>>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "auth_endpoint" => f_0 = Some(map.next_value()?),
+                "token_endpoint" => f_1 = Some(map.next_value()?),
+                "public_key_uri" => f_2 = Some(map.next_value()?),
+                "client_id" => f_3 = Some(map.next_value()?),
+                "client_secret" => f_4 = Some(map.next_value()?),
+                "claim_map" => f_5 = __de::null_as_empty(map.next_value()?),
+                "issuer" => f_6 = Some(map.next_value()?),
+                "authentication_method" => f_7 = Some(map.next_value()?),
+                "auth_query_params" => f_8 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Oauth2Info {
+            auth_endpoint: __de::required(f_0, "auth_endpoint")?,
+            token_endpoint: __de::required(f_1, "token_endpoint")?,
+            public_key_uri: __de::required(f_2, "public_key_uri")?,
+            client_id: __de::or_zero(f_3, Self::NAME, "client_id"),
+            client_secret: __de::or_zero(f_4, Self::NAME, "client_secret"),
+            claim_map: __de::or_zero(f_5, Self::NAME, "claim_map"),
+            issuer: __de::or_zero(f_6, Self::NAME, "issuer"),
+            authentication_method: __de::required(f_7, "authentication_method")?,
+            auth_query_params: __de::or_zero(f_8, Self::NAME, "auth_query_params"),
+        })
     }
 }
 
@@ -1260,7 +1323,7 @@ impl Oauth2Info {
 /// Since vSphere API 7.0.0.0.
 ///
 /// vAPI structure `com.vmware.vcenter.identity.providers.oauth2_summary`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Oauth2Summary {
     /// Authentication/authorization endpoint of the provider.
     ///
@@ -1273,12 +1336,10 @@ pub struct Oauth2Summary {
     /// Client identifier to connect to the provider.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "Oauth2Summary::__missing_client_id")]
     pub client_id: String,
     /// The authentication data used as part of request header to acquire or refresh an OAuth2 token. The data format depends on the authentication method used. Example of basic authentication format: Authorization: Basic \[base64Encode(clientId + ":" + secret)\]
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "Oauth2Summary::__missing_authentication_header")]
     pub authentication_header: String,
     /// key/value pairs that are to be appended to the authEndpoint request.
     ///
@@ -1289,36 +1350,68 @@ pub struct Oauth2Summary {
     /// * If the value contains multiple strings, then the key is repeated in the query-string for each string in the value.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(
-        default = "Oauth2Summary::__missing_auth_query_params",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub auth_query_params: vsphere_vapi_runtime::types::VapiMap<String, Vec<String>>,
 }
 
-impl Oauth2Summary {
-    fn __missing_client_id() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::identity::providers::Oauth2Summary",
-            "client_id",
-        )
+impl serde::Serialize for Oauth2Summary {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("auth_endpoint", &self.auth_endpoint)?;
+        map.serialize_entry("token_endpoint", &self.token_endpoint)?;
+        map.serialize_entry("client_id", &self.client_id)?;
+        map.serialize_entry("authentication_header", &self.authentication_header)?;
+        map.serialize_entry("auth_query_params", &self.auth_query_params)?;
+        map.end()
     }
+}
 
-    fn __missing_authentication_header() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::identity::providers::Oauth2Summary",
-            "authentication_header",
-        )
+impl<'de> serde::Deserialize<'de> for Oauth2Summary {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_auth_query_params() -> vsphere_vapi_runtime::types::VapiMap<
-        String,
-        Vec<String>,
-    > {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::identity::providers::Oauth2Summary",
-            "auth_query_params",
-        )
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Oauth2Summary {
+    const NAME: &'static str = "vcenter::identity::providers::Oauth2Summary";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<String> = None;
+        let mut f_4: Option<vsphere_vapi_runtime::types::VapiMap<String, Vec<String>>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "auth_endpoint" => f_0 = Some(map.next_value()?),
+                "token_endpoint" => f_1 = Some(map.next_value()?),
+                "client_id" => f_2 = Some(map.next_value()?),
+                "authentication_header" => f_3 = Some(map.next_value()?),
+                "auth_query_params" => f_4 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Oauth2Summary {
+            auth_endpoint: __de::required(f_0, "auth_endpoint")?,
+            token_endpoint: __de::required(f_1, "token_endpoint")?,
+            client_id: __de::or_zero(f_2, Self::NAME, "client_id"),
+            authentication_header: __de::or_zero(
+                f_3,
+                Self::NAME,
+                "authentication_header",
+            ),
+            auth_query_params: __de::or_zero(f_4, Self::NAME, "auth_query_params"),
+        })
     }
 }
 
@@ -1327,37 +1420,31 @@ impl Oauth2Summary {
 /// Since vSphere API 7.0.0.0.
 ///
 /// vAPI structure `com.vmware.vcenter.identity.providers.oauth2_update_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Oauth2UpdateSpec {
     /// Authentication/authorization endpoint of the provider. If `None`, leaves value unchanged.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auth_endpoint: Option<String>,
     /// Token endpoint of the provider. If `None`, leaves value unchanged.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub token_endpoint: Option<String>,
     /// Endpoint to retrieve the provider public key for validation. If `None`, leaves value unchanged.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub public_key_uri: Option<String>,
     /// Client identifier to connect to the provider. If `None`, leaves value unchanged.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Shared secret between identity provider and client. If `None`, leaves value unchanged.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_secret: Option<String>,
     /// The map used to transform an OAuth2 claim to a corresponding claim that vCenter Server understands. Currently only the key "perms" is supported. The key "perms" is used for mapping the "perms" claim of incoming JWT. The value is another map with an external group as the key and a vCenter Server group as value. If `None`, leaves value unchanged.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub claim_map: Option<
         vsphere_vapi_runtime::types::VapiMap<
             String,
@@ -1367,20 +1454,113 @@ pub struct Oauth2UpdateSpec {
     /// The identity provider namespace. It is used to validate the issuer in the acquired OAuth2 token. If `None`, leaves value unchanged.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub issuer: Option<String>,
     /// Authentication method used by the provider. If `None`, leaves value unchanged.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub authentication_method: Option<Oauth2AuthenticationMethod>,
     /// key/value pairs that are to be appended to the authEndpoint request. How to append to authEndpoint request: If the map is not empty, a "?" is added to the endpoint URL, and combination of each k and each string in the v is added with an "&" delimiter. Details: If the value contains only one string, then the key is added with "k=v". If the value is an empty list, then the key is added without a "=v". If the value contains multiple strings, then the key is repeated in the query-string for each string in the value. If the map is empty, deletes all params. If `None`, leaves value unchanged.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auth_query_params: Option<
         vsphere_vapi_runtime::types::VapiMap<String, Vec<String>>,
     >,
+}
+
+impl serde::Serialize for Oauth2UpdateSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.auth_endpoint {
+            map.serialize_entry("auth_endpoint", value)?;
+        }
+        if let Some(value) = &self.token_endpoint {
+            map.serialize_entry("token_endpoint", value)?;
+        }
+        if let Some(value) = &self.public_key_uri {
+            map.serialize_entry("public_key_uri", value)?;
+        }
+        if let Some(value) = &self.client_id {
+            map.serialize_entry("client_id", value)?;
+        }
+        if let Some(value) = &self.client_secret {
+            map.serialize_entry("client_secret", value)?;
+        }
+        if let Some(value) = &self.claim_map {
+            map.serialize_entry("claim_map", value)?;
+        }
+        if let Some(value) = &self.issuer {
+            map.serialize_entry("issuer", value)?;
+        }
+        if let Some(value) = &self.authentication_method {
+            map.serialize_entry("authentication_method", value)?;
+        }
+        if let Some(value) = &self.auth_query_params {
+            map.serialize_entry("auth_query_params", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Oauth2UpdateSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Oauth2UpdateSpec {
+    const NAME: &'static str = "vcenter::identity::providers::Oauth2UpdateSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<String> = None;
+        let mut f_4: Option<String> = None;
+        let mut f_5: Option<
+            vsphere_vapi_runtime::types::VapiMap<
+                String,
+                vsphere_vapi_runtime::types::VapiMap<String, Vec<String>>,
+            >,
+        > = None;
+        let mut f_6: Option<String> = None;
+        let mut f_7: Option<Oauth2AuthenticationMethod> = None;
+        let mut f_8: Option<vsphere_vapi_runtime::types::VapiMap<String, Vec<String>>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "auth_endpoint" => f_0 = map.next_value()?,
+                "token_endpoint" => f_1 = map.next_value()?,
+                "public_key_uri" => f_2 = map.next_value()?,
+                "client_id" => f_3 = map.next_value()?,
+                "client_secret" => f_4 = map.next_value()?,
+                "claim_map" => f_5 = map.next_value()?,
+                "issuer" => f_6 = map.next_value()?,
+                "authentication_method" => f_7 = map.next_value()?,
+                "auth_query_params" => f_8 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Oauth2UpdateSpec {
+            auth_endpoint: f_0,
+            token_endpoint: f_1,
+            public_key_uri: f_2,
+            client_id: f_3,
+            client_secret: f_4,
+            claim_map: f_5,
+            issuer: f_6,
+            authentication_method: f_7,
+            auth_query_params: f_8,
+        })
+    }
 }
 
 /// The [`OidcCreateSpec`](crate::vcenter::identity::providers::OidcCreateSpec) structure contains the information used to create an OIDC identity provider.
@@ -1388,7 +1568,7 @@ pub struct Oauth2UpdateSpec {
 /// Since vSphere API 7.0.0.0.
 ///
 /// vAPI structure `com.vmware.vcenter.identity.providers.oidc_create_spec`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct OidcCreateSpec {
     /// Endpoint to retrieve the provider metadata.
     ///
@@ -1397,49 +1577,76 @@ pub struct OidcCreateSpec {
     /// Client identifier to connect to the provider.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "OidcCreateSpec::__missing_client_id")]
     pub client_id: String,
     /// The secret shared between the client and the provider.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "OidcCreateSpec::__missing_client_secret")]
     pub client_secret: String,
     /// The map used to transform an OAuth2 claim to a corresponding claim that vCenter Server understands. Currently only the key "perms" is supported. The key "perms" is used for mapping the "perms" claim of incoming JWT. The value is another map with an external group as the key and a vCenter Server group as value.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(
-        default = "OidcCreateSpec::__missing_claim_map",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub claim_map: vsphere_vapi_runtime::types::VapiMap<
         String,
         vsphere_vapi_runtime::types::VapiMap<String, Vec<String>>,
     >,
 }
 
-impl OidcCreateSpec {
-    fn __missing_client_id() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::identity::providers::OidcCreateSpec",
-            "client_id",
-        )
+impl serde::Serialize for OidcCreateSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("discovery_endpoint", &self.discovery_endpoint)?;
+        map.serialize_entry("client_id", &self.client_id)?;
+        map.serialize_entry("client_secret", &self.client_secret)?;
+        map.serialize_entry("claim_map", &self.claim_map)?;
+        map.end()
     }
+}
 
-    fn __missing_client_secret() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::identity::providers::OidcCreateSpec",
-            "client_secret",
-        )
+impl<'de> serde::Deserialize<'de> for OidcCreateSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_claim_map() -> vsphere_vapi_runtime::types::VapiMap<
-        String,
-        vsphere_vapi_runtime::types::VapiMap<String, Vec<String>>,
-    > {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::identity::providers::OidcCreateSpec",
-            "claim_map",
-        )
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for OidcCreateSpec {
+    const NAME: &'static str = "vcenter::identity::providers::OidcCreateSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<
+            vsphere_vapi_runtime::types::VapiMap<
+                String,
+                vsphere_vapi_runtime::types::VapiMap<String, Vec<String>>,
+            >,
+        > = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "discovery_endpoint" => f_0 = Some(map.next_value()?),
+                "client_id" => f_1 = Some(map.next_value()?),
+                "client_secret" => f_2 = Some(map.next_value()?),
+                "claim_map" => f_3 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(OidcCreateSpec {
+            discovery_endpoint: __de::required(f_0, "discovery_endpoint")?,
+            client_id: __de::or_zero(f_1, Self::NAME, "client_id"),
+            client_secret: __de::or_zero(f_2, Self::NAME, "client_secret"),
+            claim_map: __de::or_zero(f_3, Self::NAME, "claim_map"),
+        })
     }
 }
 
@@ -1448,7 +1655,7 @@ impl OidcCreateSpec {
 /// Since vSphere API 7.0.0.0.
 ///
 /// vAPI structure `com.vmware.vcenter.identity.providers.oidc_info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct OidcInfo {
     /// Endpoint to retrieve the provider metadata.
     ///
@@ -1457,7 +1664,6 @@ pub struct OidcInfo {
     /// The endpoint to use for terminating the user's session at the identity provider. This value is automatically derived from the metadata information provided by the OIDC discovery endpoint. This field is optional because it was added in a newer version than its parent node.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub logout_endpoint: Option<String>,
     /// Authentication/authorization endpoint of the provider.
     ///
@@ -1474,20 +1680,14 @@ pub struct OidcInfo {
     /// Client identifier to connect to the provider.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "OidcInfo::__missing_client_id")]
     pub client_id: String,
     /// The secret shared between the client and the provider.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "OidcInfo::__missing_client_secret")]
     pub client_secret: String,
     /// The map used to transform an OAuth2 claim to a corresponding claim that vCenter Server understands. Currently only the key "perms" is supported. The key "perms" is used for mapping the "perms" claim of incoming JWT. The value is another map with an external group as the key and a vCenter Server group as value.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(
-        default = "OidcInfo::__missing_claim_map",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub claim_map: vsphere_vapi_runtime::types::VapiMap<
         String,
         vsphere_vapi_runtime::types::VapiMap<String, Vec<String>>,
@@ -1495,7 +1695,6 @@ pub struct OidcInfo {
     /// The identity provider namespace. It is used to validate the issuer in the acquired OAuth2 token.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "OidcInfo::__missing_issuer")]
     pub issuer: String,
     /// Authentication method used by the provider.
     ///
@@ -1510,53 +1709,97 @@ pub struct OidcInfo {
     /// * If the value contains multiple strings, then the key is repeated in the query-string for each string in the value.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(
-        default = "OidcInfo::__missing_auth_query_params",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub auth_query_params: vsphere_vapi_runtime::types::VapiMap<String, Vec<String>>,
 }
 
-impl OidcInfo {
-    fn __missing_client_id() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::identity::providers::OidcInfo",
-            "client_id",
-        )
+impl serde::Serialize for OidcInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("discovery_endpoint", &self.discovery_endpoint)?;
+        if let Some(value) = &self.logout_endpoint {
+            map.serialize_entry("logout_endpoint", value)?;
+        }
+        map.serialize_entry("auth_endpoint", &self.auth_endpoint)?;
+        map.serialize_entry("token_endpoint", &self.token_endpoint)?;
+        map.serialize_entry("public_key_uri", &self.public_key_uri)?;
+        map.serialize_entry("client_id", &self.client_id)?;
+        map.serialize_entry("client_secret", &self.client_secret)?;
+        map.serialize_entry("claim_map", &self.claim_map)?;
+        map.serialize_entry("issuer", &self.issuer)?;
+        map.serialize_entry("authentication_method", &self.authentication_method)?;
+        map.serialize_entry("auth_query_params", &self.auth_query_params)?;
+        map.end()
     }
+}
 
-    fn __missing_client_secret() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::identity::providers::OidcInfo",
-            "client_secret",
-        )
+impl<'de> serde::Deserialize<'de> for OidcInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_claim_map() -> vsphere_vapi_runtime::types::VapiMap<
-        String,
-        vsphere_vapi_runtime::types::VapiMap<String, Vec<String>>,
-    > {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::identity::providers::OidcInfo",
-            "claim_map",
-        )
-    }
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for OidcInfo {
+    const NAME: &'static str = "vcenter::identity::providers::OidcInfo";
 
-    fn __missing_issuer() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::identity::providers::OidcInfo",
-            "issuer",
-        )
-    }
-
-    fn __missing_auth_query_params() -> vsphere_vapi_runtime::types::VapiMap<
-        String,
-        Vec<String>,
-    > {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::identity::providers::OidcInfo",
-            "auth_query_params",
-        )
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<String> = None;
+        let mut f_4: Option<String> = None;
+        let mut f_5: Option<String> = None;
+        let mut f_6: Option<String> = None;
+        let mut f_7: Option<
+            vsphere_vapi_runtime::types::VapiMap<
+                String,
+                vsphere_vapi_runtime::types::VapiMap<String, Vec<String>>,
+            >,
+        > = None;
+        let mut f_8: Option<String> = None;
+        let mut f_9: Option<Oauth2AuthenticationMethod> = None;
+        let mut f_10: Option<
+            vsphere_vapi_runtime::types::VapiMap<String, Vec<String>>,
+        > = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "discovery_endpoint" => f_0 = Some(map.next_value()?),
+                "logout_endpoint" => f_1 = map.next_value()?,
+                "auth_endpoint" => f_2 = Some(map.next_value()?),
+                "token_endpoint" => f_3 = Some(map.next_value()?),
+                "public_key_uri" => f_4 = Some(map.next_value()?),
+                "client_id" => f_5 = Some(map.next_value()?),
+                "client_secret" => f_6 = Some(map.next_value()?),
+                "claim_map" => f_7 = __de::null_as_empty(map.next_value()?),
+                "issuer" => f_8 = Some(map.next_value()?),
+                "authentication_method" => f_9 = Some(map.next_value()?),
+                "auth_query_params" => f_10 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(OidcInfo {
+            discovery_endpoint: __de::required(f_0, "discovery_endpoint")?,
+            logout_endpoint: f_1,
+            auth_endpoint: __de::required(f_2, "auth_endpoint")?,
+            token_endpoint: __de::required(f_3, "token_endpoint")?,
+            public_key_uri: __de::required(f_4, "public_key_uri")?,
+            client_id: __de::or_zero(f_5, Self::NAME, "client_id"),
+            client_secret: __de::or_zero(f_6, Self::NAME, "client_secret"),
+            claim_map: __de::or_zero(f_7, Self::NAME, "claim_map"),
+            issuer: __de::or_zero(f_8, Self::NAME, "issuer"),
+            authentication_method: __de::required(f_9, "authentication_method")?,
+            auth_query_params: __de::or_zero(f_10, Self::NAME, "auth_query_params"),
+        })
     }
 }
 
@@ -1565,17 +1808,15 @@ impl OidcInfo {
 /// Since vSphere API 7.0.0.0.
 ///
 /// vAPI structure `com.vmware.vcenter.identity.providers.oidc_summary`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct OidcSummary {
     /// Endpoint to retrieve the provider metadata. This field is optional because it was added in a newer version than its parent node.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub discovery_endpoint: Option<String>,
     /// The endpoint to use for terminating the user's session at the identity provider. This value is automatically derived from the metadata information provided by the OIDC discovery endpoint. This field is optional because it was added in a newer version than its parent node.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub logout_endpoint: Option<String>,
     /// Authentication/authorization endpoint of the provider.
     ///
@@ -1588,12 +1829,10 @@ pub struct OidcSummary {
     /// Client identifier to connect to the provider.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "OidcSummary::__missing_client_id")]
     pub client_id: String,
     /// The authentication data used as part of request header to acquire or refresh an OAuth2 token. The data format depends on the authentication method used. Example of basic authentication format: Authorization: Basic \[base64Encode(clientId + ":" + secret)\]
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "OidcSummary::__missing_authentication_header")]
     pub authentication_header: String,
     /// key/value pairs that are to be appended to the authEndpoint request.
     ///
@@ -1604,36 +1843,80 @@ pub struct OidcSummary {
     /// * If the value contains multiple strings, then the key is repeated in the query-string for each string in the value.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(
-        default = "OidcSummary::__missing_auth_query_params",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub auth_query_params: vsphere_vapi_runtime::types::VapiMap<String, Vec<String>>,
 }
 
-impl OidcSummary {
-    fn __missing_client_id() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::identity::providers::OidcSummary",
-            "client_id",
-        )
+impl serde::Serialize for OidcSummary {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.discovery_endpoint {
+            map.serialize_entry("discovery_endpoint", value)?;
+        }
+        if let Some(value) = &self.logout_endpoint {
+            map.serialize_entry("logout_endpoint", value)?;
+        }
+        map.serialize_entry("auth_endpoint", &self.auth_endpoint)?;
+        map.serialize_entry("token_endpoint", &self.token_endpoint)?;
+        map.serialize_entry("client_id", &self.client_id)?;
+        map.serialize_entry("authentication_header", &self.authentication_header)?;
+        map.serialize_entry("auth_query_params", &self.auth_query_params)?;
+        map.end()
     }
+}
 
-    fn __missing_authentication_header() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::identity::providers::OidcSummary",
-            "authentication_header",
-        )
+impl<'de> serde::Deserialize<'de> for OidcSummary {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_auth_query_params() -> vsphere_vapi_runtime::types::VapiMap<
-        String,
-        Vec<String>,
-    > {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::identity::providers::OidcSummary",
-            "auth_query_params",
-        )
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for OidcSummary {
+    const NAME: &'static str = "vcenter::identity::providers::OidcSummary";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<String> = None;
+        let mut f_4: Option<String> = None;
+        let mut f_5: Option<String> = None;
+        let mut f_6: Option<vsphere_vapi_runtime::types::VapiMap<String, Vec<String>>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "discovery_endpoint" => f_0 = map.next_value()?,
+                "logout_endpoint" => f_1 = map.next_value()?,
+                "auth_endpoint" => f_2 = Some(map.next_value()?),
+                "token_endpoint" => f_3 = Some(map.next_value()?),
+                "client_id" => f_4 = Some(map.next_value()?),
+                "authentication_header" => f_5 = Some(map.next_value()?),
+                "auth_query_params" => f_6 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(OidcSummary {
+            discovery_endpoint: f_0,
+            logout_endpoint: f_1,
+            auth_endpoint: __de::required(f_2, "auth_endpoint")?,
+            token_endpoint: __de::required(f_3, "token_endpoint")?,
+            client_id: __de::or_zero(f_4, Self::NAME, "client_id"),
+            authentication_header: __de::or_zero(
+                f_5,
+                Self::NAME,
+                "authentication_header",
+            ),
+            auth_query_params: __de::or_zero(f_6, Self::NAME, "auth_query_params"),
+        })
     }
 }
 
@@ -1642,33 +1925,95 @@ impl OidcSummary {
 /// Since vSphere API 7.0.0.0.
 ///
 /// vAPI structure `com.vmware.vcenter.identity.providers.oidc_update_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct OidcUpdateSpec {
     /// Endpoint to retrieve the provider metadata. If `None`, leaves value unchanged.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub discovery_endpoint: Option<String>,
     /// Client identifier to connect to the provider. If `None`, leaves value unchanged.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// The secret shared between the client and the provider. If `None`, leaves value unchanged.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_secret: Option<String>,
     /// The map used to transform an OAuth2 claim to a corresponding claim that vCenter Server understands. Currently only the key "perms" is supported. The key "perms" is used for mapping the "perms" claim of incoming JWT. The value is another map with an external group as the key and a vCenter Server group as value. If `None`, leaves value unchanged.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub claim_map: Option<
         vsphere_vapi_runtime::types::VapiMap<
             String,
             vsphere_vapi_runtime::types::VapiMap<String, Vec<String>>,
         >,
     >,
+}
+
+impl serde::Serialize for OidcUpdateSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.discovery_endpoint {
+            map.serialize_entry("discovery_endpoint", value)?;
+        }
+        if let Some(value) = &self.client_id {
+            map.serialize_entry("client_id", value)?;
+        }
+        if let Some(value) = &self.client_secret {
+            map.serialize_entry("client_secret", value)?;
+        }
+        if let Some(value) = &self.claim_map {
+            map.serialize_entry("claim_map", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for OidcUpdateSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for OidcUpdateSpec {
+    const NAME: &'static str = "vcenter::identity::providers::OidcUpdateSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<
+            vsphere_vapi_runtime::types::VapiMap<
+                String,
+                vsphere_vapi_runtime::types::VapiMap<String, Vec<String>>,
+            >,
+        > = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "discovery_endpoint" => f_0 = map.next_value()?,
+                "client_id" => f_1 = map.next_value()?,
+                "client_secret" => f_2 = map.next_value()?,
+                "claim_map" => f_3 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(OidcUpdateSpec {
+            discovery_endpoint: f_0,
+            client_id: f_1,
+            client_secret: f_2,
+            claim_map: f_3,
+        })
+    }
 }
 
 /// The [`Summary`](crate::vcenter::identity::providers::Summary) structure contains commonly used information about an identity provider.
@@ -1828,109 +2173,96 @@ impl<'de> serde::Deserialize<'de> for Summary {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = Summary;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("struct Summary")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<Summary, A::Error> {
-                let mut f_0: Option<crate::ids::ProvidersId> = None;
-                let mut f_1: Option<String> = None;
-                let mut f_2: Option<String> = None;
-                let mut f_3: Option<Oauth2Summary> = None;
-                let mut f_4: Option<OidcSummary> = None;
-                let mut f_5: Option<bool> = None;
-                let mut f_6: Option<Vec<String>> = None;
-                let mut f_7: Option<
-                    vsphere_vapi_runtime::types::VapiMap<String, Vec<String>>,
-                > = None;
-                let mut f_8: Option<crate::vcenter::identity::FederationType> = None;
-                let mut unknown = serde_json::Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "provider" => f_0 = Some(map.next_value()?),
-                        "name" => f_1 = map.next_value()?,
-                        "config_tag" => f_2 = Some(map.next_value()?),
-                        "oauth2" => f_3 = map.next_value()?,
-                        "oidc" => f_4 = map.next_value()?,
-                        "is_default" => f_5 = Some(map.next_value()?),
-                        "domain_names" => f_6 = map.next_value()?,
-                        "auth_query_params" => f_7 = map.next_value()?,
-                        "federation_type" => f_8 = map.next_value()?,
-                        _ => {
-                            let value: serde_json::Value = map.next_value()?;
-                            unknown.insert(key, value);
-                        }
-                    }
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Summary {
+    const NAME: &'static str = "vcenter::identity::providers::Summary";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::ProvidersId> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<Oauth2Summary> = None;
+        let mut f_4: Option<OidcSummary> = None;
+        let mut f_5: Option<bool> = None;
+        let mut f_6: Option<Vec<String>> = None;
+        let mut f_7: Option<vsphere_vapi_runtime::types::VapiMap<String, Vec<String>>> = None;
+        let mut f_8: Option<crate::vcenter::identity::FederationType> = None;
+        let mut unknown = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "provider" => f_0 = Some(map.next_value()?),
+                "name" => f_1 = map.next_value()?,
+                "config_tag" => f_2 = Some(map.next_value()?),
+                "oauth2" => f_3 = map.next_value()?,
+                "oidc" => f_4 = map.next_value()?,
+                "is_default" => f_5 = Some(map.next_value()?),
+                "domain_names" => f_6 = map.next_value()?,
+                "auth_query_params" => f_7 = map.next_value()?,
+                "federation_type" => f_8 = map.next_value()?,
+                _ => {
+                    let value: serde_json::Value = map.next_value()?;
+                    unknown.insert(key, value);
                 }
-                let u_0 = match f_2 {
-                    None => None,
-                    Some(tag) => {
-                        Some(
-                            match tag.as_str() {
-                                "Oauth2" => {
-                                    SummaryConfigTag::Oauth2 {
-                                        oauth2: f_3,
-                                    }
-                                }
-                                "Oidc" => {
-                                    SummaryConfigTag::Oidc {
-                                        oidc: f_4,
-                                    }
-                                }
-                                _ => {
-                                    #[allow(unused_mut)]
-                                    let mut fields = ::core::mem::take(&mut unknown);
-                                    if let Some(value) = f_3 {
-                                        fields
-                                            .insert(
-                                                "oauth2".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_4 {
-                                        fields
-                                            .insert(
-                                                "oidc".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    SummaryConfigTag::Unknown {
-                                        tag,
-                                        fields,
-                                    }
-                                }
-                            },
-                        )
-                    }
-                };
-                ::core::result::Result::Ok(Summary {
-                    provider: f_0
-                        .ok_or_else(|| serde::de::Error::missing_field("provider"))?,
-                    name: f_1,
-                    config_tag: u_0
-                        .ok_or_else(|| serde::de::Error::missing_field("config_tag"))?,
-                    is_default: f_5
-                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
-                            "vcenter::identity::providers::Summary",
-                            "is_default",
-                        )),
-                    domain_names: f_6,
-                    auth_query_params: f_7,
-                    federation_type: f_8,
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        let u_0 = match f_2 {
+            None => None,
+            Some(tag) => {
+                Some(
+                    match tag.as_str() {
+                        "Oauth2" => {
+                            SummaryConfigTag::Oauth2 {
+                                oauth2: f_3,
+                            }
+                        }
+                        "Oidc" => {
+                            SummaryConfigTag::Oidc {
+                                oidc: f_4,
+                            }
+                        }
+                        _ => {
+                            #[allow(unused_mut)]
+                            let mut fields = ::core::mem::take(&mut unknown);
+                            if let Some(value) = f_3 {
+                                fields
+                                    .insert(
+                                        "oauth2".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_4 {
+                                fields
+                                    .insert(
+                                        "oidc".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            SummaryConfigTag::Unknown {
+                                tag,
+                                fields,
+                            }
+                        }
+                    },
+                )
+            }
+        };
+        ::core::result::Result::Ok(Summary {
+            provider: __de::required(f_0, "provider")?,
+            name: f_1,
+            config_tag: __de::required(u_0, "config_tag")?,
+            is_default: __de::or_zero(f_5, Self::NAME, "is_default"),
+            domain_names: f_6,
+            auth_query_params: f_7,
+            federation_type: f_8,
+        })
     }
 }
 
@@ -2226,176 +2558,168 @@ impl<'de> serde::Deserialize<'de> for UpdateSpec {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = UpdateSpec;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("struct UpdateSpec")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<UpdateSpec, A::Error> {
-                let mut f_0: Option<String> = None;
-                let mut f_1: Option<Oauth2UpdateSpec> = None;
-                let mut f_2: Option<OidcUpdateSpec> = None;
-                let mut f_3: Option<Vec<String>> = None;
-                let mut f_4: Option<bool> = None;
-                let mut f_5: Option<String> = None;
-                let mut f_6: Option<Vec<String>> = None;
-                let mut f_7: Option<
-                    vsphere_vapi_runtime::types::VapiMap<String, Vec<String>>,
-                > = None;
-                let mut f_8: Option<String> = None;
-                let mut f_9: Option<Vec<String>> = None;
-                let mut f_10: Option<ActiveDirectoryOverLdap> = None;
-                let mut f_11: Option<String> = None;
-                let mut f_12: Option<bool> = None;
-                let mut f_13: Option<String> = None;
-                let mut f_14: Option<bool> = None;
-                let mut f_15: Option<crate::vcenter::identity::FederationType> = None;
-                let mut unknown = serde_json::Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "config_tag" => f_0 = Some(map.next_value()?),
-                        "oauth2" => f_1 = map.next_value()?,
-                        "oidc" => f_2 = map.next_value()?,
-                        "org_ids" => f_3 = map.next_value()?,
-                        "make_default" => f_4 = map.next_value()?,
-                        "name" => f_5 = map.next_value()?,
-                        "domain_names" => f_6 = map.next_value()?,
-                        "auth_query_params" => f_7 = map.next_value()?,
-                        "idm_protocol" => f_8 = map.next_value()?,
-                        "idm_endpoints" => f_9 = map.next_value()?,
-                        "active_directory_over_ldap" => f_10 = map.next_value()?,
-                        "upn_claim" => f_11 = map.next_value()?,
-                        "reset_upn_claim" => f_12 = map.next_value()?,
-                        "groups_claim" => f_13 = map.next_value()?,
-                        "reset_groups_claim" => f_14 = map.next_value()?,
-                        "federation_type" => f_15 = map.next_value()?,
-                        _ => {
-                            let value: serde_json::Value = map.next_value()?;
-                            unknown.insert(key, value);
-                        }
-                    }
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for UpdateSpec {
+    const NAME: &'static str = "vcenter::identity::providers::UpdateSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<Oauth2UpdateSpec> = None;
+        let mut f_2: Option<OidcUpdateSpec> = None;
+        let mut f_3: Option<Vec<String>> = None;
+        let mut f_4: Option<bool> = None;
+        let mut f_5: Option<String> = None;
+        let mut f_6: Option<Vec<String>> = None;
+        let mut f_7: Option<vsphere_vapi_runtime::types::VapiMap<String, Vec<String>>> = None;
+        let mut f_8: Option<String> = None;
+        let mut f_9: Option<Vec<String>> = None;
+        let mut f_10: Option<ActiveDirectoryOverLdap> = None;
+        let mut f_11: Option<String> = None;
+        let mut f_12: Option<bool> = None;
+        let mut f_13: Option<String> = None;
+        let mut f_14: Option<bool> = None;
+        let mut f_15: Option<crate::vcenter::identity::FederationType> = None;
+        let mut unknown = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "config_tag" => f_0 = Some(map.next_value()?),
+                "oauth2" => f_1 = map.next_value()?,
+                "oidc" => f_2 = map.next_value()?,
+                "org_ids" => f_3 = map.next_value()?,
+                "make_default" => f_4 = map.next_value()?,
+                "name" => f_5 = map.next_value()?,
+                "domain_names" => f_6 = map.next_value()?,
+                "auth_query_params" => f_7 = map.next_value()?,
+                "idm_protocol" => f_8 = map.next_value()?,
+                "idm_endpoints" => f_9 = map.next_value()?,
+                "active_directory_over_ldap" => f_10 = map.next_value()?,
+                "upn_claim" => f_11 = map.next_value()?,
+                "reset_upn_claim" => f_12 = map.next_value()?,
+                "groups_claim" => f_13 = map.next_value()?,
+                "reset_groups_claim" => f_14 = map.next_value()?,
+                "federation_type" => f_15 = map.next_value()?,
+                _ => {
+                    let value: serde_json::Value = map.next_value()?;
+                    unknown.insert(key, value);
                 }
-                let u_0 = match f_0 {
-                    None => None,
-                    Some(tag) => {
-                        Some(
-                            match tag.as_str() {
-                                "Oauth2" => {
-                                    UpdateSpecConfigTag::Oauth2 {
-                                        oauth2: f_1,
-                                    }
-                                }
-                                "Oidc" => {
-                                    UpdateSpecConfigTag::Oidc {
-                                        oidc: f_2,
-                                    }
-                                }
-                                _ => {
-                                    #[allow(unused_mut)]
-                                    let mut fields = ::core::mem::take(&mut unknown);
-                                    if let Some(value) = f_1 {
-                                        fields
-                                            .insert(
-                                                "oauth2".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_2 {
-                                        fields
-                                            .insert(
-                                                "oidc".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    UpdateSpecConfigTag::Unknown {
-                                        tag,
-                                        fields,
-                                    }
-                                }
-                            },
-                        )
-                    }
-                };
-                let u_1 = match f_8 {
-                    None => None,
-                    Some(tag) => {
-                        Some(
-                            match tag.as_str() {
-                                "REST" => {
-                                    UpdateSpecIdmProtocol::Rest {
-                                        idm_endpoints: f_9,
-                                    }
-                                }
-                                "SCIM" => {
-                                    UpdateSpecIdmProtocol::Scim {
-                                        idm_endpoints: f_9,
-                                    }
-                                }
-                                "SCIM2_0" => {
-                                    UpdateSpecIdmProtocol::Scim20 {
-                                        idm_endpoints: f_9,
-                                    }
-                                }
-                                "LDAP" => {
-                                    UpdateSpecIdmProtocol::Ldap {
-                                        active_directory_over_ldap: f_10,
-                                    }
-                                }
-                                _ => {
-                                    #[allow(unused_mut)]
-                                    let mut fields = ::core::mem::take(&mut unknown);
-                                    if let Some(value) = f_9 {
-                                        fields
-                                            .insert(
-                                                "idm_endpoints".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_10 {
-                                        fields
-                                            .insert(
-                                                "active_directory_over_ldap".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    UpdateSpecIdmProtocol::Unknown {
-                                        tag,
-                                        fields,
-                                    }
-                                }
-                            },
-                        )
-                    }
-                };
-                ::core::result::Result::Ok(UpdateSpec {
-                    config_tag: u_0
-                        .ok_or_else(|| serde::de::Error::missing_field("config_tag"))?,
-                    org_ids: f_3,
-                    make_default: f_4,
-                    name: f_5,
-                    domain_names: f_6,
-                    auth_query_params: f_7,
-                    idm_protocol: u_1,
-                    upn_claim: f_11,
-                    reset_upn_claim: f_12,
-                    groups_claim: f_13,
-                    reset_groups_claim: f_14,
-                    federation_type: f_15,
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        let u_0 = match f_0 {
+            None => None,
+            Some(tag) => {
+                Some(
+                    match tag.as_str() {
+                        "Oauth2" => {
+                            UpdateSpecConfigTag::Oauth2 {
+                                oauth2: f_1,
+                            }
+                        }
+                        "Oidc" => {
+                            UpdateSpecConfigTag::Oidc {
+                                oidc: f_2,
+                            }
+                        }
+                        _ => {
+                            #[allow(unused_mut)]
+                            let mut fields = ::core::mem::take(&mut unknown);
+                            if let Some(value) = f_1 {
+                                fields
+                                    .insert(
+                                        "oauth2".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_2 {
+                                fields
+                                    .insert(
+                                        "oidc".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            UpdateSpecConfigTag::Unknown {
+                                tag,
+                                fields,
+                            }
+                        }
+                    },
+                )
+            }
+        };
+        let u_1 = match f_8 {
+            None => None,
+            Some(tag) => {
+                Some(
+                    match tag.as_str() {
+                        "REST" => {
+                            UpdateSpecIdmProtocol::Rest {
+                                idm_endpoints: f_9,
+                            }
+                        }
+                        "SCIM" => {
+                            UpdateSpecIdmProtocol::Scim {
+                                idm_endpoints: f_9,
+                            }
+                        }
+                        "SCIM2_0" => {
+                            UpdateSpecIdmProtocol::Scim20 {
+                                idm_endpoints: f_9,
+                            }
+                        }
+                        "LDAP" => {
+                            UpdateSpecIdmProtocol::Ldap {
+                                active_directory_over_ldap: f_10,
+                            }
+                        }
+                        _ => {
+                            #[allow(unused_mut)]
+                            let mut fields = ::core::mem::take(&mut unknown);
+                            if let Some(value) = f_9 {
+                                fields
+                                    .insert(
+                                        "idm_endpoints".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_10 {
+                                fields
+                                    .insert(
+                                        "active_directory_over_ldap".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            UpdateSpecIdmProtocol::Unknown {
+                                tag,
+                                fields,
+                            }
+                        }
+                    },
+                )
+            }
+        };
+        ::core::result::Result::Ok(UpdateSpec {
+            config_tag: __de::required(u_0, "config_tag")?,
+            org_ids: f_3,
+            make_default: f_4,
+            name: f_5,
+            domain_names: f_6,
+            auth_query_params: f_7,
+            idm_protocol: u_1,
+            upn_claim: f_11,
+            reset_upn_claim: f_12,
+            groups_claim: f_13,
+            reset_groups_claim: f_14,
+            federation_type: f_15,
+        })
     }
 }
 

@@ -9,19 +9,51 @@
 /// The [`Info`](crate::vcenter::inventory::datastore::Info) structure contains information about a datastore.
 ///
 /// vAPI structure `com.vmware.vcenter.inventory.datastore.info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Info {
     /// Type of the datastore. When clients pass a value of this field as a parameter, the field must be one of [`Datastore`](crate::vcenter::inventory::Datastore) or [`StoragePod`](crate::appliance::vcenter::settings::v1::config::components::inventory::datastore::StoragePod). When methods return a value of this field as a return value, the field will be one of [`Datastore`](crate::vcenter::inventory::Datastore) or [`StoragePod`](crate::appliance::vcenter::settings::v1::config::components::inventory::datastore::StoragePod).
-    #[serde(default = "Info::__missing_type")]
     pub r#type: String,
 }
 
-impl Info {
-    fn __missing_type() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::inventory::datastore::Info",
-            "type",
-        )
+impl serde::Serialize for Info {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("type", &self.r#type)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Info {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
+    const NAME: &'static str = "vcenter::inventory::datastore::Info";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "type" => f_0 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Info {
+            r#type: __de::or_zero(f_0, Self::NAME, "type"),
+        })
     }
 }
 

@@ -171,8 +171,10 @@ impl MigrationUpgrade {
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the caller is not authenticated.
     /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if there is no upgrade process running or the upgrade is in post-upgrade actions.
     /// - [`Error`](crate::ErrorKind::Error): If there is other error raised as part of the upgrade process. The accompanying error message will give more details about the failure.
-    pub async fn cancel(&self) -> vsphere_vapi_runtime::Result<()> {
-        self.client.operation(&migration_upgrade::ops::CANCEL).send().await
+    pub fn cancel(
+        &self,
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+        self.client.operation(&migration_upgrade::ops::CANCEL).send()
     }
 
     /// Runs sanity checks using the provided InitSpec or against running upgrade.
@@ -235,10 +237,12 @@ impl MigrationUpgrade {
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the caller is not authenticated.
     /// - [`NotFound`](crate::ErrorKind::NotFound): if there is no configured upgrade.
     /// - [`Error`](crate::ErrorKind::Error): If there is other error raised. The accompanying error message will give more details about the failure.
-    pub async fn get(
+    pub fn get(
         &self,
-    ) -> vsphere_vapi_runtime::Result<migration_upgrade::InitSpec> {
-        self.client.operation(&migration_upgrade::ops::GET).send().await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<migration_upgrade::InitSpec>,
+    > + Send {
+        self.client.operation(&migration_upgrade::ops::GET).send()
     }
 
     /// Initializes the upgrade workflow with upgrade parameters.
@@ -267,15 +271,11 @@ impl MigrationUpgrade {
     /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if the appliance upgrade has started i.e it is in different state than INITIALIZED, CANCELED or UPGRADED
     /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if passed arguments are invalid.
     /// - [`Error`](crate::ErrorKind::Error): If there is other error raised as part of the upgrade process. The accompanying error message will give more details about the failure.
-    pub async fn set(
+    pub fn set(
         &self,
         spec: &migration_upgrade::InitSpec,
-    ) -> vsphere_vapi_runtime::Result<()> {
-        self.client
-            .operation(&migration_upgrade::ops::SET)
-            .param("spec", spec)
-            .send()
-            .await
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+        self.client.operation(&migration_upgrade::ops::SET).param("spec", spec).send()
     }
 }
 
@@ -338,8 +338,12 @@ impl Repository {
     ///   * Method execution requires `VcLifecycle.Upgrade`.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the caller is not authenticated.
     /// - [`Error`](crate::ErrorKind::Error): If there is other error raised as part of the getting of the repository. The accompanying error message will give more details about the failure.
-    pub async fn get(&self) -> vsphere_vapi_runtime::Result<repository::Info> {
-        self.client.operation(&repository::ops::GET).send().await
+    pub fn get(
+        &self,
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<repository::Info>,
+    > + Send {
+        self.client.operation(&repository::ops::GET).send()
     }
 
     /// Configures the upgrade repository. If the upgrade repository requires credentials they will be validated.
@@ -367,10 +371,10 @@ impl Repository {
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the caller is not authenticated.
     /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if passed arguments are invalid.
     /// - [`Error`](crate::ErrorKind::Error): If there is other error raised as part of the setting of the repository. The accompanying error message will give more details about the failure.
-    pub async fn set(
+    pub fn set(
         &self,
         spec: &repository::Spec,
-    ) -> vsphere_vapi_runtime::Result<()> {
-        self.client.operation(&repository::ops::SET).param("spec", spec).send().await
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+        self.client.operation(&repository::ops::SET).param("spec", spec).send()
     }
 }

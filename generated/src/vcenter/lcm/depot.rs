@@ -75,8 +75,12 @@ impl Services {
     ///   * Method execution requires `VcLifecycle.View`.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the caller is not authenticated.
     /// - [`Error`](crate::ErrorKind::Error): If there is other error raised. The accompanying error message will give more details about the failure.
-    pub async fn get(&self) -> vsphere_vapi_runtime::Result<services::Info> {
-        self.client.operation(&services::ops::GET).send().await
+    pub fn get(
+        &self,
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<services::Info>,
+    > + Send {
+        self.client.operation(&services::ops::GET).send()
     }
 
     /// Gets the  configuration of the specific external service registered with vCenter appliance. Returns the  if the specific FDS service is configured, otherwise returns NotFound error.
@@ -108,15 +112,16 @@ impl Services {
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `VcLifecycle.View`.
-    pub async fn get_service_spec(
+    pub fn get_service_spec(
         &self,
         service_type: &crate::ids::ServiceidId,
-    ) -> vsphere_vapi_runtime::Result<services::Service> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<services::Service>,
+    > + Send {
         self.client
             .operation(&services::ops::GET_SERVICE_SPEC)
             .param("service_type", service_type)
             .send()
-            .await
     }
 
     /// Configure the external services connection details with vCenter appliance.
@@ -144,10 +149,10 @@ impl Services {
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the caller is not authenticated.
     /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if passed arguments are invalid.
     /// - [`Error`](crate::ErrorKind::Error): If there is some unknown internal error. The accompanying error message will give more details about the failure.
-    pub async fn set(
+    pub fn set(
         &self,
         config: &services::SetSpec,
-    ) -> vsphere_vapi_runtime::Result<()> {
-        self.client.operation(&services::ops::SET).param("config", config).send().await
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+        self.client.operation(&services::ops::SET).param("config", config).send()
     }
 }

@@ -84,15 +84,16 @@ impl AssociatedProducts {
     /// - [`AlreadyExists`](crate::ErrorKind::AlreadyExists): if this version is already added
     /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if the spec argument is not allowed
     /// - [`Error`](crate::ErrorKind::Error): If there is some unknown internal error. The accompanying error message will give more details about the failure.
-    pub async fn create(
+    pub fn create(
         &self,
         spec: &associated_products::CreateSpec,
-    ) -> vsphere_vapi_runtime::Result<crate::ids::LcmProductId> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<crate::ids::LcmProductId>,
+    > + Send {
         self.client
             .operation(&associated_products::ops::CREATE)
             .param("spec", spec)
             .send()
-            .await
     }
 
     /// Deletes or dissociates a VMware product associated with vCenter Server which was added manually. Automatically discovered VMware products cannot be deleted or dissociated.
@@ -113,15 +114,14 @@ impl AssociatedProducts {
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
     /// - [`NotFound`](crate::ErrorKind::NotFound): If there is no record associated with `product` in the system database.
     /// - [`Error`](crate::ErrorKind::Error): If there is some unknown internal error. The accompanying error message will give more details about the failure.
-    pub async fn delete(
+    pub fn delete(
         &self,
         product: &crate::ids::LcmProductId,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&associated_products::ops::DELETE)
             .param("product", product)
             .send()
-            .await
     }
 
     /// Returns the detailed information of a product associated with vCenter Server.
@@ -146,15 +146,16 @@ impl AssociatedProducts {
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
     /// - [`NotFound`](crate::ErrorKind::NotFound): If there is no record associated with `product` in the system.
     /// - [`Error`](crate::ErrorKind::Error): If there is some unknown internal error. The accompanying error message will give more details about the failure.
-    pub async fn get(
+    pub fn get(
         &self,
         product: &crate::ids::LcmProductId,
-    ) -> vsphere_vapi_runtime::Result<Product> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<Product>,
+    > + Send {
         self.client
             .operation(&associated_products::ops::GET)
             .param("product", product)
             .send()
-            .await
     }
 
     /// Retrieves a list of all associated VMware product deployments with vCenter Server in the environment. The list contains both product deployments discovered automatically and deployments registered manually through the API.
@@ -174,8 +175,12 @@ impl AssociatedProducts {
     ///
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
     /// - [`Error`](crate::ErrorKind::Error): If there is some unknown internal error. The accompanying error message will give more details about the failure.
-    pub async fn list(&self) -> vsphere_vapi_runtime::Result<Vec<Product>> {
-        self.client.operation(&associated_products::ops::LIST).send().await
+    pub fn list(
+        &self,
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<Vec<Product>>,
+    > + Send {
+        self.client.operation(&associated_products::ops::LIST).send()
     }
 
     /// Modifies a VMware product associated with vCenter Server which was added manually. Automatically discovered VMware products cannot be modified.
@@ -198,17 +203,16 @@ impl AssociatedProducts {
     /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if the spec argument is not allowed
     /// - [`NotFound`](crate::ErrorKind::NotFound): If there is no record associated with `product` in the system.
     /// - [`Error`](crate::ErrorKind::Error): If there is some unknown internal error. The accompanying error message will give more details about the failure.
-    pub async fn update(
+    pub fn update(
         &self,
         product: &crate::ids::LcmProductId,
         spec: &associated_products::UpdateSpec,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&associated_products::ops::UPDATE)
             .param("product", product)
             .param("spec", spec)
             .send()
-            .await
     }
 }
 
@@ -312,10 +316,12 @@ impl ProductCatalog {
     ///
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
     /// - [`Error`](crate::ErrorKind::Error): If there is some unknown internal error. The accompanying error message will give more details about the failure.
-    pub async fn list(
+    pub fn list(
         &self,
-    ) -> vsphere_vapi_runtime::Result<Vec<product_catalog::Summary>> {
-        self.client.operation(&product_catalog::ops::LIST).send().await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<Vec<product_catalog::Summary>>,
+    > + Send {
+        self.client.operation(&product_catalog::ops::LIST).send()
     }
 }
 
@@ -327,42 +333,86 @@ impl ProductCatalog {
 /// * Automatically Discovered or Manually Added
 ///
 /// vAPI structure `com.vmware.vcenter.lcm.discovery.product`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Product {
     /// Identifies a product and a version uniquely. The identifier consists of product internal name and version.
     ///
     /// Identifier of a `PRODUCT` resource.
     pub installed_product: crate::ids::ProductId,
     /// A public official product name.
-    #[serde(default = "Product::__missing_name")]
     pub name: String,
     /// Current product version.
-    #[serde(default = "Product::__missing_version")]
     pub version: String,
     /// Future version of the product after upgrade. `targetVersion` may not be applicable.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target_version: Option<String>,
     /// The list of hostname/IPs of the instances of the VMware products deployed in the environment. This field would be empty for manually added products.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deployments: Option<Vec<String>>,
     /// Indicates if the product is auto-detected by the system or manually added. If it is set to true it means it is auto-detected.
-    #[serde(default = "Product::__missing_auto")]
     pub auto: bool,
 }
 
-impl Product {
-    fn __missing_name() -> String {
-        ::vsphere_vapi_runtime::de::missing("vcenter::lcm::discovery::Product", "name")
+impl serde::Serialize for Product {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("installed_product", &self.installed_product)?;
+        map.serialize_entry("name", &self.name)?;
+        map.serialize_entry("version", &self.version)?;
+        if let Some(value) = &self.target_version {
+            map.serialize_entry("target_version", value)?;
+        }
+        if let Some(value) = &self.deployments {
+            map.serialize_entry("deployments", value)?;
+        }
+        map.serialize_entry("auto", &self.auto)?;
+        map.end()
     }
+}
 
-    fn __missing_version() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::lcm::discovery::Product",
-            "version",
-        )
+impl<'de> serde::Deserialize<'de> for Product {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_auto() -> bool {
-        ::vsphere_vapi_runtime::de::missing("vcenter::lcm::discovery::Product", "auto")
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Product {
+    const NAME: &'static str = "vcenter::lcm::discovery::Product";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::ProductId> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<String> = None;
+        let mut f_4: Option<Vec<String>> = None;
+        let mut f_5: Option<bool> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "installed_product" => f_0 = Some(map.next_value()?),
+                "name" => f_1 = Some(map.next_value()?),
+                "version" => f_2 = Some(map.next_value()?),
+                "target_version" => f_3 = map.next_value()?,
+                "deployments" => f_4 = map.next_value()?,
+                "auto" => f_5 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Product {
+            installed_product: __de::required(f_0, "installed_product")?,
+            name: __de::or_zero(f_1, Self::NAME, "name"),
+            version: __de::or_zero(f_2, Self::NAME, "version"),
+            target_version: f_3,
+            deployments: f_4,
+            auto: __de::or_zero(f_5, Self::NAME, "auto"),
+        })
     }
 }

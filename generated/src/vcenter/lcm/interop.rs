@@ -73,15 +73,16 @@ impl InteropBundle {
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `VcLifecycle.View`.
-    pub async fn set_task(
+    pub fn set_task(
         &self,
         spec: &interop_bundle::SetSpec,
-    ) -> vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<()>> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<()>>,
+    > + Send {
         self.client
             .operation(&interop_bundle::ops::SET_TASK)
             .param("spec", spec)
             .send_task()
-            .await
     }
 
     /// Runs [`set_task`](Self::set_task) and waits for the task with the default

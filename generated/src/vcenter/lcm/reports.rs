@@ -9,7 +9,7 @@
 /// The [`Location`](crate::vcenter::lcm::reports::Location) structure contains the URI location to download the report from, as well as a token required (as a header on the HTTP request) to get the bundle. The validity of the token is 5 minutes as best attempt. After the token expires, any attempt to call the URI with said token will fail.
 ///
 /// vAPI structure `com.vmware.vcenter.lcm.reports.location`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Location {
     /// Report Download URI.
     pub uri: String,
@@ -17,21 +17,106 @@ pub struct Location {
     pub download_file_token: Token,
 }
 
+impl serde::Serialize for Location {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("uri", &self.uri)?;
+        map.serialize_entry("download_file_token", &self.download_file_token)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Location {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Location {
+    const NAME: &'static str = "vcenter::lcm::reports::Location";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<Token> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "uri" => f_0 = Some(map.next_value()?),
+                "download_file_token" => f_1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Location {
+            uri: __de::required(f_0, "uri")?,
+            download_file_token: __de::required(f_1, "download_file_token")?,
+        })
+    }
+}
+
 /// The [`Token`](crate::vcenter::lcm::reports::Token) structure contains information about the token required in the HTTP GET request to generate the report.
 ///
 /// vAPI structure `com.vmware.vcenter.lcm.reports.token`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Token {
     /// A one-time, short-lived token required in the HTTP header of the request to the url. This token needs to be passed in as a header with the name "session-id".
-    #[serde(default = "Token::__missing_token")]
     pub token: String,
     /// Expiry time of the token
     pub expiry: vsphere_vapi_runtime::types::DateTime,
 }
 
-impl Token {
-    fn __missing_token() -> String {
-        ::vsphere_vapi_runtime::de::missing("vcenter::lcm::reports::Token", "token")
+impl serde::Serialize for Token {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("token", &self.token)?;
+        map.serialize_entry("expiry", &self.expiry)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Token {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Token {
+    const NAME: &'static str = "vcenter::lcm::reports::Token";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<vsphere_vapi_runtime::types::DateTime> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "token" => f_0 = Some(map.next_value()?),
+                "expiry" => f_1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Token {
+            token: __de::or_zero(f_0, Self::NAME, "token"),
+            expiry: __de::required(f_1, "expiry")?,
+        })
     }
 }
 

@@ -69,11 +69,13 @@ impl Pending {
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
     /// - [`NotFound`](crate::ErrorKind::NotFound): if there is no pending update assosiated with the `version` in the system.
     /// - [`Error`](crate::ErrorKind::Error): if there is some unknown internal error. The accompanying error message will give more details about the error.
-    pub async fn get(
+    pub fn get(
         &self,
         version: &crate::ids::LcmUpdatePendingId,
-    ) -> vsphere_vapi_runtime::Result<pending::Info> {
-        self.client.operation(&pending::ops::GET).param("version", version).send().await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<pending::Info>,
+    > + Send {
+        self.client.operation(&pending::ops::GET).param("version", version).send()
     }
 
     /// Lists all available minor and major updates.
@@ -93,8 +95,12 @@ impl Pending {
     ///
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
     /// - [`Error`](crate::ErrorKind::Error): if there is some unknown internal error. The accompanying error message will give more details about the error.
-    pub async fn list(&self) -> vsphere_vapi_runtime::Result<pending::ListResult> {
-        self.client.operation(&pending::ops::LIST).send().await
+    pub fn list(
+        &self,
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<pending::ListResult>,
+    > + Send {
+        self.client.operation(&pending::ops::LIST).send()
     }
 }
 
@@ -151,17 +157,18 @@ impl PrecheckReport {
     /// - [`NotFound`](crate::ErrorKind::NotFound): if there is no pending update assosiated with the `version` in the system.
     /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if a precheck is already in progress.
     /// - [`Error`](crate::ErrorKind::Error): if there is some unknown internal error. The accompanying error message will give more details about the error.
-    pub async fn create_task(
+    pub fn create_task(
         &self,
         version: &crate::ids::LcmUpdatePendingId,
-    ) -> vsphere_vapi_runtime::Result<
-        vsphere_vapi_runtime::Task<precheck_report::PrecheckReportResult>,
-    > {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<
+            vsphere_vapi_runtime::Task<precheck_report::PrecheckReportResult>,
+        >,
+    > + Send {
         self.client
             .operation(&precheck_report::ops::CREATE_TASK)
             .param("version", version)
             .send_task()
-            .await
     }
 
     /// Runs [`create_task`](Self::create_task) and waits for the task with the default

@@ -13,22 +13,19 @@
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.cluster_available_versions.summary`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Summary {
     /// Version of the upgrade.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "Summary::__missing_version")]
     pub version: String,
     /// Name of the upgrade.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "Summary::__missing_name")]
     pub name: String,
     /// Description of the upgrade.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "Summary::__missing_description")]
     pub description: String,
     /// Release date of the upgrade.
     ///
@@ -37,37 +34,64 @@ pub struct Summary {
     /// Release details of the upgrade.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "Summary::__missing_release_notes")]
     pub release_notes: String,
 }
 
-impl Summary {
-    fn __missing_version() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::cluster_available_versions::Summary",
-            "version",
-        )
+impl serde::Serialize for Summary {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("version", &self.version)?;
+        map.serialize_entry("name", &self.name)?;
+        map.serialize_entry("description", &self.description)?;
+        map.serialize_entry("release_date", &self.release_date)?;
+        map.serialize_entry("release_notes", &self.release_notes)?;
+        map.end()
     }
+}
 
-    fn __missing_name() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::cluster_available_versions::Summary",
-            "name",
-        )
+impl<'de> serde::Deserialize<'de> for Summary {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_description() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::cluster_available_versions::Summary",
-            "description",
-        )
-    }
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Summary {
+    const NAME: &'static str = "vcenter::namespace_management::cluster_available_versions::Summary";
 
-    fn __missing_release_notes() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::cluster_available_versions::Summary",
-            "release_notes",
-        )
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<vsphere_vapi_runtime::types::DateTime> = None;
+        let mut f_4: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "version" => f_0 = Some(map.next_value()?),
+                "name" => f_1 = Some(map.next_value()?),
+                "description" => f_2 = Some(map.next_value()?),
+                "release_date" => f_3 = Some(map.next_value()?),
+                "release_notes" => f_4 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Summary {
+            version: __de::or_zero(f_0, Self::NAME, "version"),
+            name: __de::or_zero(f_1, Self::NAME, "name"),
+            description: __de::or_zero(f_2, Self::NAME, "description"),
+            release_date: __de::required(f_3, "release_date")?,
+            release_notes: __de::or_zero(f_4, Self::NAME, "release_notes"),
+        })
     }
 }
 

@@ -13,20 +13,69 @@
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.cluster_compatibility.filter_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct FilterSpec {
     /// Set this flag to true to only list vSphere clusters that are currently compatible with the Namespaces feature. If set to false, both compatible and incompatible vSphere clusters will be listed. If `None`, both compatible and incompatible vSphere clusters will be listed.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub compatible: Option<bool>,
     /// The network provider whose networks will be considered. If `None`, this will default to [`NetworkProvider::NsxtContainerPlugin`](crate::vcenter::namespace_management::clusters::NetworkProvider::NsxtContainerPlugin).
     ///
     /// Since vSphere API 7.0.1.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub network_provider: Option<
         crate::vcenter::namespace_management::clusters::NetworkProvider,
     >,
+}
+
+impl serde::Serialize for FilterSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.compatible {
+            map.serialize_entry("compatible", value)?;
+        }
+        if let Some(value) = &self.network_provider {
+            map.serialize_entry("network_provider", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for FilterSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for FilterSpec {
+    const NAME: &'static str = "vcenter::namespace_management::cluster_compatibility::FilterSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<bool> = None;
+        let mut f_1: Option<
+            crate::vcenter::namespace_management::clusters::NetworkProvider,
+        > = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "compatible" => f_0 = map.next_value()?,
+                "network_provider" => f_1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(FilterSpec {
+            compatible: f_0,
+            network_provider: f_1,
+        })
+    }
 }
 
 /// The [`FilterSpecV2`](crate::vcenter::namespace_management::cluster_compatibility::FilterSpecV2) structure contains fields used to filter the results when listing clusters (see [`ClusterCompatibility::list_v2`](crate::vcenter::namespace_management::ClusterCompatibility::list_v2)) and their compatibility information.
@@ -35,20 +84,69 @@ pub struct FilterSpec {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.cluster_compatibility.filter_spec_v2`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct FilterSpecV2 {
     /// Set this flag to true to only return vSphere clusters that are currently compatible with the Namespaces feature. If set to false, both compatible and incompatible vSphere clusters will be returned. If `None`, both compatible and incompatible vSphere clusters will be listed.
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub compatible: Option<bool>,
     /// The network type that will be considered. A Supervisor can only be enabled with this network type if all hosts are compatible for this specific network type. If `None`, this will default to [`NetworkType::Nsxt`](crate::vcenter::namespace_management::supervisors::networks::workload::NetworkType::Nsxt).
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub network_provider: Option<
         crate::vcenter::namespace_management::supervisors::networks::workload::NetworkType,
     >,
+}
+
+impl serde::Serialize for FilterSpecV2 {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.compatible {
+            map.serialize_entry("compatible", value)?;
+        }
+        if let Some(value) = &self.network_provider {
+            map.serialize_entry("network_provider", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for FilterSpecV2 {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for FilterSpecV2 {
+    const NAME: &'static str = "vcenter::namespace_management::cluster_compatibility::FilterSpecV2";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<bool> = None;
+        let mut f_1: Option<
+            crate::vcenter::namespace_management::supervisors::networks::workload::NetworkType,
+        > = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "compatible" => f_0 = map.next_value()?,
+                "network_provider" => f_1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(FilterSpecV2 {
+            compatible: f_0,
+            network_provider: f_1,
+        })
+    }
 }
 
 /// A call of
@@ -73,8 +171,12 @@ impl ListRequest {
     }
 
     /// Sends the request and decodes the result.
-    pub async fn send(self) -> vsphere_vapi_runtime::Result<Vec<Summary>> {
-        self.call.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<Vec<Summary>>,
+    > + Send {
+        self.call.send()
     }
 }
 
@@ -107,8 +209,12 @@ impl ListV2Request {
     }
 
     /// Sends the request and decodes the result.
-    pub async fn send(self) -> vsphere_vapi_runtime::Result<ZoneCompatibilityInfo> {
-        self.call.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<ZoneCompatibilityInfo>,
+    > + Send {
+        self.call.send()
     }
 }
 
@@ -118,7 +224,7 @@ impl ListV2Request {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.cluster_compatibility.summary`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Summary {
     /// Identifier of the vSphere cluster.
     ///
@@ -129,33 +235,64 @@ pub struct Summary {
     /// Compatibility of this vSphere cluster. If false, the list of incompatibility issues will be given in the `incompatibilityReasons` field.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "Summary::__missing_compatible")]
     pub compatible: bool,
     /// Reasons for incompatibility.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(
-        default = "Summary::__missing_incompatibility_reasons",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub incompatibility_reasons: Vec<crate::vapi::standard::LocalizableMessage>,
 }
 
-impl Summary {
-    fn __missing_compatible() -> bool {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::cluster_compatibility::Summary",
-            "compatible",
-        )
+impl serde::Serialize for Summary {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("cluster", &self.cluster)?;
+        map.serialize_entry("compatible", &self.compatible)?;
+        map.serialize_entry("incompatibility_reasons", &self.incompatibility_reasons)?;
+        map.end()
     }
+}
 
-    fn __missing_incompatibility_reasons() -> Vec<
-        crate::vapi::standard::LocalizableMessage,
-    > {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::cluster_compatibility::Summary",
-            "incompatibility_reasons",
-        )
+impl<'de> serde::Deserialize<'de> for Summary {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Summary {
+    const NAME: &'static str = "vcenter::namespace_management::cluster_compatibility::Summary";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::ClusterComputeResourceId> = None;
+        let mut f_1: Option<bool> = None;
+        let mut f_2: Option<Vec<crate::vapi::standard::LocalizableMessage>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "cluster" => f_0 = Some(map.next_value()?),
+                "compatible" => f_1 = Some(map.next_value()?),
+                "incompatibility_reasons" => f_2 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Summary {
+            cluster: __de::required(f_0, "cluster")?,
+            compatible: __de::or_zero(f_1, Self::NAME, "compatible"),
+            incompatibility_reasons: __de::or_zero(
+                f_2,
+                Self::NAME,
+                "incompatibility_reasons",
+            ),
+        })
     }
 }
 
@@ -165,53 +302,73 @@ impl Summary {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.cluster_compatibility.zone_compatibility_info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ZoneCompatibilityInfo {
     /// Flag to indicate whether the vSphere Zones are compatible with each other. If false, the list of incompatibility issues will be given in the `incompatibilityReasons` field.
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(default = "ZoneCompatibilityInfo::__missing_compatible")]
     pub compatible: bool,
     /// Information about the compatibility of a list of vSphere Zones and the vSphere clusters associated with them.
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(
-        default = "ZoneCompatibilityInfo::__missing_zone_summaries",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub zone_summaries: Vec<ZoneSummary>,
     /// Reasons for incompatibility between the vSphere Zones.
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(
-        default = "ZoneCompatibilityInfo::__missing_incompatibility_reasons",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub incompatibility_reasons: Vec<crate::vapi::standard::LocalizableMessage>,
 }
 
-impl ZoneCompatibilityInfo {
-    fn __missing_compatible() -> bool {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::cluster_compatibility::ZoneCompatibilityInfo",
-            "compatible",
-        )
+impl serde::Serialize for ZoneCompatibilityInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("compatible", &self.compatible)?;
+        map.serialize_entry("zone_summaries", &self.zone_summaries)?;
+        map.serialize_entry("incompatibility_reasons", &self.incompatibility_reasons)?;
+        map.end()
     }
+}
 
-    fn __missing_zone_summaries() -> Vec<ZoneSummary> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::cluster_compatibility::ZoneCompatibilityInfo",
-            "zone_summaries",
-        )
+impl<'de> serde::Deserialize<'de> for ZoneCompatibilityInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_incompatibility_reasons() -> Vec<
-        crate::vapi::standard::LocalizableMessage,
-    > {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::cluster_compatibility::ZoneCompatibilityInfo",
-            "incompatibility_reasons",
-        )
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ZoneCompatibilityInfo {
+    const NAME: &'static str = "vcenter::namespace_management::cluster_compatibility::ZoneCompatibilityInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<bool> = None;
+        let mut f_1: Option<Vec<ZoneSummary>> = None;
+        let mut f_2: Option<Vec<crate::vapi::standard::LocalizableMessage>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "compatible" => f_0 = Some(map.next_value()?),
+                "zone_summaries" => f_1 = __de::null_as_empty(map.next_value()?),
+                "incompatibility_reasons" => f_2 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ZoneCompatibilityInfo {
+            compatible: __de::or_zero(f_0, Self::NAME, "compatible"),
+            zone_summaries: __de::or_zero(f_1, Self::NAME, "zone_summaries"),
+            incompatibility_reasons: __de::or_zero(
+                f_2,
+                Self::NAME,
+                "incompatibility_reasons",
+            ),
+        })
     }
 }
 
@@ -221,13 +378,53 @@ impl ZoneCompatibilityInfo {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.cluster_compatibility.zone_filter_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ZoneFilterSpec {
     /// A list of vSphere Zone identifiers which will be used to filter vSphere Zones that correspond to this specific set of identifiers. If `None` or empty, results will not be filtered for specific vSphere Zone identifiers.
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zones: Option<Vec<String>>,
+}
+
+impl serde::Serialize for ZoneFilterSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.zones {
+            map.serialize_entry("zones", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ZoneFilterSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ZoneFilterSpec {
+    const NAME: &'static str = "vcenter::namespace_management::cluster_compatibility::ZoneFilterSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<Vec<String>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "zones" => f_0 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ZoneFilterSpec { zones: f_0 })
+    }
 }
 
 /// The [`ZoneSummary`](crate::vcenter::namespace_management::cluster_compatibility::ZoneSummary) structure contains the information about the compatibility of a vSphere Zone and the vSphere clusters associated with it.
@@ -236,7 +433,7 @@ pub struct ZoneFilterSpec {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.cluster_compatibility.zone_summary`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ZoneSummary {
     /// Identifier of this vSphere Zone.
     ///
@@ -247,31 +444,60 @@ pub struct ZoneSummary {
     /// Flag to indicate whether the current Zone can be used to enable a Supervisor cluster. If false, the list of incompatibility issues will be given in the `clusterSummaries` field.
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(default = "ZoneSummary::__missing_compatible")]
     pub compatible: bool,
     /// A list of information about the compatibility of vSphere clusters associated with this vSphere Zone.
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(
-        default = "ZoneSummary::__missing_cluster_summaries",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub cluster_summaries: Vec<Summary>,
 }
 
-impl ZoneSummary {
-    fn __missing_compatible() -> bool {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::cluster_compatibility::ZoneSummary",
-            "compatible",
-        )
+impl serde::Serialize for ZoneSummary {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("zone", &self.zone)?;
+        map.serialize_entry("compatible", &self.compatible)?;
+        map.serialize_entry("cluster_summaries", &self.cluster_summaries)?;
+        map.end()
     }
+}
 
-    fn __missing_cluster_summaries() -> Vec<Summary> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::cluster_compatibility::ZoneSummary",
-            "cluster_summaries",
-        )
+impl<'de> serde::Deserialize<'de> for ZoneSummary {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ZoneSummary {
+    const NAME: &'static str = "vcenter::namespace_management::cluster_compatibility::ZoneSummary";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::ZoneId> = None;
+        let mut f_1: Option<bool> = None;
+        let mut f_2: Option<Vec<Summary>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "zone" => f_0 = Some(map.next_value()?),
+                "compatible" => f_1 = Some(map.next_value()?),
+                "cluster_summaries" => f_2 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ZoneSummary {
+            zone: __de::required(f_0, "zone")?,
+            compatible: __de::or_zero(f_1, Self::NAME, "compatible"),
+            cluster_summaries: __de::or_zero(f_2, Self::NAME, "cluster_summaries"),
+        })
     }
 }
 

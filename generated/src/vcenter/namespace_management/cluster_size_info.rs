@@ -12,74 +12,99 @@
 /// Since vSphere API 7.0.0.0.
 ///
 /// vAPI structure `com.vmware.vcenter.namespace_management.cluster_size_info.info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Info {
     /// The maximum number of supported pods.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "Info::__missing_num_supported_pods")]
     pub num_supported_pods: i64,
     /// The maximum number of supported services.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "Info::__missing_num_supported_services")]
     pub num_supported_services: i64,
     /// Default CIDR range from which Kubernetes allocates service cluster IP addresses.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "Info::__missing_default_service_cidr")]
     pub default_service_cidr: crate::vcenter::namespace_management::Ipv4Cidr,
     /// Default CIDR range from which Kubernetes allocates pod IP addresses.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "Info::__missing_default_pod_cidr")]
     pub default_pod_cidr: crate::vcenter::namespace_management::Ipv4Cidr,
     /// Information about Kubernetes API server virtual machine configuration.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "Info::__missing_master_vm_info")]
     pub master_vm_info: VmInfo,
     /// Information about worker virtual machine configuration. If `None`, the configuration of the worker VM is not fixed.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub worker_vm_info: Option<VmInfo>,
 }
 
-impl Info {
-    fn __missing_num_supported_pods() -> i64 {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::cluster_size_info::Info",
-            "num_supported_pods",
-        )
+impl serde::Serialize for Info {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("num_supported_pods", &self.num_supported_pods)?;
+        map.serialize_entry("num_supported_services", &self.num_supported_services)?;
+        map.serialize_entry("default_service_cidr", &self.default_service_cidr)?;
+        map.serialize_entry("default_pod_cidr", &self.default_pod_cidr)?;
+        map.serialize_entry("master_vm_info", &self.master_vm_info)?;
+        if let Some(value) = &self.worker_vm_info {
+            map.serialize_entry("worker_vm_info", value)?;
+        }
+        map.end()
     }
+}
 
-    fn __missing_num_supported_services() -> i64 {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::cluster_size_info::Info",
-            "num_supported_services",
-        )
+impl<'de> serde::Deserialize<'de> for Info {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_default_service_cidr() -> crate::vcenter::namespace_management::Ipv4Cidr {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::cluster_size_info::Info",
-            "default_service_cidr",
-        )
-    }
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
+    const NAME: &'static str = "vcenter::namespace_management::cluster_size_info::Info";
 
-    fn __missing_default_pod_cidr() -> crate::vcenter::namespace_management::Ipv4Cidr {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::cluster_size_info::Info",
-            "default_pod_cidr",
-        )
-    }
-
-    fn __missing_master_vm_info() -> VmInfo {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::cluster_size_info::Info",
-            "master_vm_info",
-        )
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<i64> = None;
+        let mut f_1: Option<i64> = None;
+        let mut f_2: Option<crate::vcenter::namespace_management::Ipv4Cidr> = None;
+        let mut f_3: Option<crate::vcenter::namespace_management::Ipv4Cidr> = None;
+        let mut f_4: Option<VmInfo> = None;
+        let mut f_5: Option<VmInfo> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "num_supported_pods" => f_0 = Some(map.next_value()?),
+                "num_supported_services" => f_1 = Some(map.next_value()?),
+                "default_service_cidr" => f_2 = Some(map.next_value()?),
+                "default_pod_cidr" => f_3 = Some(map.next_value()?),
+                "master_vm_info" => f_4 = Some(map.next_value()?),
+                "worker_vm_info" => f_5 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Info {
+            num_supported_pods: __de::or_zero(f_0, Self::NAME, "num_supported_pods"),
+            num_supported_services: __de::or_zero(
+                f_1,
+                Self::NAME,
+                "num_supported_services",
+            ),
+            default_service_cidr: __de::or_zero(f_2, Self::NAME, "default_service_cidr"),
+            default_pod_cidr: __de::or_zero(f_3, Self::NAME, "default_pod_cidr"),
+            master_vm_info: __de::or_zero(f_4, Self::NAME, "master_vm_info"),
+            worker_vm_info: f_5,
+        })
     }
 }
 
@@ -89,57 +114,77 @@ impl Info {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.cluster_size_info.vm_info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VmInfo {
     /// Number of CPU cores.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "VmInfo::__missing_count")]
     pub count: i64,
     /// Number of CPU cores per socket.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "VmInfo::__missing_cores_per_socket")]
     pub cores_per_socket: i64,
     /// Memory size, in mebibytes.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "VmInfo::__missing_memory")]
     pub memory: i64,
     /// Overall capacity of the disks in the virtual machine, in mebibytes.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "VmInfo::__missing_capacity")]
     pub capacity: i64,
 }
 
-impl VmInfo {
-    fn __missing_count() -> i64 {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::cluster_size_info::VmInfo",
-            "count",
-        )
+impl serde::Serialize for VmInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("count", &self.count)?;
+        map.serialize_entry("cores_per_socket", &self.cores_per_socket)?;
+        map.serialize_entry("memory", &self.memory)?;
+        map.serialize_entry("capacity", &self.capacity)?;
+        map.end()
     }
+}
 
-    fn __missing_cores_per_socket() -> i64 {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::cluster_size_info::VmInfo",
-            "cores_per_socket",
-        )
+impl<'de> serde::Deserialize<'de> for VmInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_memory() -> i64 {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::cluster_size_info::VmInfo",
-            "memory",
-        )
-    }
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for VmInfo {
+    const NAME: &'static str = "vcenter::namespace_management::cluster_size_info::VmInfo";
 
-    fn __missing_capacity() -> i64 {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::cluster_size_info::VmInfo",
-            "capacity",
-        )
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<i64> = None;
+        let mut f_1: Option<i64> = None;
+        let mut f_2: Option<i64> = None;
+        let mut f_3: Option<i64> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "count" => f_0 = Some(map.next_value()?),
+                "cores_per_socket" => f_1 = Some(map.next_value()?),
+                "memory" => f_2 = Some(map.next_value()?),
+                "capacity" => f_3 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(VmInfo {
+            count: __de::or_zero(f_0, Self::NAME, "count"),
+            cores_per_socket: __de::or_zero(f_1, Self::NAME, "cores_per_socket"),
+            memory: __de::or_zero(f_2, Self::NAME, "memory"),
+            capacity: __de::or_zero(f_3, Self::NAME, "capacity"),
+        })
     }
 }
 

@@ -78,11 +78,13 @@ impl Topology {
     ///
     ///   if the user cannot be authenticated.
     /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user does not have `Namespaces.Manage` privilege and the `System.Read` privilege on all vSphere Clusters hosting the Supervisor.
-    pub async fn get(
+    pub fn get(
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
-    ) -> vsphere_vapi_runtime::Result<crate::ids::ZoneId> {
-        self.client.operation(&topology::ops::GET).param("cluster", cluster).send().await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<crate::ids::ZoneId>,
+    > + Send {
+        self.client.operation(&topology::ops::GET).param("cluster", cluster).send()
     }
 }
 
@@ -91,19 +93,17 @@ impl Topology {
 /// Since vSphere API 8.0.0.1.
 ///
 /// vAPI structure `com.vmware.vcenter.namespace_management.clusters.condition`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Condition {
     /// The type of the condition is a CamelCase, machine readable identifier, indicating the configuration stage.
     ///
     /// InfrastructureInitialized, ControlPlaneVMsDeployed and ControlPlaneVMsConfigured are examples of such identifiers.
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(default = "Condition::__missing_type")]
     pub r#type: String,
     /// Description of the condition type in a human readable format.
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(default = "Condition::__missing_description")]
     pub description: crate::vapi::standard::LocalizableMessage,
     /// The status of the condition.
     ///
@@ -112,14 +112,12 @@ pub struct Condition {
     /// Last time the condition transitioned from one state to another. A transition happens when the value of status or severity field changes. if `None`, there are no ongoing operations related to bringing the condition to the desired state.
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_transition_time: Option<vsphere_vapi_runtime::types::DateTime>,
     /// A brief CamelCase message indicating details about the reason for the last transition.
     ///
     /// FailedWithSystemError, ManagementDNSServersMissing and WaitForNodeUpgrade are examples of such messages.
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(default = "Condition::__missing_reason")]
     pub reason: String,
     /// Provides an explicit classification of the reason identifier. Set when the value of status is FALSE.
     ///
@@ -128,40 +126,74 @@ pub struct Condition {
     /// A list of human-readable messages that provide additional details about the last transition.
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(
-        default = "Condition::__missing_messages",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub messages: Vec<Message>,
 }
 
-impl Condition {
-    fn __missing_type() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::clusters::Condition",
-            "type",
-        )
+impl serde::Serialize for Condition {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("type", &self.r#type)?;
+        map.serialize_entry("description", &self.description)?;
+        map.serialize_entry("status", &self.status)?;
+        if let Some(value) = &self.last_transition_time {
+            map.serialize_entry("last_transition_time", value)?;
+        }
+        map.serialize_entry("reason", &self.reason)?;
+        map.serialize_entry("severity", &self.severity)?;
+        map.serialize_entry("messages", &self.messages)?;
+        map.end()
     }
+}
 
-    fn __missing_description() -> crate::vapi::standard::LocalizableMessage {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::clusters::Condition",
-            "description",
-        )
+impl<'de> serde::Deserialize<'de> for Condition {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_reason() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::clusters::Condition",
-            "reason",
-        )
-    }
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Condition {
+    const NAME: &'static str = "vcenter::namespace_management::clusters::Condition";
 
-    fn __missing_messages() -> Vec<Message> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::clusters::Condition",
-            "messages",
-        )
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<crate::vapi::standard::LocalizableMessage> = None;
+        let mut f_2: Option<condition::Status> = None;
+        let mut f_3: Option<vsphere_vapi_runtime::types::DateTime> = None;
+        let mut f_4: Option<String> = None;
+        let mut f_5: Option<condition::Severity> = None;
+        let mut f_6: Option<Vec<Message>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "type" => f_0 = Some(map.next_value()?),
+                "description" => f_1 = Some(map.next_value()?),
+                "status" => f_2 = Some(map.next_value()?),
+                "last_transition_time" => f_3 = map.next_value()?,
+                "reason" => f_4 = Some(map.next_value()?),
+                "severity" => f_5 = Some(map.next_value()?),
+                "messages" => f_6 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Condition {
+            r#type: __de::or_zero(f_0, Self::NAME, "type"),
+            description: __de::or_zero(f_1, Self::NAME, "description"),
+            status: __de::required(f_2, "status")?,
+            last_transition_time: f_3,
+            reason: __de::or_zero(f_4, Self::NAME, "reason"),
+            severity: __de::required(f_5, "severity")?,
+            messages: __de::or_zero(f_6, Self::NAME, "messages"),
+        })
     }
 }
 
@@ -206,7 +238,7 @@ vsphere_vapi_runtime::vapi_enum! {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.clusters.content_library_spec`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ContentLibrarySpec {
     /// Content Library ID associated with a Supervisor. The Content Library specified should exist in the vSphere inventory.
     ///
@@ -233,7 +265,6 @@ pub struct ContentLibrarySpec {
     /// Not in vSphere API releases before 9.0.0.0.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub supervisor_services: Option<Vec<String>>,
     /// The resource naming strategy that is used to generate the Kubernetes resource names for images from this Content Library.
     ///
@@ -242,8 +273,61 @@ pub struct ContentLibrarySpec {
     /// Not in vSphere API releases before 9.0.0.0.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_naming_strategy: Option<ResourceNamingStrategy>,
+}
+
+impl serde::Serialize for ContentLibrarySpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("content_library", &self.content_library)?;
+        if let Some(value) = &self.supervisor_services {
+            map.serialize_entry("supervisor_services", value)?;
+        }
+        if let Some(value) = &self.resource_naming_strategy {
+            map.serialize_entry("resource_naming_strategy", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ContentLibrarySpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ContentLibrarySpec {
+    const NAME: &'static str = "vcenter::namespace_management::clusters::ContentLibrarySpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::LibraryId> = None;
+        let mut f_1: Option<Vec<String>> = None;
+        let mut f_2: Option<ResourceNamingStrategy> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "content_library" => f_0 = Some(map.next_value()?),
+                "supervisor_services" => f_1 = map.next_value()?,
+                "resource_naming_strategy" => f_2 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ContentLibrarySpec {
+            content_library: __de::required(f_0, "content_library")?,
+            supervisor_services: f_1,
+            resource_naming_strategy: f_2,
+        })
+    }
 }
 
 impl ContentLibrarySpec {
@@ -545,186 +629,155 @@ impl<'de> serde::Deserialize<'de> for EnableSpec {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = EnableSpec;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("struct EnableSpec")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<EnableSpec, A::Error> {
-                let mut f_0: Option<crate::vcenter::namespace_management::SizingHint> = None;
-                let mut f_1: Option<crate::vcenter::namespace_management::Ipv4Cidr> = None;
-                let mut f_2: Option<String> = None;
-                let mut f_3: Option<NcpClusterNetworkEnableSpec> = None;
-                let mut f_4: Option<WorkloadNetworksEnableSpec> = None;
-                let mut f_5: Option<Vec<String>> = None;
-                let mut f_6: Option<
-                    crate::vcenter::namespace_management::load_balancers::ConfigSpec,
-                > = None;
-                let mut f_7: Option<NetworkSpec> = None;
-                let mut f_8: Option<Vec<String>> = None;
-                let mut f_9: Option<Vec<String>> = None;
-                let mut f_10: Option<Vec<String>> = None;
-                let mut f_11: Option<Vec<String>> = None;
-                let mut f_12: Option<crate::ids::SpsStorageProfileId> = None;
-                let mut f_13: Option<crate::ids::SpsStorageProfileId> = None;
-                let mut f_14: Option<
-                    crate::vcenter::namespace_management::CnsFileConfig,
-                > = None;
-                let mut f_15: Option<String> = None;
-                let mut f_16: Option<Vec<String>> = None;
-                let mut f_17: Option<ImageStorageSpec> = None;
-                let mut f_18: Option<ImageRegistry> = None;
-                let mut f_19: Option<String> = None;
-                let mut f_20: Option<String> = None;
-                let mut f_21: Option<
-                    crate::vcenter::namespace_management::ProxyConfiguration,
-                > = None;
-                let mut f_22: Option<Vec<ContentLibrarySpec>> = None;
-                let mut f_23: Option<i64> = None;
-                let mut f_24: Option<bool> = None;
-                let mut unknown = serde_json::Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "size_hint" => f_0 = Some(map.next_value()?),
-                        "service_cidr" => f_1 = Some(map.next_value()?),
-                        "network_provider" => f_2 = Some(map.next_value()?),
-                        "ncp_cluster_network_spec" => f_3 = map.next_value()?,
-                        "workload_networks_spec" => f_4 = map.next_value()?,
-                        "workload_ntp_servers" => f_5 = map.next_value()?,
-                        "load_balancer_config_spec" => f_6 = map.next_value()?,
-                        "master_management_network" => f_7 = Some(map.next_value()?),
-                        "master_DNS" => f_8 = map.next_value()?,
-                        "worker_DNS" => f_9 = map.next_value()?,
-                        "master_DNS_search_domains" => f_10 = map.next_value()?,
-                        "master_NTP_servers" => f_11 = map.next_value()?,
-                        "master_storage_policy" => f_12 = Some(map.next_value()?),
-                        "ephemeral_storage_policy" => f_13 = Some(map.next_value()?),
-                        "cns_file_config" => f_14 = map.next_value()?,
-                        "login_banner" => f_15 = map.next_value()?,
-                        "Master_DNS_names" => f_16 = map.next_value()?,
-                        "image_storage" => f_17 = Some(map.next_value()?),
-                        "default_image_registry" => f_18 = map.next_value()?,
-                        "default_image_repository" => f_19 = map.next_value()?,
-                        "default_kubernetes_service_content_library" => {
-                            f_20 = map.next_value()?;
-                        }
-                        "cluster_proxy_config" => f_21 = map.next_value()?,
-                        "content_libraries" => f_22 = map.next_value()?,
-                        "count" => f_23 = map.next_value()?,
-                        "enable_namespace_api_fairness" => f_24 = map.next_value()?,
-                        _ => {
-                            let value: serde_json::Value = map.next_value()?;
-                            unknown.insert(key, value);
-                        }
-                    }
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for EnableSpec {
+    const NAME: &'static str = "vcenter::namespace_management::clusters::EnableSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::vcenter::namespace_management::SizingHint> = None;
+        let mut f_1: Option<crate::vcenter::namespace_management::Ipv4Cidr> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<NcpClusterNetworkEnableSpec> = None;
+        let mut f_4: Option<WorkloadNetworksEnableSpec> = None;
+        let mut f_5: Option<Vec<String>> = None;
+        let mut f_6: Option<
+            crate::vcenter::namespace_management::load_balancers::ConfigSpec,
+        > = None;
+        let mut f_7: Option<NetworkSpec> = None;
+        let mut f_8: Option<Vec<String>> = None;
+        let mut f_9: Option<Vec<String>> = None;
+        let mut f_10: Option<Vec<String>> = None;
+        let mut f_11: Option<Vec<String>> = None;
+        let mut f_12: Option<crate::ids::SpsStorageProfileId> = None;
+        let mut f_13: Option<crate::ids::SpsStorageProfileId> = None;
+        let mut f_14: Option<crate::vcenter::namespace_management::CnsFileConfig> = None;
+        let mut f_15: Option<String> = None;
+        let mut f_16: Option<Vec<String>> = None;
+        let mut f_17: Option<ImageStorageSpec> = None;
+        let mut f_18: Option<ImageRegistry> = None;
+        let mut f_19: Option<String> = None;
+        let mut f_20: Option<String> = None;
+        let mut f_21: Option<crate::vcenter::namespace_management::ProxyConfiguration> = None;
+        let mut f_22: Option<Vec<ContentLibrarySpec>> = None;
+        let mut f_23: Option<i64> = None;
+        let mut f_24: Option<bool> = None;
+        let mut unknown = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "size_hint" => f_0 = Some(map.next_value()?),
+                "service_cidr" => f_1 = Some(map.next_value()?),
+                "network_provider" => f_2 = Some(map.next_value()?),
+                "ncp_cluster_network_spec" => f_3 = map.next_value()?,
+                "workload_networks_spec" => f_4 = map.next_value()?,
+                "workload_ntp_servers" => f_5 = map.next_value()?,
+                "load_balancer_config_spec" => f_6 = map.next_value()?,
+                "master_management_network" => f_7 = Some(map.next_value()?),
+                "master_DNS" => f_8 = map.next_value()?,
+                "worker_DNS" => f_9 = map.next_value()?,
+                "master_DNS_search_domains" => f_10 = map.next_value()?,
+                "master_NTP_servers" => f_11 = map.next_value()?,
+                "master_storage_policy" => f_12 = Some(map.next_value()?),
+                "ephemeral_storage_policy" => f_13 = Some(map.next_value()?),
+                "cns_file_config" => f_14 = map.next_value()?,
+                "login_banner" => f_15 = map.next_value()?,
+                "Master_DNS_names" => f_16 = map.next_value()?,
+                "image_storage" => f_17 = Some(map.next_value()?),
+                "default_image_registry" => f_18 = map.next_value()?,
+                "default_image_repository" => f_19 = map.next_value()?,
+                "default_kubernetes_service_content_library" => f_20 = map.next_value()?,
+                "cluster_proxy_config" => f_21 = map.next_value()?,
+                "content_libraries" => f_22 = map.next_value()?,
+                "count" => f_23 = map.next_value()?,
+                "enable_namespace_api_fairness" => f_24 = map.next_value()?,
+                _ => {
+                    let value: serde_json::Value = map.next_value()?;
+                    unknown.insert(key, value);
                 }
-                let u_0 = match f_2 {
-                    None => None,
-                    Some(tag) => {
-                        Some(
-                            match tag.as_str() {
-                                "NSXT_CONTAINER_PLUGIN" => {
-                                    EnableSpecNetworkProvider::NsxtContainerPlugin {
-                                        ncp_cluster_network_spec: f_3,
-                                    }
-                                }
-                                "VSPHERE_NETWORK" => {
-                                    EnableSpecNetworkProvider::VsphereNetwork {
-                                        workload_networks_spec: f_4,
-                                        load_balancer_config_spec: f_6,
-                                    }
-                                }
-                                "NSX_VPC" => EnableSpecNetworkProvider::NsxVpc,
-                                _ => {
-                                    #[allow(unused_mut)]
-                                    let mut fields = ::core::mem::take(&mut unknown);
-                                    if let Some(value) = f_3 {
-                                        fields
-                                            .insert(
-                                                "ncp_cluster_network_spec".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_4 {
-                                        fields
-                                            .insert(
-                                                "workload_networks_spec".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_6 {
-                                        fields
-                                            .insert(
-                                                "load_balancer_config_spec".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    EnableSpecNetworkProvider::Unknown {
-                                        tag,
-                                        fields,
-                                    }
-                                }
-                            },
-                        )
-                    }
-                };
-                ::core::result::Result::Ok(EnableSpec {
-                    size_hint: f_0
-                        .ok_or_else(|| serde::de::Error::missing_field("size_hint"))?,
-                    service_cidr: f_1
-                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
-                            "vcenter::namespace_management::clusters::EnableSpec",
-                            "service_cidr",
-                        )),
-                    network_provider: u_0
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "network_provider",
-                        ))?,
-                    workload_ntp_servers: f_5,
-                    master_management_network: f_7
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "master_management_network",
-                        ))?,
-                    master_dns: f_8,
-                    worker_dns: f_9,
-                    master_dns_search_domains: f_10,
-                    master_ntp_servers: f_11,
-                    master_storage_policy: f_12
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "master_storage_policy",
-                        ))?,
-                    ephemeral_storage_policy: f_13
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "ephemeral_storage_policy",
-                        ))?,
-                    cns_file_config: f_14,
-                    login_banner: f_15,
-                    master_dns_names: f_16,
-                    image_storage: f_17
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "image_storage",
-                        ))?,
-                    default_image_registry: f_18,
-                    default_image_repository: f_19,
-                    default_kubernetes_service_content_library: f_20,
-                    cluster_proxy_config: f_21,
-                    content_libraries: f_22,
-                    count: f_23,
-                    enable_namespace_api_fairness: f_24,
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        let u_0 = match f_2 {
+            None => None,
+            Some(tag) => {
+                Some(
+                    match tag.as_str() {
+                        "NSXT_CONTAINER_PLUGIN" => {
+                            EnableSpecNetworkProvider::NsxtContainerPlugin {
+                                ncp_cluster_network_spec: f_3,
+                            }
+                        }
+                        "VSPHERE_NETWORK" => {
+                            EnableSpecNetworkProvider::VsphereNetwork {
+                                workload_networks_spec: f_4,
+                                load_balancer_config_spec: f_6,
+                            }
+                        }
+                        "NSX_VPC" => EnableSpecNetworkProvider::NsxVpc,
+                        _ => {
+                            #[allow(unused_mut)]
+                            let mut fields = ::core::mem::take(&mut unknown);
+                            if let Some(value) = f_3 {
+                                fields
+                                    .insert(
+                                        "ncp_cluster_network_spec".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_4 {
+                                fields
+                                    .insert(
+                                        "workload_networks_spec".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_6 {
+                                fields
+                                    .insert(
+                                        "load_balancer_config_spec".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            EnableSpecNetworkProvider::Unknown {
+                                tag,
+                                fields,
+                            }
+                        }
+                    },
+                )
+            }
+        };
+        ::core::result::Result::Ok(EnableSpec {
+            size_hint: __de::required(f_0, "size_hint")?,
+            service_cidr: __de::or_zero(f_1, Self::NAME, "service_cidr"),
+            network_provider: __de::required(u_0, "network_provider")?,
+            workload_ntp_servers: f_5,
+            master_management_network: __de::required(f_7, "master_management_network")?,
+            master_dns: f_8,
+            worker_dns: f_9,
+            master_dns_search_domains: f_10,
+            master_ntp_servers: f_11,
+            master_storage_policy: __de::required(f_12, "master_storage_policy")?,
+            ephemeral_storage_policy: __de::required(f_13, "ephemeral_storage_policy")?,
+            cns_file_config: f_14,
+            login_banner: f_15,
+            master_dns_names: f_16,
+            image_storage: __de::required(f_17, "image_storage")?,
+            default_image_registry: f_18,
+            default_image_repository: f_19,
+            default_kubernetes_service_content_library: f_20,
+            cluster_proxy_config: f_21,
+            content_libraries: f_22,
+            count: f_23,
+            enable_namespace_api_fairness: f_24,
+        })
     }
 }
 
@@ -734,26 +787,63 @@ impl<'de> serde::Deserialize<'de> for EnableSpec {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.clusters.image_registry`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ImageRegistry {
     /// IP address or the hostname of container image registry.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "ImageRegistry::__missing_hostname")]
     pub hostname: String,
     /// Port number of the container image registry. If `None`, defaults to 443.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub port: Option<i64>,
 }
 
-impl ImageRegistry {
-    fn __missing_hostname() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::clusters::ImageRegistry",
-            "hostname",
-        )
+impl serde::Serialize for ImageRegistry {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("hostname", &self.hostname)?;
+        if let Some(value) = &self.port {
+            map.serialize_entry("port", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ImageRegistry {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ImageRegistry {
+    const NAME: &'static str = "vcenter::namespace_management::clusters::ImageRegistry";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<i64> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "hostname" => f_0 = Some(map.next_value()?),
+                "port" => f_1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ImageRegistry {
+            hostname: __de::or_zero(f_0, Self::NAME, "hostname"),
+            port: f_1,
+        })
     }
 }
 
@@ -763,7 +853,7 @@ impl ImageRegistry {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.clusters.image_storage_spec`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ImageStorageSpec {
     /// Identifier of the storage policy.
     ///
@@ -771,6 +861,48 @@ pub struct ImageStorageSpec {
     ///
     /// Since vSphere API 7.0.0.0.
     pub storage_policy: crate::ids::SpsStorageProfileId,
+}
+
+impl serde::Serialize for ImageStorageSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("storage_policy", &self.storage_policy)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ImageStorageSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ImageStorageSpec {
+    const NAME: &'static str = "vcenter::namespace_management::clusters::ImageStorageSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::SpsStorageProfileId> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "storage_policy" => f_0 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ImageStorageSpec {
+            storage_policy: __de::required(f_0, "storage_policy")?,
+        })
+    }
 }
 
 /// The [`Info`](crate::vcenter::namespace_management::clusters::Info) structure contains detailed information about the cluster statistics and status related to vSphere Namespaces.
@@ -1224,276 +1356,230 @@ impl<'de> serde::Deserialize<'de> for Info {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = Info;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("struct Info")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<Info, A::Error> {
-                let mut f_0: Option<crate::vcenter::namespace_management::SizingHint> = None;
-                let mut f_1: Option<Stats> = None;
-                let mut f_2: Option<ConfigStatus> = None;
-                let mut f_3: Option<Vec<Condition>> = None;
-                let mut f_4: Option<Vec<Message>> = None;
-                let mut f_5: Option<KubernetesStatus> = None;
-                let mut f_6: Option<Vec<Message>> = None;
-                let mut f_7: Option<String> = None;
-                let mut f_8: Option<String> = None;
-                let mut f_9: Option<Vec<String>> = None;
-                let mut f_10: Option<String> = None;
-                let mut f_11: Option<String> = None;
-                let mut f_12: Option<String> = None;
-                let mut f_13: Option<NcpClusterNetworkInfo> = None;
-                let mut f_14: Option<VpcNetworkSummary> = None;
-                let mut f_15: Option<WorkloadNetworksInfo> = None;
-                let mut f_16: Option<String> = None;
-                let mut f_17: Option<Vec<String>> = None;
-                let mut f_18: Option<
-                    Vec<crate::vcenter::namespace_management::load_balancers::Info>,
-                > = None;
-                let mut f_19: Option<crate::vcenter::namespace_management::Ipv4Cidr> = None;
-                let mut f_20: Option<NetworkSpec> = None;
-                let mut f_21: Option<Vec<String>> = None;
-                let mut f_22: Option<Vec<String>> = None;
-                let mut f_23: Option<String> = None;
-                let mut f_24: Option<String> = None;
-                let mut f_25: Option<
-                    crate::vcenter::namespace_management::CnsFileConfig,
-                > = None;
-                let mut f_26: Option<String> = None;
-                let mut f_27: Option<Vec<String>> = None;
-                let mut f_28: Option<ImageStorageSpec> = None;
-                let mut f_29: Option<ImageRegistry> = None;
-                let mut f_30: Option<String> = None;
-                let mut f_31: Option<Vec<String>> = None;
-                let mut f_32: Option<Vec<String>> = None;
-                let mut f_33: Option<String> = None;
-                let mut f_34: Option<
-                    crate::vcenter::namespace_management::ProxyConfiguration,
-                > = None;
-                let mut f_35: Option<Vec<ContentLibrarySpec>> = None;
-                let mut f_36: Option<i64> = None;
-                let mut f_37: Option<
-                    crate::vcenter::namespace_management::supervisors::ImageSourceSpec,
-                > = None;
-                let mut f_38: Option<bool> = None;
-                let mut f_39: Option<bool> = None;
-                let mut f_40: Option<i64> = None;
-                let mut unknown = serde_json::Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "size_hint" => f_0 = map.next_value()?,
-                        "stat_summary" => f_1 = Some(map.next_value()?),
-                        "config_status" => f_2 = Some(map.next_value()?),
-                        "conditions" => f_3 = map.next_value()?,
-                        "messages" => {
-                            f_4 = Some(
-                                map.next_value::<Option<_>>()?.unwrap_or_default(),
-                            );
-                        }
-                        "kubernetes_status" => f_5 = Some(map.next_value()?),
-                        "kubernetes_status_messages" => {
-                            f_6 = Some(
-                                map.next_value::<Option<_>>()?.unwrap_or_default(),
-                            );
-                        }
-                        "api_server_management_endpoint" => f_7 = Some(map.next_value()?),
-                        "api_server_cluster_endpoint" => f_8 = Some(map.next_value()?),
-                        "api_servers" => {
-                            f_9 = Some(
-                                map.next_value::<Option<_>>()?.unwrap_or_default(),
-                            );
-                        }
-                        "tls_management_endpoint_certificate" => f_10 = map.next_value()?,
-                        "tls_endpoint_certificate" => f_11 = map.next_value()?,
-                        "network_provider" => f_12 = Some(map.next_value()?),
-                        "ncp_cluster_network_info" => f_13 = map.next_value()?,
-                        "vpc_network" => f_14 = map.next_value()?,
-                        "workload_networks" => f_15 = map.next_value()?,
-                        "supervisor_primary_workload_network" => f_16 = map.next_value()?,
-                        "workload_ntp_servers" => f_17 = map.next_value()?,
-                        "load_balancers" => f_18 = map.next_value()?,
-                        "service_cidr" => f_19 = Some(map.next_value()?),
-                        "master_management_network" => f_20 = map.next_value()?,
-                        "master_DNS" => f_21 = map.next_value()?,
-                        "worker_DNS" => f_22 = map.next_value()?,
-                        "master_storage_policy" => f_23 = map.next_value()?,
-                        "ephemeral_storage_policy" => f_24 = map.next_value()?,
-                        "cns_file_config" => f_25 = map.next_value()?,
-                        "login_banner" => f_26 = map.next_value()?,
-                        "Master_DNS_names" => f_27 = map.next_value()?,
-                        "image_storage" => f_28 = map.next_value()?,
-                        "default_image_registry" => f_29 = map.next_value()?,
-                        "default_image_repository" => f_30 = map.next_value()?,
-                        "master_DNS_search_domains" => f_31 = map.next_value()?,
-                        "master_NTP_servers" => f_32 = map.next_value()?,
-                        "default_kubernetes_service_content_library" => {
-                            f_33 = map.next_value()?;
-                        }
-                        "cluster_proxy_config" => f_34 = map.next_value()?,
-                        "content_libraries" => f_35 = map.next_value()?,
-                        "count" => f_36 = map.next_value()?,
-                        "supervisor_image_source" => f_37 = map.next_value()?,
-                        "vsphere_pods_enabled" => f_38 = map.next_value()?,
-                        "supervisor_services_enabled" => f_39 = map.next_value()?,
-                        "max_concurrent_DNS_forwards" => f_40 = map.next_value()?,
-                        _ => {
-                            let value: serde_json::Value = map.next_value()?;
-                            unknown.insert(key, value);
-                        }
-                    }
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
+    const NAME: &'static str = "vcenter::namespace_management::clusters::Info";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::vcenter::namespace_management::SizingHint> = None;
+        let mut f_1: Option<Stats> = None;
+        let mut f_2: Option<ConfigStatus> = None;
+        let mut f_3: Option<Vec<Condition>> = None;
+        let mut f_4: Option<Vec<Message>> = None;
+        let mut f_5: Option<KubernetesStatus> = None;
+        let mut f_6: Option<Vec<Message>> = None;
+        let mut f_7: Option<String> = None;
+        let mut f_8: Option<String> = None;
+        let mut f_9: Option<Vec<String>> = None;
+        let mut f_10: Option<String> = None;
+        let mut f_11: Option<String> = None;
+        let mut f_12: Option<String> = None;
+        let mut f_13: Option<NcpClusterNetworkInfo> = None;
+        let mut f_14: Option<VpcNetworkSummary> = None;
+        let mut f_15: Option<WorkloadNetworksInfo> = None;
+        let mut f_16: Option<String> = None;
+        let mut f_17: Option<Vec<String>> = None;
+        let mut f_18: Option<
+            Vec<crate::vcenter::namespace_management::load_balancers::Info>,
+        > = None;
+        let mut f_19: Option<crate::vcenter::namespace_management::Ipv4Cidr> = None;
+        let mut f_20: Option<NetworkSpec> = None;
+        let mut f_21: Option<Vec<String>> = None;
+        let mut f_22: Option<Vec<String>> = None;
+        let mut f_23: Option<String> = None;
+        let mut f_24: Option<String> = None;
+        let mut f_25: Option<crate::vcenter::namespace_management::CnsFileConfig> = None;
+        let mut f_26: Option<String> = None;
+        let mut f_27: Option<Vec<String>> = None;
+        let mut f_28: Option<ImageStorageSpec> = None;
+        let mut f_29: Option<ImageRegistry> = None;
+        let mut f_30: Option<String> = None;
+        let mut f_31: Option<Vec<String>> = None;
+        let mut f_32: Option<Vec<String>> = None;
+        let mut f_33: Option<String> = None;
+        let mut f_34: Option<crate::vcenter::namespace_management::ProxyConfiguration> = None;
+        let mut f_35: Option<Vec<ContentLibrarySpec>> = None;
+        let mut f_36: Option<i64> = None;
+        let mut f_37: Option<
+            crate::vcenter::namespace_management::supervisors::ImageSourceSpec,
+        > = None;
+        let mut f_38: Option<bool> = None;
+        let mut f_39: Option<bool> = None;
+        let mut f_40: Option<i64> = None;
+        let mut unknown = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "size_hint" => f_0 = map.next_value()?,
+                "stat_summary" => f_1 = Some(map.next_value()?),
+                "config_status" => f_2 = Some(map.next_value()?),
+                "conditions" => f_3 = map.next_value()?,
+                "messages" => f_4 = __de::null_as_empty(map.next_value()?),
+                "kubernetes_status" => f_5 = Some(map.next_value()?),
+                "kubernetes_status_messages" => {
+                    f_6 = __de::null_as_empty(map.next_value()?);
                 }
-                let u_0 = match f_12 {
-                    None => None,
-                    Some(tag) => {
-                        Some(
-                            match tag.as_str() {
-                                "NSXT_CONTAINER_PLUGIN" => {
-                                    InfoNetworkProvider::NsxtContainerPlugin {
-                                        ncp_cluster_network_info: f_13,
-                                    }
-                                }
-                                "VSPHERE_NETWORK" => {
-                                    InfoNetworkProvider::VsphereNetwork {
-                                        workload_networks: f_15,
-                                        load_balancers: f_18,
-                                    }
-                                }
-                                "NSX_VPC" => {
-                                    InfoNetworkProvider::NsxVpc {
-                                        vpc_network: f_14,
-                                    }
-                                }
-                                _ => {
-                                    #[allow(unused_mut)]
-                                    let mut fields = ::core::mem::take(&mut unknown);
-                                    if let Some(value) = f_13 {
-                                        fields
-                                            .insert(
-                                                "ncp_cluster_network_info".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_15 {
-                                        fields
-                                            .insert(
-                                                "workload_networks".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_18 {
-                                        fields
-                                            .insert(
-                                                "load_balancers".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_14 {
-                                        fields
-                                            .insert(
-                                                "vpc_network".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    InfoNetworkProvider::Unknown {
-                                        tag,
-                                        fields,
-                                    }
-                                }
-                            },
-                        )
-                    }
-                };
-                ::core::result::Result::Ok(Info {
-                    size_hint: f_0,
-                    stat_summary: f_1
-                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
-                            "vcenter::namespace_management::clusters::Info",
-                            "stat_summary",
-                        )),
-                    config_status: f_2
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "config_status",
-                        ))?,
-                    conditions: f_3,
-                    messages: f_4
-                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
-                            "vcenter::namespace_management::clusters::Info",
-                            "messages",
-                        )),
-                    kubernetes_status: f_5
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "kubernetes_status",
-                        ))?,
-                    kubernetes_status_messages: f_6
-                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
-                            "vcenter::namespace_management::clusters::Info",
-                            "kubernetes_status_messages",
-                        )),
-                    api_server_management_endpoint: f_7
-                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
-                            "vcenter::namespace_management::clusters::Info",
-                            "api_server_management_endpoint",
-                        )),
-                    api_server_cluster_endpoint: f_8
-                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
-                            "vcenter::namespace_management::clusters::Info",
-                            "api_server_cluster_endpoint",
-                        )),
-                    api_servers: f_9
-                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
-                            "vcenter::namespace_management::clusters::Info",
-                            "api_servers",
-                        )),
-                    tls_management_endpoint_certificate: f_10,
-                    tls_endpoint_certificate: f_11,
-                    network_provider: u_0
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "network_provider",
-                        ))?,
-                    supervisor_primary_workload_network: f_16,
-                    workload_ntp_servers: f_17,
-                    service_cidr: f_19
-                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
-                            "vcenter::namespace_management::clusters::Info",
-                            "service_cidr",
-                        )),
-                    master_management_network: f_20,
-                    master_dns: f_21,
-                    worker_dns: f_22,
-                    master_storage_policy: f_23,
-                    ephemeral_storage_policy: f_24,
-                    cns_file_config: f_25,
-                    login_banner: f_26,
-                    master_dns_names: f_27,
-                    image_storage: f_28,
-                    default_image_registry: f_29,
-                    default_image_repository: f_30,
-                    master_dns_search_domains: f_31,
-                    master_ntp_servers: f_32,
-                    default_kubernetes_service_content_library: f_33,
-                    cluster_proxy_config: f_34,
-                    content_libraries: f_35,
-                    count: f_36,
-                    supervisor_image_source: f_37,
-                    vsphere_pods_enabled: f_38,
-                    supervisor_services_enabled: f_39,
-                    max_concurrent_dns_forwards: f_40,
-                })
+                "api_server_management_endpoint" => f_7 = Some(map.next_value()?),
+                "api_server_cluster_endpoint" => f_8 = Some(map.next_value()?),
+                "api_servers" => f_9 = __de::null_as_empty(map.next_value()?),
+                "tls_management_endpoint_certificate" => f_10 = map.next_value()?,
+                "tls_endpoint_certificate" => f_11 = map.next_value()?,
+                "network_provider" => f_12 = Some(map.next_value()?),
+                "ncp_cluster_network_info" => f_13 = map.next_value()?,
+                "vpc_network" => f_14 = map.next_value()?,
+                "workload_networks" => f_15 = map.next_value()?,
+                "supervisor_primary_workload_network" => f_16 = map.next_value()?,
+                "workload_ntp_servers" => f_17 = map.next_value()?,
+                "load_balancers" => f_18 = map.next_value()?,
+                "service_cidr" => f_19 = Some(map.next_value()?),
+                "master_management_network" => f_20 = map.next_value()?,
+                "master_DNS" => f_21 = map.next_value()?,
+                "worker_DNS" => f_22 = map.next_value()?,
+                "master_storage_policy" => f_23 = map.next_value()?,
+                "ephemeral_storage_policy" => f_24 = map.next_value()?,
+                "cns_file_config" => f_25 = map.next_value()?,
+                "login_banner" => f_26 = map.next_value()?,
+                "Master_DNS_names" => f_27 = map.next_value()?,
+                "image_storage" => f_28 = map.next_value()?,
+                "default_image_registry" => f_29 = map.next_value()?,
+                "default_image_repository" => f_30 = map.next_value()?,
+                "master_DNS_search_domains" => f_31 = map.next_value()?,
+                "master_NTP_servers" => f_32 = map.next_value()?,
+                "default_kubernetes_service_content_library" => f_33 = map.next_value()?,
+                "cluster_proxy_config" => f_34 = map.next_value()?,
+                "content_libraries" => f_35 = map.next_value()?,
+                "count" => f_36 = map.next_value()?,
+                "supervisor_image_source" => f_37 = map.next_value()?,
+                "vsphere_pods_enabled" => f_38 = map.next_value()?,
+                "supervisor_services_enabled" => f_39 = map.next_value()?,
+                "max_concurrent_DNS_forwards" => f_40 = map.next_value()?,
+                _ => {
+                    let value: serde_json::Value = map.next_value()?;
+                    unknown.insert(key, value);
+                }
             }
         }
-        deserializer.deserialize_map(Visitor)
+        let u_0 = match f_12 {
+            None => None,
+            Some(tag) => {
+                Some(
+                    match tag.as_str() {
+                        "NSXT_CONTAINER_PLUGIN" => {
+                            InfoNetworkProvider::NsxtContainerPlugin {
+                                ncp_cluster_network_info: f_13,
+                            }
+                        }
+                        "VSPHERE_NETWORK" => {
+                            InfoNetworkProvider::VsphereNetwork {
+                                workload_networks: f_15,
+                                load_balancers: f_18,
+                            }
+                        }
+                        "NSX_VPC" => {
+                            InfoNetworkProvider::NsxVpc {
+                                vpc_network: f_14,
+                            }
+                        }
+                        _ => {
+                            #[allow(unused_mut)]
+                            let mut fields = ::core::mem::take(&mut unknown);
+                            if let Some(value) = f_13 {
+                                fields
+                                    .insert(
+                                        "ncp_cluster_network_info".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_15 {
+                                fields
+                                    .insert(
+                                        "workload_networks".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_18 {
+                                fields
+                                    .insert(
+                                        "load_balancers".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_14 {
+                                fields
+                                    .insert(
+                                        "vpc_network".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            InfoNetworkProvider::Unknown {
+                                tag,
+                                fields,
+                            }
+                        }
+                    },
+                )
+            }
+        };
+        ::core::result::Result::Ok(Info {
+            size_hint: f_0,
+            stat_summary: __de::or_zero(f_1, Self::NAME, "stat_summary"),
+            config_status: __de::required(f_2, "config_status")?,
+            conditions: f_3,
+            messages: __de::or_zero(f_4, Self::NAME, "messages"),
+            kubernetes_status: __de::required(f_5, "kubernetes_status")?,
+            kubernetes_status_messages: __de::or_zero(
+                f_6,
+                Self::NAME,
+                "kubernetes_status_messages",
+            ),
+            api_server_management_endpoint: __de::or_zero(
+                f_7,
+                Self::NAME,
+                "api_server_management_endpoint",
+            ),
+            api_server_cluster_endpoint: __de::or_zero(
+                f_8,
+                Self::NAME,
+                "api_server_cluster_endpoint",
+            ),
+            api_servers: __de::or_zero(f_9, Self::NAME, "api_servers"),
+            tls_management_endpoint_certificate: f_10,
+            tls_endpoint_certificate: f_11,
+            network_provider: __de::required(u_0, "network_provider")?,
+            supervisor_primary_workload_network: f_16,
+            workload_ntp_servers: f_17,
+            service_cidr: __de::or_zero(f_19, Self::NAME, "service_cidr"),
+            master_management_network: f_20,
+            master_dns: f_21,
+            worker_dns: f_22,
+            master_storage_policy: f_23,
+            ephemeral_storage_policy: f_24,
+            cns_file_config: f_25,
+            login_banner: f_26,
+            master_dns_names: f_27,
+            image_storage: f_28,
+            default_image_registry: f_29,
+            default_image_repository: f_30,
+            master_dns_search_domains: f_31,
+            master_ntp_servers: f_32,
+            default_kubernetes_service_content_library: f_33,
+            cluster_proxy_config: f_34,
+            content_libraries: f_35,
+            count: f_36,
+            supervisor_image_source: f_37,
+            vsphere_pods_enabled: f_38,
+            supervisor_services_enabled: f_39,
+            max_concurrent_dns_forwards: f_40,
+        })
     }
 }
 
@@ -1502,57 +1588,77 @@ impl<'de> serde::Deserialize<'de> for Info {
 /// Since vSphere API 7.0.0.0.
 ///
 /// vAPI structure `com.vmware.vcenter.namespace_management.clusters.ipv4_range`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Ipv4Range {
     /// The IPv4 address denoting the start of the range.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "Ipv4Range::__missing_starting_address")]
     pub starting_address: String,
     /// The number of IP addresses in the range. Addresses are derived by incrementing [`Ipv4Range::starting_address`](crate::vcenter::namespace_management::clusters::Ipv4Range::starting_address).
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "Ipv4Range::__missing_address_count")]
     pub address_count: i64,
     /// Subnet mask to be set.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "Ipv4Range::__missing_subnet_mask")]
     pub subnet_mask: String,
     /// The IPv4 address of the gateway associated with the range indicated by [`Ipv4Range::starting_address`](crate::vcenter::namespace_management::clusters::Ipv4Range::starting_address) and [`Ipv4Range::address_count`](crate::vcenter::namespace_management::clusters::Ipv4Range::address_count).
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "Ipv4Range::__missing_gateway")]
     pub gateway: String,
 }
 
-impl Ipv4Range {
-    fn __missing_starting_address() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::clusters::Ipv4Range",
-            "starting_address",
-        )
+impl serde::Serialize for Ipv4Range {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("starting_address", &self.starting_address)?;
+        map.serialize_entry("address_count", &self.address_count)?;
+        map.serialize_entry("subnet_mask", &self.subnet_mask)?;
+        map.serialize_entry("gateway", &self.gateway)?;
+        map.end()
     }
+}
 
-    fn __missing_address_count() -> i64 {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::clusters::Ipv4Range",
-            "address_count",
-        )
+impl<'de> serde::Deserialize<'de> for Ipv4Range {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_subnet_mask() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::clusters::Ipv4Range",
-            "subnet_mask",
-        )
-    }
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Ipv4Range {
+    const NAME: &'static str = "vcenter::namespace_management::clusters::Ipv4Range";
 
-    fn __missing_gateway() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::clusters::Ipv4Range",
-            "gateway",
-        )
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<i64> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "starting_address" => f_0 = Some(map.next_value()?),
+                "address_count" => f_1 = Some(map.next_value()?),
+                "subnet_mask" => f_2 = Some(map.next_value()?),
+                "gateway" => f_3 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Ipv4Range {
+            starting_address: __de::or_zero(f_0, Self::NAME, "starting_address"),
+            address_count: __de::or_zero(f_1, Self::NAME, "address_count"),
+            subnet_mask: __de::or_zero(f_2, Self::NAME, "subnet_mask"),
+            gateway: __de::or_zero(f_3, Self::NAME, "gateway"),
+        })
     }
 }
 
@@ -1591,7 +1697,7 @@ vsphere_vapi_runtime::vapi_enum! {
 /// Since vSphere API 7.0.0.0.
 ///
 /// vAPI structure `com.vmware.vcenter.namespace_management.clusters.message`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Message {
     /// Type of the message.
     ///
@@ -1600,18 +1706,75 @@ pub struct Message {
     /// Details about the message. If `None`, message details are not required for taking actions.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub details: Option<crate::vapi::standard::LocalizableMessage>,
     /// Optional link to a KB article providing more details about the message. if `None` there is not KB article associated with the message.
     ///
     /// Since vSphere API 8.0.2.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kb_article_link: Option<String>,
     /// Unique identifier of the message. if `None` there is no id associated with the message.
     ///
     /// Since vSphere API 8.0.2.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
+}
+
+impl serde::Serialize for Message {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("severity", &self.severity)?;
+        if let Some(value) = &self.details {
+            map.serialize_entry("details", value)?;
+        }
+        if let Some(value) = &self.kb_article_link {
+            map.serialize_entry("kb_article_link", value)?;
+        }
+        if let Some(value) = &self.id {
+            map.serialize_entry("id", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Message {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Message {
+    const NAME: &'static str = "vcenter::namespace_management::clusters::Message";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<message::Severity> = None;
+        let mut f_1: Option<crate::vapi::standard::LocalizableMessage> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "severity" => f_0 = Some(map.next_value()?),
+                "details" => f_1 = map.next_value()?,
+                "kb_article_link" => f_2 = map.next_value()?,
+                "id" => f_3 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Message {
+            severity: __de::required(f_0, "severity")?,
+            details: f_1,
+            kb_article_link: f_2,
+            id: f_3,
+        })
+    }
 }
 
 impl Message {
@@ -1632,85 +1795,125 @@ impl Message {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.clusters.NCP_cluster_network_enable_spec`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct NcpClusterNetworkEnableSpec {
     /// CIDR blocks from which Kubernetes allocates pod IP addresses. This range should not overlap with those in [`EnableSpec::service_cidr`](crate::vcenter::namespace_management::clusters::EnableSpec::service_cidr), [`NcpClusterNetworkEnableSpec::ingress_cidrs`](crate::vcenter::namespace_management::clusters::NcpClusterNetworkEnableSpec::ingress_cidrs), [`NcpClusterNetworkEnableSpec::egress_cidrs`](crate::vcenter::namespace_management::clusters::NcpClusterNetworkEnableSpec::egress_cidrs), or other services running in the datacenter. All Pod CIDR blocks must be of at least subnet size /23.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(
-        default = "NcpClusterNetworkEnableSpec::__missing_pod_cidrs",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub pod_cidrs: Vec<crate::vcenter::namespace_management::Ipv4Cidr>,
     /// CIDR blocks from which NSX assigns IP addresses for Kubernetes Ingresses and Kubernetes Services of type LoadBalancer. These ranges should not overlap with those in [`NcpClusterNetworkEnableSpec::pod_cidrs`](crate::vcenter::namespace_management::clusters::NcpClusterNetworkEnableSpec::pod_cidrs), [`EnableSpec::service_cidr`](crate::vcenter::namespace_management::clusters::EnableSpec::service_cidr), [`NcpClusterNetworkEnableSpec::egress_cidrs`](crate::vcenter::namespace_management::clusters::NcpClusterNetworkEnableSpec::egress_cidrs), or other services running in the datacenter. All Ingress CIDR blocks must be of at least subnet size /30.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(
-        default = "NcpClusterNetworkEnableSpec::__missing_ingress_cidrs",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub ingress_cidrs: Vec<crate::vcenter::namespace_management::Ipv4Cidr>,
     /// CIDR blocks from which NSX assigns IP addresses used for performing SNAT from container IPs to external IPs. These ranges should not overlap with those in [`NcpClusterNetworkEnableSpec::pod_cidrs`](crate::vcenter::namespace_management::clusters::NcpClusterNetworkEnableSpec::pod_cidrs), [`EnableSpec::service_cidr`](crate::vcenter::namespace_management::clusters::EnableSpec::service_cidr), [`NcpClusterNetworkEnableSpec::ingress_cidrs`](crate::vcenter::namespace_management::clusters::NcpClusterNetworkEnableSpec::ingress_cidrs), or other services running in the datacenter. All Egress CIDR blocks must be of at least subnet size /30.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(
-        default = "NcpClusterNetworkEnableSpec::__missing_egress_cidrs",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub egress_cidrs: Vec<crate::vcenter::namespace_management::Ipv4Cidr>,
     /// vSphere Distributed Switch used to connect this cluster.
     ///
     /// This field is required when configuring a cluster that uses NSX. If `None` and using NSXe, the system will choose a suitable vSphere Distributed Switch.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cluster_distributed_switch: Option<String>,
     /// NSX Edge cluster to be used for Kubernetes Services of type LoadBalancer, Kubernetes Ingresses, and NSX SNAT.
     ///
     /// This field is required when configuring a cluster that uses NSX. If `None` and using NSXe, the system will choose a suitable NSX Edge cluster.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nsx_edge_cluster: Option<String>,
     /// NSX Tier0 Gateway used for this Supervisor.
     ///
     /// This field is required when configuring a cluster that uses NSX.
     ///
     /// Since vSphere API 7.0.2.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nsx_tier0_gateway: Option<String>,
     /// Size of the subnet reserved for namespaces segments. If `None`, defaults to 28.
     ///
     /// Since vSphere API 7.0.2.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub namespace_subnet_prefix: Option<i64>,
     /// Routed mode for this Supervisor. When set to `true`, the traffic in the cluster is not NATed. When this field is set to `true`, [`NcpClusterNetworkEnableSpec::egress_cidrs`](crate::vcenter::namespace_management::clusters::NcpClusterNetworkEnableSpec::egress_cidrs) is not allowed. If `None`, defaults to `false`.
     ///
     /// Since vSphere API 7.0.2.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub routed_mode: Option<bool>,
 }
 
-impl NcpClusterNetworkEnableSpec {
-    fn __missing_pod_cidrs() -> Vec<crate::vcenter::namespace_management::Ipv4Cidr> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::clusters::NcpClusterNetworkEnableSpec",
-            "pod_cidrs",
-        )
+impl serde::Serialize for NcpClusterNetworkEnableSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("pod_cidrs", &self.pod_cidrs)?;
+        map.serialize_entry("ingress_cidrs", &self.ingress_cidrs)?;
+        map.serialize_entry("egress_cidrs", &self.egress_cidrs)?;
+        if let Some(value) = &self.cluster_distributed_switch {
+            map.serialize_entry("cluster_distributed_switch", value)?;
+        }
+        if let Some(value) = &self.nsx_edge_cluster {
+            map.serialize_entry("nsx_edge_cluster", value)?;
+        }
+        if let Some(value) = &self.nsx_tier0_gateway {
+            map.serialize_entry("nsx_tier0_gateway", value)?;
+        }
+        if let Some(value) = &self.namespace_subnet_prefix {
+            map.serialize_entry("namespace_subnet_prefix", value)?;
+        }
+        if let Some(value) = &self.routed_mode {
+            map.serialize_entry("routed_mode", value)?;
+        }
+        map.end()
     }
+}
 
-    fn __missing_ingress_cidrs() -> Vec<crate::vcenter::namespace_management::Ipv4Cidr> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::clusters::NcpClusterNetworkEnableSpec",
-            "ingress_cidrs",
-        )
+impl<'de> serde::Deserialize<'de> for NcpClusterNetworkEnableSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_egress_cidrs() -> Vec<crate::vcenter::namespace_management::Ipv4Cidr> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::clusters::NcpClusterNetworkEnableSpec",
-            "egress_cidrs",
-        )
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for NcpClusterNetworkEnableSpec {
+    const NAME: &'static str = "vcenter::namespace_management::clusters::NcpClusterNetworkEnableSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<Vec<crate::vcenter::namespace_management::Ipv4Cidr>> = None;
+        let mut f_1: Option<Vec<crate::vcenter::namespace_management::Ipv4Cidr>> = None;
+        let mut f_2: Option<Vec<crate::vcenter::namespace_management::Ipv4Cidr>> = None;
+        let mut f_3: Option<String> = None;
+        let mut f_4: Option<String> = None;
+        let mut f_5: Option<String> = None;
+        let mut f_6: Option<i64> = None;
+        let mut f_7: Option<bool> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "pod_cidrs" => f_0 = __de::null_as_empty(map.next_value()?),
+                "ingress_cidrs" => f_1 = __de::null_as_empty(map.next_value()?),
+                "egress_cidrs" => f_2 = __de::null_as_empty(map.next_value()?),
+                "cluster_distributed_switch" => f_3 = map.next_value()?,
+                "nsx_edge_cluster" => f_4 = map.next_value()?,
+                "nsx_tier0_gateway" => f_5 = map.next_value()?,
+                "namespace_subnet_prefix" => f_6 = map.next_value()?,
+                "routed_mode" => f_7 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(NcpClusterNetworkEnableSpec {
+            pod_cidrs: __de::or_zero(f_0, Self::NAME, "pod_cidrs"),
+            ingress_cidrs: __de::or_zero(f_1, Self::NAME, "ingress_cidrs"),
+            egress_cidrs: __de::or_zero(f_2, Self::NAME, "egress_cidrs"),
+            cluster_distributed_switch: f_3,
+            nsx_edge_cluster: f_4,
+            nsx_tier0_gateway: f_5,
+            namespace_subnet_prefix: f_6,
+            routed_mode: f_7,
+        })
     }
 }
 
@@ -1746,31 +1949,19 @@ impl NcpClusterNetworkEnableSpec {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.clusters.NCP_cluster_network_info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct NcpClusterNetworkInfo {
     /// CIDR blocks from which Kubernetes allocates pod IP addresses.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(
-        default = "NcpClusterNetworkInfo::__missing_pod_cidrs",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub pod_cidrs: Vec<crate::vcenter::namespace_management::Ipv4Cidr>,
     /// CIDR blocks from which NSX assigns IP addresses for Kubernetes Ingresses and Kubernetes Services of type LoadBalancer.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(
-        default = "NcpClusterNetworkInfo::__missing_ingress_cidrs",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub ingress_cidrs: Vec<crate::vcenter::namespace_management::Ipv4Cidr>,
     /// CIDR blocks from which NSX assigns IP addresses used for performing SNAT from container IPs to external IPs.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(
-        default = "NcpClusterNetworkInfo::__missing_egress_cidrs",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub egress_cidrs: Vec<crate::vcenter::namespace_management::Ipv4Cidr>,
     /// vSphere Distributed Switch used to connect this cluster.
     ///
@@ -1787,56 +1978,113 @@ pub struct NcpClusterNetworkInfo {
     /// PEM-encoded X.509 leaf certificate used by NSX as a default fallback certificate  for Kubernetes Ingress services.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(
-        default = "NcpClusterNetworkInfo::__missing_default_ingress_tls_certificate"
-    )]
     pub default_ingress_tls_certificate: String,
     /// NSX Tier0 Gateway used for this Supervisor.
     ///
     /// This is set when the cluster uses NSX.
     ///
     /// Since vSphere API 7.0.2.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nsx_tier0_gateway: Option<String>,
     /// Size of the subnet reserved for namespaces segments. If `None`, defaults to 28.
     ///
     /// Since vSphere API 7.0.2.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub namespace_subnet_prefix: Option<i64>,
     /// Routed mode for this Supervisor. If `None`, defaults to `false`.
     ///
     /// Since vSphere API 7.0.2.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub routed_mode: Option<bool>,
 }
 
-impl NcpClusterNetworkInfo {
-    fn __missing_pod_cidrs() -> Vec<crate::vcenter::namespace_management::Ipv4Cidr> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::clusters::NcpClusterNetworkInfo",
-            "pod_cidrs",
-        )
-    }
-
-    fn __missing_ingress_cidrs() -> Vec<crate::vcenter::namespace_management::Ipv4Cidr> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::clusters::NcpClusterNetworkInfo",
-            "ingress_cidrs",
-        )
-    }
-
-    fn __missing_egress_cidrs() -> Vec<crate::vcenter::namespace_management::Ipv4Cidr> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::clusters::NcpClusterNetworkInfo",
-            "egress_cidrs",
-        )
-    }
-
-    fn __missing_default_ingress_tls_certificate() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::clusters::NcpClusterNetworkInfo",
+impl serde::Serialize for NcpClusterNetworkInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("pod_cidrs", &self.pod_cidrs)?;
+        map.serialize_entry("ingress_cidrs", &self.ingress_cidrs)?;
+        map.serialize_entry("egress_cidrs", &self.egress_cidrs)?;
+        map.serialize_entry(
+            "cluster_distributed_switch",
+            &self.cluster_distributed_switch,
+        )?;
+        map.serialize_entry("nsx_edge_cluster", &self.nsx_edge_cluster)?;
+        map.serialize_entry(
             "default_ingress_tls_certificate",
-        )
+            &self.default_ingress_tls_certificate,
+        )?;
+        if let Some(value) = &self.nsx_tier0_gateway {
+            map.serialize_entry("nsx_tier0_gateway", value)?;
+        }
+        if let Some(value) = &self.namespace_subnet_prefix {
+            map.serialize_entry("namespace_subnet_prefix", value)?;
+        }
+        if let Some(value) = &self.routed_mode {
+            map.serialize_entry("routed_mode", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for NcpClusterNetworkInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for NcpClusterNetworkInfo {
+    const NAME: &'static str = "vcenter::namespace_management::clusters::NcpClusterNetworkInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<Vec<crate::vcenter::namespace_management::Ipv4Cidr>> = None;
+        let mut f_1: Option<Vec<crate::vcenter::namespace_management::Ipv4Cidr>> = None;
+        let mut f_2: Option<Vec<crate::vcenter::namespace_management::Ipv4Cidr>> = None;
+        let mut f_3: Option<crate::ids::VSphereDistributedSwitchId> = None;
+        let mut f_4: Option<crate::ids::NSXEdgeClusterId> = None;
+        let mut f_5: Option<String> = None;
+        let mut f_6: Option<String> = None;
+        let mut f_7: Option<i64> = None;
+        let mut f_8: Option<bool> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "pod_cidrs" => f_0 = __de::null_as_empty(map.next_value()?),
+                "ingress_cidrs" => f_1 = __de::null_as_empty(map.next_value()?),
+                "egress_cidrs" => f_2 = __de::null_as_empty(map.next_value()?),
+                "cluster_distributed_switch" => f_3 = Some(map.next_value()?),
+                "nsx_edge_cluster" => f_4 = Some(map.next_value()?),
+                "default_ingress_tls_certificate" => f_5 = Some(map.next_value()?),
+                "nsx_tier0_gateway" => f_6 = map.next_value()?,
+                "namespace_subnet_prefix" => f_7 = map.next_value()?,
+                "routed_mode" => f_8 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(NcpClusterNetworkInfo {
+            pod_cidrs: __de::or_zero(f_0, Self::NAME, "pod_cidrs"),
+            ingress_cidrs: __de::or_zero(f_1, Self::NAME, "ingress_cidrs"),
+            egress_cidrs: __de::or_zero(f_2, Self::NAME, "egress_cidrs"),
+            cluster_distributed_switch: __de::required(
+                f_3,
+                "cluster_distributed_switch",
+            )?,
+            nsx_edge_cluster: __de::required(f_4, "nsx_edge_cluster")?,
+            default_ingress_tls_certificate: __de::or_zero(
+                f_5,
+                Self::NAME,
+                "default_ingress_tls_certificate",
+            ),
+            nsx_tier0_gateway: f_6,
+            namespace_subnet_prefix: f_7,
+            routed_mode: f_8,
+        })
     }
 }
 
@@ -1846,68 +2094,84 @@ impl NcpClusterNetworkInfo {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.clusters.NCP_cluster_network_set_spec`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct NcpClusterNetworkSetSpec {
     /// CIDR blocks from which Kubernetes allocates pod IP addresses. This range should not overlap with those in [`EnableSpec::service_cidr`](crate::vcenter::namespace_management::clusters::EnableSpec::service_cidr), [`NcpClusterNetworkSetSpec::ingress_cidrs`](crate::vcenter::namespace_management::clusters::NcpClusterNetworkSetSpec::ingress_cidrs), [`NcpClusterNetworkSetSpec::egress_cidrs`](crate::vcenter::namespace_management::clusters::NcpClusterNetworkSetSpec::egress_cidrs), or other services running in the datacenter. A set operation only allows for addition of new CIDR blocks to the existing list. All Pod CIDR blocks must be of at least subnet size /23.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(
-        default = "NcpClusterNetworkSetSpec::__missing_pod_cidrs",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub pod_cidrs: Vec<crate::vcenter::namespace_management::Ipv4Cidr>,
     /// CIDR blocks from which NSX assigns IP addresses for Kubernetes Ingresses and Kubernetes Services of type LoadBalancer. These ranges should not overlap with those in [`NcpClusterNetworkSetSpec::pod_cidrs`](crate::vcenter::namespace_management::clusters::NcpClusterNetworkSetSpec::pod_cidrs), [`EnableSpec::service_cidr`](crate::vcenter::namespace_management::clusters::EnableSpec::service_cidr), [`NcpClusterNetworkSetSpec::egress_cidrs`](crate::vcenter::namespace_management::clusters::NcpClusterNetworkSetSpec::egress_cidrs), or other services running in the datacenter. A set operation only allows for addition of new CIDR blocks to the existing list. All Ingress CIDR blocks must be of at least subnet size /30.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(
-        default = "NcpClusterNetworkSetSpec::__missing_ingress_cidrs",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub ingress_cidrs: Vec<crate::vcenter::namespace_management::Ipv4Cidr>,
     /// CIDR blocks from which NSX assigns IP addresses used for performing SNAT from container IPs to external IPs. These ranges should not overlap with those in [`NcpClusterNetworkSetSpec::pod_cidrs`](crate::vcenter::namespace_management::clusters::NcpClusterNetworkSetSpec::pod_cidrs), [`EnableSpec::service_cidr`](crate::vcenter::namespace_management::clusters::EnableSpec::service_cidr), [`NcpClusterNetworkSetSpec::ingress_cidrs`](crate::vcenter::namespace_management::clusters::NcpClusterNetworkSetSpec::ingress_cidrs), or other services running in the datacenter. A set operation only allows for addition of new CIDR blocks to the existing list. All Egress CIDR blocks must be of at least subnet size /30.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(
-        default = "NcpClusterNetworkSetSpec::__missing_egress_cidrs",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub egress_cidrs: Vec<crate::vcenter::namespace_management::Ipv4Cidr>,
     /// PEM-encoded X.509 leaf certificate used by NSX as a default fallback certificate  for Kubernetes Ingress services.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(
-        default = "NcpClusterNetworkSetSpec::__missing_default_ingress_tls_certificate"
-    )]
     pub default_ingress_tls_certificate: String,
 }
 
-impl NcpClusterNetworkSetSpec {
-    fn __missing_pod_cidrs() -> Vec<crate::vcenter::namespace_management::Ipv4Cidr> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::clusters::NcpClusterNetworkSetSpec",
-            "pod_cidrs",
-        )
-    }
-
-    fn __missing_ingress_cidrs() -> Vec<crate::vcenter::namespace_management::Ipv4Cidr> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::clusters::NcpClusterNetworkSetSpec",
-            "ingress_cidrs",
-        )
-    }
-
-    fn __missing_egress_cidrs() -> Vec<crate::vcenter::namespace_management::Ipv4Cidr> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::clusters::NcpClusterNetworkSetSpec",
-            "egress_cidrs",
-        )
-    }
-
-    fn __missing_default_ingress_tls_certificate() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::clusters::NcpClusterNetworkSetSpec",
+impl serde::Serialize for NcpClusterNetworkSetSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("pod_cidrs", &self.pod_cidrs)?;
+        map.serialize_entry("ingress_cidrs", &self.ingress_cidrs)?;
+        map.serialize_entry("egress_cidrs", &self.egress_cidrs)?;
+        map.serialize_entry(
             "default_ingress_tls_certificate",
-        )
+            &self.default_ingress_tls_certificate,
+        )?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for NcpClusterNetworkSetSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for NcpClusterNetworkSetSpec {
+    const NAME: &'static str = "vcenter::namespace_management::clusters::NcpClusterNetworkSetSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<Vec<crate::vcenter::namespace_management::Ipv4Cidr>> = None;
+        let mut f_1: Option<Vec<crate::vcenter::namespace_management::Ipv4Cidr>> = None;
+        let mut f_2: Option<Vec<crate::vcenter::namespace_management::Ipv4Cidr>> = None;
+        let mut f_3: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "pod_cidrs" => f_0 = __de::null_as_empty(map.next_value()?),
+                "ingress_cidrs" => f_1 = __de::null_as_empty(map.next_value()?),
+                "egress_cidrs" => f_2 = __de::null_as_empty(map.next_value()?),
+                "default_ingress_tls_certificate" => f_3 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(NcpClusterNetworkSetSpec {
+            pod_cidrs: __de::or_zero(f_0, Self::NAME, "pod_cidrs"),
+            ingress_cidrs: __de::or_zero(f_1, Self::NAME, "ingress_cidrs"),
+            egress_cidrs: __de::or_zero(f_2, Self::NAME, "egress_cidrs"),
+            default_ingress_tls_certificate: __de::or_zero(
+                f_3,
+                Self::NAME,
+                "default_ingress_tls_certificate",
+            ),
+        })
     }
 }
 
@@ -1917,22 +2181,19 @@ impl NcpClusterNetworkSetSpec {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.clusters.NCP_cluster_network_update_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct NcpClusterNetworkUpdateSpec {
     /// CIDR blocks from which Kubernetes allocates pod IP addresses. This range should not overlap with those in [`EnableSpec::service_cidr`](crate::vcenter::namespace_management::clusters::EnableSpec::service_cidr), [`NcpClusterNetworkUpdateSpec::ingress_cidrs`](crate::vcenter::namespace_management::clusters::NcpClusterNetworkUpdateSpec::ingress_cidrs), [`NcpClusterNetworkUpdateSpec::egress_cidrs`](crate::vcenter::namespace_management::clusters::NcpClusterNetworkUpdateSpec::egress_cidrs), or other services running in the datacenter. An update operation only allows for addition of new CIDR blocks to the existing list. All Pod CIDR blocks must be of at least subnet size /23. If `None`, CIDRs from which Kubernetes allocates pod IP addresses will not be modified.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pod_cidrs: Option<Vec<crate::vcenter::namespace_management::Ipv4Cidr>>,
     /// CIDR blocks from which NSX assigns IP addresses for Kubernetes Ingresses and Kubernetes Services of type LoadBalancer. These ranges should not overlap with those in [`NcpClusterNetworkUpdateSpec::pod_cidrs`](crate::vcenter::namespace_management::clusters::NcpClusterNetworkUpdateSpec::pod_cidrs), [`EnableSpec::service_cidr`](crate::vcenter::namespace_management::clusters::EnableSpec::service_cidr), [`NcpClusterNetworkUpdateSpec::egress_cidrs`](crate::vcenter::namespace_management::clusters::NcpClusterNetworkUpdateSpec::egress_cidrs), or other services running in the datacenter. An update operation only allows for addition of new CIDR blocks to the existing list. All Ingress CIDR blocks must be of at least subnet size /30. If `None`, CIDRs from which Kubernetes allocates ingress IP addresses will not be modified.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ingress_cidrs: Option<Vec<crate::vcenter::namespace_management::Ipv4Cidr>>,
     /// CIDR blocks from which NSX assigns IP addresses used for performing SNAT from container IPs to external IPs. These ranges should not overlap with those in [`NcpClusterNetworkUpdateSpec::pod_cidrs`](crate::vcenter::namespace_management::clusters::NcpClusterNetworkUpdateSpec::pod_cidrs), [`EnableSpec::service_cidr`](crate::vcenter::namespace_management::clusters::EnableSpec::service_cidr), [`NcpClusterNetworkUpdateSpec::ingress_cidrs`](crate::vcenter::namespace_management::clusters::NcpClusterNetworkUpdateSpec::ingress_cidrs), or other services running in the datacenter. An update operation only allows for addition of new CIDR blocks to the existing list. All Egress CIDR blocks must be of at least subnet size /30. If `None`, CIDR from which Kubernetes allocates egress IP addresses will not be modified.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub egress_cidrs: Option<Vec<crate::vcenter::namespace_management::Ipv4Cidr>>,
     /// PEM-encoded X.509 certificate used by NSX as a default fallback certificate  for Kubernetes Ingress services.    Certificate used can be created by one of the two supported methods:
     ///
@@ -1947,7 +2208,6 @@ pub struct NcpClusterNetworkUpdateSpec {
     /// case the certificate [`NcpClusterNetworkUpdateSpec::default_ingress_tls_certificate`](crate::vcenter::namespace_management::clusters::NcpClusterNetworkUpdateSpec::default_ingress_tls_certificate) should be specified along with the private key [`NcpClusterNetworkUpdateSpec::default_ingress_tls_private_key`](crate::vcenter::namespace_management::clusters::NcpClusterNetworkUpdateSpec::default_ingress_tls_private_key) used to generate the certificate. If `None`, the Kubernetes Ingress services certificate will not be modified.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_ingress_tls_certificate: Option<String>,
     /// Private Key matching [`NcpClusterNetworkUpdateSpec::default_ingress_tls_certificate`](crate::vcenter::namespace_management::clusters::NcpClusterNetworkUpdateSpec::default_ingress_tls_certificate)
     ///
@@ -1958,8 +2218,74 @@ pub struct NcpClusterNetworkUpdateSpec {
     /// Not in vSphere API releases before 9.0.0.0.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_ingress_tls_private_key: Option<vsphere_vapi_runtime::types::Secret>,
+}
+
+impl serde::Serialize for NcpClusterNetworkUpdateSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.pod_cidrs {
+            map.serialize_entry("pod_cidrs", value)?;
+        }
+        if let Some(value) = &self.ingress_cidrs {
+            map.serialize_entry("ingress_cidrs", value)?;
+        }
+        if let Some(value) = &self.egress_cidrs {
+            map.serialize_entry("egress_cidrs", value)?;
+        }
+        if let Some(value) = &self.default_ingress_tls_certificate {
+            map.serialize_entry("default_ingress_tls_certificate", value)?;
+        }
+        if let Some(value) = &self.default_ingress_tls_private_key {
+            map.serialize_entry("default_ingress_tls_private_key", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for NcpClusterNetworkUpdateSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for NcpClusterNetworkUpdateSpec {
+    const NAME: &'static str = "vcenter::namespace_management::clusters::NcpClusterNetworkUpdateSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<Vec<crate::vcenter::namespace_management::Ipv4Cidr>> = None;
+        let mut f_1: Option<Vec<crate::vcenter::namespace_management::Ipv4Cidr>> = None;
+        let mut f_2: Option<Vec<crate::vcenter::namespace_management::Ipv4Cidr>> = None;
+        let mut f_3: Option<String> = None;
+        let mut f_4: Option<vsphere_vapi_runtime::types::Secret> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "pod_cidrs" => f_0 = map.next_value()?,
+                "ingress_cidrs" => f_1 = map.next_value()?,
+                "egress_cidrs" => f_2 = map.next_value()?,
+                "default_ingress_tls_certificate" => f_3 = map.next_value()?,
+                "default_ingress_tls_private_key" => f_4 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(NcpClusterNetworkUpdateSpec {
+            pod_cidrs: f_0,
+            ingress_cidrs: f_1,
+            egress_cidrs: f_2,
+            default_ingress_tls_certificate: f_3,
+            default_ingress_tls_private_key: f_4,
+        })
+    }
 }
 
 vsphere_vapi_runtime::vapi_enum! {
@@ -2114,92 +2440,86 @@ impl<'de> serde::Deserialize<'de> for NetworkSpec {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = NetworkSpec;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("struct NetworkSpec")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<NetworkSpec, A::Error> {
-                let mut f_0: Option<String> = None;
-                let mut f_1: Option<crate::ids::NetworkId> = None;
-                let mut f_2: Option<
-                    crate::vcenter::namespace_management::supervisors::networks::NetworkSegment,
-                > = None;
-                let mut f_3: Option<String> = None;
-                let mut f_4: Option<Ipv4Range> = None;
-                let mut unknown = serde_json::Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "floating_IP" => f_0 = map.next_value()?,
-                        "network" => f_1 = Some(map.next_value()?),
-                        "network_segment" => f_2 = map.next_value()?,
-                        "mode" => f_3 = Some(map.next_value()?),
-                        "address_range" => f_4 = map.next_value()?,
-                        _ => {
-                            let value: serde_json::Value = map.next_value()?;
-                            unknown.insert(key, value);
-                        }
-                    }
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for NetworkSpec {
+    const NAME: &'static str = "vcenter::namespace_management::clusters::NetworkSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<crate::ids::NetworkId> = None;
+        let mut f_2: Option<
+            crate::vcenter::namespace_management::supervisors::networks::NetworkSegment,
+        > = None;
+        let mut f_3: Option<String> = None;
+        let mut f_4: Option<Ipv4Range> = None;
+        let mut unknown = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "floating_IP" => f_0 = map.next_value()?,
+                "network" => f_1 = Some(map.next_value()?),
+                "network_segment" => f_2 = map.next_value()?,
+                "mode" => f_3 = Some(map.next_value()?),
+                "address_range" => f_4 = map.next_value()?,
+                _ => {
+                    let value: serde_json::Value = map.next_value()?;
+                    unknown.insert(key, value);
                 }
-                let u_0 = match f_3 {
-                    None => None,
-                    Some(tag) => {
-                        Some(
-                            match tag.as_str() {
-                                "DHCP" => {
-                                    NetworkSpecMode::Dhcp {
-                                        floating_ip: f_0,
-                                    }
-                                }
-                                "STATICRANGE" => {
-                                    NetworkSpecMode::Staticrange {
-                                        address_range: f_4,
-                                    }
-                                }
-                                _ => {
-                                    #[allow(unused_mut)]
-                                    let mut fields = ::core::mem::take(&mut unknown);
-                                    if let Some(value) = f_0 {
-                                        fields
-                                            .insert(
-                                                "floating_IP".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_4 {
-                                        fields
-                                            .insert(
-                                                "address_range".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    NetworkSpecMode::Unknown {
-                                        tag,
-                                        fields,
-                                    }
-                                }
-                            },
-                        )
-                    }
-                };
-                ::core::result::Result::Ok(NetworkSpec {
-                    network: f_1
-                        .ok_or_else(|| serde::de::Error::missing_field("network"))?,
-                    network_segment: f_2,
-                    mode: u_0.ok_or_else(|| serde::de::Error::missing_field("mode"))?,
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        let u_0 = match f_3 {
+            None => None,
+            Some(tag) => {
+                Some(
+                    match tag.as_str() {
+                        "DHCP" => {
+                            NetworkSpecMode::Dhcp {
+                                floating_ip: f_0,
+                            }
+                        }
+                        "STATICRANGE" => {
+                            NetworkSpecMode::Staticrange {
+                                address_range: f_4,
+                            }
+                        }
+                        _ => {
+                            #[allow(unused_mut)]
+                            let mut fields = ::core::mem::take(&mut unknown);
+                            if let Some(value) = f_0 {
+                                fields
+                                    .insert(
+                                        "floating_IP".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_4 {
+                                fields
+                                    .insert(
+                                        "address_range".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            NetworkSpecMode::Unknown {
+                                tag,
+                                fields,
+                            }
+                        }
+                    },
+                )
+            }
+        };
+        ::core::result::Result::Ok(NetworkSpec {
+            network: __de::required(f_1, "network")?,
+            network_segment: f_2,
+            mode: __de::required(u_0, "mode")?,
+        })
     }
 }
 
@@ -2210,7 +2530,7 @@ impl<'de> serde::Deserialize<'de> for NetworkSpec {
 /// Not in vSphere API releases before 9.0.0.0.
 ///
 /// vAPI structure `com.vmware.vcenter.namespace_management.clusters.project_info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ProjectInfo {
     /// Identifier of the NSX Project.
     ///
@@ -2221,28 +2541,60 @@ pub struct ProjectInfo {
     /// NSX Project name.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default = "ProjectInfo::__missing_name")]
     pub name: String,
     /// NSX path of the Project.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default = "ProjectInfo::__missing_nsx_path")]
     pub nsx_path: String,
 }
 
-impl ProjectInfo {
-    fn __missing_name() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::clusters::ProjectInfo",
-            "name",
-        )
+impl serde::Serialize for ProjectInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("project", &self.project)?;
+        map.serialize_entry("name", &self.name)?;
+        map.serialize_entry("nsx_path", &self.nsx_path)?;
+        map.end()
     }
+}
 
-    fn __missing_nsx_path() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::clusters::ProjectInfo",
-            "nsx_path",
-        )
+impl<'de> serde::Deserialize<'de> for ProjectInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ProjectInfo {
+    const NAME: &'static str = "vcenter::namespace_management::clusters::ProjectInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::NSXProjectId> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "project" => f_0 = Some(map.next_value()?),
+                "name" => f_1 = Some(map.next_value()?),
+                "nsx_path" => f_2 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ProjectInfo {
+            project: __de::required(f_0, "project")?,
+            name: __de::or_zero(f_1, Self::NAME, "name"),
+            nsx_path: __de::or_zero(f_2, Self::NAME, "nsx_path"),
+        })
     }
 }
 
@@ -2586,175 +2938,151 @@ impl<'de> serde::Deserialize<'de> for SetSpec {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = SetSpec;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("struct SetSpec")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<SetSpec, A::Error> {
-                let mut f_0: Option<crate::vcenter::namespace_management::SizingHint> = None;
-                let mut f_1: Option<String> = None;
-                let mut f_2: Option<String> = None;
-                let mut f_3: Option<NcpClusterNetworkSetSpec> = None;
-                let mut f_4: Option<VpcClusterNetworkSetSpec> = None;
-                let mut f_5: Option<String> = None;
-                let mut f_6: Option<Vec<String>> = None;
-                let mut f_7: Option<Vec<String>> = None;
-                let mut f_8: Option<Vec<String>> = None;
-                let mut f_9: Option<Vec<String>> = None;
-                let mut f_10: Option<crate::ids::SpsStorageProfileId> = None;
-                let mut f_11: Option<crate::ids::SpsStorageProfileId> = None;
-                let mut f_12: Option<
-                    crate::vcenter::namespace_management::CnsFileConfig,
-                > = None;
-                let mut f_13: Option<String> = None;
-                let mut f_14: Option<Vec<String>> = None;
-                let mut f_15: Option<ImageStorageSpec> = None;
-                let mut f_16: Option<ImageRegistry> = None;
-                let mut f_17: Option<String> = None;
-                let mut f_18: Option<String> = None;
-                let mut f_19: Option<Vec<String>> = None;
-                let mut f_20: Option<
-                    crate::vcenter::namespace_management::ProxyConfiguration,
-                > = None;
-                let mut f_21: Option<Vec<ContentLibrarySpec>> = None;
-                let mut f_22: Option<i64> = None;
-                let mut f_23: Option<bool> = None;
-                let mut f_24: Option<bool> = None;
-                let mut f_25: Option<bool> = None;
-                let mut f_26: Option<i64> = None;
-                let mut unknown = serde_json::Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "size_hint" => f_0 = Some(map.next_value()?),
-                        "floating_IP" => f_1 = map.next_value()?,
-                        "network_provider" => f_2 = Some(map.next_value()?),
-                        "ncp_cluster_network_spec" => f_3 = map.next_value()?,
-                        "vpc_cluster_network_spec" => f_4 = map.next_value()?,
-                        "supervisor_primary_workload_network" => f_5 = map.next_value()?,
-                        "master_DNS" => f_6 = map.next_value()?,
-                        "worker_DNS" => f_7 = map.next_value()?,
-                        "master_DNS_search_domains" => f_8 = map.next_value()?,
-                        "master_NTP_servers" => f_9 = map.next_value()?,
-                        "master_storage_policy" => f_10 = Some(map.next_value()?),
-                        "ephemeral_storage_policy" => f_11 = Some(map.next_value()?),
-                        "cns_file_config" => f_12 = map.next_value()?,
-                        "login_banner" => f_13 = map.next_value()?,
-                        "Master_DNS_names" => f_14 = map.next_value()?,
-                        "image_storage" => f_15 = Some(map.next_value()?),
-                        "default_image_registry" => f_16 = map.next_value()?,
-                        "default_image_repository" => f_17 = map.next_value()?,
-                        "default_kubernetes_service_content_library" => {
-                            f_18 = map.next_value()?;
-                        }
-                        "workload_ntp_servers" => f_19 = map.next_value()?,
-                        "cluster_proxy_config" => f_20 = map.next_value()?,
-                        "content_libraries" => f_21 = map.next_value()?,
-                        "count" => f_22 = map.next_value()?,
-                        "vsphere_pods_enabled" => f_23 = map.next_value()?,
-                        "supervisor_services_enabled" => f_24 = map.next_value()?,
-                        "enable_namespace_api_fairness" => f_25 = map.next_value()?,
-                        "max_concurrent_DNS_forwards" => f_26 = map.next_value()?,
-                        _ => {
-                            let value: serde_json::Value = map.next_value()?;
-                            unknown.insert(key, value);
-                        }
-                    }
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for SetSpec {
+    const NAME: &'static str = "vcenter::namespace_management::clusters::SetSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::vcenter::namespace_management::SizingHint> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<NcpClusterNetworkSetSpec> = None;
+        let mut f_4: Option<VpcClusterNetworkSetSpec> = None;
+        let mut f_5: Option<String> = None;
+        let mut f_6: Option<Vec<String>> = None;
+        let mut f_7: Option<Vec<String>> = None;
+        let mut f_8: Option<Vec<String>> = None;
+        let mut f_9: Option<Vec<String>> = None;
+        let mut f_10: Option<crate::ids::SpsStorageProfileId> = None;
+        let mut f_11: Option<crate::ids::SpsStorageProfileId> = None;
+        let mut f_12: Option<crate::vcenter::namespace_management::CnsFileConfig> = None;
+        let mut f_13: Option<String> = None;
+        let mut f_14: Option<Vec<String>> = None;
+        let mut f_15: Option<ImageStorageSpec> = None;
+        let mut f_16: Option<ImageRegistry> = None;
+        let mut f_17: Option<String> = None;
+        let mut f_18: Option<String> = None;
+        let mut f_19: Option<Vec<String>> = None;
+        let mut f_20: Option<crate::vcenter::namespace_management::ProxyConfiguration> = None;
+        let mut f_21: Option<Vec<ContentLibrarySpec>> = None;
+        let mut f_22: Option<i64> = None;
+        let mut f_23: Option<bool> = None;
+        let mut f_24: Option<bool> = None;
+        let mut f_25: Option<bool> = None;
+        let mut f_26: Option<i64> = None;
+        let mut unknown = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "size_hint" => f_0 = Some(map.next_value()?),
+                "floating_IP" => f_1 = map.next_value()?,
+                "network_provider" => f_2 = Some(map.next_value()?),
+                "ncp_cluster_network_spec" => f_3 = map.next_value()?,
+                "vpc_cluster_network_spec" => f_4 = map.next_value()?,
+                "supervisor_primary_workload_network" => f_5 = map.next_value()?,
+                "master_DNS" => f_6 = map.next_value()?,
+                "worker_DNS" => f_7 = map.next_value()?,
+                "master_DNS_search_domains" => f_8 = map.next_value()?,
+                "master_NTP_servers" => f_9 = map.next_value()?,
+                "master_storage_policy" => f_10 = Some(map.next_value()?),
+                "ephemeral_storage_policy" => f_11 = Some(map.next_value()?),
+                "cns_file_config" => f_12 = map.next_value()?,
+                "login_banner" => f_13 = map.next_value()?,
+                "Master_DNS_names" => f_14 = map.next_value()?,
+                "image_storage" => f_15 = Some(map.next_value()?),
+                "default_image_registry" => f_16 = map.next_value()?,
+                "default_image_repository" => f_17 = map.next_value()?,
+                "default_kubernetes_service_content_library" => f_18 = map.next_value()?,
+                "workload_ntp_servers" => f_19 = map.next_value()?,
+                "cluster_proxy_config" => f_20 = map.next_value()?,
+                "content_libraries" => f_21 = map.next_value()?,
+                "count" => f_22 = map.next_value()?,
+                "vsphere_pods_enabled" => f_23 = map.next_value()?,
+                "supervisor_services_enabled" => f_24 = map.next_value()?,
+                "enable_namespace_api_fairness" => f_25 = map.next_value()?,
+                "max_concurrent_DNS_forwards" => f_26 = map.next_value()?,
+                _ => {
+                    let value: serde_json::Value = map.next_value()?;
+                    unknown.insert(key, value);
                 }
-                let u_0 = match f_2 {
-                    None => None,
-                    Some(tag) => {
-                        Some(
-                            match tag.as_str() {
-                                "NSXT_CONTAINER_PLUGIN" => {
-                                    SetSpecNetworkProvider::NsxtContainerPlugin {
-                                        ncp_cluster_network_spec: f_3,
-                                    }
-                                }
-                                "VSPHERE_NETWORK" => SetSpecNetworkProvider::VsphereNetwork,
-                                "NSX_VPC" => {
-                                    SetSpecNetworkProvider::NsxVpc {
-                                        vpc_cluster_network_spec: f_4,
-                                    }
-                                }
-                                _ => {
-                                    #[allow(unused_mut)]
-                                    let mut fields = ::core::mem::take(&mut unknown);
-                                    if let Some(value) = f_3 {
-                                        fields
-                                            .insert(
-                                                "ncp_cluster_network_spec".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_4 {
-                                        fields
-                                            .insert(
-                                                "vpc_cluster_network_spec".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    SetSpecNetworkProvider::Unknown {
-                                        tag,
-                                        fields,
-                                    }
-                                }
-                            },
-                        )
-                    }
-                };
-                ::core::result::Result::Ok(SetSpec {
-                    size_hint: f_0
-                        .ok_or_else(|| serde::de::Error::missing_field("size_hint"))?,
-                    floating_ip: f_1,
-                    network_provider: u_0
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "network_provider",
-                        ))?,
-                    supervisor_primary_workload_network: f_5,
-                    master_dns: f_6,
-                    worker_dns: f_7,
-                    master_dns_search_domains: f_8,
-                    master_ntp_servers: f_9,
-                    master_storage_policy: f_10
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "master_storage_policy",
-                        ))?,
-                    ephemeral_storage_policy: f_11
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "ephemeral_storage_policy",
-                        ))?,
-                    cns_file_config: f_12,
-                    login_banner: f_13,
-                    master_dns_names: f_14,
-                    image_storage: f_15
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "image_storage",
-                        ))?,
-                    default_image_registry: f_16,
-                    default_image_repository: f_17,
-                    default_kubernetes_service_content_library: f_18,
-                    workload_ntp_servers: f_19,
-                    cluster_proxy_config: f_20,
-                    content_libraries: f_21,
-                    count: f_22,
-                    vsphere_pods_enabled: f_23,
-                    supervisor_services_enabled: f_24,
-                    enable_namespace_api_fairness: f_25,
-                    max_concurrent_dns_forwards: f_26,
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        let u_0 = match f_2 {
+            None => None,
+            Some(tag) => {
+                Some(
+                    match tag.as_str() {
+                        "NSXT_CONTAINER_PLUGIN" => {
+                            SetSpecNetworkProvider::NsxtContainerPlugin {
+                                ncp_cluster_network_spec: f_3,
+                            }
+                        }
+                        "VSPHERE_NETWORK" => SetSpecNetworkProvider::VsphereNetwork,
+                        "NSX_VPC" => {
+                            SetSpecNetworkProvider::NsxVpc {
+                                vpc_cluster_network_spec: f_4,
+                            }
+                        }
+                        _ => {
+                            #[allow(unused_mut)]
+                            let mut fields = ::core::mem::take(&mut unknown);
+                            if let Some(value) = f_3 {
+                                fields
+                                    .insert(
+                                        "ncp_cluster_network_spec".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_4 {
+                                fields
+                                    .insert(
+                                        "vpc_cluster_network_spec".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            SetSpecNetworkProvider::Unknown {
+                                tag,
+                                fields,
+                            }
+                        }
+                    },
+                )
+            }
+        };
+        ::core::result::Result::Ok(SetSpec {
+            size_hint: __de::required(f_0, "size_hint")?,
+            floating_ip: f_1,
+            network_provider: __de::required(u_0, "network_provider")?,
+            supervisor_primary_workload_network: f_5,
+            master_dns: f_6,
+            worker_dns: f_7,
+            master_dns_search_domains: f_8,
+            master_ntp_servers: f_9,
+            master_storage_policy: __de::required(f_10, "master_storage_policy")?,
+            ephemeral_storage_policy: __de::required(f_11, "ephemeral_storage_policy")?,
+            cns_file_config: f_12,
+            login_banner: f_13,
+            master_dns_names: f_14,
+            image_storage: __de::required(f_15, "image_storage")?,
+            default_image_registry: f_16,
+            default_image_repository: f_17,
+            default_kubernetes_service_content_library: f_18,
+            workload_ntp_servers: f_19,
+            cluster_proxy_config: f_20,
+            content_libraries: f_21,
+            count: f_22,
+            vsphere_pods_enabled: f_23,
+            supervisor_services_enabled: f_24,
+            enable_namespace_api_fairness: f_25,
+            max_concurrent_dns_forwards: f_26,
+        })
     }
 }
 
@@ -2764,81 +3092,93 @@ impl<'de> serde::Deserialize<'de> for SetSpec {
 ///
 /// vAPI structure `com.vmware.vcenter.namespace_management.clusters.stats`.
 #[deprecated(note = "since vSphere API 9.1.0.0: Use Stats instead.")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Stats {
     /// CPU consumed by the Supervisor and its workloads across all hosts in megahertz (MHz).
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "Stats::__missing_cpu_used")]
     pub cpu_used: i64,
     /// Maximum reservable CPU capacity for a Supervisor and its workloads in megahertz (MHz). This value is capped by the maximum physical CPU capacity of all hosts participating in the Supervisor or any limits present on Supervisor resource pools.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "Stats::__missing_cpu_capacity")]
     pub cpu_capacity: i64,
     /// Host memory consumed by a Supervisor and its workloads in mebibytes (MiB).
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "Stats::__missing_memory_used")]
     pub memory_used: i64,
     /// Maximum reservable memory capacity for a Supervisor and its workloads in mebibytes (MiB). This value is capped by the maximum physical memory capacity of all hosts participating in the Supervisor or any limits present on Supervisor resource pools.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "Stats::__missing_memory_capacity")]
     pub memory_capacity: i64,
     /// Storage committed by all participating Supervisor storage policies in mebibytes (MiB).
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "Stats::__missing_storage_used")]
     pub storage_used: i64,
     /// Capacity of all datastores backing all participating Supervisor storage policies in mebibytes (MiB).
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "Stats::__missing_storage_capacity")]
     pub storage_capacity: i64,
 }
 
-impl Stats {
-    fn __missing_cpu_used() -> i64 {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::clusters::Stats",
-            "cpu_used",
-        )
+impl serde::Serialize for Stats {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("cpu_used", &self.cpu_used)?;
+        map.serialize_entry("cpu_capacity", &self.cpu_capacity)?;
+        map.serialize_entry("memory_used", &self.memory_used)?;
+        map.serialize_entry("memory_capacity", &self.memory_capacity)?;
+        map.serialize_entry("storage_used", &self.storage_used)?;
+        map.serialize_entry("storage_capacity", &self.storage_capacity)?;
+        map.end()
     }
+}
 
-    fn __missing_cpu_capacity() -> i64 {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::clusters::Stats",
-            "cpu_capacity",
-        )
+impl<'de> serde::Deserialize<'de> for Stats {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_memory_used() -> i64 {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::clusters::Stats",
-            "memory_used",
-        )
-    }
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Stats {
+    const NAME: &'static str = "vcenter::namespace_management::clusters::Stats";
 
-    fn __missing_memory_capacity() -> i64 {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::clusters::Stats",
-            "memory_capacity",
-        )
-    }
-
-    fn __missing_storage_used() -> i64 {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::clusters::Stats",
-            "storage_used",
-        )
-    }
-
-    fn __missing_storage_capacity() -> i64 {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::clusters::Stats",
-            "storage_capacity",
-        )
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<i64> = None;
+        let mut f_1: Option<i64> = None;
+        let mut f_2: Option<i64> = None;
+        let mut f_3: Option<i64> = None;
+        let mut f_4: Option<i64> = None;
+        let mut f_5: Option<i64> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "cpu_used" => f_0 = Some(map.next_value()?),
+                "cpu_capacity" => f_1 = Some(map.next_value()?),
+                "memory_used" => f_2 = Some(map.next_value()?),
+                "memory_capacity" => f_3 = Some(map.next_value()?),
+                "storage_used" => f_4 = Some(map.next_value()?),
+                "storage_capacity" => f_5 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Stats {
+            cpu_used: __de::or_zero(f_0, Self::NAME, "cpu_used"),
+            cpu_capacity: __de::or_zero(f_1, Self::NAME, "cpu_capacity"),
+            memory_used: __de::or_zero(f_2, Self::NAME, "memory_used"),
+            memory_capacity: __de::or_zero(f_3, Self::NAME, "memory_capacity"),
+            storage_used: __de::or_zero(f_4, Self::NAME, "storage_used"),
+            storage_capacity: __de::or_zero(f_5, Self::NAME, "storage_capacity"),
+        })
     }
 }
 
@@ -2860,7 +3200,7 @@ impl ::vsphere_vapi_runtime::de::Zero for Stats {
 /// Since vSphere API 7.0.0.0.
 ///
 /// vAPI structure `com.vmware.vcenter.namespace_management.clusters.summary`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Summary {
     /// Identifier for the cluster.
     ///
@@ -2878,7 +3218,6 @@ pub struct Summary {
     ///
     /// Since vSphere API 7.0.0.0. **Deprecated** since vSphere API 9.1.0.0: Use [`Info::stats`](crate::vcenter::namespace_management::supervisors::summary::Info::stats) instead.
     #[deprecated(note = "since vSphere API 9.1.0.0: Use Info::stats instead.")]
-    #[serde(default = "Summary::__missing_stats")]
     pub stats: Stats,
     /// Current setting for [`ConfigStatus`](crate::vcenter::namespace_management::clusters::ConfigStatus).
     ///
@@ -2894,12 +3233,61 @@ pub struct Summary {
     pub kubernetes_status: KubernetesStatus,
 }
 
-impl Summary {
-    fn __missing_stats() -> Stats {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::clusters::Summary",
-            "stats",
-        )
+impl serde::Serialize for Summary {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("cluster", &self.cluster)?;
+        map.serialize_entry("cluster_name", &self.cluster_name)?;
+        map.serialize_entry("stats", &self.stats)?;
+        map.serialize_entry("config_status", &self.config_status)?;
+        map.serialize_entry("kubernetes_status", &self.kubernetes_status)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Summary {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Summary {
+    const NAME: &'static str = "vcenter::namespace_management::clusters::Summary";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::ClusterComputeResourceId> = None;
+        let mut f_1: Option<crate::ids::ClusterComputeResourceNameId> = None;
+        let mut f_2: Option<Stats> = None;
+        let mut f_3: Option<ConfigStatus> = None;
+        let mut f_4: Option<KubernetesStatus> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "cluster" => f_0 = Some(map.next_value()?),
+                "cluster_name" => f_1 = Some(map.next_value()?),
+                "stats" => f_2 = Some(map.next_value()?),
+                "config_status" => f_3 = Some(map.next_value()?),
+                "kubernetes_status" => f_4 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Summary {
+            cluster: __de::required(f_0, "cluster")?,
+            cluster_name: __de::required(f_1, "cluster_name")?,
+            stats: __de::or_zero(f_2, Self::NAME, "stats"),
+            config_status: __de::required(f_3, "config_status")?,
+            kubernetes_status: __de::required(f_4, "kubernetes_status")?,
+        })
     }
 }
 
@@ -3310,170 +3698,156 @@ impl<'de> serde::Deserialize<'de> for UpdateSpec {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = UpdateSpec;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("struct UpdateSpec")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<UpdateSpec, A::Error> {
-                let mut f_0: Option<bool> = None;
-                let mut f_1: Option<bool> = None;
-                let mut f_2: Option<crate::vcenter::namespace_management::SizingHint> = None;
-                let mut f_3: Option<String> = None;
-                let mut f_4: Option<String> = None;
-                let mut f_5: Option<NcpClusterNetworkUpdateSpec> = None;
-                let mut f_6: Option<VpcClusterNetworkUpdateSpec> = None;
-                let mut f_7: Option<String> = None;
-                let mut f_8: Option<Vec<String>> = None;
-                let mut f_9: Option<Vec<String>> = None;
-                let mut f_10: Option<Vec<String>> = None;
-                let mut f_11: Option<Vec<String>> = None;
-                let mut f_12: Option<String> = None;
-                let mut f_13: Option<String> = None;
-                let mut f_14: Option<
-                    crate::vcenter::namespace_management::CnsFileConfig,
-                > = None;
-                let mut f_15: Option<String> = None;
-                let mut f_16: Option<Vec<String>> = None;
-                let mut f_17: Option<ImageStorageSpec> = None;
-                let mut f_18: Option<ImageRegistry> = None;
-                let mut f_19: Option<String> = None;
-                let mut f_20: Option<String> = None;
-                let mut f_21: Option<vsphere_vapi_runtime::types::Secret> = None;
-                let mut f_22: Option<String> = None;
-                let mut f_23: Option<Vec<String>> = None;
-                let mut f_24: Option<
-                    crate::vcenter::namespace_management::ProxyConfiguration,
-                > = None;
-                let mut f_25: Option<Vec<ContentLibrarySpec>> = None;
-                let mut f_26: Option<i64> = None;
-                let mut f_27: Option<bool> = None;
-                let mut f_28: Option<i64> = None;
-                let mut unknown = serde_json::Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "vsphere_pods_enabled" => f_0 = map.next_value()?,
-                        "supervisor_services_enabled" => f_1 = map.next_value()?,
-                        "size_hint" => f_2 = map.next_value()?,
-                        "floating_IP" => f_3 = map.next_value()?,
-                        "network_provider" => f_4 = map.next_value()?,
-                        "ncp_cluster_network_spec" => f_5 = map.next_value()?,
-                        "vpc_cluster_network_spec" => f_6 = map.next_value()?,
-                        "supervisor_primary_workload_network" => f_7 = map.next_value()?,
-                        "master_DNS" => f_8 = map.next_value()?,
-                        "worker_DNS" => f_9 = map.next_value()?,
-                        "master_DNS_search_domains" => f_10 = map.next_value()?,
-                        "master_NTP_servers" => f_11 = map.next_value()?,
-                        "master_storage_policy" => f_12 = map.next_value()?,
-                        "ephemeral_storage_policy" => f_13 = map.next_value()?,
-                        "cns_file_config" => f_14 = map.next_value()?,
-                        "login_banner" => f_15 = map.next_value()?,
-                        "Master_DNS_names" => f_16 = map.next_value()?,
-                        "image_storage" => f_17 = map.next_value()?,
-                        "default_image_registry" => f_18 = map.next_value()?,
-                        "default_image_repository" => f_19 = map.next_value()?,
-                        "tls_endpoint_certificate" => f_20 = map.next_value()?,
-                        "tls_endpoint_private_key" => f_21 = map.next_value()?,
-                        "default_kubernetes_service_content_library" => {
-                            f_22 = map.next_value()?;
-                        }
-                        "workload_ntp_servers" => f_23 = map.next_value()?,
-                        "cluster_proxy_config" => f_24 = map.next_value()?,
-                        "content_libraries" => f_25 = map.next_value()?,
-                        "count" => f_26 = map.next_value()?,
-                        "enable_namespace_api_fairness" => f_27 = map.next_value()?,
-                        "max_concurrent_DNS_forwards" => f_28 = map.next_value()?,
-                        _ => {
-                            let value: serde_json::Value = map.next_value()?;
-                            unknown.insert(key, value);
-                        }
-                    }
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for UpdateSpec {
+    const NAME: &'static str = "vcenter::namespace_management::clusters::UpdateSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<bool> = None;
+        let mut f_1: Option<bool> = None;
+        let mut f_2: Option<crate::vcenter::namespace_management::SizingHint> = None;
+        let mut f_3: Option<String> = None;
+        let mut f_4: Option<String> = None;
+        let mut f_5: Option<NcpClusterNetworkUpdateSpec> = None;
+        let mut f_6: Option<VpcClusterNetworkUpdateSpec> = None;
+        let mut f_7: Option<String> = None;
+        let mut f_8: Option<Vec<String>> = None;
+        let mut f_9: Option<Vec<String>> = None;
+        let mut f_10: Option<Vec<String>> = None;
+        let mut f_11: Option<Vec<String>> = None;
+        let mut f_12: Option<String> = None;
+        let mut f_13: Option<String> = None;
+        let mut f_14: Option<crate::vcenter::namespace_management::CnsFileConfig> = None;
+        let mut f_15: Option<String> = None;
+        let mut f_16: Option<Vec<String>> = None;
+        let mut f_17: Option<ImageStorageSpec> = None;
+        let mut f_18: Option<ImageRegistry> = None;
+        let mut f_19: Option<String> = None;
+        let mut f_20: Option<String> = None;
+        let mut f_21: Option<vsphere_vapi_runtime::types::Secret> = None;
+        let mut f_22: Option<String> = None;
+        let mut f_23: Option<Vec<String>> = None;
+        let mut f_24: Option<crate::vcenter::namespace_management::ProxyConfiguration> = None;
+        let mut f_25: Option<Vec<ContentLibrarySpec>> = None;
+        let mut f_26: Option<i64> = None;
+        let mut f_27: Option<bool> = None;
+        let mut f_28: Option<i64> = None;
+        let mut unknown = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "vsphere_pods_enabled" => f_0 = map.next_value()?,
+                "supervisor_services_enabled" => f_1 = map.next_value()?,
+                "size_hint" => f_2 = map.next_value()?,
+                "floating_IP" => f_3 = map.next_value()?,
+                "network_provider" => f_4 = map.next_value()?,
+                "ncp_cluster_network_spec" => f_5 = map.next_value()?,
+                "vpc_cluster_network_spec" => f_6 = map.next_value()?,
+                "supervisor_primary_workload_network" => f_7 = map.next_value()?,
+                "master_DNS" => f_8 = map.next_value()?,
+                "worker_DNS" => f_9 = map.next_value()?,
+                "master_DNS_search_domains" => f_10 = map.next_value()?,
+                "master_NTP_servers" => f_11 = map.next_value()?,
+                "master_storage_policy" => f_12 = map.next_value()?,
+                "ephemeral_storage_policy" => f_13 = map.next_value()?,
+                "cns_file_config" => f_14 = map.next_value()?,
+                "login_banner" => f_15 = map.next_value()?,
+                "Master_DNS_names" => f_16 = map.next_value()?,
+                "image_storage" => f_17 = map.next_value()?,
+                "default_image_registry" => f_18 = map.next_value()?,
+                "default_image_repository" => f_19 = map.next_value()?,
+                "tls_endpoint_certificate" => f_20 = map.next_value()?,
+                "tls_endpoint_private_key" => f_21 = map.next_value()?,
+                "default_kubernetes_service_content_library" => f_22 = map.next_value()?,
+                "workload_ntp_servers" => f_23 = map.next_value()?,
+                "cluster_proxy_config" => f_24 = map.next_value()?,
+                "content_libraries" => f_25 = map.next_value()?,
+                "count" => f_26 = map.next_value()?,
+                "enable_namespace_api_fairness" => f_27 = map.next_value()?,
+                "max_concurrent_DNS_forwards" => f_28 = map.next_value()?,
+                _ => {
+                    let value: serde_json::Value = map.next_value()?;
+                    unknown.insert(key, value);
                 }
-                let u_0 = match f_4 {
-                    None => None,
-                    Some(tag) => {
-                        Some(
-                            match tag.as_str() {
-                                "NSXT_CONTAINER_PLUGIN" => {
-                                    UpdateSpecNetworkProvider::NsxtContainerPlugin {
-                                        ncp_cluster_network_spec: f_5,
-                                    }
-                                }
-                                "VSPHERE_NETWORK" => {
-                                    UpdateSpecNetworkProvider::VsphereNetwork
-                                }
-                                "NSX_VPC" => {
-                                    UpdateSpecNetworkProvider::NsxVpc {
-                                        vpc_cluster_network_spec: f_6,
-                                    }
-                                }
-                                _ => {
-                                    #[allow(unused_mut)]
-                                    let mut fields = ::core::mem::take(&mut unknown);
-                                    if let Some(value) = f_5 {
-                                        fields
-                                            .insert(
-                                                "ncp_cluster_network_spec".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_6 {
-                                        fields
-                                            .insert(
-                                                "vpc_cluster_network_spec".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    UpdateSpecNetworkProvider::Unknown {
-                                        tag,
-                                        fields,
-                                    }
-                                }
-                            },
-                        )
-                    }
-                };
-                ::core::result::Result::Ok(UpdateSpec {
-                    vsphere_pods_enabled: f_0,
-                    supervisor_services_enabled: f_1,
-                    size_hint: f_2,
-                    floating_ip: f_3,
-                    network_provider: u_0,
-                    supervisor_primary_workload_network: f_7,
-                    master_dns: f_8,
-                    worker_dns: f_9,
-                    master_dns_search_domains: f_10,
-                    master_ntp_servers: f_11,
-                    master_storage_policy: f_12,
-                    ephemeral_storage_policy: f_13,
-                    cns_file_config: f_14,
-                    login_banner: f_15,
-                    master_dns_names: f_16,
-                    image_storage: f_17,
-                    default_image_registry: f_18,
-                    default_image_repository: f_19,
-                    tls_endpoint_certificate: f_20,
-                    tls_endpoint_private_key: f_21,
-                    default_kubernetes_service_content_library: f_22,
-                    workload_ntp_servers: f_23,
-                    cluster_proxy_config: f_24,
-                    content_libraries: f_25,
-                    count: f_26,
-                    enable_namespace_api_fairness: f_27,
-                    max_concurrent_dns_forwards: f_28,
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        let u_0 = match f_4 {
+            None => None,
+            Some(tag) => {
+                Some(
+                    match tag.as_str() {
+                        "NSXT_CONTAINER_PLUGIN" => {
+                            UpdateSpecNetworkProvider::NsxtContainerPlugin {
+                                ncp_cluster_network_spec: f_5,
+                            }
+                        }
+                        "VSPHERE_NETWORK" => UpdateSpecNetworkProvider::VsphereNetwork,
+                        "NSX_VPC" => {
+                            UpdateSpecNetworkProvider::NsxVpc {
+                                vpc_cluster_network_spec: f_6,
+                            }
+                        }
+                        _ => {
+                            #[allow(unused_mut)]
+                            let mut fields = ::core::mem::take(&mut unknown);
+                            if let Some(value) = f_5 {
+                                fields
+                                    .insert(
+                                        "ncp_cluster_network_spec".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_6 {
+                                fields
+                                    .insert(
+                                        "vpc_cluster_network_spec".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            UpdateSpecNetworkProvider::Unknown {
+                                tag,
+                                fields,
+                            }
+                        }
+                    },
+                )
+            }
+        };
+        ::core::result::Result::Ok(UpdateSpec {
+            vsphere_pods_enabled: f_0,
+            supervisor_services_enabled: f_1,
+            size_hint: f_2,
+            floating_ip: f_3,
+            network_provider: u_0,
+            supervisor_primary_workload_network: f_7,
+            master_dns: f_8,
+            worker_dns: f_9,
+            master_dns_search_domains: f_10,
+            master_ntp_servers: f_11,
+            master_storage_policy: f_12,
+            ephemeral_storage_policy: f_13,
+            cns_file_config: f_14,
+            login_banner: f_15,
+            master_dns_names: f_16,
+            image_storage: f_17,
+            default_image_registry: f_18,
+            default_image_repository: f_19,
+            tls_endpoint_certificate: f_20,
+            tls_endpoint_private_key: f_21,
+            default_kubernetes_service_content_library: f_22,
+            workload_ntp_servers: f_23,
+            cluster_proxy_config: f_24,
+            content_libraries: f_25,
+            count: f_26,
+            enable_namespace_api_fairness: f_27,
+            max_concurrent_dns_forwards: f_28,
+        })
     }
 }
 
@@ -3485,15 +3859,57 @@ impl<'de> serde::Deserialize<'de> for UpdateSpec {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.clusters.vpc_cluster_network_set_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct VpcClusterNetworkSetSpec {
     /// Default CIDR blocks from which private subnets are allocated for new VPCs. Setting does not affect existing VPCs, but rather establishes the default for all new namespaces. This range should not overlap with those in [`VpcNetwork::vpc_connectivity_profile`](crate::vcenter::namespace_management::supervisors::networks::workload::VpcNetwork::vpc_connectivity_profile), [`Network::ip_management`](crate::vcenter::namespace_management::supervisors::networks::workload::Network::ip_management), or other services running in the datacenter. Changing to use invalid CIDR e.g. overlapping or broadcast or reserved CIDR will result in the operation failing with a [`ErrorKind::InvalidArgument`](crate::ErrorKind::InvalidArgument) error. If `None`, the current value will be retained.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_private_cidrs: Option<
         Vec<crate::vcenter::namespace_management::Ipv4Cidr>,
     >,
+}
+
+impl serde::Serialize for VpcClusterNetworkSetSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.default_private_cidrs {
+            map.serialize_entry("default_private_cidrs", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VpcClusterNetworkSetSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for VpcClusterNetworkSetSpec {
+    const NAME: &'static str = "vcenter::namespace_management::clusters::VpcClusterNetworkSetSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<Vec<crate::vcenter::namespace_management::Ipv4Cidr>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "default_private_cidrs" => f_0 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(VpcClusterNetworkSetSpec {
+            default_private_cidrs: f_0,
+        })
+    }
 }
 
 /// The [`VpcClusterNetworkUpdateSpec`](crate::vcenter::namespace_management::clusters::VpcClusterNetworkUpdateSpec) structure encapsulates the NSX VPC cluster networking configuration parameters for the vSphere Namespaces Cluster Update operation.
@@ -3504,17 +3920,59 @@ pub struct VpcClusterNetworkSetSpec {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.clusters.vpc_cluster_network_update_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct VpcClusterNetworkUpdateSpec {
     /// Default CIDR blocks from which private subnets are allocated for new VPCs. Updating does not affect existing VPCs, but rather establishes the default for all new namespaces. This range should not overlap with the IP blocks defined in [`VpcNetwork::vpc_connectivity_profile`](crate::vcenter::namespace_management::supervisors::networks::workload::VpcNetwork::vpc_connectivity_profile), [`Network::ip_management`](crate::vcenter::namespace_management::supervisors::networks::workload::Network::ip_management), or other services running in the datacenter.
     ///
     /// Changing to use invalid CIDR e.g. overlapping or broadcast or reserved CIDR will result in the operation failing with a [`ErrorKind::InvalidArgument`](crate::ErrorKind::InvalidArgument) error. If `None`, the current value will be retained.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_private_cidrs: Option<
         Vec<crate::vcenter::namespace_management::Ipv4Cidr>,
     >,
+}
+
+impl serde::Serialize for VpcClusterNetworkUpdateSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.default_private_cidrs {
+            map.serialize_entry("default_private_cidrs", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VpcClusterNetworkUpdateSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for VpcClusterNetworkUpdateSpec {
+    const NAME: &'static str = "vcenter::namespace_management::clusters::VpcClusterNetworkUpdateSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<Vec<crate::vcenter::namespace_management::Ipv4Cidr>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "default_private_cidrs" => f_0 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(VpcClusterNetworkUpdateSpec {
+            default_private_cidrs: f_0,
+        })
+    }
 }
 
 /// The [`VpcConfig`](crate::vcenter::namespace_management::clusters::VpcConfig) structure describes the specification of an NSX VPC for Supervisor Network configuration.
@@ -3524,7 +3982,7 @@ pub struct VpcClusterNetworkUpdateSpec {
 /// Not in vSphere API releases before 9.0.0.0.
 ///
 /// vAPI structure `com.vmware.vcenter.namespace_management.clusters.vpc_config`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VpcConfig {
     /// The default NSX Project for VPCs created in the Supervisor.
     ///
@@ -3537,21 +3995,68 @@ pub struct VpcConfig {
     /// Default CIDR blocks from which private subnets and private pod IPs are allocated for all VPCs created in the Supervisor.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(
-        default = "VpcConfig::__missing_default_private_cidrs",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub default_private_cidrs: Vec<crate::vcenter::namespace_management::Ipv4Cidr>,
 }
 
-impl VpcConfig {
-    fn __missing_default_private_cidrs() -> Vec<
-        crate::vcenter::namespace_management::Ipv4Cidr,
-    > {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::clusters::VpcConfig",
-            "default_private_cidrs",
-        )
+impl serde::Serialize for VpcConfig {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("nsx_project_info", &self.nsx_project_info)?;
+        map.serialize_entry(
+            "vpc_connectivity_profile_info",
+            &self.vpc_connectivity_profile_info,
+        )?;
+        map.serialize_entry("default_private_cidrs", &self.default_private_cidrs)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VpcConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for VpcConfig {
+    const NAME: &'static str = "vcenter::namespace_management::clusters::VpcConfig";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<ProjectInfo> = None;
+        let mut f_1: Option<
+            crate::vcenter::namespace_management::networks::nsx::projects::vpc_connectivity_profiles::Info,
+        > = None;
+        let mut f_2: Option<Vec<crate::vcenter::namespace_management::Ipv4Cidr>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "nsx_project_info" => f_0 = Some(map.next_value()?),
+                "vpc_connectivity_profile_info" => f_1 = Some(map.next_value()?),
+                "default_private_cidrs" => f_2 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(VpcConfig {
+            nsx_project_info: __de::required(f_0, "nsx_project_info")?,
+            vpc_connectivity_profile_info: __de::required(
+                f_1,
+                "vpc_connectivity_profile_info",
+            )?,
+            default_private_cidrs: __de::or_zero(
+                f_2,
+                Self::NAME,
+                "default_private_cidrs",
+            ),
+        })
     }
 }
 
@@ -3563,12 +4068,54 @@ impl VpcConfig {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.clusters.vpc_network_info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VpcNetworkInfo {
     /// Specification for the NSX VPC network.
     ///
     /// Since vSphere API 9.0.0.0.
     pub vpc_config: VpcConfig,
+}
+
+impl serde::Serialize for VpcNetworkInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("vpc_config", &self.vpc_config)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VpcNetworkInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for VpcNetworkInfo {
+    const NAME: &'static str = "vcenter::namespace_management::clusters::VpcNetworkInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<VpcConfig> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "vpc_config" => f_0 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(VpcNetworkInfo {
+            vpc_config: __de::required(f_0, "vpc_config")?,
+        })
+    }
 }
 
 /// The [`VpcNetworkSummary`](crate::vcenter::namespace_management::clusters::VpcNetworkSummary) structure describes the the VPC settings for a Supervisor.
@@ -3579,62 +4126,85 @@ pub struct VpcNetworkInfo {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.clusters.vpc_network_summary`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VpcNetworkSummary {
     /// NsxProject is the NSX path of an NSX Project.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default = "VpcNetworkSummary::__missing_nsx_project")]
     pub nsx_project: String,
     /// VpcConnectivityProfile is the path of a VpcConnectivityProfile.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default = "VpcNetworkSummary::__missing_vpc_connectivity_profile")]
     pub vpc_connectivity_profile: String,
     /// Default CIDR blocks from which private subnets and private pod IPs are allocated.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(
-        default = "VpcNetworkSummary::__missing_default_private_cidrs",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub default_private_cidrs: Vec<crate::vcenter::namespace_management::Ipv4Cidr>,
     /// Whether the VPC has been automatically created for the namespace.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default = "VpcNetworkSummary::__missing_auto_created")]
     pub auto_created: bool,
 }
 
-impl VpcNetworkSummary {
-    fn __missing_nsx_project() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::clusters::VpcNetworkSummary",
-            "nsx_project",
-        )
+impl serde::Serialize for VpcNetworkSummary {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("nsx_project", &self.nsx_project)?;
+        map.serialize_entry("vpc_connectivity_profile", &self.vpc_connectivity_profile)?;
+        map.serialize_entry("default_private_cidrs", &self.default_private_cidrs)?;
+        map.serialize_entry("auto_created", &self.auto_created)?;
+        map.end()
     }
+}
 
-    fn __missing_vpc_connectivity_profile() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::clusters::VpcNetworkSummary",
-            "vpc_connectivity_profile",
-        )
+impl<'de> serde::Deserialize<'de> for VpcNetworkSummary {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_default_private_cidrs() -> Vec<
-        crate::vcenter::namespace_management::Ipv4Cidr,
-    > {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::clusters::VpcNetworkSummary",
-            "default_private_cidrs",
-        )
-    }
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for VpcNetworkSummary {
+    const NAME: &'static str = "vcenter::namespace_management::clusters::VpcNetworkSummary";
 
-    fn __missing_auto_created() -> bool {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::clusters::VpcNetworkSummary",
-            "auto_created",
-        )
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<Vec<crate::vcenter::namespace_management::Ipv4Cidr>> = None;
+        let mut f_3: Option<bool> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "nsx_project" => f_0 = Some(map.next_value()?),
+                "vpc_connectivity_profile" => f_1 = Some(map.next_value()?),
+                "default_private_cidrs" => f_2 = __de::null_as_empty(map.next_value()?),
+                "auto_created" => f_3 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(VpcNetworkSummary {
+            nsx_project: __de::or_zero(f_0, Self::NAME, "nsx_project"),
+            vpc_connectivity_profile: __de::or_zero(
+                f_1,
+                Self::NAME,
+                "vpc_connectivity_profile",
+            ),
+            default_private_cidrs: __de::or_zero(
+                f_2,
+                Self::NAME,
+                "default_private_cidrs",
+            ),
+            auto_created: __de::or_zero(f_3, Self::NAME, "auto_created"),
+        })
     }
 }
 
@@ -3644,7 +4214,7 @@ impl VpcNetworkSummary {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.clusters.workload_networks_enable_spec`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct WorkloadNetworksEnableSpec {
     /// The  of the vSphere Namespaces network that will be used by Kubernetes control plane VMs to expose Kubernetes API server to devops users and other workloads. It can also used as backing network for Kubernetes Cluster VMs.
     ///
@@ -3655,10 +4225,67 @@ pub struct WorkloadNetworksEnableSpec {
     /// classes for additional list of vSphere Namespaces networks to be associated with this cluster. If `None` no additional networks will be associated with the cluster.
     ///
     /// Since vSphere API 7.0.1.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub network_list: Option<
         Vec<crate::vcenter::namespace_management::networks::CreateSpec>,
     >,
+}
+
+impl serde::Serialize for WorkloadNetworksEnableSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry(
+            "supervisor_primary_workload_network",
+            &self.supervisor_primary_workload_network,
+        )?;
+        if let Some(value) = &self.network_list {
+            map.serialize_entry("network_list", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for WorkloadNetworksEnableSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for WorkloadNetworksEnableSpec {
+    const NAME: &'static str = "vcenter::namespace_management::clusters::WorkloadNetworksEnableSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<
+            crate::vcenter::namespace_management::networks::CreateSpec,
+        > = None;
+        let mut f_1: Option<
+            Vec<crate::vcenter::namespace_management::networks::CreateSpec>,
+        > = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "supervisor_primary_workload_network" => f_0 = Some(map.next_value()?),
+                "network_list" => f_1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(WorkloadNetworksEnableSpec {
+            supervisor_primary_workload_network: __de::required(
+                f_0,
+                "supervisor_primary_workload_network",
+            )?,
+            network_list: f_1,
+        })
+    }
 }
 
 /// The [`WorkloadNetworksInfo`](crate::vcenter::namespace_management::clusters::WorkloadNetworksInfo) contains information related to configuration of vSphere Namespaces Network objects.
@@ -3667,7 +4294,7 @@ pub struct WorkloadNetworksEnableSpec {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.clusters.workload_networks_info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct WorkloadNetworksInfo {
     /// vSphere Namespaces network used by Kubernetes control plane VMs to access load-balanced services on the various workload networks.
     ///
@@ -3676,8 +4303,61 @@ pub struct WorkloadNetworksInfo {
     /// List of vSphere Namespaces networks associated with this cluster. If `None` no additional networks are associated with the cluster.
     ///
     /// Since vSphere API 7.0.1.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub network_list: Option<Vec<crate::vcenter::namespace_management::networks::Info>>,
+}
+
+impl serde::Serialize for WorkloadNetworksInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry(
+            "supervisor_primary_workload_network",
+            &self.supervisor_primary_workload_network,
+        )?;
+        if let Some(value) = &self.network_list {
+            map.serialize_entry("network_list", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for WorkloadNetworksInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for WorkloadNetworksInfo {
+    const NAME: &'static str = "vcenter::namespace_management::clusters::WorkloadNetworksInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::vcenter::namespace_management::networks::Info> = None;
+        let mut f_1: Option<Vec<crate::vcenter::namespace_management::networks::Info>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "supervisor_primary_workload_network" => f_0 = Some(map.next_value()?),
+                "network_list" => f_1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(WorkloadNetworksInfo {
+            supervisor_primary_workload_network: __de::required(
+                f_0,
+                "supervisor_primary_workload_network",
+            )?,
+            network_list: f_1,
+        })
+    }
 }
 
 #[doc(hidden)]

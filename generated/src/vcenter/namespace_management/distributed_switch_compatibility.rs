@@ -15,20 +15,69 @@
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.distributed_switch_compatibility.filter_spec`.
 #[deprecated(note = "since vSphere API 9.1.0.0")]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct FilterSpec {
     /// Compatibility criteria for matching the filter. If true, only Distributed Switches which are compatible with vSphere Namespaces match the filter. If false, only Distributed Switches which are incompatible with vSphere Namespaces match the filter. If `None`, both compatible and incompatible Distributed Switches match the filter.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub compatible: Option<bool>,
     /// The network provider whose networks will be considered. If unset, this will default to NSXT_CONTAINER_PLUGIN. This field is optional because it was added in a newer version than its parent node.
     ///
     /// Since vSphere API 7.0.1.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub network_provider: Option<
         crate::vcenter::namespace_management::clusters::NetworkProvider,
     >,
+}
+
+impl serde::Serialize for FilterSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.compatible {
+            map.serialize_entry("compatible", value)?;
+        }
+        if let Some(value) = &self.network_provider {
+            map.serialize_entry("network_provider", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for FilterSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for FilterSpec {
+    const NAME: &'static str = "vcenter::namespace_management::distributed_switch_compatibility::FilterSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<bool> = None;
+        let mut f_1: Option<
+            crate::vcenter::namespace_management::clusters::NetworkProvider,
+        > = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "compatible" => f_0 = map.next_value()?,
+                "network_provider" => f_1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(FilterSpec {
+            compatible: f_0,
+            network_provider: f_1,
+        })
+    }
 }
 
 /// A call of
@@ -53,8 +102,12 @@ impl ListRequest {
     }
 
     /// Sends the request and decodes the result.
-    pub async fn send(self) -> vsphere_vapi_runtime::Result<Vec<Summary>> {
-        self.call.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<Vec<Summary>>,
+    > + Send {
+        self.call.send()
     }
 }
 
@@ -65,7 +118,7 @@ impl ListRequest {
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.distributed_switch_compatibility.summary`.
 #[deprecated(note = "since vSphere API 9.1.0.0")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Summary {
     /// Identifier of the switch. If [`Summary::network_provider`](crate::vcenter::namespace_management::distributed_switch_compatibility::Summary::network_provider) is either `None` or is set to NSXT_CONTAINER_PLUGIN, the value of this field will refer to the UUID of a vim.DistributedVirtualSwitch. Otherwise, the value of the field will refer to the ID of a vim.DistributedVirtualSwitch.
     ///
@@ -76,17 +129,14 @@ pub struct Summary {
     /// Compatibility of this switch with vSphere Namespaces.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "Summary::__missing_compatible")]
     pub compatible: bool,
     /// List of reasons for incompatibility. If `None`, this Distributed Switch is compatible.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub incompatibility_reasons: Option<Vec<crate::vapi::standard::LocalizableMessage>>,
     /// The network provider whose networks were considered. If `None`, clients clients should assume the value to be NSXT_CONTAINER_PLUGIN.
     ///
     /// Since vSphere API 7.0.1.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub network_provider: Option<
         crate::vcenter::namespace_management::clusters::NetworkProvider,
     >,
@@ -95,16 +145,72 @@ pub struct Summary {
     /// This field is optional because it was added in a newer version than its parent node.
     ///
     /// Since vSphere API 7.0.1.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub compatible_networks: Option<Vec<String>>,
 }
 
-impl Summary {
-    fn __missing_compatible() -> bool {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::distributed_switch_compatibility::Summary",
-            "compatible",
-        )
+impl serde::Serialize for Summary {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("distributed_switch", &self.distributed_switch)?;
+        map.serialize_entry("compatible", &self.compatible)?;
+        if let Some(value) = &self.incompatibility_reasons {
+            map.serialize_entry("incompatibility_reasons", value)?;
+        }
+        if let Some(value) = &self.network_provider {
+            map.serialize_entry("network_provider", value)?;
+        }
+        if let Some(value) = &self.compatible_networks {
+            map.serialize_entry("compatible_networks", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Summary {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Summary {
+    const NAME: &'static str = "vcenter::namespace_management::distributed_switch_compatibility::Summary";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::VSphereDistributedSwitchId> = None;
+        let mut f_1: Option<bool> = None;
+        let mut f_2: Option<Vec<crate::vapi::standard::LocalizableMessage>> = None;
+        let mut f_3: Option<
+            crate::vcenter::namespace_management::clusters::NetworkProvider,
+        > = None;
+        let mut f_4: Option<Vec<String>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "distributed_switch" => f_0 = Some(map.next_value()?),
+                "compatible" => f_1 = Some(map.next_value()?),
+                "incompatibility_reasons" => f_2 = map.next_value()?,
+                "network_provider" => f_3 = map.next_value()?,
+                "compatible_networks" => f_4 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Summary {
+            distributed_switch: __de::required(f_0, "distributed_switch")?,
+            compatible: __de::or_zero(f_1, Self::NAME, "compatible"),
+            incompatibility_reasons: f_2,
+            network_provider: f_3,
+            compatible_networks: f_4,
+        })
     }
 }
 

@@ -14,13 +14,53 @@
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.edge_cluster_compatibility.filter_spec`.
 #[deprecated(note = "since vSphere API 9.1.0.0")]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct FilterSpec {
     /// Compatibility criteria for matching the filter. If true, only Edge Clusters which are compatible with vSphere Namespaces match the filter. If false, only Edge Clusters which are incompatible with vSphere Namespaces match the filter. If `None`, both compatible and incompatible Edge Clusters match the filter.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub compatible: Option<bool>,
+}
+
+impl serde::Serialize for FilterSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.compatible {
+            map.serialize_entry("compatible", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for FilterSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for FilterSpec {
+    const NAME: &'static str = "vcenter::namespace_management::edge_cluster_compatibility::FilterSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<bool> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "compatible" => f_0 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(FilterSpec { compatible: f_0 })
+    }
 }
 
 /// A call of
@@ -45,8 +85,12 @@ impl ListRequest {
     }
 
     /// Sends the request and decodes the result.
-    pub async fn send(self) -> vsphere_vapi_runtime::Result<Vec<Summary>> {
-        self.call.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<Vec<Summary>>,
+    > + Send {
+        self.call.send()
     }
 }
 
@@ -57,7 +101,7 @@ impl ListRequest {
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.edge_cluster_compatibility.summary`.
 #[deprecated(note = "since vSphere API 9.1.0.0")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Summary {
     /// Identifier of the Edge Cluster.
     ///
@@ -68,33 +112,70 @@ pub struct Summary {
     /// Display name of the Edge Cluster.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "Summary::__missing_display_name")]
     pub display_name: String,
     /// Compatibility of this Edge Cluster with Namespaces feature.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "Summary::__missing_compatible")]
     pub compatible: bool,
     /// List of reasons for incompatibility. If `None`, this Edge Cluster is compatible.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub incompatibility_reasons: Option<Vec<crate::vapi::standard::LocalizableMessage>>,
 }
 
-impl Summary {
-    fn __missing_display_name() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::edge_cluster_compatibility::Summary",
-            "display_name",
-        )
+impl serde::Serialize for Summary {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("edge_cluster", &self.edge_cluster)?;
+        map.serialize_entry("display_name", &self.display_name)?;
+        map.serialize_entry("compatible", &self.compatible)?;
+        if let Some(value) = &self.incompatibility_reasons {
+            map.serialize_entry("incompatibility_reasons", value)?;
+        }
+        map.end()
     }
+}
 
-    fn __missing_compatible() -> bool {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::edge_cluster_compatibility::Summary",
-            "compatible",
-        )
+impl<'de> serde::Deserialize<'de> for Summary {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Summary {
+    const NAME: &'static str = "vcenter::namespace_management::edge_cluster_compatibility::Summary";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::NSXEdgeClusterId> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<bool> = None;
+        let mut f_3: Option<Vec<crate::vapi::standard::LocalizableMessage>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "edge_cluster" => f_0 = Some(map.next_value()?),
+                "display_name" => f_1 = Some(map.next_value()?),
+                "compatible" => f_2 = Some(map.next_value()?),
+                "incompatibility_reasons" => f_3 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Summary {
+            edge_cluster: __de::required(f_0, "edge_cluster")?,
+            display_name: __de::or_zero(f_1, Self::NAME, "display_name"),
+            compatible: __de::or_zero(f_2, Self::NAME, "compatible"),
+            incompatibility_reasons: f_3,
+        })
     }
 }
 

@@ -11,33 +11,61 @@
 /// Since vSphere API 7.0.0.0.
 ///
 /// vAPI structure `com.vmware.vcenter.namespace_management.hosts_config.info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Info {
     /// `true` if vSphere Namespace feature is supported in this VC.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "Info::__missing_namespaces_supported")]
     pub namespaces_supported: bool,
     /// `true` if vSphere Namespace feature is licensed on any hosts in this VC.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "Info::__missing_namespaces_licensed")]
     pub namespaces_licensed: bool,
 }
 
-impl Info {
-    fn __missing_namespaces_supported() -> bool {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::hosts_config::Info",
-            "namespaces_supported",
-        )
+impl serde::Serialize for Info {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("namespaces_supported", &self.namespaces_supported)?;
+        map.serialize_entry("namespaces_licensed", &self.namespaces_licensed)?;
+        map.end()
     }
+}
 
-    fn __missing_namespaces_licensed() -> bool {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::hosts_config::Info",
-            "namespaces_licensed",
-        )
+impl<'de> serde::Deserialize<'de> for Info {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
+    const NAME: &'static str = "vcenter::namespace_management::hosts_config::Info";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<bool> = None;
+        let mut f_1: Option<bool> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "namespaces_supported" => f_0 = Some(map.next_value()?),
+                "namespaces_licensed" => f_1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Info {
+            namespaces_supported: __de::or_zero(f_0, Self::NAME, "namespaces_supported"),
+            namespaces_licensed: __de::or_zero(f_1, Self::NAME, "namespaces_licensed"),
+        })
     }
 }
 

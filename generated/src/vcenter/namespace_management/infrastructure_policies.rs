@@ -57,7 +57,7 @@ vsphere_vapi_runtime::vapi_enum! {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.infrastructure_policies.create_spec`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateSpec {
     /// Identifier of the policy. This has DNS label restrictions as specified in <https://tools.ietf.org/html/rfc1123>. This must be an alphanumeric (a-z and 0-9) string and with maximum length of 63 characters and with the '-' character allowed anywhere except the first or last character. This name is unique in this vCenter server and cannot be changed after creation.
     ///
@@ -68,25 +68,87 @@ pub struct CreateSpec {
     /// Specifies the desired description of the policy. If `None`, no description is provided.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Specifies the UUID of the underlying vSphere com.vmware.vcenter.compute.Policy, if one is associated with this object.
     ///
     /// If `None`, no policy ID is specified.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub compute_policy_id: Option<String>,
     /// Specifies how the policy is enforced. If `None`, defaults to [`EnforcementMode::Mandatory`](crate::vcenter::namespace_management::infrastructure_policies::EnforcementMode::Mandatory).
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enforcement_mode: Option<EnforcementMode>,
     /// Used to match workloads to which this policy should be applied. If `None`, policy applies to all workloads.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#match: Option<MatchSpec>,
+}
+
+impl serde::Serialize for CreateSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("policy", &self.policy)?;
+        if let Some(value) = &self.description {
+            map.serialize_entry("description", value)?;
+        }
+        if let Some(value) = &self.compute_policy_id {
+            map.serialize_entry("compute_policy_id", value)?;
+        }
+        if let Some(value) = &self.enforcement_mode {
+            map.serialize_entry("enforcement_mode", value)?;
+        }
+        if let Some(value) = &self.r#match {
+            map.serialize_entry("match", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CreateSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CreateSpec {
+    const NAME: &'static str = "vcenter::namespace_management::infrastructure_policies::CreateSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::InfrastructurePolicyId> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<EnforcementMode> = None;
+        let mut f_4: Option<MatchSpec> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "policy" => f_0 = Some(map.next_value()?),
+                "description" => f_1 = map.next_value()?,
+                "compute_policy_id" => f_2 = map.next_value()?,
+                "enforcement_mode" => f_3 = map.next_value()?,
+                "match" => f_4 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(CreateSpec {
+            policy: __de::required(f_0, "policy")?,
+            description: f_1,
+            compute_policy_id: f_2,
+            enforcement_mode: f_3,
+            r#match: f_4,
+        })
+    }
 }
 
 impl CreateSpec {
@@ -132,18 +194,65 @@ vsphere_vapi_runtime::vapi_enum! {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.infrastructure_policies.guest_family_match_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GuestFamilyMatchSpec {
     /// The operator that describes the operation performed against the specified value. If `None`, defaults to [`ValueSelectorOperator::IsEqual`](crate::vcenter::namespace_management::infrastructure_policies::ValueSelectorOperator::IsEqual).
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub op: Option<ValueSelectorOperator>,
     /// The value that describes the subject of the evaluation. If `None`, no value matching is performed.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<GuestFamilyType>,
+}
+
+impl serde::Serialize for GuestFamilyMatchSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.op {
+            map.serialize_entry("op", value)?;
+        }
+        if let Some(value) = &self.value {
+            map.serialize_entry("value", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for GuestFamilyMatchSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for GuestFamilyMatchSpec {
+    const NAME: &'static str = "vcenter::namespace_management::infrastructure_policies::GuestFamilyMatchSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<ValueSelectorOperator> = None;
+        let mut f_1: Option<GuestFamilyType> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "op" => f_0 = map.next_value()?,
+                "value" => f_1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(GuestFamilyMatchSpec {
+            op: f_0,
+            value: f_1,
+        })
+    }
 }
 
 vsphere_vapi_runtime::vapi_enum! {
@@ -182,18 +291,65 @@ vsphere_vapi_runtime::vapi_enum! {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.infrastructure_policies.guest_match_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GuestMatchSpec {
     /// Matches the workload's guest ID. For a complete list of supported values, please refer to GuestOsIdentifier class from the VIM API. If `None`, no guest ID matching is performed.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub guest_id: Option<StringMatchSpec>,
     /// Matches the workload's guest family defined in [`GuestFamilyType`](crate::vcenter::namespace_management::infrastructure_policies::GuestFamilyType). If `None`, no guest family matching is performed.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub guest_family: Option<GuestFamilyMatchSpec>,
+}
+
+impl serde::Serialize for GuestMatchSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.guest_id {
+            map.serialize_entry("guest_id", value)?;
+        }
+        if let Some(value) = &self.guest_family {
+            map.serialize_entry("guest_family", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for GuestMatchSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for GuestMatchSpec {
+    const NAME: &'static str = "vcenter::namespace_management::infrastructure_policies::GuestMatchSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<StringMatchSpec> = None;
+        let mut f_1: Option<GuestFamilyMatchSpec> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "guest_id" => f_0 = map.next_value()?,
+                "guest_family" => f_1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(GuestMatchSpec {
+            guest_id: f_0,
+            guest_family: f_1,
+        })
+    }
 }
 
 /// The [`Info`](crate::vcenter::namespace_management::infrastructure_policies::Info) structure contains detailed information about a policy.
@@ -204,7 +360,7 @@ pub struct GuestMatchSpec {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.infrastructure_policies.info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Info {
     /// Indicates if the policy can be associated with a vSphere Namespace.
     ///
@@ -213,14 +369,12 @@ pub struct Info {
     /// Specifies the desired description of the policy. If `None`, no description is provided.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Specifies the ID of the underlying vSphere Compute Policy, if one is associated with this object.
     ///
     /// If `None`, no policy ID is specified.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub compute_policy_id: Option<String>,
     /// Specifies how the policy is enforced.
     ///
@@ -229,13 +383,81 @@ pub struct Info {
     /// Used to match workloads to which this policy should be applied. If `None`, the policy applies to all workloads.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#match: Option<MatchSpec>,
     /// Description of the state of the policy. When `InfrastructurePolicy` is in [`ConfigStatus::Deleting`](crate::vcenter::namespace_management::infrastructure_policies::ConfigStatus::Deleting) state, this message will list namespaces that use this `InfrastructurePolicy` preventing it from being deleted. If `None`, the are no messages.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub messages: Option<Vec<crate::vapi::standard::LocalizableMessage>>,
+}
+
+impl serde::Serialize for Info {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("config_status", &self.config_status)?;
+        if let Some(value) = &self.description {
+            map.serialize_entry("description", value)?;
+        }
+        if let Some(value) = &self.compute_policy_id {
+            map.serialize_entry("compute_policy_id", value)?;
+        }
+        map.serialize_entry("enforcement_mode", &self.enforcement_mode)?;
+        if let Some(value) = &self.r#match {
+            map.serialize_entry("match", value)?;
+        }
+        if let Some(value) = &self.messages {
+            map.serialize_entry("messages", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Info {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
+    const NAME: &'static str = "vcenter::namespace_management::infrastructure_policies::Info";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<ConfigStatus> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<EnforcementMode> = None;
+        let mut f_4: Option<MatchSpec> = None;
+        let mut f_5: Option<Vec<crate::vapi::standard::LocalizableMessage>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "config_status" => f_0 = Some(map.next_value()?),
+                "description" => f_1 = map.next_value()?,
+                "compute_policy_id" => f_2 = map.next_value()?,
+                "enforcement_mode" => f_3 = Some(map.next_value()?),
+                "match" => f_4 = map.next_value()?,
+                "messages" => f_5 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Info {
+            config_status: __de::required(f_0, "config_status")?,
+            description: f_1,
+            compute_policy_id: f_2,
+            enforcement_mode: __de::required(f_3, "enforcement_mode")?,
+            r#match: f_4,
+            messages: f_5,
+        })
+    }
 }
 
 impl Info {
@@ -287,12 +509,11 @@ vsphere_vapi_runtime::vapi_enum! {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.infrastructure_policies.label_selector_requirement`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct LabelSelectorRequirement {
     /// The label key that the selector applies to.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default = "LabelSelectorRequirement::__missing_key")]
     pub key: String,
     /// The operator that relates the key and values.
     ///
@@ -301,16 +522,58 @@ pub struct LabelSelectorRequirement {
     /// An array of string values. If the operator is `ValueSelectorOperator.IS_IN` or `ValueSelectorOperator.IS_NOT_IN`, the values array must be non-empty. If the operator is `ValueSelectorOperator.EXISTS` or `ValueSelectorOperator.DOES_NOT_EXIST`, the values array must be empty. Required for `ValueSelectorOperator.IS_IN` and `ValueSelectorOperator.IS_NOT_IN` operators, ignored for others.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub values: Option<Vec<String>>,
 }
 
-impl LabelSelectorRequirement {
-    fn __missing_key() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::infrastructure_policies::LabelSelectorRequirement",
-            "key",
-        )
+impl serde::Serialize for LabelSelectorRequirement {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("key", &self.key)?;
+        map.serialize_entry("operator", &self.operator)?;
+        if let Some(value) = &self.values {
+            map.serialize_entry("values", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for LabelSelectorRequirement {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for LabelSelectorRequirement {
+    const NAME: &'static str = "vcenter::namespace_management::infrastructure_policies::LabelSelectorRequirement";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<LabelSelectorOperator> = None;
+        let mut f_2: Option<Vec<String>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "key" => f_0 = Some(map.next_value()?),
+                "operator" => f_1 = Some(map.next_value()?),
+                "values" => f_2 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(LabelSelectorRequirement {
+            key: __de::or_zero(f_0, Self::NAME, "key"),
+            operator: __de::required(f_1, "operator")?,
+            values: f_2,
+        })
     }
 }
 
@@ -322,24 +585,53 @@ impl LabelSelectorRequirement {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.infrastructure_policies.list_result`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ListResult {
     /// List of policies.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(
-        default = "ListResult::__missing_items",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub items: Vec<Summary>,
 }
 
-impl ListResult {
-    fn __missing_items() -> Vec<Summary> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::infrastructure_policies::ListResult",
-            "items",
-        )
+impl serde::Serialize for ListResult {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("items", &self.items)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ListResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ListResult {
+    const NAME: &'static str = "vcenter::namespace_management::infrastructure_policies::ListResult";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<Vec<Summary>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "items" => f_0 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ListResult {
+            items: __de::or_zero(f_0, Self::NAME, "items"),
+        })
     }
 }
 
@@ -351,23 +643,75 @@ impl ListResult {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.infrastructure_policies.match_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct MatchSpec {
     /// Describes the boolean operation used to evaluate the elements from the match field. This field does not apply to the workload field. It is always boolean AND'd together with the results of the match field. If `None`, defaults to AND.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub op: Option<BooleanOperation>,
     /// Describes additional matchers that are evaluated using the boolean operation described by the op field. If `None`, no additional matching is performed.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#match: Option<Vec<MatchSpec>>,
     /// Matches information about the workload. If `None`, no workload matching is performed.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub workload: Option<WorkloadMatchSpec>,
+}
+
+impl serde::Serialize for MatchSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.op {
+            map.serialize_entry("op", value)?;
+        }
+        if let Some(value) = &self.r#match {
+            map.serialize_entry("match", value)?;
+        }
+        if let Some(value) = &self.workload {
+            map.serialize_entry("workload", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for MatchSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for MatchSpec {
+    const NAME: &'static str = "vcenter::namespace_management::infrastructure_policies::MatchSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<BooleanOperation> = None;
+        let mut f_1: Option<Vec<MatchSpec>> = None;
+        let mut f_2: Option<WorkloadMatchSpec> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "op" => f_0 = map.next_value()?,
+                "match" => f_1 = map.next_value()?,
+                "workload" => f_2 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(MatchSpec {
+            op: f_0,
+            r#match: f_1,
+            workload: f_2,
+        })
+    }
 }
 
 /// The [`SetSpec`](crate::vcenter::namespace_management::infrastructure_policies::SetSpec) structure defines the specification for modifying policies.
@@ -378,30 +722,87 @@ pub struct MatchSpec {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.infrastructure_policies.set_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SetSpec {
     /// Specifies the desired description of the policy. If `None`, no description is provided.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Specifies the ID of the underlying vSphere Compute Policy, if one is associated with this object.
     ///
     /// If `None`, no policy ID is specified.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub compute_policy_id: Option<String>,
     /// Specifies how the policy is enforced. If `None`, defaults to [`EnforcementMode::Mandatory`](crate::vcenter::namespace_management::infrastructure_policies::EnforcementMode::Mandatory).
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enforcement_mode: Option<EnforcementMode>,
     /// Used to match workloads to which this policy should be applied. If `None`, policy applies to all workloads.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#match: Option<MatchSpec>,
+}
+
+impl serde::Serialize for SetSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.description {
+            map.serialize_entry("description", value)?;
+        }
+        if let Some(value) = &self.compute_policy_id {
+            map.serialize_entry("compute_policy_id", value)?;
+        }
+        if let Some(value) = &self.enforcement_mode {
+            map.serialize_entry("enforcement_mode", value)?;
+        }
+        if let Some(value) = &self.r#match {
+            map.serialize_entry("match", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SetSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for SetSpec {
+    const NAME: &'static str = "vcenter::namespace_management::infrastructure_policies::SetSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<EnforcementMode> = None;
+        let mut f_3: Option<MatchSpec> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "description" => f_0 = map.next_value()?,
+                "compute_policy_id" => f_1 = map.next_value()?,
+                "enforcement_mode" => f_2 = map.next_value()?,
+                "match" => f_3 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(SetSpec {
+            description: f_0,
+            compute_policy_id: f_1,
+            enforcement_mode: f_2,
+            r#match: f_3,
+        })
+    }
 }
 
 /// The [`StringMatchSpec`](crate::vcenter::namespace_management::infrastructure_policies::StringMatchSpec) structure contains string matching criteria.
@@ -412,18 +813,65 @@ pub struct SetSpec {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.infrastructure_policies.string_match_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct StringMatchSpec {
     /// The operator that describes the operation performed against the specified value. If `None`, defaults to [`ValueSelectorOperator::IsEqual`](crate::vcenter::namespace_management::infrastructure_policies::ValueSelectorOperator::IsEqual).
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub op: Option<ValueSelectorOperator>,
     /// The value that describes the subject of the evaluation. If `None`, no value matching is performed.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
+}
+
+impl serde::Serialize for StringMatchSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.op {
+            map.serialize_entry("op", value)?;
+        }
+        if let Some(value) = &self.value {
+            map.serialize_entry("value", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for StringMatchSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for StringMatchSpec {
+    const NAME: &'static str = "vcenter::namespace_management::infrastructure_policies::StringMatchSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<ValueSelectorOperator> = None;
+        let mut f_1: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "op" => f_0 = map.next_value()?,
+                "value" => f_1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(StringMatchSpec {
+            op: f_0,
+            value: f_1,
+        })
+    }
 }
 
 /// The [`Summary`](crate::vcenter::namespace_management::infrastructure_policies::Summary) structure contains information about a policy used when listing all the policies.
@@ -434,7 +882,7 @@ pub struct StringMatchSpec {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.infrastructure_policies.summary`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Summary {
     /// Specifies the identifier for the policy.
     ///
@@ -449,19 +897,79 @@ pub struct Summary {
     /// Specifies the desired description of the policy. If `None`, no description is provided.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Specifies the ID of the underlying vSphere Compute Policy, if one is associated with this object.
     ///
     /// If `None`, no policy ID is specified.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub compute_policy_id: Option<String>,
     /// Specifies how the policy is enforced.
     ///
     /// Since vSphere API 9.1.0.0.
     pub enforcement_mode: EnforcementMode,
+}
+
+impl serde::Serialize for Summary {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("policy", &self.policy)?;
+        map.serialize_entry("config_status", &self.config_status)?;
+        if let Some(value) = &self.description {
+            map.serialize_entry("description", value)?;
+        }
+        if let Some(value) = &self.compute_policy_id {
+            map.serialize_entry("compute_policy_id", value)?;
+        }
+        map.serialize_entry("enforcement_mode", &self.enforcement_mode)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Summary {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Summary {
+    const NAME: &'static str = "vcenter::namespace_management::infrastructure_policies::Summary";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::InfrastructurePolicyId> = None;
+        let mut f_1: Option<ConfigStatus> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<String> = None;
+        let mut f_4: Option<EnforcementMode> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "policy" => f_0 = Some(map.next_value()?),
+                "config_status" => f_1 = Some(map.next_value()?),
+                "description" => f_2 = map.next_value()?,
+                "compute_policy_id" => f_3 = map.next_value()?,
+                "enforcement_mode" => f_4 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Summary {
+            policy: __de::required(f_0, "policy")?,
+            config_status: __de::required(f_1, "config_status")?,
+            description: f_2,
+            compute_policy_id: f_3,
+            enforcement_mode: __de::required(f_4, "enforcement_mode")?,
+        })
+    }
 }
 
 impl Summary {
@@ -543,23 +1051,75 @@ vsphere_vapi_runtime::vapi_enum! {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.infrastructure_policies.workload_match_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct WorkloadMatchSpec {
     /// Matches information about the workload's guest operating system. If `None`, no guest matching is performed.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub guest: Option<GuestMatchSpec>,
     /// Matches labels on the workload in question. If `None`, no label matching is performed.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub labels: Option<Vec<LabelSelectorRequirement>>,
     /// Describes the kind of workload to restrict the matching to. If `None`, all workload kinds are matched.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<WorkloadKind>,
+}
+
+impl serde::Serialize for WorkloadMatchSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.guest {
+            map.serialize_entry("guest", value)?;
+        }
+        if let Some(value) = &self.labels {
+            map.serialize_entry("labels", value)?;
+        }
+        if let Some(value) = &self.kind {
+            map.serialize_entry("kind", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for WorkloadMatchSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for WorkloadMatchSpec {
+    const NAME: &'static str = "vcenter::namespace_management::infrastructure_policies::WorkloadMatchSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<GuestMatchSpec> = None;
+        let mut f_1: Option<Vec<LabelSelectorRequirement>> = None;
+        let mut f_2: Option<WorkloadKind> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "guest" => f_0 = map.next_value()?,
+                "labels" => f_1 = map.next_value()?,
+                "kind" => f_2 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(WorkloadMatchSpec {
+            guest: f_0,
+            labels: f_1,
+            kind: f_2,
+        })
+    }
 }
 
 #[doc(hidden)]

@@ -13,17 +13,15 @@
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.load_balancers.avi_config_create_spec`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AviConfigCreateSpec {
     /// Server is the address for the Avi Controller, used to configure Virtual Servers.
     ///
     /// Since vSphere API 7.0.2.0.
-    #[serde(default = "AviConfigCreateSpec::__missing_server")]
     pub server: Server,
     /// An administrator user name for accessing the Avi Controller.
     ///
     /// Since vSphere API 7.0.2.0.
-    #[serde(default = "AviConfigCreateSpec::__missing_username")]
     pub username: String,
     /// The password for the administrator user.
     ///
@@ -32,35 +30,77 @@ pub struct AviConfigCreateSpec {
     /// CertificateAuthorityChain contains PEM-encoded CA chain which is used to verify x509 certificates received from the server.
     ///
     /// Since vSphere API 7.0.2.0.
-    #[serde(default = "AviConfigCreateSpec::__missing_certificate_authority_chain")]
     pub certificate_authority_chain: String,
     /// The cloud name for the Avi Controller. Only set if custom cloud name is configured for this Avi Controller. If `None`, it defaults to "Default-Cloud".
     ///
     /// Since vSphere API 8.0.2.00300.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cloud_name: Option<String>,
 }
 
-impl AviConfigCreateSpec {
-    fn __missing_server() -> Server {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::load_balancers::AviConfigCreateSpec",
-            "server",
-        )
-    }
-
-    fn __missing_username() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::load_balancers::AviConfigCreateSpec",
-            "username",
-        )
-    }
-
-    fn __missing_certificate_authority_chain() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::load_balancers::AviConfigCreateSpec",
+impl serde::Serialize for AviConfigCreateSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("server", &self.server)?;
+        map.serialize_entry("username", &self.username)?;
+        map.serialize_entry("password", &self.password)?;
+        map.serialize_entry(
             "certificate_authority_chain",
-        )
+            &self.certificate_authority_chain,
+        )?;
+        if let Some(value) = &self.cloud_name {
+            map.serialize_entry("cloud_name", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AviConfigCreateSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for AviConfigCreateSpec {
+    const NAME: &'static str = "vcenter::namespace_management::load_balancers::AviConfigCreateSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<Server> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<vsphere_vapi_runtime::types::Secret> = None;
+        let mut f_3: Option<String> = None;
+        let mut f_4: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "server" => f_0 = Some(map.next_value()?),
+                "username" => f_1 = Some(map.next_value()?),
+                "password" => f_2 = Some(map.next_value()?),
+                "certificate_authority_chain" => f_3 = Some(map.next_value()?),
+                "cloud_name" => f_4 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(AviConfigCreateSpec {
+            server: __de::or_zero(f_0, Self::NAME, "server"),
+            username: __de::or_zero(f_1, Self::NAME, "username"),
+            password: __de::required(f_2, "password")?,
+            certificate_authority_chain: __de::or_zero(
+                f_3,
+                Self::NAME,
+                "certificate_authority_chain",
+            ),
+            cloud_name: f_4,
+        })
     }
 }
 
@@ -70,17 +110,15 @@ impl AviConfigCreateSpec {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.load_balancers.avi_config_set_spec`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AviConfigSetSpec {
     /// Server is the address for the Avi Controller, used to configure Virtual Servers. Note: This field cannot be updated and should match existing value.
     ///
     /// Since vSphere API 7.0.3.0.
-    #[serde(default = "AviConfigSetSpec::__missing_server")]
     pub server: Server,
     /// An administrator user name for accessing the Avi Controller.
     ///
     /// Since vSphere API 7.0.3.0.
-    #[serde(default = "AviConfigSetSpec::__missing_username")]
     pub username: String,
     /// The password for the administrator user.
     ///
@@ -89,30 +127,67 @@ pub struct AviConfigSetSpec {
     /// CertificateAuthorityChain contains PEM-encoded CA chain which is used to verify x509 certificates received from the server.
     ///
     /// Since vSphere API 7.0.3.0.
-    #[serde(default = "AviConfigSetSpec::__missing_certificate_authority_chain")]
     pub certificate_authority_chain: String,
 }
 
-impl AviConfigSetSpec {
-    fn __missing_server() -> Server {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::load_balancers::AviConfigSetSpec",
-            "server",
-        )
-    }
-
-    fn __missing_username() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::load_balancers::AviConfigSetSpec",
-            "username",
-        )
-    }
-
-    fn __missing_certificate_authority_chain() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::load_balancers::AviConfigSetSpec",
+impl serde::Serialize for AviConfigSetSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("server", &self.server)?;
+        map.serialize_entry("username", &self.username)?;
+        map.serialize_entry("password", &self.password)?;
+        map.serialize_entry(
             "certificate_authority_chain",
-        )
+            &self.certificate_authority_chain,
+        )?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AviConfigSetSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for AviConfigSetSpec {
+    const NAME: &'static str = "vcenter::namespace_management::load_balancers::AviConfigSetSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<Server> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<vsphere_vapi_runtime::types::Secret> = None;
+        let mut f_3: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "server" => f_0 = Some(map.next_value()?),
+                "username" => f_1 = Some(map.next_value()?),
+                "password" => f_2 = Some(map.next_value()?),
+                "certificate_authority_chain" => f_3 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(AviConfigSetSpec {
+            server: __de::or_zero(f_0, Self::NAME, "server"),
+            username: __de::or_zero(f_1, Self::NAME, "username"),
+            password: __de::required(f_2, "password")?,
+            certificate_authority_chain: __de::or_zero(
+                f_3,
+                Self::NAME,
+                "certificate_authority_chain",
+            ),
+        })
     }
 }
 
@@ -122,23 +197,75 @@ impl AviConfigSetSpec {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.load_balancers.avi_config_update_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AviConfigUpdateSpec {
     /// An administrator user name for accessing the Avi Controller. If `None`, the existing username will not be modified.
     ///
     /// Since vSphere API 7.0.3.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
     /// The password for the administrator user. If `None`, the existing password will not be modified.
     ///
     /// Since vSphere API 7.0.3.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub password: Option<vsphere_vapi_runtime::types::Secret>,
     /// CertificateAuthorityChain contains PEM-encoded CA chain which is used to verify x509 certificates received from the server. If `None`, the existing PEM-encoded CA chain will not be modified.
     ///
     /// Since vSphere API 7.0.3.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub certificate_authority_chain: Option<String>,
+}
+
+impl serde::Serialize for AviConfigUpdateSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.username {
+            map.serialize_entry("username", value)?;
+        }
+        if let Some(value) = &self.password {
+            map.serialize_entry("password", value)?;
+        }
+        if let Some(value) = &self.certificate_authority_chain {
+            map.serialize_entry("certificate_authority_chain", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AviConfigUpdateSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for AviConfigUpdateSpec {
+    const NAME: &'static str = "vcenter::namespace_management::load_balancers::AviConfigUpdateSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<vsphere_vapi_runtime::types::Secret> = None;
+        let mut f_2: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "username" => f_0 = map.next_value()?,
+                "password" => f_1 = map.next_value()?,
+                "certificate_authority_chain" => f_2 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(AviConfigUpdateSpec {
+            username: f_0,
+            password: f_1,
+            certificate_authority_chain: f_2,
+        })
+    }
 }
 
 /// The [`AviInfo`](crate::vcenter::namespace_management::load_balancers::AviInfo) contains information related to the Avi software load balancer in the namespace.
@@ -147,50 +274,86 @@ pub struct AviConfigUpdateSpec {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.load_balancers.avi_info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AviInfo {
     /// Server is the address for the Avi Controller, used to configure Virtual Servers.
     ///
     /// Since vSphere API 7.0.2.0.
-    #[serde(default = "AviInfo::__missing_server")]
     pub server: Server,
     /// An administrator user name for accessing the Avi Controller.
     ///
     /// Since vSphere API 7.0.2.0.
-    #[serde(default = "AviInfo::__missing_username")]
     pub username: String,
     /// PEM-encoded CA certificate chain which is used to verify x509 certificates received from the server.
     ///
     /// Since vSphere API 7.0.2.0.
-    #[serde(default = "AviInfo::__missing_certificate_authority_chain")]
     pub certificate_authority_chain: String,
     /// The cloud name for the Avi Controller. Only set if custom cloud name is configured for this Avi Controller. If `None`, it defaults to "Default-Cloud".
     ///
     /// Since vSphere API 8.0.2.00300.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cloud_name: Option<String>,
 }
 
-impl AviInfo {
-    fn __missing_server() -> Server {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::load_balancers::AviInfo",
-            "server",
-        )
-    }
-
-    fn __missing_username() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::load_balancers::AviInfo",
-            "username",
-        )
-    }
-
-    fn __missing_certificate_authority_chain() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::load_balancers::AviInfo",
+impl serde::Serialize for AviInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("server", &self.server)?;
+        map.serialize_entry("username", &self.username)?;
+        map.serialize_entry(
             "certificate_authority_chain",
-        )
+            &self.certificate_authority_chain,
+        )?;
+        if let Some(value) = &self.cloud_name {
+            map.serialize_entry("cloud_name", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AviInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for AviInfo {
+    const NAME: &'static str = "vcenter::namespace_management::load_balancers::AviInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<Server> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "server" => f_0 = Some(map.next_value()?),
+                "username" => f_1 = Some(map.next_value()?),
+                "certificate_authority_chain" => f_2 = Some(map.next_value()?),
+                "cloud_name" => f_3 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(AviInfo {
+            server: __de::or_zero(f_0, Self::NAME, "server"),
+            username: __de::or_zero(f_1, Self::NAME, "username"),
+            certificate_authority_chain: __de::or_zero(
+                f_2,
+                Self::NAME,
+                "certificate_authority_chain",
+            ),
+            cloud_name: f_3,
+        })
     }
 }
 
@@ -324,100 +487,84 @@ impl<'de> serde::Deserialize<'de> for ConfigSpec {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = ConfigSpec;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("struct ConfigSpec")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<ConfigSpec, A::Error> {
-                let mut f_0: Option<crate::ids::LoadBalancerConfigId> = None;
-                let mut f_1: Option<
-                    Vec<crate::vcenter::namespace_management::IpRange>,
-                > = None;
-                let mut f_2: Option<String> = None;
-                let mut f_3: Option<HaProxyConfigCreateSpec> = None;
-                let mut f_4: Option<AviConfigCreateSpec> = None;
-                let mut unknown = serde_json::Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "id" => f_0 = Some(map.next_value()?),
-                        "address_ranges" => {
-                            f_1 = Some(
-                                map.next_value::<Option<_>>()?.unwrap_or_default(),
-                            );
-                        }
-                        "provider" => f_2 = Some(map.next_value()?),
-                        "ha_proxy_config_create_spec" => f_3 = map.next_value()?,
-                        "avi_config_create_spec" => f_4 = map.next_value()?,
-                        _ => {
-                            let value: serde_json::Value = map.next_value()?;
-                            unknown.insert(key, value);
-                        }
-                    }
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ConfigSpec {
+    const NAME: &'static str = "vcenter::namespace_management::load_balancers::ConfigSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::LoadBalancerConfigId> = None;
+        let mut f_1: Option<Vec<crate::vcenter::namespace_management::IpRange>> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<HaProxyConfigCreateSpec> = None;
+        let mut f_4: Option<AviConfigCreateSpec> = None;
+        let mut unknown = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "id" => f_0 = Some(map.next_value()?),
+                "address_ranges" => f_1 = __de::null_as_empty(map.next_value()?),
+                "provider" => f_2 = Some(map.next_value()?),
+                "ha_proxy_config_create_spec" => f_3 = map.next_value()?,
+                "avi_config_create_spec" => f_4 = map.next_value()?,
+                _ => {
+                    let value: serde_json::Value = map.next_value()?;
+                    unknown.insert(key, value);
                 }
-                let u_0 = match f_2 {
-                    None => None,
-                    Some(tag) => {
-                        Some(
-                            match tag.as_str() {
-                                "HA_PROXY" => {
-                                    ConfigSpecProvider::HaProxy {
-                                        ha_proxy_config_create_spec: f_3,
-                                    }
-                                }
-                                "AVI" => {
-                                    ConfigSpecProvider::Avi {
-                                        avi_config_create_spec: f_4,
-                                    }
-                                }
-                                _ => {
-                                    #[allow(unused_mut)]
-                                    let mut fields = ::core::mem::take(&mut unknown);
-                                    if let Some(value) = f_3 {
-                                        fields
-                                            .insert(
-                                                "ha_proxy_config_create_spec".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_4 {
-                                        fields
-                                            .insert(
-                                                "avi_config_create_spec".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    ConfigSpecProvider::Unknown {
-                                        tag,
-                                        fields,
-                                    }
-                                }
-                            },
-                        )
-                    }
-                };
-                ::core::result::Result::Ok(ConfigSpec {
-                    id: f_0.ok_or_else(|| serde::de::Error::missing_field("id"))?,
-                    address_ranges: f_1
-                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
-                            "vcenter::namespace_management::load_balancers::ConfigSpec",
-                            "address_ranges",
-                        )),
-                    provider: u_0
-                        .ok_or_else(|| serde::de::Error::missing_field("provider"))?,
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        let u_0 = match f_2 {
+            None => None,
+            Some(tag) => {
+                Some(
+                    match tag.as_str() {
+                        "HA_PROXY" => {
+                            ConfigSpecProvider::HaProxy {
+                                ha_proxy_config_create_spec: f_3,
+                            }
+                        }
+                        "AVI" => {
+                            ConfigSpecProvider::Avi {
+                                avi_config_create_spec: f_4,
+                            }
+                        }
+                        _ => {
+                            #[allow(unused_mut)]
+                            let mut fields = ::core::mem::take(&mut unknown);
+                            if let Some(value) = f_3 {
+                                fields
+                                    .insert(
+                                        "ha_proxy_config_create_spec".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_4 {
+                                fields
+                                    .insert(
+                                        "avi_config_create_spec".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            ConfigSpecProvider::Unknown {
+                                tag,
+                                fields,
+                            }
+                        }
+                    },
+                )
+            }
+        };
+        ::core::result::Result::Ok(ConfigSpec {
+            id: __de::required(f_0, "id")?,
+            address_ranges: __de::or_zero(f_1, Self::NAME, "address_ranges"),
+            provider: __de::required(u_0, "provider")?,
+        })
     }
 }
 
@@ -428,20 +575,15 @@ impl<'de> serde::Deserialize<'de> for ConfigSpec {
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.load_balancers.HA_proxy_config_create_spec`.
 #[deprecated(note = "since vSphere API 9.0.0.0")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct HaProxyConfigCreateSpec {
     /// Servers is a list of the addresses for the data plane API servers used to configure Virtual Servers.
     ///
     /// Since vSphere API 7.0.1.0.
-    #[serde(
-        default = "HaProxyConfigCreateSpec::__missing_servers",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub servers: Vec<Server>,
     /// An administrator user name for accessing the HAProxy Data Plane API server.
     ///
     /// Since vSphere API 7.0.1.0.
-    #[serde(default = "HaProxyConfigCreateSpec::__missing_username")]
     pub username: String,
     /// The password for the administrator user.
     ///
@@ -450,30 +592,67 @@ pub struct HaProxyConfigCreateSpec {
     /// CertificateAuthorityChain contains PEM-encoded CA chain which is used to verify x509 certificates received from the server.
     ///
     /// Since vSphere API 7.0.1.0.
-    #[serde(default = "HaProxyConfigCreateSpec::__missing_certificate_authority_chain")]
     pub certificate_authority_chain: String,
 }
 
-impl HaProxyConfigCreateSpec {
-    fn __missing_servers() -> Vec<Server> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::load_balancers::HaProxyConfigCreateSpec",
-            "servers",
-        )
-    }
-
-    fn __missing_username() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::load_balancers::HaProxyConfigCreateSpec",
-            "username",
-        )
-    }
-
-    fn __missing_certificate_authority_chain() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::load_balancers::HaProxyConfigCreateSpec",
+impl serde::Serialize for HaProxyConfigCreateSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("servers", &self.servers)?;
+        map.serialize_entry("username", &self.username)?;
+        map.serialize_entry("password", &self.password)?;
+        map.serialize_entry(
             "certificate_authority_chain",
-        )
+            &self.certificate_authority_chain,
+        )?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for HaProxyConfigCreateSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for HaProxyConfigCreateSpec {
+    const NAME: &'static str = "vcenter::namespace_management::load_balancers::HaProxyConfigCreateSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<Vec<Server>> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<vsphere_vapi_runtime::types::Secret> = None;
+        let mut f_3: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "servers" => f_0 = __de::null_as_empty(map.next_value()?),
+                "username" => f_1 = Some(map.next_value()?),
+                "password" => f_2 = Some(map.next_value()?),
+                "certificate_authority_chain" => f_3 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(HaProxyConfigCreateSpec {
+            servers: __de::or_zero(f_0, Self::NAME, "servers"),
+            username: __de::or_zero(f_1, Self::NAME, "username"),
+            password: __de::required(f_2, "password")?,
+            certificate_authority_chain: __de::or_zero(
+                f_3,
+                Self::NAME,
+                "certificate_authority_chain",
+            ),
+        })
     }
 }
 
@@ -484,20 +663,15 @@ impl HaProxyConfigCreateSpec {
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.load_balancers.HA_proxy_config_set_spec`.
 #[deprecated(note = "since vSphere API 9.0.0.0")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct HaProxyConfigSetSpec {
     /// Servers is a list of the addresses for the data plane API servers used to configure HAProxy. Note: This field cannot be updated and should match existing list of servers.
     ///
     /// Since vSphere API 7.0.3.0.
-    #[serde(
-        default = "HaProxyConfigSetSpec::__missing_servers",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub servers: Vec<Server>,
     /// An administrator user name for accessing the HAProxy Data Plane API server.
     ///
     /// Since vSphere API 7.0.3.0.
-    #[serde(default = "HaProxyConfigSetSpec::__missing_username")]
     pub username: String,
     /// The password for the administrator user.
     ///
@@ -506,30 +680,67 @@ pub struct HaProxyConfigSetSpec {
     /// CertificateAuthorityChain contains PEM-encoded CA chain which is used to verify x509 certificates received from the server.
     ///
     /// Since vSphere API 7.0.3.0.
-    #[serde(default = "HaProxyConfigSetSpec::__missing_certificate_authority_chain")]
     pub certificate_authority_chain: String,
 }
 
-impl HaProxyConfigSetSpec {
-    fn __missing_servers() -> Vec<Server> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::load_balancers::HaProxyConfigSetSpec",
-            "servers",
-        )
-    }
-
-    fn __missing_username() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::load_balancers::HaProxyConfigSetSpec",
-            "username",
-        )
-    }
-
-    fn __missing_certificate_authority_chain() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::load_balancers::HaProxyConfigSetSpec",
+impl serde::Serialize for HaProxyConfigSetSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("servers", &self.servers)?;
+        map.serialize_entry("username", &self.username)?;
+        map.serialize_entry("password", &self.password)?;
+        map.serialize_entry(
             "certificate_authority_chain",
-        )
+            &self.certificate_authority_chain,
+        )?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for HaProxyConfigSetSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for HaProxyConfigSetSpec {
+    const NAME: &'static str = "vcenter::namespace_management::load_balancers::HaProxyConfigSetSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<Vec<Server>> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<vsphere_vapi_runtime::types::Secret> = None;
+        let mut f_3: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "servers" => f_0 = __de::null_as_empty(map.next_value()?),
+                "username" => f_1 = Some(map.next_value()?),
+                "password" => f_2 = Some(map.next_value()?),
+                "certificate_authority_chain" => f_3 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(HaProxyConfigSetSpec {
+            servers: __de::or_zero(f_0, Self::NAME, "servers"),
+            username: __de::or_zero(f_1, Self::NAME, "username"),
+            password: __de::required(f_2, "password")?,
+            certificate_authority_chain: __de::or_zero(
+                f_3,
+                Self::NAME,
+                "certificate_authority_chain",
+            ),
+        })
     }
 }
 
@@ -540,23 +751,75 @@ impl HaProxyConfigSetSpec {
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.load_balancers.HA_proxy_config_update_spec`.
 #[deprecated(note = "since vSphere API 9.0.0.0")]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct HaProxyConfigUpdateSpec {
     /// An administrator user name for accessing the HAProxy Data Plane API server. If `None`, the existing username will not be modified.
     ///
     /// Since vSphere API 7.0.3.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
     /// The password for the administrator user. If `None`, the existing password will not be modified.
     ///
     /// Since vSphere API 7.0.3.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub password: Option<vsphere_vapi_runtime::types::Secret>,
     /// CertificateAuthorityChain contains PEM-encoded CA chain which is used to verify x509 certificates received from the server. If `None`, the existing PEM-encoded CA chain will not be modified.
     ///
     /// Since vSphere API 7.0.3.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub certificate_authority_chain: Option<String>,
+}
+
+impl serde::Serialize for HaProxyConfigUpdateSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.username {
+            map.serialize_entry("username", value)?;
+        }
+        if let Some(value) = &self.password {
+            map.serialize_entry("password", value)?;
+        }
+        if let Some(value) = &self.certificate_authority_chain {
+            map.serialize_entry("certificate_authority_chain", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for HaProxyConfigUpdateSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for HaProxyConfigUpdateSpec {
+    const NAME: &'static str = "vcenter::namespace_management::load_balancers::HaProxyConfigUpdateSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<vsphere_vapi_runtime::types::Secret> = None;
+        let mut f_2: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "username" => f_0 = map.next_value()?,
+                "password" => f_1 = map.next_value()?,
+                "certificate_authority_chain" => f_2 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(HaProxyConfigUpdateSpec {
+            username: f_0,
+            password: f_1,
+            certificate_authority_chain: f_2,
+        })
+    }
 }
 
 /// The [`HaProxyInfo`](crate::vcenter::namespace_management::load_balancers::HaProxyInfo) contains information related to the HAProxy load balancer in the namespace.
@@ -566,48 +829,76 @@ pub struct HaProxyConfigUpdateSpec {
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.load_balancers.HA_proxy_info`.
 #[deprecated(note = "since vSphere API 9.0.0.0")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct HaProxyInfo {
     /// A list of the addresses for the DataPlane API servers used to configure HAProxy.
     ///
     /// Since vSphere API 7.0.1.0.
-    #[serde(
-        default = "HaProxyInfo::__missing_servers",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub servers: Vec<Server>,
     /// An administrator user name for accessing the HAProxy Data Plane API server.
     ///
     /// Since vSphere API 7.0.1.0.
-    #[serde(default = "HaProxyInfo::__missing_username")]
     pub username: String,
     /// PEM-encoded CA certificate chain which is used to verify x509 certificates received from the server.
     ///
     /// Since vSphere API 7.0.1.0.
-    #[serde(default = "HaProxyInfo::__missing_certificate_authority_chain")]
     pub certificate_authority_chain: String,
 }
 
-impl HaProxyInfo {
-    fn __missing_servers() -> Vec<Server> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::load_balancers::HaProxyInfo",
-            "servers",
-        )
-    }
-
-    fn __missing_username() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::load_balancers::HaProxyInfo",
-            "username",
-        )
-    }
-
-    fn __missing_certificate_authority_chain() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::load_balancers::HaProxyInfo",
+impl serde::Serialize for HaProxyInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("servers", &self.servers)?;
+        map.serialize_entry("username", &self.username)?;
+        map.serialize_entry(
             "certificate_authority_chain",
-        )
+            &self.certificate_authority_chain,
+        )?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for HaProxyInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for HaProxyInfo {
+    const NAME: &'static str = "vcenter::namespace_management::load_balancers::HaProxyInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<Vec<Server>> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "servers" => f_0 = __de::null_as_empty(map.next_value()?),
+                "username" => f_1 = Some(map.next_value()?),
+                "certificate_authority_chain" => f_2 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(HaProxyInfo {
+            servers: __de::or_zero(f_0, Self::NAME, "servers"),
+            username: __de::or_zero(f_1, Self::NAME, "username"),
+            certificate_authority_chain: __de::or_zero(
+                f_2,
+                Self::NAME,
+                "certificate_authority_chain",
+            ),
+        })
     }
 }
 
@@ -740,96 +1031,80 @@ impl<'de> serde::Deserialize<'de> for Info {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = Info;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("struct Info")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<Info, A::Error> {
-                let mut f_0: Option<crate::ids::LoadBalancerConfigId> = None;
-                let mut f_1: Option<
-                    Vec<crate::vcenter::namespace_management::IpRange>,
-                > = None;
-                let mut f_2: Option<String> = None;
-                let mut f_3: Option<HaProxyInfo> = None;
-                let mut f_4: Option<AviInfo> = None;
-                let mut unknown = serde_json::Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "id" => f_0 = Some(map.next_value()?),
-                        "address_ranges" => {
-                            f_1 = Some(
-                                map.next_value::<Option<_>>()?.unwrap_or_default(),
-                            );
-                        }
-                        "provider" => f_2 = Some(map.next_value()?),
-                        "ha_proxy_info" => f_3 = map.next_value()?,
-                        "avi_info" => f_4 = map.next_value()?,
-                        _ => {
-                            let value: serde_json::Value = map.next_value()?;
-                            unknown.insert(key, value);
-                        }
-                    }
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
+    const NAME: &'static str = "vcenter::namespace_management::load_balancers::Info";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::LoadBalancerConfigId> = None;
+        let mut f_1: Option<Vec<crate::vcenter::namespace_management::IpRange>> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<HaProxyInfo> = None;
+        let mut f_4: Option<AviInfo> = None;
+        let mut unknown = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "id" => f_0 = Some(map.next_value()?),
+                "address_ranges" => f_1 = __de::null_as_empty(map.next_value()?),
+                "provider" => f_2 = Some(map.next_value()?),
+                "ha_proxy_info" => f_3 = map.next_value()?,
+                "avi_info" => f_4 = map.next_value()?,
+                _ => {
+                    let value: serde_json::Value = map.next_value()?;
+                    unknown.insert(key, value);
                 }
-                let u_0 = match f_2 {
-                    None => None,
-                    Some(tag) => {
-                        Some(
-                            match tag.as_str() {
-                                "HA_PROXY" => {
-                                    InfoProvider::HaProxy {
-                                        ha_proxy_info: f_3,
-                                    }
-                                }
-                                "AVI" => InfoProvider::Avi { avi_info: f_4 },
-                                _ => {
-                                    #[allow(unused_mut)]
-                                    let mut fields = ::core::mem::take(&mut unknown);
-                                    if let Some(value) = f_3 {
-                                        fields
-                                            .insert(
-                                                "ha_proxy_info".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_4 {
-                                        fields
-                                            .insert(
-                                                "avi_info".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    InfoProvider::Unknown {
-                                        tag,
-                                        fields,
-                                    }
-                                }
-                            },
-                        )
-                    }
-                };
-                ::core::result::Result::Ok(Info {
-                    id: f_0.ok_or_else(|| serde::de::Error::missing_field("id"))?,
-                    address_ranges: f_1
-                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
-                            "vcenter::namespace_management::load_balancers::Info",
-                            "address_ranges",
-                        )),
-                    provider: u_0
-                        .ok_or_else(|| serde::de::Error::missing_field("provider"))?,
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        let u_0 = match f_2 {
+            None => None,
+            Some(tag) => {
+                Some(
+                    match tag.as_str() {
+                        "HA_PROXY" => {
+                            InfoProvider::HaProxy {
+                                ha_proxy_info: f_3,
+                            }
+                        }
+                        "AVI" => InfoProvider::Avi { avi_info: f_4 },
+                        _ => {
+                            #[allow(unused_mut)]
+                            let mut fields = ::core::mem::take(&mut unknown);
+                            if let Some(value) = f_3 {
+                                fields
+                                    .insert(
+                                        "ha_proxy_info".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_4 {
+                                fields
+                                    .insert(
+                                        "avi_info".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            InfoProvider::Unknown {
+                                tag,
+                                fields,
+                            }
+                        }
+                    },
+                )
+            }
+        };
+        ::core::result::Result::Ok(Info {
+            id: __de::required(f_0, "id")?,
+            address_ranges: __de::or_zero(f_1, Self::NAME, "address_ranges"),
+            provider: __de::required(u_0, "provider")?,
+        })
     }
 }
 
@@ -863,33 +1138,61 @@ vsphere_vapi_runtime::vapi_enum! {
 /// Since vSphere API 7.0.1.0.
 ///
 /// vAPI structure `com.vmware.vcenter.namespace_management.load_balancers.server`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Server {
     /// Load balancer hostname or IPv4 address.
     ///
     /// Since vSphere API 7.0.1.0.
-    #[serde(default = "Server::__missing_host")]
     pub host: String,
     /// Load balancer port.
     ///
     /// Since vSphere API 7.0.1.0.
-    #[serde(default = "Server::__missing_port")]
     pub port: i64,
 }
 
-impl Server {
-    fn __missing_host() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::load_balancers::Server",
-            "host",
-        )
+impl serde::Serialize for Server {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("host", &self.host)?;
+        map.serialize_entry("port", &self.port)?;
+        map.end()
     }
+}
 
-    fn __missing_port() -> i64 {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::load_balancers::Server",
-            "port",
-        )
+impl<'de> serde::Deserialize<'de> for Server {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Server {
+    const NAME: &'static str = "vcenter::namespace_management::load_balancers::Server";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<i64> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "host" => f_0 = Some(map.next_value()?),
+                "port" => f_1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Server {
+            host: __de::or_zero(f_0, Self::NAME, "host"),
+            port: __de::or_zero(f_1, Self::NAME, "port"),
+        })
     }
 }
 
@@ -1023,97 +1326,81 @@ impl<'de> serde::Deserialize<'de> for SetSpec {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = SetSpec;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("struct SetSpec")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<SetSpec, A::Error> {
-                let mut f_0: Option<
-                    Vec<crate::vcenter::namespace_management::IpRange>,
-                > = None;
-                let mut f_1: Option<String> = None;
-                let mut f_2: Option<HaProxyConfigSetSpec> = None;
-                let mut f_3: Option<AviConfigSetSpec> = None;
-                let mut unknown = serde_json::Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "address_ranges" => {
-                            f_0 = Some(
-                                map.next_value::<Option<_>>()?.unwrap_or_default(),
-                            );
-                        }
-                        "provider" => f_1 = Some(map.next_value()?),
-                        "ha_proxy_config_set_spec" => f_2 = map.next_value()?,
-                        "avi_config_set_spec" => f_3 = map.next_value()?,
-                        _ => {
-                            let value: serde_json::Value = map.next_value()?;
-                            unknown.insert(key, value);
-                        }
-                    }
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for SetSpec {
+    const NAME: &'static str = "vcenter::namespace_management::load_balancers::SetSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<Vec<crate::vcenter::namespace_management::IpRange>> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<HaProxyConfigSetSpec> = None;
+        let mut f_3: Option<AviConfigSetSpec> = None;
+        let mut unknown = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "address_ranges" => f_0 = __de::null_as_empty(map.next_value()?),
+                "provider" => f_1 = Some(map.next_value()?),
+                "ha_proxy_config_set_spec" => f_2 = map.next_value()?,
+                "avi_config_set_spec" => f_3 = map.next_value()?,
+                _ => {
+                    let value: serde_json::Value = map.next_value()?;
+                    unknown.insert(key, value);
                 }
-                let u_0 = match f_1 {
-                    None => None,
-                    Some(tag) => {
-                        Some(
-                            match tag.as_str() {
-                                "HA_PROXY" => {
-                                    SetSpecProvider::HaProxy {
-                                        ha_proxy_config_set_spec: f_2,
-                                    }
-                                }
-                                "AVI" => {
-                                    SetSpecProvider::Avi {
-                                        avi_config_set_spec: f_3,
-                                    }
-                                }
-                                _ => {
-                                    #[allow(unused_mut)]
-                                    let mut fields = ::core::mem::take(&mut unknown);
-                                    if let Some(value) = f_2 {
-                                        fields
-                                            .insert(
-                                                "ha_proxy_config_set_spec".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_3 {
-                                        fields
-                                            .insert(
-                                                "avi_config_set_spec".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    SetSpecProvider::Unknown {
-                                        tag,
-                                        fields,
-                                    }
-                                }
-                            },
-                        )
-                    }
-                };
-                ::core::result::Result::Ok(SetSpec {
-                    address_ranges: f_0
-                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
-                            "vcenter::namespace_management::load_balancers::SetSpec",
-                            "address_ranges",
-                        )),
-                    provider: u_0
-                        .ok_or_else(|| serde::de::Error::missing_field("provider"))?,
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        let u_0 = match f_1 {
+            None => None,
+            Some(tag) => {
+                Some(
+                    match tag.as_str() {
+                        "HA_PROXY" => {
+                            SetSpecProvider::HaProxy {
+                                ha_proxy_config_set_spec: f_2,
+                            }
+                        }
+                        "AVI" => {
+                            SetSpecProvider::Avi {
+                                avi_config_set_spec: f_3,
+                            }
+                        }
+                        _ => {
+                            #[allow(unused_mut)]
+                            let mut fields = ::core::mem::take(&mut unknown);
+                            if let Some(value) = f_2 {
+                                fields
+                                    .insert(
+                                        "ha_proxy_config_set_spec".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_3 {
+                                fields
+                                    .insert(
+                                        "avi_config_set_spec".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            SetSpecProvider::Unknown {
+                                tag,
+                                fields,
+                            }
+                        }
+                    },
+                )
+            }
+        };
+        ::core::result::Result::Ok(SetSpec {
+            address_ranges: __de::or_zero(f_0, Self::NAME, "address_ranges"),
+            provider: __de::required(u_0, "provider")?,
+        })
     }
 }
 
@@ -1122,7 +1409,7 @@ impl<'de> serde::Deserialize<'de> for SetSpec {
 /// Since vSphere API 7.0.1.0.
 ///
 /// vAPI structure `com.vmware.vcenter.namespace_management.load_balancers.summary`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Summary {
     /// An DNS compliant identifier for a load balancer, which can be used to query or configure the load balancer properties.
     ///
@@ -1134,6 +1421,52 @@ pub struct Summary {
     ///
     /// Since vSphere API 7.0.1.0.
     pub provider: Provider,
+}
+
+impl serde::Serialize for Summary {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("id", &self.id)?;
+        map.serialize_entry("provider", &self.provider)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Summary {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Summary {
+    const NAME: &'static str = "vcenter::namespace_management::load_balancers::Summary";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::LoadBalancerConfigId> = None;
+        let mut f_1: Option<Provider> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "id" => f_0 = Some(map.next_value()?),
+                "provider" => f_1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Summary {
+            id: __de::required(f_0, "id")?,
+            provider: __de::required(f_1, "provider")?,
+        })
+    }
 }
 
 /// The [`UpdateSpec`](crate::vcenter::namespace_management::load_balancers::UpdateSpec) encapsulates configuration allowed for when updating configuration for load balancers.
@@ -1263,88 +1596,80 @@ impl<'de> serde::Deserialize<'de> for UpdateSpec {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = UpdateSpec;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("struct UpdateSpec")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<UpdateSpec, A::Error> {
-                let mut f_0: Option<
-                    Vec<crate::vcenter::namespace_management::IpRange>,
-                > = None;
-                let mut f_1: Option<String> = None;
-                let mut f_2: Option<HaProxyConfigUpdateSpec> = None;
-                let mut f_3: Option<AviConfigUpdateSpec> = None;
-                let mut unknown = serde_json::Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "address_ranges" => f_0 = map.next_value()?,
-                        "provider" => f_1 = map.next_value()?,
-                        "ha_proxy_config_update_spec" => f_2 = map.next_value()?,
-                        "avi_config_update_spec" => f_3 = map.next_value()?,
-                        _ => {
-                            let value: serde_json::Value = map.next_value()?;
-                            unknown.insert(key, value);
-                        }
-                    }
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for UpdateSpec {
+    const NAME: &'static str = "vcenter::namespace_management::load_balancers::UpdateSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<Vec<crate::vcenter::namespace_management::IpRange>> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<HaProxyConfigUpdateSpec> = None;
+        let mut f_3: Option<AviConfigUpdateSpec> = None;
+        let mut unknown = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "address_ranges" => f_0 = map.next_value()?,
+                "provider" => f_1 = map.next_value()?,
+                "ha_proxy_config_update_spec" => f_2 = map.next_value()?,
+                "avi_config_update_spec" => f_3 = map.next_value()?,
+                _ => {
+                    let value: serde_json::Value = map.next_value()?;
+                    unknown.insert(key, value);
                 }
-                let u_0 = match f_1 {
-                    None => None,
-                    Some(tag) => {
-                        Some(
-                            match tag.as_str() {
-                                "HA_PROXY" => {
-                                    UpdateSpecProvider::HaProxy {
-                                        ha_proxy_config_update_spec: f_2,
-                                    }
-                                }
-                                "AVI" => {
-                                    UpdateSpecProvider::Avi {
-                                        avi_config_update_spec: f_3,
-                                    }
-                                }
-                                _ => {
-                                    #[allow(unused_mut)]
-                                    let mut fields = ::core::mem::take(&mut unknown);
-                                    if let Some(value) = f_2 {
-                                        fields
-                                            .insert(
-                                                "ha_proxy_config_update_spec".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_3 {
-                                        fields
-                                            .insert(
-                                                "avi_config_update_spec".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    UpdateSpecProvider::Unknown {
-                                        tag,
-                                        fields,
-                                    }
-                                }
-                            },
-                        )
-                    }
-                };
-                ::core::result::Result::Ok(UpdateSpec {
-                    address_ranges: f_0,
-                    provider: u_0,
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        let u_0 = match f_1 {
+            None => None,
+            Some(tag) => {
+                Some(
+                    match tag.as_str() {
+                        "HA_PROXY" => {
+                            UpdateSpecProvider::HaProxy {
+                                ha_proxy_config_update_spec: f_2,
+                            }
+                        }
+                        "AVI" => {
+                            UpdateSpecProvider::Avi {
+                                avi_config_update_spec: f_3,
+                            }
+                        }
+                        _ => {
+                            #[allow(unused_mut)]
+                            let mut fields = ::core::mem::take(&mut unknown);
+                            if let Some(value) = f_2 {
+                                fields
+                                    .insert(
+                                        "ha_proxy_config_update_spec".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_3 {
+                                fields
+                                    .insert(
+                                        "avi_config_update_spec".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            UpdateSpecProvider::Unknown {
+                                tag,
+                                fields,
+                            }
+                        }
+                    },
+                )
+            }
+        };
+        ::core::result::Result::Ok(UpdateSpec {
+            address_ranges: f_0,
+            provider: u_0,
+        })
     }
 }
 

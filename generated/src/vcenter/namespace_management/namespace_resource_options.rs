@@ -13,7 +13,7 @@
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.namespace_resource_options.info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Info {
     /// Identifier of the field used to set resource quotas on the namespace. See [`Instances::create`](crate::vcenter::namespaces::Instances::create) and [`Instances::set`](crate::vcenter::namespaces::Instances::set).
     ///
@@ -27,6 +27,64 @@ pub struct Info {
     ///
     /// Since vSphere API 7.0.0.0.
     pub update_resource_quota_type: crate::ids::StructureId,
+}
+
+impl serde::Serialize for Info {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry(
+            "create_resource_quota_type",
+            &self.create_resource_quota_type,
+        )?;
+        map.serialize_entry(
+            "update_resource_quota_type",
+            &self.update_resource_quota_type,
+        )?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Info {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
+    const NAME: &'static str = "vcenter::namespace_management::namespace_resource_options::Info";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::StructureId> = None;
+        let mut f_1: Option<crate::ids::StructureId> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "create_resource_quota_type" => f_0 = Some(map.next_value()?),
+                "update_resource_quota_type" => f_1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Info {
+            create_resource_quota_type: __de::required(
+                f_0,
+                "create_resource_quota_type",
+            )?,
+            update_resource_quota_type: __de::required(
+                f_1,
+                "update_resource_quota_type",
+            )?,
+        })
+    }
 }
 
 #[doc(hidden)]

@@ -144,91 +144,82 @@ impl<'de> serde::Deserialize<'de> for CreateSpec {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = CreateSpec;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("struct CreateSpec")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<CreateSpec, A::Error> {
-                let mut f_0: Option<crate::ids::NamespaceManagementNetworkId> = None;
-                let mut f_1: Option<String> = None;
-                let mut f_2: Option<VsphereDvpgNetworkCreateSpec> = None;
-                let mut f_3: Option<NsxNetworkCreateSpec> = None;
-                let mut unknown = serde_json::Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "network" => f_0 = Some(map.next_value()?),
-                        "network_provider" => f_1 = Some(map.next_value()?),
-                        "vsphere_network" => f_2 = map.next_value()?,
-                        "nsx_network" => f_3 = map.next_value()?,
-                        _ => {
-                            let value: serde_json::Value = map.next_value()?;
-                            unknown.insert(key, value);
-                        }
-                    }
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CreateSpec {
+    const NAME: &'static str = "vcenter::namespace_management::networks::CreateSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::NamespaceManagementNetworkId> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<VsphereDvpgNetworkCreateSpec> = None;
+        let mut f_3: Option<NsxNetworkCreateSpec> = None;
+        let mut unknown = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "network" => f_0 = Some(map.next_value()?),
+                "network_provider" => f_1 = Some(map.next_value()?),
+                "vsphere_network" => f_2 = map.next_value()?,
+                "nsx_network" => f_3 = map.next_value()?,
+                _ => {
+                    let value: serde_json::Value = map.next_value()?;
+                    unknown.insert(key, value);
                 }
-                let u_0 = match f_1 {
-                    None => None,
-                    Some(tag) => {
-                        Some(
-                            match tag.as_str() {
-                                "NSXT_CONTAINER_PLUGIN" => {
-                                    CreateSpecNetworkProvider::NsxtContainerPlugin {
-                                        nsx_network: f_3,
-                                    }
-                                }
-                                "VSPHERE_NETWORK" => {
-                                    CreateSpecNetworkProvider::VsphereNetwork {
-                                        vsphere_network: f_2,
-                                    }
-                                }
-                                "NSX_VPC" => CreateSpecNetworkProvider::NsxVpc,
-                                _ => {
-                                    #[allow(unused_mut)]
-                                    let mut fields = ::core::mem::take(&mut unknown);
-                                    if let Some(value) = f_3 {
-                                        fields
-                                            .insert(
-                                                "nsx_network".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_2 {
-                                        fields
-                                            .insert(
-                                                "vsphere_network".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    CreateSpecNetworkProvider::Unknown {
-                                        tag,
-                                        fields,
-                                    }
-                                }
-                            },
-                        )
-                    }
-                };
-                ::core::result::Result::Ok(CreateSpec {
-                    network: f_0
-                        .ok_or_else(|| serde::de::Error::missing_field("network"))?,
-                    network_provider: u_0
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "network_provider",
-                        ))?,
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        let u_0 = match f_1 {
+            None => None,
+            Some(tag) => {
+                Some(
+                    match tag.as_str() {
+                        "NSXT_CONTAINER_PLUGIN" => {
+                            CreateSpecNetworkProvider::NsxtContainerPlugin {
+                                nsx_network: f_3,
+                            }
+                        }
+                        "VSPHERE_NETWORK" => {
+                            CreateSpecNetworkProvider::VsphereNetwork {
+                                vsphere_network: f_2,
+                            }
+                        }
+                        "NSX_VPC" => CreateSpecNetworkProvider::NsxVpc,
+                        _ => {
+                            #[allow(unused_mut)]
+                            let mut fields = ::core::mem::take(&mut unknown);
+                            if let Some(value) = f_3 {
+                                fields
+                                    .insert(
+                                        "nsx_network".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_2 {
+                                fields
+                                    .insert(
+                                        "vsphere_network".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            CreateSpecNetworkProvider::Unknown {
+                                tag,
+                                fields,
+                            }
+                        }
+                    },
+                )
+            }
+        };
+        ::core::result::Result::Ok(CreateSpec {
+            network: __de::required(f_0, "network")?,
+            network_provider: __de::required(u_0, "network_provider")?,
+        })
     }
 }
 
@@ -369,94 +360,85 @@ impl<'de> serde::Deserialize<'de> for Info {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = Info;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("struct Info")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<Info, A::Error> {
-                let mut f_0: Option<crate::ids::NamespaceManagementNetworkId> = None;
-                let mut f_1: Option<String> = None;
-                let mut f_2: Option<VsphereDvpgNetworkInfo> = None;
-                let mut f_3: Option<NsxNetworkInfo> = None;
-                let mut f_4: Option<Vec<String>> = None;
-                let mut unknown = serde_json::Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "network" => f_0 = Some(map.next_value()?),
-                        "network_provider" => f_1 = Some(map.next_value()?),
-                        "vsphere_network" => f_2 = map.next_value()?,
-                        "nsx_network" => f_3 = map.next_value()?,
-                        "namespaces" => f_4 = map.next_value()?,
-                        _ => {
-                            let value: serde_json::Value = map.next_value()?;
-                            unknown.insert(key, value);
-                        }
-                    }
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
+    const NAME: &'static str = "vcenter::namespace_management::networks::Info";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::NamespaceManagementNetworkId> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<VsphereDvpgNetworkInfo> = None;
+        let mut f_3: Option<NsxNetworkInfo> = None;
+        let mut f_4: Option<Vec<String>> = None;
+        let mut unknown = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "network" => f_0 = Some(map.next_value()?),
+                "network_provider" => f_1 = Some(map.next_value()?),
+                "vsphere_network" => f_2 = map.next_value()?,
+                "nsx_network" => f_3 = map.next_value()?,
+                "namespaces" => f_4 = map.next_value()?,
+                _ => {
+                    let value: serde_json::Value = map.next_value()?;
+                    unknown.insert(key, value);
                 }
-                let u_0 = match f_1 {
-                    None => None,
-                    Some(tag) => {
-                        Some(
-                            match tag.as_str() {
-                                "NSXT_CONTAINER_PLUGIN" => {
-                                    InfoNetworkProvider::NsxtContainerPlugin {
-                                        nsx_network: f_3,
-                                    }
-                                }
-                                "VSPHERE_NETWORK" => {
-                                    InfoNetworkProvider::VsphereNetwork {
-                                        vsphere_network: f_2,
-                                    }
-                                }
-                                "NSX_VPC" => InfoNetworkProvider::NsxVpc,
-                                _ => {
-                                    #[allow(unused_mut)]
-                                    let mut fields = ::core::mem::take(&mut unknown);
-                                    if let Some(value) = f_3 {
-                                        fields
-                                            .insert(
-                                                "nsx_network".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_2 {
-                                        fields
-                                            .insert(
-                                                "vsphere_network".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    InfoNetworkProvider::Unknown {
-                                        tag,
-                                        fields,
-                                    }
-                                }
-                            },
-                        )
-                    }
-                };
-                ::core::result::Result::Ok(Info {
-                    network: f_0
-                        .ok_or_else(|| serde::de::Error::missing_field("network"))?,
-                    network_provider: u_0
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "network_provider",
-                        ))?,
-                    namespaces: f_4,
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        let u_0 = match f_1 {
+            None => None,
+            Some(tag) => {
+                Some(
+                    match tag.as_str() {
+                        "NSXT_CONTAINER_PLUGIN" => {
+                            InfoNetworkProvider::NsxtContainerPlugin {
+                                nsx_network: f_3,
+                            }
+                        }
+                        "VSPHERE_NETWORK" => {
+                            InfoNetworkProvider::VsphereNetwork {
+                                vsphere_network: f_2,
+                            }
+                        }
+                        "NSX_VPC" => InfoNetworkProvider::NsxVpc,
+                        _ => {
+                            #[allow(unused_mut)]
+                            let mut fields = ::core::mem::take(&mut unknown);
+                            if let Some(value) = f_3 {
+                                fields
+                                    .insert(
+                                        "nsx_network".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_2 {
+                                fields
+                                    .insert(
+                                        "vsphere_network".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            InfoNetworkProvider::Unknown {
+                                tag,
+                                fields,
+                            }
+                        }
+                    },
+                )
+            }
+        };
+        ::core::result::Result::Ok(Info {
+            network: __de::required(f_0, "network")?,
+            network_provider: __de::required(u_0, "network_provider")?,
+            namespaces: f_4,
+        })
     }
 }
 
@@ -465,29 +447,63 @@ impl<'de> serde::Deserialize<'de> for Info {
 /// Since vSphere API 8.0.0.1.
 ///
 /// vAPI structure `com.vmware.vcenter.namespace_management.networks.IP_assignment`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct IpAssignment {
     /// [`IpAssignment::assignee`](crate::vcenter::namespace_management::networks::IpAssignment::assignee) is the role assignee for the given IP Ranges. This field defaults to ANY.
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub assignee: Option<ip_assignment::Assignment>,
     /// [`IpAssignment::ranges`](crate::vcenter::namespace_management::networks::IpAssignment::ranges) lists the available IP addresses that can be consumed by Supervisor to run the cluster.
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(
-        default = "IpAssignment::__missing_ranges",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub ranges: Vec<IpRange>,
 }
 
-impl IpAssignment {
-    fn __missing_ranges() -> Vec<IpRange> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::networks::IpAssignment",
-            "ranges",
-        )
+impl serde::Serialize for IpAssignment {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.assignee {
+            map.serialize_entry("assignee", value)?;
+        }
+        map.serialize_entry("ranges", &self.ranges)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for IpAssignment {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for IpAssignment {
+    const NAME: &'static str = "vcenter::namespace_management::networks::IpAssignment";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<ip_assignment::Assignment> = None;
+        let mut f_1: Option<Vec<IpRange>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "assignee" => f_0 = map.next_value()?,
+                "ranges" => f_1 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(IpAssignment {
+            assignee: f_0,
+            ranges: __de::or_zero(f_1, Self::NAME, "ranges"),
+        })
     }
 }
 
@@ -520,23 +536,75 @@ vsphere_vapi_runtime::vapi_enum! {
 /// Since vSphere API 8.0.0.1.
 ///
 /// vAPI structure `com.vmware.vcenter.namespace_management.networks.IP_management`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct IpManagement {
     /// [`IpManagement::dhcp_enabled`](crate::vcenter::namespace_management::networks::IpManagement::dhcp_enabled) If set true, configures IP address using the DHCP server on the broadcast domain unless the corresponding [`IpManagement::ip_assignments`](crate::vcenter::namespace_management::networks::IpManagement::ip_assignments) are set. If `None` this field defaults to true.
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dhcp_enabled: Option<bool>,
     /// [`IpManagement::gateway_address`](crate::vcenter::namespace_management::networks::IpManagement::gateway_address) is the IP address combined with the subnet prefix length (e.g. 192.168.1.1/24) of the default gateway of this network. If [`IpManagement::dhcp_enabled`](crate::vcenter::namespace_management::networks::IpManagement::dhcp_enabled) is not set, or this is an NSX network, this address must be set.
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gateway_address: Option<String>,
     /// [`IpManagement::ip_assignments`](crate::vcenter::namespace_management::networks::IpManagement::ip_assignments) are a list of roles that can be allocated to IP addresses. If [`IpManagement::gateway_address`](crate::vcenter::namespace_management::networks::IpManagement::gateway_address) is specified, these assignments must be on the same subnet. These assignments are optional when using DHCP.
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ip_assignments: Option<Vec<IpAssignment>>,
+}
+
+impl serde::Serialize for IpManagement {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.dhcp_enabled {
+            map.serialize_entry("dhcp_enabled", value)?;
+        }
+        if let Some(value) = &self.gateway_address {
+            map.serialize_entry("gateway_address", value)?;
+        }
+        if let Some(value) = &self.ip_assignments {
+            map.serialize_entry("ip_assignments", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for IpManagement {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for IpManagement {
+    const NAME: &'static str = "vcenter::namespace_management::networks::IpManagement";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<bool> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<Vec<IpAssignment>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "dhcp_enabled" => f_0 = map.next_value()?,
+                "gateway_address" => f_1 = map.next_value()?,
+                "ip_assignments" => f_2 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(IpManagement {
+            dhcp_enabled: f_0,
+            gateway_address: f_1,
+            ip_assignments: f_2,
+        })
+    }
 }
 
 /// The [`IpRange`](crate::vcenter::namespace_management::networks::IpRange) structure is used to express a range of IP addresses. The IP address supported by this structure will depend on the IP version that is being used by Supervisor.
@@ -546,12 +614,11 @@ pub struct IpManagement {
 /// Since vSphere API 8.0.0.1.
 ///
 /// vAPI structure `com.vmware.vcenter.namespace_management.networks.IP_range`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct IpRange {
     /// [`IpRange::address`](crate::vcenter::namespace_management::networks::IpRange::address) is the starting IP address of the [`IpRange`](crate::vcenter::namespace_management::networks::IpRange).
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(default = "IpRange::__missing_address")]
     pub address: String,
     /// [`IpRange::count`](crate::vcenter::namespace_management::networks::IpRange::count) is number of IP addresses in the range.
     ///
@@ -562,23 +629,52 @@ pub struct IpRange {
     /// A /24 subnet with a gateway address and a broadcast address will have a count of 254.
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(default = "IpRange::__missing_count")]
     pub count: i64,
 }
 
-impl IpRange {
-    fn __missing_address() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::networks::IpRange",
-            "address",
-        )
+impl serde::Serialize for IpRange {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("address", &self.address)?;
+        map.serialize_entry("count", &self.count)?;
+        map.end()
     }
+}
 
-    fn __missing_count() -> i64 {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::networks::IpRange",
-            "count",
-        )
+impl<'de> serde::Deserialize<'de> for IpRange {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for IpRange {
+    const NAME: &'static str = "vcenter::namespace_management::networks::IpRange";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<i64> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "address" => f_0 = Some(map.next_value()?),
+                "count" => f_1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(IpRange {
+            address: __de::or_zero(f_0, Self::NAME, "address"),
+            count: __de::or_zero(f_1, Self::NAME, "count"),
+        })
     }
 }
 
@@ -589,33 +685,61 @@ impl IpRange {
 /// Not in vSphere API releases before 9.0.0.0.
 ///
 /// vAPI structure `com.vmware.vcenter.namespace_management.networks.ipv4_cidr`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Ipv4Cidr {
     /// The IPv4 address.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default = "Ipv4Cidr::__missing_address")]
     pub address: String,
     /// The CIDR prefix.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default = "Ipv4Cidr::__missing_prefix")]
     pub prefix: i64,
 }
 
-impl Ipv4Cidr {
-    fn __missing_address() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::networks::Ipv4Cidr",
-            "address",
-        )
+impl serde::Serialize for Ipv4Cidr {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("address", &self.address)?;
+        map.serialize_entry("prefix", &self.prefix)?;
+        map.end()
     }
+}
 
-    fn __missing_prefix() -> i64 {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::networks::Ipv4Cidr",
-            "prefix",
-        )
+impl<'de> serde::Deserialize<'de> for Ipv4Cidr {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Ipv4Cidr {
+    const NAME: &'static str = "vcenter::namespace_management::networks::Ipv4Cidr";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<i64> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "address" => f_0 = Some(map.next_value()?),
+                "prefix" => f_1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Ipv4Cidr {
+            address: __de::or_zero(f_0, Self::NAME, "address"),
+            prefix: __de::or_zero(f_1, Self::NAME, "prefix"),
+        })
     }
 }
 
@@ -675,47 +799,119 @@ vsphere_vapi_runtime::vapi_enum! {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.networks.nsx_network_create_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct NsxNetworkCreateSpec {
     /// CIDR blocks from which Kubernetes allocates IP address for all workloads that attach to the namespace, including PodVMs, TKGS and VM Service VMs. This range should not overlap with those in [`NsxNetworkCreateSpec::ingress_cidrs`](crate::vcenter::namespace_management::networks::NsxNetworkCreateSpec::ingress_cidrs), [`NsxNetworkCreateSpec::egress_cidrs`](crate::vcenter::namespace_management::networks::NsxNetworkCreateSpec::egress_cidrs), or other services running in the datacenter. This field is required when [`NsxNetworkCreateSpec::nsx_tier0_gateway`](crate::vcenter::namespace_management::networks::NsxNetworkCreateSpec::nsx_tier0_gateway) or any of [`NsxNetworkCreateSpec::ingress_cidrs`](crate::vcenter::namespace_management::networks::NsxNetworkCreateSpec::ingress_cidrs), [`NsxNetworkCreateSpec::egress_cidrs`](crate::vcenter::namespace_management::networks::NsxNetworkCreateSpec::egress_cidrs) are specified. An update operation only allows for addition of new CIDR blocks to the existing list.
     ///
     /// Since vSphere API 7.0.2.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub namespace_network_cidrs: Option<
         Vec<crate::vcenter::namespace_management::Ipv4Cidr>,
     >,
     /// CIDR blocks from which NSX assigns IP addresses for Kubernetes Ingresses and Kubernetes Services of type LoadBalancer. These ranges should not overlap with those in [`NsxNetworkCreateSpec::namespace_network_cidrs`](crate::vcenter::namespace_management::networks::NsxNetworkCreateSpec::namespace_network_cidrs), [`NsxNetworkCreateSpec::egress_cidrs`](crate::vcenter::namespace_management::networks::NsxNetworkCreateSpec::egress_cidrs), or other services running in the datacenter. This field is required when [`NsxNetworkCreateSpec::nsx_tier0_gateway`](crate::vcenter::namespace_management::networks::NsxNetworkCreateSpec::nsx_tier0_gateway) or any of [`NsxNetworkCreateSpec::namespace_network_cidrs`](crate::vcenter::namespace_management::networks::NsxNetworkCreateSpec::namespace_network_cidrs), [`NsxNetworkCreateSpec::egress_cidrs`](crate::vcenter::namespace_management::networks::NsxNetworkCreateSpec::egress_cidrs) is specified. An update operation only allows for addition of new CIDR blocks to the existing list.
     ///
     /// Since vSphere API 7.0.2.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ingress_cidrs: Option<Vec<crate::vcenter::namespace_management::Ipv4Cidr>>,
     /// CIDR blocks from which NSX assigns IP addresses used for performing SNAT from container IPs to external IPs. These ranges should not overlap with those in [`NsxNetworkCreateSpec::namespace_network_cidrs`](crate::vcenter::namespace_management::networks::NsxNetworkCreateSpec::namespace_network_cidrs), [`NsxNetworkCreateSpec::ingress_cidrs`](crate::vcenter::namespace_management::networks::NsxNetworkCreateSpec::ingress_cidrs), or other services running in the datacenter. This field is required when [`NsxNetworkCreateSpec::routed_mode`](crate::vcenter::namespace_management::networks::NsxNetworkCreateSpec::routed_mode) is set to `false` and [`NsxNetworkCreateSpec::nsx_tier0_gateway`](crate::vcenter::namespace_management::networks::NsxNetworkCreateSpec::nsx_tier0_gateway) or any of [`NsxNetworkCreateSpec::namespace_network_cidrs`](crate::vcenter::namespace_management::networks::NsxNetworkCreateSpec::namespace_network_cidrs), [`NsxNetworkCreateSpec::ingress_cidrs`](crate::vcenter::namespace_management::networks::NsxNetworkCreateSpec::ingress_cidrs) is specified. When [`NsxNetworkCreateSpec::routed_mode`](crate::vcenter::namespace_management::networks::NsxNetworkCreateSpec::routed_mode) is set to `true`, this field is not allowed. An update operation only allows for addition of new CIDR blocks to the existing list.
     ///
     /// Since vSphere API 7.0.2.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub egress_cidrs: Option<Vec<crate::vcenter::namespace_management::Ipv4Cidr>>,
     /// NSX Tier0 Gateway used for the namespace. This field does not allow update once applied.
     ///
     /// This field is required when configuring a cluster that uses NSX-T.
     ///
     /// Since vSphere API 7.0.2.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nsx_tier0_gateway: Option<String>,
     /// Size of the subnet reserved for namespace segments. If `None`, defaults to 28. This field does not allow update once applied.
     ///
     /// Since vSphere API 7.0.2.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subnet_prefix_length: Option<i64>,
     /// Routed mode for the namespace. When set to `true`, the traffic in the namespace is not NATed. If `None`, defaults to `false`. When this field is set to `true`, [`NsxNetworkCreateSpec::egress_cidrs`](crate::vcenter::namespace_management::networks::NsxNetworkCreateSpec::egress_cidrs) is not allowed. This field does not allow update once applied.
     ///
     /// Since vSphere API 7.0.2.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub routed_mode: Option<bool>,
     /// The size of the NSX Load Balancer used by the namespace. This field does not allow update once applied. If `None`, defaults to [`LoadBalancerSize::Small`](crate::vcenter::namespace_management::networks::LoadBalancerSize::Small).
     ///
     /// Since vSphere API 7.0.2.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub load_balancer_size: Option<LoadBalancerSize>,
+}
+
+impl serde::Serialize for NsxNetworkCreateSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.namespace_network_cidrs {
+            map.serialize_entry("namespace_network_cidrs", value)?;
+        }
+        if let Some(value) = &self.ingress_cidrs {
+            map.serialize_entry("ingress_cidrs", value)?;
+        }
+        if let Some(value) = &self.egress_cidrs {
+            map.serialize_entry("egress_cidrs", value)?;
+        }
+        if let Some(value) = &self.nsx_tier0_gateway {
+            map.serialize_entry("nsx_tier0_gateway", value)?;
+        }
+        if let Some(value) = &self.subnet_prefix_length {
+            map.serialize_entry("subnet_prefix_length", value)?;
+        }
+        if let Some(value) = &self.routed_mode {
+            map.serialize_entry("routed_mode", value)?;
+        }
+        if let Some(value) = &self.load_balancer_size {
+            map.serialize_entry("load_balancer_size", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for NsxNetworkCreateSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for NsxNetworkCreateSpec {
+    const NAME: &'static str = "vcenter::namespace_management::networks::NsxNetworkCreateSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<Vec<crate::vcenter::namespace_management::Ipv4Cidr>> = None;
+        let mut f_1: Option<Vec<crate::vcenter::namespace_management::Ipv4Cidr>> = None;
+        let mut f_2: Option<Vec<crate::vcenter::namespace_management::Ipv4Cidr>> = None;
+        let mut f_3: Option<String> = None;
+        let mut f_4: Option<i64> = None;
+        let mut f_5: Option<bool> = None;
+        let mut f_6: Option<LoadBalancerSize> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "namespace_network_cidrs" => f_0 = map.next_value()?,
+                "ingress_cidrs" => f_1 = map.next_value()?,
+                "egress_cidrs" => f_2 = map.next_value()?,
+                "nsx_tier0_gateway" => f_3 = map.next_value()?,
+                "subnet_prefix_length" => f_4 = map.next_value()?,
+                "routed_mode" => f_5 = map.next_value()?,
+                "load_balancer_size" => f_6 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(NsxNetworkCreateSpec {
+            namespace_network_cidrs: f_0,
+            ingress_cidrs: f_1,
+            egress_cidrs: f_2,
+            nsx_tier0_gateway: f_3,
+            subnet_prefix_length: f_4,
+            routed_mode: f_5,
+            load_balancer_size: f_6,
+        })
+    }
 }
 
 /// The [`NsxNetworkInfo`](crate::vcenter::namespace_management::networks::NsxNetworkInfo) structure describes the configuration specification of a NSXT-backed Namespaces Network configuration.
@@ -724,47 +920,119 @@ pub struct NsxNetworkCreateSpec {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.networks.nsx_network_info`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct NsxNetworkInfo {
     /// CIDR blocks from which Kubernetes allocates IP addresses for all workloads that attach to the namespace, including PodVMs, TKGS and VM Service VMs. If `None`, cluster level settings specified in [`NcpClusterNetworkInfo::pod_cidrs`](crate::vcenter::namespace_management::clusters::NcpClusterNetworkInfo::pod_cidrs) will be applied.
     ///
     /// Since vSphere API 7.0.2.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub namespace_network_cidrs: Option<
         Vec<crate::vcenter::namespace_management::Ipv4Cidr>,
     >,
     /// CIDR blocks from which NSX assigns IP addresses for Kubernetes Ingresses and Kubernetes Services of type LoadBalancer. If `None`, cluster level settings specified in [`NcpClusterNetworkInfo::ingress_cidrs`](crate::vcenter::namespace_management::clusters::NcpClusterNetworkInfo::ingress_cidrs) will be applied.
     ///
     /// Since vSphere API 7.0.2.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ingress_cidrs: Option<Vec<crate::vcenter::namespace_management::Ipv4Cidr>>,
     /// CIDR blocks from which NSX assigns IP addresses used for performing SNAT from container IPs to external IPs. If `None`, cluster level settings specified in [`NcpClusterNetworkInfo::egress_cidrs`](crate::vcenter::namespace_management::clusters::NcpClusterNetworkInfo::egress_cidrs) will be applied.
     ///
     /// Since vSphere API 7.0.2.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub egress_cidrs: Option<Vec<crate::vcenter::namespace_management::Ipv4Cidr>>,
     /// NSX Tier0 Gateway used for this namespace.
     ///
     /// If `None`, cluster level settings specified in [`NcpClusterNetworkInfo::nsx_tier0_gateway`](crate::vcenter::namespace_management::clusters::NcpClusterNetworkInfo::nsx_tier0_gateway) will be applied.
     ///
     /// Since vSphere API 7.0.2.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nsx_tier0_gateway: Option<String>,
     /// Size of the subnet reserved for namespace segments. If `None`, cluster level settings specified in [`NcpClusterNetworkInfo::namespace_subnet_prefix`](crate::vcenter::namespace_management::clusters::NcpClusterNetworkInfo::namespace_subnet_prefix) will be applied.
     ///
     /// Since vSphere API 7.0.2.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subnet_prefix_length: Option<i64>,
     /// Routed mode for this namespace. When set to `true`, the traffic in the namespace is not NATed. If `None`, cluster level settings specified in [`NcpClusterNetworkInfo::routed_mode`](crate::vcenter::namespace_management::clusters::NcpClusterNetworkInfo::routed_mode) will be applied.
     ///
     /// Since vSphere API 7.0.2.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub routed_mode: Option<bool>,
     /// The size of the NSX Load Balancer used by the namespace. If `None`, then [`LoadBalancerSize::Small`](crate::vcenter::namespace_management::networks::LoadBalancerSize::Small) is used.
     ///
     /// Since vSphere API 7.0.2.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub load_balancer_size: Option<LoadBalancerSize>,
+}
+
+impl serde::Serialize for NsxNetworkInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.namespace_network_cidrs {
+            map.serialize_entry("namespace_network_cidrs", value)?;
+        }
+        if let Some(value) = &self.ingress_cidrs {
+            map.serialize_entry("ingress_cidrs", value)?;
+        }
+        if let Some(value) = &self.egress_cidrs {
+            map.serialize_entry("egress_cidrs", value)?;
+        }
+        if let Some(value) = &self.nsx_tier0_gateway {
+            map.serialize_entry("nsx_tier0_gateway", value)?;
+        }
+        if let Some(value) = &self.subnet_prefix_length {
+            map.serialize_entry("subnet_prefix_length", value)?;
+        }
+        if let Some(value) = &self.routed_mode {
+            map.serialize_entry("routed_mode", value)?;
+        }
+        if let Some(value) = &self.load_balancer_size {
+            map.serialize_entry("load_balancer_size", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for NsxNetworkInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for NsxNetworkInfo {
+    const NAME: &'static str = "vcenter::namespace_management::networks::NsxNetworkInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<Vec<crate::vcenter::namespace_management::Ipv4Cidr>> = None;
+        let mut f_1: Option<Vec<crate::vcenter::namespace_management::Ipv4Cidr>> = None;
+        let mut f_2: Option<Vec<crate::vcenter::namespace_management::Ipv4Cidr>> = None;
+        let mut f_3: Option<String> = None;
+        let mut f_4: Option<i64> = None;
+        let mut f_5: Option<bool> = None;
+        let mut f_6: Option<LoadBalancerSize> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "namespace_network_cidrs" => f_0 = map.next_value()?,
+                "ingress_cidrs" => f_1 = map.next_value()?,
+                "egress_cidrs" => f_2 = map.next_value()?,
+                "nsx_tier0_gateway" => f_3 = map.next_value()?,
+                "subnet_prefix_length" => f_4 = map.next_value()?,
+                "routed_mode" => f_5 = map.next_value()?,
+                "load_balancer_size" => f_6 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(NsxNetworkInfo {
+            namespace_network_cidrs: f_0,
+            ingress_cidrs: f_1,
+            egress_cidrs: f_2,
+            nsx_tier0_gateway: f_3,
+            subnet_prefix_length: f_4,
+            routed_mode: f_5,
+            load_balancer_size: f_6,
+        })
+    }
 }
 
 /// The [`NsxNetworkSetSpec`](crate::vcenter::namespace_management::networks::NsxNetworkSetSpec) structure contains new configuration to set on an existing NSXT-backed Namespaces Network configuration.
@@ -773,25 +1041,77 @@ pub struct NsxNetworkInfo {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.networks.nsx_network_set_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct NsxNetworkSetSpec {
     /// CIDR blocks from which Kubernetes allocates IP addresses for all workloads that attach to the namespace, including PodVMs, TKGS and VM Service VMs. Only appending additional Cidr is allowed. Modification to existing Cidr ranges will result in the operation failing with a [`ErrorKind::ResourceInUse`](crate::ErrorKind::ResourceInUse) error. Appending invalid Cidr e.g. overlapping or broadcast or reserved Cidr will result in the operation failing with a [`ErrorKind::InvalidArgument`](crate::ErrorKind::InvalidArgument) error. If `None`, the current value will be retained.
     ///
     /// Since vSphere API 7.0.2.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub namespace_network_cidrs: Option<
         Vec<crate::vcenter::namespace_management::Ipv4Cidr>,
     >,
     /// CIDR blocks from which NSX assigns IP addresses for Kubernetes Ingresses and Kubernetes Services of type LoadBalancer. Only appending additional Cidr is allowed. Modification to existing Cidr ranges will result in the operation failing with a [`ErrorKind::ResourceInUse`](crate::ErrorKind::ResourceInUse) error. Appending invalid Cidr e.g. overlapping or broadcast or reserved Cidr will result in the operation failing with a [`ErrorKind::InvalidArgument`](crate::ErrorKind::InvalidArgument) error. If `None`, the current value will be retained.
     ///
     /// Since vSphere API 7.0.2.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ingress_cidrs: Option<Vec<crate::vcenter::namespace_management::Ipv4Cidr>>,
     /// CIDR blocks from which NSX assigns IP addresses used for performing SNAT from container IPs to external IPs. Only appending additional Cidr is allowed. Modification to existing Cidr ranges will result in the operation failing with a [`ErrorKind::ResourceInUse`](crate::ErrorKind::ResourceInUse) error. Appending invalid Cidr e.g. overlapping or broadcast or reserved Cidr will result in the operation failing with a [`ErrorKind::InvalidArgument`](crate::ErrorKind::InvalidArgument) error. If `None`, the current value will be retained.
     ///
     /// Since vSphere API 7.0.2.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub egress_cidrs: Option<Vec<crate::vcenter::namespace_management::Ipv4Cidr>>,
+}
+
+impl serde::Serialize for NsxNetworkSetSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.namespace_network_cidrs {
+            map.serialize_entry("namespace_network_cidrs", value)?;
+        }
+        if let Some(value) = &self.ingress_cidrs {
+            map.serialize_entry("ingress_cidrs", value)?;
+        }
+        if let Some(value) = &self.egress_cidrs {
+            map.serialize_entry("egress_cidrs", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for NsxNetworkSetSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for NsxNetworkSetSpec {
+    const NAME: &'static str = "vcenter::namespace_management::networks::NsxNetworkSetSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<Vec<crate::vcenter::namespace_management::Ipv4Cidr>> = None;
+        let mut f_1: Option<Vec<crate::vcenter::namespace_management::Ipv4Cidr>> = None;
+        let mut f_2: Option<Vec<crate::vcenter::namespace_management::Ipv4Cidr>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "namespace_network_cidrs" => f_0 = map.next_value()?,
+                "ingress_cidrs" => f_1 = map.next_value()?,
+                "egress_cidrs" => f_2 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(NsxNetworkSetSpec {
+            namespace_network_cidrs: f_0,
+            ingress_cidrs: f_1,
+            egress_cidrs: f_2,
+        })
+    }
 }
 
 /// The [`NsxNetworkUpdateSpec`](crate::vcenter::namespace_management::networks::NsxNetworkUpdateSpec) structure contains new configuration to update on an existing a NSXT-backed Namespaces Network configuration.
@@ -800,25 +1120,77 @@ pub struct NsxNetworkSetSpec {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.networks.nsx_network_update_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct NsxNetworkUpdateSpec {
     /// CIDR blocks from which Kubernetes allocates IP addresses for all workloads that attach to the namespace, including PodVMs, TKGS and VM Service VMs. Only appending additional Cidr is allowed. Modification to existing Cidr ranges will result in the operation failing with a [`ErrorKind::ResourceInUse`](crate::ErrorKind::ResourceInUse) error. Appending invalid Cidr e.g. overlapping or broadcast or reserved Cidr will result in the operation failing with a [`ErrorKind::InvalidArgument`](crate::ErrorKind::InvalidArgument) error. If `None`, the current value will be retained.
     ///
     /// Since vSphere API 7.0.2.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub namespace_network_cidrs: Option<
         Vec<crate::vcenter::namespace_management::Ipv4Cidr>,
     >,
     /// CIDR blocks from which NSX assigns IP addresses for Kubernetes Ingresses and Kubernetes Services of type LoadBalancer. Only appending additional Cidr is allowed. Modification to existing Cidr ranges will result in the operation failing with a [`ErrorKind::ResourceInUse`](crate::ErrorKind::ResourceInUse) error. Appending invalid Cidr e.g. overlapping or broadcast or reserved Cidr will result in the operation failing with a [`ErrorKind::InvalidArgument`](crate::ErrorKind::InvalidArgument) error. If `None`, the current value will be retained.
     ///
     /// Since vSphere API 7.0.2.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ingress_cidrs: Option<Vec<crate::vcenter::namespace_management::Ipv4Cidr>>,
     /// CIDR blocks from which NSX assigns IP addresses used for performing SNAT from container IPs to external IPs. Only appending additional Cidr is allowed. Modification to existing Cidr ranges will result in the operation failing with a [`ErrorKind::ResourceInUse`](crate::ErrorKind::ResourceInUse) error. Appending invalid Cidr e.g. overlapping or broadcast or reserved Cidr will result in the operation failing with a [`ErrorKind::InvalidArgument`](crate::ErrorKind::InvalidArgument) error. If `None`, the current value will be retained.
     ///
     /// Since vSphere API 7.0.2.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub egress_cidrs: Option<Vec<crate::vcenter::namespace_management::Ipv4Cidr>>,
+}
+
+impl serde::Serialize for NsxNetworkUpdateSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.namespace_network_cidrs {
+            map.serialize_entry("namespace_network_cidrs", value)?;
+        }
+        if let Some(value) = &self.ingress_cidrs {
+            map.serialize_entry("ingress_cidrs", value)?;
+        }
+        if let Some(value) = &self.egress_cidrs {
+            map.serialize_entry("egress_cidrs", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for NsxNetworkUpdateSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for NsxNetworkUpdateSpec {
+    const NAME: &'static str = "vcenter::namespace_management::networks::NsxNetworkUpdateSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<Vec<crate::vcenter::namespace_management::Ipv4Cidr>> = None;
+        let mut f_1: Option<Vec<crate::vcenter::namespace_management::Ipv4Cidr>> = None;
+        let mut f_2: Option<Vec<crate::vcenter::namespace_management::Ipv4Cidr>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "namespace_network_cidrs" => f_0 = map.next_value()?,
+                "ingress_cidrs" => f_1 = map.next_value()?,
+                "egress_cidrs" => f_2 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(NsxNetworkUpdateSpec {
+            namespace_network_cidrs: f_0,
+            ingress_cidrs: f_1,
+            egress_cidrs: f_2,
+        })
+    }
 }
 
 /// [`Services`](crate::vcenter::namespace_management::networks::Services) structure describes services that assists applications in communicating on a network.
@@ -826,18 +1198,62 @@ pub struct NsxNetworkUpdateSpec {
 /// Since vSphere API 8.0.0.1.
 ///
 /// vAPI structure `com.vmware.vcenter.namespace_management.networks.services`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Services {
     /// [`Services::dns`](crate::vcenter::namespace_management::networks::Services::dns) describes DNS servers and search domains for a given network. If unset, no DNS settings will be configured.
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dns: Option<service::Dns>,
     /// [`Services::ntp`](crate::vcenter::namespace_management::networks::Services::ntp) describes NTP servers running on this network that networked applications can use for synchronizing time. If unset, no NTP settings will be configured.
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ntp: Option<service::Ntp>,
+}
+
+impl serde::Serialize for Services {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.dns {
+            map.serialize_entry("dns", value)?;
+        }
+        if let Some(value) = &self.ntp {
+            map.serialize_entry("ntp", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Services {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Services {
+    const NAME: &'static str = "vcenter::namespace_management::networks::Services";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<service::Dns> = None;
+        let mut f_1: Option<service::Ntp> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "dns" => f_0 = map.next_value()?,
+                "ntp" => f_1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Services { dns: f_0, ntp: f_1 })
+    }
 }
 
 /// The [`SetSpec`](crate::vcenter::namespace_management::networks::SetSpec) structure contains the specification required to set a new configuration of a vSphere Namespaces network object. This structure is applied in entirety, replacing the current specification fully.
@@ -961,87 +1377,79 @@ impl<'de> serde::Deserialize<'de> for SetSpec {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = SetSpec;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("struct SetSpec")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<SetSpec, A::Error> {
-                let mut f_0: Option<String> = None;
-                let mut f_1: Option<VsphereDvpgNetworkSetSpec> = None;
-                let mut f_2: Option<NsxNetworkSetSpec> = None;
-                let mut unknown = serde_json::Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "network_provider" => f_0 = Some(map.next_value()?),
-                        "vsphere_network" => f_1 = map.next_value()?,
-                        "nsx_network" => f_2 = map.next_value()?,
-                        _ => {
-                            let value: serde_json::Value = map.next_value()?;
-                            unknown.insert(key, value);
-                        }
-                    }
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for SetSpec {
+    const NAME: &'static str = "vcenter::namespace_management::networks::SetSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<VsphereDvpgNetworkSetSpec> = None;
+        let mut f_2: Option<NsxNetworkSetSpec> = None;
+        let mut unknown = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "network_provider" => f_0 = Some(map.next_value()?),
+                "vsphere_network" => f_1 = map.next_value()?,
+                "nsx_network" => f_2 = map.next_value()?,
+                _ => {
+                    let value: serde_json::Value = map.next_value()?;
+                    unknown.insert(key, value);
                 }
-                let u_0 = match f_0 {
-                    None => None,
-                    Some(tag) => {
-                        Some(
-                            match tag.as_str() {
-                                "NSXT_CONTAINER_PLUGIN" => {
-                                    SetSpecNetworkProvider::NsxtContainerPlugin {
-                                        nsx_network: f_2,
-                                    }
-                                }
-                                "VSPHERE_NETWORK" => {
-                                    SetSpecNetworkProvider::VsphereNetwork {
-                                        vsphere_network: f_1,
-                                    }
-                                }
-                                "NSX_VPC" => SetSpecNetworkProvider::NsxVpc,
-                                _ => {
-                                    #[allow(unused_mut)]
-                                    let mut fields = ::core::mem::take(&mut unknown);
-                                    if let Some(value) = f_2 {
-                                        fields
-                                            .insert(
-                                                "nsx_network".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_1 {
-                                        fields
-                                            .insert(
-                                                "vsphere_network".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    SetSpecNetworkProvider::Unknown {
-                                        tag,
-                                        fields,
-                                    }
-                                }
-                            },
-                        )
-                    }
-                };
-                ::core::result::Result::Ok(SetSpec {
-                    network_provider: u_0
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "network_provider",
-                        ))?,
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        let u_0 = match f_0 {
+            None => None,
+            Some(tag) => {
+                Some(
+                    match tag.as_str() {
+                        "NSXT_CONTAINER_PLUGIN" => {
+                            SetSpecNetworkProvider::NsxtContainerPlugin {
+                                nsx_network: f_2,
+                            }
+                        }
+                        "VSPHERE_NETWORK" => {
+                            SetSpecNetworkProvider::VsphereNetwork {
+                                vsphere_network: f_1,
+                            }
+                        }
+                        "NSX_VPC" => SetSpecNetworkProvider::NsxVpc,
+                        _ => {
+                            #[allow(unused_mut)]
+                            let mut fields = ::core::mem::take(&mut unknown);
+                            if let Some(value) = f_2 {
+                                fields
+                                    .insert(
+                                        "nsx_network".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_1 {
+                                fields
+                                    .insert(
+                                        "vsphere_network".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            SetSpecNetworkProvider::Unknown {
+                                tag,
+                                fields,
+                            }
+                        }
+                    },
+                )
+            }
+        };
+        ::core::result::Result::Ok(SetSpec {
+            network_provider: __de::required(u_0, "network_provider")?,
+        })
     }
 }
 
@@ -1166,87 +1574,79 @@ impl<'de> serde::Deserialize<'de> for UpdateSpec {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = UpdateSpec;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("struct UpdateSpec")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<UpdateSpec, A::Error> {
-                let mut f_0: Option<String> = None;
-                let mut f_1: Option<VsphereDvpgNetworkUpdateSpec> = None;
-                let mut f_2: Option<NsxNetworkUpdateSpec> = None;
-                let mut unknown = serde_json::Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "network_provider" => f_0 = Some(map.next_value()?),
-                        "vsphere_network" => f_1 = map.next_value()?,
-                        "nsx_network" => f_2 = map.next_value()?,
-                        _ => {
-                            let value: serde_json::Value = map.next_value()?;
-                            unknown.insert(key, value);
-                        }
-                    }
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for UpdateSpec {
+    const NAME: &'static str = "vcenter::namespace_management::networks::UpdateSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<VsphereDvpgNetworkUpdateSpec> = None;
+        let mut f_2: Option<NsxNetworkUpdateSpec> = None;
+        let mut unknown = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "network_provider" => f_0 = Some(map.next_value()?),
+                "vsphere_network" => f_1 = map.next_value()?,
+                "nsx_network" => f_2 = map.next_value()?,
+                _ => {
+                    let value: serde_json::Value = map.next_value()?;
+                    unknown.insert(key, value);
                 }
-                let u_0 = match f_0 {
-                    None => None,
-                    Some(tag) => {
-                        Some(
-                            match tag.as_str() {
-                                "NSXT_CONTAINER_PLUGIN" => {
-                                    UpdateSpecNetworkProvider::NsxtContainerPlugin {
-                                        nsx_network: f_2,
-                                    }
-                                }
-                                "VSPHERE_NETWORK" => {
-                                    UpdateSpecNetworkProvider::VsphereNetwork {
-                                        vsphere_network: f_1,
-                                    }
-                                }
-                                "NSX_VPC" => UpdateSpecNetworkProvider::NsxVpc,
-                                _ => {
-                                    #[allow(unused_mut)]
-                                    let mut fields = ::core::mem::take(&mut unknown);
-                                    if let Some(value) = f_2 {
-                                        fields
-                                            .insert(
-                                                "nsx_network".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_1 {
-                                        fields
-                                            .insert(
-                                                "vsphere_network".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    UpdateSpecNetworkProvider::Unknown {
-                                        tag,
-                                        fields,
-                                    }
-                                }
-                            },
-                        )
-                    }
-                };
-                ::core::result::Result::Ok(UpdateSpec {
-                    network_provider: u_0
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "network_provider",
-                        ))?,
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        let u_0 = match f_0 {
+            None => None,
+            Some(tag) => {
+                Some(
+                    match tag.as_str() {
+                        "NSXT_CONTAINER_PLUGIN" => {
+                            UpdateSpecNetworkProvider::NsxtContainerPlugin {
+                                nsx_network: f_2,
+                            }
+                        }
+                        "VSPHERE_NETWORK" => {
+                            UpdateSpecNetworkProvider::VsphereNetwork {
+                                vsphere_network: f_1,
+                            }
+                        }
+                        "NSX_VPC" => UpdateSpecNetworkProvider::NsxVpc,
+                        _ => {
+                            #[allow(unused_mut)]
+                            let mut fields = ::core::mem::take(&mut unknown);
+                            if let Some(value) = f_2 {
+                                fields
+                                    .insert(
+                                        "nsx_network".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_1 {
+                                fields
+                                    .insert(
+                                        "vsphere_network".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            UpdateSpecNetworkProvider::Unknown {
+                                tag,
+                                fields,
+                            }
+                        }
+                    },
+                )
+            }
+        };
+        ::core::result::Result::Ok(UpdateSpec {
+            network_provider: __de::required(u_0, "network_provider")?,
+        })
     }
 }
 
@@ -1256,7 +1656,7 @@ impl<'de> serde::Deserialize<'de> for UpdateSpec {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.networks.vsphere_DVPG_network_create_spec`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VsphereDvpgNetworkCreateSpec {
     /// Identifier of the vSphere Distributed Portgroup backing the vSphere network object.
     ///
@@ -1267,55 +1667,90 @@ pub struct VsphereDvpgNetworkCreateSpec {
     /// IP address assignment mode. If set to [`IpAssignmentMode::Dhcp`](crate::vcenter::namespace_management::networks::IpAssignmentMode::Dhcp) or [`IpAssignmentMode::None`](crate::vcenter::namespace_management::networks::IpAssignmentMode::None), then field [`VsphereDvpgNetworkCreateSpec::address_ranges`](crate::vcenter::namespace_management::networks::VsphereDvpgNetworkCreateSpec::address_ranges) must be set to an empty list and fields [`VsphereDvpgNetworkCreateSpec::gateway`](crate::vcenter::namespace_management::networks::VsphereDvpgNetworkCreateSpec::gateway) and [`VsphereDvpgNetworkCreateSpec::subnet_mask`](crate::vcenter::namespace_management::networks::VsphereDvpgNetworkCreateSpec::subnet_mask) must be set to empty strings. If `None`, defaults to STATICRANGE.
     ///
     /// Since vSphere API 7.0.3.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ip_assignment_mode: Option<IpAssignmentMode>,
     /// Usable IP pools on this network.
     ///
     /// Since vSphere API 7.0.1.0.
-    #[serde(
-        default = "VsphereDvpgNetworkCreateSpec::__missing_address_ranges",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub address_ranges: Vec<crate::vcenter::namespace_management::IpRange>,
     /// Gateway for the network.
     ///
     /// Since vSphere API 7.0.1.0.
-    #[serde(default = "VsphereDvpgNetworkCreateSpec::__missing_gateway")]
     pub gateway: String,
     /// Subnet mask of the network.
     ///
     /// Since vSphere API 7.0.1.0.
-    #[serde(default = "VsphereDvpgNetworkCreateSpec::__missing_subnet_mask")]
     pub subnet_mask: String,
     /// Assigns a mode to a network. A mode describes the intended use of the network. If `None` this network defaults to the [`Mode::Workload`](crate::vcenter::namespace_management::networks::Mode::Workload) mode.
     ///
     /// Not in vSphere API releases before 9.0.0.0.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mode: Option<Mode>,
 }
 
-impl VsphereDvpgNetworkCreateSpec {
-    fn __missing_address_ranges() -> Vec<crate::vcenter::namespace_management::IpRange> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::networks::VsphereDvpgNetworkCreateSpec",
-            "address_ranges",
-        )
+impl serde::Serialize for VsphereDvpgNetworkCreateSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("portgroup", &self.portgroup)?;
+        if let Some(value) = &self.ip_assignment_mode {
+            map.serialize_entry("ip_assignment_mode", value)?;
+        }
+        map.serialize_entry("address_ranges", &self.address_ranges)?;
+        map.serialize_entry("gateway", &self.gateway)?;
+        map.serialize_entry("subnet_mask", &self.subnet_mask)?;
+        if let Some(value) = &self.mode {
+            map.serialize_entry("mode", value)?;
+        }
+        map.end()
     }
+}
 
-    fn __missing_gateway() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::networks::VsphereDvpgNetworkCreateSpec",
-            "gateway",
-        )
+impl<'de> serde::Deserialize<'de> for VsphereDvpgNetworkCreateSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_subnet_mask() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::networks::VsphereDvpgNetworkCreateSpec",
-            "subnet_mask",
-        )
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for VsphereDvpgNetworkCreateSpec {
+    const NAME: &'static str = "vcenter::namespace_management::networks::VsphereDvpgNetworkCreateSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::NetworkId> = None;
+        let mut f_1: Option<IpAssignmentMode> = None;
+        let mut f_2: Option<Vec<crate::vcenter::namespace_management::IpRange>> = None;
+        let mut f_3: Option<String> = None;
+        let mut f_4: Option<String> = None;
+        let mut f_5: Option<Mode> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "portgroup" => f_0 = Some(map.next_value()?),
+                "ip_assignment_mode" => f_1 = map.next_value()?,
+                "address_ranges" => f_2 = __de::null_as_empty(map.next_value()?),
+                "gateway" => f_3 = Some(map.next_value()?),
+                "subnet_mask" => f_4 = Some(map.next_value()?),
+                "mode" => f_5 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(VsphereDvpgNetworkCreateSpec {
+            portgroup: __de::required(f_0, "portgroup")?,
+            ip_assignment_mode: f_1,
+            address_ranges: __de::or_zero(f_2, Self::NAME, "address_ranges"),
+            gateway: __de::or_zero(f_3, Self::NAME, "gateway"),
+            subnet_mask: __de::or_zero(f_4, Self::NAME, "subnet_mask"),
+            mode: f_5,
+        })
     }
 }
 
@@ -1325,7 +1760,7 @@ impl VsphereDvpgNetworkCreateSpec {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.networks.vsphere_DVPG_network_info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VsphereDvpgNetworkInfo {
     /// Identifier of the vSphere Distributed Portgroup backing the vSphere network object.
     ///
@@ -1336,55 +1771,90 @@ pub struct VsphereDvpgNetworkInfo {
     /// IP address assignment mode. This field is optional because it was added in a newer version than its parent node.
     ///
     /// Since vSphere API 7.0.3.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ip_assignment_mode: Option<IpAssignmentMode>,
     /// Usable IP pools on this network.
     ///
     /// Since vSphere API 7.0.1.0.
-    #[serde(
-        default = "VsphereDvpgNetworkInfo::__missing_address_ranges",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub address_ranges: Vec<crate::vcenter::namespace_management::IpRange>,
     /// Gateway for the network.
     ///
     /// Since vSphere API 7.0.1.0.
-    #[serde(default = "VsphereDvpgNetworkInfo::__missing_gateway")]
     pub gateway: String,
     /// Subnet mask of the network.
     ///
     /// Since vSphere API 7.0.1.0.
-    #[serde(default = "VsphereDvpgNetworkInfo::__missing_subnet_mask")]
     pub subnet_mask: String,
     /// Displays the intended use of the network. This field is optional because it was added in a newer version than its parent node.
     ///
     /// Not in vSphere API releases before 9.0.0.0.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mode: Option<Mode>,
 }
 
-impl VsphereDvpgNetworkInfo {
-    fn __missing_address_ranges() -> Vec<crate::vcenter::namespace_management::IpRange> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::networks::VsphereDvpgNetworkInfo",
-            "address_ranges",
-        )
+impl serde::Serialize for VsphereDvpgNetworkInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("portgroup", &self.portgroup)?;
+        if let Some(value) = &self.ip_assignment_mode {
+            map.serialize_entry("ip_assignment_mode", value)?;
+        }
+        map.serialize_entry("address_ranges", &self.address_ranges)?;
+        map.serialize_entry("gateway", &self.gateway)?;
+        map.serialize_entry("subnet_mask", &self.subnet_mask)?;
+        if let Some(value) = &self.mode {
+            map.serialize_entry("mode", value)?;
+        }
+        map.end()
     }
+}
 
-    fn __missing_gateway() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::networks::VsphereDvpgNetworkInfo",
-            "gateway",
-        )
+impl<'de> serde::Deserialize<'de> for VsphereDvpgNetworkInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_subnet_mask() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::networks::VsphereDvpgNetworkInfo",
-            "subnet_mask",
-        )
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for VsphereDvpgNetworkInfo {
+    const NAME: &'static str = "vcenter::namespace_management::networks::VsphereDvpgNetworkInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::NetworkId> = None;
+        let mut f_1: Option<IpAssignmentMode> = None;
+        let mut f_2: Option<Vec<crate::vcenter::namespace_management::IpRange>> = None;
+        let mut f_3: Option<String> = None;
+        let mut f_4: Option<String> = None;
+        let mut f_5: Option<Mode> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "portgroup" => f_0 = Some(map.next_value()?),
+                "ip_assignment_mode" => f_1 = map.next_value()?,
+                "address_ranges" => f_2 = __de::null_as_empty(map.next_value()?),
+                "gateway" => f_3 = Some(map.next_value()?),
+                "subnet_mask" => f_4 = Some(map.next_value()?),
+                "mode" => f_5 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(VsphereDvpgNetworkInfo {
+            portgroup: __de::required(f_0, "portgroup")?,
+            ip_assignment_mode: f_1,
+            address_ranges: __de::or_zero(f_2, Self::NAME, "address_ranges"),
+            gateway: __de::or_zero(f_3, Self::NAME, "gateway"),
+            subnet_mask: __de::or_zero(f_4, Self::NAME, "subnet_mask"),
+            mode: f_5,
+        })
     }
 }
 
@@ -1394,7 +1864,7 @@ impl VsphereDvpgNetworkInfo {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.networks.vsphere_DVPG_network_set_spec`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VsphereDvpgNetworkSetSpec {
     /// Identifier of the vSphere Distributed Portgroup backing the vSphere network object. If the network object is associated with a Namespace or is [`WorkloadNetworksEnableSpec::supervisor_primary_workload_network`](crate::vcenter::namespace_management::clusters::WorkloadNetworksEnableSpec::supervisor_primary_workload_network), modification to existing portgroup will result in the operation failing with a [`ErrorKind::ResourceInUse`](crate::ErrorKind::ResourceInUse) error.
     ///
@@ -1407,47 +1877,72 @@ pub struct VsphereDvpgNetworkSetSpec {
     /// This field may not be modified when the network's [`IpAssignmentMode`](crate::vcenter::namespace_management::networks::IpAssignmentMode) is [`IpAssignmentMode::Dhcp`](crate::vcenter::namespace_management::networks::IpAssignmentMode::Dhcp) or [`IpAssignmentMode::None`](crate::vcenter::namespace_management::networks::IpAssignmentMode::None), as these modes require empty address ranges.
     ///
     /// Since vSphere API 7.0.3.0.
-    #[serde(
-        default = "VsphereDvpgNetworkSetSpec::__missing_address_ranges",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub address_ranges: Vec<crate::vcenter::namespace_management::IpRange>,
     /// Gateway for the network. If the network object is associated with a Namespace or is [`WorkloadNetworksEnableSpec::supervisor_primary_workload_network`](crate::vcenter::namespace_management::clusters::WorkloadNetworksEnableSpec::supervisor_primary_workload_network), then modification to existing gateway will result in the operation failing with a [`ErrorKind::ResourceInUse`](crate::ErrorKind::ResourceInUse) error.
     ///
     /// This field may not be modified when the network's [`IpAssignmentMode`](crate::vcenter::namespace_management::networks::IpAssignmentMode) is [`IpAssignmentMode::Dhcp`](crate::vcenter::namespace_management::networks::IpAssignmentMode::Dhcp) or [`IpAssignmentMode::None`](crate::vcenter::namespace_management::networks::IpAssignmentMode::None), as these modes require an empty gateway.
     ///
     /// Since vSphere API 7.0.3.0.
-    #[serde(default = "VsphereDvpgNetworkSetSpec::__missing_gateway")]
     pub gateway: String,
     /// Subnet mask of the network. If the network object is associated with a Namespace or is [`WorkloadNetworksEnableSpec::supervisor_primary_workload_network`](crate::vcenter::namespace_management::clusters::WorkloadNetworksEnableSpec::supervisor_primary_workload_network), then modification to existing subnet mask will result in the operation failing with a [`ErrorKind::ResourceInUse`](crate::ErrorKind::ResourceInUse) error.
     ///
     /// This field may not be modified when the network's [`IpAssignmentMode`](crate::vcenter::namespace_management::networks::IpAssignmentMode) is [`IpAssignmentMode::Dhcp`](crate::vcenter::namespace_management::networks::IpAssignmentMode::Dhcp) or [`IpAssignmentMode::None`](crate::vcenter::namespace_management::networks::IpAssignmentMode::None), as these modes require an empty subnet mask.
     ///
     /// Since vSphere API 7.0.3.0.
-    #[serde(default = "VsphereDvpgNetworkSetSpec::__missing_subnet_mask")]
     pub subnet_mask: String,
 }
 
-impl VsphereDvpgNetworkSetSpec {
-    fn __missing_address_ranges() -> Vec<crate::vcenter::namespace_management::IpRange> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::networks::VsphereDvpgNetworkSetSpec",
-            "address_ranges",
-        )
+impl serde::Serialize for VsphereDvpgNetworkSetSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("portgroup", &self.portgroup)?;
+        map.serialize_entry("address_ranges", &self.address_ranges)?;
+        map.serialize_entry("gateway", &self.gateway)?;
+        map.serialize_entry("subnet_mask", &self.subnet_mask)?;
+        map.end()
     }
+}
 
-    fn __missing_gateway() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::networks::VsphereDvpgNetworkSetSpec",
-            "gateway",
-        )
+impl<'de> serde::Deserialize<'de> for VsphereDvpgNetworkSetSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_subnet_mask() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::networks::VsphereDvpgNetworkSetSpec",
-            "subnet_mask",
-        )
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for VsphereDvpgNetworkSetSpec {
+    const NAME: &'static str = "vcenter::namespace_management::networks::VsphereDvpgNetworkSetSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::NetworkId> = None;
+        let mut f_1: Option<Vec<crate::vcenter::namespace_management::IpRange>> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "portgroup" => f_0 = Some(map.next_value()?),
+                "address_ranges" => f_1 = __de::null_as_empty(map.next_value()?),
+                "gateway" => f_2 = Some(map.next_value()?),
+                "subnet_mask" => f_3 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(VsphereDvpgNetworkSetSpec {
+            portgroup: __de::required(f_0, "portgroup")?,
+            address_ranges: __de::or_zero(f_1, Self::NAME, "address_ranges"),
+            gateway: __de::or_zero(f_2, Self::NAME, "gateway"),
+            subnet_mask: __de::or_zero(f_3, Self::NAME, "subnet_mask"),
+        })
     }
 }
 
@@ -1457,35 +1952,31 @@ impl VsphereDvpgNetworkSetSpec {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.networks.vsphere_DVPG_network_update_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct VsphereDvpgNetworkUpdateSpec {
     /// Identifier of the vSphere Distributed Portgroup backing the vSphere network object. If the network object is associated with a Namespace or is [`WorkloadNetworksEnableSpec::supervisor_primary_workload_network`](crate::vcenter::namespace_management::clusters::WorkloadNetworksEnableSpec::supervisor_primary_workload_network), then modification to existing portgroup will result in the operation failing with a [`ErrorKind::ResourceInUse`](crate::ErrorKind::ResourceInUse) error.
     ///
     /// If `None`, the current value will be retained.
     ///
     /// Since vSphere API 7.0.3.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub portgroup: Option<String>,
     /// Usable IP pools on this network. If the network object is associated with a Namespace or is [`WorkloadNetworksEnableSpec::supervisor_primary_workload_network`](crate::vcenter::namespace_management::clusters::WorkloadNetworksEnableSpec::supervisor_primary_workload_network), then replacement of or modification to any existing range in this list will result in operation failing with a [`ErrorKind::ResourceInUse`](crate::ErrorKind::ResourceInUse) error. To add new address ranges to the list, existing address ranges have to be passed in without modifications.
     ///
     /// This field may not be modified when the network's [`IpAssignmentMode`](crate::vcenter::namespace_management::networks::IpAssignmentMode) is [`IpAssignmentMode::Dhcp`](crate::vcenter::namespace_management::networks::IpAssignmentMode::Dhcp) or [`IpAssignmentMode::None`](crate::vcenter::namespace_management::networks::IpAssignmentMode::None), as these modes require empty address ranges. If `None`, the current value will be retained.
     ///
     /// Since vSphere API 7.0.3.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub address_ranges: Option<Vec<crate::vcenter::namespace_management::IpRange>>,
     /// Gateway for the network. If the network object is associated with a Namespace or is [`WorkloadNetworksEnableSpec::supervisor_primary_workload_network`](crate::vcenter::namespace_management::clusters::WorkloadNetworksEnableSpec::supervisor_primary_workload_network), then modification to existing gateway will result in the operation failing with a [`ErrorKind::ResourceInUse`](crate::ErrorKind::ResourceInUse) error.
     ///
     /// This field may not be modified when the network's [`IpAssignmentMode`](crate::vcenter::namespace_management::networks::IpAssignmentMode) is [`IpAssignmentMode::Dhcp`](crate::vcenter::namespace_management::networks::IpAssignmentMode::Dhcp) or [`IpAssignmentMode::None`](crate::vcenter::namespace_management::networks::IpAssignmentMode::None), as these modes require an empty gateway. If `None`, the current value will be retained.
     ///
     /// Since vSphere API 7.0.3.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gateway: Option<String>,
     /// Subnet mask of the network. If the network object is associated with a Namespace or is [`WorkloadNetworksEnableSpec::supervisor_primary_workload_network`](crate::vcenter::namespace_management::clusters::WorkloadNetworksEnableSpec::supervisor_primary_workload_network), then modification to existing subnet mask will result in the operation failing with a [`ErrorKind::ResourceInUse`](crate::ErrorKind::ResourceInUse) error.
     ///
     /// This field may not be modified when the network's [`IpAssignmentMode`](crate::vcenter::namespace_management::networks::IpAssignmentMode) is [`IpAssignmentMode::Dhcp`](crate::vcenter::namespace_management::networks::IpAssignmentMode::Dhcp) or [`IpAssignmentMode::None`](crate::vcenter::namespace_management::networks::IpAssignmentMode::None), as these modes require an empty subnet mask. If `None`, the current value will be retained.
     ///
     /// Since vSphere API 7.0.3.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subnet_mask: Option<String>,
     /// Assigns a mode to a network. A mode describes the intended use of the network.
     ///
@@ -1494,8 +1985,74 @@ pub struct VsphereDvpgNetworkUpdateSpec {
     /// Not in vSphere API releases before 9.0.0.0.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mode: Option<Mode>,
+}
+
+impl serde::Serialize for VsphereDvpgNetworkUpdateSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.portgroup {
+            map.serialize_entry("portgroup", value)?;
+        }
+        if let Some(value) = &self.address_ranges {
+            map.serialize_entry("address_ranges", value)?;
+        }
+        if let Some(value) = &self.gateway {
+            map.serialize_entry("gateway", value)?;
+        }
+        if let Some(value) = &self.subnet_mask {
+            map.serialize_entry("subnet_mask", value)?;
+        }
+        if let Some(value) = &self.mode {
+            map.serialize_entry("mode", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VsphereDvpgNetworkUpdateSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for VsphereDvpgNetworkUpdateSpec {
+    const NAME: &'static str = "vcenter::namespace_management::networks::VsphereDvpgNetworkUpdateSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<Vec<crate::vcenter::namespace_management::IpRange>> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<String> = None;
+        let mut f_4: Option<Mode> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "portgroup" => f_0 = map.next_value()?,
+                "address_ranges" => f_1 = map.next_value()?,
+                "gateway" => f_2 = map.next_value()?,
+                "subnet_mask" => f_3 = map.next_value()?,
+                "mode" => f_4 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(VsphereDvpgNetworkUpdateSpec {
+            portgroup: f_0,
+            address_ranges: f_1,
+            gateway: f_2,
+            subnet_mask: f_3,
+            mode: f_4,
+        })
+    }
 }
 
 #[doc(hidden)]

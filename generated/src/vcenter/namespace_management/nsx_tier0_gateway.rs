@@ -15,13 +15,53 @@
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.NSX_tier0_gateway.filter_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct FilterSpec {
     /// Criteria of if Tier0-VRF gateways should be included as part of result. If `None`, only non-VRF Tier0 Gateways will be returned.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(rename = "include_VRF", default, skip_serializing_if = "Option::is_none")]
     pub include_vrf: Option<bool>,
+}
+
+impl serde::Serialize for FilterSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.include_vrf {
+            map.serialize_entry("include_VRF", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for FilterSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for FilterSpec {
+    const NAME: &'static str = "vcenter::namespace_management::nsx_tier0_gateway::FilterSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<bool> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "include_VRF" => f_0 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(FilterSpec { include_vrf: f_0 })
+    }
 }
 
 /// A call of
@@ -50,8 +90,12 @@ impl ListRequest {
     }
 
     /// Sends the request and decodes the result.
-    pub async fn send(self) -> vsphere_vapi_runtime::Result<Vec<Summary>> {
-        self.call.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<Vec<Summary>>,
+    > + Send {
+        self.call.send()
     }
 }
 
@@ -61,7 +105,7 @@ impl ListRequest {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.NSX_tier0_gateway.summary`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Summary {
     /// Identifier of the NSX Tier0 or Tier0-VRF Gateway.
     ///
@@ -72,19 +116,16 @@ pub struct Summary {
     /// Display name of the NSX Gateway.
     ///
     /// Since vSphere API 7.0.2.0.
-    #[serde(default = "Summary::__missing_display_name")]
     pub display_name: String,
     /// Description of the NSX Gateway. If `None`, the gateway has no description set.
     ///
     /// Not in vSphere API releases before 9.0.0.0.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// NSX Policy path of the NSX Gateway.
     ///
     /// Since vSphere API 7.0.2.0.
-    #[serde(default = "Summary::__missing_path")]
     pub path: String,
     /// Parent Tier0 of the NSX Tier0-VRF Gateway.
     ///
@@ -93,23 +134,68 @@ pub struct Summary {
     /// Not in vSphere API releases before 9.0.0.0.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parent_tier0_gateway: Option<String>,
 }
 
-impl Summary {
-    fn __missing_display_name() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::nsx_tier0_gateway::Summary",
-            "display_name",
-        )
+impl serde::Serialize for Summary {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("tier0_gateway", &self.tier0_gateway)?;
+        map.serialize_entry("display_name", &self.display_name)?;
+        if let Some(value) = &self.description {
+            map.serialize_entry("description", value)?;
+        }
+        map.serialize_entry("path", &self.path)?;
+        if let Some(value) = &self.parent_tier0_gateway {
+            map.serialize_entry("parent_tier0_gateway", value)?;
+        }
+        map.end()
     }
+}
 
-    fn __missing_path() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::nsx_tier0_gateway::Summary",
-            "path",
-        )
+impl<'de> serde::Deserialize<'de> for Summary {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Summary {
+    const NAME: &'static str = "vcenter::namespace_management::nsx_tier0_gateway::Summary";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::NSXTier0GatewayId> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<String> = None;
+        let mut f_4: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "tier0_gateway" => f_0 = Some(map.next_value()?),
+                "display_name" => f_1 = Some(map.next_value()?),
+                "description" => f_2 = map.next_value()?,
+                "path" => f_3 = Some(map.next_value()?),
+                "parent_tier0_gateway" => f_4 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Summary {
+            tier0_gateway: __de::required(f_0, "tier0_gateway")?,
+            display_name: __de::or_zero(f_1, Self::NAME, "display_name"),
+            description: f_2,
+            path: __de::or_zero(f_3, Self::NAME, "path"),
+            parent_tier0_gateway: f_4,
+        })
     }
 }
 

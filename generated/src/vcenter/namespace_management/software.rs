@@ -85,11 +85,13 @@ impl Clusters {
     ///   * The resource `ClusterComputeResource` referenced by the parameter `cluster` requires `System.Read`.
     /// - [`Unsupported`](crate::ErrorKind::Unsupported): if the cluster is not WCP enabled.
     #[deprecated(note = "since vSphere API 9.1.0.0")]
-    pub async fn get(
+    pub fn get(
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
-    ) -> vsphere_vapi_runtime::Result<clusters::Info> {
-        self.client.operation(&clusters::ops::GET).param("cluster", cluster).send().await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<clusters::Info>,
+    > + Send {
+        self.client.operation(&clusters::ops::GET).param("cluster", cluster).send()
     }
 
     /// Returns upgrade related information about all WCP enabled clusters.
@@ -117,8 +119,12 @@ impl Clusters {
     ///
     ///   * Method execution requires `System.Anonymous`.
     #[deprecated(note = "since vSphere API 9.1.0.0")]
-    pub async fn list(&self) -> vsphere_vapi_runtime::Result<Vec<clusters::Summary>> {
-        self.client.operation(&clusters::ops::LIST).send().await
+    pub fn list(
+        &self,
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<Vec<clusters::Summary>>,
+    > + Send {
+        self.client.operation(&clusters::ops::LIST).send()
     }
 
     /// Upgrade the cluster to a specific version. This operation upgrades the components on control plane VMs and worker plane hosts based on the selected version. Before upgrading, this operation performs pre-checks and sets the evaluation response in Info.UpgradeStatus.messages with various Message.Severity levels. Depending on the severity, the upgrade may or may not proceed beyond prechecks. Here is a list of severities and corresponding behavior: - ERROR: Upgrade does not proceed beyond precheck operation - WARNING: Upgrade proceeds beyond precheck operation only if UpgradeSpec.ignorePrecheckWarnings is set to true - INFO: Upgrade proceeds beyond precheck operation uninterrupted.
@@ -149,17 +155,16 @@ impl Clusters {
     ///
     ///   * The resource `ClusterComputeResource` referenced by the parameter `cluster` requires `Namespaces.Upgrade`.
     #[deprecated(note = "since vSphere API 9.1.0.0")]
-    pub async fn upgrade(
+    pub fn upgrade(
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
         spec: &clusters::UpgradeSpec,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&clusters::ops::UPGRADE)
             .param("cluster", cluster)
             .param("spec", spec)
             .send()
-            .await
     }
 
     /// Upgrade a set of clusters to its corresponding specific version.
@@ -191,16 +196,17 @@ impl Clusters {
     ///
     ///   * Method execution requires `System.Anonymous`.
     #[deprecated(note = "since vSphere API 9.1.0.0")]
-    pub async fn upgrade_multiple(
+    pub fn upgrade_multiple(
         &self,
         specs: &vsphere_vapi_runtime::types::VapiMap<String, clusters::UpgradeSpec>,
-    ) -> vsphere_vapi_runtime::Result<
-        vsphere_vapi_runtime::types::VapiMap<String, clusters::ClustersResult>,
-    > {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<
+            vsphere_vapi_runtime::types::VapiMap<String, clusters::ClustersResult>,
+        >,
+    > + Send {
         self.client
             .operation(&clusters::ops::UPGRADE_MULTIPLE)
             .param("specs", specs)
             .send()
-            .await
     }
 }

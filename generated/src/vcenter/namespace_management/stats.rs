@@ -72,10 +72,12 @@ impl TimeSeries {
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `System.Read`.
-    pub async fn get(
+    pub fn get(
         &self,
         spec: &time_series::Spec,
-    ) -> vsphere_vapi_runtime::Result<Vec<time_series::TimeSeries>> {
-        self.client.operation(&time_series::ops::GET).param("spec", spec).send().await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<Vec<time_series::TimeSeries>>,
+    > + Send {
+        self.client.operation(&time_series::ops::GET).param("spec", spec).send()
     }
 }

@@ -67,10 +67,12 @@ impl Profiles {
     /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if one or more fields of the [`FilterSpec`](crate::vcenter::namespace_management::storage::profiles::FilterSpec) is incorrect.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
     /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user does not have System.Read privilege on all of the Cluster Compute Resources in the specified vSphere Zones.
-    pub async fn check(
+    pub fn check(
         &self,
         filter: &profiles::FilterSpec,
-    ) -> vsphere_vapi_runtime::Result<Vec<profiles::Summary>> {
-        self.client.operation(&profiles::ops::CHECK).param("filter", filter).send().await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<Vec<profiles::Summary>>,
+    > + Send {
+        self.client.operation(&profiles::ops::CHECK).param("filter", filter).send()
     }
 }

@@ -101,17 +101,16 @@ impl ClusterSupervisorServices {
     #[deprecated(
         note = "since vSphere API 9.0.0.0: Use SupervisorServices::create instead."
     )]
-    pub async fn create(
+    pub fn create(
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
         spec: &cluster_supervisor_services::CreateSpec,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&cluster_supervisor_services::ops::CREATE)
             .param("cluster", cluster)
             .param("spec", spec)
             .send()
-            .await
     }
 
     /// Delete a Supervisor Service on the specified vSphere Supervisor. This method will remove the Supervisor Service with the specified identifier from the cluster, by removing the corresponding namespace and deleting the operator(s) associated with the Supervisor Service. Note that this operation doesn't deal with the application instances that are created by the associated operator(s), so existing application instances could be orphaned if users don't clean or migrate them.
@@ -148,17 +147,16 @@ impl ClusterSupervisorServices {
     #[deprecated(
         note = "since vSphere API 9.0.0.0: Use SupervisorServices::delete instead."
     )]
-    pub async fn delete(
+    pub fn delete(
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
         supervisor_service: &crate::ids::SupervisorServiceId,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&cluster_supervisor_services::ops::DELETE)
             .param("cluster", cluster)
             .param("supervisor_service", supervisor_service)
             .send()
-            .await
     }
 
     /// Return information about the specific Supervisor Service on the specified vSphere Supervisor.
@@ -199,17 +197,18 @@ impl ClusterSupervisorServices {
     #[deprecated(
         note = "since vSphere API 9.0.0.0: Use SupervisorServices::get instead."
     )]
-    pub async fn get(
+    pub fn get(
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
         supervisor_service: &crate::ids::SupervisorServiceId,
-    ) -> vsphere_vapi_runtime::Result<cluster_supervisor_services::Info> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<cluster_supervisor_services::Info>,
+    > + Send {
         self.client
             .operation(&cluster_supervisor_services::ops::GET)
             .param("cluster", cluster)
             .param("supervisor_service", supervisor_service)
             .send()
-            .await
     }
 
     /// Return the summaries about all Supervisor Services on the specified vSphere Supervisor.
@@ -249,15 +248,16 @@ impl ClusterSupervisorServices {
     #[deprecated(
         note = "since vSphere API 9.0.0.0: Use SupervisorServices::list instead."
     )]
-    pub async fn list(
+    pub fn list(
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
-    ) -> vsphere_vapi_runtime::Result<Vec<cluster_supervisor_services::Summary>> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<Vec<cluster_supervisor_services::Summary>>,
+    > + Send {
         self.client
             .operation(&cluster_supervisor_services::ops::LIST)
             .param("cluster", cluster)
             .send()
-            .await
     }
 
     /// Set a new configuration to the specified Supervisor Service on the specified vSphere Supervisor. This method will apply the new Supervisor Service version's service definition to the existing Supervisor Service on the cluster. This method requires that the specified Supervisor Service is already installed in the specified Supervisor. Note that this operation doesn't interfere with the application instances that are created by the associated operator(s). So users should make sure the new version is still compatible with the existing application instances.
@@ -296,19 +296,18 @@ impl ClusterSupervisorServices {
     #[deprecated(
         note = "since vSphere API 9.0.0.0: Use SupervisorServices::set instead."
     )]
-    pub async fn set(
+    pub fn set(
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
         supervisor_service: &crate::ids::SupervisorServiceId,
         spec: &cluster_supervisor_services::SetSpec,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&cluster_supervisor_services::ops::SET)
             .param("cluster", cluster)
             .param("supervisor_service", supervisor_service)
             .param("spec", spec)
             .send()
-            .await
     }
 }
 
@@ -389,17 +388,16 @@ impl Versions {
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `SupervisorServices.Manage`.
-    pub async fn activate(
+    pub fn activate(
         &self,
         supervisor_service: &crate::ids::SupervisorServiceId,
         version: &crate::ids::SupervisorServicesVersionId,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&versions::ops::ACTIVATE)
             .param("supervisor_service", supervisor_service)
             .param("version", version)
             .send()
-            .await
     }
 
     /// Create a Supervisor Service version based on the provided service definition information for the version.
@@ -431,17 +429,16 @@ impl Versions {
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `SupervisorServices.Manage`.
-    pub async fn create(
+    pub fn create(
         &self,
         supervisor_service: &crate::ids::SupervisorServiceId,
         spec: &versions::CreateSpec,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&versions::ops::CREATE)
             .param("supervisor_service", supervisor_service)
             .param("spec", spec)
             .send()
-            .await
     }
 
     /// Deactivate a Supervisor Service version. This method will change the [`State`](crate::vcenter::namespace_management::supervisor_services::versions::State) of the version to `DEACTIVATED` state, which will make sure the version cannot be created on any Supervisor cluster. Note that this method should be called before deleting the version.
@@ -471,17 +468,16 @@ impl Versions {
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `SupervisorServices.Manage`.
-    pub async fn deactivate(
+    pub fn deactivate(
         &self,
         supervisor_service: &crate::ids::SupervisorServiceId,
         version: &crate::ids::SupervisorServicesVersionId,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&versions::ops::DEACTIVATE)
             .param("supervisor_service", supervisor_service)
             .param("version", version)
             .send()
-            .await
     }
 
     /// Delete a Supervisor Service version. This method only deletes the Supervisor Service version from vCenter if the version is in `DEACTIVATED` state and all instances of the version are removed from all Supervisors. Note that the `deactivate` method should be called to deactivate the version before the version can be deleted.
@@ -513,17 +509,16 @@ impl Versions {
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `SupervisorServices.Manage`.
-    pub async fn delete(
+    pub fn delete(
         &self,
         supervisor_service: &crate::ids::SupervisorServiceId,
         version: &crate::ids::SupervisorServicesVersionId,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&versions::ops::DELETE)
             .param("supervisor_service", supervisor_service)
             .param("version", version)
             .send()
-            .await
     }
 
     /// Return the information for the specified Supervisor Service version.
@@ -556,17 +551,18 @@ impl Versions {
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `System.Read`.
-    pub async fn get(
+    pub fn get(
         &self,
         supervisor_service: &crate::ids::SupervisorServiceId,
         version: &crate::ids::SupervisorServicesVersionId,
-    ) -> vsphere_vapi_runtime::Result<versions::Info> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<versions::Info>,
+    > + Send {
         self.client
             .operation(&versions::ops::GET)
             .param("supervisor_service", supervisor_service)
             .param("version", version)
             .send()
-            .await
     }
 
     /// Return the information about all versions of the Supervisor Service.
@@ -598,15 +594,16 @@ impl Versions {
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `System.Read`.
-    pub async fn list(
+    pub fn list(
         &self,
         supervisor_service: &crate::ids::SupervisorServiceId,
-    ) -> vsphere_vapi_runtime::Result<Vec<versions::Summary>> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<Vec<versions::Summary>>,
+    > + Send {
         self.client
             .operation(&versions::ops::LIST)
             .param("supervisor_service", supervisor_service)
             .send()
-            .await
     }
 }
 
@@ -616,7 +613,7 @@ impl Versions {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.supervisor_services.carvel_apps_check_result`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CarvelAppsCheckResult {
     /// The identifier of the Supervisor Service.
     ///
@@ -633,21 +630,66 @@ pub struct CarvelAppsCheckResult {
     /// A human readable name of the Supervisor Service version.
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(default = "CarvelAppsCheckResult::__missing_display_name")]
     pub display_name: String,
     /// A human readable description of the Supervisor Service version. If `None`, no description is available for the Supervisor Service version.
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 }
 
-impl CarvelAppsCheckResult {
-    fn __missing_display_name() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::supervisor_services::CarvelAppsCheckResult",
-            "display_name",
-        )
+impl serde::Serialize for CarvelAppsCheckResult {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("supervisor_service", &self.supervisor_service)?;
+        map.serialize_entry("version", &self.version)?;
+        map.serialize_entry("display_name", &self.display_name)?;
+        if let Some(value) = &self.description {
+            map.serialize_entry("description", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CarvelAppsCheckResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CarvelAppsCheckResult {
+    const NAME: &'static str = "vcenter::namespace_management::supervisor_services::CarvelAppsCheckResult";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::SupervisorServiceId> = None;
+        let mut f_1: Option<crate::ids::SupervisorServicesVersionId> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "supervisor_service" => f_0 = Some(map.next_value()?),
+                "version" => f_1 = Some(map.next_value()?),
+                "display_name" => f_2 = Some(map.next_value()?),
+                "description" => f_3 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(CarvelAppsCheckResult {
+            supervisor_service: __de::required(f_0, "supervisor_service")?,
+            version: __de::required(f_1, "version")?,
+            display_name: __de::or_zero(f_2, Self::NAME, "display_name"),
+            description: f_3,
+        })
     }
 }
 
@@ -657,21 +699,53 @@ impl CarvelAppsCheckResult {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.supervisor_services.carvel_create_spec`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CarvelCreateSpec {
     /// Supervisor service version specification that provides the service definitions for one Supervisor Service version.
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(default = "CarvelCreateSpec::__missing_version_spec")]
     pub version_spec: versions::CarvelCreateSpec,
 }
 
-impl CarvelCreateSpec {
-    fn __missing_version_spec() -> versions::CarvelCreateSpec {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::supervisor_services::CarvelCreateSpec",
-            "version_spec",
-        )
+impl serde::Serialize for CarvelCreateSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("version_spec", &self.version_spec)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CarvelCreateSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CarvelCreateSpec {
+    const NAME: &'static str = "vcenter::namespace_management::supervisor_services::CarvelCreateSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<versions::CarvelCreateSpec> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "version_spec" => f_0 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(CarvelCreateSpec {
+            version_spec: __de::or_zero(f_0, Self::NAME, "version_spec"),
+        })
     }
 }
 
@@ -878,136 +952,130 @@ impl<'de> serde::Deserialize<'de> for CheckResult {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = CheckResult;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("struct CheckResult")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<CheckResult, A::Error> {
-                let mut f_0: Option<String> = None;
-                let mut f_1: Option<String> = None;
-                let mut f_2: Option<VsphereAppsCheckResult> = None;
-                let mut f_3: Option<CarvelAppsCheckResult> = None;
-                let mut f_4: Option<Vec<crate::vapi::standard::LocalizableMessage>> = None;
-                let mut f_5: Option<Vec<crate::vapi::standard::LocalizableMessage>> = None;
-                let mut unknown = serde_json::Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "status" => f_0 = Some(map.next_value()?),
-                        "content_type" => f_1 = map.next_value()?,
-                        "vsphere_apps_check_result" => f_2 = map.next_value()?,
-                        "carvel_apps_check_result" => f_3 = map.next_value()?,
-                        "warning_messages" => f_4 = map.next_value()?,
-                        "error_messages" => f_5 = map.next_value()?,
-                        _ => {
-                            let value: serde_json::Value = map.next_value()?;
-                            unknown.insert(key, value);
-                        }
-                    }
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CheckResult {
+    const NAME: &'static str = "vcenter::namespace_management::supervisor_services::CheckResult";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<VsphereAppsCheckResult> = None;
+        let mut f_3: Option<CarvelAppsCheckResult> = None;
+        let mut f_4: Option<Vec<crate::vapi::standard::LocalizableMessage>> = None;
+        let mut f_5: Option<Vec<crate::vapi::standard::LocalizableMessage>> = None;
+        let mut unknown = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "status" => f_0 = Some(map.next_value()?),
+                "content_type" => f_1 = map.next_value()?,
+                "vsphere_apps_check_result" => f_2 = map.next_value()?,
+                "carvel_apps_check_result" => f_3 = map.next_value()?,
+                "warning_messages" => f_4 = map.next_value()?,
+                "error_messages" => f_5 = map.next_value()?,
+                _ => {
+                    let value: serde_json::Value = map.next_value()?;
+                    unknown.insert(key, value);
                 }
-                let u_0 = match f_0 {
-                    None => None,
-                    Some(tag) => {
-                        Some(
-                            match tag.as_str() {
-                                "VALID" => CheckResultStatus::Valid,
-                                "VALID_WITH_WARNINGS" => {
-                                    CheckResultStatus::ValidWithWarnings {
-                                        warning_messages: f_4,
-                                    }
-                                }
-                                "INVALID" => {
-                                    CheckResultStatus::Invalid {
-                                        error_messages: f_5,
-                                    }
-                                }
-                                _ => {
-                                    #[allow(unused_mut)]
-                                    let mut fields = ::core::mem::take(&mut unknown);
-                                    if let Some(value) = f_4 {
-                                        fields
-                                            .insert(
-                                                "warning_messages".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_5 {
-                                        fields
-                                            .insert(
-                                                "error_messages".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    CheckResultStatus::Unknown {
-                                        tag,
-                                        fields,
-                                    }
-                                }
-                            },
-                        )
-                    }
-                };
-                let u_1 = match f_1 {
-                    None => None,
-                    Some(tag) => {
-                        Some(
-                            match tag.as_str() {
-                                "VSPHERE_APPS_YAML" => {
-                                    CheckResultContentType::VsphereAppsYaml {
-                                        vsphere_apps_check_result: f_2,
-                                    }
-                                }
-                                "CARVEL_APPS_YAML" => {
-                                    CheckResultContentType::CarvelAppsYaml {
-                                        carvel_apps_check_result: f_3,
-                                    }
-                                }
-                                "CUSTOM_YAML" => CheckResultContentType::CustomYaml,
-                                _ => {
-                                    #[allow(unused_mut)]
-                                    let mut fields = ::core::mem::take(&mut unknown);
-                                    if let Some(value) = f_2 {
-                                        fields
-                                            .insert(
-                                                "vsphere_apps_check_result".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_3 {
-                                        fields
-                                            .insert(
-                                                "carvel_apps_check_result".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    CheckResultContentType::Unknown {
-                                        tag,
-                                        fields,
-                                    }
-                                }
-                            },
-                        )
-                    }
-                };
-                ::core::result::Result::Ok(CheckResult {
-                    status: u_0
-                        .ok_or_else(|| serde::de::Error::missing_field("status"))?,
-                    content_type: u_1,
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        let u_0 = match f_0 {
+            None => None,
+            Some(tag) => {
+                Some(
+                    match tag.as_str() {
+                        "VALID" => CheckResultStatus::Valid,
+                        "VALID_WITH_WARNINGS" => {
+                            CheckResultStatus::ValidWithWarnings {
+                                warning_messages: f_4,
+                            }
+                        }
+                        "INVALID" => {
+                            CheckResultStatus::Invalid {
+                                error_messages: f_5,
+                            }
+                        }
+                        _ => {
+                            #[allow(unused_mut)]
+                            let mut fields = ::core::mem::take(&mut unknown);
+                            if let Some(value) = f_4 {
+                                fields
+                                    .insert(
+                                        "warning_messages".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_5 {
+                                fields
+                                    .insert(
+                                        "error_messages".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            CheckResultStatus::Unknown {
+                                tag,
+                                fields,
+                            }
+                        }
+                    },
+                )
+            }
+        };
+        let u_1 = match f_1 {
+            None => None,
+            Some(tag) => {
+                Some(
+                    match tag.as_str() {
+                        "VSPHERE_APPS_YAML" => {
+                            CheckResultContentType::VsphereAppsYaml {
+                                vsphere_apps_check_result: f_2,
+                            }
+                        }
+                        "CARVEL_APPS_YAML" => {
+                            CheckResultContentType::CarvelAppsYaml {
+                                carvel_apps_check_result: f_3,
+                            }
+                        }
+                        "CUSTOM_YAML" => CheckResultContentType::CustomYaml,
+                        _ => {
+                            #[allow(unused_mut)]
+                            let mut fields = ::core::mem::take(&mut unknown);
+                            if let Some(value) = f_2 {
+                                fields
+                                    .insert(
+                                        "vsphere_apps_check_result".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_3 {
+                                fields
+                                    .insert(
+                                        "carvel_apps_check_result".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            CheckResultContentType::Unknown {
+                                tag,
+                                fields,
+                            }
+                        }
+                    },
+                )
+            }
+        };
+        ::core::result::Result::Ok(CheckResult {
+            status: __de::required(u_0, "status")?,
+            content_type: u_1,
+        })
     }
 }
 
@@ -1017,13 +1085,53 @@ impl<'de> serde::Deserialize<'de> for CheckResult {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.supervisor_services.content_check_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContentCheckSpec {
     /// The content of a Supervisor Service version, which shall be base64 encoded. If `None`, the content shall be provided separately. In the current release, this field is required, otherwise [`ErrorKind::InvalidArgument`](crate::ErrorKind::InvalidArgument) will be thrown.
     ///
     /// Since vSphere API 7.0.3.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub content: Option<String>,
+}
+
+impl serde::Serialize for ContentCheckSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.content {
+            map.serialize_entry("content", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ContentCheckSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ContentCheckSpec {
+    const NAME: &'static str = "vcenter::namespace_management::supervisor_services::ContentCheckSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "content" => f_0 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ContentCheckSpec { content: f_0 })
+    }
 }
 
 /// The [`CreateSpec`](crate::vcenter::namespace_management::supervisor_services::CreateSpec) structure provides a specification required to create a Supervisor Service. Exactly one of [`CreateSpec::custom_spec`](crate::vcenter::namespace_management::supervisor_services::CreateSpec::custom_spec) or [`CreateSpec::vsphere_spec`](crate::vcenter::namespace_management::supervisor_services::CreateSpec::vsphere_spec) must be set.
@@ -1032,23 +1140,75 @@ pub struct ContentCheckSpec {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.supervisor_services.create_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateSpec {
     /// The specification required to create a Supervisor Service with a version from inline content that is based on a plain Kubernetes YAML format. If set, the service will be created from a version based on a plain Kubernetes YAML format.
     ///
     /// Since vSphere API 7.0.3.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_spec: Option<CustomCreateSpec>,
     /// The specification required to create a Supervisor Service with a version from inline content that is based on the vSphere application service format. If set, the service will be created from a version based on the vSphere application service format.
     ///
     /// Since vSphere API 7.0.3.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vsphere_spec: Option<VsphereCreateSpec>,
     /// The specification required to create a Supervisor Service with a version from inline content that is based on the Carvel application package format. If set, the service will be created from a version based on the Carvel application package format (Package and PackageMetadata resources should be declared).
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub carvel_spec: Option<CarvelCreateSpec>,
+}
+
+impl serde::Serialize for CreateSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.custom_spec {
+            map.serialize_entry("custom_spec", value)?;
+        }
+        if let Some(value) = &self.vsphere_spec {
+            map.serialize_entry("vsphere_spec", value)?;
+        }
+        if let Some(value) = &self.carvel_spec {
+            map.serialize_entry("carvel_spec", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CreateSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CreateSpec {
+    const NAME: &'static str = "vcenter::namespace_management::supervisor_services::CreateSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<CustomCreateSpec> = None;
+        let mut f_1: Option<VsphereCreateSpec> = None;
+        let mut f_2: Option<CarvelCreateSpec> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "custom_spec" => f_0 = map.next_value()?,
+                "vsphere_spec" => f_1 = map.next_value()?,
+                "carvel_spec" => f_2 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(CreateSpec {
+            custom_spec: f_0,
+            vsphere_spec: f_1,
+            carvel_spec: f_2,
+        })
+    }
 }
 
 /// The [`CustomCreateSpec`](crate::vcenter::namespace_management::supervisor_services::CustomCreateSpec) structure provides a specification required to create a Supervisor Service with a version from a plain Kubernetes YAML format.
@@ -1057,7 +1217,7 @@ pub struct CreateSpec {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.supervisor_services.custom_create_spec`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CustomCreateSpec {
     /// The identifier of the Supervisor Service. This has DNS_LABEL restrictions as specified in <https://tools.ietf.org/html/rfc1123>. This must be an alphanumeric (a-z and 0-9) string and with maximum length of 63 characters and with the '-' character allowed anywhere except the first or last character. This identifier must be unique across all Namespaces in this vCenter server. Additionally, the ID 'namespaces' is reserved and must not be used.
     ///
@@ -1068,12 +1228,10 @@ pub struct CustomCreateSpec {
     /// A human readable name of the Supervisor Service.
     ///
     /// Since vSphere API 7.0.3.0.
-    #[serde(default = "CustomCreateSpec::__missing_display_name")]
     pub display_name: String,
     /// A human readable description of the Supervisor Service. If `None`, the Supervisor Service description will be empty.
     ///
     /// Since vSphere API 7.0.3.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Supervisor service version specification that provides the service definition for one Supervisor Service version.
     ///
@@ -1081,12 +1239,59 @@ pub struct CustomCreateSpec {
     pub version_spec: versions::CustomCreateSpec,
 }
 
-impl CustomCreateSpec {
-    fn __missing_display_name() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::supervisor_services::CustomCreateSpec",
-            "display_name",
-        )
+impl serde::Serialize for CustomCreateSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("supervisor_service", &self.supervisor_service)?;
+        map.serialize_entry("display_name", &self.display_name)?;
+        if let Some(value) = &self.description {
+            map.serialize_entry("description", value)?;
+        }
+        map.serialize_entry("version_spec", &self.version_spec)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CustomCreateSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CustomCreateSpec {
+    const NAME: &'static str = "vcenter::namespace_management::supervisor_services::CustomCreateSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::SupervisorServiceId> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<versions::CustomCreateSpec> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "supervisor_service" => f_0 = Some(map.next_value()?),
+                "display_name" => f_1 = Some(map.next_value()?),
+                "description" => f_2 = map.next_value()?,
+                "version_spec" => f_3 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(CustomCreateSpec {
+            supervisor_service: __de::required(f_0, "supervisor_service")?,
+            display_name: __de::or_zero(f_1, Self::NAME, "display_name"),
+            description: f_2,
+            version_spec: __de::required(f_3, "version_spec")?,
+        })
     }
 }
 
@@ -1096,12 +1301,11 @@ impl CustomCreateSpec {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.supervisor_services.info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Info {
     /// The human readable name of the Supervisor Service.
     ///
     /// Since vSphere API 7.0.3.0.
-    #[serde(default = "Info::__missing_display_name")]
     pub display_name: String,
     /// The current [`State`](crate::vcenter::namespace_management::supervisor_services::State) of the Supervisor Service.
     ///
@@ -1110,26 +1314,78 @@ pub struct Info {
     /// A human readable description of the Supervisor Service. If `None`, no description is available for the Supervisor Service.
     ///
     /// Since vSphere API 7.0.3.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// If `true`, this Supervisor Service has at least one version registered by default on vCenter, and those default versions cannot be deleted. If `false`, this service does not have any default registered versions. This field is optional because it was added in a newer version than its parent node.
     ///
     /// Since vSphere API 8.0.3.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub has_default_versions_registered: Option<bool>,
     /// If `true`, this Supervisor Service will be installed by default on each Supervisor, though the version may differ on different Supervisors. Users can upgrade this version later, but cannot uninstall the service. If `false`, this service will not be installed by default on Supervisors. This field is optional because it was added in a newer version than its parent node.
     ///
     /// Since vSphere API 8.0.3.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub must_be_installed: Option<bool>,
 }
 
-impl Info {
-    fn __missing_display_name() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::supervisor_services::Info",
-            "display_name",
-        )
+impl serde::Serialize for Info {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("display_name", &self.display_name)?;
+        map.serialize_entry("state", &self.state)?;
+        if let Some(value) = &self.description {
+            map.serialize_entry("description", value)?;
+        }
+        if let Some(value) = &self.has_default_versions_registered {
+            map.serialize_entry("has_default_versions_registered", value)?;
+        }
+        if let Some(value) = &self.must_be_installed {
+            map.serialize_entry("must_be_installed", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Info {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
+    const NAME: &'static str = "vcenter::namespace_management::supervisor_services::Info";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<State> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<bool> = None;
+        let mut f_4: Option<bool> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "display_name" => f_0 = Some(map.next_value()?),
+                "state" => f_1 = Some(map.next_value()?),
+                "description" => f_2 = map.next_value()?,
+                "has_default_versions_registered" => f_3 = map.next_value()?,
+                "must_be_installed" => f_4 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Info {
+            display_name: __de::or_zero(f_0, Self::NAME, "display_name"),
+            state: __de::required(f_1, "state")?,
+            description: f_2,
+            has_default_versions_registered: f_3,
+            must_be_installed: f_4,
+        })
     }
 }
 
@@ -1173,7 +1429,7 @@ vsphere_vapi_runtime::vapi_enum! {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.supervisor_services.summary`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Summary {
     /// The identifier of the Supervisor Service.
     ///
@@ -1184,7 +1440,6 @@ pub struct Summary {
     /// The human readable name of the Supervisor Service.
     ///
     /// Since vSphere API 7.0.3.0.
-    #[serde(default = "Summary::__missing_display_name")]
     pub display_name: String,
     /// The current [`State`](crate::vcenter::namespace_management::supervisor_services::State) of the Supervisor Service.
     ///
@@ -1192,12 +1447,53 @@ pub struct Summary {
     pub state: State,
 }
 
-impl Summary {
-    fn __missing_display_name() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::supervisor_services::Summary",
-            "display_name",
-        )
+impl serde::Serialize for Summary {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("supervisor_service", &self.supervisor_service)?;
+        map.serialize_entry("display_name", &self.display_name)?;
+        map.serialize_entry("state", &self.state)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Summary {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Summary {
+    const NAME: &'static str = "vcenter::namespace_management::supervisor_services::Summary";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::SupervisorServiceId> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<State> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "supervisor_service" => f_0 = Some(map.next_value()?),
+                "display_name" => f_1 = Some(map.next_value()?),
+                "state" => f_2 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Summary {
+            supervisor_service: __de::required(f_0, "supervisor_service")?,
+            display_name: __de::or_zero(f_1, Self::NAME, "display_name"),
+            state: __de::required(f_2, "state")?,
+        })
     }
 }
 
@@ -1207,18 +1503,65 @@ impl Summary {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.supervisor_services.update_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateSpec {
     /// A human readable name of the Supervisor Service. If `None`, the display name of the service will not be modified.
     ///
     /// Since vSphere API 7.0.3.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
     /// A human readable description of the Supervisor Service. If `None`, the description of the service will not be modified.
     ///
     /// Since vSphere API 7.0.3.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+}
+
+impl serde::Serialize for UpdateSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.display_name {
+            map.serialize_entry("display_name", value)?;
+        }
+        if let Some(value) = &self.description {
+            map.serialize_entry("description", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UpdateSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for UpdateSpec {
+    const NAME: &'static str = "vcenter::namespace_management::supervisor_services::UpdateSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "display_name" => f_0 = map.next_value()?,
+                "description" => f_1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(UpdateSpec {
+            display_name: f_0,
+            description: f_1,
+        })
+    }
 }
 
 vsphere_vapi_runtime::vapi_enum! {
@@ -1247,7 +1590,7 @@ vsphere_vapi_runtime::vapi_enum! {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.supervisor_services.vsphere_apps_check_result`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VsphereAppsCheckResult {
     /// The identifier of the Supervisor Service.
     ///
@@ -1264,26 +1607,76 @@ pub struct VsphereAppsCheckResult {
     /// A human readable name of the Supervisor Service version.
     ///
     /// Since vSphere API 7.0.3.0.
-    #[serde(default = "VsphereAppsCheckResult::__missing_display_name")]
     pub display_name: String,
     /// A human readable description of the Supervisor Service version. If `None`, no description is available for the Supervisor Service version.
     ///
     /// Since vSphere API 7.0.3.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// The End User License Agreement (EULA) of the Supervisor Service version. If `None`, no EULA is available for the Supervisor Service version.
     ///
     /// Since vSphere API 7.0.3.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub eula: Option<String>,
 }
 
-impl VsphereAppsCheckResult {
-    fn __missing_display_name() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::supervisor_services::VsphereAppsCheckResult",
-            "display_name",
-        )
+impl serde::Serialize for VsphereAppsCheckResult {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("supervisor_service", &self.supervisor_service)?;
+        map.serialize_entry("version", &self.version)?;
+        map.serialize_entry("display_name", &self.display_name)?;
+        if let Some(value) = &self.description {
+            map.serialize_entry("description", value)?;
+        }
+        if let Some(value) = &self.eula {
+            map.serialize_entry("eula", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VsphereAppsCheckResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for VsphereAppsCheckResult {
+    const NAME: &'static str = "vcenter::namespace_management::supervisor_services::VsphereAppsCheckResult";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::SupervisorServiceId> = None;
+        let mut f_1: Option<crate::ids::SupervisorServicesVersionId> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<String> = None;
+        let mut f_4: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "supervisor_service" => f_0 = Some(map.next_value()?),
+                "version" => f_1 = Some(map.next_value()?),
+                "display_name" => f_2 = Some(map.next_value()?),
+                "description" => f_3 = map.next_value()?,
+                "eula" => f_4 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(VsphereAppsCheckResult {
+            supervisor_service: __de::required(f_0, "supervisor_service")?,
+            version: __de::required(f_1, "version")?,
+            display_name: __de::or_zero(f_2, Self::NAME, "display_name"),
+            description: f_3,
+            eula: f_4,
+        })
     }
 }
 
@@ -1310,21 +1703,53 @@ impl VsphereAppsCheckResult {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.supervisor_services.vsphere_create_spec`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VsphereCreateSpec {
     /// Supervisor service version specification that provides the service definitions for one Supervisor Service version.
     ///
     /// Since vSphere API 7.0.3.0.
-    #[serde(default = "VsphereCreateSpec::__missing_version_spec")]
     pub version_spec: versions::VsphereCreateSpec,
 }
 
-impl VsphereCreateSpec {
-    fn __missing_version_spec() -> versions::VsphereCreateSpec {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::supervisor_services::VsphereCreateSpec",
-            "version_spec",
-        )
+impl serde::Serialize for VsphereCreateSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("version_spec", &self.version_spec)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VsphereCreateSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for VsphereCreateSpec {
+    const NAME: &'static str = "vcenter::namespace_management::supervisor_services::VsphereCreateSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<versions::VsphereCreateSpec> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "version_spec" => f_0 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(VsphereCreateSpec {
+            version_spec: __de::or_zero(f_0, Self::NAME, "version_spec"),
+        })
     }
 }
 

@@ -238,17 +238,16 @@ impl Certificates {
     ///   * The resource `com.vmware.vcenter.namespace_management.supervisor.Supervisor` referenced by the parameter `supervisor` requires `Namespaces.Manage`.
     /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
     /// - [`Unsupported`](crate::ErrorKind::Unsupported): if the Supervisor does not allow the update the certificate for the endpoint.
-    pub async fn update(
+    pub fn update(
         &self,
         supervisor: &crate::ids::SupervisorId,
         spec: &certificates::UpdateSpec,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&certificates::ops::UPDATE)
             .param("supervisor", supervisor)
             .param("spec", spec)
             .send()
-            .await
     }
 }
 
@@ -307,15 +306,16 @@ impl Conditions {
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
     /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if authorization information cannot be retrieved.
     /// - [`NotFound`](crate::ErrorKind::NotFound): if the Supervisor cannot be found, or if the user does not have read privilege on it.
-    pub async fn get(
+    pub fn get(
         &self,
         supervisor: &crate::ids::SupervisorId,
-    ) -> vsphere_vapi_runtime::Result<Vec<conditions::Condition>> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<Vec<conditions::Condition>>,
+    > + Send {
         self.client
             .operation(&conditions::ops::GET)
             .param("supervisor", supervisor)
             .send()
-            .await
     }
 }
 
@@ -398,17 +398,18 @@ impl ContainerImageRegistries {
     ///
     ///   * The resource `com.vmware.vcenter.namespace_management.supervisor.Supervisor` referenced by the parameter `supervisor` requires `Namespaces.Manage`.
     /// - [`Unsupported`](crate::ErrorKind::Unsupported): if this Supervisor cluster does not support configuring container image registries.
-    pub async fn create(
+    pub fn create(
         &self,
         supervisor: &crate::ids::SupervisorId,
         spec: &container_image_registries::CreateSpec,
-    ) -> vsphere_vapi_runtime::Result<container_image_registries::Info> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<container_image_registries::Info>,
+    > + Send {
         self.client
             .operation(&container_image_registries::ops::CREATE)
             .param("supervisor", supervisor)
             .param("spec", spec)
             .send()
-            .await
     }
 
     /// Delete the given container image registry from the given Supervisor.
@@ -437,17 +438,16 @@ impl ContainerImageRegistries {
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * The resource `com.vmware.vcenter.namespace_management.supervisor.Supervisor` referenced by the parameter `supervisor` requires `Namespaces.Manage`.
-    pub async fn delete(
+    pub fn delete(
         &self,
         supervisor: &crate::ids::SupervisorId,
         container_image_registry: &crate::ids::ContainerImageRegistryId,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&container_image_registries::ops::DELETE)
             .param("supervisor", supervisor)
             .param("container_image_registry", container_image_registry)
             .send()
-            .await
     }
 
     /// Get information about the given container image registry for the given Supervisor.
@@ -480,17 +480,18 @@ impl ContainerImageRegistries {
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * The resource `com.vmware.vcenter.namespace_management.supervisor.Supervisor` referenced by the parameter `supervisor` requires `System.Read`.
-    pub async fn get(
+    pub fn get(
         &self,
         supervisor: &crate::ids::SupervisorId,
         container_image_registry: &crate::ids::ContainerImageRegistryId,
-    ) -> vsphere_vapi_runtime::Result<container_image_registries::Info> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<container_image_registries::Info>,
+    > + Send {
         self.client
             .operation(&container_image_registries::ops::GET)
             .param("supervisor", supervisor)
             .param("container_image_registry", container_image_registry)
             .send()
-            .await
     }
 
     /// Lists all container image registries on the given Supervisor.
@@ -522,15 +523,16 @@ impl ContainerImageRegistries {
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * The resource `com.vmware.vcenter.namespace_management.supervisor.Supervisor` referenced by the parameter `supervisor` requires `System.Read`.
-    pub async fn list(
+    pub fn list(
         &self,
         supervisor: &crate::ids::SupervisorId,
-    ) -> vsphere_vapi_runtime::Result<Vec<container_image_registries::Info>> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<Vec<container_image_registries::Info>>,
+    > + Send {
         self.client
             .operation(&container_image_registries::ops::LIST)
             .param("supervisor", supervisor)
             .send()
-            .await
     }
 
     /// Update the given container image registry configuration for the given Supervisor.
@@ -563,19 +565,18 @@ impl ContainerImageRegistries {
     ///
     ///   * The resource `com.vmware.vcenter.namespace_management.supervisor.Supervisor` referenced by the parameter `supervisor` requires `Namespaces.Manage`.
     /// - [`Unsupported`](crate::ErrorKind::Unsupported): if this Supervisor cluster does not support configuring container image registries.
-    pub async fn update(
+    pub fn update(
         &self,
         supervisor: &crate::ids::SupervisorId,
         container_image_registry: &crate::ids::ContainerImageRegistryId,
         spec: &container_image_registries::UpdateSpec,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&container_image_registries::ops::UPDATE)
             .param("supervisor", supervisor)
             .param("container_image_registry", container_image_registry)
             .param("spec", spec)
             .send()
-            .await
     }
 }
 
@@ -657,17 +658,16 @@ impl ManagementServices {
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * The resource `com.vmware.vcenter.namespace_management.supervisor.Supervisor` referenced by the parameter `supervisor` requires `ManagementServices.Configure`.
-    pub async fn create(
+    pub fn create(
         &self,
         supervisor: &crate::ids::SupervisorId,
         spec: &management_services::CreateSpec,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&management_services::ops::CREATE)
             .param("supervisor", supervisor)
             .param("spec", spec)
             .send()
-            .await
     }
 
     /// Remove a registered Management Service from the specified Supervisor.
@@ -698,17 +698,16 @@ impl ManagementServices {
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * The resource `com.vmware.vcenter.namespace_management.supervisor.Supervisor` referenced by the parameter `supervisor` requires `ManagementServices.Configure`.
-    pub async fn delete(
+    pub fn delete(
         &self,
         supervisor: &crate::ids::SupervisorId,
         management_service: &crate::ids::ManagementServiceId,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&management_services::ops::DELETE)
             .param("supervisor", supervisor)
             .param("management_service", management_service)
             .send()
-            .await
     }
 
     /// Retrieve a Management Service registered with the specified Supervisor.
@@ -743,17 +742,18 @@ impl ManagementServices {
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * The resource `com.vmware.vcenter.namespace_management.supervisor.Supervisor` referenced by the parameter `supervisor` requires `System.Read`.
-    pub async fn get(
+    pub fn get(
         &self,
         supervisor: &crate::ids::SupervisorId,
         management_service: &crate::ids::ManagementServiceId,
-    ) -> vsphere_vapi_runtime::Result<management_services::Info> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<management_services::Info>,
+    > + Send {
         self.client
             .operation(&management_services::ops::GET)
             .param("supervisor", supervisor)
             .param("management_service", management_service)
             .send()
-            .await
     }
 
     /// Retrieve a list of Management Services registered with the specified Supervisor.
@@ -833,19 +833,18 @@ impl ManagementServices {
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * The resource `com.vmware.vcenter.namespace_management.supervisor.Supervisor` referenced by the parameter `supervisor` requires `ManagementServices.Configure`.
-    pub async fn update(
+    pub fn update(
         &self,
         supervisor: &crate::ids::SupervisorId,
         management_service: &crate::ids::ManagementServiceId,
         spec: &management_services::UpdateSpec,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&management_services::ops::UPDATE)
             .param("supervisor", supervisor)
             .param("management_service", management_service)
             .param("spec", spec)
             .send()
-            .await
     }
 }
 
@@ -925,17 +924,16 @@ impl Networks {
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * The resource `com.vmware.vcenter.namespace_management.supervisor.Supervisor` referenced by the parameter `supervisor` requires `Namespaces.Manage`.
-    pub async fn create(
+    pub fn create(
         &self,
         supervisor: &crate::ids::SupervisorId,
         spec: &networks::CreateSpec,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&networks::ops::CREATE)
             .param("supervisor", supervisor)
             .param("spec", spec)
             .send()
-            .await
     }
 
     /// Delete the Supervisor network object in the given Supervisor.
@@ -965,17 +963,16 @@ impl Networks {
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * The resource `com.vmware.vcenter.namespace_management.supervisor.Supervisor` referenced by the parameter `supervisor` requires `Namespaces.Manage`.
-    pub async fn delete(
+    pub fn delete(
         &self,
         supervisor: &crate::ids::SupervisorId,
         network: &crate::ids::NamespaceManagementNetworkId,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&networks::ops::DELETE)
             .param("supervisor", supervisor)
             .param("network", network)
             .send()
-            .await
     }
 
     /// Return information about a specific Supervisor network.
@@ -1003,17 +1000,18 @@ impl Networks {
     /// - [`NotFound`](crate::ErrorKind::NotFound): if Supervisor or network could not be located.
     /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
-    pub async fn get(
+    pub fn get(
         &self,
         supervisor: &crate::ids::SupervisorId,
         network: &crate::ids::NamespaceManagementNetworkId,
-    ) -> vsphere_vapi_runtime::Result<networks::Info> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<networks::Info>,
+    > + Send {
         self.client
             .operation(&networks::ops::GET)
             .param("supervisor", supervisor)
             .param("network", network)
             .send()
-            .await
     }
 
     /// Return information about all Supervisor networks.
@@ -1040,15 +1038,16 @@ impl Networks {
     /// - [`NotFound`](crate::ErrorKind::NotFound): if Supervisor could not be located.
     /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
-    pub async fn list(
+    pub fn list(
         &self,
         supervisor: &crate::ids::SupervisorId,
-    ) -> vsphere_vapi_runtime::Result<networks::ListResult> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<networks::ListResult>,
+    > + Send {
         self.client
             .operation(&networks::ops::LIST)
             .param("supervisor", supervisor)
             .send()
-            .await
     }
 
     /// Update the configuration of the Supervisor network object associated with the given Supervisor.
@@ -1081,19 +1080,18 @@ impl Networks {
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * The resource `com.vmware.vcenter.namespace_management.supervisor.Supervisor` referenced by the parameter `supervisor` requires `Namespaces.Manage`.
-    pub async fn update(
+    pub fn update(
         &self,
         supervisor: &crate::ids::SupervisorId,
         network: &crate::ids::NamespaceManagementNetworkId,
         spec: &networks::UpdateSpec,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&networks::ops::UPDATE)
             .param("supervisor", supervisor)
             .param("network", network)
             .param("spec", spec)
             .send()
-            .await
     }
 }
 
@@ -1161,15 +1159,13 @@ impl Summary {
     ///
     ///   if the user can not be authenticated.
     /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user does not have `Namespaces.Manage` privilege and the `System.Read` privilege on all vSphere Clusters hosting the Supervisor.
-    pub async fn get(
+    pub fn get(
         &self,
         supervisor: &crate::ids::SupervisorId,
-    ) -> vsphere_vapi_runtime::Result<summary::Info> {
-        self.client
-            .operation(&summary::ops::GET)
-            .param("supervisor", supervisor)
-            .send()
-            .await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<summary::Info>,
+    > + Send {
+        self.client.operation(&summary::ops::GET).param("supervisor", supervisor).send()
     }
 
     /// Queries the current state of all Supervisors. Optionally, apply the filter to Supervisors that match the criteria in the [`FilterSpec`](crate::vcenter::namespace_management::supervisors::summary::FilterSpec).
@@ -1261,15 +1257,16 @@ impl SupervisorServiceSettings {
     /// - [`NotFound`](crate::ErrorKind::NotFound): if Supervisor with the ID `supervisor` could not be located.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
     /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
-    pub async fn get(
+    pub fn get(
         &self,
         supervisor: &crate::ids::SupervisorId,
-    ) -> vsphere_vapi_runtime::Result<supervisor_service_settings::Info> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<supervisor_service_settings::Info>,
+    > + Send {
         self.client
             .operation(&supervisor_service_settings::ops::GET)
             .param("supervisor", supervisor)
             .send()
-            .await
     }
 
     /// Update Supervisor Service settings for this Supervisor.
@@ -1300,17 +1297,16 @@ impl SupervisorServiceSettings {
     ///
     ///   * The resource `com.vmware.vcenter.namespace_management.supervisor.Supervisor` referenced by the parameter `supervisor` requires `Namespaces.Manage`.
     /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
-    pub async fn update(
+    pub fn update(
         &self,
         supervisor: &crate::ids::SupervisorId,
         spec: &supervisor_service_settings::UpdateSpec,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&supervisor_service_settings::ops::UPDATE)
             .param("supervisor", supervisor)
             .param("spec", spec)
             .send()
-            .await
     }
 }
 
@@ -1402,17 +1398,16 @@ impl SupervisorServices {
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * The resource `com.vmware.vcenter.namespace_management.supervisor.Supervisor` referenced by the parameter `supervisor` requires `SupervisorServices.Install`.
-    pub async fn create(
+    pub fn create(
         &self,
         supervisor: &crate::ids::SupervisorId,
         spec: &supervisor_services::CreateSpec,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&supervisor_services::ops::CREATE)
             .param("supervisor", supervisor)
             .param("spec", spec)
             .send()
-            .await
     }
 
     /// Uninstall a Supervisor Service from the specified vSphere Supervisor. This method will remove the Supervisor Service with the specified identifier by removing the corresponding namespace and deleting the operator(s) associated with the Supervisor Service. Note that this operation doesn't deal with the application instances that are created by the associated operator(s), so existing application instances could be orphaned if they have not been cleaned up or migrated.
@@ -1444,17 +1439,16 @@ impl SupervisorServices {
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * The resource `com.vmware.vcenter.namespace_management.supervisor.Supervisor` referenced by the parameter `supervisor` requires `SupervisorServices.Install`.
-    pub async fn delete(
+    pub fn delete(
         &self,
         supervisor: &crate::ids::SupervisorId,
         supervisor_service: &crate::ids::SupervisorServiceId,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&supervisor_services::ops::DELETE)
             .param("supervisor", supervisor)
             .param("supervisor_service", supervisor_service)
             .send()
-            .await
     }
 
     /// Return information about the specific Supervisor Service on the specified vSphere Supervisor.
@@ -1490,17 +1484,18 @@ impl SupervisorServices {
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * The resource `com.vmware.vcenter.namespace_management.supervisor.Supervisor` referenced by the parameter `supervisor` requires `SupervisorServices.Install`.
-    pub async fn get(
+    pub fn get(
         &self,
         supervisor: &crate::ids::SupervisorId,
         supervisor_service: &crate::ids::SupervisorServiceId,
-    ) -> vsphere_vapi_runtime::Result<supervisor_services::Info> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<supervisor_services::Info>,
+    > + Send {
         self.client
             .operation(&supervisor_services::ops::GET)
             .param("supervisor", supervisor)
             .param("supervisor_service", supervisor_service)
             .send()
-            .await
     }
 
     /// Get the result of the last valid [`SupervisorServices::precheck`](crate::vcenter::namespace_management::supervisors::SupervisorServices::precheck) method for a specific Supervisor Service version on a Supervisor.
@@ -1537,19 +1532,20 @@ impl SupervisorServices {
     ///
     ///   * The resource `com.vmware.vcenter.namespace_management.supervisor.Supervisor` referenced by the parameter `supervisor` requires `SupervisorServices.Install`.
     /// - [`Error`](crate::ErrorKind::Error): for any other error.
-    pub async fn get_precheck_result(
+    pub fn get_precheck_result(
         &self,
         supervisor: &crate::ids::SupervisorId,
         supervisor_service: &crate::ids::SupervisorServiceId,
         target_version: &crate::ids::SupervisorServicesVersionId,
-    ) -> vsphere_vapi_runtime::Result<supervisor_services::PrecheckResult> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<supervisor_services::PrecheckResult>,
+    > + Send {
         self.client
             .operation(&supervisor_services::ops::GET_PRECHECK_RESULT)
             .param("supervisor", supervisor)
             .param("supervisor_service", supervisor_service)
             .param("target_version", target_version)
             .send()
-            .await
     }
 
     /// Return the summaries about all Supervisor Services installed on the specified vSphere Supervisor.
@@ -1584,15 +1580,16 @@ impl SupervisorServices {
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * The resource `com.vmware.vcenter.namespace_management.supervisor.Supervisor` referenced by the parameter `supervisor` requires `System.Read`.
-    pub async fn list(
+    pub fn list(
         &self,
         supervisor: &crate::ids::SupervisorId,
-    ) -> vsphere_vapi_runtime::Result<supervisor_services::ListResult> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<supervisor_services::ListResult>,
+    > + Send {
         self.client
             .operation(&supervisor_services::ops::LIST)
             .param("supervisor", supervisor)
             .send()
-            .await
     }
 
     /// Initiates a pre-check for installing or upgrading to a Supervisor Service version on the given Supervisor. For example, if a Supervisor is running version 1.0 of a Service, use this API with a target version of 2.0 to know if the Service version 2.0 is also compatible with this Supervisor. The pre-check result can be fetched asynchronously by [`SupervisorServices::get_precheck_result`](crate::vcenter::namespace_management::supervisors::SupervisorServices::get_precheck_result) method.
@@ -1629,19 +1626,20 @@ impl SupervisorServices {
     ///
     ///   * The resource `com.vmware.vcenter.namespace_management.supervisor.Supervisor` referenced by the parameter `supervisor` requires `SupervisorServices.Install`.
     /// - [`Error`](crate::ErrorKind::Error): for any other error.
-    pub async fn precheck(
+    pub fn precheck(
         &self,
         supervisor: &crate::ids::SupervisorId,
         supervisor_service: &crate::ids::SupervisorServiceId,
         spec: &supervisor_services::PrecheckSpec,
-    ) -> vsphere_vapi_runtime::Result<crate::ids::TaskId> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<crate::ids::TaskId>,
+    > + Send {
         self.client
             .operation(&supervisor_services::ops::PRECHECK)
             .param("supervisor", supervisor)
             .param("supervisor_service", supervisor_service)
             .param("spec", spec)
             .send()
-            .await
     }
 
     /// Set a new configuration to the specified Supervisor Service on the specified vSphere Supervisor. This method will apply the new Supervisor Service version's Service definition to the existing Supervisor Service on the Supervisor. This method requires that the specified Supervisor Service is already installed in the specified Supervisor. Note that this operation doesn't interfere with the application instances that are created by the associated operator(s). So users should make sure the new version is still compatible with the existing application instances prior to upgrading.
@@ -1675,19 +1673,18 @@ impl SupervisorServices {
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * The resource `com.vmware.vcenter.namespace_management.supervisor.Supervisor` referenced by the parameter `supervisor` requires `SupervisorServices.Install`.
-    pub async fn set(
+    pub fn set(
         &self,
         supervisor: &crate::ids::SupervisorId,
         supervisor_service: &crate::ids::SupervisorServiceId,
         spec: &supervisor_services::SetSpec,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&supervisor_services::ops::SET)
             .param("supervisor", supervisor)
             .param("supervisor_service", supervisor_service)
             .param("spec", spec)
             .send()
-            .await
     }
 }
 
@@ -1764,15 +1761,16 @@ impl SupportBundles {
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `Global.Diagnostics`.
-    pub async fn create(
+    pub fn create(
         &self,
         supervisor: &crate::ids::SupervisorId,
-    ) -> vsphere_vapi_runtime::Result<support_bundles::CreateResult> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<support_bundles::CreateResult>,
+    > + Send {
         self.client
             .operation(&support_bundles::ops::CREATE)
             .param("supervisor", supervisor)
             .send()
-            .await
     }
 }
 
@@ -1834,15 +1832,13 @@ impl Topology {
     ///
     ///   if the user cannot be authenticated.
     /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user does not have `Namespaces.Manage` privilege and the `System.Read` privilege on all vSphere Clusters hosting the Supervisor.
-    pub async fn get(
+    pub fn get(
         &self,
         supervisor: &crate::ids::SupervisorId,
-    ) -> vsphere_vapi_runtime::Result<Vec<topology::Info>> {
-        self.client
-            .operation(&topology::ops::GET)
-            .param("supervisor", supervisor)
-            .send()
-            .await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<Vec<topology::Info>>,
+    > + Send {
+        self.client.operation(&topology::ops::GET).param("supervisor", supervisor).send()
     }
 }
 
@@ -1906,15 +1902,16 @@ impl VspherePodSettings {
     /// - [`NotFound`](crate::ErrorKind::NotFound): if Supervisor with the ID `supervisor` could not be located.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
     /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
-    pub async fn get(
+    pub fn get(
         &self,
         supervisor: &crate::ids::SupervisorId,
-    ) -> vsphere_vapi_runtime::Result<vsphere_pod_settings::Info> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<vsphere_pod_settings::Info>,
+    > + Send {
         self.client
             .operation(&vsphere_pod_settings::ops::GET)
             .param("supervisor", supervisor)
             .send()
-            .await
     }
 
     /// Update vSphere Pod settings for this Supervisor.
@@ -1945,17 +1942,16 @@ impl VspherePodSettings {
     ///
     ///   * The resource `com.vmware.vcenter.namespace_management.supervisor.Supervisor` referenced by the parameter `supervisor` requires `Namespaces.Manage`.
     /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
-    pub async fn update(
+    pub fn update(
         &self,
         supervisor: &crate::ids::SupervisorId,
         spec: &vsphere_pod_settings::UpdateSpec,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&vsphere_pod_settings::ops::UPDATE)
             .param("supervisor", supervisor)
             .param("spec", spec)
             .send()
-            .await
     }
 }
 
@@ -1965,7 +1961,7 @@ impl VspherePodSettings {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.supervisors.CNS_file_config`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CnsFileConfig {
     /// [`CnsFileConfig::vsan_clusters`](crate::vcenter::namespace_management::supervisors::CnsFileConfig::vsan_clusters) is a list of clusters to be used for provisioning file volumes.
     ///
@@ -1978,19 +1974,48 @@ pub struct CnsFileConfig {
     /// An empty list may be specified to disable file volume support on the Supervisor.
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(
-        default = "CnsFileConfig::__missing_vsan_clusters",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub vsan_clusters: Vec<String>,
 }
 
-impl CnsFileConfig {
-    fn __missing_vsan_clusters() -> Vec<String> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::supervisors::CnsFileConfig",
-            "vsan_clusters",
-        )
+impl serde::Serialize for CnsFileConfig {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("vsan_clusters", &self.vsan_clusters)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CnsFileConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CnsFileConfig {
+    const NAME: &'static str = "vcenter::namespace_management::supervisors::CnsFileConfig";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<Vec<String>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "vsan_clusters" => f_0 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(CnsFileConfig {
+            vsan_clusters: __de::or_zero(f_0, Self::NAME, "vsan_clusters"),
+        })
     }
 }
 
@@ -2000,7 +2025,7 @@ impl CnsFileConfig {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.supervisors.content_library_spec`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ContentLibrarySpec {
     /// [`ContentLibrarySpec::content_library`](crate::vcenter::namespace_management::supervisors::ContentLibrarySpec::content_library) is the Content Library ID associated with a Supervisor. The Content Library specified should exist in the vSphere inventory.
     ///
@@ -2027,7 +2052,6 @@ pub struct ContentLibrarySpec {
     /// Not in vSphere API releases before 9.0.0.0.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub supervisor_services: Option<Vec<String>>,
     /// The resource naming strategy that is used to generate the Kubernetes resource names for images from this Content Library.
     ///
@@ -2036,8 +2060,61 @@ pub struct ContentLibrarySpec {
     /// Not in vSphere API releases before 9.0.0.0.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_naming_strategy: Option<ResourceNamingStrategy>,
+}
+
+impl serde::Serialize for ContentLibrarySpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("content_library", &self.content_library)?;
+        if let Some(value) = &self.supervisor_services {
+            map.serialize_entry("supervisor_services", value)?;
+        }
+        if let Some(value) = &self.resource_naming_strategy {
+            map.serialize_entry("resource_naming_strategy", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ContentLibrarySpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ContentLibrarySpec {
+    const NAME: &'static str = "vcenter::namespace_management::supervisors::ContentLibrarySpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::LibraryId> = None;
+        let mut f_1: Option<Vec<String>> = None;
+        let mut f_2: Option<ResourceNamingStrategy> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "content_library" => f_0 = Some(map.next_value()?),
+                "supervisor_services" => f_1 = map.next_value()?,
+                "resource_naming_strategy" => f_2 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ContentLibrarySpec {
+            content_library: __de::required(f_0, "content_library")?,
+            supervisor_services: f_1,
+            resource_naming_strategy: f_2,
+        })
+    }
 }
 
 impl ContentLibrarySpec {
@@ -2059,7 +2136,7 @@ impl ContentLibrarySpec {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.supervisors.control_plane`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ControlPlane {
     /// The management [`ControlPlane::network`](crate::vcenter::namespace_management::supervisors::ControlPlane::network) is used by vCenter and the control plane to manage the cluster. vCenter and the NSX (if used) management plane must be accessible from this network.
     ///
@@ -2070,12 +2147,10 @@ pub struct ControlPlane {
     /// [`ControlPlane::login_banner`](crate::vcenter::namespace_management::supervisors::ControlPlane::login_banner) is a disclaimer displayed prior to login via the Kubectl plugin. If this banner is `None`, no message will be displayed to users.
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub login_banner: Option<String>,
     /// [`ControlPlane::size`](crate::vcenter::namespace_management::supervisors::ControlPlane::size) controls the size and resources allocated to the Kubernetes API server and the worker nodes. Defaults to SMALL.
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<SizingHint>,
     /// A specification for the control plane VM size.
     ///
@@ -2084,29 +2159,103 @@ pub struct ControlPlane {
     /// Not in vSphere API releases before 9.1.0.0.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size_v2: Option<String>,
     /// [`ControlPlane::storage_policy`](crate::vcenter::namespace_management::supervisors::ControlPlane::storage_policy) identifies the storage policy backing the Supervisor Kubernetes API server.
     ///
     /// This resource is required.
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub storage_policy: Option<String>,
     /// Number of control plane VMs requested during Supervisor enablement. The allowed values are either 1 or 3. If `None`, defaults to 3.
     ///
     /// Not in vSphere API releases before 9.0.0.0.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub count: Option<i64>,
     /// Enable Kubernetes API Fairness across Supervisor Namespaces. When set to true, ensures equitable access to Supervisor's API resources by preventing resource monopolization from individual workloads or namespaces. It achieves this by imposing equal concurrency limits on API requests across all namespaces. If `None`, defaults to `true`
     ///
     /// Not in vSphere API releases before 9.1.0.0.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enable_namespace_api_fairness: Option<bool>,
+}
+
+impl serde::Serialize for ControlPlane {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("network", &self.network)?;
+        if let Some(value) = &self.login_banner {
+            map.serialize_entry("login_banner", value)?;
+        }
+        if let Some(value) = &self.size {
+            map.serialize_entry("size", value)?;
+        }
+        if let Some(value) = &self.size_v2 {
+            map.serialize_entry("size_v2", value)?;
+        }
+        if let Some(value) = &self.storage_policy {
+            map.serialize_entry("storage_policy", value)?;
+        }
+        if let Some(value) = &self.count {
+            map.serialize_entry("count", value)?;
+        }
+        if let Some(value) = &self.enable_namespace_api_fairness {
+            map.serialize_entry("enable_namespace_api_fairness", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ControlPlane {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ControlPlane {
+    const NAME: &'static str = "vcenter::namespace_management::supervisors::ControlPlane";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<networks::management::Network> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<SizingHint> = None;
+        let mut f_3: Option<String> = None;
+        let mut f_4: Option<String> = None;
+        let mut f_5: Option<i64> = None;
+        let mut f_6: Option<bool> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "network" => f_0 = Some(map.next_value()?),
+                "login_banner" => f_1 = map.next_value()?,
+                "size" => f_2 = map.next_value()?,
+                "size_v2" => f_3 = map.next_value()?,
+                "storage_policy" => f_4 = map.next_value()?,
+                "count" => f_5 = map.next_value()?,
+                "enable_namespace_api_fairness" => f_6 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ControlPlane {
+            network: __de::required(f_0, "network")?,
+            login_banner: f_1,
+            size: f_2,
+            size_v2: f_3,
+            storage_policy: f_4,
+            count: f_5,
+            enable_namespace_api_fairness: f_6,
+        })
+    }
 }
 
 impl ControlPlane {
@@ -2134,19 +2283,17 @@ impl ControlPlane {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.supervisors.enable_on_compute_cluster_spec`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct EnableOnComputeClusterSpec {
     /// [`EnableOnComputeClusterSpec::zone`](crate::vcenter::namespace_management::supervisors::EnableOnComputeClusterSpec::zone) describes consumption fault domain zone available to the Supervisor and its workloads.
     ///
     /// Zone will be created and associated with the cluster. If `None`, the zone name will be generated based on the cluster managed object ID. The zone can be managed with the consumption fault domain zone api.
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zone: Option<String>,
     /// A [`EnableSpec::name`](crate::vcenter::namespace_management::supervisors::EnableSpec::name) is a user-friendly identifier for this Supervisor.
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(default = "EnableOnComputeClusterSpec::__missing_name")]
     pub name: String,
     /// [`EnableSpec::control_plane`](crate::vcenter::namespace_management::supervisors::EnableSpec::control_plane) specifies configuration for the Supervisor control plane.
     ///
@@ -2158,12 +2305,59 @@ pub struct EnableOnComputeClusterSpec {
     pub workloads: Workloads,
 }
 
-impl EnableOnComputeClusterSpec {
-    fn __missing_name() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::supervisors::EnableOnComputeClusterSpec",
-            "name",
-        )
+impl serde::Serialize for EnableOnComputeClusterSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.zone {
+            map.serialize_entry("zone", value)?;
+        }
+        map.serialize_entry("name", &self.name)?;
+        map.serialize_entry("control_plane", &self.control_plane)?;
+        map.serialize_entry("workloads", &self.workloads)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for EnableOnComputeClusterSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for EnableOnComputeClusterSpec {
+    const NAME: &'static str = "vcenter::namespace_management::supervisors::EnableOnComputeClusterSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<ControlPlane> = None;
+        let mut f_3: Option<Workloads> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "zone" => f_0 = map.next_value()?,
+                "name" => f_1 = Some(map.next_value()?),
+                "control_plane" => f_2 = Some(map.next_value()?),
+                "workloads" => f_3 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(EnableOnComputeClusterSpec {
+            zone: f_0,
+            name: __de::or_zero(f_1, Self::NAME, "name"),
+            control_plane: __de::required(f_2, "control_plane")?,
+            workloads: __de::required(f_3, "workloads")?,
+        })
     }
 }
 
@@ -2175,20 +2369,15 @@ impl EnableOnComputeClusterSpec {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.supervisors.enable_on_zones_spec`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct EnableOnZonesSpec {
     /// [`EnableOnZonesSpec::zones`](crate::vcenter::namespace_management::supervisors::EnableOnZonesSpec::zones) describe consumption fault domain zones available to the Supervisor and its workloads. Only one or three zones are supported.
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(
-        default = "EnableOnZonesSpec::__missing_zones",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub zones: Vec<String>,
     /// A [`EnableSpec::name`](crate::vcenter::namespace_management::supervisors::EnableSpec::name) is a user-friendly identifier for this Supervisor.
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(default = "EnableOnZonesSpec::__missing_name")]
     pub name: String,
     /// [`EnableSpec::control_plane`](crate::vcenter::namespace_management::supervisors::EnableSpec::control_plane) specifies configuration for the Supervisor control plane.
     ///
@@ -2200,19 +2389,57 @@ pub struct EnableOnZonesSpec {
     pub workloads: Workloads,
 }
 
-impl EnableOnZonesSpec {
-    fn __missing_zones() -> Vec<String> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::supervisors::EnableOnZonesSpec",
-            "zones",
-        )
+impl serde::Serialize for EnableOnZonesSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("zones", &self.zones)?;
+        map.serialize_entry("name", &self.name)?;
+        map.serialize_entry("control_plane", &self.control_plane)?;
+        map.serialize_entry("workloads", &self.workloads)?;
+        map.end()
     }
+}
 
-    fn __missing_name() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::supervisors::EnableOnZonesSpec",
-            "name",
-        )
+impl<'de> serde::Deserialize<'de> for EnableOnZonesSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for EnableOnZonesSpec {
+    const NAME: &'static str = "vcenter::namespace_management::supervisors::EnableOnZonesSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<Vec<String>> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<ControlPlane> = None;
+        let mut f_3: Option<Workloads> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "zones" => f_0 = __de::null_as_empty(map.next_value()?),
+                "name" => f_1 = Some(map.next_value()?),
+                "control_plane" => f_2 = Some(map.next_value()?),
+                "workloads" => f_3 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(EnableOnZonesSpec {
+            zones: __de::or_zero(f_0, Self::NAME, "zones"),
+            name: __de::or_zero(f_1, Self::NAME, "name"),
+            control_plane: __de::required(f_2, "control_plane")?,
+            workloads: __de::required(f_3, "workloads")?,
+        })
     }
 }
 
@@ -2224,12 +2451,11 @@ impl EnableOnZonesSpec {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.supervisors.enable_spec`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct EnableSpec {
     /// A [`EnableSpec::name`](crate::vcenter::namespace_management::supervisors::EnableSpec::name) is a user-friendly identifier for this Supervisor.
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(default = "EnableSpec::__missing_name")]
     pub name: String,
     /// [`EnableSpec::control_plane`](crate::vcenter::namespace_management::supervisors::EnableSpec::control_plane) specifies configuration for the Supervisor control plane.
     ///
@@ -2241,12 +2467,53 @@ pub struct EnableSpec {
     pub workloads: Workloads,
 }
 
-impl EnableSpec {
-    fn __missing_name() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::supervisors::EnableSpec",
-            "name",
-        )
+impl serde::Serialize for EnableSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("name", &self.name)?;
+        map.serialize_entry("control_plane", &self.control_plane)?;
+        map.serialize_entry("workloads", &self.workloads)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for EnableSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for EnableSpec {
+    const NAME: &'static str = "vcenter::namespace_management::supervisors::EnableSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<ControlPlane> = None;
+        let mut f_2: Option<Workloads> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "name" => f_0 = Some(map.next_value()?),
+                "control_plane" => f_1 = Some(map.next_value()?),
+                "workloads" => f_2 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(EnableSpec {
+            name: __de::or_zero(f_0, Self::NAME, "name"),
+            control_plane: __de::required(f_1, "control_plane")?,
+            workloads: __de::required(f_2, "workloads")?,
+        })
     }
 }
 
@@ -2256,41 +2523,93 @@ impl EnableSpec {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.supervisors.image_registry`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ImageRegistry {
     /// IP address or the hostname of container image registry.
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(default = "ImageRegistry::__missing_hostname")]
     pub hostname: String,
     /// Port number of the container image registry. If `None`, defaults to 443.
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub port: Option<i64>,
     /// A username to be used for username/password authentication with this registry. If `None` then the username/password authentication will not be used.
     ///
     /// Since vSphere API 8.0.3.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
     /// The password for the user. If `None` then the password is unset, only for write operations. For read operations (GET and LIST), this value is always nil.
     ///
     /// Since vSphere API 8.0.3.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub password: Option<vsphere_vapi_runtime::types::Secret>,
     /// PEM-encoded CA chain which is used to verify x509 certificates received from the server. If `None` then the verification will be skipped.
     ///
     /// Since vSphere API 8.0.3.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub certificate_chain: Option<String>,
 }
 
-impl ImageRegistry {
-    fn __missing_hostname() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::supervisors::ImageRegistry",
-            "hostname",
-        )
+impl serde::Serialize for ImageRegistry {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("hostname", &self.hostname)?;
+        if let Some(value) = &self.port {
+            map.serialize_entry("port", value)?;
+        }
+        if let Some(value) = &self.username {
+            map.serialize_entry("username", value)?;
+        }
+        if let Some(value) = &self.password {
+            map.serialize_entry("password", value)?;
+        }
+        if let Some(value) = &self.certificate_chain {
+            map.serialize_entry("certificate_chain", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ImageRegistry {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ImageRegistry {
+    const NAME: &'static str = "vcenter::namespace_management::supervisors::ImageRegistry";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<i64> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<vsphere_vapi_runtime::types::Secret> = None;
+        let mut f_4: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "hostname" => f_0 = Some(map.next_value()?),
+                "port" => f_1 = map.next_value()?,
+                "username" => f_2 = map.next_value()?,
+                "password" => f_3 = map.next_value()?,
+                "certificate_chain" => f_4 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ImageRegistry {
+            hostname: __de::or_zero(f_0, Self::NAME, "hostname"),
+            port: f_1,
+            username: f_2,
+            password: f_3,
+            certificate_chain: f_4,
+        })
     }
 }
 
@@ -2419,70 +2738,64 @@ impl<'de> serde::Deserialize<'de> for ImageSourceSpec {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = ImageSourceSpec;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("struct ImageSourceSpec")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<ImageSourceSpec, A::Error> {
-                let mut f_0: Option<String> = None;
-                let mut f_1: Option<String> = None;
-                let mut unknown = serde_json::Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "source_type" => f_0 = Some(map.next_value()?),
-                        "library" => f_1 = map.next_value()?,
-                        _ => {
-                            let value: serde_json::Value = map.next_value()?;
-                            unknown.insert(key, value);
-                        }
-                    }
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ImageSourceSpec {
+    const NAME: &'static str = "vcenter::namespace_management::supervisors::ImageSourceSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        let mut unknown = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "source_type" => f_0 = Some(map.next_value()?),
+                "library" => f_1 = map.next_value()?,
+                _ => {
+                    let value: serde_json::Value = map.next_value()?;
+                    unknown.insert(key, value);
                 }
-                let u_0 = match f_0 {
-                    None => None,
-                    Some(tag) => {
-                        Some(
-                            match tag.as_str() {
-                                "EMBEDDED" => ImageSourceSpecSourceType::Embedded,
-                                "CONTENT_LIBRARY" => {
-                                    ImageSourceSpecSourceType::ContentLibrary {
-                                        library: f_1,
-                                    }
-                                }
-                                _ => {
-                                    #[allow(unused_mut)]
-                                    let mut fields = ::core::mem::take(&mut unknown);
-                                    if let Some(value) = f_1 {
-                                        fields
-                                            .insert(
-                                                "library".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    ImageSourceSpecSourceType::Unknown {
-                                        tag,
-                                        fields,
-                                    }
-                                }
-                            },
-                        )
-                    }
-                };
-                ::core::result::Result::Ok(ImageSourceSpec {
-                    source_type: u_0
-                        .ok_or_else(|| serde::de::Error::missing_field("source_type"))?,
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        let u_0 = match f_0 {
+            None => None,
+            Some(tag) => {
+                Some(
+                    match tag.as_str() {
+                        "EMBEDDED" => ImageSourceSpecSourceType::Embedded,
+                        "CONTENT_LIBRARY" => {
+                            ImageSourceSpecSourceType::ContentLibrary {
+                                library: f_1,
+                            }
+                        }
+                        _ => {
+                            #[allow(unused_mut)]
+                            let mut fields = ::core::mem::take(&mut unknown);
+                            if let Some(value) = f_1 {
+                                fields
+                                    .insert(
+                                        "library".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            ImageSourceSpecSourceType::Unknown {
+                                tag,
+                                fields,
+                            }
+                        }
+                    },
+                )
+            }
+        };
+        ::core::result::Result::Ok(ImageSourceSpec {
+            source_type: __de::required(u_0, "source_type")?,
+        })
     }
 }
 
@@ -2512,19 +2825,17 @@ vsphere_vapi_runtime::vapi_enum! {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.supervisors.image_sync_config`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ImageSyncConfig {
     /// The [`ImageSyncConfig::registry`](crate::vcenter::namespace_management::supervisors::ImageSyncConfig::registry) field contains the specification required to configure container image registry endpoint. Defaults to Docker Hub if `None`.
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub registry: Option<ImageRegistry>,
     /// The [`ImageSyncConfig::repository`](crate::vcenter::namespace_management::supervisors::ImageSyncConfig::repository) specifies the default container image repository to use when the Kubernetes Pod specification does not specify it. For example, `hub.docker.com` is the image repository for a Pod whose image specification is `hub.docker.com/nginx`. If `None`, and if docker hub is the configured [`ImageSyncConfig::registry`](crate::vcenter::namespace_management::supervisors::ImageSyncConfig::registry), then [`ImageSyncConfig::repository`](crate::vcenter::namespace_management::supervisors::ImageSyncConfig::repository) defaults to Docker Hub. If Docker Hub is not the configured image registry, [`ImageSyncConfig::repository`](crate::vcenter::namespace_management::supervisors::ImageSyncConfig::repository) remains unset.
     ///
     /// If `member` repository is `None`, you must supply an image repository in your Pod spec or else images will not be able to be synced into the cluster.
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub repository: Option<String>,
     /// [`ImageSyncConfig::kubernetes_content_library`](crate::vcenter::namespace_management::supervisors::ImageSyncConfig::kubernetes_content_library) is the UUID of the Content Library which holds the VM Images for vSphere Kubernetes Service.
     ///
@@ -2536,7 +2847,6 @@ pub struct ImageSyncConfig {
     #[deprecated(
         note = "since vSphere API 9.0.0.0: Use ImageSyncConfig::content_libraries instead."
     )]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kubernetes_content_library: Option<String>,
     /// [`ImageSyncConfig::content_libraries`](crate::vcenter::namespace_management::supervisors::ImageSyncConfig::content_libraries) is a list of Content Libraries that will be associated with a Supervisor.
     ///
@@ -2547,8 +2857,68 @@ pub struct ImageSyncConfig {
     /// If `None`, a subscribed Content Library, subscribed to VMware's hosted vSphere Kubernetes Service Repository, will be automatically created and configured to the Supervisor.
     ///
     /// Since vSphere API 8.0.2.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub content_libraries: Option<Vec<ContentLibrarySpec>>,
+}
+
+impl serde::Serialize for ImageSyncConfig {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.registry {
+            map.serialize_entry("registry", value)?;
+        }
+        if let Some(value) = &self.repository {
+            map.serialize_entry("repository", value)?;
+        }
+        if let Some(value) = &self.kubernetes_content_library {
+            map.serialize_entry("kubernetes_content_library", value)?;
+        }
+        if let Some(value) = &self.content_libraries {
+            map.serialize_entry("content_libraries", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ImageSyncConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ImageSyncConfig {
+    const NAME: &'static str = "vcenter::namespace_management::supervisors::ImageSyncConfig";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<ImageRegistry> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<Vec<ContentLibrarySpec>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "registry" => f_0 = map.next_value()?,
+                "repository" => f_1 = map.next_value()?,
+                "kubernetes_content_library" => f_2 = map.next_value()?,
+                "content_libraries" => f_3 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ImageSyncConfig {
+            registry: f_0,
+            repository: f_1,
+            kubernetes_content_library: f_2,
+            content_libraries: f_3,
+        })
+    }
 }
 
 /// [`KubeApiServerOptions`](crate::vcenter::namespace_management::supervisors::KubeApiServerOptions) declares options for the Kubernetes API Server.
@@ -2559,13 +2929,55 @@ pub struct ImageSyncConfig {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.supervisors.kube_API_server_options`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct KubeApiServerOptions {
     /// [`KubeApiServerOptions::security`](crate::vcenter::namespace_management::supervisors::KubeApiServerOptions::security) allows you to specify configuration options for the API server security. If `None`, default security parameters will be configured.
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub security: Option<KubeApiServerSecurity>,
+}
+
+impl serde::Serialize for KubeApiServerOptions {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.security {
+            map.serialize_entry("security", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for KubeApiServerOptions {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for KubeApiServerOptions {
+    const NAME: &'static str = "vcenter::namespace_management::supervisors::KubeApiServerOptions";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<KubeApiServerSecurity> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "security" => f_0 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(KubeApiServerOptions {
+            security: f_0,
+        })
+    }
 }
 
 /// [`KubeApiServerSecurity`](crate::vcenter::namespace_management::supervisors::KubeApiServerSecurity) structure declares security options configured on the Kubernetes API server.
@@ -2574,26 +2986,59 @@ pub struct KubeApiServerOptions {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.supervisors.kube_API_server_security`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct KubeApiServerSecurity {
     /// [`KubeApiServerSecurity::certificate_dns_names`](crate::vcenter::namespace_management::supervisors::KubeApiServerSecurity::certificate_dns_names) lists additional DNS names to associate with the Kubernetes API server.
     ///
     /// These DNS names are embedded in the TLS certificate presented by the API server as subject alternative names, which can be used in conjunction with your DNS server to securely connect a client to the server.
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(
-        default = "KubeApiServerSecurity::__missing_certificate_dns_names",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub certificate_dns_names: Vec<String>,
 }
 
-impl KubeApiServerSecurity {
-    fn __missing_certificate_dns_names() -> Vec<String> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::supervisors::KubeApiServerSecurity",
-            "certificate_dns_names",
-        )
+impl serde::Serialize for KubeApiServerSecurity {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("certificate_dns_names", &self.certificate_dns_names)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for KubeApiServerSecurity {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for KubeApiServerSecurity {
+    const NAME: &'static str = "vcenter::namespace_management::supervisors::KubeApiServerSecurity";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<Vec<String>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "certificate_dns_names" => f_0 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(KubeApiServerSecurity {
+            certificate_dns_names: __de::or_zero(
+                f_0,
+                Self::NAME,
+                "certificate_dns_names",
+            ),
+        })
     }
 }
 
@@ -2646,7 +3091,7 @@ vsphere_vapi_runtime::vapi_enum! {
 /// Since vSphere API 8.0.0.1.
 ///
 /// vAPI structure `com.vmware.vcenter.namespace_management.supervisors.workloads`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Workloads {
     /// The workloads [`Workloads::network`](crate::vcenter::namespace_management::supervisors::Workloads::network) describes configuration for the primary workload network.
     ///
@@ -2661,35 +3106,84 @@ pub struct Workloads {
     /// The IP ranges configured on this network are managed by the Supervisor and the load balancer.
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(default = "Workloads::__missing_edge")]
     pub edge: crate::vcenter::namespace_management::networks::edges::Edge,
     /// [`Workloads::kube_api_server_options`](crate::vcenter::namespace_management::supervisors::Workloads::kube_api_server_options) declares configuration options for the Kubernetes API Server. If `None`, the default configuration will be used.
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(
-        rename = "kube_API_server_options",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub kube_api_server_options: Option<KubeApiServerOptions>,
     /// [`Workloads::images`](crate::vcenter::namespace_management::supervisors::Workloads::images) specifies how images will be stored and pulled into the cluster. If `None`, image sync configuration will default to the settings described within the [`ImageSyncConfig`](crate::vcenter::namespace_management::supervisors::ImageSyncConfig) structure.
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub images: Option<ImageSyncConfig>,
     /// [`Workloads::storage`](crate::vcenter::namespace_management::supervisors::Workloads::storage) specifies which persistent storage is configured and accessible for workloads to consume. You can configure policies for both images and volumes. If `None`, configuration will be copied from the control plane when possible. If not, some storage features may be unavailable.
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub storage: Option<WorkloadsStorageConfig>,
 }
 
-impl Workloads {
-    fn __missing_edge() -> crate::vcenter::namespace_management::networks::edges::Edge {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::supervisors::Workloads",
-            "edge",
-        )
+impl serde::Serialize for Workloads {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("network", &self.network)?;
+        map.serialize_entry("edge", &self.edge)?;
+        if let Some(value) = &self.kube_api_server_options {
+            map.serialize_entry("kube_API_server_options", value)?;
+        }
+        if let Some(value) = &self.images {
+            map.serialize_entry("images", value)?;
+        }
+        if let Some(value) = &self.storage {
+            map.serialize_entry("storage", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Workloads {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Workloads {
+    const NAME: &'static str = "vcenter::namespace_management::supervisors::Workloads";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<networks::workload::Network> = None;
+        let mut f_1: Option<
+            crate::vcenter::namespace_management::networks::edges::Edge,
+        > = None;
+        let mut f_2: Option<KubeApiServerOptions> = None;
+        let mut f_3: Option<ImageSyncConfig> = None;
+        let mut f_4: Option<WorkloadsStorageConfig> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "network" => f_0 = Some(map.next_value()?),
+                "edge" => f_1 = Some(map.next_value()?),
+                "kube_API_server_options" => f_2 = map.next_value()?,
+                "images" => f_3 = map.next_value()?,
+                "storage" => f_4 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Workloads {
+            network: __de::required(f_0, "network")?,
+            edge: __de::or_zero(f_1, Self::NAME, "edge"),
+            kube_api_server_options: f_2,
+            images: f_3,
+            storage: f_4,
+        })
     }
 }
 
@@ -2717,27 +3211,79 @@ impl Workloads {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.supervisors.workloads_storage_config`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct WorkloadsStorageConfig {
     /// [`WorkloadsStorageConfig::cloud_native_file_volume`](crate::vcenter::namespace_management::supervisors::WorkloadsStorageConfig::cloud_native_file_volume) specifies the Cloud Native Storage file volume support on the Supervisor. This feature provides `ReadWriteMany` container volumes support. If `None`, file volume support will not be enabled on the Supervisor.
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cloud_native_file_volume: Option<CnsFileConfig>,
     /// [`WorkloadsStorageConfig::ephemeral_storage_policy`](crate::vcenter::namespace_management::supervisors::WorkloadsStorageConfig::ephemeral_storage_policy) identifies the storage policy associated with ephemeral disks of all the Kubernetes PodVMs in the cluster.
     ///
     /// If `None` during cluster enablement, the ephemeral storage policy will be defaulted to the configured [`ControlPlane::storage_policy`](crate::vcenter::namespace_management::supervisors::ControlPlane::storage_policy).
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ephemeral_storage_policy: Option<String>,
     /// The [`WorkloadsStorageConfig::image_storage_policy`](crate::vcenter::namespace_management::supervisors::WorkloadsStorageConfig::image_storage_policy) field contains the specification required to configure storage used for PodVM container images.
     ///
     /// If `None`, the image storage policy will be set to the specified [`WorkloadsStorageConfig::ephemeral_storage_policy`](crate::vcenter::namespace_management::supervisors::WorkloadsStorageConfig::ephemeral_storage_policy) if provided. This field will inherit any defaults for ephemeral storage policy set by the system.
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_storage_policy: Option<String>,
+}
+
+impl serde::Serialize for WorkloadsStorageConfig {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.cloud_native_file_volume {
+            map.serialize_entry("cloud_native_file_volume", value)?;
+        }
+        if let Some(value) = &self.ephemeral_storage_policy {
+            map.serialize_entry("ephemeral_storage_policy", value)?;
+        }
+        if let Some(value) = &self.image_storage_policy {
+            map.serialize_entry("image_storage_policy", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for WorkloadsStorageConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for WorkloadsStorageConfig {
+    const NAME: &'static str = "vcenter::namespace_management::supervisors::WorkloadsStorageConfig";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<CnsFileConfig> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "cloud_native_file_volume" => f_0 = map.next_value()?,
+                "ephemeral_storage_policy" => f_1 = map.next_value()?,
+                "image_storage_policy" => f_2 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(WorkloadsStorageConfig {
+            cloud_native_file_volume: f_0,
+            ephemeral_storage_policy: f_1,
+            image_storage_policy: f_2,
+        })
+    }
 }
 
 #[doc(hidden)]

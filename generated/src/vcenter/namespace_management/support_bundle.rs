@@ -14,33 +14,65 @@
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.support_bundle.location`.
 #[deprecated(note = "since vSphere API 9.1.0.0")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Location {
     /// Support Bundle Download URL.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "Location::__missing_url")]
     pub url: String,
     /// Information about the token required in the HTTP POST request to generate the support bundle.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "Location::__missing_wcp_support_bundle_token")]
     pub wcp_support_bundle_token: Token,
 }
 
-impl Location {
-    fn __missing_url() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::support_bundle::Location",
-            "url",
-        )
+impl serde::Serialize for Location {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("url", &self.url)?;
+        map.serialize_entry("wcp_support_bundle_token", &self.wcp_support_bundle_token)?;
+        map.end()
     }
+}
 
-    fn __missing_wcp_support_bundle_token() -> Token {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::support_bundle::Location",
-            "wcp_support_bundle_token",
-        )
+impl<'de> serde::Deserialize<'de> for Location {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Location {
+    const NAME: &'static str = "vcenter::namespace_management::support_bundle::Location";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<Token> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "url" => f_0 = Some(map.next_value()?),
+                "wcp_support_bundle_token" => f_1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Location {
+            url: __de::or_zero(f_0, Self::NAME, "url"),
+            wcp_support_bundle_token: __de::or_zero(
+                f_1,
+                Self::NAME,
+                "wcp_support_bundle_token",
+            ),
+        })
     }
 }
 
@@ -50,33 +82,61 @@ impl Location {
 ///
 /// vAPI structure `com.vmware.vcenter.namespace_management.support_bundle.token`.
 #[deprecated(note = "since vSphere API 9.1.0.0")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Token {
     /// A one-time, short-lived token required to be provided in the HTTP POST request to generate the support bundle. This token needs to be passed in as the body of the HTTP POST request with name "wcp-support-bundle-token".
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "Token::__missing_token")]
     pub token: String,
     /// Expiry time of the token.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "Token::__missing_expiry")]
     pub expiry: String,
 }
 
-impl Token {
-    fn __missing_token() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::support_bundle::Token",
-            "token",
-        )
+impl serde::Serialize for Token {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("token", &self.token)?;
+        map.serialize_entry("expiry", &self.expiry)?;
+        map.end()
     }
+}
 
-    fn __missing_expiry() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::support_bundle::Token",
-            "expiry",
-        )
+impl<'de> serde::Deserialize<'de> for Token {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Token {
+    const NAME: &'static str = "vcenter::namespace_management::support_bundle::Token";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "token" => f_0 = Some(map.next_value()?),
+                "expiry" => f_1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Token {
+            token: __de::or_zero(f_0, Self::NAME, "token"),
+            expiry: __de::or_zero(f_1, Self::NAME, "expiry"),
+        })
     }
 }
 

@@ -33,7 +33,7 @@ vsphere_vapi_runtime::vapi_enum! {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.virtual_machine_classes.create_spec`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateSpec {
     /// Identifier of the virtual machine class. This has DNS_LABEL restrictions as specified in <https://tools.ietf.org/html/rfc1123>. This must be an alphanumeric (a-z and 0-9) string and with maximum length of 63 characters and with the '-' character allowed anywhere except the first or last character. This name is unique in this vCenter server.
     ///
@@ -44,7 +44,6 @@ pub struct CreateSpec {
     /// The number of CPUs configured for virtual machine of this field.
     ///
     /// Since vSphere API 7.0.2.00100.
-    #[serde(default = "CreateSpec::__missing_cpu_count")]
     pub cpu_count: i64,
     /// The percentage of total available CPUs reserved for a virtual machine. We multiply this percentage by the minimum frequency amongst all the cluster nodes to get the CPU reservation that is specified to vSphere in MHz. If `None`, no CPU reservation is requested for the virtual machine.
     ///
@@ -52,12 +51,10 @@ pub struct CreateSpec {
     #[deprecated(
         note = "since vSphere API 8.0.2.0: Use CPU allocation in CreateSpec::config_spec instead to reserve CPUs for a virtual machine."
     )]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cpu_reservation: Option<i64>,
     /// The amount of memory in MB configured for virtual machine of this field.
     ///
     /// Since vSphere API 7.0.2.00100.
-    #[serde(rename = "memory_MB", default = "CreateSpec::__missing_memory_mb")]
     pub memory_mb: i64,
     /// The percentage of available memory reserved for a virtual machine of this field. Memory reservation must be set to 100% for VM class with vGPU or Dynamic DirectPath I/O devices. If `None`, no memory reservation is requested for virtual machine.
     ///
@@ -65,12 +62,10 @@ pub struct CreateSpec {
     #[deprecated(
         note = "since vSphere API 8.0.2.0: Use memory allocation in CreateSpec::config_spec instead to reserve memory for a virtual machine."
     )]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub memory_reservation: Option<i64>,
     /// Description for the VM class. If `None`, no description is added to the VM class.
     ///
     /// Since vSphere API 7.0.2.00100.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Virtual devices that will be attached to the VMs created with this field. If `None`, no Virtual device will be attached to the VMs created with this field.
     ///
@@ -78,33 +73,100 @@ pub struct CreateSpec {
     #[deprecated(
         note = "since vSphere API 8.0.2.0: Use device changes in CreateSpec::config_spec instead to add vGPU and Dynamic DirectPath I/O virtual devices."
     )]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub devices: Option<VirtualDevices>,
     /// Instance storage that will be attached to the VMs created with this field. If `None`, instance storage specification will not be created.
     ///
     /// Since vSphere API 8.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub instance_storage: Option<InstanceStorage>,
     /// A VirtualMachineConfigSpec associated with the VM class. If `None`, no config spec will be associated to the VM Class.
     ///
     /// Since vSphere API 8.0.2.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub config_spec: Option<serde_json::Value>,
 }
 
-impl CreateSpec {
-    fn __missing_cpu_count() -> i64 {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::virtual_machine_classes::CreateSpec",
-            "cpu_count",
-        )
+impl serde::Serialize for CreateSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("id", &self.id)?;
+        map.serialize_entry("cpu_count", &self.cpu_count)?;
+        if let Some(value) = &self.cpu_reservation {
+            map.serialize_entry("cpu_reservation", value)?;
+        }
+        map.serialize_entry("memory_MB", &self.memory_mb)?;
+        if let Some(value) = &self.memory_reservation {
+            map.serialize_entry("memory_reservation", value)?;
+        }
+        if let Some(value) = &self.description {
+            map.serialize_entry("description", value)?;
+        }
+        if let Some(value) = &self.devices {
+            map.serialize_entry("devices", value)?;
+        }
+        if let Some(value) = &self.instance_storage {
+            map.serialize_entry("instance_storage", value)?;
+        }
+        if let Some(value) = &self.config_spec {
+            map.serialize_entry("config_spec", value)?;
+        }
+        map.end()
     }
+}
 
-    fn __missing_memory_mb() -> i64 {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::virtual_machine_classes::CreateSpec",
-            "memory_MB",
-        )
+impl<'de> serde::Deserialize<'de> for CreateSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CreateSpec {
+    const NAME: &'static str = "vcenter::namespace_management::virtual_machine_classes::CreateSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::VirtualMachineClassId> = None;
+        let mut f_1: Option<i64> = None;
+        let mut f_2: Option<i64> = None;
+        let mut f_3: Option<i64> = None;
+        let mut f_4: Option<i64> = None;
+        let mut f_5: Option<String> = None;
+        let mut f_6: Option<VirtualDevices> = None;
+        let mut f_7: Option<InstanceStorage> = None;
+        let mut f_8: Option<serde_json::Value> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "id" => f_0 = Some(map.next_value()?),
+                "cpu_count" => f_1 = Some(map.next_value()?),
+                "cpu_reservation" => f_2 = map.next_value()?,
+                "memory_MB" => f_3 = Some(map.next_value()?),
+                "memory_reservation" => f_4 = map.next_value()?,
+                "description" => f_5 = map.next_value()?,
+                "devices" => f_6 = map.next_value()?,
+                "instance_storage" => f_7 = map.next_value()?,
+                "config_spec" => f_8 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(CreateSpec {
+            id: __de::required(f_0, "id")?,
+            cpu_count: __de::or_zero(f_1, Self::NAME, "cpu_count"),
+            cpu_reservation: f_2,
+            memory_mb: __de::or_zero(f_3, Self::NAME, "memory_MB"),
+            memory_reservation: f_4,
+            description: f_5,
+            devices: f_6,
+            instance_storage: f_7,
+            config_spec: f_8,
+        })
     }
 }
 
@@ -138,38 +200,71 @@ impl CreateSpec {
 #[deprecated(
     note = "since vSphere API 8.0.2.0: Use device changes in VirtualMachineConfigSpec associated with the VM class to add Dynamic DirectPath I/O devices."
 )]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DynamicDirectPathIoDevice {
     /// The vendor ID of this device.
     ///
     /// Since vSphere API 7.0.3.0.
-    #[serde(default = "DynamicDirectPathIoDevice::__missing_vendor_id")]
     pub vendor_id: i64,
     /// The device ID of this device.
     ///
     /// Since vSphere API 7.0.3.0.
-    #[serde(default = "DynamicDirectPathIoDevice::__missing_device_id")]
     pub device_id: i64,
     /// The custom label attached to this device. If `None`, custom label is not used to identify the device.
     ///
     /// Since vSphere API 7.0.3.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_label: Option<String>,
 }
 
-impl DynamicDirectPathIoDevice {
-    fn __missing_vendor_id() -> i64 {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::virtual_machine_classes::DynamicDirectPathIoDevice",
-            "vendor_id",
-        )
+impl serde::Serialize for DynamicDirectPathIoDevice {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("vendor_id", &self.vendor_id)?;
+        map.serialize_entry("device_id", &self.device_id)?;
+        if let Some(value) = &self.custom_label {
+            map.serialize_entry("custom_label", value)?;
+        }
+        map.end()
     }
+}
 
-    fn __missing_device_id() -> i64 {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::virtual_machine_classes::DynamicDirectPathIoDevice",
-            "device_id",
-        )
+impl<'de> serde::Deserialize<'de> for DynamicDirectPathIoDevice {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for DynamicDirectPathIoDevice {
+    const NAME: &'static str = "vcenter::namespace_management::virtual_machine_classes::DynamicDirectPathIoDevice";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<i64> = None;
+        let mut f_1: Option<i64> = None;
+        let mut f_2: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "vendor_id" => f_0 = Some(map.next_value()?),
+                "device_id" => f_1 = Some(map.next_value()?),
+                "custom_label" => f_2 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(DynamicDirectPathIoDevice {
+            vendor_id: __de::or_zero(f_0, Self::NAME, "vendor_id"),
+            device_id: __de::or_zero(f_1, Self::NAME, "device_id"),
+            custom_label: f_2,
+        })
     }
 }
 
@@ -179,7 +274,7 @@ impl DynamicDirectPathIoDevice {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.virtual_machine_classes.info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Info {
     /// Identifier for the VM class.
     ///
@@ -190,45 +285,32 @@ pub struct Info {
     /// The number of CPUs configured for virtual machine of this field.
     ///
     /// Since vSphere API 7.0.2.00100.
-    #[serde(default = "Info::__missing_cpu_count")]
     pub cpu_count: i64,
     /// The percentage of total available CPUs reserved for a virtual machine. We multiply this percentage by the minimum frequency amongst all the cluster nodes to get the CPU reservation that is specified to vSphere in MHz. If `None`, no CPU reservation is requested for the virtual machine.
     ///
     /// Since vSphere API 7.0.2.00100. **Deprecated** since vSphere API 8.0.2.0.
     #[deprecated(note = "since vSphere API 8.0.2.0")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cpu_reservation: Option<i64>,
     /// The amount of memory in MB configured for virtual machine of this field.
     ///
     /// Since vSphere API 7.0.2.00100.
-    #[serde(rename = "memory_MB", default = "Info::__missing_memory_mb")]
     pub memory_mb: i64,
     /// The percentage of available memory reserved for a virtual machine of this field. If `None`, no memory reservation is requested for virtual machine.
     ///
     /// Since vSphere API 7.0.2.00100. **Deprecated** since vSphere API 8.0.2.0.
     #[deprecated(note = "since vSphere API 8.0.2.0")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub memory_reservation: Option<i64>,
     /// Description of the VM class.
     ///
     /// Since vSphere API 7.0.2.00100.
-    #[serde(default = "Info::__missing_description")]
     pub description: String,
     /// Set of Namespaces associated with this VM class.
     ///
     /// Since vSphere API 7.0.2.00100.
-    #[serde(
-        default = "Info::__missing_namespaces",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub namespaces: Vec<String>,
     /// Set of virtual machines deployed for VM class.
     ///
     /// Since vSphere API 7.0.2.00100.
-    #[serde(
-        default = "Info::__missing_vms",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub vms: Vec<String>,
     /// Configstatus of VM class.
     ///
@@ -237,70 +319,119 @@ pub struct Info {
     /// Current set of messages associated with the object.
     ///
     /// Since vSphere API 7.0.2.00100.
-    #[serde(
-        default = "Info::__missing_messages",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub messages: Vec<Message>,
     /// Virtual devices corresponding to the VM class. This field is optional because it was added in a newer version than its parent node.
     ///
     /// Since vSphere API 7.0.3.0. **Deprecated** since vSphere API 8.0.2.0.
     #[deprecated(note = "since vSphere API 8.0.2.0")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub devices: Option<VirtualDevices>,
     /// Instance storage associated with the VM class. If `None`, no instance storage is present.
     ///
     /// Since vSphere API 8.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub instance_storage: Option<InstanceStorage>,
     /// A VirtualMachineConfigSpec associated with the VM class. If `None`, a config spec is not used to configure this VM class.
     ///
     /// Since vSphere API 8.0.2.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub config_spec: Option<serde_json::Value>,
 }
 
-impl Info {
-    fn __missing_cpu_count() -> i64 {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::virtual_machine_classes::Info",
-            "cpu_count",
-        )
+impl serde::Serialize for Info {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("id", &self.id)?;
+        map.serialize_entry("cpu_count", &self.cpu_count)?;
+        if let Some(value) = &self.cpu_reservation {
+            map.serialize_entry("cpu_reservation", value)?;
+        }
+        map.serialize_entry("memory_MB", &self.memory_mb)?;
+        if let Some(value) = &self.memory_reservation {
+            map.serialize_entry("memory_reservation", value)?;
+        }
+        map.serialize_entry("description", &self.description)?;
+        map.serialize_entry("namespaces", &self.namespaces)?;
+        map.serialize_entry("vms", &self.vms)?;
+        map.serialize_entry("config_status", &self.config_status)?;
+        map.serialize_entry("messages", &self.messages)?;
+        if let Some(value) = &self.devices {
+            map.serialize_entry("devices", value)?;
+        }
+        if let Some(value) = &self.instance_storage {
+            map.serialize_entry("instance_storage", value)?;
+        }
+        if let Some(value) = &self.config_spec {
+            map.serialize_entry("config_spec", value)?;
+        }
+        map.end()
     }
+}
 
-    fn __missing_memory_mb() -> i64 {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::virtual_machine_classes::Info",
-            "memory_MB",
-        )
+impl<'de> serde::Deserialize<'de> for Info {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_description() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::virtual_machine_classes::Info",
-            "description",
-        )
-    }
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
+    const NAME: &'static str = "vcenter::namespace_management::virtual_machine_classes::Info";
 
-    fn __missing_namespaces() -> Vec<String> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::virtual_machine_classes::Info",
-            "namespaces",
-        )
-    }
-
-    fn __missing_vms() -> Vec<String> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::virtual_machine_classes::Info",
-            "vms",
-        )
-    }
-
-    fn __missing_messages() -> Vec<Message> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::virtual_machine_classes::Info",
-            "messages",
-        )
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::VirtualMachineClassId> = None;
+        let mut f_1: Option<i64> = None;
+        let mut f_2: Option<i64> = None;
+        let mut f_3: Option<i64> = None;
+        let mut f_4: Option<i64> = None;
+        let mut f_5: Option<String> = None;
+        let mut f_6: Option<Vec<String>> = None;
+        let mut f_7: Option<Vec<String>> = None;
+        let mut f_8: Option<ConfigStatus> = None;
+        let mut f_9: Option<Vec<Message>> = None;
+        let mut f_10: Option<VirtualDevices> = None;
+        let mut f_11: Option<InstanceStorage> = None;
+        let mut f_12: Option<serde_json::Value> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "id" => f_0 = Some(map.next_value()?),
+                "cpu_count" => f_1 = Some(map.next_value()?),
+                "cpu_reservation" => f_2 = map.next_value()?,
+                "memory_MB" => f_3 = Some(map.next_value()?),
+                "memory_reservation" => f_4 = map.next_value()?,
+                "description" => f_5 = Some(map.next_value()?),
+                "namespaces" => f_6 = __de::null_as_empty(map.next_value()?),
+                "vms" => f_7 = __de::null_as_empty(map.next_value()?),
+                "config_status" => f_8 = Some(map.next_value()?),
+                "messages" => f_9 = __de::null_as_empty(map.next_value()?),
+                "devices" => f_10 = map.next_value()?,
+                "instance_storage" => f_11 = map.next_value()?,
+                "config_spec" => f_12 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Info {
+            id: __de::required(f_0, "id")?,
+            cpu_count: __de::or_zero(f_1, Self::NAME, "cpu_count"),
+            cpu_reservation: f_2,
+            memory_mb: __de::or_zero(f_3, Self::NAME, "memory_MB"),
+            memory_reservation: f_4,
+            description: __de::or_zero(f_5, Self::NAME, "description"),
+            namespaces: __de::or_zero(f_6, Self::NAME, "namespaces"),
+            vms: __de::or_zero(f_7, Self::NAME, "vms"),
+            config_status: __de::required(f_8, "config_status")?,
+            messages: __de::or_zero(f_9, Self::NAME, "messages"),
+            devices: f_10,
+            instance_storage: f_11,
+            config_spec: f_12,
+        })
     }
 }
 
@@ -310,7 +441,7 @@ impl Info {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.virtual_machine_classes.instance_storage`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct InstanceStorage {
     /// Policy corresponding to the instance storage. To use VM class with instance storage, this policy should also be associated with Supervisor namespace. See com.vmware.vcenter.namespaces.Instances.StorageSpec.
     ///
@@ -321,19 +452,52 @@ pub struct InstanceStorage {
     /// List of instance storage volumes. At least one volume is required when configuring a VM class with instance storage.
     ///
     /// Since vSphere API 8.0.0.0.
-    #[serde(
-        default = "InstanceStorage::__missing_volumes",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub volumes: Vec<InstanceStorageVolume>,
 }
 
-impl InstanceStorage {
-    fn __missing_volumes() -> Vec<InstanceStorageVolume> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::virtual_machine_classes::InstanceStorage",
-            "volumes",
-        )
+impl serde::Serialize for InstanceStorage {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("policy", &self.policy)?;
+        map.serialize_entry("volumes", &self.volumes)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for InstanceStorage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for InstanceStorage {
+    const NAME: &'static str = "vcenter::namespace_management::virtual_machine_classes::InstanceStorage";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::SpsStorageProfileId> = None;
+        let mut f_1: Option<Vec<InstanceStorageVolume>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "policy" => f_0 = Some(map.next_value()?),
+                "volumes" => f_1 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(InstanceStorage {
+            policy: __de::required(f_0, "policy")?,
+            volumes: __de::or_zero(f_1, Self::NAME, "volumes"),
+        })
     }
 }
 
@@ -343,21 +507,53 @@ impl InstanceStorage {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.virtual_machine_classes.instance_storage_volume`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct InstanceStorageVolume {
     /// The size of instance storage volume in mebibytes (MiB) available for the virtual machine of this field.
     ///
     /// Since vSphere API 8.0.0.0.
-    #[serde(default = "InstanceStorageVolume::__missing_size")]
     pub size: i64,
 }
 
-impl InstanceStorageVolume {
-    fn __missing_size() -> i64 {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::virtual_machine_classes::InstanceStorageVolume",
-            "size",
-        )
+impl serde::Serialize for InstanceStorageVolume {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("size", &self.size)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for InstanceStorageVolume {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for InstanceStorageVolume {
+    const NAME: &'static str = "vcenter::namespace_management::virtual_machine_classes::InstanceStorageVolume";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<i64> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "size" => f_0 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(InstanceStorageVolume {
+            size: __de::or_zero(f_0, Self::NAME, "size"),
+        })
     }
 }
 
@@ -367,7 +563,7 @@ impl InstanceStorageVolume {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.virtual_machine_classes.message`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Message {
     /// Type of the message.
     ///
@@ -376,8 +572,55 @@ pub struct Message {
     /// Details about the message. If `None`, message details are not required for taking actions.
     ///
     /// Since vSphere API 7.0.2.00100.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub details: Option<crate::vapi::standard::LocalizableMessage>,
+}
+
+impl serde::Serialize for Message {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("severity", &self.severity)?;
+        if let Some(value) = &self.details {
+            map.serialize_entry("details", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Message {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Message {
+    const NAME: &'static str = "vcenter::namespace_management::virtual_machine_classes::Message";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<message::MessageSeverity> = None;
+        let mut f_1: Option<crate::vapi::standard::LocalizableMessage> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "severity" => f_0 = Some(map.next_value()?),
+                "details" => f_1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Message {
+            severity: __de::required(f_0, "severity")?,
+            details: f_1,
+        })
+    }
 }
 
 /// The [`UpdateSpec`](crate::vcenter::namespace_management::virtual_machine_classes::UpdateSpec) structure contains the specification required to update a VM class object.
@@ -386,12 +629,11 @@ pub struct Message {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.virtual_machine_classes.update_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateSpec {
     /// The number of CPUs configured for virtual machine of this field. If `None` the current value the will not be modified.
     ///
     /// Since vSphere API 7.0.2.00100.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cpu_count: Option<i64>,
     /// The percentage of total available CPUs reserved for a virtual machine. We multiply this percentage by the minimum frequency amongst all the cluster nodes to get the CPU reservation that is specified to vSphere in MHz. If `None`, no CPU reservation is requested for the virtual machine.
     ///
@@ -399,12 +641,10 @@ pub struct UpdateSpec {
     #[deprecated(
         note = "since vSphere API 8.0.2.0: Use CPU allocation in UpdateSpec::config_spec instead to reserve CPUs for a virtual machine."
     )]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cpu_reservation: Option<i64>,
     /// The amount of memory in MB configured for virtual machine of this field. If `None` the current value the will not be modified.
     ///
     /// Since vSphere API 7.0.2.00100.
-    #[serde(rename = "memory_MB", default, skip_serializing_if = "Option::is_none")]
     pub memory_mb: Option<i64>,
     /// The percentage of available memory reserved for a virtual machine of this field. Memory reservation must be set to 100% for VM class with vGPU or Dynamic DirectPath I/O devices. If `None`, no memory reservation is requested for virtual machine.
     ///
@@ -412,12 +652,10 @@ pub struct UpdateSpec {
     #[deprecated(
         note = "since vSphere API 8.0.2.0: Use memory allocation in UpdateSpec::config_spec instead to reserve memory for a virtual machine."
     )]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub memory_reservation: Option<i64>,
     /// Description for the VM class. If `None`, description is not updated.
     ///
     /// Since vSphere API 7.0.2.00100.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Virtual devices corresponding to the VM class. If `None`, virtual devices will not be updated.
     ///
@@ -425,18 +663,100 @@ pub struct UpdateSpec {
     #[deprecated(
         note = "since vSphere API 8.0.2.0: Use device changes in UpdateSpec::config_spec instead to add vGPU and Dynamic DirectPath I/O virtual devices."
     )]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub devices: Option<VirtualDevices>,
     /// Instance storage associated with the VM class. If `None`, instance storage specification will not be updated.
     ///
     /// Since vSphere API 8.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub instance_storage: Option<InstanceStorage>,
     /// A VirtualMachineConfigSpec associated with the VM class. If `None`, the config spec will not be updated.
     ///
     /// Since vSphere API 8.0.2.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub config_spec: Option<serde_json::Value>,
+}
+
+impl serde::Serialize for UpdateSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.cpu_count {
+            map.serialize_entry("cpu_count", value)?;
+        }
+        if let Some(value) = &self.cpu_reservation {
+            map.serialize_entry("cpu_reservation", value)?;
+        }
+        if let Some(value) = &self.memory_mb {
+            map.serialize_entry("memory_MB", value)?;
+        }
+        if let Some(value) = &self.memory_reservation {
+            map.serialize_entry("memory_reservation", value)?;
+        }
+        if let Some(value) = &self.description {
+            map.serialize_entry("description", value)?;
+        }
+        if let Some(value) = &self.devices {
+            map.serialize_entry("devices", value)?;
+        }
+        if let Some(value) = &self.instance_storage {
+            map.serialize_entry("instance_storage", value)?;
+        }
+        if let Some(value) = &self.config_spec {
+            map.serialize_entry("config_spec", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UpdateSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for UpdateSpec {
+    const NAME: &'static str = "vcenter::namespace_management::virtual_machine_classes::UpdateSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<i64> = None;
+        let mut f_1: Option<i64> = None;
+        let mut f_2: Option<i64> = None;
+        let mut f_3: Option<i64> = None;
+        let mut f_4: Option<String> = None;
+        let mut f_5: Option<VirtualDevices> = None;
+        let mut f_6: Option<InstanceStorage> = None;
+        let mut f_7: Option<serde_json::Value> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "cpu_count" => f_0 = map.next_value()?,
+                "cpu_reservation" => f_1 = map.next_value()?,
+                "memory_MB" => f_2 = map.next_value()?,
+                "memory_reservation" => f_3 = map.next_value()?,
+                "description" => f_4 = map.next_value()?,
+                "devices" => f_5 = map.next_value()?,
+                "instance_storage" => f_6 = map.next_value()?,
+                "config_spec" => f_7 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(UpdateSpec {
+            cpu_count: f_0,
+            cpu_reservation: f_1,
+            memory_mb: f_2,
+            memory_reservation: f_3,
+            description: f_4,
+            devices: f_5,
+            instance_storage: f_6,
+            config_spec: f_7,
+        })
+    }
 }
 
 /// The [`VgpuDevice`](crate::vcenter::namespace_management::virtual_machine_classes::VgpuDevice) structure contains the configuration corresponding to a vGPU device.
@@ -448,21 +768,53 @@ pub struct UpdateSpec {
 #[deprecated(
     note = "since vSphere API 8.0.2.0: Use device changes in VirtualMachineConfigSpec associated with the VM class to add vGPU devices."
 )]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VgpuDevice {
     /// Profile name corresponding to the device.
     ///
     /// Since vSphere API 7.0.3.0.
-    #[serde(default = "VgpuDevice::__missing_profile_name")]
     pub profile_name: String,
 }
 
-impl VgpuDevice {
-    fn __missing_profile_name() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::virtual_machine_classes::VgpuDevice",
-            "profile_name",
-        )
+impl serde::Serialize for VgpuDevice {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("profile_name", &self.profile_name)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VgpuDevice {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for VgpuDevice {
+    const NAME: &'static str = "vcenter::namespace_management::virtual_machine_classes::VgpuDevice";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "profile_name" => f_0 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(VgpuDevice {
+            profile_name: __de::or_zero(f_0, Self::NAME, "profile_name"),
+        })
     }
 }
 
@@ -475,22 +827,65 @@ impl VgpuDevice {
 #[deprecated(
     note = "since vSphere API 8.0.2.0: Use device changes in VirtualMachineConfigSpec associated with the VM class to add vGPU and Dynamic DirectPath I/O virtual devices."
 )]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct VirtualDevices {
     /// List of vGPU devices. If `None`, no vGPU devices are present.
     ///
     /// Since vSphere API 7.0.3.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vgpu_devices: Option<Vec<VgpuDevice>>,
     /// List of Dynamic DirectPath I/O devices. If `None`, no Dynamic DirectPath I/O devices are present.
     ///
     /// Since vSphere API 7.0.3.0.
-    #[serde(
-        rename = "dynamic_direct_path_IO_devices",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub dynamic_direct_path_io_devices: Option<Vec<DynamicDirectPathIoDevice>>,
+}
+
+impl serde::Serialize for VirtualDevices {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.vgpu_devices {
+            map.serialize_entry("vgpu_devices", value)?;
+        }
+        if let Some(value) = &self.dynamic_direct_path_io_devices {
+            map.serialize_entry("dynamic_direct_path_IO_devices", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VirtualDevices {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for VirtualDevices {
+    const NAME: &'static str = "vcenter::namespace_management::virtual_machine_classes::VirtualDevices";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<Vec<VgpuDevice>> = None;
+        let mut f_1: Option<Vec<DynamicDirectPathIoDevice>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "vgpu_devices" => f_0 = map.next_value()?,
+                "dynamic_direct_path_IO_devices" => f_1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(VirtualDevices {
+            vgpu_devices: f_0,
+            dynamic_direct_path_io_devices: f_1,
+        })
+    }
 }
 
 #[doc(hidden)]

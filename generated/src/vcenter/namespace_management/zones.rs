@@ -76,16 +76,17 @@ impl ClusterCompatibilities {
     ///
     ///   * The resource `ClusterComputeResource` referenced by the field [`CreateSpec::clusters`](crate::vcenter::namespace_management::zones::cluster_compatibilities::CreateSpec::clusters) requires `System.Read`.
     /// - [`NotFound`](crate::ErrorKind::NotFound): if either the vSphere Cluster Compute Resource or the vSphere Zone does not exist.
-    pub async fn create(
+    pub fn create(
         &self,
         zone: &crate::ids::ZoneId,
         spec: &cluster_compatibilities::CreateSpec,
-    ) -> vsphere_vapi_runtime::Result<cluster_compatibilities::CreateResult> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<cluster_compatibilities::CreateResult>,
+    > + Send {
         self.client
             .operation(&cluster_compatibilities::ops::CREATE)
             .param("zone", zone)
             .param("spec", spec)
             .send()
-            .await
     }
 }

@@ -76,17 +76,16 @@ impl Zones {
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * The resource `com.vmware.vcenter.namespaces.Instance` referenced by the parameter `namespace` requires `Namespaces.Configure`.
-    pub async fn delete(
+    pub fn delete(
         &self,
         namespace: &crate::ids::InstanceId,
         zone: &crate::ids::ZoneId,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&zones::ops::DELETE)
             .param("namespace", namespace)
             .param("zone", zone)
             .send()
-            .await
     }
 }
 
@@ -95,7 +94,7 @@ impl Zones {
 /// Since vSphere API 7.0.0.0.
 ///
 /// vAPI structure `com.vmware.vcenter.namespaces.instances.access`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Access {
     /// Type of the subject.
     ///
@@ -104,12 +103,10 @@ pub struct Access {
     /// Name of the subject.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "Access::__missing_subject")]
     pub subject: String,
     /// Domain of the subject.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "Access::__missing_domain")]
     pub domain: String,
     /// Role of the subject on the namespace instance.
     ///
@@ -120,23 +117,66 @@ pub struct Access {
     /// If unset, vCenter Single Sign-On will be used as the identity provider.
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub identity_provider: Option<String>,
 }
 
-impl Access {
-    fn __missing_subject() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespaces::instances::Access",
-            "subject",
-        )
+impl serde::Serialize for Access {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("subject_type", &self.subject_type)?;
+        map.serialize_entry("subject", &self.subject)?;
+        map.serialize_entry("domain", &self.domain)?;
+        map.serialize_entry("role", &self.role)?;
+        if let Some(value) = &self.identity_provider {
+            map.serialize_entry("identity_provider", value)?;
+        }
+        map.end()
     }
+}
 
-    fn __missing_domain() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespaces::instances::Access",
-            "domain",
-        )
+impl<'de> serde::Deserialize<'de> for Access {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Access {
+    const NAME: &'static str = "vcenter::namespaces::instances::Access";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::vcenter::namespaces::access::SubjectType> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<crate::vcenter::namespaces::access::Role> = None;
+        let mut f_4: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "subject_type" => f_0 = Some(map.next_value()?),
+                "subject" => f_1 = Some(map.next_value()?),
+                "domain" => f_2 = Some(map.next_value()?),
+                "role" => f_3 = Some(map.next_value()?),
+                "identity_provider" => f_4 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Access {
+            subject_type: __de::required(f_0, "subject_type")?,
+            subject: __de::or_zero(f_1, Self::NAME, "subject"),
+            domain: __de::or_zero(f_2, Self::NAME, "domain"),
+            role: __de::required(f_3, "role")?,
+            identity_provider: f_4,
+        })
     }
 }
 
@@ -147,13 +187,55 @@ impl Access {
 /// Not in vSphere API releases before 9.1.0.0.
 ///
 /// vAPI structure `com.vmware.vcenter.namespaces.instances.avi_create_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AviCreateSpec {
     /// Name of the Avi Service Engine Group to be associated with the vSphere Namespace. If `None`, no Avi Service Engine Group will be associated with the vSphere Namespace. Avi Kubernetes Operator will use Default-Group Service Engine Group for Service Engines placement.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub se_group_name: Option<String>,
+}
+
+impl serde::Serialize for AviCreateSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.se_group_name {
+            map.serialize_entry("se_group_name", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AviCreateSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for AviCreateSpec {
+    const NAME: &'static str = "vcenter::namespaces::instances::AviCreateSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "se_group_name" => f_0 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(AviCreateSpec {
+            se_group_name: f_0,
+        })
+    }
 }
 
 /// The [`AviInfo`](crate::vcenter::namespaces::instances::AviInfo) structure contains the Avi-related object configurations associated with a namespace.
@@ -163,13 +245,53 @@ pub struct AviCreateSpec {
 /// Not in vSphere API releases before 9.1.0.0.
 ///
 /// vAPI structure `com.vmware.vcenter.namespaces.instances.avi_info`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AviInfo {
     /// Name of the Avi Service Engine Group which is associated with the vSphere Namespace. If `None`, no Avi Service Engine Group is associated with the vSphere Namespace. Avi Kubernetes Operator will use Default-Group Service Engine Group for Service Engines placement.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub se_group_name: Option<String>,
+}
+
+impl serde::Serialize for AviInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.se_group_name {
+            map.serialize_entry("se_group_name", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AviInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for AviInfo {
+    const NAME: &'static str = "vcenter::namespaces::instances::AviInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "se_group_name" => f_0 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(AviInfo { se_group_name: f_0 })
+    }
 }
 
 /// The [`AviSetSpec`](crate::vcenter::namespaces::instances::AviSetSpec) structure contains the Avi-related object configurations associated with a vSphere Namespace.
@@ -179,13 +301,53 @@ pub struct AviInfo {
 /// Not in vSphere API releases before 9.1.0.0.
 ///
 /// vAPI structure `com.vmware.vcenter.namespaces.instances.avi_set_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AviSetSpec {
     /// Name of the Avi Service Engine Group to be associated with the vSphere Namespace. If `None`, no Avi Service Engine Group will be associated with the vSphere Namespace. Avi Kubernetes Operator will use Default-Group Service Engine Group for Service Engines placement.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub se_group_name: Option<String>,
+}
+
+impl serde::Serialize for AviSetSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.se_group_name {
+            map.serialize_entry("se_group_name", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AviSetSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for AviSetSpec {
+    const NAME: &'static str = "vcenter::namespaces::instances::AviSetSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "se_group_name" => f_0 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(AviSetSpec { se_group_name: f_0 })
+    }
 }
 
 /// The [`AviUpdateSpec`](crate::vcenter::namespaces::instances::AviUpdateSpec) structure contains the Avi-related object configurations to be associated with a vSphere Namespace.
@@ -195,13 +357,55 @@ pub struct AviSetSpec {
 /// Not in vSphere API releases before 9.1.0.0.
 ///
 /// vAPI structure `com.vmware.vcenter.namespaces.instances.avi_update_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AviUpdateSpec {
     /// Name of the Avi Service Engine Group to be associated with the vSphere Namespace. If `None`, the current Avi Service Engine Group associated with the vSphere Namespace will not be updated.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub se_group_name: Option<String>,
+}
+
+impl serde::Serialize for AviUpdateSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.se_group_name {
+            map.serialize_entry("se_group_name", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AviUpdateSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for AviUpdateSpec {
+    const NAME: &'static str = "vcenter::namespaces::instances::AviUpdateSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "se_group_name" => f_0 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(AviUpdateSpec {
+            se_group_name: f_0,
+        })
+    }
 }
 
 vsphere_vapi_runtime::vapi_enum! {
@@ -230,7 +434,7 @@ vsphere_vapi_runtime::vapi_enum! {
 /// Since vSphere API 8.0.2.0.
 ///
 /// vAPI structure `com.vmware.vcenter.namespaces.instances.content_library_spec`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ContentLibrarySpec {
     /// Content Library ID used by the VM Image Service. The Content Library specified should exist in vSphere inventory.
     ///
@@ -243,7 +447,6 @@ pub struct ContentLibrarySpec {
     /// An InvalidArgument error will be thrown from [`Instances::create`](crate::vcenter::namespaces::Instances::create) method, [`Instances::update`](crate::vcenter::namespaces::Instances::update) method and [`Instances::set`](crate::vcenter::namespaces::Instances::set) method if a subscribed Content Library has the `writable` flag set to `true`. If `None`, the value defaults to `false` and the Content Library is read-only to users.
     ///
     /// Since vSphere API 8.0.2.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub writable: Option<bool>,
     /// Flag to indicate if users can import an OVF/OVA template from a remote HTTPS URL into a Content Library that has the `writable` field set to `true`. When set to `true`, users with [`Info::role`](crate::vcenter::namespaces::access::Info::role) of type OWNER or EDIT on a Supervisor namespace can add new Content Library items in vSphere from this Supervisor namespace, by importing OVF/OVA templates from remote HTTPS URLs.
     ///
@@ -252,7 +455,6 @@ pub struct ContentLibrarySpec {
     /// Not in vSphere API releases before 9.0.0.0.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allow_import: Option<bool>,
     /// The resource naming strategy that is used to generate the Kubernetes resource names for images from this Content Library.
     ///
@@ -261,8 +463,67 @@ pub struct ContentLibrarySpec {
     /// Not in vSphere API releases before 9.0.0.0.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_naming_strategy: Option<ResourceNamingStrategy>,
+}
+
+impl serde::Serialize for ContentLibrarySpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("content_library", &self.content_library)?;
+        if let Some(value) = &self.writable {
+            map.serialize_entry("writable", value)?;
+        }
+        if let Some(value) = &self.allow_import {
+            map.serialize_entry("allow_import", value)?;
+        }
+        if let Some(value) = &self.resource_naming_strategy {
+            map.serialize_entry("resource_naming_strategy", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ContentLibrarySpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ContentLibrarySpec {
+    const NAME: &'static str = "vcenter::namespaces::instances::ContentLibrarySpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::LibraryId> = None;
+        let mut f_1: Option<bool> = None;
+        let mut f_2: Option<bool> = None;
+        let mut f_3: Option<ResourceNamingStrategy> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "content_library" => f_0 = Some(map.next_value()?),
+                "writable" => f_1 = map.next_value()?,
+                "allow_import" => f_2 = map.next_value()?,
+                "resource_naming_strategy" => f_3 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ContentLibrarySpec {
+            content_library: __de::required(f_0, "content_library")?,
+            writable: f_1,
+            allow_import: f_2,
+            resource_naming_strategy: f_3,
+        })
+    }
 }
 
 impl ContentLibrarySpec {
@@ -284,7 +545,7 @@ impl ContentLibrarySpec {
 /// Since vSphere API 7.0.0.0.
 ///
 /// vAPI structure `com.vmware.vcenter.namespaces.instances.create_spec`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateSpec {
     /// Identifier of the cluster on which the namespace is being created.
     ///
@@ -301,22 +562,18 @@ pub struct CreateSpec {
     /// Description for the namespace. If `None`, no description is added to the namespace.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Resource quota on the namespace. Refer to [`Info::create_resource_quota_type`](crate::vcenter::namespace_management::namespace_resource_options::Info::create_resource_quota_type) and use [`NamespaceResourceOptions::get`](crate::vcenter::namespace_management::NamespaceResourceOptions::get) for retrieving the type for the value for this field. For an example of this, see [`ResourceQuotaOptionsV1`](crate::vcenter::namespaces::ResourceQuotaOptionsV1). If `None`, no resource limits will be set on the namespace.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_spec: Option<serde_json::Value>,
     /// Access controls associated with the namespace. If `None`, only users with Administrator role can access the namespace.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub access_list: Option<Vec<Access>>,
     /// Storage associated with the namespace. If `None`, storage policies will not be associated with the namespace which will prevent users from being able to provision pods with persistent storage on the namespace. Users will be able to provision pods which use local storage.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub storage_specs: Option<Vec<StorageSpec>>,
     /// The vSphere Namespaces network objects to be associated with the namespace. The values of this list need to reference names of pre-existing [`Info`](crate::vcenter::namespace_management::networks::Info) classs.
     ///
@@ -331,12 +588,10 @@ pub struct CreateSpec {
     /// If only one network is specified and that network's com.vmware.vcenter.namespace_management.Networks.IPAssignmentMode is [`IpAssignmentMode::None`](crate::vcenter::namespace_management::networks::IpAssignmentMode::None), the operation will fail with [`ErrorKind::InvalidArgument`](crate::ErrorKind::InvalidArgument) error.
     ///
     /// Since vSphere API 7.0.1.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub networks: Option<Vec<String>>,
     /// VM Service specification associated with the namespace. This field is optional because it was added in a newer version than its parent node.
     ///
     /// Since vSphere API 7.0.2.00100.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vm_service_spec: Option<VmServiceSpec>,
     /// List of Content Libraries used by the VM Image Service. This list refers to existing Content Libraries in vSphere inventory.
     ///
@@ -350,24 +605,20 @@ pub struct CreateSpec {
     /// If `None`, no additional Content Libraries will be configured for the VM Image Service except for the Content Libraries specified in {[`VmServiceSpec::content_libraries`](crate::vcenter::namespaces::instances::VmServiceSpec::content_libraries)}.
     ///
     /// Since vSphere API 8.0.2.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub content_libraries: Option<Vec<ContentLibrarySpec>>,
     /// Creator of the namespace. Namespace self-service uses this field to populate the user who created this namespace. This field is optional because it was added in a newer version than its parent node.
     ///
     /// Since vSphere API 7.0.2.00100.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub creator: Option<Principal>,
     /// This field that accepts parameters to define a vSphere Namespace Network object that will automatically be associated with this Namespace. Networks created in this operation will be given an autogenerated ID and cannot be referenced by other Namespaces. This field is optional because it was added in a newer version than its parent node.
     ///
     /// Since vSphere API 7.0.2.00100.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub namespace_network: Option<NetworkCreateSpec>,
     /// List of Edges to be associated with this vSphere Namespace. Currently, only up to one Edge per vSphere Namespace is supported. If `None`, no Edges will be associated with this vSphere Namespace.
     ///
     /// Not in vSphere API releases before 9.1.0.0.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub edges: Option<Vec<EdgeCreateSpec>>,
     /// List of com.vmware.vcenter.namespace_management.InfrastructurePolicies to be applied to this vSphere Namespace.
     ///
@@ -376,8 +627,119 @@ pub struct CreateSpec {
     /// Not in vSphere API releases before 9.1.0.0.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub infrastructure_policies: Option<Vec<String>>,
+}
+
+impl serde::Serialize for CreateSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("cluster", &self.cluster)?;
+        map.serialize_entry("namespace", &self.namespace)?;
+        if let Some(value) = &self.description {
+            map.serialize_entry("description", value)?;
+        }
+        if let Some(value) = &self.resource_spec {
+            map.serialize_entry("resource_spec", value)?;
+        }
+        if let Some(value) = &self.access_list {
+            map.serialize_entry("access_list", value)?;
+        }
+        if let Some(value) = &self.storage_specs {
+            map.serialize_entry("storage_specs", value)?;
+        }
+        if let Some(value) = &self.networks {
+            map.serialize_entry("networks", value)?;
+        }
+        if let Some(value) = &self.vm_service_spec {
+            map.serialize_entry("vm_service_spec", value)?;
+        }
+        if let Some(value) = &self.content_libraries {
+            map.serialize_entry("content_libraries", value)?;
+        }
+        if let Some(value) = &self.creator {
+            map.serialize_entry("creator", value)?;
+        }
+        if let Some(value) = &self.namespace_network {
+            map.serialize_entry("namespace_network", value)?;
+        }
+        if let Some(value) = &self.edges {
+            map.serialize_entry("edges", value)?;
+        }
+        if let Some(value) = &self.infrastructure_policies {
+            map.serialize_entry("infrastructure_policies", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CreateSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CreateSpec {
+    const NAME: &'static str = "vcenter::namespaces::instances::CreateSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::ClusterComputeResourceId> = None;
+        let mut f_1: Option<crate::ids::InstanceId> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<serde_json::Value> = None;
+        let mut f_4: Option<Vec<Access>> = None;
+        let mut f_5: Option<Vec<StorageSpec>> = None;
+        let mut f_6: Option<Vec<String>> = None;
+        let mut f_7: Option<VmServiceSpec> = None;
+        let mut f_8: Option<Vec<ContentLibrarySpec>> = None;
+        let mut f_9: Option<Principal> = None;
+        let mut f_10: Option<NetworkCreateSpec> = None;
+        let mut f_11: Option<Vec<EdgeCreateSpec>> = None;
+        let mut f_12: Option<Vec<String>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "cluster" => f_0 = Some(map.next_value()?),
+                "namespace" => f_1 = Some(map.next_value()?),
+                "description" => f_2 = map.next_value()?,
+                "resource_spec" => f_3 = map.next_value()?,
+                "access_list" => f_4 = map.next_value()?,
+                "storage_specs" => f_5 = map.next_value()?,
+                "networks" => f_6 = map.next_value()?,
+                "vm_service_spec" => f_7 = map.next_value()?,
+                "content_libraries" => f_8 = map.next_value()?,
+                "creator" => f_9 = map.next_value()?,
+                "namespace_network" => f_10 = map.next_value()?,
+                "edges" => f_11 = map.next_value()?,
+                "infrastructure_policies" => f_12 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(CreateSpec {
+            cluster: __de::required(f_0, "cluster")?,
+            namespace: __de::required(f_1, "namespace")?,
+            description: f_2,
+            resource_spec: f_3,
+            access_list: f_4,
+            storage_specs: f_5,
+            networks: f_6,
+            vm_service_spec: f_7,
+            content_libraries: f_8,
+            creator: f_9,
+            namespace_network: f_10,
+            edges: f_11,
+            infrastructure_policies: f_12,
+        })
+    }
 }
 
 impl CreateSpec {
@@ -409,7 +771,7 @@ impl CreateSpec {
 /// Since vSphere API 8.0.0.1.
 ///
 /// vAPI structure `com.vmware.vcenter.namespaces.instances.create_spec_v2`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateSpecV2 {
     /// Identifier for the Supervisor hosting the namespace.
     ///
@@ -422,14 +784,12 @@ pub struct CreateSpecV2 {
     /// Not in vSphere API releases before 9.0.0.0.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zones: Option<Vec<ZoneSpec>>,
     /// Network related configurations to be associated with this namespace. This field is optional because it was added in a newer version than its parent node.
     ///
     /// Not in vSphere API releases before 9.0.0.0.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub network_spec: Option<NetworkConfigCreateSpec>,
     /// Identifier of the namespace. This has DNS_LABEL restrictions as specified in <https://tools.ietf.org/html/rfc1123>. This must be an alphanumeric (a-z and 0-9) string and with maximum length of 63 characters and with the '-' character allowed anywhere except the first or last character. This name is unique across all Namespaces in this vCenter server. In this version, this maps to the name of a Kubernetes namespace.
     ///
@@ -440,22 +800,18 @@ pub struct CreateSpecV2 {
     /// Description for the namespace. If `None`, no description is added to the namespace.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Resource quota on the namespace. Refer to [`Info::create_resource_quota_type`](crate::vcenter::namespace_management::namespace_resource_options::Info::create_resource_quota_type) and use [`NamespaceResourceOptions::get`](crate::vcenter::namespace_management::NamespaceResourceOptions::get) for retrieving the type for the value for this field. For an example of this, see [`ResourceQuotaOptionsV1`](crate::vcenter::namespaces::ResourceQuotaOptionsV1). If `None`, no resource limits will be set on the namespace.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_spec: Option<serde_json::Value>,
     /// Access controls associated with the namespace. If `None`, only users with Administrator role can access the namespace.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub access_list: Option<Vec<Access>>,
     /// Storage associated with the namespace. If `None`, storage policies will not be associated with the namespace which will prevent users from being able to provision pods with persistent storage on the namespace. Users will be able to provision pods which use local storage.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub storage_specs: Option<Vec<StorageSpec>>,
     /// The vSphere Namespaces network objects to be associated with the namespace. The values of this list need to reference names of pre-existing [`Info`](crate::vcenter::namespace_management::networks::Info) classs.
     ///
@@ -470,12 +826,10 @@ pub struct CreateSpecV2 {
     /// If only one network is specified and that network's com.vmware.vcenter.namespace_management.Networks.IPAssignmentMode is [`IpAssignmentMode::None`](crate::vcenter::namespace_management::networks::IpAssignmentMode::None), the operation will fail with [`ErrorKind::InvalidArgument`](crate::ErrorKind::InvalidArgument) error.
     ///
     /// Since vSphere API 7.0.1.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub networks: Option<Vec<String>>,
     /// VM Service specification associated with the namespace. This field is optional because it was added in a newer version than its parent node.
     ///
     /// Since vSphere API 7.0.2.00100.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vm_service_spec: Option<VmServiceSpec>,
     /// List of Content Libraries used by the VM Image Service. This list refers to existing Content Libraries in vSphere inventory.
     ///
@@ -489,24 +843,20 @@ pub struct CreateSpecV2 {
     /// If `None`, no additional Content Libraries will be configured for the VM Image Service except for the Content Libraries specified in {[`VmServiceSpec::content_libraries`](crate::vcenter::namespaces::instances::VmServiceSpec::content_libraries)}.
     ///
     /// Since vSphere API 8.0.2.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub content_libraries: Option<Vec<ContentLibrarySpec>>,
     /// Creator of the namespace. Namespace self-service uses this field to populate the user who created this namespace. This field is optional because it was added in a newer version than its parent node.
     ///
     /// Since vSphere API 7.0.2.00100.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub creator: Option<Principal>,
     /// This field that accepts parameters to define a vSphere Namespace Network object that will automatically be associated with this Namespace. Networks created in this operation will be given an autogenerated ID and cannot be referenced by other Namespaces. This field is optional because it was added in a newer version than its parent node.
     ///
     /// Since vSphere API 7.0.2.00100.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub namespace_network: Option<NetworkCreateSpec>,
     /// List of Edges to be associated with this vSphere Namespace. Currently, only up to one Edge per vSphere Namespace is supported. If `None`, no Edges will be associated with this vSphere Namespace.
     ///
     /// Not in vSphere API releases before 9.1.0.0.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub edges: Option<Vec<EdgeCreateSpec>>,
     /// List of com.vmware.vcenter.namespace_management.InfrastructurePolicies to be applied to this vSphere Namespace.
     ///
@@ -515,8 +865,131 @@ pub struct CreateSpecV2 {
     /// Not in vSphere API releases before 9.1.0.0.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub infrastructure_policies: Option<Vec<String>>,
+}
+
+impl serde::Serialize for CreateSpecV2 {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("supervisor", &self.supervisor)?;
+        if let Some(value) = &self.zones {
+            map.serialize_entry("zones", value)?;
+        }
+        if let Some(value) = &self.network_spec {
+            map.serialize_entry("network_spec", value)?;
+        }
+        map.serialize_entry("namespace", &self.namespace)?;
+        if let Some(value) = &self.description {
+            map.serialize_entry("description", value)?;
+        }
+        if let Some(value) = &self.resource_spec {
+            map.serialize_entry("resource_spec", value)?;
+        }
+        if let Some(value) = &self.access_list {
+            map.serialize_entry("access_list", value)?;
+        }
+        if let Some(value) = &self.storage_specs {
+            map.serialize_entry("storage_specs", value)?;
+        }
+        if let Some(value) = &self.networks {
+            map.serialize_entry("networks", value)?;
+        }
+        if let Some(value) = &self.vm_service_spec {
+            map.serialize_entry("vm_service_spec", value)?;
+        }
+        if let Some(value) = &self.content_libraries {
+            map.serialize_entry("content_libraries", value)?;
+        }
+        if let Some(value) = &self.creator {
+            map.serialize_entry("creator", value)?;
+        }
+        if let Some(value) = &self.namespace_network {
+            map.serialize_entry("namespace_network", value)?;
+        }
+        if let Some(value) = &self.edges {
+            map.serialize_entry("edges", value)?;
+        }
+        if let Some(value) = &self.infrastructure_policies {
+            map.serialize_entry("infrastructure_policies", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CreateSpecV2 {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CreateSpecV2 {
+    const NAME: &'static str = "vcenter::namespaces::instances::CreateSpecV2";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::SupervisorId> = None;
+        let mut f_1: Option<Vec<ZoneSpec>> = None;
+        let mut f_2: Option<NetworkConfigCreateSpec> = None;
+        let mut f_3: Option<crate::ids::InstanceId> = None;
+        let mut f_4: Option<String> = None;
+        let mut f_5: Option<serde_json::Value> = None;
+        let mut f_6: Option<Vec<Access>> = None;
+        let mut f_7: Option<Vec<StorageSpec>> = None;
+        let mut f_8: Option<Vec<String>> = None;
+        let mut f_9: Option<VmServiceSpec> = None;
+        let mut f_10: Option<Vec<ContentLibrarySpec>> = None;
+        let mut f_11: Option<Principal> = None;
+        let mut f_12: Option<NetworkCreateSpec> = None;
+        let mut f_13: Option<Vec<EdgeCreateSpec>> = None;
+        let mut f_14: Option<Vec<String>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "supervisor" => f_0 = Some(map.next_value()?),
+                "zones" => f_1 = map.next_value()?,
+                "network_spec" => f_2 = map.next_value()?,
+                "namespace" => f_3 = Some(map.next_value()?),
+                "description" => f_4 = map.next_value()?,
+                "resource_spec" => f_5 = map.next_value()?,
+                "access_list" => f_6 = map.next_value()?,
+                "storage_specs" => f_7 = map.next_value()?,
+                "networks" => f_8 = map.next_value()?,
+                "vm_service_spec" => f_9 = map.next_value()?,
+                "content_libraries" => f_10 = map.next_value()?,
+                "creator" => f_11 = map.next_value()?,
+                "namespace_network" => f_12 = map.next_value()?,
+                "edges" => f_13 = map.next_value()?,
+                "infrastructure_policies" => f_14 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(CreateSpecV2 {
+            supervisor: __de::required(f_0, "supervisor")?,
+            zones: f_1,
+            network_spec: f_2,
+            namespace: __de::required(f_3, "namespace")?,
+            description: f_4,
+            resource_spec: f_5,
+            access_list: f_6,
+            storage_specs: f_7,
+            networks: f_8,
+            vm_service_spec: f_9,
+            content_libraries: f_10,
+            creator: f_11,
+            namespace_network: f_12,
+            edges: f_13,
+            infrastructure_policies: f_14,
+        })
+    }
 }
 
 impl CreateSpecV2 {
@@ -647,72 +1120,66 @@ impl<'de> serde::Deserialize<'de> for EdgeCreateSpec {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = EdgeCreateSpec;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("struct EdgeCreateSpec")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<EdgeCreateSpec, A::Error> {
-                let mut f_0: Option<crate::ids::EdgeId> = None;
-                let mut f_1: Option<String> = None;
-                let mut f_2: Option<AviCreateSpec> = None;
-                let mut unknown = serde_json::Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "id" => f_0 = Some(map.next_value()?),
-                        "edge_provider" => f_1 = Some(map.next_value()?),
-                        "avi" => f_2 = map.next_value()?,
-                        _ => {
-                            let value: serde_json::Value = map.next_value()?;
-                            unknown.insert(key, value);
-                        }
-                    }
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for EdgeCreateSpec {
+    const NAME: &'static str = "vcenter::namespaces::instances::EdgeCreateSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::EdgeId> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<AviCreateSpec> = None;
+        let mut unknown = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "id" => f_0 = Some(map.next_value()?),
+                "edge_provider" => f_1 = Some(map.next_value()?),
+                "avi" => f_2 = map.next_value()?,
+                _ => {
+                    let value: serde_json::Value = map.next_value()?;
+                    unknown.insert(key, value);
                 }
-                let u_0 = match f_1 {
-                    None => None,
-                    Some(tag) => {
-                        Some(
-                            match tag.as_str() {
-                                "NSX_REGISTERED_AVI" => {
-                                    EdgeCreateSpecEdgeProvider::NsxRegisteredAvi {
-                                        avi: f_2,
-                                    }
-                                }
-                                _ => {
-                                    #[allow(unused_mut)]
-                                    let mut fields = ::core::mem::take(&mut unknown);
-                                    if let Some(value) = f_2 {
-                                        fields
-                                            .insert(
-                                                "avi".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    EdgeCreateSpecEdgeProvider::Unknown {
-                                        tag,
-                                        fields,
-                                    }
-                                }
-                            },
-                        )
-                    }
-                };
-                ::core::result::Result::Ok(EdgeCreateSpec {
-                    id: f_0.ok_or_else(|| serde::de::Error::missing_field("id"))?,
-                    edge_provider: u_0
-                        .ok_or_else(|| serde::de::Error::missing_field("edge_provider"))?,
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        let u_0 = match f_1 {
+            None => None,
+            Some(tag) => {
+                Some(
+                    match tag.as_str() {
+                        "NSX_REGISTERED_AVI" => {
+                            EdgeCreateSpecEdgeProvider::NsxRegisteredAvi {
+                                avi: f_2,
+                            }
+                        }
+                        _ => {
+                            #[allow(unused_mut)]
+                            let mut fields = ::core::mem::take(&mut unknown);
+                            if let Some(value) = f_2 {
+                                fields
+                                    .insert(
+                                        "avi".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            EdgeCreateSpecEdgeProvider::Unknown {
+                                tag,
+                                fields,
+                            }
+                        }
+                    },
+                )
+            }
+        };
+        ::core::result::Result::Ok(EdgeCreateSpec {
+            id: __de::required(f_0, "id")?,
+            edge_provider: __de::required(u_0, "edge_provider")?,
+        })
     }
 }
 
@@ -818,72 +1285,66 @@ impl<'de> serde::Deserialize<'de> for EdgeInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = EdgeInfo;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("struct EdgeInfo")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<EdgeInfo, A::Error> {
-                let mut f_0: Option<crate::ids::EdgeId> = None;
-                let mut f_1: Option<String> = None;
-                let mut f_2: Option<AviInfo> = None;
-                let mut unknown = serde_json::Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "id" => f_0 = Some(map.next_value()?),
-                        "edge_provider" => f_1 = Some(map.next_value()?),
-                        "avi" => f_2 = map.next_value()?,
-                        _ => {
-                            let value: serde_json::Value = map.next_value()?;
-                            unknown.insert(key, value);
-                        }
-                    }
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for EdgeInfo {
+    const NAME: &'static str = "vcenter::namespaces::instances::EdgeInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::EdgeId> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<AviInfo> = None;
+        let mut unknown = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "id" => f_0 = Some(map.next_value()?),
+                "edge_provider" => f_1 = Some(map.next_value()?),
+                "avi" => f_2 = map.next_value()?,
+                _ => {
+                    let value: serde_json::Value = map.next_value()?;
+                    unknown.insert(key, value);
                 }
-                let u_0 = match f_1 {
-                    None => None,
-                    Some(tag) => {
-                        Some(
-                            match tag.as_str() {
-                                "NSX_REGISTERED_AVI" => {
-                                    EdgeInfoEdgeProvider::NsxRegisteredAvi {
-                                        avi: f_2,
-                                    }
-                                }
-                                _ => {
-                                    #[allow(unused_mut)]
-                                    let mut fields = ::core::mem::take(&mut unknown);
-                                    if let Some(value) = f_2 {
-                                        fields
-                                            .insert(
-                                                "avi".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    EdgeInfoEdgeProvider::Unknown {
-                                        tag,
-                                        fields,
-                                    }
-                                }
-                            },
-                        )
-                    }
-                };
-                ::core::result::Result::Ok(EdgeInfo {
-                    id: f_0.ok_or_else(|| serde::de::Error::missing_field("id"))?,
-                    edge_provider: u_0
-                        .ok_or_else(|| serde::de::Error::missing_field("edge_provider"))?,
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        let u_0 = match f_1 {
+            None => None,
+            Some(tag) => {
+                Some(
+                    match tag.as_str() {
+                        "NSX_REGISTERED_AVI" => {
+                            EdgeInfoEdgeProvider::NsxRegisteredAvi {
+                                avi: f_2,
+                            }
+                        }
+                        _ => {
+                            #[allow(unused_mut)]
+                            let mut fields = ::core::mem::take(&mut unknown);
+                            if let Some(value) = f_2 {
+                                fields
+                                    .insert(
+                                        "avi".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            EdgeInfoEdgeProvider::Unknown {
+                                tag,
+                                fields,
+                            }
+                        }
+                    },
+                )
+            }
+        };
+        ::core::result::Result::Ok(EdgeInfo {
+            id: __de::required(f_0, "id")?,
+            edge_provider: __de::required(u_0, "edge_provider")?,
+        })
     }
 }
 
@@ -1006,72 +1467,66 @@ impl<'de> serde::Deserialize<'de> for EdgeSetSpec {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = EdgeSetSpec;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("struct EdgeSetSpec")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<EdgeSetSpec, A::Error> {
-                let mut f_0: Option<crate::ids::EdgeId> = None;
-                let mut f_1: Option<String> = None;
-                let mut f_2: Option<AviSetSpec> = None;
-                let mut unknown = serde_json::Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "id" => f_0 = Some(map.next_value()?),
-                        "edge_provider" => f_1 = Some(map.next_value()?),
-                        "avi" => f_2 = map.next_value()?,
-                        _ => {
-                            let value: serde_json::Value = map.next_value()?;
-                            unknown.insert(key, value);
-                        }
-                    }
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for EdgeSetSpec {
+    const NAME: &'static str = "vcenter::namespaces::instances::EdgeSetSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::EdgeId> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<AviSetSpec> = None;
+        let mut unknown = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "id" => f_0 = Some(map.next_value()?),
+                "edge_provider" => f_1 = Some(map.next_value()?),
+                "avi" => f_2 = map.next_value()?,
+                _ => {
+                    let value: serde_json::Value = map.next_value()?;
+                    unknown.insert(key, value);
                 }
-                let u_0 = match f_1 {
-                    None => None,
-                    Some(tag) => {
-                        Some(
-                            match tag.as_str() {
-                                "NSX_REGISTERED_AVI" => {
-                                    EdgeSetSpecEdgeProvider::NsxRegisteredAvi {
-                                        avi: f_2,
-                                    }
-                                }
-                                _ => {
-                                    #[allow(unused_mut)]
-                                    let mut fields = ::core::mem::take(&mut unknown);
-                                    if let Some(value) = f_2 {
-                                        fields
-                                            .insert(
-                                                "avi".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    EdgeSetSpecEdgeProvider::Unknown {
-                                        tag,
-                                        fields,
-                                    }
-                                }
-                            },
-                        )
-                    }
-                };
-                ::core::result::Result::Ok(EdgeSetSpec {
-                    id: f_0.ok_or_else(|| serde::de::Error::missing_field("id"))?,
-                    edge_provider: u_0
-                        .ok_or_else(|| serde::de::Error::missing_field("edge_provider"))?,
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        let u_0 = match f_1 {
+            None => None,
+            Some(tag) => {
+                Some(
+                    match tag.as_str() {
+                        "NSX_REGISTERED_AVI" => {
+                            EdgeSetSpecEdgeProvider::NsxRegisteredAvi {
+                                avi: f_2,
+                            }
+                        }
+                        _ => {
+                            #[allow(unused_mut)]
+                            let mut fields = ::core::mem::take(&mut unknown);
+                            if let Some(value) = f_2 {
+                                fields
+                                    .insert(
+                                        "avi".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            EdgeSetSpecEdgeProvider::Unknown {
+                                tag,
+                                fields,
+                            }
+                        }
+                    },
+                )
+            }
+        };
+        ::core::result::Result::Ok(EdgeSetSpec {
+            id: __de::required(f_0, "id")?,
+            edge_provider: __de::required(u_0, "edge_provider")?,
+        })
     }
 }
 
@@ -1177,72 +1632,66 @@ impl<'de> serde::Deserialize<'de> for EdgeUpdateSpec {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = EdgeUpdateSpec;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("struct EdgeUpdateSpec")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<EdgeUpdateSpec, A::Error> {
-                let mut f_0: Option<crate::ids::EdgeId> = None;
-                let mut f_1: Option<String> = None;
-                let mut f_2: Option<AviUpdateSpec> = None;
-                let mut unknown = serde_json::Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "id" => f_0 = Some(map.next_value()?),
-                        "edge_provider" => f_1 = Some(map.next_value()?),
-                        "avi" => f_2 = map.next_value()?,
-                        _ => {
-                            let value: serde_json::Value = map.next_value()?;
-                            unknown.insert(key, value);
-                        }
-                    }
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for EdgeUpdateSpec {
+    const NAME: &'static str = "vcenter::namespaces::instances::EdgeUpdateSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::EdgeId> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<AviUpdateSpec> = None;
+        let mut unknown = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "id" => f_0 = Some(map.next_value()?),
+                "edge_provider" => f_1 = Some(map.next_value()?),
+                "avi" => f_2 = map.next_value()?,
+                _ => {
+                    let value: serde_json::Value = map.next_value()?;
+                    unknown.insert(key, value);
                 }
-                let u_0 = match f_1 {
-                    None => None,
-                    Some(tag) => {
-                        Some(
-                            match tag.as_str() {
-                                "NSX_REGISTERED_AVI" => {
-                                    EdgeUpdateSpecEdgeProvider::NsxRegisteredAvi {
-                                        avi: f_2,
-                                    }
-                                }
-                                _ => {
-                                    #[allow(unused_mut)]
-                                    let mut fields = ::core::mem::take(&mut unknown);
-                                    if let Some(value) = f_2 {
-                                        fields
-                                            .insert(
-                                                "avi".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    EdgeUpdateSpecEdgeProvider::Unknown {
-                                        tag,
-                                        fields,
-                                    }
-                                }
-                            },
-                        )
-                    }
-                };
-                ::core::result::Result::Ok(EdgeUpdateSpec {
-                    id: f_0.ok_or_else(|| serde::de::Error::missing_field("id"))?,
-                    edge_provider: u_0
-                        .ok_or_else(|| serde::de::Error::missing_field("edge_provider"))?,
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        let u_0 = match f_1 {
+            None => None,
+            Some(tag) => {
+                Some(
+                    match tag.as_str() {
+                        "NSX_REGISTERED_AVI" => {
+                            EdgeUpdateSpecEdgeProvider::NsxRegisteredAvi {
+                                avi: f_2,
+                            }
+                        }
+                        _ => {
+                            #[allow(unused_mut)]
+                            let mut fields = ::core::mem::take(&mut unknown);
+                            if let Some(value) = f_2 {
+                                fields
+                                    .insert(
+                                        "avi".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            EdgeUpdateSpecEdgeProvider::Unknown {
+                                tag,
+                                fields,
+                            }
+                        }
+                    },
+                )
+            }
+        };
+        ::core::result::Result::Ok(EdgeUpdateSpec {
+            id: __de::required(f_0, "id")?,
+            edge_provider: __de::required(u_0, "edge_provider")?,
+        })
     }
 }
 
@@ -1251,7 +1700,7 @@ impl<'de> serde::Deserialize<'de> for EdgeUpdateSpec {
 /// Since vSphere API 7.0.0.0.
 ///
 /// vAPI structure `com.vmware.vcenter.namespaces.instances.info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Info {
     /// Identifier for the vSphere cluster hosting the namespace.
     ///
@@ -1266,53 +1715,36 @@ pub struct Info {
     /// Current set of messages associated with the object.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(
-        default = "Info::__missing_messages",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub messages: Vec<Message>,
     /// Basic runtime statistics for the namespace.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "Info::__missing_stats")]
     pub stats: Stats,
     /// Description of the namespace.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "Info::__missing_description")]
     pub description: String,
     /// Quotas on the namespace resources. Refer to [`NamespaceResourceOptions::get`](crate::vcenter::namespace_management::NamespaceResourceOptions::get) for the type of the value for this field. If `None`, no resource constraints are associated with the namespace.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_spec: Option<serde_json::Value>,
     /// Access controls associated with the namespace.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(
-        default = "Info::__missing_access_list",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub access_list: Vec<Access>,
     /// Storage associated with the namespace.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(
-        default = "Info::__missing_storage_specs",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub storage_specs: Vec<StorageSpec>,
     /// The vSphere Networks associated with the namespace.
     ///
     /// This field is `None` if the cluster hosting this namespace uses NSXT_CONTAINER_PLUGIN or NSX_VPC as its network provider.
     ///
     /// Since vSphere API 7.0.1.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub networks: Option<Vec<String>>,
     /// VM Service specification associated with the namespace. This field is optional because it was added in a newer version than its parent node.
     ///
     /// Since vSphere API 7.0.2.00100.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vm_service_spec: Option<VmServiceSpec>,
     /// List of Content Libraries used by the VM Image Service. This list refers to existing Content Libraries in vSphere inventory.
     ///
@@ -1326,24 +1758,20 @@ pub struct Info {
     /// If `None`, no Content Libraries are configured for the VM Image Service.
     ///
     /// Since vSphere API 8.0.2.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub content_libraries: Option<Vec<ContentLibrarySpec>>,
     /// Creator of the namespace. Namespace self-service uses this field to populate the user who created this namespace. This field is optional because it was added in a newer version than its parent node.
     ///
     /// Since vSphere API 7.0.2.00100.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub creator: Option<Principal>,
     /// Flag to indicate the self service namespace. If `None`, the namespace is not marked as self service namespace.
     ///
     /// Since vSphere API 7.0.2.00100.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub self_service_namespace: Option<bool>,
     /// List of Edges associated with this vSphere Namespace. Currently, only up to one Edge per vSphere Namespace is supported. If `None`, no Edges are associated with this vSphere Namespace.
     ///
     /// Not in vSphere API releases before 9.1.0.0.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub edges: Option<Vec<EdgeInfo>>,
     /// List of com.vmware.vcenter.namespace_management.InfrastructurePolicies associated with this vSphere Namespace.
     ///
@@ -1352,44 +1780,120 @@ pub struct Info {
     /// Not in vSphere API releases before 9.1.0.0.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub infrastructure_policies: Option<Vec<String>>,
 }
 
-impl Info {
-    fn __missing_messages() -> Vec<Message> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespaces::instances::Info",
-            "messages",
-        )
+impl serde::Serialize for Info {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("cluster", &self.cluster)?;
+        map.serialize_entry("config_status", &self.config_status)?;
+        map.serialize_entry("messages", &self.messages)?;
+        map.serialize_entry("stats", &self.stats)?;
+        map.serialize_entry("description", &self.description)?;
+        if let Some(value) = &self.resource_spec {
+            map.serialize_entry("resource_spec", value)?;
+        }
+        map.serialize_entry("access_list", &self.access_list)?;
+        map.serialize_entry("storage_specs", &self.storage_specs)?;
+        if let Some(value) = &self.networks {
+            map.serialize_entry("networks", value)?;
+        }
+        if let Some(value) = &self.vm_service_spec {
+            map.serialize_entry("vm_service_spec", value)?;
+        }
+        if let Some(value) = &self.content_libraries {
+            map.serialize_entry("content_libraries", value)?;
+        }
+        if let Some(value) = &self.creator {
+            map.serialize_entry("creator", value)?;
+        }
+        if let Some(value) = &self.self_service_namespace {
+            map.serialize_entry("self_service_namespace", value)?;
+        }
+        if let Some(value) = &self.edges {
+            map.serialize_entry("edges", value)?;
+        }
+        if let Some(value) = &self.infrastructure_policies {
+            map.serialize_entry("infrastructure_policies", value)?;
+        }
+        map.end()
     }
+}
 
-    fn __missing_stats() -> Stats {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespaces::instances::Info",
-            "stats",
-        )
+impl<'de> serde::Deserialize<'de> for Info {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_description() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespaces::instances::Info",
-            "description",
-        )
-    }
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
+    const NAME: &'static str = "vcenter::namespaces::instances::Info";
 
-    fn __missing_access_list() -> Vec<Access> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespaces::instances::Info",
-            "access_list",
-        )
-    }
-
-    fn __missing_storage_specs() -> Vec<StorageSpec> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespaces::instances::Info",
-            "storage_specs",
-        )
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::ClusterComputeResourceId> = None;
+        let mut f_1: Option<ConfigStatus> = None;
+        let mut f_2: Option<Vec<Message>> = None;
+        let mut f_3: Option<Stats> = None;
+        let mut f_4: Option<String> = None;
+        let mut f_5: Option<serde_json::Value> = None;
+        let mut f_6: Option<Vec<Access>> = None;
+        let mut f_7: Option<Vec<StorageSpec>> = None;
+        let mut f_8: Option<Vec<String>> = None;
+        let mut f_9: Option<VmServiceSpec> = None;
+        let mut f_10: Option<Vec<ContentLibrarySpec>> = None;
+        let mut f_11: Option<Principal> = None;
+        let mut f_12: Option<bool> = None;
+        let mut f_13: Option<Vec<EdgeInfo>> = None;
+        let mut f_14: Option<Vec<String>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "cluster" => f_0 = Some(map.next_value()?),
+                "config_status" => f_1 = Some(map.next_value()?),
+                "messages" => f_2 = __de::null_as_empty(map.next_value()?),
+                "stats" => f_3 = Some(map.next_value()?),
+                "description" => f_4 = Some(map.next_value()?),
+                "resource_spec" => f_5 = map.next_value()?,
+                "access_list" => f_6 = __de::null_as_empty(map.next_value()?),
+                "storage_specs" => f_7 = __de::null_as_empty(map.next_value()?),
+                "networks" => f_8 = map.next_value()?,
+                "vm_service_spec" => f_9 = map.next_value()?,
+                "content_libraries" => f_10 = map.next_value()?,
+                "creator" => f_11 = map.next_value()?,
+                "self_service_namespace" => f_12 = map.next_value()?,
+                "edges" => f_13 = map.next_value()?,
+                "infrastructure_policies" => f_14 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Info {
+            cluster: __de::required(f_0, "cluster")?,
+            config_status: __de::required(f_1, "config_status")?,
+            messages: __de::or_zero(f_2, Self::NAME, "messages"),
+            stats: __de::or_zero(f_3, Self::NAME, "stats"),
+            description: __de::or_zero(f_4, Self::NAME, "description"),
+            resource_spec: f_5,
+            access_list: __de::or_zero(f_6, Self::NAME, "access_list"),
+            storage_specs: __de::or_zero(f_7, Self::NAME, "storage_specs"),
+            networks: f_8,
+            vm_service_spec: f_9,
+            content_libraries: f_10,
+            creator: f_11,
+            self_service_namespace: f_12,
+            edges: f_13,
+            infrastructure_policies: f_14,
+        })
     }
 }
 
@@ -1398,7 +1902,7 @@ impl Info {
 /// Since vSphere API 8.0.0.1.
 ///
 /// vAPI structure `com.vmware.vcenter.namespaces.instances.info_v2`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct InfoV2 {
     /// Identifier for the Supervisor hosting the namespace.
     ///
@@ -1411,14 +1915,12 @@ pub struct InfoV2 {
     /// Not in vSphere API releases before 9.0.0.0.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zones: Option<Vec<ZoneInfo>>,
     /// Network related configurations associated with this namespace. This field is optional because it was added in a newer version than its parent node.
     ///
     /// Not in vSphere API releases before 9.0.0.0.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub network_spec: Option<NetworkConfigInfo>,
     /// Current setting for [`ConfigStatus`](crate::vcenter::namespaces::instances::ConfigStatus).
     ///
@@ -1427,53 +1929,36 @@ pub struct InfoV2 {
     /// Current set of messages associated with the object.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(
-        default = "InfoV2::__missing_messages",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub messages: Vec<Message>,
     /// Basic runtime statistics for the namespace.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "InfoV2::__missing_stats")]
     pub stats: Stats,
     /// Description of the namespace.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "InfoV2::__missing_description")]
     pub description: String,
     /// Quotas on the namespace resources. Refer to [`NamespaceResourceOptions::get`](crate::vcenter::namespace_management::NamespaceResourceOptions::get) for the type of the value for this field. If `None`, no resource constraints are associated with the namespace.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_spec: Option<serde_json::Value>,
     /// Access controls associated with the namespace.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(
-        default = "InfoV2::__missing_access_list",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub access_list: Vec<Access>,
     /// Storage associated with the namespace.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(
-        default = "InfoV2::__missing_storage_specs",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub storage_specs: Vec<StorageSpec>,
     /// The vSphere Networks associated with the namespace.
     ///
     /// This field is `None` if the cluster hosting this namespace uses NSXT_CONTAINER_PLUGIN or NSX_VPC as its network provider.
     ///
     /// Since vSphere API 7.0.1.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub networks: Option<Vec<String>>,
     /// VM Service specification associated with the namespace. This field is optional because it was added in a newer version than its parent node.
     ///
     /// Since vSphere API 7.0.2.00100.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vm_service_spec: Option<VmServiceSpec>,
     /// List of Content Libraries used by the VM Image Service. This list refers to existing Content Libraries in vSphere inventory.
     ///
@@ -1487,24 +1972,20 @@ pub struct InfoV2 {
     /// If `None`, no Content Libraries are configured for the VM Image Service.
     ///
     /// Since vSphere API 8.0.2.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub content_libraries: Option<Vec<ContentLibrarySpec>>,
     /// Creator of the namespace. Namespace self-service uses this field to populate the user who created this namespace. This field is optional because it was added in a newer version than its parent node.
     ///
     /// Since vSphere API 7.0.2.00100.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub creator: Option<Principal>,
     /// Flag to indicate the self service namespace. If `None`, the namespace is not marked as self service namespace.
     ///
     /// Since vSphere API 7.0.2.00100.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub self_service_namespace: Option<bool>,
     /// List of Edges associated with this vSphere Namespace. Currently, only up to one Edge per vSphere Namespace is supported. If `None`, no Edges are associated with this vSphere Namespace.
     ///
     /// Not in vSphere API releases before 9.1.0.0.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub edges: Option<Vec<EdgeInfo>>,
     /// List of com.vmware.vcenter.namespace_management.InfrastructurePolicies associated with this vSphere Namespace.
     ///
@@ -1513,44 +1994,132 @@ pub struct InfoV2 {
     /// Not in vSphere API releases before 9.1.0.0.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub infrastructure_policies: Option<Vec<String>>,
 }
 
-impl InfoV2 {
-    fn __missing_messages() -> Vec<Message> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespaces::instances::InfoV2",
-            "messages",
-        )
+impl serde::Serialize for InfoV2 {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("supervisor", &self.supervisor)?;
+        if let Some(value) = &self.zones {
+            map.serialize_entry("zones", value)?;
+        }
+        if let Some(value) = &self.network_spec {
+            map.serialize_entry("network_spec", value)?;
+        }
+        map.serialize_entry("config_status", &self.config_status)?;
+        map.serialize_entry("messages", &self.messages)?;
+        map.serialize_entry("stats", &self.stats)?;
+        map.serialize_entry("description", &self.description)?;
+        if let Some(value) = &self.resource_spec {
+            map.serialize_entry("resource_spec", value)?;
+        }
+        map.serialize_entry("access_list", &self.access_list)?;
+        map.serialize_entry("storage_specs", &self.storage_specs)?;
+        if let Some(value) = &self.networks {
+            map.serialize_entry("networks", value)?;
+        }
+        if let Some(value) = &self.vm_service_spec {
+            map.serialize_entry("vm_service_spec", value)?;
+        }
+        if let Some(value) = &self.content_libraries {
+            map.serialize_entry("content_libraries", value)?;
+        }
+        if let Some(value) = &self.creator {
+            map.serialize_entry("creator", value)?;
+        }
+        if let Some(value) = &self.self_service_namespace {
+            map.serialize_entry("self_service_namespace", value)?;
+        }
+        if let Some(value) = &self.edges {
+            map.serialize_entry("edges", value)?;
+        }
+        if let Some(value) = &self.infrastructure_policies {
+            map.serialize_entry("infrastructure_policies", value)?;
+        }
+        map.end()
     }
+}
 
-    fn __missing_stats() -> Stats {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespaces::instances::InfoV2",
-            "stats",
-        )
+impl<'de> serde::Deserialize<'de> for InfoV2 {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_description() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespaces::instances::InfoV2",
-            "description",
-        )
-    }
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for InfoV2 {
+    const NAME: &'static str = "vcenter::namespaces::instances::InfoV2";
 
-    fn __missing_access_list() -> Vec<Access> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespaces::instances::InfoV2",
-            "access_list",
-        )
-    }
-
-    fn __missing_storage_specs() -> Vec<StorageSpec> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespaces::instances::InfoV2",
-            "storage_specs",
-        )
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::SupervisorId> = None;
+        let mut f_1: Option<Vec<ZoneInfo>> = None;
+        let mut f_2: Option<NetworkConfigInfo> = None;
+        let mut f_3: Option<ConfigStatus> = None;
+        let mut f_4: Option<Vec<Message>> = None;
+        let mut f_5: Option<Stats> = None;
+        let mut f_6: Option<String> = None;
+        let mut f_7: Option<serde_json::Value> = None;
+        let mut f_8: Option<Vec<Access>> = None;
+        let mut f_9: Option<Vec<StorageSpec>> = None;
+        let mut f_10: Option<Vec<String>> = None;
+        let mut f_11: Option<VmServiceSpec> = None;
+        let mut f_12: Option<Vec<ContentLibrarySpec>> = None;
+        let mut f_13: Option<Principal> = None;
+        let mut f_14: Option<bool> = None;
+        let mut f_15: Option<Vec<EdgeInfo>> = None;
+        let mut f_16: Option<Vec<String>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "supervisor" => f_0 = Some(map.next_value()?),
+                "zones" => f_1 = map.next_value()?,
+                "network_spec" => f_2 = map.next_value()?,
+                "config_status" => f_3 = Some(map.next_value()?),
+                "messages" => f_4 = __de::null_as_empty(map.next_value()?),
+                "stats" => f_5 = Some(map.next_value()?),
+                "description" => f_6 = Some(map.next_value()?),
+                "resource_spec" => f_7 = map.next_value()?,
+                "access_list" => f_8 = __de::null_as_empty(map.next_value()?),
+                "storage_specs" => f_9 = __de::null_as_empty(map.next_value()?),
+                "networks" => f_10 = map.next_value()?,
+                "vm_service_spec" => f_11 = map.next_value()?,
+                "content_libraries" => f_12 = map.next_value()?,
+                "creator" => f_13 = map.next_value()?,
+                "self_service_namespace" => f_14 = map.next_value()?,
+                "edges" => f_15 = map.next_value()?,
+                "infrastructure_policies" => f_16 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(InfoV2 {
+            supervisor: __de::required(f_0, "supervisor")?,
+            zones: f_1,
+            network_spec: f_2,
+            config_status: __de::required(f_3, "config_status")?,
+            messages: __de::or_zero(f_4, Self::NAME, "messages"),
+            stats: __de::or_zero(f_5, Self::NAME, "stats"),
+            description: __de::or_zero(f_6, Self::NAME, "description"),
+            resource_spec: f_7,
+            access_list: __de::or_zero(f_8, Self::NAME, "access_list"),
+            storage_specs: __de::or_zero(f_9, Self::NAME, "storage_specs"),
+            networks: f_10,
+            vm_service_spec: f_11,
+            content_libraries: f_12,
+            creator: f_13,
+            self_service_namespace: f_14,
+            edges: f_15,
+            infrastructure_policies: f_16,
+        })
     }
 }
 
@@ -1559,33 +2128,61 @@ impl InfoV2 {
 /// Since vSphere API 7.0.2.00100.
 ///
 /// vAPI structure `com.vmware.vcenter.namespaces.instances.ipv4_cidr`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Ipv4Cidr {
     /// The IPv4 address.
     ///
     /// Since vSphere API 7.0.2.00100.
-    #[serde(default = "Ipv4Cidr::__missing_address")]
     pub address: String,
     /// The CIDR prefix.
     ///
     /// Since vSphere API 7.0.2.00100.
-    #[serde(default = "Ipv4Cidr::__missing_prefix")]
     pub prefix: i64,
 }
 
-impl Ipv4Cidr {
-    fn __missing_address() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespaces::instances::Ipv4Cidr",
-            "address",
-        )
+impl serde::Serialize for Ipv4Cidr {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("address", &self.address)?;
+        map.serialize_entry("prefix", &self.prefix)?;
+        map.end()
     }
+}
 
-    fn __missing_prefix() -> i64 {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespaces::instances::Ipv4Cidr",
-            "prefix",
-        )
+impl<'de> serde::Deserialize<'de> for Ipv4Cidr {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Ipv4Cidr {
+    const NAME: &'static str = "vcenter::namespaces::instances::Ipv4Cidr";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<i64> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "address" => f_0 = Some(map.next_value()?),
+                "prefix" => f_1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Ipv4Cidr {
+            address: __de::or_zero(f_0, Self::NAME, "address"),
+            prefix: __de::or_zero(f_1, Self::NAME, "prefix"),
+        })
     }
 }
 
@@ -1613,7 +2210,7 @@ vsphere_vapi_runtime::vapi_enum! {
 /// Since vSphere API 7.0.0.0.
 ///
 /// vAPI structure `com.vmware.vcenter.namespaces.instances.message`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Message {
     /// Type of the message.
     ///
@@ -1622,8 +2219,55 @@ pub struct Message {
     /// Details about the message. If `None`, message details are not required for taking actions.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub details: Option<crate::vapi::standard::LocalizableMessage>,
+}
+
+impl serde::Serialize for Message {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("severity", &self.severity)?;
+        if let Some(value) = &self.details {
+            map.serialize_entry("details", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Message {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Message {
+    const NAME: &'static str = "vcenter::namespaces::instances::Message";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<message::MessageSeverity> = None;
+        let mut f_1: Option<crate::vapi::standard::LocalizableMessage> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "severity" => f_0 = Some(map.next_value()?),
+                "details" => f_1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Message {
+            severity: __de::required(f_0, "severity")?,
+            details: f_1,
+        })
+    }
 }
 
 /// The [`NetworkConfigCreateSpec`](crate::vcenter::namespaces::instances::NetworkConfigCreateSpec) structure contains network specification when creating a vSphere Namespaces object.
@@ -1749,89 +2393,81 @@ impl<'de> serde::Deserialize<'de> for NetworkConfigCreateSpec {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = NetworkConfigCreateSpec;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("struct NetworkConfigCreateSpec")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<NetworkConfigCreateSpec, A::Error> {
-                let mut f_0: Option<String> = None;
-                let mut f_1: Option<VpcNetworkCreateSpec> = None;
-                let mut f_2: Option<VsphereNetworkConfigCreateSpec> = None;
-                let mut unknown = serde_json::Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "network_provider" => f_0 = Some(map.next_value()?),
-                        "vpc_network" => f_1 = map.next_value()?,
-                        "vsphere_network" => f_2 = map.next_value()?,
-                        _ => {
-                            let value: serde_json::Value = map.next_value()?;
-                            unknown.insert(key, value);
-                        }
-                    }
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for NetworkConfigCreateSpec {
+    const NAME: &'static str = "vcenter::namespaces::instances::NetworkConfigCreateSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<VpcNetworkCreateSpec> = None;
+        let mut f_2: Option<VsphereNetworkConfigCreateSpec> = None;
+        let mut unknown = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "network_provider" => f_0 = Some(map.next_value()?),
+                "vpc_network" => f_1 = map.next_value()?,
+                "vsphere_network" => f_2 = map.next_value()?,
+                _ => {
+                    let value: serde_json::Value = map.next_value()?;
+                    unknown.insert(key, value);
                 }
-                let u_0 = match f_0 {
-                    None => None,
-                    Some(tag) => {
-                        Some(
-                            match tag.as_str() {
-                                "NSXT_CONTAINER_PLUGIN" => {
-                                    NetworkConfigCreateSpecNetworkProvider::NsxtContainerPlugin
-                                }
-                                "VSPHERE_NETWORK" => {
-                                    NetworkConfigCreateSpecNetworkProvider::VsphereNetwork {
-                                        vsphere_network: f_2,
-                                    }
-                                }
-                                "NSX_VPC" => {
-                                    NetworkConfigCreateSpecNetworkProvider::NsxVpc {
-                                        vpc_network: f_1,
-                                    }
-                                }
-                                _ => {
-                                    #[allow(unused_mut)]
-                                    let mut fields = ::core::mem::take(&mut unknown);
-                                    if let Some(value) = f_2 {
-                                        fields
-                                            .insert(
-                                                "vsphere_network".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_1 {
-                                        fields
-                                            .insert(
-                                                "vpc_network".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    NetworkConfigCreateSpecNetworkProvider::Unknown {
-                                        tag,
-                                        fields,
-                                    }
-                                }
-                            },
-                        )
-                    }
-                };
-                ::core::result::Result::Ok(NetworkConfigCreateSpec {
-                    network_provider: u_0
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "network_provider",
-                        ))?,
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        let u_0 = match f_0 {
+            None => None,
+            Some(tag) => {
+                Some(
+                    match tag.as_str() {
+                        "NSXT_CONTAINER_PLUGIN" => {
+                            NetworkConfigCreateSpecNetworkProvider::NsxtContainerPlugin
+                        }
+                        "VSPHERE_NETWORK" => {
+                            NetworkConfigCreateSpecNetworkProvider::VsphereNetwork {
+                                vsphere_network: f_2,
+                            }
+                        }
+                        "NSX_VPC" => {
+                            NetworkConfigCreateSpecNetworkProvider::NsxVpc {
+                                vpc_network: f_1,
+                            }
+                        }
+                        _ => {
+                            #[allow(unused_mut)]
+                            let mut fields = ::core::mem::take(&mut unknown);
+                            if let Some(value) = f_2 {
+                                fields
+                                    .insert(
+                                        "vsphere_network".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_1 {
+                                fields
+                                    .insert(
+                                        "vpc_network".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            NetworkConfigCreateSpecNetworkProvider::Unknown {
+                                tag,
+                                fields,
+                            }
+                        }
+                    },
+                )
+            }
+        };
+        ::core::result::Result::Ok(NetworkConfigCreateSpec {
+            network_provider: __de::required(u_0, "network_provider")?,
+        })
     }
 }
 
@@ -1957,89 +2593,81 @@ impl<'de> serde::Deserialize<'de> for NetworkConfigInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = NetworkConfigInfo;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("struct NetworkConfigInfo")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<NetworkConfigInfo, A::Error> {
-                let mut f_0: Option<String> = None;
-                let mut f_1: Option<VpcNetworkInfo> = None;
-                let mut f_2: Option<VsphereNetworkConfigInfo> = None;
-                let mut unknown = serde_json::Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "network_provider" => f_0 = Some(map.next_value()?),
-                        "vpc_network" => f_1 = map.next_value()?,
-                        "vsphere_network" => f_2 = map.next_value()?,
-                        _ => {
-                            let value: serde_json::Value = map.next_value()?;
-                            unknown.insert(key, value);
-                        }
-                    }
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for NetworkConfigInfo {
+    const NAME: &'static str = "vcenter::namespaces::instances::NetworkConfigInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<VpcNetworkInfo> = None;
+        let mut f_2: Option<VsphereNetworkConfigInfo> = None;
+        let mut unknown = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "network_provider" => f_0 = Some(map.next_value()?),
+                "vpc_network" => f_1 = map.next_value()?,
+                "vsphere_network" => f_2 = map.next_value()?,
+                _ => {
+                    let value: serde_json::Value = map.next_value()?;
+                    unknown.insert(key, value);
                 }
-                let u_0 = match f_0 {
-                    None => None,
-                    Some(tag) => {
-                        Some(
-                            match tag.as_str() {
-                                "NSXT_CONTAINER_PLUGIN" => {
-                                    NetworkConfigInfoNetworkProvider::NsxtContainerPlugin
-                                }
-                                "VSPHERE_NETWORK" => {
-                                    NetworkConfigInfoNetworkProvider::VsphereNetwork {
-                                        vsphere_network: f_2,
-                                    }
-                                }
-                                "NSX_VPC" => {
-                                    NetworkConfigInfoNetworkProvider::NsxVpc {
-                                        vpc_network: f_1,
-                                    }
-                                }
-                                _ => {
-                                    #[allow(unused_mut)]
-                                    let mut fields = ::core::mem::take(&mut unknown);
-                                    if let Some(value) = f_2 {
-                                        fields
-                                            .insert(
-                                                "vsphere_network".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_1 {
-                                        fields
-                                            .insert(
-                                                "vpc_network".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    NetworkConfigInfoNetworkProvider::Unknown {
-                                        tag,
-                                        fields,
-                                    }
-                                }
-                            },
-                        )
-                    }
-                };
-                ::core::result::Result::Ok(NetworkConfigInfo {
-                    network_provider: u_0
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "network_provider",
-                        ))?,
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        let u_0 = match f_0 {
+            None => None,
+            Some(tag) => {
+                Some(
+                    match tag.as_str() {
+                        "NSXT_CONTAINER_PLUGIN" => {
+                            NetworkConfigInfoNetworkProvider::NsxtContainerPlugin
+                        }
+                        "VSPHERE_NETWORK" => {
+                            NetworkConfigInfoNetworkProvider::VsphereNetwork {
+                                vsphere_network: f_2,
+                            }
+                        }
+                        "NSX_VPC" => {
+                            NetworkConfigInfoNetworkProvider::NsxVpc {
+                                vpc_network: f_1,
+                            }
+                        }
+                        _ => {
+                            #[allow(unused_mut)]
+                            let mut fields = ::core::mem::take(&mut unknown);
+                            if let Some(value) = f_2 {
+                                fields
+                                    .insert(
+                                        "vsphere_network".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_1 {
+                                fields
+                                    .insert(
+                                        "vpc_network".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            NetworkConfigInfoNetworkProvider::Unknown {
+                                tag,
+                                fields,
+                            }
+                        }
+                    },
+                )
+            }
+        };
+        ::core::result::Result::Ok(NetworkConfigInfo {
+            network_provider: __de::required(u_0, "network_provider")?,
+        })
     }
 }
 
@@ -2166,89 +2794,81 @@ impl<'de> serde::Deserialize<'de> for NetworkConfigSetSpec {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = NetworkConfigSetSpec;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("struct NetworkConfigSetSpec")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<NetworkConfigSetSpec, A::Error> {
-                let mut f_0: Option<String> = None;
-                let mut f_1: Option<VpcNetworkSetSpec> = None;
-                let mut f_2: Option<VsphereNetworkConfigSetSpec> = None;
-                let mut unknown = serde_json::Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "network_provider" => f_0 = Some(map.next_value()?),
-                        "vpc_config" => f_1 = map.next_value()?,
-                        "vsphere_network_config" => f_2 = map.next_value()?,
-                        _ => {
-                            let value: serde_json::Value = map.next_value()?;
-                            unknown.insert(key, value);
-                        }
-                    }
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for NetworkConfigSetSpec {
+    const NAME: &'static str = "vcenter::namespaces::instances::NetworkConfigSetSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<VpcNetworkSetSpec> = None;
+        let mut f_2: Option<VsphereNetworkConfigSetSpec> = None;
+        let mut unknown = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "network_provider" => f_0 = Some(map.next_value()?),
+                "vpc_config" => f_1 = map.next_value()?,
+                "vsphere_network_config" => f_2 = map.next_value()?,
+                _ => {
+                    let value: serde_json::Value = map.next_value()?;
+                    unknown.insert(key, value);
                 }
-                let u_0 = match f_0 {
-                    None => None,
-                    Some(tag) => {
-                        Some(
-                            match tag.as_str() {
-                                "NSXT_CONTAINER_PLUGIN" => {
-                                    NetworkConfigSetSpecNetworkProvider::NsxtContainerPlugin
-                                }
-                                "VSPHERE_NETWORK" => {
-                                    NetworkConfigSetSpecNetworkProvider::VsphereNetwork {
-                                        vsphere_network_config: f_2,
-                                    }
-                                }
-                                "NSX_VPC" => {
-                                    NetworkConfigSetSpecNetworkProvider::NsxVpc {
-                                        vpc_config: f_1,
-                                    }
-                                }
-                                _ => {
-                                    #[allow(unused_mut)]
-                                    let mut fields = ::core::mem::take(&mut unknown);
-                                    if let Some(value) = f_2 {
-                                        fields
-                                            .insert(
-                                                "vsphere_network_config".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_1 {
-                                        fields
-                                            .insert(
-                                                "vpc_config".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    NetworkConfigSetSpecNetworkProvider::Unknown {
-                                        tag,
-                                        fields,
-                                    }
-                                }
-                            },
-                        )
-                    }
-                };
-                ::core::result::Result::Ok(NetworkConfigSetSpec {
-                    network_provider: u_0
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "network_provider",
-                        ))?,
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        let u_0 = match f_0 {
+            None => None,
+            Some(tag) => {
+                Some(
+                    match tag.as_str() {
+                        "NSXT_CONTAINER_PLUGIN" => {
+                            NetworkConfigSetSpecNetworkProvider::NsxtContainerPlugin
+                        }
+                        "VSPHERE_NETWORK" => {
+                            NetworkConfigSetSpecNetworkProvider::VsphereNetwork {
+                                vsphere_network_config: f_2,
+                            }
+                        }
+                        "NSX_VPC" => {
+                            NetworkConfigSetSpecNetworkProvider::NsxVpc {
+                                vpc_config: f_1,
+                            }
+                        }
+                        _ => {
+                            #[allow(unused_mut)]
+                            let mut fields = ::core::mem::take(&mut unknown);
+                            if let Some(value) = f_2 {
+                                fields
+                                    .insert(
+                                        "vsphere_network_config".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_1 {
+                                fields
+                                    .insert(
+                                        "vpc_config".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            NetworkConfigSetSpecNetworkProvider::Unknown {
+                                tag,
+                                fields,
+                            }
+                        }
+                    },
+                )
+            }
+        };
+        ::core::result::Result::Ok(NetworkConfigSetSpec {
+            network_provider: __de::required(u_0, "network_provider")?,
+        })
     }
 }
 
@@ -2395,89 +3015,81 @@ impl<'de> serde::Deserialize<'de> for NetworkConfigUpdateSpec {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = NetworkConfigUpdateSpec;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("struct NetworkConfigUpdateSpec")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<NetworkConfigUpdateSpec, A::Error> {
-                let mut f_0: Option<String> = None;
-                let mut f_1: Option<VpcNetworkUpdateSpec> = None;
-                let mut f_2: Option<VsphereNetworkConfigUpdateSpec> = None;
-                let mut unknown = serde_json::Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "network_provider" => f_0 = Some(map.next_value()?),
-                        "vpc_config" => f_1 = map.next_value()?,
-                        "vsphere_network_config" => f_2 = map.next_value()?,
-                        _ => {
-                            let value: serde_json::Value = map.next_value()?;
-                            unknown.insert(key, value);
-                        }
-                    }
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for NetworkConfigUpdateSpec {
+    const NAME: &'static str = "vcenter::namespaces::instances::NetworkConfigUpdateSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<VpcNetworkUpdateSpec> = None;
+        let mut f_2: Option<VsphereNetworkConfigUpdateSpec> = None;
+        let mut unknown = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "network_provider" => f_0 = Some(map.next_value()?),
+                "vpc_config" => f_1 = map.next_value()?,
+                "vsphere_network_config" => f_2 = map.next_value()?,
+                _ => {
+                    let value: serde_json::Value = map.next_value()?;
+                    unknown.insert(key, value);
                 }
-                let u_0 = match f_0 {
-                    None => None,
-                    Some(tag) => {
-                        Some(
-                            match tag.as_str() {
-                                "NSXT_CONTAINER_PLUGIN" => {
-                                    NetworkConfigUpdateSpecNetworkProvider::NsxtContainerPlugin
-                                }
-                                "VSPHERE_NETWORK" => {
-                                    NetworkConfigUpdateSpecNetworkProvider::VsphereNetwork {
-                                        vsphere_network_config: f_2,
-                                    }
-                                }
-                                "NSX_VPC" => {
-                                    NetworkConfigUpdateSpecNetworkProvider::NsxVpc {
-                                        vpc_config: f_1,
-                                    }
-                                }
-                                _ => {
-                                    #[allow(unused_mut)]
-                                    let mut fields = ::core::mem::take(&mut unknown);
-                                    if let Some(value) = f_2 {
-                                        fields
-                                            .insert(
-                                                "vsphere_network_config".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_1 {
-                                        fields
-                                            .insert(
-                                                "vpc_config".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    NetworkConfigUpdateSpecNetworkProvider::Unknown {
-                                        tag,
-                                        fields,
-                                    }
-                                }
-                            },
-                        )
-                    }
-                };
-                ::core::result::Result::Ok(NetworkConfigUpdateSpec {
-                    network_provider: u_0
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "network_provider",
-                        ))?,
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        let u_0 = match f_0 {
+            None => None,
+            Some(tag) => {
+                Some(
+                    match tag.as_str() {
+                        "NSXT_CONTAINER_PLUGIN" => {
+                            NetworkConfigUpdateSpecNetworkProvider::NsxtContainerPlugin
+                        }
+                        "VSPHERE_NETWORK" => {
+                            NetworkConfigUpdateSpecNetworkProvider::VsphereNetwork {
+                                vsphere_network_config: f_2,
+                            }
+                        }
+                        "NSX_VPC" => {
+                            NetworkConfigUpdateSpecNetworkProvider::NsxVpc {
+                                vpc_config: f_1,
+                            }
+                        }
+                        _ => {
+                            #[allow(unused_mut)]
+                            let mut fields = ::core::mem::take(&mut unknown);
+                            if let Some(value) = f_2 {
+                                fields
+                                    .insert(
+                                        "vsphere_network_config".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_1 {
+                                fields
+                                    .insert(
+                                        "vpc_config".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            NetworkConfigUpdateSpecNetworkProvider::Unknown {
+                                tag,
+                                fields,
+                            }
+                        }
+                    },
+                )
+            }
+        };
+        ::core::result::Result::Ok(NetworkConfigUpdateSpec {
+            network_provider: __de::required(u_0, "network_provider")?,
+        })
     }
 }
 
@@ -2589,75 +3201,67 @@ impl<'de> serde::Deserialize<'de> for NetworkCreateSpec {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = NetworkCreateSpec;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("struct NetworkCreateSpec")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<NetworkCreateSpec, A::Error> {
-                let mut f_0: Option<String> = None;
-                let mut f_1: Option<NsxNetworkCreateSpec> = None;
-                let mut unknown = serde_json::Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "network_provider" => f_0 = Some(map.next_value()?),
-                        "network" => f_1 = map.next_value()?,
-                        _ => {
-                            let value: serde_json::Value = map.next_value()?;
-                            unknown.insert(key, value);
-                        }
-                    }
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for NetworkCreateSpec {
+    const NAME: &'static str = "vcenter::namespaces::instances::NetworkCreateSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<NsxNetworkCreateSpec> = None;
+        let mut unknown = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "network_provider" => f_0 = Some(map.next_value()?),
+                "network" => f_1 = map.next_value()?,
+                _ => {
+                    let value: serde_json::Value = map.next_value()?;
+                    unknown.insert(key, value);
                 }
-                let u_0 = match f_0 {
-                    None => None,
-                    Some(tag) => {
-                        Some(
-                            match tag.as_str() {
-                                "NSXT_CONTAINER_PLUGIN" => {
-                                    NetworkCreateSpecNetworkProvider::NsxtContainerPlugin {
-                                        network: f_1,
-                                    }
-                                }
-                                "VSPHERE_NETWORK" => {
-                                    NetworkCreateSpecNetworkProvider::VsphereNetwork
-                                }
-                                "NSX_VPC" => NetworkCreateSpecNetworkProvider::NsxVpc,
-                                _ => {
-                                    #[allow(unused_mut)]
-                                    let mut fields = ::core::mem::take(&mut unknown);
-                                    if let Some(value) = f_1 {
-                                        fields
-                                            .insert(
-                                                "network".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    NetworkCreateSpecNetworkProvider::Unknown {
-                                        tag,
-                                        fields,
-                                    }
-                                }
-                            },
-                        )
-                    }
-                };
-                ::core::result::Result::Ok(NetworkCreateSpec {
-                    network_provider: u_0
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "network_provider",
-                        ))?,
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        let u_0 = match f_0 {
+            None => None,
+            Some(tag) => {
+                Some(
+                    match tag.as_str() {
+                        "NSXT_CONTAINER_PLUGIN" => {
+                            NetworkCreateSpecNetworkProvider::NsxtContainerPlugin {
+                                network: f_1,
+                            }
+                        }
+                        "VSPHERE_NETWORK" => {
+                            NetworkCreateSpecNetworkProvider::VsphereNetwork
+                        }
+                        "NSX_VPC" => NetworkCreateSpecNetworkProvider::NsxVpc,
+                        _ => {
+                            #[allow(unused_mut)]
+                            let mut fields = ::core::mem::take(&mut unknown);
+                            if let Some(value) = f_1 {
+                                fields
+                                    .insert(
+                                        "network".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            NetworkCreateSpecNetworkProvider::Unknown {
+                                tag,
+                                fields,
+                            }
+                        }
+                    },
+                )
+            }
+        };
+        ::core::result::Result::Ok(NetworkCreateSpec {
+            network_provider: __de::required(u_0, "network_provider")?,
+        })
     }
 }
 
@@ -2668,7 +3272,7 @@ impl<'de> serde::Deserialize<'de> for NetworkCreateSpec {
 /// Not in vSphere API releases before 9.1.0.0.
 ///
 /// vAPI structure `com.vmware.vcenter.namespaces.instances.network_info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct NetworkInfo {
     /// The network identifier.
     ///
@@ -2680,6 +3284,52 @@ pub struct NetworkInfo {
     ///
     /// Since vSphere API 9.1.0.0.
     pub config_status: NetworkConfigStatus,
+}
+
+impl serde::Serialize for NetworkInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("network", &self.network)?;
+        map.serialize_entry("config_status", &self.config_status)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for NetworkInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for NetworkInfo {
+    const NAME: &'static str = "vcenter::namespaces::instances::NetworkInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::NamespaceManagementNetworkId> = None;
+        let mut f_1: Option<NetworkConfigStatus> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "network" => f_0 = Some(map.next_value()?),
+                "config_status" => f_1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(NetworkInfo {
+            network: __de::required(f_0, "network")?,
+            config_status: __de::required(f_1, "config_status")?,
+        })
+    }
 }
 
 vsphere_vapi_runtime::vapi_enum! {
@@ -2711,45 +3361,117 @@ vsphere_vapi_runtime::vapi_enum! {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespaces.instances.nsx_network_create_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct NsxNetworkCreateSpec {
     /// CIDR blocks from which Kubernetes allocates IP addresses for all workloads that attach to the namespace, including PodVMs, TKGS and VM Service VMs. This range should not overlap with those in [`NsxNetworkCreateSpec::ingress_cidrs`](crate::vcenter::namespaces::instances::NsxNetworkCreateSpec::ingress_cidrs), [`NsxNetworkCreateSpec::egress_cidrs`](crate::vcenter::namespaces::instances::NsxNetworkCreateSpec::egress_cidrs), or other services running in the datacenter. This field is required when [`NsxNetworkCreateSpec::nsx_tier0_gateway`](crate::vcenter::namespaces::instances::NsxNetworkCreateSpec::nsx_tier0_gateway) or any of [`NsxNetworkCreateSpec::ingress_cidrs`](crate::vcenter::namespaces::instances::NsxNetworkCreateSpec::ingress_cidrs), [`NsxNetworkCreateSpec::egress_cidrs`](crate::vcenter::namespaces::instances::NsxNetworkCreateSpec::egress_cidrs) are specified. An update operation only allows for addition of new CIDR blocks to the existing list.
     ///
     /// Since vSphere API 7.0.2.00100.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub namespace_network_cidrs: Option<Vec<Ipv4Cidr>>,
     /// CIDR blocks from which NSX assigns IP addresses for Kubernetes Ingresses and Kubernetes Services of type LoadBalancer. These ranges should not overlap with those in [`NsxNetworkCreateSpec::namespace_network_cidrs`](crate::vcenter::namespaces::instances::NsxNetworkCreateSpec::namespace_network_cidrs), [`NsxNetworkCreateSpec::egress_cidrs`](crate::vcenter::namespaces::instances::NsxNetworkCreateSpec::egress_cidrs), or other services running in the datacenter. This field is required when [`NsxNetworkCreateSpec::nsx_tier0_gateway`](crate::vcenter::namespaces::instances::NsxNetworkCreateSpec::nsx_tier0_gateway) or any of [`NsxNetworkCreateSpec::namespace_network_cidrs`](crate::vcenter::namespaces::instances::NsxNetworkCreateSpec::namespace_network_cidrs), [`NsxNetworkCreateSpec::egress_cidrs`](crate::vcenter::namespaces::instances::NsxNetworkCreateSpec::egress_cidrs) are specified. An update operation only allows for addition of new CIDR blocks to the existing list.
     ///
     /// Since vSphere API 7.0.2.00100.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ingress_cidrs: Option<Vec<Ipv4Cidr>>,
     /// CIDR blocks from which NSX assigns IP addresses used for performing SNAT from container IPs to external IPs. These ranges should not overlap with those in [`NsxNetworkCreateSpec::namespace_network_cidrs`](crate::vcenter::namespaces::instances::NsxNetworkCreateSpec::namespace_network_cidrs), [`NsxNetworkCreateSpec::ingress_cidrs`](crate::vcenter::namespaces::instances::NsxNetworkCreateSpec::ingress_cidrs), or other services running in the datacenter. This field is required when [`NsxNetworkCreateSpec::routed_mode`](crate::vcenter::namespaces::instances::NsxNetworkCreateSpec::routed_mode) is set to `false` and [`NsxNetworkCreateSpec::nsx_tier0_gateway`](crate::vcenter::namespaces::instances::NsxNetworkCreateSpec::nsx_tier0_gateway) or any of [`NsxNetworkCreateSpec::namespace_network_cidrs`](crate::vcenter::namespaces::instances::NsxNetworkCreateSpec::namespace_network_cidrs), [`NsxNetworkCreateSpec::ingress_cidrs`](crate::vcenter::namespaces::instances::NsxNetworkCreateSpec::ingress_cidrs) is specified. When [`NsxNetworkCreateSpec::routed_mode`](crate::vcenter::namespaces::instances::NsxNetworkCreateSpec::routed_mode) is set to `true`, this field is not allowed. An update operation only allows for addition of new CIDR blocks to the existing list.
     ///
     /// Since vSphere API 7.0.2.00100.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub egress_cidrs: Option<Vec<Ipv4Cidr>>,
     /// NSX Tier0 Gateway used for this namespace. This field does not allow update once applied.
     ///
     /// If `None`, cluster level settings specified in [`NcpClusterNetworkInfo::nsx_tier0_gateway`](crate::vcenter::namespace_management::clusters::NcpClusterNetworkInfo::nsx_tier0_gateway) will be applied.
     ///
     /// Since vSphere API 7.0.2.00100.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nsx_tier0_gateway: Option<String>,
     /// Size of the subnet reserved for namespace segments. If `None`, cluster level settings specified in [`NcpClusterNetworkInfo::namespace_subnet_prefix`](crate::vcenter::namespace_management::clusters::NcpClusterNetworkInfo::namespace_subnet_prefix) will be applied.
     ///
     /// Since vSphere API 7.0.2.00100.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subnet_prefix_length: Option<i64>,
     /// Routed mode for this namespace. When set to `true`, the traffic in the namespace is not NATed. If `None`, defaults to `false`. When this field is set to `true`, [`NsxNetworkCreateSpec::egress_cidrs`](crate::vcenter::namespaces::instances::NsxNetworkCreateSpec::egress_cidrs) is not allowed. This field does not allow update once applied.
     ///
     /// Since vSphere API 7.0.2.00100.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub routed_mode: Option<bool>,
     /// The size of the NSX Load Balancer used by the namespace. This field does not allow update once applied. If `None`, defaults to [`LoadBalancerSize::Small`](crate::vcenter::namespaces::instances::LoadBalancerSize::Small).
     ///
     /// Since vSphere API 7.0.2.00100.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub load_balancer_size: Option<LoadBalancerSize>,
+}
+
+impl serde::Serialize for NsxNetworkCreateSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.namespace_network_cidrs {
+            map.serialize_entry("namespace_network_cidrs", value)?;
+        }
+        if let Some(value) = &self.ingress_cidrs {
+            map.serialize_entry("ingress_cidrs", value)?;
+        }
+        if let Some(value) = &self.egress_cidrs {
+            map.serialize_entry("egress_cidrs", value)?;
+        }
+        if let Some(value) = &self.nsx_tier0_gateway {
+            map.serialize_entry("nsx_tier0_gateway", value)?;
+        }
+        if let Some(value) = &self.subnet_prefix_length {
+            map.serialize_entry("subnet_prefix_length", value)?;
+        }
+        if let Some(value) = &self.routed_mode {
+            map.serialize_entry("routed_mode", value)?;
+        }
+        if let Some(value) = &self.load_balancer_size {
+            map.serialize_entry("load_balancer_size", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for NsxNetworkCreateSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for NsxNetworkCreateSpec {
+    const NAME: &'static str = "vcenter::namespaces::instances::NsxNetworkCreateSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<Vec<Ipv4Cidr>> = None;
+        let mut f_1: Option<Vec<Ipv4Cidr>> = None;
+        let mut f_2: Option<Vec<Ipv4Cidr>> = None;
+        let mut f_3: Option<String> = None;
+        let mut f_4: Option<i64> = None;
+        let mut f_5: Option<bool> = None;
+        let mut f_6: Option<LoadBalancerSize> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "namespace_network_cidrs" => f_0 = map.next_value()?,
+                "ingress_cidrs" => f_1 = map.next_value()?,
+                "egress_cidrs" => f_2 = map.next_value()?,
+                "nsx_tier0_gateway" => f_3 = map.next_value()?,
+                "subnet_prefix_length" => f_4 = map.next_value()?,
+                "routed_mode" => f_5 = map.next_value()?,
+                "load_balancer_size" => f_6 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(NsxNetworkCreateSpec {
+            namespace_network_cidrs: f_0,
+            ingress_cidrs: f_1,
+            egress_cidrs: f_2,
+            nsx_tier0_gateway: f_3,
+            subnet_prefix_length: f_4,
+            routed_mode: f_5,
+            load_balancer_size: f_6,
+        })
+    }
 }
 
 /// The [`Principal`](crate::vcenter::namespaces::instances::Principal) structure contains the information about the creator of namespace.
@@ -2757,33 +3479,61 @@ pub struct NsxNetworkCreateSpec {
 /// Since vSphere API 7.0.2.00100.
 ///
 /// vAPI structure `com.vmware.vcenter.namespaces.instances.principal`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Principal {
     /// Name of the subject.
     ///
     /// Since vSphere API 7.0.2.00100.
-    #[serde(default = "Principal::__missing_subject")]
     pub subject: String,
     /// Domain of the subject.
     ///
     /// Since vSphere API 7.0.2.00100.
-    #[serde(default = "Principal::__missing_domain")]
     pub domain: String,
 }
 
-impl Principal {
-    fn __missing_subject() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespaces::instances::Principal",
-            "subject",
-        )
+impl serde::Serialize for Principal {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("subject", &self.subject)?;
+        map.serialize_entry("domain", &self.domain)?;
+        map.end()
     }
+}
 
-    fn __missing_domain() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespaces::instances::Principal",
-            "domain",
-        )
+impl<'de> serde::Deserialize<'de> for Principal {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Principal {
+    const NAME: &'static str = "vcenter::namespaces::instances::Principal";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "subject" => f_0 = Some(map.next_value()?),
+                "domain" => f_1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Principal {
+            subject: __de::or_zero(f_0, Self::NAME, "subject"),
+            domain: __de::or_zero(f_1, Self::NAME, "domain"),
+        })
     }
 }
 
@@ -2792,7 +3542,7 @@ impl Principal {
 /// Since vSphere API 8.0.3.0.
 ///
 /// vAPI structure `com.vmware.vcenter.namespaces.instances.register_VM_spec`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RegisterVmSpec {
     /// Identifier for the virtual machine being registered with Supervisor.
     ///
@@ -2800,6 +3550,48 @@ pub struct RegisterVmSpec {
     ///
     /// Since vSphere API 8.0.3.0.
     pub vm: crate::ids::VirtualMachineId,
+}
+
+impl serde::Serialize for RegisterVmSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("vm", &self.vm)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for RegisterVmSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for RegisterVmSpec {
+    const NAME: &'static str = "vcenter::namespaces::instances::RegisterVmSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::VirtualMachineId> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "vm" => f_0 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(RegisterVmSpec {
+            vm: __de::required(f_0, "vm")?,
+        })
+    }
 }
 
 vsphere_vapi_runtime::vapi_enum! {
@@ -2829,32 +3621,27 @@ vsphere_vapi_runtime::vapi_enum! {
 /// Since vSphere API 7.0.0.0.
 ///
 /// vAPI structure `com.vmware.vcenter.namespaces.instances.set_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SetSpec {
     /// Description for the namespace. If `None`, the description of the namespace will be cleared.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Resource quota for the namespace. This will replace the existing resource constraints on the namespace in entirety. Refer to [`Info::create_resource_quota_type`](crate::vcenter::namespace_management::namespace_resource_options::Info::create_resource_quota_type) and use [`NamespaceResourceOptions::get`](crate::vcenter::namespace_management::NamespaceResourceOptions::get) for retrieving the type for the value for this field. For an example of this, see [`ResourceQuotaOptionsV1`](crate::vcenter::namespaces::ResourceQuotaOptionsV1). If `None`, the resource constraints on the namespace will be cleared.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_spec: Option<serde_json::Value>,
     /// Access control associated with the namespace. If `None`, the existing access controls on the namespace will be removed and users will not be able to access this namespace to create new pods. Existing pods from users will continue to run.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub access_list: Option<Vec<Access>>,
     /// Storage associated with the namespace. If `None`, the existing storage policies will be disassociated with the namespace and existing limits will be cleared. Pods which are already using persistent storage from the earlier version of storage policies will be able to access them till the datastores are attached to the worker nodes.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub storage_specs: Option<Vec<StorageSpec>>,
     /// VM Service specification associated with the namespace. This field is optional because it was added in a newer version than its parent node.
     ///
     /// Since vSphere API 7.0.2.00100.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vm_service_spec: Option<VmServiceSpec>,
     /// List of Content Libraries used by the VM Image Service. This list refers to existing Content Libraries in vSphere inventory.
     ///
@@ -2868,21 +3655,18 @@ pub struct SetSpec {
     /// If `None`, the existing Content Libraries configured for the VM Image Service will be removed.
     ///
     /// Since vSphere API 8.0.2.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub content_libraries: Option<Vec<ContentLibrarySpec>>,
     /// Network related configurations to be set with this namespace. If `None`, the existing network configuration will be disassociated with the namespace.
     ///
     /// Not in vSphere API releases before 9.0.0.0.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub network_spec: Option<NetworkConfigSetSpec>,
     /// List of Edges to be associated with this vSphere Namespace. Currently, only up to one Edge per vSphere Namespace is supported. If `None`, no Edges will be associated with this vSphere Namespace.
     ///
     /// Not in vSphere API releases before 9.1.0.0.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub edges: Option<Vec<EdgeSetSpec>>,
     /// List of com.vmware.vcenter.namespace_management.InfrastructurePolicies to be applied to this vSphere Namespace.
     ///
@@ -2891,8 +3675,98 @@ pub struct SetSpec {
     /// Not in vSphere API releases before 9.1.0.0.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub infrastructure_policies: Option<Vec<String>>,
+}
+
+impl serde::Serialize for SetSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.description {
+            map.serialize_entry("description", value)?;
+        }
+        if let Some(value) = &self.resource_spec {
+            map.serialize_entry("resource_spec", value)?;
+        }
+        if let Some(value) = &self.access_list {
+            map.serialize_entry("access_list", value)?;
+        }
+        if let Some(value) = &self.storage_specs {
+            map.serialize_entry("storage_specs", value)?;
+        }
+        if let Some(value) = &self.vm_service_spec {
+            map.serialize_entry("vm_service_spec", value)?;
+        }
+        if let Some(value) = &self.content_libraries {
+            map.serialize_entry("content_libraries", value)?;
+        }
+        if let Some(value) = &self.network_spec {
+            map.serialize_entry("network_spec", value)?;
+        }
+        if let Some(value) = &self.edges {
+            map.serialize_entry("edges", value)?;
+        }
+        if let Some(value) = &self.infrastructure_policies {
+            map.serialize_entry("infrastructure_policies", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SetSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for SetSpec {
+    const NAME: &'static str = "vcenter::namespaces::instances::SetSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<serde_json::Value> = None;
+        let mut f_2: Option<Vec<Access>> = None;
+        let mut f_3: Option<Vec<StorageSpec>> = None;
+        let mut f_4: Option<VmServiceSpec> = None;
+        let mut f_5: Option<Vec<ContentLibrarySpec>> = None;
+        let mut f_6: Option<NetworkConfigSetSpec> = None;
+        let mut f_7: Option<Vec<EdgeSetSpec>> = None;
+        let mut f_8: Option<Vec<String>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "description" => f_0 = map.next_value()?,
+                "resource_spec" => f_1 = map.next_value()?,
+                "access_list" => f_2 = map.next_value()?,
+                "storage_specs" => f_3 = map.next_value()?,
+                "vm_service_spec" => f_4 = map.next_value()?,
+                "content_libraries" => f_5 = map.next_value()?,
+                "network_spec" => f_6 = map.next_value()?,
+                "edges" => f_7 = map.next_value()?,
+                "infrastructure_policies" => f_8 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(SetSpec {
+            description: f_0,
+            resource_spec: f_1,
+            access_list: f_2,
+            storage_specs: f_3,
+            vm_service_spec: f_4,
+            content_libraries: f_5,
+            network_spec: f_6,
+            edges: f_7,
+            infrastructure_policies: f_8,
+        })
+    }
 }
 
 /// The [`SharedSubnet`](crate::vcenter::namespaces::instances::SharedSubnet) structure defines the information for a Subnet shared with a vSphere Namespace.
@@ -2902,12 +3776,11 @@ pub struct SetSpec {
 /// Not in vSphere API releases before 9.1.0.0.
 ///
 /// vAPI structure `com.vmware.vcenter.namespaces.instances.shared_subnet`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SharedSubnet {
     /// NSX path of the shared Subnet created outside of the Supervisor to be associated with this vSphere Namespace.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default = "SharedSubnet::__missing_path")]
     pub path: String,
     /// Indicates the shared Subnet is used for vSphere Pod default networks in this Namespace.
     ///
@@ -2918,7 +3791,6 @@ pub struct SharedSubnet {
     /// Not in vSphere API releases before 9.1.1.0.
     ///
     /// Since vSphere API 9.1.1.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pod_default: Option<bool>,
     /// Indicates the shared Subnet is used for VM default networks in this Namespace.
     ///
@@ -2929,7 +3801,6 @@ pub struct SharedSubnet {
     /// Not in vSphere API releases before 9.1.1.0.
     ///
     /// Since vSphere API 9.1.1.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vm_default: Option<bool>,
     /// Name of the shared Subnet that can be used to reference this object. After creation, the name cannot be updated. This must be a valid DNS subdomain name as defined in RFC 1123 (<https://tools.ietf.org/html/rfc1123>). It must:
     ///
@@ -2942,16 +3813,66 @@ pub struct SharedSubnet {
     /// Not in vSphere API releases before 9.1.1.0.
     ///
     /// Since vSphere API 9.1.1.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
 
-impl SharedSubnet {
-    fn __missing_path() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespaces::instances::SharedSubnet",
-            "path",
-        )
+impl serde::Serialize for SharedSubnet {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("path", &self.path)?;
+        if let Some(value) = &self.pod_default {
+            map.serialize_entry("pod_default", value)?;
+        }
+        if let Some(value) = &self.vm_default {
+            map.serialize_entry("vm_default", value)?;
+        }
+        if let Some(value) = &self.name {
+            map.serialize_entry("name", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SharedSubnet {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for SharedSubnet {
+    const NAME: &'static str = "vcenter::namespaces::instances::SharedSubnet";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<bool> = None;
+        let mut f_2: Option<bool> = None;
+        let mut f_3: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "path" => f_0 = Some(map.next_value()?),
+                "pod_default" => f_1 = map.next_value()?,
+                "vm_default" => f_2 = map.next_value()?,
+                "name" => f_3 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(SharedSubnet {
+            path: __de::or_zero(f_0, Self::NAME, "path"),
+            pod_default: f_1,
+            vm_default: f_2,
+            name: f_3,
+        })
     }
 }
 
@@ -2972,45 +3893,69 @@ impl SharedSubnet {
 /// Since vSphere API 7.0.0.0.
 ///
 /// vAPI structure `com.vmware.vcenter.namespaces.instances.stats`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Stats {
     /// CPU reservation consumed by the pods in the namespace in megahertz (MHz) across all resource pools backing the namespace. This is the sum of CPU requested by pods in the Kubernetes namespace.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "Stats::__missing_cpu_used")]
     pub cpu_used: i64,
     /// Memory reservation consumed by the pods in the namespace in mebibytes (MiB) across all resource pools backing the namespace. This is the sum of memory requested by pods in the Kubernetes namespace.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "Stats::__missing_memory_used")]
     pub memory_used: i64,
     /// Storage reservation consumed by the pods in the namespace in mebibytes (MiB) across all datastores backed by storage policies assigned to the namespace. This is the sum of storage requested by the pods in the Kubernetes namespace.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "Stats::__missing_storage_used")]
     pub storage_used: i64,
 }
 
-impl Stats {
-    fn __missing_cpu_used() -> i64 {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespaces::instances::Stats",
-            "cpu_used",
-        )
+impl serde::Serialize for Stats {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("cpu_used", &self.cpu_used)?;
+        map.serialize_entry("memory_used", &self.memory_used)?;
+        map.serialize_entry("storage_used", &self.storage_used)?;
+        map.end()
     }
+}
 
-    fn __missing_memory_used() -> i64 {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespaces::instances::Stats",
-            "memory_used",
-        )
+impl<'de> serde::Deserialize<'de> for Stats {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_storage_used() -> i64 {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespaces::instances::Stats",
-            "storage_used",
-        )
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Stats {
+    const NAME: &'static str = "vcenter::namespaces::instances::Stats";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<i64> = None;
+        let mut f_1: Option<i64> = None;
+        let mut f_2: Option<i64> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "cpu_used" => f_0 = Some(map.next_value()?),
+                "memory_used" => f_1 = Some(map.next_value()?),
+                "storage_used" => f_2 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Stats {
+            cpu_used: __de::or_zero(f_0, Self::NAME, "cpu_used"),
+            memory_used: __de::or_zero(f_1, Self::NAME, "memory_used"),
+            storage_used: __de::or_zero(f_2, Self::NAME, "storage_used"),
+        })
     }
 }
 
@@ -3029,7 +3974,7 @@ impl ::vsphere_vapi_runtime::de::Zero for Stats {
 /// Since vSphere API 7.0.0.0.
 ///
 /// vAPI structure `com.vmware.vcenter.namespaces.instances.storage_spec`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct StorageSpec {
     /// ID of the storage policy. A Kubernetes storage class is created for this storage policy if it does not exist already.
     ///
@@ -3040,8 +3985,55 @@ pub struct StorageSpec {
     /// The maximum amount of storage (in mebibytes) which can be utilized by the namespace for this specification. If `None`, no limits are placed.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
+}
+
+impl serde::Serialize for StorageSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("policy", &self.policy)?;
+        if let Some(value) = &self.limit {
+            map.serialize_entry("limit", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for StorageSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for StorageSpec {
+    const NAME: &'static str = "vcenter::namespaces::instances::StorageSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::SpsStorageProfileId> = None;
+        let mut f_1: Option<i64> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "policy" => f_0 = Some(map.next_value()?),
+                "limit" => f_1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(StorageSpec {
+            policy: __de::required(f_0, "policy")?,
+            limit: f_1,
+        })
+    }
 }
 
 /// The [`Summary`](crate::vcenter::namespaces::instances::Summary) structure contains the basic information about the namespace on a single vSphere cluster.
@@ -3049,7 +4041,7 @@ pub struct StorageSpec {
 /// Since vSphere API 7.0.0.0.
 ///
 /// vAPI structure `com.vmware.vcenter.namespaces.instances.summary`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Summary {
     /// Identifier for the vSphere cluster hosting the namespace.
     ///
@@ -3066,7 +4058,6 @@ pub struct Summary {
     /// Description of the namespace.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "Summary::__missing_description")]
     pub description: String,
     /// Current setting for [`ConfigStatus`](crate::vcenter::namespaces::instances::ConfigStatus).
     ///
@@ -3075,28 +4066,74 @@ pub struct Summary {
     /// Basic runtime statistics for the namespace.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "Summary::__missing_stats")]
     pub stats: Stats,
     /// Flag to indicate the self service namespace. If `None`, the namespace is not marked as self service namespace.
     ///
     /// Since vSphere API 7.0.2.00100.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub self_service_namespace: Option<bool>,
 }
 
-impl Summary {
-    fn __missing_description() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespaces::instances::Summary",
-            "description",
-        )
+impl serde::Serialize for Summary {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("cluster", &self.cluster)?;
+        map.serialize_entry("namespace", &self.namespace)?;
+        map.serialize_entry("description", &self.description)?;
+        map.serialize_entry("config_status", &self.config_status)?;
+        map.serialize_entry("stats", &self.stats)?;
+        if let Some(value) = &self.self_service_namespace {
+            map.serialize_entry("self_service_namespace", value)?;
+        }
+        map.end()
     }
+}
 
-    fn __missing_stats() -> Stats {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespaces::instances::Summary",
-            "stats",
-        )
+impl<'de> serde::Deserialize<'de> for Summary {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Summary {
+    const NAME: &'static str = "vcenter::namespaces::instances::Summary";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::ClusterComputeResourceId> = None;
+        let mut f_1: Option<crate::ids::InstanceId> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<ConfigStatus> = None;
+        let mut f_4: Option<Stats> = None;
+        let mut f_5: Option<bool> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "cluster" => f_0 = Some(map.next_value()?),
+                "namespace" => f_1 = Some(map.next_value()?),
+                "description" => f_2 = Some(map.next_value()?),
+                "config_status" => f_3 = Some(map.next_value()?),
+                "stats" => f_4 = Some(map.next_value()?),
+                "self_service_namespace" => f_5 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Summary {
+            cluster: __de::required(f_0, "cluster")?,
+            namespace: __de::required(f_1, "namespace")?,
+            description: __de::or_zero(f_2, Self::NAME, "description"),
+            config_status: __de::required(f_3, "config_status")?,
+            stats: __de::or_zero(f_4, Self::NAME, "stats"),
+            self_service_namespace: f_5,
+        })
     }
 }
 
@@ -3105,7 +4142,7 @@ impl Summary {
 /// Since vSphere API 8.0.0.1.
 ///
 /// vAPI structure `com.vmware.vcenter.namespaces.instances.summary_v2`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SummaryV2 {
     /// Identifier for the Supervisor hosting the namespace.
     ///
@@ -3122,7 +4159,6 @@ pub struct SummaryV2 {
     /// Description of the namespace.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "SummaryV2::__missing_description")]
     pub description: String,
     /// Current setting for [`ConfigStatus`](crate::vcenter::namespaces::instances::ConfigStatus).
     ///
@@ -3131,28 +4167,74 @@ pub struct SummaryV2 {
     /// Basic runtime statistics for the namespace.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "SummaryV2::__missing_stats")]
     pub stats: Stats,
     /// Flag to indicate the self service namespace. If `None`, the namespace is not marked as self service namespace.
     ///
     /// Since vSphere API 7.0.2.00100.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub self_service_namespace: Option<bool>,
 }
 
-impl SummaryV2 {
-    fn __missing_description() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespaces::instances::SummaryV2",
-            "description",
-        )
+impl serde::Serialize for SummaryV2 {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("supervisor", &self.supervisor)?;
+        map.serialize_entry("namespace", &self.namespace)?;
+        map.serialize_entry("description", &self.description)?;
+        map.serialize_entry("config_status", &self.config_status)?;
+        map.serialize_entry("stats", &self.stats)?;
+        if let Some(value) = &self.self_service_namespace {
+            map.serialize_entry("self_service_namespace", value)?;
+        }
+        map.end()
     }
+}
 
-    fn __missing_stats() -> Stats {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespaces::instances::SummaryV2",
-            "stats",
-        )
+impl<'de> serde::Deserialize<'de> for SummaryV2 {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for SummaryV2 {
+    const NAME: &'static str = "vcenter::namespaces::instances::SummaryV2";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::SupervisorId> = None;
+        let mut f_1: Option<crate::ids::InstanceId> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<ConfigStatus> = None;
+        let mut f_4: Option<Stats> = None;
+        let mut f_5: Option<bool> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "supervisor" => f_0 = Some(map.next_value()?),
+                "namespace" => f_1 = Some(map.next_value()?),
+                "description" => f_2 = Some(map.next_value()?),
+                "config_status" => f_3 = Some(map.next_value()?),
+                "stats" => f_4 = Some(map.next_value()?),
+                "self_service_namespace" => f_5 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(SummaryV2 {
+            supervisor: __de::required(f_0, "supervisor")?,
+            namespace: __de::required(f_1, "namespace")?,
+            description: __de::or_zero(f_2, Self::NAME, "description"),
+            config_status: __de::required(f_3, "config_status")?,
+            stats: __de::or_zero(f_4, Self::NAME, "stats"),
+            self_service_namespace: f_5,
+        })
     }
 }
 
@@ -3161,32 +4243,27 @@ impl SummaryV2 {
 /// Since vSphere API 7.0.0.0.
 ///
 /// vAPI structure `com.vmware.vcenter.namespaces.instances.update_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateSpec {
     /// Description for the namespace. If `None`, the description of the namespace will not be modified.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Resource quota updates on the namespace. Refer to [`Info::update_resource_quota_type`](crate::vcenter::namespace_management::namespace_resource_options::Info::update_resource_quota_type) and use [`NamespaceResourceOptions::get`](crate::vcenter::namespace_management::NamespaceResourceOptions::get) for retrieving the type for the value for this field. For an example of this, see [`ResourceQuotaOptionsV1Update`](crate::vcenter::namespaces::ResourceQuotaOptionsV1Update). If `None`, the resource constraints on the namespace will not be modified.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_spec: Option<serde_json::Value>,
     /// Access control associated with the namespace. If `None`, access controls on the namespace will not be modified. Existing pods from users will continue to run.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub access_list: Option<Vec<Access>>,
     /// Storage associated with the namespace. If `None`, storage policies and their limit will not be modified. Pods which are already using persistent storage from the earlier version of storage policies will be able to access them till the datastores are attached to the worker nodes.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub storage_specs: Option<Vec<StorageSpec>>,
     /// VM Service specification associated with the namespace. NOTE: Any change in the VM Service Content Libraries associated with the namespace will be updated and merged with the the Content Library list in VM Image Service. If {[`UpdateSpec::content_libraries`](crate::vcenter::namespaces::instances::UpdateSpec::content_libraries)} is unset, the Content Libraries specified here will be honored if no writable Content Libraries are removed from the current Content Library list by [`Instances::get`](crate::vcenter::namespaces::Instances::get) method, otherwise InvalidArgument error will be thrown. If `None`, the Content Libraries get configured based on the values in {[`UpdateSpec::content_libraries`](crate::vcenter::namespaces::instances::UpdateSpec::content_libraries)}, if it is specified.
     ///
     /// Since vSphere API 7.0.2.00100.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vm_service_spec: Option<VmServiceSpec>,
     /// List of Content Libraries used by the VM Image Service. This list refers to existing Content Libraries in vSphere inventory.
     ///
@@ -3200,28 +4277,24 @@ pub struct UpdateSpec {
     /// NOTE: Any change in the VM Image Service Content Libraries associated with the namespace will be updated and merged with the Content Library list in [`VmServiceSpec`](crate::vcenter::namespaces::instances::VmServiceSpec). If {`UpdateSpec.vmServiceSpec.contentLibraries`} is unset, the Content Libraries specified here will be honored and the Content Libraries removed from the current Content Library list by [`Instances::get`](crate::vcenter::namespaces::Instances::get) method will also be removed from VM Service. If `None`, the Content Libraries get configured based on the values in {`UpdateSpec.vmServiceSpec.contentLibraries`}, if it is specified.
     ///
     /// Since vSphere API 8.0.2.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub content_libraries: Option<Vec<ContentLibrarySpec>>,
     /// Network related configurations to be updated with this namespace. This field is optional because it was added in a newer version than its parent node.
     ///
     /// Not in vSphere API releases before 9.0.0.0.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub network_spec: Option<NetworkConfigUpdateSpec>,
     /// List of [`ZoneSpec`](crate::vcenter::namespaces::instances::ZoneSpec) to configure vSphere Zones for this namespace. If `None`, the existing vSphere Zones on the namespace will not be modified.
     ///
     /// Not in vSphere API releases before 9.0.0.0.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zones: Option<Vec<ZoneSpec>>,
     /// List of Edge configurations associated with this vSphere Namespace to be updated. Currently, only up to one Edge per vSphere Namespace is supported. If `None`, no Edge configurations associated with this vSphere Namespace will be updated.
     ///
     /// Not in vSphere API releases before 9.1.0.0.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub edges: Option<Vec<EdgeUpdateSpec>>,
     /// List of com.vmware.vcenter.namespace_management.InfrastructurePolicies to be applied to this vSphere Namespace.
     ///
@@ -3230,8 +4303,104 @@ pub struct UpdateSpec {
     /// Not in vSphere API releases before 9.1.0.0.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub infrastructure_policies: Option<Vec<String>>,
+}
+
+impl serde::Serialize for UpdateSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.description {
+            map.serialize_entry("description", value)?;
+        }
+        if let Some(value) = &self.resource_spec {
+            map.serialize_entry("resource_spec", value)?;
+        }
+        if let Some(value) = &self.access_list {
+            map.serialize_entry("access_list", value)?;
+        }
+        if let Some(value) = &self.storage_specs {
+            map.serialize_entry("storage_specs", value)?;
+        }
+        if let Some(value) = &self.vm_service_spec {
+            map.serialize_entry("vm_service_spec", value)?;
+        }
+        if let Some(value) = &self.content_libraries {
+            map.serialize_entry("content_libraries", value)?;
+        }
+        if let Some(value) = &self.network_spec {
+            map.serialize_entry("network_spec", value)?;
+        }
+        if let Some(value) = &self.zones {
+            map.serialize_entry("zones", value)?;
+        }
+        if let Some(value) = &self.edges {
+            map.serialize_entry("edges", value)?;
+        }
+        if let Some(value) = &self.infrastructure_policies {
+            map.serialize_entry("infrastructure_policies", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UpdateSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for UpdateSpec {
+    const NAME: &'static str = "vcenter::namespaces::instances::UpdateSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<serde_json::Value> = None;
+        let mut f_2: Option<Vec<Access>> = None;
+        let mut f_3: Option<Vec<StorageSpec>> = None;
+        let mut f_4: Option<VmServiceSpec> = None;
+        let mut f_5: Option<Vec<ContentLibrarySpec>> = None;
+        let mut f_6: Option<NetworkConfigUpdateSpec> = None;
+        let mut f_7: Option<Vec<ZoneSpec>> = None;
+        let mut f_8: Option<Vec<EdgeUpdateSpec>> = None;
+        let mut f_9: Option<Vec<String>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "description" => f_0 = map.next_value()?,
+                "resource_spec" => f_1 = map.next_value()?,
+                "access_list" => f_2 = map.next_value()?,
+                "storage_specs" => f_3 = map.next_value()?,
+                "vm_service_spec" => f_4 = map.next_value()?,
+                "content_libraries" => f_5 = map.next_value()?,
+                "network_spec" => f_6 = map.next_value()?,
+                "zones" => f_7 = map.next_value()?,
+                "edges" => f_8 = map.next_value()?,
+                "infrastructure_policies" => f_9 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(UpdateSpec {
+            description: f_0,
+            resource_spec: f_1,
+            access_list: f_2,
+            storage_specs: f_3,
+            vm_service_spec: f_4,
+            content_libraries: f_5,
+            network_spec: f_6,
+            zones: f_7,
+            edges: f_8,
+            infrastructure_policies: f_9,
+        })
+    }
 }
 
 /// The [`VirtualMachineClassAllocationSpec`](crate::vcenter::namespaces::instances::VirtualMachineClassAllocationSpec) structure describes the definition of allocations for Virtual Machines of a given class.
@@ -3242,33 +4411,62 @@ pub struct UpdateSpec {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespaces.instances.virtual_machine_class_allocation_spec`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VirtualMachineClassAllocationSpec {
     /// Identifier of the Virtual Machine class used for allocation.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default = "VirtualMachineClassAllocationSpec::__missing_reserved_vm_class")]
     pub reserved_vm_class: String,
     /// Number of instances of given Virtual Machine class.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default = "VirtualMachineClassAllocationSpec::__missing_count")]
     pub count: i64,
 }
 
-impl VirtualMachineClassAllocationSpec {
-    fn __missing_reserved_vm_class() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespaces::instances::VirtualMachineClassAllocationSpec",
-            "reserved_vm_class",
-        )
+impl serde::Serialize for VirtualMachineClassAllocationSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("reserved_vm_class", &self.reserved_vm_class)?;
+        map.serialize_entry("count", &self.count)?;
+        map.end()
     }
+}
 
-    fn __missing_count() -> i64 {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespaces::instances::VirtualMachineClassAllocationSpec",
-            "count",
-        )
+impl<'de> serde::Deserialize<'de> for VirtualMachineClassAllocationSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de>
+for VirtualMachineClassAllocationSpec {
+    const NAME: &'static str = "vcenter::namespaces::instances::VirtualMachineClassAllocationSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<i64> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "reserved_vm_class" => f_0 = Some(map.next_value()?),
+                "count" => f_1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(VirtualMachineClassAllocationSpec {
+            reserved_vm_class: __de::or_zero(f_0, Self::NAME, "reserved_vm_class"),
+            count: __de::or_zero(f_1, Self::NAME, "count"),
+        })
     }
 }
 
@@ -3277,7 +4475,7 @@ impl VirtualMachineClassAllocationSpec {
 /// Since vSphere API 7.0.0.0.
 ///
 /// vAPI structure `com.vmware.vcenter.namespaces.instances.VM_service_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct VmServiceSpec {
     /// Set of Content Libraries for use by the VM Service. The Content Libraries specified should exist in vSphere inventory.
     ///
@@ -3291,7 +4489,6 @@ pub struct VmServiceSpec {
     /// This field is optional because it was added in a newer version than its parent node.
     ///
     /// Since vSphere API 7.0.2.00100.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub content_libraries: Option<Vec<String>>,
     /// Set of VirtualMachineClasses for use by the VM Service. The field names specified here should exist in vSphere inventory. If this field is empty in an updated specification, all VirtualMachineClasses that are currently associated with the namespace will be disassociated from it.
     ///
@@ -3300,8 +4497,56 @@ pub struct VmServiceSpec {
     /// This field is optional because it was added in a newer version than its parent node.
     ///
     /// Since vSphere API 7.0.2.00100.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vm_classes: Option<Vec<String>>,
+}
+
+impl serde::Serialize for VmServiceSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.content_libraries {
+            map.serialize_entry("content_libraries", value)?;
+        }
+        if let Some(value) = &self.vm_classes {
+            map.serialize_entry("vm_classes", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VmServiceSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for VmServiceSpec {
+    const NAME: &'static str = "vcenter::namespaces::instances::VmServiceSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<Vec<String>> = None;
+        let mut f_1: Option<Vec<String>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "content_libraries" => f_0 = map.next_value()?,
+                "vm_classes" => f_1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(VmServiceSpec {
+            content_libraries: f_0,
+            vm_classes: f_1,
+        })
+    }
 }
 
 /// The [`VpcConfig`](crate::vcenter::namespaces::instances::VpcConfig) structure describes the specification of a VPC for Namespaces Network configuration.
@@ -3311,13 +4556,53 @@ pub struct VmServiceSpec {
 /// Not in vSphere API releases before 9.0.0.0.
 ///
 /// vAPI structure `com.vmware.vcenter.namespaces.instances.vpc_config`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct VpcConfig {
     /// [`VpcConfig::private_cidrs`](crate::vcenter::namespaces::instances::VpcConfig::private_cidrs) specifies CIDR blocks from which private Subnets are allocated. This range should not overlap with those in [`VpcNetwork::vpc_connectivity_profile`](crate::vcenter::namespace_management::supervisors::networks::workload::VpcNetwork::vpc_connectivity_profile), [`EnableSpec::service_cidr`](crate::vcenter::namespace_management::clusters::EnableSpec::service_cidr), or other services running in the datacenter. If `None`, use Supervisor default private CIDRs. This field must be set when Avi load balancer is used or when workloads are to be deployed on private Subnets.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub private_cidrs: Option<Vec<Ipv4Cidr>>,
+}
+
+impl serde::Serialize for VpcConfig {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.private_cidrs {
+            map.serialize_entry("private_cidrs", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VpcConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for VpcConfig {
+    const NAME: &'static str = "vcenter::namespaces::instances::VpcConfig";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<Vec<Ipv4Cidr>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "private_cidrs" => f_0 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(VpcConfig { private_cidrs: f_0 })
+    }
 }
 
 impl ::vsphere_vapi_runtime::de::Zero for VpcConfig {
@@ -3336,30 +4621,87 @@ impl ::vsphere_vapi_runtime::de::Zero for VpcConfig {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespaces.instances.vpc_network_create_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct VpcNetworkCreateSpec {
     /// NSX VPC properties. If set, and [`VpcNetworkCreateSpec::vpc`](crate::vcenter::namespaces::instances::VpcNetworkCreateSpec::vpc) is `None`, a VPC will be automatically created by Supervisor. The VPC will be scoped to this particular namespace (cannot be consumed by other namespaces). The VPC will be created with [`VpcNetwork::nsx_project`](crate::vcenter::namespace_management::supervisors::networks::workload::VpcNetwork::nsx_project) and [`VpcNetwork::vpc_connectivity_profile`](crate::vcenter::namespace_management::supervisors::networks::workload::VpcNetwork::vpc_connectivity_profile), and NSX Load Balancer size of SMALL if NSX LB provider is used. If `None`, a pre-created VPC can be used.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vpc_config: Option<VpcConfig>,
     /// NSX path of the pre-created VPC. If set, values set in [`VpcNetworkCreateSpec::vpc_config`](crate::vcenter::namespaces::instances::VpcNetworkCreateSpec::vpc_config) will be ignored. If `None`, a VPC will be created automatically using properties in [`VpcNetworkCreateSpec::vpc_config`](crate::vcenter::namespaces::instances::VpcNetworkCreateSpec::vpc_config).
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vpc: Option<String>,
     /// Subnets created outside of the Supervisor to be associated with this vSphere Namespace. This field is optional because it was added in a newer version than its parent node.
     ///
     /// Not in vSphere API releases before 9.1.0.0.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shared_subnets: Option<Vec<SharedSubnet>>,
     /// Default size of vSphere Namespace Subnets. If `None`, a default Subnet size of /27 (or 32 addresses) is set.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_subnet_size: Option<i64>,
+}
+
+impl serde::Serialize for VpcNetworkCreateSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.vpc_config {
+            map.serialize_entry("vpc_config", value)?;
+        }
+        if let Some(value) = &self.vpc {
+            map.serialize_entry("vpc", value)?;
+        }
+        if let Some(value) = &self.shared_subnets {
+            map.serialize_entry("shared_subnets", value)?;
+        }
+        if let Some(value) = &self.default_subnet_size {
+            map.serialize_entry("default_subnet_size", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VpcNetworkCreateSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for VpcNetworkCreateSpec {
+    const NAME: &'static str = "vcenter::namespaces::instances::VpcNetworkCreateSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<VpcConfig> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<Vec<SharedSubnet>> = None;
+        let mut f_3: Option<i64> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "vpc_config" => f_0 = map.next_value()?,
+                "vpc" => f_1 = map.next_value()?,
+                "shared_subnets" => f_2 = map.next_value()?,
+                "default_subnet_size" => f_3 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(VpcNetworkCreateSpec {
+            vpc_config: f_0,
+            vpc: f_1,
+            shared_subnets: f_2,
+            default_subnet_size: f_3,
+        })
+    }
 }
 
 /// The [`VpcNetworkInfo`](crate::vcenter::namespaces::instances::VpcNetworkInfo) structure describes the specification of a VPC network configuration.
@@ -3369,64 +4711,89 @@ pub struct VpcNetworkCreateSpec {
 /// Not in vSphere API releases before 9.0.0.0.
 ///
 /// vAPI structure `com.vmware.vcenter.namespaces.instances.vpc_network_info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VpcNetworkInfo {
     /// VPC configuration used for this vSphere Namespace.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default = "VpcNetworkInfo::__missing_vpc_config")]
     pub vpc_config: VpcConfig,
     /// NSX path of the VPC associated with this vSphere Namespace.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default = "VpcNetworkInfo::__missing_vpc")]
     pub vpc: String,
     /// Subnets created outside of the Supervisor associated with this vSphere Namespace. This field is optional because it was added in a newer version than its parent node.
     ///
     /// Not in vSphere API releases before 9.1.0.0.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shared_subnets: Option<Vec<SharedSubnet>>,
     /// Whether the VPC is automatically created for the vSphere Namespace.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default = "VpcNetworkInfo::__missing_auto_created")]
     pub auto_created: bool,
     /// Default size of vSphere Namespace Subnets.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default = "VpcNetworkInfo::__missing_default_subnet_size")]
     pub default_subnet_size: i64,
 }
 
-impl VpcNetworkInfo {
-    fn __missing_vpc_config() -> VpcConfig {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespaces::instances::VpcNetworkInfo",
-            "vpc_config",
-        )
+impl serde::Serialize for VpcNetworkInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("vpc_config", &self.vpc_config)?;
+        map.serialize_entry("vpc", &self.vpc)?;
+        if let Some(value) = &self.shared_subnets {
+            map.serialize_entry("shared_subnets", value)?;
+        }
+        map.serialize_entry("auto_created", &self.auto_created)?;
+        map.serialize_entry("default_subnet_size", &self.default_subnet_size)?;
+        map.end()
     }
+}
 
-    fn __missing_vpc() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespaces::instances::VpcNetworkInfo",
-            "vpc",
-        )
+impl<'de> serde::Deserialize<'de> for VpcNetworkInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_auto_created() -> bool {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespaces::instances::VpcNetworkInfo",
-            "auto_created",
-        )
-    }
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for VpcNetworkInfo {
+    const NAME: &'static str = "vcenter::namespaces::instances::VpcNetworkInfo";
 
-    fn __missing_default_subnet_size() -> i64 {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespaces::instances::VpcNetworkInfo",
-            "default_subnet_size",
-        )
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<VpcConfig> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<Vec<SharedSubnet>> = None;
+        let mut f_3: Option<bool> = None;
+        let mut f_4: Option<i64> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "vpc_config" => f_0 = Some(map.next_value()?),
+                "vpc" => f_1 = Some(map.next_value()?),
+                "shared_subnets" => f_2 = map.next_value()?,
+                "auto_created" => f_3 = Some(map.next_value()?),
+                "default_subnet_size" => f_4 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(VpcNetworkInfo {
+            vpc_config: __de::or_zero(f_0, Self::NAME, "vpc_config"),
+            vpc: __de::or_zero(f_1, Self::NAME, "vpc"),
+            shared_subnets: f_2,
+            auto_created: __de::or_zero(f_3, Self::NAME, "auto_created"),
+            default_subnet_size: __de::or_zero(f_4, Self::NAME, "default_subnet_size"),
+        })
     }
 }
 
@@ -3437,12 +4804,11 @@ impl VpcNetworkInfo {
 /// Not in vSphere API releases before 9.0.0.0.
 ///
 /// vAPI structure `com.vmware.vcenter.namespaces.instances.vpc_network_set_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct VpcNetworkSetSpec {
     /// Default size of vSphere Namespace Subnets. Changing the default will only affect new Subnets being created. If `None`, a default Subnet size of /27 (or 32 addresses) is set.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_subnet_size: Option<i64>,
     /// Subnets created outside of the Supervisor to be associated with this vSphere Namespace.
     ///
@@ -3453,15 +4819,68 @@ pub struct VpcNetworkSetSpec {
     /// Not in vSphere API releases before 9.1.0.0.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shared_subnets: Option<Vec<SharedSubnet>>,
     /// CIDR blocks from which private Subnets are allocated. This range should not overlap with those in [`VpcNetwork::vpc_connectivity_profile`](crate::vcenter::namespace_management::supervisors::networks::workload::VpcNetwork::vpc_connectivity_profile), [`Network::ip_management`](crate::vcenter::namespace_management::supervisors::networks::workload::Network::ip_management), or other services running in the datacenter.
     ///
     /// Only appending additional CIDRs is allowed. Modification to existing CIDR ranges will result in the operation failing with a [`ErrorKind::ResourceInUse`](crate::ErrorKind::ResourceInUse) error. Appending invalid CIDR e.g. overlapping or broadcast or reserved CIDR will result in the operation failing with a [`ErrorKind::InvalidArgument`](crate::ErrorKind::InvalidArgument) error. If `None`, the current value will be retained.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub private_cidrs: Option<Vec<Ipv4Cidr>>,
+}
+
+impl serde::Serialize for VpcNetworkSetSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.default_subnet_size {
+            map.serialize_entry("default_subnet_size", value)?;
+        }
+        if let Some(value) = &self.shared_subnets {
+            map.serialize_entry("shared_subnets", value)?;
+        }
+        if let Some(value) = &self.private_cidrs {
+            map.serialize_entry("private_cidrs", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VpcNetworkSetSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for VpcNetworkSetSpec {
+    const NAME: &'static str = "vcenter::namespaces::instances::VpcNetworkSetSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<i64> = None;
+        let mut f_1: Option<Vec<SharedSubnet>> = None;
+        let mut f_2: Option<Vec<Ipv4Cidr>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "default_subnet_size" => f_0 = map.next_value()?,
+                "shared_subnets" => f_1 = map.next_value()?,
+                "private_cidrs" => f_2 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(VpcNetworkSetSpec {
+            default_subnet_size: f_0,
+            shared_subnets: f_1,
+            private_cidrs: f_2,
+        })
+    }
 }
 
 /// The [`VpcNetworkUpdateSpec`](crate::vcenter::namespaces::instances::VpcNetworkUpdateSpec) structure contains specifications to update on an existing NSX VPC Namespace Network configuration.
@@ -3472,12 +4891,11 @@ pub struct VpcNetworkSetSpec {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespaces.instances.vpc_network_update_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct VpcNetworkUpdateSpec {
     /// Default size of vSphere Namespace Subnets. Changing the default will only affect new Subnets being created. If `None`, a default Subnet size of /27 (or 32 addresses) is set.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_subnet_size: Option<i64>,
     /// Subnets created outside of the Supervisor to be associated with this vSphere Namespace.
     ///
@@ -3488,15 +4906,68 @@ pub struct VpcNetworkUpdateSpec {
     /// Not in vSphere API releases before 9.1.0.0.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shared_subnets: Option<Vec<SharedSubnet>>,
     /// CIDR blocks from which private Subnets are allocated. This range should not overlap with those in [`VpcNetwork::vpc_connectivity_profile`](crate::vcenter::namespace_management::supervisors::networks::workload::VpcNetwork::vpc_connectivity_profile), [`Network::ip_management`](crate::vcenter::namespace_management::supervisors::networks::workload::Network::ip_management), or other services running in the datacenter.
     ///
     /// Only appending additional CIDRs is allowed for auto-created VPC. Modification to existing CIDR ranges will result in the operation failing with a [`ErrorKind::ResourceInUse`](crate::ErrorKind::ResourceInUse) error. Appending invalid CIDR e.g. overlapping or broadcast or reserved CIDR will result in the operation failing with a [`ErrorKind::InvalidArgument`](crate::ErrorKind::InvalidArgument) error. If `None`, the current value will be retained.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub private_cidrs: Option<Vec<Ipv4Cidr>>,
+}
+
+impl serde::Serialize for VpcNetworkUpdateSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.default_subnet_size {
+            map.serialize_entry("default_subnet_size", value)?;
+        }
+        if let Some(value) = &self.shared_subnets {
+            map.serialize_entry("shared_subnets", value)?;
+        }
+        if let Some(value) = &self.private_cidrs {
+            map.serialize_entry("private_cidrs", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VpcNetworkUpdateSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for VpcNetworkUpdateSpec {
+    const NAME: &'static str = "vcenter::namespaces::instances::VpcNetworkUpdateSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<i64> = None;
+        let mut f_1: Option<Vec<SharedSubnet>> = None;
+        let mut f_2: Option<Vec<Ipv4Cidr>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "default_subnet_size" => f_0 = map.next_value()?,
+                "shared_subnets" => f_1 = map.next_value()?,
+                "private_cidrs" => f_2 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(VpcNetworkUpdateSpec {
+            default_subnet_size: f_0,
+            shared_subnets: f_1,
+            private_cidrs: f_2,
+        })
+    }
 }
 
 vsphere_vapi_runtime::vapi_enum! {
@@ -3535,7 +5006,7 @@ vsphere_vapi_runtime::vapi_enum! {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespaces.instances.vsphere_network_config_create_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct VsphereNetworkConfigCreateSpec {
     /// The default workload network to be used for workloads when they do not explicitly specify a network placement. This value must reference one of the networks provided in `com.vmware.vcenter.namespaces.Instances_client.CreateSpecCore.networks`.
     ///
@@ -3551,8 +5022,50 @@ pub struct VsphereNetworkConfigCreateSpec {
     /// This field must be unset if `com.vmware.vcenter.namespaces.Instances_client.CreateSpecCore.networks` is unset.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_workload_network: Option<String>,
+}
+
+impl serde::Serialize for VsphereNetworkConfigCreateSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.default_workload_network {
+            map.serialize_entry("default_workload_network", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VsphereNetworkConfigCreateSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for VsphereNetworkConfigCreateSpec {
+    const NAME: &'static str = "vcenter::namespaces::instances::VsphereNetworkConfigCreateSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "default_workload_network" => f_0 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(VsphereNetworkConfigCreateSpec {
+            default_workload_network: f_0,
+        })
+    }
 }
 
 /// The [`VsphereNetworkConfigInfo`](crate::vcenter::namespaces::instances::VsphereNetworkConfigInfo) structure contains read-only information about vSphere-specific network configurations applied to a vSphere Namespace.
@@ -3563,7 +5076,7 @@ pub struct VsphereNetworkConfigCreateSpec {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespaces.instances.vsphere_network_config_info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VsphereNetworkConfigInfo {
     /// The default workload network used for workloads when they do not explicitly specify a network placement. References one of the networks in [`VsphereNetworkConfigInfo::networks`](crate::vcenter::namespaces::instances::VsphereNetworkConfigInfo::networks).
     ///
@@ -3574,19 +5087,52 @@ pub struct VsphereNetworkConfigInfo {
     /// List of networks available in this namespace and their status.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(
-        default = "VsphereNetworkConfigInfo::__missing_networks",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub networks: Vec<NetworkInfo>,
 }
 
-impl VsphereNetworkConfigInfo {
-    fn __missing_networks() -> Vec<NetworkInfo> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespaces::instances::VsphereNetworkConfigInfo",
-            "networks",
-        )
+impl serde::Serialize for VsphereNetworkConfigInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("default_workload_network", &self.default_workload_network)?;
+        map.serialize_entry("networks", &self.networks)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VsphereNetworkConfigInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for VsphereNetworkConfigInfo {
+    const NAME: &'static str = "vcenter::namespaces::instances::VsphereNetworkConfigInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::NamespaceManagementNetworkId> = None;
+        let mut f_1: Option<Vec<NetworkInfo>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "default_workload_network" => f_0 = Some(map.next_value()?),
+                "networks" => f_1 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(VsphereNetworkConfigInfo {
+            default_workload_network: __de::required(f_0, "default_workload_network")?,
+            networks: __de::or_zero(f_1, Self::NAME, "networks"),
+        })
     }
 }
 
@@ -3598,7 +5144,7 @@ impl VsphereNetworkConfigInfo {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespaces.instances.vsphere_network_config_set_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct VsphereNetworkConfigSetSpec {
     /// The complete set of vSphere Namespace's network objects to be associated with this namespace. The values of this list must reference names of pre-existing [`Info`](crate::vcenter::namespace_management::networks::Info) classs.
     ///
@@ -3611,8 +5157,50 @@ pub struct VsphereNetworkConfigSetSpec {
     /// If `None`, all networks except the network specified in [`VsphereNetworkConfigInfo::default_workload_network`](crate::vcenter::namespaces::instances::VsphereNetworkConfigInfo::default_workload_network) will be marked for removal from this vSphere Namespace.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub networks: Option<Vec<String>>,
+}
+
+impl serde::Serialize for VsphereNetworkConfigSetSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.networks {
+            map.serialize_entry("networks", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VsphereNetworkConfigSetSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for VsphereNetworkConfigSetSpec {
+    const NAME: &'static str = "vcenter::namespaces::instances::VsphereNetworkConfigSetSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<Vec<String>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "networks" => f_0 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(VsphereNetworkConfigSetSpec {
+            networks: f_0,
+        })
+    }
 }
 
 /// The [`VsphereNetworkConfigUpdateSpec`](crate::vcenter::namespaces::instances::VsphereNetworkConfigUpdateSpec) structure contains [`NetworkProvider::VsphereNetwork`](crate::vcenter::namespaces::instances::NetworkProvider::VsphereNetwork) network configurations that can be applied to an existing vSphere Namespace.
@@ -3623,7 +5211,7 @@ pub struct VsphereNetworkConfigSetSpec {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespaces.instances.vsphere_network_config_update_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct VsphereNetworkConfigUpdateSpec {
     /// The vSphere Namespace's network objects to be added to this namespace. The values of this list must reference names of pre-existing [`Info`](crate::vcenter::namespace_management::networks::Info) classs.
     ///
@@ -3634,7 +5222,6 @@ pub struct VsphereNetworkConfigUpdateSpec {
     /// If `None`, existing networks in this vSphere Namespace will not be modified.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub networks_to_add: Option<Vec<String>>,
     /// The vSphere Namespace's network objects to be removed from this namespace.
     ///
@@ -3647,8 +5234,56 @@ pub struct VsphereNetworkConfigUpdateSpec {
     /// If `None`, no networks will be removed from this vSphere Namespace.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub networks_to_remove: Option<Vec<String>>,
+}
+
+impl serde::Serialize for VsphereNetworkConfigUpdateSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.networks_to_add {
+            map.serialize_entry("networks_to_add", value)?;
+        }
+        if let Some(value) = &self.networks_to_remove {
+            map.serialize_entry("networks_to_remove", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VsphereNetworkConfigUpdateSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for VsphereNetworkConfigUpdateSpec {
+    const NAME: &'static str = "vcenter::namespaces::instances::VsphereNetworkConfigUpdateSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<Vec<String>> = None;
+        let mut f_1: Option<Vec<String>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "networks_to_add" => f_0 = map.next_value()?,
+                "networks_to_remove" => f_1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(VsphereNetworkConfigUpdateSpec {
+            networks_to_add: f_0,
+            networks_to_remove: f_1,
+        })
+    }
 }
 
 /// The [`ZoneInfo`](crate::vcenter::namespaces::instances::ZoneInfo) structure contains the information for a vSphere Zone related to a Supervisor.
@@ -3658,7 +5293,7 @@ pub struct VsphereNetworkConfigUpdateSpec {
 /// Not in vSphere API releases before 9.0.0.0.
 ///
 /// vAPI structure `com.vmware.vcenter.namespaces.instances.zone_info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ZoneInfo {
     /// Identifier of the vSphere Zone.
     ///
@@ -3675,16 +5310,56 @@ pub struct ZoneInfo {
     /// `true` if the vSphere Zone has been marked for removal.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default = "ZoneInfo::__missing_marked_for_removal")]
     pub marked_for_removal: bool,
 }
 
-impl ZoneInfo {
-    fn __missing_marked_for_removal() -> bool {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespaces::instances::ZoneInfo",
-            "marked_for_removal",
-        )
+impl serde::Serialize for ZoneInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("zone", &self.zone)?;
+        map.serialize_entry("type", &self.r#type)?;
+        map.serialize_entry("marked_for_removal", &self.marked_for_removal)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ZoneInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ZoneInfo {
+    const NAME: &'static str = "vcenter::namespaces::instances::ZoneInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::ZoneId> = None;
+        let mut f_1: Option<crate::ids::TypeId> = None;
+        let mut f_2: Option<bool> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "zone" => f_0 = Some(map.next_value()?),
+                "type" => f_1 = Some(map.next_value()?),
+                "marked_for_removal" => f_2 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ZoneInfo {
+            zone: __de::required(f_0, "zone")?,
+            r#type: __de::required(f_1, "type")?,
+            marked_for_removal: __de::or_zero(f_2, Self::NAME, "marked_for_removal"),
+        })
     }
 }
 
@@ -3695,7 +5370,7 @@ impl ZoneInfo {
 /// Not in vSphere API releases before 9.0.0.0.
 ///
 /// vAPI structure `com.vmware.vcenter.namespaces.instances.zone_spec`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ZoneSpec {
     /// Identifier for the vSphere Zone associated with the Supervisor namespace.
     ///
@@ -3706,45 +5381,105 @@ pub struct ZoneSpec {
     /// Desired number of reserved Virtual Machine class instances that are available for the namespace in this zone. If unset, then no reserved Virtual Machine class instances will be requested for the namespace in this zone.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vm_reservations: Option<Vec<VirtualMachineClassAllocationSpec>>,
     /// CPU limit (in megahertz) for the namespace in this zone in addition to the limits specified as part of reserved Virtual Machine classes. If unset, then the limit on CPU usage for the namespace in this zone is determined by the CPU limit of the namespace.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(rename = "cpu_limit_MHz", default, skip_serializing_if = "Option::is_none")]
     pub cpu_limit_mhz: Option<i64>,
     /// CPU reservation (in megahertz) for the namespace in this zone, for VMs that are not using reserved Virtual Machine class instances. The allocation of CPU reservation to VMs that are not using reserved Virtual Machine class instances cannot exceed this value. If this value is set, then a VM with CPU reservation will fail to power-on in this zone of this namespace, if the remaining unreserved CPU is less than the configured CPU reservation of this VM. If unset, then there is no CPU reserved for the namespace in this zone, and the allocation of CPU reservation to the namespace in this zone depends on namespace demand and available unreserved CPU in this zone.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(
-        rename = "cpu_reservation_MHz",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub cpu_reservation_mhz: Option<i64>,
     /// Memory limit (in mebibytes) for the namespace in this zone in addition to the limits specified as part of reserved Virtual Machine classes. If unset, then the limit on memory usage for workloads running in the namespace in this zone is determined by the memory limit of the namespace.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(
-        rename = "memory_limit_MiB",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub memory_limit_mib: Option<i64>,
     /// Memory reservation (in mebibytes) for the namespace in this zone, for VMs that are not using reserved Virtual Machine class instances. The allocation of memory reservation to VMs that are not using reserved Virtual Machine class instances cannot exceed this value. This includes the allocation of overhead memory reservation to VMs. If this value is set, then a VM will fail to power-on in this zone of this namespace, if the remaining unreserved memory is less than the sum of (1) any configured memory reservation of this VM and (2) the overhead memory requirements of this VM. If unset, then there is no memory reserved for the namespace in this zone, and the allocation of memory reservation to the namespace in this zone depends on namespace demand and available unreserved memory in this zone.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(
-        rename = "memory_reservation_MiB",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub memory_reservation_mib: Option<i64>,
     /// Determines whether workloads that don't use a reserved Virtual Machine class instance can use a DirectPath device. If unset, then any workload in the namespace in this zone can use a DirectPath device.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub disallow_unreserved_direct_path_usage: Option<bool>,
+}
+
+impl serde::Serialize for ZoneSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("name", &self.name)?;
+        if let Some(value) = &self.vm_reservations {
+            map.serialize_entry("vm_reservations", value)?;
+        }
+        if let Some(value) = &self.cpu_limit_mhz {
+            map.serialize_entry("cpu_limit_MHz", value)?;
+        }
+        if let Some(value) = &self.cpu_reservation_mhz {
+            map.serialize_entry("cpu_reservation_MHz", value)?;
+        }
+        if let Some(value) = &self.memory_limit_mib {
+            map.serialize_entry("memory_limit_MiB", value)?;
+        }
+        if let Some(value) = &self.memory_reservation_mib {
+            map.serialize_entry("memory_reservation_MiB", value)?;
+        }
+        if let Some(value) = &self.disallow_unreserved_direct_path_usage {
+            map.serialize_entry("disallow_unreserved_direct_path_usage", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ZoneSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ZoneSpec {
+    const NAME: &'static str = "vcenter::namespaces::instances::ZoneSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::ZoneId> = None;
+        let mut f_1: Option<Vec<VirtualMachineClassAllocationSpec>> = None;
+        let mut f_2: Option<i64> = None;
+        let mut f_3: Option<i64> = None;
+        let mut f_4: Option<i64> = None;
+        let mut f_5: Option<i64> = None;
+        let mut f_6: Option<bool> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "name" => f_0 = Some(map.next_value()?),
+                "vm_reservations" => f_1 = map.next_value()?,
+                "cpu_limit_MHz" => f_2 = map.next_value()?,
+                "cpu_reservation_MHz" => f_3 = map.next_value()?,
+                "memory_limit_MiB" => f_4 = map.next_value()?,
+                "memory_reservation_MiB" => f_5 = map.next_value()?,
+                "disallow_unreserved_direct_path_usage" => f_6 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ZoneSpec {
+            name: __de::required(f_0, "name")?,
+            vm_reservations: f_1,
+            cpu_limit_mhz: f_2,
+            cpu_reservation_mhz: f_3,
+            memory_limit_mib: f_4,
+            memory_reservation_mib: f_5,
+            disallow_unreserved_direct_path_usage: f_6,
+        })
+    }
 }
 
 impl ZoneSpec {

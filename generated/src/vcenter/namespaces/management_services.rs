@@ -90,17 +90,16 @@ impl AccessGrants {
     ///
     ///   * The resource `com.vmware.vcenter.namespaces.Instance` referenced by the parameter `namespace` requires `ManagementServiceAccessGrants.Configure`.
     /// - [`Unsupported`](crate::ErrorKind::Unsupported): if the Supervisor associated with the namespace doesn't support Management Services.
-    pub async fn create(
+    pub fn create(
         &self,
         namespace: &crate::ids::InstanceId,
         spec: &access_grants::CreateSpec,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&access_grants::ops::CREATE)
             .param("namespace", namespace)
             .param("spec", spec)
             .send()
-            .await
     }
 
     /// Deletes the given Access Grant from the given namespace.
@@ -131,17 +130,16 @@ impl AccessGrants {
     ///
     ///   * The resource `com.vmware.vcenter.namespaces.Instance` referenced by the parameter `namespace` requires `ManagementServiceAccessGrants.Configure`.
     /// - [`Unsupported`](crate::ErrorKind::Unsupported): if the Supervisor associated with the namespace doesn't support Management Services.
-    pub async fn delete(
+    pub fn delete(
         &self,
         namespace: &crate::ids::InstanceId,
         access_grant: &crate::ids::AccessGrantId,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&access_grants::ops::DELETE)
             .param("namespace", namespace)
             .param("access_grant", access_grant)
             .send()
-            .await
     }
 
     /// Returns the [`Info`](crate::vcenter::namespaces::management_services::access_grants::Info) structure of an existing Access Grant.
@@ -176,17 +174,18 @@ impl AccessGrants {
     ///
     ///   * The resource `com.vmware.vcenter.namespaces.Instance` referenced by the parameter `namespace` requires `System.Read`.
     /// - [`Unsupported`](crate::ErrorKind::Unsupported): if the Supervisor associated with the namespace doesn't support Management Services.
-    pub async fn get(
+    pub fn get(
         &self,
         namespace: &crate::ids::InstanceId,
         access_grant: &crate::ids::AccessGrantId,
-    ) -> vsphere_vapi_runtime::Result<access_grants::Info> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<access_grants::Info>,
+    > + Send {
         self.client
             .operation(&access_grants::ops::GET)
             .param("namespace", namespace)
             .param("access_grant", access_grant)
             .send()
-            .await
     }
 
     /// Returns the list of summaries related to Access Grants in the given Namespace.
@@ -266,18 +265,17 @@ impl AccessGrants {
     ///
     ///   * The resource `com.vmware.vcenter.namespaces.Instance` referenced by the parameter `namespace` requires `ManagementServiceAccessGrants.Configure`.
     /// - [`Unsupported`](crate::ErrorKind::Unsupported): if the Supervisor associated with the namespace doesn't support Management Services.
-    pub async fn update(
+    pub fn update(
         &self,
         namespace: &crate::ids::InstanceId,
         access_grant: &crate::ids::AccessGrantId,
         spec: &access_grants::UpdateSpec,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&access_grants::ops::UPDATE)
             .param("namespace", namespace)
             .param("access_grant", access_grant)
             .param("spec", spec)
             .send()
-            .await
     }
 }

@@ -14,7 +14,7 @@
 /// vAPI structure
 /// `com.vmware.vcenter.namespaces.namespace_self_service.activate_template_spec`.
 #[deprecated(note = "since vSphere API 9.1.0.0")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ActivateTemplateSpec {
     /// Identifier of the namespace template that is being activated.
     ///
@@ -25,10 +25,6 @@ pub struct ActivateTemplateSpec {
     /// Namespace Self Service permission to subjects.
     ///
     /// Since vSphere API 7.0.2.00100.
-    #[serde(
-        default = "ActivateTemplateSpec::__missing_permissions",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub permissions: Vec<crate::vcenter::namespaces::namespace_templates::Subject>,
     /// Resource quotas that the template defines. Resource quota on the namespace. Refer to [`Info::create_resource_quota_type`](crate::vcenter::namespace_management::namespace_resource_options::Info::create_resource_quota_type) and use [`NamespaceResourceOptions::get`](crate::vcenter::namespace_management::NamespaceResourceOptions::get) for retrieving the type for the value for this field. For an example of this, see [`ResourceQuotaOptionsV1`](crate::vcenter::namespaces::ResourceQuotaOptionsV1).
     ///
@@ -37,49 +33,98 @@ pub struct ActivateTemplateSpec {
     /// Storage associated with the self service namespace.
     ///
     /// Since vSphere API 7.0.2.00100.
-    #[serde(
-        default = "ActivateTemplateSpec::__missing_storage_specs",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub storage_specs: Vec<crate::vcenter::namespaces::instances::StorageSpec>,
     /// vSphere Namespaces network objects to be associated with the namespace. The values of this list need to reference names of pre-existing [`Info`](crate::vcenter::namespace_management::networks::Info) classs.
     ///
     /// The field must be left `None` if the cluster hosting the namespace uses NSXT_CONTAINER_PLUGIN as the network provider, since the network(s) for this namespace will be managed by NSX Container Plugin. If field is `None` when the cluster hosting the namespace uses VSPHERE_NETWORK as its network provider, the namespace will automatically be associated with the cluster's Supervisor Primary Workload Network. The field currently accepts at most only 1 vSphere Namespaces network object reference.
     ///
     /// Since vSphere API 7.0.2.00100.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub networks: Option<Vec<String>>,
     /// VM Service specification to be associated with the namespace template. Namespaces created using this template will have access to the virtual machine classes and Content Libraries specified in this {[`ActivateTemplateSpec::vm_service_spec`](crate::vcenter::namespaces::namespace_self_service::ActivateTemplateSpec::vm_service_spec)} by default. If `None`, the namespaces created using this template will not have access to any virtual machine classes, and to any Content Libraries by default unless Content Libraries are specified in the {[`ActivateTemplateSpec::content_libraries`](crate::vcenter::namespaces::namespace_self_service::ActivateTemplateSpec::content_libraries)}.
     ///
     /// Since vSphere API 7.0.3.2.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vm_service_spec: Option<crate::vcenter::namespaces::instances::VmServiceSpec>,
     /// Content Library specifications to be associated with the namespace template. Namespaces created using this template will have access to the Content Libraries specified in this {[`ActivateTemplateSpec::content_libraries`](crate::vcenter::namespaces::namespace_self_service::ActivateTemplateSpec::content_libraries)} by default. If `None`, the namespaces created using this template will not have access to any Content Libraries by default unless Content Libraries are specified in the {[`ActivateTemplateSpec::vm_service_spec`](crate::vcenter::namespaces::namespace_self_service::ActivateTemplateSpec::vm_service_spec)}.
     ///
     /// Since vSphere API 8.0.2.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub content_libraries: Option<
         Vec<crate::vcenter::namespaces::instances::ContentLibrarySpec>,
     >,
 }
 
-impl ActivateTemplateSpec {
-    fn __missing_permissions() -> Vec<
-        crate::vcenter::namespaces::namespace_templates::Subject,
-    > {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespaces::namespace_self_service::ActivateTemplateSpec",
-            "permissions",
-        )
+impl serde::Serialize for ActivateTemplateSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("template", &self.template)?;
+        map.serialize_entry("permissions", &self.permissions)?;
+        map.serialize_entry("resource_spec", &self.resource_spec)?;
+        map.serialize_entry("storage_specs", &self.storage_specs)?;
+        if let Some(value) = &self.networks {
+            map.serialize_entry("networks", value)?;
+        }
+        if let Some(value) = &self.vm_service_spec {
+            map.serialize_entry("vm_service_spec", value)?;
+        }
+        if let Some(value) = &self.content_libraries {
+            map.serialize_entry("content_libraries", value)?;
+        }
+        map.end()
     }
+}
 
-    fn __missing_storage_specs() -> Vec<
-        crate::vcenter::namespaces::instances::StorageSpec,
-    > {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespaces::namespace_self_service::ActivateTemplateSpec",
-            "storage_specs",
-        )
+impl<'de> serde::Deserialize<'de> for ActivateTemplateSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ActivateTemplateSpec {
+    const NAME: &'static str = "vcenter::namespaces::namespace_self_service::ActivateTemplateSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::NamespaceTemplateId> = None;
+        let mut f_1: Option<
+            Vec<crate::vcenter::namespaces::namespace_templates::Subject>,
+        > = None;
+        let mut f_2: Option<serde_json::Value> = None;
+        let mut f_3: Option<Vec<crate::vcenter::namespaces::instances::StorageSpec>> = None;
+        let mut f_4: Option<Vec<String>> = None;
+        let mut f_5: Option<crate::vcenter::namespaces::instances::VmServiceSpec> = None;
+        let mut f_6: Option<
+            Vec<crate::vcenter::namespaces::instances::ContentLibrarySpec>,
+        > = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "template" => f_0 = Some(map.next_value()?),
+                "permissions" => f_1 = __de::null_as_empty(map.next_value()?),
+                "resource_spec" => f_2 = Some(map.next_value()?),
+                "storage_specs" => f_3 = __de::null_as_empty(map.next_value()?),
+                "networks" => f_4 = map.next_value()?,
+                "vm_service_spec" => f_5 = map.next_value()?,
+                "content_libraries" => f_6 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ActivateTemplateSpec {
+            template: __de::required(f_0, "template")?,
+            permissions: __de::or_zero(f_1, Self::NAME, "permissions"),
+            resource_spec: __de::required(f_2, "resource_spec")?,
+            storage_specs: __de::or_zero(f_3, Self::NAME, "storage_specs"),
+            networks: f_4,
+            vm_service_spec: f_5,
+            content_libraries: f_6,
+        })
     }
 }
 
@@ -119,7 +164,7 @@ vsphere_vapi_runtime::vapi_enum! {
 ///
 /// vAPI structure `com.vmware.vcenter.namespaces.namespace_self_service.info`.
 #[deprecated(note = "since vSphere API 9.1.0.0")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Info {
     /// Identifier for the cluster to which namespace service is associated.
     ///
@@ -138,19 +183,60 @@ pub struct Info {
     /// Current set of messages associated with the object.
     ///
     /// Since vSphere API 7.0.2.00100.
-    #[serde(
-        default = "Info::__missing_messages",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub messages: Vec<crate::vcenter::namespaces::instances::Message>,
 }
 
-impl Info {
-    fn __missing_messages() -> Vec<crate::vcenter::namespaces::instances::Message> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespaces::namespace_self_service::Info",
-            "messages",
-        )
+impl serde::Serialize for Info {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("cluster", &self.cluster)?;
+        map.serialize_entry("capability", &self.capability)?;
+        map.serialize_entry("status", &self.status)?;
+        map.serialize_entry("messages", &self.messages)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Info {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
+    const NAME: &'static str = "vcenter::namespaces::namespace_self_service::Info";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::ClusterComputeResourceId> = None;
+        let mut f_1: Option<Capability> = None;
+        let mut f_2: Option<Status> = None;
+        let mut f_3: Option<Vec<crate::vcenter::namespaces::instances::Message>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "cluster" => f_0 = Some(map.next_value()?),
+                "capability" => f_1 = Some(map.next_value()?),
+                "status" => f_2 = Some(map.next_value()?),
+                "messages" => f_3 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Info {
+            cluster: __de::required(f_0, "cluster")?,
+            capability: __de::required(f_1, "capability")?,
+            status: __de::required(f_2, "status")?,
+            messages: __de::or_zero(f_3, Self::NAME, "messages"),
+        })
     }
 }
 
@@ -199,7 +285,7 @@ vsphere_vapi_runtime::vapi_enum! {
 ///
 /// vAPI structure `com.vmware.vcenter.namespaces.namespace_self_service.summary`.
 #[deprecated(note = "since vSphere API 9.1.0.0")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Summary {
     /// Identifier for the cluster to which namespace service is associated.
     ///
@@ -215,6 +301,56 @@ pub struct Summary {
     ///
     /// Since vSphere API 7.0.2.00100.
     pub status: Status,
+}
+
+impl serde::Serialize for Summary {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("cluster", &self.cluster)?;
+        map.serialize_entry("capability", &self.capability)?;
+        map.serialize_entry("status", &self.status)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Summary {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Summary {
+    const NAME: &'static str = "vcenter::namespaces::namespace_self_service::Summary";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::ClusterComputeResourceId> = None;
+        let mut f_1: Option<Capability> = None;
+        let mut f_2: Option<Status> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "cluster" => f_0 = Some(map.next_value()?),
+                "capability" => f_1 = Some(map.next_value()?),
+                "status" => f_2 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Summary {
+            cluster: __de::required(f_0, "cluster")?,
+            capability: __de::required(f_1, "capability")?,
+            status: __de::required(f_2, "status")?,
+        })
+    }
 }
 
 #[doc(hidden)]

@@ -13,7 +13,7 @@
 ///
 /// vAPI structure `com.vmware.vcenter.namespaces.namespace_templates.create_spec`.
 #[deprecated(note = "since vSphere API 9.1.0.0")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateSpec {
     /// Identifier of the namespace template. This has DNS_LABEL restrictions as specified in <https://tools.ietf.org/html/rfc1123>. This name is unique across all namespaces templates in this vCenter server.
     ///
@@ -28,45 +28,102 @@ pub struct CreateSpec {
     /// Storage that this template defines and will be associated with a namespace after namespace realization. This field should not be empty and at least one policy should be supplied. The `create` throws InvalidArgument error if this field is set empty.
     ///
     /// Since vSphere API 7.0.2.00100.
-    #[serde(
-        default = "CreateSpec::__missing_storage_specs",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub storage_specs: Vec<crate::vcenter::namespaces::instances::StorageSpec>,
     /// vSphere Networks that this template captures and are associated with the namespace after namespace realization. vSphere Namespaces network objects to be associated with the namespace. The values of this list need to reference names of pre-existing [`Info`](crate::vcenter::namespace_management::networks::Info) classs.
     ///
     /// The field must be left `None` if the cluster hosting the namespace uses NSXT_CONTAINER_PLUGIN or NSX_VPC as the network provider, since the network(s) for this namespace will be managed by NSX Container Plugin. If field is `None` when the cluster hosting the namespace uses VSPHERE_NETWORK as its network provider, the namespace will automatically be associated with the cluster's Supervisor Primary Workload Network. The field currently accepts at most only 1 vSphere Namespaces network object reference.
     ///
     /// Since vSphere API 7.0.2.00100.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub networks: Option<Vec<String>>,
     /// Permissions associated with namespace template. If `None`, only users with the Administrator role can use this template; for example, this template is applied to the namespace created by self-service-users with the Administrator role.
     ///
     /// Since vSphere API 7.0.2.00100.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub permissions: Option<Vec<Subject>>,
     /// VM Service specification to be associated with the namespace template. Namespaces created using this template will have access to the virtual machine classes and Content Libraries specified in this {[`CreateSpec::vm_service_spec`](crate::vcenter::namespaces::namespace_templates::CreateSpec::vm_service_spec)} by default. If `None`, the namespaces created using this template will not have access to any virtual machine classes by default, and to any Content Libraries by default unless Content Libraries are specified in the {[`CreateSpec::content_libraries`](crate::vcenter::namespaces::namespace_templates::CreateSpec::content_libraries)}.
     ///
     /// Since vSphere API 7.0.3.2.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vm_service_spec: Option<crate::vcenter::namespaces::instances::VmServiceSpec>,
     /// Content Library specifications to be associated with the namespace template. Namespaces created using this template will have access to the Content Libraries specified in this {[`CreateSpec::content_libraries`](crate::vcenter::namespaces::namespace_templates::CreateSpec::content_libraries)} by default. If `None`, the namespaces created using this template will not have access to any Content Libraries by default unless Content Libraries are specified in the {[`CreateSpec::vm_service_spec`](crate::vcenter::namespaces::namespace_templates::CreateSpec::vm_service_spec)}.
     ///
     /// Since vSphere API 8.0.2.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub content_libraries: Option<
         Vec<crate::vcenter::namespaces::instances::ContentLibrarySpec>,
     >,
 }
 
-impl CreateSpec {
-    fn __missing_storage_specs() -> Vec<
-        crate::vcenter::namespaces::instances::StorageSpec,
-    > {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespaces::namespace_templates::CreateSpec",
-            "storage_specs",
-        )
+impl serde::Serialize for CreateSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("template", &self.template)?;
+        map.serialize_entry("resource_spec", &self.resource_spec)?;
+        map.serialize_entry("storage_specs", &self.storage_specs)?;
+        if let Some(value) = &self.networks {
+            map.serialize_entry("networks", value)?;
+        }
+        if let Some(value) = &self.permissions {
+            map.serialize_entry("permissions", value)?;
+        }
+        if let Some(value) = &self.vm_service_spec {
+            map.serialize_entry("vm_service_spec", value)?;
+        }
+        if let Some(value) = &self.content_libraries {
+            map.serialize_entry("content_libraries", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CreateSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CreateSpec {
+    const NAME: &'static str = "vcenter::namespaces::namespace_templates::CreateSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::ClusterComputeResourceId> = None;
+        let mut f_1: Option<serde_json::Value> = None;
+        let mut f_2: Option<Vec<crate::vcenter::namespaces::instances::StorageSpec>> = None;
+        let mut f_3: Option<Vec<String>> = None;
+        let mut f_4: Option<Vec<Subject>> = None;
+        let mut f_5: Option<crate::vcenter::namespaces::instances::VmServiceSpec> = None;
+        let mut f_6: Option<
+            Vec<crate::vcenter::namespaces::instances::ContentLibrarySpec>,
+        > = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "template" => f_0 = Some(map.next_value()?),
+                "resource_spec" => f_1 = Some(map.next_value()?),
+                "storage_specs" => f_2 = __de::null_as_empty(map.next_value()?),
+                "networks" => f_3 = map.next_value()?,
+                "permissions" => f_4 = map.next_value()?,
+                "vm_service_spec" => f_5 = map.next_value()?,
+                "content_libraries" => f_6 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(CreateSpec {
+            template: __de::required(f_0, "template")?,
+            resource_spec: __de::required(f_1, "resource_spec")?,
+            storage_specs: __de::or_zero(f_2, Self::NAME, "storage_specs"),
+            networks: f_3,
+            permissions: f_4,
+            vm_service_spec: f_5,
+            content_libraries: f_6,
+        })
     }
 }
 
@@ -97,7 +154,7 @@ impl CreateSpec {
 ///
 /// vAPI structure `com.vmware.vcenter.namespaces.namespace_templates.info`.
 #[deprecated(note = "since vSphere API 9.1.0.0")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Info {
     /// Identifier for the vSphere cluster associated with namespace template.
     ///
@@ -114,50 +171,112 @@ pub struct Info {
     /// Resource quotas that this template defines. Quotas on the namespace resources. Refer to [`NamespaceResourceOptions::get`](crate::vcenter::namespace_management::NamespaceResourceOptions::get) for the type of the value for this field. If `None`, no resource constraints are defined in the namespace template.
     ///
     /// Since vSphere API 7.0.2.00100.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_spec: Option<serde_json::Value>,
     /// Storage that this template defines and will be associated with a namespace after namespace realization.
     ///
     /// Since vSphere API 7.0.2.00100.
-    #[serde(
-        default = "Info::__missing_storage_specs",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub storage_specs: Vec<crate::vcenter::namespaces::instances::StorageSpec>,
     /// vSphere Networks that this template captures and are associated with the namespace after namespace realization.
     ///
     /// This field is `None` if the cluster hosting this namespace uses NSXT_CONTAINER_PLUGIN or NSX_VPC as its network provider.
     ///
     /// Since vSphere API 7.0.2.00100.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub networks: Option<Vec<String>>,
     /// Permissions associated with namespace template. If `None`, only users with the Administrator role can use this template; for example, this template is applied to the namespace created by self-service-users with the Administrator role.
     ///
     /// Since vSphere API 7.0.2.00100.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub permissions: Option<Vec<Subject>>,
     /// Current set of virtual machine classes and Content Libraries associated with the template. This field is optional because it was added in a newer version than its parent node.
     ///
     /// Since vSphere API 7.0.3.2.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vm_service_spec: Option<crate::vcenter::namespaces::instances::VmServiceSpec>,
     /// Current set of Content Library specifications associated with the template. This field is optional because it was added in a newer version than its parent node.
     ///
     /// Since vSphere API 8.0.2.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub content_libraries: Option<
         Vec<crate::vcenter::namespaces::instances::ContentLibrarySpec>,
     >,
 }
 
-impl Info {
-    fn __missing_storage_specs() -> Vec<
-        crate::vcenter::namespaces::instances::StorageSpec,
-    > {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespaces::namespace_templates::Info",
-            "storage_specs",
-        )
+impl serde::Serialize for Info {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("cluster", &self.cluster)?;
+        map.serialize_entry("template", &self.template)?;
+        if let Some(value) = &self.resource_spec {
+            map.serialize_entry("resource_spec", value)?;
+        }
+        map.serialize_entry("storage_specs", &self.storage_specs)?;
+        if let Some(value) = &self.networks {
+            map.serialize_entry("networks", value)?;
+        }
+        if let Some(value) = &self.permissions {
+            map.serialize_entry("permissions", value)?;
+        }
+        if let Some(value) = &self.vm_service_spec {
+            map.serialize_entry("vm_service_spec", value)?;
+        }
+        if let Some(value) = &self.content_libraries {
+            map.serialize_entry("content_libraries", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Info {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
+    const NAME: &'static str = "vcenter::namespaces::namespace_templates::Info";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::ClusterComputeResourceId> = None;
+        let mut f_1: Option<crate::ids::NamespaceTemplateId> = None;
+        let mut f_2: Option<serde_json::Value> = None;
+        let mut f_3: Option<Vec<crate::vcenter::namespaces::instances::StorageSpec>> = None;
+        let mut f_4: Option<Vec<String>> = None;
+        let mut f_5: Option<Vec<Subject>> = None;
+        let mut f_6: Option<crate::vcenter::namespaces::instances::VmServiceSpec> = None;
+        let mut f_7: Option<
+            Vec<crate::vcenter::namespaces::instances::ContentLibrarySpec>,
+        > = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "cluster" => f_0 = Some(map.next_value()?),
+                "template" => f_1 = Some(map.next_value()?),
+                "resource_spec" => f_2 = map.next_value()?,
+                "storage_specs" => f_3 = __de::null_as_empty(map.next_value()?),
+                "networks" => f_4 = map.next_value()?,
+                "permissions" => f_5 = map.next_value()?,
+                "vm_service_spec" => f_6 = map.next_value()?,
+                "content_libraries" => f_7 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Info {
+            cluster: __de::required(f_0, "cluster")?,
+            template: __de::required(f_1, "template")?,
+            resource_spec: f_2,
+            storage_specs: __de::or_zero(f_3, Self::NAME, "storage_specs"),
+            networks: f_4,
+            permissions: f_5,
+            vm_service_spec: f_6,
+            content_libraries: f_7,
+        })
     }
 }
 
@@ -189,7 +308,7 @@ impl Info {
 ///
 /// vAPI structure `com.vmware.vcenter.namespaces.namespace_templates.info_v2`.
 #[deprecated(note = "since vSphere API 9.1.0.0")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct InfoV2 {
     /// Identifier for the Supervisor associated with namespace template.
     ///
@@ -206,50 +325,112 @@ pub struct InfoV2 {
     /// Resource quotas that this template defines. Quotas on the namespace resources. Refer to [`NamespaceResourceOptions::get`](crate::vcenter::namespace_management::NamespaceResourceOptions::get) for the type of the value for this field. If `None`, no resource constraints are defined in the namespace template.
     ///
     /// Since vSphere API 7.0.2.00100.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_spec: Option<serde_json::Value>,
     /// Storage that this template defines and will be associated with a namespace after namespace realization.
     ///
     /// Since vSphere API 7.0.2.00100.
-    #[serde(
-        default = "InfoV2::__missing_storage_specs",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub storage_specs: Vec<crate::vcenter::namespaces::instances::StorageSpec>,
     /// vSphere Networks that this template captures and are associated with the namespace after namespace realization.
     ///
     /// This field is `None` if the cluster hosting this namespace uses NSXT_CONTAINER_PLUGIN or NSX_VPC as its network provider.
     ///
     /// Since vSphere API 7.0.2.00100.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub networks: Option<Vec<String>>,
     /// Permissions associated with namespace template. If `None`, only users with the Administrator role can use this template; for example, this template is applied to the namespace created by self-service-users with the Administrator role.
     ///
     /// Since vSphere API 7.0.2.00100.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub permissions: Option<Vec<Subject>>,
     /// Current set of virtual machine classes and Content Libraries associated with the template. This field is optional because it was added in a newer version than its parent node.
     ///
     /// Since vSphere API 7.0.3.2.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vm_service_spec: Option<crate::vcenter::namespaces::instances::VmServiceSpec>,
     /// Current set of Content Library specifications associated with the template. This field is optional because it was added in a newer version than its parent node.
     ///
     /// Since vSphere API 8.0.2.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub content_libraries: Option<
         Vec<crate::vcenter::namespaces::instances::ContentLibrarySpec>,
     >,
 }
 
-impl InfoV2 {
-    fn __missing_storage_specs() -> Vec<
-        crate::vcenter::namespaces::instances::StorageSpec,
-    > {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespaces::namespace_templates::InfoV2",
-            "storage_specs",
-        )
+impl serde::Serialize for InfoV2 {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("supervisor", &self.supervisor)?;
+        map.serialize_entry("template", &self.template)?;
+        if let Some(value) = &self.resource_spec {
+            map.serialize_entry("resource_spec", value)?;
+        }
+        map.serialize_entry("storage_specs", &self.storage_specs)?;
+        if let Some(value) = &self.networks {
+            map.serialize_entry("networks", value)?;
+        }
+        if let Some(value) = &self.permissions {
+            map.serialize_entry("permissions", value)?;
+        }
+        if let Some(value) = &self.vm_service_spec {
+            map.serialize_entry("vm_service_spec", value)?;
+        }
+        if let Some(value) = &self.content_libraries {
+            map.serialize_entry("content_libraries", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for InfoV2 {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for InfoV2 {
+    const NAME: &'static str = "vcenter::namespaces::namespace_templates::InfoV2";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::SupervisorId> = None;
+        let mut f_1: Option<crate::ids::NamespaceTemplateId> = None;
+        let mut f_2: Option<serde_json::Value> = None;
+        let mut f_3: Option<Vec<crate::vcenter::namespaces::instances::StorageSpec>> = None;
+        let mut f_4: Option<Vec<String>> = None;
+        let mut f_5: Option<Vec<Subject>> = None;
+        let mut f_6: Option<crate::vcenter::namespaces::instances::VmServiceSpec> = None;
+        let mut f_7: Option<
+            Vec<crate::vcenter::namespaces::instances::ContentLibrarySpec>,
+        > = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "supervisor" => f_0 = Some(map.next_value()?),
+                "template" => f_1 = Some(map.next_value()?),
+                "resource_spec" => f_2 = map.next_value()?,
+                "storage_specs" => f_3 = __de::null_as_empty(map.next_value()?),
+                "networks" => f_4 = map.next_value()?,
+                "permissions" => f_5 = map.next_value()?,
+                "vm_service_spec" => f_6 = map.next_value()?,
+                "content_libraries" => f_7 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(InfoV2 {
+            supervisor: __de::required(f_0, "supervisor")?,
+            template: __de::required(f_1, "template")?,
+            resource_spec: f_2,
+            storage_specs: __de::or_zero(f_3, Self::NAME, "storage_specs"),
+            networks: f_4,
+            permissions: f_5,
+            vm_service_spec: f_6,
+            content_libraries: f_7,
+        })
     }
 }
 
@@ -281,7 +462,7 @@ impl InfoV2 {
 ///
 /// vAPI structure `com.vmware.vcenter.namespaces.namespace_templates.subject`.
 #[deprecated(note = "since vSphere API 9.1.0.0")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Subject {
     /// Type of the subject.
     ///
@@ -290,28 +471,60 @@ pub struct Subject {
     /// Name of the subject.
     ///
     /// Since vSphere API 7.0.2.00100.
-    #[serde(default = "Subject::__missing_subject")]
     pub subject: String,
     /// Domain of the subject.
     ///
     /// Since vSphere API 7.0.2.00100.
-    #[serde(default = "Subject::__missing_domain")]
     pub domain: String,
 }
 
-impl Subject {
-    fn __missing_subject() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespaces::namespace_templates::Subject",
-            "subject",
-        )
+impl serde::Serialize for Subject {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("subject_type", &self.subject_type)?;
+        map.serialize_entry("subject", &self.subject)?;
+        map.serialize_entry("domain", &self.domain)?;
+        map.end()
     }
+}
 
-    fn __missing_domain() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespaces::namespace_templates::Subject",
-            "domain",
-        )
+impl<'de> serde::Deserialize<'de> for Subject {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Subject {
+    const NAME: &'static str = "vcenter::namespaces::namespace_templates::Subject";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::vcenter::namespaces::access::SubjectType> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "subject_type" => f_0 = Some(map.next_value()?),
+                "subject" => f_1 = Some(map.next_value()?),
+                "domain" => f_2 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Subject {
+            subject_type: __de::required(f_0, "subject_type")?,
+            subject: __de::or_zero(f_1, Self::NAME, "subject"),
+            domain: __de::or_zero(f_2, Self::NAME, "domain"),
+        })
     }
 }
 
@@ -321,7 +534,7 @@ impl Subject {
 ///
 /// vAPI structure `com.vmware.vcenter.namespaces.namespace_templates.summary`.
 #[deprecated(note = "since vSphere API 9.1.0.0")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Summary {
     /// Identifier for the vSphere cluster associated with namespace template.
     ///
@@ -337,13 +550,59 @@ pub struct Summary {
     pub template: crate::ids::NamespaceTemplateId,
 }
 
+impl serde::Serialize for Summary {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("cluster", &self.cluster)?;
+        map.serialize_entry("template", &self.template)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Summary {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Summary {
+    const NAME: &'static str = "vcenter::namespaces::namespace_templates::Summary";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::ClusterComputeResourceId> = None;
+        let mut f_1: Option<crate::ids::NamespaceTemplateId> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "cluster" => f_0 = Some(map.next_value()?),
+                "template" => f_1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Summary {
+            cluster: __de::required(f_0, "cluster")?,
+            template: __de::required(f_1, "template")?,
+        })
+    }
+}
+
 /// The [`SummaryV2`](crate::vcenter::namespaces::namespace_templates::SummaryV2) structure contains the basic information about the namespace template on a Supervisor.
 ///
 /// Since vSphere API 8.0.0.1. **Deprecated** since vSphere API 9.1.0.0.
 ///
 /// vAPI structure `com.vmware.vcenter.namespaces.namespace_templates.summary_v2`.
 #[deprecated(note = "since vSphere API 9.1.0.0")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SummaryV2 {
     /// Identifier for the Supervisor associated with namespace template.
     ///
@@ -359,48 +618,163 @@ pub struct SummaryV2 {
     pub template: crate::ids::NamespaceTemplateId,
 }
 
+impl serde::Serialize for SummaryV2 {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("supervisor", &self.supervisor)?;
+        map.serialize_entry("template", &self.template)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SummaryV2 {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for SummaryV2 {
+    const NAME: &'static str = "vcenter::namespaces::namespace_templates::SummaryV2";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::SupervisorId> = None;
+        let mut f_1: Option<crate::ids::NamespaceTemplateId> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "supervisor" => f_0 = Some(map.next_value()?),
+                "template" => f_1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(SummaryV2 {
+            supervisor: __de::required(f_0, "supervisor")?,
+            template: __de::required(f_1, "template")?,
+        })
+    }
+}
+
 /// The [`UpdateSpec`](crate::vcenter::namespaces::namespace_templates::UpdateSpec) structure contains the specification required to update a namespace namespace template.
 ///
 /// Since vSphere API 7.0.2.00100. **Deprecated** since vSphere API 9.1.0.0.
 ///
 /// vAPI structure `com.vmware.vcenter.namespaces.namespace_templates.update_spec`.
 #[deprecated(note = "since vSphere API 9.1.0.0")]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateSpec {
     /// Resource quota on the namespace. Refer to [`Info::create_resource_quota_type`](crate::vcenter::namespace_management::namespace_resource_options::Info::create_resource_quota_type) and use [`NamespaceResourceOptions::get`](crate::vcenter::namespace_management::NamespaceResourceOptions::get) for retrieving the type for the value for this field. For an example of this, see [`ResourceQuotaOptionsV1`](crate::vcenter::namespaces::ResourceQuotaOptionsV1). If `None`, no resource limits will be set on the namespace.
     ///
     /// Since vSphere API 7.0.2.00100.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_spec: Option<serde_json::Value>,
     /// Storage that this template defines and will be associated with a namespace after namespace realization. If `None` then no update will be made.
     ///
     /// Since vSphere API 7.0.2.00100.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub storage_specs: Option<Vec<crate::vcenter::namespaces::instances::StorageSpec>>,
     /// vSphere Namespaces network objects to be associated with the namespace. The values of this list need to reference names of pre-existing [`Info`](crate::vcenter::namespace_management::networks::Info) classs.
     ///
     /// The field must be left `None` if the cluster hosting the namespace uses NSXT_CONTAINER_PLUGIN or NSX_VPC as the network provider, since the network(s) for this namespace will be managed by NSX Container Plugin. If field is `None` when the cluster hosting the namespace uses VSPHERE_NETWORK as its network provider, the namespace will automatically be associated with the cluster's Supervisor Primary Workload Network. The field currently accepts at most only 1 vSphere Namespaces network object reference.
     ///
     /// Since vSphere API 7.0.2.00100.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub networks: Option<Vec<String>>,
     /// Permissions associated with namespace template. If `None`, only users with the Administrator role can use this template; for example, this template is applied to the namespace created by self-service-users with the Administrator role.
     ///
     /// Since vSphere API 7.0.2.00100.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub permissions: Option<Vec<Subject>>,
     /// VM Service specification to be associated with the namespace template. The virtual machine classes and Content Library associations of the template will be updated according to this {[`UpdateSpec::vm_service_spec`](crate::vcenter::namespaces::namespace_templates::UpdateSpec::vm_service_spec)}. If `None`, the namespaces created using this template will not have access to any virtual machine classes by default, and to any Content Libraries by default unless Content Libraries are specified in the {[`UpdateSpec::content_libraries`](crate::vcenter::namespaces::namespace_templates::UpdateSpec::content_libraries)}.
     ///
     /// Since vSphere API 7.0.3.2.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vm_service_spec: Option<crate::vcenter::namespaces::instances::VmServiceSpec>,
     /// Content Library specifications to be associated with the namespace template. Namespaces created using this template will have access to the Content Libraries specified in this {[`UpdateSpec::content_libraries`](crate::vcenter::namespaces::namespace_templates::UpdateSpec::content_libraries)} by default. If `None`, the namespaces created using this template will not have access to any Content Libraries by default unless Content Libraries are specified in the {[`UpdateSpec::vm_service_spec`](crate::vcenter::namespaces::namespace_templates::UpdateSpec::vm_service_spec)}.
     ///
     /// Since vSphere API 8.0.2.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub content_libraries: Option<
         Vec<crate::vcenter::namespaces::instances::ContentLibrarySpec>,
     >,
+}
+
+impl serde::Serialize for UpdateSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.resource_spec {
+            map.serialize_entry("resource_spec", value)?;
+        }
+        if let Some(value) = &self.storage_specs {
+            map.serialize_entry("storage_specs", value)?;
+        }
+        if let Some(value) = &self.networks {
+            map.serialize_entry("networks", value)?;
+        }
+        if let Some(value) = &self.permissions {
+            map.serialize_entry("permissions", value)?;
+        }
+        if let Some(value) = &self.vm_service_spec {
+            map.serialize_entry("vm_service_spec", value)?;
+        }
+        if let Some(value) = &self.content_libraries {
+            map.serialize_entry("content_libraries", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UpdateSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for UpdateSpec {
+    const NAME: &'static str = "vcenter::namespaces::namespace_templates::UpdateSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<serde_json::Value> = None;
+        let mut f_1: Option<Vec<crate::vcenter::namespaces::instances::StorageSpec>> = None;
+        let mut f_2: Option<Vec<String>> = None;
+        let mut f_3: Option<Vec<Subject>> = None;
+        let mut f_4: Option<crate::vcenter::namespaces::instances::VmServiceSpec> = None;
+        let mut f_5: Option<
+            Vec<crate::vcenter::namespaces::instances::ContentLibrarySpec>,
+        > = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "resource_spec" => f_0 = map.next_value()?,
+                "storage_specs" => f_1 = map.next_value()?,
+                "networks" => f_2 = map.next_value()?,
+                "permissions" => f_3 = map.next_value()?,
+                "vm_service_spec" => f_4 = map.next_value()?,
+                "content_libraries" => f_5 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(UpdateSpec {
+            resource_spec: f_0,
+            storage_specs: f_1,
+            networks: f_2,
+            permissions: f_3,
+            vm_service_spec: f_4,
+            content_libraries: f_5,
+        })
+    }
 }
 
 #[doc(hidden)]

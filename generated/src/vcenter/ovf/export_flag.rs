@@ -9,26 +9,57 @@
 /// The [`Info`](crate::vcenter::ovf::export_flag::Info) structure describes an export flag supported by the server.
 ///
 /// vAPI structure `com.vmware.vcenter.ovf.export_flag.info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Info {
     /// The name of the export flag that is supported by the server.
-    #[serde(default = "Info::__missing_option")]
     pub option: String,
     /// Localizable description of the export flag.
-    #[serde(default = "Info::__missing_description")]
     pub description: crate::vapi::standard::LocalizableMessage,
 }
 
-impl Info {
-    fn __missing_option() -> String {
-        ::vsphere_vapi_runtime::de::missing("vcenter::ovf::export_flag::Info", "option")
+impl serde::Serialize for Info {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("option", &self.option)?;
+        map.serialize_entry("description", &self.description)?;
+        map.end()
     }
+}
 
-    fn __missing_description() -> crate::vapi::standard::LocalizableMessage {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::ovf::export_flag::Info",
-            "description",
-        )
+impl<'de> serde::Deserialize<'de> for Info {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
+    const NAME: &'static str = "vcenter::ovf::export_flag::Info";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<crate::vapi::standard::LocalizableMessage> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "option" => f_0 = Some(map.next_value()?),
+                "description" => f_1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Info {
+            option: __de::or_zero(f_0, Self::NAME, "option"),
+            description: __de::or_zero(f_1, Self::NAME, "description"),
+        })
     }
 }
 

@@ -29,35 +29,81 @@ impl CreateRequest {
     }
 
     /// Sends the request and decodes the result.
-    pub async fn send(self) -> vsphere_vapi_runtime::Result<CreateResult> {
-        self.call.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<CreateResult>,
+    > + Send {
+        self.call.send()
     }
 }
 
 /// The [`CreateResult`](crate::vcenter::ovf::library_item::CreateResult) structure defines the result of the `create` method. See [`LibraryItem::create`](crate::vcenter::ovf::LibraryItem::create).
 ///
 /// vAPI structure `com.vmware.vcenter.ovf.library_item.create_result`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateResult {
     /// Whether the `create` method completed successfully.
-    #[serde(default = "CreateResult::__missing_succeeded")]
     pub succeeded: bool,
     /// Identifier of the created or updated library item.
     ///
     /// If `None`, the `create` method failed and [`CreateResult::error`](crate::vcenter::ovf::library_item::CreateResult::error) will describe the error(s) that caused the failure.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ovf_library_item_id: Option<String>,
     /// Errors, warnings, and informational messages produced by the `create` method. If `None`, no errors, warnings, or informational messages were reported by the `create` method.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<ResultInfo>,
 }
 
-impl CreateResult {
-    fn __missing_succeeded() -> bool {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::ovf::library_item::CreateResult",
-            "succeeded",
-        )
+impl serde::Serialize for CreateResult {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("succeeded", &self.succeeded)?;
+        if let Some(value) = &self.ovf_library_item_id {
+            map.serialize_entry("ovf_library_item_id", value)?;
+        }
+        if let Some(value) = &self.error {
+            map.serialize_entry("error", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CreateResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CreateResult {
+    const NAME: &'static str = "vcenter::ovf::library_item::CreateResult";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<bool> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<ResultInfo> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "succeeded" => f_0 = Some(map.next_value()?),
+                "ovf_library_item_id" => f_1 = map.next_value()?,
+                "error" => f_2 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(CreateResult {
+            succeeded: __de::or_zero(f_0, Self::NAME, "succeeded"),
+            ovf_library_item_id: f_1,
+            error: f_2,
+        })
     }
 }
 
@@ -75,16 +121,13 @@ impl CreateResult {
 /// The [`CreateSpec`](crate::vcenter::ovf::library_item::CreateSpec) structure defines the information used to create or update a library item containing an OVF package.
 ///
 /// vAPI structure `com.vmware.vcenter.ovf.library_item.create_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateSpec {
     /// Name to use in the OVF descriptor stored in the library item. If `None`, the server will use source's current name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Description to use in the OVF descriptor stored in the library item. If `None`, the server will use source's current annotation.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Flags to use for OVF package creation. The supported flags can be obtained using [`ExportFlag::list`](crate::vcenter::ovf::ExportFlag::list). If `None`, no flags will be used.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub flags: Option<Vec<String>>,
     /// Source identifier of the library item for image identification.
     ///
@@ -93,27 +136,134 @@ pub struct CreateSpec {
     /// Not in vSphere API releases before 9.1.0.0.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub library_item_source_id: Option<String>,
+}
+
+impl serde::Serialize for CreateSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.name {
+            map.serialize_entry("name", value)?;
+        }
+        if let Some(value) = &self.description {
+            map.serialize_entry("description", value)?;
+        }
+        if let Some(value) = &self.flags {
+            map.serialize_entry("flags", value)?;
+        }
+        if let Some(value) = &self.library_item_source_id {
+            map.serialize_entry("library_item_source_id", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CreateSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CreateSpec {
+    const NAME: &'static str = "vcenter::ovf::library_item::CreateSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<Vec<String>> = None;
+        let mut f_3: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "name" => f_0 = map.next_value()?,
+                "description" => f_1 = map.next_value()?,
+                "flags" => f_2 = map.next_value()?,
+                "library_item_source_id" => f_3 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(CreateSpec {
+            name: f_0,
+            description: f_1,
+            flags: f_2,
+            library_item_source_id: f_3,
+        })
+    }
 }
 
 /// The [`CreateTarget`](crate::vcenter::ovf::library_item::CreateTarget) structure specifies the target library item when capturing a virtual machine or virtual appliance as an OVF package in a library item in a content library. The target can be an existing library item, which will be updated, creating a new version, or it can be a newly created library item in a specified library. See [`LibraryItem::create`](crate::vcenter::ovf::LibraryItem::create).
 ///
 /// vAPI structure `com.vmware.vcenter.ovf.library_item.create_target`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateTarget {
     /// Identifier of the library in which a new library item should be created. This field is not used if the `libraryItemId` field is specified.
     ///
     /// This field is currently required.
     ///
     /// In the future, if `None`, the `libraryItemId` field must be specified.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub library_id: Option<String>,
     /// Identifier of the library item that should be updated.
     ///
     /// If `None`, a new library item will be created. The `libraryId` field must be specified if this field is set.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub library_item_id: Option<String>,
+}
+
+impl serde::Serialize for CreateTarget {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.library_id {
+            map.serialize_entry("library_id", value)?;
+        }
+        if let Some(value) = &self.library_item_id {
+            map.serialize_entry("library_item_id", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CreateTarget {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CreateTarget {
+    const NAME: &'static str = "vcenter::ovf::library_item::CreateTarget";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "library_id" => f_0 = map.next_value()?,
+                "library_item_id" => f_1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(CreateTarget {
+            library_id: f_0,
+            library_item_id: f_1,
+        })
+    }
 }
 
 /// A call of [`LibraryItem::deploy`](crate::vcenter::ovf::LibraryItem::deploy)
@@ -137,18 +287,21 @@ impl DeployRequest {
     }
 
     /// Sends the request and decodes the result.
-    pub async fn send(self) -> vsphere_vapi_runtime::Result<DeploymentResult> {
-        self.call.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<DeploymentResult>,
+    > + Send {
+        self.call.send()
     }
 }
 
 /// The [`DeployableIdentity`](crate::vcenter::ovf::library_item::DeployableIdentity) structure describes the resource created by a deployment, or the source resource from which library item can be created, by specifying its resource type and resource identifier.
 ///
 /// vAPI structure `com.vmware.vcenter.ovf.library_item.deployable_identity`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DeployableIdentity {
     /// Type of the deployable resource. When clients pass a value of this field as a parameter, the field must be one of `VirtualMachine` or `VirtualApp`. When methods return a value of this field as a return value, the field will be one of `VirtualMachine` or `VirtualApp`.
-    #[serde(default = "DeployableIdentity::__missing_type")]
     pub r#type: String,
     /// Identifier of the deployable resource.
     ///
@@ -156,37 +309,116 @@ pub struct DeployableIdentity {
     pub id: vsphere_vapi_runtime::ResourceId,
 }
 
-impl DeployableIdentity {
-    fn __missing_type() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::ovf::library_item::DeployableIdentity",
-            "type",
-        )
+impl serde::Serialize for DeployableIdentity {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("type", &self.r#type)?;
+        map.serialize_entry("id", &self.id)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DeployableIdentity {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for DeployableIdentity {
+    const NAME: &'static str = "vcenter::ovf::library_item::DeployableIdentity";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<vsphere_vapi_runtime::ResourceId> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "type" => f_0 = Some(map.next_value()?),
+                "id" => f_1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(DeployableIdentity {
+            r#type: __de::or_zero(f_0, Self::NAME, "type"),
+            id: __de::required(f_1, "id")?,
+        })
     }
 }
 
 /// The [`DeploymentResult`](crate::vcenter::ovf::library_item::DeploymentResult) structure defines the result of the `deploy` method. See [`LibraryItem::deploy`](crate::vcenter::ovf::LibraryItem::deploy).
 ///
 /// vAPI structure `com.vmware.vcenter.ovf.library_item.deployment_result`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DeploymentResult {
     /// Whether the `deploy` method completed successfully.
-    #[serde(default = "DeploymentResult::__missing_succeeded")]
     pub succeeded: bool,
     /// Identifier of the deployed resource entity. If `None`, the `deploy` method failed and [`DeploymentResult::error`](crate::vcenter::ovf::library_item::DeploymentResult::error) will describe the error(s) that caused the failure.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_id: Option<DeployableIdentity>,
     /// Errors, warnings, and informational messages produced by the `deploy` method. If `None`, no errors, warnings, or informational messages were reported by the `deploy` method.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<ResultInfo>,
 }
 
-impl DeploymentResult {
-    fn __missing_succeeded() -> bool {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::ovf::library_item::DeploymentResult",
-            "succeeded",
-        )
+impl serde::Serialize for DeploymentResult {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("succeeded", &self.succeeded)?;
+        if let Some(value) = &self.resource_id {
+            map.serialize_entry("resource_id", value)?;
+        }
+        if let Some(value) = &self.error {
+            map.serialize_entry("error", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DeploymentResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for DeploymentResult {
+    const NAME: &'static str = "vcenter::ovf::library_item::DeploymentResult";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<bool> = None;
+        let mut f_1: Option<DeployableIdentity> = None;
+        let mut f_2: Option<ResultInfo> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "succeeded" => f_0 = Some(map.next_value()?),
+                "resource_id" => f_1 = map.next_value()?,
+                "error" => f_2 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(DeploymentResult {
+            succeeded: __de::or_zero(f_0, Self::NAME, "succeeded"),
+            resource_id: f_1,
+            error: f_2,
+        })
     }
 }
 
@@ -204,7 +436,7 @@ impl DeploymentResult {
 /// The [`DeploymentTarget`](crate::vcenter::ovf::library_item::DeploymentTarget) structure describes the location (target) where a virtual machine or virtual appliance should be deployed. It is used in the `deploy` and `filter` methods. See [`LibraryItem::deploy`](crate::vcenter::ovf::LibraryItem::deploy) and [`LibraryItem::filter`](crate::vcenter::ovf::LibraryItem::filter).
 ///
 /// vAPI structure `com.vmware.vcenter.ovf.library_item.deployment_target`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DeploymentTarget {
     /// Identifier of the resource pool to which the virtual machine or virtual appliance should be attached.
     ///
@@ -213,13 +445,65 @@ pub struct DeploymentTarget {
     /// Identifier of the target host on which the virtual machine or virtual appliance will run. The target host must be a member of the cluster that contains the resource pool identified by [`DeploymentTarget::resource_pool_id`](crate::vcenter::ovf::library_item::DeploymentTarget::resource_pool_id).
     ///
     /// If `None`, the server will automatically select a target host from the resource pool if [`DeploymentTarget::resource_pool_id`](crate::vcenter::ovf::library_item::DeploymentTarget::resource_pool_id) is a stand-alone host or a cluster with Distributed Resource Scheduling (DRS) enabled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_id: Option<String>,
     /// Identifier of the vCenter folder that should contain the virtual machine or virtual appliance. The folder must be virtual machine folder.
     ///
     /// If `None`, the server will choose the deployment folder.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub folder_id: Option<String>,
+}
+
+impl serde::Serialize for DeploymentTarget {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("resource_pool_id", &self.resource_pool_id)?;
+        if let Some(value) = &self.host_id {
+            map.serialize_entry("host_id", value)?;
+        }
+        if let Some(value) = &self.folder_id {
+            map.serialize_entry("folder_id", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DeploymentTarget {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for DeploymentTarget {
+    const NAME: &'static str = "vcenter::ovf::library_item::DeploymentTarget";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::ResourcePoolId> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "resource_pool_id" => f_0 = Some(map.next_value()?),
+                "host_id" => f_1 = map.next_value()?,
+                "folder_id" => f_2 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(DeploymentTarget {
+            resource_pool_id: __de::required(f_0, "resource_pool_id")?,
+            host_id: f_1,
+            folder_id: f_2,
+        })
+    }
 }
 
 impl DeploymentTarget {
@@ -238,38 +522,91 @@ impl DeploymentTarget {
 /// The [`OvfSummary`](crate::vcenter::ovf::library_item::OvfSummary) structure defines the result of the `filter` method. See [`LibraryItem::filter`](crate::vcenter::ovf::LibraryItem::filter). The fields in the structure describe parameterizable information in the OVF descriptor, with respect to a deployment target, for the `deploy` method. See [`LibraryItem::deploy`](crate::vcenter::ovf::LibraryItem::deploy).
 ///
 /// vAPI structure `com.vmware.vcenter.ovf.library_item.ovf_summary`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct OvfSummary {
     /// Default name for the virtual machine or virtual appliance. If `None`, the OVF descriptor did not specify a name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Default annotation for the virtual machine or virtual appliance. If `None`, the OVF descriptor did not specify an annotation.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub annotation: Option<String>,
     /// End User License Agreements specified in the OVF descriptor. All end user license agreements must be accepted in order for the `deploy` method to succeed. See [`ResourcePoolDeploymentSpec::accept_all_eula`](crate::vcenter::ovf::library_item::ResourcePoolDeploymentSpec::accept_all_eula).
-    #[serde(
-        rename = "EULAs",
-        default = "OvfSummary::__missing_eulas",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub eulas: Vec<String>,
     /// Section identifiers for sections of type ovf:NetworkSection in the OVF descriptor. These identifiers can be used as keys in [`ResourcePoolDeploymentSpec::network_mappings`](crate::vcenter::ovf::library_item::ResourcePoolDeploymentSpec::network_mappings). If `None`, the OVF descriptor did not specify any networks.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub networks: Option<Vec<String>>,
     /// Section identifiers for sections of type vmw:StorageGroupSection in the OVF descriptor. These identifiers can be used as keys in [`ResourcePoolDeploymentSpec::storage_mappings`](crate::vcenter::ovf::library_item::ResourcePoolDeploymentSpec::storage_mappings). If `None`, the OVF descriptor did not specify any storage groups.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub storage_groups: Option<Vec<String>>,
     /// Additional OVF parameters which can be specified for the deployment target. These OVF parameters can be inspected, optionally modified, and used as values in [`ResourcePoolDeploymentSpec::additional_parameters`](crate::vcenter::ovf::library_item::ResourcePoolDeploymentSpec::additional_parameters) for the `deploy` method. When clients pass a value of this field as a parameter, the field must contain all the fields defined in [`OvfParams`](crate::vcenter::ovf::OvfParams). When methods return a value of this field as a return value, the field will contain all the fields defined in [`OvfParams`](crate::vcenter::ovf::OvfParams). If `None`, the OVF descriptor does not require addtional parameters or does not have additional parameters suitable for the deployment target.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub additional_params: Option<Vec<serde_json::Value>>,
 }
 
-impl OvfSummary {
-    fn __missing_eulas() -> Vec<String> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::ovf::library_item::OvfSummary",
-            "EULAs",
-        )
+impl serde::Serialize for OvfSummary {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.name {
+            map.serialize_entry("name", value)?;
+        }
+        if let Some(value) = &self.annotation {
+            map.serialize_entry("annotation", value)?;
+        }
+        map.serialize_entry("EULAs", &self.eulas)?;
+        if let Some(value) = &self.networks {
+            map.serialize_entry("networks", value)?;
+        }
+        if let Some(value) = &self.storage_groups {
+            map.serialize_entry("storage_groups", value)?;
+        }
+        if let Some(value) = &self.additional_params {
+            map.serialize_entry("additional_params", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for OvfSummary {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for OvfSummary {
+    const NAME: &'static str = "vcenter::ovf::library_item::OvfSummary";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<Vec<String>> = None;
+        let mut f_3: Option<Vec<String>> = None;
+        let mut f_4: Option<Vec<String>> = None;
+        let mut f_5: Option<Vec<serde_json::Value>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "name" => f_0 = map.next_value()?,
+                "annotation" => f_1 = map.next_value()?,
+                "EULAs" => f_2 = __de::null_as_empty(map.next_value()?),
+                "networks" => f_3 = map.next_value()?,
+                "storage_groups" => f_4 = map.next_value()?,
+                "additional_params" => f_5 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(OvfSummary {
+            name: f_0,
+            annotation: f_1,
+            eulas: __de::or_zero(f_2, Self::NAME, "EULAs"),
+            networks: f_3,
+            storage_groups: f_4,
+            additional_params: f_5,
+        })
     }
 }
 
@@ -291,24 +628,17 @@ impl OvfSummary {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.ovf.library_item.resource_pool_deployment_spec`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ResourcePoolDeploymentSpec {
     /// Name assigned to the deployed target virtual machine or virtual appliance. If `None`, the server will use the name from the OVF package.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Annotation assigned to the deployed target virtual machine or virtual appliance. If `None`, the server will use the annotation from the OVF package.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub annotation: Option<String>,
     /// Whether to accept all End User License Agreements. See [`OvfSummary::eulas`](crate::vcenter::ovf::library_item::OvfSummary::eulas).
-    #[serde(
-        rename = "accept_all_EULA",
-        default = "ResourcePoolDeploymentSpec::__missing_accept_all_eula"
-    )]
     pub accept_all_eula: bool,
     /// Specification of the target network to use for sections of type ovf:NetworkSection in the OVF descriptor. The key in the map is the section identifier of the ovf:NetworkSection section in the OVF descriptor and the value is the target network to be used for deployment.
     ///
     /// If `None`, the server will choose a network mapping.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub network_mappings: Option<vsphere_vapi_runtime::types::VapiMap<String, String>>,
     /// Specification of the target subnet to use for sections of type ovf:NetworkSection in the OVF descriptor. The key in the map is the section identifier of the ovf:NetworkSection section in the OVF descriptor and the value is the target subnet to be used for deployment, i.e. the identifier of subnet folder in vCenter. If set, this will take precedence over the field [`ResourcePoolDeploymentSpec::network_mappings`](crate::vcenter::ovf::library_item::ResourcePoolDeploymentSpec::network_mappings).
     ///
@@ -317,26 +647,20 @@ pub struct ResourcePoolDeploymentSpec {
     /// Not in vSphere API releases before 9.1.0.0.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subnet_mappings: Option<vsphere_vapi_runtime::types::VapiMap<String, String>>,
     /// Specification of the target storage to use for sections of type vmw:StorageGroupSection in the OVF descriptor. The key in the map is the section identifier of the ovf:StorageGroupSection section in the OVF descriptor and the value is the target storage specification to be used for deployment. See [`StorageGroupMapping`](crate::vcenter::ovf::library_item::StorageGroupMapping). If `None`, the server will choose a storage mapping.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub storage_mappings: Option<
         vsphere_vapi_runtime::types::VapiMap<String, StorageGroupMapping>,
     >,
     /// Default storage provisioning type to use for all sections of type vmw:StorageSection in the OVF descriptor. If `None`, the server will choose the provisioning type.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub storage_provisioning: Option<crate::vcenter::ovf::DiskProvisioningType>,
     /// Default storage profile to use for all sections of type vmw:StorageSection in the OVF descriptor.
     ///
     /// If `None`, the server will choose the default profile.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub storage_profile_id: Option<String>,
     /// The locale to use for parsing the OVF descriptor. If `None`, the server locale will be used.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub locale: Option<String>,
     /// Flags to be use for deployment. The supported flag values can be obtained using [`ImportFlag::list`](crate::vcenter::ovf::ImportFlag::list). If `None`, no flags will be used.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub flags: Option<Vec<String>>,
     /// Additional OVF parameters that may be needed for the deployment. Additional OVF parameters may be required by the OVF descriptor of the OVF package in the library item. Examples of OVF parameters that can be specified through this field include, but are not limited to:
     ///
@@ -348,35 +672,144 @@ pub struct ResourcePoolDeploymentSpec {
     /// * [`VcenterExtensionParams`](crate::vcenter::ovf::VcenterExtensionParams)
     ///
     /// When clients pass a value of this field as a parameter, the field must contain all the fields defined in [`OvfParams`](crate::vcenter::ovf::OvfParams). When methods return a value of this field as a return value, the field will contain all the fields defined in [`OvfParams`](crate::vcenter::ovf::OvfParams). If `None`, the server will choose default settings for all parameters necessary for the `deploy` method. See [`LibraryItem::deploy`](crate::vcenter::ovf::LibraryItem::deploy).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub additional_parameters: Option<Vec<serde_json::Value>>,
     /// Default datastore to use for all sections of type vmw:StorageSection in the OVF descriptor.
     ///
     /// If `None`, the server will choose the default datastore.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_datastore_id: Option<String>,
     /// The [`ResourcePoolDeploymentSpec::vm_config_spec`](crate::vcenter::ovf::library_item::ResourcePoolDeploymentSpec::vm_config_spec) is used for virtual machine configuration settings including hardware specifications to use in place of the OVF descriptor. If set, the OVF descriptor acts as a disk descriptor.
     ///
     /// Fields in the [`ResourcePoolDeploymentSpec`](crate::vcenter::ovf::library_item::ResourcePoolDeploymentSpec) parameters such as [`ResourcePoolDeploymentSpec::name`](crate::vcenter::ovf::library_item::ResourcePoolDeploymentSpec::name) that overlap with settings in the [`ResourcePoolDeploymentSpec::vm_config_spec`](crate::vcenter::ovf::library_item::ResourcePoolDeploymentSpec::vm_config_spec) are not overridden and will continue to be used. Similarly, storage settings in the [`ResourcePoolDeploymentSpec`](crate::vcenter::ovf::library_item::ResourcePoolDeploymentSpec) that affect the disks on the virtual machine namely [`ResourcePoolDeploymentSpec::storage_mappings`](crate::vcenter::ovf::library_item::ResourcePoolDeploymentSpec::storage_mappings), [`ResourcePoolDeploymentSpec::storage_profile_id`](crate::vcenter::ovf::library_item::ResourcePoolDeploymentSpec::storage_profile_id), [`ResourcePoolDeploymentSpec::storage_provisioning`](crate::vcenter::ovf::library_item::ResourcePoolDeploymentSpec::storage_provisioning) and [`ResourcePoolDeploymentSpec::default_datastore_id`](crate::vcenter::ovf::library_item::ResourcePoolDeploymentSpec::default_datastore_id) will also be honored. If `None`, the relevant virtual machine specifications in the OVF descriptor of the OVF template will be used.
     ///
     /// Since vSphere API 8.0.2.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vm_config_spec: Option<VmConfigSpec>,
     /// Tag parameters that contain the information required to attach tags to a VM during VM deployment. This field is optional because it was added in a newer version than its parent node.
     ///
     /// Not in vSphere API releases before 9.1.0.0.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tag_params: Option<crate::vcenter::ovf::TagParams>,
 }
 
-impl ResourcePoolDeploymentSpec {
-    fn __missing_accept_all_eula() -> bool {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::ovf::library_item::ResourcePoolDeploymentSpec",
-            "accept_all_EULA",
-        )
+impl serde::Serialize for ResourcePoolDeploymentSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.name {
+            map.serialize_entry("name", value)?;
+        }
+        if let Some(value) = &self.annotation {
+            map.serialize_entry("annotation", value)?;
+        }
+        map.serialize_entry("accept_all_EULA", &self.accept_all_eula)?;
+        if let Some(value) = &self.network_mappings {
+            map.serialize_entry("network_mappings", value)?;
+        }
+        if let Some(value) = &self.subnet_mappings {
+            map.serialize_entry("subnet_mappings", value)?;
+        }
+        if let Some(value) = &self.storage_mappings {
+            map.serialize_entry("storage_mappings", value)?;
+        }
+        if let Some(value) = &self.storage_provisioning {
+            map.serialize_entry("storage_provisioning", value)?;
+        }
+        if let Some(value) = &self.storage_profile_id {
+            map.serialize_entry("storage_profile_id", value)?;
+        }
+        if let Some(value) = &self.locale {
+            map.serialize_entry("locale", value)?;
+        }
+        if let Some(value) = &self.flags {
+            map.serialize_entry("flags", value)?;
+        }
+        if let Some(value) = &self.additional_parameters {
+            map.serialize_entry("additional_parameters", value)?;
+        }
+        if let Some(value) = &self.default_datastore_id {
+            map.serialize_entry("default_datastore_id", value)?;
+        }
+        if let Some(value) = &self.vm_config_spec {
+            map.serialize_entry("vm_config_spec", value)?;
+        }
+        if let Some(value) = &self.tag_params {
+            map.serialize_entry("tag_params", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ResourcePoolDeploymentSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ResourcePoolDeploymentSpec {
+    const NAME: &'static str = "vcenter::ovf::library_item::ResourcePoolDeploymentSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<bool> = None;
+        let mut f_3: Option<vsphere_vapi_runtime::types::VapiMap<String, String>> = None;
+        let mut f_4: Option<vsphere_vapi_runtime::types::VapiMap<String, String>> = None;
+        let mut f_5: Option<
+            vsphere_vapi_runtime::types::VapiMap<String, StorageGroupMapping>,
+        > = None;
+        let mut f_6: Option<crate::vcenter::ovf::DiskProvisioningType> = None;
+        let mut f_7: Option<String> = None;
+        let mut f_8: Option<String> = None;
+        let mut f_9: Option<Vec<String>> = None;
+        let mut f_10: Option<Vec<serde_json::Value>> = None;
+        let mut f_11: Option<String> = None;
+        let mut f_12: Option<VmConfigSpec> = None;
+        let mut f_13: Option<crate::vcenter::ovf::TagParams> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "name" => f_0 = map.next_value()?,
+                "annotation" => f_1 = map.next_value()?,
+                "accept_all_EULA" => f_2 = Some(map.next_value()?),
+                "network_mappings" => f_3 = map.next_value()?,
+                "subnet_mappings" => f_4 = map.next_value()?,
+                "storage_mappings" => f_5 = map.next_value()?,
+                "storage_provisioning" => f_6 = map.next_value()?,
+                "storage_profile_id" => f_7 = map.next_value()?,
+                "locale" => f_8 = map.next_value()?,
+                "flags" => f_9 = map.next_value()?,
+                "additional_parameters" => f_10 = map.next_value()?,
+                "default_datastore_id" => f_11 = map.next_value()?,
+                "vm_config_spec" => f_12 = map.next_value()?,
+                "tag_params" => f_13 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ResourcePoolDeploymentSpec {
+            name: f_0,
+            annotation: f_1,
+            accept_all_eula: __de::or_zero(f_2, Self::NAME, "accept_all_EULA"),
+            network_mappings: f_3,
+            subnet_mappings: f_4,
+            storage_mappings: f_5,
+            storage_provisioning: f_6,
+            storage_profile_id: f_7,
+            locale: f_8,
+            flags: f_9,
+            additional_parameters: f_10,
+            default_datastore_id: f_11,
+            vm_config_spec: f_12,
+            tag_params: f_13,
+        })
     }
 }
 
@@ -405,48 +838,63 @@ impl ResourcePoolDeploymentSpec {
 /// The [`ResultInfo`](crate::vcenter::ovf::library_item::ResultInfo) structure defines the information returned along with the result of a `create` or `deploy` method to describe errors, warnings, and informational messages produced by the server.
 ///
 /// vAPI structure `com.vmware.vcenter.ovf.library_item.result_info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ResultInfo {
     /// Errors reported by the `create` or `deploy` method. These errors would have prevented the `create` or `deploy` method from completing successfully.
-    #[serde(
-        default = "ResultInfo::__missing_errors",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub errors: Vec<crate::vcenter::ovf::OvfError>,
     /// Warnings reported by the `create` or `deploy` method. These warnings would not have prevented the `create` or `deploy` method from completing successfully, but there might be issues that warrant attention.
-    #[serde(
-        default = "ResultInfo::__missing_warnings",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub warnings: Vec<crate::vcenter::ovf::OvfWarning>,
     /// Information messages reported by the `create` or `deploy` method. For example, a non-required parameter was ignored.
-    #[serde(
-        default = "ResultInfo::__missing_information",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub information: Vec<crate::vcenter::ovf::OvfInfo>,
 }
 
-impl ResultInfo {
-    fn __missing_errors() -> Vec<crate::vcenter::ovf::OvfError> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::ovf::library_item::ResultInfo",
-            "errors",
-        )
+impl serde::Serialize for ResultInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("errors", &self.errors)?;
+        map.serialize_entry("warnings", &self.warnings)?;
+        map.serialize_entry("information", &self.information)?;
+        map.end()
     }
+}
 
-    fn __missing_warnings() -> Vec<crate::vcenter::ovf::OvfWarning> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::ovf::library_item::ResultInfo",
-            "warnings",
-        )
+impl<'de> serde::Deserialize<'de> for ResultInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_information() -> Vec<crate::vcenter::ovf::OvfInfo> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::ovf::library_item::ResultInfo",
-            "information",
-        )
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ResultInfo {
+    const NAME: &'static str = "vcenter::ovf::library_item::ResultInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<Vec<crate::vcenter::ovf::OvfError>> = None;
+        let mut f_1: Option<Vec<crate::vcenter::ovf::OvfWarning>> = None;
+        let mut f_2: Option<Vec<crate::vcenter::ovf::OvfInfo>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "errors" => f_0 = __de::null_as_empty(map.next_value()?),
+                "warnings" => f_1 = __de::null_as_empty(map.next_value()?),
+                "information" => f_2 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ResultInfo {
+            errors: __de::or_zero(f_0, Self::NAME, "errors"),
+            warnings: __de::or_zero(f_1, Self::NAME, "warnings"),
+            information: __de::or_zero(f_2, Self::NAME, "information"),
+        })
     }
 }
 
@@ -554,86 +1002,81 @@ impl<'de> serde::Deserialize<'de> for StorageGroupMapping {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = StorageGroupMapping;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("struct StorageGroupMapping")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<StorageGroupMapping, A::Error> {
-                let mut f_0: Option<String> = None;
-                let mut f_1: Option<String> = None;
-                let mut f_2: Option<String> = None;
-                let mut f_3: Option<crate::vcenter::ovf::DiskProvisioningType> = None;
-                let mut unknown = serde_json::Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "type" => f_0 = Some(map.next_value()?),
-                        "datastore_id" => f_1 = map.next_value()?,
-                        "storage_profile_id" => f_2 = map.next_value()?,
-                        "provisioning" => f_3 = map.next_value()?,
-                        _ => {
-                            let value: serde_json::Value = map.next_value()?;
-                            unknown.insert(key, value);
-                        }
-                    }
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for StorageGroupMapping {
+    const NAME: &'static str = "vcenter::ovf::library_item::StorageGroupMapping";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<crate::vcenter::ovf::DiskProvisioningType> = None;
+        let mut unknown = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "type" => f_0 = Some(map.next_value()?),
+                "datastore_id" => f_1 = map.next_value()?,
+                "storage_profile_id" => f_2 = map.next_value()?,
+                "provisioning" => f_3 = map.next_value()?,
+                _ => {
+                    let value: serde_json::Value = map.next_value()?;
+                    unknown.insert(key, value);
                 }
-                let u_0 = match f_0 {
-                    None => None,
-                    Some(tag) => {
-                        Some(
-                            match tag.as_str() {
-                                "DATASTORE" => {
-                                    StorageGroupMappingType::Datastore {
-                                        datastore_id: f_1,
-                                    }
-                                }
-                                "STORAGE_PROFILE" => {
-                                    StorageGroupMappingType::StorageProfile {
-                                        storage_profile_id: f_2,
-                                    }
-                                }
-                                _ => {
-                                    #[allow(unused_mut)]
-                                    let mut fields = ::core::mem::take(&mut unknown);
-                                    if let Some(value) = f_1 {
-                                        fields
-                                            .insert(
-                                                "datastore_id".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_2 {
-                                        fields
-                                            .insert(
-                                                "storage_profile_id".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    StorageGroupMappingType::Unknown {
-                                        tag,
-                                        fields,
-                                    }
-                                }
-                            },
-                        )
-                    }
-                };
-                ::core::result::Result::Ok(StorageGroupMapping {
-                    r#type: u_0.ok_or_else(|| serde::de::Error::missing_field("type"))?,
-                    provisioning: f_3,
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        let u_0 = match f_0 {
+            None => None,
+            Some(tag) => {
+                Some(
+                    match tag.as_str() {
+                        "DATASTORE" => {
+                            StorageGroupMappingType::Datastore {
+                                datastore_id: f_1,
+                            }
+                        }
+                        "STORAGE_PROFILE" => {
+                            StorageGroupMappingType::StorageProfile {
+                                storage_profile_id: f_2,
+                            }
+                        }
+                        _ => {
+                            #[allow(unused_mut)]
+                            let mut fields = ::core::mem::take(&mut unknown);
+                            if let Some(value) = f_1 {
+                                fields
+                                    .insert(
+                                        "datastore_id".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_2 {
+                                fields
+                                    .insert(
+                                        "storage_profile_id".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            StorageGroupMappingType::Unknown {
+                                tag,
+                                fields,
+                            }
+                        }
+                    },
+                )
+            }
+        };
+        ::core::result::Result::Ok(StorageGroupMapping {
+            r#type: __de::required(u_0, "type")?,
+            provisioning: f_3,
+        })
     }
 }
 
@@ -730,69 +1173,63 @@ impl<'de> serde::Deserialize<'de> for VmConfigSpec {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = VmConfigSpec;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("struct VmConfigSpec")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<VmConfigSpec, A::Error> {
-                let mut f_0: Option<String> = None;
-                let mut f_1: Option<String> = None;
-                let mut unknown = serde_json::Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "provider" => f_0 = Some(map.next_value()?),
-                        "xml" => f_1 = map.next_value()?,
-                        _ => {
-                            let value: serde_json::Value = map.next_value()?;
-                            unknown.insert(key, value);
-                        }
-                    }
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for VmConfigSpec {
+    const NAME: &'static str = "vcenter::ovf::library_item::VmConfigSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        let mut unknown = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "provider" => f_0 = Some(map.next_value()?),
+                "xml" => f_1 = map.next_value()?,
+                _ => {
+                    let value: serde_json::Value = map.next_value()?;
+                    unknown.insert(key, value);
                 }
-                let u_0 = match f_0 {
-                    None => None,
-                    Some(tag) => {
-                        Some(
-                            match tag.as_str() {
-                                "XML" => {
-                                    VmConfigSpecProviderUnion::Xml {
-                                        xml: f_1,
-                                    }
-                                }
-                                _ => {
-                                    #[allow(unused_mut)]
-                                    let mut fields = ::core::mem::take(&mut unknown);
-                                    if let Some(value) = f_1 {
-                                        fields
-                                            .insert(
-                                                "xml".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    VmConfigSpecProviderUnion::Unknown {
-                                        tag,
-                                        fields,
-                                    }
-                                }
-                            },
-                        )
-                    }
-                };
-                ::core::result::Result::Ok(VmConfigSpec {
-                    provider: u_0
-                        .ok_or_else(|| serde::de::Error::missing_field("provider"))?,
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        let u_0 = match f_0 {
+            None => None,
+            Some(tag) => {
+                Some(
+                    match tag.as_str() {
+                        "XML" => {
+                            VmConfigSpecProviderUnion::Xml {
+                                xml: f_1,
+                            }
+                        }
+                        _ => {
+                            #[allow(unused_mut)]
+                            let mut fields = ::core::mem::take(&mut unknown);
+                            if let Some(value) = f_1 {
+                                fields
+                                    .insert(
+                                        "xml".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            VmConfigSpecProviderUnion::Unknown {
+                                tag,
+                                fields,
+                            }
+                        }
+                    },
+                )
+            }
+        };
+        ::core::result::Result::Ok(VmConfigSpec {
+            provider: __de::required(u_0, "provider")?,
+        })
     }
 }
 

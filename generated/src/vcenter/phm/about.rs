@@ -11,27 +11,61 @@
 /// Since vSphere API 8.0.3.0.
 ///
 /// vAPI structure `com.vmware.vcenter.phm.about.info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Info {
     /// Proactive hardware management product version.
     ///
     /// Since vSphere API 8.0.3.0.
-    #[serde(default = "Info::__missing_version")]
     pub version: String,
     /// Proactive hardware management API version.
     ///
     /// Since vSphere API 8.0.3.0.
-    #[serde(default = "Info::__missing_api_version")]
     pub api_version: String,
 }
 
-impl Info {
-    fn __missing_version() -> String {
-        ::vsphere_vapi_runtime::de::missing("vcenter::phm::about::Info", "version")
+impl serde::Serialize for Info {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("version", &self.version)?;
+        map.serialize_entry("api_version", &self.api_version)?;
+        map.end()
     }
+}
 
-    fn __missing_api_version() -> String {
-        ::vsphere_vapi_runtime::de::missing("vcenter::phm::about::Info", "api_version")
+impl<'de> serde::Deserialize<'de> for Info {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
+    const NAME: &'static str = "vcenter::phm::about::Info";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "version" => f_0 = Some(map.next_value()?),
+                "api_version" => f_1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Info {
+            version: __de::or_zero(f_0, Self::NAME, "version"),
+            api_version: __de::or_zero(f_1, Self::NAME, "api_version"),
+        })
     }
 }
 

@@ -77,11 +77,13 @@ impl ManagedHosts {
     /// - [`NotFound`](crate::ErrorKind::NotFound): if specified `key` does not exist.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if user has not provided adequate credentials.
     /// - [`Error`](crate::ErrorKind::Error): if PHM service hits an internal error.
-    pub async fn list(
+    pub fn list(
         &self,
         key: &crate::ids::HardwareSupportManagerId,
-    ) -> vsphere_vapi_runtime::Result<managed_hosts::ListResult> {
-        self.client.operation(&managed_hosts::ops::LIST).param("key", key).send().await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<managed_hosts::ListResult>,
+    > + Send {
+        self.client.operation(&managed_hosts::ops::LIST).param("key", key).send()
     }
 
     /// Modify the list of HSM managed hosts stored at PHM side. The managed hosts are the resources created and owned by HSM. Whenever there is any change in the managed host list, HSM uses this API to inform PHM.
@@ -107,17 +109,16 @@ impl ManagedHosts {
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if user has not provided adequate credentials.
     /// - [`Error`](crate::ErrorKind::Error): if PHM service hits an internal error.
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if PHM service is not able to handle request.
-    pub async fn update(
+    pub fn update(
         &self,
         key: &crate::ids::HardwareSupportManagerId,
         spec: &managed_hosts::UpdateSpec,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&managed_hosts::ops::UPDATE)
             .param("key", key)
             .param("spec", spec)
             .send()
-            .await
     }
 }
 
@@ -179,11 +180,13 @@ impl ResourceBundle {
     /// - [`NotFound`](crate::ErrorKind::NotFound): if specified `key` does not exist.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if user has not provided adequate credentials.
     /// - [`Error`](crate::ErrorKind::Error): if PHM service hits an internal error.
-    pub async fn get(
+    pub fn get(
         &self,
         key: &crate::ids::HardwareSupportManagerId,
-    ) -> vsphere_vapi_runtime::Result<resource_bundle::Info> {
-        self.client.operation(&resource_bundle::ops::GET).param("key", key).send().await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<resource_bundle::Info>,
+    > + Send {
+        self.client.operation(&resource_bundle::ops::GET).param("key", key).send()
     }
 
     /// Modify the vendor resource bundle of an HSM maintained at PHM side. A vendor's resource bundle is owned and provided by the vendor's HSM. Whenever there is any change in the resource bundle, HSM uses this API to inform PHM about the change.
@@ -208,17 +211,16 @@ impl ResourceBundle {
     /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if the specified `spec` is invalid.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if user has not provided adequate credentials.
     /// - [`Error`](crate::ErrorKind::Error): if PHM service hits an internal error.
-    pub async fn update(
+    pub fn update(
         &self,
         key: &crate::ids::HardwareSupportManagerId,
         spec: &resource_bundle::UpdateSpec,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&resource_bundle::ops::UPDATE)
             .param("key", key)
             .param("spec", spec)
             .send()
-            .await
     }
 }
 
@@ -227,7 +229,7 @@ impl ResourceBundle {
 /// Since vSphere API 8.0.3.0.
 ///
 /// vAPI structure `com.vmware.vcenter.phm.hardware_support_managers.create_spec`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateSpec {
     /// Globally unique key identifier of the HSM registered with PHM.
     ///
@@ -238,43 +240,77 @@ pub struct CreateSpec {
     /// The full URL path for all HSM endpoints. (e.g. <https://>{hsm_api_host}/vsphere-proactive-hw-mgmt).
     ///
     /// Since vSphere API 8.0.3.0.
-    #[serde(default = "CreateSpec::__missing_base_url")]
     pub base_url: String,
     /// The full unabbreviated certificate used by HSM API host in PEM format. The PEM string must contain only the end-entity (leaf) certificate of the certificate chain of trust. It must NOT contain any private keys or anything else except a single x509 certificate.
     ///
     /// Since vSphere API 8.0.3.0.
-    #[serde(default = "CreateSpec::__missing_server_certificate")]
     pub server_certificate: String,
     /// The default configuration on a list of supported [`HealthUpdateInfo`](crate::vcenter::phm::hardware_support_managers::HealthUpdateInfo) and their enablements.
     ///
     /// Since vSphere API 8.0.3.0.
-    #[serde(
-        default = "CreateSpec::__missing_health_update_info_default_configs",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub health_update_info_default_configs: Vec<HealthUpdateInfoConfig>,
 }
 
-impl CreateSpec {
-    fn __missing_base_url() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::phm::hardware_support_managers::CreateSpec",
-            "base_url",
-        )
-    }
-
-    fn __missing_server_certificate() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::phm::hardware_support_managers::CreateSpec",
-            "server_certificate",
-        )
-    }
-
-    fn __missing_health_update_info_default_configs() -> Vec<HealthUpdateInfoConfig> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::phm::hardware_support_managers::CreateSpec",
+impl serde::Serialize for CreateSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("key", &self.key)?;
+        map.serialize_entry("base_url", &self.base_url)?;
+        map.serialize_entry("server_certificate", &self.server_certificate)?;
+        map.serialize_entry(
             "health_update_info_default_configs",
-        )
+            &self.health_update_info_default_configs,
+        )?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CreateSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CreateSpec {
+    const NAME: &'static str = "vcenter::phm::hardware_support_managers::CreateSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::HardwareSupportManagerId> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<Vec<HealthUpdateInfoConfig>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "key" => f_0 = Some(map.next_value()?),
+                "base_url" => f_1 = Some(map.next_value()?),
+                "server_certificate" => f_2 = Some(map.next_value()?),
+                "health_update_info_default_configs" => {
+                    f_3 = __de::null_as_empty(map.next_value()?);
+                }
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(CreateSpec {
+            key: __de::required(f_0, "key")?,
+            base_url: __de::or_zero(f_1, Self::NAME, "base_url"),
+            server_certificate: __de::or_zero(f_2, Self::NAME, "server_certificate"),
+            health_update_info_default_configs: __de::or_zero(
+                f_3,
+                Self::NAME,
+                "health_update_info_default_configs",
+            ),
+        })
     }
 }
 
@@ -284,17 +320,15 @@ impl CreateSpec {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.phm.hardware_support_managers.health_update_info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct HealthUpdateInfo {
     /// Unique identifier.
     ///
     /// Since vSphere API 8.0.3.0.
-    #[serde(default = "HealthUpdateInfo::__missing_id")]
     pub id: String,
     /// Message key for the message that provides important information about the health update info.
     ///
     /// Since vSphere API 8.0.3.0.
-    #[serde(default = "HealthUpdateInfo::__missing_description")]
     pub description: String,
     /// Severity.
     ///
@@ -310,19 +344,61 @@ pub struct HealthUpdateInfo {
     pub component_category: HealthUpdateInfoComponentCategory,
 }
 
-impl HealthUpdateInfo {
-    fn __missing_id() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::phm::hardware_support_managers::HealthUpdateInfo",
-            "id",
-        )
+impl serde::Serialize for HealthUpdateInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("id", &self.id)?;
+        map.serialize_entry("description", &self.description)?;
+        map.serialize_entry("severity", &self.severity)?;
+        map.serialize_entry("purpose", &self.purpose)?;
+        map.serialize_entry("component_category", &self.component_category)?;
+        map.end()
     }
+}
 
-    fn __missing_description() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::phm::hardware_support_managers::HealthUpdateInfo",
-            "description",
-        )
+impl<'de> serde::Deserialize<'de> for HealthUpdateInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for HealthUpdateInfo {
+    const NAME: &'static str = "vcenter::phm::hardware_support_managers::HealthUpdateInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<HealthUpdateInfoSeverity> = None;
+        let mut f_3: Option<HealthUpdateInfoPurpose> = None;
+        let mut f_4: Option<HealthUpdateInfoComponentCategory> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "id" => f_0 = Some(map.next_value()?),
+                "description" => f_1 = Some(map.next_value()?),
+                "severity" => f_2 = Some(map.next_value()?),
+                "purpose" => f_3 = Some(map.next_value()?),
+                "component_category" => f_4 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(HealthUpdateInfo {
+            id: __de::or_zero(f_0, Self::NAME, "id"),
+            description: __de::or_zero(f_1, Self::NAME, "description"),
+            severity: __de::required(f_2, "severity")?,
+            purpose: __de::required(f_3, "purpose")?,
+            component_category: __de::required(f_4, "component_category")?,
+        })
     }
 }
 
@@ -358,7 +434,7 @@ vsphere_vapi_runtime::vapi_enum! {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.phm.hardware_support_managers.health_update_info_config`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct HealthUpdateInfoConfig {
     /// Indicate a supported [`HealthUpdateInfo`](crate::vcenter::phm::hardware_support_managers::HealthUpdateInfo).
     ///
@@ -367,16 +443,52 @@ pub struct HealthUpdateInfoConfig {
     /// Indicate whether or not the [`HealthUpdateInfo`](crate::vcenter::phm::hardware_support_managers::HealthUpdateInfo) is enabled by default.
     ///
     /// Since vSphere API 8.0.3.0.
-    #[serde(default = "HealthUpdateInfoConfig::__missing_default_enabled")]
     pub default_enabled: bool,
 }
 
-impl HealthUpdateInfoConfig {
-    fn __missing_default_enabled() -> bool {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::phm::hardware_support_managers::HealthUpdateInfoConfig",
-            "default_enabled",
-        )
+impl serde::Serialize for HealthUpdateInfoConfig {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("health_update_info", &self.health_update_info)?;
+        map.serialize_entry("default_enabled", &self.default_enabled)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for HealthUpdateInfoConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for HealthUpdateInfoConfig {
+    const NAME: &'static str = "vcenter::phm::hardware_support_managers::HealthUpdateInfoConfig";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<HealthUpdateInfo> = None;
+        let mut f_1: Option<bool> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "health_update_info" => f_0 = Some(map.next_value()?),
+                "default_enabled" => f_1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(HealthUpdateInfoConfig {
+            health_update_info: __de::required(f_0, "health_update_info")?,
+            default_enabled: __de::or_zero(f_1, Self::NAME, "default_enabled"),
+        })
     }
 }
 
@@ -431,48 +543,78 @@ vsphere_vapi_runtime::vapi_enum! {
 /// Since vSphere API 8.0.3.0.
 ///
 /// vAPI structure `com.vmware.vcenter.phm.hardware_support_managers.info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Info {
     /// The full URL path for all HSM endpoints. (e.g. <https://>{hsm_api_host}/vsphere-proactive-hw-mgmt).
     ///
     /// Since vSphere API 8.0.3.0.
-    #[serde(default = "Info::__missing_base_url")]
     pub base_url: String,
     /// The full unabbreviated certificate used by HSM API host in PEM format. The PEM string must contain only the end-entity (leaf) certificate of the certificate chain of trust. It must NOT contain any private keys or anything else except a single x509 certificate.
     ///
     /// Since vSphere API 8.0.3.0.
-    #[serde(default = "Info::__missing_server_certificate")]
     pub server_certificate: String,
     /// The default configuration on a list of supported [`HealthUpdateInfo`](crate::vcenter::phm::hardware_support_managers::HealthUpdateInfo) and their enablements.
     ///
     /// Since vSphere API 8.0.3.0.
-    #[serde(
-        default = "Info::__missing_health_update_info_default_configs",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub health_update_info_default_configs: Vec<HealthUpdateInfoConfig>,
 }
 
-impl Info {
-    fn __missing_base_url() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::phm::hardware_support_managers::Info",
-            "base_url",
-        )
-    }
-
-    fn __missing_server_certificate() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::phm::hardware_support_managers::Info",
-            "server_certificate",
-        )
-    }
-
-    fn __missing_health_update_info_default_configs() -> Vec<HealthUpdateInfoConfig> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::phm::hardware_support_managers::Info",
+impl serde::Serialize for Info {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("base_url", &self.base_url)?;
+        map.serialize_entry("server_certificate", &self.server_certificate)?;
+        map.serialize_entry(
             "health_update_info_default_configs",
-        )
+            &self.health_update_info_default_configs,
+        )?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Info {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
+    const NAME: &'static str = "vcenter::phm::hardware_support_managers::Info";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<Vec<HealthUpdateInfoConfig>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "base_url" => f_0 = Some(map.next_value()?),
+                "server_certificate" => f_1 = Some(map.next_value()?),
+                "health_update_info_default_configs" => {
+                    f_2 = __de::null_as_empty(map.next_value()?);
+                }
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Info {
+            base_url: __de::or_zero(f_0, Self::NAME, "base_url"),
+            server_certificate: __de::or_zero(f_1, Self::NAME, "server_certificate"),
+            health_update_info_default_configs: __de::or_zero(
+                f_2,
+                Self::NAME,
+                "health_update_info_default_configs",
+            ),
+        })
     }
 }
 
@@ -481,24 +623,53 @@ impl Info {
 /// Since vSphere API 8.0.3.0.
 ///
 /// vAPI structure `com.vmware.vcenter.phm.hardware_support_managers.list_result`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ListResult {
     /// List of registered HSM keys.
     ///
     /// Since vSphere API 8.0.3.0.
-    #[serde(
-        default = "ListResult::__missing_registered_hsm_keys",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub registered_hsm_keys: Vec<String>,
 }
 
-impl ListResult {
-    fn __missing_registered_hsm_keys() -> Vec<String> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::phm::hardware_support_managers::ListResult",
-            "registered_hsm_keys",
-        )
+impl serde::Serialize for ListResult {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("registered_hsm_keys", &self.registered_hsm_keys)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ListResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ListResult {
+    const NAME: &'static str = "vcenter::phm::hardware_support_managers::ListResult";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<Vec<String>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "registered_hsm_keys" => f_0 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ListResult {
+            registered_hsm_keys: __de::or_zero(f_0, Self::NAME, "registered_hsm_keys"),
+        })
     }
 }
 
@@ -507,48 +678,78 @@ impl ListResult {
 /// Since vSphere API 8.0.3.0.
 ///
 /// vAPI structure `com.vmware.vcenter.phm.hardware_support_managers.set_spec`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SetSpec {
     /// The full URL path for all HSM endpoints. (e.g. <https://>{hsm_api_host}/vsphere-proactive-hw-mgmt).
     ///
     /// Since vSphere API 8.0.3.0.
-    #[serde(default = "SetSpec::__missing_base_url")]
     pub base_url: String,
     /// The full unabbreviated certificate used by HSM API host in PEM format. The PEM string must contain only the end-entity (leaf) certificate of the certificate chain of trust. It must NOT contain any private keys or anything else except a single x509 certificate.
     ///
     /// Since vSphere API 8.0.3.0.
-    #[serde(default = "SetSpec::__missing_server_certificate")]
     pub server_certificate: String,
     /// The default configuration on a list of supported [`HealthUpdateInfo`](crate::vcenter::phm::hardware_support_managers::HealthUpdateInfo) and their enablements.
     ///
     /// Since vSphere API 8.0.3.0.
-    #[serde(
-        default = "SetSpec::__missing_health_update_info_default_configs",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub health_update_info_default_configs: Vec<HealthUpdateInfoConfig>,
 }
 
-impl SetSpec {
-    fn __missing_base_url() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::phm::hardware_support_managers::SetSpec",
-            "base_url",
-        )
-    }
-
-    fn __missing_server_certificate() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::phm::hardware_support_managers::SetSpec",
-            "server_certificate",
-        )
-    }
-
-    fn __missing_health_update_info_default_configs() -> Vec<HealthUpdateInfoConfig> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::phm::hardware_support_managers::SetSpec",
+impl serde::Serialize for SetSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("base_url", &self.base_url)?;
+        map.serialize_entry("server_certificate", &self.server_certificate)?;
+        map.serialize_entry(
             "health_update_info_default_configs",
-        )
+            &self.health_update_info_default_configs,
+        )?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SetSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for SetSpec {
+    const NAME: &'static str = "vcenter::phm::hardware_support_managers::SetSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<Vec<HealthUpdateInfoConfig>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "base_url" => f_0 = Some(map.next_value()?),
+                "server_certificate" => f_1 = Some(map.next_value()?),
+                "health_update_info_default_configs" => {
+                    f_2 = __de::null_as_empty(map.next_value()?);
+                }
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(SetSpec {
+            base_url: __de::or_zero(f_0, Self::NAME, "base_url"),
+            server_certificate: __de::or_zero(f_1, Self::NAME, "server_certificate"),
+            health_update_info_default_configs: __de::or_zero(
+                f_2,
+                Self::NAME,
+                "health_update_info_default_configs",
+            ),
+        })
     }
 }
 

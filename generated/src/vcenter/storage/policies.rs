@@ -74,13 +74,15 @@ impl Vm {
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if the system is unable to communicate with a service necessary to complete the request.
     /// - [`Error`](crate::ErrorKind::Error): if the backend server encounters some an error while processing the request.
     /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user does not have the required privileges.
-    pub async fn list(
+    pub fn list(
         &self,
         policy: &crate::ids::StoragePolicyId,
-    ) -> vsphere_vapi_runtime::Result<
-        vsphere_vapi_runtime::types::VapiMap<String, vm::Info>,
-    > {
-        self.client.operation(&vm::ops::LIST).param("policy", policy).send().await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<
+            vsphere_vapi_runtime::types::VapiMap<String, vm::Info>,
+        >,
+    > + Send {
+        self.client.operation(&vm::ops::LIST).param("policy", policy).send()
     }
 }
 
@@ -139,15 +141,13 @@ impl Compliance {
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
     /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user doesn't have the required privileges.
-    pub async fn list(
+    pub fn list(
         &self,
         filter: &compliance::FilterSpec,
-    ) -> vsphere_vapi_runtime::Result<Vec<compliance::Summary>> {
-        self.client
-            .operation(&compliance::ops::LIST)
-            .param("filter", filter)
-            .send()
-            .await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<Vec<compliance::Summary>>,
+    > + Send {
+        self.client.operation(&compliance::ops::LIST).param("filter", filter).send()
     }
 }
 
@@ -156,24 +156,57 @@ impl Compliance {
 /// Since vSphere API 6.7.
 ///
 /// vAPI structure `com.vmware.vcenter.storage.policies.compatibility_info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CompatibilityInfo {
     /// Info about a list of datastores compatible with a specific storage policy.
     ///
     /// Since vSphere API 6.7.
-    #[serde(
-        default = "CompatibilityInfo::__missing_compatible_datastores",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub compatible_datastores: Vec<CompatibleDatastoreInfo>,
 }
 
-impl CompatibilityInfo {
-    fn __missing_compatible_datastores() -> Vec<CompatibleDatastoreInfo> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::storage::policies::CompatibilityInfo",
-            "compatible_datastores",
-        )
+impl serde::Serialize for CompatibilityInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("compatible_datastores", &self.compatible_datastores)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CompatibilityInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CompatibilityInfo {
+    const NAME: &'static str = "vcenter::storage::policies::CompatibilityInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<Vec<CompatibleDatastoreInfo>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "compatible_datastores" => f_0 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(CompatibilityInfo {
+            compatible_datastores: __de::or_zero(
+                f_0,
+                Self::NAME,
+                "compatible_datastores",
+            ),
+        })
     }
 }
 
@@ -182,7 +215,7 @@ impl CompatibilityInfo {
 /// Since vSphere API 6.7.
 ///
 /// vAPI structure `com.vmware.vcenter.storage.policies.compatible_datastore_info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CompatibleDatastoreInfo {
     /// Identifier of the datastore.
     ///
@@ -192,20 +225,102 @@ pub struct CompatibleDatastoreInfo {
     pub datastore: crate::ids::DatastoreId,
 }
 
+impl serde::Serialize for CompatibleDatastoreInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("datastore", &self.datastore)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CompatibleDatastoreInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CompatibleDatastoreInfo {
+    const NAME: &'static str = "vcenter::storage::policies::CompatibleDatastoreInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::DatastoreId> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "datastore" => f_0 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(CompatibleDatastoreInfo {
+            datastore: __de::required(f_0, "datastore")?,
+        })
+    }
+}
+
 /// The [`FilterSpec`](crate::vcenter::storage::policies::FilterSpec) structure contains fields used to filter the results when listing the storage policies (see [`Policies::list`](crate::vcenter::storage::Policies::list)).
 ///
 /// Since vSphere API 6.7.
 ///
 /// vAPI structure `com.vmware.vcenter.storage.policies.filter_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct FilterSpec {
     /// Identifiers of storage policies that can match the filter.
     ///
     /// If `None` or empty, storage policies with any identifiers match the filter.
     ///
     /// Since vSphere API 6.7.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub policies: Option<Vec<String>>,
+}
+
+impl serde::Serialize for FilterSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.policies {
+            map.serialize_entry("policies", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for FilterSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for FilterSpec {
+    const NAME: &'static str = "vcenter::storage::policies::FilterSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<Vec<String>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "policies" => f_0 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(FilterSpec { policies: f_0 })
+    }
 }
 
 /// A call of [`Policies::list`](crate::vcenter::storage::Policies::list) being
@@ -229,8 +344,12 @@ impl ListRequest {
     }
 
     /// Sends the request and decodes the result.
-    pub async fn send(self) -> vsphere_vapi_runtime::Result<Vec<Summary>> {
-        self.call.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<Vec<Summary>>,
+    > + Send {
+        self.call.send()
     }
 }
 
@@ -239,7 +358,7 @@ impl ListRequest {
 /// Since vSphere API 6.7.
 ///
 /// vAPI structure `com.vmware.vcenter.storage.policies.summary`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Summary {
     /// Identifier of the storage policy.
     ///
@@ -250,28 +369,60 @@ pub struct Summary {
     /// Name of the storage policy.
     ///
     /// Since vSphere API 6.7.
-    #[serde(default = "Summary::__missing_name")]
     pub name: String,
     /// Description of the storage policy.
     ///
     /// Since vSphere API 6.7.
-    #[serde(default = "Summary::__missing_description")]
     pub description: String,
 }
 
-impl Summary {
-    fn __missing_name() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::storage::policies::Summary",
-            "name",
-        )
+impl serde::Serialize for Summary {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("policy", &self.policy)?;
+        map.serialize_entry("name", &self.name)?;
+        map.serialize_entry("description", &self.description)?;
+        map.end()
     }
+}
 
-    fn __missing_description() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::storage::policies::Summary",
-            "description",
-        )
+impl<'de> serde::Deserialize<'de> for Summary {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Summary {
+    const NAME: &'static str = "vcenter::storage::policies::Summary";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::StoragePolicyId> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "policy" => f_0 = Some(map.next_value()?),
+                "name" => f_1 = Some(map.next_value()?),
+                "description" => f_2 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Summary {
+            policy: __de::required(f_0, "policy")?,
+            name: __de::or_zero(f_1, Self::NAME, "name"),
+            description: __de::or_zero(f_2, Self::NAME, "description"),
+        })
     }
 }
 

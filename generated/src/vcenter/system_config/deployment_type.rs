@@ -11,12 +11,54 @@
 /// Since vSphere API 6.7.
 ///
 /// vAPI structure `com.vmware.vcenter.system_config.deployment_type.info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Info {
     /// The type of the appliance.
     ///
     /// Since vSphere API 6.7.
     pub r#type: crate::vcenter::deployment::ApplianceType,
+}
+
+impl serde::Serialize for Info {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("type", &self.r#type)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Info {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
+    const NAME: &'static str = "vcenter::system_config::deployment_type::Info";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::vcenter::deployment::ApplianceType> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "type" => f_0 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Info {
+            r#type: __de::required(f_0, "type")?,
+        })
+    }
 }
 
 /// The [`ReconfigureSpec`](crate::vcenter::system_config::deployment_type::ReconfigureSpec) structure contains the fields used to get and set the appliance type.
@@ -25,7 +67,7 @@ pub struct Info {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.system_config.deployment_type.reconfigure_spec`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ReconfigureSpec {
     /// The type of the appliance.
     ///
@@ -34,8 +76,55 @@ pub struct ReconfigureSpec {
     /// External PSC to register with when reconfiguring a VCSA_EMBEDDED appliance to a VCSA_EXTERNAL appliance. Only required when reconfiguring an VCSA_EMBEDDED node to a VCSA_EXTERNAL.
     ///
     /// Since vSphere API 6.7.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub remote_psc: Option<crate::vcenter::deployment::RemotePscSpec>,
+}
+
+impl serde::Serialize for ReconfigureSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("type", &self.r#type)?;
+        if let Some(value) = &self.remote_psc {
+            map.serialize_entry("remote_psc", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ReconfigureSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ReconfigureSpec {
+    const NAME: &'static str = "vcenter::system_config::deployment_type::ReconfigureSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::vcenter::deployment::ApplianceType> = None;
+        let mut f_1: Option<crate::vcenter::deployment::RemotePscSpec> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "type" => f_0 = Some(map.next_value()?),
+                "remote_psc" => f_1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ReconfigureSpec {
+            r#type: __de::required(f_0, "type")?,
+            remote_psc: f_1,
+        })
+    }
 }
 
 #[doc(hidden)]

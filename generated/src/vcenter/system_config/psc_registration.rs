@@ -11,45 +11,69 @@
 /// Since vSphere API 6.7.
 ///
 /// vAPI structure `com.vmware.vcenter.system_config.psc_registration.info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Info {
     /// The IP address or DNS resolvable name of the PSC this appliance is registered with.
     ///
     /// Since vSphere API 6.7.
-    #[serde(default = "Info::__missing_address")]
     pub address: String,
     /// The HTTPs port used by the external PSC.
     ///
     /// Since vSphere API 6.7.
-    #[serde(default = "Info::__missing_https_port")]
     pub https_port: i64,
     /// The Single Sign-On domain name of the external PSC.
     ///
     /// Since vSphere API 6.7.
-    #[serde(default = "Info::__missing_sso_domain")]
     pub sso_domain: String,
 }
 
-impl Info {
-    fn __missing_address() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::system_config::psc_registration::Info",
-            "address",
-        )
+impl serde::Serialize for Info {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("address", &self.address)?;
+        map.serialize_entry("https_port", &self.https_port)?;
+        map.serialize_entry("sso_domain", &self.sso_domain)?;
+        map.end()
     }
+}
 
-    fn __missing_https_port() -> i64 {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::system_config::psc_registration::Info",
-            "https_port",
-        )
+impl<'de> serde::Deserialize<'de> for Info {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_sso_domain() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::system_config::psc_registration::Info",
-            "sso_domain",
-        )
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
+    const NAME: &'static str = "vcenter::system_config::psc_registration::Info";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<i64> = None;
+        let mut f_2: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "address" => f_0 = Some(map.next_value()?),
+                "https_port" => f_1 = Some(map.next_value()?),
+                "sso_domain" => f_2 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Info {
+            address: __de::or_zero(f_0, Self::NAME, "address"),
+            https_port: __de::or_zero(f_1, Self::NAME, "https_port"),
+            sso_domain: __de::or_zero(f_2, Self::NAME, "sso_domain"),
+        })
     }
 }
 

@@ -11,15 +11,55 @@
 /// Since vSphere API 7.0.0.0.
 ///
 /// vAPI structure `com.vmware.vcenter.tagging.associations.iteration_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct IterationSpec {
     /// Marker is an opaque token that allows the caller to request the next page of tag associations.
     ///
     /// If `None` or empty, first page of tag associations will be returned.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub marker: Option<String>,
+}
+
+impl serde::Serialize for IterationSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.marker {
+            map.serialize_entry("marker", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for IterationSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for IterationSpec {
+    const NAME: &'static str = "vcenter::tagging::associations::IterationSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "marker" => f_0 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(IterationSpec { marker: f_0 })
+    }
 }
 
 vsphere_vapi_runtime::vapi_enum! {
@@ -67,8 +107,12 @@ impl ListRequest {
     }
 
     /// Sends the request and decodes the result.
-    pub async fn send(self) -> vsphere_vapi_runtime::Result<ListResult> {
-        self.call.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<ListResult>,
+    > + Send {
+        self.call.send()
     }
 }
 
@@ -77,22 +121,17 @@ impl ListRequest {
 /// Since vSphere API 7.0.0.0.
 ///
 /// vAPI structure `com.vmware.vcenter.tagging.associations.list_result`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ListResult {
     /// List of tag associations.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(
-        default = "ListResult::__missing_associations",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub associations: Vec<Summary>,
     /// Marker is an opaque data structure that allows the caller to request the next page of tag associations.
     ///
     /// If `None` or empty, there are no more tag associations to request.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub marker: Option<String>,
     /// The last status for the iterator that indicates whether any more results can be expected if the caller continues to make requests for more data using the iterator.
     ///
@@ -100,12 +139,55 @@ pub struct ListResult {
     pub status: LastIterationStatus,
 }
 
-impl ListResult {
-    fn __missing_associations() -> Vec<Summary> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::tagging::associations::ListResult",
-            "associations",
-        )
+impl serde::Serialize for ListResult {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("associations", &self.associations)?;
+        if let Some(value) = &self.marker {
+            map.serialize_entry("marker", value)?;
+        }
+        map.serialize_entry("status", &self.status)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ListResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ListResult {
+    const NAME: &'static str = "vcenter::tagging::associations::ListResult";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<Vec<Summary>> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<LastIterationStatus> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "associations" => f_0 = __de::null_as_empty(map.next_value()?),
+                "marker" => f_1 = map.next_value()?,
+                "status" => f_2 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ListResult {
+            associations: __de::or_zero(f_0, Self::NAME, "associations"),
+            marker: f_1,
+            status: __de::required(f_2, "status")?,
+        })
     }
 }
 
@@ -135,7 +217,7 @@ vsphere_vapi_runtime::vapi_enum! {
 /// Not in vSphere API releases before 9.1.0.0.
 ///
 /// vAPI structure `com.vmware.vcenter.tagging.associations.result_item`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ResultItem {
     /// The type of operation that is performed on the tag.
     ///
@@ -150,16 +232,60 @@ pub struct ResultItem {
     /// The name of the tag and the category it belongs to.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default = "ResultItem::__missing_tag_category_name_info")]
     pub tag_category_name_info: TagCategoryNameInfo,
 }
 
-impl ResultItem {
-    fn __missing_tag_category_name_info() -> TagCategoryNameInfo {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::tagging::associations::ResultItem",
-            "tag_category_name_info",
-        )
+impl serde::Serialize for ResultItem {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("operation", &self.operation)?;
+        map.serialize_entry("tag", &self.tag)?;
+        map.serialize_entry("tag_category_name_info", &self.tag_category_name_info)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ResultItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ResultItem {
+    const NAME: &'static str = "vcenter::tagging::associations::ResultItem";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<Operation> = None;
+        let mut f_1: Option<crate::ids::TagId> = None;
+        let mut f_2: Option<TagCategoryNameInfo> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "operation" => f_0 = Some(map.next_value()?),
+                "tag" => f_1 = Some(map.next_value()?),
+                "tag_category_name_info" => f_2 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ResultItem {
+            operation: __de::required(f_0, "operation")?,
+            tag: __de::required(f_1, "tag")?,
+            tag_category_name_info: __de::or_zero(
+                f_2,
+                Self::NAME,
+                "tag_category_name_info",
+            ),
+        })
     }
 }
 
@@ -168,7 +294,7 @@ impl ResultItem {
 /// Since vSphere API 7.0.0.0.
 ///
 /// vAPI structure `com.vmware.vcenter.tagging.associations.summary`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Summary {
     /// The identifier of a tag.
     ///
@@ -182,6 +308,52 @@ pub struct Summary {
     pub object: crate::vapi::standard::DynamicId,
 }
 
+impl serde::Serialize for Summary {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("tag", &self.tag)?;
+        map.serialize_entry("object", &self.object)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Summary {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Summary {
+    const NAME: &'static str = "vcenter::tagging::associations::Summary";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::TagId> = None;
+        let mut f_1: Option<crate::vapi::standard::DynamicId> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "tag" => f_0 = Some(map.next_value()?),
+                "object" => f_1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Summary {
+            tag: __de::required(f_0, "tag")?,
+            object: __de::required(f_1, "object")?,
+        })
+    }
+}
+
 /// Represents a vSphere tag by its name and its respective category's name.
 ///
 /// Since vSphere API 9.1.0.0.
@@ -189,33 +361,61 @@ pub struct Summary {
 /// Not in vSphere API releases before 9.1.0.0.
 ///
 /// vAPI structure `com.vmware.vcenter.tagging.associations.tag_category_name_info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TagCategoryNameInfo {
     /// The name of the tag to attach or detach.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default = "TagCategoryNameInfo::__missing_tag_name")]
     pub tag_name: String,
     /// The name of the category that the tag belongs to.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default = "TagCategoryNameInfo::__missing_category_name")]
     pub category_name: String,
 }
 
-impl TagCategoryNameInfo {
-    fn __missing_tag_name() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::tagging::associations::TagCategoryNameInfo",
-            "tag_name",
-        )
+impl serde::Serialize for TagCategoryNameInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("tag_name", &self.tag_name)?;
+        map.serialize_entry("category_name", &self.category_name)?;
+        map.end()
     }
+}
 
-    fn __missing_category_name() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::tagging::associations::TagCategoryNameInfo",
-            "category_name",
-        )
+impl<'de> serde::Deserialize<'de> for TagCategoryNameInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for TagCategoryNameInfo {
+    const NAME: &'static str = "vcenter::tagging::associations::TagCategoryNameInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "tag_name" => f_0 = Some(map.next_value()?),
+                "category_name" => f_1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(TagCategoryNameInfo {
+            tag_name: __de::or_zero(f_0, Self::NAME, "tag_name"),
+            category_name: __de::or_zero(f_1, Self::NAME, "category_name"),
+        })
     }
 }
 
@@ -237,7 +437,7 @@ impl ::vsphere_vapi_runtime::de::Zero for TagCategoryNameInfo {
 /// Not in vSphere API releases before 9.1.0.0.
 ///
 /// vAPI structure `com.vmware.vcenter.tagging.associations.tag_spec`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TagSpec {
     /// The desired operation that will be applied to the resource.
     ///
@@ -246,13 +446,65 @@ pub struct TagSpec {
     /// Tag identifier involved.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tag_id: Option<String>,
     /// Tag by name and category involved.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tag_category_name_info: Option<TagCategoryNameInfo>,
+}
+
+impl serde::Serialize for TagSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("operation", &self.operation)?;
+        if let Some(value) = &self.tag_id {
+            map.serialize_entry("tag_id", value)?;
+        }
+        if let Some(value) = &self.tag_category_name_info {
+            map.serialize_entry("tag_category_name_info", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for TagSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for TagSpec {
+    const NAME: &'static str = "vcenter::tagging::associations::TagSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<Operation> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<TagCategoryNameInfo> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "operation" => f_0 = Some(map.next_value()?),
+                "tag_id" => f_1 = map.next_value()?,
+                "tag_category_name_info" => f_2 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(TagSpec {
+            operation: __de::required(f_0, "operation")?,
+            tag_id: f_1,
+            tag_category_name_info: f_2,
+        })
+    }
 }
 
 impl TagSpec {
@@ -273,14 +525,13 @@ impl TagSpec {
 /// Not in vSphere API releases before 9.1.0.0.
 ///
 /// vAPI structure `com.vmware.vcenter.tagging.associations.update_result`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct UpdateResult {
     /// Indicates whether all requested changes were successfully applied to the resource object.
     ///
     /// Sets to `true` if all [`TagSpec::operation`](crate::vcenter::tagging::associations::TagSpec::operation) in [`UpdateSpec::tag_spec_list`](crate::vcenter::tagging::associations::UpdateSpec::tag_spec_list) completed without errors. Sets to `false` if one or more [`TagSpec::operation`](crate::vcenter::tagging::associations::TagSpec::operation) in [`UpdateSpec::tag_spec_list`](crate::vcenter::tagging::associations::UpdateSpec::tag_spec_list) failed. See the [`UpdateResult::errors`](crate::vcenter::tagging::associations::UpdateResult::errors) for details.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default = "UpdateResult::__missing_success")]
     pub success: bool,
     /// Represents a list of results from the [`UpdateSpec::tag_spec_list`](crate::vcenter::tagging::associations::UpdateSpec::tag_spec_list) that were attached or detached. The field does not specify which operations succeeded or failed, but rather which tags were newly added or removed as part of this call. The field is populated only when [`UpdateResult::success`](crate::vcenter::tagging::associations::UpdateResult::success) is set to `true`.
     ///
@@ -291,21 +542,64 @@ pub struct UpdateResult {
     /// If [`UpdateResult::success`](crate::vcenter::tagging::associations::UpdateResult::success) is false, this field is unset. Any item present in the input [`UpdateSpec::tag_spec_list`](crate::vcenter::tagging::associations::UpdateSpec::tag_spec_list) but missing from the field means that the tag was already attached or detached. It does not indicate a failure of the operation. If `None`, no tags were applied during this [`Associations::update`](crate::vcenter::tagging::Associations::update) call.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub results: Option<Vec<ResultItem>>,
     /// List of error messages specifying the tags for which the operation failed, if any errors occurred during update processing. This field is populated only when [`UpdateResult::success`](crate::vcenter::tagging::associations::UpdateResult::success) is set to `false`. If `None`, the [`Associations::update`](crate::vcenter::tagging::Associations::update) operation completes successfully and no errors occurred.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub errors: Option<Vec<crate::vapi::standard::LocalizableMessage>>,
 }
 
-impl UpdateResult {
-    fn __missing_success() -> bool {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::tagging::associations::UpdateResult",
-            "success",
-        )
+impl serde::Serialize for UpdateResult {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("success", &self.success)?;
+        if let Some(value) = &self.results {
+            map.serialize_entry("results", value)?;
+        }
+        if let Some(value) = &self.errors {
+            map.serialize_entry("errors", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UpdateResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for UpdateResult {
+    const NAME: &'static str = "vcenter::tagging::associations::UpdateResult";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<bool> = None;
+        let mut f_1: Option<Vec<ResultItem>> = None;
+        let mut f_2: Option<Vec<crate::vapi::standard::LocalizableMessage>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "success" => f_0 = Some(map.next_value()?),
+                "results" => f_1 = map.next_value()?,
+                "errors" => f_2 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(UpdateResult {
+            success: __de::or_zero(f_0, Self::NAME, "success"),
+            results: f_1,
+            errors: f_2,
+        })
     }
 }
 
@@ -327,7 +621,7 @@ impl UpdateResult {
 /// Not in vSphere API releases before 9.1.0.0.
 ///
 /// vAPI structure `com.vmware.vcenter.tagging.associations.update_spec`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct UpdateSpec {
     /// Identifier of an object to attach or detach tags to. It must contain valid resource type and id.
     ///
@@ -336,19 +630,52 @@ pub struct UpdateSpec {
     /// List of tag specifications to be applied with the object.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(
-        default = "UpdateSpec::__missing_tag_spec_list",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub tag_spec_list: Vec<TagSpec>,
 }
 
-impl UpdateSpec {
-    fn __missing_tag_spec_list() -> Vec<TagSpec> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::tagging::associations::UpdateSpec",
-            "tag_spec_list",
-        )
+impl serde::Serialize for UpdateSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("object", &self.object)?;
+        map.serialize_entry("tag_spec_list", &self.tag_spec_list)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UpdateSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for UpdateSpec {
+    const NAME: &'static str = "vcenter::tagging::associations::UpdateSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::vapi::standard::DynamicId> = None;
+        let mut f_1: Option<Vec<TagSpec>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "object" => f_0 = Some(map.next_value()?),
+                "tag_spec_list" => f_1 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(UpdateSpec {
+            object: __de::required(f_0, "object")?,
+            tag_spec_list: __de::or_zero(f_1, Self::NAME, "tag_spec_list"),
+        })
     }
 }
 

@@ -15,13 +15,53 @@ pub mod info;
 /// Not in vSphere API releases before 9.0.0.0.
 ///
 /// vAPI structure `com.vmware.vcenter.tagging.categories.filter_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct FilterSpec {
     /// Categories need to have a name equal to one of the strings in this set to match the filter. If `None`, then categories with any name match this filter.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub names: Option<Vec<String>>,
+}
+
+impl serde::Serialize for FilterSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.names {
+            map.serialize_entry("names", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for FilterSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for FilterSpec {
+    const NAME: &'static str = "vcenter::tagging::categories::FilterSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<Vec<String>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "names" => f_0 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(FilterSpec { names: f_0 })
+    }
 }
 
 /// The [`Info`](crate::vcenter::tagging::categories::Info) structure contains the category Name.
@@ -31,17 +71,15 @@ pub struct FilterSpec {
 /// Not in vSphere API releases before 9.0.0.0.
 ///
 /// vAPI structure `com.vmware.vcenter.tagging.categories.info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Info {
     /// The name of the category.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default = "Info::__missing_name")]
     pub name: String,
     /// The description of the category.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default = "Info::__missing_description")]
     pub description: String,
     /// The associated cardinality (SINGLE, MULTIPLE) of the category.
     ///
@@ -50,45 +88,68 @@ pub struct Info {
     /// The types of objects that the tags in this category can be attached to. If the set is empty, then tags can be attached to all types of objects.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(
-        default = "Info::__missing_associable_types",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub associable_types: Vec<String>,
     /// The set of users that can use this category.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(
-        default = "Info::__missing_used_by",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub used_by: Vec<String>,
 }
 
-impl Info {
-    fn __missing_name() -> String {
-        ::vsphere_vapi_runtime::de::missing("vcenter::tagging::categories::Info", "name")
+impl serde::Serialize for Info {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("name", &self.name)?;
+        map.serialize_entry("description", &self.description)?;
+        map.serialize_entry("cardinality", &self.cardinality)?;
+        map.serialize_entry("associable_types", &self.associable_types)?;
+        map.serialize_entry("used_by", &self.used_by)?;
+        map.end()
     }
+}
 
-    fn __missing_description() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::tagging::categories::Info",
-            "description",
-        )
+impl<'de> serde::Deserialize<'de> for Info {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_associable_types() -> Vec<String> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::tagging::categories::Info",
-            "associable_types",
-        )
-    }
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
+    const NAME: &'static str = "vcenter::tagging::categories::Info";
 
-    fn __missing_used_by() -> Vec<String> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::tagging::categories::Info",
-            "used_by",
-        )
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<info::Cardinality> = None;
+        let mut f_3: Option<Vec<String>> = None;
+        let mut f_4: Option<Vec<String>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "name" => f_0 = Some(map.next_value()?),
+                "description" => f_1 = Some(map.next_value()?),
+                "cardinality" => f_2 = Some(map.next_value()?),
+                "associable_types" => f_3 = __de::null_as_empty(map.next_value()?),
+                "used_by" => f_4 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Info {
+            name: __de::or_zero(f_0, Self::NAME, "name"),
+            description: __de::or_zero(f_1, Self::NAME, "description"),
+            cardinality: __de::required(f_2, "cardinality")?,
+            associable_types: __de::or_zero(f_3, Self::NAME, "associable_types"),
+            used_by: __de::or_zero(f_4, Self::NAME, "used_by"),
+        })
     }
 }
 
@@ -99,18 +160,65 @@ impl Info {
 /// Not in vSphere API releases before 9.0.0.0.
 ///
 /// vAPI structure `com.vmware.vcenter.tagging.categories.iteration_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct IterationSpec {
     /// Marker is an opaque data structure that allows the caller to request the next page of categories. If `None`, the first page of categories will be returned.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub marker: Option<String>,
     /// Used for pagination to fetch given page size if `None`, then categories will be fetched with default size of 20.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i64>,
+}
+
+impl serde::Serialize for IterationSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.marker {
+            map.serialize_entry("marker", value)?;
+        }
+        if let Some(value) = &self.page_size {
+            map.serialize_entry("page_size", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for IterationSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for IterationSpec {
+    const NAME: &'static str = "vcenter::tagging::categories::IterationSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<i64> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "marker" => f_0 = map.next_value()?,
+                "page_size" => f_1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(IterationSpec {
+            marker: f_0,
+            page_size: f_1,
+        })
+    }
 }
 
 /// The [`ListItem`](crate::vcenter::tagging::categories::ListItem) structure contains the category identifier and further information about the category.
@@ -120,7 +228,7 @@ pub struct IterationSpec {
 /// Not in vSphere API releases before 9.0.0.0.
 ///
 /// vAPI structure `com.vmware.vcenter.tagging.categories.list_item`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ListItem {
     /// The identifier of the category.
     ///
@@ -132,6 +240,52 @@ pub struct ListItem {
     ///
     /// Since vSphere API 9.0.0.0.
     pub info: Info,
+}
+
+impl serde::Serialize for ListItem {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("category_id", &self.category_id)?;
+        map.serialize_entry("info", &self.info)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ListItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ListItem {
+    const NAME: &'static str = "vcenter::tagging::categories::ListItem";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::CategoryId> = None;
+        let mut f_1: Option<Info> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "category_id" => f_0 = Some(map.next_value()?),
+                "info" => f_1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ListItem {
+            category_id: __de::required(f_0, "category_id")?,
+            info: __de::required(f_1, "info")?,
+        })
+    }
 }
 
 /// A call of [`Categories::list`](crate::vcenter::tagging::Categories::list) being
@@ -162,8 +316,12 @@ impl ListRequest {
     }
 
     /// Sends the request and decodes the result.
-    pub async fn send(self) -> vsphere_vapi_runtime::Result<ListResult> {
-        self.call.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<ListResult>,
+    > + Send {
+        self.call.send()
     }
 }
 
@@ -174,29 +332,63 @@ impl ListRequest {
 /// Not in vSphere API releases before 9.0.0.0.
 ///
 /// vAPI structure `com.vmware.vcenter.tagging.categories.list_result`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ListResult {
     /// Marker is an opaque data structure that allows the caller to request the next page of categories. If `None`, then all the categories have been returned.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub marker: Option<String>,
     /// List of categories.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(
-        default = "ListResult::__missing_items",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub items: Vec<ListItem>,
 }
 
-impl ListResult {
-    fn __missing_items() -> Vec<ListItem> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::tagging::categories::ListResult",
-            "items",
-        )
+impl serde::Serialize for ListResult {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.marker {
+            map.serialize_entry("marker", value)?;
+        }
+        map.serialize_entry("items", &self.items)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ListResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ListResult {
+    const NAME: &'static str = "vcenter::tagging::categories::ListResult";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<Vec<ListItem>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "marker" => f_0 = map.next_value()?,
+                "items" => f_1 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ListResult {
+            marker: f_0,
+            items: __de::or_zero(f_1, Self::NAME, "items"),
+        })
     }
 }
 

@@ -12,75 +12,129 @@
 ///
 /// vAPI structure `com.vmware.vcenter.tokenservice.token_exchange.exchange_spec`.
 #[deprecated(note = "since vSphere API 7.0.2.0")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ExchangeSpec {
     /// The value of `TokenExchange.TOKEN_EXCHANGE_GRANT` indicates that a token exchange is being performed.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "ExchangeSpec::__missing_grant_type")]
     pub grant_type: String,
     /// Indicates the location of the target service or resource where the client intends to use the requested security token. if can be inferred from other arguments or not needed for specific case of exchange.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource: Option<String>,
     /// The logical name of the target service where the client intends to use the requested security token. This serves a purpose similar to the [`ExchangeSpec::resource`](crate::vcenter::tokenservice::token_exchange::ExchangeSpec::resource) parameter, but with the client providing a logical name rather than a location. if can be inferred from other arguments or not needed for specific case of exchange.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub audience: Option<String>,
     /// A list of space-delimited, case-sensitive strings, that allow the client to specify the desired scope of the requested security token in the context of the service or resource where the token will be used. if can be inferred from other arguments or not needed for specific case of exchange.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scope: Option<String>,
     /// An identifier for the type of the requested security token. If the requested type is unspecified, the issued token type is at the discretion of the server and may be dictated by knowledge of the requirements of the service or resource indicated by the [`ExchangeSpec::resource`](crate::vcenter::tokenservice::token_exchange::ExchangeSpec::resource) or [`ExchangeSpec::audience`](crate::vcenter::tokenservice::token_exchange::ExchangeSpec::audience) parameter. if can be inferred from other arguments or not needed for specific case of exchange.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub requested_token_type: Option<String>,
     /// A security token that represents the identity of the party on behalf of whom exchange is being made. Typically, the subject of this token will be the subject of the security token issued. Token is base64-encoded.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "ExchangeSpec::__missing_subject_token")]
     pub subject_token: String,
     /// An identifier, that indicates the type of the security token in the [`ExchangeSpec::subject_token`](crate::vcenter::tokenservice::token_exchange::ExchangeSpec::subject_token) parameter.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "ExchangeSpec::__missing_subject_token_type")]
     pub subject_token_type: String,
     /// A security token that represents the identity of the acting party. Typically, this will be the party that is authorized to use the requested security token and act on behalf of the subject. if not needed for specific case of exchange.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub actor_token: Option<String>,
     /// An identifier, that indicates the type of the security token in the [`ExchangeSpec::actor_token`](crate::vcenter::tokenservice::token_exchange::ExchangeSpec::actor_token) parameter. if [`ExchangeSpec::actor_token`](crate::vcenter::tokenservice::token_exchange::ExchangeSpec::actor_token) parameter is not present.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub actor_token_type: Option<String>,
 }
 
-impl ExchangeSpec {
-    fn __missing_grant_type() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::tokenservice::token_exchange::ExchangeSpec",
-            "grant_type",
-        )
+impl serde::Serialize for ExchangeSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("grant_type", &self.grant_type)?;
+        if let Some(value) = &self.resource {
+            map.serialize_entry("resource", value)?;
+        }
+        if let Some(value) = &self.audience {
+            map.serialize_entry("audience", value)?;
+        }
+        if let Some(value) = &self.scope {
+            map.serialize_entry("scope", value)?;
+        }
+        if let Some(value) = &self.requested_token_type {
+            map.serialize_entry("requested_token_type", value)?;
+        }
+        map.serialize_entry("subject_token", &self.subject_token)?;
+        map.serialize_entry("subject_token_type", &self.subject_token_type)?;
+        if let Some(value) = &self.actor_token {
+            map.serialize_entry("actor_token", value)?;
+        }
+        if let Some(value) = &self.actor_token_type {
+            map.serialize_entry("actor_token_type", value)?;
+        }
+        map.end()
     }
+}
 
-    fn __missing_subject_token() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::tokenservice::token_exchange::ExchangeSpec",
-            "subject_token",
-        )
+impl<'de> serde::Deserialize<'de> for ExchangeSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_subject_token_type() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::tokenservice::token_exchange::ExchangeSpec",
-            "subject_token_type",
-        )
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ExchangeSpec {
+    const NAME: &'static str = "vcenter::tokenservice::token_exchange::ExchangeSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<String> = None;
+        let mut f_4: Option<String> = None;
+        let mut f_5: Option<String> = None;
+        let mut f_6: Option<String> = None;
+        let mut f_7: Option<String> = None;
+        let mut f_8: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "grant_type" => f_0 = Some(map.next_value()?),
+                "resource" => f_1 = map.next_value()?,
+                "audience" => f_2 = map.next_value()?,
+                "scope" => f_3 = map.next_value()?,
+                "requested_token_type" => f_4 = map.next_value()?,
+                "subject_token" => f_5 = Some(map.next_value()?),
+                "subject_token_type" => f_6 = Some(map.next_value()?),
+                "actor_token" => f_7 = map.next_value()?,
+                "actor_token_type" => f_8 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ExchangeSpec {
+            grant_type: __de::or_zero(f_0, Self::NAME, "grant_type"),
+            resource: f_1,
+            audience: f_2,
+            scope: f_3,
+            requested_token_type: f_4,
+            subject_token: __de::or_zero(f_5, Self::NAME, "subject_token"),
+            subject_token_type: __de::or_zero(f_6, Self::NAME, "subject_token_type"),
+            actor_token: f_7,
+            actor_token_type: f_8,
+        })
     }
 }
 
@@ -111,60 +165,99 @@ impl ExchangeSpec {
 ///
 /// vAPI structure `com.vmware.vcenter.tokenservice.token_exchange.info`.
 #[deprecated(note = "since vSphere API 7.0.2.0")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Info {
     /// The security token issued by the server in response to the token exchange request. Token is base64-encoded.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "Info::__missing_access_token")]
     pub access_token: String,
     /// An identifier, that indicates the type of the security token in the [`Info::access_token`](crate::vcenter::tokenservice::token_exchange::Info::access_token) parameter.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "Info::__missing_issued_token_type")]
     pub issued_token_type: String,
     /// A case-insensitive value specifying the method of using the access token issued.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "Info::__missing_token_type")]
     pub token_type: String,
     /// The validity lifetime, in seconds, of the token issued by the server. if not applicable for issued token.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expires_in: Option<i64>,
     /// Scope of the issued security token. if the scope of the issued security token is identical to the scope requested by the client.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scope: Option<String>,
     /// A refresh token can be issued in cases where the client of the token exchange needs the ability to access a resource even when the original credential is no longer valid. if not needed for specific case of exchange.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub refresh_token: Option<String>,
 }
 
-impl Info {
-    fn __missing_access_token() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::tokenservice::token_exchange::Info",
-            "access_token",
-        )
+impl serde::Serialize for Info {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("access_token", &self.access_token)?;
+        map.serialize_entry("issued_token_type", &self.issued_token_type)?;
+        map.serialize_entry("token_type", &self.token_type)?;
+        if let Some(value) = &self.expires_in {
+            map.serialize_entry("expires_in", value)?;
+        }
+        if let Some(value) = &self.scope {
+            map.serialize_entry("scope", value)?;
+        }
+        if let Some(value) = &self.refresh_token {
+            map.serialize_entry("refresh_token", value)?;
+        }
+        map.end()
     }
+}
 
-    fn __missing_issued_token_type() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::tokenservice::token_exchange::Info",
-            "issued_token_type",
-        )
+impl<'de> serde::Deserialize<'de> for Info {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_token_type() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::tokenservice::token_exchange::Info",
-            "token_type",
-        )
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
+    const NAME: &'static str = "vcenter::tokenservice::token_exchange::Info";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<i64> = None;
+        let mut f_4: Option<String> = None;
+        let mut f_5: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "access_token" => f_0 = Some(map.next_value()?),
+                "issued_token_type" => f_1 = Some(map.next_value()?),
+                "token_type" => f_2 = Some(map.next_value()?),
+                "expires_in" => f_3 = map.next_value()?,
+                "scope" => f_4 = map.next_value()?,
+                "refresh_token" => f_5 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Info {
+            access_token: __de::or_zero(f_0, Self::NAME, "access_token"),
+            issued_token_type: __de::or_zero(f_1, Self::NAME, "issued_token_type"),
+            token_type: __de::or_zero(f_2, Self::NAME, "token_type"),
+            expires_in: f_3,
+            scope: f_4,
+            refresh_token: f_5,
+        })
     }
 }
 

@@ -11,15 +11,55 @@
 /// Since vSphere API 6.7.2.
 ///
 /// vAPI structure `com.vmware.vcenter.topology.replication_status.filter_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct FilterSpec {
     /// Identifier that a vCenter and Platform Services Controller node must have to match the filter. (see [`Summary::node`](crate::vcenter::topology::replication_status::Summary::node)).
     ///
     /// If `None` or empty, all vCenter and Platform Services Controller nodes of type VCSA_EMBEDDED/PSC_EXTERNAL match the filter.
     ///
     /// Since vSphere API 6.7.2.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nodes: Option<Vec<String>>,
+}
+
+impl serde::Serialize for FilterSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.nodes {
+            map.serialize_entry("nodes", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for FilterSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for FilterSpec {
+    const NAME: &'static str = "vcenter::topology::replication_status::FilterSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<Vec<String>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "nodes" => f_0 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(FilterSpec { nodes: f_0 })
+    }
 }
 
 /// A call of
@@ -44,8 +84,12 @@ impl ListRequest {
     }
 
     /// Sends the request and decodes the result.
-    pub async fn send(self) -> vsphere_vapi_runtime::Result<Vec<Summary>> {
-        self.call.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<Vec<Summary>>,
+    > + Send {
+        self.call.send()
     }
 }
 
@@ -54,7 +98,7 @@ impl ListRequest {
 /// Since vSphere API 6.7.2.
 ///
 /// vAPI structure `com.vmware.vcenter.topology.replication_status.summary`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Summary {
     /// Identifier for the vCenter or Platform Services Controller node. Identifier can be either IP address or DNS resolvable name of the node.
     ///
@@ -71,38 +115,84 @@ pub struct Summary {
     /// Indicates if the VMware Directory Service on partner is reachable or not.
     ///
     /// Since vSphere API 6.7.2.
-    #[serde(default = "Summary::__missing_partner_available")]
     pub partner_available: bool,
     /// Indicates if the replication status for the node with respect to replication partner can be retrieved or not.
     ///
     /// Since vSphere API 6.7.2.
-    #[serde(default = "Summary::__missing_status_available")]
     pub status_available: bool,
     /// Indicates if node is processing replication changes from the replication partner. This field will be `None` if the partner host or replication status is not available, i.e, if [`Summary::partner_available`](crate::vcenter::topology::replication_status::Summary::partner_available) or [`Summary::status_available`](crate::vcenter::topology::replication_status::Summary::status_available) is false.
     ///
     /// Since vSphere API 6.7.2.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub replicating: Option<bool>,
     /// Number of replication changes node is behind the replication partner. This field will be `None` if the partner host or replication status is not available, i.e, if [`Summary::partner_available`](crate::vcenter::topology::replication_status::Summary::partner_available) or [`Summary::status_available`](crate::vcenter::topology::replication_status::Summary::status_available) is false.
     ///
     /// Since vSphere API 6.7.2.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub change_lag: Option<i64>,
 }
 
-impl Summary {
-    fn __missing_partner_available() -> bool {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::topology::replication_status::Summary",
-            "partner_available",
-        )
+impl serde::Serialize for Summary {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("node", &self.node)?;
+        map.serialize_entry("replication_partner", &self.replication_partner)?;
+        map.serialize_entry("partner_available", &self.partner_available)?;
+        map.serialize_entry("status_available", &self.status_available)?;
+        if let Some(value) = &self.replicating {
+            map.serialize_entry("replicating", value)?;
+        }
+        if let Some(value) = &self.change_lag {
+            map.serialize_entry("change_lag", value)?;
+        }
+        map.end()
     }
+}
 
-    fn __missing_status_available() -> bool {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::topology::replication_status::Summary",
-            "status_available",
-        )
+impl<'de> serde::Deserialize<'de> for Summary {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Summary {
+    const NAME: &'static str = "vcenter::topology::replication_status::Summary";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::VCenterNameId> = None;
+        let mut f_1: Option<crate::ids::VCenterNameId> = None;
+        let mut f_2: Option<bool> = None;
+        let mut f_3: Option<bool> = None;
+        let mut f_4: Option<bool> = None;
+        let mut f_5: Option<i64> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "node" => f_0 = Some(map.next_value()?),
+                "replication_partner" => f_1 = Some(map.next_value()?),
+                "partner_available" => f_2 = Some(map.next_value()?),
+                "status_available" => f_3 = Some(map.next_value()?),
+                "replicating" => f_4 = map.next_value()?,
+                "change_lag" => f_5 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Summary {
+            node: __de::required(f_0, "node")?,
+            replication_partner: __de::required(f_1, "replication_partner")?,
+            partner_available: __de::or_zero(f_2, Self::NAME, "partner_available"),
+            status_available: __de::or_zero(f_3, Self::NAME, "status_available"),
+            replicating: f_4,
+            change_lag: f_5,
+        })
     }
 }
 

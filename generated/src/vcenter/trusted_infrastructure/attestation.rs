@@ -86,11 +86,13 @@ impl Services {
     /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if the CreateSpec contains invalid data.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
     #[deprecated(note = "since vSphere API 8.0.3.0")]
-    pub async fn create(
+    pub fn create(
         &self,
         spec: &services::CreateSpec,
-    ) -> vsphere_vapi_runtime::Result<crate::ids::AttestationServiceId> {
-        self.client.operation(&services::ops::CREATE).param("spec", spec).send().await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<crate::ids::AttestationServiceId>,
+    > + Send {
+        self.client.operation(&services::ops::CREATE).param("spec", spec).send()
     }
 
     /// Removes a registered Attestation Service instance from this vCenter.
@@ -119,15 +121,11 @@ impl Services {
     /// - [`ResourceBusy`](crate::ErrorKind::ResourceBusy): if the Attestation Service instance is used by a configuration on a cluster level.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
     #[deprecated(note = "since vSphere API 8.0.3.0")]
-    pub async fn delete(
+    pub fn delete(
         &self,
         service: &crate::ids::AttestationServiceId,
-    ) -> vsphere_vapi_runtime::Result<()> {
-        self.client
-            .operation(&services::ops::DELETE)
-            .param("service", service)
-            .send()
-            .await
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+        self.client.operation(&services::ops::DELETE).param("service", service).send()
     }
 
     /// Returns the detailed information about a registered Attestation Service instance in this vCenter.
@@ -157,11 +155,13 @@ impl Services {
     /// - [`NotFound`](crate::ErrorKind::NotFound): if there is no registered Attestation Service instance with the specified ID.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
     #[deprecated(note = "since vSphere API 8.0.3.0")]
-    pub async fn get(
+    pub fn get(
         &self,
         service: &crate::ids::AttestationServiceId,
-    ) -> vsphere_vapi_runtime::Result<services::Info> {
-        self.client.operation(&services::ops::GET).param("service", service).send().await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<services::Info>,
+    > + Send {
+        self.client.operation(&services::ops::GET).param("service", service).send()
     }
 
     /// Returns detailed information about all registered Attestation Service instances in this vCenter.

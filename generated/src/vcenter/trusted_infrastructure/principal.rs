@@ -14,20 +14,15 @@
 ///
 /// vAPI structure `com.vmware.vcenter.trusted_infrastructure.principal.info`.
 #[deprecated(note = "since vSphere API 8.0.3.0")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Info {
     /// The certificates used by the STS to sign tokens for this vCenter.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(
-        default = "Info::__missing_certificates",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub certificates: Vec<crate::vcenter::trusted_infrastructure::X509CertChain>,
     /// The service which created and signed the security token.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "Info::__missing_issuer")]
     pub issuer: String,
     /// The principal used by this vCenter instance to retrieve tokens. Currently this is the vCenter solution user.
     ///
@@ -36,32 +31,62 @@ pub struct Info {
     /// The user-friednly name of the vCenter.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "Info::__missing_name")]
     pub name: String,
 }
 
-impl Info {
-    fn __missing_certificates() -> Vec<
-        crate::vcenter::trusted_infrastructure::X509CertChain,
-    > {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::trusted_infrastructure::principal::Info",
-            "certificates",
-        )
+impl serde::Serialize for Info {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("certificates", &self.certificates)?;
+        map.serialize_entry("issuer", &self.issuer)?;
+        map.serialize_entry("principal", &self.principal)?;
+        map.serialize_entry("name", &self.name)?;
+        map.end()
     }
+}
 
-    fn __missing_issuer() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::trusted_infrastructure::principal::Info",
-            "issuer",
-        )
+impl<'de> serde::Deserialize<'de> for Info {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_name() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::trusted_infrastructure::principal::Info",
-            "name",
-        )
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
+    const NAME: &'static str = "vcenter::trusted_infrastructure::principal::Info";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<
+            Vec<crate::vcenter::trusted_infrastructure::X509CertChain>,
+        > = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<crate::vcenter::trusted_infrastructure::StsPrincipal> = None;
+        let mut f_3: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "certificates" => f_0 = __de::null_as_empty(map.next_value()?),
+                "issuer" => f_1 = Some(map.next_value()?),
+                "principal" => f_2 = Some(map.next_value()?),
+                "name" => f_3 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Info {
+            certificates: __de::or_zero(f_0, Self::NAME, "certificates"),
+            issuer: __de::or_zero(f_1, Self::NAME, "issuer"),
+            principal: __de::required(f_2, "principal")?,
+            name: __de::or_zero(f_3, Self::NAME, "name"),
+        })
     }
 }
 

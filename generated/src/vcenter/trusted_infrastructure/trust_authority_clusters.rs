@@ -91,17 +91,18 @@ impl ConsumerPrincipals {
     /// - [`NotFound`](crate::ErrorKind::NotFound): if there is no such cluster.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
     #[deprecated(note = "since vSphere API 8.0.3.0")]
-    pub async fn create_task(
+    pub fn create_task(
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
         spec: &consumer_principals::CreateSpec,
-    ) -> vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<String>> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<String>>,
+    > + Send {
         self.client
             .operation(&consumer_principals::ops::CREATE_TASK)
             .param("cluster", cluster)
             .param("spec", spec)
             .send_task()
-            .await
     }
 
     /// Runs [`create_task`](Self::create_task) and waits for the task with the default
@@ -149,17 +150,18 @@ impl ConsumerPrincipals {
     /// - [`NotFound`](crate::ErrorKind::NotFound): if there is no profile configured with that ID.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
     #[deprecated(note = "since vSphere API 8.0.3.0")]
-    pub async fn delete_task(
+    pub fn delete_task(
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
         profile: &crate::ids::ClientprofileId,
-    ) -> vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<()>> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<()>>,
+    > + Send {
         self.client
             .operation(&consumer_principals::ops::DELETE_TASK)
             .param("cluster", cluster)
             .param("profile", profile)
             .send_task()
-            .await
     }
 
     /// Runs [`delete_task`](Self::delete_task) and waits for the task with the default
@@ -207,19 +209,20 @@ impl ConsumerPrincipals {
     /// - [`NotFound`](crate::ErrorKind::NotFound): if there is no profile configured with that ID.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
     #[deprecated(note = "since vSphere API 8.0.3.0")]
-    pub async fn get_task(
+    pub fn get_task(
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
         profile: &crate::ids::ClientprofileId,
-    ) -> vsphere_vapi_runtime::Result<
-        vsphere_vapi_runtime::Task<consumer_principals::Info>,
-    > {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<
+            vsphere_vapi_runtime::Task<consumer_principals::Info>,
+        >,
+    > + Send {
         self.client
             .operation(&consumer_principals::ops::GET_TASK)
             .param("cluster", cluster)
             .param("profile", profile)
             .send_task()
-            .await
     }
 
     /// Runs [`get_task`](Self::get_task) and waits for the task with the default
@@ -293,20 +296,67 @@ impl ConsumerPrincipals {
 /// vAPI structure
 /// `com.vmware.vcenter.trusted_infrastructure.trust_authority_clusters.filter_spec`.
 #[deprecated(note = "since vSphere API 8.0.3.0")]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct FilterSpec {
     /// Identifies the cluster.
     ///
     /// cluster If `None` return all Trust Authority Clusters.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cluster: Option<Vec<String>>,
     /// The state of the [`vcenter::trusted_infrastructure::trust_authority_clusters`](mod@crate::vcenter::trusted_infrastructure::trust_authority_clusters). state If `None` return all Trust Authority Clusters.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<Vec<State>>,
+}
+
+impl serde::Serialize for FilterSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.cluster {
+            map.serialize_entry("cluster", value)?;
+        }
+        if let Some(value) = &self.state {
+            map.serialize_entry("state", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for FilterSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for FilterSpec {
+    const NAME: &'static str = "vcenter::trusted_infrastructure::trust_authority_clusters::FilterSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<Vec<String>> = None;
+        let mut f_1: Option<Vec<State>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "cluster" => f_0 = map.next_value()?,
+                "state" => f_1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(FilterSpec {
+            cluster: f_0,
+            state: f_1,
+        })
+    }
 }
 
 /// The [`Info`](crate::vcenter::trusted_infrastructure::trust_authority_clusters::Info) structure contains the data necessary for retrieving the [`vcenter::trusted_infrastructure::trust_authority_clusters`](mod@crate::vcenter::trusted_infrastructure::trust_authority_clusters) info.
@@ -318,7 +368,7 @@ pub struct FilterSpec {
 /// vAPI structure
 /// `com.vmware.vcenter.trusted_infrastructure.trust_authority_clusters.info`.
 #[deprecated(note = "since vSphere API 8.0.3.0")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Info {
     /// Identifies the cluster.
     ///
@@ -330,6 +380,52 @@ pub struct Info {
     ///
     /// Since vSphere API 7.0.0.0.
     pub state: State,
+}
+
+impl serde::Serialize for Info {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("cluster", &self.cluster)?;
+        map.serialize_entry("state", &self.state)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Info {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
+    const NAME: &'static str = "vcenter::trusted_infrastructure::trust_authority_clusters::Info";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::ClusterComputeResourceId> = None;
+        let mut f_1: Option<State> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "cluster" => f_0 = Some(map.next_value()?),
+                "state" => f_1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Info {
+            cluster: __de::required(f_0, "cluster")?,
+            state: __de::required(f_1, "state")?,
+        })
+    }
 }
 
 /// A call of
@@ -354,8 +450,12 @@ impl ListRequest {
     }
 
     /// Sends the request and decodes the result.
-    pub async fn send(self) -> vsphere_vapi_runtime::Result<Vec<Summary>> {
-        self.call.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<Vec<Summary>>,
+    > + Send {
+        self.call.send()
     }
 }
 
@@ -395,7 +495,7 @@ vsphere_vapi_runtime::vapi_enum! {
 /// vAPI structure
 /// `com.vmware.vcenter.trusted_infrastructure.trust_authority_clusters.summary`.
 #[deprecated(note = "since vSphere API 8.0.3.0")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Summary {
     /// Identifies the cluster.
     ///
@@ -409,6 +509,52 @@ pub struct Summary {
     pub state: State,
 }
 
+impl serde::Serialize for Summary {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("cluster", &self.cluster)?;
+        map.serialize_entry("state", &self.state)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Summary {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Summary {
+    const NAME: &'static str = "vcenter::trusted_infrastructure::trust_authority_clusters::Summary";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::ClusterComputeResourceId> = None;
+        let mut f_1: Option<State> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "cluster" => f_0 = Some(map.next_value()?),
+                "state" => f_1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Summary {
+            cluster: __de::required(f_0, "cluster")?,
+            state: __de::required(f_1, "state")?,
+        })
+    }
+}
+
 /// The [`UpdateSpec`](crate::vcenter::trusted_infrastructure::trust_authority_clusters::UpdateSpec) structure contains the data necessary for update of a [`vcenter::trusted_infrastructure::trust_authority_clusters`](mod@crate::vcenter::trusted_infrastructure::trust_authority_clusters).
 ///
 /// and removed in vSphere API 9.0.0.0.
@@ -418,13 +564,53 @@ pub struct Summary {
 /// vAPI structure
 /// `com.vmware.vcenter.trusted_infrastructure.trust_authority_clusters.update_spec`.
 #[deprecated(note = "since vSphere API 8.0.3.0")]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateSpec {
     /// The state of the [`vcenter::trusted_infrastructure::trust_authority_clusters`](mod@crate::vcenter::trusted_infrastructure::trust_authority_clusters). state If `None` no operation is performed.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<State>,
+}
+
+impl serde::Serialize for UpdateSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.state {
+            map.serialize_entry("state", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UpdateSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for UpdateSpec {
+    const NAME: &'static str = "vcenter::trusted_infrastructure::trust_authority_clusters::UpdateSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<State> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "state" => f_0 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(UpdateSpec { state: f_0 })
+    }
 }
 
 #[doc(hidden)]

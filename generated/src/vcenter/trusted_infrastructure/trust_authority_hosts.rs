@@ -78,11 +78,13 @@ impl Attestation {
     /// - [`ResourceInaccessible`](crate::ErrorKind::ResourceInaccessible): if connection to `host` failed.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
     #[deprecated(note = "since vSphere API 8.0.3.0")]
-    pub async fn get(
+    pub fn get(
         &self,
         host: &crate::ids::HostSystemId,
-    ) -> vsphere_vapi_runtime::Result<attestation::Info> {
-        self.client.operation(&attestation::ops::GET).param("host", host).send().await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<attestation::Info>,
+    > + Send {
+        self.client.operation(&attestation::ops::GET).param("host", host).send()
     }
 
     /// Returns a list of the hosts running a Attestation Service matching the specified [`FilterSpec`](crate::vcenter::trusted_infrastructure::trust_authority_hosts::attestation::FilterSpec).
@@ -181,11 +183,13 @@ impl Kms {
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
     /// - [`ResourceInaccessible`](crate::ErrorKind::ResourceInaccessible): if connection to `host` failed.
     #[deprecated(note = "since vSphere API 8.0.3.0")]
-    pub async fn get(
+    pub fn get(
         &self,
         host: &crate::ids::HostSystemId,
-    ) -> vsphere_vapi_runtime::Result<kms::Info> {
-        self.client.operation(&kms::ops::GET).param("host", host).send().await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<kms::Info>,
+    > + Send {
+        self.client.operation(&kms::ops::GET).param("host", host).send()
     }
 
     /// Returns a list of the hosts running a Key Provider Service matching the specified [`FilterSpec`](crate::vcenter::trusted_infrastructure::trust_authority_hosts::kms::FilterSpec).

@@ -82,15 +82,16 @@ impl ServicesAppliedConfig {
     /// - [`ResourceBusy`](crate::ErrorKind::ResourceBusy): if there are ongoing mutating operations.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the caller is not authenticated.
     #[deprecated(note = "since vSphere API 8.0.3.0")]
-    pub async fn delete_task(
+    pub fn delete_task(
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
-    ) -> vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<()>> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<()>>,
+    > + Send {
         self.client
             .operation(&services_applied_config::ops::DELETE_TASK)
             .param("cluster", cluster)
             .send_task()
-            .await
     }
 
     /// Runs [`delete_task`](Self::delete_task) and waits for the task with the default
@@ -138,17 +139,18 @@ impl ServicesAppliedConfig {
     /// - [`ResourceBusy`](crate::ErrorKind::ResourceBusy): if there are ongoing mutating operations.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the caller is not authenticated.
     #[deprecated(note = "since vSphere API 8.0.3.0")]
-    pub async fn get_task(
+    pub fn get_task(
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
-    ) -> vsphere_vapi_runtime::Result<
-        vsphere_vapi_runtime::Task<services_applied_config::Info>,
-    > {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<
+            vsphere_vapi_runtime::Task<services_applied_config::Info>,
+        >,
+    > + Send {
         self.client
             .operation(&services_applied_config::ops::GET_TASK)
             .param("cluster", cluster)
             .send_task()
-            .await
     }
 
     /// Runs [`get_task`](Self::get_task) and waits for the task with the default
@@ -197,15 +199,16 @@ impl ServicesAppliedConfig {
     /// - [`ResourceBusy`](crate::ErrorKind::ResourceBusy): if there are ongoing mutating operations.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the caller is not authenticated.
     #[deprecated(note = "since vSphere API 8.0.3.0")]
-    pub async fn update_task(
+    pub fn update_task(
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
-    ) -> vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<()>> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<()>>,
+    > + Send {
         self.client
             .operation(&services_applied_config::ops::UPDATE_TASK)
             .param("cluster", cluster)
             .send_task()
-            .await
     }
 
     /// Runs [`update_task`](Self::update_task) and waits for the task with the default

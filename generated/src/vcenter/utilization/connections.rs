@@ -13,20 +13,67 @@
 /// Not in vSphere API releases before 9.1.0.0.
 ///
 /// vAPI structure `com.vmware.vcenter.utilization.connections.filter_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct FilterSpec {
     /// List of services to be included in the result.
     ///
     /// if `None` or empty, the result will not be filtered by service.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub services: Option<Vec<String>>,
     /// List of port numbers to be included in the result. if `None` or empty, the result will not be filtered by port.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ports: Option<Vec<i64>>,
+}
+
+impl serde::Serialize for FilterSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.services {
+            map.serialize_entry("services", value)?;
+        }
+        if let Some(value) = &self.ports {
+            map.serialize_entry("ports", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for FilterSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for FilterSpec {
+    const NAME: &'static str = "vcenter::utilization::connections::FilterSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<Vec<String>> = None;
+        let mut f_1: Option<Vec<i64>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "services" => f_0 = map.next_value()?,
+                "ports" => f_1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(FilterSpec {
+            services: f_0,
+            ports: f_1,
+        })
+    }
 }
 
 /// A call of [`Connections::list`](crate::vcenter::utilization::Connections::list)
@@ -50,8 +97,12 @@ impl ListRequest {
     }
 
     /// Sends the request and decodes the result.
-    pub async fn send(self) -> vsphere_vapi_runtime::Result<ListResult> {
-        self.call.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<ListResult>,
+    > + Send {
+        self.call.send()
     }
 }
 
@@ -62,29 +113,63 @@ impl ListRequest {
 /// Not in vSphere API releases before 9.1.0.0.
 ///
 /// vAPI structure `com.vmware.vcenter.utilization.connections.list_result`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ListResult {
     /// Utilization of listening ports for vCenter server processes.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(
-        default = "ListResult::__missing_servers",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub servers: Vec<ServerInfo>,
     /// Filtering criteria that could not match any known properties. if set, the filtering criteria which are unknown are returned.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unknown_criteria: Option<FilterSpec>,
 }
 
-impl ListResult {
-    fn __missing_servers() -> Vec<ServerInfo> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::utilization::connections::ListResult",
-            "servers",
-        )
+impl serde::Serialize for ListResult {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("servers", &self.servers)?;
+        if let Some(value) = &self.unknown_criteria {
+            map.serialize_entry("unknown_criteria", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ListResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ListResult {
+    const NAME: &'static str = "vcenter::utilization::connections::ListResult";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<Vec<ServerInfo>> = None;
+        let mut f_1: Option<FilterSpec> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "servers" => f_0 = __de::null_as_empty(map.next_value()?),
+                "unknown_criteria" => f_1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ListResult {
+            servers: __de::or_zero(f_0, Self::NAME, "servers"),
+            unknown_criteria: f_1,
+        })
     }
 }
 
@@ -95,17 +180,15 @@ impl ListResult {
 /// Not in vSphere API releases before 9.1.0.0.
 ///
 /// vAPI structure `com.vmware.vcenter.utilization.connections.peer_info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PeerInfo {
     /// The IP address of the remote client of the server.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default = "PeerInfo::__missing_address")]
     pub address: String,
     /// The port of the remote client of the server.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default = "PeerInfo::__missing_port")]
     pub port: i64,
     /// The TCP state of the connection.
     ///
@@ -113,19 +196,53 @@ pub struct PeerInfo {
     pub tcp_state: TcpState,
 }
 
-impl PeerInfo {
-    fn __missing_address() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::utilization::connections::PeerInfo",
-            "address",
-        )
+impl serde::Serialize for PeerInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("address", &self.address)?;
+        map.serialize_entry("port", &self.port)?;
+        map.serialize_entry("tcp_state", &self.tcp_state)?;
+        map.end()
     }
+}
 
-    fn __missing_port() -> i64 {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::utilization::connections::PeerInfo",
-            "port",
-        )
+impl<'de> serde::Deserialize<'de> for PeerInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for PeerInfo {
+    const NAME: &'static str = "vcenter::utilization::connections::PeerInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<i64> = None;
+        let mut f_2: Option<TcpState> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "address" => f_0 = Some(map.next_value()?),
+                "port" => f_1 = Some(map.next_value()?),
+                "tcp_state" => f_2 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(PeerInfo {
+            address: __de::or_zero(f_0, Self::NAME, "address"),
+            port: __de::or_zero(f_1, Self::NAME, "port"),
+            tcp_state: __de::required(f_2, "tcp_state")?,
+        })
     }
 }
 
@@ -136,58 +253,89 @@ impl PeerInfo {
 /// Not in vSphere API releases before 9.1.0.0.
 ///
 /// vAPI structure `com.vmware.vcenter.utilization.connections.port_info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PortInfo {
     /// The name of the server port, for example "http". It is `None` if the port has no standard name.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Description of the server port. It is `None` if the port has no description.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// The server port number.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default = "PortInfo::__missing_port")]
     pub port: i64,
     /// The count of open TCP connections to this server.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default = "PortInfo::__missing_open_connections")]
     pub open_connections: i64,
     /// The list of peers connected to this server port.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(
-        default = "PortInfo::__missing_peers",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub peers: Vec<PeerInfo>,
 }
 
-impl PortInfo {
-    fn __missing_port() -> i64 {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::utilization::connections::PortInfo",
-            "port",
-        )
+impl serde::Serialize for PortInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.name {
+            map.serialize_entry("name", value)?;
+        }
+        if let Some(value) = &self.description {
+            map.serialize_entry("description", value)?;
+        }
+        map.serialize_entry("port", &self.port)?;
+        map.serialize_entry("open_connections", &self.open_connections)?;
+        map.serialize_entry("peers", &self.peers)?;
+        map.end()
     }
+}
 
-    fn __missing_open_connections() -> i64 {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::utilization::connections::PortInfo",
-            "open_connections",
-        )
+impl<'de> serde::Deserialize<'de> for PortInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_peers() -> Vec<PeerInfo> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::utilization::connections::PortInfo",
-            "peers",
-        )
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for PortInfo {
+    const NAME: &'static str = "vcenter::utilization::connections::PortInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<i64> = None;
+        let mut f_3: Option<i64> = None;
+        let mut f_4: Option<Vec<PeerInfo>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "name" => f_0 = map.next_value()?,
+                "description" => f_1 = map.next_value()?,
+                "port" => f_2 = Some(map.next_value()?),
+                "open_connections" => f_3 = Some(map.next_value()?),
+                "peers" => f_4 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(PortInfo {
+            name: f_0,
+            description: f_1,
+            port: __de::or_zero(f_2, Self::NAME, "port"),
+            open_connections: __de::or_zero(f_3, Self::NAME, "open_connections"),
+            peers: __de::or_zero(f_4, Self::NAME, "peers"),
+        })
     }
 }
 
@@ -215,7 +363,7 @@ impl PortInfo {
 /// Not in vSphere API releases before 9.1.0.0.
 ///
 /// vAPI structure `com.vmware.vcenter.utilization.connections.server_info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ServerInfo {
     /// The name of the service which hosts the server.
     ///
@@ -226,36 +374,70 @@ pub struct ServerInfo {
     /// List of listening ports of this server and their open TCP connections.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(
-        default = "ServerInfo::__missing_ports",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub ports: Vec<PortInfo>,
     /// The total amount of connections to the ports listed in [`ServerInfo::ports`](crate::vcenter::utilization::connections::ServerInfo::ports).
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default = "ServerInfo::__missing_total_connections")]
     pub total_connections: i64,
     /// The limit for the connections this server is allowed to accept before it starts denying connection attempts. This limit is shared between all [`ServerInfo::ports`](crate::vcenter::utilization::connections::ServerInfo::ports). This is the maximum value of [`ServerInfo::total_connections`](crate::vcenter::utilization::connections::ServerInfo::total_connections). Only set if the server has a connection limit.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub connection_limit: Option<i64>,
 }
 
-impl ServerInfo {
-    fn __missing_ports() -> Vec<PortInfo> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::utilization::connections::ServerInfo",
-            "ports",
-        )
+impl serde::Serialize for ServerInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("service", &self.service)?;
+        map.serialize_entry("ports", &self.ports)?;
+        map.serialize_entry("total_connections", &self.total_connections)?;
+        if let Some(value) = &self.connection_limit {
+            map.serialize_entry("connection_limit", value)?;
+        }
+        map.end()
     }
+}
 
-    fn __missing_total_connections() -> i64 {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::utilization::connections::ServerInfo",
-            "total_connections",
-        )
+impl<'de> serde::Deserialize<'de> for ServerInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ServerInfo {
+    const NAME: &'static str = "vcenter::utilization::connections::ServerInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::ServicesServiceId> = None;
+        let mut f_1: Option<Vec<PortInfo>> = None;
+        let mut f_2: Option<i64> = None;
+        let mut f_3: Option<i64> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "service" => f_0 = Some(map.next_value()?),
+                "ports" => f_1 = __de::null_as_empty(map.next_value()?),
+                "total_connections" => f_2 = Some(map.next_value()?),
+                "connection_limit" => f_3 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ServerInfo {
+            service: __de::required(f_0, "service")?,
+            ports: __de::or_zero(f_1, Self::NAME, "ports"),
+            total_connections: __de::or_zero(f_2, Self::NAME, "total_connections"),
+            connection_limit: f_3,
+        })
     }
 }
 

@@ -13,33 +13,65 @@
 /// Not in vSphere API releases before 9.1.0.0.
 ///
 /// vAPI structure `com.vmware.vcenter.utilization.proxies.backpressure_info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct BackpressureInfo {
     /// The count of active requests that the proxy is handling and are not backpressured.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default = "BackpressureInfo::__missing_active_requests")]
     pub active_requests: i64,
     /// The count of active requests that the proxy allows before it starts rejecting requests.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default = "BackpressureInfo::__missing_max_outstanding_requests")]
     pub max_outstanding_requests: i64,
 }
 
-impl BackpressureInfo {
-    fn __missing_active_requests() -> i64 {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::utilization::proxies::BackpressureInfo",
-            "active_requests",
-        )
+impl serde::Serialize for BackpressureInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("active_requests", &self.active_requests)?;
+        map.serialize_entry("max_outstanding_requests", &self.max_outstanding_requests)?;
+        map.end()
     }
+}
 
-    fn __missing_max_outstanding_requests() -> i64 {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::utilization::proxies::BackpressureInfo",
-            "max_outstanding_requests",
-        )
+impl<'de> serde::Deserialize<'de> for BackpressureInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for BackpressureInfo {
+    const NAME: &'static str = "vcenter::utilization::proxies::BackpressureInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<i64> = None;
+        let mut f_1: Option<i64> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "active_requests" => f_0 = Some(map.next_value()?),
+                "max_outstanding_requests" => f_1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(BackpressureInfo {
+            active_requests: __de::or_zero(f_0, Self::NAME, "active_requests"),
+            max_outstanding_requests: __de::or_zero(
+                f_1,
+                Self::NAME,
+                "max_outstanding_requests",
+            ),
+        })
     }
 }
 
@@ -59,15 +91,55 @@ impl ::vsphere_vapi_runtime::de::Zero for BackpressureInfo {
 /// Not in vSphere API releases before 9.1.0.0.
 ///
 /// vAPI structure `com.vmware.vcenter.utilization.proxies.filter_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct FilterSpec {
     /// List of services to be included in the final result.
     ///
     /// if `None` or empty, the result will not be filtered by service.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub services: Option<Vec<String>>,
+}
+
+impl serde::Serialize for FilterSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.services {
+            map.serialize_entry("services", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for FilterSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for FilterSpec {
+    const NAME: &'static str = "vcenter::utilization::proxies::FilterSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<Vec<String>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "services" => f_0 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(FilterSpec { services: f_0 })
+    }
 }
 
 /// A call of [`Proxies::list`](crate::vcenter::utilization::Proxies::list) being
@@ -91,8 +163,12 @@ impl ListRequest {
     }
 
     /// Sends the request and decodes the result.
-    pub async fn send(self) -> vsphere_vapi_runtime::Result<ListResult> {
-        self.call.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<ListResult>,
+    > + Send {
+        self.call.send()
     }
 }
 
@@ -103,29 +179,63 @@ impl ListRequest {
 /// Not in vSphere API releases before 9.1.0.0.
 ///
 /// vAPI structure `com.vmware.vcenter.utilization.proxies.list_result`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ListResult {
     /// Utilization of vCenter proxies.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(
-        default = "ListResult::__missing_proxies",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub proxies: Vec<ProxyInfo>,
     /// Filtering criteria that could not match any known properties. if set, the filtering criteria which are unknown are returned.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unknown_criteria: Option<FilterSpec>,
 }
 
-impl ListResult {
-    fn __missing_proxies() -> Vec<ProxyInfo> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::utilization::proxies::ListResult",
-            "proxies",
-        )
+impl serde::Serialize for ListResult {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("proxies", &self.proxies)?;
+        if let Some(value) = &self.unknown_criteria {
+            map.serialize_entry("unknown_criteria", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ListResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ListResult {
+    const NAME: &'static str = "vcenter::utilization::proxies::ListResult";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<Vec<ProxyInfo>> = None;
+        let mut f_1: Option<FilterSpec> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "proxies" => f_0 = __de::null_as_empty(map.next_value()?),
+                "unknown_criteria" => f_1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ListResult {
+            proxies: __de::or_zero(f_0, Self::NAME, "proxies"),
+            unknown_criteria: f_1,
+        })
     }
 }
 
@@ -136,33 +246,61 @@ impl ListResult {
 /// Not in vSphere API releases before 9.1.0.0.
 ///
 /// vAPI structure `com.vmware.vcenter.utilization.proxies.peer_info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PeerInfo {
     /// The IP address of the remote client of the server.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default = "PeerInfo::__missing_address")]
     pub address: String,
     /// The count of active requests that this peer has issued.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default = "PeerInfo::__missing_active_requests")]
     pub active_requests: i64,
 }
 
-impl PeerInfo {
-    fn __missing_address() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::utilization::proxies::PeerInfo",
-            "address",
-        )
+impl serde::Serialize for PeerInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("address", &self.address)?;
+        map.serialize_entry("active_requests", &self.active_requests)?;
+        map.end()
     }
+}
 
-    fn __missing_active_requests() -> i64 {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::utilization::proxies::PeerInfo",
-            "active_requests",
-        )
+impl<'de> serde::Deserialize<'de> for PeerInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for PeerInfo {
+    const NAME: &'static str = "vcenter::utilization::proxies::PeerInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<i64> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "address" => f_0 = Some(map.next_value()?),
+                "active_requests" => f_1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(PeerInfo {
+            address: __de::or_zero(f_0, Self::NAME, "address"),
+            active_requests: __de::or_zero(f_1, Self::NAME, "active_requests"),
+        })
     }
 }
 
@@ -173,7 +311,7 @@ impl PeerInfo {
 /// Not in vSphere API releases before 9.1.0.0.
 ///
 /// vAPI structure `com.vmware.vcenter.utilization.proxies.proxy_info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ProxyInfo {
     /// The vCenter service which proxies HTTP requests.
     ///
@@ -184,19 +322,52 @@ pub struct ProxyInfo {
     /// The list of upstreams that are handled by this proxy.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(
-        default = "ProxyInfo::__missing_upstreams",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub upstreams: Vec<UpstreamInfo>,
 }
 
-impl ProxyInfo {
-    fn __missing_upstreams() -> Vec<UpstreamInfo> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::utilization::proxies::ProxyInfo",
-            "upstreams",
-        )
+impl serde::Serialize for ProxyInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("service", &self.service)?;
+        map.serialize_entry("upstreams", &self.upstreams)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ProxyInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ProxyInfo {
+    const NAME: &'static str = "vcenter::utilization::proxies::ProxyInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::ServicesServiceId> = None;
+        let mut f_1: Option<Vec<UpstreamInfo>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "service" => f_0 = Some(map.next_value()?),
+                "upstreams" => f_1 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ProxyInfo {
+            service: __de::required(f_0, "service")?,
+            upstreams: __de::or_zero(f_1, Self::NAME, "upstreams"),
+        })
     }
 }
 
@@ -207,26 +378,63 @@ impl ProxyInfo {
 /// Not in vSphere API releases before 9.1.0.0.
 ///
 /// vAPI structure `com.vmware.vcenter.utilization.proxies.route_info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RouteInfo {
     /// The URI prefix for which this proxy route is responsible.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default = "RouteInfo::__missing_path")]
     pub path: String,
     /// The list of peers who are issuing requests to this route and the count of requests they have active. if `None`, the peers issuing requests to this route could not be determined.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub peers: Option<Vec<PeerInfo>>,
 }
 
-impl RouteInfo {
-    fn __missing_path() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::utilization::proxies::RouteInfo",
-            "path",
-        )
+impl serde::Serialize for RouteInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("path", &self.path)?;
+        if let Some(value) = &self.peers {
+            map.serialize_entry("peers", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for RouteInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for RouteInfo {
+    const NAME: &'static str = "vcenter::utilization::proxies::RouteInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<Vec<PeerInfo>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "path" => f_0 = Some(map.next_value()?),
+                "peers" => f_1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(RouteInfo {
+            path: __de::or_zero(f_0, Self::NAME, "path"),
+            peers: f_1,
+        })
     }
 }
 
@@ -237,48 +445,73 @@ impl RouteInfo {
 /// Not in vSphere API releases before 9.1.0.0.
 ///
 /// vAPI structure `com.vmware.vcenter.utilization.proxies.upstream_info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct UpstreamInfo {
     /// The name of the upstream. This name should be treated as an opaque value. It allows observing the usage of this upstream across different proxies.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default = "UpstreamInfo::__missing_name")]
     pub name: String,
     /// The list of HTTP routes that are subject to backpressure restrictions.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(
-        default = "UpstreamInfo::__missing_routes",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub routes: Vec<RouteInfo>,
     /// The backpressure status of the requests aimed towards those [`UpstreamInfo::routes`](crate::vcenter::utilization::proxies::UpstreamInfo::routes). This tells whether the list of [`UpstreamInfo::routes`](crate::vcenter::utilization::proxies::UpstreamInfo::routes) can handle more HTTP requests or they are being backpressured.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default = "UpstreamInfo::__missing_requests_back_pressure")]
     pub requests_back_pressure: BackpressureInfo,
 }
 
-impl UpstreamInfo {
-    fn __missing_name() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::utilization::proxies::UpstreamInfo",
-            "name",
-        )
+impl serde::Serialize for UpstreamInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("name", &self.name)?;
+        map.serialize_entry("routes", &self.routes)?;
+        map.serialize_entry("requests_back_pressure", &self.requests_back_pressure)?;
+        map.end()
     }
+}
 
-    fn __missing_routes() -> Vec<RouteInfo> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::utilization::proxies::UpstreamInfo",
-            "routes",
-        )
+impl<'de> serde::Deserialize<'de> for UpstreamInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_requests_back_pressure() -> BackpressureInfo {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::utilization::proxies::UpstreamInfo",
-            "requests_back_pressure",
-        )
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for UpstreamInfo {
+    const NAME: &'static str = "vcenter::utilization::proxies::UpstreamInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<Vec<RouteInfo>> = None;
+        let mut f_2: Option<BackpressureInfo> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "name" => f_0 = Some(map.next_value()?),
+                "routes" => f_1 = __de::null_as_empty(map.next_value()?),
+                "requests_back_pressure" => f_2 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(UpstreamInfo {
+            name: __de::or_zero(f_0, Self::NAME, "name"),
+            routes: __de::or_zero(f_1, Self::NAME, "routes"),
+            requests_back_pressure: __de::or_zero(
+                f_2,
+                Self::NAME,
+                "requests_back_pressure",
+            ),
+        })
     }
 }
 

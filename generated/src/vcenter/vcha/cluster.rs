@@ -138,8 +138,12 @@ impl DeploymentType {
     ///
     /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): If the user has insufficient privilege to perform the operation. Operation execution requires the System.Read privilege.
     /// - [`Error`](crate::ErrorKind::Error): If any other error occurs.
-    pub async fn get(&self) -> vsphere_vapi_runtime::Result<deployment_type::Info> {
-        self.client.operation(&deployment_type::ops::GET).send().await
+    pub fn get(
+        &self,
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<deployment_type::Info>,
+    > + Send {
+        self.client.operation(&deployment_type::ops::GET).send()
     }
 }
 
@@ -196,8 +200,12 @@ impl Mode {
     /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): If the VCHA cluster is not configured.
     /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): If the user has insufficient privilege to perform the operation. Operation execution requires the System.Read privilege.
     /// - [`Error`](crate::ErrorKind::Error): If any other error occurs.
-    pub async fn get(&self) -> vsphere_vapi_runtime::Result<mode::Info> {
-        self.client.operation(&mode::ops::GET).send().await
+    pub fn get(
+        &self,
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<mode::Info>,
+    > + Send {
+        self.client.operation(&mode::ops::GET).send()
     }
 
     /// Manipulates the mode of a VCHA Cluster. Following mode transitions are allowed: enabled -\> disabled - Allowed only in healthy and degraded states. enabled -\> maintenance - Allowed only in healthy state. disabled -\> enabled - Allowed only in healthy state. maintenance -\> enabled - Allowed only in healthy state with all nodes are running the same version. maintenance -\> disabled - Allowed only in healthy state with all nodes are running the same version. All other transitions are not allowed.
@@ -224,11 +232,13 @@ impl Mode {
     ///
     /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): If the user has insufficient privilege to perform the operation. Operation execution requires the Global.VCServer privilege.
     /// - [`Error`](crate::ErrorKind::Error): If any other error occurs.
-    pub async fn set_task(
+    pub fn set_task(
         &self,
         mode: &mode::ClusterMode,
-    ) -> vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<()>> {
-        self.client.operation(&mode::ops::SET_TASK).param("mode", mode).send_task().await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<()>>,
+    > + Send {
+        self.client.operation(&mode::ops::SET_TASK).param("mode", mode).send_task()
     }
 
     /// Runs [`set_task`](Self::set_task) and waits for the task with the default
@@ -311,11 +321,13 @@ impl Passive {
     /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): If the clone operation is not allowed in the current state of the system.
     /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): If the user has insufficient privilege to perform the operation. Operation execution requires the Global.VCServer privilege.
     /// - [`Error`](crate::ErrorKind::Error): If any other error occurs.
-    pub async fn check(
+    pub fn check(
         &self,
         spec: &passive::CheckSpec,
-    ) -> vsphere_vapi_runtime::Result<passive::CheckResult> {
-        self.client.operation(&passive::ops::CHECK).param("spec", spec).send().await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<passive::CheckResult>,
+    > + Send {
+        self.client.operation(&passive::ops::CHECK).param("spec", spec).send()
     }
 
     /// Creates the passive node in a degraded cluster with node location information and pre-existing VCHA cluster configuration from the active node.
@@ -342,15 +354,16 @@ impl Passive {
     /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): If the user has insufficient privilege to perform the operation. Operation execution requires the Global.VCServer privilege.
     /// - [`UnverifiedPeer`](crate::ErrorKind::UnverifiedPeer): If the SSL certificate of the management vCenter server cannot be validated. The value of the data field of [`ErrorKind::Error`](crate::ErrorKind::Error) will be a structure that contains all the fields defined in [`CertificateInfo`](crate::vcenter::vcha::CertificateInfo).
     /// - [`Error`](crate::ErrorKind::Error): If any other error occurs.
-    pub async fn redeploy_task(
+    pub fn redeploy_task(
         &self,
         spec: &passive::RedeploySpec,
-    ) -> vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<()>> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<()>>,
+    > + Send {
         self.client
             .operation(&passive::ops::REDEPLOY_TASK)
             .param("spec", spec)
             .send_task()
-            .await
     }
 
     /// Runs [`redeploy_task`](Self::redeploy_task) and waits for the task with the
@@ -433,11 +446,13 @@ impl Witness {
     /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): If the clone operation is not allowed in the current state of the system.
     /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): If the user has insufficient privilege to perform the operation. Operation execution requires the Global.VCServer privilege.
     /// - [`Error`](crate::ErrorKind::Error): If any other error occurs.
-    pub async fn check(
+    pub fn check(
         &self,
         spec: &witness::CheckSpec,
-    ) -> vsphere_vapi_runtime::Result<witness::CheckResult> {
-        self.client.operation(&witness::ops::CHECK).param("spec", spec).send().await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<witness::CheckResult>,
+    > + Send {
+        self.client.operation(&witness::ops::CHECK).param("spec", spec).send()
     }
 
     /// Creates the witness node in a degraded cluster with node location information and pre-existing VCHA cluster configuration from the active node.
@@ -464,15 +479,16 @@ impl Witness {
     /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): If the user has insufficient privilege to perform the operation. Operation execution requires the Global.VCServer privilege.
     /// - [`UnverifiedPeer`](crate::ErrorKind::UnverifiedPeer): If the SSL certificate of the management vCenter server cannot be validated. The value of the data field of [`ErrorKind::Error`](crate::ErrorKind::Error) will be a structure that contains all the fields defined in [`CertificateInfo`](crate::vcenter::vcha::CertificateInfo).
     /// - [`Error`](crate::ErrorKind::Error): If any other error occurs.
-    pub async fn redeploy_task(
+    pub fn redeploy_task(
         &self,
         spec: &witness::RedeploySpec,
-    ) -> vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<()>> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<()>>,
+    > + Send {
         self.client
             .operation(&witness::ops::REDEPLOY_TASK)
             .param("spec", spec)
             .send_task()
-            .await
     }
 
     /// Runs [`redeploy_task`](Self::redeploy_task) and waits for the task with the
@@ -497,24 +513,76 @@ impl Witness {
 /// Since vSphere API 6.7.1.
 ///
 /// vAPI structure `com.vmware.vcenter.vcha.cluster.active_spec`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ActiveSpec {
     /// The type of the Network object used by the HA network. If the [`ActiveSpec::ha_network`](crate::vcenter::vcha::cluster::ActiveSpec::ha_network) field is set, then the [`ActiveSpec::ha_network_type`](crate::vcenter::vcha::cluster::ActiveSpec::ha_network_type) field must be set. If the [`ActiveSpec::ha_network`](crate::vcenter::vcha::cluster::ActiveSpec::ha_network) field is `None`, then the [`ActiveSpec::ha_network_type`](crate::vcenter::vcha::cluster::ActiveSpec::ha_network_type) field is ignored. If `None` and the [`ActiveSpec::ha_network`](crate::vcenter::vcha::cluster::ActiveSpec::ha_network) field is unset, then the second NIC is assumed to be already configured. If `None` and the [`ActiveSpec::ha_network`](crate::vcenter::vcha::cluster::ActiveSpec::ha_network) field is set, then an error is reported.
     ///
     /// Since vSphere API 6.7.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ha_network_type: Option<crate::vcenter::vcha::NetworkType>,
     /// The identifier of the Network object used for the HA network. If the [`ActiveSpec::ha_network`](crate::vcenter::vcha::cluster::ActiveSpec::ha_network) field is set, then the [`ActiveSpec::ha_network_type`](crate::vcenter::vcha::cluster::ActiveSpec::ha_network_type) field must be set. If the [`ActiveSpec::ha_network`](crate::vcenter::vcha::cluster::ActiveSpec::ha_network) field is `None`, then the [`ActiveSpec::ha_network_type`](crate::vcenter::vcha::cluster::ActiveSpec::ha_network_type) field is ignored.
     ///
     /// If `None` and the [`ActiveSpec::ha_network_type`](crate::vcenter::vcha::cluster::ActiveSpec::ha_network_type) field is unset, then the second NIC is assumed to be already configured. If `None` and the [`ActiveSpec::ha_network`](crate::vcenter::vcha::cluster::ActiveSpec::ha_network) field is set, then an error is reported.
     ///
     /// Since vSphere API 6.7.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ha_network: Option<String>,
     /// IP specification for the HA network.
     ///
     /// Since vSphere API 6.7.1.
     pub ha_ip: crate::vcenter::vcha::IpSpec,
+}
+
+impl serde::Serialize for ActiveSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.ha_network_type {
+            map.serialize_entry("ha_network_type", value)?;
+        }
+        if let Some(value) = &self.ha_network {
+            map.serialize_entry("ha_network", value)?;
+        }
+        map.serialize_entry("ha_ip", &self.ha_ip)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ActiveSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ActiveSpec {
+    const NAME: &'static str = "vcenter::vcha::cluster::ActiveSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::vcenter::vcha::NetworkType> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<crate::vcenter::vcha::IpSpec> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "ha_network_type" => f_0 = map.next_value()?,
+                "ha_network" => f_1 = map.next_value()?,
+                "ha_ip" => f_2 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ActiveSpec {
+            ha_network_type: f_0,
+            ha_network: f_1,
+            ha_ip: __de::required(f_2, "ha_ip")?,
+        })
+    }
 }
 
 impl ActiveSpec {
@@ -595,12 +663,11 @@ vsphere_vapi_runtime::vapi_enum! {
 /// Since vSphere API 6.7.1.
 ///
 /// vAPI structure `com.vmware.vcenter.vcha.cluster.deploy_spec`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DeploySpec {
     /// Contains the active node's management vCenter server credentials. If `None`, then the active vCenter Server instance is assumed to be either self-managed or else in enhanced linked mode and managed by a linked vCenter Server instance.
     ///
     /// Since vSphere API 6.7.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vc_spec: Option<crate::vcenter::vcha::CredentialsSpec>,
     /// Contains the deployment type.
     ///
@@ -620,31 +687,128 @@ pub struct DeploySpec {
     pub witness: WitnessSpec,
 }
 
+impl serde::Serialize for DeploySpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.vc_spec {
+            map.serialize_entry("vc_spec", value)?;
+        }
+        map.serialize_entry("deployment", &self.deployment)?;
+        map.serialize_entry("active", &self.active)?;
+        map.serialize_entry("passive", &self.passive)?;
+        map.serialize_entry("witness", &self.witness)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DeploySpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for DeploySpec {
+    const NAME: &'static str = "vcenter::vcha::cluster::DeploySpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::vcenter::vcha::CredentialsSpec> = None;
+        let mut f_1: Option<Type> = None;
+        let mut f_2: Option<ActiveSpec> = None;
+        let mut f_3: Option<PassiveSpec> = None;
+        let mut f_4: Option<WitnessSpec> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "vc_spec" => f_0 = map.next_value()?,
+                "deployment" => f_1 = Some(map.next_value()?),
+                "active" => f_2 = Some(map.next_value()?),
+                "passive" => f_3 = Some(map.next_value()?),
+                "witness" => f_4 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(DeploySpec {
+            vc_spec: f_0,
+            deployment: __de::required(f_1, "deployment")?,
+            active: __de::required(f_2, "active")?,
+            passive: __de::required(f_3, "passive")?,
+            witness: __de::required(f_4, "witness")?,
+        })
+    }
+}
+
 /// The [`ErrorCondition`](crate::vcenter::vcha::cluster::ErrorCondition) structure contains an error condition and a recommendation to handle the error condition.
 ///
 /// Since vSphere API 6.7.1.
 ///
 /// vAPI structure `com.vmware.vcenter.vcha.cluster.error_condition`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ErrorCondition {
     /// Contains an error condition.
     ///
     /// Since vSphere API 6.7.1.
-    #[serde(default = "ErrorCondition::__missing_error")]
     pub error: crate::vapi::standard::LocalizableMessage,
     /// Contains a recommendation on handling the error condition. If `None`, there is no tip for the error condition.
     ///
     /// Since vSphere API 6.7.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub recommendation: Option<crate::vapi::standard::LocalizableMessage>,
 }
 
-impl ErrorCondition {
-    fn __missing_error() -> crate::vapi::standard::LocalizableMessage {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::vcha::cluster::ErrorCondition",
-            "error",
-        )
+impl serde::Serialize for ErrorCondition {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("error", &self.error)?;
+        if let Some(value) = &self.recommendation {
+            map.serialize_entry("recommendation", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ErrorCondition {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ErrorCondition {
+    const NAME: &'static str = "vcenter::vcha::cluster::ErrorCondition";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::vapi::standard::LocalizableMessage> = None;
+        let mut f_1: Option<crate::vapi::standard::LocalizableMessage> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "error" => f_0 = Some(map.next_value()?),
+                "recommendation" => f_1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ErrorCondition {
+            error: __de::or_zero(f_0, Self::NAME, "error"),
+            recommendation: f_1,
+        })
     }
 }
 
@@ -676,8 +840,12 @@ impl GetRequest {
     }
 
     /// Sends the request and decodes the result.
-    pub async fn send(self) -> vsphere_vapi_runtime::Result<Info> {
-        self.call.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<Info>,
+    > + Send {
+        self.call.send()
     }
 }
 
@@ -686,58 +854,145 @@ impl GetRequest {
 /// Since vSphere API 6.7.1.
 ///
 /// vAPI structure `com.vmware.vcenter.vcha.cluster.info`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Info {
     /// Configuration state of the VCHA cluster. The active node's management vCenter server credentials are not required to populate this field. If `None`, then the information is unavailable.
     ///
     /// Since vSphere API 6.7.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub config_state: Option<ConfigState>,
     /// Node configuration information for the VCHA cluster. If `None`, then the information is unavailable.
     ///
     /// Since vSphere API 6.7.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub node1: Option<NodeInfo>,
     /// Node configuration information for the VCHA cluster. If `None`, then the information is unavailable or the node is not cloned yet.
     ///
     /// Since vSphere API 6.7.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub node2: Option<NodeInfo>,
     /// Node configuration information for the VCHA cluster. If `None`, then the information is unavailable or the node is not cloned yet.
     ///
     /// Since vSphere API 6.7.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub witness: Option<WitnessInfo>,
     /// Operational mode of the VCHA Cluster. If `None`, then the information is unavailable or the node is not cloned yet.
     ///
     /// Since vSphere API 6.7.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mode: Option<ClusterMode>,
     /// Last known state of the VCHA Cluster. If `None`, then the information is unavailable or the node is not cloned yet.
     ///
     /// Since vSphere API 6.7.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub health_state: Option<ClusterState>,
     /// Health warning messages if the health information is unavailable. If `None`, then the cluster is in a healthy state.
     ///
     /// Since vSphere API 6.7.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub health_exception: Option<Vec<crate::vapi::standard::LocalizableMessage>>,
     /// A collection of messages describing the reason for a non-healthy Cluster. If `None`, then the cluster is in a healthy state.
     ///
     /// Since vSphere API 6.7.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub health_warnings: Option<Vec<ErrorCondition>>,
     /// Specifies if manual failover is allowed. If `None`, then the cluster state healthy and manual failover allowance in accordance with the cluster mode.
     ///
     /// Since vSphere API 6.7.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub manual_failover_allowed: Option<bool>,
     /// Specifies if automatic failover is allowed. If `None`, then the cluster state healthy and automatic failover allowance in accordance with the cluster mode.
     ///
     /// Since vSphere API 6.7.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auto_failover_allowed: Option<bool>,
+}
+
+impl serde::Serialize for Info {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.config_state {
+            map.serialize_entry("config_state", value)?;
+        }
+        if let Some(value) = &self.node1 {
+            map.serialize_entry("node1", value)?;
+        }
+        if let Some(value) = &self.node2 {
+            map.serialize_entry("node2", value)?;
+        }
+        if let Some(value) = &self.witness {
+            map.serialize_entry("witness", value)?;
+        }
+        if let Some(value) = &self.mode {
+            map.serialize_entry("mode", value)?;
+        }
+        if let Some(value) = &self.health_state {
+            map.serialize_entry("health_state", value)?;
+        }
+        if let Some(value) = &self.health_exception {
+            map.serialize_entry("health_exception", value)?;
+        }
+        if let Some(value) = &self.health_warnings {
+            map.serialize_entry("health_warnings", value)?;
+        }
+        if let Some(value) = &self.manual_failover_allowed {
+            map.serialize_entry("manual_failover_allowed", value)?;
+        }
+        if let Some(value) = &self.auto_failover_allowed {
+            map.serialize_entry("auto_failover_allowed", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Info {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
+    const NAME: &'static str = "vcenter::vcha::cluster::Info";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<ConfigState> = None;
+        let mut f_1: Option<NodeInfo> = None;
+        let mut f_2: Option<NodeInfo> = None;
+        let mut f_3: Option<WitnessInfo> = None;
+        let mut f_4: Option<ClusterMode> = None;
+        let mut f_5: Option<ClusterState> = None;
+        let mut f_6: Option<Vec<crate::vapi::standard::LocalizableMessage>> = None;
+        let mut f_7: Option<Vec<ErrorCondition>> = None;
+        let mut f_8: Option<bool> = None;
+        let mut f_9: Option<bool> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "config_state" => f_0 = map.next_value()?,
+                "node1" => f_1 = map.next_value()?,
+                "node2" => f_2 = map.next_value()?,
+                "witness" => f_3 = map.next_value()?,
+                "mode" => f_4 = map.next_value()?,
+                "health_state" => f_5 = map.next_value()?,
+                "health_exception" => f_6 = map.next_value()?,
+                "health_warnings" => f_7 = map.next_value()?,
+                "manual_failover_allowed" => f_8 = map.next_value()?,
+                "auto_failover_allowed" => f_9 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Info {
+            config_state: f_0,
+            node1: f_1,
+            node2: f_2,
+            witness: f_3,
+            mode: f_4,
+            health_state: f_5,
+            health_exception: f_6,
+            health_warnings: f_7,
+            manual_failover_allowed: f_8,
+            auto_failover_allowed: f_9,
+        })
+    }
 }
 
 vsphere_vapi_runtime::vapi_enum! {
@@ -870,79 +1125,73 @@ impl<'de> serde::Deserialize<'de> for IpInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = IpInfo;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("struct IpInfo")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<IpInfo, A::Error> {
-                let mut f_0: Option<String> = None;
-                let mut f_1: Option<Ipv4Info> = None;
-                let mut f_2: Option<Ipv6Info> = None;
-                let mut f_3: Option<String> = None;
-                let mut unknown = serde_json::Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "ip_family" => f_0 = Some(map.next_value()?),
-                        "ipv4" => f_1 = map.next_value()?,
-                        "ipv6" => f_2 = map.next_value()?,
-                        "gateway_ip" => f_3 = map.next_value()?,
-                        _ => {
-                            let value: serde_json::Value = map.next_value()?;
-                            unknown.insert(key, value);
-                        }
-                    }
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for IpInfo {
+    const NAME: &'static str = "vcenter::vcha::cluster::IpInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<Ipv4Info> = None;
+        let mut f_2: Option<Ipv6Info> = None;
+        let mut f_3: Option<String> = None;
+        let mut unknown = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "ip_family" => f_0 = Some(map.next_value()?),
+                "ipv4" => f_1 = map.next_value()?,
+                "ipv6" => f_2 = map.next_value()?,
+                "gateway_ip" => f_3 = map.next_value()?,
+                _ => {
+                    let value: serde_json::Value = map.next_value()?;
+                    unknown.insert(key, value);
                 }
-                let u_0 = match f_0 {
-                    None => None,
-                    Some(tag) => {
-                        Some(
-                            match tag.as_str() {
-                                "IPV4" => IpInfoIpFamily::Ipv4 { ipv4: f_1 },
-                                "IPV6" => IpInfoIpFamily::Ipv6 { ipv6: f_2 },
-                                _ => {
-                                    #[allow(unused_mut)]
-                                    let mut fields = ::core::mem::take(&mut unknown);
-                                    if let Some(value) = f_1 {
-                                        fields
-                                            .insert(
-                                                "ipv4".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_2 {
-                                        fields
-                                            .insert(
-                                                "ipv6".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    IpInfoIpFamily::Unknown {
-                                        tag,
-                                        fields,
-                                    }
-                                }
-                            },
-                        )
-                    }
-                };
-                ::core::result::Result::Ok(IpInfo {
-                    ip_family: u_0
-                        .ok_or_else(|| serde::de::Error::missing_field("ip_family"))?,
-                    gateway_ip: f_3,
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        let u_0 = match f_0 {
+            None => None,
+            Some(tag) => {
+                Some(
+                    match tag.as_str() {
+                        "IPV4" => IpInfoIpFamily::Ipv4 { ipv4: f_1 },
+                        "IPV6" => IpInfoIpFamily::Ipv6 { ipv6: f_2 },
+                        _ => {
+                            #[allow(unused_mut)]
+                            let mut fields = ::core::mem::take(&mut unknown);
+                            if let Some(value) = f_1 {
+                                fields
+                                    .insert(
+                                        "ipv4".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_2 {
+                                fields
+                                    .insert(
+                                        "ipv6".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            IpInfoIpFamily::Unknown {
+                                tag,
+                                fields,
+                            }
+                        }
+                    },
+                )
+            }
+        };
+        ::core::result::Result::Ok(IpInfo {
+            ip_family: __de::required(u_0, "ip_family")?,
+            gateway_ip: f_3,
+        })
     }
 }
 
@@ -951,38 +1200,71 @@ impl<'de> serde::Deserialize<'de> for IpInfo {
 /// Since vSphere API 6.7.1.
 ///
 /// vAPI structure `com.vmware.vcenter.vcha.cluster.ipv4_info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Ipv4Info {
     /// IP address of the configured network interface.
     ///
     /// Since vSphere API 6.7.1.
-    #[serde(default = "Ipv4Info::__missing_address")]
     pub address: String,
     /// The subnet mask of the interface.
     ///
     /// Since vSphere API 6.7.1.
-    #[serde(default = "Ipv4Info::__missing_subnet_mask")]
     pub subnet_mask: String,
     /// The CIDR prefix of the interface. If `None` , then the subnet mask is invalid.
     ///
     /// Since vSphere API 6.7.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub prefix: Option<i64>,
 }
 
-impl Ipv4Info {
-    fn __missing_address() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::vcha::cluster::Ipv4Info",
-            "address",
-        )
+impl serde::Serialize for Ipv4Info {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("address", &self.address)?;
+        map.serialize_entry("subnet_mask", &self.subnet_mask)?;
+        if let Some(value) = &self.prefix {
+            map.serialize_entry("prefix", value)?;
+        }
+        map.end()
     }
+}
 
-    fn __missing_subnet_mask() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::vcha::cluster::Ipv4Info",
-            "subnet_mask",
-        )
+impl<'de> serde::Deserialize<'de> for Ipv4Info {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Ipv4Info {
+    const NAME: &'static str = "vcenter::vcha::cluster::Ipv4Info";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<i64> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "address" => f_0 = Some(map.next_value()?),
+                "subnet_mask" => f_1 = Some(map.next_value()?),
+                "prefix" => f_2 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Ipv4Info {
+            address: __de::or_zero(f_0, Self::NAME, "address"),
+            subnet_mask: __de::or_zero(f_1, Self::NAME, "subnet_mask"),
+            prefix: f_2,
+        })
     }
 }
 
@@ -991,30 +1273,61 @@ impl Ipv4Info {
 /// Since vSphere API 6.7.1.
 ///
 /// vAPI structure `com.vmware.vcenter.vcha.cluster.ipv6_info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Ipv6Info {
     /// IP address of the configured network interface.
     ///
     /// Since vSphere API 6.7.1.
-    #[serde(default = "Ipv6Info::__missing_address")]
     pub address: String,
     /// The CIDR prefix of the interface.
     ///
     /// Since vSphere API 6.7.1.
-    #[serde(default = "Ipv6Info::__missing_prefix")]
     pub prefix: i64,
 }
 
-impl Ipv6Info {
-    fn __missing_address() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::vcha::cluster::Ipv6Info",
-            "address",
-        )
+impl serde::Serialize for Ipv6Info {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("address", &self.address)?;
+        map.serialize_entry("prefix", &self.prefix)?;
+        map.end()
     }
+}
 
-    fn __missing_prefix() -> i64 {
-        ::vsphere_vapi_runtime::de::missing("vcenter::vcha::cluster::Ipv6Info", "prefix")
+impl<'de> serde::Deserialize<'de> for Ipv6Info {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Ipv6Info {
+    const NAME: &'static str = "vcenter::vcha::cluster::Ipv6Info";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<i64> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "address" => f_0 = Some(map.next_value()?),
+                "prefix" => f_1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Ipv6Info {
+            address: __de::or_zero(f_0, Self::NAME, "address"),
+            prefix: __de::or_zero(f_1, Self::NAME, "prefix"),
+        })
     }
 }
 
@@ -1023,12 +1336,11 @@ impl Ipv6Info {
 /// Since vSphere API 6.7.1.
 ///
 /// vAPI structure `com.vmware.vcenter.vcha.cluster.node_info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct NodeInfo {
     /// Failover IP address that this node will assume after the failover to serve client requests. Each failover node can have a different failover IP address. The active node's management vCenter server credentials are not required to populate [`NodeInfo::failover_ip`](crate::vcenter::vcha::cluster::NodeInfo::failover_ip). If `None`, then it will assume the public IP address of the Active vCenter Server.
     ///
     /// Since vSphere API 6.7.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub failover_ip: Option<IpInfo>,
     /// VCHA Cluster network configuration of the node. All cluster communication (state replication, heartbeat, cluster messages) happens over this network. The active node's management vCenter server credentials are not required to populate this [`NodeInfo::ha_ip`](crate::vcenter::vcha::cluster::NodeInfo::ha_ip).
     ///
@@ -1037,8 +1349,61 @@ pub struct NodeInfo {
     /// Runtime information for the node in the VCHA Cluster. The active node's management vCenter server credentials are required to populate some fields of [`NodeInfo::runtime`](crate::vcenter::vcha::cluster::NodeInfo::runtime). If `None`, then the information is unavailable or the specified Active vCenter server management credentials are invalid or the node is not cloned yet.
     ///
     /// Since vSphere API 6.7.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub runtime: Option<NodeRuntimeInfo>,
+}
+
+impl serde::Serialize for NodeInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.failover_ip {
+            map.serialize_entry("failover_ip", value)?;
+        }
+        map.serialize_entry("ha_ip", &self.ha_ip)?;
+        if let Some(value) = &self.runtime {
+            map.serialize_entry("runtime", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for NodeInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for NodeInfo {
+    const NAME: &'static str = "vcenter::vcha::cluster::NodeInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<IpInfo> = None;
+        let mut f_1: Option<IpInfo> = None;
+        let mut f_2: Option<NodeRuntimeInfo> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "failover_ip" => f_0 = map.next_value()?,
+                "ha_ip" => f_1 = Some(map.next_value()?),
+                "runtime" => f_2 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(NodeInfo {
+            failover_ip: f_0,
+            ha_ip: __de::required(f_1, "ha_ip")?,
+            runtime: f_2,
+        })
+    }
 }
 
 impl NodeInfo {
@@ -1075,23 +1440,75 @@ vsphere_vapi_runtime::vapi_enum! {
 /// Since vSphere API 6.7.1.
 ///
 /// vAPI structure `com.vmware.vcenter.vcha.cluster.node_runtime_info`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct NodeRuntimeInfo {
     /// Last known state of the node. The active node's management vCenter server credentials are not required to populate [`NodeRuntimeInfo::state`](crate::vcenter::vcha::cluster::NodeRuntimeInfo::state). If `None`, then information is unavailable or the passive and witness nodes are not cloned yet.
     ///
     /// Since vSphere API 6.7.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<NodeState>,
     /// Last known role of the node. The active node's management vCenter server credentials are not required to populate [`NodeRuntimeInfo::role`](crate::vcenter::vcha::cluster::NodeRuntimeInfo::role). If `None`, then information is unavailable or the passive and witness nodes are not cloned yet.
     ///
     /// Since vSphere API 6.7.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub role: Option<NodeRole>,
     /// Placement information of the node. The active node's management vCenter server credentials are required to populate most fields of [`NodeRuntimeInfo::placement`](crate::vcenter::vcha::cluster::NodeRuntimeInfo::placement). If `None`, then the information is unavailable or the specified Active vCenter server management credentials are invalid or the node is not cloned yet or the VCHA cluster was deployed in a manual fashion.
     ///
     /// Since vSphere API 6.7.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub placement: Option<crate::vcenter::vcha::PlacementInfo>,
+}
+
+impl serde::Serialize for NodeRuntimeInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.state {
+            map.serialize_entry("state", value)?;
+        }
+        if let Some(value) = &self.role {
+            map.serialize_entry("role", value)?;
+        }
+        if let Some(value) = &self.placement {
+            map.serialize_entry("placement", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for NodeRuntimeInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for NodeRuntimeInfo {
+    const NAME: &'static str = "vcenter::vcha::cluster::NodeRuntimeInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<NodeState> = None;
+        let mut f_1: Option<NodeRole> = None;
+        let mut f_2: Option<crate::vcenter::vcha::PlacementInfo> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "state" => f_0 = map.next_value()?,
+                "role" => f_1 = map.next_value()?,
+                "placement" => f_2 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(NodeRuntimeInfo {
+            state: f_0,
+            role: f_1,
+            placement: f_2,
+        })
+    }
 }
 
 vsphere_vapi_runtime::vapi_enum! {
@@ -1115,7 +1532,7 @@ vsphere_vapi_runtime::vapi_enum! {
 /// Since vSphere API 6.7.1.
 ///
 /// vAPI structure `com.vmware.vcenter.vcha.cluster.node_vm_info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct NodeVmInfo {
     /// The identifier of the virtual machine of the VCHA node.
     ///
@@ -1126,16 +1543,52 @@ pub struct NodeVmInfo {
     /// BIOS UUID for the node.
     ///
     /// Since vSphere API 6.7.1.
-    #[serde(default = "NodeVmInfo::__missing_bios_uuid")]
     pub bios_uuid: String,
 }
 
-impl NodeVmInfo {
-    fn __missing_bios_uuid() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::vcha::cluster::NodeVmInfo",
-            "bios_uuid",
-        )
+impl serde::Serialize for NodeVmInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("vm", &self.vm)?;
+        map.serialize_entry("bios_uuid", &self.bios_uuid)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for NodeVmInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for NodeVmInfo {
+    const NAME: &'static str = "vcenter::vcha::cluster::NodeVmInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::VirtualMachineId> = None;
+        let mut f_1: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "vm" => f_0 = Some(map.next_value()?),
+                "bios_uuid" => f_1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(NodeVmInfo {
+            vm: __de::required(f_0, "vm")?,
+            bios_uuid: __de::or_zero(f_1, Self::NAME, "bios_uuid"),
+        })
     }
 }
 
@@ -1144,12 +1597,11 @@ impl NodeVmInfo {
 /// Since vSphere API 6.7.1.
 ///
 /// vAPI structure `com.vmware.vcenter.vcha.cluster.passive_spec`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PassiveSpec {
     /// Contains the placement configuration of the node. If `None`, then the it is assumed that the clone will be done manually by the customer. In this case, the placement configuration for the witness node should also be omitted. Only the network configuration will be setup. Once the passive and witness nodes are cloned from the active node, the VCHA high availability is turned on.
     ///
     /// Since vSphere API 6.7.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub placement: Option<crate::vcenter::vcha::PlacementSpec>,
     /// IP specification for the HA network.
     ///
@@ -1158,8 +1610,61 @@ pub struct PassiveSpec {
     /// IP specification for the management network. If `None`, then it will assume the public IP address of the Active vCenter Server.
     ///
     /// Since vSphere API 6.7.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub failover_ip: Option<crate::vcenter::vcha::IpSpec>,
+}
+
+impl serde::Serialize for PassiveSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.placement {
+            map.serialize_entry("placement", value)?;
+        }
+        map.serialize_entry("ha_ip", &self.ha_ip)?;
+        if let Some(value) = &self.failover_ip {
+            map.serialize_entry("failover_ip", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for PassiveSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for PassiveSpec {
+    const NAME: &'static str = "vcenter::vcha::cluster::PassiveSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::vcenter::vcha::PlacementSpec> = None;
+        let mut f_1: Option<crate::vcenter::vcha::IpSpec> = None;
+        let mut f_2: Option<crate::vcenter::vcha::IpSpec> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "placement" => f_0 = map.next_value()?,
+                "ha_ip" => f_1 = Some(map.next_value()?),
+                "failover_ip" => f_2 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(PassiveSpec {
+            placement: f_0,
+            ha_ip: __de::required(f_1, "ha_ip")?,
+            failover_ip: f_2,
+        })
+    }
 }
 
 impl PassiveSpec {
@@ -1194,12 +1699,11 @@ vsphere_vapi_runtime::vapi_enum! {
 /// Since vSphere API 6.7.1.
 ///
 /// vAPI structure `com.vmware.vcenter.vcha.cluster.undeploy_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UndeploySpec {
     /// Contains the active node's management vCenter server credentials. If `None`, then the active vCenter Server instance is assumed to be either self-managed or else in enhanced linked mode and managed by a linked vCenter Server instance.
     ///
     /// Since vSphere API 6.7.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vc_spec: Option<crate::vcenter::vcha::CredentialsSpec>,
     /// Flag controlling in what circumstances the virtual machines will be deleted. For this flag to take effect, the VCHA cluster should have been successfully configured using automatic deployment.
     ///
@@ -1214,7 +1718,6 @@ pub struct UndeploySpec {
     /// * If the [`UndeploySpec::vms`](crate::vcenter::vcha::cluster::UndeploySpec::vms) field is `None`, then the passive and witness virtual machines will not be deleted. The customer should delete them in order to cleanup completely. VCHA cluster specific information is removed.
     ///
     /// Since vSphere API 6.7.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub force_delete: Option<bool>,
     /// Contains virtual machine information for the passive and witness virtual machines. For this flag to take effect, the VCHA cluster should have been successfully configured using automatic deployment.
     ///
@@ -1229,8 +1732,62 @@ pub struct UndeploySpec {
     /// * If the [`UndeploySpec::force_delete`](crate::vcenter::vcha::cluster::UndeploySpec::force_delete) field is `None` or false, then the passive and witness virtual machines will not be deleted. The customer should delete them in order to cleanup completely. VCHA cluster specific information is removed.
     ///
     /// Since vSphere API 6.7.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vms: Option<VmInfo>,
+}
+
+impl serde::Serialize for UndeploySpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.vc_spec {
+            map.serialize_entry("vc_spec", value)?;
+        }
+        if let Some(value) = &self.force_delete {
+            map.serialize_entry("force_delete", value)?;
+        }
+        if let Some(value) = &self.vms {
+            map.serialize_entry("vms", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UndeploySpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for UndeploySpec {
+    const NAME: &'static str = "vcenter::vcha::cluster::UndeploySpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<crate::vcenter::vcha::CredentialsSpec> = None;
+        let mut f_1: Option<bool> = None;
+        let mut f_2: Option<VmInfo> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "vc_spec" => f_0 = map.next_value()?,
+                "force_delete" => f_1 = map.next_value()?,
+                "vms" => f_2 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(UndeploySpec {
+            vc_spec: f_0,
+            force_delete: f_1,
+            vms: f_2,
+        })
+    }
 }
 
 /// The [`VmInfo`](crate::vcenter::vcha::cluster::VmInfo) structure contains information to describe the Virtual Machines of passive and witness nodes of a VCHA cluster.
@@ -1238,7 +1795,7 @@ pub struct UndeploySpec {
 /// Since vSphere API 6.7.1.
 ///
 /// vAPI structure `com.vmware.vcenter.vcha.cluster.vm_info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VmInfo {
     /// The virtual machine information of the passive node.
     ///
@@ -1250,12 +1807,58 @@ pub struct VmInfo {
     pub witness: NodeVmInfo,
 }
 
+impl serde::Serialize for VmInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("passive", &self.passive)?;
+        map.serialize_entry("witness", &self.witness)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VmInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for VmInfo {
+    const NAME: &'static str = "vcenter::vcha::cluster::VmInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<NodeVmInfo> = None;
+        let mut f_1: Option<NodeVmInfo> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "passive" => f_0 = Some(map.next_value()?),
+                "witness" => f_1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(VmInfo {
+            passive: __de::required(f_0, "passive")?,
+            witness: __de::required(f_1, "witness")?,
+        })
+    }
+}
+
 /// The [`WitnessInfo`](crate::vcenter::vcha::cluster::WitnessInfo) structure defines the configuration and runtime information for the witness node in the cluster.
 ///
 /// Since vSphere API 6.7.1.
 ///
 /// vAPI structure `com.vmware.vcenter.vcha.cluster.witness_info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct WitnessInfo {
     /// VCHA Cluster network configuration of the node. All cluster communication (state replication, heartbeat, cluster messages) happens over this network. The active node's management vCenter server credentials are not required to populate [`WitnessInfo::ha_ip`](crate::vcenter::vcha::cluster::WitnessInfo::ha_ip).
     ///
@@ -1264,8 +1867,55 @@ pub struct WitnessInfo {
     /// Runtime information for the node in the VCHA Cluster. The active node's management vCenter server credentials are required to populate some fields of [`WitnessInfo::runtime`](crate::vcenter::vcha::cluster::WitnessInfo::runtime). If `None`, then the information is unavailable or the node is not cloned yet.
     ///
     /// Since vSphere API 6.7.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub runtime: Option<NodeRuntimeInfo>,
+}
+
+impl serde::Serialize for WitnessInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("ha_ip", &self.ha_ip)?;
+        if let Some(value) = &self.runtime {
+            map.serialize_entry("runtime", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for WitnessInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for WitnessInfo {
+    const NAME: &'static str = "vcenter::vcha::cluster::WitnessInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<IpInfo> = None;
+        let mut f_1: Option<NodeRuntimeInfo> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "ha_ip" => f_0 = Some(map.next_value()?),
+                "runtime" => f_1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(WitnessInfo {
+            ha_ip: __de::required(f_0, "ha_ip")?,
+            runtime: f_1,
+        })
+    }
 }
 
 /// The [`WitnessSpec`](crate::vcenter::vcha::cluster::WitnessSpec) structure contains the deploy specification for the Witness Node of the VCHA cluster.
@@ -1273,17 +1923,64 @@ pub struct WitnessInfo {
 /// Since vSphere API 6.7.1.
 ///
 /// vAPI structure `com.vmware.vcenter.vcha.cluster.witness_spec`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct WitnessSpec {
     /// Contains the placement configuration of the node. If `None`, then it is assumed that the clone will be done manually by the customer. In this case, the placement configuration for the witness node should also be omitted. Only the network configuration will be setup. Once the passive and witness nodes are cloned from the active node, the VCHA high availability is turned on.
     ///
     /// Since vSphere API 6.7.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub placement: Option<crate::vcenter::vcha::PlacementSpec>,
     /// IP specification for the HA network.
     ///
     /// Since vSphere API 6.7.1.
     pub ha_ip: crate::vcenter::vcha::IpSpec,
+}
+
+impl serde::Serialize for WitnessSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.placement {
+            map.serialize_entry("placement", value)?;
+        }
+        map.serialize_entry("ha_ip", &self.ha_ip)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for WitnessSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for WitnessSpec {
+    const NAME: &'static str = "vcenter::vcha::cluster::WitnessSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::vcenter::vcha::PlacementSpec> = None;
+        let mut f_1: Option<crate::vcenter::vcha::IpSpec> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "placement" => f_0 = map.next_value()?,
+                "ha_ip" => f_1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(WitnessSpec {
+            placement: f_0,
+            ha_ip: __de::required(f_1, "ha_ip")?,
+        })
+    }
 }
 
 #[doc(hidden)]

@@ -11,36 +11,61 @@
 /// Since vSphere API 6.7.1.
 ///
 /// vAPI structure `com.vmware.vcenter.vcha.operations.info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Info {
     /// Identifiers of the operations that are current disabled. These operation strings are one of `Operations.CLUSTER_DEPLOY_OP`, `Operations.CLUSTER_FAILOVER_OP`, `Operations.PASSIVE_REDEPLOY_OP`, `Operations.WITNESS_REDEPLOY_OP`, `Operations.MODE_SET_OP`, `Operations.CLUSTER_UNDEPLOY_OP` and `Operations.CLUSTER_GET_OP`.
     ///
     /// Since vSphere API 6.7.1.
-    #[serde(
-        default = "Info::__missing_disabled",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub disabled: Vec<String>,
     /// Identifiers of the operations that are currently running. These operation strings are one of `Operations.CLUSTER_DEPLOY_OP`, `Operations.CLUSTER_FAILOVER_OP`, `Operations.PASSIVE_REDEPLOY_OP`, `Operations.WITNESS_REDEPLOY_OP`, `Operations.MODE_SET_OP`, and `Operations.CLUSTER_UNDEPLOY_OP`.
     ///
     /// Since vSphere API 6.7.1.
-    #[serde(
-        default = "Info::__missing_active",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub active: Vec<String>,
 }
 
-impl Info {
-    fn __missing_disabled() -> Vec<String> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::vcha::operations::Info",
-            "disabled",
-        )
+impl serde::Serialize for Info {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("disabled", &self.disabled)?;
+        map.serialize_entry("active", &self.active)?;
+        map.end()
     }
+}
 
-    fn __missing_active() -> Vec<String> {
-        ::vsphere_vapi_runtime::de::missing("vcenter::vcha::operations::Info", "active")
+impl<'de> serde::Deserialize<'de> for Info {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
+    const NAME: &'static str = "vcenter::vcha::operations::Info";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<Vec<String>> = None;
+        let mut f_1: Option<Vec<String>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "disabled" => f_0 = __de::null_as_empty(map.next_value()?),
+                "active" => f_1 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Info {
+            disabled: __de::or_zero(f_0, Self::NAME, "disabled"),
+            active: __de::or_zero(f_1, Self::NAME, "active"),
+        })
     }
 }
 

@@ -65,16 +65,17 @@ impl Policies {
     ///
     /// - [`NotFound`](crate::ErrorKind::NotFound): if a virtual machine with the given identifier does not exist, or if a policy with the given identifier does not exist.
     /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user doesn't have the required privileges.
-    pub async fn get(
+    pub fn get(
         &self,
         vm: &crate::ids::VirtualMachineId,
         policy: &crate::ids::ComputePolicyId,
-    ) -> vsphere_vapi_runtime::Result<policies::Info> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<policies::Info>,
+    > + Send {
         self.client
             .operation(&policies::ops::GET)
             .param("vm", vm)
             .param("policy", policy)
             .send()
-            .await
     }
 }

@@ -75,16 +75,17 @@ impl Tickets {
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
     /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user doesn't have the required privileges.
-    pub async fn create(
+    pub fn create(
         &self,
         vm: &crate::ids::VirtualMachineId,
         spec: &tickets::CreateSpec,
-    ) -> vsphere_vapi_runtime::Result<tickets::Summary> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<tickets::Summary>,
+    > + Send {
         self.client
             .operation(&tickets::ops::CREATE)
             .param("vm", vm)
             .param("spec", spec)
             .send()
-            .await
     }
 }

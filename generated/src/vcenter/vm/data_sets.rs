@@ -92,19 +92,18 @@ impl Entries {
     /// - [`Unsupported`](crate::ErrorKind::Unsupported): if the virtual hardware version of the virtual machine does not support DataSets
     ///
     ///   if the ESXi host version does not support DataSets
-    pub async fn delete(
+    pub fn delete(
         &self,
         vm: &crate::ids::VirtualMachineId,
         data_set: &crate::ids::DataSetId,
         key: &crate::ids::EntryId,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&entries::ops::DELETE)
             .param("vm", vm)
             .param("data_set", data_set)
             .param("key", key)
             .send()
-            .await
     }
 
     /// Retrieves the value of an entry in a data set.
@@ -145,19 +144,20 @@ impl Entries {
     /// - [`Unsupported`](crate::ErrorKind::Unsupported): if the virtual hardware version of the virtual machine does not support DataSets
     ///
     ///   if the ESXi host version does not support DataSets
-    pub async fn get(
+    pub fn get(
         &self,
         vm: &crate::ids::VirtualMachineId,
         data_set: &crate::ids::DataSetId,
         key: &crate::ids::EntryId,
-    ) -> vsphere_vapi_runtime::Result<String> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<String>,
+    > + Send {
         self.client
             .operation(&entries::ops::GET)
             .param("vm", vm)
             .param("data_set", data_set)
             .param("key", key)
             .send()
-            .await
     }
 
     /// Lists all entry keys in a data set.
@@ -195,17 +195,18 @@ impl Entries {
     /// - [`Unsupported`](crate::ErrorKind::Unsupported): if the virtual hardware version of the virtual machine does not support DataSets
     ///
     ///   if the ESXi host version does not support DataSets
-    pub async fn list(
+    pub fn list(
         &self,
         vm: &crate::ids::VirtualMachineId,
         data_set: &crate::ids::DataSetId,
-    ) -> vsphere_vapi_runtime::Result<Vec<String>> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<Vec<String>>,
+    > + Send {
         self.client
             .operation(&entries::ops::LIST)
             .param("vm", vm)
             .param("data_set", data_set)
             .send()
-            .await
     }
 
     /// Creates or updates an entry in a data set. If an entry whose key matches `key` already exists, it will replace the existing `value`, otherwise it will create a new entry.
@@ -248,10 +249,10 @@ impl Entries {
     /// - [`Unsupported`](crate::ErrorKind::Unsupported): if the virtual hardware version of the virtual machine does not support DataSets
     ///
     ///   if the ESXi host version does not support DataSets
-    pub async fn set(
+    pub fn set(
         &self,
         args: &entries::SetArgs,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&entries::ops::SET)
             .param("vm", &args.vm)
@@ -259,7 +260,6 @@ impl Entries {
             .param("key", &args.key)
             .param("value", &args.value)
             .send()
-            .await
     }
 }
 
@@ -286,17 +286,15 @@ vsphere_vapi_runtime::vapi_enum! {
 /// Since vSphere API 8.0.0.0.
 ///
 /// vAPI structure `com.vmware.vcenter.vm.data_sets.create_spec`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateSpec {
     /// The name of the data set. It is recommended that this value take the form "com.company.project" to avoid conflict with other uses.
     ///
     /// Since vSphere API 8.0.0.0.
-    #[serde(default = "CreateSpec::__missing_name")]
     pub name: String,
     /// A description of how the data set is used by its creator. This field can contain up to 1024 bytes.
     ///
     /// Since vSphere API 8.0.0.0.
-    #[serde(default = "CreateSpec::__missing_description")]
     pub description: String,
     /// Host access control. Controls access to the data set by the [`Entries`](crate::vcenter::vm::data_sets::Entries) methods.
     ///
@@ -309,20 +307,66 @@ pub struct CreateSpec {
     /// If set, the data set is considered a property of the virtual machine, and is not included in a snapshot operation or when the virtual machine is cloned. When a virtual machine is reverted to a snapshot, any data set with [`CreateSpec::omit_from_snapshot_and_clone`](crate::vcenter::vm::data_sets::CreateSpec::omit_from_snapshot_and_clone) set will be destroyed. Any data set with [`CreateSpec::omit_from_snapshot_and_clone`](crate::vcenter::vm::data_sets::CreateSpec::omit_from_snapshot_and_clone) `None` will be restored to the state when the snapshot was created. If `None`, the data set is copied when a virtual machine is cloned or a snapshot is taken.
     ///
     /// Since vSphere API 8.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub omit_from_snapshot_and_clone: Option<bool>,
 }
 
-impl CreateSpec {
-    fn __missing_name() -> String {
-        ::vsphere_vapi_runtime::de::missing("vcenter::vm::data_sets::CreateSpec", "name")
+impl serde::Serialize for CreateSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("name", &self.name)?;
+        map.serialize_entry("description", &self.description)?;
+        map.serialize_entry("host", &self.host)?;
+        map.serialize_entry("guest", &self.guest)?;
+        if let Some(value) = &self.omit_from_snapshot_and_clone {
+            map.serialize_entry("omit_from_snapshot_and_clone", value)?;
+        }
+        map.end()
     }
+}
 
-    fn __missing_description() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::vm::data_sets::CreateSpec",
-            "description",
-        )
+impl<'de> serde::Deserialize<'de> for CreateSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CreateSpec {
+    const NAME: &'static str = "vcenter::vm::data_sets::CreateSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<Access> = None;
+        let mut f_3: Option<Access> = None;
+        let mut f_4: Option<bool> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "name" => f_0 = Some(map.next_value()?),
+                "description" => f_1 = Some(map.next_value()?),
+                "host" => f_2 = Some(map.next_value()?),
+                "guest" => f_3 = Some(map.next_value()?),
+                "omit_from_snapshot_and_clone" => f_4 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(CreateSpec {
+            name: __de::or_zero(f_0, Self::NAME, "name"),
+            description: __de::or_zero(f_1, Self::NAME, "description"),
+            host: __de::required(f_2, "host")?,
+            guest: __de::required(f_3, "guest")?,
+            omit_from_snapshot_and_clone: f_4,
+        })
     }
 }
 
@@ -347,8 +391,10 @@ impl DeleteRequest {
     }
 
     /// Sends the request and decodes the result.
-    pub async fn send(self) -> vsphere_vapi_runtime::Result<()> {
-        self.call.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+        self.call.send()
     }
 }
 
@@ -357,17 +403,15 @@ impl DeleteRequest {
 /// Since vSphere API 8.0.0.0.
 ///
 /// vAPI structure `com.vmware.vcenter.vm.data_sets.info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Info {
     /// The name of the data set.
     ///
     /// Since vSphere API 8.0.0.0.
-    #[serde(default = "Info::__missing_name")]
     pub name: String,
     /// A description of how the data set is used by its creator.
     ///
     /// Since vSphere API 8.0.0.0.
-    #[serde(default = "Info::__missing_description")]
     pub description: String,
     /// Host access control. Controls access to the data set by the [`Entries`](crate::vcenter::vm::data_sets::Entries) methods.
     ///
@@ -380,36 +424,79 @@ pub struct Info {
     /// The total size in bytes of the Entry data in use by this data set.
     ///
     /// Since vSphere API 8.0.0.0.
-    #[serde(default = "Info::__missing_used")]
     pub used: i64,
     /// If set, the data set is considered a property of the virtual machine, and is not included in a snapshot operation or when the virtual machine is cloned. When a virtual machine is reverted to a snapshot, any data set with [`Info::omit_from_snapshot_and_clone`](crate::vcenter::vm::data_sets::Info::omit_from_snapshot_and_clone) set will be destroyed. Any data set with [`Info::omit_from_snapshot_and_clone`](crate::vcenter::vm::data_sets::Info::omit_from_snapshot_and_clone) `None` will be restored to the state when the snapshot was created.
     ///
     /// Since vSphere API 8.0.0.0.
-    #[serde(default = "Info::__missing_omit_from_snapshot_and_clone")]
     pub omit_from_snapshot_and_clone: bool,
 }
 
-impl Info {
-    fn __missing_name() -> String {
-        ::vsphere_vapi_runtime::de::missing("vcenter::vm::data_sets::Info", "name")
-    }
-
-    fn __missing_description() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::vm::data_sets::Info",
-            "description",
-        )
-    }
-
-    fn __missing_used() -> i64 {
-        ::vsphere_vapi_runtime::de::missing("vcenter::vm::data_sets::Info", "used")
-    }
-
-    fn __missing_omit_from_snapshot_and_clone() -> bool {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::vm::data_sets::Info",
+impl serde::Serialize for Info {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("name", &self.name)?;
+        map.serialize_entry("description", &self.description)?;
+        map.serialize_entry("host", &self.host)?;
+        map.serialize_entry("guest", &self.guest)?;
+        map.serialize_entry("used", &self.used)?;
+        map.serialize_entry(
             "omit_from_snapshot_and_clone",
-        )
+            &self.omit_from_snapshot_and_clone,
+        )?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Info {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
+    const NAME: &'static str = "vcenter::vm::data_sets::Info";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<Access> = None;
+        let mut f_3: Option<Access> = None;
+        let mut f_4: Option<i64> = None;
+        let mut f_5: Option<bool> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "name" => f_0 = Some(map.next_value()?),
+                "description" => f_1 = Some(map.next_value()?),
+                "host" => f_2 = Some(map.next_value()?),
+                "guest" => f_3 = Some(map.next_value()?),
+                "used" => f_4 = Some(map.next_value()?),
+                "omit_from_snapshot_and_clone" => f_5 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Info {
+            name: __de::or_zero(f_0, Self::NAME, "name"),
+            description: __de::or_zero(f_1, Self::NAME, "description"),
+            host: __de::required(f_2, "host")?,
+            guest: __de::required(f_3, "guest")?,
+            used: __de::or_zero(f_4, Self::NAME, "used"),
+            omit_from_snapshot_and_clone: __de::or_zero(
+                f_5,
+                Self::NAME,
+                "omit_from_snapshot_and_clone",
+            ),
+        })
     }
 }
 
@@ -418,7 +505,7 @@ impl Info {
 /// Since vSphere API 8.0.0.0.
 ///
 /// vAPI structure `com.vmware.vcenter.vm.data_sets.summary`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Summary {
     /// The identifier of the data set.
     ///
@@ -429,25 +516,60 @@ pub struct Summary {
     /// The name of the data set.
     ///
     /// Since vSphere API 8.0.0.0.
-    #[serde(default = "Summary::__missing_name")]
     pub name: String,
     /// The description of the data set.
     ///
     /// Since vSphere API 8.0.0.0.
-    #[serde(default = "Summary::__missing_description")]
     pub description: String,
 }
 
-impl Summary {
-    fn __missing_name() -> String {
-        ::vsphere_vapi_runtime::de::missing("vcenter::vm::data_sets::Summary", "name")
+impl serde::Serialize for Summary {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("data_set", &self.data_set)?;
+        map.serialize_entry("name", &self.name)?;
+        map.serialize_entry("description", &self.description)?;
+        map.end()
     }
+}
 
-    fn __missing_description() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::vm::data_sets::Summary",
-            "description",
-        )
+impl<'de> serde::Deserialize<'de> for Summary {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Summary {
+    const NAME: &'static str = "vcenter::vm::data_sets::Summary";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::DataSetId> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "data_set" => f_0 = Some(map.next_value()?),
+                "name" => f_1 = Some(map.next_value()?),
+                "description" => f_2 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Summary {
+            data_set: __de::required(f_0, "data_set")?,
+            name: __de::or_zero(f_1, Self::NAME, "name"),
+            description: __de::or_zero(f_2, Self::NAME, "description"),
+        })
     }
 }
 
@@ -456,28 +578,85 @@ impl Summary {
 /// Since vSphere API 8.0.0.0.
 ///
 /// vAPI structure `com.vmware.vcenter.vm.data_sets.update_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateSpec {
     /// A description of how the data set is used by its creator. This field can contain up to 1024 bytes. If set, the value is changed.
     ///
     /// Since vSphere API 8.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// The access control from the host. If set, the value is changed.
     ///
     /// Since vSphere API 8.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host: Option<Access>,
     /// The access control from the guest. If set, the value is changed.
     ///
     /// Since vSphere API 8.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub guest: Option<Access>,
     /// If set, the data set is considered a property of the virtual machine, and is not included in a snapshot operation or when the virtual machine is cloned. When a virtual machine is reverted to a snapshot, any data set with [`UpdateSpec::omit_from_snapshot_and_clone`](crate::vcenter::vm::data_sets::UpdateSpec::omit_from_snapshot_and_clone) set will be destroyed. Any data set with [`UpdateSpec::omit_from_snapshot_and_clone`](crate::vcenter::vm::data_sets::UpdateSpec::omit_from_snapshot_and_clone) `None` will be restored to the state when the snapshot was created. If set, the value is changed.
     ///
     /// Since vSphere API 8.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub omit_from_snapshot_and_clone: Option<bool>,
+}
+
+impl serde::Serialize for UpdateSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.description {
+            map.serialize_entry("description", value)?;
+        }
+        if let Some(value) = &self.host {
+            map.serialize_entry("host", value)?;
+        }
+        if let Some(value) = &self.guest {
+            map.serialize_entry("guest", value)?;
+        }
+        if let Some(value) = &self.omit_from_snapshot_and_clone {
+            map.serialize_entry("omit_from_snapshot_and_clone", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UpdateSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for UpdateSpec {
+    const NAME: &'static str = "vcenter::vm::data_sets::UpdateSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<Access> = None;
+        let mut f_2: Option<Access> = None;
+        let mut f_3: Option<bool> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "description" => f_0 = map.next_value()?,
+                "host" => f_1 = map.next_value()?,
+                "guest" => f_2 = map.next_value()?,
+                "omit_from_snapshot_and_clone" => f_3 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(UpdateSpec {
+            description: f_0,
+            host: f_1,
+            guest: f_2,
+            omit_from_snapshot_and_clone: f_3,
+        })
+    }
 }
 
 #[doc(hidden)]

@@ -98,11 +98,13 @@ impl Customization {
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * The resource `VirtualMachine` referenced by the parameter `vm` requires `System.View`.
-    pub async fn check(
+    pub fn check(
         &self,
         vm: &crate::ids::VirtualMachineId,
-    ) -> vsphere_vapi_runtime::Result<customization::CheckInfo> {
-        self.client.operation(&customization::ops::CHECK).param("vm", vm).send().await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<customization::CheckInfo>,
+    > + Send {
+        self.client.operation(&customization::ops::CHECK).param("vm", vm).send()
     }
 
     /// Returns the status of the customization operation that has been applied for the virtual machine in `vm`.
@@ -134,11 +136,13 @@ impl Customization {
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * The resource `VirtualMachine` referenced by the parameter `vm` requires `System.View`.
-    pub async fn get(
+    pub fn get(
         &self,
         vm: &crate::ids::VirtualMachineId,
-    ) -> vsphere_vapi_runtime::Result<customization::Info> {
-        self.client.operation(&customization::ops::GET).param("vm", vm).send().await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<customization::Info>,
+    > + Send {
+        self.client.operation(&customization::ops::GET).param("vm", vm).send()
     }
 
     /// Applies a customization specification in `spec` on the virtual machine in `vm`. This method only sets the specification settings for the virtual machine. The actual customization happens inside the guest when the virtual machine is powered on. If `spec` has `None` values, then any pending customization settings for the virtual machine are cleared. If there is a pending customization for the virtual machine and `spec` has valid content, then the existing customization setting will be overwritten with the new settings.
@@ -171,17 +175,16 @@ impl Customization {
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * The resource `VirtualMachine` referenced by the parameter `vm` requires `VirtualMachine.Provisioning.Customize`.
-    pub async fn set(
+    pub fn set(
         &self,
         vm: &crate::ids::VirtualMachineId,
         spec: &customization::SetSpec,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&customization::ops::SET)
             .param("vm", vm)
             .param("spec", spec)
             .send()
-            .await
     }
 }
 
@@ -253,11 +256,13 @@ impl CustomizationLive {
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * The resource `VirtualMachine` referenced by the parameter `vm` requires `System.View`.
-    pub async fn get(
+    pub fn get(
         &self,
         vm: &crate::ids::VirtualMachineId,
-    ) -> vsphere_vapi_runtime::Result<customization_live::Info> {
-        self.client.operation(&customization_live::ops::GET).param("vm", vm).send().await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<customization_live::Info>,
+    > + Send {
+        self.client.operation(&customization_live::ops::GET).param("vm", vm).send()
     }
 
     /// Customizes a running virtual machine. Before using the method, the Guest Customization Engine needs to be installed in the virtual machine. For the steps to install, please see Guest Customization Engine (<https://developer.vmware.com/docs/11721/vmware-vsphere-web-services-sdk-programming-guide/GUID-27783049-22E4-4F6E-9F0C-ED6A2135A398.html>)
@@ -293,17 +298,18 @@ impl CustomizationLive {
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * The resource `VirtualMachine` referenced by the parameter `vm` requires `VirtualMachine.Provisioning.Customize`.
-    pub async fn run_task(
+    pub fn run_task(
         &self,
         vm: &crate::ids::VirtualMachineId,
         spec: &customization_live::RunSpec,
-    ) -> vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<()>> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<()>>,
+    > + Send {
         self.client
             .operation(&customization_live::ops::RUN_TASK)
             .param("vm", vm)
             .param("spec", spec)
             .send_task()
-            .await
     }
 
     /// Runs [`run_task`](Self::run_task) and waits for the task with the default
@@ -392,19 +398,20 @@ impl Environment {
     /// - [`ResourceBusy`](crate::ErrorKind::ResourceBusy): if the virtual machine is busy.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the `credentials` are not valid.
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if the VMware tools are not running.
-    pub async fn get(
+    pub fn get(
         &self,
         vm: &crate::ids::VirtualMachineId,
         credentials: &Credentials,
         name: &str,
-    ) -> vsphere_vapi_runtime::Result<String> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<String>,
+    > + Send {
         self.client
             .operation(&environment::ops::GET)
             .param("vm", vm)
             .param("credentials", credentials)
             .param("name", name)
             .send()
-            .await
     }
 
     /// Reads a list of environment variables from the guest operating system.
@@ -440,21 +447,22 @@ impl Environment {
     /// - [`ResourceBusy`](crate::ErrorKind::ResourceBusy): if the virtual machine is busy.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the `credentials` are not valid.
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if the VMware tools are not running.
-    pub async fn list(
+    pub fn list(
         &self,
         vm: &crate::ids::VirtualMachineId,
         credentials: &Credentials,
         names: &[String],
-    ) -> vsphere_vapi_runtime::Result<
-        vsphere_vapi_runtime::types::VapiMap<String, String>,
-    > {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<
+            vsphere_vapi_runtime::types::VapiMap<String, String>,
+        >,
+    > + Send {
         self.client
             .operation(&environment::ops::LIST)
             .param("vm", vm)
             .param("credentials", credentials)
             .param("names", names)
             .send()
-            .await
     }
 }
 
@@ -514,11 +522,13 @@ impl Identity {
     ///
     ///   if VMware Tools has not provided any data.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
-    pub async fn get(
+    pub fn get(
         &self,
         vm: &crate::ids::VirtualMachineId,
-    ) -> vsphere_vapi_runtime::Result<identity::Info> {
-        self.client.operation(&identity::ops::GET).param("vm", vm).send().await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<identity::Info>,
+    > + Send {
+        self.client.operation(&identity::ops::GET).param("vm", vm).send()
     }
 }
 
@@ -578,13 +588,15 @@ impl LocalFilesystem {
     ///
     ///   if VMware Tools has not provided any data.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
-    pub async fn get(
+    pub fn get(
         &self,
         vm: &crate::ids::VirtualMachineId,
-    ) -> vsphere_vapi_runtime::Result<
-        vsphere_vapi_runtime::types::VapiMap<String, local_filesystem::Info>,
-    > {
-        self.client.operation(&local_filesystem::ops::GET).param("vm", vm).send().await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<
+            vsphere_vapi_runtime::types::VapiMap<String, local_filesystem::Info>,
+        >,
+    > + Send {
+        self.client.operation(&local_filesystem::ops::GET).param("vm", vm).send()
     }
 }
 
@@ -642,11 +654,13 @@ impl Networking {
     /// - [`NotFound`](crate::ErrorKind::NotFound): if the virtual machine is not found.
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if VMware Tools is not running.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user cannot be authenticated.
-    pub async fn get(
+    pub fn get(
         &self,
         vm: &crate::ids::VirtualMachineId,
-    ) -> vsphere_vapi_runtime::Result<networking::Info> {
-        self.client.operation(&networking::ops::GET).param("vm", vm).send().await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<networking::Info>,
+    > + Send {
+        self.client.operation(&networking::ops::GET).param("vm", vm).send()
     }
 }
 
@@ -702,11 +716,13 @@ impl Operations {
     ///
     /// - [`NotFound`](crate::ErrorKind::NotFound): if the virtual machine is not found.
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if the state of VMware Tools is unknown.
-    pub async fn get(
+    pub fn get(
         &self,
         vm: &crate::ids::VirtualMachineId,
-    ) -> vsphere_vapi_runtime::Result<operations::Info> {
-        self.client.operation(&operations::ops::GET).param("vm", vm).send().await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<operations::Info>,
+    > + Send {
+        self.client.operation(&operations::ops::GET).param("vm", vm).send()
     }
 }
 
@@ -774,11 +790,13 @@ impl Power {
     /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
     /// - [`NotFound`](crate::ErrorKind::NotFound): if the virtual machine is not found.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user cannot be authenticated.
-    pub async fn get(
+    pub fn get(
         &self,
         vm: &crate::ids::VirtualMachineId,
-    ) -> vsphere_vapi_runtime::Result<power::Info> {
-        self.client.operation(&power::ops::GET).param("vm", vm).send().await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<power::Info>,
+    > + Send {
+        self.client.operation(&power::ops::GET).param("vm", vm).send()
     }
 
     /// Issues a request to the guest operating system asking it to perform a reboot. This request returns immediately and does not wait for the guest operating system to complete the operation.
@@ -805,11 +823,11 @@ impl Power {
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if VMware Tools is not running.
     /// - [`ResourceBusy`](crate::ErrorKind::ResourceBusy): if the virtual machine is performing another operation.
     /// - [`Unsupported`](crate::ErrorKind::Unsupported): if the virtual machine does not support being powered on (e.g. marked as a template, serving as a fault-tolerance secondary virtual machine).
-    pub async fn reboot(
+    pub fn reboot(
         &self,
         vm: &crate::ids::VirtualMachineId,
-    ) -> vsphere_vapi_runtime::Result<()> {
-        self.client.operation(&power::ops::REBOOT).param("vm", vm).send().await
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+        self.client.operation(&power::ops::REBOOT).param("vm", vm).send()
     }
 
     /// Issues a request to the guest operating system asking it to perform a clean shutdown of all services. This request returns immediately and does not wait for the guest operating system to complete the operation.
@@ -837,11 +855,11 @@ impl Power {
     /// - [`ResourceBusy`](crate::ErrorKind::ResourceBusy): if the virtual machine is performing another operation.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user cannot be authenticated.
     /// - [`Unsupported`](crate::ErrorKind::Unsupported): if the virtual machine does not support being powered on (e.g. marked as a template, serving as a fault-tolerance secondary virtual machine).
-    pub async fn shutdown(
+    pub fn shutdown(
         &self,
         vm: &crate::ids::VirtualMachineId,
-    ) -> vsphere_vapi_runtime::Result<()> {
-        self.client.operation(&power::ops::SHUTDOWN).param("vm", vm).send().await
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+        self.client.operation(&power::ops::SHUTDOWN).param("vm", vm).send()
     }
 
     /// Issues a request to the guest operating system asking it to perform a suspend operation.
@@ -869,11 +887,11 @@ impl Power {
     /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if the virtual machine is not powered on.
     /// - [`ResourceBusy`](crate::ErrorKind::ResourceBusy): if the virtual machine is performing another operation.
     /// - [`Unsupported`](crate::ErrorKind::Unsupported): if the virtual machine does not support being powered on (e.g. marked as a template, serving as a fault-tolerance secondary virtual machine).
-    pub async fn standby(
+    pub fn standby(
         &self,
         vm: &crate::ids::VirtualMachineId,
-    ) -> vsphere_vapi_runtime::Result<()> {
-        self.client.operation(&power::ops::STANDBY).param("vm", vm).send().await
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+        self.client.operation(&power::ops::STANDBY).param("vm", vm).send()
     }
 }
 
@@ -966,19 +984,18 @@ impl Processes {
     /// - [`Unsupported`](crate::ErrorKind::Unsupported): if the operation is not supported by the VMware tools in the guest OS.
     ///
     ///   if the operation is disabled by the VMware tools in the guest OS.
-    pub async fn create(
+    pub fn create(
         &self,
         vm: &crate::ids::VirtualMachineId,
         credentials: &Credentials,
         spec: &processes::CreateSpec,
-    ) -> vsphere_vapi_runtime::Result<i64> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<i64>> + Send {
         self.client
             .operation(&processes::ops::CREATE)
             .param("vm", vm)
             .param("credentials", credentials)
             .param("spec", spec)
             .send()
-            .await
     }
 
     /// Terminates a process in the guest OS.
@@ -1017,19 +1034,18 @@ impl Processes {
     /// - [`Unsupported`](crate::ErrorKind::Unsupported): if the operation is not supported by the VMware tools in the guest OS.
     ///
     ///   if the operation is disabled by the VMware tools in the guest OS.
-    pub async fn delete(
+    pub fn delete(
         &self,
         vm: &crate::ids::VirtualMachineId,
         credentials: &Credentials,
         pid: i64,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&processes::ops::DELETE)
             .param("vm", vm)
             .param("credentials", credentials)
             .param("pid", &pid)
             .send()
-            .await
     }
 
     /// Returns the status of a process running in the guest operating system, including those started by [`Processes::create`](crate::vcenter::vm::guest::Processes::create) that may have recently completed.
@@ -1065,19 +1081,20 @@ impl Processes {
     /// - [`Unsupported`](crate::ErrorKind::Unsupported): if the operation is not supported by the VMware tools in the guest OS.
     ///
     ///   if the operation is disabled by the VMware tools in the guest OS.
-    pub async fn get(
+    pub fn get(
         &self,
         vm: &crate::ids::VirtualMachineId,
         credentials: &Credentials,
         pid: i64,
-    ) -> vsphere_vapi_runtime::Result<processes::Info> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<processes::Info>,
+    > + Send {
         self.client
             .operation(&processes::ops::GET)
             .param("vm", vm)
             .param("credentials", credentials)
             .param("pid", &pid)
             .send()
-            .await
     }
 
     /// List the processes running in the guest operating system, plus those started by [`Processes::create`](crate::vcenter::vm::guest::Processes::create) that have recently completed.
@@ -1110,17 +1127,18 @@ impl Processes {
     /// - [`Unsupported`](crate::ErrorKind::Unsupported): if the operation is not supported by the VMware tools in the guest OS.
     ///
     ///   if the operation is disabled by the VMware tools in the guest OS.
-    pub async fn list(
+    pub fn list(
         &self,
         vm: &crate::ids::VirtualMachineId,
         credentials: &Credentials,
-    ) -> vsphere_vapi_runtime::Result<Vec<processes::Summary>> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<Vec<processes::Summary>>,
+    > + Send {
         self.client
             .operation(&processes::ops::LIST)
             .param("vm", vm)
             .param("credentials", credentials)
             .send()
-            .await
     }
 }
 
@@ -1254,102 +1272,93 @@ impl<'de> serde::Deserialize<'de> for Credentials {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = Credentials;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("struct Credentials")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<Credentials, A::Error> {
-                let mut f_0: Option<bool> = None;
-                let mut f_1: Option<String> = None;
-                let mut f_2: Option<String> = None;
-                let mut f_3: Option<vsphere_vapi_runtime::types::Secret> = None;
-                let mut f_4: Option<vsphere_vapi_runtime::types::Secret> = None;
-                let mut unknown = serde_json::Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "interactive_session" => f_0 = Some(map.next_value()?),
-                        "type" => f_1 = Some(map.next_value()?),
-                        "user_name" => f_2 = map.next_value()?,
-                        "password" => f_3 = map.next_value()?,
-                        "saml_token" => f_4 = map.next_value()?,
-                        _ => {
-                            let value: serde_json::Value = map.next_value()?;
-                            unknown.insert(key, value);
-                        }
-                    }
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Credentials {
+    const NAME: &'static str = "vcenter::vm::guest::Credentials";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<bool> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<vsphere_vapi_runtime::types::Secret> = None;
+        let mut f_4: Option<vsphere_vapi_runtime::types::Secret> = None;
+        let mut unknown = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "interactive_session" => f_0 = Some(map.next_value()?),
+                "type" => f_1 = Some(map.next_value()?),
+                "user_name" => f_2 = map.next_value()?,
+                "password" => f_3 = map.next_value()?,
+                "saml_token" => f_4 = map.next_value()?,
+                _ => {
+                    let value: serde_json::Value = map.next_value()?;
+                    unknown.insert(key, value);
                 }
-                let u_0 = match f_1 {
-                    None => None,
-                    Some(tag) => {
-                        Some(
-                            match tag.as_str() {
-                                "USERNAME_PASSWORD" => {
-                                    CredentialsType::UsernamePassword {
-                                        user_name: f_2,
-                                        password: f_3,
-                                    }
-                                }
-                                "SAML_BEARER_TOKEN" => {
-                                    CredentialsType::SamlBearerToken {
-                                        user_name: f_2,
-                                        saml_token: f_4,
-                                    }
-                                }
-                                _ => {
-                                    #[allow(unused_mut)]
-                                    let mut fields = ::core::mem::take(&mut unknown);
-                                    if let Some(value) = f_2 {
-                                        fields
-                                            .insert(
-                                                "user_name".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_3 {
-                                        fields
-                                            .insert(
-                                                "password".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_4 {
-                                        fields
-                                            .insert(
-                                                "saml_token".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    CredentialsType::Unknown {
-                                        tag,
-                                        fields,
-                                    }
-                                }
-                            },
-                        )
-                    }
-                };
-                ::core::result::Result::Ok(Credentials {
-                    interactive_session: f_0
-                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
-                            "vcenter::vm::guest::Credentials",
-                            "interactive_session",
-                        )),
-                    r#type: u_0.ok_or_else(|| serde::de::Error::missing_field("type"))?,
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        let u_0 = match f_1 {
+            None => None,
+            Some(tag) => {
+                Some(
+                    match tag.as_str() {
+                        "USERNAME_PASSWORD" => {
+                            CredentialsType::UsernamePassword {
+                                user_name: f_2,
+                                password: f_3,
+                            }
+                        }
+                        "SAML_BEARER_TOKEN" => {
+                            CredentialsType::SamlBearerToken {
+                                user_name: f_2,
+                                saml_token: f_4,
+                            }
+                        }
+                        _ => {
+                            #[allow(unused_mut)]
+                            let mut fields = ::core::mem::take(&mut unknown);
+                            if let Some(value) = f_2 {
+                                fields
+                                    .insert(
+                                        "user_name".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_3 {
+                                fields
+                                    .insert(
+                                        "password".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_4 {
+                                fields
+                                    .insert(
+                                        "saml_token".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            CredentialsType::Unknown {
+                                tag,
+                                fields,
+                            }
+                        }
+                    },
+                )
+            }
+        };
+        ::core::result::Result::Ok(Credentials {
+            interactive_session: __de::or_zero(f_0, Self::NAME, "interactive_session"),
+            r#type: __de::required(u_0, "type")?,
+        })
     }
 }
 
@@ -1358,33 +1367,61 @@ impl<'de> serde::Deserialize<'de> for Credentials {
 /// Since vSphere API 7.0.0.0.
 ///
 /// vAPI structure `com.vmware.vcenter.vm.guest.dhcp_config_info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DhcpConfigInfo {
     /// `true` if IPv4 DHCP is enabled, false otherwise.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "DhcpConfigInfo::__missing_ipv4_enabled")]
     pub ipv4_enabled: bool,
     /// `true` if IPv6 DHCP is enabled, false otherwise.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "DhcpConfigInfo::__missing_ipv6_enabled")]
     pub ipv6_enabled: bool,
 }
 
-impl DhcpConfigInfo {
-    fn __missing_ipv4_enabled() -> bool {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::vm::guest::DhcpConfigInfo",
-            "ipv4_enabled",
-        )
+impl serde::Serialize for DhcpConfigInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("ipv4_enabled", &self.ipv4_enabled)?;
+        map.serialize_entry("ipv6_enabled", &self.ipv6_enabled)?;
+        map.end()
     }
+}
 
-    fn __missing_ipv6_enabled() -> bool {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::vm::guest::DhcpConfigInfo",
-            "ipv6_enabled",
-        )
+impl<'de> serde::Deserialize<'de> for DhcpConfigInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for DhcpConfigInfo {
+    const NAME: &'static str = "vcenter::vm::guest::DhcpConfigInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<bool> = None;
+        let mut f_1: Option<bool> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "ipv4_enabled" => f_0 = Some(map.next_value()?),
+                "ipv6_enabled" => f_1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(DhcpConfigInfo {
+            ipv4_enabled: __de::or_zero(f_0, Self::NAME, "ipv4_enabled"),
+            ipv6_enabled: __de::or_zero(f_1, Self::NAME, "ipv6_enabled"),
+        })
     }
 }
 
@@ -1393,33 +1430,61 @@ impl DhcpConfigInfo {
 /// Since vSphere API 7.0.0.0.
 ///
 /// vAPI structure `com.vmware.vcenter.vm.guest.dns_assigned_values`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DnsAssignedValues {
     /// The host name portion of DNS name. For example, "esx01" part of esx01.example.com.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "DnsAssignedValues::__missing_host_name")]
     pub host_name: String,
     /// The domain name portion of the DNS name. "example.com" part of esx01.example.com.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "DnsAssignedValues::__missing_domain_name")]
     pub domain_name: String,
 }
 
-impl DnsAssignedValues {
-    fn __missing_host_name() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::vm::guest::DnsAssignedValues",
-            "host_name",
-        )
+impl serde::Serialize for DnsAssignedValues {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("host_name", &self.host_name)?;
+        map.serialize_entry("domain_name", &self.domain_name)?;
+        map.end()
     }
+}
 
-    fn __missing_domain_name() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::vm::guest::DnsAssignedValues",
-            "domain_name",
-        )
+impl<'de> serde::Deserialize<'de> for DnsAssignedValues {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for DnsAssignedValues {
+    const NAME: &'static str = "vcenter::vm::guest::DnsAssignedValues";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "host_name" => f_0 = Some(map.next_value()?),
+                "domain_name" => f_1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(DnsAssignedValues {
+            host_name: __de::or_zero(f_0, Self::NAME, "host_name"),
+            domain_name: __de::or_zero(f_1, Self::NAME, "domain_name"),
+        })
     }
 }
 
@@ -1428,38 +1493,60 @@ impl DnsAssignedValues {
 /// Since vSphere API 7.0.0.0.
 ///
 /// vAPI structure `com.vmware.vcenter.vm.guest.dns_config_info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DnsConfigInfo {
     /// The IP addresses of the DNS servers in order of use. IPv4 addresses are specified using dotted decimal notation. For example, "192.0.2.1". IPv6 addresses are 128-bit addresses represented as eight fields of up to four hexadecimal digits. A colon separates each field (:). For example, 2001:DB8:101::230:6eff:fe04:d9ff. The address can also consist of the symbol '::' to represent multiple 16-bit groups of contiguous 0's only once in an address as described in RFC 2373.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(
-        default = "DnsConfigInfo::__missing_ip_addresses",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub ip_addresses: Vec<String>,
     /// The domain in which to search for hosts, placed in order of preference. These are the domain name portion of the DNS names.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(
-        default = "DnsConfigInfo::__missing_search_domains",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub search_domains: Vec<String>,
 }
 
-impl DnsConfigInfo {
-    fn __missing_ip_addresses() -> Vec<String> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::vm::guest::DnsConfigInfo",
-            "ip_addresses",
-        )
+impl serde::Serialize for DnsConfigInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("ip_addresses", &self.ip_addresses)?;
+        map.serialize_entry("search_domains", &self.search_domains)?;
+        map.end()
     }
+}
 
-    fn __missing_search_domains() -> Vec<String> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::vm::guest::DnsConfigInfo",
-            "search_domains",
-        )
+impl<'de> serde::Deserialize<'de> for DnsConfigInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for DnsConfigInfo {
+    const NAME: &'static str = "vcenter::vm::guest::DnsConfigInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<Vec<String>> = None;
+        let mut f_1: Option<Vec<String>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "ip_addresses" => f_0 = __de::null_as_empty(map.next_value()?),
+                "search_domains" => f_1 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(DnsConfigInfo {
+            ip_addresses: __de::or_zero(f_0, Self::NAME, "ip_addresses"),
+            search_domains: __de::or_zero(f_1, Self::NAME, "search_domains"),
+        })
     }
 }

@@ -88,11 +88,13 @@ impl Boot {
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
     /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user doesn't have the required privileges.
-    pub async fn get(
+    pub fn get(
         &self,
         vm: &crate::ids::VirtualMachineId,
-    ) -> vsphere_vapi_runtime::Result<boot::Info> {
-        self.client.operation(&boot::ops::GET).param("vm", vm).send().await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<boot::Info>,
+    > + Send {
+        self.client.operation(&boot::ops::GET).param("vm", vm).send()
     }
 
     /// Updates the boot-related settings of a virtual machine.
@@ -119,17 +121,16 @@ impl Boot {
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
     /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user doesn't have the required privileges.
-    pub async fn update(
+    pub fn update(
         &self,
         vm: &crate::ids::VirtualMachineId,
         spec: &boot::UpdateSpec,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&boot::ops::UPDATE)
             .param("vm", vm)
             .param("spec", spec)
             .send()
-            .await
     }
 }
 
@@ -213,17 +214,16 @@ impl Cdrom {
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
     /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user doesn't have the required privileges.
-    pub async fn connect(
+    pub fn connect(
         &self,
         vm: &crate::ids::VirtualMachineId,
         cdrom: &crate::ids::CdromId,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&cdrom::ops::CONNECT)
             .param("vm", vm)
             .param("cdrom", cdrom)
             .send()
-            .await
     }
 
     /// Adds a virtual CD-ROM device to the virtual machine.
@@ -260,17 +260,18 @@ impl Cdrom {
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
     /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user doesn't have the required privileges.
     /// - [`Unsupported`](crate::ErrorKind::Unsupported): if the guest operating system of the virtual machine is not supported and spec includes `None` fields that default to guest-specific values.
-    pub async fn create(
+    pub fn create(
         &self,
         vm: &crate::ids::VirtualMachineId,
         spec: &cdrom::CreateSpec,
-    ) -> vsphere_vapi_runtime::Result<crate::ids::CdromId> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<crate::ids::CdromId>,
+    > + Send {
         self.client
             .operation(&cdrom::ops::CREATE)
             .param("vm", vm)
             .param("spec", spec)
             .send()
-            .await
     }
 
     /// Removes a virtual CD-ROM device from the virtual machine.
@@ -297,17 +298,16 @@ impl Cdrom {
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
     /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user doesn't have the required privileges.
-    pub async fn delete(
+    pub fn delete(
         &self,
         vm: &crate::ids::VirtualMachineId,
         cdrom: &crate::ids::CdromId,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&cdrom::ops::DELETE)
             .param("vm", vm)
             .param("cdrom", cdrom)
             .send()
-            .await
     }
 
     /// Disconnects a virtual CD-ROM device of a powered-on virtual machine from its backing. The virtual device is still present and its backing configuration is unchanged, but from the perspective of the guest operating system, the CD-ROM device is not connected to its backing resource.
@@ -337,17 +337,16 @@ impl Cdrom {
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
     /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user doesn't have the required privileges.
-    pub async fn disconnect(
+    pub fn disconnect(
         &self,
         vm: &crate::ids::VirtualMachineId,
         cdrom: &crate::ids::CdromId,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&cdrom::ops::DISCONNECT)
             .param("vm", vm)
             .param("cdrom", cdrom)
             .send()
-            .await
     }
 
     /// Returns information about a virtual CD-ROM device.
@@ -376,17 +375,18 @@ impl Cdrom {
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
     /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user doesn't have the required privileges.
-    pub async fn get(
+    pub fn get(
         &self,
         vm: &crate::ids::VirtualMachineId,
         cdrom: &crate::ids::CdromId,
-    ) -> vsphere_vapi_runtime::Result<cdrom::Info> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<cdrom::Info>,
+    > + Send {
         self.client
             .operation(&cdrom::ops::GET)
             .param("vm", vm)
             .param("cdrom", cdrom)
             .send()
-            .await
     }
 
     /// Returns commonly used information about the virtual CD-ROM devices belonging to the virtual machine.
@@ -414,11 +414,13 @@ impl Cdrom {
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
     /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user doesn't have the required privileges.
-    pub async fn list(
+    pub fn list(
         &self,
         vm: &crate::ids::VirtualMachineId,
-    ) -> vsphere_vapi_runtime::Result<Vec<cdrom::Summary>> {
-        self.client.operation(&cdrom::ops::LIST).param("vm", vm).send().await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<Vec<cdrom::Summary>>,
+    > + Send {
+        self.client.operation(&cdrom::ops::LIST).param("vm", vm).send()
     }
 
     /// Updates the configuration of a virtual CD-ROM device.
@@ -446,19 +448,18 @@ impl Cdrom {
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
     /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user doesn't have the required privileges.
-    pub async fn update(
+    pub fn update(
         &self,
         vm: &crate::ids::VirtualMachineId,
         cdrom: &crate::ids::CdromId,
         spec: &cdrom::UpdateSpec,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&cdrom::ops::UPDATE)
             .param("vm", vm)
             .param("cdrom", cdrom)
             .param("spec", spec)
             .send()
-            .await
     }
 }
 
@@ -517,11 +518,13 @@ impl Cpu {
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
     /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user doesn't have the required privileges.
-    pub async fn get(
+    pub fn get(
         &self,
         vm: &crate::ids::VirtualMachineId,
-    ) -> vsphere_vapi_runtime::Result<cpu::Info> {
-        self.client.operation(&cpu::ops::GET).param("vm", vm).send().await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<cpu::Info>,
+    > + Send {
+        self.client.operation(&cpu::ops::GET).param("vm", vm).send()
     }
 
     /// Updates the CPU-related settings of a virtual machine.
@@ -553,17 +556,16 @@ impl Cpu {
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
     /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user doesn't have the required privileges.
-    pub async fn update(
+    pub fn update(
         &self,
         vm: &crate::ids::VirtualMachineId,
         spec: &cpu::UpdateSpec,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&cpu::ops::UPDATE)
             .param("vm", vm)
             .param("spec", spec)
             .send()
-            .await
     }
 }
 
@@ -645,17 +647,18 @@ impl Disk {
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
     /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user doesn't have the required privileges.
     /// - [`Unsupported`](crate::ErrorKind::Unsupported): if the guest operating system of the virtual machine is not supported and spec includes `None` fields that default to guest-specific values.
-    pub async fn create(
+    pub fn create(
         &self,
         vm: &crate::ids::VirtualMachineId,
         spec: &disk::CreateSpec,
-    ) -> vsphere_vapi_runtime::Result<crate::ids::DiskId> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<crate::ids::DiskId>,
+    > + Send {
         self.client
             .operation(&disk::ops::CREATE)
             .param("vm", vm)
             .param("spec", spec)
             .send()
-            .await
     }
 
     /// Removes a virtual disk from the virtual machine. This method does not destroy the VMDK file that backs the virtual disk. It only detaches the VMDK file from the virtual machine. Once detached, the VMDK file will not be destroyed when the virtual machine to which it was associated is deleted.
@@ -682,17 +685,16 @@ impl Disk {
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
     /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user doesn't have the required privileges.
-    pub async fn delete(
+    pub fn delete(
         &self,
         vm: &crate::ids::VirtualMachineId,
         disk: &crate::ids::DiskId,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&disk::ops::DELETE)
             .param("vm", vm)
             .param("disk", disk)
             .send()
-            .await
     }
 
     /// Returns information about a virtual disk.
@@ -721,17 +723,14 @@ impl Disk {
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
     /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user doesn't have the required privileges.
-    pub async fn get(
+    pub fn get(
         &self,
         vm: &crate::ids::VirtualMachineId,
         disk: &crate::ids::DiskId,
-    ) -> vsphere_vapi_runtime::Result<disk::Info> {
-        self.client
-            .operation(&disk::ops::GET)
-            .param("vm", vm)
-            .param("disk", disk)
-            .send()
-            .await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<disk::Info>,
+    > + Send {
+        self.client.operation(&disk::ops::GET).param("vm", vm).param("disk", disk).send()
     }
 
     /// Returns commonly used information about the virtual disks belonging to the virtual machine.
@@ -759,11 +758,13 @@ impl Disk {
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
     /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user doesn't have the required privileges.
-    pub async fn list(
+    pub fn list(
         &self,
         vm: &crate::ids::VirtualMachineId,
-    ) -> vsphere_vapi_runtime::Result<Vec<disk::Summary>> {
-        self.client.operation(&disk::ops::LIST).param("vm", vm).send().await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<Vec<disk::Summary>>,
+    > + Send {
+        self.client.operation(&disk::ops::LIST).param("vm", vm).send()
     }
 
     /// Updates the configuration of a virtual disk. An update method can be used to detach the existing VMDK file and attach another VMDK file to the virtual machine.
@@ -791,19 +792,18 @@ impl Disk {
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
     /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user doesn't have the required privileges.
-    pub async fn update(
+    pub fn update(
         &self,
         vm: &crate::ids::VirtualMachineId,
         disk: &crate::ids::DiskId,
         spec: &disk::UpdateSpec,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&disk::ops::UPDATE)
             .param("vm", vm)
             .param("disk", disk)
             .param("spec", spec)
             .send()
-            .await
     }
 }
 
@@ -887,17 +887,16 @@ impl Ethernet {
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
     /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user doesn't have the required privileges.
-    pub async fn connect(
+    pub fn connect(
         &self,
         vm: &crate::ids::VirtualMachineId,
         nic: &crate::ids::EthernetId,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&ethernet::ops::CONNECT)
             .param("vm", vm)
             .param("nic", nic)
             .send()
-            .await
     }
 
     /// Adds a virtual Ethernet adapter to the virtual machine.
@@ -932,17 +931,18 @@ impl Ethernet {
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
     /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user doesn't have the required privileges.
     /// - [`Unsupported`](crate::ErrorKind::Unsupported): if the guest operating system of the virtual machine is not supported and spec includes `None` fields that default to guest-specific values.
-    pub async fn create(
+    pub fn create(
         &self,
         vm: &crate::ids::VirtualMachineId,
         spec: &ethernet::CreateSpec,
-    ) -> vsphere_vapi_runtime::Result<crate::ids::EthernetId> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<crate::ids::EthernetId>,
+    > + Send {
         self.client
             .operation(&ethernet::ops::CREATE)
             .param("vm", vm)
             .param("spec", spec)
             .send()
-            .await
     }
 
     /// Removes a virtual Ethernet adapter from the virtual machine.
@@ -968,17 +968,16 @@ impl Ethernet {
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
     /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user doesn't have the required privileges.
-    pub async fn delete(
+    pub fn delete(
         &self,
         vm: &crate::ids::VirtualMachineId,
         nic: &crate::ids::EthernetId,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&ethernet::ops::DELETE)
             .param("vm", vm)
             .param("nic", nic)
             .send()
-            .await
     }
 
     /// Disconnects a virtual Ethernet adapter of a powered-on virtual machine from its backing. The virtual device is still present and its backing configuration is unchanged, but from the perspective of the guest operating system, the Ethernet adapter is not connected to its backing resource.
@@ -1008,17 +1007,16 @@ impl Ethernet {
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
     /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user doesn't have the required privileges.
-    pub async fn disconnect(
+    pub fn disconnect(
         &self,
         vm: &crate::ids::VirtualMachineId,
         nic: &crate::ids::EthernetId,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&ethernet::ops::DISCONNECT)
             .param("vm", vm)
             .param("nic", nic)
             .send()
-            .await
     }
 
     /// Returns information about a virtual Ethernet adapter.
@@ -1047,17 +1045,18 @@ impl Ethernet {
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
     /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user doesn't have the required privileges.
-    pub async fn get(
+    pub fn get(
         &self,
         vm: &crate::ids::VirtualMachineId,
         nic: &crate::ids::EthernetId,
-    ) -> vsphere_vapi_runtime::Result<ethernet::Info> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<ethernet::Info>,
+    > + Send {
         self.client
             .operation(&ethernet::ops::GET)
             .param("vm", vm)
             .param("nic", nic)
             .send()
-            .await
     }
 
     /// Returns commonly used information about the virtual Ethernet adapters belonging to the virtual machine.
@@ -1085,11 +1084,13 @@ impl Ethernet {
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
     /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user doesn't have the required privileges.
-    pub async fn list(
+    pub fn list(
         &self,
         vm: &crate::ids::VirtualMachineId,
-    ) -> vsphere_vapi_runtime::Result<Vec<ethernet::Summary>> {
-        self.client.operation(&ethernet::ops::LIST).param("vm", vm).send().await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<Vec<ethernet::Summary>>,
+    > + Send {
+        self.client.operation(&ethernet::ops::LIST).param("vm", vm).send()
     }
 
     /// Updates the configuration of a virtual Ethernet adapter.
@@ -1117,19 +1118,18 @@ impl Ethernet {
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
     /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user doesn't have the required privileges.
-    pub async fn update(
+    pub fn update(
         &self,
         vm: &crate::ids::VirtualMachineId,
         nic: &crate::ids::EthernetId,
         spec: &ethernet::UpdateSpec,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&ethernet::ops::UPDATE)
             .param("vm", vm)
             .param("nic", nic)
             .param("spec", spec)
             .send()
-            .await
     }
 }
 
@@ -1213,17 +1213,16 @@ impl Floppy {
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
     /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user doesn't have the required privileges.
-    pub async fn connect(
+    pub fn connect(
         &self,
         vm: &crate::ids::VirtualMachineId,
         floppy: &crate::ids::FloppyId,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&floppy::ops::CONNECT)
             .param("vm", vm)
             .param("floppy", floppy)
             .send()
-            .await
     }
 
     /// Adds a virtual floppy drive to the virtual machine.
@@ -1257,17 +1256,18 @@ impl Floppy {
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
     /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user doesn't have the required privileges.
-    pub async fn create(
+    pub fn create(
         &self,
         vm: &crate::ids::VirtualMachineId,
         spec: &floppy::CreateSpec,
-    ) -> vsphere_vapi_runtime::Result<crate::ids::FloppyId> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<crate::ids::FloppyId>,
+    > + Send {
         self.client
             .operation(&floppy::ops::CREATE)
             .param("vm", vm)
             .param("spec", spec)
             .send()
-            .await
     }
 
     /// Removes a virtual floppy drive from the virtual machine.
@@ -1294,17 +1294,16 @@ impl Floppy {
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
     /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user doesn't have the required privileges.
-    pub async fn delete(
+    pub fn delete(
         &self,
         vm: &crate::ids::VirtualMachineId,
         floppy: &crate::ids::FloppyId,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&floppy::ops::DELETE)
             .param("vm", vm)
             .param("floppy", floppy)
             .send()
-            .await
     }
 
     /// Disconnects a virtual floppy drive of a powered-on virtual machine from its backing. The virtual device is still present and its backing configuration is unchanged, but from the perspective of the guest operating system, the floppy drive is not connected to its backing resource.
@@ -1334,17 +1333,16 @@ impl Floppy {
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
     /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user doesn't have the required privileges.
-    pub async fn disconnect(
+    pub fn disconnect(
         &self,
         vm: &crate::ids::VirtualMachineId,
         floppy: &crate::ids::FloppyId,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&floppy::ops::DISCONNECT)
             .param("vm", vm)
             .param("floppy", floppy)
             .send()
-            .await
     }
 
     /// Returns information about a virtual floppy drive.
@@ -1373,17 +1371,18 @@ impl Floppy {
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
     /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user doesn't have the required privileges.
-    pub async fn get(
+    pub fn get(
         &self,
         vm: &crate::ids::VirtualMachineId,
         floppy: &crate::ids::FloppyId,
-    ) -> vsphere_vapi_runtime::Result<floppy::Info> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<floppy::Info>,
+    > + Send {
         self.client
             .operation(&floppy::ops::GET)
             .param("vm", vm)
             .param("floppy", floppy)
             .send()
-            .await
     }
 
     /// Returns commonly used information about the virtual floppy drives belonging to the virtual machine.
@@ -1411,11 +1410,13 @@ impl Floppy {
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
     /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user doesn't have the required privileges.
-    pub async fn list(
+    pub fn list(
         &self,
         vm: &crate::ids::VirtualMachineId,
-    ) -> vsphere_vapi_runtime::Result<Vec<floppy::Summary>> {
-        self.client.operation(&floppy::ops::LIST).param("vm", vm).send().await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<Vec<floppy::Summary>>,
+    > + Send {
+        self.client.operation(&floppy::ops::LIST).param("vm", vm).send()
     }
 
     /// Updates the configuration of a virtual floppy drive.
@@ -1443,19 +1444,18 @@ impl Floppy {
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
     /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user doesn't have the required privileges.
-    pub async fn update(
+    pub fn update(
         &self,
         vm: &crate::ids::VirtualMachineId,
         floppy: &crate::ids::FloppyId,
         spec: &floppy::UpdateSpec,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&floppy::ops::UPDATE)
             .param("vm", vm)
             .param("floppy", floppy)
             .param("spec", spec)
             .send()
-            .await
     }
 }
 
@@ -1515,11 +1515,13 @@ impl Memory {
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
     /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user doesn't have the required privileges.
-    pub async fn get(
+    pub fn get(
         &self,
         vm: &crate::ids::VirtualMachineId,
-    ) -> vsphere_vapi_runtime::Result<memory::Info> {
-        self.client.operation(&memory::ops::GET).param("vm", vm).send().await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<memory::Info>,
+    > + Send {
+        self.client.operation(&memory::ops::GET).param("vm", vm).send()
     }
 
     /// Updates the memory-related settings of a virtual machine.
@@ -1549,17 +1551,16 @@ impl Memory {
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
     /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user doesn't have the required privileges.
-    pub async fn update(
+    pub fn update(
         &self,
         vm: &crate::ids::VirtualMachineId,
         spec: &memory::UpdateSpec,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&memory::ops::UPDATE)
             .param("vm", vm)
             .param("spec", spec)
             .send()
-            .await
     }
 }
 
@@ -1643,17 +1644,16 @@ impl Parallel {
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
     /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user doesn't have the required privileges.
-    pub async fn connect(
+    pub fn connect(
         &self,
         vm: &crate::ids::VirtualMachineId,
         port: &crate::ids::ParallelPortId,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&parallel::ops::CONNECT)
             .param("vm", vm)
             .param("port", port)
             .send()
-            .await
     }
 
     /// Adds a virtual parallel port to the virtual machine.
@@ -1687,17 +1687,18 @@ impl Parallel {
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
     /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user doesn't have the required privileges.
-    pub async fn create(
+    pub fn create(
         &self,
         vm: &crate::ids::VirtualMachineId,
         spec: &parallel::CreateSpec,
-    ) -> vsphere_vapi_runtime::Result<crate::ids::ParallelPortId> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<crate::ids::ParallelPortId>,
+    > + Send {
         self.client
             .operation(&parallel::ops::CREATE)
             .param("vm", vm)
             .param("spec", spec)
             .send()
-            .await
     }
 
     /// Removes a virtual parallel port from the virtual machine.
@@ -1724,17 +1725,16 @@ impl Parallel {
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
     /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user doesn't have the required privileges.
-    pub async fn delete(
+    pub fn delete(
         &self,
         vm: &crate::ids::VirtualMachineId,
         port: &crate::ids::ParallelPortId,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&parallel::ops::DELETE)
             .param("vm", vm)
             .param("port", port)
             .send()
-            .await
     }
 
     /// Disconnects a virtual parallel port of a powered-on virtual machine from its backing. The virtual device is still present and its backing configuration is unchanged, but from the perspective of the guest operating system, the parallel port is not connected to its backing.
@@ -1764,17 +1764,16 @@ impl Parallel {
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
     /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user doesn't have the required privileges.
-    pub async fn disconnect(
+    pub fn disconnect(
         &self,
         vm: &crate::ids::VirtualMachineId,
         port: &crate::ids::ParallelPortId,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&parallel::ops::DISCONNECT)
             .param("vm", vm)
             .param("port", port)
             .send()
-            .await
     }
 
     /// Returns information about a virtual parallel port.
@@ -1803,17 +1802,18 @@ impl Parallel {
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
     /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user doesn't have the required privileges.
-    pub async fn get(
+    pub fn get(
         &self,
         vm: &crate::ids::VirtualMachineId,
         port: &crate::ids::ParallelPortId,
-    ) -> vsphere_vapi_runtime::Result<parallel::Info> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<parallel::Info>,
+    > + Send {
         self.client
             .operation(&parallel::ops::GET)
             .param("vm", vm)
             .param("port", port)
             .send()
-            .await
     }
 
     /// Returns commonly used information about the virtual parallel ports belonging to the virtual machine.
@@ -1841,11 +1841,13 @@ impl Parallel {
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
     /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user doesn't have the required privileges.
-    pub async fn list(
+    pub fn list(
         &self,
         vm: &crate::ids::VirtualMachineId,
-    ) -> vsphere_vapi_runtime::Result<Vec<parallel::Summary>> {
-        self.client.operation(&parallel::ops::LIST).param("vm", vm).send().await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<Vec<parallel::Summary>>,
+    > + Send {
+        self.client.operation(&parallel::ops::LIST).param("vm", vm).send()
     }
 
     /// Updates the configuration of a virtual parallel port.
@@ -1873,19 +1875,18 @@ impl Parallel {
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
     /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user doesn't have the required privileges.
-    pub async fn update(
+    pub fn update(
         &self,
         vm: &crate::ids::VirtualMachineId,
         port: &crate::ids::ParallelPortId,
         spec: &parallel::UpdateSpec,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&parallel::ops::UPDATE)
             .param("vm", vm)
             .param("port", port)
             .param("spec", spec)
             .send()
-            .await
     }
 }
 
@@ -1969,17 +1970,16 @@ impl Serial {
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
     /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user doesn't have the required privileges.
-    pub async fn connect(
+    pub fn connect(
         &self,
         vm: &crate::ids::VirtualMachineId,
         port: &crate::ids::SerialPortId,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&serial::ops::CONNECT)
             .param("vm", vm)
             .param("port", port)
             .send()
-            .await
     }
 
     /// Adds a virtual serial port to the virtual machine.
@@ -2013,17 +2013,18 @@ impl Serial {
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
     /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user doesn't have the required privileges.
-    pub async fn create(
+    pub fn create(
         &self,
         vm: &crate::ids::VirtualMachineId,
         spec: &serial::CreateSpec,
-    ) -> vsphere_vapi_runtime::Result<crate::ids::SerialPortId> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<crate::ids::SerialPortId>,
+    > + Send {
         self.client
             .operation(&serial::ops::CREATE)
             .param("vm", vm)
             .param("spec", spec)
             .send()
-            .await
     }
 
     /// Removes a virtual serial port from the virtual machine.
@@ -2050,17 +2051,16 @@ impl Serial {
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
     /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user doesn't have the required privileges.
-    pub async fn delete(
+    pub fn delete(
         &self,
         vm: &crate::ids::VirtualMachineId,
         port: &crate::ids::SerialPortId,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&serial::ops::DELETE)
             .param("vm", vm)
             .param("port", port)
             .send()
-            .await
     }
 
     /// Disconnects a virtual serial port of a powered-on virtual machine from its backing. The virtual device is still present and its backing configuration is unchanged, but from the perspective of the guest operating system, the serial port is not connected to its backing.
@@ -2090,17 +2090,16 @@ impl Serial {
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
     /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user doesn't have the required privileges.
-    pub async fn disconnect(
+    pub fn disconnect(
         &self,
         vm: &crate::ids::VirtualMachineId,
         port: &crate::ids::SerialPortId,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&serial::ops::DISCONNECT)
             .param("vm", vm)
             .param("port", port)
             .send()
-            .await
     }
 
     /// Returns information about a virtual serial port.
@@ -2129,17 +2128,18 @@ impl Serial {
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
     /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user doesn't have the required privileges.
-    pub async fn get(
+    pub fn get(
         &self,
         vm: &crate::ids::VirtualMachineId,
         port: &crate::ids::SerialPortId,
-    ) -> vsphere_vapi_runtime::Result<serial::Info> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<serial::Info>,
+    > + Send {
         self.client
             .operation(&serial::ops::GET)
             .param("vm", vm)
             .param("port", port)
             .send()
-            .await
     }
 
     /// Returns commonly used information about the virtual serial ports belonging to the virtual machine.
@@ -2167,11 +2167,13 @@ impl Serial {
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
     /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user doesn't have the required privileges.
-    pub async fn list(
+    pub fn list(
         &self,
         vm: &crate::ids::VirtualMachineId,
-    ) -> vsphere_vapi_runtime::Result<Vec<serial::Summary>> {
-        self.client.operation(&serial::ops::LIST).param("vm", vm).send().await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<Vec<serial::Summary>>,
+    > + Send {
+        self.client.operation(&serial::ops::LIST).param("vm", vm).send()
     }
 
     /// Updates the configuration of a virtual serial port.
@@ -2199,63 +2201,141 @@ impl Serial {
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
     /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user doesn't have the required privileges.
-    pub async fn update(
+    pub fn update(
         &self,
         vm: &crate::ids::VirtualMachineId,
         port: &crate::ids::SerialPortId,
         spec: &serial::UpdateSpec,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&serial::ops::UPDATE)
             .param("vm", vm)
             .param("port", port)
             .param("spec", spec)
             .send()
-            .await
     }
 }
 
 /// The [`ConnectionCreateSpec`](crate::vcenter::vm::hardware::ConnectionCreateSpec) structure provides a specification for the configuration of a newly-created removable device.
 ///
 /// vAPI structure `com.vmware.vcenter.vm.hardware.connection_create_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConnectionCreateSpec {
     /// Flag indicating whether the virtual device should be connected whenever the virtual machine is powered on. Defaults to false if `None`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_connected: Option<bool>,
     /// Flag indicating whether the guest can connect and disconnect the device. Defaults to false if `None`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allow_guest_control: Option<bool>,
+}
+
+impl serde::Serialize for ConnectionCreateSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.start_connected {
+            map.serialize_entry("start_connected", value)?;
+        }
+        if let Some(value) = &self.allow_guest_control {
+            map.serialize_entry("allow_guest_control", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ConnectionCreateSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ConnectionCreateSpec {
+    const NAME: &'static str = "vcenter::vm::hardware::ConnectionCreateSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<bool> = None;
+        let mut f_1: Option<bool> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "start_connected" => f_0 = map.next_value()?,
+                "allow_guest_control" => f_1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ConnectionCreateSpec {
+            start_connected: f_0,
+            allow_guest_control: f_1,
+        })
+    }
 }
 
 /// The [`ConnectionInfo`](crate::vcenter::vm::hardware::ConnectionInfo) structure provides information about the state and configuration of a removable virtual device.
 ///
 /// vAPI structure `com.vmware.vcenter.vm.hardware.connection_info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ConnectionInfo {
     /// Connection status of the virtual device.
     pub state: ConnectionState,
     /// Flag indicating whether the virtual device should be connected whenever the virtual machine is powered on.
-    #[serde(default = "ConnectionInfo::__missing_start_connected")]
     pub start_connected: bool,
     /// Flag indicating whether the guest can connect and disconnect the device.
-    #[serde(default = "ConnectionInfo::__missing_allow_guest_control")]
     pub allow_guest_control: bool,
 }
 
-impl ConnectionInfo {
-    fn __missing_start_connected() -> bool {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::vm::hardware::ConnectionInfo",
-            "start_connected",
-        )
+impl serde::Serialize for ConnectionInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("state", &self.state)?;
+        map.serialize_entry("start_connected", &self.start_connected)?;
+        map.serialize_entry("allow_guest_control", &self.allow_guest_control)?;
+        map.end()
     }
+}
 
-    fn __missing_allow_guest_control() -> bool {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::vm::hardware::ConnectionInfo",
-            "allow_guest_control",
-        )
+impl<'de> serde::Deserialize<'de> for ConnectionInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ConnectionInfo {
+    const NAME: &'static str = "vcenter::vm::hardware::ConnectionInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<ConnectionState> = None;
+        let mut f_1: Option<bool> = None;
+        let mut f_2: Option<bool> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "state" => f_0 = Some(map.next_value()?),
+                "start_connected" => f_1 = Some(map.next_value()?),
+                "allow_guest_control" => f_2 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ConnectionInfo {
+            state: __de::required(f_0, "state")?,
+            start_connected: __de::or_zero(f_1, Self::NAME, "start_connected"),
+            allow_guest_control: __de::or_zero(f_2, Self::NAME, "allow_guest_control"),
+        })
     }
 }
 
@@ -2283,56 +2363,178 @@ vsphere_vapi_runtime::vapi_enum! {
 /// The [`ConnectionUpdateSpec`](crate::vcenter::vm::hardware::ConnectionUpdateSpec) structure describes the updates to be made to the configuration of a removable virtual device.
 ///
 /// vAPI structure `com.vmware.vcenter.vm.hardware.connection_update_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConnectionUpdateSpec {
     /// Flag indicating whether the virtual device should be connected whenever the virtual machine is powered on. If `None`, the value is unchanged.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_connected: Option<bool>,
     /// Flag indicating whether the guest can connect and disconnect the device. If `None`, the value is unchanged.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allow_guest_control: Option<bool>,
+}
+
+impl serde::Serialize for ConnectionUpdateSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.start_connected {
+            map.serialize_entry("start_connected", value)?;
+        }
+        if let Some(value) = &self.allow_guest_control {
+            map.serialize_entry("allow_guest_control", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ConnectionUpdateSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ConnectionUpdateSpec {
+    const NAME: &'static str = "vcenter::vm::hardware::ConnectionUpdateSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<bool> = None;
+        let mut f_1: Option<bool> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "start_connected" => f_0 = map.next_value()?,
+                "allow_guest_control" => f_1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ConnectionUpdateSpec {
+            start_connected: f_0,
+            allow_guest_control: f_1,
+        })
+    }
 }
 
 /// The [`IdeAddressInfo`](crate::vcenter::vm::hardware::IdeAddressInfo) structure contains information about the address of a virtual device that is attached to a virtual IDE adapter of a virtual machine.
 ///
 /// vAPI structure `com.vmware.vcenter.vm.hardware.ide_address_info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct IdeAddressInfo {
     /// Flag specifying whether the device is attached to the primary or secondary IDE adapter of the virtual machine.
-    #[serde(default = "IdeAddressInfo::__missing_primary")]
     pub primary: bool,
     /// Flag specifying whether the device is the master or slave device on the IDE adapter.
-    #[serde(default = "IdeAddressInfo::__missing_master")]
     pub master: bool,
 }
 
-impl IdeAddressInfo {
-    fn __missing_primary() -> bool {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::vm::hardware::IdeAddressInfo",
-            "primary",
-        )
+impl serde::Serialize for IdeAddressInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("primary", &self.primary)?;
+        map.serialize_entry("master", &self.master)?;
+        map.end()
     }
+}
 
-    fn __missing_master() -> bool {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::vm::hardware::IdeAddressInfo",
-            "master",
-        )
+impl<'de> serde::Deserialize<'de> for IdeAddressInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for IdeAddressInfo {
+    const NAME: &'static str = "vcenter::vm::hardware::IdeAddressInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<bool> = None;
+        let mut f_1: Option<bool> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "primary" => f_0 = Some(map.next_value()?),
+                "master" => f_1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(IdeAddressInfo {
+            primary: __de::or_zero(f_0, Self::NAME, "primary"),
+            master: __de::or_zero(f_1, Self::NAME, "master"),
+        })
     }
 }
 
 /// The [`IdeAddressSpec`](crate::vcenter::vm::hardware::IdeAddressSpec) structure contains information for specifying the address of a virtual device that is attached to a virtual IDE adapter of a virtual machine.
 ///
 /// vAPI structure `com.vmware.vcenter.vm.hardware.ide_address_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct IdeAddressSpec {
     /// Flag specifying whether the device should be attached to the primary or secondary IDE adapter of the virtual machine. If `None`, the server will choose a adapter with an available connection. If no IDE connections are available, the request will be rejected.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub primary: Option<bool>,
     /// Flag specifying whether the device should be the master or slave device on the IDE adapter. If `None`, the server will choose an available connection type. If no IDE connections are available, the request will be rejected.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub master: Option<bool>,
+}
+
+impl serde::Serialize for IdeAddressSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.primary {
+            map.serialize_entry("primary", value)?;
+        }
+        if let Some(value) = &self.master {
+            map.serialize_entry("master", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for IdeAddressSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for IdeAddressSpec {
+    const NAME: &'static str = "vcenter::vm::hardware::IdeAddressSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<bool> = None;
+        let mut f_1: Option<bool> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "primary" => f_0 = map.next_value()?,
+                "master" => f_1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(IdeAddressSpec {
+            primary: f_0,
+            master: f_1,
+        })
+    }
 }
 
 /// The [`Info`](crate::vcenter::vm::hardware::Info) structure contains information related to the virtual hardware of a virtual machine.
@@ -2518,122 +2720,110 @@ impl<'de> serde::Deserialize<'de> for Info {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = Info;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("struct Info")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<Info, A::Error> {
-                let mut f_0: Option<Version> = None;
-                let mut f_1: Option<String> = None;
-                let mut f_2: Option<Version> = None;
-                let mut f_3: Option<String> = None;
-                let mut f_4: Option<serde_json::Value> = None;
-                let mut unknown = serde_json::Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "version" => f_0 = Some(map.next_value()?),
-                        "upgrade_policy" => f_1 = Some(map.next_value()?),
-                        "upgrade_version" => f_2 = map.next_value()?,
-                        "upgrade_status" => f_3 = Some(map.next_value()?),
-                        "upgrade_error" => f_4 = map.next_value()?,
-                        _ => {
-                            let value: serde_json::Value = map.next_value()?;
-                            unknown.insert(key, value);
-                        }
-                    }
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
+    const NAME: &'static str = "vcenter::vm::hardware::Info";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<Version> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<Version> = None;
+        let mut f_3: Option<String> = None;
+        let mut f_4: Option<serde_json::Value> = None;
+        let mut unknown = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "version" => f_0 = Some(map.next_value()?),
+                "upgrade_policy" => f_1 = Some(map.next_value()?),
+                "upgrade_version" => f_2 = map.next_value()?,
+                "upgrade_status" => f_3 = Some(map.next_value()?),
+                "upgrade_error" => f_4 = map.next_value()?,
+                _ => {
+                    let value: serde_json::Value = map.next_value()?;
+                    unknown.insert(key, value);
                 }
-                let u_0 = match f_1 {
-                    None => None,
-                    Some(tag) => {
-                        Some(
-                            match tag.as_str() {
-                                "NEVER" => InfoUpgradePolicy::Never,
-                                "AFTER_CLEAN_SHUTDOWN" => {
-                                    InfoUpgradePolicy::AfterCleanShutdown {
-                                        upgrade_version: f_2,
-                                    }
-                                }
-                                "ALWAYS" => {
-                                    InfoUpgradePolicy::Always {
-                                        upgrade_version: f_2,
-                                    }
-                                }
-                                _ => {
-                                    #[allow(unused_mut)]
-                                    let mut fields = ::core::mem::take(&mut unknown);
-                                    if let Some(value) = f_2 {
-                                        fields
-                                            .insert(
-                                                "upgrade_version".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    InfoUpgradePolicy::Unknown {
-                                        tag,
-                                        fields,
-                                    }
-                                }
-                            },
-                        )
-                    }
-                };
-                let u_1 = match f_3 {
-                    None => None,
-                    Some(tag) => {
-                        Some(
-                            match tag.as_str() {
-                                "NONE" => InfoUpgradeStatus::None,
-                                "PENDING" => InfoUpgradeStatus::Pending,
-                                "SUCCESS" => InfoUpgradeStatus::Success,
-                                "FAILED" => {
-                                    InfoUpgradeStatus::Failed {
-                                        upgrade_error: f_4,
-                                    }
-                                }
-                                _ => {
-                                    #[allow(unused_mut)]
-                                    let mut fields = ::core::mem::take(&mut unknown);
-                                    if let Some(value) = f_4 {
-                                        fields
-                                            .insert(
-                                                "upgrade_error".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    InfoUpgradeStatus::Unknown {
-                                        tag,
-                                        fields,
-                                    }
-                                }
-                            },
-                        )
-                    }
-                };
-                ::core::result::Result::Ok(Info {
-                    version: f_0
-                        .ok_or_else(|| serde::de::Error::missing_field("version"))?,
-                    upgrade_policy: u_0
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "upgrade_policy",
-                        ))?,
-                    upgrade_status: u_1
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "upgrade_status",
-                        ))?,
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        let u_0 = match f_1 {
+            None => None,
+            Some(tag) => {
+                Some(
+                    match tag.as_str() {
+                        "NEVER" => InfoUpgradePolicy::Never,
+                        "AFTER_CLEAN_SHUTDOWN" => {
+                            InfoUpgradePolicy::AfterCleanShutdown {
+                                upgrade_version: f_2,
+                            }
+                        }
+                        "ALWAYS" => {
+                            InfoUpgradePolicy::Always {
+                                upgrade_version: f_2,
+                            }
+                        }
+                        _ => {
+                            #[allow(unused_mut)]
+                            let mut fields = ::core::mem::take(&mut unknown);
+                            if let Some(value) = f_2 {
+                                fields
+                                    .insert(
+                                        "upgrade_version".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            InfoUpgradePolicy::Unknown {
+                                tag,
+                                fields,
+                            }
+                        }
+                    },
+                )
+            }
+        };
+        let u_1 = match f_3 {
+            None => None,
+            Some(tag) => {
+                Some(
+                    match tag.as_str() {
+                        "NONE" => InfoUpgradeStatus::None,
+                        "PENDING" => InfoUpgradeStatus::Pending,
+                        "SUCCESS" => InfoUpgradeStatus::Success,
+                        "FAILED" => {
+                            InfoUpgradeStatus::Failed {
+                                upgrade_error: f_4,
+                            }
+                        }
+                        _ => {
+                            #[allow(unused_mut)]
+                            let mut fields = ::core::mem::take(&mut unknown);
+                            if let Some(value) = f_4 {
+                                fields
+                                    .insert(
+                                        "upgrade_error".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            InfoUpgradeStatus::Unknown {
+                                tag,
+                                fields,
+                            }
+                        }
+                    },
+                )
+            }
+        };
+        ::core::result::Result::Ok(Info {
+            version: __de::required(f_0, "version")?,
+            upgrade_policy: __de::required(u_0, "upgrade_policy")?,
+            upgrade_status: __de::required(u_1, "upgrade_status")?,
+        })
     }
 }
 
@@ -2642,33 +2832,61 @@ impl<'de> serde::Deserialize<'de> for Info {
 /// Since vSphere API 7.0.0.1.
 ///
 /// vAPI structure `com.vmware.vcenter.vm.hardware.nvme_address_info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct NvmeAddressInfo {
     /// Bus number of the adapter to which the device is attached.
     ///
     /// Since vSphere API 7.0.0.1.
-    #[serde(default = "NvmeAddressInfo::__missing_bus")]
     pub bus: i64,
     /// Unit number of the device.
     ///
     /// Since vSphere API 7.0.0.1.
-    #[serde(default = "NvmeAddressInfo::__missing_unit")]
     pub unit: i64,
 }
 
-impl NvmeAddressInfo {
-    fn __missing_bus() -> i64 {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::vm::hardware::NvmeAddressInfo",
-            "bus",
-        )
+impl serde::Serialize for NvmeAddressInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("bus", &self.bus)?;
+        map.serialize_entry("unit", &self.unit)?;
+        map.end()
     }
+}
 
-    fn __missing_unit() -> i64 {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::vm::hardware::NvmeAddressInfo",
-            "unit",
-        )
+impl<'de> serde::Deserialize<'de> for NvmeAddressInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for NvmeAddressInfo {
+    const NAME: &'static str = "vcenter::vm::hardware::NvmeAddressInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<i64> = None;
+        let mut f_1: Option<i64> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "bus" => f_0 = Some(map.next_value()?),
+                "unit" => f_1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(NvmeAddressInfo {
+            bus: __de::or_zero(f_0, Self::NAME, "bus"),
+            unit: __de::or_zero(f_1, Self::NAME, "unit"),
+        })
     }
 }
 
@@ -2677,106 +2895,236 @@ impl NvmeAddressInfo {
 /// Since vSphere API 7.0.0.1.
 ///
 /// vAPI structure `com.vmware.vcenter.vm.hardware.nvme_address_spec`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct NvmeAddressSpec {
     /// Bus number of the adapter to which the device should be attached.
     ///
     /// Since vSphere API 7.0.0.1.
-    #[serde(default = "NvmeAddressSpec::__missing_bus")]
     pub bus: i64,
     /// Unit number of the device. If `None`, the server will choose an available unit number on the specified adapter. If there are no available connections on the adapter, the request will be rejected.
     ///
     /// Since vSphere API 7.0.0.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit: Option<i64>,
 }
 
-impl NvmeAddressSpec {
-    fn __missing_bus() -> i64 {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::vm::hardware::NvmeAddressSpec",
-            "bus",
-        )
+impl serde::Serialize for NvmeAddressSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("bus", &self.bus)?;
+        if let Some(value) = &self.unit {
+            map.serialize_entry("unit", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for NvmeAddressSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for NvmeAddressSpec {
+    const NAME: &'static str = "vcenter::vm::hardware::NvmeAddressSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<i64> = None;
+        let mut f_1: Option<i64> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "bus" => f_0 = Some(map.next_value()?),
+                "unit" => f_1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(NvmeAddressSpec {
+            bus: __de::or_zero(f_0, Self::NAME, "bus"),
+            unit: f_1,
+        })
     }
 }
 
 /// The [`SataAddressInfo`](crate::vcenter::vm::hardware::SataAddressInfo) structure contains information about the address of a virtual device that is attached to a virtual SATA adapter of a virtual machine.
 ///
 /// vAPI structure `com.vmware.vcenter.vm.hardware.sata_address_info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SataAddressInfo {
     /// Bus number of the adapter to which the device is attached.
-    #[serde(default = "SataAddressInfo::__missing_bus")]
     pub bus: i64,
     /// Unit number of the device.
-    #[serde(default = "SataAddressInfo::__missing_unit")]
     pub unit: i64,
 }
 
-impl SataAddressInfo {
-    fn __missing_bus() -> i64 {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::vm::hardware::SataAddressInfo",
-            "bus",
-        )
+impl serde::Serialize for SataAddressInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("bus", &self.bus)?;
+        map.serialize_entry("unit", &self.unit)?;
+        map.end()
     }
+}
 
-    fn __missing_unit() -> i64 {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::vm::hardware::SataAddressInfo",
-            "unit",
-        )
+impl<'de> serde::Deserialize<'de> for SataAddressInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for SataAddressInfo {
+    const NAME: &'static str = "vcenter::vm::hardware::SataAddressInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<i64> = None;
+        let mut f_1: Option<i64> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "bus" => f_0 = Some(map.next_value()?),
+                "unit" => f_1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(SataAddressInfo {
+            bus: __de::or_zero(f_0, Self::NAME, "bus"),
+            unit: __de::or_zero(f_1, Self::NAME, "unit"),
+        })
     }
 }
 
 /// The [`SataAddressSpec`](crate::vcenter::vm::hardware::SataAddressSpec) structure contains information for specifying the address of a virtual device that is attached to a virtual SATA adapter of a virtual machine.
 ///
 /// vAPI structure `com.vmware.vcenter.vm.hardware.sata_address_spec`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SataAddressSpec {
     /// Bus number of the adapter to which the device should be attached.
-    #[serde(default = "SataAddressSpec::__missing_bus")]
     pub bus: i64,
     /// Unit number of the device. If `None`, the server will choose an available unit number on the specified adapter. If there are no available connections on the adapter, the request will be rejected.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit: Option<i64>,
 }
 
-impl SataAddressSpec {
-    fn __missing_bus() -> i64 {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::vm::hardware::SataAddressSpec",
-            "bus",
-        )
+impl serde::Serialize for SataAddressSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("bus", &self.bus)?;
+        if let Some(value) = &self.unit {
+            map.serialize_entry("unit", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SataAddressSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for SataAddressSpec {
+    const NAME: &'static str = "vcenter::vm::hardware::SataAddressSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<i64> = None;
+        let mut f_1: Option<i64> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "bus" => f_0 = Some(map.next_value()?),
+                "unit" => f_1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(SataAddressSpec {
+            bus: __de::or_zero(f_0, Self::NAME, "bus"),
+            unit: f_1,
+        })
     }
 }
 
 /// The [`ScsiAddressInfo`](crate::vcenter::vm::hardware::ScsiAddressInfo) structure contains information about the address of a virtual device that is attached to a virtual SCSI adapter of a virtual machine.
 ///
 /// vAPI structure `com.vmware.vcenter.vm.hardware.scsi_address_info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ScsiAddressInfo {
     /// Bus number of the adapter to which the device is attached.
-    #[serde(default = "ScsiAddressInfo::__missing_bus")]
     pub bus: i64,
     /// Unit number of the device.
-    #[serde(default = "ScsiAddressInfo::__missing_unit")]
     pub unit: i64,
 }
 
-impl ScsiAddressInfo {
-    fn __missing_bus() -> i64 {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::vm::hardware::ScsiAddressInfo",
-            "bus",
-        )
+impl serde::Serialize for ScsiAddressInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("bus", &self.bus)?;
+        map.serialize_entry("unit", &self.unit)?;
+        map.end()
     }
+}
 
-    fn __missing_unit() -> i64 {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::vm::hardware::ScsiAddressInfo",
-            "unit",
-        )
+impl<'de> serde::Deserialize<'de> for ScsiAddressInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ScsiAddressInfo {
+    const NAME: &'static str = "vcenter::vm::hardware::ScsiAddressInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<i64> = None;
+        let mut f_1: Option<i64> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "bus" => f_0 = Some(map.next_value()?),
+                "unit" => f_1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ScsiAddressInfo {
+            bus: __de::or_zero(f_0, Self::NAME, "bus"),
+            unit: __de::or_zero(f_1, Self::NAME, "unit"),
+        })
     }
 }
 
@@ -2792,22 +3140,59 @@ impl ::vsphere_vapi_runtime::de::Zero for ScsiAddressInfo {
 /// The [`ScsiAddressSpec`](crate::vcenter::vm::hardware::ScsiAddressSpec) structure contains information for specifying the address of a virtual device that is attached to a virtual SCSI adapter of a virtual machine.
 ///
 /// vAPI structure `com.vmware.vcenter.vm.hardware.scsi_address_spec`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ScsiAddressSpec {
     /// Bus number of the adapter to which the device should be attached.
-    #[serde(default = "ScsiAddressSpec::__missing_bus")]
     pub bus: i64,
     /// Unit number of the device. If `None`, the server will choose an available unit number on the specified adapter. If there are no available connections on the adapter, the request will be rejected.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit: Option<i64>,
 }
 
-impl ScsiAddressSpec {
-    fn __missing_bus() -> i64 {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::vm::hardware::ScsiAddressSpec",
-            "bus",
-        )
+impl serde::Serialize for ScsiAddressSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("bus", &self.bus)?;
+        if let Some(value) = &self.unit {
+            map.serialize_entry("unit", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ScsiAddressSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ScsiAddressSpec {
+    const NAME: &'static str = "vcenter::vm::hardware::ScsiAddressSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<i64> = None;
+        let mut f_1: Option<i64> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "bus" => f_0 = Some(map.next_value()?),
+                "unit" => f_1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ScsiAddressSpec {
+            bus: __de::or_zero(f_0, Self::NAME, "bus"),
+            unit: f_1,
+        })
     }
 }
 
@@ -2920,72 +3305,66 @@ impl<'de> serde::Deserialize<'de> for UpdateSpec {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = UpdateSpec;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("struct UpdateSpec")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<UpdateSpec, A::Error> {
-                let mut f_0: Option<String> = None;
-                let mut f_1: Option<Version> = None;
-                let mut unknown = serde_json::Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "upgrade_policy" => f_0 = map.next_value()?,
-                        "upgrade_version" => f_1 = map.next_value()?,
-                        _ => {
-                            let value: serde_json::Value = map.next_value()?;
-                            unknown.insert(key, value);
-                        }
-                    }
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for UpdateSpec {
+    const NAME: &'static str = "vcenter::vm::hardware::UpdateSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<Version> = None;
+        let mut unknown = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "upgrade_policy" => f_0 = map.next_value()?,
+                "upgrade_version" => f_1 = map.next_value()?,
+                _ => {
+                    let value: serde_json::Value = map.next_value()?;
+                    unknown.insert(key, value);
                 }
-                let u_0 = match f_0 {
-                    None => None,
-                    Some(tag) => {
-                        Some(
-                            match tag.as_str() {
-                                "NEVER" => UpdateSpecUpgradePolicy::Never,
-                                "AFTER_CLEAN_SHUTDOWN" => {
-                                    UpdateSpecUpgradePolicy::AfterCleanShutdown {
-                                        upgrade_version: f_1,
-                                    }
-                                }
-                                "ALWAYS" => {
-                                    UpdateSpecUpgradePolicy::Always {
-                                        upgrade_version: f_1,
-                                    }
-                                }
-                                _ => {
-                                    #[allow(unused_mut)]
-                                    let mut fields = ::core::mem::take(&mut unknown);
-                                    if let Some(value) = f_1 {
-                                        fields
-                                            .insert(
-                                                "upgrade_version".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    UpdateSpecUpgradePolicy::Unknown {
-                                        tag,
-                                        fields,
-                                    }
-                                }
-                            },
-                        )
-                    }
-                };
-                ::core::result::Result::Ok(UpdateSpec { upgrade_policy: u_0 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        let u_0 = match f_0 {
+            None => None,
+            Some(tag) => {
+                Some(
+                    match tag.as_str() {
+                        "NEVER" => UpdateSpecUpgradePolicy::Never,
+                        "AFTER_CLEAN_SHUTDOWN" => {
+                            UpdateSpecUpgradePolicy::AfterCleanShutdown {
+                                upgrade_version: f_1,
+                            }
+                        }
+                        "ALWAYS" => {
+                            UpdateSpecUpgradePolicy::Always {
+                                upgrade_version: f_1,
+                            }
+                        }
+                        _ => {
+                            #[allow(unused_mut)]
+                            let mut fields = ::core::mem::take(&mut unknown);
+                            if let Some(value) = f_1 {
+                                fields
+                                    .insert(
+                                        "upgrade_version".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            UpdateSpecUpgradePolicy::Unknown {
+                                tag,
+                                fields,
+                            }
+                        }
+                    },
+                )
+            }
+        };
+        ::core::result::Result::Ok(UpdateSpec { upgrade_policy: u_0 })
     }
 }
 
@@ -3027,8 +3406,10 @@ impl UpgradeRequest {
     }
 
     /// Sends the request and decodes the result.
-    pub async fn send(self) -> vsphere_vapi_runtime::Result<()> {
-        self.call.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+        self.call.send()
     }
 }
 

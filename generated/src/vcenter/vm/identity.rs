@@ -10,38 +10,68 @@
 /// Since vSphere API 6.7.1.
 ///
 /// vAPI structure `com.vmware.vcenter.vm.identity.info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Info {
     /// Virtual machine name.
     ///
     /// Since vSphere API 6.7.1.
-    #[serde(default = "Info::__missing_name")]
     pub name: String,
     /// 128-bit SMBIOS UUID of a virtual machine represented as a hexadecimal string in "12345678-abcd-1234-cdef-123456789abc" format.
     ///
     /// Since vSphere API 6.7.1.
-    #[serde(default = "Info::__missing_bios_uuid")]
     pub bios_uuid: String,
     /// VirtualCenter-specific 128-bit UUID of a virtual machine, represented as a hexadecimal string. This identifier is used by VirtualCenter to uniquely identify all virtual machine instances, including those that may share the same SMBIOS UUID.
     ///
     /// Since vSphere API 6.7.1.
-    #[serde(default = "Info::__missing_instance_uuid")]
     pub instance_uuid: String,
 }
 
-impl Info {
-    fn __missing_name() -> String {
-        ::vsphere_vapi_runtime::de::missing("vcenter::vm::identity::Info", "name")
+impl serde::Serialize for Info {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("name", &self.name)?;
+        map.serialize_entry("bios_uuid", &self.bios_uuid)?;
+        map.serialize_entry("instance_uuid", &self.instance_uuid)?;
+        map.end()
     }
+}
 
-    fn __missing_bios_uuid() -> String {
-        ::vsphere_vapi_runtime::de::missing("vcenter::vm::identity::Info", "bios_uuid")
+impl<'de> serde::Deserialize<'de> for Info {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_instance_uuid() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::vm::identity::Info",
-            "instance_uuid",
-        )
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
+    const NAME: &'static str = "vcenter::vm::identity::Info";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "name" => f_0 = Some(map.next_value()?),
+                "bios_uuid" => f_1 = Some(map.next_value()?),
+                "instance_uuid" => f_2 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Info {
+            name: __de::or_zero(f_0, Self::NAME, "name"),
+            bios_uuid: __de::or_zero(f_1, Self::NAME, "bios_uuid"),
+            instance_uuid: __de::or_zero(f_2, Self::NAME, "instance_uuid"),
+        })
     }
 }

@@ -11,7 +11,7 @@
 /// Since vSphere API 6.9.1.
 ///
 /// vAPI structure `com.vmware.vcenter.vm.library_item.check_out_info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CheckOutInfo {
     /// Identifier of the library item that the virtual machine is checked out from.
     ///
@@ -21,18 +21,100 @@ pub struct CheckOutInfo {
     pub library_item: crate::ids::ItemId,
 }
 
+impl serde::Serialize for CheckOutInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("library_item", &self.library_item)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CheckOutInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CheckOutInfo {
+    const NAME: &'static str = "vcenter::vm::library_item::CheckOutInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::ItemId> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "library_item" => f_0 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(CheckOutInfo {
+            library_item: __de::required(f_0, "library_item")?,
+        })
+    }
+}
+
 /// The [`Info`](crate::vcenter::vm::library_item::Info) structure contains information about the library item associated with a virtual machine.
 ///
 /// Since vSphere API 6.9.1.
 ///
 /// vAPI structure `com.vmware.vcenter.vm.library_item.info`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Info {
     /// Information about the checked out virtual machine. If `None`, the virtual machine is not checked out from a library item.
     ///
     /// Since vSphere API 6.9.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub check_out: Option<CheckOutInfo>,
+}
+
+impl serde::Serialize for Info {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.check_out {
+            map.serialize_entry("check_out", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Info {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
+    const NAME: &'static str = "vcenter::vm::library_item::Info";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<CheckOutInfo> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "check_out" => f_0 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Info { check_out: f_0 })
+    }
 }
 
 #[doc(hidden)]

@@ -71,11 +71,13 @@ impl Policy {
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
     /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user does not have the required privileges.
-    pub async fn get(
+    pub fn get(
         &self,
         vm: &crate::ids::VirtualMachineId,
-    ) -> vsphere_vapi_runtime::Result<policy::Info> {
-        self.client.operation(&policy::ops::GET).param("vm", vm).send().await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<policy::Info>,
+    > + Send {
+        self.client.operation(&policy::ops::GET).param("vm", vm).send()
     }
 
     /// Updates the storage policy configuration of a virtual machine and/or its associated virtual hard disks.
@@ -103,16 +105,15 @@ impl Policy {
     /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if the storage policy specified is invalid.
     /// - [`ResourceBusy`](crate::ErrorKind::ResourceBusy): if the virtual machine or disk is busy performing another operation.
     /// - [`ResourceInaccessible`](crate::ErrorKind::ResourceInaccessible): if the virtual machine or disk's configuration state cannot be accessed.
-    pub async fn update(
+    pub fn update(
         &self,
         vm: &crate::ids::VirtualMachineId,
         spec: &policy::UpdateSpec,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&policy::ops::UPDATE)
             .param("vm", vm)
             .param("spec", spec)
             .send()
-            .await
     }
 }

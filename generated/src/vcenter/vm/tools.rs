@@ -75,11 +75,11 @@ impl Installer {
     /// - [`AlreadyInDesiredState`](crate::ErrorKind::AlreadyInDesiredState): if the VMware Tools CD is already connected.
     /// - [`Error`](crate::ErrorKind::Error): if the Tools installation fails in the guest operating system.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user cannot be authenticated.
-    pub async fn connect(
+    pub fn connect(
         &self,
         vm: &crate::ids::VirtualMachineId,
-    ) -> vsphere_vapi_runtime::Result<()> {
-        self.client.operation(&installer::ops::CONNECT).param("vm", vm).send().await
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+        self.client.operation(&installer::ops::CONNECT).param("vm", vm).send()
     }
 
     /// Disconnect the VMware Tools installer CD image.
@@ -103,11 +103,11 @@ impl Installer {
     /// - [`NotFound`](crate::ErrorKind::NotFound): if the virtual machine is not found.
     /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if the virtual machine is not powered on.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user cannot be authenticated.
-    pub async fn disconnect(
+    pub fn disconnect(
         &self,
         vm: &crate::ids::VirtualMachineId,
-    ) -> vsphere_vapi_runtime::Result<()> {
-        self.client.operation(&installer::ops::DISCONNECT).param("vm", vm).send().await
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+        self.client.operation(&installer::ops::DISCONNECT).param("vm", vm).send()
     }
 
     /// Get information about the VMware Tools installer.
@@ -134,11 +134,13 @@ impl Installer {
     /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
     /// - [`NotFound`](crate::ErrorKind::NotFound): if the virtual machine is not found.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user cannot be authenticated.
-    pub async fn get(
+    pub fn get(
         &self,
         vm: &crate::ids::VirtualMachineId,
-    ) -> vsphere_vapi_runtime::Result<installer::Info> {
-        self.client.operation(&installer::ops::GET).param("vm", vm).send().await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<installer::Info>,
+    > + Send {
+        self.client.operation(&installer::ops::GET).param("vm", vm).send()
     }
 }
 
@@ -149,31 +151,73 @@ impl Installer {
 /// Not in vSphere API releases before 9.1.0.0.
 ///
 /// vAPI structure `com.vmware.vcenter.vm.tools.guest_reboot_status`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GuestRebootStatus {
     /// Indicates whether a VMware Tools install, upgrade, or uninstall requires a reboot of the guest operating system. Set to true when a VMware Tools install, upgrade, or uninstall has requested the guest operating system to be rebooted and no reboot has been performed since the request. It is set to false as soon as the guest operating system completes a reboot following the request.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default = "GuestRebootStatus::__missing_reboot_requested")]
     pub reboot_requested: bool,
     /// List of VMware Tools and/or system components that have requested the guest OS be rebooted to complete a VMware Tools install, upgrade, or uninstall. See the VMware Tools Administration Guide for the details of the components reported by the install operation. If `None` no reboot is pending, or the reboot components list information is not available. For older versions of VMware Tools or ESXi, the information is not available. For uninstall operations, the information is not available.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub requesting_components: Option<Vec<String>>,
     /// The time when the reboot request was generated. If `None` no reboot is pending, or the reboot request time is not available. For older versions of VMware Tools or ESXi, the information is not available. For uninstall operations, the information is not available.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub request_timestamp: Option<vsphere_vapi_runtime::types::DateTime>,
 }
 
-impl GuestRebootStatus {
-    fn __missing_reboot_requested() -> bool {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::vm::tools::GuestRebootStatus",
-            "reboot_requested",
-        )
+impl serde::Serialize for GuestRebootStatus {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("reboot_requested", &self.reboot_requested)?;
+        if let Some(value) = &self.requesting_components {
+            map.serialize_entry("requesting_components", value)?;
+        }
+        if let Some(value) = &self.request_timestamp {
+            map.serialize_entry("request_timestamp", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for GuestRebootStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for GuestRebootStatus {
+    const NAME: &'static str = "vcenter::vm::tools::GuestRebootStatus";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<bool> = None;
+        let mut f_1: Option<Vec<String>> = None;
+        let mut f_2: Option<vsphere_vapi_runtime::types::DateTime> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "reboot_requested" => f_0 = Some(map.next_value()?),
+                "requesting_components" => f_1 = map.next_value()?,
+                "request_timestamp" => f_2 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(GuestRebootStatus {
+            reboot_requested: __de::or_zero(f_0, Self::NAME, "reboot_requested"),
+            requesting_components: f_1,
+            request_timestamp: f_2,
+        })
     }
 }
 
@@ -193,22 +237,19 @@ impl GuestRebootStatus {
 /// Since vSphere API 7.0.0.0.
 ///
 /// vAPI structure `com.vmware.vcenter.vm.tools.info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Info {
     /// Set if the virtual machine supports auto-upgrading Tools via [`UpgradePolicy`](crate::vcenter::vm::tools::UpgradePolicy).
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "Info::__missing_auto_update_supported")]
     pub auto_update_supported: bool,
     /// Number of attempts that have been made to install or upgrade the version of Tools installed on this virtual machine. This field will be `None` if there have been no Tools install or upgrade attempt.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub install_attempt_count: Option<i64>,
     /// Error that happened, if any, during last attempt to upgrade or install Tools. This field will be `None` if a the last Tools install or upgrade attempt succeeded.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<serde_json::Value>,
     /// Version of VMware Tools installed on the guest operating system. This field will be `None` if VMware Tools is not installed. This is an integer constructed as follows: (((MJR) \<\< 10) + ((MNR) \<\< 5)
     ///
@@ -217,12 +258,10 @@ pub struct Info {
     /// and REV is the revision. Tools version = T Tools Version Major = MJR = (T / 1024) Tools Version Minor = MNR = ((T % 1024) / 32) Tools Version Revision = BASE = ((T % 1024) % 32) Tools actual version = MJR.MNR.REV
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version_number: Option<i64>,
     /// Version of VMware Tools installed on the guest operating system. This is a human-readable value that should not be parsed. This field will be `None` if VMware Tools is not installed.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
     /// Tools upgrade policy setting for the virtual machine. [`UpgradePolicy`](crate::vcenter::vm::tools::UpgradePolicy).
     ///
@@ -231,12 +270,10 @@ pub struct Info {
     /// Current version status of VMware Tools in the guest operating system, if known. This field will be `None` if the version status is not known, for example if VMware Tools is too old to report the information.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version_status: Option<VersionStatus>,
     /// Current installation type of VMware Tools in the guest operating system. This field will be `None` if the installation type is not known, for example if VMware Tools is too old to report the information.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub install_type: Option<ToolsInstallType>,
     /// Current run state of VMware Tools in the guest operating system.
     ///
@@ -247,16 +284,102 @@ pub struct Info {
     /// Not in vSphere API releases before 9.1.0.0.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub guest_reboot_status: Option<GuestRebootStatus>,
 }
 
-impl Info {
-    fn __missing_auto_update_supported() -> bool {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::vm::tools::Info",
-            "auto_update_supported",
-        )
+impl serde::Serialize for Info {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("auto_update_supported", &self.auto_update_supported)?;
+        if let Some(value) = &self.install_attempt_count {
+            map.serialize_entry("install_attempt_count", value)?;
+        }
+        if let Some(value) = &self.error {
+            map.serialize_entry("error", value)?;
+        }
+        if let Some(value) = &self.version_number {
+            map.serialize_entry("version_number", value)?;
+        }
+        if let Some(value) = &self.version {
+            map.serialize_entry("version", value)?;
+        }
+        map.serialize_entry("upgrade_policy", &self.upgrade_policy)?;
+        if let Some(value) = &self.version_status {
+            map.serialize_entry("version_status", value)?;
+        }
+        if let Some(value) = &self.install_type {
+            map.serialize_entry("install_type", value)?;
+        }
+        map.serialize_entry("run_state", &self.run_state)?;
+        if let Some(value) = &self.guest_reboot_status {
+            map.serialize_entry("guest_reboot_status", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Info {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
+    const NAME: &'static str = "vcenter::vm::tools::Info";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<bool> = None;
+        let mut f_1: Option<i64> = None;
+        let mut f_2: Option<serde_json::Value> = None;
+        let mut f_3: Option<i64> = None;
+        let mut f_4: Option<String> = None;
+        let mut f_5: Option<UpgradePolicy> = None;
+        let mut f_6: Option<VersionStatus> = None;
+        let mut f_7: Option<ToolsInstallType> = None;
+        let mut f_8: Option<RunState> = None;
+        let mut f_9: Option<GuestRebootStatus> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "auto_update_supported" => f_0 = Some(map.next_value()?),
+                "install_attempt_count" => f_1 = map.next_value()?,
+                "error" => f_2 = map.next_value()?,
+                "version_number" => f_3 = map.next_value()?,
+                "version" => f_4 = map.next_value()?,
+                "upgrade_policy" => f_5 = Some(map.next_value()?),
+                "version_status" => f_6 = map.next_value()?,
+                "install_type" => f_7 = map.next_value()?,
+                "run_state" => f_8 = Some(map.next_value()?),
+                "guest_reboot_status" => f_9 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Info {
+            auto_update_supported: __de::or_zero(
+                f_0,
+                Self::NAME,
+                "auto_update_supported",
+            ),
+            install_attempt_count: f_1,
+            error: f_2,
+            version_number: f_3,
+            version: f_4,
+            upgrade_policy: __de::required(f_5, "upgrade_policy")?,
+            version_status: f_6,
+            install_type: f_7,
+            run_state: __de::required(f_8, "run_state")?,
+            guest_reboot_status: f_9,
+        })
     }
 }
 
@@ -328,13 +451,53 @@ vsphere_vapi_runtime::vapi_enum! {
 /// Since vSphere API 7.0.0.0.
 ///
 /// vAPI structure `com.vmware.vcenter.vm.tools.update_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateSpec {
     /// Tools upgrade policy setting for the virtual machine. [`UpgradePolicy`](crate::vcenter::vm::tools::UpgradePolicy). If `None` the upgrade policy will not be modified.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub upgrade_policy: Option<UpgradePolicy>,
+}
+
+impl serde::Serialize for UpdateSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.upgrade_policy {
+            map.serialize_entry("upgrade_policy", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UpdateSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for UpdateSpec {
+    const NAME: &'static str = "vcenter::vm::tools::UpdateSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<UpgradePolicy> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "upgrade_policy" => f_0 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(UpdateSpec { upgrade_policy: f_0 })
+    }
 }
 
 vsphere_vapi_runtime::vapi_enum! {
@@ -374,8 +537,10 @@ impl UpgradeRequest {
     }
 
     /// Sends the request and decodes the result.
-    pub async fn send(self) -> vsphere_vapi_runtime::Result<()> {
-        self.call.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+        self.call.send()
     }
 }
 

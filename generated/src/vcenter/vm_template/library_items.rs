@@ -213,17 +213,16 @@ impl CheckOuts {
     ///   * The resource `VirtualMachine` referenced by the parameter `vm` requires `VirtualMachine.Inventory.Delete`.
     ///   * The resource [`Item`](crate::content::library::Item) referenced by the parameter `template_library_item` requires `System.Read`.
     /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
-    pub async fn delete(
+    pub fn delete(
         &self,
         template_library_item: &crate::ids::ItemId,
         vm: &crate::ids::VirtualMachineId,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&check_outs::ops::DELETE)
             .param("template_library_item", template_library_item)
             .param("vm", vm)
             .send()
-            .await
     }
 
     /// Returns the information about a checked out virtual machine.
@@ -261,17 +260,18 @@ impl CheckOuts {
     ///   * The resource [`Item`](crate::content::library::Item) referenced by the parameter `template_library_item` requires `System.Read`.
     ///   * The resource `VirtualMachine` referenced by the parameter `vm` requires `System.Read`.
     /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
-    pub async fn get(
+    pub fn get(
         &self,
         template_library_item: &crate::ids::ItemId,
         vm: &crate::ids::VirtualMachineId,
-    ) -> vsphere_vapi_runtime::Result<check_outs::Info> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<check_outs::Info>,
+    > + Send {
         self.client
             .operation(&check_outs::ops::GET)
             .param("template_library_item", template_library_item)
             .param("vm", vm)
             .send()
-            .await
     }
 
     /// Returns commonly used information about the virtual machines that are checked out of the library item.
@@ -305,15 +305,16 @@ impl CheckOuts {
     ///   * Method execution requires `System.Read`.
     ///   * The resource [`Item`](crate::content::library::Item) referenced by the parameter `template_library_item` requires `System.Read`.
     /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
-    pub async fn list(
+    pub fn list(
         &self,
         template_library_item: &crate::ids::ItemId,
-    ) -> vsphere_vapi_runtime::Result<Vec<check_outs::Summary>> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<Vec<check_outs::Summary>>,
+    > + Send {
         self.client
             .operation(&check_outs::ops::LIST)
             .param("template_library_item", template_library_item)
             .send()
-            .await
     }
 }
 
@@ -392,17 +393,16 @@ impl Versions {
     ///   * The resource [`Item`](crate::content::library::Item) referenced by the parameter `template_library_item` requires `ContentLibrary.DeleteLibraryItem`.
     ///   * The resource `com.vmware.content.library.item.Version` referenced by the parameter `version` requires `System.Read`.
     /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
-    pub async fn delete(
+    pub fn delete(
         &self,
         template_library_item: &crate::ids::ItemId,
         version: &crate::ids::ItemVersionId,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&versions::ops::DELETE)
             .param("template_library_item", template_library_item)
             .param("version", version)
             .send()
-            .await
     }
 
     /// Returns information about the live version of a library item containing a virtual machine template.
@@ -438,17 +438,18 @@ impl Versions {
     ///   * The resource [`Item`](crate::content::library::Item) referenced by the parameter `template_library_item` requires `System.Read`.
     ///   * The resource `com.vmware.content.library.item.Version` referenced by the parameter `version` requires `System.Read`.
     /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
-    pub async fn get(
+    pub fn get(
         &self,
         template_library_item: &crate::ids::ItemId,
         version: &crate::ids::ItemVersionId,
-    ) -> vsphere_vapi_runtime::Result<versions::Info> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<versions::Info>,
+    > + Send {
         self.client
             .operation(&versions::ops::GET)
             .param("template_library_item", template_library_item)
             .param("version", version)
             .send()
-            .await
     }
 
     /// Returns commonly used information about the live versions of a virtual machine template library item.
@@ -482,15 +483,16 @@ impl Versions {
     ///   * Method execution requires `System.Read`.
     ///   * The resource [`Item`](crate::content::library::Item) referenced by the parameter `template_library_item` requires `System.Read`.
     /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
-    pub async fn list(
+    pub fn list(
         &self,
         template_library_item: &crate::ids::ItemId,
-    ) -> vsphere_vapi_runtime::Result<Vec<versions::Summary>> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<Vec<versions::Summary>>,
+    > + Send {
         self.client
             .operation(&versions::ops::LIST)
             .param("template_library_item", template_library_item)
             .send()
-            .await
     }
 
     /// Rollbacks a library item containing a virtual machine template to a previous version. The virtual machine template at the specified version becomes the latest virtual machine template with a new version identifier.
@@ -553,33 +555,61 @@ impl Versions {
 /// Since vSphere API 6.8.
 ///
 /// vAPI structure `com.vmware.vcenter.vm_template.library_items.cpu_info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CpuInfo {
     /// Number of CPU cores.
     ///
     /// Since vSphere API 6.8.
-    #[serde(default = "CpuInfo::__missing_count")]
     pub count: i64,
     /// Number of CPU cores per socket.
     ///
     /// Since vSphere API 6.8.
-    #[serde(default = "CpuInfo::__missing_cores_per_socket")]
     pub cores_per_socket: i64,
 }
 
-impl CpuInfo {
-    fn __missing_count() -> i64 {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::vm_template::library_items::CpuInfo",
-            "count",
-        )
+impl serde::Serialize for CpuInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("count", &self.count)?;
+        map.serialize_entry("cores_per_socket", &self.cores_per_socket)?;
+        map.end()
     }
+}
 
-    fn __missing_cores_per_socket() -> i64 {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::vm_template::library_items::CpuInfo",
-            "cores_per_socket",
-        )
+impl<'de> serde::Deserialize<'de> for CpuInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CpuInfo {
+    const NAME: &'static str = "vcenter::vm_template::library_items::CpuInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<i64> = None;
+        let mut f_1: Option<i64> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "count" => f_0 = Some(map.next_value()?),
+                "cores_per_socket" => f_1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(CpuInfo {
+            count: __de::or_zero(f_0, Self::NAME, "count"),
+            cores_per_socket: __de::or_zero(f_1, Self::NAME, "cores_per_socket"),
+        })
     }
 }
 
@@ -597,18 +627,65 @@ impl ::vsphere_vapi_runtime::de::Zero for CpuInfo {
 /// Since vSphere API 6.8.
 ///
 /// vAPI structure `com.vmware.vcenter.vm_template.library_items.cpu_update_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CpuUpdateSpec {
     /// Number of virtual processors in the deployed virtual machine. If `None`, the deployed virtual machine has the same CPU count as the source virtual machine template contained in the library item.
     ///
     /// Since vSphere API 6.8.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub num_cpus: Option<i64>,
     /// Number of cores among which to distribute CPUs in the deployed virtual machine. If `None`, the deployed virtual machine has the same number of cores per socket as the source virtual machine template contained in the library item.
     ///
     /// Since vSphere API 6.8.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub num_cores_per_socket: Option<i64>,
+}
+
+impl serde::Serialize for CpuUpdateSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.num_cpus {
+            map.serialize_entry("num_cpus", value)?;
+        }
+        if let Some(value) = &self.num_cores_per_socket {
+            map.serialize_entry("num_cores_per_socket", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CpuUpdateSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CpuUpdateSpec {
+    const NAME: &'static str = "vcenter::vm_template::library_items::CpuUpdateSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<i64> = None;
+        let mut f_1: Option<i64> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "num_cpus" => f_0 = map.next_value()?,
+                "num_cores_per_socket" => f_1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(CpuUpdateSpec {
+            num_cpus: f_0,
+            num_cores_per_socket: f_1,
+        })
+    }
 }
 
 /// The [`CreatePlacementSpec`](crate::vcenter::vm_template::library_items::CreatePlacementSpec) structure contains information used to place a virtual machine template onto resources within the vCenter inventory.
@@ -617,21 +694,19 @@ pub struct CpuUpdateSpec {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.vm_template.library_items.create_placement_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreatePlacementSpec {
     /// Virtual machine folder into which the virtual machine template should be placed.
     ///
     /// If `None`, the virtual machine template will be placed in the same folder as the source virtual machine.
     ///
     /// Since vSphere API 6.8.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub folder: Option<String>,
     /// Resource pool into which the virtual machine template should be placed.
     ///
     /// If `None`, the system will attempt to choose a suitable resource pool for the virtual machine template; if a resource pool cannot be chosen, the library item creation operation will fail.
     ///
     /// Since vSphere API 6.8.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_pool: Option<String>,
     /// Host onto which the virtual machine template should be placed. If `host` and `resourcePool` are both specified, `resourcePool` must belong to `host`.
     ///
@@ -640,7 +715,6 @@ pub struct CreatePlacementSpec {
     /// This field may be `None` if `resourcePool` or `cluster` is specified. If `None`, the system will attempt to choose a suitable host for the virtual machine template; if a host cannot be chosen, the library item creation operation will fail.
     ///
     /// Since vSphere API 6.8.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host: Option<String>,
     /// Cluster onto which the virtual machine template should be placed. If `cluster` and `resourcePool` are both specified, `resourcePool` must belong to `cluster`.
     ///
@@ -649,8 +723,68 @@ pub struct CreatePlacementSpec {
     /// If `resourcePool` or `host` is specified, it is recommended that this field be `None`.
     ///
     /// Since vSphere API 6.8.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cluster: Option<String>,
+}
+
+impl serde::Serialize for CreatePlacementSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.folder {
+            map.serialize_entry("folder", value)?;
+        }
+        if let Some(value) = &self.resource_pool {
+            map.serialize_entry("resource_pool", value)?;
+        }
+        if let Some(value) = &self.host {
+            map.serialize_entry("host", value)?;
+        }
+        if let Some(value) = &self.cluster {
+            map.serialize_entry("cluster", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CreatePlacementSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CreatePlacementSpec {
+    const NAME: &'static str = "vcenter::vm_template::library_items::CreatePlacementSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "folder" => f_0 = map.next_value()?,
+                "resource_pool" => f_1 = map.next_value()?,
+                "host" => f_2 = map.next_value()?,
+                "cluster" => f_3 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(CreatePlacementSpec {
+            folder: f_0,
+            resource_pool: f_1,
+            host: f_2,
+            cluster: f_3,
+        })
+    }
 }
 
 /// The [`CreateSpec`](crate::vcenter::vm_template::library_items::CreateSpec) structure defines the information required to create a library item containing a virtual machine template.
@@ -658,7 +792,7 @@ pub struct CreatePlacementSpec {
 /// Since vSphere API 6.8.
 ///
 /// vAPI structure `com.vmware.vcenter.vm_template.library_items.create_spec`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateSpec {
     /// Identifier of the source virtual machine to create the library item from.
     ///
@@ -669,12 +803,10 @@ pub struct CreateSpec {
     /// Name of the library item.
     ///
     /// Since vSphere API 6.8.
-    #[serde(default = "CreateSpec::__missing_name")]
     pub name: String,
     /// Description of the library item. If `None`, the newly created library item has the same description as the source virtual machine.
     ///
     /// Since vSphere API 6.8.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Identifier of the library in which the new library item should be created.
     ///
@@ -685,7 +817,6 @@ pub struct CreateSpec {
     /// Storage location for the virtual machine template's configuration and log files. If `None`, the virtual machine template's configuration and log files are placed on the default storage backing associated with the library specified by `library`.
     ///
     /// Since vSphere API 6.8.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vm_home_storage: Option<CreateSpecVmHomeStorage>,
     /// Storage specification for the virtual machine template's disks. If both `diskStorageOverrides` and `diskStorage` are `None`, the virtual machine template's disks are placed in the default storage backing associated with the library specified by `library`.
     ///
@@ -696,7 +827,6 @@ pub struct CreateSpec {
     /// If both `diskStorageOverrides` and `diskStorage` are specified, disks with identifiers that are not in `diskStorageOverrides` are created with the storage spec specified by `diskStorage`.
     ///
     /// Since vSphere API 6.8.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub disk_storage: Option<CreateSpecDiskStorage>,
     /// Storage specification for individual disks in the virtual machine template. This is specified as a mapping between disk identifiers in the source virtual machine and their respective storage specifications.
     ///
@@ -709,7 +839,6 @@ pub struct CreateSpec {
     /// If both `diskStorageOverrides` and `diskStorage` are specified, disks with identifiers that are not in `diskStorageOverrides` are created with the storage spec specified by `diskStorage`.
     ///
     /// Since vSphere API 6.8.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub disk_storage_overrides: Option<
         vsphere_vapi_runtime::types::VapiMap<String, CreateSpecDiskStorage>,
     >,
@@ -718,16 +847,88 @@ pub struct CreateSpec {
     /// If specified, each field will be used for placement. If the fields result in disjoint placement, the operation will fail. If the fields along with the placement values of the source virtual machine result in disjoint placement, the operation will fail.
     ///
     /// Since vSphere API 6.8.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub placement: Option<CreatePlacementSpec>,
 }
 
-impl CreateSpec {
-    fn __missing_name() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::vm_template::library_items::CreateSpec",
-            "name",
-        )
+impl serde::Serialize for CreateSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("source_vm", &self.source_vm)?;
+        map.serialize_entry("name", &self.name)?;
+        if let Some(value) = &self.description {
+            map.serialize_entry("description", value)?;
+        }
+        map.serialize_entry("library", &self.library)?;
+        if let Some(value) = &self.vm_home_storage {
+            map.serialize_entry("vm_home_storage", value)?;
+        }
+        if let Some(value) = &self.disk_storage {
+            map.serialize_entry("disk_storage", value)?;
+        }
+        if let Some(value) = &self.disk_storage_overrides {
+            map.serialize_entry("disk_storage_overrides", value)?;
+        }
+        if let Some(value) = &self.placement {
+            map.serialize_entry("placement", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CreateSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CreateSpec {
+    const NAME: &'static str = "vcenter::vm_template::library_items::CreateSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::VirtualMachineId> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<crate::ids::LibraryId> = None;
+        let mut f_4: Option<CreateSpecVmHomeStorage> = None;
+        let mut f_5: Option<CreateSpecDiskStorage> = None;
+        let mut f_6: Option<
+            vsphere_vapi_runtime::types::VapiMap<String, CreateSpecDiskStorage>,
+        > = None;
+        let mut f_7: Option<CreatePlacementSpec> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "source_vm" => f_0 = Some(map.next_value()?),
+                "name" => f_1 = Some(map.next_value()?),
+                "description" => f_2 = map.next_value()?,
+                "library" => f_3 = Some(map.next_value()?),
+                "vm_home_storage" => f_4 = map.next_value()?,
+                "disk_storage" => f_5 = map.next_value()?,
+                "disk_storage_overrides" => f_6 = map.next_value()?,
+                "placement" => f_7 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(CreateSpec {
+            source_vm: __de::required(f_0, "source_vm")?,
+            name: __de::or_zero(f_1, Self::NAME, "name"),
+            description: f_2,
+            library: __de::required(f_3, "library")?,
+            vm_home_storage: f_4,
+            disk_storage: f_5,
+            disk_storage_overrides: f_6,
+            placement: f_7,
+        })
     }
 }
 
@@ -757,7 +958,7 @@ impl CreateSpec {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.vm_template.library_items.create_spec_disk_storage`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateSpecDiskStorage {
     /// Identifier for the datastore associated with a virtual machine template's disk.
     ///
@@ -766,13 +967,60 @@ pub struct CreateSpecDiskStorage {
     /// If `storagePolicy` is also specified and is incompatible with the `datastore`, then the disk will be flagged as being out of compliance with the specified storage policy.
     ///
     /// Since vSphere API 6.8.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub datastore: Option<String>,
     /// Storage policy for a virtual machine template's disk. If `None`, `datastore` must be specified and the virtual machine template's disk is created with the default storage policy associated with the `datastore`.
     ///
     /// Since vSphere API 6.8.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub storage_policy: Option<CreateSpecDiskStoragePolicy>,
+}
+
+impl serde::Serialize for CreateSpecDiskStorage {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.datastore {
+            map.serialize_entry("datastore", value)?;
+        }
+        if let Some(value) = &self.storage_policy {
+            map.serialize_entry("storage_policy", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CreateSpecDiskStorage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CreateSpecDiskStorage {
+    const NAME: &'static str = "vcenter::vm_template::library_items::CreateSpecDiskStorage";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<CreateSpecDiskStoragePolicy> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "datastore" => f_0 = map.next_value()?,
+                "storage_policy" => f_1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(CreateSpecDiskStorage {
+            datastore: f_0,
+            storage_policy: f_1,
+        })
+    }
 }
 
 /// The [`CreateSpecDiskStoragePolicy`](crate::vcenter::vm_template::library_items::CreateSpecDiskStoragePolicy) structure defines the storage policy specification for a virtual machine template's disks.
@@ -870,68 +1118,63 @@ impl<'de> serde::Deserialize<'de> for CreateSpecDiskStoragePolicy {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = CreateSpecDiskStoragePolicy;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("struct CreateSpecDiskStoragePolicy")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<CreateSpecDiskStoragePolicy, A::Error> {
-                let mut f_0: Option<String> = None;
-                let mut f_1: Option<String> = None;
-                let mut unknown = serde_json::Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "type" => f_0 = Some(map.next_value()?),
-                        "policy" => f_1 = map.next_value()?,
-                        _ => {
-                            let value: serde_json::Value = map.next_value()?;
-                            unknown.insert(key, value);
-                        }
-                    }
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CreateSpecDiskStoragePolicy {
+    const NAME: &'static str = "vcenter::vm_template::library_items::CreateSpecDiskStoragePolicy";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        let mut unknown = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "type" => f_0 = Some(map.next_value()?),
+                "policy" => f_1 = map.next_value()?,
+                _ => {
+                    let value: serde_json::Value = map.next_value()?;
+                    unknown.insert(key, value);
                 }
-                let u_0 = match f_0 {
-                    None => None,
-                    Some(tag) => {
-                        Some(
-                            match tag.as_str() {
-                                "USE_SPECIFIED_POLICY" => {
-                                    CreateSpecDiskStoragePolicyType::UseSpecifiedPolicy {
-                                        policy: f_1,
-                                    }
-                                }
-                                _ => {
-                                    #[allow(unused_mut)]
-                                    let mut fields = ::core::mem::take(&mut unknown);
-                                    if let Some(value) = f_1 {
-                                        fields
-                                            .insert(
-                                                "policy".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    CreateSpecDiskStoragePolicyType::Unknown {
-                                        tag,
-                                        fields,
-                                    }
-                                }
-                            },
-                        )
-                    }
-                };
-                ::core::result::Result::Ok(CreateSpecDiskStoragePolicy {
-                    r#type: u_0.ok_or_else(|| serde::de::Error::missing_field("type"))?,
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        let u_0 = match f_0 {
+            None => None,
+            Some(tag) => {
+                Some(
+                    match tag.as_str() {
+                        "USE_SPECIFIED_POLICY" => {
+                            CreateSpecDiskStoragePolicyType::UseSpecifiedPolicy {
+                                policy: f_1,
+                            }
+                        }
+                        _ => {
+                            #[allow(unused_mut)]
+                            let mut fields = ::core::mem::take(&mut unknown);
+                            if let Some(value) = f_1 {
+                                fields
+                                    .insert(
+                                        "policy".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            CreateSpecDiskStoragePolicyType::Unknown {
+                                tag,
+                                fields,
+                            }
+                        }
+                    },
+                )
+            }
+        };
+        ::core::result::Result::Ok(CreateSpecDiskStoragePolicy {
+            r#type: __de::required(u_0, "type")?,
+        })
     }
 }
 
@@ -941,7 +1184,7 @@ impl<'de> serde::Deserialize<'de> for CreateSpecDiskStoragePolicy {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.vm_template.library_items.create_spec_vm_home_storage`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateSpecVmHomeStorage {
     /// Identifier of the datastore for the virtual machine template's configuration and log files.
     ///
@@ -950,13 +1193,60 @@ pub struct CreateSpecVmHomeStorage {
     /// When `storagePolicy` is also specified and is incompatible with the `datastore`, then the virtual machine template will be flagged as being out of compliance with the specified storage policy.
     ///
     /// Since vSphere API 6.8.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub datastore: Option<String>,
     /// Storage policy for the virtual machine template's configuration and log files. If `None`, `datastore` must be specified and the virtual machine template's configuration and log files are created with the default storage policy associated with the `datastore`.
     ///
     /// Since vSphere API 6.8.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub storage_policy: Option<CreateSpecVmHomeStoragePolicy>,
+}
+
+impl serde::Serialize for CreateSpecVmHomeStorage {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.datastore {
+            map.serialize_entry("datastore", value)?;
+        }
+        if let Some(value) = &self.storage_policy {
+            map.serialize_entry("storage_policy", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CreateSpecVmHomeStorage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CreateSpecVmHomeStorage {
+    const NAME: &'static str = "vcenter::vm_template::library_items::CreateSpecVmHomeStorage";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<CreateSpecVmHomeStoragePolicy> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "datastore" => f_0 = map.next_value()?,
+                "storage_policy" => f_1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(CreateSpecVmHomeStorage {
+            datastore: f_0,
+            storage_policy: f_1,
+        })
+    }
 }
 
 /// The [`CreateSpecVmHomeStoragePolicy`](crate::vcenter::vm_template::library_items::CreateSpecVmHomeStoragePolicy) structure defines the storage policy specification for a virtual machine template's configuration and log files.
@@ -1054,68 +1344,63 @@ impl<'de> serde::Deserialize<'de> for CreateSpecVmHomeStoragePolicy {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = CreateSpecVmHomeStoragePolicy;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("struct CreateSpecVmHomeStoragePolicy")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<CreateSpecVmHomeStoragePolicy, A::Error> {
-                let mut f_0: Option<String> = None;
-                let mut f_1: Option<String> = None;
-                let mut unknown = serde_json::Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "type" => f_0 = Some(map.next_value()?),
-                        "policy" => f_1 = map.next_value()?,
-                        _ => {
-                            let value: serde_json::Value = map.next_value()?;
-                            unknown.insert(key, value);
-                        }
-                    }
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CreateSpecVmHomeStoragePolicy {
+    const NAME: &'static str = "vcenter::vm_template::library_items::CreateSpecVmHomeStoragePolicy";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        let mut unknown = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "type" => f_0 = Some(map.next_value()?),
+                "policy" => f_1 = map.next_value()?,
+                _ => {
+                    let value: serde_json::Value = map.next_value()?;
+                    unknown.insert(key, value);
                 }
-                let u_0 = match f_0 {
-                    None => None,
-                    Some(tag) => {
-                        Some(
-                            match tag.as_str() {
-                                "USE_SPECIFIED_POLICY" => {
-                                    CreateSpecVmHomeStoragePolicyType::UseSpecifiedPolicy {
-                                        policy: f_1,
-                                    }
-                                }
-                                _ => {
-                                    #[allow(unused_mut)]
-                                    let mut fields = ::core::mem::take(&mut unknown);
-                                    if let Some(value) = f_1 {
-                                        fields
-                                            .insert(
-                                                "policy".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    CreateSpecVmHomeStoragePolicyType::Unknown {
-                                        tag,
-                                        fields,
-                                    }
-                                }
-                            },
-                        )
-                    }
-                };
-                ::core::result::Result::Ok(CreateSpecVmHomeStoragePolicy {
-                    r#type: u_0.ok_or_else(|| serde::de::Error::missing_field("type"))?,
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        let u_0 = match f_0 {
+            None => None,
+            Some(tag) => {
+                Some(
+                    match tag.as_str() {
+                        "USE_SPECIFIED_POLICY" => {
+                            CreateSpecVmHomeStoragePolicyType::UseSpecifiedPolicy {
+                                policy: f_1,
+                            }
+                        }
+                        _ => {
+                            #[allow(unused_mut)]
+                            let mut fields = ::core::mem::take(&mut unknown);
+                            if let Some(value) = f_1 {
+                                fields
+                                    .insert(
+                                        "policy".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            CreateSpecVmHomeStoragePolicyType::Unknown {
+                                tag,
+                                fields,
+                            }
+                        }
+                    },
+                )
+            }
+        };
+        ::core::result::Result::Ok(CreateSpecVmHomeStoragePolicy {
+            r#type: __de::required(u_0, "type")?,
+        })
     }
 }
 
@@ -1125,7 +1410,7 @@ impl<'de> serde::Deserialize<'de> for CreateSpecVmHomeStoragePolicy {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.vm_template.library_items.deploy_placement_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeployPlacementSpec {
     /// Virtual machine folder into which the deployed virtual machine should be placed.
     ///
@@ -1134,14 +1419,12 @@ pub struct DeployPlacementSpec {
     /// If `None`, the system will attempt to choose a suitable folder for the virtual machine; if a folder cannot be chosen, the virtual machine deployment operation will fail.
     ///
     /// Since vSphere API 6.8.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub folder: Option<String>,
     /// Resource pool into which the deployed virtual machine should be placed.
     ///
     /// If `None`, the system will attempt to choose a suitable resource pool for the virtual machine; if a resource pool cannot be chosen, the virtual machine deployment operation will fail.
     ///
     /// Since vSphere API 6.8.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_pool: Option<String>,
     /// Host onto which the virtual machine should be placed. If `host` and `resourcePool` are both specified, `resourcePool` must belong to `host`.
     ///
@@ -1150,7 +1433,6 @@ pub struct DeployPlacementSpec {
     /// This field may be `None` if `resourcePool` or `cluster` is specified. If `None`, the system will attempt to choose a suitable host for the virtual machine; if a host cannot be chosen, the virtual machine deployment operation will fail.
     ///
     /// Since vSphere API 6.8.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host: Option<String>,
     /// Cluster onto which the deployed virtual machine should be placed. If `cluster` and `resourcePool` are both specified, `resourcePool` must belong to `cluster`.
     ///
@@ -1159,8 +1441,68 @@ pub struct DeployPlacementSpec {
     /// If `resourcePool` or `host` is specified, it is recommended that this field be `None`.
     ///
     /// Since vSphere API 6.8.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cluster: Option<String>,
+}
+
+impl serde::Serialize for DeployPlacementSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.folder {
+            map.serialize_entry("folder", value)?;
+        }
+        if let Some(value) = &self.resource_pool {
+            map.serialize_entry("resource_pool", value)?;
+        }
+        if let Some(value) = &self.host {
+            map.serialize_entry("host", value)?;
+        }
+        if let Some(value) = &self.cluster {
+            map.serialize_entry("cluster", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DeployPlacementSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for DeployPlacementSpec {
+    const NAME: &'static str = "vcenter::vm_template::library_items::DeployPlacementSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "folder" => f_0 = map.next_value()?,
+                "resource_pool" => f_1 = map.next_value()?,
+                "host" => f_2 = map.next_value()?,
+                "cluster" => f_3 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(DeployPlacementSpec {
+            folder: f_0,
+            resource_pool: f_1,
+            host: f_2,
+            cluster: f_3,
+        })
+    }
 }
 
 /// The [`DeploySpec`](crate::vcenter::vm_template::library_items::DeploySpec) structure defines the deployment parameters that can be specified for the `deploy` method.
@@ -1168,22 +1510,19 @@ pub struct DeployPlacementSpec {
 /// Since vSphere API 6.8.
 ///
 /// vAPI structure `com.vmware.vcenter.vm_template.library_items.deploy_spec`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DeploySpec {
     /// Name of the deployed virtual machine.
     ///
     /// Since vSphere API 6.8.
-    #[serde(default = "DeploySpec::__missing_name")]
     pub name: String,
     /// Description of the deployed virtual machine. If `None`, the deployed virtual machine has the same description as the source library item.
     ///
     /// Since vSphere API 6.8.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Storage location for the deployed virtual machine's configuration and log files. If `None`, the deployed virtual machine's configuration and log files are created with the same storage spec as the source virtual machine template's configuration and log files.
     ///
     /// Since vSphere API 6.8.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vm_home_storage: Option<DeploySpecVmHomeStorage>,
     /// Storage specification for the deployed virtual machine's disks. If both `diskStorageOverrides` and `diskStorage` are `None`, the deployed virtual machine's disks are created with the same storage spec as the corresponding disks in the source virtual machine template contained in the library item.
     ///
@@ -1194,7 +1533,6 @@ pub struct DeploySpec {
     /// If both `diskStorageOverrides` and `diskStorage` are specified, disks with identifiers that are not in `diskStorageOverrides` are created with the storage spec specified by `diskStorage`.
     ///
     /// Since vSphere API 6.8.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub disk_storage: Option<DeploySpecDiskStorage>,
     /// Storage specification for individual disks in the deployed virtual machine. This is specified as a mapping between disk identifiers in the source virtual machine template contained in the library item and their storage specifications.
     ///
@@ -1207,7 +1545,6 @@ pub struct DeploySpec {
     /// If both `diskStorageOverrides` and `diskStorage` are specified, disks with identifiers that are not in `diskStorageOverrides` are created with the storage spec specified by `diskStorage`.
     ///
     /// Since vSphere API 6.8.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub disk_storage_overrides: Option<
         vsphere_vapi_runtime::types::VapiMap<String, DeploySpecDiskStorage>,
     >,
@@ -1216,38 +1553,122 @@ pub struct DeploySpec {
     /// If specified, each field will be used for placement. If the fields result in disjoint placement, the operation will fail. If the fields along with the placement values of the source virtual machine template result in disjoint placement, the operation will fail.
     ///
     /// Since vSphere API 6.8.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub placement: Option<DeployPlacementSpec>,
     /// Specifies whether the deployed virtual machine should be powered on after deployment. If `None`, the virtual machine will not be powered on after deployment.
     ///
     /// Since vSphere API 6.8.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub powered_on: Option<bool>,
     /// Guest customization spec to apply to the deployed virtual machine. If `None`, the guest operating system is not customized after deployment.
     ///
     /// Since vSphere API 6.8.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub guest_customization: Option<GuestCustomizationSpec>,
     /// Hardware customization spec which specifies updates to the deployed virtual machine. If `None`, the deployed virtual machine has the same hardware configuration as the source virtual machine template contained in the library item.
     ///
     /// Since vSphere API 6.8.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hardware_customization: Option<HardwareCustomizationSpec>,
     /// List of tag parameters that contains information to attach tags while deploying a VM. This field is optional because it was added in a newer version than its parent node.
     ///
     /// Not in vSphere API releases before 9.1.0.0.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<TagSpec>>,
 }
 
-impl DeploySpec {
-    fn __missing_name() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::vm_template::library_items::DeploySpec",
-            "name",
-        )
+impl serde::Serialize for DeploySpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("name", &self.name)?;
+        if let Some(value) = &self.description {
+            map.serialize_entry("description", value)?;
+        }
+        if let Some(value) = &self.vm_home_storage {
+            map.serialize_entry("vm_home_storage", value)?;
+        }
+        if let Some(value) = &self.disk_storage {
+            map.serialize_entry("disk_storage", value)?;
+        }
+        if let Some(value) = &self.disk_storage_overrides {
+            map.serialize_entry("disk_storage_overrides", value)?;
+        }
+        if let Some(value) = &self.placement {
+            map.serialize_entry("placement", value)?;
+        }
+        if let Some(value) = &self.powered_on {
+            map.serialize_entry("powered_on", value)?;
+        }
+        if let Some(value) = &self.guest_customization {
+            map.serialize_entry("guest_customization", value)?;
+        }
+        if let Some(value) = &self.hardware_customization {
+            map.serialize_entry("hardware_customization", value)?;
+        }
+        if let Some(value) = &self.tags {
+            map.serialize_entry("tags", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DeploySpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for DeploySpec {
+    const NAME: &'static str = "vcenter::vm_template::library_items::DeploySpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<DeploySpecVmHomeStorage> = None;
+        let mut f_3: Option<DeploySpecDiskStorage> = None;
+        let mut f_4: Option<
+            vsphere_vapi_runtime::types::VapiMap<String, DeploySpecDiskStorage>,
+        > = None;
+        let mut f_5: Option<DeployPlacementSpec> = None;
+        let mut f_6: Option<bool> = None;
+        let mut f_7: Option<GuestCustomizationSpec> = None;
+        let mut f_8: Option<HardwareCustomizationSpec> = None;
+        let mut f_9: Option<Vec<TagSpec>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "name" => f_0 = Some(map.next_value()?),
+                "description" => f_1 = map.next_value()?,
+                "vm_home_storage" => f_2 = map.next_value()?,
+                "disk_storage" => f_3 = map.next_value()?,
+                "disk_storage_overrides" => f_4 = map.next_value()?,
+                "placement" => f_5 = map.next_value()?,
+                "powered_on" => f_6 = map.next_value()?,
+                "guest_customization" => f_7 = map.next_value()?,
+                "hardware_customization" => f_8 = map.next_value()?,
+                "tags" => f_9 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(DeploySpec {
+            name: __de::or_zero(f_0, Self::NAME, "name"),
+            description: f_1,
+            vm_home_storage: f_2,
+            disk_storage: f_3,
+            disk_storage_overrides: f_4,
+            placement: f_5,
+            powered_on: f_6,
+            guest_customization: f_7,
+            hardware_customization: f_8,
+            tags: f_9,
+        })
     }
 }
 
@@ -1275,7 +1696,7 @@ impl DeploySpec {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.vm_template.library_items.deploy_spec_disk_storage`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeploySpecDiskStorage {
     /// Identifier for the datastore associated the deployed virtual machine's disk.
     ///
@@ -1284,13 +1705,60 @@ pub struct DeploySpecDiskStorage {
     /// If `storagePolicy` is also specified and is incompatible with the `datastore`, then the disk will be flagged as being out of compliance with the specified storage policy.
     ///
     /// Since vSphere API 6.8.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub datastore: Option<String>,
     /// Storage policy for the deployed virtual machine's disk. If `None`, `datastore` must be specified and the deployed virtual machine's disk is created with the default storage policy associated with the `datastore`.
     ///
     /// Since vSphere API 6.8.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub storage_policy: Option<DeploySpecDiskStoragePolicy>,
+}
+
+impl serde::Serialize for DeploySpecDiskStorage {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.datastore {
+            map.serialize_entry("datastore", value)?;
+        }
+        if let Some(value) = &self.storage_policy {
+            map.serialize_entry("storage_policy", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DeploySpecDiskStorage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for DeploySpecDiskStorage {
+    const NAME: &'static str = "vcenter::vm_template::library_items::DeploySpecDiskStorage";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<DeploySpecDiskStoragePolicy> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "datastore" => f_0 = map.next_value()?,
+                "storage_policy" => f_1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(DeploySpecDiskStorage {
+            datastore: f_0,
+            storage_policy: f_1,
+        })
+    }
 }
 
 /// The [`DeploySpecDiskStoragePolicy`](crate::vcenter::vm_template::library_items::DeploySpecDiskStoragePolicy) structure describes the storage policy specification for the deployed virtual machine's disks.
@@ -1392,71 +1860,66 @@ impl<'de> serde::Deserialize<'de> for DeploySpecDiskStoragePolicy {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = DeploySpecDiskStoragePolicy;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("struct DeploySpecDiskStoragePolicy")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<DeploySpecDiskStoragePolicy, A::Error> {
-                let mut f_0: Option<String> = None;
-                let mut f_1: Option<String> = None;
-                let mut unknown = serde_json::Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "type" => f_0 = Some(map.next_value()?),
-                        "policy" => f_1 = map.next_value()?,
-                        _ => {
-                            let value: serde_json::Value = map.next_value()?;
-                            unknown.insert(key, value);
-                        }
-                    }
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for DeploySpecDiskStoragePolicy {
+    const NAME: &'static str = "vcenter::vm_template::library_items::DeploySpecDiskStoragePolicy";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        let mut unknown = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "type" => f_0 = Some(map.next_value()?),
+                "policy" => f_1 = map.next_value()?,
+                _ => {
+                    let value: serde_json::Value = map.next_value()?;
+                    unknown.insert(key, value);
                 }
-                let u_0 = match f_0 {
-                    None => None,
-                    Some(tag) => {
-                        Some(
-                            match tag.as_str() {
-                                "USE_SPECIFIED_POLICY" => {
-                                    DeploySpecDiskStoragePolicyType::UseSpecifiedPolicy {
-                                        policy: f_1,
-                                    }
-                                }
-                                "USE_SOURCE_POLICY" => {
-                                    DeploySpecDiskStoragePolicyType::UseSourcePolicy
-                                }
-                                _ => {
-                                    #[allow(unused_mut)]
-                                    let mut fields = ::core::mem::take(&mut unknown);
-                                    if let Some(value) = f_1 {
-                                        fields
-                                            .insert(
-                                                "policy".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    DeploySpecDiskStoragePolicyType::Unknown {
-                                        tag,
-                                        fields,
-                                    }
-                                }
-                            },
-                        )
-                    }
-                };
-                ::core::result::Result::Ok(DeploySpecDiskStoragePolicy {
-                    r#type: u_0.ok_or_else(|| serde::de::Error::missing_field("type"))?,
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        let u_0 = match f_0 {
+            None => None,
+            Some(tag) => {
+                Some(
+                    match tag.as_str() {
+                        "USE_SPECIFIED_POLICY" => {
+                            DeploySpecDiskStoragePolicyType::UseSpecifiedPolicy {
+                                policy: f_1,
+                            }
+                        }
+                        "USE_SOURCE_POLICY" => {
+                            DeploySpecDiskStoragePolicyType::UseSourcePolicy
+                        }
+                        _ => {
+                            #[allow(unused_mut)]
+                            let mut fields = ::core::mem::take(&mut unknown);
+                            if let Some(value) = f_1 {
+                                fields
+                                    .insert(
+                                        "policy".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            DeploySpecDiskStoragePolicyType::Unknown {
+                                tag,
+                                fields,
+                            }
+                        }
+                    },
+                )
+            }
+        };
+        ::core::result::Result::Ok(DeploySpecDiskStoragePolicy {
+            r#type: __de::required(u_0, "type")?,
+        })
     }
 }
 
@@ -1466,7 +1929,7 @@ impl<'de> serde::Deserialize<'de> for DeploySpecDiskStoragePolicy {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.vm_template.library_items.deploy_spec_vm_home_storage`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeploySpecVmHomeStorage {
     /// Identifier of the datastore for the deployed virtual machine's configuration and log files.
     ///
@@ -1475,13 +1938,60 @@ pub struct DeploySpecVmHomeStorage {
     /// When `storagePolicy` is also specified and is incompatible with the `datastore`, then the deployed virtual machine will be flagged as being out of compliance with the specified storage policy.
     ///
     /// Since vSphere API 6.8.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub datastore: Option<String>,
     /// Storage policy for the deployed virtual machine's configuration and log files. If `None`, `datastore` must be specified and the deployed virtual machine's configuration and log files are created with the default storage policy associated with the `datastore`.
     ///
     /// Since vSphere API 6.8.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub storage_policy: Option<DeploySpecVmHomeStoragePolicy>,
+}
+
+impl serde::Serialize for DeploySpecVmHomeStorage {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.datastore {
+            map.serialize_entry("datastore", value)?;
+        }
+        if let Some(value) = &self.storage_policy {
+            map.serialize_entry("storage_policy", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DeploySpecVmHomeStorage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for DeploySpecVmHomeStorage {
+    const NAME: &'static str = "vcenter::vm_template::library_items::DeploySpecVmHomeStorage";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<DeploySpecVmHomeStoragePolicy> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "datastore" => f_0 = map.next_value()?,
+                "storage_policy" => f_1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(DeploySpecVmHomeStorage {
+            datastore: f_0,
+            storage_policy: f_1,
+        })
+    }
 }
 
 /// The [`DeploySpecVmHomeStoragePolicy`](crate::vcenter::vm_template::library_items::DeploySpecVmHomeStoragePolicy) structure defines the storage policy specification for the deployed virtual machine's configuration and log files.
@@ -1583,71 +2093,66 @@ impl<'de> serde::Deserialize<'de> for DeploySpecVmHomeStoragePolicy {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = DeploySpecVmHomeStoragePolicy;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("struct DeploySpecVmHomeStoragePolicy")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<DeploySpecVmHomeStoragePolicy, A::Error> {
-                let mut f_0: Option<String> = None;
-                let mut f_1: Option<String> = None;
-                let mut unknown = serde_json::Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "type" => f_0 = Some(map.next_value()?),
-                        "policy" => f_1 = map.next_value()?,
-                        _ => {
-                            let value: serde_json::Value = map.next_value()?;
-                            unknown.insert(key, value);
-                        }
-                    }
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for DeploySpecVmHomeStoragePolicy {
+    const NAME: &'static str = "vcenter::vm_template::library_items::DeploySpecVmHomeStoragePolicy";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        let mut unknown = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "type" => f_0 = Some(map.next_value()?),
+                "policy" => f_1 = map.next_value()?,
+                _ => {
+                    let value: serde_json::Value = map.next_value()?;
+                    unknown.insert(key, value);
                 }
-                let u_0 = match f_0 {
-                    None => None,
-                    Some(tag) => {
-                        Some(
-                            match tag.as_str() {
-                                "USE_SPECIFIED_POLICY" => {
-                                    DeploySpecVmHomeStoragePolicyType::UseSpecifiedPolicy {
-                                        policy: f_1,
-                                    }
-                                }
-                                "USE_SOURCE_POLICY" => {
-                                    DeploySpecVmHomeStoragePolicyType::UseSourcePolicy
-                                }
-                                _ => {
-                                    #[allow(unused_mut)]
-                                    let mut fields = ::core::mem::take(&mut unknown);
-                                    if let Some(value) = f_1 {
-                                        fields
-                                            .insert(
-                                                "policy".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    DeploySpecVmHomeStoragePolicyType::Unknown {
-                                        tag,
-                                        fields,
-                                    }
-                                }
-                            },
-                        )
-                    }
-                };
-                ::core::result::Result::Ok(DeploySpecVmHomeStoragePolicy {
-                    r#type: u_0.ok_or_else(|| serde::de::Error::missing_field("type"))?,
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        let u_0 = match f_0 {
+            None => None,
+            Some(tag) => {
+                Some(
+                    match tag.as_str() {
+                        "USE_SPECIFIED_POLICY" => {
+                            DeploySpecVmHomeStoragePolicyType::UseSpecifiedPolicy {
+                                policy: f_1,
+                            }
+                        }
+                        "USE_SOURCE_POLICY" => {
+                            DeploySpecVmHomeStoragePolicyType::UseSourcePolicy
+                        }
+                        _ => {
+                            #[allow(unused_mut)]
+                            let mut fields = ::core::mem::take(&mut unknown);
+                            if let Some(value) = f_1 {
+                                fields
+                                    .insert(
+                                        "policy".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            DeploySpecVmHomeStoragePolicyType::Unknown {
+                                tag,
+                                fields,
+                            }
+                        }
+                    },
+                )
+            }
+        };
+        ::core::result::Result::Ok(DeploySpecVmHomeStoragePolicy {
+            r#type: __de::required(u_0, "type")?,
+        })
     }
 }
 
@@ -1656,12 +2161,11 @@ impl<'de> serde::Deserialize<'de> for DeploySpecVmHomeStoragePolicy {
 /// Since vSphere API 6.8.
 ///
 /// vAPI structure `com.vmware.vcenter.vm_template.library_items.disk_info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DiskInfo {
     /// Capacity of the virtual disk in bytes. This field will be `None` if the virtual disk is inaccessible.
     ///
     /// Since vSphere API 6.8.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub capacity: Option<i64>,
     /// Disk storage related information.
     ///
@@ -1669,12 +2173,60 @@ pub struct DiskInfo {
     pub disk_storage: DiskStorageInfo,
 }
 
+impl serde::Serialize for DiskInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.capacity {
+            map.serialize_entry("capacity", value)?;
+        }
+        map.serialize_entry("disk_storage", &self.disk_storage)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DiskInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for DiskInfo {
+    const NAME: &'static str = "vcenter::vm_template::library_items::DiskInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<i64> = None;
+        let mut f_1: Option<DiskStorageInfo> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "capacity" => f_0 = map.next_value()?,
+                "disk_storage" => f_1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(DiskInfo {
+            capacity: f_0,
+            disk_storage: __de::required(f_1, "disk_storage")?,
+        })
+    }
+}
+
 /// The [`DiskStorageInfo`](crate::vcenter::vm_template::library_items::DiskStorageInfo) structure contains storage related information about a virtual machine template's virtual disk.
 ///
 /// Since vSphere API 6.8.
 ///
 /// vAPI structure `com.vmware.vcenter.vm_template.library_items.disk_storage_info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DiskStorageInfo {
     /// Identifier of the datastore where the disk is stored.
     ///
@@ -1687,8 +2239,55 @@ pub struct DiskStorageInfo {
     /// If `None`, the virtual disk does not have a storage policy associated with it.
     ///
     /// Since vSphere API 6.8.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub storage_policy: Option<String>,
+}
+
+impl serde::Serialize for DiskStorageInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("datastore", &self.datastore)?;
+        if let Some(value) = &self.storage_policy {
+            map.serialize_entry("storage_policy", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DiskStorageInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for DiskStorageInfo {
+    const NAME: &'static str = "vcenter::vm_template::library_items::DiskStorageInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::DatastoreId> = None;
+        let mut f_1: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "datastore" => f_0 = Some(map.next_value()?),
+                "storage_policy" => f_1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(DiskStorageInfo {
+            datastore: __de::required(f_0, "datastore")?,
+            storage_policy: f_1,
+        })
+    }
 }
 
 /// The [`DiskUpdateSpec`](crate::vcenter::vm_template::library_items::DiskUpdateSpec) structure describes updates to the configuration of a virtual disk in the deployed virtual machine.
@@ -1696,21 +2295,53 @@ pub struct DiskStorageInfo {
 /// Since vSphere API 6.8.
 ///
 /// vAPI structure `com.vmware.vcenter.vm_template.library_items.disk_update_spec`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DiskUpdateSpec {
     /// Updated capacity of the virtual disk backing in bytes. This value has to be larger than the original capacity of the disk.
     ///
     /// Since vSphere API 6.8.
-    #[serde(default = "DiskUpdateSpec::__missing_capacity")]
     pub capacity: i64,
 }
 
-impl DiskUpdateSpec {
-    fn __missing_capacity() -> i64 {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::vm_template::library_items::DiskUpdateSpec",
-            "capacity",
-        )
+impl serde::Serialize for DiskUpdateSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("capacity", &self.capacity)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DiskUpdateSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for DiskUpdateSpec {
+    const NAME: &'static str = "vcenter::vm_template::library_items::DiskUpdateSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<i64> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "capacity" => f_0 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(DiskUpdateSpec {
+            capacity: __de::or_zero(f_0, Self::NAME, "capacity"),
+        })
     }
 }
 
@@ -1719,7 +2350,7 @@ impl DiskUpdateSpec {
 /// Since vSphere API 6.8.
 ///
 /// vAPI structure `com.vmware.vcenter.vm_template.library_items.ethernet_info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct EthernetInfo {
     /// Network backing type for the virtual Ethernet adapter.
     ///
@@ -1734,8 +2365,59 @@ pub struct EthernetInfo {
     /// This field will be `None` if the identifier of the network backing could not be determined.
     ///
     /// Since vSphere API 6.8.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub network: Option<String>,
+}
+
+impl serde::Serialize for EthernetInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("backing_type", &self.backing_type)?;
+        map.serialize_entry("mac_type", &self.mac_type)?;
+        if let Some(value) = &self.network {
+            map.serialize_entry("network", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for EthernetInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for EthernetInfo {
+    const NAME: &'static str = "vcenter::vm_template::library_items::EthernetInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<ethernet_info::NetworkBackingType> = None;
+        let mut f_1: Option<ethernet_info::MacAddressType> = None;
+        let mut f_2: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "backing_type" => f_0 = Some(map.next_value()?),
+                "mac_type" => f_1 = Some(map.next_value()?),
+                "network" => f_2 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(EthernetInfo {
+            backing_type: __de::required(f_0, "backing_type")?,
+            mac_type: __de::required(f_1, "mac_type")?,
+            network: f_2,
+        })
+    }
 }
 
 /// The [`EthernetUpdateSpec`](crate::vcenter::vm_template::library_items::EthernetUpdateSpec) structure describes the network that the ethernet adapter of the deployed virtual machine should be connected to.
@@ -1744,7 +2426,7 @@ pub struct EthernetInfo {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.vm_template.library_items.ethernet_update_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct EthernetUpdateSpec {
     /// Identifier of the network backing the virtual Ethernet adapter.
     ///
@@ -1753,7 +2435,6 @@ pub struct EthernetUpdateSpec {
     /// If `None`, the virtual Ethernet adapter will be connected to same network as it was in the source virtual machine template.
     ///
     /// Since vSphere API 6.8.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub network: Option<String>,
     /// The Identifier of the subnet the virtual ethernet adapter connects to. It is only set when the virtual network adapter is connected to a subnet. If set, this will take precedence over the [`EthernetUpdateSpec::network`](crate::vcenter::vm_template::library_items::EthernetUpdateSpec::network) field. If `None`, virtual network adapter will not be connected to a subnet.
     ///
@@ -1762,8 +2443,56 @@ pub struct EthernetUpdateSpec {
     /// Not in vSphere API releases before 9.1.0.0.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subnet: Option<String>,
+}
+
+impl serde::Serialize for EthernetUpdateSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.network {
+            map.serialize_entry("network", value)?;
+        }
+        if let Some(value) = &self.subnet {
+            map.serialize_entry("subnet", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for EthernetUpdateSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for EthernetUpdateSpec {
+    const NAME: &'static str = "vcenter::vm_template::library_items::EthernetUpdateSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "network" => f_0 = map.next_value()?,
+                "subnet" => f_1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(EthernetUpdateSpec {
+            network: f_0,
+            subnet: f_1,
+        })
+    }
 }
 
 /// The [`GuestCustomizationSpec`](crate::vcenter::vm_template::library_items::GuestCustomizationSpec) structure contains information required to customize the deployed virtual machine.
@@ -1772,13 +2501,55 @@ pub struct EthernetUpdateSpec {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.vm_template.library_items.guest_customization_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GuestCustomizationSpec {
     /// Name of the customization specification. If `None`, no guest customization is performed.
     ///
     /// Since vSphere API 6.8.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+}
+
+impl serde::Serialize for GuestCustomizationSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.name {
+            map.serialize_entry("name", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for GuestCustomizationSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for GuestCustomizationSpec {
+    const NAME: &'static str = "vcenter::vm_template::library_items::GuestCustomizationSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "name" => f_0 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(GuestCustomizationSpec {
+            name: f_0,
+        })
+    }
 }
 
 /// The [`HardwareCustomizationSpec`](crate::vcenter::vm_template::library_items::HardwareCustomizationSpec) structure defines the hardware customization options that are applied to the deployed virtual machine.
@@ -1787,41 +2558,107 @@ pub struct GuestCustomizationSpec {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.vm_template.library_items.hardware_customization_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct HardwareCustomizationSpec {
     /// Map of Ethernet network adapters to update.
     ///
     /// If `None`, all Ethernet adapters will remain connected to the same network as they were in the source virtual machine template. An Ethernet adapter with a MacAddressType of MANUAL will not change. An Ethernet adapter with a MacAddressType of GENERATED or ASSIGNED will receive a new address.
     ///
     /// Since vSphere API 6.8.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nics: Option<vsphere_vapi_runtime::types::VapiMap<String, EthernetUpdateSpec>>,
     /// Idenfiers of disks to remove from the deployed virtual machine.
     ///
     /// If `None`, all disks will be copied.
     ///
     /// Since vSphere API 6.8.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub disks_to_remove: Option<Vec<String>>,
     /// Disk update specification for individual disks in the deployed virtual machine.
     ///
     /// If `None`, disks in the deployed virtual machine will have the same settings as the corresponding disks in the source virtual machine template contained in the library item.
     ///
     /// Since vSphere API 6.8.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub disks_to_update: Option<
         vsphere_vapi_runtime::types::VapiMap<String, DiskUpdateSpec>,
     >,
     /// CPU update specification for the deployed virtual machine. If `None`, the deployed virtual machine has the same CPU settings as the source virtual machine template contained in the library item.
     ///
     /// Since vSphere API 6.8.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cpu_update: Option<CpuUpdateSpec>,
     /// Memory update specification for the deployed virtual machine. If `None`, the deployed virtual machine has the same memory settings as the source virtual machine template contained in the library item.
     ///
     /// Since vSphere API 6.8.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub memory_update: Option<MemoryUpdateSpec>,
+}
+
+impl serde::Serialize for HardwareCustomizationSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.nics {
+            map.serialize_entry("nics", value)?;
+        }
+        if let Some(value) = &self.disks_to_remove {
+            map.serialize_entry("disks_to_remove", value)?;
+        }
+        if let Some(value) = &self.disks_to_update {
+            map.serialize_entry("disks_to_update", value)?;
+        }
+        if let Some(value) = &self.cpu_update {
+            map.serialize_entry("cpu_update", value)?;
+        }
+        if let Some(value) = &self.memory_update {
+            map.serialize_entry("memory_update", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for HardwareCustomizationSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for HardwareCustomizationSpec {
+    const NAME: &'static str = "vcenter::vm_template::library_items::HardwareCustomizationSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<
+            vsphere_vapi_runtime::types::VapiMap<String, EthernetUpdateSpec>,
+        > = None;
+        let mut f_1: Option<Vec<String>> = None;
+        let mut f_2: Option<
+            vsphere_vapi_runtime::types::VapiMap<String, DiskUpdateSpec>,
+        > = None;
+        let mut f_3: Option<CpuUpdateSpec> = None;
+        let mut f_4: Option<MemoryUpdateSpec> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "nics" => f_0 = map.next_value()?,
+                "disks_to_remove" => f_1 = map.next_value()?,
+                "disks_to_update" => f_2 = map.next_value()?,
+                "cpu_update" => f_3 = map.next_value()?,
+                "memory_update" => f_4 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(HardwareCustomizationSpec {
+            nics: f_0,
+            disks_to_remove: f_1,
+            disks_to_update: f_2,
+            cpu_update: f_3,
+            memory_update: f_4,
+        })
+    }
 }
 
 /// The [`Info`](crate::vcenter::vm_template::library_items::Info) structure contains information about a virtual machine template item in content library.
@@ -1829,22 +2666,19 @@ pub struct HardwareCustomizationSpec {
 /// Since vSphere API 6.8.
 ///
 /// vAPI structure `com.vmware.vcenter.vm_template.library_items.info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Info {
     /// Configured guest operating system of the virtual machine template.
     ///
     /// Since vSphere API 6.8.
-    #[serde(rename = "guest_OS")]
     pub guest_os: crate::vcenter::vm::GuestOs,
     /// CPU configuration of the virtual machine template.
     ///
     /// Since vSphere API 6.8.
-    #[serde(default = "Info::__missing_cpu")]
     pub cpu: CpuInfo,
     /// Memory configuration of the virtual machine template.
     ///
     /// Since vSphere API 6.8.
-    #[serde(default = "Info::__missing_memory")]
     pub memory: MemoryInfo,
     /// Storage information about the virtual machine template's configuration and log files.
     ///
@@ -1853,60 +2687,82 @@ pub struct Info {
     /// Storage information about the virtual machine template's virtual disks.
     ///
     /// Since vSphere API 6.8.
-    #[serde(
-        default = "Info::__missing_disks",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub disks: vsphere_vapi_runtime::types::VapiMap<String, DiskInfo>,
     /// Information about the virtual machine template's virtual ethernet adapters.
     ///
     /// Since vSphere API 6.8.
-    #[serde(
-        default = "Info::__missing_nics",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub nics: vsphere_vapi_runtime::types::VapiMap<String, EthernetInfo>,
     /// Identifier of the latest virtual machine template contained in the library item. This field is the managed object identifier used to identify the virtual machine template in the vSphere Management (SOAP) API.
     ///
     /// Since vSphere API 6.8.
-    #[serde(default = "Info::__missing_vm_template")]
     pub vm_template: String,
 }
 
-impl Info {
-    fn __missing_cpu() -> CpuInfo {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::vm_template::library_items::Info",
-            "cpu",
-        )
+impl serde::Serialize for Info {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("guest_OS", &self.guest_os)?;
+        map.serialize_entry("cpu", &self.cpu)?;
+        map.serialize_entry("memory", &self.memory)?;
+        map.serialize_entry("vm_home_storage", &self.vm_home_storage)?;
+        map.serialize_entry("disks", &self.disks)?;
+        map.serialize_entry("nics", &self.nics)?;
+        map.serialize_entry("vm_template", &self.vm_template)?;
+        map.end()
     }
+}
 
-    fn __missing_memory() -> MemoryInfo {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::vm_template::library_items::Info",
-            "memory",
-        )
+impl<'de> serde::Deserialize<'de> for Info {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_disks() -> vsphere_vapi_runtime::types::VapiMap<String, DiskInfo> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::vm_template::library_items::Info",
-            "disks",
-        )
-    }
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
+    const NAME: &'static str = "vcenter::vm_template::library_items::Info";
 
-    fn __missing_nics() -> vsphere_vapi_runtime::types::VapiMap<String, EthernetInfo> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::vm_template::library_items::Info",
-            "nics",
-        )
-    }
-
-    fn __missing_vm_template() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::vm_template::library_items::Info",
-            "vm_template",
-        )
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::vcenter::vm::GuestOs> = None;
+        let mut f_1: Option<CpuInfo> = None;
+        let mut f_2: Option<MemoryInfo> = None;
+        let mut f_3: Option<VmHomeStorageInfo> = None;
+        let mut f_4: Option<vsphere_vapi_runtime::types::VapiMap<String, DiskInfo>> = None;
+        let mut f_5: Option<
+            vsphere_vapi_runtime::types::VapiMap<String, EthernetInfo>,
+        > = None;
+        let mut f_6: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "guest_OS" => f_0 = Some(map.next_value()?),
+                "cpu" => f_1 = Some(map.next_value()?),
+                "memory" => f_2 = Some(map.next_value()?),
+                "vm_home_storage" => f_3 = Some(map.next_value()?),
+                "disks" => f_4 = __de::null_as_empty(map.next_value()?),
+                "nics" => f_5 = __de::null_as_empty(map.next_value()?),
+                "vm_template" => f_6 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Info {
+            guest_os: __de::required(f_0, "guest_OS")?,
+            cpu: __de::or_zero(f_1, Self::NAME, "cpu"),
+            memory: __de::or_zero(f_2, Self::NAME, "memory"),
+            vm_home_storage: __de::required(f_3, "vm_home_storage")?,
+            disks: __de::or_zero(f_4, Self::NAME, "disks"),
+            nics: __de::or_zero(f_5, Self::NAME, "nics"),
+            vm_template: __de::or_zero(f_6, Self::NAME, "vm_template"),
+        })
     }
 }
 
@@ -1915,21 +2771,53 @@ impl Info {
 /// Since vSphere API 6.8.
 ///
 /// vAPI structure `com.vmware.vcenter.vm_template.library_items.memory_info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MemoryInfo {
     /// Memory size in mebibytes.
     ///
     /// Since vSphere API 6.8.
-    #[serde(rename = "size_MiB", default = "MemoryInfo::__missing_size_mib")]
     pub size_mib: i64,
 }
 
-impl MemoryInfo {
-    fn __missing_size_mib() -> i64 {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::vm_template::library_items::MemoryInfo",
-            "size_MiB",
-        )
+impl serde::Serialize for MemoryInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("size_MiB", &self.size_mib)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for MemoryInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for MemoryInfo {
+    const NAME: &'static str = "vcenter::vm_template::library_items::MemoryInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<i64> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "size_MiB" => f_0 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(MemoryInfo {
+            size_mib: __de::or_zero(f_0, Self::NAME, "size_MiB"),
+        })
     }
 }
 
@@ -1947,13 +2835,53 @@ impl ::vsphere_vapi_runtime::de::Zero for MemoryInfo {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.vm_template.library_items.memory_update_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct MemoryUpdateSpec {
     /// Size of a virtual machine's memory in MB. If `None`, the deployed virtual machine has the same memory size as the source virtual machine template.
     ///
     /// Since vSphere API 6.8.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub memory: Option<i64>,
+}
+
+impl serde::Serialize for MemoryUpdateSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.memory {
+            map.serialize_entry("memory", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for MemoryUpdateSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for MemoryUpdateSpec {
+    const NAME: &'static str = "vcenter::vm_template::library_items::MemoryUpdateSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<i64> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "memory" => f_0 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(MemoryUpdateSpec { memory: f_0 })
+    }
 }
 
 /// Represents a vSphere tag by its name and its respective category's name.
@@ -1963,33 +2891,61 @@ pub struct MemoryUpdateSpec {
 /// Not in vSphere API releases before 9.1.0.0.
 ///
 /// vAPI structure `com.vmware.vcenter.vm_template.library_items.tag_name_spec`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TagNameSpec {
     /// The name of the tag to attach.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default = "TagNameSpec::__missing_tag_name")]
     pub tag_name: String,
     /// The name of the vSphere category that this tag belongs to.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default = "TagNameSpec::__missing_category_name")]
     pub category_name: String,
 }
 
-impl TagNameSpec {
-    fn __missing_tag_name() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::vm_template::library_items::TagNameSpec",
-            "tag_name",
-        )
+impl serde::Serialize for TagNameSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("tag_name", &self.tag_name)?;
+        map.serialize_entry("category_name", &self.category_name)?;
+        map.end()
     }
+}
 
-    fn __missing_category_name() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::vm_template::library_items::TagNameSpec",
-            "category_name",
-        )
+impl<'de> serde::Deserialize<'de> for TagNameSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for TagNameSpec {
+    const NAME: &'static str = "vcenter::vm_template::library_items::TagNameSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "tag_name" => f_0 = Some(map.next_value()?),
+                "category_name" => f_1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(TagNameSpec {
+            tag_name: __de::or_zero(f_0, Self::NAME, "tag_name"),
+            category_name: __de::or_zero(f_1, Self::NAME, "category_name"),
+        })
     }
 }
 
@@ -2002,18 +2958,65 @@ impl TagNameSpec {
 /// Not in vSphere API releases before 9.1.0.0.
 ///
 /// vAPI structure `com.vmware.vcenter.vm_template.library_items.tag_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct TagSpec {
     /// The tag identifier of the vSphere tag. If this field is specified in addition to [`TagSpec::tag_name_spec`](crate::vcenter::vm_template::library_items::TagSpec::tag_name_spec), then both tagId and [`TagSpec::tag_name_spec`](crate::vcenter::vm_template::library_items::TagSpec::tag_name_spec) must belong to the same vSphere tag. If `None`, then [`TagSpec::tag_name_spec`](crate::vcenter::vm_template::library_items::TagSpec::tag_name_spec) must be specified.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tag_id: Option<String>,
     /// Information about the name of the tag. If this field is specified in addition to [`TagSpec::tag_id`](crate::vcenter::vm_template::library_items::TagSpec::tag_id), then both [`TagSpec::tag_id`](crate::vcenter::vm_template::library_items::TagSpec::tag_id) and tagNameSpec must belong to the same vSphere tag. If `None`, then [`TagSpec::tag_id`](crate::vcenter::vm_template::library_items::TagSpec::tag_id) must be specified.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tag_name_spec: Option<TagNameSpec>,
+}
+
+impl serde::Serialize for TagSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.tag_id {
+            map.serialize_entry("tag_id", value)?;
+        }
+        if let Some(value) = &self.tag_name_spec {
+            map.serialize_entry("tag_name_spec", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for TagSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for TagSpec {
+    const NAME: &'static str = "vcenter::vm_template::library_items::TagSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<TagNameSpec> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "tag_id" => f_0 = map.next_value()?,
+                "tag_name_spec" => f_1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(TagSpec {
+            tag_id: f_0,
+            tag_name_spec: f_1,
+        })
+    }
 }
 
 /// The [`VmHomeStorageInfo`](crate::vcenter::vm_template::library_items::VmHomeStorageInfo) structure contains storage information about the virtual machine template's configuration and log files.
@@ -2022,7 +3025,7 @@ pub struct TagSpec {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.vm_template.library_items.vm_home_storage_info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VmHomeStorageInfo {
     /// Identifier of the datastore where the virtual machine template's configuration and log files are stored.
     ///
@@ -2035,8 +3038,55 @@ pub struct VmHomeStorageInfo {
     /// If `None`, the virtual machine template's configuration and log files do not have a storage policy associated with them.
     ///
     /// Since vSphere API 6.8.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub storage_policy: Option<String>,
+}
+
+impl serde::Serialize for VmHomeStorageInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("datastore", &self.datastore)?;
+        if let Some(value) = &self.storage_policy {
+            map.serialize_entry("storage_policy", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VmHomeStorageInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for VmHomeStorageInfo {
+    const NAME: &'static str = "vcenter::vm_template::library_items::VmHomeStorageInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::DatastoreId> = None;
+        let mut f_1: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "datastore" => f_0 = Some(map.next_value()?),
+                "storage_policy" => f_1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(VmHomeStorageInfo {
+            datastore: __de::required(f_0, "datastore")?,
+            storage_policy: f_1,
+        })
+    }
 }
 
 #[doc(hidden)]

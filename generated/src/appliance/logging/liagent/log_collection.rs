@@ -20,24 +20,53 @@ pub mod response_spec;
 ///
 /// vAPI structure
 /// `com.vmware.appliance.logging.liagent.log_collection.client_error`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ClientError {
     /// Contains more information about the error happend during loginsight agent configurations.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(
-        default = "ClientError::__missing_configurations",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub configurations: Vec<ResponseSpec>,
 }
 
-impl ClientError {
-    fn __missing_configurations() -> Vec<ResponseSpec> {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::logging::liagent::log_collection::ClientError",
-            "configurations",
-        )
+impl serde::Serialize for ClientError {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("configurations", &self.configurations)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ClientError {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ClientError {
+    const NAME: &'static str = "appliance::logging::liagent::log_collection::ClientError";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<Vec<ResponseSpec>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "configurations" => f_0 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ClientError {
+            configurations: __de::or_zero(f_0, Self::NAME, "configurations"),
+        })
     }
 }
 
@@ -48,17 +77,15 @@ impl ClientError {
 /// Not in vSphere API releases before 9.1.0.0.
 ///
 /// vAPI structure `com.vmware.appliance.logging.liagent.log_collection.config`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Config {
     /// Specifies whether log collection is enabled for this unit. If set to 'false', the 'content' field will contain the appropriate configuration required to disable log collection for the underlying loginsight agent.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default = "Config::__missing_enabled")]
     pub enabled: bool,
     /// A unique identifier for the log collection unit, typically aligned with the component's logical or infrastructure identity.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default = "Config::__missing_unitid")]
     pub unitid: String,
     /// Value indicating the nature of the component (vCenterServer or ESXi).
     ///
@@ -67,55 +94,110 @@ pub struct Config {
     /// The raw text/string content for the loginsight agent's configuration.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default = "Config::__missing_content")]
     pub content: String,
     /// The hostname of the loginsight server. If `None`, host is not required when the liagent is being disabled.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host: Option<String>,
     /// The port number for sending log traffic to the specified loginsight server. Used in conjunction with the 'host' field to fully identify the log destination endpoint. If `None`, port is not required when the liagent is being disabled.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub port: Option<i64>,
     /// The protocol used for forwarding logs. Currently supported values are "cfapi" and "syslog". If `None`, protocol is not required when the liagent is being disabled.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub protocol: Option<String>,
     /// Desired overall log verbosity for the component. If `None`, loglevel is not required for vcenter, as it will be controlled in the config content.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub loglevel: Option<String>,
     /// List of PEM-encoded Certificates which will be configured to establish trust with Log insight server. If `None`, there is no certificate to be used.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub certificates: Option<Vec<String>>,
 }
 
-impl Config {
-    fn __missing_enabled() -> bool {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::logging::liagent::log_collection::Config",
-            "enabled",
-        )
+impl serde::Serialize for Config {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("enabled", &self.enabled)?;
+        map.serialize_entry("unitid", &self.unitid)?;
+        map.serialize_entry("unittype", &self.unittype)?;
+        map.serialize_entry("content", &self.content)?;
+        if let Some(value) = &self.host {
+            map.serialize_entry("host", value)?;
+        }
+        if let Some(value) = &self.port {
+            map.serialize_entry("port", value)?;
+        }
+        if let Some(value) = &self.protocol {
+            map.serialize_entry("protocol", value)?;
+        }
+        if let Some(value) = &self.loglevel {
+            map.serialize_entry("loglevel", value)?;
+        }
+        if let Some(value) = &self.certificates {
+            map.serialize_entry("certificates", value)?;
+        }
+        map.end()
     }
+}
 
-    fn __missing_unitid() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::logging::liagent::log_collection::Config",
-            "unitid",
-        )
+impl<'de> serde::Deserialize<'de> for Config {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_content() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::logging::liagent::log_collection::Config",
-            "content",
-        )
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Config {
+    const NAME: &'static str = "appliance::logging::liagent::log_collection::Config";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<bool> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<UnitType> = None;
+        let mut f_3: Option<String> = None;
+        let mut f_4: Option<String> = None;
+        let mut f_5: Option<i64> = None;
+        let mut f_6: Option<String> = None;
+        let mut f_7: Option<String> = None;
+        let mut f_8: Option<Vec<String>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "enabled" => f_0 = Some(map.next_value()?),
+                "unitid" => f_1 = Some(map.next_value()?),
+                "unittype" => f_2 = Some(map.next_value()?),
+                "content" => f_3 = Some(map.next_value()?),
+                "host" => f_4 = map.next_value()?,
+                "port" => f_5 = map.next_value()?,
+                "protocol" => f_6 = map.next_value()?,
+                "loglevel" => f_7 = map.next_value()?,
+                "certificates" => f_8 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Config {
+            enabled: __de::or_zero(f_0, Self::NAME, "enabled"),
+            unitid: __de::or_zero(f_1, Self::NAME, "unitid"),
+            unittype: __de::required(f_2, "unittype")?,
+            content: __de::or_zero(f_3, Self::NAME, "content"),
+            host: f_4,
+            port: f_5,
+            protocol: f_6,
+            loglevel: f_7,
+            certificates: f_8,
+        })
     }
 }
 
@@ -126,24 +208,53 @@ impl Config {
 /// Not in vSphere API releases before 9.1.0.0.
 ///
 /// vAPI structure `com.vmware.appliance.logging.liagent.log_collection.info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Info {
     /// Defines the list of loginsight agent configurations.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(
-        default = "Info::__missing_configurations",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub configurations: Vec<ResponseSpec>,
 }
 
-impl Info {
-    fn __missing_configurations() -> Vec<ResponseSpec> {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::logging::liagent::log_collection::Info",
-            "configurations",
-        )
+impl serde::Serialize for Info {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("configurations", &self.configurations)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Info {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
+    const NAME: &'static str = "appliance::logging::liagent::log_collection::Info";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<Vec<ResponseSpec>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "configurations" => f_0 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Info {
+            configurations: __de::or_zero(f_0, Self::NAME, "configurations"),
+        })
     }
 }
 
@@ -155,17 +266,15 @@ impl Info {
 ///
 /// vAPI structure
 /// `com.vmware.appliance.logging.liagent.log_collection.response_spec`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ResponseSpec {
     /// Specifies whether log collection is enabled for this unit.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default = "ResponseSpec::__missing_enabled")]
     pub enabled: bool,
     /// A unique identifier for the log collection unit, typically aligned with the component's logical or infrastructure identity.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default = "ResponseSpec::__missing_unitid")]
     pub unitid: String,
     /// Value indicating the nature of the component (vCenterServer or ESXi).
     ///
@@ -178,35 +287,74 @@ pub struct ResponseSpec {
     /// Error or success message, post configuration of loginsight. Example : "An unexpected error occurred while applying the configuration." or "Configuration was received and applied."
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default = "ResponseSpec::__missing_message")]
     pub message: String,
     /// The raw text/string content of the loginsight agent configuration configured within vCenter. If `None`, there is no content to be shown.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub content: Option<String>,
 }
 
-impl ResponseSpec {
-    fn __missing_enabled() -> bool {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::logging::liagent::log_collection::ResponseSpec",
-            "enabled",
-        )
+impl serde::Serialize for ResponseSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("enabled", &self.enabled)?;
+        map.serialize_entry("unitid", &self.unitid)?;
+        map.serialize_entry("unittype", &self.unittype)?;
+        map.serialize_entry("status", &self.status)?;
+        map.serialize_entry("message", &self.message)?;
+        if let Some(value) = &self.content {
+            map.serialize_entry("content", value)?;
+        }
+        map.end()
     }
+}
 
-    fn __missing_unitid() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::logging::liagent::log_collection::ResponseSpec",
-            "unitid",
-        )
+impl<'de> serde::Deserialize<'de> for ResponseSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_message() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::logging::liagent::log_collection::ResponseSpec",
-            "message",
-        )
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ResponseSpec {
+    const NAME: &'static str = "appliance::logging::liagent::log_collection::ResponseSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<bool> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<UnitType> = None;
+        let mut f_3: Option<response_spec::Status> = None;
+        let mut f_4: Option<String> = None;
+        let mut f_5: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "enabled" => f_0 = Some(map.next_value()?),
+                "unitid" => f_1 = Some(map.next_value()?),
+                "unittype" => f_2 = Some(map.next_value()?),
+                "status" => f_3 = Some(map.next_value()?),
+                "message" => f_4 = Some(map.next_value()?),
+                "content" => f_5 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ResponseSpec {
+            enabled: __de::or_zero(f_0, Self::NAME, "enabled"),
+            unitid: __de::or_zero(f_1, Self::NAME, "unitid"),
+            unittype: __de::required(f_2, "unittype")?,
+            status: __de::required(f_3, "status")?,
+            message: __de::or_zero(f_4, Self::NAME, "message"),
+            content: f_5,
+        })
     }
 }
 
@@ -221,24 +369,53 @@ impl ResponseSpec {
 ///
 /// vAPI structure
 /// `com.vmware.appliance.logging.liagent.log_collection.server_error`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ServerError {
     /// Contains more information about the error happend during loginsight agent configurations.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(
-        default = "ServerError::__missing_configurations",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub configurations: Vec<ResponseSpec>,
 }
 
-impl ServerError {
-    fn __missing_configurations() -> Vec<ResponseSpec> {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::logging::liagent::log_collection::ServerError",
-            "configurations",
-        )
+impl serde::Serialize for ServerError {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("configurations", &self.configurations)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ServerError {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ServerError {
+    const NAME: &'static str = "appliance::logging::liagent::log_collection::ServerError";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<Vec<ResponseSpec>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "configurations" => f_0 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ServerError {
+            configurations: __de::or_zero(f_0, Self::NAME, "configurations"),
+        })
     }
 }
 
@@ -249,24 +426,53 @@ impl ServerError {
 /// Not in vSphere API releases before 9.1.0.0.
 ///
 /// vAPI structure `com.vmware.appliance.logging.liagent.log_collection.set_result`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SetResult {
     /// Defines the list of loginsight agent configurations.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(
-        default = "SetResult::__missing_configurations",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub configurations: Vec<ResponseSpec>,
 }
 
-impl SetResult {
-    fn __missing_configurations() -> Vec<ResponseSpec> {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::logging::liagent::log_collection::SetResult",
-            "configurations",
-        )
+impl serde::Serialize for SetResult {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("configurations", &self.configurations)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SetResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for SetResult {
+    const NAME: &'static str = "appliance::logging::liagent::log_collection::SetResult";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<Vec<ResponseSpec>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "configurations" => f_0 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(SetResult {
+            configurations: __de::or_zero(f_0, Self::NAME, "configurations"),
+        })
     }
 }
 
@@ -277,24 +483,53 @@ impl SetResult {
 /// Not in vSphere API releases before 9.1.0.0.
 ///
 /// vAPI structure `com.vmware.appliance.logging.liagent.log_collection.set_spec`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SetSpec {
     /// Defines the list of loginsight agent configurations.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(
-        default = "SetSpec::__missing_configurations",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub configurations: Vec<Config>,
 }
 
-impl SetSpec {
-    fn __missing_configurations() -> Vec<Config> {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::logging::liagent::log_collection::SetSpec",
-            "configurations",
-        )
+impl serde::Serialize for SetSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("configurations", &self.configurations)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SetSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for SetSpec {
+    const NAME: &'static str = "appliance::logging::liagent::log_collection::SetSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<Vec<Config>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "configurations" => f_0 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(SetSpec {
+            configurations: __de::or_zero(f_0, Self::NAME, "configurations"),
+        })
     }
 }
 

@@ -9,24 +9,57 @@
 /// [`DnsServerConfig`](crate::appliance::networking::dns::servers::DnsServerConfig) structure This structure represents the configuration state used to determine DNS servers.
 ///
 /// vAPI structure `com.vmware.appliance.networking.dns.servers.DNS_server_config`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DnsServerConfig {
     /// Define how to determine the DNS servers. Leave the servers argument empty if the mode argument is "DHCP". Set the servers argument to a comma-separated list of DNS servers if the mode argument is "static". The DNS server are assigned from the specified list.
     pub mode: DnsServerMode,
     /// List of the currently used DNS servers.
-    #[serde(
-        default = "DnsServerConfig::__missing_servers",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub servers: Vec<String>,
 }
 
-impl DnsServerConfig {
-    fn __missing_servers() -> Vec<String> {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::networking::dns::servers::DnsServerConfig",
-            "servers",
-        )
+impl serde::Serialize for DnsServerConfig {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("mode", &self.mode)?;
+        map.serialize_entry("servers", &self.servers)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DnsServerConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for DnsServerConfig {
+    const NAME: &'static str = "appliance::networking::dns::servers::DnsServerConfig";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<DnsServerMode> = None;
+        let mut f_1: Option<Vec<String>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "mode" => f_0 = Some(map.next_value()?),
+                "servers" => f_1 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(DnsServerConfig {
+            mode: __de::required(f_0, "mode")?,
+            servers: __de::or_zero(f_1, Self::NAME, "servers"),
+        })
     }
 }
 
@@ -48,21 +81,57 @@ vsphere_vapi_runtime::vapi_enum! {
 /// [`Message`](crate::appliance::networking::dns::servers::Message) structure Test result and message
 ///
 /// vAPI structure `com.vmware.appliance.networking.dns.servers.message`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Message {
     /// message
-    #[serde(default = "Message::__missing_message")]
     pub message: String,
     /// result of the test
     pub result: MessageStatus,
 }
 
-impl Message {
-    fn __missing_message() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::networking::dns::servers::Message",
-            "message",
-        )
+impl serde::Serialize for Message {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("message", &self.message)?;
+        map.serialize_entry("result", &self.result)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Message {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Message {
+    const NAME: &'static str = "appliance::networking::dns::servers::Message";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<MessageStatus> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "message" => f_0 = Some(map.next_value()?),
+                "result" => f_1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Message {
+            message: __de::or_zero(f_0, Self::NAME, "message"),
+            result: __de::required(f_1, "result")?,
+        })
     }
 }
 
@@ -101,24 +170,57 @@ vsphere_vapi_runtime::vapi_enum! {
 /// [`TestStatusInfo`](crate::appliance::networking::dns::servers::TestStatusInfo) structure Overall test result
 ///
 /// vAPI structure `com.vmware.appliance.networking.dns.servers.test_status_info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TestStatusInfo {
     /// Overall status of tests run.
     pub status: TestStatus,
     /// messages
-    #[serde(
-        default = "TestStatusInfo::__missing_messages",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub messages: Vec<Message>,
 }
 
-impl TestStatusInfo {
-    fn __missing_messages() -> Vec<Message> {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::networking::dns::servers::TestStatusInfo",
-            "messages",
-        )
+impl serde::Serialize for TestStatusInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("status", &self.status)?;
+        map.serialize_entry("messages", &self.messages)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for TestStatusInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for TestStatusInfo {
+    const NAME: &'static str = "appliance::networking::dns::servers::TestStatusInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<TestStatus> = None;
+        let mut f_1: Option<Vec<Message>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "status" => f_0 = Some(map.next_value()?),
+                "messages" => f_1 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(TestStatusInfo {
+            status: __de::required(f_0, "status")?,
+            messages: __de::or_zero(f_1, Self::NAME, "messages"),
+        })
     }
 }
 

@@ -32,17 +32,15 @@ vsphere_vapi_runtime::vapi_enum! {
 /// Since vSphere API 6.7.1.
 ///
 /// vAPI structure `com.vmware.appliance.networking.firewall.inbound.rule`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Rule {
     /// IPv4 or IPv6 address.
     ///
     /// Since vSphere API 6.7.1.
-    #[serde(default = "Rule::__missing_address")]
     pub address: String,
     /// CIDR prefix used to mask address. For example, an IPv4 prefix of 24 ignores the low-order 8 bits of address.
     ///
     /// Since vSphere API 6.7.1.
-    #[serde(default = "Rule::__missing_prefix")]
     pub prefix: i64,
     /// The allow or deny policy of this rule.
     ///
@@ -51,23 +49,62 @@ pub struct Rule {
     /// The interface to which this rule applies. An empty string indicates that the rule applies to all interfaces.
     ///
     /// Since vSphere API 6.7.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub interface_name: Option<String>,
 }
 
-impl Rule {
-    fn __missing_address() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::networking::firewall::inbound::Rule",
-            "address",
-        )
+impl serde::Serialize for Rule {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("address", &self.address)?;
+        map.serialize_entry("prefix", &self.prefix)?;
+        map.serialize_entry("policy", &self.policy)?;
+        if let Some(value) = &self.interface_name {
+            map.serialize_entry("interface_name", value)?;
+        }
+        map.end()
     }
+}
 
-    fn __missing_prefix() -> i64 {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::networking::firewall::inbound::Rule",
-            "prefix",
-        )
+impl<'de> serde::Deserialize<'de> for Rule {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Rule {
+    const NAME: &'static str = "appliance::networking::firewall::inbound::Rule";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<i64> = None;
+        let mut f_2: Option<Policy> = None;
+        let mut f_3: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "address" => f_0 = Some(map.next_value()?),
+                "prefix" => f_1 = Some(map.next_value()?),
+                "policy" => f_2 = Some(map.next_value()?),
+                "interface_name" => f_3 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Rule {
+            address: __de::or_zero(f_0, Self::NAME, "address"),
+            prefix: __de::or_zero(f_1, Self::NAME, "prefix"),
+            policy: __de::required(f_2, "policy")?,
+            interface_name: f_3,
+        })
     }
 }
 

@@ -121,81 +121,76 @@ impl<'de> serde::Deserialize<'de> for Config {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = Config;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("struct Config")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<Config, A::Error> {
-                let mut f_0: Option<String> = None;
-                let mut f_1: Option<String> = None;
-                let mut f_2: Option<i64> = None;
-                let mut f_3: Option<String> = None;
-                let mut unknown = serde_json::Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "mode" => f_0 = Some(map.next_value()?),
-                        "address" => f_1 = map.next_value()?,
-                        "prefix" => f_2 = map.next_value()?,
-                        "default_gateway" => f_3 = map.next_value()?,
-                        _ => {
-                            let value: serde_json::Value = map.next_value()?;
-                            unknown.insert(key, value);
-                        }
-                    }
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Config {
+    const NAME: &'static str = "appliance::networking::interfaces::ipv4::Config";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<i64> = None;
+        let mut f_3: Option<String> = None;
+        let mut unknown = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "mode" => f_0 = Some(map.next_value()?),
+                "address" => f_1 = map.next_value()?,
+                "prefix" => f_2 = map.next_value()?,
+                "default_gateway" => f_3 = map.next_value()?,
+                _ => {
+                    let value: serde_json::Value = map.next_value()?;
+                    unknown.insert(key, value);
                 }
-                let u_0 = match f_0 {
-                    None => None,
-                    Some(tag) => {
-                        Some(
-                            match tag.as_str() {
-                                "DHCP" => ConfigMode::Dhcp,
-                                "STATIC" => {
-                                    ConfigMode::Static {
-                                        address: f_1,
-                                        prefix: f_2,
-                                    }
-                                }
-                                "UNCONFIGURED" => ConfigMode::Unconfigured,
-                                _ => {
-                                    #[allow(unused_mut)]
-                                    let mut fields = ::core::mem::take(&mut unknown);
-                                    if let Some(value) = f_1 {
-                                        fields
-                                            .insert(
-                                                "address".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_2 {
-                                        fields
-                                            .insert(
-                                                "prefix".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    ConfigMode::Unknown { tag, fields }
-                                }
-                            },
-                        )
-                    }
-                };
-                ::core::result::Result::Ok(Config {
-                    mode: u_0.ok_or_else(|| serde::de::Error::missing_field("mode"))?,
-                    default_gateway: f_3,
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        let u_0 = match f_0 {
+            None => None,
+            Some(tag) => {
+                Some(
+                    match tag.as_str() {
+                        "DHCP" => ConfigMode::Dhcp,
+                        "STATIC" => {
+                            ConfigMode::Static {
+                                address: f_1,
+                                prefix: f_2,
+                            }
+                        }
+                        "UNCONFIGURED" => ConfigMode::Unconfigured,
+                        _ => {
+                            #[allow(unused_mut)]
+                            let mut fields = ::core::mem::take(&mut unknown);
+                            if let Some(value) = f_1 {
+                                fields
+                                    .insert(
+                                        "address".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_2 {
+                                fields
+                                    .insert(
+                                        "prefix".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            ConfigMode::Unknown { tag, fields }
+                        }
+                    },
+                )
+            }
+        };
+        ::core::result::Result::Ok(Config {
+            mode: __de::required(u_0, "mode")?,
+            default_gateway: f_3,
+        })
     }
 }
 
@@ -343,102 +338,93 @@ impl<'de> serde::Deserialize<'de> for Info {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = Info;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("struct Info")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<Info, A::Error> {
-                let mut f_0: Option<bool> = None;
-                let mut f_1: Option<String> = None;
-                let mut f_2: Option<String> = None;
-                let mut f_3: Option<i64> = None;
-                let mut f_4: Option<String> = None;
-                let mut unknown = serde_json::Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "configurable" => f_0 = Some(map.next_value()?),
-                        "mode" => f_1 = Some(map.next_value()?),
-                        "address" => f_2 = map.next_value()?,
-                        "prefix" => f_3 = map.next_value()?,
-                        "default_gateway" => f_4 = map.next_value()?,
-                        _ => {
-                            let value: serde_json::Value = map.next_value()?;
-                            unknown.insert(key, value);
-                        }
-                    }
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
+    const NAME: &'static str = "appliance::networking::interfaces::ipv4::Info";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<bool> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<i64> = None;
+        let mut f_4: Option<String> = None;
+        let mut unknown = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "configurable" => f_0 = Some(map.next_value()?),
+                "mode" => f_1 = Some(map.next_value()?),
+                "address" => f_2 = map.next_value()?,
+                "prefix" => f_3 = map.next_value()?,
+                "default_gateway" => f_4 = map.next_value()?,
+                _ => {
+                    let value: serde_json::Value = map.next_value()?;
+                    unknown.insert(key, value);
                 }
-                let u_0 = match f_1 {
-                    None => None,
-                    Some(tag) => {
-                        Some(
-                            match tag.as_str() {
-                                "DHCP" => {
-                                    InfoMode::Dhcp {
-                                        address: f_2,
-                                        prefix: f_3,
-                                        default_gateway: f_4,
-                                    }
-                                }
-                                "STATIC" => {
-                                    InfoMode::Static {
-                                        address: f_2,
-                                        prefix: f_3,
-                                        default_gateway: f_4,
-                                    }
-                                }
-                                "UNCONFIGURED" => InfoMode::Unconfigured,
-                                _ => {
-                                    #[allow(unused_mut)]
-                                    let mut fields = ::core::mem::take(&mut unknown);
-                                    if let Some(value) = f_2 {
-                                        fields
-                                            .insert(
-                                                "address".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_3 {
-                                        fields
-                                            .insert(
-                                                "prefix".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_4 {
-                                        fields
-                                            .insert(
-                                                "default_gateway".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    InfoMode::Unknown { tag, fields }
-                                }
-                            },
-                        )
-                    }
-                };
-                ::core::result::Result::Ok(Info {
-                    configurable: f_0
-                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
-                            "appliance::networking::interfaces::ipv4::Info",
-                            "configurable",
-                        )),
-                    mode: u_0.ok_or_else(|| serde::de::Error::missing_field("mode"))?,
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        let u_0 = match f_1 {
+            None => None,
+            Some(tag) => {
+                Some(
+                    match tag.as_str() {
+                        "DHCP" => {
+                            InfoMode::Dhcp {
+                                address: f_2,
+                                prefix: f_3,
+                                default_gateway: f_4,
+                            }
+                        }
+                        "STATIC" => {
+                            InfoMode::Static {
+                                address: f_2,
+                                prefix: f_3,
+                                default_gateway: f_4,
+                            }
+                        }
+                        "UNCONFIGURED" => InfoMode::Unconfigured,
+                        _ => {
+                            #[allow(unused_mut)]
+                            let mut fields = ::core::mem::take(&mut unknown);
+                            if let Some(value) = f_2 {
+                                fields
+                                    .insert(
+                                        "address".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_3 {
+                                fields
+                                    .insert(
+                                        "prefix".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_4 {
+                                fields
+                                    .insert(
+                                        "default_gateway".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            InfoMode::Unknown { tag, fields }
+                        }
+                    },
+                )
+            }
+        };
+        ::core::result::Result::Ok(Info {
+            configurable: __de::or_zero(f_0, Self::NAME, "configurable"),
+            mode: __de::required(u_0, "mode")?,
+        })
     }
 }
 

@@ -11,33 +11,61 @@
 /// Since vSphere API 6.7.
 ///
 /// vAPI structure `com.vmware.appliance.networking.interfaces.ipv6.address`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Address {
     /// The IPv6 address, for example, fc00:10:20:83:20c:29ff:fe94:bb5a.
     ///
     /// Since vSphere API 6.7.
-    #[serde(default = "Address::__missing_address")]
     pub address: String,
     /// The IPv6 CIDR prefix, for example, 64.
     ///
     /// Since vSphere API 6.7.
-    #[serde(default = "Address::__missing_prefix")]
     pub prefix: i64,
 }
 
-impl Address {
-    fn __missing_address() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::networking::interfaces::ipv6::Address",
-            "address",
-        )
+impl serde::Serialize for Address {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("address", &self.address)?;
+        map.serialize_entry("prefix", &self.prefix)?;
+        map.end()
     }
+}
 
-    fn __missing_prefix() -> i64 {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::networking::interfaces::ipv6::Address",
-            "prefix",
-        )
+impl<'de> serde::Deserialize<'de> for Address {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Address {
+    const NAME: &'static str = "appliance::networking::interfaces::ipv6::Address";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<i64> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "address" => f_0 = Some(map.next_value()?),
+                "prefix" => f_1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Address {
+            address: __de::or_zero(f_0, Self::NAME, "address"),
+            prefix: __de::or_zero(f_1, Self::NAME, "prefix"),
+        })
     }
 }
 
@@ -46,7 +74,7 @@ impl Address {
 /// Since vSphere API 6.7.
 ///
 /// vAPI structure `com.vmware.appliance.networking.interfaces.ipv6.address_info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AddressInfo {
     /// The Origin of the IPv6 address. For more information, see RFC 4293.
     ///
@@ -59,28 +87,64 @@ pub struct AddressInfo {
     /// The IPv6 address, for example, fc00:10:20:83:20c:29ff:fe94:bb5a.
     ///
     /// Since vSphere API 6.7.
-    #[serde(default = "AddressInfo::__missing_address")]
     pub address: String,
     /// The IPv6 CIDR prefix, for example, 64.
     ///
     /// Since vSphere API 6.7.
-    #[serde(default = "AddressInfo::__missing_prefix")]
     pub prefix: i64,
 }
 
-impl AddressInfo {
-    fn __missing_address() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::networking::interfaces::ipv6::AddressInfo",
-            "address",
-        )
+impl serde::Serialize for AddressInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("origin", &self.origin)?;
+        map.serialize_entry("status", &self.status)?;
+        map.serialize_entry("address", &self.address)?;
+        map.serialize_entry("prefix", &self.prefix)?;
+        map.end()
     }
+}
 
-    fn __missing_prefix() -> i64 {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::networking::interfaces::ipv6::AddressInfo",
-            "prefix",
-        )
+impl<'de> serde::Deserialize<'de> for AddressInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for AddressInfo {
+    const NAME: &'static str = "appliance::networking::interfaces::ipv6::AddressInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<Origin> = None;
+        let mut f_1: Option<Status> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<i64> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "origin" => f_0 = Some(map.next_value()?),
+                "status" => f_1 = Some(map.next_value()?),
+                "address" => f_2 = Some(map.next_value()?),
+                "prefix" => f_3 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(AddressInfo {
+            origin: __de::required(f_0, "origin")?,
+            status: __de::required(f_1, "status")?,
+            address: __de::or_zero(f_2, Self::NAME, "address"),
+            prefix: __de::or_zero(f_3, Self::NAME, "prefix"),
+        })
     }
 }
 
@@ -89,60 +153,77 @@ impl AddressInfo {
 /// Since vSphere API 6.7.
 ///
 /// vAPI structure `com.vmware.appliance.networking.interfaces.ipv6.config`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Config {
     /// An address will be assigned by a DHCP server.
     ///
     /// Since vSphere API 6.7.
-    #[serde(default = "Config::__missing_dhcp")]
     pub dhcp: bool,
     /// An address will be assigned by Stateless Address Autoconfiguration (SLAAC).
     ///
     /// Since vSphere API 6.7.
-    #[serde(default = "Config::__missing_autoconf")]
     pub autoconf: bool,
     /// The list of addresses to be statically assigned.
     ///
     /// Since vSphere API 6.7.
-    #[serde(
-        default = "Config::__missing_addresses",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub addresses: Vec<Address>,
     /// The default gateway for static IP address assignment. This configures the global IPv6 default gateway on the appliance with the specified gateway address and interface. This gateway replaces the existing default gateway configured on the appliance. However, if the gateway address is link-local, then it is added for that interface. This does not support configuration of multiple global default gateways through different interfaces.
     ///
     /// Since vSphere API 6.7.
-    #[serde(default = "Config::__missing_default_gateway")]
     pub default_gateway: String,
 }
 
-impl Config {
-    fn __missing_dhcp() -> bool {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::networking::interfaces::ipv6::Config",
-            "dhcp",
-        )
+impl serde::Serialize for Config {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("dhcp", &self.dhcp)?;
+        map.serialize_entry("autoconf", &self.autoconf)?;
+        map.serialize_entry("addresses", &self.addresses)?;
+        map.serialize_entry("default_gateway", &self.default_gateway)?;
+        map.end()
     }
+}
 
-    fn __missing_autoconf() -> bool {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::networking::interfaces::ipv6::Config",
-            "autoconf",
-        )
+impl<'de> serde::Deserialize<'de> for Config {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_addresses() -> Vec<Address> {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::networking::interfaces::ipv6::Config",
-            "addresses",
-        )
-    }
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Config {
+    const NAME: &'static str = "appliance::networking::interfaces::ipv6::Config";
 
-    fn __missing_default_gateway() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::networking::interfaces::ipv6::Config",
-            "default_gateway",
-        )
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<bool> = None;
+        let mut f_1: Option<bool> = None;
+        let mut f_2: Option<Vec<Address>> = None;
+        let mut f_3: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "dhcp" => f_0 = Some(map.next_value()?),
+                "autoconf" => f_1 = Some(map.next_value()?),
+                "addresses" => f_2 = __de::null_as_empty(map.next_value()?),
+                "default_gateway" => f_3 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Config {
+            dhcp: __de::or_zero(f_0, Self::NAME, "dhcp"),
+            autoconf: __de::or_zero(f_1, Self::NAME, "autoconf"),
+            addresses: __de::or_zero(f_2, Self::NAME, "addresses"),
+            default_gateway: __de::or_zero(f_3, Self::NAME, "default_gateway"),
+        })
     }
 }
 
@@ -151,72 +232,85 @@ impl Config {
 /// Since vSphere API 6.7.
 ///
 /// vAPI structure `com.vmware.appliance.networking.interfaces.ipv6.info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Info {
     /// DHCP is on.
     ///
     /// Since vSphere API 6.7.
-    #[serde(default = "Info::__missing_dhcp")]
     pub dhcp: bool,
     /// Stateless Address Autoconfiguration (SLAAC) is on.
     ///
     /// Since vSphere API 6.7.
-    #[serde(default = "Info::__missing_autoconf")]
     pub autoconf: bool,
     /// List of addresses with their origins and statuses.
     ///
     /// Since vSphere API 6.7.
-    #[serde(
-        default = "Info::__missing_addresses",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub addresses: Vec<AddressInfo>,
     /// The default gateway for static IP address assignment. This configures the global IPv6 default gateway on the appliance with the specified gateway address and interface. This gateway replaces the existing default gateway configured on the appliance. However, if the gateway address is link-local, then it is added for that interface. This does not support configuration of multiple global default gateways through different interfaces.
     ///
     /// Since vSphere API 6.7.
-    #[serde(default = "Info::__missing_default_gateway")]
     pub default_gateway: String,
     /// Is NIC configurable or not.
     ///
     /// Since vSphere API 6.7.
-    #[serde(default = "Info::__missing_configurable")]
     pub configurable: bool,
 }
 
-impl Info {
-    fn __missing_dhcp() -> bool {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::networking::interfaces::ipv6::Info",
-            "dhcp",
-        )
+impl serde::Serialize for Info {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("dhcp", &self.dhcp)?;
+        map.serialize_entry("autoconf", &self.autoconf)?;
+        map.serialize_entry("addresses", &self.addresses)?;
+        map.serialize_entry("default_gateway", &self.default_gateway)?;
+        map.serialize_entry("configurable", &self.configurable)?;
+        map.end()
     }
+}
 
-    fn __missing_autoconf() -> bool {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::networking::interfaces::ipv6::Info",
-            "autoconf",
-        )
+impl<'de> serde::Deserialize<'de> for Info {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_addresses() -> Vec<AddressInfo> {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::networking::interfaces::ipv6::Info",
-            "addresses",
-        )
-    }
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
+    const NAME: &'static str = "appliance::networking::interfaces::ipv6::Info";
 
-    fn __missing_default_gateway() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::networking::interfaces::ipv6::Info",
-            "default_gateway",
-        )
-    }
-
-    fn __missing_configurable() -> bool {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::networking::interfaces::ipv6::Info",
-            "configurable",
-        )
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<bool> = None;
+        let mut f_1: Option<bool> = None;
+        let mut f_2: Option<Vec<AddressInfo>> = None;
+        let mut f_3: Option<String> = None;
+        let mut f_4: Option<bool> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "dhcp" => f_0 = Some(map.next_value()?),
+                "autoconf" => f_1 = Some(map.next_value()?),
+                "addresses" => f_2 = __de::null_as_empty(map.next_value()?),
+                "default_gateway" => f_3 = Some(map.next_value()?),
+                "configurable" => f_4 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Info {
+            dhcp: __de::or_zero(f_0, Self::NAME, "dhcp"),
+            autoconf: __de::or_zero(f_1, Self::NAME, "autoconf"),
+            addresses: __de::or_zero(f_2, Self::NAME, "addresses"),
+            default_gateway: __de::or_zero(f_3, Self::NAME, "default_gateway"),
+            configurable: __de::or_zero(f_4, Self::NAME, "configurable"),
+        })
     }
 }
 

@@ -75,98 +75,186 @@ impl Details {
 /// The [`BackupJobStatus`](crate::appliance::recovery::backup::job::BackupJobStatus) structure represents the status of a backup/restore job.
 ///
 /// vAPI structure `com.vmware.appliance.recovery.backup.job.backup_job_status`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct BackupJobStatus {
     /// TimeStamp based ID.
-    #[serde(default = "BackupJobStatus::__missing_id")]
     pub id: String,
     /// The state of the backup job.
     pub state: BackupRestoreProcessState,
     /// List of messages.
-    #[serde(
-        default = "BackupJobStatus::__missing_messages",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub messages: Vec<LocalizableMessage>,
     /// Progress of the job in percentage.
-    #[serde(default = "BackupJobStatus::__missing_progress")]
     pub progress: i64,
     /// Time when the backup was started.
     pub start_time: vsphere_vapi_runtime::types::DateTime,
     /// Time when the backup was finished. If `None` end time is `None` until backup is finished.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_time: Option<vsphere_vapi_runtime::types::DateTime>,
 }
 
-impl BackupJobStatus {
-    fn __missing_id() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::recovery::backup::job::BackupJobStatus",
-            "id",
-        )
+impl serde::Serialize for BackupJobStatus {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("id", &self.id)?;
+        map.serialize_entry("state", &self.state)?;
+        map.serialize_entry("messages", &self.messages)?;
+        map.serialize_entry("progress", &self.progress)?;
+        map.serialize_entry("start_time", &self.start_time)?;
+        if let Some(value) = &self.end_time {
+            map.serialize_entry("end_time", value)?;
+        }
+        map.end()
     }
+}
 
-    fn __missing_messages() -> Vec<LocalizableMessage> {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::recovery::backup::job::BackupJobStatus",
-            "messages",
-        )
+impl<'de> serde::Deserialize<'de> for BackupJobStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_progress() -> i64 {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::recovery::backup::job::BackupJobStatus",
-            "progress",
-        )
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for BackupJobStatus {
+    const NAME: &'static str = "appliance::recovery::backup::job::BackupJobStatus";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<BackupRestoreProcessState> = None;
+        let mut f_2: Option<Vec<LocalizableMessage>> = None;
+        let mut f_3: Option<i64> = None;
+        let mut f_4: Option<vsphere_vapi_runtime::types::DateTime> = None;
+        let mut f_5: Option<vsphere_vapi_runtime::types::DateTime> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "id" => f_0 = Some(map.next_value()?),
+                "state" => f_1 = Some(map.next_value()?),
+                "messages" => f_2 = __de::null_as_empty(map.next_value()?),
+                "progress" => f_3 = Some(map.next_value()?),
+                "start_time" => f_4 = Some(map.next_value()?),
+                "end_time" => f_5 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(BackupJobStatus {
+            id: __de::or_zero(f_0, Self::NAME, "id"),
+            state: __de::required(f_1, "state")?,
+            messages: __de::or_zero(f_2, Self::NAME, "messages"),
+            progress: __de::or_zero(f_3, Self::NAME, "progress"),
+            start_time: __de::required(f_4, "start_time")?,
+            end_time: f_5,
+        })
     }
 }
 
 /// The [`BackupRequest`](crate::appliance::recovery::backup::job::BackupRequest) structure represents a requested backup piece.
 ///
 /// vAPI structure `com.vmware.appliance.recovery.backup.job.backup_request`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct BackupRequest {
     /// List of optional parts that will be included in the backup. Use the [`Parts::list`](crate::appliance::recovery::backup::Parts::list) method to get information about the supported parts.
-    #[serde(
-        default = "BackupRequest::__missing_parts",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub parts: Vec<String>,
     /// Password for a backup piece. The backupPassword must adhere to the following password requirements: At least 8 characters, cannot be more than 20 characters in length. At least 1 uppercase letter. At least 1 lowercase letter. At least 1 numeric digit. At least 1 special character (i.e. any character not in \[0-9,a-z,A-Z\]). Only visible ASCII characters (for example, no space). backupPassword If no password then the piece will not be encrypted
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub backup_password: Option<vsphere_vapi_runtime::types::Secret>,
     /// Type of backup location.
     pub location_type: LocationType,
     /// Path or URL of the backup location.
-    #[serde(default = "BackupRequest::__missing_location")]
     pub location: String,
     /// Username for the given location. If `None` authentication will not be used for the specified location.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub location_user: Option<String>,
     /// Password for the given location. If `None` authentication will not be used for the specified location.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub location_password: Option<vsphere_vapi_runtime::types::Secret>,
     /// Custom comment provided by the user. If `None` comment will be empty.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
     /// Option to enable Postgres DB/ VCDB fast backup If `None` backup will proceed at slow rate
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fast_backup: Option<bool>,
 }
 
-impl BackupRequest {
-    fn __missing_parts() -> Vec<String> {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::recovery::backup::job::BackupRequest",
-            "parts",
-        )
+impl serde::Serialize for BackupRequest {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("parts", &self.parts)?;
+        if let Some(value) = &self.backup_password {
+            map.serialize_entry("backup_password", value)?;
+        }
+        map.serialize_entry("location_type", &self.location_type)?;
+        map.serialize_entry("location", &self.location)?;
+        if let Some(value) = &self.location_user {
+            map.serialize_entry("location_user", value)?;
+        }
+        if let Some(value) = &self.location_password {
+            map.serialize_entry("location_password", value)?;
+        }
+        if let Some(value) = &self.comment {
+            map.serialize_entry("comment", value)?;
+        }
+        if let Some(value) = &self.fast_backup {
+            map.serialize_entry("fast_backup", value)?;
+        }
+        map.end()
     }
+}
 
-    fn __missing_location() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::recovery::backup::job::BackupRequest",
-            "location",
-        )
+impl<'de> serde::Deserialize<'de> for BackupRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for BackupRequest {
+    const NAME: &'static str = "appliance::recovery::backup::job::BackupRequest";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<Vec<String>> = None;
+        let mut f_1: Option<vsphere_vapi_runtime::types::Secret> = None;
+        let mut f_2: Option<LocationType> = None;
+        let mut f_3: Option<String> = None;
+        let mut f_4: Option<String> = None;
+        let mut f_5: Option<vsphere_vapi_runtime::types::Secret> = None;
+        let mut f_6: Option<String> = None;
+        let mut f_7: Option<bool> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "parts" => f_0 = __de::null_as_empty(map.next_value()?),
+                "backup_password" => f_1 = map.next_value()?,
+                "location_type" => f_2 = Some(map.next_value()?),
+                "location" => f_3 = Some(map.next_value()?),
+                "location_user" => f_4 = map.next_value()?,
+                "location_password" => f_5 = map.next_value()?,
+                "comment" => f_6 = map.next_value()?,
+                "fast_backup" => f_7 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(BackupRequest {
+            parts: __de::or_zero(f_0, Self::NAME, "parts"),
+            backup_password: f_1,
+            location_type: __de::required(f_2, "location_type")?,
+            location: __de::or_zero(f_3, Self::NAME, "location"),
+            location_user: f_4,
+            location_password: f_5,
+            comment: f_6,
+            fast_backup: f_7,
+        })
     }
 }
 
@@ -213,42 +301,63 @@ vsphere_vapi_runtime::vapi_enum! {
 /// The [`LocalizableMessage`](crate::appliance::recovery::backup::job::LocalizableMessage) structure represents a localizable message.
 ///
 /// vAPI structure `com.vmware.appliance.recovery.backup.job.localizable_message`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct LocalizableMessage {
     /// Id in message bundle.
-    #[serde(default = "LocalizableMessage::__missing_id")]
     pub id: String,
     /// Text in english.
-    #[serde(default = "LocalizableMessage::__missing_default_message")]
     pub default_message: String,
     /// Nested data.
-    #[serde(
-        default = "LocalizableMessage::__missing_args",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub args: Vec<String>,
 }
 
-impl LocalizableMessage {
-    fn __missing_id() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::recovery::backup::job::LocalizableMessage",
-            "id",
-        )
+impl serde::Serialize for LocalizableMessage {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("id", &self.id)?;
+        map.serialize_entry("default_message", &self.default_message)?;
+        map.serialize_entry("args", &self.args)?;
+        map.end()
     }
+}
 
-    fn __missing_default_message() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::recovery::backup::job::LocalizableMessage",
-            "default_message",
-        )
+impl<'de> serde::Deserialize<'de> for LocalizableMessage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_args() -> Vec<String> {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::recovery::backup::job::LocalizableMessage",
-            "args",
-        )
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for LocalizableMessage {
+    const NAME: &'static str = "appliance::recovery::backup::job::LocalizableMessage";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<Vec<String>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "id" => f_0 = Some(map.next_value()?),
+                "default_message" => f_1 = Some(map.next_value()?),
+                "args" => f_2 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(LocalizableMessage {
+            id: __de::or_zero(f_0, Self::NAME, "id"),
+            default_message: __de::or_zero(f_1, Self::NAME, "default_message"),
+            args: __de::or_zero(f_2, Self::NAME, "args"),
+        })
     }
 }
 
@@ -286,24 +395,57 @@ vsphere_vapi_runtime::vapi_enum! {
 /// The [`ReturnResult`](crate::appliance::recovery::backup::job::ReturnResult) structure contains the result information for the cancel operation.
 ///
 /// vAPI structure `com.vmware.appliance.recovery.backup.job.return_result`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ReturnResult {
     /// Status of the cancel operation.
     pub status: ReturnStatus,
     /// List of messages.
-    #[serde(
-        default = "ReturnResult::__missing_messages",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub messages: Vec<LocalizableMessage>,
 }
 
-impl ReturnResult {
-    fn __missing_messages() -> Vec<LocalizableMessage> {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::recovery::backup::job::ReturnResult",
-            "messages",
-        )
+impl serde::Serialize for ReturnResult {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("status", &self.status)?;
+        map.serialize_entry("messages", &self.messages)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ReturnResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ReturnResult {
+    const NAME: &'static str = "appliance::recovery::backup::job::ReturnResult";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<ReturnStatus> = None;
+        let mut f_1: Option<Vec<LocalizableMessage>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "status" => f_0 = Some(map.next_value()?),
+                "messages" => f_1 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ReturnResult {
+            status: __de::required(f_0, "status")?,
+            messages: __de::or_zero(f_1, Self::NAME, "messages"),
+        })
     }
 }
 

@@ -9,42 +9,63 @@
 /// [`LocalizableMessage`](crate::appliance::recovery::backup::parts::LocalizableMessage) structure Structure representing message
 ///
 /// vAPI structure `com.vmware.appliance.recovery.backup.parts.localizable_message`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct LocalizableMessage {
     /// id in message bundle
-    #[serde(default = "LocalizableMessage::__missing_id")]
     pub id: String,
     /// text in english
-    #[serde(default = "LocalizableMessage::__missing_default_message")]
     pub default_message: String,
     /// nested data
-    #[serde(
-        default = "LocalizableMessage::__missing_args",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub args: Vec<String>,
 }
 
-impl LocalizableMessage {
-    fn __missing_id() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::recovery::backup::parts::LocalizableMessage",
-            "id",
-        )
+impl serde::Serialize for LocalizableMessage {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("id", &self.id)?;
+        map.serialize_entry("default_message", &self.default_message)?;
+        map.serialize_entry("args", &self.args)?;
+        map.end()
     }
+}
 
-    fn __missing_default_message() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::recovery::backup::parts::LocalizableMessage",
-            "default_message",
-        )
+impl<'de> serde::Deserialize<'de> for LocalizableMessage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_args() -> Vec<String> {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::recovery::backup::parts::LocalizableMessage",
-            "args",
-        )
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for LocalizableMessage {
+    const NAME: &'static str = "appliance::recovery::backup::parts::LocalizableMessage";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<Vec<String>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "id" => f_0 = Some(map.next_value()?),
+                "default_message" => f_1 = Some(map.next_value()?),
+                "args" => f_2 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(LocalizableMessage {
+            id: __de::or_zero(f_0, Self::NAME, "id"),
+            default_message: __de::or_zero(f_1, Self::NAME, "default_message"),
+            args: __de::or_zero(f_2, Self::NAME, "args"),
+        })
     }
 }
 
@@ -61,58 +82,87 @@ impl ::vsphere_vapi_runtime::de::Zero for LocalizableMessage {
 /// [`Part`](crate::appliance::recovery::backup::parts::Part) structure Structure representing backup restore part
 ///
 /// vAPI structure `com.vmware.appliance.recovery.backup.parts.part`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Part {
     /// part ID
     ///
     /// Identifier of a `com.vmware.appliance.recovery.backup.parts` resource.
     pub id: crate::ids::PartsId,
     /// part name id in message bundle
-    #[serde(default = "Part::__missing_name")]
     pub name: LocalizableMessage,
     /// part description id in message bundle
-    #[serde(default = "Part::__missing_description")]
     pub description: LocalizableMessage,
     /// Is this part selected by default in the user interface.
-    #[serde(default = "Part::__missing_selected_by_default")]
     pub selected_by_default: bool,
     /// Is this part optional.
-    #[serde(default = "Part::__missing_optional")]
     pub optional: bool,
     /// This flag will be `true` if this part can be restored independently of an entire VCSA restore. This field is optional because it was added in a newer version than its parent node.
     ///
     /// Since vSphere API 8.0.3.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub standalone: Option<bool>,
 }
 
-impl Part {
-    fn __missing_name() -> LocalizableMessage {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::recovery::backup::parts::Part",
-            "name",
-        )
+impl serde::Serialize for Part {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("id", &self.id)?;
+        map.serialize_entry("name", &self.name)?;
+        map.serialize_entry("description", &self.description)?;
+        map.serialize_entry("selected_by_default", &self.selected_by_default)?;
+        map.serialize_entry("optional", &self.optional)?;
+        if let Some(value) = &self.standalone {
+            map.serialize_entry("standalone", value)?;
+        }
+        map.end()
     }
+}
 
-    fn __missing_description() -> LocalizableMessage {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::recovery::backup::parts::Part",
-            "description",
-        )
+impl<'de> serde::Deserialize<'de> for Part {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_selected_by_default() -> bool {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::recovery::backup::parts::Part",
-            "selected_by_default",
-        )
-    }
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Part {
+    const NAME: &'static str = "appliance::recovery::backup::parts::Part";
 
-    fn __missing_optional() -> bool {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::recovery::backup::parts::Part",
-            "optional",
-        )
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::PartsId> = None;
+        let mut f_1: Option<LocalizableMessage> = None;
+        let mut f_2: Option<LocalizableMessage> = None;
+        let mut f_3: Option<bool> = None;
+        let mut f_4: Option<bool> = None;
+        let mut f_5: Option<bool> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "id" => f_0 = Some(map.next_value()?),
+                "name" => f_1 = Some(map.next_value()?),
+                "description" => f_2 = Some(map.next_value()?),
+                "selected_by_default" => f_3 = Some(map.next_value()?),
+                "optional" => f_4 = Some(map.next_value()?),
+                "standalone" => f_5 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Part {
+            id: __de::required(f_0, "id")?,
+            name: __de::or_zero(f_1, Self::NAME, "name"),
+            description: __de::or_zero(f_2, Self::NAME, "description"),
+            selected_by_default: __de::or_zero(f_3, Self::NAME, "selected_by_default"),
+            optional: __de::or_zero(f_4, Self::NAME, "optional"),
+            standalone: f_5,
+        })
     }
 }
 

@@ -11,17 +11,15 @@
 /// Since vSphere API 6.7.
 ///
 /// vAPI structure `com.vmware.appliance.recovery.backup.schedules.create_spec`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateSpec {
     /// List of optional parts to be backed up. Use the [`Parts::list`](crate::appliance::recovery::backup::Parts::list) method to get information about the supported parts. If `None` all the optional parts will not be backed up.
     ///
     /// Since vSphere API 6.7.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parts: Option<Vec<String>>,
     /// Password for a backup piece. The backupPassword must adhere to the following password requirements: At least 8 characters, cannot be more than 20 characters in length. At least 1 uppercase letter. At least 1 lowercase letter. At least 1 numeric digit. At least 1 special character (i.e. any character not in \[0-9,a-z,A-Z\]). Only visible ASCII characters (for example, no space). If `None` the backup piece will not be encrypted.
     ///
     /// Since vSphere API 6.7.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub backup_password: Option<vsphere_vapi_runtime::types::Secret>,
     /// URL of the backup location.
     ///
@@ -30,33 +28,117 @@ pub struct CreateSpec {
     /// Username for the given location. If `None` authentication will not be used for the specified location.
     ///
     /// Since vSphere API 6.7.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub location_user: Option<String>,
     /// Password for the given location. If `None` authentication will not be used for the specified location.
     ///
     /// Since vSphere API 6.7.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub location_password: Option<vsphere_vapi_runtime::types::Secret>,
     /// Enable or disable a schedule. If `None` the schedule will be enabled.
     ///
     /// Since vSphere API 6.7.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enable: Option<bool>,
     /// Recurrence information for the schedule. If `None` backup job will not be scheduled. See [`RecurrenceInfo`](crate::appliance::recovery::backup::schedules::RecurrenceInfo)
     ///
     /// Since vSphere API 6.7.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub recurrence_info: Option<RecurrenceInfo>,
     /// Retention information for the schedule. If `None` all the completed backup jobs will be retained forever. See [`RetentionInfo`](crate::appliance::recovery::backup::schedules::RetentionInfo)
     ///
     /// Since vSphere API 6.7.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub retention_info: Option<RetentionInfo>,
     /// Option to enable Postgres DB/ VCDB fast backup. If `None` backup will proceed at slow rate
     ///
     /// Since vSphere API 6.7.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fast_backup: Option<bool>,
+}
+
+impl serde::Serialize for CreateSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.parts {
+            map.serialize_entry("parts", value)?;
+        }
+        if let Some(value) = &self.backup_password {
+            map.serialize_entry("backup_password", value)?;
+        }
+        map.serialize_entry("location", &self.location)?;
+        if let Some(value) = &self.location_user {
+            map.serialize_entry("location_user", value)?;
+        }
+        if let Some(value) = &self.location_password {
+            map.serialize_entry("location_password", value)?;
+        }
+        if let Some(value) = &self.enable {
+            map.serialize_entry("enable", value)?;
+        }
+        if let Some(value) = &self.recurrence_info {
+            map.serialize_entry("recurrence_info", value)?;
+        }
+        if let Some(value) = &self.retention_info {
+            map.serialize_entry("retention_info", value)?;
+        }
+        if let Some(value) = &self.fast_backup {
+            map.serialize_entry("fast_backup", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CreateSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CreateSpec {
+    const NAME: &'static str = "appliance::recovery::backup::schedules::CreateSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<Vec<String>> = None;
+        let mut f_1: Option<vsphere_vapi_runtime::types::Secret> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<String> = None;
+        let mut f_4: Option<vsphere_vapi_runtime::types::Secret> = None;
+        let mut f_5: Option<bool> = None;
+        let mut f_6: Option<RecurrenceInfo> = None;
+        let mut f_7: Option<RetentionInfo> = None;
+        let mut f_8: Option<bool> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "parts" => f_0 = map.next_value()?,
+                "backup_password" => f_1 = map.next_value()?,
+                "location" => f_2 = Some(map.next_value()?),
+                "location_user" => f_3 = map.next_value()?,
+                "location_password" => f_4 = map.next_value()?,
+                "enable" => f_5 = map.next_value()?,
+                "recurrence_info" => f_6 = map.next_value()?,
+                "retention_info" => f_7 = map.next_value()?,
+                "fast_backup" => f_8 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(CreateSpec {
+            parts: f_0,
+            backup_password: f_1,
+            location: __de::required(f_2, "location")?,
+            location_user: f_3,
+            location_password: f_4,
+            enable: f_5,
+            recurrence_info: f_6,
+            retention_info: f_7,
+            fast_backup: f_8,
+        })
+    }
 }
 
 impl CreateSpec {
@@ -108,15 +190,11 @@ vsphere_vapi_runtime::vapi_enum! {
 /// Since vSphere API 6.7.
 ///
 /// vAPI structure `com.vmware.appliance.recovery.backup.schedules.info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Info {
     /// List of optional parts that will be included in backups based on this schedule details. Use the [`Parts::list`](crate::appliance::recovery::backup::Parts::list) method to get information about the supported parts.
     ///
     /// Since vSphere API 6.7.
-    #[serde(
-        default = "Info::__missing_parts",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub parts: Vec<String>,
     /// URL of the backup location.
     ///
@@ -125,43 +203,96 @@ pub struct Info {
     /// Username for the given location. If `None` location user will not be used.
     ///
     /// Since vSphere API 6.7.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub location_user: Option<String>,
     /// Enable or disable a schedule, by default when created a schedule will be enabled.
     ///
     /// Since vSphere API 6.7.
-    #[serde(default = "Info::__missing_enable")]
     pub enable: bool,
     /// Recurrence information for the schedule. If `None` backup job is not scheduled. See [`RecurrenceInfo`](crate::appliance::recovery::backup::schedules::RecurrenceInfo)
     ///
     /// Since vSphere API 6.7.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub recurrence_info: Option<RecurrenceInfo>,
     /// Retention information for the schedule. If `None` all the completed backup jobs are retained forever. See [`RetentionInfo`](crate::appliance::recovery::backup::schedules::RetentionInfo)
     ///
     /// Since vSphere API 6.7.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub retention_info: Option<RetentionInfo>,
     /// Option to enable Postgres DB/ VCDB fast backup. If `None` backup will proceed at slow rate
     ///
     /// Since vSphere API 6.7.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fast_backup: Option<bool>,
 }
 
-impl Info {
-    fn __missing_parts() -> Vec<String> {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::recovery::backup::schedules::Info",
-            "parts",
-        )
+impl serde::Serialize for Info {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("parts", &self.parts)?;
+        map.serialize_entry("location", &self.location)?;
+        if let Some(value) = &self.location_user {
+            map.serialize_entry("location_user", value)?;
+        }
+        map.serialize_entry("enable", &self.enable)?;
+        if let Some(value) = &self.recurrence_info {
+            map.serialize_entry("recurrence_info", value)?;
+        }
+        if let Some(value) = &self.retention_info {
+            map.serialize_entry("retention_info", value)?;
+        }
+        if let Some(value) = &self.fast_backup {
+            map.serialize_entry("fast_backup", value)?;
+        }
+        map.end()
     }
+}
 
-    fn __missing_enable() -> bool {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::recovery::backup::schedules::Info",
-            "enable",
-        )
+impl<'de> serde::Deserialize<'de> for Info {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
+    const NAME: &'static str = "appliance::recovery::backup::schedules::Info";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<Vec<String>> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<bool> = None;
+        let mut f_4: Option<RecurrenceInfo> = None;
+        let mut f_5: Option<RetentionInfo> = None;
+        let mut f_6: Option<bool> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "parts" => f_0 = __de::null_as_empty(map.next_value()?),
+                "location" => f_1 = Some(map.next_value()?),
+                "location_user" => f_2 = map.next_value()?,
+                "enable" => f_3 = Some(map.next_value()?),
+                "recurrence_info" => f_4 = map.next_value()?,
+                "retention_info" => f_5 = map.next_value()?,
+                "fast_backup" => f_6 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Info {
+            parts: __de::or_zero(f_0, Self::NAME, "parts"),
+            location: __de::required(f_1, "location")?,
+            location_user: f_2,
+            enable: __de::or_zero(f_3, Self::NAME, "enable"),
+            recurrence_info: f_4,
+            retention_info: f_5,
+            fast_backup: f_6,
+        })
     }
 }
 
@@ -189,38 +320,71 @@ impl Info {
 /// Since vSphere API 6.7.
 ///
 /// vAPI structure `com.vmware.appliance.recovery.backup.schedules.recurrence_info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RecurrenceInfo {
     /// Minute when backup should run.
     ///
     /// Since vSphere API 6.7.
-    #[serde(default = "RecurrenceInfo::__missing_minute")]
     pub minute: i64,
     /// Hour when backup should run. The hour should be specified in 24-hour clock format.
     ///
     /// Since vSphere API 6.7.
-    #[serde(default = "RecurrenceInfo::__missing_hour")]
     pub hour: i64,
     /// Day of week when the backup should be run. Days can be specified as list of days. If `None` the backup will be run everyday.
     ///
     /// Since vSphere API 6.7.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub days: Option<Vec<DayOfWeek>>,
 }
 
-impl RecurrenceInfo {
-    fn __missing_minute() -> i64 {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::recovery::backup::schedules::RecurrenceInfo",
-            "minute",
-        )
+impl serde::Serialize for RecurrenceInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("minute", &self.minute)?;
+        map.serialize_entry("hour", &self.hour)?;
+        if let Some(value) = &self.days {
+            map.serialize_entry("days", value)?;
+        }
+        map.end()
     }
+}
 
-    fn __missing_hour() -> i64 {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::recovery::backup::schedules::RecurrenceInfo",
-            "hour",
-        )
+impl<'de> serde::Deserialize<'de> for RecurrenceInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for RecurrenceInfo {
+    const NAME: &'static str = "appliance::recovery::backup::schedules::RecurrenceInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<i64> = None;
+        let mut f_1: Option<i64> = None;
+        let mut f_2: Option<Vec<DayOfWeek>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "minute" => f_0 = Some(map.next_value()?),
+                "hour" => f_1 = Some(map.next_value()?),
+                "days" => f_2 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(RecurrenceInfo {
+            minute: __de::or_zero(f_0, Self::NAME, "minute"),
+            hour: __de::or_zero(f_1, Self::NAME, "hour"),
+            days: f_2,
+        })
     }
 }
 
@@ -229,21 +393,53 @@ impl RecurrenceInfo {
 /// Since vSphere API 6.7.
 ///
 /// vAPI structure `com.vmware.appliance.recovery.backup.schedules.retention_info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RetentionInfo {
     /// Number of backups which should be retained. If retention is not set, all the backups will be retained forever.
     ///
     /// Since vSphere API 6.7.
-    #[serde(default = "RetentionInfo::__missing_max_count")]
     pub max_count: i64,
 }
 
-impl RetentionInfo {
-    fn __missing_max_count() -> i64 {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::recovery::backup::schedules::RetentionInfo",
-            "max_count",
-        )
+impl serde::Serialize for RetentionInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("max_count", &self.max_count)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for RetentionInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for RetentionInfo {
+    const NAME: &'static str = "appliance::recovery::backup::schedules::RetentionInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<i64> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "max_count" => f_0 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(RetentionInfo {
+            max_count: __de::or_zero(f_0, Self::NAME, "max_count"),
+        })
     }
 }
 
@@ -268,12 +464,14 @@ impl RunRequest {
     }
 
     /// Sends the request and decodes the result.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> vsphere_vapi_runtime::Result<
-        crate::appliance::recovery::backup::job::BackupJobStatus,
-    > {
-        self.call.send().await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<
+            crate::appliance::recovery::backup::job::BackupJobStatus,
+        >,
+    > + Send {
+        self.call.send()
     }
 }
 
@@ -282,53 +480,135 @@ impl RunRequest {
 /// Since vSphere API 6.7.
 ///
 /// vAPI structure `com.vmware.appliance.recovery.backup.schedules.update_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateSpec {
     /// List of optional parts. Use the [`Parts::list`](crate::appliance::recovery::backup::Parts::list) method to get information about the supported parts. If `None` the value will not be changed.
     ///
     /// Since vSphere API 6.7.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parts: Option<Vec<String>>,
     /// Password for a backup piece. The backupPassword must adhere to the following password requirements: At least 8 characters, cannot be more than 20 characters in length. At least 1 uppercase letter. At least 1 lowercase letter. At least 1 numeric digit. At least 1 special character (i.e. any character not in \[0-9,a-z,A-Z\]). Only visible ASCII characters (for example, no space). If `None` the value will not be changed.
     ///
     /// Since vSphere API 6.7.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub backup_password: Option<vsphere_vapi_runtime::types::Secret>,
     /// URL of the backup location. If `None` the value will not be changed.
     ///
     /// Since vSphere API 6.7.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub location: Option<String>,
     /// Username for the given location. If `None` the value will not be changed.
     ///
     /// Since vSphere API 6.7.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub location_user: Option<String>,
     /// Password for the given location. If `None` the value will not be changed.
     ///
     /// Since vSphere API 6.7.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub location_password: Option<vsphere_vapi_runtime::types::Secret>,
     /// Enable or disable a schedule. If `None` the value will not be changed.
     ///
     /// Since vSphere API 6.7.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enable: Option<bool>,
     /// Recurrence information for the schedule. If `None` the infomration will not be changed. See [`RecurrenceInfo`](crate::appliance::recovery::backup::schedules::RecurrenceInfo)
     ///
     /// Since vSphere API 6.7.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub recurrence_info: Option<RecurrenceInfo>,
     /// Retention information for the schedule. If `None` the information will not be changed. See [`RetentionInfo`](crate::appliance::recovery::backup::schedules::RetentionInfo)
     ///
     /// Since vSphere API 6.7.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub retention_info: Option<RetentionInfo>,
     /// Option to enable Postgres DB/ VCDB fast backup. If `None` backup will proceed at slow rate
     ///
     /// Since vSphere API 6.7.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fast_backup: Option<bool>,
+}
+
+impl serde::Serialize for UpdateSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.parts {
+            map.serialize_entry("parts", value)?;
+        }
+        if let Some(value) = &self.backup_password {
+            map.serialize_entry("backup_password", value)?;
+        }
+        if let Some(value) = &self.location {
+            map.serialize_entry("location", value)?;
+        }
+        if let Some(value) = &self.location_user {
+            map.serialize_entry("location_user", value)?;
+        }
+        if let Some(value) = &self.location_password {
+            map.serialize_entry("location_password", value)?;
+        }
+        if let Some(value) = &self.enable {
+            map.serialize_entry("enable", value)?;
+        }
+        if let Some(value) = &self.recurrence_info {
+            map.serialize_entry("recurrence_info", value)?;
+        }
+        if let Some(value) = &self.retention_info {
+            map.serialize_entry("retention_info", value)?;
+        }
+        if let Some(value) = &self.fast_backup {
+            map.serialize_entry("fast_backup", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UpdateSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for UpdateSpec {
+    const NAME: &'static str = "appliance::recovery::backup::schedules::UpdateSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<Vec<String>> = None;
+        let mut f_1: Option<vsphere_vapi_runtime::types::Secret> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<String> = None;
+        let mut f_4: Option<vsphere_vapi_runtime::types::Secret> = None;
+        let mut f_5: Option<bool> = None;
+        let mut f_6: Option<RecurrenceInfo> = None;
+        let mut f_7: Option<RetentionInfo> = None;
+        let mut f_8: Option<bool> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "parts" => f_0 = map.next_value()?,
+                "backup_password" => f_1 = map.next_value()?,
+                "location" => f_2 = map.next_value()?,
+                "location_user" => f_3 = map.next_value()?,
+                "location_password" => f_4 = map.next_value()?,
+                "enable" => f_5 = map.next_value()?,
+                "recurrence_info" => f_6 = map.next_value()?,
+                "retention_info" => f_7 = map.next_value()?,
+                "fast_backup" => f_8 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(UpdateSpec {
+            parts: f_0,
+            backup_password: f_1,
+            location: f_2,
+            location_user: f_3,
+            location_password: f_4,
+            enable: f_5,
+            recurrence_info: f_6,
+            retention_info: f_7,
+            fast_backup: f_8,
+        })
+    }
 }
 
 #[doc(hidden)]

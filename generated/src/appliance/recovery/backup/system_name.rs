@@ -75,19 +75,20 @@ impl Archive {
     ///
     /// - [`NotFound`](crate::ErrorKind::NotFound): if backup does not exist.
     /// - [`Error`](crate::ErrorKind::Error): if any error occurs during the execution of the operation.
-    pub async fn get(
+    pub fn get(
         &self,
         spec: &crate::appliance::recovery::backup::LocationSpec,
         system_name: &crate::ids::SystemNameId,
         archive: &crate::ids::SystemNameArchiveId,
-    ) -> vsphere_vapi_runtime::Result<archive::Info> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<archive::Info>,
+    > + Send {
         self.client
             .operation(&archive::ops::GET)
             .param("spec", spec)
             .param("system_name", system_name)
             .param("archive", archive)
             .send()
-            .await
     }
 
     /// Returns information about backup archives corresponding to given backup location and system name, which match the [`FilterSpec`](crate::appliance::recovery::backup::system_name::archive::FilterSpec).
@@ -115,19 +116,20 @@ impl Archive {
     ///
     /// - [`NotFound`](crate::ErrorKind::NotFound): if combination of `loc_spec` and system name does not refer to an existing location on the backup server.
     /// - [`Error`](crate::ErrorKind::Error): if any error occurs during the execution of the operation.
-    pub async fn list(
+    pub fn list(
         &self,
         loc_spec: &crate::appliance::recovery::backup::LocationSpec,
         system_name: &crate::ids::SystemNameId,
         filter_spec: &archive::FilterSpec,
-    ) -> vsphere_vapi_runtime::Result<Vec<archive::Summary>> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<Vec<archive::Summary>>,
+    > + Send {
         self.client
             .operation(&archive::ops::LIST)
             .param("loc_spec", loc_spec)
             .param("system_name", system_name)
             .param("filter_spec", filter_spec)
             .send()
-            .await
     }
 }
 

@@ -11,23 +11,75 @@
 /// Since vSphere API 6.7.
 ///
 /// vAPI structure `com.vmware.appliance.recovery.reconciliation.job.create_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateSpec {
     /// Administrators username for SSO. If `None` SSO authentication will not be used. If the vCenter Server is a management node or an embedded node, authentication is required.
     ///
     /// Since vSphere API 6.7.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sso_admin_user_name: Option<String>,
     /// Password for SSO admin user. If `None` SSO authentication will not be used. If the vCenter Server is a management node or an embedded node, authentication is required.
     ///
     /// Since vSphere API 6.7.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sso_admin_user_password: Option<vsphere_vapi_runtime::types::Secret>,
     /// Flag indicating whether warnings should be ignored during reconciliation. If `None`, validation warnings will fail the reconciliation operation.
     ///
     /// Since vSphere API 6.7.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ignore_warnings: Option<bool>,
+}
+
+impl serde::Serialize for CreateSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.sso_admin_user_name {
+            map.serialize_entry("sso_admin_user_name", value)?;
+        }
+        if let Some(value) = &self.sso_admin_user_password {
+            map.serialize_entry("sso_admin_user_password", value)?;
+        }
+        if let Some(value) = &self.ignore_warnings {
+            map.serialize_entry("ignore_warnings", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CreateSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CreateSpec {
+    const NAME: &'static str = "appliance::recovery::reconciliation::job::CreateSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<vsphere_vapi_runtime::types::Secret> = None;
+        let mut f_2: Option<bool> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "sso_admin_user_name" => f_0 = map.next_value()?,
+                "sso_admin_user_password" => f_1 = map.next_value()?,
+                "ignore_warnings" => f_2 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(CreateSpec {
+            sso_admin_user_name: f_0,
+            sso_admin_user_password: f_1,
+            ignore_warnings: f_2,
+        })
+    }
 }
 
 /// The [`Info`](crate::appliance::recovery::reconciliation::job::Info) structure represents the reconciliation job information. It contains information related to current Status, any associated messages and progress as percentage.
@@ -226,145 +278,118 @@ impl<'de> serde::Deserialize<'de> for Info {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = Info;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("struct Info")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<Info, A::Error> {
-                let mut f_0: Option<crate::vapi::standard::LocalizableMessage> = None;
-                let mut f_1: Option<crate::ids::ReconciliationJobId> = None;
-                let mut f_2: Option<String> = None;
-                let mut f_3: Option<String> = None;
-                let mut f_4: Option<crate::vapi::standard::DynamicId> = None;
-                let mut f_5: Option<String> = None;
-                let mut f_6: Option<bool> = None;
-                let mut f_7: Option<serde_json::Value> = None;
-                let mut f_8: Option<vsphere_vapi_runtime::types::DateTime> = None;
-                let mut f_9: Option<vsphere_vapi_runtime::types::DateTime> = None;
-                let mut f_10: Option<Vec<crate::vapi::standard::LocalizableMessage>> = None;
-                let mut f_11: Option<i64> = None;
-                let mut unknown = serde_json::Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "description" => f_0 = Some(map.next_value()?),
-                        "service" => f_1 = Some(map.next_value()?),
-                        "operation" => f_2 = Some(map.next_value()?),
-                        "parent" => f_3 = map.next_value()?,
-                        "target" => f_4 = map.next_value()?,
-                        "status" => f_5 = Some(map.next_value()?),
-                        "cancelable" => f_6 = map.next_value()?,
-                        "error" => f_7 = map.next_value()?,
-                        "start_time" => f_8 = map.next_value()?,
-                        "end_time" => f_9 = map.next_value()?,
-                        "messages" => {
-                            f_10 = Some(
-                                map.next_value::<Option<_>>()?.unwrap_or_default(),
-                            );
-                        }
-                        "progress" => f_11 = Some(map.next_value()?),
-                        _ => {
-                            let value: serde_json::Value = map.next_value()?;
-                            unknown.insert(key, value);
-                        }
-                    }
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
+    const NAME: &'static str = "appliance::recovery::reconciliation::job::Info";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::vapi::standard::LocalizableMessage> = None;
+        let mut f_1: Option<crate::ids::ReconciliationJobId> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<String> = None;
+        let mut f_4: Option<crate::vapi::standard::DynamicId> = None;
+        let mut f_5: Option<String> = None;
+        let mut f_6: Option<bool> = None;
+        let mut f_7: Option<serde_json::Value> = None;
+        let mut f_8: Option<vsphere_vapi_runtime::types::DateTime> = None;
+        let mut f_9: Option<vsphere_vapi_runtime::types::DateTime> = None;
+        let mut f_10: Option<Vec<crate::vapi::standard::LocalizableMessage>> = None;
+        let mut f_11: Option<i64> = None;
+        let mut unknown = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "description" => f_0 = Some(map.next_value()?),
+                "service" => f_1 = Some(map.next_value()?),
+                "operation" => f_2 = Some(map.next_value()?),
+                "parent" => f_3 = map.next_value()?,
+                "target" => f_4 = map.next_value()?,
+                "status" => f_5 = Some(map.next_value()?),
+                "cancelable" => f_6 = map.next_value()?,
+                "error" => f_7 = map.next_value()?,
+                "start_time" => f_8 = map.next_value()?,
+                "end_time" => f_9 = map.next_value()?,
+                "messages" => f_10 = __de::null_as_empty(map.next_value()?),
+                "progress" => f_11 = Some(map.next_value()?),
+                _ => {
+                    let value: serde_json::Value = map.next_value()?;
+                    unknown.insert(key, value);
                 }
-                let u_0 = match f_5 {
-                    None => None,
-                    Some(tag) => {
-                        Some(
-                            match tag.as_str() {
-                                "NONE" => InfoStatus::None,
-                                "RUNNING" => {
-                                    InfoStatus::Running {
-                                        start_time: f_8,
-                                    }
-                                }
-                                "SUCCEEDED" => {
-                                    InfoStatus::Succeeded {
-                                        start_time: f_8,
-                                        end_time: f_9,
-                                    }
-                                }
-                                "FAILED" => {
-                                    InfoStatus::Failed {
-                                        error: f_7,
-                                        start_time: f_8,
-                                        end_time: f_9,
-                                    }
-                                }
-                                _ => {
-                                    #[allow(unused_mut)]
-                                    let mut fields = ::core::mem::take(&mut unknown);
-                                    if let Some(value) = f_8 {
-                                        fields
-                                            .insert(
-                                                "start_time".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_9 {
-                                        fields
-                                            .insert(
-                                                "end_time".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_7 {
-                                        fields
-                                            .insert(
-                                                "error".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    InfoStatus::Unknown { tag, fields }
-                                }
-                            },
-                        )
-                    }
-                };
-                ::core::result::Result::Ok(Info {
-                    description: f_0
-                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
-                            "appliance::recovery::reconciliation::job::Info",
-                            "description",
-                        )),
-                    service: f_1
-                        .ok_or_else(|| serde::de::Error::missing_field("service"))?,
-                    operation: f_2
-                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
-                            "appliance::recovery::reconciliation::job::Info",
-                            "operation",
-                        )),
-                    parent: f_3,
-                    target: f_4,
-                    status: u_0
-                        .ok_or_else(|| serde::de::Error::missing_field("status"))?,
-                    cancelable: f_6,
-                    messages: f_10
-                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
-                            "appliance::recovery::reconciliation::job::Info",
-                            "messages",
-                        )),
-                    progress: f_11
-                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
-                            "appliance::recovery::reconciliation::job::Info",
-                            "progress",
-                        )),
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        let u_0 = match f_5 {
+            None => None,
+            Some(tag) => {
+                Some(
+                    match tag.as_str() {
+                        "NONE" => InfoStatus::None,
+                        "RUNNING" => {
+                            InfoStatus::Running {
+                                start_time: f_8,
+                            }
+                        }
+                        "SUCCEEDED" => {
+                            InfoStatus::Succeeded {
+                                start_time: f_8,
+                                end_time: f_9,
+                            }
+                        }
+                        "FAILED" => {
+                            InfoStatus::Failed {
+                                error: f_7,
+                                start_time: f_8,
+                                end_time: f_9,
+                            }
+                        }
+                        _ => {
+                            #[allow(unused_mut)]
+                            let mut fields = ::core::mem::take(&mut unknown);
+                            if let Some(value) = f_8 {
+                                fields
+                                    .insert(
+                                        "start_time".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_9 {
+                                fields
+                                    .insert(
+                                        "end_time".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_7 {
+                                fields
+                                    .insert(
+                                        "error".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            InfoStatus::Unknown { tag, fields }
+                        }
+                    },
+                )
+            }
+        };
+        ::core::result::Result::Ok(Info {
+            description: __de::or_zero(f_0, Self::NAME, "description"),
+            service: __de::required(f_1, "service")?,
+            operation: __de::or_zero(f_2, Self::NAME, "operation"),
+            parent: f_3,
+            target: f_4,
+            status: __de::required(u_0, "status")?,
+            cancelable: f_6,
+            messages: __de::or_zero(f_10, Self::NAME, "messages"),
+            progress: __de::or_zero(f_11, Self::NAME, "progress"),
+        })
     }
 }
 

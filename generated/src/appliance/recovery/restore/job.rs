@@ -29,42 +29,63 @@ vsphere_vapi_runtime::vapi_enum! {
 /// [`LocalizableMessage`](crate::appliance::recovery::restore::job::LocalizableMessage) structure Structure representing message
 ///
 /// vAPI structure `com.vmware.appliance.recovery.restore.job.localizable_message`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct LocalizableMessage {
     /// id in message bundle
-    #[serde(default = "LocalizableMessage::__missing_id")]
     pub id: String,
     /// text in english
-    #[serde(default = "LocalizableMessage::__missing_default_message")]
     pub default_message: String,
     /// nested data
-    #[serde(
-        default = "LocalizableMessage::__missing_args",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub args: Vec<String>,
 }
 
-impl LocalizableMessage {
-    fn __missing_id() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::recovery::restore::job::LocalizableMessage",
-            "id",
-        )
+impl serde::Serialize for LocalizableMessage {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("id", &self.id)?;
+        map.serialize_entry("default_message", &self.default_message)?;
+        map.serialize_entry("args", &self.args)?;
+        map.end()
     }
+}
 
-    fn __missing_default_message() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::recovery::restore::job::LocalizableMessage",
-            "default_message",
-        )
+impl<'de> serde::Deserialize<'de> for LocalizableMessage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_args() -> Vec<String> {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::recovery::restore::job::LocalizableMessage",
-            "args",
-        )
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for LocalizableMessage {
+    const NAME: &'static str = "appliance::recovery::restore::job::LocalizableMessage";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<Vec<String>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "id" => f_0 = Some(map.next_value()?),
+                "default_message" => f_1 = Some(map.next_value()?),
+                "args" => f_2 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(LocalizableMessage {
+            id: __de::or_zero(f_0, Self::NAME, "id"),
+            default_message: __de::or_zero(f_1, Self::NAME, "default_message"),
+            args: __de::or_zero(f_2, Self::NAME, "args"),
+        })
     }
 }
 
@@ -102,89 +123,194 @@ vsphere_vapi_runtime::vapi_enum! {
 /// [`RestoreJobStatus`](crate::appliance::recovery::restore::job::RestoreJobStatus) structure Structure representing backup restore status
 ///
 /// vAPI structure `com.vmware.appliance.recovery.restore.job.restore_job_status`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RestoreJobStatus {
     /// process state
     pub state: BackupRestoreProcessState,
     /// list of messages
-    #[serde(
-        default = "RestoreJobStatus::__missing_messages",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub messages: Vec<LocalizableMessage>,
     /// percentage complete
-    #[serde(default = "RestoreJobStatus::__missing_progress")]
     pub progress: i64,
     /// List of standalone parts requested for restore. Only parts with the [`Part::standalone`](crate::appliance::recovery::backup::parts::Part::standalone) flag set to `true` can be included. If `None` entire VCSA restore was requested.
     ///
     /// Since vSphere API 8.0.3.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parts: Option<Vec<String>>,
 }
 
-impl RestoreJobStatus {
-    fn __missing_messages() -> Vec<LocalizableMessage> {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::recovery::restore::job::RestoreJobStatus",
-            "messages",
-        )
+impl serde::Serialize for RestoreJobStatus {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("state", &self.state)?;
+        map.serialize_entry("messages", &self.messages)?;
+        map.serialize_entry("progress", &self.progress)?;
+        if let Some(value) = &self.parts {
+            map.serialize_entry("parts", value)?;
+        }
+        map.end()
     }
+}
 
-    fn __missing_progress() -> i64 {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::recovery::restore::job::RestoreJobStatus",
-            "progress",
-        )
+impl<'de> serde::Deserialize<'de> for RestoreJobStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for RestoreJobStatus {
+    const NAME: &'static str = "appliance::recovery::restore::job::RestoreJobStatus";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<BackupRestoreProcessState> = None;
+        let mut f_1: Option<Vec<LocalizableMessage>> = None;
+        let mut f_2: Option<i64> = None;
+        let mut f_3: Option<Vec<String>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "state" => f_0 = Some(map.next_value()?),
+                "messages" => f_1 = __de::null_as_empty(map.next_value()?),
+                "progress" => f_2 = Some(map.next_value()?),
+                "parts" => f_3 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(RestoreJobStatus {
+            state: __de::required(f_0, "state")?,
+            messages: __de::or_zero(f_1, Self::NAME, "messages"),
+            progress: __de::or_zero(f_2, Self::NAME, "progress"),
+            parts: f_3,
+        })
     }
 }
 
 /// [`RestoreRequest`](crate::appliance::recovery::restore::job::RestoreRequest) structure Structure representing requested restore piece
 ///
 /// vAPI structure `com.vmware.appliance.recovery.restore.job.restore_request`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RestoreRequest {
     /// List of standalone parts to restore. Only parts with the [`Part::standalone`](crate::appliance::recovery::backup::parts::Part::standalone) flag set to `true` can be included. If `None` entire VCSA will be restored.
     ///
     /// Since vSphere API 8.0.3.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parts: Option<Vec<String>>,
     /// a password for a backup piece backupPassword If no password then the piece will not be decrypted
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub backup_password: Option<vsphere_vapi_runtime::types::Secret>,
     /// a type of location
     pub location_type: LocationType,
     /// path or url
-    #[serde(default = "RestoreRequest::__missing_location")]
     pub location: String,
     /// username for location locationUser User name for this location if login is required.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub location_user: Option<String>,
     /// password for location locationPassword Password for the specified user if login is required at this location.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub location_password: Option<vsphere_vapi_runtime::types::Secret>,
     /// Administrators Username for SSO. If `None` SSO authentication will not be used. If the vCenter Server is a management node or an embedded node, authentication is required.
     ///
     /// Since vSphere API 6.7.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sso_admin_user_name: Option<String>,
     /// The password for SSO admin user. If `None` SSO authentication will not be used. If the vCenter Server is a management node or an embedded node, authentication is required.
     ///
     /// Since vSphere API 6.7.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sso_admin_user_password: Option<vsphere_vapi_runtime::types::Secret>,
     /// The flag to ignore warnings during restore. If `None`, validation warnings will fail the restore operation
     ///
     /// Since vSphere API 6.7.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ignore_warnings: Option<bool>,
 }
 
-impl RestoreRequest {
-    fn __missing_location() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::recovery::restore::job::RestoreRequest",
-            "location",
-        )
+impl serde::Serialize for RestoreRequest {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.parts {
+            map.serialize_entry("parts", value)?;
+        }
+        if let Some(value) = &self.backup_password {
+            map.serialize_entry("backup_password", value)?;
+        }
+        map.serialize_entry("location_type", &self.location_type)?;
+        map.serialize_entry("location", &self.location)?;
+        if let Some(value) = &self.location_user {
+            map.serialize_entry("location_user", value)?;
+        }
+        if let Some(value) = &self.location_password {
+            map.serialize_entry("location_password", value)?;
+        }
+        if let Some(value) = &self.sso_admin_user_name {
+            map.serialize_entry("sso_admin_user_name", value)?;
+        }
+        if let Some(value) = &self.sso_admin_user_password {
+            map.serialize_entry("sso_admin_user_password", value)?;
+        }
+        if let Some(value) = &self.ignore_warnings {
+            map.serialize_entry("ignore_warnings", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for RestoreRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for RestoreRequest {
+    const NAME: &'static str = "appliance::recovery::restore::job::RestoreRequest";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<Vec<String>> = None;
+        let mut f_1: Option<vsphere_vapi_runtime::types::Secret> = None;
+        let mut f_2: Option<LocationType> = None;
+        let mut f_3: Option<String> = None;
+        let mut f_4: Option<String> = None;
+        let mut f_5: Option<vsphere_vapi_runtime::types::Secret> = None;
+        let mut f_6: Option<String> = None;
+        let mut f_7: Option<vsphere_vapi_runtime::types::Secret> = None;
+        let mut f_8: Option<bool> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "parts" => f_0 = map.next_value()?,
+                "backup_password" => f_1 = map.next_value()?,
+                "location_type" => f_2 = Some(map.next_value()?),
+                "location" => f_3 = Some(map.next_value()?),
+                "location_user" => f_4 = map.next_value()?,
+                "location_password" => f_5 = map.next_value()?,
+                "sso_admin_user_name" => f_6 = map.next_value()?,
+                "sso_admin_user_password" => f_7 = map.next_value()?,
+                "ignore_warnings" => f_8 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(RestoreRequest {
+            parts: f_0,
+            backup_password: f_1,
+            location_type: __de::required(f_2, "location_type")?,
+            location: __de::or_zero(f_3, Self::NAME, "location"),
+            location_user: f_4,
+            location_password: f_5,
+            sso_admin_user_name: f_6,
+            sso_admin_user_password: f_7,
+            ignore_warnings: f_8,
+        })
     }
 }
 
@@ -211,24 +337,57 @@ impl RestoreRequest {
 /// [`ReturnResult`](crate::appliance::recovery::restore::job::ReturnResult) structure Structure representing precheck result
 ///
 /// vAPI structure `com.vmware.appliance.recovery.restore.job.return_result`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ReturnResult {
     /// Check status
     pub status: ReturnStatus,
     /// List of messages
-    #[serde(
-        default = "ReturnResult::__missing_messages",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub messages: Vec<LocalizableMessage>,
 }
 
-impl ReturnResult {
-    fn __missing_messages() -> Vec<LocalizableMessage> {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::recovery::restore::job::ReturnResult",
-            "messages",
-        )
+impl serde::Serialize for ReturnResult {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("status", &self.status)?;
+        map.serialize_entry("messages", &self.messages)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ReturnResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ReturnResult {
+    const NAME: &'static str = "appliance::recovery::restore::job::ReturnResult";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<ReturnStatus> = None;
+        let mut f_1: Option<Vec<LocalizableMessage>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "status" => f_0 = Some(map.next_value()?),
+                "messages" => f_1 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ReturnResult {
+            status: __de::required(f_0, "status")?,
+            messages: __de::or_zero(f_1, Self::NAME, "messages"),
+        })
     }
 }
 

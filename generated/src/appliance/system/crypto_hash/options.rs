@@ -13,7 +13,7 @@
 /// Not in vSphere API releases before 9.0.0.0.
 ///
 /// vAPI structure `com.vmware.appliance.system.crypto_hash.options.info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Info {
     /// Hash mode representing state of global hash switch.
     ///
@@ -24,19 +24,52 @@ pub struct Info {
     /// List of hash algorithms supported for a hash mode.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(
-        default = "Info::__missing_hash_algorithms",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub hash_algorithms: Vec<String>,
 }
 
-impl Info {
-    fn __missing_hash_algorithms() -> Vec<String> {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::system::crypto_hash::options::Info",
-            "hash_algorithms",
-        )
+impl serde::Serialize for Info {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("hash_mode", &self.hash_mode)?;
+        map.serialize_entry("hash_algorithms", &self.hash_algorithms)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Info {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
+    const NAME: &'static str = "appliance::system::crypto_hash::options::Info";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::CryptoHashId> = None;
+        let mut f_1: Option<Vec<String>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "hash_mode" => f_0 = Some(map.next_value()?),
+                "hash_algorithms" => f_1 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Info {
+            hash_mode: __de::required(f_0, "hash_mode")?,
+            hash_algorithms: __de::or_zero(f_1, Self::NAME, "hash_algorithms"),
+        })
     }
 }
 
@@ -47,24 +80,53 @@ impl Info {
 /// Not in vSphere API releases before 9.0.0.0.
 ///
 /// vAPI structure `com.vmware.appliance.system.crypto_hash.options.list_result`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ListResult {
     /// List of hash mode Info.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(
-        default = "ListResult::__missing_modes",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub modes: Vec<Info>,
 }
 
-impl ListResult {
-    fn __missing_modes() -> Vec<Info> {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::system::crypto_hash::options::ListResult",
-            "modes",
-        )
+impl serde::Serialize for ListResult {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("modes", &self.modes)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ListResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ListResult {
+    const NAME: &'static str = "appliance::system::crypto_hash::options::ListResult";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<Vec<Info>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "modes" => f_0 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ListResult {
+            modes: __de::or_zero(f_0, Self::NAME, "modes"),
+        })
     }
 }
 

@@ -11,33 +11,61 @@
 /// Since vSphere API 8.0.3.0.
 ///
 /// vAPI structure `com.vmware.appliance.tls.manual_parameters.global.info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Info {
     /// Indicates if the current manual TLS parameters are activated for the appliance or standard TLS Profile is used instead of them.
     ///
     /// Since vSphere API 8.0.3.0.
-    #[serde(default = "Info::__missing_manual_active")]
     pub manual_active: bool,
     /// Contains information about the configuration.
     ///
     /// Since vSphere API 8.0.3.0.
-    #[serde(default = "Info::__missing_spec")]
     pub spec: SetSpec,
 }
 
-impl Info {
-    fn __missing_manual_active() -> bool {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::tls::manual_parameters::global::Info",
-            "manual_active",
-        )
+impl serde::Serialize for Info {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("manual_active", &self.manual_active)?;
+        map.serialize_entry("spec", &self.spec)?;
+        map.end()
     }
+}
 
-    fn __missing_spec() -> SetSpec {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::tls::manual_parameters::global::Info",
-            "spec",
-        )
+impl<'de> serde::Deserialize<'de> for Info {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
+    const NAME: &'static str = "appliance::tls::manual_parameters::global::Info";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<bool> = None;
+        let mut f_1: Option<SetSpec> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "manual_active" => f_0 = Some(map.next_value()?),
+                "spec" => f_1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Info {
+            manual_active: __de::or_zero(f_0, Self::NAME, "manual_active"),
+            spec: __de::or_zero(f_1, Self::NAME, "spec"),
+        })
     }
 }
 
@@ -47,36 +75,61 @@ impl Info {
 ///
 /// vAPI structure
 /// `com.vmware.appliance.tls.manual_parameters.global.protocol_version_info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ProtocolVersionInfo {
     /// Defines the TLS protocol version.
     ///
     /// Since vSphere API 8.0.3.0.
-    #[serde(default = "ProtocolVersionInfo::__missing_version")]
     pub version: String,
     /// Defines the TLS protocol ciphers in IANA form.
     ///
     /// Since vSphere API 8.0.3.0.
-    #[serde(
-        default = "ProtocolVersionInfo::__missing_ciphers",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub ciphers: Vec<String>,
 }
 
-impl ProtocolVersionInfo {
-    fn __missing_version() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::tls::manual_parameters::global::ProtocolVersionInfo",
-            "version",
-        )
+impl serde::Serialize for ProtocolVersionInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("version", &self.version)?;
+        map.serialize_entry("ciphers", &self.ciphers)?;
+        map.end()
     }
+}
 
-    fn __missing_ciphers() -> Vec<String> {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::tls::manual_parameters::global::ProtocolVersionInfo",
-            "ciphers",
-        )
+impl<'de> serde::Deserialize<'de> for ProtocolVersionInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ProtocolVersionInfo {
+    const NAME: &'static str = "appliance::tls::manual_parameters::global::ProtocolVersionInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<Vec<String>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "version" => f_0 = Some(map.next_value()?),
+                "ciphers" => f_1 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ProtocolVersionInfo {
+            version: __de::or_zero(f_0, Self::NAME, "version"),
+            ciphers: __de::or_zero(f_1, Self::NAME, "ciphers"),
+        })
     }
 }
 
@@ -85,23 +138,15 @@ impl ProtocolVersionInfo {
 /// Since vSphere API 8.0.3.0.
 ///
 /// vAPI structure `com.vmware.appliance.tls.manual_parameters.global.set_spec`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SetSpec {
     /// Defines the list of TLS protocol version and their ciphers.
     ///
     /// Since vSphere API 8.0.3.0.
-    #[serde(
-        default = "SetSpec::__missing_protocol_versions",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub protocol_versions: Vec<ProtocolVersionInfo>,
     /// Defines the TLS Profile curves in IANA form.
     ///
     /// Since vSphere API 8.0.3.0.
-    #[serde(
-        default = "SetSpec::__missing_curves",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub curves: Vec<String>,
     /// Indicates if FIPS 140-3 compliance is enforced for the TLS Profile.
     ///
@@ -109,30 +154,56 @@ pub struct SetSpec {
     #[deprecated(
         note = "since vSphere API 9.0.0.0: in 9.0.0.0 and above all profiles are FIPS compliant, always true."
     )]
-    #[serde(default = "SetSpec::__missing_fips_enforced")]
     pub fips_enforced: bool,
 }
 
-impl SetSpec {
-    fn __missing_protocol_versions() -> Vec<ProtocolVersionInfo> {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::tls::manual_parameters::global::SetSpec",
-            "protocol_versions",
-        )
+impl serde::Serialize for SetSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("protocol_versions", &self.protocol_versions)?;
+        map.serialize_entry("curves", &self.curves)?;
+        map.serialize_entry("fips_enforced", &self.fips_enforced)?;
+        map.end()
     }
+}
 
-    fn __missing_curves() -> Vec<String> {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::tls::manual_parameters::global::SetSpec",
-            "curves",
-        )
+impl<'de> serde::Deserialize<'de> for SetSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_fips_enforced() -> bool {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::tls::manual_parameters::global::SetSpec",
-            "fips_enforced",
-        )
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for SetSpec {
+    const NAME: &'static str = "appliance::tls::manual_parameters::global::SetSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<Vec<ProtocolVersionInfo>> = None;
+        let mut f_1: Option<Vec<String>> = None;
+        let mut f_2: Option<bool> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "protocol_versions" => f_0 = __de::null_as_empty(map.next_value()?),
+                "curves" => f_1 = __de::null_as_empty(map.next_value()?),
+                "fips_enforced" => f_2 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(SetSpec {
+            protocol_versions: __de::or_zero(f_0, Self::NAME, "protocol_versions"),
+            curves: __de::or_zero(f_1, Self::NAME, "curves"),
+            fips_enforced: __de::or_zero(f_2, Self::NAME, "fips_enforced"),
+        })
     }
 }
 
@@ -153,39 +224,61 @@ impl ::vsphere_vapi_runtime::de::Zero for SetSpec {
 /// Not in vSphere API releases before 9.0.0.0.
 ///
 /// vAPI structure `com.vmware.appliance.tls.manual_parameters.global.set_spec_ex`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SetSpecEx {
     /// Defines the list of TLS protocol version and their ciphers.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(
-        default = "SetSpecEx::__missing_protocol_versions",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub protocol_versions: Vec<ProtocolVersionInfo>,
     /// Defines the TLS Profile curves in IANA form.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(
-        default = "SetSpecEx::__missing_curves",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub curves: Vec<String>,
 }
 
-impl SetSpecEx {
-    fn __missing_protocol_versions() -> Vec<ProtocolVersionInfo> {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::tls::manual_parameters::global::SetSpecEx",
-            "protocol_versions",
-        )
+impl serde::Serialize for SetSpecEx {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("protocol_versions", &self.protocol_versions)?;
+        map.serialize_entry("curves", &self.curves)?;
+        map.end()
     }
+}
 
-    fn __missing_curves() -> Vec<String> {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::tls::manual_parameters::global::SetSpecEx",
-            "curves",
-        )
+impl<'de> serde::Deserialize<'de> for SetSpecEx {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for SetSpecEx {
+    const NAME: &'static str = "appliance::tls::manual_parameters::global::SetSpecEx";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<Vec<ProtocolVersionInfo>> = None;
+        let mut f_1: Option<Vec<String>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "protocol_versions" => f_0 = __de::null_as_empty(map.next_value()?),
+                "curves" => f_1 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(SetSpecEx {
+            protocol_versions: __de::or_zero(f_0, Self::NAME, "protocol_versions"),
+            curves: __de::or_zero(f_1, Self::NAME, "curves"),
+        })
     }
 }
 

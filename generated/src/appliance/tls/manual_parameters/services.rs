@@ -13,23 +13,15 @@
 /// Not in vSphere API releases before 9.0.0.0.
 ///
 /// vAPI structure `com.vmware.appliance.tls.manual_parameters.services.info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Info {
     /// Defines the list of TLS protocol version and their ciphers.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(
-        default = "Info::__missing_protocol_versions",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub protocol_versions: Vec<ProtocolVersionInfo>,
     /// Defines the TLS Profile curves in IANA form.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(
-        default = "Info::__missing_curves",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub curves: Vec<String>,
     /// Indicates if FIPS 140-3 compliance is enforced for the TLS Profile.
     ///
@@ -37,30 +29,56 @@ pub struct Info {
     #[deprecated(
         note = "since vSphere API 9.0.0.0: in 9.0.0.0 and above all profiles are FIPS compliant, always true."
     )]
-    #[serde(default = "Info::__missing_fips_enforced")]
     pub fips_enforced: bool,
 }
 
-impl Info {
-    fn __missing_protocol_versions() -> Vec<ProtocolVersionInfo> {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::tls::manual_parameters::services::Info",
-            "protocol_versions",
-        )
+impl serde::Serialize for Info {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("protocol_versions", &self.protocol_versions)?;
+        map.serialize_entry("curves", &self.curves)?;
+        map.serialize_entry("fips_enforced", &self.fips_enforced)?;
+        map.end()
     }
+}
 
-    fn __missing_curves() -> Vec<String> {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::tls::manual_parameters::services::Info",
-            "curves",
-        )
+impl<'de> serde::Deserialize<'de> for Info {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_fips_enforced() -> bool {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::tls::manual_parameters::services::Info",
-            "fips_enforced",
-        )
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
+    const NAME: &'static str = "appliance::tls::manual_parameters::services::Info";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<Vec<ProtocolVersionInfo>> = None;
+        let mut f_1: Option<Vec<String>> = None;
+        let mut f_2: Option<bool> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "protocol_versions" => f_0 = __de::null_as_empty(map.next_value()?),
+                "curves" => f_1 = __de::null_as_empty(map.next_value()?),
+                "fips_enforced" => f_2 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Info {
+            protocol_versions: __de::or_zero(f_0, Self::NAME, "protocol_versions"),
+            curves: __de::or_zero(f_1, Self::NAME, "curves"),
+            fips_enforced: __de::or_zero(f_2, Self::NAME, "fips_enforced"),
+        })
     }
 }
 
@@ -71,7 +89,7 @@ impl Info {
 /// Not in vSphere API releases before 9.0.0.0.
 ///
 /// vAPI structure `com.vmware.appliance.tls.manual_parameters.services.list_item`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ListItem {
     /// Defines the TLS integrated service.
     ///
@@ -82,8 +100,55 @@ pub struct ListItem {
     /// Contains information about the TLS configurations of a specific service. If `None`, there is no specific configuration for that service.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub info: Option<Info>,
+}
+
+impl serde::Serialize for ListItem {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("service", &self.service)?;
+        if let Some(value) = &self.info {
+            map.serialize_entry("info", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ListItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ListItem {
+    const NAME: &'static str = "appliance::tls::manual_parameters::services::ListItem";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::ManualParametersServicesId> = None;
+        let mut f_1: Option<Info> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "service" => f_0 = Some(map.next_value()?),
+                "info" => f_1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ListItem {
+            service: __de::required(f_0, "service")?,
+            info: f_1,
+        })
+    }
 }
 
 /// The [`ListResult`](crate::appliance::tls::manual_parameters::services::ListResult) structure contains the information about the list of services integrated with TLS.
@@ -94,24 +159,53 @@ pub struct ListItem {
 ///
 /// vAPI structure
 /// `com.vmware.appliance.tls.manual_parameters.services.list_result`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ListResult {
     /// Defines the list of services integrated with TLS and its configuration.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(
-        default = "ListResult::__missing_services",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub services: Vec<ListItem>,
 }
 
-impl ListResult {
-    fn __missing_services() -> Vec<ListItem> {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::tls::manual_parameters::services::ListResult",
-            "services",
-        )
+impl serde::Serialize for ListResult {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("services", &self.services)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ListResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ListResult {
+    const NAME: &'static str = "appliance::tls::manual_parameters::services::ListResult";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<Vec<ListItem>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "services" => f_0 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ListResult {
+            services: __de::or_zero(f_0, Self::NAME, "services"),
+        })
     }
 }
 
@@ -123,36 +217,61 @@ impl ListResult {
 ///
 /// vAPI structure
 /// `com.vmware.appliance.tls.manual_parameters.services.protocol_version_info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ProtocolVersionInfo {
     /// Defines the TLS protocol version.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default = "ProtocolVersionInfo::__missing_version")]
     pub version: String,
     /// Defines the TLS protocol ciphers in IANA form.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(
-        default = "ProtocolVersionInfo::__missing_ciphers",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub ciphers: Vec<String>,
 }
 
-impl ProtocolVersionInfo {
-    fn __missing_version() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::tls::manual_parameters::services::ProtocolVersionInfo",
-            "version",
-        )
+impl serde::Serialize for ProtocolVersionInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("version", &self.version)?;
+        map.serialize_entry("ciphers", &self.ciphers)?;
+        map.end()
     }
+}
 
-    fn __missing_ciphers() -> Vec<String> {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::tls::manual_parameters::services::ProtocolVersionInfo",
-            "ciphers",
-        )
+impl<'de> serde::Deserialize<'de> for ProtocolVersionInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ProtocolVersionInfo {
+    const NAME: &'static str = "appliance::tls::manual_parameters::services::ProtocolVersionInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<Vec<String>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "version" => f_0 = Some(map.next_value()?),
+                "ciphers" => f_1 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ProtocolVersionInfo {
+            version: __de::or_zero(f_0, Self::NAME, "version"),
+            ciphers: __de::or_zero(f_1, Self::NAME, "ciphers"),
+        })
     }
 }
 
@@ -163,39 +282,61 @@ impl ProtocolVersionInfo {
 /// Not in vSphere API releases before 9.0.0.0.
 ///
 /// vAPI structure `com.vmware.appliance.tls.manual_parameters.services.set_spec`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SetSpec {
     /// Defines the list of TLS protocol version and their ciphers.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(
-        default = "SetSpec::__missing_protocol_versions",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub protocol_versions: Vec<ProtocolVersionInfo>,
     /// Defines the TLS Profile curves in IANA form.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(
-        default = "SetSpec::__missing_curves",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub curves: Vec<String>,
 }
 
-impl SetSpec {
-    fn __missing_protocol_versions() -> Vec<ProtocolVersionInfo> {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::tls::manual_parameters::services::SetSpec",
-            "protocol_versions",
-        )
+impl serde::Serialize for SetSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("protocol_versions", &self.protocol_versions)?;
+        map.serialize_entry("curves", &self.curves)?;
+        map.end()
     }
+}
 
-    fn __missing_curves() -> Vec<String> {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::tls::manual_parameters::services::SetSpec",
-            "curves",
-        )
+impl<'de> serde::Deserialize<'de> for SetSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for SetSpec {
+    const NAME: &'static str = "appliance::tls::manual_parameters::services::SetSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<Vec<ProtocolVersionInfo>> = None;
+        let mut f_1: Option<Vec<String>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "protocol_versions" => f_0 = __de::null_as_empty(map.next_value()?),
+                "curves" => f_1 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(SetSpec {
+            protocol_versions: __de::or_zero(f_0, Self::NAME, "protocol_versions"),
+            curves: __de::or_zero(f_1, Self::NAME, "curves"),
+        })
     }
 }
 

@@ -92,15 +92,18 @@ impl Config {
     /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): If validation of the desired-state spec fails. The value of the data field of [`ErrorKind::Error`](crate::ErrorKind::Error) will be a structure that contains all the fields defined in [`ApplyResult`](crate::appliance::vcenter::settings::v1::config::ApplyResult).
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
-    pub async fn apply_desired_state_task(
+    pub fn apply_desired_state_task(
         &self,
         spec: &config::ApplyDesiredStateSpec,
-    ) -> vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<config::ApplyResult>> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<
+            vsphere_vapi_runtime::Task<config::ApplyResult>,
+        >,
+    > + Send {
         self.client
             .operation(&config::ops::APPLY_DESIRED_STATE_TASK)
             .param("spec", spec)
             .send_task()
-            .await
     }
 
     /// Runs [`apply_desired_state_task`](Self::apply_desired_state_task) and waits for
@@ -143,15 +146,16 @@ impl Config {
     /// - [`Error`](crate::ErrorKind::Error): If there is unknown internal error. The accompanying error message will give more details about the failure.
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
-    pub async fn check_desired_state_task(
+    pub fn check_desired_state_task(
         &self,
         spec: &config::CheckDesiredStateSpec,
-    ) -> vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<CheckResult>> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<CheckResult>>,
+    > + Send {
         self.client
             .operation(&config::ops::CHECK_DESIRED_STATE_TASK)
             .param("spec", spec)
             .send_task()
-            .await
     }
 
     /// Runs [`check_desired_state_task`](Self::check_desired_state_task) and waits for
@@ -195,11 +199,13 @@ impl Config {
     /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if any of the specified parameters are invalid.
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
-    pub async fn create(
+    pub fn create(
         &self,
         spec: &config::CreateSpec,
-    ) -> vsphere_vapi_runtime::Result<crate::ids::ConfigProfileId> {
-        self.client.operation(&config::ops::CREATE).param("spec", spec).send().await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<crate::ids::ConfigProfileId>,
+    > + Send {
+        self.client.operation(&config::ops::CREATE).param("spec", spec).send()
     }
 
     /// Deletes a profile. Warning: This method is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
@@ -218,8 +224,10 @@ impl Config {
     /// - [`NotFound`](crate::ErrorKind::NotFound): if the profile is not found.
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if the system is unable to communicate service to complete the request.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
-    pub async fn delete(&self) -> vsphere_vapi_runtime::Result<()> {
-        self.client.operation(&config::ops::DELETE).send().await
+    pub fn delete(
+        &self,
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+        self.client.operation(&config::ops::DELETE).send()
     }
 
     /// Returns information about a profile. Warning: This method is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
@@ -242,8 +250,12 @@ impl Config {
     /// - [`NotFound`](crate::ErrorKind::NotFound): If there is no profile or version associated with `profile` or `version` in the system.
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
-    pub async fn get(&self) -> vsphere_vapi_runtime::Result<config::Info> {
-        self.client.operation(&config::ops::GET).send().await
+    pub fn get(
+        &self,
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<config::Info>,
+    > + Send {
+        self.client.operation(&config::ops::GET).send()
     }
 
     /// Scans all the components in the profiles against the applied profile. result of this operation can be queried by calling the api cis/tasks/{task-id} where the task-id is the response of this operation. Warning: This method is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
@@ -268,15 +280,16 @@ impl Config {
     /// - [`NotFound`](crate::ErrorKind::NotFound): If there is no profile associated with `profile` in the system.
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
-    pub async fn scan_task(
+    pub fn scan_task(
         &self,
         version: &crate::ids::ConfigVersionId,
-    ) -> vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<ScanResult>> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<ScanResult>>,
+    > + Send {
         self.client
             .operation(&config::ops::SCAN_TASK)
             .param("version", version)
             .send_task()
-            .await
     }
 
     /// Runs [`scan_task`](Self::scan_task) and waits for the task with the default
@@ -317,15 +330,16 @@ impl Config {
     /// - [`Error`](crate::ErrorKind::Error): If there is unknown internal error. The accompanying error message will give more details about the failure.
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
-    pub async fn scan_desired_state_task(
+    pub fn scan_desired_state_task(
         &self,
         spec: &config::ScanSpec,
-    ) -> vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<ScanResult>> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<ScanResult>>,
+    > + Send {
         self.client
             .operation(&config::ops::SCAN_DESIRED_STATE_TASK)
             .param("spec", spec)
             .send_task()
-            .await
     }
 
     /// Runs [`scan_desired_state_task`](Self::scan_desired_state_task) and waits for
@@ -422,14 +436,13 @@ vsphere_vapi_runtime::vapi_enum! {
 /// **Removed** in vSphere API release 9.0.0.0 (last in 8.0.3.0).
 ///
 /// vAPI structure `com.vmware.appliance.vcenter.settings.v1.check_result`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CheckResult {
     /// Overall Impact. Warning: This field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
     pub impact: Impact,
     /// Time when the method started. Warning: This field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
     pub start_time: vsphere_vapi_runtime::types::DateTime,
     /// Time when the method completed. Warning: This field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments. If `None`, the endTime will be empty.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_time: Option<vsphere_vapi_runtime::types::DateTime>,
     /// Identifier of the profile on which the prechek is run to generate this result. Warning: This field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
     ///
@@ -440,32 +453,76 @@ pub struct CheckResult {
     /// Identifier of a `com.vmware.appliance.vcenter.settings.v1.config.component` resource.
     pub version: crate::ids::ConfigComponentId,
     /// Identifiers of the valid components. Warning: This field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
-    #[serde(
-        default = "CheckResult::__missing_valid",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub valid: Vec<String>,
     /// Identifiers of the Invalid components. Warning: This field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
-    #[serde(
-        default = "CheckResult::__missing_invalid",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub invalid: Vec<String>,
 }
 
-impl CheckResult {
-    fn __missing_valid() -> Vec<String> {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::vcenter::settings::v1::CheckResult",
-            "valid",
-        )
+impl serde::Serialize for CheckResult {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("impact", &self.impact)?;
+        map.serialize_entry("start_time", &self.start_time)?;
+        if let Some(value) = &self.end_time {
+            map.serialize_entry("end_time", value)?;
+        }
+        map.serialize_entry("profile", &self.profile)?;
+        map.serialize_entry("version", &self.version)?;
+        map.serialize_entry("valid", &self.valid)?;
+        map.serialize_entry("invalid", &self.invalid)?;
+        map.end()
     }
+}
 
-    fn __missing_invalid() -> Vec<String> {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::vcenter::settings::v1::CheckResult",
-            "invalid",
-        )
+impl<'de> serde::Deserialize<'de> for CheckResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CheckResult {
+    const NAME: &'static str = "appliance::vcenter::settings::v1::CheckResult";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<Impact> = None;
+        let mut f_1: Option<vsphere_vapi_runtime::types::DateTime> = None;
+        let mut f_2: Option<vsphere_vapi_runtime::types::DateTime> = None;
+        let mut f_3: Option<crate::ids::ConfigProfileId> = None;
+        let mut f_4: Option<crate::ids::ConfigComponentId> = None;
+        let mut f_5: Option<Vec<String>> = None;
+        let mut f_6: Option<Vec<String>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "impact" => f_0 = Some(map.next_value()?),
+                "start_time" => f_1 = Some(map.next_value()?),
+                "end_time" => f_2 = map.next_value()?,
+                "profile" => f_3 = Some(map.next_value()?),
+                "version" => f_4 = Some(map.next_value()?),
+                "valid" => f_5 = __de::null_as_empty(map.next_value()?),
+                "invalid" => f_6 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(CheckResult {
+            impact: __de::required(f_0, "impact")?,
+            start_time: __de::required(f_1, "start_time")?,
+            end_time: f_2,
+            profile: __de::required(f_3, "profile")?,
+            version: __de::required(f_4, "version")?,
+            valid: __de::or_zero(f_5, Self::NAME, "valid"),
+            invalid: __de::or_zero(f_6, Self::NAME, "invalid"),
+        })
     }
 }
 
@@ -474,25 +531,51 @@ impl CheckResult {
 /// **Removed** in vSphere API release 9.0.0.0 (last in 8.0.3.0).
 ///
 /// vAPI structure `com.vmware.appliance.vcenter.settings.v1.compliance_result`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ComplianceResult {
     /// Map of property value differences between current software state and working profile. Warning: This field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
-    #[serde(
-        default = "ComplianceResult::__missing_diff_results",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub diff_results: vsphere_vapi_runtime::types::VapiMap<String, DiffResult>,
 }
 
-impl ComplianceResult {
-    fn __missing_diff_results() -> vsphere_vapi_runtime::types::VapiMap<
-        String,
-        DiffResult,
-    > {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::vcenter::settings::v1::ComplianceResult",
-            "diff_results",
-        )
+impl serde::Serialize for ComplianceResult {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("diff_results", &self.diff_results)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ComplianceResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ComplianceResult {
+    const NAME: &'static str = "appliance::vcenter::settings::v1::ComplianceResult";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<vsphere_vapi_runtime::types::VapiMap<String, DiffResult>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "diff_results" => f_0 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ComplianceResult {
+            diff_results: __de::or_zero(f_0, Self::NAME, "diff_results"),
+        })
     }
 }
 
@@ -501,32 +584,105 @@ impl ComplianceResult {
 /// **Removed** in vSphere API release 9.0.0.0 (last in 8.0.3.0).
 ///
 /// vAPI structure `com.vmware.appliance.vcenter.settings.v1.desired_state`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DesiredState {
     /// Appliance Management component desired spec. Warning: This field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub appliance: Option<config::components::applmgmt::ApplianceManagement>,
     /// Authentication Management component desired spec. Warning: This field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub authmgmt: Option<config::components::authmanagement::AuthenticationManagement>,
     /// Inventory Configurations. Warning: This field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub inventory: Option<config::components::inventory::InventoryManagement>,
     /// Clientcapabilities Configurations. Warning: This field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vsphereuiconfiguration: Option<
         config::components::vsphereuiconfiguration::VsphereUiConfiguration,
     >,
     /// Inventory Authorization. Warning: This field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invtauthmgmt: Option<
         config::components::inventoryauthorization::InventoryAuthorization,
     >,
     /// Management Cluster Configurations. Warning: This field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments. This field is optional because it was added in a newer version than its parent node.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub managementcluster: Option<
         config::components::managementcluster::ManagementCluster,
     >,
+}
+
+impl serde::Serialize for DesiredState {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.appliance {
+            map.serialize_entry("appliance", value)?;
+        }
+        if let Some(value) = &self.authmgmt {
+            map.serialize_entry("authmgmt", value)?;
+        }
+        if let Some(value) = &self.inventory {
+            map.serialize_entry("inventory", value)?;
+        }
+        if let Some(value) = &self.vsphereuiconfiguration {
+            map.serialize_entry("vsphereuiconfiguration", value)?;
+        }
+        if let Some(value) = &self.invtauthmgmt {
+            map.serialize_entry("invtauthmgmt", value)?;
+        }
+        if let Some(value) = &self.managementcluster {
+            map.serialize_entry("managementcluster", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DesiredState {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for DesiredState {
+    const NAME: &'static str = "appliance::vcenter::settings::v1::DesiredState";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<config::components::applmgmt::ApplianceManagement> = None;
+        let mut f_1: Option<
+            config::components::authmanagement::AuthenticationManagement,
+        > = None;
+        let mut f_2: Option<config::components::inventory::InventoryManagement> = None;
+        let mut f_3: Option<
+            config::components::vsphereuiconfiguration::VsphereUiConfiguration,
+        > = None;
+        let mut f_4: Option<
+            config::components::inventoryauthorization::InventoryAuthorization,
+        > = None;
+        let mut f_5: Option<config::components::managementcluster::ManagementCluster> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "appliance" => f_0 = map.next_value()?,
+                "authmgmt" => f_1 = map.next_value()?,
+                "inventory" => f_2 = map.next_value()?,
+                "vsphereuiconfiguration" => f_3 = map.next_value()?,
+                "invtauthmgmt" => f_4 = map.next_value()?,
+                "managementcluster" => f_5 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(DesiredState {
+            appliance: f_0,
+            authmgmt: f_1,
+            inventory: f_2,
+            vsphereuiconfiguration: f_3,
+            invtauthmgmt: f_4,
+            managementcluster: f_5,
+        })
+    }
 }
 
 impl ::vsphere_vapi_runtime::de::Zero for DesiredState {
@@ -547,43 +703,75 @@ impl ::vsphere_vapi_runtime::de::Zero for DesiredState {
 /// **Removed** in vSphere API release 9.0.0.0 (last in 8.0.3.0).
 ///
 /// vAPI structure `com.vmware.appliance.vcenter.settings.v1.diff_result`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DiffResult {
     /// Current property value. Warning: This field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
     pub current_value: serde_json::Value,
     /// Desired property value. Warning: This field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
     pub desired_value: serde_json::Value,
     /// Category of component configuration. Warning: This field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
-    #[serde(default = "DiffResult::__missing_category")]
     pub category: String,
     /// Path of the component configuration. Warning: This field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
-    #[serde(default = "DiffResult::__missing_path")]
     pub path: String,
     /// Description of the component configuration. Warning: This field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
-    #[serde(default = "DiffResult::__missing_description")]
     pub description: String,
 }
 
-impl DiffResult {
-    fn __missing_category() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::vcenter::settings::v1::DiffResult",
-            "category",
-        )
+impl serde::Serialize for DiffResult {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("current_value", &self.current_value)?;
+        map.serialize_entry("desired_value", &self.desired_value)?;
+        map.serialize_entry("category", &self.category)?;
+        map.serialize_entry("path", &self.path)?;
+        map.serialize_entry("description", &self.description)?;
+        map.end()
     }
+}
 
-    fn __missing_path() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::vcenter::settings::v1::DiffResult",
-            "path",
-        )
+impl<'de> serde::Deserialize<'de> for DiffResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_description() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::vcenter::settings::v1::DiffResult",
-            "description",
-        )
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for DiffResult {
+    const NAME: &'static str = "appliance::vcenter::settings::v1::DiffResult";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<serde_json::Value> = None;
+        let mut f_1: Option<serde_json::Value> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<String> = None;
+        let mut f_4: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "current_value" => f_0 = Some(map.next_value()?),
+                "desired_value" => f_1 = Some(map.next_value()?),
+                "category" => f_2 = Some(map.next_value()?),
+                "path" => f_3 = Some(map.next_value()?),
+                "description" => f_4 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(DiffResult {
+            current_value: __de::required(f_0, "current_value")?,
+            desired_value: __de::required(f_1, "desired_value")?,
+            category: __de::or_zero(f_2, Self::NAME, "category"),
+            path: __de::or_zero(f_3, Self::NAME, "path"),
+            description: __de::or_zero(f_4, Self::NAME, "description"),
+        })
     }
 }
 
@@ -700,104 +888,85 @@ impl<'de> serde::Deserialize<'de> for Impact {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = Impact;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("struct Impact")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<Impact, A::Error> {
-                let mut f_0: Option<String> = None;
-                let mut f_1: Option<Vec<String>> = None;
-                let mut f_2: Option<Vec<String>> = None;
-                let mut f_3: Option<Vec<crate::vapi::standard::LocalizableMessage>> = None;
-                let mut f_4: Option<StatusType> = None;
-                let mut f_5: Option<Notifications> = None;
-                let mut unknown = serde_json::Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "apply_impact" => f_0 = Some(map.next_value()?),
-                        "vcenter_services" => f_1 = map.next_value()?,
-                        "system_services" => f_2 = map.next_value()?,
-                        "message" => {
-                            f_3 = Some(
-                                map.next_value::<Option<_>>()?.unwrap_or_default(),
-                            );
-                        }
-                        "status" => f_4 = Some(map.next_value()?),
-                        "notifications" => f_5 = Some(map.next_value()?),
-                        _ => {
-                            let value: serde_json::Value = map.next_value()?;
-                            unknown.insert(key, value);
-                        }
-                    }
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Impact {
+    const NAME: &'static str = "appliance::vcenter::settings::v1::Impact";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<Vec<String>> = None;
+        let mut f_2: Option<Vec<String>> = None;
+        let mut f_3: Option<Vec<crate::vapi::standard::LocalizableMessage>> = None;
+        let mut f_4: Option<StatusType> = None;
+        let mut f_5: Option<Notifications> = None;
+        let mut unknown = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "apply_impact" => f_0 = Some(map.next_value()?),
+                "vcenter_services" => f_1 = map.next_value()?,
+                "system_services" => f_2 = map.next_value()?,
+                "message" => f_3 = __de::null_as_empty(map.next_value()?),
+                "status" => f_4 = Some(map.next_value()?),
+                "notifications" => f_5 = Some(map.next_value()?),
+                _ => {
+                    let value: serde_json::Value = map.next_value()?;
+                    unknown.insert(key, value);
                 }
-                let u_0 = match f_0 {
-                    None => None,
-                    Some(tag) => {
-                        Some(
-                            match tag.as_str() {
-                                "NO_IMPACT" => ImpactApplyImpact::NoImpact,
-                                "REBOOT_REQUIRED" => ImpactApplyImpact::RebootRequired,
-                                "RESTART_SERVICE" => {
-                                    ImpactApplyImpact::RestartService {
-                                        vcenter_services: f_1,
-                                        system_services: f_2,
-                                    }
-                                }
-                                _ => {
-                                    #[allow(unused_mut)]
-                                    let mut fields = ::core::mem::take(&mut unknown);
-                                    if let Some(value) = f_1 {
-                                        fields
-                                            .insert(
-                                                "vcenter_services".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_2 {
-                                        fields
-                                            .insert(
-                                                "system_services".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    ImpactApplyImpact::Unknown {
-                                        tag,
-                                        fields,
-                                    }
-                                }
-                            },
-                        )
-                    }
-                };
-                ::core::result::Result::Ok(Impact {
-                    apply_impact: u_0
-                        .ok_or_else(|| serde::de::Error::missing_field("apply_impact"))?,
-                    message: f_3
-                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
-                            "appliance::vcenter::settings::v1::Impact",
-                            "message",
-                        )),
-                    status: f_4
-                        .ok_or_else(|| serde::de::Error::missing_field("status"))?,
-                    notifications: f_5
-                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
-                            "appliance::vcenter::settings::v1::Impact",
-                            "notifications",
-                        )),
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        let u_0 = match f_0 {
+            None => None,
+            Some(tag) => {
+                Some(
+                    match tag.as_str() {
+                        "NO_IMPACT" => ImpactApplyImpact::NoImpact,
+                        "REBOOT_REQUIRED" => ImpactApplyImpact::RebootRequired,
+                        "RESTART_SERVICE" => {
+                            ImpactApplyImpact::RestartService {
+                                vcenter_services: f_1,
+                                system_services: f_2,
+                            }
+                        }
+                        _ => {
+                            #[allow(unused_mut)]
+                            let mut fields = ::core::mem::take(&mut unknown);
+                            if let Some(value) = f_1 {
+                                fields
+                                    .insert(
+                                        "vcenter_services".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_2 {
+                                fields
+                                    .insert(
+                                        "system_services".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            ImpactApplyImpact::Unknown {
+                                tag,
+                                fields,
+                            }
+                        }
+                    },
+                )
+            }
+        };
+        ::core::result::Result::Ok(Impact {
+            apply_impact: __de::required(u_0, "apply_impact")?,
+            message: __de::or_zero(f_3, Self::NAME, "message"),
+            status: __de::required(f_4, "status")?,
+            notifications: __de::or_zero(f_5, Self::NAME, "notifications"),
+        })
     }
 }
 
@@ -806,29 +975,75 @@ impl<'de> serde::Deserialize<'de> for Impact {
 /// **Removed** in vSphere API release 9.0.0.0 (last in 8.0.3.0).
 ///
 /// vAPI structure `com.vmware.appliance.vcenter.settings.v1.notification`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Notification {
     /// The notification Identifier. Warning: This field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
     ///
     /// Identifier of a `com.vmware.appliance.vcenter.settings.v1.config.notification` resource.
     pub notification: crate::ids::ConfigNotificationId,
     /// The time the notification was raised. Warning: This field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments. Only set if the time information is available.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub time: Option<vsphere_vapi_runtime::types::DateTime>,
     /// The notification message. Warning: This field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
-    #[serde(default = "Notification::__missing_message")]
     pub message: crate::vapi::standard::LocalizableMessage,
     /// The resolution message, if any. Warning: This field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments. Only set for warnings and errors.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolution: Option<crate::vapi::standard::LocalizableMessage>,
 }
 
-impl Notification {
-    fn __missing_message() -> crate::vapi::standard::LocalizableMessage {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::vcenter::settings::v1::Notification",
-            "message",
-        )
+impl serde::Serialize for Notification {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("notification", &self.notification)?;
+        if let Some(value) = &self.time {
+            map.serialize_entry("time", value)?;
+        }
+        map.serialize_entry("message", &self.message)?;
+        if let Some(value) = &self.resolution {
+            map.serialize_entry("resolution", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Notification {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Notification {
+    const NAME: &'static str = "appliance::vcenter::settings::v1::Notification";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::ConfigNotificationId> = None;
+        let mut f_1: Option<vsphere_vapi_runtime::types::DateTime> = None;
+        let mut f_2: Option<crate::vapi::standard::LocalizableMessage> = None;
+        let mut f_3: Option<crate::vapi::standard::LocalizableMessage> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "notification" => f_0 = Some(map.next_value()?),
+                "time" => f_1 = map.next_value()?,
+                "message" => f_2 = Some(map.next_value()?),
+                "resolution" => f_3 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Notification {
+            notification: __de::required(f_0, "notification")?,
+            time: f_1,
+            message: __de::or_zero(f_2, Self::NAME, "message"),
+            resolution: f_3,
+        })
     }
 }
 
@@ -852,17 +1067,69 @@ impl Notification {
 /// **Removed** in vSphere API release 9.0.0.0 (last in 8.0.3.0).
 ///
 /// vAPI structure `com.vmware.appliance.vcenter.settings.v1.notifications`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Notifications {
     /// Info notification messages reported. Warning: This field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments. Only set if an info was reported by the task.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub info: Option<Vec<Notification>>,
     /// Warning notification messages reported. Warning: This field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments. Only set if an warning was reported by the task.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub warnings: Option<Vec<Notification>>,
     /// Error notification messages reported. Warning: This field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments. Only set if an error was reported by the task.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub errors: Option<Vec<Notification>>,
+}
+
+impl serde::Serialize for Notifications {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.info {
+            map.serialize_entry("info", value)?;
+        }
+        if let Some(value) = &self.warnings {
+            map.serialize_entry("warnings", value)?;
+        }
+        if let Some(value) = &self.errors {
+            map.serialize_entry("errors", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Notifications {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Notifications {
+    const NAME: &'static str = "appliance::vcenter::settings::v1::Notifications";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<Vec<Notification>> = None;
+        let mut f_1: Option<Vec<Notification>> = None;
+        let mut f_2: Option<Vec<Notification>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "info" => f_0 = map.next_value()?,
+                "warnings" => f_1 = map.next_value()?,
+                "errors" => f_2 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Notifications {
+            info: f_0,
+            warnings: f_1,
+            errors: f_2,
+        })
+    }
 }
 
 impl ::vsphere_vapi_runtime::de::Zero for Notifications {
@@ -880,17 +1147,15 @@ impl ::vsphere_vapi_runtime::de::Zero for Notifications {
 /// **Removed** in vSphere API release 9.0.0.0 (last in 8.0.3.0).
 ///
 /// vAPI structure `com.vmware.appliance.vcenter.settings.v1.scan_result`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ScanResult {
     /// Aggregrated compliance state of the appliance. Warning: This field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
     pub status: scan_result::ComplianceStatus,
     /// Notifications returned by the scan operation. Warning: This field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
-    #[serde(default = "ScanResult::__missing_notifications")]
     pub notifications: Notifications,
     /// Time when the method started. Warning: This field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
     pub start_time: vsphere_vapi_runtime::types::DateTime,
     /// Time when the method completed. Warning: This field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments. If `None`, the endTime will be empty.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_time: Option<vsphere_vapi_runtime::types::DateTime>,
     /// Identifier of the apply on which the scan is run to generate this result. Warning: This field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
     ///
@@ -901,71 +1166,97 @@ pub struct ScanResult {
     /// Identifier of a `com.vmware.appliance.vcenter.settings.v1.config.version` resource.
     pub version: crate::ids::ConfigVersionId,
     /// Identifiers of compliant components. Warning: This field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
-    #[serde(
-        default = "ScanResult::__missing_compliant",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub compliant: Vec<String>,
     /// Identifiers of non-compliant components. Warning: This field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
-    #[serde(
-        default = "ScanResult::__missing_non_compliant",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub non_compliant: Vec<String>,
     /// Identifiers of unavailable components. There will not be compliance details for these components. Warning: This field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
-    #[serde(
-        default = "ScanResult::__missing_unavailable",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub unavailable: Vec<String>,
     /// Mapping of component identifier to the compliance result. Warning: This field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
-    #[serde(
-        default = "ScanResult::__missing_compliance_result",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub compliance_result: vsphere_vapi_runtime::types::VapiMap<
         String,
         ComplianceResult,
     >,
 }
 
-impl ScanResult {
-    fn __missing_notifications() -> Notifications {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::vcenter::settings::v1::ScanResult",
-            "notifications",
-        )
+impl serde::Serialize for ScanResult {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("status", &self.status)?;
+        map.serialize_entry("notifications", &self.notifications)?;
+        map.serialize_entry("start_time", &self.start_time)?;
+        if let Some(value) = &self.end_time {
+            map.serialize_entry("end_time", value)?;
+        }
+        map.serialize_entry("profile", &self.profile)?;
+        map.serialize_entry("version", &self.version)?;
+        map.serialize_entry("compliant", &self.compliant)?;
+        map.serialize_entry("non_compliant", &self.non_compliant)?;
+        map.serialize_entry("unavailable", &self.unavailable)?;
+        map.serialize_entry("compliance_result", &self.compliance_result)?;
+        map.end()
     }
+}
 
-    fn __missing_compliant() -> Vec<String> {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::vcenter::settings::v1::ScanResult",
-            "compliant",
-        )
+impl<'de> serde::Deserialize<'de> for ScanResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_non_compliant() -> Vec<String> {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::vcenter::settings::v1::ScanResult",
-            "non_compliant",
-        )
-    }
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ScanResult {
+    const NAME: &'static str = "appliance::vcenter::settings::v1::ScanResult";
 
-    fn __missing_unavailable() -> Vec<String> {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::vcenter::settings::v1::ScanResult",
-            "unavailable",
-        )
-    }
-
-    fn __missing_compliance_result() -> vsphere_vapi_runtime::types::VapiMap<
-        String,
-        ComplianceResult,
-    > {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::vcenter::settings::v1::ScanResult",
-            "compliance_result",
-        )
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<scan_result::ComplianceStatus> = None;
+        let mut f_1: Option<Notifications> = None;
+        let mut f_2: Option<vsphere_vapi_runtime::types::DateTime> = None;
+        let mut f_3: Option<vsphere_vapi_runtime::types::DateTime> = None;
+        let mut f_4: Option<crate::ids::ConfigProfileId> = None;
+        let mut f_5: Option<crate::ids::ConfigVersionId> = None;
+        let mut f_6: Option<Vec<String>> = None;
+        let mut f_7: Option<Vec<String>> = None;
+        let mut f_8: Option<Vec<String>> = None;
+        let mut f_9: Option<
+            vsphere_vapi_runtime::types::VapiMap<String, ComplianceResult>,
+        > = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "status" => f_0 = Some(map.next_value()?),
+                "notifications" => f_1 = Some(map.next_value()?),
+                "start_time" => f_2 = Some(map.next_value()?),
+                "end_time" => f_3 = map.next_value()?,
+                "profile" => f_4 = Some(map.next_value()?),
+                "version" => f_5 = Some(map.next_value()?),
+                "compliant" => f_6 = __de::null_as_empty(map.next_value()?),
+                "non_compliant" => f_7 = __de::null_as_empty(map.next_value()?),
+                "unavailable" => f_8 = __de::null_as_empty(map.next_value()?),
+                "compliance_result" => f_9 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ScanResult {
+            status: __de::required(f_0, "status")?,
+            notifications: __de::or_zero(f_1, Self::NAME, "notifications"),
+            start_time: __de::required(f_2, "start_time")?,
+            end_time: f_3,
+            profile: __de::required(f_4, "profile")?,
+            version: __de::required(f_5, "version")?,
+            compliant: __de::or_zero(f_6, Self::NAME, "compliant"),
+            non_compliant: __de::or_zero(f_7, Self::NAME, "non_compliant"),
+            unavailable: __de::or_zero(f_8, Self::NAME, "unavailable"),
+            compliance_result: __de::or_zero(f_9, Self::NAME, "compliance_result"),
+        })
     }
 }
 
@@ -1208,169 +1499,153 @@ impl<'de> serde::Deserialize<'de> for TaskInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = TaskInfo;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("struct TaskInfo")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<TaskInfo, A::Error> {
-                let mut f_0: Option<crate::cis::task::Progress> = None;
-                let mut f_1: Option<Notifications> = None;
-                let mut f_2: Option<serde_json::Value> = None;
-                let mut f_3: Option<crate::vapi::standard::LocalizableMessage> = None;
-                let mut f_4: Option<crate::ids::VapiServiceId> = None;
-                let mut f_5: Option<crate::ids::VapiOperationId> = None;
-                let mut f_6: Option<String> = None;
-                let mut f_7: Option<crate::vapi::standard::DynamicId> = None;
-                let mut f_8: Option<String> = None;
-                let mut f_9: Option<bool> = None;
-                let mut f_10: Option<serde_json::Value> = None;
-                let mut f_11: Option<vsphere_vapi_runtime::types::DateTime> = None;
-                let mut f_12: Option<vsphere_vapi_runtime::types::DateTime> = None;
-                let mut f_13: Option<String> = None;
-                let mut unknown = serde_json::Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "progress" => f_0 = map.next_value()?,
-                        "notifications" => f_1 = map.next_value()?,
-                        "result" => f_2 = map.next_value()?,
-                        "description" => f_3 = Some(map.next_value()?),
-                        "service" => f_4 = Some(map.next_value()?),
-                        "operation" => f_5 = Some(map.next_value()?),
-                        "parent" => f_6 = map.next_value()?,
-                        "target" => f_7 = map.next_value()?,
-                        "status" => f_8 = Some(map.next_value()?),
-                        "cancelable" => f_9 = Some(map.next_value()?),
-                        "error" => f_10 = map.next_value()?,
-                        "start_time" => f_11 = map.next_value()?,
-                        "end_time" => f_12 = map.next_value()?,
-                        "user" => f_13 = map.next_value()?,
-                        _ => {
-                            let value: serde_json::Value = map.next_value()?;
-                            unknown.insert(key, value);
-                        }
-                    }
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for TaskInfo {
+    const NAME: &'static str = "appliance::vcenter::settings::v1::TaskInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::cis::task::Progress> = None;
+        let mut f_1: Option<Notifications> = None;
+        let mut f_2: Option<serde_json::Value> = None;
+        let mut f_3: Option<crate::vapi::standard::LocalizableMessage> = None;
+        let mut f_4: Option<crate::ids::VapiServiceId> = None;
+        let mut f_5: Option<crate::ids::VapiOperationId> = None;
+        let mut f_6: Option<String> = None;
+        let mut f_7: Option<crate::vapi::standard::DynamicId> = None;
+        let mut f_8: Option<String> = None;
+        let mut f_9: Option<bool> = None;
+        let mut f_10: Option<serde_json::Value> = None;
+        let mut f_11: Option<vsphere_vapi_runtime::types::DateTime> = None;
+        let mut f_12: Option<vsphere_vapi_runtime::types::DateTime> = None;
+        let mut f_13: Option<String> = None;
+        let mut unknown = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "progress" => f_0 = map.next_value()?,
+                "notifications" => f_1 = map.next_value()?,
+                "result" => f_2 = map.next_value()?,
+                "description" => f_3 = Some(map.next_value()?),
+                "service" => f_4 = Some(map.next_value()?),
+                "operation" => f_5 = Some(map.next_value()?),
+                "parent" => f_6 = map.next_value()?,
+                "target" => f_7 = map.next_value()?,
+                "status" => f_8 = Some(map.next_value()?),
+                "cancelable" => f_9 = Some(map.next_value()?),
+                "error" => f_10 = map.next_value()?,
+                "start_time" => f_11 = map.next_value()?,
+                "end_time" => f_12 = map.next_value()?,
+                "user" => f_13 = map.next_value()?,
+                _ => {
+                    let value: serde_json::Value = map.next_value()?;
+                    unknown.insert(key, value);
                 }
-                let u_0 = match f_8 {
-                    None => None,
-                    Some(tag) => {
-                        Some(
-                            match tag.as_str() {
-                                "PENDING" => TaskInfoStatus::Pending,
-                                "RUNNING" => {
-                                    TaskInfoStatus::Running {
-                                        progress: f_0,
-                                        result: f_2,
-                                        start_time: f_11,
-                                    }
-                                }
-                                "BLOCKED" => {
-                                    TaskInfoStatus::Blocked {
-                                        progress: f_0,
-                                        result: f_2,
-                                        start_time: f_11,
-                                    }
-                                }
-                                "SUCCEEDED" => {
-                                    TaskInfoStatus::Succeeded {
-                                        progress: f_0,
-                                        result: f_2,
-                                        start_time: f_11,
-                                        end_time: f_12,
-                                    }
-                                }
-                                "FAILED" => {
-                                    TaskInfoStatus::Failed {
-                                        progress: f_0,
-                                        result: f_2,
-                                        error: f_10,
-                                        start_time: f_11,
-                                        end_time: f_12,
-                                    }
-                                }
-                                _ => {
-                                    #[allow(unused_mut)]
-                                    let mut fields = ::core::mem::take(&mut unknown);
-                                    if let Some(value) = f_0 {
-                                        fields
-                                            .insert(
-                                                "progress".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_2 {
-                                        fields
-                                            .insert(
-                                                "result".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_11 {
-                                        fields
-                                            .insert(
-                                                "start_time".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_12 {
-                                        fields
-                                            .insert(
-                                                "end_time".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_10 {
-                                        fields
-                                            .insert(
-                                                "error".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    TaskInfoStatus::Unknown {
-                                        tag,
-                                        fields,
-                                    }
-                                }
-                            },
-                        )
-                    }
-                };
-                ::core::result::Result::Ok(TaskInfo {
-                    notifications: f_1,
-                    description: f_3
-                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
-                            "appliance::vcenter::settings::v1::TaskInfo",
-                            "description",
-                        )),
-                    service: f_4
-                        .ok_or_else(|| serde::de::Error::missing_field("service"))?,
-                    operation: f_5
-                        .ok_or_else(|| serde::de::Error::missing_field("operation"))?,
-                    parent: f_6,
-                    target: f_7,
-                    status: u_0
-                        .ok_or_else(|| serde::de::Error::missing_field("status"))?,
-                    cancelable: f_9
-                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
-                            "appliance::vcenter::settings::v1::TaskInfo",
-                            "cancelable",
-                        )),
-                    user: f_13,
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        let u_0 = match f_8 {
+            None => None,
+            Some(tag) => {
+                Some(
+                    match tag.as_str() {
+                        "PENDING" => TaskInfoStatus::Pending,
+                        "RUNNING" => {
+                            TaskInfoStatus::Running {
+                                progress: f_0,
+                                result: f_2,
+                                start_time: f_11,
+                            }
+                        }
+                        "BLOCKED" => {
+                            TaskInfoStatus::Blocked {
+                                progress: f_0,
+                                result: f_2,
+                                start_time: f_11,
+                            }
+                        }
+                        "SUCCEEDED" => {
+                            TaskInfoStatus::Succeeded {
+                                progress: f_0,
+                                result: f_2,
+                                start_time: f_11,
+                                end_time: f_12,
+                            }
+                        }
+                        "FAILED" => {
+                            TaskInfoStatus::Failed {
+                                progress: f_0,
+                                result: f_2,
+                                error: f_10,
+                                start_time: f_11,
+                                end_time: f_12,
+                            }
+                        }
+                        _ => {
+                            #[allow(unused_mut)]
+                            let mut fields = ::core::mem::take(&mut unknown);
+                            if let Some(value) = f_0 {
+                                fields
+                                    .insert(
+                                        "progress".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_2 {
+                                fields
+                                    .insert(
+                                        "result".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_11 {
+                                fields
+                                    .insert(
+                                        "start_time".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_12 {
+                                fields
+                                    .insert(
+                                        "end_time".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_10 {
+                                fields
+                                    .insert(
+                                        "error".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            TaskInfoStatus::Unknown {
+                                tag,
+                                fields,
+                            }
+                        }
+                    },
+                )
+            }
+        };
+        ::core::result::Result::Ok(TaskInfo {
+            notifications: f_1,
+            description: __de::or_zero(f_3, Self::NAME, "description"),
+            service: __de::required(f_4, "service")?,
+            operation: __de::required(f_5, "operation")?,
+            parent: f_6,
+            target: f_7,
+            status: __de::required(u_0, "status")?,
+            cancelable: __de::or_zero(f_9, Self::NAME, "cancelable"),
+            user: f_13,
+        })
     }
 }

@@ -11,7 +11,7 @@
 /// Since vSphere API 6.9.1.
 ///
 /// vAPI structure `com.vmware.content.library.item.changes.info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Info {
     /// The date and time when the item content was changed.
     ///
@@ -20,13 +20,65 @@ pub struct Info {
     /// The user who made the content change. This field will be `None` if the user could not be determined.
     ///
     /// Since vSphere API 6.9.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user: Option<String>,
     /// The full message describing the content change. This field will be `None` if a message was not provided when the item content was changed.
     ///
     /// Since vSphere API 6.9.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
+}
+
+impl serde::Serialize for Info {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("time", &self.time)?;
+        if let Some(value) = &self.user {
+            map.serialize_entry("user", value)?;
+        }
+        if let Some(value) = &self.message {
+            map.serialize_entry("message", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Info {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
+    const NAME: &'static str = "content::library::item::changes::Info";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<vsphere_vapi_runtime::types::DateTime> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "time" => f_0 = Some(map.next_value()?),
+                "user" => f_1 = map.next_value()?,
+                "message" => f_2 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Info {
+            time: __de::required(f_0, "time")?,
+            user: f_1,
+            message: f_2,
+        })
+    }
 }
 
 impl Info {
@@ -47,7 +99,7 @@ impl Info {
 /// Since vSphere API 6.9.1.
 ///
 /// vAPI structure `com.vmware.content.library.item.changes.summary`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Summary {
     /// The version of the library item.
     ///
@@ -62,13 +114,69 @@ pub struct Summary {
     /// The user who made the content change. This field will be `None` if the user could not be determined.
     ///
     /// Since vSphere API 6.9.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user: Option<String>,
     /// The short message describing the content change. The message is truncated to the first 80 characters or first non-leading newline character, whichever length is shorter. This field will be `None` if a message was not provided when the item content was changed.
     ///
     /// Since vSphere API 6.9.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub short_message: Option<String>,
+}
+
+impl serde::Serialize for Summary {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("version", &self.version)?;
+        map.serialize_entry("time", &self.time)?;
+        if let Some(value) = &self.user {
+            map.serialize_entry("user", value)?;
+        }
+        if let Some(value) = &self.short_message {
+            map.serialize_entry("short_message", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Summary {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Summary {
+    const NAME: &'static str = "content::library::item::changes::Summary";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::ItemVersionId> = None;
+        let mut f_1: Option<vsphere_vapi_runtime::types::DateTime> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "version" => f_0 = Some(map.next_value()?),
+                "time" => f_1 = Some(map.next_value()?),
+                "user" => f_2 = map.next_value()?,
+                "short_message" => f_3 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Summary {
+            version: __de::required(f_0, "version")?,
+            time: __de::required(f_1, "time")?,
+            user: f_2,
+            short_message: f_3,
+        })
+    }
 }
 
 impl Summary {

@@ -28,10 +28,12 @@ impl CreateRequest {
     }
 
     /// Sends the request and decodes the result.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> vsphere_vapi_runtime::Result<crate::ids::DownloadSessionId> {
-        self.call.send().await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<crate::ids::DownloadSessionId>,
+    > + Send {
+        self.call.send()
     }
 }
 
@@ -57,8 +59,10 @@ impl KeepAliveRequest {
     }
 
     /// Sends the request and decodes the result.
-    pub async fn send(self) -> vsphere_vapi_runtime::Result<()> {
-        self.call.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+        self.call.send()
     }
 }
 
@@ -86,8 +90,12 @@ impl ListRequest {
     }
 
     /// Sends the request and decodes the result.
-    pub async fn send(self) -> vsphere_vapi_runtime::Result<Vec<String>> {
-        self.call.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<Vec<String>>,
+    > + Send {
+        self.call.send()
     }
 }
 

@@ -73,17 +73,18 @@ impl File {
     ///
     /// - [`NotFound`](crate::ErrorKind::NotFound): if the download session associated with `download_session_id` does not exist.
     /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if there is no file with the specified `file_name`.
-    pub async fn get(
+    pub fn get(
         &self,
         download_session_id: &crate::ids::DownloadSessionId,
         file_name: &str,
-    ) -> vsphere_vapi_runtime::Result<file::Info> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<file::Info>,
+    > + Send {
         self.client
             .operation(&file::ops::GET)
             .param("download_session_id", download_session_id)
             .param("file_name", file_name)
             .send()
-            .await
     }
 
     /// Lists the information of all the files in the library item associated with the download session.
@@ -106,15 +107,16 @@ impl File {
     /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
     /// - [`NotFound`](crate::ErrorKind::NotFound): if the download session associated with `download_session_id` doesn't exist.
-    pub async fn list(
+    pub fn list(
         &self,
         download_session_id: &crate::ids::DownloadSessionId,
-    ) -> vsphere_vapi_runtime::Result<Vec<file::Info>> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<Vec<file::Info>>,
+    > + Send {
         self.client
             .operation(&file::ops::LIST)
             .param("download_session_id", download_session_id)
             .send()
-            .await
     }
 
     /// Requests a file to be prepared for download.

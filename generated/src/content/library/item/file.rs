@@ -32,22 +32,59 @@ vsphere_vapi_runtime::vapi_enum! {
 /// Provides checksums for a [`Info`](crate::content::library::item::file::Info) object.
 ///
 /// vAPI structure `com.vmware.content.library.item.file.checksum_info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ChecksumInfo {
     /// The checksum algorithm (SHA1, MD5, SHA256, SHA512) used to calculate the checksum. If not specified the default checksum algorithm is [`ChecksumAlgorithm::Sha1`](crate::content::library::item::file::ChecksumAlgorithm::Sha1).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub algorithm: Option<ChecksumAlgorithm>,
     /// The checksum value calculated with [`ChecksumInfo::algorithm`](crate::content::library::item::file::ChecksumInfo::algorithm).
-    #[serde(default = "ChecksumInfo::__missing_checksum")]
     pub checksum: String,
 }
 
-impl ChecksumInfo {
-    fn __missing_checksum() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "content::library::item::file::ChecksumInfo",
-            "checksum",
-        )
+impl serde::Serialize for ChecksumInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.algorithm {
+            map.serialize_entry("algorithm", value)?;
+        }
+        map.serialize_entry("checksum", &self.checksum)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ChecksumInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ChecksumInfo {
+    const NAME: &'static str = "content::library::item::file::ChecksumInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<ChecksumAlgorithm> = None;
+        let mut f_1: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "algorithm" => f_0 = map.next_value()?,
+                "checksum" => f_1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ChecksumInfo {
+            algorithm: f_0,
+            checksum: __de::or_zero(f_1, Self::NAME, "checksum"),
+        })
     }
 }
 
@@ -56,22 +93,17 @@ impl ChecksumInfo {
 /// A file is an actual stored object for a library item. An item will have zero files initially, but one or more can be uploaded to the item.
 ///
 /// vAPI structure `com.vmware.content.library.item.file.info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Info {
     /// A checksum for validating the content of the file. This value can be used to verify that a transfer was completed without errors. A checksum cannot always be calculated, and the value will be `None` if the file does not have content.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub checksum_info: Option<ChecksumInfo>,
     /// The name of the file. This value will be unique within the library item for each file. It cannot be an empty string.
-    #[serde(default = "Info::__missing_name")]
     pub name: String,
     /// The file size, in bytes. The file size is the storage used and not the uploaded or provisioned size. For example, when uploading a disk to a datastore, the amount of storage that the disk consumes may be different from the disk file size. When the file is not cached, the size is 0.
-    #[serde(default = "Info::__missing_size")]
     pub size: i64,
     /// Indicates whether the file is on disk or not.
-    #[serde(default = "Info::__missing_cached")]
     pub cached: bool,
     /// The version of this file; incremented when a new copy of the file is uploaded.
-    #[serde(default = "Info::__missing_version")]
     pub version: String,
     /// The URL endpoint that can be used to download the file. Eg URL: <https://>{vc}/cls/static/{libraryId}/{itemId}/{fileName}?version={version} [`Info::version`](crate::content::library::item::file::Info::version) query param in the URL specifies the latest version of the file present in storage. When URL is hit with version query param, the file version specified in version query param is downloaded. The download will fail with 404 not found error if the specified version is no longer present in storage. If URL is hit without version query param, the latest file version present in storage is downloaded.
     ///
@@ -80,31 +112,72 @@ pub struct Info {
     /// Not in vSphere API releases before 9.0.0.0.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub file_download_endpoint: Option<String>,
 }
 
-impl Info {
-    fn __missing_name() -> String {
-        ::vsphere_vapi_runtime::de::missing("content::library::item::file::Info", "name")
+impl serde::Serialize for Info {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.checksum_info {
+            map.serialize_entry("checksum_info", value)?;
+        }
+        map.serialize_entry("name", &self.name)?;
+        map.serialize_entry("size", &self.size)?;
+        map.serialize_entry("cached", &self.cached)?;
+        map.serialize_entry("version", &self.version)?;
+        if let Some(value) = &self.file_download_endpoint {
+            map.serialize_entry("file_download_endpoint", value)?;
+        }
+        map.end()
     }
+}
 
-    fn __missing_size() -> i64 {
-        ::vsphere_vapi_runtime::de::missing("content::library::item::file::Info", "size")
+impl<'de> serde::Deserialize<'de> for Info {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_cached() -> bool {
-        ::vsphere_vapi_runtime::de::missing(
-            "content::library::item::file::Info",
-            "cached",
-        )
-    }
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
+    const NAME: &'static str = "content::library::item::file::Info";
 
-    fn __missing_version() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "content::library::item::file::Info",
-            "version",
-        )
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<ChecksumInfo> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<i64> = None;
+        let mut f_3: Option<bool> = None;
+        let mut f_4: Option<String> = None;
+        let mut f_5: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "checksum_info" => f_0 = map.next_value()?,
+                "name" => f_1 = Some(map.next_value()?),
+                "size" => f_2 = Some(map.next_value()?),
+                "cached" => f_3 = Some(map.next_value()?),
+                "version" => f_4 = Some(map.next_value()?),
+                "file_download_endpoint" => f_5 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Info {
+            checksum_info: f_0,
+            name: __de::or_zero(f_1, Self::NAME, "name"),
+            size: __de::or_zero(f_2, Self::NAME, "size"),
+            cached: __de::or_zero(f_3, Self::NAME, "cached"),
+            version: __de::or_zero(f_4, Self::NAME, "version"),
+            file_download_endpoint: f_5,
+        })
     }
 }
 

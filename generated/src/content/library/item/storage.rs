@@ -9,31 +9,21 @@
 /// The [`Info`](crate::content::library::item::storage::Info) structure is the expanded form of [`Info`](crate::content::library::item::file::Info) that includes details about the storage backing for a file in a library item.
 ///
 /// vAPI structure `com.vmware.content.library.item.storage.info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Info {
     /// The storage backing on which this object resides. This might not be the same as the default storage backing associated with the library.
-    #[serde(default = "Info::__missing_storage_backing")]
     pub storage_backing: crate::content::library::StorageBacking,
     /// URIs that identify the file on the storage backing. These URIs may be specific to the backing and may need interpretation by the client. A client that understands a URI scheme in this list may use that URI to directly access the file on the storage backing. This can provide high-performance support for file manipulation.
-    #[serde(
-        default = "Info::__missing_storage_uris",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub storage_uris: Vec<String>,
     /// A checksum for validating the content of the file. This value can be used to verify that a transfer was completed without errors. A checksum cannot always be calculated, and the value will be `None` if the file does not have content.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub checksum_info: Option<crate::content::library::item::file::ChecksumInfo>,
     /// The name of the file. This value will be unique within the library item for each file. It cannot be an empty string.
-    #[serde(default = "Info::__missing_name")]
     pub name: String,
     /// The file size, in bytes. The file size is the storage used and not the uploaded or provisioned size. For example, when uploading a disk to a datastore, the amount of storage that the disk consumes may be different from the disk file size. When the file is not cached, the size is 0.
-    #[serde(default = "Info::__missing_size")]
     pub size: i64,
     /// Indicates whether the file is on disk or not.
-    #[serde(default = "Info::__missing_cached")]
     pub cached: bool,
     /// The version of this file; incremented when a new copy of the file is uploaded.
-    #[serde(default = "Info::__missing_version")]
     pub version: String,
     /// The URL endpoint that can be used to download the file. Eg URL: <https://>{vc}/cls/static/{libraryId}/{itemId}/{fileName}?version={version} [`Info::version`](crate::content::library::item::file::Info::version) query param in the URL specifies the latest version of the file present in storage. When URL is hit with version query param, the file version specified in version query param is downloaded. The download will fail with 404 not found error if the specified version is no longer present in storage. If URL is hit without version query param, the latest file version present in storage is downloaded.
     ///
@@ -42,51 +32,80 @@ pub struct Info {
     /// Not in vSphere API releases before 9.0.0.0.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub file_download_endpoint: Option<String>,
 }
 
-impl Info {
-    fn __missing_storage_backing() -> crate::content::library::StorageBacking {
-        ::vsphere_vapi_runtime::de::missing(
-            "content::library::item::storage::Info",
-            "storage_backing",
-        )
+impl serde::Serialize for Info {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("storage_backing", &self.storage_backing)?;
+        map.serialize_entry("storage_uris", &self.storage_uris)?;
+        if let Some(value) = &self.checksum_info {
+            map.serialize_entry("checksum_info", value)?;
+        }
+        map.serialize_entry("name", &self.name)?;
+        map.serialize_entry("size", &self.size)?;
+        map.serialize_entry("cached", &self.cached)?;
+        map.serialize_entry("version", &self.version)?;
+        if let Some(value) = &self.file_download_endpoint {
+            map.serialize_entry("file_download_endpoint", value)?;
+        }
+        map.end()
     }
+}
 
-    fn __missing_storage_uris() -> Vec<String> {
-        ::vsphere_vapi_runtime::de::missing(
-            "content::library::item::storage::Info",
-            "storage_uris",
-        )
+impl<'de> serde::Deserialize<'de> for Info {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_name() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "content::library::item::storage::Info",
-            "name",
-        )
-    }
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
+    const NAME: &'static str = "content::library::item::storage::Info";
 
-    fn __missing_size() -> i64 {
-        ::vsphere_vapi_runtime::de::missing(
-            "content::library::item::storage::Info",
-            "size",
-        )
-    }
-
-    fn __missing_cached() -> bool {
-        ::vsphere_vapi_runtime::de::missing(
-            "content::library::item::storage::Info",
-            "cached",
-        )
-    }
-
-    fn __missing_version() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "content::library::item::storage::Info",
-            "version",
-        )
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::content::library::StorageBacking> = None;
+        let mut f_1: Option<Vec<String>> = None;
+        let mut f_2: Option<crate::content::library::item::file::ChecksumInfo> = None;
+        let mut f_3: Option<String> = None;
+        let mut f_4: Option<i64> = None;
+        let mut f_5: Option<bool> = None;
+        let mut f_6: Option<String> = None;
+        let mut f_7: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "storage_backing" => f_0 = Some(map.next_value()?),
+                "storage_uris" => f_1 = __de::null_as_empty(map.next_value()?),
+                "checksum_info" => f_2 = map.next_value()?,
+                "name" => f_3 = Some(map.next_value()?),
+                "size" => f_4 = Some(map.next_value()?),
+                "cached" => f_5 = Some(map.next_value()?),
+                "version" => f_6 = Some(map.next_value()?),
+                "file_download_endpoint" => f_7 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Info {
+            storage_backing: __de::or_zero(f_0, Self::NAME, "storage_backing"),
+            storage_uris: __de::or_zero(f_1, Self::NAME, "storage_uris"),
+            checksum_info: f_2,
+            name: __de::or_zero(f_3, Self::NAME, "name"),
+            size: __de::or_zero(f_4, Self::NAME, "size"),
+            cached: __de::or_zero(f_5, Self::NAME, "cached"),
+            version: __de::or_zero(f_6, Self::NAME, "version"),
+            file_download_endpoint: f_7,
+        })
     }
 }
 

@@ -98,17 +98,18 @@ impl File {
     /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if the content of the library item associated with the update session has been deleted from the storage backings (see [`LibraryModel::storage_backings`](crate::content::LibraryModel::storage_backings)) associated with it.
     ///
     ///   if metadata files such as manifest and certificate file are added after the OVF descriptor file. This is applicable to update sessions with library item type OVF only. This error was added in vSphere 6.8.0.
-    pub async fn add(
+    pub fn add(
         &self,
         update_session_id: &crate::ids::UpdateSessionId,
         file_spec: &file::AddSpec,
-    ) -> vsphere_vapi_runtime::Result<file::Info> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<file::Info>,
+    > + Send {
         self.client
             .operation(&file::ops::ADD)
             .param("update_session_id", update_session_id)
             .param("file_spec", file_spec)
             .send()
-            .await
     }
 
     /// Retrieves information about a specific file in the snapshot of the library item at the time when the update session was created.
@@ -133,17 +134,18 @@ impl File {
     ///
     /// - [`NotFound`](crate::ErrorKind::NotFound): if the update session doesn't exist.
     /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if the file doesn't exist in the library item associated with the update session.
-    pub async fn get(
+    pub fn get(
         &self,
         update_session_id: &crate::ids::UpdateSessionId,
         file_name: &str,
-    ) -> vsphere_vapi_runtime::Result<file::Info> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<file::Info>,
+    > + Send {
         self.client
             .operation(&file::ops::GET)
             .param("update_session_id", update_session_id)
             .param("file_name", file_name)
             .send()
-            .await
     }
 
     /// Lists all files in the library item associated with the update session.
@@ -166,15 +168,16 @@ impl File {
     /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
     /// - [`NotFound`](crate::ErrorKind::NotFound): if the update session doesn't exist.
-    pub async fn list(
+    pub fn list(
         &self,
         update_session_id: &crate::ids::UpdateSessionId,
-    ) -> vsphere_vapi_runtime::Result<Vec<file::Info>> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<Vec<file::Info>>,
+    > + Send {
         self.client
             .operation(&file::ops::LIST)
             .param("update_session_id", update_session_id)
             .send()
-            .await
     }
 
     /// Requests a file to be removed.
@@ -197,17 +200,16 @@ impl File {
     ///
     /// - [`NotFound`](crate::ErrorKind::NotFound): if the update session doesn't exist.
     /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if the file doesn't exist in the library item associated with the update session.
-    pub async fn remove(
+    pub fn remove(
         &self,
         update_session_id: &crate::ids::UpdateSessionId,
         file_name: &str,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&file::ops::REMOVE)
             .param("update_session_id", update_session_id)
             .param("file_name", file_name)
             .send()
-            .await
     }
 
     /// Validates the files in the update session with the referenced identifier and ensures all necessary files are received.
@@ -233,15 +235,16 @@ impl File {
     ///
     /// - [`NotFound`](crate::ErrorKind::NotFound): if no update session with the given identifier exists.
     /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if the update session is not in the [`State::Active`](crate::content::library::item::update_session_model::State::Active) state, or if some of the files that will be uploaded by the client aren't received correctly.
-    pub async fn validate(
+    pub fn validate(
         &self,
         update_session_id: &crate::ids::UpdateSessionId,
-    ) -> vsphere_vapi_runtime::Result<file::ValidationResult> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<file::ValidationResult>,
+    > + Send {
         self.client
             .operation(&file::ops::VALIDATE)
             .param("update_session_id", update_session_id)
             .send()
-            .await
     }
 }
 
@@ -250,57 +253,77 @@ impl File {
 /// Since vSphere API 6.8.
 ///
 /// vAPI structure `com.vmware.content.library.item.updatesession.certificate_info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CertificateInfo {
     /// Certificate issuer. For example: /C=US/ST=California/L=Palo Alto/O=VMware, Inc.
     ///
     /// Since vSphere API 6.8.
-    #[serde(default = "CertificateInfo::__missing_issuer")]
     pub issuer: String,
     /// Certificate subject. For example: C=US/ST=Massachusetts/L=Hopkinton/O=EMC Corporation/OU=EMC Avamar/CN=EMC Corporation.
     ///
     /// Since vSphere API 6.8.
-    #[serde(default = "CertificateInfo::__missing_subject")]
     pub subject: String,
     /// Whether the certificate is self-signed.
     ///
     /// Since vSphere API 6.8.
-    #[serde(default = "CertificateInfo::__missing_self_signed")]
     pub self_signed: bool,
     /// The X509 representation of the certificate.
     ///
     /// Since vSphere API 6.8.
-    #[serde(default = "CertificateInfo::__missing_x509")]
     pub x509: String,
 }
 
-impl CertificateInfo {
-    fn __missing_issuer() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "content::library::item::updatesession::CertificateInfo",
-            "issuer",
-        )
+impl serde::Serialize for CertificateInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("issuer", &self.issuer)?;
+        map.serialize_entry("subject", &self.subject)?;
+        map.serialize_entry("self_signed", &self.self_signed)?;
+        map.serialize_entry("x509", &self.x509)?;
+        map.end()
     }
+}
 
-    fn __missing_subject() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "content::library::item::updatesession::CertificateInfo",
-            "subject",
-        )
+impl<'de> serde::Deserialize<'de> for CertificateInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_self_signed() -> bool {
-        ::vsphere_vapi_runtime::de::missing(
-            "content::library::item::updatesession::CertificateInfo",
-            "self_signed",
-        )
-    }
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CertificateInfo {
+    const NAME: &'static str = "content::library::item::updatesession::CertificateInfo";
 
-    fn __missing_x509() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "content::library::item::updatesession::CertificateInfo",
-            "x509",
-        )
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<bool> = None;
+        let mut f_3: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "issuer" => f_0 = Some(map.next_value()?),
+                "subject" => f_1 = Some(map.next_value()?),
+                "self_signed" => f_2 = Some(map.next_value()?),
+                "x509" => f_3 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(CertificateInfo {
+            issuer: __de::or_zero(f_0, Self::NAME, "issuer"),
+            subject: __de::or_zero(f_1, Self::NAME, "subject"),
+            self_signed: __de::or_zero(f_2, Self::NAME, "self_signed"),
+            x509: __de::or_zero(f_3, Self::NAME, "x509"),
+        })
     }
 }
 
@@ -423,85 +446,80 @@ impl<'de> serde::Deserialize<'de> for PreviewInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = PreviewInfo;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("struct PreviewInfo")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<PreviewInfo, A::Error> {
-                let mut f_0: Option<String> = None;
-                let mut f_1: Option<CertificateInfo> = None;
-                let mut f_2: Option<Vec<PreviewWarningInfo>> = None;
-                let mut f_3: Option<Vec<String>> = None;
-                let mut unknown = serde_json::Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "state" => f_0 = Some(map.next_value()?),
-                        "certificate_info" => f_1 = map.next_value()?,
-                        "warnings" => f_2 = map.next_value()?,
-                        "cert_chain" => f_3 = map.next_value()?,
-                        _ => {
-                            let value: serde_json::Value = map.next_value()?;
-                            unknown.insert(key, value);
-                        }
-                    }
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for PreviewInfo {
+    const NAME: &'static str = "content::library::item::updatesession::PreviewInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<CertificateInfo> = None;
+        let mut f_2: Option<Vec<PreviewWarningInfo>> = None;
+        let mut f_3: Option<Vec<String>> = None;
+        let mut unknown = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "state" => f_0 = Some(map.next_value()?),
+                "certificate_info" => f_1 = map.next_value()?,
+                "warnings" => f_2 = map.next_value()?,
+                "cert_chain" => f_3 = map.next_value()?,
+                _ => {
+                    let value: serde_json::Value = map.next_value()?;
+                    unknown.insert(key, value);
                 }
-                let u_0 = match f_0 {
-                    None => None,
-                    Some(tag) => {
-                        Some(
-                            match tag.as_str() {
-                                "UNAVAILABLE" => PreviewInfoState::Unavailable,
-                                "NOT_APPLICABLE" => PreviewInfoState::NotApplicable,
-                                "PREPARING" => PreviewInfoState::Preparing,
-                                "AVAILABLE" => {
-                                    PreviewInfoState::Available {
-                                        certificate_info: f_1,
-                                        warnings: f_2,
-                                    }
-                                }
-                                _ => {
-                                    #[allow(unused_mut)]
-                                    let mut fields = ::core::mem::take(&mut unknown);
-                                    if let Some(value) = f_1 {
-                                        fields
-                                            .insert(
-                                                "certificate_info".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_2 {
-                                        fields
-                                            .insert(
-                                                "warnings".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    PreviewInfoState::Unknown {
-                                        tag,
-                                        fields,
-                                    }
-                                }
-                            },
-                        )
-                    }
-                };
-                ::core::result::Result::Ok(PreviewInfo {
-                    state: u_0.ok_or_else(|| serde::de::Error::missing_field("state"))?,
-                    cert_chain: f_3,
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        let u_0 = match f_0 {
+            None => None,
+            Some(tag) => {
+                Some(
+                    match tag.as_str() {
+                        "UNAVAILABLE" => PreviewInfoState::Unavailable,
+                        "NOT_APPLICABLE" => PreviewInfoState::NotApplicable,
+                        "PREPARING" => PreviewInfoState::Preparing,
+                        "AVAILABLE" => {
+                            PreviewInfoState::Available {
+                                certificate_info: f_1,
+                                warnings: f_2,
+                            }
+                        }
+                        _ => {
+                            #[allow(unused_mut)]
+                            let mut fields = ::core::mem::take(&mut unknown);
+                            if let Some(value) = f_1 {
+                                fields
+                                    .insert(
+                                        "certificate_info".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_2 {
+                                fields
+                                    .insert(
+                                        "warnings".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            PreviewInfoState::Unknown {
+                                tag,
+                                fields,
+                            }
+                        }
+                    },
+                )
+            }
+        };
+        ::core::result::Result::Ok(PreviewInfo {
+            state: __de::required(u_0, "state")?,
+            cert_chain: f_3,
+        })
     }
 }
 
@@ -511,7 +529,7 @@ impl<'de> serde::Deserialize<'de> for PreviewInfo {
 ///
 /// vAPI structure
 /// `com.vmware.content.library.item.updatesession.preview_warning_info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PreviewWarningInfo {
     /// The warning type raised during preview of the update session.
     ///
@@ -520,28 +538,60 @@ pub struct PreviewWarningInfo {
     /// The message specifying more details about the warning.
     ///
     /// Since vSphere API 6.8.
-    #[serde(default = "PreviewWarningInfo::__missing_message")]
     pub message: crate::vapi::standard::LocalizableMessage,
     /// Indicates if this warning will be ignored during session complete operation.
     ///
     /// Since vSphere API 6.8.
-    #[serde(default = "PreviewWarningInfo::__missing_ignored")]
     pub ignored: bool,
 }
 
-impl PreviewWarningInfo {
-    fn __missing_message() -> crate::vapi::standard::LocalizableMessage {
-        ::vsphere_vapi_runtime::de::missing(
-            "content::library::item::updatesession::PreviewWarningInfo",
-            "message",
-        )
+impl serde::Serialize for PreviewWarningInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("type", &self.r#type)?;
+        map.serialize_entry("message", &self.message)?;
+        map.serialize_entry("ignored", &self.ignored)?;
+        map.end()
     }
+}
 
-    fn __missing_ignored() -> bool {
-        ::vsphere_vapi_runtime::de::missing(
-            "content::library::item::updatesession::PreviewWarningInfo",
-            "ignored",
-        )
+impl<'de> serde::Deserialize<'de> for PreviewWarningInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for PreviewWarningInfo {
+    const NAME: &'static str = "content::library::item::updatesession::PreviewWarningInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<WarningType> = None;
+        let mut f_1: Option<crate::vapi::standard::LocalizableMessage> = None;
+        let mut f_2: Option<bool> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "type" => f_0 = Some(map.next_value()?),
+                "message" => f_1 = Some(map.next_value()?),
+                "ignored" => f_2 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(PreviewWarningInfo {
+            r#type: __de::required(f_0, "type")?,
+            message: __de::or_zero(f_1, Self::NAME, "message"),
+            ignored: __de::or_zero(f_2, Self::NAME, "ignored"),
+        })
     }
 }
 
@@ -550,7 +600,7 @@ impl PreviewWarningInfo {
 /// Since vSphere API 6.8.
 ///
 /// vAPI structure `com.vmware.content.library.item.updatesession.warning_behavior`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct WarningBehavior {
     /// The warning type which may be raised during the update session.
     ///
@@ -559,16 +609,52 @@ pub struct WarningBehavior {
     /// Indicates if this warning will be ignored during session complete operation.
     ///
     /// Since vSphere API 6.8.
-    #[serde(default = "WarningBehavior::__missing_ignored")]
     pub ignored: bool,
 }
 
-impl WarningBehavior {
-    fn __missing_ignored() -> bool {
-        ::vsphere_vapi_runtime::de::missing(
-            "content::library::item::updatesession::WarningBehavior",
-            "ignored",
-        )
+impl serde::Serialize for WarningBehavior {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("type", &self.r#type)?;
+        map.serialize_entry("ignored", &self.ignored)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for WarningBehavior {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for WarningBehavior {
+    const NAME: &'static str = "content::library::item::updatesession::WarningBehavior";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<WarningType> = None;
+        let mut f_1: Option<bool> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "type" => f_0 = Some(map.next_value()?),
+                "ignored" => f_1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(WarningBehavior {
+            r#type: __de::required(f_0, "type")?,
+            ignored: __de::or_zero(f_1, Self::NAME, "ignored"),
+        })
     }
 }
 

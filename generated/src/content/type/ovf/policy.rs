@@ -11,50 +11,115 @@
 /// It is valid for disk, virtual machine or virtual machine collection.
 ///
 /// vAPI structure `com.vmware.content.type.ovf.policy.storage_policy`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct StoragePolicy {
     /// Id reference of the particular storage policy group.
-    #[serde(default = "StoragePolicy::__missing_group_id")]
     pub group_id: String,
 }
 
-impl StoragePolicy {
-    fn __missing_group_id() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "content::r#type::ovf::policy::StoragePolicy",
-            "group_id",
-        )
+impl serde::Serialize for StoragePolicy {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("group_id", &self.group_id)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for StoragePolicy {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for StoragePolicy {
+    const NAME: &'static str = "content::r#type::ovf::policy::StoragePolicy";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "group_id" => f_0 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(StoragePolicy {
+            group_id: __de::or_zero(f_0, Self::NAME, "group_id"),
+        })
     }
 }
 
 /// Provide information of storage policy for a group of disks, virtual machines and/or virtual machine collections.
 ///
 /// vAPI structure `com.vmware.content.type.ovf.policy.storage_policy_group`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct StoragePolicyGroup {
     /// Id of the policy
-    #[serde(default = "StoragePolicyGroup::__missing_id")]
     pub id: String,
     /// Name of the policy
-    #[serde(default = "StoragePolicyGroup::__missing_name")]
     pub name: String,
     /// Description of the policy Description is not required.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 }
 
-impl StoragePolicyGroup {
-    fn __missing_id() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "content::r#type::ovf::policy::StoragePolicyGroup",
-            "id",
-        )
+impl serde::Serialize for StoragePolicyGroup {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("id", &self.id)?;
+        map.serialize_entry("name", &self.name)?;
+        if let Some(value) = &self.description {
+            map.serialize_entry("description", value)?;
+        }
+        map.end()
     }
+}
 
-    fn __missing_name() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "content::r#type::ovf::policy::StoragePolicyGroup",
-            "name",
-        )
+impl<'de> serde::Deserialize<'de> for StoragePolicyGroup {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for StoragePolicyGroup {
+    const NAME: &'static str = "content::r#type::ovf::policy::StoragePolicyGroup";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "id" => f_0 = Some(map.next_value()?),
+                "name" => f_1 = Some(map.next_value()?),
+                "description" => f_2 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(StoragePolicyGroup {
+            id: __de::or_zero(f_0, Self::NAME, "id"),
+            name: __de::or_zero(f_1, Self::NAME, "name"),
+            description: f_2,
+        })
     }
 }

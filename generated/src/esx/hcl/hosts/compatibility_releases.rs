@@ -11,46 +11,81 @@
 ///
 /// vAPI structure
 /// `com.vmware.esx.hcl.hosts.compatibility_releases.esxi_compatibility_releases`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct EsxiCompatibilityReleases {
     /// The current release of the ESXi, which also can be checked for compatibility.
     ///
     /// The information for the release does not include patch information.
-    #[serde(
-        default = "EsxiCompatibilityReleases::__missing_current_compatibility_release"
-    )]
     pub current_compatibility_release: String,
     /// The available ESXi releases, greater than the current one, than can be checked for compatibility.
-    #[serde(
-        default = "EsxiCompatibilityReleases::__missing_newer_compatibility_releases",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub newer_compatibility_releases: Vec<String>,
     /// Notifications returned by the operation.
-    #[serde(default = "EsxiCompatibilityReleases::__missing_notifications")]
     pub notifications: crate::esx::hcl::Notifications,
 }
 
-impl EsxiCompatibilityReleases {
-    fn __missing_current_compatibility_release() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::hcl::hosts::compatibility_releases::EsxiCompatibilityReleases",
+impl serde::Serialize for EsxiCompatibilityReleases {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry(
             "current_compatibility_release",
-        )
-    }
-
-    fn __missing_newer_compatibility_releases() -> Vec<String> {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::hcl::hosts::compatibility_releases::EsxiCompatibilityReleases",
+            &self.current_compatibility_release,
+        )?;
+        map.serialize_entry(
             "newer_compatibility_releases",
-        )
+            &self.newer_compatibility_releases,
+        )?;
+        map.serialize_entry("notifications", &self.notifications)?;
+        map.end()
     }
+}
 
-    fn __missing_notifications() -> crate::esx::hcl::Notifications {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::hcl::hosts::compatibility_releases::EsxiCompatibilityReleases",
-            "notifications",
-        )
+impl<'de> serde::Deserialize<'de> for EsxiCompatibilityReleases {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for EsxiCompatibilityReleases {
+    const NAME: &'static str = "esx::hcl::hosts::compatibility_releases::EsxiCompatibilityReleases";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<Vec<String>> = None;
+        let mut f_2: Option<crate::esx::hcl::Notifications> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "current_compatibility_release" => f_0 = Some(map.next_value()?),
+                "newer_compatibility_releases" => {
+                    f_1 = __de::null_as_empty(map.next_value()?);
+                }
+                "notifications" => f_2 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(EsxiCompatibilityReleases {
+            current_compatibility_release: __de::or_zero(
+                f_0,
+                Self::NAME,
+                "current_compatibility_release",
+            ),
+            newer_compatibility_releases: __de::or_zero(
+                f_1,
+                Self::NAME,
+                "newer_compatibility_releases",
+            ),
+            notifications: __de::or_zero(f_2, Self::NAME, "notifications"),
+        })
     }
 }
 

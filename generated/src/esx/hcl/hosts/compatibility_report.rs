@@ -10,47 +10,119 @@
 /// This [`BiosConstraint`](crate::esx::hcl::hosts::compatibility_report::BiosConstraint) structure contains fields that describe the BIOS that is supported for the given server and ESXi release.
 ///
 /// vAPI structure `com.vmware.esx.hcl.hosts.compatibility_report.bios_constraint`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct BiosConstraint {
     /// The BIOS information about the constraint.
-    #[serde(default = "BiosConstraint::__missing_bios")]
     pub bios: crate::esx::hcl::Firmware,
     /// Any information that should be taken into account when reviewing the BIOS constraint.
-    #[serde(
-        default = "BiosConstraint::__missing_notes",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub notes: Vec<crate::vapi::standard::LocalizableMessage>,
 }
 
-impl BiosConstraint {
-    fn __missing_bios() -> crate::esx::hcl::Firmware {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::hcl::hosts::compatibility_report::BiosConstraint",
-            "bios",
-        )
+impl serde::Serialize for BiosConstraint {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("bios", &self.bios)?;
+        map.serialize_entry("notes", &self.notes)?;
+        map.end()
     }
+}
 
-    fn __missing_notes() -> Vec<crate::vapi::standard::LocalizableMessage> {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::hcl::hosts::compatibility_report::BiosConstraint",
-            "notes",
-        )
+impl<'de> serde::Deserialize<'de> for BiosConstraint {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for BiosConstraint {
+    const NAME: &'static str = "esx::hcl::hosts::compatibility_report::BiosConstraint";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::esx::hcl::Firmware> = None;
+        let mut f_1: Option<Vec<crate::vapi::standard::LocalizableMessage>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "bios" => f_0 = Some(map.next_value()?),
+                "notes" => f_1 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(BiosConstraint {
+            bios: __de::or_zero(f_0, Self::NAME, "bios"),
+            notes: __de::or_zero(f_1, Self::NAME, "notes"),
+        })
     }
 }
 
 /// The [`CompatibilityReportResult`](crate::esx::hcl::hosts::compatibility_report::CompatibilityReportResult) structure contains the result of hardware compatibility report creation operation.
 ///
 /// vAPI structure `com.vmware.esx.hcl.hosts.compatibility_report.result`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CompatibilityReportResult {
     /// The hardware compatibility report.
     pub report: HclReport,
     /// The identifier of the compatibility report. [`Reports::get`](crate::esx::hcl::Reports::get) provides location where a file based report based on the [`HclReport`](crate::esx::hcl::hosts::compatibility_report::HclReport) can be downloaded using this identifier.
     ///
     /// `None` in case of error reported in [`HclReport::notifications`](crate::esx::hcl::hosts::compatibility_report::HclReport::notifications).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub identifier: Option<String>,
+}
+
+impl serde::Serialize for CompatibilityReportResult {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("report", &self.report)?;
+        if let Some(value) = &self.identifier {
+            map.serialize_entry("identifier", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CompatibilityReportResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CompatibilityReportResult {
+    const NAME: &'static str = "esx::hcl::hosts::compatibility_report::CompatibilityReportResult";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<HclReport> = None;
+        let mut f_1: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "report" => f_0 = Some(map.next_value()?),
+                "identifier" => f_1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(CompatibilityReportResult {
+            report: __de::required(f_0, "report")?,
+            identifier: f_1,
+        })
+    }
 }
 
 /// A call of
@@ -75,12 +147,14 @@ impl CreateTaskRequest {
     }
 
     /// Starts the task; the handle waits for it or reports its progress.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> vsphere_vapi_runtime::Result<
-        vsphere_vapi_runtime::Task<CompatibilityReportResult>,
-    > {
-        self.call.send_task().await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<
+            vsphere_vapi_runtime::Task<CompatibilityReportResult>,
+        >,
+    > + Send {
+        self.call.send_task()
     }
 
     /// Starts the task and waits for its result with the default
@@ -96,35 +170,65 @@ impl CreateTaskRequest {
 ///
 /// vAPI structure
 /// `com.vmware.esx.hcl.hosts.compatibility_report.device_constraint`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DeviceConstraint {
     /// The driver information about the constraint.
-    #[serde(default = "DeviceConstraint::__missing_driver")]
     pub driver: crate::esx::hcl::Driver,
     /// The firmware information about the constraint. If `None` there is no firmware restriction on the driver to work with that release.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub firmware: Option<crate::esx::hcl::Firmware>,
     /// Any information that should be taken into account when reviewing the device constraint.
-    #[serde(
-        default = "DeviceConstraint::__missing_notes",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub notes: Vec<crate::vapi::standard::LocalizableMessage>,
 }
 
-impl DeviceConstraint {
-    fn __missing_driver() -> crate::esx::hcl::Driver {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::hcl::hosts::compatibility_report::DeviceConstraint",
-            "driver",
-        )
+impl serde::Serialize for DeviceConstraint {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("driver", &self.driver)?;
+        if let Some(value) = &self.firmware {
+            map.serialize_entry("firmware", value)?;
+        }
+        map.serialize_entry("notes", &self.notes)?;
+        map.end()
     }
+}
 
-    fn __missing_notes() -> Vec<crate::vapi::standard::LocalizableMessage> {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::hcl::hosts::compatibility_report::DeviceConstraint",
-            "notes",
-        )
+impl<'de> serde::Deserialize<'de> for DeviceConstraint {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for DeviceConstraint {
+    const NAME: &'static str = "esx::hcl::hosts::compatibility_report::DeviceConstraint";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::esx::hcl::Driver> = None;
+        let mut f_1: Option<crate::esx::hcl::Firmware> = None;
+        let mut f_2: Option<Vec<crate::vapi::standard::LocalizableMessage>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "driver" => f_0 = Some(map.next_value()?),
+                "firmware" => f_1 = map.next_value()?,
+                "notes" => f_2 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(DeviceConstraint {
+            driver: __de::or_zero(f_0, Self::NAME, "driver"),
+            firmware: f_1,
+            notes: __de::or_zero(f_2, Self::NAME, "notes"),
+        })
     }
 }
 
@@ -133,33 +237,89 @@ impl DeviceConstraint {
 /// If there are multiple PCI devices of the same type on the host each one will be listed in separate instance of this structure.
 ///
 /// vAPI structure `com.vmware.esx.hcl.hosts.compatibility_report.device_hcl_info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DeviceHclInfo {
     /// Indicates compatibility status of the PCI device.
     pub compatibility: crate::esx::hcl::CompatibilityStatus,
     /// Information about the PCI device.
-    #[serde(default = "DeviceHclInfo::__missing_device")]
     pub device: crate::esx::hcl::PciDevice,
     /// Lists the constraints the target ESXi release has for this PCI device If `None` no constraints are present as PCI device is either not compatible or compatibility information is not found.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub device_constraints: Option<Vec<DeviceConstraint>>,
     /// Provides information about supported releases for this device. If `None` device is compatible with the given target release.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub supported_releases: Option<Vec<String>>,
     /// Provides link to the VMware Compatibility Guide for further information on the compatibility. If `None` there is no VMware Compatibility link available as this is device used by VSAN.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vcg_link: Option<String>,
     /// Information that needs to be taken into account when considering this device hcl. Only set if there is any information reported.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notes: Option<Vec<crate::vapi::standard::LocalizableMessage>>,
 }
 
-impl DeviceHclInfo {
-    fn __missing_device() -> crate::esx::hcl::PciDevice {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::hcl::hosts::compatibility_report::DeviceHclInfo",
-            "device",
-        )
+impl serde::Serialize for DeviceHclInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("compatibility", &self.compatibility)?;
+        map.serialize_entry("device", &self.device)?;
+        if let Some(value) = &self.device_constraints {
+            map.serialize_entry("device_constraints", value)?;
+        }
+        if let Some(value) = &self.supported_releases {
+            map.serialize_entry("supported_releases", value)?;
+        }
+        if let Some(value) = &self.vcg_link {
+            map.serialize_entry("vcg_link", value)?;
+        }
+        if let Some(value) = &self.notes {
+            map.serialize_entry("notes", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DeviceHclInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for DeviceHclInfo {
+    const NAME: &'static str = "esx::hcl::hosts::compatibility_report::DeviceHclInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::esx::hcl::CompatibilityStatus> = None;
+        let mut f_1: Option<crate::esx::hcl::PciDevice> = None;
+        let mut f_2: Option<Vec<DeviceConstraint>> = None;
+        let mut f_3: Option<Vec<String>> = None;
+        let mut f_4: Option<String> = None;
+        let mut f_5: Option<Vec<crate::vapi::standard::LocalizableMessage>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "compatibility" => f_0 = Some(map.next_value()?),
+                "device" => f_1 = Some(map.next_value()?),
+                "device_constraints" => f_2 = map.next_value()?,
+                "supported_releases" => f_3 = map.next_value()?,
+                "vcg_link" => f_4 = map.next_value()?,
+                "notes" => f_5 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(DeviceHclInfo {
+            compatibility: __de::required(f_0, "compatibility")?,
+            device: __de::or_zero(f_1, Self::NAME, "device"),
+            device_constraints: f_2,
+            supported_releases: f_3,
+            vcg_link: f_4,
+            notes: f_5,
+        })
     }
 }
 
@@ -183,38 +343,83 @@ impl DeviceHclInfo {
 /// This [`HclReport`](crate::esx::hcl::hosts::compatibility_report::HclReport) represents the hardware compatibility report generated for a specific host and target ESXi release.
 ///
 /// vAPI structure `com.vmware.esx.hcl.hosts.compatibility_report.hcl_report`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct HclReport {
     /// FQDN identifying the ESXi host that the report refers to.
     pub host: String,
     /// Indicates for which ESXi release the report is generated.
-    #[serde(default = "HclReport::__missing_target_release")]
     pub target_release: String,
     /// Lists compatibility information for the ESXi's server part.
     pub server_hcl: ServerHclInfo,
     /// Lists compatibility information for discoverable PCI devices of the host. If `None` the server is not compatible with the requested release and the PCI devices cannot be checked.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub devices_hcl: Option<Vec<DeviceHclInfo>>,
     /// Specifies the time the report was generated.
     pub generated_at: vsphere_vapi_runtime::types::DateTime,
     /// Notifications returned by the operation.
-    #[serde(default = "HclReport::__missing_notifications")]
     pub notifications: crate::esx::hcl::Notifications,
 }
 
-impl HclReport {
-    fn __missing_target_release() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::hcl::hosts::compatibility_report::HclReport",
-            "target_release",
-        )
+impl serde::Serialize for HclReport {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("host", &self.host)?;
+        map.serialize_entry("target_release", &self.target_release)?;
+        map.serialize_entry("server_hcl", &self.server_hcl)?;
+        if let Some(value) = &self.devices_hcl {
+            map.serialize_entry("devices_hcl", value)?;
+        }
+        map.serialize_entry("generated_at", &self.generated_at)?;
+        map.serialize_entry("notifications", &self.notifications)?;
+        map.end()
     }
+}
 
-    fn __missing_notifications() -> crate::esx::hcl::Notifications {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::hcl::hosts::compatibility_report::HclReport",
-            "notifications",
-        )
+impl<'de> serde::Deserialize<'de> for HclReport {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for HclReport {
+    const NAME: &'static str = "esx::hcl::hosts::compatibility_report::HclReport";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<ServerHclInfo> = None;
+        let mut f_3: Option<Vec<DeviceHclInfo>> = None;
+        let mut f_4: Option<vsphere_vapi_runtime::types::DateTime> = None;
+        let mut f_5: Option<crate::esx::hcl::Notifications> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "host" => f_0 = Some(map.next_value()?),
+                "target_release" => f_1 = Some(map.next_value()?),
+                "server_hcl" => f_2 = Some(map.next_value()?),
+                "devices_hcl" => f_3 = map.next_value()?,
+                "generated_at" => f_4 = Some(map.next_value()?),
+                "notifications" => f_5 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(HclReport {
+            host: __de::required(f_0, "host")?,
+            target_release: __de::or_zero(f_1, Self::NAME, "target_release"),
+            server_hcl: __de::required(f_2, "server_hcl")?,
+            devices_hcl: f_3,
+            generated_at: __de::required(f_4, "generated_at")?,
+            notifications: __de::or_zero(f_5, Self::NAME, "notifications"),
+        })
     }
 }
 
@@ -222,30 +427,81 @@ impl HclReport {
 ///
 /// vAPI structure
 /// `com.vmware.esx.hcl.hosts.compatibility_report.server_compatibility`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ServerCompatibility {
     /// Lists the BIOS constraints that the target ESXi release has for this server. If `None` no constraints are present as server is either not compatible or compatibility information is not found.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bios_constraints: Option<Vec<BiosConstraint>>,
     /// The CPU series name.
-    #[serde(default = "ServerCompatibility::__missing_cpu_series")]
     pub cpu_series: String,
     /// Provides information about supported releases for this entry. If `None` server is compatible with the given target release.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub supported_releases: Option<Vec<String>>,
     /// Provides link to the VMware Compatibility Guide for further information on the compatibility.
     pub vcg_link: String,
     /// Information that needs to be taken into account when considering this server hardware compatibility. Only set if there is any information reported.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notes: Option<Vec<crate::vapi::standard::LocalizableMessage>>,
 }
 
-impl ServerCompatibility {
-    fn __missing_cpu_series() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::hcl::hosts::compatibility_report::ServerCompatibility",
-            "cpu_series",
-        )
+impl serde::Serialize for ServerCompatibility {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.bios_constraints {
+            map.serialize_entry("bios_constraints", value)?;
+        }
+        map.serialize_entry("cpu_series", &self.cpu_series)?;
+        if let Some(value) = &self.supported_releases {
+            map.serialize_entry("supported_releases", value)?;
+        }
+        map.serialize_entry("vcg_link", &self.vcg_link)?;
+        if let Some(value) = &self.notes {
+            map.serialize_entry("notes", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ServerCompatibility {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ServerCompatibility {
+    const NAME: &'static str = "esx::hcl::hosts::compatibility_report::ServerCompatibility";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<Vec<BiosConstraint>> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<Vec<String>> = None;
+        let mut f_3: Option<String> = None;
+        let mut f_4: Option<Vec<crate::vapi::standard::LocalizableMessage>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "bios_constraints" => f_0 = map.next_value()?,
+                "cpu_series" => f_1 = Some(map.next_value()?),
+                "supported_releases" => f_2 = map.next_value()?,
+                "vcg_link" => f_3 = Some(map.next_value()?),
+                "notes" => f_4 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ServerCompatibility {
+            bios_constraints: f_0,
+            cpu_series: __de::or_zero(f_1, Self::NAME, "cpu_series"),
+            supported_releases: f_2,
+            vcg_link: __de::required(f_3, "vcg_link")?,
+            notes: f_4,
+        })
     }
 }
 
@@ -268,55 +524,116 @@ impl ServerCompatibility {
 /// This [`ServerHclInfo`](crate::esx::hcl::hosts::compatibility_report::ServerHclInfo) structure contains fields that describe the server of a ESXi host and its compatibility information.
 ///
 /// vAPI structure `com.vmware.esx.hcl.hosts.compatibility_report.server_hcl_info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ServerHclInfo {
     /// Information about the server.
-    #[serde(default = "ServerHclInfo::__missing_server")]
     pub server: crate::esx::hcl::Server,
     /// Provides information about possible compatibility matches for the given server.
     ///
     /// There could be multiple matches returned as there are several possible matches in the Compatibility data.
-    #[serde(
-        default = "ServerHclInfo::__missing_matches",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub matches: Vec<ServerCompatibility>,
     /// Shows if the server model is compatible with given target ESXi release.
     pub model_compatibility: crate::esx::hcl::CompatibilityStatus,
 }
 
-impl ServerHclInfo {
-    fn __missing_server() -> crate::esx::hcl::Server {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::hcl::hosts::compatibility_report::ServerHclInfo",
-            "server",
-        )
+impl serde::Serialize for ServerHclInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("server", &self.server)?;
+        map.serialize_entry("matches", &self.matches)?;
+        map.serialize_entry("model_compatibility", &self.model_compatibility)?;
+        map.end()
     }
+}
 
-    fn __missing_matches() -> Vec<ServerCompatibility> {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::hcl::hosts::compatibility_report::ServerHclInfo",
-            "matches",
-        )
+impl<'de> serde::Deserialize<'de> for ServerHclInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ServerHclInfo {
+    const NAME: &'static str = "esx::hcl::hosts::compatibility_report::ServerHclInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::esx::hcl::Server> = None;
+        let mut f_1: Option<Vec<ServerCompatibility>> = None;
+        let mut f_2: Option<crate::esx::hcl::CompatibilityStatus> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "server" => f_0 = Some(map.next_value()?),
+                "matches" => f_1 = __de::null_as_empty(map.next_value()?),
+                "model_compatibility" => f_2 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ServerHclInfo {
+            server: __de::or_zero(f_0, Self::NAME, "server"),
+            matches: __de::or_zero(f_1, Self::NAME, "matches"),
+            model_compatibility: __de::required(f_2, "model_compatibility")?,
+        })
     }
 }
 
 /// The [`Spec`](crate::esx::hcl::hosts::compatibility_report::Spec) structure contains fields to describe the input configuration for an ESXi's compatibility report generation.
 ///
 /// vAPI structure `com.vmware.esx.hcl.hosts.compatibility_report.spec`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Spec {
     /// A target ESXi release which will be used to generate a compatibility report. Releases that can be used to generate report can be found using [`CompatibilityReleases::list`](crate::esx::hcl::hosts::CompatibilityReleases::list)
-    #[serde(default = "Spec::__missing_release")]
     pub release: String,
 }
 
-impl Spec {
-    fn __missing_release() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::hcl::hosts::compatibility_report::Spec",
-            "release",
-        )
+impl serde::Serialize for Spec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("release", &self.release)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Spec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Spec {
+    const NAME: &'static str = "esx::hcl::hosts::compatibility_report::Spec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "release" => f_0 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Spec {
+            release: __de::or_zero(f_0, Self::NAME, "release"),
+        })
     }
 }
 

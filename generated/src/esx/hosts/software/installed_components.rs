@@ -13,50 +13,79 @@
 ///
 /// vAPI structure
 /// `com.vmware.esx.hosts.software.installed_components.installed_component_info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct InstalledComponentInfo {
     /// Display name of the component.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "InstalledComponentInfo::__missing_display_name")]
     pub display_name: String,
     /// Version of the installed component.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "InstalledComponentInfo::__missing_version")]
     pub version: String,
     /// Human readable version of the component.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "InstalledComponentInfo::__missing_display_version")]
     pub display_version: String,
     /// Platforms the component belongs to. Example: host, vmdpu0, vmdpu1, ... This field is optional because it was added in a newer version than its parent node.
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub platforms: Option<Vec<String>>,
 }
 
-impl InstalledComponentInfo {
-    fn __missing_display_name() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::hosts::software::installed_components::InstalledComponentInfo",
-            "display_name",
-        )
+impl serde::Serialize for InstalledComponentInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("display_name", &self.display_name)?;
+        map.serialize_entry("version", &self.version)?;
+        map.serialize_entry("display_version", &self.display_version)?;
+        if let Some(value) = &self.platforms {
+            map.serialize_entry("platforms", value)?;
+        }
+        map.end()
     }
+}
 
-    fn __missing_version() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::hosts::software::installed_components::InstalledComponentInfo",
-            "version",
-        )
+impl<'de> serde::Deserialize<'de> for InstalledComponentInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_display_version() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::hosts::software::installed_components::InstalledComponentInfo",
-            "display_version",
-        )
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for InstalledComponentInfo {
+    const NAME: &'static str = "esx::hosts::software::installed_components::InstalledComponentInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<Vec<String>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "display_name" => f_0 = Some(map.next_value()?),
+                "version" => f_1 = Some(map.next_value()?),
+                "display_version" => f_2 = Some(map.next_value()?),
+                "platforms" => f_3 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(InstalledComponentInfo {
+            display_name: __de::or_zero(f_0, Self::NAME, "display_name"),
+            version: __de::or_zero(f_1, Self::NAME, "version"),
+            display_version: __de::or_zero(f_2, Self::NAME, "display_version"),
+            platforms: f_3,
+        })
     }
 }
 

@@ -264,17 +264,20 @@ impl Drafts {
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
     /// - [`TimedOut`](crate::ErrorKind::TimedOut): If the API timed out before completion.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
-    pub async fn check_compliance_task(
+    pub fn check_compliance_task(
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
         draft: &crate::ids::DraftId,
-    ) -> vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<ClusterCompliance>> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<
+            vsphere_vapi_runtime::Task<ClusterCompliance>,
+        >,
+    > + Send {
         self.client
             .operation(&drafts::ops::CHECK_COMPLIANCE_TASK)
             .param("cluster", cluster)
             .param("draft", draft)
             .send_task()
-            .await
     }
 
     /// Runs [`check_compliance_task`](Self::check_compliance_task) and waits for the
@@ -353,17 +356,16 @@ impl Drafts {
     /// - [`NotFound`](crate::ErrorKind::NotFound): If there is no cluster associated with `cluster` or no draft associated with `draft` in the system.
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
-    pub async fn delete(
+    pub fn delete(
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
         draft: &crate::ids::DraftId,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&drafts::ops::DELETE)
             .param("cluster", cluster)
             .param("draft", draft)
             .send()
-            .await
     }
 
     /// This API will export the draft configuration associated with the cluster.
@@ -392,17 +394,18 @@ impl Drafts {
     /// - [`NotFound`](crate::ErrorKind::NotFound): If there is no cluster associated with `cluster` or no draft associated with `draft` in the system.
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
-    pub async fn export_config(
+    pub fn export_config(
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
         draft: &crate::ids::DraftId,
-    ) -> vsphere_vapi_runtime::Result<ExportResult> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<ExportResult>,
+    > + Send {
         self.client
             .operation(&drafts::ops::EXPORT_CONFIG)
             .param("cluster", cluster)
             .param("draft", draft)
             .send()
-            .await
     }
 
     /// Get the cluster configuration and related metadata from this draft.
@@ -427,17 +430,18 @@ impl Drafts {
     /// - [`NotFound`](crate::ErrorKind::NotFound): If there is no cluster associated with `cluster` or no draft associated with `draft` in the system.
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
-    pub async fn get(
+    pub fn get(
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
         draft: &crate::ids::DraftId,
-    ) -> vsphere_vapi_runtime::Result<drafts::Info> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<drafts::Info>,
+    > + Send {
         self.client
             .operation(&drafts::ops::GET)
             .param("cluster", cluster)
             .param("draft", draft)
             .send()
-            .await
     }
 
     /// The API computes the Available values for a given configuration identified by input path in given request.
@@ -470,21 +474,22 @@ impl Drafts {
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
     /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): If API is called on a cluster that is not managed by desired configuration management platform. If request contains invalid host or host that doesn't belong to cluster.
-    pub async fn get_available_values_task(
+    pub fn get_available_values_task(
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
         draft: &crate::ids::DraftId,
         spec: &available_values::RequestSpec,
-    ) -> vsphere_vapi_runtime::Result<
-        vsphere_vapi_runtime::Task<available_values::Info>,
-    > {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<
+            vsphere_vapi_runtime::Task<available_values::Info>,
+        >,
+    > + Send {
         self.client
             .operation(&drafts::ops::GET_AVAILABLE_VALUES_TASK)
             .param("cluster", cluster)
             .param("draft", draft)
             .param("spec", spec)
             .send_task()
-            .await
     }
 
     /// Runs [`get_available_values_task`](Self::get_available_values_task) and waits
@@ -534,17 +539,18 @@ impl Drafts {
     /// - [`NotFound`](crate::ErrorKind::NotFound): If the cluster is not found in the system or no draft associated with `draft` in the system.
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
-    pub async fn get_schema(
+    pub fn get_schema(
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
         draft: &crate::ids::DraftId,
-    ) -> vsphere_vapi_runtime::Result<SchemaResult> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<SchemaResult>,
+    > + Send {
         self.client
             .operation(&drafts::ops::GET_SCHEMA)
             .param("cluster", cluster)
             .param("draft", draft)
             .send()
-            .await
     }
 
     /// This API creates a draft or updates an existing draft by extracting configurations from a cluster.
@@ -583,19 +589,22 @@ impl Drafts {
     /// - [`NotFound`](crate::ErrorKind::NotFound): If there is no cluster associated with `cluster` in the system.
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
-    pub async fn import_config_task(
+    pub fn import_config_task(
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
         draft: &crate::ids::DraftId,
         spec: &drafts::ImportSpec,
-    ) -> vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<DraftImportResult>> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<
+            vsphere_vapi_runtime::Task<DraftImportResult>,
+        >,
+    > + Send {
         self.client
             .operation(&drafts::ops::IMPORT_CONFIG_TASK)
             .param("cluster", cluster)
             .param("draft", draft)
             .param("spec", spec)
             .send_task()
-            .await
     }
 
     /// Runs [`import_config_task`](Self::import_config_task) and waits for the task
@@ -644,19 +653,22 @@ impl Drafts {
     /// - [`NotFound`](crate::ErrorKind::NotFound): If there is no cluster associated with `cluster` in the system.
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
-    pub async fn import_from_host_task(
+    pub fn import_from_host_task(
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
         draft: &crate::ids::DraftId,
         host: &crate::ids::HostSystemId,
-    ) -> vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<DraftImportResult>> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<
+            vsphere_vapi_runtime::Task<DraftImportResult>,
+        >,
+    > + Send {
         self.client
             .operation(&drafts::ops::IMPORT_FROM_HOST_TASK)
             .param("cluster", cluster)
             .param("draft", draft)
             .param("host", host)
             .send_task()
-            .await
     }
 
     /// Runs [`import_from_host_task`](Self::import_from_host_task) and waits for the
@@ -703,13 +715,15 @@ impl Drafts {
     /// - [`NotFound`](crate::ErrorKind::NotFound)
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable)
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated)
-    pub async fn list(
+    pub fn list(
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
-    ) -> vsphere_vapi_runtime::Result<
-        vsphere_vapi_runtime::types::VapiMap<String, drafts::Metadata>,
-    > {
-        self.client.operation(&drafts::ops::LIST).param("cluster", cluster).send().await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<
+            vsphere_vapi_runtime::types::VapiMap<String, drafts::Metadata>,
+        >,
+    > + Send {
+        self.client.operation(&drafts::ops::LIST).param("cluster", cluster).send()
     }
 
     /// This API will perform impact analysis of the configuration specified in the draft on each of the hosts in the cluster. The API will check against the desired image schema whether the desired configuration has added any requirements for the host to be put in maintenance mode or to be rebooted. The API will also invoke plugins which will validate the configuration on each hosts in the cluster. If the configuration is valid the API will also detect if the host needs to be maintenance mode or to be rebooted. If the hosts requires maintenance mode or reboot, then the API will run health checks to see the hosts can be put into the maintenance mode based on their current state. If any host cannot be put into maintenance mode due to health errors, then those errors will be reported in the result. The result will also list the configurations that will change on applying the configuration in the draft.
@@ -740,19 +754,20 @@ impl Drafts {
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
     /// - [`TimedOut`](crate::ErrorKind::TimedOut)
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
-    pub async fn precheck_task(
+    pub fn precheck_task(
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
         draft: &crate::ids::DraftId,
-    ) -> vsphere_vapi_runtime::Result<
-        vsphere_vapi_runtime::Task<ClusterPrecheckResult>,
-    > {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<
+            vsphere_vapi_runtime::Task<ClusterPrecheckResult>,
+        >,
+    > + Send {
         self.client
             .operation(&drafts::ops::PRECHECK_TASK)
             .param("cluster", cluster)
             .param("draft", draft)
             .send_task()
-            .await
     }
 
     /// Runs [`precheck_task`](Self::precheck_task) and waits for the task with the
@@ -795,17 +810,18 @@ impl Drafts {
     /// - [`NotFound`](crate::ErrorKind::NotFound): If there is no cluster associated with `cluster` or no draft associated with `draft` in the system.
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
-    pub async fn show_changes(
+    pub fn show_changes(
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
         draft: &crate::ids::DraftId,
-    ) -> vsphere_vapi_runtime::Result<drafts::ChangesResult> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<drafts::ChangesResult>,
+    > + Send {
         self.client
             .operation(&drafts::ops::SHOW_CHANGES)
             .param("cluster", cluster)
             .param("draft", draft)
             .send()
-            .await
     }
 
     /// Replace the current configuration in this draft with the supplied one. If the supplied configuration is different from the current value, the [`Metadata::precheck_task`](crate::esx::settings::clusters::configuration::drafts::Metadata::precheck_task) fields will be cleared. If an expected revision number is provided, it must match the current revision of this draft or a ConcurrentChange error will be raised. If no expected revision number is provided, this check will be skipped and the update will go through.
@@ -834,19 +850,18 @@ impl Drafts {
     /// - [`ConcurrentChange`](crate::ErrorKind::ConcurrentChange): If the expectedRevision in the `spec` differs from the draft's current revision.
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
-    pub async fn update(
+    pub fn update(
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
         draft: &crate::ids::DraftId,
         spec: &drafts::UpdateSpec,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&drafts::ops::UPDATE)
             .param("cluster", cluster)
             .param("draft", draft)
             .param("spec", spec)
             .send()
-            .await
     }
 }
 
@@ -905,11 +920,13 @@ impl Schema {
     /// - [`NotFound`](crate::ErrorKind::NotFound): If the schema associated with the `cluster` is not found
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is unavailable.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the session is unauthenticated.
-    pub async fn get(
+    pub fn get(
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
-    ) -> vsphere_vapi_runtime::Result<SchemaResult> {
-        self.client.operation(&schema::ops::GET).param("cluster", cluster).send().await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<SchemaResult>,
+    > + Send {
+        self.client.operation(&schema::ops::GET).param("cluster", cluster).send()
     }
 }
 
@@ -918,12 +935,11 @@ impl Schema {
 /// Since vSphere API 8.0.1.0.
 ///
 /// vAPI structure `com.vmware.esx.settings.clusters.configuration.apply_result`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ApplyResult {
     /// Specifies the aggregated status of the [`Configuration::apply_task`](crate::esx::settings::clusters::Configuration::apply_task) method. `None` if the [`Configuration::apply_task`](crate::esx::settings::clusters::Configuration::apply_task) method is in progress.
     ///
     /// Since vSphere API 8.0.1.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<HostStatus>,
     /// The identifier of the commit used to fetch the desired configuration document to be applied to all hosts within the cluster.
     ///
@@ -940,10 +956,6 @@ pub struct ApplyResult {
     /// Information of the hosts in this cluster to which the desired configuration document specified by the [`ApplyResult::commit`](crate::esx::settings::clusters::configuration::ApplyResult::commit) should be applied to.
     ///
     /// Since vSphere API 8.0.1.0.
-    #[serde(
-        default = "ApplyResult::__missing_host_info",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub host_info: vsphere_vapi_runtime::types::VapiMap<
         String,
         crate::esx::settings::HostInfo,
@@ -951,77 +963,92 @@ pub struct ApplyResult {
     /// Status of the hosts in this cluster to which the desired configuration specified by the [`ApplyResult::commit`](crate::esx::settings::clusters::configuration::ApplyResult::commit) was applied to. Hosts on which the [`Configuration::apply_task`](crate::esx::settings::clusters::Configuration::apply_task) method was successful are specified by [`ApplyResult::successful_hosts`](crate::esx::settings::clusters::configuration::ApplyResult::successful_hosts). Hosts on which the apply method failed are specified by [`ApplyResult::failed_hosts`](crate::esx::settings::clusters::configuration::ApplyResult::failed_hosts). Hosts which were skipped by the [`Configuration::apply_task`](crate::esx::settings::clusters::Configuration::apply_task) method are specified by [`ApplyResult::skipped_hosts`](crate::esx::settings::clusters::configuration::ApplyResult::skipped_hosts).
     ///
     /// Since vSphere API 8.0.1.0.
-    #[serde(
-        default = "ApplyResult::__missing_host_status",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub host_status: vsphere_vapi_runtime::types::VapiMap<String, HostStatus>,
     /// Hosts in this cluster to which the desired configuration specified by the [`ApplyResult::commit`](crate::esx::settings::clusters::configuration::ApplyResult::commit) has been successfully applied to.
     ///
     /// Since vSphere API 8.0.1.0.
-    #[serde(
-        default = "ApplyResult::__missing_successful_hosts",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub successful_hosts: Vec<String>,
     /// Hosts in this cluster to which the desired configuration specified by the [`ApplyResult::commit`](crate::esx::settings::clusters::configuration::ApplyResult::commit) failed to be applied.
     ///
     /// Since vSphere API 8.0.1.0.
-    #[serde(
-        default = "ApplyResult::__missing_failed_hosts",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub failed_hosts: Vec<String>,
     /// Hosts in this cluster that were skipped by the [`Configuration::apply_task`](crate::esx::settings::clusters::Configuration::apply_task) method.
     ///
     /// Since vSphere API 8.0.1.0.
-    #[serde(
-        default = "ApplyResult::__missing_skipped_hosts",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub skipped_hosts: Vec<String>,
 }
 
-impl ApplyResult {
-    fn __missing_host_info() -> vsphere_vapi_runtime::types::VapiMap<
-        String,
-        crate::esx::settings::HostInfo,
-    > {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::clusters::configuration::ApplyResult",
-            "host_info",
-        )
+impl serde::Serialize for ApplyResult {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.status {
+            map.serialize_entry("status", value)?;
+        }
+        map.serialize_entry("commit", &self.commit)?;
+        map.serialize_entry("software_commit", &self.software_commit)?;
+        map.serialize_entry("host_info", &self.host_info)?;
+        map.serialize_entry("host_status", &self.host_status)?;
+        map.serialize_entry("successful_hosts", &self.successful_hosts)?;
+        map.serialize_entry("failed_hosts", &self.failed_hosts)?;
+        map.serialize_entry("skipped_hosts", &self.skipped_hosts)?;
+        map.end()
     }
+}
 
-    fn __missing_host_status() -> vsphere_vapi_runtime::types::VapiMap<
-        String,
-        HostStatus,
-    > {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::clusters::configuration::ApplyResult",
-            "host_status",
-        )
+impl<'de> serde::Deserialize<'de> for ApplyResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_successful_hosts() -> Vec<String> {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::clusters::configuration::ApplyResult",
-            "successful_hosts",
-        )
-    }
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ApplyResult {
+    const NAME: &'static str = "esx::settings::clusters::configuration::ApplyResult";
 
-    fn __missing_failed_hosts() -> Vec<String> {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::clusters::configuration::ApplyResult",
-            "failed_hosts",
-        )
-    }
-
-    fn __missing_skipped_hosts() -> Vec<String> {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::clusters::configuration::ApplyResult",
-            "skipped_hosts",
-        )
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<HostStatus> = None;
+        let mut f_1: Option<crate::ids::CommitId> = None;
+        let mut f_2: Option<crate::ids::CommitId> = None;
+        let mut f_3: Option<
+            vsphere_vapi_runtime::types::VapiMap<String, crate::esx::settings::HostInfo>,
+        > = None;
+        let mut f_4: Option<vsphere_vapi_runtime::types::VapiMap<String, HostStatus>> = None;
+        let mut f_5: Option<Vec<String>> = None;
+        let mut f_6: Option<Vec<String>> = None;
+        let mut f_7: Option<Vec<String>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "status" => f_0 = map.next_value()?,
+                "commit" => f_1 = Some(map.next_value()?),
+                "software_commit" => f_2 = Some(map.next_value()?),
+                "host_info" => f_3 = __de::null_as_empty(map.next_value()?),
+                "host_status" => f_4 = __de::null_as_empty(map.next_value()?),
+                "successful_hosts" => f_5 = __de::null_as_empty(map.next_value()?),
+                "failed_hosts" => f_6 = __de::null_as_empty(map.next_value()?),
+                "skipped_hosts" => f_7 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ApplyResult {
+            status: f_0,
+            commit: __de::required(f_1, "commit")?,
+            software_commit: __de::required(f_2, "software_commit")?,
+            host_info: __de::or_zero(f_3, Self::NAME, "host_info"),
+            host_status: __de::or_zero(f_4, Self::NAME, "host_status"),
+            successful_hosts: __de::or_zero(f_5, Self::NAME, "successful_hosts"),
+            failed_hosts: __de::or_zero(f_6, Self::NAME, "failed_hosts"),
+            skipped_hosts: __de::or_zero(f_7, Self::NAME, "skipped_hosts"),
+        })
     }
 }
 
@@ -1030,26 +1057,23 @@ impl ApplyResult {
 /// Since vSphere API 8.0.1.0.
 ///
 /// vAPI structure `com.vmware.esx.settings.clusters.configuration.apply_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ApplySpec {
     /// The minimum commit identifier of the desired configuration to be used during the [`Configuration::apply_task`](crate::esx::settings::clusters::Configuration::apply_task) method.
     ///
     /// if `None` or empty the apply method will use the latest commit to fetch the desired configuration.
     ///
     /// Since vSphere API 8.0.1.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub commit: Option<String>,
     /// The specific hosts within the cluster to be considered during the [`Configuration::apply_task`](crate::esx::settings::clusters::Configuration::apply_task) method.
     ///
     /// if `None` or empty the [`Configuration::apply_task`](crate::esx::settings::clusters::Configuration::apply_task) method will remediate all hosts within the cluster.
     ///
     /// Since vSphere API 8.0.1.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hosts: Option<Vec<String>>,
     /// The parameter can be used to override the default remediation policies for the task. if `None` the default cluster remediation policies are used.
     ///
     /// Since vSphere API 8.0.1.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub apply_policy_spec: Option<
         crate::esx::settings::clusters::policies::apply::effective::EffectivePolicySpec,
     >,
@@ -1058,8 +1082,70 @@ pub struct ApplySpec {
     /// Not in vSphere API releases before 9.1.0.0.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub drift_reviews: Option<Vec<DriftReview>>,
+}
+
+impl serde::Serialize for ApplySpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.commit {
+            map.serialize_entry("commit", value)?;
+        }
+        if let Some(value) = &self.hosts {
+            map.serialize_entry("hosts", value)?;
+        }
+        if let Some(value) = &self.apply_policy_spec {
+            map.serialize_entry("apply_policy_spec", value)?;
+        }
+        if let Some(value) = &self.drift_reviews {
+            map.serialize_entry("drift_reviews", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ApplySpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ApplySpec {
+    const NAME: &'static str = "esx::settings::clusters::configuration::ApplySpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<Vec<String>> = None;
+        let mut f_2: Option<
+            crate::esx::settings::clusters::policies::apply::effective::EffectivePolicySpec,
+        > = None;
+        let mut f_3: Option<Vec<DriftReview>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "commit" => f_0 = map.next_value()?,
+                "hosts" => f_1 = map.next_value()?,
+                "apply_policy_spec" => f_2 = map.next_value()?,
+                "drift_reviews" => f_3 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ApplySpec {
+            commit: f_0,
+            hosts: f_1,
+            apply_policy_spec: f_2,
+            drift_reviews: f_3,
+        })
+    }
 }
 
 /// This [`ClusterCompliance`](crate::esx::settings::clusters::configuration::ClusterCompliance) structure contains fields that describe the compliance result for each host in the cluster, for each cluster solutions, as well as overall cluster compliance status.
@@ -1068,7 +1154,7 @@ pub struct ApplySpec {
 ///
 /// vAPI structure
 /// `com.vmware.esx.settings.clusters.configuration.cluster_compliance`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ClusterCompliance {
     /// Consolidated status of all host compliance checks.
     ///
@@ -1077,7 +1163,6 @@ pub struct ClusterCompliance {
     /// This identifier refers to the commit action of importing the desired configuration document. It will not be set for a draft execution of check compliance.
     ///
     /// Since vSphere API 8.0.1.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub commit: Option<String>,
     /// The current commit ID for the software associated with the cluster.
     ///
@@ -1088,20 +1173,14 @@ pub struct ClusterCompliance {
     /// Summarizing check compliance operation on the hosts in the cluster and the Cluster Solution.
     ///
     /// Since vSphere API 8.0.1.0.
-    #[serde(default = "ClusterCompliance::__missing_summary")]
     pub summary: crate::vapi::standard::LocalizableMessage,
     /// This field represents the validation errors if the desired configuration specified is not valid. This field may be set if [`ClusterCompliance::cluster_status`](crate::esx::settings::clusters::configuration::ClusterCompliance::cluster_status) is NOT_COMPLIANT due to validation errors.
     ///
     /// Since vSphere API 8.0.3.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validation_errors: Option<Vec<ValidationError>>,
     /// Map of host IDs to hostname.
     ///
     /// Since vSphere API 8.0.1.0.
-    #[serde(
-        default = "ClusterCompliance::__missing_host_info",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub host_info: vsphere_vapi_runtime::types::VapiMap<
         String,
         crate::esx::settings::HostInfo,
@@ -1109,10 +1188,6 @@ pub struct ClusterCompliance {
     /// Map of host IDs to their compliance results.
     ///
     /// Since vSphere API 8.0.1.0.
-    #[serde(
-        default = "ClusterCompliance::__missing_hosts",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub hosts: vsphere_vapi_runtime::types::VapiMap<String, HostResult>,
     /// Compliance information for Cluster Solutions configurations generated by the CheckCompliance operation.
     ///
@@ -1121,41 +1196,24 @@ pub struct ClusterCompliance {
     /// Not in vSphere API releases before 9.1.0.0.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cluster_solutions_result: Option<
         vsphere_vapi_runtime::types::VapiMap<String, SolutionComplianceResult>,
     >,
     /// Identifiers of compliant hosts.
     ///
     /// Since vSphere API 8.0.1.0.
-    #[serde(
-        default = "ClusterCompliance::__missing_compliant_hosts",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub compliant_hosts: Vec<String>,
     /// Identifiers of non-compliant hosts.
     ///
     /// Since vSphere API 8.0.1.0.
-    #[serde(
-        default = "ClusterCompliance::__missing_non_compliant_hosts",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub non_compliant_hosts: Vec<String>,
     /// Identifiers of hosts where the operation failed.
     ///
     /// Since vSphere API 8.0.1.0.
-    #[serde(
-        default = "ClusterCompliance::__missing_failed_hosts",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub failed_hosts: Vec<String>,
     /// Identifiers of hosts where the operation was skipped. i.e disconnected hosts.
     ///
     /// Since vSphere API 8.0.1.0.
-    #[serde(
-        default = "ClusterCompliance::__missing_skipped_hosts",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub skipped_hosts: Vec<String>,
     /// CheckCompliance completion time.
     ///
@@ -1163,57 +1221,103 @@ pub struct ClusterCompliance {
     pub end_time: vsphere_vapi_runtime::types::DateTime,
 }
 
-impl ClusterCompliance {
-    fn __missing_summary() -> crate::vapi::standard::LocalizableMessage {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::clusters::configuration::ClusterCompliance",
-            "summary",
-        )
+impl serde::Serialize for ClusterCompliance {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("cluster_status", &self.cluster_status)?;
+        if let Some(value) = &self.commit {
+            map.serialize_entry("commit", value)?;
+        }
+        map.serialize_entry("software_commit", &self.software_commit)?;
+        map.serialize_entry("summary", &self.summary)?;
+        if let Some(value) = &self.validation_errors {
+            map.serialize_entry("validation_errors", value)?;
+        }
+        map.serialize_entry("host_info", &self.host_info)?;
+        map.serialize_entry("hosts", &self.hosts)?;
+        if let Some(value) = &self.cluster_solutions_result {
+            map.serialize_entry("cluster_solutions_result", value)?;
+        }
+        map.serialize_entry("compliant_hosts", &self.compliant_hosts)?;
+        map.serialize_entry("non_compliant_hosts", &self.non_compliant_hosts)?;
+        map.serialize_entry("failed_hosts", &self.failed_hosts)?;
+        map.serialize_entry("skipped_hosts", &self.skipped_hosts)?;
+        map.serialize_entry("end_time", &self.end_time)?;
+        map.end()
     }
+}
 
-    fn __missing_host_info() -> vsphere_vapi_runtime::types::VapiMap<
-        String,
-        crate::esx::settings::HostInfo,
-    > {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::clusters::configuration::ClusterCompliance",
-            "host_info",
-        )
+impl<'de> serde::Deserialize<'de> for ClusterCompliance {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_hosts() -> vsphere_vapi_runtime::types::VapiMap<String, HostResult> {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::clusters::configuration::ClusterCompliance",
-            "hosts",
-        )
-    }
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ClusterCompliance {
+    const NAME: &'static str = "esx::settings::clusters::configuration::ClusterCompliance";
 
-    fn __missing_compliant_hosts() -> Vec<String> {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::clusters::configuration::ClusterCompliance",
-            "compliant_hosts",
-        )
-    }
-
-    fn __missing_non_compliant_hosts() -> Vec<String> {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::clusters::configuration::ClusterCompliance",
-            "non_compliant_hosts",
-        )
-    }
-
-    fn __missing_failed_hosts() -> Vec<String> {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::clusters::configuration::ClusterCompliance",
-            "failed_hosts",
-        )
-    }
-
-    fn __missing_skipped_hosts() -> Vec<String> {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::clusters::configuration::ClusterCompliance",
-            "skipped_hosts",
-        )
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<cluster_compliance::Status> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<crate::ids::CommitId> = None;
+        let mut f_3: Option<crate::vapi::standard::LocalizableMessage> = None;
+        let mut f_4: Option<Vec<ValidationError>> = None;
+        let mut f_5: Option<
+            vsphere_vapi_runtime::types::VapiMap<String, crate::esx::settings::HostInfo>,
+        > = None;
+        let mut f_6: Option<vsphere_vapi_runtime::types::VapiMap<String, HostResult>> = None;
+        let mut f_7: Option<
+            vsphere_vapi_runtime::types::VapiMap<String, SolutionComplianceResult>,
+        > = None;
+        let mut f_8: Option<Vec<String>> = None;
+        let mut f_9: Option<Vec<String>> = None;
+        let mut f_10: Option<Vec<String>> = None;
+        let mut f_11: Option<Vec<String>> = None;
+        let mut f_12: Option<vsphere_vapi_runtime::types::DateTime> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "cluster_status" => f_0 = Some(map.next_value()?),
+                "commit" => f_1 = map.next_value()?,
+                "software_commit" => f_2 = Some(map.next_value()?),
+                "summary" => f_3 = Some(map.next_value()?),
+                "validation_errors" => f_4 = map.next_value()?,
+                "host_info" => f_5 = __de::null_as_empty(map.next_value()?),
+                "hosts" => f_6 = __de::null_as_empty(map.next_value()?),
+                "cluster_solutions_result" => f_7 = map.next_value()?,
+                "compliant_hosts" => f_8 = __de::null_as_empty(map.next_value()?),
+                "non_compliant_hosts" => f_9 = __de::null_as_empty(map.next_value()?),
+                "failed_hosts" => f_10 = __de::null_as_empty(map.next_value()?),
+                "skipped_hosts" => f_11 = __de::null_as_empty(map.next_value()?),
+                "end_time" => f_12 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ClusterCompliance {
+            cluster_status: __de::required(f_0, "cluster_status")?,
+            commit: f_1,
+            software_commit: __de::required(f_2, "software_commit")?,
+            summary: __de::or_zero(f_3, Self::NAME, "summary"),
+            validation_errors: f_4,
+            host_info: __de::or_zero(f_5, Self::NAME, "host_info"),
+            hosts: __de::or_zero(f_6, Self::NAME, "hosts"),
+            cluster_solutions_result: f_7,
+            compliant_hosts: __de::or_zero(f_8, Self::NAME, "compliant_hosts"),
+            non_compliant_hosts: __de::or_zero(f_9, Self::NAME, "non_compliant_hosts"),
+            failed_hosts: __de::or_zero(f_10, Self::NAME, "failed_hosts"),
+            skipped_hosts: __de::or_zero(f_11, Self::NAME, "skipped_hosts"),
+            end_time: __de::required(f_12, "end_time")?,
+        })
     }
 }
 
@@ -1223,7 +1327,7 @@ impl ClusterCompliance {
 ///
 /// vAPI structure
 /// `com.vmware.esx.settings.clusters.configuration.cluster_precheck_result`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ClusterPrecheckResult {
     /// Overall status of precheck on the cluster. Operation is successful when precheck is run on all hosts successfully and no validation or precheck errors are detected.
     ///
@@ -1234,7 +1338,6 @@ pub struct ClusterPrecheckResult {
     /// This field is s not set for a precheck of a draft configuration.
     ///
     /// Since vSphere API 8.0.1.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub commit: Option<String>,
     /// The current commit ID for the software associated with the cluster.
     ///
@@ -1249,36 +1352,22 @@ pub struct ClusterPrecheckResult {
     /// Summarizing precheck operation on the host and cluster.
     ///
     /// Since vSphere API 8.0.1.0.
-    #[serde(default = "ClusterPrecheckResult::__missing_summary")]
     pub summary: crate::vapi::standard::LocalizableMessage,
     /// Summarizing remediation stating number of hosts needing reboot and maintenance mode during remediation and number of precheck errors on host and cluster.
     ///
     /// Since vSphere API 8.0.1.0.
-    #[serde(
-        default = "ClusterPrecheckResult::__missing_remediation_summary",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub remediation_summary: Vec<crate::vapi::standard::LocalizableMessage>,
     /// Static notes to the user describing steps that will be taken during remediation.
     ///
     /// Since vSphere API 8.0.1.0.
-    #[serde(
-        default = "ClusterPrecheckResult::__missing_remediation_notes",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub remediation_notes: Vec<crate::vapi::standard::LocalizableMessage>,
     /// This field represents the validation errors if the desired configuration specified is not valid. This field is set if  is ERROR due to validation errors.
     ///
     /// Since vSphere API 8.0.3.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validation_errors: Option<Vec<ValidationError>>,
     /// Map of host IDs to hostname.
     ///
     /// Since vSphere API 8.0.1.0.
-    #[serde(
-        default = "ClusterPrecheckResult::__missing_host_info",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub host_info: vsphere_vapi_runtime::types::VapiMap<
         String,
         crate::esx::settings::HostInfo,
@@ -1286,10 +1375,6 @@ pub struct ClusterPrecheckResult {
     /// Map of host IDs to their precheck results. If [`ClusterPrecheckResult::status`](crate::esx::settings::clusters::configuration::ClusterPrecheckResult::status) is ERROR, This field will contain Validation errors or Host Impact and Health Check errors. If [`ClusterPrecheckResult::status`](crate::esx::settings::clusters::configuration::ClusterPrecheckResult::status) is OK, This field will contain Impact and Health Check information.
     ///
     /// Since vSphere API 8.0.1.0.
-    #[serde(
-        default = "ClusterPrecheckResult::__missing_host_precheck",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub host_precheck: vsphere_vapi_runtime::types::VapiMap<String, HostPrecheckResult>,
     /// Map of Solution IDs to their precheck results.
     ///
@@ -1298,104 +1383,136 @@ pub struct ClusterPrecheckResult {
     /// Not in vSphere API releases before 9.1.0.0.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub solutions_precheck_result: Option<
         vsphere_vapi_runtime::types::VapiMap<String, SolutionPrecheckResult>,
     >,
     /// This field represents the precheck results on the cluster, if any one host in the cluster needs to be put in maintenance mode or to be rebooted. This field is set if cluster prechecks are invoked.
     ///
     /// Since vSphere API 8.0.1.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub precheck_result: Option<crate::esx::settings::StatusInfo>,
     /// Hosts in this cluster where the precheck was successfully run.
     ///
     /// Since vSphere API 8.0.1.0.
-    #[serde(
-        default = "ClusterPrecheckResult::__missing_successful_hosts",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub successful_hosts: Vec<String>,
     /// Hosts in this cluster where the precheck failed to run.
     ///
     /// Since vSphere API 8.0.1.0.
-    #[serde(
-        default = "ClusterPrecheckResult::__missing_failed_hosts",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub failed_hosts: Vec<String>,
     /// Hosts in this cluster where the precheck was not tried because the host was disconnected.
     ///
     /// Since vSphere API 8.0.1.0.
-    #[serde(
-        default = "ClusterPrecheckResult::__missing_skipped_hosts",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub skipped_hosts: Vec<String>,
 }
 
-impl ClusterPrecheckResult {
-    fn __missing_summary() -> crate::vapi::standard::LocalizableMessage {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::clusters::configuration::ClusterPrecheckResult",
-            "summary",
-        )
+impl serde::Serialize for ClusterPrecheckResult {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("status", &self.status)?;
+        if let Some(value) = &self.commit {
+            map.serialize_entry("commit", value)?;
+        }
+        map.serialize_entry("software_commit", &self.software_commit)?;
+        map.serialize_entry("end_time", &self.end_time)?;
+        map.serialize_entry("summary", &self.summary)?;
+        map.serialize_entry("remediation_summary", &self.remediation_summary)?;
+        map.serialize_entry("remediation_notes", &self.remediation_notes)?;
+        if let Some(value) = &self.validation_errors {
+            map.serialize_entry("validation_errors", value)?;
+        }
+        map.serialize_entry("host_info", &self.host_info)?;
+        map.serialize_entry("host_precheck", &self.host_precheck)?;
+        if let Some(value) = &self.solutions_precheck_result {
+            map.serialize_entry("solutions_precheck_result", value)?;
+        }
+        if let Some(value) = &self.precheck_result {
+            map.serialize_entry("precheck_result", value)?;
+        }
+        map.serialize_entry("successful_hosts", &self.successful_hosts)?;
+        map.serialize_entry("failed_hosts", &self.failed_hosts)?;
+        map.serialize_entry("skipped_hosts", &self.skipped_hosts)?;
+        map.end()
     }
+}
 
-    fn __missing_remediation_summary() -> Vec<
-        crate::vapi::standard::LocalizableMessage,
-    > {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::clusters::configuration::ClusterPrecheckResult",
-            "remediation_summary",
-        )
+impl<'de> serde::Deserialize<'de> for ClusterPrecheckResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_remediation_notes() -> Vec<crate::vapi::standard::LocalizableMessage> {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::clusters::configuration::ClusterPrecheckResult",
-            "remediation_notes",
-        )
-    }
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ClusterPrecheckResult {
+    const NAME: &'static str = "esx::settings::clusters::configuration::ClusterPrecheckResult";
 
-    fn __missing_host_info() -> vsphere_vapi_runtime::types::VapiMap<
-        String,
-        crate::esx::settings::HostInfo,
-    > {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::clusters::configuration::ClusterPrecheckResult",
-            "host_info",
-        )
-    }
-
-    fn __missing_host_precheck() -> vsphere_vapi_runtime::types::VapiMap<
-        String,
-        HostPrecheckResult,
-    > {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::clusters::configuration::ClusterPrecheckResult",
-            "host_precheck",
-        )
-    }
-
-    fn __missing_successful_hosts() -> Vec<String> {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::clusters::configuration::ClusterPrecheckResult",
-            "successful_hosts",
-        )
-    }
-
-    fn __missing_failed_hosts() -> Vec<String> {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::clusters::configuration::ClusterPrecheckResult",
-            "failed_hosts",
-        )
-    }
-
-    fn __missing_skipped_hosts() -> Vec<String> {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::clusters::configuration::ClusterPrecheckResult",
-            "skipped_hosts",
-        )
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<cluster_precheck_result::Status> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<crate::ids::CommitId> = None;
+        let mut f_3: Option<vsphere_vapi_runtime::types::DateTime> = None;
+        let mut f_4: Option<crate::vapi::standard::LocalizableMessage> = None;
+        let mut f_5: Option<Vec<crate::vapi::standard::LocalizableMessage>> = None;
+        let mut f_6: Option<Vec<crate::vapi::standard::LocalizableMessage>> = None;
+        let mut f_7: Option<Vec<ValidationError>> = None;
+        let mut f_8: Option<
+            vsphere_vapi_runtime::types::VapiMap<String, crate::esx::settings::HostInfo>,
+        > = None;
+        let mut f_9: Option<
+            vsphere_vapi_runtime::types::VapiMap<String, HostPrecheckResult>,
+        > = None;
+        let mut f_10: Option<
+            vsphere_vapi_runtime::types::VapiMap<String, SolutionPrecheckResult>,
+        > = None;
+        let mut f_11: Option<crate::esx::settings::StatusInfo> = None;
+        let mut f_12: Option<Vec<String>> = None;
+        let mut f_13: Option<Vec<String>> = None;
+        let mut f_14: Option<Vec<String>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "status" => f_0 = Some(map.next_value()?),
+                "commit" => f_1 = map.next_value()?,
+                "software_commit" => f_2 = Some(map.next_value()?),
+                "end_time" => f_3 = Some(map.next_value()?),
+                "summary" => f_4 = Some(map.next_value()?),
+                "remediation_summary" => f_5 = __de::null_as_empty(map.next_value()?),
+                "remediation_notes" => f_6 = __de::null_as_empty(map.next_value()?),
+                "validation_errors" => f_7 = map.next_value()?,
+                "host_info" => f_8 = __de::null_as_empty(map.next_value()?),
+                "host_precheck" => f_9 = __de::null_as_empty(map.next_value()?),
+                "solutions_precheck_result" => f_10 = map.next_value()?,
+                "precheck_result" => f_11 = map.next_value()?,
+                "successful_hosts" => f_12 = __de::null_as_empty(map.next_value()?),
+                "failed_hosts" => f_13 = __de::null_as_empty(map.next_value()?),
+                "skipped_hosts" => f_14 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ClusterPrecheckResult {
+            status: __de::required(f_0, "status")?,
+            commit: f_1,
+            software_commit: __de::required(f_2, "software_commit")?,
+            end_time: __de::required(f_3, "end_time")?,
+            summary: __de::or_zero(f_4, Self::NAME, "summary"),
+            remediation_summary: __de::or_zero(f_5, Self::NAME, "remediation_summary"),
+            remediation_notes: __de::or_zero(f_6, Self::NAME, "remediation_notes"),
+            validation_errors: f_7,
+            host_info: __de::or_zero(f_8, Self::NAME, "host_info"),
+            host_precheck: __de::or_zero(f_9, Self::NAME, "host_precheck"),
+            solutions_precheck_result: f_10,
+            precheck_result: f_11,
+            successful_hosts: __de::or_zero(f_12, Self::NAME, "successful_hosts"),
+            failed_hosts: __de::or_zero(f_13, Self::NAME, "failed_hosts"),
+            skipped_hosts: __de::or_zero(f_14, Self::NAME, "skipped_hosts"),
+        })
     }
 }
 
@@ -1404,23 +1521,75 @@ impl ClusterPrecheckResult {
 /// Since vSphere API 8.0.1.0.
 ///
 /// vAPI structure `com.vmware.esx.settings.clusters.configuration.compliance_info`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ComplianceInfo {
     /// List of configuration drifts represented by [`SettingCompliance`](crate::esx::settings::clusters::configuration::SettingCompliance). Each describing a configuration whose value on ESXi host or cluster solution is different to that in the desired document. This field is `None` if there are no drifts to report in this category.
     ///
     /// Since vSphere API 8.0.1.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sets: Option<Vec<SettingCompliance>>,
     /// List of configuration drifts represented by [`SettingCompliance`](crate::esx::settings::clusters::configuration::SettingCompliance). Each describing a configuration that is present in the desired document but absent on the ESXi host or cluster solution. This field is `None` if there are no drifts to report in this category.
     ///
     /// Since vSphere API 8.0.1.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub adds: Option<Vec<SettingCompliance>>,
     /// List of configuration drifts represented by [`SettingCompliance`](crate::esx::settings::clusters::configuration::SettingCompliance). Each describing a configuration that is present on the ESXi host or cluster solution but absent in the desired document. This field is `None` if there are no drifts to report in this category.
     ///
     /// Since vSphere API 8.0.1.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deletes: Option<Vec<SettingCompliance>>,
+}
+
+impl serde::Serialize for ComplianceInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.sets {
+            map.serialize_entry("sets", value)?;
+        }
+        if let Some(value) = &self.adds {
+            map.serialize_entry("adds", value)?;
+        }
+        if let Some(value) = &self.deletes {
+            map.serialize_entry("deletes", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ComplianceInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ComplianceInfo {
+    const NAME: &'static str = "esx::settings::clusters::configuration::ComplianceInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<Vec<SettingCompliance>> = None;
+        let mut f_1: Option<Vec<SettingCompliance>> = None;
+        let mut f_2: Option<Vec<SettingCompliance>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "sets" => f_0 = map.next_value()?,
+                "adds" => f_1 = map.next_value()?,
+                "deletes" => f_2 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ComplianceInfo {
+            sets: f_0,
+            adds: f_1,
+            deletes: f_2,
+        })
+    }
 }
 
 vsphere_vapi_runtime::vapi_enum! {
@@ -1448,13 +1617,53 @@ vsphere_vapi_runtime::vapi_enum! {
 /// Not in vSphere API releases before 9.1.0.0.
 ///
 /// vAPI structure `com.vmware.esx.settings.clusters.configuration.composite_id`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CompositeId {
     /// Map of identifiers as specified in schema. keys are the property names and values are expected values for the property to define a matching configuration instance.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub identifiers: Option<vsphere_vapi_runtime::types::VapiMap<String, String>>,
+}
+
+impl serde::Serialize for CompositeId {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.identifiers {
+            map.serialize_entry("identifiers", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CompositeId {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CompositeId {
+    const NAME: &'static str = "esx::settings::clusters::configuration::CompositeId";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<vsphere_vapi_runtime::types::VapiMap<String, String>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "identifiers" => f_0 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(CompositeId { identifiers: f_0 })
+    }
 }
 
 /// The [`ConfigurationSpec`](crate::esx::settings::clusters::configuration::ConfigurationSpec) structure contains fields that describe the desired configuration that is associated with a cluster.
@@ -1463,21 +1672,53 @@ pub struct CompositeId {
 ///
 /// vAPI structure
 /// `com.vmware.esx.settings.clusters.configuration.configuration_spec`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ConfigurationSpec {
     /// Desired configuration document.
     ///
     /// Since vSphere API 8.0.1.0.
-    #[serde(default = "ConfigurationSpec::__missing_spec")]
     pub spec: String,
 }
 
-impl ConfigurationSpec {
-    fn __missing_spec() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::clusters::configuration::ConfigurationSpec",
-            "spec",
-        )
+impl serde::Serialize for ConfigurationSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("spec", &self.spec)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ConfigurationSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ConfigurationSpec {
+    const NAME: &'static str = "esx::settings::clusters::configuration::ConfigurationSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "spec" => f_0 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ConfigurationSpec {
+            spec: __de::or_zero(f_0, Self::NAME, "spec"),
+        })
     }
 }
 
@@ -1487,38 +1728,71 @@ impl ConfigurationSpec {
 ///
 /// vAPI structure
 /// `com.vmware.esx.settings.clusters.configuration.dependency_error`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DependencyError {
     /// The dependency required by a union tag.
     ///
     /// Since vSphere API 8.0.2.0.
-    #[serde(default = "DependencyError::__missing_required_value")]
     pub required_value: String,
     /// If set, it contains the current value of the dependency property.
     ///
     /// Since vSphere API 8.0.2.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub current_value: Option<String>,
     /// The possible values of the dependency property that are compatible with this property.
     ///
     /// Since vSphere API 8.0.2.0.
-    #[serde(default = "DependencyError::__missing_possible_values")]
     pub possible_values: String,
 }
 
-impl DependencyError {
-    fn __missing_required_value() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::clusters::configuration::DependencyError",
-            "required_value",
-        )
+impl serde::Serialize for DependencyError {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("required_value", &self.required_value)?;
+        if let Some(value) = &self.current_value {
+            map.serialize_entry("current_value", value)?;
+        }
+        map.serialize_entry("possible_values", &self.possible_values)?;
+        map.end()
     }
+}
 
-    fn __missing_possible_values() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::clusters::configuration::DependencyError",
-            "possible_values",
-        )
+impl<'de> serde::Deserialize<'de> for DependencyError {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for DependencyError {
+    const NAME: &'static str = "esx::settings::clusters::configuration::DependencyError";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "required_value" => f_0 = Some(map.next_value()?),
+                "current_value" => f_1 = map.next_value()?,
+                "possible_values" => f_2 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(DependencyError {
+            required_value: __de::or_zero(f_0, Self::NAME, "required_value"),
+            current_value: f_1,
+            possible_values: __de::or_zero(f_2, Self::NAME, "possible_values"),
+        })
     }
 }
 
@@ -1949,323 +2223,312 @@ impl<'de> serde::Deserialize<'de> for DetailedValidationError {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = DetailedValidationError;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("struct DetailedValidationError")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<DetailedValidationError, A::Error> {
-                let mut f_0: Option<Vec<String>> = None;
-                let mut f_1: Option<crate::vapi::standard::LocalizableMessage> = None;
-                let mut f_2: Option<String> = None;
-                let mut f_3: Option<String> = None;
-                let mut f_4: Option<String> = None;
-                let mut f_5: Option<String> = None;
-                let mut f_6: Option<String> = None;
-                let mut f_7: Option<i64> = None;
-                let mut f_8: Option<i64> = None;
-                let mut f_9: Option<i64> = None;
-                let mut f_10: Option<i64> = None;
-                let mut f_11: Option<DependencyError> = None;
-                let mut f_12: Option<String> = None;
-                let mut f_13: Option<String> = None;
-                let mut f_14: Option<String> = None;
-                let mut f_15: Option<String> = None;
-                let mut f_16: Option<String> = None;
-                let mut unknown = serde_json::Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "hosts" => f_0 = map.next_value()?,
-                        "message" => f_1 = Some(map.next_value()?),
-                        "type" => f_2 = Some(map.next_value()?),
-                        "pattern" => f_3 = map.next_value()?,
-                        "expected_type" => f_4 = map.next_value()?,
-                        "instance_id" => f_5 = map.next_value()?,
-                        "property_name" => f_6 = map.next_value()?,
-                        "maximum_length" => f_7 = map.next_value()?,
-                        "minimum_length" => f_8 = map.next_value()?,
-                        "maximum_value" => f_9 = map.next_value()?,
-                        "minimum_value" => f_10 = map.next_value()?,
-                        "dependency_error" => f_11 = map.next_value()?,
-                        "component" => f_12 = map.next_value()?,
-                        "group" => f_13 = map.next_value()?,
-                        "key" => f_14 = map.next_value()?,
-                        "path" => f_15 = map.next_value()?,
-                        "required_property" => f_16 = map.next_value()?,
-                        _ => {
-                            let value: serde_json::Value = map.next_value()?;
-                            unknown.insert(key, value);
-                        }
-                    }
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for DetailedValidationError {
+    const NAME: &'static str = "esx::settings::clusters::configuration::DetailedValidationError";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<Vec<String>> = None;
+        let mut f_1: Option<crate::vapi::standard::LocalizableMessage> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<String> = None;
+        let mut f_4: Option<String> = None;
+        let mut f_5: Option<String> = None;
+        let mut f_6: Option<String> = None;
+        let mut f_7: Option<i64> = None;
+        let mut f_8: Option<i64> = None;
+        let mut f_9: Option<i64> = None;
+        let mut f_10: Option<i64> = None;
+        let mut f_11: Option<DependencyError> = None;
+        let mut f_12: Option<String> = None;
+        let mut f_13: Option<String> = None;
+        let mut f_14: Option<String> = None;
+        let mut f_15: Option<String> = None;
+        let mut f_16: Option<String> = None;
+        let mut unknown = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "hosts" => f_0 = map.next_value()?,
+                "message" => f_1 = Some(map.next_value()?),
+                "type" => f_2 = Some(map.next_value()?),
+                "pattern" => f_3 = map.next_value()?,
+                "expected_type" => f_4 = map.next_value()?,
+                "instance_id" => f_5 = map.next_value()?,
+                "property_name" => f_6 = map.next_value()?,
+                "maximum_length" => f_7 = map.next_value()?,
+                "minimum_length" => f_8 = map.next_value()?,
+                "maximum_value" => f_9 = map.next_value()?,
+                "minimum_value" => f_10 = map.next_value()?,
+                "dependency_error" => f_11 = map.next_value()?,
+                "component" => f_12 = map.next_value()?,
+                "group" => f_13 = map.next_value()?,
+                "key" => f_14 = map.next_value()?,
+                "path" => f_15 = map.next_value()?,
+                "required_property" => f_16 = map.next_value()?,
+                _ => {
+                    let value: serde_json::Value = map.next_value()?;
+                    unknown.insert(key, value);
                 }
-                let u_0 = match f_2 {
-                    None => None,
-                    Some(tag) => {
-                        Some(
-                            match tag.as_str() {
-                                "GENERIC" => DetailedValidationErrorType::Generic,
-                                "ADDITIONAL_PROPERTY" => {
-                                    DetailedValidationErrorType::AdditionalProperty
-                                }
-                                "INVALID_ENUM_OPTION" => {
-                                    DetailedValidationErrorType::InvalidEnumOption
-                                }
-                                "INVALID_TYPE" => {
-                                    DetailedValidationErrorType::InvalidType {
-                                        expected_type: f_4,
-                                    }
-                                }
-                                "MAX_STRING_LENGTH" => {
-                                    DetailedValidationErrorType::MaxStringLength {
-                                        maximum_length: f_7,
-                                    }
-                                }
-                                "MIN_STRING_LENGTH" => {
-                                    DetailedValidationErrorType::MinStringLength {
-                                        minimum_length: f_8,
-                                    }
-                                }
-                                "MISSING_REQUIRED" => {
-                                    DetailedValidationErrorType::MissingRequired
-                                }
-                                "INVALID_UNION_TAG" => {
-                                    DetailedValidationErrorType::InvalidUnionTag {
-                                        dependency_error: f_11,
-                                    }
-                                }
-                                "DUPLICATE_INSTANCE_ID" => {
-                                    DetailedValidationErrorType::DuplicateInstanceId {
-                                        instance_id: f_5,
-                                    }
-                                }
-                                "MAX_ARRAY_LENGTH" => {
-                                    DetailedValidationErrorType::MaxArrayLength {
-                                        maximum_length: f_7,
-                                    }
-                                }
-                                "MIN_ARRAY_LENGTH" => {
-                                    DetailedValidationErrorType::MinArrayLength {
-                                        minimum_length: f_8,
-                                    }
-                                }
-                                "MAX_VALUE" => {
-                                    DetailedValidationErrorType::MaxValue {
-                                        maximum_value: f_9,
-                                    }
-                                }
-                                "MIN_VALUE" => {
-                                    DetailedValidationErrorType::MinValue {
-                                        minimum_value: f_10,
-                                    }
-                                }
-                                "PATTERN_MISMATCH" => {
-                                    DetailedValidationErrorType::PatternMismatch {
-                                        pattern: f_3,
-                                    }
-                                }
-                                "SCHEMA_NOT_FOUND" => {
-                                    DetailedValidationErrorType::SchemaNotFound {
-                                        component: f_12,
-                                        group: f_13,
-                                        key: f_14,
-                                    }
-                                }
-                                "NULL_VALUE" => DetailedValidationErrorType::NullValue,
-                                "INVALID_DELETE_DEFAULT" => {
-                                    DetailedValidationErrorType::InvalidDeleteDefault
-                                }
-                                "HOST_SPECIFIC_IN_PROFILE" => {
-                                    DetailedValidationErrorType::HostSpecificInProfile
-                                }
-                                "NOT_HOST_SPECIFIC" => {
-                                    DetailedValidationErrorType::NotHostSpecific
-                                }
-                                "MISSING_INSTANCE_ID" => {
-                                    DetailedValidationErrorType::MissingInstanceId {
-                                        property_name: f_6,
-                                    }
-                                }
-                                "EMPTY_PROPERTY" => {
-                                    DetailedValidationErrorType::EmptyProperty
-                                }
-                                "KEY_IN_HOST_OVERRIDE" => {
-                                    DetailedValidationErrorType::KeyInHostOverride
-                                }
-                                "PLACEHOLDER_FOUND" => {
-                                    DetailedValidationErrorType::PlaceholderFound
-                                }
-                                "PROPERTY_NAME_MISMATCH" => {
-                                    DetailedValidationErrorType::PropertyNameMismatch {
-                                        pattern: f_3,
-                                    }
-                                }
-                                "MISSING_REQUIRED_PROFILE_INSTANCE" => {
-                                    DetailedValidationErrorType::MissingRequiredProfileInstance {
-                                        instance_id: f_5,
-                                        path: f_15,
-                                        required_property: f_16,
-                                    }
-                                }
-                                "MISSING_REQUIRED_PROFILE_KEY" => {
-                                    DetailedValidationErrorType::MissingRequiredProfileKey {
-                                        path: f_15,
-                                        required_property: f_16,
-                                    }
-                                }
-                                "HOST_SPECIFIC_KEY_IN_OVERRIDE" => {
-                                    DetailedValidationErrorType::HostSpecificKeyInOverride
-                                }
-                                "UNION_CASE_WITHOUT_UNION_TAG" => {
-                                    DetailedValidationErrorType::UnionCaseWithoutUnionTag {
-                                        dependency_error: f_11,
-                                    }
-                                }
-                                "MISSING_UNION_CASE" => {
-                                    DetailedValidationErrorType::MissingUnionCase
-                                }
-                                _ => {
-                                    #[allow(unused_mut)]
-                                    let mut fields = ::core::mem::take(&mut unknown);
-                                    if let Some(value) = f_4 {
-                                        fields
-                                            .insert(
-                                                "expected_type".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_7 {
-                                        fields
-                                            .insert(
-                                                "maximum_length".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_8 {
-                                        fields
-                                            .insert(
-                                                "minimum_length".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_11 {
-                                        fields
-                                            .insert(
-                                                "dependency_error".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_5 {
-                                        fields
-                                            .insert(
-                                                "instance_id".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_9 {
-                                        fields
-                                            .insert(
-                                                "maximum_value".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_10 {
-                                        fields
-                                            .insert(
-                                                "minimum_value".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_3 {
-                                        fields
-                                            .insert(
-                                                "pattern".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_12 {
-                                        fields
-                                            .insert(
-                                                "component".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_13 {
-                                        fields
-                                            .insert(
-                                                "group".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_14 {
-                                        fields
-                                            .insert(
-                                                "key".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_6 {
-                                        fields
-                                            .insert(
-                                                "property_name".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_15 {
-                                        fields
-                                            .insert(
-                                                "path".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_16 {
-                                        fields
-                                            .insert(
-                                                "required_property".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    DetailedValidationErrorType::Unknown {
-                                        tag,
-                                        fields,
-                                    }
-                                }
-                            },
-                        )
-                    }
-                };
-                ::core::result::Result::Ok(DetailedValidationError {
-                    hosts: f_0,
-                    message: f_1
-                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
-                            "esx::settings::clusters::configuration::DetailedValidationError",
-                            "message",
-                        )),
-                    r#type: u_0.ok_or_else(|| serde::de::Error::missing_field("type"))?,
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        let u_0 = match f_2 {
+            None => None,
+            Some(tag) => {
+                Some(
+                    match tag.as_str() {
+                        "GENERIC" => DetailedValidationErrorType::Generic,
+                        "ADDITIONAL_PROPERTY" => {
+                            DetailedValidationErrorType::AdditionalProperty
+                        }
+                        "INVALID_ENUM_OPTION" => {
+                            DetailedValidationErrorType::InvalidEnumOption
+                        }
+                        "INVALID_TYPE" => {
+                            DetailedValidationErrorType::InvalidType {
+                                expected_type: f_4,
+                            }
+                        }
+                        "MAX_STRING_LENGTH" => {
+                            DetailedValidationErrorType::MaxStringLength {
+                                maximum_length: f_7,
+                            }
+                        }
+                        "MIN_STRING_LENGTH" => {
+                            DetailedValidationErrorType::MinStringLength {
+                                minimum_length: f_8,
+                            }
+                        }
+                        "MISSING_REQUIRED" => {
+                            DetailedValidationErrorType::MissingRequired
+                        }
+                        "INVALID_UNION_TAG" => {
+                            DetailedValidationErrorType::InvalidUnionTag {
+                                dependency_error: f_11,
+                            }
+                        }
+                        "DUPLICATE_INSTANCE_ID" => {
+                            DetailedValidationErrorType::DuplicateInstanceId {
+                                instance_id: f_5,
+                            }
+                        }
+                        "MAX_ARRAY_LENGTH" => {
+                            DetailedValidationErrorType::MaxArrayLength {
+                                maximum_length: f_7,
+                            }
+                        }
+                        "MIN_ARRAY_LENGTH" => {
+                            DetailedValidationErrorType::MinArrayLength {
+                                minimum_length: f_8,
+                            }
+                        }
+                        "MAX_VALUE" => {
+                            DetailedValidationErrorType::MaxValue {
+                                maximum_value: f_9,
+                            }
+                        }
+                        "MIN_VALUE" => {
+                            DetailedValidationErrorType::MinValue {
+                                minimum_value: f_10,
+                            }
+                        }
+                        "PATTERN_MISMATCH" => {
+                            DetailedValidationErrorType::PatternMismatch {
+                                pattern: f_3,
+                            }
+                        }
+                        "SCHEMA_NOT_FOUND" => {
+                            DetailedValidationErrorType::SchemaNotFound {
+                                component: f_12,
+                                group: f_13,
+                                key: f_14,
+                            }
+                        }
+                        "NULL_VALUE" => DetailedValidationErrorType::NullValue,
+                        "INVALID_DELETE_DEFAULT" => {
+                            DetailedValidationErrorType::InvalidDeleteDefault
+                        }
+                        "HOST_SPECIFIC_IN_PROFILE" => {
+                            DetailedValidationErrorType::HostSpecificInProfile
+                        }
+                        "NOT_HOST_SPECIFIC" => {
+                            DetailedValidationErrorType::NotHostSpecific
+                        }
+                        "MISSING_INSTANCE_ID" => {
+                            DetailedValidationErrorType::MissingInstanceId {
+                                property_name: f_6,
+                            }
+                        }
+                        "EMPTY_PROPERTY" => DetailedValidationErrorType::EmptyProperty,
+                        "KEY_IN_HOST_OVERRIDE" => {
+                            DetailedValidationErrorType::KeyInHostOverride
+                        }
+                        "PLACEHOLDER_FOUND" => {
+                            DetailedValidationErrorType::PlaceholderFound
+                        }
+                        "PROPERTY_NAME_MISMATCH" => {
+                            DetailedValidationErrorType::PropertyNameMismatch {
+                                pattern: f_3,
+                            }
+                        }
+                        "MISSING_REQUIRED_PROFILE_INSTANCE" => {
+                            DetailedValidationErrorType::MissingRequiredProfileInstance {
+                                instance_id: f_5,
+                                path: f_15,
+                                required_property: f_16,
+                            }
+                        }
+                        "MISSING_REQUIRED_PROFILE_KEY" => {
+                            DetailedValidationErrorType::MissingRequiredProfileKey {
+                                path: f_15,
+                                required_property: f_16,
+                            }
+                        }
+                        "HOST_SPECIFIC_KEY_IN_OVERRIDE" => {
+                            DetailedValidationErrorType::HostSpecificKeyInOverride
+                        }
+                        "UNION_CASE_WITHOUT_UNION_TAG" => {
+                            DetailedValidationErrorType::UnionCaseWithoutUnionTag {
+                                dependency_error: f_11,
+                            }
+                        }
+                        "MISSING_UNION_CASE" => {
+                            DetailedValidationErrorType::MissingUnionCase
+                        }
+                        _ => {
+                            #[allow(unused_mut)]
+                            let mut fields = ::core::mem::take(&mut unknown);
+                            if let Some(value) = f_4 {
+                                fields
+                                    .insert(
+                                        "expected_type".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_7 {
+                                fields
+                                    .insert(
+                                        "maximum_length".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_8 {
+                                fields
+                                    .insert(
+                                        "minimum_length".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_11 {
+                                fields
+                                    .insert(
+                                        "dependency_error".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_5 {
+                                fields
+                                    .insert(
+                                        "instance_id".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_9 {
+                                fields
+                                    .insert(
+                                        "maximum_value".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_10 {
+                                fields
+                                    .insert(
+                                        "minimum_value".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_3 {
+                                fields
+                                    .insert(
+                                        "pattern".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_12 {
+                                fields
+                                    .insert(
+                                        "component".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_13 {
+                                fields
+                                    .insert(
+                                        "group".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_14 {
+                                fields
+                                    .insert(
+                                        "key".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_6 {
+                                fields
+                                    .insert(
+                                        "property_name".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_15 {
+                                fields
+                                    .insert(
+                                        "path".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_16 {
+                                fields
+                                    .insert(
+                                        "required_property".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            DetailedValidationErrorType::Unknown {
+                                tag,
+                                fields,
+                            }
+                        }
+                    },
+                )
+            }
+        };
+        ::core::result::Result::Ok(DetailedValidationError {
+            hosts: f_0,
+            message: __de::or_zero(f_1, Self::NAME, "message"),
+            r#type: __de::required(u_0, "type")?,
+        })
     }
 }
 
@@ -2400,89 +2663,83 @@ impl<'de> serde::Deserialize<'de> for DraftImportResult {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = DraftImportResult;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("struct DraftImportResult")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<DraftImportResult, A::Error> {
-                let mut f_0: Option<String> = None;
-                let mut f_1: Option<String> = None;
-                let mut f_2: Option<crate::vapi::standard::LocalizableMessage> = None;
-                let mut f_3: Option<Vec<crate::vapi::standard::LocalizableMessage>> = None;
-                let mut unknown = serde_json::Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "status" => f_0 = Some(map.next_value()?),
-                        "draft" => f_1 = map.next_value()?,
-                        "error" => f_2 = map.next_value()?,
-                        "warnings" => f_3 = map.next_value()?,
-                        _ => {
-                            let value: serde_json::Value = map.next_value()?;
-                            unknown.insert(key, value);
-                        }
-                    }
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for DraftImportResult {
+    const NAME: &'static str = "esx::settings::clusters::configuration::DraftImportResult";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<crate::vapi::standard::LocalizableMessage> = None;
+        let mut f_3: Option<Vec<crate::vapi::standard::LocalizableMessage>> = None;
+        let mut unknown = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "status" => f_0 = Some(map.next_value()?),
+                "draft" => f_1 = map.next_value()?,
+                "error" => f_2 = map.next_value()?,
+                "warnings" => f_3 = map.next_value()?,
+                _ => {
+                    let value: serde_json::Value = map.next_value()?;
+                    unknown.insert(key, value);
                 }
-                let u_0 = match f_0 {
-                    None => None,
-                    Some(tag) => {
-                        Some(
-                            match tag.as_str() {
-                                "RUNNING" => DraftImportResultStatus::Running,
-                                "OK" => {
-                                    DraftImportResultStatus::Ok {
-                                        draft: f_1,
-                                    }
-                                }
-                                "ERROR" => {
-                                    DraftImportResultStatus::Error {
-                                        error: f_2,
-                                    }
-                                }
-                                "CANCELED" => DraftImportResultStatus::Canceled,
-                                _ => {
-                                    #[allow(unused_mut)]
-                                    let mut fields = ::core::mem::take(&mut unknown);
-                                    if let Some(value) = f_1 {
-                                        fields
-                                            .insert(
-                                                "draft".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_2 {
-                                        fields
-                                            .insert(
-                                                "error".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    DraftImportResultStatus::Unknown {
-                                        tag,
-                                        fields,
-                                    }
-                                }
-                            },
-                        )
-                    }
-                };
-                ::core::result::Result::Ok(DraftImportResult {
-                    status: u_0
-                        .ok_or_else(|| serde::de::Error::missing_field("status"))?,
-                    warnings: f_3,
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        let u_0 = match f_0 {
+            None => None,
+            Some(tag) => {
+                Some(
+                    match tag.as_str() {
+                        "RUNNING" => DraftImportResultStatus::Running,
+                        "OK" => {
+                            DraftImportResultStatus::Ok {
+                                draft: f_1,
+                            }
+                        }
+                        "ERROR" => {
+                            DraftImportResultStatus::Error {
+                                error: f_2,
+                            }
+                        }
+                        "CANCELED" => DraftImportResultStatus::Canceled,
+                        _ => {
+                            #[allow(unused_mut)]
+                            let mut fields = ::core::mem::take(&mut unknown);
+                            if let Some(value) = f_1 {
+                                fields
+                                    .insert(
+                                        "draft".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_2 {
+                                fields
+                                    .insert(
+                                        "error".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            DraftImportResultStatus::Unknown {
+                                tag,
+                                fields,
+                            }
+                        }
+                    },
+                )
+            }
+        };
+        ::core::result::Result::Ok(DraftImportResult {
+            status: __de::required(u_0, "status")?,
+            warnings: f_3,
+        })
     }
 }
 
@@ -2493,34 +2750,73 @@ impl<'de> serde::Deserialize<'de> for DraftImportResult {
 /// Not in vSphere API releases before 9.1.0.0.
 ///
 /// vAPI structure `com.vmware.esx.settings.clusters.configuration.drift_review`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DriftReview {
     /// Set of property paths for the configuration which has drift and needs review. This can either be the path of a drift in cluster config which start with profile, or a drift in host-specific or host-override.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(
-        default = "DriftReview::__missing_property_paths",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub property_paths: Vec<String>,
     /// The policy provided by the solution.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub drift_review_policy: Option<DriftReviewPolicy>,
     /// Notification that provides additional information about the drift.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notification: Option<crate::esx::settings::Notification>,
 }
 
-impl DriftReview {
-    fn __missing_property_paths() -> Vec<String> {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::clusters::configuration::DriftReview",
-            "property_paths",
-        )
+impl serde::Serialize for DriftReview {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("property_paths", &self.property_paths)?;
+        if let Some(value) = &self.drift_review_policy {
+            map.serialize_entry("drift_review_policy", value)?;
+        }
+        if let Some(value) = &self.notification {
+            map.serialize_entry("notification", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DriftReview {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for DriftReview {
+    const NAME: &'static str = "esx::settings::clusters::configuration::DriftReview";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<Vec<String>> = None;
+        let mut f_1: Option<DriftReviewPolicy> = None;
+        let mut f_2: Option<crate::esx::settings::Notification> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "property_paths" => f_0 = __de::null_as_empty(map.next_value()?),
+                "drift_review_policy" => f_1 = map.next_value()?,
+                "notification" => f_2 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(DriftReview {
+            property_paths: __de::or_zero(f_0, Self::NAME, "property_paths"),
+            drift_review_policy: f_1,
+            notification: f_2,
+        })
     }
 }
 
@@ -2683,121 +2979,112 @@ impl<'de> serde::Deserialize<'de> for DriftReviewPolicy {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = DriftReviewPolicy;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("struct DriftReviewPolicy")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<DriftReviewPolicy, A::Error> {
-                let mut f_0: Option<String> = None;
-                let mut f_1: Option<String> = None;
-                let mut f_2: Option<Vec<String>> = None;
-                let mut f_3: Option<String> = None;
-                let mut f_4: Option<i64> = None;
-                let mut f_5: Option<bool> = None;
-                let mut unknown = serde_json::Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "type" => f_0 = Some(map.next_value()?),
-                        "name" => f_1 = Some(map.next_value()?),
-                        "possible_values" => f_2 = map.next_value()?,
-                        "value_string" => f_3 = map.next_value()?,
-                        "value_long" => f_4 = map.next_value()?,
-                        "value_boolean" => f_5 = map.next_value()?,
-                        _ => {
-                            let value: serde_json::Value = map.next_value()?;
-                            unknown.insert(key, value);
-                        }
-                    }
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for DriftReviewPolicy {
+    const NAME: &'static str = "esx::settings::clusters::configuration::DriftReviewPolicy";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<Vec<String>> = None;
+        let mut f_3: Option<String> = None;
+        let mut f_4: Option<i64> = None;
+        let mut f_5: Option<bool> = None;
+        let mut unknown = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "type" => f_0 = Some(map.next_value()?),
+                "name" => f_1 = Some(map.next_value()?),
+                "possible_values" => f_2 = map.next_value()?,
+                "value_string" => f_3 = map.next_value()?,
+                "value_long" => f_4 = map.next_value()?,
+                "value_boolean" => f_5 = map.next_value()?,
+                _ => {
+                    let value: serde_json::Value = map.next_value()?;
+                    unknown.insert(key, value);
                 }
-                let u_0 = match f_0 {
-                    None => None,
-                    Some(tag) => {
-                        Some(
-                            match tag.as_str() {
-                                "ENUM" => {
-                                    DriftReviewPolicyType::Enum {
-                                        possible_values: f_2,
-                                        value_string: f_3,
-                                    }
-                                }
-                                "STRING" => {
-                                    DriftReviewPolicyType::String {
-                                        value_string: f_3,
-                                    }
-                                }
-                                "LONG" => {
-                                    DriftReviewPolicyType::Long {
-                                        value_long: f_4,
-                                    }
-                                }
-                                "BOOLEAN" => {
-                                    DriftReviewPolicyType::Boolean {
-                                        value_boolean: f_5,
-                                    }
-                                }
-                                _ => {
-                                    #[allow(unused_mut)]
-                                    let mut fields = ::core::mem::take(&mut unknown);
-                                    if let Some(value) = f_2 {
-                                        fields
-                                            .insert(
-                                                "possible_values".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_3 {
-                                        fields
-                                            .insert(
-                                                "value_string".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_4 {
-                                        fields
-                                            .insert(
-                                                "value_long".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_5 {
-                                        fields
-                                            .insert(
-                                                "value_boolean".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    DriftReviewPolicyType::Unknown {
-                                        tag,
-                                        fields,
-                                    }
-                                }
-                            },
-                        )
-                    }
-                };
-                ::core::result::Result::Ok(DriftReviewPolicy {
-                    r#type: u_0.ok_or_else(|| serde::de::Error::missing_field("type"))?,
-                    name: f_1
-                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
-                            "esx::settings::clusters::configuration::DriftReviewPolicy",
-                            "name",
-                        )),
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        let u_0 = match f_0 {
+            None => None,
+            Some(tag) => {
+                Some(
+                    match tag.as_str() {
+                        "ENUM" => {
+                            DriftReviewPolicyType::Enum {
+                                possible_values: f_2,
+                                value_string: f_3,
+                            }
+                        }
+                        "STRING" => {
+                            DriftReviewPolicyType::String {
+                                value_string: f_3,
+                            }
+                        }
+                        "LONG" => {
+                            DriftReviewPolicyType::Long {
+                                value_long: f_4,
+                            }
+                        }
+                        "BOOLEAN" => {
+                            DriftReviewPolicyType::Boolean {
+                                value_boolean: f_5,
+                            }
+                        }
+                        _ => {
+                            #[allow(unused_mut)]
+                            let mut fields = ::core::mem::take(&mut unknown);
+                            if let Some(value) = f_2 {
+                                fields
+                                    .insert(
+                                        "possible_values".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_3 {
+                                fields
+                                    .insert(
+                                        "value_string".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_4 {
+                                fields
+                                    .insert(
+                                        "value_long".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_5 {
+                                fields
+                                    .insert(
+                                        "value_boolean".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            DriftReviewPolicyType::Unknown {
+                                tag,
+                                fields,
+                            }
+                        }
+                    },
+                )
+            }
+        };
+        ::core::result::Result::Ok(DriftReviewPolicy {
+            r#type: __de::required(u_0, "type")?,
+            name: __de::or_zero(f_1, Self::NAME, "name"),
+        })
     }
 }
 
@@ -2806,21 +3093,53 @@ impl<'de> serde::Deserialize<'de> for DriftReviewPolicy {
 /// Since vSphere API 8.0.1.0.
 ///
 /// vAPI structure `com.vmware.esx.settings.clusters.configuration.export_result`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ExportResult {
     /// Configuration of the cluster encoded as JSON.
     ///
     /// Since vSphere API 8.0.1.0.
-    #[serde(default = "ExportResult::__missing_config")]
     pub config: String,
 }
 
-impl ExportResult {
-    fn __missing_config() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::clusters::configuration::ExportResult",
-            "config",
-        )
+impl serde::Serialize for ExportResult {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("config", &self.config)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ExportResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ExportResult {
+    const NAME: &'static str = "esx::settings::clusters::configuration::ExportResult";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "config" => f_0 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ExportResult {
+            config: __de::or_zero(f_0, Self::NAME, "config"),
+        })
     }
 }
 
@@ -2853,8 +3172,12 @@ impl GetRequest {
     }
 
     /// Sends the request and decodes the result.
-    pub async fn send(self) -> vsphere_vapi_runtime::Result<Info> {
-        self.call.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<Info>,
+    > + Send {
+        self.call.send()
     }
 }
 
@@ -2955,69 +3278,64 @@ impl<'de> serde::Deserialize<'de> for HostCompliance {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = HostCompliance;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("struct HostCompliance")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<HostCompliance, A::Error> {
-                let mut f_0: Option<String> = None;
-                let mut f_1: Option<ComplianceInfo> = None;
-                let mut unknown = serde_json::Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "status" => f_0 = Some(map.next_value()?),
-                        "compliance_info" => f_1 = map.next_value()?,
-                        _ => {
-                            let value: serde_json::Value = map.next_value()?;
-                            unknown.insert(key, value);
-                        }
-                    }
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for HostCompliance {
+    const NAME: &'static str = "esx::settings::clusters::configuration::HostCompliance";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<ComplianceInfo> = None;
+        let mut unknown = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "status" => f_0 = Some(map.next_value()?),
+                "compliance_info" => f_1 = map.next_value()?,
+                _ => {
+                    let value: serde_json::Value = map.next_value()?;
+                    unknown.insert(key, value);
                 }
-                let u_0 = match f_0 {
-                    None => None,
-                    Some(tag) => {
-                        Some(
-                            match tag.as_str() {
-                                "COMPLIANT" => HostComplianceStatus::Compliant,
-                                "NON_COMPLIANT" => {
-                                    HostComplianceStatus::NonCompliant {
-                                        compliance_info: f_1,
-                                    }
-                                }
-                                _ => {
-                                    #[allow(unused_mut)]
-                                    let mut fields = ::core::mem::take(&mut unknown);
-                                    if let Some(value) = f_1 {
-                                        fields
-                                            .insert(
-                                                "compliance_info".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    HostComplianceStatus::Unknown {
-                                        tag,
-                                        fields,
-                                    }
-                                }
-                            },
-                        )
-                    }
-                };
-                ::core::result::Result::Ok(HostCompliance {
-                    status: u_0.ok_or_else(|| serde::de::Error::missing_field("status"))?,
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        let u_0 = match f_0 {
+            None => None,
+            Some(tag) => {
+                Some(
+                    match tag.as_str() {
+                        "COMPLIANT" => HostComplianceStatus::Compliant,
+                        "NON_COMPLIANT" => {
+                            HostComplianceStatus::NonCompliant {
+                                compliance_info: f_1,
+                            }
+                        }
+                        _ => {
+                            #[allow(unused_mut)]
+                            let mut fields = ::core::mem::take(&mut unknown);
+                            if let Some(value) = f_1 {
+                                fields
+                                    .insert(
+                                        "compliance_info".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            HostComplianceStatus::Unknown {
+                                tag,
+                                fields,
+                            }
+                        }
+                    },
+                )
+            }
+        };
+        ::core::result::Result::Ok(HostCompliance {
+            status: __de::required(u_0, "status")?,
+        })
     }
 }
 
@@ -3027,7 +3345,7 @@ impl<'de> serde::Deserialize<'de> for HostCompliance {
 ///
 /// vAPI structure
 /// `com.vmware.esx.settings.clusters.configuration.host_precheck_result`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct HostPrecheckResult {
     /// This field represents the status of the precheck request for this host. [`HostStatus::status`](crate::esx::settings::clusters::configuration::HostStatus::status) is ERROR or SKIPPED, if precheck was not completed on the host due to some error or if health checks failed. If precheck failed due to host validation errors, details are specified in [`HostPrecheckResult::validation_errors`](crate::esx::settings::clusters::configuration::HostPrecheckResult::validation_errors). If precheck failed due to generic error, details are specified in the [`HostPrecheckResult::summary`](crate::esx::settings::clusters::configuration::HostPrecheckResult::summary). Health check result is specified in [`HostPrecheckResult::precheck_result`](crate::esx::settings::clusters::configuration::HostPrecheckResult::precheck_result).
     ///
@@ -3036,31 +3354,82 @@ pub struct HostPrecheckResult {
     /// Summarizing precheck operation on the host.
     ///
     /// Since vSphere API 8.0.1.0.
-    #[serde(default = "HostPrecheckResult::__missing_summary")]
     pub summary: crate::vapi::standard::LocalizableMessage,
     /// This field represents the validation errors if the desired configuration specified is not valid. This field is set if [`HostStatus::status`](crate::esx::settings::clusters::configuration::HostStatus::status) is ERROR due to host returning validation errors.
     ///
     /// Since vSphere API 8.0.1.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validation_errors: Option<Vec<ValidationError>>,
     /// This field represents the impact on the host to reach the desired configuration state. This field is set if there are no validation errors on the host. The [`HostStatus::status`](crate::esx::settings::clusters::configuration::HostStatus::status) may be OK or ERROR.
     ///
     /// Since vSphere API 8.0.1.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub impact: Option<ImpactInfo>,
     /// This field represents the health check results from the host, if the host needs to be put in maintenance mode or to be rebooted. This field is set if there are not validation errors and health checks are run on the host. The [`HostStatus::status`](crate::esx::settings::clusters::configuration::HostStatus::status) may be OK or ERROR.
     ///
     /// Since vSphere API 8.0.1.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub precheck_result: Option<crate::esx::settings::StatusInfo>,
 }
 
-impl HostPrecheckResult {
-    fn __missing_summary() -> crate::vapi::standard::LocalizableMessage {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::clusters::configuration::HostPrecheckResult",
-            "summary",
-        )
+impl serde::Serialize for HostPrecheckResult {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("status", &self.status)?;
+        map.serialize_entry("summary", &self.summary)?;
+        if let Some(value) = &self.validation_errors {
+            map.serialize_entry("validation_errors", value)?;
+        }
+        if let Some(value) = &self.impact {
+            map.serialize_entry("impact", value)?;
+        }
+        if let Some(value) = &self.precheck_result {
+            map.serialize_entry("precheck_result", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for HostPrecheckResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for HostPrecheckResult {
+    const NAME: &'static str = "esx::settings::clusters::configuration::HostPrecheckResult";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<HostStatus> = None;
+        let mut f_1: Option<crate::vapi::standard::LocalizableMessage> = None;
+        let mut f_2: Option<Vec<ValidationError>> = None;
+        let mut f_3: Option<ImpactInfo> = None;
+        let mut f_4: Option<crate::esx::settings::StatusInfo> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "status" => f_0 = Some(map.next_value()?),
+                "summary" => f_1 = Some(map.next_value()?),
+                "validation_errors" => f_2 = map.next_value()?,
+                "impact" => f_3 = map.next_value()?,
+                "precheck_result" => f_4 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(HostPrecheckResult {
+            status: __de::required(f_0, "status")?,
+            summary: __de::or_zero(f_1, Self::NAME, "summary"),
+            validation_errors: f_2,
+            impact: f_3,
+            precheck_result: f_4,
+        })
     }
 }
 
@@ -3085,7 +3454,7 @@ impl HostPrecheckResult {
 /// Since vSphere API 8.0.1.0.
 ///
 /// vAPI structure `com.vmware.esx.settings.clusters.configuration.host_result`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct HostResult {
     /// This field represents the status of the check compliance operation. If status is OK, the result of operation can be retrieved from [`HostResult::host_compliance`](crate::esx::settings::clusters::configuration::HostResult::host_compliance) [`HostResult::summary`](crate::esx::settings::clusters::configuration::HostResult::summary) field will summarize the status of the operation and if applicable, the specific error that occurred. Additionally, `ValidationError` is populated if the operation fails due to host validation errors in desired document.
     ///
@@ -3094,26 +3463,72 @@ pub struct HostResult {
     /// Summary of check compliance operation on the host.
     ///
     /// Since vSphere API 8.0.1.0.
-    #[serde(default = "HostResult::__missing_summary")]
     pub summary: crate::vapi::standard::LocalizableMessage,
     /// List of validation errors returned by either the host or the cluster solutions for that host. This is only set for a specific HostStatus ERROR case. This field is set only if the document fails to validate on the host.
     ///
     /// Since vSphere API 8.0.1.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub errors: Option<Vec<ValidationError>>,
     /// This field provides compliance results for the host if the operation successfully completed on the host. That is, this field is populated only if HostStatus is OK. This field is `None` if check compliance could not be completed on the host.
     ///
     /// Since vSphere API 8.0.1.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_compliance: Option<HostCompliance>,
 }
 
-impl HostResult {
-    fn __missing_summary() -> crate::vapi::standard::LocalizableMessage {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::clusters::configuration::HostResult",
-            "summary",
-        )
+impl serde::Serialize for HostResult {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("host_status", &self.host_status)?;
+        map.serialize_entry("summary", &self.summary)?;
+        if let Some(value) = &self.errors {
+            map.serialize_entry("errors", value)?;
+        }
+        if let Some(value) = &self.host_compliance {
+            map.serialize_entry("host_compliance", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for HostResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for HostResult {
+    const NAME: &'static str = "esx::settings::clusters::configuration::HostResult";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<HostStatus> = None;
+        let mut f_1: Option<crate::vapi::standard::LocalizableMessage> = None;
+        let mut f_2: Option<Vec<ValidationError>> = None;
+        let mut f_3: Option<HostCompliance> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "host_status" => f_0 = Some(map.next_value()?),
+                "summary" => f_1 = Some(map.next_value()?),
+                "errors" => f_2 = map.next_value()?,
+                "host_compliance" => f_3 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(HostResult {
+            host_status: __de::required(f_0, "host_status")?,
+            summary: __de::or_zero(f_1, Self::NAME, "summary"),
+            errors: f_2,
+            host_compliance: f_3,
+        })
     }
 }
 
@@ -3137,7 +3552,7 @@ impl HostResult {
 /// Since vSphere API 8.0.1.0.
 ///
 /// vAPI structure `com.vmware.esx.settings.clusters.configuration.host_status`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct HostStatus {
     /// The status of the method.
     ///
@@ -3146,12 +3561,10 @@ pub struct HostStatus {
     /// Number of the performed attempts of the method. This field is `None` if it is not applicable.
     ///
     /// Since vSphere API 8.0.1.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attempts: Option<i64>,
     /// Number of the remaining attempts of the method. This field is `None` if it is not applicable.
     ///
     /// Since vSphere API 8.0.1.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub remaining_retries: Option<i64>,
     /// Time when the method started.
     ///
@@ -3164,16 +3577,72 @@ pub struct HostStatus {
     /// Notifications providing additional information about the status of the method.
     ///
     /// Since vSphere API 8.0.1.0.
-    #[serde(default = "HostStatus::__missing_notifications")]
     pub notifications: crate::esx::settings::Notifications,
 }
 
-impl HostStatus {
-    fn __missing_notifications() -> crate::esx::settings::Notifications {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::clusters::configuration::HostStatus",
-            "notifications",
-        )
+impl serde::Serialize for HostStatus {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("status", &self.status)?;
+        if let Some(value) = &self.attempts {
+            map.serialize_entry("attempts", value)?;
+        }
+        if let Some(value) = &self.remaining_retries {
+            map.serialize_entry("remaining_retries", value)?;
+        }
+        map.serialize_entry("start_time", &self.start_time)?;
+        map.serialize_entry("end_time", &self.end_time)?;
+        map.serialize_entry("notifications", &self.notifications)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for HostStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for HostStatus {
+    const NAME: &'static str = "esx::settings::clusters::configuration::HostStatus";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<host_status::Status> = None;
+        let mut f_1: Option<i64> = None;
+        let mut f_2: Option<i64> = None;
+        let mut f_3: Option<vsphere_vapi_runtime::types::DateTime> = None;
+        let mut f_4: Option<vsphere_vapi_runtime::types::DateTime> = None;
+        let mut f_5: Option<crate::esx::settings::Notifications> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "status" => f_0 = Some(map.next_value()?),
+                "attempts" => f_1 = map.next_value()?,
+                "remaining_retries" => f_2 = map.next_value()?,
+                "start_time" => f_3 = Some(map.next_value()?),
+                "end_time" => f_4 = Some(map.next_value()?),
+                "notifications" => f_5 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(HostStatus {
+            status: __de::required(f_0, "status")?,
+            attempts: f_1,
+            remaining_retries: f_2,
+            start_time: __de::required(f_3, "start_time")?,
+            end_time: __de::required(f_4, "end_time")?,
+            notifications: __de::or_zero(f_5, Self::NAME, "notifications"),
+        })
     }
 }
 
@@ -3182,7 +3651,7 @@ impl HostStatus {
 /// Since vSphere API 8.0.1.0.
 ///
 /// vAPI structure `com.vmware.esx.settings.clusters.configuration.impact_info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ImpactInfo {
     /// This field indicates the ESXi host impact or cluster solution impact on applying the desired configuration.
     ///
@@ -3191,19 +3660,52 @@ pub struct ImpactInfo {
     /// This field represents the list of impact information describing the configuration changes needed on the host or for a cluster solution to reach the desired state.
     ///
     /// Since vSphere API 8.0.1.0.
-    #[serde(
-        default = "ImpactInfo::__missing_info",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub info: Vec<crate::vapi::standard::LocalizableMessage>,
 }
 
-impl ImpactInfo {
-    fn __missing_info() -> Vec<crate::vapi::standard::LocalizableMessage> {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::clusters::configuration::ImpactInfo",
-            "info",
-        )
+impl serde::Serialize for ImpactInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("impact", &self.impact)?;
+        map.serialize_entry("info", &self.info)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ImpactInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ImpactInfo {
+    const NAME: &'static str = "esx::settings::clusters::configuration::ImpactInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<ImpactType> = None;
+        let mut f_1: Option<Vec<crate::vapi::standard::LocalizableMessage>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "impact" => f_0 = Some(map.next_value()?),
+                "info" => f_1 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ImpactInfo {
+            impact: __de::required(f_0, "impact")?,
+            info: __de::or_zero(f_1, Self::NAME, "info"),
+        })
     }
 }
 
@@ -3339,85 +3841,80 @@ impl<'de> serde::Deserialize<'de> for ImportResult {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = ImportResult;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("struct ImportResult")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<ImportResult, A::Error> {
-                let mut f_0: Option<String> = None;
-                let mut f_1: Option<String> = None;
-                let mut f_2: Option<Vec<ValidationError>> = None;
-                let mut unknown = serde_json::Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "status" => f_0 = Some(map.next_value()?),
-                        "commit" => f_1 = map.next_value()?,
-                        "errors" => f_2 = map.next_value()?,
-                        _ => {
-                            let value: serde_json::Value = map.next_value()?;
-                            unknown.insert(key, value);
-                        }
-                    }
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ImportResult {
+    const NAME: &'static str = "esx::settings::clusters::configuration::ImportResult";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<Vec<ValidationError>> = None;
+        let mut unknown = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "status" => f_0 = Some(map.next_value()?),
+                "commit" => f_1 = map.next_value()?,
+                "errors" => f_2 = map.next_value()?,
+                _ => {
+                    let value: serde_json::Value = map.next_value()?;
+                    unknown.insert(key, value);
                 }
-                let u_0 = match f_0 {
-                    None => None,
-                    Some(tag) => {
-                        Some(
-                            match tag.as_str() {
-                                "RUNNING" => ImportResultStatus::Running,
-                                "OK" => {
-                                    ImportResultStatus::Ok {
-                                        commit: f_1,
-                                    }
-                                }
-                                "ERROR" => {
-                                    ImportResultStatus::Error {
-                                        errors: f_2,
-                                    }
-                                }
-                                "CANCELED" => ImportResultStatus::Canceled,
-                                _ => {
-                                    #[allow(unused_mut)]
-                                    let mut fields = ::core::mem::take(&mut unknown);
-                                    if let Some(value) = f_1 {
-                                        fields
-                                            .insert(
-                                                "commit".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_2 {
-                                        fields
-                                            .insert(
-                                                "errors".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    ImportResultStatus::Unknown {
-                                        tag,
-                                        fields,
-                                    }
-                                }
-                            },
-                        )
-                    }
-                };
-                ::core::result::Result::Ok(ImportResult {
-                    status: u_0.ok_or_else(|| serde::de::Error::missing_field("status"))?,
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        let u_0 = match f_0 {
+            None => None,
+            Some(tag) => {
+                Some(
+                    match tag.as_str() {
+                        "RUNNING" => ImportResultStatus::Running,
+                        "OK" => {
+                            ImportResultStatus::Ok {
+                                commit: f_1,
+                            }
+                        }
+                        "ERROR" => {
+                            ImportResultStatus::Error {
+                                errors: f_2,
+                            }
+                        }
+                        "CANCELED" => ImportResultStatus::Canceled,
+                        _ => {
+                            #[allow(unused_mut)]
+                            let mut fields = ::core::mem::take(&mut unknown);
+                            if let Some(value) = f_1 {
+                                fields
+                                    .insert(
+                                        "commit".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_2 {
+                                fields
+                                    .insert(
+                                        "errors".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            ImportResultStatus::Unknown {
+                                tag,
+                                fields,
+                            }
+                        }
+                    },
+                )
+            }
+        };
+        ::core::result::Result::Ok(ImportResult {
+            status: __de::required(u_0, "status")?,
+        })
     }
 }
 
@@ -3426,26 +3923,63 @@ impl<'de> serde::Deserialize<'de> for ImportResult {
 /// Since vSphere API 8.0.1.0.
 ///
 /// vAPI structure `com.vmware.esx.settings.clusters.configuration.import_spec`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ImportSpec {
     /// The cluster configuration, encoded as JSON.
     ///
     /// Since vSphere API 8.0.1.0.
-    #[serde(default = "ImportSpec::__missing_config")]
     pub config: String,
     /// A description of this version of the configuration.
     ///
     /// Since vSphere API 8.0.1.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 }
 
-impl ImportSpec {
-    fn __missing_config() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::clusters::configuration::ImportSpec",
-            "config",
-        )
+impl serde::Serialize for ImportSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("config", &self.config)?;
+        if let Some(value) = &self.description {
+            map.serialize_entry("description", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ImportSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ImportSpec {
+    const NAME: &'static str = "esx::settings::clusters::configuration::ImportSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "config" => f_0 = Some(map.next_value()?),
+                "description" => f_1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ImportSpec {
+            config: __de::or_zero(f_0, Self::NAME, "config"),
+            description: f_1,
+        })
     }
 }
 
@@ -3454,7 +3988,7 @@ impl ImportSpec {
 /// Since vSphere API 8.0.1.0.
 ///
 /// vAPI structure `com.vmware.esx.settings.clusters.configuration.info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Info {
     /// Metadata about the configuration commit.
     ///
@@ -3463,10 +3997,6 @@ pub struct Info {
     /// A mapping of BIOS UUIDs for every host in the cluster to information about that host. The host-specific/host-override sections of the configuration use BIOS UUIDs to identify hosts, so this information can be useful to get details about hosts mentioned there.
     ///
     /// Since vSphere API 8.0.1.0.
-    #[serde(
-        default = "Info::__missing_host_info",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub host_info: vsphere_vapi_runtime::types::VapiMap<
         String,
         crate::esx::settings::HostInfo,
@@ -3474,26 +4004,58 @@ pub struct Info {
     /// Configuration specification associated with the commit, encoded as JSON.
     ///
     /// Since vSphere API 8.0.1.0.
-    #[serde(default = "Info::__missing_config")]
     pub config: String,
 }
 
-impl Info {
-    fn __missing_host_info() -> vsphere_vapi_runtime::types::VapiMap<
-        String,
-        crate::esx::settings::HostInfo,
-    > {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::clusters::configuration::Info",
-            "host_info",
-        )
+impl serde::Serialize for Info {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("metadata", &self.metadata)?;
+        map.serialize_entry("host_info", &self.host_info)?;
+        map.serialize_entry("config", &self.config)?;
+        map.end()
     }
+}
 
-    fn __missing_config() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::clusters::configuration::Info",
-            "config",
-        )
+impl<'de> serde::Deserialize<'de> for Info {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
+    const NAME: &'static str = "esx::settings::clusters::configuration::Info";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<Metadata> = None;
+        let mut f_1: Option<
+            vsphere_vapi_runtime::types::VapiMap<String, crate::esx::settings::HostInfo>,
+        > = None;
+        let mut f_2: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "metadata" => f_0 = Some(map.next_value()?),
+                "host_info" => f_1 = __de::null_as_empty(map.next_value()?),
+                "config" => f_2 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Info {
+            metadata: __de::required(f_0, "metadata")?,
+            host_info: __de::or_zero(f_1, Self::NAME, "host_info"),
+            config: __de::or_zero(f_2, Self::NAME, "config"),
+        })
     }
 }
 
@@ -3502,7 +4064,7 @@ impl Info {
 /// Since vSphere API 8.0.1.0.
 ///
 /// vAPI structure `com.vmware.esx.settings.clusters.configuration.metadata`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Metadata {
     /// The identifier of the commit.
     ///
@@ -3513,7 +4075,6 @@ pub struct Metadata {
     /// Author of the configuration commit.
     ///
     /// Since vSphere API 8.0.1.0.
-    #[serde(default = "Metadata::__missing_author")]
     pub author: String,
     /// Creation time of the configuration commit.
     ///
@@ -3521,12 +4082,53 @@ pub struct Metadata {
     pub creation_time: vsphere_vapi_runtime::types::DateTime,
 }
 
-impl Metadata {
-    fn __missing_author() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::clusters::configuration::Metadata",
-            "author",
-        )
+impl serde::Serialize for Metadata {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("id", &self.id)?;
+        map.serialize_entry("author", &self.author)?;
+        map.serialize_entry("creation_time", &self.creation_time)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Metadata {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Metadata {
+    const NAME: &'static str = "esx::settings::clusters::configuration::Metadata";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::CommitId> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<vsphere_vapi_runtime::types::DateTime> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "id" => f_0 = Some(map.next_value()?),
+                "author" => f_1 = Some(map.next_value()?),
+                "creation_time" => f_2 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Metadata {
+            id: __de::required(f_0, "id")?,
+            author: __de::or_zero(f_1, Self::NAME, "author"),
+            creation_time: __de::required(f_2, "creation_time")?,
+        })
     }
 }
 
@@ -3661,94 +4263,84 @@ impl<'de> serde::Deserialize<'de> for ReferenceHostInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = ReferenceHostInfo;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("struct ReferenceHostInfo")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<ReferenceHostInfo, A::Error> {
-                let mut f_0: Option<String> = None;
-                let mut f_1: Option<String> = None;
-                let mut f_2: Option<String> = None;
-                let mut f_3: Option<crate::vapi::standard::LocalizableMessage> = None;
-                let mut unknown = serde_json::Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "status" => f_0 = Some(map.next_value()?),
-                        "host" => f_1 = map.next_value()?,
-                        "name" => f_2 = map.next_value()?,
-                        "summary" => f_3 = Some(map.next_value()?),
-                        _ => {
-                            let value: serde_json::Value = map.next_value()?;
-                            unknown.insert(key, value);
-                        }
-                    }
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ReferenceHostInfo {
+    const NAME: &'static str = "esx::settings::clusters::configuration::ReferenceHostInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<crate::vapi::standard::LocalizableMessage> = None;
+        let mut unknown = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "status" => f_0 = Some(map.next_value()?),
+                "host" => f_1 = map.next_value()?,
+                "name" => f_2 = map.next_value()?,
+                "summary" => f_3 = Some(map.next_value()?),
+                _ => {
+                    let value: serde_json::Value = map.next_value()?;
+                    unknown.insert(key, value);
                 }
-                let u_0 = match f_0 {
-                    None => None,
-                    Some(tag) => {
-                        Some(
-                            match tag.as_str() {
-                                "OK" => {
-                                    ReferenceHostInfoStatus::Ok {
-                                        host: f_1,
-                                        name: f_2,
-                                    }
-                                }
-                                "DISCONNECTED" => {
-                                    ReferenceHostInfoStatus::Disconnected {
-                                        host: f_1,
-                                        name: f_2,
-                                    }
-                                }
-                                "UNAVAILABLE" => ReferenceHostInfoStatus::Unavailable,
-                                _ => {
-                                    #[allow(unused_mut)]
-                                    let mut fields = ::core::mem::take(&mut unknown);
-                                    if let Some(value) = f_1 {
-                                        fields
-                                            .insert(
-                                                "host".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_2 {
-                                        fields
-                                            .insert(
-                                                "name".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    ReferenceHostInfoStatus::Unknown {
-                                        tag,
-                                        fields,
-                                    }
-                                }
-                            },
-                        )
-                    }
-                };
-                ::core::result::Result::Ok(ReferenceHostInfo {
-                    status: u_0
-                        .ok_or_else(|| serde::de::Error::missing_field("status"))?,
-                    summary: f_3
-                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
-                            "esx::settings::clusters::configuration::ReferenceHostInfo",
-                            "summary",
-                        )),
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        let u_0 = match f_0 {
+            None => None,
+            Some(tag) => {
+                Some(
+                    match tag.as_str() {
+                        "OK" => {
+                            ReferenceHostInfoStatus::Ok {
+                                host: f_1,
+                                name: f_2,
+                            }
+                        }
+                        "DISCONNECTED" => {
+                            ReferenceHostInfoStatus::Disconnected {
+                                host: f_1,
+                                name: f_2,
+                            }
+                        }
+                        "UNAVAILABLE" => ReferenceHostInfoStatus::Unavailable,
+                        _ => {
+                            #[allow(unused_mut)]
+                            let mut fields = ::core::mem::take(&mut unknown);
+                            if let Some(value) = f_1 {
+                                fields
+                                    .insert(
+                                        "host".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_2 {
+                                fields
+                                    .insert(
+                                        "name".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            ReferenceHostInfoStatus::Unknown {
+                                tag,
+                                fields,
+                            }
+                        }
+                    },
+                )
+            }
+        };
+        ::core::result::Result::Ok(ReferenceHostInfo {
+            status: __de::required(u_0, "status")?,
+            summary: __de::or_zero(f_3, Self::NAME, "summary"),
+        })
     }
 }
 
@@ -3856,76 +4448,67 @@ impl<'de> serde::Deserialize<'de> for SchemaResult {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = SchemaResult;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("struct SchemaResult")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<SchemaResult, A::Error> {
-                let mut f_0: Option<String> = None;
-                let mut f_1: Option<String> = None;
-                let mut f_2: Option<ReferenceHostInfo> = None;
-                let mut unknown = serde_json::Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "source" => f_0 = map.next_value()?,
-                        "schema" => f_1 = Some(map.next_value()?),
-                        "reference_host" => f_2 = map.next_value()?,
-                        _ => {
-                            let value: serde_json::Value = map.next_value()?;
-                            unknown.insert(key, value);
-                        }
-                    }
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for SchemaResult {
+    const NAME: &'static str = "esx::settings::clusters::configuration::SchemaResult";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<ReferenceHostInfo> = None;
+        let mut unknown = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "source" => f_0 = map.next_value()?,
+                "schema" => f_1 = Some(map.next_value()?),
+                "reference_host" => f_2 = map.next_value()?,
+                _ => {
+                    let value: serde_json::Value = map.next_value()?;
+                    unknown.insert(key, value);
                 }
-                let u_0 = match f_0 {
-                    None => None,
-                    Some(tag) => {
-                        Some(
-                            match tag.as_str() {
-                                "IMAGE_PROFILE" => SchemaResultSource::ImageProfile,
-                                "HOST" => {
-                                    SchemaResultSource::Host {
-                                        reference_host: f_2,
-                                    }
-                                }
-                                _ => {
-                                    #[allow(unused_mut)]
-                                    let mut fields = ::core::mem::take(&mut unknown);
-                                    if let Some(value) = f_2 {
-                                        fields
-                                            .insert(
-                                                "reference_host".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    SchemaResultSource::Unknown {
-                                        tag,
-                                        fields,
-                                    }
-                                }
-                            },
-                        )
-                    }
-                };
-                ::core::result::Result::Ok(SchemaResult {
-                    source: u_0,
-                    schema: f_1
-                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
-                            "esx::settings::clusters::configuration::SchemaResult",
-                            "schema",
-                        )),
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        let u_0 = match f_0 {
+            None => None,
+            Some(tag) => {
+                Some(
+                    match tag.as_str() {
+                        "IMAGE_PROFILE" => SchemaResultSource::ImageProfile,
+                        "HOST" => {
+                            SchemaResultSource::Host {
+                                reference_host: f_2,
+                            }
+                        }
+                        _ => {
+                            #[allow(unused_mut)]
+                            let mut fields = ::core::mem::take(&mut unknown);
+                            if let Some(value) = f_2 {
+                                fields
+                                    .insert(
+                                        "reference_host".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            SchemaResultSource::Unknown {
+                                tag,
+                                fields,
+                            }
+                        }
+                    },
+                )
+            }
+        };
+        ::core::result::Result::Ok(SchemaResult {
+            source: u_0,
+            schema: __de::or_zero(f_1, Self::NAME, "schema"),
+        })
     }
 }
 
@@ -4093,104 +4676,93 @@ impl<'de> serde::Deserialize<'de> for SettingCompliance {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = SettingCompliance;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("struct SettingCompliance")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<SettingCompliance, A::Error> {
-                let mut f_0: Option<String> = None;
-                let mut f_1: Option<Vec<String>> = None;
-                let mut f_2: Option<String> = None;
-                let mut f_3: Option<String> = None;
-                let mut f_4: Option<String> = None;
-                let mut f_5: Option<String> = None;
-                let mut f_6: Option<String> = None;
-                let mut f_7: Option<crate::esx::settings::Notification> = None;
-                let mut unknown = serde_json::Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "path" => f_0 = Some(map.next_value()?),
-                        "display_path" => f_1 = map.next_value()?,
-                        "current" => f_2 = map.next_value()?,
-                        "target" => f_3 = map.next_value()?,
-                        "type" => f_4 = map.next_value()?,
-                        "reference_current" => f_5 = map.next_value()?,
-                        "reference_target" => f_6 = map.next_value()?,
-                        "error" => f_7 = map.next_value()?,
-                        _ => {
-                            let value: serde_json::Value = map.next_value()?;
-                            unknown.insert(key, value);
-                        }
-                    }
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for SettingCompliance {
+    const NAME: &'static str = "esx::settings::clusters::configuration::SettingCompliance";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<Vec<String>> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<String> = None;
+        let mut f_4: Option<String> = None;
+        let mut f_5: Option<String> = None;
+        let mut f_6: Option<String> = None;
+        let mut f_7: Option<crate::esx::settings::Notification> = None;
+        let mut unknown = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "path" => f_0 = Some(map.next_value()?),
+                "display_path" => f_1 = map.next_value()?,
+                "current" => f_2 = map.next_value()?,
+                "target" => f_3 = map.next_value()?,
+                "type" => f_4 = map.next_value()?,
+                "reference_current" => f_5 = map.next_value()?,
+                "reference_target" => f_6 = map.next_value()?,
+                "error" => f_7 = map.next_value()?,
+                _ => {
+                    let value: serde_json::Value = map.next_value()?;
+                    unknown.insert(key, value);
                 }
-                let u_0 = match f_4 {
-                    None => None,
-                    Some(tag) => {
-                        Some(
-                            match tag.as_str() {
-                                "PRIMITIVE" => SettingComplianceType::Primitive,
-                                "OBJECT" => SettingComplianceType::Object,
-                                "ARRAY_OF_OBJECTS" => SettingComplianceType::ArrayOfObjects,
-                                "REFERENCE" => {
-                                    SettingComplianceType::Reference {
-                                        reference_current: f_5,
-                                        reference_target: f_6,
-                                    }
-                                }
-                                "ARRAY_OF_PRIMITIVES" => {
-                                    SettingComplianceType::ArrayOfPrimitives
-                                }
-                                _ => {
-                                    #[allow(unused_mut)]
-                                    let mut fields = ::core::mem::take(&mut unknown);
-                                    if let Some(value) = f_5 {
-                                        fields
-                                            .insert(
-                                                "reference_current".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_6 {
-                                        fields
-                                            .insert(
-                                                "reference_target".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    SettingComplianceType::Unknown {
-                                        tag,
-                                        fields,
-                                    }
-                                }
-                            },
-                        )
-                    }
-                };
-                ::core::result::Result::Ok(SettingCompliance {
-                    path: f_0
-                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
-                            "esx::settings::clusters::configuration::SettingCompliance",
-                            "path",
-                        )),
-                    display_path: f_1,
-                    current: f_2,
-                    target: f_3,
-                    r#type: u_0,
-                    error: f_7,
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        let u_0 = match f_4 {
+            None => None,
+            Some(tag) => {
+                Some(
+                    match tag.as_str() {
+                        "PRIMITIVE" => SettingComplianceType::Primitive,
+                        "OBJECT" => SettingComplianceType::Object,
+                        "ARRAY_OF_OBJECTS" => SettingComplianceType::ArrayOfObjects,
+                        "REFERENCE" => {
+                            SettingComplianceType::Reference {
+                                reference_current: f_5,
+                                reference_target: f_6,
+                            }
+                        }
+                        "ARRAY_OF_PRIMITIVES" => SettingComplianceType::ArrayOfPrimitives,
+                        _ => {
+                            #[allow(unused_mut)]
+                            let mut fields = ::core::mem::take(&mut unknown);
+                            if let Some(value) = f_5 {
+                                fields
+                                    .insert(
+                                        "reference_current".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_6 {
+                                fields
+                                    .insert(
+                                        "reference_target".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            SettingComplianceType::Unknown {
+                                tag,
+                                fields,
+                            }
+                        }
+                    },
+                )
+            }
+        };
+        ::core::result::Result::Ok(SettingCompliance {
+            path: __de::or_zero(f_0, Self::NAME, "path"),
+            display_path: f_1,
+            current: f_2,
+            target: f_3,
+            r#type: u_0,
+            error: f_7,
+        })
     }
 }
 
@@ -4330,112 +4902,98 @@ impl<'de> serde::Deserialize<'de> for SolutionComplianceResult {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = SolutionComplianceResult;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("struct SolutionComplianceResult")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<SolutionComplianceResult, A::Error> {
-                let mut f_0: Option<crate::vapi::standard::LocalizableMessage> = None;
-                let mut f_1: Option<String> = None;
-                let mut f_2: Option<ComplianceInfo> = None;
-                let mut f_3: Option<
-                    vsphere_vapi_runtime::types::VapiMap<String, ComplianceInfo>,
-                > = None;
-                let mut f_4: Option<Vec<ValidationError>> = None;
-                let mut f_5: Option<crate::vapi::standard::LocalizableMessage> = None;
-                let mut unknown = serde_json::Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "display_name" => f_0 = Some(map.next_value()?),
-                        "status" => f_1 = Some(map.next_value()?),
-                        "compliance_info" => f_2 = map.next_value()?,
-                        "host_compliance_info" => f_3 = map.next_value()?,
-                        "errors" => f_4 = map.next_value()?,
-                        "summary" => f_5 = Some(map.next_value()?),
-                        _ => {
-                            let value: serde_json::Value = map.next_value()?;
-                            unknown.insert(key, value);
-                        }
-                    }
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for SolutionComplianceResult {
+    const NAME: &'static str = "esx::settings::clusters::configuration::SolutionComplianceResult";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::vapi::standard::LocalizableMessage> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<ComplianceInfo> = None;
+        let mut f_3: Option<
+            vsphere_vapi_runtime::types::VapiMap<String, ComplianceInfo>,
+        > = None;
+        let mut f_4: Option<Vec<ValidationError>> = None;
+        let mut f_5: Option<crate::vapi::standard::LocalizableMessage> = None;
+        let mut unknown = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "display_name" => f_0 = Some(map.next_value()?),
+                "status" => f_1 = Some(map.next_value()?),
+                "compliance_info" => f_2 = map.next_value()?,
+                "host_compliance_info" => f_3 = map.next_value()?,
+                "errors" => f_4 = map.next_value()?,
+                "summary" => f_5 = Some(map.next_value()?),
+                _ => {
+                    let value: serde_json::Value = map.next_value()?;
+                    unknown.insert(key, value);
                 }
-                let u_0 = match f_1 {
-                    None => None,
-                    Some(tag) => {
-                        Some(
-                            match tag.as_str() {
-                                "COMPLIANT" => SolutionComplianceResultStatus::Compliant,
-                                "NON_COMPLIANT" => {
-                                    SolutionComplianceResultStatus::NonCompliant {
-                                        compliance_info: f_2,
-                                        host_compliance_info: f_3,
-                                    }
-                                }
-                                "ERROR" => {
-                                    SolutionComplianceResultStatus::Error {
-                                        errors: f_4,
-                                    }
-                                }
-                                _ => {
-                                    #[allow(unused_mut)]
-                                    let mut fields = ::core::mem::take(&mut unknown);
-                                    if let Some(value) = f_2 {
-                                        fields
-                                            .insert(
-                                                "compliance_info".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_3 {
-                                        fields
-                                            .insert(
-                                                "host_compliance_info".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_4 {
-                                        fields
-                                            .insert(
-                                                "errors".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    SolutionComplianceResultStatus::Unknown {
-                                        tag,
-                                        fields,
-                                    }
-                                }
-                            },
-                        )
-                    }
-                };
-                ::core::result::Result::Ok(SolutionComplianceResult {
-                    display_name: f_0
-                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
-                            "esx::settings::clusters::configuration::SolutionComplianceResult",
-                            "display_name",
-                        )),
-                    status: u_0
-                        .ok_or_else(|| serde::de::Error::missing_field("status"))?,
-                    summary: f_5
-                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
-                            "esx::settings::clusters::configuration::SolutionComplianceResult",
-                            "summary",
-                        )),
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        let u_0 = match f_1 {
+            None => None,
+            Some(tag) => {
+                Some(
+                    match tag.as_str() {
+                        "COMPLIANT" => SolutionComplianceResultStatus::Compliant,
+                        "NON_COMPLIANT" => {
+                            SolutionComplianceResultStatus::NonCompliant {
+                                compliance_info: f_2,
+                                host_compliance_info: f_3,
+                            }
+                        }
+                        "ERROR" => {
+                            SolutionComplianceResultStatus::Error {
+                                errors: f_4,
+                            }
+                        }
+                        _ => {
+                            #[allow(unused_mut)]
+                            let mut fields = ::core::mem::take(&mut unknown);
+                            if let Some(value) = f_2 {
+                                fields
+                                    .insert(
+                                        "compliance_info".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_3 {
+                                fields
+                                    .insert(
+                                        "host_compliance_info".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_4 {
+                                fields
+                                    .insert(
+                                        "errors".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            SolutionComplianceResultStatus::Unknown {
+                                tag,
+                                fields,
+                            }
+                        }
+                    },
+                )
+            }
+        };
+        ::core::result::Result::Ok(SolutionComplianceResult {
+            display_name: __de::or_zero(f_0, Self::NAME, "display_name"),
+            status: __de::required(u_0, "status")?,
+            summary: __de::or_zero(f_5, Self::NAME, "summary"),
+        })
     }
 }
 
@@ -4447,7 +5005,7 @@ impl<'de> serde::Deserialize<'de> for SolutionComplianceResult {
 ///
 /// vAPI structure
 /// `com.vmware.esx.settings.clusters.configuration.solution_precheck_result`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SolutionPrecheckResult {
     /// Overall solution precheck status for the cluster solution. Operation is successful when precheck is run for cluster solution successfully with no validation or precheck errors.
     ///
@@ -4456,38 +5014,80 @@ pub struct SolutionPrecheckResult {
     /// Display name of Cluster Solution.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default = "SolutionPrecheckResult::__missing_display_name")]
     pub display_name: crate::vapi::standard::LocalizableMessage,
     /// Summarizing precheck operation for the cluster solution.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default = "SolutionPrecheckResult::__missing_summary")]
     pub summary: crate::vapi::standard::LocalizableMessage,
     /// This field contains the impact information for a cluster solution to reach the desired configuration state. It shall also contain the errors set during impact operation. This field is set if there are no validation errors for cluster solution. The [`SolutionPrecheckResult::status`](crate::esx::settings::clusters::configuration::SolutionPrecheckResult::status) may be OK or ERROR.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notifications: Option<crate::esx::settings::Notifications>,
     /// This field contains the drifts that need review from the user before apply.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub drift_reviews: Option<Vec<DriftReview>>,
 }
 
-impl SolutionPrecheckResult {
-    fn __missing_display_name() -> crate::vapi::standard::LocalizableMessage {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::clusters::configuration::SolutionPrecheckResult",
-            "display_name",
-        )
+impl serde::Serialize for SolutionPrecheckResult {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("status", &self.status)?;
+        map.serialize_entry("display_name", &self.display_name)?;
+        map.serialize_entry("summary", &self.summary)?;
+        if let Some(value) = &self.notifications {
+            map.serialize_entry("notifications", value)?;
+        }
+        if let Some(value) = &self.drift_reviews {
+            map.serialize_entry("drift_reviews", value)?;
+        }
+        map.end()
     }
+}
 
-    fn __missing_summary() -> crate::vapi::standard::LocalizableMessage {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::clusters::configuration::SolutionPrecheckResult",
-            "summary",
-        )
+impl<'de> serde::Deserialize<'de> for SolutionPrecheckResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for SolutionPrecheckResult {
+    const NAME: &'static str = "esx::settings::clusters::configuration::SolutionPrecheckResult";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<cluster_precheck_result::Status> = None;
+        let mut f_1: Option<crate::vapi::standard::LocalizableMessage> = None;
+        let mut f_2: Option<crate::vapi::standard::LocalizableMessage> = None;
+        let mut f_3: Option<crate::esx::settings::Notifications> = None;
+        let mut f_4: Option<Vec<DriftReview>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "status" => f_0 = Some(map.next_value()?),
+                "display_name" => f_1 = Some(map.next_value()?),
+                "summary" => f_2 = Some(map.next_value()?),
+                "notifications" => f_3 = map.next_value()?,
+                "drift_reviews" => f_4 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(SolutionPrecheckResult {
+            status: __de::required(f_0, "status")?,
+            display_name: __de::or_zero(f_1, Self::NAME, "display_name"),
+            summary: __de::or_zero(f_2, Self::NAME, "summary"),
+            notifications: f_3,
+            drift_reviews: f_4,
+        })
     }
 }
 
@@ -4516,43 +5116,73 @@ impl SolutionPrecheckResult {
 ///
 /// vAPI structure
 /// `com.vmware.esx.settings.clusters.configuration.validation_error`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ValidationError {
     /// Full path to the configuration or the property within the configuration which was found to be invalid.
     ///
     /// Since vSphere API 8.0.1.0.
-    #[serde(default = "ValidationError::__missing_path")]
     pub path: String,
     /// A list of the display names for components of [`ValidationError::path`](crate::esx::settings::clusters::configuration::ValidationError::path) field. This field is `None` if the display names cannot be computed.
     ///
     /// Not in vSphere API releases before 9.1.0.0.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub display_path: Option<Vec<String>>,
     /// Localized error message describing the validation error.
     ///
     /// Since vSphere API 8.0.1.0.
-    #[serde(
-        default = "ValidationError::__missing_messages",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub messages: Vec<crate::vapi::standard::LocalizableMessage>,
 }
 
-impl ValidationError {
-    fn __missing_path() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::clusters::configuration::ValidationError",
-            "path",
-        )
+impl serde::Serialize for ValidationError {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("path", &self.path)?;
+        if let Some(value) = &self.display_path {
+            map.serialize_entry("display_path", value)?;
+        }
+        map.serialize_entry("messages", &self.messages)?;
+        map.end()
     }
+}
 
-    fn __missing_messages() -> Vec<crate::vapi::standard::LocalizableMessage> {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::clusters::configuration::ValidationError",
-            "messages",
-        )
+impl<'de> serde::Deserialize<'de> for ValidationError {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ValidationError {
+    const NAME: &'static str = "esx::settings::clusters::configuration::ValidationError";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<Vec<String>> = None;
+        let mut f_2: Option<Vec<crate::vapi::standard::LocalizableMessage>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "path" => f_0 = Some(map.next_value()?),
+                "display_path" => f_1 = map.next_value()?,
+                "messages" => f_2 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ValidationError {
+            path: __de::or_zero(f_0, Self::NAME, "path"),
+            display_path: f_1,
+            messages: __de::or_zero(f_2, Self::NAME, "messages"),
+        })
     }
 }
 
@@ -4562,26 +5192,63 @@ impl ValidationError {
 ///
 /// vAPI structure
 /// `com.vmware.esx.settings.clusters.configuration.validation_result`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ValidationResult {
     /// This boolean flag indicates whether the configuration document validated successfully with no validation errors.
     ///
     /// Since vSphere API 8.0.1.0.
-    #[serde(default = "ValidationResult::__missing_valid")]
     pub valid: bool,
     /// Lists all validation errors identified in the configuration document. This is set when [`ValidationResult::valid`](crate::esx::settings::clusters::configuration::ValidationResult::valid) is false.
     ///
     /// Since vSphere API 8.0.1.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub errors: Option<Vec<ValidationError>>,
 }
 
-impl ValidationResult {
-    fn __missing_valid() -> bool {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::clusters::configuration::ValidationResult",
-            "valid",
-        )
+impl serde::Serialize for ValidationResult {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("valid", &self.valid)?;
+        if let Some(value) = &self.errors {
+            map.serialize_entry("errors", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ValidationResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ValidationResult {
+    const NAME: &'static str = "esx::settings::clusters::configuration::ValidationResult";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<bool> = None;
+        let mut f_1: Option<Vec<ValidationError>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "valid" => f_0 = Some(map.next_value()?),
+                "errors" => f_1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ValidationResult {
+            valid: __de::or_zero(f_0, Self::NAME, "valid"),
+            errors: f_1,
+        })
     }
 }
 

@@ -68,15 +68,13 @@ impl Configuration {
     /// - [`NotFound`](crate::ErrorKind::NotFound): If there is no cluster associated with `cluster` in the system.
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
-    pub async fn get(
+    pub fn get(
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
-    ) -> vsphere_vapi_runtime::Result<configuration::Info> {
-        self.client
-            .operation(&configuration::ops::GET)
-            .param("cluster", cluster)
-            .send()
-            .await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<configuration::Info>,
+    > + Send {
+        self.client.operation(&configuration::ops::GET).param("cluster", cluster).send()
     }
 }
 
@@ -218,10 +216,12 @@ impl Software {
     /// - [`NotFound`](crate::ErrorKind::NotFound): If there is no cluster associated with `cluster` in the system.
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
-    pub async fn get(
+    pub fn get(
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
-    ) -> vsphere_vapi_runtime::Result<software::Info> {
-        self.client.operation(&software::ops::GET).param("cluster", cluster).send().await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<software::Info>,
+    > + Send {
+        self.client.operation(&software::ops::GET).param("cluster", cluster).send()
     }
 }

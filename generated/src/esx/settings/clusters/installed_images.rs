@@ -15,38 +15,90 @@ pub mod installed_image_info;
 ///
 /// vAPI structure
 /// `com.vmware.esx.settings.clusters.installed_images.image_categories`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ImageCategories {
     /// Boolean flag indicating if most widely used image and highest versioned image is same. If this flag is set, it means “mostWidelyUsedImage” and “highestVersionImage” of “imageCategories” will contain same software image as value otherwise it will contain different value.
     ///
     /// Since vSphere API 8.0.3.0.
-    #[serde(
-        default = "ImageCategories::__missing_is_highest_and_widely_used_image_equal"
-    )]
     pub is_highest_and_widely_used_image_equal: bool,
     /// This image category contains the software image that is most prevalent among the hosts in the cluster. if `None` or empty means either there was an error fetching software specification of an ESXi host or the hosts in the cluster are ineligible to transition to vLCM.
     ///
     /// Since vSphere API 8.0.3.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub most_widely_used_image: Option<InstalledImage>,
     /// This image category contains the software image which has highest ESXi version in the cluster. if `None` or empty means either there was an error fetching software specification of an ESXi host or the hosts in the cluster are ineligible to transition to vLCM.
     ///
     /// Since vSphere API 8.0.3.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub highest_versioned_image: Option<InstalledImage>,
     /// This list will contain software image running on hosts in the cluster excluding “highestVersionedImage” and “mostWidelyUsedImage” if `None` or empty means there is no ESXi hosts in the cluster running software specification which is different than the one specified by mostWidelyUsed or highestVersionedImage.
     ///
     /// Since vSphere API 8.0.3.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_image_list: Option<Vec<InstalledImage>>,
 }
 
-impl ImageCategories {
-    fn __missing_is_highest_and_widely_used_image_equal() -> bool {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::clusters::installed_images::ImageCategories",
+impl serde::Serialize for ImageCategories {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry(
             "is_highest_and_widely_used_image_equal",
-        )
+            &self.is_highest_and_widely_used_image_equal,
+        )?;
+        if let Some(value) = &self.most_widely_used_image {
+            map.serialize_entry("most_widely_used_image", value)?;
+        }
+        if let Some(value) = &self.highest_versioned_image {
+            map.serialize_entry("highest_versioned_image", value)?;
+        }
+        if let Some(value) = &self.host_image_list {
+            map.serialize_entry("host_image_list", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ImageCategories {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ImageCategories {
+    const NAME: &'static str = "esx::settings::clusters::installed_images::ImageCategories";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<bool> = None;
+        let mut f_1: Option<InstalledImage> = None;
+        let mut f_2: Option<InstalledImage> = None;
+        let mut f_3: Option<Vec<InstalledImage>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "is_highest_and_widely_used_image_equal" => f_0 = Some(map.next_value()?),
+                "most_widely_used_image" => f_1 = map.next_value()?,
+                "highest_versioned_image" => f_2 = map.next_value()?,
+                "host_image_list" => f_3 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ImageCategories {
+            is_highest_and_widely_used_image_equal: __de::or_zero(
+                f_0,
+                Self::NAME,
+                "is_highest_and_widely_used_image_equal",
+            ),
+            most_widely_used_image: f_1,
+            highest_versioned_image: f_2,
+            host_image_list: f_3,
+        })
     }
 }
 
@@ -82,36 +134,61 @@ impl ImageCategories {
 ///
 /// vAPI structure
 /// `com.vmware.esx.settings.clusters.installed_images.installed_image`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct InstalledImage {
     /// Software image installed on group of hosts.
     ///
     /// Since vSphere API 8.0.3.0.
-    #[serde(default = "InstalledImage::__missing_software_info")]
     pub software_info: crate::esx::settings::SoftwareInfo,
     /// List of hosts having the same software image.
     ///
     /// Since vSphere API 8.0.3.0.
-    #[serde(
-        default = "InstalledImage::__missing_host_list",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub host_list: Vec<String>,
 }
 
-impl InstalledImage {
-    fn __missing_software_info() -> crate::esx::settings::SoftwareInfo {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::clusters::installed_images::InstalledImage",
-            "software_info",
-        )
+impl serde::Serialize for InstalledImage {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("software_info", &self.software_info)?;
+        map.serialize_entry("host_list", &self.host_list)?;
+        map.end()
     }
+}
 
-    fn __missing_host_list() -> Vec<String> {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::clusters::installed_images::InstalledImage",
-            "host_list",
-        )
+impl<'de> serde::Deserialize<'de> for InstalledImage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for InstalledImage {
+    const NAME: &'static str = "esx::settings::clusters::installed_images::InstalledImage";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::esx::settings::SoftwareInfo> = None;
+        let mut f_1: Option<Vec<String>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "software_info" => f_0 = Some(map.next_value()?),
+                "host_list" => f_1 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(InstalledImage {
+            software_info: __de::or_zero(f_0, Self::NAME, "software_info"),
+            host_list: __de::or_zero(f_1, Self::NAME, "host_list"),
+        })
     }
 }
 
@@ -121,7 +198,7 @@ impl InstalledImage {
 ///
 /// vAPI structure
 /// `com.vmware.esx.settings.clusters.installed_images.installed_image_info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct InstalledImageInfo {
     /// Timestamp describing the completion of generate candidate image operation.
     ///
@@ -130,7 +207,6 @@ pub struct InstalledImageInfo {
     /// If this flag is set, it means all hosts in cluster are running the same software image. In this case, “mostWidelyUsedImage” and “highestVersionImage” of “imageCategories” will contain same software image as value and subsequently “isHighestAndWidelyUsedImageEqual” flag will also be set. If this flag is not set, then depending upon the software image running in hosts “imageCategories” fields will be filled.
     ///
     /// Since vSphere API 8.0.3.0.
-    #[serde(default = "InstalledImageInfo::__missing_uniform_image")]
     pub uniform_image: bool,
     /// Execution status of the task. If it's not SUCCESS then the [`InstalledImageInfo::notifications`](crate::esx::settings::clusters::installed_images::InstalledImageInfo::notifications) field of this field can be inspected for more information.
     ///
@@ -139,39 +215,22 @@ pub struct InstalledImageInfo {
     /// List of Hosts for which software image has extracted.
     ///
     /// Since vSphere API 8.0.3.0.
-    #[serde(
-        default = "InstalledImageInfo::__missing_successful_hosts",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub successful_hosts: Vec<String>,
     /// List of hosts for which no software image has extracted.
     ///
     /// Since vSphere API 8.0.3.0.
-    #[serde(
-        default = "InstalledImageInfo::__missing_failed_hosts",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub failed_hosts: Vec<String>,
     /// List of hosts that were skipped for extracting software image. Host will be skipped when software version is less than the supported version.
     ///
     /// Since vSphere API 8.0.3.0.
-    #[serde(
-        default = "InstalledImageInfo::__missing_unsupported_hosts",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub unsupported_hosts: Vec<String>,
     /// Various categories of software image running on hosts in the cluster.
     ///
     /// Since vSphere API 8.0.3.0.
-    #[serde(default = "InstalledImageInfo::__missing_image_categories")]
     pub image_categories: ImageCategories,
     /// Notifications stating any error or orphaned vibs etc on Hosts.
     ///
     /// Since vSphere API 8.0.3.0.
-    #[serde(
-        default = "InstalledImageInfo::__missing_host_notifications",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub host_notifications: vsphere_vapi_runtime::types::VapiMap<
         String,
         crate::esx::settings::Notifications,
@@ -179,10 +238,6 @@ pub struct InstalledImageInfo {
     /// Information about the hosts in this cluster for which checks have been requested to be run.
     ///
     /// Since vSphere API 8.0.3.0.
-    #[serde(
-        default = "InstalledImageInfo::__missing_host_info",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub host_info: vsphere_vapi_runtime::types::VapiMap<
         String,
         crate::esx::settings::HostInfo,
@@ -190,98 +245,107 @@ pub struct InstalledImageInfo {
     /// Information about the orphaned vibs available on the hosts underlying cluster. Here Key is the orphaned vibs and value is the list of hosts where these orphaned vibs have installed. orphaned vibs formats are orphaned vibs name(version).
     ///
     /// Since vSphere API 8.0.3.0.
-    #[serde(
-        default = "InstalledImageInfo::__missing_orphaned_vibs",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub orphaned_vibs: vsphere_vapi_runtime::types::VapiMap<String, Vec<String>>,
     /// Various notifications received and segregated based on operation type while generating the report. If the task's status is ELIGIBILITY_CHECK_FAILURE then the notifications corresponding to the ELIGIBILITY_CHECK key can be inspected for more information. For any other task status the notifications corresponding to the EXTRACT_INSTALLED_IMAGE key can be inspected.
     ///
     /// Since vSphere API 8.0.3.0.
-    #[serde(
-        default = "InstalledImageInfo::__missing_notifications",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub notifications: vsphere_vapi_runtime::types::VapiMap<
         installed_image_info::OperationType,
         crate::esx::settings::Notifications,
     >,
 }
 
-impl InstalledImageInfo {
-    fn __missing_uniform_image() -> bool {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::clusters::installed_images::InstalledImageInfo",
-            "uniform_image",
-        )
+impl serde::Serialize for InstalledImageInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("completion_time", &self.completion_time)?;
+        map.serialize_entry("uniform_image", &self.uniform_image)?;
+        map.serialize_entry("status", &self.status)?;
+        map.serialize_entry("successful_hosts", &self.successful_hosts)?;
+        map.serialize_entry("failed_hosts", &self.failed_hosts)?;
+        map.serialize_entry("unsupported_hosts", &self.unsupported_hosts)?;
+        map.serialize_entry("image_categories", &self.image_categories)?;
+        map.serialize_entry("host_notifications", &self.host_notifications)?;
+        map.serialize_entry("host_info", &self.host_info)?;
+        map.serialize_entry("orphaned_vibs", &self.orphaned_vibs)?;
+        map.serialize_entry("notifications", &self.notifications)?;
+        map.end()
     }
+}
 
-    fn __missing_successful_hosts() -> Vec<String> {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::clusters::installed_images::InstalledImageInfo",
-            "successful_hosts",
-        )
+impl<'de> serde::Deserialize<'de> for InstalledImageInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_failed_hosts() -> Vec<String> {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::clusters::installed_images::InstalledImageInfo",
-            "failed_hosts",
-        )
-    }
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for InstalledImageInfo {
+    const NAME: &'static str = "esx::settings::clusters::installed_images::InstalledImageInfo";
 
-    fn __missing_unsupported_hosts() -> Vec<String> {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::clusters::installed_images::InstalledImageInfo",
-            "unsupported_hosts",
-        )
-    }
-
-    fn __missing_image_categories() -> ImageCategories {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::clusters::installed_images::InstalledImageInfo",
-            "image_categories",
-        )
-    }
-
-    fn __missing_host_notifications() -> vsphere_vapi_runtime::types::VapiMap<
-        String,
-        crate::esx::settings::Notifications,
-    > {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::clusters::installed_images::InstalledImageInfo",
-            "host_notifications",
-        )
-    }
-
-    fn __missing_host_info() -> vsphere_vapi_runtime::types::VapiMap<
-        String,
-        crate::esx::settings::HostInfo,
-    > {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::clusters::installed_images::InstalledImageInfo",
-            "host_info",
-        )
-    }
-
-    fn __missing_orphaned_vibs() -> vsphere_vapi_runtime::types::VapiMap<
-        String,
-        Vec<String>,
-    > {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::clusters::installed_images::InstalledImageInfo",
-            "orphaned_vibs",
-        )
-    }
-
-    fn __missing_notifications() -> vsphere_vapi_runtime::types::VapiMap<
-        installed_image_info::OperationType,
-        crate::esx::settings::Notifications,
-    > {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::clusters::installed_images::InstalledImageInfo",
-            "notifications",
-        )
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<vsphere_vapi_runtime::types::DateTime> = None;
+        let mut f_1: Option<bool> = None;
+        let mut f_2: Option<installed_image_info::Status> = None;
+        let mut f_3: Option<Vec<String>> = None;
+        let mut f_4: Option<Vec<String>> = None;
+        let mut f_5: Option<Vec<String>> = None;
+        let mut f_6: Option<ImageCategories> = None;
+        let mut f_7: Option<
+            vsphere_vapi_runtime::types::VapiMap<
+                String,
+                crate::esx::settings::Notifications,
+            >,
+        > = None;
+        let mut f_8: Option<
+            vsphere_vapi_runtime::types::VapiMap<String, crate::esx::settings::HostInfo>,
+        > = None;
+        let mut f_9: Option<vsphere_vapi_runtime::types::VapiMap<String, Vec<String>>> = None;
+        let mut f_10: Option<
+            vsphere_vapi_runtime::types::VapiMap<
+                installed_image_info::OperationType,
+                crate::esx::settings::Notifications,
+            >,
+        > = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "completion_time" => f_0 = Some(map.next_value()?),
+                "uniform_image" => f_1 = Some(map.next_value()?),
+                "status" => f_2 = Some(map.next_value()?),
+                "successful_hosts" => f_3 = __de::null_as_empty(map.next_value()?),
+                "failed_hosts" => f_4 = __de::null_as_empty(map.next_value()?),
+                "unsupported_hosts" => f_5 = __de::null_as_empty(map.next_value()?),
+                "image_categories" => f_6 = Some(map.next_value()?),
+                "host_notifications" => f_7 = __de::null_as_empty(map.next_value()?),
+                "host_info" => f_8 = __de::null_as_empty(map.next_value()?),
+                "orphaned_vibs" => f_9 = __de::null_as_empty(map.next_value()?),
+                "notifications" => f_10 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(InstalledImageInfo {
+            completion_time: __de::required(f_0, "completion_time")?,
+            uniform_image: __de::or_zero(f_1, Self::NAME, "uniform_image"),
+            status: __de::required(f_2, "status")?,
+            successful_hosts: __de::or_zero(f_3, Self::NAME, "successful_hosts"),
+            failed_hosts: __de::or_zero(f_4, Self::NAME, "failed_hosts"),
+            unsupported_hosts: __de::or_zero(f_5, Self::NAME, "unsupported_hosts"),
+            image_categories: __de::or_zero(f_6, Self::NAME, "image_categories"),
+            host_notifications: __de::or_zero(f_7, Self::NAME, "host_notifications"),
+            host_info: __de::or_zero(f_8, Self::NAME, "host_info"),
+            orphaned_vibs: __de::or_zero(f_9, Self::NAME, "orphaned_vibs"),
+            notifications: __de::or_zero(f_10, Self::NAME, "notifications"),
+        })
     }
 }
 

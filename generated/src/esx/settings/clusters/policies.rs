@@ -70,11 +70,13 @@ impl Apply {
     /// - [`NotFound`](crate::ErrorKind::NotFound): If there is no cluster associated with `cluster` in the system.
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the caller is not authenticated.
-    pub async fn get(
+    pub fn get(
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
-    ) -> vsphere_vapi_runtime::Result<apply::ConfiguredPolicySpec> {
-        self.client.operation(&apply::ops::GET).param("cluster", cluster).send().await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<apply::ConfiguredPolicySpec>,
+    > + Send {
+        self.client.operation(&apply::ops::GET).param("cluster", cluster).send()
     }
 
     /// This API will set the configured policy specification for the cluster.
@@ -100,17 +102,16 @@ impl Apply {
     /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): If invalid value is provided.
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
-    pub async fn set(
+    pub fn set(
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
         spec: &apply::ConfiguredPolicySpec,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&apply::ops::SET)
             .param("cluster", cluster)
             .param("spec", spec)
             .send()
-            .await
     }
 }
 
@@ -120,20 +121,67 @@ impl Apply {
 ///
 /// vAPI structure
 /// `com.vmware.esx.settings.clusters.policies.config_manager_policy_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConfigManagerPolicySpec {
     /// Specifies whether the hosts in the cluster should be serially remediated. If `None`, configured values will be unset.
     ///
     /// Since vSphere API 8.0.3.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub serial_remediation: Option<bool>,
     /// Specifies whether newly added hosts in the cluster will be automatically remediated. If `None`, the configured value will be false.
     ///
     /// Not in vSphere API releases before 9.1.0.0.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auto_remediate_on_host_add: Option<bool>,
+}
+
+impl serde::Serialize for ConfigManagerPolicySpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.serial_remediation {
+            map.serialize_entry("serial_remediation", value)?;
+        }
+        if let Some(value) = &self.auto_remediate_on_host_add {
+            map.serialize_entry("auto_remediate_on_host_add", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ConfigManagerPolicySpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ConfigManagerPolicySpec {
+    const NAME: &'static str = "esx::settings::clusters::policies::ConfigManagerPolicySpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<bool> = None;
+        let mut f_1: Option<bool> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "serial_remediation" => f_0 = map.next_value()?,
+                "auto_remediate_on_host_add" => f_1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ConfigManagerPolicySpec {
+            serial_remediation: f_0,
+            auto_remediate_on_host_add: f_1,
+        })
+    }
 }
 
 impl ::vsphere_vapi_runtime::de::Zero for ConfigManagerPolicySpec {
@@ -151,32 +199,61 @@ impl ::vsphere_vapi_runtime::de::Zero for ConfigManagerPolicySpec {
 ///
 /// vAPI structure
 /// `com.vmware.esx.settings.clusters.policies.config_manager_policy_spec_reset_info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ConfigManagerPolicySpecResetInfo {
     /// The configured values of the com.vmware.esx.settings.clusters.policies.Apply.ConfigManagerPolicySpec.
     ///
     /// Since vSphere API 8.0.3.0.
-    #[serde(default = "ConfigManagerPolicySpecResetInfo::__missing_from")]
     pub from: ConfigManagerPolicySpec,
     /// The values of the com.vmware.esx.settings.clusters.policies.Apply.ConfigManagerPolicySpec for when the configured value is reset.
     ///
     /// Since vSphere API 8.0.3.0.
-    #[serde(default = "ConfigManagerPolicySpecResetInfo::__missing_to")]
     pub to: ConfigManagerPolicySpec,
 }
 
-impl ConfigManagerPolicySpecResetInfo {
-    fn __missing_from() -> ConfigManagerPolicySpec {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::clusters::policies::ConfigManagerPolicySpecResetInfo",
-            "from",
-        )
+impl serde::Serialize for ConfigManagerPolicySpecResetInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("from", &self.from)?;
+        map.serialize_entry("to", &self.to)?;
+        map.end()
     }
+}
 
-    fn __missing_to() -> ConfigManagerPolicySpec {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::clusters::policies::ConfigManagerPolicySpecResetInfo",
-            "to",
-        )
+impl<'de> serde::Deserialize<'de> for ConfigManagerPolicySpecResetInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de>
+for ConfigManagerPolicySpecResetInfo {
+    const NAME: &'static str = "esx::settings::clusters::policies::ConfigManagerPolicySpecResetInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<ConfigManagerPolicySpec> = None;
+        let mut f_1: Option<ConfigManagerPolicySpec> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "from" => f_0 = Some(map.next_value()?),
+                "to" => f_1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ConfigManagerPolicySpecResetInfo {
+            from: __de::or_zero(f_0, Self::NAME, "from"),
+            to: __de::or_zero(f_1, Self::NAME, "to"),
+        })
     }
 }

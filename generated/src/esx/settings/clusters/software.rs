@@ -100,11 +100,13 @@ impl AddOn {
     /// - [`NotFound`](crate::ErrorKind::NotFound): If there is no cluster associated with `cluster` in the system or if desired OEM add-on specification is not found.
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the caller is not authenticated.
-    pub async fn get(
+    pub fn get(
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
-    ) -> vsphere_vapi_runtime::Result<crate::esx::settings::AddOnInfo> {
-        self.client.operation(&add_on::ops::GET).param("cluster", cluster).send().await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<crate::esx::settings::AddOnInfo>,
+    > + Send {
+        self.client.operation(&add_on::ops::GET).param("cluster", cluster).send()
     }
 }
 
@@ -177,17 +179,18 @@ impl AlternativeImages {
     ///
     ///   * Method execution requires `VcIntegrity.lifecycleSoftwareSpecification.Read`.
     ///   * The resource `ClusterComputeResource` referenced by the parameter `cluster` requires `VcIntegrity.lifecycleSoftwareSpecification.Read`.
-    pub async fn get(
+    pub fn get(
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
         image: &crate::ids::ImageId,
-    ) -> vsphere_vapi_runtime::Result<crate::esx::settings::AlternativeImageInfo> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<crate::esx::settings::AlternativeImageInfo>,
+    > + Send {
         self.client
             .operation(&alternative_images::ops::GET)
             .param("cluster", cluster)
             .param("image", image)
             .send()
-            .await
     }
 
     /// Returns a list of image info of the alternative images for a given cluster.
@@ -221,15 +224,16 @@ impl AlternativeImages {
     ///
     ///   * Method execution requires `VcIntegrity.lifecycleSoftwareSpecification.Read`.
     ///   * The resource `ClusterComputeResource` referenced by the parameter `cluster` requires `VcIntegrity.lifecycleSoftwareSpecification.Read`.
-    pub async fn list(
+    pub fn list(
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
-    ) -> vsphere_vapi_runtime::Result<alternative_images::ListResult> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<alternative_images::ListResult>,
+    > + Send {
         self.client
             .operation(&alternative_images::ops::LIST)
             .param("cluster", cluster)
             .send()
-            .await
     }
 }
 
@@ -289,15 +293,13 @@ impl BaseImage {
     /// - [`NotFound`](crate::ErrorKind::NotFound): If there is no cluster associated with `cluster` in the system or if desired specification is not found.
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the caller is not authenticated.
-    pub async fn get(
+    pub fn get(
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
-    ) -> vsphere_vapi_runtime::Result<crate::esx::settings::BaseImageInfo> {
-        self.client
-            .operation(&base_image::ops::GET)
-            .param("cluster", cluster)
-            .send()
-            .await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<crate::esx::settings::BaseImageInfo>,
+    > + Send {
+        self.client.operation(&base_image::ops::GET).param("cluster", cluster).send()
     }
 }
 
@@ -358,17 +360,18 @@ impl Commits {
     /// - [`NotFound`](crate::ErrorKind::NotFound): If there is no cluster associated with `cluster` in the system or if desired specification commit is not found.
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
-    pub async fn get(
+    pub fn get(
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
         commit: &crate::ids::CommitId,
-    ) -> vsphere_vapi_runtime::Result<commits::Info> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<commits::Info>,
+    > + Send {
         self.client
             .operation(&commits::ops::GET)
             .param("cluster", cluster)
             .param("commit", commit)
             .send()
-            .await
     }
 }
 
@@ -428,15 +431,13 @@ impl Compliance {
     /// - [`NotFound`](crate::ErrorKind::NotFound): If there is no cluster associated with `cluster` in the system or if the compliance information is unavailable.
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the caller is not authenticated.
-    pub async fn get(
+    pub fn get(
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
-    ) -> vsphere_vapi_runtime::Result<crate::esx::settings::ClusterCompliance> {
-        self.client
-            .operation(&compliance::ops::GET)
-            .param("cluster", cluster)
-            .send()
-            .await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<crate::esx::settings::ClusterCompliance>,
+    > + Send {
+        self.client.operation(&compliance::ops::GET).param("cluster", cluster).send()
     }
 }
 
@@ -502,17 +503,20 @@ impl Components {
     /// - [`NotFound`](crate::ErrorKind::NotFound): If there is no cluster associated with `cluster` in the system or or no component associated with `component` in the system.
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
-    pub async fn get(
+    pub fn get(
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
         component: &crate::ids::SettingsComponentId,
-    ) -> vsphere_vapi_runtime::Result<Option<crate::esx::settings::ComponentInfo>> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<
+            Option<crate::esx::settings::ComponentInfo>,
+        >,
+    > + Send {
         self.client
             .operation(&components::ops::GET)
             .param("cluster", cluster)
             .param("component", component)
             .send()
-            .await
     }
 
     /// Returns a list of components in the desired software specification.
@@ -540,17 +544,18 @@ impl Components {
     /// - [`NotFound`](crate::ErrorKind::NotFound): If there is no cluster associated with `cluster` in the system.
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
-    pub async fn list(
+    pub fn list(
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
-    ) -> vsphere_vapi_runtime::Result<
-        vsphere_vapi_runtime::types::VapiMap<String, crate::esx::settings::ComponentInfo>,
-    > {
-        self.client
-            .operation(&components::ops::LIST)
-            .param("cluster", cluster)
-            .send()
-            .await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<
+            vsphere_vapi_runtime::types::VapiMap<
+                String,
+                crate::esx::settings::ComponentInfo,
+            >,
+        >,
+    > + Send {
+        self.client.operation(&components::ops::LIST).param("cluster", cluster).send()
     }
 }
 
@@ -641,19 +646,20 @@ impl Drafts {
     /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): If validation of the software document fails. The value of the data field of [`ErrorKind::Error`](crate::ErrorKind::Error) will be a structure that contains all the fields defined in [`ValidateResult`](crate::esx::settings::clusters::software::drafts::ValidateResult).
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
-    pub async fn commit_task(
+    pub fn commit_task(
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
         draft: &crate::ids::DraftId,
         spec: &drafts::CommitSpec,
-    ) -> vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<String>> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<String>>,
+    > + Send {
         self.client
             .operation(&drafts::ops::COMMIT_TASK)
             .param("cluster", cluster)
             .param("draft", draft)
             .param("spec", spec)
             .send_task()
-            .await
     }
 
     /// Runs [`commit_task`](Self::commit_task) and waits for the task with the default
@@ -700,15 +706,13 @@ impl Drafts {
     /// - [`NotFound`](crate::ErrorKind::NotFound): If there is no cluster associated with `cluster` in the system.
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
-    pub async fn create(
+    pub fn create(
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
-    ) -> vsphere_vapi_runtime::Result<crate::ids::DraftId> {
-        self.client
-            .operation(&drafts::ops::CREATE)
-            .param("cluster", cluster)
-            .send()
-            .await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<crate::ids::DraftId>,
+    > + Send {
+        self.client.operation(&drafts::ops::CREATE).param("cluster", cluster).send()
     }
 
     /// Deletes the software draft.
@@ -733,17 +737,16 @@ impl Drafts {
     /// - [`NotFound`](crate::ErrorKind::NotFound): If there is no cluster associated with `cluster` or no draft associated with `draft` in the system.
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
-    pub async fn delete(
+    pub fn delete(
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
         draft: &crate::ids::DraftId,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&drafts::ops::DELETE)
             .param("cluster", cluster)
             .param("draft", draft)
             .send()
-            .await
     }
 
     /// Returns the information about given software draft.
@@ -772,17 +775,18 @@ impl Drafts {
     /// - [`NotFound`](crate::ErrorKind::NotFound): If there is no cluster associated with `cluster` or no draft associated with `draft` in the system.
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
-    pub async fn get(
+    pub fn get(
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
         draft: &crate::ids::DraftId,
-    ) -> vsphere_vapi_runtime::Result<drafts::Info> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<drafts::Info>,
+    > + Send {
         self.client
             .operation(&drafts::ops::GET)
             .param("cluster", cluster)
             .param("draft", draft)
             .send()
-            .await
     }
 
     /// Imports the desired software specification as a new draft. If a desired document is missing, then this method will create an empty draft except when the source type is of either [`SourceType::LatestRecommendation`](crate::esx::settings::clusters::software::drafts::SourceType::LatestRecommendation) or [`SourceType::CurrentSeriesRecommendation`](crate::esx::settings::clusters::software::drafts::SourceType::CurrentSeriesRecommendation), then [`ErrorKind::NotFound`](crate::ErrorKind::NotFound) error is reported. In addition, the existing draft will be overwritten when the source type is of either `LATEST_RECOMMENDATION` or `CURRENT_SERIES_RECOMMENDATION`.
@@ -812,17 +816,18 @@ impl Drafts {
     /// - [`Error`](crate::ErrorKind::Error): If there is unknown internal error. The accompanying error message will give more details about the failure.
     /// - [`NotFound`](crate::ErrorKind::NotFound): If there is no cluster associated with `cluster` in the system or if the source type of import specification is of either `LATEST_RECOMMENDATION` or `CURRENT_SERIES_RECOMMENDATION`, and a recommendation does not exist for the cluster. It was either never generated or deleted due to changes in cluster state such as a new desired image spec being committed.
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
-    pub async fn import_software_spec(
+    pub fn import_software_spec(
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
         spec: &drafts::ImportSpec,
-    ) -> vsphere_vapi_runtime::Result<crate::ids::DraftId> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<crate::ids::DraftId>,
+    > + Send {
         self.client
             .operation(&drafts::ops::IMPORT_SOFTWARE_SPEC)
             .param("cluster", cluster)
             .param("spec", spec)
             .send()
-            .await
     }
 
     /// Returns information about the software drafts for the specified cluster that match the [`FilterSpec`](crate::esx::settings::clusters::software::drafts::FilterSpec).
@@ -888,19 +893,20 @@ impl Drafts {
     /// - [`NotFound`](crate::ErrorKind::NotFound): If there is no cluster associated with `cluster` or no draft associated with `draft` in the system.
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
-    pub async fn scan_task(
+    pub fn scan_task(
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
         draft: &crate::ids::DraftId,
-    ) -> vsphere_vapi_runtime::Result<
-        vsphere_vapi_runtime::Task<crate::esx::settings::ClusterCompliance>,
-    > {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<
+            vsphere_vapi_runtime::Task<crate::esx::settings::ClusterCompliance>,
+        >,
+    > + Send {
         self.client
             .operation(&drafts::ops::SCAN_TASK)
             .param("cluster", cluster)
             .param("draft", draft)
             .send_task()
-            .await
     }
 
     /// Runs [`scan_task`](Self::scan_task) and waits for the task with the default
@@ -946,19 +952,20 @@ impl Drafts {
     /// - [`NotFound`](crate::ErrorKind::NotFound): If there is no cluster associated with `cluster` or no draft associated with `draft` in the system.
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
-    pub async fn validate_task(
+    pub fn validate_task(
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
         draft: &crate::ids::DraftId,
-    ) -> vsphere_vapi_runtime::Result<
-        vsphere_vapi_runtime::Task<drafts::ValidateResult>,
-    > {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<
+            vsphere_vapi_runtime::Task<drafts::ValidateResult>,
+        >,
+    > + Send {
         self.client
             .operation(&drafts::ops::VALIDATE_TASK)
             .param("cluster", cluster)
             .param("draft", draft)
             .send_task()
-            .await
     }
 
     /// Runs [`validate_task`](Self::validate_task) and waits for the task with the
@@ -1047,20 +1054,21 @@ impl EffectiveComponents {
     /// - [`NotFound`](crate::ErrorKind::NotFound): If there is no cluster associated with `cluster` in the system.
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
-    pub async fn list(
+    pub fn list(
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
-    ) -> vsphere_vapi_runtime::Result<
-        vsphere_vapi_runtime::types::VapiMap<
-            String,
-            crate::esx::settings::EffectiveComponentInfo,
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<
+            vsphere_vapi_runtime::types::VapiMap<
+                String,
+                crate::esx::settings::EffectiveComponentInfo,
+            >,
         >,
-    > {
+    > + Send {
         self.client
             .operation(&effective_components::ops::LIST)
             .param("cluster", cluster)
             .send()
-            .await
     }
 
     /// Returns the list of all the effective components. Pass the param "with-removed-components" to get even the removed components.
@@ -1095,20 +1103,21 @@ impl EffectiveComponents {
     ///   * Method execution requires `VcIntegrity.lifecycleSoftwareSpecification.Read`.
     ///   * The resource `ClusterComputeResource` referenced by the parameter `cluster` requires `VcIntegrity.lifecycleSoftwareSpecification.Read`.
     /// - [`Unsupported`](crate::ErrorKind::Unsupported): If the cluster is not vLCM managed.
-    pub async fn list_with_removed_components(
+    pub fn list_with_removed_components(
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
-    ) -> vsphere_vapi_runtime::Result<
-        vsphere_vapi_runtime::types::VapiMap<
-            String,
-            crate::esx::settings::EffectiveComponentInfo,
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<
+            vsphere_vapi_runtime::types::VapiMap<
+                String,
+                crate::esx::settings::EffectiveComponentInfo,
+            >,
         >,
-    > {
+    > + Send {
         self.client
             .operation(&effective_components::ops::LIST_WITH_REMOVED_COMPONENTS)
             .param("cluster", cluster)
             .send()
-            .await
     }
 }
 
@@ -1166,15 +1175,16 @@ impl HardwareSupport {
     /// - [`NotFound`](crate::ErrorKind::NotFound): If there is no cluster named `cluster` or no Hardware Support Package (HSP) configured in the cluster's desired state document.
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the caller is not authenticated.
-    pub async fn get(
+    pub fn get(
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
-    ) -> vsphere_vapi_runtime::Result<crate::esx::settings::HardwareSupportInfo> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<crate::esx::settings::HardwareSupportInfo>,
+    > + Send {
         self.client
             .operation(&hardware_support::ops::GET)
             .param("cluster", cluster)
             .send()
-            .await
     }
 }
 
@@ -1276,15 +1286,16 @@ impl Recommendations {
     /// - [`Error`](crate::ErrorKind::Error): If there is unknown internal error. The accompanying error message will give more details about the failure.
     /// - [`NotFound`](crate::ErrorKind::NotFound): If there is no cluster associated with `cluster` in the system or recommendation is non-existing for the cluster due to either it is never generated or deleted due to changes in cluster state such as a new desired image spec being committed.
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
-    pub async fn get(
+    pub fn get(
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
-    ) -> vsphere_vapi_runtime::Result<recommendations::Info> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<recommendations::Info>,
+    > + Send {
         self.client
             .operation(&recommendations::ops::GET)
             .param("cluster", cluster)
             .send()
-            .await
     }
 }
 
@@ -1356,17 +1367,18 @@ impl RemovedComponents {
     ///   * Method execution requires `VcIntegrity.lifecycleSoftwareSpecification.Read`.
     ///   * The resource `ClusterComputeResource` referenced by the parameter `cluster` requires `VcIntegrity.lifecycleSoftwareSpecification.Read`.
     /// - [`Unsupported`](crate::ErrorKind::Unsupported): If the cluster is not vLCM managed.
-    pub async fn get(
+    pub fn get(
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
         component: &crate::ids::SettingsComponentId,
-    ) -> vsphere_vapi_runtime::Result<crate::esx::settings::ComponentInfo> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<crate::esx::settings::ComponentInfo>,
+    > + Send {
         self.client
             .operation(&removed_components::ops::GET)
             .param("cluster", cluster)
             .param("component", component)
             .send()
-            .await
     }
 
     /// Returns a map of removed components in the desired software specification.
@@ -1401,17 +1413,21 @@ impl RemovedComponents {
     ///   * Method execution requires `VcIntegrity.lifecycleSoftwareSpecification.Read`.
     ///   * The resource `ClusterComputeResource` referenced by the parameter `cluster` requires `VcIntegrity.lifecycleSoftwareSpecification.Read`.
     /// - [`Unsupported`](crate::ErrorKind::Unsupported): If the cluster is not vLCM managed.
-    pub async fn list(
+    pub fn list(
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
-    ) -> vsphere_vapi_runtime::Result<
-        vsphere_vapi_runtime::types::VapiMap<String, crate::esx::settings::ComponentInfo>,
-    > {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<
+            vsphere_vapi_runtime::types::VapiMap<
+                String,
+                crate::esx::settings::ComponentInfo,
+            >,
+        >,
+    > + Send {
         self.client
             .operation(&removed_components::ops::LIST)
             .param("cluster", cluster)
             .send()
-            .await
     }
 }
 
@@ -1478,15 +1494,16 @@ impl SoftwareSpecMetadata {
     ///
     ///   * Method execution requires `VcIntegrity.lifecycleSoftwareSpecification.Read`.
     ///   * The resource `ClusterComputeResource` referenced by the parameter `cluster` requires `VcIntegrity.lifecycleSoftwareSpecification.Read`.
-    pub async fn get(
+    pub fn get(
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
-    ) -> vsphere_vapi_runtime::Result<crate::esx::settings::SoftwareSpecMetadata> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<crate::esx::settings::SoftwareSpecMetadata>,
+    > + Send {
         self.client
             .operation(&software_spec_metadata::ops::GET)
             .param("cluster", cluster)
             .send()
-            .await
     }
 }
 
@@ -1563,17 +1580,18 @@ impl Solutions {
     /// - [`NotFound`](crate::ErrorKind::NotFound): If there is no cluster associated with `cluster` or no solution associated with `solution` in the system.
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the caller is not authenticated.
-    pub async fn delete_task(
+    pub fn delete_task(
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
         solution: &crate::ids::SolutionId,
-    ) -> vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<String>> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<String>>,
+    > + Send {
         self.client
             .operation(&solutions::ops::DELETE_TASK)
             .param("cluster", cluster)
             .param("solution", solution)
             .send_task()
-            .await
     }
 
     /// Runs [`delete_task`](Self::delete_task) and waits for the task with the default
@@ -1620,17 +1638,18 @@ impl Solutions {
     /// - [`NotFound`](crate::ErrorKind::NotFound): If there is no cluster associated with `cluster` in the system or or no solution associated with `solution` in the system.
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
-    pub async fn get(
+    pub fn get(
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
         solution: &crate::ids::SolutionId,
-    ) -> vsphere_vapi_runtime::Result<crate::esx::settings::SolutionInfo> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<crate::esx::settings::SolutionInfo>,
+    > + Send {
         self.client
             .operation(&solutions::ops::GET)
             .param("cluster", cluster)
             .param("solution", solution)
             .send()
-            .await
     }
 
     /// Returns all solutions in the desired software specification.
@@ -1658,17 +1677,18 @@ impl Solutions {
     /// - [`NotFound`](crate::ErrorKind::NotFound): If there is no cluster associated with `cluster` in the system.
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
-    pub async fn list(
+    pub fn list(
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
-    ) -> vsphere_vapi_runtime::Result<
-        vsphere_vapi_runtime::types::VapiMap<String, crate::esx::settings::SolutionInfo>,
-    > {
-        self.client
-            .operation(&solutions::ops::LIST)
-            .param("cluster", cluster)
-            .send()
-            .await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<
+            vsphere_vapi_runtime::types::VapiMap<
+                String,
+                crate::esx::settings::SolutionInfo,
+            >,
+        >,
+    > + Send {
+        self.client.operation(&solutions::ops::LIST).param("cluster", cluster).send()
     }
 
     /// Sets the components registered for the given solution in the desired software specification. The task will set only one solution specification at a time. Solution constraints would be validated with the current desired software specification before it is committed as new desired spec. The result of this operation can be queried by calling the cis/tasks/{task-id} where the task-id is the response of this operation.
@@ -1698,19 +1718,20 @@ impl Solutions {
     /// - [`NotFound`](crate::ErrorKind::NotFound): If there is no cluster associated with `cluster` or no solution associated with `solution` in the system.
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the caller is not authenticated.
-    pub async fn set_task(
+    pub fn set_task(
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
         solution: &crate::ids::SolutionId,
         spec: &crate::esx::settings::SolutionSpec,
-    ) -> vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<String>> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<String>>,
+    > + Send {
         self.client
             .operation(&solutions::ops::SET_TASK)
             .param("cluster", cluster)
             .param("solution", solution)
             .param("spec", spec)
             .send_task()
-            .await
     }
 
     /// Runs [`set_task`](Self::set_task) and waits for the task with the default
@@ -1760,17 +1781,18 @@ impl Solutions {
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the caller is not authenticated.
     /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): If the caller is not authorized.
-    pub async fn update_task(
+    pub fn update_task(
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
         spec: &solutions::UpdateSolutionsSpec,
-    ) -> vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<String>> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<String>>,
+    > + Send {
         self.client
             .operation(&solutions::ops::UPDATE_TASK)
             .param("cluster", cluster)
             .param("spec", spec)
             .send_task()
-            .await
     }
 
     /// Runs [`update_task`](Self::update_task) and waits for the task with the default
@@ -1796,12 +1818,11 @@ impl Solutions {
 /// Since vSphere API 7.0.0.0.
 ///
 /// vAPI structure `com.vmware.esx.settings.clusters.software.apply_result`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ApplyResult {
     /// Specifies the aggregated status of the [`Software::apply_task`](crate::esx::settings::clusters::Software::apply_task) method. `None` if the [`Software::apply_task`](crate::esx::settings::clusters::Software::apply_task) method is in progress.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<ApplyStatus>,
     /// The identifier of the commit used to fetch the desired software document to be applied to all hosts within the cluster.
     ///
@@ -1812,10 +1833,6 @@ pub struct ApplyResult {
     /// Information of the hosts in this cluster to which the desired software document specified by the [`ApplyResult::commit`](crate::esx::settings::clusters::software::ApplyResult::commit) should be applied to.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(
-        default = "ApplyResult::__missing_host_info",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub host_info: vsphere_vapi_runtime::types::VapiMap<
         String,
         crate::esx::settings::HostInfo,
@@ -1823,82 +1840,98 @@ pub struct ApplyResult {
     /// Status of the hosts in this cluster to which the desired software document specified by the [`ApplyResult::commit`](crate::esx::settings::clusters::software::ApplyResult::commit) was applied to. Hosts on which the [`Software::apply_task`](crate::esx::settings::clusters::Software::apply_task) method was successful are specified by [`ApplyResult::successful_hosts`](crate::esx::settings::clusters::software::ApplyResult::successful_hosts). Hosts on which the apply method failed are specified by [`ApplyResult::failed_hosts`](crate::esx::settings::clusters::software::ApplyResult::failed_hosts). Hosts which were skipped by the [`Software::apply_task`](crate::esx::settings::clusters::Software::apply_task) method are specified by [`ApplyResult::skipped_hosts`](crate::esx::settings::clusters::software::ApplyResult::skipped_hosts).
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(
-        default = "ApplyResult::__missing_host_status",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub host_status: vsphere_vapi_runtime::types::VapiMap<String, ApplyStatus>,
     /// Hosts in this cluster to which the desired software document specified by the [`ApplyResult::commit`](crate::esx::settings::clusters::software::ApplyResult::commit) has been successfully applied to.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(
-        default = "ApplyResult::__missing_successful_hosts",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub successful_hosts: Vec<String>,
     /// Hosts in this cluster to which the desired software document specified by the [`ApplyResult::commit`](crate::esx::settings::clusters::software::ApplyResult::commit) failed to be applied to.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(
-        default = "ApplyResult::__missing_failed_hosts",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub failed_hosts: Vec<String>,
     /// Hosts in this cluster that were skipped by the [`Software::apply_task`](crate::esx::settings::clusters::Software::apply_task) method.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(
-        default = "ApplyResult::__missing_skipped_hosts",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub skipped_hosts: Vec<String>,
     /// Notifications providing additional information for [`Software::apply_task`](crate::esx::settings::clusters::Software::apply_task) method. These notifications are mutually exclusive with the notifications in [`ApplyStatus`](crate::esx::settings::clusters::software::ApplyStatus). This field is optional because it was added in a newer version than its parent node.
     ///
     /// Since vSphere API 7.0.2.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notifications: Option<crate::esx::settings::Notifications>,
 }
 
-impl ApplyResult {
-    fn __missing_host_info() -> vsphere_vapi_runtime::types::VapiMap<
-        String,
-        crate::esx::settings::HostInfo,
-    > {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::clusters::software::ApplyResult",
-            "host_info",
-        )
+impl serde::Serialize for ApplyResult {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.status {
+            map.serialize_entry("status", value)?;
+        }
+        map.serialize_entry("commit", &self.commit)?;
+        map.serialize_entry("host_info", &self.host_info)?;
+        map.serialize_entry("host_status", &self.host_status)?;
+        map.serialize_entry("successful_hosts", &self.successful_hosts)?;
+        map.serialize_entry("failed_hosts", &self.failed_hosts)?;
+        map.serialize_entry("skipped_hosts", &self.skipped_hosts)?;
+        if let Some(value) = &self.notifications {
+            map.serialize_entry("notifications", value)?;
+        }
+        map.end()
     }
+}
 
-    fn __missing_host_status() -> vsphere_vapi_runtime::types::VapiMap<
-        String,
-        ApplyStatus,
-    > {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::clusters::software::ApplyResult",
-            "host_status",
-        )
+impl<'de> serde::Deserialize<'de> for ApplyResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_successful_hosts() -> Vec<String> {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::clusters::software::ApplyResult",
-            "successful_hosts",
-        )
-    }
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ApplyResult {
+    const NAME: &'static str = "esx::settings::clusters::software::ApplyResult";
 
-    fn __missing_failed_hosts() -> Vec<String> {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::clusters::software::ApplyResult",
-            "failed_hosts",
-        )
-    }
-
-    fn __missing_skipped_hosts() -> Vec<String> {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::clusters::software::ApplyResult",
-            "skipped_hosts",
-        )
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<ApplyStatus> = None;
+        let mut f_1: Option<crate::ids::CommitId> = None;
+        let mut f_2: Option<
+            vsphere_vapi_runtime::types::VapiMap<String, crate::esx::settings::HostInfo>,
+        > = None;
+        let mut f_3: Option<vsphere_vapi_runtime::types::VapiMap<String, ApplyStatus>> = None;
+        let mut f_4: Option<Vec<String>> = None;
+        let mut f_5: Option<Vec<String>> = None;
+        let mut f_6: Option<Vec<String>> = None;
+        let mut f_7: Option<crate::esx::settings::Notifications> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "status" => f_0 = map.next_value()?,
+                "commit" => f_1 = Some(map.next_value()?),
+                "host_info" => f_2 = __de::null_as_empty(map.next_value()?),
+                "host_status" => f_3 = __de::null_as_empty(map.next_value()?),
+                "successful_hosts" => f_4 = __de::null_as_empty(map.next_value()?),
+                "failed_hosts" => f_5 = __de::null_as_empty(map.next_value()?),
+                "skipped_hosts" => f_6 = __de::null_as_empty(map.next_value()?),
+                "notifications" => f_7 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ApplyResult {
+            status: f_0,
+            commit: __de::required(f_1, "commit")?,
+            host_info: __de::or_zero(f_2, Self::NAME, "host_info"),
+            host_status: __de::or_zero(f_3, Self::NAME, "host_status"),
+            successful_hosts: __de::or_zero(f_4, Self::NAME, "successful_hosts"),
+            failed_hosts: __de::or_zero(f_5, Self::NAME, "failed_hosts"),
+            skipped_hosts: __de::or_zero(f_6, Self::NAME, "skipped_hosts"),
+            notifications: f_7,
+        })
     }
 }
 
@@ -1907,29 +1940,81 @@ impl ApplyResult {
 /// Since vSphere API 7.0.0.0.
 ///
 /// vAPI structure `com.vmware.esx.settings.clusters.software.apply_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ApplySpec {
     /// The minimum commit identifier of the desired software document to be used during the [`Software::apply_task`](crate::esx::settings::clusters::Software::apply_task) method.
     ///
     /// if `None` or empty the apply method will use the latest commit to fetch the desired state document.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub commit: Option<String>,
     /// The specific hosts within the cluster to be considered during the [`Software::apply_task`](crate::esx::settings::clusters::Software::apply_task) method.
     ///
     /// if `None` or empty the [`Software::apply_task`](crate::esx::settings::clusters::Software::apply_task) method will remediate all hosts within the cluster.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hosts: Option<Vec<String>>,
     /// Accept the VMware End User License Agreement (EULA) before starting the [`Software::apply_task`](crate::esx::settings::clusters::Software::apply_task) method.
     ///
     /// The VMware EULA is available for download at, <https://www.vmware.com/download/eula.html> if `None` the [`Software::apply_task`](crate::esx::settings::clusters::Software::apply_task) method could fail due to the EULA not being accepted.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub accept_eula: Option<bool>,
+}
+
+impl serde::Serialize for ApplySpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.commit {
+            map.serialize_entry("commit", value)?;
+        }
+        if let Some(value) = &self.hosts {
+            map.serialize_entry("hosts", value)?;
+        }
+        if let Some(value) = &self.accept_eula {
+            map.serialize_entry("accept_eula", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ApplySpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ApplySpec {
+    const NAME: &'static str = "esx::settings::clusters::software::ApplySpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<Vec<String>> = None;
+        let mut f_2: Option<bool> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "commit" => f_0 = map.next_value()?,
+                "hosts" => f_1 = map.next_value()?,
+                "accept_eula" => f_2 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ApplySpec {
+            commit: f_0,
+            hosts: f_1,
+            accept_eula: f_2,
+        })
+    }
 }
 
 /// The [`ApplyStatus`](crate::esx::settings::clusters::software::ApplyStatus) structure contains fields that describe the status of an [`Software::apply_task`](crate::esx::settings::clusters::Software::apply_task) method.
@@ -2094,101 +2179,89 @@ impl<'de> serde::Deserialize<'de> for ApplyStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = ApplyStatus;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("struct ApplyStatus")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<ApplyStatus, A::Error> {
-                let mut f_0: Option<String> = None;
-                let mut f_1: Option<crate::cis::task::Progress> = None;
-                let mut f_2: Option<vsphere_vapi_runtime::types::DateTime> = None;
-                let mut f_3: Option<vsphere_vapi_runtime::types::DateTime> = None;
-                let mut f_4: Option<crate::esx::settings::Notifications> = None;
-                let mut unknown = serde_json::Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "status" => f_0 = Some(map.next_value()?),
-                        "progress" => f_1 = map.next_value()?,
-                        "start_time" => f_2 = Some(map.next_value()?),
-                        "end_time" => f_3 = Some(map.next_value()?),
-                        "notifications" => f_4 = Some(map.next_value()?),
-                        _ => {
-                            let value: serde_json::Value = map.next_value()?;
-                            unknown.insert(key, value);
-                        }
-                    }
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ApplyStatus {
+    const NAME: &'static str = "esx::settings::clusters::software::ApplyStatus";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<crate::cis::task::Progress> = None;
+        let mut f_2: Option<vsphere_vapi_runtime::types::DateTime> = None;
+        let mut f_3: Option<vsphere_vapi_runtime::types::DateTime> = None;
+        let mut f_4: Option<crate::esx::settings::Notifications> = None;
+        let mut unknown = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "status" => f_0 = Some(map.next_value()?),
+                "progress" => f_1 = map.next_value()?,
+                "start_time" => f_2 = Some(map.next_value()?),
+                "end_time" => f_3 = Some(map.next_value()?),
+                "notifications" => f_4 = Some(map.next_value()?),
+                _ => {
+                    let value: serde_json::Value = map.next_value()?;
+                    unknown.insert(key, value);
                 }
-                let u_0 = match f_0 {
-                    None => None,
-                    Some(tag) => {
-                        Some(
-                            match tag.as_str() {
-                                "RUNNING" => {
-                                    ApplyStatusStatus::Running {
-                                        progress: f_1,
-                                    }
-                                }
-                                "OK" => {
-                                    ApplyStatusStatus::Ok {
-                                        progress: f_1,
-                                    }
-                                }
-                                "SKIPPED" => ApplyStatusStatus::Skipped,
-                                "TIMED_OUT" => ApplyStatusStatus::TimedOut,
-                                "ERROR" => {
-                                    ApplyStatusStatus::Error {
-                                        progress: f_1,
-                                    }
-                                }
-                                "RETRY_PENDING" => {
-                                    ApplyStatusStatus::RetryPending {
-                                        progress: f_1,
-                                    }
-                                }
-                                _ => {
-                                    #[allow(unused_mut)]
-                                    let mut fields = ::core::mem::take(&mut unknown);
-                                    if let Some(value) = f_1 {
-                                        fields
-                                            .insert(
-                                                "progress".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    ApplyStatusStatus::Unknown {
-                                        tag,
-                                        fields,
-                                    }
-                                }
-                            },
-                        )
-                    }
-                };
-                ::core::result::Result::Ok(ApplyStatus {
-                    status: u_0
-                        .ok_or_else(|| serde::de::Error::missing_field("status"))?,
-                    start_time: f_2
-                        .ok_or_else(|| serde::de::Error::missing_field("start_time"))?,
-                    end_time: f_3
-                        .ok_or_else(|| serde::de::Error::missing_field("end_time"))?,
-                    notifications: f_4
-                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
-                            "esx::settings::clusters::software::ApplyStatus",
-                            "notifications",
-                        )),
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        let u_0 = match f_0 {
+            None => None,
+            Some(tag) => {
+                Some(
+                    match tag.as_str() {
+                        "RUNNING" => {
+                            ApplyStatusStatus::Running {
+                                progress: f_1,
+                            }
+                        }
+                        "OK" => {
+                            ApplyStatusStatus::Ok {
+                                progress: f_1,
+                            }
+                        }
+                        "SKIPPED" => ApplyStatusStatus::Skipped,
+                        "TIMED_OUT" => ApplyStatusStatus::TimedOut,
+                        "ERROR" => {
+                            ApplyStatusStatus::Error {
+                                progress: f_1,
+                            }
+                        }
+                        "RETRY_PENDING" => {
+                            ApplyStatusStatus::RetryPending {
+                                progress: f_1,
+                            }
+                        }
+                        _ => {
+                            #[allow(unused_mut)]
+                            let mut fields = ::core::mem::take(&mut unknown);
+                            if let Some(value) = f_1 {
+                                fields
+                                    .insert(
+                                        "progress".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            ApplyStatusStatus::Unknown {
+                                tag,
+                                fields,
+                            }
+                        }
+                    },
+                )
+            }
+        };
+        ::core::result::Result::Ok(ApplyStatus {
+            status: __de::required(u_0, "status")?,
+            start_time: __de::required(f_2, "start_time")?,
+            end_time: __de::required(f_3, "end_time")?,
+            notifications: __de::or_zero(f_4, Self::NAME, "notifications"),
+        })
     }
 }
 
@@ -2197,50 +2270,79 @@ impl<'de> serde::Deserialize<'de> for ApplyStatus {
 /// Since vSphere API 7.0.0.0.
 ///
 /// vAPI structure `com.vmware.esx.settings.clusters.software.check_info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CheckInfo {
     /// The check identifier.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "CheckInfo::__missing_check")]
     pub check: String,
     /// The check name.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "CheckInfo::__missing_name")]
     pub name: crate::vapi::standard::LocalizableMessage,
     /// Human-readable check description.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "CheckInfo::__missing_description")]
     pub description: crate::vapi::standard::LocalizableMessage,
     /// The service that performed the check. Only set if there is an originator available for this check.
     ///
     /// Since vSphere API 7.0.2.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub originator: Option<String>,
 }
 
-impl CheckInfo {
-    fn __missing_check() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::clusters::software::CheckInfo",
-            "check",
-        )
+impl serde::Serialize for CheckInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("check", &self.check)?;
+        map.serialize_entry("name", &self.name)?;
+        map.serialize_entry("description", &self.description)?;
+        if let Some(value) = &self.originator {
+            map.serialize_entry("originator", value)?;
+        }
+        map.end()
     }
+}
 
-    fn __missing_name() -> crate::vapi::standard::LocalizableMessage {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::clusters::software::CheckInfo",
-            "name",
-        )
+impl<'de> serde::Deserialize<'de> for CheckInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_description() -> crate::vapi::standard::LocalizableMessage {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::clusters::software::CheckInfo",
-            "description",
-        )
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CheckInfo {
+    const NAME: &'static str = "esx::settings::clusters::software::CheckInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<crate::vapi::standard::LocalizableMessage> = None;
+        let mut f_2: Option<crate::vapi::standard::LocalizableMessage> = None;
+        let mut f_3: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "check" => f_0 = Some(map.next_value()?),
+                "name" => f_1 = Some(map.next_value()?),
+                "description" => f_2 = Some(map.next_value()?),
+                "originator" => f_3 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(CheckInfo {
+            check: __de::or_zero(f_0, Self::NAME, "check"),
+            name: __de::or_zero(f_1, Self::NAME, "name"),
+            description: __de::or_zero(f_2, Self::NAME, "description"),
+            originator: f_3,
+        })
     }
 }
 
@@ -2260,26 +2362,63 @@ impl ::vsphere_vapi_runtime::de::Zero for CheckInfo {
 /// Since vSphere API 7.0.2.0.
 ///
 /// vAPI structure `com.vmware.esx.settings.clusters.software.check_issue`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CheckIssue {
     /// Description of the issue encountered.
     ///
     /// Since vSphere API 7.0.2.0.
-    #[serde(default = "CheckIssue::__missing_description")]
     pub description: crate::vapi::standard::LocalizableMessage,
     /// Possible resolution for the issue. Can be left `None` if no meaningful resolution exists.
     ///
     /// Since vSphere API 7.0.2.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolution: Option<crate::vapi::standard::LocalizableMessage>,
 }
 
-impl CheckIssue {
-    fn __missing_description() -> crate::vapi::standard::LocalizableMessage {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::clusters::software::CheckIssue",
-            "description",
-        )
+impl serde::Serialize for CheckIssue {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("description", &self.description)?;
+        if let Some(value) = &self.resolution {
+            map.serialize_entry("resolution", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CheckIssue {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CheckIssue {
+    const NAME: &'static str = "esx::settings::clusters::software::CheckIssue";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::vapi::standard::LocalizableMessage> = None;
+        let mut f_1: Option<crate::vapi::standard::LocalizableMessage> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "description" => f_0 = Some(map.next_value()?),
+                "resolution" => f_1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(CheckIssue {
+            description: __de::or_zero(f_0, Self::NAME, "description"),
+            resolution: f_1,
+        })
     }
 }
 
@@ -2288,7 +2427,7 @@ impl CheckIssue {
 /// Since vSphere API 7.0.0.0.
 ///
 /// vAPI structure `com.vmware.esx.settings.clusters.software.check_result`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CheckResult {
     /// Aggregated status from all checks performed.
     ///
@@ -2311,10 +2450,6 @@ pub struct CheckResult {
     /// Information about the hosts in this cluster for which checks have been requested to be run.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(
-        default = "CheckResult::__missing_host_info",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub host_info: vsphere_vapi_runtime::types::VapiMap<
         String,
         crate::esx::settings::HostInfo,
@@ -2322,29 +2457,70 @@ pub struct CheckResult {
     /// List of [`EntityCheckResult`](crate::esx::settings::clusters::software::EntityCheckResult) for all entities for which checks have been run.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(
-        default = "CheckResult::__missing_entity_results",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub entity_results: Vec<EntityCheckResult>,
 }
 
-impl CheckResult {
-    fn __missing_host_info() -> vsphere_vapi_runtime::types::VapiMap<
-        String,
-        crate::esx::settings::HostInfo,
-    > {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::clusters::software::CheckResult",
-            "host_info",
-        )
+impl serde::Serialize for CheckResult {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("status", &self.status)?;
+        map.serialize_entry("start_time", &self.start_time)?;
+        map.serialize_entry("end_time", &self.end_time)?;
+        map.serialize_entry("commit", &self.commit)?;
+        map.serialize_entry("host_info", &self.host_info)?;
+        map.serialize_entry("entity_results", &self.entity_results)?;
+        map.end()
     }
+}
 
-    fn __missing_entity_results() -> Vec<EntityCheckResult> {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::clusters::software::CheckResult",
-            "entity_results",
-        )
+impl<'de> serde::Deserialize<'de> for CheckResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CheckResult {
+    const NAME: &'static str = "esx::settings::clusters::software::CheckResult";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<Status> = None;
+        let mut f_1: Option<vsphere_vapi_runtime::types::DateTime> = None;
+        let mut f_2: Option<vsphere_vapi_runtime::types::DateTime> = None;
+        let mut f_3: Option<crate::ids::CommitId> = None;
+        let mut f_4: Option<
+            vsphere_vapi_runtime::types::VapiMap<String, crate::esx::settings::HostInfo>,
+        > = None;
+        let mut f_5: Option<Vec<EntityCheckResult>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "status" => f_0 = Some(map.next_value()?),
+                "start_time" => f_1 = Some(map.next_value()?),
+                "end_time" => f_2 = Some(map.next_value()?),
+                "commit" => f_3 = Some(map.next_value()?),
+                "host_info" => f_4 = __de::null_as_empty(map.next_value()?),
+                "entity_results" => f_5 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(CheckResult {
+            status: __de::required(f_0, "status")?,
+            start_time: __de::required(f_1, "start_time")?,
+            end_time: __de::required(f_2, "end_time")?,
+            commit: __de::required(f_3, "commit")?,
+            host_info: __de::or_zero(f_4, Self::NAME, "host_info"),
+            entity_results: __de::or_zero(f_5, Self::NAME, "entity_results"),
+        })
     }
 }
 
@@ -2353,22 +2529,69 @@ impl CheckResult {
 /// Since vSphere API 7.0.0.0.
 ///
 /// vAPI structure `com.vmware.esx.settings.clusters.software.check_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CheckSpec {
     /// The minimum commit identifier of the desired software document to be used during the check method.
     ///
     /// if `None` or empty the check method will use the latest commit to fetch the desired state document.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub commit: Option<String>,
     /// The specific hosts for which checks need to be performed.
     ///
     /// if `None` or empty checks are run for all hosts within the cluster.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hosts: Option<Vec<String>>,
+}
+
+impl serde::Serialize for CheckSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.commit {
+            map.serialize_entry("commit", value)?;
+        }
+        if let Some(value) = &self.hosts {
+            map.serialize_entry("hosts", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CheckSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CheckSpec {
+    const NAME: &'static str = "esx::settings::clusters::software::CheckSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<Vec<String>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "commit" => f_0 = map.next_value()?,
+                "hosts" => f_1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(CheckSpec {
+            commit: f_0,
+            hosts: f_1,
+        })
+    }
 }
 
 /// The [`CheckStatus`](crate::esx::settings::clusters::software::CheckStatus) structure contains fields that describe a check result.
@@ -2376,12 +2599,11 @@ pub struct CheckSpec {
 /// Since vSphere API 7.0.0.0.
 ///
 /// vAPI structure `com.vmware.esx.settings.clusters.software.check_status`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CheckStatus {
     /// Information about this check.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "CheckStatus::__missing_check")]
     pub check: CheckInfo,
     /// The status of this check.
     ///
@@ -2390,31 +2612,66 @@ pub struct CheckStatus {
     /// The issues encountered while running this check.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(
-        default = "CheckStatus::__missing_issues",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub issues: Vec<crate::vapi::standard::LocalizableMessage>,
     /// List of [`CheckIssue`](crate::esx::settings::clusters::software::CheckIssue)s that the check reported. If not set, the service is still using the [`CheckStatus::issues`](crate::esx::settings::clusters::software::CheckStatus::issues).
     ///
     /// Since vSphere API 7.0.2.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub check_issues: Option<Vec<CheckIssue>>,
 }
 
-impl CheckStatus {
-    fn __missing_check() -> CheckInfo {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::clusters::software::CheckStatus",
-            "check",
-        )
+impl serde::Serialize for CheckStatus {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("check", &self.check)?;
+        map.serialize_entry("status", &self.status)?;
+        map.serialize_entry("issues", &self.issues)?;
+        if let Some(value) = &self.check_issues {
+            map.serialize_entry("check_issues", value)?;
+        }
+        map.end()
     }
+}
 
-    fn __missing_issues() -> Vec<crate::vapi::standard::LocalizableMessage> {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::clusters::software::CheckStatus",
-            "issues",
-        )
+impl<'de> serde::Deserialize<'de> for CheckStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CheckStatus {
+    const NAME: &'static str = "esx::settings::clusters::software::CheckStatus";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<CheckInfo> = None;
+        let mut f_1: Option<Status> = None;
+        let mut f_2: Option<Vec<crate::vapi::standard::LocalizableMessage>> = None;
+        let mut f_3: Option<Vec<CheckIssue>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "check" => f_0 = Some(map.next_value()?),
+                "status" => f_1 = Some(map.next_value()?),
+                "issues" => f_2 = __de::null_as_empty(map.next_value()?),
+                "check_issues" => f_3 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(CheckStatus {
+            check: __de::or_zero(f_0, Self::NAME, "check"),
+            status: __de::required(f_1, "status")?,
+            issues: __de::or_zero(f_2, Self::NAME, "issues"),
+            check_issues: f_3,
+        })
     }
 }
 
@@ -2535,98 +2792,84 @@ impl<'de> serde::Deserialize<'de> for EntityCheckResult {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = EntityCheckResult;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("struct EntityCheckResult")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<EntityCheckResult, A::Error> {
-                let mut f_0: Option<String> = None;
-                let mut f_1: Option<String> = None;
-                let mut f_2: Option<String> = None;
-                let mut f_3: Option<Status> = None;
-                let mut f_4: Option<Vec<CheckStatus>> = None;
-                let mut unknown = serde_json::Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "type" => f_0 = Some(map.next_value()?),
-                        "cluster" => f_1 = map.next_value()?,
-                        "host" => f_2 = map.next_value()?,
-                        "status" => f_3 = Some(map.next_value()?),
-                        "check_statuses" => {
-                            f_4 = Some(
-                                map.next_value::<Option<_>>()?.unwrap_or_default(),
-                            );
-                        }
-                        _ => {
-                            let value: serde_json::Value = map.next_value()?;
-                            unknown.insert(key, value);
-                        }
-                    }
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for EntityCheckResult {
+    const NAME: &'static str = "esx::settings::clusters::software::EntityCheckResult";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<Status> = None;
+        let mut f_4: Option<Vec<CheckStatus>> = None;
+        let mut unknown = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "type" => f_0 = Some(map.next_value()?),
+                "cluster" => f_1 = map.next_value()?,
+                "host" => f_2 = map.next_value()?,
+                "status" => f_3 = Some(map.next_value()?),
+                "check_statuses" => f_4 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    let value: serde_json::Value = map.next_value()?;
+                    unknown.insert(key, value);
                 }
-                let u_0 = match f_0 {
-                    None => None,
-                    Some(tag) => {
-                        Some(
-                            match tag.as_str() {
-                                "CLUSTER" => {
-                                    EntityCheckResultType::Cluster {
-                                        cluster: f_1,
-                                    }
-                                }
-                                "HOST" => {
-                                    EntityCheckResultType::Host {
-                                        host: f_2,
-                                    }
-                                }
-                                _ => {
-                                    #[allow(unused_mut)]
-                                    let mut fields = ::core::mem::take(&mut unknown);
-                                    if let Some(value) = f_1 {
-                                        fields
-                                            .insert(
-                                                "cluster".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_2 {
-                                        fields
-                                            .insert(
-                                                "host".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    EntityCheckResultType::Unknown {
-                                        tag,
-                                        fields,
-                                    }
-                                }
-                            },
-                        )
-                    }
-                };
-                ::core::result::Result::Ok(EntityCheckResult {
-                    r#type: u_0.ok_or_else(|| serde::de::Error::missing_field("type"))?,
-                    status: f_3
-                        .ok_or_else(|| serde::de::Error::missing_field("status"))?,
-                    check_statuses: f_4
-                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
-                            "esx::settings::clusters::software::EntityCheckResult",
-                            "check_statuses",
-                        )),
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        let u_0 = match f_0 {
+            None => None,
+            Some(tag) => {
+                Some(
+                    match tag.as_str() {
+                        "CLUSTER" => {
+                            EntityCheckResultType::Cluster {
+                                cluster: f_1,
+                            }
+                        }
+                        "HOST" => {
+                            EntityCheckResultType::Host {
+                                host: f_2,
+                            }
+                        }
+                        _ => {
+                            #[allow(unused_mut)]
+                            let mut fields = ::core::mem::take(&mut unknown);
+                            if let Some(value) = f_1 {
+                                fields
+                                    .insert(
+                                        "cluster".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_2 {
+                                fields
+                                    .insert(
+                                        "host".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            EntityCheckResultType::Unknown {
+                                tag,
+                                fields,
+                            }
+                        }
+                    },
+                )
+            }
+        };
+        ::core::result::Result::Ok(EntityCheckResult {
+            r#type: __de::required(u_0, "type")?,
+            status: __de::required(f_3, "status")?,
+            check_statuses: __de::or_zero(f_4, Self::NAME, "check_statuses"),
+        })
     }
 }
 
@@ -2635,29 +2878,25 @@ impl<'de> serde::Deserialize<'de> for EntityCheckResult {
 /// Since vSphere API 7.0.0.0.
 ///
 /// vAPI structure `com.vmware.esx.settings.clusters.software.export_spec`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ExportSpec {
     /// Whether to export software specification document.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "ExportSpec::__missing_export_software_spec")]
     pub export_software_spec: bool,
     /// Whether to export ISO image.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "ExportSpec::__missing_export_iso_image")]
     pub export_iso_image: bool,
     /// Whether to export offline bundle.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "ExportSpec::__missing_export_offline_bundle")]
     pub export_offline_bundle: bool,
     /// Whether to export only default image. This field is optional because it was added in a newer version than its parent node.
     ///
     /// Not in vSphere API releases before 9.0.0.0.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub export_only_default_image: Option<bool>,
     /// Skip packaging of reserved VIBs in the exported offline-bundle/ISO. During effective VIB computation, a VIB at a lower version can get replaced by the same VIB at a higher version coming from another release unit. vLCM caches the lower version VIB in ESX-OSData partition to support extraction of currently running image from the hosts. Setting this option means (a) export will not package reserved VIBs, (b) the exported depot will be partial and remediation of images from such depots must be accompanied with `com.vmware.esx.settings.clusters.policies.Apply.ConfiguredPolicySpec.skipReservedVibsCaching`. Otherwise, the remediation might fail.
     ///
@@ -2666,30 +2905,72 @@ pub struct ExportSpec {
     /// Not in vSphere API releases before 9.1.0.0.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub skip_reserved_vibs_export: Option<bool>,
 }
 
-impl ExportSpec {
-    fn __missing_export_software_spec() -> bool {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::clusters::software::ExportSpec",
-            "export_software_spec",
-        )
+impl serde::Serialize for ExportSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("export_software_spec", &self.export_software_spec)?;
+        map.serialize_entry("export_iso_image", &self.export_iso_image)?;
+        map.serialize_entry("export_offline_bundle", &self.export_offline_bundle)?;
+        if let Some(value) = &self.export_only_default_image {
+            map.serialize_entry("export_only_default_image", value)?;
+        }
+        if let Some(value) = &self.skip_reserved_vibs_export {
+            map.serialize_entry("skip_reserved_vibs_export", value)?;
+        }
+        map.end()
     }
+}
 
-    fn __missing_export_iso_image() -> bool {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::clusters::software::ExportSpec",
-            "export_iso_image",
-        )
+impl<'de> serde::Deserialize<'de> for ExportSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_export_offline_bundle() -> bool {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::clusters::software::ExportSpec",
-            "export_offline_bundle",
-        )
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ExportSpec {
+    const NAME: &'static str = "esx::settings::clusters::software::ExportSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<bool> = None;
+        let mut f_1: Option<bool> = None;
+        let mut f_2: Option<bool> = None;
+        let mut f_3: Option<bool> = None;
+        let mut f_4: Option<bool> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "export_software_spec" => f_0 = Some(map.next_value()?),
+                "export_iso_image" => f_1 = Some(map.next_value()?),
+                "export_offline_bundle" => f_2 = Some(map.next_value()?),
+                "export_only_default_image" => f_3 = map.next_value()?,
+                "skip_reserved_vibs_export" => f_4 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ExportSpec {
+            export_software_spec: __de::or_zero(f_0, Self::NAME, "export_software_spec"),
+            export_iso_image: __de::or_zero(f_1, Self::NAME, "export_iso_image"),
+            export_offline_bundle: __de::or_zero(
+                f_2,
+                Self::NAME,
+                "export_offline_bundle",
+            ),
+            export_only_default_image: f_3,
+            skip_reserved_vibs_export: f_4,
+        })
     }
 }
 
@@ -2736,21 +3017,53 @@ vsphere_vapi_runtime::vapi_enum! {
 /// Not in vSphere API releases before 9.0.0.0.
 ///
 /// vAPI structure `com.vmware.esx.settings.clusters.software.info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Info {
     /// Display name of the software specification.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "Info::__missing_display_name")]
     pub display_name: String,
 }
 
-impl Info {
-    fn __missing_display_name() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::clusters::software::Info",
-            "display_name",
-        )
+impl serde::Serialize for Info {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("display_name", &self.display_name)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Info {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
+    const NAME: &'static str = "esx::settings::clusters::software::Info";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "display_name" => f_0 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Info {
+            display_name: __de::or_zero(f_0, Self::NAME, "display_name"),
+        })
     }
 }
 
@@ -2759,12 +3072,11 @@ impl Info {
 /// Since vSphere API 8.0.0.1.
 ///
 /// vAPI structure `com.vmware.esx.settings.clusters.software.stage_result`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct StageResult {
     /// Specifies the aggregated status of the [`Software::stage_task`](crate::esx::settings::clusters::Software::stage_task) method. `None` if the [`Software::stage_task`](crate::esx::settings::clusters::Software::stage_task) method is in progress.
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<StageStatus>,
     /// The identifier of the commit used to fetch the desired software document to be staged to all hosts within the cluster.
     ///
@@ -2775,10 +3087,6 @@ pub struct StageResult {
     /// Information of the hosts in this cluster to which the desired software document specified by the [`StageResult::commit`](crate::esx::settings::clusters::software::StageResult::commit) should be staged to.
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(
-        default = "StageResult::__missing_host_info",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub host_info: vsphere_vapi_runtime::types::VapiMap<
         String,
         crate::esx::settings::HostInfo,
@@ -2786,82 +3094,98 @@ pub struct StageResult {
     /// Status of the hosts in this cluster to which the desired software document specified by the [`StageResult::commit`](crate::esx::settings::clusters::software::StageResult::commit) was staged to. Hosts on which the [`Software::stage_task`](crate::esx::settings::clusters::Software::stage_task) method was successful are specified by [`StageResult::successful_hosts`](crate::esx::settings::clusters::software::StageResult::successful_hosts). Hosts on which the stage method failed are specified by [`StageResult::failed_hosts`](crate::esx::settings::clusters::software::StageResult::failed_hosts). Hosts which were skipped by the [`Software::stage_task`](crate::esx::settings::clusters::Software::stage_task) method are specified by [`StageResult::skipped_hosts`](crate::esx::settings::clusters::software::StageResult::skipped_hosts).
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(
-        default = "StageResult::__missing_host_status",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub host_status: vsphere_vapi_runtime::types::VapiMap<String, StageStatus>,
     /// Hosts in this cluster to which the desired software document specified by the [`StageResult::commit`](crate::esx::settings::clusters::software::StageResult::commit) has been successfully staged to.
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(
-        default = "StageResult::__missing_successful_hosts",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub successful_hosts: Vec<String>,
     /// Hosts in this cluster to which the desired software document specified by the [`StageResult::commit`](crate::esx::settings::clusters::software::StageResult::commit) failed to be staged to.
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(
-        default = "StageResult::__missing_failed_hosts",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub failed_hosts: Vec<String>,
     /// Hosts in this cluster that were skipped by the [`Software::stage_task`](crate::esx::settings::clusters::Software::stage_task) method. For example hosts which are compliant, or are previously staged shall be skipped.
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(
-        default = "StageResult::__missing_skipped_hosts",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub skipped_hosts: Vec<String>,
     /// Notifications providing additional information for [`Software::stage_task`](crate::esx::settings::clusters::Software::stage_task) method. These notifications are mutually exclusive with the notifications in [`StageStatus`](crate::esx::settings::clusters::software::StageStatus). This field will be `None` if there are no notifications
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notifications: Option<crate::esx::settings::Notifications>,
 }
 
-impl StageResult {
-    fn __missing_host_info() -> vsphere_vapi_runtime::types::VapiMap<
-        String,
-        crate::esx::settings::HostInfo,
-    > {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::clusters::software::StageResult",
-            "host_info",
-        )
+impl serde::Serialize for StageResult {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.status {
+            map.serialize_entry("status", value)?;
+        }
+        map.serialize_entry("commit", &self.commit)?;
+        map.serialize_entry("host_info", &self.host_info)?;
+        map.serialize_entry("host_status", &self.host_status)?;
+        map.serialize_entry("successful_hosts", &self.successful_hosts)?;
+        map.serialize_entry("failed_hosts", &self.failed_hosts)?;
+        map.serialize_entry("skipped_hosts", &self.skipped_hosts)?;
+        if let Some(value) = &self.notifications {
+            map.serialize_entry("notifications", value)?;
+        }
+        map.end()
     }
+}
 
-    fn __missing_host_status() -> vsphere_vapi_runtime::types::VapiMap<
-        String,
-        StageStatus,
-    > {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::clusters::software::StageResult",
-            "host_status",
-        )
+impl<'de> serde::Deserialize<'de> for StageResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_successful_hosts() -> Vec<String> {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::clusters::software::StageResult",
-            "successful_hosts",
-        )
-    }
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for StageResult {
+    const NAME: &'static str = "esx::settings::clusters::software::StageResult";
 
-    fn __missing_failed_hosts() -> Vec<String> {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::clusters::software::StageResult",
-            "failed_hosts",
-        )
-    }
-
-    fn __missing_skipped_hosts() -> Vec<String> {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::clusters::software::StageResult",
-            "skipped_hosts",
-        )
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<StageStatus> = None;
+        let mut f_1: Option<crate::ids::CommitId> = None;
+        let mut f_2: Option<
+            vsphere_vapi_runtime::types::VapiMap<String, crate::esx::settings::HostInfo>,
+        > = None;
+        let mut f_3: Option<vsphere_vapi_runtime::types::VapiMap<String, StageStatus>> = None;
+        let mut f_4: Option<Vec<String>> = None;
+        let mut f_5: Option<Vec<String>> = None;
+        let mut f_6: Option<Vec<String>> = None;
+        let mut f_7: Option<crate::esx::settings::Notifications> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "status" => f_0 = map.next_value()?,
+                "commit" => f_1 = Some(map.next_value()?),
+                "host_info" => f_2 = __de::null_as_empty(map.next_value()?),
+                "host_status" => f_3 = __de::null_as_empty(map.next_value()?),
+                "successful_hosts" => f_4 = __de::null_as_empty(map.next_value()?),
+                "failed_hosts" => f_5 = __de::null_as_empty(map.next_value()?),
+                "skipped_hosts" => f_6 = __de::null_as_empty(map.next_value()?),
+                "notifications" => f_7 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(StageResult {
+            status: f_0,
+            commit: __de::required(f_1, "commit")?,
+            host_info: __de::or_zero(f_2, Self::NAME, "host_info"),
+            host_status: __de::or_zero(f_3, Self::NAME, "host_status"),
+            successful_hosts: __de::or_zero(f_4, Self::NAME, "successful_hosts"),
+            failed_hosts: __de::or_zero(f_5, Self::NAME, "failed_hosts"),
+            skipped_hosts: __de::or_zero(f_6, Self::NAME, "skipped_hosts"),
+            notifications: f_7,
+        })
     }
 }
 
@@ -2870,22 +3194,69 @@ impl StageResult {
 /// Since vSphere API 8.0.0.1.
 ///
 /// vAPI structure `com.vmware.esx.settings.clusters.software.stage_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct StageSpec {
     /// The minimum commit identifier of the desired software document to be used during the [`Software::stage_task`](crate::esx::settings::clusters::Software::stage_task) method.
     ///
     /// if `None` or empty the stage method will use the latest commit to fetch the desired state document.
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub commit: Option<String>,
     /// The specific hosts within the cluster to be considered during the [`Software::stage_task`](crate::esx::settings::clusters::Software::stage_task) method.
     ///
     /// if `None` or empty the [`Software::stage_task`](crate::esx::settings::clusters::Software::stage_task) method will stage all hosts within the cluster.
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hosts: Option<Vec<String>>,
+}
+
+impl serde::Serialize for StageSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.commit {
+            map.serialize_entry("commit", value)?;
+        }
+        if let Some(value) = &self.hosts {
+            map.serialize_entry("hosts", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for StageSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for StageSpec {
+    const NAME: &'static str = "esx::settings::clusters::software::StageSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<Vec<String>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "commit" => f_0 = map.next_value()?,
+                "hosts" => f_1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(StageSpec {
+            commit: f_0,
+            hosts: f_1,
+        })
+    }
 }
 
 /// The [`StageStatus`](crate::esx::settings::clusters::software::StageStatus) structure contains fields that describe the status of a [`Software::stage_task`](crate::esx::settings::clusters::Software::stage_task) method.
@@ -3046,101 +3417,89 @@ impl<'de> serde::Deserialize<'de> for StageStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = StageStatus;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("struct StageStatus")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<StageStatus, A::Error> {
-                let mut f_0: Option<String> = None;
-                let mut f_1: Option<crate::cis::task::Progress> = None;
-                let mut f_2: Option<vsphere_vapi_runtime::types::DateTime> = None;
-                let mut f_3: Option<vsphere_vapi_runtime::types::DateTime> = None;
-                let mut f_4: Option<crate::esx::settings::Notifications> = None;
-                let mut unknown = serde_json::Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "status" => f_0 = Some(map.next_value()?),
-                        "progress" => f_1 = map.next_value()?,
-                        "start_time" => f_2 = Some(map.next_value()?),
-                        "end_time" => f_3 = Some(map.next_value()?),
-                        "notifications" => f_4 = Some(map.next_value()?),
-                        _ => {
-                            let value: serde_json::Value = map.next_value()?;
-                            unknown.insert(key, value);
-                        }
-                    }
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for StageStatus {
+    const NAME: &'static str = "esx::settings::clusters::software::StageStatus";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<crate::cis::task::Progress> = None;
+        let mut f_2: Option<vsphere_vapi_runtime::types::DateTime> = None;
+        let mut f_3: Option<vsphere_vapi_runtime::types::DateTime> = None;
+        let mut f_4: Option<crate::esx::settings::Notifications> = None;
+        let mut unknown = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "status" => f_0 = Some(map.next_value()?),
+                "progress" => f_1 = map.next_value()?,
+                "start_time" => f_2 = Some(map.next_value()?),
+                "end_time" => f_3 = Some(map.next_value()?),
+                "notifications" => f_4 = Some(map.next_value()?),
+                _ => {
+                    let value: serde_json::Value = map.next_value()?;
+                    unknown.insert(key, value);
                 }
-                let u_0 = match f_0 {
-                    None => None,
-                    Some(tag) => {
-                        Some(
-                            match tag.as_str() {
-                                "RUNNING" => {
-                                    StageStatusStatus::Running {
-                                        progress: f_1,
-                                    }
-                                }
-                                "OK" => {
-                                    StageStatusStatus::Ok {
-                                        progress: f_1,
-                                    }
-                                }
-                                "SKIPPED" => StageStatusStatus::Skipped,
-                                "TIMED_OUT" => StageStatusStatus::TimedOut,
-                                "ERROR" => {
-                                    StageStatusStatus::Error {
-                                        progress: f_1,
-                                    }
-                                }
-                                "RETRY_PENDING" => {
-                                    StageStatusStatus::RetryPending {
-                                        progress: f_1,
-                                    }
-                                }
-                                _ => {
-                                    #[allow(unused_mut)]
-                                    let mut fields = ::core::mem::take(&mut unknown);
-                                    if let Some(value) = f_1 {
-                                        fields
-                                            .insert(
-                                                "progress".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    StageStatusStatus::Unknown {
-                                        tag,
-                                        fields,
-                                    }
-                                }
-                            },
-                        )
-                    }
-                };
-                ::core::result::Result::Ok(StageStatus {
-                    status: u_0
-                        .ok_or_else(|| serde::de::Error::missing_field("status"))?,
-                    start_time: f_2
-                        .ok_or_else(|| serde::de::Error::missing_field("start_time"))?,
-                    end_time: f_3
-                        .ok_or_else(|| serde::de::Error::missing_field("end_time"))?,
-                    notifications: f_4
-                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
-                            "esx::settings::clusters::software::StageStatus",
-                            "notifications",
-                        )),
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        let u_0 = match f_0 {
+            None => None,
+            Some(tag) => {
+                Some(
+                    match tag.as_str() {
+                        "RUNNING" => {
+                            StageStatusStatus::Running {
+                                progress: f_1,
+                            }
+                        }
+                        "OK" => {
+                            StageStatusStatus::Ok {
+                                progress: f_1,
+                            }
+                        }
+                        "SKIPPED" => StageStatusStatus::Skipped,
+                        "TIMED_OUT" => StageStatusStatus::TimedOut,
+                        "ERROR" => {
+                            StageStatusStatus::Error {
+                                progress: f_1,
+                            }
+                        }
+                        "RETRY_PENDING" => {
+                            StageStatusStatus::RetryPending {
+                                progress: f_1,
+                            }
+                        }
+                        _ => {
+                            #[allow(unused_mut)]
+                            let mut fields = ::core::mem::take(&mut unknown);
+                            if let Some(value) = f_1 {
+                                fields
+                                    .insert(
+                                        "progress".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            StageStatusStatus::Unknown {
+                                tag,
+                                fields,
+                            }
+                        }
+                    },
+                )
+            }
+        };
+        ::core::result::Result::Ok(StageStatus {
+            status: __de::required(u_0, "status")?,
+            start_time: __de::required(f_2, "start_time")?,
+            end_time: __de::required(f_3, "end_time")?,
+            notifications: __de::or_zero(f_4, Self::NAME, "notifications"),
+        })
     }
 }
 

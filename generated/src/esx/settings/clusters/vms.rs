@@ -115,17 +115,18 @@ impl LifecycleHooks {
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `VcIntegrity.systemVM.Read`.
-    pub async fn list(
+    pub fn list(
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
         solution: &crate::ids::SystemVmSolutionId,
-    ) -> vsphere_vapi_runtime::Result<lifecycle_hooks::ListResult> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<lifecycle_hooks::ListResult>,
+    > + Send {
         self.client
             .operation(&lifecycle_hooks::ops::LIST)
             .param("cluster", cluster)
             .param("solution", solution)
             .send()
-            .await
     }
 
     /// Marks an activated hook as processed.
@@ -158,17 +159,16 @@ impl LifecycleHooks {
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `VcIntegrity.systemVM.Write`.
-    pub async fn mark_as_processed(
+    pub fn mark_as_processed(
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
         spec: &lifecycle_hooks::ProcessedHookSpec,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&lifecycle_hooks::ops::MARK_AS_PROCESSED)
             .param("cluster", cluster)
             .param("spec", spec)
             .send()
-            .await
     }
 
     /// Updates dynamically the desired state specification and applies it for the solution. Dynamically updating the desired state is not supported for ongoing remediation operations that are using [`ClusterSolutionsApplyFilterSpec::deployment_units`](crate::esx::settings::clusters::vms::solutions::ClusterSolutionsApplyFilterSpec::deployment_units).
@@ -213,17 +213,16 @@ impl LifecycleHooks {
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
     /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): If the user doesn't have the required privileges.
-    pub async fn process_dynamic_update(
+    pub fn process_dynamic_update(
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
         spec: &lifecycle_hooks::DynamicUpdateSpec,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&lifecycle_hooks::ops::PROCESS_DYNAMIC_UPDATE)
             .param("cluster", cluster)
             .param("spec", spec)
             .send()
-            .await
     }
 }
 
@@ -319,19 +318,20 @@ impl Solutions {
     ///
     ///   * Method execution requires `VcIntegrity.systemVM.Write`.
     /// - [`Unsupported`](crate::ErrorKind::Unsupported): If the cluster associated with `cluster` is not managed by vLCM.
-    pub async fn apply_task(
+    pub fn apply_task(
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
         spec: &solutions::ApplySpec,
-    ) -> vsphere_vapi_runtime::Result<
-        vsphere_vapi_runtime::Task<solutions::ApplyResult>,
-    > {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<
+            vsphere_vapi_runtime::Task<solutions::ApplyResult>,
+        >,
+    > + Send {
         self.client
             .operation(&solutions::ops::APPLY_TASK)
             .param("cluster", cluster)
             .param("spec", spec)
             .send_task()
-            .await
     }
 
     /// Runs [`apply_task`](Self::apply_task) and waits for the task with the default
@@ -389,19 +389,20 @@ impl Solutions {
     ///
     ///   * Method execution requires `VcIntegrity.systemVM.Read`.
     /// - [`Unsupported`](crate::ErrorKind::Unsupported): If the cluster associated with `cluster` is not managed by vLCM.
-    pub async fn check_compliance_task(
+    pub fn check_compliance_task(
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
         filter_spec: &solutions::CheckComplianceFilterSpec,
-    ) -> vsphere_vapi_runtime::Result<
-        vsphere_vapi_runtime::Task<solutions::ClusterCompliance>,
-    > {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<
+            vsphere_vapi_runtime::Task<solutions::ClusterCompliance>,
+        >,
+    > + Send {
         self.client
             .operation(&solutions::ops::CHECK_COMPLIANCE_TASK)
             .param("cluster", cluster)
             .param("filter_spec", filter_spec)
             .send_task()
-            .await
     }
 
     /// Runs [`check_compliance_task`](Self::check_compliance_task) and waits for the
@@ -460,17 +461,18 @@ impl Solutions {
     ///
     ///   * Method execution requires `VcIntegrity.systemVM.Write`.
     /// - [`Unsupported`](crate::ErrorKind::Unsupported): If the cluster associated with `cluster` is not managed by vLCM.
-    pub async fn delete_task(
+    pub fn delete_task(
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
         solution: &crate::ids::SystemVmSolutionId,
-    ) -> vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<()>> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<()>>,
+    > + Send {
         self.client
             .operation(&solutions::ops::DELETE_TASK)
             .param("cluster", cluster)
             .param("solution", solution)
             .send_task()
-            .await
     }
 
     /// Runs [`delete_task`](Self::delete_task) and waits for the task with the default
@@ -522,17 +524,18 @@ impl Solutions {
     ///
     ///   * Method execution requires `VcIntegrity.systemVM.Read`.
     /// - [`Unsupported`](crate::ErrorKind::Unsupported): If the cluster associated with `cluster` is not managed by vLCM.
-    pub async fn get(
+    pub fn get(
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
         solution: &crate::ids::SystemVmSolutionId,
-    ) -> vsphere_vapi_runtime::Result<solutions::SolutionInfo> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<solutions::SolutionInfo>,
+    > + Send {
         self.client
             .operation(&solutions::ops::GET)
             .param("cluster", cluster)
             .param("solution", solution)
             .send()
-            .await
     }
 
     /// Returns the desired specification of given solutions in a given cluster.
@@ -612,19 +615,20 @@ impl Solutions {
     ///
     ///   * Method execution requires `VcIntegrity.systemVM.Write`.
     /// - [`Unsupported`](crate::ErrorKind::Unsupported): If the cluster associated with `cluster` is not managed by vLCM.
-    pub async fn set_task(
+    pub fn set_task(
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
         solution: &crate::ids::SystemVmSolutionId,
         spec: &SolutionSpec,
-    ) -> vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<()>> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<()>>,
+    > + Send {
         self.client
             .operation(&solutions::ops::SET_TASK)
             .param("cluster", cluster)
             .param("solution", solution)
             .param("spec", spec)
             .send_task()
-            .await
     }
 
     /// Runs [`set_task`](Self::set_task) and waits for the task with the default
@@ -736,19 +740,20 @@ impl Transition {
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `VcIntegrity.systemVM.Write`.
-    pub async fn enable_task(
+    pub fn enable_task(
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
         solution: &crate::ids::SystemVmSolutionId,
         spec: &transition::EnableSpec,
-    ) -> vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<()>> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<()>>,
+    > + Send {
         self.client
             .operation(&transition::ops::ENABLE_TASK)
             .param("cluster", cluster)
             .param("solution", solution)
             .param("spec", spec)
             .send_task()
-            .await
     }
 
     /// Runs [`enable_task`](Self::enable_task) and waits for the task with the default
@@ -823,19 +828,20 @@ impl Transition {
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `VcIntegrity.systemVM.Write`.
-    pub async fn multi_source_enable_task(
+    pub fn multi_source_enable_task(
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
         solution: &crate::ids::SystemVmSolutionId,
         spec: &transition::MultiSourceEnableSpec,
-    ) -> vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<()>> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<()>>,
+    > + Send {
         self.client
             .operation(&transition::ops::MULTI_SOURCE_ENABLE_TASK)
             .param("cluster", cluster)
             .param("solution", solution)
             .param("spec", spec)
             .send_task()
-            .await
     }
 
     /// Runs [`multi_source_enable_task`](Self::multi_source_enable_task) and waits for
@@ -909,19 +915,20 @@ impl Transition {
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `VcIntegrity.systemVM.Write`.
-    pub async fn transition_task(
+    pub fn transition_task(
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
         solution: &crate::ids::SystemVmSolutionId,
         spec: &transition::TransitionSpec,
-    ) -> vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<()>> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<()>>,
+    > + Send {
         self.client
             .operation(&transition::ops::TRANSITION_TASK)
             .param("cluster", cluster)
             .param("solution", solution)
             .param("spec", spec)
             .send_task()
-            .await
     }
 
     /// Runs [`transition_task`](Self::transition_task) and waits for the task with the
@@ -950,7 +957,7 @@ impl Transition {
 /// Not in vSphere API releases before 9.1.0.0.
 ///
 /// vAPI structure `com.vmware.esx.settings.clusters.vms.alternative_vm_spec`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AlternativeVmSpec {
     /// Selection criteria to match System VMs for which to apply this [`AlternativeVmSpec`](crate::esx::settings::clusters::vms::AlternativeVmSpec).
     ///
@@ -967,8 +974,55 @@ pub struct AlternativeVmSpec {
     /// The supported property of vim.vm.ConfigSpec is vim.vm.ConfigSpec.deviceChange. The supported vim.vm.device.VirtualDeviceSpec.operation is `Operation.add`. For vim.vm.device.VirtualEthernetCard the unique identifier is `vim.vm.device.VirtualDevice.unitNumber`. [`ClusterSolutionSpec::vm_networks`](crate::esx::settings::clusters::vms::ClusterSolutionSpec::vm_networks) and [`AlternativeVmSpec::devices`](crate::esx::settings::clusters::vms::AlternativeVmSpec::devices) are mutually exclusive. If `None`, [`ClusterSolutionSpec::devices`](crate::esx::settings::clusters::vms::ClusterSolutionSpec::devices) is used.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub devices: Option<serde_json::Value>,
+}
+
+impl serde::Serialize for AlternativeVmSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("selection_criteria", &self.selection_criteria)?;
+        if let Some(value) = &self.devices {
+            map.serialize_entry("devices", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AlternativeVmSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for AlternativeVmSpec {
+    const NAME: &'static str = "esx::settings::clusters::vms::AlternativeVmSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<VmSelectionSpec> = None;
+        let mut f_1: Option<serde_json::Value> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "selection_criteria" => f_0 = Some(map.next_value()?),
+                "devices" => f_1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(AlternativeVmSpec {
+            selection_criteria: __de::required(f_0, "selection_criteria")?,
+            devices: f_1,
+        })
+    }
 }
 
 vsphere_vapi_runtime::vapi_enum! {
@@ -997,31 +1051,27 @@ vsphere_vapi_runtime::vapi_enum! {
 /// Not in vSphere API releases before 9.0.0.0.
 ///
 /// vAPI structure `com.vmware.esx.settings.clusters.vms.cluster_solution_spec`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ClusterSolutionSpec {
     /// The number of instances of the specified VM to be deployed across the cluster.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default = "ClusterSolutionSpec::__missing_vm_count")]
     pub vm_count: i64,
     /// VM placement policies to be configured on the VMs. If `None` no VM placement policies are configured.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vm_placement_policies: Option<Vec<VmPlacementPolicy>>,
     /// Networks to be configured on the VMs. The map keys represent the logical network names defined in the OVF descriptor while the map values represent the VM network identifiers.
     ///
     /// If `None` no VM networks are configured.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vm_networks: Option<vsphere_vapi_runtime::types::VapiMap<String, String>>,
     /// Datastores to be configured as a storage of the VMs. The first datastore from the list available in the cluster is used.
     ///
     /// If `None` the system automatically selects the datastore. The selection takes into account the other properties of the desired state specification (the provided VM storage policies and VM devices) and the runtime state of the datastores in the cluster. It is required DRS to be enabled on the cluster.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vm_datastores: Option<Vec<String>>,
     /// Devices of the VMs not defined in the OVF descriptor. If [`ClusterSolutionSpec::vm_datastores`](crate::esx::settings::clusters::vms::ClusterSolutionSpec::vm_datastores) is not set, the devices of the VMs not defined in the OVF descriptor should be provided to [`ClusterSolutionSpec::devices`](crate::esx::settings::clusters::vms::ClusterSolutionSpec::devices) and not as part of a VM lifecycle hook (VM reconfiguration). Otherwise, the compatibility of the devices with the selected host and datastore where the VM is deployed needs to be ensured by the client.
     ///
@@ -1032,30 +1082,96 @@ pub struct ClusterSolutionSpec {
     /// The supported property of vim.vm.ConfigSpec is vim.vm.ConfigSpec.deviceChange. The supported vim.vm.device.VirtualDeviceSpec.operation is `Operation.add`. For vim.vm.device.VirtualEthernetCard the unique identifier is `vim.vm.device.VirtualDevice.unitNumber`. [`ClusterSolutionSpec::vm_networks`](crate::esx::settings::clusters::vms::ClusterSolutionSpec::vm_networks) and [`ClusterSolutionSpec::devices`](crate::esx::settings::clusters::vms::ClusterSolutionSpec::devices) are mutually exclusive. If `None` no additional devices will be added to the VMs.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub devices: Option<serde_json::Value>,
     /// Remediation policy to be configured for the deployment units. if `None`, defaults to [`RemediationPolicy::Parallel`](crate::esx::settings::clusters::vms::RemediationPolicy::Parallel).
     ///
     /// Not in vSphere API releases before 9.1.0.0.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub remediation_policy: Option<RemediationPolicy>,
     /// List of [`AlternativeVmSpec`](crate::esx::settings::clusters::vms::AlternativeVmSpec)s to be applied on the System VMs. If `None` no [`AlternativeVmSpec`](crate::esx::settings::clusters::vms::AlternativeVmSpec)s will be applied to the System VMs.
     ///
     /// Not in vSphere API releases before 9.1.0.0.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub alternative_vm_specs: Option<Vec<AlternativeVmSpec>>,
 }
 
-impl ClusterSolutionSpec {
-    fn __missing_vm_count() -> i64 {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::clusters::vms::ClusterSolutionSpec",
-            "vm_count",
-        )
+impl serde::Serialize for ClusterSolutionSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("vm_count", &self.vm_count)?;
+        if let Some(value) = &self.vm_placement_policies {
+            map.serialize_entry("vm_placement_policies", value)?;
+        }
+        if let Some(value) = &self.vm_networks {
+            map.serialize_entry("vm_networks", value)?;
+        }
+        if let Some(value) = &self.vm_datastores {
+            map.serialize_entry("vm_datastores", value)?;
+        }
+        if let Some(value) = &self.devices {
+            map.serialize_entry("devices", value)?;
+        }
+        if let Some(value) = &self.remediation_policy {
+            map.serialize_entry("remediation_policy", value)?;
+        }
+        if let Some(value) = &self.alternative_vm_specs {
+            map.serialize_entry("alternative_vm_specs", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ClusterSolutionSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ClusterSolutionSpec {
+    const NAME: &'static str = "esx::settings::clusters::vms::ClusterSolutionSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<i64> = None;
+        let mut f_1: Option<Vec<VmPlacementPolicy>> = None;
+        let mut f_2: Option<vsphere_vapi_runtime::types::VapiMap<String, String>> = None;
+        let mut f_3: Option<Vec<String>> = None;
+        let mut f_4: Option<serde_json::Value> = None;
+        let mut f_5: Option<RemediationPolicy> = None;
+        let mut f_6: Option<Vec<AlternativeVmSpec>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "vm_count" => f_0 = Some(map.next_value()?),
+                "vm_placement_policies" => f_1 = map.next_value()?,
+                "vm_networks" => f_2 = map.next_value()?,
+                "vm_datastores" => f_3 = map.next_value()?,
+                "devices" => f_4 = map.next_value()?,
+                "remediation_policy" => f_5 = map.next_value()?,
+                "alternative_vm_specs" => f_6 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ClusterSolutionSpec {
+            vm_count: __de::or_zero(f_0, Self::NAME, "vm_count"),
+            vm_placement_policies: f_1,
+            vm_networks: f_2,
+            vm_datastores: f_3,
+            devices: f_4,
+            remediation_policy: f_5,
+            alternative_vm_specs: f_6,
+        })
     }
 }
 
@@ -1121,14 +1237,13 @@ vsphere_vapi_runtime::vapi_enum! {
 /// Not in vSphere API releases before 9.0.0.0.
 ///
 /// vAPI structure `com.vmware.esx.settings.clusters.vms.host_solution_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct HostSolutionSpec {
     /// Describes whether the VM datastore and network configured through vim.host.EsxAgentHostManager take precedence over the networks and datastores specified by the vmNetworks and vmDatastores fields when configuring the VMs.
     ///
     /// NOTE: This option is reserved only for NSX and future plans are to be deprecated. If `None`, defaults to `false`.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub prefer_host_configuration: Option<bool>,
     /// Networks to be configured on the VMs. The first available network on the host is used.
     ///
@@ -1137,7 +1252,6 @@ pub struct HostSolutionSpec {
     /// If `None` the network configured through vim.host.EsxAgentHostManager is used.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vm_networks: Option<Vec<String>>,
     /// Datastores to be configured as a storage of the VMs. The first available datastore on the host is used.
     ///
@@ -1146,8 +1260,62 @@ pub struct HostSolutionSpec {
     /// If `None` the datastore configured through vim.host.EsxAgentHostManager is used.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vm_datastores: Option<Vec<String>>,
+}
+
+impl serde::Serialize for HostSolutionSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.prefer_host_configuration {
+            map.serialize_entry("prefer_host_configuration", value)?;
+        }
+        if let Some(value) = &self.vm_networks {
+            map.serialize_entry("vm_networks", value)?;
+        }
+        if let Some(value) = &self.vm_datastores {
+            map.serialize_entry("vm_datastores", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for HostSolutionSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for HostSolutionSpec {
+    const NAME: &'static str = "esx::settings::clusters::vms::HostSolutionSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<bool> = None;
+        let mut f_1: Option<Vec<String>> = None;
+        let mut f_2: Option<Vec<String>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "prefer_host_configuration" => f_0 = map.next_value()?,
+                "vm_networks" => f_1 = map.next_value()?,
+                "vm_datastores" => f_2 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(HostSolutionSpec {
+            prefer_host_configuration: f_0,
+            vm_networks: f_1,
+            vm_datastores: f_2,
+        })
+    }
 }
 
 /// The [`LifecycleHookConfig`](crate::esx::settings::clusters::vms::LifecycleHookConfig) structure contains fields that describe a VM lifecycle hook configuration. See [`LifecycleHooks`](crate::esx::settings::clusters::vms::LifecycleHooks).
@@ -1157,13 +1325,55 @@ pub struct HostSolutionSpec {
 /// Not in vSphere API releases before 9.0.0.0.
 ///
 /// vAPI structure `com.vmware.esx.settings.clusters.vms.lifecycle_hook_config`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct LifecycleHookConfig {
     /// The maximum time in seconds for vLCM to wait for a hook to be processed by the solution. An issue is raised if the time elapsed and the hook is still not processed. See [`IssueInfo`](crate::esx::settings::clusters::vms::solutions::IssueInfo). The issue is attached to the [`DeploymentInfo`](crate::esx::settings::clusters::vms::solutions::DeploymentInfo) structure that holds the VM for which the hook was activated. if `None`, defaults to 10 hours.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timeout: Option<i64>,
+}
+
+impl serde::Serialize for LifecycleHookConfig {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.timeout {
+            map.serialize_entry("timeout", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for LifecycleHookConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for LifecycleHookConfig {
+    const NAME: &'static str = "esx::settings::clusters::vms::LifecycleHookConfig";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<i64> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "timeout" => f_0 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(LifecycleHookConfig {
+            timeout: f_0,
+        })
+    }
 }
 
 impl ::vsphere_vapi_runtime::de::Zero for LifecycleHookConfig {
@@ -1181,7 +1391,7 @@ impl ::vsphere_vapi_runtime::de::Zero for LifecycleHookConfig {
 /// Not in vSphere API releases before 9.0.0.0.
 ///
 /// vAPI structure `com.vmware.esx.settings.clusters.vms.lifecycle_hook_info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct LifecycleHookInfo {
     /// Identifier of the VM for which the hook is activated.
     ///
@@ -1196,7 +1406,6 @@ pub struct LifecycleHookInfo {
     /// Configuration of the hook.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default = "LifecycleHookInfo::__missing_configuration")]
     pub configuration: LifecycleHookConfig,
     /// The vLCM system time when the hook is activated.
     ///
@@ -1211,16 +1420,66 @@ pub struct LifecycleHookInfo {
     /// Not in vSphere API releases before 9.1.0.0.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dynamic_update_processed: Option<bool>,
 }
 
-impl LifecycleHookInfo {
-    fn __missing_configuration() -> LifecycleHookConfig {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::clusters::vms::LifecycleHookInfo",
-            "configuration",
-        )
+impl serde::Serialize for LifecycleHookInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("vm", &self.vm)?;
+        map.serialize_entry("lifecycle_state", &self.lifecycle_state)?;
+        map.serialize_entry("configuration", &self.configuration)?;
+        map.serialize_entry("hook_activated", &self.hook_activated)?;
+        if let Some(value) = &self.dynamic_update_processed {
+            map.serialize_entry("dynamic_update_processed", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for LifecycleHookInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for LifecycleHookInfo {
+    const NAME: &'static str = "esx::settings::clusters::vms::LifecycleHookInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::VirtualMachineId> = None;
+        let mut f_1: Option<LifecycleState> = None;
+        let mut f_2: Option<LifecycleHookConfig> = None;
+        let mut f_3: Option<vsphere_vapi_runtime::types::DateTime> = None;
+        let mut f_4: Option<bool> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "vm" => f_0 = Some(map.next_value()?),
+                "lifecycle_state" => f_1 = Some(map.next_value()?),
+                "configuration" => f_2 = Some(map.next_value()?),
+                "hook_activated" => f_3 = Some(map.next_value()?),
+                "dynamic_update_processed" => f_4 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(LifecycleHookInfo {
+            vm: __de::required(f_0, "vm")?,
+            lifecycle_state: __de::required(f_1, "lifecycle_state")?,
+            configuration: __de::or_zero(f_2, Self::NAME, "configuration"),
+            hook_activated: __de::required(f_3, "hook_activated")?,
+            dynamic_update_processed: f_4,
+        })
     }
 }
 
@@ -1443,138 +1702,132 @@ impl<'de> serde::Deserialize<'de> for OvfResource {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = OvfResource;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("struct OvfResource")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<OvfResource, A::Error> {
-                let mut f_0: Option<String> = None;
-                let mut f_1: Option<String> = None;
-                let mut f_2: Option<String> = None;
-                let mut f_3: Option<String> = None;
-                let mut f_4: Option<AuthenticationScheme> = None;
-                let mut unknown = serde_json::Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "location_type" => f_0 = Some(map.next_value()?),
-                        "url" => f_1 = map.next_value()?,
-                        "ssl_certificate_validation" => f_2 = map.next_value()?,
-                        "certificate" => f_3 = map.next_value()?,
-                        "authentication_scheme" => f_4 = map.next_value()?,
-                        _ => {
-                            let value: serde_json::Value = map.next_value()?;
-                            unknown.insert(key, value);
-                        }
-                    }
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for OvfResource {
+    const NAME: &'static str = "esx::settings::clusters::vms::OvfResource";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<String> = None;
+        let mut f_4: Option<AuthenticationScheme> = None;
+        let mut unknown = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "location_type" => f_0 = Some(map.next_value()?),
+                "url" => f_1 = map.next_value()?,
+                "ssl_certificate_validation" => f_2 = map.next_value()?,
+                "certificate" => f_3 = map.next_value()?,
+                "authentication_scheme" => f_4 = map.next_value()?,
+                _ => {
+                    let value: serde_json::Value = map.next_value()?;
+                    unknown.insert(key, value);
                 }
-                let u_1 = match f_2 {
-                    None => None,
-                    Some(tag) => {
-                        Some(
-                            match tag.as_str() {
-                                "ENABLED" => {
-                                    OvfResourceSslCertificateValidation::Enabled {
-                                        certificate: f_3,
-                                    }
-                                }
-                                "DISABLED" => OvfResourceSslCertificateValidation::Disabled,
-                                _ => {
-                                    #[allow(unused_mut)]
-                                    let mut fields = ::core::mem::take(&mut unknown);
-                                    if let Some(value) = f_3 {
-                                        fields
-                                            .insert(
-                                                "certificate".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    OvfResourceSslCertificateValidation::Unknown {
-                                        tag,
-                                        fields,
-                                    }
-                                }
-                            },
-                        )
-                    }
-                };
-                let u_0 = match f_0 {
-                    None => None,
-                    Some(tag) => {
-                        Some(
-                            match tag.as_str() {
-                                "REMOTE_FILE" => {
-                                    OvfResourceLocationType::RemoteFile {
-                                        url: f_1,
-                                        ssl_certificate_validation: u_1,
-                                        authentication_scheme: f_4,
-                                    }
-                                }
-                                "LOCAL_FILE" => {
-                                    OvfResourceLocationType::LocalFile {
-                                        url: f_1,
-                                    }
-                                }
-                                _ => {
-                                    #[allow(unused_mut)]
-                                    let mut fields = ::core::mem::take(&mut unknown);
-                                    if let Some(value) = f_1 {
-                                        fields
-                                            .insert(
-                                                "url".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(inner) = u_1 {
-                                        let mut object = serde::Serializer::serialize_map(
-                                                serde_json::value::Serializer,
-                                                None,
-                                            )
-                                            .map_err(serde::de::Error::custom)?;
-                                        inner
-                                            .serialize_fields(&mut object)
-                                            .map_err(serde::de::Error::custom)?;
-                                        if let serde_json::Value::Object(members) = serde::ser::SerializeMap::end(
-                                                object,
-                                            )
-                                            .map_err(serde::de::Error::custom)?
-                                        {
-                                            fields.extend(members);
-                                        }
-                                    }
-                                    if let Some(value) = f_4 {
-                                        fields
-                                            .insert(
-                                                "authentication_scheme".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    OvfResourceLocationType::Unknown {
-                                        tag,
-                                        fields,
-                                    }
-                                }
-                            },
-                        )
-                    }
-                };
-                ::core::result::Result::Ok(OvfResource {
-                    location_type: u_0
-                        .ok_or_else(|| serde::de::Error::missing_field("location_type"))?,
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        let u_1 = match f_2 {
+            None => None,
+            Some(tag) => {
+                Some(
+                    match tag.as_str() {
+                        "ENABLED" => {
+                            OvfResourceSslCertificateValidation::Enabled {
+                                certificate: f_3,
+                            }
+                        }
+                        "DISABLED" => OvfResourceSslCertificateValidation::Disabled,
+                        _ => {
+                            #[allow(unused_mut)]
+                            let mut fields = ::core::mem::take(&mut unknown);
+                            if let Some(value) = f_3 {
+                                fields
+                                    .insert(
+                                        "certificate".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            OvfResourceSslCertificateValidation::Unknown {
+                                tag,
+                                fields,
+                            }
+                        }
+                    },
+                )
+            }
+        };
+        let u_0 = match f_0 {
+            None => None,
+            Some(tag) => {
+                Some(
+                    match tag.as_str() {
+                        "REMOTE_FILE" => {
+                            OvfResourceLocationType::RemoteFile {
+                                url: f_1,
+                                ssl_certificate_validation: u_1,
+                                authentication_scheme: f_4,
+                            }
+                        }
+                        "LOCAL_FILE" => {
+                            OvfResourceLocationType::LocalFile {
+                                url: f_1,
+                            }
+                        }
+                        _ => {
+                            #[allow(unused_mut)]
+                            let mut fields = ::core::mem::take(&mut unknown);
+                            if let Some(value) = f_1 {
+                                fields
+                                    .insert(
+                                        "url".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(inner) = u_1 {
+                                let mut object = serde::Serializer::serialize_map(
+                                        serde_json::value::Serializer,
+                                        None,
+                                    )
+                                    .map_err(serde::de::Error::custom)?;
+                                inner
+                                    .serialize_fields(&mut object)
+                                    .map_err(serde::de::Error::custom)?;
+                                if let serde_json::Value::Object(members) = serde::ser::SerializeMap::end(
+                                        object,
+                                    )
+                                    .map_err(serde::de::Error::custom)?
+                                {
+                                    fields.extend(members);
+                                }
+                            }
+                            if let Some(value) = f_4 {
+                                fields
+                                    .insert(
+                                        "authentication_scheme".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            OvfResourceLocationType::Unknown {
+                                tag,
+                                fields,
+                            }
+                        }
+                    },
+                )
+            }
+        };
+        ::core::result::Result::Ok(OvfResource {
+            location_type: __de::required(u_0, "location_type")?,
+        })
     }
 }
 
@@ -1888,180 +2141,152 @@ impl<'de> serde::Deserialize<'de> for SolutionSpec {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = SolutionSpec;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("struct SolutionSpec")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<SolutionSpec, A::Error> {
-                let mut f_0: Option<String> = None;
-                let mut f_1: Option<String> = None;
-                let mut f_2: Option<String> = None;
-                let mut f_3: Option<VmNameTemplate> = None;
-                let mut f_4: Option<HostSolutionSpec> = None;
-                let mut f_5: Option<ClusterSolutionSpec> = None;
-                let mut f_6: Option<
-                    vsphere_vapi_runtime::types::VapiMap<
-                        LifecycleState,
-                        LifecycleHookConfig,
-                    >,
-                > = None;
-                let mut f_7: Option<OvfResource> = None;
-                let mut f_8: Option<
-                    vsphere_vapi_runtime::types::VapiMap<String, String>,
-                > = None;
-                let mut f_9: Option<VmCloneConfig> = None;
-                let mut f_10: Option<String> = None;
-                let mut f_11: Option<Vec<String>> = None;
-                let mut f_12: Option<DiskType> = None;
-                let mut f_13: Option<String> = None;
-                let mut f_14: Option<String> = None;
-                let mut f_15: Option<VmResourceSpec> = None;
-                let mut f_16: Option<RedeploymentPolicy> = None;
-                let mut unknown = serde_json::Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "deployment_type" => f_0 = Some(map.next_value()?),
-                        "display_name" => f_1 = Some(map.next_value()?),
-                        "display_version" => f_2 = Some(map.next_value()?),
-                        "vm_name_template" => f_3 = Some(map.next_value()?),
-                        "host_solution_spec" => f_4 = map.next_value()?,
-                        "cluster_solution_spec" => f_5 = map.next_value()?,
-                        "hook_configurations" => f_6 = map.next_value()?,
-                        "ovf_resource" => f_7 = Some(map.next_value()?),
-                        "ovf_descriptor_properties" => f_8 = map.next_value()?,
-                        "vm_clone_config" => f_9 = map.next_value()?,
-                        "vm_storage_policy" => f_10 = Some(map.next_value()?),
-                        "vm_storage_profiles" => f_11 = map.next_value()?,
-                        "vm_disk_type" => f_12 = map.next_value()?,
-                        "vm_resource_pool" => f_13 = map.next_value()?,
-                        "vm_folder" => f_14 = map.next_value()?,
-                        "vm_resource_spec" => f_15 = map.next_value()?,
-                        "redeployment_policy" => f_16 = map.next_value()?,
-                        _ => {
-                            let value: serde_json::Value = map.next_value()?;
-                            unknown.insert(key, value);
-                        }
-                    }
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for SolutionSpec {
+    const NAME: &'static str = "esx::settings::clusters::vms::SolutionSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<VmNameTemplate> = None;
+        let mut f_4: Option<HostSolutionSpec> = None;
+        let mut f_5: Option<ClusterSolutionSpec> = None;
+        let mut f_6: Option<
+            vsphere_vapi_runtime::types::VapiMap<LifecycleState, LifecycleHookConfig>,
+        > = None;
+        let mut f_7: Option<OvfResource> = None;
+        let mut f_8: Option<vsphere_vapi_runtime::types::VapiMap<String, String>> = None;
+        let mut f_9: Option<VmCloneConfig> = None;
+        let mut f_10: Option<String> = None;
+        let mut f_11: Option<Vec<String>> = None;
+        let mut f_12: Option<DiskType> = None;
+        let mut f_13: Option<String> = None;
+        let mut f_14: Option<String> = None;
+        let mut f_15: Option<VmResourceSpec> = None;
+        let mut f_16: Option<RedeploymentPolicy> = None;
+        let mut unknown = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "deployment_type" => f_0 = Some(map.next_value()?),
+                "display_name" => f_1 = Some(map.next_value()?),
+                "display_version" => f_2 = Some(map.next_value()?),
+                "vm_name_template" => f_3 = Some(map.next_value()?),
+                "host_solution_spec" => f_4 = map.next_value()?,
+                "cluster_solution_spec" => f_5 = map.next_value()?,
+                "hook_configurations" => f_6 = map.next_value()?,
+                "ovf_resource" => f_7 = Some(map.next_value()?),
+                "ovf_descriptor_properties" => f_8 = map.next_value()?,
+                "vm_clone_config" => f_9 = map.next_value()?,
+                "vm_storage_policy" => f_10 = Some(map.next_value()?),
+                "vm_storage_profiles" => f_11 = map.next_value()?,
+                "vm_disk_type" => f_12 = map.next_value()?,
+                "vm_resource_pool" => f_13 = map.next_value()?,
+                "vm_folder" => f_14 = map.next_value()?,
+                "vm_resource_spec" => f_15 = map.next_value()?,
+                "redeployment_policy" => f_16 = map.next_value()?,
+                _ => {
+                    let value: serde_json::Value = map.next_value()?;
+                    unknown.insert(key, value);
                 }
-                let u_0 = match f_0 {
-                    None => None,
-                    Some(tag) => {
-                        Some(
-                            match tag.as_str() {
-                                "EVERY_HOST_PINNED" => {
-                                    SolutionSpecDeploymentType::EveryHostPinned {
-                                        host_solution_spec: f_4,
-                                    }
-                                }
-                                "CLUSTER_VM_SET" => {
-                                    SolutionSpecDeploymentType::ClusterVmSet {
-                                        cluster_solution_spec: f_5,
-                                    }
-                                }
-                                _ => {
-                                    #[allow(unused_mut)]
-                                    let mut fields = ::core::mem::take(&mut unknown);
-                                    if let Some(value) = f_4 {
-                                        fields
-                                            .insert(
-                                                "host_solution_spec".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_5 {
-                                        fields
-                                            .insert(
-                                                "cluster_solution_spec".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    SolutionSpecDeploymentType::Unknown {
-                                        tag,
-                                        fields,
-                                    }
-                                }
-                            },
-                        )
-                    }
-                };
-                let u_1 = match f_10 {
-                    None => None,
-                    Some(tag) => {
-                        Some(
-                            match tag.as_str() {
-                                "DEFAULT" => SolutionSpecVmStoragePolicy::Default,
-                                "PROFILE" => {
-                                    SolutionSpecVmStoragePolicy::Profile {
-                                        vm_storage_profiles: f_11,
-                                    }
-                                }
-                                _ => {
-                                    #[allow(unused_mut)]
-                                    let mut fields = ::core::mem::take(&mut unknown);
-                                    if let Some(value) = f_11 {
-                                        fields
-                                            .insert(
-                                                "vm_storage_profiles".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    SolutionSpecVmStoragePolicy::Unknown {
-                                        tag,
-                                        fields,
-                                    }
-                                }
-                            },
-                        )
-                    }
-                };
-                ::core::result::Result::Ok(SolutionSpec {
-                    deployment_type: u_0
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "deployment_type",
-                        ))?,
-                    display_name: f_1
-                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
-                            "esx::settings::clusters::vms::SolutionSpec",
-                            "display_name",
-                        )),
-                    display_version: f_2
-                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
-                            "esx::settings::clusters::vms::SolutionSpec",
-                            "display_version",
-                        )),
-                    vm_name_template: f_3
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "vm_name_template",
-                        ))?,
-                    hook_configurations: f_6,
-                    ovf_resource: f_7
-                        .ok_or_else(|| serde::de::Error::missing_field("ovf_resource"))?,
-                    ovf_descriptor_properties: f_8,
-                    vm_clone_config: f_9,
-                    vm_storage_policy: u_1
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "vm_storage_policy",
-                        ))?,
-                    vm_disk_type: f_12,
-                    vm_resource_pool: f_13,
-                    vm_folder: f_14,
-                    vm_resource_spec: f_15,
-                    redeployment_policy: f_16,
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        let u_0 = match f_0 {
+            None => None,
+            Some(tag) => {
+                Some(
+                    match tag.as_str() {
+                        "EVERY_HOST_PINNED" => {
+                            SolutionSpecDeploymentType::EveryHostPinned {
+                                host_solution_spec: f_4,
+                            }
+                        }
+                        "CLUSTER_VM_SET" => {
+                            SolutionSpecDeploymentType::ClusterVmSet {
+                                cluster_solution_spec: f_5,
+                            }
+                        }
+                        _ => {
+                            #[allow(unused_mut)]
+                            let mut fields = ::core::mem::take(&mut unknown);
+                            if let Some(value) = f_4 {
+                                fields
+                                    .insert(
+                                        "host_solution_spec".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_5 {
+                                fields
+                                    .insert(
+                                        "cluster_solution_spec".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            SolutionSpecDeploymentType::Unknown {
+                                tag,
+                                fields,
+                            }
+                        }
+                    },
+                )
+            }
+        };
+        let u_1 = match f_10 {
+            None => None,
+            Some(tag) => {
+                Some(
+                    match tag.as_str() {
+                        "DEFAULT" => SolutionSpecVmStoragePolicy::Default,
+                        "PROFILE" => {
+                            SolutionSpecVmStoragePolicy::Profile {
+                                vm_storage_profiles: f_11,
+                            }
+                        }
+                        _ => {
+                            #[allow(unused_mut)]
+                            let mut fields = ::core::mem::take(&mut unknown);
+                            if let Some(value) = f_11 {
+                                fields
+                                    .insert(
+                                        "vm_storage_profiles".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            SolutionSpecVmStoragePolicy::Unknown {
+                                tag,
+                                fields,
+                            }
+                        }
+                    },
+                )
+            }
+        };
+        ::core::result::Result::Ok(SolutionSpec {
+            deployment_type: __de::required(u_0, "deployment_type")?,
+            display_name: __de::or_zero(f_1, Self::NAME, "display_name"),
+            display_version: __de::or_zero(f_2, Self::NAME, "display_version"),
+            vm_name_template: __de::required(f_3, "vm_name_template")?,
+            hook_configurations: f_6,
+            ovf_resource: __de::required(f_7, "ovf_resource")?,
+            ovf_descriptor_properties: f_8,
+            vm_clone_config: f_9,
+            vm_storage_policy: __de::required(u_1, "vm_storage_policy")?,
+            vm_disk_type: f_12,
+            vm_resource_pool: f_13,
+            vm_folder: f_14,
+            vm_resource_spec: f_15,
+            redeployment_policy: f_16,
+        })
     }
 }
 
@@ -2112,12 +2337,11 @@ vsphere_vapi_runtime::vapi_enum! {
 /// Not in vSphere API releases before 9.0.0.0.
 ///
 /// vAPI structure `com.vmware.esx.settings.clusters.vms.vm_name_template`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VmNameTemplate {
     /// VM name prefix.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default = "VmNameTemplate::__missing_prefix")]
     pub prefix: String,
     /// VM name suffix format.
     ///
@@ -2125,12 +2349,49 @@ pub struct VmNameTemplate {
     pub suffix: vm_name_template::SuffixFormat,
 }
 
-impl VmNameTemplate {
-    fn __missing_prefix() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::clusters::vms::VmNameTemplate",
-            "prefix",
-        )
+impl serde::Serialize for VmNameTemplate {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("prefix", &self.prefix)?;
+        map.serialize_entry("suffix", &self.suffix)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VmNameTemplate {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for VmNameTemplate {
+    const NAME: &'static str = "esx::settings::clusters::vms::VmNameTemplate";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<vm_name_template::SuffixFormat> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "prefix" => f_0 = Some(map.next_value()?),
+                "suffix" => f_1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(VmNameTemplate {
+            prefix: __de::or_zero(f_0, Self::NAME, "prefix"),
+            suffix: __de::required(f_1, "suffix")?,
+        })
     }
 }
 
@@ -2158,13 +2419,55 @@ vsphere_vapi_runtime::vapi_enum! {
 /// Not in vSphere API releases before 9.0.0.0.
 ///
 /// vAPI structure `com.vmware.esx.settings.clusters.vms.vm_resource_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct VmResourceSpec {
     /// The VM deployment option that corresponds to the Configuration element of the DeploymentOptionSection in the OVF descriptor (e.g. "small", "medium", "large"). if `None` the default deployment options as specified in the OVF descriptor is used.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ovf_deployment_option: Option<String>,
+}
+
+impl serde::Serialize for VmResourceSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.ovf_deployment_option {
+            map.serialize_entry("ovf_deployment_option", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VmResourceSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for VmResourceSpec {
+    const NAME: &'static str = "esx::settings::clusters::vms::VmResourceSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "ovf_deployment_option" => f_0 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(VmResourceSpec {
+            ovf_deployment_option: f_0,
+        })
+    }
 }
 
 /// The [`VmSelectionSpec`](crate::esx::settings::clusters::vms::VmSelectionSpec) structure contains fields to describe the criteria used to select System VMs to which an [`AlternativeVmSpec`](crate::esx::settings::clusters::vms::AlternativeVmSpec) configuration is applied.
@@ -2265,70 +2568,62 @@ impl<'de> serde::Deserialize<'de> for VmSelectionSpec {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = VmSelectionSpec;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("struct VmSelectionSpec")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<VmSelectionSpec, A::Error> {
-                let mut f_0: Option<String> = None;
-                let mut f_1: Option<String> = None;
-                let mut unknown = serde_json::Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "selection_type" => f_0 = Some(map.next_value()?),
-                        "extra_config_value" => f_1 = map.next_value()?,
-                        _ => {
-                            let value: serde_json::Value = map.next_value()?;
-                            unknown.insert(key, value);
-                        }
-                    }
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for VmSelectionSpec {
+    const NAME: &'static str = "esx::settings::clusters::vms::VmSelectionSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        let mut unknown = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "selection_type" => f_0 = Some(map.next_value()?),
+                "extra_config_value" => f_1 = map.next_value()?,
+                _ => {
+                    let value: serde_json::Value = map.next_value()?;
+                    unknown.insert(key, value);
                 }
-                let u_0 = match f_0 {
-                    None => None,
-                    Some(tag) => {
-                        Some(
-                            match tag.as_str() {
-                                "VM_EXTRA_CONFIG" => {
-                                    VmSelectionSpecSelectionType::VmExtraConfig {
-                                        extra_config_value: f_1,
-                                    }
-                                }
-                                _ => {
-                                    #[allow(unused_mut)]
-                                    let mut fields = ::core::mem::take(&mut unknown);
-                                    if let Some(value) = f_1 {
-                                        fields
-                                            .insert(
-                                                "extra_config_value".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    VmSelectionSpecSelectionType::Unknown {
-                                        tag,
-                                        fields,
-                                    }
-                                }
-                            },
-                        )
-                    }
-                };
-                ::core::result::Result::Ok(VmSelectionSpec {
-                    selection_type: u_0
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "selection_type",
-                        ))?,
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        let u_0 = match f_0 {
+            None => None,
+            Some(tag) => {
+                Some(
+                    match tag.as_str() {
+                        "VM_EXTRA_CONFIG" => {
+                            VmSelectionSpecSelectionType::VmExtraConfig {
+                                extra_config_value: f_1,
+                            }
+                        }
+                        _ => {
+                            #[allow(unused_mut)]
+                            let mut fields = ::core::mem::take(&mut unknown);
+                            if let Some(value) = f_1 {
+                                fields
+                                    .insert(
+                                        "extra_config_value".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            VmSelectionSpecSelectionType::Unknown {
+                                tag,
+                                fields,
+                            }
+                        }
+                    },
+                )
+            }
+        };
+        ::core::result::Result::Ok(VmSelectionSpec {
+            selection_type: __de::required(u_0, "selection_type")?,
+        })
     }
 }

@@ -71,17 +71,18 @@ impl Versions {
     /// - [`NotFound`](crate::ErrorKind::NotFound): if OEM add-on with given version is not found.
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the caller is not authenticated.
-    pub async fn get(
+    pub fn get(
         &self,
         name: &crate::ids::SettingsAddOnId,
         version: &str,
-    ) -> vsphere_vapi_runtime::Result<versions::Info> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<versions::Info>,
+    > + Send {
         self.client
             .operation(&versions::ops::GET)
             .param("name", name)
             .param("version", version)
             .send()
-            .await
     }
 }
 
@@ -91,22 +92,19 @@ impl Versions {
 ///
 /// vAPI structure
 /// `com.vmware.esx.settings.depot_content.add_ons.add_on_version_summary`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AddOnVersionSummary {
     /// Version of the OEM add-on.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "AddOnVersionSummary::__missing_version")]
     pub version: String,
     /// Human readable version of the OEM add-on.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "AddOnVersionSummary::__missing_display_version")]
     pub display_version: String,
     /// Summary of the OEM add-on version.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "AddOnVersionSummary::__missing_summary")]
     pub summary: String,
     /// Category of the OEM add-on version.
     ///
@@ -122,26 +120,65 @@ pub struct AddOnVersionSummary {
     pub release_date: vsphere_vapi_runtime::types::DateTime,
 }
 
-impl AddOnVersionSummary {
-    fn __missing_version() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::depot_content::add_ons::AddOnVersionSummary",
-            "version",
-        )
+impl serde::Serialize for AddOnVersionSummary {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("version", &self.version)?;
+        map.serialize_entry("display_version", &self.display_version)?;
+        map.serialize_entry("summary", &self.summary)?;
+        map.serialize_entry("category", &self.category)?;
+        map.serialize_entry("kb", &self.kb)?;
+        map.serialize_entry("release_date", &self.release_date)?;
+        map.end()
     }
+}
 
-    fn __missing_display_version() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::depot_content::add_ons::AddOnVersionSummary",
-            "display_version",
-        )
+impl<'de> serde::Deserialize<'de> for AddOnVersionSummary {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_summary() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::depot_content::add_ons::AddOnVersionSummary",
-            "summary",
-        )
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for AddOnVersionSummary {
+    const NAME: &'static str = "esx::settings::depot_content::add_ons::AddOnVersionSummary";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<CategoryType> = None;
+        let mut f_4: Option<String> = None;
+        let mut f_5: Option<vsphere_vapi_runtime::types::DateTime> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "version" => f_0 = Some(map.next_value()?),
+                "display_version" => f_1 = Some(map.next_value()?),
+                "summary" => f_2 = Some(map.next_value()?),
+                "category" => f_3 = Some(map.next_value()?),
+                "kb" => f_4 = Some(map.next_value()?),
+                "release_date" => f_5 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(AddOnVersionSummary {
+            version: __de::or_zero(f_0, Self::NAME, "version"),
+            display_version: __de::or_zero(f_1, Self::NAME, "display_version"),
+            summary: __de::or_zero(f_2, Self::NAME, "summary"),
+            category: __de::required(f_3, "category")?,
+            kb: __de::required(f_4, "kb")?,
+            release_date: __de::required(f_5, "release_date")?,
+        })
     }
 }
 
@@ -169,30 +206,87 @@ vsphere_vapi_runtime::vapi_enum! {
 /// Since vSphere API 7.0.0.0.
 ///
 /// vAPI structure `com.vmware.esx.settings.depot_content.add_ons.filter_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct FilterSpec {
     /// Vendors that an add-on must have to match the filter. If `None` or empty, add-ons from any vendor will match the filter.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vendors: Option<Vec<String>>,
     /// Names that an add-on must have to match the filter.
     ///
     /// If `None` or empty, add-ons with any name will match the filter.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub names: Option<Vec<String>>,
     /// Versions that an add-on must have to match the filter. If `None` or empty, add-ons with any version will match the filter.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub versions: Option<Vec<String>>,
     /// Minimum version of an add-on that can match the filter. If set, only OEM add-ons with version greater than or equal to this will be returned.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min_version: Option<String>,
+}
+
+impl serde::Serialize for FilterSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.vendors {
+            map.serialize_entry("vendors", value)?;
+        }
+        if let Some(value) = &self.names {
+            map.serialize_entry("names", value)?;
+        }
+        if let Some(value) = &self.versions {
+            map.serialize_entry("versions", value)?;
+        }
+        if let Some(value) = &self.min_version {
+            map.serialize_entry("min_version", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for FilterSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for FilterSpec {
+    const NAME: &'static str = "esx::settings::depot_content::add_ons::FilterSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<Vec<String>> = None;
+        let mut f_1: Option<Vec<String>> = None;
+        let mut f_2: Option<Vec<String>> = None;
+        let mut f_3: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "vendors" => f_0 = map.next_value()?,
+                "names" => f_1 = map.next_value()?,
+                "versions" => f_2 = map.next_value()?,
+                "min_version" => f_3 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(FilterSpec {
+            vendors: f_0,
+            names: f_1,
+            versions: f_2,
+            min_version: f_3,
+        })
+    }
 }
 
 /// A call of [`AddOns::list`](crate::esx::settings::depot_content::AddOns::list)
@@ -216,8 +310,12 @@ impl ListRequest {
     }
 
     /// Sends the request and decodes the result.
-    pub async fn send(self) -> vsphere_vapi_runtime::Result<Vec<Summary>> {
-        self.call.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<Vec<Summary>>,
+    > + Send {
+        self.call.send()
     }
 }
 
@@ -226,7 +324,7 @@ impl ListRequest {
 /// Since vSphere API 7.0.0.0.
 ///
 /// vAPI structure `com.vmware.esx.settings.depot_content.add_ons.summary`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Summary {
     /// Name of the OEM add-on.
     ///
@@ -237,43 +335,68 @@ pub struct Summary {
     /// Display name of the OEM add-on.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "Summary::__missing_display_name")]
     pub display_name: String,
     /// Vendor of the OEM add-on.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "Summary::__missing_vendor")]
     pub vendor: String,
     /// Summary information about the versions of this addon. These are sorted by the version.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(
-        default = "Summary::__missing_versions",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub versions: Vec<AddOnVersionSummary>,
 }
 
-impl Summary {
-    fn __missing_display_name() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::depot_content::add_ons::Summary",
-            "display_name",
-        )
+impl serde::Serialize for Summary {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("name", &self.name)?;
+        map.serialize_entry("display_name", &self.display_name)?;
+        map.serialize_entry("vendor", &self.vendor)?;
+        map.serialize_entry("versions", &self.versions)?;
+        map.end()
     }
+}
 
-    fn __missing_vendor() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::depot_content::add_ons::Summary",
-            "vendor",
-        )
+impl<'de> serde::Deserialize<'de> for Summary {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_versions() -> Vec<AddOnVersionSummary> {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::depot_content::add_ons::Summary",
-            "versions",
-        )
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Summary {
+    const NAME: &'static str = "esx::settings::depot_content::add_ons::Summary";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::SettingsAddOnId> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<Vec<AddOnVersionSummary>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "name" => f_0 = Some(map.next_value()?),
+                "display_name" => f_1 = Some(map.next_value()?),
+                "vendor" => f_2 = Some(map.next_value()?),
+                "versions" => f_3 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Summary {
+            name: __de::required(f_0, "name")?,
+            display_name: __de::or_zero(f_1, Self::NAME, "display_name"),
+            vendor: __de::or_zero(f_2, Self::NAME, "vendor"),
+            versions: __de::or_zero(f_3, Self::NAME, "versions"),
+        })
     }
 }
 

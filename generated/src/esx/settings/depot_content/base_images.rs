@@ -70,11 +70,13 @@ impl Versions {
     /// - [`NotFound`](crate::ErrorKind::NotFound): if base image with given version is not found.
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the caller is not authenticated.
-    pub async fn get(
+    pub fn get(
         &self,
         version: &str,
-    ) -> vsphere_vapi_runtime::Result<versions::Info> {
-        self.client.operation(&versions::ops::GET).param("version", version).send().await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<versions::Info>,
+    > + Send {
+        self.client.operation(&versions::ops::GET).param("version", version).send()
     }
 }
 
@@ -103,13 +105,53 @@ vsphere_vapi_runtime::vapi_enum! {
 /// Since vSphere API 7.0.0.0.
 ///
 /// vAPI structure `com.vmware.esx.settings.depot_content.base_images.filter_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct FilterSpec {
     /// Minimum version of a base image that can match the filter. If set, only base images with version greater than or equal to this version will be returned.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min_version: Option<String>,
+}
+
+impl serde::Serialize for FilterSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.min_version {
+            map.serialize_entry("min_version", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for FilterSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for FilterSpec {
+    const NAME: &'static str = "esx::settings::depot_content::base_images::FilterSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "min_version" => f_0 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(FilterSpec { min_version: f_0 })
+    }
 }
 
 /// A call of
@@ -134,8 +176,12 @@ impl ListRequest {
     }
 
     /// Sends the request and decodes the result.
-    pub async fn send(self) -> vsphere_vapi_runtime::Result<Vec<Summary>> {
-        self.call.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<Vec<Summary>>,
+    > + Send {
+        self.call.send()
     }
 }
 
@@ -144,12 +190,11 @@ impl ListRequest {
 /// Since vSphere API 7.0.0.0.
 ///
 /// vAPI structure `com.vmware.esx.settings.depot_content.base_images.summary`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Summary {
     /// Display name of the base image.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "Summary::__missing_display_name")]
     pub display_name: String,
     /// Version of the base image.
     ///
@@ -160,12 +205,10 @@ pub struct Summary {
     /// Human readable version of the base image.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "Summary::__missing_display_version")]
     pub display_version: String,
     /// Summary of the base image.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "Summary::__missing_summary")]
     pub summary: String,
     /// Category of the base image.
     ///
@@ -184,32 +227,80 @@ pub struct Summary {
     /// If `None` this base image does not support quick patch.
     ///
     /// Since vSphere API 8.0.3.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quick_patch_compatible_versions: Option<
         vsphere_vapi_runtime::types::VapiMap<String, String>,
     >,
 }
 
-impl Summary {
-    fn __missing_display_name() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::depot_content::base_images::Summary",
-            "display_name",
-        )
+impl serde::Serialize for Summary {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("display_name", &self.display_name)?;
+        map.serialize_entry("version", &self.version)?;
+        map.serialize_entry("display_version", &self.display_version)?;
+        map.serialize_entry("summary", &self.summary)?;
+        map.serialize_entry("category", &self.category)?;
+        map.serialize_entry("kb", &self.kb)?;
+        map.serialize_entry("release_date", &self.release_date)?;
+        if let Some(value) = &self.quick_patch_compatible_versions {
+            map.serialize_entry("quick_patch_compatible_versions", value)?;
+        }
+        map.end()
     }
+}
 
-    fn __missing_display_version() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::depot_content::base_images::Summary",
-            "display_version",
-        )
+impl<'de> serde::Deserialize<'de> for Summary {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_summary() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::depot_content::base_images::Summary",
-            "summary",
-        )
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Summary {
+    const NAME: &'static str = "esx::settings::depot_content::base_images::Summary";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<crate::ids::SettingsBaseImageId> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<String> = None;
+        let mut f_4: Option<CategoryType> = None;
+        let mut f_5: Option<String> = None;
+        let mut f_6: Option<vsphere_vapi_runtime::types::DateTime> = None;
+        let mut f_7: Option<vsphere_vapi_runtime::types::VapiMap<String, String>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "display_name" => f_0 = Some(map.next_value()?),
+                "version" => f_1 = Some(map.next_value()?),
+                "display_version" => f_2 = Some(map.next_value()?),
+                "summary" => f_3 = Some(map.next_value()?),
+                "category" => f_4 = Some(map.next_value()?),
+                "kb" => f_5 = Some(map.next_value()?),
+                "release_date" => f_6 = Some(map.next_value()?),
+                "quick_patch_compatible_versions" => f_7 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Summary {
+            display_name: __de::or_zero(f_0, Self::NAME, "display_name"),
+            version: __de::required(f_1, "version")?,
+            display_version: __de::or_zero(f_2, Self::NAME, "display_version"),
+            summary: __de::or_zero(f_3, Self::NAME, "summary"),
+            category: __de::required(f_4, "category")?,
+            kb: __de::required(f_5, "kb")?,
+            release_date: __de::required(f_6, "release_date")?,
+            quick_patch_compatible_versions: f_7,
+        })
     }
 }
 

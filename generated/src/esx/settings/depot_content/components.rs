@@ -71,17 +71,18 @@ impl Versions {
     /// - [`NotFound`](crate::ErrorKind::NotFound): if component with given version is not found.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the caller is not authenticated.
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
-    pub async fn get(
+    pub fn get(
         &self,
         name: &crate::ids::SettingsComponentId,
         version: &str,
-    ) -> vsphere_vapi_runtime::Result<versions::Info> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<versions::Info>,
+    > + Send {
         self.client
             .operation(&versions::ops::GET)
             .param("name", name)
             .param("version", version)
             .send()
-            .await
     }
 }
 
@@ -141,22 +142,19 @@ vsphere_vapi_runtime::vapi_enum! {
 ///
 /// vAPI structure
 /// `com.vmware.esx.settings.depot_content.components.component_version_summary`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ComponentVersionSummary {
     /// Version of the component.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "ComponentVersionSummary::__missing_version")]
     pub version: String,
     /// Human readable version of the component.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "ComponentVersionSummary::__missing_display_version")]
     pub display_version: String,
     /// Summary of the component version.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "ComponentVersionSummary::__missing_summary")]
     pub summary: String,
     /// Category of the component version.
     ///
@@ -176,26 +174,69 @@ pub struct ComponentVersionSummary {
     pub release_date: vsphere_vapi_runtime::types::DateTime,
 }
 
-impl ComponentVersionSummary {
-    fn __missing_version() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::depot_content::components::ComponentVersionSummary",
-            "version",
-        )
+impl serde::Serialize for ComponentVersionSummary {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("version", &self.version)?;
+        map.serialize_entry("display_version", &self.display_version)?;
+        map.serialize_entry("summary", &self.summary)?;
+        map.serialize_entry("category", &self.category)?;
+        map.serialize_entry("urgency", &self.urgency)?;
+        map.serialize_entry("kb", &self.kb)?;
+        map.serialize_entry("release_date", &self.release_date)?;
+        map.end()
     }
+}
 
-    fn __missing_display_version() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::depot_content::components::ComponentVersionSummary",
-            "display_version",
-        )
+impl<'de> serde::Deserialize<'de> for ComponentVersionSummary {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_summary() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::depot_content::components::ComponentVersionSummary",
-            "summary",
-        )
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ComponentVersionSummary {
+    const NAME: &'static str = "esx::settings::depot_content::components::ComponentVersionSummary";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<CategoryType> = None;
+        let mut f_4: Option<UrgencyType> = None;
+        let mut f_5: Option<String> = None;
+        let mut f_6: Option<vsphere_vapi_runtime::types::DateTime> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "version" => f_0 = Some(map.next_value()?),
+                "display_version" => f_1 = Some(map.next_value()?),
+                "summary" => f_2 = Some(map.next_value()?),
+                "category" => f_3 = Some(map.next_value()?),
+                "urgency" => f_4 = Some(map.next_value()?),
+                "kb" => f_5 = Some(map.next_value()?),
+                "release_date" => f_6 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ComponentVersionSummary {
+            version: __de::or_zero(f_0, Self::NAME, "version"),
+            display_version: __de::or_zero(f_1, Self::NAME, "display_version"),
+            summary: __de::or_zero(f_2, Self::NAME, "summary"),
+            category: __de::required(f_3, "category")?,
+            urgency: __de::required(f_4, "urgency")?,
+            kb: __de::required(f_5, "kb")?,
+            release_date: __de::required(f_6, "release_date")?,
+        })
     }
 }
 
@@ -204,35 +245,97 @@ impl ComponentVersionSummary {
 /// Since vSphere API 7.0.0.0.
 ///
 /// vAPI structure `com.vmware.esx.settings.depot_content.components.filter_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct FilterSpec {
     /// Vendors that a component must have to match the filter. If `None` or empty, components with any vendor name match the filter.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vendors: Option<Vec<String>>,
     /// Names that a component must have to match the filter.
     ///
     /// If `None` or empty, components with any name will match the filter.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub names: Option<Vec<String>>,
     /// Versions that a component must have to match the filter. If `None` or empty, components with any version will match the filter.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub versions: Option<Vec<String>>,
     /// Minimum version of the component that can match the filter. If set, only components with version greater than or equal to the given version match the filter.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min_version: Option<String>,
     /// Component bundle types that a component must have to match the filter. If `None` or empty, all components will match the filter.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bundle_types: Option<Vec<ComponentBundleType>>,
+}
+
+impl serde::Serialize for FilterSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.vendors {
+            map.serialize_entry("vendors", value)?;
+        }
+        if let Some(value) = &self.names {
+            map.serialize_entry("names", value)?;
+        }
+        if let Some(value) = &self.versions {
+            map.serialize_entry("versions", value)?;
+        }
+        if let Some(value) = &self.min_version {
+            map.serialize_entry("min_version", value)?;
+        }
+        if let Some(value) = &self.bundle_types {
+            map.serialize_entry("bundle_types", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for FilterSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for FilterSpec {
+    const NAME: &'static str = "esx::settings::depot_content::components::FilterSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<Vec<String>> = None;
+        let mut f_1: Option<Vec<String>> = None;
+        let mut f_2: Option<Vec<String>> = None;
+        let mut f_3: Option<String> = None;
+        let mut f_4: Option<Vec<ComponentBundleType>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "vendors" => f_0 = map.next_value()?,
+                "names" => f_1 = map.next_value()?,
+                "versions" => f_2 = map.next_value()?,
+                "min_version" => f_3 = map.next_value()?,
+                "bundle_types" => f_4 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(FilterSpec {
+            vendors: f_0,
+            names: f_1,
+            versions: f_2,
+            min_version: f_3,
+            bundle_types: f_4,
+        })
+    }
 }
 
 /// A call of
@@ -257,8 +360,12 @@ impl ListRequest {
     }
 
     /// Sends the request and decodes the result.
-    pub async fn send(self) -> vsphere_vapi_runtime::Result<Vec<Summary>> {
-        self.call.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<Vec<Summary>>,
+    > + Send {
+        self.call.send()
     }
 }
 
@@ -267,7 +374,7 @@ impl ListRequest {
 /// Since vSphere API 7.0.0.0.
 ///
 /// vAPI structure `com.vmware.esx.settings.depot_content.components.summary`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Summary {
     /// Name of the Component.
     ///
@@ -278,43 +385,68 @@ pub struct Summary {
     /// Display name of the component.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "Summary::__missing_display_name")]
     pub display_name: String,
     /// Vendor of the component.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "Summary::__missing_vendor")]
     pub vendor: String,
     /// Summary information about the versions of this component. These are sorted by the version.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(
-        default = "Summary::__missing_versions",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub versions: Vec<ComponentVersionSummary>,
 }
 
-impl Summary {
-    fn __missing_display_name() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::depot_content::components::Summary",
-            "display_name",
-        )
+impl serde::Serialize for Summary {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("name", &self.name)?;
+        map.serialize_entry("display_name", &self.display_name)?;
+        map.serialize_entry("vendor", &self.vendor)?;
+        map.serialize_entry("versions", &self.versions)?;
+        map.end()
     }
+}
 
-    fn __missing_vendor() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::depot_content::components::Summary",
-            "vendor",
-        )
+impl<'de> serde::Deserialize<'de> for Summary {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_versions() -> Vec<ComponentVersionSummary> {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::depot_content::components::Summary",
-            "versions",
-        )
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Summary {
+    const NAME: &'static str = "esx::settings::depot_content::components::Summary";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::SettingsComponentId> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<Vec<ComponentVersionSummary>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "name" => f_0 = Some(map.next_value()?),
+                "display_name" => f_1 = Some(map.next_value()?),
+                "vendor" => f_2 = Some(map.next_value()?),
+                "versions" => f_3 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Summary {
+            name: __de::required(f_0, "name")?,
+            display_name: __de::or_zero(f_1, Self::NAME, "display_name"),
+            vendor: __de::or_zero(f_2, Self::NAME, "vendor"),
+            versions: __de::or_zero(f_3, Self::NAME, "versions"),
+        })
     }
 }
 

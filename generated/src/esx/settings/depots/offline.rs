@@ -72,11 +72,13 @@ impl Content {
     /// - [`NotFound`](crate::ErrorKind::NotFound): If there is no depot with given identifier `depot` in the system.
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
     /// - [`Error`](crate::ErrorKind::Error): If there is some unknown internal error. The accompanying error message will give more details about the failure.
-    pub async fn get(
+    pub fn get(
         &self,
         depot: &crate::ids::OfflineId,
-    ) -> vsphere_vapi_runtime::Result<content::Info> {
-        self.client.operation(&content::ops::GET).param("depot", depot).send().await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<content::Info>,
+    > + Send {
+        self.client.operation(&content::ops::GET).param("depot", depot).send()
     }
 }
 
@@ -182,79 +184,74 @@ impl<'de> serde::Deserialize<'de> for AuthenticationSpec {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = AuthenticationSpec;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("struct AuthenticationSpec")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<AuthenticationSpec, A::Error> {
-                let mut f_0: Option<String> = None;
-                let mut f_1: Option<String> = None;
-                let mut f_2: Option<String> = None;
-                let mut unknown = serde_json::Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "method" => f_0 = Some(map.next_value()?),
-                        "authentication_key" => f_1 = map.next_value()?,
-                        "authentication_value" => f_2 = map.next_value()?,
-                        _ => {
-                            let value: serde_json::Value = map.next_value()?;
-                            unknown.insert(key, value);
-                        }
-                    }
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for AuthenticationSpec {
+    const NAME: &'static str = "esx::settings::depots::offline::AuthenticationSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<String> = None;
+        let mut unknown = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "method" => f_0 = Some(map.next_value()?),
+                "authentication_key" => f_1 = map.next_value()?,
+                "authentication_value" => f_2 = map.next_value()?,
+                _ => {
+                    let value: serde_json::Value = map.next_value()?;
+                    unknown.insert(key, value);
                 }
-                let u_0 = match f_0 {
-                    None => None,
-                    Some(tag) => {
-                        Some(
-                            match tag.as_str() {
-                                "HEADER_AUTH" => {
-                                    AuthenticationSpecMethod::HeaderAuth {
-                                        authentication_key: f_1,
-                                        authentication_value: f_2,
-                                    }
-                                }
-                                _ => {
-                                    #[allow(unused_mut)]
-                                    let mut fields = ::core::mem::take(&mut unknown);
-                                    if let Some(value) = f_1 {
-                                        fields
-                                            .insert(
-                                                "authentication_key".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_2 {
-                                        fields
-                                            .insert(
-                                                "authentication_value".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    AuthenticationSpecMethod::Unknown {
-                                        tag,
-                                        fields,
-                                    }
-                                }
-                            },
-                        )
-                    }
-                };
-                ::core::result::Result::Ok(AuthenticationSpec {
-                    method: u_0.ok_or_else(|| serde::de::Error::missing_field("method"))?,
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        let u_0 = match f_0 {
+            None => None,
+            Some(tag) => {
+                Some(
+                    match tag.as_str() {
+                        "HEADER_AUTH" => {
+                            AuthenticationSpecMethod::HeaderAuth {
+                                authentication_key: f_1,
+                                authentication_value: f_2,
+                            }
+                        }
+                        _ => {
+                            #[allow(unused_mut)]
+                            let mut fields = ::core::mem::take(&mut unknown);
+                            if let Some(value) = f_1 {
+                                fields
+                                    .insert(
+                                        "authentication_key".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_2 {
+                                fields
+                                    .insert(
+                                        "authentication_value".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            AuthenticationSpecMethod::Unknown {
+                                tag,
+                                fields,
+                            }
+                        }
+                    },
+                )
+            }
+        };
+        ::core::result::Result::Ok(AuthenticationSpec {
+            method: __de::required(u_0, "method")?,
+        })
     }
 }
 
@@ -365,84 +362,78 @@ impl<'de> serde::Deserialize<'de> for ConnectionSpec {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = ConnectionSpec;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("struct ConnectionSpec")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<ConnectionSpec, A::Error> {
-                let mut f_0: Option<String> = None;
-                let mut f_1: Option<HostCredentials> = None;
-                let mut f_2: Option<String> = None;
-                let mut unknown = serde_json::Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "auth_type" => f_0 = Some(map.next_value()?),
-                        "host_credential" => f_1 = map.next_value()?,
-                        "host" => f_2 = map.next_value()?,
-                        _ => {
-                            let value: serde_json::Value = map.next_value()?;
-                            unknown.insert(key, value);
-                        }
-                    }
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ConnectionSpec {
+    const NAME: &'static str = "esx::settings::depots::offline::ConnectionSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<HostCredentials> = None;
+        let mut f_2: Option<String> = None;
+        let mut unknown = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "auth_type" => f_0 = Some(map.next_value()?),
+                "host_credential" => f_1 = map.next_value()?,
+                "host" => f_2 = map.next_value()?,
+                _ => {
+                    let value: serde_json::Value = map.next_value()?;
+                    unknown.insert(key, value);
                 }
-                let u_0 = match f_0 {
-                    None => None,
-                    Some(tag) => {
-                        Some(
-                            match tag.as_str() {
-                                "USERNAME_PASSWORD" => {
-                                    ConnectionSpecAuthType::UsernamePassword {
-                                        host_credential: f_1,
-                                    }
-                                }
-                                "EXISTING" => {
-                                    ConnectionSpecAuthType::Existing {
-                                        host: f_2,
-                                    }
-                                }
-                                _ => {
-                                    #[allow(unused_mut)]
-                                    let mut fields = ::core::mem::take(&mut unknown);
-                                    if let Some(value) = f_1 {
-                                        fields
-                                            .insert(
-                                                "host_credential".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_2 {
-                                        fields
-                                            .insert(
-                                                "host".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    ConnectionSpecAuthType::Unknown {
-                                        tag,
-                                        fields,
-                                    }
-                                }
-                            },
-                        )
-                    }
-                };
-                ::core::result::Result::Ok(ConnectionSpec {
-                    auth_type: u_0
-                        .ok_or_else(|| serde::de::Error::missing_field("auth_type"))?,
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        let u_0 = match f_0 {
+            None => None,
+            Some(tag) => {
+                Some(
+                    match tag.as_str() {
+                        "USERNAME_PASSWORD" => {
+                            ConnectionSpecAuthType::UsernamePassword {
+                                host_credential: f_1,
+                            }
+                        }
+                        "EXISTING" => {
+                            ConnectionSpecAuthType::Existing {
+                                host: f_2,
+                            }
+                        }
+                        _ => {
+                            #[allow(unused_mut)]
+                            let mut fields = ::core::mem::take(&mut unknown);
+                            if let Some(value) = f_1 {
+                                fields
+                                    .insert(
+                                        "host_credential".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_2 {
+                                fields
+                                    .insert(
+                                        "host".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            ConnectionSpecAuthType::Unknown {
+                                tag,
+                                fields,
+                            }
+                        }
+                    },
+                )
+            }
+        };
+        ::core::result::Result::Ok(ConnectionSpec {
+            auth_type: __de::required(u_0, "auth_type")?,
+        })
     }
 }
 
@@ -451,7 +442,7 @@ impl<'de> serde::Deserialize<'de> for ConnectionSpec {
 /// Since vSphere API 7.0.0.0.
 ///
 /// vAPI structure `com.vmware.esx.settings.depots.offline.create_result`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateResult {
     /// Identifier of the offline depot.
     ///
@@ -459,6 +450,48 @@ pub struct CreateResult {
     ///
     /// Since vSphere API 7.0.0.0.
     pub depot: crate::ids::OfflineId,
+}
+
+impl serde::Serialize for CreateResult {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("depot", &self.depot)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CreateResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CreateResult {
+    const NAME: &'static str = "esx::settings::depots::offline::CreateResult";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::OfflineId> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "depot" => f_0 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(CreateResult {
+            depot: __de::required(f_0, "depot")?,
+        })
+    }
 }
 
 /// The [`CreateSpec`](crate::esx::settings::depots::offline::CreateSpec) structure defines the information used to create a depot.
@@ -591,101 +624,95 @@ impl<'de> serde::Deserialize<'de> for CreateSpec {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = CreateSpec;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("struct CreateSpec")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<CreateSpec, A::Error> {
-                let mut f_0: Option<AuthenticationSpec> = None;
-                let mut f_1: Option<String> = None;
-                let mut f_2: Option<String> = None;
-                let mut f_3: Option<String> = None;
-                let mut f_4: Option<String> = None;
-                let mut f_5: Option<String> = None;
-                let mut unknown = serde_json::Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "authentication_spec" => f_0 = map.next_value()?,
-                        "description" => f_1 = map.next_value()?,
-                        "source_type" => f_2 = Some(map.next_value()?),
-                        "location" => f_3 = map.next_value()?,
-                        "file_id" => f_4 = map.next_value()?,
-                        "ownerdata" => f_5 = map.next_value()?,
-                        _ => {
-                            let value: serde_json::Value = map.next_value()?;
-                            unknown.insert(key, value);
-                        }
-                    }
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CreateSpec {
+    const NAME: &'static str = "esx::settings::depots::offline::CreateSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<AuthenticationSpec> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<String> = None;
+        let mut f_4: Option<String> = None;
+        let mut f_5: Option<String> = None;
+        let mut unknown = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "authentication_spec" => f_0 = map.next_value()?,
+                "description" => f_1 = map.next_value()?,
+                "source_type" => f_2 = Some(map.next_value()?),
+                "location" => f_3 = map.next_value()?,
+                "file_id" => f_4 = map.next_value()?,
+                "ownerdata" => f_5 = map.next_value()?,
+                _ => {
+                    let value: serde_json::Value = map.next_value()?;
+                    unknown.insert(key, value);
                 }
-                let u_0 = match f_2 {
-                    None => None,
-                    Some(tag) => {
-                        Some(
-                            match tag.as_str() {
-                                "PULL" => {
-                                    CreateSpecSourceType::Pull {
-                                        authentication_spec: f_0,
-                                        location: f_3,
-                                    }
-                                }
-                                "PUSH" => {
-                                    CreateSpecSourceType::Push {
-                                        file_id: f_4,
-                                    }
-                                }
-                                _ => {
-                                    #[allow(unused_mut)]
-                                    let mut fields = ::core::mem::take(&mut unknown);
-                                    if let Some(value) = f_0 {
-                                        fields
-                                            .insert(
-                                                "authentication_spec".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_3 {
-                                        fields
-                                            .insert(
-                                                "location".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_4 {
-                                        fields
-                                            .insert(
-                                                "file_id".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    CreateSpecSourceType::Unknown {
-                                        tag,
-                                        fields,
-                                    }
-                                }
-                            },
-                        )
-                    }
-                };
-                ::core::result::Result::Ok(CreateSpec {
-                    description: f_1,
-                    source_type: u_0
-                        .ok_or_else(|| serde::de::Error::missing_field("source_type"))?,
-                    ownerdata: f_5,
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        let u_0 = match f_2 {
+            None => None,
+            Some(tag) => {
+                Some(
+                    match tag.as_str() {
+                        "PULL" => {
+                            CreateSpecSourceType::Pull {
+                                authentication_spec: f_0,
+                                location: f_3,
+                            }
+                        }
+                        "PUSH" => {
+                            CreateSpecSourceType::Push {
+                                file_id: f_4,
+                            }
+                        }
+                        _ => {
+                            #[allow(unused_mut)]
+                            let mut fields = ::core::mem::take(&mut unknown);
+                            if let Some(value) = f_0 {
+                                fields
+                                    .insert(
+                                        "authentication_spec".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_3 {
+                                fields
+                                    .insert(
+                                        "location".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_4 {
+                                fields
+                                    .insert(
+                                        "file_id".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            CreateSpecSourceType::Unknown {
+                                tag,
+                                fields,
+                            }
+                        }
+                    },
+                )
+            }
+        };
+        ::core::result::Result::Ok(CreateSpec {
+            description: f_1,
+            source_type: __de::required(u_0, "source_type")?,
+            ownerdata: f_5,
+        })
     }
 }
 
@@ -714,8 +741,10 @@ impl DeleteRequest {
     }
 
     /// Sends the request and decodes the result.
-    pub async fn send(self) -> vsphere_vapi_runtime::Result<()> {
-        self.call.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+        self.call.send()
     }
 }
 
@@ -724,13 +753,53 @@ impl DeleteRequest {
 /// Since vSphere API 7.0.3.0.
 ///
 /// vAPI structure `com.vmware.esx.settings.depots.offline.delete_result`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteResult {
     /// Notifications returned by [`Offline::delete`](crate::esx::settings::depots::Offline::delete) method. If `None`, no notification is returned.
     ///
     /// Since vSphere API 7.0.3.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notifications: Option<crate::esx::settings::Notifications>,
+}
+
+impl serde::Serialize for DeleteResult {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.notifications {
+            map.serialize_entry("notifications", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DeleteResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for DeleteResult {
+    const NAME: &'static str = "esx::settings::depots::offline::DeleteResult";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<crate::esx::settings::Notifications> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "notifications" => f_0 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(DeleteResult { notifications: f_0 })
+    }
 }
 
 /// The [`DeleteSpec`](crate::esx::settings::depots::offline::DeleteSpec) structure contains the information for depot delete or flush operation.
@@ -740,15 +809,55 @@ pub struct DeleteResult {
 /// Not in vSphere API releases before 9.0.0.0.
 ///
 /// vAPI structure `com.vmware.esx.settings.depots.offline.delete_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteSpec {
     /// Whether to forcibly delete the depot. When it is set, the depot data are removed from vCenter regardless of whether they are in use or not. Thus, keep in mind the need to add the depot content that is used by desired images or baselines before running any operation on these desired images or baselines; otherwise, operations will fail with depot content missing related errors.
     ///
     /// The suggested workflow is to try to delete without force. After understanding what will be affected and how to recover the related depot content, delete forcibly. If `None`, will not perform forcible deletion.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub force: Option<bool>,
+}
+
+impl serde::Serialize for DeleteSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.force {
+            map.serialize_entry("force", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DeleteSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for DeleteSpec {
+    const NAME: &'static str = "esx::settings::depots::offline::DeleteSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<bool> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "force" => f_0 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(DeleteSpec { force: f_0 })
+    }
 }
 
 /// A call of
@@ -777,10 +886,12 @@ impl DeleteTaskRequest {
     }
 
     /// Starts the task; the handle waits for it or reports its progress.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<()>> {
-        self.call.send_task().await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<()>>,
+    > + Send {
+        self.call.send_task()
     }
 
     /// Starts the task and waits for its result with the default
@@ -795,17 +906,15 @@ impl DeleteTaskRequest {
 /// Since vSphere API 7.0.2.0.
 ///
 /// vAPI structure `com.vmware.esx.settings.depots.offline.depot_extract_info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DepotExtractInfo {
     /// Notifications returned by the extractDepot operation.
     ///
     /// Since vSphere API 7.0.2.0.
-    #[serde(default = "DepotExtractInfo::__missing_notifications")]
     pub notifications: crate::esx::settings::Notifications,
     /// Software specification of the extracted depot.
     ///
     /// Since vSphere API 7.0.2.0.
-    #[serde(default = "DepotExtractInfo::__missing_software_spec")]
     pub software_spec: crate::esx::settings::SoftwareSpec,
     /// The information about the created offline depot. Empty `result` `String` indicates that the depot contents are already present in VC cache.
     ///
@@ -813,19 +922,53 @@ pub struct DepotExtractInfo {
     pub result: CreateResult,
 }
 
-impl DepotExtractInfo {
-    fn __missing_notifications() -> crate::esx::settings::Notifications {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::depots::offline::DepotExtractInfo",
-            "notifications",
-        )
+impl serde::Serialize for DepotExtractInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("notifications", &self.notifications)?;
+        map.serialize_entry("software_spec", &self.software_spec)?;
+        map.serialize_entry("result", &self.result)?;
+        map.end()
     }
+}
 
-    fn __missing_software_spec() -> crate::esx::settings::SoftwareSpec {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::depots::offline::DepotExtractInfo",
-            "software_spec",
-        )
+impl<'de> serde::Deserialize<'de> for DepotExtractInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for DepotExtractInfo {
+    const NAME: &'static str = "esx::settings::depots::offline::DepotExtractInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::esx::settings::Notifications> = None;
+        let mut f_1: Option<crate::esx::settings::SoftwareSpec> = None;
+        let mut f_2: Option<CreateResult> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "notifications" => f_0 = Some(map.next_value()?),
+                "software_spec" => f_1 = Some(map.next_value()?),
+                "result" => f_2 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(DepotExtractInfo {
+            notifications: __de::or_zero(f_0, Self::NAME, "notifications"),
+            software_spec: __de::or_zero(f_1, Self::NAME, "software_spec"),
+            result: __de::required(f_2, "result")?,
+        })
     }
 }
 
@@ -834,17 +977,15 @@ impl DepotExtractInfo {
 /// Since vSphere API 7.0.2.0.
 ///
 /// vAPI structure `com.vmware.esx.settings.depots.offline.host_credentials`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct HostCredentials {
     /// The IP address or DNS resolvable name of the host.
     ///
     /// Since vSphere API 7.0.2.0.
-    #[serde(default = "HostCredentials::__missing_host_name")]
     pub host_name: String,
     /// Specifies the username to be used during the [`Offline::create_from_host_task`](crate::esx::settings::depots::Offline::create_from_host_task) method.
     ///
     /// Since vSphere API 7.0.2.0.
-    #[serde(default = "HostCredentials::__missing_user_name")]
     pub user_name: String,
     /// Specifies the password to be used during the [`Offline::create_from_host_task`](crate::esx::settings::depots::Offline::create_from_host_task) method.
     ///
@@ -853,7 +994,6 @@ pub struct HostCredentials {
     /// Specifies the port number of the host to be used during [`Offline::create_from_host_task`](crate::esx::settings::depots::Offline::create_from_host_task) method. If `None`, port number is set to 443.
     ///
     /// Since vSphere API 7.0.2.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub port: Option<i64>,
     /// Specifies the sslThumbPrint of the host to be used during [`Offline::create_from_host_task`](crate::esx::settings::depots::Offline::create_from_host_task) method SHA1 hash of the host's SSL certificate. If specified and the server presents that thumbprint, the connection will be established; if `None`, the connection will only proceed if the server-presented certificate can be validated by specified *sslCertificate*.
     ///
@@ -861,30 +1001,80 @@ pub struct HostCredentials {
     #[deprecated(
         note = "since vSphere API 9.0.0.0: and will be removed in future versions. Please use the 'ssl_certificate' field instead."
     )]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ssl_thumb_print: Option<String>,
     /// Specifies the sslCertificate of the host to be used during [`Offline::create_from_host_task`](crate::esx::settings::depots::Offline::create_from_host_task) method PEM format of the host's SSL certificate. If specified and the server presents that certificate, the connection will be established; if `None`, the connection will only proceed if the server-presented thumbprint can be validated by specified *sslThumbprint*. Note: *sslThumbprint* and *sslCertificate* parameters are mutually exclusive, and should never be used simultaneously. If both are set, this operation will throw InvalidArgument error.
     ///
     /// Not in vSphere API releases before 9.0.0.0.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ssl_certificate: Option<String>,
 }
 
-impl HostCredentials {
-    fn __missing_host_name() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::depots::offline::HostCredentials",
-            "host_name",
-        )
+impl serde::Serialize for HostCredentials {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("host_name", &self.host_name)?;
+        map.serialize_entry("user_name", &self.user_name)?;
+        map.serialize_entry("password", &self.password)?;
+        if let Some(value) = &self.port {
+            map.serialize_entry("port", value)?;
+        }
+        if let Some(value) = &self.ssl_thumb_print {
+            map.serialize_entry("ssl_thumb_print", value)?;
+        }
+        if let Some(value) = &self.ssl_certificate {
+            map.serialize_entry("ssl_certificate", value)?;
+        }
+        map.end()
     }
+}
 
-    fn __missing_user_name() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::depots::offline::HostCredentials",
-            "user_name",
-        )
+impl<'de> serde::Deserialize<'de> for HostCredentials {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for HostCredentials {
+    const NAME: &'static str = "esx::settings::depots::offline::HostCredentials";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<vsphere_vapi_runtime::types::Secret> = None;
+        let mut f_3: Option<i64> = None;
+        let mut f_4: Option<String> = None;
+        let mut f_5: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "host_name" => f_0 = Some(map.next_value()?),
+                "user_name" => f_1 = Some(map.next_value()?),
+                "password" => f_2 = Some(map.next_value()?),
+                "port" => f_3 = map.next_value()?,
+                "ssl_thumb_print" => f_4 = map.next_value()?,
+                "ssl_certificate" => f_5 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(HostCredentials {
+            host_name: __de::or_zero(f_0, Self::NAME, "host_name"),
+            user_name: __de::or_zero(f_1, Self::NAME, "user_name"),
+            password: __de::required(f_2, "password")?,
+            port: f_3,
+            ssl_thumb_print: f_4,
+            ssl_certificate: f_5,
+        })
     }
 }
 
@@ -1037,101 +1227,90 @@ impl<'de> serde::Deserialize<'de> for Info {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = Info;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("struct Info")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<Info, A::Error> {
-                let mut f_0: Option<String> = None;
-                let mut f_1: Option<String> = None;
-                let mut f_2: Option<String> = None;
-                let mut f_3: Option<String> = None;
-                let mut f_4: Option<vsphere_vapi_runtime::types::DateTime> = None;
-                let mut f_5: Option<String> = None;
-                let mut f_6: Option<String> = None;
-                let mut unknown = serde_json::Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "description" => f_0 = Some(map.next_value()?),
-                        "source_type" => f_1 = Some(map.next_value()?),
-                        "location" => f_2 = map.next_value()?,
-                        "file_id" => f_3 = map.next_value()?,
-                        "create_time" => f_4 = Some(map.next_value()?),
-                        "owner" => f_5 = map.next_value()?,
-                        "ownerdata" => f_6 = map.next_value()?,
-                        _ => {
-                            let value: serde_json::Value = map.next_value()?;
-                            unknown.insert(key, value);
-                        }
-                    }
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
+    const NAME: &'static str = "esx::settings::depots::offline::Info";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<String> = None;
+        let mut f_4: Option<vsphere_vapi_runtime::types::DateTime> = None;
+        let mut f_5: Option<String> = None;
+        let mut f_6: Option<String> = None;
+        let mut unknown = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "description" => f_0 = Some(map.next_value()?),
+                "source_type" => f_1 = Some(map.next_value()?),
+                "location" => f_2 = map.next_value()?,
+                "file_id" => f_3 = map.next_value()?,
+                "create_time" => f_4 = Some(map.next_value()?),
+                "owner" => f_5 = map.next_value()?,
+                "ownerdata" => f_6 = map.next_value()?,
+                _ => {
+                    let value: serde_json::Value = map.next_value()?;
+                    unknown.insert(key, value);
                 }
-                let u_0 = match f_1 {
-                    None => None,
-                    Some(tag) => {
-                        Some(
-                            match tag.as_str() {
-                                "PULL" => {
-                                    InfoSourceType::Pull {
-                                        location: f_2,
-                                    }
-                                }
-                                "PUSH" => {
-                                    InfoSourceType::Push {
-                                        file_id: f_3,
-                                    }
-                                }
-                                _ => {
-                                    #[allow(unused_mut)]
-                                    let mut fields = ::core::mem::take(&mut unknown);
-                                    if let Some(value) = f_2 {
-                                        fields
-                                            .insert(
-                                                "location".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_3 {
-                                        fields
-                                            .insert(
-                                                "file_id".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    InfoSourceType::Unknown {
-                                        tag,
-                                        fields,
-                                    }
-                                }
-                            },
-                        )
-                    }
-                };
-                ::core::result::Result::Ok(Info {
-                    description: f_0
-                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
-                            "esx::settings::depots::offline::Info",
-                            "description",
-                        )),
-                    source_type: u_0
-                        .ok_or_else(|| serde::de::Error::missing_field("source_type"))?,
-                    create_time: f_4
-                        .ok_or_else(|| serde::de::Error::missing_field("create_time"))?,
-                    owner: f_5,
-                    ownerdata: f_6,
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        let u_0 = match f_1 {
+            None => None,
+            Some(tag) => {
+                Some(
+                    match tag.as_str() {
+                        "PULL" => {
+                            InfoSourceType::Pull {
+                                location: f_2,
+                            }
+                        }
+                        "PUSH" => {
+                            InfoSourceType::Push {
+                                file_id: f_3,
+                            }
+                        }
+                        _ => {
+                            #[allow(unused_mut)]
+                            let mut fields = ::core::mem::take(&mut unknown);
+                            if let Some(value) = f_2 {
+                                fields
+                                    .insert(
+                                        "location".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_3 {
+                                fields
+                                    .insert(
+                                        "file_id".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            InfoSourceType::Unknown {
+                                tag,
+                                fields,
+                            }
+                        }
+                    },
+                )
+            }
+        };
+        ::core::result::Result::Ok(Info {
+            description: __de::or_zero(f_0, Self::NAME, "description"),
+            source_type: __de::required(u_0, "source_type")?,
+            create_time: __de::required(f_4, "create_time")?,
+            owner: f_5,
+            ownerdata: f_6,
+        })
     }
 }
 
@@ -1140,22 +1319,71 @@ impl<'de> serde::Deserialize<'de> for Info {
 /// Since vSphere API 7.0.3.0.
 ///
 /// vAPI structure `com.vmware.esx.settings.depots.offline.precheck_result`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PrecheckResult {
     /// Baselines affected. If `None`, no baseline is affected.
     ///
     /// Since vSphere API 7.0.3.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub affected_baselines: Option<
         Vec<crate::esx::settings::depots::AffectedBaselineInfo>,
     >,
     /// Desired states affected. If `None`, no desired state is affected.
     ///
     /// Since vSphere API 7.0.3.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub affected_desired_states: Option<
         Vec<crate::esx::settings::depots::AffectedDesiredStateInfo>,
     >,
+}
+
+impl serde::Serialize for PrecheckResult {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.affected_baselines {
+            map.serialize_entry("affected_baselines", value)?;
+        }
+        if let Some(value) = &self.affected_desired_states {
+            map.serialize_entry("affected_desired_states", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for PrecheckResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for PrecheckResult {
+    const NAME: &'static str = "esx::settings::depots::offline::PrecheckResult";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<Vec<crate::esx::settings::depots::AffectedBaselineInfo>> = None;
+        let mut f_1: Option<
+            Vec<crate::esx::settings::depots::AffectedDesiredStateInfo>,
+        > = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "affected_baselines" => f_0 = map.next_value()?,
+                "affected_desired_states" => f_1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(PrecheckResult {
+            affected_baselines: f_0,
+            affected_desired_states: f_1,
+        })
+    }
 }
 
 vsphere_vapi_runtime::vapi_enum! {
@@ -1301,97 +1529,87 @@ impl<'de> serde::Deserialize<'de> for Summary {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = Summary;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("struct Summary")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<Summary, A::Error> {
-                let mut f_0: Option<String> = None;
-                let mut f_1: Option<String> = None;
-                let mut f_2: Option<String> = None;
-                let mut f_3: Option<String> = None;
-                let mut f_4: Option<String> = None;
-                let mut f_5: Option<String> = None;
-                let mut unknown = serde_json::Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "description" => f_0 = Some(map.next_value()?),
-                        "source_type" => f_1 = Some(map.next_value()?),
-                        "location" => f_2 = map.next_value()?,
-                        "file_id" => f_3 = map.next_value()?,
-                        "owner" => f_4 = map.next_value()?,
-                        "ownerdata" => f_5 = map.next_value()?,
-                        _ => {
-                            let value: serde_json::Value = map.next_value()?;
-                            unknown.insert(key, value);
-                        }
-                    }
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Summary {
+    const NAME: &'static str = "esx::settings::depots::offline::Summary";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<String> = None;
+        let mut f_4: Option<String> = None;
+        let mut f_5: Option<String> = None;
+        let mut unknown = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "description" => f_0 = Some(map.next_value()?),
+                "source_type" => f_1 = Some(map.next_value()?),
+                "location" => f_2 = map.next_value()?,
+                "file_id" => f_3 = map.next_value()?,
+                "owner" => f_4 = map.next_value()?,
+                "ownerdata" => f_5 = map.next_value()?,
+                _ => {
+                    let value: serde_json::Value = map.next_value()?;
+                    unknown.insert(key, value);
                 }
-                let u_0 = match f_1 {
-                    None => None,
-                    Some(tag) => {
-                        Some(
-                            match tag.as_str() {
-                                "PULL" => {
-                                    SummarySourceType::Pull {
-                                        location: f_2,
-                                    }
-                                }
-                                "PUSH" => {
-                                    SummarySourceType::Push {
-                                        file_id: f_3,
-                                    }
-                                }
-                                _ => {
-                                    #[allow(unused_mut)]
-                                    let mut fields = ::core::mem::take(&mut unknown);
-                                    if let Some(value) = f_2 {
-                                        fields
-                                            .insert(
-                                                "location".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_3 {
-                                        fields
-                                            .insert(
-                                                "file_id".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    SummarySourceType::Unknown {
-                                        tag,
-                                        fields,
-                                    }
-                                }
-                            },
-                        )
-                    }
-                };
-                ::core::result::Result::Ok(Summary {
-                    description: f_0
-                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
-                            "esx::settings::depots::offline::Summary",
-                            "description",
-                        )),
-                    source_type: u_0
-                        .ok_or_else(|| serde::de::Error::missing_field("source_type"))?,
-                    owner: f_4,
-                    ownerdata: f_5,
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        let u_0 = match f_1 {
+            None => None,
+            Some(tag) => {
+                Some(
+                    match tag.as_str() {
+                        "PULL" => {
+                            SummarySourceType::Pull {
+                                location: f_2,
+                            }
+                        }
+                        "PUSH" => {
+                            SummarySourceType::Push {
+                                file_id: f_3,
+                            }
+                        }
+                        _ => {
+                            #[allow(unused_mut)]
+                            let mut fields = ::core::mem::take(&mut unknown);
+                            if let Some(value) = f_2 {
+                                fields
+                                    .insert(
+                                        "location".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_3 {
+                                fields
+                                    .insert(
+                                        "file_id".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            SummarySourceType::Unknown {
+                                tag,
+                                fields,
+                            }
+                        }
+                    },
+                )
+            }
+        };
+        ::core::result::Result::Ok(Summary {
+            description: __de::or_zero(f_0, Self::NAME, "description"),
+            source_type: __de::required(u_0, "source_type")?,
+            owner: f_4,
+            ownerdata: f_5,
+        })
     }
 }
 

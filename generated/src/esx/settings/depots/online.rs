@@ -70,11 +70,13 @@ impl Content {
     /// - [`NotFound`](crate::ErrorKind::NotFound): If there is no depot with given identifier `depot` in the system.
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
     /// - [`Error`](crate::ErrorKind::Error): If there is some unknown internal error. The accompanying error message will give more details about the failure.
-    pub async fn get(
+    pub fn get(
         &self,
         depot: &crate::ids::OnlineId,
-    ) -> vsphere_vapi_runtime::Result<content::Info> {
-        self.client.operation(&content::ops::GET).param("depot", depot).send().await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<content::Info>,
+    > + Send {
+        self.client.operation(&content::ops::GET).param("depot", depot).send()
     }
 }
 
@@ -83,12 +85,11 @@ impl Content {
 /// Since vSphere API 7.0.0.0.
 ///
 /// vAPI structure `com.vmware.esx.settings.depots.online.create_spec`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateSpec {
     /// Description of the depot. If `None`, the description will be empty.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Location of the depot. It should be the location to the index.xml for the depot.
     ///
@@ -97,13 +98,71 @@ pub struct CreateSpec {
     /// Flag indicating whether this depot is enabled or not. Disabling the depot doesn't delete its cached metadata and payloads. It will not be refreshed next time depots are re-synced. If `None`, the depot will be enabled.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
     /// Private data saved by the [`Info::owner`](crate::esx::settings::depots::online::Info::owner) of the depot. It is opaque to vLCM. If `None`, no ownerdata will be saved.
     ///
     /// Since vSphere API 7.0.3.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ownerdata: Option<String>,
+}
+
+impl serde::Serialize for CreateSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.description {
+            map.serialize_entry("description", value)?;
+        }
+        map.serialize_entry("location", &self.location)?;
+        if let Some(value) = &self.enabled {
+            map.serialize_entry("enabled", value)?;
+        }
+        if let Some(value) = &self.ownerdata {
+            map.serialize_entry("ownerdata", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CreateSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CreateSpec {
+    const NAME: &'static str = "esx::settings::depots::online::CreateSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<bool> = None;
+        let mut f_3: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "description" => f_0 = map.next_value()?,
+                "location" => f_1 = Some(map.next_value()?),
+                "enabled" => f_2 = map.next_value()?,
+                "ownerdata" => f_3 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(CreateSpec {
+            description: f_0,
+            location: __de::required(f_1, "location")?,
+            enabled: f_2,
+            ownerdata: f_3,
+        })
+    }
 }
 
 impl CreateSpec {
@@ -143,8 +202,10 @@ impl DeleteRequest {
     }
 
     /// Sends the request and decodes the result.
-    pub async fn send(self) -> vsphere_vapi_runtime::Result<()> {
-        self.call.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+        self.call.send()
     }
 }
 
@@ -153,13 +214,53 @@ impl DeleteRequest {
 /// Since vSphere API 7.0.3.0.
 ///
 /// vAPI structure `com.vmware.esx.settings.depots.online.delete_result`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteResult {
     /// Notifications returned by [`Online::delete`](crate::esx::settings::depots::Online::delete) method. If `None`, no notification is returned.
     ///
     /// Since vSphere API 7.0.3.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notifications: Option<crate::esx::settings::Notifications>,
+}
+
+impl serde::Serialize for DeleteResult {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.notifications {
+            map.serialize_entry("notifications", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DeleteResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for DeleteResult {
+    const NAME: &'static str = "esx::settings::depots::online::DeleteResult";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<crate::esx::settings::Notifications> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "notifications" => f_0 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(DeleteResult { notifications: f_0 })
+    }
 }
 
 /// The [`DeleteSpec`](crate::esx::settings::depots::online::DeleteSpec) structure contains the information for depot delete or flush operation.
@@ -169,15 +270,55 @@ pub struct DeleteResult {
 /// Not in vSphere API releases before 9.0.0.0.
 ///
 /// vAPI structure `com.vmware.esx.settings.depots.online.delete_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteSpec {
     /// Whether to forcibly delete or flush the depot. When it is set, the depot data are removed from vCenter regardless of whether they are in use or not. Thus, keep in mind the need to add the depot content that is used by desired images or baselines before running any operation on these desired images or baselines; otherwise, operations will fail with depot content missing related errors.
     ///
     /// The suggested workflow is to try to delete without force. After understanding what will be affected and how to recover the related depot content, delete forcibly. If `None`, will not perform forcible deletion.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub force: Option<bool>,
+}
+
+impl serde::Serialize for DeleteSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.force {
+            map.serialize_entry("force", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DeleteSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for DeleteSpec {
+    const NAME: &'static str = "esx::settings::depots::online::DeleteSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<bool> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "force" => f_0 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(DeleteSpec { force: f_0 })
+    }
 }
 
 /// A call of
@@ -206,10 +347,12 @@ impl DeleteTaskRequest {
     }
 
     /// Starts the task; the handle waits for it or reports its progress.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<()>> {
-        self.call.send_task().await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<()>>,
+    > + Send {
+        self.call.send_task()
     }
 
     /// Starts the task and waits for its result with the default
@@ -224,13 +367,53 @@ impl DeleteTaskRequest {
 /// Since vSphere API 7.0.3.0.
 ///
 /// vAPI structure `com.vmware.esx.settings.depots.online.flush_result`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct FlushResult {
     /// Notifications returned by [`Online::flush_task`](crate::esx::settings::depots::Online::flush_task) method. If `None`, no notification is returned.
     ///
     /// Since vSphere API 7.0.3.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notifications: Option<crate::esx::settings::Notifications>,
+}
+
+impl serde::Serialize for FlushResult {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.notifications {
+            map.serialize_entry("notifications", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for FlushResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for FlushResult {
+    const NAME: &'static str = "esx::settings::depots::online::FlushResult";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<crate::esx::settings::Notifications> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "notifications" => f_0 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(FlushResult { notifications: f_0 })
+    }
 }
 
 /// A call of
@@ -259,10 +442,12 @@ impl FlushTaskRequest {
     }
 
     /// Starts the task; the handle waits for it or reports its progress.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<()>> {
-        self.call.send_task().await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<()>>,
+    > + Send {
+        self.call.send_task()
     }
 
     /// Starts the task and waits for its result with the default
@@ -277,12 +462,11 @@ impl FlushTaskRequest {
 /// Since vSphere API 7.0.0.0.
 ///
 /// vAPI structure `com.vmware.esx.settings.depots.online.info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Info {
     /// Description of the depot. It will be an empty string if no description was provided during create.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "Info::__missing_description")]
     pub description: String,
     /// Location of the depot.
     ///
@@ -291,45 +475,84 @@ pub struct Info {
     /// Flag indicating whether this depot is enabled or not.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "Info::__missing_enabled")]
     pub enabled: bool,
     /// Flag to indicate if the depot is system defined. System defined depot can not be deleted.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "Info::__missing_system_defined")]
     pub system_defined: bool,
     /// Name of the user creating the depot. This field is optional because it was added in a newer version than its parent node.
     ///
     /// Since vSphere API 7.0.3.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub owner: Option<String>,
     /// Private data saved by the `owner` of depot. It is opaque to vLCM. This field is optional because it was added in a newer version than its parent node.
     ///
     /// Since vSphere API 7.0.3.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ownerdata: Option<String>,
 }
 
-impl Info {
-    fn __missing_description() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::depots::online::Info",
-            "description",
-        )
+impl serde::Serialize for Info {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("description", &self.description)?;
+        map.serialize_entry("location", &self.location)?;
+        map.serialize_entry("enabled", &self.enabled)?;
+        map.serialize_entry("system_defined", &self.system_defined)?;
+        if let Some(value) = &self.owner {
+            map.serialize_entry("owner", value)?;
+        }
+        if let Some(value) = &self.ownerdata {
+            map.serialize_entry("ownerdata", value)?;
+        }
+        map.end()
     }
+}
 
-    fn __missing_enabled() -> bool {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::depots::online::Info",
-            "enabled",
-        )
+impl<'de> serde::Deserialize<'de> for Info {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_system_defined() -> bool {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::depots::online::Info",
-            "system_defined",
-        )
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
+    const NAME: &'static str = "esx::settings::depots::online::Info";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<bool> = None;
+        let mut f_3: Option<bool> = None;
+        let mut f_4: Option<String> = None;
+        let mut f_5: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "description" => f_0 = Some(map.next_value()?),
+                "location" => f_1 = Some(map.next_value()?),
+                "enabled" => f_2 = Some(map.next_value()?),
+                "system_defined" => f_3 = Some(map.next_value()?),
+                "owner" => f_4 = map.next_value()?,
+                "ownerdata" => f_5 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Info {
+            description: __de::or_zero(f_0, Self::NAME, "description"),
+            location: __de::required(f_1, "location")?,
+            enabled: __de::or_zero(f_2, Self::NAME, "enabled"),
+            system_defined: __de::or_zero(f_3, Self::NAME, "system_defined"),
+            owner: f_4,
+            ownerdata: f_5,
+        })
     }
 }
 
@@ -338,22 +561,71 @@ impl Info {
 /// Since vSphere API 7.0.3.0.
 ///
 /// vAPI structure `com.vmware.esx.settings.depots.online.precheck_result`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PrecheckResult {
     /// Baselines affected. If `None`, no baseline is affected.
     ///
     /// Since vSphere API 7.0.3.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub affected_baselines: Option<
         Vec<crate::esx::settings::depots::AffectedBaselineInfo>,
     >,
     /// Desired states affected. If `None`, no desired state is affected.
     ///
     /// Since vSphere API 7.0.3.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub affected_desired_states: Option<
         Vec<crate::esx::settings::depots::AffectedDesiredStateInfo>,
     >,
+}
+
+impl serde::Serialize for PrecheckResult {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.affected_baselines {
+            map.serialize_entry("affected_baselines", value)?;
+        }
+        if let Some(value) = &self.affected_desired_states {
+            map.serialize_entry("affected_desired_states", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for PrecheckResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for PrecheckResult {
+    const NAME: &'static str = "esx::settings::depots::online::PrecheckResult";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<Vec<crate::esx::settings::depots::AffectedBaselineInfo>> = None;
+        let mut f_1: Option<
+            Vec<crate::esx::settings::depots::AffectedDesiredStateInfo>,
+        > = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "affected_baselines" => f_0 = map.next_value()?,
+                "affected_desired_states" => f_1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(PrecheckResult {
+            affected_baselines: f_0,
+            affected_desired_states: f_1,
+        })
+    }
 }
 
 /// The [`Summary`](crate::esx::settings::depots::online::Summary) structure defines the summary information regarding a depot.
@@ -361,12 +633,11 @@ pub struct PrecheckResult {
 /// Since vSphere API 7.0.0.0.
 ///
 /// vAPI structure `com.vmware.esx.settings.depots.online.summary`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Summary {
     /// Description of the depot. It will be an empty string if no description was provided during create.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "Summary::__missing_description")]
     pub description: String,
     /// Location of the depot.
     ///
@@ -375,45 +646,84 @@ pub struct Summary {
     /// Flag indicating whether this depot is enabled or not.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "Summary::__missing_enabled")]
     pub enabled: bool,
     /// Flag to indicate if the depot is system defined. System defined depot can not be deleted.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "Summary::__missing_system_defined")]
     pub system_defined: bool,
     /// Name of the user creating the depot. This field is optional because it was added in a newer version than its parent node.
     ///
     /// Since vSphere API 7.0.3.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub owner: Option<String>,
     /// Private data saved by the `owner` of depot. It is opaque to vLCM. This field is optional because it was added in a newer version than its parent node.
     ///
     /// Since vSphere API 7.0.3.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ownerdata: Option<String>,
 }
 
-impl Summary {
-    fn __missing_description() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::depots::online::Summary",
-            "description",
-        )
+impl serde::Serialize for Summary {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("description", &self.description)?;
+        map.serialize_entry("location", &self.location)?;
+        map.serialize_entry("enabled", &self.enabled)?;
+        map.serialize_entry("system_defined", &self.system_defined)?;
+        if let Some(value) = &self.owner {
+            map.serialize_entry("owner", value)?;
+        }
+        if let Some(value) = &self.ownerdata {
+            map.serialize_entry("ownerdata", value)?;
+        }
+        map.end()
     }
+}
 
-    fn __missing_enabled() -> bool {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::depots::online::Summary",
-            "enabled",
-        )
+impl<'de> serde::Deserialize<'de> for Summary {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_system_defined() -> bool {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::depots::online::Summary",
-            "system_defined",
-        )
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Summary {
+    const NAME: &'static str = "esx::settings::depots::online::Summary";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<bool> = None;
+        let mut f_3: Option<bool> = None;
+        let mut f_4: Option<String> = None;
+        let mut f_5: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "description" => f_0 = Some(map.next_value()?),
+                "location" => f_1 = Some(map.next_value()?),
+                "enabled" => f_2 = Some(map.next_value()?),
+                "system_defined" => f_3 = Some(map.next_value()?),
+                "owner" => f_4 = map.next_value()?,
+                "ownerdata" => f_5 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Summary {
+            description: __de::or_zero(f_0, Self::NAME, "description"),
+            location: __de::required(f_1, "location")?,
+            enabled: __de::or_zero(f_2, Self::NAME, "enabled"),
+            system_defined: __de::or_zero(f_3, Self::NAME, "system_defined"),
+            owner: f_4,
+            ownerdata: f_5,
+        })
     }
 }
 
@@ -422,18 +732,65 @@ impl Summary {
 /// Since vSphere API 7.0.0.0.
 ///
 /// vAPI structure `com.vmware.esx.settings.depots.online.update_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateSpec {
     /// Flag indicating whether this depot is enabled or not. Disabling the depot doesn't delete its cached metadata and payloads. It will not be refreshed next time depots are re-synced. If `None`, enabled flag is not updated.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
     /// Description of the depot. If `None`, description is not updated.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+}
+
+impl serde::Serialize for UpdateSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.enabled {
+            map.serialize_entry("enabled", value)?;
+        }
+        if let Some(value) = &self.description {
+            map.serialize_entry("description", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UpdateSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for UpdateSpec {
+    const NAME: &'static str = "esx::settings::depots::online::UpdateSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<bool> = None;
+        let mut f_1: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "enabled" => f_0 = map.next_value()?,
+                "description" => f_1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(UpdateSpec {
+            enabled: f_0,
+            description: f_1,
+        })
+    }
 }
 
 #[doc(hidden)]

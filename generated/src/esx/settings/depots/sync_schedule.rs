@@ -252,132 +252,127 @@ impl<'de> serde::Deserialize<'de> for Schedule {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = Schedule;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("struct Schedule")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<Schedule, A::Error> {
-                let mut f_0: Option<String> = None;
-                let mut f_1: Option<i64> = None;
-                let mut f_2: Option<i64> = None;
-                let mut f_3: Option<i64> = None;
-                let mut f_4: Option<i64> = None;
-                let mut f_5: Option<DayOfWeek> = None;
-                let mut unknown = serde_json::Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "type" => f_0 = Some(map.next_value()?),
-                        "skip" => f_1 = map.next_value()?,
-                        "minute" => f_2 = map.next_value()?,
-                        "hour" => f_3 = map.next_value()?,
-                        "day_of_month" => f_4 = map.next_value()?,
-                        "day_of_week" => f_5 = map.next_value()?,
-                        _ => {
-                            let value: serde_json::Value = map.next_value()?;
-                            unknown.insert(key, value);
-                        }
-                    }
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Schedule {
+    const NAME: &'static str = "esx::settings::depots::sync_schedule::Schedule";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<i64> = None;
+        let mut f_2: Option<i64> = None;
+        let mut f_3: Option<i64> = None;
+        let mut f_4: Option<i64> = None;
+        let mut f_5: Option<DayOfWeek> = None;
+        let mut unknown = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "type" => f_0 = Some(map.next_value()?),
+                "skip" => f_1 = map.next_value()?,
+                "minute" => f_2 = map.next_value()?,
+                "hour" => f_3 = map.next_value()?,
+                "day_of_month" => f_4 = map.next_value()?,
+                "day_of_week" => f_5 = map.next_value()?,
+                _ => {
+                    let value: serde_json::Value = map.next_value()?;
+                    unknown.insert(key, value);
                 }
-                let u_0 = match f_0 {
-                    None => None,
-                    Some(tag) => {
-                        Some(
-                            match tag.as_str() {
-                                "HOURLY" => {
-                                    ScheduleType::Hourly {
-                                        skip: f_1,
-                                        minute: f_2,
-                                    }
-                                }
-                                "DAILY" => {
-                                    ScheduleType::Daily {
-                                        skip: f_1,
-                                        minute: f_2,
-                                        hour: f_3,
-                                    }
-                                }
-                                "WEEKLY" => {
-                                    ScheduleType::Weekly {
-                                        skip: f_1,
-                                        minute: f_2,
-                                        hour: f_3,
-                                        day_of_week: f_5,
-                                    }
-                                }
-                                "MONTHLY_BY_DAY" => {
-                                    ScheduleType::MonthlyByDay {
-                                        skip: f_1,
-                                        minute: f_2,
-                                        hour: f_3,
-                                        day_of_month: f_4,
-                                    }
-                                }
-                                _ => {
-                                    #[allow(unused_mut)]
-                                    let mut fields = ::core::mem::take(&mut unknown);
-                                    if let Some(value) = f_1 {
-                                        fields
-                                            .insert(
-                                                "skip".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_2 {
-                                        fields
-                                            .insert(
-                                                "minute".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_3 {
-                                        fields
-                                            .insert(
-                                                "hour".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_5 {
-                                        fields
-                                            .insert(
-                                                "day_of_week".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_4 {
-                                        fields
-                                            .insert(
-                                                "day_of_month".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    ScheduleType::Unknown {
-                                        tag,
-                                        fields,
-                                    }
-                                }
-                            },
-                        )
-                    }
-                };
-                ::core::result::Result::Ok(Schedule {
-                    r#type: u_0.ok_or_else(|| serde::de::Error::missing_field("type"))?,
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        let u_0 = match f_0 {
+            None => None,
+            Some(tag) => {
+                Some(
+                    match tag.as_str() {
+                        "HOURLY" => {
+                            ScheduleType::Hourly {
+                                skip: f_1,
+                                minute: f_2,
+                            }
+                        }
+                        "DAILY" => {
+                            ScheduleType::Daily {
+                                skip: f_1,
+                                minute: f_2,
+                                hour: f_3,
+                            }
+                        }
+                        "WEEKLY" => {
+                            ScheduleType::Weekly {
+                                skip: f_1,
+                                minute: f_2,
+                                hour: f_3,
+                                day_of_week: f_5,
+                            }
+                        }
+                        "MONTHLY_BY_DAY" => {
+                            ScheduleType::MonthlyByDay {
+                                skip: f_1,
+                                minute: f_2,
+                                hour: f_3,
+                                day_of_month: f_4,
+                            }
+                        }
+                        _ => {
+                            #[allow(unused_mut)]
+                            let mut fields = ::core::mem::take(&mut unknown);
+                            if let Some(value) = f_1 {
+                                fields
+                                    .insert(
+                                        "skip".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_2 {
+                                fields
+                                    .insert(
+                                        "minute".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_3 {
+                                fields
+                                    .insert(
+                                        "hour".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_5 {
+                                fields
+                                    .insert(
+                                        "day_of_week".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_4 {
+                                fields
+                                    .insert(
+                                        "day_of_month".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            ScheduleType::Unknown {
+                                tag,
+                                fields,
+                            }
+                        }
+                    },
+                )
+            }
+        };
+        ::core::result::Result::Ok(Schedule {
+            r#type: __de::required(u_0, "type")?,
+        })
     }
 }
 
@@ -402,8 +397,10 @@ impl SetRequest {
     }
 
     /// Sends the request and decodes the result.
-    pub async fn send(self) -> vsphere_vapi_runtime::Result<()> {
-        self.call.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+        self.call.send()
     }
 }
 
@@ -412,41 +409,71 @@ impl SetRequest {
 /// Since vSphere API 7.0.0.0.
 ///
 /// vAPI structure `com.vmware.esx.settings.depots.sync_schedule.spec`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Spec {
     /// Flag indicating whether automatic sync is enabled or not.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "Spec::__missing_enabled")]
     pub enabled: bool,
     /// The schedule to check for new updates. If `None` the schedule must be disabled.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub schedule: Option<Schedule>,
     /// Email addresses to which the notification will be sent. If empty, no notification is sent.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(
-        default = "Spec::__missing_email_addresses",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub email_addresses: Vec<String>,
 }
 
-impl Spec {
-    fn __missing_enabled() -> bool {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::depots::sync_schedule::Spec",
-            "enabled",
-        )
+impl serde::Serialize for Spec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("enabled", &self.enabled)?;
+        if let Some(value) = &self.schedule {
+            map.serialize_entry("schedule", value)?;
+        }
+        map.serialize_entry("email_addresses", &self.email_addresses)?;
+        map.end()
     }
+}
 
-    fn __missing_email_addresses() -> Vec<String> {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::depots::sync_schedule::Spec",
-            "email_addresses",
-        )
+impl<'de> serde::Deserialize<'de> for Spec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Spec {
+    const NAME: &'static str = "esx::settings::depots::sync_schedule::Spec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<bool> = None;
+        let mut f_1: Option<Schedule> = None;
+        let mut f_2: Option<Vec<String>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "enabled" => f_0 = Some(map.next_value()?),
+                "schedule" => f_1 = map.next_value()?,
+                "email_addresses" => f_2 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Spec {
+            enabled: __de::or_zero(f_0, Self::NAME, "enabled"),
+            schedule: f_1,
+            email_addresses: __de::or_zero(f_2, Self::NAME, "email_addresses"),
+        })
     }
 }
 

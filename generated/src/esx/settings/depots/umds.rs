@@ -66,8 +66,12 @@ impl Content {
     /// - [`NotFound`](crate::ErrorKind::NotFound): If there is no UMDS depot configured in the system.
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
     /// - [`Error`](crate::ErrorKind::Error): If there is some unknown internal error. The accompanying error message will give more details about the failure.
-    pub async fn get(&self) -> vsphere_vapi_runtime::Result<content::Info> {
-        self.client.operation(&content::ops::GET).send().await
+    pub fn get(
+        &self,
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<content::Info>,
+    > + Send {
+        self.client.operation(&content::ops::GET).send()
     }
 }
 
@@ -76,13 +80,53 @@ impl Content {
 /// Since vSphere API 7.0.3.0.
 ///
 /// vAPI structure `com.vmware.esx.settings.depots.umds.delete_result`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteResult {
     /// Notifications returned by [`Umds::delete`](crate::esx::settings::depots::Umds::delete) method. If `None`, no notification is returned.
     ///
     /// Since vSphere API 7.0.3.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notifications: Option<crate::esx::settings::Notifications>,
+}
+
+impl serde::Serialize for DeleteResult {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.notifications {
+            map.serialize_entry("notifications", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DeleteResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for DeleteResult {
+    const NAME: &'static str = "esx::settings::depots::umds::DeleteResult";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<crate::esx::settings::Notifications> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "notifications" => f_0 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(DeleteResult { notifications: f_0 })
+    }
 }
 
 /// The [`Info`](crate::esx::settings::depots::umds::Info) structure defines the information regarding the UMDS Depot.
@@ -90,17 +134,15 @@ pub struct DeleteResult {
 /// Since vSphere API 7.0.0.0.
 ///
 /// vAPI structure `com.vmware.esx.settings.depots.umds.info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Info {
     /// Description of the depot. It will be an empty string if no description was provided during create.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "Info::__missing_description")]
     pub description: String,
     /// Flag indicating whether or not this depot is enabled.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "Info::__missing_enabled")]
     pub enabled: bool,
     /// Location of the depot.
     ///
@@ -109,23 +151,62 @@ pub struct Info {
     /// Name of the user creating the depot. This field is optional because it was added in a newer version than its parent node.
     ///
     /// Since vSphere API 7.0.3.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub owner: Option<String>,
 }
 
-impl Info {
-    fn __missing_description() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::depots::umds::Info",
-            "description",
-        )
+impl serde::Serialize for Info {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("description", &self.description)?;
+        map.serialize_entry("enabled", &self.enabled)?;
+        map.serialize_entry("location", &self.location)?;
+        if let Some(value) = &self.owner {
+            map.serialize_entry("owner", value)?;
+        }
+        map.end()
     }
+}
 
-    fn __missing_enabled() -> bool {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::depots::umds::Info",
-            "enabled",
-        )
+impl<'de> serde::Deserialize<'de> for Info {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
+    const NAME: &'static str = "esx::settings::depots::umds::Info";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<bool> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "description" => f_0 = Some(map.next_value()?),
+                "enabled" => f_1 = Some(map.next_value()?),
+                "location" => f_2 = Some(map.next_value()?),
+                "owner" => f_3 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Info {
+            description: __de::or_zero(f_0, Self::NAME, "description"),
+            enabled: __de::or_zero(f_1, Self::NAME, "enabled"),
+            location: __de::required(f_2, "location")?,
+            owner: f_3,
+        })
     }
 }
 
@@ -134,22 +215,71 @@ impl Info {
 /// Since vSphere API 7.0.3.0.
 ///
 /// vAPI structure `com.vmware.esx.settings.depots.umds.precheck_result`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PrecheckResult {
     /// Baselines affected. If `None`, no baseline is affected.
     ///
     /// Since vSphere API 7.0.3.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub affected_baselines: Option<
         Vec<crate::esx::settings::depots::AffectedBaselineInfo>,
     >,
     /// Desired states affected. If `None`, no desired state is affected.
     ///
     /// Since vSphere API 7.0.3.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub affected_desired_states: Option<
         Vec<crate::esx::settings::depots::AffectedDesiredStateInfo>,
     >,
+}
+
+impl serde::Serialize for PrecheckResult {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.affected_baselines {
+            map.serialize_entry("affected_baselines", value)?;
+        }
+        if let Some(value) = &self.affected_desired_states {
+            map.serialize_entry("affected_desired_states", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for PrecheckResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for PrecheckResult {
+    const NAME: &'static str = "esx::settings::depots::umds::PrecheckResult";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<Vec<crate::esx::settings::depots::AffectedBaselineInfo>> = None;
+        let mut f_1: Option<
+            Vec<crate::esx::settings::depots::AffectedDesiredStateInfo>,
+        > = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "affected_baselines" => f_0 = map.next_value()?,
+                "affected_desired_states" => f_1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(PrecheckResult {
+            affected_baselines: f_0,
+            affected_desired_states: f_1,
+        })
+    }
 }
 
 /// The [`SetSpec`](crate::esx::settings::depots::umds::SetSpec) structure defines the information of an UMDS depot.
@@ -157,22 +287,74 @@ pub struct PrecheckResult {
 /// Since vSphere API 7.0.0.0.
 ///
 /// vAPI structure `com.vmware.esx.settings.depots.umds.set_spec`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SetSpec {
     /// Description of the depot. If `None`, the description will be empty.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Flag indicating whether or not this depot should be enabled. Disabling the depot doesn't delete its cached metadata and payloads. It will not be refreshed next time depots are re-synced. If `None`, the depot will be enabled.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
     /// Location of the depot. It should be the location to the index.xml for the depot.
     ///
     /// Since vSphere API 7.0.0.0.
     pub location: String,
+}
+
+impl serde::Serialize for SetSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.description {
+            map.serialize_entry("description", value)?;
+        }
+        if let Some(value) = &self.enabled {
+            map.serialize_entry("enabled", value)?;
+        }
+        map.serialize_entry("location", &self.location)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SetSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for SetSpec {
+    const NAME: &'static str = "esx::settings::depots::umds::SetSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<bool> = None;
+        let mut f_2: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "description" => f_0 = map.next_value()?,
+                "enabled" => f_1 = map.next_value()?,
+                "location" => f_2 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(SetSpec {
+            description: f_0,
+            enabled: f_1,
+            location: __de::required(f_2, "location")?,
+        })
+    }
 }
 
 impl SetSpec {
@@ -191,18 +373,65 @@ impl SetSpec {
 /// Since vSphere API 7.0.0.0.
 ///
 /// vAPI structure `com.vmware.esx.settings.depots.umds.update_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateSpec {
     /// Flag indicating whether or not this depot is enabled. Disabling the depot doesn't delete its cached metadata and payloads. It will not be refreshed next time depots are re-synced. If `None`, the enabled flag is not updated.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
     /// Description of the depot. If `None`, the description is not updated.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+}
+
+impl serde::Serialize for UpdateSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.enabled {
+            map.serialize_entry("enabled", value)?;
+        }
+        if let Some(value) = &self.description {
+            map.serialize_entry("description", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UpdateSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for UpdateSpec {
+    const NAME: &'static str = "esx::settings::depots::umds::UpdateSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<bool> = None;
+        let mut f_1: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "enabled" => f_0 = map.next_value()?,
+                "description" => f_1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(UpdateSpec {
+            enabled: f_0,
+            description: f_1,
+        })
+    }
 }
 
 #[doc(hidden)]

@@ -88,7 +88,7 @@ impl Packages {
 ///
 /// vAPI structure
 /// `com.vmware.esx.settings.hardware_support.managers.hardware_support_manager_info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct HardwareSupportManagerInfo {
     /// Name of the Hardware Support Manager (HSM) (e.g. "Frobozz Hardware Support Manager").
     ///
@@ -99,40 +99,68 @@ pub struct HardwareSupportManagerInfo {
     /// User-intelligible description of the HSM (e.g. "Front end for Frobozz so-and-so management system").
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "HardwareSupportManagerInfo::__missing_description")]
     pub description: String,
     /// UI label for HSM, derived from HSM extension's description's 'label' field. (e.g. "Frobozz Free Management System").
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "HardwareSupportManagerInfo::__missing_display_name")]
     pub display_name: String,
     /// Company providing the Hardware Support Manager (HSM) (e.g. "Frobozz Magic Software Company").
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "HardwareSupportManagerInfo::__missing_vendor")]
     pub vendor: String,
 }
 
-impl HardwareSupportManagerInfo {
-    fn __missing_description() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::hardware_support::managers::HardwareSupportManagerInfo",
-            "description",
-        )
+impl serde::Serialize for HardwareSupportManagerInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("manager", &self.manager)?;
+        map.serialize_entry("description", &self.description)?;
+        map.serialize_entry("display_name", &self.display_name)?;
+        map.serialize_entry("vendor", &self.vendor)?;
+        map.end()
     }
+}
 
-    fn __missing_display_name() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::hardware_support::managers::HardwareSupportManagerInfo",
-            "display_name",
-        )
+impl<'de> serde::Deserialize<'de> for HardwareSupportManagerInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_vendor() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::hardware_support::managers::HardwareSupportManagerInfo",
-            "vendor",
-        )
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for HardwareSupportManagerInfo {
+    const NAME: &'static str = "esx::settings::hardware_support::managers::HardwareSupportManagerInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::ManagerId> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "manager" => f_0 = Some(map.next_value()?),
+                "description" => f_1 = Some(map.next_value()?),
+                "display_name" => f_2 = Some(map.next_value()?),
+                "vendor" => f_3 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(HardwareSupportManagerInfo {
+            manager: __de::required(f_0, "manager")?,
+            description: __de::or_zero(f_1, Self::NAME, "description"),
+            display_name: __de::or_zero(f_2, Self::NAME, "display_name"),
+            vendor: __de::or_zero(f_3, Self::NAME, "vendor"),
+        })
     }
 }
 

@@ -11,21 +11,53 @@
 /// Since vSphere API 8.0.1.0.
 ///
 /// vAPI structure `com.vmware.esx.settings.hosts.configuration.extract_result`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ExtractResult {
     /// Current configuration of ESXi host encoded as JSON.
     ///
     /// Since vSphere API 8.0.1.0.
-    #[serde(default = "ExtractResult::__missing_config")]
     pub config: String,
 }
 
-impl ExtractResult {
-    fn __missing_config() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::hosts::configuration::ExtractResult",
-            "config",
-        )
+impl serde::Serialize for ExtractResult {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("config", &self.config)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ExtractResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ExtractResult {
+    const NAME: &'static str = "esx::settings::hosts::configuration::ExtractResult";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "config" => f_0 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ExtractResult {
+            config: __de::or_zero(f_0, Self::NAME, "config"),
+        })
     }
 }
 

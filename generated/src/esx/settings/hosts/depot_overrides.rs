@@ -11,7 +11,7 @@
 /// Since vSphere API 8.0.1.0.
 ///
 /// vAPI structure `com.vmware.esx.settings.hosts.depot_overrides.depot`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Depot {
     /// Location of the depot override. This could be a location of zip file or location to an index.xml file.
     ///
@@ -19,29 +19,100 @@ pub struct Depot {
     pub location: String,
 }
 
+impl serde::Serialize for Depot {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("location", &self.location)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Depot {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Depot {
+    const NAME: &'static str = "esx::settings::hosts::depot_overrides::Depot";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "location" => f_0 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Depot {
+            location: __de::required(f_0, "location")?,
+        })
+    }
+}
+
 /// The [`Info`](crate::esx::settings::hosts::depot_overrides::Info) structure defines the information regarding depot overrides for a given host.
 ///
 /// Since vSphere API 8.0.1.0.
 ///
 /// vAPI structure `com.vmware.esx.settings.hosts.depot_overrides.info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Info {
     /// List of the depot overrides.
     ///
     /// Since vSphere API 8.0.1.0.
-    #[serde(
-        default = "Info::__missing_depots",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub depots: Vec<Depot>,
 }
 
-impl Info {
-    fn __missing_depots() -> Vec<Depot> {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::hosts::depot_overrides::Info",
-            "depots",
-        )
+impl serde::Serialize for Info {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("depots", &self.depots)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Info {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
+    const NAME: &'static str = "esx::settings::hosts::depot_overrides::Info";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<Vec<Depot>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "depots" => f_0 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Info {
+            depots: __de::or_zero(f_0, Self::NAME, "depots"),
+        })
     }
 }
 

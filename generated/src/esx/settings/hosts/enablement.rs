@@ -153,10 +153,12 @@ impl Software {
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
     /// - [`Unsupported`](crate::ErrorKind::Unsupported): If the host is not a vLCM managed standalone host.
-    pub async fn get(
+    pub fn get(
         &self,
         host: &crate::ids::HostSystemId,
-    ) -> vsphere_vapi_runtime::Result<software::Info> {
-        self.client.operation(&software::ops::GET).param("host", host).send().await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<software::Info>,
+    > + Send {
+        self.client.operation(&software::ops::GET).param("host", host).send()
     }
 }

@@ -71,11 +71,13 @@ impl Apply {
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the caller is not authenticated.
     /// - [`Unsupported`](crate::ErrorKind::Unsupported): If the host is not a vLCM managed standalone host.
-    pub async fn get(
+    pub fn get(
         &self,
         host: &crate::ids::HostSystemId,
-    ) -> vsphere_vapi_runtime::Result<apply::ConfiguredPolicySpec> {
-        self.client.operation(&apply::ops::GET).param("host", host).send().await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<apply::ConfiguredPolicySpec>,
+    > + Send {
+        self.client.operation(&apply::ops::GET).param("host", host).send()
     }
 
     /// This API will set the configured policy for an ESXi host.
@@ -102,16 +104,15 @@ impl Apply {
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
     /// - [`Unsupported`](crate::ErrorKind::Unsupported): If the host is not a vLCM managed standalone host.
-    pub async fn set(
+    pub fn set(
         &self,
         host: &crate::ids::HostSystemId,
         spec: &apply::ConfiguredPolicySpec,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&apply::ops::SET)
             .param("host", host)
             .param("spec", spec)
             .send()
-            .await
     }
 }

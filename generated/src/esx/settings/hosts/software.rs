@@ -97,11 +97,13 @@ impl AddOn {
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the caller is not authenticated.
     /// - [`Unsupported`](crate::ErrorKind::Unsupported): If the host is not a vLCM managed standalone host.
-    pub async fn get(
+    pub fn get(
         &self,
         host: &crate::ids::HostSystemId,
-    ) -> vsphere_vapi_runtime::Result<crate::esx::settings::AddOnInfo> {
-        self.client.operation(&add_on::ops::GET).param("host", host).send().await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<crate::esx::settings::AddOnInfo>,
+    > + Send {
+        self.client.operation(&add_on::ops::GET).param("host", host).send()
     }
 }
 
@@ -162,11 +164,13 @@ impl BaseImage {
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the caller is not authenticated.
     /// - [`Unsupported`](crate::ErrorKind::Unsupported): If the host is not a vLCM managed standalone host.
-    pub async fn get(
+    pub fn get(
         &self,
         host: &crate::ids::HostSystemId,
-    ) -> vsphere_vapi_runtime::Result<crate::esx::settings::BaseImageInfo> {
-        self.client.operation(&base_image::ops::GET).param("host", host).send().await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<crate::esx::settings::BaseImageInfo>,
+    > + Send {
+        self.client.operation(&base_image::ops::GET).param("host", host).send()
     }
 }
 
@@ -228,17 +232,18 @@ impl Commits {
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the caller is not authenticated.
     /// - [`Unsupported`](crate::ErrorKind::Unsupported): If the host is not a vLCM managed standalone host.
-    pub async fn get(
+    pub fn get(
         &self,
         host: &crate::ids::HostSystemId,
         commit: &crate::ids::CommitId,
-    ) -> vsphere_vapi_runtime::Result<commits::Info> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<commits::Info>,
+    > + Send {
         self.client
             .operation(&commits::ops::GET)
             .param("host", host)
             .param("commit", commit)
             .send()
-            .await
     }
 }
 
@@ -297,11 +302,13 @@ impl Compliance {
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the caller is not authenticated.
     /// - [`Unsupported`](crate::ErrorKind::Unsupported): If the host is not a vLCM managed standalone host.
-    pub async fn get(
+    pub fn get(
         &self,
         host: &crate::ids::HostSystemId,
-    ) -> vsphere_vapi_runtime::Result<crate::esx::settings::HostCompliance> {
-        self.client.operation(&compliance::ops::GET).param("host", host).send().await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<crate::esx::settings::HostCompliance>,
+    > + Send {
+        self.client.operation(&compliance::ops::GET).param("host", host).send()
     }
 }
 
@@ -367,17 +374,20 @@ impl Components {
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
     /// - [`Unsupported`](crate::ErrorKind::Unsupported): If the host is not a vLCM managed standalone host.
-    pub async fn get(
+    pub fn get(
         &self,
         host: &crate::ids::HostSystemId,
         component: &crate::ids::SettingsComponentId,
-    ) -> vsphere_vapi_runtime::Result<Option<crate::esx::settings::ComponentInfo>> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<
+            Option<crate::esx::settings::ComponentInfo>,
+        >,
+    > + Send {
         self.client
             .operation(&components::ops::GET)
             .param("host", host)
             .param("component", component)
             .send()
-            .await
     }
 
     /// Returns a list of components in the desired software specification.
@@ -406,13 +416,18 @@ impl Components {
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
     /// - [`Unsupported`](crate::ErrorKind::Unsupported): If the host is not a vLCM managed standalone host.
-    pub async fn list(
+    pub fn list(
         &self,
         host: &crate::ids::HostSystemId,
-    ) -> vsphere_vapi_runtime::Result<
-        vsphere_vapi_runtime::types::VapiMap<String, crate::esx::settings::ComponentInfo>,
-    > {
-        self.client.operation(&components::ops::LIST).param("host", host).send().await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<
+            vsphere_vapi_runtime::types::VapiMap<
+                String,
+                crate::esx::settings::ComponentInfo,
+            >,
+        >,
+    > + Send {
+        self.client.operation(&components::ops::LIST).param("host", host).send()
     }
 }
 
@@ -506,19 +521,20 @@ impl Drafts {
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
     /// - [`Unsupported`](crate::ErrorKind::Unsupported): If the host is not a vLCM managed standalone host.
-    pub async fn commit_task(
+    pub fn commit_task(
         &self,
         host: &crate::ids::HostSystemId,
         draft: &crate::ids::DraftId,
         spec: &drafts::CommitSpec,
-    ) -> vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<String>> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<String>>,
+    > + Send {
         self.client
             .operation(&drafts::ops::COMMIT_TASK)
             .param("host", host)
             .param("draft", draft)
             .param("spec", spec)
             .send_task()
-            .await
     }
 
     /// Runs [`commit_task`](Self::commit_task) and waits for the task with the default
@@ -566,11 +582,13 @@ impl Drafts {
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
     /// - [`Unsupported`](crate::ErrorKind::Unsupported): If the host is not a vLCM managed standalone host.
-    pub async fn create(
+    pub fn create(
         &self,
         host: &crate::ids::HostSystemId,
-    ) -> vsphere_vapi_runtime::Result<crate::ids::DraftId> {
-        self.client.operation(&drafts::ops::CREATE).param("host", host).send().await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<crate::ids::DraftId>,
+    > + Send {
+        self.client.operation(&drafts::ops::CREATE).param("host", host).send()
     }
 
     /// Deletes the software draft.
@@ -596,17 +614,16 @@ impl Drafts {
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
     /// - [`Unsupported`](crate::ErrorKind::Unsupported): If the host is not a vLCM managed standalone host.
-    pub async fn delete(
+    pub fn delete(
         &self,
         host: &crate::ids::HostSystemId,
         draft: &crate::ids::DraftId,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&drafts::ops::DELETE)
             .param("host", host)
             .param("draft", draft)
             .send()
-            .await
     }
 
     /// Returns the information about given software draft.
@@ -636,17 +653,18 @@ impl Drafts {
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
     /// - [`Unsupported`](crate::ErrorKind::Unsupported): If the host is not a vLCM managed standalone host.
-    pub async fn get(
+    pub fn get(
         &self,
         host: &crate::ids::HostSystemId,
         draft: &crate::ids::DraftId,
-    ) -> vsphere_vapi_runtime::Result<drafts::Info> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<drafts::Info>,
+    > + Send {
         self.client
             .operation(&drafts::ops::GET)
             .param("host", host)
             .param("draft", draft)
             .send()
-            .await
     }
 
     /// Imports the desired software specification.
@@ -678,17 +696,18 @@ impl Drafts {
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
     /// - [`Unsupported`](crate::ErrorKind::Unsupported): If the host is not a vLCM managed standalone host.
-    pub async fn import_software_spec(
+    pub fn import_software_spec(
         &self,
         host: &crate::ids::HostSystemId,
         spec: &drafts::ImportSpec,
-    ) -> vsphere_vapi_runtime::Result<crate::ids::DraftId> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<crate::ids::DraftId>,
+    > + Send {
         self.client
             .operation(&drafts::ops::IMPORT_SOFTWARE_SPEC)
             .param("host", host)
             .param("spec", spec)
             .send()
-            .await
     }
 
     /// Returns information about the software drafts for the specified host that match the [`FilterSpec`](crate::esx::settings::hosts::software::drafts::FilterSpec).
@@ -753,19 +772,20 @@ impl Drafts {
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
     /// - [`Unsupported`](crate::ErrorKind::Unsupported): If the host is not a vLCM managed standalone host.
-    pub async fn scan_task(
+    pub fn scan_task(
         &self,
         host: &crate::ids::HostSystemId,
         draft: &crate::ids::DraftId,
-    ) -> vsphere_vapi_runtime::Result<
-        vsphere_vapi_runtime::Task<crate::esx::settings::HostCompliance>,
-    > {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<
+            vsphere_vapi_runtime::Task<crate::esx::settings::HostCompliance>,
+        >,
+    > + Send {
         self.client
             .operation(&drafts::ops::SCAN_TASK)
             .param("host", host)
             .param("draft", draft)
             .send_task()
-            .await
     }
 
     /// Runs [`scan_task`](Self::scan_task) and waits for the task with the default
@@ -812,19 +832,20 @@ impl Drafts {
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
     /// - [`Unsupported`](crate::ErrorKind::Unsupported): If the host is not a vLCM managed standalone host.
-    pub async fn validate_task(
+    pub fn validate_task(
         &self,
         host: &crate::ids::HostSystemId,
         draft: &crate::ids::DraftId,
-    ) -> vsphere_vapi_runtime::Result<
-        vsphere_vapi_runtime::Task<drafts::ValidateResult>,
-    > {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<
+            vsphere_vapi_runtime::Task<drafts::ValidateResult>,
+        >,
+    > + Send {
         self.client
             .operation(&drafts::ops::VALIDATE_TASK)
             .param("host", host)
             .param("draft", draft)
             .send_task()
-            .await
     }
 
     /// Runs [`validate_task`](Self::validate_task) and waits for the task with the
@@ -913,20 +934,21 @@ impl EffectiveComponents {
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
     /// - [`Unsupported`](crate::ErrorKind::Unsupported): If the host is not a vLCM managed standalone host.
-    pub async fn list(
+    pub fn list(
         &self,
         host: &crate::ids::HostSystemId,
-    ) -> vsphere_vapi_runtime::Result<
-        vsphere_vapi_runtime::types::VapiMap<
-            String,
-            crate::esx::settings::EffectiveComponentInfo,
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<
+            vsphere_vapi_runtime::types::VapiMap<
+                String,
+                crate::esx::settings::EffectiveComponentInfo,
+            >,
         >,
-    > {
+    > + Send {
         self.client
             .operation(&effective_components::ops::LIST)
             .param("host", host)
             .send()
-            .await
     }
 
     /// Returns the list of all the effective components. Pass the param "with-removed-components" to get even the removed components.
@@ -961,20 +983,21 @@ impl EffectiveComponents {
     ///   * Method execution requires `VcIntegrity.lifecycleSoftwareSpecification.Read`.
     ///   * The resource `HostSystem` referenced by the parameter `host` requires `VcIntegrity.lifecycleSoftwareSpecification.Read`.
     /// - [`Unsupported`](crate::ErrorKind::Unsupported): If the host is not a vLCM managed standalone host.
-    pub async fn list_with_removed_components(
+    pub fn list_with_removed_components(
         &self,
         host: &crate::ids::HostSystemId,
-    ) -> vsphere_vapi_runtime::Result<
-        vsphere_vapi_runtime::types::VapiMap<
-            String,
-            crate::esx::settings::EffectiveComponentInfo,
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<
+            vsphere_vapi_runtime::types::VapiMap<
+                String,
+                crate::esx::settings::EffectiveComponentInfo,
+            >,
         >,
-    > {
+    > + Send {
         self.client
             .operation(&effective_components::ops::LIST_WITH_REMOVED_COMPONENTS)
             .param("host", host)
             .send()
-            .await
     }
 }
 
@@ -1037,15 +1060,16 @@ impl Recommendations {
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
     /// - [`Unsupported`](crate::ErrorKind::Unsupported): If the host is not a vLCM managed standalone host.
-    pub async fn generate_task(
+    pub fn generate_task(
         &self,
         host: &crate::ids::HostSystemId,
-    ) -> vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<()>> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<()>>,
+    > + Send {
         self.client
             .operation(&recommendations::ops::GENERATE_TASK)
             .param("host", host)
             .send_task()
-            .await
     }
 
     /// Runs [`generate_task`](Self::generate_task) and waits for the task with the
@@ -1090,15 +1114,13 @@ impl Recommendations {
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
     /// - [`Unsupported`](crate::ErrorKind::Unsupported): If the host is not a vLCM managed standalone host.
-    pub async fn get(
+    pub fn get(
         &self,
         host: &crate::ids::HostSystemId,
-    ) -> vsphere_vapi_runtime::Result<recommendations::Info> {
-        self.client
-            .operation(&recommendations::ops::GET)
-            .param("host", host)
-            .send()
-            .await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<recommendations::Info>,
+    > + Send {
+        self.client.operation(&recommendations::ops::GET).param("host", host).send()
     }
 }
 
@@ -1170,17 +1192,18 @@ impl RemovedComponents {
     ///   * Method execution requires `VcIntegrity.lifecycleSoftwareSpecification.Read`.
     ///   * The resource `HostSystem` referenced by the parameter `host` requires `VcIntegrity.lifecycleSoftwareSpecification.Read`.
     /// - [`Unsupported`](crate::ErrorKind::Unsupported): If the host is not a vLCM managed standalone host.
-    pub async fn get(
+    pub fn get(
         &self,
         host: &crate::ids::HostSystemId,
         component: &crate::ids::SettingsComponentId,
-    ) -> vsphere_vapi_runtime::Result<crate::esx::settings::ComponentInfo> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<crate::esx::settings::ComponentInfo>,
+    > + Send {
         self.client
             .operation(&removed_components::ops::GET)
             .param("host", host)
             .param("component", component)
             .send()
-            .await
     }
 
     /// Returns a map of removed components in the desired software specification.
@@ -1210,17 +1233,18 @@ impl RemovedComponents {
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
     /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): If the caller does not have the necessary privileges.
     /// - [`Unsupported`](crate::ErrorKind::Unsupported): If the host is not a vLCM managed standalone host.
-    pub async fn list(
+    pub fn list(
         &self,
         host: &crate::ids::HostSystemId,
-    ) -> vsphere_vapi_runtime::Result<
-        vsphere_vapi_runtime::types::VapiMap<String, crate::esx::settings::ComponentInfo>,
-    > {
-        self.client
-            .operation(&removed_components::ops::LIST)
-            .param("host", host)
-            .send()
-            .await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<
+            vsphere_vapi_runtime::types::VapiMap<
+                String,
+                crate::esx::settings::ComponentInfo,
+            >,
+        >,
+    > + Send {
+        self.client.operation(&removed_components::ops::LIST).param("host", host).send()
     }
 }
 
@@ -1287,15 +1311,16 @@ impl SoftwareSpecMetadata {
     ///   * Method execution requires `VcIntegrity.lifecycleSoftwareSpecification.Read`.
     ///   * The resource `HostSystem` referenced by the parameter `host` requires `VcIntegrity.lifecycleSoftwareSpecification.Read`.
     /// - [`Unsupported`](crate::ErrorKind::Unsupported): If the host is not a vLCM managed standalone host.
-    pub async fn get(
+    pub fn get(
         &self,
         host: &crate::ids::HostSystemId,
-    ) -> vsphere_vapi_runtime::Result<crate::esx::settings::SoftwareSpecMetadata> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<crate::esx::settings::SoftwareSpecMetadata>,
+    > + Send {
         self.client
             .operation(&software_spec_metadata::ops::GET)
             .param("host", host)
             .send()
-            .await
     }
 }
 
@@ -1369,17 +1394,18 @@ impl Solutions {
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the caller is not authenticated.
     /// - [`Unsupported`](crate::ErrorKind::Unsupported): If the host is not a vLCM managed standalone host.
-    pub async fn delete_task(
+    pub fn delete_task(
         &self,
         host: &crate::ids::HostSystemId,
         solution: &crate::ids::SolutionId,
-    ) -> vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<String>> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<String>>,
+    > + Send {
         self.client
             .operation(&solutions::ops::DELETE_TASK)
             .param("host", host)
             .param("solution", solution)
             .send_task()
-            .await
     }
 
     /// Runs [`delete_task`](Self::delete_task) and waits for the task with the default
@@ -1426,17 +1452,18 @@ impl Solutions {
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
     /// - [`Unsupported`](crate::ErrorKind::Unsupported): If the host is not a vLCM managed standalone host.
-    pub async fn get(
+    pub fn get(
         &self,
         host: &crate::ids::HostSystemId,
         solution: &crate::ids::SolutionId,
-    ) -> vsphere_vapi_runtime::Result<crate::esx::settings::SolutionInfo> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<crate::esx::settings::SolutionInfo>,
+    > + Send {
         self.client
             .operation(&solutions::ops::GET)
             .param("host", host)
             .param("solution", solution)
             .send()
-            .await
     }
 
     /// Returns all solutions in the desired software specification.
@@ -1465,13 +1492,18 @@ impl Solutions {
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
     /// - [`Unsupported`](crate::ErrorKind::Unsupported): If the host is not a vLCM managed standalone host.
-    pub async fn list(
+    pub fn list(
         &self,
         host: &crate::ids::HostSystemId,
-    ) -> vsphere_vapi_runtime::Result<
-        vsphere_vapi_runtime::types::VapiMap<String, crate::esx::settings::SolutionInfo>,
-    > {
-        self.client.operation(&solutions::ops::LIST).param("host", host).send().await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<
+            vsphere_vapi_runtime::types::VapiMap<
+                String,
+                crate::esx::settings::SolutionInfo,
+            >,
+        >,
+    > + Send {
+        self.client.operation(&solutions::ops::LIST).param("host", host).send()
     }
 
     /// Sets the components registered for the given solution in the desired software specification. The task will set only one solution specification at a time. Solution constraints would be validated with the current desired software specification before it is committed as new desired spec. The result of this operation can be queried by calling the cis/tasks/{task-id} where the task-id is the response of this operation.
@@ -1502,19 +1534,20 @@ impl Solutions {
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the caller is not authenticated.
     /// - [`Unsupported`](crate::ErrorKind::Unsupported): If the host is not a vLCM managed standalone host.
-    pub async fn set_task(
+    pub fn set_task(
         &self,
         host: &crate::ids::HostSystemId,
         solution: &crate::ids::SolutionId,
         spec: &crate::esx::settings::SolutionSpec,
-    ) -> vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<String>> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<String>>,
+    > + Send {
         self.client
             .operation(&solutions::ops::SET_TASK)
             .param("host", host)
             .param("solution", solution)
             .param("spec", spec)
             .send_task()
-            .await
     }
 
     /// Runs [`set_task`](Self::set_task) and waits for the task with the default
@@ -1541,12 +1574,11 @@ impl Solutions {
 /// Since vSphere API 8.0.0.1.
 ///
 /// vAPI structure `com.vmware.esx.settings.hosts.software.apply_result`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ApplyResult {
     /// Specifies the aggregated status of the [`Software::apply_task`](crate::esx::settings::hosts::Software::apply_task) method. `None` if the [`Software::apply_task`](crate::esx::settings::hosts::Software::apply_task) method is in progress.
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<ApplyStatus>,
     /// The identifier of the commit used to fetch the desired software document to be applied to host.
     ///
@@ -1557,21 +1589,68 @@ pub struct ApplyResult {
     /// Information of the host to which the desired software document specified by the [`ApplyResult::commit`](crate::esx::settings::hosts::software::ApplyResult::commit) was applied.
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(default = "ApplyResult::__missing_host_info")]
     pub host_info: crate::esx::settings::HostInfo,
     /// Notifications providing additional information for [`Software::apply_task`](crate::esx::settings::hosts::Software::apply_task) method. These notifications are mutually exclusive with the notifications in [`ApplyStatus`](crate::esx::settings::hosts::software::ApplyStatus). This field will be `None` if there are no notifications
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notifications: Option<crate::esx::settings::Notifications>,
 }
 
-impl ApplyResult {
-    fn __missing_host_info() -> crate::esx::settings::HostInfo {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::hosts::software::ApplyResult",
-            "host_info",
-        )
+impl serde::Serialize for ApplyResult {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.status {
+            map.serialize_entry("status", value)?;
+        }
+        map.serialize_entry("commit", &self.commit)?;
+        map.serialize_entry("host_info", &self.host_info)?;
+        if let Some(value) = &self.notifications {
+            map.serialize_entry("notifications", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ApplyResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ApplyResult {
+    const NAME: &'static str = "esx::settings::hosts::software::ApplyResult";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<ApplyStatus> = None;
+        let mut f_1: Option<crate::ids::CommitId> = None;
+        let mut f_2: Option<crate::esx::settings::HostInfo> = None;
+        let mut f_3: Option<crate::esx::settings::Notifications> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "status" => f_0 = map.next_value()?,
+                "commit" => f_1 = Some(map.next_value()?),
+                "host_info" => f_2 = Some(map.next_value()?),
+                "notifications" => f_3 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ApplyResult {
+            status: f_0,
+            commit: __de::required(f_1, "commit")?,
+            host_info: __de::or_zero(f_2, Self::NAME, "host_info"),
+            notifications: f_3,
+        })
     }
 }
 
@@ -1595,22 +1674,69 @@ impl ApplyResult {
 /// Since vSphere API 8.0.0.1.
 ///
 /// vAPI structure `com.vmware.esx.settings.hosts.software.apply_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ApplySpec {
     /// The minimum commit identifier of the desired software document to be used during the [`Software::apply_task`](crate::esx::settings::hosts::Software::apply_task) method.
     ///
     /// if `None` or empty the apply method will use the latest commit to fetch the desired state document.
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub commit: Option<String>,
     /// Accept the VMware End User License Agreement (EULA) before starting the [`Software::apply_task`](crate::esx::settings::hosts::Software::apply_task) method.
     ///
     /// The VMware EULA is available for download at, <https://www.vmware.com/download/eula.html> if `None` the [`Software::apply_task`](crate::esx::settings::hosts::Software::apply_task) method could fail due to the EULA not being accepted.
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub accept_eula: Option<bool>,
+}
+
+impl serde::Serialize for ApplySpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.commit {
+            map.serialize_entry("commit", value)?;
+        }
+        if let Some(value) = &self.accept_eula {
+            map.serialize_entry("accept_eula", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ApplySpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ApplySpec {
+    const NAME: &'static str = "esx::settings::hosts::software::ApplySpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<bool> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "commit" => f_0 = map.next_value()?,
+                "accept_eula" => f_1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ApplySpec {
+            commit: f_0,
+            accept_eula: f_1,
+        })
+    }
 }
 
 /// The [`ApplyStatus`](crate::esx::settings::hosts::software::ApplyStatus) structure contains fields that describe the status of an [`Software::apply_task`](crate::esx::settings::hosts::Software::apply_task) method.
@@ -1771,101 +1897,89 @@ impl<'de> serde::Deserialize<'de> for ApplyStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = ApplyStatus;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("struct ApplyStatus")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<ApplyStatus, A::Error> {
-                let mut f_0: Option<String> = None;
-                let mut f_1: Option<crate::cis::task::Progress> = None;
-                let mut f_2: Option<vsphere_vapi_runtime::types::DateTime> = None;
-                let mut f_3: Option<vsphere_vapi_runtime::types::DateTime> = None;
-                let mut f_4: Option<crate::esx::settings::Notifications> = None;
-                let mut unknown = serde_json::Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "status" => f_0 = Some(map.next_value()?),
-                        "progress" => f_1 = map.next_value()?,
-                        "start_time" => f_2 = Some(map.next_value()?),
-                        "end_time" => f_3 = Some(map.next_value()?),
-                        "notifications" => f_4 = Some(map.next_value()?),
-                        _ => {
-                            let value: serde_json::Value = map.next_value()?;
-                            unknown.insert(key, value);
-                        }
-                    }
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ApplyStatus {
+    const NAME: &'static str = "esx::settings::hosts::software::ApplyStatus";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<crate::cis::task::Progress> = None;
+        let mut f_2: Option<vsphere_vapi_runtime::types::DateTime> = None;
+        let mut f_3: Option<vsphere_vapi_runtime::types::DateTime> = None;
+        let mut f_4: Option<crate::esx::settings::Notifications> = None;
+        let mut unknown = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "status" => f_0 = Some(map.next_value()?),
+                "progress" => f_1 = map.next_value()?,
+                "start_time" => f_2 = Some(map.next_value()?),
+                "end_time" => f_3 = Some(map.next_value()?),
+                "notifications" => f_4 = Some(map.next_value()?),
+                _ => {
+                    let value: serde_json::Value = map.next_value()?;
+                    unknown.insert(key, value);
                 }
-                let u_0 = match f_0 {
-                    None => None,
-                    Some(tag) => {
-                        Some(
-                            match tag.as_str() {
-                                "RUNNING" => {
-                                    ApplyStatusStatus::Running {
-                                        progress: f_1,
-                                    }
-                                }
-                                "OK" => {
-                                    ApplyStatusStatus::Ok {
-                                        progress: f_1,
-                                    }
-                                }
-                                "SKIPPED" => ApplyStatusStatus::Skipped,
-                                "TIMED_OUT" => ApplyStatusStatus::TimedOut,
-                                "ERROR" => {
-                                    ApplyStatusStatus::Error {
-                                        progress: f_1,
-                                    }
-                                }
-                                "RETRY_PENDING" => {
-                                    ApplyStatusStatus::RetryPending {
-                                        progress: f_1,
-                                    }
-                                }
-                                _ => {
-                                    #[allow(unused_mut)]
-                                    let mut fields = ::core::mem::take(&mut unknown);
-                                    if let Some(value) = f_1 {
-                                        fields
-                                            .insert(
-                                                "progress".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    ApplyStatusStatus::Unknown {
-                                        tag,
-                                        fields,
-                                    }
-                                }
-                            },
-                        )
-                    }
-                };
-                ::core::result::Result::Ok(ApplyStatus {
-                    status: u_0
-                        .ok_or_else(|| serde::de::Error::missing_field("status"))?,
-                    start_time: f_2
-                        .ok_or_else(|| serde::de::Error::missing_field("start_time"))?,
-                    end_time: f_3
-                        .ok_or_else(|| serde::de::Error::missing_field("end_time"))?,
-                    notifications: f_4
-                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
-                            "esx::settings::hosts::software::ApplyStatus",
-                            "notifications",
-                        )),
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        let u_0 = match f_0 {
+            None => None,
+            Some(tag) => {
+                Some(
+                    match tag.as_str() {
+                        "RUNNING" => {
+                            ApplyStatusStatus::Running {
+                                progress: f_1,
+                            }
+                        }
+                        "OK" => {
+                            ApplyStatusStatus::Ok {
+                                progress: f_1,
+                            }
+                        }
+                        "SKIPPED" => ApplyStatusStatus::Skipped,
+                        "TIMED_OUT" => ApplyStatusStatus::TimedOut,
+                        "ERROR" => {
+                            ApplyStatusStatus::Error {
+                                progress: f_1,
+                            }
+                        }
+                        "RETRY_PENDING" => {
+                            ApplyStatusStatus::RetryPending {
+                                progress: f_1,
+                            }
+                        }
+                        _ => {
+                            #[allow(unused_mut)]
+                            let mut fields = ::core::mem::take(&mut unknown);
+                            if let Some(value) = f_1 {
+                                fields
+                                    .insert(
+                                        "progress".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            ApplyStatusStatus::Unknown {
+                                tag,
+                                fields,
+                            }
+                        }
+                    },
+                )
+            }
+        };
+        ::core::result::Result::Ok(ApplyStatus {
+            status: __de::required(u_0, "status")?,
+            start_time: __de::required(f_2, "start_time")?,
+            end_time: __de::required(f_3, "end_time")?,
+            notifications: __de::or_zero(f_4, Self::NAME, "notifications"),
+        })
     }
 }
 
@@ -1874,50 +1988,79 @@ impl<'de> serde::Deserialize<'de> for ApplyStatus {
 /// Since vSphere API 8.0.0.1.
 ///
 /// vAPI structure `com.vmware.esx.settings.hosts.software.check_info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CheckInfo {
     /// The check identifier.
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(default = "CheckInfo::__missing_check")]
     pub check: String,
     /// The check name.
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(default = "CheckInfo::__missing_name")]
     pub name: crate::vapi::standard::LocalizableMessage,
     /// Human-readable check description.
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(default = "CheckInfo::__missing_description")]
     pub description: crate::vapi::standard::LocalizableMessage,
     /// The service that performed the check. Only set if there is an originator available for this check.
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub originator: Option<String>,
 }
 
-impl CheckInfo {
-    fn __missing_check() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::hosts::software::CheckInfo",
-            "check",
-        )
+impl serde::Serialize for CheckInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("check", &self.check)?;
+        map.serialize_entry("name", &self.name)?;
+        map.serialize_entry("description", &self.description)?;
+        if let Some(value) = &self.originator {
+            map.serialize_entry("originator", value)?;
+        }
+        map.end()
     }
+}
 
-    fn __missing_name() -> crate::vapi::standard::LocalizableMessage {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::hosts::software::CheckInfo",
-            "name",
-        )
+impl<'de> serde::Deserialize<'de> for CheckInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_description() -> crate::vapi::standard::LocalizableMessage {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::hosts::software::CheckInfo",
-            "description",
-        )
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CheckInfo {
+    const NAME: &'static str = "esx::settings::hosts::software::CheckInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<crate::vapi::standard::LocalizableMessage> = None;
+        let mut f_2: Option<crate::vapi::standard::LocalizableMessage> = None;
+        let mut f_3: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "check" => f_0 = Some(map.next_value()?),
+                "name" => f_1 = Some(map.next_value()?),
+                "description" => f_2 = Some(map.next_value()?),
+                "originator" => f_3 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(CheckInfo {
+            check: __de::or_zero(f_0, Self::NAME, "check"),
+            name: __de::or_zero(f_1, Self::NAME, "name"),
+            description: __de::or_zero(f_2, Self::NAME, "description"),
+            originator: f_3,
+        })
     }
 }
 
@@ -1937,26 +2080,63 @@ impl ::vsphere_vapi_runtime::de::Zero for CheckInfo {
 /// Since vSphere API 8.0.0.1.
 ///
 /// vAPI structure `com.vmware.esx.settings.hosts.software.check_issue`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CheckIssue {
     /// Description of what was the issue containing as much user-relevant context as possible. The user should be able to understand which sub-system failed and why.
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(default = "CheckIssue::__missing_description")]
     pub description: crate::vapi::standard::LocalizableMessage,
     /// Possible resolution for the issue. This should contain actionable information that the user can use to resolve the issue. Can be left `None` if no meaningful resolution exists.
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolution: Option<crate::vapi::standard::LocalizableMessage>,
 }
 
-impl CheckIssue {
-    fn __missing_description() -> crate::vapi::standard::LocalizableMessage {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::hosts::software::CheckIssue",
-            "description",
-        )
+impl serde::Serialize for CheckIssue {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("description", &self.description)?;
+        if let Some(value) = &self.resolution {
+            map.serialize_entry("resolution", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CheckIssue {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CheckIssue {
+    const NAME: &'static str = "esx::settings::hosts::software::CheckIssue";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::vapi::standard::LocalizableMessage> = None;
+        let mut f_1: Option<crate::vapi::standard::LocalizableMessage> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "description" => f_0 = Some(map.next_value()?),
+                "resolution" => f_1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(CheckIssue {
+            description: __de::or_zero(f_0, Self::NAME, "description"),
+            resolution: f_1,
+        })
     }
 }
 
@@ -1965,7 +2145,7 @@ impl CheckIssue {
 /// Since vSphere API 8.0.0.1.
 ///
 /// vAPI structure `com.vmware.esx.settings.hosts.software.check_result`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CheckResult {
     /// Aggregated status from all checks performed.
     ///
@@ -1988,7 +2168,6 @@ pub struct CheckResult {
     /// Information about the host for which checks have been requested to be run.
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(default = "CheckResult::__missing_host_info")]
     pub host_info: crate::esx::settings::HostInfo,
     /// List of [`EntityCheckResult`](crate::esx::settings::hosts::software::EntityCheckResult) for all entities for which checks have been run.
     ///
@@ -1996,12 +2175,65 @@ pub struct CheckResult {
     pub entity_result: EntityCheckResult,
 }
 
-impl CheckResult {
-    fn __missing_host_info() -> crate::esx::settings::HostInfo {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::hosts::software::CheckResult",
-            "host_info",
-        )
+impl serde::Serialize for CheckResult {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("status", &self.status)?;
+        map.serialize_entry("start_time", &self.start_time)?;
+        map.serialize_entry("end_time", &self.end_time)?;
+        map.serialize_entry("commit", &self.commit)?;
+        map.serialize_entry("host_info", &self.host_info)?;
+        map.serialize_entry("entity_result", &self.entity_result)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CheckResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CheckResult {
+    const NAME: &'static str = "esx::settings::hosts::software::CheckResult";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<Status> = None;
+        let mut f_1: Option<vsphere_vapi_runtime::types::DateTime> = None;
+        let mut f_2: Option<vsphere_vapi_runtime::types::DateTime> = None;
+        let mut f_3: Option<crate::ids::CommitId> = None;
+        let mut f_4: Option<crate::esx::settings::HostInfo> = None;
+        let mut f_5: Option<EntityCheckResult> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "status" => f_0 = Some(map.next_value()?),
+                "start_time" => f_1 = Some(map.next_value()?),
+                "end_time" => f_2 = Some(map.next_value()?),
+                "commit" => f_3 = Some(map.next_value()?),
+                "host_info" => f_4 = Some(map.next_value()?),
+                "entity_result" => f_5 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(CheckResult {
+            status: __de::required(f_0, "status")?,
+            start_time: __de::required(f_1, "start_time")?,
+            end_time: __de::required(f_2, "end_time")?,
+            commit: __de::required(f_3, "commit")?,
+            host_info: __de::or_zero(f_4, Self::NAME, "host_info"),
+            entity_result: __de::required(f_5, "entity_result")?,
+        })
     }
 }
 
@@ -2010,15 +2242,55 @@ impl CheckResult {
 /// Since vSphere API 8.0.0.1.
 ///
 /// vAPI structure `com.vmware.esx.settings.hosts.software.check_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CheckSpec {
     /// The minimum commit identifier of the desired software document to be used during the check method.
     ///
     /// if `None` or empty the check method will use the latest commit to fetch the desired state document.
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub commit: Option<String>,
+}
+
+impl serde::Serialize for CheckSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.commit {
+            map.serialize_entry("commit", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CheckSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CheckSpec {
+    const NAME: &'static str = "esx::settings::hosts::software::CheckSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "commit" => f_0 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(CheckSpec { commit: f_0 })
+    }
 }
 
 /// The [`CheckStatus`](crate::esx::settings::hosts::software::CheckStatus) structure contains fields that describe a check result.
@@ -2026,12 +2298,11 @@ pub struct CheckSpec {
 /// Since vSphere API 8.0.0.1.
 ///
 /// vAPI structure `com.vmware.esx.settings.hosts.software.check_status`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CheckStatus {
     /// Information about this check.
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(default = "CheckStatus::__missing_check")]
     pub check: CheckInfo,
     /// The status of this check.
     ///
@@ -2040,16 +2311,58 @@ pub struct CheckStatus {
     /// List of [`CheckIssue`](crate::esx::settings::hosts::software::CheckIssue)s that the check reported. If not set, the service is still using the `issues`.
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub check_issues: Option<Vec<CheckIssue>>,
 }
 
-impl CheckStatus {
-    fn __missing_check() -> CheckInfo {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::hosts::software::CheckStatus",
-            "check",
-        )
+impl serde::Serialize for CheckStatus {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("check", &self.check)?;
+        map.serialize_entry("status", &self.status)?;
+        if let Some(value) = &self.check_issues {
+            map.serialize_entry("check_issues", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CheckStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CheckStatus {
+    const NAME: &'static str = "esx::settings::hosts::software::CheckStatus";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<CheckInfo> = None;
+        let mut f_1: Option<Status> = None;
+        let mut f_2: Option<Vec<CheckIssue>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "check" => f_0 = Some(map.next_value()?),
+                "status" => f_1 = Some(map.next_value()?),
+                "check_issues" => f_2 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(CheckStatus {
+            check: __de::or_zero(f_0, Self::NAME, "check"),
+            status: __de::required(f_1, "status")?,
+            check_issues: f_2,
+        })
     }
 }
 
@@ -2156,83 +2469,69 @@ impl<'de> serde::Deserialize<'de> for EntityCheckResult {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = EntityCheckResult;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("struct EntityCheckResult")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<EntityCheckResult, A::Error> {
-                let mut f_0: Option<String> = None;
-                let mut f_1: Option<String> = None;
-                let mut f_2: Option<Status> = None;
-                let mut f_3: Option<Vec<CheckStatus>> = None;
-                let mut unknown = serde_json::Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "type" => f_0 = Some(map.next_value()?),
-                        "host" => f_1 = map.next_value()?,
-                        "status" => f_2 = Some(map.next_value()?),
-                        "check_statuses" => {
-                            f_3 = Some(
-                                map.next_value::<Option<_>>()?.unwrap_or_default(),
-                            );
-                        }
-                        _ => {
-                            let value: serde_json::Value = map.next_value()?;
-                            unknown.insert(key, value);
-                        }
-                    }
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for EntityCheckResult {
+    const NAME: &'static str = "esx::settings::hosts::software::EntityCheckResult";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<Status> = None;
+        let mut f_3: Option<Vec<CheckStatus>> = None;
+        let mut unknown = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "type" => f_0 = Some(map.next_value()?),
+                "host" => f_1 = map.next_value()?,
+                "status" => f_2 = Some(map.next_value()?),
+                "check_statuses" => f_3 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    let value: serde_json::Value = map.next_value()?;
+                    unknown.insert(key, value);
                 }
-                let u_0 = match f_0 {
-                    None => None,
-                    Some(tag) => {
-                        Some(
-                            match tag.as_str() {
-                                "HOST" => {
-                                    EntityCheckResultType::Host {
-                                        host: f_1,
-                                    }
-                                }
-                                _ => {
-                                    #[allow(unused_mut)]
-                                    let mut fields = ::core::mem::take(&mut unknown);
-                                    if let Some(value) = f_1 {
-                                        fields
-                                            .insert(
-                                                "host".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    EntityCheckResultType::Unknown {
-                                        tag,
-                                        fields,
-                                    }
-                                }
-                            },
-                        )
-                    }
-                };
-                ::core::result::Result::Ok(EntityCheckResult {
-                    r#type: u_0.ok_or_else(|| serde::de::Error::missing_field("type"))?,
-                    status: f_2
-                        .ok_or_else(|| serde::de::Error::missing_field("status"))?,
-                    check_statuses: f_3
-                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
-                            "esx::settings::hosts::software::EntityCheckResult",
-                            "check_statuses",
-                        )),
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        let u_0 = match f_0 {
+            None => None,
+            Some(tag) => {
+                Some(
+                    match tag.as_str() {
+                        "HOST" => {
+                            EntityCheckResultType::Host {
+                                host: f_1,
+                            }
+                        }
+                        _ => {
+                            #[allow(unused_mut)]
+                            let mut fields = ::core::mem::take(&mut unknown);
+                            if let Some(value) = f_1 {
+                                fields
+                                    .insert(
+                                        "host".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            EntityCheckResultType::Unknown {
+                                tag,
+                                fields,
+                            }
+                        }
+                    },
+                )
+            }
+        };
+        ::core::result::Result::Ok(EntityCheckResult {
+            r#type: __de::required(u_0, "type")?,
+            status: __de::required(f_2, "status")?,
+            check_statuses: __de::or_zero(f_3, Self::NAME, "check_statuses"),
+        })
     }
 }
 
@@ -2241,22 +2540,19 @@ impl<'de> serde::Deserialize<'de> for EntityCheckResult {
 /// Since vSphere API 8.0.0.1.
 ///
 /// vAPI structure `com.vmware.esx.settings.hosts.software.export_spec`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ExportSpec {
     /// Whether to export software specification document.
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(default = "ExportSpec::__missing_export_software_spec")]
     pub export_software_spec: bool,
     /// Whether to export ISO image.
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(default = "ExportSpec::__missing_export_iso_image")]
     pub export_iso_image: bool,
     /// Whether to export offline bundle.
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(default = "ExportSpec::__missing_export_offline_bundle")]
     pub export_offline_bundle: bool,
     /// Skip packaging of reserved VIBs in the exported offline-bundle/ISO. During effective VIB computation, a VIB at a lower version can get replaced by the same VIB at a higher version coming from another release unit. vLCM caches the lower version VIB in ESX-OSData partition to support extraction of currently running image from the hosts. Setting this option means (a) export will not package reserved VIBs, (b) the exported depot will be partial and remediation of images from such depots must be accompanied with `com.vmware.esx.settings.hosts.policies.Apply.ConfiguredPolicySpec.softwarePolicySpec.skipReservedVibsCaching`. Otherwise, the remediation might fail.
     ///
@@ -2265,30 +2561,66 @@ pub struct ExportSpec {
     /// Not in vSphere API releases before 9.1.0.0.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub skip_reserved_vibs_export: Option<bool>,
 }
 
-impl ExportSpec {
-    fn __missing_export_software_spec() -> bool {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::hosts::software::ExportSpec",
-            "export_software_spec",
-        )
+impl serde::Serialize for ExportSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("export_software_spec", &self.export_software_spec)?;
+        map.serialize_entry("export_iso_image", &self.export_iso_image)?;
+        map.serialize_entry("export_offline_bundle", &self.export_offline_bundle)?;
+        if let Some(value) = &self.skip_reserved_vibs_export {
+            map.serialize_entry("skip_reserved_vibs_export", value)?;
+        }
+        map.end()
     }
+}
 
-    fn __missing_export_iso_image() -> bool {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::hosts::software::ExportSpec",
-            "export_iso_image",
-        )
+impl<'de> serde::Deserialize<'de> for ExportSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_export_offline_bundle() -> bool {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::hosts::software::ExportSpec",
-            "export_offline_bundle",
-        )
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ExportSpec {
+    const NAME: &'static str = "esx::settings::hosts::software::ExportSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<bool> = None;
+        let mut f_1: Option<bool> = None;
+        let mut f_2: Option<bool> = None;
+        let mut f_3: Option<bool> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "export_software_spec" => f_0 = Some(map.next_value()?),
+                "export_iso_image" => f_1 = Some(map.next_value()?),
+                "export_offline_bundle" => f_2 = Some(map.next_value()?),
+                "skip_reserved_vibs_export" => f_3 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ExportSpec {
+            export_software_spec: __de::or_zero(f_0, Self::NAME, "export_software_spec"),
+            export_iso_image: __de::or_zero(f_1, Self::NAME, "export_iso_image"),
+            export_offline_bundle: __de::or_zero(
+                f_2,
+                Self::NAME,
+                "export_offline_bundle",
+            ),
+            skip_reserved_vibs_export: f_3,
+        })
     }
 }
 
@@ -2318,21 +2650,53 @@ vsphere_vapi_runtime::vapi_enum! {
 /// Not in vSphere API releases before 9.0.0.0.
 ///
 /// vAPI structure `com.vmware.esx.settings.hosts.software.info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Info {
     /// Display name of the software specification.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "Info::__missing_display_name")]
     pub display_name: String,
 }
 
-impl Info {
-    fn __missing_display_name() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::hosts::software::Info",
-            "display_name",
-        )
+impl serde::Serialize for Info {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("display_name", &self.display_name)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Info {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
+    const NAME: &'static str = "esx::settings::hosts::software::Info";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "display_name" => f_0 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Info {
+            display_name: __de::or_zero(f_0, Self::NAME, "display_name"),
+        })
     }
 }
 
@@ -2341,12 +2705,11 @@ impl Info {
 /// Since vSphere API 8.0.0.1.
 ///
 /// vAPI structure `com.vmware.esx.settings.hosts.software.stage_result`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct StageResult {
     /// Specifies the status of the [`Software::stage_task`](crate::esx::settings::hosts::Software::stage_task) method on the specified [`StageResult::commit`](crate::esx::settings::hosts::software::StageResult::commit) of the desired software document. `None` if the [`Software::stage_task`](crate::esx::settings::hosts::Software::stage_task) method is in progress.
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<StageStatus>,
     /// The identifier of the commit used to fetch the desired software document to be staged to a host.
     ///
@@ -2357,21 +2720,68 @@ pub struct StageResult {
     /// Information of the host to which the desired software document specified by the [`StageResult::commit`](crate::esx::settings::hosts::software::StageResult::commit) was staged.
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(default = "StageResult::__missing_host_info")]
     pub host_info: crate::esx::settings::HostInfo,
     /// Notifications providing additional information for [`Software::stage_task`](crate::esx::settings::hosts::Software::stage_task) method. These notifications are mutually exclusive with the notifications in [`StageStatus`](crate::esx::settings::hosts::software::StageStatus). This field will be `None` if there are no notifications
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notifications: Option<crate::esx::settings::Notifications>,
 }
 
-impl StageResult {
-    fn __missing_host_info() -> crate::esx::settings::HostInfo {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::hosts::software::StageResult",
-            "host_info",
-        )
+impl serde::Serialize for StageResult {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.status {
+            map.serialize_entry("status", value)?;
+        }
+        map.serialize_entry("commit", &self.commit)?;
+        map.serialize_entry("host_info", &self.host_info)?;
+        if let Some(value) = &self.notifications {
+            map.serialize_entry("notifications", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for StageResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for StageResult {
+    const NAME: &'static str = "esx::settings::hosts::software::StageResult";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<StageStatus> = None;
+        let mut f_1: Option<crate::ids::CommitId> = None;
+        let mut f_2: Option<crate::esx::settings::HostInfo> = None;
+        let mut f_3: Option<crate::esx::settings::Notifications> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "status" => f_0 = map.next_value()?,
+                "commit" => f_1 = Some(map.next_value()?),
+                "host_info" => f_2 = Some(map.next_value()?),
+                "notifications" => f_3 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(StageResult {
+            status: f_0,
+            commit: __de::required(f_1, "commit")?,
+            host_info: __de::or_zero(f_2, Self::NAME, "host_info"),
+            notifications: f_3,
+        })
     }
 }
 
@@ -2395,15 +2805,55 @@ impl StageResult {
 /// Since vSphere API 8.0.0.1.
 ///
 /// vAPI structure `com.vmware.esx.settings.hosts.software.stage_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct StageSpec {
     /// The minimum commit identifier of the desired software document to be used during the [`Software::stage_task`](crate::esx::settings::hosts::Software::stage_task) method.
     ///
     /// if `None` or empty the stage method will use the latest commit to fetch the desired state document.
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub commit: Option<String>,
+}
+
+impl serde::Serialize for StageSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.commit {
+            map.serialize_entry("commit", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for StageSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for StageSpec {
+    const NAME: &'static str = "esx::settings::hosts::software::StageSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "commit" => f_0 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(StageSpec { commit: f_0 })
+    }
 }
 
 /// The [`StageStatus`](crate::esx::settings::hosts::software::StageStatus) structure contains fields that describe the status of a [`Software::stage_task`](crate::esx::settings::hosts::Software::stage_task) method.
@@ -2564,101 +3014,89 @@ impl<'de> serde::Deserialize<'de> for StageStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = StageStatus;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("struct StageStatus")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<StageStatus, A::Error> {
-                let mut f_0: Option<String> = None;
-                let mut f_1: Option<crate::cis::task::Progress> = None;
-                let mut f_2: Option<vsphere_vapi_runtime::types::DateTime> = None;
-                let mut f_3: Option<vsphere_vapi_runtime::types::DateTime> = None;
-                let mut f_4: Option<crate::esx::settings::Notifications> = None;
-                let mut unknown = serde_json::Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "status" => f_0 = Some(map.next_value()?),
-                        "progress" => f_1 = map.next_value()?,
-                        "start_time" => f_2 = Some(map.next_value()?),
-                        "end_time" => f_3 = Some(map.next_value()?),
-                        "notifications" => f_4 = Some(map.next_value()?),
-                        _ => {
-                            let value: serde_json::Value = map.next_value()?;
-                            unknown.insert(key, value);
-                        }
-                    }
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for StageStatus {
+    const NAME: &'static str = "esx::settings::hosts::software::StageStatus";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<crate::cis::task::Progress> = None;
+        let mut f_2: Option<vsphere_vapi_runtime::types::DateTime> = None;
+        let mut f_3: Option<vsphere_vapi_runtime::types::DateTime> = None;
+        let mut f_4: Option<crate::esx::settings::Notifications> = None;
+        let mut unknown = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "status" => f_0 = Some(map.next_value()?),
+                "progress" => f_1 = map.next_value()?,
+                "start_time" => f_2 = Some(map.next_value()?),
+                "end_time" => f_3 = Some(map.next_value()?),
+                "notifications" => f_4 = Some(map.next_value()?),
+                _ => {
+                    let value: serde_json::Value = map.next_value()?;
+                    unknown.insert(key, value);
                 }
-                let u_0 = match f_0 {
-                    None => None,
-                    Some(tag) => {
-                        Some(
-                            match tag.as_str() {
-                                "RUNNING" => {
-                                    StageStatusStatus::Running {
-                                        progress: f_1,
-                                    }
-                                }
-                                "OK" => {
-                                    StageStatusStatus::Ok {
-                                        progress: f_1,
-                                    }
-                                }
-                                "SKIPPED" => StageStatusStatus::Skipped,
-                                "TIMED_OUT" => StageStatusStatus::TimedOut,
-                                "ERROR" => {
-                                    StageStatusStatus::Error {
-                                        progress: f_1,
-                                    }
-                                }
-                                "RETRY_PENDING" => {
-                                    StageStatusStatus::RetryPending {
-                                        progress: f_1,
-                                    }
-                                }
-                                _ => {
-                                    #[allow(unused_mut)]
-                                    let mut fields = ::core::mem::take(&mut unknown);
-                                    if let Some(value) = f_1 {
-                                        fields
-                                            .insert(
-                                                "progress".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    StageStatusStatus::Unknown {
-                                        tag,
-                                        fields,
-                                    }
-                                }
-                            },
-                        )
-                    }
-                };
-                ::core::result::Result::Ok(StageStatus {
-                    status: u_0
-                        .ok_or_else(|| serde::de::Error::missing_field("status"))?,
-                    start_time: f_2
-                        .ok_or_else(|| serde::de::Error::missing_field("start_time"))?,
-                    end_time: f_3
-                        .ok_or_else(|| serde::de::Error::missing_field("end_time"))?,
-                    notifications: f_4
-                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
-                            "esx::settings::hosts::software::StageStatus",
-                            "notifications",
-                        )),
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        let u_0 = match f_0 {
+            None => None,
+            Some(tag) => {
+                Some(
+                    match tag.as_str() {
+                        "RUNNING" => {
+                            StageStatusStatus::Running {
+                                progress: f_1,
+                            }
+                        }
+                        "OK" => {
+                            StageStatusStatus::Ok {
+                                progress: f_1,
+                            }
+                        }
+                        "SKIPPED" => StageStatusStatus::Skipped,
+                        "TIMED_OUT" => StageStatusStatus::TimedOut,
+                        "ERROR" => {
+                            StageStatusStatus::Error {
+                                progress: f_1,
+                            }
+                        }
+                        "RETRY_PENDING" => {
+                            StageStatusStatus::RetryPending {
+                                progress: f_1,
+                            }
+                        }
+                        _ => {
+                            #[allow(unused_mut)]
+                            let mut fields = ::core::mem::take(&mut unknown);
+                            if let Some(value) = f_1 {
+                                fields
+                                    .insert(
+                                        "progress".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            StageStatusStatus::Unknown {
+                                tag,
+                                fields,
+                            }
+                        }
+                    },
+                )
+            }
+        };
+        ::core::result::Result::Ok(StageStatus {
+            status: __de::required(u_0, "status")?,
+            start_time: __de::required(f_2, "start_time")?,
+            end_time: __de::required(f_3, "end_time")?,
+            notifications: __de::or_zero(f_4, Self::NAME, "notifications"),
+        })
     }
 }
 

@@ -108,17 +108,18 @@ impl Drafts {
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `VcIntegrity.lifecycleSoftwareSpecification.Write`.
-    pub async fn commit_task(
+    pub fn commit_task(
         &self,
         draft: &crate::ids::DraftId,
         spec: &drafts::CommitSpec,
-    ) -> vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<String>> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<String>>,
+    > + Send {
         self.client
             .operation(&drafts::ops::COMMIT_TASK)
             .param("draft", draft)
             .param("spec", spec)
             .send_task()
-            .await
     }
 
     /// Runs [`commit_task`](Self::commit_task) and waits for the task with the default
@@ -168,11 +169,13 @@ impl Drafts {
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `VcIntegrity.lifecycleSoftwareSpecification.Write`.
-    pub async fn create(
+    pub fn create(
         &self,
         spec: &drafts::CreateSpec,
-    ) -> vsphere_vapi_runtime::Result<crate::ids::DraftId> {
-        self.client.operation(&drafts::ops::CREATE).param("spec", spec).send().await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<crate::ids::DraftId>,
+    > + Send {
+        self.client.operation(&drafts::ops::CREATE).param("spec", spec).send()
     }
 
     /// Deletes the software draft.
@@ -201,11 +204,11 @@ impl Drafts {
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `VcIntegrity.lifecycleSoftwareSpecification.Write`.
-    pub async fn delete(
+    pub fn delete(
         &self,
         draft: &crate::ids::DraftId,
-    ) -> vsphere_vapi_runtime::Result<()> {
-        self.client.operation(&drafts::ops::DELETE).param("draft", draft).send().await
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+        self.client.operation(&drafts::ops::DELETE).param("draft", draft).send()
     }
 
     /// Returns the information about given software draft.
@@ -238,11 +241,13 @@ impl Drafts {
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `VcIntegrity.lifecycleSoftwareSpecification.Read`.
-    pub async fn get(
+    pub fn get(
         &self,
         draft: &crate::ids::DraftId,
-    ) -> vsphere_vapi_runtime::Result<drafts::Info> {
-        self.client.operation(&drafts::ops::GET).param("draft", draft).send().await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<drafts::Info>,
+    > + Send {
+        self.client.operation(&drafts::ops::GET).param("draft", draft).send()
     }
 
     /// Imports the desired software specification as a new draft.
@@ -274,15 +279,16 @@ impl Drafts {
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `VcIntegrity.lifecycleSoftwareSpecification.Write`.
-    pub async fn import_software_spec(
+    pub fn import_software_spec(
         &self,
         spec: &drafts::ImportSpec,
-    ) -> vsphere_vapi_runtime::Result<crate::ids::DraftId> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<crate::ids::DraftId>,
+    > + Send {
         self.client
             .operation(&drafts::ops::IMPORT_SOFTWARE_SPEC)
             .param("spec", spec)
             .send()
-            .await
     }
 
     /// Returns information about the software drafts for the specified cluster that match the [`FilterSpec`](crate::esx::settings::repository::software::drafts::FilterSpec).
@@ -347,17 +353,18 @@ impl Drafts {
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `VcIntegrity.lifecycleSoftwareSpecification.Write`.
-    pub async fn validate_task(
+    pub fn validate_task(
         &self,
         draft: &crate::ids::DraftId,
-    ) -> vsphere_vapi_runtime::Result<
-        vsphere_vapi_runtime::Task<drafts::ValidateResult>,
-    > {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<
+            vsphere_vapi_runtime::Task<drafts::ValidateResult>,
+        >,
+    > + Send {
         self.client
             .operation(&drafts::ops::VALIDATE_TASK)
             .param("draft", draft)
             .send_task()
-            .await
     }
 
     /// Runs [`validate_task`](Self::validate_task) and waits for the task with the
@@ -467,39 +474,61 @@ impl EffectiveComponents {
 /// Not in vSphere API releases before 9.0.0.0.
 ///
 /// vAPI structure `com.vmware.esx.settings.repository.software.assigned_entities`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AssignedEntities {
     /// List of clusters. For a software specification that is not associated with any cluster, this list will be empty.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(
-        default = "AssignedEntities::__missing_clusters",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub clusters: Vec<ClusterInfo>,
     /// List of hosts. For a software specification that is not associated with any host, this list will be empty.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(
-        default = "AssignedEntities::__missing_hosts",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub hosts: Vec<HostInfo>,
 }
 
-impl AssignedEntities {
-    fn __missing_clusters() -> Vec<ClusterInfo> {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::repository::software::AssignedEntities",
-            "clusters",
-        )
+impl serde::Serialize for AssignedEntities {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("clusters", &self.clusters)?;
+        map.serialize_entry("hosts", &self.hosts)?;
+        map.end()
     }
+}
 
-    fn __missing_hosts() -> Vec<HostInfo> {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::repository::software::AssignedEntities",
-            "hosts",
-        )
+impl<'de> serde::Deserialize<'de> for AssignedEntities {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for AssignedEntities {
+    const NAME: &'static str = "esx::settings::repository::software::AssignedEntities";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<Vec<ClusterInfo>> = None;
+        let mut f_1: Option<Vec<HostInfo>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "clusters" => f_0 = __de::null_as_empty(map.next_value()?),
+                "hosts" => f_1 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(AssignedEntities {
+            clusters: __de::or_zero(f_0, Self::NAME, "clusters"),
+            hosts: __de::or_zero(f_1, Self::NAME, "hosts"),
+        })
     }
 }
 
@@ -519,24 +548,53 @@ impl ::vsphere_vapi_runtime::de::Zero for AssignedEntities {
 /// Not in vSphere API releases before 9.0.0.0.
 ///
 /// vAPI structure `com.vmware.esx.settings.repository.software.check_result`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CheckResult {
     /// The type of match and the summary of one or more software specification in the repository if the check found a match. If the list is empty, a match was not found for the inputs specified by the user.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(
-        default = "CheckResult::__missing_matches",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub matches: Vec<MatchResult>,
 }
 
-impl CheckResult {
-    fn __missing_matches() -> Vec<MatchResult> {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::repository::software::CheckResult",
-            "matches",
-        )
+impl serde::Serialize for CheckResult {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("matches", &self.matches)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CheckResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CheckResult {
+    const NAME: &'static str = "esx::settings::repository::software::CheckResult";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<Vec<MatchResult>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "matches" => f_0 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(CheckResult {
+            matches: __de::or_zero(f_0, Self::NAME, "matches"),
+        })
     }
 }
 
@@ -547,18 +605,65 @@ impl CheckResult {
 /// Not in vSphere API releases before 9.0.0.0.
 ///
 /// vAPI structure `com.vmware.esx.settings.repository.software.check_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CheckSpec {
     /// The displayName to check in the repository. If `None`, display names are not checked.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
     /// The software spec to check in the repository. If `None`, software specs are not checked.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub software_spec: Option<crate::esx::settings::SoftwareSpec>,
+}
+
+impl serde::Serialize for CheckSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.display_name {
+            map.serialize_entry("display_name", value)?;
+        }
+        if let Some(value) = &self.software_spec {
+            map.serialize_entry("software_spec", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CheckSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CheckSpec {
+    const NAME: &'static str = "esx::settings::repository::software::CheckSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<crate::esx::settings::SoftwareSpec> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "display_name" => f_0 = map.next_value()?,
+                "software_spec" => f_1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(CheckSpec {
+            display_name: f_0,
+            software_spec: f_1,
+        })
+    }
 }
 
 /// The [`ClusterInfo`](crate::esx::settings::repository::software::ClusterInfo) structure contains the information about a cluster that is assigned a software specification in the repository.
@@ -568,7 +673,7 @@ pub struct CheckSpec {
 /// Not in vSphere API releases before 9.0.0.0.
 ///
 /// vAPI structure `com.vmware.esx.settings.repository.software.cluster_info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ClusterInfo {
     /// Identifier of the cluster.
     ///
@@ -579,16 +684,52 @@ pub struct ClusterInfo {
     /// Name of the cluster.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default = "ClusterInfo::__missing_name")]
     pub name: String,
 }
 
-impl ClusterInfo {
-    fn __missing_name() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::repository::software::ClusterInfo",
-            "name",
-        )
+impl serde::Serialize for ClusterInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("id", &self.id)?;
+        map.serialize_entry("name", &self.name)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ClusterInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ClusterInfo {
+    const NAME: &'static str = "esx::settings::repository::software::ClusterInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::ClusterComputeResourceId> = None;
+        let mut f_1: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "id" => f_0 = Some(map.next_value()?),
+                "name" => f_1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ClusterInfo {
+            id: __de::required(f_0, "id")?,
+            name: __de::or_zero(f_1, Self::NAME, "name"),
+        })
     }
 }
 
@@ -599,13 +740,55 @@ impl ClusterInfo {
 /// Not in vSphere API releases before 9.0.0.0.
 ///
 /// vAPI structure `com.vmware.esx.settings.repository.software.copy_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CopySpec {
     /// Deletes any existing draft by the user before creating a new draft, if deleteExistingDraft is set to TRUE. If deleteExistingDraft is either unset of set to FALSE and there is already draft created by the user, an \\\\`AlreadyExists\\\\` error is thrown.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub delete_existing_draft: Option<bool>,
+}
+
+impl serde::Serialize for CopySpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.delete_existing_draft {
+            map.serialize_entry("delete_existing_draft", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CopySpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CopySpec {
+    const NAME: &'static str = "esx::settings::repository::software::CopySpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<bool> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "delete_existing_draft" => f_0 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(CopySpec {
+            delete_existing_draft: f_0,
+        })
+    }
 }
 
 /// The [`EditSpec`](crate::esx::settings::repository::software::EditSpec) structure contains fields that are used to edit the software specification in the repository.
@@ -615,13 +798,55 @@ pub struct CopySpec {
 /// Not in vSphere API releases before 9.0.0.0.
 ///
 /// vAPI structure `com.vmware.esx.settings.repository.software.edit_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct EditSpec {
     /// Deletes any existing draft by the user before creating a new draft, if deleteExistingDraft is set to TRUE. If deleteExistingDraft is either unset of set to FALSE and there is already draft created by the user, an \\\\`AlreadyExists\\\\` error is thrown.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub delete_existing_draft: Option<bool>,
+}
+
+impl serde::Serialize for EditSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.delete_existing_draft {
+            map.serialize_entry("delete_existing_draft", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for EditSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for EditSpec {
+    const NAME: &'static str = "esx::settings::repository::software::EditSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<bool> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "delete_existing_draft" => f_0 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(EditSpec {
+            delete_existing_draft: f_0,
+        })
+    }
 }
 
 /// The [`ExportSpec`](crate::esx::settings::repository::software::ExportSpec) structure contains information describing how a software specification or image should be exported.
@@ -631,27 +856,23 @@ pub struct EditSpec {
 /// Not in vSphere API releases before 9.0.0.0.
 ///
 /// vAPI structure `com.vmware.esx.settings.repository.software.export_spec`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ExportSpec {
     /// Whether to export software specification document.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default = "ExportSpec::__missing_export_software_spec")]
     pub export_software_spec: bool,
     /// Whether to export ISO image.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default = "ExportSpec::__missing_export_iso_image")]
     pub export_iso_image: bool,
     /// Whether to export offline bundle.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default = "ExportSpec::__missing_export_offline_bundle")]
     pub export_offline_bundle: bool,
     /// Whether to export only default image.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default = "ExportSpec::__missing_export_only_default_image")]
     pub export_only_default_image: bool,
     /// Skip packaging of reserved VIBs in the exported offline-bundle/ISO. During effective VIB computation, a VIB at a lower version can get replaced by the same VIB at a higher version coming from another release unit. vLCM caches the lower version VIB in ESX-OSData partition to support extraction of currently running image from the hosts. Setting this option means (a) export will not package reserved VIBs, (b) the exported depot will be partial and remediation of images from such depots must be accompanied with `com.vmware.esx.settings.clusters.policies.Apply.ConfiguredPolicySpec.skipReservedVibsCaching`. Otherwise, the remediation might fail.
     ///
@@ -660,37 +881,77 @@ pub struct ExportSpec {
     /// Not in vSphere API releases before 9.1.0.0.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub skip_reserved_vibs_export: Option<bool>,
 }
 
-impl ExportSpec {
-    fn __missing_export_software_spec() -> bool {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::repository::software::ExportSpec",
-            "export_software_spec",
-        )
-    }
-
-    fn __missing_export_iso_image() -> bool {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::repository::software::ExportSpec",
-            "export_iso_image",
-        )
-    }
-
-    fn __missing_export_offline_bundle() -> bool {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::repository::software::ExportSpec",
-            "export_offline_bundle",
-        )
-    }
-
-    fn __missing_export_only_default_image() -> bool {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::repository::software::ExportSpec",
+impl serde::Serialize for ExportSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("export_software_spec", &self.export_software_spec)?;
+        map.serialize_entry("export_iso_image", &self.export_iso_image)?;
+        map.serialize_entry("export_offline_bundle", &self.export_offline_bundle)?;
+        map.serialize_entry(
             "export_only_default_image",
-        )
+            &self.export_only_default_image,
+        )?;
+        if let Some(value) = &self.skip_reserved_vibs_export {
+            map.serialize_entry("skip_reserved_vibs_export", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ExportSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ExportSpec {
+    const NAME: &'static str = "esx::settings::repository::software::ExportSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<bool> = None;
+        let mut f_1: Option<bool> = None;
+        let mut f_2: Option<bool> = None;
+        let mut f_3: Option<bool> = None;
+        let mut f_4: Option<bool> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "export_software_spec" => f_0 = Some(map.next_value()?),
+                "export_iso_image" => f_1 = Some(map.next_value()?),
+                "export_offline_bundle" => f_2 = Some(map.next_value()?),
+                "export_only_default_image" => f_3 = Some(map.next_value()?),
+                "skip_reserved_vibs_export" => f_4 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ExportSpec {
+            export_software_spec: __de::or_zero(f_0, Self::NAME, "export_software_spec"),
+            export_iso_image: __de::or_zero(f_1, Self::NAME, "export_iso_image"),
+            export_offline_bundle: __de::or_zero(
+                f_2,
+                Self::NAME,
+                "export_offline_bundle",
+            ),
+            export_only_default_image: __de::or_zero(
+                f_3,
+                Self::NAME,
+                "export_only_default_image",
+            ),
+            skip_reserved_vibs_export: f_4,
+        })
     }
 }
 
@@ -722,18 +983,65 @@ vsphere_vapi_runtime::vapi_enum! {
 /// Not in vSphere API releases before 9.0.0.0.
 ///
 /// vAPI structure `com.vmware.esx.settings.repository.software.filter_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct FilterSpec {
     /// Filter software specification in repository based on the image owners. If `None`, the filter will match all the owners.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub owners: Option<Vec<String>>,
     /// Filter software specification in repository based on the display names. If `None`, the filter will match all the display names.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub display_names: Option<Vec<String>>,
+}
+
+impl serde::Serialize for FilterSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.owners {
+            map.serialize_entry("owners", value)?;
+        }
+        if let Some(value) = &self.display_names {
+            map.serialize_entry("display_names", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for FilterSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for FilterSpec {
+    const NAME: &'static str = "esx::settings::repository::software::FilterSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<Vec<String>> = None;
+        let mut f_1: Option<Vec<String>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "owners" => f_0 = map.next_value()?,
+                "display_names" => f_1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(FilterSpec {
+            owners: f_0,
+            display_names: f_1,
+        })
+    }
 }
 
 /// The [`HostInfo`](crate::esx::settings::repository::software::HostInfo) structure contains the information about a standalone host that is assigned a software specification in the repository.
@@ -743,7 +1051,7 @@ pub struct FilterSpec {
 /// Not in vSphere API releases before 9.0.0.0.
 ///
 /// vAPI structure `com.vmware.esx.settings.repository.software.host_info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct HostInfo {
     /// Identifier of the host.
     ///
@@ -754,16 +1062,52 @@ pub struct HostInfo {
     /// Name of the host.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default = "HostInfo::__missing_name")]
     pub name: String,
 }
 
-impl HostInfo {
-    fn __missing_name() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::repository::software::HostInfo",
-            "name",
-        )
+impl serde::Serialize for HostInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("id", &self.id)?;
+        map.serialize_entry("name", &self.name)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for HostInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for HostInfo {
+    const NAME: &'static str = "esx::settings::repository::software::HostInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::HostSystemId> = None;
+        let mut f_1: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "id" => f_0 = Some(map.next_value()?),
+                "name" => f_1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(HostInfo {
+            id: __de::required(f_0, "id")?,
+            name: __de::or_zero(f_1, Self::NAME, "name"),
+        })
     }
 }
 
@@ -774,12 +1118,11 @@ impl HostInfo {
 /// Not in vSphere API releases before 9.0.0.0.
 ///
 /// vAPI structure `com.vmware.esx.settings.repository.software.info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Info {
     /// Display name of the software specification. The returned name is UTF-8 encoded.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default = "Info::__missing_display_name")]
     pub display_name: String,
     /// The software specification type (Single or Composite).
     ///
@@ -788,22 +1131,18 @@ pub struct Info {
     /// Software information associated with the software specification.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default = "Info::__missing_software_info")]
     pub software_info: crate::esx::settings::SoftwareInfo,
     /// Software specification details.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default = "Info::__missing_software_spec")]
     pub software_spec: crate::esx::settings::SoftwareSpec,
     /// Entities that have this software specification assigned.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default = "Info::__missing_assigned_entities")]
     pub assigned_entities: AssignedEntities,
     /// If set to true, this software specification can be edited.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default = "Info::__missing_editable")]
     pub editable: bool,
     /// Timestamp describing when this software specification was created.
     ///
@@ -816,51 +1155,94 @@ pub struct Info {
     /// Orchestrator information of the software specification in the repository. This field is optional because it was added in a newer version than its parent node.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub orchestrator_info: Option<crate::esx::settings::OrchestratorInfo>,
     /// The SHA-256 hash of this software specification. This field is optional because it was added in a newer version than its parent node.
     ///
     /// Not in vSphere API releases before 9.1.0.0.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_hash: Option<String>,
 }
 
-impl Info {
-    fn __missing_display_name() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::repository::software::Info",
-            "display_name",
-        )
+impl serde::Serialize for Info {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("display_name", &self.display_name)?;
+        map.serialize_entry("type", &self.r#type)?;
+        map.serialize_entry("software_info", &self.software_info)?;
+        map.serialize_entry("software_spec", &self.software_spec)?;
+        map.serialize_entry("assigned_entities", &self.assigned_entities)?;
+        map.serialize_entry("editable", &self.editable)?;
+        map.serialize_entry("creation_time", &self.creation_time)?;
+        map.serialize_entry("modified_time", &self.modified_time)?;
+        if let Some(value) = &self.orchestrator_info {
+            map.serialize_entry("orchestrator_info", value)?;
+        }
+        if let Some(value) = &self.image_hash {
+            map.serialize_entry("image_hash", value)?;
+        }
+        map.end()
     }
+}
 
-    fn __missing_software_info() -> crate::esx::settings::SoftwareInfo {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::repository::software::Info",
-            "software_info",
-        )
+impl<'de> serde::Deserialize<'de> for Info {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_software_spec() -> crate::esx::settings::SoftwareSpec {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::repository::software::Info",
-            "software_spec",
-        )
-    }
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
+    const NAME: &'static str = "esx::settings::repository::software::Info";
 
-    fn __missing_assigned_entities() -> AssignedEntities {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::repository::software::Info",
-            "assigned_entities",
-        )
-    }
-
-    fn __missing_editable() -> bool {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::repository::software::Info",
-            "editable",
-        )
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<SoftwareType> = None;
+        let mut f_2: Option<crate::esx::settings::SoftwareInfo> = None;
+        let mut f_3: Option<crate::esx::settings::SoftwareSpec> = None;
+        let mut f_4: Option<AssignedEntities> = None;
+        let mut f_5: Option<bool> = None;
+        let mut f_6: Option<vsphere_vapi_runtime::types::DateTime> = None;
+        let mut f_7: Option<vsphere_vapi_runtime::types::DateTime> = None;
+        let mut f_8: Option<crate::esx::settings::OrchestratorInfo> = None;
+        let mut f_9: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "display_name" => f_0 = Some(map.next_value()?),
+                "type" => f_1 = Some(map.next_value()?),
+                "software_info" => f_2 = Some(map.next_value()?),
+                "software_spec" => f_3 = Some(map.next_value()?),
+                "assigned_entities" => f_4 = Some(map.next_value()?),
+                "editable" => f_5 = Some(map.next_value()?),
+                "creation_time" => f_6 = Some(map.next_value()?),
+                "modified_time" => f_7 = Some(map.next_value()?),
+                "orchestrator_info" => f_8 = map.next_value()?,
+                "image_hash" => f_9 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Info {
+            display_name: __de::or_zero(f_0, Self::NAME, "display_name"),
+            r#type: __de::required(f_1, "type")?,
+            software_info: __de::or_zero(f_2, Self::NAME, "software_info"),
+            software_spec: __de::or_zero(f_3, Self::NAME, "software_spec"),
+            assigned_entities: __de::or_zero(f_4, Self::NAME, "assigned_entities"),
+            editable: __de::or_zero(f_5, Self::NAME, "editable"),
+            creation_time: __de::required(f_6, "creation_time")?,
+            modified_time: __de::required(f_7, "modified_time")?,
+            orchestrator_info: f_8,
+            image_hash: f_9,
+        })
     }
 }
 
@@ -871,8 +1253,40 @@ impl Info {
 /// Not in vSphere API releases before 9.0.0.0.
 ///
 /// vAPI structure `com.vmware.esx.settings.repository.software.iteration_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct IterationSpec {}
+
+impl serde::Serialize for IterationSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let map = serializer.serialize_map(Some(0))?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for IterationSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for IterationSpec {
+    const NAME: &'static str = "esx::settings::repository::software::IterationSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        while map.next_key::<serde::de::IgnoredAny>()?.is_some() {
+            map.next_value::<serde::de::IgnoredAny>()?;
+        }
+        ::core::result::Result::Ok(IterationSpec {})
+    }
+}
 
 /// A call of [`Software::list`](crate::esx::settings::repository::Software::list)
 /// being assembled: set optional parameters, then `send()` it.
@@ -909,8 +1323,12 @@ impl ListRequest {
     }
 
     /// Sends the request and decodes the result.
-    pub async fn send(self) -> vsphere_vapi_runtime::Result<ListResult> {
-        self.call.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<ListResult>,
+    > + Send {
+        self.call.send()
     }
 }
 
@@ -921,24 +1339,53 @@ impl ListRequest {
 /// Not in vSphere API releases before 9.0.0.0.
 ///
 /// vAPI structure `com.vmware.esx.settings.repository.software.list_result`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ListResult {
     /// List of software specifications.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(
-        default = "ListResult::__missing_records",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub records: Vec<Record>,
 }
 
-impl ListResult {
-    fn __missing_records() -> Vec<Record> {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::repository::software::ListResult",
-            "records",
-        )
+impl serde::Serialize for ListResult {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("records", &self.records)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ListResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ListResult {
+    const NAME: &'static str = "esx::settings::repository::software::ListResult";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<Vec<Record>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "records" => f_0 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ListResult {
+            records: __de::or_zero(f_0, Self::NAME, "records"),
+        })
     }
 }
 
@@ -949,15 +1396,11 @@ impl ListResult {
 /// Not in vSphere API releases before 9.0.0.0.
 ///
 /// vAPI structure `com.vmware.esx.settings.repository.software.match_result`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MatchResult {
     /// The types of matches.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(
-        default = "MatchResult::__missing_match_types",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub match_types: Vec<match_result::MatchType>,
     /// The summary of the software specification that matched the user input.
     ///
@@ -965,12 +1408,49 @@ pub struct MatchResult {
     pub record: Record,
 }
 
-impl MatchResult {
-    fn __missing_match_types() -> Vec<match_result::MatchType> {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::repository::software::MatchResult",
-            "match_types",
-        )
+impl serde::Serialize for MatchResult {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("match_types", &self.match_types)?;
+        map.serialize_entry("record", &self.record)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for MatchResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for MatchResult {
+    const NAME: &'static str = "esx::settings::repository::software::MatchResult";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<Vec<match_result::MatchType>> = None;
+        let mut f_1: Option<Record> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "match_types" => f_0 = __de::null_as_empty(map.next_value()?),
+                "record" => f_1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(MatchResult {
+            match_types: __de::or_zero(f_0, Self::NAME, "match_types"),
+            record: __de::required(f_1, "record")?,
+        })
     }
 }
 
@@ -981,7 +1461,7 @@ impl MatchResult {
 /// Not in vSphere API releases before 9.0.0.0.
 ///
 /// vAPI structure `com.vmware.esx.settings.repository.software.record`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Record {
     /// Unique identifier of the software specification.
     ///
@@ -992,7 +1472,6 @@ pub struct Record {
     /// Display name of the software specification. The returned name is UTF-8 encoded.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default = "Record::__missing_display_name")]
     pub display_name: String,
     /// The software specification type (Single or Composite).
     ///
@@ -1001,22 +1480,18 @@ pub struct Record {
     /// Software information associated with the software specification.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default = "Record::__missing_software_info")]
     pub software_info: crate::esx::settings::SoftwareInfo,
     /// Software specification details.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default = "Record::__missing_software_spec")]
     pub software_spec: crate::esx::settings::SoftwareSpec,
     /// Entities that have this software specification assigned.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default = "Record::__missing_assigned_entities")]
     pub assigned_entities: AssignedEntities,
     /// If set to true, this software specification can be edited.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default = "Record::__missing_editable")]
     pub editable: bool,
     /// Timestamp describing when this software specification was created.
     ///
@@ -1029,51 +1504,98 @@ pub struct Record {
     /// Orchestrator information of the software specification in the repository. This field is optional because it was added in a newer version than its parent node.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub orchestrator_info: Option<crate::esx::settings::OrchestratorInfo>,
     /// The SHA-256 hash of this software specification. This field is optional because it was added in a newer version than its parent node.
     ///
     /// Not in vSphere API releases before 9.1.0.0.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_hash: Option<String>,
 }
 
-impl Record {
-    fn __missing_display_name() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::repository::software::Record",
-            "display_name",
-        )
+impl serde::Serialize for Record {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("id", &self.id)?;
+        map.serialize_entry("display_name", &self.display_name)?;
+        map.serialize_entry("type", &self.r#type)?;
+        map.serialize_entry("software_info", &self.software_info)?;
+        map.serialize_entry("software_spec", &self.software_spec)?;
+        map.serialize_entry("assigned_entities", &self.assigned_entities)?;
+        map.serialize_entry("editable", &self.editable)?;
+        map.serialize_entry("creation_time", &self.creation_time)?;
+        map.serialize_entry("modified_time", &self.modified_time)?;
+        if let Some(value) = &self.orchestrator_info {
+            map.serialize_entry("orchestrator_info", value)?;
+        }
+        if let Some(value) = &self.image_hash {
+            map.serialize_entry("image_hash", value)?;
+        }
+        map.end()
     }
+}
 
-    fn __missing_software_info() -> crate::esx::settings::SoftwareInfo {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::repository::software::Record",
-            "software_info",
-        )
+impl<'de> serde::Deserialize<'de> for Record {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_software_spec() -> crate::esx::settings::SoftwareSpec {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::repository::software::Record",
-            "software_spec",
-        )
-    }
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Record {
+    const NAME: &'static str = "esx::settings::repository::software::Record";
 
-    fn __missing_assigned_entities() -> AssignedEntities {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::repository::software::Record",
-            "assigned_entities",
-        )
-    }
-
-    fn __missing_editable() -> bool {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::repository::software::Record",
-            "editable",
-        )
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::SoftwareSpecId> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<SoftwareType> = None;
+        let mut f_3: Option<crate::esx::settings::SoftwareInfo> = None;
+        let mut f_4: Option<crate::esx::settings::SoftwareSpec> = None;
+        let mut f_5: Option<AssignedEntities> = None;
+        let mut f_6: Option<bool> = None;
+        let mut f_7: Option<vsphere_vapi_runtime::types::DateTime> = None;
+        let mut f_8: Option<vsphere_vapi_runtime::types::DateTime> = None;
+        let mut f_9: Option<crate::esx::settings::OrchestratorInfo> = None;
+        let mut f_10: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "id" => f_0 = Some(map.next_value()?),
+                "display_name" => f_1 = Some(map.next_value()?),
+                "type" => f_2 = Some(map.next_value()?),
+                "software_info" => f_3 = Some(map.next_value()?),
+                "software_spec" => f_4 = Some(map.next_value()?),
+                "assigned_entities" => f_5 = Some(map.next_value()?),
+                "editable" => f_6 = Some(map.next_value()?),
+                "creation_time" => f_7 = Some(map.next_value()?),
+                "modified_time" => f_8 = Some(map.next_value()?),
+                "orchestrator_info" => f_9 = map.next_value()?,
+                "image_hash" => f_10 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Record {
+            id: __de::required(f_0, "id")?,
+            display_name: __de::or_zero(f_1, Self::NAME, "display_name"),
+            r#type: __de::required(f_2, "type")?,
+            software_info: __de::or_zero(f_3, Self::NAME, "software_info"),
+            software_spec: __de::or_zero(f_4, Self::NAME, "software_spec"),
+            assigned_entities: __de::or_zero(f_5, Self::NAME, "assigned_entities"),
+            editable: __de::or_zero(f_6, Self::NAME, "editable"),
+            creation_time: __de::required(f_7, "creation_time")?,
+            modified_time: __de::required(f_8, "modified_time")?,
+            orchestrator_info: f_9,
+            image_hash: f_10,
+        })
     }
 }
 
@@ -1103,8 +1625,40 @@ vsphere_vapi_runtime::vapi_enum! {
 /// Not in vSphere API releases before 9.0.0.0.
 ///
 /// vAPI structure `com.vmware.esx.settings.repository.software.sort_criteria`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SortCriteria {}
+
+impl serde::Serialize for SortCriteria {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let map = serializer.serialize_map(Some(0))?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SortCriteria {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for SortCriteria {
+    const NAME: &'static str = "esx::settings::repository::software::SortCriteria";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        while map.next_key::<serde::de::IgnoredAny>()?.is_some() {
+            map.next_value::<serde::de::IgnoredAny>()?;
+        }
+        ::core::result::Result::Ok(SortCriteria {})
+    }
+}
 
 /// The [`UpdateSpec`](crate::esx::settings::repository::software::UpdateSpec) structure defines the information used to update a software specification in the repository.
 ///
@@ -1113,18 +1667,65 @@ pub struct SortCriteria {}
 /// Not in vSphere API releases before 9.0.0.0.
 ///
 /// vAPI structure `com.vmware.esx.settings.repository.software.update_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateSpec {
     /// Display name of the software specification. Supported encoding is UTF-8. If `None`, the display name is not updated.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
     /// Orchestrator specification of the software specification in The repository. If `None`, no orchestrator details is provided with the commit.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub orchestrator: Option<crate::esx::settings::OrchestratorSpec>,
+}
+
+impl serde::Serialize for UpdateSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.display_name {
+            map.serialize_entry("display_name", value)?;
+        }
+        if let Some(value) = &self.orchestrator {
+            map.serialize_entry("orchestrator", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UpdateSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for UpdateSpec {
+    const NAME: &'static str = "esx::settings::repository::software::UpdateSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<crate::esx::settings::OrchestratorSpec> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "display_name" => f_0 = map.next_value()?,
+                "orchestrator" => f_1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(UpdateSpec {
+            display_name: f_0,
+            orchestrator: f_1,
+        })
+    }
 }
 
 #[doc(hidden)]

@@ -121,98 +121,77 @@ impl<'de> serde::Deserialize<'de> for CreateResult {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = CreateResult;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("struct CreateResult")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<CreateResult, A::Error> {
-                let mut f_0: Option<String> = None;
-                let mut f_1: Option<i64> = None;
-                let mut f_2: Option<i64> = None;
-                let mut f_3: Option<i64> = None;
-                let mut f_4: Option<String> = None;
-                let mut f_5: Option<crate::ids::ProtectionGroupSnapshotId> = None;
-                let mut unknown = serde_json::Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "snapshot_type" => f_0 = Some(map.next_value()?),
-                        "total_vms" => f_1 = Some(map.next_value()?),
-                        "successful_vms" => f_2 = Some(map.next_value()?),
-                        "failed_vms" => f_3 = Some(map.next_value()?),
-                        "policy" => f_4 = map.next_value()?,
-                        "snapshot" => f_5 = Some(map.next_value()?),
-                        _ => {
-                            let value: serde_json::Value = map.next_value()?;
-                            unknown.insert(key, value);
-                        }
-                    }
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CreateResult {
+    const NAME: &'static str = "snapservice::clusters::protection_groups::snapshots::CreateResult";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<i64> = None;
+        let mut f_2: Option<i64> = None;
+        let mut f_3: Option<i64> = None;
+        let mut f_4: Option<String> = None;
+        let mut f_5: Option<crate::ids::ProtectionGroupSnapshotId> = None;
+        let mut unknown = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "snapshot_type" => f_0 = Some(map.next_value()?),
+                "total_vms" => f_1 = Some(map.next_value()?),
+                "successful_vms" => f_2 = Some(map.next_value()?),
+                "failed_vms" => f_3 = Some(map.next_value()?),
+                "policy" => f_4 = map.next_value()?,
+                "snapshot" => f_5 = Some(map.next_value()?),
+                _ => {
+                    let value: serde_json::Value = map.next_value()?;
+                    unknown.insert(key, value);
                 }
-                let u_0 = match f_0 {
-                    None => None,
-                    Some(tag) => {
-                        Some(
-                            match tag.as_str() {
-                                "SCHEDULED" => {
-                                    CreateResultSnapshotType::Scheduled {
-                                        policy: f_4,
-                                    }
-                                }
-                                "ONE_TIME" => CreateResultSnapshotType::OneTime,
-                                "SYSTEM_CREATED" => CreateResultSnapshotType::SystemCreated,
-                                _ => {
-                                    #[allow(unused_mut)]
-                                    let mut fields = ::core::mem::take(&mut unknown);
-                                    if let Some(value) = f_4 {
-                                        fields
-                                            .insert(
-                                                "policy".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    CreateResultSnapshotType::Unknown {
-                                        tag,
-                                        fields,
-                                    }
-                                }
-                            },
-                        )
-                    }
-                };
-                ::core::result::Result::Ok(CreateResult {
-                    snapshot_type: u_0
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "snapshot_type",
-                        ))?,
-                    total_vms: f_1
-                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
-                            "snapservice::clusters::protection_groups::snapshots::CreateResult",
-                            "total_vms",
-                        )),
-                    successful_vms: f_2
-                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
-                            "snapservice::clusters::protection_groups::snapshots::CreateResult",
-                            "successful_vms",
-                        )),
-                    failed_vms: f_3
-                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
-                            "snapservice::clusters::protection_groups::snapshots::CreateResult",
-                            "failed_vms",
-                        )),
-                    snapshot: f_5
-                        .ok_or_else(|| serde::de::Error::missing_field("snapshot"))?,
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        let u_0 = match f_0 {
+            None => None,
+            Some(tag) => {
+                Some(
+                    match tag.as_str() {
+                        "SCHEDULED" => {
+                            CreateResultSnapshotType::Scheduled {
+                                policy: f_4,
+                            }
+                        }
+                        "ONE_TIME" => CreateResultSnapshotType::OneTime,
+                        "SYSTEM_CREATED" => CreateResultSnapshotType::SystemCreated,
+                        _ => {
+                            #[allow(unused_mut)]
+                            let mut fields = ::core::mem::take(&mut unknown);
+                            if let Some(value) = f_4 {
+                                fields
+                                    .insert(
+                                        "policy".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            CreateResultSnapshotType::Unknown {
+                                tag,
+                                fields,
+                            }
+                        }
+                    },
+                )
+            }
+        };
+        ::core::result::Result::Ok(CreateResult {
+            snapshot_type: __de::required(u_0, "snapshot_type")?,
+            total_vms: __de::or_zero(f_1, Self::NAME, "total_vms"),
+            successful_vms: __de::or_zero(f_2, Self::NAME, "successful_vms"),
+            failed_vms: __de::or_zero(f_3, Self::NAME, "failed_vms"),
+            snapshot: __de::required(f_5, "snapshot")?,
+        })
     }
 }
 
@@ -222,22 +201,59 @@ impl<'de> serde::Deserialize<'de> for CreateResult {
 ///
 /// vAPI structure
 /// `com.vmware.snapservice.clusters.protection_groups.snapshots.create_spec`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateSpec {
     /// Name of the protection group snapshot.
-    #[serde(default = "CreateSpec::__missing_name")]
     pub name: String,
     /// Retention period for the snapshot. Indicates the duration for which this snapshot must be retained in the system. if `None` the snapshot will be retained till the life of the cluster that the protection group belongs to or the life of the protection group itself.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub retention: Option<crate::snapservice::RetentionPeriod>,
 }
 
-impl CreateSpec {
-    fn __missing_name() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "snapservice::clusters::protection_groups::snapshots::CreateSpec",
-            "name",
-        )
+impl serde::Serialize for CreateSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("name", &self.name)?;
+        if let Some(value) = &self.retention {
+            map.serialize_entry("retention", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CreateSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CreateSpec {
+    const NAME: &'static str = "snapservice::clusters::protection_groups::snapshots::CreateSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<crate::snapservice::RetentionPeriod> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "name" => f_0 = Some(map.next_value()?),
+                "retention" => f_1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(CreateSpec {
+            name: __de::or_zero(f_0, Self::NAME, "name"),
+            retention: f_1,
+        })
     }
 }
 
@@ -247,28 +263,95 @@ impl CreateSpec {
 ///
 /// vAPI structure
 /// `com.vmware.snapservice.clusters.protection_groups.snapshots.filter_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct FilterSpec {
     /// Minimum expiration time for the snapshots that must match the filter. If `None` snapshots with any expiration time match the filter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expires_after: Option<vsphere_vapi_runtime::types::DateTime>,
     /// Maximum expiration time for the snapshots that must match the filter. If `None` snapshots with any expiration time match the filter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expires_before: Option<vsphere_vapi_runtime::types::DateTime>,
     /// Minimum creation date for the snapshots that must match the filter. If `None` snapshots with any creation time match the filter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_after: Option<vsphere_vapi_runtime::types::DateTime>,
     /// Maximum creation date for the snapshots that must match the filter. If `None` snapshots with any creation time match the filter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_before: Option<vsphere_vapi_runtime::types::DateTime>,
     /// Identifiers of the snapshots that must match the filter.
     ///
     /// If `None` snapshots with any identifier match the filter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub snapshots: Option<Vec<String>>,
     /// Names of the snapshots that must match the filter. If `None` snapshots with any name match the filter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub names: Option<Vec<String>>,
+}
+
+impl serde::Serialize for FilterSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.expires_after {
+            map.serialize_entry("expires_after", value)?;
+        }
+        if let Some(value) = &self.expires_before {
+            map.serialize_entry("expires_before", value)?;
+        }
+        if let Some(value) = &self.created_after {
+            map.serialize_entry("created_after", value)?;
+        }
+        if let Some(value) = &self.created_before {
+            map.serialize_entry("created_before", value)?;
+        }
+        if let Some(value) = &self.snapshots {
+            map.serialize_entry("snapshots", value)?;
+        }
+        if let Some(value) = &self.names {
+            map.serialize_entry("names", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for FilterSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for FilterSpec {
+    const NAME: &'static str = "snapservice::clusters::protection_groups::snapshots::FilterSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<vsphere_vapi_runtime::types::DateTime> = None;
+        let mut f_1: Option<vsphere_vapi_runtime::types::DateTime> = None;
+        let mut f_2: Option<vsphere_vapi_runtime::types::DateTime> = None;
+        let mut f_3: Option<vsphere_vapi_runtime::types::DateTime> = None;
+        let mut f_4: Option<Vec<String>> = None;
+        let mut f_5: Option<Vec<String>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "expires_after" => f_0 = map.next_value()?,
+                "expires_before" => f_1 = map.next_value()?,
+                "created_after" => f_2 = map.next_value()?,
+                "created_before" => f_3 = map.next_value()?,
+                "snapshots" => f_4 = map.next_value()?,
+                "names" => f_5 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(FilterSpec {
+            expires_after: f_0,
+            expires_before: f_1,
+            created_after: f_2,
+            created_before: f_3,
+            snapshots: f_4,
+            names: f_5,
+        })
+    }
 }
 
 /// Information regarding a protection group snapshot.
@@ -277,10 +360,9 @@ pub struct FilterSpec {
 ///
 /// vAPI structure
 /// `com.vmware.snapservice.clusters.protection_groups.snapshots.info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Info {
     /// Snapshot name. For a snapshot triggered by a periodic scchedule, name will be system generated.
-    #[serde(default = "Info::__missing_name")]
     pub name: String,
     /// Snapshot type.
     pub snapshot_type: Type,
@@ -289,33 +371,80 @@ pub struct Info {
     /// Time at which the protection group snapshot operation completed.
     pub end_time: vsphere_vapi_runtime::types::DateTime,
     /// Expiry time. `None` if there is no expiry for the snapshot.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expires_at: Option<vsphere_vapi_runtime::types::DateTime>,
     /// Identifier of the protection group for which the snapshot was taken.
     ///
     /// Identifier of a `com.vmware.snapservice.protection_group` resource.
     pub pg: crate::ids::ProtectionGroupId,
     /// List of virtual machine snapshots that were taken for this snapshot instance.
-    #[serde(
-        default = "Info::__missing_vm_snapshots",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub vm_snapshots: Vec<VmSnapshotSummary>,
 }
 
-impl Info {
-    fn __missing_name() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "snapservice::clusters::protection_groups::snapshots::Info",
-            "name",
-        )
+impl serde::Serialize for Info {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("name", &self.name)?;
+        map.serialize_entry("snapshot_type", &self.snapshot_type)?;
+        map.serialize_entry("start_time", &self.start_time)?;
+        map.serialize_entry("end_time", &self.end_time)?;
+        if let Some(value) = &self.expires_at {
+            map.serialize_entry("expires_at", value)?;
+        }
+        map.serialize_entry("pg", &self.pg)?;
+        map.serialize_entry("vm_snapshots", &self.vm_snapshots)?;
+        map.end()
     }
+}
 
-    fn __missing_vm_snapshots() -> Vec<VmSnapshotSummary> {
-        ::vsphere_vapi_runtime::de::missing(
-            "snapservice::clusters::protection_groups::snapshots::Info",
-            "vm_snapshots",
-        )
+impl<'de> serde::Deserialize<'de> for Info {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
+    const NAME: &'static str = "snapservice::clusters::protection_groups::snapshots::Info";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<Type> = None;
+        let mut f_2: Option<vsphere_vapi_runtime::types::DateTime> = None;
+        let mut f_3: Option<vsphere_vapi_runtime::types::DateTime> = None;
+        let mut f_4: Option<vsphere_vapi_runtime::types::DateTime> = None;
+        let mut f_5: Option<crate::ids::ProtectionGroupId> = None;
+        let mut f_6: Option<Vec<VmSnapshotSummary>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "name" => f_0 = Some(map.next_value()?),
+                "snapshot_type" => f_1 = Some(map.next_value()?),
+                "start_time" => f_2 = Some(map.next_value()?),
+                "end_time" => f_3 = Some(map.next_value()?),
+                "expires_at" => f_4 = map.next_value()?,
+                "pg" => f_5 = Some(map.next_value()?),
+                "vm_snapshots" => f_6 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Info {
+            name: __de::or_zero(f_0, Self::NAME, "name"),
+            snapshot_type: __de::required(f_1, "snapshot_type")?,
+            start_time: __de::required(f_2, "start_time")?,
+            end_time: __de::required(f_3, "end_time")?,
+            expires_at: f_4,
+            pg: __de::required(f_5, "pg")?,
+            vm_snapshots: __de::or_zero(f_6, Self::NAME, "vm_snapshots"),
+        })
     }
 }
 
@@ -325,7 +454,7 @@ impl Info {
 ///
 /// vAPI structure
 /// `com.vmware.snapservice.clusters.protection_groups.snapshots.list_item`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ListItem {
     /// Identifier of the protection group snapshot.
     ///
@@ -333,6 +462,52 @@ pub struct ListItem {
     pub snapshot: crate::ids::ProtectionGroupSnapshotId,
     /// Information about the protection group snapshot.
     pub info: Info,
+}
+
+impl serde::Serialize for ListItem {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("snapshot", &self.snapshot)?;
+        map.serialize_entry("info", &self.info)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ListItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ListItem {
+    const NAME: &'static str = "snapservice::clusters::protection_groups::snapshots::ListItem";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::ProtectionGroupSnapshotId> = None;
+        let mut f_1: Option<Info> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "snapshot" => f_0 = Some(map.next_value()?),
+                "info" => f_1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ListItem {
+            snapshot: __de::required(f_0, "snapshot")?,
+            info: __de::required(f_1, "info")?,
+        })
+    }
 }
 
 /// A call of
@@ -357,8 +532,12 @@ impl ListRequest {
     }
 
     /// Sends the request and decodes the result.
-    pub async fn send(self) -> vsphere_vapi_runtime::Result<ListResult> {
-        self.call.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<ListResult>,
+    > + Send {
+        self.call.send()
     }
 }
 
@@ -368,22 +547,51 @@ impl ListRequest {
 ///
 /// vAPI structure
 /// `com.vmware.snapservice.clusters.protection_groups.snapshots.list_result`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ListResult {
     /// List of items.
-    #[serde(
-        default = "ListResult::__missing_snapshots",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub snapshots: Vec<ListItem>,
 }
 
-impl ListResult {
-    fn __missing_snapshots() -> Vec<ListItem> {
-        ::vsphere_vapi_runtime::de::missing(
-            "snapservice::clusters::protection_groups::snapshots::ListResult",
-            "snapshots",
-        )
+impl serde::Serialize for ListResult {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("snapshots", &self.snapshots)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ListResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ListResult {
+    const NAME: &'static str = "snapservice::clusters::protection_groups::snapshots::ListResult";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<Vec<ListItem>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "snapshots" => f_0 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ListResult {
+            snapshots: __de::or_zero(f_0, Self::NAME, "snapshots"),
+        })
     }
 }
 
@@ -413,19 +621,17 @@ vsphere_vapi_runtime::vapi_enum! {
 ///
 /// vAPI structure
 /// `com.vmware.snapservice.clusters.protection_groups.snapshots.vm_snapshot_summary`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VmSnapshotSummary {
     /// Identifier of the virtual machine snapshot.
     ///
     /// Identifier of a `com.vmware.snapservice.vm.snapshot` resource.
     pub snapshot: crate::ids::VmSnapshotId,
     /// Snapshot name. For a snapshot triggered by a periodic scchedule, name will be system generated.
-    #[serde(default = "VmSnapshotSummary::__missing_name")]
     pub name: String,
     /// Creation time.
     pub created_at: vsphere_vapi_runtime::types::DateTime,
     /// Expiry time. `None` if there is no expiry for the snapshot.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expires_at: Option<vsphere_vapi_runtime::types::DateTime>,
     /// Identifier of the virtual machine for which the snapshot was taken.
     ///
@@ -433,12 +639,63 @@ pub struct VmSnapshotSummary {
     pub vm: crate::ids::VirtualMachineId,
 }
 
-impl VmSnapshotSummary {
-    fn __missing_name() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "snapservice::clusters::protection_groups::snapshots::VmSnapshotSummary",
-            "name",
-        )
+impl serde::Serialize for VmSnapshotSummary {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("snapshot", &self.snapshot)?;
+        map.serialize_entry("name", &self.name)?;
+        map.serialize_entry("created_at", &self.created_at)?;
+        if let Some(value) = &self.expires_at {
+            map.serialize_entry("expires_at", value)?;
+        }
+        map.serialize_entry("vm", &self.vm)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VmSnapshotSummary {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for VmSnapshotSummary {
+    const NAME: &'static str = "snapservice::clusters::protection_groups::snapshots::VmSnapshotSummary";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::VmSnapshotId> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<vsphere_vapi_runtime::types::DateTime> = None;
+        let mut f_3: Option<vsphere_vapi_runtime::types::DateTime> = None;
+        let mut f_4: Option<crate::ids::VirtualMachineId> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "snapshot" => f_0 = Some(map.next_value()?),
+                "name" => f_1 = Some(map.next_value()?),
+                "created_at" => f_2 = Some(map.next_value()?),
+                "expires_at" => f_3 = map.next_value()?,
+                "vm" => f_4 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(VmSnapshotSummary {
+            snapshot: __de::required(f_0, "snapshot")?,
+            name: __de::or_zero(f_1, Self::NAME, "name"),
+            created_at: __de::required(f_2, "created_at")?,
+            expires_at: f_3,
+            vm: __de::required(f_4, "vm")?,
+        })
     }
 }
 

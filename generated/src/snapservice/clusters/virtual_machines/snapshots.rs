@@ -13,31 +13,103 @@
 ///
 /// vAPI structure
 /// `com.vmware.snapservice.clusters.virtual_machines.snapshots.filter_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct FilterSpec {
     /// Minimum expiration time for the snapshots that must match the filter. If `None` snapshots with any expiration time match the filter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expires_after: Option<vsphere_vapi_runtime::types::DateTime>,
     /// Maximum expiration time for the snapshots that must match the filter. If `None` snapshots with any expiration time match the filter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expires_before: Option<vsphere_vapi_runtime::types::DateTime>,
     /// Minimum creation date for the snapshots that must match the filter. If `None` snapshots with any creation time match the filter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_after: Option<vsphere_vapi_runtime::types::DateTime>,
     /// Maximum creation date for the snapshots that must match the filter. If `None` snapshots with any creation time match the filter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_before: Option<vsphere_vapi_runtime::types::DateTime>,
     /// Identifiers of the snapshots that must match the filter.
     ///
     /// If `None` snapshots with any identifier match the filter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub snapshots: Option<Vec<String>>,
     /// Names of the snapshots that must match the filter. If `None` snapshots with any name match the filter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub names: Option<Vec<String>>,
     /// Snapshot type that must match the filter. If `None` snapshots with any type match the filter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub snapshot_type: Option<Type>,
+}
+
+impl serde::Serialize for FilterSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.expires_after {
+            map.serialize_entry("expires_after", value)?;
+        }
+        if let Some(value) = &self.expires_before {
+            map.serialize_entry("expires_before", value)?;
+        }
+        if let Some(value) = &self.created_after {
+            map.serialize_entry("created_after", value)?;
+        }
+        if let Some(value) = &self.created_before {
+            map.serialize_entry("created_before", value)?;
+        }
+        if let Some(value) = &self.snapshots {
+            map.serialize_entry("snapshots", value)?;
+        }
+        if let Some(value) = &self.names {
+            map.serialize_entry("names", value)?;
+        }
+        if let Some(value) = &self.snapshot_type {
+            map.serialize_entry("snapshot_type", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for FilterSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for FilterSpec {
+    const NAME: &'static str = "snapservice::clusters::virtual_machines::snapshots::FilterSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<vsphere_vapi_runtime::types::DateTime> = None;
+        let mut f_1: Option<vsphere_vapi_runtime::types::DateTime> = None;
+        let mut f_2: Option<vsphere_vapi_runtime::types::DateTime> = None;
+        let mut f_3: Option<vsphere_vapi_runtime::types::DateTime> = None;
+        let mut f_4: Option<Vec<String>> = None;
+        let mut f_5: Option<Vec<String>> = None;
+        let mut f_6: Option<Type> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "expires_after" => f_0 = map.next_value()?,
+                "expires_before" => f_1 = map.next_value()?,
+                "created_after" => f_2 = map.next_value()?,
+                "created_before" => f_3 = map.next_value()?,
+                "snapshots" => f_4 = map.next_value()?,
+                "names" => f_5 = map.next_value()?,
+                "snapshot_type" => f_6 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(FilterSpec {
+            expires_after: f_0,
+            expires_before: f_1,
+            created_after: f_2,
+            created_before: f_3,
+            snapshots: f_4,
+            names: f_5,
+            snapshot_type: f_6,
+        })
+    }
 }
 
 /// Information regarding a virtual machine snapshot.
@@ -46,17 +118,15 @@ pub struct FilterSpec {
 ///
 /// vAPI structure
 /// `com.vmware.snapservice.clusters.virtual_machines.snapshots.info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Info {
     /// Snapshot name. For a snapshot triggered by a periodic schedule, name will be system generated.
-    #[serde(default = "Info::__missing_name")]
     pub name: String,
     /// Snapshot type.
     pub snapshot_type: Type,
     /// Creation time.
     pub created_at: vsphere_vapi_runtime::types::DateTime,
     /// Expiry time. `None` if there is no expiry for the snapshot.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expires_at: Option<vsphere_vapi_runtime::types::DateTime>,
     /// Identifier of the virtual machine for which the snapshot was taken. TODO: Remove this once the VM snapshot List/Get is implemented, We do not need this since the query is already being performed on a specific VM.
     ///
@@ -65,33 +135,82 @@ pub struct Info {
     /// Identifier of the protection group for which this snapshot was taken.
     ///
     /// `None` if the snapshot was not taken as part of a protection group.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pg: Option<String>,
     /// List of virtual machine disk snapshots that were taken for this snapshot instance.
-    #[serde(
-        default = "Info::__missing_disk_snapshots",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub disk_snapshots: Vec<
         crate::snapservice::clusters::virtual_machines::disks::snapshots::Info,
     >,
 }
 
-impl Info {
-    fn __missing_name() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "snapservice::clusters::virtual_machines::snapshots::Info",
-            "name",
-        )
+impl serde::Serialize for Info {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("name", &self.name)?;
+        map.serialize_entry("snapshot_type", &self.snapshot_type)?;
+        map.serialize_entry("created_at", &self.created_at)?;
+        if let Some(value) = &self.expires_at {
+            map.serialize_entry("expires_at", value)?;
+        }
+        map.serialize_entry("vm", &self.vm)?;
+        if let Some(value) = &self.pg {
+            map.serialize_entry("pg", value)?;
+        }
+        map.serialize_entry("disk_snapshots", &self.disk_snapshots)?;
+        map.end()
     }
+}
 
-    fn __missing_disk_snapshots() -> Vec<
-        crate::snapservice::clusters::virtual_machines::disks::snapshots::Info,
-    > {
-        ::vsphere_vapi_runtime::de::missing(
-            "snapservice::clusters::virtual_machines::snapshots::Info",
-            "disk_snapshots",
-        )
+impl<'de> serde::Deserialize<'de> for Info {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
+    const NAME: &'static str = "snapservice::clusters::virtual_machines::snapshots::Info";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<Type> = None;
+        let mut f_2: Option<vsphere_vapi_runtime::types::DateTime> = None;
+        let mut f_3: Option<vsphere_vapi_runtime::types::DateTime> = None;
+        let mut f_4: Option<crate::ids::VirtualMachineId> = None;
+        let mut f_5: Option<String> = None;
+        let mut f_6: Option<
+            Vec<crate::snapservice::clusters::virtual_machines::disks::snapshots::Info>,
+        > = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "name" => f_0 = Some(map.next_value()?),
+                "snapshot_type" => f_1 = Some(map.next_value()?),
+                "created_at" => f_2 = Some(map.next_value()?),
+                "expires_at" => f_3 = map.next_value()?,
+                "vm" => f_4 = Some(map.next_value()?),
+                "pg" => f_5 = map.next_value()?,
+                "disk_snapshots" => f_6 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Info {
+            name: __de::or_zero(f_0, Self::NAME, "name"),
+            snapshot_type: __de::required(f_1, "snapshot_type")?,
+            created_at: __de::required(f_2, "created_at")?,
+            expires_at: f_3,
+            vm: __de::required(f_4, "vm")?,
+            pg: f_5,
+            disk_snapshots: __de::or_zero(f_6, Self::NAME, "disk_snapshots"),
+        })
     }
 }
 
@@ -101,7 +220,7 @@ impl Info {
 ///
 /// vAPI structure
 /// `com.vmware.snapservice.clusters.virtual_machines.snapshots.list_item`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ListItem {
     /// Identifier of the virtual machine snapshot.
     ///
@@ -109,6 +228,52 @@ pub struct ListItem {
     pub snapshot: crate::ids::VmSnapshotId,
     /// Information about the virtual machine snapshot.
     pub info: Info,
+}
+
+impl serde::Serialize for ListItem {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("snapshot", &self.snapshot)?;
+        map.serialize_entry("info", &self.info)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ListItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ListItem {
+    const NAME: &'static str = "snapservice::clusters::virtual_machines::snapshots::ListItem";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::VmSnapshotId> = None;
+        let mut f_1: Option<Info> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "snapshot" => f_0 = Some(map.next_value()?),
+                "info" => f_1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ListItem {
+            snapshot: __de::required(f_0, "snapshot")?,
+            info: __de::required(f_1, "info")?,
+        })
+    }
 }
 
 /// A call of
@@ -133,8 +298,12 @@ impl ListRequest {
     }
 
     /// Sends the request and decodes the result.
-    pub async fn send(self) -> vsphere_vapi_runtime::Result<ListResult> {
-        self.call.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<ListResult>,
+    > + Send {
+        self.call.send()
     }
 }
 
@@ -144,22 +313,51 @@ impl ListRequest {
 ///
 /// vAPI structure
 /// `com.vmware.snapservice.clusters.virtual_machines.snapshots.list_result`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ListResult {
     /// List of items
-    #[serde(
-        default = "ListResult::__missing_items",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub items: Vec<ListItem>,
 }
 
-impl ListResult {
-    fn __missing_items() -> Vec<ListItem> {
-        ::vsphere_vapi_runtime::de::missing(
-            "snapservice::clusters::virtual_machines::snapshots::ListResult",
-            "items",
-        )
+impl serde::Serialize for ListResult {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("items", &self.items)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ListResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ListResult {
+    const NAME: &'static str = "snapservice::clusters::virtual_machines::snapshots::ListResult";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<Vec<ListItem>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "items" => f_0 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ListResult {
+            items: __de::or_zero(f_0, Self::NAME, "items"),
+        })
     }
 }
 

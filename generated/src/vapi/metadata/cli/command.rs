@@ -53,29 +53,57 @@ vsphere_vapi_runtime::vapi_enum! {
 /// The [`Identity`](crate::vapi::metadata::cli::command::Identity) structure uniquely identifies a command in the CLI commands tree.
 ///
 /// vAPI structure `com.vmware.vapi.metadata.cli.command.identity`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Identity {
     /// The dot-separated path of the namespace containing the command in the CLI command tree.
-    #[serde(default = "Identity::__missing_path")]
     pub path: String,
     /// Name of the command.
-    #[serde(default = "Identity::__missing_name")]
     pub name: String,
 }
 
-impl Identity {
-    fn __missing_path() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vapi::metadata::cli::command::Identity",
-            "path",
-        )
+impl serde::Serialize for Identity {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("path", &self.path)?;
+        map.serialize_entry("name", &self.name)?;
+        map.end()
     }
+}
 
-    fn __missing_name() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vapi::metadata::cli::command::Identity",
-            "name",
-        )
+impl<'de> serde::Deserialize<'de> for Identity {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Identity {
+    const NAME: &'static str = "vapi::metadata::cli::command::Identity";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "path" => f_0 = Some(map.next_value()?),
+                "name" => f_1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Identity {
+            path: __de::or_zero(f_0, Self::NAME, "path"),
+            name: __de::or_zero(f_1, Self::NAME, "name"),
+        })
     }
 }
 
@@ -91,13 +119,11 @@ impl ::vsphere_vapi_runtime::de::Zero for Identity {
 /// The [`Info`](crate::vapi::metadata::cli::command::Info) structure contains information about a command. It includes the identity of the command, a description, information about the structure and method that implement the command, and CLI-specific information for the command.
 ///
 /// vAPI structure `com.vmware.vapi.metadata.cli.command.info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Info {
     /// Basic command identity.
-    #[serde(default = "Info::__missing_identity")]
     pub identity: Identity,
     /// The text description displayed to the user in help output.
-    #[serde(default = "Info::__missing_description")]
     pub description: String,
     /// The service identifier that contains the operations for this CLI command.
     ///
@@ -108,49 +134,78 @@ pub struct Info {
     /// Identifier of a `com.vmware.vapi.operation` resource.
     pub operation_id: crate::ids::VapiOperationId,
     /// The input for this command.
-    #[serde(
-        default = "Info::__missing_options",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub options: Vec<OptionInfo>,
     /// The formatter to use when displaying the output of this command. If not present, client can choose a default output formatter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub formatter: Option<FormatterType>,
     /// List of output structure name and output field info.
-    #[serde(
-        default = "Info::__missing_output_field_list",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub output_field_list: Vec<OutputInfo>,
 }
 
-impl Info {
-    fn __missing_identity() -> Identity {
-        ::vsphere_vapi_runtime::de::missing(
-            "vapi::metadata::cli::command::Info",
-            "identity",
-        )
+impl serde::Serialize for Info {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("identity", &self.identity)?;
+        map.serialize_entry("description", &self.description)?;
+        map.serialize_entry("service_id", &self.service_id)?;
+        map.serialize_entry("operation_id", &self.operation_id)?;
+        map.serialize_entry("options", &self.options)?;
+        if let Some(value) = &self.formatter {
+            map.serialize_entry("formatter", value)?;
+        }
+        map.serialize_entry("output_field_list", &self.output_field_list)?;
+        map.end()
     }
+}
 
-    fn __missing_description() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vapi::metadata::cli::command::Info",
-            "description",
-        )
+impl<'de> serde::Deserialize<'de> for Info {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_options() -> Vec<OptionInfo> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vapi::metadata::cli::command::Info",
-            "options",
-        )
-    }
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
+    const NAME: &'static str = "vapi::metadata::cli::command::Info";
 
-    fn __missing_output_field_list() -> Vec<OutputInfo> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vapi::metadata::cli::command::Info",
-            "output_field_list",
-        )
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<Identity> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<crate::ids::VapiServiceId> = None;
+        let mut f_3: Option<crate::ids::VapiOperationId> = None;
+        let mut f_4: Option<Vec<OptionInfo>> = None;
+        let mut f_5: Option<FormatterType> = None;
+        let mut f_6: Option<Vec<OutputInfo>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "identity" => f_0 = Some(map.next_value()?),
+                "description" => f_1 = Some(map.next_value()?),
+                "service_id" => f_2 = Some(map.next_value()?),
+                "operation_id" => f_3 = Some(map.next_value()?),
+                "options" => f_4 = __de::null_as_empty(map.next_value()?),
+                "formatter" => f_5 = map.next_value()?,
+                "output_field_list" => f_6 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Info {
+            identity: __de::or_zero(f_0, Self::NAME, "identity"),
+            description: __de::or_zero(f_1, Self::NAME, "description"),
+            service_id: __de::required(f_2, "service_id")?,
+            operation_id: __de::required(f_3, "operation_id")?,
+            options: __de::or_zero(f_4, Self::NAME, "options"),
+            formatter: f_5,
+            output_field_list: __de::or_zero(f_6, Self::NAME, "output_field_list"),
+        })
     }
 }
 
@@ -175,117 +230,211 @@ impl ListRequest {
     }
 
     /// Sends the request and decodes the result.
-    pub async fn send(self) -> vsphere_vapi_runtime::Result<Vec<Identity>> {
-        self.call.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<Vec<Identity>>,
+    > + Send {
+        self.call.send()
     }
 }
 
 /// The [`OptionInfo`](crate::vapi::metadata::cli::command::OptionInfo) structure describes information about a specific input option of a command.
 ///
 /// vAPI structure `com.vmware.vapi.metadata.cli.command.option_info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct OptionInfo {
     /// The long option name of the parameter as used by the user.
-    #[serde(default = "OptionInfo::__missing_long_option")]
     pub long_option: String,
     /// The single character value option name. If not present, there's no single character option for the parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub short_option: Option<String>,
     /// The fully qualified name of the option referred to by the operation element in [`Info::operation_id`](crate::vapi::metadata::cli::command::Info::operation_id).
-    #[serde(default = "OptionInfo::__missing_field_name")]
     pub field_name: String,
     /// The description of the option to be displayed to the user when they request usage information for a CLI command.
-    #[serde(default = "OptionInfo::__missing_description")]
     pub description: String,
     /// The type of option. This is used to display information about what kind of data is expected (string, number, boolean, etc.) for the option when they request usage information for a CLI command. For class this stores the fully qualified class id.
-    #[serde(default = "OptionInfo::__missing_type")]
     pub r#type: String,
     /// This is used to tell the user whether the option is required or optional, or whether they can specify the option multiple times.
     pub generic: GenericType,
 }
 
-impl OptionInfo {
-    fn __missing_long_option() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vapi::metadata::cli::command::OptionInfo",
-            "long_option",
-        )
+impl serde::Serialize for OptionInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("long_option", &self.long_option)?;
+        if let Some(value) = &self.short_option {
+            map.serialize_entry("short_option", value)?;
+        }
+        map.serialize_entry("field_name", &self.field_name)?;
+        map.serialize_entry("description", &self.description)?;
+        map.serialize_entry("type", &self.r#type)?;
+        map.serialize_entry("generic", &self.generic)?;
+        map.end()
     }
+}
 
-    fn __missing_field_name() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vapi::metadata::cli::command::OptionInfo",
-            "field_name",
-        )
+impl<'de> serde::Deserialize<'de> for OptionInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_description() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vapi::metadata::cli::command::OptionInfo",
-            "description",
-        )
-    }
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for OptionInfo {
+    const NAME: &'static str = "vapi::metadata::cli::command::OptionInfo";
 
-    fn __missing_type() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vapi::metadata::cli::command::OptionInfo",
-            "type",
-        )
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<String> = None;
+        let mut f_4: Option<String> = None;
+        let mut f_5: Option<GenericType> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "long_option" => f_0 = Some(map.next_value()?),
+                "short_option" => f_1 = map.next_value()?,
+                "field_name" => f_2 = Some(map.next_value()?),
+                "description" => f_3 = Some(map.next_value()?),
+                "type" => f_4 = Some(map.next_value()?),
+                "generic" => f_5 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(OptionInfo {
+            long_option: __de::or_zero(f_0, Self::NAME, "long_option"),
+            short_option: f_1,
+            field_name: __de::or_zero(f_2, Self::NAME, "field_name"),
+            description: __de::or_zero(f_3, Self::NAME, "description"),
+            r#type: __de::or_zero(f_4, Self::NAME, "type"),
+            generic: __de::required(f_5, "generic")?,
+        })
     }
 }
 
 /// The [`OutputFieldInfo`](crate::vapi::metadata::cli::command::OutputFieldInfo) structure describes the name used by the CLI to display a single field of a class element in the interface definition language.
 ///
 /// vAPI structure `com.vmware.vapi.metadata.cli.command.output_field_info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct OutputFieldInfo {
     /// Name of the field.
-    #[serde(default = "OutputFieldInfo::__missing_field_name")]
     pub field_name: String,
     /// Name used by the CLI to display the field.
-    #[serde(default = "OutputFieldInfo::__missing_display_name")]
     pub display_name: String,
 }
 
-impl OutputFieldInfo {
-    fn __missing_field_name() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vapi::metadata::cli::command::OutputFieldInfo",
-            "field_name",
-        )
+impl serde::Serialize for OutputFieldInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("field_name", &self.field_name)?;
+        map.serialize_entry("display_name", &self.display_name)?;
+        map.end()
     }
+}
 
-    fn __missing_display_name() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vapi::metadata::cli::command::OutputFieldInfo",
-            "display_name",
-        )
+impl<'de> serde::Deserialize<'de> for OutputFieldInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for OutputFieldInfo {
+    const NAME: &'static str = "vapi::metadata::cli::command::OutputFieldInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "field_name" => f_0 = Some(map.next_value()?),
+                "display_name" => f_1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(OutputFieldInfo {
+            field_name: __de::or_zero(f_0, Self::NAME, "field_name"),
+            display_name: __de::or_zero(f_1, Self::NAME, "display_name"),
+        })
     }
 }
 
 /// The [`OutputInfo`](crate::vapi::metadata::cli::command::OutputInfo) structure describes the names used by the CLI to display the fields of a class element in the interface definition language as well as the order in which the fields will be displayed.
 ///
 /// vAPI structure `com.vmware.vapi.metadata.cli.command.output_info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct OutputInfo {
     /// Name of the field.
     ///
     /// Identifier of a `com.vmware.vapi.structure` resource.
     pub structure_id: crate::ids::StructureId,
     /// The order in which the fields of the field will be displayed by the CLI as well as the names used to display the fields.
-    #[serde(
-        default = "OutputInfo::__missing_output_fields",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub output_fields: Vec<OutputFieldInfo>,
 }
 
-impl OutputInfo {
-    fn __missing_output_fields() -> Vec<OutputFieldInfo> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vapi::metadata::cli::command::OutputInfo",
-            "output_fields",
-        )
+impl serde::Serialize for OutputInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("structure_id", &self.structure_id)?;
+        map.serialize_entry("output_fields", &self.output_fields)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for OutputInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for OutputInfo {
+    const NAME: &'static str = "vapi::metadata::cli::command::OutputInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::StructureId> = None;
+        let mut f_1: Option<Vec<OutputFieldInfo>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "structure_id" => f_0 = Some(map.next_value()?),
+                "output_fields" => f_1 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(OutputInfo {
+            structure_id: __de::required(f_0, "structure_id")?,
+            output_fields: __de::or_zero(f_1, Self::NAME, "output_fields"),
+        })
     }
 }
 

@@ -9,29 +9,57 @@
 /// The [`Identity`](crate::vapi::metadata::cli::namespace::Identity) structure uniquely identifies a namespace in the CLI namespace tree.
 ///
 /// vAPI structure `com.vmware.vapi.metadata.cli.namespace.identity`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Identity {
     /// The dot-separated path of the namespace containing the namespace in the CLI node tree. For top-level namespace this will be empty.
-    #[serde(default = "Identity::__missing_path")]
     pub path: String,
     /// The name displayed to the user for this namespace.
-    #[serde(default = "Identity::__missing_name")]
     pub name: String,
 }
 
-impl Identity {
-    fn __missing_path() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vapi::metadata::cli::namespace::Identity",
-            "path",
-        )
+impl serde::Serialize for Identity {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("path", &self.path)?;
+        map.serialize_entry("name", &self.name)?;
+        map.end()
     }
+}
 
-    fn __missing_name() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vapi::metadata::cli::namespace::Identity",
-            "name",
-        )
+impl<'de> serde::Deserialize<'de> for Identity {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Identity {
+    const NAME: &'static str = "vapi::metadata::cli::namespace::Identity";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "path" => f_0 = Some(map.next_value()?),
+                "name" => f_1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Identity {
+            path: __de::or_zero(f_0, Self::NAME, "path"),
+            name: __de::or_zero(f_1, Self::NAME, "name"),
+        })
     }
 }
 
@@ -47,42 +75,63 @@ impl ::vsphere_vapi_runtime::de::Zero for Identity {
 /// The [`Info`](crate::vapi::metadata::cli::namespace::Info) structure contains information about a namespace. It includes the identity of the namespace, a description, information children namespaces.
 ///
 /// vAPI structure `com.vmware.vapi.metadata.cli.namespace.info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Info {
     /// Basic namespace identity.
-    #[serde(default = "Info::__missing_identity")]
     pub identity: Identity,
     /// The text description displayed to the user in help output.
-    #[serde(default = "Info::__missing_description")]
     pub description: String,
     /// The children of this namespace in the tree of CLI namespaces.
-    #[serde(
-        default = "Info::__missing_children",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub children: Vec<Identity>,
 }
 
-impl Info {
-    fn __missing_identity() -> Identity {
-        ::vsphere_vapi_runtime::de::missing(
-            "vapi::metadata::cli::namespace::Info",
-            "identity",
-        )
+impl serde::Serialize for Info {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("identity", &self.identity)?;
+        map.serialize_entry("description", &self.description)?;
+        map.serialize_entry("children", &self.children)?;
+        map.end()
     }
+}
 
-    fn __missing_description() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vapi::metadata::cli::namespace::Info",
-            "description",
-        )
+impl<'de> serde::Deserialize<'de> for Info {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_children() -> Vec<Identity> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vapi::metadata::cli::namespace::Info",
-            "children",
-        )
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
+    const NAME: &'static str = "vapi::metadata::cli::namespace::Info";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<Identity> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<Vec<Identity>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "identity" => f_0 = Some(map.next_value()?),
+                "description" => f_1 = Some(map.next_value()?),
+                "children" => f_2 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Info {
+            identity: __de::or_zero(f_0, Self::NAME, "identity"),
+            description: __de::or_zero(f_1, Self::NAME, "description"),
+            children: __de::or_zero(f_2, Self::NAME, "children"),
+        })
     }
 }
 

@@ -69,15 +69,13 @@ impl Model {
     /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
     /// - [`NotFound`](crate::ErrorKind::NotFound): if the resource type associated with `resource_id` does not exist.
-    pub async fn list(
+    pub fn list(
         &self,
         resource_id: &crate::ids::VapiResourceId,
-    ) -> vsphere_vapi_runtime::Result<Vec<String>> {
-        self.client
-            .operation(&model::ops::LIST)
-            .param("resource_id", resource_id)
-            .send()
-            .await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<Vec<String>>,
+    > + Send {
+        self.client.operation(&model::ops::LIST).param("resource_id", resource_id).send()
     }
 }
 

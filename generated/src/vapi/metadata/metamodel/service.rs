@@ -57,8 +57,12 @@ impl Hidden {
     ///
     /// - `/api`: `GET /api/vapi/metadata/metamodel/service-hidden`
     /// - `/rest`: `GET /rest/com/vmware/vapi/metadata/metamodel/service/hidden`
-    pub async fn list(&self) -> vsphere_vapi_runtime::Result<Vec<String>> {
-        self.client.operation(&hidden::ops::LIST).send().await
+    pub fn list(
+        &self,
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<Vec<String>>,
+    > + Send {
+        self.client.operation(&hidden::ops::LIST).send()
     }
 }
 
@@ -118,17 +122,20 @@ impl Operation {
     /// - [`NotFound`](crate::ErrorKind::NotFound): if the service element associated with `service_id` does not exist in any of the package elements.
     ///
     ///   if the operation element associated with `operation_id` does not exist in the service element.
-    pub async fn get(
+    pub fn get(
         &self,
         service_id: &crate::ids::VapiServiceId,
         operation_id: &crate::ids::VapiOperationId,
-    ) -> vsphere_vapi_runtime::Result<crate::vapi::metadata::metamodel::OperationInfo> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<
+            crate::vapi::metadata::metamodel::OperationInfo,
+        >,
+    > + Send {
         self.client
             .operation(&operation::ops::GET)
             .param("service_id", service_id)
             .param("operation_id", operation_id)
             .send()
-            .await
     }
 
     /// Returns the identifiers for the operation elements that are defined in the scope of `service_id`.
@@ -151,15 +158,16 @@ impl Operation {
     /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
     /// - [`NotFound`](crate::ErrorKind::NotFound): if the service element associated with `service_id` does not exist in any of the package elements.
-    pub async fn list(
+    pub fn list(
         &self,
         service_id: &crate::ids::VapiServiceId,
-    ) -> vsphere_vapi_runtime::Result<Vec<String>> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<Vec<String>>,
+    > + Send {
         self.client
             .operation(&operation::ops::LIST)
             .param("service_id", service_id)
             .send()
-            .await
     }
 }
 

@@ -76,17 +76,20 @@ impl Operation {
     ///   if the operation element associated with `operation_id` does not exist.
     ///
     ///   if the operation element associated with `operation_id` does not have any privilege information.
-    pub async fn get(
+    pub fn get(
         &self,
         service_id: &crate::ids::VapiServiceId,
         operation_id: &crate::ids::VapiOperationId,
-    ) -> vsphere_vapi_runtime::Result<crate::vapi::metadata::privilege::OperationInfo> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<
+            crate::vapi::metadata::privilege::OperationInfo,
+        >,
+    > + Send {
         self.client
             .operation(&operation::ops::GET)
             .param("service_id", service_id)
             .param("operation_id", operation_id)
             .send()
-            .await
     }
 
     /// Returns the identifiers for the operation elements contained in the service element corresponding to `service_id` that have privilege information.
@@ -109,15 +112,16 @@ impl Operation {
     /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
     /// - [`NotFound`](crate::ErrorKind::NotFound): if the service element associated with `service_id` does not have any operation elements that have privilege information.
-    pub async fn list(
+    pub fn list(
         &self,
         service_id: &crate::ids::VapiServiceId,
-    ) -> vsphere_vapi_runtime::Result<Vec<String>> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<Vec<String>>,
+    > + Send {
         self.client
             .operation(&operation::ops::LIST)
             .param("service_id", service_id)
             .send()
-            .await
     }
 }
 

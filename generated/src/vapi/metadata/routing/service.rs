@@ -72,17 +72,20 @@ impl Operation {
     /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
     /// - [`NotFound`](crate::ErrorKind::NotFound): If the service identifier does not exist or if the specified operation identifier does not exist in the service.
-    pub async fn get(
+    pub fn get(
         &self,
         service_id: &crate::ids::VapiServiceId,
         operation_id: &crate::ids::VapiOperationId,
-    ) -> vsphere_vapi_runtime::Result<crate::vapi::metadata::routing::OperationInfo> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<
+            crate::vapi::metadata::routing::OperationInfo,
+        >,
+    > + Send {
         self.client
             .operation(&operation::ops::GET)
             .param("service_id", service_id)
             .param("operation_id", operation_id)
             .send()
-            .await
     }
 
     /// Get the IDs of all the vAPI operations in the given service that contain routing information
@@ -105,15 +108,16 @@ impl Operation {
     /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
     /// - [`NotFound`](crate::ErrorKind::NotFound): If the service identifier does not exist.
-    pub async fn list(
+    pub fn list(
         &self,
         service_id: &crate::ids::VapiServiceId,
-    ) -> vsphere_vapi_runtime::Result<Vec<String>> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<Vec<String>>,
+    > + Send {
         self.client
             .operation(&operation::ops::LIST)
             .param("service_id", service_id)
             .send()
-            .await
     }
 }
 

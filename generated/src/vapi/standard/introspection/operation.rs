@@ -195,122 +195,117 @@ impl<'de> serde::Deserialize<'de> for DataDefinition {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = DataDefinition;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("struct DataDefinition")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<DataDefinition, A::Error> {
-                let mut f_0: Option<String> = None;
-                let mut f_1: Option<Box<DataDefinition>> = None;
-                let mut f_2: Option<String> = None;
-                let mut f_3: Option<
-                    vsphere_vapi_runtime::types::VapiMap<String, DataDefinition>,
-                > = None;
-                let mut unknown = serde_json::Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "type" => f_0 = Some(map.next_value()?),
-                        "element_definition" => f_1 = map.next_value()?,
-                        "name" => f_2 = map.next_value()?,
-                        "fields" => f_3 = map.next_value()?,
-                        _ => {
-                            let value: serde_json::Value = map.next_value()?;
-                            unknown.insert(key, value);
-                        }
-                    }
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for DataDefinition {
+    const NAME: &'static str = "vapi::standard::introspection::operation::DataDefinition";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<Box<DataDefinition>> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<
+            vsphere_vapi_runtime::types::VapiMap<String, DataDefinition>,
+        > = None;
+        let mut unknown = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "type" => f_0 = Some(map.next_value()?),
+                "element_definition" => f_1 = map.next_value()?,
+                "name" => f_2 = map.next_value()?,
+                "fields" => f_3 = map.next_value()?,
+                _ => {
+                    let value: serde_json::Value = map.next_value()?;
+                    unknown.insert(key, value);
                 }
-                let u_0 = match f_0 {
-                    None => None,
-                    Some(tag) => {
-                        Some(
-                            match tag.as_str() {
-                                "BINARY" => DataDefinitionType::Binary,
-                                "BOOLEAN" => DataDefinitionType::Boolean,
-                                "DOUBLE" => DataDefinitionType::Double,
-                                "DYNAMIC_STRUCTURE" => DataDefinitionType::DynamicStructure,
-                                "ERROR" => {
-                                    DataDefinitionType::Error {
-                                        name: f_2,
-                                        fields: f_3,
-                                    }
-                                }
-                                "ANY_ERROR" => DataDefinitionType::AnyError,
-                                "LIST" => {
-                                    DataDefinitionType::List {
-                                        element_definition: f_1,
-                                    }
-                                }
-                                "LONG" => DataDefinitionType::Long,
-                                "OPAQUE" => DataDefinitionType::Opaque,
-                                "OPTIONAL" => {
-                                    DataDefinitionType::Optional {
-                                        element_definition: f_1,
-                                    }
-                                }
-                                "SECRET" => DataDefinitionType::Secret,
-                                "STRING" => DataDefinitionType::String,
-                                "STRUCTURE" => {
-                                    DataDefinitionType::Structure {
-                                        name: f_2,
-                                        fields: f_3,
-                                    }
-                                }
-                                "STRUCTURE_REF" => {
-                                    DataDefinitionType::StructureRef {
-                                        name: f_2,
-                                    }
-                                }
-                                "VOID" => DataDefinitionType::Void,
-                                _ => {
-                                    #[allow(unused_mut)]
-                                    let mut fields = ::core::mem::take(&mut unknown);
-                                    if let Some(value) = f_2 {
-                                        fields
-                                            .insert(
-                                                "name".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_3 {
-                                        fields
-                                            .insert(
-                                                "fields".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_1 {
-                                        fields
-                                            .insert(
-                                                "element_definition".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    DataDefinitionType::Unknown {
-                                        tag,
-                                        fields,
-                                    }
-                                }
-                            },
-                        )
-                    }
-                };
-                ::core::result::Result::Ok(DataDefinition {
-                    r#type: u_0.ok_or_else(|| serde::de::Error::missing_field("type"))?,
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        let u_0 = match f_0 {
+            None => None,
+            Some(tag) => {
+                Some(
+                    match tag.as_str() {
+                        "BINARY" => DataDefinitionType::Binary,
+                        "BOOLEAN" => DataDefinitionType::Boolean,
+                        "DOUBLE" => DataDefinitionType::Double,
+                        "DYNAMIC_STRUCTURE" => DataDefinitionType::DynamicStructure,
+                        "ERROR" => {
+                            DataDefinitionType::Error {
+                                name: f_2,
+                                fields: f_3,
+                            }
+                        }
+                        "ANY_ERROR" => DataDefinitionType::AnyError,
+                        "LIST" => {
+                            DataDefinitionType::List {
+                                element_definition: f_1,
+                            }
+                        }
+                        "LONG" => DataDefinitionType::Long,
+                        "OPAQUE" => DataDefinitionType::Opaque,
+                        "OPTIONAL" => {
+                            DataDefinitionType::Optional {
+                                element_definition: f_1,
+                            }
+                        }
+                        "SECRET" => DataDefinitionType::Secret,
+                        "STRING" => DataDefinitionType::String,
+                        "STRUCTURE" => {
+                            DataDefinitionType::Structure {
+                                name: f_2,
+                                fields: f_3,
+                            }
+                        }
+                        "STRUCTURE_REF" => {
+                            DataDefinitionType::StructureRef {
+                                name: f_2,
+                            }
+                        }
+                        "VOID" => DataDefinitionType::Void,
+                        _ => {
+                            #[allow(unused_mut)]
+                            let mut fields = ::core::mem::take(&mut unknown);
+                            if let Some(value) = f_2 {
+                                fields
+                                    .insert(
+                                        "name".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_3 {
+                                fields
+                                    .insert(
+                                        "fields".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_1 {
+                                fields
+                                    .insert(
+                                        "element_definition".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            DataDefinitionType::Unknown {
+                                tag,
+                                fields,
+                            }
+                        }
+                    },
+                )
+            }
+        };
+        ::core::result::Result::Ok(DataDefinition {
+            r#type: __de::required(u_0, "type")?,
+        })
     }
 }
 
@@ -319,7 +314,7 @@ impl<'de> serde::Deserialize<'de> for DataDefinition {
 /// Note: this structure is restricted for VMware internal use only.
 ///
 /// vAPI structure `com.vmware.vapi.std.introspection.operation.info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Info {
     /// [`DataDefinition`](crate::vapi::standard::introspection::operation::DataDefinition) describing the operation input. The [`DataDefinition::type`](crate::vapi::standard::introspection::operation::DataDefinition::type) of this field will be [`DataType::Structure`](crate::vapi::standard::introspection::operation::data_definition::DataType::Structure). The keys of [`DataDefinition::fields`](crate::vapi::standard::introspection::operation::DataDefinitionType) are the names of the operation parameters, and the values of [`DataDefinition::fields`](crate::vapi::standard::introspection::operation::DataDefinitionType) describe the type of the operation parameters.
     pub input_definition: DataDefinition,
@@ -328,19 +323,56 @@ pub struct Info {
     /// List of [`DataDefinition`](crate::vapi::standard::introspection::operation::DataDefinition) describing the errors that the operation might report.
     ///
     /// The [`DataDefinition::type`](crate::vapi::standard::introspection::operation::DataDefinition::type) of every element in this list will be [`DataType::Error`](crate::vapi::standard::introspection::operation::data_definition::DataType::Error).
-    #[serde(
-        default = "Info::__missing_error_definitions",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub error_definitions: Vec<DataDefinition>,
 }
 
-impl Info {
-    fn __missing_error_definitions() -> Vec<DataDefinition> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vapi::standard::introspection::operation::Info",
-            "error_definitions",
-        )
+impl serde::Serialize for Info {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("input_definition", &self.input_definition)?;
+        map.serialize_entry("output_definition", &self.output_definition)?;
+        map.serialize_entry("error_definitions", &self.error_definitions)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Info {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
+    const NAME: &'static str = "vapi::standard::introspection::operation::Info";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<DataDefinition> = None;
+        let mut f_1: Option<DataDefinition> = None;
+        let mut f_2: Option<Vec<DataDefinition>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "input_definition" => f_0 = Some(map.next_value()?),
+                "output_definition" => f_1 = Some(map.next_value()?),
+                "error_definitions" => f_2 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Info {
+            input_definition: __de::required(f_0, "input_definition")?,
+            output_definition: __de::required(f_1, "output_definition")?,
+            error_definitions: __de::or_zero(f_2, Self::NAME, "error_definitions"),
+        })
     }
 }
 

@@ -11,7 +11,7 @@
 /// Note: this structure is restricted for VMware internal use only.
 ///
 /// vAPI structure `com.vmware.vapi.std.introspection.provider.info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Info {
     /// Identifier of the provider
     ///
@@ -24,16 +24,52 @@ pub struct Info {
     /// * service identifiers
     /// * operation identifiers inside the service
     /// * input, output and error definitions of an operation
-    #[serde(default = "Info::__missing_checksum")]
     pub checksum: String,
 }
 
-impl Info {
-    fn __missing_checksum() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vapi::standard::introspection::provider::Info",
-            "checksum",
-        )
+impl serde::Serialize for Info {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("id", &self.id)?;
+        map.serialize_entry("checksum", &self.checksum)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Info {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
+    const NAME: &'static str = "vapi::standard::introspection::provider::Info";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::VapiProviderId> = None;
+        let mut f_1: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "id" => f_0 = Some(map.next_value()?),
+                "checksum" => f_1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Info {
+            id: __de::required(f_0, "id")?,
+            checksum: __de::or_zero(f_1, Self::NAME, "checksum"),
+        })
     }
 }
 

@@ -13,7 +13,7 @@
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.authorization.vt_containers.mappings.create_spec`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateSpec {
     /// Identifier of the vTContainer instance.
     ///
@@ -27,26 +27,119 @@ pub struct CreateSpec {
     pub object: crate::vapi::standard::DynamicId,
 }
 
+impl serde::Serialize for CreateSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("vtcontainer", &self.vtcontainer)?;
+        map.serialize_entry("object", &self.object)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CreateSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CreateSpec {
+    const NAME: &'static str = "vcenter::authorization::vt_containers::mappings::CreateSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::VtContainerId> = None;
+        let mut f_1: Option<crate::vapi::standard::DynamicId> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "vtcontainer" => f_0 = Some(map.next_value()?),
+                "object" => f_1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(CreateSpec {
+            vtcontainer: __de::required(f_0, "vtcontainer")?,
+            object: __de::required(f_1, "object")?,
+        })
+    }
+}
+
 /// The [`FilterSpec`](crate::vcenter::authorization::vt_containers::mappings::FilterSpec) structure contains fields used to filter the items returned from a [`Mappings::list`](crate::vcenter::authorization::vt_containers::Mappings::list) method.
 ///
 /// Since vSphere API 8.0.3.0.
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.authorization.vt_containers.mappings.filter_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct FilterSpec {
     /// A set of vTContainers.
     ///
     /// If `None` or empty, the result will not be filtered by vTContainer instance.
     ///
     /// Since vSphere API 8.0.3.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vtcontainers: Option<Vec<String>>,
     /// A set of object resource types. If `None` or empty, the result will not be filtered by object resource type.
     ///
     /// Since vSphere API 8.0.3.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub types: Option<Vec<String>>,
+}
+
+impl serde::Serialize for FilterSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.vtcontainers {
+            map.serialize_entry("vtcontainers", value)?;
+        }
+        if let Some(value) = &self.types {
+            map.serialize_entry("types", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for FilterSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for FilterSpec {
+    const NAME: &'static str = "vcenter::authorization::vt_containers::mappings::FilterSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<Vec<String>> = None;
+        let mut f_1: Option<Vec<String>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "vtcontainers" => f_0 = map.next_value()?,
+                "types" => f_1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(FilterSpec {
+            vtcontainers: f_0,
+            types: f_1,
+        })
+    }
 }
 
 /// The [`Info`](crate::vcenter::authorization::vt_containers::mappings::Info) structure contains all of the information about a containerized object mapping.
@@ -54,7 +147,7 @@ pub struct FilterSpec {
 /// Since vSphere API 8.0.3.0.
 ///
 /// vAPI structure `com.vmware.vcenter.authorization.vt_containers.mappings.info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Info {
     /// Identifier of the vTContainer instance.
     ///
@@ -68,24 +161,117 @@ pub struct Info {
     pub object: crate::vapi::standard::DynamicId,
 }
 
+impl serde::Serialize for Info {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("vtcontainer", &self.vtcontainer)?;
+        map.serialize_entry("object", &self.object)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Info {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
+    const NAME: &'static str = "vcenter::authorization::vt_containers::mappings::Info";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::VtContainerId> = None;
+        let mut f_1: Option<crate::vapi::standard::DynamicId> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "vtcontainer" => f_0 = Some(map.next_value()?),
+                "object" => f_1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Info {
+            vtcontainer: __de::required(f_0, "vtcontainer")?,
+            object: __de::required(f_1, "object")?,
+        })
+    }
+}
+
 /// The [`IterationSpec`](crate::vcenter::authorization::vt_containers::mappings::IterationSpec) structure contains fields used to limit the number of items returned from the [`Mappings::list`](crate::vcenter::authorization::vt_containers::Mappings::list) method.
 ///
 /// Since vSphere API 8.0.3.0.
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.authorization.vt_containers.mappings.iteration_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct IterationSpec {
     /// An opaque string in support of pagination which may be specified to retrieve the next set of items. The marker is obtained from the [`ListResult`](crate::vcenter::authorization::vt_containers::mappings::ListResult) structure that is returned by the [`Mappings::list`](crate::vcenter::authorization::vt_containers::Mappings::list) method. If `None` the first set of items is returned.
     ///
     /// Since vSphere API 8.0.3.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub marker: Option<String>,
     /// Maximum number of items to return in a single call. If `None` defaults to a size defined by the service.
     ///
     /// Since vSphere API 8.0.3.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
+}
+
+impl serde::Serialize for IterationSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.marker {
+            map.serialize_entry("marker", value)?;
+        }
+        if let Some(value) = &self.size {
+            map.serialize_entry("size", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for IterationSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for IterationSpec {
+    const NAME: &'static str = "vcenter::authorization::vt_containers::mappings::IterationSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<i64> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "marker" => f_0 = map.next_value()?,
+                "size" => f_1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(IterationSpec {
+            marker: f_0,
+            size: f_1,
+        })
+    }
 }
 
 /// The [`ListItem`](crate::vcenter::authorization::vt_containers::mappings::ListItem) structure contains all of the information about a containerized object mapping returned by the [`Mappings::list`](crate::vcenter::authorization::vt_containers::Mappings::list) method.
@@ -94,7 +280,7 @@ pub struct IterationSpec {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.authorization.vt_containers.mappings.list_item`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ListItem {
     /// Identifier of the vTContainer mapping.
     ///
@@ -106,6 +292,52 @@ pub struct ListItem {
     ///
     /// Since vSphere API 8.0.3.0.
     pub info: Info,
+}
+
+impl serde::Serialize for ListItem {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("mapping", &self.mapping)?;
+        map.serialize_entry("info", &self.info)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ListItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ListItem {
+    const NAME: &'static str = "vcenter::authorization::vt_containers::mappings::ListItem";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::MappingId> = None;
+        let mut f_1: Option<Info> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "mapping" => f_0 = Some(map.next_value()?),
+                "info" => f_1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ListItem {
+            mapping: __de::required(f_0, "mapping")?,
+            info: __de::required(f_1, "info")?,
+        })
+    }
 }
 
 /// A call of
@@ -137,8 +369,12 @@ impl ListRequest {
     }
 
     /// Sends the request and decodes the result.
-    pub async fn send(self) -> vsphere_vapi_runtime::Result<ListResult> {
-        self.call.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<ListResult>,
+    > + Send {
+        self.call.send()
     }
 }
 
@@ -148,29 +384,63 @@ impl ListRequest {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.authorization.vt_containers.mappings.list_result`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ListResult {
     /// List of vTContainer mappings.
     ///
     /// Since vSphere API 8.0.3.0.
-    #[serde(
-        default = "ListResult::__missing_items",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub items: Vec<ListItem>,
     /// An opaque string in support of pagination which indicates that more items are available. The marker can be used in subsequent calls to the [`Mappings::list`](crate::vcenter::authorization::vt_containers::Mappings::list) method to retrieve the next set of items. If `None` there are no additional items.
     ///
     /// Since vSphere API 8.0.3.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub marker: Option<String>,
 }
 
-impl ListResult {
-    fn __missing_items() -> Vec<ListItem> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::authorization::vt_containers::mappings::ListResult",
-            "items",
-        )
+impl serde::Serialize for ListResult {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("items", &self.items)?;
+        if let Some(value) = &self.marker {
+            map.serialize_entry("marker", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ListResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ListResult {
+    const NAME: &'static str = "vcenter::authorization::vt_containers::mappings::ListResult";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<Vec<ListItem>> = None;
+        let mut f_1: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "items" => f_0 = __de::null_as_empty(map.next_value()?),
+                "marker" => f_1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ListResult {
+            items: __de::or_zero(f_0, Self::NAME, "items"),
+            marker: f_1,
+        })
     }
 }
 

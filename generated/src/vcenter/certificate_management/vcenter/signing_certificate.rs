@@ -16,21 +16,53 @@
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.certificate_management.vcenter.signing_certificate.create_result`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateResult {
     /// Certificate signing request in PEM format.
     ///
     /// Since vSphere API 9.1.1.0.
-    #[serde(default = "CreateResult::__missing_csr")]
     pub csr: String,
 }
 
-impl CreateResult {
-    fn __missing_csr() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::certificate_management::vcenter::signing_certificate::CreateResult",
-            "csr",
-        )
+impl serde::Serialize for CreateResult {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("csr", &self.csr)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CreateResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CreateResult {
+    const NAME: &'static str = "vcenter::certificate_management::vcenter::signing_certificate::CreateResult";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "csr" => f_0 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(CreateResult {
+            csr: __de::or_zero(f_0, Self::NAME, "csr"),
+        })
     }
 }
 
@@ -44,55 +76,137 @@ impl CreateResult {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.certificate_management.vcenter.signing_certificate.create_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateSpec {
     /// Common name field in certificate subject. If `None`, the common name will be the PNID.
     ///
     /// Since vSphere API 9.1.1.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub common_name: Option<String>,
     /// Organization field in certificate subject. If `None`, the implementation supplies an appliance-appropriate default when building the CSR.
     ///
     /// Since vSphere API 9.1.1.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub organization: Option<String>,
     /// Organization unit field in certificate subject. CA Browser forum announced that "CAs MUST NOT include the organizationalUnitName field". Omission is preferred; some CAs reject a non-empty OU in the CSR. If `None`, the OU is omitted from the subject.
     ///
     /// Since vSphere API 9.1.1.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub organization_unit: Option<String>,
     /// Locality field in certificate subject. If `None`, the locality is omitted.
     ///
     /// Since vSphere API 9.1.1.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub locality: Option<String>,
     /// State or province in certificate subject. If `None`, the state is omitted.
     ///
     /// Since vSphere API 9.1.1.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state_or_province: Option<String>,
     /// Country in certificate subject. If `None`, the country is omitted.
     ///
     /// Since vSphere API 9.1.1.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
     /// Email address in certificate subject or extensions. Omission is preferred; many modern certificate profiles and CAs discourage or reject email addresses in the subject DN. If `None`, the email address is omitted.
     ///
     /// Since vSphere API 9.1.1.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email_address: Option<String>,
     /// Subject alternative names to include in the CSR. STS signing certificates are not TLS server certificates; the CSR does not add implicit PNID-based SAN entries. If this field is `None`, the CSR has no subject alternative names (subject distinguished name only). If set, only the provided entries are included in the CSR. If `None`, no subject alternative names are included in the CSR.
     ///
     /// Since vSphere API 9.1.1.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subject_alt_name: Option<Vec<String>>,
     /// The size of the key to be used for public and private key generation.
     ///
     /// The key algorithm may evolve over time; this field is provided for cases where a specific size is required. Leaving it `None` is recommended for most deployments. If `None`, the server will use a secure default.
     ///
     /// Since vSphere API 9.1.1.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key_size: Option<i64>,
+}
+
+impl serde::Serialize for CreateSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.common_name {
+            map.serialize_entry("common_name", value)?;
+        }
+        if let Some(value) = &self.organization {
+            map.serialize_entry("organization", value)?;
+        }
+        if let Some(value) = &self.organization_unit {
+            map.serialize_entry("organization_unit", value)?;
+        }
+        if let Some(value) = &self.locality {
+            map.serialize_entry("locality", value)?;
+        }
+        if let Some(value) = &self.state_or_province {
+            map.serialize_entry("state_or_province", value)?;
+        }
+        if let Some(value) = &self.country {
+            map.serialize_entry("country", value)?;
+        }
+        if let Some(value) = &self.email_address {
+            map.serialize_entry("email_address", value)?;
+        }
+        if let Some(value) = &self.subject_alt_name {
+            map.serialize_entry("subject_alt_name", value)?;
+        }
+        if let Some(value) = &self.key_size {
+            map.serialize_entry("key_size", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CreateSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CreateSpec {
+    const NAME: &'static str = "vcenter::certificate_management::vcenter::signing_certificate::CreateSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<String> = None;
+        let mut f_4: Option<String> = None;
+        let mut f_5: Option<String> = None;
+        let mut f_6: Option<String> = None;
+        let mut f_7: Option<Vec<String>> = None;
+        let mut f_8: Option<i64> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "common_name" => f_0 = map.next_value()?,
+                "organization" => f_1 = map.next_value()?,
+                "organization_unit" => f_2 = map.next_value()?,
+                "locality" => f_3 = map.next_value()?,
+                "state_or_province" => f_4 = map.next_value()?,
+                "country" => f_5 = map.next_value()?,
+                "email_address" => f_6 = map.next_value()?,
+                "subject_alt_name" => f_7 = map.next_value()?,
+                "key_size" => f_8 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(CreateSpec {
+            common_name: f_0,
+            organization: f_1,
+            organization_unit: f_2,
+            locality: f_3,
+            state_or_province: f_4,
+            country: f_5,
+            email_address: f_6,
+            subject_alt_name: f_7,
+            key_size: f_8,
+        })
+    }
 }
 
 /// The [`Info`](crate::vcenter::certificate_management::vcenter::signing_certificate::Info) structure contains data that represents vCenter signing certificates.
@@ -101,38 +215,63 @@ pub struct CreateSpec {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.certificate_management.vcenter.signing_certificate.info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Info {
     /// The certificate chain that is actively being use by vCenter token service to sign tokens.
     ///
     /// Since vSphere API 7.0.3.0.
-    #[serde(default = "Info::__missing_active_cert_chain")]
     pub active_cert_chain: crate::vcenter::certificate_management::X509CertChain,
     /// List of signing certificate chains for validating vCenter-issued tokens. The list contains X509 certificate chains, each of which is ordered and contains the leaf, intermediate and root certs needed for the complete chain of trust. The leaf certificate is first in the chain and should be used for verifying vCenter-issued tokens.
     ///
     /// Since vSphere API 7.0.3.0.
-    #[serde(
-        default = "Info::__missing_signing_cert_chains",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub signing_cert_chains: Vec<crate::vcenter::certificate_management::X509CertChain>,
 }
 
-impl Info {
-    fn __missing_active_cert_chain() -> crate::vcenter::certificate_management::X509CertChain {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::certificate_management::vcenter::signing_certificate::Info",
-            "active_cert_chain",
-        )
+impl serde::Serialize for Info {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("active_cert_chain", &self.active_cert_chain)?;
+        map.serialize_entry("signing_cert_chains", &self.signing_cert_chains)?;
+        map.end()
     }
+}
 
-    fn __missing_signing_cert_chains() -> Vec<
-        crate::vcenter::certificate_management::X509CertChain,
-    > {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::certificate_management::vcenter::signing_certificate::Info",
-            "signing_cert_chains",
-        )
+impl<'de> serde::Deserialize<'de> for Info {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
+    const NAME: &'static str = "vcenter::certificate_management::vcenter::signing_certificate::Info";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::vcenter::certificate_management::X509CertChain> = None;
+        let mut f_1: Option<
+            Vec<crate::vcenter::certificate_management::X509CertChain>,
+        > = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "active_cert_chain" => f_0 = Some(map.next_value()?),
+                "signing_cert_chains" => f_1 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Info {
+            active_cert_chain: __de::or_zero(f_0, Self::NAME, "active_cert_chain"),
+            signing_cert_chains: __de::or_zero(f_1, Self::NAME, "signing_cert_chains"),
+        })
     }
 }
 
@@ -158,12 +297,14 @@ impl RefreshRequest {
     }
 
     /// Sends the request and decodes the result.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> vsphere_vapi_runtime::Result<
-        crate::vcenter::certificate_management::X509CertChain,
-    > {
-        self.call.send().await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<
+            crate::vcenter::certificate_management::X509CertChain,
+        >,
+    > + Send {
+        self.call.send()
     }
 }
 
@@ -173,35 +314,63 @@ impl RefreshRequest {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.certificate_management.vcenter.signing_certificate.set_spec`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SetSpec {
     /// Signing certificate chain that the vCenter token service will actively use to sign tokens. The chain must include a valid certificate chain with the leaf cert marked for digital signature key usage.
     ///
     /// Since vSphere API 7.0.3.0.
-    #[serde(default = "SetSpec::__missing_signing_cert_chain")]
     pub signing_cert_chain: crate::vcenter::certificate_management::X509CertChain,
     /// The corresponding unencrypted PKCS#8 private key in base64-encoded PEM format.
     ///
     /// Prefer [`SigningCertificate::create`](crate::vcenter::certificate_management::vcenter::SigningCertificate::create) (CSR) followed by [`SigningCertificate::update`](crate::vcenter::certificate_management::vcenter::SigningCertificate::update) so the private key is not transmitted over the network; sending the key in this field is only for backward compatibility.
     ///
     /// Since vSphere API 7.0.3.0.
-    #[serde(default = "SetSpec::__missing_private_key")]
     pub private_key: String,
 }
 
-impl SetSpec {
-    fn __missing_signing_cert_chain() -> crate::vcenter::certificate_management::X509CertChain {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::certificate_management::vcenter::signing_certificate::SetSpec",
-            "signing_cert_chain",
-        )
+impl serde::Serialize for SetSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("signing_cert_chain", &self.signing_cert_chain)?;
+        map.serialize_entry("private_key", &self.private_key)?;
+        map.end()
     }
+}
 
-    fn __missing_private_key() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::certificate_management::vcenter::signing_certificate::SetSpec",
-            "private_key",
-        )
+impl<'de> serde::Deserialize<'de> for SetSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for SetSpec {
+    const NAME: &'static str = "vcenter::certificate_management::vcenter::signing_certificate::SetSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::vcenter::certificate_management::X509CertChain> = None;
+        let mut f_1: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "signing_cert_chain" => f_0 = Some(map.next_value()?),
+                "private_key" => f_1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(SetSpec {
+            signing_cert_chain: __de::or_zero(f_0, Self::NAME, "signing_cert_chain"),
+            private_key: __de::or_zero(f_1, Self::NAME, "private_key"),
+        })
     }
 }
 
@@ -213,15 +382,57 @@ impl SetSpec {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.certificate_management.vcenter.signing_certificate.update_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateSpec {
     /// The signing certificate chain (leaf, intermediates, root) that the vCenter token service will actively use to sign tokens. If `None`, the [`SigningCertificate::update`](crate::vcenter::certificate_management::vcenter::SigningCertificate::update) operation is a no-op and returns successfully without modifying the active signing certificate.
     ///
     /// Since vSphere API 9.1.1.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub signing_cert_chain: Option<
         crate::vcenter::certificate_management::X509CertChain,
     >,
+}
+
+impl serde::Serialize for UpdateSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.signing_cert_chain {
+            map.serialize_entry("signing_cert_chain", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UpdateSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for UpdateSpec {
+    const NAME: &'static str = "vcenter::certificate_management::vcenter::signing_certificate::UpdateSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<crate::vcenter::certificate_management::X509CertChain> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "signing_cert_chain" => f_0 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(UpdateSpec {
+            signing_cert_chain: f_0,
+        })
+    }
 }
 
 #[doc(hidden)]

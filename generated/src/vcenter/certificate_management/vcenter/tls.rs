@@ -11,27 +11,23 @@
 /// Since vSphere API 6.7.2.
 ///
 /// vAPI structure `com.vmware.vcenter.certificate_management.vcenter.tls.info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Info {
     /// Version (version number) value from the certificate.
     ///
     /// Since vSphere API 6.7.2.
-    #[serde(default = "Info::__missing_version")]
     pub version: i64,
     /// SerialNumber value from the certificate.
     ///
     /// Since vSphere API 6.7.2.
-    #[serde(default = "Info::__missing_serial_number")]
     pub serial_number: String,
     /// Signature algorithm name from the certificate.
     ///
     /// Since vSphere API 6.7.2.
-    #[serde(default = "Info::__missing_signature_algorithm")]
     pub signature_algorithm: String,
     /// Issuer (issuer distinguished name) value from the certificate.
     ///
     /// Since vSphere API 6.7.2.
-    #[serde(default = "Info::__missing_issuer_dn")]
     pub issuer_dn: String,
     /// validFrom specify the start date of the certificate.
     ///
@@ -44,152 +40,155 @@ pub struct Info {
     /// Subject (subject distinguished name) value from the certificate.
     ///
     /// Since vSphere API 6.7.2.
-    #[serde(default = "Info::__missing_subject_dn")]
     pub subject_dn: String,
     /// Thumbprint value from the certificate.
     ///
     /// Since vSphere API 6.7.2.
-    #[serde(default = "Info::__missing_thumbprint")]
     pub thumbprint: String,
     /// Certificate constraints isCA from the critical BasicConstraints extension, (OID = 2.5.29.19).
     ///
     /// Since vSphere API 6.7.2.
-    #[serde(rename = "is_CA", default = "Info::__missing_is_ca")]
     pub is_ca: bool,
     /// Certificate constraints path length from the critical BasicConstraints extension, (OID = 2.5.29.19).
     ///
     /// Since vSphere API 6.7.2.
-    #[serde(default = "Info::__missing_path_length_constraint")]
     pub path_length_constraint: i64,
     /// Collection of keyusage contained in the certificate.
     ///
     /// Since vSphere API 6.7.2.
-    #[serde(
-        default = "Info::__missing_key_usage",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub key_usage: Vec<String>,
     /// Collection of extended keyusage that contains details for which the certificate can be used for.
     ///
     /// Since vSphere API 6.7.2.
-    #[serde(
-        default = "Info::__missing_extended_key_usage",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub extended_key_usage: Vec<String>,
     /// Collection of subject alternative names.
     ///
     /// Since vSphere API 6.7.2.
-    #[serde(
-        default = "Info::__missing_subject_alternative_name",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub subject_alternative_name: Vec<String>,
     /// Collection of authority information access URI.
     ///
     /// Since vSphere API 6.7.2.
-    #[serde(
-        default = "Info::__missing_authority_information_access_uri",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub authority_information_access_uri: Vec<String>,
     /// TLS certificate in PEM format.
     ///
     /// Since vSphere API 6.7.2.
-    #[serde(default = "Info::__missing_cert")]
     pub cert: String,
 }
 
-impl Info {
-    fn __missing_version() -> i64 {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::certificate_management::vcenter::tls::Info",
-            "version",
-        )
-    }
-
-    fn __missing_serial_number() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::certificate_management::vcenter::tls::Info",
-            "serial_number",
-        )
-    }
-
-    fn __missing_signature_algorithm() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::certificate_management::vcenter::tls::Info",
-            "signature_algorithm",
-        )
-    }
-
-    fn __missing_issuer_dn() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::certificate_management::vcenter::tls::Info",
-            "issuer_dn",
-        )
-    }
-
-    fn __missing_subject_dn() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::certificate_management::vcenter::tls::Info",
-            "subject_dn",
-        )
-    }
-
-    fn __missing_thumbprint() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::certificate_management::vcenter::tls::Info",
-            "thumbprint",
-        )
-    }
-
-    fn __missing_is_ca() -> bool {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::certificate_management::vcenter::tls::Info",
-            "is_CA",
-        )
-    }
-
-    fn __missing_path_length_constraint() -> i64 {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::certificate_management::vcenter::tls::Info",
-            "path_length_constraint",
-        )
-    }
-
-    fn __missing_key_usage() -> Vec<String> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::certificate_management::vcenter::tls::Info",
-            "key_usage",
-        )
-    }
-
-    fn __missing_extended_key_usage() -> Vec<String> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::certificate_management::vcenter::tls::Info",
-            "extended_key_usage",
-        )
-    }
-
-    fn __missing_subject_alternative_name() -> Vec<String> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::certificate_management::vcenter::tls::Info",
-            "subject_alternative_name",
-        )
-    }
-
-    fn __missing_authority_information_access_uri() -> Vec<String> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::certificate_management::vcenter::tls::Info",
+impl serde::Serialize for Info {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("version", &self.version)?;
+        map.serialize_entry("serial_number", &self.serial_number)?;
+        map.serialize_entry("signature_algorithm", &self.signature_algorithm)?;
+        map.serialize_entry("issuer_dn", &self.issuer_dn)?;
+        map.serialize_entry("valid_from", &self.valid_from)?;
+        map.serialize_entry("valid_to", &self.valid_to)?;
+        map.serialize_entry("subject_dn", &self.subject_dn)?;
+        map.serialize_entry("thumbprint", &self.thumbprint)?;
+        map.serialize_entry("is_CA", &self.is_ca)?;
+        map.serialize_entry("path_length_constraint", &self.path_length_constraint)?;
+        map.serialize_entry("key_usage", &self.key_usage)?;
+        map.serialize_entry("extended_key_usage", &self.extended_key_usage)?;
+        map.serialize_entry("subject_alternative_name", &self.subject_alternative_name)?;
+        map.serialize_entry(
             "authority_information_access_uri",
-        )
+            &self.authority_information_access_uri,
+        )?;
+        map.serialize_entry("cert", &self.cert)?;
+        map.end()
     }
+}
 
-    fn __missing_cert() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::certificate_management::vcenter::tls::Info",
-            "cert",
-        )
+impl<'de> serde::Deserialize<'de> for Info {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
+    const NAME: &'static str = "vcenter::certificate_management::vcenter::tls::Info";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<i64> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<String> = None;
+        let mut f_4: Option<vsphere_vapi_runtime::types::DateTime> = None;
+        let mut f_5: Option<vsphere_vapi_runtime::types::DateTime> = None;
+        let mut f_6: Option<String> = None;
+        let mut f_7: Option<String> = None;
+        let mut f_8: Option<bool> = None;
+        let mut f_9: Option<i64> = None;
+        let mut f_10: Option<Vec<String>> = None;
+        let mut f_11: Option<Vec<String>> = None;
+        let mut f_12: Option<Vec<String>> = None;
+        let mut f_13: Option<Vec<String>> = None;
+        let mut f_14: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "version" => f_0 = Some(map.next_value()?),
+                "serial_number" => f_1 = Some(map.next_value()?),
+                "signature_algorithm" => f_2 = Some(map.next_value()?),
+                "issuer_dn" => f_3 = Some(map.next_value()?),
+                "valid_from" => f_4 = Some(map.next_value()?),
+                "valid_to" => f_5 = Some(map.next_value()?),
+                "subject_dn" => f_6 = Some(map.next_value()?),
+                "thumbprint" => f_7 = Some(map.next_value()?),
+                "is_CA" => f_8 = Some(map.next_value()?),
+                "path_length_constraint" => f_9 = Some(map.next_value()?),
+                "key_usage" => f_10 = __de::null_as_empty(map.next_value()?),
+                "extended_key_usage" => f_11 = __de::null_as_empty(map.next_value()?),
+                "subject_alternative_name" => {
+                    f_12 = __de::null_as_empty(map.next_value()?);
+                }
+                "authority_information_access_uri" => {
+                    f_13 = __de::null_as_empty(map.next_value()?);
+                }
+                "cert" => f_14 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Info {
+            version: __de::or_zero(f_0, Self::NAME, "version"),
+            serial_number: __de::or_zero(f_1, Self::NAME, "serial_number"),
+            signature_algorithm: __de::or_zero(f_2, Self::NAME, "signature_algorithm"),
+            issuer_dn: __de::or_zero(f_3, Self::NAME, "issuer_dn"),
+            valid_from: __de::required(f_4, "valid_from")?,
+            valid_to: __de::required(f_5, "valid_to")?,
+            subject_dn: __de::or_zero(f_6, Self::NAME, "subject_dn"),
+            thumbprint: __de::or_zero(f_7, Self::NAME, "thumbprint"),
+            is_ca: __de::or_zero(f_8, Self::NAME, "is_CA"),
+            path_length_constraint: __de::or_zero(
+                f_9,
+                Self::NAME,
+                "path_length_constraint",
+            ),
+            key_usage: __de::or_zero(f_10, Self::NAME, "key_usage"),
+            extended_key_usage: __de::or_zero(f_11, Self::NAME, "extended_key_usage"),
+            subject_alternative_name: __de::or_zero(
+                f_12,
+                Self::NAME,
+                "subject_alternative_name",
+            ),
+            authority_information_access_uri: __de::or_zero(
+                f_13,
+                Self::NAME,
+                "authority_information_access_uri",
+            ),
+            cert: __de::or_zero(f_14, Self::NAME, "cert"),
+        })
     }
 }
 
@@ -215,8 +214,10 @@ impl RenewRequest {
     }
 
     /// Sends the request and decodes the result.
-    pub async fn send(self) -> vsphere_vapi_runtime::Result<()> {
-        self.call.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+        self.call.send()
     }
 }
 
@@ -226,96 +227,123 @@ impl RenewRequest {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.certificate_management.vcenter.tls.replace_spec`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ReplaceSpec {
     /// The size of the key to be used for public and private key generation. If `None` the key size will be '3072'.
     ///
     /// Since vSphere API 6.7.2.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key_size: Option<i64>,
     /// The common name of the host for which certificate is generated. If `None` will default to PNID of host.
     ///
     /// Since vSphere API 6.7.2.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub common_name: Option<String>,
     /// Organization field in certificate subject.
     ///
     /// Since vSphere API 6.7.2.
-    #[serde(default = "ReplaceSpec::__missing_organization")]
     pub organization: String,
     /// Organization unit field in certificate subject. CA Browser forum announced that "CAs MUST NOT include the organizationalUnitName field". So OU is no longer needed and an empty string should be used to leave it unset.
     ///
     /// Since vSphere API 6.7.2.
-    #[serde(default = "ReplaceSpec::__missing_organization_unit")]
     pub organization_unit: String,
     /// Locality field in certificate subject.
     ///
     /// Since vSphere API 6.7.2.
-    #[serde(default = "ReplaceSpec::__missing_locality")]
     pub locality: String,
     /// State field in certificate subject.
     ///
     /// Since vSphere API 6.7.2.
-    #[serde(default = "ReplaceSpec::__missing_state_or_province")]
     pub state_or_province: String,
     /// Country field in certificate subject.
     ///
     /// Since vSphere API 6.7.2.
-    #[serde(default = "ReplaceSpec::__missing_country")]
     pub country: String,
     /// Email field in Certificate extensions.
     ///
     /// Since vSphere API 6.7.2.
-    #[serde(default = "ReplaceSpec::__missing_email_address")]
     pub email_address: String,
     /// SubjectAltName is list of Dns Names and Ip addresses. If `None` PNID of host will be used as IPAddress or Hostname for certificate generation .
     ///
     /// Since vSphere API 6.7.2.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subject_alt_name: Option<Vec<String>>,
 }
 
-impl ReplaceSpec {
-    fn __missing_organization() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::certificate_management::vcenter::tls::ReplaceSpec",
-            "organization",
-        )
+impl serde::Serialize for ReplaceSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.key_size {
+            map.serialize_entry("key_size", value)?;
+        }
+        if let Some(value) = &self.common_name {
+            map.serialize_entry("common_name", value)?;
+        }
+        map.serialize_entry("organization", &self.organization)?;
+        map.serialize_entry("organization_unit", &self.organization_unit)?;
+        map.serialize_entry("locality", &self.locality)?;
+        map.serialize_entry("state_or_province", &self.state_or_province)?;
+        map.serialize_entry("country", &self.country)?;
+        map.serialize_entry("email_address", &self.email_address)?;
+        if let Some(value) = &self.subject_alt_name {
+            map.serialize_entry("subject_alt_name", value)?;
+        }
+        map.end()
     }
+}
 
-    fn __missing_organization_unit() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::certificate_management::vcenter::tls::ReplaceSpec",
-            "organization_unit",
-        )
+impl<'de> serde::Deserialize<'de> for ReplaceSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_locality() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::certificate_management::vcenter::tls::ReplaceSpec",
-            "locality",
-        )
-    }
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ReplaceSpec {
+    const NAME: &'static str = "vcenter::certificate_management::vcenter::tls::ReplaceSpec";
 
-    fn __missing_state_or_province() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::certificate_management::vcenter::tls::ReplaceSpec",
-            "state_or_province",
-        )
-    }
-
-    fn __missing_country() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::certificate_management::vcenter::tls::ReplaceSpec",
-            "country",
-        )
-    }
-
-    fn __missing_email_address() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::certificate_management::vcenter::tls::ReplaceSpec",
-            "email_address",
-        )
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<i64> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<String> = None;
+        let mut f_4: Option<String> = None;
+        let mut f_5: Option<String> = None;
+        let mut f_6: Option<String> = None;
+        let mut f_7: Option<String> = None;
+        let mut f_8: Option<Vec<String>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "key_size" => f_0 = map.next_value()?,
+                "common_name" => f_1 = map.next_value()?,
+                "organization" => f_2 = Some(map.next_value()?),
+                "organization_unit" => f_3 = Some(map.next_value()?),
+                "locality" => f_4 = Some(map.next_value()?),
+                "state_or_province" => f_5 = Some(map.next_value()?),
+                "country" => f_6 = Some(map.next_value()?),
+                "email_address" => f_7 = Some(map.next_value()?),
+                "subject_alt_name" => f_8 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ReplaceSpec {
+            key_size: f_0,
+            common_name: f_1,
+            organization: __de::or_zero(f_2, Self::NAME, "organization"),
+            organization_unit: __de::or_zero(f_3, Self::NAME, "organization_unit"),
+            locality: __de::or_zero(f_4, Self::NAME, "locality"),
+            state_or_province: __de::or_zero(f_5, Self::NAME, "state_or_province"),
+            country: __de::or_zero(f_6, Self::NAME, "country"),
+            email_address: __de::or_zero(f_7, Self::NAME, "email_address"),
+            subject_alt_name: f_8,
+        })
     }
 }
 
@@ -324,31 +352,73 @@ impl ReplaceSpec {
 /// Since vSphere API 6.7.2.
 ///
 /// vAPI structure `com.vmware.vcenter.certificate_management.vcenter.tls.spec`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Spec {
     /// Certificate string in PEM format.
     ///
     /// Since vSphere API 6.7.2.
-    #[serde(default = "Spec::__missing_cert")]
     pub cert: String,
     /// Private key string in PEM format. If `None` the private key from the certificate store will be used. It is required when replacing the certificate with a third party signed certificate.
     ///
     /// Since vSphere API 6.7.2.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key: Option<vsphere_vapi_runtime::types::Secret>,
     /// Third party Root CA certificate in PEM format. If `None` the new third party root CA certificate will not be added to the trust store. It is required when replacing the certificate with a third party signed certificate if the root certificate of the third party is not already a trusted root.
     ///
     /// Since vSphere API 6.9.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub root_cert: Option<String>,
 }
 
-impl Spec {
-    fn __missing_cert() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::certificate_management::vcenter::tls::Spec",
-            "cert",
-        )
+impl serde::Serialize for Spec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("cert", &self.cert)?;
+        if let Some(value) = &self.key {
+            map.serialize_entry("key", value)?;
+        }
+        if let Some(value) = &self.root_cert {
+            map.serialize_entry("root_cert", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Spec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Spec {
+    const NAME: &'static str = "vcenter::certificate_management::vcenter::tls::Spec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<vsphere_vapi_runtime::types::Secret> = None;
+        let mut f_2: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "cert" => f_0 = Some(map.next_value()?),
+                "key" => f_1 = map.next_value()?,
+                "root_cert" => f_2 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Spec {
+            cert: __de::or_zero(f_0, Self::NAME, "cert"),
+            key: f_1,
+            root_cert: f_2,
+        })
     }
 }
 

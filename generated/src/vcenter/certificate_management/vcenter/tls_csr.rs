@@ -11,21 +11,53 @@
 /// Since vSphere API 6.7.2.
 ///
 /// vAPI structure `com.vmware.vcenter.certificate_management.vcenter.tls_csr.info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Info {
     /// Certificate Signing Request in PEM format.
     ///
     /// Since vSphere API 6.7.2.
-    #[serde(default = "Info::__missing_csr")]
     pub csr: String,
 }
 
-impl Info {
-    fn __missing_csr() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::certificate_management::vcenter::tls_csr::Info",
-            "csr",
-        )
+impl serde::Serialize for Info {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("csr", &self.csr)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Info {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
+    const NAME: &'static str = "vcenter::certificate_management::vcenter::tls_csr::Info";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "csr" => f_0 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Info {
+            csr: __de::or_zero(f_0, Self::NAME, "csr"),
+        })
     }
 }
 
@@ -34,96 +66,123 @@ impl Info {
 /// Since vSphere API 6.7.2.
 ///
 /// vAPI structure `com.vmware.vcenter.certificate_management.vcenter.tls_csr.spec`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Spec {
     /// The size of the key to be used for public and private key generation. If `None`, the key size will be 3072 bits.
     ///
     /// Since vSphere API 6.7.2.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key_size: Option<i64>,
     /// Common name field in certificate subject. If `None`, the common name will be the PNID.
     ///
     /// Since vSphere API 6.7.2.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub common_name: Option<String>,
     /// Organization field in certificate subject.
     ///
     /// Since vSphere API 6.7.2.
-    #[serde(default = "Spec::__missing_organization")]
     pub organization: String,
     /// Organization unit field in certificate subject. CA Browser forum announced that "CAs MUST NOT include the organizationalUnitName field". So OU is no longer needed and an empty string should be used to leave it unset.
     ///
     /// Since vSphere API 6.7.2.
-    #[serde(default = "Spec::__missing_organization_unit")]
     pub organization_unit: String,
     /// Locality field in certificate subject.
     ///
     /// Since vSphere API 6.7.2.
-    #[serde(default = "Spec::__missing_locality")]
     pub locality: String,
     /// State field in certificate subject.
     ///
     /// Since vSphere API 6.7.2.
-    #[serde(default = "Spec::__missing_state_or_province")]
     pub state_or_province: String,
     /// Country field in certificate subject.
     ///
     /// Since vSphere API 6.7.2.
-    #[serde(default = "Spec::__missing_country")]
     pub country: String,
     /// Email field in Certificate extensions.
     ///
     /// Since vSphere API 6.7.2.
-    #[serde(default = "Spec::__missing_email_address")]
     pub email_address: String,
     /// Subject Alternative Name field is list of Dns Names and Ip addresses. If `None`, the subject alternative name will contain the PNID.
     ///
     /// Since vSphere API 6.7.2.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subject_alt_name: Option<Vec<String>>,
 }
 
-impl Spec {
-    fn __missing_organization() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::certificate_management::vcenter::tls_csr::Spec",
-            "organization",
-        )
+impl serde::Serialize for Spec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.key_size {
+            map.serialize_entry("key_size", value)?;
+        }
+        if let Some(value) = &self.common_name {
+            map.serialize_entry("common_name", value)?;
+        }
+        map.serialize_entry("organization", &self.organization)?;
+        map.serialize_entry("organization_unit", &self.organization_unit)?;
+        map.serialize_entry("locality", &self.locality)?;
+        map.serialize_entry("state_or_province", &self.state_or_province)?;
+        map.serialize_entry("country", &self.country)?;
+        map.serialize_entry("email_address", &self.email_address)?;
+        if let Some(value) = &self.subject_alt_name {
+            map.serialize_entry("subject_alt_name", value)?;
+        }
+        map.end()
     }
+}
 
-    fn __missing_organization_unit() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::certificate_management::vcenter::tls_csr::Spec",
-            "organization_unit",
-        )
+impl<'de> serde::Deserialize<'de> for Spec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_locality() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::certificate_management::vcenter::tls_csr::Spec",
-            "locality",
-        )
-    }
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Spec {
+    const NAME: &'static str = "vcenter::certificate_management::vcenter::tls_csr::Spec";
 
-    fn __missing_state_or_province() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::certificate_management::vcenter::tls_csr::Spec",
-            "state_or_province",
-        )
-    }
-
-    fn __missing_country() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::certificate_management::vcenter::tls_csr::Spec",
-            "country",
-        )
-    }
-
-    fn __missing_email_address() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::certificate_management::vcenter::tls_csr::Spec",
-            "email_address",
-        )
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<i64> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<String> = None;
+        let mut f_4: Option<String> = None;
+        let mut f_5: Option<String> = None;
+        let mut f_6: Option<String> = None;
+        let mut f_7: Option<String> = None;
+        let mut f_8: Option<Vec<String>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "key_size" => f_0 = map.next_value()?,
+                "common_name" => f_1 = map.next_value()?,
+                "organization" => f_2 = Some(map.next_value()?),
+                "organization_unit" => f_3 = Some(map.next_value()?),
+                "locality" => f_4 = Some(map.next_value()?),
+                "state_or_province" => f_5 = Some(map.next_value()?),
+                "country" => f_6 = Some(map.next_value()?),
+                "email_address" => f_7 = Some(map.next_value()?),
+                "subject_alt_name" => f_8 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Spec {
+            key_size: f_0,
+            common_name: f_1,
+            organization: __de::or_zero(f_2, Self::NAME, "organization"),
+            organization_unit: __de::or_zero(f_3, Self::NAME, "organization_unit"),
+            locality: __de::or_zero(f_4, Self::NAME, "locality"),
+            state_or_province: __de::or_zero(f_5, Self::NAME, "state_or_province"),
+            country: __de::or_zero(f_6, Self::NAME, "country"),
+            email_address: __de::or_zero(f_7, Self::NAME, "email_address"),
+            subject_alt_name: f_8,
+        })
     }
 }
 

@@ -14,26 +14,63 @@
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.certificate_management.vcenter.trusted_root_chains.create_spec`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateSpec {
     /// Certificate chain in base64 encoding.
     ///
     /// Since vSphere API 6.7.2.
-    #[serde(default = "CreateSpec::__missing_cert_chain")]
     pub cert_chain: crate::vcenter::certificate_management::X509CertChain,
     /// Unique identifier for this trusted root. Client can specify at creation as long as it is unique, otherwise one will be generated. An example of a client providing the identifier would be if this trusted root is associated with a VC trust. In this case the identifier would be the domain id. A unique id will be generated if not given.
     ///
     /// Since vSphere API 6.7.2.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub chain: Option<String>,
 }
 
-impl CreateSpec {
-    fn __missing_cert_chain() -> crate::vcenter::certificate_management::X509CertChain {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::certificate_management::vcenter::trusted_root_chains::CreateSpec",
-            "cert_chain",
-        )
+impl serde::Serialize for CreateSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("cert_chain", &self.cert_chain)?;
+        if let Some(value) = &self.chain {
+            map.serialize_entry("chain", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CreateSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CreateSpec {
+    const NAME: &'static str = "vcenter::certificate_management::vcenter::trusted_root_chains::CreateSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::vcenter::certificate_management::X509CertChain> = None;
+        let mut f_1: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "cert_chain" => f_0 = Some(map.next_value()?),
+                "chain" => f_1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(CreateSpec {
+            cert_chain: __de::or_zero(f_0, Self::NAME, "cert_chain"),
+            chain: f_1,
+        })
     }
 }
 
@@ -43,21 +80,53 @@ impl CreateSpec {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.certificate_management.vcenter.trusted_root_chains.info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Info {
     /// A certificate chain in base64 encoding.
     ///
     /// Since vSphere API 6.7.2.
-    #[serde(default = "Info::__missing_cert_chain")]
     pub cert_chain: crate::vcenter::certificate_management::X509CertChain,
 }
 
-impl Info {
-    fn __missing_cert_chain() -> crate::vcenter::certificate_management::X509CertChain {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::certificate_management::vcenter::trusted_root_chains::Info",
-            "cert_chain",
-        )
+impl serde::Serialize for Info {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("cert_chain", &self.cert_chain)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Info {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
+    const NAME: &'static str = "vcenter::certificate_management::vcenter::trusted_root_chains::Info";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::vcenter::certificate_management::X509CertChain> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "cert_chain" => f_0 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Info {
+            cert_chain: __de::or_zero(f_0, Self::NAME, "cert_chain"),
+        })
     }
 }
 
@@ -67,21 +136,53 @@ impl Info {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.certificate_management.vcenter.trusted_root_chains.summary`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Summary {
     /// Unique identifier for chain.
     ///
     /// Since vSphere API 6.7.2.
-    #[serde(default = "Summary::__missing_chain")]
     pub chain: String,
 }
 
-impl Summary {
-    fn __missing_chain() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::certificate_management::vcenter::trusted_root_chains::Summary",
-            "chain",
-        )
+impl serde::Serialize for Summary {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("chain", &self.chain)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Summary {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Summary {
+    const NAME: &'static str = "vcenter::certificate_management::vcenter::trusted_root_chains::Summary";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "chain" => f_0 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Summary {
+            chain: __de::or_zero(f_0, Self::NAME, "chain"),
+        })
     }
 }
 

@@ -29,8 +29,10 @@ impl CreateRequest {
     }
 
     /// Sends the request and decodes the result.
-    pub async fn send(self) -> vsphere_vapi_runtime::Result<()> {
-        self.call.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+        self.call.send()
     }
 }
 
@@ -40,53 +42,135 @@ impl CreateRequest {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.certificate_management.vcenter.vmca_root.create_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateSpec {
     /// The size of the key to be used for public and private key generation. If `None` the key size will be 3072.
     ///
     /// Since vSphere API 6.9.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key_size: Option<i64>,
     /// The common name of the host for which certificate is generated. If `None` the common name will be the primary network identifier (PNID) of the vCenter Virtual Server Appliance (VCSA).
     ///
     /// Since vSphere API 6.9.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub common_name: Option<String>,
     /// Organization field in certificate subject. If `None` the organization will be 'VMware'.
     ///
     /// Since vSphere API 6.9.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub organization: Option<String>,
     /// Organization unit field in certificate subject. If `None` the organization unit will not be set in the certificate subject.
     ///
     /// Since vSphere API 6.9.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub organization_unit: Option<String>,
     /// Locality field in certificate subject. If `None` the locality will be 'Palo Alto'.
     ///
     /// Since vSphere API 6.9.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub locality: Option<String>,
     /// State field in certificate subject. If `None` the state will be 'California'.
     ///
     /// Since vSphere API 6.9.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state_or_province: Option<String>,
     /// Country field in certificate subject. If `None` the country will be 'US'.
     ///
     /// Since vSphere API 6.9.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
     /// Email field in Certificate extensions. If `None` the emailAddress will be 'email@acme.com'.
     ///
     /// Since vSphere API 6.9.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email_address: Option<String>,
     /// SubjectAltName is list of Dns Names and Ip addresses. If `None` PNID of host will be used as IPAddress or Hostname for certificate generation.
     ///
     /// Since vSphere API 6.9.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subject_alt_name: Option<Vec<String>>,
+}
+
+impl serde::Serialize for CreateSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.key_size {
+            map.serialize_entry("key_size", value)?;
+        }
+        if let Some(value) = &self.common_name {
+            map.serialize_entry("common_name", value)?;
+        }
+        if let Some(value) = &self.organization {
+            map.serialize_entry("organization", value)?;
+        }
+        if let Some(value) = &self.organization_unit {
+            map.serialize_entry("organization_unit", value)?;
+        }
+        if let Some(value) = &self.locality {
+            map.serialize_entry("locality", value)?;
+        }
+        if let Some(value) = &self.state_or_province {
+            map.serialize_entry("state_or_province", value)?;
+        }
+        if let Some(value) = &self.country {
+            map.serialize_entry("country", value)?;
+        }
+        if let Some(value) = &self.email_address {
+            map.serialize_entry("email_address", value)?;
+        }
+        if let Some(value) = &self.subject_alt_name {
+            map.serialize_entry("subject_alt_name", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CreateSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CreateSpec {
+    const NAME: &'static str = "vcenter::certificate_management::vcenter::vmca_root::CreateSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<i64> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<String> = None;
+        let mut f_4: Option<String> = None;
+        let mut f_5: Option<String> = None;
+        let mut f_6: Option<String> = None;
+        let mut f_7: Option<String> = None;
+        let mut f_8: Option<Vec<String>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "key_size" => f_0 = map.next_value()?,
+                "common_name" => f_1 = map.next_value()?,
+                "organization" => f_2 = map.next_value()?,
+                "organization_unit" => f_3 = map.next_value()?,
+                "locality" => f_4 = map.next_value()?,
+                "state_or_province" => f_5 = map.next_value()?,
+                "country" => f_6 = map.next_value()?,
+                "email_address" => f_7 = map.next_value()?,
+                "subject_alt_name" => f_8 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(CreateSpec {
+            key_size: f_0,
+            common_name: f_1,
+            organization: f_2,
+            organization_unit: f_3,
+            locality: f_4,
+            state_or_province: f_5,
+            country: f_6,
+            email_address: f_7,
+            subject_alt_name: f_8,
+        })
+    }
 }
 
 #[doc(hidden)]

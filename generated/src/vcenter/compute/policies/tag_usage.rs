@@ -11,43 +11,105 @@
 /// Since vSphere API 7.0.3.0.
 ///
 /// vAPI structure `com.vmware.vcenter.compute.policies.tag_usage.filter_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct FilterSpec {
     /// Identifiers that compute policies must have to match the filter.
     ///
     /// If `None` or empty, then tags used by any policy match this filter.
     ///
     /// Since vSphere API 7.0.3.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub policies: Option<Vec<String>>,
     /// Identifiers that tags must have to match the filter.
     ///
     /// If `None` or empty, then tags with any tag identifier match this filter.
     ///
     /// Since vSphere API 7.0.3.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
     /// Identifiers that tag types must have to match the filter.
     ///
     /// If `None` or empty, then tags of any type match this filter.
     ///
     /// Since vSphere API 7.0.3.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tag_types: Option<Vec<String>>,
     /// Names that the policies must have to match the filter. If `None` or empty, then policies of any name match this filter.
     ///
     /// Not in vSphere API releases before 9.1.0.0.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub policy_names: Option<Vec<String>>,
     /// Capabilities that the policies must have to match the filter. If `None` or empty, then policies of any capability match this filter.
     ///
     /// Not in vSphere API releases before 9.1.0.0.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub capabilities: Option<Vec<String>>,
+}
+
+impl serde::Serialize for FilterSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.policies {
+            map.serialize_entry("policies", value)?;
+        }
+        if let Some(value) = &self.tags {
+            map.serialize_entry("tags", value)?;
+        }
+        if let Some(value) = &self.tag_types {
+            map.serialize_entry("tag_types", value)?;
+        }
+        if let Some(value) = &self.policy_names {
+            map.serialize_entry("policy_names", value)?;
+        }
+        if let Some(value) = &self.capabilities {
+            map.serialize_entry("capabilities", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for FilterSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for FilterSpec {
+    const NAME: &'static str = "vcenter::compute::policies::tag_usage::FilterSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<Vec<String>> = None;
+        let mut f_1: Option<Vec<String>> = None;
+        let mut f_2: Option<Vec<String>> = None;
+        let mut f_3: Option<Vec<String>> = None;
+        let mut f_4: Option<Vec<String>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "policies" => f_0 = map.next_value()?,
+                "tags" => f_1 = map.next_value()?,
+                "tag_types" => f_2 = map.next_value()?,
+                "policy_names" => f_3 = map.next_value()?,
+                "capabilities" => f_4 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(FilterSpec {
+            policies: f_0,
+            tags: f_1,
+            tag_types: f_2,
+            policy_names: f_3,
+            capabilities: f_4,
+        })
+    }
 }
 
 /// A call of [`TagUsage::list`](crate::vcenter::compute::policies::TagUsage::list)
@@ -71,8 +133,12 @@ impl ListRequest {
     }
 
     /// Sends the request and decodes the result.
-    pub async fn send(self) -> vsphere_vapi_runtime::Result<Vec<Summary>> {
-        self.call.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<Vec<Summary>>,
+    > + Send {
+        self.call.send()
     }
 }
 
@@ -81,7 +147,7 @@ impl ListRequest {
 /// Since vSphere API 7.0.3.0.
 ///
 /// vAPI structure `com.vmware.vcenter.compute.policies.tag_usage.summary`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Summary {
     /// Identifier of the policy that uses the tag indicated by [`Summary::tag`](crate::vcenter::compute::policies::tag_usage::Summary::tag).
     ///
@@ -94,21 +160,18 @@ pub struct Summary {
     /// Not in vSphere API releases before 9.1.0.0.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub policy_name: Option<String>,
     /// Description of the policy indicated by [`Summary::policy`](crate::vcenter::compute::policies::tag_usage::Summary::policy). This field is optional because it was added in a newer version than its parent node.
     ///
     /// Not in vSphere API releases before 9.1.0.0.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub policy_description: Option<String>,
     /// Capability of the policy indicated by [`Summary::policy`](crate::vcenter::compute::policies::tag_usage::Summary::policy). This field is optional because it was added in a newer version than its parent node.
     ///
     /// Not in vSphere API releases before 9.1.0.0.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub capability: Option<String>,
     /// Identifier of the tag type used by the policy indicated by [`Summary::policy`](crate::vcenter::compute::policies::tag_usage::Summary::policy).
     ///
@@ -123,28 +186,86 @@ pub struct Summary {
     /// Name of the tag used by the policy indicated by [`Summary::policy`](crate::vcenter::compute::policies::tag_usage::Summary::policy).
     ///
     /// Since vSphere API 7.0.3.0.
-    #[serde(default = "Summary::__missing_tag_name")]
     pub tag_name: String,
     /// Name of the category that has [`Summary::tag`](crate::vcenter::compute::policies::tag_usage::Summary::tag).
     ///
     /// Since vSphere API 7.0.3.0.
-    #[serde(default = "Summary::__missing_category_name")]
     pub category_name: String,
 }
 
-impl Summary {
-    fn __missing_tag_name() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::compute::policies::tag_usage::Summary",
-            "tag_name",
-        )
+impl serde::Serialize for Summary {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("policy", &self.policy)?;
+        if let Some(value) = &self.policy_name {
+            map.serialize_entry("policy_name", value)?;
+        }
+        if let Some(value) = &self.policy_description {
+            map.serialize_entry("policy_description", value)?;
+        }
+        if let Some(value) = &self.capability {
+            map.serialize_entry("capability", value)?;
+        }
+        map.serialize_entry("tag_type", &self.tag_type)?;
+        map.serialize_entry("tag", &self.tag)?;
+        map.serialize_entry("tag_name", &self.tag_name)?;
+        map.serialize_entry("category_name", &self.category_name)?;
+        map.end()
     }
+}
 
-    fn __missing_category_name() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::compute::policies::tag_usage::Summary",
-            "category_name",
-        )
+impl<'de> serde::Deserialize<'de> for Summary {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Summary {
+    const NAME: &'static str = "vcenter::compute::policies::tag_usage::Summary";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::PolicyId> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<String> = None;
+        let mut f_4: Option<crate::ids::VapiResourceId> = None;
+        let mut f_5: Option<vsphere_vapi_runtime::ResourceId> = None;
+        let mut f_6: Option<String> = None;
+        let mut f_7: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "policy" => f_0 = Some(map.next_value()?),
+                "policy_name" => f_1 = map.next_value()?,
+                "policy_description" => f_2 = map.next_value()?,
+                "capability" => f_3 = map.next_value()?,
+                "tag_type" => f_4 = Some(map.next_value()?),
+                "tag" => f_5 = Some(map.next_value()?),
+                "tag_name" => f_6 = Some(map.next_value()?),
+                "category_name" => f_7 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Summary {
+            policy: __de::required(f_0, "policy")?,
+            policy_name: f_1,
+            policy_description: f_2,
+            capability: f_3,
+            tag_type: __de::required(f_4, "tag_type")?,
+            tag: __de::required(f_5, "tag")?,
+            tag_name: __de::or_zero(f_6, Self::NAME, "tag_name"),
+            category_name: __de::or_zero(f_7, Self::NAME, "category_name"),
+        })
     }
 }
 

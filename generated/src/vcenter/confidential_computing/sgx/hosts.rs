@@ -12,7 +12,7 @@
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.confidential_computing.sgx.hosts.register_spec`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RegisterSpec {
     /// The host's identifier.
     ///
@@ -20,6 +20,48 @@ pub struct RegisterSpec {
     ///
     /// Since vSphere API 8.0.0.1.
     pub host_id: crate::ids::HostSystemId,
+}
+
+impl serde::Serialize for RegisterSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("host_id", &self.host_id)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for RegisterSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for RegisterSpec {
+    const NAME: &'static str = "vcenter::confidential_computing::sgx::hosts::RegisterSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::HostSystemId> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "host_id" => f_0 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(RegisterSpec {
+            host_id: __de::required(f_0, "host_id")?,
+        })
+    }
 }
 
 #[doc(hidden)]

@@ -16,7 +16,7 @@
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.consumption_domains.zone_associations.association_changes.change`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Change {
     /// The type of the change.
     ///
@@ -36,6 +36,56 @@ pub struct Change {
     pub zone: crate::ids::ZoneId,
 }
 
+impl serde::Serialize for Change {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("type", &self.r#type)?;
+        map.serialize_entry("cluster", &self.cluster)?;
+        map.serialize_entry("zone", &self.zone)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Change {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Change {
+    const NAME: &'static str = "vcenter::consumption_domains::zone_associations::association_changes::Change";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<Type> = None;
+        let mut f_1: Option<crate::ids::ClusterComputeResourceId> = None;
+        let mut f_2: Option<crate::ids::ZoneId> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "type" => f_0 = Some(map.next_value()?),
+                "cluster" => f_1 = Some(map.next_value()?),
+                "zone" => f_2 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Change {
+            r#type: __de::required(f_0, "type")?,
+            cluster: __de::required(f_1, "cluster")?,
+            zone: __de::required(f_2, "zone")?,
+        })
+    }
+}
+
 /// The [`FilterSpec`](crate::vcenter::consumption_domains::zone_associations::association_changes::FilterSpec) structure contains fields used to filter the results when querying changes of zone-cluster association, see [`AssociationChanges::list`](crate::vcenter::consumption_domains::zone_associations::AssociationChanges::list).
 ///
 /// Since vSphere API 9.1.0.0.
@@ -44,15 +94,55 @@ pub struct Change {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.consumption_domains.zone_associations.association_changes.filter_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct FilterSpec {
     /// The zone-cluster association changes will be filtered such that each change that is returned will have a zone identifier from this set of specified zone identifiers.
     ///
     /// If `None` or empty, zone-cluster association changes will not be filtered based on zone identifiers. Changes with any zone identifier will match this filter.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zones: Option<Vec<String>>,
+}
+
+impl serde::Serialize for FilterSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.zones {
+            map.serialize_entry("zones", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for FilterSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for FilterSpec {
+    const NAME: &'static str = "vcenter::consumption_domains::zone_associations::association_changes::FilterSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<Vec<String>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "zones" => f_0 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(FilterSpec { zones: f_0 })
+    }
 }
 
 /// A call of
@@ -77,8 +167,12 @@ impl ListRequest {
     }
 
     /// Sends the request and decodes the result.
-    pub async fn send(self) -> vsphere_vapi_runtime::Result<ListResult> {
-        self.call.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<ListResult>,
+    > + Send {
+        self.call.send()
     }
 }
 
@@ -90,36 +184,61 @@ impl ListRequest {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.consumption_domains.zone_associations.association_changes.list_result`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ListResult {
     /// List of zone-cluster association changes.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(
-        default = "ListResult::__missing_changes",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub changes: Vec<Change>,
     /// An opaque token identifying the next zone-cluster association change to be read from the [`AssociationChanges::list`](crate::vcenter::consumption_domains::zone_associations::AssociationChanges::list). Clients should use this returned token in the subsequent calls to [`AssociationChanges::list`](crate::vcenter::consumption_domains::zone_associations::AssociationChanges::list) to fetch new changes only.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default = "ListResult::__missing_token")]
     pub token: String,
 }
 
-impl ListResult {
-    fn __missing_changes() -> Vec<Change> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::consumption_domains::zone_associations::association_changes::ListResult",
-            "changes",
-        )
+impl serde::Serialize for ListResult {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("changes", &self.changes)?;
+        map.serialize_entry("token", &self.token)?;
+        map.end()
     }
+}
 
-    fn __missing_token() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::consumption_domains::zone_associations::association_changes::ListResult",
-            "token",
-        )
+impl<'de> serde::Deserialize<'de> for ListResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ListResult {
+    const NAME: &'static str = "vcenter::consumption_domains::zone_associations::association_changes::ListResult";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<Vec<Change>> = None;
+        let mut f_1: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "changes" => f_0 = __de::null_as_empty(map.next_value()?),
+                "token" => f_1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ListResult {
+            changes: __de::or_zero(f_0, Self::NAME, "changes"),
+            token: __de::or_zero(f_1, Self::NAME, "token"),
+        })
     }
 }
 
@@ -131,23 +250,75 @@ impl ListResult {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.consumption_domains.zone_associations.association_changes.query_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct QuerySpec {
     /// The specification of matching changes. The filter spec specified in clients' first call to [`AssociationChanges::list`](crate::vcenter::consumption_domains::zone_associations::AssociationChanges::list) will also be applied to their subsequent calls, if the token returned in [`ListResult`](crate::vcenter::consumption_domains::zone_associations::association_changes::ListResult) is specified in the subsequent calls. If such subsequent calls specify a different filter, then it will be ignored. filter If `None`, the behavior is equivalent to a [`FilterSpec`](crate::vcenter::consumption_domains::zone_associations::association_changes::FilterSpec) with all fields `None`, which means any change will match the filter.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub filter: Option<FilterSpec>,
     /// An opaque token identifying the next change to be read. The clients should omit this field in their first call to [`AssociationChanges::list`](crate::vcenter::consumption_domains::zone_associations::AssociationChanges::list), and then include the token in the returned result in all subsequent calls to [`AssociationChanges::list`](crate::vcenter::consumption_domains::zone_associations::AssociationChanges::list). For the subsequent calls, all association changes starting from the change identified by the token will be returned. token If `None` or empty the current zone-cluster associations matching the [`FilterSpec`](crate::vcenter::consumption_domains::zone_associations::association_changes::FilterSpec) in the [`QuerySpec`](crate::vcenter::consumption_domains::zone_associations::association_changes::QuerySpec) will be returned in the form of [`Type::Added`](crate::vcenter::consumption_domains::zone_associations::association_changes::Type::Added) changes. If set, only new association changes identified by the token will be returned.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub token: Option<String>,
     /// Number of seconds to wait for matching changes if none are present at the time of the call. timeout If `None` or zero the service will return immediately. Empty result will be returned if there are no matching zone-cluster association changes.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timeout: Option<i64>,
+}
+
+impl serde::Serialize for QuerySpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.filter {
+            map.serialize_entry("filter", value)?;
+        }
+        if let Some(value) = &self.token {
+            map.serialize_entry("token", value)?;
+        }
+        if let Some(value) = &self.timeout {
+            map.serialize_entry("timeout", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for QuerySpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for QuerySpec {
+    const NAME: &'static str = "vcenter::consumption_domains::zone_associations::association_changes::QuerySpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<FilterSpec> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<i64> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "filter" => f_0 = map.next_value()?,
+                "token" => f_1 = map.next_value()?,
+                "timeout" => f_2 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(QuerySpec {
+            filter: f_0,
+            token: f_1,
+            timeout: f_2,
+        })
+    }
 }
 
 vsphere_vapi_runtime::vapi_enum! {

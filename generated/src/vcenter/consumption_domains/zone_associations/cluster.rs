@@ -33,22 +33,69 @@ vsphere_vapi_runtime::vapi_enum! {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.consumption_domains.zone_associations.cluster.filter_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct FilterSpec {
     /// Zone-cluster associations will be filtered such that each association that is returned will have a cluster identifier from this set of specified cluster identifiers.
     ///
     /// If `None` or empty, zone-cluster associations will not be filtered based on cluster identifiers. Associations with any cluster identifier will match this filter.
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub clusters: Option<Vec<String>>,
     /// Zone-cluster associations will be filtered such that each association that is returned will have a zone identifier from this set of specified zone identifiers.
     ///
     /// If `None` or empty, zone-cluster associations will not be filtered based on zone identifiers. Associations with any zone identifier will match this filter.
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zones: Option<Vec<String>>,
+}
+
+impl serde::Serialize for FilterSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.clusters {
+            map.serialize_entry("clusters", value)?;
+        }
+        if let Some(value) = &self.zones {
+            map.serialize_entry("zones", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for FilterSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for FilterSpec {
+    const NAME: &'static str = "vcenter::consumption_domains::zone_associations::cluster::FilterSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<Vec<String>> = None;
+        let mut f_1: Option<Vec<String>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "clusters" => f_0 = map.next_value()?,
+                "zones" => f_1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(FilterSpec {
+            clusters: f_0,
+            zones: f_1,
+        })
+    }
 }
 
 /// The [`ListItem`](crate::vcenter::consumption_domains::zone_associations::cluster::ListItem) structure describes a zone-cluster association.
@@ -169,76 +216,70 @@ impl<'de> serde::Deserialize<'de> for ListItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = ListItem;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("struct ListItem")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<ListItem, A::Error> {
-                let mut f_0: Option<crate::ids::ZoneId> = None;
-                let mut f_1: Option<crate::ids::ClusterComputeResourceId> = None;
-                let mut f_2: Option<String> = None;
-                let mut f_3: Option<String> = None;
-                let mut unknown = serde_json::Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "zone" => f_0 = Some(map.next_value()?),
-                        "cluster" => f_1 = Some(map.next_value()?),
-                        "state" => f_2 = map.next_value()?,
-                        "remove_task" => f_3 = map.next_value()?,
-                        _ => {
-                            let value: serde_json::Value = map.next_value()?;
-                            unknown.insert(key, value);
-                        }
-                    }
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ListItem {
+    const NAME: &'static str = "vcenter::consumption_domains::zone_associations::cluster::ListItem";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::ZoneId> = None;
+        let mut f_1: Option<crate::ids::ClusterComputeResourceId> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<String> = None;
+        let mut unknown = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "zone" => f_0 = Some(map.next_value()?),
+                "cluster" => f_1 = Some(map.next_value()?),
+                "state" => f_2 = map.next_value()?,
+                "remove_task" => f_3 = map.next_value()?,
+                _ => {
+                    let value: serde_json::Value = map.next_value()?;
+                    unknown.insert(key, value);
                 }
-                let u_0 = match f_2 {
-                    None => None,
-                    Some(tag) => {
-                        Some(
-                            match tag.as_str() {
-                                "ASSOCIATED" => ListItemState::Associated,
-                                "REMOVING" => {
-                                    ListItemState::Removing {
-                                        remove_task: f_3,
-                                    }
-                                }
-                                _ => {
-                                    #[allow(unused_mut)]
-                                    let mut fields = ::core::mem::take(&mut unknown);
-                                    if let Some(value) = f_3 {
-                                        fields
-                                            .insert(
-                                                "remove_task".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    ListItemState::Unknown {
-                                        tag,
-                                        fields,
-                                    }
-                                }
-                            },
-                        )
-                    }
-                };
-                ::core::result::Result::Ok(ListItem {
-                    zone: f_0.ok_or_else(|| serde::de::Error::missing_field("zone"))?,
-                    cluster: f_1
-                        .ok_or_else(|| serde::de::Error::missing_field("cluster"))?,
-                    state: u_0,
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        let u_0 = match f_2 {
+            None => None,
+            Some(tag) => {
+                Some(
+                    match tag.as_str() {
+                        "ASSOCIATED" => ListItemState::Associated,
+                        "REMOVING" => {
+                            ListItemState::Removing {
+                                remove_task: f_3,
+                            }
+                        }
+                        _ => {
+                            #[allow(unused_mut)]
+                            let mut fields = ::core::mem::take(&mut unknown);
+                            if let Some(value) = f_3 {
+                                fields
+                                    .insert(
+                                        "remove_task".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            ListItemState::Unknown {
+                                tag,
+                                fields,
+                            }
+                        }
+                    },
+                )
+            }
+        };
+        ::core::result::Result::Ok(ListItem {
+            zone: __de::required(f_0, "zone")?,
+            cluster: __de::required(f_1, "cluster")?,
+            state: u_0,
+        })
     }
 }
 
@@ -264,8 +305,12 @@ impl ListRequest {
     }
 
     /// Sends the request and decodes the result.
-    pub async fn send(self) -> vsphere_vapi_runtime::Result<ListResult> {
-        self.call.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<ListResult>,
+    > + Send {
+        self.call.send()
     }
 }
 
@@ -275,24 +320,53 @@ impl ListRequest {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.consumption_domains.zone_associations.cluster.list_result`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ListResult {
     /// The list of zone-cluster associations.
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(
-        default = "ListResult::__missing_associations",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub associations: Vec<ListItem>,
 }
 
-impl ListResult {
-    fn __missing_associations() -> Vec<ListItem> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::consumption_domains::zone_associations::cluster::ListResult",
-            "associations",
-        )
+impl serde::Serialize for ListResult {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("associations", &self.associations)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ListResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ListResult {
+    const NAME: &'static str = "vcenter::consumption_domains::zone_associations::cluster::ListResult";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<Vec<ListItem>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "associations" => f_0 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ListResult {
+            associations: __de::or_zero(f_0, Self::NAME, "associations"),
+        })
     }
 }
 

@@ -71,11 +71,13 @@ impl Summary {
     /// - [`NotFound`](crate::ErrorKind::NotFound): if the zone is not found.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
     /// - [`Error`](crate::ErrorKind::Error): if an unexpected error occurs.
-    pub async fn get(
+    pub fn get(
         &self,
         zone: &crate::ids::ZoneId,
-    ) -> vsphere_vapi_runtime::Result<summary::Info> {
-        self.client.operation(&summary::ops::GET).param("zone", zone).send().await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<summary::Info>,
+    > + Send {
+        self.client.operation(&summary::ops::GET).param("zone", zone).send()
     }
 
     /// Retrieve information about per-cluster resource capacity for each cluster in associated state in the specified vSphere Zone. Note that the clusters in the removing state will not be included in the result.
@@ -102,14 +104,12 @@ impl Summary {
     /// - [`NotFound`](crate::ErrorKind::NotFound): if the zone is not found.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
     /// - [`Error`](crate::ErrorKind::Error): if an unexpected error occurs.
-    pub async fn get_per_cluster(
+    pub fn get_per_cluster(
         &self,
         zone: &crate::ids::ZoneId,
-    ) -> vsphere_vapi_runtime::Result<summary::ClusterInfo> {
-        self.client
-            .operation(&summary::ops::GET_PER_CLUSTER)
-            .param("zone", zone)
-            .send()
-            .await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<summary::ClusterInfo>,
+    > + Send {
+        self.client.operation(&summary::ops::GET_PER_CLUSTER).param("zone", zone).send()
     }
 }

@@ -85,17 +85,18 @@ impl Associations {
     ///   * The resource `com.vmware.vcenter.consumption_domains.Zone` referenced by the parameter `zone` requires `Zone.Manage`.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
     /// - [`Error`](crate::ErrorKind::Error): when unexpected error is encountered.
-    pub async fn add(
+    pub fn add(
         &self,
         zone: &crate::ids::ZoneId,
         clusters: &[String],
-    ) -> vsphere_vapi_runtime::Result<associations::Status> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<associations::Status>,
+    > + Send {
         self.client
             .operation(&associations::ops::ADD)
             .param("zone", zone)
             .param("clusters", clusters)
             .send()
-            .await
     }
 
     /// Removes the mapping between the specified consumption-domain zone and vSphere cluster.
@@ -140,17 +141,18 @@ impl Associations {
     /// - [`NotFound`](crate::ErrorKind::NotFound): if the specified vSphere Zone is not known to this vCenter server or the specified vSphere cluster is not known to this vCenter server.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
     /// - [`Error`](crate::ErrorKind::Error): when unexpected error is encountered.
-    pub async fn evacuate_and_remove_task(
+    pub fn evacuate_and_remove_task(
         &self,
         zone: &crate::ids::ZoneId,
         cluster: &crate::ids::ClusterComputeResourceId,
-    ) -> vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<()>> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<()>>,
+    > + Send {
         self.client
             .operation(&associations::ops::EVACUATE_AND_REMOVE_TASK)
             .param("zone", zone)
             .param("cluster", cluster)
             .send_task()
-            .await
     }
 
     /// Runs [`evacuate_and_remove_task`](Self::evacuate_and_remove_task) and waits for
@@ -200,11 +202,13 @@ impl Associations {
     ///   * The resource `com.vmware.vcenter.consumption_domains.Zone` referenced by the parameter `zone` requires `System.Read`.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
     /// - [`Error`](crate::ErrorKind::Error): when unexpected error is encountered.
-    pub async fn get(
+    pub fn get(
         &self,
         zone: &crate::ids::ZoneId,
-    ) -> vsphere_vapi_runtime::Result<Vec<String>> {
-        self.client.operation(&associations::ops::GET).param("zone", zone).send().await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<Vec<String>>,
+    > + Send {
+        self.client.operation(&associations::ops::GET).param("zone", zone).send()
     }
 
     /// Removes the mapping between the specified consumption-domain zone and vSphere clusters. If a cluster or a subset of specified clusters are not members of the specified zone, then the result is a success for those clusters. In order to remove the mapping between a zone and a cluster, there must not be any workload running in that zone because removing the mapping between a zone and a cluster could result in undefined behavior for the entities depending on this mapping to be present. This method supports partial success, i.e., it is possible that the mapping gets successfully removed for a subset of the clusters but fails for another subset of the clusters. The returned result will contain the details about only those clusters for which the method failed.
@@ -238,16 +242,17 @@ impl Associations {
     ///   * The resource `com.vmware.vcenter.consumption_domains.Zone` referenced by the parameter `zone` requires `Zone.Manage`.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
     /// - [`Error`](crate::ErrorKind::Error): when unexpected error is encountered.
-    pub async fn remove(
+    pub fn remove(
         &self,
         zone: &crate::ids::ZoneId,
         clusters: &[String],
-    ) -> vsphere_vapi_runtime::Result<associations::Status> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<associations::Status>,
+    > + Send {
         self.client
             .operation(&associations::ops::REMOVE)
             .param("zone", zone)
             .param("clusters", clusters)
             .send()
-            .await
     }
 }

@@ -98,17 +98,18 @@ impl Projects {
     ///   * Method execution requires `System.Read`.
     ///   * The resource `com.vmware.vcenter.content.Registry` referenced by the parameter `registry` requires `System.Read`.
     #[deprecated(note = "since vSphere API 8.0.1.00200")]
-    pub async fn create(
+    pub fn create(
         &self,
         registry: &crate::ids::RegistryId,
         spec: &projects::CreateSpec,
-    ) -> vsphere_vapi_runtime::Result<crate::ids::HarborProjectId> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<crate::ids::HarborProjectId>,
+    > + Send {
         self.client
             .operation(&projects::ops::CREATE)
             .param("registry", registry)
             .param("spec", spec)
             .send()
-            .await
     }
 
     /// Deletes the specified project from Harbor registry. Repositories and images in the project will be removed upon project deletion. Storage space of deleted images in the project will be reclaimed through next scheduled Harbor registry garbage collection. In vSphere 7.0, a Harbor registry is deployed in a vSphere cluster with vSphere namespaces enabled. When a namespace is deleted, a project with same name as the namespace is deleted from the Harbor registry, so this method should not be called.
@@ -141,17 +142,16 @@ impl Projects {
     ///   * The resource `com.vmware.vcenter.content.Registry` referenced by the parameter `registry` requires `System.Read`.
     ///   * The resource `com.vmware.vcenter.content.Registry.Harbor.Project` referenced by the parameter `project` requires `System.Read`.
     #[deprecated(note = "since vSphere API 8.0.1.00200")]
-    pub async fn delete(
+    pub fn delete(
         &self,
         registry: &crate::ids::RegistryId,
         project: &crate::ids::HarborProjectId,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&projects::ops::DELETE)
             .param("registry", registry)
             .param("project", project)
             .send()
-            .await
     }
 
     /// Returns detailed information about the specified Harbor project.
@@ -187,17 +187,18 @@ impl Projects {
     ///   * The resource `com.vmware.vcenter.content.Registry` referenced by the parameter `registry` requires `System.Read`.
     ///   * The resource `com.vmware.vcenter.content.Registry.Harbor.Project` referenced by the parameter `project` requires `System.Read`.
     #[deprecated(note = "since vSphere API 8.0.1.00200")]
-    pub async fn get(
+    pub fn get(
         &self,
         registry: &crate::ids::RegistryId,
         project: &crate::ids::HarborProjectId,
-    ) -> vsphere_vapi_runtime::Result<projects::Info> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<projects::Info>,
+    > + Send {
         self.client
             .operation(&projects::ops::GET)
             .param("registry", registry)
             .param("project", project)
             .send()
-            .await
     }
 
     /// Returns basic information of all projects in a Harbor registry.
@@ -231,15 +232,13 @@ impl Projects {
     ///   * Method execution requires `System.Read`.
     ///   * The resource `com.vmware.vcenter.content.Registry` referenced by the parameter `registry` requires `System.Read`.
     #[deprecated(note = "since vSphere API 8.0.1.00200")]
-    pub async fn list(
+    pub fn list(
         &self,
         registry: &crate::ids::RegistryId,
-    ) -> vsphere_vapi_runtime::Result<Vec<projects::Summary>> {
-        self.client
-            .operation(&projects::ops::LIST)
-            .param("registry", registry)
-            .send()
-            .await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<Vec<projects::Summary>>,
+    > + Send {
+        self.client.operation(&projects::ops::LIST).param("registry", registry).send()
     }
 
     /// Remove all repositories, images and members in the project. Storage space of deleted images in the project will be reclaimed through next scheduled Harbor registry garbage collection.
@@ -272,17 +271,16 @@ impl Projects {
     ///   * The resource `com.vmware.vcenter.content.Registry` referenced by the parameter `registry` requires `System.Read`.
     ///   * The resource `com.vmware.vcenter.content.Registry.Harbor.Project` referenced by the parameter `project` requires `System.Read`.
     #[deprecated(note = "since vSphere API 8.0.1.00200")]
-    pub async fn purge(
+    pub fn purge(
         &self,
         registry: &crate::ids::RegistryId,
         project: &crate::ids::HarborProjectId,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&projects::ops::PURGE)
             .param("registry", registry)
             .param("project", project)
             .send()
-            .await
     }
 }
 
@@ -308,8 +306,12 @@ impl CreateRequest {
     }
 
     /// Sends the request and decodes the result.
-    pub async fn send(self) -> vsphere_vapi_runtime::Result<crate::ids::RegistryId> {
-        self.call.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<crate::ids::RegistryId>,
+    > + Send {
+        self.call.send()
     }
 }
 
@@ -319,36 +321,75 @@ impl CreateRequest {
 ///
 /// vAPI structure `com.vmware.vcenter.content.registries.harbor.create_spec`.
 #[deprecated(note = "since vSphere API 8.0.1.00200")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateSpec {
     /// Identifier of the cluster hosting the registry.
     ///
     /// If `None`, registry will not be created on a specified cluster. This is required in current version, since Harbor can only be created on a cluster with Kubernetes enabled.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cluster: Option<String>,
     /// Garbage collection configuration for the Harbor registry. If `None`, a default configuration is set, [`Recurrence::Weekly`](crate::vcenter::content::registries::Recurrence::Weekly), [`DayOfWeek::Saturday`](crate::vcenter::content::registries::DayOfWeek::Saturday), [`GarbageCollection::hour`](crate::vcenter::content::registries::harbor::GarbageCollectionType) is 2, [`GarbageCollection::minute`](crate::vcenter::content::registries::harbor::GarbageCollectionType) is 0.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub garbage_collection: Option<GarbageCollection>,
     /// Storage associated with the Harbor registry. The list contains only one storage backing in this version.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(
-        default = "CreateSpec::__missing_storage",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub storage: Vec<StorageSpec>,
 }
 
-impl CreateSpec {
-    fn __missing_storage() -> Vec<StorageSpec> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::content::registries::harbor::CreateSpec",
-            "storage",
-        )
+impl serde::Serialize for CreateSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.cluster {
+            map.serialize_entry("cluster", value)?;
+        }
+        if let Some(value) = &self.garbage_collection {
+            map.serialize_entry("garbage_collection", value)?;
+        }
+        map.serialize_entry("storage", &self.storage)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CreateSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CreateSpec {
+    const NAME: &'static str = "vcenter::content::registries::harbor::CreateSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<GarbageCollection> = None;
+        let mut f_2: Option<Vec<StorageSpec>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "cluster" => f_0 = map.next_value()?,
+                "garbage_collection" => f_1 = map.next_value()?,
+                "storage" => f_2 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(CreateSpec {
+            cluster: f_0,
+            garbage_collection: f_1,
+            storage: __de::or_zero(f_2, Self::NAME, "storage"),
+        })
     }
 }
 
@@ -497,97 +538,92 @@ impl<'de> serde::Deserialize<'de> for GarbageCollection {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = GarbageCollection;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("struct GarbageCollection")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<GarbageCollection, A::Error> {
-                let mut f_0: Option<String> = None;
-                let mut f_1: Option<crate::vcenter::content::registries::DayOfWeek> = None;
-                let mut f_2: Option<i64> = None;
-                let mut f_3: Option<i64> = None;
-                let mut unknown = serde_json::Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "type" => f_0 = Some(map.next_value()?),
-                        "day_of_week" => f_1 = map.next_value()?,
-                        "hour" => f_2 = map.next_value()?,
-                        "minute" => f_3 = map.next_value()?,
-                        _ => {
-                            let value: serde_json::Value = map.next_value()?;
-                            unknown.insert(key, value);
-                        }
-                    }
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for GarbageCollection {
+    const NAME: &'static str = "vcenter::content::registries::harbor::GarbageCollection";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<crate::vcenter::content::registries::DayOfWeek> = None;
+        let mut f_2: Option<i64> = None;
+        let mut f_3: Option<i64> = None;
+        let mut unknown = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "type" => f_0 = Some(map.next_value()?),
+                "day_of_week" => f_1 = map.next_value()?,
+                "hour" => f_2 = map.next_value()?,
+                "minute" => f_3 = map.next_value()?,
+                _ => {
+                    let value: serde_json::Value = map.next_value()?;
+                    unknown.insert(key, value);
                 }
-                let u_0 = match f_0 {
-                    None => None,
-                    Some(tag) => {
-                        Some(
-                            match tag.as_str() {
-                                "NONE" => GarbageCollectionType::None,
-                                "DAILY" => {
-                                    GarbageCollectionType::Daily {
-                                        hour: f_2,
-                                        minute: f_3,
-                                    }
-                                }
-                                "WEEKLY" => {
-                                    GarbageCollectionType::Weekly {
-                                        day_of_week: f_1,
-                                        hour: f_2,
-                                        minute: f_3,
-                                    }
-                                }
-                                _ => {
-                                    #[allow(unused_mut)]
-                                    let mut fields = ::core::mem::take(&mut unknown);
-                                    if let Some(value) = f_2 {
-                                        fields
-                                            .insert(
-                                                "hour".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_3 {
-                                        fields
-                                            .insert(
-                                                "minute".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_1 {
-                                        fields
-                                            .insert(
-                                                "day_of_week".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    GarbageCollectionType::Unknown {
-                                        tag,
-                                        fields,
-                                    }
-                                }
-                            },
-                        )
-                    }
-                };
-                ::core::result::Result::Ok(GarbageCollection {
-                    r#type: u_0.ok_or_else(|| serde::de::Error::missing_field("type"))?,
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        let u_0 = match f_0 {
+            None => None,
+            Some(tag) => {
+                Some(
+                    match tag.as_str() {
+                        "NONE" => GarbageCollectionType::None,
+                        "DAILY" => {
+                            GarbageCollectionType::Daily {
+                                hour: f_2,
+                                minute: f_3,
+                            }
+                        }
+                        "WEEKLY" => {
+                            GarbageCollectionType::Weekly {
+                                day_of_week: f_1,
+                                hour: f_2,
+                                minute: f_3,
+                            }
+                        }
+                        _ => {
+                            #[allow(unused_mut)]
+                            let mut fields = ::core::mem::take(&mut unknown);
+                            if let Some(value) = f_2 {
+                                fields
+                                    .insert(
+                                        "hour".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_3 {
+                                fields
+                                    .insert(
+                                        "minute".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_1 {
+                                fields
+                                    .insert(
+                                        "day_of_week".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            GarbageCollectionType::Unknown {
+                                tag,
+                                fields,
+                            }
+                        }
+                    },
+                )
+            }
+        };
+        ::core::result::Result::Ok(GarbageCollection {
+            r#type: __de::required(u_0, "type")?,
+        })
     }
 }
 
@@ -597,26 +633,23 @@ impl<'de> serde::Deserialize<'de> for GarbageCollection {
 ///
 /// vAPI structure `com.vmware.vcenter.content.registries.harbor.info`.
 #[deprecated(note = "since vSphere API 8.0.1.00200")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Info {
     /// Identifier of the cluster.
     ///
     /// If `None`, container registry is not created on the cluster specified by [`CreateSpec::cluster`](crate::vcenter::content::registries::harbor::CreateSpec::cluster).
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cluster: Option<String>,
     /// Identifier of the Harbor namespace in case it is created in a Kubernetes environment.
     ///
     /// If `None`, no Kubernetes namespace is created for the Harbor.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub namespace: Option<String>,
     /// Version of the registry.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "Info::__missing_version")]
     pub version: String,
     /// The date and time when the harbor registry was created.
     ///
@@ -629,10 +662,6 @@ pub struct Info {
     /// Harbor certificate chain in base64 format.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(
-        default = "Info::__missing_cert_chain",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub cert_chain: Vec<String>,
     /// Garbage collection information for the registry.
     ///
@@ -641,10 +670,6 @@ pub struct Info {
     /// Storage information associated with the registry.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(
-        default = "Info::__missing_storage",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub storage: Vec<StorageInfo>,
     /// Health status of the container registry.
     ///
@@ -652,26 +677,81 @@ pub struct Info {
     pub health: crate::vcenter::content::registries::health::Info,
 }
 
-impl Info {
-    fn __missing_version() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::content::registries::harbor::Info",
-            "version",
-        )
+impl serde::Serialize for Info {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.cluster {
+            map.serialize_entry("cluster", value)?;
+        }
+        if let Some(value) = &self.namespace {
+            map.serialize_entry("namespace", value)?;
+        }
+        map.serialize_entry("version", &self.version)?;
+        map.serialize_entry("creation_time", &self.creation_time)?;
+        map.serialize_entry("ui_access_url", &self.ui_access_url)?;
+        map.serialize_entry("cert_chain", &self.cert_chain)?;
+        map.serialize_entry("garbage_collection", &self.garbage_collection)?;
+        map.serialize_entry("storage", &self.storage)?;
+        map.serialize_entry("health", &self.health)?;
+        map.end()
     }
+}
 
-    fn __missing_cert_chain() -> Vec<String> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::content::registries::harbor::Info",
-            "cert_chain",
-        )
+impl<'de> serde::Deserialize<'de> for Info {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_storage() -> Vec<StorageInfo> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::content::registries::harbor::Info",
-            "storage",
-        )
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
+    const NAME: &'static str = "vcenter::content::registries::harbor::Info";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<vsphere_vapi_runtime::types::DateTime> = None;
+        let mut f_4: Option<String> = None;
+        let mut f_5: Option<Vec<String>> = None;
+        let mut f_6: Option<GarbageCollection> = None;
+        let mut f_7: Option<Vec<StorageInfo>> = None;
+        let mut f_8: Option<crate::vcenter::content::registries::health::Info> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "cluster" => f_0 = map.next_value()?,
+                "namespace" => f_1 = map.next_value()?,
+                "version" => f_2 = Some(map.next_value()?),
+                "creation_time" => f_3 = Some(map.next_value()?),
+                "ui_access_url" => f_4 = Some(map.next_value()?),
+                "cert_chain" => f_5 = __de::null_as_empty(map.next_value()?),
+                "garbage_collection" => f_6 = Some(map.next_value()?),
+                "storage" => f_7 = __de::null_as_empty(map.next_value()?),
+                "health" => f_8 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Info {
+            cluster: f_0,
+            namespace: f_1,
+            version: __de::or_zero(f_2, Self::NAME, "version"),
+            creation_time: __de::required(f_3, "creation_time")?,
+            ui_access_url: __de::required(f_4, "ui_access_url")?,
+            cert_chain: __de::or_zero(f_5, Self::NAME, "cert_chain"),
+            garbage_collection: __de::required(f_6, "garbage_collection")?,
+            storage: __de::or_zero(f_7, Self::NAME, "storage"),
+            health: __de::required(f_8, "health")?,
+        })
     }
 }
 
@@ -681,7 +761,7 @@ impl Info {
 ///
 /// vAPI structure `com.vmware.vcenter.content.registries.harbor.storage_info`.
 #[deprecated(note = "since vSphere API 8.0.1.00200")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct StorageInfo {
     /// Identifier of the storage policy.
     ///
@@ -692,28 +772,60 @@ pub struct StorageInfo {
     /// Total capacity for the registry storage (in mebibytes). This is the storage limit set on the Harbor registry. If a storage limit was not set on the registry, the default registry capacity - 204800 mebibytes is used.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "StorageInfo::__missing_capacity")]
     pub capacity: i64,
     /// Overall storage used by the registry (in mebibytes). This is the sum of used storage associated with storage policies configured for the registry.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "StorageInfo::__missing_used")]
     pub used: i64,
 }
 
-impl StorageInfo {
-    fn __missing_capacity() -> i64 {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::content::registries::harbor::StorageInfo",
-            "capacity",
-        )
+impl serde::Serialize for StorageInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("policy", &self.policy)?;
+        map.serialize_entry("capacity", &self.capacity)?;
+        map.serialize_entry("used", &self.used)?;
+        map.end()
     }
+}
 
-    fn __missing_used() -> i64 {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::content::registries::harbor::StorageInfo",
-            "used",
-        )
+impl<'de> serde::Deserialize<'de> for StorageInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for StorageInfo {
+    const NAME: &'static str = "vcenter::content::registries::harbor::StorageInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::SpsStorageProfileId> = None;
+        let mut f_1: Option<i64> = None;
+        let mut f_2: Option<i64> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "policy" => f_0 = Some(map.next_value()?),
+                "capacity" => f_1 = Some(map.next_value()?),
+                "used" => f_2 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(StorageInfo {
+            policy: __de::required(f_0, "policy")?,
+            capacity: __de::or_zero(f_1, Self::NAME, "capacity"),
+            used: __de::or_zero(f_2, Self::NAME, "used"),
+        })
     }
 }
 
@@ -723,7 +835,7 @@ impl StorageInfo {
 ///
 /// vAPI structure `com.vmware.vcenter.content.registries.harbor.storage_spec`.
 #[deprecated(note = "since vSphere API 8.0.1.00200")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct StorageSpec {
     /// Identifier of the storage policy.
     ///
@@ -734,8 +846,55 @@ pub struct StorageSpec {
     /// The maximum amount of storage (in mebibytes) which can be utilized by the registry for this specification. If `None`, a default limit of 204800 mebibytes will be set as the registry's storage capacity.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
+}
+
+impl serde::Serialize for StorageSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("policy", &self.policy)?;
+        if let Some(value) = &self.limit {
+            map.serialize_entry("limit", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for StorageSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for StorageSpec {
+    const NAME: &'static str = "vcenter::content::registries::harbor::StorageSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::SpsStorageProfileId> = None;
+        let mut f_1: Option<i64> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "policy" => f_0 = Some(map.next_value()?),
+                "limit" => f_1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(StorageSpec {
+            policy: __de::required(f_0, "policy")?,
+            limit: f_1,
+        })
+    }
 }
 
 /// The [`Summary`](crate::vcenter::content::registries::harbor::Summary) structure contains basic information about a running Harbor registry.
@@ -744,14 +903,13 @@ pub struct StorageSpec {
 ///
 /// vAPI structure `com.vmware.vcenter.content.registries.harbor.summary`.
 #[deprecated(note = "since vSphere API 8.0.1.00200")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Summary {
     /// Identifier of the cluster.
     ///
     /// If `None`, container registry is not created on the cluster specified by [`CreateSpec::cluster`](crate::vcenter::content::registries::harbor::CreateSpec::cluster).
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cluster: Option<String>,
     /// Identifier of the registry.
     ///
@@ -762,7 +920,6 @@ pub struct Summary {
     /// Version of the registry.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "Summary::__missing_version")]
     pub version: String,
     /// URL to access the UI of the registry.
     ///
@@ -770,12 +927,59 @@ pub struct Summary {
     pub ui_access_url: String,
 }
 
-impl Summary {
-    fn __missing_version() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::content::registries::harbor::Summary",
-            "version",
-        )
+impl serde::Serialize for Summary {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.cluster {
+            map.serialize_entry("cluster", value)?;
+        }
+        map.serialize_entry("registry", &self.registry)?;
+        map.serialize_entry("version", &self.version)?;
+        map.serialize_entry("ui_access_url", &self.ui_access_url)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Summary {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Summary {
+    const NAME: &'static str = "vcenter::content::registries::harbor::Summary";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<crate::ids::RegistryId> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "cluster" => f_0 = map.next_value()?,
+                "registry" => f_1 = Some(map.next_value()?),
+                "version" => f_2 = Some(map.next_value()?),
+                "ui_access_url" => f_3 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Summary {
+            cluster: f_0,
+            registry: __de::required(f_1, "registry")?,
+            version: __de::or_zero(f_2, Self::NAME, "version"),
+            ui_access_url: __de::required(f_3, "ui_access_url")?,
+        })
     }
 }
 

@@ -13,60 +13,99 @@
 /// Not in vSphere API releases before 9.1.0.0.
 ///
 /// vAPI structure `com.vmware.vcenter.crypto.fips.modules.info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Info {
     /// The name of the module as specified in its certificate.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default = "Info::__missing_name")]
     pub name: String,
     /// Version of the module.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default = "Info::__missing_version")]
     pub version: String,
     /// CMVP certificate number of the module. Can be used to construct the URL of the certificate, for example: <https://csrc.nist.gov/projects/cryptographic-module-validation-program/certificate/4743>. If `None`, the module's CMVP certification is still pending.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cmvp_cert: Option<String>,
     /// CAVP certificate number of the module's algorithms. Can be used to construct the URL of the certificate, for example: <https://csrc.nist.gov/projects/Cryptographic-Algorithm-Validation-Program/details?source=A&number=3500>. May be left `None`, if the module has a CMVP certificate issued.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cavp_cert: Option<String>,
     /// VCF component on which this module is installed. Can be left `None` for modules installed on the vCenter.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub component_name: Option<String>,
     /// Version of the VCF component on which this module is installed.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default = "Info::__missing_component_version")]
     pub component_version: String,
 }
 
-impl Info {
-    fn __missing_name() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::crypto::fips::modules::Info",
-            "name",
-        )
+impl serde::Serialize for Info {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("name", &self.name)?;
+        map.serialize_entry("version", &self.version)?;
+        if let Some(value) = &self.cmvp_cert {
+            map.serialize_entry("cmvp_cert", value)?;
+        }
+        if let Some(value) = &self.cavp_cert {
+            map.serialize_entry("cavp_cert", value)?;
+        }
+        if let Some(value) = &self.component_name {
+            map.serialize_entry("component_name", value)?;
+        }
+        map.serialize_entry("component_version", &self.component_version)?;
+        map.end()
     }
+}
 
-    fn __missing_version() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::crypto::fips::modules::Info",
-            "version",
-        )
+impl<'de> serde::Deserialize<'de> for Info {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_component_version() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::crypto::fips::modules::Info",
-            "component_version",
-        )
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
+    const NAME: &'static str = "vcenter::crypto::fips::modules::Info";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<String> = None;
+        let mut f_4: Option<String> = None;
+        let mut f_5: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "name" => f_0 = Some(map.next_value()?),
+                "version" => f_1 = Some(map.next_value()?),
+                "cmvp_cert" => f_2 = map.next_value()?,
+                "cavp_cert" => f_3 = map.next_value()?,
+                "component_name" => f_4 = map.next_value()?,
+                "component_version" => f_5 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Info {
+            name: __de::or_zero(f_0, Self::NAME, "name"),
+            version: __de::or_zero(f_1, Self::NAME, "version"),
+            cmvp_cert: f_2,
+            cavp_cert: f_3,
+            component_name: f_4,
+            component_version: __de::or_zero(f_5, Self::NAME, "component_version"),
+        })
     }
 }
 

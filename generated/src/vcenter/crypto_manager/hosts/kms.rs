@@ -76,17 +76,18 @@ impl Providers {
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * The resource `HostSystem` referenced by the parameter `host` requires `Cryptographer.ReadKeyServersInfo`.
-    pub async fn get(
+    pub fn get(
         &self,
         host: &crate::ids::HostSystemId,
         provider: &crate::ids::CryptoManagerKmsProviderId,
-    ) -> vsphere_vapi_runtime::Result<providers::Info> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<providers::Info>,
+    > + Send {
         self.client
             .operation(&providers::ops::GET)
             .param("host", host)
             .param("provider", provider)
             .send()
-            .await
     }
 
     /// List the available providers on a host.

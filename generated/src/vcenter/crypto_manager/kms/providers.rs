@@ -11,21 +11,53 @@
 /// Since vSphere API 7.0.2.0.
 ///
 /// vAPI structure `com.vmware.vcenter.crypto_manager.kms.providers.constraints`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Constraints {
     /// Determines if a provider is restricted to hosts with TPM 2.0 capability.
     ///
     /// Since vSphere API 7.0.2.0.
-    #[serde(default = "Constraints::__missing_tpm_required")]
     pub tpm_required: bool,
 }
 
-impl Constraints {
-    fn __missing_tpm_required() -> bool {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::crypto_manager::kms::providers::Constraints",
-            "tpm_required",
-        )
+impl serde::Serialize for Constraints {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("tpm_required", &self.tpm_required)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Constraints {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Constraints {
+    const NAME: &'static str = "vcenter::crypto_manager::kms::providers::Constraints";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<bool> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "tpm_required" => f_0 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Constraints {
+            tpm_required: __de::or_zero(f_0, Self::NAME, "tpm_required"),
+        })
     }
 }
 
@@ -35,13 +67,55 @@ impl Constraints {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.crypto_manager.kms.providers.constraints_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConstraintsSpec {
     /// Determines if a provider is restricted to hosts with TPM 2.0 capability. If `None`, the constraint does not apply to the provider.
     ///
     /// Since vSphere API 7.0.2.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tpm_required: Option<bool>,
+}
+
+impl serde::Serialize for ConstraintsSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.tpm_required {
+            map.serialize_entry("tpm_required", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ConstraintsSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ConstraintsSpec {
+    const NAME: &'static str = "vcenter::crypto_manager::kms::providers::ConstraintsSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<bool> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "tpm_required" => f_0 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ConstraintsSpec {
+            tpm_required: f_0,
+        })
+    }
 }
 
 /// The [`CreateSpec`](crate::vcenter::crypto_manager::kms::providers::CreateSpec) structure contains fields that describe the desired configuration for a new provider.
@@ -49,7 +123,7 @@ pub struct ConstraintsSpec {
 /// Since vSphere API 7.0.2.0.
 ///
 /// vAPI structure `com.vmware.vcenter.crypto_manager.kms.providers.create_spec`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateSpec {
     /// Provider identifier. A unique string provided by the client.
     ///
@@ -60,13 +134,65 @@ pub struct CreateSpec {
     /// The constraints on the provider. If `None` there are no constraints on the provider.
     ///
     /// Since vSphere API 7.0.2.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub constraints: Option<ConstraintsSpec>,
     /// Native provider create spec. This field is required when creating a [`Type::Native`](crate::vcenter::crypto_manager::kms::providers::Type::Native) provider.
     ///
     /// Since vSphere API 7.0.2.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub native_spec: Option<NativeProviderCreateSpec>,
+}
+
+impl serde::Serialize for CreateSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("provider", &self.provider)?;
+        if let Some(value) = &self.constraints {
+            map.serialize_entry("constraints", value)?;
+        }
+        if let Some(value) = &self.native_spec {
+            map.serialize_entry("native_spec", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CreateSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CreateSpec {
+    const NAME: &'static str = "vcenter::crypto_manager::kms::providers::CreateSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::CryptoManagerKmsProviderId> = None;
+        let mut f_1: Option<ConstraintsSpec> = None;
+        let mut f_2: Option<NativeProviderCreateSpec> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "provider" => f_0 = Some(map.next_value()?),
+                "constraints" => f_1 = map.next_value()?,
+                "native_spec" => f_2 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(CreateSpec {
+            provider: __de::required(f_0, "provider")?,
+            constraints: f_1,
+            native_spec: f_2,
+        })
+    }
 }
 
 impl CreateSpec {
@@ -175,68 +301,63 @@ impl<'de> serde::Deserialize<'de> for ExportResult {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = ExportResult;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("struct ExportResult")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<ExportResult, A::Error> {
-                let mut f_0: Option<String> = None;
-                let mut f_1: Option<Location> = None;
-                let mut unknown = serde_json::Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "type" => f_0 = Some(map.next_value()?),
-                        "location" => f_1 = map.next_value()?,
-                        _ => {
-                            let value: serde_json::Value = map.next_value()?;
-                            unknown.insert(key, value);
-                        }
-                    }
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ExportResult {
+    const NAME: &'static str = "vcenter::crypto_manager::kms::providers::ExportResult";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<Location> = None;
+        let mut unknown = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "type" => f_0 = Some(map.next_value()?),
+                "location" => f_1 = map.next_value()?,
+                _ => {
+                    let value: serde_json::Value = map.next_value()?;
+                    unknown.insert(key, value);
                 }
-                let u_0 = match f_0 {
-                    None => None,
-                    Some(tag) => {
-                        Some(
-                            match tag.as_str() {
-                                "LOCATION" => {
-                                    ExportResultType::Location {
-                                        location: f_1,
-                                    }
-                                }
-                                _ => {
-                                    #[allow(unused_mut)]
-                                    let mut fields = ::core::mem::take(&mut unknown);
-                                    if let Some(value) = f_1 {
-                                        fields
-                                            .insert(
-                                                "location".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    ExportResultType::Unknown {
-                                        tag,
-                                        fields,
-                                    }
-                                }
-                            },
-                        )
-                    }
-                };
-                ::core::result::Result::Ok(ExportResult {
-                    r#type: u_0.ok_or_else(|| serde::de::Error::missing_field("type"))?,
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        let u_0 = match f_0 {
+            None => None,
+            Some(tag) => {
+                Some(
+                    match tag.as_str() {
+                        "LOCATION" => {
+                            ExportResultType::Location {
+                                location: f_1,
+                            }
+                        }
+                        _ => {
+                            #[allow(unused_mut)]
+                            let mut fields = ::core::mem::take(&mut unknown);
+                            if let Some(value) = f_1 {
+                                fields
+                                    .insert(
+                                        "location".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            ExportResultType::Unknown {
+                                tag,
+                                fields,
+                            }
+                        }
+                    },
+                )
+            }
+        };
+        ::core::result::Result::Ok(ExportResult {
+            r#type: __de::required(u_0, "type")?,
+        })
     }
 }
 
@@ -245,7 +366,7 @@ impl<'de> serde::Deserialize<'de> for ExportResult {
 /// Since vSphere API 7.0.2.0.
 ///
 /// vAPI structure `com.vmware.vcenter.crypto_manager.kms.providers.export_spec`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ExportSpec {
     /// Provider identifier.
     ///
@@ -256,8 +377,55 @@ pub struct ExportSpec {
     /// Password used to encrypt the exported configuration. If `None` or empty, the configuration will not be encrypted.
     ///
     /// Since vSphere API 7.0.2.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub password: Option<vsphere_vapi_runtime::types::Secret>,
+}
+
+impl serde::Serialize for ExportSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("provider", &self.provider)?;
+        if let Some(value) = &self.password {
+            map.serialize_entry("password", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ExportSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ExportSpec {
+    const NAME: &'static str = "vcenter::crypto_manager::kms::providers::ExportSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::CryptoManagerKmsProviderId> = None;
+        let mut f_1: Option<vsphere_vapi_runtime::types::Secret> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "provider" => f_0 = Some(map.next_value()?),
+                "password" => f_1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ExportSpec {
+            provider: __de::required(f_0, "provider")?,
+            password: f_1,
+        })
+    }
 }
 
 vsphere_vapi_runtime::vapi_enum! {
@@ -280,20 +448,67 @@ vsphere_vapi_runtime::vapi_enum! {
 /// Since vSphere API 7.0.2.0.
 ///
 /// vAPI structure `com.vmware.vcenter.crypto_manager.kms.providers.filter_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct FilterSpec {
     /// Provider identifiers.
     ///
     /// If `None` or empty, the result will not be filtered by provider identifier.
     ///
     /// Since vSphere API 7.0.2.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub providers: Option<Vec<String>>,
     /// Provider health status. If `None` or empty, the result will not be filtered by provider health status.
     ///
     /// Since vSphere API 7.0.2.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub health: Option<Vec<Health>>,
+}
+
+impl serde::Serialize for FilterSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.providers {
+            map.serialize_entry("providers", value)?;
+        }
+        if let Some(value) = &self.health {
+            map.serialize_entry("health", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for FilterSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for FilterSpec {
+    const NAME: &'static str = "vcenter::crypto_manager::kms::providers::FilterSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<Vec<String>> = None;
+        let mut f_1: Option<Vec<Health>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "providers" => f_0 = map.next_value()?,
+                "health" => f_1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(FilterSpec {
+            providers: f_0,
+            health: f_1,
+        })
+    }
 }
 
 vsphere_vapi_runtime::vapi_enum! {
@@ -429,79 +644,72 @@ impl<'de> serde::Deserialize<'de> for ImportResult {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = ImportResult;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("struct ImportResult")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<ImportResult, A::Error> {
-                let mut f_0: Option<crate::ids::CryptoManagerKmsProviderId> = None;
-                let mut f_1: Option<String> = None;
-                let mut f_2: Option<NativeProviderInfo> = None;
-                let mut f_3: Option<vsphere_vapi_runtime::types::DateTime> = None;
-                let mut f_4: Option<Constraints> = None;
-                let mut unknown = serde_json::Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "provider" => f_0 = Some(map.next_value()?),
-                        "type" => f_1 = Some(map.next_value()?),
-                        "native_info" => f_2 = map.next_value()?,
-                        "export_time" => f_3 = Some(map.next_value()?),
-                        "constraints" => f_4 = map.next_value()?,
-                        _ => {
-                            let value: serde_json::Value = map.next_value()?;
-                            unknown.insert(key, value);
-                        }
-                    }
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ImportResult {
+    const NAME: &'static str = "vcenter::crypto_manager::kms::providers::ImportResult";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::CryptoManagerKmsProviderId> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<NativeProviderInfo> = None;
+        let mut f_3: Option<vsphere_vapi_runtime::types::DateTime> = None;
+        let mut f_4: Option<Constraints> = None;
+        let mut unknown = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "provider" => f_0 = Some(map.next_value()?),
+                "type" => f_1 = Some(map.next_value()?),
+                "native_info" => f_2 = map.next_value()?,
+                "export_time" => f_3 = Some(map.next_value()?),
+                "constraints" => f_4 = map.next_value()?,
+                _ => {
+                    let value: serde_json::Value = map.next_value()?;
+                    unknown.insert(key, value);
                 }
-                let u_0 = match f_1 {
-                    None => None,
-                    Some(tag) => {
-                        Some(
-                            match tag.as_str() {
-                                "NATIVE" => {
-                                    ImportResultType::Native {
-                                        native_info: f_2,
-                                    }
-                                }
-                                _ => {
-                                    #[allow(unused_mut)]
-                                    let mut fields = ::core::mem::take(&mut unknown);
-                                    if let Some(value) = f_2 {
-                                        fields
-                                            .insert(
-                                                "native_info".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    ImportResultType::Unknown {
-                                        tag,
-                                        fields,
-                                    }
-                                }
-                            },
-                        )
-                    }
-                };
-                ::core::result::Result::Ok(ImportResult {
-                    provider: f_0
-                        .ok_or_else(|| serde::de::Error::missing_field("provider"))?,
-                    r#type: u_0.ok_or_else(|| serde::de::Error::missing_field("type"))?,
-                    export_time: f_3
-                        .ok_or_else(|| serde::de::Error::missing_field("export_time"))?,
-                    constraints: f_4,
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        let u_0 = match f_1 {
+            None => None,
+            Some(tag) => {
+                Some(
+                    match tag.as_str() {
+                        "NATIVE" => {
+                            ImportResultType::Native {
+                                native_info: f_2,
+                            }
+                        }
+                        _ => {
+                            #[allow(unused_mut)]
+                            let mut fields = ::core::mem::take(&mut unknown);
+                            if let Some(value) = f_2 {
+                                fields
+                                    .insert(
+                                        "native_info".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            ImportResultType::Unknown {
+                                tag,
+                                fields,
+                            }
+                        }
+                    },
+                )
+            }
+        };
+        ::core::result::Result::Ok(ImportResult {
+            provider: __de::required(f_0, "provider")?,
+            r#type: __de::required(u_0, "type")?,
+            export_time: __de::required(f_3, "export_time")?,
+            constraints: f_4,
+        })
     }
 }
 
@@ -510,28 +718,85 @@ impl<'de> serde::Deserialize<'de> for ImportResult {
 /// Since vSphere API 7.0.2.0.
 ///
 /// vAPI structure `com.vmware.vcenter.crypto_manager.kms.providers.import_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ImportSpec {
     /// Configuration to import. Currently this is required. Other import methods may be supported in the future.
     ///
     /// Since vSphere API 7.0.2.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub config: Option<vsphere_vapi_runtime::types::Binary>,
     /// Password to decrypt the configuration to import. If `None` or empty, configuration to import must be unencrypted.
     ///
     /// Since vSphere API 7.0.2.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub password: Option<vsphere_vapi_runtime::types::Secret>,
     /// Constraints to impose on the imported provider. If `None`, the imported provider constraints will match the exported provider constraints.
     ///
     /// Since vSphere API 7.0.2.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub constraints: Option<ConstraintsSpec>,
     /// Whether to perform a trial import without actually creating a provider. If `None`, a new provider will be created.
     ///
     /// Since vSphere API 7.0.2.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dry_run: Option<bool>,
+}
+
+impl serde::Serialize for ImportSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.config {
+            map.serialize_entry("config", value)?;
+        }
+        if let Some(value) = &self.password {
+            map.serialize_entry("password", value)?;
+        }
+        if let Some(value) = &self.constraints {
+            map.serialize_entry("constraints", value)?;
+        }
+        if let Some(value) = &self.dry_run {
+            map.serialize_entry("dry_run", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ImportSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ImportSpec {
+    const NAME: &'static str = "vcenter::crypto_manager::kms::providers::ImportSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<vsphere_vapi_runtime::types::Binary> = None;
+        let mut f_1: Option<vsphere_vapi_runtime::types::Secret> = None;
+        let mut f_2: Option<ConstraintsSpec> = None;
+        let mut f_3: Option<bool> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "config" => f_0 = map.next_value()?,
+                "password" => f_1 = map.next_value()?,
+                "constraints" => f_2 = map.next_value()?,
+                "dry_run" => f_3 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ImportSpec {
+            config: f_0,
+            password: f_1,
+            constraints: f_2,
+            dry_run: f_3,
+        })
+    }
 }
 
 /// The [`Info`](crate::vcenter::crypto_manager::kms::providers::Info) structure contains fields that describe the details of a provider.
@@ -644,83 +909,69 @@ impl<'de> serde::Deserialize<'de> for Info {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = Info;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("struct Info")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<Info, A::Error> {
-                let mut f_0: Option<Health> = None;
-                let mut f_1: Option<Vec<crate::vapi::standard::LocalizableMessage>> = None;
-                let mut f_2: Option<Constraints> = None;
-                let mut f_3: Option<String> = None;
-                let mut f_4: Option<NativeProviderInfo> = None;
-                let mut unknown = serde_json::Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "health" => f_0 = Some(map.next_value()?),
-                        "details" => {
-                            f_1 = Some(
-                                map.next_value::<Option<_>>()?.unwrap_or_default(),
-                            );
-                        }
-                        "constraints" => f_2 = map.next_value()?,
-                        "type" => f_3 = Some(map.next_value()?),
-                        "native_info" => f_4 = map.next_value()?,
-                        _ => {
-                            let value: serde_json::Value = map.next_value()?;
-                            unknown.insert(key, value);
-                        }
-                    }
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
+    const NAME: &'static str = "vcenter::crypto_manager::kms::providers::Info";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<Health> = None;
+        let mut f_1: Option<Vec<crate::vapi::standard::LocalizableMessage>> = None;
+        let mut f_2: Option<Constraints> = None;
+        let mut f_3: Option<String> = None;
+        let mut f_4: Option<NativeProviderInfo> = None;
+        let mut unknown = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "health" => f_0 = Some(map.next_value()?),
+                "details" => f_1 = __de::null_as_empty(map.next_value()?),
+                "constraints" => f_2 = map.next_value()?,
+                "type" => f_3 = Some(map.next_value()?),
+                "native_info" => f_4 = map.next_value()?,
+                _ => {
+                    let value: serde_json::Value = map.next_value()?;
+                    unknown.insert(key, value);
                 }
-                let u_0 = match f_3 {
-                    None => None,
-                    Some(tag) => {
-                        Some(
-                            match tag.as_str() {
-                                "NATIVE" => {
-                                    InfoType::Native {
-                                        native_info: f_4,
-                                    }
-                                }
-                                _ => {
-                                    #[allow(unused_mut)]
-                                    let mut fields = ::core::mem::take(&mut unknown);
-                                    if let Some(value) = f_4 {
-                                        fields
-                                            .insert(
-                                                "native_info".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    InfoType::Unknown { tag, fields }
-                                }
-                            },
-                        )
-                    }
-                };
-                ::core::result::Result::Ok(Info {
-                    health: f_0
-                        .ok_or_else(|| serde::de::Error::missing_field("health"))?,
-                    details: f_1
-                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
-                            "vcenter::crypto_manager::kms::providers::Info",
-                            "details",
-                        )),
-                    constraints: f_2,
-                    r#type: u_0.ok_or_else(|| serde::de::Error::missing_field("type"))?,
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        let u_0 = match f_3 {
+            None => None,
+            Some(tag) => {
+                Some(
+                    match tag.as_str() {
+                        "NATIVE" => {
+                            InfoType::Native {
+                                native_info: f_4,
+                            }
+                        }
+                        _ => {
+                            #[allow(unused_mut)]
+                            let mut fields = ::core::mem::take(&mut unknown);
+                            if let Some(value) = f_4 {
+                                fields
+                                    .insert(
+                                        "native_info".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            InfoType::Unknown { tag, fields }
+                        }
+                    },
+                )
+            }
+        };
+        ::core::result::Result::Ok(Info {
+            health: __de::required(f_0, "health")?,
+            details: __de::or_zero(f_1, Self::NAME, "details"),
+            constraints: f_2,
+            r#type: __de::required(u_0, "type")?,
+        })
     }
 }
 
@@ -746,8 +997,12 @@ impl ListRequest {
     }
 
     /// Sends the request and decodes the result.
-    pub async fn send(self) -> vsphere_vapi_runtime::Result<Vec<Summary>> {
-        self.call.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<Vec<Summary>>,
+    > + Send {
+        self.call.send()
     }
 }
 
@@ -756,7 +1011,7 @@ impl ListRequest {
 /// Since vSphere API 7.0.2.0.
 ///
 /// vAPI structure `com.vmware.vcenter.crypto_manager.kms.providers.location`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Location {
     /// Provider configuration download URL.
     ///
@@ -768,24 +1023,117 @@ pub struct Location {
     pub download_token: Token,
 }
 
+impl serde::Serialize for Location {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("url", &self.url)?;
+        map.serialize_entry("download_token", &self.download_token)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Location {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Location {
+    const NAME: &'static str = "vcenter::crypto_manager::kms::providers::Location";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<Token> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "url" => f_0 = Some(map.next_value()?),
+                "download_token" => f_1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Location {
+            url: __de::required(f_0, "url")?,
+            download_token: __de::required(f_1, "download_token")?,
+        })
+    }
+}
+
 /// The [`NativeProviderCreateSpec`](crate::vcenter::crypto_manager::kms::providers::NativeProviderCreateSpec) structure contains fields that describe the desired configuration for a [`Type::Native`](crate::vcenter::crypto_manager::kms::providers::Type::Native) provider.
 ///
 /// Since vSphere API 7.0.2.0.
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.crypto_manager.kms.providers.native_provider_create_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct NativeProviderCreateSpec {
     /// Key identifier for the provider. The key identifier is required to be a 128-bit UUID represented as a hexadecimal string in "12345678-abcd-1234-cdef-123456789abc" format. If `None`, the key identifier will be generated automatically.
     ///
     /// Since vSphere API 7.0.2.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key_id: Option<String>,
     /// Key used to derive data encryption keys. Base64 encoded. If `None`, the key derivation key will be generated automatically.
     ///
     /// Since vSphere API 7.0.2.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key_derivation_key: Option<vsphere_vapi_runtime::types::Secret>,
+}
+
+impl serde::Serialize for NativeProviderCreateSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.key_id {
+            map.serialize_entry("key_id", value)?;
+        }
+        if let Some(value) = &self.key_derivation_key {
+            map.serialize_entry("key_derivation_key", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for NativeProviderCreateSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for NativeProviderCreateSpec {
+    const NAME: &'static str = "vcenter::crypto_manager::kms::providers::NativeProviderCreateSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<vsphere_vapi_runtime::types::Secret> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "key_id" => f_0 = map.next_value()?,
+                "key_derivation_key" => f_1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(NativeProviderCreateSpec {
+            key_id: f_0,
+            key_derivation_key: f_1,
+        })
+    }
 }
 
 /// The [`NativeProviderInfo`](crate::vcenter::crypto_manager::kms::providers::NativeProviderInfo) structure contains fields that describe details of a native provider.
@@ -794,21 +1142,53 @@ pub struct NativeProviderCreateSpec {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.crypto_manager.kms.providers.native_provider_info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct NativeProviderInfo {
     /// Key identifier for the provider.
     ///
     /// Since vSphere API 7.0.2.0.
-    #[serde(default = "NativeProviderInfo::__missing_key_id")]
     pub key_id: String,
 }
 
-impl NativeProviderInfo {
-    fn __missing_key_id() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::crypto_manager::kms::providers::NativeProviderInfo",
-            "key_id",
-        )
+impl serde::Serialize for NativeProviderInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("key_id", &self.key_id)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for NativeProviderInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for NativeProviderInfo {
+    const NAME: &'static str = "vcenter::crypto_manager::kms::providers::NativeProviderInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "key_id" => f_0 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(NativeProviderInfo {
+            key_id: __de::or_zero(f_0, Self::NAME, "key_id"),
+        })
     }
 }
 
@@ -818,13 +1198,55 @@ impl NativeProviderInfo {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.crypto_manager.kms.providers.native_provider_update_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct NativeProviderUpdateSpec {
     /// Key identifier for the provider. The key identifier is required to be a 128-bit UUID represented as a hexadecimal string in "12345678-abcd-1234-cdef-123456789abc" format. If `None`, the key identifier will remain unchanged.
     ///
     /// Since vSphere API 7.0.2.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key_id: Option<String>,
+}
+
+impl serde::Serialize for NativeProviderUpdateSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.key_id {
+            map.serialize_entry("key_id", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for NativeProviderUpdateSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for NativeProviderUpdateSpec {
+    const NAME: &'static str = "vcenter::crypto_manager::kms::providers::NativeProviderUpdateSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "key_id" => f_0 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(NativeProviderUpdateSpec {
+            key_id: f_0,
+        })
+    }
 }
 
 /// The [`Summary`](crate::vcenter::crypto_manager::kms::providers::Summary) structure contains fields that describe a provider.
@@ -832,7 +1254,7 @@ pub struct NativeProviderUpdateSpec {
 /// Since vSphere API 7.0.2.0.
 ///
 /// vAPI structure `com.vmware.vcenter.crypto_manager.kms.providers.summary`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Summary {
     /// Provider identifier.
     ///
@@ -850,12 +1272,62 @@ pub struct Summary {
     pub health: Health,
 }
 
+impl serde::Serialize for Summary {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("provider", &self.provider)?;
+        map.serialize_entry("type", &self.r#type)?;
+        map.serialize_entry("health", &self.health)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Summary {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Summary {
+    const NAME: &'static str = "vcenter::crypto_manager::kms::providers::Summary";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::CryptoManagerKmsProviderId> = None;
+        let mut f_1: Option<Type> = None;
+        let mut f_2: Option<Health> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "provider" => f_0 = Some(map.next_value()?),
+                "type" => f_1 = Some(map.next_value()?),
+                "health" => f_2 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Summary {
+            provider: __de::required(f_0, "provider")?,
+            r#type: __de::required(f_1, "type")?,
+            health: __de::required(f_2, "health")?,
+        })
+    }
+}
+
 /// The [`Token`](crate::vcenter::crypto_manager::kms::providers::Token) structure contains information about the token required to be passed in the HTTP header in the HTTP GET request to download the provider configuration.
 ///
 /// Since vSphere API 7.0.2.0.
 ///
 /// vAPI structure `com.vmware.vcenter.crypto_manager.kms.providers.token`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Token {
     /// A one-time, short-lived token required in "Authorization" field of the HTTP header of the request to the url.
     ///
@@ -867,6 +1339,52 @@ pub struct Token {
     ///
     /// Since vSphere API 7.0.2.0.
     pub expiry: vsphere_vapi_runtime::types::DateTime,
+}
+
+impl serde::Serialize for Token {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("token", &self.token)?;
+        map.serialize_entry("expiry", &self.expiry)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Token {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Token {
+    const NAME: &'static str = "vcenter::crypto_manager::kms::providers::Token";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<vsphere_vapi_runtime::types::Secret> = None;
+        let mut f_1: Option<vsphere_vapi_runtime::types::DateTime> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "token" => f_0 = Some(map.next_value()?),
+                "expiry" => f_1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Token {
+            token: __de::required(f_0, "token")?,
+            expiry: __de::required(f_1, "expiry")?,
+        })
+    }
 }
 
 vsphere_vapi_runtime::vapi_enum! {
@@ -889,13 +1407,53 @@ vsphere_vapi_runtime::vapi_enum! {
 /// Since vSphere API 7.0.2.0.
 ///
 /// vAPI structure `com.vmware.vcenter.crypto_manager.kms.providers.update_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateSpec {
     /// New Configuration for [`Type::Native`](crate::vcenter::crypto_manager::kms::providers::Type::Native) provider. If `None`, provider configuration will remain unchanged.
     ///
     /// Since vSphere API 7.0.2.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub native_spec: Option<NativeProviderUpdateSpec>,
+}
+
+impl serde::Serialize for UpdateSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.native_spec {
+            map.serialize_entry("native_spec", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UpdateSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for UpdateSpec {
+    const NAME: &'static str = "vcenter::crypto_manager::kms::providers::UpdateSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<NativeProviderUpdateSpec> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "native_spec" => f_0 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(UpdateSpec { native_spec: f_0 })
+    }
 }
 
 #[doc(hidden)]

@@ -69,11 +69,13 @@ impl Replicated {
     ///   if external PSC credentials are not valid when configuring PSC to replicate with an external existing PSC.
     /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if passed arguments are invalid.
     /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if the appliance is not in INITIALIZED state.
-    pub async fn check(
+    pub fn check(
         &self,
         spec: &crate::vcenter::deployment::ReplicatedPscSpec,
-    ) -> vsphere_vapi_runtime::Result<crate::vcenter::deployment::CheckInfo> {
-        self.client.operation(&replicated::ops::CHECK).param("spec", spec).send().await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<crate::vcenter::deployment::CheckInfo>,
+    > + Send {
+        self.client.operation(&replicated::ops::CHECK).param("spec", spec).send()
     }
 }
 
@@ -130,10 +132,12 @@ impl Standalone {
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the caller is not authenticated.
     /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if passed arguments are invalid.
     /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if the appliance is not in INITIALIZED state.
-    pub async fn check(
+    pub fn check(
         &self,
         spec: &crate::vcenter::deployment::StandalonePscSpec,
-    ) -> vsphere_vapi_runtime::Result<crate::vcenter::deployment::CheckInfo> {
-        self.client.operation(&standalone::ops::CHECK).param("spec", spec).send().await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<crate::vcenter::deployment::CheckInfo>,
+    > + Send {
+        self.client.operation(&standalone::ops::CHECK).param("spec", spec).send()
     }
 }

@@ -16,60 +16,77 @@
 /// vAPI structure
 /// `com.vmware.vcenter.deployment.migrate.active_directory.check_spec`.
 #[deprecated(note = "since vSphere API 8.0.3.0")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CheckSpec {
     /// IP addresses of the DNS servers of the Active Directory server.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(
-        default = "CheckSpec::__missing_dns_servers",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub dns_servers: Vec<String>,
     /// The domain name of the Active Directory server to which the migrated vCenter Server appliance should be joined.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "CheckSpec::__missing_domain")]
     pub domain: String,
     /// Active Directory user that has permission to join the Active Directory after the vCenter Server is migrated to appliance.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "CheckSpec::__missing_username")]
     pub username: String,
     /// Active Directory user password that has permission to join the Active Directory after the vCenter Server is migrated to appliance.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "CheckSpec::__missing_password")]
     pub password: String,
 }
 
-impl CheckSpec {
-    fn __missing_dns_servers() -> Vec<String> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::deployment::migrate::active_directory::CheckSpec",
-            "dns_servers",
-        )
+impl serde::Serialize for CheckSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("dns_servers", &self.dns_servers)?;
+        map.serialize_entry("domain", &self.domain)?;
+        map.serialize_entry("username", &self.username)?;
+        map.serialize_entry("password", &self.password)?;
+        map.end()
     }
+}
 
-    fn __missing_domain() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::deployment::migrate::active_directory::CheckSpec",
-            "domain",
-        )
+impl<'de> serde::Deserialize<'de> for CheckSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_username() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::deployment::migrate::active_directory::CheckSpec",
-            "username",
-        )
-    }
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CheckSpec {
+    const NAME: &'static str = "vcenter::deployment::migrate::active_directory::CheckSpec";
 
-    fn __missing_password() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::deployment::migrate::active_directory::CheckSpec",
-            "password",
-        )
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<Vec<String>> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "dns_servers" => f_0 = __de::null_as_empty(map.next_value()?),
+                "domain" => f_1 = Some(map.next_value()?),
+                "username" => f_2 = Some(map.next_value()?),
+                "password" => f_3 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(CheckSpec {
+            dns_servers: __de::or_zero(f_0, Self::NAME, "dns_servers"),
+            domain: __de::or_zero(f_1, Self::NAME, "domain"),
+            username: __de::or_zero(f_2, Self::NAME, "username"),
+            password: __de::or_zero(f_3, Self::NAME, "password"),
+        })
     }
 }
 

@@ -176,121 +176,102 @@ impl<'de> serde::Deserialize<'de> for Info {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = Info;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("struct Info")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<Info, A::Error> {
-                let mut f_0: Option<String> = None;
-                let mut f_1: Option<crate::vcenter::deployment::size::ResizeInfo> = None;
-                let mut f_2: Option<
-                    vsphere_vapi_runtime::types::VapiMap<
-                        String,
-                        crate::vcenter::deployment::size::Task,
-                    >,
-                > = None;
-                let mut f_3: Option<vsphere_vapi_runtime::types::DateTime> = None;
-                let mut f_4: Option<vsphere_vapi_runtime::types::DateTime> = None;
-                let mut unknown = serde_json::Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "current_state" => f_0 = Some(map.next_value()?),
-                        "resize_info" => f_1 = Some(map.next_value()?),
-                        "subtasks" => {
-                            f_2 = Some(
-                                map.next_value::<Option<_>>()?.unwrap_or_default(),
-                            );
-                        }
-                        "start_time" => f_3 = map.next_value()?,
-                        "end_time" => f_4 = map.next_value()?,
-                        _ => {
-                            let value: serde_json::Value = map.next_value()?;
-                            unknown.insert(key, value);
-                        }
-                    }
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
+    const NAME: &'static str = "vcenter::deployment::size::status::Info";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<crate::vcenter::deployment::size::ResizeInfo> = None;
+        let mut f_2: Option<
+            vsphere_vapi_runtime::types::VapiMap<
+                String,
+                crate::vcenter::deployment::size::Task,
+            >,
+        > = None;
+        let mut f_3: Option<vsphere_vapi_runtime::types::DateTime> = None;
+        let mut f_4: Option<vsphere_vapi_runtime::types::DateTime> = None;
+        let mut unknown = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "current_state" => f_0 = Some(map.next_value()?),
+                "resize_info" => f_1 = Some(map.next_value()?),
+                "subtasks" => f_2 = __de::null_as_empty(map.next_value()?),
+                "start_time" => f_3 = map.next_value()?,
+                "end_time" => f_4 = map.next_value()?,
+                _ => {
+                    let value: serde_json::Value = map.next_value()?;
+                    unknown.insert(key, value);
                 }
-                let u_0 = match f_0 {
-                    None => None,
-                    Some(tag) => {
-                        Some(
-                            match tag.as_str() {
-                                "RESIZING_NOT_STARTED" => {
-                                    InfoCurrentState::ResizingNotStarted
-                                }
-                                "RESIZING_IN_PROGRESS" => {
-                                    InfoCurrentState::ResizingInProgress {
-                                        start_time: f_3,
-                                    }
-                                }
-                                "PENDING_SERVICE_RESTART" => {
-                                    InfoCurrentState::PendingServiceRestart {
-                                        start_time: f_3,
-                                    }
-                                }
-                                "RESIZING_SUCCEEDED" => {
-                                    InfoCurrentState::ResizingSucceeded {
-                                        start_time: f_3,
-                                        end_time: f_4,
-                                    }
-                                }
-                                "RESIZING_FAILED" => {
-                                    InfoCurrentState::ResizingFailed {
-                                        start_time: f_3,
-                                        end_time: f_4,
-                                    }
-                                }
-                                _ => {
-                                    #[allow(unused_mut)]
-                                    let mut fields = ::core::mem::take(&mut unknown);
-                                    if let Some(value) = f_3 {
-                                        fields
-                                            .insert(
-                                                "start_time".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_4 {
-                                        fields
-                                            .insert(
-                                                "end_time".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    InfoCurrentState::Unknown {
-                                        tag,
-                                        fields,
-                                    }
-                                }
-                            },
-                        )
-                    }
-                };
-                ::core::result::Result::Ok(Info {
-                    current_state: u_0
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "current_state",
-                        ))?,
-                    resize_info: f_1
-                        .ok_or_else(|| serde::de::Error::missing_field("resize_info"))?,
-                    subtasks: f_2
-                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
-                            "vcenter::deployment::size::status::Info",
-                            "subtasks",
-                        )),
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        let u_0 = match f_0 {
+            None => None,
+            Some(tag) => {
+                Some(
+                    match tag.as_str() {
+                        "RESIZING_NOT_STARTED" => InfoCurrentState::ResizingNotStarted,
+                        "RESIZING_IN_PROGRESS" => {
+                            InfoCurrentState::ResizingInProgress {
+                                start_time: f_3,
+                            }
+                        }
+                        "PENDING_SERVICE_RESTART" => {
+                            InfoCurrentState::PendingServiceRestart {
+                                start_time: f_3,
+                            }
+                        }
+                        "RESIZING_SUCCEEDED" => {
+                            InfoCurrentState::ResizingSucceeded {
+                                start_time: f_3,
+                                end_time: f_4,
+                            }
+                        }
+                        "RESIZING_FAILED" => {
+                            InfoCurrentState::ResizingFailed {
+                                start_time: f_3,
+                                end_time: f_4,
+                            }
+                        }
+                        _ => {
+                            #[allow(unused_mut)]
+                            let mut fields = ::core::mem::take(&mut unknown);
+                            if let Some(value) = f_3 {
+                                fields
+                                    .insert(
+                                        "start_time".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_4 {
+                                fields
+                                    .insert(
+                                        "end_time".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            InfoCurrentState::Unknown {
+                                tag,
+                                fields,
+                            }
+                        }
+                    },
+                )
+            }
+        };
+        ::core::result::Result::Ok(Info {
+            current_state: __de::required(u_0, "current_state")?,
+            resize_info: __de::required(f_1, "resize_info")?,
+            subtasks: __de::or_zero(f_2, Self::NAME, "subtasks"),
+        })
     }
 }
 

@@ -11,59 +11,83 @@
 /// Since vSphere API 8.0.1.0.
 ///
 /// vAPI structure `com.vmware.vcenter.host.entropy.external_pool.add_result`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AddResult {
     /// Capacity of external entropy pool in bytes.
     ///
     /// Since vSphere API 8.0.1.0.
-    #[serde(default = "AddResult::__missing_capacity")]
     pub capacity: i64,
     /// Currently available amount of entropy in bytes in the external entropy pool.
     ///
     /// Since vSphere API 8.0.1.0.
-    #[serde(default = "AddResult::__missing_currently_available")]
     pub currently_available: i64,
     /// A threshold value in bytes. An audit record will be logged when [`AddResult::currently_available`](crate::vcenter::host::entropy::external_pool::AddResult::currently_available) drops below this value.
     ///
     /// Since vSphere API 8.0.1.0.
-    #[serde(default = "AddResult::__missing_low_watermark")]
     pub low_watermark: i64,
     /// A timeout period in seconds within which the client must call [`ExternalPool::get`](crate::vcenter::host::entropy::ExternalPool::get) method or [`ExternalPool::add`](crate::vcenter::host::entropy::ExternalPool::add) method. If no call is received before the timeout lapses an audit record will be created.
     ///
     /// This is the timeout to detect any connection lost with the client.
     ///
     /// Since vSphere API 8.0.1.0.
-    #[serde(default = "AddResult::__missing_inactive_source_timeout")]
     pub inactive_source_timeout: i64,
 }
 
-impl AddResult {
-    fn __missing_capacity() -> i64 {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::host::entropy::external_pool::AddResult",
-            "capacity",
-        )
+impl serde::Serialize for AddResult {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("capacity", &self.capacity)?;
+        map.serialize_entry("currently_available", &self.currently_available)?;
+        map.serialize_entry("low_watermark", &self.low_watermark)?;
+        map.serialize_entry("inactive_source_timeout", &self.inactive_source_timeout)?;
+        map.end()
     }
+}
 
-    fn __missing_currently_available() -> i64 {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::host::entropy::external_pool::AddResult",
-            "currently_available",
-        )
+impl<'de> serde::Deserialize<'de> for AddResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_low_watermark() -> i64 {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::host::entropy::external_pool::AddResult",
-            "low_watermark",
-        )
-    }
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for AddResult {
+    const NAME: &'static str = "vcenter::host::entropy::external_pool::AddResult";
 
-    fn __missing_inactive_source_timeout() -> i64 {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::host::entropy::external_pool::AddResult",
-            "inactive_source_timeout",
-        )
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<i64> = None;
+        let mut f_1: Option<i64> = None;
+        let mut f_2: Option<i64> = None;
+        let mut f_3: Option<i64> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "capacity" => f_0 = Some(map.next_value()?),
+                "currently_available" => f_1 = Some(map.next_value()?),
+                "low_watermark" => f_2 = Some(map.next_value()?),
+                "inactive_source_timeout" => f_3 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(AddResult {
+            capacity: __de::or_zero(f_0, Self::NAME, "capacity"),
+            currently_available: __de::or_zero(f_1, Self::NAME, "currently_available"),
+            low_watermark: __de::or_zero(f_2, Self::NAME, "low_watermark"),
+            inactive_source_timeout: __de::or_zero(
+                f_3,
+                Self::NAME,
+                "inactive_source_timeout",
+            ),
+        })
     }
 }
 
@@ -72,12 +96,54 @@ impl AddResult {
 /// Since vSphere API 8.0.1.0.
 ///
 /// vAPI structure `com.vmware.vcenter.host.entropy.external_pool.add_spec`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AddSpec {
     /// Buffer for entropy data. This will carry entropy data received from the external entropy source.
     ///
     /// Since vSphere API 8.0.1.0.
     pub data: vsphere_vapi_runtime::types::Binary,
+}
+
+impl serde::Serialize for AddSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("data", &self.data)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AddSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for AddSpec {
+    const NAME: &'static str = "vcenter::host::entropy::external_pool::AddSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<vsphere_vapi_runtime::types::Binary> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "data" => f_0 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(AddSpec {
+            data: __de::required(f_0, "data")?,
+        })
+    }
 }
 
 /// The [`Info`](crate::vcenter::host::entropy::external_pool::Info) structure contains entropy pool information on the ESX host. It provides external entropy pool details as well as timeout in seconds within which client has to keep calling [`ExternalPool::get`](crate::vcenter::host::entropy::ExternalPool::get) method.
@@ -207,99 +273,94 @@ impl<'de> serde::Deserialize<'de> for Info {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = Info;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("struct Info")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<Info, A::Error> {
-                let mut f_0: Option<String> = None;
-                let mut f_1: Option<i64> = None;
-                let mut f_2: Option<i64> = None;
-                let mut f_3: Option<i64> = None;
-                let mut f_4: Option<i64> = None;
-                let mut unknown = serde_json::Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "status" => f_0 = Some(map.next_value()?),
-                        "capacity" => f_1 = map.next_value()?,
-                        "currently_available" => f_2 = map.next_value()?,
-                        "low_watermark" => f_3 = map.next_value()?,
-                        "inactive_source_timeout" => f_4 = map.next_value()?,
-                        _ => {
-                            let value: serde_json::Value = map.next_value()?;
-                            unknown.insert(key, value);
-                        }
-                    }
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
+    const NAME: &'static str = "vcenter::host::entropy::external_pool::Info";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<i64> = None;
+        let mut f_2: Option<i64> = None;
+        let mut f_3: Option<i64> = None;
+        let mut f_4: Option<i64> = None;
+        let mut unknown = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "status" => f_0 = Some(map.next_value()?),
+                "capacity" => f_1 = map.next_value()?,
+                "currently_available" => f_2 = map.next_value()?,
+                "low_watermark" => f_3 = map.next_value()?,
+                "inactive_source_timeout" => f_4 = map.next_value()?,
+                _ => {
+                    let value: serde_json::Value = map.next_value()?;
+                    unknown.insert(key, value);
                 }
-                let u_0 = match f_0 {
-                    None => None,
-                    Some(tag) => {
-                        Some(
-                            match tag.as_str() {
-                                "ENABLED" => {
-                                    InfoStatus::Enabled {
-                                        capacity: f_1,
-                                        currently_available: f_2,
-                                        low_watermark: f_3,
-                                        inactive_source_timeout: f_4,
-                                    }
-                                }
-                                "DISABLED" => InfoStatus::Disabled,
-                                _ => {
-                                    #[allow(unused_mut)]
-                                    let mut fields = ::core::mem::take(&mut unknown);
-                                    if let Some(value) = f_1 {
-                                        fields
-                                            .insert(
-                                                "capacity".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_2 {
-                                        fields
-                                            .insert(
-                                                "currently_available".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_3 {
-                                        fields
-                                            .insert(
-                                                "low_watermark".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_4 {
-                                        fields
-                                            .insert(
-                                                "inactive_source_timeout".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    InfoStatus::Unknown { tag, fields }
-                                }
-                            },
-                        )
-                    }
-                };
-                ::core::result::Result::Ok(Info {
-                    status: u_0.ok_or_else(|| serde::de::Error::missing_field("status"))?,
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        let u_0 = match f_0 {
+            None => None,
+            Some(tag) => {
+                Some(
+                    match tag.as_str() {
+                        "ENABLED" => {
+                            InfoStatus::Enabled {
+                                capacity: f_1,
+                                currently_available: f_2,
+                                low_watermark: f_3,
+                                inactive_source_timeout: f_4,
+                            }
+                        }
+                        "DISABLED" => InfoStatus::Disabled,
+                        _ => {
+                            #[allow(unused_mut)]
+                            let mut fields = ::core::mem::take(&mut unknown);
+                            if let Some(value) = f_1 {
+                                fields
+                                    .insert(
+                                        "capacity".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_2 {
+                                fields
+                                    .insert(
+                                        "currently_available".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_3 {
+                                fields
+                                    .insert(
+                                        "low_watermark".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_4 {
+                                fields
+                                    .insert(
+                                        "inactive_source_timeout".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            InfoStatus::Unknown { tag, fields }
+                        }
+                    },
+                )
+            }
+        };
+        ::core::result::Result::Ok(Info {
+            status: __de::required(u_0, "status")?,
+        })
     }
 }
 

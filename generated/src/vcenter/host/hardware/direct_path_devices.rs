@@ -37,13 +37,55 @@ vsphere_vapi_runtime::vapi_enum! {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.host.hardware.direct_path_devices.configure_result`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConfigureResult {
     /// The impact of running the reconfigure operation. is `None`, if the operation fails.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub configure_impacts: Option<Vec<ConfigureImpact>>,
+}
+
+impl serde::Serialize for ConfigureResult {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.configure_impacts {
+            map.serialize_entry("configure_impacts", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ConfigureResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ConfigureResult {
+    const NAME: &'static str = "vcenter::host::hardware::direct_path_devices::ConfigureResult";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<Vec<ConfigureImpact>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "configure_impacts" => f_0 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ConfigureResult {
+            configure_impacts: f_0,
+        })
+    }
 }
 
 /// The [`ConfigureSpec`](crate::vcenter::host::hardware::direct_path_devices::ConfigureSpec) structure provides options to configure a DirectPath device.
@@ -54,26 +96,63 @@ pub struct ConfigureResult {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.host.hardware.direct_path_devices.configure_spec`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ConfigureSpec {
     /// The ID of the device to configure.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default = "ConfigureSpec::__missing_device")]
     pub device: String,
     /// The new desired mode of the device. if `None`, then the current device mode remains unchanged.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub new_mode: Option<DirectPathDeviceMode>,
 }
 
-impl ConfigureSpec {
-    fn __missing_device() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::host::hardware::direct_path_devices::ConfigureSpec",
-            "device",
-        )
+impl serde::Serialize for ConfigureSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("device", &self.device)?;
+        if let Some(value) = &self.new_mode {
+            map.serialize_entry("new_mode", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ConfigureSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ConfigureSpec {
+    const NAME: &'static str = "vcenter::host::hardware::direct_path_devices::ConfigureSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<DirectPathDeviceMode> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "device" => f_0 = Some(map.next_value()?),
+                "new_mode" => f_1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ConfigureSpec {
+            device: __de::or_zero(f_0, Self::NAME, "device"),
+            new_mode: f_1,
+        })
     }
 }
 
@@ -115,24 +194,53 @@ vsphere_vapi_runtime::vapi_enum! {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.host.hardware.direct_path_devices.filter_spec`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct FilterSpec {
     /// Set of device IDs to query.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(
-        default = "FilterSpec::__missing_devices",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub devices: Vec<String>,
 }
 
-impl FilterSpec {
-    fn __missing_devices() -> Vec<String> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::host::hardware::direct_path_devices::FilterSpec",
-            "devices",
-        )
+impl serde::Serialize for FilterSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("devices", &self.devices)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for FilterSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for FilterSpec {
+    const NAME: &'static str = "vcenter::host::hardware::direct_path_devices::FilterSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<Vec<String>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "devices" => f_0 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(FilterSpec {
+            devices: __de::or_zero(f_0, Self::NAME, "devices"),
+        })
     }
 }
 
@@ -143,12 +251,11 @@ impl FilterSpec {
 /// Not in vSphere API releases before 9.1.0.0.
 ///
 /// vAPI structure `com.vmware.vcenter.host.hardware.direct_path_devices.info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Info {
     /// The device name of this DirectPath device.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default = "Info::__missing_name")]
     pub name: String,
     /// The current mode of the device.
     ///
@@ -157,63 +264,128 @@ pub struct Info {
     /// The valid modes this device can be configured to.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(
-        default = "Info::__missing_configurable_modes",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub configurable_modes: Vec<DirectPathDeviceMode>,
     /// The interconnect type of the device. if `None`, then this information is not available.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub interconnect_type: Option<String>,
     /// The driver name. if `None`, then this information is not available.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub driver_name: Option<String>,
     /// The driver version. if `None`, then this information is not available.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub driver_version: Option<String>,
     /// Information about device memory, if supported. if `None`, then this information is not available.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub memory_info: Option<MemoryInfo>,
     /// Information about virtual machines using resources from this device.
     ///
     /// if `None`, then this information is not available.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vms: Option<Vec<String>>,
     /// Information about VirtualMachineClasses using resources from this device. if `None`, then this information is not available.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vm_classes_info: Option<Vec<VmClassInfo>>,
     /// Information about DirectPathProfiles using resources from this device. if `None`, then this information is not available.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub direct_path_profiles: Option<Vec<String>>,
 }
 
-impl Info {
-    fn __missing_name() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::host::hardware::direct_path_devices::Info",
-            "name",
-        )
+impl serde::Serialize for Info {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("name", &self.name)?;
+        map.serialize_entry("current_mode", &self.current_mode)?;
+        map.serialize_entry("configurable_modes", &self.configurable_modes)?;
+        if let Some(value) = &self.interconnect_type {
+            map.serialize_entry("interconnect_type", value)?;
+        }
+        if let Some(value) = &self.driver_name {
+            map.serialize_entry("driver_name", value)?;
+        }
+        if let Some(value) = &self.driver_version {
+            map.serialize_entry("driver_version", value)?;
+        }
+        if let Some(value) = &self.memory_info {
+            map.serialize_entry("memory_info", value)?;
+        }
+        if let Some(value) = &self.vms {
+            map.serialize_entry("vms", value)?;
+        }
+        if let Some(value) = &self.vm_classes_info {
+            map.serialize_entry("vm_classes_info", value)?;
+        }
+        if let Some(value) = &self.direct_path_profiles {
+            map.serialize_entry("direct_path_profiles", value)?;
+        }
+        map.end()
     }
+}
 
-    fn __missing_configurable_modes() -> Vec<DirectPathDeviceMode> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::host::hardware::direct_path_devices::Info",
-            "configurable_modes",
-        )
+impl<'de> serde::Deserialize<'de> for Info {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
+    const NAME: &'static str = "vcenter::host::hardware::direct_path_devices::Info";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<DirectPathDeviceMode> = None;
+        let mut f_2: Option<Vec<DirectPathDeviceMode>> = None;
+        let mut f_3: Option<String> = None;
+        let mut f_4: Option<String> = None;
+        let mut f_5: Option<String> = None;
+        let mut f_6: Option<MemoryInfo> = None;
+        let mut f_7: Option<Vec<String>> = None;
+        let mut f_8: Option<Vec<VmClassInfo>> = None;
+        let mut f_9: Option<Vec<String>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "name" => f_0 = Some(map.next_value()?),
+                "current_mode" => f_1 = Some(map.next_value()?),
+                "configurable_modes" => f_2 = __de::null_as_empty(map.next_value()?),
+                "interconnect_type" => f_3 = map.next_value()?,
+                "driver_name" => f_4 = map.next_value()?,
+                "driver_version" => f_5 = map.next_value()?,
+                "memory_info" => f_6 = map.next_value()?,
+                "vms" => f_7 = map.next_value()?,
+                "vm_classes_info" => f_8 = map.next_value()?,
+                "direct_path_profiles" => f_9 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Info {
+            name: __de::or_zero(f_0, Self::NAME, "name"),
+            current_mode: __de::required(f_1, "current_mode")?,
+            configurable_modes: __de::or_zero(f_2, Self::NAME, "configurable_modes"),
+            interconnect_type: f_3,
+            driver_name: f_4,
+            driver_version: f_5,
+            memory_info: f_6,
+            vms: f_7,
+            vm_classes_info: f_8,
+            direct_path_profiles: f_9,
+        })
     }
 }
 
@@ -247,18 +419,65 @@ impl Info {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.host.hardware.direct_path_devices.iteration_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct IterationSpec {
     /// The maximum number of entries to return in the result. If `None`, then defaults to 256.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i64>,
     /// The [`IterationSpec::marker`](crate::vcenter::host::hardware::direct_path_devices::IterationSpec::marker) is an opaque data structure that allows the caller to request the next page of results from [`DirectPathDevices::list`](crate::vcenter::host::hardware::DirectPathDevices::list) method. If `None`, then the first page of results will be returned.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub marker: Option<String>,
+}
+
+impl serde::Serialize for IterationSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.page_size {
+            map.serialize_entry("page_size", value)?;
+        }
+        if let Some(value) = &self.marker {
+            map.serialize_entry("marker", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for IterationSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for IterationSpec {
+    const NAME: &'static str = "vcenter::host::hardware::direct_path_devices::IterationSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<i64> = None;
+        let mut f_1: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "page_size" => f_0 = map.next_value()?,
+                "marker" => f_1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(IterationSpec {
+            page_size: f_0,
+            marker: f_1,
+        })
+    }
 }
 
 /// The [`ListDetails`](crate::vcenter::host::hardware::direct_path_devices::ListDetails) structure contains fields used to specify what information should be included in the output of [`DirectPathDevices::list`](crate::vcenter::host::hardware::DirectPathDevices::list) method.
@@ -269,13 +488,53 @@ pub struct IterationSpec {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.host.hardware.direct_path_devices.list_details`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListDetails {
     /// Whether to include associated VMClass information. if `None`, then VMClass information is not included in the output.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vm_class: Option<bool>,
+}
+
+impl serde::Serialize for ListDetails {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.vm_class {
+            map.serialize_entry("vm_class", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ListDetails {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ListDetails {
+    const NAME: &'static str = "vcenter::host::hardware::direct_path_devices::ListDetails";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<bool> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "vm_class" => f_0 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ListDetails { vm_class: f_0 })
+    }
 }
 
 /// The [`ListItem`](crate::vcenter::host::hardware::direct_path_devices::ListItem) structure provides information about a DirectPath device returned by [`DirectPathDevices::list`](crate::vcenter::host::hardware::DirectPathDevices::list) method.
@@ -285,12 +544,11 @@ pub struct ListDetails {
 /// Not in vSphere API releases before 9.1.0.0.
 ///
 /// vAPI structure `com.vmware.vcenter.host.hardware.direct_path_devices.list_item`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ListItem {
     /// The ID of the DirectPath device.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default = "ListItem::__missing_device")]
     pub device: String,
     /// Information about the DirectPath device.
     ///
@@ -298,12 +556,49 @@ pub struct ListItem {
     pub info: Info,
 }
 
-impl ListItem {
-    fn __missing_device() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::host::hardware::direct_path_devices::ListItem",
-            "device",
-        )
+impl serde::Serialize for ListItem {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("device", &self.device)?;
+        map.serialize_entry("info", &self.info)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ListItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ListItem {
+    const NAME: &'static str = "vcenter::host::hardware::direct_path_devices::ListItem";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<Info> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "device" => f_0 = Some(map.next_value()?),
+                "info" => f_1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ListItem {
+            device: __de::or_zero(f_0, Self::NAME, "device"),
+            info: __de::required(f_1, "info")?,
+        })
     }
 }
 
@@ -343,8 +638,12 @@ impl ListRequest {
     }
 
     /// Sends the request and decodes the result.
-    pub async fn send(self) -> vsphere_vapi_runtime::Result<ListResult> {
-        self.call.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<ListResult>,
+    > + Send {
+        self.call.send()
     }
 }
 
@@ -356,24 +655,53 @@ impl ListRequest {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.host.hardware.direct_path_devices.list_result`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ListResult {
     /// List of `ListItem` entries.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(
-        default = "ListResult::__missing_items",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub items: Vec<ListItem>,
 }
 
-impl ListResult {
-    fn __missing_items() -> Vec<ListItem> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::host::hardware::direct_path_devices::ListResult",
-            "items",
-        )
+impl serde::Serialize for ListResult {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("items", &self.items)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ListResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ListResult {
+    const NAME: &'static str = "vcenter::host::hardware::direct_path_devices::ListResult";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<Vec<ListItem>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "items" => f_0 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ListResult {
+            items: __de::or_zero(f_0, Self::NAME, "items"),
+        })
     }
 }
 
@@ -385,28 +713,85 @@ impl ListResult {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.host.hardware.direct_path_devices.memory_info`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct MemoryInfo {
     /// The memory used on this device in vSphere in MBs, based on virtual machines running on this device. if `None`, then this information is not available.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub used_memory: Option<i64>,
     /// The total available memory on the device, in MBs. if `None`, then this information is not available.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total_memory: Option<i64>,
     /// The amount of reserved memory in use currently on the device, in MBs. if `None`, then this information is not available.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reserved_used_memory: Option<i64>,
     /// The total amount of memory reserved on this device, in MBs. if `None`, then this information is not available.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total_reserved_memory: Option<i64>,
+}
+
+impl serde::Serialize for MemoryInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.used_memory {
+            map.serialize_entry("used_memory", value)?;
+        }
+        if let Some(value) = &self.total_memory {
+            map.serialize_entry("total_memory", value)?;
+        }
+        if let Some(value) = &self.reserved_used_memory {
+            map.serialize_entry("reserved_used_memory", value)?;
+        }
+        if let Some(value) = &self.total_reserved_memory {
+            map.serialize_entry("total_reserved_memory", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for MemoryInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for MemoryInfo {
+    const NAME: &'static str = "vcenter::host::hardware::direct_path_devices::MemoryInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<i64> = None;
+        let mut f_1: Option<i64> = None;
+        let mut f_2: Option<i64> = None;
+        let mut f_3: Option<i64> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "used_memory" => f_0 = map.next_value()?,
+                "total_memory" => f_1 = map.next_value()?,
+                "reserved_used_memory" => f_2 = map.next_value()?,
+                "total_reserved_memory" => f_3 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(MemoryInfo {
+            used_memory: f_0,
+            total_memory: f_1,
+            reserved_used_memory: f_2,
+            total_reserved_memory: f_3,
+        })
+    }
 }
 
 /// The [`VmClassInfo`](crate::vcenter::host::hardware::direct_path_devices::VmClassInfo) structure provides information about VmClass using resources provided by a given DirectPath device.
@@ -417,19 +802,17 @@ pub struct MemoryInfo {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.host.hardware.direct_path_devices.vm_class_info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VmClassInfo {
     /// The zone associated with the VMClasses using resources from the device.
     ///
     /// if `None`, then this information is not available.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zone: Option<String>,
     /// Zone name. if `None`, then this information is not available.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zone_name: Option<String>,
     /// VirtualMachineClass name.
     ///
@@ -440,18 +823,87 @@ pub struct VmClassInfo {
     /// DirectPathProfile Id associated with this usage. if `None`, then this information is not available.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dpp_id: Option<String>,
     /// Reservations in use for the VirtualMachineClass in the cluster the host belongs to. if `None`, then this information is not available.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vm_class_reserved_in_use: Option<i64>,
     /// Total number of reservations done for the VMClass in the cluster the host belongs to. if `None`, then this information is not available.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vm_class_reserved_total: Option<i64>,
+}
+
+impl serde::Serialize for VmClassInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.zone {
+            map.serialize_entry("zone", value)?;
+        }
+        if let Some(value) = &self.zone_name {
+            map.serialize_entry("zone_name", value)?;
+        }
+        map.serialize_entry("vm_class", &self.vm_class)?;
+        if let Some(value) = &self.dpp_id {
+            map.serialize_entry("dpp_id", value)?;
+        }
+        if let Some(value) = &self.vm_class_reserved_in_use {
+            map.serialize_entry("vm_class_reserved_in_use", value)?;
+        }
+        if let Some(value) = &self.vm_class_reserved_total {
+            map.serialize_entry("vm_class_reserved_total", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VmClassInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for VmClassInfo {
+    const NAME: &'static str = "vcenter::host::hardware::direct_path_devices::VmClassInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<crate::ids::VirtualMachineClassId> = None;
+        let mut f_3: Option<String> = None;
+        let mut f_4: Option<i64> = None;
+        let mut f_5: Option<i64> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "zone" => f_0 = map.next_value()?,
+                "zone_name" => f_1 = map.next_value()?,
+                "vm_class" => f_2 = Some(map.next_value()?),
+                "dpp_id" => f_3 = map.next_value()?,
+                "vm_class_reserved_in_use" => f_4 = map.next_value()?,
+                "vm_class_reserved_total" => f_5 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(VmClassInfo {
+            zone: f_0,
+            zone_name: f_1,
+            vm_class: __de::required(f_2, "vm_class")?,
+            dpp_id: f_3,
+            vm_class_reserved_in_use: f_4,
+            vm_class_reserved_total: f_5,
+        })
+    }
 }
 
 impl VmClassInfo {

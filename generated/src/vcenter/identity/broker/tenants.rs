@@ -72,15 +72,13 @@ impl AdminClient {
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `VcIdentityProviders.Manage`.
-    pub async fn get(
+    pub fn get(
         &self,
         tenant: &crate::ids::TenantId,
-    ) -> vsphere_vapi_runtime::Result<TokenInfo> {
-        self.client
-            .operation(&admin_client::ops::GET)
-            .param("tenant", tenant)
-            .send()
-            .await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<TokenInfo>,
+    > + Send {
+        self.client.operation(&admin_client::ops::GET).param("tenant", tenant).send()
     }
 }
 
@@ -138,8 +136,12 @@ impl OperatorClient {
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `VcIdentityProviders.Manage`.
-    pub async fn get(&self) -> vsphere_vapi_runtime::Result<TokenInfo> {
-        self.client.operation(&operator_client::ops::GET).send().await
+    pub fn get(
+        &self,
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<TokenInfo>,
+    > + Send {
+        self.client.operation(&operator_client::ops::GET).send()
     }
 }
 
@@ -148,40 +150,73 @@ impl OperatorClient {
 /// Since vSphere API 8.0.1.0.
 ///
 /// vAPI structure `com.vmware.vcenter.identity.broker.tenants.token_info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TokenInfo {
     /// The type of the token issued. The access token type provides the client with the information required to successfully utilize the access token to make a protected resource request (along with type-specific fields). The client MUST NOT use an access token if it does not understand the token type.
     ///
     /// "Bearer" token type as defined in RFC 6750 is supported.
     ///
     /// Since vSphere API 8.0.1.0.
-    #[serde(default = "TokenInfo::__missing_token_type")]
     pub token_type: String,
     /// Tenant client access token issued by the authorization server.
     ///
     /// Since vSphere API 8.0.1.0.
-    #[serde(default = "TokenInfo::__missing_access_token")]
     pub access_token: String,
     /// The lifetime in seconds of the access token. For example, the value "3600" denotes that the access token will expire in one hour from the time the response was generated. `None` if not applicable for issued token.
     ///
     /// Since vSphere API 8.0.1.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expires_in: Option<i64>,
 }
 
-impl TokenInfo {
-    fn __missing_token_type() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::identity::broker::tenants::TokenInfo",
-            "token_type",
-        )
+impl serde::Serialize for TokenInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("token_type", &self.token_type)?;
+        map.serialize_entry("access_token", &self.access_token)?;
+        if let Some(value) = &self.expires_in {
+            map.serialize_entry("expires_in", value)?;
+        }
+        map.end()
     }
+}
 
-    fn __missing_access_token() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::identity::broker::tenants::TokenInfo",
-            "access_token",
-        )
+impl<'de> serde::Deserialize<'de> for TokenInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for TokenInfo {
+    const NAME: &'static str = "vcenter::identity::broker::tenants::TokenInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<i64> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "token_type" => f_0 = Some(map.next_value()?),
+                "access_token" => f_1 = Some(map.next_value()?),
+                "expires_in" => f_2 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(TokenInfo {
+            token_type: __de::or_zero(f_0, Self::NAME, "token_type"),
+            access_token: __de::or_zero(f_1, Self::NAME, "access_token"),
+            expires_in: f_2,
+        })
     }
 }
 

@@ -34,27 +34,23 @@ vsphere_vapi_runtime::vapi_enum! {
 /// Not in vSphere API releases before 9.0.0.0.
 ///
 /// vAPI structure `com.vmware.vcenter.lcm.deployment.common.appliance_deployment`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ApplianceDeployment {
     /// The VM name of the appliance to deploy. If `name` is not specified, default VM name will be used with following format: vcenter-upgrade-\[upgrade-uuid\].
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// A size descriptor based on the number of virtual machines which will be managed by the new vCenter appliance. If `size` is not provided, will use the size of the source VCSA
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<ApplianceSize>,
     /// Whether to deploy the appliance with thin mode virtual disks. If `None`, the source vCenter disk deployment will be tried. If there is no information provided for the source container a default value of thin deployment will be set.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub thin_disk_mode: Option<bool>,
     /// The disk size of the new vCenter appliance. If `diskSize` is not provided, will use the diskSize of the source VCSA.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub disk_size: Option<StorageSize>,
     /// A root password to be used for that appliance. During migration upgrade it is only temporary passwords. It must conform to the following requirements:
     ///
@@ -71,28 +67,119 @@ pub struct ApplianceDeployment {
     /// The network settings of the appliance to be deployed. If `None` the appliance will be deployed with an automatically selected link-local address.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub network_settings: Option<Network>,
     /// Custom location of the OVA for deployment. If `None` use the OVA file for the desired version in the configured repository.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ova_info: Option<OvaInfo>,
     /// This key describes the enabling option for the VMware's Customer Experience Improvement Program (CEIP). If `None`, defaults to `true`
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ceip_enabled: Option<bool>,
     /// Resource allocation information of CPU. If `None` will deploy the appliance with no cpu reservation.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cpu_allocation: Option<ResourceAllocationInfo>,
     /// Resource allocation information of Memory. If `None` will deploy the appliance with no memory reservation.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub memory_allocation: Option<ResourceAllocationInfo>,
+}
+
+impl serde::Serialize for ApplianceDeployment {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.name {
+            map.serialize_entry("name", value)?;
+        }
+        if let Some(value) = &self.size {
+            map.serialize_entry("size", value)?;
+        }
+        if let Some(value) = &self.thin_disk_mode {
+            map.serialize_entry("thin_disk_mode", value)?;
+        }
+        if let Some(value) = &self.disk_size {
+            map.serialize_entry("disk_size", value)?;
+        }
+        map.serialize_entry("root_password", &self.root_password)?;
+        if let Some(value) = &self.network_settings {
+            map.serialize_entry("network_settings", value)?;
+        }
+        if let Some(value) = &self.ova_info {
+            map.serialize_entry("ova_info", value)?;
+        }
+        if let Some(value) = &self.ceip_enabled {
+            map.serialize_entry("ceip_enabled", value)?;
+        }
+        if let Some(value) = &self.cpu_allocation {
+            map.serialize_entry("cpu_allocation", value)?;
+        }
+        if let Some(value) = &self.memory_allocation {
+            map.serialize_entry("memory_allocation", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ApplianceDeployment {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ApplianceDeployment {
+    const NAME: &'static str = "vcenter::lcm::deployment::common::ApplianceDeployment";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<ApplianceSize> = None;
+        let mut f_2: Option<bool> = None;
+        let mut f_3: Option<StorageSize> = None;
+        let mut f_4: Option<vsphere_vapi_runtime::types::Secret> = None;
+        let mut f_5: Option<Network> = None;
+        let mut f_6: Option<OvaInfo> = None;
+        let mut f_7: Option<bool> = None;
+        let mut f_8: Option<ResourceAllocationInfo> = None;
+        let mut f_9: Option<ResourceAllocationInfo> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "name" => f_0 = map.next_value()?,
+                "size" => f_1 = map.next_value()?,
+                "thin_disk_mode" => f_2 = map.next_value()?,
+                "disk_size" => f_3 = map.next_value()?,
+                "root_password" => f_4 = Some(map.next_value()?),
+                "network_settings" => f_5 = map.next_value()?,
+                "ova_info" => f_6 = map.next_value()?,
+                "ceip_enabled" => f_7 = map.next_value()?,
+                "cpu_allocation" => f_8 = map.next_value()?,
+                "memory_allocation" => f_9 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ApplianceDeployment {
+            name: f_0,
+            size: f_1,
+            thin_disk_mode: f_2,
+            disk_size: f_3,
+            root_password: __de::required(f_4, "root_password")?,
+            network_settings: f_5,
+            ova_info: f_6,
+            ceip_enabled: f_7,
+            cpu_allocation: f_8,
+            memory_allocation: f_9,
+        })
+    }
 }
 
 impl ApplianceDeployment {
@@ -123,12 +210,11 @@ impl ApplianceDeployment {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.lcm.deployment.common.appliance_deployment_config`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ApplianceDeploymentConfig {
     /// A connection to container, which hosts the source appliance. This connection information is required for automatically extracting and preserving VM configuration during deployment, e.g. Virtual Ethernet Cards. If either the current vCenter is self managed or the VM configuration is not necessary to be preserved during deployment this field might be omitted. Not required if the current VCenter is self managed. Otherwise if not set VM configuration won't be preserved.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source_container: Option<Connection>,
     /// Description of the new appliance configuration.
     ///
@@ -137,8 +223,61 @@ pub struct ApplianceDeploymentConfig {
     /// ESX or VC on which to deploy the appliance. If `None` the target appliance will be deployed on the same location as current vCenter. If current vCenter is not self managed and source container is not specified, upgrade initialization will fail.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub location: Option<Location>,
+}
+
+impl serde::Serialize for ApplianceDeploymentConfig {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.source_container {
+            map.serialize_entry("source_container", value)?;
+        }
+        map.serialize_entry("appliance", &self.appliance)?;
+        if let Some(value) = &self.location {
+            map.serialize_entry("location", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ApplianceDeploymentConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ApplianceDeploymentConfig {
+    const NAME: &'static str = "vcenter::lcm::deployment::common::ApplianceDeploymentConfig";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<Connection> = None;
+        let mut f_1: Option<ApplianceDeployment> = None;
+        let mut f_2: Option<Location> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "source_container" => f_0 = map.next_value()?,
+                "appliance" => f_1 = Some(map.next_value()?),
+                "location" => f_2 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ApplianceDeploymentConfig {
+            source_container: f_0,
+            appliance: __de::required(f_1, "appliance")?,
+            location: f_2,
+        })
+    }
 }
 
 impl ApplianceDeploymentConfig {
@@ -377,129 +516,115 @@ impl<'de> serde::Deserialize<'de> for CommonInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = CommonInfo;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("struct CommonInfo")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<CommonInfo, A::Error> {
-                let mut f_0: Option<crate::vapi::standard::LocalizableMessage> = None;
-                let mut f_1: Option<String> = None;
-                let mut f_2: Option<bool> = None;
-                let mut f_3: Option<serde_json::Value> = None;
-                let mut f_4: Option<vsphere_vapi_runtime::types::DateTime> = None;
-                let mut f_5: Option<vsphere_vapi_runtime::types::DateTime> = None;
-                let mut unknown = serde_json::Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "description" => f_0 = Some(map.next_value()?),
-                        "status" => f_1 = Some(map.next_value()?),
-                        "cancelable" => f_2 = Some(map.next_value()?),
-                        "error" => f_3 = map.next_value()?,
-                        "start_time" => f_4 = map.next_value()?,
-                        "end_time" => f_5 = map.next_value()?,
-                        _ => {
-                            let value: serde_json::Value = map.next_value()?;
-                            unknown.insert(key, value);
-                        }
-                    }
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CommonInfo {
+    const NAME: &'static str = "vcenter::lcm::deployment::common::CommonInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::vapi::standard::LocalizableMessage> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<bool> = None;
+        let mut f_3: Option<serde_json::Value> = None;
+        let mut f_4: Option<vsphere_vapi_runtime::types::DateTime> = None;
+        let mut f_5: Option<vsphere_vapi_runtime::types::DateTime> = None;
+        let mut unknown = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "description" => f_0 = Some(map.next_value()?),
+                "status" => f_1 = Some(map.next_value()?),
+                "cancelable" => f_2 = Some(map.next_value()?),
+                "error" => f_3 = map.next_value()?,
+                "start_time" => f_4 = map.next_value()?,
+                "end_time" => f_5 = map.next_value()?,
+                _ => {
+                    let value: serde_json::Value = map.next_value()?;
+                    unknown.insert(key, value);
                 }
-                let u_0 = match f_1 {
-                    None => None,
-                    Some(tag) => {
-                        Some(
-                            match tag.as_str() {
-                                "PENDING" => CommonInfoStatus::Pending,
-                                "RUNNING" => {
-                                    CommonInfoStatus::Running {
-                                        start_time: f_4,
-                                    }
-                                }
-                                "BLOCKED" => {
-                                    CommonInfoStatus::Blocked {
-                                        start_time: f_4,
-                                    }
-                                }
-                                "SUCCEEDED" => {
-                                    CommonInfoStatus::Succeeded {
-                                        start_time: f_4,
-                                        end_time: f_5,
-                                    }
-                                }
-                                "FAILED" => {
-                                    CommonInfoStatus::Failed {
-                                        error: f_3,
-                                        start_time: f_4,
-                                        end_time: f_5,
-                                    }
-                                }
-                                "CANCELED" => {
-                                    CommonInfoStatus::Canceled {
-                                        error: f_3,
-                                        start_time: f_4,
-                                        end_time: f_5,
-                                    }
-                                }
-                                _ => {
-                                    #[allow(unused_mut)]
-                                    let mut fields = ::core::mem::take(&mut unknown);
-                                    if let Some(value) = f_4 {
-                                        fields
-                                            .insert(
-                                                "start_time".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_5 {
-                                        fields
-                                            .insert(
-                                                "end_time".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_3 {
-                                        fields
-                                            .insert(
-                                                "error".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    CommonInfoStatus::Unknown {
-                                        tag,
-                                        fields,
-                                    }
-                                }
-                            },
-                        )
-                    }
-                };
-                ::core::result::Result::Ok(CommonInfo {
-                    description: f_0
-                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
-                            "vcenter::lcm::deployment::common::CommonInfo",
-                            "description",
-                        )),
-                    status: u_0
-                        .ok_or_else(|| serde::de::Error::missing_field("status"))?,
-                    cancelable: f_2
-                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
-                            "vcenter::lcm::deployment::common::CommonInfo",
-                            "cancelable",
-                        )),
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        let u_0 = match f_1 {
+            None => None,
+            Some(tag) => {
+                Some(
+                    match tag.as_str() {
+                        "PENDING" => CommonInfoStatus::Pending,
+                        "RUNNING" => {
+                            CommonInfoStatus::Running {
+                                start_time: f_4,
+                            }
+                        }
+                        "BLOCKED" => {
+                            CommonInfoStatus::Blocked {
+                                start_time: f_4,
+                            }
+                        }
+                        "SUCCEEDED" => {
+                            CommonInfoStatus::Succeeded {
+                                start_time: f_4,
+                                end_time: f_5,
+                            }
+                        }
+                        "FAILED" => {
+                            CommonInfoStatus::Failed {
+                                error: f_3,
+                                start_time: f_4,
+                                end_time: f_5,
+                            }
+                        }
+                        "CANCELED" => {
+                            CommonInfoStatus::Canceled {
+                                error: f_3,
+                                start_time: f_4,
+                                end_time: f_5,
+                            }
+                        }
+                        _ => {
+                            #[allow(unused_mut)]
+                            let mut fields = ::core::mem::take(&mut unknown);
+                            if let Some(value) = f_4 {
+                                fields
+                                    .insert(
+                                        "start_time".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_5 {
+                                fields
+                                    .insert(
+                                        "end_time".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_3 {
+                                fields
+                                    .insert(
+                                        "error".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            CommonInfoStatus::Unknown {
+                                tag,
+                                fields,
+                            }
+                        }
+                    },
+                )
+            }
+        };
+        ::core::result::Result::Ok(CommonInfo {
+            description: __de::or_zero(f_0, Self::NAME, "description"),
+            status: __de::required(u_0, "status")?,
+            cancelable: __de::or_zero(f_2, Self::NAME, "cancelable"),
+        })
     }
 }
 
@@ -511,12 +636,11 @@ impl<'de> serde::Deserialize<'de> for CommonInfo {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.lcm.deployment.common.common_precheck_result`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CommonPrecheckResult {
     /// Id of the precheck.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default = "CommonPrecheckResult::__missing_id")]
     pub id: String,
     /// [`PrecheckState`](crate::vcenter::lcm::deployment::common::PrecheckState) PrecheckState of precheck at the time of getting the status.
     ///
@@ -525,21 +649,68 @@ pub struct CommonPrecheckResult {
     /// Notifications - List of Info, Errors and Warnings message encountered while running precheck. If `None` there was no notification generated while executing precheck.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notifications: Option<crate::vcenter::lcm::Notifications>,
     /// Description of the fatal error which occurred during precheck (with id) execution which prevented the precheck process to continue. For example: "Failed to load a library" "Service crash" etc. If `None` there was no error that prevented the execution of the checks.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<serde_json::Value>,
 }
 
-impl CommonPrecheckResult {
-    fn __missing_id() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::lcm::deployment::common::CommonPrecheckResult",
-            "id",
-        )
+impl serde::Serialize for CommonPrecheckResult {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("id", &self.id)?;
+        map.serialize_entry("state", &self.state)?;
+        if let Some(value) = &self.notifications {
+            map.serialize_entry("notifications", value)?;
+        }
+        if let Some(value) = &self.error {
+            map.serialize_entry("error", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CommonPrecheckResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CommonPrecheckResult {
+    const NAME: &'static str = "vcenter::lcm::deployment::common::CommonPrecheckResult";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<PrecheckState> = None;
+        let mut f_2: Option<crate::vcenter::lcm::Notifications> = None;
+        let mut f_3: Option<serde_json::Value> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "id" => f_0 = Some(map.next_value()?),
+                "state" => f_1 = Some(map.next_value()?),
+                "notifications" => f_2 = map.next_value()?,
+                "error" => f_3 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(CommonPrecheckResult {
+            id: __de::or_zero(f_0, Self::NAME, "id"),
+            state: __de::required(f_1, "state")?,
+            notifications: f_2,
+            error: f_3,
+        })
     }
 }
 
@@ -565,17 +736,15 @@ impl CommonPrecheckResult {
 /// Not in vSphere API releases before 9.0.0.0.
 ///
 /// vAPI structure `com.vmware.vcenter.lcm.deployment.common.connection`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Connection {
     /// The IP address or DNS resolvable name of the ESX/VC host. If a DNS resolvable name is provided, it must be resolvable from the source appliance.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default = "Connection::__missing_hostname")]
     pub hostname: String,
     /// A username with administrative privileges on the ESX/VC host.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default = "Connection::__missing_username")]
     pub username: String,
     /// The password of the [`Connection::username`](crate::vcenter::lcm::deployment::common::Connection::username) on the ESX/VC host.
     ///
@@ -584,33 +753,82 @@ pub struct Connection {
     /// The port number for the ESX/VC. If `None`, defaults to 443
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub https_port: Option<i64>,
     /// A flag to indicate whether the ssl verification is required. If `None`, defaults to `true`
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ssl_verify: Option<bool>,
     /// Certificate to verify the target host location. The value should be the x509 leaf certificate encoded in PEM format. Only if `sslVerify` is true and this field is provided will be used for SSL validation. If set will be used for SSL validation.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub certificate: Option<String>,
 }
 
-impl Connection {
-    fn __missing_hostname() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::lcm::deployment::common::Connection",
-            "hostname",
-        )
+impl serde::Serialize for Connection {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("hostname", &self.hostname)?;
+        map.serialize_entry("username", &self.username)?;
+        map.serialize_entry("password", &self.password)?;
+        if let Some(value) = &self.https_port {
+            map.serialize_entry("https_port", value)?;
+        }
+        if let Some(value) = &self.ssl_verify {
+            map.serialize_entry("ssl_verify", value)?;
+        }
+        if let Some(value) = &self.certificate {
+            map.serialize_entry("certificate", value)?;
+        }
+        map.end()
     }
+}
 
-    fn __missing_username() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::lcm::deployment::common::Connection",
-            "username",
-        )
+impl<'de> serde::Deserialize<'de> for Connection {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Connection {
+    const NAME: &'static str = "vcenter::lcm::deployment::common::Connection";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<vsphere_vapi_runtime::types::Secret> = None;
+        let mut f_3: Option<i64> = None;
+        let mut f_4: Option<bool> = None;
+        let mut f_5: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "hostname" => f_0 = Some(map.next_value()?),
+                "username" => f_1 = Some(map.next_value()?),
+                "password" => f_2 = Some(map.next_value()?),
+                "https_port" => f_3 = map.next_value()?,
+                "ssl_verify" => f_4 = map.next_value()?,
+                "certificate" => f_5 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Connection {
+            hostname: __de::or_zero(f_0, Self::NAME, "hostname"),
+            username: __de::or_zero(f_1, Self::NAME, "username"),
+            password: __de::required(f_2, "password")?,
+            https_port: f_3,
+            ssl_verify: f_4,
+            certificate: f_5,
+        })
     }
 }
 
@@ -639,7 +857,7 @@ impl Connection {
 /// Not in vSphere API releases before 9.0.0.0.
 ///
 /// vAPI structure `com.vmware.vcenter.lcm.deployment.common.esx`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Esx {
     /// The configuration to connect to an ESX/VC.
     ///
@@ -648,16 +866,52 @@ pub struct Esx {
     /// The location of the new version of the vCSA on the desired ESX.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default = "Esx::__missing_placement_config")]
     pub placement_config: EsxPlacementConfig,
 }
 
-impl Esx {
-    fn __missing_placement_config() -> EsxPlacementConfig {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::lcm::deployment::common::Esx",
-            "placement_config",
-        )
+impl serde::Serialize for Esx {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("connection", &self.connection)?;
+        map.serialize_entry("placement_config", &self.placement_config)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Esx {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Esx {
+    const NAME: &'static str = "vcenter::lcm::deployment::common::Esx";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<Connection> = None;
+        let mut f_1: Option<EsxPlacementConfig> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "connection" => f_0 = Some(map.next_value()?),
+                "placement_config" => f_1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Esx {
+            connection: __de::required(f_0, "connection")?,
+            placement_config: __de::or_zero(f_1, Self::NAME, "placement_config"),
+        })
     }
 }
 
@@ -668,31 +922,73 @@ impl Esx {
 /// Not in vSphere API releases before 9.0.0.0.
 ///
 /// vAPI structure `com.vmware.vcenter.lcm.deployment.common.esx_placement_config`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct EsxPlacementConfig {
     /// The datastore on which to store the files of the appliance. This value has to be either a specific datastore name, or a specific datastore in a datastore cluster. The datastore must be accessible from the ESX host.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default = "EsxPlacementConfig::__missing_datastore_name")]
     pub datastore_name: String,
     /// The network of the ESX host to which the new appliance should connect. Omit this parameter if the ESX host has one network. If `None` and there is only one network configured, it will be used.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub network_name: Option<String>,
     /// The path to the resource pool on the ESX host in which the appliance will be deployed. Not applicable when not in resource pool
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_pool_path: Option<String>,
 }
 
-impl EsxPlacementConfig {
-    fn __missing_datastore_name() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::lcm::deployment::common::EsxPlacementConfig",
-            "datastore_name",
-        )
+impl serde::Serialize for EsxPlacementConfig {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("datastore_name", &self.datastore_name)?;
+        if let Some(value) = &self.network_name {
+            map.serialize_entry("network_name", value)?;
+        }
+        if let Some(value) = &self.resource_pool_path {
+            map.serialize_entry("resource_pool_path", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for EsxPlacementConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for EsxPlacementConfig {
+    const NAME: &'static str = "vcenter::lcm::deployment::common::EsxPlacementConfig";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "datastore_name" => f_0 = Some(map.next_value()?),
+                "network_name" => f_1 = map.next_value()?,
+                "resource_pool_path" => f_2 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(EsxPlacementConfig {
+            datastore_name: __de::or_zero(f_0, Self::NAME, "datastore_name"),
+            network_name: f_1,
+            resource_pool_path: f_2,
+        })
     }
 }
 
@@ -743,18 +1039,62 @@ vsphere_vapi_runtime::vapi_enum! {
 /// Not in vSphere API releases before 9.0.0.0.
 ///
 /// vAPI structure `com.vmware.vcenter.lcm.deployment.common.location`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Location {
     /// This section describes the ESX host on which to deploy the appliance. Required if you are deploying the appliance directly on an ESX host. Mutual exclusive between `esx` and `vcenter`
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub esx: Option<Esx>,
     /// This subsection describes the vCenter on which to deploy the appliance. Mutual exclusive between `esx` and `vcenter`
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vcenter: Option<VCenter>,
+}
+
+impl serde::Serialize for Location {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.esx {
+            map.serialize_entry("esx", value)?;
+        }
+        if let Some(value) = &self.vcenter {
+            map.serialize_entry("vcenter", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Location {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Location {
+    const NAME: &'static str = "vcenter::lcm::deployment::common::Location";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<Esx> = None;
+        let mut f_1: Option<VCenter> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "esx" => f_0 = map.next_value()?,
+                "vcenter" => f_1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Location { esx: f_0, vcenter: f_1 })
+    }
 }
 
 /// The [`Network`](crate::vcenter::lcm::deployment::common::Network) structure defines the network configuration.
@@ -891,116 +1231,111 @@ impl<'de> serde::Deserialize<'de> for Network {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = Network;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("struct Network")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<Network, A::Error> {
-                let mut f_0: Option<network::IpType> = None;
-                let mut f_1: Option<String> = None;
-                let mut f_2: Option<String> = None;
-                let mut f_3: Option<Vec<String>> = None;
-                let mut f_4: Option<i64> = None;
-                let mut f_5: Option<String> = None;
-                let mut f_6: Option<String> = None;
-                let mut unknown = serde_json::Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "ip_family" => f_0 = map.next_value()?,
-                        "mode" => f_1 = Some(map.next_value()?),
-                        "ip" => f_2 = map.next_value()?,
-                        "dns_servers" => f_3 = map.next_value()?,
-                        "prefix" => f_4 = map.next_value()?,
-                        "gateway" => f_5 = map.next_value()?,
-                        "hostname" => f_6 = map.next_value()?,
-                        _ => {
-                            let value: serde_json::Value = map.next_value()?;
-                            unknown.insert(key, value);
-                        }
-                    }
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Network {
+    const NAME: &'static str = "vcenter::lcm::deployment::common::Network";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<network::IpType> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<Vec<String>> = None;
+        let mut f_4: Option<i64> = None;
+        let mut f_5: Option<String> = None;
+        let mut f_6: Option<String> = None;
+        let mut unknown = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "ip_family" => f_0 = map.next_value()?,
+                "mode" => f_1 = Some(map.next_value()?),
+                "ip" => f_2 = map.next_value()?,
+                "dns_servers" => f_3 = map.next_value()?,
+                "prefix" => f_4 = map.next_value()?,
+                "gateway" => f_5 = map.next_value()?,
+                "hostname" => f_6 = map.next_value()?,
+                _ => {
+                    let value: serde_json::Value = map.next_value()?;
+                    unknown.insert(key, value);
                 }
-                let u_0 = match f_1 {
-                    None => None,
-                    Some(tag) => {
-                        Some(
-                            match tag.as_str() {
-                                "DHCP" => NetworkMode::Dhcp,
-                                "STATIC" => {
-                                    NetworkMode::Static {
-                                        ip: f_2,
-                                        dns_servers: f_3,
-                                        prefix: f_4,
-                                        gateway: f_5,
-                                        hostname: f_6,
-                                    }
-                                }
-                                _ => {
-                                    #[allow(unused_mut)]
-                                    let mut fields = ::core::mem::take(&mut unknown);
-                                    if let Some(value) = f_2 {
-                                        fields
-                                            .insert(
-                                                "ip".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_3 {
-                                        fields
-                                            .insert(
-                                                "dns_servers".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_4 {
-                                        fields
-                                            .insert(
-                                                "prefix".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_5 {
-                                        fields
-                                            .insert(
-                                                "gateway".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_6 {
-                                        fields
-                                            .insert(
-                                                "hostname".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    NetworkMode::Unknown {
-                                        tag,
-                                        fields,
-                                    }
-                                }
-                            },
-                        )
-                    }
-                };
-                ::core::result::Result::Ok(Network {
-                    ip_family: f_0,
-                    mode: u_0.ok_or_else(|| serde::de::Error::missing_field("mode"))?,
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        let u_0 = match f_1 {
+            None => None,
+            Some(tag) => {
+                Some(
+                    match tag.as_str() {
+                        "DHCP" => NetworkMode::Dhcp,
+                        "STATIC" => {
+                            NetworkMode::Static {
+                                ip: f_2,
+                                dns_servers: f_3,
+                                prefix: f_4,
+                                gateway: f_5,
+                                hostname: f_6,
+                            }
+                        }
+                        _ => {
+                            #[allow(unused_mut)]
+                            let mut fields = ::core::mem::take(&mut unknown);
+                            if let Some(value) = f_2 {
+                                fields
+                                    .insert(
+                                        "ip".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_3 {
+                                fields
+                                    .insert(
+                                        "dns_servers".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_4 {
+                                fields
+                                    .insert(
+                                        "prefix".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_5 {
+                                fields
+                                    .insert(
+                                        "gateway".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_6 {
+                                fields
+                                    .insert(
+                                        "hostname".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            NetworkMode::Unknown {
+                                tag,
+                                fields,
+                            }
+                        }
+                    },
+                )
+            }
+        };
+        ::core::result::Result::Ok(Network {
+            ip_family: f_0,
+            mode: __de::required(u_0, "mode")?,
+        })
     }
 }
 
@@ -1011,7 +1346,7 @@ impl<'de> serde::Deserialize<'de> for Network {
 /// Not in vSphere API releases before 9.0.0.0.
 ///
 /// vAPI structure `com.vmware.vcenter.lcm.deployment.common.ova_info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct OvaInfo {
     /// The location of the OVA file for installation. It can be web URL or absolute filepath i.e <https://server.com/appliance.ova> or file://storage/appliance.ova.
     ///
@@ -1020,17 +1355,14 @@ pub struct OvaInfo {
     /// A flag to indicate whether SSL verification is required for the ova location. If `None` defaults to `true`
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ssl_verify: Option<bool>,
     /// Checksum to validate the OVA file. If set will be used for checksum validation of the ova file on the vCenter.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ova_checksum: Option<String>,
     /// The hash algorithm (SHA256, SHA512) used to calculate the checksum. If not specified the default checksum algorithm is [`HashAlgorithm::Sha256`](crate::vcenter::lcm::deployment::common::HashAlgorithm::Sha256).
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ova_checksum_algorithm: Option<HashAlgorithm>,
     /// Certificate to verify the SSL OVA location. The value should be the x509 leaf certificate encoded in PEM format.
     ///
@@ -1040,8 +1372,73 @@ pub struct OvaInfo {
     /// If set will be used for SSL validation.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub certificate: Option<String>,
+}
+
+impl serde::Serialize for OvaInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("location", &self.location)?;
+        if let Some(value) = &self.ssl_verify {
+            map.serialize_entry("ssl_verify", value)?;
+        }
+        if let Some(value) = &self.ova_checksum {
+            map.serialize_entry("ova_checksum", value)?;
+        }
+        if let Some(value) = &self.ova_checksum_algorithm {
+            map.serialize_entry("ova_checksum_algorithm", value)?;
+        }
+        if let Some(value) = &self.certificate {
+            map.serialize_entry("certificate", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for OvaInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for OvaInfo {
+    const NAME: &'static str = "vcenter::lcm::deployment::common::OvaInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<bool> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<HashAlgorithm> = None;
+        let mut f_4: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "location" => f_0 = Some(map.next_value()?),
+                "ssl_verify" => f_1 = map.next_value()?,
+                "ova_checksum" => f_2 = map.next_value()?,
+                "ova_checksum_algorithm" => f_3 = map.next_value()?,
+                "certificate" => f_4 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(OvaInfo {
+            location: __de::required(f_0, "location")?,
+            ssl_verify: f_1,
+            ova_checksum: f_2,
+            ova_checksum_algorithm: f_3,
+            certificate: f_4,
+        })
+    }
 }
 
 impl OvaInfo {
@@ -1113,26 +1510,63 @@ vsphere_vapi_runtime::vapi_enum! {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.lcm.deployment.common.resource_allocation_info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ResourceAllocationInfo {
     /// Amount of resource that is guaranteed available to the virtual machine. Reserved resources are not wasted if they are not used. If the utilization is less than the reservation, the resources can be utilized by other running virtual machines. Units are MB for memory, and MHz for CPU.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default = "ResourceAllocationInfo::__missing_reservation")]
     pub reservation: i64,
     /// If `None` will allocate resource at VM deployment.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allocate: Option<AllocateResource>,
 }
 
-impl ResourceAllocationInfo {
-    fn __missing_reservation() -> i64 {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::lcm::deployment::common::ResourceAllocationInfo",
-            "reservation",
-        )
+impl serde::Serialize for ResourceAllocationInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("reservation", &self.reservation)?;
+        if let Some(value) = &self.allocate {
+            map.serialize_entry("allocate", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ResourceAllocationInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ResourceAllocationInfo {
+    const NAME: &'static str = "vcenter::lcm::deployment::common::ResourceAllocationInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<i64> = None;
+        let mut f_1: Option<AllocateResource> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "reservation" => f_0 = Some(map.next_value()?),
+                "allocate" => f_1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ResourceAllocationInfo {
+            reservation: __de::or_zero(f_0, Self::NAME, "reservation"),
+            allocate: f_1,
+        })
     }
 }
 
@@ -1170,7 +1604,7 @@ vsphere_vapi_runtime::vapi_enum! {
 /// Not in vSphere API releases before 9.0.0.0.
 ///
 /// vAPI structure `com.vmware.vcenter.lcm.deployment.common.storage_policy_spec`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct StoragePolicySpec {
     /// Identifier of the storage policy which should be associated with the virtual machine.
     ///
@@ -1178,6 +1612,48 @@ pub struct StoragePolicySpec {
     ///
     /// Since vSphere API 9.0.0.0.
     pub policy: crate::ids::StoragePolicyId,
+}
+
+impl serde::Serialize for StoragePolicySpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("policy", &self.policy)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for StoragePolicySpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for StoragePolicySpec {
+    const NAME: &'static str = "vcenter::lcm::deployment::common::StoragePolicySpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::StoragePolicyId> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "policy" => f_0 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(StoragePolicySpec {
+            policy: __de::required(f_0, "policy")?,
+        })
+    }
 }
 
 vsphere_vapi_runtime::vapi_enum! {
@@ -1208,26 +1684,63 @@ vsphere_vapi_runtime::vapi_enum! {
 /// Not in vSphere API releases before 9.0.0.0.
 ///
 /// vAPI structure `com.vmware.vcenter.lcm.deployment.common.V_center`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VCenter {
     /// The configuration to connect to a VCenter. If `None` the target appliance will be deployed on the location specified in [`VCenter::placement_config`](crate::vcenter::lcm::deployment::common::VCenter::placement_config) on the current vCenter.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub connection: Option<Connection>,
     /// The location of the new version of the vCSA on the desired vCenter. All names are case-sensitive. you can install the appliance to one of the following destinations: 1. A resource pool in a cluster, use 'cluster_path'. 2. A specific ESX host in a cluster, use 'host_path'. 3. A resource pool in a specific ESX host being managed by the current vCenter, use 'resource_pool_path'. 4. To install a new appliance to a specific ESX host in a cluster, provide the 'host_path' key, and the 'datastore_name', e.g. 'host_path': '/MyDataCenter/host/MyCluster/10.20.30.40', 'datastore_name': 'Your Datastore'. 5. To install a new appliance to a specific resource pool, provide the 'resource_pool_path', and the 'datastore_name', e.g. 'resource_pool_path': '/Your Datacenter Folder/Your Datacenter/host/Your Cluster/Resources/Your Resource Pool', 'datastore_name': 'Your Datastore'. 6. To place a new appliance to a virtual machine Folder, provide the 'vm_folder_path', e.g. vm_folder_path': 'VM Folder 0/VM Folder1'.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default = "VCenter::__missing_placement_config")]
     pub placement_config: VcPlacementConfig,
 }
 
-impl VCenter {
-    fn __missing_placement_config() -> VcPlacementConfig {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::lcm::deployment::common::VCenter",
-            "placement_config",
-        )
+impl serde::Serialize for VCenter {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.connection {
+            map.serialize_entry("connection", value)?;
+        }
+        map.serialize_entry("placement_config", &self.placement_config)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VCenter {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for VCenter {
+    const NAME: &'static str = "vcenter::lcm::deployment::common::VCenter";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<Connection> = None;
+        let mut f_1: Option<VcPlacementConfig> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "connection" => f_0 = map.next_value()?,
+                "placement_config" => f_1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(VCenter {
+            connection: f_0,
+            placement_config: __de::or_zero(f_1, Self::NAME, "placement_config"),
+        })
     }
 }
 
@@ -1238,43 +1751,115 @@ impl VCenter {
 /// Not in vSphere API releases before 9.0.0.0.
 ///
 /// vAPI structure `com.vmware.vcenter.lcm.deployment.common.vc_placement_config`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct VcPlacementConfig {
     /// Absolute path of the VM folder. VM folder must be visible by the Data Center of the compute resourceFormat:/{dc}/{vm_folder1}/{vm_folder2}e.g.:'/DCenter/VM Folder 0/VM Folder1'. If `None` the default VM folder of the Datacenter will be used.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vm_folder_path: Option<String>,
     /// Absolute path to resource pool. Format: /{datacenter folder}/{datacenter name}/host/{host name}/{cluster_name}/Resources/{resource pool}. e.g: Your Datacenter Folder/Your Datacenter/host/Your Cluster/Resources/Your Resource Pool. Mutually exclusive between `resourcePoolPath`, `clusterPath`, and `hostPath`
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_pool_path: Option<String>,
     /// Absolute path to the cluster. Format: /{datacenter folder}/{datacenter name}/host/{cluster_name}. e.g: /Your Datacenter Folder/Your Datacenter/host/Your Cluster. Mutually exclusive between `resourcePoolPath`, `clusterPath`, and `hostPath`
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cluster_path: Option<String>,
     /// Absolute path of the ESX host (FQDN/IP) in the vCenter inventory tree. Mutually exclusive between `resourcePoolPath`, `clusterPath`, and `hostPath`
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_path: Option<String>,
     /// The datastore on which to store the files of the appliance. This value has to be either a specific datastore name, or a specific datastore in a datastore cluster. The datastore must have the space defined as appliance storage size. Mutually exclusive between `datastoreName` and `datastoreClusterName`
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub datastore_name: Option<String>,
     /// The datastore cluster on which to store the files of the appliance. The datastore cluster must have the space defined as appliance storage size. Mutually exclusive between `datastoreName` and `datastoreClusterName`
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub datastore_cluster_name: Option<String>,
     /// Name of the network. e.g. VM Network. If `None` the target appliance will be deployed on the same network as current vCenter. If current vCenter is not self managed and source container is not specified, upgrade initialization will fail.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub network_name: Option<String>,
+}
+
+impl serde::Serialize for VcPlacementConfig {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.vm_folder_path {
+            map.serialize_entry("vm_folder_path", value)?;
+        }
+        if let Some(value) = &self.resource_pool_path {
+            map.serialize_entry("resource_pool_path", value)?;
+        }
+        if let Some(value) = &self.cluster_path {
+            map.serialize_entry("cluster_path", value)?;
+        }
+        if let Some(value) = &self.host_path {
+            map.serialize_entry("host_path", value)?;
+        }
+        if let Some(value) = &self.datastore_name {
+            map.serialize_entry("datastore_name", value)?;
+        }
+        if let Some(value) = &self.datastore_cluster_name {
+            map.serialize_entry("datastore_cluster_name", value)?;
+        }
+        if let Some(value) = &self.network_name {
+            map.serialize_entry("network_name", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VcPlacementConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for VcPlacementConfig {
+    const NAME: &'static str = "vcenter::lcm::deployment::common::VcPlacementConfig";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<String> = None;
+        let mut f_4: Option<String> = None;
+        let mut f_5: Option<String> = None;
+        let mut f_6: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "vm_folder_path" => f_0 = map.next_value()?,
+                "resource_pool_path" => f_1 = map.next_value()?,
+                "cluster_path" => f_2 = map.next_value()?,
+                "host_path" => f_3 = map.next_value()?,
+                "datastore_name" => f_4 = map.next_value()?,
+                "datastore_cluster_name" => f_5 = map.next_value()?,
+                "network_name" => f_6 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(VcPlacementConfig {
+            vm_folder_path: f_0,
+            resource_pool_path: f_1,
+            cluster_path: f_2,
+            host_path: f_3,
+            datastore_name: f_4,
+            datastore_cluster_name: f_5,
+            network_name: f_6,
+        })
+    }
 }
 
 impl ::vsphere_vapi_runtime::de::Zero for VcPlacementConfig {

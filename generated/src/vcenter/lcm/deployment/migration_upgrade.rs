@@ -75,15 +75,16 @@ impl PlannedDowntime {
     /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the caller is not authorized.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the caller is not authenticated.
     /// - [`Error`](crate::ErrorKind::Error): If there is other error raised as part of the upgrade process. The accompanying error message will give more details about the failure.
-    pub async fn get(
+    pub fn get(
         &self,
         duration: i64,
-    ) -> vsphere_vapi_runtime::Result<planned_downtime::Info> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<planned_downtime::Info>,
+    > + Send {
         self.client
             .operation(&planned_downtime::ops::GET)
             .param("duration", &duration)
             .send()
-            .await
     }
 }
 
@@ -144,8 +145,12 @@ impl Status {
     ///
     ///   * Method execution requires `VcLifecycle.View`.
     /// - [`Error`](crate::ErrorKind::Error): If there is other error raised as part of the status call. The accompanying error message will give more details about the failure.
-    pub async fn get(&self) -> vsphere_vapi_runtime::Result<status::Info> {
-        self.client.operation(&status::ops::GET).send().await
+    pub fn get(
+        &self,
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<status::Info>,
+    > + Send {
+        self.client.operation(&status::ops::GET).send()
     }
 }
 
@@ -171,8 +176,10 @@ impl ApplyRequest {
     }
 
     /// Sends the request and decodes the result.
-    pub async fn send(self) -> vsphere_vapi_runtime::Result<()> {
-        self.call.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+        self.call.send()
     }
 }
 
@@ -183,18 +190,65 @@ impl ApplyRequest {
 /// Not in vSphere API releases before 9.0.0.0.
 ///
 /// vAPI structure `com.vmware.vcenter.lcm.deployment.migration_upgrade.apply_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ApplySpec {
     /// Allows the upgrade to be stopped at predefine points of the process. For more information about the available pause options check [`PausePolicy`](crate::vcenter::lcm::deployment::migration_upgrade::PausePolicy). If `None` the upgrade process will complete without stopping.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pause: Option<PausePolicy>,
     /// Instructs the upgrade process to start the switchover operation after the given time. If the upgrade process is not ready for the switchover at the given time and end switchover is not provided the upgrade will wait for the preparation to complete to start the switchover thus resulting in the shortest possible switchover duration. The option cannot be set if [`ApplySpec::pause`](crate::vcenter::lcm::deployment::migration_upgrade::ApplySpec::pause) is set with value [`PausePolicy::BeforeSwitchover`](crate::vcenter::lcm::deployment::migration_upgrade::PausePolicy::BeforeSwitchover), if such configuration is attempted will result in [`ErrorKind::InvalidArgument`](crate::ErrorKind::InvalidArgument). If `None` the upgrade process will execute the switchover operation as soon as possible.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_switchover: Option<vsphere_vapi_runtime::types::DateTime>,
+}
+
+impl serde::Serialize for ApplySpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.pause {
+            map.serialize_entry("pause", value)?;
+        }
+        if let Some(value) = &self.start_switchover {
+            map.serialize_entry("start_switchover", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ApplySpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ApplySpec {
+    const NAME: &'static str = "vcenter::lcm::deployment::migration_upgrade::ApplySpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<PausePolicy> = None;
+        let mut f_1: Option<vsphere_vapi_runtime::types::DateTime> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "pause" => f_0 = map.next_value()?,
+                "start_switchover" => f_1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ApplySpec {
+            pause: f_0,
+            start_switchover: f_1,
+        })
+    }
 }
 
 vsphere_vapi_runtime::vapi_enum! {
@@ -223,23 +277,75 @@ vsphere_vapi_runtime::vapi_enum! {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.lcm.deployment.migration_upgrade.cancellation_policy`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CancellationPolicy {
     /// Indicates that the upgrade should be automatically cancelled on error. If `None` the system will not trigger cancel workflow on error and will wait for additional input.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub automatic: Option<bool>,
     /// Indicates which cancel methods to be used during the upgrade on the source vCenter. If `None` only the default method is used - [`CancelType::CleanUp`](crate::vcenter::lcm::deployment::migration_upgrade::CancelType::CleanUp).
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub method: Option<Vec<CancelType>>,
     /// Indicates how to communicate with the source vCenter from the target vCenter if needed. If `None` the system will only stop the upgrade on the target vCenter but it would not put the source vCenter in operational state, once the [`MigrationUpgrade::cancel`](crate::vcenter::lcm::deployment::MigrationUpgrade::cancel) is called post switchover from source to target vCenter.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source_connection: Option<SourceConnection>,
+}
+
+impl serde::Serialize for CancellationPolicy {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.automatic {
+            map.serialize_entry("automatic", value)?;
+        }
+        if let Some(value) = &self.method {
+            map.serialize_entry("method", value)?;
+        }
+        if let Some(value) = &self.source_connection {
+            map.serialize_entry("source_connection", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CancellationPolicy {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CancellationPolicy {
+    const NAME: &'static str = "vcenter::lcm::deployment::migration_upgrade::CancellationPolicy";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<bool> = None;
+        let mut f_1: Option<Vec<CancelType>> = None;
+        let mut f_2: Option<SourceConnection> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "automatic" => f_0 = map.next_value()?,
+                "method" => f_1 = map.next_value()?,
+                "source_connection" => f_2 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(CancellationPolicy {
+            automatic: f_0,
+            method: f_1,
+            source_connection: f_2,
+        })
+    }
 }
 
 /// A call of
@@ -264,10 +370,14 @@ impl CheckTaskRequest {
     }
 
     /// Starts the task; the handle waits for it or reports its progress.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<ValidationResult>> {
-        self.call.send_task().await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<
+            vsphere_vapi_runtime::Task<ValidationResult>,
+        >,
+    > + Send {
+        self.call.send_task()
     }
 
     /// Starts the task and waits for its result with the default
@@ -305,21 +415,53 @@ vsphere_vapi_runtime::vapi_enum! {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.lcm.deployment.migration_upgrade.delete_vm_policy`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DeleteVmPolicy {
     /// Provides the ability to delete the source vCenter VM on a successful upgrade. This is executed immediately before successful upgrade is declared and the source machine will not be usable as a backup afterwards. Any failures during the deletion will be reported as warnings and will not break the upgrade.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default = "DeleteVmPolicy::__missing_source_vc")]
     pub source_vc: bool,
 }
 
-impl DeleteVmPolicy {
-    fn __missing_source_vc() -> bool {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::lcm::deployment::migration_upgrade::DeleteVmPolicy",
-            "source_vc",
-        )
+impl serde::Serialize for DeleteVmPolicy {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("source_vc", &self.source_vc)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DeleteVmPolicy {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for DeleteVmPolicy {
+    const NAME: &'static str = "vcenter::lcm::deployment::migration_upgrade::DeleteVmPolicy";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<bool> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "source_vc" => f_0 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(DeleteVmPolicy {
+            source_vc: __de::or_zero(f_0, Self::NAME, "source_vc"),
+        })
     }
 }
 
@@ -330,7 +472,7 @@ impl DeleteVmPolicy {
 /// Not in vSphere API releases before 9.0.0.0.
 ///
 /// vAPI structure `com.vmware.vcenter.lcm.deployment.migration_upgrade.init_spec`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct InitSpec {
     /// Specification to describe the new appliance deployment configuration.
     ///
@@ -339,41 +481,104 @@ pub struct InitSpec {
     /// Upgrade to vCSA version. The version is part of the metadata for each upgrade/update. It can be retrieved via the pending updates API. Version must be in format x.y.z.a where x - is major version number y - is minor version number z - is maintenance release number a - is patch number.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default = "InitSpec::__missing_version")]
     pub version: String,
     /// Provides option to configure additional cancellation support and to enable automatic cancellation on error of the upgrade process. cancellationPolicy If `None` then the default support is provided - [`CancelType::CleanUp`](crate::vcenter::lcm::deployment::migration_upgrade::CancelType::CleanUp) and there is no automatic cancellation on error
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cancellation_policy: Option<CancellationPolicy>,
     /// Provides the ability to configure when the source vCenter should be shutdown during the upgrade. If `None` the source vCenter will be shutdown during the upgrade.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source_shutdown_policy: Option<SourceShutdownPolicy>,
     /// Provides a configuration for a repository containing vCenter deployment packages. Overrides the repository set with [`Repository::set`](crate::vcenter::lcm::deployment::Repository::set) only for the upgrade being initialized. If `None` the configured [`Repository`](crate::vcenter::lcm::deployment::Repository) is used.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub repository: Option<crate::vcenter::lcm::deployment::repository::Spec>,
     /// Provides post upgrade configuration options like source VM name preservation. If `None` no additional post upgrade configuration will be done
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub post_upgrade_configuration_policy: Option<PostUpgradeConfigurationPolicy>,
     /// Provides VMware vCenter High Availability (VCHA) related upgrade configuration. Not needed for when VCHA is automatically configured. However, in the cases of VCHA with manual setup, vCenter containers connection information has to be provided in order to recreate Passive and Witness nodes in the same location as before upgrade. If `None` in manual VCHA setups, the upgrade process disables VCHA on the target machine. It is expected to manually recreate passive and witness nodes and enable back VCHA post-upgrade. In this case pre-upgrade nodes will remain powered off but not deleted; it is recommended to remove these to optimize storage usage. For auto VCHA setups this option will be ignored.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vcha_spec: Option<VchaSpec>,
 }
 
-impl InitSpec {
-    fn __missing_version() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::lcm::deployment::migration_upgrade::InitSpec",
-            "version",
-        )
+impl serde::Serialize for InitSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("deployment", &self.deployment)?;
+        map.serialize_entry("version", &self.version)?;
+        if let Some(value) = &self.cancellation_policy {
+            map.serialize_entry("cancellation_policy", value)?;
+        }
+        if let Some(value) = &self.source_shutdown_policy {
+            map.serialize_entry("source_shutdown_policy", value)?;
+        }
+        if let Some(value) = &self.repository {
+            map.serialize_entry("repository", value)?;
+        }
+        if let Some(value) = &self.post_upgrade_configuration_policy {
+            map.serialize_entry("post_upgrade_configuration_policy", value)?;
+        }
+        if let Some(value) = &self.vcha_spec {
+            map.serialize_entry("vcha_spec", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for InitSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for InitSpec {
+    const NAME: &'static str = "vcenter::lcm::deployment::migration_upgrade::InitSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<
+            crate::vcenter::lcm::deployment::common::ApplianceDeploymentConfig,
+        > = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<CancellationPolicy> = None;
+        let mut f_3: Option<SourceShutdownPolicy> = None;
+        let mut f_4: Option<crate::vcenter::lcm::deployment::repository::Spec> = None;
+        let mut f_5: Option<PostUpgradeConfigurationPolicy> = None;
+        let mut f_6: Option<VchaSpec> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "deployment" => f_0 = Some(map.next_value()?),
+                "version" => f_1 = Some(map.next_value()?),
+                "cancellation_policy" => f_2 = map.next_value()?,
+                "source_shutdown_policy" => f_3 = map.next_value()?,
+                "repository" => f_4 = map.next_value()?,
+                "post_upgrade_configuration_policy" => f_5 = map.next_value()?,
+                "vcha_spec" => f_6 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(InitSpec {
+            deployment: __de::required(f_0, "deployment")?,
+            version: __de::or_zero(f_1, Self::NAME, "version"),
+            cancellation_policy: f_2,
+            source_shutdown_policy: f_3,
+            repository: f_4,
+            post_upgrade_configuration_policy: f_5,
+            vcha_spec: f_6,
+        })
     }
 }
 
@@ -427,18 +632,65 @@ vsphere_vapi_runtime::vapi_enum! {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.lcm.deployment.migration_upgrade.post_upgrade_configuration_policy`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PostUpgradeConfigurationPolicy {
     /// Provides options to preserve the original VM name as part of the upgrade, and to change the old vCenter VM name. If `None` the VM name will be left as they are.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rename_vm_policy: Option<RenameVmPolicy>,
     /// Provides the ability to delete the source vCenter VM after upgrade. If `None` the source VM will not be deleted.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub delete_vm_policy: Option<DeleteVmPolicy>,
+}
+
+impl serde::Serialize for PostUpgradeConfigurationPolicy {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.rename_vm_policy {
+            map.serialize_entry("rename_vm_policy", value)?;
+        }
+        if let Some(value) = &self.delete_vm_policy {
+            map.serialize_entry("delete_vm_policy", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for PostUpgradeConfigurationPolicy {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for PostUpgradeConfigurationPolicy {
+    const NAME: &'static str = "vcenter::lcm::deployment::migration_upgrade::PostUpgradeConfigurationPolicy";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<RenameVmPolicy> = None;
+        let mut f_1: Option<DeleteVmPolicy> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "rename_vm_policy" => f_0 = map.next_value()?,
+                "delete_vm_policy" => f_1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(PostUpgradeConfigurationPolicy {
+            rename_vm_policy: f_0,
+            delete_vm_policy: f_1,
+        })
+    }
 }
 
 /// The [`PrecheckResult`](crate::vcenter::lcm::deployment::migration_upgrade::PrecheckResult) structure describes the result of a single precheck execution.
@@ -449,12 +701,11 @@ pub struct PostUpgradeConfigurationPolicy {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.lcm.deployment.migration_upgrade.precheck_result`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PrecheckResult {
     /// Id of the precheck.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default = "PrecheckResult::__missing_id")]
     pub id: String,
     /// [`PrecheckState`](crate::vcenter::lcm::deployment::common::PrecheckState) PrecheckState of precheck at the time of getting the status.
     ///
@@ -463,21 +714,68 @@ pub struct PrecheckResult {
     /// Notifications - List of Info, Errors and Warnings message encountered while running precheck. If `None` there was no notification generated while executing precheck.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notifications: Option<crate::vcenter::lcm::Notifications>,
     /// Description of the fatal error which occurred during precheck (with id) execution which prevented the precheck process to continue. For example: "Failed to load a library" "Service crash" etc. If `None` there was no error that prevented the execution of the checks.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<serde_json::Value>,
 }
 
-impl PrecheckResult {
-    fn __missing_id() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::lcm::deployment::migration_upgrade::PrecheckResult",
-            "id",
-        )
+impl serde::Serialize for PrecheckResult {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("id", &self.id)?;
+        map.serialize_entry("state", &self.state)?;
+        if let Some(value) = &self.notifications {
+            map.serialize_entry("notifications", value)?;
+        }
+        if let Some(value) = &self.error {
+            map.serialize_entry("error", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for PrecheckResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for PrecheckResult {
+    const NAME: &'static str = "vcenter::lcm::deployment::migration_upgrade::PrecheckResult";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<crate::vcenter::lcm::deployment::common::PrecheckState> = None;
+        let mut f_2: Option<crate::vcenter::lcm::Notifications> = None;
+        let mut f_3: Option<serde_json::Value> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "id" => f_0 = Some(map.next_value()?),
+                "state" => f_1 = Some(map.next_value()?),
+                "notifications" => f_2 = map.next_value()?,
+                "error" => f_3 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(PrecheckResult {
+            id: __de::or_zero(f_0, Self::NAME, "id"),
+            state: __de::required(f_1, "state")?,
+            notifications: f_2,
+            error: f_3,
+        })
     }
 }
 
@@ -506,26 +804,70 @@ impl PrecheckResult {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.lcm.deployment.migration_upgrade.rename_vm_policy`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RenameVmPolicy {
     /// Instructs the upgrade to preserve the old vCenter VM name on the new vCenter. In the process the old vCenter VM name will also be changed. Use oldVcenterName if you want to set it to a non-default name.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default = "RenameVmPolicy::__missing_preserve_original_vm_name")]
     pub preserve_original_vm_name: bool,
     /// Allows changing the old vCenter VM name post upgrade. When the old VC VM name is preserved on new VC, the original VM itself needs to be renamed to avoid name collision with the new version. If `None` and preserveOriginalVmName is set to `false` the name of the original vCenter will be left as is. If `None` and preserveOriginalVmName is set to `true` the name will be changed to the old name appended with -old-\<version\>.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub old_vcenter_name: Option<String>,
 }
 
-impl RenameVmPolicy {
-    fn __missing_preserve_original_vm_name() -> bool {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::lcm::deployment::migration_upgrade::RenameVmPolicy",
+impl serde::Serialize for RenameVmPolicy {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry(
             "preserve_original_vm_name",
-        )
+            &self.preserve_original_vm_name,
+        )?;
+        if let Some(value) = &self.old_vcenter_name {
+            map.serialize_entry("old_vcenter_name", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for RenameVmPolicy {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for RenameVmPolicy {
+    const NAME: &'static str = "vcenter::lcm::deployment::migration_upgrade::RenameVmPolicy";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<bool> = None;
+        let mut f_1: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "preserve_original_vm_name" => f_0 = Some(map.next_value()?),
+                "old_vcenter_name" => f_1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(RenameVmPolicy {
+            preserve_original_vm_name: __de::or_zero(
+                f_0,
+                Self::NAME,
+                "preserve_original_vm_name",
+            ),
+            old_vcenter_name: f_1,
+        })
     }
 }
 
@@ -537,12 +879,54 @@ impl RenameVmPolicy {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.lcm.deployment.migration_upgrade.source_connection`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SourceConnection {
     /// What type of communication is to be done. The [`ConnectionType::Direct`](crate::vcenter::lcm::deployment::migration_upgrade::ConnectionType::Direct) cannot be used together with [`SourceShutdownPolicy::DuringUpgrade`](crate::vcenter::lcm::deployment::migration_upgrade::SourceShutdownPolicy::DuringUpgrade).
     ///
     /// Since vSphere API 9.0.0.0.
     pub connection_type: ConnectionType,
+}
+
+impl serde::Serialize for SourceConnection {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("connection_type", &self.connection_type)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SourceConnection {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for SourceConnection {
+    const NAME: &'static str = "vcenter::lcm::deployment::migration_upgrade::SourceConnection";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<ConnectionType> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "connection_type" => f_0 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(SourceConnection {
+            connection_type: __de::required(f_0, "connection_type")?,
+        })
+    }
 }
 
 vsphere_vapi_runtime::vapi_enum! {
@@ -575,20 +959,67 @@ vsphere_vapi_runtime::vapi_enum! {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.lcm.deployment.migration_upgrade.validation_result`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ValidationResult {
     /// Lists of the information messages, issues and warnings regarding the specified upgrade version. It contains summarized information from the individual prechecks. notifications Only set when there are notifications raised from any of the individual prechecks
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notifications: Option<crate::vcenter::lcm::Notifications>,
     /// List of individual prechecks executed as part of the precheck request. details Only set for versions that support fine-grain precheck reporting
     ///
     /// Not in vSphere API releases before 9.1.0.0.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub details: Option<Vec<PrecheckResult>>,
+}
+
+impl serde::Serialize for ValidationResult {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.notifications {
+            map.serialize_entry("notifications", value)?;
+        }
+        if let Some(value) = &self.details {
+            map.serialize_entry("details", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ValidationResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ValidationResult {
+    const NAME: &'static str = "vcenter::lcm::deployment::migration_upgrade::ValidationResult";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<crate::vcenter::lcm::Notifications> = None;
+        let mut f_1: Option<Vec<PrecheckResult>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "notifications" => f_0 = map.next_value()?,
+                "details" => f_1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ValidationResult {
+            notifications: f_0,
+            details: f_1,
+        })
+    }
 }
 
 /// The [`VchaSpec`](crate::vcenter::lcm::deployment::migration_upgrade::VchaSpec) structure specifies the VMware vCenter High Availability (VCHA) configuration required for upgrading vCenter with manually configured VCHA. It details the vCenter container locations for cloning Passive and Witness nodes post-upgrade, ensuring they are recreated in the same locations as before the upgrade.
@@ -600,7 +1031,7 @@ pub struct ValidationResult {
 /// Not in vSphere API releases before 9.0.0.0.
 ///
 /// vAPI structure `com.vmware.vcenter.lcm.deployment.migration_upgrade.vcha_spec`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VchaSpec {
     /// Specifies connection to vCenter instance where passive node resides and will be recreated after successful upgrade.
     ///
@@ -610,6 +1041,52 @@ pub struct VchaSpec {
     ///
     /// Since vSphere API 9.0.0.0.
     pub witness_node_container: crate::vcenter::lcm::deployment::common::Connection,
+}
+
+impl serde::Serialize for VchaSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("passive_node_container", &self.passive_node_container)?;
+        map.serialize_entry("witness_node_container", &self.witness_node_container)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VchaSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for VchaSpec {
+    const NAME: &'static str = "vcenter::lcm::deployment::migration_upgrade::VchaSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::vcenter::lcm::deployment::common::Connection> = None;
+        let mut f_1: Option<crate::vcenter::lcm::deployment::common::Connection> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "passive_node_container" => f_0 = Some(map.next_value()?),
+                "witness_node_container" => f_1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(VchaSpec {
+            passive_node_container: __de::required(f_0, "passive_node_container")?,
+            witness_node_container: __de::required(f_1, "witness_node_container")?,
+        })
+    }
 }
 
 #[doc(hidden)]

@@ -13,7 +13,7 @@
 /// Not in vSphere API releases before 9.1.0.0.
 ///
 /// vAPI structure `com.vmware.vcenter.lcm.depot.services.address`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Address {
     /// Specifies the type of address used for the service.
     ///
@@ -22,16 +22,52 @@ pub struct Address {
     /// The actual address corresponding to the specified type.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default = "Address::__missing_value")]
     pub value: String,
 }
 
-impl Address {
-    fn __missing_value() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::lcm::depot::services::Address",
-            "value",
-        )
+impl serde::Serialize for Address {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("type", &self.r#type)?;
+        map.serialize_entry("value", &self.value)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Address {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Address {
+    const NAME: &'static str = "vcenter::lcm::depot::services::Address";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<AddressType> = None;
+        let mut f_1: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "type" => f_0 = Some(map.next_value()?),
+                "value" => f_1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Address {
+            r#type: __de::required(f_0, "type")?,
+            value: __de::or_zero(f_1, Self::NAME, "value"),
+        })
     }
 }
 
@@ -63,24 +99,53 @@ vsphere_vapi_runtime::vapi_enum! {
 /// Not in vSphere API releases before 9.1.0.0.
 ///
 /// vAPI structure `com.vmware.vcenter.lcm.depot.services.info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Info {
     /// Lists the configurations containing the connection details of the external services which are registered with vCenter appliance.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(
-        default = "Info::__missing_services",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub services: Vec<Service>,
 }
 
-impl Info {
-    fn __missing_services() -> Vec<Service> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::lcm::depot::services::Info",
-            "services",
-        )
+impl serde::Serialize for Info {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("services", &self.services)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Info {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
+    const NAME: &'static str = "vcenter::lcm::depot::services::Info";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<Vec<Service>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "services" => f_0 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Info {
+            services: __de::or_zero(f_0, Self::NAME, "services"),
+        })
     }
 }
 
@@ -91,61 +156,89 @@ impl Info {
 /// Not in vSphere API releases before 9.1.0.0.
 ///
 /// vAPI structure `com.vmware.vcenter.lcm.depot.services.node`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Node {
     /// Common name of the service node.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default = "Node::__missing_name")]
     pub name: String,
     /// List of addresses to connect to the service node.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(
-        default = "Node::__missing_addresses",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub addresses: Vec<Address>,
     /// Service node port on which the service is hosted. If `None`, the connection will be done with the default port
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub port: Option<String>,
     /// URL prefix pointing to the root of the service. If `None`, it defaults to "/" indicating that the service root is hosted directly at the specified address.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub base_url: Option<String>,
     /// Certificates to be used to securely connect with the service node.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(
-        default = "Node::__missing_certificates",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub certificates: Vec<String>,
 }
 
-impl Node {
-    fn __missing_name() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::lcm::depot::services::Node",
-            "name",
-        )
+impl serde::Serialize for Node {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("name", &self.name)?;
+        map.serialize_entry("addresses", &self.addresses)?;
+        if let Some(value) = &self.port {
+            map.serialize_entry("port", value)?;
+        }
+        if let Some(value) = &self.base_url {
+            map.serialize_entry("base_url", value)?;
+        }
+        map.serialize_entry("certificates", &self.certificates)?;
+        map.end()
     }
+}
 
-    fn __missing_addresses() -> Vec<Address> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::lcm::depot::services::Node",
-            "addresses",
-        )
+impl<'de> serde::Deserialize<'de> for Node {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_certificates() -> Vec<String> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::lcm::depot::services::Node",
-            "certificates",
-        )
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Node {
+    const NAME: &'static str = "vcenter::lcm::depot::services::Node";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<Vec<Address>> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<String> = None;
+        let mut f_4: Option<Vec<String>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "name" => f_0 = Some(map.next_value()?),
+                "addresses" => f_1 = __de::null_as_empty(map.next_value()?),
+                "port" => f_2 = map.next_value()?,
+                "base_url" => f_3 = map.next_value()?,
+                "certificates" => f_4 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Node {
+            name: __de::or_zero(f_0, Self::NAME, "name"),
+            addresses: __de::or_zero(f_1, Self::NAME, "addresses"),
+            port: f_2,
+            base_url: f_3,
+            certificates: __de::or_zero(f_4, Self::NAME, "certificates"),
+        })
     }
 }
 
@@ -173,12 +266,11 @@ impl Node {
 /// Not in vSphere API releases before 9.1.0.0.
 ///
 /// vAPI structure `com.vmware.vcenter.lcm.depot.services.service`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Service {
     /// External service name.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default = "Service::__missing_name")]
     pub name: String,
     /// Type of external service Supported type is VCF_DEPOT.
     ///
@@ -189,43 +281,74 @@ pub struct Service {
     /// External service key, identifier for the service unique across the fleet.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default = "Service::__missing_key")]
     pub key: String,
     /// External service version as this is not a required configuration field for external connections
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
     /// List of nodes/instances belonging to the same external service.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(
-        default = "Service::__missing_nodes",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub nodes: Vec<Node>,
 }
 
-impl Service {
-    fn __missing_name() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::lcm::depot::services::Service",
-            "name",
-        )
+impl serde::Serialize for Service {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("name", &self.name)?;
+        map.serialize_entry("type", &self.r#type)?;
+        map.serialize_entry("key", &self.key)?;
+        if let Some(value) = &self.version {
+            map.serialize_entry("version", value)?;
+        }
+        map.serialize_entry("nodes", &self.nodes)?;
+        map.end()
     }
+}
 
-    fn __missing_key() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::lcm::depot::services::Service",
-            "key",
-        )
+impl<'de> serde::Deserialize<'de> for Service {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_nodes() -> Vec<Node> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::lcm::depot::services::Service",
-            "nodes",
-        )
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Service {
+    const NAME: &'static str = "vcenter::lcm::depot::services::Service";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<crate::ids::ServiceidId> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<String> = None;
+        let mut f_4: Option<Vec<Node>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "name" => f_0 = Some(map.next_value()?),
+                "type" => f_1 = Some(map.next_value()?),
+                "key" => f_2 = Some(map.next_value()?),
+                "version" => f_3 = map.next_value()?,
+                "nodes" => f_4 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Service {
+            name: __de::or_zero(f_0, Self::NAME, "name"),
+            r#type: __de::required(f_1, "type")?,
+            key: __de::or_zero(f_2, Self::NAME, "key"),
+            version: f_3,
+            nodes: __de::or_zero(f_4, Self::NAME, "nodes"),
+        })
     }
 }
 
@@ -236,24 +359,53 @@ impl Service {
 /// Not in vSphere API releases before 9.1.0.0.
 ///
 /// vAPI structure `com.vmware.vcenter.lcm.depot.services.set_spec`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SetSpec {
     /// A list of configurations which contains the connection details of the external services to be registered with vCenter appliance.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(
-        default = "SetSpec::__missing_services",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub services: Vec<Service>,
 }
 
-impl SetSpec {
-    fn __missing_services() -> Vec<Service> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::lcm::depot::services::SetSpec",
-            "services",
-        )
+impl serde::Serialize for SetSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("services", &self.services)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SetSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for SetSpec {
+    const NAME: &'static str = "vcenter::lcm::depot::services::SetSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<Vec<Service>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "services" => f_0 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(SetSpec {
+            services: __de::or_zero(f_0, Self::NAME, "services"),
+        })
     }
 }
 

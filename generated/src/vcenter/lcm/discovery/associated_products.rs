@@ -11,32 +11,65 @@
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.lcm.discovery.associated_products.create_spec`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateSpec {
     /// The name of the product.
-    #[serde(default = "CreateSpec::__missing_product_name")]
     pub product_name: String,
     /// Current product version.
-    #[serde(default = "CreateSpec::__missing_version")]
     pub version: String,
     /// The list of hostname/IPs of the instances of the VMware products deployed in the environment.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deployments: Option<Vec<String>>,
 }
 
-impl CreateSpec {
-    fn __missing_product_name() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::lcm::discovery::associated_products::CreateSpec",
-            "product_name",
-        )
+impl serde::Serialize for CreateSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("product_name", &self.product_name)?;
+        map.serialize_entry("version", &self.version)?;
+        if let Some(value) = &self.deployments {
+            map.serialize_entry("deployments", value)?;
+        }
+        map.end()
     }
+}
 
-    fn __missing_version() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::lcm::discovery::associated_products::CreateSpec",
-            "version",
-        )
+impl<'de> serde::Deserialize<'de> for CreateSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CreateSpec {
+    const NAME: &'static str = "vcenter::lcm::discovery::associated_products::CreateSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<Vec<String>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "product_name" => f_0 = Some(map.next_value()?),
+                "version" => f_1 = Some(map.next_value()?),
+                "deployments" => f_2 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(CreateSpec {
+            product_name: __de::or_zero(f_0, Self::NAME, "product_name"),
+            version: __de::or_zero(f_1, Self::NAME, "version"),
+            deployments: f_2,
+        })
     }
 }
 
@@ -44,11 +77,51 @@ impl CreateSpec {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.lcm.discovery.associated_products.update_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateSpec {
     /// The list of hostname/IPs of the instances of the VMware products deployed in the environment.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deployments: Option<Vec<String>>,
+}
+
+impl serde::Serialize for UpdateSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.deployments {
+            map.serialize_entry("deployments", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UpdateSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for UpdateSpec {
+    const NAME: &'static str = "vcenter::lcm::discovery::associated_products::UpdateSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<Vec<String>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "deployments" => f_0 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(UpdateSpec { deployments: f_0 })
+    }
 }
 
 #[doc(hidden)]

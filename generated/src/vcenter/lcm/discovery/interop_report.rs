@@ -28,10 +28,14 @@ impl CreateTaskRequest {
     }
 
     /// Starts the task; the handle waits for it or reports its progress.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<InteropReportResult>> {
-        self.call.send_task().await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<
+            vsphere_vapi_runtime::Task<InteropReportResult>,
+        >,
+    > + Send {
+        self.call.send_task()
     }
 
     /// Starts the task and waits for its result with the default
@@ -46,138 +50,317 @@ impl CreateTaskRequest {
 /// The [`InteropReportResult`](crate::vcenter::lcm::discovery::interop_report::InteropReportResult) structure contains the result of interoperability report creation operation.
 ///
 /// vAPI structure `com.vmware.vcenter.lcm.discovery.interop_report.result`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct InteropReportResult {
     /// The interoperability report.
     pub report: Report,
     /// The identifier of CSV formatted interopability report. `com.vmware.vcenter.lcm.report.Report.get` provides location where the CSV report can be downloaded from based on the `csvReport`.
     ///
     /// `None` in case of `errors` reported in [`Report::issues`](crate::vcenter::lcm::discovery::interop_report::Report::issues).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub csv_report: Option<String>,
+}
+
+impl serde::Serialize for InteropReportResult {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("report", &self.report)?;
+        if let Some(value) = &self.csv_report {
+            map.serialize_entry("csv_report", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for InteropReportResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for InteropReportResult {
+    const NAME: &'static str = "vcenter::lcm::discovery::interop_report::InteropReportResult";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<Report> = None;
+        let mut f_1: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "report" => f_0 = Some(map.next_value()?),
+                "csv_report" => f_1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(InteropReportResult {
+            report: __de::required(f_0, "report")?,
+            csv_report: f_1,
+        })
+    }
 }
 
 /// The [`ReleaseInfo`](crate::vcenter::lcm::discovery::interop_report::ReleaseInfo) structure contains a product release information.
 ///
 /// vAPI structure `com.vmware.vcenter.lcm.discovery.interop_report.release_info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ReleaseInfo {
     /// The version of the release.
-    #[serde(default = "ReleaseInfo::__missing_version")]
     pub version: String,
     /// A link to the release notes of the release. `None` if the release notes are not available.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
 }
 
-impl ReleaseInfo {
-    fn __missing_version() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::lcm::discovery::interop_report::ReleaseInfo",
-            "version",
-        )
+impl serde::Serialize for ReleaseInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("version", &self.version)?;
+        if let Some(value) = &self.note {
+            map.serialize_entry("note", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ReleaseInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ReleaseInfo {
+    const NAME: &'static str = "vcenter::lcm::discovery::interop_report::ReleaseInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "version" => f_0 = Some(map.next_value()?),
+                "note" => f_1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ReleaseInfo {
+            version: __de::or_zero(f_0, Self::NAME, "version"),
+            note: f_1,
+        })
     }
 }
 
 /// The [`Report`](crate::vcenter::lcm::discovery::interop_report::Report) structure contains the interoperability report between the target product and the other registered products in the vCenter Server instance.
 ///
 /// vAPI structure `com.vmware.vcenter.lcm.discovery.interop_report.report`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Report {
     /// Time when the report is created.
     pub date_created: vsphere_vapi_runtime::types::DateTime,
     /// A product against the other products are compared to. Only vCenter Server is supported.
     pub target_product: crate::vcenter::lcm::discovery::Product,
     /// Interoperability matrix for the supplied target product and the other registered products.
-    #[serde(
-        default = "Report::__missing_products",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub products: Vec<ReportRow>,
     /// Lists of issues encountered during report creation. set if any issues encountered.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub issues: Option<crate::vcenter::lcm::Notifications>,
     /// A summary of the interoperability matrix.
-    #[serde(default = "Report::__missing_summary")]
     pub summary: ReportSummary,
 }
 
-impl Report {
-    fn __missing_products() -> Vec<ReportRow> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::lcm::discovery::interop_report::Report",
-            "products",
-        )
+impl serde::Serialize for Report {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("date_created", &self.date_created)?;
+        map.serialize_entry("target_product", &self.target_product)?;
+        map.serialize_entry("products", &self.products)?;
+        if let Some(value) = &self.issues {
+            map.serialize_entry("issues", value)?;
+        }
+        map.serialize_entry("summary", &self.summary)?;
+        map.end()
     }
+}
 
-    fn __missing_summary() -> ReportSummary {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::lcm::discovery::interop_report::Report",
-            "summary",
-        )
+impl<'de> serde::Deserialize<'de> for Report {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Report {
+    const NAME: &'static str = "vcenter::lcm::discovery::interop_report::Report";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<vsphere_vapi_runtime::types::DateTime> = None;
+        let mut f_1: Option<crate::vcenter::lcm::discovery::Product> = None;
+        let mut f_2: Option<Vec<ReportRow>> = None;
+        let mut f_3: Option<crate::vcenter::lcm::Notifications> = None;
+        let mut f_4: Option<ReportSummary> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "date_created" => f_0 = Some(map.next_value()?),
+                "target_product" => f_1 = Some(map.next_value()?),
+                "products" => f_2 = __de::null_as_empty(map.next_value()?),
+                "issues" => f_3 = map.next_value()?,
+                "summary" => f_4 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Report {
+            date_created: __de::required(f_0, "date_created")?,
+            target_product: __de::required(f_1, "target_product")?,
+            products: __de::or_zero(f_2, Self::NAME, "products"),
+            issues: f_3,
+            summary: __de::or_zero(f_4, Self::NAME, "summary"),
+        })
     }
 }
 
 /// The [`ReportRow`](crate::vcenter::lcm::discovery::interop_report::ReportRow) structure contains the interoperability between a given product and the target product.
 ///
 /// vAPI structure `com.vmware.vcenter.lcm.discovery.interop_report.report_row`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ReportRow {
     /// The product to compare to the target product.
     pub product: crate::vcenter::lcm::discovery::Product,
     /// Defines whether the product is compatible against the target product.
-    #[serde(default = "ReportRow::__missing_compatible")]
     pub compatible: bool,
     /// A list of compatible releases of the product with the target product.
-    #[serde(
-        default = "ReportRow::__missing_compatible_releases",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub compatible_releases: Vec<ReleaseInfo>,
 }
 
-impl ReportRow {
-    fn __missing_compatible() -> bool {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::lcm::discovery::interop_report::ReportRow",
-            "compatible",
-        )
+impl serde::Serialize for ReportRow {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("product", &self.product)?;
+        map.serialize_entry("compatible", &self.compatible)?;
+        map.serialize_entry("compatible_releases", &self.compatible_releases)?;
+        map.end()
     }
+}
 
-    fn __missing_compatible_releases() -> Vec<ReleaseInfo> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::lcm::discovery::interop_report::ReportRow",
-            "compatible_releases",
-        )
+impl<'de> serde::Deserialize<'de> for ReportRow {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ReportRow {
+    const NAME: &'static str = "vcenter::lcm::discovery::interop_report::ReportRow";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::vcenter::lcm::discovery::Product> = None;
+        let mut f_1: Option<bool> = None;
+        let mut f_2: Option<Vec<ReleaseInfo>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "product" => f_0 = Some(map.next_value()?),
+                "compatible" => f_1 = Some(map.next_value()?),
+                "compatible_releases" => f_2 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ReportRow {
+            product: __de::required(f_0, "product")?,
+            compatible: __de::or_zero(f_1, Self::NAME, "compatible"),
+            compatible_releases: __de::or_zero(f_2, Self::NAME, "compatible_releases"),
+        })
     }
 }
 
 /// The [`ReportSummary`](crate::vcenter::lcm::discovery::interop_report::ReportSummary) structure contains a summary of the [`Report::products`](crate::vcenter::lcm::discovery::interop_report::Report::products). It consists of the count of compatible and incompatible products to the target product.
 ///
 /// vAPI structure `com.vmware.vcenter.lcm.discovery.interop_report.report_summary`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ReportSummary {
     /// Number of compatible products.
-    #[serde(default = "ReportSummary::__missing_compatible_count")]
     pub compatible_count: i64,
     /// Number of incompatible products.
-    #[serde(default = "ReportSummary::__missing_incompatible_count")]
     pub incompatible_count: i64,
 }
 
-impl ReportSummary {
-    fn __missing_compatible_count() -> i64 {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::lcm::discovery::interop_report::ReportSummary",
-            "compatible_count",
-        )
+impl serde::Serialize for ReportSummary {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("compatible_count", &self.compatible_count)?;
+        map.serialize_entry("incompatible_count", &self.incompatible_count)?;
+        map.end()
     }
+}
 
-    fn __missing_incompatible_count() -> i64 {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::lcm::discovery::interop_report::ReportSummary",
-            "incompatible_count",
-        )
+impl<'de> serde::Deserialize<'de> for ReportSummary {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ReportSummary {
+    const NAME: &'static str = "vcenter::lcm::discovery::interop_report::ReportSummary";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<i64> = None;
+        let mut f_1: Option<i64> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "compatible_count" => f_0 = Some(map.next_value()?),
+                "incompatible_count" => f_1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ReportSummary {
+            compatible_count: __de::or_zero(f_0, Self::NAME, "compatible_count"),
+            incompatible_count: __de::or_zero(f_1, Self::NAME, "incompatible_count"),
+        })
     }
 }
 
@@ -193,19 +376,51 @@ impl ::vsphere_vapi_runtime::de::Zero for ReportSummary {
 /// Configuration of report generation.
 ///
 /// vAPI structure `com.vmware.vcenter.lcm.discovery.interop_report.spec`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Spec {
     /// The vCenter Server version. It is used for checking against the other products registered with that instance of vCenter Server.
-    #[serde(default = "Spec::__missing_target_version")]
     pub target_version: String,
 }
 
-impl Spec {
-    fn __missing_target_version() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::lcm::discovery::interop_report::Spec",
-            "target_version",
-        )
+impl serde::Serialize for Spec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("target_version", &self.target_version)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Spec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Spec {
+    const NAME: &'static str = "vcenter::lcm::discovery::interop_report::Spec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "target_version" => f_0 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Spec {
+            target_version: __de::or_zero(f_0, Self::NAME, "target_version"),
+        })
     }
 }
 

@@ -9,32 +9,57 @@
 /// The [`Summary`](crate::vcenter::lcm::discovery::product_catalog::Summary) structure contains information about each VMware product and its corresponding versions that can be associated with vCenter Server.
 ///
 /// vAPI structure `com.vmware.vcenter.lcm.discovery.product_catalog.summary`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Summary {
     /// A product name that the customer is aware of.
-    #[serde(default = "Summary::__missing_name")]
     pub name: String,
     /// List of versions the customer can select from.
-    #[serde(
-        default = "Summary::__missing_versions",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub versions: Vec<String>,
 }
 
-impl Summary {
-    fn __missing_name() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::lcm::discovery::product_catalog::Summary",
-            "name",
-        )
+impl serde::Serialize for Summary {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("name", &self.name)?;
+        map.serialize_entry("versions", &self.versions)?;
+        map.end()
     }
+}
 
-    fn __missing_versions() -> Vec<String> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::lcm::discovery::product_catalog::Summary",
-            "versions",
-        )
+impl<'de> serde::Deserialize<'de> for Summary {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Summary {
+    const NAME: &'static str = "vcenter::lcm::discovery::product_catalog::Summary";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<Vec<String>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "name" => f_0 = Some(map.next_value()?),
+                "versions" => f_1 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Summary {
+            name: __de::or_zero(f_0, Self::NAME, "name"),
+            versions: __de::or_zero(f_1, Self::NAME, "versions"),
+        })
     }
 }
 

@@ -13,12 +13,54 @@
 /// Not in vSphere API releases before 9.1.0.0.
 ///
 /// vAPI structure `com.vmware.vcenter.lcm.interop.interop_bundle.set_spec`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SetSpec {
     /// VVS interop bundle file content to upload.
     ///
     /// Since vSphere API 9.1.0.0.
     pub data: vsphere_vapi_runtime::types::Binary,
+}
+
+impl serde::Serialize for SetSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("data", &self.data)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SetSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for SetSpec {
+    const NAME: &'static str = "vcenter::lcm::interop::interop_bundle::SetSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<vsphere_vapi_runtime::types::Binary> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "data" => f_0 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(SetSpec {
+            data: __de::required(f_0, "data")?,
+        })
+    }
 }
 
 #[doc(hidden)]

@@ -28,124 +28,218 @@ vsphere_vapi_runtime::vapi_enum! {
 /// The [`Info`](crate::vcenter::lcm::update::pending::Info) structure contains detailed information about the vCenter patch/update.
 ///
 /// vAPI structure `com.vmware.vcenter.lcm.update.pending.info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Info {
     /// Description of the vSphere update
-    #[serde(default = "Info::__missing_description")]
     pub description: String,
     /// Identifier of the given vSphere update
     ///
     /// Identifier of a `com.vmware.vcenter.lcm.update.pending` resource.
     pub pending_update: crate::ids::LcmUpdatePendingId,
     /// Version of the vSphere update or patch
-    #[serde(default = "Info::__missing_version")]
     pub version: String,
     /// Release date of the vSphere update or patch
     pub release_date: vsphere_vapi_runtime::types::DateTime,
     /// Severity of the issues fixed in the vSphere update or patch
     pub severity: SeverityType,
     /// Build number of the vCenter Release
-    #[serde(default = "Info::__missing_build")]
     pub build: String,
     /// Type of the Release based on the current vCenter version
     pub update_type: UpdateType,
     /// Category of the release based on features bundled on top of previous release
     pub category: Category,
     /// Flag to suggest a reboot after the release is applied
-    #[serde(default = "Info::__missing_reboot_required")]
     pub reboot_required: bool,
     /// Flag indicating whether the incoming patch is a quick patch. If `None` the patch is not a quick patch
     ///
     /// Not in vSphere API releases before 9.1.0.0.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quick_patch: Option<bool>,
     /// Flag indicating if there is an impact to workload management. `false`: The following Workload Management API-Driven Operations are fully operational and will not be disrupted by this update. VM workload provisioning, VM CRUD Operations Kubernetes workload provisioning, Kubernetes CRUD Operations Compute and Storage Scaling Continuous log collection and forwarding to Ops for monitoring `true`: Workload management will be disrupted for a given downtime. workloadManagementImpact If `None` the patch is not a quick patch
     ///
     /// Not in vSphere API releases before 9.1.0.0.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub workload_management_impact: Option<bool>,
     /// VAMI or ISO URL for update or upgrade execute phase redirection
-    #[serde(rename = "execute_URL")]
     pub execute_url: String,
     /// List of URI pointing to patch or update release notes
-    #[serde(
-        default = "Info::__missing_release_notes",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub release_notes: Vec<String>,
 }
 
-impl Info {
-    fn __missing_description() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::lcm::update::pending::Info",
-            "description",
-        )
+impl serde::Serialize for Info {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("description", &self.description)?;
+        map.serialize_entry("pending_update", &self.pending_update)?;
+        map.serialize_entry("version", &self.version)?;
+        map.serialize_entry("release_date", &self.release_date)?;
+        map.serialize_entry("severity", &self.severity)?;
+        map.serialize_entry("build", &self.build)?;
+        map.serialize_entry("update_type", &self.update_type)?;
+        map.serialize_entry("category", &self.category)?;
+        map.serialize_entry("reboot_required", &self.reboot_required)?;
+        if let Some(value) = &self.quick_patch {
+            map.serialize_entry("quick_patch", value)?;
+        }
+        if let Some(value) = &self.workload_management_impact {
+            map.serialize_entry("workload_management_impact", value)?;
+        }
+        map.serialize_entry("execute_URL", &self.execute_url)?;
+        map.serialize_entry("release_notes", &self.release_notes)?;
+        map.end()
     }
+}
 
-    fn __missing_version() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::lcm::update::pending::Info",
-            "version",
-        )
+impl<'de> serde::Deserialize<'de> for Info {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_build() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::lcm::update::pending::Info",
-            "build",
-        )
-    }
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
+    const NAME: &'static str = "vcenter::lcm::update::pending::Info";
 
-    fn __missing_reboot_required() -> bool {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::lcm::update::pending::Info",
-            "reboot_required",
-        )
-    }
-
-    fn __missing_release_notes() -> Vec<String> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::lcm::update::pending::Info",
-            "release_notes",
-        )
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<crate::ids::LcmUpdatePendingId> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<vsphere_vapi_runtime::types::DateTime> = None;
+        let mut f_4: Option<SeverityType> = None;
+        let mut f_5: Option<String> = None;
+        let mut f_6: Option<UpdateType> = None;
+        let mut f_7: Option<Category> = None;
+        let mut f_8: Option<bool> = None;
+        let mut f_9: Option<bool> = None;
+        let mut f_10: Option<bool> = None;
+        let mut f_11: Option<String> = None;
+        let mut f_12: Option<Vec<String>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "description" => f_0 = Some(map.next_value()?),
+                "pending_update" => f_1 = Some(map.next_value()?),
+                "version" => f_2 = Some(map.next_value()?),
+                "release_date" => f_3 = Some(map.next_value()?),
+                "severity" => f_4 = Some(map.next_value()?),
+                "build" => f_5 = Some(map.next_value()?),
+                "update_type" => f_6 = Some(map.next_value()?),
+                "category" => f_7 = Some(map.next_value()?),
+                "reboot_required" => f_8 = Some(map.next_value()?),
+                "quick_patch" => f_9 = map.next_value()?,
+                "workload_management_impact" => f_10 = map.next_value()?,
+                "execute_URL" => f_11 = Some(map.next_value()?),
+                "release_notes" => f_12 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Info {
+            description: __de::or_zero(f_0, Self::NAME, "description"),
+            pending_update: __de::required(f_1, "pending_update")?,
+            version: __de::or_zero(f_2, Self::NAME, "version"),
+            release_date: __de::required(f_3, "release_date")?,
+            severity: __de::required(f_4, "severity")?,
+            build: __de::or_zero(f_5, Self::NAME, "build"),
+            update_type: __de::required(f_6, "update_type")?,
+            category: __de::required(f_7, "category")?,
+            reboot_required: __de::or_zero(f_8, Self::NAME, "reboot_required"),
+            quick_patch: f_9,
+            workload_management_impact: f_10,
+            execute_url: __de::required(f_11, "execute_URL")?,
+            release_notes: __de::or_zero(f_12, Self::NAME, "release_notes"),
+        })
     }
 }
 
 /// The [`ListResult`](crate::vcenter::lcm::update::pending::ListResult) structure contains information about the pending patch/updates for the given vCenter server.
 ///
 /// vAPI structure `com.vmware.vcenter.lcm.update.pending.list_result`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ListResult {
     /// Time when the software depo was last checked.
     pub last_check_time: vsphere_vapi_runtime::types::DateTime,
     /// Number of pending updates Only set if there are available updates
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub update_count: Option<i64>,
     /// Number of pending upgrades Only set if there are available upgrades
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub upgrade_count: Option<i64>,
     /// List of pending update details
-    #[serde(
-        default = "ListResult::__missing_updates",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub updates: Vec<Summary>,
     /// Lists of issues encountered during pending updates retrieval. set if any issues encountered.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub issues: Option<crate::vcenter::lcm::Notifications>,
 }
 
-impl ListResult {
-    fn __missing_updates() -> Vec<Summary> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::lcm::update::pending::ListResult",
-            "updates",
-        )
+impl serde::Serialize for ListResult {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("last_check_time", &self.last_check_time)?;
+        if let Some(value) = &self.update_count {
+            map.serialize_entry("update_count", value)?;
+        }
+        if let Some(value) = &self.upgrade_count {
+            map.serialize_entry("upgrade_count", value)?;
+        }
+        map.serialize_entry("updates", &self.updates)?;
+        if let Some(value) = &self.issues {
+            map.serialize_entry("issues", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ListResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ListResult {
+    const NAME: &'static str = "vcenter::lcm::update::pending::ListResult";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<vsphere_vapi_runtime::types::DateTime> = None;
+        let mut f_1: Option<i64> = None;
+        let mut f_2: Option<i64> = None;
+        let mut f_3: Option<Vec<Summary>> = None;
+        let mut f_4: Option<crate::vcenter::lcm::Notifications> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "last_check_time" => f_0 = Some(map.next_value()?),
+                "update_count" => f_1 = map.next_value()?,
+                "upgrade_count" => f_2 = map.next_value()?,
+                "updates" => f_3 = __de::null_as_empty(map.next_value()?),
+                "issues" => f_4 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ListResult {
+            last_check_time: __de::required(f_0, "last_check_time")?,
+            update_count: f_1,
+            upgrade_count: f_2,
+            updates: __de::or_zero(f_3, Self::NAME, "updates"),
+            issues: f_4,
+        })
     }
 }
 
@@ -189,81 +283,131 @@ vsphere_vapi_runtime::vapi_enum! {
 /// The [`Summary`](crate::vcenter::lcm::update::pending::Summary) structure contains basic information about the vCenter patch/update/upgrade
 ///
 /// vAPI structure `com.vmware.vcenter.lcm.update.pending.summary`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Summary {
     /// Identifier of the given vSphere update
     ///
     /// Identifier of a `com.vmware.vcenter.lcm.update.pending` resource.
     pub pending_update: crate::ids::LcmUpdatePendingId,
     /// Version of the vSphere update or patch
-    #[serde(default = "Summary::__missing_version")]
     pub version: String,
     /// Release date of the vSphere update or patch
     pub release_date: vsphere_vapi_runtime::types::DateTime,
     /// Severity of the issues fixed in the vSphere update or patch
     pub severity: SeverityType,
     /// Build number of the vCenter Release
-    #[serde(default = "Summary::__missing_build")]
     pub build: String,
     /// Type of the Release based on the current vCenter version
     pub update_type: UpdateType,
     /// Category of the release based on features bundled on top of previous release
     pub category: Category,
     /// Flag to suggest a reboot after the release is applied
-    #[serde(default = "Summary::__missing_reboot_required")]
     pub reboot_required: bool,
     /// Flag indicating whether the incoming patch is a quick patch. If `None` the patch is not a quick patch
     ///
     /// Not in vSphere API releases before 9.1.0.0.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quick_patch: Option<bool>,
     /// Flag indicating if there is an impact to workload management. `false`: The following Workload Management API-Driven Operations are fully operational and will not be disrupted by this update. VM workload provisioning, VM CRUD Operations Kubernetes workload provisioning, Kubernetes CRUD Operations Compute and Storage Scaling Continuous log collection and forwarding to Ops for monitoring `true`: Workload management will be disrupted for a given downtime. workloadManagementImpact If `None` the patch is not a quick patch
     ///
     /// Not in vSphere API releases before 9.1.0.0.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub workload_management_impact: Option<bool>,
     /// VAMI or ISO URL for update or upgrade execute phase redirection
-    #[serde(rename = "execute_URL")]
     pub execute_url: String,
     /// List of URI pointing to patch or update release notes
-    #[serde(
-        default = "Summary::__missing_release_notes",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub release_notes: Vec<String>,
 }
 
-impl Summary {
-    fn __missing_version() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::lcm::update::pending::Summary",
-            "version",
-        )
+impl serde::Serialize for Summary {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("pending_update", &self.pending_update)?;
+        map.serialize_entry("version", &self.version)?;
+        map.serialize_entry("release_date", &self.release_date)?;
+        map.serialize_entry("severity", &self.severity)?;
+        map.serialize_entry("build", &self.build)?;
+        map.serialize_entry("update_type", &self.update_type)?;
+        map.serialize_entry("category", &self.category)?;
+        map.serialize_entry("reboot_required", &self.reboot_required)?;
+        if let Some(value) = &self.quick_patch {
+            map.serialize_entry("quick_patch", value)?;
+        }
+        if let Some(value) = &self.workload_management_impact {
+            map.serialize_entry("workload_management_impact", value)?;
+        }
+        map.serialize_entry("execute_URL", &self.execute_url)?;
+        map.serialize_entry("release_notes", &self.release_notes)?;
+        map.end()
     }
+}
 
-    fn __missing_build() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::lcm::update::pending::Summary",
-            "build",
-        )
+impl<'de> serde::Deserialize<'de> for Summary {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_reboot_required() -> bool {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::lcm::update::pending::Summary",
-            "reboot_required",
-        )
-    }
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Summary {
+    const NAME: &'static str = "vcenter::lcm::update::pending::Summary";
 
-    fn __missing_release_notes() -> Vec<String> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::lcm::update::pending::Summary",
-            "release_notes",
-        )
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::LcmUpdatePendingId> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<vsphere_vapi_runtime::types::DateTime> = None;
+        let mut f_3: Option<SeverityType> = None;
+        let mut f_4: Option<String> = None;
+        let mut f_5: Option<UpdateType> = None;
+        let mut f_6: Option<Category> = None;
+        let mut f_7: Option<bool> = None;
+        let mut f_8: Option<bool> = None;
+        let mut f_9: Option<bool> = None;
+        let mut f_10: Option<String> = None;
+        let mut f_11: Option<Vec<String>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "pending_update" => f_0 = Some(map.next_value()?),
+                "version" => f_1 = Some(map.next_value()?),
+                "release_date" => f_2 = Some(map.next_value()?),
+                "severity" => f_3 = Some(map.next_value()?),
+                "build" => f_4 = Some(map.next_value()?),
+                "update_type" => f_5 = Some(map.next_value()?),
+                "category" => f_6 = Some(map.next_value()?),
+                "reboot_required" => f_7 = Some(map.next_value()?),
+                "quick_patch" => f_8 = map.next_value()?,
+                "workload_management_impact" => f_9 = map.next_value()?,
+                "execute_URL" => f_10 = Some(map.next_value()?),
+                "release_notes" => f_11 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Summary {
+            pending_update: __de::required(f_0, "pending_update")?,
+            version: __de::or_zero(f_1, Self::NAME, "version"),
+            release_date: __de::required(f_2, "release_date")?,
+            severity: __de::required(f_3, "severity")?,
+            build: __de::or_zero(f_4, Self::NAME, "build"),
+            update_type: __de::required(f_5, "update_type")?,
+            category: __de::required(f_6, "category")?,
+            reboot_required: __de::or_zero(f_7, Self::NAME, "reboot_required"),
+            quick_patch: f_8,
+            workload_management_impact: f_9,
+            execute_url: __de::required(f_10, "execute_URL")?,
+            release_notes: __de::or_zero(f_11, Self::NAME, "release_notes"),
+        })
     }
 }
 

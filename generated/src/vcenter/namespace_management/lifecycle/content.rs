@@ -85,15 +85,13 @@ impl Libraries {
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `System.Read`.
-    pub async fn get(
+    pub fn get(
         &self,
         library: &crate::ids::LibraryId,
-    ) -> vsphere_vapi_runtime::Result<libraries::Info> {
-        self.client
-            .operation(&libraries::ops::GET)
-            .param("library", library)
-            .send()
-            .await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<libraries::Info>,
+    > + Send {
+        self.client.operation(&libraries::ops::GET).param("library", library).send()
     }
 
     /// List all content libraries configured with vSphere Namespaces.
@@ -120,8 +118,12 @@ impl Libraries {
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `System.Read`.
-    pub async fn list(&self) -> vsphere_vapi_runtime::Result<libraries::ListResult> {
-        self.client.operation(&libraries::ops::LIST).send().await
+    pub fn list(
+        &self,
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<libraries::ListResult>,
+    > + Send {
+        self.client.operation(&libraries::ops::LIST).send()
     }
 
     /// Assigns user-created Content Library to vSphere Namespaces which will consume Supervisor images from this Content Library during enablement and upgrade flows. The Content Library must be subscribed to vSphere Supervisor images repository or must have Supervisor images added manually.
@@ -150,11 +152,11 @@ impl Libraries {
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `Namespaces.Manage`.
-    pub async fn set(
+    pub fn set(
         &self,
         spec: &libraries::SetSpec,
-    ) -> vsphere_vapi_runtime::Result<()> {
-        self.client.operation(&libraries::ops::SET).param("spec", spec).send().await
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+        self.client.operation(&libraries::ops::SET).param("spec", spec).send()
     }
 
     /// Remove Content Library configuration with vSphere Namespaces.
@@ -183,14 +185,10 @@ impl Libraries {
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `Namespaces.Manage`.
-    pub async fn unassign(
+    pub fn unassign(
         &self,
         library: &crate::ids::LibraryId,
-    ) -> vsphere_vapi_runtime::Result<()> {
-        self.client
-            .operation(&libraries::ops::UNASSIGN)
-            .param("library", library)
-            .send()
-            .await
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+        self.client.operation(&libraries::ops::UNASSIGN).param("library", library).send()
     }
 }

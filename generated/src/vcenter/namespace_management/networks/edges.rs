@@ -189,118 +189,112 @@ impl<'de> serde::Deserialize<'de> for Edge {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = Edge;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("struct Edge")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<Edge, A::Error> {
-                let mut f_0: Option<String> = None;
-                let mut f_1: Option<
-                    Vec<crate::vcenter::namespace_management::networks::IpRange>,
-                > = None;
-                let mut f_2: Option<HaProxyConfig> = None;
-                let mut f_3: Option<NsxConfig> = None;
-                let mut f_4: Option<NsxAdvancedLbConfig> = None;
-                let mut f_5: Option<VsphereFoundationConfig> = None;
-                let mut f_6: Option<String> = None;
-                let mut unknown = serde_json::Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "id" => f_0 = map.next_value()?,
-                        "load_balancer_address_ranges" => f_1 = map.next_value()?,
-                        "haproxy" => f_2 = map.next_value()?,
-                        "nsx" => f_3 = map.next_value()?,
-                        "nsx_advanced" => f_4 = map.next_value()?,
-                        "foundation" => f_5 = map.next_value()?,
-                        "provider" => f_6 = map.next_value()?,
-                        _ => {
-                            let value: serde_json::Value = map.next_value()?;
-                            unknown.insert(key, value);
-                        }
-                    }
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Edge {
+    const NAME: &'static str = "vcenter::namespace_management::networks::edges::Edge";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<
+            Vec<crate::vcenter::namespace_management::networks::IpRange>,
+        > = None;
+        let mut f_2: Option<HaProxyConfig> = None;
+        let mut f_3: Option<NsxConfig> = None;
+        let mut f_4: Option<NsxAdvancedLbConfig> = None;
+        let mut f_5: Option<VsphereFoundationConfig> = None;
+        let mut f_6: Option<String> = None;
+        let mut unknown = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "id" => f_0 = map.next_value()?,
+                "load_balancer_address_ranges" => f_1 = map.next_value()?,
+                "haproxy" => f_2 = map.next_value()?,
+                "nsx" => f_3 = map.next_value()?,
+                "nsx_advanced" => f_4 = map.next_value()?,
+                "foundation" => f_5 = map.next_value()?,
+                "provider" => f_6 = map.next_value()?,
+                _ => {
+                    let value: serde_json::Value = map.next_value()?;
+                    unknown.insert(key, value);
                 }
-                let u_0 = match f_6 {
-                    None => None,
-                    Some(tag) => {
-                        Some(
-                            match tag.as_str() {
-                                "HAPROXY" => {
-                                    EdgeProviderUnion::Haproxy {
-                                        haproxy: f_2,
-                                    }
-                                }
-                                "NSX" => EdgeProviderUnion::Nsx { nsx: f_3 },
-                                "NSX_ADVANCED" => {
-                                    EdgeProviderUnion::NsxAdvanced {
-                                        nsx_advanced: f_4,
-                                    }
-                                }
-                                "NSX_VPC" => EdgeProviderUnion::NsxVpc,
-                                "VSPHERE_FOUNDATION" => {
-                                    EdgeProviderUnion::VsphereFoundation {
-                                        foundation: f_5,
-                                    }
-                                }
-                                _ => {
-                                    #[allow(unused_mut)]
-                                    let mut fields = ::core::mem::take(&mut unknown);
-                                    if let Some(value) = f_2 {
-                                        fields
-                                            .insert(
-                                                "haproxy".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_3 {
-                                        fields
-                                            .insert(
-                                                "nsx".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_4 {
-                                        fields
-                                            .insert(
-                                                "nsx_advanced".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_5 {
-                                        fields
-                                            .insert(
-                                                "foundation".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    EdgeProviderUnion::Unknown {
-                                        tag,
-                                        fields,
-                                    }
-                                }
-                            },
-                        )
-                    }
-                };
-                ::core::result::Result::Ok(Edge {
-                    id: f_0,
-                    load_balancer_address_ranges: f_1,
-                    provider: u_0,
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        let u_0 = match f_6 {
+            None => None,
+            Some(tag) => {
+                Some(
+                    match tag.as_str() {
+                        "HAPROXY" => {
+                            EdgeProviderUnion::Haproxy {
+                                haproxy: f_2,
+                            }
+                        }
+                        "NSX" => EdgeProviderUnion::Nsx { nsx: f_3 },
+                        "NSX_ADVANCED" => {
+                            EdgeProviderUnion::NsxAdvanced {
+                                nsx_advanced: f_4,
+                            }
+                        }
+                        "NSX_VPC" => EdgeProviderUnion::NsxVpc,
+                        "VSPHERE_FOUNDATION" => {
+                            EdgeProviderUnion::VsphereFoundation {
+                                foundation: f_5,
+                            }
+                        }
+                        _ => {
+                            #[allow(unused_mut)]
+                            let mut fields = ::core::mem::take(&mut unknown);
+                            if let Some(value) = f_2 {
+                                fields
+                                    .insert(
+                                        "haproxy".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_3 {
+                                fields
+                                    .insert(
+                                        "nsx".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_4 {
+                                fields
+                                    .insert(
+                                        "nsx_advanced".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_5 {
+                                fields
+                                    .insert(
+                                        "foundation".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            EdgeProviderUnion::Unknown {
+                                tag,
+                                fields,
+                            }
+                        }
+                    },
+                )
+            }
+        };
+        ::core::result::Result::Ok(Edge {
+            id: f_0,
+            load_balancer_address_ranges: f_1,
+            provider: u_0,
+        })
     }
 }
 
@@ -362,20 +356,15 @@ vsphere_vapi_runtime::vapi_enum! {
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.networks.edges.HA_proxy_config`.
 #[deprecated(note = "since vSphere API 9.0.0.0")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct HaProxyConfig {
     /// [`HaProxyConfig::servers`](crate::vcenter::namespace_management::networks::edges::HaProxyConfig::servers) is a list of the addresses for the data plane API servers used to configure Virtual Servers.
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(
-        default = "HaProxyConfig::__missing_servers",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub servers: Vec<Server>,
     /// [`HaProxyConfig::username`](crate::vcenter::namespace_management::networks::edges::HaProxyConfig::username) is used by the HAProxy Kubernetes Operator to program the HAProxy Controller.
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(default = "HaProxyConfig::__missing_username")]
     pub username: String,
     /// [`HaProxyConfig::password`](crate::vcenter::namespace_management::networks::edges::HaProxyConfig::password) secures the [`HaProxyConfig::username`](crate::vcenter::namespace_management::networks::edges::HaProxyConfig::username).
     ///
@@ -384,30 +373,67 @@ pub struct HaProxyConfig {
     /// [`HaProxyConfig::certificate_authority_chain`](crate::vcenter::namespace_management::networks::edges::HaProxyConfig::certificate_authority_chain) contains PEM-encoded CA chain which is used to verify x509 certificates received from the server.
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(default = "HaProxyConfig::__missing_certificate_authority_chain")]
     pub certificate_authority_chain: String,
 }
 
-impl HaProxyConfig {
-    fn __missing_servers() -> Vec<Server> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::networks::edges::HaProxyConfig",
-            "servers",
-        )
-    }
-
-    fn __missing_username() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::networks::edges::HaProxyConfig",
-            "username",
-        )
-    }
-
-    fn __missing_certificate_authority_chain() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::networks::edges::HaProxyConfig",
+impl serde::Serialize for HaProxyConfig {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("servers", &self.servers)?;
+        map.serialize_entry("username", &self.username)?;
+        map.serialize_entry("password", &self.password)?;
+        map.serialize_entry(
             "certificate_authority_chain",
-        )
+            &self.certificate_authority_chain,
+        )?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for HaProxyConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for HaProxyConfig {
+    const NAME: &'static str = "vcenter::namespace_management::networks::edges::HaProxyConfig";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<Vec<Server>> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<vsphere_vapi_runtime::types::Secret> = None;
+        let mut f_3: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "servers" => f_0 = __de::null_as_empty(map.next_value()?),
+                "username" => f_1 = Some(map.next_value()?),
+                "password" => f_2 = Some(map.next_value()?),
+                "certificate_authority_chain" => f_3 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(HaProxyConfig {
+            servers: __de::or_zero(f_0, Self::NAME, "servers"),
+            username: __de::or_zero(f_1, Self::NAME, "username"),
+            password: __de::required(f_2, "password")?,
+            certificate_authority_chain: __de::or_zero(
+                f_3,
+                Self::NAME,
+                "certificate_authority_chain",
+            ),
+        })
     }
 }
 
@@ -437,17 +463,15 @@ vsphere_vapi_runtime::vapi_enum! {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.networks.edges.NSX_advanced_LB_config`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct NsxAdvancedLbConfig {
     /// [`NsxAdvancedLbConfig::server`](crate::vcenter::namespace_management::networks::edges::NsxAdvancedLbConfig::server) is the address for the Avi Controller, used to configure Virtual Servers.
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(default = "NsxAdvancedLbConfig::__missing_server")]
     pub server: Server,
     /// [`NsxAdvancedLbConfig::username`](crate::vcenter::namespace_management::networks::edges::NsxAdvancedLbConfig::username) is used by the Avi Kubernetes Operator to program the Avi Controller.
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(default = "NsxAdvancedLbConfig::__missing_username")]
     pub username: String,
     /// [`NsxAdvancedLbConfig::password`](crate::vcenter::namespace_management::networks::edges::NsxAdvancedLbConfig::password) is the password for the username.
     ///
@@ -456,35 +480,77 @@ pub struct NsxAdvancedLbConfig {
     /// [`NsxAdvancedLbConfig::certificate_authority_chain`](crate::vcenter::namespace_management::networks::edges::NsxAdvancedLbConfig::certificate_authority_chain) contains PEM-encoded CA chain which is used to verify x509 certificates received from the server.
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(default = "NsxAdvancedLbConfig::__missing_certificate_authority_chain")]
     pub certificate_authority_chain: String,
     /// The cloud name for the Avi Controller. Only set if custom cloud name is configured for this Avi Controller. If `None`, it defaults to "Default-Cloud".
     ///
     /// Since vSphere API 8.0.2.00300.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cloud_name: Option<String>,
 }
 
-impl NsxAdvancedLbConfig {
-    fn __missing_server() -> Server {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::networks::edges::NsxAdvancedLbConfig",
-            "server",
-        )
-    }
-
-    fn __missing_username() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::networks::edges::NsxAdvancedLbConfig",
-            "username",
-        )
-    }
-
-    fn __missing_certificate_authority_chain() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::networks::edges::NsxAdvancedLbConfig",
+impl serde::Serialize for NsxAdvancedLbConfig {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("server", &self.server)?;
+        map.serialize_entry("username", &self.username)?;
+        map.serialize_entry("password", &self.password)?;
+        map.serialize_entry(
             "certificate_authority_chain",
-        )
+            &self.certificate_authority_chain,
+        )?;
+        if let Some(value) = &self.cloud_name {
+            map.serialize_entry("cloud_name", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for NsxAdvancedLbConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for NsxAdvancedLbConfig {
+    const NAME: &'static str = "vcenter::namespace_management::networks::edges::NsxAdvancedLbConfig";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<Server> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<vsphere_vapi_runtime::types::Secret> = None;
+        let mut f_3: Option<String> = None;
+        let mut f_4: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "server" => f_0 = Some(map.next_value()?),
+                "username" => f_1 = Some(map.next_value()?),
+                "password" => f_2 = Some(map.next_value()?),
+                "certificate_authority_chain" => f_3 = Some(map.next_value()?),
+                "cloud_name" => f_4 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(NsxAdvancedLbConfig {
+            server: __de::or_zero(f_0, Self::NAME, "server"),
+            username: __de::or_zero(f_1, Self::NAME, "username"),
+            password: __de::required(f_2, "password")?,
+            certificate_authority_chain: __de::or_zero(
+                f_3,
+                Self::NAME,
+                "certificate_authority_chain",
+            ),
+            cloud_name: f_4,
+        })
     }
 }
 
@@ -620,83 +686,77 @@ impl<'de> serde::Deserialize<'de> for NsxConfig {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = NsxConfig;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("struct NsxConfig")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<NsxConfig, A::Error> {
-                let mut f_0: Option<String> = None;
-                let mut f_1: Option<String> = None;
-                let mut f_2: Option<String> = None;
-                let mut f_3: Option<
-                    Vec<crate::vcenter::namespace_management::networks::IpRange>,
-                > = None;
-                let mut f_4: Option<String> = None;
-                let mut f_5: Option<LoadBalancerSize> = None;
-                let mut unknown = serde_json::Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "edge_cluster_ID" => f_0 = map.next_value()?,
-                        "default_ingress_TLS_certificate" => f_1 = map.next_value()?,
-                        "routing_mode" => f_2 = map.next_value()?,
-                        "egress_IP_ranges" => f_3 = map.next_value()?,
-                        "t0_gateway" => f_4 = map.next_value()?,
-                        "load_balancer_size" => f_5 = map.next_value()?,
-                        _ => {
-                            let value: serde_json::Value = map.next_value()?;
-                            unknown.insert(key, value);
-                        }
-                    }
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for NsxConfig {
+    const NAME: &'static str = "vcenter::namespace_management::networks::edges::NsxConfig";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<
+            Vec<crate::vcenter::namespace_management::networks::IpRange>,
+        > = None;
+        let mut f_4: Option<String> = None;
+        let mut f_5: Option<LoadBalancerSize> = None;
+        let mut unknown = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "edge_cluster_ID" => f_0 = map.next_value()?,
+                "default_ingress_TLS_certificate" => f_1 = map.next_value()?,
+                "routing_mode" => f_2 = map.next_value()?,
+                "egress_IP_ranges" => f_3 = map.next_value()?,
+                "t0_gateway" => f_4 = map.next_value()?,
+                "load_balancer_size" => f_5 = map.next_value()?,
+                _ => {
+                    let value: serde_json::Value = map.next_value()?;
+                    unknown.insert(key, value);
                 }
-                let u_0 = match f_2 {
-                    None => None,
-                    Some(tag) => {
-                        Some(
-                            match tag.as_str() {
-                                "ROUTED" => NsxConfigRoutingMode::Routed,
-                                "NAT" => {
-                                    NsxConfigRoutingMode::Nat {
-                                        egress_ip_ranges: f_3,
-                                    }
-                                }
-                                _ => {
-                                    #[allow(unused_mut)]
-                                    let mut fields = ::core::mem::take(&mut unknown);
-                                    if let Some(value) = f_3 {
-                                        fields
-                                            .insert(
-                                                "egress_IP_ranges".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    NsxConfigRoutingMode::Unknown {
-                                        tag,
-                                        fields,
-                                    }
-                                }
-                            },
-                        )
-                    }
-                };
-                ::core::result::Result::Ok(NsxConfig {
-                    edge_cluster_id: f_0,
-                    default_ingress_tls_certificate: f_1,
-                    routing_mode: u_0,
-                    t0_gateway: f_4,
-                    load_balancer_size: f_5,
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        let u_0 = match f_2 {
+            None => None,
+            Some(tag) => {
+                Some(
+                    match tag.as_str() {
+                        "ROUTED" => NsxConfigRoutingMode::Routed,
+                        "NAT" => {
+                            NsxConfigRoutingMode::Nat {
+                                egress_ip_ranges: f_3,
+                            }
+                        }
+                        _ => {
+                            #[allow(unused_mut)]
+                            let mut fields = ::core::mem::take(&mut unknown);
+                            if let Some(value) = f_3 {
+                                fields
+                                    .insert(
+                                        "egress_IP_ranges".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            NsxConfigRoutingMode::Unknown {
+                                tag,
+                                fields,
+                            }
+                        }
+                    },
+                )
+            }
+        };
+        ::core::result::Result::Ok(NsxConfig {
+            edge_cluster_id: f_0,
+            default_ingress_tls_certificate: f_1,
+            routing_mode: u_0,
+            t0_gateway: f_4,
+            load_balancer_size: f_5,
+        })
     }
 }
 
@@ -723,33 +783,61 @@ vsphere_vapi_runtime::vapi_enum! {
 /// Since vSphere API 8.0.0.1.
 ///
 /// vAPI structure `com.vmware.vcenter.namespace_management.networks.edges.server`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Server {
     /// [`Server::host`](crate::vcenter::namespace_management::networks::edges::Server::host) specifies a the management hostname or IPv4 address for a load balancer.
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(default = "Server::__missing_host")]
     pub host: String,
     /// [`Server::port`](crate::vcenter::namespace_management::networks::edges::Server::port) specifies a management port used to access a load balancer.
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(default = "Server::__missing_port")]
     pub port: i64,
 }
 
-impl Server {
-    fn __missing_host() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::networks::edges::Server",
-            "host",
-        )
+impl serde::Serialize for Server {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("host", &self.host)?;
+        map.serialize_entry("port", &self.port)?;
+        map.end()
     }
+}
 
-    fn __missing_port() -> i64 {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::networks::edges::Server",
-            "port",
-        )
+impl<'de> serde::Deserialize<'de> for Server {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Server {
+    const NAME: &'static str = "vcenter::namespace_management::networks::edges::Server";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<i64> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "host" => f_0 = Some(map.next_value()?),
+                "port" => f_1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Server {
+            host: __de::or_zero(f_0, Self::NAME, "host"),
+            port: __de::or_zero(f_1, Self::NAME, "port"),
+        })
     }
 }
 
@@ -770,12 +858,11 @@ impl ::vsphere_vapi_runtime::de::Zero for Server {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.networks.edges.vsphere_foundation_config`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct VsphereFoundationConfig {
     /// Customize the placement of the Load Balancer. If `None`, the load balancer will be placed using its default configuration. See fields in [`DeploymentTarget`](crate::vcenter::namespace_management::networks::edges::foundation::DeploymentTarget) for a description of each default configuration.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deployment_target: Option<foundation::DeploymentTarget>,
     /// Customize the network interfaces of the Load Balancer. For details, see [`Persona`](crate::vcenter::namespace_management::networks::edges::foundation::Persona)
     ///
@@ -796,7 +883,6 @@ pub struct VsphereFoundationConfig {
     /// +-----------------+--------------------------------------------------------+-----------------------------+ | Interface Index | Persona(s) | Network                     | +-----------------+--------------------------------------------------------+-----------------------------+ | 1               | Management Persona, Workload Persona, Frontend Persona | Supervisor Workload Network | +-----------------+--------------------------------------------------------+-----------------------------+ In this context a single interface is used for management, workload, and load balancer traffic.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub interfaces: Option<Vec<foundation::NetworkInterface>>,
     /// Configure network services for this load balancer. Network services increase the reliability of your load balancer.
     ///
@@ -805,6 +891,60 @@ pub struct VsphereFoundationConfig {
     /// Availability of your load balancer may be reduced if network services are not configured. Therefore, it is highly recommended you ensure that network services are configured for your load balancer.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub network_services: Option<foundation::NetworkServices>,
+}
+
+impl serde::Serialize for VsphereFoundationConfig {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.deployment_target {
+            map.serialize_entry("deployment_target", value)?;
+        }
+        if let Some(value) = &self.interfaces {
+            map.serialize_entry("interfaces", value)?;
+        }
+        if let Some(value) = &self.network_services {
+            map.serialize_entry("network_services", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VsphereFoundationConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for VsphereFoundationConfig {
+    const NAME: &'static str = "vcenter::namespace_management::networks::edges::VsphereFoundationConfig";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<foundation::DeploymentTarget> = None;
+        let mut f_1: Option<Vec<foundation::NetworkInterface>> = None;
+        let mut f_2: Option<foundation::NetworkServices> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "deployment_target" => f_0 = map.next_value()?,
+                "interfaces" => f_1 = map.next_value()?,
+                "network_services" => f_2 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(VsphereFoundationConfig {
+            deployment_target: f_0,
+            interfaces: f_1,
+            network_services: f_2,
+        })
+    }
 }

@@ -210,11 +210,13 @@ impl Projects {
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `System.Read`.
-    pub async fn get(
+    pub fn get(
         &self,
         project: &crate::ids::NSXProjectId,
-    ) -> vsphere_vapi_runtime::Result<projects::Info> {
-        self.client.operation(&projects::ops::GET).param("project", project).send().await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<projects::Info>,
+    > + Send {
+        self.client.operation(&projects::ops::GET).param("project", project).send()
     }
 
     /// Returns information of NSX Projects.
@@ -258,41 +260,65 @@ impl Projects {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.networks.nsx.CIDR_usage_details`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CidrUsageDetails {
     /// One CIDR in the IP block.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default = "CidrUsageDetails::__missing_cidr")]
     pub cidr: String,
     /// Free IP ranges in the [`CidrUsageDetails::cidr`](crate::vcenter::namespace_management::networks::nsx::CidrUsageDetails::cidr).
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(
-        rename = "available_IP_ranges",
-        default = "CidrUsageDetails::__missing_available_ip_ranges",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub available_ip_ranges: Vec<
         crate::vcenter::namespace_management::networks::IpRange,
     >,
 }
 
-impl CidrUsageDetails {
-    fn __missing_cidr() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::networks::nsx::CidrUsageDetails",
-            "cidr",
-        )
+impl serde::Serialize for CidrUsageDetails {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("cidr", &self.cidr)?;
+        map.serialize_entry("available_IP_ranges", &self.available_ip_ranges)?;
+        map.end()
     }
+}
 
-    fn __missing_available_ip_ranges() -> Vec<
-        crate::vcenter::namespace_management::networks::IpRange,
-    > {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::networks::nsx::CidrUsageDetails",
-            "available_IP_ranges",
-        )
+impl<'de> serde::Deserialize<'de> for CidrUsageDetails {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CidrUsageDetails {
+    const NAME: &'static str = "vcenter::namespace_management::networks::nsx::CidrUsageDetails";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<
+            Vec<crate::vcenter::namespace_management::networks::IpRange>,
+        > = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "cidr" => f_0 = Some(map.next_value()?),
+                "available_IP_ranges" => f_1 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(CidrUsageDetails {
+            cidr: __de::or_zero(f_0, Self::NAME, "cidr"),
+            available_ip_ranges: __de::or_zero(f_1, Self::NAME, "available_IP_ranges"),
+        })
     }
 }
 
@@ -304,45 +330,35 @@ impl CidrUsageDetails {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.networks.nsx.IP_block_info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct IpBlockInfo {
     /// NSX policy path of the IP block.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default = "IpBlockInfo::__missing_path")]
     pub path: String,
     /// IP block name.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default = "IpBlockInfo::__missing_name")]
     pub name: String,
     /// IP block CIDR.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default = "IpBlockInfo::__missing_cidr")]
     pub cidr: crate::vcenter::namespace_management::networks::Ipv4Cidr,
     /// A list of IP block CIDRs used to create the IP block. The IP block can be created with both CIDRs and ranges. CIDRs should not overlap with [`IpBlockInfo::ranges`](crate::vcenter::namespace_management::networks::nsx::IpBlockInfo::ranges). This field is optional because it was added in a newer version than its parent node.
     ///
     /// Not in vSphere API releases before 9.1.0.0.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cidrs: Option<Vec<crate::vcenter::namespace_management::networks::Ipv4Cidr>>,
     /// A list of IP block ranges used to create the IP block. The IP block can be created with both CIDRs and ranges. Ranges should not overlap with [`IpBlockInfo::cidrs`](crate::vcenter::namespace_management::networks::nsx::IpBlockInfo::cidrs). This field is optional because it was added in a newer version than its parent node.
     ///
     /// Not in vSphere API releases before 9.1.0.0.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ranges: Option<Vec<crate::vcenter::namespace_management::networks::IpRange>>,
     /// Free IP ranges from CIDRs and ranges of the IP block.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(
-        rename = "available_IP_ranges",
-        default = "IpBlockInfo::__missing_available_ip_ranges",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub available_ip_ranges: Vec<
         crate::vcenter::namespace_management::networks::IpRange,
     >,
@@ -351,73 +367,112 @@ pub struct IpBlockInfo {
     /// Not in vSphere API releases before 9.1.0.0.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cidr_usages: Option<Vec<CidrUsageDetails>>,
     /// Usage details for each range of the IP block. This field is optional because it was added in a newer version than its parent node.
     ///
     /// Not in vSphere API releases before 9.1.0.0.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub range_usages: Option<Vec<RangeUsageDetails>>,
     /// The count of used IP addresses in the IPBlock.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(rename = "used_IP_count", default = "IpBlockInfo::__missing_used_ip_count")]
     pub used_ip_count: i64,
     /// The count of available IP addresses in the IPBlock.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(
-        rename = "available_IP_count",
-        default = "IpBlockInfo::__missing_available_ip_count"
-    )]
     pub available_ip_count: i64,
 }
 
-impl IpBlockInfo {
-    fn __missing_path() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::networks::nsx::IpBlockInfo",
-            "path",
-        )
+impl serde::Serialize for IpBlockInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("path", &self.path)?;
+        map.serialize_entry("name", &self.name)?;
+        map.serialize_entry("cidr", &self.cidr)?;
+        if let Some(value) = &self.cidrs {
+            map.serialize_entry("cidrs", value)?;
+        }
+        if let Some(value) = &self.ranges {
+            map.serialize_entry("ranges", value)?;
+        }
+        map.serialize_entry("available_IP_ranges", &self.available_ip_ranges)?;
+        if let Some(value) = &self.cidr_usages {
+            map.serialize_entry("cidr_usages", value)?;
+        }
+        if let Some(value) = &self.range_usages {
+            map.serialize_entry("range_usages", value)?;
+        }
+        map.serialize_entry("used_IP_count", &self.used_ip_count)?;
+        map.serialize_entry("available_IP_count", &self.available_ip_count)?;
+        map.end()
     }
+}
 
-    fn __missing_name() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::networks::nsx::IpBlockInfo",
-            "name",
-        )
+impl<'de> serde::Deserialize<'de> for IpBlockInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_cidr() -> crate::vcenter::namespace_management::networks::Ipv4Cidr {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::networks::nsx::IpBlockInfo",
-            "cidr",
-        )
-    }
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for IpBlockInfo {
+    const NAME: &'static str = "vcenter::namespace_management::networks::nsx::IpBlockInfo";
 
-    fn __missing_available_ip_ranges() -> Vec<
-        crate::vcenter::namespace_management::networks::IpRange,
-    > {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::networks::nsx::IpBlockInfo",
-            "available_IP_ranges",
-        )
-    }
-
-    fn __missing_used_ip_count() -> i64 {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::networks::nsx::IpBlockInfo",
-            "used_IP_count",
-        )
-    }
-
-    fn __missing_available_ip_count() -> i64 {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::networks::nsx::IpBlockInfo",
-            "available_IP_count",
-        )
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<crate::vcenter::namespace_management::networks::Ipv4Cidr> = None;
+        let mut f_3: Option<
+            Vec<crate::vcenter::namespace_management::networks::Ipv4Cidr>,
+        > = None;
+        let mut f_4: Option<
+            Vec<crate::vcenter::namespace_management::networks::IpRange>,
+        > = None;
+        let mut f_5: Option<
+            Vec<crate::vcenter::namespace_management::networks::IpRange>,
+        > = None;
+        let mut f_6: Option<Vec<CidrUsageDetails>> = None;
+        let mut f_7: Option<Vec<RangeUsageDetails>> = None;
+        let mut f_8: Option<i64> = None;
+        let mut f_9: Option<i64> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "path" => f_0 = Some(map.next_value()?),
+                "name" => f_1 = Some(map.next_value()?),
+                "cidr" => f_2 = Some(map.next_value()?),
+                "cidrs" => f_3 = map.next_value()?,
+                "ranges" => f_4 = map.next_value()?,
+                "available_IP_ranges" => f_5 = __de::null_as_empty(map.next_value()?),
+                "cidr_usages" => f_6 = map.next_value()?,
+                "range_usages" => f_7 = map.next_value()?,
+                "used_IP_count" => f_8 = Some(map.next_value()?),
+                "available_IP_count" => f_9 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(IpBlockInfo {
+            path: __de::or_zero(f_0, Self::NAME, "path"),
+            name: __de::or_zero(f_1, Self::NAME, "name"),
+            cidr: __de::or_zero(f_2, Self::NAME, "cidr"),
+            cidrs: f_3,
+            ranges: f_4,
+            available_ip_ranges: __de::or_zero(f_5, Self::NAME, "available_IP_ranges"),
+            cidr_usages: f_6,
+            range_usages: f_7,
+            used_ip_count: __de::or_zero(f_8, Self::NAME, "used_IP_count"),
+            available_ip_count: __de::or_zero(f_9, Self::NAME, "available_IP_count"),
+        })
     }
 }
 
@@ -429,40 +484,64 @@ impl IpBlockInfo {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.networks.nsx.range_usage_details`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RangeUsageDetails {
     /// One range in the IP block.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default = "RangeUsageDetails::__missing_ip_range")]
     pub ip_range: String,
     /// Free IP ranges in the [`RangeUsageDetails::ip_range`](crate::vcenter::namespace_management::networks::nsx::RangeUsageDetails::ip_range).
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(
-        rename = "available_IP_ranges",
-        default = "RangeUsageDetails::__missing_available_ip_ranges",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub available_ip_ranges: Vec<
         crate::vcenter::namespace_management::networks::IpRange,
     >,
 }
 
-impl RangeUsageDetails {
-    fn __missing_ip_range() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::networks::nsx::RangeUsageDetails",
-            "ip_range",
-        )
+impl serde::Serialize for RangeUsageDetails {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("ip_range", &self.ip_range)?;
+        map.serialize_entry("available_IP_ranges", &self.available_ip_ranges)?;
+        map.end()
     }
+}
 
-    fn __missing_available_ip_ranges() -> Vec<
-        crate::vcenter::namespace_management::networks::IpRange,
-    > {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::networks::nsx::RangeUsageDetails",
-            "available_IP_ranges",
-        )
+impl<'de> serde::Deserialize<'de> for RangeUsageDetails {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for RangeUsageDetails {
+    const NAME: &'static str = "vcenter::namespace_management::networks::nsx::RangeUsageDetails";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<
+            Vec<crate::vcenter::namespace_management::networks::IpRange>,
+        > = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "ip_range" => f_0 = Some(map.next_value()?),
+                "available_IP_ranges" => f_1 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(RangeUsageDetails {
+            ip_range: __de::or_zero(f_0, Self::NAME, "ip_range"),
+            available_ip_ranges: __de::or_zero(f_1, Self::NAME, "available_IP_ranges"),
+        })
     }
 }

@@ -12,17 +12,13 @@
 /// Since vSphere API 8.0.0.1.
 ///
 /// vAPI structure `com.vmware.vcenter.namespace_management.networks.service.DNS`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Dns {
     /// [`Dns::servers`](crate::vcenter::namespace_management::networks::service::Dns::servers) is a list of IP addresses that clients may use for DNS resolution on a given network in priority order.
     ///
     /// If empty, no DNS servers will be configured.
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(
-        default = "Dns::__missing_servers",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub servers: Vec<String>,
     /// [`Dns::search_domains`](crate::vcenter::namespace_management::networks::service::Dns::search_domains) is a list of DNS search domains to be used on this network.
     ///
@@ -31,26 +27,52 @@ pub struct Dns {
     /// If empty, no search domains will be configured.
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(
-        default = "Dns::__missing_search_domains",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub search_domains: Vec<String>,
 }
 
-impl Dns {
-    fn __missing_servers() -> Vec<String> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::networks::service::Dns",
-            "servers",
-        )
+impl serde::Serialize for Dns {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("servers", &self.servers)?;
+        map.serialize_entry("search_domains", &self.search_domains)?;
+        map.end()
     }
+}
 
-    fn __missing_search_domains() -> Vec<String> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::networks::service::Dns",
-            "search_domains",
-        )
+impl<'de> serde::Deserialize<'de> for Dns {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Dns {
+    const NAME: &'static str = "vcenter::namespace_management::networks::service::Dns";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<Vec<String>> = None;
+        let mut f_1: Option<Vec<String>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "servers" => f_0 = __de::null_as_empty(map.next_value()?),
+                "search_domains" => f_1 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Dns {
+            servers: __de::or_zero(f_0, Self::NAME, "servers"),
+            search_domains: __de::or_zero(f_1, Self::NAME, "search_domains"),
+        })
     }
 }
 
@@ -59,23 +81,52 @@ impl Dns {
 /// Since vSphere API 8.0.0.1.
 ///
 /// vAPI structure `com.vmware.vcenter.namespace_management.networks.service.NTP`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Ntp {
     /// [`Ntp::servers`](crate::vcenter::namespace_management::networks::service::Ntp::servers) contains a list of servers in priority order that clients can use for network time protocol.
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(
-        default = "Ntp::__missing_servers",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub servers: Vec<String>,
 }
 
-impl Ntp {
-    fn __missing_servers() -> Vec<String> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::networks::service::Ntp",
-            "servers",
-        )
+impl serde::Serialize for Ntp {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("servers", &self.servers)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Ntp {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Ntp {
+    const NAME: &'static str = "vcenter::namespace_management::networks::service::Ntp";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<Vec<String>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "servers" => f_0 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Ntp {
+            servers: __de::or_zero(f_0, Self::NAME, "servers"),
+        })
     }
 }

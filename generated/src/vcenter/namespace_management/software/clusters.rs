@@ -115,69 +115,64 @@ impl<'de> serde::Deserialize<'de> for ClustersResult {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = ClustersResult;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("struct ClustersResult")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<ClustersResult, A::Error> {
-                let mut f_0: Option<String> = None;
-                let mut f_1: Option<serde_json::Value> = None;
-                let mut unknown = serde_json::Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "res" => f_0 = Some(map.next_value()?),
-                        "exception" => f_1 = map.next_value()?,
-                        _ => {
-                            let value: serde_json::Value = map.next_value()?;
-                            unknown.insert(key, value);
-                        }
-                    }
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ClustersResult {
+    const NAME: &'static str = "vcenter::namespace_management::software::clusters::ClustersResult";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<serde_json::Value> = None;
+        let mut unknown = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "res" => f_0 = Some(map.next_value()?),
+                "exception" => f_1 = map.next_value()?,
+                _ => {
+                    let value: serde_json::Value = map.next_value()?;
+                    unknown.insert(key, value);
                 }
-                let u_0 = match f_0 {
-                    None => None,
-                    Some(tag) => {
-                        Some(
-                            match tag.as_str() {
-                                "STARTED" => ClustersResultRes::Started,
-                                "REJECTED" => {
-                                    ClustersResultRes::Rejected {
-                                        exception: f_1,
-                                    }
-                                }
-                                _ => {
-                                    #[allow(unused_mut)]
-                                    let mut fields = ::core::mem::take(&mut unknown);
-                                    if let Some(value) = f_1 {
-                                        fields
-                                            .insert(
-                                                "exception".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    ClustersResultRes::Unknown {
-                                        tag,
-                                        fields,
-                                    }
-                                }
-                            },
-                        )
-                    }
-                };
-                ::core::result::Result::Ok(ClustersResult {
-                    res: u_0.ok_or_else(|| serde::de::Error::missing_field("res"))?,
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        let u_0 = match f_0 {
+            None => None,
+            Some(tag) => {
+                Some(
+                    match tag.as_str() {
+                        "STARTED" => ClustersResultRes::Started,
+                        "REJECTED" => {
+                            ClustersResultRes::Rejected {
+                                exception: f_1,
+                            }
+                        }
+                        _ => {
+                            #[allow(unused_mut)]
+                            let mut fields = ::core::mem::take(&mut unknown);
+                            if let Some(value) = f_1 {
+                                fields
+                                    .insert(
+                                        "exception".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            ClustersResultRes::Unknown {
+                                tag,
+                                fields,
+                            }
+                        }
+                    },
+                )
+            }
+        };
+        ::core::result::Result::Ok(ClustersResult {
+            res: __de::required(u_0, "res")?,
+        })
     }
 }
 
@@ -187,33 +182,23 @@ impl<'de> serde::Deserialize<'de> for ClustersResult {
 ///
 /// vAPI structure `com.vmware.vcenter.namespace_management.software.clusters.info`.
 #[deprecated(note = "since vSphere API 9.1.0.0")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Info {
     /// Current version of the cluster.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "Info::__missing_current_version")]
     pub current_version: String,
     /// Set of available versions can be upgraded to.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(
-        default = "Info::__missing_available_versions",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub available_versions: Vec<String>,
     /// Date of last successful upgrade. If `None`, the cluster has not yet been upgraded.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_upgraded_date: Option<vsphere_vapi_runtime::types::DateTime>,
     /// Current set of messages associated with the cluster version.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(
-        default = "Info::__missing_messages",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub messages: Vec<Message>,
     /// Current state of the upgrade.
     ///
@@ -222,37 +207,86 @@ pub struct Info {
     /// Information about upgrade in progress. If `None`, the cluster upgrade is not in progress.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub upgrade_status: Option<UpgradeStatus>,
     /// Detailed information about Supervisor upgrade pre-checks. If `None`, the cluster pre-checks did not run or supervisor upgrade is not available.
     ///
     /// Since vSphere API 8.0.3.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub upgrade_prechecks: Option<
         Vec<crate::vcenter::namespace_management::clusters::Condition>,
     >,
 }
 
-impl Info {
-    fn __missing_current_version() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::software::clusters::Info",
-            "current_version",
-        )
+impl serde::Serialize for Info {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("current_version", &self.current_version)?;
+        map.serialize_entry("available_versions", &self.available_versions)?;
+        if let Some(value) = &self.last_upgraded_date {
+            map.serialize_entry("last_upgraded_date", value)?;
+        }
+        map.serialize_entry("messages", &self.messages)?;
+        map.serialize_entry("state", &self.state)?;
+        if let Some(value) = &self.upgrade_status {
+            map.serialize_entry("upgrade_status", value)?;
+        }
+        if let Some(value) = &self.upgrade_prechecks {
+            map.serialize_entry("upgrade_prechecks", value)?;
+        }
+        map.end()
     }
+}
 
-    fn __missing_available_versions() -> Vec<String> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::software::clusters::Info",
-            "available_versions",
-        )
+impl<'de> serde::Deserialize<'de> for Info {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_messages() -> Vec<Message> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::software::clusters::Info",
-            "messages",
-        )
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
+    const NAME: &'static str = "vcenter::namespace_management::software::clusters::Info";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<Vec<String>> = None;
+        let mut f_2: Option<vsphere_vapi_runtime::types::DateTime> = None;
+        let mut f_3: Option<Vec<Message>> = None;
+        let mut f_4: Option<State> = None;
+        let mut f_5: Option<UpgradeStatus> = None;
+        let mut f_6: Option<
+            Vec<crate::vcenter::namespace_management::clusters::Condition>,
+        > = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "current_version" => f_0 = Some(map.next_value()?),
+                "available_versions" => f_1 = __de::null_as_empty(map.next_value()?),
+                "last_upgraded_date" => f_2 = map.next_value()?,
+                "messages" => f_3 = __de::null_as_empty(map.next_value()?),
+                "state" => f_4 = Some(map.next_value()?),
+                "upgrade_status" => f_5 = map.next_value()?,
+                "upgrade_prechecks" => f_6 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Info {
+            current_version: __de::or_zero(f_0, Self::NAME, "current_version"),
+            available_versions: __de::or_zero(f_1, Self::NAME, "available_versions"),
+            last_upgraded_date: f_2,
+            messages: __de::or_zero(f_3, Self::NAME, "messages"),
+            state: __de::required(f_4, "state")?,
+            upgrade_status: f_5,
+            upgrade_prechecks: f_6,
+        })
     }
 }
 
@@ -263,7 +297,7 @@ impl Info {
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.software.clusters.message`.
 #[deprecated(note = "since vSphere API 9.1.0.0")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Message {
     /// Type of the message.
     ///
@@ -272,16 +306,52 @@ pub struct Message {
     /// Details about the message.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "Message::__missing_details")]
     pub details: crate::vapi::standard::LocalizableMessage,
 }
 
-impl Message {
-    fn __missing_details() -> crate::vapi::standard::LocalizableMessage {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::software::clusters::Message",
-            "details",
-        )
+impl serde::Serialize for Message {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("severity", &self.severity)?;
+        map.serialize_entry("details", &self.details)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Message {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Message {
+    const NAME: &'static str = "vcenter::namespace_management::software::clusters::Message";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<message::Severity> = None;
+        let mut f_1: Option<crate::vapi::standard::LocalizableMessage> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "severity" => f_0 = Some(map.next_value()?),
+                "details" => f_1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Message {
+            severity: __de::required(f_0, "severity")?,
+            details: __de::or_zero(f_1, Self::NAME, "details"),
+        })
     }
 }
 
@@ -322,7 +392,7 @@ vsphere_vapi_runtime::vapi_enum! {
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.software.clusters.summary`.
 #[deprecated(note = "since vSphere API 9.1.0.0")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Summary {
     /// Identifier for the cluster.
     ///
@@ -339,25 +409,18 @@ pub struct Summary {
     /// Current version of the cluster.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "Summary::__missing_current_version")]
     pub current_version: String,
     /// Set of versions available for upgrade.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(
-        default = "Summary::__missing_available_versions",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub available_versions: Vec<String>,
     /// Date of last successful upgrade. If `None`, the cluster has not yet been upgraded.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_upgraded_date: Option<vsphere_vapi_runtime::types::DateTime>,
     /// Desired version the cluster will be upgraded to. If `None`, the cluster upgrade is not in progress.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub desired_version: Option<String>,
     /// Current state of the upgrade.
     ///
@@ -365,19 +428,73 @@ pub struct Summary {
     pub state: State,
 }
 
-impl Summary {
-    fn __missing_current_version() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::software::clusters::Summary",
-            "current_version",
-        )
+impl serde::Serialize for Summary {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("cluster", &self.cluster)?;
+        map.serialize_entry("cluster_name", &self.cluster_name)?;
+        map.serialize_entry("current_version", &self.current_version)?;
+        map.serialize_entry("available_versions", &self.available_versions)?;
+        if let Some(value) = &self.last_upgraded_date {
+            map.serialize_entry("last_upgraded_date", value)?;
+        }
+        if let Some(value) = &self.desired_version {
+            map.serialize_entry("desired_version", value)?;
+        }
+        map.serialize_entry("state", &self.state)?;
+        map.end()
     }
+}
 
-    fn __missing_available_versions() -> Vec<String> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::software::clusters::Summary",
-            "available_versions",
-        )
+impl<'de> serde::Deserialize<'de> for Summary {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Summary {
+    const NAME: &'static str = "vcenter::namespace_management::software::clusters::Summary";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::ClusterComputeResourceId> = None;
+        let mut f_1: Option<crate::ids::ClusterComputeResourceNameId> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<Vec<String>> = None;
+        let mut f_4: Option<vsphere_vapi_runtime::types::DateTime> = None;
+        let mut f_5: Option<String> = None;
+        let mut f_6: Option<State> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "cluster" => f_0 = Some(map.next_value()?),
+                "cluster_name" => f_1 = Some(map.next_value()?),
+                "current_version" => f_2 = Some(map.next_value()?),
+                "available_versions" => f_3 = __de::null_as_empty(map.next_value()?),
+                "last_upgraded_date" => f_4 = map.next_value()?,
+                "desired_version" => f_5 = map.next_value()?,
+                "state" => f_6 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Summary {
+            cluster: __de::required(f_0, "cluster")?,
+            cluster_name: __de::required(f_1, "cluster_name")?,
+            current_version: __de::or_zero(f_2, Self::NAME, "current_version"),
+            available_versions: __de::or_zero(f_3, Self::NAME, "available_versions"),
+            last_upgraded_date: f_4,
+            desired_version: f_5,
+            state: __de::required(f_6, "state")?,
+        })
     }
 }
 
@@ -388,45 +505,69 @@ impl Summary {
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.software.clusters.upgrade_progress`.
 #[deprecated(note = "since vSphere API 9.1.0.0")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct UpgradeProgress {
     /// Total amount of the work for the operation. The work here represents the number of master nodes in the cluster need to be upgraded.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "UpgradeProgress::__missing_total")]
     pub total: i64,
     /// The amount of work completed for the operation. The value can only be incremented. The number or master nodes which upgrade completed.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "UpgradeProgress::__missing_completed")]
     pub completed: i64,
     /// Message about the work progress.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "UpgradeProgress::__missing_message")]
     pub message: crate::vapi::standard::LocalizableMessage,
 }
 
-impl UpgradeProgress {
-    fn __missing_total() -> i64 {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::software::clusters::UpgradeProgress",
-            "total",
-        )
+impl serde::Serialize for UpgradeProgress {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("total", &self.total)?;
+        map.serialize_entry("completed", &self.completed)?;
+        map.serialize_entry("message", &self.message)?;
+        map.end()
     }
+}
 
-    fn __missing_completed() -> i64 {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::software::clusters::UpgradeProgress",
-            "completed",
-        )
+impl<'de> serde::Deserialize<'de> for UpgradeProgress {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_message() -> crate::vapi::standard::LocalizableMessage {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::software::clusters::UpgradeProgress",
-            "message",
-        )
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for UpgradeProgress {
+    const NAME: &'static str = "vcenter::namespace_management::software::clusters::UpgradeProgress";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<i64> = None;
+        let mut f_1: Option<i64> = None;
+        let mut f_2: Option<crate::vapi::standard::LocalizableMessage> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "total" => f_0 = Some(map.next_value()?),
+                "completed" => f_1 = Some(map.next_value()?),
+                "message" => f_2 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(UpgradeProgress {
+            total: __de::or_zero(f_0, Self::NAME, "total"),
+            completed: __de::or_zero(f_1, Self::NAME, "completed"),
+            message: __de::or_zero(f_2, Self::NAME, "message"),
+        })
     }
 }
 
@@ -437,26 +578,63 @@ impl UpgradeProgress {
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.software.clusters.upgrade_spec`.
 #[deprecated(note = "since vSphere API 9.1.0.0")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct UpgradeSpec {
     /// Version number the cluster is going to be upgraded to.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "UpgradeSpec::__missing_desired_version")]
     pub desired_version: String,
     /// If true, the upgrade workflow will ignore any pre-check warnings and proceed with the upgrade. If `None`, the upgrade workflow will not ignore pre-check warnings and fail the upgrade. It is equivalent to setting the value to false. The workflow adopts a conservative approach of failing the upgrade if `None` to solely let the user decide whether to force the upgrade despite the warnings.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ignore_precheck_warnings: Option<bool>,
 }
 
-impl UpgradeSpec {
-    fn __missing_desired_version() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::software::clusters::UpgradeSpec",
-            "desired_version",
-        )
+impl serde::Serialize for UpgradeSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("desired_version", &self.desired_version)?;
+        if let Some(value) = &self.ignore_precheck_warnings {
+            map.serialize_entry("ignore_precheck_warnings", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UpgradeSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for UpgradeSpec {
+    const NAME: &'static str = "vcenter::namespace_management::software::clusters::UpgradeSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<bool> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "desired_version" => f_0 = Some(map.next_value()?),
+                "ignore_precheck_warnings" => f_1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(UpgradeSpec {
+            desired_version: __de::or_zero(f_0, Self::NAME, "desired_version"),
+            ignore_precheck_warnings: f_1,
+        })
     }
 }
 
@@ -467,41 +645,87 @@ impl UpgradeSpec {
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.software.clusters.upgrade_status`.
 #[deprecated(note = "since vSphere API 9.1.0.0")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct UpgradeStatus {
     /// Desired version the cluster will be upgraded to. If `None`, the cluster upgrade is not in progress.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub desired_version: Option<String>,
     /// Current set of messages associated with the upgrade state.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(
-        default = "UpgradeStatus::__missing_messages",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub messages: Vec<Message>,
     /// Information about upgrade progress. If `None`, the cluster upgrade is not in progress.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub progress: Option<UpgradeProgress>,
     /// Information about control plane components' upgrade status. If `None`, the cluster upgrade is not in progress.
     ///
     /// Since vSphere API 8.0.3.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub components: Option<
         Vec<crate::vcenter::namespace_management::clusters::Condition>,
     >,
 }
 
-impl UpgradeStatus {
-    fn __missing_messages() -> Vec<Message> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::software::clusters::UpgradeStatus",
-            "messages",
-        )
+impl serde::Serialize for UpgradeStatus {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.desired_version {
+            map.serialize_entry("desired_version", value)?;
+        }
+        map.serialize_entry("messages", &self.messages)?;
+        if let Some(value) = &self.progress {
+            map.serialize_entry("progress", value)?;
+        }
+        if let Some(value) = &self.components {
+            map.serialize_entry("components", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UpgradeStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for UpgradeStatus {
+    const NAME: &'static str = "vcenter::namespace_management::software::clusters::UpgradeStatus";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<Vec<Message>> = None;
+        let mut f_2: Option<UpgradeProgress> = None;
+        let mut f_3: Option<
+            Vec<crate::vcenter::namespace_management::clusters::Condition>,
+        > = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "desired_version" => f_0 = map.next_value()?,
+                "messages" => f_1 = __de::null_as_empty(map.next_value()?),
+                "progress" => f_2 = map.next_value()?,
+                "components" => f_3 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(UpgradeStatus {
+            desired_version: f_0,
+            messages: __de::or_zero(f_1, Self::NAME, "messages"),
+            progress: f_2,
+            components: f_3,
+        })
     }
 }
 

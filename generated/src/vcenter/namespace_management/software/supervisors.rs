@@ -118,17 +118,16 @@ impl Prechecks {
     ///
     ///   * The resource `com.vmware.vcenter.namespace_management.supervisor.Supervisor` referenced by the parameter `supervisor` requires `Namespaces.Upgrade`.
     /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if the  contains invalid details.
-    pub async fn run(
+    pub fn run(
         &self,
         supervisor: &crate::ids::SupervisorId,
         spec: &prechecks::PrecheckSpec,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&prechecks::ops::RUN)
             .param("supervisor", supervisor)
             .param("spec", spec)
             .send()
-            .await
     }
 }
 
@@ -198,15 +197,13 @@ impl Upgrades {
     ///
     ///   * The resource `com.vmware.vcenter.namespace_management.supervisor.Supervisor` referenced by the parameter `supervisor` requires `Namespaces.Upgrade`.
     /// - [`Unsupported`](crate::ErrorKind::Unsupported): if the cluster is not WCP enabled.
-    pub async fn get(
+    pub fn get(
         &self,
         supervisor: &crate::ids::SupervisorId,
-    ) -> vsphere_vapi_runtime::Result<upgrades::Info> {
-        self.client
-            .operation(&upgrades::ops::GET)
-            .param("supervisor", supervisor)
-            .send()
-            .await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<upgrades::Info>,
+    > + Send {
+        self.client.operation(&upgrades::ops::GET).param("supervisor", supervisor).send()
     }
 
     /// Returns upgrade related information about all Supervisors. If a [`FilterSpec`](crate::vcenter::namespace_management::software::supervisors::upgrades::FilterSpec) is provided, the results will be limited to Supervisors matching the filter. If no filter is specified, the method returns summaries for all available Supervisors.
@@ -357,11 +354,13 @@ impl Versions {
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `System.Read`.
-    pub async fn get(
+    pub fn get(
         &self,
         version: &crate::ids::SupervisorVersionId,
-    ) -> vsphere_vapi_runtime::Result<versions::Info> {
-        self.client.operation(&versions::ops::GET).param("version", version).send().await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<versions::Info>,
+    > + Send {
+        self.client.operation(&versions::ops::GET).param("version", version).send()
     }
 
     /// Retrieves the list of all Supervisor versions.

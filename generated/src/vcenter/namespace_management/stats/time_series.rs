@@ -15,7 +15,7 @@ pub mod spec;
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.stats.time_series.pod_identifier`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PodIdentifier {
     /// The namespace that the pod is running in.
     ///
@@ -26,16 +26,52 @@ pub struct PodIdentifier {
     /// The name of the pod itself.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "PodIdentifier::__missing_pod_name")]
     pub pod_name: String,
 }
 
-impl PodIdentifier {
-    fn __missing_pod_name() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::stats::time_series::PodIdentifier",
-            "pod_name",
-        )
+impl serde::Serialize for PodIdentifier {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("namespace", &self.namespace)?;
+        map.serialize_entry("pod_name", &self.pod_name)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for PodIdentifier {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for PodIdentifier {
+    const NAME: &'static str = "vcenter::namespace_management::stats::time_series::PodIdentifier";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::InstanceId> = None;
+        let mut f_1: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "namespace" => f_0 = Some(map.next_value()?),
+                "pod_name" => f_1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(PodIdentifier {
+            namespace: __de::required(f_0, "namespace")?,
+            pod_name: __de::or_zero(f_1, Self::NAME, "pod_name"),
+        })
     }
 }
 
@@ -170,109 +206,95 @@ impl<'de> serde::Deserialize<'de> for Spec {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = Spec;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("struct Spec")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<Spec, A::Error> {
-                let mut f_0: Option<String> = None;
-                let mut f_1: Option<PodIdentifier> = None;
-                let mut f_2: Option<String> = None;
-                let mut f_3: Option<String> = None;
-                let mut f_4: Option<i64> = None;
-                let mut f_5: Option<i64> = None;
-                let mut unknown = serde_json::Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "obj_type" => f_0 = Some(map.next_value()?),
-                        "pod" => f_1 = map.next_value()?,
-                        "namespace" => f_2 = map.next_value()?,
-                        "cluster" => f_3 = map.next_value()?,
-                        "start" => f_4 = Some(map.next_value()?),
-                        "end" => f_5 = Some(map.next_value()?),
-                        _ => {
-                            let value: serde_json::Value = map.next_value()?;
-                            unknown.insert(key, value);
-                        }
-                    }
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Spec {
+    const NAME: &'static str = "vcenter::namespace_management::stats::time_series::Spec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<PodIdentifier> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<String> = None;
+        let mut f_4: Option<i64> = None;
+        let mut f_5: Option<i64> = None;
+        let mut unknown = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "obj_type" => f_0 = Some(map.next_value()?),
+                "pod" => f_1 = map.next_value()?,
+                "namespace" => f_2 = map.next_value()?,
+                "cluster" => f_3 = map.next_value()?,
+                "start" => f_4 = Some(map.next_value()?),
+                "end" => f_5 = Some(map.next_value()?),
+                _ => {
+                    let value: serde_json::Value = map.next_value()?;
+                    unknown.insert(key, value);
                 }
-                let u_0 = match f_0 {
-                    None => None,
-                    Some(tag) => {
-                        Some(
-                            match tag.as_str() {
-                                "CLUSTER" => {
-                                    SpecObjType::Cluster {
-                                        cluster: f_3,
-                                    }
-                                }
-                                "NAMESPACE" => {
-                                    SpecObjType::Namespace {
-                                        namespace: f_2,
-                                    }
-                                }
-                                "POD" => SpecObjType::Pod { pod: f_1 },
-                                _ => {
-                                    #[allow(unused_mut)]
-                                    let mut fields = ::core::mem::take(&mut unknown);
-                                    if let Some(value) = f_3 {
-                                        fields
-                                            .insert(
-                                                "cluster".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_2 {
-                                        fields
-                                            .insert(
-                                                "namespace".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_1 {
-                                        fields
-                                            .insert(
-                                                "pod".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    SpecObjType::Unknown {
-                                        tag,
-                                        fields,
-                                    }
-                                }
-                            },
-                        )
-                    }
-                };
-                ::core::result::Result::Ok(Spec {
-                    obj_type: u_0
-                        .ok_or_else(|| serde::de::Error::missing_field("obj_type"))?,
-                    start: f_4
-                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
-                            "vcenter::namespace_management::stats::time_series::Spec",
-                            "start",
-                        )),
-                    end: f_5
-                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
-                            "vcenter::namespace_management::stats::time_series::Spec",
-                            "end",
-                        )),
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        let u_0 = match f_0 {
+            None => None,
+            Some(tag) => {
+                Some(
+                    match tag.as_str() {
+                        "CLUSTER" => {
+                            SpecObjType::Cluster {
+                                cluster: f_3,
+                            }
+                        }
+                        "NAMESPACE" => {
+                            SpecObjType::Namespace {
+                                namespace: f_2,
+                            }
+                        }
+                        "POD" => SpecObjType::Pod { pod: f_1 },
+                        _ => {
+                            #[allow(unused_mut)]
+                            let mut fields = ::core::mem::take(&mut unknown);
+                            if let Some(value) = f_3 {
+                                fields
+                                    .insert(
+                                        "cluster".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_2 {
+                                fields
+                                    .insert(
+                                        "namespace".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_1 {
+                                fields
+                                    .insert(
+                                        "pod".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            SpecObjType::Unknown {
+                                tag,
+                                fields,
+                            }
+                        }
+                    },
+                )
+            }
+        };
+        ::core::result::Result::Ok(Spec {
+            obj_type: __de::required(u_0, "obj_type")?,
+            start: __de::or_zero(f_4, Self::NAME, "start"),
+            end: __de::or_zero(f_5, Self::NAME, "end"),
+        })
     }
 }
 
@@ -282,51 +304,69 @@ impl<'de> serde::Deserialize<'de> for Spec {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.stats.time_series.time_series`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TimeSeries {
     /// Counter identifier.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "TimeSeries::__missing_counter")]
     pub counter: String,
     /// Sequence of UNIX timestamp values at which statistical values were sampled. <https://en.wikipedia.org/wiki/Unix_time>.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(
-        default = "TimeSeries::__missing_time_stamps",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub time_stamps: Vec<i64>,
     /// Sequence of sampled values corresponding to the timestamps in tss.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(
-        default = "TimeSeries::__missing_values",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub values: Vec<i64>,
 }
 
-impl TimeSeries {
-    fn __missing_counter() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::stats::time_series::TimeSeries",
-            "counter",
-        )
+impl serde::Serialize for TimeSeries {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("counter", &self.counter)?;
+        map.serialize_entry("time_stamps", &self.time_stamps)?;
+        map.serialize_entry("values", &self.values)?;
+        map.end()
     }
+}
 
-    fn __missing_time_stamps() -> Vec<i64> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::stats::time_series::TimeSeries",
-            "time_stamps",
-        )
+impl<'de> serde::Deserialize<'de> for TimeSeries {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_values() -> Vec<i64> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::stats::time_series::TimeSeries",
-            "values",
-        )
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for TimeSeries {
+    const NAME: &'static str = "vcenter::namespace_management::stats::time_series::TimeSeries";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<Vec<i64>> = None;
+        let mut f_2: Option<Vec<i64>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "counter" => f_0 = Some(map.next_value()?),
+                "time_stamps" => f_1 = __de::null_as_empty(map.next_value()?),
+                "values" => f_2 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(TimeSeries {
+            counter: __de::or_zero(f_0, Self::NAME, "counter"),
+            time_stamps: __de::or_zero(f_1, Self::NAME, "time_stamps"),
+            values: __de::or_zero(f_2, Self::NAME, "values"),
+        })
     }
 }
 

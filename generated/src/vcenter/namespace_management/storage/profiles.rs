@@ -13,24 +13,53 @@
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.storage.profiles.filter_spec`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct FilterSpec {
     /// Zone compatibility criteria. The common storage profiles across the given zones will be returned. A storage profile is considered compatible if it results in at least one datastore in each of the given zones.
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(
-        default = "FilterSpec::__missing_zones",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub zones: Vec<String>,
 }
 
-impl FilterSpec {
-    fn __missing_zones() -> Vec<String> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::storage::profiles::FilterSpec",
-            "zones",
-        )
+impl serde::Serialize for FilterSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("zones", &self.zones)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for FilterSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for FilterSpec {
+    const NAME: &'static str = "vcenter::namespace_management::storage::profiles::FilterSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<Vec<String>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "zones" => f_0 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(FilterSpec {
+            zones: __de::or_zero(f_0, Self::NAME, "zones"),
+        })
     }
 }
 
@@ -39,7 +68,7 @@ impl FilterSpec {
 /// Since vSphere API 8.0.0.1.
 ///
 /// vAPI structure `com.vmware.vcenter.namespace_management.storage.profiles.item`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Item {
     /// The vSphere Zones the datastore are in.
     ///
@@ -50,19 +79,52 @@ pub struct Item {
     /// The datastores in the zone.
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(
-        default = "Item::__missing_datastores",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub datastores: Vec<String>,
 }
 
-impl Item {
-    fn __missing_datastores() -> Vec<String> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::storage::profiles::Item",
-            "datastores",
-        )
+impl serde::Serialize for Item {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("zone", &self.zone)?;
+        map.serialize_entry("datastores", &self.datastores)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Item {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Item {
+    const NAME: &'static str = "vcenter::namespace_management::storage::profiles::Item";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::ZoneId> = None;
+        let mut f_1: Option<Vec<String>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "zone" => f_0 = Some(map.next_value()?),
+                "datastores" => f_1 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Item {
+            zone: __de::required(f_0, "zone")?,
+            datastores: __de::or_zero(f_1, Self::NAME, "datastores"),
+        })
     }
 }
 
@@ -72,7 +134,7 @@ impl Item {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.storage.profiles.summary`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Summary {
     /// Identifier of the compatible storage profile. A storage profile is compatible if it results in at least one datastore in each of the specified zones.
     ///
@@ -83,60 +145,80 @@ pub struct Summary {
     /// Human-readable identifier of the storage profile.
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(default = "Summary::__missing_profile_name")]
     pub profile_name: String,
     /// Compatibility of this storage profile with the specified vSphere Zones.
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(default = "Summary::__missing_compatible")]
     pub compatible: bool,
     /// The list of [`Item`](crate::vcenter::namespace_management::storage::profiles::Item) which correspond to the storage profile.
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(
-        default = "Summary::__missing_items",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub items: Vec<Item>,
     /// The reason for incompatibility. If empty, this profile is compatible with the given vSphere Zones specified in the [`FilterSpec`](crate::vcenter::namespace_management::storage::profiles::FilterSpec).
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(
-        default = "Summary::__missing_incompatibility_reasons",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub incompatibility_reasons: Vec<crate::vapi::standard::LocalizableMessage>,
 }
 
-impl Summary {
-    fn __missing_profile_name() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::storage::profiles::Summary",
-            "profile_name",
-        )
+impl serde::Serialize for Summary {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("profile", &self.profile)?;
+        map.serialize_entry("profile_name", &self.profile_name)?;
+        map.serialize_entry("compatible", &self.compatible)?;
+        map.serialize_entry("items", &self.items)?;
+        map.serialize_entry("incompatibility_reasons", &self.incompatibility_reasons)?;
+        map.end()
     }
+}
 
-    fn __missing_compatible() -> bool {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::storage::profiles::Summary",
-            "compatible",
-        )
+impl<'de> serde::Deserialize<'de> for Summary {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_items() -> Vec<Item> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::storage::profiles::Summary",
-            "items",
-        )
-    }
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Summary {
+    const NAME: &'static str = "vcenter::namespace_management::storage::profiles::Summary";
 
-    fn __missing_incompatibility_reasons() -> Vec<
-        crate::vapi::standard::LocalizableMessage,
-    > {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::storage::profiles::Summary",
-            "incompatibility_reasons",
-        )
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::SpsStorageProfileId> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<bool> = None;
+        let mut f_3: Option<Vec<Item>> = None;
+        let mut f_4: Option<Vec<crate::vapi::standard::LocalizableMessage>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "profile" => f_0 = Some(map.next_value()?),
+                "profile_name" => f_1 = Some(map.next_value()?),
+                "compatible" => f_2 = Some(map.next_value()?),
+                "items" => f_3 = __de::null_as_empty(map.next_value()?),
+                "incompatibility_reasons" => f_4 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Summary {
+            profile: __de::required(f_0, "profile")?,
+            profile_name: __de::or_zero(f_1, Self::NAME, "profile_name"),
+            compatible: __de::or_zero(f_2, Self::NAME, "compatible"),
+            items: __de::or_zero(f_3, Self::NAME, "items"),
+            incompatibility_reasons: __de::or_zero(
+                f_4,
+                Self::NAME,
+                "incompatibility_reasons",
+            ),
+        })
     }
 }
 

@@ -52,7 +52,7 @@ vsphere_vapi_runtime::vapi_enum! {
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.supervisor_services.cluster_supervisor_services.create_spec`.
 #[deprecated(note = "since vSphere API 9.0.0.0")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateSpec {
     /// Identifier of the Supervisor Service. This Supervisor Service must be in the `ACTIVATED` state.
     ///
@@ -69,15 +69,71 @@ pub struct CreateSpec {
     /// A generic key-value map for additional configuration parameters required during service creation. As an example, a third party operator might reference a private registry using parameters such as "registryName" for the registry name, "registryUsername" and "registryPassword" for the registry credentials. If `None`, no additional configuration parameters will be applied when installing a Supervisor Service in the vSphere Supervisor.
     ///
     /// Since vSphere API 7.0.3.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub service_config: Option<vsphere_vapi_runtime::types::VapiMap<String, String>>,
     /// A set of additional configuration parameters to be applied during service creation. These parameters should be formatted as a base64 encoded YAML document.
     ///
     /// Parameters should be set in at most one of `serviceConfig` or `yamlServiceConfig`, and not both. The `yamlServiceConfig` supports complex data types and nested properties. If `None`, no additional configuration parameters will be applied when installing a Supervisor Service in the vSphere Supervisor.
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yaml_service_config: Option<String>,
+}
+
+impl serde::Serialize for CreateSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("supervisor_service", &self.supervisor_service)?;
+        map.serialize_entry("version", &self.version)?;
+        if let Some(value) = &self.service_config {
+            map.serialize_entry("service_config", value)?;
+        }
+        if let Some(value) = &self.yaml_service_config {
+            map.serialize_entry("yaml_service_config", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CreateSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CreateSpec {
+    const NAME: &'static str = "vcenter::namespace_management::supervisor_services::cluster_supervisor_services::CreateSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::SupervisorServiceId> = None;
+        let mut f_1: Option<crate::ids::SupervisorServicesVersionId> = None;
+        let mut f_2: Option<vsphere_vapi_runtime::types::VapiMap<String, String>> = None;
+        let mut f_3: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "supervisor_service" => f_0 = Some(map.next_value()?),
+                "version" => f_1 = Some(map.next_value()?),
+                "service_config" => f_2 = map.next_value()?,
+                "yaml_service_config" => f_3 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(CreateSpec {
+            supervisor_service: __de::required(f_0, "supervisor_service")?,
+            version: __de::required(f_1, "version")?,
+            service_config: f_2,
+            yaml_service_config: f_3,
+        })
+    }
 }
 
 impl CreateSpec {
@@ -102,19 +158,17 @@ impl CreateSpec {
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.supervisor_services.cluster_supervisor_services.info`.
 #[deprecated(note = "since vSphere API 9.0.0.0")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Info {
     /// The desired version of this Supervisor Service.
     ///
     /// Since vSphere API 7.0.3.0.
-    #[serde(default = "Info::__missing_desired_version")]
     pub desired_version: String,
     /// Identifier of the namespace to allocate the Supervisor Service's operators.
     ///
     /// If `None`, there is an error when creating the service namespace or the namespace has not been created yet.
     ///
     /// Since vSphere API 7.0.3.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub service_namespace: Option<String>,
     /// Current setting for [`ConfigStatus`](crate::vcenter::namespace_management::supervisor_services::cluster_supervisor_services::ConfigStatus).
     ///
@@ -123,58 +177,110 @@ pub struct Info {
     /// Current set of messages associated with the Supervisor Service on the vSphere Supervisor.
     ///
     /// Since vSphere API 7.0.3.0.
-    #[serde(
-        default = "Info::__missing_messages",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub messages: Vec<Message>,
     /// The current version for the Supervisor Service. If `None`, there is no version installed for the Supervisor Service.
     ///
     /// Since vSphere API 7.0.3.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub current_version: Option<String>,
     /// A human readable name of the Supervisor Service.
     ///
     /// Since vSphere API 7.0.3.0.
-    #[serde(default = "Info::__missing_display_name")]
     pub display_name: String,
     /// A human readable description of the Supervisor Service. If `None`, the description for the service version is empty.
     ///
     /// Since vSphere API 7.0.3.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// The prefix that will be added to the names of the Supervisor Service's kubernetes resources. If `None`, the prefix is not assigned yet.
     ///
     /// Since vSphere API 7.0.3.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub prefix: Option<String>,
     /// The configuration parameters applied on this Supervisor Service, formatted as a base64 encoded YAML document. Any configuration that has been set will be returned as base64 encoded YAML, including the `serviceConfig`. If `None`, the Supervisor Service has no configuration applied.
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yaml_service_config: Option<String>,
 }
 
-impl Info {
-    fn __missing_desired_version() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::supervisor_services::cluster_supervisor_services::Info",
-            "desired_version",
-        )
+impl serde::Serialize for Info {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("desired_version", &self.desired_version)?;
+        if let Some(value) = &self.service_namespace {
+            map.serialize_entry("service_namespace", value)?;
+        }
+        map.serialize_entry("config_status", &self.config_status)?;
+        map.serialize_entry("messages", &self.messages)?;
+        if let Some(value) = &self.current_version {
+            map.serialize_entry("current_version", value)?;
+        }
+        map.serialize_entry("display_name", &self.display_name)?;
+        if let Some(value) = &self.description {
+            map.serialize_entry("description", value)?;
+        }
+        if let Some(value) = &self.prefix {
+            map.serialize_entry("prefix", value)?;
+        }
+        if let Some(value) = &self.yaml_service_config {
+            map.serialize_entry("yaml_service_config", value)?;
+        }
+        map.end()
     }
+}
 
-    fn __missing_messages() -> Vec<Message> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::supervisor_services::cluster_supervisor_services::Info",
-            "messages",
-        )
+impl<'de> serde::Deserialize<'de> for Info {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_display_name() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::supervisor_services::cluster_supervisor_services::Info",
-            "display_name",
-        )
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
+    const NAME: &'static str = "vcenter::namespace_management::supervisor_services::cluster_supervisor_services::Info";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<ConfigStatus> = None;
+        let mut f_3: Option<Vec<Message>> = None;
+        let mut f_4: Option<String> = None;
+        let mut f_5: Option<String> = None;
+        let mut f_6: Option<String> = None;
+        let mut f_7: Option<String> = None;
+        let mut f_8: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "desired_version" => f_0 = Some(map.next_value()?),
+                "service_namespace" => f_1 = map.next_value()?,
+                "config_status" => f_2 = Some(map.next_value()?),
+                "messages" => f_3 = __de::null_as_empty(map.next_value()?),
+                "current_version" => f_4 = map.next_value()?,
+                "display_name" => f_5 = Some(map.next_value()?),
+                "description" => f_6 = map.next_value()?,
+                "prefix" => f_7 = map.next_value()?,
+                "yaml_service_config" => f_8 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Info {
+            desired_version: __de::or_zero(f_0, Self::NAME, "desired_version"),
+            service_namespace: f_1,
+            config_status: __de::required(f_2, "config_status")?,
+            messages: __de::or_zero(f_3, Self::NAME, "messages"),
+            current_version: f_4,
+            display_name: __de::or_zero(f_5, Self::NAME, "display_name"),
+            description: f_6,
+            prefix: f_7,
+            yaml_service_config: f_8,
+        })
     }
 }
 
@@ -185,7 +291,7 @@ impl Info {
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.supervisor_services.cluster_supervisor_services.message`.
 #[deprecated(note = "since vSphere API 9.0.0.0")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Message {
     /// Type of the message.
     ///
@@ -194,8 +300,55 @@ pub struct Message {
     /// Details about the message. If `None`, message details are not required for taking actions.
     ///
     /// Since vSphere API 7.0.3.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub details: Option<crate::vapi::standard::LocalizableMessage>,
+}
+
+impl serde::Serialize for Message {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("severity", &self.severity)?;
+        if let Some(value) = &self.details {
+            map.serialize_entry("details", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Message {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Message {
+    const NAME: &'static str = "vcenter::namespace_management::supervisor_services::cluster_supervisor_services::Message";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<message::MessageSeverity> = None;
+        let mut f_1: Option<crate::vapi::standard::LocalizableMessage> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "severity" => f_0 = Some(map.next_value()?),
+                "details" => f_1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Message {
+            severity: __de::required(f_0, "severity")?,
+            details: f_1,
+        })
+    }
 }
 
 /// The [`SetSpec`](crate::vcenter::namespace_management::supervisor_services::cluster_supervisor_services::SetSpec) structure provides a specification required to set a new configuration on a Supervisor Service in a vSphere Supervisor. This structure is applied in entirety, replacing the current specification fully.
@@ -205,7 +358,7 @@ pub struct Message {
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.supervisor_services.cluster_supervisor_services.set_spec`.
 #[deprecated(note = "since vSphere API 9.0.0.0")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SetSpec {
     /// Identifier of the Supervisor Service version which contains the service definition. This Supervisor Service version must be in the `ACTIVATED` state.
     ///
@@ -216,15 +369,67 @@ pub struct SetSpec {
     /// A generic key-value map for additional configuration parameters required during service upgrade. As an example, a third party operator might reference a private registry using parameters such as "registryName" for the registry name, "registryUsername" and "registryPassword" for the registry credentials. If `None`, no additional configuration parameters will be applied when upgrading a Supervisor Service in the vSphere Supervisor.
     ///
     /// Since vSphere API 7.0.3.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub service_config: Option<vsphere_vapi_runtime::types::VapiMap<String, String>>,
     /// A set of additional configuration parameters to be applied during service upgrade. These parameters should be formatted as a base64 encoded YAML document.
     ///
     /// Parameters should be set in at most one of `serviceConfig` or `yamlServiceConfig`, and not both. The `yamlServiceConfig` supports complex data types and nested properties. If `None`, no additional configuration parameters will be applied when upgrading a Supervisor Service in the vSphere Supervisor.
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yaml_service_config: Option<String>,
+}
+
+impl serde::Serialize for SetSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("version", &self.version)?;
+        if let Some(value) = &self.service_config {
+            map.serialize_entry("service_config", value)?;
+        }
+        if let Some(value) = &self.yaml_service_config {
+            map.serialize_entry("yaml_service_config", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SetSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for SetSpec {
+    const NAME: &'static str = "vcenter::namespace_management::supervisor_services::cluster_supervisor_services::SetSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::SupervisorServicesVersionId> = None;
+        let mut f_1: Option<vsphere_vapi_runtime::types::VapiMap<String, String>> = None;
+        let mut f_2: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "version" => f_0 = Some(map.next_value()?),
+                "service_config" => f_1 = map.next_value()?,
+                "yaml_service_config" => f_2 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(SetSpec {
+            version: __de::required(f_0, "version")?,
+            service_config: f_1,
+            yaml_service_config: f_2,
+        })
+    }
 }
 
 impl SetSpec {
@@ -247,7 +452,7 @@ impl SetSpec {
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.supervisor_services.cluster_supervisor_services.summary`.
 #[deprecated(note = "since vSphere API 9.0.0.0")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Summary {
     /// The identifier of the Supervisor Service.
     ///
@@ -258,7 +463,6 @@ pub struct Summary {
     /// The desired version of this Supervisor Service.
     ///
     /// Since vSphere API 7.0.3.0.
-    #[serde(default = "Summary::__missing_desired_version")]
     pub desired_version: String,
     /// Current setting for [`ConfigStatus`](crate::vcenter::namespace_management::supervisor_services::cluster_supervisor_services::ConfigStatus).
     ///
@@ -267,16 +471,62 @@ pub struct Summary {
     /// The current version for the Supervisor Service. If `None`, there is no version installed for the Supervisor Service.
     ///
     /// Since vSphere API 7.0.3.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub current_version: Option<String>,
 }
 
-impl Summary {
-    fn __missing_desired_version() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::supervisor_services::cluster_supervisor_services::Summary",
-            "desired_version",
-        )
+impl serde::Serialize for Summary {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("supervisor_service", &self.supervisor_service)?;
+        map.serialize_entry("desired_version", &self.desired_version)?;
+        map.serialize_entry("config_status", &self.config_status)?;
+        if let Some(value) = &self.current_version {
+            map.serialize_entry("current_version", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Summary {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Summary {
+    const NAME: &'static str = "vcenter::namespace_management::supervisor_services::cluster_supervisor_services::Summary";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::SupervisorServiceId> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<ConfigStatus> = None;
+        let mut f_3: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "supervisor_service" => f_0 = Some(map.next_value()?),
+                "desired_version" => f_1 = Some(map.next_value()?),
+                "config_status" => f_2 = Some(map.next_value()?),
+                "current_version" => f_3 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Summary {
+            supervisor_service: __de::required(f_0, "supervisor_service")?,
+            desired_version: __de::or_zero(f_1, Self::NAME, "desired_version"),
+            config_status: __de::required(f_2, "config_status")?,
+            current_version: f_3,
+        })
     }
 }
 

@@ -13,21 +13,53 @@
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.supervisor_services.versions.carvel_create_spec`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CarvelCreateSpec {
     /// Inline content that contains all service definition of the version in Carvel application package format, which shall be base64 encoded.
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(default = "CarvelCreateSpec::__missing_content")]
     pub content: String,
 }
 
-impl CarvelCreateSpec {
-    fn __missing_content() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::supervisor_services::versions::CarvelCreateSpec",
-            "content",
-        )
+impl serde::Serialize for CarvelCreateSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("content", &self.content)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CarvelCreateSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CarvelCreateSpec {
+    const NAME: &'static str = "vcenter::namespace_management::supervisor_services::versions::CarvelCreateSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "content" => f_0 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(CarvelCreateSpec {
+            content: __de::or_zero(f_0, Self::NAME, "content"),
+        })
     }
 }
 
@@ -69,23 +101,75 @@ vsphere_vapi_runtime::vapi_enum! {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.supervisor_services.versions.create_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateSpec {
     /// The specification required to create a Supervisor Service version from inline content that is based on a plain Kubernetes YAML format. If set, the service version will be created from inline content based on a plain Kubernetes YAML format.
     ///
     /// Since vSphere API 7.0.3.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_spec: Option<CustomCreateSpec>,
     /// The specification required to create a Supervisor Service version from inline content that is based on the vSphere application service format. If set, the service version will be created from inline content based on the vSphere application service format.
     ///
     /// Since vSphere API 7.0.3.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vsphere_spec: Option<VsphereCreateSpec>,
     /// The specification required to create a Supervisor Service version from inline content that is based on the Carvel application package format. If set, the service version will be created from inline content based on the Carvel application package format (Package and PackageMetadata resources should be declared).
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub carvel_spec: Option<CarvelCreateSpec>,
+}
+
+impl serde::Serialize for CreateSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.custom_spec {
+            map.serialize_entry("custom_spec", value)?;
+        }
+        if let Some(value) = &self.vsphere_spec {
+            map.serialize_entry("vsphere_spec", value)?;
+        }
+        if let Some(value) = &self.carvel_spec {
+            map.serialize_entry("carvel_spec", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CreateSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CreateSpec {
+    const NAME: &'static str = "vcenter::namespace_management::supervisor_services::versions::CreateSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<CustomCreateSpec> = None;
+        let mut f_1: Option<VsphereCreateSpec> = None;
+        let mut f_2: Option<CarvelCreateSpec> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "custom_spec" => f_0 = map.next_value()?,
+                "vsphere_spec" => f_1 = map.next_value()?,
+                "carvel_spec" => f_2 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(CreateSpec {
+            custom_spec: f_0,
+            vsphere_spec: f_1,
+            carvel_spec: f_2,
+        })
+    }
 }
 
 /// The [`CustomCreateSpec`](crate::vcenter::namespace_management::supervisor_services::versions::CustomCreateSpec) structure provides a specification required to create a Supervisor Service version from a plain Kubernetes YAML format.
@@ -94,7 +178,7 @@ pub struct CreateSpec {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.supervisor_services.versions.custom_create_spec`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CustomCreateSpec {
     /// The identifier of the Supervisor Service version. This must be a semantic version.
     ///
@@ -105,38 +189,80 @@ pub struct CustomCreateSpec {
     /// A human readable name of the Supervisor Service version.
     ///
     /// Since vSphere API 7.0.3.0.
-    #[serde(default = "CustomCreateSpec::__missing_display_name")]
     pub display_name: String,
     /// A human readable description of the Supervisor Service version. If `None`, the description for the service version will be empty.
     ///
     /// Since vSphere API 7.0.3.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Inline content that contains all service definition of the version, which shall be base64 encoded. The service definition here follows a plain Kubernetes YAML format.
     ///
     /// Since vSphere API 7.0.3.0.
-    #[serde(default = "CustomCreateSpec::__missing_content")]
     pub content: String,
     /// Whether or not the Supervisor Service version is from a trusted provider, this field must be set to false if the service version is not from a trusted provider. If it is set to be true, but the `content` is not signed or the signature is invalid, an [`ErrorKind::InvalidArgument`](crate::ErrorKind::InvalidArgument) will be thrown. If `None`, the default value is true. In this case, the `content` must be signed and will be verified.
     ///
     /// Since vSphere API 7.0.3.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trusted_provider: Option<bool>,
 }
 
-impl CustomCreateSpec {
-    fn __missing_display_name() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::supervisor_services::versions::CustomCreateSpec",
-            "display_name",
-        )
+impl serde::Serialize for CustomCreateSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("version", &self.version)?;
+        map.serialize_entry("display_name", &self.display_name)?;
+        if let Some(value) = &self.description {
+            map.serialize_entry("description", value)?;
+        }
+        map.serialize_entry("content", &self.content)?;
+        if let Some(value) = &self.trusted_provider {
+            map.serialize_entry("trusted_provider", value)?;
+        }
+        map.end()
     }
+}
 
-    fn __missing_content() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::supervisor_services::versions::CustomCreateSpec",
-            "content",
-        )
+impl<'de> serde::Deserialize<'de> for CustomCreateSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CustomCreateSpec {
+    const NAME: &'static str = "vcenter::namespace_management::supervisor_services::versions::CustomCreateSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::SupervisorServicesVersionId> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<String> = None;
+        let mut f_4: Option<bool> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "version" => f_0 = Some(map.next_value()?),
+                "display_name" => f_1 = Some(map.next_value()?),
+                "description" => f_2 = map.next_value()?,
+                "content" => f_3 = Some(map.next_value()?),
+                "trusted_provider" => f_4 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(CustomCreateSpec {
+            version: __de::required(f_0, "version")?,
+            display_name: __de::or_zero(f_1, Self::NAME, "display_name"),
+            description: f_2,
+            content: __de::or_zero(f_3, Self::NAME, "content"),
+            trusted_provider: f_4,
+        })
     }
 }
 
@@ -163,22 +289,19 @@ impl CustomCreateSpec {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.supervisor_services.versions.info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Info {
     /// The human readable name of the Supervisor Service version.
     ///
     /// Since vSphere API 7.0.3.0.
-    #[serde(default = "Info::__missing_display_name")]
     pub display_name: String,
     /// A human-readable description of the Supervisor Service version. If `None`, no description is available for the Supervisor Service version.
     ///
     /// Since vSphere API 7.0.3.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// The End User License Agreement (EULA) associated with the Supervisor Service version. If `None`, no EULA is available for the Supervisor Service version.
     ///
     /// Since vSphere API 7.0.3.0.
-    #[serde(rename = "EULA", default, skip_serializing_if = "Option::is_none")]
     pub eula: Option<String>,
     /// The content type of `content`.
     ///
@@ -187,12 +310,10 @@ pub struct Info {
     /// Inline content that contains base64 encoded service definition for the version. If `None`, no content is available for the Supervisor Service version.
     ///
     /// Since vSphere API 7.0.3.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub content: Option<String>,
     /// If true, the Supervisor Service version is from trusted provider and the trust is verified.
     ///
     /// Since vSphere API 7.0.3.0.
-    #[serde(default = "Info::__missing_trust_verified")]
     pub trust_verified: bool,
     /// The current [`State`](crate::vcenter::namespace_management::supervisor_services::versions::State) of the version.
     ///
@@ -201,23 +322,84 @@ pub struct Info {
     /// If `true`, this Supervisor Service version has been registered on vCenter by default and cannot be removed. If `false`, this service version has been registered by an administrator. This field is optional because it was added in a newer version than its parent node.
     ///
     /// Since vSphere API 8.0.3.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub registered_by_default: Option<bool>,
 }
 
-impl Info {
-    fn __missing_display_name() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::supervisor_services::versions::Info",
-            "display_name",
-        )
+impl serde::Serialize for Info {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("display_name", &self.display_name)?;
+        if let Some(value) = &self.description {
+            map.serialize_entry("description", value)?;
+        }
+        if let Some(value) = &self.eula {
+            map.serialize_entry("EULA", value)?;
+        }
+        map.serialize_entry("content_type", &self.content_type)?;
+        if let Some(value) = &self.content {
+            map.serialize_entry("content", value)?;
+        }
+        map.serialize_entry("trust_verified", &self.trust_verified)?;
+        map.serialize_entry("state", &self.state)?;
+        if let Some(value) = &self.registered_by_default {
+            map.serialize_entry("registered_by_default", value)?;
+        }
+        map.end()
     }
+}
 
-    fn __missing_trust_verified() -> bool {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::supervisor_services::versions::Info",
-            "trust_verified",
-        )
+impl<'de> serde::Deserialize<'de> for Info {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
+    const NAME: &'static str = "vcenter::namespace_management::supervisor_services::versions::Info";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<ContentType> = None;
+        let mut f_4: Option<String> = None;
+        let mut f_5: Option<bool> = None;
+        let mut f_6: Option<State> = None;
+        let mut f_7: Option<bool> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "display_name" => f_0 = Some(map.next_value()?),
+                "description" => f_1 = map.next_value()?,
+                "EULA" => f_2 = map.next_value()?,
+                "content_type" => f_3 = Some(map.next_value()?),
+                "content" => f_4 = map.next_value()?,
+                "trust_verified" => f_5 = Some(map.next_value()?),
+                "state" => f_6 = Some(map.next_value()?),
+                "registered_by_default" => f_7 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Info {
+            display_name: __de::or_zero(f_0, Self::NAME, "display_name"),
+            description: f_1,
+            eula: f_2,
+            content_type: __de::required(f_3, "content_type")?,
+            content: f_4,
+            trust_verified: __de::or_zero(f_5, Self::NAME, "trust_verified"),
+            state: __de::required(f_6, "state")?,
+            registered_by_default: f_7,
+        })
     }
 }
 
@@ -245,7 +427,7 @@ vsphere_vapi_runtime::vapi_enum! {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.supervisor_services.versions.summary`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Summary {
     /// The identifier of the Supervisor Service version.
     ///
@@ -256,7 +438,6 @@ pub struct Summary {
     /// A human readable name of the Supervisor Service version.
     ///
     /// Since vSphere API 7.0.3.0.
-    #[serde(default = "Summary::__missing_display_name")]
     pub display_name: String,
     /// The current [`State`](crate::vcenter::namespace_management::supervisor_services::versions::State) of the Supervisor Service version.
     ///
@@ -265,16 +446,62 @@ pub struct Summary {
     /// A human readable description of the Supervisor Service version. If `None`, no description is available for the service version.
     ///
     /// Since vSphere API 7.0.3.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 }
 
-impl Summary {
-    fn __missing_display_name() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::supervisor_services::versions::Summary",
-            "display_name",
-        )
+impl serde::Serialize for Summary {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("version", &self.version)?;
+        map.serialize_entry("display_name", &self.display_name)?;
+        map.serialize_entry("state", &self.state)?;
+        if let Some(value) = &self.description {
+            map.serialize_entry("description", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Summary {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Summary {
+    const NAME: &'static str = "vcenter::namespace_management::supervisor_services::versions::Summary";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::SupervisorServicesVersionId> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<State> = None;
+        let mut f_3: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "version" => f_0 = Some(map.next_value()?),
+                "display_name" => f_1 = Some(map.next_value()?),
+                "state" => f_2 = Some(map.next_value()?),
+                "description" => f_3 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Summary {
+            version: __de::required(f_0, "version")?,
+            display_name: __de::or_zero(f_1, Self::NAME, "display_name"),
+            state: __de::required(f_2, "state")?,
+            description: f_3,
+        })
     }
 }
 
@@ -284,31 +511,73 @@ impl Summary {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.supervisor_services.versions.vsphere_create_spec`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VsphereCreateSpec {
     /// Inline content that contains all service definition of the version in vSphere application service format, which shall be base64 encoded.
     ///
     /// Since vSphere API 7.0.3.0.
-    #[serde(default = "VsphereCreateSpec::__missing_content")]
     pub content: String,
     /// Whether or not the Supervisor Service version is from a trusted provider, this field must be set to false if the service version is not from a trusted provider. If it is set to be true, but the `content` is not signed or the signature is invalid, an [`ErrorKind::InvalidArgument`](crate::ErrorKind::InvalidArgument) will be thrown. If `None`, the default value is true. In this case, the `content` must be signed and will be verified.
     ///
     /// Since vSphere API 7.0.3.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trusted_provider: Option<bool>,
     /// Whether or not the End User License Agreement (EULA) that is specified in the `content` is accepted. If a EULA is specified, this field must be set to be true so that the Supervisor Service version can be created. If `None`, the default value is false.
     ///
     /// Since vSphere API 7.0.3.0.
-    #[serde(rename = "accept_EULA", default, skip_serializing_if = "Option::is_none")]
     pub accept_eula: Option<bool>,
 }
 
-impl VsphereCreateSpec {
-    fn __missing_content() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::supervisor_services::versions::VsphereCreateSpec",
-            "content",
-        )
+impl serde::Serialize for VsphereCreateSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("content", &self.content)?;
+        if let Some(value) = &self.trusted_provider {
+            map.serialize_entry("trusted_provider", value)?;
+        }
+        if let Some(value) = &self.accept_eula {
+            map.serialize_entry("accept_EULA", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VsphereCreateSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for VsphereCreateSpec {
+    const NAME: &'static str = "vcenter::namespace_management::supervisor_services::versions::VsphereCreateSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<bool> = None;
+        let mut f_2: Option<bool> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "content" => f_0 = Some(map.next_value()?),
+                "trusted_provider" => f_1 = map.next_value()?,
+                "accept_EULA" => f_2 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(VsphereCreateSpec {
+            content: __de::or_zero(f_0, Self::NAME, "content"),
+            trusted_provider: f_1,
+            accept_eula: f_2,
+        })
     }
 }
 

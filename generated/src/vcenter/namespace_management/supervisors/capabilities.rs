@@ -15,7 +15,7 @@
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.supervisors.capabilities.capability`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Capability {
     /// Name of the Supervisor feature.
     ///
@@ -30,21 +30,66 @@ pub struct Capability {
     /// A description about the Supervisor capability.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default = "Capability::__missing_description")]
     pub description: String,
     /// Messages describes why a capability status is [`Status::SupportedNotActivated`](crate::vcenter::namespace_management::supervisors::capabilities::Status::SupportedNotActivated). If `None`, capability is either [`Status::Supported`](crate::vcenter::namespace_management::supervisors::capabilities::Status::Supported) or [`Status::Unsupported`](crate::vcenter::namespace_management::supervisors::capabilities::Status::Unsupported).
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub messages: Option<Vec<crate::vapi::standard::LocalizableMessage>>,
 }
 
-impl Capability {
-    fn __missing_description() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::supervisors::capabilities::Capability",
-            "description",
-        )
+impl serde::Serialize for Capability {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("name", &self.name)?;
+        map.serialize_entry("status", &self.status)?;
+        map.serialize_entry("description", &self.description)?;
+        if let Some(value) = &self.messages {
+            map.serialize_entry("messages", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Capability {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Capability {
+    const NAME: &'static str = "vcenter::namespace_management::supervisors::capabilities::Capability";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::SupervisorCapabilityId> = None;
+        let mut f_1: Option<Status> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<Vec<crate::vapi::standard::LocalizableMessage>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "name" => f_0 = Some(map.next_value()?),
+                "status" => f_1 = Some(map.next_value()?),
+                "description" => f_2 = Some(map.next_value()?),
+                "messages" => f_3 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Capability {
+            name: __de::required(f_0, "name")?,
+            status: __de::required(f_1, "status")?,
+            description: __de::or_zero(f_2, Self::NAME, "description"),
+            messages: f_3,
+        })
     }
 }
 
@@ -56,20 +101,67 @@ impl Capability {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.supervisors.capabilities.filter_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct FilterSpec {
     /// Capability status for which the Supervisor capabilities should be queried. status If set, return the Supervisor capabilities results for the specified status. If `None`, the status filter will be ignored.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<Status>,
     /// Capability name for which the Supervisor capabilities should be queried.
     ///
     /// If `None`, the name filter will be ignored.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+}
+
+impl serde::Serialize for FilterSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.status {
+            map.serialize_entry("status", value)?;
+        }
+        if let Some(value) = &self.name {
+            map.serialize_entry("name", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for FilterSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for FilterSpec {
+    const NAME: &'static str = "vcenter::namespace_management::supervisors::capabilities::FilterSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<Status> = None;
+        let mut f_1: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "status" => f_0 = map.next_value()?,
+                "name" => f_1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(FilterSpec {
+            status: f_0,
+            name: f_1,
+        })
+    }
 }
 
 /// A call of
@@ -94,8 +186,12 @@ impl ListRequest {
     }
 
     /// Sends the request and decodes the result.
-    pub async fn send(self) -> vsphere_vapi_runtime::Result<ListResult> {
-        self.call.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<ListResult>,
+    > + Send {
+        self.call.send()
     }
 }
 
@@ -107,7 +203,7 @@ impl ListRequest {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.supervisors.capabilities.list_result`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ListResult {
     /// Identifier for the Supervisor.
     ///
@@ -124,19 +220,56 @@ pub struct ListResult {
     /// List of Supervisor capabilities.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(
-        default = "ListResult::__missing_capabilities",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub capabilities: Vec<Capability>,
 }
 
-impl ListResult {
-    fn __missing_capabilities() -> Vec<Capability> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::supervisors::capabilities::ListResult",
-            "capabilities",
-        )
+impl serde::Serialize for ListResult {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("supervisor", &self.supervisor)?;
+        map.serialize_entry("version", &self.version)?;
+        map.serialize_entry("capabilities", &self.capabilities)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ListResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ListResult {
+    const NAME: &'static str = "vcenter::namespace_management::supervisors::capabilities::ListResult";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::SupervisorId> = None;
+        let mut f_1: Option<crate::ids::SupervisorVersionId> = None;
+        let mut f_2: Option<Vec<Capability>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "supervisor" => f_0 = Some(map.next_value()?),
+                "version" => f_1 = Some(map.next_value()?),
+                "capabilities" => f_2 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ListResult {
+            supervisor: __de::required(f_0, "supervisor")?,
+            version: __de::required(f_1, "version")?,
+            capabilities: __de::or_zero(f_2, Self::NAME, "capabilities"),
+        })
     }
 }
 

@@ -85,15 +85,16 @@ impl KeySizes {
     ///
     ///   * The resource `com.vmware.vcenter.namespace_management.supervisor.Supervisor` referenced by the parameter `supervisor` requires `System.Read`.
     /// - [`Unsupported`](crate::ErrorKind::Unsupported): if the Supervisor does not allow retrieving the key sizes.
-    pub async fn get(
+    pub fn get(
         &self,
         supervisor: &crate::ids::SupervisorId,
-    ) -> vsphere_vapi_runtime::Result<key_sizes::Info> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<key_sizes::Info>,
+    > + Send {
         self.client
             .operation(&key_sizes::ops::GET)
             .param("supervisor", supervisor)
             .send()
-            .await
     }
 
     /// Update the signing key size for Supervisor internal certificates.
@@ -124,17 +125,16 @@ impl KeySizes {
     ///   * The resource `com.vmware.vcenter.namespace_management.supervisor.Supervisor` referenced by the parameter `supervisor` requires `Namespaces.Manage`.
     /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
     /// - [`Unsupported`](crate::ErrorKind::Unsupported): if the Supervisor does not support configuring the internal certificates signing key size. Updating key sizes is only supported on Supervisors with Kubernetes v1.31 or later.
-    pub async fn update(
+    pub fn update(
         &self,
         supervisor: &crate::ids::SupervisorId,
         spec: &key_sizes::UpdateSpec,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&key_sizes::ops::UPDATE)
             .param("supervisor", supervisor)
             .param("spec", spec)
             .send()
-            .await
     }
 }
 
@@ -201,17 +201,18 @@ impl SigningRequests {
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * The resource `com.vmware.vcenter.namespace_management.supervisor.Supervisor` referenced by the parameter `supervisor` requires `Namespaces.Manage`.
-    pub async fn create(
+    pub fn create(
         &self,
         supervisor: &crate::ids::SupervisorId,
         spec: &signing_requests::CreateSpec,
-    ) -> vsphere_vapi_runtime::Result<signing_requests::CreateResult> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<signing_requests::CreateResult>,
+    > + Send {
         self.client
             .operation(&signing_requests::ops::CREATE)
             .param("supervisor", supervisor)
             .param("spec", spec)
             .send()
-            .await
     }
 }
 
@@ -241,13 +242,53 @@ vsphere_vapi_runtime::vapi_enum! {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.supervisors.certificates.filter_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct FilterSpec {
     /// If set, return the leaf certificate and certificate chain for that endpoint Otherwise, the filter will be ignored.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub endpoint: Option<EndpointType>,
+}
+
+impl serde::Serialize for FilterSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.endpoint {
+            map.serialize_entry("endpoint", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for FilterSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for FilterSpec {
+    const NAME: &'static str = "vcenter::namespace_management::supervisors::certificates::FilterSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<EndpointType> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "endpoint" => f_0 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(FilterSpec { endpoint: f_0 })
+    }
 }
 
 /// The [`Info`](crate::vcenter::namespace_management::supervisors::certificates::Info) structure contains information   about the PEM-encoded X.509 leaf certificate and certificate chain used by Supervisor endpoints.
@@ -258,7 +299,7 @@ pub struct FilterSpec {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.supervisors.certificates.info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Info {
     /// The `tls_endpoint_certificate` member.
     ///
@@ -266,7 +307,6 @@ pub struct Info {
     #[deprecated(
         note = "since vSphere API 9.1.1.0: Use Info::tls_endpoint_certificate_chain instead."
     )]
-    #[serde(default = "Info::__missing_tls_endpoint_certificate")]
     pub tls_endpoint_certificate: String,
     /// PEM-encoded X.509 certificate chain used by Supervisor TLS endpoint.
     ///
@@ -275,7 +315,6 @@ pub struct Info {
     /// Not in vSphere API releases before 9.1.1.0.
     ///
     /// Since vSphere API 9.1.1.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tls_endpoint_certificate_chain: Option<String>,
     /// Supervisor TLS endpoint for which certificate is configured.
     ///
@@ -283,12 +322,59 @@ pub struct Info {
     pub endpoint: EndpointType,
 }
 
-impl Info {
-    fn __missing_tls_endpoint_certificate() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::supervisors::certificates::Info",
-            "tls_endpoint_certificate",
-        )
+impl serde::Serialize for Info {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("tls_endpoint_certificate", &self.tls_endpoint_certificate)?;
+        if let Some(value) = &self.tls_endpoint_certificate_chain {
+            map.serialize_entry("tls_endpoint_certificate_chain", value)?;
+        }
+        map.serialize_entry("endpoint", &self.endpoint)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Info {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
+    const NAME: &'static str = "vcenter::namespace_management::supervisors::certificates::Info";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<EndpointType> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "tls_endpoint_certificate" => f_0 = Some(map.next_value()?),
+                "tls_endpoint_certificate_chain" => f_1 = map.next_value()?,
+                "endpoint" => f_2 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Info {
+            tls_endpoint_certificate: __de::or_zero(
+                f_0,
+                Self::NAME,
+                "tls_endpoint_certificate",
+            ),
+            tls_endpoint_certificate_chain: f_1,
+            endpoint: __de::required(f_2, "endpoint")?,
+        })
     }
 }
 
@@ -314,8 +400,12 @@ impl ListRequest {
     }
 
     /// Sends the request and decodes the result.
-    pub async fn send(self) -> vsphere_vapi_runtime::Result<ListResult> {
-        self.call.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<ListResult>,
+    > + Send {
+        self.call.send()
     }
 }
 
@@ -327,24 +417,53 @@ impl ListRequest {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.supervisors.certificates.list_result`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ListResult {
     /// The certificate details for the Supervisor endpoints. This list is filtered based on the provided query parameters, or returns all certificates if no filters are applied.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(
-        default = "ListResult::__missing_certificates",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub certificates: Vec<Info>,
 }
 
-impl ListResult {
-    fn __missing_certificates() -> Vec<Info> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::supervisors::certificates::ListResult",
-            "certificates",
-        )
+impl serde::Serialize for ListResult {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("certificates", &self.certificates)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ListResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ListResult {
+    const NAME: &'static str = "vcenter::namespace_management::supervisors::certificates::ListResult";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<Vec<Info>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "certificates" => f_0 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ListResult {
+            certificates: __de::or_zero(f_0, Self::NAME, "certificates"),
+        })
     }
 }
 
@@ -356,7 +475,7 @@ impl ListResult {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.supervisors.certificates.update_spec`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct UpdateSpec {
     /// PEM-encoded X.509 certificate(s) issued for Supervisor endpoints. Certificate(s) used can be created by one of the two supported methods:
     ///
@@ -381,7 +500,6 @@ pub struct UpdateSpec {
     /// In case of providing the trust chain, the certificates should be simply concatenated into a single string. The order of the certificates in this field is important. The first certificate must be the leaf certificate for your domain name, followed by the intermediate certificate(s), and conclude with the root certificate.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default = "UpdateSpec::__missing_tls_endpoint_certificate")]
     pub tls_endpoint_certificate: String,
     /// Private Key matching [`UpdateSpec::tls_endpoint_certificate`](crate::vcenter::namespace_management::supervisors::certificates::UpdateSpec::tls_endpoint_certificate).
     ///
@@ -390,7 +508,6 @@ pub struct UpdateSpec {
     /// If you have externally generated key pairs, you can import your own public key certificates and key pairs. If `None` and [`UpdateSpec::tls_endpoint_certificate`](crate::vcenter::namespace_management::supervisors::certificates::UpdateSpec::tls_endpoint_certificate) is specified then the Supervisor will attempt to find a matching key by comparing the public keys components that was generated with Certificate Signing Request and [`UpdateSpec::tls_endpoint_certificate`](crate::vcenter::namespace_management::supervisors::certificates::UpdateSpec::tls_endpoint_certificate). Otherwise, [`UpdateSpec::tls_endpoint_private_key`](crate::vcenter::namespace_management::supervisors::certificates::UpdateSpec::tls_endpoint_private_key) will not be modified.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tls_endpoint_private_key: Option<vsphere_vapi_runtime::types::Secret>,
     /// TLS endpoint type for which certificate needs to be updated.
     ///
@@ -398,12 +515,59 @@ pub struct UpdateSpec {
     pub endpoint: EndpointType,
 }
 
-impl UpdateSpec {
-    fn __missing_tls_endpoint_certificate() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::supervisors::certificates::UpdateSpec",
-            "tls_endpoint_certificate",
-        )
+impl serde::Serialize for UpdateSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("tls_endpoint_certificate", &self.tls_endpoint_certificate)?;
+        if let Some(value) = &self.tls_endpoint_private_key {
+            map.serialize_entry("tls_endpoint_private_key", value)?;
+        }
+        map.serialize_entry("endpoint", &self.endpoint)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UpdateSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for UpdateSpec {
+    const NAME: &'static str = "vcenter::namespace_management::supervisors::certificates::UpdateSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<vsphere_vapi_runtime::types::Secret> = None;
+        let mut f_2: Option<EndpointType> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "tls_endpoint_certificate" => f_0 = Some(map.next_value()?),
+                "tls_endpoint_private_key" => f_1 = map.next_value()?,
+                "endpoint" => f_2 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(UpdateSpec {
+            tls_endpoint_certificate: __de::or_zero(
+                f_0,
+                Self::NAME,
+                "tls_endpoint_certificate",
+            ),
+            tls_endpoint_private_key: f_1,
+            endpoint: __de::required(f_2, "endpoint")?,
+        })
     }
 }
 

@@ -16,17 +16,15 @@ pub mod condition_group;
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.supervisors.conditions.condition`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Condition {
     /// The type of the condition is a CamelCase, machine readable identifier, indicating the configuration stage. InfrastructureInitialized, ControlPlaneVMsDeployed and ControlPlaneVMsConfigured are examples of such identifiers.
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(default = "Condition::__missing_type")]
     pub r#type: String,
     /// Description of the condition type in a human readable format.
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(default = "Condition::__missing_description")]
     pub description: crate::vapi::standard::LocalizableMessage,
     /// The status of the condition.
     ///
@@ -35,12 +33,10 @@ pub struct Condition {
     /// Last time the condition transitioned from one state to another. A transition happens when the value of status or severity field changes. if `None`, there are no ongoing operations related to bringing the condition to the desired state.
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_transition_time: Option<vsphere_vapi_runtime::types::DateTime>,
     /// A brief CamelCase message indicating details about the reason for the last transition. FailedWithSystemError, ManagementDNSServersMissing and WaitForNodeUpgrade are examples of such messages.
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(default = "Condition::__missing_reason")]
     pub reason: String,
     /// Provides an explicit classification of the reason identifier. Can be set when the value of status is not TRUE.
     ///
@@ -49,40 +45,74 @@ pub struct Condition {
     /// A list of human-readable messages that provide additional details about the last transition.
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(
-        default = "Condition::__missing_messages",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub messages: Vec<Message>,
 }
 
-impl Condition {
-    fn __missing_type() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::supervisors::conditions::Condition",
-            "type",
-        )
+impl serde::Serialize for Condition {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("type", &self.r#type)?;
+        map.serialize_entry("description", &self.description)?;
+        map.serialize_entry("status", &self.status)?;
+        if let Some(value) = &self.last_transition_time {
+            map.serialize_entry("last_transition_time", value)?;
+        }
+        map.serialize_entry("reason", &self.reason)?;
+        map.serialize_entry("severity", &self.severity)?;
+        map.serialize_entry("messages", &self.messages)?;
+        map.end()
     }
+}
 
-    fn __missing_description() -> crate::vapi::standard::LocalizableMessage {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::supervisors::conditions::Condition",
-            "description",
-        )
+impl<'de> serde::Deserialize<'de> for Condition {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_reason() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::supervisors::conditions::Condition",
-            "reason",
-        )
-    }
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Condition {
+    const NAME: &'static str = "vcenter::namespace_management::supervisors::conditions::Condition";
 
-    fn __missing_messages() -> Vec<Message> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::supervisors::conditions::Condition",
-            "messages",
-        )
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<crate::vapi::standard::LocalizableMessage> = None;
+        let mut f_2: Option<condition::Status> = None;
+        let mut f_3: Option<vsphere_vapi_runtime::types::DateTime> = None;
+        let mut f_4: Option<String> = None;
+        let mut f_5: Option<Severity> = None;
+        let mut f_6: Option<Vec<Message>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "type" => f_0 = Some(map.next_value()?),
+                "description" => f_1 = Some(map.next_value()?),
+                "status" => f_2 = Some(map.next_value()?),
+                "last_transition_time" => f_3 = map.next_value()?,
+                "reason" => f_4 = Some(map.next_value()?),
+                "severity" => f_5 = Some(map.next_value()?),
+                "messages" => f_6 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Condition {
+            r#type: __de::or_zero(f_0, Self::NAME, "type"),
+            description: __de::or_zero(f_1, Self::NAME, "description"),
+            status: __de::required(f_2, "status")?,
+            last_transition_time: f_3,
+            reason: __de::or_zero(f_4, Self::NAME, "reason"),
+            severity: __de::required(f_5, "severity")?,
+            messages: __de::or_zero(f_6, Self::NAME, "messages"),
+        })
     }
 }
 
@@ -92,55 +122,81 @@ impl Condition {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.supervisors.conditions.condition_group`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ConditionGroup {
     /// The type of the condition group is a CamelCase, machine readable identifier, indicating the group of related configuration stages. UpgradePrechecks, and Components are examples of such identifiers.
     ///
     /// Since vSphere API 8.0.3.0.
-    #[serde(default = "ConditionGroup::__missing_type")]
     pub r#type: String,
     /// Description of the condition group type in a human readable format.
     ///
     /// Since vSphere API 8.0.3.0.
-    #[serde(default = "ConditionGroup::__missing_description")]
     pub description: crate::vapi::standard::LocalizableMessage,
     /// Represents the consolidated status of Supervisor upgrade pre-checks. This field is optional because it was added in a newer version than its parent node.
     ///
     /// Not in vSphere API releases before 9.0.0.0.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<condition_group::Status>,
     /// Information about all the conditions constituting condition group, each condition represents the configuration stage.
     ///
     /// Since vSphere API 8.0.3.0.
-    #[serde(
-        default = "ConditionGroup::__missing_conditions",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub conditions: Vec<Condition>,
 }
 
-impl ConditionGroup {
-    fn __missing_type() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::supervisors::conditions::ConditionGroup",
-            "type",
-        )
+impl serde::Serialize for ConditionGroup {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("type", &self.r#type)?;
+        map.serialize_entry("description", &self.description)?;
+        if let Some(value) = &self.status {
+            map.serialize_entry("status", value)?;
+        }
+        map.serialize_entry("conditions", &self.conditions)?;
+        map.end()
     }
+}
 
-    fn __missing_description() -> crate::vapi::standard::LocalizableMessage {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::supervisors::conditions::ConditionGroup",
-            "description",
-        )
+impl<'de> serde::Deserialize<'de> for ConditionGroup {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_conditions() -> Vec<Condition> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::supervisors::conditions::ConditionGroup",
-            "conditions",
-        )
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ConditionGroup {
+    const NAME: &'static str = "vcenter::namespace_management::supervisors::conditions::ConditionGroup";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<crate::vapi::standard::LocalizableMessage> = None;
+        let mut f_2: Option<condition_group::Status> = None;
+        let mut f_3: Option<Vec<Condition>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "type" => f_0 = Some(map.next_value()?),
+                "description" => f_1 = Some(map.next_value()?),
+                "status" => f_2 = map.next_value()?,
+                "conditions" => f_3 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ConditionGroup {
+            r#type: __de::or_zero(f_0, Self::NAME, "type"),
+            description: __de::or_zero(f_1, Self::NAME, "description"),
+            status: f_2,
+            conditions: __de::or_zero(f_3, Self::NAME, "conditions"),
+        })
     }
 }
 
@@ -150,7 +206,7 @@ impl ConditionGroup {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.supervisors.conditions.message`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Message {
     /// Type of the message.
     ///
@@ -159,8 +215,55 @@ pub struct Message {
     /// Details about the message. If `None`, message details are not required for taking actions.
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub details: Option<crate::vapi::standard::LocalizableMessage>,
+}
+
+impl serde::Serialize for Message {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("severity", &self.severity)?;
+        if let Some(value) = &self.details {
+            map.serialize_entry("details", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Message {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Message {
+    const NAME: &'static str = "vcenter::namespace_management::supervisors::conditions::Message";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<Severity> = None;
+        let mut f_1: Option<crate::vapi::standard::LocalizableMessage> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "severity" => f_0 = Some(map.next_value()?),
+                "details" => f_1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Message {
+            severity: __de::required(f_0, "severity")?,
+            details: f_1,
+        })
+    }
 }
 
 vsphere_vapi_runtime::vapi_enum! {

@@ -14,38 +14,73 @@
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.supervisors.container_image_registries.create_spec`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateSpec {
     /// Name of the container image registry. This name is unique across all container image registries in one Supervisor.
     ///
     /// Since vSphere API 8.0.3.0.
-    #[serde(default = "CreateSpec::__missing_name")]
     pub name: String,
     /// The [`CreateSpec::image_registry`](crate::vcenter::namespace_management::supervisors::container_image_registries::CreateSpec::image_registry) field contains the specification required to configure a container image registry endpoint.
     ///
     /// Since vSphere API 8.0.3.0.
-    #[serde(default = "CreateSpec::__missing_image_registry")]
     pub image_registry: crate::vcenter::namespace_management::supervisors::ImageRegistry,
     /// Indicates if this container image registry serves as the default option when multiple registries exist, and no specific registry is specified. If there is already a default image registry, the new registry set to default will overwrite the original default setting.  When set true, the image registry will be used to host container images from Supervisor system components and services.  If there are one or more container image registries associated with the Supervisor, but none of them is set as the default, Docker Hub will be treated as the default. If `None`, this registry is not used as the default option.
     ///
     /// Since vSphere API 8.0.3.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_registry: Option<bool>,
 }
 
-impl CreateSpec {
-    fn __missing_name() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::supervisors::container_image_registries::CreateSpec",
-            "name",
-        )
+impl serde::Serialize for CreateSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("name", &self.name)?;
+        map.serialize_entry("image_registry", &self.image_registry)?;
+        if let Some(value) = &self.default_registry {
+            map.serialize_entry("default_registry", value)?;
+        }
+        map.end()
     }
+}
 
-    fn __missing_image_registry() -> crate::vcenter::namespace_management::supervisors::ImageRegistry {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::supervisors::container_image_registries::CreateSpec",
-            "image_registry",
-        )
+impl<'de> serde::Deserialize<'de> for CreateSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CreateSpec {
+    const NAME: &'static str = "vcenter::namespace_management::supervisors::container_image_registries::CreateSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<
+            crate::vcenter::namespace_management::supervisors::ImageRegistry,
+        > = None;
+        let mut f_2: Option<bool> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "name" => f_0 = Some(map.next_value()?),
+                "image_registry" => f_1 = Some(map.next_value()?),
+                "default_registry" => f_2 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(CreateSpec {
+            name: __de::or_zero(f_0, Self::NAME, "name"),
+            image_registry: __de::or_zero(f_1, Self::NAME, "image_registry"),
+            default_registry: f_2,
+        })
     }
 }
 
@@ -55,7 +90,7 @@ impl CreateSpec {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.supervisors.container_image_registries.info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Info {
     /// Identifier of the container image registry.
     ///
@@ -66,40 +101,70 @@ pub struct Info {
     /// Name of the container image registry.
     ///
     /// Since vSphere API 8.0.3.0.
-    #[serde(default = "Info::__missing_name")]
     pub name: String,
     /// The [`Info::image_registry`](crate::vcenter::namespace_management::supervisors::container_image_registries::Info::image_registry) field contains the specification of the container image registry endpoint.
     ///
     /// Since vSphere API 8.0.3.0.
-    #[serde(default = "Info::__missing_image_registry")]
     pub image_registry: crate::vcenter::namespace_management::supervisors::ImageRegistry,
     /// Indicates if this registry is used as default.  If set true, the image registry is used to host container images from Supervisor system components and services.
     ///
     /// Since vSphere API 8.0.3.0.
-    #[serde(default = "Info::__missing_default_registry")]
     pub default_registry: bool,
 }
 
-impl Info {
-    fn __missing_name() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::supervisors::container_image_registries::Info",
-            "name",
-        )
+impl serde::Serialize for Info {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("id", &self.id)?;
+        map.serialize_entry("name", &self.name)?;
+        map.serialize_entry("image_registry", &self.image_registry)?;
+        map.serialize_entry("default_registry", &self.default_registry)?;
+        map.end()
     }
+}
 
-    fn __missing_image_registry() -> crate::vcenter::namespace_management::supervisors::ImageRegistry {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::supervisors::container_image_registries::Info",
-            "image_registry",
-        )
+impl<'de> serde::Deserialize<'de> for Info {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_default_registry() -> bool {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::supervisors::container_image_registries::Info",
-            "default_registry",
-        )
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
+    const NAME: &'static str = "vcenter::namespace_management::supervisors::container_image_registries::Info";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::ContainerImageRegistryId> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<
+            crate::vcenter::namespace_management::supervisors::ImageRegistry,
+        > = None;
+        let mut f_3: Option<bool> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "id" => f_0 = Some(map.next_value()?),
+                "name" => f_1 = Some(map.next_value()?),
+                "image_registry" => f_2 = Some(map.next_value()?),
+                "default_registry" => f_3 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Info {
+            id: __de::required(f_0, "id")?,
+            name: __de::or_zero(f_1, Self::NAME, "name"),
+            image_registry: __de::or_zero(f_2, Self::NAME, "image_registry"),
+            default_registry: __de::or_zero(f_3, Self::NAME, "default_registry"),
+        })
     }
 }
 
@@ -109,43 +174,115 @@ impl Info {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.supervisors.container_image_registries.update_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateSpec {
     /// Name of the container image registry. If `None` then no update will be made.
     ///
     /// Since vSphere API 8.0.3.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// IP address or the hostname of the container image registry. If `None` then no update will be made.
     ///
     /// Since vSphere API 8.0.3.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hostname: Option<String>,
     /// Port number of the container image registry. If `None` then no update will be made.
     ///
     /// Since vSphere API 8.0.3.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub port: Option<i64>,
     /// A username to be used for username/password authentication with this registry. If `None` then no update will be made.
     ///
     /// Since vSphere API 8.0.3.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
     /// The password for the user. If `None` then no update will be made.
     ///
     /// Since vSphere API 8.0.3.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub password: Option<vsphere_vapi_runtime::types::Secret>,
     /// The certificateChain contains PEM-encoded CA chain which is used to verify x509 certificates received from the server. If `None` then no update will be made.
     ///
     /// Since vSphere API 8.0.3.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub certificate_chain: Option<String>,
     /// Indicates if this registry is used as default.  When set true, the image registry will be used to host container images from Supervisor system components and services. If `None` then no update will be made.
     ///
     /// Since vSphere API 8.0.3.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_registry: Option<bool>,
+}
+
+impl serde::Serialize for UpdateSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.name {
+            map.serialize_entry("name", value)?;
+        }
+        if let Some(value) = &self.hostname {
+            map.serialize_entry("hostname", value)?;
+        }
+        if let Some(value) = &self.port {
+            map.serialize_entry("port", value)?;
+        }
+        if let Some(value) = &self.username {
+            map.serialize_entry("username", value)?;
+        }
+        if let Some(value) = &self.password {
+            map.serialize_entry("password", value)?;
+        }
+        if let Some(value) = &self.certificate_chain {
+            map.serialize_entry("certificate_chain", value)?;
+        }
+        if let Some(value) = &self.default_registry {
+            map.serialize_entry("default_registry", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UpdateSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for UpdateSpec {
+    const NAME: &'static str = "vcenter::namespace_management::supervisors::container_image_registries::UpdateSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<i64> = None;
+        let mut f_3: Option<String> = None;
+        let mut f_4: Option<vsphere_vapi_runtime::types::Secret> = None;
+        let mut f_5: Option<String> = None;
+        let mut f_6: Option<bool> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "name" => f_0 = map.next_value()?,
+                "hostname" => f_1 = map.next_value()?,
+                "port" => f_2 = map.next_value()?,
+                "username" => f_3 = map.next_value()?,
+                "password" => f_4 = map.next_value()?,
+                "certificate_chain" => f_5 = map.next_value()?,
+                "default_registry" => f_6 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(UpdateSpec {
+            name: f_0,
+            hostname: f_1,
+            port: f_2,
+            username: f_3,
+            password: f_4,
+            certificate_chain: f_5,
+            default_registry: f_6,
+        })
+    }
 }
 
 #[doc(hidden)]

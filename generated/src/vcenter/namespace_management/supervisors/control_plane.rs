@@ -74,15 +74,14 @@ impl Passwords {
     ///
     ///   * The resource `com.vmware.vcenter.namespace_management.supervisor.Supervisor` referenced by the parameter `supervisor` requires `Namespaces.Manage`.
     /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if the Supervisor is in the process of password rotation.
-    pub async fn reset(
+    pub fn reset(
         &self,
         supervisor: &crate::ids::SupervisorId,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&passwords::ops::RESET)
             .param("supervisor", supervisor)
             .send()
-            .await
     }
 }
 
@@ -147,15 +146,13 @@ impl Settings {
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
     /// - [`Unsupported`](crate::ErrorKind::Unsupported): if the Supervisor does not allow retrieving the control plane settings.
     /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
-    pub async fn get(
+    pub fn get(
         &self,
         supervisor: &crate::ids::SupervisorId,
-    ) -> vsphere_vapi_runtime::Result<settings::Info> {
-        self.client
-            .operation(&settings::ops::GET)
-            .param("supervisor", supervisor)
-            .send()
-            .await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<settings::Info>,
+    > + Send {
+        self.client.operation(&settings::ops::GET).param("supervisor", supervisor).send()
     }
 
     /// Update control plane settings for the given Supervisor.
@@ -187,16 +184,15 @@ impl Settings {
     ///   * The resource `com.vmware.vcenter.namespace_management.supervisor.Supervisor` referenced by the parameter `supervisor` requires `Namespaces.Manage`.
     /// - [`Unsupported`](crate::ErrorKind::Unsupported): if the Supervisor does not allow updating the control plane settings.
     /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
-    pub async fn update(
+    pub fn update(
         &self,
         supervisor: &crate::ids::SupervisorId,
         spec: &settings::UpdateSpec,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&settings::ops::UPDATE)
             .param("supervisor", supervisor)
             .param("spec", spec)
             .send()
-            .await
     }
 }

@@ -80,17 +80,18 @@ impl Domains {
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * The resource `com.vmware.vcenter.namespace_management.supervisor.Supervisor` referenced by the parameter `supervisor` requires `System.Read`.
-    pub async fn get(
+    pub fn get(
         &self,
         supervisor: &crate::ids::SupervisorId,
         domain: &crate::ids::DomainId,
-    ) -> vsphere_vapi_runtime::Result<domains::Info> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<domains::Info>,
+    > + Send {
         self.client
             .operation(&domains::ops::GET)
             .param("supervisor", supervisor)
             .param("domain", domain)
             .send()
-            .await
     }
 
     /// List the identity domains configured for a given Supervisor.
@@ -122,15 +123,13 @@ impl Domains {
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * The resource `com.vmware.vcenter.namespace_management.supervisor.Supervisor` referenced by the parameter `supervisor` requires `System.Read`.
-    pub async fn list(
+    pub fn list(
         &self,
         supervisor: &crate::ids::SupervisorId,
-    ) -> vsphere_vapi_runtime::Result<domains::ListResult> {
-        self.client
-            .operation(&domains::ops::LIST)
-            .param("supervisor", supervisor)
-            .send()
-            .await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<domains::ListResult>,
+    > + Send {
+        self.client.operation(&domains::ops::LIST).param("supervisor", supervisor).send()
     }
 }
 
@@ -211,17 +210,18 @@ impl Providers {
     /// - [`Unsupported`](crate::ErrorKind::Unsupported): if the specified Supervisor does not exist, or if an identity provider is already configured.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user cannot be authenticated.
     /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user is missing the Namespaces.Manage privilege on the Supervisor.
-    pub async fn create(
+    pub fn create(
         &self,
         supervisor: &crate::ids::SupervisorId,
         spec: &providers::CreateSpec,
-    ) -> vsphere_vapi_runtime::Result<crate::ids::IdentityProviderId> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<crate::ids::IdentityProviderId>,
+    > + Send {
         self.client
             .operation(&providers::ops::CREATE)
             .param("supervisor", supervisor)
             .param("spec", spec)
             .send()
-            .await
     }
 
     /// Remove an identity provider configured with a given Supervisor. This will result in users no longer being able to log in to either the Supervisor or any of its workload clusters with that identity provider.
@@ -246,17 +246,16 @@ impl Providers {
     /// - [`NotFound`](crate::ErrorKind::NotFound): if the given identity provider or Supervisor cannot be found.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user cannot be authenticated.
     /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user is missing the Namespaces.Manage privilege on the Supervisor.
-    pub async fn delete(
+    pub fn delete(
         &self,
         supervisor: &crate::ids::SupervisorId,
         provider: &crate::ids::IdentityProviderId,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&providers::ops::DELETE)
             .param("supervisor", supervisor)
             .param("provider", provider)
             .send()
-            .await
     }
 
     /// Returns information about an identity provider configured for a Supervisor.
@@ -285,17 +284,18 @@ impl Providers {
     /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user cannot be authenticated.
     /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user is missing the System.Read privilege on the Supervisor.
-    pub async fn get(
+    pub fn get(
         &self,
         supervisor: &crate::ids::SupervisorId,
         provider: &crate::ids::IdentityProviderId,
-    ) -> vsphere_vapi_runtime::Result<providers::Info> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<providers::Info>,
+    > + Send {
         self.client
             .operation(&providers::ops::GET)
             .param("supervisor", supervisor)
             .param("provider", provider)
             .send()
-            .await
     }
 
     /// List the identity providers configured for a given Supervisor.
@@ -323,15 +323,16 @@ impl Providers {
     /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user cannot be authenticated.
     /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user is missing the System.Read privilege on the Supervisor.
-    pub async fn list(
+    pub fn list(
         &self,
         supervisor: &crate::ids::SupervisorId,
-    ) -> vsphere_vapi_runtime::Result<Vec<providers::Summary>> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<Vec<providers::Summary>>,
+    > + Send {
         self.client
             .operation(&providers::ops::LIST)
             .param("supervisor", supervisor)
             .send()
-            .await
     }
 
     /// Update the entire configuration for an existing identity provider used with a Supervisor.
@@ -358,19 +359,18 @@ impl Providers {
     /// - [`NotFound`](crate::ErrorKind::NotFound): if the given identity provider or Supervisor cannot be found.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user cannot be authenticated.
     /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user is missing the Namespaces.Manage privilege on the Supervisor.
-    pub async fn set(
+    pub fn set(
         &self,
         supervisor: &crate::ids::SupervisorId,
         provider: &crate::ids::IdentityProviderId,
         spec: &providers::SetSpec,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&providers::ops::SET)
             .param("supervisor", supervisor)
             .param("provider", provider)
             .param("spec", spec)
             .send()
-            .await
     }
 
     /// Update an existing identity provider used with a Supervisor.
@@ -397,18 +397,17 @@ impl Providers {
     /// - [`NotFound`](crate::ErrorKind::NotFound): if the given identity provider or Supervisor cannot be found.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user cannot be authenticated.
     /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user is missing the Namespaces.Manage privilege on the Supervisor.
-    pub async fn update(
+    pub fn update(
         &self,
         supervisor: &crate::ids::SupervisorId,
         provider: &crate::ids::IdentityProviderId,
         spec: &providers::UpdateSpec,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&providers::ops::UPDATE)
             .param("supervisor", supervisor)
             .param("provider", provider)
             .param("spec", spec)
             .send()
-            .await
     }
 }

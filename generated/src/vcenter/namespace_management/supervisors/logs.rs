@@ -80,15 +80,16 @@ impl AgentConfiguration {
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `System.Read`.
-    pub async fn get(
+    pub fn get(
         &self,
         supervisor: &crate::ids::SupervisorId,
-    ) -> vsphere_vapi_runtime::Result<Info> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<Info>,
+    > + Send {
         self.client
             .operation(&agent_configuration::ops::GET)
             .param("supervisor", supervisor)
             .send()
-            .await
     }
 
     /// Sets the Supervisor log streaming configuration.
@@ -123,17 +124,18 @@ impl AgentConfiguration {
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `Namespaces.Manage`.
-    pub async fn set(
+    pub fn set(
         &self,
         supervisor: &crate::ids::SupervisorId,
         spec: &SetSpec,
-    ) -> vsphere_vapi_runtime::Result<SetResult> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<SetResult>,
+    > + Send {
         self.client
             .operation(&agent_configuration::ops::SET)
             .param("supervisor", supervisor)
             .param("spec", spec)
             .send()
-            .await
     }
 }
 
@@ -145,17 +147,15 @@ impl AgentConfiguration {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.supervisors.logs.configuration`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Configuration {
     /// Represents a list of PEM-encoded certificates, with each string representing a single certificate. These certificates are intended for establishing secure connection between the logging agent and the destination log server. If `None`, certificates is not required when the log streaming is being disabled.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub certificates: Option<Vec<String>>,
     /// Specifies whether log streaming is enabled for the given unit type. If false, the content should have appropriate configuration to disable the log streaming for the given unit type. If true, the content should have appropriate configuration to enable the log streaming for the given unit type.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default = "Configuration::__missing_enabled")]
     pub enabled: bool,
     /// Represents the [`UnitType`](crate::vcenter::namespace_management::supervisors::logs::configuration_core::UnitType) for which the logs needs to be streamed.
     ///
@@ -164,23 +164,62 @@ pub struct Configuration {
     /// Defines the configuration to be applied to the logging agent within the given unit type. The content should have a valid configuration based on the logging agent in the given unit type to stream the desired logs to the destination log server.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default = "Configuration::__missing_content")]
     pub content: String,
 }
 
-impl Configuration {
-    fn __missing_enabled() -> bool {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::supervisors::logs::Configuration",
-            "enabled",
-        )
+impl serde::Serialize for Configuration {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.certificates {
+            map.serialize_entry("certificates", value)?;
+        }
+        map.serialize_entry("enabled", &self.enabled)?;
+        map.serialize_entry("unittype", &self.unittype)?;
+        map.serialize_entry("content", &self.content)?;
+        map.end()
     }
+}
 
-    fn __missing_content() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::supervisors::logs::Configuration",
-            "content",
-        )
+impl<'de> serde::Deserialize<'de> for Configuration {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Configuration {
+    const NAME: &'static str = "vcenter::namespace_management::supervisors::logs::Configuration";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<Vec<String>> = None;
+        let mut f_1: Option<bool> = None;
+        let mut f_2: Option<configuration_core::UnitType> = None;
+        let mut f_3: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "certificates" => f_0 = map.next_value()?,
+                "enabled" => f_1 = Some(map.next_value()?),
+                "unittype" => f_2 = Some(map.next_value()?),
+                "content" => f_3 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Configuration {
+            certificates: f_0,
+            enabled: __de::or_zero(f_1, Self::NAME, "enabled"),
+            unittype: __de::required(f_2, "unittype")?,
+            content: __de::or_zero(f_3, Self::NAME, "content"),
+        })
     }
 }
 
@@ -192,12 +231,11 @@ impl Configuration {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.supervisors.logs.configuration_core`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ConfigurationCore {
     /// Specifies whether log streaming is enabled for the given unit type. If false, the content should have appropriate configuration to disable the log streaming for the given unit type. If true, the content should have appropriate configuration to enable the log streaming for the given unit type.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default = "ConfigurationCore::__missing_enabled")]
     pub enabled: bool,
     /// Represents the [`UnitType`](crate::vcenter::namespace_management::supervisors::logs::configuration_core::UnitType) for which the logs needs to be streamed.
     ///
@@ -206,23 +244,56 @@ pub struct ConfigurationCore {
     /// Defines the configuration to be applied to the logging agent within the given unit type. The content should have a valid configuration based on the logging agent in the given unit type to stream the desired logs to the destination log server.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default = "ConfigurationCore::__missing_content")]
     pub content: String,
 }
 
-impl ConfigurationCore {
-    fn __missing_enabled() -> bool {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::supervisors::logs::ConfigurationCore",
-            "enabled",
-        )
+impl serde::Serialize for ConfigurationCore {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("enabled", &self.enabled)?;
+        map.serialize_entry("unittype", &self.unittype)?;
+        map.serialize_entry("content", &self.content)?;
+        map.end()
     }
+}
 
-    fn __missing_content() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::supervisors::logs::ConfigurationCore",
-            "content",
-        )
+impl<'de> serde::Deserialize<'de> for ConfigurationCore {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ConfigurationCore {
+    const NAME: &'static str = "vcenter::namespace_management::supervisors::logs::ConfigurationCore";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<bool> = None;
+        let mut f_1: Option<configuration_core::UnitType> = None;
+        let mut f_2: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "enabled" => f_0 = Some(map.next_value()?),
+                "unittype" => f_1 = Some(map.next_value()?),
+                "content" => f_2 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ConfigurationCore {
+            enabled: __de::or_zero(f_0, Self::NAME, "enabled"),
+            unittype: __de::required(f_1, "unittype")?,
+            content: __de::or_zero(f_2, Self::NAME, "content"),
+        })
     }
 }
 
@@ -234,7 +305,7 @@ impl ConfigurationCore {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.supervisors.logs.configuration_summary`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ConfigurationSummary {
     /// Represents the status of configuration applied to the logging agent within the Supervisor.
     ///
@@ -243,12 +314,10 @@ pub struct ConfigurationSummary {
     /// Represents the human-readable message for a given status.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default = "ConfigurationSummary::__missing_message")]
     pub message: String,
     /// Specifies whether log streaming is enabled for the given unit type. If false, the content should have appropriate configuration to disable the log streaming for the given unit type. If true, the content should have appropriate configuration to enable the log streaming for the given unit type.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default = "ConfigurationSummary::__missing_enabled")]
     pub enabled: bool,
     /// Represents the [`UnitType`](crate::vcenter::namespace_management::supervisors::logs::configuration_core::UnitType) for which the logs needs to be streamed.
     ///
@@ -257,30 +326,64 @@ pub struct ConfigurationSummary {
     /// Defines the configuration to be applied to the logging agent within the given unit type. The content should have a valid configuration based on the logging agent in the given unit type to stream the desired logs to the destination log server.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default = "ConfigurationSummary::__missing_content")]
     pub content: String,
 }
 
-impl ConfigurationSummary {
-    fn __missing_message() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::supervisors::logs::ConfigurationSummary",
-            "message",
-        )
+impl serde::Serialize for ConfigurationSummary {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("status", &self.status)?;
+        map.serialize_entry("message", &self.message)?;
+        map.serialize_entry("enabled", &self.enabled)?;
+        map.serialize_entry("unittype", &self.unittype)?;
+        map.serialize_entry("content", &self.content)?;
+        map.end()
     }
+}
 
-    fn __missing_enabled() -> bool {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::supervisors::logs::ConfigurationSummary",
-            "enabled",
-        )
+impl<'de> serde::Deserialize<'de> for ConfigurationSummary {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_content() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::supervisors::logs::ConfigurationSummary",
-            "content",
-        )
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ConfigurationSummary {
+    const NAME: &'static str = "vcenter::namespace_management::supervisors::logs::ConfigurationSummary";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<configuration_summary::Status> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<bool> = None;
+        let mut f_3: Option<configuration_core::UnitType> = None;
+        let mut f_4: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "status" => f_0 = Some(map.next_value()?),
+                "message" => f_1 = Some(map.next_value()?),
+                "enabled" => f_2 = Some(map.next_value()?),
+                "unittype" => f_3 = Some(map.next_value()?),
+                "content" => f_4 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ConfigurationSummary {
+            status: __de::required(f_0, "status")?,
+            message: __de::or_zero(f_1, Self::NAME, "message"),
+            enabled: __de::or_zero(f_2, Self::NAME, "enabled"),
+            unittype: __de::required(f_3, "unittype")?,
+            content: __de::or_zero(f_4, Self::NAME, "content"),
+        })
     }
 }
 
@@ -291,24 +394,53 @@ impl ConfigurationSummary {
 /// Not in vSphere API releases before 9.1.0.0.
 ///
 /// vAPI structure `com.vmware.vcenter.namespace_management.supervisors.logs.info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Info {
     /// A list of log streaming configurations set in the Supervisor. Each configuration represents whether the log streaming is enabled, the logging agent configuration and its status for each [`UnitType`](crate::vcenter::namespace_management::supervisors::logs::configuration_core::UnitType).
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(
-        default = "Info::__missing_configurations",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub configurations: Vec<ConfigurationSummary>,
 }
 
-impl Info {
-    fn __missing_configurations() -> Vec<ConfigurationSummary> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::supervisors::logs::Info",
-            "configurations",
-        )
+impl serde::Serialize for Info {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("configurations", &self.configurations)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Info {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
+    const NAME: &'static str = "vcenter::namespace_management::supervisors::logs::Info";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<Vec<ConfigurationSummary>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "configurations" => f_0 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Info {
+            configurations: __de::or_zero(f_0, Self::NAME, "configurations"),
+        })
     }
 }
 
@@ -320,24 +452,53 @@ impl Info {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.supervisors.logs.set_result`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SetResult {
     /// A list of log streaming configurations set in the Supervisor. Each configuration represents whether the log streaming is enabled, the logging agent configuration and its status for each [`UnitType`](crate::vcenter::namespace_management::supervisors::logs::configuration_core::UnitType).
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(
-        default = "SetResult::__missing_configurations",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub configurations: Vec<ConfigurationSummary>,
 }
 
-impl SetResult {
-    fn __missing_configurations() -> Vec<ConfigurationSummary> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::supervisors::logs::SetResult",
-            "configurations",
-        )
+impl serde::Serialize for SetResult {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("configurations", &self.configurations)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SetResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for SetResult {
+    const NAME: &'static str = "vcenter::namespace_management::supervisors::logs::SetResult";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<Vec<ConfigurationSummary>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "configurations" => f_0 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(SetResult {
+            configurations: __de::or_zero(f_0, Self::NAME, "configurations"),
+        })
     }
 }
 
@@ -349,23 +510,52 @@ impl SetResult {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.supervisors.logs.set_spec`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SetSpec {
     /// A list of configurations to set in the Supervisor. There can be at most one configuration per [`UnitType`](crate::vcenter::namespace_management::supervisors::logs::configuration_core::UnitType) in the given list.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(
-        default = "SetSpec::__missing_configurations",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub configurations: Vec<Configuration>,
 }
 
-impl SetSpec {
-    fn __missing_configurations() -> Vec<Configuration> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::supervisors::logs::SetSpec",
-            "configurations",
-        )
+impl serde::Serialize for SetSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("configurations", &self.configurations)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SetSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for SetSpec {
+    const NAME: &'static str = "vcenter::namespace_management::supervisors::logs::SetSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<Vec<Configuration>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "configurations" => f_0 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(SetSpec {
+            configurations: __de::or_zero(f_0, Self::NAME, "configurations"),
+        })
     }
 }

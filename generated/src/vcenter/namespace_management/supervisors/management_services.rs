@@ -22,7 +22,7 @@
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.supervisors.management_services.create_spec`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateSpec {
     /// Identifier of the Management Service. The identifier has DNS Label restrictions as specified in <https://tools.ietf.org/html/rfc1123>: it must be an alphanumeric (a-z and 0-9) string, with a maximum length of 63 characters and with '-' character allowed anywhere except the first or last character. This identifier must be unique across all Management Services in the Supervisor.
     ///
@@ -33,7 +33,6 @@ pub struct CreateSpec {
     /// A human-readable description of the Management Service. If `None`, the Management Service will not have a description.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Human-readable information about the entity responsible for the lifecycle of this Management Service record.
     ///
@@ -42,39 +41,76 @@ pub struct CreateSpec {
     /// This field should be left `None` for a Management Service directly managed by human users via vSphere UI or API. It should be set when the Management Service is being created by an external automation entity with integration with vSphere API. If `None`, it implies the Management Service is not created by automation.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub managed_by: Option<String>,
     /// A full list of IP addresses and/or fully-qualified domain names on which the Management Service is running.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(
-        default = "CreateSpec::__missing_management_addresses",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub management_addresses: Vec<String>,
     /// Ports information for the Service. Each port in the list is expected to be present on each address listed in managementAddresses.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(
-        default = "CreateSpec::__missing_ports",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub ports: Vec<ServicePortCreateSpec>,
 }
 
-impl CreateSpec {
-    fn __missing_management_addresses() -> Vec<String> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::supervisors::management_services::CreateSpec",
-            "management_addresses",
-        )
+impl serde::Serialize for CreateSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("management_service", &self.management_service)?;
+        if let Some(value) = &self.description {
+            map.serialize_entry("description", value)?;
+        }
+        if let Some(value) = &self.managed_by {
+            map.serialize_entry("managed_by", value)?;
+        }
+        map.serialize_entry("management_addresses", &self.management_addresses)?;
+        map.serialize_entry("ports", &self.ports)?;
+        map.end()
     }
+}
 
-    fn __missing_ports() -> Vec<ServicePortCreateSpec> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::supervisors::management_services::CreateSpec",
-            "ports",
-        )
+impl<'de> serde::Deserialize<'de> for CreateSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CreateSpec {
+    const NAME: &'static str = "vcenter::namespace_management::supervisors::management_services::CreateSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::ManagementServiceId> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<Vec<String>> = None;
+        let mut f_4: Option<Vec<ServicePortCreateSpec>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "management_service" => f_0 = Some(map.next_value()?),
+                "description" => f_1 = map.next_value()?,
+                "managed_by" => f_2 = map.next_value()?,
+                "management_addresses" => f_3 = __de::null_as_empty(map.next_value()?),
+                "ports" => f_4 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(CreateSpec {
+            management_service: __de::required(f_0, "management_service")?,
+            description: f_1,
+            managed_by: f_2,
+            management_addresses: __de::or_zero(f_3, Self::NAME, "management_addresses"),
+            ports: __de::or_zero(f_4, Self::NAME, "ports"),
+        })
     }
 }
 
@@ -103,24 +139,53 @@ impl CreateSpec {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.supervisors.management_services.filter_spec`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct FilterSpec {
     /// Identifiers of Management Services.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(
-        default = "FilterSpec::__missing_management_services",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub management_services: Vec<String>,
 }
 
-impl FilterSpec {
-    fn __missing_management_services() -> Vec<String> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::supervisors::management_services::FilterSpec",
-            "management_services",
-        )
+impl serde::Serialize for FilterSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("management_services", &self.management_services)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for FilterSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for FilterSpec {
+    const NAME: &'static str = "vcenter::namespace_management::supervisors::management_services::FilterSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<Vec<String>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "management_services" => f_0 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(FilterSpec {
+            management_services: __de::or_zero(f_0, Self::NAME, "management_services"),
+        })
     }
 }
 
@@ -132,63 +197,91 @@ impl FilterSpec {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.supervisors.management_services.info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Info {
     /// A list of IP addresses and/or fully-qualified domain names on which the Management Service is running.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(
-        default = "Info::__missing_management_addresses",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub management_addresses: Vec<String>,
     /// A human-readable description of the Management Service. If `None`, the Management Service does not have a description.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Human-readable information about the entity responsible for the lifecycle of this Management Service record.
     ///
     /// When set, the field implies that any change to update or delete the Management Service by any principal other than the component referenced by the field may be reverted by the automation component managing it. If `None`, it implies the Management Service is not created by automation.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub managed_by: Option<String>,
     /// Ports information for the Service. Each port in the list is expected to be present on each address listed in managementAddresses.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(
-        default = "Info::__missing_ports",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub ports: Vec<ServicePortInfo>,
     /// Count of Management Service Access Grants referencing this Management Service.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default = "Info::__missing_access_grant_count")]
     pub access_grant_count: i64,
 }
 
-impl Info {
-    fn __missing_management_addresses() -> Vec<String> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::supervisors::management_services::Info",
-            "management_addresses",
-        )
+impl serde::Serialize for Info {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("management_addresses", &self.management_addresses)?;
+        if let Some(value) = &self.description {
+            map.serialize_entry("description", value)?;
+        }
+        if let Some(value) = &self.managed_by {
+            map.serialize_entry("managed_by", value)?;
+        }
+        map.serialize_entry("ports", &self.ports)?;
+        map.serialize_entry("access_grant_count", &self.access_grant_count)?;
+        map.end()
     }
+}
 
-    fn __missing_ports() -> Vec<ServicePortInfo> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::supervisors::management_services::Info",
-            "ports",
-        )
+impl<'de> serde::Deserialize<'de> for Info {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_access_grant_count() -> i64 {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::supervisors::management_services::Info",
-            "access_grant_count",
-        )
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
+    const NAME: &'static str = "vcenter::namespace_management::supervisors::management_services::Info";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<Vec<String>> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<Vec<ServicePortInfo>> = None;
+        let mut f_4: Option<i64> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "management_addresses" => f_0 = __de::null_as_empty(map.next_value()?),
+                "description" => f_1 = map.next_value()?,
+                "managed_by" => f_2 = map.next_value()?,
+                "ports" => f_3 = __de::null_as_empty(map.next_value()?),
+                "access_grant_count" => f_4 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Info {
+            management_addresses: __de::or_zero(f_0, Self::NAME, "management_addresses"),
+            description: f_1,
+            managed_by: f_2,
+            ports: __de::or_zero(f_3, Self::NAME, "ports"),
+            access_grant_count: __de::or_zero(f_4, Self::NAME, "access_grant_count"),
+        })
     }
 }
 
@@ -231,8 +324,12 @@ impl ListRequest {
     }
 
     /// Sends the request and decodes the result.
-    pub async fn send(self) -> vsphere_vapi_runtime::Result<ListResult> {
-        self.call.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<ListResult>,
+    > + Send {
+        self.call.send()
     }
 }
 
@@ -244,24 +341,53 @@ impl ListRequest {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.supervisors.management_services.list_result`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ListResult {
     /// A list of Management Service summaries from this Supervisor.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(
-        default = "ListResult::__missing_summaries",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub summaries: Vec<Summary>,
 }
 
-impl ListResult {
-    fn __missing_summaries() -> Vec<Summary> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::supervisors::management_services::ListResult",
-            "summaries",
-        )
+impl serde::Serialize for ListResult {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("summaries", &self.summaries)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ListResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ListResult {
+    const NAME: &'static str = "vcenter::namespace_management::supervisors::management_services::ListResult";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<Vec<Summary>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "summaries" => f_0 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ListResult {
+            summaries: __de::or_zero(f_0, Self::NAME, "summaries"),
+        })
     }
 }
 
@@ -273,19 +399,17 @@ impl ListResult {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.supervisors.management_services.service_port_create_spec`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ServicePortCreateSpec {
     /// Name of the service port. The name has DNS Label restrictions as specified in <https://tools.ietf.org/html/rfc1123>: it must be an alphanumeric (a-z and 0-9) string, with a maximum length of 63 characters and with '-' character allowed anywhere except the first or last character.
     ///
     /// The name must be unique across all ServicePorts within a single Management Service.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default = "ServicePortCreateSpec::__missing_name")]
     pub name: String,
     /// Port number on which the service is exposed.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default = "ServicePortCreateSpec::__missing_port")]
     pub port: i64,
     /// Transport-layer protocol used by the service.
     ///
@@ -294,23 +418,62 @@ pub struct ServicePortCreateSpec {
     /// TLS Configurations of the Management Service. This configuration may be useful to workloads as a means to discover TLS configurations required to communicate with the Management Service. If `None`, no information about the Management Service's TLS configuration will be available to the service's clients in this Supervisor. If the service exposed on this Management Service's port uses TLS, the clients are expected to discover the TLS configurations through some other means.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tls: Option<TlsConfigurationCreateSpec>,
 }
 
-impl ServicePortCreateSpec {
-    fn __missing_name() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::supervisors::management_services::ServicePortCreateSpec",
-            "name",
-        )
+impl serde::Serialize for ServicePortCreateSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("name", &self.name)?;
+        map.serialize_entry("port", &self.port)?;
+        map.serialize_entry("transport_protocol", &self.transport_protocol)?;
+        if let Some(value) = &self.tls {
+            map.serialize_entry("tls", value)?;
+        }
+        map.end()
     }
+}
 
-    fn __missing_port() -> i64 {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::supervisors::management_services::ServicePortCreateSpec",
-            "port",
-        )
+impl<'de> serde::Deserialize<'de> for ServicePortCreateSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ServicePortCreateSpec {
+    const NAME: &'static str = "vcenter::namespace_management::supervisors::management_services::ServicePortCreateSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<i64> = None;
+        let mut f_2: Option<TransportProtocol> = None;
+        let mut f_3: Option<TlsConfigurationCreateSpec> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "name" => f_0 = Some(map.next_value()?),
+                "port" => f_1 = Some(map.next_value()?),
+                "transport_protocol" => f_2 = Some(map.next_value()?),
+                "tls" => f_3 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ServicePortCreateSpec {
+            name: __de::or_zero(f_0, Self::NAME, "name"),
+            port: __de::or_zero(f_1, Self::NAME, "port"),
+            transport_protocol: __de::required(f_2, "transport_protocol")?,
+            tls: f_3,
+        })
     }
 }
 
@@ -322,17 +485,15 @@ impl ServicePortCreateSpec {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.supervisors.management_services.service_port_info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ServicePortInfo {
     /// Name of the service port.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default = "ServicePortInfo::__missing_name")]
     pub name: String,
     /// Port number on which the service is exposed.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default = "ServicePortInfo::__missing_port")]
     pub port: i64,
     /// Transport-layer protocol used by the service.
     ///
@@ -341,23 +502,62 @@ pub struct ServicePortInfo {
     /// TLS configuration of the Management Service. If `None`, no information about the Management Service's TLS configuration will be available to the service's clients in this Supervisor. If the service exposed on this Management Service's port uses TLS, the clients are expected to discover the TLS configurations through some other means.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tls: Option<TlsConfigurationInfo>,
 }
 
-impl ServicePortInfo {
-    fn __missing_name() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::supervisors::management_services::ServicePortInfo",
-            "name",
-        )
+impl serde::Serialize for ServicePortInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("name", &self.name)?;
+        map.serialize_entry("port", &self.port)?;
+        map.serialize_entry("transport_protocol", &self.transport_protocol)?;
+        if let Some(value) = &self.tls {
+            map.serialize_entry("tls", value)?;
+        }
+        map.end()
     }
+}
 
-    fn __missing_port() -> i64 {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::supervisors::management_services::ServicePortInfo",
-            "port",
-        )
+impl<'de> serde::Deserialize<'de> for ServicePortInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ServicePortInfo {
+    const NAME: &'static str = "vcenter::namespace_management::supervisors::management_services::ServicePortInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<i64> = None;
+        let mut f_2: Option<TransportProtocol> = None;
+        let mut f_3: Option<TlsConfigurationInfo> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "name" => f_0 = Some(map.next_value()?),
+                "port" => f_1 = Some(map.next_value()?),
+                "transport_protocol" => f_2 = Some(map.next_value()?),
+                "tls" => f_3 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ServicePortInfo {
+            name: __de::or_zero(f_0, Self::NAME, "name"),
+            port: __de::or_zero(f_1, Self::NAME, "port"),
+            transport_protocol: __de::required(f_2, "transport_protocol")?,
+            tls: f_3,
+        })
     }
 }
 
@@ -369,7 +569,7 @@ impl ServicePortInfo {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.supervisors.management_services.service_port_update_spec`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ServicePortUpdateSpec {
     /// Name of the service port being updated. The name has DNS Label restrictions as specified in <https://tools.ietf.org/html/rfc1123>: it must be an alphanumeric (a-z and 0-9) string, with a maximum length of 63 characters and with '-' character allowed anywhere except the first or last character.
     ///
@@ -378,12 +578,10 @@ pub struct ServicePortUpdateSpec {
     /// If no existing Service Port by this name exists yet in the Management Service's ports configuration, the specification given will be treated as a [`ServicePortCreateSpec`](crate::vcenter::namespace_management::supervisors::management_services::ServicePortCreateSpec) structure. Consequently, all constraints applicable to ServicePortCreateSpec applies as well.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default = "ServicePortUpdateSpec::__missing_name")]
     pub name: String,
     /// Port number on which the service is exposed.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default = "ServicePortUpdateSpec::__missing_port")]
     pub port: i64,
     /// Transport-layer protocol used by the service.
     ///
@@ -392,23 +590,62 @@ pub struct ServicePortUpdateSpec {
     /// TLS configuration of the Management Service. This configuration may be useful to workloads as a means to discover TLS configurations required to communicate with the Management Service. If `None`, no information about the Management Service's TLS configuration will be available to the service's clients in this Supervisor. If the service exposed on this Management Service's port uses TLS, the clients are expected to discover the TLS configurations through some other means.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tls: Option<TlsConfigurationUpdateSpec>,
 }
 
-impl ServicePortUpdateSpec {
-    fn __missing_name() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::supervisors::management_services::ServicePortUpdateSpec",
-            "name",
-        )
+impl serde::Serialize for ServicePortUpdateSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("name", &self.name)?;
+        map.serialize_entry("port", &self.port)?;
+        map.serialize_entry("transport_protocol", &self.transport_protocol)?;
+        if let Some(value) = &self.tls {
+            map.serialize_entry("tls", value)?;
+        }
+        map.end()
     }
+}
 
-    fn __missing_port() -> i64 {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::supervisors::management_services::ServicePortUpdateSpec",
-            "port",
-        )
+impl<'de> serde::Deserialize<'de> for ServicePortUpdateSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ServicePortUpdateSpec {
+    const NAME: &'static str = "vcenter::namespace_management::supervisors::management_services::ServicePortUpdateSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<i64> = None;
+        let mut f_2: Option<TransportProtocol> = None;
+        let mut f_3: Option<TlsConfigurationUpdateSpec> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "name" => f_0 = Some(map.next_value()?),
+                "port" => f_1 = Some(map.next_value()?),
+                "transport_protocol" => f_2 = Some(map.next_value()?),
+                "tls" => f_3 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ServicePortUpdateSpec {
+            name: __de::or_zero(f_0, Self::NAME, "name"),
+            port: __de::or_zero(f_1, Self::NAME, "port"),
+            transport_protocol: __de::required(f_2, "transport_protocol")?,
+            tls: f_3,
+        })
     }
 }
 
@@ -420,7 +657,7 @@ impl ServicePortUpdateSpec {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.supervisors.management_services.summary`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Summary {
     /// Identifier of the Management Service.
     ///
@@ -433,21 +670,62 @@ pub struct Summary {
     /// When set, the field implies that any change to update or delete the Management Service by any principal other than the component referenced by the field may be reverted by the automation component managing it. If `None`, it implies the Management Service is not created by automation.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub managed_by: Option<String>,
     /// Count of Management Service Access Grants referencing this Management Service.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default = "Summary::__missing_access_grant_count")]
     pub access_grant_count: i64,
 }
 
-impl Summary {
-    fn __missing_access_grant_count() -> i64 {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::supervisors::management_services::Summary",
-            "access_grant_count",
-        )
+impl serde::Serialize for Summary {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("management_service", &self.management_service)?;
+        if let Some(value) = &self.managed_by {
+            map.serialize_entry("managed_by", value)?;
+        }
+        map.serialize_entry("access_grant_count", &self.access_grant_count)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Summary {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Summary {
+    const NAME: &'static str = "vcenter::namespace_management::supervisors::management_services::Summary";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::ManagementServiceId> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<i64> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "management_service" => f_0 = Some(map.next_value()?),
+                "managed_by" => f_1 = map.next_value()?,
+                "access_grant_count" => f_2 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Summary {
+            management_service: __de::required(f_0, "management_service")?,
+            managed_by: f_1,
+            access_grant_count: __de::or_zero(f_2, Self::NAME, "access_grant_count"),
+        })
     }
 }
 
@@ -459,18 +737,65 @@ impl Summary {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.supervisors.management_services.TLS_configuration_create_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct TlsConfigurationCreateSpec {
     /// PEM-encoded X509 CA Chain that can be used to verify the certificate returned by the Management Service. If `None`, no CA Chain will be available to clients of the Management Service in this Supervisor. If the service exposed by the Management Service uses TLS, such clients are expected to discover the CA chain required to validate the server certificate through some other means.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub certificate_authority_chain: Option<String>,
     /// The Server Name Indication (SNI) that a client should use to connect to the Management Service, and should match the certificate served by the Management Service. If `None`, no SNI hostname will be available to clients of the Management Service in this Supervisor. If this service requires clients to use of SNI, such clients are expected to discover the SNI value through some other means.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hostname: Option<String>,
+}
+
+impl serde::Serialize for TlsConfigurationCreateSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.certificate_authority_chain {
+            map.serialize_entry("certificate_authority_chain", value)?;
+        }
+        if let Some(value) = &self.hostname {
+            map.serialize_entry("hostname", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for TlsConfigurationCreateSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for TlsConfigurationCreateSpec {
+    const NAME: &'static str = "vcenter::namespace_management::supervisors::management_services::TlsConfigurationCreateSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "certificate_authority_chain" => f_0 = map.next_value()?,
+                "hostname" => f_1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(TlsConfigurationCreateSpec {
+            certificate_authority_chain: f_0,
+            hostname: f_1,
+        })
+    }
 }
 
 /// The [`TlsConfigurationInfo`](crate::vcenter::namespace_management::supervisors::management_services::TlsConfigurationInfo) structure specifies the TLS configuration of a Management Service.
@@ -481,18 +806,65 @@ pub struct TlsConfigurationCreateSpec {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.supervisors.management_services.TLS_configuration_info`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct TlsConfigurationInfo {
     /// PEM-encoded X509 CA Chain that can be used to verify the certificate returned by the Management Service. If `None`, no CA Chain will be available to clients of the Management Service in this Supervisor. If the service exposed by the Management Service uses TLS, such clients are expected to discover the CA chain required to validate the server certificate through some other means.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub certificate_authority_chain: Option<String>,
     /// The Server Name Indication (SNI) that a client should use to connect to the Management Service, and should match the certificate served by the Management Service. If `None`, no SNI hostname will be available to clients of the Management Service in this Supervisor. If this service requires clients to use of SNI, such clients are expected to discover the SNI value through some other means.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hostname: Option<String>,
+}
+
+impl serde::Serialize for TlsConfigurationInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.certificate_authority_chain {
+            map.serialize_entry("certificate_authority_chain", value)?;
+        }
+        if let Some(value) = &self.hostname {
+            map.serialize_entry("hostname", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for TlsConfigurationInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for TlsConfigurationInfo {
+    const NAME: &'static str = "vcenter::namespace_management::supervisors::management_services::TlsConfigurationInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "certificate_authority_chain" => f_0 = map.next_value()?,
+                "hostname" => f_1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(TlsConfigurationInfo {
+            certificate_authority_chain: f_0,
+            hostname: f_1,
+        })
+    }
 }
 
 /// The [`TlsConfigurationUpdateSpec`](crate::vcenter::namespace_management::supervisors::management_services::TlsConfigurationUpdateSpec) structure specifies the TLS configuration of a Management Service being updated.
@@ -503,18 +875,65 @@ pub struct TlsConfigurationInfo {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.supervisors.management_services.TLS_configuration_update_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct TlsConfigurationUpdateSpec {
     /// PEM-encoded X509 CA Chain that can be used to verify the certificate returned by the Management Service. If `None`, no CA Chain will be available to clients of the Management Service in this Supervisor. If the service exposed by the Management Service uses TLS, such clients are expected to discover the CA chain required to validate the server certificate through some other means.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub certificate_authority_chain: Option<String>,
     /// The Server Name Indication (SNI) that a client should use to connect to the Management Service, and should match the certificate served by the Management Service. If `None`, no SNI hostname will be available to clients of the Management Service in this Supervisor. If this service requires clients to use of SNI, such clients are expected to discover the SNI value through some other means.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hostname: Option<String>,
+}
+
+impl serde::Serialize for TlsConfigurationUpdateSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.certificate_authority_chain {
+            map.serialize_entry("certificate_authority_chain", value)?;
+        }
+        if let Some(value) = &self.hostname {
+            map.serialize_entry("hostname", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for TlsConfigurationUpdateSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for TlsConfigurationUpdateSpec {
+    const NAME: &'static str = "vcenter::namespace_management::supervisors::management_services::TlsConfigurationUpdateSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "certificate_authority_chain" => f_0 = map.next_value()?,
+                "hostname" => f_1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(TlsConfigurationUpdateSpec {
+            certificate_authority_chain: f_0,
+            hostname: f_1,
+        })
+    }
 }
 
 vsphere_vapi_runtime::vapi_enum! {
@@ -543,30 +962,87 @@ vsphere_vapi_runtime::vapi_enum! {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.supervisors.management_services.update_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateSpec {
     /// A human-readable description of the Management Service. If `None`, existing description, if present, will be unchanged.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Human-readable information about the entity responsible for the lifecycle of this Management Service record.
     ///
     /// When present, the managedBy value implies that any change to update or delete the Management Service by any principal other than the component referenced by the field may be reverted by the automation component managing it. If `None`, existing value will be kept.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub managed_by: Option<String>,
     /// A full list of IP addresses and/or fully-qualified domain names on which the Management Service is running. If `None`, existing value will be kept.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub management_addresses: Option<Vec<String>>,
     /// Ports information for the Service. The full list of ports should be provided on update. Each port in the list is expected to be present on each address listed in managementAddresses. If `None`, existing value will be kept.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ports: Option<Vec<ServicePortUpdateSpec>>,
+}
+
+impl serde::Serialize for UpdateSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.description {
+            map.serialize_entry("description", value)?;
+        }
+        if let Some(value) = &self.managed_by {
+            map.serialize_entry("managed_by", value)?;
+        }
+        if let Some(value) = &self.management_addresses {
+            map.serialize_entry("management_addresses", value)?;
+        }
+        if let Some(value) = &self.ports {
+            map.serialize_entry("ports", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UpdateSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for UpdateSpec {
+    const NAME: &'static str = "vcenter::namespace_management::supervisors::management_services::UpdateSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<Vec<String>> = None;
+        let mut f_3: Option<Vec<ServicePortUpdateSpec>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "description" => f_0 = map.next_value()?,
+                "managed_by" => f_1 = map.next_value()?,
+                "management_addresses" => f_2 = map.next_value()?,
+                "ports" => f_3 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(UpdateSpec {
+            description: f_0,
+            managed_by: f_1,
+            management_addresses: f_2,
+            ports: f_3,
+        })
+    }
 }
 
 #[doc(hidden)]

@@ -95,17 +95,18 @@ impl RemoteEndpoints {
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * The resource `com.vmware.vcenter.namespace_management.supervisor.Supervisor` referenced by the parameter `supervisor` requires `Namespaces.Manage`.
-    pub async fn create(
+    pub fn create(
         &self,
         supervisor: &crate::ids::SupervisorId,
         spec: &remote_endpoints::CreateSpec,
-    ) -> vsphere_vapi_runtime::Result<crate::ids::RemoteEndpointId> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<crate::ids::RemoteEndpointId>,
+    > + Send {
         self.client
             .operation(&remote_endpoints::ops::CREATE)
             .param("supervisor", supervisor)
             .param("spec", spec)
             .send()
-            .await
     }
 
     /// Delete a remote endpoint configured for a Supervisor.
@@ -134,17 +135,16 @@ impl RemoteEndpoints {
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * The resource `com.vmware.vcenter.namespace_management.supervisor.Supervisor` referenced by the parameter `supervisor` requires `Namespaces.Manage`.
-    pub async fn delete(
+    pub fn delete(
         &self,
         supervisor: &crate::ids::SupervisorId,
         remote_endpoint: &crate::ids::RemoteEndpointId,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&remote_endpoints::ops::DELETE)
             .param("supervisor", supervisor)
             .param("remote_endpoint", remote_endpoint)
             .send()
-            .await
     }
 
     /// Returns information about a remote endpoint configured for a Supervisor.
@@ -177,17 +177,18 @@ impl RemoteEndpoints {
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * The resource `com.vmware.vcenter.namespace_management.supervisor.Supervisor` referenced by the parameter `supervisor` requires `System.Read`.
-    pub async fn get(
+    pub fn get(
         &self,
         supervisor: &crate::ids::SupervisorId,
         remote_endpoint: &crate::ids::RemoteEndpointId,
-    ) -> vsphere_vapi_runtime::Result<remote_endpoints::Info> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<remote_endpoints::Info>,
+    > + Send {
         self.client
             .operation(&remote_endpoints::ops::GET)
             .param("supervisor", supervisor)
             .param("remote_endpoint", remote_endpoint)
             .send()
-            .await
     }
 
     /// Retrieve a list of remote endpoints configured for a Supervisor.
@@ -219,15 +220,16 @@ impl RemoteEndpoints {
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * The resource `com.vmware.vcenter.namespace_management.supervisor.Supervisor` referenced by the parameter `supervisor` requires `System.Read`.
-    pub async fn list(
+    pub fn list(
         &self,
         supervisor: &crate::ids::SupervisorId,
-    ) -> vsphere_vapi_runtime::Result<remote_endpoints::ListResult> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<remote_endpoints::ListResult>,
+    > + Send {
         self.client
             .operation(&remote_endpoints::ops::LIST)
             .param("supervisor", supervisor)
             .send()
-            .await
     }
 
     /// Modify the complete remote endpoint configuration used by a Supervisor.
@@ -258,19 +260,18 @@ impl RemoteEndpoints {
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * The resource `com.vmware.vcenter.namespace_management.supervisor.Supervisor` referenced by the parameter `supervisor` requires `Namespaces.Manage`.
-    pub async fn set(
+    pub fn set(
         &self,
         supervisor: &crate::ids::SupervisorId,
         remote_endpoint: &crate::ids::RemoteEndpointId,
         spec: &remote_endpoints::SetSpec,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&remote_endpoints::ops::SET)
             .param("supervisor", supervisor)
             .param("remote_endpoint", remote_endpoint)
             .param("spec", spec)
             .send()
-            .await
     }
 
     /// Modify an existing remote endpoint configuration used by a Supervisor.
@@ -301,19 +302,18 @@ impl RemoteEndpoints {
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * The resource `com.vmware.vcenter.namespace_management.supervisor.Supervisor` referenced by the parameter `supervisor` requires `Namespaces.Manage`.
-    pub async fn update(
+    pub fn update(
         &self,
         supervisor: &crate::ids::SupervisorId,
         remote_endpoint: &crate::ids::RemoteEndpointId,
         spec: &remote_endpoints::UpdateSpec,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&remote_endpoints::ops::UPDATE)
             .param("supervisor", supervisor)
             .param("remote_endpoint", remote_endpoint)
             .param("spec", spec)
             .send()
-            .await
     }
 }
 
@@ -325,33 +325,61 @@ impl RemoteEndpoints {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.supervisors.metrics.http_header`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct HttpHeader {
     /// HTTP header name.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default = "HttpHeader::__missing_name")]
     pub name: String,
     /// HTTP header value.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default = "HttpHeader::__missing_value")]
     pub value: String,
 }
 
-impl HttpHeader {
-    fn __missing_name() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::supervisors::metrics::HttpHeader",
-            "name",
-        )
+impl serde::Serialize for HttpHeader {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("name", &self.name)?;
+        map.serialize_entry("value", &self.value)?;
+        map.end()
     }
+}
 
-    fn __missing_value() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::supervisors::metrics::HttpHeader",
-            "value",
-        )
+impl<'de> serde::Deserialize<'de> for HttpHeader {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for HttpHeader {
+    const NAME: &'static str = "vcenter::namespace_management::supervisors::metrics::HttpHeader";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "name" => f_0 = Some(map.next_value()?),
+                "value" => f_1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(HttpHeader {
+            name: __de::or_zero(f_0, Self::NAME, "name"),
+            value: __de::or_zero(f_1, Self::NAME, "value"),
+        })
     }
 }
 
@@ -363,31 +391,73 @@ impl HttpHeader {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.supervisors.metrics.http_remote_endpoint_create_spec`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct HttpRemoteEndpointCreateSpec {
     /// URL of the remote endpoint where Supervisor should send metrics. This can be an HTTP or HTTPS URL, following the format http(s)://server.com/path/to/metrics.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default = "HttpRemoteEndpointCreateSpec::__missing_url")]
     pub url: String,
     /// TLS client configuration information used by Supervisor for sending metrics to a remote endpoint. If `None`, Supervisor will not use TLS communication with the remote endpoint when sending metrics.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tls_client_config: Option<TlsClientConfigCreateSpec>,
     /// HTTP headers to be added when the Supervisor sends metrics to the remote endpoint. If `None`, no HTTP headers will be added when sending metrics to the remote endpoint.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub http_headers: Option<Vec<HttpHeader>>,
 }
 
-impl HttpRemoteEndpointCreateSpec {
-    fn __missing_url() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::supervisors::metrics::HttpRemoteEndpointCreateSpec",
-            "url",
-        )
+impl serde::Serialize for HttpRemoteEndpointCreateSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("url", &self.url)?;
+        if let Some(value) = &self.tls_client_config {
+            map.serialize_entry("tls_client_config", value)?;
+        }
+        if let Some(value) = &self.http_headers {
+            map.serialize_entry("http_headers", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for HttpRemoteEndpointCreateSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for HttpRemoteEndpointCreateSpec {
+    const NAME: &'static str = "vcenter::namespace_management::supervisors::metrics::HttpRemoteEndpointCreateSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<TlsClientConfigCreateSpec> = None;
+        let mut f_2: Option<Vec<HttpHeader>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "url" => f_0 = Some(map.next_value()?),
+                "tls_client_config" => f_1 = map.next_value()?,
+                "http_headers" => f_2 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(HttpRemoteEndpointCreateSpec {
+            url: __de::or_zero(f_0, Self::NAME, "url"),
+            tls_client_config: f_1,
+            http_headers: f_2,
+        })
     }
 }
 
@@ -410,31 +480,73 @@ impl HttpRemoteEndpointCreateSpec {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.supervisors.metrics.http_remote_endpoint_info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct HttpRemoteEndpointInfo {
     /// URL of the remote endpoint where Supervisor should send metrics. This can be an HTTP or HTTPS URL, following the format http(s)://server.com/path/to/metrics.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default = "HttpRemoteEndpointInfo::__missing_url")]
     pub url: String,
     /// TLS client configuration information used by Supervisor for sending metrics to a remote endpoint. If `None`, Supervisor will not use TLS communication with the remote endpoint when sending metrics.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tls_client_config: Option<TlsClientConfigInfo>,
     /// HTTP headers to be added when the Supervisor sends metrics to the remote endpoint. If `None`, no HTTP headers are added when sending metrics to the remote endpoint.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub http_headers: Option<Vec<HttpHeader>>,
 }
 
-impl HttpRemoteEndpointInfo {
-    fn __missing_url() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::supervisors::metrics::HttpRemoteEndpointInfo",
-            "url",
-        )
+impl serde::Serialize for HttpRemoteEndpointInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("url", &self.url)?;
+        if let Some(value) = &self.tls_client_config {
+            map.serialize_entry("tls_client_config", value)?;
+        }
+        if let Some(value) = &self.http_headers {
+            map.serialize_entry("http_headers", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for HttpRemoteEndpointInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for HttpRemoteEndpointInfo {
+    const NAME: &'static str = "vcenter::namespace_management::supervisors::metrics::HttpRemoteEndpointInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<TlsClientConfigInfo> = None;
+        let mut f_2: Option<Vec<HttpHeader>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "url" => f_0 = Some(map.next_value()?),
+                "tls_client_config" => f_1 = map.next_value()?,
+                "http_headers" => f_2 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(HttpRemoteEndpointInfo {
+            url: __de::or_zero(f_0, Self::NAME, "url"),
+            tls_client_config: f_1,
+            http_headers: f_2,
+        })
     }
 }
 
@@ -457,31 +569,73 @@ impl HttpRemoteEndpointInfo {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.supervisors.metrics.http_remote_endpoint_set_spec`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct HttpRemoteEndpointSetSpec {
     /// URL of the remote endpoint where Supervisor should send metrics. This can be an HTTP or HTTPS URL, following the format http(s)://server.com/path/to/metrics.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default = "HttpRemoteEndpointSetSpec::__missing_url")]
     pub url: String,
     /// TLS client configuration information used by Supervisor for sending metrics to a remote endpoint. If `None`, Supervisor will not use TLS communication with the remote endpoint when sending metrics.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tls_client_config: Option<TlsClientConfigSetSpec>,
     /// HTTP headers to be added when the Supervisor sends metrics to the remote endpoint. If `None`, no HTTP headers will be added when sending metrics to the remote endpoint.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub http_headers: Option<Vec<HttpHeader>>,
 }
 
-impl HttpRemoteEndpointSetSpec {
-    fn __missing_url() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::supervisors::metrics::HttpRemoteEndpointSetSpec",
-            "url",
-        )
+impl serde::Serialize for HttpRemoteEndpointSetSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("url", &self.url)?;
+        if let Some(value) = &self.tls_client_config {
+            map.serialize_entry("tls_client_config", value)?;
+        }
+        if let Some(value) = &self.http_headers {
+            map.serialize_entry("http_headers", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for HttpRemoteEndpointSetSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for HttpRemoteEndpointSetSpec {
+    const NAME: &'static str = "vcenter::namespace_management::supervisors::metrics::HttpRemoteEndpointSetSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<TlsClientConfigSetSpec> = None;
+        let mut f_2: Option<Vec<HttpHeader>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "url" => f_0 = Some(map.next_value()?),
+                "tls_client_config" => f_1 = map.next_value()?,
+                "http_headers" => f_2 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(HttpRemoteEndpointSetSpec {
+            url: __de::or_zero(f_0, Self::NAME, "url"),
+            tls_client_config: f_1,
+            http_headers: f_2,
+        })
     }
 }
 
@@ -504,23 +658,75 @@ impl HttpRemoteEndpointSetSpec {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.supervisors.metrics.http_remote_endpoint_update_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct HttpRemoteEndpointUpdateSpec {
     /// URL of the remote endpoint where Supervisor should send metrics. This can be an HTTP or HTTPS URL, following the format http(s)://server.com/path/to/metrics. If `None`, URL will be unchanged.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     /// TLS client configuration information used by Supervisor for sending metrics to a remote endpoint. If `None`, the TLS configuration will remain unchanged.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tls_client_config: Option<TlsClientConfigUpdateSpec>,
     /// HTTP headers to be added when the Supervisor sends metrics to the remote endpoint. If `None`, HTTP headers will not be modified.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub http_headers: Option<Vec<HttpHeader>>,
+}
+
+impl serde::Serialize for HttpRemoteEndpointUpdateSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.url {
+            map.serialize_entry("url", value)?;
+        }
+        if let Some(value) = &self.tls_client_config {
+            map.serialize_entry("tls_client_config", value)?;
+        }
+        if let Some(value) = &self.http_headers {
+            map.serialize_entry("http_headers", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for HttpRemoteEndpointUpdateSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for HttpRemoteEndpointUpdateSpec {
+    const NAME: &'static str = "vcenter::namespace_management::supervisors::metrics::HttpRemoteEndpointUpdateSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<TlsClientConfigUpdateSpec> = None;
+        let mut f_2: Option<Vec<HttpHeader>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "url" => f_0 = map.next_value()?,
+                "tls_client_config" => f_1 = map.next_value()?,
+                "http_headers" => f_2 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(HttpRemoteEndpointUpdateSpec {
+            url: f_0,
+            tls_client_config: f_1,
+            http_headers: f_2,
+        })
+    }
 }
 
 vsphere_vapi_runtime::vapi_enum! {
@@ -549,23 +755,75 @@ vsphere_vapi_runtime::vapi_enum! {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.supervisors.metrics.tls_client_config_create_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct TlsClientConfigCreateSpec {
     /// Certificate authority chain holds the trusted roots to be used to establish HTTPS connections with the remote endpoint. If `None`, HTTPS connections with the remote endpoint will rely on a default set of system trusted roots.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub certificate_authority_chain: Option<String>,
     /// A PEM-encoded x509 certificate used by the Supervisor for TLS authentication when sending metrics to a remote endpoint. If `None`, TLS communication with the remote endpoint will not be enabled.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_certificate: Option<String>,
     /// Private key associated with the [`TlsClientConfigCreateSpec::client_certificate`](crate::vcenter::namespace_management::supervisors::metrics::TlsClientConfigCreateSpec::client_certificate). If `None`, TLS communication with the remote endpoint will not be enabled.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_private_key: Option<vsphere_vapi_runtime::types::Secret>,
+}
+
+impl serde::Serialize for TlsClientConfigCreateSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.certificate_authority_chain {
+            map.serialize_entry("certificate_authority_chain", value)?;
+        }
+        if let Some(value) = &self.client_certificate {
+            map.serialize_entry("client_certificate", value)?;
+        }
+        if let Some(value) = &self.client_private_key {
+            map.serialize_entry("client_private_key", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for TlsClientConfigCreateSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for TlsClientConfigCreateSpec {
+    const NAME: &'static str = "vcenter::namespace_management::supervisors::metrics::TlsClientConfigCreateSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<vsphere_vapi_runtime::types::Secret> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "certificate_authority_chain" => f_0 = map.next_value()?,
+                "client_certificate" => f_1 = map.next_value()?,
+                "client_private_key" => f_2 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(TlsClientConfigCreateSpec {
+            certificate_authority_chain: f_0,
+            client_certificate: f_1,
+            client_private_key: f_2,
+        })
+    }
 }
 
 /// The [`TlsClientConfigInfo`](crate::vcenter::namespace_management::supervisors::metrics::TlsClientConfigInfo) structure contains TLS configuration used by the Supervisor when sending metrics to a remote endpoint.
@@ -576,18 +834,65 @@ pub struct TlsClientConfigCreateSpec {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.supervisors.metrics.tls_client_config_info`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct TlsClientConfigInfo {
     /// Certificate authority chain holds the trusted roots to be used to establish HTTPS connections with the with the remote endpoint. If `None`, HTTPS connections with the remote endpoint will rely on a default set of system trusted roots.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub certificate_authority_chain: Option<String>,
     /// A PEM-encoded x509 certificate used by the Supervisor for TLS authentication when sending metrics to a remote endpoint. If `None`, TLS communication with the remote endpoint will not be enabled.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_certificate: Option<String>,
+}
+
+impl serde::Serialize for TlsClientConfigInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.certificate_authority_chain {
+            map.serialize_entry("certificate_authority_chain", value)?;
+        }
+        if let Some(value) = &self.client_certificate {
+            map.serialize_entry("client_certificate", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for TlsClientConfigInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for TlsClientConfigInfo {
+    const NAME: &'static str = "vcenter::namespace_management::supervisors::metrics::TlsClientConfigInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "certificate_authority_chain" => f_0 = map.next_value()?,
+                "client_certificate" => f_1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(TlsClientConfigInfo {
+            certificate_authority_chain: f_0,
+            client_certificate: f_1,
+        })
+    }
 }
 
 /// The [`TlsClientConfigSetSpec`](crate::vcenter::namespace_management::supervisors::metrics::TlsClientConfigSetSpec) structure represents TLS configuration used by the Supervisor when sending metrics to remote endpoint.
@@ -598,23 +903,75 @@ pub struct TlsClientConfigInfo {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.supervisors.metrics.tls_client_config_set_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct TlsClientConfigSetSpec {
     /// Certificate authority chain holds the trusted roots to be used to establish HTTPS connections with the remote endpoint. If `None`, HTTPS connections with the remote endpoint will rely on a default set of system trusted roots.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub certificate_authority_chain: Option<String>,
     /// A PEM-encoded x509 certificate used by the Supervisor for TLS authentication when sending metrics to a remote endpoint. If `None`, TLS communication with the remote endpoint will not be enabled.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_certificate: Option<String>,
     /// Private key associated with the [`TlsClientConfigSetSpec::client_certificate`](crate::vcenter::namespace_management::supervisors::metrics::TlsClientConfigSetSpec::client_certificate). If `None`, TLS communication with the remote endpoint will not be enabled.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_private_key: Option<vsphere_vapi_runtime::types::Secret>,
+}
+
+impl serde::Serialize for TlsClientConfigSetSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.certificate_authority_chain {
+            map.serialize_entry("certificate_authority_chain", value)?;
+        }
+        if let Some(value) = &self.client_certificate {
+            map.serialize_entry("client_certificate", value)?;
+        }
+        if let Some(value) = &self.client_private_key {
+            map.serialize_entry("client_private_key", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for TlsClientConfigSetSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for TlsClientConfigSetSpec {
+    const NAME: &'static str = "vcenter::namespace_management::supervisors::metrics::TlsClientConfigSetSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<vsphere_vapi_runtime::types::Secret> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "certificate_authority_chain" => f_0 = map.next_value()?,
+                "client_certificate" => f_1 = map.next_value()?,
+                "client_private_key" => f_2 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(TlsClientConfigSetSpec {
+            certificate_authority_chain: f_0,
+            client_certificate: f_1,
+            client_private_key: f_2,
+        })
+    }
 }
 
 /// The [`TlsClientConfigUpdateSpec`](crate::vcenter::namespace_management::supervisors::metrics::TlsClientConfigUpdateSpec) structure contains TLS configuration used by the Supervisor when sending metrics to a remote endpoint.
@@ -625,21 +982,73 @@ pub struct TlsClientConfigSetSpec {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.supervisors.metrics.tls_client_config_update_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct TlsClientConfigUpdateSpec {
     /// Certificate authority chain holds the trusted roots to be used to establish HTTPS connections with the remote endpoint. If `None`, certificate authority data will not be modified.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub certificate_authority_chain: Option<String>,
     /// A PEM-encoded x509 certificate used by the Supervisor for TLS authentication when sending metrics to a remote endpoint. If `None`, certificate will not be modified.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_certificate: Option<String>,
     /// Private key associated with the [`TlsClientConfigUpdateSpec::client_certificate`](crate::vcenter::namespace_management::supervisors::metrics::TlsClientConfigUpdateSpec::client_certificate). If `None`, private key will not be modified.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_private_key: Option<vsphere_vapi_runtime::types::Secret>,
+}
+
+impl serde::Serialize for TlsClientConfigUpdateSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.certificate_authority_chain {
+            map.serialize_entry("certificate_authority_chain", value)?;
+        }
+        if let Some(value) = &self.client_certificate {
+            map.serialize_entry("client_certificate", value)?;
+        }
+        if let Some(value) = &self.client_private_key {
+            map.serialize_entry("client_private_key", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for TlsClientConfigUpdateSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for TlsClientConfigUpdateSpec {
+    const NAME: &'static str = "vcenter::namespace_management::supervisors::metrics::TlsClientConfigUpdateSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<vsphere_vapi_runtime::types::Secret> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "certificate_authority_chain" => f_0 = map.next_value()?,
+                "client_certificate" => f_1 = map.next_value()?,
+                "client_private_key" => f_2 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(TlsClientConfigUpdateSpec {
+            certificate_authority_chain: f_0,
+            client_certificate: f_1,
+            client_private_key: f_2,
+        })
+    }
 }

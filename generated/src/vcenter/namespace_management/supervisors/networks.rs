@@ -93,17 +93,18 @@ impl Edges {
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user cannot be authenticated.
     /// - [`Unsupported`](crate::ErrorKind::Unsupported): if the provider does not allow or implement create.
     /// - [`AlreadyExists`](crate::ErrorKind::AlreadyExists): if an edge with the same name already exists.
-    pub async fn create(
+    pub fn create(
         &self,
         supervisor: &crate::ids::SupervisorId,
         spec: &edges::CreateSpec,
-    ) -> vsphere_vapi_runtime::Result<crate::ids::EdgeId> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<crate::ids::EdgeId>,
+    > + Send {
         self.client
             .operation(&edges::ops::CREATE)
             .param("supervisor", supervisor)
             .param("spec", spec)
             .send()
-            .await
     }
 
     /// List detailed configuration about all edges in the system, filtered upon request.
@@ -177,19 +178,18 @@ impl Edges {
     /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if the associated Supervisor is being disabled or if the edge is already marked for delete.
     /// - [`NotFound`](crate::ErrorKind::NotFound): if the Supervisor or edge ID cannot be located.
     /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if `spec` contains any errors.
-    pub async fn update(
+    pub fn update(
         &self,
         supervisor: &crate::ids::SupervisorId,
         edge: &crate::ids::EdgeId,
         spec: &edges::UpdateSpec,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&edges::ops::UPDATE)
             .param("supervisor", supervisor)
             .param("edge", edge)
             .param("spec", spec)
             .send()
-            .await
     }
 }
 
@@ -296,75 +296,66 @@ impl<'de> serde::Deserialize<'de> for CreateSpec {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = CreateSpec;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("struct CreateSpec")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<CreateSpec, A::Error> {
-                let mut f_0: Option<crate::ids::NamespaceManagementNetworkId> = None;
-                let mut f_1: Option<String> = None;
-                let mut f_2: Option<VsphereDvpgNetworkCreateSpec> = None;
-                let mut unknown = serde_json::Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "network" => f_0 = Some(map.next_value()?),
-                        "network_provider" => f_1 = Some(map.next_value()?),
-                        "vsphere_network" => f_2 = map.next_value()?,
-                        _ => {
-                            let value: serde_json::Value = map.next_value()?;
-                            unknown.insert(key, value);
-                        }
-                    }
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CreateSpec {
+    const NAME: &'static str = "vcenter::namespace_management::supervisors::networks::CreateSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::NamespaceManagementNetworkId> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<VsphereDvpgNetworkCreateSpec> = None;
+        let mut unknown = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "network" => f_0 = Some(map.next_value()?),
+                "network_provider" => f_1 = Some(map.next_value()?),
+                "vsphere_network" => f_2 = map.next_value()?,
+                _ => {
+                    let value: serde_json::Value = map.next_value()?;
+                    unknown.insert(key, value);
                 }
-                let u_0 = match f_1 {
-                    None => None,
-                    Some(tag) => {
-                        Some(
-                            match tag.as_str() {
-                                "VSPHERE_NETWORK" => {
-                                    CreateSpecNetworkProvider::VsphereNetwork {
-                                        vsphere_network: f_2,
-                                    }
-                                }
-                                _ => {
-                                    #[allow(unused_mut)]
-                                    let mut fields = ::core::mem::take(&mut unknown);
-                                    if let Some(value) = f_2 {
-                                        fields
-                                            .insert(
-                                                "vsphere_network".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    CreateSpecNetworkProvider::Unknown {
-                                        tag,
-                                        fields,
-                                    }
-                                }
-                            },
-                        )
-                    }
-                };
-                ::core::result::Result::Ok(CreateSpec {
-                    network: f_0
-                        .ok_or_else(|| serde::de::Error::missing_field("network"))?,
-                    network_provider: u_0
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "network_provider",
-                        ))?,
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        let u_0 = match f_1 {
+            None => None,
+            Some(tag) => {
+                Some(
+                    match tag.as_str() {
+                        "VSPHERE_NETWORK" => {
+                            CreateSpecNetworkProvider::VsphereNetwork {
+                                vsphere_network: f_2,
+                            }
+                        }
+                        _ => {
+                            #[allow(unused_mut)]
+                            let mut fields = ::core::mem::take(&mut unknown);
+                            if let Some(value) = f_2 {
+                                fields
+                                    .insert(
+                                        "vsphere_network".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            CreateSpecNetworkProvider::Unknown {
+                                tag,
+                                fields,
+                            }
+                        }
+                    },
+                )
+            }
+        };
+        ::core::result::Result::Ok(CreateSpec {
+            network: __de::required(f_0, "network")?,
+            network_provider: __de::required(u_0, "network_provider")?,
+        })
     }
 }
 
@@ -469,82 +460,66 @@ impl<'de> serde::Deserialize<'de> for Info {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = Info;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("struct Info")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<Info, A::Error> {
-                let mut f_0: Option<String> = None;
-                let mut f_1: Option<VsphereDvpgNetworkInfo> = None;
-                let mut f_2: Option<Vec<String>> = None;
-                let mut unknown = serde_json::Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "network_provider" => f_0 = Some(map.next_value()?),
-                        "vsphere_network" => f_1 = map.next_value()?,
-                        "namespaces" => {
-                            f_2 = Some(
-                                map.next_value::<Option<_>>()?.unwrap_or_default(),
-                            );
-                        }
-                        _ => {
-                            let value: serde_json::Value = map.next_value()?;
-                            unknown.insert(key, value);
-                        }
-                    }
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
+    const NAME: &'static str = "vcenter::namespace_management::supervisors::networks::Info";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<VsphereDvpgNetworkInfo> = None;
+        let mut f_2: Option<Vec<String>> = None;
+        let mut unknown = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "network_provider" => f_0 = Some(map.next_value()?),
+                "vsphere_network" => f_1 = map.next_value()?,
+                "namespaces" => f_2 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    let value: serde_json::Value = map.next_value()?;
+                    unknown.insert(key, value);
                 }
-                let u_0 = match f_0 {
-                    None => None,
-                    Some(tag) => {
-                        Some(
-                            match tag.as_str() {
-                                "VSPHERE_NETWORK" => {
-                                    InfoNetworkProvider::VsphereNetwork {
-                                        vsphere_network: f_1,
-                                    }
-                                }
-                                _ => {
-                                    #[allow(unused_mut)]
-                                    let mut fields = ::core::mem::take(&mut unknown);
-                                    if let Some(value) = f_1 {
-                                        fields
-                                            .insert(
-                                                "vsphere_network".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    InfoNetworkProvider::Unknown {
-                                        tag,
-                                        fields,
-                                    }
-                                }
-                            },
-                        )
-                    }
-                };
-                ::core::result::Result::Ok(Info {
-                    network_provider: u_0
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "network_provider",
-                        ))?,
-                    namespaces: f_2
-                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
-                            "vcenter::namespace_management::supervisors::networks::Info",
-                            "namespaces",
-                        )),
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        let u_0 = match f_0 {
+            None => None,
+            Some(tag) => {
+                Some(
+                    match tag.as_str() {
+                        "VSPHERE_NETWORK" => {
+                            InfoNetworkProvider::VsphereNetwork {
+                                vsphere_network: f_1,
+                            }
+                        }
+                        _ => {
+                            #[allow(unused_mut)]
+                            let mut fields = ::core::mem::take(&mut unknown);
+                            if let Some(value) = f_1 {
+                                fields
+                                    .insert(
+                                        "vsphere_network".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            InfoNetworkProvider::Unknown {
+                                tag,
+                                fields,
+                            }
+                        }
+                    },
+                )
+            }
+        };
+        ::core::result::Result::Ok(Info {
+            network_provider: __de::required(u_0, "network_provider")?,
+            namespaces: __de::or_zero(f_2, Self::NAME, "namespaces"),
+        })
     }
 }
 
@@ -578,33 +553,61 @@ vsphere_vapi_runtime::vapi_enum! {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.supervisors.networks.IP_range`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct IpRange {
     /// The starting address of the range.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default = "IpRange::__missing_address")]
     pub address: String,
     /// The number of IP addresses in the range.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default = "IpRange::__missing_count")]
     pub count: i64,
 }
 
-impl IpRange {
-    fn __missing_address() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::supervisors::networks::IpRange",
-            "address",
-        )
+impl serde::Serialize for IpRange {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("address", &self.address)?;
+        map.serialize_entry("count", &self.count)?;
+        map.end()
     }
+}
 
-    fn __missing_count() -> i64 {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::supervisors::networks::IpRange",
-            "count",
-        )
+impl<'de> serde::Deserialize<'de> for IpRange {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for IpRange {
+    const NAME: &'static str = "vcenter::namespace_management::supervisors::networks::IpRange";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<i64> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "address" => f_0 = Some(map.next_value()?),
+                "count" => f_1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(IpRange {
+            address: __de::or_zero(f_0, Self::NAME, "address"),
+            count: __de::or_zero(f_1, Self::NAME, "count"),
+        })
     }
 }
 
@@ -616,24 +619,53 @@ impl IpRange {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.supervisors.networks.list_result`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ListResult {
     /// List of Supervisor Network Summaries.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(
-        default = "ListResult::__missing_networks",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub networks: Vec<Summary>,
 }
 
-impl ListResult {
-    fn __missing_networks() -> Vec<Summary> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::supervisors::networks::ListResult",
-            "networks",
-        )
+impl serde::Serialize for ListResult {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("networks", &self.networks)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ListResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ListResult {
+    const NAME: &'static str = "vcenter::namespace_management::supervisors::networks::ListResult";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<Vec<Summary>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "networks" => f_0 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ListResult {
+            networks: __de::or_zero(f_0, Self::NAME, "networks"),
+        })
     }
 }
 
@@ -683,24 +715,53 @@ vsphere_vapi_runtime::vapi_enum! {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.supervisors.networks.network_segment`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct NetworkSegment {
     /// List of Standard Port Groups or Distributed Virtual Port Groups or Opaque Network identifiers that are part of the same layer 2 broadcast domain.
     ///
     /// Since vSphere API 8.0.3.0.
-    #[serde(
-        default = "NetworkSegment::__missing_networks",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub networks: Vec<String>,
 }
 
-impl NetworkSegment {
-    fn __missing_networks() -> Vec<String> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::supervisors::networks::NetworkSegment",
-            "networks",
-        )
+impl serde::Serialize for NetworkSegment {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("networks", &self.networks)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for NetworkSegment {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for NetworkSegment {
+    const NAME: &'static str = "vcenter::namespace_management::supervisors::networks::NetworkSegment";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<Vec<String>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "networks" => f_0 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(NetworkSegment {
+            networks: __de::or_zero(f_0, Self::NAME, "networks"),
+        })
     }
 }
 
@@ -712,7 +773,7 @@ impl NetworkSegment {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.supervisors.networks.summary`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Summary {
     /// Identifier of the Network.
     ///
@@ -720,6 +781,48 @@ pub struct Summary {
     ///
     /// Since vSphere API 9.1.0.0.
     pub network: crate::ids::NamespaceManagementNetworkId,
+}
+
+impl serde::Serialize for Summary {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("network", &self.network)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Summary {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Summary {
+    const NAME: &'static str = "vcenter::namespace_management::supervisors::networks::Summary";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::NamespaceManagementNetworkId> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "network" => f_0 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Summary {
+            network: __de::required(f_0, "network")?,
+        })
+    }
 }
 
 /// The [`UpdateSpec`](crate::vcenter::namespace_management::supervisors::networks::UpdateSpec) structure contains the specification required to update the configuration of a Supervisor network object. This structure is applied partially, and only the specified fields will replace or modify their existing counterparts.
@@ -818,71 +921,63 @@ impl<'de> serde::Deserialize<'de> for UpdateSpec {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = UpdateSpec;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("struct UpdateSpec")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<UpdateSpec, A::Error> {
-                let mut f_0: Option<String> = None;
-                let mut f_1: Option<VsphereDvpgNetworkUpdateSpec> = None;
-                let mut unknown = serde_json::Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "network_provider" => f_0 = Some(map.next_value()?),
-                        "vsphere_network" => f_1 = map.next_value()?,
-                        _ => {
-                            let value: serde_json::Value = map.next_value()?;
-                            unknown.insert(key, value);
-                        }
-                    }
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for UpdateSpec {
+    const NAME: &'static str = "vcenter::namespace_management::supervisors::networks::UpdateSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<VsphereDvpgNetworkUpdateSpec> = None;
+        let mut unknown = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "network_provider" => f_0 = Some(map.next_value()?),
+                "vsphere_network" => f_1 = map.next_value()?,
+                _ => {
+                    let value: serde_json::Value = map.next_value()?;
+                    unknown.insert(key, value);
                 }
-                let u_0 = match f_0 {
-                    None => None,
-                    Some(tag) => {
-                        Some(
-                            match tag.as_str() {
-                                "VSPHERE_NETWORK" => {
-                                    UpdateSpecNetworkProvider::VsphereNetwork {
-                                        vsphere_network: f_1,
-                                    }
-                                }
-                                _ => {
-                                    #[allow(unused_mut)]
-                                    let mut fields = ::core::mem::take(&mut unknown);
-                                    if let Some(value) = f_1 {
-                                        fields
-                                            .insert(
-                                                "vsphere_network".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    UpdateSpecNetworkProvider::Unknown {
-                                        tag,
-                                        fields,
-                                    }
-                                }
-                            },
-                        )
-                    }
-                };
-                ::core::result::Result::Ok(UpdateSpec {
-                    network_provider: u_0
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "network_provider",
-                        ))?,
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        let u_0 = match f_0 {
+            None => None,
+            Some(tag) => {
+                Some(
+                    match tag.as_str() {
+                        "VSPHERE_NETWORK" => {
+                            UpdateSpecNetworkProvider::VsphereNetwork {
+                                vsphere_network: f_1,
+                            }
+                        }
+                        _ => {
+                            #[allow(unused_mut)]
+                            let mut fields = ::core::mem::take(&mut unknown);
+                            if let Some(value) = f_1 {
+                                fields
+                                    .insert(
+                                        "vsphere_network".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            UpdateSpecNetworkProvider::Unknown {
+                                tag,
+                                fields,
+                            }
+                        }
+                    },
+                )
+            }
+        };
+        ::core::result::Result::Ok(UpdateSpec {
+            network_provider: __de::required(u_0, "network_provider")?,
+        })
     }
 }
 
@@ -894,7 +989,7 @@ impl<'de> serde::Deserialize<'de> for UpdateSpec {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.supervisors.networks.vsphere_DVPG_network_create_spec`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VsphereDvpgNetworkCreateSpec {
     /// Identifier of the vSphere Distributed Portgroup backing the vSphere network object.
     ///
@@ -905,53 +1000,88 @@ pub struct VsphereDvpgNetworkCreateSpec {
     /// IP address assignment mode. If set to [`IpAssignmentMode::Dhcp`](crate::vcenter::namespace_management::supervisors::networks::IpAssignmentMode::Dhcp) or [`IpAssignmentMode::None`](crate::vcenter::namespace_management::supervisors::networks::IpAssignmentMode::None), then field [`VsphereDvpgNetworkCreateSpec::address_ranges`](crate::vcenter::namespace_management::supervisors::networks::VsphereDvpgNetworkCreateSpec::address_ranges) must be set to an empty list and fields [`VsphereDvpgNetworkCreateSpec::gateway`](crate::vcenter::namespace_management::supervisors::networks::VsphereDvpgNetworkCreateSpec::gateway) and [`VsphereDvpgNetworkCreateSpec::subnet_mask`](crate::vcenter::namespace_management::supervisors::networks::VsphereDvpgNetworkCreateSpec::subnet_mask) must be set to empty strings. If `None`, defaults to STATICRANGE.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ip_assignment_mode: Option<IpAssignmentMode>,
     /// Usable IP pools on this network.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(
-        default = "VsphereDvpgNetworkCreateSpec::__missing_address_ranges",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub address_ranges: Vec<IpRange>,
     /// Gateway for the network.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default = "VsphereDvpgNetworkCreateSpec::__missing_gateway")]
     pub gateway: String,
     /// Subnet mask of the network.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default = "VsphereDvpgNetworkCreateSpec::__missing_subnet_mask")]
     pub subnet_mask: String,
     /// Assigns a mode to a network. A mode describes the intended use of the network. If `None` this network defaults to the [`Mode::Workload`](crate::vcenter::namespace_management::supervisors::networks::Mode::Workload) mode.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mode: Option<Mode>,
 }
 
-impl VsphereDvpgNetworkCreateSpec {
-    fn __missing_address_ranges() -> Vec<IpRange> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::supervisors::networks::VsphereDvpgNetworkCreateSpec",
-            "address_ranges",
-        )
+impl serde::Serialize for VsphereDvpgNetworkCreateSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("portgroup", &self.portgroup)?;
+        if let Some(value) = &self.ip_assignment_mode {
+            map.serialize_entry("ip_assignment_mode", value)?;
+        }
+        map.serialize_entry("address_ranges", &self.address_ranges)?;
+        map.serialize_entry("gateway", &self.gateway)?;
+        map.serialize_entry("subnet_mask", &self.subnet_mask)?;
+        if let Some(value) = &self.mode {
+            map.serialize_entry("mode", value)?;
+        }
+        map.end()
     }
+}
 
-    fn __missing_gateway() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::supervisors::networks::VsphereDvpgNetworkCreateSpec",
-            "gateway",
-        )
+impl<'de> serde::Deserialize<'de> for VsphereDvpgNetworkCreateSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_subnet_mask() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::supervisors::networks::VsphereDvpgNetworkCreateSpec",
-            "subnet_mask",
-        )
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for VsphereDvpgNetworkCreateSpec {
+    const NAME: &'static str = "vcenter::namespace_management::supervisors::networks::VsphereDvpgNetworkCreateSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::NetworkId> = None;
+        let mut f_1: Option<IpAssignmentMode> = None;
+        let mut f_2: Option<Vec<IpRange>> = None;
+        let mut f_3: Option<String> = None;
+        let mut f_4: Option<String> = None;
+        let mut f_5: Option<Mode> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "portgroup" => f_0 = Some(map.next_value()?),
+                "ip_assignment_mode" => f_1 = map.next_value()?,
+                "address_ranges" => f_2 = __de::null_as_empty(map.next_value()?),
+                "gateway" => f_3 = Some(map.next_value()?),
+                "subnet_mask" => f_4 = Some(map.next_value()?),
+                "mode" => f_5 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(VsphereDvpgNetworkCreateSpec {
+            portgroup: __de::required(f_0, "portgroup")?,
+            ip_assignment_mode: f_1,
+            address_ranges: __de::or_zero(f_2, Self::NAME, "address_ranges"),
+            gateway: __de::or_zero(f_3, Self::NAME, "gateway"),
+            subnet_mask: __de::or_zero(f_4, Self::NAME, "subnet_mask"),
+            mode: f_5,
+        })
     }
 }
 
@@ -963,7 +1093,7 @@ impl VsphereDvpgNetworkCreateSpec {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.supervisors.networks.vsphere_DVPG_network_info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VsphereDvpgNetworkInfo {
     /// Identifier of the vSphere Distributed Portgroup backing the vSphere network object.
     ///
@@ -974,25 +1104,18 @@ pub struct VsphereDvpgNetworkInfo {
     /// IP address assignment mode. If `None`, default to STATICRANGE.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ip_assignment_mode: Option<IpAssignmentMode>,
     /// Usable IP pools on this network.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(
-        default = "VsphereDvpgNetworkInfo::__missing_address_ranges",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub address_ranges: Vec<IpRange>,
     /// Gateway for the network.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default = "VsphereDvpgNetworkInfo::__missing_gateway")]
     pub gateway: String,
     /// Subnet mask of the network.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default = "VsphereDvpgNetworkInfo::__missing_subnet_mask")]
     pub subnet_mask: String,
     /// Displays the intended use of the network.
     ///
@@ -1000,26 +1123,67 @@ pub struct VsphereDvpgNetworkInfo {
     pub mode: Mode,
 }
 
-impl VsphereDvpgNetworkInfo {
-    fn __missing_address_ranges() -> Vec<IpRange> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::supervisors::networks::VsphereDvpgNetworkInfo",
-            "address_ranges",
-        )
+impl serde::Serialize for VsphereDvpgNetworkInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("portgroup", &self.portgroup)?;
+        if let Some(value) = &self.ip_assignment_mode {
+            map.serialize_entry("ip_assignment_mode", value)?;
+        }
+        map.serialize_entry("address_ranges", &self.address_ranges)?;
+        map.serialize_entry("gateway", &self.gateway)?;
+        map.serialize_entry("subnet_mask", &self.subnet_mask)?;
+        map.serialize_entry("mode", &self.mode)?;
+        map.end()
     }
+}
 
-    fn __missing_gateway() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::supervisors::networks::VsphereDvpgNetworkInfo",
-            "gateway",
-        )
+impl<'de> serde::Deserialize<'de> for VsphereDvpgNetworkInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_subnet_mask() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::supervisors::networks::VsphereDvpgNetworkInfo",
-            "subnet_mask",
-        )
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for VsphereDvpgNetworkInfo {
+    const NAME: &'static str = "vcenter::namespace_management::supervisors::networks::VsphereDvpgNetworkInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::NetworkId> = None;
+        let mut f_1: Option<IpAssignmentMode> = None;
+        let mut f_2: Option<Vec<IpRange>> = None;
+        let mut f_3: Option<String> = None;
+        let mut f_4: Option<String> = None;
+        let mut f_5: Option<Mode> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "portgroup" => f_0 = Some(map.next_value()?),
+                "ip_assignment_mode" => f_1 = map.next_value()?,
+                "address_ranges" => f_2 = __de::null_as_empty(map.next_value()?),
+                "gateway" => f_3 = Some(map.next_value()?),
+                "subnet_mask" => f_4 = Some(map.next_value()?),
+                "mode" => f_5 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(VsphereDvpgNetworkInfo {
+            portgroup: __de::required(f_0, "portgroup")?,
+            ip_assignment_mode: f_1,
+            address_ranges: __de::or_zero(f_2, Self::NAME, "address_ranges"),
+            gateway: __de::or_zero(f_3, Self::NAME, "gateway"),
+            subnet_mask: __de::or_zero(f_4, Self::NAME, "subnet_mask"),
+            mode: __de::required(f_5, "mode")?,
+        })
     }
 }
 
@@ -1031,43 +1195,105 @@ impl VsphereDvpgNetworkInfo {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.supervisors.networks.vsphere_DVPG_network_update_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct VsphereDvpgNetworkUpdateSpec {
     /// Identifier of the vSphere Distributed Portgroup backing the vSphere network object. If the network object is associated with a vSphere Namespace or is a [`Workloads::network`](crate::vcenter::namespace_management::supervisors::Workloads::network), then modification to existing portgroup will result in the operation failing with a [`ErrorKind::ResourceInUse`](crate::ErrorKind::ResourceInUse) error.
     ///
     /// If `None`, the current value will be retained.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub portgroup: Option<String>,
     /// Usable IP pools on this network. If the network object is associated with a vSphere Namespace or is a [`Workloads::network`](crate::vcenter::namespace_management::supervisors::Workloads::network), then replacement of or modification to any existing range in this list will result in operation failing with a [`ErrorKind::ResourceInUse`](crate::ErrorKind::ResourceInUse) error. To add new address ranges to the list, existing address ranges have to be passed in without modifications.
     ///
     /// This field may not be modified when the network's [`IpAssignmentMode`](crate::vcenter::namespace_management::supervisors::networks::IpAssignmentMode) is [`IpAssignmentMode::Dhcp`](crate::vcenter::namespace_management::supervisors::networks::IpAssignmentMode::Dhcp) or [`IpAssignmentMode::None`](crate::vcenter::namespace_management::supervisors::networks::IpAssignmentMode::None), as these modes require empty address ranges. If `None`, the current value will be retained.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub address_ranges: Option<Vec<IpRange>>,
     /// Gateway for the network. If the network object is associated with a vSphere Namespace or is a [`Workloads::network`](crate::vcenter::namespace_management::supervisors::Workloads::network), then modification to existing gateway will result in the operation failing with a [`ErrorKind::ResourceInUse`](crate::ErrorKind::ResourceInUse) error.
     ///
     /// This field may not be modified when the network's [`IpAssignmentMode`](crate::vcenter::namespace_management::supervisors::networks::IpAssignmentMode) is [`IpAssignmentMode::Dhcp`](crate::vcenter::namespace_management::supervisors::networks::IpAssignmentMode::Dhcp) or [`IpAssignmentMode::None`](crate::vcenter::namespace_management::supervisors::networks::IpAssignmentMode::None), as these modes require an empty gateway. If `None`, the current value will be retained.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gateway: Option<String>,
     /// Subnet mask of the network. If the network object is associated with a vSphere Namespace or is a [`Workloads::network`](crate::vcenter::namespace_management::supervisors::Workloads::network), then modification to existing subnet mask will result in the operation failing with a [`ErrorKind::ResourceInUse`](crate::ErrorKind::ResourceInUse) error.
     ///
     /// This field may not be modified when the network's [`IpAssignmentMode`](crate::vcenter::namespace_management::supervisors::networks::IpAssignmentMode) is [`IpAssignmentMode::Dhcp`](crate::vcenter::namespace_management::supervisors::networks::IpAssignmentMode::Dhcp) or [`IpAssignmentMode::None`](crate::vcenter::namespace_management::supervisors::networks::IpAssignmentMode::None), as these modes require an empty subnet mask. If `None`, the current value will be retained.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subnet_mask: Option<String>,
     /// Assigns a mode to a network. A mode describes the intended use of the network.
     ///
     /// Modes cannot be changed when a network is associated with a vSphere Namespace, a load balancer, or is the [`Workloads::network`](crate::vcenter::namespace_management::supervisors::Workloads::network). If `None` the current value will be retained.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mode: Option<Mode>,
+}
+
+impl serde::Serialize for VsphereDvpgNetworkUpdateSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.portgroup {
+            map.serialize_entry("portgroup", value)?;
+        }
+        if let Some(value) = &self.address_ranges {
+            map.serialize_entry("address_ranges", value)?;
+        }
+        if let Some(value) = &self.gateway {
+            map.serialize_entry("gateway", value)?;
+        }
+        if let Some(value) = &self.subnet_mask {
+            map.serialize_entry("subnet_mask", value)?;
+        }
+        if let Some(value) = &self.mode {
+            map.serialize_entry("mode", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VsphereDvpgNetworkUpdateSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for VsphereDvpgNetworkUpdateSpec {
+    const NAME: &'static str = "vcenter::namespace_management::supervisors::networks::VsphereDvpgNetworkUpdateSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<Vec<IpRange>> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<String> = None;
+        let mut f_4: Option<Mode> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "portgroup" => f_0 = map.next_value()?,
+                "address_ranges" => f_1 = map.next_value()?,
+                "gateway" => f_2 = map.next_value()?,
+                "subnet_mask" => f_3 = map.next_value()?,
+                "mode" => f_4 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(VsphereDvpgNetworkUpdateSpec {
+            portgroup: f_0,
+            address_ranges: f_1,
+            gateway: f_2,
+            subnet_mask: f_3,
+            mode: f_4,
+        })
+    }
 }
 
 #[doc(hidden)]

@@ -37,18 +37,65 @@ vsphere_vapi_runtime::vapi_enum! {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.supervisors.summary.filter_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct FilterSpec {
     /// Matches Supervisors with [`Info::config_status`](crate::vcenter::namespace_management::supervisors::summary::Info::config_status) equal to the specified value. if `None` this filter is not applied.
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub config_status: Option<ConfigStatus>,
     /// Matches Supervisors with the [`Info::kubernetes_status`](crate::vcenter::namespace_management::supervisors::summary::Info::kubernetes_status) equal to the specified value. if `None` this filter is not applied.
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kubernetes_status: Option<KubernetesStatus>,
+}
+
+impl serde::Serialize for FilterSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.config_status {
+            map.serialize_entry("config_status", value)?;
+        }
+        if let Some(value) = &self.kubernetes_status {
+            map.serialize_entry("kubernetes_status", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for FilterSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for FilterSpec {
+    const NAME: &'static str = "vcenter::namespace_management::supervisors::summary::FilterSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<ConfigStatus> = None;
+        let mut f_1: Option<KubernetesStatus> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "config_status" => f_0 = map.next_value()?,
+                "kubernetes_status" => f_1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(FilterSpec {
+            config_status: f_0,
+            kubernetes_status: f_1,
+        })
+    }
 }
 
 /// The [`Info`](crate::vcenter::namespace_management::supervisors::summary::Info) structure contains the basic information about the statistics and status related to the Supervisor.
@@ -57,24 +104,21 @@ pub struct FilterSpec {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.supervisors.summary.info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Info {
     /// Name of the Supervisor.
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(default = "Info::__missing_name")]
     pub name: String,
     /// The Supervisor API endpoint used by users to manipulate Supervisor resources. If `None`, the API server is not yet configured.
     ///
     /// Not in vSphere API releases before 9.1.0.0.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(rename = "APIEndpoint", default, skip_serializing_if = "Option::is_none")]
     pub apiendpoint: Option<String>,
     /// Basic runtime statistics for the Supervisor.
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(default = "Info::__missing_stats")]
     pub stats: Stats,
     /// Current status of reaching the desired state configuration for the Supervisor.
     ///
@@ -89,23 +133,72 @@ pub struct Info {
     /// Not in vSphere API releases before 9.1.0.0.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub messages: Option<Vec<Message>>,
 }
 
-impl Info {
-    fn __missing_name() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::supervisors::summary::Info",
-            "name",
-        )
+impl serde::Serialize for Info {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("name", &self.name)?;
+        if let Some(value) = &self.apiendpoint {
+            map.serialize_entry("APIEndpoint", value)?;
+        }
+        map.serialize_entry("stats", &self.stats)?;
+        map.serialize_entry("config_status", &self.config_status)?;
+        map.serialize_entry("kubernetes_status", &self.kubernetes_status)?;
+        if let Some(value) = &self.messages {
+            map.serialize_entry("messages", value)?;
+        }
+        map.end()
     }
+}
 
-    fn __missing_stats() -> Stats {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::supervisors::summary::Info",
-            "stats",
-        )
+impl<'de> serde::Deserialize<'de> for Info {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
+    const NAME: &'static str = "vcenter::namespace_management::supervisors::summary::Info";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<Stats> = None;
+        let mut f_3: Option<ConfigStatus> = None;
+        let mut f_4: Option<KubernetesStatus> = None;
+        let mut f_5: Option<Vec<Message>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "name" => f_0 = Some(map.next_value()?),
+                "APIEndpoint" => f_1 = map.next_value()?,
+                "stats" => f_2 = Some(map.next_value()?),
+                "config_status" => f_3 = Some(map.next_value()?),
+                "kubernetes_status" => f_4 = Some(map.next_value()?),
+                "messages" => f_5 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Info {
+            name: __de::or_zero(f_0, Self::NAME, "name"),
+            apiendpoint: f_1,
+            stats: __de::or_zero(f_2, Self::NAME, "stats"),
+            config_status: __de::required(f_3, "config_status")?,
+            kubernetes_status: __de::required(f_4, "kubernetes_status")?,
+            messages: f_5,
+        })
     }
 }
 
@@ -135,7 +228,7 @@ vsphere_vapi_runtime::vapi_enum! {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.supervisors.summary.list_item`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ListItem {
     /// The immutable identifier of the Supervisor generated during enablement.
     ///
@@ -147,6 +240,52 @@ pub struct ListItem {
     ///
     /// Since vSphere API 8.0.0.1.
     pub info: Info,
+}
+
+impl serde::Serialize for ListItem {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("supervisor", &self.supervisor)?;
+        map.serialize_entry("info", &self.info)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ListItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ListItem {
+    const NAME: &'static str = "vcenter::namespace_management::supervisors::summary::ListItem";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::SupervisorId> = None;
+        let mut f_1: Option<Info> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "supervisor" => f_0 = Some(map.next_value()?),
+                "info" => f_1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ListItem {
+            supervisor: __de::required(f_0, "supervisor")?,
+            info: __de::required(f_1, "info")?,
+        })
+    }
 }
 
 /// A call of
@@ -171,8 +310,12 @@ impl ListRequest {
     }
 
     /// Sends the request and decodes the result.
-    pub async fn send(self) -> vsphere_vapi_runtime::Result<ListResult> {
-        self.call.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<ListResult>,
+    > + Send {
+        self.call.send()
     }
 }
 
@@ -182,24 +325,53 @@ impl ListRequest {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.supervisors.summary.list_result`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ListResult {
     /// List of items.
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(
-        default = "ListResult::__missing_items",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub items: Vec<ListItem>,
 }
 
-impl ListResult {
-    fn __missing_items() -> Vec<ListItem> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::supervisors::summary::ListResult",
-            "items",
-        )
+impl serde::Serialize for ListResult {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("items", &self.items)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ListResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ListResult {
+    const NAME: &'static str = "vcenter::namespace_management::supervisors::summary::ListResult";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<Vec<ListItem>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "items" => f_0 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ListResult {
+            items: __de::or_zero(f_0, Self::NAME, "items"),
+        })
     }
 }
 
@@ -211,12 +383,11 @@ impl ListResult {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.supervisors.summary.message`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Message {
     /// Unique identifier of the message.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default = "Message::__missing_id")]
     pub id: String,
     /// Type of the message.
     ///
@@ -225,28 +396,66 @@ pub struct Message {
     /// Contains details about the message.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default = "Message::__missing_details")]
     pub details: crate::vapi::standard::LocalizableMessage,
     /// Optional link to a KB article providing more details about the message. if `None` there is not KB article associated with the message.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kb_article_link: Option<String>,
 }
 
-impl Message {
-    fn __missing_id() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::supervisors::summary::Message",
-            "id",
-        )
+impl serde::Serialize for Message {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("id", &self.id)?;
+        map.serialize_entry("severity", &self.severity)?;
+        map.serialize_entry("details", &self.details)?;
+        if let Some(value) = &self.kb_article_link {
+            map.serialize_entry("kb_article_link", value)?;
+        }
+        map.end()
     }
+}
 
-    fn __missing_details() -> crate::vapi::standard::LocalizableMessage {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::supervisors::summary::Message",
-            "details",
-        )
+impl<'de> serde::Deserialize<'de> for Message {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Message {
+    const NAME: &'static str = "vcenter::namespace_management::supervisors::summary::Message";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<message::Severity> = None;
+        let mut f_2: Option<crate::vapi::standard::LocalizableMessage> = None;
+        let mut f_3: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "id" => f_0 = Some(map.next_value()?),
+                "severity" => f_1 = Some(map.next_value()?),
+                "details" => f_2 = Some(map.next_value()?),
+                "kb_article_link" => f_3 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Message {
+            id: __de::or_zero(f_0, Self::NAME, "id"),
+            severity: __de::required(f_1, "severity")?,
+            details: __de::or_zero(f_2, Self::NAME, "details"),
+            kb_article_link: f_3,
+        })
     }
 }
 
@@ -256,81 +465,93 @@ impl Message {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.supervisors.summary.stats`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Stats {
     /// CPU consumed by the Supervisor and its workloads across all hosts in megahertz (MHz).
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(default = "Stats::__missing_cpu_used")]
     pub cpu_used: i64,
     /// Maximum reservable CPU capacity for a Supervisor and its workloads in megahertz (MHz). This value is capped by the maximum physical CPU capacity of all hosts participating in the Supervisor or any limits present on Supervisor resource pools.
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(default = "Stats::__missing_cpu_capacity")]
     pub cpu_capacity: i64,
     /// Host memory consumed by a Supervisor and its workloads in mebibytes (MiB).
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(default = "Stats::__missing_memory_used")]
     pub memory_used: i64,
     /// Maximum reservable memory capacity for a Supervisor and its workloads in mebibytes (MiB). This value is capped by the maximum physical memory capacity of all hosts participating in the Supervisor or any limits present on Supervisor resource pools.
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(default = "Stats::__missing_memory_capacity")]
     pub memory_capacity: i64,
     /// Storage committed by all participating Supervisor Control Plane VMs in mebibytes (MiB).
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(default = "Stats::__missing_storage_used")]
     pub storage_used: i64,
     /// Capacity of all datastores backing all participating Supervisor Control Plane VMs in mebibytes (MiB).
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(default = "Stats::__missing_storage_capacity")]
     pub storage_capacity: i64,
 }
 
-impl Stats {
-    fn __missing_cpu_used() -> i64 {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::supervisors::summary::Stats",
-            "cpu_used",
-        )
+impl serde::Serialize for Stats {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("cpu_used", &self.cpu_used)?;
+        map.serialize_entry("cpu_capacity", &self.cpu_capacity)?;
+        map.serialize_entry("memory_used", &self.memory_used)?;
+        map.serialize_entry("memory_capacity", &self.memory_capacity)?;
+        map.serialize_entry("storage_used", &self.storage_used)?;
+        map.serialize_entry("storage_capacity", &self.storage_capacity)?;
+        map.end()
     }
+}
 
-    fn __missing_cpu_capacity() -> i64 {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::supervisors::summary::Stats",
-            "cpu_capacity",
-        )
+impl<'de> serde::Deserialize<'de> for Stats {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_memory_used() -> i64 {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::supervisors::summary::Stats",
-            "memory_used",
-        )
-    }
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Stats {
+    const NAME: &'static str = "vcenter::namespace_management::supervisors::summary::Stats";
 
-    fn __missing_memory_capacity() -> i64 {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::supervisors::summary::Stats",
-            "memory_capacity",
-        )
-    }
-
-    fn __missing_storage_used() -> i64 {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::supervisors::summary::Stats",
-            "storage_used",
-        )
-    }
-
-    fn __missing_storage_capacity() -> i64 {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::supervisors::summary::Stats",
-            "storage_capacity",
-        )
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<i64> = None;
+        let mut f_1: Option<i64> = None;
+        let mut f_2: Option<i64> = None;
+        let mut f_3: Option<i64> = None;
+        let mut f_4: Option<i64> = None;
+        let mut f_5: Option<i64> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "cpu_used" => f_0 = Some(map.next_value()?),
+                "cpu_capacity" => f_1 = Some(map.next_value()?),
+                "memory_used" => f_2 = Some(map.next_value()?),
+                "memory_capacity" => f_3 = Some(map.next_value()?),
+                "storage_used" => f_4 = Some(map.next_value()?),
+                "storage_capacity" => f_5 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Stats {
+            cpu_used: __de::or_zero(f_0, Self::NAME, "cpu_used"),
+            cpu_capacity: __de::or_zero(f_1, Self::NAME, "cpu_capacity"),
+            memory_used: __de::or_zero(f_2, Self::NAME, "memory_used"),
+            memory_capacity: __de::or_zero(f_3, Self::NAME, "memory_capacity"),
+            storage_used: __de::or_zero(f_4, Self::NAME, "storage_used"),
+            storage_capacity: __de::or_zero(f_5, Self::NAME, "storage_capacity"),
+        })
     }
 }
 

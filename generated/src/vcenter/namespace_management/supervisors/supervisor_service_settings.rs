@@ -16,21 +16,60 @@
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.supervisors.supervisor_service_settings.info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Info {
     /// Information about whether control plane VM Supervisor Service support is enabled on the given Supervisor.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default = "Info::__missing_supervisor_services_enabled")]
     pub supervisor_services_enabled: bool,
 }
 
-impl Info {
-    fn __missing_supervisor_services_enabled() -> bool {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::supervisors::supervisor_service_settings::Info",
+impl serde::Serialize for Info {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry(
             "supervisor_services_enabled",
-        )
+            &self.supervisor_services_enabled,
+        )?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Info {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
+    const NAME: &'static str = "vcenter::namespace_management::supervisors::supervisor_service_settings::Info";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<bool> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "supervisor_services_enabled" => f_0 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Info {
+            supervisor_services_enabled: __de::or_zero(
+                f_0,
+                Self::NAME,
+                "supervisor_services_enabled",
+            ),
+        })
     }
 }
 
@@ -42,13 +81,55 @@ impl Info {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.supervisors.supervisor_service_settings.update_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateSpec {
     /// Enables support for control plane VM Supervisor Services on the Supervisor. If `None`, control plane VM Supervisor Service support on the Supervisor is unchanged.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub supervisor_services_enabled: Option<bool>,
+}
+
+impl serde::Serialize for UpdateSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.supervisor_services_enabled {
+            map.serialize_entry("supervisor_services_enabled", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UpdateSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for UpdateSpec {
+    const NAME: &'static str = "vcenter::namespace_management::supervisors::supervisor_service_settings::UpdateSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<bool> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "supervisor_services_enabled" => f_0 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(UpdateSpec {
+            supervisor_services_enabled: f_0,
+        })
+    }
 }
 
 #[doc(hidden)]

@@ -83,19 +83,20 @@ impl Signatures {
     /// - [`Unsupported`](crate::ErrorKind::Unsupported): if the Supervisor doesn't support Supervisor Services or signature verification.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user cannot be authenticated.
     /// - [`Error`](crate::ErrorKind::Error): for any other error.
-    pub async fn get(
+    pub fn get(
         &self,
         supervisor: &crate::ids::SupervisorId,
         supervisor_service: &crate::ids::SupervisorServiceId,
         version: &crate::ids::SupervisorServicesVersionId,
-    ) -> vsphere_vapi_runtime::Result<signatures::Info> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<signatures::Info>,
+    > + Send {
         self.client
             .operation(&signatures::ops::GET)
             .param("supervisor", supervisor)
             .param("supervisor_service", supervisor_service)
             .param("version", version)
             .send()
-            .await
     }
 
     /// Retrieves the trust status and signature verification details for Supervisor Services that match the optional `filter`.
@@ -159,7 +160,7 @@ vsphere_vapi_runtime::vapi_enum! {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.supervisors.supervisor_services.create_spec`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateSpec {
     /// Identifier of the Supervisor Service. This Supervisor Service must be in the [`State::Activated`](crate::vcenter::namespace_management::supervisor_services::versions::State::Activated) state.
     ///
@@ -176,8 +177,59 @@ pub struct CreateSpec {
     /// A set of additional configuration parameters to be applied during Service creation. These parameters should be formatted as a base64 encoded YAML document. Complex data types with nested properties are supported. If `None`, no additional configuration parameters will be applied when installing the Supervisor Service in the vSphere Supervisor.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yaml_service_config: Option<vsphere_vapi_runtime::types::Secret>,
+}
+
+impl serde::Serialize for CreateSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("supervisor_service", &self.supervisor_service)?;
+        map.serialize_entry("version", &self.version)?;
+        if let Some(value) = &self.yaml_service_config {
+            map.serialize_entry("yaml_service_config", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CreateSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CreateSpec {
+    const NAME: &'static str = "vcenter::namespace_management::supervisors::supervisor_services::CreateSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::SupervisorServiceId> = None;
+        let mut f_1: Option<crate::ids::SupervisorServicesVersionId> = None;
+        let mut f_2: Option<vsphere_vapi_runtime::types::Secret> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "supervisor_service" => f_0 = Some(map.next_value()?),
+                "version" => f_1 = Some(map.next_value()?),
+                "yaml_service_config" => f_2 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(CreateSpec {
+            supervisor_service: __de::required(f_0, "supervisor_service")?,
+            version: __de::required(f_1, "version")?,
+            yaml_service_config: f_2,
+        })
+    }
 }
 
 /// The [`Info`](crate::vcenter::namespace_management::supervisors::supervisor_services::Info) structure contains the detailed information about a Supervisor Service on the vSphere Supervisor.
@@ -188,19 +240,17 @@ pub struct CreateSpec {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.supervisors.supervisor_services.info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Info {
     /// The desired version of this Supervisor Service.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default = "Info::__missing_desired_version")]
     pub desired_version: String,
     /// Identifier of the namespace to allocate the Supervisor Service's operators.
     ///
     /// If `None`, there may have been an error while installing the Supervisor Service or the namespace has not been created yet.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub service_namespace: Option<String>,
     /// Current setting for [`ConfigStatus`](crate::vcenter::namespace_management::supervisors::supervisor_services::ConfigStatus).
     ///
@@ -209,58 +259,110 @@ pub struct Info {
     /// Current set of messages associated with the Supervisor Service on the vSphere Supervisor.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(
-        default = "Info::__missing_messages",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub messages: Vec<Message>,
     /// The current version for the Supervisor Service. If `None`, there is no version installed for the Supervisor Service.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub current_version: Option<String>,
     /// A human readable name of the Supervisor Service.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default = "Info::__missing_display_name")]
     pub display_name: String,
     /// A human readable description of the Supervisor Service. If `None`, the description for the Service version is empty.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// The prefix that will be added to the names of the Supervisor Service's Kubernetes resources. If `None`, no prefix is set for this Service, or the prefix is not assigned yet.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub prefix: Option<String>,
     /// The configuration parameters applied on this Supervisor Service, formatted as a base64 encoded YAML document. Any configuration that has been set will be returned as base64 encoded YAML. If `None`, the Supervisor Service has no configuration applied.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yaml_service_config: Option<vsphere_vapi_runtime::types::Secret>,
 }
 
-impl Info {
-    fn __missing_desired_version() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::supervisors::supervisor_services::Info",
-            "desired_version",
-        )
+impl serde::Serialize for Info {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("desired_version", &self.desired_version)?;
+        if let Some(value) = &self.service_namespace {
+            map.serialize_entry("service_namespace", value)?;
+        }
+        map.serialize_entry("config_status", &self.config_status)?;
+        map.serialize_entry("messages", &self.messages)?;
+        if let Some(value) = &self.current_version {
+            map.serialize_entry("current_version", value)?;
+        }
+        map.serialize_entry("display_name", &self.display_name)?;
+        if let Some(value) = &self.description {
+            map.serialize_entry("description", value)?;
+        }
+        if let Some(value) = &self.prefix {
+            map.serialize_entry("prefix", value)?;
+        }
+        if let Some(value) = &self.yaml_service_config {
+            map.serialize_entry("yaml_service_config", value)?;
+        }
+        map.end()
     }
+}
 
-    fn __missing_messages() -> Vec<Message> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::supervisors::supervisor_services::Info",
-            "messages",
-        )
+impl<'de> serde::Deserialize<'de> for Info {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_display_name() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::supervisors::supervisor_services::Info",
-            "display_name",
-        )
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
+    const NAME: &'static str = "vcenter::namespace_management::supervisors::supervisor_services::Info";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<ConfigStatus> = None;
+        let mut f_3: Option<Vec<Message>> = None;
+        let mut f_4: Option<String> = None;
+        let mut f_5: Option<String> = None;
+        let mut f_6: Option<String> = None;
+        let mut f_7: Option<String> = None;
+        let mut f_8: Option<vsphere_vapi_runtime::types::Secret> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "desired_version" => f_0 = Some(map.next_value()?),
+                "service_namespace" => f_1 = map.next_value()?,
+                "config_status" => f_2 = Some(map.next_value()?),
+                "messages" => f_3 = __de::null_as_empty(map.next_value()?),
+                "current_version" => f_4 = map.next_value()?,
+                "display_name" => f_5 = Some(map.next_value()?),
+                "description" => f_6 = map.next_value()?,
+                "prefix" => f_7 = map.next_value()?,
+                "yaml_service_config" => f_8 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Info {
+            desired_version: __de::or_zero(f_0, Self::NAME, "desired_version"),
+            service_namespace: f_1,
+            config_status: __de::required(f_2, "config_status")?,
+            messages: __de::or_zero(f_3, Self::NAME, "messages"),
+            current_version: f_4,
+            display_name: __de::or_zero(f_5, Self::NAME, "display_name"),
+            description: f_6,
+            prefix: f_7,
+            yaml_service_config: f_8,
+        })
     }
 }
 
@@ -272,24 +374,53 @@ impl Info {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.supervisors.supervisor_services.list_result`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ListResult {
     /// List of Summary.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(
-        default = "ListResult::__missing_supervisor_services",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub supervisor_services: Vec<Summary>,
 }
 
-impl ListResult {
-    fn __missing_supervisor_services() -> Vec<Summary> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::supervisors::supervisor_services::ListResult",
-            "supervisor_services",
-        )
+impl serde::Serialize for ListResult {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("supervisor_services", &self.supervisor_services)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ListResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ListResult {
+    const NAME: &'static str = "vcenter::namespace_management::supervisors::supervisor_services::ListResult";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<Vec<Summary>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "supervisor_services" => f_0 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ListResult {
+            supervisor_services: __de::or_zero(f_0, Self::NAME, "supervisor_services"),
+        })
     }
 }
 
@@ -299,7 +430,7 @@ impl ListResult {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.supervisors.supervisor_services.message`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Message {
     /// Severity of the message.
     ///
@@ -310,13 +441,65 @@ pub struct Message {
     /// Not in vSphere API releases before 9.1.0.0.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<message::MessageType>,
     /// Details about the message. If `None`, message details are not required for taking actions.
     ///
     /// Since vSphere API 8.0.3.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub details: Option<crate::vapi::standard::LocalizableMessage>,
+}
+
+impl serde::Serialize for Message {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("severity", &self.severity)?;
+        if let Some(value) = &self.r#type {
+            map.serialize_entry("type", value)?;
+        }
+        if let Some(value) = &self.details {
+            map.serialize_entry("details", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Message {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Message {
+    const NAME: &'static str = "vcenter::namespace_management::supervisors::supervisor_services::Message";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<message::MessageSeverity> = None;
+        let mut f_1: Option<message::MessageType> = None;
+        let mut f_2: Option<crate::vapi::standard::LocalizableMessage> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "severity" => f_0 = Some(map.next_value()?),
+                "type" => f_1 = map.next_value()?,
+                "details" => f_2 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Message {
+            severity: __de::required(f_0, "severity")?,
+            r#type: f_1,
+            details: f_2,
+        })
+    }
 }
 
 impl Message {
@@ -336,17 +519,15 @@ impl Message {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.supervisors.supervisor_services.precheck_result`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PrecheckResult {
     /// Identifier of the target Supervisor Service version that the prechecks were running for.
     ///
     /// Since vSphere API 8.0.3.0.
-    #[serde(default = "PrecheckResult::__missing_target_version")]
     pub target_version: String,
     /// Identifier of the version of the Supervisor Service installed on the Supervisor at the time when the prechecks were performed. It should always match the version of the Supervisor Service currently installed on the Supervisor. If the Supervisor Service on the Supervisor has been upgraded or deleted since the last prechecks, the stale results will be purged. If `None`, there was no version installed when the prechecks were performed.
     ///
     /// Since vSphere API 8.0.3.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub original_version: Option<String>,
     /// Status of the last precheck result.
     ///
@@ -355,7 +536,6 @@ pub struct PrecheckResult {
     /// A set of messages that provide additional details of the last valid precheck result, including errors and warnings for potential incompatibility. If `None`, the target version is compatible with the Supervisor.
     ///
     /// Since vSphere API 8.0.3.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status_messages: Option<Vec<Message>>,
     /// The timestamp at which the compatibility pre-check finished.
     ///
@@ -363,12 +543,65 @@ pub struct PrecheckResult {
     pub precheck_finish_time: vsphere_vapi_runtime::types::DateTime,
 }
 
-impl PrecheckResult {
-    fn __missing_target_version() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::supervisors::supervisor_services::PrecheckResult",
-            "target_version",
-        )
+impl serde::Serialize for PrecheckResult {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("target_version", &self.target_version)?;
+        if let Some(value) = &self.original_version {
+            map.serialize_entry("original_version", value)?;
+        }
+        map.serialize_entry("status", &self.status)?;
+        if let Some(value) = &self.status_messages {
+            map.serialize_entry("status_messages", value)?;
+        }
+        map.serialize_entry("precheck_finish_time", &self.precheck_finish_time)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for PrecheckResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for PrecheckResult {
+    const NAME: &'static str = "vcenter::namespace_management::supervisors::supervisor_services::PrecheckResult";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<precheck_result::Status> = None;
+        let mut f_3: Option<Vec<Message>> = None;
+        let mut f_4: Option<vsphere_vapi_runtime::types::DateTime> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "target_version" => f_0 = Some(map.next_value()?),
+                "original_version" => f_1 = map.next_value()?,
+                "status" => f_2 = Some(map.next_value()?),
+                "status_messages" => f_3 = map.next_value()?,
+                "precheck_finish_time" => f_4 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(PrecheckResult {
+            target_version: __de::or_zero(f_0, Self::NAME, "target_version"),
+            original_version: f_1,
+            status: __de::required(f_2, "status")?,
+            status_messages: f_3,
+            precheck_finish_time: __de::required(f_4, "precheck_finish_time")?,
+        })
     }
 }
 
@@ -397,7 +630,7 @@ impl PrecheckResult {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.supervisors.supervisor_services.precheck_spec`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PrecheckSpec {
     /// Identifier of the Supervisor Service version that the prechecks are running for.
     ///
@@ -405,6 +638,48 @@ pub struct PrecheckSpec {
     ///
     /// Since vSphere API 8.0.3.0.
     pub target_version: crate::ids::SupervisorServicesVersionId,
+}
+
+impl serde::Serialize for PrecheckSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("target_version", &self.target_version)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for PrecheckSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for PrecheckSpec {
+    const NAME: &'static str = "vcenter::namespace_management::supervisors::supervisor_services::PrecheckSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::SupervisorServicesVersionId> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "target_version" => f_0 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(PrecheckSpec {
+            target_version: __de::required(f_0, "target_version")?,
+        })
+    }
 }
 
 /// The [`SetSpec`](crate::vcenter::namespace_management::supervisors::supervisor_services::SetSpec) structure provides a specification required to set a new configuration on a Supervisor Service in a vSphere Supervisor. This structure is applied in entirety, replacing the current specification fully.
@@ -415,7 +690,7 @@ pub struct PrecheckSpec {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.supervisors.supervisor_services.set_spec`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SetSpec {
     /// Identifier of the Supervisor Service version which contains the Service definition. This Supervisor Service version must be in the [`State::Activated`](crate::vcenter::namespace_management::supervisor_services::versions::State::Activated) state.
     ///
@@ -426,8 +701,55 @@ pub struct SetSpec {
     /// A set of additional configuration parameters to be applied during Service upgrade. These parameters should be formatted as a base64 encoded YAML document. Complex data types with nested properties are supported. If `None`, no additional configuration parameters will be applied when upgrading the Supervisor Service in the vSphere Supervisor.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yaml_service_config: Option<vsphere_vapi_runtime::types::Secret>,
+}
+
+impl serde::Serialize for SetSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("version", &self.version)?;
+        if let Some(value) = &self.yaml_service_config {
+            map.serialize_entry("yaml_service_config", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SetSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for SetSpec {
+    const NAME: &'static str = "vcenter::namespace_management::supervisors::supervisor_services::SetSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::SupervisorServicesVersionId> = None;
+        let mut f_1: Option<vsphere_vapi_runtime::types::Secret> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "version" => f_0 = Some(map.next_value()?),
+                "yaml_service_config" => f_1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(SetSpec {
+            version: __de::required(f_0, "version")?,
+            yaml_service_config: f_1,
+        })
+    }
 }
 
 /// The [`Summary`](crate::vcenter::namespace_management::supervisors::supervisor_services::Summary) structure contains the basic information about a Supervisor Service on the vSphere Supervisor.
@@ -438,7 +760,7 @@ pub struct SetSpec {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.supervisors.supervisor_services.summary`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Summary {
     /// The identifier of the Supervisor Service.
     ///
@@ -449,7 +771,6 @@ pub struct Summary {
     /// The desired version of this Supervisor Service.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default = "Summary::__missing_desired_version")]
     pub desired_version: String,
     /// Current setting for [`ConfigStatus`](crate::vcenter::namespace_management::supervisors::supervisor_services::ConfigStatus).
     ///
@@ -458,16 +779,62 @@ pub struct Summary {
     /// The current version for the Supervisor Service. If `None`, there is no version installed for the Supervisor Service.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub current_version: Option<String>,
 }
 
-impl Summary {
-    fn __missing_desired_version() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::supervisors::supervisor_services::Summary",
-            "desired_version",
-        )
+impl serde::Serialize for Summary {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("supervisor_service", &self.supervisor_service)?;
+        map.serialize_entry("desired_version", &self.desired_version)?;
+        map.serialize_entry("config_status", &self.config_status)?;
+        if let Some(value) = &self.current_version {
+            map.serialize_entry("current_version", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Summary {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Summary {
+    const NAME: &'static str = "vcenter::namespace_management::supervisors::supervisor_services::Summary";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::SupervisorServiceId> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<ConfigStatus> = None;
+        let mut f_3: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "supervisor_service" => f_0 = Some(map.next_value()?),
+                "desired_version" => f_1 = Some(map.next_value()?),
+                "config_status" => f_2 = Some(map.next_value()?),
+                "current_version" => f_3 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Summary {
+            supervisor_service: __de::required(f_0, "supervisor_service")?,
+            desired_version: __de::or_zero(f_1, Self::NAME, "desired_version"),
+            config_status: __de::required(f_2, "config_status")?,
+            current_version: f_3,
+        })
     }
 }
 

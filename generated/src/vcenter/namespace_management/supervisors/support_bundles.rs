@@ -15,12 +15,11 @@
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.supervisors.support_bundles.create_result`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateResult {
     /// Support Bundle Download URL.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default = "CreateResult::__missing_url")]
     pub url: String,
     /// Information about the token required in the HTTP POST request to `CreateResult.url` to generate the support bundle.
     ///
@@ -28,12 +27,49 @@ pub struct CreateResult {
     pub support_bundle_token: Token,
 }
 
-impl CreateResult {
-    fn __missing_url() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::supervisors::support_bundles::CreateResult",
-            "url",
-        )
+impl serde::Serialize for CreateResult {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("url", &self.url)?;
+        map.serialize_entry("support_bundle_token", &self.support_bundle_token)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CreateResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CreateResult {
+    const NAME: &'static str = "vcenter::namespace_management::supervisors::support_bundles::CreateResult";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<Token> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "url" => f_0 = Some(map.next_value()?),
+                "support_bundle_token" => f_1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(CreateResult {
+            url: __de::or_zero(f_0, Self::NAME, "url"),
+            support_bundle_token: __de::required(f_1, "support_bundle_token")?,
+        })
     }
 }
 
@@ -45,12 +81,11 @@ impl CreateResult {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.supervisors.support_bundles.token`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Token {
     /// A one-time, short-lived token required to be provided in the HTTP POST request to generate the support bundle. This token needs to be passed in as the body of the HTTP POST request to `CreateResult.url` with name "wcp-support-bundle-token".
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default = "Token::__missing_token")]
     pub token: String,
     /// Time when the token expires represented in ISO-8601 format.
     ///
@@ -58,12 +93,49 @@ pub struct Token {
     pub expiry: vsphere_vapi_runtime::types::DateTime,
 }
 
-impl Token {
-    fn __missing_token() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::supervisors::support_bundles::Token",
-            "token",
-        )
+impl serde::Serialize for Token {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("token", &self.token)?;
+        map.serialize_entry("expiry", &self.expiry)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Token {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Token {
+    const NAME: &'static str = "vcenter::namespace_management::supervisors::support_bundles::Token";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<vsphere_vapi_runtime::types::DateTime> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "token" => f_0 = Some(map.next_value()?),
+                "expiry" => f_1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Token {
+            token: __de::or_zero(f_0, Self::NAME, "token"),
+            expiry: __de::required(f_1, "expiry")?,
+        })
     }
 }
 

@@ -16,21 +16,53 @@
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.supervisors.vsphere_pod_settings.info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Info {
     /// Information about whether vSphere Pods support is enabled on the given Supervisor.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default = "Info::__missing_vsphere_pods_enabled")]
     pub vsphere_pods_enabled: bool,
 }
 
-impl Info {
-    fn __missing_vsphere_pods_enabled() -> bool {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::supervisors::vsphere_pod_settings::Info",
-            "vsphere_pods_enabled",
-        )
+impl serde::Serialize for Info {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("vsphere_pods_enabled", &self.vsphere_pods_enabled)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Info {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
+    const NAME: &'static str = "vcenter::namespace_management::supervisors::vsphere_pod_settings::Info";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<bool> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "vsphere_pods_enabled" => f_0 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Info {
+            vsphere_pods_enabled: __de::or_zero(f_0, Self::NAME, "vsphere_pods_enabled"),
+        })
     }
 }
 
@@ -42,13 +74,55 @@ impl Info {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.supervisors.vsphere_pod_settings.update_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateSpec {
     /// Enables support for vSphere Pods on the Supervisor. Once enabled, support for vSphere Pods cannot be disabled. If `None`, vSphere Pod support on the Supervisor is unchanged.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vsphere_pods_enabled: Option<bool>,
+}
+
+impl serde::Serialize for UpdateSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.vsphere_pods_enabled {
+            map.serialize_entry("vsphere_pods_enabled", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UpdateSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for UpdateSpec {
+    const NAME: &'static str = "vcenter::namespace_management::supervisors::vsphere_pod_settings::UpdateSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<bool> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "vsphere_pods_enabled" => f_0 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(UpdateSpec {
+            vsphere_pods_enabled: f_0,
+        })
+    }
 }
 
 #[doc(hidden)]

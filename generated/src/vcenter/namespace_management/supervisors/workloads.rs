@@ -78,15 +78,16 @@ impl KubeApiServerSettings {
     /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated or user does not have System.Read privilege on the given Supervisor.
     /// - [`Unsupported`](crate::ErrorKind::Unsupported): if the Supervisor does not allow retrieving the Kubernetes API Server Options.
-    pub async fn get(
+    pub fn get(
         &self,
         supervisor: &crate::ids::SupervisorId,
-    ) -> vsphere_vapi_runtime::Result<kube_api_server_settings::Info> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<kube_api_server_settings::Info>,
+    > + Send {
         self.client
             .operation(&kube_api_server_settings::ops::GET)
             .param("supervisor", supervisor)
             .send()
-            .await
     }
 
     /// Update options for the Kubernetes API Server for the given Supervisor.
@@ -117,16 +118,15 @@ impl KubeApiServerSettings {
     ///   * The resource `com.vmware.vcenter.namespace_management.supervisor.Supervisor` referenced by the parameter `supervisor` requires `Namespaces.Manage`.
     /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
     /// - [`Unsupported`](crate::ErrorKind::Unsupported): if the Supervisor does not allow updating the Kubernetes API Server Options.
-    pub async fn update(
+    pub fn update(
         &self,
         supervisor: &crate::ids::SupervisorId,
         spec: &kube_api_server_settings::UpdateSpec,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&kube_api_server_settings::ops::UPDATE)
             .param("supervisor", supervisor)
             .param("spec", spec)
             .send()
-            .await
     }
 }

@@ -88,17 +88,16 @@ impl Bindings {
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `Namespaces.Manage`.
-    pub async fn create(
+    pub fn create(
         &self,
         supervisor: &crate::ids::SupervisorId,
         spec: &bindings::CreateSpec,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&bindings::ops::CREATE)
             .param("supervisor", supervisor)
             .param("spec", spec)
             .send()
-            .await
     }
 
     /// Removes the binding of the vSphere Zone from a Supervisor.
@@ -132,17 +131,16 @@ impl Bindings {
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `Namespaces.Manage`.
-    pub async fn delete(
+    pub fn delete(
         &self,
         supervisor: &crate::ids::SupervisorId,
         zone: &crate::ids::ZoneId,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&bindings::ops::DELETE)
             .param("supervisor", supervisor)
             .param("zone", zone)
             .send()
-            .await
     }
 
     /// Lists the vSphere Zones bound to the given Supervisor.
@@ -174,15 +172,16 @@ impl Bindings {
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `System.Read`.
-    pub async fn list(
+    pub fn list(
         &self,
         supervisor: &crate::ids::SupervisorId,
-    ) -> vsphere_vapi_runtime::Result<bindings::ListResult> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<bindings::ListResult>,
+    > + Send {
         self.client
             .operation(&bindings::ops::LIST)
             .param("supervisor", supervisor)
             .send()
-            .await
     }
 
     /// Reconfigures the Supervisor to vSphere Zone binding.
@@ -214,19 +213,18 @@ impl Bindings {
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `Namespaces.Manage`.
-    pub async fn set(
+    pub fn set(
         &self,
         supervisor: &crate::ids::SupervisorId,
         zone: &crate::ids::ZoneId,
         spec: &bindings::SetSpec,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&bindings::ops::SET)
             .param("supervisor", supervisor)
             .param("zone", zone)
             .param("spec", spec)
             .send()
-            .await
     }
 
     /// Patches the configuration of Supervisor to vSphere Zone binding.
@@ -258,18 +256,17 @@ impl Bindings {
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `Namespaces.Manage`.
-    pub async fn update(
+    pub fn update(
         &self,
         supervisor: &crate::ids::SupervisorId,
         zone: &crate::ids::ZoneId,
         spec: &bindings::UpdateSpec,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&bindings::ops::UPDATE)
             .param("supervisor", supervisor)
             .param("zone", zone)
             .param("spec", spec)
             .send()
-            .await
     }
 }

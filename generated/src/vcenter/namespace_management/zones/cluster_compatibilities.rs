@@ -18,7 +18,7 @@ pub mod compatibility_message;
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.zones.cluster_compatibilities.cluster_compatibility_result`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ClusterCompatibilityResult {
     /// The identifier for the vSphere Cluster Compute Resource.
     ///
@@ -29,31 +29,64 @@ pub struct ClusterCompatibilityResult {
     /// Indicates if the vSphere Cluster Compute Resource is compatible with the vSphere Zone.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default = "ClusterCompatibilityResult::__missing_compatible")]
     pub compatible: bool,
     /// The details about the compatibility of the Cluster Compute Resource.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(
-        default = "ClusterCompatibilityResult::__missing_compatibility_messages",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub compatibility_messages: Vec<CompatibilityMessage>,
 }
 
-impl ClusterCompatibilityResult {
-    fn __missing_compatible() -> bool {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::zones::cluster_compatibilities::ClusterCompatibilityResult",
-            "compatible",
-        )
+impl serde::Serialize for ClusterCompatibilityResult {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("cluster", &self.cluster)?;
+        map.serialize_entry("compatible", &self.compatible)?;
+        map.serialize_entry("compatibility_messages", &self.compatibility_messages)?;
+        map.end()
     }
+}
 
-    fn __missing_compatibility_messages() -> Vec<CompatibilityMessage> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::zones::cluster_compatibilities::ClusterCompatibilityResult",
-            "compatibility_messages",
-        )
+impl<'de> serde::Deserialize<'de> for ClusterCompatibilityResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ClusterCompatibilityResult {
+    const NAME: &'static str = "vcenter::namespace_management::zones::cluster_compatibilities::ClusterCompatibilityResult";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::ClusterComputeResourceId> = None;
+        let mut f_1: Option<bool> = None;
+        let mut f_2: Option<Vec<CompatibilityMessage>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "cluster" => f_0 = Some(map.next_value()?),
+                "compatible" => f_1 = Some(map.next_value()?),
+                "compatibility_messages" => f_2 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ClusterCompatibilityResult {
+            cluster: __de::required(f_0, "cluster")?,
+            compatible: __de::or_zero(f_1, Self::NAME, "compatible"),
+            compatibility_messages: __de::or_zero(
+                f_2,
+                Self::NAME,
+                "compatibility_messages",
+            ),
+        })
     }
 }
 
@@ -65,7 +98,7 @@ impl ClusterCompatibilityResult {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.zones.cluster_compatibilities.compatibility_message`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CompatibilityMessage {
     /// Type of the message.
     ///
@@ -74,16 +107,52 @@ pub struct CompatibilityMessage {
     /// Details about the Cluster Compute Resources compatibility with the vSphere Zone.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default = "CompatibilityMessage::__missing_details")]
     pub details: crate::vapi::standard::LocalizableMessage,
 }
 
-impl CompatibilityMessage {
-    fn __missing_details() -> crate::vapi::standard::LocalizableMessage {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::zones::cluster_compatibilities::CompatibilityMessage",
-            "details",
-        )
+impl serde::Serialize for CompatibilityMessage {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("severity", &self.severity)?;
+        map.serialize_entry("details", &self.details)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CompatibilityMessage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CompatibilityMessage {
+    const NAME: &'static str = "vcenter::namespace_management::zones::cluster_compatibilities::CompatibilityMessage";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<compatibility_message::MessageSeverity> = None;
+        let mut f_1: Option<crate::vapi::standard::LocalizableMessage> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "severity" => f_0 = Some(map.next_value()?),
+                "details" => f_1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(CompatibilityMessage {
+            severity: __de::required(f_0, "severity")?,
+            details: __de::or_zero(f_1, Self::NAME, "details"),
+        })
     }
 }
 
@@ -95,24 +164,53 @@ impl CompatibilityMessage {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.zones.cluster_compatibilities.create_result`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateResult {
     /// The result of the compatibility check for each vSphere Cluster Compute Resource.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(
-        default = "CreateResult::__missing_results",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub results: Vec<ClusterCompatibilityResult>,
 }
 
-impl CreateResult {
-    fn __missing_results() -> Vec<ClusterCompatibilityResult> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::zones::cluster_compatibilities::CreateResult",
-            "results",
-        )
+impl serde::Serialize for CreateResult {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("results", &self.results)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CreateResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CreateResult {
+    const NAME: &'static str = "vcenter::namespace_management::zones::cluster_compatibilities::CreateResult";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<Vec<ClusterCompatibilityResult>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "results" => f_0 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(CreateResult {
+            results: __de::or_zero(f_0, Self::NAME, "results"),
+        })
     }
 }
 
@@ -124,24 +222,53 @@ impl CreateResult {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.zones.cluster_compatibilities.create_spec`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateSpec {
     /// The identifiers for the vSphere Cluster Resources to check the compatibility for.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(
-        default = "CreateSpec::__missing_clusters",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub clusters: Vec<String>,
 }
 
-impl CreateSpec {
-    fn __missing_clusters() -> Vec<String> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::zones::cluster_compatibilities::CreateSpec",
-            "clusters",
-        )
+impl serde::Serialize for CreateSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("clusters", &self.clusters)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CreateSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CreateSpec {
+    const NAME: &'static str = "vcenter::namespace_management::zones::cluster_compatibilities::CreateSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<Vec<String>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "clusters" => f_0 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(CreateSpec {
+            clusters: __de::or_zero(f_0, Self::NAME, "clusters"),
+        })
     }
 }
 

@@ -15,7 +15,7 @@
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespaces.management_services.access_grants.create_spec`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateSpec {
     /// Identifier of the Access Grant. The name has DNS Label restrictions as specified in RFC 1123 (<https://tools.ietf.org/html/rfc1123>). This must be an alphanumeric (a-z and 0-9) string and with maximum length of 63 characters and with the '-' character allowed anywhere except the first or last character. The name of an Access Grant has to be unique within the namespace.
     ///
@@ -26,14 +26,12 @@ pub struct CreateSpec {
     /// The description of the Access Grant. If `None`, no description will be available for the Access Grant.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Information about the entity responsible for the lifecycle of this Access Grant record.
     ///
     /// When set, the field implies that any change to update or delete the Access Grant by any principal other than the component referenced by the field may be reverted by the automation component managing it. If `None`, it implies the Access Grant is not created by automation.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub managed_by: Option<String>,
     /// A reference to an existing Management Service.
     ///
@@ -48,8 +46,75 @@ pub struct CreateSpec {
     /// Set to false to create an Access Grant in a disabled state. A disabled Access Grant deactivates access for the recipient workloads of the grant to the referenced Management Service. The field defaults to true, which means the Access Grant will be enabled on its creation. If `None`, will default to true. The Access Grant will be enabled on creation.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
+}
+
+impl serde::Serialize for CreateSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("access_grant", &self.access_grant)?;
+        if let Some(value) = &self.description {
+            map.serialize_entry("description", value)?;
+        }
+        if let Some(value) = &self.managed_by {
+            map.serialize_entry("managed_by", value)?;
+        }
+        map.serialize_entry("management_service", &self.management_service)?;
+        map.serialize_entry("workload_selector", &self.workload_selector)?;
+        if let Some(value) = &self.enabled {
+            map.serialize_entry("enabled", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CreateSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CreateSpec {
+    const NAME: &'static str = "vcenter::namespaces::management_services::access_grants::CreateSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::AccessGrantId> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<crate::ids::ManagementServiceId> = None;
+        let mut f_4: Option<WorkloadSelectorCreateSpec> = None;
+        let mut f_5: Option<bool> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "access_grant" => f_0 = Some(map.next_value()?),
+                "description" => f_1 = map.next_value()?,
+                "managed_by" => f_2 = map.next_value()?,
+                "management_service" => f_3 = Some(map.next_value()?),
+                "workload_selector" => f_4 = Some(map.next_value()?),
+                "enabled" => f_5 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(CreateSpec {
+            access_grant: __de::required(f_0, "access_grant")?,
+            description: f_1,
+            managed_by: f_2,
+            management_service: __de::required(f_3, "management_service")?,
+            workload_selector: __de::required(f_4, "workload_selector")?,
+            enabled: f_5,
+        })
+    }
 }
 
 impl CreateSpec {
@@ -78,24 +143,53 @@ impl CreateSpec {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespaces.management_services.access_grants.filter_spec`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct FilterSpec {
     /// Identifiers of Management Services.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(
-        default = "FilterSpec::__missing_management_services",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub management_services: Vec<String>,
 }
 
-impl FilterSpec {
-    fn __missing_management_services() -> Vec<String> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespaces::management_services::access_grants::FilterSpec",
-            "management_services",
-        )
+impl serde::Serialize for FilterSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("management_services", &self.management_services)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for FilterSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for FilterSpec {
+    const NAME: &'static str = "vcenter::namespaces::management_services::access_grants::FilterSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<Vec<String>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "management_services" => f_0 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(FilterSpec {
+            management_services: __de::or_zero(f_0, Self::NAME, "management_services"),
+        })
     }
 }
 
@@ -107,19 +201,17 @@ impl FilterSpec {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespaces.management_services.access_grants.info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Info {
     /// The description of the Access Grant. If `None`, the Access Grant has no description.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Information about the entity responsible for the lifecycle of this Access Grant record.
     ///
     /// When set, the field implies that any change to update or delete the Access Grant by any principal other than the component referenced by the field may be reverted by the automation component managing it. If `None`, it implies the Access Grant is not managed by automation.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub managed_by: Option<String>,
     /// A reference to an existing Management Service.
     ///
@@ -134,16 +226,68 @@ pub struct Info {
     /// Indicates whether this Access Grant is enabled. The Access Grant is enabled if true, disabled if false. A disabled Access Grant deactivates access for the recipient workloads of the grant to the referenced Management Service.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default = "Info::__missing_enabled")]
     pub enabled: bool,
 }
 
-impl Info {
-    fn __missing_enabled() -> bool {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespaces::management_services::access_grants::Info",
-            "enabled",
-        )
+impl serde::Serialize for Info {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.description {
+            map.serialize_entry("description", value)?;
+        }
+        if let Some(value) = &self.managed_by {
+            map.serialize_entry("managed_by", value)?;
+        }
+        map.serialize_entry("management_service", &self.management_service)?;
+        map.serialize_entry("workload_selector", &self.workload_selector)?;
+        map.serialize_entry("enabled", &self.enabled)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Info {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
+    const NAME: &'static str = "vcenter::namespaces::management_services::access_grants::Info";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<crate::ids::ManagementServiceId> = None;
+        let mut f_3: Option<WorkloadSelectorInfo> = None;
+        let mut f_4: Option<bool> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "description" => f_0 = map.next_value()?,
+                "managed_by" => f_1 = map.next_value()?,
+                "management_service" => f_2 = Some(map.next_value()?),
+                "workload_selector" => f_3 = Some(map.next_value()?),
+                "enabled" => f_4 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Info {
+            description: f_0,
+            managed_by: f_1,
+            management_service: __de::required(f_2, "management_service")?,
+            workload_selector: __de::required(f_3, "workload_selector")?,
+            enabled: __de::or_zero(f_4, Self::NAME, "enabled"),
+        })
     }
 }
 
@@ -186,8 +330,12 @@ impl ListRequest {
     }
 
     /// Sends the request and decodes the result.
-    pub async fn send(self) -> vsphere_vapi_runtime::Result<ListResult> {
-        self.call.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<ListResult>,
+    > + Send {
+        self.call.send()
     }
 }
 
@@ -199,24 +347,53 @@ impl ListRequest {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespaces.management_services.access_grants.list_result`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ListResult {
     /// List of Summaries of Access Grants.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(
-        default = "ListResult::__missing_summaries",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub summaries: Vec<Summary>,
 }
 
-impl ListResult {
-    fn __missing_summaries() -> Vec<Summary> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespaces::management_services::access_grants::ListResult",
-            "summaries",
-        )
+impl serde::Serialize for ListResult {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("summaries", &self.summaries)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ListResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ListResult {
+    const NAME: &'static str = "vcenter::namespaces::management_services::access_grants::ListResult";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<Vec<Summary>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "summaries" => f_0 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ListResult {
+            summaries: __de::or_zero(f_0, Self::NAME, "summaries"),
+        })
     }
 }
 
@@ -228,7 +405,7 @@ impl ListResult {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespaces.management_services.access_grants.summary`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Summary {
     /// Identifier of the Access Grant.
     ///
@@ -247,7 +424,6 @@ pub struct Summary {
     /// When set, the field implies that any change to update or delete the Access Grant by any principal other than the component referenced by the field may be reverted by the automation component managing it. If `None`, it implies the Access Grant is not managed by automation.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub managed_by: Option<String>,
     /// Summary of selection of workloads that are recipients of this grant.
     ///
@@ -256,16 +432,66 @@ pub struct Summary {
     /// Indicates whether this Access Grant is enabled. The Access Grant is enabled if true, disabled if false. A disabled Access Grant deactivates access for the recipient workloads of the grant to the referenced Management Service.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default = "Summary::__missing_enabled")]
     pub enabled: bool,
 }
 
-impl Summary {
-    fn __missing_enabled() -> bool {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespaces::management_services::access_grants::Summary",
-            "enabled",
-        )
+impl serde::Serialize for Summary {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("access_grant", &self.access_grant)?;
+        map.serialize_entry("management_service", &self.management_service)?;
+        if let Some(value) = &self.managed_by {
+            map.serialize_entry("managed_by", value)?;
+        }
+        map.serialize_entry("workload_selector", &self.workload_selector)?;
+        map.serialize_entry("enabled", &self.enabled)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Summary {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Summary {
+    const NAME: &'static str = "vcenter::namespaces::management_services::access_grants::Summary";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::AccessGrantId> = None;
+        let mut f_1: Option<crate::ids::ManagementServiceId> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<WorkloadSelectorSummary> = None;
+        let mut f_4: Option<bool> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "access_grant" => f_0 = Some(map.next_value()?),
+                "management_service" => f_1 = Some(map.next_value()?),
+                "managed_by" => f_2 = map.next_value()?,
+                "workload_selector" => f_3 = Some(map.next_value()?),
+                "enabled" => f_4 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Summary {
+            access_grant: __de::required(f_0, "access_grant")?,
+            management_service: __de::required(f_1, "management_service")?,
+            managed_by: f_2,
+            workload_selector: __de::required(f_3, "workload_selector")?,
+            enabled: __de::or_zero(f_4, Self::NAME, "enabled"),
+        })
     }
 }
 
@@ -277,30 +503,87 @@ impl Summary {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespaces.management_services.access_grants.update_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateSpec {
     /// The description of the Access Grant. If `None`, the existing value will be unchanged.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Information about the entity responsible for the lifecycle of this Access Grant record.
     ///
     /// When present, the field implies that any change to update or delete the Access Grant by any principal other than the component referenced by the field may be reverted by the automation component managing it. If `None`, existing value will be kept.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub managed_by: Option<String>,
     /// Selection of workloads to be granted access to the given management service. If `None`, the existing value will be unchanged.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub workload_selector: Option<WorkloadSelectorUpdateSpec>,
     /// Set to false to disable the Access Grant, true to re-enable the Access Grant. A disabled Access Grant deactivates access for the recipient workloads of the grant to the referenced Management Service. If `None`, the existing value will be unchanged.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
+}
+
+impl serde::Serialize for UpdateSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.description {
+            map.serialize_entry("description", value)?;
+        }
+        if let Some(value) = &self.managed_by {
+            map.serialize_entry("managed_by", value)?;
+        }
+        if let Some(value) = &self.workload_selector {
+            map.serialize_entry("workload_selector", value)?;
+        }
+        if let Some(value) = &self.enabled {
+            map.serialize_entry("enabled", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UpdateSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for UpdateSpec {
+    const NAME: &'static str = "vcenter::namespaces::management_services::access_grants::UpdateSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<WorkloadSelectorUpdateSpec> = None;
+        let mut f_3: Option<bool> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "description" => f_0 = map.next_value()?,
+                "managed_by" => f_1 = map.next_value()?,
+                "workload_selector" => f_2 = map.next_value()?,
+                "enabled" => f_3 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(UpdateSpec {
+            description: f_0,
+            managed_by: f_1,
+            workload_selector: f_2,
+            enabled: f_3,
+        })
+    }
 }
 
 /// The [`WorkloadSelectorCreateSpec`](crate::vcenter::namespaces::management_services::access_grants::WorkloadSelectorCreateSpec) structure contains selection specifications of workloads that will receive the grant.
@@ -311,12 +594,54 @@ pub struct UpdateSpec {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespaces.management_services.access_grants.workload_selector_create_spec`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct WorkloadSelectorCreateSpec {
     /// The [`WorkloadType`](crate::vcenter::namespaces::management_services::access_grants::WorkloadType) enumeration of workloads that will receive this grant.
     ///
     /// Since vSphere API 9.1.0.0.
     pub r#type: WorkloadType,
+}
+
+impl serde::Serialize for WorkloadSelectorCreateSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("type", &self.r#type)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for WorkloadSelectorCreateSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for WorkloadSelectorCreateSpec {
+    const NAME: &'static str = "vcenter::namespaces::management_services::access_grants::WorkloadSelectorCreateSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<WorkloadType> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "type" => f_0 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(WorkloadSelectorCreateSpec {
+            r#type: __de::required(f_0, "type")?,
+        })
+    }
 }
 
 /// The [`WorkloadSelectorInfo`](crate::vcenter::namespaces::management_services::access_grants::WorkloadSelectorInfo) structure contains information on selection of workloads that are recipients of an access grant.
@@ -327,12 +652,54 @@ pub struct WorkloadSelectorCreateSpec {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespaces.management_services.access_grants.workload_selector_info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct WorkloadSelectorInfo {
     /// The [`WorkloadType`](crate::vcenter::namespaces::management_services::access_grants::WorkloadType) enumeration of workloads that receive a grant.
     ///
     /// Since vSphere API 9.1.0.0.
     pub r#type: WorkloadType,
+}
+
+impl serde::Serialize for WorkloadSelectorInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("type", &self.r#type)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for WorkloadSelectorInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for WorkloadSelectorInfo {
+    const NAME: &'static str = "vcenter::namespaces::management_services::access_grants::WorkloadSelectorInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<WorkloadType> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "type" => f_0 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(WorkloadSelectorInfo {
+            r#type: __de::required(f_0, "type")?,
+        })
+    }
 }
 
 /// The [`WorkloadSelectorSummary`](crate::vcenter::namespaces::management_services::access_grants::WorkloadSelectorSummary) structure contains a summary of selection of workloads that are recipients of an access grant.
@@ -343,12 +710,54 @@ pub struct WorkloadSelectorInfo {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespaces.management_services.access_grants.workload_selector_summary`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct WorkloadSelectorSummary {
     /// The [`WorkloadType`](crate::vcenter::namespaces::management_services::access_grants::WorkloadType) enumeration of workloads that receive a grant.
     ///
     /// Since vSphere API 9.1.0.0.
     pub r#type: WorkloadType,
+}
+
+impl serde::Serialize for WorkloadSelectorSummary {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("type", &self.r#type)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for WorkloadSelectorSummary {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for WorkloadSelectorSummary {
+    const NAME: &'static str = "vcenter::namespaces::management_services::access_grants::WorkloadSelectorSummary";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<WorkloadType> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "type" => f_0 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(WorkloadSelectorSummary {
+            r#type: __de::required(f_0, "type")?,
+        })
+    }
 }
 
 /// The [`WorkloadSelectorUpdateSpec`](crate::vcenter::namespaces::management_services::access_grants::WorkloadSelectorUpdateSpec) structure contains updated selection specifications of workloads that will receive the grant.
@@ -359,13 +768,55 @@ pub struct WorkloadSelectorSummary {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespaces.management_services.access_grants.workload_selector_update_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct WorkloadSelectorUpdateSpec {
     /// The [`WorkloadType`](crate::vcenter::namespaces::management_services::access_grants::WorkloadType) enumeration of workloads that will receive this grant. If `None`, the existing value will be unchanged.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<WorkloadType>,
+}
+
+impl serde::Serialize for WorkloadSelectorUpdateSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.r#type {
+            map.serialize_entry("type", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for WorkloadSelectorUpdateSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for WorkloadSelectorUpdateSpec {
+    const NAME: &'static str = "vcenter::namespaces::management_services::access_grants::WorkloadSelectorUpdateSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<WorkloadType> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "type" => f_0 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(WorkloadSelectorUpdateSpec {
+            r#type: f_0,
+        })
+    }
 }
 
 vsphere_vapi_runtime::vapi_enum! {

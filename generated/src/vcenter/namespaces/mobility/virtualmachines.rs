@@ -94,17 +94,18 @@ impl Imports {
     ///   * The resource `com.vmware.vcenter.namespaces.Instance` referenced by the parameter `namespace` requires `Namespaces.Edit`.
     ///   * The resource `VirtualMachine` referenced by the field [`CreateSpec::vm`](crate::vcenter::namespaces::mobility::virtualmachines::imports::CreateSpec::vm) requires `VirtualMachine.Supervisor.Transfer`.
     /// - [`Unsupported`](crate::ErrorKind::Unsupported): if the Supervisor does not support importing VM.
-    pub async fn create(
+    pub fn create(
         &self,
         namespace: &crate::ids::InstanceId,
         spec: &imports::CreateSpec,
-    ) -> vsphere_vapi_runtime::Result<crate::ids::TaskId> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<crate::ids::TaskId>,
+    > + Send {
         self.client
             .operation(&imports::ops::CREATE)
             .param("namespace", namespace)
             .param("spec", spec)
             .send()
-            .await
     }
 
     /// Retrieves information about a specific import operation, including its associated task info.
@@ -139,16 +140,17 @@ impl Imports {
     ///   * Method execution requires `System.Read`.
     ///   * The resource `com.vmware.vcenter.namespaces.Instance` referenced by the parameter `namespace` requires `Namespaces.View`.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user is not authenticated.
-    pub async fn get(
+    pub fn get(
         &self,
         namespace: &crate::ids::InstanceId,
         task: &crate::ids::TaskId,
-    ) -> vsphere_vapi_runtime::Result<imports::Info> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<imports::Info>,
+    > + Send {
         self.client
             .operation(&imports::ops::GET)
             .param("namespace", namespace)
             .param("task", task)
             .send()
-            .await
     }
 }

@@ -75,19 +75,20 @@ impl SharedSubnets {
     /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
     /// - [`NotFound`](crate::ErrorKind::NotFound): if `project`, `vpc` or `subnet` cannot be located or user does not have System.Read privilege.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user cannot be authenticated.
-    pub async fn get(
+    pub fn get(
         &self,
         project: &crate::ids::NSXProjectId,
         vpc: &crate::ids::NsxVpcId,
         subnet: &crate::ids::SharedSubnetId,
-    ) -> vsphere_vapi_runtime::Result<shared_subnets::Info> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<shared_subnets::Info>,
+    > + Send {
         self.client
             .operation(&shared_subnets::ops::GET)
             .param("project", project)
             .param("vpc", vpc)
             .param("subnet", subnet)
             .send()
-            .await
     }
 
     /// Returns Subnets matching the given filter.
@@ -115,15 +116,13 @@ impl SharedSubnets {
     /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if `filter` contains errors.
     /// - [`NotFound`](crate::ErrorKind::NotFound): if resources in `filter` or `vpc` cannot be found or user does not have System.Read privilege.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
-    pub async fn list(
+    pub fn list(
         &self,
         filter: &shared_subnets::FilterSpec,
-    ) -> vsphere_vapi_runtime::Result<shared_subnets::ListResult> {
-        self.client
-            .operation(&shared_subnets::ops::LIST)
-            .param("filter", filter)
-            .send()
-            .await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<shared_subnets::ListResult>,
+    > + Send {
+        self.client.operation(&shared_subnets::ops::LIST).param("filter", filter).send()
     }
 }
 
@@ -187,15 +186,13 @@ impl Subnets {
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * The resource `com.vmware.vcenter.namespaces.Instance` referenced by the parameter `namespace` requires `System.Read`.
-    pub async fn list(
+    pub fn list(
         &self,
         namespace: &crate::ids::InstanceId,
-    ) -> vsphere_vapi_runtime::Result<subnets::ListResult> {
-        self.client
-            .operation(&subnets::ops::LIST)
-            .param("namespace", namespace)
-            .send()
-            .await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<subnets::ListResult>,
+    > + Send {
+        self.client.operation(&subnets::ops::LIST).param("namespace", namespace).send()
     }
 }
 
@@ -206,37 +203,61 @@ impl Subnets {
 /// Not in vSphere API releases before 9.1.0.0.
 ///
 /// vAPI structure `com.vmware.vcenter.namespaces.networks.nsx.CIDR_usage_details`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CidrUsageDetails {
     /// One CIDR in the IP block.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default = "CidrUsageDetails::__missing_cidr")]
     pub cidr: String,
     /// Free IP ranges in the [`CidrUsageDetails::cidr`](crate::vcenter::namespaces::networks::nsx::CidrUsageDetails::cidr).
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(
-        rename = "available_IP_ranges",
-        default = "CidrUsageDetails::__missing_available_ip_ranges",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub available_ip_ranges: Vec<IpRange>,
 }
 
-impl CidrUsageDetails {
-    fn __missing_cidr() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespaces::networks::nsx::CidrUsageDetails",
-            "cidr",
-        )
+impl serde::Serialize for CidrUsageDetails {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("cidr", &self.cidr)?;
+        map.serialize_entry("available_IP_ranges", &self.available_ip_ranges)?;
+        map.end()
     }
+}
 
-    fn __missing_available_ip_ranges() -> Vec<IpRange> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespaces::networks::nsx::CidrUsageDetails",
-            "available_IP_ranges",
-        )
+impl<'de> serde::Deserialize<'de> for CidrUsageDetails {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CidrUsageDetails {
+    const NAME: &'static str = "vcenter::namespaces::networks::nsx::CidrUsageDetails";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<Vec<IpRange>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "cidr" => f_0 = Some(map.next_value()?),
+                "available_IP_ranges" => f_1 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(CidrUsageDetails {
+            cidr: __de::or_zero(f_0, Self::NAME, "cidr"),
+            available_ip_ranges: __de::or_zero(f_1, Self::NAME, "available_IP_ranges"),
+        })
     }
 }
 
@@ -247,116 +268,141 @@ impl CidrUsageDetails {
 /// Not in vSphere API releases before 9.0.0.0.
 ///
 /// vAPI structure `com.vmware.vcenter.namespaces.networks.nsx.IP_block_info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct IpBlockInfo {
     /// NSX policy path of the IP block.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default = "IpBlockInfo::__missing_path")]
     pub path: String,
     /// IP block name.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default = "IpBlockInfo::__missing_name")]
     pub name: String,
     /// IP block CIDR.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default = "IpBlockInfo::__missing_cidr")]
     pub cidr: Ipv4Cidr,
     /// A list of IP block CIDRs used to create the IP block. The IP block can be created with both CIDRs and ranges. CIDRs should not overlap with [`IpBlockInfo::ranges`](crate::vcenter::namespaces::networks::nsx::IpBlockInfo::ranges). This field is optional because it was added in a newer version than its parent node.
     ///
     /// Not in vSphere API releases before 9.1.0.0.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cidrs: Option<Vec<Ipv4Cidr>>,
     /// A list of IP block ranges used to create the IP block. The IP block can be created with both CIDRs and ranges. Ranges should not overlap with [`IpBlockInfo::cidrs`](crate::vcenter::namespaces::networks::nsx::IpBlockInfo::cidrs). This field is optional because it was added in a newer version than its parent node.
     ///
     /// Not in vSphere API releases before 9.1.0.0.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ranges: Option<Vec<IpRange>>,
     /// Free IP ranges from CIDRs and ranges of the IP block.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(
-        rename = "available_IP_ranges",
-        default = "IpBlockInfo::__missing_available_ip_ranges",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub available_ip_ranges: Vec<IpRange>,
     /// Usage details for each CIDR of the IP block. This field is optional because it was added in a newer version than its parent node.
     ///
     /// Not in vSphere API releases before 9.1.0.0.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cidr_usages: Option<Vec<CidrUsageDetails>>,
     /// Usage details for each range of the IP block. This field is optional because it was added in a newer version than its parent node.
     ///
     /// Not in vSphere API releases before 9.1.0.0.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub range_usages: Option<Vec<RangeUsageDetails>>,
     /// The count of used IP addresses in the IPBlock.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(rename = "used_IP_count", default = "IpBlockInfo::__missing_used_ip_count")]
     pub used_ip_count: i64,
     /// The count of available IP addresses in the IPBlock.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(
-        rename = "available_IP_count",
-        default = "IpBlockInfo::__missing_available_ip_count"
-    )]
     pub available_ip_count: i64,
 }
 
-impl IpBlockInfo {
-    fn __missing_path() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespaces::networks::nsx::IpBlockInfo",
-            "path",
-        )
+impl serde::Serialize for IpBlockInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("path", &self.path)?;
+        map.serialize_entry("name", &self.name)?;
+        map.serialize_entry("cidr", &self.cidr)?;
+        if let Some(value) = &self.cidrs {
+            map.serialize_entry("cidrs", value)?;
+        }
+        if let Some(value) = &self.ranges {
+            map.serialize_entry("ranges", value)?;
+        }
+        map.serialize_entry("available_IP_ranges", &self.available_ip_ranges)?;
+        if let Some(value) = &self.cidr_usages {
+            map.serialize_entry("cidr_usages", value)?;
+        }
+        if let Some(value) = &self.range_usages {
+            map.serialize_entry("range_usages", value)?;
+        }
+        map.serialize_entry("used_IP_count", &self.used_ip_count)?;
+        map.serialize_entry("available_IP_count", &self.available_ip_count)?;
+        map.end()
     }
+}
 
-    fn __missing_name() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespaces::networks::nsx::IpBlockInfo",
-            "name",
-        )
+impl<'de> serde::Deserialize<'de> for IpBlockInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_cidr() -> Ipv4Cidr {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespaces::networks::nsx::IpBlockInfo",
-            "cidr",
-        )
-    }
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for IpBlockInfo {
+    const NAME: &'static str = "vcenter::namespaces::networks::nsx::IpBlockInfo";
 
-    fn __missing_available_ip_ranges() -> Vec<IpRange> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespaces::networks::nsx::IpBlockInfo",
-            "available_IP_ranges",
-        )
-    }
-
-    fn __missing_used_ip_count() -> i64 {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespaces::networks::nsx::IpBlockInfo",
-            "used_IP_count",
-        )
-    }
-
-    fn __missing_available_ip_count() -> i64 {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespaces::networks::nsx::IpBlockInfo",
-            "available_IP_count",
-        )
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<Ipv4Cidr> = None;
+        let mut f_3: Option<Vec<Ipv4Cidr>> = None;
+        let mut f_4: Option<Vec<IpRange>> = None;
+        let mut f_5: Option<Vec<IpRange>> = None;
+        let mut f_6: Option<Vec<CidrUsageDetails>> = None;
+        let mut f_7: Option<Vec<RangeUsageDetails>> = None;
+        let mut f_8: Option<i64> = None;
+        let mut f_9: Option<i64> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "path" => f_0 = Some(map.next_value()?),
+                "name" => f_1 = Some(map.next_value()?),
+                "cidr" => f_2 = Some(map.next_value()?),
+                "cidrs" => f_3 = map.next_value()?,
+                "ranges" => f_4 = map.next_value()?,
+                "available_IP_ranges" => f_5 = __de::null_as_empty(map.next_value()?),
+                "cidr_usages" => f_6 = map.next_value()?,
+                "range_usages" => f_7 = map.next_value()?,
+                "used_IP_count" => f_8 = Some(map.next_value()?),
+                "available_IP_count" => f_9 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(IpBlockInfo {
+            path: __de::or_zero(f_0, Self::NAME, "path"),
+            name: __de::or_zero(f_1, Self::NAME, "name"),
+            cidr: __de::or_zero(f_2, Self::NAME, "cidr"),
+            cidrs: f_3,
+            ranges: f_4,
+            available_ip_ranges: __de::or_zero(f_5, Self::NAME, "available_IP_ranges"),
+            cidr_usages: f_6,
+            range_usages: f_7,
+            used_ip_count: __de::or_zero(f_8, Self::NAME, "used_IP_count"),
+            available_ip_count: __de::or_zero(f_9, Self::NAME, "available_IP_count"),
+        })
     }
 }
 
@@ -369,12 +415,11 @@ impl IpBlockInfo {
 /// Not in vSphere API releases before 9.0.0.0.
 ///
 /// vAPI structure `com.vmware.vcenter.namespaces.networks.nsx.IP_range`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct IpRange {
     /// [`IpRange::address`](crate::vcenter::namespaces::networks::nsx::IpRange::address) is the starting IP address of the [`IpRange`](crate::vcenter::namespaces::networks::nsx::IpRange).
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default = "IpRange::__missing_address")]
     pub address: String,
     /// [`IpRange::count`](crate::vcenter::namespaces::networks::nsx::IpRange::count) is number of IP addresses in the range.
     ///
@@ -385,23 +430,52 @@ pub struct IpRange {
     /// A /24 subnet with a gateway address and a broadcast address will have a count of 254.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default = "IpRange::__missing_count")]
     pub count: i64,
 }
 
-impl IpRange {
-    fn __missing_address() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespaces::networks::nsx::IpRange",
-            "address",
-        )
+impl serde::Serialize for IpRange {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("address", &self.address)?;
+        map.serialize_entry("count", &self.count)?;
+        map.end()
     }
+}
 
-    fn __missing_count() -> i64 {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespaces::networks::nsx::IpRange",
-            "count",
-        )
+impl<'de> serde::Deserialize<'de> for IpRange {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for IpRange {
+    const NAME: &'static str = "vcenter::namespaces::networks::nsx::IpRange";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<i64> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "address" => f_0 = Some(map.next_value()?),
+                "count" => f_1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(IpRange {
+            address: __de::or_zero(f_0, Self::NAME, "address"),
+            count: __de::or_zero(f_1, Self::NAME, "count"),
+        })
     }
 }
 
@@ -412,33 +486,61 @@ impl IpRange {
 /// Not in vSphere API releases before 9.0.0.0.
 ///
 /// vAPI structure `com.vmware.vcenter.namespaces.networks.nsx.ipv4_cidr`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Ipv4Cidr {
     /// The IPv4 address.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default = "Ipv4Cidr::__missing_address")]
     pub address: String,
     /// The CIDR prefix.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default = "Ipv4Cidr::__missing_prefix")]
     pub prefix: i64,
 }
 
-impl Ipv4Cidr {
-    fn __missing_address() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespaces::networks::nsx::Ipv4Cidr",
-            "address",
-        )
+impl serde::Serialize for Ipv4Cidr {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("address", &self.address)?;
+        map.serialize_entry("prefix", &self.prefix)?;
+        map.end()
     }
+}
 
-    fn __missing_prefix() -> i64 {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespaces::networks::nsx::Ipv4Cidr",
-            "prefix",
-        )
+impl<'de> serde::Deserialize<'de> for Ipv4Cidr {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Ipv4Cidr {
+    const NAME: &'static str = "vcenter::namespaces::networks::nsx::Ipv4Cidr";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<i64> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "address" => f_0 = Some(map.next_value()?),
+                "prefix" => f_1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Ipv4Cidr {
+            address: __de::or_zero(f_0, Self::NAME, "address"),
+            prefix: __de::or_zero(f_1, Self::NAME, "prefix"),
+        })
     }
 }
 
@@ -477,7 +579,7 @@ vsphere_vapi_runtime::vapi_enum! {
 /// Not in vSphere API releases before 9.0.0.0.
 ///
 /// vAPI structure `com.vmware.vcenter.namespaces.networks.nsx.project_info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ProjectInfo {
     /// Identifier of NSX Project.
     ///
@@ -488,28 +590,60 @@ pub struct ProjectInfo {
     /// NSX Project name.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default = "ProjectInfo::__missing_name")]
     pub name: String,
     /// NSX path of the Project.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default = "ProjectInfo::__missing_nsx_path")]
     pub nsx_path: String,
 }
 
-impl ProjectInfo {
-    fn __missing_name() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespaces::networks::nsx::ProjectInfo",
-            "name",
-        )
+impl serde::Serialize for ProjectInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("project", &self.project)?;
+        map.serialize_entry("name", &self.name)?;
+        map.serialize_entry("nsx_path", &self.nsx_path)?;
+        map.end()
     }
+}
 
-    fn __missing_nsx_path() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespaces::networks::nsx::ProjectInfo",
-            "nsx_path",
-        )
+impl<'de> serde::Deserialize<'de> for ProjectInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ProjectInfo {
+    const NAME: &'static str = "vcenter::namespaces::networks::nsx::ProjectInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::NSXProjectId> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "project" => f_0 = Some(map.next_value()?),
+                "name" => f_1 = Some(map.next_value()?),
+                "nsx_path" => f_2 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ProjectInfo {
+            project: __de::required(f_0, "project")?,
+            name: __de::or_zero(f_1, Self::NAME, "name"),
+            nsx_path: __de::or_zero(f_2, Self::NAME, "nsx_path"),
+        })
     }
 }
 
@@ -520,37 +654,61 @@ impl ProjectInfo {
 /// Not in vSphere API releases before 9.1.0.0.
 ///
 /// vAPI structure `com.vmware.vcenter.namespaces.networks.nsx.range_usage_details`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RangeUsageDetails {
     /// One range in the IP block.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default = "RangeUsageDetails::__missing_ip_range")]
     pub ip_range: String,
     /// Free IP ranges in the [`RangeUsageDetails::ip_range`](crate::vcenter::namespaces::networks::nsx::RangeUsageDetails::ip_range).
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(
-        rename = "available_IP_ranges",
-        default = "RangeUsageDetails::__missing_available_ip_ranges",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub available_ip_ranges: Vec<IpRange>,
 }
 
-impl RangeUsageDetails {
-    fn __missing_ip_range() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespaces::networks::nsx::RangeUsageDetails",
-            "ip_range",
-        )
+impl serde::Serialize for RangeUsageDetails {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("ip_range", &self.ip_range)?;
+        map.serialize_entry("available_IP_ranges", &self.available_ip_ranges)?;
+        map.end()
     }
+}
 
-    fn __missing_available_ip_ranges() -> Vec<IpRange> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespaces::networks::nsx::RangeUsageDetails",
-            "available_IP_ranges",
-        )
+impl<'de> serde::Deserialize<'de> for RangeUsageDetails {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for RangeUsageDetails {
+    const NAME: &'static str = "vcenter::namespaces::networks::nsx::RangeUsageDetails";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<Vec<IpRange>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "ip_range" => f_0 = Some(map.next_value()?),
+                "available_IP_ranges" => f_1 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(RangeUsageDetails {
+            ip_range: __de::or_zero(f_0, Self::NAME, "ip_range"),
+            available_ip_ranges: __de::or_zero(f_1, Self::NAME, "available_IP_ranges"),
+        })
     }
 }
 
@@ -562,12 +720,11 @@ impl RangeUsageDetails {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespaces.networks.nsx.transit_gateway_info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TransitGatewayInfo {
     /// NSX path of the Transit Gateway.
     ///
     /// Since vSphere API 9.1.1.0.
-    #[serde(default = "TransitGatewayInfo::__missing_nsx_path")]
     pub nsx_path: String,
     /// Indicates the network stack supported by the connected VPCs.
     ///
@@ -575,12 +732,49 @@ pub struct TransitGatewayInfo {
     pub network_stack: NetworkStack,
 }
 
-impl TransitGatewayInfo {
-    fn __missing_nsx_path() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespaces::networks::nsx::TransitGatewayInfo",
-            "nsx_path",
-        )
+impl serde::Serialize for TransitGatewayInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("nsx_path", &self.nsx_path)?;
+        map.serialize_entry("network_stack", &self.network_stack)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for TransitGatewayInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for TransitGatewayInfo {
+    const NAME: &'static str = "vcenter::namespaces::networks::nsx::TransitGatewayInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<NetworkStack> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "nsx_path" => f_0 = Some(map.next_value()?),
+                "network_stack" => f_1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(TransitGatewayInfo {
+            nsx_path: __de::or_zero(f_0, Self::NAME, "nsx_path"),
+            network_stack: __de::required(f_1, "network_stack")?,
+        })
     }
 }
 
@@ -592,7 +786,7 @@ impl TransitGatewayInfo {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespaces.networks.nsx.vpc_connectivity_profile_info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VpcConnectivityProfileInfo {
     /// Identifier of the VPC Connectivity Profile.
     ///
@@ -603,70 +797,110 @@ pub struct VpcConnectivityProfileInfo {
     /// Name of the VPC Connectivity Profile.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default = "VpcConnectivityProfileInfo::__missing_name")]
     pub name: String,
     /// NSX path of the VPC Connectivity Profile.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default = "VpcConnectivityProfileInfo::__missing_nsx_path")]
     pub nsx_path: String,
     /// Description of the VPC Connectivity Profile. If `None`, no description is added to the VPC Connectivity Profile.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// `true` if this profile is the default connectivity profile in NSX project, `false` otherwise.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default = "VpcConnectivityProfileInfo::__missing_default_profile")]
     pub default_profile: bool,
     /// Transit gateway currently configured with the VPC Connectivity Profile. This field is optional because it was added in a newer version than its parent node.
     ///
     /// Not in vSphere API releases before 9.1.1.0.
     ///
     /// Since vSphere API 9.1.1.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub transit_gateway: Option<TransitGatewayInfo>,
     /// List of NSX External IP Blocks currently configured with the VPC Connectivity Profile. If `None`, no external IP blocks are defined in the VPC Connectivity Profile.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(
-        rename = "external_IP_blocks",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub external_ip_blocks: Option<Vec<IpBlockInfo>>,
     /// List of NSX Private (Transit Gateway) IP Blocks currently configured with the VPC Connectivity Profile. If `None`, no private TGW IP blocks are defined in the VPC Connectivity Profile.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(
-        rename = "privateTGW_IP_blocks",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub privatetgw_ip_blocks: Option<Vec<IpBlockInfo>>,
 }
 
-impl VpcConnectivityProfileInfo {
-    fn __missing_name() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespaces::networks::nsx::VpcConnectivityProfileInfo",
-            "name",
-        )
+impl serde::Serialize for VpcConnectivityProfileInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("profile", &self.profile)?;
+        map.serialize_entry("name", &self.name)?;
+        map.serialize_entry("nsx_path", &self.nsx_path)?;
+        if let Some(value) = &self.description {
+            map.serialize_entry("description", value)?;
+        }
+        map.serialize_entry("default_profile", &self.default_profile)?;
+        if let Some(value) = &self.transit_gateway {
+            map.serialize_entry("transit_gateway", value)?;
+        }
+        if let Some(value) = &self.external_ip_blocks {
+            map.serialize_entry("external_IP_blocks", value)?;
+        }
+        if let Some(value) = &self.privatetgw_ip_blocks {
+            map.serialize_entry("privateTGW_IP_blocks", value)?;
+        }
+        map.end()
     }
+}
 
-    fn __missing_nsx_path() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespaces::networks::nsx::VpcConnectivityProfileInfo",
-            "nsx_path",
-        )
+impl<'de> serde::Deserialize<'de> for VpcConnectivityProfileInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_default_profile() -> bool {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespaces::networks::nsx::VpcConnectivityProfileInfo",
-            "default_profile",
-        )
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for VpcConnectivityProfileInfo {
+    const NAME: &'static str = "vcenter::namespaces::networks::nsx::VpcConnectivityProfileInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::NsxVpcConnectivityProfileId> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<String> = None;
+        let mut f_4: Option<bool> = None;
+        let mut f_5: Option<TransitGatewayInfo> = None;
+        let mut f_6: Option<Vec<IpBlockInfo>> = None;
+        let mut f_7: Option<Vec<IpBlockInfo>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "profile" => f_0 = Some(map.next_value()?),
+                "name" => f_1 = Some(map.next_value()?),
+                "nsx_path" => f_2 = Some(map.next_value()?),
+                "description" => f_3 = map.next_value()?,
+                "default_profile" => f_4 = Some(map.next_value()?),
+                "transit_gateway" => f_5 = map.next_value()?,
+                "external_IP_blocks" => f_6 = map.next_value()?,
+                "privateTGW_IP_blocks" => f_7 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(VpcConnectivityProfileInfo {
+            profile: __de::required(f_0, "profile")?,
+            name: __de::or_zero(f_1, Self::NAME, "name"),
+            nsx_path: __de::or_zero(f_2, Self::NAME, "nsx_path"),
+            description: f_3,
+            default_profile: __de::or_zero(f_4, Self::NAME, "default_profile"),
+            transit_gateway: f_5,
+            external_ip_blocks: f_6,
+            privatetgw_ip_blocks: f_7,
+        })
     }
 }
 
@@ -677,7 +911,7 @@ impl VpcConnectivityProfileInfo {
 /// Not in vSphere API releases before 9.0.0.0.
 ///
 /// vAPI structure `com.vmware.vcenter.namespaces.networks.nsx.vpc_info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VpcInfo {
     /// Identifier of the VPC.
     ///
@@ -688,12 +922,10 @@ pub struct VpcInfo {
     /// Name of the VPC.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default = "VpcInfo::__missing_name")]
     pub name: String,
     /// NSX path of the VPC.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default = "VpcInfo::__missing_nsx_path")]
     pub nsx_path: String,
     /// NSX Project used for this namespace.
     ///
@@ -706,23 +938,76 @@ pub struct VpcInfo {
     /// CIDR blocks from which private subnets and private pod IPs are allocated. `None` if no private CIDRs configured.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub private_cidrs: Option<Vec<Ipv4Cidr>>,
 }
 
-impl VpcInfo {
-    fn __missing_name() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespaces::networks::nsx::VpcInfo",
-            "name",
-        )
+impl serde::Serialize for VpcInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("vpc", &self.vpc)?;
+        map.serialize_entry("name", &self.name)?;
+        map.serialize_entry("nsx_path", &self.nsx_path)?;
+        map.serialize_entry("nsx_project_info", &self.nsx_project_info)?;
+        map.serialize_entry(
+            "vpc_connectivity_profile_info",
+            &self.vpc_connectivity_profile_info,
+        )?;
+        if let Some(value) = &self.private_cidrs {
+            map.serialize_entry("private_cidrs", value)?;
+        }
+        map.end()
     }
+}
 
-    fn __missing_nsx_path() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespaces::networks::nsx::VpcInfo",
-            "nsx_path",
-        )
+impl<'de> serde::Deserialize<'de> for VpcInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for VpcInfo {
+    const NAME: &'static str = "vcenter::namespaces::networks::nsx::VpcInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::NsxVpcId> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<ProjectInfo> = None;
+        let mut f_4: Option<VpcConnectivityProfileInfo> = None;
+        let mut f_5: Option<Vec<Ipv4Cidr>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "vpc" => f_0 = Some(map.next_value()?),
+                "name" => f_1 = Some(map.next_value()?),
+                "nsx_path" => f_2 = Some(map.next_value()?),
+                "nsx_project_info" => f_3 = Some(map.next_value()?),
+                "vpc_connectivity_profile_info" => f_4 = Some(map.next_value()?),
+                "private_cidrs" => f_5 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(VpcInfo {
+            vpc: __de::required(f_0, "vpc")?,
+            name: __de::or_zero(f_1, Self::NAME, "name"),
+            nsx_path: __de::or_zero(f_2, Self::NAME, "nsx_path"),
+            nsx_project_info: __de::required(f_3, "nsx_project_info")?,
+            vpc_connectivity_profile_info: __de::required(
+                f_4,
+                "vpc_connectivity_profile_info",
+            )?,
+            private_cidrs: f_5,
+        })
     }
 }
 

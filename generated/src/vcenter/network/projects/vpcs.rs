@@ -78,19 +78,20 @@ impl Subnets {
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
     /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user doesn't have the required privileges.
     /// - [`NotFound`](crate::ErrorKind::NotFound): if no matching subnet found.
-    pub async fn get(
+    pub fn get(
         &self,
         project: &crate::ids::SubnetId,
         vpc: &crate::ids::SubnetId,
         subnet: &crate::ids::SubnetId,
-    ) -> vsphere_vapi_runtime::Result<subnets::Info> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<subnets::Info>,
+    > + Send {
         self.client
             .operation(&subnets::ops::GET)
             .param("project", project)
             .param("vpc", vpc)
             .param("subnet", subnet)
             .send()
-            .await
     }
 
     /// Returns information about subnets in vCenter matching the [`FilterSpec`](crate::vcenter::network::projects::vpcs::subnets::FilterSpec).
@@ -144,25 +145,77 @@ impl Subnets {
 /// Not in vSphere API releases before 9.0.0.0.
 ///
 /// vAPI structure `com.vmware.vcenter.network.projects.vpcs.filter_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct FilterSpec {
     /// Identifiers that VPC must have to match the filter (see [`VpcInfo::id`](crate::vcenter::network::projects::vpcs::VpcInfo::id)).
     ///
     /// If `None` or empty, VPC with any ID match the filter.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ids: Option<Vec<String>>,
     /// Names that VPC must have to match the filter (see [`VpcInfo::name`](crate::vcenter::network::projects::vpcs::VpcInfo::name)). If `None` or empty, VPC with any name match the filter.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub names: Option<Vec<String>>,
     /// External identifiers that VPC must have to match the filter (see [`VpcInfo::external_id`](crate::vcenter::network::projects::vpcs::VpcInfo::external_id)). If `None` or empty, VPC with any external identifier match the filter.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub external_ids: Option<Vec<String>>,
+}
+
+impl serde::Serialize for FilterSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.ids {
+            map.serialize_entry("ids", value)?;
+        }
+        if let Some(value) = &self.names {
+            map.serialize_entry("names", value)?;
+        }
+        if let Some(value) = &self.external_ids {
+            map.serialize_entry("external_ids", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for FilterSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for FilterSpec {
+    const NAME: &'static str = "vcenter::network::projects::vpcs::FilterSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<Vec<String>> = None;
+        let mut f_1: Option<Vec<String>> = None;
+        let mut f_2: Option<Vec<String>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "ids" => f_0 = map.next_value()?,
+                "names" => f_1 = map.next_value()?,
+                "external_ids" => f_2 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(FilterSpec {
+            ids: f_0,
+            names: f_1,
+            external_ids: f_2,
+        })
+    }
 }
 
 /// The [`Info`](crate::vcenter::network::projects::vpcs::Info) structure contains commonly used information about a certain VPC.
@@ -172,7 +225,7 @@ pub struct FilterSpec {
 /// Not in vSphere API releases before 9.0.0.0.
 ///
 /// vAPI structure `com.vmware.vcenter.network.projects.vpcs.info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Info {
     /// Details of the VPC.
     ///
@@ -182,6 +235,52 @@ pub struct Info {
     ///
     /// Since vSphere API 9.0.0.0.
     pub project: crate::vcenter::network::projects::ProjectInfo,
+}
+
+impl serde::Serialize for Info {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("vpc", &self.vpc)?;
+        map.serialize_entry("project", &self.project)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Info {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
+    const NAME: &'static str = "vcenter::network::projects::vpcs::Info";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<VpcInfo> = None;
+        let mut f_1: Option<crate::vcenter::network::projects::ProjectInfo> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "vpc" => f_0 = Some(map.next_value()?),
+                "project" => f_1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Info {
+            vpc: __de::required(f_0, "vpc")?,
+            project: __de::required(f_1, "project")?,
+        })
+    }
 }
 
 /// A call of [`Vpcs::list`](crate::vcenter::network::projects::Vpcs::list) being
@@ -205,8 +304,12 @@ impl ListRequest {
     }
 
     /// Sends the request and decodes the result.
-    pub async fn send(self) -> vsphere_vapi_runtime::Result<ListResult> {
-        self.call.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<ListResult>,
+    > + Send {
+        self.call.send()
     }
 }
 
@@ -217,24 +320,53 @@ impl ListRequest {
 /// Not in vSphere API releases before 9.0.0.0.
 ///
 /// vAPI structure `com.vmware.vcenter.network.projects.vpcs.list_result`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ListResult {
     /// Info(s) of VPC.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(
-        default = "ListResult::__missing_vpcs",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub vpcs: Vec<Info>,
 }
 
-impl ListResult {
-    fn __missing_vpcs() -> Vec<Info> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::network::projects::vpcs::ListResult",
-            "vpcs",
-        )
+impl serde::Serialize for ListResult {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("vpcs", &self.vpcs)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ListResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ListResult {
+    const NAME: &'static str = "vcenter::network::projects::vpcs::ListResult";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<Vec<Info>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "vpcs" => f_0 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ListResult {
+            vpcs: __de::or_zero(f_0, Self::NAME, "vpcs"),
+        })
     }
 }
 
@@ -245,7 +377,7 @@ impl ListResult {
 /// Not in vSphere API releases before 9.0.0.0.
 ///
 /// vAPI structure `com.vmware.vcenter.network.projects.vpcs.vpc_info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VpcInfo {
     /// Identifier of the VPC.
     ///
@@ -256,28 +388,60 @@ pub struct VpcInfo {
     /// Name of the VPC.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default = "VpcInfo::__missing_name")]
     pub name: String,
     /// External identifier of the VPC.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default = "VpcInfo::__missing_external_id")]
     pub external_id: String,
 }
 
-impl VpcInfo {
-    fn __missing_name() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::network::projects::vpcs::VpcInfo",
-            "name",
-        )
+impl serde::Serialize for VpcInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("id", &self.id)?;
+        map.serialize_entry("name", &self.name)?;
+        map.serialize_entry("external_id", &self.external_id)?;
+        map.end()
     }
+}
 
-    fn __missing_external_id() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::network::projects::vpcs::VpcInfo",
-            "external_id",
-        )
+impl<'de> serde::Deserialize<'de> for VpcInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for VpcInfo {
+    const NAME: &'static str = "vcenter::network::projects::vpcs::VpcInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::NetworkVpcId> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "id" => f_0 = Some(map.next_value()?),
+                "name" => f_1 = Some(map.next_value()?),
+                "external_id" => f_2 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(VpcInfo {
+            id: __de::required(f_0, "id")?,
+            name: __de::or_zero(f_1, Self::NAME, "name"),
+            external_id: __de::or_zero(f_2, Self::NAME, "external_id"),
+        })
     }
 }
 

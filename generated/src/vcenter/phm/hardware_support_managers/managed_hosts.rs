@@ -13,24 +13,53 @@
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.phm.hardware_support_managers.managed_hosts.list_result`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ListResult {
     /// All managed hosts stored at PHM side.
     ///
     /// Since vSphere API 8.0.3.0.
-    #[serde(
-        default = "ListResult::__missing_managed_hosts",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub managed_hosts: Vec<String>,
 }
 
-impl ListResult {
-    fn __missing_managed_hosts() -> Vec<String> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::phm::hardware_support_managers::managed_hosts::ListResult",
-            "managed_hosts",
-        )
+impl serde::Serialize for ListResult {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("managed_hosts", &self.managed_hosts)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ListResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ListResult {
+    const NAME: &'static str = "vcenter::phm::hardware_support_managers::managed_hosts::ListResult";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<Vec<String>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "managed_hosts" => f_0 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ListResult {
+            managed_hosts: __de::or_zero(f_0, Self::NAME, "managed_hosts"),
+        })
     }
 }
 
@@ -40,22 +69,69 @@ impl ListResult {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.phm.hardware_support_managers.managed_hosts.update_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateSpec {
     /// A list of managed hosts added by an HSM.
     ///
     /// This field may be `None` meaning this update does not contain any newly added managed hosts.
     ///
     /// Since vSphere API 8.0.3.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hosts_to_add: Option<Vec<String>>,
     /// A list of managed hosts removed by an HSM.
     ///
     /// This field may be `None` meaning this update does not contain any removed managed hosts.
     ///
     /// Since vSphere API 8.0.3.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hosts_to_remove: Option<Vec<String>>,
+}
+
+impl serde::Serialize for UpdateSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.hosts_to_add {
+            map.serialize_entry("hosts_to_add", value)?;
+        }
+        if let Some(value) = &self.hosts_to_remove {
+            map.serialize_entry("hosts_to_remove", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UpdateSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for UpdateSpec {
+    const NAME: &'static str = "vcenter::phm::hardware_support_managers::managed_hosts::UpdateSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<Vec<String>> = None;
+        let mut f_1: Option<Vec<String>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "hosts_to_add" => f_0 = map.next_value()?,
+                "hosts_to_remove" => f_1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(UpdateSpec {
+            hosts_to_add: f_0,
+            hosts_to_remove: f_1,
+        })
+    }
 }
 
 #[doc(hidden)]

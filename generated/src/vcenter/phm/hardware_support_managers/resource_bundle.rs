@@ -13,24 +13,57 @@
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.phm.hardware_support_managers.resource_bundle.info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Info {
     /// Entire vendor's resource bundle - a list of [`ResourceInfo`](crate::vcenter::phm::hardware_support_managers::resource_bundle::ResourceInfo) stored at PHM side.
     ///
     /// Since vSphere API 8.0.3.0.
-    #[serde(
-        default = "Info::__missing_vendor_resource_infos",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub vendor_resource_infos: Vec<ResourceInfo>,
 }
 
-impl Info {
-    fn __missing_vendor_resource_infos() -> Vec<ResourceInfo> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::phm::hardware_support_managers::resource_bundle::Info",
-            "vendor_resource_infos",
-        )
+impl serde::Serialize for Info {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("vendor_resource_infos", &self.vendor_resource_infos)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Info {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
+    const NAME: &'static str = "vcenter::phm::hardware_support_managers::resource_bundle::Info";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<Vec<ResourceInfo>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "vendor_resource_infos" => f_0 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Info {
+            vendor_resource_infos: __de::or_zero(
+                f_0,
+                Self::NAME,
+                "vendor_resource_infos",
+            ),
+        })
     }
 }
 
@@ -40,36 +73,61 @@ impl Info {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.phm.hardware_support_managers.resource_bundle.resource_info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ResourceInfo {
     /// Locale for the message definitions. The locale specification needs to be one of the following four values: "en", "es", "fr", "ja". These correspond to "English", "Spanish", "French", and "Japanese".
     ///
     /// Since vSphere API 8.0.3.0.
-    #[serde(default = "ResourceInfo::__missing_locale")]
     pub locale: String,
     /// Message definitions.
     ///
     /// Since vSphere API 8.0.3.0.
-    #[serde(
-        default = "ResourceInfo::__missing_messages",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub messages: vsphere_vapi_runtime::types::VapiMap<String, String>,
 }
 
-impl ResourceInfo {
-    fn __missing_locale() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::phm::hardware_support_managers::resource_bundle::ResourceInfo",
-            "locale",
-        )
+impl serde::Serialize for ResourceInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("locale", &self.locale)?;
+        map.serialize_entry("messages", &self.messages)?;
+        map.end()
     }
+}
 
-    fn __missing_messages() -> vsphere_vapi_runtime::types::VapiMap<String, String> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::phm::hardware_support_managers::resource_bundle::ResourceInfo",
-            "messages",
-        )
+impl<'de> serde::Deserialize<'de> for ResourceInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ResourceInfo {
+    const NAME: &'static str = "vcenter::phm::hardware_support_managers::resource_bundle::ResourceInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<vsphere_vapi_runtime::types::VapiMap<String, String>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "locale" => f_0 = Some(map.next_value()?),
+                "messages" => f_1 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ResourceInfo {
+            locale: __de::or_zero(f_0, Self::NAME, "locale"),
+            messages: __de::or_zero(f_1, Self::NAME, "messages"),
+        })
     }
 }
 
@@ -79,13 +137,55 @@ impl ResourceInfo {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.phm.hardware_support_managers.resource_bundle.update_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateSpec {
     /// Changes in resource bundle. This field may be `None` meaning no change in resource bundle.
     ///
     /// Since vSphere API 8.0.3.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bundle_to_change: Option<Vec<ResourceInfo>>,
+}
+
+impl serde::Serialize for UpdateSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.bundle_to_change {
+            map.serialize_entry("bundle_to_change", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UpdateSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for UpdateSpec {
+    const NAME: &'static str = "vcenter::phm::hardware_support_managers::resource_bundle::UpdateSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<Vec<ResourceInfo>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "bundle_to_change" => f_0 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(UpdateSpec {
+            bundle_to_change: f_0,
+        })
+    }
 }
 
 #[doc(hidden)]

@@ -73,13 +73,15 @@ impl Vm {
     /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user does not have the required privileges.
     /// - [`Unsupported`](crate::ErrorKind::Unsupported): if the API is invoked against vCenter Server version is less than 6.5
     /// - [`UnableToAllocateResource`](crate::ErrorKind::UnableToAllocateResource): If more than 1000 results match the [`FilterSpec`](crate::vcenter::storage::policies::compliance::vm::FilterSpec)
-    pub async fn list(
+    pub fn list(
         &self,
         filter: &vm::FilterSpec,
-    ) -> vsphere_vapi_runtime::Result<
-        vsphere_vapi_runtime::types::VapiMap<String, vm::Info>,
-    > {
-        self.client.operation(&vm::ops::LIST).param("filter", filter).send().await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<
+            vsphere_vapi_runtime::types::VapiMap<String, vm::Info>,
+        >,
+    > + Send {
+        self.client.operation(&vm::ops::LIST).param("filter", filter).send()
     }
 }
 
@@ -88,24 +90,53 @@ impl Vm {
 /// Since vSphere API 6.7.
 ///
 /// vAPI structure `com.vmware.vcenter.storage.policies.compliance.filter_spec`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct FilterSpec {
     /// Compliance Status that a virtual machine must have to match the filter.
     ///
     /// Since vSphere API 6.7.
-    #[serde(
-        default = "FilterSpec::__missing_status",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub status: Vec<Status>,
 }
 
-impl FilterSpec {
-    fn __missing_status() -> Vec<Status> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::storage::policies::compliance::FilterSpec",
-            "status",
-        )
+impl serde::Serialize for FilterSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("status", &self.status)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for FilterSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for FilterSpec {
+    const NAME: &'static str = "vcenter::storage::policies::compliance::FilterSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<Vec<Status>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "status" => f_0 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(FilterSpec {
+            status: __de::or_zero(f_0, Self::NAME, "status"),
+        })
     }
 }
 
@@ -137,7 +168,7 @@ vsphere_vapi_runtime::vapi_enum! {
 /// Since vSphere API 6.7.
 ///
 /// vAPI structure `com.vmware.vcenter.storage.policies.compliance.summary`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Summary {
     /// Identifier of virtual machine.
     ///
@@ -148,15 +179,67 @@ pub struct Summary {
     /// Compliance status of the virtual machine home. If `None` or empty, vmHome is not associated with a storage policy.
     ///
     /// Since vSphere API 6.7.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vm_home: Option<Status>,
     /// List of the virtual hard disk.
     ///
     /// If `None` or empty, virtual machine entity does not have any disks or its disks are not associated with a storage policy.
     ///
     /// Since vSphere API 6.7.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub disks: Option<vsphere_vapi_runtime::types::VapiMap<String, Status>>,
+}
+
+impl serde::Serialize for Summary {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("vm", &self.vm)?;
+        if let Some(value) = &self.vm_home {
+            map.serialize_entry("vm_home", value)?;
+        }
+        if let Some(value) = &self.disks {
+            map.serialize_entry("disks", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Summary {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Summary {
+    const NAME: &'static str = "vcenter::storage::policies::compliance::Summary";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::VirtualMachineId> = None;
+        let mut f_1: Option<Status> = None;
+        let mut f_2: Option<vsphere_vapi_runtime::types::VapiMap<String, Status>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "vm" => f_0 = Some(map.next_value()?),
+                "vm_home" => f_1 = map.next_value()?,
+                "disks" => f_2 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Summary {
+            vm: __de::required(f_0, "vm")?,
+            vm_home: f_1,
+            disks: f_2,
+        })
+    }
 }
 
 impl Summary {

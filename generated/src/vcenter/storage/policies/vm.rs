@@ -11,36 +11,61 @@
 /// Since vSphere API 6.7.
 ///
 /// vAPI structure `com.vmware.vcenter.storage.policies.VM.info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Info {
     /// Flag to indicate whether or not the virtual machine home is associated with the given storage policy.
     ///
     /// Since vSphere API 6.7.
-    #[serde(default = "Info::__missing_vm_home")]
     pub vm_home: bool,
     /// List of the virtual disks that are associated with the given storage policy.
     ///
     /// Since vSphere API 6.7.
-    #[serde(
-        default = "Info::__missing_disks",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub disks: Vec<String>,
 }
 
-impl Info {
-    fn __missing_vm_home() -> bool {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::storage::policies::vm::Info",
-            "vm_home",
-        )
+impl serde::Serialize for Info {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("vm_home", &self.vm_home)?;
+        map.serialize_entry("disks", &self.disks)?;
+        map.end()
     }
+}
 
-    fn __missing_disks() -> Vec<String> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::storage::policies::vm::Info",
-            "disks",
-        )
+impl<'de> serde::Deserialize<'de> for Info {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
+    const NAME: &'static str = "vcenter::storage::policies::vm::Info";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<bool> = None;
+        let mut f_1: Option<Vec<String>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "vm_home" => f_0 = Some(map.next_value()?),
+                "disks" => f_1 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Info {
+            vm_home: __de::or_zero(f_0, Self::NAME, "vm_home"),
+            disks: __de::or_zero(f_1, Self::NAME, "disks"),
+        })
     }
 }
 

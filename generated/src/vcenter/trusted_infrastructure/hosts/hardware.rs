@@ -79,17 +79,18 @@ impl Tpm {
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * The resource `HostSystem` referenced by the parameter `host` requires `Host.Tpm.Read`.
-    pub async fn get(
+    pub fn get(
         &self,
         host: &crate::ids::HostSystemId,
         tpm: &crate::ids::TpmId,
-    ) -> vsphere_vapi_runtime::Result<tpm::Info> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<tpm::Info>,
+    > + Send {
         self.client
             .operation(&tpm::ops::GET)
             .param("host", host)
             .param("tpm", tpm)
             .send()
-            .await
     }
 
     /// Return a list of configured TPMs on a host.

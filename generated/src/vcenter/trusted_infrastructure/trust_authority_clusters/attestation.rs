@@ -73,15 +73,18 @@ impl ServiceStatus {
     /// - [`NotFound`](crate::ErrorKind::NotFound): If the cluster is not found.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
     #[deprecated(note = "since vSphere API 8.0.3.0")]
-    pub async fn get_task(
+    pub fn get_task(
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
-    ) -> vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<service_status::Info>> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<
+            vsphere_vapi_runtime::Task<service_status::Info>,
+        >,
+    > + Send {
         self.client
             .operation(&service_status::ops::GET_TASK)
             .param("cluster", cluster)
             .send_task()
-            .await
     }
 
     /// Runs [`get_task`](Self::get_task) and waits for the task with the default

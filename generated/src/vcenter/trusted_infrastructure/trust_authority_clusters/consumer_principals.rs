@@ -17,15 +17,11 @@
 /// vAPI structure
 /// `com.vmware.vcenter.trusted_infrastructure.trust_authority_clusters.consumer_principals.create_spec`.
 #[deprecated(note = "since vSphere API 8.0.3.0")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateSpec {
     /// The certificates used by the vCenter STS to sign tokens.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(
-        default = "CreateSpec::__missing_certificates",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub certificates: Vec<crate::vcenter::trusted_infrastructure::X509CertChain>,
     /// A user-friendly alias of the service which created and signed the security token.
     ///
@@ -36,7 +32,6 @@ pub struct CreateSpec {
     /// The service which created and signed the security token.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "CreateSpec::__missing_issuer")]
     pub issuer: String,
     /// The principal used by the vCenter to retrieve tokens.
     ///
@@ -44,21 +39,59 @@ pub struct CreateSpec {
     pub principal: crate::vcenter::trusted_infrastructure::StsPrincipal,
 }
 
-impl CreateSpec {
-    fn __missing_certificates() -> Vec<
-        crate::vcenter::trusted_infrastructure::X509CertChain,
-    > {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::trusted_infrastructure::trust_authority_clusters::consumer_principals::CreateSpec",
-            "certificates",
-        )
+impl serde::Serialize for CreateSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("certificates", &self.certificates)?;
+        map.serialize_entry("issuer_alias", &self.issuer_alias)?;
+        map.serialize_entry("issuer", &self.issuer)?;
+        map.serialize_entry("principal", &self.principal)?;
+        map.end()
     }
+}
 
-    fn __missing_issuer() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::trusted_infrastructure::trust_authority_clusters::consumer_principals::CreateSpec",
-            "issuer",
-        )
+impl<'de> serde::Deserialize<'de> for CreateSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CreateSpec {
+    const NAME: &'static str = "vcenter::trusted_infrastructure::trust_authority_clusters::consumer_principals::CreateSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<
+            Vec<crate::vcenter::trusted_infrastructure::X509CertChain>,
+        > = None;
+        let mut f_1: Option<crate::ids::SecurityTokenIssuerId> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<crate::vcenter::trusted_infrastructure::StsPrincipal> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "certificates" => f_0 = __de::null_as_empty(map.next_value()?),
+                "issuer_alias" => f_1 = Some(map.next_value()?),
+                "issuer" => f_2 = Some(map.next_value()?),
+                "principal" => f_3 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(CreateSpec {
+            certificates: __de::or_zero(f_0, Self::NAME, "certificates"),
+            issuer_alias: __de::required(f_1, "issuer_alias")?,
+            issuer: __de::or_zero(f_2, Self::NAME, "issuer"),
+            principal: __de::required(f_3, "principal")?,
+        })
     }
 }
 
@@ -71,27 +104,79 @@ impl CreateSpec {
 /// vAPI structure
 /// `com.vmware.vcenter.trusted_infrastructure.trust_authority_clusters.consumer_principals.filter_spec`.
 #[deprecated(note = "since vSphere API 8.0.3.0")]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct FilterSpec {
     /// The unique identifier of a connection profile.
     ///
     /// If `None`, no filtration will be performed by ID.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<Vec<String>>,
     /// The principal used by the vCenter to retrieve tokens. If `None`, no filtration will be performed by principals.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub principals: Option<Vec<crate::vcenter::trusted_infrastructure::StsPrincipal>>,
     /// The service which created and signed the security token.
     ///
     /// If `None`, no filtration will be performed by issuer.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub issuer: Option<Vec<String>>,
+}
+
+impl serde::Serialize for FilterSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.id {
+            map.serialize_entry("id", value)?;
+        }
+        if let Some(value) = &self.principals {
+            map.serialize_entry("principals", value)?;
+        }
+        if let Some(value) = &self.issuer {
+            map.serialize_entry("issuer", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for FilterSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for FilterSpec {
+    const NAME: &'static str = "vcenter::trusted_infrastructure::trust_authority_clusters::consumer_principals::FilterSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<Vec<String>> = None;
+        let mut f_1: Option<Vec<crate::vcenter::trusted_infrastructure::StsPrincipal>> = None;
+        let mut f_2: Option<Vec<String>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "id" => f_0 = map.next_value()?,
+                "principals" => f_1 = map.next_value()?,
+                "issuer" => f_2 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(FilterSpec {
+            id: f_0,
+            principals: f_1,
+            issuer: f_2,
+        })
+    }
 }
 
 vsphere_vapi_runtime::vapi_enum! {
@@ -140,7 +225,7 @@ vsphere_vapi_runtime::vapi_enum! {
 /// vAPI structure
 /// `com.vmware.vcenter.trusted_infrastructure.trust_authority_clusters.consumer_principals.info`.
 #[deprecated(note = "since vSphere API 8.0.3.0")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Info {
     /// The unique identifier of a connection profile.
     ///
@@ -161,15 +246,10 @@ pub struct Info {
     /// The service which created and signed the security token.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "Info::__missing_issuer")]
     pub issuer: String,
     /// The certificates used by the vCenter STS to sign tokens.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(
-        default = "Info::__missing_certificates",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub certificates: Vec<crate::vcenter::trusted_infrastructure::X509CertChain>,
     /// The consistency of the profile across the hosts in the cluster.
     ///
@@ -178,25 +258,76 @@ pub struct Info {
     /// A localizable message describing the health of the profile. If `None`, the certificates won't be updated.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<crate::vapi::standard::LocalizableMessage>,
 }
 
-impl Info {
-    fn __missing_issuer() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::trusted_infrastructure::trust_authority_clusters::consumer_principals::Info",
-            "issuer",
-        )
+impl serde::Serialize for Info {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("id", &self.id)?;
+        map.serialize_entry("principal", &self.principal)?;
+        map.serialize_entry("issuer_alias", &self.issuer_alias)?;
+        map.serialize_entry("issuer", &self.issuer)?;
+        map.serialize_entry("certificates", &self.certificates)?;
+        map.serialize_entry("health", &self.health)?;
+        if let Some(value) = &self.message {
+            map.serialize_entry("message", value)?;
+        }
+        map.end()
     }
+}
 
-    fn __missing_certificates() -> Vec<
-        crate::vcenter::trusted_infrastructure::X509CertChain,
-    > {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::trusted_infrastructure::trust_authority_clusters::consumer_principals::Info",
-            "certificates",
-        )
+impl<'de> serde::Deserialize<'de> for Info {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
+    const NAME: &'static str = "vcenter::trusted_infrastructure::trust_authority_clusters::consumer_principals::Info";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::ClientprofileId> = None;
+        let mut f_1: Option<crate::vcenter::trusted_infrastructure::StsPrincipal> = None;
+        let mut f_2: Option<crate::ids::SecurityTokenIssuerId> = None;
+        let mut f_3: Option<String> = None;
+        let mut f_4: Option<
+            Vec<crate::vcenter::trusted_infrastructure::X509CertChain>,
+        > = None;
+        let mut f_5: Option<Health> = None;
+        let mut f_6: Option<crate::vapi::standard::LocalizableMessage> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "id" => f_0 = Some(map.next_value()?),
+                "principal" => f_1 = Some(map.next_value()?),
+                "issuer_alias" => f_2 = Some(map.next_value()?),
+                "issuer" => f_3 = Some(map.next_value()?),
+                "certificates" => f_4 = __de::null_as_empty(map.next_value()?),
+                "health" => f_5 = Some(map.next_value()?),
+                "message" => f_6 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Info {
+            id: __de::required(f_0, "id")?,
+            principal: __de::required(f_1, "principal")?,
+            issuer_alias: __de::required(f_2, "issuer_alias")?,
+            issuer: __de::or_zero(f_3, Self::NAME, "issuer"),
+            certificates: __de::or_zero(f_4, Self::NAME, "certificates"),
+            health: __de::required(f_5, "health")?,
+            message: f_6,
+        })
     }
 }
 
@@ -222,10 +353,12 @@ impl ListTaskRequest {
     }
 
     /// Starts the task; the handle waits for it or reports its progress.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<Vec<Summary>>> {
-        self.call.send_task().await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<Vec<Summary>>>,
+    > + Send {
+        self.call.send_task()
     }
 
     /// Starts the task and waits for its result with the default
@@ -244,7 +377,7 @@ impl ListTaskRequest {
 /// vAPI structure
 /// `com.vmware.vcenter.trusted_infrastructure.trust_authority_clusters.consumer_principals.summary`.
 #[deprecated(note = "since vSphere API 8.0.3.0")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Summary {
     /// The unique identifier of a connection profile.
     ///
@@ -265,16 +398,60 @@ pub struct Summary {
     /// The service which created and signed the security token.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "Summary::__missing_issuer")]
     pub issuer: String,
 }
 
-impl Summary {
-    fn __missing_issuer() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::trusted_infrastructure::trust_authority_clusters::consumer_principals::Summary",
-            "issuer",
-        )
+impl serde::Serialize for Summary {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("id", &self.id)?;
+        map.serialize_entry("principal", &self.principal)?;
+        map.serialize_entry("issuer_alias", &self.issuer_alias)?;
+        map.serialize_entry("issuer", &self.issuer)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Summary {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Summary {
+    const NAME: &'static str = "vcenter::trusted_infrastructure::trust_authority_clusters::consumer_principals::Summary";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::ClientprofileId> = None;
+        let mut f_1: Option<crate::vcenter::trusted_infrastructure::StsPrincipal> = None;
+        let mut f_2: Option<crate::ids::SecurityTokenIssuerId> = None;
+        let mut f_3: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "id" => f_0 = Some(map.next_value()?),
+                "principal" => f_1 = Some(map.next_value()?),
+                "issuer_alias" => f_2 = Some(map.next_value()?),
+                "issuer" => f_3 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Summary {
+            id: __de::required(f_0, "id")?,
+            principal: __de::required(f_1, "principal")?,
+            issuer_alias: __de::required(f_2, "issuer_alias")?,
+            issuer: __de::or_zero(f_3, Self::NAME, "issuer"),
+        })
     }
 }
 

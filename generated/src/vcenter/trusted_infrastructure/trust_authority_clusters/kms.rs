@@ -93,17 +93,18 @@ impl Providers {
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
     /// - [`Error`](crate::ErrorKind::Error): For any other error.
     #[deprecated(note = "since vSphere API 8.0.3.0")]
-    pub async fn create_task(
+    pub fn create_task(
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
         spec: &providers::CreateSpec,
-    ) -> vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<()>> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<()>>,
+    > + Send {
         self.client
             .operation(&providers::ops::CREATE_TASK)
             .param("cluster", cluster)
             .param("spec", spec)
             .send_task()
-            .await
     }
 
     /// Runs [`create_task`](Self::create_task) and waits for the task with the default
@@ -152,17 +153,18 @@ impl Providers {
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
     /// - [`Error`](crate::ErrorKind::Error): For any other error.
     #[deprecated(note = "since vSphere API 8.0.3.0")]
-    pub async fn delete_task(
+    pub fn delete_task(
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
         provider: &crate::ids::TrustAuthorityClustersKmsProviderId,
-    ) -> vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<()>> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<()>>,
+    > + Send {
         self.client
             .operation(&providers::ops::DELETE_TASK)
             .param("cluster", cluster)
             .param("provider", provider)
             .send_task()
-            .await
     }
 
     /// Runs [`delete_task`](Self::delete_task) and waits for the task with the default
@@ -211,17 +213,20 @@ impl Providers {
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
     /// - [`Error`](crate::ErrorKind::Error): For any other error.
     #[deprecated(note = "since vSphere API 8.0.3.0")]
-    pub async fn get_task(
+    pub fn get_task(
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
         provider: &crate::ids::TrustAuthorityClustersKmsProviderId,
-    ) -> vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<providers::Info>> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<
+            vsphere_vapi_runtime::Task<providers::Info>,
+        >,
+    > + Send {
         self.client
             .operation(&providers::ops::GET_TASK)
             .param("cluster", cluster)
             .param("provider", provider)
             .send_task()
-            .await
     }
 
     /// Runs [`get_task`](Self::get_task) and waits for the task with the default
@@ -270,17 +275,18 @@ impl Providers {
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
     /// - [`Error`](crate::ErrorKind::Error): For any other error.
     #[deprecated(note = "since vSphere API 8.0.3.0")]
-    pub async fn list_task(
+    pub fn list_task(
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
-    ) -> vsphere_vapi_runtime::Result<
-        vsphere_vapi_runtime::Task<Vec<providers::Summary>>,
-    > {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<
+            vsphere_vapi_runtime::Task<Vec<providers::Summary>>,
+        >,
+    > + Send {
         self.client
             .operation(&providers::ops::LIST_TASK)
             .param("cluster", cluster)
             .send_task()
-            .await
     }
 
     /// Runs [`list_task`](Self::list_task) and waits for the task with the default
@@ -330,19 +336,20 @@ impl Providers {
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
     /// - [`Error`](crate::ErrorKind::Error): For any other error.
     #[deprecated(note = "since vSphere API 8.0.3.0")]
-    pub async fn update_task(
+    pub fn update_task(
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
         provider: &crate::ids::TrustAuthorityClustersKmsProviderId,
         spec: &providers::UpdateSpec,
-    ) -> vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<()>> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<()>>,
+    > + Send {
         self.client
             .operation(&providers::ops::UPDATE_TASK)
             .param("cluster", cluster)
             .param("provider", provider)
             .param("spec", spec)
             .send_task()
-            .await
     }
 
     /// Runs [`update_task`](Self::update_task) and waits for the task with the default
@@ -424,15 +431,18 @@ impl ServiceStatus {
     /// - [`NotFound`](crate::ErrorKind::NotFound): If the cluster is not found.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
     #[deprecated(note = "since vSphere API 8.0.3.0")]
-    pub async fn get_task(
+    pub fn get_task(
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
-    ) -> vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<service_status::Info>> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<
+            vsphere_vapi_runtime::Task<service_status::Info>,
+        >,
+    > + Send {
         self.client
             .operation(&service_status::ops::GET_TASK)
             .param("cluster", cluster)
             .send_task()
-            .await
     }
 
     /// Runs [`get_task`](Self::get_task) and waits for the task with the default

@@ -16,32 +16,91 @@
 /// vAPI structure
 /// `com.vmware.vcenter.trusted_infrastructure.trust_authority_hosts.kms.filter_spec`.
 #[deprecated(note = "since vSphere API 8.0.3.0")]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct FilterSpec {
     /// A set of host IDs by which to filter the services.
     ///
     /// If `None`, the services will not be filtered by the hosts on which they run.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hosts: Option<Vec<String>>,
     /// A set of cluster IDs by which to filter the services.
     ///
     /// If `None`, the services will not be filtered by the clusters on which they run.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub clusters: Option<Vec<String>>,
     /// The service's address. If `None`, the services will not be filtered by address.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub address: Option<Vec<crate::vcenter::trusted_infrastructure::NetworkAddress>>,
     /// The group determines reports issued by which Attestation Service instances this Key Provider Service can accept. If `None`, the services will not be filtered by groupId.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub groups: Option<Vec<String>>,
+}
+
+impl serde::Serialize for FilterSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.hosts {
+            map.serialize_entry("hosts", value)?;
+        }
+        if let Some(value) = &self.clusters {
+            map.serialize_entry("clusters", value)?;
+        }
+        if let Some(value) = &self.address {
+            map.serialize_entry("address", value)?;
+        }
+        if let Some(value) = &self.groups {
+            map.serialize_entry("groups", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for FilterSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for FilterSpec {
+    const NAME: &'static str = "vcenter::trusted_infrastructure::trust_authority_hosts::kms::FilterSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<Vec<String>> = None;
+        let mut f_1: Option<Vec<String>> = None;
+        let mut f_2: Option<
+            Vec<crate::vcenter::trusted_infrastructure::NetworkAddress>,
+        > = None;
+        let mut f_3: Option<Vec<String>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "hosts" => f_0 = map.next_value()?,
+                "clusters" => f_1 = map.next_value()?,
+                "address" => f_2 = map.next_value()?,
+                "groups" => f_3 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(FilterSpec {
+            hosts: f_0,
+            clusters: f_1,
+            address: f_2,
+            groups: f_3,
+        })
+    }
 }
 
 /// The [`Info`](crate::vcenter::trusted_infrastructure::trust_authority_hosts::kms::Info) structure contains all the stored information about a Key Provider Service.
@@ -53,7 +112,7 @@ pub struct FilterSpec {
 /// vAPI structure
 /// `com.vmware.vcenter.trusted_infrastructure.trust_authority_hosts.kms.info`.
 #[deprecated(note = "since vSphere API 8.0.3.0")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Info {
     /// The trusted ESX on which the service runs.
     ///
@@ -64,52 +123,76 @@ pub struct Info {
     /// The service's address.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "Info::__missing_address")]
     pub address: crate::vcenter::trusted_infrastructure::NetworkAddress,
     /// The group ID determines which Attestation Service instances this Key Provider Service can communicate with.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "Info::__missing_group")]
     pub group: String,
     /// The opaque string identifier of the cluster in which the Key Provider Service is part of.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "Info::__missing_cluster")]
     pub cluster: String,
     /// The service's TLS certificate chain.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(rename = "trusted_CA", default = "Info::__missing_trusted_ca")]
     pub trusted_ca: crate::vcenter::trusted_infrastructure::X509CertChain,
 }
 
-impl Info {
-    fn __missing_address() -> crate::vcenter::trusted_infrastructure::NetworkAddress {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::trusted_infrastructure::trust_authority_hosts::kms::Info",
-            "address",
-        )
+impl serde::Serialize for Info {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("host", &self.host)?;
+        map.serialize_entry("address", &self.address)?;
+        map.serialize_entry("group", &self.group)?;
+        map.serialize_entry("cluster", &self.cluster)?;
+        map.serialize_entry("trusted_CA", &self.trusted_ca)?;
+        map.end()
     }
+}
 
-    fn __missing_group() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::trusted_infrastructure::trust_authority_hosts::kms::Info",
-            "group",
-        )
+impl<'de> serde::Deserialize<'de> for Info {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_cluster() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::trusted_infrastructure::trust_authority_hosts::kms::Info",
-            "cluster",
-        )
-    }
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
+    const NAME: &'static str = "vcenter::trusted_infrastructure::trust_authority_hosts::kms::Info";
 
-    fn __missing_trusted_ca() -> crate::vcenter::trusted_infrastructure::X509CertChain {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::trusted_infrastructure::trust_authority_hosts::kms::Info",
-            "trusted_CA",
-        )
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::HostSystemId> = None;
+        let mut f_1: Option<crate::vcenter::trusted_infrastructure::NetworkAddress> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<String> = None;
+        let mut f_4: Option<crate::vcenter::trusted_infrastructure::X509CertChain> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "host" => f_0 = Some(map.next_value()?),
+                "address" => f_1 = Some(map.next_value()?),
+                "group" => f_2 = Some(map.next_value()?),
+                "cluster" => f_3 = Some(map.next_value()?),
+                "trusted_CA" => f_4 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Info {
+            host: __de::required(f_0, "host")?,
+            address: __de::or_zero(f_1, Self::NAME, "address"),
+            group: __de::or_zero(f_2, Self::NAME, "group"),
+            cluster: __de::or_zero(f_3, Self::NAME, "cluster"),
+            trusted_ca: __de::or_zero(f_4, Self::NAME, "trusted_CA"),
+        })
     }
 }
 
@@ -142,8 +225,12 @@ impl ListRequest {
     }
 
     /// Sends the request and decodes the result.
-    pub async fn send(self) -> vsphere_vapi_runtime::Result<Vec<Summary>> {
-        self.call.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<Vec<Summary>>,
+    > + Send {
+        self.call.send()
     }
 }
 
@@ -337,131 +424,121 @@ impl<'de> serde::Deserialize<'de> for Summary {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = Summary;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("struct Summary")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<Summary, A::Error> {
-                let mut f_0: Option<String> = None;
-                let mut f_1: Option<String> = None;
-                let mut f_2: Option<
-                    crate::vcenter::trusted_infrastructure::NetworkAddress,
-                > = None;
-                let mut f_3: Option<String> = None;
-                let mut f_4: Option<String> = None;
-                let mut f_5: Option<
-                    crate::vcenter::trusted_infrastructure::X509CertChain,
-                > = None;
-                let mut unknown = serde_json::Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "summary_type" => f_0 = Some(map.next_value()?),
-                        "host" => f_1 = map.next_value()?,
-                        "address" => f_2 = map.next_value()?,
-                        "group" => f_3 = map.next_value()?,
-                        "cluster" => f_4 = map.next_value()?,
-                        "trusted_CA" => f_5 = map.next_value()?,
-                        _ => {
-                            let value: serde_json::Value = map.next_value()?;
-                            unknown.insert(key, value);
-                        }
-                    }
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Summary {
+    const NAME: &'static str = "vcenter::trusted_infrastructure::trust_authority_hosts::kms::Summary";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<crate::vcenter::trusted_infrastructure::NetworkAddress> = None;
+        let mut f_3: Option<String> = None;
+        let mut f_4: Option<String> = None;
+        let mut f_5: Option<crate::vcenter::trusted_infrastructure::X509CertChain> = None;
+        let mut unknown = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "summary_type" => f_0 = Some(map.next_value()?),
+                "host" => f_1 = map.next_value()?,
+                "address" => f_2 = map.next_value()?,
+                "group" => f_3 = map.next_value()?,
+                "cluster" => f_4 = map.next_value()?,
+                "trusted_CA" => f_5 = map.next_value()?,
+                _ => {
+                    let value: serde_json::Value = map.next_value()?;
+                    unknown.insert(key, value);
                 }
-                let u_0 = match f_0 {
-                    None => None,
-                    Some(tag) => {
-                        Some(
-                            match tag.as_str() {
-                                "FULL" => {
-                                    SummarySummaryType::Full {
-                                        host: f_1,
-                                        address: f_2,
-                                        group: f_3,
-                                        cluster: f_4,
-                                        trusted_ca: f_5,
-                                    }
-                                }
-                                "NORMAL" => {
-                                    SummarySummaryType::Normal {
-                                        host: f_1,
-                                        address: f_2,
-                                        group: f_3,
-                                        cluster: f_4,
-                                    }
-                                }
-                                "BRIEF" => {
-                                    SummarySummaryType::Brief {
-                                        host: f_1,
-                                        address: f_2,
-                                    }
-                                }
-                                _ => {
-                                    #[allow(unused_mut)]
-                                    let mut fields = ::core::mem::take(&mut unknown);
-                                    if let Some(value) = f_1 {
-                                        fields
-                                            .insert(
-                                                "host".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_2 {
-                                        fields
-                                            .insert(
-                                                "address".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_3 {
-                                        fields
-                                            .insert(
-                                                "group".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_4 {
-                                        fields
-                                            .insert(
-                                                "cluster".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_5 {
-                                        fields
-                                            .insert(
-                                                "trusted_CA".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    SummarySummaryType::Unknown {
-                                        tag,
-                                        fields,
-                                    }
-                                }
-                            },
-                        )
-                    }
-                };
-                ::core::result::Result::Ok(Summary {
-                    summary_type: u_0
-                        .ok_or_else(|| serde::de::Error::missing_field("summary_type"))?,
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        let u_0 = match f_0 {
+            None => None,
+            Some(tag) => {
+                Some(
+                    match tag.as_str() {
+                        "FULL" => {
+                            SummarySummaryType::Full {
+                                host: f_1,
+                                address: f_2,
+                                group: f_3,
+                                cluster: f_4,
+                                trusted_ca: f_5,
+                            }
+                        }
+                        "NORMAL" => {
+                            SummarySummaryType::Normal {
+                                host: f_1,
+                                address: f_2,
+                                group: f_3,
+                                cluster: f_4,
+                            }
+                        }
+                        "BRIEF" => {
+                            SummarySummaryType::Brief {
+                                host: f_1,
+                                address: f_2,
+                            }
+                        }
+                        _ => {
+                            #[allow(unused_mut)]
+                            let mut fields = ::core::mem::take(&mut unknown);
+                            if let Some(value) = f_1 {
+                                fields
+                                    .insert(
+                                        "host".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_2 {
+                                fields
+                                    .insert(
+                                        "address".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_3 {
+                                fields
+                                    .insert(
+                                        "group".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_4 {
+                                fields
+                                    .insert(
+                                        "cluster".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_5 {
+                                fields
+                                    .insert(
+                                        "trusted_CA".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            SummarySummaryType::Unknown {
+                                tag,
+                                fields,
+                            }
+                        }
+                    },
+                )
+            }
+        };
+        ::core::result::Result::Ok(Summary {
+            summary_type: __de::required(u_0, "summary_type")?,
+        })
     }
 }
 

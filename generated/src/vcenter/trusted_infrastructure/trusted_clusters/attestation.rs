@@ -88,17 +88,18 @@ impl Services {
     /// - [`UnableToAllocateResource`](crate::ErrorKind::UnableToAllocateResource): if all the hosts in the cluster do not have VMware vSphere Trust Authority enabled license.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
     #[deprecated(note = "since vSphere API 8.0.3.0")]
-    pub async fn create_task(
+    pub fn create_task(
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
         spec: &services::CreateSpec,
-    ) -> vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<String>> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<String>>,
+    > + Send {
         self.client
             .operation(&services::ops::CREATE_TASK)
             .param("cluster", cluster)
             .param("spec", spec)
             .send_task()
-            .await
     }
 
     /// Runs [`create_task`](Self::create_task) and waits for the task with the default
@@ -146,17 +147,18 @@ impl Services {
     /// - [`NotFound`](crate::ErrorKind::NotFound): if the Attestation Service instance or the cluster are not found.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
     #[deprecated(note = "since vSphere API 8.0.3.0")]
-    pub async fn delete_task(
+    pub fn delete_task(
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
         service: &crate::ids::AttestationServiceId,
-    ) -> vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<()>> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<()>>,
+    > + Send {
         self.client
             .operation(&services::ops::DELETE_TASK)
             .param("cluster", cluster)
             .param("service", service)
             .send_task()
-            .await
     }
 
     /// Runs [`delete_task`](Self::delete_task) and waits for the task with the default
@@ -205,17 +207,18 @@ impl Services {
     /// - [`NotFound`](crate::ErrorKind::NotFound): if the cluster or the service ID is invalid.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
     #[deprecated(note = "since vSphere API 8.0.3.0")]
-    pub async fn get(
+    pub fn get(
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
         service: &crate::ids::AttestationServiceId,
-    ) -> vsphere_vapi_runtime::Result<services::Info> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<services::Info>,
+    > + Send {
         self.client
             .operation(&services::ops::GET)
             .param("cluster", cluster)
             .param("service", service)
             .send()
-            .await
     }
 
     /// Returns the basic information about all configured Attestation Service instances used by this cluster.
@@ -331,15 +334,16 @@ impl ServicesAppliedConfig {
     /// - [`ResourceBusy`](crate::ErrorKind::ResourceBusy): if there are ongoing mutating operations.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the caller is not authenticated.
     #[deprecated(note = "since vSphere API 8.0.3.0")]
-    pub async fn delete_task(
+    pub fn delete_task(
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
-    ) -> vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<()>> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<()>>,
+    > + Send {
         self.client
             .operation(&services_applied_config::ops::DELETE_TASK)
             .param("cluster", cluster)
             .send_task()
-            .await
     }
 
     /// Runs [`delete_task`](Self::delete_task) and waits for the task with the default
@@ -387,19 +391,20 @@ impl ServicesAppliedConfig {
     /// - [`NotFound`](crate::ErrorKind::NotFound): if no cluster corresponding to the given ID is found within this vCenter or if no service corresponding to the given address is found.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the caller is not authenticated.
     #[deprecated(note = "since vSphere API 8.0.3.0")]
-    pub async fn get_task(
+    pub fn get_task(
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
         address: &crate::vcenter::trusted_infrastructure::NetworkAddress,
-    ) -> vsphere_vapi_runtime::Result<
-        vsphere_vapi_runtime::Task<services_applied_config::Info>,
-    > {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<
+            vsphere_vapi_runtime::Task<services_applied_config::Info>,
+        >,
+    > + Send {
         self.client
             .operation(&services_applied_config::ops::GET_TASK)
             .param("cluster", cluster)
             .param("address", address)
             .send_task()
-            .await
     }
 
     /// Runs [`get_task`](Self::get_task) and waits for the task with the default
@@ -493,15 +498,16 @@ impl ServicesAppliedConfig {
     /// - [`ResourceBusy`](crate::ErrorKind::ResourceBusy): if there are ongoing mutating operations.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the caller is not authenticated.
     #[deprecated(note = "since vSphere API 8.0.3.0")]
-    pub async fn update_task(
+    pub fn update_task(
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
-    ) -> vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<()>> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<()>>,
+    > + Send {
         self.client
             .operation(&services_applied_config::ops::UPDATE_TASK)
             .param("cluster", cluster)
             .send_task()
-            .await
     }
 
     /// Runs [`update_task`](Self::update_task) and waits for the task with the default

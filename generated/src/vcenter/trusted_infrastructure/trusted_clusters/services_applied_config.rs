@@ -49,7 +49,7 @@ vsphere_vapi_runtime::vapi_enum! {
 /// vAPI structure
 /// `com.vmware.vcenter.trusted_infrastructure.trusted_clusters.services_applied_config.info`.
 #[deprecated(note = "since vSphere API 8.0.3.0")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Info {
     /// The health value which indicates whether the configuration applied to the cluster differs from the desired state.
     ///
@@ -58,19 +58,52 @@ pub struct Info {
     /// Details regarding the health. When the [`Health`](crate::vcenter::trusted_infrastructure::trusted_clusters::services_applied_config::Health) is not [`Health::Ok`](crate::vcenter::trusted_infrastructure::trusted_clusters::services_applied_config::Health::Ok), this member will provide a detailed description of the issues present.
     ///
     /// Since vSphere API 7.0.1.0.
-    #[serde(
-        default = "Info::__missing_details",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub details: Vec<crate::vapi::standard::LocalizableMessage>,
 }
 
-impl Info {
-    fn __missing_details() -> Vec<crate::vapi::standard::LocalizableMessage> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::trusted_infrastructure::trusted_clusters::services_applied_config::Info",
-            "details",
-        )
+impl serde::Serialize for Info {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("health", &self.health)?;
+        map.serialize_entry("details", &self.details)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Info {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
+    const NAME: &'static str = "vcenter::trusted_infrastructure::trusted_clusters::services_applied_config::Info";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<Health> = None;
+        let mut f_1: Option<Vec<crate::vapi::standard::LocalizableMessage>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "health" => f_0 = Some(map.next_value()?),
+                "details" => f_1 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Info {
+            health: __de::required(f_0, "health")?,
+            details: __de::or_zero(f_1, Self::NAME, "details"),
+        })
     }
 }
 

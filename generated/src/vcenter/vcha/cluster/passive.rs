@@ -11,39 +11,61 @@
 /// Since vSphere API 6.7.1.
 ///
 /// vAPI structure `com.vmware.vcenter.vcha.cluster.passive.check_result`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CheckResult {
     /// A list of problems which may require attention, but which are not fatal.
     ///
     /// Since vSphere API 6.7.1.
-    #[serde(
-        default = "CheckResult::__missing_warnings",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub warnings: Vec<crate::vapi::standard::LocalizableMessage>,
     /// A list of problems which are fatal to the operation and the operation will fail.
     ///
     /// Since vSphere API 6.7.1.
-    #[serde(
-        default = "CheckResult::__missing_errors",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub errors: Vec<crate::vapi::standard::LocalizableMessage>,
 }
 
-impl CheckResult {
-    fn __missing_warnings() -> Vec<crate::vapi::standard::LocalizableMessage> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::vcha::cluster::passive::CheckResult",
-            "warnings",
-        )
+impl serde::Serialize for CheckResult {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("warnings", &self.warnings)?;
+        map.serialize_entry("errors", &self.errors)?;
+        map.end()
     }
+}
 
-    fn __missing_errors() -> Vec<crate::vapi::standard::LocalizableMessage> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::vcha::cluster::passive::CheckResult",
-            "errors",
-        )
+impl<'de> serde::Deserialize<'de> for CheckResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CheckResult {
+    const NAME: &'static str = "vcenter::vcha::cluster::passive::CheckResult";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<Vec<crate::vapi::standard::LocalizableMessage>> = None;
+        let mut f_1: Option<Vec<crate::vapi::standard::LocalizableMessage>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "warnings" => f_0 = __de::null_as_empty(map.next_value()?),
+                "errors" => f_1 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(CheckResult {
+            warnings: __de::or_zero(f_0, Self::NAME, "warnings"),
+            errors: __de::or_zero(f_1, Self::NAME, "errors"),
+        })
     }
 }
 
@@ -52,12 +74,11 @@ impl CheckResult {
 /// Since vSphere API 6.7.1.
 ///
 /// vAPI structure `com.vmware.vcenter.vcha.cluster.passive.check_spec`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CheckSpec {
     /// Contains the active node's management vCenter server credentials. If `None`, then the active vCenter Server instance is assumed to be either self-managed or else in enhanced linked mode and managed by a linked vCenter Server instance.
     ///
     /// Since vSphere API 6.7.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vc_spec: Option<crate::vcenter::vcha::CredentialsSpec>,
     /// Contains the node's placement information for validation.
     ///
@@ -65,17 +86,64 @@ pub struct CheckSpec {
     pub placement: crate::vcenter::vcha::PlacementSpec,
 }
 
+impl serde::Serialize for CheckSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.vc_spec {
+            map.serialize_entry("vc_spec", value)?;
+        }
+        map.serialize_entry("placement", &self.placement)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CheckSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CheckSpec {
+    const NAME: &'static str = "vcenter::vcha::cluster::passive::CheckSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::vcenter::vcha::CredentialsSpec> = None;
+        let mut f_1: Option<crate::vcenter::vcha::PlacementSpec> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "vc_spec" => f_0 = map.next_value()?,
+                "placement" => f_1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(CheckSpec {
+            vc_spec: f_0,
+            placement: __de::required(f_1, "placement")?,
+        })
+    }
+}
+
 /// The [`RedeploySpec`](crate::vcenter::vcha::cluster::passive::RedeploySpec) structure contains the redeploy specification.
 ///
 /// Since vSphere API 6.7.1.
 ///
 /// vAPI structure `com.vmware.vcenter.vcha.cluster.passive.redeploy_spec`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RedeploySpec {
     /// Contains the active node's management vCenter server credentials. If `None`, then the active vCenter Server instance is assumed to be either self-managed or else in enhanced linked mode and managed by a linked vCenter Server instance.
     ///
     /// Since vSphere API 6.7.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vc_spec: Option<crate::vcenter::vcha::CredentialsSpec>,
     /// Contains the node's placement information.
     ///
@@ -84,13 +152,71 @@ pub struct RedeploySpec {
     /// Contains the VCHA HA network configuration of the node. All cluster communication (state replication, heartbeat, cluster messages) happens over this network. If `None`, then the stored network configuration for the VCHA HA network for the passive node will be used.
     ///
     /// Since vSphere API 6.7.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ha_ip: Option<crate::vcenter::vcha::IpSpec>,
     /// Failover IP address that this node must assume after the failover to serve client requests. If `None`, then the public IP address of the Active vCenter Server is assumed.
     ///
     /// Since vSphere API 6.7.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub failover_ip: Option<crate::vcenter::vcha::IpSpec>,
+}
+
+impl serde::Serialize for RedeploySpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.vc_spec {
+            map.serialize_entry("vc_spec", value)?;
+        }
+        map.serialize_entry("placement", &self.placement)?;
+        if let Some(value) = &self.ha_ip {
+            map.serialize_entry("ha_ip", value)?;
+        }
+        if let Some(value) = &self.failover_ip {
+            map.serialize_entry("failover_ip", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for RedeploySpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for RedeploySpec {
+    const NAME: &'static str = "vcenter::vcha::cluster::passive::RedeploySpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::vcenter::vcha::CredentialsSpec> = None;
+        let mut f_1: Option<crate::vcenter::vcha::PlacementSpec> = None;
+        let mut f_2: Option<crate::vcenter::vcha::IpSpec> = None;
+        let mut f_3: Option<crate::vcenter::vcha::IpSpec> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "vc_spec" => f_0 = map.next_value()?,
+                "placement" => f_1 = Some(map.next_value()?),
+                "ha_ip" => f_2 = map.next_value()?,
+                "failover_ip" => f_3 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(RedeploySpec {
+            vc_spec: f_0,
+            placement: __de::required(f_1, "placement")?,
+            ha_ip: f_2,
+            failover_ip: f_3,
+        })
+    }
 }
 
 impl RedeploySpec {

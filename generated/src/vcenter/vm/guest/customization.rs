@@ -16,7 +16,7 @@ pub mod info;
 /// Not in vSphere API releases before 9.0.0.0.
 ///
 /// vAPI structure `com.vmware.vcenter.vm.guest.customization.check_info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CheckInfo {
     /// The status of the customization check operation.
     ///
@@ -25,13 +25,65 @@ pub struct CheckInfo {
     /// Whether or not the guest OS is supported by customization operation. If `supportedGuestOs` is false in the status of a customization check operation, the virtual machine is not customizable due to the guest OS is not supported by customization operation. This field will be `None` if the customization check operation has not reached the step of checking guest OS.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub supported_guest_os: Option<bool>,
     /// Whether or not customization operation is supported in the current power state. If `supportedPowerState` is false in the status of a customization check operation, the virtual machine is not customizable due to customization operation is not supported in the current power state. This field will be `None` if the customization check operation has not reached the step of checking power state.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub supported_power_state: Option<bool>,
+}
+
+impl serde::Serialize for CheckInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("check_status", &self.check_status)?;
+        if let Some(value) = &self.supported_guest_os {
+            map.serialize_entry("supported_guest_os", value)?;
+        }
+        if let Some(value) = &self.supported_power_state {
+            map.serialize_entry("supported_power_state", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CheckInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CheckInfo {
+    const NAME: &'static str = "vcenter::vm::guest::customization::CheckInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<check_info::CheckStatus> = None;
+        let mut f_1: Option<bool> = None;
+        let mut f_2: Option<bool> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "check_status" => f_0 = Some(map.next_value()?),
+                "supported_guest_os" => f_1 = map.next_value()?,
+                "supported_power_state" => f_2 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(CheckInfo {
+            check_status: __de::required(f_0, "check_status")?,
+            supported_guest_os: f_1,
+            supported_power_state: f_2,
+        })
+    }
 }
 
 impl CheckInfo {
@@ -199,100 +251,95 @@ impl<'de> serde::Deserialize<'de> for Info {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = Info;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("struct Info")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<Info, A::Error> {
-                let mut f_0: Option<String> = None;
-                let mut f_1: Option<String> = None;
-                let mut f_2: Option<vsphere_vapi_runtime::types::DateTime> = None;
-                let mut f_3: Option<vsphere_vapi_runtime::types::DateTime> = None;
-                let mut unknown = serde_json::Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "status" => f_0 = Some(map.next_value()?),
-                        "error" => f_1 = map.next_value()?,
-                        "start_time" => f_2 = map.next_value()?,
-                        "end_time" => f_3 = map.next_value()?,
-                        _ => {
-                            let value: serde_json::Value = map.next_value()?;
-                            unknown.insert(key, value);
-                        }
-                    }
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
+    const NAME: &'static str = "vcenter::vm::guest::customization::Info";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<vsphere_vapi_runtime::types::DateTime> = None;
+        let mut f_3: Option<vsphere_vapi_runtime::types::DateTime> = None;
+        let mut unknown = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "status" => f_0 = Some(map.next_value()?),
+                "error" => f_1 = map.next_value()?,
+                "start_time" => f_2 = map.next_value()?,
+                "end_time" => f_3 = map.next_value()?,
+                _ => {
+                    let value: serde_json::Value = map.next_value()?;
+                    unknown.insert(key, value);
                 }
-                let u_0 = match f_0 {
-                    None => None,
-                    Some(tag) => {
-                        Some(
-                            match tag.as_str() {
-                                "IDLE" => InfoStatus::Idle,
-                                "PENDING" => InfoStatus::Pending,
-                                "RUNNING" => {
-                                    InfoStatus::Running {
-                                        start_time: f_2,
-                                    }
-                                }
-                                "SUCCEEDED" => {
-                                    InfoStatus::Succeeded {
-                                        start_time: f_2,
-                                        end_time: f_3,
-                                    }
-                                }
-                                "FAILED" => {
-                                    InfoStatus::Failed {
-                                        error: f_1,
-                                        start_time: f_2,
-                                        end_time: f_3,
-                                    }
-                                }
-                                _ => {
-                                    #[allow(unused_mut)]
-                                    let mut fields = ::core::mem::take(&mut unknown);
-                                    if let Some(value) = f_2 {
-                                        fields
-                                            .insert(
-                                                "start_time".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_3 {
-                                        fields
-                                            .insert(
-                                                "end_time".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_1 {
-                                        fields
-                                            .insert(
-                                                "error".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    InfoStatus::Unknown { tag, fields }
-                                }
-                            },
-                        )
-                    }
-                };
-                ::core::result::Result::Ok(Info {
-                    status: u_0.ok_or_else(|| serde::de::Error::missing_field("status"))?,
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        let u_0 = match f_0 {
+            None => None,
+            Some(tag) => {
+                Some(
+                    match tag.as_str() {
+                        "IDLE" => InfoStatus::Idle,
+                        "PENDING" => InfoStatus::Pending,
+                        "RUNNING" => {
+                            InfoStatus::Running {
+                                start_time: f_2,
+                            }
+                        }
+                        "SUCCEEDED" => {
+                            InfoStatus::Succeeded {
+                                start_time: f_2,
+                                end_time: f_3,
+                            }
+                        }
+                        "FAILED" => {
+                            InfoStatus::Failed {
+                                error: f_1,
+                                start_time: f_2,
+                                end_time: f_3,
+                            }
+                        }
+                        _ => {
+                            #[allow(unused_mut)]
+                            let mut fields = ::core::mem::take(&mut unknown);
+                            if let Some(value) = f_2 {
+                                fields
+                                    .insert(
+                                        "start_time".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_3 {
+                                fields
+                                    .insert(
+                                        "end_time".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_1 {
+                                fields
+                                    .insert(
+                                        "error".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            InfoStatus::Unknown { tag, fields }
+                        }
+                    },
+                )
+            }
+        };
+        ::core::result::Result::Ok(Info {
+            status: __de::required(u_0, "status")?,
+        })
     }
 }
 
@@ -301,18 +348,62 @@ impl<'de> serde::Deserialize<'de> for Info {
 /// Since vSphere API 7.0.0.0.
 ///
 /// vAPI structure `com.vmware.vcenter.vm.guest.customization.set_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SetSpec {
     /// The name of the customization specification that has be retrieved from the virtual center inventory and applied for the virtual machine. Either one of `name` or `spec` or none of them should be specified. If `None` and `spec` is also `None` when executing [`Customization::set`](crate::vcenter::vm::guest::Customization::set) method, then any pending customization for the virtual machine will be cleared.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The customization specification that has to be applied for the virtual machine. Either one of `name` or `spec` or none of them should be specified. If `None` and `name` is also `None` when executing [`Customization::set`](crate::vcenter::vm::guest::Customization::set) method, then any pending customization for the virtual machine will be cleared.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub spec: Option<crate::vcenter::guest::CustomizationSpec>,
+}
+
+impl serde::Serialize for SetSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.name {
+            map.serialize_entry("name", value)?;
+        }
+        if let Some(value) = &self.spec {
+            map.serialize_entry("spec", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SetSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for SetSpec {
+    const NAME: &'static str = "vcenter::vm::guest::customization::SetSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<crate::vcenter::guest::CustomizationSpec> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "name" => f_0 = map.next_value()?,
+                "spec" => f_1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(SetSpec { name: f_0, spec: f_1 })
+    }
 }
 
 #[doc(hidden)]

@@ -16,12 +16,11 @@ pub mod info;
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.vm.guest.customization_live.guest_authentication`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GuestAuthentication {
     /// The guest username.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default = "GuestAuthentication::__missing_user_name")]
     pub user_name: String,
     /// The guest password.
     ///
@@ -29,12 +28,49 @@ pub struct GuestAuthentication {
     pub password: vsphere_vapi_runtime::types::Secret,
 }
 
-impl GuestAuthentication {
-    fn __missing_user_name() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::vm::guest::customization_live::GuestAuthentication",
-            "user_name",
-        )
+impl serde::Serialize for GuestAuthentication {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("user_name", &self.user_name)?;
+        map.serialize_entry("password", &self.password)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for GuestAuthentication {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for GuestAuthentication {
+    const NAME: &'static str = "vcenter::vm::guest::customization_live::GuestAuthentication";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<vsphere_vapi_runtime::types::Secret> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "user_name" => f_0 = Some(map.next_value()?),
+                "password" => f_1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(GuestAuthentication {
+            user_name: __de::or_zero(f_0, Self::NAME, "user_name"),
+            password: __de::required(f_1, "password")?,
+        })
     }
 }
 
@@ -186,99 +222,94 @@ impl<'de> serde::Deserialize<'de> for Info {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = Info;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("struct Info")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<Info, A::Error> {
-                let mut f_0: Option<String> = None;
-                let mut f_1: Option<crate::vapi::standard::LocalizableMessage> = None;
-                let mut f_2: Option<vsphere_vapi_runtime::types::DateTime> = None;
-                let mut f_3: Option<vsphere_vapi_runtime::types::DateTime> = None;
-                let mut unknown = serde_json::Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "status" => f_0 = Some(map.next_value()?),
-                        "error" => f_1 = map.next_value()?,
-                        "start_time" => f_2 = map.next_value()?,
-                        "end_time" => f_3 = map.next_value()?,
-                        _ => {
-                            let value: serde_json::Value = map.next_value()?;
-                            unknown.insert(key, value);
-                        }
-                    }
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
+    const NAME: &'static str = "vcenter::vm::guest::customization_live::Info";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<crate::vapi::standard::LocalizableMessage> = None;
+        let mut f_2: Option<vsphere_vapi_runtime::types::DateTime> = None;
+        let mut f_3: Option<vsphere_vapi_runtime::types::DateTime> = None;
+        let mut unknown = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "status" => f_0 = Some(map.next_value()?),
+                "error" => f_1 = map.next_value()?,
+                "start_time" => f_2 = map.next_value()?,
+                "end_time" => f_3 = map.next_value()?,
+                _ => {
+                    let value: serde_json::Value = map.next_value()?;
+                    unknown.insert(key, value);
                 }
-                let u_0 = match f_0 {
-                    None => None,
-                    Some(tag) => {
-                        Some(
-                            match tag.as_str() {
-                                "NOT_AVAILABLE" => InfoStatus::NotAvailable,
-                                "RUNNING" => {
-                                    InfoStatus::Running {
-                                        start_time: f_2,
-                                    }
-                                }
-                                "SUCCEEDED" => {
-                                    InfoStatus::Succeeded {
-                                        start_time: f_2,
-                                        end_time: f_3,
-                                    }
-                                }
-                                "FAILED" => {
-                                    InfoStatus::Failed {
-                                        error: f_1,
-                                        start_time: f_2,
-                                        end_time: f_3,
-                                    }
-                                }
-                                _ => {
-                                    #[allow(unused_mut)]
-                                    let mut fields = ::core::mem::take(&mut unknown);
-                                    if let Some(value) = f_2 {
-                                        fields
-                                            .insert(
-                                                "start_time".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_3 {
-                                        fields
-                                            .insert(
-                                                "end_time".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_1 {
-                                        fields
-                                            .insert(
-                                                "error".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    InfoStatus::Unknown { tag, fields }
-                                }
-                            },
-                        )
-                    }
-                };
-                ::core::result::Result::Ok(Info {
-                    status: u_0.ok_or_else(|| serde::de::Error::missing_field("status"))?,
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        let u_0 = match f_0 {
+            None => None,
+            Some(tag) => {
+                Some(
+                    match tag.as_str() {
+                        "NOT_AVAILABLE" => InfoStatus::NotAvailable,
+                        "RUNNING" => {
+                            InfoStatus::Running {
+                                start_time: f_2,
+                            }
+                        }
+                        "SUCCEEDED" => {
+                            InfoStatus::Succeeded {
+                                start_time: f_2,
+                                end_time: f_3,
+                            }
+                        }
+                        "FAILED" => {
+                            InfoStatus::Failed {
+                                error: f_1,
+                                start_time: f_2,
+                                end_time: f_3,
+                            }
+                        }
+                        _ => {
+                            #[allow(unused_mut)]
+                            let mut fields = ::core::mem::take(&mut unknown);
+                            if let Some(value) = f_2 {
+                                fields
+                                    .insert(
+                                        "start_time".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_3 {
+                                fields
+                                    .insert(
+                                        "end_time".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_1 {
+                                fields
+                                    .insert(
+                                        "error".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            InfoStatus::Unknown { tag, fields }
+                        }
+                    },
+                )
+            }
+        };
+        ::core::result::Result::Ok(Info {
+            status: __de::required(u_0, "status")?,
+        })
     }
 }
 
@@ -291,24 +322,76 @@ impl<'de> serde::Deserialize<'de> for Info {
 /// Not in vSphere API releases before 9.0.0.0.
 ///
 /// vAPI structure `com.vmware.vcenter.vm.guest.customization_live.run_spec`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RunSpec {
     /// The name of the customization specification that has been retrieved from the virtual center inventory and applied for the virtual machine. Either `name` or `spec` should be specified, `name` and `spec` can not be `None` at the same time. If both `name` and `spec` are specified, `name` will be used by default.
     ///
     /// if `spec` is `None` when executing [`CustomizationLive::run_task`](crate::vcenter::vm::guest::CustomizationLive::run_task) method, then `name` should be specified.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The customization specification that has to be applied for the virtual machine. Either `name` or `spec` should be specified. `name` and `spec` can not be `None` at the same time. If `name` and `spec` are specified, `name` will be used by default. if `name` is `None` when executing [`CustomizationLive::run_task`](crate::vcenter::vm::guest::CustomizationLive::run_task) method, then `spec` should be specified.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub spec: Option<crate::vcenter::guest::CustomizationSpec>,
     /// The guest authentication data.
     ///
     /// Since vSphere API 9.0.0.0.
     pub auth: GuestAuthentication,
+}
+
+impl serde::Serialize for RunSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.name {
+            map.serialize_entry("name", value)?;
+        }
+        if let Some(value) = &self.spec {
+            map.serialize_entry("spec", value)?;
+        }
+        map.serialize_entry("auth", &self.auth)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for RunSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for RunSpec {
+    const NAME: &'static str = "vcenter::vm::guest::customization_live::RunSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<crate::vcenter::guest::CustomizationSpec> = None;
+        let mut f_2: Option<GuestAuthentication> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "name" => f_0 = map.next_value()?,
+                "spec" => f_1 = map.next_value()?,
+                "auth" => f_2 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(RunSpec {
+            name: f_0,
+            spec: f_1,
+            auth: __de::required(f_2, "auth")?,
+        })
+    }
 }
 
 impl RunSpec {

@@ -291,10 +291,10 @@ impl Directories {
     /// - [`Unsupported`](crate::ErrorKind::Unsupported): if the operation is not supported by the VMware Tools in the guest operating system.
     ///
     ///   if the operation is disabled by the VMware Tools in the guest operating system.
-    pub async fn r#move(
+    pub fn r#move(
         &self,
         args: &directories::MoveArgs,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&directories::ops::MOVE)
             .param("vm", &args.vm)
@@ -302,7 +302,6 @@ impl Directories {
             .param("path", &args.path)
             .param("new_path", &args.new_path)
             .send()
-            .await
     }
 }
 
@@ -463,19 +462,18 @@ impl Files {
     /// - [`Unsupported`](crate::ErrorKind::Unsupported): if the operation is not supported by the VMware Tools in the guest operating system.
     ///
     ///   if the operation is disabled by the VMware Tools in the guest operating system.
-    pub async fn delete(
+    pub fn delete(
         &self,
         vm: &crate::ids::VirtualMachineId,
         credentials: &crate::vcenter::vm::guest::Credentials,
         path: &str,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&files::ops::DELETE)
             .param("vm", vm)
             .param("credentials", credentials)
             .param("path", path)
             .send()
-            .await
     }
 
     /// Returns information about a file or directory in the guest.
@@ -519,19 +517,20 @@ impl Files {
     /// - [`Unsupported`](crate::ErrorKind::Unsupported): if the operation is not supported by the VMware Tools in the guest operating system.
     ///
     ///   if the operation is disabled by the VMware Tools in the guest operating system.
-    pub async fn get(
+    pub fn get(
         &self,
         vm: &crate::ids::VirtualMachineId,
         credentials: &crate::vcenter::vm::guest::Credentials,
         path: &str,
-    ) -> vsphere_vapi_runtime::Result<files::Info> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<files::Info>,
+    > + Send {
         self.client
             .operation(&files::ops::GET)
             .param("vm", vm)
             .param("credentials", credentials)
             .param("path", path)
             .send()
-            .await
     }
 
     /// Returns information about files and directories in the guest.
@@ -704,10 +703,10 @@ impl Files {
     /// - [`Unsupported`](crate::ErrorKind::Unsupported): if the operation is not supported by the VMware Tools in the guest operating system.
     ///
     ///   if the operation is disabled by the VMware Tools in the guest operating system.
-    pub async fn update(
+    pub fn update(
         &self,
         args: &files::UpdateArgs,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&files::ops::UPDATE)
             .param("vm", &args.vm)
@@ -715,7 +714,6 @@ impl Files {
             .param("path", &args.path)
             .param("file_attributes", &args.file_attributes)
             .send()
-            .await
     }
 }
 
@@ -799,19 +797,20 @@ impl Transfers {
     /// - [`Unsupported`](crate::ErrorKind::Unsupported): if the operation is not supported by the VMware Tools in the guest OS.
     ///
     ///   if the operation is disabled by the VMware Tools in the guest OS.
-    pub async fn create(
+    pub fn create(
         &self,
         vm: &crate::ids::VirtualMachineId,
         credentials: &crate::vcenter::vm::guest::Credentials,
         spec: &transfers::CreateSpec,
-    ) -> vsphere_vapi_runtime::Result<String> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<String>,
+    > + Send {
         self.client
             .operation(&transfers::ops::CREATE)
             .param("vm", vm)
             .param("credentials", credentials)
             .param("spec", spec)
             .send()
-            .await
     }
 }
 
@@ -847,7 +846,7 @@ vsphere_vapi_runtime::vapi_enum! {
 /// Since vSphere API 7.0.2.0.
 ///
 /// vAPI structure `com.vmware.vcenter.vm.guest.filesystem.file_error_details`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct FileErrorDetails {
     /// The reason for the error.
     ///
@@ -856,15 +855,51 @@ pub struct FileErrorDetails {
     /// The file path associated with the error.
     ///
     /// Since vSphere API 7.0.2.0.
-    #[serde(default = "FileErrorDetails::__missing_file_path")]
     pub file_path: String,
 }
 
-impl FileErrorDetails {
-    fn __missing_file_path() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::vm::guest::filesystem::FileErrorDetails",
-            "file_path",
-        )
+impl serde::Serialize for FileErrorDetails {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("reason", &self.reason)?;
+        map.serialize_entry("file_path", &self.file_path)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for FileErrorDetails {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for FileErrorDetails {
+    const NAME: &'static str = "vcenter::vm::guest::filesystem::FileErrorDetails";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<ErrorReason> = None;
+        let mut f_1: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "reason" => f_0 = Some(map.next_value()?),
+                "file_path" => f_1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(FileErrorDetails {
+            reason: __de::required(f_0, "reason")?,
+            file_path: __de::or_zero(f_1, Self::NAME, "file_path"),
+        })
     }
 }

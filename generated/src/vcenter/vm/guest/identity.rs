@@ -11,7 +11,7 @@
 /// Since vSphere API 6.7.
 ///
 /// vAPI structure `com.vmware.vcenter.vm.guest.identity.info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Info {
     /// Guest operating system identifier (short name).
     ///
@@ -24,33 +24,74 @@ pub struct Info {
     /// Guest operating system full name.
     ///
     /// Since vSphere API 6.7.
-    #[serde(default = "Info::__missing_full_name")]
     pub full_name: crate::vapi::standard::LocalizableMessage,
     /// Hostname of the guest operating system.
     ///
     /// Since vSphere API 6.7.
-    #[serde(default = "Info::__missing_host_name")]
     pub host_name: String,
     /// IP address assigned by the guest operating system. If `None` the guest does not have an IP address.
     ///
     /// Since vSphere API 6.7.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ip_address: Option<String>,
 }
 
-impl Info {
-    fn __missing_full_name() -> crate::vapi::standard::LocalizableMessage {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::vm::guest::identity::Info",
-            "full_name",
-        )
+impl serde::Serialize for Info {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("name", &self.name)?;
+        map.serialize_entry("family", &self.family)?;
+        map.serialize_entry("full_name", &self.full_name)?;
+        map.serialize_entry("host_name", &self.host_name)?;
+        if let Some(value) = &self.ip_address {
+            map.serialize_entry("ip_address", value)?;
+        }
+        map.end()
     }
+}
 
-    fn __missing_host_name() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::vm::guest::identity::Info",
-            "host_name",
-        )
+impl<'de> serde::Deserialize<'de> for Info {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
+    const NAME: &'static str = "vcenter::vm::guest::identity::Info";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::vcenter::vm::GuestOs> = None;
+        let mut f_1: Option<crate::vcenter::vm::GuestOsFamily> = None;
+        let mut f_2: Option<crate::vapi::standard::LocalizableMessage> = None;
+        let mut f_3: Option<String> = None;
+        let mut f_4: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "name" => f_0 = Some(map.next_value()?),
+                "family" => f_1 = Some(map.next_value()?),
+                "full_name" => f_2 = Some(map.next_value()?),
+                "host_name" => f_3 = Some(map.next_value()?),
+                "ip_address" => f_4 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Info {
+            name: __de::required(f_0, "name")?,
+            family: __de::required(f_1, "family")?,
+            full_name: __de::or_zero(f_2, Self::NAME, "full_name"),
+            host_name: __de::or_zero(f_3, Self::NAME, "host_name"),
+            ip_address: f_4,
+        })
     }
 }
 

@@ -11,43 +11,81 @@
 /// Since vSphere API 6.7.
 ///
 /// vAPI structure `com.vmware.vcenter.vm.guest.local_filesystem.info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Info {
     /// Total capacity of the file system, in bytes.
     ///
     /// Since vSphere API 6.7.
-    #[serde(default = "Info::__missing_capacity")]
     pub capacity: i64,
     /// Free space on the file system, in bytes.
     ///
     /// Since vSphere API 6.7.
-    #[serde(default = "Info::__missing_free_space")]
     pub free_space: i64,
     /// Filesystem type, if known. For example, ext3 or NTFS. set if VMware Tools reports a value.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub filesystem: Option<String>,
     /// VirtualDisks backing the guest partition, if known. This field is optional because it was added in a newer version than its parent node.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mappings: Option<Vec<VirtualDiskMapping>>,
 }
 
-impl Info {
-    fn __missing_capacity() -> i64 {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::vm::guest::local_filesystem::Info",
-            "capacity",
-        )
+impl serde::Serialize for Info {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("capacity", &self.capacity)?;
+        map.serialize_entry("free_space", &self.free_space)?;
+        if let Some(value) = &self.filesystem {
+            map.serialize_entry("filesystem", value)?;
+        }
+        if let Some(value) = &self.mappings {
+            map.serialize_entry("mappings", value)?;
+        }
+        map.end()
     }
+}
 
-    fn __missing_free_space() -> i64 {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::vm::guest::local_filesystem::Info",
-            "free_space",
-        )
+impl<'de> serde::Deserialize<'de> for Info {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
+    const NAME: &'static str = "vcenter::vm::guest::local_filesystem::Info";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<i64> = None;
+        let mut f_1: Option<i64> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<Vec<VirtualDiskMapping>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "capacity" => f_0 = Some(map.next_value()?),
+                "free_space" => f_1 = Some(map.next_value()?),
+                "filesystem" => f_2 = map.next_value()?,
+                "mappings" => f_3 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Info {
+            capacity: __de::or_zero(f_0, Self::NAME, "capacity"),
+            free_space: __de::or_zero(f_1, Self::NAME, "free_space"),
+            filesystem: f_2,
+            mappings: f_3,
+        })
     }
 }
 
@@ -72,7 +110,7 @@ impl Info {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.vm.guest.local_filesystem.virtual_disk_mapping`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VirtualDiskMapping {
     /// The virtual disk.
     ///
@@ -80,6 +118,48 @@ pub struct VirtualDiskMapping {
     ///
     /// Since vSphere API 7.0.0.0.
     pub disk: crate::ids::DiskId,
+}
+
+impl serde::Serialize for VirtualDiskMapping {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("disk", &self.disk)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VirtualDiskMapping {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for VirtualDiskMapping {
+    const NAME: &'static str = "vcenter::vm::guest::local_filesystem::VirtualDiskMapping";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::DiskId> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "disk" => f_0 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(VirtualDiskMapping {
+            disk: __de::required(f_0, "disk")?,
+        })
+    }
 }
 
 #[doc(hidden)]

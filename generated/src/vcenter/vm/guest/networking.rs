@@ -72,11 +72,13 @@ impl Interfaces {
     /// - [`NotFound`](crate::ErrorKind::NotFound): if the virtual machine is not found.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if VMware Tools is not running.
-    pub async fn list(
+    pub fn list(
         &self,
         vm: &crate::ids::VirtualMachineId,
-    ) -> vsphere_vapi_runtime::Result<Vec<interfaces::Info>> {
-        self.client.operation(&interfaces::ops::LIST).param("vm", vm).send().await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<Vec<interfaces::Info>>,
+    > + Send {
+        self.client.operation(&interfaces::ops::LIST).param("vm", vm).send()
     }
 }
 
@@ -134,11 +136,13 @@ impl Routes {
     /// - [`NotFound`](crate::ErrorKind::NotFound): if the virtual machine is not found.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if VMware Tools is not running.
-    pub async fn list(
+    pub fn list(
         &self,
         vm: &crate::ids::VirtualMachineId,
-    ) -> vsphere_vapi_runtime::Result<Vec<routes::Info>> {
-        self.client.operation(&routes::ops::LIST).param("vm", vm).send().await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<Vec<routes::Info>>,
+    > + Send {
+        self.client.operation(&routes::ops::LIST).param("vm", vm).send()
     }
 }
 
@@ -147,18 +151,62 @@ impl Routes {
 /// Since vSphere API 7.0.0.0.
 ///
 /// vAPI structure `com.vmware.vcenter.vm.guest.networking.info`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Info {
     /// Client DNS values. Data assigned by DNS. If `None` no DNS assigned value exists.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dns_values: Option<crate::vcenter::vm::guest::DnsAssignedValues>,
     /// Client DNS configuration. How DNS queries are resolved. If `None` no DNS assigned value exists.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dns: Option<crate::vcenter::vm::guest::DnsConfigInfo>,
+}
+
+impl serde::Serialize for Info {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.dns_values {
+            map.serialize_entry("dns_values", value)?;
+        }
+        if let Some(value) = &self.dns {
+            map.serialize_entry("dns", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Info {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
+    const NAME: &'static str = "vcenter::vm::guest::networking::Info";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<crate::vcenter::vm::guest::DnsAssignedValues> = None;
+        let mut f_1: Option<crate::vcenter::vm::guest::DnsConfigInfo> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "dns_values" => f_0 = map.next_value()?,
+                "dns" => f_1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Info { dns_values: f_0, dns: f_1 })
+    }
 }
 
 #[doc(hidden)]

@@ -11,33 +11,72 @@
 /// Since vSphere API 7.0.2.0.
 ///
 /// vAPI structure `com.vmware.vcenter.vm.guest.operations.info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Info {
     /// Guest operations availability. Whether or not the virtual machine is ready to process guest operations.
     ///
     /// Since vSphere API 7.0.2.0.
-    #[serde(default = "Info::__missing_guest_operations_ready")]
     pub guest_operations_ready: bool,
     /// Interactive guest operations availability. Whether or not the virtual machine is ready to process interactive guest operations.
     ///
     /// Since vSphere API 7.0.2.0.
-    #[serde(default = "Info::__missing_interactive_guest_operations_ready")]
     pub interactive_guest_operations_ready: bool,
 }
 
-impl Info {
-    fn __missing_guest_operations_ready() -> bool {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::vm::guest::operations::Info",
-            "guest_operations_ready",
-        )
-    }
-
-    fn __missing_interactive_guest_operations_ready() -> bool {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::vm::guest::operations::Info",
+impl serde::Serialize for Info {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("guest_operations_ready", &self.guest_operations_ready)?;
+        map.serialize_entry(
             "interactive_guest_operations_ready",
-        )
+            &self.interactive_guest_operations_ready,
+        )?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Info {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
+    const NAME: &'static str = "vcenter::vm::guest::operations::Info";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<bool> = None;
+        let mut f_1: Option<bool> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "guest_operations_ready" => f_0 = Some(map.next_value()?),
+                "interactive_guest_operations_ready" => f_1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Info {
+            guest_operations_ready: __de::or_zero(
+                f_0,
+                Self::NAME,
+                "guest_operations_ready",
+            ),
+            interactive_guest_operations_ready: __de::or_zero(
+                f_1,
+                Self::NAME,
+                "interactive_guest_operations_ready",
+            ),
+        })
     }
 }
 

@@ -11,7 +11,7 @@
 /// Since vSphere API 6.7.
 ///
 /// vAPI structure `com.vmware.vcenter.vm.guest.power.info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Info {
     /// The power state of the guest operating system.
     ///
@@ -20,16 +20,52 @@ pub struct Info {
     /// Flag indicating if the virtual machine is ready to process soft power operations.
     ///
     /// Since vSphere API 6.7.
-    #[serde(default = "Info::__missing_operations_ready")]
     pub operations_ready: bool,
 }
 
-impl Info {
-    fn __missing_operations_ready() -> bool {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::vm::guest::power::Info",
-            "operations_ready",
-        )
+impl serde::Serialize for Info {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("state", &self.state)?;
+        map.serialize_entry("operations_ready", &self.operations_ready)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Info {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
+    const NAME: &'static str = "vcenter::vm::guest::power::Info";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<State> = None;
+        let mut f_1: Option<bool> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "state" => f_0 = Some(map.next_value()?),
+                "operations_ready" => f_1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Info {
+            state: __de::required(f_0, "state")?,
+            operations_ready: __de::or_zero(f_1, Self::NAME, "operations_ready"),
+        })
     }
 }
 

@@ -11,7 +11,7 @@
 /// Since vSphere API 7.0.2.0.
 ///
 /// vAPI structure `com.vmware.vcenter.vm.guest.processes.create_spec`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateSpec {
     /// The absolute path to the program to start. For Linux guest operating systems, /bin/bash is used to start the program.
     ///
@@ -20,7 +20,6 @@ pub struct CreateSpec {
     /// For Windows, no shell is used. Using a simple batch file instead by prepending `c:\windows\system32\cmd.exe /c` will allow stdio redirection to work if passed in the `arguments` parameter.
     ///
     /// Since vSphere API 7.0.2.0.
-    #[serde(default = "CreateSpec::__missing_path")]
     pub path: String,
     /// The arguments to the program. Characters which must be escaped to the shell should also be escaped in `arguments`.
     ///
@@ -29,33 +28,86 @@ pub struct CreateSpec {
     /// For Windows, stdio redirection can be added to the arguments if `path` is prefixed with `c:\windows\system32\cmd.exe /c`. If `None` no arguments are passed to the program.
     ///
     /// Since vSphere API 7.0.2.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub arguments: Option<String>,
     /// The absolute path of the working directory for the program to be run. VMware recommends explicitly setting the working directory for the program to be run. If `None` or is an empty string, the behavior depends on the guest operating system. For Linux guest operating systems, if `None` or is an empty string, the working directory will be the home directory of the user associated with the guest authentication. For other guest operating systems, if `None`, the behavior is unspecified.
     ///
     /// Since vSphere API 7.0.2.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub working_directory: Option<String>,
     /// A map of environment variables, specified using the guest OS rules (for example `PATH, c:\bin;c:\windows\system32` or `LD_LIBRARY_PATH,/usr/lib:/lib`), to be set for the program being run. Note that these are not additions to the default environment variables; they define the complete set available to the program. If `None`, the environment variables used are guest dependent defaults.
     ///
     /// Since vSphere API 7.0.2.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub environment_variables: Option<
         vsphere_vapi_runtime::types::VapiMap<String, String>,
     >,
     /// Makes any program window start minimized in Windows operating systems. Returns an error if set for non-Windows guests. Defaults to false.
     ///
     /// Since vSphere API 7.0.2.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_minimized: Option<bool>,
 }
 
-impl CreateSpec {
-    fn __missing_path() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::vm::guest::processes::CreateSpec",
-            "path",
-        )
+impl serde::Serialize for CreateSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("path", &self.path)?;
+        if let Some(value) = &self.arguments {
+            map.serialize_entry("arguments", value)?;
+        }
+        if let Some(value) = &self.working_directory {
+            map.serialize_entry("working_directory", value)?;
+        }
+        if let Some(value) = &self.environment_variables {
+            map.serialize_entry("environment_variables", value)?;
+        }
+        if let Some(value) = &self.start_minimized {
+            map.serialize_entry("start_minimized", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CreateSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CreateSpec {
+    const NAME: &'static str = "vcenter::vm::guest::processes::CreateSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<vsphere_vapi_runtime::types::VapiMap<String, String>> = None;
+        let mut f_4: Option<bool> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "path" => f_0 = Some(map.next_value()?),
+                "arguments" => f_1 = map.next_value()?,
+                "working_directory" => f_2 = map.next_value()?,
+                "environment_variables" => f_3 = map.next_value()?,
+                "start_minimized" => f_4 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(CreateSpec {
+            path: __de::or_zero(f_0, Self::NAME, "path"),
+            arguments: f_1,
+            working_directory: f_2,
+            environment_variables: f_3,
+            start_minimized: f_4,
+        })
     }
 }
 
@@ -77,22 +129,19 @@ impl CreateSpec {
 /// Since vSphere API 7.0.2.0.
 ///
 /// vAPI structure `com.vmware.vcenter.vm.guest.processes.info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Info {
     /// The process name.
     ///
     /// Since vSphere API 7.0.2.0.
-    #[serde(default = "Info::__missing_name")]
     pub name: String,
     /// The process owner.
     ///
     /// Since vSphere API 7.0.2.0.
-    #[serde(default = "Info::__missing_owner")]
     pub owner: String,
     /// The full command line of the process.
     ///
     /// Since vSphere API 7.0.2.0.
-    #[serde(default = "Info::__missing_command")]
     pub command: String,
     /// The start time of the process.
     ///
@@ -101,35 +150,76 @@ pub struct Info {
     /// If the process was started using [`Processes::create`](crate::vcenter::vm::guest::Processes::create) then the process completion time will be available if queried within 5 minutes after it completes. Set if the process was started with [`Processes::create`](crate::vcenter::vm::guest::Processes::create) and has recently exited.
     ///
     /// Since vSphere API 7.0.2.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub finished: Option<vsphere_vapi_runtime::types::DateTime>,
     /// If the process was started using [`Processes::create`](crate::vcenter::vm::guest::Processes::create) then the process exit code will be available if queried within 5 minutes after it completes. Set if the process was started with [`Processes::create`](crate::vcenter::vm::guest::Processes::create) and has recently exited.
     ///
     /// Since vSphere API 7.0.2.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub exit_code: Option<i64>,
 }
 
-impl Info {
-    fn __missing_name() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::vm::guest::processes::Info",
-            "name",
-        )
+impl serde::Serialize for Info {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("name", &self.name)?;
+        map.serialize_entry("owner", &self.owner)?;
+        map.serialize_entry("command", &self.command)?;
+        map.serialize_entry("started", &self.started)?;
+        if let Some(value) = &self.finished {
+            map.serialize_entry("finished", value)?;
+        }
+        if let Some(value) = &self.exit_code {
+            map.serialize_entry("exit_code", value)?;
+        }
+        map.end()
     }
+}
 
-    fn __missing_owner() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::vm::guest::processes::Info",
-            "owner",
-        )
+impl<'de> serde::Deserialize<'de> for Info {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_command() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::vm::guest::processes::Info",
-            "command",
-        )
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
+    const NAME: &'static str = "vcenter::vm::guest::processes::Info";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<vsphere_vapi_runtime::types::DateTime> = None;
+        let mut f_4: Option<vsphere_vapi_runtime::types::DateTime> = None;
+        let mut f_5: Option<i64> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "name" => f_0 = Some(map.next_value()?),
+                "owner" => f_1 = Some(map.next_value()?),
+                "command" => f_2 = Some(map.next_value()?),
+                "started" => f_3 = Some(map.next_value()?),
+                "finished" => f_4 = map.next_value()?,
+                "exit_code" => f_5 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Info {
+            name: __de::or_zero(f_0, Self::NAME, "name"),
+            owner: __de::or_zero(f_1, Self::NAME, "owner"),
+            command: __de::or_zero(f_2, Self::NAME, "command"),
+            started: __de::required(f_3, "started")?,
+            finished: f_4,
+            exit_code: f_5,
+        })
     }
 }
 
@@ -138,21 +228,53 @@ impl Info {
 /// Since vSphere API 7.0.2.0.
 ///
 /// vAPI structure `com.vmware.vcenter.vm.guest.processes.process_error_details`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ProcessErrorDetails {
     /// The process associated with the error.
     ///
     /// Since vSphere API 7.0.2.0.
-    #[serde(default = "ProcessErrorDetails::__missing_pid")]
     pub pid: i64,
 }
 
-impl ProcessErrorDetails {
-    fn __missing_pid() -> i64 {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::vm::guest::processes::ProcessErrorDetails",
-            "pid",
-        )
+impl serde::Serialize for ProcessErrorDetails {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("pid", &self.pid)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ProcessErrorDetails {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ProcessErrorDetails {
+    const NAME: &'static str = "vcenter::vm::guest::processes::ProcessErrorDetails";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<i64> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "pid" => f_0 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ProcessErrorDetails {
+            pid: __de::or_zero(f_0, Self::NAME, "pid"),
+        })
     }
 }
 
@@ -161,27 +283,23 @@ impl ProcessErrorDetails {
 /// Since vSphere API 7.0.2.0.
 ///
 /// vAPI structure `com.vmware.vcenter.vm.guest.processes.summary`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Summary {
     /// The process name.
     ///
     /// Since vSphere API 7.0.2.0.
-    #[serde(default = "Summary::__missing_name")]
     pub name: String,
     /// The process ID.
     ///
     /// Since vSphere API 7.0.2.0.
-    #[serde(default = "Summary::__missing_pid")]
     pub pid: i64,
     /// The process owner.
     ///
     /// Since vSphere API 7.0.2.0.
-    #[serde(default = "Summary::__missing_owner")]
     pub owner: String,
     /// The full command line of the process.
     ///
     /// Since vSphere API 7.0.2.0.
-    #[serde(default = "Summary::__missing_command")]
     pub command: String,
     /// The start time of the process.
     ///
@@ -189,33 +307,61 @@ pub struct Summary {
     pub started: vsphere_vapi_runtime::types::DateTime,
 }
 
-impl Summary {
-    fn __missing_name() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::vm::guest::processes::Summary",
-            "name",
-        )
+impl serde::Serialize for Summary {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("name", &self.name)?;
+        map.serialize_entry("pid", &self.pid)?;
+        map.serialize_entry("owner", &self.owner)?;
+        map.serialize_entry("command", &self.command)?;
+        map.serialize_entry("started", &self.started)?;
+        map.end()
     }
+}
 
-    fn __missing_pid() -> i64 {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::vm::guest::processes::Summary",
-            "pid",
-        )
+impl<'de> serde::Deserialize<'de> for Summary {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_owner() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::vm::guest::processes::Summary",
-            "owner",
-        )
-    }
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Summary {
+    const NAME: &'static str = "vcenter::vm::guest::processes::Summary";
 
-    fn __missing_command() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::vm::guest::processes::Summary",
-            "command",
-        )
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<i64> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<String> = None;
+        let mut f_4: Option<vsphere_vapi_runtime::types::DateTime> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "name" => f_0 = Some(map.next_value()?),
+                "pid" => f_1 = Some(map.next_value()?),
+                "owner" => f_2 = Some(map.next_value()?),
+                "command" => f_3 = Some(map.next_value()?),
+                "started" => f_4 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Summary {
+            name: __de::or_zero(f_0, Self::NAME, "name"),
+            pid: __de::or_zero(f_1, Self::NAME, "pid"),
+            owner: __de::or_zero(f_2, Self::NAME, "owner"),
+            command: __de::or_zero(f_3, Self::NAME, "command"),
+            started: __de::required(f_4, "started")?,
+        })
     }
 }
 

@@ -97,17 +97,18 @@ impl Nvme {
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
     /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user doesn't have the required privileges.
     /// - [`Unsupported`](crate::ErrorKind::Unsupported): if the guest operating system of the virtual machine is not supported and spec includes `None` fields that default to guest-specific values.
-    pub async fn create(
+    pub fn create(
         &self,
         vm: &crate::ids::VirtualMachineId,
         spec: &nvme::CreateSpec,
-    ) -> vsphere_vapi_runtime::Result<crate::ids::NvmeAdapterId> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<crate::ids::NvmeAdapterId>,
+    > + Send {
         self.client
             .operation(&nvme::ops::CREATE)
             .param("vm", vm)
             .param("spec", spec)
             .send()
-            .await
     }
 
     /// Removes a virtual NVMe adapter from the virtual machine.
@@ -136,17 +137,16 @@ impl Nvme {
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
     /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user doesn't have the required privileges.
-    pub async fn delete(
+    pub fn delete(
         &self,
         vm: &crate::ids::VirtualMachineId,
         adapter: &crate::ids::NvmeAdapterId,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&nvme::ops::DELETE)
             .param("vm", vm)
             .param("adapter", adapter)
             .send()
-            .await
     }
 
     /// Returns information about a virtual NVMe adapter.
@@ -177,17 +177,18 @@ impl Nvme {
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
     /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user doesn't have the required privileges.
-    pub async fn get(
+    pub fn get(
         &self,
         vm: &crate::ids::VirtualMachineId,
         adapter: &crate::ids::NvmeAdapterId,
-    ) -> vsphere_vapi_runtime::Result<nvme::Info> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<nvme::Info>,
+    > + Send {
         self.client
             .operation(&nvme::ops::GET)
             .param("vm", vm)
             .param("adapter", adapter)
             .send()
-            .await
     }
 
     /// Returns commonly used information about the virtual NVMe adapters belonging to the virtual machine.
@@ -217,11 +218,13 @@ impl Nvme {
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
     /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user doesn't have the required privileges.
-    pub async fn list(
+    pub fn list(
         &self,
         vm: &crate::ids::VirtualMachineId,
-    ) -> vsphere_vapi_runtime::Result<Vec<nvme::Summary>> {
-        self.client.operation(&nvme::ops::LIST).param("vm", vm).send().await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<Vec<nvme::Summary>>,
+    > + Send {
+        self.client.operation(&nvme::ops::LIST).param("vm", vm).send()
     }
 }
 
@@ -300,17 +303,18 @@ impl Sata {
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
     /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user doesn't have the required privileges.
     /// - [`Unsupported`](crate::ErrorKind::Unsupported): if the guest operating system of the virtual machine is not supported and spec includes `None` fields that default to guest-specific values.
-    pub async fn create(
+    pub fn create(
         &self,
         vm: &crate::ids::VirtualMachineId,
         spec: &sata::CreateSpec,
-    ) -> vsphere_vapi_runtime::Result<crate::ids::SataAdapterId> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<crate::ids::SataAdapterId>,
+    > + Send {
         self.client
             .operation(&sata::ops::CREATE)
             .param("vm", vm)
             .param("spec", spec)
             .send()
-            .await
     }
 
     /// Removes a virtual SATA adapter from the virtual machine.
@@ -337,17 +341,16 @@ impl Sata {
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
     /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user doesn't have the required privileges.
-    pub async fn delete(
+    pub fn delete(
         &self,
         vm: &crate::ids::VirtualMachineId,
         adapter: &crate::ids::SataAdapterId,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&sata::ops::DELETE)
             .param("vm", vm)
             .param("adapter", adapter)
             .send()
-            .await
     }
 
     /// Returns information about a virtual SATA adapter.
@@ -376,17 +379,18 @@ impl Sata {
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
     /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user doesn't have the required privileges.
-    pub async fn get(
+    pub fn get(
         &self,
         vm: &crate::ids::VirtualMachineId,
         adapter: &crate::ids::SataAdapterId,
-    ) -> vsphere_vapi_runtime::Result<sata::Info> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<sata::Info>,
+    > + Send {
         self.client
             .operation(&sata::ops::GET)
             .param("vm", vm)
             .param("adapter", adapter)
             .send()
-            .await
     }
 
     /// Returns commonly used information about the virtual SATA adapters belonging to the virtual machine.
@@ -414,11 +418,13 @@ impl Sata {
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
     /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user doesn't have the required privileges.
-    pub async fn list(
+    pub fn list(
         &self,
         vm: &crate::ids::VirtualMachineId,
-    ) -> vsphere_vapi_runtime::Result<Vec<sata::Summary>> {
-        self.client.operation(&sata::ops::LIST).param("vm", vm).send().await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<Vec<sata::Summary>>,
+    > + Send {
+        self.client.operation(&sata::ops::LIST).param("vm", vm).send()
     }
 }
 
@@ -501,17 +507,18 @@ impl Scsi {
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
     /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user doesn't have the required privileges.
     /// - [`Unsupported`](crate::ErrorKind::Unsupported): if the guest operating system of the virtual machine is not supported and spec includes `None` fields that default to guest-specific values.
-    pub async fn create(
+    pub fn create(
         &self,
         vm: &crate::ids::VirtualMachineId,
         spec: &scsi::CreateSpec,
-    ) -> vsphere_vapi_runtime::Result<crate::ids::ScsiAdapterId> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<crate::ids::ScsiAdapterId>,
+    > + Send {
         self.client
             .operation(&scsi::ops::CREATE)
             .param("vm", vm)
             .param("spec", spec)
             .send()
-            .await
     }
 
     /// Removes a virtual SCSI adapter from the virtual machine.
@@ -538,17 +545,16 @@ impl Scsi {
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
     /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user doesn't have the required privileges.
-    pub async fn delete(
+    pub fn delete(
         &self,
         vm: &crate::ids::VirtualMachineId,
         adapter: &crate::ids::ScsiAdapterId,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&scsi::ops::DELETE)
             .param("vm", vm)
             .param("adapter", adapter)
             .send()
-            .await
     }
 
     /// Returns information about a virtual SCSI adapter.
@@ -577,17 +583,18 @@ impl Scsi {
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
     /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user doesn't have the required privileges.
-    pub async fn get(
+    pub fn get(
         &self,
         vm: &crate::ids::VirtualMachineId,
         adapter: &crate::ids::ScsiAdapterId,
-    ) -> vsphere_vapi_runtime::Result<scsi::Info> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<scsi::Info>,
+    > + Send {
         self.client
             .operation(&scsi::ops::GET)
             .param("vm", vm)
             .param("adapter", adapter)
             .send()
-            .await
     }
 
     /// Returns commonly used information about the virtual SCSI adapters belonging to the virtual machine.
@@ -615,11 +622,13 @@ impl Scsi {
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
     /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user doesn't have the required privileges.
-    pub async fn list(
+    pub fn list(
         &self,
         vm: &crate::ids::VirtualMachineId,
-    ) -> vsphere_vapi_runtime::Result<Vec<scsi::Summary>> {
-        self.client.operation(&scsi::ops::LIST).param("vm", vm).send().await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<Vec<scsi::Summary>>,
+    > + Send {
+        self.client.operation(&scsi::ops::LIST).param("vm", vm).send()
     }
 
     /// Updates the configuration of a virtual SCSI adapter.
@@ -647,18 +656,17 @@ impl Scsi {
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
     /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user doesn't have the required privileges.
-    pub async fn update(
+    pub fn update(
         &self,
         vm: &crate::ids::VirtualMachineId,
         adapter: &crate::ids::ScsiAdapterId,
         spec: &scsi::UpdateSpec,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&scsi::ops::UPDATE)
             .param("vm", vm)
             .param("adapter", adapter)
             .param("spec", spec)
             .send()
-            .await
     }
 }

@@ -79,11 +79,13 @@ impl Device {
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
     /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user doesn't have the required privileges.
-    pub async fn get(
+    pub fn get(
         &self,
         vm: &crate::ids::VirtualMachineId,
-    ) -> vsphere_vapi_runtime::Result<Vec<device::Entry>> {
-        self.client.operation(&device::ops::GET).param("vm", vm).send().await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<Vec<device::Entry>>,
+    > + Send {
+        self.client.operation(&device::ops::GET).param("vm", vm).send()
     }
 
     /// Sets the virtual devices that will be used to boot the virtual machine. The virtual machine will check the devices in order, attempting to boot from each, until the virtual machine boots successfully. If the list is empty, the virtual machine will use a default boot sequence. There should be no more than one instance of [`Entry`](crate::vcenter::vm::hardware::boot::device::Entry) for a given device type except [`Type::Ethernet`](crate::vcenter::vm::hardware::boot::device::Type::Ethernet) in the list.
@@ -110,17 +112,16 @@ impl Device {
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
     /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user doesn't have the required privileges.
-    pub async fn set(
+    pub fn set(
         &self,
         vm: &crate::ids::VirtualMachineId,
         devices: &[device::Entry],
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&device::ops::SET)
             .param("vm", vm)
             .param("devices", devices)
             .send()
-            .await
     }
 }
 
@@ -242,92 +243,86 @@ impl<'de> serde::Deserialize<'de> for CreateSpec {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = CreateSpec;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("struct CreateSpec")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<CreateSpec, A::Error> {
-                let mut f_0: Option<String> = None;
-                let mut f_1: Option<bool> = None;
-                let mut f_2: Option<NetworkProtocol> = None;
-                let mut f_3: Option<i64> = None;
-                let mut f_4: Option<bool> = None;
-                let mut f_5: Option<i64> = None;
-                let mut f_6: Option<bool> = None;
-                let mut unknown = serde_json::Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "type" => f_0 = map.next_value()?,
-                        "efi_legacy_boot" => f_1 = map.next_value()?,
-                        "network_protocol" => f_2 = map.next_value()?,
-                        "delay" => f_3 = map.next_value()?,
-                        "retry" => f_4 = map.next_value()?,
-                        "retry_delay" => f_5 = map.next_value()?,
-                        "enter_setup_mode" => f_6 = map.next_value()?,
-                        _ => {
-                            let value: serde_json::Value = map.next_value()?;
-                            unknown.insert(key, value);
-                        }
-                    }
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CreateSpec {
+    const NAME: &'static str = "vcenter::vm::hardware::boot::CreateSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<bool> = None;
+        let mut f_2: Option<NetworkProtocol> = None;
+        let mut f_3: Option<i64> = None;
+        let mut f_4: Option<bool> = None;
+        let mut f_5: Option<i64> = None;
+        let mut f_6: Option<bool> = None;
+        let mut unknown = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "type" => f_0 = map.next_value()?,
+                "efi_legacy_boot" => f_1 = map.next_value()?,
+                "network_protocol" => f_2 = map.next_value()?,
+                "delay" => f_3 = map.next_value()?,
+                "retry" => f_4 = map.next_value()?,
+                "retry_delay" => f_5 = map.next_value()?,
+                "enter_setup_mode" => f_6 = map.next_value()?,
+                _ => {
+                    let value: serde_json::Value = map.next_value()?;
+                    unknown.insert(key, value);
                 }
-                let u_0 = match f_0 {
-                    None => None,
-                    Some(tag) => {
-                        Some(
-                            match tag.as_str() {
-                                "BIOS" => CreateSpecType::Bios,
-                                "EFI" => {
-                                    CreateSpecType::Efi {
-                                        efi_legacy_boot: f_1,
-                                        network_protocol: f_2,
-                                    }
-                                }
-                                _ => {
-                                    #[allow(unused_mut)]
-                                    let mut fields = ::core::mem::take(&mut unknown);
-                                    if let Some(value) = f_1 {
-                                        fields
-                                            .insert(
-                                                "efi_legacy_boot".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_2 {
-                                        fields
-                                            .insert(
-                                                "network_protocol".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    CreateSpecType::Unknown {
-                                        tag,
-                                        fields,
-                                    }
-                                }
-                            },
-                        )
-                    }
-                };
-                ::core::result::Result::Ok(CreateSpec {
-                    r#type: u_0,
-                    delay: f_3,
-                    retry: f_4,
-                    retry_delay: f_5,
-                    enter_setup_mode: f_6,
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        let u_0 = match f_0 {
+            None => None,
+            Some(tag) => {
+                Some(
+                    match tag.as_str() {
+                        "BIOS" => CreateSpecType::Bios,
+                        "EFI" => {
+                            CreateSpecType::Efi {
+                                efi_legacy_boot: f_1,
+                                network_protocol: f_2,
+                            }
+                        }
+                        _ => {
+                            #[allow(unused_mut)]
+                            let mut fields = ::core::mem::take(&mut unknown);
+                            if let Some(value) = f_1 {
+                                fields
+                                    .insert(
+                                        "efi_legacy_boot".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_2 {
+                                fields
+                                    .insert(
+                                        "network_protocol".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            CreateSpecType::Unknown {
+                                tag,
+                                fields,
+                            }
+                        }
+                    },
+                )
+            }
+        };
+        ::core::result::Result::Ok(CreateSpec {
+            r#type: u_0,
+            delay: f_3,
+            retry: f_4,
+            retry_delay: f_5,
+            enter_setup_mode: f_6,
+        })
     }
 }
 
@@ -439,105 +434,84 @@ impl<'de> serde::Deserialize<'de> for Info {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = Info;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("struct Info")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<Info, A::Error> {
-                let mut f_0: Option<String> = None;
-                let mut f_1: Option<bool> = None;
-                let mut f_2: Option<NetworkProtocol> = None;
-                let mut f_3: Option<i64> = None;
-                let mut f_4: Option<bool> = None;
-                let mut f_5: Option<i64> = None;
-                let mut f_6: Option<bool> = None;
-                let mut unknown = serde_json::Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "type" => f_0 = Some(map.next_value()?),
-                        "efi_legacy_boot" => f_1 = map.next_value()?,
-                        "network_protocol" => f_2 = map.next_value()?,
-                        "delay" => f_3 = Some(map.next_value()?),
-                        "retry" => f_4 = Some(map.next_value()?),
-                        "retry_delay" => f_5 = Some(map.next_value()?),
-                        "enter_setup_mode" => f_6 = Some(map.next_value()?),
-                        _ => {
-                            let value: serde_json::Value = map.next_value()?;
-                            unknown.insert(key, value);
-                        }
-                    }
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
+    const NAME: &'static str = "vcenter::vm::hardware::boot::Info";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<bool> = None;
+        let mut f_2: Option<NetworkProtocol> = None;
+        let mut f_3: Option<i64> = None;
+        let mut f_4: Option<bool> = None;
+        let mut f_5: Option<i64> = None;
+        let mut f_6: Option<bool> = None;
+        let mut unknown = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "type" => f_0 = Some(map.next_value()?),
+                "efi_legacy_boot" => f_1 = map.next_value()?,
+                "network_protocol" => f_2 = map.next_value()?,
+                "delay" => f_3 = Some(map.next_value()?),
+                "retry" => f_4 = Some(map.next_value()?),
+                "retry_delay" => f_5 = Some(map.next_value()?),
+                "enter_setup_mode" => f_6 = Some(map.next_value()?),
+                _ => {
+                    let value: serde_json::Value = map.next_value()?;
+                    unknown.insert(key, value);
                 }
-                let u_0 = match f_0 {
-                    None => None,
-                    Some(tag) => {
-                        Some(
-                            match tag.as_str() {
-                                "BIOS" => InfoType::Bios,
-                                "EFI" => {
-                                    InfoType::Efi {
-                                        efi_legacy_boot: f_1,
-                                        network_protocol: f_2,
-                                    }
-                                }
-                                _ => {
-                                    #[allow(unused_mut)]
-                                    let mut fields = ::core::mem::take(&mut unknown);
-                                    if let Some(value) = f_1 {
-                                        fields
-                                            .insert(
-                                                "efi_legacy_boot".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_2 {
-                                        fields
-                                            .insert(
-                                                "network_protocol".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    InfoType::Unknown { tag, fields }
-                                }
-                            },
-                        )
-                    }
-                };
-                ::core::result::Result::Ok(Info {
-                    r#type: u_0.ok_or_else(|| serde::de::Error::missing_field("type"))?,
-                    delay: f_3
-                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
-                            "vcenter::vm::hardware::boot::Info",
-                            "delay",
-                        )),
-                    retry: f_4
-                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
-                            "vcenter::vm::hardware::boot::Info",
-                            "retry",
-                        )),
-                    retry_delay: f_5
-                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
-                            "vcenter::vm::hardware::boot::Info",
-                            "retry_delay",
-                        )),
-                    enter_setup_mode: f_6
-                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
-                            "vcenter::vm::hardware::boot::Info",
-                            "enter_setup_mode",
-                        )),
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        let u_0 = match f_0 {
+            None => None,
+            Some(tag) => {
+                Some(
+                    match tag.as_str() {
+                        "BIOS" => InfoType::Bios,
+                        "EFI" => {
+                            InfoType::Efi {
+                                efi_legacy_boot: f_1,
+                                network_protocol: f_2,
+                            }
+                        }
+                        _ => {
+                            #[allow(unused_mut)]
+                            let mut fields = ::core::mem::take(&mut unknown);
+                            if let Some(value) = f_1 {
+                                fields
+                                    .insert(
+                                        "efi_legacy_boot".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_2 {
+                                fields
+                                    .insert(
+                                        "network_protocol".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            InfoType::Unknown { tag, fields }
+                        }
+                    },
+                )
+            }
+        };
+        ::core::result::Result::Ok(Info {
+            r#type: __de::required(u_0, "type")?,
+            delay: __de::or_zero(f_3, Self::NAME, "delay"),
+            retry: __de::or_zero(f_4, Self::NAME, "retry"),
+            retry_delay: __de::or_zero(f_5, Self::NAME, "retry_delay"),
+            enter_setup_mode: __de::or_zero(f_6, Self::NAME, "enter_setup_mode"),
+        })
     }
 }
 
@@ -688,92 +662,86 @@ impl<'de> serde::Deserialize<'de> for UpdateSpec {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = UpdateSpec;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("struct UpdateSpec")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<UpdateSpec, A::Error> {
-                let mut f_0: Option<String> = None;
-                let mut f_1: Option<bool> = None;
-                let mut f_2: Option<NetworkProtocol> = None;
-                let mut f_3: Option<i64> = None;
-                let mut f_4: Option<bool> = None;
-                let mut f_5: Option<i64> = None;
-                let mut f_6: Option<bool> = None;
-                let mut unknown = serde_json::Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "type" => f_0 = map.next_value()?,
-                        "efi_legacy_boot" => f_1 = map.next_value()?,
-                        "network_protocol" => f_2 = map.next_value()?,
-                        "delay" => f_3 = map.next_value()?,
-                        "retry" => f_4 = map.next_value()?,
-                        "retry_delay" => f_5 = map.next_value()?,
-                        "enter_setup_mode" => f_6 = map.next_value()?,
-                        _ => {
-                            let value: serde_json::Value = map.next_value()?;
-                            unknown.insert(key, value);
-                        }
-                    }
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for UpdateSpec {
+    const NAME: &'static str = "vcenter::vm::hardware::boot::UpdateSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<bool> = None;
+        let mut f_2: Option<NetworkProtocol> = None;
+        let mut f_3: Option<i64> = None;
+        let mut f_4: Option<bool> = None;
+        let mut f_5: Option<i64> = None;
+        let mut f_6: Option<bool> = None;
+        let mut unknown = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "type" => f_0 = map.next_value()?,
+                "efi_legacy_boot" => f_1 = map.next_value()?,
+                "network_protocol" => f_2 = map.next_value()?,
+                "delay" => f_3 = map.next_value()?,
+                "retry" => f_4 = map.next_value()?,
+                "retry_delay" => f_5 = map.next_value()?,
+                "enter_setup_mode" => f_6 = map.next_value()?,
+                _ => {
+                    let value: serde_json::Value = map.next_value()?;
+                    unknown.insert(key, value);
                 }
-                let u_0 = match f_0 {
-                    None => None,
-                    Some(tag) => {
-                        Some(
-                            match tag.as_str() {
-                                "BIOS" => UpdateSpecType::Bios,
-                                "EFI" => {
-                                    UpdateSpecType::Efi {
-                                        efi_legacy_boot: f_1,
-                                        network_protocol: f_2,
-                                    }
-                                }
-                                _ => {
-                                    #[allow(unused_mut)]
-                                    let mut fields = ::core::mem::take(&mut unknown);
-                                    if let Some(value) = f_1 {
-                                        fields
-                                            .insert(
-                                                "efi_legacy_boot".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_2 {
-                                        fields
-                                            .insert(
-                                                "network_protocol".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    UpdateSpecType::Unknown {
-                                        tag,
-                                        fields,
-                                    }
-                                }
-                            },
-                        )
-                    }
-                };
-                ::core::result::Result::Ok(UpdateSpec {
-                    r#type: u_0,
-                    delay: f_3,
-                    retry: f_4,
-                    retry_delay: f_5,
-                    enter_setup_mode: f_6,
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        let u_0 = match f_0 {
+            None => None,
+            Some(tag) => {
+                Some(
+                    match tag.as_str() {
+                        "BIOS" => UpdateSpecType::Bios,
+                        "EFI" => {
+                            UpdateSpecType::Efi {
+                                efi_legacy_boot: f_1,
+                                network_protocol: f_2,
+                            }
+                        }
+                        _ => {
+                            #[allow(unused_mut)]
+                            let mut fields = ::core::mem::take(&mut unknown);
+                            if let Some(value) = f_1 {
+                                fields
+                                    .insert(
+                                        "efi_legacy_boot".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_2 {
+                                fields
+                                    .insert(
+                                        "network_protocol".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            UpdateSpecType::Unknown {
+                                tag,
+                                fields,
+                            }
+                        }
+                    },
+                )
+            }
+        };
+        ::core::result::Result::Ok(UpdateSpec {
+            r#type: u_0,
+            delay: f_3,
+            retry: f_4,
+            retry_delay: f_5,
+            enter_setup_mode: f_6,
+        })
     }
 }
 

@@ -127,110 +127,105 @@ impl<'de> serde::Deserialize<'de> for BackingInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = BackingInfo;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("struct BackingInfo")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<BackingInfo, A::Error> {
-                let mut f_0: Option<String> = None;
-                let mut f_1: Option<String> = None;
-                let mut f_2: Option<String> = None;
-                let mut f_3: Option<bool> = None;
-                let mut f_4: Option<DeviceAccessType> = None;
-                let mut unknown = serde_json::Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "type" => f_0 = Some(map.next_value()?),
-                        "iso_file" => f_1 = map.next_value()?,
-                        "host_device" => f_2 = map.next_value()?,
-                        "auto_detect" => f_3 = map.next_value()?,
-                        "device_access_type" => f_4 = map.next_value()?,
-                        _ => {
-                            let value: serde_json::Value = map.next_value()?;
-                            unknown.insert(key, value);
-                        }
-                    }
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for BackingInfo {
+    const NAME: &'static str = "vcenter::vm::hardware::cdrom::BackingInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<bool> = None;
+        let mut f_4: Option<DeviceAccessType> = None;
+        let mut unknown = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "type" => f_0 = Some(map.next_value()?),
+                "iso_file" => f_1 = map.next_value()?,
+                "host_device" => f_2 = map.next_value()?,
+                "auto_detect" => f_3 = map.next_value()?,
+                "device_access_type" => f_4 = map.next_value()?,
+                _ => {
+                    let value: serde_json::Value = map.next_value()?;
+                    unknown.insert(key, value);
                 }
-                let u_0 = match f_0 {
-                    None => None,
-                    Some(tag) => {
-                        Some(
-                            match tag.as_str() {
-                                "ISO_FILE" => {
-                                    BackingInfoType::IsoFile {
-                                        iso_file: f_1,
-                                    }
-                                }
-                                "HOST_DEVICE" => {
-                                    BackingInfoType::HostDevice {
-                                        host_device: f_2,
-                                        auto_detect: f_3,
-                                        device_access_type: f_4,
-                                    }
-                                }
-                                "CLIENT_DEVICE" => {
-                                    BackingInfoType::ClientDevice {
-                                        device_access_type: f_4,
-                                    }
-                                }
-                                _ => {
-                                    #[allow(unused_mut)]
-                                    let mut fields = ::core::mem::take(&mut unknown);
-                                    if let Some(value) = f_1 {
-                                        fields
-                                            .insert(
-                                                "iso_file".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_2 {
-                                        fields
-                                            .insert(
-                                                "host_device".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_3 {
-                                        fields
-                                            .insert(
-                                                "auto_detect".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_4 {
-                                        fields
-                                            .insert(
-                                                "device_access_type".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    BackingInfoType::Unknown {
-                                        tag,
-                                        fields,
-                                    }
-                                }
-                            },
-                        )
-                    }
-                };
-                ::core::result::Result::Ok(BackingInfo {
-                    r#type: u_0.ok_or_else(|| serde::de::Error::missing_field("type"))?,
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        let u_0 = match f_0 {
+            None => None,
+            Some(tag) => {
+                Some(
+                    match tag.as_str() {
+                        "ISO_FILE" => {
+                            BackingInfoType::IsoFile {
+                                iso_file: f_1,
+                            }
+                        }
+                        "HOST_DEVICE" => {
+                            BackingInfoType::HostDevice {
+                                host_device: f_2,
+                                auto_detect: f_3,
+                                device_access_type: f_4,
+                            }
+                        }
+                        "CLIENT_DEVICE" => {
+                            BackingInfoType::ClientDevice {
+                                device_access_type: f_4,
+                            }
+                        }
+                        _ => {
+                            #[allow(unused_mut)]
+                            let mut fields = ::core::mem::take(&mut unknown);
+                            if let Some(value) = f_1 {
+                                fields
+                                    .insert(
+                                        "iso_file".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_2 {
+                                fields
+                                    .insert(
+                                        "host_device".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_3 {
+                                fields
+                                    .insert(
+                                        "auto_detect".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_4 {
+                                fields
+                                    .insert(
+                                        "device_access_type".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            BackingInfoType::Unknown {
+                                tag,
+                                fields,
+                            }
+                        }
+                    },
+                )
+            }
+        };
+        ::core::result::Result::Ok(BackingInfo {
+            r#type: __de::required(u_0, "type")?,
+        })
     }
 }
 
@@ -350,99 +345,94 @@ impl<'de> serde::Deserialize<'de> for BackingSpec {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = BackingSpec;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("struct BackingSpec")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<BackingSpec, A::Error> {
-                let mut f_0: Option<String> = None;
-                let mut f_1: Option<String> = None;
-                let mut f_2: Option<String> = None;
-                let mut f_3: Option<DeviceAccessType> = None;
-                let mut unknown = serde_json::Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "type" => f_0 = Some(map.next_value()?),
-                        "iso_file" => f_1 = map.next_value()?,
-                        "host_device" => f_2 = map.next_value()?,
-                        "device_access_type" => f_3 = map.next_value()?,
-                        _ => {
-                            let value: serde_json::Value = map.next_value()?;
-                            unknown.insert(key, value);
-                        }
-                    }
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for BackingSpec {
+    const NAME: &'static str = "vcenter::vm::hardware::cdrom::BackingSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<DeviceAccessType> = None;
+        let mut unknown = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "type" => f_0 = Some(map.next_value()?),
+                "iso_file" => f_1 = map.next_value()?,
+                "host_device" => f_2 = map.next_value()?,
+                "device_access_type" => f_3 = map.next_value()?,
+                _ => {
+                    let value: serde_json::Value = map.next_value()?;
+                    unknown.insert(key, value);
                 }
-                let u_0 = match f_0 {
-                    None => None,
-                    Some(tag) => {
-                        Some(
-                            match tag.as_str() {
-                                "ISO_FILE" => {
-                                    BackingSpecType::IsoFile {
-                                        iso_file: f_1,
-                                    }
-                                }
-                                "HOST_DEVICE" => {
-                                    BackingSpecType::HostDevice {
-                                        host_device: f_2,
-                                        device_access_type: f_3,
-                                    }
-                                }
-                                "CLIENT_DEVICE" => {
-                                    BackingSpecType::ClientDevice {
-                                        device_access_type: f_3,
-                                    }
-                                }
-                                _ => {
-                                    #[allow(unused_mut)]
-                                    let mut fields = ::core::mem::take(&mut unknown);
-                                    if let Some(value) = f_1 {
-                                        fields
-                                            .insert(
-                                                "iso_file".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_2 {
-                                        fields
-                                            .insert(
-                                                "host_device".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_3 {
-                                        fields
-                                            .insert(
-                                                "device_access_type".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    BackingSpecType::Unknown {
-                                        tag,
-                                        fields,
-                                    }
-                                }
-                            },
-                        )
-                    }
-                };
-                ::core::result::Result::Ok(BackingSpec {
-                    r#type: u_0.ok_or_else(|| serde::de::Error::missing_field("type"))?,
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        let u_0 = match f_0 {
+            None => None,
+            Some(tag) => {
+                Some(
+                    match tag.as_str() {
+                        "ISO_FILE" => {
+                            BackingSpecType::IsoFile {
+                                iso_file: f_1,
+                            }
+                        }
+                        "HOST_DEVICE" => {
+                            BackingSpecType::HostDevice {
+                                host_device: f_2,
+                                device_access_type: f_3,
+                            }
+                        }
+                        "CLIENT_DEVICE" => {
+                            BackingSpecType::ClientDevice {
+                                device_access_type: f_3,
+                            }
+                        }
+                        _ => {
+                            #[allow(unused_mut)]
+                            let mut fields = ::core::mem::take(&mut unknown);
+                            if let Some(value) = f_1 {
+                                fields
+                                    .insert(
+                                        "iso_file".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_2 {
+                                fields
+                                    .insert(
+                                        "host_device".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_3 {
+                                fields
+                                    .insert(
+                                        "device_access_type".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            BackingSpecType::Unknown {
+                                tag,
+                                fields,
+                            }
+                        }
+                    },
+                )
+            }
+        };
+        ::core::result::Result::Ok(BackingSpec {
+            r#type: __de::required(u_0, "type")?,
+        })
     }
 }
 
@@ -579,84 +569,78 @@ impl<'de> serde::Deserialize<'de> for CreateSpec {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = CreateSpec;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("struct CreateSpec")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<CreateSpec, A::Error> {
-                let mut f_0: Option<String> = None;
-                let mut f_1: Option<crate::vcenter::vm::hardware::IdeAddressSpec> = None;
-                let mut f_2: Option<crate::vcenter::vm::hardware::SataAddressSpec> = None;
-                let mut f_3: Option<BackingSpec> = None;
-                let mut f_4: Option<bool> = None;
-                let mut f_5: Option<bool> = None;
-                let mut unknown = serde_json::Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "type" => f_0 = map.next_value()?,
-                        "ide" => f_1 = map.next_value()?,
-                        "sata" => f_2 = map.next_value()?,
-                        "backing" => f_3 = map.next_value()?,
-                        "start_connected" => f_4 = map.next_value()?,
-                        "allow_guest_control" => f_5 = map.next_value()?,
-                        _ => {
-                            let value: serde_json::Value = map.next_value()?;
-                            unknown.insert(key, value);
-                        }
-                    }
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CreateSpec {
+    const NAME: &'static str = "vcenter::vm::hardware::cdrom::CreateSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<crate::vcenter::vm::hardware::IdeAddressSpec> = None;
+        let mut f_2: Option<crate::vcenter::vm::hardware::SataAddressSpec> = None;
+        let mut f_3: Option<BackingSpec> = None;
+        let mut f_4: Option<bool> = None;
+        let mut f_5: Option<bool> = None;
+        let mut unknown = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "type" => f_0 = map.next_value()?,
+                "ide" => f_1 = map.next_value()?,
+                "sata" => f_2 = map.next_value()?,
+                "backing" => f_3 = map.next_value()?,
+                "start_connected" => f_4 = map.next_value()?,
+                "allow_guest_control" => f_5 = map.next_value()?,
+                _ => {
+                    let value: serde_json::Value = map.next_value()?;
+                    unknown.insert(key, value);
                 }
-                let u_0 = match f_0 {
-                    None => None,
-                    Some(tag) => {
-                        Some(
-                            match tag.as_str() {
-                                "IDE" => CreateSpecType::Ide { ide: f_1 },
-                                "SATA" => CreateSpecType::Sata { sata: f_2 },
-                                _ => {
-                                    #[allow(unused_mut)]
-                                    let mut fields = ::core::mem::take(&mut unknown);
-                                    if let Some(value) = f_1 {
-                                        fields
-                                            .insert(
-                                                "ide".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_2 {
-                                        fields
-                                            .insert(
-                                                "sata".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    CreateSpecType::Unknown {
-                                        tag,
-                                        fields,
-                                    }
-                                }
-                            },
-                        )
-                    }
-                };
-                ::core::result::Result::Ok(CreateSpec {
-                    r#type: u_0,
-                    backing: f_3,
-                    start_connected: f_4,
-                    allow_guest_control: f_5,
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        let u_0 = match f_0 {
+            None => None,
+            Some(tag) => {
+                Some(
+                    match tag.as_str() {
+                        "IDE" => CreateSpecType::Ide { ide: f_1 },
+                        "SATA" => CreateSpecType::Sata { sata: f_2 },
+                        _ => {
+                            #[allow(unused_mut)]
+                            let mut fields = ::core::mem::take(&mut unknown);
+                            if let Some(value) = f_1 {
+                                fields
+                                    .insert(
+                                        "ide".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_2 {
+                                fields
+                                    .insert(
+                                        "sata".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            CreateSpecType::Unknown {
+                                tag,
+                                fields,
+                            }
+                        }
+                    },
+                )
+            }
+        };
+        ::core::result::Result::Ok(CreateSpec {
+            r#type: u_0,
+            backing: f_3,
+            start_connected: f_4,
+            allow_guest_control: f_5,
+        })
     }
 }
 
@@ -806,107 +790,89 @@ impl<'de> serde::Deserialize<'de> for Info {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = Info;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("struct Info")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<Info, A::Error> {
-                let mut f_0: Option<String> = None;
-                let mut f_1: Option<String> = None;
-                let mut f_2: Option<crate::vcenter::vm::hardware::IdeAddressInfo> = None;
-                let mut f_3: Option<crate::vcenter::vm::hardware::SataAddressInfo> = None;
-                let mut f_4: Option<BackingInfo> = None;
-                let mut f_5: Option<crate::vcenter::vm::hardware::ConnectionState> = None;
-                let mut f_6: Option<bool> = None;
-                let mut f_7: Option<bool> = None;
-                let mut unknown = serde_json::Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "type" => f_0 = Some(map.next_value()?),
-                        "label" => f_1 = Some(map.next_value()?),
-                        "ide" => f_2 = map.next_value()?,
-                        "sata" => f_3 = map.next_value()?,
-                        "backing" => f_4 = Some(map.next_value()?),
-                        "state" => f_5 = Some(map.next_value()?),
-                        "start_connected" => f_6 = Some(map.next_value()?),
-                        "allow_guest_control" => f_7 = Some(map.next_value()?),
-                        _ => {
-                            let value: serde_json::Value = map.next_value()?;
-                            unknown.insert(key, value);
-                        }
-                    }
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
+    const NAME: &'static str = "vcenter::vm::hardware::cdrom::Info";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<crate::vcenter::vm::hardware::IdeAddressInfo> = None;
+        let mut f_3: Option<crate::vcenter::vm::hardware::SataAddressInfo> = None;
+        let mut f_4: Option<BackingInfo> = None;
+        let mut f_5: Option<crate::vcenter::vm::hardware::ConnectionState> = None;
+        let mut f_6: Option<bool> = None;
+        let mut f_7: Option<bool> = None;
+        let mut unknown = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "type" => f_0 = Some(map.next_value()?),
+                "label" => f_1 = Some(map.next_value()?),
+                "ide" => f_2 = map.next_value()?,
+                "sata" => f_3 = map.next_value()?,
+                "backing" => f_4 = Some(map.next_value()?),
+                "state" => f_5 = Some(map.next_value()?),
+                "start_connected" => f_6 = Some(map.next_value()?),
+                "allow_guest_control" => f_7 = Some(map.next_value()?),
+                _ => {
+                    let value: serde_json::Value = map.next_value()?;
+                    unknown.insert(key, value);
                 }
-                let u_0 = match f_0 {
-                    None => None,
-                    Some(tag) => {
-                        Some(
-                            match tag.as_str() {
-                                "IDE" => InfoType::Ide { ide: f_2 },
-                                "SATA" => InfoType::Sata { sata: f_3 },
-                                _ => {
-                                    #[allow(unused_mut)]
-                                    let mut fields = ::core::mem::take(&mut unknown);
-                                    if let Some(value) = f_2 {
-                                        fields
-                                            .insert(
-                                                "ide".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_3 {
-                                        fields
-                                            .insert(
-                                                "sata".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    InfoType::Unknown { tag, fields }
-                                }
-                            },
-                        )
-                    }
-                };
-                ::core::result::Result::Ok(Info {
-                    r#type: u_0.ok_or_else(|| serde::de::Error::missing_field("type"))?,
-                    label: f_1
-                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
-                            "vcenter::vm::hardware::cdrom::Info",
-                            "label",
-                        )),
-                    backing: f_4
-                        .ok_or_else(|| serde::de::Error::missing_field("backing"))?,
-                    state: f_5.ok_or_else(|| serde::de::Error::missing_field("state"))?,
-                    start_connected: f_6
-                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
-                            "vcenter::vm::hardware::cdrom::Info",
-                            "start_connected",
-                        )),
-                    allow_guest_control: f_7
-                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
-                            "vcenter::vm::hardware::cdrom::Info",
-                            "allow_guest_control",
-                        )),
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        let u_0 = match f_0 {
+            None => None,
+            Some(tag) => {
+                Some(
+                    match tag.as_str() {
+                        "IDE" => InfoType::Ide { ide: f_2 },
+                        "SATA" => InfoType::Sata { sata: f_3 },
+                        _ => {
+                            #[allow(unused_mut)]
+                            let mut fields = ::core::mem::take(&mut unknown);
+                            if let Some(value) = f_2 {
+                                fields
+                                    .insert(
+                                        "ide".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_3 {
+                                fields
+                                    .insert(
+                                        "sata".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            InfoType::Unknown { tag, fields }
+                        }
+                    },
+                )
+            }
+        };
+        ::core::result::Result::Ok(Info {
+            r#type: __de::required(u_0, "type")?,
+            label: __de::or_zero(f_1, Self::NAME, "label"),
+            backing: __de::required(f_4, "backing")?,
+            state: __de::required(f_5, "state")?,
+            start_connected: __de::or_zero(f_6, Self::NAME, "start_connected"),
+            allow_guest_control: __de::or_zero(f_7, Self::NAME, "allow_guest_control"),
+        })
     }
 }
 
 /// The [`Summary`](crate::vcenter::vm::hardware::cdrom::Summary) structure contains commonly used information about a virtual CD-ROM device.
 ///
 /// vAPI structure `com.vmware.vcenter.vm.hardware.cdrom.summary`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Summary {
     /// Identifier of the virtual CD-ROM device.
     ///
@@ -914,20 +880,114 @@ pub struct Summary {
     pub cdrom: crate::ids::CdromId,
 }
 
+impl serde::Serialize for Summary {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("cdrom", &self.cdrom)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Summary {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Summary {
+    const NAME: &'static str = "vcenter::vm::hardware::cdrom::Summary";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::CdromId> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "cdrom" => f_0 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Summary {
+            cdrom: __de::required(f_0, "cdrom")?,
+        })
+    }
+}
+
 /// The [`UpdateSpec`](crate::vcenter::vm::hardware::cdrom::UpdateSpec) structure describes the updates to be made to the configuration of a virtual CD-ROM device.
 ///
 /// vAPI structure `com.vmware.vcenter.vm.hardware.cdrom.update_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateSpec {
     /// Physical resource backing for the virtual CD-ROM device. This field may only be modified if the virtual machine is not powered on or the virtual CD-ROM device is not connected. If `None`, the value is unchanged.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub backing: Option<BackingSpec>,
     /// Flag indicating whether the virtual device should be connected whenever the virtual machine is powered on. If `None`, the value is unchanged.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_connected: Option<bool>,
     /// Flag indicating whether the guest can connect and disconnect the device. If `None`, the value is unchanged.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allow_guest_control: Option<bool>,
+}
+
+impl serde::Serialize for UpdateSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.backing {
+            map.serialize_entry("backing", value)?;
+        }
+        if let Some(value) = &self.start_connected {
+            map.serialize_entry("start_connected", value)?;
+        }
+        if let Some(value) = &self.allow_guest_control {
+            map.serialize_entry("allow_guest_control", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UpdateSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for UpdateSpec {
+    const NAME: &'static str = "vcenter::vm::hardware::cdrom::UpdateSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<BackingSpec> = None;
+        let mut f_1: Option<bool> = None;
+        let mut f_2: Option<bool> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "backing" => f_0 = map.next_value()?,
+                "start_connected" => f_1 = map.next_value()?,
+                "allow_guest_control" => f_2 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(UpdateSpec {
+            backing: f_0,
+            start_connected: f_1,
+            allow_guest_control: f_2,
+        })
+    }
 }
 
 #[doc(hidden)]

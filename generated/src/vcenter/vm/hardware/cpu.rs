@@ -9,46 +9,69 @@
 /// The [`Info`](crate::vcenter::vm::hardware::cpu::Info) structure contains CPU-related information about a virtual machine.
 ///
 /// vAPI structure `com.vmware.vcenter.vm.hardware.cpu.info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Info {
     /// Number of CPU cores.
-    #[serde(default = "Info::__missing_count")]
     pub count: i64,
     /// Number of CPU cores per socket.
-    #[serde(default = "Info::__missing_cores_per_socket")]
     pub cores_per_socket: i64,
     /// Flag indicating whether adding CPUs while the virtual machine is running is enabled.
-    #[serde(default = "Info::__missing_hot_add_enabled")]
     pub hot_add_enabled: bool,
     /// Flag indicating whether removing CPUs while the virtual machine is running is enabled.
-    #[serde(default = "Info::__missing_hot_remove_enabled")]
     pub hot_remove_enabled: bool,
 }
 
-impl Info {
-    fn __missing_count() -> i64 {
-        ::vsphere_vapi_runtime::de::missing("vcenter::vm::hardware::cpu::Info", "count")
+impl serde::Serialize for Info {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("count", &self.count)?;
+        map.serialize_entry("cores_per_socket", &self.cores_per_socket)?;
+        map.serialize_entry("hot_add_enabled", &self.hot_add_enabled)?;
+        map.serialize_entry("hot_remove_enabled", &self.hot_remove_enabled)?;
+        map.end()
     }
+}
 
-    fn __missing_cores_per_socket() -> i64 {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::vm::hardware::cpu::Info",
-            "cores_per_socket",
-        )
+impl<'de> serde::Deserialize<'de> for Info {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_hot_add_enabled() -> bool {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::vm::hardware::cpu::Info",
-            "hot_add_enabled",
-        )
-    }
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
+    const NAME: &'static str = "vcenter::vm::hardware::cpu::Info";
 
-    fn __missing_hot_remove_enabled() -> bool {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::vm::hardware::cpu::Info",
-            "hot_remove_enabled",
-        )
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<i64> = None;
+        let mut f_1: Option<i64> = None;
+        let mut f_2: Option<bool> = None;
+        let mut f_3: Option<bool> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "count" => f_0 = Some(map.next_value()?),
+                "cores_per_socket" => f_1 = Some(map.next_value()?),
+                "hot_add_enabled" => f_2 = Some(map.next_value()?),
+                "hot_remove_enabled" => f_3 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Info {
+            count: __de::or_zero(f_0, Self::NAME, "count"),
+            cores_per_socket: __de::or_zero(f_1, Self::NAME, "cores_per_socket"),
+            hot_add_enabled: __de::or_zero(f_2, Self::NAME, "hot_add_enabled"),
+            hot_remove_enabled: __de::or_zero(f_3, Self::NAME, "hot_remove_enabled"),
+        })
     }
 }
 
@@ -66,28 +89,85 @@ impl ::vsphere_vapi_runtime::de::Zero for Info {
 /// The [`UpdateSpec`](crate::vcenter::vm::hardware::cpu::UpdateSpec) structure describes the updates to be made to the CPU-related settings of a virtual machine.
 ///
 /// vAPI structure `com.vmware.vcenter.vm.hardware.cpu.update_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateSpec {
     /// New number of CPU cores. The number of CPU cores in the virtual machine must be a multiple of the number of cores per socket.
     ///
     /// The supported range of CPU counts is constrained by the configured guest operating system and virtual hardware version of the virtual machine.
     ///
     /// If the virtual machine is running, the number of CPU cores may only be increased if [`Info::hot_add_enabled`](crate::vcenter::vm::hardware::cpu::Info::hot_add_enabled) is true, and may only be decreased if [`Info::hot_remove_enabled`](crate::vcenter::vm::hardware::cpu::Info::hot_remove_enabled) is true. If `None`, the value is unchanged.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub count: Option<i64>,
     /// New number of CPU cores per socket. The number of CPU cores in the virtual machine must be a multiple of the number of cores per socket. If `None`, the value is unchanged.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cores_per_socket: Option<i64>,
     /// Flag indicating whether adding CPUs while the virtual machine is running is enabled.
     ///
     /// This field may only be modified if the virtual machine is powered off. If `None`, the value is unchanged.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hot_add_enabled: Option<bool>,
     /// Flag indicating whether removing CPUs while the virtual machine is running is enabled.
     ///
     /// This field may only be modified if the virtual machine is powered off. If `None`, the value is unchanged.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hot_remove_enabled: Option<bool>,
+}
+
+impl serde::Serialize for UpdateSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.count {
+            map.serialize_entry("count", value)?;
+        }
+        if let Some(value) = &self.cores_per_socket {
+            map.serialize_entry("cores_per_socket", value)?;
+        }
+        if let Some(value) = &self.hot_add_enabled {
+            map.serialize_entry("hot_add_enabled", value)?;
+        }
+        if let Some(value) = &self.hot_remove_enabled {
+            map.serialize_entry("hot_remove_enabled", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UpdateSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for UpdateSpec {
+    const NAME: &'static str = "vcenter::vm::hardware::cpu::UpdateSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<i64> = None;
+        let mut f_1: Option<i64> = None;
+        let mut f_2: Option<bool> = None;
+        let mut f_3: Option<bool> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "count" => f_0 = map.next_value()?,
+                "cores_per_socket" => f_1 = map.next_value()?,
+                "hot_add_enabled" => f_2 = map.next_value()?,
+                "hot_remove_enabled" => f_3 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(UpdateSpec {
+            count: f_0,
+            cores_per_socket: f_1,
+            hot_add_enabled: f_2,
+            hot_remove_enabled: f_3,
+        })
+    }
 }
 
 #[doc(hidden)]

@@ -93,68 +93,63 @@ impl<'de> serde::Deserialize<'de> for BackingInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = BackingInfo;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("struct BackingInfo")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<BackingInfo, A::Error> {
-                let mut f_0: Option<String> = None;
-                let mut f_1: Option<String> = None;
-                let mut unknown = serde_json::Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "type" => f_0 = Some(map.next_value()?),
-                        "vmdk_file" => f_1 = map.next_value()?,
-                        _ => {
-                            let value: serde_json::Value = map.next_value()?;
-                            unknown.insert(key, value);
-                        }
-                    }
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for BackingInfo {
+    const NAME: &'static str = "vcenter::vm::hardware::disk::BackingInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        let mut unknown = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "type" => f_0 = Some(map.next_value()?),
+                "vmdk_file" => f_1 = map.next_value()?,
+                _ => {
+                    let value: serde_json::Value = map.next_value()?;
+                    unknown.insert(key, value);
                 }
-                let u_0 = match f_0 {
-                    None => None,
-                    Some(tag) => {
-                        Some(
-                            match tag.as_str() {
-                                "VMDK_FILE" => {
-                                    BackingInfoType::VmdkFile {
-                                        vmdk_file: f_1,
-                                    }
-                                }
-                                _ => {
-                                    #[allow(unused_mut)]
-                                    let mut fields = ::core::mem::take(&mut unknown);
-                                    if let Some(value) = f_1 {
-                                        fields
-                                            .insert(
-                                                "vmdk_file".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    BackingInfoType::Unknown {
-                                        tag,
-                                        fields,
-                                    }
-                                }
-                            },
-                        )
-                    }
-                };
-                ::core::result::Result::Ok(BackingInfo {
-                    r#type: u_0.ok_or_else(|| serde::de::Error::missing_field("type"))?,
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        let u_0 = match f_0 {
+            None => None,
+            Some(tag) => {
+                Some(
+                    match tag.as_str() {
+                        "VMDK_FILE" => {
+                            BackingInfoType::VmdkFile {
+                                vmdk_file: f_1,
+                            }
+                        }
+                        _ => {
+                            #[allow(unused_mut)]
+                            let mut fields = ::core::mem::take(&mut unknown);
+                            if let Some(value) = f_1 {
+                                fields
+                                    .insert(
+                                        "vmdk_file".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            BackingInfoType::Unknown {
+                                tag,
+                                fields,
+                            }
+                        }
+                    },
+                )
+            }
+        };
+        ::core::result::Result::Ok(BackingInfo {
+            r#type: __de::required(u_0, "type")?,
+        })
     }
 }
 
@@ -245,68 +240,63 @@ impl<'de> serde::Deserialize<'de> for BackingSpec {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = BackingSpec;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("struct BackingSpec")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<BackingSpec, A::Error> {
-                let mut f_0: Option<String> = None;
-                let mut f_1: Option<String> = None;
-                let mut unknown = serde_json::Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "type" => f_0 = Some(map.next_value()?),
-                        "vmdk_file" => f_1 = map.next_value()?,
-                        _ => {
-                            let value: serde_json::Value = map.next_value()?;
-                            unknown.insert(key, value);
-                        }
-                    }
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for BackingSpec {
+    const NAME: &'static str = "vcenter::vm::hardware::disk::BackingSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        let mut unknown = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "type" => f_0 = Some(map.next_value()?),
+                "vmdk_file" => f_1 = map.next_value()?,
+                _ => {
+                    let value: serde_json::Value = map.next_value()?;
+                    unknown.insert(key, value);
                 }
-                let u_0 = match f_0 {
-                    None => None,
-                    Some(tag) => {
-                        Some(
-                            match tag.as_str() {
-                                "VMDK_FILE" => {
-                                    BackingSpecType::VmdkFile {
-                                        vmdk_file: f_1,
-                                    }
-                                }
-                                _ => {
-                                    #[allow(unused_mut)]
-                                    let mut fields = ::core::mem::take(&mut unknown);
-                                    if let Some(value) = f_1 {
-                                        fields
-                                            .insert(
-                                                "vmdk_file".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    BackingSpecType::Unknown {
-                                        tag,
-                                        fields,
-                                    }
-                                }
-                            },
-                        )
-                    }
-                };
-                ::core::result::Result::Ok(BackingSpec {
-                    r#type: u_0.ok_or_else(|| serde::de::Error::missing_field("type"))?,
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        let u_0 = match f_0 {
+            None => None,
+            Some(tag) => {
+                Some(
+                    match tag.as_str() {
+                        "VMDK_FILE" => {
+                            BackingSpecType::VmdkFile {
+                                vmdk_file: f_1,
+                            }
+                        }
+                        _ => {
+                            #[allow(unused_mut)]
+                            let mut fields = ::core::mem::take(&mut unknown);
+                            if let Some(value) = f_1 {
+                                fields
+                                    .insert(
+                                        "vmdk_file".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            BackingSpecType::Unknown {
+                                tag,
+                                fields,
+                            }
+                        }
+                    },
+                )
+            }
+        };
+        ::core::result::Result::Ok(BackingSpec {
+            r#type: __de::required(u_0, "type")?,
+        })
     }
 }
 
@@ -462,103 +452,97 @@ impl<'de> serde::Deserialize<'de> for CreateSpec {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = CreateSpec;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("struct CreateSpec")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<CreateSpec, A::Error> {
-                let mut f_0: Option<String> = None;
-                let mut f_1: Option<crate::vcenter::vm::hardware::IdeAddressSpec> = None;
-                let mut f_2: Option<crate::vcenter::vm::hardware::ScsiAddressSpec> = None;
-                let mut f_3: Option<crate::vcenter::vm::hardware::SataAddressSpec> = None;
-                let mut f_4: Option<crate::vcenter::vm::hardware::NvmeAddressSpec> = None;
-                let mut f_5: Option<BackingSpec> = None;
-                let mut f_6: Option<VmdkCreateSpec> = None;
-                let mut unknown = serde_json::Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "type" => f_0 = map.next_value()?,
-                        "ide" => f_1 = map.next_value()?,
-                        "scsi" => f_2 = map.next_value()?,
-                        "sata" => f_3 = map.next_value()?,
-                        "nvme" => f_4 = map.next_value()?,
-                        "backing" => f_5 = map.next_value()?,
-                        "new_vmdk" => f_6 = map.next_value()?,
-                        _ => {
-                            let value: serde_json::Value = map.next_value()?;
-                            unknown.insert(key, value);
-                        }
-                    }
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CreateSpec {
+    const NAME: &'static str = "vcenter::vm::hardware::disk::CreateSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<crate::vcenter::vm::hardware::IdeAddressSpec> = None;
+        let mut f_2: Option<crate::vcenter::vm::hardware::ScsiAddressSpec> = None;
+        let mut f_3: Option<crate::vcenter::vm::hardware::SataAddressSpec> = None;
+        let mut f_4: Option<crate::vcenter::vm::hardware::NvmeAddressSpec> = None;
+        let mut f_5: Option<BackingSpec> = None;
+        let mut f_6: Option<VmdkCreateSpec> = None;
+        let mut unknown = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "type" => f_0 = map.next_value()?,
+                "ide" => f_1 = map.next_value()?,
+                "scsi" => f_2 = map.next_value()?,
+                "sata" => f_3 = map.next_value()?,
+                "nvme" => f_4 = map.next_value()?,
+                "backing" => f_5 = map.next_value()?,
+                "new_vmdk" => f_6 = map.next_value()?,
+                _ => {
+                    let value: serde_json::Value = map.next_value()?;
+                    unknown.insert(key, value);
                 }
-                let u_0 = match f_0 {
-                    None => None,
-                    Some(tag) => {
-                        Some(
-                            match tag.as_str() {
-                                "IDE" => CreateSpecType::Ide { ide: f_1 },
-                                "SCSI" => CreateSpecType::Scsi { scsi: f_2 },
-                                "SATA" => CreateSpecType::Sata { sata: f_3 },
-                                "NVME" => CreateSpecType::Nvme { nvme: f_4 },
-                                _ => {
-                                    #[allow(unused_mut)]
-                                    let mut fields = ::core::mem::take(&mut unknown);
-                                    if let Some(value) = f_1 {
-                                        fields
-                                            .insert(
-                                                "ide".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_2 {
-                                        fields
-                                            .insert(
-                                                "scsi".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_3 {
-                                        fields
-                                            .insert(
-                                                "sata".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_4 {
-                                        fields
-                                            .insert(
-                                                "nvme".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    CreateSpecType::Unknown {
-                                        tag,
-                                        fields,
-                                    }
-                                }
-                            },
-                        )
-                    }
-                };
-                ::core::result::Result::Ok(CreateSpec {
-                    r#type: u_0,
-                    backing: f_5,
-                    new_vmdk: f_6,
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        let u_0 = match f_0 {
+            None => None,
+            Some(tag) => {
+                Some(
+                    match tag.as_str() {
+                        "IDE" => CreateSpecType::Ide { ide: f_1 },
+                        "SCSI" => CreateSpecType::Scsi { scsi: f_2 },
+                        "SATA" => CreateSpecType::Sata { sata: f_3 },
+                        "NVME" => CreateSpecType::Nvme { nvme: f_4 },
+                        _ => {
+                            #[allow(unused_mut)]
+                            let mut fields = ::core::mem::take(&mut unknown);
+                            if let Some(value) = f_1 {
+                                fields
+                                    .insert(
+                                        "ide".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_2 {
+                                fields
+                                    .insert(
+                                        "scsi".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_3 {
+                                fields
+                                    .insert(
+                                        "sata".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_4 {
+                                fields
+                                    .insert(
+                                        "nvme".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            CreateSpecType::Unknown {
+                                tag,
+                                fields,
+                            }
+                        }
+                    },
+                )
+            }
+        };
+        ::core::result::Result::Ok(CreateSpec {
+            r#type: u_0,
+            backing: f_5,
+            new_vmdk: f_6,
+        })
     }
 }
 
@@ -721,108 +705,98 @@ impl<'de> serde::Deserialize<'de> for Info {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = Info;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("struct Info")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<Info, A::Error> {
-                let mut f_0: Option<String> = None;
-                let mut f_1: Option<String> = None;
-                let mut f_2: Option<crate::vcenter::vm::hardware::IdeAddressInfo> = None;
-                let mut f_3: Option<crate::vcenter::vm::hardware::ScsiAddressInfo> = None;
-                let mut f_4: Option<crate::vcenter::vm::hardware::SataAddressInfo> = None;
-                let mut f_5: Option<crate::vcenter::vm::hardware::NvmeAddressInfo> = None;
-                let mut f_6: Option<BackingInfo> = None;
-                let mut f_7: Option<i64> = None;
-                let mut unknown = serde_json::Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "label" => f_0 = Some(map.next_value()?),
-                        "type" => f_1 = Some(map.next_value()?),
-                        "ide" => f_2 = map.next_value()?,
-                        "scsi" => f_3 = map.next_value()?,
-                        "sata" => f_4 = map.next_value()?,
-                        "nvme" => f_5 = map.next_value()?,
-                        "backing" => f_6 = Some(map.next_value()?),
-                        "capacity" => f_7 = map.next_value()?,
-                        _ => {
-                            let value: serde_json::Value = map.next_value()?;
-                            unknown.insert(key, value);
-                        }
-                    }
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
+    const NAME: &'static str = "vcenter::vm::hardware::disk::Info";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<crate::vcenter::vm::hardware::IdeAddressInfo> = None;
+        let mut f_3: Option<crate::vcenter::vm::hardware::ScsiAddressInfo> = None;
+        let mut f_4: Option<crate::vcenter::vm::hardware::SataAddressInfo> = None;
+        let mut f_5: Option<crate::vcenter::vm::hardware::NvmeAddressInfo> = None;
+        let mut f_6: Option<BackingInfo> = None;
+        let mut f_7: Option<i64> = None;
+        let mut unknown = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "label" => f_0 = Some(map.next_value()?),
+                "type" => f_1 = Some(map.next_value()?),
+                "ide" => f_2 = map.next_value()?,
+                "scsi" => f_3 = map.next_value()?,
+                "sata" => f_4 = map.next_value()?,
+                "nvme" => f_5 = map.next_value()?,
+                "backing" => f_6 = Some(map.next_value()?),
+                "capacity" => f_7 = map.next_value()?,
+                _ => {
+                    let value: serde_json::Value = map.next_value()?;
+                    unknown.insert(key, value);
                 }
-                let u_0 = match f_1 {
-                    None => None,
-                    Some(tag) => {
-                        Some(
-                            match tag.as_str() {
-                                "IDE" => InfoType::Ide { ide: f_2 },
-                                "SCSI" => InfoType::Scsi { scsi: f_3 },
-                                "SATA" => InfoType::Sata { sata: f_4 },
-                                "NVME" => InfoType::Nvme { nvme: f_5 },
-                                _ => {
-                                    #[allow(unused_mut)]
-                                    let mut fields = ::core::mem::take(&mut unknown);
-                                    if let Some(value) = f_2 {
-                                        fields
-                                            .insert(
-                                                "ide".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_3 {
-                                        fields
-                                            .insert(
-                                                "scsi".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_4 {
-                                        fields
-                                            .insert(
-                                                "sata".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_5 {
-                                        fields
-                                            .insert(
-                                                "nvme".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    InfoType::Unknown { tag, fields }
-                                }
-                            },
-                        )
-                    }
-                };
-                ::core::result::Result::Ok(Info {
-                    label: f_0
-                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
-                            "vcenter::vm::hardware::disk::Info",
-                            "label",
-                        )),
-                    r#type: u_0.ok_or_else(|| serde::de::Error::missing_field("type"))?,
-                    backing: f_6
-                        .ok_or_else(|| serde::de::Error::missing_field("backing"))?,
-                    capacity: f_7,
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        let u_0 = match f_1 {
+            None => None,
+            Some(tag) => {
+                Some(
+                    match tag.as_str() {
+                        "IDE" => InfoType::Ide { ide: f_2 },
+                        "SCSI" => InfoType::Scsi { scsi: f_3 },
+                        "SATA" => InfoType::Sata { sata: f_4 },
+                        "NVME" => InfoType::Nvme { nvme: f_5 },
+                        _ => {
+                            #[allow(unused_mut)]
+                            let mut fields = ::core::mem::take(&mut unknown);
+                            if let Some(value) = f_2 {
+                                fields
+                                    .insert(
+                                        "ide".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_3 {
+                                fields
+                                    .insert(
+                                        "scsi".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_4 {
+                                fields
+                                    .insert(
+                                        "sata".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_5 {
+                                fields
+                                    .insert(
+                                        "nvme".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            InfoType::Unknown { tag, fields }
+                        }
+                    },
+                )
+            }
+        };
+        ::core::result::Result::Ok(Info {
+            label: __de::or_zero(f_0, Self::NAME, "label"),
+            r#type: __de::required(u_0, "type")?,
+            backing: __de::required(f_6, "backing")?,
+            capacity: f_7,
+        })
     }
 }
 
@@ -831,7 +805,7 @@ impl<'de> serde::Deserialize<'de> for Info {
 /// Since vSphere API 6.7.
 ///
 /// vAPI structure `com.vmware.vcenter.vm.hardware.disk.storage_policy_spec`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct StoragePolicySpec {
     /// Identifier of the storage policy which should be associated with the VMDK file.
     ///
@@ -841,10 +815,52 @@ pub struct StoragePolicySpec {
     pub policy: crate::ids::StoragePolicyId,
 }
 
+impl serde::Serialize for StoragePolicySpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("policy", &self.policy)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for StoragePolicySpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for StoragePolicySpec {
+    const NAME: &'static str = "vcenter::vm::hardware::disk::StoragePolicySpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::StoragePolicyId> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "policy" => f_0 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(StoragePolicySpec {
+            policy: __de::required(f_0, "policy")?,
+        })
+    }
+}
+
 /// The [`Summary`](crate::vcenter::vm::hardware::disk::Summary) structure contains commonly used information about a virtual disk.
 ///
 /// vAPI structure `com.vmware.vcenter.vm.hardware.disk.summary`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Summary {
     /// Identifier of the virtual Disk.
     ///
@@ -852,32 +868,166 @@ pub struct Summary {
     pub disk: crate::ids::DiskId,
 }
 
+impl serde::Serialize for Summary {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("disk", &self.disk)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Summary {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Summary {
+    const NAME: &'static str = "vcenter::vm::hardware::disk::Summary";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::DiskId> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "disk" => f_0 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Summary {
+            disk: __de::required(f_0, "disk")?,
+        })
+    }
+}
+
 /// The [`UpdateSpec`](crate::vcenter::vm::hardware::disk::UpdateSpec) structure describes the updates to be made to the configuration of a virtual disk.
 ///
 /// vAPI structure `com.vmware.vcenter.vm.hardware.disk.update_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateSpec {
     /// Physical resource backing for the virtual disk. This field may only be modified if the virtual machine is not powered on. If `None`, the value is unchanged.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub backing: Option<BackingSpec>,
+}
+
+impl serde::Serialize for UpdateSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.backing {
+            map.serialize_entry("backing", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UpdateSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for UpdateSpec {
+    const NAME: &'static str = "vcenter::vm::hardware::disk::UpdateSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<BackingSpec> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "backing" => f_0 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(UpdateSpec { backing: f_0 })
+    }
 }
 
 /// The [`VmdkCreateSpec`](crate::vcenter::vm::hardware::disk::VmdkCreateSpec) structure provides a specification for creating a new VMDK file to be used as a backing for a virtual disk. The virtual disk will be stored in the same directory as the virtual machine's configuration file.
 ///
 /// vAPI structure `com.vmware.vcenter.vm.hardware.disk.vmdk_create_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct VmdkCreateSpec {
     /// Base name of the VMDK file. The name should not include the '.vmdk' file extension. If `None`, a name (derived from the name of the virtual machine) will be chosen by the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Capacity of the virtual disk backing in bytes. If `None`, defaults to a guest-specific capacity.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub capacity: Option<i64>,
     /// The [`StoragePolicySpec`](crate::vcenter::vm::hardware::disk::StoragePolicySpec) structure contains information about the storage policy that is to be associated the with VMDK file. If `None` the default storage policy of the target datastore (if applicable) is applied. Currently a default storage policy is only supported by object based datastores : VVol & vSAN. For non- object datastores, if `None` then no storage policy would be associated with the VMDK file.
     ///
     /// Since vSphere API 6.7.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub storage_policy: Option<StoragePolicySpec>,
+}
+
+impl serde::Serialize for VmdkCreateSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.name {
+            map.serialize_entry("name", value)?;
+        }
+        if let Some(value) = &self.capacity {
+            map.serialize_entry("capacity", value)?;
+        }
+        if let Some(value) = &self.storage_policy {
+            map.serialize_entry("storage_policy", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VmdkCreateSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for VmdkCreateSpec {
+    const NAME: &'static str = "vcenter::vm::hardware::disk::VmdkCreateSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<i64> = None;
+        let mut f_2: Option<StoragePolicySpec> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "name" => f_0 = map.next_value()?,
+                "capacity" => f_1 = map.next_value()?,
+                "storage_policy" => f_2 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(VmdkCreateSpec {
+            name: f_0,
+            capacity: f_1,
+            storage_policy: f_2,
+        })
+    }
 }
 
 #[doc(hidden)]

@@ -170,159 +170,154 @@ impl<'de> serde::Deserialize<'de> for BackingInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = BackingInfo;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("struct BackingInfo")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<BackingInfo, A::Error> {
-                let mut f_0: Option<String> = None;
-                let mut f_1: Option<String> = None;
-                let mut f_2: Option<String> = None;
-                let mut f_3: Option<String> = None;
-                let mut f_4: Option<String> = None;
-                let mut f_5: Option<String> = None;
-                let mut f_6: Option<i64> = None;
-                let mut f_7: Option<String> = None;
-                let mut f_8: Option<String> = None;
-                let mut unknown = serde_json::Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "type" => f_0 = Some(map.next_value()?),
-                        "network" => f_1 = map.next_value()?,
-                        "network_name" => f_2 = map.next_value()?,
-                        "host_device" => f_3 = map.next_value()?,
-                        "distributed_switch_uuid" => f_4 = map.next_value()?,
-                        "distributed_port" => f_5 = map.next_value()?,
-                        "connection_cookie" => f_6 = map.next_value()?,
-                        "opaque_network_type" => f_7 = map.next_value()?,
-                        "opaque_network_id" => f_8 = map.next_value()?,
-                        _ => {
-                            let value: serde_json::Value = map.next_value()?;
-                            unknown.insert(key, value);
-                        }
-                    }
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for BackingInfo {
+    const NAME: &'static str = "vcenter::vm::hardware::ethernet::BackingInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<String> = None;
+        let mut f_4: Option<String> = None;
+        let mut f_5: Option<String> = None;
+        let mut f_6: Option<i64> = None;
+        let mut f_7: Option<String> = None;
+        let mut f_8: Option<String> = None;
+        let mut unknown = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "type" => f_0 = Some(map.next_value()?),
+                "network" => f_1 = map.next_value()?,
+                "network_name" => f_2 = map.next_value()?,
+                "host_device" => f_3 = map.next_value()?,
+                "distributed_switch_uuid" => f_4 = map.next_value()?,
+                "distributed_port" => f_5 = map.next_value()?,
+                "connection_cookie" => f_6 = map.next_value()?,
+                "opaque_network_type" => f_7 = map.next_value()?,
+                "opaque_network_id" => f_8 = map.next_value()?,
+                _ => {
+                    let value: serde_json::Value = map.next_value()?;
+                    unknown.insert(key, value);
                 }
-                let u_0 = match f_0 {
-                    None => None,
-                    Some(tag) => {
-                        Some(
-                            match tag.as_str() {
-                                "STANDARD_PORTGROUP" => {
-                                    BackingInfoType::StandardPortgroup {
-                                        network: f_1,
-                                        network_name: f_2,
-                                    }
-                                }
-                                "HOST_DEVICE" => {
-                                    BackingInfoType::HostDevice {
-                                        host_device: f_3,
-                                    }
-                                }
-                                "DISTRIBUTED_PORTGROUP" => {
-                                    BackingInfoType::DistributedPortgroup {
-                                        network: f_1,
-                                        distributed_switch_uuid: f_4,
-                                        distributed_port: f_5,
-                                        connection_cookie: f_6,
-                                    }
-                                }
-                                "OPAQUE_NETWORK" => {
-                                    BackingInfoType::OpaqueNetwork {
-                                        network: f_1,
-                                        opaque_network_type: f_7,
-                                        opaque_network_id: f_8,
-                                    }
-                                }
-                                _ => {
-                                    #[allow(unused_mut)]
-                                    let mut fields = ::core::mem::take(&mut unknown);
-                                    if let Some(value) = f_1 {
-                                        fields
-                                            .insert(
-                                                "network".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_2 {
-                                        fields
-                                            .insert(
-                                                "network_name".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_3 {
-                                        fields
-                                            .insert(
-                                                "host_device".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_4 {
-                                        fields
-                                            .insert(
-                                                "distributed_switch_uuid".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_5 {
-                                        fields
-                                            .insert(
-                                                "distributed_port".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_6 {
-                                        fields
-                                            .insert(
-                                                "connection_cookie".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_7 {
-                                        fields
-                                            .insert(
-                                                "opaque_network_type".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_8 {
-                                        fields
-                                            .insert(
-                                                "opaque_network_id".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    BackingInfoType::Unknown {
-                                        tag,
-                                        fields,
-                                    }
-                                }
-                            },
-                        )
-                    }
-                };
-                ::core::result::Result::Ok(BackingInfo {
-                    r#type: u_0.ok_or_else(|| serde::de::Error::missing_field("type"))?,
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        let u_0 = match f_0 {
+            None => None,
+            Some(tag) => {
+                Some(
+                    match tag.as_str() {
+                        "STANDARD_PORTGROUP" => {
+                            BackingInfoType::StandardPortgroup {
+                                network: f_1,
+                                network_name: f_2,
+                            }
+                        }
+                        "HOST_DEVICE" => {
+                            BackingInfoType::HostDevice {
+                                host_device: f_3,
+                            }
+                        }
+                        "DISTRIBUTED_PORTGROUP" => {
+                            BackingInfoType::DistributedPortgroup {
+                                network: f_1,
+                                distributed_switch_uuid: f_4,
+                                distributed_port: f_5,
+                                connection_cookie: f_6,
+                            }
+                        }
+                        "OPAQUE_NETWORK" => {
+                            BackingInfoType::OpaqueNetwork {
+                                network: f_1,
+                                opaque_network_type: f_7,
+                                opaque_network_id: f_8,
+                            }
+                        }
+                        _ => {
+                            #[allow(unused_mut)]
+                            let mut fields = ::core::mem::take(&mut unknown);
+                            if let Some(value) = f_1 {
+                                fields
+                                    .insert(
+                                        "network".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_2 {
+                                fields
+                                    .insert(
+                                        "network_name".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_3 {
+                                fields
+                                    .insert(
+                                        "host_device".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_4 {
+                                fields
+                                    .insert(
+                                        "distributed_switch_uuid".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_5 {
+                                fields
+                                    .insert(
+                                        "distributed_port".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_6 {
+                                fields
+                                    .insert(
+                                        "connection_cookie".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_7 {
+                                fields
+                                    .insert(
+                                        "opaque_network_type".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_8 {
+                                fields
+                                    .insert(
+                                        "opaque_network_id".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            BackingInfoType::Unknown {
+                                tag,
+                                fields,
+                            }
+                        }
+                    },
+                )
+            }
+        };
+        ::core::result::Result::Ok(BackingInfo {
+            r#type: __de::required(u_0, "type")?,
+        })
     }
 }
 
@@ -446,90 +441,85 @@ impl<'de> serde::Deserialize<'de> for BackingSpec {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = BackingSpec;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("struct BackingSpec")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<BackingSpec, A::Error> {
-                let mut f_0: Option<String> = None;
-                let mut f_1: Option<String> = None;
-                let mut f_2: Option<String> = None;
-                let mut unknown = serde_json::Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "type" => f_0 = Some(map.next_value()?),
-                        "network" => f_1 = map.next_value()?,
-                        "distributed_port" => f_2 = map.next_value()?,
-                        _ => {
-                            let value: serde_json::Value = map.next_value()?;
-                            unknown.insert(key, value);
-                        }
-                    }
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for BackingSpec {
+    const NAME: &'static str = "vcenter::vm::hardware::ethernet::BackingSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<String> = None;
+        let mut unknown = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "type" => f_0 = Some(map.next_value()?),
+                "network" => f_1 = map.next_value()?,
+                "distributed_port" => f_2 = map.next_value()?,
+                _ => {
+                    let value: serde_json::Value = map.next_value()?;
+                    unknown.insert(key, value);
                 }
-                let u_0 = match f_0 {
-                    None => None,
-                    Some(tag) => {
-                        Some(
-                            match tag.as_str() {
-                                "STANDARD_PORTGROUP" => {
-                                    BackingSpecType::StandardPortgroup {
-                                        network: f_1,
-                                    }
-                                }
-                                "HOST_DEVICE" => BackingSpecType::HostDevice,
-                                "DISTRIBUTED_PORTGROUP" => {
-                                    BackingSpecType::DistributedPortgroup {
-                                        network: f_1,
-                                        distributed_port: f_2,
-                                    }
-                                }
-                                "OPAQUE_NETWORK" => {
-                                    BackingSpecType::OpaqueNetwork {
-                                        network: f_1,
-                                    }
-                                }
-                                _ => {
-                                    #[allow(unused_mut)]
-                                    let mut fields = ::core::mem::take(&mut unknown);
-                                    if let Some(value) = f_1 {
-                                        fields
-                                            .insert(
-                                                "network".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_2 {
-                                        fields
-                                            .insert(
-                                                "distributed_port".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    BackingSpecType::Unknown {
-                                        tag,
-                                        fields,
-                                    }
-                                }
-                            },
-                        )
-                    }
-                };
-                ::core::result::Result::Ok(BackingSpec {
-                    r#type: u_0.ok_or_else(|| serde::de::Error::missing_field("type"))?,
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        let u_0 = match f_0 {
+            None => None,
+            Some(tag) => {
+                Some(
+                    match tag.as_str() {
+                        "STANDARD_PORTGROUP" => {
+                            BackingSpecType::StandardPortgroup {
+                                network: f_1,
+                            }
+                        }
+                        "HOST_DEVICE" => BackingSpecType::HostDevice,
+                        "DISTRIBUTED_PORTGROUP" => {
+                            BackingSpecType::DistributedPortgroup {
+                                network: f_1,
+                                distributed_port: f_2,
+                            }
+                        }
+                        "OPAQUE_NETWORK" => {
+                            BackingSpecType::OpaqueNetwork {
+                                network: f_1,
+                            }
+                        }
+                        _ => {
+                            #[allow(unused_mut)]
+                            let mut fields = ::core::mem::take(&mut unknown);
+                            if let Some(value) = f_1 {
+                                fields
+                                    .insert(
+                                        "network".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_2 {
+                                fields
+                                    .insert(
+                                        "distributed_port".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            BackingSpecType::Unknown {
+                                tag,
+                                fields,
+                            }
+                        }
+                    },
+                )
+            }
+        };
+        ::core::result::Result::Ok(BackingSpec {
+            r#type: __de::required(u_0, "type")?,
+        })
     }
 }
 
@@ -771,136 +761,130 @@ impl<'de> serde::Deserialize<'de> for CreateSpec {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = CreateSpec;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("struct CreateSpec")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<CreateSpec, A::Error> {
-                let mut f_0: Option<String> = None;
-                let mut f_1: Option<bool> = None;
-                let mut f_2: Option<bool> = None;
-                let mut f_3: Option<String> = None;
-                let mut f_4: Option<String> = None;
-                let mut f_5: Option<i64> = None;
-                let mut f_6: Option<bool> = None;
-                let mut f_7: Option<BackingSpec> = None;
-                let mut f_8: Option<bool> = None;
-                let mut f_9: Option<bool> = None;
-                let mut unknown = serde_json::Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "type" => f_0 = map.next_value()?,
-                        "upt_compatibility_enabled" => f_1 = map.next_value()?,
-                        "upt_v2_compatibility_enabled" => f_2 = map.next_value()?,
-                        "mac_type" => f_3 = map.next_value()?,
-                        "mac_address" => f_4 = map.next_value()?,
-                        "pci_slot_number" => f_5 = map.next_value()?,
-                        "wake_on_lan_enabled" => f_6 = map.next_value()?,
-                        "backing" => f_7 = map.next_value()?,
-                        "start_connected" => f_8 = map.next_value()?,
-                        "allow_guest_control" => f_9 = map.next_value()?,
-                        _ => {
-                            let value: serde_json::Value = map.next_value()?;
-                            unknown.insert(key, value);
-                        }
-                    }
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CreateSpec {
+    const NAME: &'static str = "vcenter::vm::hardware::ethernet::CreateSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<bool> = None;
+        let mut f_2: Option<bool> = None;
+        let mut f_3: Option<String> = None;
+        let mut f_4: Option<String> = None;
+        let mut f_5: Option<i64> = None;
+        let mut f_6: Option<bool> = None;
+        let mut f_7: Option<BackingSpec> = None;
+        let mut f_8: Option<bool> = None;
+        let mut f_9: Option<bool> = None;
+        let mut unknown = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "type" => f_0 = map.next_value()?,
+                "upt_compatibility_enabled" => f_1 = map.next_value()?,
+                "upt_v2_compatibility_enabled" => f_2 = map.next_value()?,
+                "mac_type" => f_3 = map.next_value()?,
+                "mac_address" => f_4 = map.next_value()?,
+                "pci_slot_number" => f_5 = map.next_value()?,
+                "wake_on_lan_enabled" => f_6 = map.next_value()?,
+                "backing" => f_7 = map.next_value()?,
+                "start_connected" => f_8 = map.next_value()?,
+                "allow_guest_control" => f_9 = map.next_value()?,
+                _ => {
+                    let value: serde_json::Value = map.next_value()?;
+                    unknown.insert(key, value);
                 }
-                let u_0 = match f_0 {
-                    None => None,
-                    Some(tag) => {
-                        Some(
-                            match tag.as_str() {
-                                "E1000" => CreateSpecType::E1000,
-                                "E1000E" => CreateSpecType::E1000e,
-                                "PCNET32" => CreateSpecType::Pcnet32,
-                                "VMXNET" => CreateSpecType::Vmxnet,
-                                "VMXNET2" => CreateSpecType::Vmxnet2,
-                                "VMXNET3" => {
-                                    CreateSpecType::Vmxnet3 {
-                                        upt_compatibility_enabled: f_1,
-                                        upt_v2_compatibility_enabled: f_2,
-                                    }
-                                }
-                                _ => {
-                                    #[allow(unused_mut)]
-                                    let mut fields = ::core::mem::take(&mut unknown);
-                                    if let Some(value) = f_1 {
-                                        fields
-                                            .insert(
-                                                "upt_compatibility_enabled".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_2 {
-                                        fields
-                                            .insert(
-                                                "upt_v2_compatibility_enabled".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    CreateSpecType::Unknown {
-                                        tag,
-                                        fields,
-                                    }
-                                }
-                            },
-                        )
-                    }
-                };
-                let u_1 = match f_3 {
-                    None => None,
-                    Some(tag) => {
-                        Some(
-                            match tag.as_str() {
-                                "MANUAL" => {
-                                    CreateSpecMacType::Manual {
-                                        mac_address: f_4,
-                                    }
-                                }
-                                "GENERATED" => CreateSpecMacType::Generated,
-                                "ASSIGNED" => CreateSpecMacType::Assigned,
-                                _ => {
-                                    #[allow(unused_mut)]
-                                    let mut fields = ::core::mem::take(&mut unknown);
-                                    if let Some(value) = f_4 {
-                                        fields
-                                            .insert(
-                                                "mac_address".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    CreateSpecMacType::Unknown {
-                                        tag,
-                                        fields,
-                                    }
-                                }
-                            },
-                        )
-                    }
-                };
-                ::core::result::Result::Ok(CreateSpec {
-                    r#type: u_0,
-                    mac_type: u_1,
-                    pci_slot_number: f_5,
-                    wake_on_lan_enabled: f_6,
-                    backing: f_7,
-                    start_connected: f_8,
-                    allow_guest_control: f_9,
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        let u_0 = match f_0 {
+            None => None,
+            Some(tag) => {
+                Some(
+                    match tag.as_str() {
+                        "E1000" => CreateSpecType::E1000,
+                        "E1000E" => CreateSpecType::E1000e,
+                        "PCNET32" => CreateSpecType::Pcnet32,
+                        "VMXNET" => CreateSpecType::Vmxnet,
+                        "VMXNET2" => CreateSpecType::Vmxnet2,
+                        "VMXNET3" => {
+                            CreateSpecType::Vmxnet3 {
+                                upt_compatibility_enabled: f_1,
+                                upt_v2_compatibility_enabled: f_2,
+                            }
+                        }
+                        _ => {
+                            #[allow(unused_mut)]
+                            let mut fields = ::core::mem::take(&mut unknown);
+                            if let Some(value) = f_1 {
+                                fields
+                                    .insert(
+                                        "upt_compatibility_enabled".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_2 {
+                                fields
+                                    .insert(
+                                        "upt_v2_compatibility_enabled".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            CreateSpecType::Unknown {
+                                tag,
+                                fields,
+                            }
+                        }
+                    },
+                )
+            }
+        };
+        let u_1 = match f_3 {
+            None => None,
+            Some(tag) => {
+                Some(
+                    match tag.as_str() {
+                        "MANUAL" => {
+                            CreateSpecMacType::Manual {
+                                mac_address: f_4,
+                            }
+                        }
+                        "GENERATED" => CreateSpecMacType::Generated,
+                        "ASSIGNED" => CreateSpecMacType::Assigned,
+                        _ => {
+                            #[allow(unused_mut)]
+                            let mut fields = ::core::mem::take(&mut unknown);
+                            if let Some(value) = f_4 {
+                                fields
+                                    .insert(
+                                        "mac_address".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            CreateSpecMacType::Unknown {
+                                tag,
+                                fields,
+                            }
+                        }
+                    },
+                )
+            }
+        };
+        ::core::result::Result::Ok(CreateSpec {
+            r#type: u_0,
+            mac_type: u_1,
+            pci_slot_number: f_5,
+            wake_on_lan_enabled: f_6,
+            backing: f_7,
+            start_connected: f_8,
+            allow_guest_control: f_9,
+        })
     }
 }
 
@@ -1075,126 +1059,103 @@ impl<'de> serde::Deserialize<'de> for Info {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = Info;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("struct Info")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<Info, A::Error> {
-                let mut f_0: Option<String> = None;
-                let mut f_1: Option<String> = None;
-                let mut f_2: Option<bool> = None;
-                let mut f_3: Option<bool> = None;
-                let mut f_4: Option<MacAddressType> = None;
-                let mut f_5: Option<String> = None;
-                let mut f_6: Option<i64> = None;
-                let mut f_7: Option<bool> = None;
-                let mut f_8: Option<BackingInfo> = None;
-                let mut f_9: Option<crate::vcenter::vm::hardware::ConnectionState> = None;
-                let mut f_10: Option<bool> = None;
-                let mut f_11: Option<bool> = None;
-                let mut unknown = serde_json::Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "label" => f_0 = Some(map.next_value()?),
-                        "type" => f_1 = Some(map.next_value()?),
-                        "upt_compatibility_enabled" => f_2 = map.next_value()?,
-                        "upt_v2_compatibility_enabled" => f_3 = map.next_value()?,
-                        "mac_type" => f_4 = Some(map.next_value()?),
-                        "mac_address" => f_5 = map.next_value()?,
-                        "pci_slot_number" => f_6 = map.next_value()?,
-                        "wake_on_lan_enabled" => f_7 = Some(map.next_value()?),
-                        "backing" => f_8 = Some(map.next_value()?),
-                        "state" => f_9 = Some(map.next_value()?),
-                        "start_connected" => f_10 = Some(map.next_value()?),
-                        "allow_guest_control" => f_11 = Some(map.next_value()?),
-                        _ => {
-                            let value: serde_json::Value = map.next_value()?;
-                            unknown.insert(key, value);
-                        }
-                    }
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
+    const NAME: &'static str = "vcenter::vm::hardware::ethernet::Info";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<bool> = None;
+        let mut f_3: Option<bool> = None;
+        let mut f_4: Option<MacAddressType> = None;
+        let mut f_5: Option<String> = None;
+        let mut f_6: Option<i64> = None;
+        let mut f_7: Option<bool> = None;
+        let mut f_8: Option<BackingInfo> = None;
+        let mut f_9: Option<crate::vcenter::vm::hardware::ConnectionState> = None;
+        let mut f_10: Option<bool> = None;
+        let mut f_11: Option<bool> = None;
+        let mut unknown = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "label" => f_0 = Some(map.next_value()?),
+                "type" => f_1 = Some(map.next_value()?),
+                "upt_compatibility_enabled" => f_2 = map.next_value()?,
+                "upt_v2_compatibility_enabled" => f_3 = map.next_value()?,
+                "mac_type" => f_4 = Some(map.next_value()?),
+                "mac_address" => f_5 = map.next_value()?,
+                "pci_slot_number" => f_6 = map.next_value()?,
+                "wake_on_lan_enabled" => f_7 = Some(map.next_value()?),
+                "backing" => f_8 = Some(map.next_value()?),
+                "state" => f_9 = Some(map.next_value()?),
+                "start_connected" => f_10 = Some(map.next_value()?),
+                "allow_guest_control" => f_11 = Some(map.next_value()?),
+                _ => {
+                    let value: serde_json::Value = map.next_value()?;
+                    unknown.insert(key, value);
                 }
-                let u_0 = match f_1 {
-                    None => None,
-                    Some(tag) => {
-                        Some(
-                            match tag.as_str() {
-                                "E1000" => InfoType::E1000,
-                                "E1000E" => InfoType::E1000e,
-                                "PCNET32" => InfoType::Pcnet32,
-                                "VMXNET" => InfoType::Vmxnet,
-                                "VMXNET2" => InfoType::Vmxnet2,
-                                "VMXNET3" => {
-                                    InfoType::Vmxnet3 {
-                                        upt_compatibility_enabled: f_2,
-                                        upt_v2_compatibility_enabled: f_3,
-                                    }
-                                }
-                                _ => {
-                                    #[allow(unused_mut)]
-                                    let mut fields = ::core::mem::take(&mut unknown);
-                                    if let Some(value) = f_2 {
-                                        fields
-                                            .insert(
-                                                "upt_compatibility_enabled".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_3 {
-                                        fields
-                                            .insert(
-                                                "upt_v2_compatibility_enabled".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    InfoType::Unknown { tag, fields }
-                                }
-                            },
-                        )
-                    }
-                };
-                ::core::result::Result::Ok(Info {
-                    label: f_0
-                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
-                            "vcenter::vm::hardware::ethernet::Info",
-                            "label",
-                        )),
-                    r#type: u_0.ok_or_else(|| serde::de::Error::missing_field("type"))?,
-                    mac_type: f_4
-                        .ok_or_else(|| serde::de::Error::missing_field("mac_type"))?,
-                    mac_address: f_5,
-                    pci_slot_number: f_6,
-                    wake_on_lan_enabled: f_7
-                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
-                            "vcenter::vm::hardware::ethernet::Info",
-                            "wake_on_lan_enabled",
-                        )),
-                    backing: f_8
-                        .ok_or_else(|| serde::de::Error::missing_field("backing"))?,
-                    state: f_9.ok_or_else(|| serde::de::Error::missing_field("state"))?,
-                    start_connected: f_10
-                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
-                            "vcenter::vm::hardware::ethernet::Info",
-                            "start_connected",
-                        )),
-                    allow_guest_control: f_11
-                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
-                            "vcenter::vm::hardware::ethernet::Info",
-                            "allow_guest_control",
-                        )),
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        let u_0 = match f_1 {
+            None => None,
+            Some(tag) => {
+                Some(
+                    match tag.as_str() {
+                        "E1000" => InfoType::E1000,
+                        "E1000E" => InfoType::E1000e,
+                        "PCNET32" => InfoType::Pcnet32,
+                        "VMXNET" => InfoType::Vmxnet,
+                        "VMXNET2" => InfoType::Vmxnet2,
+                        "VMXNET3" => {
+                            InfoType::Vmxnet3 {
+                                upt_compatibility_enabled: f_2,
+                                upt_v2_compatibility_enabled: f_3,
+                            }
+                        }
+                        _ => {
+                            #[allow(unused_mut)]
+                            let mut fields = ::core::mem::take(&mut unknown);
+                            if let Some(value) = f_2 {
+                                fields
+                                    .insert(
+                                        "upt_compatibility_enabled".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_3 {
+                                fields
+                                    .insert(
+                                        "upt_v2_compatibility_enabled".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            InfoType::Unknown { tag, fields }
+                        }
+                    },
+                )
+            }
+        };
+        ::core::result::Result::Ok(Info {
+            label: __de::or_zero(f_0, Self::NAME, "label"),
+            r#type: __de::required(u_0, "type")?,
+            mac_type: __de::required(f_4, "mac_type")?,
+            mac_address: f_5,
+            pci_slot_number: f_6,
+            wake_on_lan_enabled: __de::or_zero(f_7, Self::NAME, "wake_on_lan_enabled"),
+            backing: __de::required(f_8, "backing")?,
+            state: __de::required(f_9, "state")?,
+            start_connected: __de::or_zero(f_10, Self::NAME, "start_connected"),
+            allow_guest_control: __de::or_zero(f_11, Self::NAME, "allow_guest_control"),
+        })
     }
 }
 
@@ -1218,7 +1179,7 @@ vsphere_vapi_runtime::vapi_enum! {
 /// The [`Summary`](crate::vcenter::vm::hardware::ethernet::Summary) structure contains commonly used information about a virtual Ethernet adapter.
 ///
 /// vAPI structure `com.vmware.vcenter.vm.hardware.ethernet.summary`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Summary {
     /// Identifier of the virtual Ethernet adapter.
     ///
@@ -1226,41 +1187,160 @@ pub struct Summary {
     pub nic: crate::ids::EthernetId,
 }
 
+impl serde::Serialize for Summary {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("nic", &self.nic)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Summary {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Summary {
+    const NAME: &'static str = "vcenter::vm::hardware::ethernet::Summary";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::EthernetId> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "nic" => f_0 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Summary {
+            nic: __de::required(f_0, "nic")?,
+        })
+    }
+}
+
 /// The [`UpdateSpec`](crate::vcenter::vm::hardware::ethernet::UpdateSpec) structure describes the updates to be made to the configuration of a virtual Ethernet adapter.
 ///
 /// vAPI structure `com.vmware.vcenter.vm.hardware.ethernet.update_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateSpec {
     /// Flag indicating whether Universal Pass-Through (UPT) compatibility should be enabled on this virtual Ethernet adapter.
     ///
     /// This field may be modified at any time, and changes will be applied the next time the virtual machine is powered on. If `None`, the value is unchanged. Must be `None` if the emulation type of the virtual Ethernet adapter is not [`EmulationType::Vmxnet3`](crate::vcenter::vm::hardware::ethernet::EmulationType::Vmxnet3).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub upt_compatibility_enabled: Option<bool>,
     /// Flag indicates whether Uniform Pass-through version 2(UPTv2) compatibility is enabled on this network adapter. To enable this feature, the network adapter must connect to a network backed by DPU (Data Processing Unit) and network offloading must be enabled on the network. This field can be only modified when virtual machine is powered off. If `None`, the value is unchanged. Must be `None` if the emulation type of the virtual Ethernet adapter is not [`EmulationType::Vmxnet3`](crate::vcenter::vm::hardware::ethernet::EmulationType::Vmxnet3).
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub upt_v2_compatibility_enabled: Option<bool>,
     /// MAC address type. This field may be modified at any time, and changes will be applied the next time the virtual machine is powered on. If `None`, the value is unchanged.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mac_type: Option<MacAddressType>,
     /// MAC address. This field may be modified at any time, and changes will be applied the next time the virtual machine is powered on. If `None`, the value is unchanged. Must be specified if [`UpdateSpec::mac_type`](crate::vcenter::vm::hardware::ethernet::UpdateSpec::mac_type) is [`MacAddressType::Manual`](crate::vcenter::vm::hardware::ethernet::MacAddressType::Manual). Must be `None` if the MAC address type is not [`MacAddressType::Manual`](crate::vcenter::vm::hardware::ethernet::MacAddressType::Manual).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mac_address: Option<String>,
     /// Flag indicating whether wake-on-LAN should be enabled on this virtual Ethernet adapter.
     ///
     /// This field may be modified at any time, and changes will be applied the next time the virtual machine is powered on. If `None`, the value is unchanged.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub wake_on_lan_enabled: Option<bool>,
     /// Physical resource backing for the virtual Ethernet adapter. This field may be modified at any time, and changes will be applied the next time the virtual machine is powered on. If `None`, the value is unchanged.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub backing: Option<BackingSpec>,
     /// Flag indicating whether the virtual device should be connected whenever the virtual machine is powered on. If `None`, the value is unchanged.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_connected: Option<bool>,
     /// Flag indicating whether the guest can connect and disconnect the device. If `None`, the value is unchanged.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allow_guest_control: Option<bool>,
+}
+
+impl serde::Serialize for UpdateSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.upt_compatibility_enabled {
+            map.serialize_entry("upt_compatibility_enabled", value)?;
+        }
+        if let Some(value) = &self.upt_v2_compatibility_enabled {
+            map.serialize_entry("upt_v2_compatibility_enabled", value)?;
+        }
+        if let Some(value) = &self.mac_type {
+            map.serialize_entry("mac_type", value)?;
+        }
+        if let Some(value) = &self.mac_address {
+            map.serialize_entry("mac_address", value)?;
+        }
+        if let Some(value) = &self.wake_on_lan_enabled {
+            map.serialize_entry("wake_on_lan_enabled", value)?;
+        }
+        if let Some(value) = &self.backing {
+            map.serialize_entry("backing", value)?;
+        }
+        if let Some(value) = &self.start_connected {
+            map.serialize_entry("start_connected", value)?;
+        }
+        if let Some(value) = &self.allow_guest_control {
+            map.serialize_entry("allow_guest_control", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UpdateSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for UpdateSpec {
+    const NAME: &'static str = "vcenter::vm::hardware::ethernet::UpdateSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<bool> = None;
+        let mut f_1: Option<bool> = None;
+        let mut f_2: Option<MacAddressType> = None;
+        let mut f_3: Option<String> = None;
+        let mut f_4: Option<bool> = None;
+        let mut f_5: Option<BackingSpec> = None;
+        let mut f_6: Option<bool> = None;
+        let mut f_7: Option<bool> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "upt_compatibility_enabled" => f_0 = map.next_value()?,
+                "upt_v2_compatibility_enabled" => f_1 = map.next_value()?,
+                "mac_type" => f_2 = map.next_value()?,
+                "mac_address" => f_3 = map.next_value()?,
+                "wake_on_lan_enabled" => f_4 = map.next_value()?,
+                "backing" => f_5 = map.next_value()?,
+                "start_connected" => f_6 = map.next_value()?,
+                "allow_guest_control" => f_7 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(UpdateSpec {
+            upt_compatibility_enabled: f_0,
+            upt_v2_compatibility_enabled: f_1,
+            mac_type: f_2,
+            mac_address: f_3,
+            wake_on_lan_enabled: f_4,
+            backing: f_5,
+            start_connected: f_6,
+            allow_guest_control: f_7,
+        })
+    }
 }
 
 #[doc(hidden)]

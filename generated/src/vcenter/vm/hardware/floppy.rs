@@ -114,95 +114,90 @@ impl<'de> serde::Deserialize<'de> for BackingInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = BackingInfo;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("struct BackingInfo")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<BackingInfo, A::Error> {
-                let mut f_0: Option<String> = None;
-                let mut f_1: Option<String> = None;
-                let mut f_2: Option<String> = None;
-                let mut f_3: Option<bool> = None;
-                let mut unknown = serde_json::Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "type" => f_0 = Some(map.next_value()?),
-                        "image_file" => f_1 = map.next_value()?,
-                        "host_device" => f_2 = map.next_value()?,
-                        "auto_detect" => f_3 = map.next_value()?,
-                        _ => {
-                            let value: serde_json::Value = map.next_value()?;
-                            unknown.insert(key, value);
-                        }
-                    }
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for BackingInfo {
+    const NAME: &'static str = "vcenter::vm::hardware::floppy::BackingInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<bool> = None;
+        let mut unknown = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "type" => f_0 = Some(map.next_value()?),
+                "image_file" => f_1 = map.next_value()?,
+                "host_device" => f_2 = map.next_value()?,
+                "auto_detect" => f_3 = map.next_value()?,
+                _ => {
+                    let value: serde_json::Value = map.next_value()?;
+                    unknown.insert(key, value);
                 }
-                let u_0 = match f_0 {
-                    None => None,
-                    Some(tag) => {
-                        Some(
-                            match tag.as_str() {
-                                "IMAGE_FILE" => {
-                                    BackingInfoType::ImageFile {
-                                        image_file: f_1,
-                                    }
-                                }
-                                "HOST_DEVICE" => {
-                                    BackingInfoType::HostDevice {
-                                        host_device: f_2,
-                                        auto_detect: f_3,
-                                    }
-                                }
-                                "CLIENT_DEVICE" => BackingInfoType::ClientDevice,
-                                _ => {
-                                    #[allow(unused_mut)]
-                                    let mut fields = ::core::mem::take(&mut unknown);
-                                    if let Some(value) = f_1 {
-                                        fields
-                                            .insert(
-                                                "image_file".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_2 {
-                                        fields
-                                            .insert(
-                                                "host_device".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_3 {
-                                        fields
-                                            .insert(
-                                                "auto_detect".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    BackingInfoType::Unknown {
-                                        tag,
-                                        fields,
-                                    }
-                                }
-                            },
-                        )
-                    }
-                };
-                ::core::result::Result::Ok(BackingInfo {
-                    r#type: u_0.ok_or_else(|| serde::de::Error::missing_field("type"))?,
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        let u_0 = match f_0 {
+            None => None,
+            Some(tag) => {
+                Some(
+                    match tag.as_str() {
+                        "IMAGE_FILE" => {
+                            BackingInfoType::ImageFile {
+                                image_file: f_1,
+                            }
+                        }
+                        "HOST_DEVICE" => {
+                            BackingInfoType::HostDevice {
+                                host_device: f_2,
+                                auto_detect: f_3,
+                            }
+                        }
+                        "CLIENT_DEVICE" => BackingInfoType::ClientDevice,
+                        _ => {
+                            #[allow(unused_mut)]
+                            let mut fields = ::core::mem::take(&mut unknown);
+                            if let Some(value) = f_1 {
+                                fields
+                                    .insert(
+                                        "image_file".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_2 {
+                                fields
+                                    .insert(
+                                        "host_device".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_3 {
+                                fields
+                                    .insert(
+                                        "auto_detect".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            BackingInfoType::Unknown {
+                                tag,
+                                fields,
+                            }
+                        }
+                    },
+                )
+            }
+        };
+        ::core::result::Result::Ok(BackingInfo {
+            r#type: __de::required(u_0, "type")?,
+        })
     }
 }
 
@@ -309,84 +304,79 @@ impl<'de> serde::Deserialize<'de> for BackingSpec {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = BackingSpec;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("struct BackingSpec")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<BackingSpec, A::Error> {
-                let mut f_0: Option<String> = None;
-                let mut f_1: Option<String> = None;
-                let mut f_2: Option<String> = None;
-                let mut unknown = serde_json::Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "type" => f_0 = Some(map.next_value()?),
-                        "image_file" => f_1 = map.next_value()?,
-                        "host_device" => f_2 = map.next_value()?,
-                        _ => {
-                            let value: serde_json::Value = map.next_value()?;
-                            unknown.insert(key, value);
-                        }
-                    }
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for BackingSpec {
+    const NAME: &'static str = "vcenter::vm::hardware::floppy::BackingSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<String> = None;
+        let mut unknown = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "type" => f_0 = Some(map.next_value()?),
+                "image_file" => f_1 = map.next_value()?,
+                "host_device" => f_2 = map.next_value()?,
+                _ => {
+                    let value: serde_json::Value = map.next_value()?;
+                    unknown.insert(key, value);
                 }
-                let u_0 = match f_0 {
-                    None => None,
-                    Some(tag) => {
-                        Some(
-                            match tag.as_str() {
-                                "IMAGE_FILE" => {
-                                    BackingSpecType::ImageFile {
-                                        image_file: f_1,
-                                    }
-                                }
-                                "HOST_DEVICE" => {
-                                    BackingSpecType::HostDevice {
-                                        host_device: f_2,
-                                    }
-                                }
-                                "CLIENT_DEVICE" => BackingSpecType::ClientDevice,
-                                _ => {
-                                    #[allow(unused_mut)]
-                                    let mut fields = ::core::mem::take(&mut unknown);
-                                    if let Some(value) = f_1 {
-                                        fields
-                                            .insert(
-                                                "image_file".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_2 {
-                                        fields
-                                            .insert(
-                                                "host_device".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    BackingSpecType::Unknown {
-                                        tag,
-                                        fields,
-                                    }
-                                }
-                            },
-                        )
-                    }
-                };
-                ::core::result::Result::Ok(BackingSpec {
-                    r#type: u_0.ok_or_else(|| serde::de::Error::missing_field("type"))?,
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        let u_0 = match f_0 {
+            None => None,
+            Some(tag) => {
+                Some(
+                    match tag.as_str() {
+                        "IMAGE_FILE" => {
+                            BackingSpecType::ImageFile {
+                                image_file: f_1,
+                            }
+                        }
+                        "HOST_DEVICE" => {
+                            BackingSpecType::HostDevice {
+                                host_device: f_2,
+                            }
+                        }
+                        "CLIENT_DEVICE" => BackingSpecType::ClientDevice,
+                        _ => {
+                            #[allow(unused_mut)]
+                            let mut fields = ::core::mem::take(&mut unknown);
+                            if let Some(value) = f_1 {
+                                fields
+                                    .insert(
+                                        "image_file".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_2 {
+                                fields
+                                    .insert(
+                                        "host_device".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            BackingSpecType::Unknown {
+                                tag,
+                                fields,
+                            }
+                        }
+                    },
+                )
+            }
+        };
+        ::core::result::Result::Ok(BackingSpec {
+            r#type: __de::required(u_0, "type")?,
+        })
     }
 }
 
@@ -410,66 +400,150 @@ vsphere_vapi_runtime::vapi_enum! {
 /// The [`CreateSpec`](crate::vcenter::vm::hardware::floppy::CreateSpec) structure provides a specification for the configuration of a newly-created virtual floppy drive.
 ///
 /// vAPI structure `com.vmware.vcenter.vm.hardware.floppy.create_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateSpec {
     /// Physical resource backing for the virtual floppy drive. If `None`, defaults to automatic detection of a suitable host device.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub backing: Option<BackingSpec>,
     /// Flag indicating whether the virtual device should be connected whenever the virtual machine is powered on. Defaults to false if `None`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_connected: Option<bool>,
     /// Flag indicating whether the guest can connect and disconnect the device. Defaults to false if `None`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allow_guest_control: Option<bool>,
+}
+
+impl serde::Serialize for CreateSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.backing {
+            map.serialize_entry("backing", value)?;
+        }
+        if let Some(value) = &self.start_connected {
+            map.serialize_entry("start_connected", value)?;
+        }
+        if let Some(value) = &self.allow_guest_control {
+            map.serialize_entry("allow_guest_control", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CreateSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CreateSpec {
+    const NAME: &'static str = "vcenter::vm::hardware::floppy::CreateSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<BackingSpec> = None;
+        let mut f_1: Option<bool> = None;
+        let mut f_2: Option<bool> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "backing" => f_0 = map.next_value()?,
+                "start_connected" => f_1 = map.next_value()?,
+                "allow_guest_control" => f_2 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(CreateSpec {
+            backing: f_0,
+            start_connected: f_1,
+            allow_guest_control: f_2,
+        })
+    }
 }
 
 /// The [`Info`](crate::vcenter::vm::hardware::floppy::Info) structure contains information about a virtual floppy drive.
 ///
 /// vAPI structure `com.vmware.vcenter.vm.hardware.floppy.info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Info {
     /// Device label.
-    #[serde(default = "Info::__missing_label")]
     pub label: String,
     /// Physical resource backing for the virtual floppy drive.
     pub backing: BackingInfo,
     /// Connection status of the virtual device.
     pub state: crate::vcenter::vm::hardware::ConnectionState,
     /// Flag indicating whether the virtual device should be connected whenever the virtual machine is powered on.
-    #[serde(default = "Info::__missing_start_connected")]
     pub start_connected: bool,
     /// Flag indicating whether the guest can connect and disconnect the device.
-    #[serde(default = "Info::__missing_allow_guest_control")]
     pub allow_guest_control: bool,
 }
 
-impl Info {
-    fn __missing_label() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::vm::hardware::floppy::Info",
-            "label",
-        )
+impl serde::Serialize for Info {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("label", &self.label)?;
+        map.serialize_entry("backing", &self.backing)?;
+        map.serialize_entry("state", &self.state)?;
+        map.serialize_entry("start_connected", &self.start_connected)?;
+        map.serialize_entry("allow_guest_control", &self.allow_guest_control)?;
+        map.end()
     }
+}
 
-    fn __missing_start_connected() -> bool {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::vm::hardware::floppy::Info",
-            "start_connected",
-        )
+impl<'de> serde::Deserialize<'de> for Info {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_allow_guest_control() -> bool {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::vm::hardware::floppy::Info",
-            "allow_guest_control",
-        )
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
+    const NAME: &'static str = "vcenter::vm::hardware::floppy::Info";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<BackingInfo> = None;
+        let mut f_2: Option<crate::vcenter::vm::hardware::ConnectionState> = None;
+        let mut f_3: Option<bool> = None;
+        let mut f_4: Option<bool> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "label" => f_0 = Some(map.next_value()?),
+                "backing" => f_1 = Some(map.next_value()?),
+                "state" => f_2 = Some(map.next_value()?),
+                "start_connected" => f_3 = Some(map.next_value()?),
+                "allow_guest_control" => f_4 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Info {
+            label: __de::or_zero(f_0, Self::NAME, "label"),
+            backing: __de::required(f_1, "backing")?,
+            state: __de::required(f_2, "state")?,
+            start_connected: __de::or_zero(f_3, Self::NAME, "start_connected"),
+            allow_guest_control: __de::or_zero(f_4, Self::NAME, "allow_guest_control"),
+        })
     }
 }
 
 /// The [`Summary`](crate::vcenter::vm::hardware::floppy::Summary) structure contains commonly used information about a virtual floppy drive.
 ///
 /// vAPI structure `com.vmware.vcenter.vm.hardware.floppy.summary`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Summary {
     /// Identifier of the virtual floppy drive.
     ///
@@ -477,20 +551,114 @@ pub struct Summary {
     pub floppy: crate::ids::FloppyId,
 }
 
+impl serde::Serialize for Summary {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("floppy", &self.floppy)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Summary {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Summary {
+    const NAME: &'static str = "vcenter::vm::hardware::floppy::Summary";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::FloppyId> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "floppy" => f_0 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Summary {
+            floppy: __de::required(f_0, "floppy")?,
+        })
+    }
+}
+
 /// The [`UpdateSpec`](crate::vcenter::vm::hardware::floppy::UpdateSpec) structure describes the updates to be made to the configuration of a virtual floppy drive.
 ///
 /// vAPI structure `com.vmware.vcenter.vm.hardware.floppy.update_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateSpec {
     /// Physical resource backing for the virtual floppy drive. This field may only be modified if the virtual machine is not powered on or the virtual floppy drive is not connected. If `None`, the value is unchanged.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub backing: Option<BackingSpec>,
     /// Flag indicating whether the virtual device should be connected whenever the virtual machine is powered on. If `None`, the value is unchanged.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_connected: Option<bool>,
     /// Flag indicating whether the guest can connect and disconnect the device. If `None`, the value is unchanged.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allow_guest_control: Option<bool>,
+}
+
+impl serde::Serialize for UpdateSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.backing {
+            map.serialize_entry("backing", value)?;
+        }
+        if let Some(value) = &self.start_connected {
+            map.serialize_entry("start_connected", value)?;
+        }
+        if let Some(value) = &self.allow_guest_control {
+            map.serialize_entry("allow_guest_control", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UpdateSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for UpdateSpec {
+    const NAME: &'static str = "vcenter::vm::hardware::floppy::UpdateSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<BackingSpec> = None;
+        let mut f_1: Option<bool> = None;
+        let mut f_2: Option<bool> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "backing" => f_0 = map.next_value()?,
+                "start_connected" => f_1 = map.next_value()?,
+                "allow_guest_control" => f_2 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(UpdateSpec {
+            backing: f_0,
+            start_connected: f_1,
+            allow_guest_control: f_2,
+        })
+    }
 }
 
 #[doc(hidden)]

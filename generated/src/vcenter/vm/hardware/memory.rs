@@ -9,45 +9,75 @@
 /// The [`Info`](crate::vcenter::vm::hardware::memory::Info) structure contains memory-related information about a virtual machine.
 ///
 /// vAPI structure `com.vmware.vcenter.vm.hardware.memory.info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Info {
     /// Memory size in mebibytes.
-    #[serde(rename = "size_MiB", default = "Info::__missing_size_mib")]
     pub size_mib: i64,
     /// Flag indicating whether adding memory while the virtual machine is running is enabled.
     ///
     /// Some guest operating systems may consume more resources or perform less efficiently when they run on hardware that supports adding memory while the machine is running.
-    #[serde(default = "Info::__missing_hot_add_enabled")]
     pub hot_add_enabled: bool,
     /// Only set when [`Info::hot_add_enabled`](crate::vcenter::vm::hardware::memory::Info::hot_add_enabled) is true and the virtual machine is running.
-    #[serde(
-        rename = "hot_add_increment_size_MiB",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub hot_add_increment_size_mib: Option<i64>,
     /// The maximum amount of memory, in mebibytes, that can be added to a running virtual machine. Only set when [`Info::hot_add_enabled`](crate::vcenter::vm::hardware::memory::Info::hot_add_enabled) is true and the virtual machine is running.
-    #[serde(
-        rename = "hot_add_limit_MiB",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub hot_add_limit_mib: Option<i64>,
 }
 
-impl Info {
-    fn __missing_size_mib() -> i64 {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::vm::hardware::memory::Info",
-            "size_MiB",
-        )
+impl serde::Serialize for Info {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("size_MiB", &self.size_mib)?;
+        map.serialize_entry("hot_add_enabled", &self.hot_add_enabled)?;
+        if let Some(value) = &self.hot_add_increment_size_mib {
+            map.serialize_entry("hot_add_increment_size_MiB", value)?;
+        }
+        if let Some(value) = &self.hot_add_limit_mib {
+            map.serialize_entry("hot_add_limit_MiB", value)?;
+        }
+        map.end()
     }
+}
 
-    fn __missing_hot_add_enabled() -> bool {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::vm::hardware::memory::Info",
-            "hot_add_enabled",
-        )
+impl<'de> serde::Deserialize<'de> for Info {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
+    const NAME: &'static str = "vcenter::vm::hardware::memory::Info";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<i64> = None;
+        let mut f_1: Option<bool> = None;
+        let mut f_2: Option<i64> = None;
+        let mut f_3: Option<i64> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "size_MiB" => f_0 = Some(map.next_value()?),
+                "hot_add_enabled" => f_1 = Some(map.next_value()?),
+                "hot_add_increment_size_MiB" => f_2 = map.next_value()?,
+                "hot_add_limit_MiB" => f_3 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Info {
+            size_mib: __de::or_zero(f_0, Self::NAME, "size_MiB"),
+            hot_add_enabled: __de::or_zero(f_1, Self::NAME, "hot_add_enabled"),
+            hot_add_increment_size_mib: f_2,
+            hot_add_limit_mib: f_3,
+        })
     }
 }
 
@@ -80,20 +110,67 @@ impl Info {
 /// The [`UpdateSpec`](crate::vcenter::vm::hardware::memory::UpdateSpec) structure describes the updates to be made to the memory-related settings of a virtual machine.
 ///
 /// vAPI structure `com.vmware.vcenter.vm.hardware.memory.update_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateSpec {
     /// New memory size in mebibytes. The supported range of memory sizes is constrained by the configured guest operating system and virtual hardware version of the virtual machine.
     ///
     /// If the virtual machine is running, this value may only be changed if [`Info::hot_add_enabled`](crate::vcenter::vm::hardware::memory::Info::hot_add_enabled) is true, and the new memory size must satisfy the constraints specified by [`Info::hot_add_increment_size_mib`](crate::vcenter::vm::hardware::memory::Info::hot_add_increment_size_mib) and [`Info::hot_add_limit_mib`](crate::vcenter::vm::hardware::memory::Info::hot_add_limit_mib). If `None`, the value is unchanged.
-    #[serde(rename = "size_MiB", default, skip_serializing_if = "Option::is_none")]
     pub size_mib: Option<i64>,
     /// Flag indicating whether adding memory while the virtual machine is running should be enabled.
     ///
     /// Some guest operating systems may consume more resources or perform less efficiently when they run on hardware that supports adding memory while the machine is running.
     ///
     /// This field may only be modified if the virtual machine is not powered on. If `None`, the value is unchanged.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hot_add_enabled: Option<bool>,
+}
+
+impl serde::Serialize for UpdateSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.size_mib {
+            map.serialize_entry("size_MiB", value)?;
+        }
+        if let Some(value) = &self.hot_add_enabled {
+            map.serialize_entry("hot_add_enabled", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UpdateSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for UpdateSpec {
+    const NAME: &'static str = "vcenter::vm::hardware::memory::UpdateSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<i64> = None;
+        let mut f_1: Option<bool> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "size_MiB" => f_0 = map.next_value()?,
+                "hot_add_enabled" => f_1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(UpdateSpec {
+            size_mib: f_0,
+            hot_add_enabled: f_1,
+        })
+    }
 }
 
 #[doc(hidden)]

@@ -29,8 +29,12 @@ impl CheckInRequest {
     }
 
     /// Sends the request and decodes the result.
-    pub async fn send(self) -> vsphere_vapi_runtime::Result<crate::ids::ItemVersionId> {
-        self.call.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<crate::ids::ItemVersionId>,
+    > + Send {
+        self.call.send()
     }
 }
 
@@ -40,21 +44,53 @@ impl CheckInRequest {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.vm_template.library_items.check_outs.check_in_spec`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CheckInSpec {
     /// Message describing the changes made to the virtual machine.
     ///
     /// Since vSphere API 6.9.1.
-    #[serde(default = "CheckInSpec::__missing_message")]
     pub message: String,
 }
 
-impl CheckInSpec {
-    fn __missing_message() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::vm_template::library_items::check_outs::CheckInSpec",
-            "message",
-        )
+impl serde::Serialize for CheckInSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("message", &self.message)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CheckInSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CheckInSpec {
+    const NAME: &'static str = "vcenter::vm_template::library_items::check_outs::CheckInSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "message" => f_0 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(CheckInSpec {
+            message: __de::or_zero(f_0, Self::NAME, "message"),
+        })
     }
 }
 
@@ -80,10 +116,12 @@ impl CheckOutRequest {
     }
 
     /// Sends the request and decodes the result.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> vsphere_vapi_runtime::Result<crate::ids::VirtualMachineId> {
-        self.call.send().await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<crate::ids::VirtualMachineId>,
+    > + Send {
+        self.call.send()
     }
 }
 
@@ -93,25 +131,77 @@ impl CheckOutRequest {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.vm_template.library_items.check_outs.check_out_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CheckOutSpec {
     /// Name of the virtual machine to check out of the library item. This field is currently required. In the future, if this field is `None`, the system will choose a suitable name for the virtual machine.
     ///
     /// Since vSphere API 6.9.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Information used to place the checked out virtual machine. This field is currently required. In the future, if this field is `None`, the system will place the virtual machine on a suitable resource.
     ///
     /// If specified, each field will be used for placement. If the fields result in disjoint placement, the operation will fail. If the fields along with the placement values of the source virtual machine template result in disjoint placement, the operation will fail.
     ///
     /// Since vSphere API 6.9.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub placement: Option<PlacementSpec>,
     /// Specifies whether the virtual machine should be powered on after check out. If `None`, the virtual machine will not be powered on after check out.
     ///
     /// Since vSphere API 6.9.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub powered_on: Option<bool>,
+}
+
+impl serde::Serialize for CheckOutSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.name {
+            map.serialize_entry("name", value)?;
+        }
+        if let Some(value) = &self.placement {
+            map.serialize_entry("placement", value)?;
+        }
+        if let Some(value) = &self.powered_on {
+            map.serialize_entry("powered_on", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CheckOutSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CheckOutSpec {
+    const NAME: &'static str = "vcenter::vm_template::library_items::check_outs::CheckOutSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<PlacementSpec> = None;
+        let mut f_2: Option<bool> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "name" => f_0 = map.next_value()?,
+                "placement" => f_1 = map.next_value()?,
+                "powered_on" => f_2 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(CheckOutSpec {
+            name: f_0,
+            placement: f_1,
+            powered_on: f_2,
+        })
+    }
 }
 
 /// The [`Info`](crate::vcenter::vm_template::library_items::check_outs::Info) structure contains information about a checked out virtual machine.
@@ -119,7 +209,7 @@ pub struct CheckOutSpec {
 /// Since vSphere API 6.9.1.
 ///
 /// vAPI structure `com.vmware.vcenter.vm_template.library_items.check_outs.info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Info {
     /// Date and time when the virtual machine was checked out.
     ///
@@ -128,16 +218,52 @@ pub struct Info {
     /// Name of the user who checked out the virtual machine.
     ///
     /// Since vSphere API 6.9.1.
-    #[serde(default = "Info::__missing_user")]
     pub user: String,
 }
 
-impl Info {
-    fn __missing_user() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::vm_template::library_items::check_outs::Info",
-            "user",
-        )
+impl serde::Serialize for Info {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("time", &self.time)?;
+        map.serialize_entry("user", &self.user)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Info {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
+    const NAME: &'static str = "vcenter::vm_template::library_items::check_outs::Info";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<vsphere_vapi_runtime::types::DateTime> = None;
+        let mut f_1: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "time" => f_0 = Some(map.next_value()?),
+                "user" => f_1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Info {
+            time: __de::required(f_0, "time")?,
+            user: __de::or_zero(f_1, Self::NAME, "user"),
+        })
     }
 }
 
@@ -147,36 +273,93 @@ impl Info {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.vm_template.library_items.check_outs.placement_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PlacementSpec {
     /// Virtual machine folder into which the virtual machine should be placed.
     ///
     /// If `None`, the virtual machine will be placed in the same folder as the source virtual machine template.
     ///
     /// Since vSphere API 6.9.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub folder: Option<String>,
     /// Resource pool into which the virtual machine should be placed.
     ///
     /// If `None`, the system will attempt to choose a suitable resource pool for the virtual machine; if a resource pool cannot be chosen, the operation will fail.
     ///
     /// Since vSphere API 6.9.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_pool: Option<String>,
     /// Host onto which the virtual machine should be placed. If `host` and `resourcePool` are both specified, `resourcePool` must belong to `host`. If `host` and `cluster` are both specified, `host` must be a member of `cluster`.
     ///
     /// This field may be `None` if `resourcePool` or `cluster` is specified. If `None`, the system will attempt to choose a suitable host for the virtual machine; if a host cannot be chosen, the operation will fail.
     ///
     /// Since vSphere API 6.9.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host: Option<String>,
     /// Cluster onto which the virtual machine should be placed. If `cluster` and `resourcePool` are both specified, `resourcePool` must belong to `cluster`. If `cluster` and `host` are both specified, `host` must be a member of `cluster`.
     ///
     /// If `resourcePool` or `host` is specified, it is recommended that this field be `None`.
     ///
     /// Since vSphere API 6.9.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cluster: Option<String>,
+}
+
+impl serde::Serialize for PlacementSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.folder {
+            map.serialize_entry("folder", value)?;
+        }
+        if let Some(value) = &self.resource_pool {
+            map.serialize_entry("resource_pool", value)?;
+        }
+        if let Some(value) = &self.host {
+            map.serialize_entry("host", value)?;
+        }
+        if let Some(value) = &self.cluster {
+            map.serialize_entry("cluster", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for PlacementSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for PlacementSpec {
+    const NAME: &'static str = "vcenter::vm_template::library_items::check_outs::PlacementSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "folder" => f_0 = map.next_value()?,
+                "resource_pool" => f_1 = map.next_value()?,
+                "host" => f_2 = map.next_value()?,
+                "cluster" => f_3 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(PlacementSpec {
+            folder: f_0,
+            resource_pool: f_1,
+            host: f_2,
+            cluster: f_3,
+        })
+    }
 }
 
 /// The [`Summary`](crate::vcenter::vm_template::library_items::check_outs::Summary) structure contains commonly used information about a checked out virtual machine.
@@ -185,7 +368,7 @@ pub struct PlacementSpec {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.vm_template.library_items.check_outs.summary`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Summary {
     /// Identifier of the checked out virtual machine.
     ///
@@ -193,6 +376,48 @@ pub struct Summary {
     ///
     /// Since vSphere API 6.9.1.
     pub vm: crate::ids::VirtualMachineId,
+}
+
+impl serde::Serialize for Summary {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("vm", &self.vm)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Summary {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Summary {
+    const NAME: &'static str = "vcenter::vm_template::library_items::check_outs::Summary";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::VirtualMachineId> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "vm" => f_0 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Summary {
+            vm: __de::required(f_0, "vm")?,
+        })
+    }
 }
 
 #[doc(hidden)]

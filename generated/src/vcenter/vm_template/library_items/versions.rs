@@ -11,21 +11,53 @@
 /// Since vSphere API 6.9.1.
 ///
 /// vAPI structure `com.vmware.vcenter.vm_template.library_items.versions.info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Info {
     /// Identifier of the virtual machine template associated with the library item version. This field is the managed object identifier used to identify the virtual machine template in the vSphere Management (SOAP) API.
     ///
     /// Since vSphere API 6.9.1.
-    #[serde(default = "Info::__missing_vm_template")]
     pub vm_template: String,
 }
 
-impl Info {
-    fn __missing_vm_template() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::vm_template::library_items::versions::Info",
-            "vm_template",
-        )
+impl serde::Serialize for Info {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("vm_template", &self.vm_template)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Info {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
+    const NAME: &'static str = "vcenter::vm_template::library_items::versions::Info";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "vm_template" => f_0 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Info {
+            vm_template: __de::or_zero(f_0, Self::NAME, "vm_template"),
+        })
     }
 }
 
@@ -51,8 +83,12 @@ impl RollbackRequest {
     }
 
     /// Sends the request and decodes the result.
-    pub async fn send(self) -> vsphere_vapi_runtime::Result<crate::ids::ItemVersionId> {
-        self.call.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<crate::ids::ItemVersionId>,
+    > + Send {
+        self.call.send()
     }
 }
 
@@ -62,21 +98,53 @@ impl RollbackRequest {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.vm_template.library_items.versions.rollback_spec`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RollbackSpec {
     /// Message describing the reason for the rollback.
     ///
     /// Since vSphere API 6.9.1.
-    #[serde(default = "RollbackSpec::__missing_message")]
     pub message: String,
 }
 
-impl RollbackSpec {
-    fn __missing_message() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::vm_template::library_items::versions::RollbackSpec",
-            "message",
-        )
+impl serde::Serialize for RollbackSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("message", &self.message)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for RollbackSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for RollbackSpec {
+    const NAME: &'static str = "vcenter::vm_template::library_items::versions::RollbackSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "message" => f_0 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(RollbackSpec {
+            message: __de::or_zero(f_0, Self::NAME, "message"),
+        })
     }
 }
 
@@ -85,7 +153,7 @@ impl RollbackSpec {
 /// Since vSphere API 6.9.1.
 ///
 /// vAPI structure `com.vmware.vcenter.vm_template.library_items.versions.summary`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Summary {
     /// The version of the library item.
     ///
@@ -96,16 +164,52 @@ pub struct Summary {
     /// Identifier of the virtual machine template associated with the library item version. This field is the managed object identifier used to identify the virtual machine template in the vSphere Management (SOAP) API.
     ///
     /// Since vSphere API 6.9.1.
-    #[serde(default = "Summary::__missing_vm_template")]
     pub vm_template: String,
 }
 
-impl Summary {
-    fn __missing_vm_template() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::vm_template::library_items::versions::Summary",
-            "vm_template",
-        )
+impl serde::Serialize for Summary {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("version", &self.version)?;
+        map.serialize_entry("vm_template", &self.vm_template)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Summary {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Summary {
+    const NAME: &'static str = "vcenter::vm_template::library_items::versions::Summary";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::ItemVersionId> = None;
+        let mut f_1: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "version" => f_0 = Some(map.next_value()?),
+                "vm_template" => f_1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Summary {
+            version: __de::required(f_0, "version")?,
+            vm_template: __de::or_zero(f_1, Self::NAME, "vm_template"),
+        })
     }
 }
 

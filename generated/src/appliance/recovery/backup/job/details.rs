@@ -11,45 +11,69 @@
 /// Since vSphere API 6.7.2.
 ///
 /// vAPI structure `com.vmware.appliance.recovery.backup.job.details.build_info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct BuildInfo {
     /// Appliance product type, for example 6.8.2 GA.
     ///
     /// Since vSphere API 6.7.2.
-    #[serde(default = "BuildInfo::__missing_version_name")]
     pub version_name: String,
     /// Appliance version, for example 6.8.2.10000.
     ///
     /// Since vSphere API 6.7.2.
-    #[serde(default = "BuildInfo::__missing_version")]
     pub version: String,
     /// Build Number of the appliance.
     ///
     /// Since vSphere API 6.7.2.
-    #[serde(default = "BuildInfo::__missing_build_number")]
     pub build_number: String,
 }
 
-impl BuildInfo {
-    fn __missing_version_name() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::recovery::backup::job::details::BuildInfo",
-            "version_name",
-        )
+impl serde::Serialize for BuildInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("version_name", &self.version_name)?;
+        map.serialize_entry("version", &self.version)?;
+        map.serialize_entry("build_number", &self.build_number)?;
+        map.end()
     }
+}
 
-    fn __missing_version() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::recovery::backup::job::details::BuildInfo",
-            "version",
-        )
+impl<'de> serde::Deserialize<'de> for BuildInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_build_number() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::recovery::backup::job::details::BuildInfo",
-            "build_number",
-        )
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for BuildInfo {
+    const NAME: &'static str = "appliance::recovery::backup::job::details::BuildInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "version_name" => f_0 = Some(map.next_value()?),
+                "version" => f_1 = Some(map.next_value()?),
+                "build_number" => f_2 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(BuildInfo {
+            version_name: __de::or_zero(f_0, Self::NAME, "version_name"),
+            version: __de::or_zero(f_1, Self::NAME, "version"),
+            build_number: __de::or_zero(f_2, Self::NAME, "build_number"),
+        })
     }
 }
 
@@ -58,15 +82,55 @@ impl BuildInfo {
 /// Since vSphere API 6.7.
 ///
 /// vAPI structure `com.vmware.appliance.recovery.backup.job.details.filter_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct FilterSpec {
     /// Identifiers of backup jobs that can match the filter.
     ///
     /// If `None` the filter will match all the backup jobs.
     ///
     /// Since vSphere API 6.7.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub jobs: Option<Vec<String>>,
+}
+
+impl serde::Serialize for FilterSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.jobs {
+            map.serialize_entry("jobs", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for FilterSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for FilterSpec {
+    const NAME: &'static str = "appliance::recovery::backup::job::details::FilterSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<Vec<String>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "jobs" => f_0 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(FilterSpec { jobs: f_0 })
+    }
 }
 
 /// The [`Info`](crate::appliance::recovery::backup::job::details::Info) structure contains information about a backup job.
@@ -373,206 +437,177 @@ impl<'de> serde::Deserialize<'de> for Info {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = Info;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("struct Info")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<Info, A::Error> {
-                let mut f_0: Option<String> = None;
-                let mut f_1: Option<i64> = None;
-                let mut f_2: Option<i64> = None;
-                let mut f_3: Option<crate::cis::task::Progress> = None;
-                let mut f_4: Option<String> = None;
-                let mut f_5: Option<Type> = None;
-                let mut f_6: Option<Vec<crate::vapi::standard::LocalizableMessage>> = None;
-                let mut f_7: Option<BuildInfo> = None;
-                let mut f_8: Option<bool> = None;
-                let mut f_9: Option<crate::vapi::standard::LocalizableMessage> = None;
-                let mut f_10: Option<crate::ids::VapiServiceId> = None;
-                let mut f_11: Option<crate::ids::VapiOperationId> = None;
-                let mut f_12: Option<String> = None;
-                let mut f_13: Option<crate::vapi::standard::DynamicId> = None;
-                let mut f_14: Option<String> = None;
-                let mut f_15: Option<bool> = None;
-                let mut f_16: Option<serde_json::Value> = None;
-                let mut f_17: Option<vsphere_vapi_runtime::types::DateTime> = None;
-                let mut f_18: Option<vsphere_vapi_runtime::types::DateTime> = None;
-                let mut f_19: Option<String> = None;
-                let mut unknown = serde_json::Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "location" => f_0 = Some(map.next_value()?),
-                        "duration" => f_1 = map.next_value()?,
-                        "size" => f_2 = map.next_value()?,
-                        "progress" => f_3 = map.next_value()?,
-                        "location_user" => f_4 = Some(map.next_value()?),
-                        "type" => f_5 = Some(map.next_value()?),
-                        "messages" => {
-                            f_6 = Some(
-                                map.next_value::<Option<_>>()?.unwrap_or_default(),
-                            );
-                        }
-                        "build" => f_7 = map.next_value()?,
-                        "fast_backup" => f_8 = map.next_value()?,
-                        "description" => f_9 = Some(map.next_value()?),
-                        "service" => f_10 = Some(map.next_value()?),
-                        "operation" => f_11 = Some(map.next_value()?),
-                        "parent" => f_12 = map.next_value()?,
-                        "target" => f_13 = map.next_value()?,
-                        "status" => f_14 = Some(map.next_value()?),
-                        "cancelable" => f_15 = Some(map.next_value()?),
-                        "error" => f_16 = map.next_value()?,
-                        "start_time" => f_17 = map.next_value()?,
-                        "end_time" => f_18 = map.next_value()?,
-                        "user" => f_19 = map.next_value()?,
-                        _ => {
-                            let value: serde_json::Value = map.next_value()?;
-                            unknown.insert(key, value);
-                        }
-                    }
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
+    const NAME: &'static str = "appliance::recovery::backup::job::details::Info";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<i64> = None;
+        let mut f_2: Option<i64> = None;
+        let mut f_3: Option<crate::cis::task::Progress> = None;
+        let mut f_4: Option<String> = None;
+        let mut f_5: Option<Type> = None;
+        let mut f_6: Option<Vec<crate::vapi::standard::LocalizableMessage>> = None;
+        let mut f_7: Option<BuildInfo> = None;
+        let mut f_8: Option<bool> = None;
+        let mut f_9: Option<crate::vapi::standard::LocalizableMessage> = None;
+        let mut f_10: Option<crate::ids::VapiServiceId> = None;
+        let mut f_11: Option<crate::ids::VapiOperationId> = None;
+        let mut f_12: Option<String> = None;
+        let mut f_13: Option<crate::vapi::standard::DynamicId> = None;
+        let mut f_14: Option<String> = None;
+        let mut f_15: Option<bool> = None;
+        let mut f_16: Option<serde_json::Value> = None;
+        let mut f_17: Option<vsphere_vapi_runtime::types::DateTime> = None;
+        let mut f_18: Option<vsphere_vapi_runtime::types::DateTime> = None;
+        let mut f_19: Option<String> = None;
+        let mut unknown = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "location" => f_0 = Some(map.next_value()?),
+                "duration" => f_1 = map.next_value()?,
+                "size" => f_2 = map.next_value()?,
+                "progress" => f_3 = map.next_value()?,
+                "location_user" => f_4 = Some(map.next_value()?),
+                "type" => f_5 = Some(map.next_value()?),
+                "messages" => f_6 = __de::null_as_empty(map.next_value()?),
+                "build" => f_7 = map.next_value()?,
+                "fast_backup" => f_8 = map.next_value()?,
+                "description" => f_9 = Some(map.next_value()?),
+                "service" => f_10 = Some(map.next_value()?),
+                "operation" => f_11 = Some(map.next_value()?),
+                "parent" => f_12 = map.next_value()?,
+                "target" => f_13 = map.next_value()?,
+                "status" => f_14 = Some(map.next_value()?),
+                "cancelable" => f_15 = Some(map.next_value()?),
+                "error" => f_16 = map.next_value()?,
+                "start_time" => f_17 = map.next_value()?,
+                "end_time" => f_18 = map.next_value()?,
+                "user" => f_19 = map.next_value()?,
+                _ => {
+                    let value: serde_json::Value = map.next_value()?;
+                    unknown.insert(key, value);
                 }
-                let u_0 = match f_14 {
-                    None => None,
-                    Some(tag) => {
-                        Some(
-                            match tag.as_str() {
-                                "PENDING" => InfoStatus::Pending,
-                                "RUNNING" => {
-                                    InfoStatus::Running {
-                                        duration: f_1,
-                                        size: f_2,
-                                        progress: f_3,
-                                        start_time: f_17,
-                                    }
-                                }
-                                "BLOCKED" => {
-                                    InfoStatus::Blocked {
-                                        start_time: f_17,
-                                    }
-                                }
-                                "SUCCEEDED" => {
-                                    InfoStatus::Succeeded {
-                                        duration: f_1,
-                                        size: f_2,
-                                        progress: f_3,
-                                        start_time: f_17,
-                                        end_time: f_18,
-                                    }
-                                }
-                                "FAILED" => {
-                                    InfoStatus::Failed {
-                                        duration: f_1,
-                                        size: f_2,
-                                        progress: f_3,
-                                        error: f_16,
-                                        start_time: f_17,
-                                        end_time: f_18,
-                                    }
-                                }
-                                _ => {
-                                    #[allow(unused_mut)]
-                                    let mut fields = ::core::mem::take(&mut unknown);
-                                    if let Some(value) = f_1 {
-                                        fields
-                                            .insert(
-                                                "duration".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_2 {
-                                        fields
-                                            .insert(
-                                                "size".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_3 {
-                                        fields
-                                            .insert(
-                                                "progress".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_17 {
-                                        fields
-                                            .insert(
-                                                "start_time".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_18 {
-                                        fields
-                                            .insert(
-                                                "end_time".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_16 {
-                                        fields
-                                            .insert(
-                                                "error".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    InfoStatus::Unknown { tag, fields }
-                                }
-                            },
-                        )
-                    }
-                };
-                ::core::result::Result::Ok(Info {
-                    location: f_0
-                        .ok_or_else(|| serde::de::Error::missing_field("location"))?,
-                    location_user: f_4
-                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
-                            "appliance::recovery::backup::job::details::Info",
-                            "location_user",
-                        )),
-                    r#type: f_5.ok_or_else(|| serde::de::Error::missing_field("type"))?,
-                    messages: f_6
-                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
-                            "appliance::recovery::backup::job::details::Info",
-                            "messages",
-                        )),
-                    build: f_7,
-                    fast_backup: f_8,
-                    description: f_9
-                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
-                            "appliance::recovery::backup::job::details::Info",
-                            "description",
-                        )),
-                    service: f_10
-                        .ok_or_else(|| serde::de::Error::missing_field("service"))?,
-                    operation: f_11
-                        .ok_or_else(|| serde::de::Error::missing_field("operation"))?,
-                    parent: f_12,
-                    target: f_13,
-                    status: u_0
-                        .ok_or_else(|| serde::de::Error::missing_field("status"))?,
-                    cancelable: f_15
-                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
-                            "appliance::recovery::backup::job::details::Info",
-                            "cancelable",
-                        )),
-                    user: f_19,
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        let u_0 = match f_14 {
+            None => None,
+            Some(tag) => {
+                Some(
+                    match tag.as_str() {
+                        "PENDING" => InfoStatus::Pending,
+                        "RUNNING" => {
+                            InfoStatus::Running {
+                                duration: f_1,
+                                size: f_2,
+                                progress: f_3,
+                                start_time: f_17,
+                            }
+                        }
+                        "BLOCKED" => {
+                            InfoStatus::Blocked {
+                                start_time: f_17,
+                            }
+                        }
+                        "SUCCEEDED" => {
+                            InfoStatus::Succeeded {
+                                duration: f_1,
+                                size: f_2,
+                                progress: f_3,
+                                start_time: f_17,
+                                end_time: f_18,
+                            }
+                        }
+                        "FAILED" => {
+                            InfoStatus::Failed {
+                                duration: f_1,
+                                size: f_2,
+                                progress: f_3,
+                                error: f_16,
+                                start_time: f_17,
+                                end_time: f_18,
+                            }
+                        }
+                        _ => {
+                            #[allow(unused_mut)]
+                            let mut fields = ::core::mem::take(&mut unknown);
+                            if let Some(value) = f_1 {
+                                fields
+                                    .insert(
+                                        "duration".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_2 {
+                                fields
+                                    .insert(
+                                        "size".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_3 {
+                                fields
+                                    .insert(
+                                        "progress".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_17 {
+                                fields
+                                    .insert(
+                                        "start_time".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_18 {
+                                fields
+                                    .insert(
+                                        "end_time".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_16 {
+                                fields
+                                    .insert(
+                                        "error".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            InfoStatus::Unknown { tag, fields }
+                        }
+                    },
+                )
+            }
+        };
+        ::core::result::Result::Ok(Info {
+            location: __de::required(f_0, "location")?,
+            location_user: __de::or_zero(f_4, Self::NAME, "location_user"),
+            r#type: __de::required(f_5, "type")?,
+            messages: __de::or_zero(f_6, Self::NAME, "messages"),
+            build: f_7,
+            fast_backup: f_8,
+            description: __de::or_zero(f_9, Self::NAME, "description"),
+            service: __de::required(f_10, "service")?,
+            operation: __de::required(f_11, "operation")?,
+            parent: f_12,
+            target: f_13,
+            status: __de::required(u_0, "status")?,
+            cancelable: __de::or_zero(f_15, Self::NAME, "cancelable"),
+            user: f_19,
+        })
     }
 }
 
@@ -598,12 +633,14 @@ impl ListRequest {
     }
 
     /// Sends the request and decodes the result.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> vsphere_vapi_runtime::Result<
-        vsphere_vapi_runtime::types::VapiMap<String, Info>,
-    > {
-        self.call.send().await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<
+            vsphere_vapi_runtime::types::VapiMap<String, Info>,
+        >,
+    > + Send {
+        self.call.send()
     }
 }
 

@@ -13,28 +13,85 @@
 ///
 /// vAPI structure
 /// `com.vmware.appliance.recovery.backup.system_name.archive.filter_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct FilterSpec {
     /// Backup must have been taken on or after this time to match the filter. If `None` the filter will match oldest backups.
     ///
     /// Since vSphere API 6.7.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_timestamp: Option<vsphere_vapi_runtime::types::DateTime>,
     /// Backup must have been taken on or before this time to match the filter. If `None` the filter will match most recent backups.
     ///
     /// Since vSphere API 6.7.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_timestamp: Option<vsphere_vapi_runtime::types::DateTime>,
     /// Backup comment must contain this `str` to match the filter. If `None` the filter will match backups with any comment.
     ///
     /// Since vSphere API 6.7.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment_substring: Option<String>,
     /// Limit result to a max count of most recent backups. If `None` it defaults to 128.
     ///
     /// Since vSphere API 6.7.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_results: Option<i64>,
+}
+
+impl serde::Serialize for FilterSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.start_timestamp {
+            map.serialize_entry("start_timestamp", value)?;
+        }
+        if let Some(value) = &self.end_timestamp {
+            map.serialize_entry("end_timestamp", value)?;
+        }
+        if let Some(value) = &self.comment_substring {
+            map.serialize_entry("comment_substring", value)?;
+        }
+        if let Some(value) = &self.max_results {
+            map.serialize_entry("max_results", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for FilterSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for FilterSpec {
+    const NAME: &'static str = "appliance::recovery::backup::system_name::archive::FilterSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<vsphere_vapi_runtime::types::DateTime> = None;
+        let mut f_1: Option<vsphere_vapi_runtime::types::DateTime> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<i64> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "start_timestamp" => f_0 = map.next_value()?,
+                "end_timestamp" => f_1 = map.next_value()?,
+                "comment_substring" => f_2 = map.next_value()?,
+                "max_results" => f_3 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(FilterSpec {
+            start_timestamp: f_0,
+            end_timestamp: f_1,
+            comment_substring: f_2,
+            max_results: f_3,
+        })
+    }
 }
 
 /// The [`Info`](crate::appliance::recovery::backup::system_name::archive::Info) structure represents backup archive information.
@@ -42,7 +99,7 @@ pub struct FilterSpec {
 /// Since vSphere API 6.7.
 ///
 /// vAPI structure `com.vmware.appliance.recovery.backup.system_name.archive.info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Info {
     /// Time when this backup was completed.
     ///
@@ -55,15 +112,10 @@ pub struct Info {
     /// List of parts included in the backup.
     ///
     /// Since vSphere API 6.7.
-    #[serde(
-        default = "Info::__missing_parts",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub parts: Vec<String>,
     /// The version of the appliance represented by the backup.
     ///
     /// Since vSphere API 6.7.
-    #[serde(default = "Info::__missing_version")]
     pub version: String,
     /// The system name identifier of the appliance represented by the backup.
     ///
@@ -74,30 +126,68 @@ pub struct Info {
     /// Custom comment added by the user for this backup.
     ///
     /// Since vSphere API 6.7.
-    #[serde(default = "Info::__missing_comment")]
     pub comment: String,
 }
 
-impl Info {
-    fn __missing_parts() -> Vec<String> {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::recovery::backup::system_name::archive::Info",
-            "parts",
-        )
+impl serde::Serialize for Info {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("timestamp", &self.timestamp)?;
+        map.serialize_entry("location", &self.location)?;
+        map.serialize_entry("parts", &self.parts)?;
+        map.serialize_entry("version", &self.version)?;
+        map.serialize_entry("system_name", &self.system_name)?;
+        map.serialize_entry("comment", &self.comment)?;
+        map.end()
     }
+}
 
-    fn __missing_version() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::recovery::backup::system_name::archive::Info",
-            "version",
-        )
+impl<'de> serde::Deserialize<'de> for Info {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_comment() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::recovery::backup::system_name::archive::Info",
-            "comment",
-        )
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
+    const NAME: &'static str = "appliance::recovery::backup::system_name::archive::Info";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<vsphere_vapi_runtime::types::DateTime> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<Vec<String>> = None;
+        let mut f_3: Option<String> = None;
+        let mut f_4: Option<crate::ids::SystemNameId> = None;
+        let mut f_5: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "timestamp" => f_0 = Some(map.next_value()?),
+                "location" => f_1 = Some(map.next_value()?),
+                "parts" => f_2 = __de::null_as_empty(map.next_value()?),
+                "version" => f_3 = Some(map.next_value()?),
+                "system_name" => f_4 = Some(map.next_value()?),
+                "comment" => f_5 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Info {
+            timestamp: __de::required(f_0, "timestamp")?,
+            location: __de::required(f_1, "location")?,
+            parts: __de::or_zero(f_2, Self::NAME, "parts"),
+            version: __de::or_zero(f_3, Self::NAME, "version"),
+            system_name: __de::required(f_4, "system_name")?,
+            comment: __de::or_zero(f_5, Self::NAME, "comment"),
+        })
     }
 }
 
@@ -107,7 +197,7 @@ impl Info {
 ///
 /// vAPI structure
 /// `com.vmware.appliance.recovery.backup.system_name.archive.summary`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Summary {
     /// Backup archive identifier.
     ///
@@ -122,28 +212,64 @@ pub struct Summary {
     /// The version of the appliance represented by the backup archive.
     ///
     /// Since vSphere API 6.7.
-    #[serde(default = "Summary::__missing_version")]
     pub version: String,
     /// Custom comment added by the user for this backup.
     ///
     /// Since vSphere API 6.7.
-    #[serde(default = "Summary::__missing_comment")]
     pub comment: String,
 }
 
-impl Summary {
-    fn __missing_version() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::recovery::backup::system_name::archive::Summary",
-            "version",
-        )
+impl serde::Serialize for Summary {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("archive", &self.archive)?;
+        map.serialize_entry("timestamp", &self.timestamp)?;
+        map.serialize_entry("version", &self.version)?;
+        map.serialize_entry("comment", &self.comment)?;
+        map.end()
     }
+}
 
-    fn __missing_comment() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::recovery::backup::system_name::archive::Summary",
-            "comment",
-        )
+impl<'de> serde::Deserialize<'de> for Summary {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Summary {
+    const NAME: &'static str = "appliance::recovery::backup::system_name::archive::Summary";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::SystemNameArchiveId> = None;
+        let mut f_1: Option<vsphere_vapi_runtime::types::DateTime> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "archive" => f_0 = Some(map.next_value()?),
+                "timestamp" => f_1 = Some(map.next_value()?),
+                "version" => f_2 = Some(map.next_value()?),
+                "comment" => f_3 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Summary {
+            archive: __de::required(f_0, "archive")?,
+            timestamp: __de::required(f_1, "timestamp")?,
+            version: __de::or_zero(f_2, Self::NAME, "version"),
+            comment: __de::or_zero(f_3, Self::NAME, "comment"),
+        })
     }
 }
 

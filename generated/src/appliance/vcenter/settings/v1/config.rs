@@ -18,29 +18,57 @@ pub mod components;
 ///
 /// vAPI structure
 /// `com.vmware.appliance.vcenter.settings.v1.config.apply_desired_state_spec`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ApplyDesiredStateSpec {
     /// Defines the desired state. Warning: This field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
-    #[serde(default = "ApplyDesiredStateSpec::__missing_desired_state")]
     pub desired_state: crate::appliance::vcenter::settings::v1::DesiredState,
     /// applySpec to include a message with the apply. Warning: This field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
-    #[serde(default = "ApplyDesiredStateSpec::__missing_apply_spec")]
     pub apply_spec: ApplySpec,
 }
 
-impl ApplyDesiredStateSpec {
-    fn __missing_desired_state() -> crate::appliance::vcenter::settings::v1::DesiredState {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::vcenter::settings::v1::config::ApplyDesiredStateSpec",
-            "desired_state",
-        )
+impl serde::Serialize for ApplyDesiredStateSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("desired_state", &self.desired_state)?;
+        map.serialize_entry("apply_spec", &self.apply_spec)?;
+        map.end()
     }
+}
 
-    fn __missing_apply_spec() -> ApplySpec {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::vcenter::settings::v1::config::ApplyDesiredStateSpec",
-            "apply_spec",
-        )
+impl<'de> serde::Deserialize<'de> for ApplyDesiredStateSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ApplyDesiredStateSpec {
+    const NAME: &'static str = "appliance::vcenter::settings::v1::config::ApplyDesiredStateSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::appliance::vcenter::settings::v1::DesiredState> = None;
+        let mut f_1: Option<ApplySpec> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "desired_state" => f_0 = Some(map.next_value()?),
+                "apply_spec" => f_1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ApplyDesiredStateSpec {
+            desired_state: __de::or_zero(f_0, Self::NAME, "desired_state"),
+            apply_spec: __de::or_zero(f_1, Self::NAME, "apply_spec"),
+        })
     }
 }
 
@@ -49,17 +77,15 @@ impl ApplyDesiredStateSpec {
 /// **Removed** in vSphere API release 9.0.0.0 (last in 8.0.3.0).
 ///
 /// vAPI structure `com.vmware.appliance.vcenter.settings.v1.config.apply_result`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ApplyResult {
     /// Specifies the aggregated status. Warning: This field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
     pub status: ApplyStatus,
     /// Time when the method started. Warning: This field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
     pub start_time: vsphere_vapi_runtime::types::DateTime,
     /// Time when the method completed. Warning: This field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments. If `None`, the endTime will be empty.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_time: Option<vsphere_vapi_runtime::types::DateTime>,
     /// Notifications providing additional information about the status of the method. Warning: This field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
-    #[serde(default = "ApplyResult::__missing_notifications")]
     pub notifications: crate::appliance::vcenter::settings::v1::Notifications,
     /// The identifier of the commit used to fetch the configuration state to be applied to all components within the appliance. Warning: This field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
     ///
@@ -70,52 +96,86 @@ pub struct ApplyResult {
     /// Identifier of a `com.vmware.appliance.vcenter.settings.v1.config.version` resource.
     pub version: crate::ids::ConfigVersionId,
     /// Set of successfully applied components. Warning: This field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
-    #[serde(
-        default = "ApplyResult::__missing_success",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub success: Vec<String>,
     /// Set of failed components. Warning: This field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
-    #[serde(
-        default = "ApplyResult::__missing_failed",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub failed: Vec<String>,
     /// Set of skipped components. Warning: This field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
-    #[serde(
-        default = "ApplyResult::__missing_skipped",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub skipped: Vec<String>,
 }
 
-impl ApplyResult {
-    fn __missing_notifications() -> crate::appliance::vcenter::settings::v1::Notifications {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::vcenter::settings::v1::config::ApplyResult",
-            "notifications",
-        )
+impl serde::Serialize for ApplyResult {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("status", &self.status)?;
+        map.serialize_entry("start_time", &self.start_time)?;
+        if let Some(value) = &self.end_time {
+            map.serialize_entry("end_time", value)?;
+        }
+        map.serialize_entry("notifications", &self.notifications)?;
+        map.serialize_entry("profile", &self.profile)?;
+        map.serialize_entry("version", &self.version)?;
+        map.serialize_entry("success", &self.success)?;
+        map.serialize_entry("failed", &self.failed)?;
+        map.serialize_entry("skipped", &self.skipped)?;
+        map.end()
     }
+}
 
-    fn __missing_success() -> Vec<String> {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::vcenter::settings::v1::config::ApplyResult",
-            "success",
-        )
+impl<'de> serde::Deserialize<'de> for ApplyResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_failed() -> Vec<String> {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::vcenter::settings::v1::config::ApplyResult",
-            "failed",
-        )
-    }
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ApplyResult {
+    const NAME: &'static str = "appliance::vcenter::settings::v1::config::ApplyResult";
 
-    fn __missing_skipped() -> Vec<String> {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::vcenter::settings::v1::config::ApplyResult",
-            "skipped",
-        )
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<ApplyStatus> = None;
+        let mut f_1: Option<vsphere_vapi_runtime::types::DateTime> = None;
+        let mut f_2: Option<vsphere_vapi_runtime::types::DateTime> = None;
+        let mut f_3: Option<crate::appliance::vcenter::settings::v1::Notifications> = None;
+        let mut f_4: Option<crate::ids::ConfigProfileId> = None;
+        let mut f_5: Option<crate::ids::ConfigVersionId> = None;
+        let mut f_6: Option<Vec<String>> = None;
+        let mut f_7: Option<Vec<String>> = None;
+        let mut f_8: Option<Vec<String>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "status" => f_0 = Some(map.next_value()?),
+                "start_time" => f_1 = Some(map.next_value()?),
+                "end_time" => f_2 = map.next_value()?,
+                "notifications" => f_3 = Some(map.next_value()?),
+                "profile" => f_4 = Some(map.next_value()?),
+                "version" => f_5 = Some(map.next_value()?),
+                "success" => f_6 = __de::null_as_empty(map.next_value()?),
+                "failed" => f_7 = __de::null_as_empty(map.next_value()?),
+                "skipped" => f_8 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ApplyResult {
+            status: __de::required(f_0, "status")?,
+            start_time: __de::required(f_1, "start_time")?,
+            end_time: f_2,
+            notifications: __de::or_zero(f_3, Self::NAME, "notifications"),
+            profile: __de::required(f_4, "profile")?,
+            version: __de::required(f_5, "version")?,
+            success: __de::or_zero(f_6, Self::NAME, "success"),
+            failed: __de::or_zero(f_7, Self::NAME, "failed"),
+            skipped: __de::or_zero(f_8, Self::NAME, "skipped"),
+        })
     }
 }
 
@@ -124,19 +184,51 @@ impl ApplyResult {
 /// **Removed** in vSphere API release 9.0.0.0 (last in 8.0.3.0).
 ///
 /// vAPI structure `com.vmware.appliance.vcenter.settings.v1.config.apply_spec`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ApplySpec {
     /// Message to include with the apply. Warning: This field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
-    #[serde(default = "ApplySpec::__missing_message")]
     pub message: String,
 }
 
-impl ApplySpec {
-    fn __missing_message() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::vcenter::settings::v1::config::ApplySpec",
-            "message",
-        )
+impl serde::Serialize for ApplySpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("message", &self.message)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ApplySpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ApplySpec {
+    const NAME: &'static str = "appliance::vcenter::settings::v1::config::ApplySpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "message" => f_0 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ApplySpec {
+            message: __de::or_zero(f_0, Self::NAME, "message"),
+        })
     }
 }
 
@@ -175,29 +267,57 @@ vsphere_vapi_runtime::vapi_enum! {
 ///
 /// vAPI structure
 /// `com.vmware.appliance.vcenter.settings.v1.config.check_desired_state_spec`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CheckDesiredStateSpec {
     /// Defines the desired state. Warning: This field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
-    #[serde(default = "CheckDesiredStateSpec::__missing_desired_state")]
     pub desired_state: crate::appliance::vcenter::settings::v1::DesiredState,
     /// checkSpec to include a message with the apply. Warning: This field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
-    #[serde(default = "CheckDesiredStateSpec::__missing_check_spec")]
     pub check_spec: CheckSpec,
 }
 
-impl CheckDesiredStateSpec {
-    fn __missing_desired_state() -> crate::appliance::vcenter::settings::v1::DesiredState {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::vcenter::settings::v1::config::CheckDesiredStateSpec",
-            "desired_state",
-        )
+impl serde::Serialize for CheckDesiredStateSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("desired_state", &self.desired_state)?;
+        map.serialize_entry("check_spec", &self.check_spec)?;
+        map.end()
     }
+}
 
-    fn __missing_check_spec() -> CheckSpec {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::vcenter::settings::v1::config::CheckDesiredStateSpec",
-            "check_spec",
-        )
+impl<'de> serde::Deserialize<'de> for CheckDesiredStateSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CheckDesiredStateSpec {
+    const NAME: &'static str = "appliance::vcenter::settings::v1::config::CheckDesiredStateSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::appliance::vcenter::settings::v1::DesiredState> = None;
+        let mut f_1: Option<CheckSpec> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "desired_state" => f_0 = Some(map.next_value()?),
+                "check_spec" => f_1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(CheckDesiredStateSpec {
+            desired_state: __de::or_zero(f_0, Self::NAME, "desired_state"),
+            check_spec: __de::or_zero(f_1, Self::NAME, "check_spec"),
+        })
     }
 }
 
@@ -206,19 +326,51 @@ impl CheckDesiredStateSpec {
 /// **Removed** in vSphere API release 9.0.0.0 (last in 8.0.3.0).
 ///
 /// vAPI structure `com.vmware.appliance.vcenter.settings.v1.config.check_spec`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CheckSpec {
     /// Message to include with the check. Warning: This field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
-    #[serde(default = "CheckSpec::__missing_message")]
     pub message: String,
 }
 
-impl CheckSpec {
-    fn __missing_message() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::vcenter::settings::v1::config::CheckSpec",
-            "message",
-        )
+impl serde::Serialize for CheckSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("message", &self.message)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CheckSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CheckSpec {
+    const NAME: &'static str = "appliance::vcenter::settings::v1::config::CheckSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "message" => f_0 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(CheckSpec {
+            message: __de::or_zero(f_0, Self::NAME, "message"),
+        })
     }
 }
 
@@ -235,32 +387,65 @@ impl ::vsphere_vapi_runtime::de::Zero for CheckSpec {
 /// **Removed** in vSphere API release 9.0.0.0 (last in 8.0.3.0).
 ///
 /// vAPI structure `com.vmware.appliance.vcenter.settings.v1.config.create_spec`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateSpec {
     /// Name of the profile. Warning: This field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
-    #[serde(default = "CreateSpec::__missing_name")]
     pub name: String,
     /// Description of the profile. Warning: This field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments. If `None`, the description will be empty.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Defines the desired state. Warning: This field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
-    #[serde(default = "CreateSpec::__missing_desired_state")]
     pub desired_state: crate::appliance::vcenter::settings::v1::DesiredState,
 }
 
-impl CreateSpec {
-    fn __missing_name() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::vcenter::settings::v1::config::CreateSpec",
-            "name",
-        )
+impl serde::Serialize for CreateSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("name", &self.name)?;
+        if let Some(value) = &self.description {
+            map.serialize_entry("description", value)?;
+        }
+        map.serialize_entry("desired_state", &self.desired_state)?;
+        map.end()
     }
+}
 
-    fn __missing_desired_state() -> crate::appliance::vcenter::settings::v1::DesiredState {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::vcenter::settings::v1::config::CreateSpec",
-            "desired_state",
-        )
+impl<'de> serde::Deserialize<'de> for CreateSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CreateSpec {
+    const NAME: &'static str = "appliance::vcenter::settings::v1::config::CreateSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<crate::appliance::vcenter::settings::v1::DesiredState> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "name" => f_0 = Some(map.next_value()?),
+                "description" => f_1 = map.next_value()?,
+                "desired_state" => f_2 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(CreateSpec {
+            name: __de::or_zero(f_0, Self::NAME, "name"),
+            description: f_1,
+            desired_state: __de::or_zero(f_2, Self::NAME, "desired_state"),
+        })
     }
 }
 
@@ -269,7 +454,7 @@ impl CreateSpec {
 /// **Removed** in vSphere API release 9.0.0.0 (last in 8.0.3.0).
 ///
 /// vAPI structure `com.vmware.appliance.vcenter.settings.v1.config.info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Info {
     /// The identifier of the profile. Warning: This field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
     ///
@@ -280,41 +465,82 @@ pub struct Info {
     /// Identifier of a `com.vmware.appliance.vcenter.settings.v1.config.version` resource.
     pub version: crate::ids::ConfigVersionId,
     /// Name of the profile. Warning: This field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
-    #[serde(default = "Info::__missing_name")]
     pub name: String,
     /// Creation time of the profile. Warning: This field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
     pub creation_time: vsphere_vapi_runtime::types::DateTime,
     /// Owner of the profile, the one who created. Warning: This field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
-    #[serde(default = "Info::__missing_owner")]
     pub owner: String,
     /// Custom description provided by the user. Warning: This field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments. If `None` description will be empty.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// The desired state. Warning: This field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
-    #[serde(default = "Info::__missing_desired_state")]
     pub desired_state: crate::appliance::vcenter::settings::v1::DesiredState,
 }
 
-impl Info {
-    fn __missing_name() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::vcenter::settings::v1::config::Info",
-            "name",
-        )
+impl serde::Serialize for Info {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("profile", &self.profile)?;
+        map.serialize_entry("version", &self.version)?;
+        map.serialize_entry("name", &self.name)?;
+        map.serialize_entry("creation_time", &self.creation_time)?;
+        map.serialize_entry("owner", &self.owner)?;
+        if let Some(value) = &self.description {
+            map.serialize_entry("description", value)?;
+        }
+        map.serialize_entry("desired_state", &self.desired_state)?;
+        map.end()
     }
+}
 
-    fn __missing_owner() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::vcenter::settings::v1::config::Info",
-            "owner",
-        )
+impl<'de> serde::Deserialize<'de> for Info {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_desired_state() -> crate::appliance::vcenter::settings::v1::DesiredState {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::vcenter::settings::v1::config::Info",
-            "desired_state",
-        )
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
+    const NAME: &'static str = "appliance::vcenter::settings::v1::config::Info";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::ConfigProfileId> = None;
+        let mut f_1: Option<crate::ids::ConfigVersionId> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<vsphere_vapi_runtime::types::DateTime> = None;
+        let mut f_4: Option<String> = None;
+        let mut f_5: Option<String> = None;
+        let mut f_6: Option<crate::appliance::vcenter::settings::v1::DesiredState> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "profile" => f_0 = Some(map.next_value()?),
+                "version" => f_1 = Some(map.next_value()?),
+                "name" => f_2 = Some(map.next_value()?),
+                "creation_time" => f_3 = Some(map.next_value()?),
+                "owner" => f_4 = Some(map.next_value()?),
+                "description" => f_5 = map.next_value()?,
+                "desired_state" => f_6 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Info {
+            profile: __de::required(f_0, "profile")?,
+            version: __de::required(f_1, "version")?,
+            name: __de::or_zero(f_2, Self::NAME, "name"),
+            creation_time: __de::required(f_3, "creation_time")?,
+            owner: __de::or_zero(f_4, Self::NAME, "owner"),
+            description: f_5,
+            desired_state: __de::or_zero(f_6, Self::NAME, "desired_state"),
+        })
     }
 }
 
@@ -323,22 +549,59 @@ impl Info {
 /// **Removed** in vSphere API release 9.0.0.0 (last in 8.0.3.0).
 ///
 /// vAPI structure `com.vmware.appliance.vcenter.settings.v1.config.scan_spec`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ScanSpec {
     /// Message for the scan. This may act as an identification for the scan operation. Warning: This field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments. If `None`, the message will be empty.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// Defines the desired state. Warning: This field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
-    #[serde(default = "ScanSpec::__missing_desired_state")]
     pub desired_state: crate::appliance::vcenter::settings::v1::DesiredState,
 }
 
-impl ScanSpec {
-    fn __missing_desired_state() -> crate::appliance::vcenter::settings::v1::DesiredState {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::vcenter::settings::v1::config::ScanSpec",
-            "desired_state",
-        )
+impl serde::Serialize for ScanSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.message {
+            map.serialize_entry("message", value)?;
+        }
+        map.serialize_entry("desired_state", &self.desired_state)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ScanSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ScanSpec {
+    const NAME: &'static str = "appliance::vcenter::settings::v1::config::ScanSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<crate::appliance::vcenter::settings::v1::DesiredState> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "message" => f_0 = map.next_value()?,
+                "desired_state" => f_1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ScanSpec {
+            message: f_0,
+            desired_state: __de::or_zero(f_1, Self::NAME, "desired_state"),
+        })
     }
 }
 

@@ -36,12 +36,14 @@ impl GetRequest {
     }
 
     /// Sends the request and decodes the result.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> vsphere_vapi_runtime::Result<
-        crate::appliance::vcenter::settings::v1::DesiredState,
-    > {
-        self.call.send().await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<
+            crate::appliance::vcenter::settings::v1::DesiredState,
+        >,
+    > + Send {
+        self.call.send()
     }
 }
 

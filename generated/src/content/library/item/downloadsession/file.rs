@@ -25,43 +25,95 @@ vsphere_vapi_runtime::vapi_enum! {
 /// The [`Info`](crate::content::library::item::downloadsession::file::Info) structure defines the downloaded file.
 ///
 /// vAPI structure `com.vmware.content.library.item.downloadsession.file.info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Info {
     /// The name of the file.
-    #[serde(default = "Info::__missing_name")]
     pub name: String,
     /// The file size, in bytes. This field may not be available immediately. It is guaranteed to be set when the client finishes downloading the file.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
     /// The number of bytes that have been transferred by the server so far for making this file prepared for download. This value may stay at zero till the client starts downloading the file.
-    #[serde(default = "Info::__missing_bytes_transferred")]
     pub bytes_transferred: i64,
     /// The preparation status (UNPREPARED, PREPARE_REQUESTED, PREPARING, PREPARED, ERROR) of the file.
     pub status: PrepareStatus,
     /// Endpoint at which the file is available for download. The value is valid only when the [`Info::status`](crate::content::library::item::downloadsession::file::Info::status) is [`PrepareStatus::Prepared`](crate::content::library::item::downloadsession::file::PrepareStatus::Prepared). This field won't be set until the file status is [`PrepareStatus::Prepared`](crate::content::library::item::downloadsession::file::PrepareStatus::Prepared).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub download_endpoint: Option<crate::content::library::item::TransferEndpoint>,
     /// The checksum information of the file. When the download is complete, you can retrieve the checksum from the [`File::get`](crate::content::library::item::downloadsession::File::get) method to verify the checksum for the downloaded file. The checksum is always calculated for the downloaded file, but this field won't be set until the download is complete.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub checksum_info: Option<crate::content::library::item::file::ChecksumInfo>,
     /// Error message for a failed preparation when the prepare status is [`PrepareStatus::Error`](crate::content::library::item::downloadsession::file::PrepareStatus::Error). This field won't be set unless there was an error with the file transfer.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_message: Option<crate::vapi::standard::LocalizableMessage>,
 }
 
-impl Info {
-    fn __missing_name() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "content::library::item::downloadsession::file::Info",
-            "name",
-        )
+impl serde::Serialize for Info {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("name", &self.name)?;
+        if let Some(value) = &self.size {
+            map.serialize_entry("size", value)?;
+        }
+        map.serialize_entry("bytes_transferred", &self.bytes_transferred)?;
+        map.serialize_entry("status", &self.status)?;
+        if let Some(value) = &self.download_endpoint {
+            map.serialize_entry("download_endpoint", value)?;
+        }
+        if let Some(value) = &self.checksum_info {
+            map.serialize_entry("checksum_info", value)?;
+        }
+        if let Some(value) = &self.error_message {
+            map.serialize_entry("error_message", value)?;
+        }
+        map.end()
     }
+}
 
-    fn __missing_bytes_transferred() -> i64 {
-        ::vsphere_vapi_runtime::de::missing(
-            "content::library::item::downloadsession::file::Info",
-            "bytes_transferred",
-        )
+impl<'de> serde::Deserialize<'de> for Info {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
+    const NAME: &'static str = "content::library::item::downloadsession::file::Info";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<i64> = None;
+        let mut f_2: Option<i64> = None;
+        let mut f_3: Option<PrepareStatus> = None;
+        let mut f_4: Option<crate::content::library::item::TransferEndpoint> = None;
+        let mut f_5: Option<crate::content::library::item::file::ChecksumInfo> = None;
+        let mut f_6: Option<crate::vapi::standard::LocalizableMessage> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "name" => f_0 = Some(map.next_value()?),
+                "size" => f_1 = map.next_value()?,
+                "bytes_transferred" => f_2 = Some(map.next_value()?),
+                "status" => f_3 = Some(map.next_value()?),
+                "download_endpoint" => f_4 = map.next_value()?,
+                "checksum_info" => f_5 = map.next_value()?,
+                "error_message" => f_6 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Info {
+            name: __de::or_zero(f_0, Self::NAME, "name"),
+            size: f_1,
+            bytes_transferred: __de::or_zero(f_2, Self::NAME, "bytes_transferred"),
+            status: __de::required(f_3, "status")?,
+            download_endpoint: f_4,
+            checksum_info: f_5,
+            error_message: f_6,
+        })
     }
 }
 
@@ -106,8 +158,12 @@ impl PrepareRequest {
     }
 
     /// Sends the request and decodes the result.
-    pub async fn send(self) -> vsphere_vapi_runtime::Result<Info> {
-        self.call.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<Info>,
+    > + Send {
+        self.call.send()
     }
 }
 

@@ -114,84 +114,74 @@ impl<'de> serde::Deserialize<'de> for AddSpec {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = AddSpec;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("struct AddSpec")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<AddSpec, A::Error> {
-                let mut f_0: Option<String> = None;
-                let mut f_1: Option<String> = None;
-                let mut f_2: Option<crate::content::library::item::TransferEndpoint> = None;
-                let mut f_3: Option<i64> = None;
-                let mut f_4: Option<crate::content::library::item::file::ChecksumInfo> = None;
-                let mut unknown = serde_json::Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "name" => f_0 = Some(map.next_value()?),
-                        "source_type" => f_1 = Some(map.next_value()?),
-                        "source_endpoint" => f_2 = map.next_value()?,
-                        "size" => f_3 = map.next_value()?,
-                        "checksum_info" => f_4 = map.next_value()?,
-                        _ => {
-                            let value: serde_json::Value = map.next_value()?;
-                            unknown.insert(key, value);
-                        }
-                    }
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for AddSpec {
+    const NAME: &'static str = "content::library::item::updatesession::file::AddSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<crate::content::library::item::TransferEndpoint> = None;
+        let mut f_3: Option<i64> = None;
+        let mut f_4: Option<crate::content::library::item::file::ChecksumInfo> = None;
+        let mut unknown = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "name" => f_0 = Some(map.next_value()?),
+                "source_type" => f_1 = Some(map.next_value()?),
+                "source_endpoint" => f_2 = map.next_value()?,
+                "size" => f_3 = map.next_value()?,
+                "checksum_info" => f_4 = map.next_value()?,
+                _ => {
+                    let value: serde_json::Value = map.next_value()?;
+                    unknown.insert(key, value);
                 }
-                let u_0 = match f_1 {
-                    None => None,
-                    Some(tag) => {
-                        Some(
-                            match tag.as_str() {
-                                "NONE" => AddSpecSourceType::None,
-                                "PUSH" => AddSpecSourceType::Push,
-                                "PULL" => {
-                                    AddSpecSourceType::Pull {
-                                        source_endpoint: f_2,
-                                    }
-                                }
-                                _ => {
-                                    #[allow(unused_mut)]
-                                    let mut fields = ::core::mem::take(&mut unknown);
-                                    if let Some(value) = f_2 {
-                                        fields
-                                            .insert(
-                                                "source_endpoint".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    AddSpecSourceType::Unknown {
-                                        tag,
-                                        fields,
-                                    }
-                                }
-                            },
-                        )
-                    }
-                };
-                ::core::result::Result::Ok(AddSpec {
-                    name: f_0
-                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
-                            "content::library::item::updatesession::file::AddSpec",
-                            "name",
-                        )),
-                    source_type: u_0
-                        .ok_or_else(|| serde::de::Error::missing_field("source_type"))?,
-                    size: f_3,
-                    checksum_info: f_4,
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        let u_0 = match f_1 {
+            None => None,
+            Some(tag) => {
+                Some(
+                    match tag.as_str() {
+                        "NONE" => AddSpecSourceType::None,
+                        "PUSH" => AddSpecSourceType::Push,
+                        "PULL" => {
+                            AddSpecSourceType::Pull {
+                                source_endpoint: f_2,
+                            }
+                        }
+                        _ => {
+                            #[allow(unused_mut)]
+                            let mut fields = ::core::mem::take(&mut unknown);
+                            if let Some(value) = f_2 {
+                                fields
+                                    .insert(
+                                        "source_endpoint".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            AddSpecSourceType::Unknown {
+                                tag,
+                                fields,
+                            }
+                        }
+                    },
+                )
+            }
+        };
+        ::core::result::Result::Ok(AddSpec {
+            name: __de::or_zero(f_0, Self::NAME, "name"),
+            source_type: __de::required(u_0, "source_type")?,
+            size: f_3,
+            checksum_info: f_4,
+        })
     }
 }
 
@@ -329,115 +319,100 @@ impl<'de> serde::Deserialize<'de> for Info {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = Info;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("struct Info")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<Info, A::Error> {
-                let mut f_0: Option<String> = None;
-                let mut f_1: Option<String> = None;
-                let mut f_2: Option<i64> = None;
-                let mut f_3: Option<crate::content::library::item::file::ChecksumInfo> = None;
-                let mut f_4: Option<crate::content::library::item::TransferEndpoint> = None;
-                let mut f_5: Option<crate::content::library::item::TransferEndpoint> = None;
-                let mut f_6: Option<i64> = None;
-                let mut f_7: Option<crate::content::library::item::TransferStatus> = None;
-                let mut f_8: Option<crate::vapi::standard::LocalizableMessage> = None;
-                let mut f_9: Option<bool> = None;
-                let mut unknown = serde_json::Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "name" => f_0 = Some(map.next_value()?),
-                        "source_type" => f_1 = Some(map.next_value()?),
-                        "size" => f_2 = map.next_value()?,
-                        "checksum_info" => f_3 = map.next_value()?,
-                        "source_endpoint" => f_4 = map.next_value()?,
-                        "upload_endpoint" => f_5 = map.next_value()?,
-                        "bytes_transferred" => f_6 = Some(map.next_value()?),
-                        "status" => f_7 = Some(map.next_value()?),
-                        "error_message" => f_8 = map.next_value()?,
-                        "keep_in_storage" => f_9 = map.next_value()?,
-                        _ => {
-                            let value: serde_json::Value = map.next_value()?;
-                            unknown.insert(key, value);
-                        }
-                    }
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
+    const NAME: &'static str = "content::library::item::updatesession::file::Info";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<i64> = None;
+        let mut f_3: Option<crate::content::library::item::file::ChecksumInfo> = None;
+        let mut f_4: Option<crate::content::library::item::TransferEndpoint> = None;
+        let mut f_5: Option<crate::content::library::item::TransferEndpoint> = None;
+        let mut f_6: Option<i64> = None;
+        let mut f_7: Option<crate::content::library::item::TransferStatus> = None;
+        let mut f_8: Option<crate::vapi::standard::LocalizableMessage> = None;
+        let mut f_9: Option<bool> = None;
+        let mut unknown = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "name" => f_0 = Some(map.next_value()?),
+                "source_type" => f_1 = Some(map.next_value()?),
+                "size" => f_2 = map.next_value()?,
+                "checksum_info" => f_3 = map.next_value()?,
+                "source_endpoint" => f_4 = map.next_value()?,
+                "upload_endpoint" => f_5 = map.next_value()?,
+                "bytes_transferred" => f_6 = Some(map.next_value()?),
+                "status" => f_7 = Some(map.next_value()?),
+                "error_message" => f_8 = map.next_value()?,
+                "keep_in_storage" => f_9 = map.next_value()?,
+                _ => {
+                    let value: serde_json::Value = map.next_value()?;
+                    unknown.insert(key, value);
                 }
-                let u_0 = match f_1 {
-                    None => None,
-                    Some(tag) => {
-                        Some(
-                            match tag.as_str() {
-                                "NONE" => InfoSourceType::None,
-                                "PUSH" => {
-                                    InfoSourceType::Push {
-                                        upload_endpoint: f_5,
-                                    }
-                                }
-                                "PULL" => {
-                                    InfoSourceType::Pull {
-                                        source_endpoint: f_4,
-                                    }
-                                }
-                                _ => {
-                                    #[allow(unused_mut)]
-                                    let mut fields = ::core::mem::take(&mut unknown);
-                                    if let Some(value) = f_5 {
-                                        fields
-                                            .insert(
-                                                "upload_endpoint".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_4 {
-                                        fields
-                                            .insert(
-                                                "source_endpoint".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    InfoSourceType::Unknown {
-                                        tag,
-                                        fields,
-                                    }
-                                }
-                            },
-                        )
-                    }
-                };
-                ::core::result::Result::Ok(Info {
-                    name: f_0
-                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
-                            "content::library::item::updatesession::file::Info",
-                            "name",
-                        )),
-                    source_type: u_0
-                        .ok_or_else(|| serde::de::Error::missing_field("source_type"))?,
-                    size: f_2,
-                    checksum_info: f_3,
-                    bytes_transferred: f_6
-                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
-                            "content::library::item::updatesession::file::Info",
-                            "bytes_transferred",
-                        )),
-                    status: f_7
-                        .ok_or_else(|| serde::de::Error::missing_field("status"))?,
-                    error_message: f_8,
-                    keep_in_storage: f_9,
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        let u_0 = match f_1 {
+            None => None,
+            Some(tag) => {
+                Some(
+                    match tag.as_str() {
+                        "NONE" => InfoSourceType::None,
+                        "PUSH" => {
+                            InfoSourceType::Push {
+                                upload_endpoint: f_5,
+                            }
+                        }
+                        "PULL" => {
+                            InfoSourceType::Pull {
+                                source_endpoint: f_4,
+                            }
+                        }
+                        _ => {
+                            #[allow(unused_mut)]
+                            let mut fields = ::core::mem::take(&mut unknown);
+                            if let Some(value) = f_5 {
+                                fields
+                                    .insert(
+                                        "upload_endpoint".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_4 {
+                                fields
+                                    .insert(
+                                        "source_endpoint".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            InfoSourceType::Unknown {
+                                tag,
+                                fields,
+                            }
+                        }
+                    },
+                )
+            }
+        };
+        ::core::result::Result::Ok(Info {
+            name: __de::or_zero(f_0, Self::NAME, "name"),
+            source_type: __de::required(u_0, "source_type")?,
+            size: f_2,
+            checksum_info: f_3,
+            bytes_transferred: __de::or_zero(f_6, Self::NAME, "bytes_transferred"),
+            status: __de::required(f_7, "status")?,
+            error_message: f_8,
+            keep_in_storage: f_9,
+        })
     }
 }
 
@@ -463,29 +438,57 @@ vsphere_vapi_runtime::vapi_enum! {
 ///
 /// vAPI structure
 /// `com.vmware.content.library.item.updatesession.file.validation_error`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ValidationError {
     /// The name of the file.
-    #[serde(default = "ValidationError::__missing_name")]
     pub name: String,
     /// A message indicating why the file was considered invalid.
-    #[serde(default = "ValidationError::__missing_error_message")]
     pub error_message: crate::vapi::standard::LocalizableMessage,
 }
 
-impl ValidationError {
-    fn __missing_name() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "content::library::item::updatesession::file::ValidationError",
-            "name",
-        )
+impl serde::Serialize for ValidationError {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("name", &self.name)?;
+        map.serialize_entry("error_message", &self.error_message)?;
+        map.end()
     }
+}
 
-    fn __missing_error_message() -> crate::vapi::standard::LocalizableMessage {
-        ::vsphere_vapi_runtime::de::missing(
-            "content::library::item::updatesession::file::ValidationError",
-            "error_message",
-        )
+impl<'de> serde::Deserialize<'de> for ValidationError {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ValidationError {
+    const NAME: &'static str = "content::library::item::updatesession::file::ValidationError";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<crate::vapi::standard::LocalizableMessage> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "name" => f_0 = Some(map.next_value()?),
+                "error_message" => f_1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ValidationError {
+            name: __de::or_zero(f_0, Self::NAME, "name"),
+            error_message: __de::or_zero(f_1, Self::NAME, "error_message"),
+        })
     }
 }
 
@@ -493,45 +496,63 @@ impl ValidationError {
 ///
 /// vAPI structure
 /// `com.vmware.content.library.item.updatesession.file.validation_result`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ValidationResult {
     /// Whether the validation was succesful or not. In case of errors, the [`ValidationResult::missing_files`](crate::content::library::item::updatesession::file::ValidationResult::missing_files) and [`ValidationResult::invalid_files`](crate::content::library::item::updatesession::file::ValidationResult::invalid_files) will contain at least one entry.
-    #[serde(default = "ValidationResult::__missing_has_errors")]
     pub has_errors: bool,
     /// A set containing the names of the files that are required but the client hasn't added.
-    #[serde(
-        default = "ValidationResult::__missing_missing_files",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub missing_files: Vec<String>,
     /// A list containing the files that have been identified as invalid and details about the error.
-    #[serde(
-        default = "ValidationResult::__missing_invalid_files",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub invalid_files: Vec<ValidationError>,
 }
 
-impl ValidationResult {
-    fn __missing_has_errors() -> bool {
-        ::vsphere_vapi_runtime::de::missing(
-            "content::library::item::updatesession::file::ValidationResult",
-            "has_errors",
-        )
+impl serde::Serialize for ValidationResult {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("has_errors", &self.has_errors)?;
+        map.serialize_entry("missing_files", &self.missing_files)?;
+        map.serialize_entry("invalid_files", &self.invalid_files)?;
+        map.end()
     }
+}
 
-    fn __missing_missing_files() -> Vec<String> {
-        ::vsphere_vapi_runtime::de::missing(
-            "content::library::item::updatesession::file::ValidationResult",
-            "missing_files",
-        )
+impl<'de> serde::Deserialize<'de> for ValidationResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_invalid_files() -> Vec<ValidationError> {
-        ::vsphere_vapi_runtime::de::missing(
-            "content::library::item::updatesession::file::ValidationResult",
-            "invalid_files",
-        )
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ValidationResult {
+    const NAME: &'static str = "content::library::item::updatesession::file::ValidationResult";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<bool> = None;
+        let mut f_1: Option<Vec<String>> = None;
+        let mut f_2: Option<Vec<ValidationError>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "has_errors" => f_0 = Some(map.next_value()?),
+                "missing_files" => f_1 = __de::null_as_empty(map.next_value()?),
+                "invalid_files" => f_2 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ValidationResult {
+            has_errors: __de::or_zero(f_0, Self::NAME, "has_errors"),
+            missing_files: __de::or_zero(f_1, Self::NAME, "missing_files"),
+            invalid_files: __de::or_zero(f_2, Self::NAME, "invalid_files"),
+        })
     }
 }
 

@@ -152,77 +152,71 @@ impl<'de> serde::Deserialize<'de> for FilterSpec {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = FilterSpec;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("struct FilterSpec")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<FilterSpec, A::Error> {
-                let mut f_0: Option<Vec<String>> = None;
-                let mut f_1: Option<Vec<String>> = None;
-                let mut f_2: Option<String> = None;
-                let mut f_3: Option<TimePeriod> = None;
-                let mut unknown = serde_json::Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "operations" => f_0 = map.next_value()?,
-                        "usernames" => f_1 = map.next_value()?,
-                        "time_duration" => f_2 = map.next_value()?,
-                        "time_period" => f_3 = map.next_value()?,
-                        _ => {
-                            let value: serde_json::Value = map.next_value()?;
-                            unknown.insert(key, value);
-                        }
-                    }
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for FilterSpec {
+    const NAME: &'static str = "esx::settings::clusters::configuration::audit_records::FilterSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<Vec<String>> = None;
+        let mut f_1: Option<Vec<String>> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<TimePeriod> = None;
+        let mut unknown = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "operations" => f_0 = map.next_value()?,
+                "usernames" => f_1 = map.next_value()?,
+                "time_duration" => f_2 = map.next_value()?,
+                "time_period" => f_3 = map.next_value()?,
+                _ => {
+                    let value: serde_json::Value = map.next_value()?;
+                    unknown.insert(key, value);
                 }
-                let u_0 = match f_2 {
-                    None => None,
-                    Some(tag) => {
-                        Some(
-                            match tag.as_str() {
-                                "THREE_MONTHS" => FilterSpecTimeDuration::ThreeMonths,
-                                "SIX_MONTHS" => FilterSpecTimeDuration::SixMonths,
-                                "YEAR" => FilterSpecTimeDuration::Year,
-                                "CUSTOM" => {
-                                    FilterSpecTimeDuration::Custom {
-                                        time_period: f_3,
-                                    }
-                                }
-                                _ => {
-                                    #[allow(unused_mut)]
-                                    let mut fields = ::core::mem::take(&mut unknown);
-                                    if let Some(value) = f_3 {
-                                        fields
-                                            .insert(
-                                                "time_period".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    FilterSpecTimeDuration::Unknown {
-                                        tag,
-                                        fields,
-                                    }
-                                }
-                            },
-                        )
-                    }
-                };
-                ::core::result::Result::Ok(FilterSpec {
-                    operations: f_0,
-                    usernames: f_1,
-                    time_duration: u_0,
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        let u_0 = match f_2 {
+            None => None,
+            Some(tag) => {
+                Some(
+                    match tag.as_str() {
+                        "THREE_MONTHS" => FilterSpecTimeDuration::ThreeMonths,
+                        "SIX_MONTHS" => FilterSpecTimeDuration::SixMonths,
+                        "YEAR" => FilterSpecTimeDuration::Year,
+                        "CUSTOM" => {
+                            FilterSpecTimeDuration::Custom {
+                                time_period: f_3,
+                            }
+                        }
+                        _ => {
+                            #[allow(unused_mut)]
+                            let mut fields = ::core::mem::take(&mut unknown);
+                            if let Some(value) = f_3 {
+                                fields
+                                    .insert(
+                                        "time_period".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            FilterSpecTimeDuration::Unknown {
+                                tag,
+                                fields,
+                            }
+                        }
+                    },
+                )
+            }
+        };
+        ::core::result::Result::Ok(FilterSpec {
+            operations: f_0,
+            usernames: f_1,
+            time_duration: u_0,
+        })
     }
 }
 
@@ -232,7 +226,7 @@ impl<'de> serde::Deserialize<'de> for FilterSpec {
 ///
 /// vAPI structure
 /// `com.vmware.esx.settings.clusters.configuration.audit_records.info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Info {
     /// Identifier of the cluster.
     ///
@@ -264,22 +258,18 @@ pub struct Info {
     /// When clients pass a value of this field as a parameter, the field must be one of `Import`, `Export`, `Remediate`, `Checkcompliance`, `Precheck`, `Transition-Enable`, `Draft-List`, `Draft-Create`, `Draft-ImportFromHost`, `Draft-Get`, `Draft-ExportConfig`, `Draft-Update`, `Draft-ShowChanges`, `Draft-CheckCompliance`, `Draft-Precheck`, `Draft-Delete`, `Draft-Apply`, or `Draft-GetSchema`. When methods return a value of this field as a return value, the field will be one of `Import`, `Export`, `Remediate`, `Checkcompliance`, `Precheck`, `Transition-Enable`, `Draft-List`, `Draft-Create`, `Draft-ImportFromHost`, `Draft-Get`, `Draft-ExportConfig`, `Draft-Update`, `Draft-ShowChanges`, `Draft-CheckCompliance`, `Draft-Precheck`, `Draft-Delete`, `Draft-Apply`, or `Draft-GetSchema`.
     ///
     /// Since vSphere API 8.0.2.0.
-    #[serde(default = "Info::__missing_operation")]
     pub operation: String,
     /// User who initiated the operation.
     ///
     /// Since vSphere API 8.0.2.0.
-    #[serde(default = "Info::__missing_username")]
     pub username: String,
     /// Time when the operation [`Info::operation`](crate::esx::settings::clusters::configuration::audit_records::Info::operation) was started startTime might not be available for a task.
     ///
     /// Since vSphere API 8.0.2.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_time: Option<vsphere_vapi_runtime::types::DateTime>,
     /// Time when the operation [`Info::operation`](crate::esx::settings::clusters::configuration::audit_records::Info::operation) was completed endTime might not be available for a task.
     ///
     /// Since vSphere API 8.0.2.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_time: Option<vsphere_vapi_runtime::types::DateTime>,
     /// Status of the operation [`Info::operation`](crate::esx::settings::clusters::configuration::audit_records::Info::operation).
     ///
@@ -288,23 +278,78 @@ pub struct Info {
     /// Details of the operation. operationdetails might not be available for an operation which is not a task.
     ///
     /// Since vSphere API 8.0.2.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub operation_details: Option<OperationDetails>,
 }
 
-impl Info {
-    fn __missing_operation() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::clusters::configuration::audit_records::Info",
-            "operation",
-        )
+impl serde::Serialize for Info {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("cluster_id", &self.cluster_id)?;
+        map.serialize_entry("operation", &self.operation)?;
+        map.serialize_entry("username", &self.username)?;
+        if let Some(value) = &self.start_time {
+            map.serialize_entry("start_time", value)?;
+        }
+        if let Some(value) = &self.end_time {
+            map.serialize_entry("end_time", value)?;
+        }
+        map.serialize_entry("status", &self.status)?;
+        if let Some(value) = &self.operation_details {
+            map.serialize_entry("operation_details", value)?;
+        }
+        map.end()
     }
+}
 
-    fn __missing_username() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::clusters::configuration::audit_records::Info",
-            "username",
-        )
+impl<'de> serde::Deserialize<'de> for Info {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
+    const NAME: &'static str = "esx::settings::clusters::configuration::audit_records::Info";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::ClusterComputeResourceId> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<vsphere_vapi_runtime::types::DateTime> = None;
+        let mut f_4: Option<vsphere_vapi_runtime::types::DateTime> = None;
+        let mut f_5: Option<crate::cis::task::Status> = None;
+        let mut f_6: Option<OperationDetails> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "cluster_id" => f_0 = Some(map.next_value()?),
+                "operation" => f_1 = Some(map.next_value()?),
+                "username" => f_2 = Some(map.next_value()?),
+                "start_time" => f_3 = map.next_value()?,
+                "end_time" => f_4 = map.next_value()?,
+                "status" => f_5 = Some(map.next_value()?),
+                "operation_details" => f_6 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Info {
+            cluster_id: __de::required(f_0, "cluster_id")?,
+            operation: __de::or_zero(f_1, Self::NAME, "operation"),
+            username: __de::or_zero(f_2, Self::NAME, "username"),
+            start_time: f_3,
+            end_time: f_4,
+            status: __de::required(f_5, "status")?,
+            operation_details: f_6,
+        })
     }
 }
 
@@ -330,8 +375,12 @@ impl ListRequest {
     }
 
     /// Sends the request and decodes the result.
-    pub async fn send(self) -> vsphere_vapi_runtime::Result<Vec<Info>> {
-        self.call.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<Vec<Info>>,
+    > + Send {
+        self.call.send()
     }
 }
 
@@ -341,32 +390,89 @@ impl ListRequest {
 ///
 /// vAPI structure
 /// `com.vmware.esx.settings.clusters.configuration.audit_records.operation_details`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct OperationDetails {
     /// Error occurred during the operation error shall only be set if configmanager operation is a task
     ///
     /// Since vSphere API 8.0.2.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<serde_json::Value>,
     /// TaskId of the operation.
     ///
     /// taskId shall only be set if configmanager operation is a task
     ///
     /// Since vSphere API 8.0.2.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub task_id: Option<String>,
     /// Draft ID of the draft operation.
     ///
     /// draftId shall only be set if this is an operation on draft
     ///
     /// Since vSphere API 8.0.2.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub draft_id: Option<String>,
     /// Indicates if the operation was cancelled cancelled shall only be set if configmanager operation is a task
     ///
     /// Since vSphere API 8.0.2.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cancelled: Option<bool>,
+}
+
+impl serde::Serialize for OperationDetails {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.error {
+            map.serialize_entry("error", value)?;
+        }
+        if let Some(value) = &self.task_id {
+            map.serialize_entry("task_id", value)?;
+        }
+        if let Some(value) = &self.draft_id {
+            map.serialize_entry("draft_id", value)?;
+        }
+        if let Some(value) = &self.cancelled {
+            map.serialize_entry("cancelled", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for OperationDetails {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for OperationDetails {
+    const NAME: &'static str = "esx::settings::clusters::configuration::audit_records::OperationDetails";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<serde_json::Value> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<bool> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "error" => f_0 = map.next_value()?,
+                "task_id" => f_1 = map.next_value()?,
+                "draft_id" => f_2 = map.next_value()?,
+                "cancelled" => f_3 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(OperationDetails {
+            error: f_0,
+            task_id: f_1,
+            draft_id: f_2,
+            cancelled: f_3,
+        })
+    }
 }
 
 /// The [`OperationType`](crate::esx::settings::clusters::configuration::audit_records::OperationType) structure contains constants used to represent all possible config manager operations.
@@ -375,8 +481,40 @@ pub struct OperationDetails {
 ///
 /// vAPI structure
 /// `com.vmware.esx.settings.clusters.configuration.audit_records.operation_type`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct OperationType {}
+
+impl serde::Serialize for OperationType {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let map = serializer.serialize_map(Some(0))?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for OperationType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for OperationType {
+    const NAME: &'static str = "esx::settings::clusters::configuration::audit_records::OperationType";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        while map.next_key::<serde::de::IgnoredAny>()?.is_some() {
+            map.next_value::<serde::de::IgnoredAny>()?;
+        }
+        ::core::result::Result::Ok(OperationType {})
+    }
+}
 
 impl OperationType {
     /// Represents Check compliance config manager operation com.vmware.esx.settings.clusters.
@@ -444,7 +582,7 @@ impl OperationType {
 ///
 /// vAPI structure
 /// `com.vmware.esx.settings.clusters.configuration.audit_records.time_period`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TimePeriod {
     /// List of audit records that match the given start time i.e. occurred after the DateTime start.
     ///
@@ -454,6 +592,52 @@ pub struct TimePeriod {
     ///
     /// Since vSphere API 8.0.2.0.
     pub end: vsphere_vapi_runtime::types::DateTime,
+}
+
+impl serde::Serialize for TimePeriod {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("start", &self.start)?;
+        map.serialize_entry("end", &self.end)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for TimePeriod {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for TimePeriod {
+    const NAME: &'static str = "esx::settings::clusters::configuration::audit_records::TimePeriod";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<vsphere_vapi_runtime::types::DateTime> = None;
+        let mut f_1: Option<vsphere_vapi_runtime::types::DateTime> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "start" => f_0 = Some(map.next_value()?),
+                "end" => f_1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(TimePeriod {
+            start: __de::required(f_0, "start")?,
+            end: __de::required(f_1, "end")?,
+        })
+    }
 }
 
 #[doc(hidden)]

@@ -17,23 +17,15 @@ pub mod path_spec;
 ///
 /// vAPI structure
 /// `com.vmware.esx.settings.clusters.configuration.available_values.info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Info {
     /// Contains available values for each input path.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(
-        default = "Info::__missing_results",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub results: vsphere_vapi_runtime::types::VapiMap<String, PathInfo>,
     /// A mapping of BIOS UUID to the details of the host.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(
-        default = "Info::__missing_hosts",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub hosts: vsphere_vapi_runtime::types::VapiMap<
         String,
         crate::esx::settings::HostInfo,
@@ -41,39 +33,64 @@ pub struct Info {
     /// A mapping of BIOS UUID to host moId.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(
-        default = "Info::__missing_bios_uuid_to_host_id_map",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub bios_uuid_to_host_id_map: vsphere_vapi_runtime::types::VapiMap<String, String>,
 }
 
-impl Info {
-    fn __missing_results() -> vsphere_vapi_runtime::types::VapiMap<String, PathInfo> {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::clusters::configuration::available_values::Info",
-            "results",
-        )
+impl serde::Serialize for Info {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("results", &self.results)?;
+        map.serialize_entry("hosts", &self.hosts)?;
+        map.serialize_entry("bios_uuid_to_host_id_map", &self.bios_uuid_to_host_id_map)?;
+        map.end()
     }
+}
 
-    fn __missing_hosts() -> vsphere_vapi_runtime::types::VapiMap<
-        String,
-        crate::esx::settings::HostInfo,
-    > {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::clusters::configuration::available_values::Info",
-            "hosts",
-        )
+impl<'de> serde::Deserialize<'de> for Info {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_bios_uuid_to_host_id_map() -> vsphere_vapi_runtime::types::VapiMap<
-        String,
-        String,
-    > {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::clusters::configuration::available_values::Info",
-            "bios_uuid_to_host_id_map",
-        )
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
+    const NAME: &'static str = "esx::settings::clusters::configuration::available_values::Info";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<vsphere_vapi_runtime::types::VapiMap<String, PathInfo>> = None;
+        let mut f_1: Option<
+            vsphere_vapi_runtime::types::VapiMap<String, crate::esx::settings::HostInfo>,
+        > = None;
+        let mut f_2: Option<vsphere_vapi_runtime::types::VapiMap<String, String>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "results" => f_0 = __de::null_as_empty(map.next_value()?),
+                "hosts" => f_1 = __de::null_as_empty(map.next_value()?),
+                "bios_uuid_to_host_id_map" => {
+                    f_2 = __de::null_as_empty(map.next_value()?);
+                }
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Info {
+            results: __de::or_zero(f_0, Self::NAME, "results"),
+            hosts: __de::or_zero(f_1, Self::NAME, "hosts"),
+            bios_uuid_to_host_id_map: __de::or_zero(
+                f_2,
+                Self::NAME,
+                "bios_uuid_to_host_id_map",
+            ),
+        })
     }
 }
 
@@ -194,96 +211,89 @@ impl<'de> serde::Deserialize<'de> for PathInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = PathInfo;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("struct PathInfo")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<PathInfo, A::Error> {
-                let mut f_0: Option<String> = None;
-                let mut f_1: Option<
-                    vsphere_vapi_runtime::types::VapiMap<String, String>,
-                > = None;
-                let mut f_2: Option<String> = None;
-                let mut f_3: Option<crate::esx::settings::Notification> = None;
-                let mut unknown = serde_json::Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "cluster_values" => f_0 = map.next_value()?,
-                        "host_values" => f_1 = map.next_value()?,
-                        "status" => f_2 = Some(map.next_value()?),
-                        "error" => f_3 = map.next_value()?,
-                        _ => {
-                            let value: serde_json::Value = map.next_value()?;
-                            unknown.insert(key, value);
-                        }
-                    }
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for PathInfo {
+    const NAME: &'static str = "esx::settings::clusters::configuration::available_values::PathInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<vsphere_vapi_runtime::types::VapiMap<String, String>> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<crate::esx::settings::Notification> = None;
+        let mut unknown = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "cluster_values" => f_0 = map.next_value()?,
+                "host_values" => f_1 = map.next_value()?,
+                "status" => f_2 = Some(map.next_value()?),
+                "error" => f_3 = map.next_value()?,
+                _ => {
+                    let value: serde_json::Value = map.next_value()?;
+                    unknown.insert(key, value);
                 }
-                let u_0 = match f_2 {
-                    None => None,
-                    Some(tag) => {
-                        Some(
-                            match tag.as_str() {
-                                "OK" => {
-                                    PathInfoStatus::Ok {
-                                        cluster_values: f_0,
-                                        host_values: f_1,
-                                    }
-                                }
-                                "ERROR" => {
-                                    PathInfoStatus::Error {
-                                        error: f_3,
-                                    }
-                                }
-                                _ => {
-                                    #[allow(unused_mut)]
-                                    let mut fields = ::core::mem::take(&mut unknown);
-                                    if let Some(value) = f_0 {
-                                        fields
-                                            .insert(
-                                                "cluster_values".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_1 {
-                                        fields
-                                            .insert(
-                                                "host_values".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_3 {
-                                        fields
-                                            .insert(
-                                                "error".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    PathInfoStatus::Unknown {
-                                        tag,
-                                        fields,
-                                    }
-                                }
-                            },
-                        )
-                    }
-                };
-                ::core::result::Result::Ok(PathInfo {
-                    status: u_0.ok_or_else(|| serde::de::Error::missing_field("status"))?,
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        let u_0 = match f_2 {
+            None => None,
+            Some(tag) => {
+                Some(
+                    match tag.as_str() {
+                        "OK" => {
+                            PathInfoStatus::Ok {
+                                cluster_values: f_0,
+                                host_values: f_1,
+                            }
+                        }
+                        "ERROR" => {
+                            PathInfoStatus::Error {
+                                error: f_3,
+                            }
+                        }
+                        _ => {
+                            #[allow(unused_mut)]
+                            let mut fields = ::core::mem::take(&mut unknown);
+                            if let Some(value) = f_0 {
+                                fields
+                                    .insert(
+                                        "cluster_values".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_1 {
+                                fields
+                                    .insert(
+                                        "host_values".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_3 {
+                                fields
+                                    .insert(
+                                        "error".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            PathInfoStatus::Unknown {
+                                tag,
+                                fields,
+                            }
+                        }
+                    },
+                )
+            }
+        };
+        ::core::result::Result::Ok(PathInfo {
+            status: __de::required(u_0, "status")?,
+        })
     }
 }
 
@@ -410,86 +420,80 @@ impl<'de> serde::Deserialize<'de> for PathSpec {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = PathSpec;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("struct PathSpec")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<PathSpec, A::Error> {
-                let mut f_0: Option<String> = None;
-                let mut f_1: Option<Vec<String>> = None;
-                let mut f_2: Option<Vec<String>> = None;
-                let mut f_3: Option<String> = None;
-                let mut unknown = serde_json::Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "host_id_type" => f_0 = map.next_value()?,
-                        "hosts" => f_1 = map.next_value()?,
-                        "bios_uuids" => f_2 = map.next_value()?,
-                        "input_spec" => f_3 = map.next_value()?,
-                        _ => {
-                            let value: serde_json::Value = map.next_value()?;
-                            unknown.insert(key, value);
-                        }
-                    }
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for PathSpec {
+    const NAME: &'static str = "esx::settings::clusters::configuration::available_values::PathSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<Vec<String>> = None;
+        let mut f_2: Option<Vec<String>> = None;
+        let mut f_3: Option<String> = None;
+        let mut unknown = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "host_id_type" => f_0 = map.next_value()?,
+                "hosts" => f_1 = map.next_value()?,
+                "bios_uuids" => f_2 = map.next_value()?,
+                "input_spec" => f_3 = map.next_value()?,
+                _ => {
+                    let value: serde_json::Value = map.next_value()?;
+                    unknown.insert(key, value);
                 }
-                let u_0 = match f_0 {
-                    None => None,
-                    Some(tag) => {
-                        Some(
-                            match tag.as_str() {
-                                "BIOS_UUID" => {
-                                    PathSpecHostIdType::BiosUuid {
-                                        bios_uuids: f_2,
-                                    }
-                                }
-                                "HOST_MOID" => {
-                                    PathSpecHostIdType::HostMoid {
-                                        hosts: f_1,
-                                    }
-                                }
-                                _ => {
-                                    #[allow(unused_mut)]
-                                    let mut fields = ::core::mem::take(&mut unknown);
-                                    if let Some(value) = f_2 {
-                                        fields
-                                            .insert(
-                                                "bios_uuids".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_1 {
-                                        fields
-                                            .insert(
-                                                "hosts".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    PathSpecHostIdType::Unknown {
-                                        tag,
-                                        fields,
-                                    }
-                                }
-                            },
-                        )
-                    }
-                };
-                ::core::result::Result::Ok(PathSpec {
-                    host_id_type: u_0,
-                    input_spec: f_3,
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        let u_0 = match f_0 {
+            None => None,
+            Some(tag) => {
+                Some(
+                    match tag.as_str() {
+                        "BIOS_UUID" => {
+                            PathSpecHostIdType::BiosUuid {
+                                bios_uuids: f_2,
+                            }
+                        }
+                        "HOST_MOID" => {
+                            PathSpecHostIdType::HostMoid {
+                                hosts: f_1,
+                            }
+                        }
+                        _ => {
+                            #[allow(unused_mut)]
+                            let mut fields = ::core::mem::take(&mut unknown);
+                            if let Some(value) = f_2 {
+                                fields
+                                    .insert(
+                                        "bios_uuids".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_1 {
+                                fields
+                                    .insert(
+                                        "hosts".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            PathSpecHostIdType::Unknown {
+                                tag,
+                                fields,
+                            }
+                        }
+                    },
+                )
+            }
+        };
+        ::core::result::Result::Ok(PathSpec {
+            host_id_type: u_0,
+            input_spec: f_3,
+        })
     }
 }
 
@@ -501,26 +505,54 @@ impl<'de> serde::Deserialize<'de> for PathSpec {
 ///
 /// vAPI structure
 /// `com.vmware.esx.settings.clusters.configuration.available_values.request_spec`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RequestSpec {
     /// Map of paths to [`PathSpec`](crate::esx::settings::clusters::configuration::available_values::PathSpec) for getting available values.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(
-        default = "RequestSpec::__missing_path_specs",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub path_specs: vsphere_vapi_runtime::types::VapiMap<String, Option<PathSpec>>,
 }
 
-impl RequestSpec {
-    fn __missing_path_specs() -> vsphere_vapi_runtime::types::VapiMap<
-        String,
-        Option<PathSpec>,
-    > {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::clusters::configuration::available_values::RequestSpec",
-            "path_specs",
-        )
+impl serde::Serialize for RequestSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("path_specs", &self.path_specs)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for RequestSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for RequestSpec {
+    const NAME: &'static str = "esx::settings::clusters::configuration::available_values::RequestSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<
+            vsphere_vapi_runtime::types::VapiMap<String, Option<PathSpec>>,
+        > = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "path_specs" => f_0 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(RequestSpec {
+            path_specs: __de::or_zero(f_0, Self::NAME, "path_specs"),
+        })
     }
 }

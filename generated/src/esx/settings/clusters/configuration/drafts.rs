@@ -30,8 +30,12 @@ impl ApplyRequest {
     }
 
     /// Sends the request and decodes the result.
-    pub async fn send(self) -> vsphere_vapi_runtime::Result<ApplyResult> {
-        self.call.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<ApplyResult>,
+    > + Send {
+        self.call.send()
     }
 }
 
@@ -41,7 +45,7 @@ impl ApplyRequest {
 ///
 /// vAPI structure
 /// `com.vmware.esx.settings.clusters.configuration.drafts.apply_result`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ApplyResult {
     /// The ID of the commit created for this operation.
     ///
@@ -52,8 +56,55 @@ pub struct ApplyResult {
     /// If the cluster is not empty, this will be set to the ID of the Apply task.
     ///
     /// Since vSphere API 8.0.2.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub apply_task: Option<String>,
+}
+
+impl serde::Serialize for ApplyResult {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("commit", &self.commit)?;
+        if let Some(value) = &self.apply_task {
+            map.serialize_entry("apply_task", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ApplyResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ApplyResult {
+    const NAME: &'static str = "esx::settings::clusters::configuration::drafts::ApplyResult";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::CommitId> = None;
+        let mut f_1: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "commit" => f_0 = Some(map.next_value()?),
+                "apply_task" => f_1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ApplyResult {
+            commit: __de::required(f_0, "commit")?,
+            apply_task: f_1,
+        })
+    }
 }
 
 /// The [`ApplySpec`](crate::esx::settings::clusters::configuration::drafts::ApplySpec) structure contains fields that are used to create a new commit.
@@ -62,17 +113,15 @@ pub struct ApplyResult {
 ///
 /// vAPI structure
 /// `com.vmware.esx.settings.clusters.configuration.drafts.apply_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ApplySpec {
     /// Message to include with the commit. If `None`, message is set to empty string.
     ///
     /// Since vSphere API 8.0.2.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// The parameter can be used to override the default remediation policies for the apply task. if `None` the default cluster remediation policies are used.
     ///
     /// Since vSphere API 8.0.2.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub apply_policy_spec: Option<
         crate::esx::settings::clusters::policies::apply::effective::EffectivePolicySpec,
     >,
@@ -81,10 +130,68 @@ pub struct ApplySpec {
     /// Not in vSphere API releases before 9.1.0.0.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub drift_reviews: Option<
         Vec<crate::esx::settings::clusters::configuration::DriftReview>,
     >,
+}
+
+impl serde::Serialize for ApplySpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.message {
+            map.serialize_entry("message", value)?;
+        }
+        if let Some(value) = &self.apply_policy_spec {
+            map.serialize_entry("apply_policy_spec", value)?;
+        }
+        if let Some(value) = &self.drift_reviews {
+            map.serialize_entry("drift_reviews", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ApplySpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ApplySpec {
+    const NAME: &'static str = "esx::settings::clusters::configuration::drafts::ApplySpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<
+            crate::esx::settings::clusters::policies::apply::effective::EffectivePolicySpec,
+        > = None;
+        let mut f_2: Option<
+            Vec<crate::esx::settings::clusters::configuration::DriftReview>,
+        > = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "message" => f_0 = map.next_value()?,
+                "apply_policy_spec" => f_1 = map.next_value()?,
+                "drift_reviews" => f_2 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ApplySpec {
+            message: f_0,
+            apply_policy_spec: f_1,
+            drift_reviews: f_2,
+        })
+    }
 }
 
 /// The [`ChangeDetails`](crate::esx::settings::clusters::configuration::drafts::ChangeDetails) structure contains information about changes made in the draft when compared against the current desired document.
@@ -93,15 +200,11 @@ pub struct ApplySpec {
 ///
 /// vAPI structure
 /// `com.vmware.esx.settings.clusters.configuration.drafts.change_details`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ChangeDetails {
     /// Captures the properties that were added/modified in this draft. The map keys are JSON-Pointers that refer to the properties in the draft that are modifications. The values contain information about the property and, in the case of a modification, the location of the corresponding property in the desired document.
     ///
     /// Since vSphere API 8.0.2.0.
-    #[serde(
-        default = "ChangeDetails::__missing_modified_properties",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub modified_properties: vsphere_vapi_runtime::types::VapiMap<
         String,
         ModificationInfo,
@@ -109,32 +212,56 @@ pub struct ChangeDetails {
     /// Captures the properties that were deleted from this draft. The map keys are JSON-Pointers that refer to the properties in the desired document that were deleted.
     ///
     /// Since vSphere API 8.0.2.0.
-    #[serde(
-        default = "ChangeDetails::__missing_deleted_properties",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub deleted_properties: vsphere_vapi_runtime::types::VapiMap<String, DeletionInfo>,
 }
 
-impl ChangeDetails {
-    fn __missing_modified_properties() -> vsphere_vapi_runtime::types::VapiMap<
-        String,
-        ModificationInfo,
-    > {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::clusters::configuration::drafts::ChangeDetails",
-            "modified_properties",
-        )
+impl serde::Serialize for ChangeDetails {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("modified_properties", &self.modified_properties)?;
+        map.serialize_entry("deleted_properties", &self.deleted_properties)?;
+        map.end()
     }
+}
 
-    fn __missing_deleted_properties() -> vsphere_vapi_runtime::types::VapiMap<
-        String,
-        DeletionInfo,
-    > {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::clusters::configuration::drafts::ChangeDetails",
-            "deleted_properties",
-        )
+impl<'de> serde::Deserialize<'de> for ChangeDetails {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ChangeDetails {
+    const NAME: &'static str = "esx::settings::clusters::configuration::drafts::ChangeDetails";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<
+            vsphere_vapi_runtime::types::VapiMap<String, ModificationInfo>,
+        > = None;
+        let mut f_1: Option<
+            vsphere_vapi_runtime::types::VapiMap<String, DeletionInfo>,
+        > = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "modified_properties" => f_0 = __de::null_as_empty(map.next_value()?),
+                "deleted_properties" => f_1 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ChangeDetails {
+            modified_properties: __de::or_zero(f_0, Self::NAME, "modified_properties"),
+            deleted_properties: __de::or_zero(f_1, Self::NAME, "deleted_properties"),
+        })
     }
 }
 
@@ -144,45 +271,97 @@ impl ChangeDetails {
 ///
 /// vAPI structure
 /// `com.vmware.esx.settings.clusters.configuration.drafts.changed_property`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ChangedProperty {
     /// A JSON-Pointer that refers to the property that has been changed.
     ///
     /// Since vSphere API 8.0.2.0.
-    #[serde(default = "ChangedProperty::__missing_path")]
     pub path: String,
     /// A list of the display names for components of [`ChangedProperty::path`](crate::esx::settings::clusters::configuration::drafts::ChangedProperty::path) field. This field is `None` if the display names cannot be computed.
     ///
     /// Not in vSphere API releases before 9.1.0.0.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub display_path: Option<Vec<String>>,
     /// The data type of the property pointed by [`ChangedProperty::path`](crate::esx::settings::clusters::configuration::drafts::ChangedProperty::path). This field is `None` if the data type of the property is not available.
     ///
     /// Not in vSphere API releases before 9.1.0.0.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<changed_property::Type>,
     /// If set, the current value of the property in the cluster configuration. If not set, the property does not exist in the current cluster configuration.
     ///
     /// Since vSphere API 8.0.2.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub current: Option<String>,
     /// If set, this is the new value for the property in this draft. If not set, the property has been deleted in this draft.
     ///
     /// Since vSphere API 8.0.2.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub draft: Option<String>,
 }
 
-impl ChangedProperty {
-    fn __missing_path() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::clusters::configuration::drafts::ChangedProperty",
-            "path",
-        )
+impl serde::Serialize for ChangedProperty {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("path", &self.path)?;
+        if let Some(value) = &self.display_path {
+            map.serialize_entry("display_path", value)?;
+        }
+        if let Some(value) = &self.r#type {
+            map.serialize_entry("type", value)?;
+        }
+        if let Some(value) = &self.current {
+            map.serialize_entry("current", value)?;
+        }
+        if let Some(value) = &self.draft {
+            map.serialize_entry("draft", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ChangedProperty {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ChangedProperty {
+    const NAME: &'static str = "esx::settings::clusters::configuration::drafts::ChangedProperty";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<Vec<String>> = None;
+        let mut f_2: Option<changed_property::Type> = None;
+        let mut f_3: Option<String> = None;
+        let mut f_4: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "path" => f_0 = Some(map.next_value()?),
+                "display_path" => f_1 = map.next_value()?,
+                "type" => f_2 = map.next_value()?,
+                "current" => f_3 = map.next_value()?,
+                "draft" => f_4 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ChangedProperty {
+            path: __de::or_zero(f_0, Self::NAME, "path"),
+            display_path: f_1,
+            r#type: f_2,
+            current: f_3,
+            draft: f_4,
+        })
     }
 }
 
@@ -205,50 +384,130 @@ impl ChangedProperty {
 ///
 /// vAPI structure
 /// `com.vmware.esx.settings.clusters.configuration.drafts.changes_result`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ChangesResult {
     /// If set, this contains a list of properties that have been changed from one value to another in this draft.
     ///
     /// Since vSphere API 8.0.2.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sets: Option<Vec<ChangedProperty>>,
     /// If set, this contains a list of properties that have been added in this draft.
     ///
     /// Since vSphere API 8.0.2.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub adds: Option<Vec<ChangedProperty>>,
     /// If set, this contains a list of properties that have been deleted in this draft.
     ///
     /// Since vSphere API 8.0.2.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deletes: Option<Vec<ChangedProperty>>,
+}
+
+impl serde::Serialize for ChangesResult {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.sets {
+            map.serialize_entry("sets", value)?;
+        }
+        if let Some(value) = &self.adds {
+            map.serialize_entry("adds", value)?;
+        }
+        if let Some(value) = &self.deletes {
+            map.serialize_entry("deletes", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ChangesResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ChangesResult {
+    const NAME: &'static str = "esx::settings::clusters::configuration::drafts::ChangesResult";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<Vec<ChangedProperty>> = None;
+        let mut f_1: Option<Vec<ChangedProperty>> = None;
+        let mut f_2: Option<Vec<ChangedProperty>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "sets" => f_0 = map.next_value()?,
+                "adds" => f_1 = map.next_value()?,
+                "deletes" => f_2 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ChangesResult {
+            sets: f_0,
+            adds: f_1,
+            deletes: f_2,
+        })
+    }
 }
 
 /// Since vSphere API 8.0.2.0.
 ///
 /// vAPI structure
 /// `com.vmware.esx.settings.clusters.configuration.drafts.conflict_details`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ConflictDetails {
     /// Map of properties in the current draft that were changed and conflict with changes that were applied to the cluster configuration document since this draft was created.
     ///
     /// Since vSphere API 8.0.2.0.
-    #[serde(
-        default = "ConflictDetails::__missing_properties",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub properties: vsphere_vapi_runtime::types::VapiMap<String, ConflictPropertyInfo>,
 }
 
-impl ConflictDetails {
-    fn __missing_properties() -> vsphere_vapi_runtime::types::VapiMap<
-        String,
-        ConflictPropertyInfo,
-    > {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::clusters::configuration::drafts::ConflictDetails",
-            "properties",
-        )
+impl serde::Serialize for ConflictDetails {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("properties", &self.properties)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ConflictDetails {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ConflictDetails {
+    const NAME: &'static str = "esx::settings::clusters::configuration::drafts::ConflictDetails";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<
+            vsphere_vapi_runtime::types::VapiMap<String, ConflictPropertyInfo>,
+        > = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "properties" => f_0 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ConflictDetails {
+            properties: __de::or_zero(f_0, Self::NAME, "properties"),
+        })
     }
 }
 
@@ -258,21 +517,53 @@ impl ConflictDetails {
 ///
 /// vAPI structure
 /// `com.vmware.esx.settings.clusters.configuration.drafts.conflict_property_info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ConflictPropertyInfo {
     /// The path refers to the conflicting property in the cluster configuration document.
     ///
     /// Since vSphere API 8.0.2.0.
-    #[serde(default = "ConflictPropertyInfo::__missing_property_path")]
     pub property_path: String,
 }
 
-impl ConflictPropertyInfo {
-    fn __missing_property_path() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::clusters::configuration::drafts::ConflictPropertyInfo",
-            "property_path",
-        )
+impl serde::Serialize for ConflictPropertyInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("property_path", &self.property_path)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ConflictPropertyInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ConflictPropertyInfo {
+    const NAME: &'static str = "esx::settings::clusters::configuration::drafts::ConflictPropertyInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "property_path" => f_0 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ConflictPropertyInfo {
+            property_path: __de::or_zero(f_0, Self::NAME, "property_path"),
+        })
     }
 }
 
@@ -298,8 +589,12 @@ impl CreateRequest {
     }
 
     /// Sends the request and decodes the result.
-    pub async fn send(self) -> vsphere_vapi_runtime::Result<crate::ids::DraftId> {
-        self.call.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<crate::ids::DraftId>,
+    > + Send {
+        self.call.send()
     }
 }
 
@@ -309,20 +604,67 @@ impl CreateRequest {
 ///
 /// vAPI structure
 /// `com.vmware.esx.settings.clusters.configuration.drafts.create_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateSpec {
     /// The initial configuration for the draft. If not specified, the current desired configuration for the cluster will be used.
     ///
     /// Since vSphere API 8.0.2.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub config: Option<String>,
     /// The host to use as the desired image for the cluster when VLCM is not in use.
     ///
     /// If not specified, the previously used reference host will be carried over.
     ///
     /// Since vSphere API 8.0.3.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_reference_host: Option<String>,
+}
+
+impl serde::Serialize for CreateSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.config {
+            map.serialize_entry("config", value)?;
+        }
+        if let Some(value) = &self.image_reference_host {
+            map.serialize_entry("image_reference_host", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CreateSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CreateSpec {
+    const NAME: &'static str = "esx::settings::clusters::configuration::drafts::CreateSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "config" => f_0 = map.next_value()?,
+                "image_reference_host" => f_1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(CreateSpec {
+            config: f_0,
+            image_reference_host: f_1,
+        })
+    }
 }
 
 /// The [`DeletionInfo`](crate::esx::settings::clusters::configuration::drafts::DeletionInfo) structure contains information about a property that was deleted from the draft configuration.
@@ -331,24 +673,53 @@ pub struct CreateSpec {
 ///
 /// vAPI structure
 /// `com.vmware.esx.settings.clusters.configuration.drafts.deletion_info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DeletionInfo {
     /// A list of the display names for components of the property path.
     ///
     /// Since vSphere API 8.0.2.0.
-    #[serde(
-        default = "DeletionInfo::__missing_display_path",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub display_path: Vec<String>,
 }
 
-impl DeletionInfo {
-    fn __missing_display_path() -> Vec<String> {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::clusters::configuration::drafts::DeletionInfo",
-            "display_path",
-        )
+impl serde::Serialize for DeletionInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("display_path", &self.display_path)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DeletionInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for DeletionInfo {
+    const NAME: &'static str = "esx::settings::clusters::configuration::drafts::DeletionInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<Vec<String>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "display_path" => f_0 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(DeletionInfo {
+            display_path: __de::or_zero(f_0, Self::NAME, "display_path"),
+        })
     }
 }
 
@@ -360,7 +731,7 @@ impl DeletionInfo {
 ///
 /// vAPI structure
 /// `com.vmware.esx.settings.clusters.configuration.drafts.import_spec`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ImportSpec {
     /// Identifier of the reference host to import ESX configuration from.
     ///
@@ -370,12 +741,54 @@ pub struct ImportSpec {
     pub host: crate::ids::HostSystemId,
 }
 
+impl serde::Serialize for ImportSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("host", &self.host)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ImportSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ImportSpec {
+    const NAME: &'static str = "esx::settings::clusters::configuration::drafts::ImportSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::HostSystemId> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "host" => f_0 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ImportSpec {
+            host: __de::required(f_0, "host")?,
+        })
+    }
+}
+
 /// The [`Info`](crate::esx::settings::clusters::configuration::drafts::Info) structure defines the information about configuration draft.
 ///
 /// Since vSphere API 8.0.2.0.
 ///
 /// vAPI structure `com.vmware.esx.settings.clusters.configuration.drafts.info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Info {
     /// Metadata about the configuration draft.
     ///
@@ -384,25 +797,18 @@ pub struct Info {
     /// If set, there were validation errors detected in the draft configuration.
     ///
     /// Since vSphere API 8.0.2.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub errors: Option<ValidationDetails>,
     /// If set, there are changes in this draft configuration from the current desired configuration.
     ///
     /// Since vSphere API 8.0.2.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub changes: Option<ChangeDetails>,
     /// If set, there are changes in this draft configuration that conflict with changes applied by a different user.
     ///
     /// Since vSphere API 8.0.2.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub conflicts: Option<ConflictDetails>,
     /// A mapping of BIOS UUIDs for every host in the cluster to information about that host. The host-specific/host-override sections of the configuration use BIOS UUIDs to identify hosts, so this information can be useful to get details about hosts mentioned there.
     ///
     /// Since vSphere API 8.0.2.0.
-    #[serde(
-        default = "Info::__missing_host_info",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub host_info: vsphere_vapi_runtime::types::VapiMap<
         String,
         crate::esx::settings::HostInfo,
@@ -410,45 +816,84 @@ pub struct Info {
     /// Map of host IDs to BIOS UUIDs.
     ///
     /// Since vSphere API 8.0.2.0.
-    #[serde(
-        rename = "host_id_to_UUID",
-        default = "Info::__missing_host_id_to_uuid",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub host_id_to_uuid: vsphere_vapi_runtime::types::VapiMap<String, String>,
     /// Configuration specification associated with the draft, encoded as JSON.
     ///
     /// Since vSphere API 8.0.2.0.
-    #[serde(default = "Info::__missing_config")]
     pub config: String,
 }
 
-impl Info {
-    fn __missing_host_info() -> vsphere_vapi_runtime::types::VapiMap<
-        String,
-        crate::esx::settings::HostInfo,
-    > {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::clusters::configuration::drafts::Info",
-            "host_info",
-        )
+impl serde::Serialize for Info {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("metadata", &self.metadata)?;
+        if let Some(value) = &self.errors {
+            map.serialize_entry("errors", value)?;
+        }
+        if let Some(value) = &self.changes {
+            map.serialize_entry("changes", value)?;
+        }
+        if let Some(value) = &self.conflicts {
+            map.serialize_entry("conflicts", value)?;
+        }
+        map.serialize_entry("host_info", &self.host_info)?;
+        map.serialize_entry("host_id_to_UUID", &self.host_id_to_uuid)?;
+        map.serialize_entry("config", &self.config)?;
+        map.end()
     }
+}
 
-    fn __missing_host_id_to_uuid() -> vsphere_vapi_runtime::types::VapiMap<
-        String,
-        String,
-    > {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::clusters::configuration::drafts::Info",
-            "host_id_to_UUID",
-        )
+impl<'de> serde::Deserialize<'de> for Info {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_config() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::clusters::configuration::drafts::Info",
-            "config",
-        )
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
+    const NAME: &'static str = "esx::settings::clusters::configuration::drafts::Info";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<Metadata> = None;
+        let mut f_1: Option<ValidationDetails> = None;
+        let mut f_2: Option<ChangeDetails> = None;
+        let mut f_3: Option<ConflictDetails> = None;
+        let mut f_4: Option<
+            vsphere_vapi_runtime::types::VapiMap<String, crate::esx::settings::HostInfo>,
+        > = None;
+        let mut f_5: Option<vsphere_vapi_runtime::types::VapiMap<String, String>> = None;
+        let mut f_6: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "metadata" => f_0 = Some(map.next_value()?),
+                "errors" => f_1 = map.next_value()?,
+                "changes" => f_2 = map.next_value()?,
+                "conflicts" => f_3 = map.next_value()?,
+                "host_info" => f_4 = __de::null_as_empty(map.next_value()?),
+                "host_id_to_UUID" => f_5 = __de::null_as_empty(map.next_value()?),
+                "config" => f_6 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Info {
+            metadata: __de::required(f_0, "metadata")?,
+            errors: f_1,
+            changes: f_2,
+            conflicts: f_3,
+            host_info: __de::or_zero(f_4, Self::NAME, "host_info"),
+            host_id_to_uuid: __de::or_zero(f_5, Self::NAME, "host_id_to_UUID"),
+            config: __de::or_zero(f_6, Self::NAME, "config"),
+        })
     }
 }
 
@@ -457,7 +902,7 @@ impl Info {
 /// Since vSphere API 8.0.2.0.
 ///
 /// vAPI structure `com.vmware.esx.settings.clusters.configuration.drafts.metadata`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Metadata {
     /// The draft identifier.
     ///
@@ -474,7 +919,6 @@ pub struct Metadata {
     /// Owner of the configuration draft.
     ///
     /// Since vSphere API 8.0.2.0.
-    #[serde(default = "Metadata::__missing_owner")]
     pub owner: String,
     /// State of the configuration draft.
     ///
@@ -483,7 +927,6 @@ pub struct Metadata {
     /// The current revision of this draft. Any updates to the draft will increment this value. This value should be included in calls to [`Drafts::update`](crate::esx::settings::clusters::configuration::Drafts::update) so that concurrent changes can be detected.
     ///
     /// Since vSphere API 8.0.2.0.
-    #[serde(default = "Metadata::__missing_revision")]
     pub revision: i64,
     /// Creation time of the configuration draft.
     ///
@@ -498,30 +941,90 @@ pub struct Metadata {
     /// This field is `None` if precheck has not been done since the last modification.
     ///
     /// Since vSphere API 8.0.2.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub precheck_task: Option<String>,
     /// The ID of the host that is used as a reference for the cluster image.
     ///
     /// This field is `None` if the cluster is managed by VLCM.
     ///
     /// Since vSphere API 8.0.3.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_reference_host: Option<String>,
 }
 
-impl Metadata {
-    fn __missing_owner() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::clusters::configuration::drafts::Metadata",
-            "owner",
-        )
+impl serde::Serialize for Metadata {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("id", &self.id)?;
+        map.serialize_entry("parent_id", &self.parent_id)?;
+        map.serialize_entry("owner", &self.owner)?;
+        map.serialize_entry("state", &self.state)?;
+        map.serialize_entry("revision", &self.revision)?;
+        map.serialize_entry("creation_time", &self.creation_time)?;
+        map.serialize_entry("modified_time", &self.modified_time)?;
+        if let Some(value) = &self.precheck_task {
+            map.serialize_entry("precheck_task", value)?;
+        }
+        if let Some(value) = &self.image_reference_host {
+            map.serialize_entry("image_reference_host", value)?;
+        }
+        map.end()
     }
+}
 
-    fn __missing_revision() -> i64 {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::clusters::configuration::drafts::Metadata",
-            "revision",
-        )
+impl<'de> serde::Deserialize<'de> for Metadata {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Metadata {
+    const NAME: &'static str = "esx::settings::clusters::configuration::drafts::Metadata";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::DraftId> = None;
+        let mut f_1: Option<crate::ids::CommitId> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<State> = None;
+        let mut f_4: Option<i64> = None;
+        let mut f_5: Option<vsphere_vapi_runtime::types::DateTime> = None;
+        let mut f_6: Option<vsphere_vapi_runtime::types::DateTime> = None;
+        let mut f_7: Option<String> = None;
+        let mut f_8: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "id" => f_0 = Some(map.next_value()?),
+                "parent_id" => f_1 = Some(map.next_value()?),
+                "owner" => f_2 = Some(map.next_value()?),
+                "state" => f_3 = Some(map.next_value()?),
+                "revision" => f_4 = Some(map.next_value()?),
+                "creation_time" => f_5 = Some(map.next_value()?),
+                "modified_time" => f_6 = Some(map.next_value()?),
+                "precheck_task" => f_7 = map.next_value()?,
+                "image_reference_host" => f_8 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Metadata {
+            id: __de::required(f_0, "id")?,
+            parent_id: __de::required(f_1, "parent_id")?,
+            owner: __de::or_zero(f_2, Self::NAME, "owner"),
+            state: __de::required(f_3, "state")?,
+            revision: __de::or_zero(f_4, Self::NAME, "revision"),
+            creation_time: __de::required(f_5, "creation_time")?,
+            modified_time: __de::required(f_6, "modified_time")?,
+            precheck_task: f_7,
+            image_reference_host: f_8,
+        })
     }
 }
 
@@ -531,29 +1034,63 @@ impl Metadata {
 ///
 /// vAPI structure
 /// `com.vmware.esx.settings.clusters.configuration.drafts.modification_info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ModificationInfo {
     /// A list of the display names for components of the property path.
     ///
     /// Since vSphere API 8.0.2.0.
-    #[serde(
-        default = "ModificationInfo::__missing_display_path",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub display_path: Vec<String>,
     /// If set, it contains a JSON-Pointer to the corresponding property in the original document. Otherwise, this modification is an addition to the draft.
     ///
     /// Since vSphere API 8.0.2.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub original_path: Option<String>,
 }
 
-impl ModificationInfo {
-    fn __missing_display_path() -> Vec<String> {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::clusters::configuration::drafts::ModificationInfo",
-            "display_path",
-        )
+impl serde::Serialize for ModificationInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("display_path", &self.display_path)?;
+        if let Some(value) = &self.original_path {
+            map.serialize_entry("original_path", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ModificationInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ModificationInfo {
+    const NAME: &'static str = "esx::settings::clusters::configuration::drafts::ModificationInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<Vec<String>> = None;
+        let mut f_1: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "display_path" => f_0 = __de::null_as_empty(map.next_value()?),
+                "original_path" => f_1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ModificationInfo {
+            display_path: __de::or_zero(f_0, Self::NAME, "display_path"),
+            original_path: f_1,
+        })
     }
 }
 
@@ -580,26 +1117,63 @@ vsphere_vapi_runtime::vapi_enum! {
 ///
 /// vAPI structure
 /// `com.vmware.esx.settings.clusters.configuration.drafts.update_spec`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct UpdateSpec {
     /// When supplied, this revision value will be compared against the draft's current revision as returned in [`Metadata::revision`](crate::esx::settings::clusters::configuration::drafts::Metadata::revision) to ensure no other changes have been applied.
     ///
     /// Since vSphere API 8.0.2.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expected_revision: Option<i64>,
     /// The new cluster configuration for this draft, encoded as JSON.
     ///
     /// Since vSphere API 8.0.2.0.
-    #[serde(default = "UpdateSpec::__missing_config")]
     pub config: String,
 }
 
-impl UpdateSpec {
-    fn __missing_config() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::clusters::configuration::drafts::UpdateSpec",
-            "config",
-        )
+impl serde::Serialize for UpdateSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.expected_revision {
+            map.serialize_entry("expected_revision", value)?;
+        }
+        map.serialize_entry("config", &self.config)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UpdateSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for UpdateSpec {
+    const NAME: &'static str = "esx::settings::clusters::configuration::drafts::UpdateSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<i64> = None;
+        let mut f_1: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "expected_revision" => f_0 = map.next_value()?,
+                "config" => f_1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(UpdateSpec {
+            expected_revision: f_0,
+            config: __de::or_zero(f_1, Self::NAME, "config"),
+        })
     }
 }
 
@@ -609,27 +1183,55 @@ impl UpdateSpec {
 ///
 /// vAPI structure
 /// `com.vmware.esx.settings.clusters.configuration.drafts.validation_details`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ValidationDetails {
     /// Map of JSON-Pointers to properties in the draft configuration that have validation errors based on the schema and host-level validations.
     ///
     /// Since vSphere API 8.0.2.0.
-    #[serde(
-        default = "ValidationDetails::__missing_errors",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub errors: vsphere_vapi_runtime::types::VapiMap<String, ValidationErrors>,
 }
 
-impl ValidationDetails {
-    fn __missing_errors() -> vsphere_vapi_runtime::types::VapiMap<
-        String,
-        ValidationErrors,
-    > {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::clusters::configuration::drafts::ValidationDetails",
-            "errors",
-        )
+impl serde::Serialize for ValidationDetails {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("errors", &self.errors)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ValidationDetails {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ValidationDetails {
+    const NAME: &'static str = "esx::settings::clusters::configuration::drafts::ValidationDetails";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<
+            vsphere_vapi_runtime::types::VapiMap<String, ValidationErrors>,
+        > = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "errors" => f_0 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ValidationDetails {
+            errors: __de::or_zero(f_0, Self::NAME, "errors"),
+        })
     }
 }
 
@@ -639,43 +1241,65 @@ impl ValidationDetails {
 ///
 /// vAPI structure
 /// `com.vmware.esx.settings.clusters.configuration.drafts.validation_errors`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ValidationErrors {
     /// A list of the display names for components of the property path.
     ///
     /// Since vSphere API 8.0.2.0.
-    #[serde(
-        default = "ValidationErrors::__missing_display_path",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub display_path: Vec<String>,
     /// Localized error message describing the validation error.
     ///
     /// Since vSphere API 8.0.2.0.
-    #[serde(
-        default = "ValidationErrors::__missing_errors",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub errors: Vec<
         crate::esx::settings::clusters::configuration::DetailedValidationError,
     >,
 }
 
-impl ValidationErrors {
-    fn __missing_display_path() -> Vec<String> {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::clusters::configuration::drafts::ValidationErrors",
-            "display_path",
-        )
+impl serde::Serialize for ValidationErrors {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("display_path", &self.display_path)?;
+        map.serialize_entry("errors", &self.errors)?;
+        map.end()
     }
+}
 
-    fn __missing_errors() -> Vec<
-        crate::esx::settings::clusters::configuration::DetailedValidationError,
-    > {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::clusters::configuration::drafts::ValidationErrors",
-            "errors",
-        )
+impl<'de> serde::Deserialize<'de> for ValidationErrors {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ValidationErrors {
+    const NAME: &'static str = "esx::settings::clusters::configuration::drafts::ValidationErrors";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<Vec<String>> = None;
+        let mut f_1: Option<
+            Vec<crate::esx::settings::clusters::configuration::DetailedValidationError>,
+        > = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "display_path" => f_0 = __de::null_as_empty(map.next_value()?),
+                "errors" => f_1 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ValidationErrors {
+            display_path: __de::or_zero(f_0, Self::NAME, "display_path"),
+            errors: __de::or_zero(f_1, Self::NAME, "errors"),
+        })
     }
 }
 

@@ -170,126 +170,112 @@ impl<'de> serde::Deserialize<'de> for ClusterSolutionPrecheck {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = ClusterSolutionPrecheck;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("struct ClusterSolutionPrecheck")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<ClusterSolutionPrecheck, A::Error> {
-                let mut f_0: Option<crate::esx::settings::Notifications> = None;
-                let mut f_1: Option<
-                    Vec<crate::esx::settings::clusters::configuration::DriftReview>,
-                > = None;
-                let mut f_2: Option<crate::vapi::standard::LocalizableMessage> = None;
-                let mut f_3: Option<String> = None;
-                let mut f_4: Option<
-                    crate::esx::settings::clusters::configuration::ComplianceInfo,
-                > = None;
-                let mut f_5: Option<
-                    vsphere_vapi_runtime::types::VapiMap<
-                        String,
-                        crate::esx::settings::clusters::configuration::ComplianceInfo,
-                    >,
-                > = None;
-                let mut f_6: Option<
-                    Vec<crate::esx::settings::clusters::configuration::ValidationError>,
-                > = None;
-                let mut f_7: Option<crate::vapi::standard::LocalizableMessage> = None;
-                let mut unknown = serde_json::Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "notifications" => f_0 = map.next_value()?,
-                        "drift_reviews" => f_1 = map.next_value()?,
-                        "display_name" => f_2 = Some(map.next_value()?),
-                        "status" => f_3 = Some(map.next_value()?),
-                        "compliance_info" => f_4 = map.next_value()?,
-                        "host_compliance_info" => f_5 = map.next_value()?,
-                        "errors" => f_6 = map.next_value()?,
-                        "summary" => f_7 = Some(map.next_value()?),
-                        _ => {
-                            let value: serde_json::Value = map.next_value()?;
-                            unknown.insert(key, value);
-                        }
-                    }
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ClusterSolutionPrecheck {
+    const NAME: &'static str = "esx::settings::clusters::configuration::plugins::ClusterSolutionPrecheck";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::esx::settings::Notifications> = None;
+        let mut f_1: Option<
+            Vec<crate::esx::settings::clusters::configuration::DriftReview>,
+        > = None;
+        let mut f_2: Option<crate::vapi::standard::LocalizableMessage> = None;
+        let mut f_3: Option<String> = None;
+        let mut f_4: Option<
+            crate::esx::settings::clusters::configuration::ComplianceInfo,
+        > = None;
+        let mut f_5: Option<
+            vsphere_vapi_runtime::types::VapiMap<
+                String,
+                crate::esx::settings::clusters::configuration::ComplianceInfo,
+            >,
+        > = None;
+        let mut f_6: Option<
+            Vec<crate::esx::settings::clusters::configuration::ValidationError>,
+        > = None;
+        let mut f_7: Option<crate::vapi::standard::LocalizableMessage> = None;
+        let mut unknown = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "notifications" => f_0 = map.next_value()?,
+                "drift_reviews" => f_1 = map.next_value()?,
+                "display_name" => f_2 = Some(map.next_value()?),
+                "status" => f_3 = Some(map.next_value()?),
+                "compliance_info" => f_4 = map.next_value()?,
+                "host_compliance_info" => f_5 = map.next_value()?,
+                "errors" => f_6 = map.next_value()?,
+                "summary" => f_7 = Some(map.next_value()?),
+                _ => {
+                    let value: serde_json::Value = map.next_value()?;
+                    unknown.insert(key, value);
                 }
-                let u_0 = match f_3 {
-                    None => None,
-                    Some(tag) => {
-                        Some(
-                            match tag.as_str() {
-                                "COMPLIANT" => ClusterSolutionPrecheckStatus::Compliant,
-                                "NON_COMPLIANT" => {
-                                    ClusterSolutionPrecheckStatus::NonCompliant {
-                                        compliance_info: f_4,
-                                        host_compliance_info: f_5,
-                                    }
-                                }
-                                "ERROR" => {
-                                    ClusterSolutionPrecheckStatus::Error {
-                                        errors: f_6,
-                                    }
-                                }
-                                _ => {
-                                    #[allow(unused_mut)]
-                                    let mut fields = ::core::mem::take(&mut unknown);
-                                    if let Some(value) = f_4 {
-                                        fields
-                                            .insert(
-                                                "compliance_info".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_5 {
-                                        fields
-                                            .insert(
-                                                "host_compliance_info".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_6 {
-                                        fields
-                                            .insert(
-                                                "errors".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    ClusterSolutionPrecheckStatus::Unknown {
-                                        tag,
-                                        fields,
-                                    }
-                                }
-                            },
-                        )
-                    }
-                };
-                ::core::result::Result::Ok(ClusterSolutionPrecheck {
-                    notifications: f_0,
-                    drift_reviews: f_1,
-                    display_name: f_2
-                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
-                            "esx::settings::clusters::configuration::plugins::ClusterSolutionPrecheck",
-                            "display_name",
-                        )),
-                    status: u_0
-                        .ok_or_else(|| serde::de::Error::missing_field("status"))?,
-                    summary: f_7
-                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
-                            "esx::settings::clusters::configuration::plugins::ClusterSolutionPrecheck",
-                            "summary",
-                        )),
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        let u_0 = match f_3 {
+            None => None,
+            Some(tag) => {
+                Some(
+                    match tag.as_str() {
+                        "COMPLIANT" => ClusterSolutionPrecheckStatus::Compliant,
+                        "NON_COMPLIANT" => {
+                            ClusterSolutionPrecheckStatus::NonCompliant {
+                                compliance_info: f_4,
+                                host_compliance_info: f_5,
+                            }
+                        }
+                        "ERROR" => {
+                            ClusterSolutionPrecheckStatus::Error {
+                                errors: f_6,
+                            }
+                        }
+                        _ => {
+                            #[allow(unused_mut)]
+                            let mut fields = ::core::mem::take(&mut unknown);
+                            if let Some(value) = f_4 {
+                                fields
+                                    .insert(
+                                        "compliance_info".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_5 {
+                                fields
+                                    .insert(
+                                        "host_compliance_info".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_6 {
+                                fields
+                                    .insert(
+                                        "errors".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            ClusterSolutionPrecheckStatus::Unknown {
+                                tag,
+                                fields,
+                            }
+                        }
+                    },
+                )
+            }
+        };
+        ::core::result::Result::Ok(ClusterSolutionPrecheck {
+            notifications: f_0,
+            drift_reviews: f_1,
+            display_name: __de::or_zero(f_2, Self::NAME, "display_name"),
+            status: __de::required(u_0, "status")?,
+            summary: __de::or_zero(f_7, Self::NAME, "summary"),
+        })
     }
 }

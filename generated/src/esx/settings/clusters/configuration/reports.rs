@@ -80,17 +80,18 @@ impl LastApplyResult {
     ///
     ///   * Method execution requires `VcIntegrity.ClusterConfiguration.View`.
     ///   * The resource `ClusterComputeResource` referenced by the parameter `cluster` requires `VcIntegrity.ClusterConfiguration.View`.
-    pub async fn get(
+    pub fn get(
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
-    ) -> vsphere_vapi_runtime::Result<
-        crate::esx::settings::clusters::configuration::ApplyResult,
-    > {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<
+            crate::esx::settings::clusters::configuration::ApplyResult,
+        >,
+    > + Send {
         self.client
             .operation(&last_apply_result::ops::GET)
             .param("cluster", cluster)
             .send()
-            .await
     }
 }
 
@@ -145,17 +146,18 @@ impl LastComplianceResult {
     /// - [`NotFound`](crate::ErrorKind::NotFound): If there is no cluster associated with `cluster` or no last compliance result was found.
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
-    pub async fn get(
+    pub fn get(
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
-    ) -> vsphere_vapi_runtime::Result<
-        crate::esx::settings::clusters::configuration::ClusterCompliance,
-    > {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<
+            crate::esx::settings::clusters::configuration::ClusterCompliance,
+        >,
+    > + Send {
         self.client
             .operation(&last_compliance_result::ops::GET)
             .param("cluster", cluster)
             .send()
-            .await
     }
 }
 
@@ -220,17 +222,18 @@ impl LastPrecheckResult {
     ///
     ///   * Method execution requires `VcIntegrity.ClusterConfiguration.View`.
     ///   * The resource `ClusterComputeResource` referenced by the parameter `cluster` requires `VcIntegrity.ClusterConfiguration.View`.
-    pub async fn get(
+    pub fn get(
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
-    ) -> vsphere_vapi_runtime::Result<
-        crate::esx::settings::clusters::configuration::ClusterPrecheckResult,
-    > {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<
+            crate::esx::settings::clusters::configuration::ClusterPrecheckResult,
+        >,
+    > + Send {
         self.client
             .operation(&last_precheck_result::ops::GET)
             .param("cluster", cluster)
             .send()
-            .await
     }
 }
 
@@ -295,14 +298,12 @@ impl RecentTasks {
     ///
     ///   * Method execution requires `VcIntegrity.ClusterConfiguration.View`.
     ///   * The resource `ClusterComputeResource` referenced by the parameter `cluster` requires `VcIntegrity.ClusterConfiguration.View`.
-    pub async fn get(
+    pub fn get(
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
-    ) -> vsphere_vapi_runtime::Result<recent_tasks::Info> {
-        self.client
-            .operation(&recent_tasks::ops::GET)
-            .param("cluster", cluster)
-            .send()
-            .await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<recent_tasks::Info>,
+    > + Send {
+        self.client.operation(&recent_tasks::ops::GET).param("cluster", cluster).send()
     }
 }

@@ -105,15 +105,11 @@ impl Transition {
     /// - [`NotFound`](crate::ErrorKind::NotFound): If there is no cluster associated with `cluster` in the system.
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
-    pub async fn cancel(
+    pub fn cancel(
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
-    ) -> vsphere_vapi_runtime::Result<()> {
-        self.client
-            .operation(&transition::ops::CANCEL)
-            .param("cluster", cluster)
-            .send()
-            .await
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+        self.client.operation(&transition::ops::CANCEL).param("cluster", cluster).send()
     }
 
     /// The API performs eligibility checks on the cluster to see if it can be transitioned to desired configuration management platform.
@@ -141,17 +137,18 @@ impl Transition {
     /// - [`NotFound`](crate::ErrorKind::NotFound): If there is no cluster associated with `cluster` in the system.
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
-    pub async fn check_eligibility_task(
+    pub fn check_eligibility_task(
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
-    ) -> vsphere_vapi_runtime::Result<
-        vsphere_vapi_runtime::Task<transition::EligibilityResult>,
-    > {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<
+            vsphere_vapi_runtime::Task<transition::EligibilityResult>,
+        >,
+    > + Send {
         self.client
             .operation(&transition::ops::CHECK_ELIGIBILITY_TASK)
             .param("cluster", cluster)
             .send_task()
-            .await
     }
 
     /// Runs [`check_eligibility_task`](Self::check_eligibility_task) and waits for the
@@ -238,17 +235,18 @@ impl Transition {
     /// - [`NotFound`](crate::ErrorKind::NotFound): If the cluster is not found in the system.
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
-    pub async fn export_config(
+    pub fn export_config(
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
-    ) -> vsphere_vapi_runtime::Result<
-        crate::esx::settings::clusters::configuration::ExportResult,
-    > {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<
+            crate::esx::settings::clusters::configuration::ExportResult,
+        >,
+    > + Send {
         self.client
             .operation(&transition::ops::EXPORT_CONFIG)
             .param("cluster", cluster)
             .send()
-            .await
     }
 
     /// This API will export schema associated with the cluster. The API will throw an error if the transition state is not [`Status::Started`](crate::esx::settings::clusters::enablement::configuration::transition::info::Status::Started).
@@ -277,17 +275,18 @@ impl Transition {
     /// - [`NotFound`](crate::ErrorKind::NotFound): If the cluster is not found in the system.
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
-    pub async fn export_schema(
+    pub fn export_schema(
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
-    ) -> vsphere_vapi_runtime::Result<
-        crate::esx::settings::clusters::configuration::SchemaResult,
-    > {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<
+            crate::esx::settings::clusters::configuration::SchemaResult,
+        >,
+    > + Send {
         self.client
             .operation(&transition::ops::EXPORT_SCHEMA)
             .param("cluster", cluster)
             .send()
-            .await
     }
 
     /// This API returns the current transition state of the cluster.
@@ -315,15 +314,13 @@ impl Transition {
     /// - [`NotFound`](crate::ErrorKind::NotFound): If there is no cluster associated with `cluster` in the system.
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
-    pub async fn get(
+    pub fn get(
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
-    ) -> vsphere_vapi_runtime::Result<transition::Info> {
-        self.client
-            .operation(&transition::ops::GET)
-            .param("cluster", cluster)
-            .send()
-            .await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<transition::Info>,
+    > + Send {
+        self.client.operation(&transition::ops::GET).param("cluster", cluster).send()
     }
 
     /// The API imports the desired configuration from a file. Import API does not validate the configuration against the schema. The result will specify if the configuration was imported successfully. The result will provide localized error message if the import operation failed.
@@ -352,19 +349,20 @@ impl Transition {
     /// - [`NotFound`](crate::ErrorKind::NotFound): If there is no cluster associated with `cluster` in the system.
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
-    pub async fn import_from_file(
+    pub fn import_from_file(
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
         spec: &transition::FileSpec,
-    ) -> vsphere_vapi_runtime::Result<
-        crate::esx::settings::clusters::configuration::DraftImportResult,
-    > {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<
+            crate::esx::settings::clusters::configuration::DraftImportResult,
+        >,
+    > + Send {
         self.client
             .operation(&transition::ops::IMPORT_FROM_FILE)
             .param("cluster", cluster)
             .param("spec", spec)
             .send()
-            .await
     }
 
     /// The API imports the desired configuration from a reference host in the cluster. The API also adds host-specific and host-overrides from the other hosts in the cluster. Import API does not validate the configuration against the schema. The result will specify if the configuration was imported successfully. The result will provide localized error message if the import operation failed.
@@ -393,21 +391,22 @@ impl Transition {
     /// - [`NotFound`](crate::ErrorKind::NotFound): If there is no cluster associated with `cluster` in the system.
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
-    pub async fn import_from_host_task(
+    pub fn import_from_host_task(
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
         host: &crate::ids::HostSystemId,
-    ) -> vsphere_vapi_runtime::Result<
-        vsphere_vapi_runtime::Task<
-            crate::esx::settings::clusters::configuration::DraftImportResult,
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<
+            vsphere_vapi_runtime::Task<
+                crate::esx::settings::clusters::configuration::DraftImportResult,
+            >,
         >,
-    > {
+    > + Send {
         self.client
             .operation(&transition::ops::IMPORT_FROM_HOST_TASK)
             .param("cluster", cluster)
             .param("host", host)
             .send_task()
-            .await
     }
 
     /// Runs [`import_from_host_task`](Self::import_from_host_task) and waits for the
@@ -455,19 +454,20 @@ impl Transition {
     /// - [`NotFound`](crate::ErrorKind::NotFound): If there is no cluster associated with `cluster` in the system.
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
-    pub async fn precheck_task(
+    pub fn precheck_task(
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
-    ) -> vsphere_vapi_runtime::Result<
-        vsphere_vapi_runtime::Task<
-            crate::esx::settings::clusters::configuration::ClusterPrecheckResult,
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<
+            vsphere_vapi_runtime::Task<
+                crate::esx::settings::clusters::configuration::ClusterPrecheckResult,
+            >,
         >,
-    > {
+    > + Send {
         self.client
             .operation(&transition::ops::PRECHECK_TASK)
             .param("cluster", cluster)
             .send_task()
-            .await
     }
 
     /// Runs [`precheck_task`](Self::precheck_task) and waits for the task with the
@@ -514,17 +514,18 @@ impl Transition {
     /// - [`NotFound`](crate::ErrorKind::NotFound): If there is no cluster associated with `cluster` in the system.
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
-    pub async fn validate_config_task(
+    pub fn validate_config_task(
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
-    ) -> vsphere_vapi_runtime::Result<
-        vsphere_vapi_runtime::Task<transition::ValidateResult>,
-    > {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<
+            vsphere_vapi_runtime::Task<transition::ValidateResult>,
+        >,
+    > + Send {
         self.client
             .operation(&transition::ops::VALIDATE_CONFIG_TASK)
             .param("cluster", cluster)
             .send_task()
-            .await
     }
 
     /// Runs [`validate_config_task`](Self::validate_config_task) and waits for the task
@@ -551,21 +552,53 @@ impl Transition {
 /// Since vSphere API 8.0.1.0.
 ///
 /// vAPI structure `com.vmware.esx.settings.clusters.enablement.configuration.info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Info {
     /// Status of the feature enablement `true` if feature is enabled, false otherwise.
     ///
     /// Since vSphere API 8.0.1.0.
-    #[serde(default = "Info::__missing_enabled")]
     pub enabled: bool,
 }
 
-impl Info {
-    fn __missing_enabled() -> bool {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::clusters::enablement::configuration::Info",
-            "enabled",
-        )
+impl serde::Serialize for Info {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("enabled", &self.enabled)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Info {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
+    const NAME: &'static str = "esx::settings::clusters::enablement::configuration::Info";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<bool> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "enabled" => f_0 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Info {
+            enabled: __de::or_zero(f_0, Self::NAME, "enabled"),
+        })
     }
 }
 

@@ -87,17 +87,18 @@ impl DisplayName {
     ///
     ///   * Method execution requires `VcIntegrity.lifecycleSoftwareSpecification.Read`.
     ///   * The resource `ClusterComputeResource` referenced by the parameter `cluster` requires `VcIntegrity.lifecycleSoftwareSpecification.Read`.
-    pub async fn get(
+    pub fn get(
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
         image: &crate::ids::ImageId,
-    ) -> vsphere_vapi_runtime::Result<display_name::Info> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<display_name::Info>,
+    > + Send {
         self.client
             .operation(&display_name::ops::GET)
             .param("cluster", cluster)
             .param("image", image)
             .send()
-            .await
     }
 }
 
@@ -167,17 +168,18 @@ impl SelectionCriteria {
     ///
     ///   * Method execution requires `VcIntegrity.lifecycleSoftwareSpecification.Read`.
     ///   * The resource `ClusterComputeResource` referenced by the parameter `cluster` requires `VcIntegrity.lifecycleSoftwareSpecification.Read`.
-    pub async fn get(
+    pub fn get(
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
         image: &crate::ids::ImageId,
-    ) -> vsphere_vapi_runtime::Result<crate::esx::settings::ImageSelectionInfo> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<crate::esx::settings::ImageSelectionInfo>,
+    > + Send {
         self.client
             .operation(&selection_criteria::ops::GET)
             .param("cluster", cluster)
             .param("image", image)
             .send()
-            .await
     }
 }
 
@@ -250,21 +252,22 @@ impl Software {
     ///
     ///   * Method execution requires `VcIntegrity.lifecycleSoftwareSpecification.Read`.
     ///   * The resource `ClusterComputeResource` referenced by the parameter `cluster` requires `VcIntegrity.lifecycleSoftwareSpecification.Read`.
-    pub async fn export(
+    pub fn export(
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
         image: &crate::ids::ImageId,
         spec: &software::ExportSpec,
-    ) -> vsphere_vapi_runtime::Result<
-        vsphere_vapi_runtime::types::VapiMap<software::ExportType, String>,
-    > {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<
+            vsphere_vapi_runtime::types::VapiMap<software::ExportType, String>,
+        >,
+    > + Send {
         self.client
             .operation(&software::ops::EXPORT)
             .param("cluster", cluster)
             .param("image", image)
             .param("spec", spec)
             .send()
-            .await
     }
 }
 
@@ -276,30 +279,58 @@ impl Software {
 ///
 /// vAPI structure
 /// `com.vmware.esx.settings.clusters.software.alternative_images.list_result`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ListResult {
     /// The map of Image ID and ImageInfo of all the alternative images.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(
-        default = "ListResult::__missing_alternative_images",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub alternative_images: vsphere_vapi_runtime::types::VapiMap<
         String,
         crate::esx::settings::ImageInfo,
     >,
 }
 
-impl ListResult {
-    fn __missing_alternative_images() -> vsphere_vapi_runtime::types::VapiMap<
-        String,
-        crate::esx::settings::ImageInfo,
-    > {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::clusters::software::alternative_images::ListResult",
-            "alternative_images",
-        )
+impl serde::Serialize for ListResult {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("alternative_images", &self.alternative_images)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ListResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ListResult {
+    const NAME: &'static str = "esx::settings::clusters::software::alternative_images::ListResult";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<
+            vsphere_vapi_runtime::types::VapiMap<String, crate::esx::settings::ImageInfo>,
+        > = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "alternative_images" => f_0 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ListResult {
+            alternative_images: __de::or_zero(f_0, Self::NAME, "alternative_images"),
+        })
     }
 }
 

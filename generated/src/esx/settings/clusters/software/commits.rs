@@ -13,12 +13,11 @@ pub mod info;
 /// Since vSphere API 7.0.0.0.
 ///
 /// vAPI structure `com.vmware.esx.settings.clusters.software.commits.info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Info {
     /// Author of the commit.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "Info::__missing_author")]
     pub author: String,
     /// Creation time of the commit.
     ///
@@ -27,7 +26,6 @@ pub struct Info {
     /// Description accompanying this commit.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "Info::__missing_description")]
     pub description: String,
     /// Apply status of the commit.
     ///
@@ -35,19 +33,57 @@ pub struct Info {
     pub apply_status: info::ApplyStatusType,
 }
 
-impl Info {
-    fn __missing_author() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::clusters::software::commits::Info",
-            "author",
-        )
+impl serde::Serialize for Info {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("author", &self.author)?;
+        map.serialize_entry("commit_time", &self.commit_time)?;
+        map.serialize_entry("description", &self.description)?;
+        map.serialize_entry("apply_status", &self.apply_status)?;
+        map.end()
     }
+}
 
-    fn __missing_description() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::clusters::software::commits::Info",
-            "description",
-        )
+impl<'de> serde::Deserialize<'de> for Info {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
+    const NAME: &'static str = "esx::settings::clusters::software::commits::Info";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<vsphere_vapi_runtime::types::DateTime> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<info::ApplyStatusType> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "author" => f_0 = Some(map.next_value()?),
+                "commit_time" => f_1 = Some(map.next_value()?),
+                "description" => f_2 = Some(map.next_value()?),
+                "apply_status" => f_3 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Info {
+            author: __de::or_zero(f_0, Self::NAME, "author"),
+            commit_time: __de::required(f_1, "commit_time")?,
+            description: __de::or_zero(f_2, Self::NAME, "description"),
+            apply_status: __de::required(f_3, "apply_status")?,
+        })
     }
 }
 

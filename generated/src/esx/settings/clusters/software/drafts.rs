@@ -84,17 +84,18 @@ impl DisplayName {
     ///
     ///   * Method execution requires `VcIntegrity.lifecycleSoftwareSpecification.Read`.
     ///   * The resource `ClusterComputeResource` referenced by the parameter `cluster` requires `VcIntegrity.lifecycleSoftwareSpecification.Read`.
-    pub async fn get(
+    pub fn get(
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
         draft: &crate::ids::DraftId,
-    ) -> vsphere_vapi_runtime::Result<display_name::Info> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<display_name::Info>,
+    > + Send {
         self.client
             .operation(&display_name::ops::GET)
             .param("cluster", cluster)
             .param("draft", draft)
             .send()
-            .await
     }
 
     /// Sets a new display name in the software draft. It will overwrite the existing name if one already exists.
@@ -126,19 +127,18 @@ impl DisplayName {
     ///
     ///   * Method execution requires `VcIntegrity.lifecycleSoftwareSpecification.Write`.
     ///   * The resource `ClusterComputeResource` referenced by the parameter `cluster` requires `VcIntegrity.lifecycleSoftwareSpecification.Write`.
-    pub async fn set(
+    pub fn set(
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
         draft: &crate::ids::DraftId,
         spec: &display_name::SetSpec,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&display_name::ops::SET)
             .param("cluster", cluster)
             .param("draft", draft)
             .param("spec", spec)
             .send()
-            .await
     }
 }
 
@@ -147,12 +147,11 @@ impl DisplayName {
 /// Since vSphere API 7.0.0.0.
 ///
 /// vAPI structure `com.vmware.esx.settings.clusters.software.drafts.commit_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CommitSpec {
     /// Message to include with the commit. If `None`, message is set to empty string.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// Orchestrator specification of the commit. If `None`, no orchestrator details is provided with the commit.
     ///
@@ -169,8 +168,56 @@ pub struct CommitSpec {
     /// Not in vSphere API releases before 9.0.0.0.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub orchestrator: Option<crate::esx::settings::OrchestratorSpec>,
+}
+
+impl serde::Serialize for CommitSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.message {
+            map.serialize_entry("message", value)?;
+        }
+        if let Some(value) = &self.orchestrator {
+            map.serialize_entry("orchestrator", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CommitSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CommitSpec {
+    const NAME: &'static str = "esx::settings::clusters::software::drafts::CommitSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<crate::esx::settings::OrchestratorSpec> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "message" => f_0 = map.next_value()?,
+                "orchestrator" => f_1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(CommitSpec {
+            message: f_0,
+            orchestrator: f_1,
+        })
+    }
 }
 
 /// The [`FilterSpec`](crate::esx::settings::clusters::software::drafts::FilterSpec) structure contains fields used to filter the results when listing software drafts. See [`Drafts::list`](crate::esx::settings::clusters::software::Drafts::list).
@@ -178,13 +225,53 @@ pub struct CommitSpec {
 /// Since vSphere API 7.0.0.0.
 ///
 /// vAPI structure `com.vmware.esx.settings.clusters.software.drafts.filter_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct FilterSpec {
     /// Owners of the drafts. If `None` or empty, drafts from all owners will be returned.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub owners: Option<Vec<String>>,
+}
+
+impl serde::Serialize for FilterSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.owners {
+            map.serialize_entry("owners", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for FilterSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for FilterSpec {
+    const NAME: &'static str = "esx::settings::clusters::software::drafts::FilterSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<Vec<String>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "owners" => f_0 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(FilterSpec { owners: f_0 })
+    }
 }
 
 /// The [`ImportSpec`](crate::esx::settings::clusters::software::drafts::ImportSpec) structure defines the information used to import the desired software specification.
@@ -349,111 +436,105 @@ impl<'de> serde::Deserialize<'de> for ImportSpec {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = ImportSpec;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("struct ImportSpec")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<ImportSpec, A::Error> {
-                let mut f_0: Option<String> = None;
-                let mut f_1: Option<String> = None;
-                let mut f_2: Option<String> = None;
-                let mut f_3: Option<String> = None;
-                let mut f_4: Option<String> = None;
-                let mut unknown = serde_json::Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "source_type" => f_0 = Some(map.next_value()?),
-                        "location" => f_1 = map.next_value()?,
-                        "file_id" => f_2 = map.next_value()?,
-                        "software_spec" => f_3 = map.next_value()?,
-                        "display_name" => f_4 = map.next_value()?,
-                        _ => {
-                            let value: serde_json::Value = map.next_value()?;
-                            unknown.insert(key, value);
-                        }
-                    }
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ImportSpec {
+    const NAME: &'static str = "esx::settings::clusters::software::drafts::ImportSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<String> = None;
+        let mut f_4: Option<String> = None;
+        let mut unknown = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "source_type" => f_0 = Some(map.next_value()?),
+                "location" => f_1 = map.next_value()?,
+                "file_id" => f_2 = map.next_value()?,
+                "software_spec" => f_3 = map.next_value()?,
+                "display_name" => f_4 = map.next_value()?,
+                _ => {
+                    let value: serde_json::Value = map.next_value()?;
+                    unknown.insert(key, value);
                 }
-                let u_0 = match f_0 {
-                    None => None,
-                    Some(tag) => {
-                        Some(
-                            match tag.as_str() {
-                                "PULL" => {
-                                    ImportSpecSourceType::Pull {
-                                        location: f_1,
-                                    }
-                                }
-                                "PUSH" => {
-                                    ImportSpecSourceType::Push {
-                                        file_id: f_2,
-                                    }
-                                }
-                                "JSON_STRING" => {
-                                    ImportSpecSourceType::JsonString {
-                                        software_spec: f_3,
-                                    }
-                                }
-                                "LATEST_RECOMMENDATION" => {
-                                    ImportSpecSourceType::LatestRecommendation
-                                }
-                                "CURRENT_SERIES_RECOMMENDATION" => {
-                                    ImportSpecSourceType::CurrentSeriesRecommendation
-                                }
-                                "SPECIFIED_BASE_IMAGE_RECOMMENDATION" => {
-                                    ImportSpecSourceType::SpecifiedBaseImageRecommendation
-                                }
-                                _ => {
-                                    #[allow(unused_mut)]
-                                    let mut fields = ::core::mem::take(&mut unknown);
-                                    if let Some(value) = f_1 {
-                                        fields
-                                            .insert(
-                                                "location".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_2 {
-                                        fields
-                                            .insert(
-                                                "file_id".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_3 {
-                                        fields
-                                            .insert(
-                                                "software_spec".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    ImportSpecSourceType::Unknown {
-                                        tag,
-                                        fields,
-                                    }
-                                }
-                            },
-                        )
-                    }
-                };
-                ::core::result::Result::Ok(ImportSpec {
-                    source_type: u_0
-                        .ok_or_else(|| serde::de::Error::missing_field("source_type"))?,
-                    display_name: f_4,
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        let u_0 = match f_0 {
+            None => None,
+            Some(tag) => {
+                Some(
+                    match tag.as_str() {
+                        "PULL" => {
+                            ImportSpecSourceType::Pull {
+                                location: f_1,
+                            }
+                        }
+                        "PUSH" => {
+                            ImportSpecSourceType::Push {
+                                file_id: f_2,
+                            }
+                        }
+                        "JSON_STRING" => {
+                            ImportSpecSourceType::JsonString {
+                                software_spec: f_3,
+                            }
+                        }
+                        "LATEST_RECOMMENDATION" => {
+                            ImportSpecSourceType::LatestRecommendation
+                        }
+                        "CURRENT_SERIES_RECOMMENDATION" => {
+                            ImportSpecSourceType::CurrentSeriesRecommendation
+                        }
+                        "SPECIFIED_BASE_IMAGE_RECOMMENDATION" => {
+                            ImportSpecSourceType::SpecifiedBaseImageRecommendation
+                        }
+                        _ => {
+                            #[allow(unused_mut)]
+                            let mut fields = ::core::mem::take(&mut unknown);
+                            if let Some(value) = f_1 {
+                                fields
+                                    .insert(
+                                        "location".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_2 {
+                                fields
+                                    .insert(
+                                        "file_id".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_3 {
+                                fields
+                                    .insert(
+                                        "software_spec".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            ImportSpecSourceType::Unknown {
+                                tag,
+                                fields,
+                            }
+                        }
+                    },
+                )
+            }
+        };
+        ::core::result::Result::Ok(ImportSpec {
+            source_type: __de::required(u_0, "source_type")?,
+            display_name: f_4,
+        })
     }
 }
 
@@ -462,7 +543,7 @@ impl<'de> serde::Deserialize<'de> for ImportSpec {
 /// Since vSphere API 7.0.0.0.
 ///
 /// vAPI structure `com.vmware.esx.settings.clusters.software.drafts.info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Info {
     /// Metadata about the software draft.
     ///
@@ -471,23 +552,64 @@ pub struct Info {
     /// Software specification associated with the draft.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "Info::__missing_software")]
     pub software: crate::esx::settings::SoftwareInfo,
     /// Display name of the software draft. This field is optional because it was added in a newer version than its parent node.
     ///
     /// Not in vSphere API releases before 9.0.0.0.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
 }
 
-impl Info {
-    fn __missing_software() -> crate::esx::settings::SoftwareInfo {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::clusters::software::drafts::Info",
-            "software",
-        )
+impl serde::Serialize for Info {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("metadata", &self.metadata)?;
+        map.serialize_entry("software", &self.software)?;
+        if let Some(value) = &self.display_name {
+            map.serialize_entry("display_name", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Info {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
+    const NAME: &'static str = "esx::settings::clusters::software::drafts::Info";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<Metadata> = None;
+        let mut f_1: Option<crate::esx::settings::SoftwareInfo> = None;
+        let mut f_2: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "metadata" => f_0 = Some(map.next_value()?),
+                "software" => f_1 = Some(map.next_value()?),
+                "display_name" => f_2 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Info {
+            metadata: __de::required(f_0, "metadata")?,
+            software: __de::or_zero(f_1, Self::NAME, "software"),
+            display_name: f_2,
+        })
     }
 }
 
@@ -513,12 +635,14 @@ impl ListRequest {
     }
 
     /// Sends the request and decodes the result.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> vsphere_vapi_runtime::Result<
-        vsphere_vapi_runtime::types::VapiMap<String, Summary>,
-    > {
-        self.call.send().await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<
+            vsphere_vapi_runtime::types::VapiMap<String, Summary>,
+        >,
+    > + Send {
+        self.call.send()
     }
 }
 
@@ -527,12 +651,11 @@ impl ListRequest {
 /// Since vSphere API 7.0.0.0.
 ///
 /// vAPI structure `com.vmware.esx.settings.clusters.software.drafts.metadata`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Metadata {
     /// Owner of the software draft.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "Metadata::__missing_owner")]
     pub owner: String,
     /// Status of the software draft.
     ///
@@ -544,12 +667,53 @@ pub struct Metadata {
     pub creation_time: vsphere_vapi_runtime::types::DateTime,
 }
 
-impl Metadata {
-    fn __missing_owner() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::clusters::software::drafts::Metadata",
-            "owner",
-        )
+impl serde::Serialize for Metadata {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("owner", &self.owner)?;
+        map.serialize_entry("status", &self.status)?;
+        map.serialize_entry("creation_time", &self.creation_time)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Metadata {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Metadata {
+    const NAME: &'static str = "esx::settings::clusters::software::drafts::Metadata";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<StatusType> = None;
+        let mut f_2: Option<vsphere_vapi_runtime::types::DateTime> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "owner" => f_0 = Some(map.next_value()?),
+                "status" => f_1 = Some(map.next_value()?),
+                "creation_time" => f_2 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Metadata {
+            owner: __de::or_zero(f_0, Self::NAME, "owner"),
+            status: __de::required(f_1, "status")?,
+            creation_time: __de::required(f_2, "creation_time")?,
+        })
     }
 }
 
@@ -608,12 +772,54 @@ vsphere_vapi_runtime::vapi_enum! {
 /// Since vSphere API 7.0.0.0.
 ///
 /// vAPI structure `com.vmware.esx.settings.clusters.software.drafts.summary`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Summary {
     /// Metadata about the software draft.
     ///
     /// Since vSphere API 7.0.0.0.
     pub metadata: Metadata,
+}
+
+impl serde::Serialize for Summary {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("metadata", &self.metadata)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Summary {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Summary {
+    const NAME: &'static str = "esx::settings::clusters::software::drafts::Summary";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<Metadata> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "metadata" => f_0 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Summary {
+            metadata: __de::required(f_0, "metadata")?,
+        })
+    }
 }
 
 /// The [`ValidateResult`](crate::esx::settings::clusters::software::drafts::ValidateResult) structure contains fields to describe result of validation of desired software specification.
@@ -622,21 +828,53 @@ pub struct Summary {
 ///
 /// vAPI structure
 /// `com.vmware.esx.settings.clusters.software.drafts.validate_result`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ValidateResult {
     /// Notifications associated with the validation.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "ValidateResult::__missing_notifications")]
     pub notifications: crate::esx::settings::Notifications,
 }
 
-impl ValidateResult {
-    fn __missing_notifications() -> crate::esx::settings::Notifications {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::clusters::software::drafts::ValidateResult",
-            "notifications",
-        )
+impl serde::Serialize for ValidateResult {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("notifications", &self.notifications)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ValidateResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ValidateResult {
+    const NAME: &'static str = "esx::settings::clusters::software::drafts::ValidateResult";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::esx::settings::Notifications> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "notifications" => f_0 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ValidateResult {
+            notifications: __de::or_zero(f_0, Self::NAME, "notifications"),
+        })
     }
 }
 

@@ -13,48 +13,69 @@
 ///
 /// vAPI structure
 /// `com.vmware.esx.settings.clusters.software.recommendations.explanation_details`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ExplanationDetails {
     /// Display name of an excluded image entity (base image, add-on etc.).
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "ExplanationDetails::__missing_display_name")]
     pub display_name: String,
     /// Display version of an excluded image entity (base image, add-on etc.).
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "ExplanationDetails::__missing_display_version")]
     pub display_version: String,
     /// List of explanations on why the image entity is excluded.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(
-        default = "ExplanationDetails::__missing_explanation",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub explanation: Vec<crate::vapi::standard::LocalizableMessage>,
 }
 
-impl ExplanationDetails {
-    fn __missing_display_name() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::clusters::software::recommendations::ExplanationDetails",
-            "display_name",
-        )
+impl serde::Serialize for ExplanationDetails {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("display_name", &self.display_name)?;
+        map.serialize_entry("display_version", &self.display_version)?;
+        map.serialize_entry("explanation", &self.explanation)?;
+        map.end()
     }
+}
 
-    fn __missing_display_version() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::clusters::software::recommendations::ExplanationDetails",
-            "display_version",
-        )
+impl<'de> serde::Deserialize<'de> for ExplanationDetails {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_explanation() -> Vec<crate::vapi::standard::LocalizableMessage> {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::clusters::software::recommendations::ExplanationDetails",
-            "explanation",
-        )
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ExplanationDetails {
+    const NAME: &'static str = "esx::settings::clusters::software::recommendations::ExplanationDetails";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<Vec<crate::vapi::standard::LocalizableMessage>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "display_name" => f_0 = Some(map.next_value()?),
+                "display_version" => f_1 = Some(map.next_value()?),
+                "explanation" => f_2 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ExplanationDetails {
+            display_name: __de::or_zero(f_0, Self::NAME, "display_name"),
+            display_version: __de::or_zero(f_1, Self::NAME, "display_version"),
+            explanation: __de::or_zero(f_2, Self::NAME, "explanation"),
+        })
     }
 }
 
@@ -64,13 +85,55 @@ impl ExplanationDetails {
 ///
 /// vAPI structure
 /// `com.vmware.esx.settings.clusters.software.recommendations.filter_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct FilterSpec {
     /// Base image version string is used in generating the specified base image recommendations. Default recommendations are generated when the value is empty.
     ///
     /// Since vSphere API 7.0.2.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub base_image_version: Option<String>,
+}
+
+impl serde::Serialize for FilterSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.base_image_version {
+            map.serialize_entry("base_image_version", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for FilterSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for FilterSpec {
+    const NAME: &'static str = "esx::settings::clusters::software::recommendations::FilterSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "base_image_version" => f_0 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(FilterSpec {
+            base_image_version: f_0,
+        })
+    }
 }
 
 /// A call of
@@ -97,10 +160,12 @@ impl GenerateTaskRequest {
     }
 
     /// Starts the task; the handle waits for it or reports its progress.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<()>> {
-        self.call.send_task().await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<()>>,
+    > + Send {
+        self.call.send_task()
     }
 
     /// Starts the task and waits for its result with the default
@@ -115,46 +180,104 @@ impl GenerateTaskRequest {
 /// Since vSphere API 7.0.0.0.
 ///
 /// vAPI structure `com.vmware.esx.settings.clusters.software.recommendations.info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Info {
     /// Recommended image specification based on latest base image version. `None` if no recommended image based on latest base image version is available.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub latest_recommendation: Option<crate::esx::settings::SoftwareInfo>,
     /// Recommended image specification based on latest base image patch or update of the current series. `None` if no recommended image based on latest base image patch or update of the current series is available.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub current_series_recommendation: Option<crate::esx::settings::SoftwareInfo>,
     /// Recommended image specification based on a specified base image version. `None` if no recommendation image based on the specified base image version is available.
     ///
     /// Since vSphere API 7.0.2.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub specified_base_image_version_recommendation: Option<
         crate::esx::settings::SoftwareInfo,
     >,
     /// Details about why some base images are excluded in latest and current series recommendations. This is not applicable for specified base image recommendations.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(
-        default = "Info::__missing_base_image_explanation_details",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub base_image_explanation_details: Vec<ExplanationDetails>,
     /// The most recent timestamp when check for recommended image is launched. `None` if no recommendation check has ever been launched.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub check_time: Option<vsphere_vapi_runtime::types::DateTime>,
 }
 
-impl Info {
-    fn __missing_base_image_explanation_details() -> Vec<ExplanationDetails> {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::clusters::software::recommendations::Info",
+impl serde::Serialize for Info {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.latest_recommendation {
+            map.serialize_entry("latest_recommendation", value)?;
+        }
+        if let Some(value) = &self.current_series_recommendation {
+            map.serialize_entry("current_series_recommendation", value)?;
+        }
+        if let Some(value) = &self.specified_base_image_version_recommendation {
+            map.serialize_entry("specified_base_image_version_recommendation", value)?;
+        }
+        map.serialize_entry(
             "base_image_explanation_details",
-        )
+            &self.base_image_explanation_details,
+        )?;
+        if let Some(value) = &self.check_time {
+            map.serialize_entry("check_time", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Info {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
+    const NAME: &'static str = "esx::settings::clusters::software::recommendations::Info";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::esx::settings::SoftwareInfo> = None;
+        let mut f_1: Option<crate::esx::settings::SoftwareInfo> = None;
+        let mut f_2: Option<crate::esx::settings::SoftwareInfo> = None;
+        let mut f_3: Option<Vec<ExplanationDetails>> = None;
+        let mut f_4: Option<vsphere_vapi_runtime::types::DateTime> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "latest_recommendation" => f_0 = map.next_value()?,
+                "current_series_recommendation" => f_1 = map.next_value()?,
+                "specified_base_image_version_recommendation" => f_2 = map.next_value()?,
+                "base_image_explanation_details" => {
+                    f_3 = __de::null_as_empty(map.next_value()?);
+                }
+                "check_time" => f_4 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Info {
+            latest_recommendation: f_0,
+            current_series_recommendation: f_1,
+            specified_base_image_version_recommendation: f_2,
+            base_image_explanation_details: __de::or_zero(
+                f_3,
+                Self::NAME,
+                "base_image_explanation_details",
+            ),
+            check_time: f_4,
+        })
     }
 }
 

@@ -145,15 +145,16 @@ impl HardwareCompatibility {
     /// - [`NotFound`](crate::ErrorKind::NotFound): If there is no cluster associated with `cluster` in the system.
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
-    pub async fn check_task(
+    pub fn check_task(
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
-    ) -> vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<CheckResult>> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<CheckResult>>,
+    > + Send {
         self.client
             .operation(&hardware_compatibility::ops::CHECK_TASK)
             .param("cluster", cluster)
             .send_task()
-            .await
     }
 
     /// Runs [`check_task`](Self::check_task) and waits for the task with the default
@@ -197,15 +198,16 @@ impl HardwareCompatibility {
     /// - [`NotFound`](crate::ErrorKind::NotFound): If there is no cluster associated with `cluster` in the system.
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the caller is not authenticated.
-    pub async fn get(
+    pub fn get(
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
-    ) -> vsphere_vapi_runtime::Result<hardware_compatibility::CheckSummary> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<hardware_compatibility::CheckSummary>,
+    > + Send {
         self.client
             .operation(&hardware_compatibility::ops::GET)
             .param("cluster", cluster)
             .send()
-            .await
     }
 }
 
@@ -264,15 +266,16 @@ impl LastApplyResult {
     /// - [`NotFound`](crate::ErrorKind::NotFound): If there is no cluster associated with `cluster` in the system or if there is no result associated with the cluster `cluster`
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the caller is not authenticated.
-    pub async fn get(
+    pub fn get(
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
-    ) -> vsphere_vapi_runtime::Result<last_apply_result::ApplyResult> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<last_apply_result::ApplyResult>,
+    > + Send {
         self.client
             .operation(&last_apply_result::ops::GET)
             .param("cluster", cluster)
             .send()
-            .await
     }
 }
 
@@ -331,15 +334,16 @@ impl LastCheckResult {
     /// - [`NotFound`](crate::ErrorKind::NotFound): If there is no cluster associated with `cluster` in the system or if there is no result associated with the cluster `cluster`
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the caller is not authenticated.
-    pub async fn get(
+    pub fn get(
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
-    ) -> vsphere_vapi_runtime::Result<last_check_result::CheckResult> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<last_check_result::CheckResult>,
+    > + Send {
         self.client
             .operation(&last_check_result::ops::GET)
             .param("cluster", cluster)
             .send()
-            .await
     }
 }
 
@@ -348,7 +352,7 @@ impl LastCheckResult {
 /// Since vSphere API 7.0.0.0.
 ///
 /// vAPI structure `com.vmware.esx.settings.clusters.software.reports.check_result`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CheckResult {
     /// Overall compliance status of Cluster with respective to all hosts in the cluster.
     ///
@@ -361,74 +365,136 @@ pub struct CheckResult {
     /// Flag to indicate if there were any hardware compatibility overrides were performed after the last check method. This field is optional because it was added in a newer version than its parent node.
     ///
     /// Since vSphere API 7.0.2.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_since_last_check: Option<bool>,
     /// HCL Validation Computed only for vSAN Clusters. `None` to show vSAN in UI
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub v_san_data_only: Option<bool>,
     /// Spec Identifier of the desired configuration on which the HCL scan is performed to generate this result, populated by the HCL validation.
     ///
     /// This field will be `None` if validation was performed against a draft.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub commit: Option<String>,
     /// Target default base image version E.g., version = BaseImageSpec-\>Version [`BaseImageSpec::version`](crate::esx::settings::BaseImageSpec::version) field.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "CheckResult::__missing_base_image_version")]
     pub base_image_version: String,
     /// Boolean flag to indicate that desired state contains alternative images or not. If set to true, it signifies the desired state contains alternative images. If unset or set to false, it signifies the desired state contains single image. This field is optional because it was added in a newer version than its parent node.
     ///
     /// Not in vSphere API releases before 9.0.0.0.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub has_alternative_images: Option<bool>,
     /// Compliance result for the Pci Devices that are present in all hosts of the cluster. This field will be `None` if Pci device compliance was not computed.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pci_device_compliance: Option<PciDeviceCompliance>,
     /// Compliance result for storage devices in all the hosts of the cluster. Currently only includes SAS/SATA storage devices. This field will be `None` if storage device compliance was not computed.
     ///
     /// Since vSphere API 7.0.2.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub storage_device_compliance: Option<StorageDeviceCompliance>,
     /// Notifications returned by the HCL Validation operation.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "CheckResult::__missing_notifications")]
     pub notifications: crate::esx::settings::Notifications,
     /// Localizable disclaimer notice to show on the UI detailing the type of checks are done by the HCL Validation. Example : HCL Validation is only done on storage and network controllers.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "CheckResult::__missing_note")]
     pub note: crate::vapi::standard::LocalizableMessage,
 }
 
-impl CheckResult {
-    fn __missing_base_image_version() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::clusters::software::reports::CheckResult",
-            "base_image_version",
-        )
+impl serde::Serialize for CheckResult {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("status", &self.status)?;
+        map.serialize_entry("scan_time", &self.scan_time)?;
+        if let Some(value) = &self.updated_since_last_check {
+            map.serialize_entry("updated_since_last_check", value)?;
+        }
+        if let Some(value) = &self.v_san_data_only {
+            map.serialize_entry("v_san_data_only", value)?;
+        }
+        if let Some(value) = &self.commit {
+            map.serialize_entry("commit", value)?;
+        }
+        map.serialize_entry("base_image_version", &self.base_image_version)?;
+        if let Some(value) = &self.has_alternative_images {
+            map.serialize_entry("has_alternative_images", value)?;
+        }
+        if let Some(value) = &self.pci_device_compliance {
+            map.serialize_entry("pci_device_compliance", value)?;
+        }
+        if let Some(value) = &self.storage_device_compliance {
+            map.serialize_entry("storage_device_compliance", value)?;
+        }
+        map.serialize_entry("notifications", &self.notifications)?;
+        map.serialize_entry("note", &self.note)?;
+        map.end()
     }
+}
 
-    fn __missing_notifications() -> crate::esx::settings::Notifications {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::clusters::software::reports::CheckResult",
-            "notifications",
-        )
+impl<'de> serde::Deserialize<'de> for CheckResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_note() -> crate::vapi::standard::LocalizableMessage {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::clusters::software::reports::CheckResult",
-            "note",
-        )
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CheckResult {
+    const NAME: &'static str = "esx::settings::clusters::software::reports::CheckResult";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<ComplianceStatus> = None;
+        let mut f_1: Option<vsphere_vapi_runtime::types::DateTime> = None;
+        let mut f_2: Option<bool> = None;
+        let mut f_3: Option<bool> = None;
+        let mut f_4: Option<String> = None;
+        let mut f_5: Option<String> = None;
+        let mut f_6: Option<bool> = None;
+        let mut f_7: Option<PciDeviceCompliance> = None;
+        let mut f_8: Option<StorageDeviceCompliance> = None;
+        let mut f_9: Option<crate::esx::settings::Notifications> = None;
+        let mut f_10: Option<crate::vapi::standard::LocalizableMessage> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "status" => f_0 = Some(map.next_value()?),
+                "scan_time" => f_1 = Some(map.next_value()?),
+                "updated_since_last_check" => f_2 = map.next_value()?,
+                "v_san_data_only" => f_3 = map.next_value()?,
+                "commit" => f_4 = map.next_value()?,
+                "base_image_version" => f_5 = Some(map.next_value()?),
+                "has_alternative_images" => f_6 = map.next_value()?,
+                "pci_device_compliance" => f_7 = map.next_value()?,
+                "storage_device_compliance" => f_8 = map.next_value()?,
+                "notifications" => f_9 = Some(map.next_value()?),
+                "note" => f_10 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(CheckResult {
+            status: __de::required(f_0, "status")?,
+            scan_time: __de::required(f_1, "scan_time")?,
+            updated_since_last_check: f_2,
+            v_san_data_only: f_3,
+            commit: f_4,
+            base_image_version: __de::or_zero(f_5, Self::NAME, "base_image_version"),
+            has_alternative_images: f_6,
+            pci_device_compliance: f_7,
+            storage_device_compliance: f_8,
+            notifications: __de::or_zero(f_9, Self::NAME, "notifications"),
+            note: __de::or_zero(f_10, Self::NAME, "note"),
+        })
     }
 }
 
@@ -496,45 +562,69 @@ vsphere_vapi_runtime::vapi_enum! {
 ///
 /// vAPI structure
 /// `com.vmware.esx.settings.clusters.software.reports.driver_firmware_version`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DriverFirmwareVersion {
     /// Driver Version.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "DriverFirmwareVersion::__missing_driver_version")]
     pub driver_version: String,
     /// Firmware Version. This will be an empty string if the target firmware version cannot be determined.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "DriverFirmwareVersion::__missing_firmware_version")]
     pub firmware_version: String,
     /// Driver Name.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "DriverFirmwareVersion::__missing_driver_name")]
     pub driver_name: String,
 }
 
-impl DriverFirmwareVersion {
-    fn __missing_driver_version() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::clusters::software::reports::DriverFirmwareVersion",
-            "driver_version",
-        )
+impl serde::Serialize for DriverFirmwareVersion {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("driver_version", &self.driver_version)?;
+        map.serialize_entry("firmware_version", &self.firmware_version)?;
+        map.serialize_entry("driver_name", &self.driver_name)?;
+        map.end()
     }
+}
 
-    fn __missing_firmware_version() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::clusters::software::reports::DriverFirmwareVersion",
-            "firmware_version",
-        )
+impl<'de> serde::Deserialize<'de> for DriverFirmwareVersion {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_driver_name() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::clusters::software::reports::DriverFirmwareVersion",
-            "driver_name",
-        )
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for DriverFirmwareVersion {
+    const NAME: &'static str = "esx::settings::clusters::software::reports::DriverFirmwareVersion";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "driver_version" => f_0 = Some(map.next_value()?),
+                "firmware_version" => f_1 = Some(map.next_value()?),
+                "driver_name" => f_2 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(DriverFirmwareVersion {
+            driver_version: __de::or_zero(f_0, Self::NAME, "driver_version"),
+            firmware_version: __de::or_zero(f_1, Self::NAME, "firmware_version"),
+            driver_name: __de::or_zero(f_2, Self::NAME, "driver_name"),
+        })
     }
 }
 
@@ -574,33 +664,61 @@ vsphere_vapi_runtime::vapi_enum! {
 ///
 /// vAPI structure
 /// `com.vmware.esx.settings.clusters.software.reports.image_driver_firmware_details`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ImageDriverFirmwareDetails {
     /// The `image_host_details` member.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default = "ImageDriverFirmwareDetails::__missing_image_host_details")]
     pub image_host_details: ImageHostDetails,
     /// The `target` member.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default = "ImageDriverFirmwareDetails::__missing_target")]
     pub target: DriverFirmwareVersion,
 }
 
-impl ImageDriverFirmwareDetails {
-    fn __missing_image_host_details() -> ImageHostDetails {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::clusters::software::reports::ImageDriverFirmwareDetails",
-            "image_host_details",
-        )
+impl serde::Serialize for ImageDriverFirmwareDetails {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("image_host_details", &self.image_host_details)?;
+        map.serialize_entry("target", &self.target)?;
+        map.end()
     }
+}
 
-    fn __missing_target() -> DriverFirmwareVersion {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::clusters::software::reports::ImageDriverFirmwareDetails",
-            "target",
-        )
+impl<'de> serde::Deserialize<'de> for ImageDriverFirmwareDetails {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ImageDriverFirmwareDetails {
+    const NAME: &'static str = "esx::settings::clusters::software::reports::ImageDriverFirmwareDetails";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<ImageHostDetails> = None;
+        let mut f_1: Option<DriverFirmwareVersion> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "image_host_details" => f_0 = Some(map.next_value()?),
+                "target" => f_1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ImageDriverFirmwareDetails {
+            image_host_details: __de::or_zero(f_0, Self::NAME, "image_host_details"),
+            target: __de::or_zero(f_1, Self::NAME, "target"),
+        })
     }
 }
 
@@ -612,29 +730,63 @@ impl ImageDriverFirmwareDetails {
 ///
 /// vAPI structure
 /// `com.vmware.esx.settings.clusters.software.reports.image_host_details`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ImageHostDetails {
     /// `None` for the default image.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image: Option<crate::esx::settings::ImageInfo>,
     /// The `hosts` member.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(
-        default = "ImageHostDetails::__missing_hosts",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub hosts: Vec<String>,
 }
 
-impl ImageHostDetails {
-    fn __missing_hosts() -> Vec<String> {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::clusters::software::reports::ImageHostDetails",
-            "hosts",
-        )
+impl serde::Serialize for ImageHostDetails {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.image {
+            map.serialize_entry("image", value)?;
+        }
+        map.serialize_entry("hosts", &self.hosts)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ImageHostDetails {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ImageHostDetails {
+    const NAME: &'static str = "esx::settings::clusters::software::reports::ImageHostDetails";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::esx::settings::ImageInfo> = None;
+        let mut f_1: Option<Vec<String>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "image" => f_0 = map.next_value()?,
+                "hosts" => f_1 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ImageHostDetails {
+            image: f_0,
+            hosts: __de::or_zero(f_1, Self::NAME, "hosts"),
+        })
     }
 }
 
@@ -652,93 +804,101 @@ impl ::vsphere_vapi_runtime::de::Zero for ImageHostDetails {
 /// Since vSphere API 7.0.0.0.
 ///
 /// vAPI structure `com.vmware.esx.settings.clusters.software.reports.pci_device`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PciDevice {
     /// Display name of the device.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "PciDevice::__missing_display_name")]
     pub display_name: String,
     /// Driver Name of the device.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "PciDevice::__missing_driver_name")]
     pub driver_name: String,
     /// Vendor Name of the device.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "PciDevice::__missing_vendor")]
     pub vendor: String,
     /// PCI VID of the device.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "PciDevice::__missing_vid")]
     pub vid: String,
     /// PCI DID of the device.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "PciDevice::__missing_did")]
     pub did: String,
     /// PCI SVID of the device.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "PciDevice::__missing_svid")]
     pub svid: String,
     /// PCI SSID of the device.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "PciDevice::__missing_ssid")]
     pub ssid: String,
 }
 
-impl PciDevice {
-    fn __missing_display_name() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::clusters::software::reports::PciDevice",
-            "display_name",
-        )
+impl serde::Serialize for PciDevice {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("display_name", &self.display_name)?;
+        map.serialize_entry("driver_name", &self.driver_name)?;
+        map.serialize_entry("vendor", &self.vendor)?;
+        map.serialize_entry("vid", &self.vid)?;
+        map.serialize_entry("did", &self.did)?;
+        map.serialize_entry("svid", &self.svid)?;
+        map.serialize_entry("ssid", &self.ssid)?;
+        map.end()
     }
+}
 
-    fn __missing_driver_name() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::clusters::software::reports::PciDevice",
-            "driver_name",
-        )
+impl<'de> serde::Deserialize<'de> for PciDevice {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_vendor() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::clusters::software::reports::PciDevice",
-            "vendor",
-        )
-    }
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for PciDevice {
+    const NAME: &'static str = "esx::settings::clusters::software::reports::PciDevice";
 
-    fn __missing_vid() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::clusters::software::reports::PciDevice",
-            "vid",
-        )
-    }
-
-    fn __missing_did() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::clusters::software::reports::PciDevice",
-            "did",
-        )
-    }
-
-    fn __missing_svid() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::clusters::software::reports::PciDevice",
-            "svid",
-        )
-    }
-
-    fn __missing_ssid() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::clusters::software::reports::PciDevice",
-            "ssid",
-        )
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<String> = None;
+        let mut f_4: Option<String> = None;
+        let mut f_5: Option<String> = None;
+        let mut f_6: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "display_name" => f_0 = Some(map.next_value()?),
+                "driver_name" => f_1 = Some(map.next_value()?),
+                "vendor" => f_2 = Some(map.next_value()?),
+                "vid" => f_3 = Some(map.next_value()?),
+                "did" => f_4 = Some(map.next_value()?),
+                "svid" => f_5 = Some(map.next_value()?),
+                "ssid" => f_6 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(PciDevice {
+            display_name: __de::or_zero(f_0, Self::NAME, "display_name"),
+            driver_name: __de::or_zero(f_1, Self::NAME, "driver_name"),
+            vendor: __de::or_zero(f_2, Self::NAME, "vendor"),
+            vid: __de::or_zero(f_3, Self::NAME, "vid"),
+            did: __de::or_zero(f_4, Self::NAME, "did"),
+            svid: __de::or_zero(f_5, Self::NAME, "svid"),
+            ssid: __de::or_zero(f_6, Self::NAME, "ssid"),
+        })
     }
 }
 
@@ -762,7 +922,7 @@ impl ::vsphere_vapi_runtime::de::Zero for PciDevice {
 ///
 /// vAPI structure
 /// `com.vmware.esx.settings.clusters.software.reports.pci_device_compliance`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PciDeviceCompliance {
     /// Over all Compliance status of PCI Devices in Cluster with respective to all hosts in the cluster.
     ///
@@ -771,49 +931,77 @@ pub struct PciDeviceCompliance {
     /// Compatible Device Compliance result for all devices present on all hosts in the cluster compared with the corresponding component in the software specification. The key is the DeviceName and value is the PciDeviceComplianceInfo object.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(
-        default = "PciDeviceCompliance::__missing_compatible_devices",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub compatible_devices: Vec<PciDeviceComplianceInfo>,
     /// Incompatible Device Compliance result for all devices present on all hosts in the cluster compared with the corresponding component in the software specification. The key is the DeviceName and value is the PciDeviceComplianceInfo object.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(
-        default = "PciDeviceCompliance::__missing_incompatible_devices",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub incompatible_devices: Vec<PciDeviceComplianceInfo>,
     /// Incompatible Driver Firmware combination Compliance result for all devices present on hosts in the cluster compared with the corresponding component in the software specification. The key is the DeviceName and value is the PciDeviceComplianceInfo object.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(
-        default = "PciDeviceCompliance::__missing_incompatible_driver_firmware",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub incompatible_driver_firmware: Vec<PciDeviceComplianceInfo>,
 }
 
-impl PciDeviceCompliance {
-    fn __missing_compatible_devices() -> Vec<PciDeviceComplianceInfo> {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::clusters::software::reports::PciDeviceCompliance",
-            "compatible_devices",
-        )
-    }
-
-    fn __missing_incompatible_devices() -> Vec<PciDeviceComplianceInfo> {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::clusters::software::reports::PciDeviceCompliance",
-            "incompatible_devices",
-        )
-    }
-
-    fn __missing_incompatible_driver_firmware() -> Vec<PciDeviceComplianceInfo> {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::clusters::software::reports::PciDeviceCompliance",
+impl serde::Serialize for PciDeviceCompliance {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("status", &self.status)?;
+        map.serialize_entry("compatible_devices", &self.compatible_devices)?;
+        map.serialize_entry("incompatible_devices", &self.incompatible_devices)?;
+        map.serialize_entry(
             "incompatible_driver_firmware",
-        )
+            &self.incompatible_driver_firmware,
+        )?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for PciDeviceCompliance {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for PciDeviceCompliance {
+    const NAME: &'static str = "esx::settings::clusters::software::reports::PciDeviceCompliance";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<ComplianceStatus> = None;
+        let mut f_1: Option<Vec<PciDeviceComplianceInfo>> = None;
+        let mut f_2: Option<Vec<PciDeviceComplianceInfo>> = None;
+        let mut f_3: Option<Vec<PciDeviceComplianceInfo>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "status" => f_0 = Some(map.next_value()?),
+                "compatible_devices" => f_1 = __de::null_as_empty(map.next_value()?),
+                "incompatible_devices" => f_2 = __de::null_as_empty(map.next_value()?),
+                "incompatible_driver_firmware" => {
+                    f_3 = __de::null_as_empty(map.next_value()?);
+                }
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(PciDeviceCompliance {
+            status: __de::required(f_0, "status")?,
+            compatible_devices: __de::or_zero(f_1, Self::NAME, "compatible_devices"),
+            incompatible_devices: __de::or_zero(f_2, Self::NAME, "incompatible_devices"),
+            incompatible_driver_firmware: __de::or_zero(
+                f_3,
+                Self::NAME,
+                "incompatible_driver_firmware",
+            ),
+        })
     }
 }
 
@@ -823,7 +1011,7 @@ impl PciDeviceCompliance {
 ///
 /// vAPI structure
 /// `com.vmware.esx.settings.clusters.software.reports.pci_device_compliance_info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PciDeviceComplianceInfo {
     /// High-level compliance status of the device.
     ///
@@ -832,23 +1020,14 @@ pub struct PciDeviceComplianceInfo {
     /// Pci Device Details.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "PciDeviceComplianceInfo::__missing_device")]
     pub device: PciDevice,
     /// List of vSphere Versions compatible for this device. This field is populated only for device found INCOMPATIBLE.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(
-        default = "PciDeviceComplianceInfo::__missing_compatible_versions",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub compatible_versions: Vec<String>,
     /// Affected List of Host IDs where this device is found.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(
-        default = "PciDeviceComplianceInfo::__missing_host_info",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub host_info: vsphere_vapi_runtime::types::VapiMap<
         String,
         crate::esx::settings::HostInfo,
@@ -856,14 +1035,12 @@ pub struct PciDeviceComplianceInfo {
     /// Driver and Firmware Version from default image Specification.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "PciDeviceComplianceInfo::__missing_target")]
     pub target: DriverFirmwareVersion,
     /// This field contains information about the default image and the hosts on which it will be applied. This field is optional because it was added in a newer version than its parent node.
     ///
     /// Not in vSphere API releases before 9.0.0.0.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_image_host_details: Option<ImageHostDetails>,
     /// This field contains target driver and firmware information for every alternative image that will be applied on its corresponding host.
     ///
@@ -872,14 +1049,12 @@ pub struct PciDeviceComplianceInfo {
     /// Not in vSphere API releases before 9.0.0.0.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub alternative_image_driver_fw_details: Option<
         vsphere_vapi_runtime::types::VapiMap<String, ImageDriverFirmwareDetails>,
     >,
     /// Validated features in use on this device If Service is set but features is empty, device is active for solution Subset of validated features for which we provide certification - for example RDMA, not IPV6 Inclusion in this set of features is independent of the certification status of device. In other words it's possible a device is configured to use a feature it is not certified. This field is optional because it was added in a newer version than its parent node.
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validated_features_in_use: Option<
         vsphere_vapi_runtime::types::VapiMap<Service, Vec<String>>,
     >,
@@ -887,65 +1062,122 @@ pub struct PciDeviceComplianceInfo {
     ///
     /// Since vSphere API 7.0.0.0. **Deprecated** since vSphere API 8.0.0.1.
     #[deprecated(note = "since vSphere API 8.0.0.1")]
-    #[serde(
-        default = "PciDeviceComplianceInfo::__missing_supported",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub supported: Vec<DriverFirmwareVersion>,
     /// List of Supported Driver and Firmware Version combination and corresponding supportedFeatures from Broadcom Compatibility Guide (BCG) listing for the given vSphere version. This field is optional because it was added in a newer version than its parent node.
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub constraints: Option<Vec<PciDeviceConstraint>>,
     /// Provides link to the Broadcom Compatibility Guide for further information on the compatibility. If `None` there is no Broadcom Compatibility link available as this is device used by VSAN.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub compatibility_guide_link: Option<String>,
     /// Device Specific notifications describing the compliance result. This field will be `None` if there are no notifications
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notifications: Option<crate::esx::settings::Notifications>,
 }
 
-impl PciDeviceComplianceInfo {
-    fn __missing_device() -> PciDevice {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::clusters::software::reports::PciDeviceComplianceInfo",
-            "device",
-        )
+impl serde::Serialize for PciDeviceComplianceInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("status", &self.status)?;
+        map.serialize_entry("device", &self.device)?;
+        map.serialize_entry("compatible_versions", &self.compatible_versions)?;
+        map.serialize_entry("host_info", &self.host_info)?;
+        map.serialize_entry("target", &self.target)?;
+        if let Some(value) = &self.default_image_host_details {
+            map.serialize_entry("default_image_host_details", value)?;
+        }
+        if let Some(value) = &self.alternative_image_driver_fw_details {
+            map.serialize_entry("alternative_image_driver_fw_details", value)?;
+        }
+        if let Some(value) = &self.validated_features_in_use {
+            map.serialize_entry("validated_features_in_use", value)?;
+        }
+        map.serialize_entry("supported", &self.supported)?;
+        if let Some(value) = &self.constraints {
+            map.serialize_entry("constraints", value)?;
+        }
+        if let Some(value) = &self.compatibility_guide_link {
+            map.serialize_entry("compatibility_guide_link", value)?;
+        }
+        if let Some(value) = &self.notifications {
+            map.serialize_entry("notifications", value)?;
+        }
+        map.end()
     }
+}
 
-    fn __missing_compatible_versions() -> Vec<String> {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::clusters::software::reports::PciDeviceComplianceInfo",
-            "compatible_versions",
-        )
+impl<'de> serde::Deserialize<'de> for PciDeviceComplianceInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_host_info() -> vsphere_vapi_runtime::types::VapiMap<
-        String,
-        crate::esx::settings::HostInfo,
-    > {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::clusters::software::reports::PciDeviceComplianceInfo",
-            "host_info",
-        )
-    }
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for PciDeviceComplianceInfo {
+    const NAME: &'static str = "esx::settings::clusters::software::reports::PciDeviceComplianceInfo";
 
-    fn __missing_target() -> DriverFirmwareVersion {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::clusters::software::reports::PciDeviceComplianceInfo",
-            "target",
-        )
-    }
-
-    fn __missing_supported() -> Vec<DriverFirmwareVersion> {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::clusters::software::reports::PciDeviceComplianceInfo",
-            "supported",
-        )
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<ComplianceStatus> = None;
+        let mut f_1: Option<PciDevice> = None;
+        let mut f_2: Option<Vec<String>> = None;
+        let mut f_3: Option<
+            vsphere_vapi_runtime::types::VapiMap<String, crate::esx::settings::HostInfo>,
+        > = None;
+        let mut f_4: Option<DriverFirmwareVersion> = None;
+        let mut f_5: Option<ImageHostDetails> = None;
+        let mut f_6: Option<
+            vsphere_vapi_runtime::types::VapiMap<String, ImageDriverFirmwareDetails>,
+        > = None;
+        let mut f_7: Option<
+            vsphere_vapi_runtime::types::VapiMap<Service, Vec<String>>,
+        > = None;
+        let mut f_8: Option<Vec<DriverFirmwareVersion>> = None;
+        let mut f_9: Option<Vec<PciDeviceConstraint>> = None;
+        let mut f_10: Option<String> = None;
+        let mut f_11: Option<crate::esx::settings::Notifications> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "status" => f_0 = Some(map.next_value()?),
+                "device" => f_1 = Some(map.next_value()?),
+                "compatible_versions" => f_2 = __de::null_as_empty(map.next_value()?),
+                "host_info" => f_3 = __de::null_as_empty(map.next_value()?),
+                "target" => f_4 = Some(map.next_value()?),
+                "default_image_host_details" => f_5 = map.next_value()?,
+                "alternative_image_driver_fw_details" => f_6 = map.next_value()?,
+                "validated_features_in_use" => f_7 = map.next_value()?,
+                "supported" => f_8 = __de::null_as_empty(map.next_value()?),
+                "constraints" => f_9 = map.next_value()?,
+                "compatibility_guide_link" => f_10 = map.next_value()?,
+                "notifications" => f_11 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(PciDeviceComplianceInfo {
+            status: __de::required(f_0, "status")?,
+            device: __de::or_zero(f_1, Self::NAME, "device"),
+            compatible_versions: __de::or_zero(f_2, Self::NAME, "compatible_versions"),
+            host_info: __de::or_zero(f_3, Self::NAME, "host_info"),
+            target: __de::or_zero(f_4, Self::NAME, "target"),
+            default_image_host_details: f_5,
+            alternative_image_driver_fw_details: f_6,
+            validated_features_in_use: f_7,
+            supported: __de::or_zero(f_8, Self::NAME, "supported"),
+            constraints: f_9,
+            compatibility_guide_link: f_10,
+            notifications: f_11,
+        })
     }
 }
 
@@ -955,47 +1187,95 @@ impl PciDeviceComplianceInfo {
 ///
 /// vAPI structure
 /// `com.vmware.esx.settings.clusters.software.reports.pci_device_constraint`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PciDeviceConstraint {
     /// Certified Firmware Version. This field will be `None` - If there is no firmware version specified for the device
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub firmware_version: Option<String>,
     /// Criteria for matching firmware version. This field will be `None` when firmware version is not set
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub firmware_version_match: Option<FirmwareVersionMatchingCriteria>,
     /// Certified Driver Name. This field will be `None` If there is no driver certification for the device
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub driver_name: Option<String>,
     /// Certified Driver Version(Exact Matching criteria). This field will be `None` If there is no driver certification for the device.
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub driver_version: Option<String>,
     /// Map of solutions and the corresponding features that the device is certified for in the Broadcom Compatibility Guide If map is empty, device is not certified for any specific solutions like vSAN. If Service is set but features are empty, means device is certified for solution. If Service is set and features is also set, means device is certified for specific features.
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(
-        default = "PciDeviceConstraint::__missing_supported_features",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub supported_features: vsphere_vapi_runtime::types::VapiMap<Service, Vec<String>>,
 }
 
-impl PciDeviceConstraint {
-    fn __missing_supported_features() -> vsphere_vapi_runtime::types::VapiMap<
-        Service,
-        Vec<String>,
-    > {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::clusters::software::reports::PciDeviceConstraint",
-            "supported_features",
-        )
+impl serde::Serialize for PciDeviceConstraint {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.firmware_version {
+            map.serialize_entry("firmware_version", value)?;
+        }
+        if let Some(value) = &self.firmware_version_match {
+            map.serialize_entry("firmware_version_match", value)?;
+        }
+        if let Some(value) = &self.driver_name {
+            map.serialize_entry("driver_name", value)?;
+        }
+        if let Some(value) = &self.driver_version {
+            map.serialize_entry("driver_version", value)?;
+        }
+        map.serialize_entry("supported_features", &self.supported_features)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for PciDeviceConstraint {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for PciDeviceConstraint {
+    const NAME: &'static str = "esx::settings::clusters::software::reports::PciDeviceConstraint";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<FirmwareVersionMatchingCriteria> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<String> = None;
+        let mut f_4: Option<
+            vsphere_vapi_runtime::types::VapiMap<Service, Vec<String>>,
+        > = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "firmware_version" => f_0 = map.next_value()?,
+                "firmware_version_match" => f_1 = map.next_value()?,
+                "driver_name" => f_2 = map.next_value()?,
+                "driver_version" => f_3 = map.next_value()?,
+                "supported_features" => f_4 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(PciDeviceConstraint {
+            firmware_version: f_0,
+            firmware_version_match: f_1,
+            driver_name: f_2,
+            driver_version: f_3,
+            supported_features: __de::or_zero(f_4, Self::NAME, "supported_features"),
+        })
     }
 }
 
@@ -1037,7 +1317,7 @@ vsphere_vapi_runtime::vapi_enum! {
 ///
 /// vAPI structure
 /// `com.vmware.esx.settings.clusters.software.reports.storage_device_compatibility`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct StorageDeviceCompatibility {
     /// Compliance status of the storage device, when computed based on this Broadcom Compatibility Guide (BCG) listing.
     ///
@@ -1046,18 +1326,15 @@ pub struct StorageDeviceCompatibility {
     /// List of vSphere Versions compatible for this storage device. This field will be `None` if the storage device is certified for the target ESXi version.
     ///
     /// Since vSphere API 7.0.2.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub compatible_versions: Option<Vec<String>>,
     /// List of minimum firmware versions supported from Broadcom Compatibility Guide (BCG) listing for the given vSphere version. This field will be `None` if the storage device is not certified for the target ESXi version or the storage device is only certified in combination with specific driver versions, in which case listedDriverFirmwareVersions below will be set.
     ///
     /// Since vSphere API 7.0.2.1. **Deprecated** since vSphere API 8.0.0.1.
     #[deprecated(note = "since vSphere API 8.0.0.1")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub supported_firmware_versions: Option<Vec<String>>,
     /// List of Supported Firmware Versions and corresponding supported features from Broadcom Compatibility Guide (BCG) listing for the given vSphere version. This field is optional because it was added in a newer version than its parent node.
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub constraints: Option<Vec<StorageDeviceConstraint>>,
     /// Identifier of the Broadcom Compatibility Guide (BCG) listing for the product.
     ///
@@ -1068,12 +1345,10 @@ pub struct StorageDeviceCompatibility {
     /// Model name of the storage device as listed in the Broadcom Compatibility Guide (BCG) listing. This may not be the same as the [`StorageDeviceInfo::model`](crate::esx::settings::clusters::software::reports::StorageDeviceInfo::model).
     ///
     /// Since vSphere API 7.0.2.1.
-    #[serde(default = "StorageDeviceCompatibility::__missing_model")]
     pub model: String,
     /// OEM partner name of the storage device as listed in the Broadcom Compatibility Guide (BCG) listing.
     ///
     /// Since vSphere API 7.0.2.1.
-    #[serde(default = "StorageDeviceCompatibility::__missing_partner")]
     pub partner: String,
     /// Provides link to the Broadcom Compatibility Guide (BCG) listing for further information on the compatibility.
     ///
@@ -1082,47 +1357,104 @@ pub struct StorageDeviceCompatibility {
     /// Flag to indicate whether this Broadcom Compatibility Guide (BCG) listing was used to compute the overall compatibility of the storage device.
     ///
     /// Since vSphere API 7.0.2.1.
-    #[serde(default = "StorageDeviceCompatibility::__missing_used_for_compliance")]
     pub used_for_compliance: bool,
     /// Flag to indicate if the user has selected this Broadcom Compatibility Guide (BCG) listing to be considered to compute the overall compatibility of the storage device.
     ///
     /// Since vSphere API 7.0.2.1.
-    #[serde(default = "StorageDeviceCompatibility::__missing_user_selected")]
     pub user_selected: bool,
     /// Broadcom Compatibility Guide (BCG) listing specific notifications describing the compliance result. This field will be `None` if there are no notifications
     ///
     /// Since vSphere API 7.0.2.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notifications: Option<crate::esx::settings::Notifications>,
 }
 
-impl StorageDeviceCompatibility {
-    fn __missing_model() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::clusters::software::reports::StorageDeviceCompatibility",
-            "model",
-        )
+impl serde::Serialize for StorageDeviceCompatibility {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("status", &self.status)?;
+        if let Some(value) = &self.compatible_versions {
+            map.serialize_entry("compatible_versions", value)?;
+        }
+        if let Some(value) = &self.supported_firmware_versions {
+            map.serialize_entry("supported_firmware_versions", value)?;
+        }
+        if let Some(value) = &self.constraints {
+            map.serialize_entry("constraints", value)?;
+        }
+        map.serialize_entry("vcg_product", &self.vcg_product)?;
+        map.serialize_entry("model", &self.model)?;
+        map.serialize_entry("partner", &self.partner)?;
+        map.serialize_entry("compatibility_guide_link", &self.compatibility_guide_link)?;
+        map.serialize_entry("used_for_compliance", &self.used_for_compliance)?;
+        map.serialize_entry("user_selected", &self.user_selected)?;
+        if let Some(value) = &self.notifications {
+            map.serialize_entry("notifications", value)?;
+        }
+        map.end()
     }
+}
 
-    fn __missing_partner() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::clusters::software::reports::StorageDeviceCompatibility",
-            "partner",
-        )
+impl<'de> serde::Deserialize<'de> for StorageDeviceCompatibility {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_used_for_compliance() -> bool {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::clusters::software::reports::StorageDeviceCompatibility",
-            "used_for_compliance",
-        )
-    }
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for StorageDeviceCompatibility {
+    const NAME: &'static str = "esx::settings::clusters::software::reports::StorageDeviceCompatibility";
 
-    fn __missing_user_selected() -> bool {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::clusters::software::reports::StorageDeviceCompatibility",
-            "user_selected",
-        )
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<ComplianceStatus> = None;
+        let mut f_1: Option<Vec<String>> = None;
+        let mut f_2: Option<Vec<String>> = None;
+        let mut f_3: Option<Vec<StorageDeviceConstraint>> = None;
+        let mut f_4: Option<crate::ids::VcgProductId> = None;
+        let mut f_5: Option<String> = None;
+        let mut f_6: Option<String> = None;
+        let mut f_7: Option<String> = None;
+        let mut f_8: Option<bool> = None;
+        let mut f_9: Option<bool> = None;
+        let mut f_10: Option<crate::esx::settings::Notifications> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "status" => f_0 = Some(map.next_value()?),
+                "compatible_versions" => f_1 = map.next_value()?,
+                "supported_firmware_versions" => f_2 = map.next_value()?,
+                "constraints" => f_3 = map.next_value()?,
+                "vcg_product" => f_4 = Some(map.next_value()?),
+                "model" => f_5 = Some(map.next_value()?),
+                "partner" => f_6 = Some(map.next_value()?),
+                "compatibility_guide_link" => f_7 = Some(map.next_value()?),
+                "used_for_compliance" => f_8 = Some(map.next_value()?),
+                "user_selected" => f_9 = Some(map.next_value()?),
+                "notifications" => f_10 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(StorageDeviceCompatibility {
+            status: __de::required(f_0, "status")?,
+            compatible_versions: f_1,
+            supported_firmware_versions: f_2,
+            constraints: f_3,
+            vcg_product: __de::required(f_4, "vcg_product")?,
+            model: __de::or_zero(f_5, Self::NAME, "model"),
+            partner: __de::or_zero(f_6, Self::NAME, "partner"),
+            compatibility_guide_link: __de::required(f_7, "compatibility_guide_link")?,
+            used_for_compliance: __de::or_zero(f_8, Self::NAME, "used_for_compliance"),
+            user_selected: __de::or_zero(f_9, Self::NAME, "user_selected"),
+            notifications: f_10,
+        })
     }
 }
 
@@ -1132,7 +1464,7 @@ impl StorageDeviceCompatibility {
 ///
 /// vAPI structure
 /// `com.vmware.esx.settings.clusters.software.reports.storage_device_compliance`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct StorageDeviceCompliance {
     /// Overall compliance status of storage devices in the cluster with respect to all hosts in the cluster.
     ///
@@ -1143,58 +1475,82 @@ pub struct StorageDeviceCompliance {
     /// Note that complianceStatus of every device is not necessarily COMPATIBLE due to changes made after this check was run; entries are only rearranged when a new check method is invoked. lastOverrideTime being greater than the scanTime is an indication that there were changes made after the last check method.
     ///
     /// Since vSphere API 7.0.2.1.
-    #[serde(
-        default = "StorageDeviceCompliance::__missing_compatible_devices",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub compatible_devices: Vec<StorageDeviceComplianceInfo>,
     /// Lists compliance information for storage devices found to be non-compliant with Broadcom Compatibility Guide (BCG) during the last check method.
     ///
     /// Note that complianceStatus of every device is not necessarily INCOMPATIBLE due to changes made after this check was run; entries are only rearranged when a new check method is invoked. lastOverrideTime being greater than the scanTime is an indication that there were changes made after the last check method.
     ///
     /// Since vSphere API 7.0.2.1.
-    #[serde(
-        default = "StorageDeviceCompliance::__missing_incompatible_devices",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub incompatible_devices: Vec<StorageDeviceComplianceInfo>,
     /// Lists storage devices whose compliance information could not be computed successfully during the last check method.
     ///
     /// Note that complianceStatus of every device is not necessarily UNAVAILABLE due to changes made after this check was run; entries are only rearranged when a new check method is invoked. lastOverrideTime being greater than the scanTime is an indication that there were changes made after the last check method.
     ///
     /// Since vSphere API 7.0.2.1.
-    #[serde(
-        default = "StorageDeviceCompliance::__missing_unknown_devices",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub unknown_devices: Vec<StorageDeviceComplianceInfo>,
     /// Storage device compliance specific notifications describing the compliance result. This field will be `None` if there are no notifications
     ///
     /// Since vSphere API 7.0.2.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notifications: Option<crate::esx::settings::Notifications>,
 }
 
-impl StorageDeviceCompliance {
-    fn __missing_compatible_devices() -> Vec<StorageDeviceComplianceInfo> {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::clusters::software::reports::StorageDeviceCompliance",
-            "compatible_devices",
-        )
+impl serde::Serialize for StorageDeviceCompliance {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("status", &self.status)?;
+        map.serialize_entry("compatible_devices", &self.compatible_devices)?;
+        map.serialize_entry("incompatible_devices", &self.incompatible_devices)?;
+        map.serialize_entry("unknown_devices", &self.unknown_devices)?;
+        if let Some(value) = &self.notifications {
+            map.serialize_entry("notifications", value)?;
+        }
+        map.end()
     }
+}
 
-    fn __missing_incompatible_devices() -> Vec<StorageDeviceComplianceInfo> {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::clusters::software::reports::StorageDeviceCompliance",
-            "incompatible_devices",
-        )
+impl<'de> serde::Deserialize<'de> for StorageDeviceCompliance {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_unknown_devices() -> Vec<StorageDeviceComplianceInfo> {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::clusters::software::reports::StorageDeviceCompliance",
-            "unknown_devices",
-        )
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for StorageDeviceCompliance {
+    const NAME: &'static str = "esx::settings::clusters::software::reports::StorageDeviceCompliance";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<ComplianceStatus> = None;
+        let mut f_1: Option<Vec<StorageDeviceComplianceInfo>> = None;
+        let mut f_2: Option<Vec<StorageDeviceComplianceInfo>> = None;
+        let mut f_3: Option<Vec<StorageDeviceComplianceInfo>> = None;
+        let mut f_4: Option<crate::esx::settings::Notifications> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "status" => f_0 = Some(map.next_value()?),
+                "compatible_devices" => f_1 = __de::null_as_empty(map.next_value()?),
+                "incompatible_devices" => f_2 = __de::null_as_empty(map.next_value()?),
+                "unknown_devices" => f_3 = __de::null_as_empty(map.next_value()?),
+                "notifications" => f_4 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(StorageDeviceCompliance {
+            status: __de::required(f_0, "status")?,
+            compatible_devices: __de::or_zero(f_1, Self::NAME, "compatible_devices"),
+            incompatible_devices: __de::or_zero(f_2, Self::NAME, "incompatible_devices"),
+            unknown_devices: __de::or_zero(f_3, Self::NAME, "unknown_devices"),
+            notifications: f_4,
+        })
     }
 }
 
@@ -1204,17 +1560,15 @@ impl StorageDeviceCompliance {
 ///
 /// vAPI structure
 /// `com.vmware.esx.settings.clusters.software.reports.storage_device_compliance_info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct StorageDeviceComplianceInfo {
     /// Information of the storage device.
     ///
     /// Since vSphere API 7.0.2.1.
-    #[serde(default = "StorageDeviceComplianceInfo::__missing_storage_device_info")]
     pub storage_device_info: StorageDeviceInfo,
     /// Indicate the number of actual physical storage devices represented by this info. This field is optional because it was added in a newer version than its parent node.
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub device_count: Option<i64>,
     /// Compliance status of the storage device. When there are multiple possible Broadcom Compatibility Guide (BCG) matches for the storage device, the compliance status would be set to [`ComplianceStatus::Unavailable`](crate::esx::settings::clusters::software::reports::ComplianceStatus::Unavailable) Each match found would be listed under [`StorageDeviceComplianceInfo::matches`](crate::esx::settings::clusters::software::reports::StorageDeviceComplianceInfo::matches) with the corresponding compliance status of the storage device if compared against the constraints specified in the match.
     ///
@@ -1227,10 +1581,6 @@ pub struct StorageDeviceComplianceInfo {
     /// Affected List of Host IDs where this device is found.
     ///
     /// Since vSphere API 7.0.2.1.
-    #[serde(
-        default = "StorageDeviceComplianceInfo::__missing_host_info",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub host_info: vsphere_vapi_runtime::types::VapiMap<
         String,
         crate::esx::settings::HostInfo,
@@ -1240,7 +1590,6 @@ pub struct StorageDeviceComplianceInfo {
     /// Not in vSphere API releases before 9.0.0.0.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_image_host_details: Option<ImageHostDetails>,
     /// Specifies the alternative Image ID and its corresponding details along with hosts for a given storage device.
     ///
@@ -1249,85 +1598,157 @@ pub struct StorageDeviceComplianceInfo {
     /// Not in vSphere API releases before 9.0.0.0.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub alternative_image_host_details: Option<
         vsphere_vapi_runtime::types::VapiMap<String, ImageHostDetails>,
     >,
     /// Firmware version on the storage device. This field will be `None` if the firmware version on the storage device is unknown or cannot be determined.
     ///
     /// Since vSphere API 7.0.2.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub firmware_version: Option<String>,
     /// Validated Features in use on the storage device If Service is set but features is empty, device is active for solution Subset of validated features for which we provide certification - for example RDMA, not IPV6 Inclusion in this set of features is independent of the certification status of device. In other words it's possible a device is configured to use a feature it is not certified. This field is optional because it was added in a newer version than its parent node.
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validated_features_in_use: Option<
         vsphere_vapi_runtime::types::VapiMap<Service, Vec<String>>,
     >,
     /// Driver name on the storage device. This field will be `None` if there is no driver associated with the device.
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub driver_name: Option<String>,
     /// Driver Version on the storage device. This field will be `None` if there is no driver associated with the device.
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub driver_version: Option<String>,
     /// Provides information about possible compatibility matches for the given storage device.
     ///
     /// There could be multiple possible matches available in the compatibility data.
     ///
     /// Since vSphere API 7.0.2.1.
-    #[serde(
-        default = "StorageDeviceComplianceInfo::__missing_matches",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub matches: Vec<StorageDeviceCompatibility>,
     /// Indicates if the storage device is in use by vSAN. When this flag is set to true, the hardware compatibility is computed against vSAN HCL constraints.
     ///
     /// Since vSphere API 7.0.2.1. **Deprecated** since vSphere API 8.0.0.1.
     #[deprecated(note = "since vSphere API 8.0.0.1")]
-    #[serde(default = "StorageDeviceComplianceInfo::__missing_used_by_vsan")]
     pub used_by_vsan: bool,
     /// Device Specific notifications describing the compliance result. This field will be `None` if there are no notifications
     ///
     /// Since vSphere API 7.0.2.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notifications: Option<crate::esx::settings::Notifications>,
 }
 
-impl StorageDeviceComplianceInfo {
-    fn __missing_storage_device_info() -> StorageDeviceInfo {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::clusters::software::reports::StorageDeviceComplianceInfo",
-            "storage_device_info",
-        )
+impl serde::Serialize for StorageDeviceComplianceInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("storage_device_info", &self.storage_device_info)?;
+        if let Some(value) = &self.device_count {
+            map.serialize_entry("device_count", value)?;
+        }
+        map.serialize_entry("status", &self.status)?;
+        map.serialize_entry("detail", &self.detail)?;
+        map.serialize_entry("host_info", &self.host_info)?;
+        if let Some(value) = &self.default_image_host_details {
+            map.serialize_entry("default_image_host_details", value)?;
+        }
+        if let Some(value) = &self.alternative_image_host_details {
+            map.serialize_entry("alternative_image_host_details", value)?;
+        }
+        if let Some(value) = &self.firmware_version {
+            map.serialize_entry("firmware_version", value)?;
+        }
+        if let Some(value) = &self.validated_features_in_use {
+            map.serialize_entry("validated_features_in_use", value)?;
+        }
+        if let Some(value) = &self.driver_name {
+            map.serialize_entry("driver_name", value)?;
+        }
+        if let Some(value) = &self.driver_version {
+            map.serialize_entry("driver_version", value)?;
+        }
+        map.serialize_entry("matches", &self.matches)?;
+        map.serialize_entry("used_by_vsan", &self.used_by_vsan)?;
+        if let Some(value) = &self.notifications {
+            map.serialize_entry("notifications", value)?;
+        }
+        map.end()
     }
+}
 
-    fn __missing_host_info() -> vsphere_vapi_runtime::types::VapiMap<
-        String,
-        crate::esx::settings::HostInfo,
-    > {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::clusters::software::reports::StorageDeviceComplianceInfo",
-            "host_info",
-        )
+impl<'de> serde::Deserialize<'de> for StorageDeviceComplianceInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_matches() -> Vec<StorageDeviceCompatibility> {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::clusters::software::reports::StorageDeviceComplianceInfo",
-            "matches",
-        )
-    }
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for StorageDeviceComplianceInfo {
+    const NAME: &'static str = "esx::settings::clusters::software::reports::StorageDeviceComplianceInfo";
 
-    fn __missing_used_by_vsan() -> bool {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::clusters::software::reports::StorageDeviceComplianceInfo",
-            "used_by_vsan",
-        )
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<StorageDeviceInfo> = None;
+        let mut f_1: Option<i64> = None;
+        let mut f_2: Option<ComplianceStatus> = None;
+        let mut f_3: Option<ComplianceStatusDetail> = None;
+        let mut f_4: Option<
+            vsphere_vapi_runtime::types::VapiMap<String, crate::esx::settings::HostInfo>,
+        > = None;
+        let mut f_5: Option<ImageHostDetails> = None;
+        let mut f_6: Option<
+            vsphere_vapi_runtime::types::VapiMap<String, ImageHostDetails>,
+        > = None;
+        let mut f_7: Option<String> = None;
+        let mut f_8: Option<
+            vsphere_vapi_runtime::types::VapiMap<Service, Vec<String>>,
+        > = None;
+        let mut f_9: Option<String> = None;
+        let mut f_10: Option<String> = None;
+        let mut f_11: Option<Vec<StorageDeviceCompatibility>> = None;
+        let mut f_12: Option<bool> = None;
+        let mut f_13: Option<crate::esx::settings::Notifications> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "storage_device_info" => f_0 = Some(map.next_value()?),
+                "device_count" => f_1 = map.next_value()?,
+                "status" => f_2 = Some(map.next_value()?),
+                "detail" => f_3 = Some(map.next_value()?),
+                "host_info" => f_4 = __de::null_as_empty(map.next_value()?),
+                "default_image_host_details" => f_5 = map.next_value()?,
+                "alternative_image_host_details" => f_6 = map.next_value()?,
+                "firmware_version" => f_7 = map.next_value()?,
+                "validated_features_in_use" => f_8 = map.next_value()?,
+                "driver_name" => f_9 = map.next_value()?,
+                "driver_version" => f_10 = map.next_value()?,
+                "matches" => f_11 = __de::null_as_empty(map.next_value()?),
+                "used_by_vsan" => f_12 = Some(map.next_value()?),
+                "notifications" => f_13 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(StorageDeviceComplianceInfo {
+            storage_device_info: __de::or_zero(f_0, Self::NAME, "storage_device_info"),
+            device_count: f_1,
+            status: __de::required(f_2, "status")?,
+            detail: __de::required(f_3, "detail")?,
+            host_info: __de::or_zero(f_4, Self::NAME, "host_info"),
+            default_image_host_details: f_5,
+            alternative_image_host_details: f_6,
+            firmware_version: f_7,
+            validated_features_in_use: f_8,
+            driver_name: f_9,
+            driver_version: f_10,
+            matches: __de::or_zero(f_11, Self::NAME, "matches"),
+            used_by_vsan: __de::or_zero(f_12, Self::NAME, "used_by_vsan"),
+            notifications: f_13,
+        })
     }
 }
 
@@ -1337,35 +1758,99 @@ impl StorageDeviceComplianceInfo {
 ///
 /// vAPI structure
 /// `com.vmware.esx.settings.clusters.software.reports.storage_device_constraint`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct StorageDeviceConstraint {
     /// Certified Firmware Version. This field will be `None`- If there is no firmware version specified for the device
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub firmware_version: Option<String>,
     /// Criteria for matching firmware version. This field will be `None` when firmware version is not set
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub firmware_version_match: Option<FirmwareVersionMatchingCriteria>,
     /// Certified Driver Name. This field will be `None` If there is no driver certification for the device
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub driver_name: Option<String>,
     /// Certified Driver Version. This field will be `None` If there is no driver certification for the device
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub driver_version: Option<String>,
     /// Map of solutions and the corresponding features that the device is certified for in the Broadcom Compatibility Guide If map is empty, device is not certified for any specific solutions like vSAN If Service is set but features are empty, means device is certified for solution. If Service is set and features is also set, means device is certified for specific features. This field is optional because it was added in a newer version than its parent node.
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub supported_features: Option<
         vsphere_vapi_runtime::types::VapiMap<Service, Vec<String>>,
     >,
+}
+
+impl serde::Serialize for StorageDeviceConstraint {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.firmware_version {
+            map.serialize_entry("firmware_version", value)?;
+        }
+        if let Some(value) = &self.firmware_version_match {
+            map.serialize_entry("firmware_version_match", value)?;
+        }
+        if let Some(value) = &self.driver_name {
+            map.serialize_entry("driver_name", value)?;
+        }
+        if let Some(value) = &self.driver_version {
+            map.serialize_entry("driver_version", value)?;
+        }
+        if let Some(value) = &self.supported_features {
+            map.serialize_entry("supported_features", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for StorageDeviceConstraint {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for StorageDeviceConstraint {
+    const NAME: &'static str = "esx::settings::clusters::software::reports::StorageDeviceConstraint";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<FirmwareVersionMatchingCriteria> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<String> = None;
+        let mut f_4: Option<
+            vsphere_vapi_runtime::types::VapiMap<Service, Vec<String>>,
+        > = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "firmware_version" => f_0 = map.next_value()?,
+                "firmware_version_match" => f_1 = map.next_value()?,
+                "driver_name" => f_2 = map.next_value()?,
+                "driver_version" => f_3 = map.next_value()?,
+                "supported_features" => f_4 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(StorageDeviceConstraint {
+            firmware_version: f_0,
+            firmware_version_match: f_1,
+            driver_name: f_2,
+            driver_version: f_3,
+            supported_features: f_4,
+        })
+    }
 }
 
 /// The [`StorageDeviceInfo`](crate::esx::settings::clusters::software::reports::StorageDeviceInfo) structure contains fields describing a storage device.
@@ -1374,50 +1859,79 @@ pub struct StorageDeviceConstraint {
 ///
 /// vAPI structure
 /// `com.vmware.esx.settings.clusters.software.reports.storage_device_info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct StorageDeviceInfo {
     /// Storage device model.
     ///
     /// Since vSphere API 7.0.2.1.
-    #[serde(default = "StorageDeviceInfo::__missing_model")]
     pub model: String,
     /// Storage device vendor.
     ///
     /// Since vSphere API 7.0.2.1.
-    #[serde(default = "StorageDeviceInfo::__missing_vendor")]
     pub vendor: String,
     /// Hardware part number of the storage device. This field will be unest if part number information is not available for the storage device.
     ///
     /// Since vSphere API 7.0.2.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub part_number: Option<String>,
     /// Capacity of the storage device in bytes.
     ///
     /// Since vSphere API 7.0.2.1.
-    #[serde(default = "StorageDeviceInfo::__missing_capacity")]
     pub capacity: i64,
 }
 
-impl StorageDeviceInfo {
-    fn __missing_model() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::clusters::software::reports::StorageDeviceInfo",
-            "model",
-        )
+impl serde::Serialize for StorageDeviceInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("model", &self.model)?;
+        map.serialize_entry("vendor", &self.vendor)?;
+        if let Some(value) = &self.part_number {
+            map.serialize_entry("part_number", value)?;
+        }
+        map.serialize_entry("capacity", &self.capacity)?;
+        map.end()
     }
+}
 
-    fn __missing_vendor() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::clusters::software::reports::StorageDeviceInfo",
-            "vendor",
-        )
+impl<'de> serde::Deserialize<'de> for StorageDeviceInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_capacity() -> i64 {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::clusters::software::reports::StorageDeviceInfo",
-            "capacity",
-        )
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for StorageDeviceInfo {
+    const NAME: &'static str = "esx::settings::clusters::software::reports::StorageDeviceInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<i64> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "model" => f_0 = Some(map.next_value()?),
+                "vendor" => f_1 = Some(map.next_value()?),
+                "part_number" => f_2 = map.next_value()?,
+                "capacity" => f_3 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(StorageDeviceInfo {
+            model: __de::or_zero(f_0, Self::NAME, "model"),
+            vendor: __de::or_zero(f_1, Self::NAME, "vendor"),
+            part_number: f_2,
+            capacity: __de::or_zero(f_3, Self::NAME, "capacity"),
+        })
     }
 }
 

@@ -14,30 +14,61 @@
 ///
 /// vAPI structure
 /// `com.vmware.esx.settings.clusters.software.solutions.update_solutions_spec`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct UpdateSolutionsSpec {
     /// Mapping from solution identifier to the solution specification. The key is the solution name and the value is the specification detailing components registered by that solution.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(
-        default = "UpdateSolutionsSpec::__missing_solutions",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub solutions: vsphere_vapi_runtime::types::VapiMap<
         String,
         crate::esx::settings::SolutionSpec,
     >,
 }
 
-impl UpdateSolutionsSpec {
-    fn __missing_solutions() -> vsphere_vapi_runtime::types::VapiMap<
-        String,
-        crate::esx::settings::SolutionSpec,
-    > {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::clusters::software::solutions::UpdateSolutionsSpec",
-            "solutions",
-        )
+impl serde::Serialize for UpdateSolutionsSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("solutions", &self.solutions)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UpdateSolutionsSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for UpdateSolutionsSpec {
+    const NAME: &'static str = "esx::settings::clusters::software::solutions::UpdateSolutionsSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<
+            vsphere_vapi_runtime::types::VapiMap<
+                String,
+                crate::esx::settings::SolutionSpec,
+            >,
+        > = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "solutions" => f_0 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(UpdateSolutionsSpec {
+            solutions: __de::or_zero(f_0, Self::NAME, "solutions"),
+        })
     }
 }
 

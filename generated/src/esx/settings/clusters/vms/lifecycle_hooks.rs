@@ -17,7 +17,7 @@
 ///
 /// vAPI structure
 /// `com.vmware.esx.settings.clusters.vms.lifecycle_hooks.dynamic_update_spec`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DynamicUpdateSpec {
     /// Identifier of the VM whose [`LifecycleState`](crate::esx::settings::clusters::vms::LifecycleState) hook needs a dynamic update to be processed.
     ///
@@ -42,10 +42,65 @@ pub struct DynamicUpdateSpec {
     /// If the provided {member# alternativeVmSpec} already exists in the solution desired state specification (i.e. extraConfigValue is present in [`ClusterSolutionSpec::alternative_vm_specs`](crate::esx::settings::clusters::vms::ClusterSolutionSpec::alternative_vm_specs)), the [`DynamicUpdateSpec::alternative_vm_spec`](crate::esx::settings::clusters::vms::lifecycle_hooks::DynamicUpdateSpec::alternative_vm_spec) is overridden in the [`ClusterSolutionSpec::alternative_vm_specs`](crate::esx::settings::clusters::vms::ClusterSolutionSpec::alternative_vm_specs). If `None` no [`AlternativeVmSpec`](crate::esx::settings::clusters::vms::AlternativeVmSpec) will be applied for the {member# vm} and the [`ClusterSolutionSpec::alternative_vm_specs`](crate::esx::settings::clusters::vms::ClusterSolutionSpec::alternative_vm_specs) will be unchanged.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub alternative_vm_spec: Option<
         crate::esx::settings::clusters::vms::AlternativeVmSpec,
     >,
+}
+
+impl serde::Serialize for DynamicUpdateSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("vm", &self.vm)?;
+        map.serialize_entry("solution", &self.solution)?;
+        map.serialize_entry("lifecycle_state", &self.lifecycle_state)?;
+        if let Some(value) = &self.alternative_vm_spec {
+            map.serialize_entry("alternative_vm_spec", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DynamicUpdateSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for DynamicUpdateSpec {
+    const NAME: &'static str = "esx::settings::clusters::vms::lifecycle_hooks::DynamicUpdateSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::VirtualMachineId> = None;
+        let mut f_1: Option<crate::ids::SystemVmSolutionId> = None;
+        let mut f_2: Option<crate::esx::settings::clusters::vms::LifecycleState> = None;
+        let mut f_3: Option<crate::esx::settings::clusters::vms::AlternativeVmSpec> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "vm" => f_0 = Some(map.next_value()?),
+                "solution" => f_1 = Some(map.next_value()?),
+                "lifecycle_state" => f_2 = Some(map.next_value()?),
+                "alternative_vm_spec" => f_3 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(DynamicUpdateSpec {
+            vm: __de::required(f_0, "vm")?,
+            solution: __de::required(f_1, "solution")?,
+            lifecycle_state: __de::required(f_2, "lifecycle_state")?,
+            alternative_vm_spec: f_3,
+        })
+    }
 }
 
 /// The [`ListResult`](crate::esx::settings::clusters::vms::lifecycle_hooks::ListResult) structure contains fields that describe all activated hooks that the system is waiting to be processed by a given solution.
@@ -56,24 +111,55 @@ pub struct DynamicUpdateSpec {
 ///
 /// vAPI structure
 /// `com.vmware.esx.settings.clusters.vms.lifecycle_hooks.list_result`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ListResult {
     /// Activated Hooks that the system is waiting for solutions to process.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(
-        default = "ListResult::__missing_hooks",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub hooks: Vec<crate::esx::settings::clusters::vms::LifecycleHookInfo>,
 }
 
-impl ListResult {
-    fn __missing_hooks() -> Vec<crate::esx::settings::clusters::vms::LifecycleHookInfo> {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::clusters::vms::lifecycle_hooks::ListResult",
-            "hooks",
-        )
+impl serde::Serialize for ListResult {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("hooks", &self.hooks)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ListResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ListResult {
+    const NAME: &'static str = "esx::settings::clusters::vms::lifecycle_hooks::ListResult";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<
+            Vec<crate::esx::settings::clusters::vms::LifecycleHookInfo>,
+        > = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "hooks" => f_0 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ListResult {
+            hooks: __de::or_zero(f_0, Self::NAME, "hooks"),
+        })
     }
 }
 
@@ -85,7 +171,7 @@ impl ListResult {
 ///
 /// vAPI structure
 /// `com.vmware.esx.settings.clusters.vms.lifecycle_hooks.processed_hook_spec`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ProcessedHookSpec {
     /// Identifier of the VM whose hook needs to be marked as processed.
     ///
@@ -100,16 +186,60 @@ pub struct ProcessedHookSpec {
     /// Result of the client hook processing. `true` if processed successfully, false otherwise.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default = "ProcessedHookSpec::__missing_processed_successfully")]
     pub processed_successfully: bool,
 }
 
-impl ProcessedHookSpec {
-    fn __missing_processed_successfully() -> bool {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::clusters::vms::lifecycle_hooks::ProcessedHookSpec",
-            "processed_successfully",
-        )
+impl serde::Serialize for ProcessedHookSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("vm", &self.vm)?;
+        map.serialize_entry("lifecycle_state", &self.lifecycle_state)?;
+        map.serialize_entry("processed_successfully", &self.processed_successfully)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ProcessedHookSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ProcessedHookSpec {
+    const NAME: &'static str = "esx::settings::clusters::vms::lifecycle_hooks::ProcessedHookSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::VirtualMachineId> = None;
+        let mut f_1: Option<crate::esx::settings::clusters::vms::LifecycleState> = None;
+        let mut f_2: Option<bool> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "vm" => f_0 = Some(map.next_value()?),
+                "lifecycle_state" => f_1 = Some(map.next_value()?),
+                "processed_successfully" => f_2 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ProcessedHookSpec {
+            vm: __de::required(f_0, "vm")?,
+            lifecycle_state: __de::required(f_1, "lifecycle_state")?,
+            processed_successfully: __de::or_zero(
+                f_2,
+                Self::NAME,
+                "processed_successfully",
+            ),
+        })
     }
 }
 

@@ -17,38 +17,79 @@ pub mod issue_info;
 /// Not in vSphere API releases before 9.0.0.0.
 ///
 /// vAPI structure `com.vmware.esx.settings.clusters.vms.solutions.apply_result`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ApplyResult {
     /// Aggregated status of an apply method. `None` if the apply method is in progress.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<ApplyStatus>,
     /// The apply status of all solutions with deployment type [`DeploymentType::EveryHostPinned`](crate::esx::settings::clusters::vms::DeploymentType::EveryHostPinned) that were part of the apply method.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default = "ApplyResult::__missing_host_solutions_status")]
     pub host_solutions_status: HostSolutionsApplyStatus,
     /// The apply status of all solutions with deployment type [`DeploymentType::ClusterVmSet`](crate::esx::settings::clusters::vms::DeploymentType::ClusterVmSet) that were part of the apply method.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default = "ApplyResult::__missing_cluster_solutions_status")]
     pub cluster_solutions_status: ClusterSolutionsApplyStatus,
 }
 
-impl ApplyResult {
-    fn __missing_host_solutions_status() -> HostSolutionsApplyStatus {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::clusters::vms::solutions::ApplyResult",
-            "host_solutions_status",
-        )
+impl serde::Serialize for ApplyResult {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.status {
+            map.serialize_entry("status", value)?;
+        }
+        map.serialize_entry("host_solutions_status", &self.host_solutions_status)?;
+        map.serialize_entry("cluster_solutions_status", &self.cluster_solutions_status)?;
+        map.end()
     }
+}
 
-    fn __missing_cluster_solutions_status() -> ClusterSolutionsApplyStatus {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::clusters::vms::solutions::ApplyResult",
-            "cluster_solutions_status",
-        )
+impl<'de> serde::Deserialize<'de> for ApplyResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ApplyResult {
+    const NAME: &'static str = "esx::settings::clusters::vms::solutions::ApplyResult";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<ApplyStatus> = None;
+        let mut f_1: Option<HostSolutionsApplyStatus> = None;
+        let mut f_2: Option<ClusterSolutionsApplyStatus> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "status" => f_0 = map.next_value()?,
+                "host_solutions_status" => f_1 = Some(map.next_value()?),
+                "cluster_solutions_status" => f_2 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ApplyResult {
+            status: f_0,
+            host_solutions_status: __de::or_zero(
+                f_1,
+                Self::NAME,
+                "host_solutions_status",
+            ),
+            cluster_solutions_status: __de::or_zero(
+                f_2,
+                Self::NAME,
+                "cluster_solutions_status",
+            ),
+        })
     }
 }
 
@@ -59,18 +100,65 @@ impl ApplyResult {
 /// Not in vSphere API releases before 9.0.0.0.
 ///
 /// vAPI structure `com.vmware.esx.settings.clusters.vms.solutions.apply_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ApplySpec {
     /// Apply filter for solutions with deployment type [`DeploymentType::EveryHostPinned`](crate::esx::settings::clusters::vms::DeploymentType::EveryHostPinned). if `None` or empty and [`ApplySpec::cluster_solutions`](crate::esx::settings::clusters::vms::solutions::ApplySpec::cluster_solutions) is `None` or empty, all solutions are applied on the cluster.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_solutions: Option<HostSolutionsApplyFilterSpec>,
     /// Apply filter for solutions with deployment type [`DeploymentType::ClusterVmSet`](crate::esx::settings::clusters::vms::DeploymentType::ClusterVmSet). if `None` or empty and [`ApplySpec::host_solutions`](crate::esx::settings::clusters::vms::solutions::ApplySpec::host_solutions) is `None` or empty, all solutions are applied on the cluster.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cluster_solutions: Option<ClusterSolutionsApplyFilterSpec>,
+}
+
+impl serde::Serialize for ApplySpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.host_solutions {
+            map.serialize_entry("host_solutions", value)?;
+        }
+        if let Some(value) = &self.cluster_solutions {
+            map.serialize_entry("cluster_solutions", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ApplySpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ApplySpec {
+    const NAME: &'static str = "esx::settings::clusters::vms::solutions::ApplySpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<HostSolutionsApplyFilterSpec> = None;
+        let mut f_1: Option<ClusterSolutionsApplyFilterSpec> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "host_solutions" => f_0 = map.next_value()?,
+                "cluster_solutions" => f_1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ApplySpec {
+            host_solutions: f_0,
+            cluster_solutions: f_1,
+        })
+    }
 }
 
 /// The [`ApplyStatus`](crate::esx::settings::clusters::vms::solutions::ApplyStatus) structure contains fields that describe the status of an [`Solutions::apply_task`](crate::esx::settings::clusters::vms::Solutions::apply_task) method.
@@ -189,77 +277,71 @@ impl<'de> serde::Deserialize<'de> for ApplyStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = ApplyStatus;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("struct ApplyStatus")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<ApplyStatus, A::Error> {
-                let mut f_0: Option<String> = None;
-                let mut f_1: Option<vsphere_vapi_runtime::types::DateTime> = None;
-                let mut f_2: Option<vsphere_vapi_runtime::types::DateTime> = None;
-                let mut unknown = serde_json::Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "status" => f_0 = map.next_value()?,
-                        "start_time" => f_1 = Some(map.next_value()?),
-                        "end_time" => f_2 = map.next_value()?,
-                        _ => {
-                            let value: serde_json::Value = map.next_value()?;
-                            unknown.insert(key, value);
-                        }
-                    }
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ApplyStatus {
+    const NAME: &'static str = "esx::settings::clusters::vms::solutions::ApplyStatus";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<vsphere_vapi_runtime::types::DateTime> = None;
+        let mut f_2: Option<vsphere_vapi_runtime::types::DateTime> = None;
+        let mut unknown = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "status" => f_0 = map.next_value()?,
+                "start_time" => f_1 = Some(map.next_value()?),
+                "end_time" => f_2 = map.next_value()?,
+                _ => {
+                    let value: serde_json::Value = map.next_value()?;
+                    unknown.insert(key, value);
                 }
-                let u_0 = match f_0 {
-                    None => None,
-                    Some(tag) => {
-                        Some(
-                            match tag.as_str() {
-                                "SUCCESS" => {
-                                    ApplyStatusStatus::Success {
-                                        end_time: f_2,
-                                    }
-                                }
-                                "ERROR" => {
-                                    ApplyStatusStatus::Error {
-                                        end_time: f_2,
-                                    }
-                                }
-                                _ => {
-                                    #[allow(unused_mut)]
-                                    let mut fields = ::core::mem::take(&mut unknown);
-                                    if let Some(value) = f_2 {
-                                        fields
-                                            .insert(
-                                                "end_time".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    ApplyStatusStatus::Unknown {
-                                        tag,
-                                        fields,
-                                    }
-                                }
-                            },
-                        )
-                    }
-                };
-                ::core::result::Result::Ok(ApplyStatus {
-                    status: u_0,
-                    start_time: f_1
-                        .ok_or_else(|| serde::de::Error::missing_field("start_time"))?,
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        let u_0 = match f_0 {
+            None => None,
+            Some(tag) => {
+                Some(
+                    match tag.as_str() {
+                        "SUCCESS" => {
+                            ApplyStatusStatus::Success {
+                                end_time: f_2,
+                            }
+                        }
+                        "ERROR" => {
+                            ApplyStatusStatus::Error {
+                                end_time: f_2,
+                            }
+                        }
+                        _ => {
+                            #[allow(unused_mut)]
+                            let mut fields = ::core::mem::take(&mut unknown);
+                            if let Some(value) = f_2 {
+                                fields
+                                    .insert(
+                                        "end_time".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            ApplyStatusStatus::Unknown {
+                                tag,
+                                fields,
+                            }
+                        }
+                    },
+                )
+            }
+        };
+        ::core::result::Result::Ok(ApplyStatus {
+            status: u_0,
+            start_time: __de::required(f_1, "start_time")?,
+        })
     }
 }
 
@@ -271,21 +353,19 @@ impl<'de> serde::Deserialize<'de> for ApplyStatus {
 ///
 /// vAPI structure
 /// `com.vmware.esx.settings.clusters.vms.solutions.check_compliance_filter_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CheckComplianceFilterSpec {
     /// Identifiers of the solutions that to be checked for compliance.
     ///
     /// If `None`, the compliance is checked for all solutions in the cluster.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub solutions: Option<Vec<String>>,
     /// Identifiers of the hosts that to be checked for compliance of all solutions with deployment type [`DeploymentType::EveryHostPinned`](crate::esx::settings::clusters::vms::DeploymentType::EveryHostPinned).
     ///
     /// If `None` or empty and [`CheckComplianceFilterSpec::deployment_units`](crate::esx::settings::clusters::vms::solutions::CheckComplianceFilterSpec::deployment_units) is `None` or empty, the compliance is checked for all hosts in the cluster.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hosts: Option<Vec<String>>,
     /// Identifiers of the deployment units that to be checked for compliance of all solutions with deployment type [`DeploymentType::ClusterVmSet`](crate::esx::settings::clusters::vms::DeploymentType::ClusterVmSet).
     ///
@@ -294,8 +374,62 @@ pub struct CheckComplianceFilterSpec {
     /// If `None` or empty and [`CheckComplianceFilterSpec::hosts`](crate::esx::settings::clusters::vms::solutions::CheckComplianceFilterSpec::hosts) is `None` or empty, the compliance is checked for all deployment units in the cluster.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deployment_units: Option<Vec<String>>,
+}
+
+impl serde::Serialize for CheckComplianceFilterSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.solutions {
+            map.serialize_entry("solutions", value)?;
+        }
+        if let Some(value) = &self.hosts {
+            map.serialize_entry("hosts", value)?;
+        }
+        if let Some(value) = &self.deployment_units {
+            map.serialize_entry("deployment_units", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CheckComplianceFilterSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CheckComplianceFilterSpec {
+    const NAME: &'static str = "esx::settings::clusters::vms::solutions::CheckComplianceFilterSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<Vec<String>> = None;
+        let mut f_1: Option<Vec<String>> = None;
+        let mut f_2: Option<Vec<String>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "solutions" => f_0 = map.next_value()?,
+                "hosts" => f_1 = map.next_value()?,
+                "deployment_units" => f_2 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(CheckComplianceFilterSpec {
+            solutions: f_0,
+            hosts: f_1,
+            deployment_units: f_2,
+        })
+    }
 }
 
 /// The [`ClusterCompliance`](crate::esx::settings::clusters::vms::solutions::ClusterCompliance) structure contains fields that describe the result of the compliance [`Solutions::check_compliance_task`](crate::esx::settings::clusters::vms::Solutions::check_compliance_task) method.
@@ -306,7 +440,7 @@ pub struct CheckComplianceFilterSpec {
 ///
 /// vAPI structure
 /// `com.vmware.esx.settings.clusters.vms.solutions.cluster_compliance`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ClusterCompliance {
     /// Aggregated status of the compliance check method.
     ///
@@ -322,6 +456,56 @@ pub struct ClusterCompliance {
     pub cluster_solutions_status: ClusterSolutionsCompliance,
 }
 
+impl serde::Serialize for ClusterCompliance {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("status", &self.status)?;
+        map.serialize_entry("host_solutions_status", &self.host_solutions_status)?;
+        map.serialize_entry("cluster_solutions_status", &self.cluster_solutions_status)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ClusterCompliance {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ClusterCompliance {
+    const NAME: &'static str = "esx::settings::clusters::vms::solutions::ClusterCompliance";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<ComplianceStatus> = None;
+        let mut f_1: Option<HostSolutionsCompliance> = None;
+        let mut f_2: Option<ClusterSolutionsCompliance> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "status" => f_0 = Some(map.next_value()?),
+                "host_solutions_status" => f_1 = Some(map.next_value()?),
+                "cluster_solutions_status" => f_2 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ClusterCompliance {
+            status: __de::required(f_0, "status")?,
+            host_solutions_status: __de::required(f_1, "host_solutions_status")?,
+            cluster_solutions_status: __de::required(f_2, "cluster_solutions_status")?,
+        })
+    }
+}
+
 /// The [`ClusterSolutionApplyStatus`](crate::esx::settings::clusters::vms::solutions::ClusterSolutionApplyStatus) structure contains fields that describe the apply status for a specific solution.
 ///
 /// Since vSphere API 9.0.0.0.
@@ -330,35 +514,72 @@ pub struct ClusterCompliance {
 ///
 /// vAPI structure
 /// `com.vmware.esx.settings.clusters.vms.solutions.cluster_solution_apply_status`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ClusterSolutionApplyStatus {
     /// Aggregated apply status for the deployment units of the solution. `None` if the apply method is not completed for the specified deployment unit.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<ApplyStatus>,
     /// The apply status for the different deployment units of the solution.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(
-        default = "ClusterSolutionApplyStatus::__missing_deployment_unit_statuses",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub deployment_unit_statuses: vsphere_vapi_runtime::types::VapiMap<
         String,
         ApplyStatus,
     >,
 }
 
-impl ClusterSolutionApplyStatus {
-    fn __missing_deployment_unit_statuses() -> vsphere_vapi_runtime::types::VapiMap<
-        String,
-        ApplyStatus,
-    > {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::clusters::vms::solutions::ClusterSolutionApplyStatus",
-            "deployment_unit_statuses",
-        )
+impl serde::Serialize for ClusterSolutionApplyStatus {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.status {
+            map.serialize_entry("status", value)?;
+        }
+        map.serialize_entry("deployment_unit_statuses", &self.deployment_unit_statuses)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ClusterSolutionApplyStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ClusterSolutionApplyStatus {
+    const NAME: &'static str = "esx::settings::clusters::vms::solutions::ClusterSolutionApplyStatus";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<ApplyStatus> = None;
+        let mut f_1: Option<vsphere_vapi_runtime::types::VapiMap<String, ApplyStatus>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "status" => f_0 = map.next_value()?,
+                "deployment_unit_statuses" => {
+                    f_1 = __de::null_as_empty(map.next_value()?);
+                }
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ClusterSolutionApplyStatus {
+            status: f_0,
+            deployment_unit_statuses: __de::or_zero(
+                f_1,
+                Self::NAME,
+                "deployment_unit_statuses",
+            ),
+        })
     }
 }
 
@@ -370,7 +591,7 @@ impl ClusterSolutionApplyStatus {
 ///
 /// vAPI structure
 /// `com.vmware.esx.settings.clusters.vms.solutions.cluster_solution_compliance`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ClusterSolutionCompliance {
     /// Aggregated compliance status for all deployment units for which a compliance check was requested.
     ///
@@ -379,22 +600,54 @@ pub struct ClusterSolutionCompliance {
     /// Compliance status for the deployment units for which a compliance check was requested.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(
-        default = "ClusterSolutionCompliance::__missing_compliances",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub compliances: vsphere_vapi_runtime::types::VapiMap<String, DeploymentCompliance>,
 }
 
-impl ClusterSolutionCompliance {
-    fn __missing_compliances() -> vsphere_vapi_runtime::types::VapiMap<
-        String,
-        DeploymentCompliance,
-    > {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::clusters::vms::solutions::ClusterSolutionCompliance",
-            "compliances",
-        )
+impl serde::Serialize for ClusterSolutionCompliance {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("status", &self.status)?;
+        map.serialize_entry("compliances", &self.compliances)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ClusterSolutionCompliance {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ClusterSolutionCompliance {
+    const NAME: &'static str = "esx::settings::clusters::vms::solutions::ClusterSolutionCompliance";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<ComplianceStatus> = None;
+        let mut f_1: Option<
+            vsphere_vapi_runtime::types::VapiMap<String, DeploymentCompliance>,
+        > = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "status" => f_0 = Some(map.next_value()?),
+                "compliances" => f_1 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ClusterSolutionCompliance {
+            status: __de::required(f_0, "status")?,
+            compliances: __de::or_zero(f_1, Self::NAME, "compliances"),
+        })
     }
 }
 
@@ -406,50 +659,35 @@ impl ClusterSolutionCompliance {
 ///
 /// vAPI structure
 /// `com.vmware.esx.settings.clusters.vms.solutions.cluster_solution_info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ClusterSolutionInfo {
     /// The number of instances of the specified VM to be deployed across the cluster.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default = "ClusterSolutionInfo::__missing_vm_count")]
     pub vm_count: i64,
     /// VM placement policies to be configured on the VMs.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(
-        default = "ClusterSolutionInfo::__missing_vm_placement_policies",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub vm_placement_policies: Vec<
         crate::esx::settings::clusters::vms::VmPlacementPolicy,
     >,
     /// Networks to be configured on the VMs. The map keys represent the logical network names defined in the OVF descriptor while the map values represent the VM network identifiers.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(
-        default = "ClusterSolutionInfo::__missing_vm_networks",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub vm_networks: vsphere_vapi_runtime::types::VapiMap<String, String>,
     /// Datastores to be configured as a storage of the VMs. The first datastore from the list available in the cluster is used.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(
-        default = "ClusterSolutionInfo::__missing_vm_datastores",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub vm_datastores: Vec<String>,
     /// Devices of the VMs not defined in the OVF descriptor. If `None` no additional devices will be added to the VMs.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub devices: Option<serde_json::Value>,
     /// Remediation policy to be configured for the deployment units. This field is optional because it was added in a newer version than its parent node.
     ///
     /// Not in vSphere API releases before 9.1.0.0.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub remediation_policy: Option<
         crate::esx::settings::clusters::vms::RemediationPolicy,
     >,
@@ -458,41 +696,88 @@ pub struct ClusterSolutionInfo {
     /// Not in vSphere API releases before 9.1.0.0.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub alternative_vm_specs: Option<
         Vec<crate::esx::settings::clusters::vms::AlternativeVmSpec>,
     >,
 }
 
-impl ClusterSolutionInfo {
-    fn __missing_vm_count() -> i64 {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::clusters::vms::solutions::ClusterSolutionInfo",
-            "vm_count",
-        )
+impl serde::Serialize for ClusterSolutionInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("vm_count", &self.vm_count)?;
+        map.serialize_entry("vm_placement_policies", &self.vm_placement_policies)?;
+        map.serialize_entry("vm_networks", &self.vm_networks)?;
+        map.serialize_entry("vm_datastores", &self.vm_datastores)?;
+        if let Some(value) = &self.devices {
+            map.serialize_entry("devices", value)?;
+        }
+        if let Some(value) = &self.remediation_policy {
+            map.serialize_entry("remediation_policy", value)?;
+        }
+        if let Some(value) = &self.alternative_vm_specs {
+            map.serialize_entry("alternative_vm_specs", value)?;
+        }
+        map.end()
     }
+}
 
-    fn __missing_vm_placement_policies() -> Vec<
-        crate::esx::settings::clusters::vms::VmPlacementPolicy,
-    > {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::clusters::vms::solutions::ClusterSolutionInfo",
-            "vm_placement_policies",
-        )
+impl<'de> serde::Deserialize<'de> for ClusterSolutionInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_vm_networks() -> vsphere_vapi_runtime::types::VapiMap<String, String> {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::clusters::vms::solutions::ClusterSolutionInfo",
-            "vm_networks",
-        )
-    }
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ClusterSolutionInfo {
+    const NAME: &'static str = "esx::settings::clusters::vms::solutions::ClusterSolutionInfo";
 
-    fn __missing_vm_datastores() -> Vec<String> {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::clusters::vms::solutions::ClusterSolutionInfo",
-            "vm_datastores",
-        )
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<i64> = None;
+        let mut f_1: Option<
+            Vec<crate::esx::settings::clusters::vms::VmPlacementPolicy>,
+        > = None;
+        let mut f_2: Option<vsphere_vapi_runtime::types::VapiMap<String, String>> = None;
+        let mut f_3: Option<Vec<String>> = None;
+        let mut f_4: Option<serde_json::Value> = None;
+        let mut f_5: Option<crate::esx::settings::clusters::vms::RemediationPolicy> = None;
+        let mut f_6: Option<
+            Vec<crate::esx::settings::clusters::vms::AlternativeVmSpec>,
+        > = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "vm_count" => f_0 = Some(map.next_value()?),
+                "vm_placement_policies" => f_1 = __de::null_as_empty(map.next_value()?),
+                "vm_networks" => f_2 = __de::null_as_empty(map.next_value()?),
+                "vm_datastores" => f_3 = __de::null_as_empty(map.next_value()?),
+                "devices" => f_4 = map.next_value()?,
+                "remediation_policy" => f_5 = map.next_value()?,
+                "alternative_vm_specs" => f_6 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ClusterSolutionInfo {
+            vm_count: __de::or_zero(f_0, Self::NAME, "vm_count"),
+            vm_placement_policies: __de::or_zero(
+                f_1,
+                Self::NAME,
+                "vm_placement_policies",
+            ),
+            vm_networks: __de::or_zero(f_2, Self::NAME, "vm_networks"),
+            vm_datastores: __de::or_zero(f_3, Self::NAME, "vm_datastores"),
+            devices: f_4,
+            remediation_policy: f_5,
+            alternative_vm_specs: f_6,
+        })
     }
 }
 
@@ -504,14 +789,13 @@ impl ClusterSolutionInfo {
 ///
 /// vAPI structure
 /// `com.vmware.esx.settings.clusters.vms.solutions.cluster_solutions_apply_filter_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ClusterSolutionsApplyFilterSpec {
     /// Specific solutions within the cluster to be considered during the execution of the apply method.
     ///
     /// if `None` or empty, all solutions are applied.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub solutions: Option<Vec<String>>,
     /// Deployment units on which solutions that are specified by this structure need to be applied.
     ///
@@ -522,8 +806,56 @@ pub struct ClusterSolutionsApplyFilterSpec {
     /// if `None` or empty, the configured solutions by `solutions` are applied on all of the deployment units in the cluster.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deployment_units: Option<Vec<String>>,
+}
+
+impl serde::Serialize for ClusterSolutionsApplyFilterSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.solutions {
+            map.serialize_entry("solutions", value)?;
+        }
+        if let Some(value) = &self.deployment_units {
+            map.serialize_entry("deployment_units", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ClusterSolutionsApplyFilterSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ClusterSolutionsApplyFilterSpec {
+    const NAME: &'static str = "esx::settings::clusters::vms::solutions::ClusterSolutionsApplyFilterSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<Vec<String>> = None;
+        let mut f_1: Option<Vec<String>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "solutions" => f_0 = map.next_value()?,
+                "deployment_units" => f_1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ClusterSolutionsApplyFilterSpec {
+            solutions: f_0,
+            deployment_units: f_1,
+        })
+    }
 }
 
 /// The [`ClusterSolutionsApplyStatus`](crate::esx::settings::clusters::vms::solutions::ClusterSolutionsApplyStatus) structure contains fields that describe the apply status of solutions with deployment type [`DeploymentType::ClusterVmSet`](crate::esx::settings::clusters::vms::DeploymentType::ClusterVmSet).
@@ -534,35 +866,68 @@ pub struct ClusterSolutionsApplyFilterSpec {
 ///
 /// vAPI structure
 /// `com.vmware.esx.settings.clusters.vms.solutions.cluster_solutions_apply_status`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ClusterSolutionsApplyStatus {
     /// Aggregated apply status of the solutions. `None` if the apply method is not completed for solutions with deployment type [`DeploymentType::ClusterVmSet`](crate::esx::settings::clusters::vms::DeploymentType::ClusterVmSet).
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<ApplyStatus>,
     /// The apply status of the solutions that were part of the apply method.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(
-        default = "ClusterSolutionsApplyStatus::__missing_solution_statuses",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub solution_statuses: vsphere_vapi_runtime::types::VapiMap<
         String,
         ClusterSolutionApplyStatus,
     >,
 }
 
-impl ClusterSolutionsApplyStatus {
-    fn __missing_solution_statuses() -> vsphere_vapi_runtime::types::VapiMap<
-        String,
-        ClusterSolutionApplyStatus,
-    > {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::clusters::vms::solutions::ClusterSolutionsApplyStatus",
-            "solution_statuses",
-        )
+impl serde::Serialize for ClusterSolutionsApplyStatus {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.status {
+            map.serialize_entry("status", value)?;
+        }
+        map.serialize_entry("solution_statuses", &self.solution_statuses)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ClusterSolutionsApplyStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ClusterSolutionsApplyStatus {
+    const NAME: &'static str = "esx::settings::clusters::vms::solutions::ClusterSolutionsApplyStatus";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<ApplyStatus> = None;
+        let mut f_1: Option<
+            vsphere_vapi_runtime::types::VapiMap<String, ClusterSolutionApplyStatus>,
+        > = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "status" => f_0 = map.next_value()?,
+                "solution_statuses" => f_1 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ClusterSolutionsApplyStatus {
+            status: f_0,
+            solution_statuses: __de::or_zero(f_1, Self::NAME, "solution_statuses"),
+        })
     }
 }
 
@@ -583,7 +948,7 @@ impl ::vsphere_vapi_runtime::de::Zero for ClusterSolutionsApplyStatus {
 ///
 /// vAPI structure
 /// `com.vmware.esx.settings.clusters.vms.solutions.cluster_solutions_compliance`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ClusterSolutionsCompliance {
     /// Aggregated compliance status for all solutions for which a compliance check was requested.
     ///
@@ -592,25 +957,57 @@ pub struct ClusterSolutionsCompliance {
     /// Compliance for the solutions for which a compliance check was requested.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(
-        default = "ClusterSolutionsCompliance::__missing_compliances",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub compliances: vsphere_vapi_runtime::types::VapiMap<
         String,
         ClusterSolutionCompliance,
     >,
 }
 
-impl ClusterSolutionsCompliance {
-    fn __missing_compliances() -> vsphere_vapi_runtime::types::VapiMap<
-        String,
-        ClusterSolutionCompliance,
-    > {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::clusters::vms::solutions::ClusterSolutionsCompliance",
-            "compliances",
-        )
+impl serde::Serialize for ClusterSolutionsCompliance {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("status", &self.status)?;
+        map.serialize_entry("compliances", &self.compliances)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ClusterSolutionsCompliance {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ClusterSolutionsCompliance {
+    const NAME: &'static str = "esx::settings::clusters::vms::solutions::ClusterSolutionsCompliance";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<ComplianceStatus> = None;
+        let mut f_1: Option<
+            vsphere_vapi_runtime::types::VapiMap<String, ClusterSolutionCompliance>,
+        > = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "status" => f_0 = Some(map.next_value()?),
+                "compliances" => f_1 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ClusterSolutionsCompliance {
+            status: __de::required(f_0, "status")?,
+            compliances: __de::or_zero(f_1, Self::NAME, "compliances"),
+        })
     }
 }
 
@@ -644,7 +1041,7 @@ vsphere_vapi_runtime::vapi_enum! {
 ///
 /// vAPI structure
 /// `com.vmware.esx.settings.clusters.vms.solutions.deployment_compliance`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DeploymentCompliance {
     /// Compliance status of the deployment.
     ///
@@ -653,7 +1050,6 @@ pub struct DeploymentCompliance {
     /// Notifications describing the compliance result.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default = "DeploymentCompliance::__missing_notifications")]
     pub notifications: crate::esx::settings::Notifications,
     /// The current VM deployment.
     ///
@@ -661,12 +1057,53 @@ pub struct DeploymentCompliance {
     pub deployment: DeploymentInfo,
 }
 
-impl DeploymentCompliance {
-    fn __missing_notifications() -> crate::esx::settings::Notifications {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::clusters::vms::solutions::DeploymentCompliance",
-            "notifications",
-        )
+impl serde::Serialize for DeploymentCompliance {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("status", &self.status)?;
+        map.serialize_entry("notifications", &self.notifications)?;
+        map.serialize_entry("deployment", &self.deployment)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DeploymentCompliance {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for DeploymentCompliance {
+    const NAME: &'static str = "esx::settings::clusters::vms::solutions::DeploymentCompliance";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<ComplianceStatus> = None;
+        let mut f_1: Option<crate::esx::settings::Notifications> = None;
+        let mut f_2: Option<DeploymentInfo> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "status" => f_0 = Some(map.next_value()?),
+                "notifications" => f_1 = Some(map.next_value()?),
+                "deployment" => f_2 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(DeploymentCompliance {
+            status: __de::required(f_0, "status")?,
+            notifications: __de::or_zero(f_1, Self::NAME, "notifications"),
+            deployment: __de::required(f_2, "deployment")?,
+        })
     }
 }
 
@@ -881,117 +1318,101 @@ impl<'de> serde::Deserialize<'de> for DeploymentInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = DeploymentInfo;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("struct DeploymentInfo")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<DeploymentInfo, A::Error> {
-                let mut f_0: Option<String> = None;
-                let mut f_1: Option<String> = None;
-                let mut f_2: Option<String> = None;
-                let mut f_3: Option<Vec<IssueInfo>> = None;
-                let mut f_4: Option<
-                    crate::esx::settings::clusters::vms::LifecycleHookInfo,
-                > = None;
-                let mut f_5: Option<SolutionInfo> = None;
-                let mut unknown = serde_json::Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "status" => f_0 = Some(map.next_value()?),
-                        "vm" => f_1 = map.next_value()?,
-                        "replacement_vm" => f_2 = map.next_value()?,
-                        "issues" => {
-                            f_3 = Some(
-                                map.next_value::<Option<_>>()?.unwrap_or_default(),
-                            );
-                        }
-                        "lifecycle_hook" => f_4 = map.next_value()?,
-                        "solution_info" => f_5 = map.next_value()?,
-                        _ => {
-                            let value: serde_json::Value = map.next_value()?;
-                            unknown.insert(key, value);
-                        }
-                    }
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for DeploymentInfo {
+    const NAME: &'static str = "esx::settings::clusters::vms::solutions::DeploymentInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<Vec<IssueInfo>> = None;
+        let mut f_4: Option<crate::esx::settings::clusters::vms::LifecycleHookInfo> = None;
+        let mut f_5: Option<SolutionInfo> = None;
+        let mut unknown = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "status" => f_0 = Some(map.next_value()?),
+                "vm" => f_1 = map.next_value()?,
+                "replacement_vm" => f_2 = map.next_value()?,
+                "issues" => f_3 = __de::null_as_empty(map.next_value()?),
+                "lifecycle_hook" => f_4 = map.next_value()?,
+                "solution_info" => f_5 = map.next_value()?,
+                _ => {
+                    let value: serde_json::Value = map.next_value()?;
+                    unknown.insert(key, value);
                 }
-                let u_0 = match f_0 {
-                    None => None,
-                    Some(tag) => {
-                        Some(
-                            match tag.as_str() {
-                                "NOT_APPLIED" => DeploymentInfoStatus::NotApplied,
-                                "IN_PROGRESS" => {
-                                    DeploymentInfoStatus::InProgress {
-                                        solution_info: f_5,
-                                    }
-                                }
-                                "COMPLIANT" => {
-                                    DeploymentInfoStatus::Compliant {
-                                        solution_info: f_5,
-                                    }
-                                }
-                                "ISSUE" => {
-                                    DeploymentInfoStatus::Issue {
-                                        solution_info: f_5,
-                                    }
-                                }
-                                "IN_LIFECYCLE_HOOK" => {
-                                    DeploymentInfoStatus::InLifecycleHook {
-                                        solution_info: f_5,
-                                    }
-                                }
-                                "BLOCKED" => {
-                                    DeploymentInfoStatus::Blocked {
-                                        solution_info: f_5,
-                                    }
-                                }
-                                "OBSOLETE_SPEC" => {
-                                    DeploymentInfoStatus::ObsoleteSpec {
-                                        solution_info: f_5,
-                                    }
-                                }
-                                _ => {
-                                    #[allow(unused_mut)]
-                                    let mut fields = ::core::mem::take(&mut unknown);
-                                    if let Some(value) = f_5 {
-                                        fields
-                                            .insert(
-                                                "solution_info".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    DeploymentInfoStatus::Unknown {
-                                        tag,
-                                        fields,
-                                    }
-                                }
-                            },
-                        )
-                    }
-                };
-                ::core::result::Result::Ok(DeploymentInfo {
-                    status: u_0
-                        .ok_or_else(|| serde::de::Error::missing_field("status"))?,
-                    vm: f_1,
-                    replacement_vm: f_2,
-                    issues: f_3
-                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
-                            "esx::settings::clusters::vms::solutions::DeploymentInfo",
-                            "issues",
-                        )),
-                    lifecycle_hook: f_4,
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        let u_0 = match f_0 {
+            None => None,
+            Some(tag) => {
+                Some(
+                    match tag.as_str() {
+                        "NOT_APPLIED" => DeploymentInfoStatus::NotApplied,
+                        "IN_PROGRESS" => {
+                            DeploymentInfoStatus::InProgress {
+                                solution_info: f_5,
+                            }
+                        }
+                        "COMPLIANT" => {
+                            DeploymentInfoStatus::Compliant {
+                                solution_info: f_5,
+                            }
+                        }
+                        "ISSUE" => {
+                            DeploymentInfoStatus::Issue {
+                                solution_info: f_5,
+                            }
+                        }
+                        "IN_LIFECYCLE_HOOK" => {
+                            DeploymentInfoStatus::InLifecycleHook {
+                                solution_info: f_5,
+                            }
+                        }
+                        "BLOCKED" => {
+                            DeploymentInfoStatus::Blocked {
+                                solution_info: f_5,
+                            }
+                        }
+                        "OBSOLETE_SPEC" => {
+                            DeploymentInfoStatus::ObsoleteSpec {
+                                solution_info: f_5,
+                            }
+                        }
+                        _ => {
+                            #[allow(unused_mut)]
+                            let mut fields = ::core::mem::take(&mut unknown);
+                            if let Some(value) = f_5 {
+                                fields
+                                    .insert(
+                                        "solution_info".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            DeploymentInfoStatus::Unknown {
+                                tag,
+                                fields,
+                            }
+                        }
+                    },
+                )
+            }
+        };
+        ::core::result::Result::Ok(DeploymentInfo {
+            status: __de::required(u_0, "status")?,
+            vm: f_1,
+            replacement_vm: f_2,
+            issues: __de::or_zero(f_3, Self::NAME, "issues"),
+            lifecycle_hook: f_4,
+        })
     }
 }
 
@@ -1002,15 +1423,55 @@ impl<'de> serde::Deserialize<'de> for DeploymentInfo {
 /// Not in vSphere API releases before 9.0.0.0.
 ///
 /// vAPI structure `com.vmware.esx.settings.clusters.vms.solutions.filter_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct FilterSpec {
     /// Solutions to return desired specification for.
     ///
     /// if `None` or empty the desired specification of all solutions in the cluster to be returned.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub solutions: Option<Vec<String>>,
+}
+
+impl serde::Serialize for FilterSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.solutions {
+            map.serialize_entry("solutions", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for FilterSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for FilterSpec {
+    const NAME: &'static str = "esx::settings::clusters::vms::solutions::FilterSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<Vec<String>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "solutions" => f_0 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(FilterSpec { solutions: f_0 })
+    }
 }
 
 /// The [`HostApplyStatus`](crate::esx::settings::clusters::vms::solutions::HostApplyStatus) structure contains fields that describe the apply status for a specific host.
@@ -1021,32 +1482,63 @@ pub struct FilterSpec {
 ///
 /// vAPI structure
 /// `com.vmware.esx.settings.clusters.vms.solutions.host_apply_status`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct HostApplyStatus {
     /// Aggregated apply status of the solutions on the host. `None` if the apply method is not completed for the specified host.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<ApplyStatus>,
     /// The apply status of the different solutions on the host.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(
-        default = "HostApplyStatus::__missing_solution_statuses",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub solution_statuses: vsphere_vapi_runtime::types::VapiMap<String, ApplyStatus>,
 }
 
-impl HostApplyStatus {
-    fn __missing_solution_statuses() -> vsphere_vapi_runtime::types::VapiMap<
-        String,
-        ApplyStatus,
-    > {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::clusters::vms::solutions::HostApplyStatus",
-            "solution_statuses",
-        )
+impl serde::Serialize for HostApplyStatus {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.status {
+            map.serialize_entry("status", value)?;
+        }
+        map.serialize_entry("solution_statuses", &self.solution_statuses)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for HostApplyStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for HostApplyStatus {
+    const NAME: &'static str = "esx::settings::clusters::vms::solutions::HostApplyStatus";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<ApplyStatus> = None;
+        let mut f_1: Option<vsphere_vapi_runtime::types::VapiMap<String, ApplyStatus>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "status" => f_0 = map.next_value()?,
+                "solution_statuses" => f_1 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(HostApplyStatus {
+            status: f_0,
+            solution_statuses: __de::or_zero(f_1, Self::NAME, "solution_statuses"),
+        })
     }
 }
 
@@ -1057,7 +1549,7 @@ impl HostApplyStatus {
 /// Not in vSphere API releases before 9.0.0.0.
 ///
 /// vAPI structure `com.vmware.esx.settings.clusters.vms.solutions.host_compliance`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct HostCompliance {
     /// Aggregated compliance status for all solutions for which compliance check was requested.
     ///
@@ -1066,22 +1558,54 @@ pub struct HostCompliance {
     /// Compliance for the solutions for which a compliance check was requested.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(
-        default = "HostCompliance::__missing_compliances",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub compliances: vsphere_vapi_runtime::types::VapiMap<String, DeploymentCompliance>,
 }
 
-impl HostCompliance {
-    fn __missing_compliances() -> vsphere_vapi_runtime::types::VapiMap<
-        String,
-        DeploymentCompliance,
-    > {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::clusters::vms::solutions::HostCompliance",
-            "compliances",
-        )
+impl serde::Serialize for HostCompliance {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("status", &self.status)?;
+        map.serialize_entry("compliances", &self.compliances)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for HostCompliance {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for HostCompliance {
+    const NAME: &'static str = "esx::settings::clusters::vms::solutions::HostCompliance";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<ComplianceStatus> = None;
+        let mut f_1: Option<
+            vsphere_vapi_runtime::types::VapiMap<String, DeploymentCompliance>,
+        > = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "status" => f_0 = Some(map.next_value()?),
+                "compliances" => f_1 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(HostCompliance {
+            status: __de::required(f_0, "status")?,
+            compliances: __de::or_zero(f_1, Self::NAME, "compliances"),
+        })
     }
 }
 
@@ -1093,57 +1617,82 @@ impl HostCompliance {
 ///
 /// vAPI structure
 /// `com.vmware.esx.settings.clusters.vms.solutions.host_solution_info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct HostSolutionInfo {
     /// Describes whether the VM datastore and network configured through vim.host.EsxAgentHostManager take precedence over the networks and datastores specified by the vmNetworks and vmDatastores fields when configuring the VMs.
     ///
     /// NOTE: This option is reserved only for NSX and future plans are to be deprecated.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default = "HostSolutionInfo::__missing_prefer_host_configuration")]
     pub prefer_host_configuration: bool,
     /// Networks to be configured on the VMs. The first available network on the host is used.
     ///
     /// If the `preferHostConfiguration` is set to `true`, the default network configured through vim.host.EsxAgentHostManager will take precedence over the specified by the `vmNetworks`.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(
-        default = "HostSolutionInfo::__missing_vm_networks",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub vm_networks: Vec<String>,
     /// Datastores to be configured as a storage of the VMs. The first available datastore on the host is used.
     ///
     /// If the `preferHostConfiguration` is set to `true`, the default datastore configured through vim.host.EsxAgentHostManager will take precedence over the specified by `vmDatastores`.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(
-        default = "HostSolutionInfo::__missing_vm_datastores",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub vm_datastores: Vec<String>,
 }
 
-impl HostSolutionInfo {
-    fn __missing_prefer_host_configuration() -> bool {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::clusters::vms::solutions::HostSolutionInfo",
+impl serde::Serialize for HostSolutionInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry(
             "prefer_host_configuration",
-        )
+            &self.prefer_host_configuration,
+        )?;
+        map.serialize_entry("vm_networks", &self.vm_networks)?;
+        map.serialize_entry("vm_datastores", &self.vm_datastores)?;
+        map.end()
     }
+}
 
-    fn __missing_vm_networks() -> Vec<String> {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::clusters::vms::solutions::HostSolutionInfo",
-            "vm_networks",
-        )
+impl<'de> serde::Deserialize<'de> for HostSolutionInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_vm_datastores() -> Vec<String> {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::clusters::vms::solutions::HostSolutionInfo",
-            "vm_datastores",
-        )
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for HostSolutionInfo {
+    const NAME: &'static str = "esx::settings::clusters::vms::solutions::HostSolutionInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<bool> = None;
+        let mut f_1: Option<Vec<String>> = None;
+        let mut f_2: Option<Vec<String>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "prefer_host_configuration" => f_0 = Some(map.next_value()?),
+                "vm_networks" => f_1 = __de::null_as_empty(map.next_value()?),
+                "vm_datastores" => f_2 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(HostSolutionInfo {
+            prefer_host_configuration: __de::or_zero(
+                f_0,
+                Self::NAME,
+                "prefer_host_configuration",
+            ),
+            vm_networks: __de::or_zero(f_1, Self::NAME, "vm_networks"),
+            vm_datastores: __de::or_zero(f_2, Self::NAME, "vm_datastores"),
+        })
     }
 }
 
@@ -1155,22 +1704,69 @@ impl HostSolutionInfo {
 ///
 /// vAPI structure
 /// `com.vmware.esx.settings.clusters.vms.solutions.host_solutions_apply_filter_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct HostSolutionsApplyFilterSpec {
     /// Specific solutions within the cluster to be considered during the execution of the apply method.
     ///
     /// if `None` or empty, all solutions are applied.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub solutions: Option<Vec<String>>,
     /// Hosts on which solutions that are specified by this structure need to be applied.
     ///
     /// if `None` or empty, the solutions are applied on all of the hosts in the cluster.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hosts: Option<Vec<String>>,
+}
+
+impl serde::Serialize for HostSolutionsApplyFilterSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.solutions {
+            map.serialize_entry("solutions", value)?;
+        }
+        if let Some(value) = &self.hosts {
+            map.serialize_entry("hosts", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for HostSolutionsApplyFilterSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for HostSolutionsApplyFilterSpec {
+    const NAME: &'static str = "esx::settings::clusters::vms::solutions::HostSolutionsApplyFilterSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<Vec<String>> = None;
+        let mut f_1: Option<Vec<String>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "solutions" => f_0 = map.next_value()?,
+                "hosts" => f_1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(HostSolutionsApplyFilterSpec {
+            solutions: f_0,
+            hosts: f_1,
+        })
+    }
 }
 
 /// The [`HostSolutionsApplyStatus`](crate::esx::settings::clusters::vms::solutions::HostSolutionsApplyStatus) structure contains fields that describe the apply status of solutions with deployment type [`DeploymentType::EveryHostPinned`](crate::esx::settings::clusters::vms::DeploymentType::EveryHostPinned).
@@ -1181,32 +1777,65 @@ pub struct HostSolutionsApplyFilterSpec {
 ///
 /// vAPI structure
 /// `com.vmware.esx.settings.clusters.vms.solutions.host_solutions_apply_status`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct HostSolutionsApplyStatus {
     /// Aggregated apply status of the solutions. `None` if the apply method is not completed for solutions with deployment type [`DeploymentType::EveryHostPinned`](crate::esx::settings::clusters::vms::DeploymentType::EveryHostPinned).
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<ApplyStatus>,
     /// The apply status of the hosts that were part of the apply method.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(
-        default = "HostSolutionsApplyStatus::__missing_host_statuses",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub host_statuses: vsphere_vapi_runtime::types::VapiMap<String, HostApplyStatus>,
 }
 
-impl HostSolutionsApplyStatus {
-    fn __missing_host_statuses() -> vsphere_vapi_runtime::types::VapiMap<
-        String,
-        HostApplyStatus,
-    > {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::clusters::vms::solutions::HostSolutionsApplyStatus",
-            "host_statuses",
-        )
+impl serde::Serialize for HostSolutionsApplyStatus {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.status {
+            map.serialize_entry("status", value)?;
+        }
+        map.serialize_entry("host_statuses", &self.host_statuses)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for HostSolutionsApplyStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for HostSolutionsApplyStatus {
+    const NAME: &'static str = "esx::settings::clusters::vms::solutions::HostSolutionsApplyStatus";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<ApplyStatus> = None;
+        let mut f_1: Option<
+            vsphere_vapi_runtime::types::VapiMap<String, HostApplyStatus>,
+        > = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "status" => f_0 = map.next_value()?,
+                "host_statuses" => f_1 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(HostSolutionsApplyStatus {
+            status: f_0,
+            host_statuses: __de::or_zero(f_1, Self::NAME, "host_statuses"),
+        })
     }
 }
 
@@ -1227,7 +1856,7 @@ impl ::vsphere_vapi_runtime::de::Zero for HostSolutionsApplyStatus {
 ///
 /// vAPI structure
 /// `com.vmware.esx.settings.clusters.vms.solutions.host_solutions_compliance`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct HostSolutionsCompliance {
     /// Aggregated compliance status for all solutions for which a compliance check was requested.
     ///
@@ -1236,22 +1865,54 @@ pub struct HostSolutionsCompliance {
     /// Compliance status of the hosts that were part of the check compliance method.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(
-        default = "HostSolutionsCompliance::__missing_compliances",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub compliances: vsphere_vapi_runtime::types::VapiMap<String, HostCompliance>,
 }
 
-impl HostSolutionsCompliance {
-    fn __missing_compliances() -> vsphere_vapi_runtime::types::VapiMap<
-        String,
-        HostCompliance,
-    > {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::clusters::vms::solutions::HostSolutionsCompliance",
-            "compliances",
-        )
+impl serde::Serialize for HostSolutionsCompliance {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("status", &self.status)?;
+        map.serialize_entry("compliances", &self.compliances)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for HostSolutionsCompliance {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for HostSolutionsCompliance {
+    const NAME: &'static str = "esx::settings::clusters::vms::solutions::HostSolutionsCompliance";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<ComplianceStatus> = None;
+        let mut f_1: Option<
+            vsphere_vapi_runtime::types::VapiMap<String, HostCompliance>,
+        > = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "status" => f_0 = Some(map.next_value()?),
+                "compliances" => f_1 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(HostSolutionsCompliance {
+            status: __de::required(f_0, "status")?,
+            compliances: __de::or_zero(f_1, Self::NAME, "compliances"),
+        })
     }
 }
 
@@ -1262,7 +1923,7 @@ impl HostSolutionsCompliance {
 /// Not in vSphere API releases before 9.0.0.0.
 ///
 /// vAPI structure `com.vmware.esx.settings.clusters.vms.solutions.issue_info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct IssueInfo {
     /// Type of the issue.
     ///
@@ -1271,16 +1932,52 @@ pub struct IssueInfo {
     /// Provides additional information about the issue.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default = "IssueInfo::__missing_notifications")]
     pub notifications: crate::esx::settings::Notifications,
 }
 
-impl IssueInfo {
-    fn __missing_notifications() -> crate::esx::settings::Notifications {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::clusters::vms::solutions::IssueInfo",
-            "notifications",
-        )
+impl serde::Serialize for IssueInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("type", &self.r#type)?;
+        map.serialize_entry("notifications", &self.notifications)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for IssueInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for IssueInfo {
+    const NAME: &'static str = "esx::settings::clusters::vms::solutions::IssueInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<issue_info::IssueType> = None;
+        let mut f_1: Option<crate::esx::settings::Notifications> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "type" => f_0 = Some(map.next_value()?),
+                "notifications" => f_1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(IssueInfo {
+            r#type: __de::required(f_0, "type")?,
+            notifications: __de::or_zero(f_1, Self::NAME, "notifications"),
+        })
     }
 }
 
@@ -1306,8 +2003,12 @@ impl ListRequest {
     }
 
     /// Sends the request and decodes the result.
-    pub async fn send(self) -> vsphere_vapi_runtime::Result<ListResult> {
-        self.call.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<ListResult>,
+    > + Send {
+        self.call.send()
     }
 }
 
@@ -1318,27 +2019,55 @@ impl ListRequest {
 /// Not in vSphere API releases before 9.0.0.0.
 ///
 /// vAPI structure `com.vmware.esx.settings.clusters.vms.solutions.list_result`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ListResult {
     /// Map of solution identifiers to their desired specification.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(
-        default = "ListResult::__missing_solutions",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub solutions: vsphere_vapi_runtime::types::VapiMap<String, SolutionInfo>,
 }
 
-impl ListResult {
-    fn __missing_solutions() -> vsphere_vapi_runtime::types::VapiMap<
-        String,
-        SolutionInfo,
-    > {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::clusters::vms::solutions::ListResult",
-            "solutions",
-        )
+impl serde::Serialize for ListResult {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("solutions", &self.solutions)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ListResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ListResult {
+    const NAME: &'static str = "esx::settings::clusters::vms::solutions::ListResult";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<
+            vsphere_vapi_runtime::types::VapiMap<String, SolutionInfo>,
+        > = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "solutions" => f_0 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ListResult {
+            solutions: __de::or_zero(f_0, Self::NAME, "solutions"),
+        })
     }
 }
 
@@ -1606,208 +2335,161 @@ impl<'de> serde::Deserialize<'de> for SolutionInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = SolutionInfo;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("struct SolutionInfo")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<SolutionInfo, A::Error> {
-                let mut f_0: Option<String> = None;
-                let mut f_1: Option<String> = None;
-                let mut f_2: Option<String> = None;
-                let mut f_3: Option<
-                    crate::esx::settings::clusters::vms::VmNameTemplate,
-                > = None;
-                let mut f_4: Option<HostSolutionInfo> = None;
-                let mut f_5: Option<ClusterSolutionInfo> = None;
-                let mut f_6: Option<
-                    vsphere_vapi_runtime::types::VapiMap<
-                        crate::esx::settings::clusters::vms::LifecycleState,
-                        crate::esx::settings::clusters::vms::LifecycleHookConfig,
-                    >,
-                > = None;
-                let mut f_7: Option<crate::esx::settings::clusters::vms::OvfResource> = None;
-                let mut f_8: Option<
-                    vsphere_vapi_runtime::types::VapiMap<String, String>,
-                > = None;
-                let mut f_9: Option<
-                    crate::esx::settings::clusters::vms::VmCloneConfig,
-                > = None;
-                let mut f_10: Option<String> = None;
-                let mut f_11: Option<Vec<String>> = None;
-                let mut f_12: Option<crate::esx::settings::clusters::vms::DiskType> = None;
-                let mut f_13: Option<String> = None;
-                let mut f_14: Option<String> = None;
-                let mut f_15: Option<
-                    crate::esx::settings::clusters::vms::VmResourceSpec,
-                > = None;
-                let mut f_16: Option<
-                    crate::esx::settings::clusters::vms::RedeploymentPolicy,
-                > = None;
-                let mut unknown = serde_json::Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "deployment_type" => f_0 = Some(map.next_value()?),
-                        "display_name" => f_1 = Some(map.next_value()?),
-                        "display_version" => f_2 = Some(map.next_value()?),
-                        "vm_name_template" => f_3 = Some(map.next_value()?),
-                        "host_solution_info" => f_4 = map.next_value()?,
-                        "cluster_solution_info" => f_5 = map.next_value()?,
-                        "hook_configurations" => {
-                            f_6 = Some(
-                                map.next_value::<Option<_>>()?.unwrap_or_default(),
-                            );
-                        }
-                        "ovf_resource" => f_7 = Some(map.next_value()?),
-                        "ovf_descriptor_properties" => {
-                            f_8 = Some(
-                                map.next_value::<Option<_>>()?.unwrap_or_default(),
-                            );
-                        }
-                        "vm_clone_config" => f_9 = Some(map.next_value()?),
-                        "vm_storage_policy" => f_10 = Some(map.next_value()?),
-                        "vm_storage_profiles" => f_11 = map.next_value()?,
-                        "vm_disk_type" => f_12 = Some(map.next_value()?),
-                        "vm_resource_pool" => f_13 = map.next_value()?,
-                        "vm_folder" => f_14 = map.next_value()?,
-                        "vm_resource_spec" => f_15 = map.next_value()?,
-                        "redeployment_policy" => f_16 = map.next_value()?,
-                        _ => {
-                            let value: serde_json::Value = map.next_value()?;
-                            unknown.insert(key, value);
-                        }
-                    }
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for SolutionInfo {
+    const NAME: &'static str = "esx::settings::clusters::vms::solutions::SolutionInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<crate::esx::settings::clusters::vms::VmNameTemplate> = None;
+        let mut f_4: Option<HostSolutionInfo> = None;
+        let mut f_5: Option<ClusterSolutionInfo> = None;
+        let mut f_6: Option<
+            vsphere_vapi_runtime::types::VapiMap<
+                crate::esx::settings::clusters::vms::LifecycleState,
+                crate::esx::settings::clusters::vms::LifecycleHookConfig,
+            >,
+        > = None;
+        let mut f_7: Option<crate::esx::settings::clusters::vms::OvfResource> = None;
+        let mut f_8: Option<vsphere_vapi_runtime::types::VapiMap<String, String>> = None;
+        let mut f_9: Option<crate::esx::settings::clusters::vms::VmCloneConfig> = None;
+        let mut f_10: Option<String> = None;
+        let mut f_11: Option<Vec<String>> = None;
+        let mut f_12: Option<crate::esx::settings::clusters::vms::DiskType> = None;
+        let mut f_13: Option<String> = None;
+        let mut f_14: Option<String> = None;
+        let mut f_15: Option<crate::esx::settings::clusters::vms::VmResourceSpec> = None;
+        let mut f_16: Option<crate::esx::settings::clusters::vms::RedeploymentPolicy> = None;
+        let mut unknown = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "deployment_type" => f_0 = Some(map.next_value()?),
+                "display_name" => f_1 = Some(map.next_value()?),
+                "display_version" => f_2 = Some(map.next_value()?),
+                "vm_name_template" => f_3 = Some(map.next_value()?),
+                "host_solution_info" => f_4 = map.next_value()?,
+                "cluster_solution_info" => f_5 = map.next_value()?,
+                "hook_configurations" => f_6 = __de::null_as_empty(map.next_value()?),
+                "ovf_resource" => f_7 = Some(map.next_value()?),
+                "ovf_descriptor_properties" => {
+                    f_8 = __de::null_as_empty(map.next_value()?);
                 }
-                let u_0 = match f_0 {
-                    None => None,
-                    Some(tag) => {
-                        Some(
-                            match tag.as_str() {
-                                "EVERY_HOST_PINNED" => {
-                                    SolutionInfoDeploymentType::EveryHostPinned {
-                                        host_solution_info: f_4,
-                                    }
-                                }
-                                "CLUSTER_VM_SET" => {
-                                    SolutionInfoDeploymentType::ClusterVmSet {
-                                        cluster_solution_info: f_5,
-                                    }
-                                }
-                                _ => {
-                                    #[allow(unused_mut)]
-                                    let mut fields = ::core::mem::take(&mut unknown);
-                                    if let Some(value) = f_4 {
-                                        fields
-                                            .insert(
-                                                "host_solution_info".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_5 {
-                                        fields
-                                            .insert(
-                                                "cluster_solution_info".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    SolutionInfoDeploymentType::Unknown {
-                                        tag,
-                                        fields,
-                                    }
-                                }
-                            },
-                        )
-                    }
-                };
-                let u_1 = match f_10 {
-                    None => None,
-                    Some(tag) => {
-                        Some(
-                            match tag.as_str() {
-                                "DEFAULT" => SolutionInfoVmStoragePolicy::Default,
-                                "PROFILE" => {
-                                    SolutionInfoVmStoragePolicy::Profile {
-                                        vm_storage_profiles: f_11,
-                                    }
-                                }
-                                _ => {
-                                    #[allow(unused_mut)]
-                                    let mut fields = ::core::mem::take(&mut unknown);
-                                    if let Some(value) = f_11 {
-                                        fields
-                                            .insert(
-                                                "vm_storage_profiles".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    SolutionInfoVmStoragePolicy::Unknown {
-                                        tag,
-                                        fields,
-                                    }
-                                }
-                            },
-                        )
-                    }
-                };
-                ::core::result::Result::Ok(SolutionInfo {
-                    deployment_type: u_0
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "deployment_type",
-                        ))?,
-                    display_name: f_1
-                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
-                            "esx::settings::clusters::vms::solutions::SolutionInfo",
-                            "display_name",
-                        )),
-                    display_version: f_2
-                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
-                            "esx::settings::clusters::vms::solutions::SolutionInfo",
-                            "display_version",
-                        )),
-                    vm_name_template: f_3
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "vm_name_template",
-                        ))?,
-                    hook_configurations: f_6
-                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
-                            "esx::settings::clusters::vms::solutions::SolutionInfo",
-                            "hook_configurations",
-                        )),
-                    ovf_resource: f_7
-                        .ok_or_else(|| serde::de::Error::missing_field("ovf_resource"))?,
-                    ovf_descriptor_properties: f_8
-                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
-                            "esx::settings::clusters::vms::solutions::SolutionInfo",
-                            "ovf_descriptor_properties",
-                        )),
-                    vm_clone_config: f_9
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "vm_clone_config",
-                        ))?,
-                    vm_storage_policy: u_1
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "vm_storage_policy",
-                        ))?,
-                    vm_disk_type: f_12
-                        .ok_or_else(|| serde::de::Error::missing_field("vm_disk_type"))?,
-                    vm_resource_pool: f_13,
-                    vm_folder: f_14,
-                    vm_resource_spec: f_15,
-                    redeployment_policy: f_16,
-                })
+                "vm_clone_config" => f_9 = Some(map.next_value()?),
+                "vm_storage_policy" => f_10 = Some(map.next_value()?),
+                "vm_storage_profiles" => f_11 = map.next_value()?,
+                "vm_disk_type" => f_12 = Some(map.next_value()?),
+                "vm_resource_pool" => f_13 = map.next_value()?,
+                "vm_folder" => f_14 = map.next_value()?,
+                "vm_resource_spec" => f_15 = map.next_value()?,
+                "redeployment_policy" => f_16 = map.next_value()?,
+                _ => {
+                    let value: serde_json::Value = map.next_value()?;
+                    unknown.insert(key, value);
+                }
             }
         }
-        deserializer.deserialize_map(Visitor)
+        let u_0 = match f_0 {
+            None => None,
+            Some(tag) => {
+                Some(
+                    match tag.as_str() {
+                        "EVERY_HOST_PINNED" => {
+                            SolutionInfoDeploymentType::EveryHostPinned {
+                                host_solution_info: f_4,
+                            }
+                        }
+                        "CLUSTER_VM_SET" => {
+                            SolutionInfoDeploymentType::ClusterVmSet {
+                                cluster_solution_info: f_5,
+                            }
+                        }
+                        _ => {
+                            #[allow(unused_mut)]
+                            let mut fields = ::core::mem::take(&mut unknown);
+                            if let Some(value) = f_4 {
+                                fields
+                                    .insert(
+                                        "host_solution_info".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_5 {
+                                fields
+                                    .insert(
+                                        "cluster_solution_info".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            SolutionInfoDeploymentType::Unknown {
+                                tag,
+                                fields,
+                            }
+                        }
+                    },
+                )
+            }
+        };
+        let u_1 = match f_10 {
+            None => None,
+            Some(tag) => {
+                Some(
+                    match tag.as_str() {
+                        "DEFAULT" => SolutionInfoVmStoragePolicy::Default,
+                        "PROFILE" => {
+                            SolutionInfoVmStoragePolicy::Profile {
+                                vm_storage_profiles: f_11,
+                            }
+                        }
+                        _ => {
+                            #[allow(unused_mut)]
+                            let mut fields = ::core::mem::take(&mut unknown);
+                            if let Some(value) = f_11 {
+                                fields
+                                    .insert(
+                                        "vm_storage_profiles".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            SolutionInfoVmStoragePolicy::Unknown {
+                                tag,
+                                fields,
+                            }
+                        }
+                    },
+                )
+            }
+        };
+        ::core::result::Result::Ok(SolutionInfo {
+            deployment_type: __de::required(u_0, "deployment_type")?,
+            display_name: __de::or_zero(f_1, Self::NAME, "display_name"),
+            display_version: __de::or_zero(f_2, Self::NAME, "display_version"),
+            vm_name_template: __de::required(f_3, "vm_name_template")?,
+            hook_configurations: __de::or_zero(f_6, Self::NAME, "hook_configurations"),
+            ovf_resource: __de::required(f_7, "ovf_resource")?,
+            ovf_descriptor_properties: __de::or_zero(
+                f_8,
+                Self::NAME,
+                "ovf_descriptor_properties",
+            ),
+            vm_clone_config: __de::required(f_9, "vm_clone_config")?,
+            vm_storage_policy: __de::required(u_1, "vm_storage_policy")?,
+            vm_disk_type: __de::required(f_12, "vm_disk_type")?,
+            vm_resource_pool: f_13,
+            vm_folder: f_14,
+            vm_resource_spec: f_15,
+            redeployment_policy: f_16,
+        })
     }
 }
 
@@ -1818,21 +2500,53 @@ impl<'de> serde::Deserialize<'de> for SolutionInfo {
 /// Not in vSphere API releases before 9.0.0.0.
 ///
 /// vAPI structure `com.vmware.esx.settings.clusters.vms.solutions.validate_result`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ValidateResult {
     /// Notifications associated with the validation.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default = "ValidateResult::__missing_notifications")]
     pub notifications: crate::esx::settings::Notifications,
 }
 
-impl ValidateResult {
-    fn __missing_notifications() -> crate::esx::settings::Notifications {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::clusters::vms::solutions::ValidateResult",
-            "notifications",
-        )
+impl serde::Serialize for ValidateResult {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("notifications", &self.notifications)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ValidateResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ValidateResult {
+    const NAME: &'static str = "esx::settings::clusters::vms::solutions::ValidateResult";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::esx::settings::Notifications> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "notifications" => f_0 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ValidateResult {
+            notifications: __de::or_zero(f_0, Self::NAME, "notifications"),
+        })
     }
 }
 

@@ -15,12 +15,11 @@
 /// Not in vSphere API releases before 9.0.0.0.
 ///
 /// vAPI structure `com.vmware.esx.settings.clusters.vms.transition.enable_spec`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct EnableSpec {
     /// Identifier of the host pinned solution in EAM (EAM agency).
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default = "EnableSpec::__missing_eam_agency_id")]
     pub eam_agency_id: String,
     /// Target desired solution specification in vLCM.
     ///
@@ -28,12 +27,49 @@ pub struct EnableSpec {
     pub solution: crate::esx::settings::clusters::vms::SolutionSpec,
 }
 
-impl EnableSpec {
-    fn __missing_eam_agency_id() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::clusters::vms::transition::EnableSpec",
-            "eam_agency_id",
-        )
+impl serde::Serialize for EnableSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("eam_agency_id", &self.eam_agency_id)?;
+        map.serialize_entry("solution", &self.solution)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for EnableSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for EnableSpec {
+    const NAME: &'static str = "esx::settings::clusters::vms::transition::EnableSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<crate::esx::settings::clusters::vms::SolutionSpec> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "eam_agency_id" => f_0 = Some(map.next_value()?),
+                "solution" => f_1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(EnableSpec {
+            eam_agency_id: __de::or_zero(f_0, Self::NAME, "eam_agency_id"),
+            solution: __de::required(f_1, "solution")?,
+        })
     }
 }
 
@@ -47,15 +83,11 @@ impl EnableSpec {
 ///
 /// vAPI structure
 /// `com.vmware.esx.settings.clusters.vms.transition.multi_source_enable_spec`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MultiSourceEnableSpec {
     /// Identifiers of the cluster bound solutions in EAM (EAM agencies).
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(
-        default = "MultiSourceEnableSpec::__missing_eam_agency_ids",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub eam_agency_ids: Vec<String>,
     /// Target desired solution specification in vLCM.
     ///
@@ -70,7 +102,6 @@ pub struct MultiSourceEnableSpec {
     /// If `None`, no [`VmSelectionSpec`](crate::esx::settings::clusters::vms::VmSelectionSpec)s are applied on the source agencies' System VMs during the enablement.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source_vm_selection_specs: Option<
         vsphere_vapi_runtime::types::VapiMap<
             String,
@@ -84,16 +115,69 @@ pub struct MultiSourceEnableSpec {
     /// If `None`, no cluster module is reused. vLCM creates a new module if needed.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cluster_module: Option<String>,
 }
 
-impl MultiSourceEnableSpec {
-    fn __missing_eam_agency_ids() -> Vec<String> {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::clusters::vms::transition::MultiSourceEnableSpec",
-            "eam_agency_ids",
-        )
+impl serde::Serialize for MultiSourceEnableSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("eam_agency_ids", &self.eam_agency_ids)?;
+        map.serialize_entry("solution", &self.solution)?;
+        if let Some(value) = &self.source_vm_selection_specs {
+            map.serialize_entry("source_vm_selection_specs", value)?;
+        }
+        if let Some(value) = &self.cluster_module {
+            map.serialize_entry("cluster_module", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for MultiSourceEnableSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for MultiSourceEnableSpec {
+    const NAME: &'static str = "esx::settings::clusters::vms::transition::MultiSourceEnableSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<Vec<String>> = None;
+        let mut f_1: Option<crate::esx::settings::clusters::vms::SolutionSpec> = None;
+        let mut f_2: Option<
+            vsphere_vapi_runtime::types::VapiMap<
+                String,
+                crate::esx::settings::clusters::vms::VmSelectionSpec,
+            >,
+        > = None;
+        let mut f_3: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "eam_agency_ids" => f_0 = __de::null_as_empty(map.next_value()?),
+                "solution" => f_1 = Some(map.next_value()?),
+                "source_vm_selection_specs" => f_2 = map.next_value()?,
+                "cluster_module" => f_3 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(MultiSourceEnableSpec {
+            eam_agency_ids: __de::or_zero(f_0, Self::NAME, "eam_agency_ids"),
+            solution: __de::required(f_1, "solution")?,
+            source_vm_selection_specs: f_2,
+            cluster_module: f_3,
+        })
     }
 }
 
@@ -124,7 +208,7 @@ impl MultiSourceEnableSpec {
 ///
 /// vAPI structure
 /// `com.vmware.esx.settings.clusters.vms.transition.transition_spec`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TransitionSpec {
     /// Cluster to transition from.
     ///
@@ -138,6 +222,52 @@ pub struct TransitionSpec {
     pub solution: crate::esx::settings::clusters::vms::SolutionSpec,
 }
 
+impl serde::Serialize for TransitionSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("source_cluster", &self.source_cluster)?;
+        map.serialize_entry("solution", &self.solution)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for TransitionSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for TransitionSpec {
+    const NAME: &'static str = "esx::settings::clusters::vms::transition::TransitionSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::ClusterComputeResourceId> = None;
+        let mut f_1: Option<crate::esx::settings::clusters::vms::SolutionSpec> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "source_cluster" => f_0 = Some(map.next_value()?),
+                "solution" => f_1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(TransitionSpec {
+            source_cluster: __de::required(f_0, "source_cluster")?,
+            solution: __de::required(f_1, "solution")?,
+        })
+    }
+}
+
 /// The [`ValidationResult`](crate::esx::settings::clusters::vms::transition::ValidationResult) structure contains fields that describe a validation result.
 ///
 /// Since vSphere API 9.0.0.0.
@@ -146,21 +276,53 @@ pub struct TransitionSpec {
 ///
 /// vAPI structure
 /// `com.vmware.esx.settings.clusters.vms.transition.validation_result`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ValidationResult {
     /// Notifications associated with the validation.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default = "ValidationResult::__missing_notifications")]
     pub notifications: crate::esx::settings::Notifications,
 }
 
-impl ValidationResult {
-    fn __missing_notifications() -> crate::esx::settings::Notifications {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::clusters::vms::transition::ValidationResult",
-            "notifications",
-        )
+impl serde::Serialize for ValidationResult {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("notifications", &self.notifications)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ValidationResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ValidationResult {
+    const NAME: &'static str = "esx::settings::clusters::vms::transition::ValidationResult";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::esx::settings::Notifications> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "notifications" => f_0 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ValidationResult {
+            notifications: __de::or_zero(f_0, Self::NAME, "notifications"),
+        })
     }
 }
 

@@ -65,10 +65,12 @@ impl Apply {
     /// - [`Error`](crate::ErrorKind::Error): If there is an unknown internal error. The accompanying error message will give more details about the failure.
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the caller is not authenticated.
-    pub async fn get(
+    pub fn get(
         &self,
-    ) -> vsphere_vapi_runtime::Result<apply::ConfiguredPolicySpec> {
-        self.client.operation(&apply::ops::GET).send().await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<apply::ConfiguredPolicySpec>,
+    > + Send {
+        self.client.operation(&apply::ops::GET).send()
     }
 
     /// This API will set the configured policy specification.
@@ -92,10 +94,10 @@ impl Apply {
     /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): If invalid value is provided.
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
-    pub async fn set(
+    pub fn set(
         &self,
         spec: &apply::ConfiguredPolicySpec,
-    ) -> vsphere_vapi_runtime::Result<()> {
-        self.client.operation(&apply::ops::SET).param("spec", spec).send().await
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+        self.client.operation(&apply::ops::SET).param("spec", spec).send()
     }
 }

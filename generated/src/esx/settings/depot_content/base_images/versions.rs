@@ -33,7 +33,7 @@ vsphere_vapi_runtime::vapi_enum! {
 ///
 /// vAPI structure
 /// `com.vmware.esx.settings.depot_content.base_images.versions.component_version_info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ComponentVersionInfo {
     /// Identifier of the component.
     ///
@@ -44,40 +44,68 @@ pub struct ComponentVersionInfo {
     /// Display name of the component.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "ComponentVersionInfo::__missing_display_name")]
     pub display_name: String,
     /// Version of the component.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "ComponentVersionInfo::__missing_version")]
     pub version: String,
     /// Human readable version of the base image.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "ComponentVersionInfo::__missing_display_version")]
     pub display_version: String,
 }
 
-impl ComponentVersionInfo {
-    fn __missing_display_name() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::depot_content::base_images::versions::ComponentVersionInfo",
-            "display_name",
-        )
+impl serde::Serialize for ComponentVersionInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("name", &self.name)?;
+        map.serialize_entry("display_name", &self.display_name)?;
+        map.serialize_entry("version", &self.version)?;
+        map.serialize_entry("display_version", &self.display_version)?;
+        map.end()
     }
+}
 
-    fn __missing_version() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::depot_content::base_images::versions::ComponentVersionInfo",
-            "version",
-        )
+impl<'de> serde::Deserialize<'de> for ComponentVersionInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_display_version() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::depot_content::base_images::versions::ComponentVersionInfo",
-            "display_version",
-        )
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ComponentVersionInfo {
+    const NAME: &'static str = "esx::settings::depot_content::base_images::versions::ComponentVersionInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::SettingsComponentId> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "name" => f_0 = Some(map.next_value()?),
+                "display_name" => f_1 = Some(map.next_value()?),
+                "version" => f_2 = Some(map.next_value()?),
+                "display_version" => f_3 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ComponentVersionInfo {
+            name: __de::required(f_0, "name")?,
+            display_name: __de::or_zero(f_1, Self::NAME, "display_name"),
+            version: __de::or_zero(f_2, Self::NAME, "version"),
+            display_version: __de::or_zero(f_3, Self::NAME, "display_version"),
+        })
     }
 }
 
@@ -87,12 +115,11 @@ impl ComponentVersionInfo {
 ///
 /// vAPI structure
 /// `com.vmware.esx.settings.depot_content.base_images.versions.info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Info {
     /// Display name of the base image.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "Info::__missing_display_name")]
     pub display_name: String,
     /// Version of the base image.
     ///
@@ -103,17 +130,14 @@ pub struct Info {
     /// Human readable version of the base image.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "Info::__missing_display_version")]
     pub display_version: String,
     /// Summary of the base image.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "Info::__missing_summary")]
     pub summary: String,
     /// Description of the base image.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "Info::__missing_description")]
     pub description: String,
     /// Category of the base image.
     ///
@@ -130,56 +154,94 @@ pub struct Info {
     /// List of components in this base image.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(
-        default = "Info::__missing_components",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub components: Vec<ComponentVersionInfo>,
     /// For base images this base image can quick patch from, map their full versions to display versions.
     ///
     /// If `None` this base image does not support quick patch.
     ///
     /// Since vSphere API 8.0.3.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quick_patch_compatible_versions: Option<
         vsphere_vapi_runtime::types::VapiMap<String, String>,
     >,
 }
 
-impl Info {
-    fn __missing_display_name() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::depot_content::base_images::versions::Info",
-            "display_name",
-        )
+impl serde::Serialize for Info {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("display_name", &self.display_name)?;
+        map.serialize_entry("version", &self.version)?;
+        map.serialize_entry("display_version", &self.display_version)?;
+        map.serialize_entry("summary", &self.summary)?;
+        map.serialize_entry("description", &self.description)?;
+        map.serialize_entry("category", &self.category)?;
+        map.serialize_entry("kb", &self.kb)?;
+        map.serialize_entry("release_date", &self.release_date)?;
+        map.serialize_entry("components", &self.components)?;
+        if let Some(value) = &self.quick_patch_compatible_versions {
+            map.serialize_entry("quick_patch_compatible_versions", value)?;
+        }
+        map.end()
     }
+}
 
-    fn __missing_display_version() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::depot_content::base_images::versions::Info",
-            "display_version",
-        )
+impl<'de> serde::Deserialize<'de> for Info {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_summary() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::depot_content::base_images::versions::Info",
-            "summary",
-        )
-    }
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
+    const NAME: &'static str = "esx::settings::depot_content::base_images::versions::Info";
 
-    fn __missing_description() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::depot_content::base_images::versions::Info",
-            "description",
-        )
-    }
-
-    fn __missing_components() -> Vec<ComponentVersionInfo> {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::depot_content::base_images::versions::Info",
-            "components",
-        )
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<crate::ids::SettingsBaseImageId> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<String> = None;
+        let mut f_4: Option<String> = None;
+        let mut f_5: Option<CategoryType> = None;
+        let mut f_6: Option<String> = None;
+        let mut f_7: Option<vsphere_vapi_runtime::types::DateTime> = None;
+        let mut f_8: Option<Vec<ComponentVersionInfo>> = None;
+        let mut f_9: Option<vsphere_vapi_runtime::types::VapiMap<String, String>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "display_name" => f_0 = Some(map.next_value()?),
+                "version" => f_1 = Some(map.next_value()?),
+                "display_version" => f_2 = Some(map.next_value()?),
+                "summary" => f_3 = Some(map.next_value()?),
+                "description" => f_4 = Some(map.next_value()?),
+                "category" => f_5 = Some(map.next_value()?),
+                "kb" => f_6 = Some(map.next_value()?),
+                "release_date" => f_7 = Some(map.next_value()?),
+                "components" => f_8 = __de::null_as_empty(map.next_value()?),
+                "quick_patch_compatible_versions" => f_9 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Info {
+            display_name: __de::or_zero(f_0, Self::NAME, "display_name"),
+            version: __de::required(f_1, "version")?,
+            display_version: __de::or_zero(f_2, Self::NAME, "display_version"),
+            summary: __de::or_zero(f_3, Self::NAME, "summary"),
+            description: __de::or_zero(f_4, Self::NAME, "description"),
+            category: __de::required(f_5, "category")?,
+            kb: __de::required(f_6, "kb")?,
+            release_date: __de::required(f_7, "release_date")?,
+            components: __de::or_zero(f_8, Self::NAME, "components"),
+            quick_patch_compatible_versions: f_9,
+        })
     }
 }
 

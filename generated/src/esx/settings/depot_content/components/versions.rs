@@ -42,32 +42,27 @@ vsphere_vapi_runtime::vapi_enum! {
 /// Since vSphere API 7.0.0.0.
 ///
 /// vAPI structure `com.vmware.esx.settings.depot_content.components.versions.info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Info {
     /// Display name of the component.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "Info::__missing_display_name")]
     pub display_name: String,
     /// Vendor of the component.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "Info::__missing_vendor")]
     pub vendor: String,
     /// Human readable version of the component.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "Info::__missing_display_version")]
     pub display_version: String,
     /// Summary of the component version.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "Info::__missing_summary")]
     pub summary: String,
     /// Description of the component version.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "Info::__missing_description")]
     pub description: String,
     /// Category of the component version.
     ///
@@ -84,7 +79,6 @@ pub struct Info {
     /// Contact email for the component version.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "Info::__missing_contact")]
     pub contact: String,
     /// Release date of the component version.
     ///
@@ -92,47 +86,81 @@ pub struct Info {
     pub release_date: vsphere_vapi_runtime::types::DateTime,
 }
 
-impl Info {
-    fn __missing_display_name() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::depot_content::components::versions::Info",
-            "display_name",
-        )
+impl serde::Serialize for Info {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("display_name", &self.display_name)?;
+        map.serialize_entry("vendor", &self.vendor)?;
+        map.serialize_entry("display_version", &self.display_version)?;
+        map.serialize_entry("summary", &self.summary)?;
+        map.serialize_entry("description", &self.description)?;
+        map.serialize_entry("category", &self.category)?;
+        map.serialize_entry("urgency", &self.urgency)?;
+        map.serialize_entry("kb", &self.kb)?;
+        map.serialize_entry("contact", &self.contact)?;
+        map.serialize_entry("release_date", &self.release_date)?;
+        map.end()
     }
+}
 
-    fn __missing_vendor() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::depot_content::components::versions::Info",
-            "vendor",
-        )
+impl<'de> serde::Deserialize<'de> for Info {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_display_version() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::depot_content::components::versions::Info",
-            "display_version",
-        )
-    }
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
+    const NAME: &'static str = "esx::settings::depot_content::components::versions::Info";
 
-    fn __missing_summary() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::depot_content::components::versions::Info",
-            "summary",
-        )
-    }
-
-    fn __missing_description() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::depot_content::components::versions::Info",
-            "description",
-        )
-    }
-
-    fn __missing_contact() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::depot_content::components::versions::Info",
-            "contact",
-        )
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<String> = None;
+        let mut f_4: Option<String> = None;
+        let mut f_5: Option<CategoryType> = None;
+        let mut f_6: Option<UrgencyType> = None;
+        let mut f_7: Option<String> = None;
+        let mut f_8: Option<String> = None;
+        let mut f_9: Option<vsphere_vapi_runtime::types::DateTime> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "display_name" => f_0 = Some(map.next_value()?),
+                "vendor" => f_1 = Some(map.next_value()?),
+                "display_version" => f_2 = Some(map.next_value()?),
+                "summary" => f_3 = Some(map.next_value()?),
+                "description" => f_4 = Some(map.next_value()?),
+                "category" => f_5 = Some(map.next_value()?),
+                "urgency" => f_6 = Some(map.next_value()?),
+                "kb" => f_7 = Some(map.next_value()?),
+                "contact" => f_8 = Some(map.next_value()?),
+                "release_date" => f_9 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Info {
+            display_name: __de::or_zero(f_0, Self::NAME, "display_name"),
+            vendor: __de::or_zero(f_1, Self::NAME, "vendor"),
+            display_version: __de::or_zero(f_2, Self::NAME, "display_version"),
+            summary: __de::or_zero(f_3, Self::NAME, "summary"),
+            description: __de::or_zero(f_4, Self::NAME, "description"),
+            category: __de::required(f_5, "category")?,
+            urgency: __de::required(f_6, "urgency")?,
+            kb: __de::required(f_7, "kb")?,
+            contact: __de::or_zero(f_8, Self::NAME, "contact"),
+            release_date: __de::required(f_9, "release_date")?,
+        })
     }
 }
 

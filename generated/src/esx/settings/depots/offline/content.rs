@@ -11,30 +11,61 @@
 /// Since vSphere API 7.0.3.0.
 ///
 /// vAPI structure `com.vmware.esx.settings.depots.offline.content.info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Info {
     /// A list of metadata bundles contained in the depot. The key is vendor of metadata bundle.
     ///
     /// Since vSphere API 7.0.3.0.
-    #[serde(
-        default = "Info::__missing_metadata_bundles",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub metadata_bundles: vsphere_vapi_runtime::types::VapiMap<
         String,
         Vec<crate::esx::settings::depots::MetadataInfo>,
     >,
 }
 
-impl Info {
-    fn __missing_metadata_bundles() -> vsphere_vapi_runtime::types::VapiMap<
-        String,
-        Vec<crate::esx::settings::depots::MetadataInfo>,
-    > {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::depots::offline::content::Info",
-            "metadata_bundles",
-        )
+impl serde::Serialize for Info {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("metadata_bundles", &self.metadata_bundles)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Info {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
+    const NAME: &'static str = "esx::settings::depots::offline::content::Info";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<
+            vsphere_vapi_runtime::types::VapiMap<
+                String,
+                Vec<crate::esx::settings::depots::MetadataInfo>,
+            >,
+        > = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "metadata_bundles" => f_0 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Info {
+            metadata_bundles: __de::or_zero(f_0, Self::NAME, "metadata_bundles"),
+        })
     }
 }
 

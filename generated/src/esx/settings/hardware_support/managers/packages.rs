@@ -108,13 +108,55 @@ impl Versions {
 ///
 /// vAPI structure
 /// `com.vmware.esx.settings.hardware_support.managers.packages.filter_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct FilterSpec {
     /// vSphere release version the Hardware Support Package (HSP) must support to match the filter. Only Hardware Support Packages (HSPs) compatible with the vSphere release version specified in 'baseImageVersion' will be returned. The 'baseImageVersion' parameter should be a full numeric base image version string (e.g. "7.1.0-2.3.436234"). Future implementations may support version specification by prefix (e.g. "7.1" to specify all updates and builds of 7.1) or other forms of specification (e.g. "\>=7.0"). Hardware Support Packages (HSPs) may be advertised as supporting truncated version strings to indicate the remainder is wildcarded. Matching is on the specified substring only, so a bundle supporting "7.1.0-2" would match a 'release' parameter of "7.1.0-2.3.436234" as well as "7.1.0-2.1.4133564" and "7.1.0-1.0.355667" but not "7.1.0-3.0.63445" or any base image version starting with "7.2". Note that we require compatible base image versions be specified at least down to the update version (i.e. "7.0" is insufficiently constrained). If `None`, all packages will be returned, regardless of base image version.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub base_image_version: Option<String>,
+}
+
+impl serde::Serialize for FilterSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.base_image_version {
+            map.serialize_entry("base_image_version", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for FilterSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for FilterSpec {
+    const NAME: &'static str = "esx::settings::hardware_support::managers::packages::FilterSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "base_image_version" => f_0 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(FilterSpec {
+            base_image_version: f_0,
+        })
+    }
 }
 
 /// The [`HardwareSupportPackageInfo`](crate::esx::settings::hardware_support::managers::packages::HardwareSupportPackageInfo) structure contains fields that describe a particular 3rd party Hardware Support Package (HSP).
@@ -123,7 +165,7 @@ pub struct FilterSpec {
 ///
 /// vAPI structure
 /// `com.vmware.esx.settings.hardware_support.managers.packages.hardware_support_package_info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct HardwareSupportPackageInfo {
     /// Name of the Hardware Support Package (e.g. "Jan. 2018 Release" or "Latest Hardware Support Package for Frobozz GenX hardware") selected.
     ///
@@ -134,43 +176,68 @@ pub struct HardwareSupportPackageInfo {
     /// Version of the Hardware Support Package (e.g. "20180128.1" or "v42") selected.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "HardwareSupportPackageInfo::__missing_version")]
     pub version: String,
     /// Description of the Hardware Support Package (HSP) (e.g. for use in help bubble).
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "HardwareSupportPackageInfo::__missing_description")]
     pub description: String,
     /// Supported vSphere releases.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(
-        default = "HardwareSupportPackageInfo::__missing_supported_releases",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub supported_releases: Vec<String>,
 }
 
-impl HardwareSupportPackageInfo {
-    fn __missing_version() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::hardware_support::managers::packages::HardwareSupportPackageInfo",
-            "version",
-        )
+impl serde::Serialize for HardwareSupportPackageInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("pkg", &self.pkg)?;
+        map.serialize_entry("version", &self.version)?;
+        map.serialize_entry("description", &self.description)?;
+        map.serialize_entry("supported_releases", &self.supported_releases)?;
+        map.end()
     }
+}
 
-    fn __missing_description() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::hardware_support::managers::packages::HardwareSupportPackageInfo",
-            "description",
-        )
+impl<'de> serde::Deserialize<'de> for HardwareSupportPackageInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_supported_releases() -> Vec<String> {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::hardware_support::managers::packages::HardwareSupportPackageInfo",
-            "supported_releases",
-        )
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for HardwareSupportPackageInfo {
+    const NAME: &'static str = "esx::settings::hardware_support::managers::packages::HardwareSupportPackageInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::SettingHardwareSupportPackageId> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<Vec<String>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "pkg" => f_0 = Some(map.next_value()?),
+                "version" => f_1 = Some(map.next_value()?),
+                "description" => f_2 = Some(map.next_value()?),
+                "supported_releases" => f_3 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(HardwareSupportPackageInfo {
+            pkg: __de::required(f_0, "pkg")?,
+            version: __de::or_zero(f_1, Self::NAME, "version"),
+            description: __de::or_zero(f_2, Self::NAME, "description"),
+            supported_releases: __de::or_zero(f_3, Self::NAME, "supported_releases"),
+        })
     }
 }
 
@@ -196,10 +263,12 @@ impl ListRequest {
     }
 
     /// Sends the request and decodes the result.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> vsphere_vapi_runtime::Result<Vec<HardwareSupportPackageInfo>> {
-        self.call.send().await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<Vec<HardwareSupportPackageInfo>>,
+    > + Send {
+        self.call.send()
     }
 }
 

@@ -11,30 +11,61 @@
 /// Since vSphere API 8.0.0.1.
 ///
 /// vAPI structure `com.vmware.esx.settings.hosts.enablement.software.check_result`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CheckResult {
     /// Notifications containing check results grouped by [`CheckType`](crate::esx::settings::hosts::enablement::software::CheckType) type.
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(
-        default = "CheckResult::__missing_notifications",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub notifications: vsphere_vapi_runtime::types::VapiMap<
         CheckType,
         crate::esx::settings::Notifications,
     >,
 }
 
-impl CheckResult {
-    fn __missing_notifications() -> vsphere_vapi_runtime::types::VapiMap<
-        CheckType,
-        crate::esx::settings::Notifications,
-    > {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::hosts::enablement::software::CheckResult",
-            "notifications",
-        )
+impl serde::Serialize for CheckResult {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("notifications", &self.notifications)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CheckResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CheckResult {
+    const NAME: &'static str = "esx::settings::hosts::enablement::software::CheckResult";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<
+            vsphere_vapi_runtime::types::VapiMap<
+                CheckType,
+                crate::esx::settings::Notifications,
+            >,
+        > = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "notifications" => f_0 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(CheckResult {
+            notifications: __de::or_zero(f_0, Self::NAME, "notifications"),
+        })
     }
 }
 
@@ -43,24 +74,53 @@ impl CheckResult {
 /// Since vSphere API 8.0.0.1.
 ///
 /// vAPI structure `com.vmware.esx.settings.hosts.enablement.software.check_spec`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CheckSpec {
     /// Specifies the checks that should be skipped. If the set is empty, all checks will be performed.
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(
-        default = "CheckSpec::__missing_checks_to_skip",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub checks_to_skip: Vec<CheckType>,
 }
 
-impl CheckSpec {
-    fn __missing_checks_to_skip() -> Vec<CheckType> {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::hosts::enablement::software::CheckSpec",
-            "checks_to_skip",
-        )
+impl serde::Serialize for CheckSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("checks_to_skip", &self.checks_to_skip)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CheckSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CheckSpec {
+    const NAME: &'static str = "esx::settings::hosts::enablement::software::CheckSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<Vec<CheckType>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "checks_to_skip" => f_0 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(CheckSpec {
+            checks_to_skip: __de::or_zero(f_0, Self::NAME, "checks_to_skip"),
+        })
     }
 }
 
@@ -86,10 +146,12 @@ impl CheckTaskRequest {
     }
 
     /// Starts the task; the handle waits for it or reports its progress.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<CheckResult>> {
-        self.call.send_task().await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<CheckResult>>,
+    > + Send {
+        self.call.send_task()
     }
 
     /// Starts the task and waits for its result with the default
@@ -129,21 +191,53 @@ vsphere_vapi_runtime::vapi_enum! {
 /// Since vSphere API 8.0.0.1.
 ///
 /// vAPI structure `com.vmware.esx.settings.hosts.enablement.software.enable_spec`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct EnableSpec {
     /// Skip [`CheckType::Software`](crate::esx::settings::hosts::enablement::software::CheckType::Software) check during feature enablement.
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(default = "EnableSpec::__missing_skip_software_check")]
     pub skip_software_check: bool,
 }
 
-impl EnableSpec {
-    fn __missing_skip_software_check() -> bool {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::hosts::enablement::software::EnableSpec",
-            "skip_software_check",
-        )
+impl serde::Serialize for EnableSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("skip_software_check", &self.skip_software_check)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for EnableSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for EnableSpec {
+    const NAME: &'static str = "esx::settings::hosts::enablement::software::EnableSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<bool> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "skip_software_check" => f_0 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(EnableSpec {
+            skip_software_check: __de::or_zero(f_0, Self::NAME, "skip_software_check"),
+        })
     }
 }
 
@@ -169,10 +263,12 @@ impl EnableTaskRequest {
     }
 
     /// Starts the task; the handle waits for it or reports its progress.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<()>> {
-        self.call.send_task().await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<()>>,
+    > + Send {
+        self.call.send_task()
     }
 
     /// Starts the task and waits for its result with the default
@@ -187,21 +283,53 @@ impl EnableTaskRequest {
 /// Since vSphere API 8.0.0.1.
 ///
 /// vAPI structure `com.vmware.esx.settings.hosts.enablement.software.info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Info {
     /// Status of the feature enablement `true` if feature is enabled, false otherwise.
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(default = "Info::__missing_enabled")]
     pub enabled: bool,
 }
 
-impl Info {
-    fn __missing_enabled() -> bool {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::hosts::enablement::software::Info",
-            "enabled",
-        )
+impl serde::Serialize for Info {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("enabled", &self.enabled)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Info {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
+    const NAME: &'static str = "esx::settings::hosts::enablement::software::Info";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<bool> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "enabled" => f_0 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Info {
+            enabled: __de::or_zero(f_0, Self::NAME, "enabled"),
+        })
     }
 }
 

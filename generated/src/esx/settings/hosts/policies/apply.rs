@@ -73,11 +73,13 @@ impl Effective {
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the caller is not authenticated.
     /// - [`Unsupported`](crate::ErrorKind::Unsupported): If the host is not a vLCM managed standalone host.
-    pub async fn get(
+    pub fn get(
         &self,
         host: &crate::ids::HostSystemId,
-    ) -> vsphere_vapi_runtime::Result<effective::EffectivePolicySpec> {
-        self.client.operation(&effective::ops::GET).param("host", host).send().await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<effective::EffectivePolicySpec>,
+    > + Send {
+        self.client.operation(&effective::ops::GET).param("host", host).send()
     }
 }
 
@@ -87,32 +89,89 @@ impl Effective {
 ///
 /// vAPI structure
 /// `com.vmware.esx.settings.hosts.policies.apply.configured_policy_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConfiguredPolicySpec {
     /// What action is to be taken if entering maintenance mode fails on an ESXi host. If `None`, configured value would be unset.
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub failure_action: Option<FailureAction>,
     /// Specifies what should be done to the power state of the VM before entering maintenance mode. If `None`, configured value would be unset.
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pre_remediation_power_action: Option<
         configured_policy_spec::PreRemediationPowerAction,
     >,
     /// Enable Quick Boot during remediation of the host. If `None`, configured value would be unset.
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enable_quick_boot: Option<bool>,
     /// Software-specific policy settings applicable to the [`Software::apply_task`](crate::esx::settings::hosts::Software::apply_task) API. If `None`, software-specific policy values will be unset.
     ///
     /// Not in vSphere API releases before 9.1.0.0.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub software_policy_spec: Option<crate::esx::settings::HostSoftwarePolicySpec>,
+}
+
+impl serde::Serialize for ConfiguredPolicySpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.failure_action {
+            map.serialize_entry("failure_action", value)?;
+        }
+        if let Some(value) = &self.pre_remediation_power_action {
+            map.serialize_entry("pre_remediation_power_action", value)?;
+        }
+        if let Some(value) = &self.enable_quick_boot {
+            map.serialize_entry("enable_quick_boot", value)?;
+        }
+        if let Some(value) = &self.software_policy_spec {
+            map.serialize_entry("software_policy_spec", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ConfiguredPolicySpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ConfiguredPolicySpec {
+    const NAME: &'static str = "esx::settings::hosts::policies::apply::ConfiguredPolicySpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<FailureAction> = None;
+        let mut f_1: Option<configured_policy_spec::PreRemediationPowerAction> = None;
+        let mut f_2: Option<bool> = None;
+        let mut f_3: Option<crate::esx::settings::HostSoftwarePolicySpec> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "failure_action" => f_0 = map.next_value()?,
+                "pre_remediation_power_action" => f_1 = map.next_value()?,
+                "enable_quick_boot" => f_2 = map.next_value()?,
+                "software_policy_spec" => f_3 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ConfiguredPolicySpec {
+            failure_action: f_0,
+            pre_remediation_power_action: f_1,
+            enable_quick_boot: f_2,
+            software_policy_spec: f_3,
+        })
+    }
 }
 
 /// The [`FailureAction`](crate::esx::settings::hosts::policies::apply::FailureAction) structure contains fields that describe the actions to be taken when entering maintenance mode fails on an ESXi host.
@@ -219,80 +278,75 @@ impl<'de> serde::Deserialize<'de> for FailureAction {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = FailureAction;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("struct FailureAction")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<FailureAction, A::Error> {
-                let mut f_0: Option<String> = None;
-                let mut f_1: Option<i64> = None;
-                let mut f_2: Option<i64> = None;
-                let mut unknown = serde_json::Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "action" => f_0 = Some(map.next_value()?),
-                        "retry_delay" => f_1 = map.next_value()?,
-                        "retry_count" => f_2 = map.next_value()?,
-                        _ => {
-                            let value: serde_json::Value = map.next_value()?;
-                            unknown.insert(key, value);
-                        }
-                    }
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for FailureAction {
+    const NAME: &'static str = "esx::settings::hosts::policies::apply::FailureAction";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<i64> = None;
+        let mut f_2: Option<i64> = None;
+        let mut unknown = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "action" => f_0 = Some(map.next_value()?),
+                "retry_delay" => f_1 = map.next_value()?,
+                "retry_count" => f_2 = map.next_value()?,
+                _ => {
+                    let value: serde_json::Value = map.next_value()?;
+                    unknown.insert(key, value);
                 }
-                let u_0 = match f_0 {
-                    None => None,
-                    Some(tag) => {
-                        Some(
-                            match tag.as_str() {
-                                "FAIL" => FailureActionAction::Fail,
-                                "RETRY" => {
-                                    FailureActionAction::Retry {
-                                        retry_delay: f_1,
-                                        retry_count: f_2,
-                                    }
-                                }
-                                _ => {
-                                    #[allow(unused_mut)]
-                                    let mut fields = ::core::mem::take(&mut unknown);
-                                    if let Some(value) = f_1 {
-                                        fields
-                                            .insert(
-                                                "retry_delay".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_2 {
-                                        fields
-                                            .insert(
-                                                "retry_count".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    FailureActionAction::Unknown {
-                                        tag,
-                                        fields,
-                                    }
-                                }
-                            },
-                        )
-                    }
-                };
-                ::core::result::Result::Ok(FailureAction {
-                    action: u_0.ok_or_else(|| serde::de::Error::missing_field("action"))?,
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        let u_0 = match f_0 {
+            None => None,
+            Some(tag) => {
+                Some(
+                    match tag.as_str() {
+                        "FAIL" => FailureActionAction::Fail,
+                        "RETRY" => {
+                            FailureActionAction::Retry {
+                                retry_delay: f_1,
+                                retry_count: f_2,
+                            }
+                        }
+                        _ => {
+                            #[allow(unused_mut)]
+                            let mut fields = ::core::mem::take(&mut unknown);
+                            if let Some(value) = f_1 {
+                                fields
+                                    .insert(
+                                        "retry_delay".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_2 {
+                                fields
+                                    .insert(
+                                        "retry_count".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            FailureActionAction::Unknown {
+                                tag,
+                                fields,
+                            }
+                        }
+                    },
+                )
+            }
+        };
+        ::core::result::Result::Ok(FailureAction {
+            action: __de::required(u_0, "action")?,
+        })
     }
 }
 

@@ -71,11 +71,13 @@ impl ApplyImpact {
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the caller is not authenticated.
     /// - [`Unsupported`](crate::ErrorKind::Unsupported): If the host is not a vLCM managed standalone host.
-    pub async fn get(
+    pub fn get(
         &self,
         host: &crate::ids::HostSystemId,
-    ) -> vsphere_vapi_runtime::Result<apply_impact::HostImpact> {
-        self.client.operation(&apply_impact::ops::GET).param("host", host).send().await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<apply_impact::HostImpact>,
+    > + Send {
+        self.client.operation(&apply_impact::ops::GET).param("host", host).send()
     }
 }
 
@@ -135,15 +137,13 @@ impl LastApplyResult {
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the caller is not authenticated.
     /// - [`Unsupported`](crate::ErrorKind::Unsupported): If the host is not a vLCM managed standalone host.
-    pub async fn get(
+    pub fn get(
         &self,
         host: &crate::ids::HostSystemId,
-    ) -> vsphere_vapi_runtime::Result<last_apply_result::ApplyResult> {
-        self.client
-            .operation(&last_apply_result::ops::GET)
-            .param("host", host)
-            .send()
-            .await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<last_apply_result::ApplyResult>,
+    > + Send {
+        self.client.operation(&last_apply_result::ops::GET).param("host", host).send()
     }
 }
 
@@ -203,14 +203,12 @@ impl LastCheckResult {
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the caller is not authenticated.
     /// - [`Unsupported`](crate::ErrorKind::Unsupported): If the host is not a vLCM managed standalone host.
-    pub async fn get(
+    pub fn get(
         &self,
         host: &crate::ids::HostSystemId,
-    ) -> vsphere_vapi_runtime::Result<last_check_result::CheckResult> {
-        self.client
-            .operation(&last_check_result::ops::GET)
-            .param("host", host)
-            .send()
-            .await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<last_check_result::CheckResult>,
+    > + Send {
+        self.client.operation(&last_check_result::ops::GET).param("host", host).send()
     }
 }

@@ -97,11 +97,11 @@ impl AddOn {
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `VcIntegrity.lifecycleSoftwareSpecification.Write`.
-    pub async fn delete(
+    pub fn delete(
         &self,
         draft: &crate::ids::DraftId,
-    ) -> vsphere_vapi_runtime::Result<()> {
-        self.client.operation(&add_on::ops::DELETE).param("draft", draft).send().await
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+        self.client.operation(&add_on::ops::DELETE).param("draft", draft).send()
     }
 
     /// Returns the OEM add-on specification in a software draft.
@@ -134,11 +134,13 @@ impl AddOn {
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `VcIntegrity.lifecycleSoftwareSpecification.Read`.
-    pub async fn get(
+    pub fn get(
         &self,
         draft: &crate::ids::DraftId,
-    ) -> vsphere_vapi_runtime::Result<crate::esx::settings::AddOnInfo> {
-        self.client.operation(&add_on::ops::GET).param("draft", draft).send().await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<crate::esx::settings::AddOnInfo>,
+    > + Send {
+        self.client.operation(&add_on::ops::GET).param("draft", draft).send()
     }
 
     /// Sets a new desired OEM add-on specification in the software draft. It will overwrite the existing desired OEM add-on specification if one already exists.
@@ -168,17 +170,16 @@ impl AddOn {
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `VcIntegrity.lifecycleSoftwareSpecification.Write`.
-    pub async fn set(
+    pub fn set(
         &self,
         draft: &crate::ids::DraftId,
         spec: &crate::esx::settings::AddOnSpec,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&add_on::ops::SET)
             .param("draft", draft)
             .param("spec", spec)
             .send()
-            .await
     }
 }
 
@@ -259,17 +260,18 @@ impl AlternativeImages {
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `VcIntegrity.lifecycleSoftwareSpecification.Write`.
-    pub async fn create(
+    pub fn create(
         &self,
         draft: &crate::ids::DraftId,
         spec: &alternative_images::CreateSpec,
-    ) -> vsphere_vapi_runtime::Result<crate::ids::ImageId> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<crate::ids::ImageId>,
+    > + Send {
         self.client
             .operation(&alternative_images::ops::CREATE)
             .param("draft", draft)
             .param("spec", spec)
             .send()
-            .await
     }
 
     /// Deletes the alternative image for the given draft.
@@ -299,17 +301,16 @@ impl AlternativeImages {
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `VcIntegrity.lifecycleSoftwareSpecification.Write`.
-    pub async fn delete(
+    pub fn delete(
         &self,
         draft: &crate::ids::DraftId,
         image: &crate::ids::ImageId,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&alternative_images::ops::DELETE)
             .param("draft", draft)
             .param("image", image)
             .send()
-            .await
     }
 
     /// Get the alternative image specification for the given draft.
@@ -343,17 +344,18 @@ impl AlternativeImages {
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `VcIntegrity.lifecycleSoftwareSpecification.Read`.
-    pub async fn get(
+    pub fn get(
         &self,
         draft: &crate::ids::DraftId,
         image: &crate::ids::ImageId,
-    ) -> vsphere_vapi_runtime::Result<crate::esx::settings::AlternativeImageInfo> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<crate::esx::settings::AlternativeImageInfo>,
+    > + Send {
         self.client
             .operation(&alternative_images::ops::GET)
             .param("draft", draft)
             .param("image", image)
             .send()
-            .await
     }
 
     /// Returns a list of image info of the alternative images in the draft.
@@ -386,15 +388,16 @@ impl AlternativeImages {
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `VcIntegrity.lifecycleSoftwareSpecification.Read`.
-    pub async fn list(
+    pub fn list(
         &self,
         draft: &crate::ids::DraftId,
-    ) -> vsphere_vapi_runtime::Result<alternative_images::ListResult> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<alternative_images::ListResult>,
+    > + Send {
         self.client
             .operation(&alternative_images::ops::LIST)
             .param("draft", draft)
             .send()
-            .await
     }
 }
 
@@ -465,11 +468,13 @@ impl BaseImage {
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `VcIntegrity.lifecycleSoftwareSpecification.Read`.
-    pub async fn get(
+    pub fn get(
         &self,
         draft: &crate::ids::DraftId,
-    ) -> vsphere_vapi_runtime::Result<crate::esx::settings::BaseImageInfo> {
-        self.client.operation(&base_image::ops::GET).param("draft", draft).send().await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<crate::esx::settings::BaseImageInfo>,
+    > + Send {
+        self.client.operation(&base_image::ops::GET).param("draft", draft).send()
     }
 
     /// Sets a new desired base-image specification in the software draft. It will overwrite the existing desired base-image specification if one already exists.
@@ -499,17 +504,16 @@ impl BaseImage {
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `VcIntegrity.lifecycleSoftwareSpecification.Write`.
-    pub async fn set(
+    pub fn set(
         &self,
         draft: &crate::ids::DraftId,
         spec: &crate::esx::settings::BaseImageSpec,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&base_image::ops::SET)
             .param("draft", draft)
             .param("spec", spec)
             .send()
-            .await
     }
 }
 
@@ -589,17 +593,16 @@ impl Components {
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `VcIntegrity.lifecycleSoftwareSpecification.Write`.
-    pub async fn delete(
+    pub fn delete(
         &self,
         draft: &crate::ids::DraftId,
         component: &crate::ids::SettingsComponentId,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&components::ops::DELETE)
             .param("draft", draft)
             .param("component", component)
             .send()
-            .await
     }
 
     /// Returns the component version for the given component in the software draft.
@@ -633,17 +636,20 @@ impl Components {
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `VcIntegrity.lifecycleSoftwareSpecification.Read`.
-    pub async fn get(
+    pub fn get(
         &self,
         draft: &crate::ids::DraftId,
         component: &crate::ids::SettingsComponentId,
-    ) -> vsphere_vapi_runtime::Result<Option<crate::esx::settings::ComponentInfo>> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<
+            Option<crate::esx::settings::ComponentInfo>,
+        >,
+    > + Send {
         self.client
             .operation(&components::ops::GET)
             .param("draft", draft)
             .param("component", component)
             .send()
-            .await
     }
 
     /// Returns the components that comprise the software draft.
@@ -676,13 +682,18 @@ impl Components {
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `VcIntegrity.lifecycleSoftwareSpecification.Read`.
-    pub async fn list(
+    pub fn list(
         &self,
         draft: &crate::ids::DraftId,
-    ) -> vsphere_vapi_runtime::Result<
-        vsphere_vapi_runtime::types::VapiMap<String, crate::esx::settings::ComponentInfo>,
-    > {
-        self.client.operation(&components::ops::LIST).param("draft", draft).send().await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<
+            vsphere_vapi_runtime::types::VapiMap<
+                String,
+                crate::esx::settings::ComponentInfo,
+            >,
+        >,
+    > + Send {
+        self.client.operation(&components::ops::LIST).param("draft", draft).send()
     }
 
     /// Set the component version for a given component in the software draft. This will overwrite any existing version for the given component.
@@ -757,17 +768,16 @@ impl Components {
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `VcIntegrity.lifecycleSoftwareSpecification.Write`.
-    pub async fn update(
+    pub fn update(
         &self,
         draft: &crate::ids::DraftId,
         spec: &components::UpdateSpec,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&components::ops::UPDATE)
             .param("draft", draft)
             .param("spec", spec)
             .send()
-            .await
     }
 }
 
@@ -837,11 +847,13 @@ impl DisplayName {
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `VcIntegrity.lifecycleSoftwareSpecification.Read`.
-    pub async fn get(
+    pub fn get(
         &self,
         draft: &crate::ids::DraftId,
-    ) -> vsphere_vapi_runtime::Result<display_name::Info> {
-        self.client.operation(&display_name::ops::GET).param("draft", draft).send().await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<display_name::Info>,
+    > + Send {
+        self.client.operation(&display_name::ops::GET).param("draft", draft).send()
     }
 
     /// Sets a new display name in the software specification draft. It will overwrite the existing display name if one already exists.
@@ -871,17 +883,16 @@ impl DisplayName {
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `VcIntegrity.lifecycleSoftwareSpecification.Write`.
-    pub async fn set(
+    pub fn set(
         &self,
         draft: &crate::ids::DraftId,
         spec: &display_name::SetSpec,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&display_name::ops::SET)
             .param("draft", draft)
             .param("spec", spec)
             .send()
-            .await
     }
 }
 
@@ -1030,15 +1041,14 @@ impl HardwareSupport {
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `VcIntegrity.lifecycleSoftwareSpecification.Write`.
-    pub async fn delete(
+    pub fn delete(
         &self,
         draft: &crate::ids::DraftId,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&hardware_support::ops::DELETE)
             .param("draft", draft)
             .send()
-            .await
     }
 
     /// Returns a given software specification draft's Hardware Support Package (HSP) configuration.
@@ -1071,15 +1081,13 @@ impl HardwareSupport {
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `VcIntegrity.lifecycleSoftwareSpecification.Read`.
-    pub async fn get(
+    pub fn get(
         &self,
         draft: &crate::ids::DraftId,
-    ) -> vsphere_vapi_runtime::Result<crate::esx::settings::HardwareSupportInfo> {
-        self.client
-            .operation(&hardware_support::ops::GET)
-            .param("draft", draft)
-            .send()
-            .await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<crate::esx::settings::HardwareSupportInfo>,
+    > + Send {
+        self.client.operation(&hardware_support::ops::GET).param("draft", draft).send()
     }
 
     /// Replaces a given software specification draft's Hardware Support Package (HSP) configuration.
@@ -1110,17 +1118,16 @@ impl HardwareSupport {
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `VcIntegrity.lifecycleSoftwareSpecification.Write`.
-    pub async fn set(
+    pub fn set(
         &self,
         draft: &crate::ids::DraftId,
         spec: &crate::esx::settings::HardwareSupportSpec,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&hardware_support::ops::SET)
             .param("draft", draft)
             .param("spec", spec)
             .send()
-            .await
     }
 }
 
@@ -1197,17 +1204,16 @@ impl RemovedComponents {
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `VcIntegrity.lifecycleSoftwareSpecification.Write`.
-    pub async fn delete(
+    pub fn delete(
         &self,
         draft: &crate::ids::DraftId,
         component: &crate::ids::SettingsComponentId,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&removed_components::ops::DELETE)
             .param("draft", draft)
             .param("component", component)
             .send()
-            .await
     }
 
     /// Returns the component information for the given removed component in the software draft.
@@ -1241,17 +1247,18 @@ impl RemovedComponents {
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `VcIntegrity.lifecycleSoftwareSpecification.Read`.
-    pub async fn get(
+    pub fn get(
         &self,
         draft: &crate::ids::DraftId,
         component: &crate::ids::SettingsComponentId,
-    ) -> vsphere_vapi_runtime::Result<crate::esx::settings::ComponentInfo> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<crate::esx::settings::ComponentInfo>,
+    > + Send {
         self.client
             .operation(&removed_components::ops::GET)
             .param("draft", draft)
             .param("component", component)
             .send()
-            .await
     }
 
     /// Returns the components that comprise the removed components section of the software draft.
@@ -1284,17 +1291,21 @@ impl RemovedComponents {
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `VcIntegrity.lifecycleSoftwareSpecification.Read`.
-    pub async fn list(
+    pub fn list(
         &self,
         draft: &crate::ids::DraftId,
-    ) -> vsphere_vapi_runtime::Result<
-        vsphere_vapi_runtime::types::VapiMap<String, crate::esx::settings::ComponentInfo>,
-    > {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<
+            vsphere_vapi_runtime::types::VapiMap<
+                String,
+                crate::esx::settings::ComponentInfo,
+            >,
+        >,
+    > + Send {
         self.client
             .operation(&removed_components::ops::LIST)
             .param("draft", draft)
             .send()
-            .await
     }
 
     /// Set the component to be removed in the software draft.
@@ -1324,17 +1335,16 @@ impl RemovedComponents {
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `VcIntegrity.lifecycleSoftwareSpecification.Write`.
-    pub async fn set(
+    pub fn set(
         &self,
         draft: &crate::ids::DraftId,
         component: &crate::ids::SettingsComponentId,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&removed_components::ops::SET)
             .param("draft", draft)
             .param("component", component)
             .send()
-            .await
     }
 }
 
@@ -1345,12 +1355,11 @@ impl RemovedComponents {
 /// Not in vSphere API releases before 9.0.0.0.
 ///
 /// vAPI structure `com.vmware.esx.settings.repository.software.drafts.commit_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CommitSpec {
     /// Message to include with the commit. The message is saved as part of the software specification's history. If `None`, message is set to empty string.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// Orchestrator specification of the commit. If `None`, no orchestrator details is provided with the commit.
     ///
@@ -1365,8 +1374,56 @@ pub struct CommitSpec {
     /// desired state.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub orchestrator: Option<crate::esx::settings::OrchestratorSpec>,
+}
+
+impl serde::Serialize for CommitSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.message {
+            map.serialize_entry("message", value)?;
+        }
+        if let Some(value) = &self.orchestrator {
+            map.serialize_entry("orchestrator", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CommitSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CommitSpec {
+    const NAME: &'static str = "esx::settings::repository::software::drafts::CommitSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<crate::esx::settings::OrchestratorSpec> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "message" => f_0 = map.next_value()?,
+                "orchestrator" => f_1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(CommitSpec {
+            message: f_0,
+            orchestrator: f_1,
+        })
+    }
 }
 
 /// The [`CreateSpec`](crate::esx::settings::repository::software::drafts::CreateSpec) structure contains fields that are used to create a draft of a new software spec in the repository.
@@ -1376,13 +1433,55 @@ pub struct CommitSpec {
 /// Not in vSphere API releases before 9.0.0.0.
 ///
 /// vAPI structure `com.vmware.esx.settings.repository.software.drafts.create_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateSpec {
     /// Deletes any existing draft by the user before creating a new draft, if deleteExistingDraft is set to TRUE. If deleteExistingDraft is either unset of set to FALSE and there is already draft created by the user, an \\\\`AlreadyExists\\\\` error is thrown.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub delete_existing_draft: Option<bool>,
+}
+
+impl serde::Serialize for CreateSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.delete_existing_draft {
+            map.serialize_entry("delete_existing_draft", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CreateSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CreateSpec {
+    const NAME: &'static str = "esx::settings::repository::software::drafts::CreateSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<bool> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "delete_existing_draft" => f_0 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(CreateSpec {
+            delete_existing_draft: f_0,
+        })
+    }
 }
 
 /// The [`FilterSpec`](crate::esx::settings::repository::software::drafts::FilterSpec) structure contains fields used to filter the results when listing software drafts. See [`Drafts::list`](crate::esx::settings::repository::software::Drafts::list).
@@ -1392,20 +1491,67 @@ pub struct CreateSpec {
 /// Not in vSphere API releases before 9.0.0.0.
 ///
 /// vAPI structure `com.vmware.esx.settings.repository.software.drafts.filter_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct FilterSpec {
     /// Software specification identifier for which the draft is created. If the software specification identifier is set to -1, global software drafts are returned.
     ///
     /// If `None` or empty, drafts from all software specification identifiers are returned.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub software_spec_ids: Option<Vec<String>>,
     /// Owners of the drafts. If `None` or empty, drafts from all owners will be returned.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub owners: Option<Vec<String>>,
+}
+
+impl serde::Serialize for FilterSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.software_spec_ids {
+            map.serialize_entry("software_spec_ids", value)?;
+        }
+        if let Some(value) = &self.owners {
+            map.serialize_entry("owners", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for FilterSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for FilterSpec {
+    const NAME: &'static str = "esx::settings::repository::software::drafts::FilterSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<Vec<String>> = None;
+        let mut f_1: Option<Vec<String>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "software_spec_ids" => f_0 = map.next_value()?,
+                "owners" => f_1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(FilterSpec {
+            software_spec_ids: f_0,
+            owners: f_1,
+        })
+    }
 }
 
 /// The [`ImportSpec`](crate::esx::settings::repository::software::drafts::ImportSpec) structure defines the information used to import the desired software specification into the repository.
@@ -1543,109 +1689,99 @@ impl<'de> serde::Deserialize<'de> for ImportSpec {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = ImportSpec;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("struct ImportSpec")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<ImportSpec, A::Error> {
-                let mut f_0: Option<String> = None;
-                let mut f_1: Option<String> = None;
-                let mut f_2: Option<String> = None;
-                let mut f_3: Option<String> = None;
-                let mut f_4: Option<String> = None;
-                let mut f_5: Option<bool> = None;
-                let mut unknown = serde_json::Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "display_name" => f_0 = Some(map.next_value()?),
-                        "source_type" => f_1 = Some(map.next_value()?),
-                        "location" => f_2 = map.next_value()?,
-                        "file_id" => f_3 = map.next_value()?,
-                        "software_spec" => f_4 = map.next_value()?,
-                        "delete_existing_draft" => f_5 = map.next_value()?,
-                        _ => {
-                            let value: serde_json::Value = map.next_value()?;
-                            unknown.insert(key, value);
-                        }
-                    }
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ImportSpec {
+    const NAME: &'static str = "esx::settings::repository::software::drafts::ImportSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<String> = None;
+        let mut f_4: Option<String> = None;
+        let mut f_5: Option<bool> = None;
+        let mut unknown = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "display_name" => f_0 = Some(map.next_value()?),
+                "source_type" => f_1 = Some(map.next_value()?),
+                "location" => f_2 = map.next_value()?,
+                "file_id" => f_3 = map.next_value()?,
+                "software_spec" => f_4 = map.next_value()?,
+                "delete_existing_draft" => f_5 = map.next_value()?,
+                _ => {
+                    let value: serde_json::Value = map.next_value()?;
+                    unknown.insert(key, value);
                 }
-                let u_0 = match f_1 {
-                    None => None,
-                    Some(tag) => {
-                        Some(
-                            match tag.as_str() {
-                                "PULL" => {
-                                    ImportSpecSourceType::Pull {
-                                        location: f_2,
-                                    }
-                                }
-                                "PUSH" => {
-                                    ImportSpecSourceType::Push {
-                                        file_id: f_3,
-                                    }
-                                }
-                                "JSON_STRING" => {
-                                    ImportSpecSourceType::JsonString {
-                                        software_spec: f_4,
-                                    }
-                                }
-                                _ => {
-                                    #[allow(unused_mut)]
-                                    let mut fields = ::core::mem::take(&mut unknown);
-                                    if let Some(value) = f_2 {
-                                        fields
-                                            .insert(
-                                                "location".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_3 {
-                                        fields
-                                            .insert(
-                                                "file_id".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_4 {
-                                        fields
-                                            .insert(
-                                                "software_spec".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    ImportSpecSourceType::Unknown {
-                                        tag,
-                                        fields,
-                                    }
-                                }
-                            },
-                        )
-                    }
-                };
-                ::core::result::Result::Ok(ImportSpec {
-                    display_name: f_0
-                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
-                            "esx::settings::repository::software::drafts::ImportSpec",
-                            "display_name",
-                        )),
-                    source_type: u_0
-                        .ok_or_else(|| serde::de::Error::missing_field("source_type"))?,
-                    delete_existing_draft: f_5,
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        let u_0 = match f_1 {
+            None => None,
+            Some(tag) => {
+                Some(
+                    match tag.as_str() {
+                        "PULL" => {
+                            ImportSpecSourceType::Pull {
+                                location: f_2,
+                            }
+                        }
+                        "PUSH" => {
+                            ImportSpecSourceType::Push {
+                                file_id: f_3,
+                            }
+                        }
+                        "JSON_STRING" => {
+                            ImportSpecSourceType::JsonString {
+                                software_spec: f_4,
+                            }
+                        }
+                        _ => {
+                            #[allow(unused_mut)]
+                            let mut fields = ::core::mem::take(&mut unknown);
+                            if let Some(value) = f_2 {
+                                fields
+                                    .insert(
+                                        "location".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_3 {
+                                fields
+                                    .insert(
+                                        "file_id".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_4 {
+                                fields
+                                    .insert(
+                                        "software_spec".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            ImportSpecSourceType::Unknown {
+                                tag,
+                                fields,
+                            }
+                        }
+                    },
+                )
+            }
+        };
+        ::core::result::Result::Ok(ImportSpec {
+            display_name: __de::or_zero(f_0, Self::NAME, "display_name"),
+            source_type: __de::required(u_0, "source_type")?,
+            delete_existing_draft: f_5,
+        })
     }
 }
 
@@ -1656,7 +1792,7 @@ impl<'de> serde::Deserialize<'de> for ImportSpec {
 /// Not in vSphere API releases before 9.0.0.0.
 ///
 /// vAPI structure `com.vmware.esx.settings.repository.software.drafts.info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Info {
     /// Metadata about the software draft.
     ///
@@ -1665,7 +1801,6 @@ pub struct Info {
     /// Display name of the software draft.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default = "Info::__missing_display_name")]
     pub display_name: String,
     /// Identifier of the software in the repository for which this draft is created.
     ///
@@ -1676,23 +1811,60 @@ pub struct Info {
     /// Software specification associated with the draft.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default = "Info::__missing_software_info")]
     pub software_info: crate::esx::settings::SoftwareInfo,
 }
 
-impl Info {
-    fn __missing_display_name() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::repository::software::drafts::Info",
-            "display_name",
-        )
+impl serde::Serialize for Info {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("metadata", &self.metadata)?;
+        map.serialize_entry("display_name", &self.display_name)?;
+        map.serialize_entry("software_spec", &self.software_spec)?;
+        map.serialize_entry("software_info", &self.software_info)?;
+        map.end()
     }
+}
 
-    fn __missing_software_info() -> crate::esx::settings::SoftwareInfo {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::repository::software::drafts::Info",
-            "software_info",
-        )
+impl<'de> serde::Deserialize<'de> for Info {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
+    const NAME: &'static str = "esx::settings::repository::software::drafts::Info";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<Metadata> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<crate::ids::SoftwareSpecId> = None;
+        let mut f_3: Option<crate::esx::settings::SoftwareInfo> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "metadata" => f_0 = Some(map.next_value()?),
+                "display_name" => f_1 = Some(map.next_value()?),
+                "software_spec" => f_2 = Some(map.next_value()?),
+                "software_info" => f_3 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Info {
+            metadata: __de::required(f_0, "metadata")?,
+            display_name: __de::or_zero(f_1, Self::NAME, "display_name"),
+            software_spec: __de::required(f_2, "software_spec")?,
+            software_info: __de::or_zero(f_3, Self::NAME, "software_info"),
+        })
     }
 }
 
@@ -1718,12 +1890,14 @@ impl ListRequest {
     }
 
     /// Sends the request and decodes the result.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> vsphere_vapi_runtime::Result<
-        vsphere_vapi_runtime::types::VapiMap<String, Info>,
-    > {
-        self.call.send().await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<
+            vsphere_vapi_runtime::types::VapiMap<String, Info>,
+        >,
+    > + Send {
+        self.call.send()
     }
 }
 
@@ -1734,12 +1908,11 @@ impl ListRequest {
 /// Not in vSphere API releases before 9.0.0.0.
 ///
 /// vAPI structure `com.vmware.esx.settings.repository.software.drafts.metadata`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Metadata {
     /// Owner of the software draft.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default = "Metadata::__missing_owner")]
     pub owner: String,
     /// Status of the software draft.
     ///
@@ -1751,12 +1924,53 @@ pub struct Metadata {
     pub creation_time: vsphere_vapi_runtime::types::DateTime,
 }
 
-impl Metadata {
-    fn __missing_owner() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::repository::software::drafts::Metadata",
-            "owner",
-        )
+impl serde::Serialize for Metadata {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("owner", &self.owner)?;
+        map.serialize_entry("status", &self.status)?;
+        map.serialize_entry("creation_time", &self.creation_time)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Metadata {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Metadata {
+    const NAME: &'static str = "esx::settings::repository::software::drafts::Metadata";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<StatusType> = None;
+        let mut f_2: Option<vsphere_vapi_runtime::types::DateTime> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "owner" => f_0 = Some(map.next_value()?),
+                "status" => f_1 = Some(map.next_value()?),
+                "creation_time" => f_2 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Metadata {
+            owner: __de::or_zero(f_0, Self::NAME, "owner"),
+            status: __de::required(f_1, "status")?,
+            creation_time: __de::required(f_2, "creation_time")?,
+        })
     }
 }
 
@@ -1810,21 +2024,53 @@ vsphere_vapi_runtime::vapi_enum! {
 ///
 /// vAPI structure
 /// `com.vmware.esx.settings.repository.software.drafts.validate_result`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ValidateResult {
     /// Notifications associated with the validation.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default = "ValidateResult::__missing_notifications")]
     pub notifications: crate::esx::settings::Notifications,
 }
 
-impl ValidateResult {
-    fn __missing_notifications() -> crate::esx::settings::Notifications {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::repository::software::drafts::ValidateResult",
-            "notifications",
-        )
+impl serde::Serialize for ValidateResult {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("notifications", &self.notifications)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ValidateResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ValidateResult {
+    const NAME: &'static str = "esx::settings::repository::software::drafts::ValidateResult";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::esx::settings::Notifications> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "notifications" => f_0 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ValidateResult {
+            notifications: __de::or_zero(f_0, Self::NAME, "notifications"),
+        })
     }
 }
 

@@ -12,48 +12,68 @@
 ///
 /// vAPI structure
 /// `com.vmware.snapservice.clusters.virtual_machines.disks.snapshots.info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Info {
     /// Identifier of the virtual disk this snapshot is for.
-    #[serde(default = "Info::__missing_disk_key")]
     pub disk_key: i64,
     /// A sequence UUID represents an "epoch sequence". This is a stable UUID across epochs. In the event that the state of LWD becomes inconsistent (e.g. VM snapshot revert), a new sequence UUID is generated and the epoch counter is reset. The sequence UUID is a mechanism to ensure snapshots are consistent in linear time across epochs.
-    #[serde(default = "Info::__missing_sequence_uuid")]
     pub sequence_uuid: String,
     /// An epoch represents the "logical time" of the snapshot, and is an unsigned integer that will be incremented by at least 1 every time a snapshot is taken.
-    #[serde(default = "Info::__missing_epoch")]
     pub epoch: i64,
     /// Represents the vSAN native snapshot URI when native snapshots were created by LWD.
-    #[serde(default = "Info::__missing_uri")]
     pub uri: String,
 }
 
-impl Info {
-    fn __missing_disk_key() -> i64 {
-        ::vsphere_vapi_runtime::de::missing(
-            "snapservice::clusters::virtual_machines::disks::snapshots::Info",
-            "disk_key",
-        )
+impl serde::Serialize for Info {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("disk_key", &self.disk_key)?;
+        map.serialize_entry("sequence_uuid", &self.sequence_uuid)?;
+        map.serialize_entry("epoch", &self.epoch)?;
+        map.serialize_entry("uri", &self.uri)?;
+        map.end()
     }
+}
 
-    fn __missing_sequence_uuid() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "snapservice::clusters::virtual_machines::disks::snapshots::Info",
-            "sequence_uuid",
-        )
+impl<'de> serde::Deserialize<'de> for Info {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_epoch() -> i64 {
-        ::vsphere_vapi_runtime::de::missing(
-            "snapservice::clusters::virtual_machines::disks::snapshots::Info",
-            "epoch",
-        )
-    }
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
+    const NAME: &'static str = "snapservice::clusters::virtual_machines::disks::snapshots::Info";
 
-    fn __missing_uri() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "snapservice::clusters::virtual_machines::disks::snapshots::Info",
-            "uri",
-        )
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<i64> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<i64> = None;
+        let mut f_3: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "disk_key" => f_0 = Some(map.next_value()?),
+                "sequence_uuid" => f_1 = Some(map.next_value()?),
+                "epoch" => f_2 = Some(map.next_value()?),
+                "uri" => f_3 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Info {
+            disk_key: __de::or_zero(f_0, Self::NAME, "disk_key"),
+            sequence_uuid: __de::or_zero(f_1, Self::NAME, "sequence_uuid"),
+            epoch: __de::or_zero(f_2, Self::NAME, "epoch"),
+            uri: __de::or_zero(f_3, Self::NAME, "uri"),
+        })
     }
 }

@@ -10,17 +10,13 @@
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.compute.policies.capabilities.cluster_scale_in_ignore_vm_capabilities.create_spec`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateSpec {
     /// When considering scaling-in a cluster, policies that have been created with one of the listed [`CreateSpec::vm_capabilities`](crate::vcenter::compute::policies::capabilities::cluster_scale_in_ignore_vm_capabilities::CreateSpec::vm_capabilities) are ignored for virtual machines that have this tag. Warning: this field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
     ///
     /// Identifier of a `com.vmware.cis.tagging.Tag:VirtualMachine` resource.
     pub vm_tag: crate::ids::TagId,
     /// When considering scaling-in a cluster, policies that have been created with one of these capabilities are ignored for virtual machines that have the tag indicated by [`CreateSpec::vm_tag`](crate::vcenter::compute::policies::capabilities::cluster_scale_in_ignore_vm_capabilities::CreateSpec::vm_tag). This set must contain at least one item. Currently, the only allowed capability identifier is [`vcenter::compute::policies::capabilities::disable_drs_vmotion`](mod@crate::vcenter::compute::policies::capabilities::disable_drs_vmotion). In the future, other capabilities may be specified. Warning: this field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
-    #[serde(
-        default = "CreateSpec::__missing_vm_capabilities",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub vm_capabilities: Vec<String>,
     /// Identifier of the capability this policy is based on.
     ///
@@ -31,42 +27,80 @@ pub struct CreateSpec {
     /// Name of the policy. The name needs to be unique within this vCenter server.
     ///
     /// Since vSphere API 7.0.3.0.
-    #[serde(default = "CreateSpec::__missing_name")]
     pub name: String,
     /// Description of the policy.
     ///
     /// Since vSphere API 7.0.3.0.
-    #[serde(default = "CreateSpec::__missing_description")]
     pub description: String,
     /// Information about the entity that manages this policy. This property identifies which entity is responsible for managing the policy and can influence operations such as delete. If `None`, the policy is not managed by any specific entity. Any user with ComputePolicy.Manage privilege can manage the policy. This field is optional because it was added in a newer version than its parent node.
     ///
     /// Not in vSphere API releases before 9.1.0.0.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub managed_by: Option<crate::vcenter::compute::policies::ManagedBy>,
 }
 
-impl CreateSpec {
-    fn __missing_vm_capabilities() -> Vec<String> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::compute::policies::capabilities::cluster_scale_in_ignore_vm_capabilities::CreateSpec",
-            "vm_capabilities",
-        )
+impl serde::Serialize for CreateSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("vm_tag", &self.vm_tag)?;
+        map.serialize_entry("vm_capabilities", &self.vm_capabilities)?;
+        map.serialize_entry("capability", &self.capability)?;
+        map.serialize_entry("name", &self.name)?;
+        map.serialize_entry("description", &self.description)?;
+        if let Some(value) = &self.managed_by {
+            map.serialize_entry("managed_by", value)?;
+        }
+        map.end()
     }
+}
 
-    fn __missing_name() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::compute::policies::capabilities::cluster_scale_in_ignore_vm_capabilities::CreateSpec",
-            "name",
-        )
+impl<'de> serde::Deserialize<'de> for CreateSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_description() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::compute::policies::capabilities::cluster_scale_in_ignore_vm_capabilities::CreateSpec",
-            "description",
-        )
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CreateSpec {
+    const NAME: &'static str = "vcenter::compute::policies::capabilities::cluster_scale_in_ignore_vm_capabilities::CreateSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::TagId> = None;
+        let mut f_1: Option<Vec<String>> = None;
+        let mut f_2: Option<crate::ids::PoliciesCapabilityId> = None;
+        let mut f_3: Option<String> = None;
+        let mut f_4: Option<String> = None;
+        let mut f_5: Option<crate::vcenter::compute::policies::ManagedBy> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "vm_tag" => f_0 = Some(map.next_value()?),
+                "vm_capabilities" => f_1 = __de::null_as_empty(map.next_value()?),
+                "capability" => f_2 = Some(map.next_value()?),
+                "name" => f_3 = Some(map.next_value()?),
+                "description" => f_4 = Some(map.next_value()?),
+                "managed_by" => f_5 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(CreateSpec {
+            vm_tag: __de::required(f_0, "vm_tag")?,
+            vm_capabilities: __de::or_zero(f_1, Self::NAME, "vm_capabilities"),
+            capability: __de::required(f_2, "capability")?,
+            name: __de::or_zero(f_3, Self::NAME, "name"),
+            description: __de::or_zero(f_4, Self::NAME, "description"),
+            managed_by: f_5,
+        })
     }
 }
 
@@ -74,27 +108,21 @@ impl CreateSpec {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.compute.policies.capabilities.cluster_scale_in_ignore_vm_capabilities.info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Info {
     /// When considering scaling-in a cluster, policies that have been created with one of the listed [`Info::vm_capabilities`](crate::vcenter::compute::policies::capabilities::cluster_scale_in_ignore_vm_capabilities::Info::vm_capabilities) are ignored for virtual machines that have this tag. Warning: this field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
     ///
     /// Identifier of a `com.vmware.cis.tagging.Tag:VirtualMachine` resource.
     pub vm_tag: crate::ids::TagId,
     /// When considering scaling-in a cluster, policies that have been created with one of these capabilities are ignored for virtual machines that have the tag indicated by [`Info::vm_tag`](crate::vcenter::compute::policies::capabilities::cluster_scale_in_ignore_vm_capabilities::Info::vm_tag). Warning: this field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
-    #[serde(
-        default = "Info::__missing_vm_capabilities",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub vm_capabilities: Vec<String>,
     /// Name of the policy.
     ///
     /// Since vSphere API 7.0.3.0.
-    #[serde(default = "Info::__missing_name")]
     pub name: String,
     /// Description of the policy.
     ///
     /// Since vSphere API 7.0.3.0.
-    #[serde(default = "Info::__missing_description")]
     pub description: String,
     /// Identifier of the capability this policy is based on.
     ///
@@ -107,29 +135,69 @@ pub struct Info {
     /// Not in vSphere API releases before 9.1.0.0.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub managed_by: Option<crate::vcenter::compute::policies::ManagedBy>,
 }
 
-impl Info {
-    fn __missing_vm_capabilities() -> Vec<String> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::compute::policies::capabilities::cluster_scale_in_ignore_vm_capabilities::Info",
-            "vm_capabilities",
-        )
+impl serde::Serialize for Info {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("vm_tag", &self.vm_tag)?;
+        map.serialize_entry("vm_capabilities", &self.vm_capabilities)?;
+        map.serialize_entry("name", &self.name)?;
+        map.serialize_entry("description", &self.description)?;
+        map.serialize_entry("capability", &self.capability)?;
+        if let Some(value) = &self.managed_by {
+            map.serialize_entry("managed_by", value)?;
+        }
+        map.end()
     }
+}
 
-    fn __missing_name() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::compute::policies::capabilities::cluster_scale_in_ignore_vm_capabilities::Info",
-            "name",
-        )
+impl<'de> serde::Deserialize<'de> for Info {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_description() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::compute::policies::capabilities::cluster_scale_in_ignore_vm_capabilities::Info",
-            "description",
-        )
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
+    const NAME: &'static str = "vcenter::compute::policies::capabilities::cluster_scale_in_ignore_vm_capabilities::Info";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::TagId> = None;
+        let mut f_1: Option<Vec<String>> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<String> = None;
+        let mut f_4: Option<crate::ids::PoliciesCapabilityId> = None;
+        let mut f_5: Option<crate::vcenter::compute::policies::ManagedBy> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "vm_tag" => f_0 = Some(map.next_value()?),
+                "vm_capabilities" => f_1 = __de::null_as_empty(map.next_value()?),
+                "name" => f_2 = Some(map.next_value()?),
+                "description" => f_3 = Some(map.next_value()?),
+                "capability" => f_4 = Some(map.next_value()?),
+                "managed_by" => f_5 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Info {
+            vm_tag: __de::required(f_0, "vm_tag")?,
+            vm_capabilities: __de::or_zero(f_1, Self::NAME, "vm_capabilities"),
+            name: __de::or_zero(f_2, Self::NAME, "name"),
+            description: __de::or_zero(f_3, Self::NAME, "description"),
+            capability: __de::required(f_4, "capability")?,
+            managed_by: f_5,
+        })
     }
 }

@@ -12,7 +12,7 @@
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.compute.policies.capabilities.vm_host_anti_affinity.create_spec`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateSpec {
     /// Identifier of a tag that can be associated with a virtual machine. Virtual machines with this tag will be anti-affined to the hosts indicated by [`CreateSpec::host_tag`](crate::vcenter::compute::policies::capabilities::vm_host_anti_affinity::CreateSpec::host_tag).
     ///
@@ -35,7 +35,6 @@ pub struct CreateSpec {
     /// Not in vSphere API releases before 9.1.0.0.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub strictness: Option<crate::vcenter::compute::policies::PolicyStrictness>,
     /// Identifier of the capability this policy is based on.
     ///
@@ -46,35 +45,86 @@ pub struct CreateSpec {
     /// Name of the policy. The name needs to be unique within this vCenter server.
     ///
     /// Since vSphere API 7.0.3.0.
-    #[serde(default = "CreateSpec::__missing_name")]
     pub name: String,
     /// Description of the policy.
     ///
     /// Since vSphere API 7.0.3.0.
-    #[serde(default = "CreateSpec::__missing_description")]
     pub description: String,
     /// Information about the entity that manages this policy. This property identifies which entity is responsible for managing the policy and can influence operations such as delete. If `None`, the policy is not managed by any specific entity. Any user with ComputePolicy.Manage privilege can manage the policy. This field is optional because it was added in a newer version than its parent node.
     ///
     /// Not in vSphere API releases before 9.1.0.0.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub managed_by: Option<crate::vcenter::compute::policies::ManagedBy>,
 }
 
-impl CreateSpec {
-    fn __missing_name() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::compute::policies::capabilities::vm_host_anti_affinity::CreateSpec",
-            "name",
-        )
+impl serde::Serialize for CreateSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("vm_tag", &self.vm_tag)?;
+        map.serialize_entry("host_tag", &self.host_tag)?;
+        if let Some(value) = &self.strictness {
+            map.serialize_entry("strictness", value)?;
+        }
+        map.serialize_entry("capability", &self.capability)?;
+        map.serialize_entry("name", &self.name)?;
+        map.serialize_entry("description", &self.description)?;
+        if let Some(value) = &self.managed_by {
+            map.serialize_entry("managed_by", value)?;
+        }
+        map.end()
     }
+}
 
-    fn __missing_description() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::compute::policies::capabilities::vm_host_anti_affinity::CreateSpec",
-            "description",
-        )
+impl<'de> serde::Deserialize<'de> for CreateSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CreateSpec {
+    const NAME: &'static str = "vcenter::compute::policies::capabilities::vm_host_anti_affinity::CreateSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::TagId> = None;
+        let mut f_1: Option<crate::ids::TagId> = None;
+        let mut f_2: Option<crate::vcenter::compute::policies::PolicyStrictness> = None;
+        let mut f_3: Option<crate::ids::PoliciesCapabilityId> = None;
+        let mut f_4: Option<String> = None;
+        let mut f_5: Option<String> = None;
+        let mut f_6: Option<crate::vcenter::compute::policies::ManagedBy> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "vm_tag" => f_0 = Some(map.next_value()?),
+                "host_tag" => f_1 = Some(map.next_value()?),
+                "strictness" => f_2 = map.next_value()?,
+                "capability" => f_3 = Some(map.next_value()?),
+                "name" => f_4 = Some(map.next_value()?),
+                "description" => f_5 = Some(map.next_value()?),
+                "managed_by" => f_6 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(CreateSpec {
+            vm_tag: __de::required(f_0, "vm_tag")?,
+            host_tag: __de::required(f_1, "host_tag")?,
+            strictness: f_2,
+            capability: __de::required(f_3, "capability")?,
+            name: __de::or_zero(f_4, Self::NAME, "name"),
+            description: __de::or_zero(f_5, Self::NAME, "description"),
+            managed_by: f_6,
+        })
     }
 }
 
@@ -84,7 +134,7 @@ impl CreateSpec {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.compute.policies.capabilities.vm_host_anti_affinity.info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Info {
     /// Identifier of a tag that can be associated with a virtual machine. Virtual machines with this tag will be anti-affined to the hosts indicated by [`Info::host_tag`](crate::vcenter::compute::policies::capabilities::vm_host_anti_affinity::Info::host_tag).
     ///
@@ -107,17 +157,14 @@ pub struct Info {
     /// Not in vSphere API releases before 9.1.0.0.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub strictness: Option<crate::vcenter::compute::policies::PolicyStrictness>,
     /// Name of the policy.
     ///
     /// Since vSphere API 7.0.3.0.
-    #[serde(default = "Info::__missing_name")]
     pub name: String,
     /// Description of the policy.
     ///
     /// Since vSphere API 7.0.3.0.
-    #[serde(default = "Info::__missing_description")]
     pub description: String,
     /// Identifier of the capability this policy is based on.
     ///
@@ -130,22 +177,75 @@ pub struct Info {
     /// Not in vSphere API releases before 9.1.0.0.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub managed_by: Option<crate::vcenter::compute::policies::ManagedBy>,
 }
 
-impl Info {
-    fn __missing_name() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::compute::policies::capabilities::vm_host_anti_affinity::Info",
-            "name",
-        )
+impl serde::Serialize for Info {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("vm_tag", &self.vm_tag)?;
+        map.serialize_entry("host_tag", &self.host_tag)?;
+        if let Some(value) = &self.strictness {
+            map.serialize_entry("strictness", value)?;
+        }
+        map.serialize_entry("name", &self.name)?;
+        map.serialize_entry("description", &self.description)?;
+        map.serialize_entry("capability", &self.capability)?;
+        if let Some(value) = &self.managed_by {
+            map.serialize_entry("managed_by", value)?;
+        }
+        map.end()
     }
+}
 
-    fn __missing_description() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::compute::policies::capabilities::vm_host_anti_affinity::Info",
-            "description",
-        )
+impl<'de> serde::Deserialize<'de> for Info {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
+    const NAME: &'static str = "vcenter::compute::policies::capabilities::vm_host_anti_affinity::Info";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::TagId> = None;
+        let mut f_1: Option<crate::ids::TagId> = None;
+        let mut f_2: Option<crate::vcenter::compute::policies::PolicyStrictness> = None;
+        let mut f_3: Option<String> = None;
+        let mut f_4: Option<String> = None;
+        let mut f_5: Option<crate::ids::PoliciesCapabilityId> = None;
+        let mut f_6: Option<crate::vcenter::compute::policies::ManagedBy> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "vm_tag" => f_0 = Some(map.next_value()?),
+                "host_tag" => f_1 = Some(map.next_value()?),
+                "strictness" => f_2 = map.next_value()?,
+                "name" => f_3 = Some(map.next_value()?),
+                "description" => f_4 = Some(map.next_value()?),
+                "capability" => f_5 = Some(map.next_value()?),
+                "managed_by" => f_6 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Info {
+            vm_tag: __de::required(f_0, "vm_tag")?,
+            host_tag: __de::required(f_1, "host_tag")?,
+            strictness: f_2,
+            name: __de::or_zero(f_3, Self::NAME, "name"),
+            description: __de::or_zero(f_4, Self::NAME, "description"),
+            capability: __de::required(f_5, "capability")?,
+            managed_by: f_6,
+        })
     }
 }

@@ -10,7 +10,7 @@
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.compute.policies.capabilities.vm_vm_anti_affinity.create_spec`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateSpec {
     /// Identifier of a tag that can be associated with a virtual machine. Virtual machines with this tag will be anti-affine to each other. Warning: this field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
     ///
@@ -25,35 +25,76 @@ pub struct CreateSpec {
     /// Name of the policy. The name needs to be unique within this vCenter server.
     ///
     /// Since vSphere API 7.0.3.0.
-    #[serde(default = "CreateSpec::__missing_name")]
     pub name: String,
     /// Description of the policy.
     ///
     /// Since vSphere API 7.0.3.0.
-    #[serde(default = "CreateSpec::__missing_description")]
     pub description: String,
     /// Information about the entity that manages this policy. This property identifies which entity is responsible for managing the policy and can influence operations such as delete. If `None`, the policy is not managed by any specific entity. Any user with ComputePolicy.Manage privilege can manage the policy. This field is optional because it was added in a newer version than its parent node.
     ///
     /// Not in vSphere API releases before 9.1.0.0.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub managed_by: Option<crate::vcenter::compute::policies::ManagedBy>,
 }
 
-impl CreateSpec {
-    fn __missing_name() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::compute::policies::capabilities::vm_vm_anti_affinity::CreateSpec",
-            "name",
-        )
+impl serde::Serialize for CreateSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("vm_tag", &self.vm_tag)?;
+        map.serialize_entry("capability", &self.capability)?;
+        map.serialize_entry("name", &self.name)?;
+        map.serialize_entry("description", &self.description)?;
+        if let Some(value) = &self.managed_by {
+            map.serialize_entry("managed_by", value)?;
+        }
+        map.end()
     }
+}
 
-    fn __missing_description() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::compute::policies::capabilities::vm_vm_anti_affinity::CreateSpec",
-            "description",
-        )
+impl<'de> serde::Deserialize<'de> for CreateSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CreateSpec {
+    const NAME: &'static str = "vcenter::compute::policies::capabilities::vm_vm_anti_affinity::CreateSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::TagId> = None;
+        let mut f_1: Option<crate::ids::PoliciesCapabilityId> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<String> = None;
+        let mut f_4: Option<crate::vcenter::compute::policies::ManagedBy> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "vm_tag" => f_0 = Some(map.next_value()?),
+                "capability" => f_1 = Some(map.next_value()?),
+                "name" => f_2 = Some(map.next_value()?),
+                "description" => f_3 = Some(map.next_value()?),
+                "managed_by" => f_4 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(CreateSpec {
+            vm_tag: __de::required(f_0, "vm_tag")?,
+            capability: __de::required(f_1, "capability")?,
+            name: __de::or_zero(f_2, Self::NAME, "name"),
+            description: __de::or_zero(f_3, Self::NAME, "description"),
+            managed_by: f_4,
+        })
     }
 }
 
@@ -69,12 +110,11 @@ impl CreateSpec {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.compute.policies.capabilities.vm_vm_anti_affinity.create_spec_v2`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateSpecV2 {
     /// Selector that identifies which virtual machines this anti-affinity policy applies to. All VMs selected by this selector will be anti-affined to each other.
     ///
     /// Since vSphere API 9.1.1.0.
-    #[serde(default = "CreateSpecV2::__missing_vm_selector")]
     pub vm_selector: crate::vcenter::compute::policies::ObjectSelectorSpec,
     /// Identifier of the capability this policy is based on.
     ///
@@ -85,40 +125,74 @@ pub struct CreateSpecV2 {
     /// Name of the policy. The name needs to be unique within this vCenter server.
     ///
     /// Since vSphere API 7.0.3.0.
-    #[serde(default = "CreateSpecV2::__missing_name")]
     pub name: String,
     /// Description of the policy.
     ///
     /// Since vSphere API 7.0.3.0.
-    #[serde(default = "CreateSpecV2::__missing_description")]
     pub description: String,
     /// Information about the entity that manages this policy. This property identifies which entity is responsible for managing the policy and can influence operations such as delete. If `None`, the policy is not managed by any specific entity. Any user with ComputePolicy.Manage privilege can manage the policy. This field is optional because it was added in a newer version than its parent node.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub managed_by: Option<crate::vcenter::compute::policies::ManagedBy>,
 }
 
-impl CreateSpecV2 {
-    fn __missing_vm_selector() -> crate::vcenter::compute::policies::ObjectSelectorSpec {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::compute::policies::capabilities::vm_vm_anti_affinity::CreateSpecV2",
-            "vm_selector",
-        )
+impl serde::Serialize for CreateSpecV2 {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("vm_selector", &self.vm_selector)?;
+        map.serialize_entry("capability", &self.capability)?;
+        map.serialize_entry("name", &self.name)?;
+        map.serialize_entry("description", &self.description)?;
+        if let Some(value) = &self.managed_by {
+            map.serialize_entry("managed_by", value)?;
+        }
+        map.end()
     }
+}
 
-    fn __missing_name() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::compute::policies::capabilities::vm_vm_anti_affinity::CreateSpecV2",
-            "name",
-        )
+impl<'de> serde::Deserialize<'de> for CreateSpecV2 {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_description() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::compute::policies::capabilities::vm_vm_anti_affinity::CreateSpecV2",
-            "description",
-        )
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CreateSpecV2 {
+    const NAME: &'static str = "vcenter::compute::policies::capabilities::vm_vm_anti_affinity::CreateSpecV2";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::vcenter::compute::policies::ObjectSelectorSpec> = None;
+        let mut f_1: Option<crate::ids::PoliciesCapabilityId> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<String> = None;
+        let mut f_4: Option<crate::vcenter::compute::policies::ManagedBy> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "vm_selector" => f_0 = Some(map.next_value()?),
+                "capability" => f_1 = Some(map.next_value()?),
+                "name" => f_2 = Some(map.next_value()?),
+                "description" => f_3 = Some(map.next_value()?),
+                "managed_by" => f_4 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(CreateSpecV2 {
+            vm_selector: __de::or_zero(f_0, Self::NAME, "vm_selector"),
+            capability: __de::required(f_1, "capability")?,
+            name: __de::or_zero(f_2, Self::NAME, "name"),
+            description: __de::or_zero(f_3, Self::NAME, "description"),
+            managed_by: f_4,
+        })
     }
 }
 
@@ -126,7 +200,7 @@ impl CreateSpecV2 {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.compute.policies.capabilities.vm_vm_anti_affinity.info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Info {
     /// Identifier of a tag that can be associated with a virtual machine. Virtual machines with this tag are anti-affine to each other. Warning: this field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
     ///
@@ -135,12 +209,10 @@ pub struct Info {
     /// Name of the policy.
     ///
     /// Since vSphere API 7.0.3.0.
-    #[serde(default = "Info::__missing_name")]
     pub name: String,
     /// Description of the policy.
     ///
     /// Since vSphere API 7.0.3.0.
-    #[serde(default = "Info::__missing_description")]
     pub description: String,
     /// Identifier of the capability this policy is based on.
     ///
@@ -153,23 +225,66 @@ pub struct Info {
     /// Not in vSphere API releases before 9.1.0.0.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub managed_by: Option<crate::vcenter::compute::policies::ManagedBy>,
 }
 
-impl Info {
-    fn __missing_name() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::compute::policies::capabilities::vm_vm_anti_affinity::Info",
-            "name",
-        )
+impl serde::Serialize for Info {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("vm_tag", &self.vm_tag)?;
+        map.serialize_entry("name", &self.name)?;
+        map.serialize_entry("description", &self.description)?;
+        map.serialize_entry("capability", &self.capability)?;
+        if let Some(value) = &self.managed_by {
+            map.serialize_entry("managed_by", value)?;
+        }
+        map.end()
     }
+}
 
-    fn __missing_description() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::compute::policies::capabilities::vm_vm_anti_affinity::Info",
-            "description",
-        )
+impl<'de> serde::Deserialize<'de> for Info {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
+    const NAME: &'static str = "vcenter::compute::policies::capabilities::vm_vm_anti_affinity::Info";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::TagId> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<crate::ids::PoliciesCapabilityId> = None;
+        let mut f_4: Option<crate::vcenter::compute::policies::ManagedBy> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "vm_tag" => f_0 = Some(map.next_value()?),
+                "name" => f_1 = Some(map.next_value()?),
+                "description" => f_2 = Some(map.next_value()?),
+                "capability" => f_3 = Some(map.next_value()?),
+                "managed_by" => f_4 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Info {
+            vm_tag: __de::required(f_0, "vm_tag")?,
+            name: __de::or_zero(f_1, Self::NAME, "name"),
+            description: __de::or_zero(f_2, Self::NAME, "description"),
+            capability: __de::required(f_3, "capability")?,
+            managed_by: f_4,
+        })
     }
 }
 
@@ -183,22 +298,19 @@ impl Info {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.compute.policies.capabilities.vm_vm_anti_affinity.info_v2`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct InfoV2 {
     /// Selector that identifies which virtual machines this anti-affinity policy applies to. All VMs selected by this selector will be anti-affined to each other.
     ///
     /// Since vSphere API 9.1.1.0.
-    #[serde(default = "InfoV2::__missing_vm_selector")]
     pub vm_selector: crate::vcenter::compute::policies::ObjectSelectorSpec,
     /// Name of the policy.
     ///
     /// Since vSphere API 7.0.3.0.
-    #[serde(default = "InfoV2::__missing_name")]
     pub name: String,
     /// Description of the policy.
     ///
     /// Since vSphere API 7.0.3.0.
-    #[serde(default = "InfoV2::__missing_description")]
     pub description: String,
     /// Identifier of the capability this policy is based on.
     ///
@@ -209,29 +321,65 @@ pub struct InfoV2 {
     /// Information about the entity that manages this policy. This property identifies which entity is responsible for managing the policy and can influence operations such as delete. If `None`, the policy is not managed by any specific entity. Any user with ComputePolicy.Manage privilege can manage the policy. This field is optional because it was added in a newer version than its parent node.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub managed_by: Option<crate::vcenter::compute::policies::ManagedBy>,
 }
 
-impl InfoV2 {
-    fn __missing_vm_selector() -> crate::vcenter::compute::policies::ObjectSelectorSpec {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::compute::policies::capabilities::vm_vm_anti_affinity::InfoV2",
-            "vm_selector",
-        )
+impl serde::Serialize for InfoV2 {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("vm_selector", &self.vm_selector)?;
+        map.serialize_entry("name", &self.name)?;
+        map.serialize_entry("description", &self.description)?;
+        map.serialize_entry("capability", &self.capability)?;
+        if let Some(value) = &self.managed_by {
+            map.serialize_entry("managed_by", value)?;
+        }
+        map.end()
     }
+}
 
-    fn __missing_name() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::compute::policies::capabilities::vm_vm_anti_affinity::InfoV2",
-            "name",
-        )
+impl<'de> serde::Deserialize<'de> for InfoV2 {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_description() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::compute::policies::capabilities::vm_vm_anti_affinity::InfoV2",
-            "description",
-        )
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for InfoV2 {
+    const NAME: &'static str = "vcenter::compute::policies::capabilities::vm_vm_anti_affinity::InfoV2";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::vcenter::compute::policies::ObjectSelectorSpec> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<crate::ids::PoliciesCapabilityId> = None;
+        let mut f_4: Option<crate::vcenter::compute::policies::ManagedBy> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "vm_selector" => f_0 = Some(map.next_value()?),
+                "name" => f_1 = Some(map.next_value()?),
+                "description" => f_2 = Some(map.next_value()?),
+                "capability" => f_3 = Some(map.next_value()?),
+                "managed_by" => f_4 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(InfoV2 {
+            vm_selector: __de::or_zero(f_0, Self::NAME, "vm_selector"),
+            name: __de::or_zero(f_1, Self::NAME, "name"),
+            description: __de::or_zero(f_2, Self::NAME, "description"),
+            capability: __de::required(f_3, "capability")?,
+            managed_by: f_4,
+        })
     }
 }

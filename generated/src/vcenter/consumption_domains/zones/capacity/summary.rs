@@ -15,45 +15,69 @@
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.consumption_domains.zones.capacity.summary.capacity_info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CapacityInfo {
     /// Total capacity.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default = "CapacityInfo::__missing_total")]
     pub total: i64,
     /// Capacity reserved by the workloads. This metric indicates only the configured reservation does not include current usage of reservation.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default = "CapacityInfo::__missing_reserved")]
     pub reserved: i64,
     /// Capacity currently consumed by the workloads.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default = "CapacityInfo::__missing_consumed")]
     pub consumed: i64,
 }
 
-impl CapacityInfo {
-    fn __missing_total() -> i64 {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::consumption_domains::zones::capacity::summary::CapacityInfo",
-            "total",
-        )
+impl serde::Serialize for CapacityInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("total", &self.total)?;
+        map.serialize_entry("reserved", &self.reserved)?;
+        map.serialize_entry("consumed", &self.consumed)?;
+        map.end()
     }
+}
 
-    fn __missing_reserved() -> i64 {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::consumption_domains::zones::capacity::summary::CapacityInfo",
-            "reserved",
-        )
+impl<'de> serde::Deserialize<'de> for CapacityInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_consumed() -> i64 {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::consumption_domains::zones::capacity::summary::CapacityInfo",
-            "consumed",
-        )
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CapacityInfo {
+    const NAME: &'static str = "vcenter::consumption_domains::zones::capacity::summary::CapacityInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<i64> = None;
+        let mut f_1: Option<i64> = None;
+        let mut f_2: Option<i64> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "total" => f_0 = Some(map.next_value()?),
+                "reserved" => f_1 = Some(map.next_value()?),
+                "consumed" => f_2 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(CapacityInfo {
+            total: __de::or_zero(f_0, Self::NAME, "total"),
+            reserved: __de::or_zero(f_1, Self::NAME, "reserved"),
+            consumed: __de::or_zero(f_2, Self::NAME, "consumed"),
+        })
     }
 }
 
@@ -75,24 +99,53 @@ impl ::vsphere_vapi_runtime::de::Zero for CapacityInfo {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.consumption_domains.zones.capacity.summary.cluster_info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ClusterInfo {
     /// Capacity info for each cluster.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(
-        default = "ClusterInfo::__missing_cluster_infos",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub cluster_infos: vsphere_vapi_runtime::types::VapiMap<String, Info>,
 }
 
-impl ClusterInfo {
-    fn __missing_cluster_infos() -> vsphere_vapi_runtime::types::VapiMap<String, Info> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::consumption_domains::zones::capacity::summary::ClusterInfo",
-            "cluster_infos",
-        )
+impl serde::Serialize for ClusterInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("cluster_infos", &self.cluster_infos)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ClusterInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ClusterInfo {
+    const NAME: &'static str = "vcenter::consumption_domains::zones::capacity::summary::ClusterInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<vsphere_vapi_runtime::types::VapiMap<String, Info>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "cluster_infos" => f_0 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ClusterInfo {
+            cluster_infos: __de::or_zero(f_0, Self::NAME, "cluster_infos"),
+        })
     }
 }
 
@@ -104,51 +157,71 @@ impl ClusterInfo {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.consumption_domains.zones.capacity.summary.info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Info {
     /// CPU capacity information of the vSphere Zone, units are MHz.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default = "Info::__missing_cpu")]
     pub cpu: CapacityInfo,
     /// Memory capacity information of the vSphere Zone, units are MiB.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default = "Info::__missing_memory")]
     pub memory: CapacityInfo,
     /// VmResourceProfile capacity information of the vSphere Zone, units are in number of instances.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(
-        default = "Info::__missing_vm_resource_profiles",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub vm_resource_profiles: vsphere_vapi_runtime::types::VapiMap<String, CapacityInfo>,
 }
 
-impl Info {
-    fn __missing_cpu() -> CapacityInfo {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::consumption_domains::zones::capacity::summary::Info",
-            "cpu",
-        )
+impl serde::Serialize for Info {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("cpu", &self.cpu)?;
+        map.serialize_entry("memory", &self.memory)?;
+        map.serialize_entry("vm_resource_profiles", &self.vm_resource_profiles)?;
+        map.end()
     }
+}
 
-    fn __missing_memory() -> CapacityInfo {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::consumption_domains::zones::capacity::summary::Info",
-            "memory",
-        )
+impl<'de> serde::Deserialize<'de> for Info {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_vm_resource_profiles() -> vsphere_vapi_runtime::types::VapiMap<
-        String,
-        CapacityInfo,
-    > {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::consumption_domains::zones::capacity::summary::Info",
-            "vm_resource_profiles",
-        )
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
+    const NAME: &'static str = "vcenter::consumption_domains::zones::capacity::summary::Info";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<CapacityInfo> = None;
+        let mut f_1: Option<CapacityInfo> = None;
+        let mut f_2: Option<
+            vsphere_vapi_runtime::types::VapiMap<String, CapacityInfo>,
+        > = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "cpu" => f_0 = Some(map.next_value()?),
+                "memory" => f_1 = Some(map.next_value()?),
+                "vm_resource_profiles" => f_2 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Info {
+            cpu: __de::or_zero(f_0, Self::NAME, "cpu"),
+            memory: __de::or_zero(f_1, Self::NAME, "memory"),
+            vm_resource_profiles: __de::or_zero(f_2, Self::NAME, "vm_resource_profiles"),
+        })
     }
 }
 

@@ -13,39 +13,63 @@
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.consumption_domains.zones.cluster.associations.status`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Status {
     /// This is true if the complete method succeeded without any errors. Otherwise, it is false if all or some methods have failed.
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(default = "Status::__missing_success")]
     pub success: bool,
     /// Associations between the identifiers of the clusters for which the operation failed and the reason of the failure.
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(
-        default = "Status::__missing_failed_clusters",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub failed_clusters: vsphere_vapi_runtime::types::VapiMap<String, serde_json::Value>,
 }
 
-impl Status {
-    fn __missing_success() -> bool {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::consumption_domains::zones::cluster::associations::Status",
-            "success",
-        )
+impl serde::Serialize for Status {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("success", &self.success)?;
+        map.serialize_entry("failed_clusters", &self.failed_clusters)?;
+        map.end()
     }
+}
 
-    fn __missing_failed_clusters() -> vsphere_vapi_runtime::types::VapiMap<
-        String,
-        serde_json::Value,
-    > {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::consumption_domains::zones::cluster::associations::Status",
-            "failed_clusters",
-        )
+impl<'de> serde::Deserialize<'de> for Status {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Status {
+    const NAME: &'static str = "vcenter::consumption_domains::zones::cluster::associations::Status";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<bool> = None;
+        let mut f_1: Option<
+            vsphere_vapi_runtime::types::VapiMap<String, serde_json::Value>,
+        > = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "success" => f_0 = Some(map.next_value()?),
+                "failed_clusters" => f_1 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Status {
+            success: __de::or_zero(f_0, Self::NAME, "success"),
+            failed_clusters: __de::or_zero(f_1, Self::NAME, "failed_clusters"),
+        })
     }
 }
 

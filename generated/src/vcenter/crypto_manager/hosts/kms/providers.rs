@@ -13,25 +13,77 @@
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.crypto_manager.hosts.kms.providers.filter_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct FilterSpec {
     /// Provider identifiers.
     ///
     /// If `None` or empty, the result will not be filtered by provider identifier.
     ///
     /// Since vSphere API 7.0.2.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub providers: Option<Vec<String>>,
     /// Provider health status. If `None` or empty, the result will not be filtered by provider health status.
     ///
     /// Since vSphere API 7.0.2.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub health: Option<Vec<Health>>,
     /// Provider types. If `None` or empty, the result will not be filtered by provider type.
     ///
     /// Since vSphere API 7.0.2.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub types: Option<Vec<Type>>,
+}
+
+impl serde::Serialize for FilterSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.providers {
+            map.serialize_entry("providers", value)?;
+        }
+        if let Some(value) = &self.health {
+            map.serialize_entry("health", value)?;
+        }
+        if let Some(value) = &self.types {
+            map.serialize_entry("types", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for FilterSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for FilterSpec {
+    const NAME: &'static str = "vcenter::crypto_manager::hosts::kms::providers::FilterSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<Vec<String>> = None;
+        let mut f_1: Option<Vec<Health>> = None;
+        let mut f_2: Option<Vec<Type>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "providers" => f_0 = map.next_value()?,
+                "health" => f_1 = map.next_value()?,
+                "types" => f_2 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(FilterSpec {
+            providers: f_0,
+            health: f_1,
+            types: f_2,
+        })
+    }
 }
 
 vsphere_vapi_runtime::vapi_enum! {
@@ -162,81 +214,67 @@ impl<'de> serde::Deserialize<'de> for Info {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = Info;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("struct Info")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<Info, A::Error> {
-                let mut f_0: Option<Health> = None;
-                let mut f_1: Option<Vec<crate::vapi::standard::LocalizableMessage>> = None;
-                let mut f_2: Option<String> = None;
-                let mut f_3: Option<NativeProviderInfo> = None;
-                let mut unknown = serde_json::Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "health" => f_0 = Some(map.next_value()?),
-                        "details" => {
-                            f_1 = Some(
-                                map.next_value::<Option<_>>()?.unwrap_or_default(),
-                            );
-                        }
-                        "type" => f_2 = Some(map.next_value()?),
-                        "native_info" => f_3 = map.next_value()?,
-                        _ => {
-                            let value: serde_json::Value = map.next_value()?;
-                            unknown.insert(key, value);
-                        }
-                    }
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
+    const NAME: &'static str = "vcenter::crypto_manager::hosts::kms::providers::Info";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<Health> = None;
+        let mut f_1: Option<Vec<crate::vapi::standard::LocalizableMessage>> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<NativeProviderInfo> = None;
+        let mut unknown = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "health" => f_0 = Some(map.next_value()?),
+                "details" => f_1 = __de::null_as_empty(map.next_value()?),
+                "type" => f_2 = Some(map.next_value()?),
+                "native_info" => f_3 = map.next_value()?,
+                _ => {
+                    let value: serde_json::Value = map.next_value()?;
+                    unknown.insert(key, value);
                 }
-                let u_0 = match f_2 {
-                    None => None,
-                    Some(tag) => {
-                        Some(
-                            match tag.as_str() {
-                                "NATIVE" => {
-                                    InfoType::Native {
-                                        native_info: f_3,
-                                    }
-                                }
-                                "TRUST_AUTHORITY" => InfoType::TrustAuthority,
-                                _ => {
-                                    #[allow(unused_mut)]
-                                    let mut fields = ::core::mem::take(&mut unknown);
-                                    if let Some(value) = f_3 {
-                                        fields
-                                            .insert(
-                                                "native_info".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    InfoType::Unknown { tag, fields }
-                                }
-                            },
-                        )
-                    }
-                };
-                ::core::result::Result::Ok(Info {
-                    health: f_0
-                        .ok_or_else(|| serde::de::Error::missing_field("health"))?,
-                    details: f_1
-                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
-                            "vcenter::crypto_manager::hosts::kms::providers::Info",
-                            "details",
-                        )),
-                    r#type: u_0.ok_or_else(|| serde::de::Error::missing_field("type"))?,
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        let u_0 = match f_2 {
+            None => None,
+            Some(tag) => {
+                Some(
+                    match tag.as_str() {
+                        "NATIVE" => {
+                            InfoType::Native {
+                                native_info: f_3,
+                            }
+                        }
+                        "TRUST_AUTHORITY" => InfoType::TrustAuthority,
+                        _ => {
+                            #[allow(unused_mut)]
+                            let mut fields = ::core::mem::take(&mut unknown);
+                            if let Some(value) = f_3 {
+                                fields
+                                    .insert(
+                                        "native_info".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            InfoType::Unknown { tag, fields }
+                        }
+                    },
+                )
+            }
+        };
+        ::core::result::Result::Ok(Info {
+            health: __de::required(f_0, "health")?,
+            details: __de::or_zero(f_1, Self::NAME, "details"),
+            r#type: __de::required(u_0, "type")?,
+        })
     }
 }
 
@@ -262,8 +300,12 @@ impl ListRequest {
     }
 
     /// Sends the request and decodes the result.
-    pub async fn send(self) -> vsphere_vapi_runtime::Result<Vec<Summary>> {
-        self.call.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<Vec<Summary>>,
+    > + Send {
+        self.call.send()
     }
 }
 
@@ -273,21 +315,53 @@ impl ListRequest {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.crypto_manager.hosts.kms.providers.native_provider_info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct NativeProviderInfo {
     /// Key identifier for the provider.
     ///
     /// Since vSphere API 7.0.2.0.
-    #[serde(default = "NativeProviderInfo::__missing_key_id")]
     pub key_id: String,
 }
 
-impl NativeProviderInfo {
-    fn __missing_key_id() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::crypto_manager::hosts::kms::providers::NativeProviderInfo",
-            "key_id",
-        )
+impl serde::Serialize for NativeProviderInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("key_id", &self.key_id)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for NativeProviderInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for NativeProviderInfo {
+    const NAME: &'static str = "vcenter::crypto_manager::hosts::kms::providers::NativeProviderInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "key_id" => f_0 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(NativeProviderInfo {
+            key_id: __de::or_zero(f_0, Self::NAME, "key_id"),
+        })
     }
 }
 
@@ -296,7 +370,7 @@ impl NativeProviderInfo {
 /// Since vSphere API 7.0.2.0.
 ///
 /// vAPI structure `com.vmware.vcenter.crypto_manager.hosts.kms.providers.summary`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Summary {
     /// Identifier of the provider.
     ///
@@ -312,6 +386,56 @@ pub struct Summary {
     ///
     /// Since vSphere API 7.0.2.0.
     pub health: Health,
+}
+
+impl serde::Serialize for Summary {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("provider", &self.provider)?;
+        map.serialize_entry("type", &self.r#type)?;
+        map.serialize_entry("health", &self.health)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Summary {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Summary {
+    const NAME: &'static str = "vcenter::crypto_manager::hosts::kms::providers::Summary";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::CryptoManagerKmsProviderId> = None;
+        let mut f_1: Option<Type> = None;
+        let mut f_2: Option<Health> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "provider" => f_0 = Some(map.next_value()?),
+                "type" => f_1 = Some(map.next_value()?),
+                "health" => f_2 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Summary {
+            provider: __de::required(f_0, "provider")?,
+            r#type: __de::required(f_1, "type")?,
+            health: __de::required(f_2, "health")?,
+        })
+    }
 }
 
 vsphere_vapi_runtime::vapi_enum! {

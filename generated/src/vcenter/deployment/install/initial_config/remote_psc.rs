@@ -67,10 +67,12 @@ impl Thumbprint {
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the caller is not authenticated.
     /// - [`Error`](crate::ErrorKind::Error): on error.
     #[deprecated(note = "since vSphere API 9.0.0.0")]
-    pub async fn get(
+    pub fn get(
         &self,
         spec: &thumbprint::RemoteSpec,
-    ) -> vsphere_vapi_runtime::Result<String> {
-        self.client.operation(&thumbprint::ops::GET).param("spec", spec).send().await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<String>,
+    > + Send {
+        self.client.operation(&thumbprint::ops::GET).param("spec", spec).send()
     }
 }

@@ -13,25 +13,77 @@
 /// Not in vSphere API releases before 9.1.0.0.
 ///
 /// vAPI structure `com.vmware.vcenter.host.crypto.fips.modules.filter_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct FilterSpec {
     /// MoId of the hosts whose modules shall be included in the result; Up to 100 hosts can be specified.
     ///
     /// If `None` or empty, all hosts shall be included in the result.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hosts: Option<Vec<String>>,
     /// Name of modules which shall be included in the result. Up to 10 names can be specified. If `None` or empty, modules won't be filtered by name.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub names: Option<Vec<String>>,
     /// Version of modules which shall be included in the result. Up to 10 versions can be specified. If `None` or empty, modules won't be filtered by version.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub versions: Option<Vec<String>>,
+}
+
+impl serde::Serialize for FilterSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.hosts {
+            map.serialize_entry("hosts", value)?;
+        }
+        if let Some(value) = &self.names {
+            map.serialize_entry("names", value)?;
+        }
+        if let Some(value) = &self.versions {
+            map.serialize_entry("versions", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for FilterSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for FilterSpec {
+    const NAME: &'static str = "vcenter::host::crypto::fips::modules::FilterSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<Vec<String>> = None;
+        let mut f_1: Option<Vec<String>> = None;
+        let mut f_2: Option<Vec<String>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "hosts" => f_0 = map.next_value()?,
+                "names" => f_1 = map.next_value()?,
+                "versions" => f_2 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(FilterSpec {
+            hosts: f_0,
+            names: f_1,
+            versions: f_2,
+        })
+    }
 }
 
 /// The [`Info`](crate::vcenter::host::crypto::fips::modules::Info) structure contains information about a FIPS validated crypto module.
@@ -41,55 +93,89 @@ pub struct FilterSpec {
 /// Not in vSphere API releases before 9.1.0.0.
 ///
 /// vAPI structure `com.vmware.vcenter.host.crypto.fips.modules.info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Info {
     /// The name of the module as specified in its certificate.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default = "Info::__missing_name")]
     pub name: String,
     /// Version of the module.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default = "Info::__missing_version")]
     pub version: String,
     /// CMVP certificate number of the module. Can be used to construct the URL of the certificate, for example: <https://csrc.nist.gov/projects/cryptographic-module-validation-program/certificate/4743>. If `None`, the module's CMVP certification is still pending.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cmvp_cert: Option<String>,
     /// CAVP certificate number of the module's algorithms. Can be used to construct the URL of the certificate, for example: <https://csrc.nist.gov/projects/Cryptographic-Algorithm-Validation-Program/details?source=A&number=3500>. May be left `None`, if the module has a CMVP certificate issued.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cavp_cert: Option<String>,
     /// Version of the VCF component on which this module is installed.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default = "Info::__missing_component_version")]
     pub component_version: String,
 }
 
-impl Info {
-    fn __missing_name() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::host::crypto::fips::modules::Info",
-            "name",
-        )
+impl serde::Serialize for Info {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("name", &self.name)?;
+        map.serialize_entry("version", &self.version)?;
+        if let Some(value) = &self.cmvp_cert {
+            map.serialize_entry("cmvp_cert", value)?;
+        }
+        if let Some(value) = &self.cavp_cert {
+            map.serialize_entry("cavp_cert", value)?;
+        }
+        map.serialize_entry("component_version", &self.component_version)?;
+        map.end()
     }
+}
 
-    fn __missing_version() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::host::crypto::fips::modules::Info",
-            "version",
-        )
+impl<'de> serde::Deserialize<'de> for Info {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_component_version() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::host::crypto::fips::modules::Info",
-            "component_version",
-        )
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
+    const NAME: &'static str = "vcenter::host::crypto::fips::modules::Info";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<String> = None;
+        let mut f_4: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "name" => f_0 = Some(map.next_value()?),
+                "version" => f_1 = Some(map.next_value()?),
+                "cmvp_cert" => f_2 = map.next_value()?,
+                "cavp_cert" => f_3 = map.next_value()?,
+                "component_version" => f_4 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Info {
+            name: __de::or_zero(f_0, Self::NAME, "name"),
+            version: __de::or_zero(f_1, Self::NAME, "version"),
+            cmvp_cert: f_2,
+            cavp_cert: f_3,
+            component_version: __de::or_zero(f_4, Self::NAME, "component_version"),
+        })
     }
 }
 
@@ -129,18 +215,65 @@ impl Info {
 /// Not in vSphere API releases before 9.1.0.0.
 ///
 /// vAPI structure `com.vmware.vcenter.host.crypto.fips.modules.iteration_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct IterationSpec {
     /// MoId of the last host whose modules were already returned. Iteration shall continue form the next one. If `None` the first set of items is returned.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub marker: Option<String>,
     /// Specifies the maximum number of hosts whose modules shall be returned. If `None` the full list of modules shall be returned.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i64>,
+}
+
+impl serde::Serialize for IterationSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.marker {
+            map.serialize_entry("marker", value)?;
+        }
+        if let Some(value) = &self.page_size {
+            map.serialize_entry("page_size", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for IterationSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for IterationSpec {
+    const NAME: &'static str = "vcenter::host::crypto::fips::modules::IterationSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<i64> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "marker" => f_0 = map.next_value()?,
+                "page_size" => f_1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(IterationSpec {
+            marker: f_0,
+            page_size: f_1,
+        })
+    }
 }
 
 /// The [`ListItem`](crate::vcenter::host::crypto::fips::modules::ListItem) structure contains details of a FIPS module.
@@ -150,7 +283,7 @@ pub struct IterationSpec {
 /// Not in vSphere API releases before 9.1.0.0.
 ///
 /// vAPI structure `com.vmware.vcenter.host.crypto.fips.modules.list_item`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ListItem {
     /// The host on which the modules is installed.
     ///
@@ -161,16 +294,52 @@ pub struct ListItem {
     /// Details of a FIPS module.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default = "ListItem::__missing_info")]
     pub info: Info,
 }
 
-impl ListItem {
-    fn __missing_info() -> Info {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::host::crypto::fips::modules::ListItem",
-            "info",
-        )
+impl serde::Serialize for ListItem {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("host", &self.host)?;
+        map.serialize_entry("info", &self.info)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ListItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ListItem {
+    const NAME: &'static str = "vcenter::host::crypto::fips::modules::ListItem";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::HostSystemId> = None;
+        let mut f_1: Option<Info> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "host" => f_0 = Some(map.next_value()?),
+                "info" => f_1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ListItem {
+            host: __de::required(f_0, "host")?,
+            info: __de::or_zero(f_1, Self::NAME, "info"),
+        })
     }
 }
 
@@ -202,8 +371,12 @@ impl ListRequest {
     }
 
     /// Sends the request and decodes the result.
-    pub async fn send(self) -> vsphere_vapi_runtime::Result<ListResult> {
-        self.call.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<ListResult>,
+    > + Send {
+        self.call.send()
     }
 }
 
@@ -214,29 +387,63 @@ impl ListRequest {
 /// Not in vSphere API releases before 9.1.0.0.
 ///
 /// vAPI structure `com.vmware.vcenter.host.crypto.fips.modules.list_result`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ListResult {
     /// The list of modules.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(
-        default = "ListResult::__missing_items",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub items: Vec<ListItem>,
     /// Host moId indicating the host from which the next page of results shall continue. Clients should use this value in the subsequent calls to the [`Modules::list`](crate::vcenter::host::crypto::fips::Modules::list)(IterationSpec) API. If `None` the full list of modules is returned or no modules matched the provided filter.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub marker: Option<String>,
 }
 
-impl ListResult {
-    fn __missing_items() -> Vec<ListItem> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::host::crypto::fips::modules::ListResult",
-            "items",
-        )
+impl serde::Serialize for ListResult {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("items", &self.items)?;
+        if let Some(value) = &self.marker {
+            map.serialize_entry("marker", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ListResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ListResult {
+    const NAME: &'static str = "vcenter::host::crypto::fips::modules::ListResult";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<Vec<ListItem>> = None;
+        let mut f_1: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "items" => f_0 = __de::null_as_empty(map.next_value()?),
+                "marker" => f_1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ListResult {
+            items: __de::or_zero(f_0, Self::NAME, "items"),
+            marker: f_1,
+        })
     }
 }
 

@@ -284,187 +284,148 @@ impl<'de> serde::Deserialize<'de> for Info {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = Info;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("struct Info")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<Info, A::Error> {
-                let mut f_0: Option<
-                    vsphere_vapi_runtime::types::VapiMap<String, Task>,
-                > = None;
-                let mut f_1: Option<Vec<String>> = None;
-                let mut f_2: Option<State> = None;
-                let mut f_3: Option<State> = None;
-                let mut f_4: Option<crate::cis::task::Progress> = None;
-                let mut f_5: Option<crate::vcenter::lcm::Notifications> = None;
-                let mut f_6: Option<UpgradeInfo> = None;
-                let mut f_7: Option<vsphere_vapi_runtime::types::DateTime> = None;
-                let mut f_8: Option<crate::vapi::standard::LocalizableMessage> = None;
-                let mut f_9: Option<String> = None;
-                let mut f_10: Option<bool> = None;
-                let mut f_11: Option<serde_json::Value> = None;
-                let mut f_12: Option<vsphere_vapi_runtime::types::DateTime> = None;
-                let mut f_13: Option<vsphere_vapi_runtime::types::DateTime> = None;
-                let mut unknown = serde_json::Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "subtasks" => {
-                            f_0 = Some(
-                                map.next_value::<Option<_>>()?.unwrap_or_default(),
-                            );
-                        }
-                        "subtask_order" => {
-                            f_1 = Some(
-                                map.next_value::<Option<_>>()?.unwrap_or_default(),
-                            );
-                        }
-                        "current_state" => f_2 = map.next_value()?,
-                        "desired_state" => f_3 = map.next_value()?,
-                        "progress" => f_4 = map.next_value()?,
-                        "notifications" => f_5 = map.next_value()?,
-                        "upgrade_info" => f_6 = Some(map.next_value()?),
-                        "last_update_time" => f_7 = Some(map.next_value()?),
-                        "description" => f_8 = Some(map.next_value()?),
-                        "status" => f_9 = Some(map.next_value()?),
-                        "cancelable" => f_10 = Some(map.next_value()?),
-                        "error" => f_11 = map.next_value()?,
-                        "start_time" => f_12 = map.next_value()?,
-                        "end_time" => f_13 = map.next_value()?,
-                        _ => {
-                            let value: serde_json::Value = map.next_value()?;
-                            unknown.insert(key, value);
-                        }
-                    }
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
+    const NAME: &'static str = "vcenter::lcm::deployment::migration_upgrade::status::Info";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<vsphere_vapi_runtime::types::VapiMap<String, Task>> = None;
+        let mut f_1: Option<Vec<String>> = None;
+        let mut f_2: Option<State> = None;
+        let mut f_3: Option<State> = None;
+        let mut f_4: Option<crate::cis::task::Progress> = None;
+        let mut f_5: Option<crate::vcenter::lcm::Notifications> = None;
+        let mut f_6: Option<UpgradeInfo> = None;
+        let mut f_7: Option<vsphere_vapi_runtime::types::DateTime> = None;
+        let mut f_8: Option<crate::vapi::standard::LocalizableMessage> = None;
+        let mut f_9: Option<String> = None;
+        let mut f_10: Option<bool> = None;
+        let mut f_11: Option<serde_json::Value> = None;
+        let mut f_12: Option<vsphere_vapi_runtime::types::DateTime> = None;
+        let mut f_13: Option<vsphere_vapi_runtime::types::DateTime> = None;
+        let mut unknown = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "subtasks" => f_0 = __de::null_as_empty(map.next_value()?),
+                "subtask_order" => f_1 = __de::null_as_empty(map.next_value()?),
+                "current_state" => f_2 = map.next_value()?,
+                "desired_state" => f_3 = map.next_value()?,
+                "progress" => f_4 = map.next_value()?,
+                "notifications" => f_5 = map.next_value()?,
+                "upgrade_info" => f_6 = Some(map.next_value()?),
+                "last_update_time" => f_7 = Some(map.next_value()?),
+                "description" => f_8 = Some(map.next_value()?),
+                "status" => f_9 = Some(map.next_value()?),
+                "cancelable" => f_10 = Some(map.next_value()?),
+                "error" => f_11 = map.next_value()?,
+                "start_time" => f_12 = map.next_value()?,
+                "end_time" => f_13 = map.next_value()?,
+                _ => {
+                    let value: serde_json::Value = map.next_value()?;
+                    unknown.insert(key, value);
                 }
-                let u_0 = match f_9 {
-                    None => None,
-                    Some(tag) => {
-                        Some(
-                            match tag.as_str() {
-                                "PENDING" => InfoStatus::Pending,
-                                "RUNNING" => {
-                                    InfoStatus::Running {
-                                        progress: f_4,
-                                        start_time: f_12,
-                                    }
-                                }
-                                "BLOCKED" => {
-                                    InfoStatus::Blocked {
-                                        progress: f_4,
-                                        start_time: f_12,
-                                    }
-                                }
-                                "SUCCEEDED" => {
-                                    InfoStatus::Succeeded {
-                                        progress: f_4,
-                                        start_time: f_12,
-                                        end_time: f_13,
-                                    }
-                                }
-                                "FAILED" => {
-                                    InfoStatus::Failed {
-                                        progress: f_4,
-                                        error: f_11,
-                                        start_time: f_12,
-                                        end_time: f_13,
-                                    }
-                                }
-                                "CANCELED" => {
-                                    InfoStatus::Canceled {
-                                        progress: f_4,
-                                        error: f_11,
-                                        start_time: f_12,
-                                        end_time: f_13,
-                                    }
-                                }
-                                _ => {
-                                    #[allow(unused_mut)]
-                                    let mut fields = ::core::mem::take(&mut unknown);
-                                    if let Some(value) = f_4 {
-                                        fields
-                                            .insert(
-                                                "progress".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_12 {
-                                        fields
-                                            .insert(
-                                                "start_time".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_13 {
-                                        fields
-                                            .insert(
-                                                "end_time".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_11 {
-                                        fields
-                                            .insert(
-                                                "error".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    InfoStatus::Unknown { tag, fields }
-                                }
-                            },
-                        )
-                    }
-                };
-                ::core::result::Result::Ok(Info {
-                    subtasks: f_0
-                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
-                            "vcenter::lcm::deployment::migration_upgrade::status::Info",
-                            "subtasks",
-                        )),
-                    subtask_order: f_1
-                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
-                            "vcenter::lcm::deployment::migration_upgrade::status::Info",
-                            "subtask_order",
-                        )),
-                    current_state: f_2,
-                    desired_state: f_3,
-                    notifications: f_5,
-                    upgrade_info: f_6
-                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
-                            "vcenter::lcm::deployment::migration_upgrade::status::Info",
-                            "upgrade_info",
-                        )),
-                    last_update_time: f_7
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "last_update_time",
-                        ))?,
-                    description: f_8
-                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
-                            "vcenter::lcm::deployment::migration_upgrade::status::Info",
-                            "description",
-                        )),
-                    status: u_0
-                        .ok_or_else(|| serde::de::Error::missing_field("status"))?,
-                    cancelable: f_10
-                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
-                            "vcenter::lcm::deployment::migration_upgrade::status::Info",
-                            "cancelable",
-                        )),
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        let u_0 = match f_9 {
+            None => None,
+            Some(tag) => {
+                Some(
+                    match tag.as_str() {
+                        "PENDING" => InfoStatus::Pending,
+                        "RUNNING" => {
+                            InfoStatus::Running {
+                                progress: f_4,
+                                start_time: f_12,
+                            }
+                        }
+                        "BLOCKED" => {
+                            InfoStatus::Blocked {
+                                progress: f_4,
+                                start_time: f_12,
+                            }
+                        }
+                        "SUCCEEDED" => {
+                            InfoStatus::Succeeded {
+                                progress: f_4,
+                                start_time: f_12,
+                                end_time: f_13,
+                            }
+                        }
+                        "FAILED" => {
+                            InfoStatus::Failed {
+                                progress: f_4,
+                                error: f_11,
+                                start_time: f_12,
+                                end_time: f_13,
+                            }
+                        }
+                        "CANCELED" => {
+                            InfoStatus::Canceled {
+                                progress: f_4,
+                                error: f_11,
+                                start_time: f_12,
+                                end_time: f_13,
+                            }
+                        }
+                        _ => {
+                            #[allow(unused_mut)]
+                            let mut fields = ::core::mem::take(&mut unknown);
+                            if let Some(value) = f_4 {
+                                fields
+                                    .insert(
+                                        "progress".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_12 {
+                                fields
+                                    .insert(
+                                        "start_time".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_13 {
+                                fields
+                                    .insert(
+                                        "end_time".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_11 {
+                                fields
+                                    .insert(
+                                        "error".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            InfoStatus::Unknown { tag, fields }
+                        }
+                    },
+                )
+            }
+        };
+        ::core::result::Result::Ok(Info {
+            subtasks: __de::or_zero(f_0, Self::NAME, "subtasks"),
+            subtask_order: __de::or_zero(f_1, Self::NAME, "subtask_order"),
+            current_state: f_2,
+            desired_state: f_3,
+            notifications: f_5,
+            upgrade_info: __de::or_zero(f_6, Self::NAME, "upgrade_info"),
+            last_update_time: __de::required(f_7, "last_update_time")?,
+            description: __de::or_zero(f_8, Self::NAME, "description"),
+            status: __de::required(u_0, "status")?,
+            cancelable: __de::or_zero(f_10, Self::NAME, "cancelable"),
+        })
     }
 }
 
@@ -747,144 +708,130 @@ impl<'de> serde::Deserialize<'de> for Task {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = Task;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("struct Task")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<Task, A::Error> {
-                let mut f_0: Option<crate::cis::task::Progress> = None;
-                let mut f_1: Option<crate::vcenter::lcm::Notifications> = None;
-                let mut f_2: Option<crate::vapi::standard::LocalizableMessage> = None;
-                let mut f_3: Option<String> = None;
-                let mut f_4: Option<bool> = None;
-                let mut f_5: Option<serde_json::Value> = None;
-                let mut f_6: Option<vsphere_vapi_runtime::types::DateTime> = None;
-                let mut f_7: Option<vsphere_vapi_runtime::types::DateTime> = None;
-                let mut unknown = serde_json::Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "progress" => f_0 = map.next_value()?,
-                        "notifications" => f_1 = map.next_value()?,
-                        "description" => f_2 = Some(map.next_value()?),
-                        "status" => f_3 = Some(map.next_value()?),
-                        "cancelable" => f_4 = Some(map.next_value()?),
-                        "error" => f_5 = map.next_value()?,
-                        "start_time" => f_6 = map.next_value()?,
-                        "end_time" => f_7 = map.next_value()?,
-                        _ => {
-                            let value: serde_json::Value = map.next_value()?;
-                            unknown.insert(key, value);
-                        }
-                    }
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Task {
+    const NAME: &'static str = "vcenter::lcm::deployment::migration_upgrade::status::Task";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::cis::task::Progress> = None;
+        let mut f_1: Option<crate::vcenter::lcm::Notifications> = None;
+        let mut f_2: Option<crate::vapi::standard::LocalizableMessage> = None;
+        let mut f_3: Option<String> = None;
+        let mut f_4: Option<bool> = None;
+        let mut f_5: Option<serde_json::Value> = None;
+        let mut f_6: Option<vsphere_vapi_runtime::types::DateTime> = None;
+        let mut f_7: Option<vsphere_vapi_runtime::types::DateTime> = None;
+        let mut unknown = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "progress" => f_0 = map.next_value()?,
+                "notifications" => f_1 = map.next_value()?,
+                "description" => f_2 = Some(map.next_value()?),
+                "status" => f_3 = Some(map.next_value()?),
+                "cancelable" => f_4 = Some(map.next_value()?),
+                "error" => f_5 = map.next_value()?,
+                "start_time" => f_6 = map.next_value()?,
+                "end_time" => f_7 = map.next_value()?,
+                _ => {
+                    let value: serde_json::Value = map.next_value()?;
+                    unknown.insert(key, value);
                 }
-                let u_0 = match f_3 {
-                    None => None,
-                    Some(tag) => {
-                        Some(
-                            match tag.as_str() {
-                                "PENDING" => TaskStatus::Pending,
-                                "RUNNING" => {
-                                    TaskStatus::Running {
-                                        progress: f_0,
-                                        start_time: f_6,
-                                    }
-                                }
-                                "BLOCKED" => {
-                                    TaskStatus::Blocked {
-                                        progress: f_0,
-                                        start_time: f_6,
-                                    }
-                                }
-                                "SUCCEEDED" => {
-                                    TaskStatus::Succeeded {
-                                        progress: f_0,
-                                        start_time: f_6,
-                                        end_time: f_7,
-                                    }
-                                }
-                                "FAILED" => {
-                                    TaskStatus::Failed {
-                                        progress: f_0,
-                                        error: f_5,
-                                        start_time: f_6,
-                                        end_time: f_7,
-                                    }
-                                }
-                                "CANCELED" => {
-                                    TaskStatus::Canceled {
-                                        progress: f_0,
-                                        error: f_5,
-                                        start_time: f_6,
-                                        end_time: f_7,
-                                    }
-                                }
-                                _ => {
-                                    #[allow(unused_mut)]
-                                    let mut fields = ::core::mem::take(&mut unknown);
-                                    if let Some(value) = f_0 {
-                                        fields
-                                            .insert(
-                                                "progress".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_6 {
-                                        fields
-                                            .insert(
-                                                "start_time".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_7 {
-                                        fields
-                                            .insert(
-                                                "end_time".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_5 {
-                                        fields
-                                            .insert(
-                                                "error".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    TaskStatus::Unknown { tag, fields }
-                                }
-                            },
-                        )
-                    }
-                };
-                ::core::result::Result::Ok(Task {
-                    notifications: f_1,
-                    description: f_2
-                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
-                            "vcenter::lcm::deployment::migration_upgrade::status::Task",
-                            "description",
-                        )),
-                    status: u_0
-                        .ok_or_else(|| serde::de::Error::missing_field("status"))?,
-                    cancelable: f_4
-                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
-                            "vcenter::lcm::deployment::migration_upgrade::status::Task",
-                            "cancelable",
-                        )),
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        let u_0 = match f_3 {
+            None => None,
+            Some(tag) => {
+                Some(
+                    match tag.as_str() {
+                        "PENDING" => TaskStatus::Pending,
+                        "RUNNING" => {
+                            TaskStatus::Running {
+                                progress: f_0,
+                                start_time: f_6,
+                            }
+                        }
+                        "BLOCKED" => {
+                            TaskStatus::Blocked {
+                                progress: f_0,
+                                start_time: f_6,
+                            }
+                        }
+                        "SUCCEEDED" => {
+                            TaskStatus::Succeeded {
+                                progress: f_0,
+                                start_time: f_6,
+                                end_time: f_7,
+                            }
+                        }
+                        "FAILED" => {
+                            TaskStatus::Failed {
+                                progress: f_0,
+                                error: f_5,
+                                start_time: f_6,
+                                end_time: f_7,
+                            }
+                        }
+                        "CANCELED" => {
+                            TaskStatus::Canceled {
+                                progress: f_0,
+                                error: f_5,
+                                start_time: f_6,
+                                end_time: f_7,
+                            }
+                        }
+                        _ => {
+                            #[allow(unused_mut)]
+                            let mut fields = ::core::mem::take(&mut unknown);
+                            if let Some(value) = f_0 {
+                                fields
+                                    .insert(
+                                        "progress".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_6 {
+                                fields
+                                    .insert(
+                                        "start_time".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_7 {
+                                fields
+                                    .insert(
+                                        "end_time".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_5 {
+                                fields
+                                    .insert(
+                                        "error".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            TaskStatus::Unknown { tag, fields }
+                        }
+                    },
+                )
+            }
+        };
+        ::core::result::Result::Ok(Task {
+            notifications: f_1,
+            description: __de::or_zero(f_2, Self::NAME, "description"),
+            status: __de::required(u_0, "status")?,
+            cancelable: __de::or_zero(f_4, Self::NAME, "cancelable"),
+        })
     }
 }
 
@@ -896,46 +843,112 @@ impl<'de> serde::Deserialize<'de> for Task {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.lcm.deployment.migration_upgrade.status.upgrade_info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct UpgradeInfo {
     /// Indicates to which version the upgrade is being executed or was executed. If `None` the upgrade process was not initialized.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub upgrade_to: Option<String>,
     /// Determines if the upgrade process will start the switchover at a specific time. If `None` the upgrade process will execute the switchover operation without a delay, once the replication is almost done and the upgrade can be executed with the least possible downtime.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_switchover: Option<vsphere_vapi_runtime::types::DateTime>,
     /// Determines if the upgrade process is set to pause at a specific point. If `None` the upgrade is not configured to pause.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pause: Option<crate::vcenter::lcm::deployment::migration_upgrade::PausePolicy>,
     /// Description of the error that cause the upgrade to fail. In case of resume the error is removed. However, in case of cancel the error here is left for historical reasons only. If `None` the upgrade did not raise any errors.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<serde_json::Value>,
     /// The size of the data (in MB) that is left to be replicated from the source vCenter to the target vCenter.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default = "UpgradeInfo::__missing_remaining_replication_data")]
     pub remaining_replication_data: i64,
     /// A unique identifier assign to an upgrade run. New upgrade run will assign new ID. If `None`, there is no upgrade initialized on the vCenter.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub identifier: Option<String>,
 }
 
-impl UpgradeInfo {
-    fn __missing_remaining_replication_data() -> i64 {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::lcm::deployment::migration_upgrade::status::UpgradeInfo",
+impl serde::Serialize for UpgradeInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.upgrade_to {
+            map.serialize_entry("upgrade_to", value)?;
+        }
+        if let Some(value) = &self.start_switchover {
+            map.serialize_entry("start_switchover", value)?;
+        }
+        if let Some(value) = &self.pause {
+            map.serialize_entry("pause", value)?;
+        }
+        if let Some(value) = &self.error {
+            map.serialize_entry("error", value)?;
+        }
+        map.serialize_entry(
             "remaining_replication_data",
-        )
+            &self.remaining_replication_data,
+        )?;
+        if let Some(value) = &self.identifier {
+            map.serialize_entry("identifier", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UpgradeInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for UpgradeInfo {
+    const NAME: &'static str = "vcenter::lcm::deployment::migration_upgrade::status::UpgradeInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<vsphere_vapi_runtime::types::DateTime> = None;
+        let mut f_2: Option<
+            crate::vcenter::lcm::deployment::migration_upgrade::PausePolicy,
+        > = None;
+        let mut f_3: Option<serde_json::Value> = None;
+        let mut f_4: Option<i64> = None;
+        let mut f_5: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "upgrade_to" => f_0 = map.next_value()?,
+                "start_switchover" => f_1 = map.next_value()?,
+                "pause" => f_2 = map.next_value()?,
+                "error" => f_3 = map.next_value()?,
+                "remaining_replication_data" => f_4 = Some(map.next_value()?),
+                "identifier" => f_5 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(UpgradeInfo {
+            upgrade_to: f_0,
+            start_switchover: f_1,
+            pause: f_2,
+            error: f_3,
+            remaining_replication_data: __de::or_zero(
+                f_4,
+                Self::NAME,
+                "remaining_replication_data",
+            ),
+            identifier: f_5,
+        })
     }
 }
 

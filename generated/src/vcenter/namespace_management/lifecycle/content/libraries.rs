@@ -17,7 +17,7 @@ pub mod message;
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.lifecycle.content.libraries.content_library_spec`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ContentLibrarySpec {
     /// Identifier of the Content Library. The Content Library must exist in the vSphere inventory.
     ///
@@ -25,6 +25,48 @@ pub struct ContentLibrarySpec {
     ///
     /// Since vSphere API 9.0.0.0.
     pub id: crate::ids::LibraryId,
+}
+
+impl serde::Serialize for ContentLibrarySpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("id", &self.id)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ContentLibrarySpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ContentLibrarySpec {
+    const NAME: &'static str = "vcenter::namespace_management::lifecycle::content::libraries::ContentLibrarySpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::LibraryId> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "id" => f_0 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ContentLibrarySpec {
+            id: __de::required(f_0, "id")?,
+        })
+    }
 }
 
 /// The [`Info`](crate::vcenter::namespace_management::lifecycle::content::libraries::Info) structure provides detailed information about a Content Library and configuration status with vSphere Namespaces.
@@ -35,7 +77,7 @@ pub struct ContentLibrarySpec {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.lifecycle.content.libraries.info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Info {
     /// Details of the Content Library.
     ///
@@ -48,19 +90,56 @@ pub struct Info {
     /// Messages related to configuration between vSphere Namespaces and Content Library.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(
-        default = "Info::__missing_messages",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub messages: Vec<Message>,
 }
 
-impl Info {
-    fn __missing_messages() -> Vec<Message> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::lifecycle::content::libraries::Info",
-            "messages",
-        )
+impl serde::Serialize for Info {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("library", &self.library)?;
+        map.serialize_entry("status", &self.status)?;
+        map.serialize_entry("messages", &self.messages)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Info {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
+    const NAME: &'static str = "vcenter::namespace_management::lifecycle::content::libraries::Info";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<ContentLibrarySpec> = None;
+        let mut f_1: Option<Status> = None;
+        let mut f_2: Option<Vec<Message>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "library" => f_0 = Some(map.next_value()?),
+                "status" => f_1 = Some(map.next_value()?),
+                "messages" => f_2 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Info {
+            library: __de::required(f_0, "library")?,
+            status: __de::required(f_1, "status")?,
+            messages: __de::or_zero(f_2, Self::NAME, "messages"),
+        })
     }
 }
 
@@ -72,24 +151,53 @@ impl Info {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.lifecycle.content.libraries.list_result`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ListResult {
     /// List of content libraries.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(
-        default = "ListResult::__missing_libraries",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub libraries: Vec<Summary>,
 }
 
-impl ListResult {
-    fn __missing_libraries() -> Vec<Summary> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::lifecycle::content::libraries::ListResult",
-            "libraries",
-        )
+impl serde::Serialize for ListResult {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("libraries", &self.libraries)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ListResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ListResult {
+    const NAME: &'static str = "vcenter::namespace_management::lifecycle::content::libraries::ListResult";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<Vec<Summary>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "libraries" => f_0 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ListResult {
+            libraries: __de::or_zero(f_0, Self::NAME, "libraries"),
+        })
     }
 }
 
@@ -101,7 +209,7 @@ impl ListResult {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.lifecycle.content.libraries.message`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Message {
     /// Type of the message.
     ///
@@ -110,16 +218,52 @@ pub struct Message {
     /// Details about the message.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default = "Message::__missing_message")]
     pub message: crate::vapi::standard::LocalizableMessage,
 }
 
-impl Message {
-    fn __missing_message() -> crate::vapi::standard::LocalizableMessage {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::lifecycle::content::libraries::Message",
-            "message",
-        )
+impl serde::Serialize for Message {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("severity", &self.severity)?;
+        map.serialize_entry("message", &self.message)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Message {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Message {
+    const NAME: &'static str = "vcenter::namespace_management::lifecycle::content::libraries::Message";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<message::Severity> = None;
+        let mut f_1: Option<crate::vapi::standard::LocalizableMessage> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "severity" => f_0 = Some(map.next_value()?),
+                "message" => f_1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Message {
+            severity: __de::required(f_0, "severity")?,
+            message: __de::or_zero(f_1, Self::NAME, "message"),
+        })
     }
 }
 
@@ -131,7 +275,7 @@ impl Message {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.lifecycle.content.libraries.set_spec`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SetSpec {
     /// The vSphere Namespaces will be configured with the [`SetSpec::library`](crate::vcenter::namespace_management::lifecycle::content::libraries::SetSpec::library). [`SetSpec::library`](crate::vcenter::namespace_management::lifecycle::content::libraries::SetSpec::library) must refer to a Content Library in the vSphere inventory.
     ///
@@ -139,6 +283,48 @@ pub struct SetSpec {
     ///
     /// Since vSphere API 9.0.0.0.
     pub library: crate::ids::LibraryId,
+}
+
+impl serde::Serialize for SetSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("library", &self.library)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SetSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for SetSpec {
+    const NAME: &'static str = "vcenter::namespace_management::lifecycle::content::libraries::SetSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::LibraryId> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "library" => f_0 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(SetSpec {
+            library: __de::required(f_0, "library")?,
+        })
+    }
 }
 
 vsphere_vapi_runtime::vapi_enum! {
@@ -173,7 +359,7 @@ vsphere_vapi_runtime::vapi_enum! {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.lifecycle.content.libraries.summary`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Summary {
     /// Details of the Content Library.
     ///
@@ -183,6 +369,52 @@ pub struct Summary {
     ///
     /// Since vSphere API 9.0.0.0.
     pub status: Status,
+}
+
+impl serde::Serialize for Summary {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("library", &self.library)?;
+        map.serialize_entry("status", &self.status)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Summary {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Summary {
+    const NAME: &'static str = "vcenter::namespace_management::lifecycle::content::libraries::Summary";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<ContentLibrarySpec> = None;
+        let mut f_1: Option<Status> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "library" => f_0 = Some(map.next_value()?),
+                "status" => f_1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Summary {
+            library: __de::required(f_0, "library")?,
+            status: __de::required(f_1, "status")?,
+        })
+    }
 }
 
 #[doc(hidden)]

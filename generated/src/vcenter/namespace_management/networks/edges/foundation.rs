@@ -43,32 +43,89 @@ vsphere_vapi_runtime::vapi_enum! {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.networks.edges.foundation.deployment_target`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeploymentTarget {
     /// The list of zones to deploy onto. Currently only a single Supervisor Management Zone is supported.
     ///
     /// If no zones are provided, one will be chosen for you.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zones: Option<Vec<String>>,
     /// Storage Policy containing datastores hosting the load balancer nodes.
     ///
     /// Defaults to the Supervisor's control plane Storage Policy.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub storage_policy: Option<String>,
     /// Determines the CPU/memory resource size of the load balancer deployment. Defaults to [`SizeHint::Small`](crate::vcenter::namespace_management::networks::edges::foundation::SizeHint::Small).
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deployment_size: Option<SizeHint>,
     /// Configures the availability level for the load balancer. Defaults to [`AvailabilityMode::ActivePassive`](crate::vcenter::namespace_management::networks::edges::foundation::AvailabilityMode::ActivePassive).
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub availability: Option<AvailabilityMode>,
+}
+
+impl serde::Serialize for DeploymentTarget {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.zones {
+            map.serialize_entry("zones", value)?;
+        }
+        if let Some(value) = &self.storage_policy {
+            map.serialize_entry("storage_policy", value)?;
+        }
+        if let Some(value) = &self.deployment_size {
+            map.serialize_entry("deployment_size", value)?;
+        }
+        if let Some(value) = &self.availability {
+            map.serialize_entry("availability", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DeploymentTarget {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for DeploymentTarget {
+    const NAME: &'static str = "vcenter::namespace_management::networks::edges::foundation::DeploymentTarget";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<Vec<String>> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<SizeHint> = None;
+        let mut f_3: Option<AvailabilityMode> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "zones" => f_0 = map.next_value()?,
+                "storage_policy" => f_1 = map.next_value()?,
+                "deployment_size" => f_2 = map.next_value()?,
+                "availability" => f_3 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(DeploymentTarget {
+            zones: f_0,
+            storage_policy: f_1,
+            deployment_size: f_2,
+            availability: f_3,
+        })
+    }
 }
 
 /// [`DistributedPortGroupNetwork`](crate::vcenter::namespace_management::networks::edges::foundation::DistributedPortGroupNetwork) is a network backed by a single vSphere distributed port group.
@@ -184,80 +241,70 @@ impl<'de> serde::Deserialize<'de> for DistributedPortGroupNetwork {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = DistributedPortGroupNetwork;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("struct DistributedPortGroupNetwork")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<DistributedPortGroupNetwork, A::Error> {
-                let mut f_0: Option<String> = None;
-                let mut f_1: Option<crate::ids::VSphereDistributedPortGroupId> = None;
-                let mut f_2: Option<String> = None;
-                let mut f_3: Option<IpConfig> = None;
-                let mut unknown = serde_json::Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "name" => f_0 = Some(map.next_value()?),
-                        "network" => f_1 = Some(map.next_value()?),
-                        "ipam" => f_2 = Some(map.next_value()?),
-                        "ip_config" => f_3 = map.next_value()?,
-                        _ => {
-                            let value: serde_json::Value = map.next_value()?;
-                            unknown.insert(key, value);
-                        }
-                    }
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for DistributedPortGroupNetwork {
+    const NAME: &'static str = "vcenter::namespace_management::networks::edges::foundation::DistributedPortGroupNetwork";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<crate::ids::VSphereDistributedPortGroupId> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<IpConfig> = None;
+        let mut unknown = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "name" => f_0 = Some(map.next_value()?),
+                "network" => f_1 = Some(map.next_value()?),
+                "ipam" => f_2 = Some(map.next_value()?),
+                "ip_config" => f_3 = map.next_value()?,
+                _ => {
+                    let value: serde_json::Value = map.next_value()?;
+                    unknown.insert(key, value);
                 }
-                let u_0 = match f_2 {
-                    None => None,
-                    Some(tag) => {
-                        Some(
-                            match tag.as_str() {
-                                "STATIC" => {
-                                    DistributedPortGroupNetworkIpam::Static {
-                                        ip_config: f_3,
-                                    }
-                                }
-                                "DHCP" => DistributedPortGroupNetworkIpam::Dhcp,
-                                _ => {
-                                    #[allow(unused_mut)]
-                                    let mut fields = ::core::mem::take(&mut unknown);
-                                    if let Some(value) = f_3 {
-                                        fields
-                                            .insert(
-                                                "ip_config".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    DistributedPortGroupNetworkIpam::Unknown {
-                                        tag,
-                                        fields,
-                                    }
-                                }
-                            },
-                        )
-                    }
-                };
-                ::core::result::Result::Ok(DistributedPortGroupNetwork {
-                    name: f_0
-                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
-                            "vcenter::namespace_management::networks::edges::foundation::DistributedPortGroupNetwork",
-                            "name",
-                        )),
-                    network: f_1
-                        .ok_or_else(|| serde::de::Error::missing_field("network"))?,
-                    ipam: u_0.ok_or_else(|| serde::de::Error::missing_field("ipam"))?,
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        let u_0 = match f_2 {
+            None => None,
+            Some(tag) => {
+                Some(
+                    match tag.as_str() {
+                        "STATIC" => {
+                            DistributedPortGroupNetworkIpam::Static {
+                                ip_config: f_3,
+                            }
+                        }
+                        "DHCP" => DistributedPortGroupNetworkIpam::Dhcp,
+                        _ => {
+                            #[allow(unused_mut)]
+                            let mut fields = ::core::mem::take(&mut unknown);
+                            if let Some(value) = f_3 {
+                                fields
+                                    .insert(
+                                        "ip_config".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            DistributedPortGroupNetworkIpam::Unknown {
+                                tag,
+                                fields,
+                            }
+                        }
+                    },
+                )
+            }
+        };
+        ::core::result::Result::Ok(DistributedPortGroupNetwork {
+            name: __de::or_zero(f_0, Self::NAME, "name"),
+            network: __de::required(f_1, "network")?,
+            ipam: __de::required(u_0, "ipam")?,
+        })
     }
 }
 
@@ -269,17 +316,13 @@ impl<'de> serde::Deserialize<'de> for DistributedPortGroupNetwork {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.networks.edges.foundation.DNS`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Dns {
     /// [`Dns::servers`](crate::vcenter::namespace_management::networks::edges::foundation::Dns::servers) is a list of IP addresses that clients may use for DNS resolution on a given network in priority order.
     ///
     /// If `None`, and the interface configured with a Management Persona is connected to a DHCP network, it will attempt to obtain its settings from a DHCP server. If the interface configured with a Management Persona is connected to a static IP network, the values will be synced with the Supervisor's management services [`Network::services`](crate::vcenter::namespace_management::supervisors::networks::workload::Network::services).
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(
-        default = "Dns::__missing_servers",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub servers: Vec<String>,
     /// [`Dns::search_domains`](crate::vcenter::namespace_management::networks::edges::foundation::Dns::search_domains) is a list of DNS search domains to be used on this network.
     ///
@@ -288,26 +331,52 @@ pub struct Dns {
     /// If `None`, and the interface configured with a Management Persona is connected to a DHCP network, it will attempt to obtain its settings from a DHCP server. If the interface configured with a Management Persona is connected to a static IP network, the values will be synced with the Supervisor's management services [`Network::services`](crate::vcenter::namespace_management::supervisors::networks::workload::Network::services).
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(
-        default = "Dns::__missing_search_domains",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub search_domains: Vec<String>,
 }
 
-impl Dns {
-    fn __missing_servers() -> Vec<String> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::networks::edges::foundation::Dns",
-            "servers",
-        )
+impl serde::Serialize for Dns {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("servers", &self.servers)?;
+        map.serialize_entry("search_domains", &self.search_domains)?;
+        map.end()
     }
+}
 
-    fn __missing_search_domains() -> Vec<String> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::networks::edges::foundation::Dns",
-            "search_domains",
-        )
+impl<'de> serde::Deserialize<'de> for Dns {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Dns {
+    const NAME: &'static str = "vcenter::namespace_management::networks::edges::foundation::Dns";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<Vec<String>> = None;
+        let mut f_1: Option<Vec<String>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "servers" => f_0 = __de::null_as_empty(map.next_value()?),
+                "search_domains" => f_1 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Dns {
+            servers: __de::or_zero(f_0, Self::NAME, "servers"),
+            search_domains: __de::or_zero(f_1, Self::NAME, "search_domains"),
+        })
     }
 }
 
@@ -319,12 +388,11 @@ impl Dns {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.networks.edges.foundation.foundation_IP_range`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct FoundationIpRange {
     /// [`FoundationIpRange::address`](crate::vcenter::namespace_management::networks::edges::foundation::FoundationIpRange::address) is the starting IP address.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default = "FoundationIpRange::__missing_address")]
     pub address: String,
     /// [`FoundationIpRange::count`](crate::vcenter::namespace_management::networks::edges::foundation::FoundationIpRange::count) is number of IP addresses in the range.
     ///
@@ -334,23 +402,52 @@ pub struct FoundationIpRange {
     /// * A /24 subnet with a gateway address and a broadcast address will have a count of 254.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default = "FoundationIpRange::__missing_count")]
     pub count: i64,
 }
 
-impl FoundationIpRange {
-    fn __missing_address() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::networks::edges::foundation::FoundationIpRange",
-            "address",
-        )
+impl serde::Serialize for FoundationIpRange {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("address", &self.address)?;
+        map.serialize_entry("count", &self.count)?;
+        map.end()
     }
+}
 
-    fn __missing_count() -> i64 {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::networks::edges::foundation::FoundationIpRange",
-            "count",
-        )
+impl<'de> serde::Deserialize<'de> for FoundationIpRange {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for FoundationIpRange {
+    const NAME: &'static str = "vcenter::namespace_management::networks::edges::foundation::FoundationIpRange";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<i64> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "address" => f_0 = Some(map.next_value()?),
+                "count" => f_1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(FoundationIpRange {
+            address: __de::or_zero(f_0, Self::NAME, "address"),
+            count: __de::or_zero(f_1, Self::NAME, "count"),
+        })
     }
 }
 
@@ -362,38 +459,63 @@ impl FoundationIpRange {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.networks.edges.foundation.IP_config`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct IpConfig {
     /// IP ranges will be used to provision IP addresses for nodes on a network. You must supply at least one IP address per network override per node. The IP addresses must exist within the same subnet as the provided gateway.
     ///
     /// If you want to scale up the number of load balancer nodes, you must have enough free IP addresses present in the pool on each respective network. To deploy a load balancer, one IP address is required for each node on each network. For example, if deploying in HA configuration, you must supply two IP addresses for each network for a total of four IP addresses.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(
-        default = "IpConfig::__missing_ip_ranges",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub ip_ranges: Vec<FoundationIpRange>,
     /// A gateway is the default gateway on a network specified in CIDR notation. E.g. 192.168.0.1/24. IP addresses specified in [`IpConfig::ip_ranges`](crate::vcenter::namespace_management::networks::edges::foundation::IpConfig::ip_ranges) must be contained within the same subnet as this gateway.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default = "IpConfig::__missing_gateway")]
     pub gateway: String,
 }
 
-impl IpConfig {
-    fn __missing_ip_ranges() -> Vec<FoundationIpRange> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::networks::edges::foundation::IpConfig",
-            "ip_ranges",
-        )
+impl serde::Serialize for IpConfig {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("ip_ranges", &self.ip_ranges)?;
+        map.serialize_entry("gateway", &self.gateway)?;
+        map.end()
     }
+}
 
-    fn __missing_gateway() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::networks::edges::foundation::IpConfig",
-            "gateway",
-        )
+impl<'de> serde::Deserialize<'de> for IpConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for IpConfig {
+    const NAME: &'static str = "vcenter::namespace_management::networks::edges::foundation::IpConfig";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<Vec<FoundationIpRange>> = None;
+        let mut f_1: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "ip_ranges" => f_0 = __de::null_as_empty(map.next_value()?),
+                "gateway" => f_1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(IpConfig {
+            ip_ranges: __de::or_zero(f_0, Self::NAME, "ip_ranges"),
+            gateway: __de::or_zero(f_1, Self::NAME, "gateway"),
+        })
     }
 }
 
@@ -505,73 +627,67 @@ impl<'de> serde::Deserialize<'de> for Network {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = Network;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("struct Network")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<Network, A::Error> {
-                let mut f_0: Option<String> = None;
-                let mut f_1: Option<DistributedPortGroupNetwork> = None;
-                let mut unknown = serde_json::Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "network_type" => f_0 = Some(map.next_value()?),
-                        "dvpg_network" => f_1 = map.next_value()?,
-                        _ => {
-                            let value: serde_json::Value = map.next_value()?;
-                            unknown.insert(key, value);
-                        }
-                    }
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Network {
+    const NAME: &'static str = "vcenter::namespace_management::networks::edges::foundation::Network";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<DistributedPortGroupNetwork> = None;
+        let mut unknown = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "network_type" => f_0 = Some(map.next_value()?),
+                "dvpg_network" => f_1 = map.next_value()?,
+                _ => {
+                    let value: serde_json::Value = map.next_value()?;
+                    unknown.insert(key, value);
                 }
-                let u_0 = match f_0 {
-                    None => None,
-                    Some(tag) => {
-                        Some(
-                            match tag.as_str() {
-                                "SUPERVISOR_MANAGEMENT" => {
-                                    NetworkNetworkType::SupervisorManagement
-                                }
-                                "PRIMARY_WORKLOAD" => NetworkNetworkType::PrimaryWorkload,
-                                "DVPG" => {
-                                    NetworkNetworkType::Dvpg {
-                                        dvpg_network: f_1,
-                                    }
-                                }
-                                _ => {
-                                    #[allow(unused_mut)]
-                                    let mut fields = ::core::mem::take(&mut unknown);
-                                    if let Some(value) = f_1 {
-                                        fields
-                                            .insert(
-                                                "dvpg_network".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    NetworkNetworkType::Unknown {
-                                        tag,
-                                        fields,
-                                    }
-                                }
-                            },
-                        )
-                    }
-                };
-                ::core::result::Result::Ok(Network {
-                    network_type: u_0
-                        .ok_or_else(|| serde::de::Error::missing_field("network_type"))?,
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        let u_0 = match f_0 {
+            None => None,
+            Some(tag) => {
+                Some(
+                    match tag.as_str() {
+                        "SUPERVISOR_MANAGEMENT" => {
+                            NetworkNetworkType::SupervisorManagement
+                        }
+                        "PRIMARY_WORKLOAD" => NetworkNetworkType::PrimaryWorkload,
+                        "DVPG" => {
+                            NetworkNetworkType::Dvpg {
+                                dvpg_network: f_1,
+                            }
+                        }
+                        _ => {
+                            #[allow(unused_mut)]
+                            let mut fields = ::core::mem::take(&mut unknown);
+                            if let Some(value) = f_1 {
+                                fields
+                                    .insert(
+                                        "dvpg_network".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            NetworkNetworkType::Unknown {
+                                tag,
+                                fields,
+                            }
+                        }
+                    },
+                )
+            }
+        };
+        ::core::result::Result::Ok(Network {
+            network_type: __de::required(u_0, "network_type")?,
+        })
     }
 }
 
@@ -583,17 +699,13 @@ impl<'de> serde::Deserialize<'de> for Network {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.networks.edges.foundation.network_interface`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct NetworkInterface {
     /// The list of interface personas. An interface must have at least one persona and may have additional *distinct* personas.
     ///
     /// For example, an interface with Management Persona, Workload Persona, and Frontend Personas will configure the load balancer to put load balancer IPs on the same interface that will be used to reach workloads and other load balancer nodes. An interface configured with only a Frontend Persona will allow ingress and return traffic to exit that interface while relying on different interfaces for management traffic and workload traffic.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(
-        default = "NetworkInterface::__missing_personas",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub personas: Vec<Persona>,
     /// A network defines how packets reach their destination from this interface.
     ///
@@ -601,12 +713,49 @@ pub struct NetworkInterface {
     pub network: Network,
 }
 
-impl NetworkInterface {
-    fn __missing_personas() -> Vec<Persona> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::networks::edges::foundation::NetworkInterface",
-            "personas",
-        )
+impl serde::Serialize for NetworkInterface {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("personas", &self.personas)?;
+        map.serialize_entry("network", &self.network)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for NetworkInterface {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for NetworkInterface {
+    const NAME: &'static str = "vcenter::namespace_management::networks::edges::foundation::NetworkInterface";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<Vec<Persona>> = None;
+        let mut f_1: Option<Network> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "personas" => f_0 = __de::null_as_empty(map.next_value()?),
+                "network" => f_1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(NetworkInterface {
+            personas: __de::or_zero(f_0, Self::NAME, "personas"),
+            network: __de::required(f_1, "network")?,
+        })
     }
 }
 
@@ -618,23 +767,75 @@ impl NetworkInterface {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.networks.edges.foundation.network_services`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct NetworkServices {
     /// Domain Name Service configuration. If `None`, and the interface configured with a Management Persona is connected to a DHCP network, it will attempt to obtain its settings from a DHCP server. If the interface configured with a Management Persona is connected to a static IP network, the values will be synced with the Supervisor's management services [`Network::services`](crate::vcenter::namespace_management::supervisors::networks::workload::Network::services).
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dns: Option<Dns>,
     /// Network Time Protocol configuration. If `None`, and the interface configured with a Management Persona is connected to a DHCP network, it will attempt to obtain its settings from a DHCP server. If the interface configured with a Management Persona is connected to a static IP network, the values will be synced with the Supervisor's management services [`Network::services`](crate::vcenter::namespace_management::supervisors::networks::workload::Network::services).
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ntp: Option<Ntp>,
     /// Configure remote log forwarding for all load balancer nodes. If `None` logs will be persisted locally and can be retrieved through the Supervisor support bundle collection APIs.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub syslog: Option<Syslog>,
+}
+
+impl serde::Serialize for NetworkServices {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.dns {
+            map.serialize_entry("dns", value)?;
+        }
+        if let Some(value) = &self.ntp {
+            map.serialize_entry("ntp", value)?;
+        }
+        if let Some(value) = &self.syslog {
+            map.serialize_entry("syslog", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for NetworkServices {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for NetworkServices {
+    const NAME: &'static str = "vcenter::namespace_management::networks::edges::foundation::NetworkServices";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<Dns> = None;
+        let mut f_1: Option<Ntp> = None;
+        let mut f_2: Option<Syslog> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "dns" => f_0 = map.next_value()?,
+                "ntp" => f_1 = map.next_value()?,
+                "syslog" => f_2 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(NetworkServices {
+            dns: f_0,
+            ntp: f_1,
+            syslog: f_2,
+        })
+    }
 }
 
 /// [`Ntp`](crate::vcenter::namespace_management::networks::edges::foundation::Ntp) describes network time protocol configuration for a network.
@@ -645,26 +846,55 @@ pub struct NetworkServices {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.networks.edges.foundation.NTP`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Ntp {
     /// [`Ntp::servers`](crate::vcenter::namespace_management::networks::edges::foundation::Ntp::servers) contains a list of servers in priority order that clients can use for network time protocol.
     ///
     /// If `None`, and the interface configured with a Management Persona is connected to a DHCP network, it will attempt to obtain its settings from a DHCP server. If the interface configured with a Management Persona is connected to a static IP network, the values will be synced with the Supervisor's management services [`Network::services`](crate::vcenter::namespace_management::supervisors::networks::workload::Network::services).
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(
-        default = "Ntp::__missing_servers",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub servers: Vec<String>,
 }
 
-impl Ntp {
-    fn __missing_servers() -> Vec<String> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::networks::edges::foundation::Ntp",
-            "servers",
-        )
+impl serde::Serialize for Ntp {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("servers", &self.servers)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Ntp {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Ntp {
+    const NAME: &'static str = "vcenter::namespace_management::networks::edges::foundation::Ntp";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<Vec<String>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "servers" => f_0 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Ntp {
+            servers: __de::or_zero(f_0, Self::NAME, "servers"),
+        })
     }
 }
 
@@ -734,16 +964,63 @@ vsphere_vapi_runtime::vapi_enum! {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.networks.edges.foundation.syslog`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Syslog {
     /// FQDN or IP address of the remote syslog server taking the form `protocol://hostname|ipv4|ipv6[:port]`. The syslog protocol defaults to tcp. If `None` logs will be persisted locally.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub endpoint: Option<String>,
     /// The Certificate Authority certificate can be provided in PEM format to validate the [`Syslog::endpoint`](crate::vcenter::namespace_management::networks::edges::foundation::Syslog::endpoint) when using a TLS protocol. If `None` no validation will be performed.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub certificate_authority_pem: Option<String>,
+}
+
+impl serde::Serialize for Syslog {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.endpoint {
+            map.serialize_entry("endpoint", value)?;
+        }
+        if let Some(value) = &self.certificate_authority_pem {
+            map.serialize_entry("certificate_authority_pem", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Syslog {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Syslog {
+    const NAME: &'static str = "vcenter::namespace_management::networks::edges::foundation::Syslog";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "endpoint" => f_0 = map.next_value()?,
+                "certificate_authority_pem" => f_1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Syslog {
+            endpoint: f_0,
+            certificate_authority_pem: f_1,
+        })
+    }
 }

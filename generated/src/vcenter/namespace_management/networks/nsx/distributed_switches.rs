@@ -95,12 +95,11 @@ impl Compatibility {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.networks.nsx.distributed_switches.filter_spec`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct FilterSpec {
     /// Compatibility criteria. If true, only Distributed Switches compatible with the vSphere Namespaces will be returned. If false, only Distributed Switches incompatible with the vSphere Namespaces will be returned. If `None`, both compatible and incompatible Distributed Switches will be returned.
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub compatible: Option<bool>,
     /// If specified, distributed switches across the hosts in the cluster will be returned. This must not be specified if [`FilterSpec::zones`](crate::vcenter::namespace_management::networks::nsx::distributed_switches::FilterSpec::zones) is specified.
     ///
@@ -109,24 +108,64 @@ pub struct FilterSpec {
     /// Not in vSphere API releases before 9.1.0.0.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cluster: Option<String>,
     /// Zone compatibility criteria. If zones are specified, the common distributed switches across the given zones will returned. A distributed switch is considered common if it is present in all of the vSphere clusters in a given zone. This must not be specified if [`FilterSpec::cluster`](crate::vcenter::namespace_management::networks::nsx::distributed_switches::FilterSpec::cluster) is specified.
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(
-        default = "FilterSpec::__missing_zones",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub zones: Vec<String>,
 }
 
-impl FilterSpec {
-    fn __missing_zones() -> Vec<String> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::networks::nsx::distributed_switches::FilterSpec",
-            "zones",
-        )
+impl serde::Serialize for FilterSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.compatible {
+            map.serialize_entry("compatible", value)?;
+        }
+        if let Some(value) = &self.cluster {
+            map.serialize_entry("cluster", value)?;
+        }
+        map.serialize_entry("zones", &self.zones)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for FilterSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for FilterSpec {
+    const NAME: &'static str = "vcenter::namespace_management::networks::nsx::distributed_switches::FilterSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<bool> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<Vec<String>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "compatible" => f_0 = map.next_value()?,
+                "cluster" => f_1 = map.next_value()?,
+                "zones" => f_2 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(FilterSpec {
+            compatible: f_0,
+            cluster: f_1,
+            zones: __de::or_zero(f_2, Self::NAME, "zones"),
+        })
     }
 }
 
@@ -163,8 +202,12 @@ impl ListRequest {
     }
 
     /// Sends the request and decodes the result.
-    pub async fn send(self) -> vsphere_vapi_runtime::Result<Vec<Summary>> {
-        self.call.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<Vec<Summary>>,
+    > + Send {
+        self.call.send()
     }
 }
 
@@ -174,7 +217,7 @@ impl ListRequest {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.networks.nsx.distributed_switches.summary`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Summary {
     /// Identifier of the switch. The value of this field refers to the UUID of a vim.DistributedVirtualSwitch.
     ///
@@ -185,30 +228,76 @@ pub struct Summary {
     /// Human-readable identifier of the switch.
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(default = "Summary::__missing_name")]
     pub name: String,
     /// Compatibility of this Distributed Switch with the vSphere Namespaces. This field is optional because it was added in a newer version than its parent node.
     ///
     /// Not in vSphere API releases before 9.1.0.0.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub compatible: Option<bool>,
     /// List of reasons for incompatibility. If empty, this Distributed Switch is compatible. This field is optional because it was added in a newer version than its parent node.
     ///
     /// Not in vSphere API releases before 9.1.0.0.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub incompatibility_reasons: Option<Vec<crate::vapi::standard::LocalizableMessage>>,
 }
 
-impl Summary {
-    fn __missing_name() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::networks::nsx::distributed_switches::Summary",
-            "name",
-        )
+impl serde::Serialize for Summary {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("distributed_switch", &self.distributed_switch)?;
+        map.serialize_entry("name", &self.name)?;
+        if let Some(value) = &self.compatible {
+            map.serialize_entry("compatible", value)?;
+        }
+        if let Some(value) = &self.incompatibility_reasons {
+            map.serialize_entry("incompatibility_reasons", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Summary {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Summary {
+    const NAME: &'static str = "vcenter::namespace_management::networks::nsx::distributed_switches::Summary";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::VSphereDistributedSwitchId> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<bool> = None;
+        let mut f_3: Option<Vec<crate::vapi::standard::LocalizableMessage>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "distributed_switch" => f_0 = Some(map.next_value()?),
+                "name" => f_1 = Some(map.next_value()?),
+                "compatible" => f_2 = map.next_value()?,
+                "incompatibility_reasons" => f_3 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Summary {
+            distributed_switch: __de::required(f_0, "distributed_switch")?,
+            name: __de::or_zero(f_1, Self::NAME, "name"),
+            compatible: f_2,
+            incompatibility_reasons: f_3,
+        })
     }
 }
 

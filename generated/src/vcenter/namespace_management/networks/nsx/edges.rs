@@ -91,29 +91,63 @@ impl Compatibility {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.networks.nsx.edges.filter_spec`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct FilterSpec {
     /// Compatibility criteria. If true, only Edges which are compatible with vSphere Namespaces will be returned. If false, only Edges incompatible with vSphere Namespaces will be returned. If `None`, both compatible and incompatible Edges will be returned.
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub compatible: Option<bool>,
     /// Distributed switch UUID criteria. If distributed switches identifiers are specified, they will be used to filter the Edges. To obtain the available distributed switch UUIDs, use: [`DistributedSwitches::list`](crate::vcenter::namespace_management::networks::nsx::DistributedSwitches::list).
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(
-        default = "FilterSpec::__missing_distributed_switch",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub distributed_switch: Vec<String>,
 }
 
-impl FilterSpec {
-    fn __missing_distributed_switch() -> Vec<String> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::networks::nsx::edges::FilterSpec",
-            "distributed_switch",
-        )
+impl serde::Serialize for FilterSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.compatible {
+            map.serialize_entry("compatible", value)?;
+        }
+        map.serialize_entry("distributed_switch", &self.distributed_switch)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for FilterSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for FilterSpec {
+    const NAME: &'static str = "vcenter::namespace_management::networks::nsx::edges::FilterSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<bool> = None;
+        let mut f_1: Option<Vec<String>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "compatible" => f_0 = map.next_value()?,
+                "distributed_switch" => f_1 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(FilterSpec {
+            compatible: f_0,
+            distributed_switch: __de::or_zero(f_1, Self::NAME, "distributed_switch"),
+        })
     }
 }
 
@@ -139,8 +173,12 @@ impl ListRequest {
     }
 
     /// Sends the request and decodes the result.
-    pub async fn send(self) -> vsphere_vapi_runtime::Result<Vec<Summary>> {
-        self.call.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<Vec<Summary>>,
+    > + Send {
+        self.call.send()
     }
 }
 
@@ -150,7 +188,7 @@ impl ListRequest {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.networks.nsx.edges.summary`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Summary {
     /// Identifier of the Edge.
     ///
@@ -161,42 +199,84 @@ pub struct Summary {
     /// Human-readable identifier of the Edge.
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(default = "Summary::__missing_name")]
     pub name: String,
     /// NSX Policy path of the Edge.
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(default = "Summary::__missing_path")]
     pub path: String,
     /// Compatibility of this Edge with vSphere Namespaces. This field is optional because it was added in a newer version than its parent node.
     ///
     /// Not in vSphere API releases before 9.1.0.0.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub compatible: Option<bool>,
     /// List of reasons for incompatibility. If empty, this Edge is compatible. This field is optional because it was added in a newer version than its parent node.
     ///
     /// Not in vSphere API releases before 9.1.0.0.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub incompatibility_reasons: Option<Vec<crate::vapi::standard::LocalizableMessage>>,
 }
 
-impl Summary {
-    fn __missing_name() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::networks::nsx::edges::Summary",
-            "name",
-        )
+impl serde::Serialize for Summary {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("edge_cluster", &self.edge_cluster)?;
+        map.serialize_entry("name", &self.name)?;
+        map.serialize_entry("path", &self.path)?;
+        if let Some(value) = &self.compatible {
+            map.serialize_entry("compatible", value)?;
+        }
+        if let Some(value) = &self.incompatibility_reasons {
+            map.serialize_entry("incompatibility_reasons", value)?;
+        }
+        map.end()
     }
+}
 
-    fn __missing_path() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::networks::nsx::edges::Summary",
-            "path",
-        )
+impl<'de> serde::Deserialize<'de> for Summary {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Summary {
+    const NAME: &'static str = "vcenter::namespace_management::networks::nsx::edges::Summary";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::NSXEdgeClusterId> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<bool> = None;
+        let mut f_4: Option<Vec<crate::vapi::standard::LocalizableMessage>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "edge_cluster" => f_0 = Some(map.next_value()?),
+                "name" => f_1 = Some(map.next_value()?),
+                "path" => f_2 = Some(map.next_value()?),
+                "compatible" => f_3 = map.next_value()?,
+                "incompatibility_reasons" => f_4 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Summary {
+            edge_cluster: __de::required(f_0, "edge_cluster")?,
+            name: __de::or_zero(f_1, Self::NAME, "name"),
+            path: __de::or_zero(f_2, Self::NAME, "path"),
+            compatible: f_3,
+            incompatibility_reasons: f_4,
+        })
     }
 }
 

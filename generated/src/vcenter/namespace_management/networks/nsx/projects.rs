@@ -83,15 +83,16 @@ impl Compatibility {
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `System.Read`.
-    pub async fn check(
+    pub fn check(
         &self,
         project: &crate::ids::NSXProjectId,
-    ) -> vsphere_vapi_runtime::Result<compatibility::Summary> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<compatibility::Summary>,
+    > + Send {
         self.client
             .operation(&compatibility::ops::CHECK)
             .param("project", project)
             .send()
-            .await
     }
 }
 
@@ -161,17 +162,18 @@ impl VpcConnectivityProfiles {
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `System.Read`.
-    pub async fn get(
+    pub fn get(
         &self,
         project: &crate::ids::NSXProjectId,
         profile: &crate::ids::VpcConnectivityProfileId,
-    ) -> vsphere_vapi_runtime::Result<vpc_connectivity_profiles::Info> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<vpc_connectivity_profiles::Info>,
+    > + Send {
         self.client
             .operation(&vpc_connectivity_profiles::ops::GET)
             .param("project", project)
             .param("profile", profile)
             .send()
-            .await
     }
 
     /// Returns a list of VPC Connectivity Profiles matching the given filter.
@@ -286,17 +288,18 @@ impl Vpcs {
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `System.Read`.
-    pub async fn get(
+    pub fn get(
         &self,
         project: &crate::ids::NSXProjectId,
         vpc: &crate::ids::NsxVpcId,
-    ) -> vsphere_vapi_runtime::Result<vpcs::Info> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<vpcs::Info>,
+    > + Send {
         self.client
             .operation(&vpcs::ops::GET)
             .param("project", project)
             .param("vpc", vpc)
             .send()
-            .await
     }
 
     /// Returns a list of VPCs matching the given filter.
@@ -330,17 +333,18 @@ impl Vpcs {
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `System.Read`.
-    pub async fn list(
+    pub fn list(
         &self,
         project: &crate::ids::NSXProjectId,
         filter: &vpcs::FilterSpec,
-    ) -> vsphere_vapi_runtime::Result<vpcs::ListResult> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<vpcs::ListResult>,
+    > + Send {
         self.client
             .operation(&vpcs::ops::LIST)
             .param("project", project)
             .param("filter", filter)
             .send()
-            .await
     }
 }
 
@@ -352,33 +356,61 @@ impl Vpcs {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.networks.nsx.projects.edge_cluster_info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct EdgeClusterInfo {
     /// NSX Edge cluster path to be used for SNAT and other centralized services.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default = "EdgeClusterInfo::__missing_edge_cluster_path")]
     pub edge_cluster_path: String,
     /// NSX Edge cluster name used for this cluster.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default = "EdgeClusterInfo::__missing_edge_cluster_name")]
     pub edge_cluster_name: String,
 }
 
-impl EdgeClusterInfo {
-    fn __missing_edge_cluster_path() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::networks::nsx::projects::EdgeClusterInfo",
-            "edge_cluster_path",
-        )
+impl serde::Serialize for EdgeClusterInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("edge_cluster_path", &self.edge_cluster_path)?;
+        map.serialize_entry("edge_cluster_name", &self.edge_cluster_name)?;
+        map.end()
     }
+}
 
-    fn __missing_edge_cluster_name() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::networks::nsx::projects::EdgeClusterInfo",
-            "edge_cluster_name",
-        )
+impl<'de> serde::Deserialize<'de> for EdgeClusterInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for EdgeClusterInfo {
+    const NAME: &'static str = "vcenter::namespace_management::networks::nsx::projects::EdgeClusterInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "edge_cluster_path" => f_0 = Some(map.next_value()?),
+                "edge_cluster_name" => f_1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(EdgeClusterInfo {
+            edge_cluster_path: __de::or_zero(f_0, Self::NAME, "edge_cluster_path"),
+            edge_cluster_name: __de::or_zero(f_1, Self::NAME, "edge_cluster_name"),
+        })
     }
 }
 
@@ -390,13 +422,53 @@ impl EdgeClusterInfo {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.networks.nsx.projects.filter_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct FilterSpec {
     /// Compatibility criteria. If true, only Projects which are compatible with Supervisor enablement will be returned. If false, only Projects incompatible with Supervisor enablement will be returned. If `None`, both compatible and incompatible Projects will be returned.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub compatible: Option<bool>,
+}
+
+impl serde::Serialize for FilterSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.compatible {
+            map.serialize_entry("compatible", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for FilterSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for FilterSpec {
+    const NAME: &'static str = "vcenter::namespace_management::networks::nsx::projects::FilterSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<bool> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "compatible" => f_0 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(FilterSpec { compatible: f_0 })
+    }
 }
 
 /// The [`Info`](crate::vcenter::namespace_management::networks::nsx::projects::Info) structure contains information about an NSX Project.
@@ -407,7 +479,7 @@ pub struct FilterSpec {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.networks.nsx.projects.info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Info {
     /// Identifier of the Project.
     ///
@@ -418,117 +490,121 @@ pub struct Info {
     /// Name of the Project.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default = "Info::__missing_name")]
     pub name: String,
     /// Description of the Project.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default = "Info::__missing_description")]
     pub description: String,
     /// NSX path of the Project.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default = "Info::__missing_nsx_path")]
     pub nsx_path: String,
     /// List of NSX Tier0 or Tier0-VRF gateways currently configured with the project.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(
-        default = "Info::__missing_gateways",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub gateways: Vec<NsxGatewayInfo>,
     /// List of NSX Edge Clusters currently configured with the project.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(
-        default = "Info::__missing_edge_clusters",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub edge_clusters: Vec<EdgeClusterInfo>,
     /// List of NSX External IPv4 Blocks currently configured with the project.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(
-        rename = "external_IPv4_blocks",
-        default = "Info::__missing_external_ipv4_blocks",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub external_ipv4_blocks: Vec<
         crate::vcenter::namespace_management::networks::nsx::IpBlockInfo,
     >,
     /// `true` if this Project is the default Project in NSX, `false` otherwise.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default = "Info::__missing_default_project")]
     pub default_project: bool,
     /// VPC Connectivity Profile under this project.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(
-        default = "Info::__missing_vpc_connectivity_profiles",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub vpc_connectivity_profiles: Vec<VpcConnectivityProfileInfo>,
 }
 
-impl Info {
-    fn __missing_name() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::networks::nsx::projects::Info",
-            "name",
-        )
-    }
-
-    fn __missing_description() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::networks::nsx::projects::Info",
-            "description",
-        )
-    }
-
-    fn __missing_nsx_path() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::networks::nsx::projects::Info",
-            "nsx_path",
-        )
-    }
-
-    fn __missing_gateways() -> Vec<NsxGatewayInfo> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::networks::nsx::projects::Info",
-            "gateways",
-        )
-    }
-
-    fn __missing_edge_clusters() -> Vec<EdgeClusterInfo> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::networks::nsx::projects::Info",
-            "edge_clusters",
-        )
-    }
-
-    fn __missing_external_ipv4_blocks() -> Vec<
-        crate::vcenter::namespace_management::networks::nsx::IpBlockInfo,
-    > {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::networks::nsx::projects::Info",
-            "external_IPv4_blocks",
-        )
-    }
-
-    fn __missing_default_project() -> bool {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::networks::nsx::projects::Info",
-            "default_project",
-        )
-    }
-
-    fn __missing_vpc_connectivity_profiles() -> Vec<VpcConnectivityProfileInfo> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::networks::nsx::projects::Info",
+impl serde::Serialize for Info {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("project", &self.project)?;
+        map.serialize_entry("name", &self.name)?;
+        map.serialize_entry("description", &self.description)?;
+        map.serialize_entry("nsx_path", &self.nsx_path)?;
+        map.serialize_entry("gateways", &self.gateways)?;
+        map.serialize_entry("edge_clusters", &self.edge_clusters)?;
+        map.serialize_entry("external_IPv4_blocks", &self.external_ipv4_blocks)?;
+        map.serialize_entry("default_project", &self.default_project)?;
+        map.serialize_entry(
             "vpc_connectivity_profiles",
-        )
+            &self.vpc_connectivity_profiles,
+        )?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Info {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
+    const NAME: &'static str = "vcenter::namespace_management::networks::nsx::projects::Info";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::NSXProjectId> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<String> = None;
+        let mut f_4: Option<Vec<NsxGatewayInfo>> = None;
+        let mut f_5: Option<Vec<EdgeClusterInfo>> = None;
+        let mut f_6: Option<
+            Vec<crate::vcenter::namespace_management::networks::nsx::IpBlockInfo>,
+        > = None;
+        let mut f_7: Option<bool> = None;
+        let mut f_8: Option<Vec<VpcConnectivityProfileInfo>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "project" => f_0 = Some(map.next_value()?),
+                "name" => f_1 = Some(map.next_value()?),
+                "description" => f_2 = Some(map.next_value()?),
+                "nsx_path" => f_3 = Some(map.next_value()?),
+                "gateways" => f_4 = __de::null_as_empty(map.next_value()?),
+                "edge_clusters" => f_5 = __de::null_as_empty(map.next_value()?),
+                "external_IPv4_blocks" => f_6 = __de::null_as_empty(map.next_value()?),
+                "default_project" => f_7 = Some(map.next_value()?),
+                "vpc_connectivity_profiles" => {
+                    f_8 = __de::null_as_empty(map.next_value()?);
+                }
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Info {
+            project: __de::required(f_0, "project")?,
+            name: __de::or_zero(f_1, Self::NAME, "name"),
+            description: __de::or_zero(f_2, Self::NAME, "description"),
+            nsx_path: __de::or_zero(f_3, Self::NAME, "nsx_path"),
+            gateways: __de::or_zero(f_4, Self::NAME, "gateways"),
+            edge_clusters: __de::or_zero(f_5, Self::NAME, "edge_clusters"),
+            external_ipv4_blocks: __de::or_zero(f_6, Self::NAME, "external_IPv4_blocks"),
+            default_project: __de::or_zero(f_7, Self::NAME, "default_project"),
+            vpc_connectivity_profiles: __de::or_zero(
+                f_8,
+                Self::NAME,
+                "vpc_connectivity_profiles",
+            ),
+        })
     }
 }
 
@@ -554,8 +630,12 @@ impl ListRequest {
     }
 
     /// Sends the request and decodes the result.
-    pub async fn send(self) -> vsphere_vapi_runtime::Result<ListResult> {
-        self.call.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<ListResult>,
+    > + Send {
+        self.call.send()
     }
 }
 
@@ -567,24 +647,53 @@ impl ListRequest {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.networks.nsx.projects.list_result`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ListResult {
     /// List of all NSX projects.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(
-        default = "ListResult::__missing_projects",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub projects: Vec<Info>,
 }
 
-impl ListResult {
-    fn __missing_projects() -> Vec<Info> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::networks::nsx::projects::ListResult",
-            "projects",
-        )
+impl serde::Serialize for ListResult {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("projects", &self.projects)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ListResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ListResult {
+    const NAME: &'static str = "vcenter::namespace_management::networks::nsx::projects::ListResult";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<Vec<Info>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "projects" => f_0 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ListResult {
+            projects: __de::or_zero(f_0, Self::NAME, "projects"),
+        })
     }
 }
 
@@ -596,33 +705,61 @@ impl ListResult {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.networks.nsx.projects.nsx_gateway_info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct NsxGatewayInfo {
     /// NSX Tier0 or VRF Gateway path used for this cluster.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default = "NsxGatewayInfo::__missing_nsx_gateway_path")]
     pub nsx_gateway_path: String,
     /// NSX Tier0 or VRF Gateway name used for this cluster.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default = "NsxGatewayInfo::__missing_nsx_gateway_name")]
     pub nsx_gateway_name: String,
 }
 
-impl NsxGatewayInfo {
-    fn __missing_nsx_gateway_path() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::networks::nsx::projects::NsxGatewayInfo",
-            "nsx_gateway_path",
-        )
+impl serde::Serialize for NsxGatewayInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("nsx_gateway_path", &self.nsx_gateway_path)?;
+        map.serialize_entry("nsx_gateway_name", &self.nsx_gateway_name)?;
+        map.end()
     }
+}
 
-    fn __missing_nsx_gateway_name() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::networks::nsx::projects::NsxGatewayInfo",
-            "nsx_gateway_name",
-        )
+impl<'de> serde::Deserialize<'de> for NsxGatewayInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for NsxGatewayInfo {
+    const NAME: &'static str = "vcenter::namespace_management::networks::nsx::projects::NsxGatewayInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "nsx_gateway_path" => f_0 = Some(map.next_value()?),
+                "nsx_gateway_name" => f_1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(NsxGatewayInfo {
+            nsx_gateway_path: __de::or_zero(f_0, Self::NAME, "nsx_gateway_path"),
+            nsx_gateway_name: __de::or_zero(f_1, Self::NAME, "nsx_gateway_name"),
+        })
     }
 }
 
@@ -634,7 +771,7 @@ impl NsxGatewayInfo {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.networks.nsx.projects.vpc_connectivity_profile_info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VpcConnectivityProfileInfo {
     /// Identifier of the profile.
     ///
@@ -645,28 +782,60 @@ pub struct VpcConnectivityProfileInfo {
     /// Name used for this profile.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default = "VpcConnectivityProfileInfo::__missing_name")]
     pub name: String,
     /// NSX path of the profile.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default = "VpcConnectivityProfileInfo::__missing_nsx_path")]
     pub nsx_path: String,
 }
 
-impl VpcConnectivityProfileInfo {
-    fn __missing_name() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::networks::nsx::projects::VpcConnectivityProfileInfo",
-            "name",
-        )
+impl serde::Serialize for VpcConnectivityProfileInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("profile", &self.profile)?;
+        map.serialize_entry("name", &self.name)?;
+        map.serialize_entry("nsx_path", &self.nsx_path)?;
+        map.end()
     }
+}
 
-    fn __missing_nsx_path() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::networks::nsx::projects::VpcConnectivityProfileInfo",
-            "nsx_path",
-        )
+impl<'de> serde::Deserialize<'de> for VpcConnectivityProfileInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for VpcConnectivityProfileInfo {
+    const NAME: &'static str = "vcenter::namespace_management::networks::nsx::projects::VpcConnectivityProfileInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::VpcConnectivityProfileId> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "profile" => f_0 = Some(map.next_value()?),
+                "name" => f_1 = Some(map.next_value()?),
+                "nsx_path" => f_2 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(VpcConnectivityProfileInfo {
+            profile: __de::required(f_0, "profile")?,
+            name: __de::or_zero(f_1, Self::NAME, "name"),
+            nsx_path: __de::or_zero(f_2, Self::NAME, "nsx_path"),
+        })
     }
 }
 

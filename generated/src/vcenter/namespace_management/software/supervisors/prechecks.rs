@@ -14,13 +14,53 @@
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.software.supervisors.prechecks.filter_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct FilterSpec {
     /// Supervisor upgrade version for which pre-check results should be queried. If set, return the pre-check results only for the specified target version. If `None`, return the pre-check results for all the Supervisor upgrade versions against which pre-checks have already been executed.
     ///
     /// Since vSphere API 8.0.3.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target_version: Option<String>,
+}
+
+impl serde::Serialize for FilterSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.target_version {
+            map.serialize_entry("target_version", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for FilterSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for FilterSpec {
+    const NAME: &'static str = "vcenter::namespace_management::software::supervisors::prechecks::FilterSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "target_version" => f_0 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(FilterSpec { target_version: f_0 })
+    }
 }
 
 /// A call of
@@ -45,8 +85,12 @@ impl GetRequest {
     }
 
     /// Sends the request and decodes the result.
-    pub async fn send(self) -> vsphere_vapi_runtime::Result<Info> {
-        self.call.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<Info>,
+    > + Send {
+        self.call.send()
     }
 }
 
@@ -56,13 +100,53 @@ impl GetRequest {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.software.supervisors.prechecks.info`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Info {
     /// Information about Supervisor upgrade pre-check results. If `None`, the Supervisor upgrade pre-checks did not run or upgrade is not available.
     ///
     /// Since vSphere API 8.0.3.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub precheck_results: Option<Vec<PrecheckResult>>,
+}
+
+impl serde::Serialize for Info {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.precheck_results {
+            map.serialize_entry("precheck_results", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Info {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
+    const NAME: &'static str = "vcenter::namespace_management::software::supervisors::prechecks::Info";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<Vec<PrecheckResult>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "precheck_results" => f_0 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Info { precheck_results: f_0 })
+    }
 }
 
 /// The [`PrecheckResult`](crate::vcenter::namespace_management::software::supervisors::prechecks::PrecheckResult) structure contains the detailed information about Supervisor upgrade pre-checks against individual upgrade version.
@@ -71,47 +155,79 @@ pub struct Info {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.software.supervisors.prechecks.precheck_result`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PrecheckResult {
     /// Represents Supervisor upgrade version for which [`PrecheckResult::conditions`](crate::vcenter::namespace_management::software::supervisors::prechecks::PrecheckResult::conditions) belong to.
     ///
     /// Since vSphere API 8.0.3.0.
-    #[serde(default = "PrecheckResult::__missing_target_version")]
     pub target_version: String,
     /// Represents the consolidated status of Supervisor upgrade pre-checks. This field is optional because it was added in a newer version than its parent node.
     ///
     /// Not in vSphere API releases before 9.0.0.0.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<
         crate::vcenter::namespace_management::supervisors::conditions::condition_group::Status,
     >,
     /// Supervisor upgrade pre-check results for [`PrecheckResult::target_version`](crate::vcenter::namespace_management::software::supervisors::prechecks::PrecheckResult::target_version).
     ///
     /// Since vSphere API 8.0.3.0.
-    #[serde(
-        default = "PrecheckResult::__missing_conditions",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub conditions: Vec<crate::vcenter::namespace_management::clusters::Condition>,
 }
 
-impl PrecheckResult {
-    fn __missing_target_version() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::software::supervisors::prechecks::PrecheckResult",
-            "target_version",
-        )
+impl serde::Serialize for PrecheckResult {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("target_version", &self.target_version)?;
+        if let Some(value) = &self.status {
+            map.serialize_entry("status", value)?;
+        }
+        map.serialize_entry("conditions", &self.conditions)?;
+        map.end()
     }
+}
 
-    fn __missing_conditions() -> Vec<
-        crate::vcenter::namespace_management::clusters::Condition,
-    > {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::software::supervisors::prechecks::PrecheckResult",
-            "conditions",
-        )
+impl<'de> serde::Deserialize<'de> for PrecheckResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for PrecheckResult {
+    const NAME: &'static str = "vcenter::namespace_management::software::supervisors::prechecks::PrecheckResult";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<
+            crate::vcenter::namespace_management::supervisors::conditions::condition_group::Status,
+        > = None;
+        let mut f_2: Option<
+            Vec<crate::vcenter::namespace_management::clusters::Condition>,
+        > = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "target_version" => f_0 = Some(map.next_value()?),
+                "status" => f_1 = map.next_value()?,
+                "conditions" => f_2 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(PrecheckResult {
+            target_version: __de::or_zero(f_0, Self::NAME, "target_version"),
+            status: f_1,
+            conditions: __de::or_zero(f_2, Self::NAME, "conditions"),
+        })
     }
 }
 
@@ -121,21 +237,53 @@ impl PrecheckResult {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.software.supervisors.prechecks.precheck_spec`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PrecheckSpec {
     /// The target version indicates the Supervisor upgrade version against which the Supervisor upgrade pre-checks should run, the value for this field should be provided from the list of [`Info::available_versions`](crate::vcenter::namespace_management::software::clusters::Info::available_versions).
     ///
     /// Since vSphere API 8.0.3.0.
-    #[serde(default = "PrecheckSpec::__missing_target_version")]
     pub target_version: String,
 }
 
-impl PrecheckSpec {
-    fn __missing_target_version() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::software::supervisors::prechecks::PrecheckSpec",
-            "target_version",
-        )
+impl serde::Serialize for PrecheckSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("target_version", &self.target_version)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for PrecheckSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for PrecheckSpec {
+    const NAME: &'static str = "vcenter::namespace_management::software::supervisors::prechecks::PrecheckSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "target_version" => f_0 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(PrecheckSpec {
+            target_version: __de::or_zero(f_0, Self::NAME, "target_version"),
+        })
     }
 }
 

@@ -89,17 +89,18 @@ impl Jobs {
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * The resource `com.vmware.vcenter.namespace_management.supervisor.Supervisor` referenced by the parameter `supervisor` requires `Namespaces.Upgrade`.
-    pub async fn create(
+    pub fn create(
         &self,
         supervisor: &crate::ids::SupervisorId,
         spec: &jobs::CreateSpec,
-    ) -> vsphere_vapi_runtime::Result<crate::ids::TaskId> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<crate::ids::TaskId>,
+    > + Send {
         self.client
             .operation(&jobs::ops::CREATE)
             .param("supervisor", supervisor)
             .param("spec", spec)
             .send()
-            .await
     }
 }
 
@@ -111,15 +112,55 @@ impl Jobs {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.software.supervisors.upgrades.filter_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct FilterSpec {
     /// Identifiers of Supervisors to filter the upgrade summaries.
     ///
     /// If `None`, filtering on a particular Supervisor will not occur.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub supervisors: Option<Vec<String>>,
+}
+
+impl serde::Serialize for FilterSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.supervisors {
+            map.serialize_entry("supervisors", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for FilterSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for FilterSpec {
+    const NAME: &'static str = "vcenter::namespace_management::software::supervisors::upgrades::FilterSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<Vec<String>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "supervisors" => f_0 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(FilterSpec { supervisors: f_0 })
+    }
 }
 
 /// The [`Info`](crate::vcenter::namespace_management::software::supervisors::upgrades::Info) structure contains detailed information about the Supervisor upgrade status and related information.
@@ -130,7 +171,7 @@ pub struct FilterSpec {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.software.supervisors.upgrades.info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Info {
     /// Current version of the Supervisor.
     ///
@@ -141,23 +182,14 @@ pub struct Info {
     /// Set of versions that the Supervisor can be upgraded to.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(
-        default = "Info::__missing_available_versions",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub available_versions: Vec<String>,
     /// Date of the last successful upgrade. If `None`, the Supervisor has not yet been upgraded.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_upgraded_date: Option<vsphere_vapi_runtime::types::DateTime>,
     /// Messages related to the upgrade process for the Supervisor.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(
-        default = "Info::__missing_messages",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub messages: Vec<Message>,
     /// Current state of the upgrade.
     ///
@@ -166,30 +198,86 @@ pub struct Info {
     /// Information about the upgrade in progress. If `None`, the Supervisor upgrade is not in progress.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub upgrade_status: Option<Status>,
     /// Detailed information about Supervisor upgrade pre-checks. If `None`, the Supervisor pre-checks did not run or Supervisor upgrade is not available.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub upgrade_prechecks: Option<
         Vec<crate::vcenter::namespace_management::clusters::Condition>,
     >,
 }
 
-impl Info {
-    fn __missing_available_versions() -> Vec<String> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::software::supervisors::upgrades::Info",
-            "available_versions",
-        )
+impl serde::Serialize for Info {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("current_version", &self.current_version)?;
+        map.serialize_entry("available_versions", &self.available_versions)?;
+        if let Some(value) = &self.last_upgraded_date {
+            map.serialize_entry("last_upgraded_date", value)?;
+        }
+        map.serialize_entry("messages", &self.messages)?;
+        map.serialize_entry("state", &self.state)?;
+        if let Some(value) = &self.upgrade_status {
+            map.serialize_entry("upgrade_status", value)?;
+        }
+        if let Some(value) = &self.upgrade_prechecks {
+            map.serialize_entry("upgrade_prechecks", value)?;
+        }
+        map.end()
     }
+}
 
-    fn __missing_messages() -> Vec<Message> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::software::supervisors::upgrades::Info",
-            "messages",
-        )
+impl<'de> serde::Deserialize<'de> for Info {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
+    const NAME: &'static str = "vcenter::namespace_management::software::supervisors::upgrades::Info";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::SupervisorVersionId> = None;
+        let mut f_1: Option<Vec<String>> = None;
+        let mut f_2: Option<vsphere_vapi_runtime::types::DateTime> = None;
+        let mut f_3: Option<Vec<Message>> = None;
+        let mut f_4: Option<State> = None;
+        let mut f_5: Option<Status> = None;
+        let mut f_6: Option<
+            Vec<crate::vcenter::namespace_management::clusters::Condition>,
+        > = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "current_version" => f_0 = Some(map.next_value()?),
+                "available_versions" => f_1 = __de::null_as_empty(map.next_value()?),
+                "last_upgraded_date" => f_2 = map.next_value()?,
+                "messages" => f_3 = __de::null_as_empty(map.next_value()?),
+                "state" => f_4 = Some(map.next_value()?),
+                "upgrade_status" => f_5 = map.next_value()?,
+                "upgrade_prechecks" => f_6 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Info {
+            current_version: __de::required(f_0, "current_version")?,
+            available_versions: __de::or_zero(f_1, Self::NAME, "available_versions"),
+            last_upgraded_date: f_2,
+            messages: __de::or_zero(f_3, Self::NAME, "messages"),
+            state: __de::required(f_4, "state")?,
+            upgrade_status: f_5,
+            upgrade_prechecks: f_6,
+        })
     }
 }
 
@@ -215,8 +303,12 @@ impl ListRequest {
     }
 
     /// Sends the request and decodes the result.
-    pub async fn send(self) -> vsphere_vapi_runtime::Result<ListResult> {
-        self.call.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<ListResult>,
+    > + Send {
+        self.call.send()
     }
 }
 
@@ -228,24 +320,53 @@ impl ListRequest {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.software.supervisors.upgrades.list_result`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ListResult {
     /// List of upgrade summaries for each Supervisor. Each summary includes information such as current version, desired version, available upgrade versions and upgrade state.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(
-        default = "ListResult::__missing_supervisors",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub supervisors: Vec<Summary>,
 }
 
-impl ListResult {
-    fn __missing_supervisors() -> Vec<Summary> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::software::supervisors::upgrades::ListResult",
-            "supervisors",
-        )
+impl serde::Serialize for ListResult {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("supervisors", &self.supervisors)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ListResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ListResult {
+    const NAME: &'static str = "vcenter::namespace_management::software::supervisors::upgrades::ListResult";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<Vec<Summary>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "supervisors" => f_0 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ListResult {
+            supervisors: __de::or_zero(f_0, Self::NAME, "supervisors"),
+        })
     }
 }
 
@@ -257,7 +378,7 @@ impl ListResult {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.software.supervisors.upgrades.message`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Message {
     /// Type of the message.
     ///
@@ -266,16 +387,52 @@ pub struct Message {
     /// Details about the message.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default = "Message::__missing_details")]
     pub details: crate::vapi::standard::LocalizableMessage,
 }
 
-impl Message {
-    fn __missing_details() -> crate::vapi::standard::LocalizableMessage {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::software::supervisors::upgrades::Message",
-            "details",
-        )
+impl serde::Serialize for Message {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("severity", &self.severity)?;
+        map.serialize_entry("details", &self.details)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Message {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Message {
+    const NAME: &'static str = "vcenter::namespace_management::software::supervisors::upgrades::Message";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<message::Severity> = None;
+        let mut f_1: Option<crate::vapi::standard::LocalizableMessage> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "severity" => f_0 = Some(map.next_value()?),
+                "details" => f_1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Message {
+            severity: __de::required(f_0, "severity")?,
+            details: __de::or_zero(f_1, Self::NAME, "details"),
+        })
     }
 }
 
@@ -287,45 +444,69 @@ impl Message {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.software.supervisors.upgrades.progress`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Progress {
     /// Total amount of the work for the operation. The work here represents the number of master nodes in the Supervisor need to be upgraded.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default = "Progress::__missing_total")]
     pub total: i64,
     /// Current progress of the upgrade operation, represented as a percentage of completion.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default = "Progress::__missing_completed")]
     pub completed: i64,
     /// Message about the work progress.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default = "Progress::__missing_message")]
     pub message: crate::vapi::standard::LocalizableMessage,
 }
 
-impl Progress {
-    fn __missing_total() -> i64 {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::software::supervisors::upgrades::Progress",
-            "total",
-        )
+impl serde::Serialize for Progress {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("total", &self.total)?;
+        map.serialize_entry("completed", &self.completed)?;
+        map.serialize_entry("message", &self.message)?;
+        map.end()
     }
+}
 
-    fn __missing_completed() -> i64 {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::software::supervisors::upgrades::Progress",
-            "completed",
-        )
+impl<'de> serde::Deserialize<'de> for Progress {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_message() -> crate::vapi::standard::LocalizableMessage {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::software::supervisors::upgrades::Progress",
-            "message",
-        )
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Progress {
+    const NAME: &'static str = "vcenter::namespace_management::software::supervisors::upgrades::Progress";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<i64> = None;
+        let mut f_1: Option<i64> = None;
+        let mut f_2: Option<crate::vapi::standard::LocalizableMessage> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "total" => f_0 = Some(map.next_value()?),
+                "completed" => f_1 = Some(map.next_value()?),
+                "message" => f_2 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Progress {
+            total: __de::or_zero(f_0, Self::NAME, "total"),
+            completed: __de::or_zero(f_1, Self::NAME, "completed"),
+            message: __de::or_zero(f_2, Self::NAME, "message"),
+        })
     }
 }
 
@@ -374,7 +555,7 @@ vsphere_vapi_runtime::vapi_enum! {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.software.supervisors.upgrades.status`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Status {
     /// Desired version the Supervisor will be upgraded to.
     ///
@@ -385,38 +566,74 @@ pub struct Status {
     /// Current set of messages associated with the upgrade state.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(
-        default = "Status::__missing_messages",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub messages: Vec<Message>,
     /// Information about upgrade progress.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default = "Status::__missing_progress")]
     pub progress: Progress,
     /// Information about control plane components' upgrade status. If `None`, the Supervisor pre-checks did not run.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub components: Option<
         Vec<crate::vcenter::namespace_management::clusters::Condition>,
     >,
 }
 
-impl Status {
-    fn __missing_messages() -> Vec<Message> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::software::supervisors::upgrades::Status",
-            "messages",
-        )
+impl serde::Serialize for Status {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("desired_version", &self.desired_version)?;
+        map.serialize_entry("messages", &self.messages)?;
+        map.serialize_entry("progress", &self.progress)?;
+        if let Some(value) = &self.components {
+            map.serialize_entry("components", value)?;
+        }
+        map.end()
     }
+}
 
-    fn __missing_progress() -> Progress {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::software::supervisors::upgrades::Status",
-            "progress",
-        )
+impl<'de> serde::Deserialize<'de> for Status {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Status {
+    const NAME: &'static str = "vcenter::namespace_management::software::supervisors::upgrades::Status";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::SupervisorVersionId> = None;
+        let mut f_1: Option<Vec<Message>> = None;
+        let mut f_2: Option<Progress> = None;
+        let mut f_3: Option<
+            Vec<crate::vcenter::namespace_management::clusters::Condition>,
+        > = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "desired_version" => f_0 = Some(map.next_value()?),
+                "messages" => f_1 = __de::null_as_empty(map.next_value()?),
+                "progress" => f_2 = Some(map.next_value()?),
+                "components" => f_3 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Status {
+            desired_version: __de::required(f_0, "desired_version")?,
+            messages: __de::or_zero(f_1, Self::NAME, "messages"),
+            progress: __de::or_zero(f_2, Self::NAME, "progress"),
+            components: f_3,
+        })
     }
 }
 
@@ -428,7 +645,7 @@ impl Status {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.software.supervisors.upgrades.summary`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Summary {
     /// The immutable identifier of the Supervisor generated during enablement.
     ///
@@ -445,22 +662,16 @@ pub struct Summary {
     /// Set of versions available for upgrade.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(
-        default = "Summary::__missing_available_versions",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub available_versions: Vec<String>,
     /// Date of the last successful upgrade. If `None`, the Supervisor has not yet been upgraded.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_upgraded_date: Option<vsphere_vapi_runtime::types::DateTime>,
     /// Desired version the Supervisor will be upgraded to.
     ///
     /// If `None`, the Supervisor upgrade is not in progress.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub desired_version: Option<String>,
     /// Current state of the upgrade.
     ///
@@ -468,12 +679,69 @@ pub struct Summary {
     pub state: State,
 }
 
-impl Summary {
-    fn __missing_available_versions() -> Vec<String> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::software::supervisors::upgrades::Summary",
-            "available_versions",
-        )
+impl serde::Serialize for Summary {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("supervisor", &self.supervisor)?;
+        map.serialize_entry("current_version", &self.current_version)?;
+        map.serialize_entry("available_versions", &self.available_versions)?;
+        if let Some(value) = &self.last_upgraded_date {
+            map.serialize_entry("last_upgraded_date", value)?;
+        }
+        if let Some(value) = &self.desired_version {
+            map.serialize_entry("desired_version", value)?;
+        }
+        map.serialize_entry("state", &self.state)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Summary {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Summary {
+    const NAME: &'static str = "vcenter::namespace_management::software::supervisors::upgrades::Summary";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::SupervisorId> = None;
+        let mut f_1: Option<crate::ids::SupervisorVersionId> = None;
+        let mut f_2: Option<Vec<String>> = None;
+        let mut f_3: Option<vsphere_vapi_runtime::types::DateTime> = None;
+        let mut f_4: Option<String> = None;
+        let mut f_5: Option<State> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "supervisor" => f_0 = Some(map.next_value()?),
+                "current_version" => f_1 = Some(map.next_value()?),
+                "available_versions" => f_2 = __de::null_as_empty(map.next_value()?),
+                "last_upgraded_date" => f_3 = map.next_value()?,
+                "desired_version" => f_4 = map.next_value()?,
+                "state" => f_5 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Summary {
+            supervisor: __de::required(f_0, "supervisor")?,
+            current_version: __de::required(f_1, "current_version")?,
+            available_versions: __de::or_zero(f_2, Self::NAME, "available_versions"),
+            last_upgraded_date: f_3,
+            desired_version: f_4,
+            state: __de::required(f_5, "state")?,
+        })
     }
 }
 

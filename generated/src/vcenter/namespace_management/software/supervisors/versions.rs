@@ -18,12 +18,11 @@ pub mod control_plane;
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.software.supervisors.versions.capability`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Capability {
     /// Name of the vSphere Namespaces feature.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default = "Capability::__missing_name")]
     pub name: String,
     /// Supportability status of this capability with the current infrastructure (vCenter and NSX versions).
     ///
@@ -31,12 +30,49 @@ pub struct Capability {
     pub status: Status,
 }
 
-impl Capability {
-    fn __missing_name() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::software::supervisors::versions::Capability",
-            "name",
-        )
+impl serde::Serialize for Capability {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("name", &self.name)?;
+        map.serialize_entry("status", &self.status)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Capability {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Capability {
+    const NAME: &'static str = "vcenter::namespace_management::software::supervisors::versions::Capability";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<Status> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "name" => f_0 = Some(map.next_value()?),
+                "status" => f_1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Capability {
+            name: __de::or_zero(f_0, Self::NAME, "name"),
+            status: __de::required(f_1, "status")?,
+        })
     }
 }
 
@@ -62,8 +98,12 @@ impl CheckCompatibilityRequest {
     }
 
     /// Sends the request and decodes the result.
-    pub async fn send(self) -> vsphere_vapi_runtime::Result<CompatibilityInfo> {
-        self.call.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<CompatibilityInfo>,
+    > + Send {
+        self.call.send()
     }
 }
 
@@ -75,27 +115,79 @@ impl CheckCompatibilityRequest {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.software.supervisors.versions.check_compatibility_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CheckCompatibilitySpec {
     /// The cluster ID for which the compatibility of Supervisor version is being checked.
     ///
     /// If `None`, the field [`CheckCompatibilitySpec::zones`](crate::vcenter::namespace_management::software::supervisors::versions::CheckCompatibilitySpec::zones) or [`CheckCompatibilitySpec::supervisor`](crate::vcenter::namespace_management::software::supervisors::versions::CheckCompatibilitySpec::supervisor) should be specified.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cluster: Option<String>,
     /// The Supervisor ID for which the compatibility of Supervisor version is being checked.
     ///
     /// If `None`, the field [`CheckCompatibilitySpec::cluster`](crate::vcenter::namespace_management::software::supervisors::versions::CheckCompatibilitySpec::cluster) or [`CheckCompatibilitySpec::zones`](crate::vcenter::namespace_management::software::supervisors::versions::CheckCompatibilitySpec::zones) should be specified.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub supervisor: Option<String>,
     /// List of Zones for which the compatibility of Supervisor version is being checked. If `None`, the field [`CheckCompatibilitySpec::cluster`](crate::vcenter::namespace_management::software::supervisors::versions::CheckCompatibilitySpec::cluster) or [`CheckCompatibilitySpec::supervisor`](crate::vcenter::namespace_management::software::supervisors::versions::CheckCompatibilitySpec::supervisor) should be specified.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zones: Option<Vec<String>>,
+}
+
+impl serde::Serialize for CheckCompatibilitySpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.cluster {
+            map.serialize_entry("cluster", value)?;
+        }
+        if let Some(value) = &self.supervisor {
+            map.serialize_entry("supervisor", value)?;
+        }
+        if let Some(value) = &self.zones {
+            map.serialize_entry("zones", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CheckCompatibilitySpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CheckCompatibilitySpec {
+    const NAME: &'static str = "vcenter::namespace_management::software::supervisors::versions::CheckCompatibilitySpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<Vec<String>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "cluster" => f_0 = map.next_value()?,
+                "supervisor" => f_1 = map.next_value()?,
+                "zones" => f_2 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(CheckCompatibilitySpec {
+            cluster: f_0,
+            supervisor: f_1,
+            zones: f_2,
+        })
+    }
 }
 
 vsphere_vapi_runtime::vapi_enum! {
@@ -279,133 +371,103 @@ impl<'de> serde::Deserialize<'de> for CompatibilityInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = CompatibilityInfo;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("struct CompatibilityInfo")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<CompatibilityInfo, A::Error> {
-                let mut f_0: Option<crate::ids::SupervisorVersionId> = None;
-                let mut f_1: Option<String> = None;
-                let mut f_2: Option<String> = None;
-                let mut f_3: Option<vsphere_vapi_runtime::types::DateTime> = None;
-                let mut f_4: Option<String> = None;
-                let mut f_5: Option<
-                    Vec<
-                        crate::vcenter::namespace_management::supervisors::ImageSourceSpec,
-                    >,
-                > = None;
-                let mut f_6: Option<String> = None;
-                let mut f_7: Option<Vec<crate::vapi::standard::LocalizableMessage>> = None;
-                let mut f_8: Option<Vec<Capability>> = None;
-                let mut unknown = serde_json::Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "version" => f_0 = Some(map.next_value()?),
-                        "name" => f_1 = Some(map.next_value()?),
-                        "description" => f_2 = Some(map.next_value()?),
-                        "release_date" => f_3 = Some(map.next_value()?),
-                        "release_notes" => f_4 = Some(map.next_value()?),
-                        "image_source_specs" => {
-                            f_5 = Some(
-                                map.next_value::<Option<_>>()?.unwrap_or_default(),
-                            );
-                        }
-                        "compatibility" => f_6 = Some(map.next_value()?),
-                        "incompatibility_reasons" => f_7 = map.next_value()?,
-                        "capabilities" => f_8 = map.next_value()?,
-                        _ => {
-                            let value: serde_json::Value = map.next_value()?;
-                            unknown.insert(key, value);
-                        }
-                    }
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CompatibilityInfo {
+    const NAME: &'static str = "vcenter::namespace_management::software::supervisors::versions::CompatibilityInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::SupervisorVersionId> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<vsphere_vapi_runtime::types::DateTime> = None;
+        let mut f_4: Option<String> = None;
+        let mut f_5: Option<
+            Vec<crate::vcenter::namespace_management::supervisors::ImageSourceSpec>,
+        > = None;
+        let mut f_6: Option<String> = None;
+        let mut f_7: Option<Vec<crate::vapi::standard::LocalizableMessage>> = None;
+        let mut f_8: Option<Vec<Capability>> = None;
+        let mut unknown = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "version" => f_0 = Some(map.next_value()?),
+                "name" => f_1 = Some(map.next_value()?),
+                "description" => f_2 = Some(map.next_value()?),
+                "release_date" => f_3 = Some(map.next_value()?),
+                "release_notes" => f_4 = Some(map.next_value()?),
+                "image_source_specs" => f_5 = __de::null_as_empty(map.next_value()?),
+                "compatibility" => f_6 = Some(map.next_value()?),
+                "incompatibility_reasons" => f_7 = map.next_value()?,
+                "capabilities" => f_8 = map.next_value()?,
+                _ => {
+                    let value: serde_json::Value = map.next_value()?;
+                    unknown.insert(key, value);
                 }
-                let u_0 = match f_6 {
-                    None => None,
-                    Some(tag) => {
-                        Some(
-                            match tag.as_str() {
-                                "COMPATIBLE" => {
-                                    CompatibilityInfoCompatibility::Compatible {
-                                        capabilities: f_8,
-                                    }
-                                }
-                                "COMPATIBLE_AND_DEGRADED" => {
-                                    CompatibilityInfoCompatibility::CompatibleAndDegraded {
-                                        capabilities: f_8,
-                                    }
-                                }
-                                "INCOMPATIBLE" => {
-                                    CompatibilityInfoCompatibility::Incompatible {
-                                        incompatibility_reasons: f_7,
-                                    }
-                                }
-                                _ => {
-                                    #[allow(unused_mut)]
-                                    let mut fields = ::core::mem::take(&mut unknown);
-                                    if let Some(value) = f_8 {
-                                        fields
-                                            .insert(
-                                                "capabilities".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_7 {
-                                        fields
-                                            .insert(
-                                                "incompatibility_reasons".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    CompatibilityInfoCompatibility::Unknown {
-                                        tag,
-                                        fields,
-                                    }
-                                }
-                            },
-                        )
-                    }
-                };
-                ::core::result::Result::Ok(CompatibilityInfo {
-                    version: f_0
-                        .ok_or_else(|| serde::de::Error::missing_field("version"))?,
-                    name: f_1
-                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
-                            "vcenter::namespace_management::software::supervisors::versions::CompatibilityInfo",
-                            "name",
-                        )),
-                    description: f_2
-                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
-                            "vcenter::namespace_management::software::supervisors::versions::CompatibilityInfo",
-                            "description",
-                        )),
-                    release_date: f_3
-                        .ok_or_else(|| serde::de::Error::missing_field("release_date"))?,
-                    release_notes: f_4
-                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
-                            "vcenter::namespace_management::software::supervisors::versions::CompatibilityInfo",
-                            "release_notes",
-                        )),
-                    image_source_specs: f_5
-                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
-                            "vcenter::namespace_management::software::supervisors::versions::CompatibilityInfo",
-                            "image_source_specs",
-                        )),
-                    compatibility: u_0
-                        .ok_or_else(|| serde::de::Error::missing_field("compatibility"))?,
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        let u_0 = match f_6 {
+            None => None,
+            Some(tag) => {
+                Some(
+                    match tag.as_str() {
+                        "COMPATIBLE" => {
+                            CompatibilityInfoCompatibility::Compatible {
+                                capabilities: f_8,
+                            }
+                        }
+                        "COMPATIBLE_AND_DEGRADED" => {
+                            CompatibilityInfoCompatibility::CompatibleAndDegraded {
+                                capabilities: f_8,
+                            }
+                        }
+                        "INCOMPATIBLE" => {
+                            CompatibilityInfoCompatibility::Incompatible {
+                                incompatibility_reasons: f_7,
+                            }
+                        }
+                        _ => {
+                            #[allow(unused_mut)]
+                            let mut fields = ::core::mem::take(&mut unknown);
+                            if let Some(value) = f_8 {
+                                fields
+                                    .insert(
+                                        "capabilities".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_7 {
+                                fields
+                                    .insert(
+                                        "incompatibility_reasons".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            CompatibilityInfoCompatibility::Unknown {
+                                tag,
+                                fields,
+                            }
+                        }
+                    },
+                )
+            }
+        };
+        ::core::result::Result::Ok(CompatibilityInfo {
+            version: __de::required(f_0, "version")?,
+            name: __de::or_zero(f_1, Self::NAME, "name"),
+            description: __de::or_zero(f_2, Self::NAME, "description"),
+            release_date: __de::required(f_3, "release_date")?,
+            release_notes: __de::or_zero(f_4, Self::NAME, "release_notes"),
+            image_source_specs: __de::or_zero(f_5, Self::NAME, "image_source_specs"),
+            compatibility: __de::required(u_0, "compatibility")?,
+        })
     }
 }
 
@@ -417,27 +479,79 @@ impl<'de> serde::Deserialize<'de> for CompatibilityInfo {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.software.supervisors.versions.filter_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct FilterSpec {
     /// The vSphere cluster for which the compatibility of Supervisor version is being checked.
     ///
     /// If `None`, zone based lookup is performed.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cluster_compute_resource: Option<String>,
     /// The vSphere Zones for which the compatibility of a Supervisor version is being checked.
     ///
     /// If `None`, cluster based lookup is performed.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zones: Option<Vec<String>>,
     /// The cluster networking mode for the Supervisor. If not provided, network provider will not be considered in the compatibility check.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub network_provider: Option<NetworkProvider>,
+}
+
+impl serde::Serialize for FilterSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.cluster_compute_resource {
+            map.serialize_entry("cluster_compute_resource", value)?;
+        }
+        if let Some(value) = &self.zones {
+            map.serialize_entry("zones", value)?;
+        }
+        if let Some(value) = &self.network_provider {
+            map.serialize_entry("network_provider", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for FilterSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for FilterSpec {
+    const NAME: &'static str = "vcenter::namespace_management::software::supervisors::versions::FilterSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<Vec<String>> = None;
+        let mut f_2: Option<NetworkProvider> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "cluster_compute_resource" => f_0 = map.next_value()?,
+                "zones" => f_1 = map.next_value()?,
+                "network_provider" => f_2 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(FilterSpec {
+            cluster_compute_resource: f_0,
+            zones: f_1,
+            network_provider: f_2,
+        })
+    }
 }
 
 /// The [`Info`](crate::vcenter::namespace_management::software::supervisors::versions::Info) structure contains the detailed information about a Supervisor version.
@@ -448,7 +562,7 @@ pub struct FilterSpec {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.software.supervisors.versions.info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Info {
     /// Identifier for the Supervisor version.
     ///
@@ -459,12 +573,10 @@ pub struct Info {
     /// Name of the Supervisor release.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default = "Info::__missing_name")]
     pub name: String,
     /// Description of the Supervisor release.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default = "Info::__missing_description")]
     pub description: String,
     /// Date of Supervisor release.
     ///
@@ -473,49 +585,76 @@ pub struct Info {
     /// Details of Supervisor release.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default = "Info::__missing_release_notes")]
     pub release_notes: String,
     /// Details about the source of Supervisor image.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(
-        default = "Info::__missing_image_source_specs",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub image_source_specs: Vec<
         crate::vcenter::namespace_management::supervisors::ImageSourceSpec,
     >,
 }
 
-impl Info {
-    fn __missing_name() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::software::supervisors::versions::Info",
-            "name",
-        )
+impl serde::Serialize for Info {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("version", &self.version)?;
+        map.serialize_entry("name", &self.name)?;
+        map.serialize_entry("description", &self.description)?;
+        map.serialize_entry("release_date", &self.release_date)?;
+        map.serialize_entry("release_notes", &self.release_notes)?;
+        map.serialize_entry("image_source_specs", &self.image_source_specs)?;
+        map.end()
     }
+}
 
-    fn __missing_description() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::software::supervisors::versions::Info",
-            "description",
-        )
+impl<'de> serde::Deserialize<'de> for Info {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_release_notes() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::software::supervisors::versions::Info",
-            "release_notes",
-        )
-    }
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
+    const NAME: &'static str = "vcenter::namespace_management::software::supervisors::versions::Info";
 
-    fn __missing_image_source_specs() -> Vec<
-        crate::vcenter::namespace_management::supervisors::ImageSourceSpec,
-    > {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::software::supervisors::versions::Info",
-            "image_source_specs",
-        )
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::SupervisorVersionId> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<vsphere_vapi_runtime::types::DateTime> = None;
+        let mut f_4: Option<String> = None;
+        let mut f_5: Option<
+            Vec<crate::vcenter::namespace_management::supervisors::ImageSourceSpec>,
+        > = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "version" => f_0 = Some(map.next_value()?),
+                "name" => f_1 = Some(map.next_value()?),
+                "description" => f_2 = Some(map.next_value()?),
+                "release_date" => f_3 = Some(map.next_value()?),
+                "release_notes" => f_4 = Some(map.next_value()?),
+                "image_source_specs" => f_5 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Info {
+            version: __de::required(f_0, "version")?,
+            name: __de::or_zero(f_1, Self::NAME, "name"),
+            description: __de::or_zero(f_2, Self::NAME, "description"),
+            release_date: __de::required(f_3, "release_date")?,
+            release_notes: __de::or_zero(f_4, Self::NAME, "release_notes"),
+            image_source_specs: __de::or_zero(f_5, Self::NAME, "image_source_specs"),
+        })
     }
 }
 
@@ -545,8 +684,12 @@ impl ListRequest {
     }
 
     /// Sends the request and decodes the result.
-    pub async fn send(self) -> vsphere_vapi_runtime::Result<ListResult> {
-        self.call.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<ListResult>,
+    > + Send {
+        self.call.send()
     }
 }
 
@@ -558,24 +701,53 @@ impl ListRequest {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.software.supervisors.versions.list_result`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ListResult {
     /// List of all Supervisor versions.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(
-        default = "ListResult::__missing_supervisor_versions",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub supervisor_versions: Vec<Summary>,
 }
 
-impl ListResult {
-    fn __missing_supervisor_versions() -> Vec<Summary> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::software::supervisors::versions::ListResult",
-            "supervisor_versions",
-        )
+impl serde::Serialize for ListResult {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("supervisor_versions", &self.supervisor_versions)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ListResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ListResult {
+    const NAME: &'static str = "vcenter::namespace_management::software::supervisors::versions::ListResult";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<Vec<Summary>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "supervisor_versions" => f_0 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ListResult {
+            supervisor_versions: __de::or_zero(f_0, Self::NAME, "supervisor_versions"),
+        })
     }
 }
 
@@ -631,7 +803,7 @@ vsphere_vapi_runtime::vapi_enum! {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.software.supervisors.versions.summary`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Summary {
     /// Identifier for the Supervisor versions.
     ///
@@ -639,6 +811,48 @@ pub struct Summary {
     ///
     /// Since vSphere API 9.0.0.0.
     pub version: crate::ids::SupervisorVersionId,
+}
+
+impl serde::Serialize for Summary {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("version", &self.version)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Summary {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Summary {
+    const NAME: &'static str = "vcenter::namespace_management::software::supervisors::versions::Summary";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::SupervisorVersionId> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "version" => f_0 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Summary {
+            version: __de::required(f_0, "version")?,
+        })
+    }
 }
 
 #[doc(hidden)]

@@ -16,18 +16,65 @@
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.supervisors.certificates.key_sizes.info`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Info {
     /// [`Info::current_key_size`](crate::vcenter::namespace_management::supervisors::certificates::key_sizes::Info::current_key_size) get signing key size for Supervisor internal certificates. This field is optional because it was added in a newer version than its parent node.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub current_key_size: Option<String>,
     /// [`Info::supported_key_sizes`](crate::vcenter::namespace_management::supervisors::certificates::key_sizes::Info::supported_key_sizes) retrieves the list of supported signing key sizes for Supervisor internal certificates. Each item identifies a unique algorithm and key size you can configure the Supervisor certificates using the `internalCertsKeySize` API. This field is optional because it was added in a newer version than its parent node.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub supported_key_sizes: Option<Vec<String>>,
+}
+
+impl serde::Serialize for Info {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.current_key_size {
+            map.serialize_entry("current_key_size", value)?;
+        }
+        if let Some(value) = &self.supported_key_sizes {
+            map.serialize_entry("supported_key_sizes", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Info {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
+    const NAME: &'static str = "vcenter::namespace_management::supervisors::certificates::key_sizes::Info";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<Vec<String>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "current_key_size" => f_0 = map.next_value()?,
+                "supported_key_sizes" => f_1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Info {
+            current_key_size: f_0,
+            supported_key_sizes: f_1,
+        })
+    }
 }
 
 /// The [`UpdateSpec`](crate::vcenter::namespace_management::supervisors::certificates::key_sizes::UpdateSpec) structure contains updates to options declared for the Supervisor.
@@ -38,13 +85,55 @@ pub struct Info {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.supervisors.certificates.key_sizes.update_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateSpec {
     /// Supervisor internal certificates key size. The Supervisor will update the size of the signing key for internal certificates. If `None` then no update will be made.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub internal_certs_key_size: Option<String>,
+}
+
+impl serde::Serialize for UpdateSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.internal_certs_key_size {
+            map.serialize_entry("internal_certs_key_size", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UpdateSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for UpdateSpec {
+    const NAME: &'static str = "vcenter::namespace_management::supervisors::certificates::key_sizes::UpdateSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "internal_certs_key_size" => f_0 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(UpdateSpec {
+            internal_certs_key_size: f_0,
+        })
+    }
 }
 
 #[doc(hidden)]

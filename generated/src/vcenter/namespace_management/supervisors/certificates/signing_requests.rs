@@ -16,21 +16,53 @@
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.supervisors.certificates.signing_requests.create_result`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateResult {
     /// Resulting Certificate Signing Request in PEM format.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default = "CreateResult::__missing_csr")]
     pub csr: String,
 }
 
-impl CreateResult {
-    fn __missing_csr() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::supervisors::certificates::signing_requests::CreateResult",
-            "csr",
-        )
+impl serde::Serialize for CreateResult {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("csr", &self.csr)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CreateResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CreateResult {
+    const NAME: &'static str = "vcenter::namespace_management::supervisors::certificates::signing_requests::CreateResult";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "csr" => f_0 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(CreateResult {
+            csr: __de::or_zero(f_0, Self::NAME, "csr"),
+        })
     }
 }
 
@@ -42,7 +74,7 @@ impl CreateResult {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.supervisors.certificates.signing_requests.create_spec`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateSpec {
     /// Certificate Signing Request kind.
     ///
@@ -51,42 +83,34 @@ pub struct CreateSpec {
     /// Size of key associated with the new Certificate Signing Request. If `None`, the generated key will be 3072 bits long.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key_size: Option<i64>,
     /// Name identifying the machine. Its value will be set in Certificate Signing Request Subject's CN field.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default = "CreateSpec::__missing_common_name")]
     pub common_name: String,
     /// Two-letter country code (as defined in ISO-3166) to be set in Certificate Signing Request Subject's C field.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default = "CreateSpec::__missing_country")]
     pub country: String,
     /// State or province to be set in Certificate Signing Request Subject's ST field.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default = "CreateSpec::__missing_state_or_province")]
     pub state_or_province: String,
     /// Locality (city) to be set in Certificate Signing Request Subject's L field.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default = "CreateSpec::__missing_locality")]
     pub locality: String,
     /// Organization to be set in Certificate Signing Request Subject's O field.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default = "CreateSpec::__missing_organization_name")]
     pub organization_name: String,
     /// Organizational Unit to be set in Certificate Signing Request Subject's OU field.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default = "CreateSpec::__missing_organization_unit_name")]
     pub organization_unit_name: String,
     /// Email to be set in Certificate Signing Request Subject Alternative Names. If `None`, no email address will be set in the Certificate Signing Request.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email_address: Option<String>,
     /// Subject Alternative Names (SAN) to be set in the Certificate Signing Request. If `None`, the behavior depends on the [`CreateSpec::csr_type`](crate::vcenter::namespace_management::supervisors::certificates::signing_requests::CreateSpec::csr_type):
     ///
@@ -104,51 +128,94 @@ pub struct CreateSpec {
     /// Not in vSphere API releases before 9.1.1.0.
     ///
     /// Since vSphere API 9.1.1.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subject_alternative_names: Option<SubjectAlternativeNames>,
 }
 
-impl CreateSpec {
-    fn __missing_common_name() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::supervisors::certificates::signing_requests::CreateSpec",
-            "common_name",
-        )
+impl serde::Serialize for CreateSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("csr_type", &self.csr_type)?;
+        if let Some(value) = &self.key_size {
+            map.serialize_entry("key_size", value)?;
+        }
+        map.serialize_entry("common_name", &self.common_name)?;
+        map.serialize_entry("country", &self.country)?;
+        map.serialize_entry("state_or_province", &self.state_or_province)?;
+        map.serialize_entry("locality", &self.locality)?;
+        map.serialize_entry("organization_name", &self.organization_name)?;
+        map.serialize_entry("organization_unit_name", &self.organization_unit_name)?;
+        if let Some(value) = &self.email_address {
+            map.serialize_entry("email_address", value)?;
+        }
+        if let Some(value) = &self.subject_alternative_names {
+            map.serialize_entry("subject_alternative_names", value)?;
+        }
+        map.end()
     }
+}
 
-    fn __missing_country() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::supervisors::certificates::signing_requests::CreateSpec",
-            "country",
-        )
+impl<'de> serde::Deserialize<'de> for CreateSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_state_or_province() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::supervisors::certificates::signing_requests::CreateSpec",
-            "state_or_province",
-        )
-    }
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CreateSpec {
+    const NAME: &'static str = "vcenter::namespace_management::supervisors::certificates::signing_requests::CreateSpec";
 
-    fn __missing_locality() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::supervisors::certificates::signing_requests::CreateSpec",
-            "locality",
-        )
-    }
-
-    fn __missing_organization_name() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::supervisors::certificates::signing_requests::CreateSpec",
-            "organization_name",
-        )
-    }
-
-    fn __missing_organization_unit_name() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::supervisors::certificates::signing_requests::CreateSpec",
-            "organization_unit_name",
-        )
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<CsrType> = None;
+        let mut f_1: Option<i64> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<String> = None;
+        let mut f_4: Option<String> = None;
+        let mut f_5: Option<String> = None;
+        let mut f_6: Option<String> = None;
+        let mut f_7: Option<String> = None;
+        let mut f_8: Option<String> = None;
+        let mut f_9: Option<SubjectAlternativeNames> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "csr_type" => f_0 = Some(map.next_value()?),
+                "key_size" => f_1 = map.next_value()?,
+                "common_name" => f_2 = Some(map.next_value()?),
+                "country" => f_3 = Some(map.next_value()?),
+                "state_or_province" => f_4 = Some(map.next_value()?),
+                "locality" => f_5 = Some(map.next_value()?),
+                "organization_name" => f_6 = Some(map.next_value()?),
+                "organization_unit_name" => f_7 = Some(map.next_value()?),
+                "email_address" => f_8 = map.next_value()?,
+                "subject_alternative_names" => f_9 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(CreateSpec {
+            csr_type: __de::required(f_0, "csr_type")?,
+            key_size: f_1,
+            common_name: __de::or_zero(f_2, Self::NAME, "common_name"),
+            country: __de::or_zero(f_3, Self::NAME, "country"),
+            state_or_province: __de::or_zero(f_4, Self::NAME, "state_or_province"),
+            locality: __de::or_zero(f_5, Self::NAME, "locality"),
+            organization_name: __de::or_zero(f_6, Self::NAME, "organization_name"),
+            organization_unit_name: __de::or_zero(
+                f_7,
+                Self::NAME,
+                "organization_unit_name",
+            ),
+            email_address: f_8,
+            subject_alternative_names: f_9,
+        })
     }
 }
 
@@ -180,7 +247,7 @@ vsphere_vapi_runtime::vapi_enum! {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.supervisors.certificates.signing_requests.subject_alternative_names`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SubjectAlternativeNames {
     /// DNS names to be set as Subject Alternative Names.
     ///
@@ -192,13 +259,60 @@ pub struct SubjectAlternativeNames {
     /// If `None` or empty, for [`CsrType::KubernetesApiServer`](crate::vcenter::namespace_management::supervisors::certificates::signing_requests::CsrType::KubernetesApiServer) the configured DNS names will be automatically added and for [`CsrType::DefaultNsxIngress`](crate::vcenter::namespace_management::supervisors::certificates::signing_requests::CsrType::DefaultNsxIngress) no DNS names will be added.
     ///
     /// Since vSphere API 9.1.1.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dns_names: Option<Vec<String>>,
     /// IP addresses to be set as Subject Alternative Names. If `None` or empty, no IP addresses will be added as Subject Alternative Names.
     ///
     /// Since vSphere API 9.1.1.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ip_addresses: Option<Vec<String>>,
+}
+
+impl serde::Serialize for SubjectAlternativeNames {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.dns_names {
+            map.serialize_entry("dns_names", value)?;
+        }
+        if let Some(value) = &self.ip_addresses {
+            map.serialize_entry("ip_addresses", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SubjectAlternativeNames {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for SubjectAlternativeNames {
+    const NAME: &'static str = "vcenter::namespace_management::supervisors::certificates::signing_requests::SubjectAlternativeNames";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<Vec<String>> = None;
+        let mut f_1: Option<Vec<String>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "dns_names" => f_0 = map.next_value()?,
+                "ip_addresses" => f_1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(SubjectAlternativeNames {
+            dns_names: f_0,
+            ip_addresses: f_1,
+        })
+    }
 }
 
 #[doc(hidden)]

@@ -72,15 +72,13 @@ impl Settings {
     /// - [`NotFound`](crate::ErrorKind::NotFound): if the Supervisor with the ID `supervisor` could not be located or if the user is missing the `System.Read` permission on the Supervisor.
     /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
-    pub async fn get(
+    pub fn get(
         &self,
         supervisor: &crate::ids::SupervisorId,
-    ) -> vsphere_vapi_runtime::Result<settings::Info> {
-        self.client
-            .operation(&settings::ops::GET)
-            .param("supervisor", supervisor)
-            .send()
-            .await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<settings::Info>,
+    > + Send {
+        self.client.operation(&settings::ops::GET).param("supervisor", supervisor).send()
     }
 
     /// Update management network settings for this Supervisor control plane.
@@ -112,16 +110,15 @@ impl Settings {
     ///
     ///   * The resource `com.vmware.vcenter.namespace_management.supervisor.Supervisor` referenced by the parameter `supervisor` requires `Namespaces.Manage`.
     /// - [`Unsupported`](crate::ErrorKind::Unsupported): if the Supervisor does not support updating network segment portgroups.
-    pub async fn update(
+    pub fn update(
         &self,
         supervisor: &crate::ids::SupervisorId,
         spec: &settings::UpdateSpec,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&settings::ops::UPDATE)
             .param("supervisor", supervisor)
             .param("spec", spec)
             .send()
-            .await
     }
 }

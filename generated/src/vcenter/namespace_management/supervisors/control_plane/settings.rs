@@ -16,7 +16,7 @@
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.supervisors.control_plane.settings.info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Info {
     /// Information about the control plane VM size configuration for the given Supervisor.
     ///
@@ -25,13 +25,65 @@ pub struct Info {
     /// Information about the login banner disclaimer displayed prior to login for the given Supervisor. If the login banner is `None`, no message will be displayed to users.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub login_banner: Option<String>,
     /// Information about the number of control plane VMs for the given Supervisor. If `None`, defaults to 3.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub count: Option<i64>,
+}
+
+impl serde::Serialize for Info {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("size", &self.size)?;
+        if let Some(value) = &self.login_banner {
+            map.serialize_entry("login_banner", value)?;
+        }
+        if let Some(value) = &self.count {
+            map.serialize_entry("count", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Info {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
+    const NAME: &'static str = "vcenter::namespace_management::supervisors::control_plane::settings::Info";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<SizeInfo> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<i64> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "size" => f_0 = Some(map.next_value()?),
+                "login_banner" => f_1 = map.next_value()?,
+                "count" => f_2 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Info {
+            size: __de::required(f_0, "size")?,
+            login_banner: f_1,
+            count: f_2,
+        })
+    }
 }
 
 impl Info {
@@ -53,7 +105,7 @@ impl Info {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.supervisors.control_plane.settings.size_info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SizeInfo {
     /// The current size of the control plane VMs. Use [`Sizes::list`](crate::vcenter::namespace_management::software::supervisors::versions::control_plane::Sizes::list) to determine the available sizes for a given Supervisor version.
     ///
@@ -61,6 +113,48 @@ pub struct SizeInfo {
     ///
     /// Since vSphere API 9.1.0.0.
     pub identifier: crate::ids::SizeId,
+}
+
+impl serde::Serialize for SizeInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("identifier", &self.identifier)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SizeInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for SizeInfo {
+    const NAME: &'static str = "vcenter::namespace_management::supervisors::control_plane::settings::SizeInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::SizeId> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "identifier" => f_0 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(SizeInfo {
+            identifier: __de::required(f_0, "identifier")?,
+        })
+    }
 }
 
 /// The [`SizeUpdateSpec`](crate::vcenter::namespace_management::supervisors::control_plane::settings::SizeUpdateSpec) structure contains updates for the control plane VM size for the given Supervisor.
@@ -71,15 +165,55 @@ pub struct SizeInfo {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.supervisors.control_plane.settings.size_update_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SizeUpdateSpec {
     /// Update the control plane VM size for this Supervisor.
     ///
     /// If `None`, the control plane VM size is unchanged.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub identifier: Option<String>,
+}
+
+impl serde::Serialize for SizeUpdateSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.identifier {
+            map.serialize_entry("identifier", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SizeUpdateSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for SizeUpdateSpec {
+    const NAME: &'static str = "vcenter::namespace_management::supervisors::control_plane::settings::SizeUpdateSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "identifier" => f_0 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(SizeUpdateSpec { identifier: f_0 })
+    }
 }
 
 /// The [`UpdateSpec`](crate::vcenter::namespace_management::supervisors::control_plane::settings::UpdateSpec) structure contains updates for control plane settings for the given Supervisor.
@@ -90,23 +224,75 @@ pub struct SizeUpdateSpec {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.supervisors.control_plane.settings.update_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateSpec {
     /// Update the control plane VM size for this Supervisor. If `None`, the control plane VM size is unchanged.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<SizeUpdateSpec>,
     /// Updates for the login banner disclaimer displayed prior to login for the given Supervisor. If `None`, the login banner is unchanged.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub login_banner: Option<String>,
     /// Updates for the number of control plane VMs for the given Supervisor. If `None`, the number of control plane VMs is unchanged.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub count: Option<i64>,
+}
+
+impl serde::Serialize for UpdateSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.size {
+            map.serialize_entry("size", value)?;
+        }
+        if let Some(value) = &self.login_banner {
+            map.serialize_entry("login_banner", value)?;
+        }
+        if let Some(value) = &self.count {
+            map.serialize_entry("count", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UpdateSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for UpdateSpec {
+    const NAME: &'static str = "vcenter::namespace_management::supervisors::control_plane::settings::UpdateSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<SizeUpdateSpec> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<i64> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "size" => f_0 = map.next_value()?,
+                "login_banner" => f_1 = map.next_value()?,
+                "count" => f_2 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(UpdateSpec {
+            size: f_0,
+            login_banner: f_1,
+            count: f_2,
+        })
+    }
 }
 
 #[doc(hidden)]

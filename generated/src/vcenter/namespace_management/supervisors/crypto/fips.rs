@@ -74,14 +74,12 @@ impl Modules {
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * The resource `com.vmware.vcenter.namespace_management.supervisor.Supervisor` referenced by the parameter `supervisor` requires `System.Read`.
-    pub async fn list(
+    pub fn list(
         &self,
         supervisor: &crate::ids::SupervisorId,
-    ) -> vsphere_vapi_runtime::Result<modules::ListResult> {
-        self.client
-            .operation(&modules::ops::LIST)
-            .param("supervisor", supervisor)
-            .send()
-            .await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<modules::ListResult>,
+    > + Send {
+        self.client.operation(&modules::ops::LIST).param("supervisor", supervisor).send()
     }
 }

@@ -15,7 +15,7 @@
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.supervisors.identity.domains.info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Info {
     /// The immutable identifier of an identity domain generated when an federation domain is registered for a Supervisor.
     ///
@@ -26,28 +26,60 @@ pub struct Info {
     /// A name to be used for the given identity domain. This name will be displayed in the vCenter UI.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default = "Info::__missing_display_name")]
     pub display_name: String,
     /// The URL used by the Identity Provider to redirect users back to the Supervisor after authentication. This URL will be used in the registration of the Supervisor with the Identity Provider to act as an OAuth 2.0 client.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default = "Info::__missing_callback_url")]
     pub callback_url: String,
 }
 
-impl Info {
-    fn __missing_display_name() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::supervisors::identity::domains::Info",
-            "display_name",
-        )
+impl serde::Serialize for Info {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("domain", &self.domain)?;
+        map.serialize_entry("display_name", &self.display_name)?;
+        map.serialize_entry("callback_url", &self.callback_url)?;
+        map.end()
     }
+}
 
-    fn __missing_callback_url() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::supervisors::identity::domains::Info",
-            "callback_url",
-        )
+impl<'de> serde::Deserialize<'de> for Info {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
+    const NAME: &'static str = "vcenter::namespace_management::supervisors::identity::domains::Info";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::DomainId> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "domain" => f_0 = Some(map.next_value()?),
+                "display_name" => f_1 = Some(map.next_value()?),
+                "callback_url" => f_2 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Info {
+            domain: __de::required(f_0, "domain")?,
+            display_name: __de::or_zero(f_1, Self::NAME, "display_name"),
+            callback_url: __de::or_zero(f_2, Self::NAME, "callback_url"),
+        })
     }
 }
 
@@ -59,24 +91,53 @@ impl Info {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.supervisors.identity.domains.list_result`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ListResult {
     /// List of Summary.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(
-        default = "ListResult::__missing_domains",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub domains: Vec<Summary>,
 }
 
-impl ListResult {
-    fn __missing_domains() -> Vec<Summary> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::supervisors::identity::domains::ListResult",
-            "domains",
-        )
+impl serde::Serialize for ListResult {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("domains", &self.domains)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ListResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ListResult {
+    const NAME: &'static str = "vcenter::namespace_management::supervisors::identity::domains::ListResult";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<Vec<Summary>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "domains" => f_0 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ListResult {
+            domains: __de::or_zero(f_0, Self::NAME, "domains"),
+        })
     }
 }
 
@@ -88,7 +149,7 @@ impl ListResult {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.supervisors.identity.domains.summary`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Summary {
     /// The immutable identifier of an identity domain generated when an identity domain is configured for a Supervisor.
     ///
@@ -99,16 +160,52 @@ pub struct Summary {
     /// A name to be used for the given identity domain. This name will be displayed in the vCenter UI.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default = "Summary::__missing_display_name")]
     pub display_name: String,
 }
 
-impl Summary {
-    fn __missing_display_name() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::supervisors::identity::domains::Summary",
-            "display_name",
-        )
+impl serde::Serialize for Summary {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("domain", &self.domain)?;
+        map.serialize_entry("display_name", &self.display_name)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Summary {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Summary {
+    const NAME: &'static str = "vcenter::namespace_management::supervisors::identity::domains::Summary";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::DomainId> = None;
+        let mut f_1: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "domain" => f_0 = Some(map.next_value()?),
+                "display_name" => f_1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Summary {
+            domain: __de::required(f_0, "domain")?,
+            display_name: __de::or_zero(f_1, Self::NAME, "display_name"),
+        })
     }
 }
 

@@ -14,32 +14,27 @@
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.supervisors.identity.providers.create_spec`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateSpec {
     /// A name to be used for the given identity provider. This name will be displayed in the vCenter UI.
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(default = "CreateSpec::__missing_display_name")]
     pub display_name: String,
     /// The URL to the identity provider issuing tokens. The OIDC discovery URL will be derived from the issuer URL, according to RFC8414 (<https://datatracker.ietf.org/doc/html/rfc8414>): <https://issuerURL/.well-known/openid-configuration>. This must use HTTPS as the scheme.
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(rename = "issuer_URL", default = "CreateSpec::__missing_issuer_url")]
     pub issuer_url: String,
     /// The claim from the upstream identity provider ID token or user info endpoint to inspect to obtain the username for the given user. If `None`, the upstream issuer URL will be concatenated with the 'sub' claim to generate the username to be used with Kubernetes.
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username_claim: Option<String>,
     /// The claim from the upstream identity provider ID token or user info endpoint to inspect to obtain the groups for the given user. If `None`, no groups will be used from the upstream identity provider.
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub groups_claim: Option<String>,
     /// The clientID is the OAuth 2.0 client ID registered in the upstream identity provider and used by the Supervisor.
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(rename = "client_ID", default = "CreateSpec::__missing_client_id")]
     pub client_id: String,
     /// The OAuth 2.0 client secret to be used by the Supervisor when authenticating to the upstream identity provider.
     ///
@@ -48,17 +43,14 @@ pub struct CreateSpec {
     /// Certificate authority data to be used to establish HTTPS connections with the identity provider. This must be a PEM-encoded value. If `None`, HTTPS connections with the upstream identity provider will rely on a default set of system trusted roots.
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub certificate_authority_data: Option<String>,
     /// Additional scopes to be requested in tokens issued by this identity provider. If `None`, no additional scopes will be requested.
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub additional_scopes: Option<Vec<String>>,
     /// Any additional parameters to be sent to the upstream identity provider during the authorize request in the OAuth2 authorization code flow. One use case is to pass in a default tenant ID if you have a multi-tenant identity provider. For instance, with VMware's Cloud Services Platform, if your organization ID is 'long-form-org-id', the 'orgLink' parameter can be set to "/csp/gateway/am/api/orgs/long-form-org-id" to allow users logging in to leverage that organization. If `None`, no additional parameters will be sent to the upstream identity provider.
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub additional_authorize_parameters: Option<
         vsphere_vapi_runtime::types::VapiMap<String, String>,
     >,
@@ -67,14 +59,12 @@ pub struct CreateSpec {
     /// Not in vSphere API releases before 9.0.0.0.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allow_credentials_exchange: Option<bool>,
     /// The prefix applied to the usernames and group names originating from the upstream identity provider to disambiguate the identities originating from various identity providers configured. The system automatically appends a colon (:) to the specified prefix. This prefix must be unique within a Supervisor. If `None`, usernames and group names from the upstream identity provider will be used without a prefix.
     ///
     /// Not in vSphere API releases before 9.1.0.0.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub prefix: Option<String>,
     /// A list of claims from the upstream identity provider's ID token to propagate to the Kubernetes UserInfo (<https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.30/#userinfo-v1-authentication-k8s-io>) object upon successful authentication.
     ///
@@ -87,7 +77,6 @@ pub struct CreateSpec {
     /// Not in vSphere API releases before 9.1.0.0.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub extra_claims: Option<Vec<String>>,
     /// If set to true, enables direct JSON Web Token (JWT) authentication with the Supervisor API server.
     ///
@@ -98,34 +87,114 @@ pub struct CreateSpec {
     /// Not in vSphere API releases before 9.1.0.0.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(
-        rename = "enable_kubernetes_JWT_authentication",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub enable_kubernetes_jwt_authentication: Option<bool>,
 }
 
-impl CreateSpec {
-    fn __missing_display_name() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::supervisors::identity::providers::CreateSpec",
-            "display_name",
-        )
+impl serde::Serialize for CreateSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("display_name", &self.display_name)?;
+        map.serialize_entry("issuer_URL", &self.issuer_url)?;
+        if let Some(value) = &self.username_claim {
+            map.serialize_entry("username_claim", value)?;
+        }
+        if let Some(value) = &self.groups_claim {
+            map.serialize_entry("groups_claim", value)?;
+        }
+        map.serialize_entry("client_ID", &self.client_id)?;
+        map.serialize_entry("client_secret", &self.client_secret)?;
+        if let Some(value) = &self.certificate_authority_data {
+            map.serialize_entry("certificate_authority_data", value)?;
+        }
+        if let Some(value) = &self.additional_scopes {
+            map.serialize_entry("additional_scopes", value)?;
+        }
+        if let Some(value) = &self.additional_authorize_parameters {
+            map.serialize_entry("additional_authorize_parameters", value)?;
+        }
+        if let Some(value) = &self.allow_credentials_exchange {
+            map.serialize_entry("allow_credentials_exchange", value)?;
+        }
+        if let Some(value) = &self.prefix {
+            map.serialize_entry("prefix", value)?;
+        }
+        if let Some(value) = &self.extra_claims {
+            map.serialize_entry("extra_claims", value)?;
+        }
+        if let Some(value) = &self.enable_kubernetes_jwt_authentication {
+            map.serialize_entry("enable_kubernetes_JWT_authentication", value)?;
+        }
+        map.end()
     }
+}
 
-    fn __missing_issuer_url() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::supervisors::identity::providers::CreateSpec",
-            "issuer_URL",
-        )
+impl<'de> serde::Deserialize<'de> for CreateSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_client_id() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::supervisors::identity::providers::CreateSpec",
-            "client_ID",
-        )
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CreateSpec {
+    const NAME: &'static str = "vcenter::namespace_management::supervisors::identity::providers::CreateSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<String> = None;
+        let mut f_4: Option<String> = None;
+        let mut f_5: Option<vsphere_vapi_runtime::types::Secret> = None;
+        let mut f_6: Option<String> = None;
+        let mut f_7: Option<Vec<String>> = None;
+        let mut f_8: Option<vsphere_vapi_runtime::types::VapiMap<String, String>> = None;
+        let mut f_9: Option<bool> = None;
+        let mut f_10: Option<String> = None;
+        let mut f_11: Option<Vec<String>> = None;
+        let mut f_12: Option<bool> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "display_name" => f_0 = Some(map.next_value()?),
+                "issuer_URL" => f_1 = Some(map.next_value()?),
+                "username_claim" => f_2 = map.next_value()?,
+                "groups_claim" => f_3 = map.next_value()?,
+                "client_ID" => f_4 = Some(map.next_value()?),
+                "client_secret" => f_5 = Some(map.next_value()?),
+                "certificate_authority_data" => f_6 = map.next_value()?,
+                "additional_scopes" => f_7 = map.next_value()?,
+                "additional_authorize_parameters" => f_8 = map.next_value()?,
+                "allow_credentials_exchange" => f_9 = map.next_value()?,
+                "prefix" => f_10 = map.next_value()?,
+                "extra_claims" => f_11 = map.next_value()?,
+                "enable_kubernetes_JWT_authentication" => f_12 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(CreateSpec {
+            display_name: __de::or_zero(f_0, Self::NAME, "display_name"),
+            issuer_url: __de::or_zero(f_1, Self::NAME, "issuer_URL"),
+            username_claim: f_2,
+            groups_claim: f_3,
+            client_id: __de::or_zero(f_4, Self::NAME, "client_ID"),
+            client_secret: __de::required(f_5, "client_secret")?,
+            certificate_authority_data: f_6,
+            additional_scopes: f_7,
+            additional_authorize_parameters: f_8,
+            allow_credentials_exchange: f_9,
+            prefix: f_10,
+            extra_claims: f_11,
+            enable_kubernetes_jwt_authentication: f_12,
+        })
     }
 }
 
@@ -135,7 +204,7 @@ impl CreateSpec {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.supervisors.identity.providers.info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Info {
     /// The immutable identifier of an identity provider generated when an identity provider is registered for a Supervisor.
     ///
@@ -146,42 +215,34 @@ pub struct Info {
     /// A name to be used for the given identity provider. This name will be displayed in the vCenter UI.
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(default = "Info::__missing_display_name")]
     pub display_name: String,
     /// The URL to the identity provider issuing tokens. The OIDC discovery URL will be derived from the issuer URL, according to RFC8414 (<https://datatracker.ietf.org/doc/html/rfc8414>): <https://issuerURL/.well-known/openid-configuration>. This must use HTTPS as the scheme.
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(rename = "issuer_URL", default = "Info::__missing_issuer_url")]
     pub issuer_url: String,
     /// The claim from the upstream identity provider ID token or user info endpoint to inspect to obtain the username for the given user. If `None`, the upstream issuer URL will be concatenated with the 'sub' claim to generate the username to be used with Kubernetes.
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username_claim: Option<String>,
     /// The claim from the upstream identity provider ID token or user info endpoint to inspect to obtain the groups for the given user. If `None`, no groups will be used from the upstream identity provider.
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub groups_claim: Option<String>,
     /// The clientID is the OAuth 2.0 client ID registered in the upstream identity provider and used by the Supervisor.
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(rename = "client_ID", default = "Info::__missing_client_id")]
     pub client_id: String,
     /// The certificate authority data holds the trusted roots to be used to establish HTTPS connections with the identity provider. If `None`, HTTPS connections with the upstream identity provider will rely on a default set of system trusted roots.
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub certificate_authority_data: Option<String>,
     /// Additional scopes to be requested in tokens issued by this identity provider. The 'openid' scope will always be requested. If `None`, no additional scopes will be requested.
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub additional_scopes: Option<Vec<String>>,
     /// Any additional parameters to be sent to the upstream identity provider during the authorize request in the OAuth2 authorization code flow. One use case is to pass in a default tenant ID if you have a multi-tenant identity provider. For instance, with VMware's Cloud Services Platform, if your organization ID is 'long-form-org-id', the 'orgLink' parameter can be set to "/csp/gateway/am/api/orgs/long-form-org-id" to allow users logging in to leverage that organization. If `None`, no additional parameters will be sent to the upstream identity provider.
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub additional_authorize_parameters: Option<
         vsphere_vapi_runtime::types::VapiMap<String, String>,
     >,
@@ -190,25 +251,18 @@ pub struct Info {
     /// Not in vSphere API releases before 9.0.0.0.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(
-        rename = "credentials_exchange_JWT_authenticator",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub credentials_exchange_jwt_authenticator: Option<String>,
     /// If `true` client can exchange an identity provider issued ID token for an mTLS client certificate key pair by using the Supervisor 'TokenCredentialRequest' API. Defaults to `false` if `None`.
     ///
     /// Not in vSphere API releases before 9.0.0.0.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allow_credentials_exchange: Option<bool>,
     /// The prefix applied to the usernames and group names originating from the upstream identity provider to disambiguate the identities originating from various identity providers configured. The system automatically appends a colon (:) to the specified prefix. This prefix must be unique within a Supervisor. If `None`, usernames and group names from the upstream identity provider will be used without a prefix.
     ///
     /// Not in vSphere API releases before 9.1.0.0.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub prefix: Option<String>,
     /// A list of claims from the upstream identity provider's ID token to propagate to the Kubernetes UserInfo (<https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.30/#userinfo-v1-authentication-k8s-io>) object upon successful authentication.
     ///
@@ -221,7 +275,6 @@ pub struct Info {
     /// Not in vSphere API releases before 9.1.0.0.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub extra_claims: Option<Vec<String>>,
     /// If set to true, enables direct JSON Web Token (JWT) authentication with the Supervisor API server.
     ///
@@ -232,34 +285,120 @@ pub struct Info {
     /// Not in vSphere API releases before 9.1.0.0.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(
-        rename = "enable_kubernetes_JWT_authentication",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub enable_kubernetes_jwt_authentication: Option<bool>,
 }
 
-impl Info {
-    fn __missing_display_name() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::supervisors::identity::providers::Info",
-            "display_name",
-        )
+impl serde::Serialize for Info {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("provider", &self.provider)?;
+        map.serialize_entry("display_name", &self.display_name)?;
+        map.serialize_entry("issuer_URL", &self.issuer_url)?;
+        if let Some(value) = &self.username_claim {
+            map.serialize_entry("username_claim", value)?;
+        }
+        if let Some(value) = &self.groups_claim {
+            map.serialize_entry("groups_claim", value)?;
+        }
+        map.serialize_entry("client_ID", &self.client_id)?;
+        if let Some(value) = &self.certificate_authority_data {
+            map.serialize_entry("certificate_authority_data", value)?;
+        }
+        if let Some(value) = &self.additional_scopes {
+            map.serialize_entry("additional_scopes", value)?;
+        }
+        if let Some(value) = &self.additional_authorize_parameters {
+            map.serialize_entry("additional_authorize_parameters", value)?;
+        }
+        if let Some(value) = &self.credentials_exchange_jwt_authenticator {
+            map.serialize_entry("credentials_exchange_JWT_authenticator", value)?;
+        }
+        if let Some(value) = &self.allow_credentials_exchange {
+            map.serialize_entry("allow_credentials_exchange", value)?;
+        }
+        if let Some(value) = &self.prefix {
+            map.serialize_entry("prefix", value)?;
+        }
+        if let Some(value) = &self.extra_claims {
+            map.serialize_entry("extra_claims", value)?;
+        }
+        if let Some(value) = &self.enable_kubernetes_jwt_authentication {
+            map.serialize_entry("enable_kubernetes_JWT_authentication", value)?;
+        }
+        map.end()
     }
+}
 
-    fn __missing_issuer_url() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::supervisors::identity::providers::Info",
-            "issuer_URL",
-        )
+impl<'de> serde::Deserialize<'de> for Info {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_client_id() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::supervisors::identity::providers::Info",
-            "client_ID",
-        )
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
+    const NAME: &'static str = "vcenter::namespace_management::supervisors::identity::providers::Info";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::IdentityProviderId> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<String> = None;
+        let mut f_4: Option<String> = None;
+        let mut f_5: Option<String> = None;
+        let mut f_6: Option<String> = None;
+        let mut f_7: Option<Vec<String>> = None;
+        let mut f_8: Option<vsphere_vapi_runtime::types::VapiMap<String, String>> = None;
+        let mut f_9: Option<String> = None;
+        let mut f_10: Option<bool> = None;
+        let mut f_11: Option<String> = None;
+        let mut f_12: Option<Vec<String>> = None;
+        let mut f_13: Option<bool> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "provider" => f_0 = Some(map.next_value()?),
+                "display_name" => f_1 = Some(map.next_value()?),
+                "issuer_URL" => f_2 = Some(map.next_value()?),
+                "username_claim" => f_3 = map.next_value()?,
+                "groups_claim" => f_4 = map.next_value()?,
+                "client_ID" => f_5 = Some(map.next_value()?),
+                "certificate_authority_data" => f_6 = map.next_value()?,
+                "additional_scopes" => f_7 = map.next_value()?,
+                "additional_authorize_parameters" => f_8 = map.next_value()?,
+                "credentials_exchange_JWT_authenticator" => f_9 = map.next_value()?,
+                "allow_credentials_exchange" => f_10 = map.next_value()?,
+                "prefix" => f_11 = map.next_value()?,
+                "extra_claims" => f_12 = map.next_value()?,
+                "enable_kubernetes_JWT_authentication" => f_13 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Info {
+            provider: __de::required(f_0, "provider")?,
+            display_name: __de::or_zero(f_1, Self::NAME, "display_name"),
+            issuer_url: __de::or_zero(f_2, Self::NAME, "issuer_URL"),
+            username_claim: f_3,
+            groups_claim: f_4,
+            client_id: __de::or_zero(f_5, Self::NAME, "client_ID"),
+            certificate_authority_data: f_6,
+            additional_scopes: f_7,
+            additional_authorize_parameters: f_8,
+            credentials_exchange_jwt_authenticator: f_9,
+            allow_credentials_exchange: f_10,
+            prefix: f_11,
+            extra_claims: f_12,
+            enable_kubernetes_jwt_authentication: f_13,
+        })
     }
 }
 
@@ -269,32 +408,27 @@ impl Info {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.supervisors.identity.providers.set_spec`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SetSpec {
     /// A name to be used for the given identity provider. This name will be displayed in the vCenter UI.
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(default = "SetSpec::__missing_display_name")]
     pub display_name: String,
     /// The URL to the identity provider issuing tokens. The OIDC discovery URL will be derived from the issuer URL, according to RFC8414 (<https://datatracker.ietf.org/doc/html/rfc8414>): <https://issuerURL/.well-known/openid-configuration>. This must use HTTPS as the scheme.
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(rename = "issuer_URL", default = "SetSpec::__missing_issuer_url")]
     pub issuer_url: String,
     /// The claim from the upstream identity provider ID token or user info endpoint to inspect to obtain the username for the given user. If `None`, the upstream issuer URL will be concatenated with the 'sub' claim to generate the username to be used with Kubernetes.
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username_claim: Option<String>,
     /// The claim from the upstream identity provider ID token or user info endpoint to inspect to obtain the groups for the given user. If `None`, no groups will be used from the upstream identity provider.
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub groups_claim: Option<String>,
     /// The clientID is the OAuth 2.0 client ID registered in the upstream identity provider and used by the Supervisor.
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(rename = "client_ID", default = "SetSpec::__missing_client_id")]
     pub client_id: String,
     /// The OAuth 2.0 client secret to be used by the Supervisor when authenticating to the upstream identity provider.
     ///
@@ -303,17 +437,14 @@ pub struct SetSpec {
     /// Certificate authority data to be used to establish HTTPS connections with the identity provider. This must be a PEM-encoded value. If `None`, HTTPS connections with the upstream identity provider will rely on a default set of system trusted roots.
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub certificate_authority_data: Option<String>,
     /// Additional scopes to be requested in tokens issued by this identity provider. If `None`, no additional scopes will be requested.
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub additional_scopes: Option<Vec<String>>,
     /// Any additional parameters to be sent to the upstream identity provider during the authorize request in the OAuth2 authorization code flow. One use case is to pass in a default tenant ID if you have a multi-tenant identity provider. For instance, with VMware's Cloud Services Platform, if your organization ID is 'long-form-org-id', the 'orgLink' parameter can be set to "/csp/gateway/am/api/orgs/long-form-org-id" to allow users logging in to leverage that organization. If `None`, no additional parameters will be sent to the upstream identity provider.
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub additional_authorize_parameters: Option<
         vsphere_vapi_runtime::types::VapiMap<String, String>,
     >,
@@ -322,7 +453,6 @@ pub struct SetSpec {
     /// Not in vSphere API releases before 9.0.0.0.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allow_credentials_exchange: Option<bool>,
     /// A list of claims from the upstream identity provider's ID token to propagate to the Kubernetes UserInfo (<https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.30/#userinfo-v1-authentication-k8s-io>) object upon successful authentication.
     ///
@@ -335,7 +465,6 @@ pub struct SetSpec {
     /// Not in vSphere API releases before 9.1.0.0.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub extra_claims: Option<Vec<String>>,
     /// If set to true, enables direct JSON Web Token (JWT) authentication with the Supervisor API server.
     ///
@@ -346,34 +475,108 @@ pub struct SetSpec {
     /// Not in vSphere API releases before 9.1.0.0.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(
-        rename = "enable_kubernetes_JWT_authentication",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub enable_kubernetes_jwt_authentication: Option<bool>,
 }
 
-impl SetSpec {
-    fn __missing_display_name() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::supervisors::identity::providers::SetSpec",
-            "display_name",
-        )
+impl serde::Serialize for SetSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("display_name", &self.display_name)?;
+        map.serialize_entry("issuer_URL", &self.issuer_url)?;
+        if let Some(value) = &self.username_claim {
+            map.serialize_entry("username_claim", value)?;
+        }
+        if let Some(value) = &self.groups_claim {
+            map.serialize_entry("groups_claim", value)?;
+        }
+        map.serialize_entry("client_ID", &self.client_id)?;
+        map.serialize_entry("client_secret", &self.client_secret)?;
+        if let Some(value) = &self.certificate_authority_data {
+            map.serialize_entry("certificate_authority_data", value)?;
+        }
+        if let Some(value) = &self.additional_scopes {
+            map.serialize_entry("additional_scopes", value)?;
+        }
+        if let Some(value) = &self.additional_authorize_parameters {
+            map.serialize_entry("additional_authorize_parameters", value)?;
+        }
+        if let Some(value) = &self.allow_credentials_exchange {
+            map.serialize_entry("allow_credentials_exchange", value)?;
+        }
+        if let Some(value) = &self.extra_claims {
+            map.serialize_entry("extra_claims", value)?;
+        }
+        if let Some(value) = &self.enable_kubernetes_jwt_authentication {
+            map.serialize_entry("enable_kubernetes_JWT_authentication", value)?;
+        }
+        map.end()
     }
+}
 
-    fn __missing_issuer_url() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::supervisors::identity::providers::SetSpec",
-            "issuer_URL",
-        )
+impl<'de> serde::Deserialize<'de> for SetSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_client_id() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::supervisors::identity::providers::SetSpec",
-            "client_ID",
-        )
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for SetSpec {
+    const NAME: &'static str = "vcenter::namespace_management::supervisors::identity::providers::SetSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<String> = None;
+        let mut f_4: Option<String> = None;
+        let mut f_5: Option<vsphere_vapi_runtime::types::Secret> = None;
+        let mut f_6: Option<String> = None;
+        let mut f_7: Option<Vec<String>> = None;
+        let mut f_8: Option<vsphere_vapi_runtime::types::VapiMap<String, String>> = None;
+        let mut f_9: Option<bool> = None;
+        let mut f_10: Option<Vec<String>> = None;
+        let mut f_11: Option<bool> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "display_name" => f_0 = Some(map.next_value()?),
+                "issuer_URL" => f_1 = Some(map.next_value()?),
+                "username_claim" => f_2 = map.next_value()?,
+                "groups_claim" => f_3 = map.next_value()?,
+                "client_ID" => f_4 = Some(map.next_value()?),
+                "client_secret" => f_5 = Some(map.next_value()?),
+                "certificate_authority_data" => f_6 = map.next_value()?,
+                "additional_scopes" => f_7 = map.next_value()?,
+                "additional_authorize_parameters" => f_8 = map.next_value()?,
+                "allow_credentials_exchange" => f_9 = map.next_value()?,
+                "extra_claims" => f_10 = map.next_value()?,
+                "enable_kubernetes_JWT_authentication" => f_11 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(SetSpec {
+            display_name: __de::or_zero(f_0, Self::NAME, "display_name"),
+            issuer_url: __de::or_zero(f_1, Self::NAME, "issuer_URL"),
+            username_claim: f_2,
+            groups_claim: f_3,
+            client_id: __de::or_zero(f_4, Self::NAME, "client_ID"),
+            client_secret: __de::required(f_5, "client_secret")?,
+            certificate_authority_data: f_6,
+            additional_scopes: f_7,
+            additional_authorize_parameters: f_8,
+            allow_credentials_exchange: f_9,
+            extra_claims: f_10,
+            enable_kubernetes_jwt_authentication: f_11,
+        })
     }
 }
 
@@ -383,7 +586,7 @@ impl SetSpec {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.supervisors.identity.providers.summary`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Summary {
     /// The immutable identifier of an identity provider generated when an identity provider is registered for a Supervisor.
     ///
@@ -394,16 +597,52 @@ pub struct Summary {
     /// A name to be used for the given identity provider. This name will be displayed in the vCenter UI.
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(default = "Summary::__missing_display_name")]
     pub display_name: String,
 }
 
-impl Summary {
-    fn __missing_display_name() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::supervisors::identity::providers::Summary",
-            "display_name",
-        )
+impl serde::Serialize for Summary {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("provider", &self.provider)?;
+        map.serialize_entry("display_name", &self.display_name)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Summary {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Summary {
+    const NAME: &'static str = "vcenter::namespace_management::supervisors::identity::providers::Summary";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::IdentityProviderId> = None;
+        let mut f_1: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "provider" => f_0 = Some(map.next_value()?),
+                "display_name" => f_1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Summary {
+            provider: __de::required(f_0, "provider")?,
+            display_name: __de::or_zero(f_1, Self::NAME, "display_name"),
+        })
     }
 }
 
@@ -413,67 +652,55 @@ impl Summary {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.supervisors.identity.providers.update_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateSpec {
     /// A name to be used for the given identity provider. This name will be displayed in the vCenter UI. if `None`, the name will remained unchanged.
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
     /// The URL to the identity provider issuing tokens. The OIDC discovery URL will be derived from the issuer URL, according to RFC8414 (<https://datatracker.ietf.org/doc/html/rfc8414>): <https://issuerURL/.well-known/openid-configuration>. This must use HTTPS as the scheme. If `None`, the issuer URL will not be updated.
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(rename = "issuer_URL", default, skip_serializing_if = "Option::is_none")]
     pub issuer_url: Option<String>,
     /// The claim from the upstream identity provider ID token or user info endpoint to inspect to obtain the username for the given user. If `None`, the username claim will not be updated.
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username_claim: Option<String>,
     /// This represents the intent of the change to [`UpdateSpec::username_claim`](crate::vcenter::namespace_management::supervisors::identity::providers::UpdateSpec::username_claim). If this field is set to `true`, the existing 'usernameClaim' value will be removed. If this field is set to `false`, the existing username claim will be changed to the value specified in [`UpdateSpec::username_claim`](crate::vcenter::namespace_management::supervisors::identity::providers::UpdateSpec::username_claim), if any. If `None`, the existing 'usernameClaim' value will be changed to the value specified in [`UpdateSpec::username_claim`](crate::vcenter::namespace_management::supervisors::identity::providers::UpdateSpec::username_claim), if any.
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unset_username_claim: Option<bool>,
     /// The claim from the upstream identity provider ID token or user info endpoint to inspect to obtain the groups for the given user. If `None`, the groups claim will not be updated.
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub groups_claim: Option<String>,
     /// This represents the intent of the change to [`UpdateSpec::groups_claim`](crate::vcenter::namespace_management::supervisors::identity::providers::UpdateSpec::groups_claim). If this field is set to `true`, the existing 'groupsClaim' value will be removed. If this field is set to `false`, the existing groups claim will be changed to the value specified in [`UpdateSpec::groups_claim`](crate::vcenter::namespace_management::supervisors::identity::providers::UpdateSpec::groups_claim), if any. If `None`, the existing 'groupsClaim' value will be changed to the value specified in [`UpdateSpec::groups_claim`](crate::vcenter::namespace_management::supervisors::identity::providers::UpdateSpec::groups_claim), if any.
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unset_groups_claim: Option<bool>,
     /// The clientID is the OAuth 2.0 client ID registered in the upstream identity provider and used by the Supervisor. If `None`, the client ID will not be updated.
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(rename = "client_ID", default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// The OAuth 2.0 client secret to be used by the Supervisor when authenticating to the upstream identity provider. If `None`, the client secret will not be updated.
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_secret: Option<vsphere_vapi_runtime::types::Secret>,
     /// Certificate authority data to be used to establish HTTPS connections with the identity provider. This must be a PEM-encoded value. If `None`, the certificate authority data will not be updated.
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub certificate_authority_data: Option<String>,
     /// This represents the intent of the change to [`UpdateSpec::certificate_authority_data`](crate::vcenter::namespace_management::supervisors::identity::providers::UpdateSpec::certificate_authority_data). If this field is set to `true`, the existing 'certificateAuthorityData' value will be removed. If this field is set to `false`, the existing certificate authority data will be changed to the value specified in [`UpdateSpec::certificate_authority_data`](crate::vcenter::namespace_management::supervisors::identity::providers::UpdateSpec::certificate_authority_data), if any. If `None`, the existing 'certificateAuthorityData' value will be changed to the value specified in [`UpdateSpec::certificate_authority_data`](crate::vcenter::namespace_management::supervisors::identity::providers::UpdateSpec::certificate_authority_data), if any.
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unset_certificate_authority_data: Option<bool>,
     /// Additional scopes to be requested in tokens issued by this identity provider. If `None`, the additional scopes will not be updated.
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub additional_scopes: Option<Vec<String>>,
     /// Any additional parameters to be sent to the upstream identity provider during the authorize request in the OAuth2 authorization code flow. One use case is to pass in a default tenant ID if you have a multi-tenant identity provider. For instance, with VMware's Cloud Services Platform, if your organization ID is 'long-form-org-id', the 'orgLink' parameter can be set to "/csp/gateway/am/api/orgs/long-form-org-id" to allow users logging in to leverage that organization. If `None`, the additional parameters will not be updated.
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub additional_authorize_parameters: Option<
         vsphere_vapi_runtime::types::VapiMap<String, String>,
     >,
@@ -482,7 +709,6 @@ pub struct UpdateSpec {
     /// Not in vSphere API releases before 9.0.0.0.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allow_credentials_exchange: Option<bool>,
     /// A list of additional claims from the upstream identity provider's ID token to propagate to the Kubernetes UserInfo (<https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.30/#userinfo-v1-authentication-k8s-io>) object upon successful authentication.
     ///
@@ -495,7 +721,6 @@ pub struct UpdateSpec {
     /// Not in vSphere API releases before 9.1.0.0.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub extra_claims_to_add: Option<Vec<String>>,
     /// A list of claims from the upstream identity provider's ID token to not propagate to the Kubernetes UserInfo (<https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.30/#userinfo-v1-authentication-k8s-io>) object upon successful authentication.
     ///
@@ -504,7 +729,6 @@ pub struct UpdateSpec {
     /// Not in vSphere API releases before 9.1.0.0.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub extra_claims_to_remove: Option<Vec<String>>,
     /// If set to true, enables direct JSON Web Token (JWT) authentication with the Supervisor API server.
     ///
@@ -515,12 +739,140 @@ pub struct UpdateSpec {
     /// Not in vSphere API releases before 9.1.0.0.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(
-        rename = "enable_kubernetes_JWT_authentication",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub enable_kubernetes_jwt_authentication: Option<bool>,
+}
+
+impl serde::Serialize for UpdateSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.display_name {
+            map.serialize_entry("display_name", value)?;
+        }
+        if let Some(value) = &self.issuer_url {
+            map.serialize_entry("issuer_URL", value)?;
+        }
+        if let Some(value) = &self.username_claim {
+            map.serialize_entry("username_claim", value)?;
+        }
+        if let Some(value) = &self.unset_username_claim {
+            map.serialize_entry("unset_username_claim", value)?;
+        }
+        if let Some(value) = &self.groups_claim {
+            map.serialize_entry("groups_claim", value)?;
+        }
+        if let Some(value) = &self.unset_groups_claim {
+            map.serialize_entry("unset_groups_claim", value)?;
+        }
+        if let Some(value) = &self.client_id {
+            map.serialize_entry("client_ID", value)?;
+        }
+        if let Some(value) = &self.client_secret {
+            map.serialize_entry("client_secret", value)?;
+        }
+        if let Some(value) = &self.certificate_authority_data {
+            map.serialize_entry("certificate_authority_data", value)?;
+        }
+        if let Some(value) = &self.unset_certificate_authority_data {
+            map.serialize_entry("unset_certificate_authority_data", value)?;
+        }
+        if let Some(value) = &self.additional_scopes {
+            map.serialize_entry("additional_scopes", value)?;
+        }
+        if let Some(value) = &self.additional_authorize_parameters {
+            map.serialize_entry("additional_authorize_parameters", value)?;
+        }
+        if let Some(value) = &self.allow_credentials_exchange {
+            map.serialize_entry("allow_credentials_exchange", value)?;
+        }
+        if let Some(value) = &self.extra_claims_to_add {
+            map.serialize_entry("extra_claims_to_add", value)?;
+        }
+        if let Some(value) = &self.extra_claims_to_remove {
+            map.serialize_entry("extra_claims_to_remove", value)?;
+        }
+        if let Some(value) = &self.enable_kubernetes_jwt_authentication {
+            map.serialize_entry("enable_kubernetes_JWT_authentication", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UpdateSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for UpdateSpec {
+    const NAME: &'static str = "vcenter::namespace_management::supervisors::identity::providers::UpdateSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<bool> = None;
+        let mut f_4: Option<String> = None;
+        let mut f_5: Option<bool> = None;
+        let mut f_6: Option<String> = None;
+        let mut f_7: Option<vsphere_vapi_runtime::types::Secret> = None;
+        let mut f_8: Option<String> = None;
+        let mut f_9: Option<bool> = None;
+        let mut f_10: Option<Vec<String>> = None;
+        let mut f_11: Option<vsphere_vapi_runtime::types::VapiMap<String, String>> = None;
+        let mut f_12: Option<bool> = None;
+        let mut f_13: Option<Vec<String>> = None;
+        let mut f_14: Option<Vec<String>> = None;
+        let mut f_15: Option<bool> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "display_name" => f_0 = map.next_value()?,
+                "issuer_URL" => f_1 = map.next_value()?,
+                "username_claim" => f_2 = map.next_value()?,
+                "unset_username_claim" => f_3 = map.next_value()?,
+                "groups_claim" => f_4 = map.next_value()?,
+                "unset_groups_claim" => f_5 = map.next_value()?,
+                "client_ID" => f_6 = map.next_value()?,
+                "client_secret" => f_7 = map.next_value()?,
+                "certificate_authority_data" => f_8 = map.next_value()?,
+                "unset_certificate_authority_data" => f_9 = map.next_value()?,
+                "additional_scopes" => f_10 = map.next_value()?,
+                "additional_authorize_parameters" => f_11 = map.next_value()?,
+                "allow_credentials_exchange" => f_12 = map.next_value()?,
+                "extra_claims_to_add" => f_13 = map.next_value()?,
+                "extra_claims_to_remove" => f_14 = map.next_value()?,
+                "enable_kubernetes_JWT_authentication" => f_15 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(UpdateSpec {
+            display_name: f_0,
+            issuer_url: f_1,
+            username_claim: f_2,
+            unset_username_claim: f_3,
+            groups_claim: f_4,
+            unset_groups_claim: f_5,
+            client_id: f_6,
+            client_secret: f_7,
+            certificate_authority_data: f_8,
+            unset_certificate_authority_data: f_9,
+            additional_scopes: f_10,
+            additional_authorize_parameters: f_11,
+            allow_credentials_exchange: f_12,
+            extra_claims_to_add: f_13,
+            extra_claims_to_remove: f_14,
+            enable_kubernetes_jwt_authentication: f_15,
+        })
+    }
 }
 
 #[doc(hidden)]

@@ -21,12 +21,11 @@ pub mod condition;
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.supervisors.networks.edges.avi_create_spec`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AviCreateSpec {
     /// [`AviCreateSpec::username`](crate::vcenter::namespace_management::supervisors::networks::edges::AviCreateSpec::username) is used for accessing the Avi Controller.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default = "AviCreateSpec::__missing_username")]
     pub username: String,
     /// [`AviCreateSpec::password`](crate::vcenter::namespace_management::supervisors::networks::edges::AviCreateSpec::password) secures the [`AviCreateSpec::username`](crate::vcenter::namespace_management::supervisors::networks::edges::AviCreateSpec::username).
     ///
@@ -35,40 +34,81 @@ pub struct AviCreateSpec {
     /// [`AviCreateSpec::certificate_authority_chain`](crate::vcenter::namespace_management::supervisors::networks::edges::AviCreateSpec::certificate_authority_chain) contains PEM-encoded CA chain which is used to verify x509 certificates received from the server.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default = "AviCreateSpec::__missing_certificate_authority_chain")]
     pub certificate_authority_chain: String,
     /// Server is the address for the Avi Controller, used to configure Virtual Servers.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default = "AviCreateSpec::__missing_server")]
     pub server: Server,
     /// The cloud name for the Avi Controller. Only set if custom cloud name is configured for this Avi Controller. If `None`, it defaults to "Default-Cloud".
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cloud_name: Option<String>,
 }
 
-impl AviCreateSpec {
-    fn __missing_username() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::supervisors::networks::edges::AviCreateSpec",
-            "username",
-        )
-    }
-
-    fn __missing_certificate_authority_chain() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::supervisors::networks::edges::AviCreateSpec",
+impl serde::Serialize for AviCreateSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("username", &self.username)?;
+        map.serialize_entry("password", &self.password)?;
+        map.serialize_entry(
             "certificate_authority_chain",
-        )
+            &self.certificate_authority_chain,
+        )?;
+        map.serialize_entry("server", &self.server)?;
+        if let Some(value) = &self.cloud_name {
+            map.serialize_entry("cloud_name", value)?;
+        }
+        map.end()
     }
+}
 
-    fn __missing_server() -> Server {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::supervisors::networks::edges::AviCreateSpec",
-            "server",
-        )
+impl<'de> serde::Deserialize<'de> for AviCreateSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for AviCreateSpec {
+    const NAME: &'static str = "vcenter::namespace_management::supervisors::networks::edges::AviCreateSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<vsphere_vapi_runtime::types::Secret> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<Server> = None;
+        let mut f_4: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "username" => f_0 = Some(map.next_value()?),
+                "password" => f_1 = Some(map.next_value()?),
+                "certificate_authority_chain" => f_2 = Some(map.next_value()?),
+                "server" => f_3 = Some(map.next_value()?),
+                "cloud_name" => f_4 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(AviCreateSpec {
+            username: __de::or_zero(f_0, Self::NAME, "username"),
+            password: __de::required(f_1, "password")?,
+            certificate_authority_chain: __de::or_zero(
+                f_2,
+                Self::NAME,
+                "certificate_authority_chain",
+            ),
+            server: __de::or_zero(f_3, Self::NAME, "server"),
+            cloud_name: f_4,
+        })
     }
 }
 
@@ -80,50 +120,86 @@ impl AviCreateSpec {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.supervisors.networks.edges.avi_info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AviInfo {
     /// Server is the address for the Avi Controller used to configure Virtual Servers.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default = "AviInfo::__missing_server")]
     pub server: Server,
     /// An administrator user name for accessing the Avi Controller.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default = "AviInfo::__missing_username")]
     pub username: String,
     /// PEM-encoded CA certificate chain which is used to verify x509 certificates received from the server.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default = "AviInfo::__missing_certificate_authority_chain")]
     pub certificate_authority_chain: String,
     /// The cloud name for the Avi Controller. Only set if custom cloud name is configured for this Avi Controller. If `None`, it defaults to "Default-Cloud".
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cloud_name: Option<String>,
 }
 
-impl AviInfo {
-    fn __missing_server() -> Server {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::supervisors::networks::edges::AviInfo",
-            "server",
-        )
-    }
-
-    fn __missing_username() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::supervisors::networks::edges::AviInfo",
-            "username",
-        )
-    }
-
-    fn __missing_certificate_authority_chain() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::supervisors::networks::edges::AviInfo",
+impl serde::Serialize for AviInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("server", &self.server)?;
+        map.serialize_entry("username", &self.username)?;
+        map.serialize_entry(
             "certificate_authority_chain",
-        )
+            &self.certificate_authority_chain,
+        )?;
+        if let Some(value) = &self.cloud_name {
+            map.serialize_entry("cloud_name", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AviInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for AviInfo {
+    const NAME: &'static str = "vcenter::namespace_management::supervisors::networks::edges::AviInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<Server> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "server" => f_0 = Some(map.next_value()?),
+                "username" => f_1 = Some(map.next_value()?),
+                "certificate_authority_chain" => f_2 = Some(map.next_value()?),
+                "cloud_name" => f_3 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(AviInfo {
+            server: __de::or_zero(f_0, Self::NAME, "server"),
+            username: __de::or_zero(f_1, Self::NAME, "username"),
+            certificate_authority_chain: __de::or_zero(
+                f_2,
+                Self::NAME,
+                "certificate_authority_chain",
+            ),
+            cloud_name: f_3,
+        })
     }
 }
 
@@ -135,23 +211,75 @@ impl AviInfo {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.supervisors.networks.edges.avi_update_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AviUpdateSpec {
     /// An administrator user name for accessing the Avi Controller. If `None`, the existing username will not be modified.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
     /// The password for the administrator user. If `None`, the existing password will not be modified.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub password: Option<vsphere_vapi_runtime::types::Secret>,
     /// CertificateAuthorityChain contains PEM-encoded CA chain which is used to verify x509 certificates received from the server. If `None`, the existing PEM-encoded CA chain will not be modified.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub certificate_authority_chain: Option<String>,
+}
+
+impl serde::Serialize for AviUpdateSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.username {
+            map.serialize_entry("username", value)?;
+        }
+        if let Some(value) = &self.password {
+            map.serialize_entry("password", value)?;
+        }
+        if let Some(value) = &self.certificate_authority_chain {
+            map.serialize_entry("certificate_authority_chain", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AviUpdateSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for AviUpdateSpec {
+    const NAME: &'static str = "vcenter::namespace_management::supervisors::networks::edges::AviUpdateSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<vsphere_vapi_runtime::types::Secret> = None;
+        let mut f_2: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "username" => f_0 = map.next_value()?,
+                "password" => f_1 = map.next_value()?,
+                "certificate_authority_chain" => f_2 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(AviUpdateSpec {
+            username: f_0,
+            password: f_1,
+            certificate_authority_chain: f_2,
+        })
+    }
 }
 
 /// The [`Condition`](crate::vcenter::namespace_management::supervisors::networks::edges::Condition) structure defines an observation of the configuration state of a Supervisor.
@@ -162,7 +290,7 @@ pub struct AviUpdateSpec {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.supervisors.networks.edges.condition`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Condition {
     /// The type of an Edge's runtime state.
     ///
@@ -175,26 +303,76 @@ pub struct Condition {
     /// Last time the condition transitioned from one state to another. A transition happens when the value of status field changes. if `None`, there are no ongoing operations related to bringing the condition to the desired state.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_transition_time: Option<vsphere_vapi_runtime::types::DateTime>,
     /// A brief CamelCase message indicating details about the reason for the last transition.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default = "Condition::__missing_reason")]
     pub reason: String,
     /// A human-readable message that provides additional details about the last transition. If `None` no additional information is available.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<crate::vapi::standard::LocalizableMessage>,
 }
 
-impl Condition {
-    fn __missing_reason() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::supervisors::networks::edges::Condition",
-            "reason",
-        )
+impl serde::Serialize for Condition {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("type", &self.r#type)?;
+        map.serialize_entry("status", &self.status)?;
+        if let Some(value) = &self.last_transition_time {
+            map.serialize_entry("last_transition_time", value)?;
+        }
+        map.serialize_entry("reason", &self.reason)?;
+        if let Some(value) = &self.message {
+            map.serialize_entry("message", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Condition {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Condition {
+    const NAME: &'static str = "vcenter::namespace_management::supervisors::networks::edges::Condition";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<condition::Type> = None;
+        let mut f_1: Option<condition::Status> = None;
+        let mut f_2: Option<vsphere_vapi_runtime::types::DateTime> = None;
+        let mut f_3: Option<String> = None;
+        let mut f_4: Option<crate::vapi::standard::LocalizableMessage> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "type" => f_0 = Some(map.next_value()?),
+                "status" => f_1 = Some(map.next_value()?),
+                "last_transition_time" => f_2 = map.next_value()?,
+                "reason" => f_3 = Some(map.next_value()?),
+                "message" => f_4 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Condition {
+            r#type: __de::required(f_0, "type")?,
+            status: __de::required(f_1, "status")?,
+            last_transition_time: f_2,
+            reason: __de::or_zero(f_3, Self::NAME, "reason"),
+            message: f_4,
+        })
     }
 }
 
@@ -353,94 +531,84 @@ impl<'de> serde::Deserialize<'de> for CreateSpec {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = CreateSpec;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("struct CreateSpec")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<CreateSpec, A::Error> {
-                let mut f_0: Option<String> = None;
-                let mut f_1: Option<String> = None;
-                let mut f_2: Option<AviCreateSpec> = None;
-                let mut f_3: Option<FoundationLoadBalancerCreateSpec> = None;
-                let mut unknown = serde_json::Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "name" => f_0 = Some(map.next_value()?),
-                        "provider" => f_1 = Some(map.next_value()?),
-                        "avi" => f_2 = map.next_value()?,
-                        "foundation" => f_3 = map.next_value()?,
-                        _ => {
-                            let value: serde_json::Value = map.next_value()?;
-                            unknown.insert(key, value);
-                        }
-                    }
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CreateSpec {
+    const NAME: &'static str = "vcenter::namespace_management::supervisors::networks::edges::CreateSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<AviCreateSpec> = None;
+        let mut f_3: Option<FoundationLoadBalancerCreateSpec> = None;
+        let mut unknown = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "name" => f_0 = Some(map.next_value()?),
+                "provider" => f_1 = Some(map.next_value()?),
+                "avi" => f_2 = map.next_value()?,
+                "foundation" => f_3 = map.next_value()?,
+                _ => {
+                    let value: serde_json::Value = map.next_value()?;
+                    unknown.insert(key, value);
                 }
-                let u_0 = match f_1 {
-                    None => None,
-                    Some(tag) => {
-                        Some(
-                            match tag.as_str() {
-                                "AVI" => {
-                                    CreateSpecProvider::Avi {
-                                        avi: f_2,
-                                    }
-                                }
-                                "HAPROXY" => CreateSpecProvider::Haproxy,
-                                "NSX_LB" => CreateSpecProvider::NsxLb,
-                                "NSX_REGISTERED_AVI" => CreateSpecProvider::NsxRegisteredAvi,
-                                "VSPHERE_FOUNDATION" => {
-                                    CreateSpecProvider::VsphereFoundation {
-                                        foundation: f_3,
-                                    }
-                                }
-                                _ => {
-                                    #[allow(unused_mut)]
-                                    let mut fields = ::core::mem::take(&mut unknown);
-                                    if let Some(value) = f_2 {
-                                        fields
-                                            .insert(
-                                                "avi".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_3 {
-                                        fields
-                                            .insert(
-                                                "foundation".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    CreateSpecProvider::Unknown {
-                                        tag,
-                                        fields,
-                                    }
-                                }
-                            },
-                        )
-                    }
-                };
-                ::core::result::Result::Ok(CreateSpec {
-                    name: f_0
-                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
-                            "vcenter::namespace_management::supervisors::networks::edges::CreateSpec",
-                            "name",
-                        )),
-                    provider: u_0
-                        .ok_or_else(|| serde::de::Error::missing_field("provider"))?,
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        let u_0 = match f_1 {
+            None => None,
+            Some(tag) => {
+                Some(
+                    match tag.as_str() {
+                        "AVI" => {
+                            CreateSpecProvider::Avi {
+                                avi: f_2,
+                            }
+                        }
+                        "HAPROXY" => CreateSpecProvider::Haproxy,
+                        "NSX_LB" => CreateSpecProvider::NsxLb,
+                        "NSX_REGISTERED_AVI" => CreateSpecProvider::NsxRegisteredAvi,
+                        "VSPHERE_FOUNDATION" => {
+                            CreateSpecProvider::VsphereFoundation {
+                                foundation: f_3,
+                            }
+                        }
+                        _ => {
+                            #[allow(unused_mut)]
+                            let mut fields = ::core::mem::take(&mut unknown);
+                            if let Some(value) = f_2 {
+                                fields
+                                    .insert(
+                                        "avi".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_3 {
+                                fields
+                                    .insert(
+                                        "foundation".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            CreateSpecProvider::Unknown {
+                                tag,
+                                fields,
+                            }
+                        }
+                    },
+                )
+            }
+        };
+        ::core::result::Result::Ok(CreateSpec {
+            name: __de::or_zero(f_0, Self::NAME, "name"),
+            provider: __de::required(u_0, "provider")?,
+        })
     }
 }
 
@@ -487,25 +655,77 @@ vsphere_vapi_runtime::vapi_enum! {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.supervisors.networks.edges.filter_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct FilterSpec {
     /// Filter by one or more edge providers. if `None` this filter is not applied.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub providers: Option<Vec<EdgeProvider>>,
     /// Filter by one or more unique edge identifiers.
     ///
     /// if `None` this filter is not applied.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub edges: Option<Vec<String>>,
     /// Filter by one or more unique edge names. if `None` this filter is not applied.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub names: Option<Vec<String>>,
+}
+
+impl serde::Serialize for FilterSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.providers {
+            map.serialize_entry("providers", value)?;
+        }
+        if let Some(value) = &self.edges {
+            map.serialize_entry("edges", value)?;
+        }
+        if let Some(value) = &self.names {
+            map.serialize_entry("names", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for FilterSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for FilterSpec {
+    const NAME: &'static str = "vcenter::namespace_management::supervisors::networks::edges::FilterSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<Vec<EdgeProvider>> = None;
+        let mut f_1: Option<Vec<String>> = None;
+        let mut f_2: Option<Vec<String>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "providers" => f_0 = map.next_value()?,
+                "edges" => f_1 = map.next_value()?,
+                "names" => f_2 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(FilterSpec {
+            providers: f_0,
+            edges: f_1,
+            names: f_2,
+        })
+    }
 }
 
 /// The [`FoundationDeploymentTargetUpdateSpec`](crate::vcenter::namespace_management::supervisors::networks::edges::FoundationDeploymentTargetUpdateSpec) specifies parameters for updating the placement of a deployed Foundation Load Balancer.
@@ -516,27 +736,82 @@ pub struct FilterSpec {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.supervisors.networks.edges.foundation_deployment_target_update_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct FoundationDeploymentTargetUpdateSpec {
     /// Scale up the size of the load balancer nodes. The size specified must be larger than the current size. If `None` current settings are unchanged.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<
         crate::vcenter::namespace_management::networks::edges::foundation::SizeHint,
     >,
     /// The availability controls the number of load balancer replicas. You may only increase the availability of a deployed Foundation Load Balancer. If `None` current settings are unchanged.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub availability: Option<FoundationLoadBalancerUpdateAvailabilityMode>,
     /// Update the Storage Policy hosting the load balancer nodes. Updates to storage policy are not applied to running nodes. Nodes will consume the new storage policy when they are redeployed.
     ///
     /// If `None` current settings are unchanged.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub storage_policy: Option<String>,
+}
+
+impl serde::Serialize for FoundationDeploymentTargetUpdateSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.size {
+            map.serialize_entry("size", value)?;
+        }
+        if let Some(value) = &self.availability {
+            map.serialize_entry("availability", value)?;
+        }
+        if let Some(value) = &self.storage_policy {
+            map.serialize_entry("storage_policy", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for FoundationDeploymentTargetUpdateSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de>
+for FoundationDeploymentTargetUpdateSpec {
+    const NAME: &'static str = "vcenter::namespace_management::supervisors::networks::edges::FoundationDeploymentTargetUpdateSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<
+            crate::vcenter::namespace_management::networks::edges::foundation::SizeHint,
+        > = None;
+        let mut f_1: Option<FoundationLoadBalancerUpdateAvailabilityMode> = None;
+        let mut f_2: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "size" => f_0 = map.next_value()?,
+                "availability" => f_1 = map.next_value()?,
+                "storage_policy" => f_2 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(FoundationDeploymentTargetUpdateSpec {
+            size: f_0,
+            availability: f_1,
+            storage_policy: f_2,
+        })
+    }
 }
 
 /// [`FoundationLoadBalancerCreateSpec`](crate::vcenter::namespace_management::supervisors::networks::edges::FoundationLoadBalancerCreateSpec) defines parameters for creating a Foundation Load Balancer.
@@ -547,15 +822,11 @@ pub struct FoundationDeploymentTargetUpdateSpec {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.supervisors.networks.edges.foundation_load_balancer_create_spec`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct FoundationLoadBalancerCreateSpec {
     /// Virtual IP addresses assigned to Kubernetes load balancer services, which allow ingress into the Supervisor.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(
-        default = "FoundationLoadBalancerCreateSpec::__missing_vip_ranges",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub vip_ranges: Vec<IpRange>,
     /// Subnets to service Virtual IP addresses. If any of the IP Addresses provided as part of [`FoundationLoadBalancerCreateSpec::vip_ranges`](crate::vcenter::namespace_management::supervisors::networks::edges::FoundationLoadBalancerCreateSpec::vip_ranges) falls outside the frontend network subnet, then you must supply corresponding subnet(s) for those IP addresses.
     ///
@@ -564,7 +835,6 @@ pub struct FoundationLoadBalancerCreateSpec {
     /// Subnet values should be in their canonical subnet CIDR form (e.g. 192.168.0.0/24). if unset no additional routing rules are setup on load balancer nodes.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vip_subnets: Option<Vec<String>>,
     /// Customize the network interfaces of the load balancer granting them roles based on your network topology requirements.
     ///
@@ -581,12 +851,10 @@ pub struct FoundationLoadBalancerCreateSpec {
     /// +-----------------+--------------------------------------------------------+-----------------------------+ | Interface Index | Persona(s) | Network                     | +-----------------+--------------------------------------------------------+-----------------------------+ | 1               | Management Persona, Workload Persona, Frontend Persona | Supervisor Workload Network | +-----------------+--------------------------------------------------------+-----------------------------+ In this context a single network interface is used for management, workload, and load balancer traffic.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub interfaces: Option<Vec<FoundationLoadBalancerNetworkInterface>>,
     /// Customize the placement of the Load Balancer. If `None`, the load balancer will be placed using its default configuration. See fields in [`DeploymentTarget`](crate::vcenter::namespace_management::networks::edges::foundation::DeploymentTarget) for a description of each default configuration.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deployment_target: Option<
         crate::vcenter::namespace_management::networks::edges::foundation::DeploymentTarget,
     >,
@@ -597,18 +865,79 @@ pub struct FoundationLoadBalancerCreateSpec {
     /// Availability of your load balancer may be reduced if network services are not configured. Therefore, it is highly recommended you ensure that network services are configured for your load balancer.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub network_services: Option<
         crate::vcenter::namespace_management::networks::edges::foundation::NetworkServices,
     >,
 }
 
-impl FoundationLoadBalancerCreateSpec {
-    fn __missing_vip_ranges() -> Vec<IpRange> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::supervisors::networks::edges::FoundationLoadBalancerCreateSpec",
-            "vip_ranges",
-        )
+impl serde::Serialize for FoundationLoadBalancerCreateSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("vip_ranges", &self.vip_ranges)?;
+        if let Some(value) = &self.vip_subnets {
+            map.serialize_entry("vip_subnets", value)?;
+        }
+        if let Some(value) = &self.interfaces {
+            map.serialize_entry("interfaces", value)?;
+        }
+        if let Some(value) = &self.deployment_target {
+            map.serialize_entry("deployment_target", value)?;
+        }
+        if let Some(value) = &self.network_services {
+            map.serialize_entry("network_services", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for FoundationLoadBalancerCreateSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de>
+for FoundationLoadBalancerCreateSpec {
+    const NAME: &'static str = "vcenter::namespace_management::supervisors::networks::edges::FoundationLoadBalancerCreateSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<Vec<IpRange>> = None;
+        let mut f_1: Option<Vec<String>> = None;
+        let mut f_2: Option<Vec<FoundationLoadBalancerNetworkInterface>> = None;
+        let mut f_3: Option<
+            crate::vcenter::namespace_management::networks::edges::foundation::DeploymentTarget,
+        > = None;
+        let mut f_4: Option<
+            crate::vcenter::namespace_management::networks::edges::foundation::NetworkServices,
+        > = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "vip_ranges" => f_0 = __de::null_as_empty(map.next_value()?),
+                "vip_subnets" => f_1 = map.next_value()?,
+                "interfaces" => f_2 = map.next_value()?,
+                "deployment_target" => f_3 = map.next_value()?,
+                "network_services" => f_4 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(FoundationLoadBalancerCreateSpec {
+            vip_ranges: __de::or_zero(f_0, Self::NAME, "vip_ranges"),
+            vip_subnets: f_1,
+            interfaces: f_2,
+            deployment_target: f_3,
+            network_services: f_4,
+        })
     }
 }
 
@@ -633,36 +962,23 @@ impl FoundationLoadBalancerCreateSpec {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.supervisors.networks.edges.foundation_load_balancer_info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct FoundationLoadBalancerInfo {
     /// The [`FoundationLoadBalancerRuntime`](crate::vcenter::namespace_management::supervisors::networks::edges::FoundationLoadBalancerRuntime) structure contains the observed state of the load balancer.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default = "FoundationLoadBalancerInfo::__missing_runtime")]
     pub runtime: FoundationLoadBalancerRuntime,
     /// Defines the current networks this load balancer is attached to.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(
-        default = "FoundationLoadBalancerInfo::__missing_interfaces",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub interfaces: Vec<FoundationLoadBalancerNetworkInterface>,
     /// Virtual IP addresses assigned to Kubernetes load balancer services, which allow ingress into the Supervisor.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(
-        default = "FoundationLoadBalancerInfo::__missing_vip_ranges",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub vip_ranges: Vec<IpRange>,
     /// Subnets to service Virtual IP addresses. These subnets in addition to the subnet of the network attached to the interface with the Frontend Persona, allow traffic from [`FoundationLoadBalancerInfo::vip_ranges`](crate::vcenter::namespace_management::supervisors::networks::edges::FoundationLoadBalancerInfo::vip_ranges) to route back to their destination.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(
-        default = "FoundationLoadBalancerInfo::__missing_vip_subnets",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub vip_subnets: Vec<String>,
     /// The current resource size of the load balancer deployment.
     ///
@@ -675,10 +991,6 @@ pub struct FoundationLoadBalancerInfo {
     /// The zones this Foundation Load Balancer is deployed onto.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(
-        default = "FoundationLoadBalancerInfo::__missing_zones",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub zones: Vec<String>,
     /// Storage Policy containing datastores hosting the Foundation Load Balancer nodes.
     ///
@@ -689,94 +1001,120 @@ pub struct FoundationLoadBalancerInfo {
     /// The current DNS servers configured for the Foundation Load Balancer control plane.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(
-        default = "FoundationLoadBalancerInfo::__missing_dns_servers",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub dns_servers: Vec<String>,
     /// The current DNS search domains configured for the Foundation Load Balancer control plane.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(
-        default = "FoundationLoadBalancerInfo::__missing_dns_search_domains",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub dns_search_domains: Vec<String>,
     /// The current NTP servers configured for the Foundation Load Balancer control plane.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(
-        default = "FoundationLoadBalancerInfo::__missing_ntp_servers",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub ntp_servers: Vec<String>,
     /// The remote endpoint configured to receive logs from the Foundation Load Balancer. If `None` and the Management Persona interface is connected to the Supervisor's management network, then the syslog setting is inherited from vCenter Server. Otherwise, no syslog endpoint is configured.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub syslog_endpoint: Option<String>,
     /// The trust bundle in PEM format verifying syslog TLS endpoints. If `None` and the Management Persona interface is connected to the Supervisor's management network, then the trust bundle is inherited from vCenter Server. Otherwise, no syslog certificate authority bundle is configured.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub syslog_certificate_authority_pem: Option<String>,
 }
 
-impl FoundationLoadBalancerInfo {
-    fn __missing_runtime() -> FoundationLoadBalancerRuntime {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::supervisors::networks::edges::FoundationLoadBalancerInfo",
-            "runtime",
-        )
+impl serde::Serialize for FoundationLoadBalancerInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("runtime", &self.runtime)?;
+        map.serialize_entry("interfaces", &self.interfaces)?;
+        map.serialize_entry("vip_ranges", &self.vip_ranges)?;
+        map.serialize_entry("vip_subnets", &self.vip_subnets)?;
+        map.serialize_entry("size", &self.size)?;
+        map.serialize_entry("availability", &self.availability)?;
+        map.serialize_entry("zones", &self.zones)?;
+        map.serialize_entry("storage_policy", &self.storage_policy)?;
+        map.serialize_entry("dns_servers", &self.dns_servers)?;
+        map.serialize_entry("dns_search_domains", &self.dns_search_domains)?;
+        map.serialize_entry("ntp_servers", &self.ntp_servers)?;
+        if let Some(value) = &self.syslog_endpoint {
+            map.serialize_entry("syslog_endpoint", value)?;
+        }
+        if let Some(value) = &self.syslog_certificate_authority_pem {
+            map.serialize_entry("syslog_certificate_authority_pem", value)?;
+        }
+        map.end()
     }
+}
 
-    fn __missing_interfaces() -> Vec<FoundationLoadBalancerNetworkInterface> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::supervisors::networks::edges::FoundationLoadBalancerInfo",
-            "interfaces",
-        )
+impl<'de> serde::Deserialize<'de> for FoundationLoadBalancerInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_vip_ranges() -> Vec<IpRange> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::supervisors::networks::edges::FoundationLoadBalancerInfo",
-            "vip_ranges",
-        )
-    }
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for FoundationLoadBalancerInfo {
+    const NAME: &'static str = "vcenter::namespace_management::supervisors::networks::edges::FoundationLoadBalancerInfo";
 
-    fn __missing_vip_subnets() -> Vec<String> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::supervisors::networks::edges::FoundationLoadBalancerInfo",
-            "vip_subnets",
-        )
-    }
-
-    fn __missing_zones() -> Vec<String> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::supervisors::networks::edges::FoundationLoadBalancerInfo",
-            "zones",
-        )
-    }
-
-    fn __missing_dns_servers() -> Vec<String> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::supervisors::networks::edges::FoundationLoadBalancerInfo",
-            "dns_servers",
-        )
-    }
-
-    fn __missing_dns_search_domains() -> Vec<String> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::supervisors::networks::edges::FoundationLoadBalancerInfo",
-            "dns_search_domains",
-        )
-    }
-
-    fn __missing_ntp_servers() -> Vec<String> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::supervisors::networks::edges::FoundationLoadBalancerInfo",
-            "ntp_servers",
-        )
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<FoundationLoadBalancerRuntime> = None;
+        let mut f_1: Option<Vec<FoundationLoadBalancerNetworkInterface>> = None;
+        let mut f_2: Option<Vec<IpRange>> = None;
+        let mut f_3: Option<Vec<String>> = None;
+        let mut f_4: Option<
+            crate::vcenter::namespace_management::networks::edges::foundation::SizeHint,
+        > = None;
+        let mut f_5: Option<
+            crate::vcenter::namespace_management::networks::edges::foundation::AvailabilityMode,
+        > = None;
+        let mut f_6: Option<Vec<String>> = None;
+        let mut f_7: Option<crate::ids::SpsStorageProfileId> = None;
+        let mut f_8: Option<Vec<String>> = None;
+        let mut f_9: Option<Vec<String>> = None;
+        let mut f_10: Option<Vec<String>> = None;
+        let mut f_11: Option<String> = None;
+        let mut f_12: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "runtime" => f_0 = Some(map.next_value()?),
+                "interfaces" => f_1 = __de::null_as_empty(map.next_value()?),
+                "vip_ranges" => f_2 = __de::null_as_empty(map.next_value()?),
+                "vip_subnets" => f_3 = __de::null_as_empty(map.next_value()?),
+                "size" => f_4 = Some(map.next_value()?),
+                "availability" => f_5 = Some(map.next_value()?),
+                "zones" => f_6 = __de::null_as_empty(map.next_value()?),
+                "storage_policy" => f_7 = Some(map.next_value()?),
+                "dns_servers" => f_8 = __de::null_as_empty(map.next_value()?),
+                "dns_search_domains" => f_9 = __de::null_as_empty(map.next_value()?),
+                "ntp_servers" => f_10 = __de::null_as_empty(map.next_value()?),
+                "syslog_endpoint" => f_11 = map.next_value()?,
+                "syslog_certificate_authority_pem" => f_12 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(FoundationLoadBalancerInfo {
+            runtime: __de::or_zero(f_0, Self::NAME, "runtime"),
+            interfaces: __de::or_zero(f_1, Self::NAME, "interfaces"),
+            vip_ranges: __de::or_zero(f_2, Self::NAME, "vip_ranges"),
+            vip_subnets: __de::or_zero(f_3, Self::NAME, "vip_subnets"),
+            size: __de::required(f_4, "size")?,
+            availability: __de::required(f_5, "availability")?,
+            zones: __de::or_zero(f_6, Self::NAME, "zones"),
+            storage_policy: __de::required(f_7, "storage_policy")?,
+            dns_servers: __de::or_zero(f_8, Self::NAME, "dns_servers"),
+            dns_search_domains: __de::or_zero(f_9, Self::NAME, "dns_search_domains"),
+            ntp_servers: __de::or_zero(f_10, Self::NAME, "ntp_servers"),
+            syslog_endpoint: f_11,
+            syslog_certificate_authority_pem: f_12,
+        })
     }
 }
 
@@ -788,17 +1126,13 @@ impl FoundationLoadBalancerInfo {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.supervisors.networks.edges.foundation_load_balancer_network_interface`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct FoundationLoadBalancerNetworkInterface {
     /// The list of interface personas. An interface must have at least one persona and may have additional *distinct* personas.
     ///
     /// For example, an interface with Management Persona, Workload Persona, and Frontend Personas will configure the load balancer to put load balancer IPs on the same interface that will be used to reach workloads and other load balancer nodes. An interface configured with only a Frontend Persona will allow ingress and return traffic to exit that interface while relying on different interfaces for management traffic and workload traffic.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(
-        default = "FoundationLoadBalancerNetworkInterface::__missing_personas",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub personas: Vec<
         crate::vcenter::namespace_management::networks::edges::foundation::Persona,
     >,
@@ -810,14 +1144,54 @@ pub struct FoundationLoadBalancerNetworkInterface {
     pub network: crate::ids::NamespaceManagementNetworkId,
 }
 
-impl FoundationLoadBalancerNetworkInterface {
-    fn __missing_personas() -> Vec<
-        crate::vcenter::namespace_management::networks::edges::foundation::Persona,
-    > {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::supervisors::networks::edges::FoundationLoadBalancerNetworkInterface",
-            "personas",
-        )
+impl serde::Serialize for FoundationLoadBalancerNetworkInterface {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("personas", &self.personas)?;
+        map.serialize_entry("network", &self.network)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for FoundationLoadBalancerNetworkInterface {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de>
+for FoundationLoadBalancerNetworkInterface {
+    const NAME: &'static str = "vcenter::namespace_management::supervisors::networks::edges::FoundationLoadBalancerNetworkInterface";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<
+            Vec<
+                crate::vcenter::namespace_management::networks::edges::foundation::Persona,
+            >,
+        > = None;
+        let mut f_1: Option<crate::ids::NamespaceManagementNetworkId> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "personas" => f_0 = __de::null_as_empty(map.next_value()?),
+                "network" => f_1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(FoundationLoadBalancerNetworkInterface {
+            personas: __de::or_zero(f_0, Self::NAME, "personas"),
+            network: __de::required(f_1, "network")?,
+        })
     }
 }
 
@@ -829,62 +1203,79 @@ impl FoundationLoadBalancerNetworkInterface {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.supervisors.networks.edges.foundation_load_balancer_runtime`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct FoundationLoadBalancerRuntime {
     /// Contains a record of recent state transitions. If the condition with the HEALTHY type has a status set to TRUE, then the system is operating normally. If the condition with the HEALTHY type has a status set to FALSE, then remediation may be required. If the condition with the HEALTHY type has a status set to UNKNOWN, then the system health could not be determined and remediation may be required.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(
-        default = "FoundationLoadBalancerRuntime::__missing_conditions",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub conditions: Vec<Condition>,
     /// The current version of the load balancer. The version selected is determined by your vCenter version and Supervisor version.
     ///
     /// The load balancer is upgraded when your Supervisor is updated. Upgrades will cause your workloads to incur downtime. Thus, you should plan for workload downtime when upgrading your Supervisor.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default = "FoundationLoadBalancerRuntime::__missing_version")]
     pub version: String,
     /// Total number of Virtual IP addresses currently allocated to services.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default = "FoundationLoadBalancerRuntime::__missing_vips_allocated")]
     pub vips_allocated: i64,
     /// Total number of available Virtual IP addresses eligible to be used for load balancer services.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default = "FoundationLoadBalancerRuntime::__missing_vips_available")]
     pub vips_available: i64,
 }
 
-impl FoundationLoadBalancerRuntime {
-    fn __missing_conditions() -> Vec<Condition> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::supervisors::networks::edges::FoundationLoadBalancerRuntime",
-            "conditions",
-        )
+impl serde::Serialize for FoundationLoadBalancerRuntime {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("conditions", &self.conditions)?;
+        map.serialize_entry("version", &self.version)?;
+        map.serialize_entry("vips_allocated", &self.vips_allocated)?;
+        map.serialize_entry("vips_available", &self.vips_available)?;
+        map.end()
     }
+}
 
-    fn __missing_version() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::supervisors::networks::edges::FoundationLoadBalancerRuntime",
-            "version",
-        )
+impl<'de> serde::Deserialize<'de> for FoundationLoadBalancerRuntime {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_vips_allocated() -> i64 {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::supervisors::networks::edges::FoundationLoadBalancerRuntime",
-            "vips_allocated",
-        )
-    }
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for FoundationLoadBalancerRuntime {
+    const NAME: &'static str = "vcenter::namespace_management::supervisors::networks::edges::FoundationLoadBalancerRuntime";
 
-    fn __missing_vips_available() -> i64 {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::supervisors::networks::edges::FoundationLoadBalancerRuntime",
-            "vips_available",
-        )
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<Vec<Condition>> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<i64> = None;
+        let mut f_3: Option<i64> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "conditions" => f_0 = __de::null_as_empty(map.next_value()?),
+                "version" => f_1 = Some(map.next_value()?),
+                "vips_allocated" => f_2 = Some(map.next_value()?),
+                "vips_available" => f_3 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(FoundationLoadBalancerRuntime {
+            conditions: __de::or_zero(f_0, Self::NAME, "conditions"),
+            version: __de::or_zero(f_1, Self::NAME, "version"),
+            vips_allocated: __de::or_zero(f_2, Self::NAME, "vips_allocated"),
+            vips_available: __de::or_zero(f_3, Self::NAME, "vips_available"),
+        })
     }
 }
 
@@ -929,7 +1320,7 @@ vsphere_vapi_runtime::vapi_enum! {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.supervisors.networks.edges.foundation_load_balancer_update_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct FoundationLoadBalancerUpdateSpec {
     /// Add Virtual IP addresses assigned to Kubernetes load balancer services, which allow ingress into the Supervisor.
     ///
@@ -938,7 +1329,6 @@ pub struct FoundationLoadBalancerUpdateSpec {
     /// Existing Virtual IP addresses cannot be changed, and thus should not be specified. If `None` current settings are unchanged.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vip_ranges: Option<Vec<IpRange>>,
     /// Add subnets to service Virtual IP addresses. If any of the IP Addresses provided as part of [`FoundationLoadBalancerUpdateSpec::vip_ranges`](crate::vcenter::namespace_management::supervisors::networks::edges::FoundationLoadBalancerUpdateSpec::vip_ranges) falls outside the frontend network subnet, then you must supply corresponding subnet(s) for those IP addresses.
     ///
@@ -949,7 +1339,6 @@ pub struct FoundationLoadBalancerUpdateSpec {
     /// Subnet values should be in their canonical subnet CIDR form (e.g. 192.168.0.0/24). If `None` current settings are unchanged.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vip_subnets: Option<Vec<String>>,
     /// Interfaces to be updated. The following restrictions apply in addition to those specified as part of [`Edges::create`](crate::vcenter::namespace_management::supervisors::networks::Edges::create).
     ///
@@ -959,20 +1348,87 @@ pub struct FoundationLoadBalancerUpdateSpec {
     /// If `None` current settings are unchanged.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub interfaces: Option<Vec<FoundationLoadBalancerNetworkInterface>>,
     /// [`NetworkServices`](crate::vcenter::namespace_management::networks::edges::foundation::NetworkServices) contains external services on a network that the load balancer is eligible to interact with. If `None` current settings are unchanged.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub network_services: Option<
         crate::vcenter::namespace_management::networks::edges::foundation::NetworkServices,
     >,
     /// [`FoundationDeploymentTargetUpdateSpec`](crate::vcenter::namespace_management::supervisors::networks::edges::FoundationDeploymentTargetUpdateSpec) contains structures to update the placement of a Foundation Load Balancer. If `None` current settings are unchanged.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deployment_target: Option<FoundationDeploymentTargetUpdateSpec>,
+}
+
+impl serde::Serialize for FoundationLoadBalancerUpdateSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.vip_ranges {
+            map.serialize_entry("vip_ranges", value)?;
+        }
+        if let Some(value) = &self.vip_subnets {
+            map.serialize_entry("vip_subnets", value)?;
+        }
+        if let Some(value) = &self.interfaces {
+            map.serialize_entry("interfaces", value)?;
+        }
+        if let Some(value) = &self.network_services {
+            map.serialize_entry("network_services", value)?;
+        }
+        if let Some(value) = &self.deployment_target {
+            map.serialize_entry("deployment_target", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for FoundationLoadBalancerUpdateSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de>
+for FoundationLoadBalancerUpdateSpec {
+    const NAME: &'static str = "vcenter::namespace_management::supervisors::networks::edges::FoundationLoadBalancerUpdateSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<Vec<IpRange>> = None;
+        let mut f_1: Option<Vec<String>> = None;
+        let mut f_2: Option<Vec<FoundationLoadBalancerNetworkInterface>> = None;
+        let mut f_3: Option<
+            crate::vcenter::namespace_management::networks::edges::foundation::NetworkServices,
+        > = None;
+        let mut f_4: Option<FoundationDeploymentTargetUpdateSpec> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "vip_ranges" => f_0 = map.next_value()?,
+                "vip_subnets" => f_1 = map.next_value()?,
+                "interfaces" => f_2 = map.next_value()?,
+                "network_services" => f_3 = map.next_value()?,
+                "deployment_target" => f_4 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(FoundationLoadBalancerUpdateSpec {
+            vip_ranges: f_0,
+            vip_subnets: f_1,
+            interfaces: f_2,
+            network_services: f_3,
+            deployment_target: f_4,
+        })
+    }
 }
 
 /// [`Info`](crate::vcenter::namespace_management::supervisors::networks::edges::Info) contains detailed information about an HAProxy Load Balancer.
@@ -984,63 +1440,84 @@ pub struct FoundationLoadBalancerUpdateSpec {
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.supervisors.networks.edges.HA_proxy_info`.
 #[deprecated(note = "since vSphere API 9.0.0.0")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct HaProxyInfo {
     /// IP address range from which virtual servers are assigned their IPs.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(
-        default = "HaProxyInfo::__missing_address_ranges",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub address_ranges: Vec<IpRange>,
     /// A list of the addresses for the DataPlane API servers used to configure HAProxy.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(
-        default = "HaProxyInfo::__missing_servers",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub servers: Vec<Server>,
     /// An administrator user name for accessing the HAProxy Data Plane API server.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default = "HaProxyInfo::__missing_username")]
     pub username: String,
     /// PEM-encoded CA certificate chain which is used to verify x509 certificates received from the server.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default = "HaProxyInfo::__missing_certificate_authority_chain")]
     pub certificate_authority_chain: String,
 }
 
-impl HaProxyInfo {
-    fn __missing_address_ranges() -> Vec<IpRange> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::supervisors::networks::edges::HaProxyInfo",
-            "address_ranges",
-        )
-    }
-
-    fn __missing_servers() -> Vec<Server> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::supervisors::networks::edges::HaProxyInfo",
-            "servers",
-        )
-    }
-
-    fn __missing_username() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::supervisors::networks::edges::HaProxyInfo",
-            "username",
-        )
-    }
-
-    fn __missing_certificate_authority_chain() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::supervisors::networks::edges::HaProxyInfo",
+impl serde::Serialize for HaProxyInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("address_ranges", &self.address_ranges)?;
+        map.serialize_entry("servers", &self.servers)?;
+        map.serialize_entry("username", &self.username)?;
+        map.serialize_entry(
             "certificate_authority_chain",
-        )
+            &self.certificate_authority_chain,
+        )?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for HaProxyInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for HaProxyInfo {
+    const NAME: &'static str = "vcenter::namespace_management::supervisors::networks::edges::HaProxyInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<Vec<IpRange>> = None;
+        let mut f_1: Option<Vec<Server>> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "address_ranges" => f_0 = __de::null_as_empty(map.next_value()?),
+                "servers" => f_1 = __de::null_as_empty(map.next_value()?),
+                "username" => f_2 = Some(map.next_value()?),
+                "certificate_authority_chain" => f_3 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(HaProxyInfo {
+            address_ranges: __de::or_zero(f_0, Self::NAME, "address_ranges"),
+            servers: __de::or_zero(f_1, Self::NAME, "servers"),
+            username: __de::or_zero(f_2, Self::NAME, "username"),
+            certificate_authority_chain: __de::or_zero(
+                f_3,
+                Self::NAME,
+                "certificate_authority_chain",
+            ),
+        })
     }
 }
 
@@ -1053,28 +1530,85 @@ impl HaProxyInfo {
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.supervisors.networks.edges.HA_proxy_update_spec`.
 #[deprecated(note = "since vSphere API 9.0.0.0")]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct HaProxyUpdateSpec {
     /// List of address ranges that will be used to derive frontend IP addresses for L4 virtual servers. At least one range must be provided. An update operation only allows for addition of new IP ranges to the existing list of IP ranges. If `None`, the existing list of address ranges will not be modified.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub address_ranges: Option<Vec<IpRange>>,
     /// An administrator user name for accessing the HAProxy Data Plane API server. If `None`, the existing username will not be modified.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
     /// The password for the administrator user. If `None`, the existing password will not be modified.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub password: Option<vsphere_vapi_runtime::types::Secret>,
     /// CertificateAuthorityChain contains PEM-encoded CA chain which is used to verify x509 certificates received from the server. If `None`, the existing PEM-encoded CA chain will not be modified.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub certificate_authority_chain: Option<String>,
+}
+
+impl serde::Serialize for HaProxyUpdateSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.address_ranges {
+            map.serialize_entry("address_ranges", value)?;
+        }
+        if let Some(value) = &self.username {
+            map.serialize_entry("username", value)?;
+        }
+        if let Some(value) = &self.password {
+            map.serialize_entry("password", value)?;
+        }
+        if let Some(value) = &self.certificate_authority_chain {
+            map.serialize_entry("certificate_authority_chain", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for HaProxyUpdateSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for HaProxyUpdateSpec {
+    const NAME: &'static str = "vcenter::namespace_management::supervisors::networks::edges::HaProxyUpdateSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<Vec<IpRange>> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<vsphere_vapi_runtime::types::Secret> = None;
+        let mut f_3: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "address_ranges" => f_0 = map.next_value()?,
+                "username" => f_1 = map.next_value()?,
+                "password" => f_2 = map.next_value()?,
+                "certificate_authority_chain" => f_3 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(HaProxyUpdateSpec {
+            address_ranges: f_0,
+            username: f_1,
+            password: f_2,
+            certificate_authority_chain: f_3,
+        })
+    }
 }
 
 /// [`Info`](crate::vcenter::namespace_management::supervisors::networks::edges::Info) describes the current state of an edge.
@@ -1245,117 +1779,107 @@ impl<'de> serde::Deserialize<'de> for Info {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = Info;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("struct Info")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<Info, A::Error> {
-                let mut f_0: Option<crate::ids::EdgeId> = None;
-                let mut f_1: Option<String> = None;
-                let mut f_2: Option<String> = None;
-                let mut f_3: Option<AviInfo> = None;
-                let mut f_4: Option<HaProxyInfo> = None;
-                let mut f_5: Option<FoundationLoadBalancerInfo> = None;
-                let mut f_6: Option<NsxLoadBalancerInfo> = None;
-                let mut unknown = serde_json::Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "edge" => f_0 = Some(map.next_value()?),
-                        "name" => f_1 = Some(map.next_value()?),
-                        "provider" => f_2 = Some(map.next_value()?),
-                        "avi" => f_3 = map.next_value()?,
-                        "haproxy" => f_4 = map.next_value()?,
-                        "foundation" => f_5 = map.next_value()?,
-                        "nsx" => f_6 = map.next_value()?,
-                        _ => {
-                            let value: serde_json::Value = map.next_value()?;
-                            unknown.insert(key, value);
-                        }
-                    }
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
+    const NAME: &'static str = "vcenter::namespace_management::supervisors::networks::edges::Info";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::EdgeId> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<AviInfo> = None;
+        let mut f_4: Option<HaProxyInfo> = None;
+        let mut f_5: Option<FoundationLoadBalancerInfo> = None;
+        let mut f_6: Option<NsxLoadBalancerInfo> = None;
+        let mut unknown = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "edge" => f_0 = Some(map.next_value()?),
+                "name" => f_1 = Some(map.next_value()?),
+                "provider" => f_2 = Some(map.next_value()?),
+                "avi" => f_3 = map.next_value()?,
+                "haproxy" => f_4 = map.next_value()?,
+                "foundation" => f_5 = map.next_value()?,
+                "nsx" => f_6 = map.next_value()?,
+                _ => {
+                    let value: serde_json::Value = map.next_value()?;
+                    unknown.insert(key, value);
                 }
-                let u_0 = match f_2 {
-                    None => None,
-                    Some(tag) => {
-                        Some(
-                            match tag.as_str() {
-                                "AVI" => InfoProvider::Avi { avi: f_3 },
-                                "HAPROXY" => {
-                                    InfoProvider::Haproxy {
-                                        haproxy: f_4,
-                                    }
-                                }
-                                "NSX_LB" => InfoProvider::NsxLb { nsx: f_6 },
-                                "NSX_REGISTERED_AVI" => InfoProvider::NsxRegisteredAvi,
-                                "VSPHERE_FOUNDATION" => {
-                                    InfoProvider::VsphereFoundation {
-                                        foundation: f_5,
-                                    }
-                                }
-                                _ => {
-                                    #[allow(unused_mut)]
-                                    let mut fields = ::core::mem::take(&mut unknown);
-                                    if let Some(value) = f_3 {
-                                        fields
-                                            .insert(
-                                                "avi".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_4 {
-                                        fields
-                                            .insert(
-                                                "haproxy".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_6 {
-                                        fields
-                                            .insert(
-                                                "nsx".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_5 {
-                                        fields
-                                            .insert(
-                                                "foundation".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    InfoProvider::Unknown {
-                                        tag,
-                                        fields,
-                                    }
-                                }
-                            },
-                        )
-                    }
-                };
-                ::core::result::Result::Ok(Info {
-                    edge: f_0.ok_or_else(|| serde::de::Error::missing_field("edge"))?,
-                    name: f_1
-                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
-                            "vcenter::namespace_management::supervisors::networks::edges::Info",
-                            "name",
-                        )),
-                    provider: u_0
-                        .ok_or_else(|| serde::de::Error::missing_field("provider"))?,
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        let u_0 = match f_2 {
+            None => None,
+            Some(tag) => {
+                Some(
+                    match tag.as_str() {
+                        "AVI" => InfoProvider::Avi { avi: f_3 },
+                        "HAPROXY" => {
+                            InfoProvider::Haproxy {
+                                haproxy: f_4,
+                            }
+                        }
+                        "NSX_LB" => InfoProvider::NsxLb { nsx: f_6 },
+                        "NSX_REGISTERED_AVI" => InfoProvider::NsxRegisteredAvi,
+                        "VSPHERE_FOUNDATION" => {
+                            InfoProvider::VsphereFoundation {
+                                foundation: f_5,
+                            }
+                        }
+                        _ => {
+                            #[allow(unused_mut)]
+                            let mut fields = ::core::mem::take(&mut unknown);
+                            if let Some(value) = f_3 {
+                                fields
+                                    .insert(
+                                        "avi".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_4 {
+                                fields
+                                    .insert(
+                                        "haproxy".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_6 {
+                                fields
+                                    .insert(
+                                        "nsx".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_5 {
+                                fields
+                                    .insert(
+                                        "foundation".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            InfoProvider::Unknown {
+                                tag,
+                                fields,
+                            }
+                        }
+                    },
+                )
+            }
+        };
+        ::core::result::Result::Ok(Info {
+            edge: __de::required(f_0, "edge")?,
+            name: __de::or_zero(f_1, Self::NAME, "name"),
+            provider: __de::required(u_0, "provider")?,
+        })
     }
 }
 
@@ -1367,33 +1891,61 @@ impl<'de> serde::Deserialize<'de> for Info {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.supervisors.networks.edges.IP_range`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct IpRange {
     /// The starting address of the range.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default = "IpRange::__missing_address")]
     pub address: String,
     /// The number of IP addresses in the range.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default = "IpRange::__missing_count")]
     pub count: i64,
 }
 
-impl IpRange {
-    fn __missing_address() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::supervisors::networks::edges::IpRange",
-            "address",
-        )
+impl serde::Serialize for IpRange {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("address", &self.address)?;
+        map.serialize_entry("count", &self.count)?;
+        map.end()
     }
+}
 
-    fn __missing_count() -> i64 {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::supervisors::networks::edges::IpRange",
-            "count",
-        )
+impl<'de> serde::Deserialize<'de> for IpRange {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for IpRange {
+    const NAME: &'static str = "vcenter::namespace_management::supervisors::networks::edges::IpRange";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<i64> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "address" => f_0 = Some(map.next_value()?),
+                "count" => f_1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(IpRange {
+            address: __de::or_zero(f_0, Self::NAME, "address"),
+            count: __de::or_zero(f_1, Self::NAME, "count"),
+        })
     }
 }
 
@@ -1419,8 +1971,12 @@ impl ListRequest {
     }
 
     /// Sends the request and decodes the result.
-    pub async fn send(self) -> vsphere_vapi_runtime::Result<ListResult> {
-        self.call.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<ListResult>,
+    > + Send {
+        self.call.send()
     }
 }
 
@@ -1432,24 +1988,53 @@ impl ListRequest {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.supervisors.networks.edges.list_result`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ListResult {
     /// All edges matching the provided filters or all edges in the system if no filters were set.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(
-        default = "ListResult::__missing_edges",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub edges: Vec<Info>,
 }
 
-impl ListResult {
-    fn __missing_edges() -> Vec<Info> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::supervisors::networks::edges::ListResult",
-            "edges",
-        )
+impl serde::Serialize for ListResult {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("edges", &self.edges)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ListResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ListResult {
+    const NAME: &'static str = "vcenter::namespace_management::supervisors::networks::edges::ListResult";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<Vec<Info>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "edges" => f_0 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ListResult {
+            edges: __de::or_zero(f_0, Self::NAME, "edges"),
+        })
     }
 }
 
@@ -1461,7 +2046,7 @@ impl ListResult {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.supervisors.networks.edges.NSX_load_balancer_info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct NsxLoadBalancerInfo {
     /// [`NsxLoadBalancerInfo::default_ingress_tls_certificate`](crate::vcenter::namespace_management::supervisors::networks::edges::NsxLoadBalancerInfo::default_ingress_tls_certificate) defines the default PEM-encoded X.509 leaf certificate  that is served on Ingress services when another certificate is not configured.
     ///
@@ -1469,7 +2054,6 @@ pub struct NsxLoadBalancerInfo {
     #[deprecated(
         note = "since vSphere API 9.1.1.0: Use NsxLoadBalancerInfo::default_ingress_tls_certificate_chain instead."
     )]
-    #[serde(default = "NsxLoadBalancerInfo::__missing_default_ingress_tls_certificate")]
     pub default_ingress_tls_certificate: String,
     /// [`NsxLoadBalancerInfo::default_ingress_tls_certificate_chain`](crate::vcenter::namespace_management::supervisors::networks::edges::NsxLoadBalancerInfo::default_ingress_tls_certificate_chain) defines the default PEM-encoded X.509 certificate chain that is served on Ingress services when another certificate chain is not configured.
     ///
@@ -1478,16 +2062,61 @@ pub struct NsxLoadBalancerInfo {
     /// Not in vSphere API releases before 9.1.1.0.
     ///
     /// Since vSphere API 9.1.1.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_ingress_tls_certificate_chain: Option<String>,
 }
 
-impl NsxLoadBalancerInfo {
-    fn __missing_default_ingress_tls_certificate() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::supervisors::networks::edges::NsxLoadBalancerInfo",
+impl serde::Serialize for NsxLoadBalancerInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry(
             "default_ingress_tls_certificate",
-        )
+            &self.default_ingress_tls_certificate,
+        )?;
+        if let Some(value) = &self.default_ingress_tls_certificate_chain {
+            map.serialize_entry("default_ingress_tls_certificate_chain", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for NsxLoadBalancerInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for NsxLoadBalancerInfo {
+    const NAME: &'static str = "vcenter::namespace_management::supervisors::networks::edges::NsxLoadBalancerInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "default_ingress_tls_certificate" => f_0 = Some(map.next_value()?),
+                "default_ingress_tls_certificate_chain" => f_1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(NsxLoadBalancerInfo {
+            default_ingress_tls_certificate: __de::or_zero(
+                f_0,
+                Self::NAME,
+                "default_ingress_tls_certificate",
+            ),
+            default_ingress_tls_certificate_chain: f_1,
+        })
     }
 }
 
@@ -1499,7 +2128,7 @@ impl NsxLoadBalancerInfo {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.supervisors.networks.edges.NSX_load_balancer_update_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct NsxLoadBalancerUpdateSpec {
     /// The PEM-encoded X.509 leaf certificate for the Kubernetes Ingress service.    Certificate(s) used can be created by one of the two supported methods:
     ///
@@ -1522,7 +2151,6 @@ pub struct NsxLoadBalancerUpdateSpec {
     /// Trust chains concatenate all certificates into a single string. The order of the certificates is: first the leaf certificate for your domain name then the intermediate certificate(s) then the root certificate. When retrieving load balancer details, this field contains only the leaf certificate. See [`NsxLoadBalancerInfo::default_ingress_tls_certificate_chain`](crate::vcenter::namespace_management::supervisors::networks::edges::NsxLoadBalancerInfo::default_ingress_tls_certificate_chain) for the full chain. If `None`,   the current Ingress certificate chain remains unchanged.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_ingress_tls_certificate: Option<String>,
     /// Private Key matching [`NsxLoadBalancerUpdateSpec::default_ingress_tls_certificate`](crate::vcenter::namespace_management::supervisors::networks::edges::NsxLoadBalancerUpdateSpec::default_ingress_tls_certificate)
     ///
@@ -1531,8 +2159,56 @@ pub struct NsxLoadBalancerUpdateSpec {
     /// Users with externally generated key pairs can import their own public key certificates and key pairs. If `None` and [`NsxLoadBalancerUpdateSpec::default_ingress_tls_certificate`](crate::vcenter::namespace_management::supervisors::networks::edges::NsxLoadBalancerUpdateSpec::default_ingress_tls_certificate) is specified then the Supervisor will attempt to find a matching key that was generated with Certificate Signing Request. Otherwise, [`NsxLoadBalancerUpdateSpec::default_ingress_tls_private_key`](crate::vcenter::namespace_management::supervisors::networks::edges::NsxLoadBalancerUpdateSpec::default_ingress_tls_private_key) will not be modified.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_ingress_tls_private_key: Option<vsphere_vapi_runtime::types::Secret>,
+}
+
+impl serde::Serialize for NsxLoadBalancerUpdateSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.default_ingress_tls_certificate {
+            map.serialize_entry("default_ingress_tls_certificate", value)?;
+        }
+        if let Some(value) = &self.default_ingress_tls_private_key {
+            map.serialize_entry("default_ingress_tls_private_key", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for NsxLoadBalancerUpdateSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for NsxLoadBalancerUpdateSpec {
+    const NAME: &'static str = "vcenter::namespace_management::supervisors::networks::edges::NsxLoadBalancerUpdateSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<vsphere_vapi_runtime::types::Secret> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "default_ingress_tls_certificate" => f_0 = map.next_value()?,
+                "default_ingress_tls_private_key" => f_1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(NsxLoadBalancerUpdateSpec {
+            default_ingress_tls_certificate: f_0,
+            default_ingress_tls_private_key: f_1,
+        })
+    }
 }
 
 /// A [`Server`](crate::vcenter::namespace_management::supervisors::networks::edges::Server) represents an endpoint used to configure load balancers.
@@ -1543,33 +2219,61 @@ pub struct NsxLoadBalancerUpdateSpec {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.supervisors.networks.edges.server`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Server {
     /// Load balancer hostname or IPv4 address.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default = "Server::__missing_host")]
     pub host: String,
     /// Load balancer port.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default = "Server::__missing_port")]
     pub port: i64,
 }
 
-impl Server {
-    fn __missing_host() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::supervisors::networks::edges::Server",
-            "host",
-        )
+impl serde::Serialize for Server {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("host", &self.host)?;
+        map.serialize_entry("port", &self.port)?;
+        map.end()
     }
+}
 
-    fn __missing_port() -> i64 {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::supervisors::networks::edges::Server",
-            "port",
-        )
+impl<'de> serde::Deserialize<'de> for Server {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Server {
+    const NAME: &'static str = "vcenter::namespace_management::supervisors::networks::edges::Server";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<i64> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "host" => f_0 = Some(map.next_value()?),
+                "port" => f_1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Server {
+            host: __de::or_zero(f_0, Self::NAME, "host"),
+            port: __de::or_zero(f_1, Self::NAME, "port"),
+        })
     }
 }
 
@@ -1738,115 +2442,109 @@ impl<'de> serde::Deserialize<'de> for UpdateSpec {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = UpdateSpec;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("struct UpdateSpec")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<UpdateSpec, A::Error> {
-                let mut f_0: Option<String> = None;
-                let mut f_1: Option<AviUpdateSpec> = None;
-                let mut f_2: Option<HaProxyUpdateSpec> = None;
-                let mut f_3: Option<FoundationLoadBalancerUpdateSpec> = None;
-                let mut f_4: Option<NsxLoadBalancerUpdateSpec> = None;
-                let mut unknown = serde_json::Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "provider" => f_0 = Some(map.next_value()?),
-                        "avi" => f_1 = map.next_value()?,
-                        "haproxy" => f_2 = map.next_value()?,
-                        "foundation" => f_3 = map.next_value()?,
-                        "nsx" => f_4 = map.next_value()?,
-                        _ => {
-                            let value: serde_json::Value = map.next_value()?;
-                            unknown.insert(key, value);
-                        }
-                    }
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for UpdateSpec {
+    const NAME: &'static str = "vcenter::namespace_management::supervisors::networks::edges::UpdateSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<AviUpdateSpec> = None;
+        let mut f_2: Option<HaProxyUpdateSpec> = None;
+        let mut f_3: Option<FoundationLoadBalancerUpdateSpec> = None;
+        let mut f_4: Option<NsxLoadBalancerUpdateSpec> = None;
+        let mut unknown = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "provider" => f_0 = Some(map.next_value()?),
+                "avi" => f_1 = map.next_value()?,
+                "haproxy" => f_2 = map.next_value()?,
+                "foundation" => f_3 = map.next_value()?,
+                "nsx" => f_4 = map.next_value()?,
+                _ => {
+                    let value: serde_json::Value = map.next_value()?;
+                    unknown.insert(key, value);
                 }
-                let u_0 = match f_0 {
-                    None => None,
-                    Some(tag) => {
-                        Some(
-                            match tag.as_str() {
-                                "AVI" => {
-                                    UpdateSpecProvider::Avi {
-                                        avi: f_1,
-                                    }
-                                }
-                                "HAPROXY" => {
-                                    UpdateSpecProvider::Haproxy {
-                                        haproxy: f_2,
-                                    }
-                                }
-                                "NSX_LB" => {
-                                    UpdateSpecProvider::NsxLb {
-                                        nsx: f_4,
-                                    }
-                                }
-                                "NSX_REGISTERED_AVI" => UpdateSpecProvider::NsxRegisteredAvi,
-                                "VSPHERE_FOUNDATION" => {
-                                    UpdateSpecProvider::VsphereFoundation {
-                                        foundation: f_3,
-                                    }
-                                }
-                                _ => {
-                                    #[allow(unused_mut)]
-                                    let mut fields = ::core::mem::take(&mut unknown);
-                                    if let Some(value) = f_1 {
-                                        fields
-                                            .insert(
-                                                "avi".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_2 {
-                                        fields
-                                            .insert(
-                                                "haproxy".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_4 {
-                                        fields
-                                            .insert(
-                                                "nsx".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_3 {
-                                        fields
-                                            .insert(
-                                                "foundation".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    UpdateSpecProvider::Unknown {
-                                        tag,
-                                        fields,
-                                    }
-                                }
-                            },
-                        )
-                    }
-                };
-                ::core::result::Result::Ok(UpdateSpec {
-                    provider: u_0
-                        .ok_or_else(|| serde::de::Error::missing_field("provider"))?,
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        let u_0 = match f_0 {
+            None => None,
+            Some(tag) => {
+                Some(
+                    match tag.as_str() {
+                        "AVI" => {
+                            UpdateSpecProvider::Avi {
+                                avi: f_1,
+                            }
+                        }
+                        "HAPROXY" => {
+                            UpdateSpecProvider::Haproxy {
+                                haproxy: f_2,
+                            }
+                        }
+                        "NSX_LB" => {
+                            UpdateSpecProvider::NsxLb {
+                                nsx: f_4,
+                            }
+                        }
+                        "NSX_REGISTERED_AVI" => UpdateSpecProvider::NsxRegisteredAvi,
+                        "VSPHERE_FOUNDATION" => {
+                            UpdateSpecProvider::VsphereFoundation {
+                                foundation: f_3,
+                            }
+                        }
+                        _ => {
+                            #[allow(unused_mut)]
+                            let mut fields = ::core::mem::take(&mut unknown);
+                            if let Some(value) = f_1 {
+                                fields
+                                    .insert(
+                                        "avi".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_2 {
+                                fields
+                                    .insert(
+                                        "haproxy".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_4 {
+                                fields
+                                    .insert(
+                                        "nsx".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_3 {
+                                fields
+                                    .insert(
+                                        "foundation".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            UpdateSpecProvider::Unknown {
+                                tag,
+                                fields,
+                            }
+                        }
+                    },
+                )
+            }
+        };
+        ::core::result::Result::Ok(UpdateSpec {
+            provider: __de::required(u_0, "provider")?,
+        })
     }
 }
 

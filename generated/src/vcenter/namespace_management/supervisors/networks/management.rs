@@ -12,14 +12,13 @@
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.supervisors.networks.management.network`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Network {
     /// [`Network::network`](crate::vcenter::namespace_management::supervisors::networks::management::Network::network) is a unique identifier for this network which can be referenced later for updates or queries.
     ///
     /// If unset, an ID will be generated.
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub network: Option<String>,
     /// [`Network::backing`](crate::vcenter::namespace_management::supervisors::networks::management::Network::backing) specifies the network backing to use as the uplink to the management network.
     ///
@@ -28,12 +27,10 @@ pub struct Network {
     /// [`Network::services`](crate::vcenter::namespace_management::supervisors::networks::management::Network::services) specifies which network services are configured on this network. These network services are expected to be accessible via the associated distributed virtual port group or distributed virtual switch. If unset, network services may be automatically configured. If you want to disable any configuration of network services, explicitly set this field to empty.
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub services: Option<crate::vcenter::namespace_management::networks::Services>,
     /// [`Network::ip_management`](crate::vcenter::namespace_management::supervisors::networks::management::Network::ip_management) describes how IP addressing is configured on this network. If unset, this network becomes a DHCP network. Your DHCP server must support client identifiers to successfully enable a Supervisor.
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ip_management: Option<
         crate::vcenter::namespace_management::networks::IpManagement,
     >,
@@ -42,17 +39,85 @@ pub struct Network {
     /// If `None` and the management network is a DHCP network, the Supervisor will attempt to use the DHCP server to allocate this address. You should ensure the DHCP server is configured to persist IP addresses indefinitely using client identifiers if this configuration is used.
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(
-        rename = "floating_IP_address",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub floating_ip_address: Option<String>,
     /// Proxy configuration will be applied to the Supervisor. The [`Network::proxy`](crate::vcenter::namespace_management::supervisors::networks::management::Network::proxy) should be reachable from the management network and will be used for image pulling and container traffic exiting out of the Supervisor. If `None` the settings will be inherited from the vCenter settings if available.
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub proxy: Option<ProxyConfiguration>,
+}
+
+impl serde::Serialize for Network {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.network {
+            map.serialize_entry("network", value)?;
+        }
+        map.serialize_entry("backing", &self.backing)?;
+        if let Some(value) = &self.services {
+            map.serialize_entry("services", value)?;
+        }
+        if let Some(value) = &self.ip_management {
+            map.serialize_entry("ip_management", value)?;
+        }
+        if let Some(value) = &self.floating_ip_address {
+            map.serialize_entry("floating_IP_address", value)?;
+        }
+        if let Some(value) = &self.proxy {
+            map.serialize_entry("proxy", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Network {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Network {
+    const NAME: &'static str = "vcenter::namespace_management::supervisors::networks::management::Network";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<NetworkBacking> = None;
+        let mut f_2: Option<crate::vcenter::namespace_management::networks::Services> = None;
+        let mut f_3: Option<
+            crate::vcenter::namespace_management::networks::IpManagement,
+        > = None;
+        let mut f_4: Option<String> = None;
+        let mut f_5: Option<ProxyConfiguration> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "network" => f_0 = map.next_value()?,
+                "backing" => f_1 = Some(map.next_value()?),
+                "services" => f_2 = map.next_value()?,
+                "ip_management" => f_3 = map.next_value()?,
+                "floating_IP_address" => f_4 = map.next_value()?,
+                "proxy" => f_5 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Network {
+            network: f_0,
+            backing: __de::required(f_1, "backing")?,
+            services: f_2,
+            ip_management: f_3,
+            floating_ip_address: f_4,
+            proxy: f_5,
+        })
+    }
 }
 
 impl Network {
@@ -186,86 +251,80 @@ impl<'de> serde::Deserialize<'de> for NetworkBacking {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = NetworkBacking;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("struct NetworkBacking")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<NetworkBacking, A::Error> {
-                let mut f_0: Option<String> = None;
-                let mut f_1: Option<String> = None;
-                let mut f_2: Option<
-                    crate::vcenter::namespace_management::supervisors::networks::NetworkSegment,
-                > = None;
-                let mut unknown = serde_json::Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "backing" => f_0 = Some(map.next_value()?),
-                        "network" => f_1 = map.next_value()?,
-                        "network_segment" => f_2 = map.next_value()?,
-                        _ => {
-                            let value: serde_json::Value = map.next_value()?;
-                            unknown.insert(key, value);
-                        }
-                    }
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for NetworkBacking {
+    const NAME: &'static str = "vcenter::namespace_management::supervisors::networks::management::NetworkBacking";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<
+            crate::vcenter::namespace_management::supervisors::networks::NetworkSegment,
+        > = None;
+        let mut unknown = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "backing" => f_0 = Some(map.next_value()?),
+                "network" => f_1 = map.next_value()?,
+                "network_segment" => f_2 = map.next_value()?,
+                _ => {
+                    let value: serde_json::Value = map.next_value()?;
+                    unknown.insert(key, value);
                 }
-                let u_0 = match f_0 {
-                    None => None,
-                    Some(tag) => {
-                        Some(
-                            match tag.as_str() {
-                                "NETWORK" => {
-                                    NetworkBackingBacking::Network {
-                                        network: f_1,
-                                    }
-                                }
-                                "NETWORK_SEGMENT" => {
-                                    NetworkBackingBacking::NetworkSegment {
-                                        network_segment: f_2,
-                                    }
-                                }
-                                _ => {
-                                    #[allow(unused_mut)]
-                                    let mut fields = ::core::mem::take(&mut unknown);
-                                    if let Some(value) = f_1 {
-                                        fields
-                                            .insert(
-                                                "network".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_2 {
-                                        fields
-                                            .insert(
-                                                "network_segment".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    NetworkBackingBacking::Unknown {
-                                        tag,
-                                        fields,
-                                    }
-                                }
-                            },
-                        )
-                    }
-                };
-                ::core::result::Result::Ok(NetworkBacking {
-                    backing: u_0
-                        .ok_or_else(|| serde::de::Error::missing_field("backing"))?,
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        let u_0 = match f_0 {
+            None => None,
+            Some(tag) => {
+                Some(
+                    match tag.as_str() {
+                        "NETWORK" => {
+                            NetworkBackingBacking::Network {
+                                network: f_1,
+                            }
+                        }
+                        "NETWORK_SEGMENT" => {
+                            NetworkBackingBacking::NetworkSegment {
+                                network_segment: f_2,
+                            }
+                        }
+                        _ => {
+                            #[allow(unused_mut)]
+                            let mut fields = ::core::mem::take(&mut unknown);
+                            if let Some(value) = f_1 {
+                                fields
+                                    .insert(
+                                        "network".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_2 {
+                                fields
+                                    .insert(
+                                        "network_segment".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            NetworkBackingBacking::Unknown {
+                                tag,
+                                fields,
+                            }
+                        }
+                    },
+                )
+            }
+        };
+        ::core::result::Result::Ok(NetworkBacking {
+            backing: __de::required(u_0, "backing")?,
+        })
     }
 }
 
@@ -441,108 +500,100 @@ impl<'de> serde::Deserialize<'de> for ProxyConfiguration {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = ProxyConfiguration;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("struct ProxyConfiguration")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<ProxyConfiguration, A::Error> {
-                let mut f_0: Option<String> = None;
-                let mut f_1: Option<String> = None;
-                let mut f_2: Option<String> = None;
-                let mut f_3: Option<Vec<String>> = None;
-                let mut f_4: Option<String> = None;
-                let mut unknown = serde_json::Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "proxy_settings_source" => f_0 = Some(map.next_value()?),
-                        "https_proxy_config" => f_1 = map.next_value()?,
-                        "http_proxy_config" => f_2 = map.next_value()?,
-                        "no_proxy_config" => f_3 = map.next_value()?,
-                        "tls_root_ca_bundle" => f_4 = map.next_value()?,
-                        _ => {
-                            let value: serde_json::Value = map.next_value()?;
-                            unknown.insert(key, value);
-                        }
-                    }
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ProxyConfiguration {
+    const NAME: &'static str = "vcenter::namespace_management::supervisors::networks::management::ProxyConfiguration";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<Vec<String>> = None;
+        let mut f_4: Option<String> = None;
+        let mut unknown = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "proxy_settings_source" => f_0 = Some(map.next_value()?),
+                "https_proxy_config" => f_1 = map.next_value()?,
+                "http_proxy_config" => f_2 = map.next_value()?,
+                "no_proxy_config" => f_3 = map.next_value()?,
+                "tls_root_ca_bundle" => f_4 = map.next_value()?,
+                _ => {
+                    let value: serde_json::Value = map.next_value()?;
+                    unknown.insert(key, value);
                 }
-                let u_0 = match f_0 {
-                    None => None,
-                    Some(tag) => {
-                        Some(
-                            match tag.as_str() {
-                                "VC_INHERITED" => {
-                                    ProxyConfigurationProxySettingsSource::VcInherited
-                                }
-                                "CLUSTER_CONFIGURED" => {
-                                    ProxyConfigurationProxySettingsSource::ClusterConfigured {
-                                        https_proxy_config: f_1,
-                                        http_proxy_config: f_2,
-                                        no_proxy_config: f_3,
-                                        tls_root_ca_bundle: f_4,
-                                    }
-                                }
-                                "NONE" => ProxyConfigurationProxySettingsSource::None,
-                                _ => {
-                                    #[allow(unused_mut)]
-                                    let mut fields = ::core::mem::take(&mut unknown);
-                                    if let Some(value) = f_1 {
-                                        fields
-                                            .insert(
-                                                "https_proxy_config".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_2 {
-                                        fields
-                                            .insert(
-                                                "http_proxy_config".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_3 {
-                                        fields
-                                            .insert(
-                                                "no_proxy_config".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_4 {
-                                        fields
-                                            .insert(
-                                                "tls_root_ca_bundle".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    ProxyConfigurationProxySettingsSource::Unknown {
-                                        tag,
-                                        fields,
-                                    }
-                                }
-                            },
-                        )
-                    }
-                };
-                ::core::result::Result::Ok(ProxyConfiguration {
-                    proxy_settings_source: u_0
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "proxy_settings_source",
-                        ))?,
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        let u_0 = match f_0 {
+            None => None,
+            Some(tag) => {
+                Some(
+                    match tag.as_str() {
+                        "VC_INHERITED" => {
+                            ProxyConfigurationProxySettingsSource::VcInherited
+                        }
+                        "CLUSTER_CONFIGURED" => {
+                            ProxyConfigurationProxySettingsSource::ClusterConfigured {
+                                https_proxy_config: f_1,
+                                http_proxy_config: f_2,
+                                no_proxy_config: f_3,
+                                tls_root_ca_bundle: f_4,
+                            }
+                        }
+                        "NONE" => ProxyConfigurationProxySettingsSource::None,
+                        _ => {
+                            #[allow(unused_mut)]
+                            let mut fields = ::core::mem::take(&mut unknown);
+                            if let Some(value) = f_1 {
+                                fields
+                                    .insert(
+                                        "https_proxy_config".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_2 {
+                                fields
+                                    .insert(
+                                        "http_proxy_config".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_3 {
+                                fields
+                                    .insert(
+                                        "no_proxy_config".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_4 {
+                                fields
+                                    .insert(
+                                        "tls_root_ca_bundle".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            ProxyConfigurationProxySettingsSource::Unknown {
+                                tag,
+                                fields,
+                            }
+                        }
+                    },
+                )
+            }
+        };
+        ::core::result::Result::Ok(ProxyConfiguration {
+            proxy_settings_source: __de::required(u_0, "proxy_settings_source")?,
+        })
     }
 }
 

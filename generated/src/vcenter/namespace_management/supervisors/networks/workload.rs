@@ -159,112 +159,104 @@ impl<'de> serde::Deserialize<'de> for Network {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = Network;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("struct Network")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<Network, A::Error> {
-                let mut f_0: Option<String> = None;
-                let mut f_1: Option<String> = None;
-                let mut f_2: Option<NsxNetwork> = None;
-                let mut f_3: Option<VSphereNetwork> = None;
-                let mut f_4: Option<VpcNetwork> = None;
-                let mut f_5: Option<
-                    crate::vcenter::namespace_management::networks::Services,
-                > = None;
-                let mut f_6: Option<
-                    crate::vcenter::namespace_management::networks::IpManagement,
-                > = None;
-                let mut unknown = serde_json::Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "network" => f_0 = map.next_value()?,
-                        "network_type" => f_1 = Some(map.next_value()?),
-                        "nsx" => f_2 = map.next_value()?,
-                        "vsphere" => f_3 = map.next_value()?,
-                        "nsx_vpc" => f_4 = map.next_value()?,
-                        "services" => f_5 = map.next_value()?,
-                        "ip_management" => f_6 = map.next_value()?,
-                        _ => {
-                            let value: serde_json::Value = map.next_value()?;
-                            unknown.insert(key, value);
-                        }
-                    }
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Network {
+    const NAME: &'static str = "vcenter::namespace_management::supervisors::networks::workload::Network";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<NsxNetwork> = None;
+        let mut f_3: Option<VSphereNetwork> = None;
+        let mut f_4: Option<VpcNetwork> = None;
+        let mut f_5: Option<crate::vcenter::namespace_management::networks::Services> = None;
+        let mut f_6: Option<
+            crate::vcenter::namespace_management::networks::IpManagement,
+        > = None;
+        let mut unknown = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "network" => f_0 = map.next_value()?,
+                "network_type" => f_1 = Some(map.next_value()?),
+                "nsx" => f_2 = map.next_value()?,
+                "vsphere" => f_3 = map.next_value()?,
+                "nsx_vpc" => f_4 = map.next_value()?,
+                "services" => f_5 = map.next_value()?,
+                "ip_management" => f_6 = map.next_value()?,
+                _ => {
+                    let value: serde_json::Value = map.next_value()?;
+                    unknown.insert(key, value);
                 }
-                let u_0 = match f_1 {
-                    None => None,
-                    Some(tag) => {
-                        Some(
-                            match tag.as_str() {
-                                "NSXT" => {
-                                    NetworkNetworkType::Nsxt {
-                                        nsx: f_2,
-                                    }
-                                }
-                                "VSPHERE" => {
-                                    NetworkNetworkType::Vsphere {
-                                        vsphere: f_3,
-                                    }
-                                }
-                                "NSX_VPC" => {
-                                    NetworkNetworkType::NsxVpc {
-                                        nsx_vpc: f_4,
-                                    }
-                                }
-                                _ => {
-                                    #[allow(unused_mut)]
-                                    let mut fields = ::core::mem::take(&mut unknown);
-                                    if let Some(value) = f_2 {
-                                        fields
-                                            .insert(
-                                                "nsx".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_3 {
-                                        fields
-                                            .insert(
-                                                "vsphere".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_4 {
-                                        fields
-                                            .insert(
-                                                "nsx_vpc".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    NetworkNetworkType::Unknown {
-                                        tag,
-                                        fields,
-                                    }
-                                }
-                            },
-                        )
-                    }
-                };
-                ::core::result::Result::Ok(Network {
-                    network: f_0,
-                    network_type: u_0
-                        .ok_or_else(|| serde::de::Error::missing_field("network_type"))?,
-                    services: f_5,
-                    ip_management: f_6,
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        let u_0 = match f_1 {
+            None => None,
+            Some(tag) => {
+                Some(
+                    match tag.as_str() {
+                        "NSXT" => {
+                            NetworkNetworkType::Nsxt {
+                                nsx: f_2,
+                            }
+                        }
+                        "VSPHERE" => {
+                            NetworkNetworkType::Vsphere {
+                                vsphere: f_3,
+                            }
+                        }
+                        "NSX_VPC" => {
+                            NetworkNetworkType::NsxVpc {
+                                nsx_vpc: f_4,
+                            }
+                        }
+                        _ => {
+                            #[allow(unused_mut)]
+                            let mut fields = ::core::mem::take(&mut unknown);
+                            if let Some(value) = f_2 {
+                                fields
+                                    .insert(
+                                        "nsx".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_3 {
+                                fields
+                                    .insert(
+                                        "vsphere".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_4 {
+                                fields
+                                    .insert(
+                                        "nsx_vpc".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            NetworkNetworkType::Unknown {
+                                tag,
+                                fields,
+                            }
+                        }
+                    },
+                )
+            }
+        };
+        ::core::result::Result::Ok(Network {
+            network: f_0,
+            network_type: __de::required(u_0, "network_type")?,
+            services: f_5,
+            ip_management: f_6,
+        })
     }
 }
 
@@ -298,7 +290,7 @@ vsphere_vapi_runtime::vapi_enum! {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.supervisors.networks.workload.nsx_network`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct NsxNetwork {
     /// [`NsxNetwork::dvs`](crate::vcenter::namespace_management::supervisors::networks::workload::NsxNetwork::dvs) is the Managed Object ID of a vSphere Distributed Virtual Switch. You can use it to connect to an NSX Network.
     ///
@@ -309,8 +301,55 @@ pub struct NsxNetwork {
     /// [`NsxNetwork::namespace_subnet_prefix`](crate::vcenter::namespace_management::supervisors::networks::workload::NsxNetwork::namespace_subnet_prefix) indicates the size of the subnet reserved for namespace segments. Defaults to /28.
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub namespace_subnet_prefix: Option<i64>,
+}
+
+impl serde::Serialize for NsxNetwork {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("dvs", &self.dvs)?;
+        if let Some(value) = &self.namespace_subnet_prefix {
+            map.serialize_entry("namespace_subnet_prefix", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for NsxNetwork {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for NsxNetwork {
+    const NAME: &'static str = "vcenter::namespace_management::supervisors::networks::workload::NsxNetwork";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::VSphereDistributedSwitchId> = None;
+        let mut f_1: Option<i64> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "dvs" => f_0 = Some(map.next_value()?),
+                "namespace_subnet_prefix" => f_1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(NsxNetwork {
+            dvs: __de::required(f_0, "dvs")?,
+            namespace_subnet_prefix: f_1,
+        })
+    }
 }
 
 /// [`VSphereNetwork`](crate::vcenter::namespace_management::supervisors::networks::workload::VSphereNetwork) specifies workload network configuration that is specific to vSphere networks.
@@ -319,7 +358,7 @@ pub struct NsxNetwork {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.supervisors.networks.workload.V_sphere_network`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VSphereNetwork {
     /// [`VSphereNetwork::dvpg`](crate::vcenter::namespace_management::supervisors::networks::workload::VSphereNetwork::dvpg) is the Managed Object ID of a vSphere Distributed Virtual Port Group. You can use it to connect to a vSphere Network.
     ///
@@ -327,6 +366,48 @@ pub struct VSphereNetwork {
     ///
     /// Since vSphere API 8.0.0.1.
     pub dvpg: crate::ids::VSphereDistributedPortGroupId,
+}
+
+impl serde::Serialize for VSphereNetwork {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("dvpg", &self.dvpg)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VSphereNetwork {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for VSphereNetwork {
+    const NAME: &'static str = "vcenter::namespace_management::supervisors::networks::workload::VSphereNetwork";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::VSphereDistributedPortGroupId> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "dvpg" => f_0 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(VSphereNetwork {
+            dvpg: __de::required(f_0, "dvpg")?,
+        })
+    }
 }
 
 /// [`VpcNetwork`](crate::vcenter::namespace_management::supervisors::networks::workload::VpcNetwork) specifies network backing configuration that is specific to the workload network. It is used for configuring the Supervisor default settings.
@@ -337,42 +418,85 @@ pub struct VSphereNetwork {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.supervisors.networks.workload.vpc_network`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VpcNetwork {
     /// [`VpcNetwork::nsx_project`](crate::vcenter::namespace_management::supervisors::networks::workload::VpcNetwork::nsx_project) is the default Project for VPCs in the Supervisor, including the System VPC, and Supervisor Services VPC. It needs to be NSX path of Project.
     ///
     /// [`Projects::list`](crate::vcenter::namespace_management::networks::nsx::Projects::list) can be used to list projects. If `None`, use the default Project on NSX.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nsx_project: Option<String>,
     /// [`VpcNetwork::vpc_connectivity_profile`](crate::vcenter::namespace_management::supervisors::networks::workload::VpcNetwork::vpc_connectivity_profile) describes the configuration for how a VPC is constructed, including it's Transit Gateway Attachments, IP blocks, and other settings on NSX. It needs to be NSX path of VPC Connectivity Profile.
     ///
     /// [`VpcConnectivityProfiles::list`](crate::vcenter::namespace_management::networks::nsx::projects::VpcConnectivityProfiles::list) can be used to list VPCConnectivityProfiles for a Project. If `None`, use the default VPC Connectivity Profile as defined in [`VpcNetwork::nsx_project`](crate::vcenter::namespace_management::supervisors::networks::workload::VpcNetwork::nsx_project).
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vpc_connectivity_profile: Option<String>,
     /// [`VpcNetwork::default_private_cidrs`](crate::vcenter::namespace_management::supervisors::networks::workload::VpcNetwork::default_private_cidrs) specifies CIDR blocks from which private subnets are allocated. This range must not overlap with those in [`VpcNetwork::vpc_connectivity_profile`](crate::vcenter::namespace_management::supervisors::networks::workload::VpcNetwork::vpc_connectivity_profile), [`EnableSpec::service_cidr`](crate::vcenter::namespace_management::clusters::EnableSpec::service_cidr), or other services running in the datacenter. You must set at least one CIDR of size 16 or larger to enable a Supervisor with VPC networking. If Avi is used, another CIDR of size 64 is needed.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(
-        default = "VpcNetwork::__missing_default_private_cidrs",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub default_private_cidrs: Vec<
         crate::vcenter::namespace_management::networks::Ipv4Cidr,
     >,
 }
 
-impl VpcNetwork {
-    fn __missing_default_private_cidrs() -> Vec<
-        crate::vcenter::namespace_management::networks::Ipv4Cidr,
-    > {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::supervisors::networks::workload::VpcNetwork",
-            "default_private_cidrs",
-        )
+impl serde::Serialize for VpcNetwork {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.nsx_project {
+            map.serialize_entry("nsx_project", value)?;
+        }
+        if let Some(value) = &self.vpc_connectivity_profile {
+            map.serialize_entry("vpc_connectivity_profile", value)?;
+        }
+        map.serialize_entry("default_private_cidrs", &self.default_private_cidrs)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VpcNetwork {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for VpcNetwork {
+    const NAME: &'static str = "vcenter::namespace_management::supervisors::networks::workload::VpcNetwork";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<
+            Vec<crate::vcenter::namespace_management::networks::Ipv4Cidr>,
+        > = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "nsx_project" => f_0 = map.next_value()?,
+                "vpc_connectivity_profile" => f_1 = map.next_value()?,
+                "default_private_cidrs" => f_2 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(VpcNetwork {
+            nsx_project: f_0,
+            vpc_connectivity_profile: f_1,
+            default_private_cidrs: __de::or_zero(
+                f_2,
+                Self::NAME,
+                "default_private_cidrs",
+            ),
+        })
     }
 }
 

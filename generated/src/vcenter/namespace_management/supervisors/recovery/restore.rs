@@ -76,16 +76,17 @@ impl Jobs {
     ///
     ///   * The resource `com.vmware.vcenter.namespace_management.supervisor.Supervisor` referenced by the parameter `supervisor` requires `Namespaces.Manage`.
     /// - [`Unsupported`](crate::ErrorKind::Unsupported): if version of the specified Supervisor does not support restore.
-    pub async fn create(
+    pub fn create(
         &self,
         supervisor: &crate::ids::SupervisorId,
         archive: &crate::ids::BackupArchiveId,
-    ) -> vsphere_vapi_runtime::Result<crate::ids::TaskId> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<crate::ids::TaskId>,
+    > + Send {
         self.client
             .operation(&jobs::ops::CREATE)
             .param("supervisor", supervisor)
             .param("archive", archive)
             .send()
-            .await
     }
 }

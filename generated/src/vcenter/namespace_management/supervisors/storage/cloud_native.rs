@@ -81,17 +81,18 @@ impl ResourceChecks {
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * The resource `com.vmware.vcenter.namespace_management.supervisor.Supervisor` referenced by the parameter `supervisor` requires `Namespaces.Manage`.
-    pub async fn create(
+    pub fn create(
         &self,
         supervisor: &crate::ids::SupervisorId,
         create_spec: &resource_checks::CreateSpec,
-    ) -> vsphere_vapi_runtime::Result<crate::ids::ManagedTaskId> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<crate::ids::ManagedTaskId>,
+    > + Send {
         self.client
             .operation(&resource_checks::ops::CREATE)
             .param("supervisor", supervisor)
             .param("create_spec", create_spec)
             .send()
-            .await
     }
 
     /// Get persistent services resource check report for the given spec.
@@ -129,17 +130,18 @@ impl ResourceChecks {
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * The resource `com.vmware.vcenter.namespace_management.supervisor.Supervisor` referenced by the parameter `supervisor` requires `System.Read`.
-    pub async fn get(
+    pub fn get(
         &self,
         supervisor: &crate::ids::SupervisorId,
         get_params: &resource_checks::GetParams,
-    ) -> vsphere_vapi_runtime::Result<resource_checks::Info> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<resource_checks::Info>,
+    > + Send {
         self.client
             .operation(&resource_checks::ops::GET)
             .param("supervisor", supervisor)
             .param("get_params", get_params)
             .send()
-            .await
     }
 }
 

@@ -19,29 +19,81 @@ pub mod message;
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.supervisors.supervisor_services.signatures.filter_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct FilterSpec {
     /// Identifier of the Supervisor.
     ///
     /// If `None`, no filtering will be performed by Supervisor.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub supervisor: Option<String>,
     /// Identifier for the Supervisor Service.
     ///
     /// If `None`, no filtering will be performed by Supervisor Service.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub service: Option<String>,
     /// Identifier for the Supervisor Service version.
     ///
     /// If `None`, no filtering will be performed by Supervisor Service version.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
+}
+
+impl serde::Serialize for FilterSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.supervisor {
+            map.serialize_entry("supervisor", value)?;
+        }
+        if let Some(value) = &self.service {
+            map.serialize_entry("service", value)?;
+        }
+        if let Some(value) = &self.version {
+            map.serialize_entry("version", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for FilterSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for FilterSpec {
+    const NAME: &'static str = "vcenter::namespace_management::supervisors::supervisor_services::signatures::FilterSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "supervisor" => f_0 = map.next_value()?,
+                "service" => f_1 = map.next_value()?,
+                "version" => f_2 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(FilterSpec {
+            supervisor: f_0,
+            service: f_1,
+            version: f_2,
+        })
+    }
 }
 
 /// This [`Image`](crate::vcenter::namespace_management::supervisors::supervisor_services::signatures::Image) structure contains metadata of an OCI image, including its signature details.
@@ -52,17 +104,15 @@ pub struct FilterSpec {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.supervisors.supervisor_services.signatures.image`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Image {
     /// A reference to an OCI image, including the registry host, repository (URL path) and image name.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default = "Image::__missing_url")]
     pub url: String,
     /// SHA-256 hash of the image content, used to verify its integrity.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default = "Image::__missing_digest")]
     pub digest: String,
     /// The signature validation status of the image.
     ///
@@ -71,7 +121,6 @@ pub struct Image {
     /// The certificate chain used to verify the signature of the OCI image. The chain is returned in PEM format, starting with the leaf certificate. If `None`, the image is either unsigned or the signature could not be retrieved.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub certificate_chain: Option<Vec<String>>,
     /// Timestamp of the most recent signature verification attempt for the image.
     ///
@@ -79,19 +128,63 @@ pub struct Image {
     pub last_verified_at: vsphere_vapi_runtime::types::DateTime,
 }
 
-impl Image {
-    fn __missing_url() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::supervisors::supervisor_services::signatures::Image",
-            "url",
-        )
+impl serde::Serialize for Image {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("url", &self.url)?;
+        map.serialize_entry("digest", &self.digest)?;
+        map.serialize_entry("status", &self.status)?;
+        if let Some(value) = &self.certificate_chain {
+            map.serialize_entry("certificate_chain", value)?;
+        }
+        map.serialize_entry("last_verified_at", &self.last_verified_at)?;
+        map.end()
     }
+}
 
-    fn __missing_digest() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::supervisors::supervisor_services::signatures::Image",
-            "digest",
-        )
+impl<'de> serde::Deserialize<'de> for Image {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Image {
+    const NAME: &'static str = "vcenter::namespace_management::supervisors::supervisor_services::signatures::Image";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<image::Status> = None;
+        let mut f_3: Option<Vec<String>> = None;
+        let mut f_4: Option<vsphere_vapi_runtime::types::DateTime> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "url" => f_0 = Some(map.next_value()?),
+                "digest" => f_1 = Some(map.next_value()?),
+                "status" => f_2 = Some(map.next_value()?),
+                "certificate_chain" => f_3 = map.next_value()?,
+                "last_verified_at" => f_4 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Image {
+            url: __de::or_zero(f_0, Self::NAME, "url"),
+            digest: __de::or_zero(f_1, Self::NAME, "digest"),
+            status: __de::required(f_2, "status")?,
+            certificate_chain: f_3,
+            last_verified_at: __de::required(f_4, "last_verified_at")?,
+        })
     }
 }
 
@@ -103,12 +196,11 @@ impl Image {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.supervisors.supervisor_services.signatures.info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Info {
     /// The name of the Supervisor managing the Service version.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default = "Info::__missing_supervisor_name")]
     pub supervisor_name: String,
     /// The overall trust status of the service version. This aggregates the status of all image package bundles referenced by the service version.
     ///
@@ -117,10 +209,6 @@ pub struct Info {
     /// A list of container image artifacts and their corresponding signature verification results associated with the service version.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(
-        default = "Info::__missing_images",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub images: Vec<Image>,
     /// Timestamp of the most recent verification attempt.
     ///
@@ -129,33 +217,64 @@ pub struct Info {
     /// A set of messages that provide additional details regarding the signature verification result. Returns an empty list if no messages are available or the Supervisor Service version is signed and trusted.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(
-        default = "Info::__missing_messages",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub messages: Vec<Message>,
 }
 
-impl Info {
-    fn __missing_supervisor_name() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::supervisors::supervisor_services::signatures::Info",
-            "supervisor_name",
-        )
+impl serde::Serialize for Info {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("supervisor_name", &self.supervisor_name)?;
+        map.serialize_entry("status", &self.status)?;
+        map.serialize_entry("images", &self.images)?;
+        map.serialize_entry("last_verified_at", &self.last_verified_at)?;
+        map.serialize_entry("messages", &self.messages)?;
+        map.end()
     }
+}
 
-    fn __missing_images() -> Vec<Image> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::supervisors::supervisor_services::signatures::Info",
-            "images",
-        )
+impl<'de> serde::Deserialize<'de> for Info {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_messages() -> Vec<Message> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::supervisors::supervisor_services::signatures::Info",
-            "messages",
-        )
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
+    const NAME: &'static str = "vcenter::namespace_management::supervisors::supervisor_services::signatures::Info";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<Status> = None;
+        let mut f_2: Option<Vec<Image>> = None;
+        let mut f_3: Option<vsphere_vapi_runtime::types::DateTime> = None;
+        let mut f_4: Option<Vec<Message>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "supervisor_name" => f_0 = Some(map.next_value()?),
+                "status" => f_1 = Some(map.next_value()?),
+                "images" => f_2 = __de::null_as_empty(map.next_value()?),
+                "last_verified_at" => f_3 = Some(map.next_value()?),
+                "messages" => f_4 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Info {
+            supervisor_name: __de::or_zero(f_0, Self::NAME, "supervisor_name"),
+            status: __de::required(f_1, "status")?,
+            images: __de::or_zero(f_2, Self::NAME, "images"),
+            last_verified_at: __de::required(f_3, "last_verified_at")?,
+            messages: __de::or_zero(f_4, Self::NAME, "messages"),
+        })
     }
 }
 
@@ -181,8 +300,12 @@ impl ListRequest {
     }
 
     /// Sends the request and decodes the result.
-    pub async fn send(self) -> vsphere_vapi_runtime::Result<ListResult> {
-        self.call.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<ListResult>,
+    > + Send {
+        self.call.send()
     }
 }
 
@@ -194,24 +317,53 @@ impl ListRequest {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.supervisors.supervisor_services.signatures.list_result`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ListResult {
     /// A list of signature details for the service version, one entry per Supervisor. Each entry aggregates the status of all image package bundles referenced by the service version on that Supervisor.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(
-        default = "ListResult::__missing_signatures",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub signatures: Vec<Summary>,
 }
 
-impl ListResult {
-    fn __missing_signatures() -> Vec<Summary> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::supervisors::supervisor_services::signatures::ListResult",
-            "signatures",
-        )
+impl serde::Serialize for ListResult {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("signatures", &self.signatures)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ListResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ListResult {
+    const NAME: &'static str = "vcenter::namespace_management::supervisors::supervisor_services::signatures::ListResult";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<Vec<Summary>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "signatures" => f_0 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ListResult {
+            signatures: __de::or_zero(f_0, Self::NAME, "signatures"),
+        })
     }
 }
 
@@ -223,7 +375,7 @@ impl ListResult {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.supervisors.supervisor_services.signatures.message`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Message {
     /// The severity level of the message.
     ///
@@ -232,8 +384,55 @@ pub struct Message {
     /// Additional details about the message. If `None`, no additional details are provided.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub details: Option<crate::vapi::standard::LocalizableMessage>,
+}
+
+impl serde::Serialize for Message {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("severity", &self.severity)?;
+        if let Some(value) = &self.details {
+            map.serialize_entry("details", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Message {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Message {
+    const NAME: &'static str = "vcenter::namespace_management::supervisors::supervisor_services::signatures::Message";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<message::Severity> = None;
+        let mut f_1: Option<crate::vapi::standard::LocalizableMessage> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "severity" => f_0 = Some(map.next_value()?),
+                "details" => f_1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Message {
+            severity: __de::required(f_0, "severity")?,
+            details: f_1,
+        })
+    }
 }
 
 vsphere_vapi_runtime::vapi_enum! {
@@ -274,7 +473,7 @@ vsphere_vapi_runtime::vapi_enum! {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.supervisors.supervisor_services.signatures.summary`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Summary {
     /// The identifier of the Supervisor Service.
     ///
@@ -297,7 +496,6 @@ pub struct Summary {
     /// The name of the Supervisor managing the Service version.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default = "Summary::__missing_supervisor_name")]
     pub supervisor_name: String,
     /// The overall trust status of the service version. This aggregates the status of all image package bundles referenced by the service version.
     ///
@@ -306,26 +504,68 @@ pub struct Summary {
     /// A list of container image artifacts and their corresponding signature verification results associated with the service version.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(
-        default = "Summary::__missing_images",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub images: Vec<Image>,
 }
 
-impl Summary {
-    fn __missing_supervisor_name() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::supervisors::supervisor_services::signatures::Summary",
-            "supervisor_name",
-        )
+impl serde::Serialize for Summary {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("service", &self.service)?;
+        map.serialize_entry("version", &self.version)?;
+        map.serialize_entry("supervisor", &self.supervisor)?;
+        map.serialize_entry("supervisor_name", &self.supervisor_name)?;
+        map.serialize_entry("status", &self.status)?;
+        map.serialize_entry("images", &self.images)?;
+        map.end()
     }
+}
 
-    fn __missing_images() -> Vec<Image> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::supervisors::supervisor_services::signatures::Summary",
-            "images",
-        )
+impl<'de> serde::Deserialize<'de> for Summary {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Summary {
+    const NAME: &'static str = "vcenter::namespace_management::supervisors::supervisor_services::signatures::Summary";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::SupervisorServiceId> = None;
+        let mut f_1: Option<crate::ids::SupervisorServicesVersionId> = None;
+        let mut f_2: Option<crate::ids::SupervisorId> = None;
+        let mut f_3: Option<String> = None;
+        let mut f_4: Option<Status> = None;
+        let mut f_5: Option<Vec<Image>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "service" => f_0 = Some(map.next_value()?),
+                "version" => f_1 = Some(map.next_value()?),
+                "supervisor" => f_2 = Some(map.next_value()?),
+                "supervisor_name" => f_3 = Some(map.next_value()?),
+                "status" => f_4 = Some(map.next_value()?),
+                "images" => f_5 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Summary {
+            service: __de::required(f_0, "service")?,
+            version: __de::required(f_1, "version")?,
+            supervisor: __de::required(f_2, "supervisor")?,
+            supervisor_name: __de::or_zero(f_3, Self::NAME, "supervisor_name"),
+            status: __de::required(f_4, "status")?,
+            images: __de::or_zero(f_5, Self::NAME, "images"),
+        })
     }
 }
 

@@ -16,38 +16,74 @@
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.supervisors.workloads.kube_api_server_settings.info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Info {
     /// [`Info::certificate_dns_names`](crate::vcenter::namespace_management::supervisors::workloads::kube_api_server_settings::Info::certificate_dns_names) lists additional DNS names to associate with the Kubernetes API Server.
     ///
     /// These DNS names are embedded in the TLS certificate presented by the API Server as subject alternative names, which can be used in conjunction with your DNS Server to securely connect a client to the Server.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(
-        default = "Info::__missing_certificate_dns_names",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub certificate_dns_names: Vec<String>,
     /// Information about whether control plane VM Kubernetes API fairness is enabled for the given Supervisor.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default = "Info::__missing_namespace_api_fairness_enabled")]
     pub namespace_api_fairness_enabled: bool,
 }
 
-impl Info {
-    fn __missing_certificate_dns_names() -> Vec<String> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::supervisors::workloads::kube_api_server_settings::Info",
-            "certificate_dns_names",
-        )
-    }
-
-    fn __missing_namespace_api_fairness_enabled() -> bool {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::supervisors::workloads::kube_api_server_settings::Info",
+impl serde::Serialize for Info {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("certificate_dns_names", &self.certificate_dns_names)?;
+        map.serialize_entry(
             "namespace_api_fairness_enabled",
-        )
+            &self.namespace_api_fairness_enabled,
+        )?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Info {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
+    const NAME: &'static str = "vcenter::namespace_management::supervisors::workloads::kube_api_server_settings::Info";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<Vec<String>> = None;
+        let mut f_1: Option<bool> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "certificate_dns_names" => f_0 = __de::null_as_empty(map.next_value()?),
+                "namespace_api_fairness_enabled" => f_1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Info {
+            certificate_dns_names: __de::or_zero(
+                f_0,
+                Self::NAME,
+                "certificate_dns_names",
+            ),
+            namespace_api_fairness_enabled: __de::or_zero(
+                f_1,
+                Self::NAME,
+                "namespace_api_fairness_enabled",
+            ),
+        })
     }
 }
 
@@ -59,27 +95,79 @@ impl Info {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.supervisors.workloads.kube_api_server_settings.update_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateSpec {
     /// [`UpdateSpec::certificate_dns_names_to_add_list`](crate::vcenter::namespace_management::supervisors::workloads::kube_api_server_settings::UpdateSpec::certificate_dns_names_to_add_list) lists additional DNS names to associate with the Kubernetes API Server.
     ///
     /// These DNS names are embedded in the TLS certificate presented by the API Server as subject alternative names, which can be used in conjunction with your DNS Server to securely connect a client to the Server. If `None`, no DNS names will be added to the TLS certificate.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub certificate_dns_names_to_add_list: Option<Vec<String>>,
     /// [`UpdateSpec::certificate_dns_names_to_remove_list`](crate::vcenter::namespace_management::supervisors::workloads::kube_api_server_settings::UpdateSpec::certificate_dns_names_to_remove_list) lists DNS names to dis-associate from the Kubernetes API Server.
     ///
     /// These DNS names are embedded in the TLS certificate presented by the API Server as subject alternative names, which can be used in conjunction with your DNS Server to securely connect a client to the Server. If `None`, no certificate DNS names will be removed from the TLS certificate.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub certificate_dns_names_to_remove_list: Option<Vec<String>>,
     /// Update control plane VM Kubernetes API fairness for the given Supervisor. If `None`, the control plane VM Kubernetes API fairness is unchanged.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub namespace_api_fairness_enabled: Option<bool>,
+}
+
+impl serde::Serialize for UpdateSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.certificate_dns_names_to_add_list {
+            map.serialize_entry("certificate_dns_names_to_add_list", value)?;
+        }
+        if let Some(value) = &self.certificate_dns_names_to_remove_list {
+            map.serialize_entry("certificate_dns_names_to_remove_list", value)?;
+        }
+        if let Some(value) = &self.namespace_api_fairness_enabled {
+            map.serialize_entry("namespace_api_fairness_enabled", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UpdateSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for UpdateSpec {
+    const NAME: &'static str = "vcenter::namespace_management::supervisors::workloads::kube_api_server_settings::UpdateSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<Vec<String>> = None;
+        let mut f_1: Option<Vec<String>> = None;
+        let mut f_2: Option<bool> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "certificate_dns_names_to_add_list" => f_0 = map.next_value()?,
+                "certificate_dns_names_to_remove_list" => f_1 = map.next_value()?,
+                "namespace_api_fairness_enabled" => f_2 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(UpdateSpec {
+            certificate_dns_names_to_add_list: f_0,
+            certificate_dns_names_to_remove_list: f_1,
+            namespace_api_fairness_enabled: f_2,
+        })
+    }
 }
 
 #[doc(hidden)]

@@ -73,15 +73,13 @@ impl Settings {
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
     /// - [`Unsupported`](crate::ErrorKind::Unsupported): if the Supervisor does not allow retrieving the workload network settings.
     /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
-    pub async fn get(
+    pub fn get(
         &self,
         supervisor: &crate::ids::SupervisorId,
-    ) -> vsphere_vapi_runtime::Result<settings::Info> {
-        self.client
-            .operation(&settings::ops::GET)
-            .param("supervisor", supervisor)
-            .send()
-            .await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<settings::Info>,
+    > + Send {
+        self.client.operation(&settings::ops::GET).param("supervisor", supervisor).send()
     }
 
     /// Update workload network settings for this Supervisor.
@@ -108,16 +106,15 @@ impl Settings {
     /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user does not have Namespaces.Manage privilege.
     /// - [`Unsupported`](crate::ErrorKind::Unsupported): if the Supervisor does not allow updating the workload network settings.
     /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
-    pub async fn update(
+    pub fn update(
         &self,
         supervisor: &crate::ids::SupervisorId,
         spec: &settings::UpdateSpec,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&settings::ops::UPDATE)
             .param("supervisor", supervisor)
             .param("spec", spec)
             .send()
-            .await
     }
 }

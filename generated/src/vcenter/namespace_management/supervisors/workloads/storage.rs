@@ -78,15 +78,13 @@ impl Policies {
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * The resource `com.vmware.vcenter.namespace_management.supervisor.Supervisor` referenced by the parameter `supervisor` requires `System.Read`.
-    pub async fn get(
+    pub fn get(
         &self,
         supervisor: &crate::ids::SupervisorId,
-    ) -> vsphere_vapi_runtime::Result<policies::Info> {
-        self.client
-            .operation(&policies::ops::GET)
-            .param("supervisor", supervisor)
-            .send()
-            .await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<policies::Info>,
+    > + Send {
+        self.client.operation(&policies::ops::GET).param("supervisor", supervisor).send()
     }
 
     /// Update workload storage policies for the given Supervisor.
@@ -116,16 +114,15 @@ impl Policies {
     ///
     ///   * The resource `com.vmware.vcenter.namespace_management.supervisor.Supervisor` referenced by the parameter `supervisor` requires `Namespaces.Manage`.
     /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
-    pub async fn update(
+    pub fn update(
         &self,
         supervisor: &crate::ids::SupervisorId,
         spec: &policies::UpdateSpec,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&policies::ops::UPDATE)
             .param("supervisor", supervisor)
             .param("spec", spec)
             .send()
-            .await
     }
 }

@@ -39,24 +39,53 @@ vsphere_vapi_runtime::vapi_enum! {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.supervisors.zones.bindings.create_spec`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateSpec {
     /// List of vSphere Zones to bind to the Supervisor.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(
-        default = "CreateSpec::__missing_specs",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub specs: Vec<ZoneSpec>,
 }
 
-impl CreateSpec {
-    fn __missing_specs() -> Vec<ZoneSpec> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::supervisors::zones::bindings::CreateSpec",
-            "specs",
-        )
+impl serde::Serialize for CreateSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("specs", &self.specs)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CreateSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CreateSpec {
+    const NAME: &'static str = "vcenter::namespace_management::supervisors::zones::bindings::CreateSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<Vec<ZoneSpec>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "specs" => f_0 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(CreateSpec {
+            specs: __de::or_zero(f_0, Self::NAME, "specs"),
+        })
     }
 }
 
@@ -68,7 +97,7 @@ impl CreateSpec {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.supervisors.zones.bindings.info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Info {
     /// Identifier of the vSphere Zone.
     ///
@@ -83,48 +112,98 @@ pub struct Info {
     /// List of vSphere Namespaces names associated with the vSphere Zone.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(
-        default = "Info::__missing_namespaces",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub namespaces: Vec<String>,
     /// Indicates if vSphere Zone has been marked for removal.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default = "Info::__missing_marked_for_removal")]
     pub marked_for_removal: bool,
     /// Indicates vSphere Zone's configuration status. This field is optional because it was added in a newer version than its parent node.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<ConfigStatus>,
     /// List of messages populated when the vSphere Zone configuration was not successfully applied. This field is optional because it was added in a newer version than its parent node.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub messages: Option<
         Vec<crate::vcenter::namespace_management::supervisors::conditions::Message>,
     >,
     /// Desired resource allocations for the vSphere Zone. This field is optional because it was added in a newer version than its parent node.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_allocation: Option<ResourceAllocationInfo>,
 }
 
-impl Info {
-    fn __missing_namespaces() -> Vec<String> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::supervisors::zones::bindings::Info",
-            "namespaces",
-        )
+impl serde::Serialize for Info {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("zone", &self.zone)?;
+        map.serialize_entry("type", &self.r#type)?;
+        map.serialize_entry("namespaces", &self.namespaces)?;
+        map.serialize_entry("marked_for_removal", &self.marked_for_removal)?;
+        if let Some(value) = &self.status {
+            map.serialize_entry("status", value)?;
+        }
+        if let Some(value) = &self.messages {
+            map.serialize_entry("messages", value)?;
+        }
+        if let Some(value) = &self.resource_allocation {
+            map.serialize_entry("resource_allocation", value)?;
+        }
+        map.end()
     }
+}
 
-    fn __missing_marked_for_removal() -> bool {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::supervisors::zones::bindings::Info",
-            "marked_for_removal",
-        )
+impl<'de> serde::Deserialize<'de> for Info {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
+    const NAME: &'static str = "vcenter::namespace_management::supervisors::zones::bindings::Info";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::ZoneId> = None;
+        let mut f_1: Option<Type> = None;
+        let mut f_2: Option<Vec<String>> = None;
+        let mut f_3: Option<bool> = None;
+        let mut f_4: Option<ConfigStatus> = None;
+        let mut f_5: Option<
+            Vec<crate::vcenter::namespace_management::supervisors::conditions::Message>,
+        > = None;
+        let mut f_6: Option<ResourceAllocationInfo> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "zone" => f_0 = Some(map.next_value()?),
+                "type" => f_1 = Some(map.next_value()?),
+                "namespaces" => f_2 = __de::null_as_empty(map.next_value()?),
+                "marked_for_removal" => f_3 = Some(map.next_value()?),
+                "status" => f_4 = map.next_value()?,
+                "messages" => f_5 = map.next_value()?,
+                "resource_allocation" => f_6 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Info {
+            zone: __de::required(f_0, "zone")?,
+            r#type: __de::required(f_1, "type")?,
+            namespaces: __de::or_zero(f_2, Self::NAME, "namespaces"),
+            marked_for_removal: __de::or_zero(f_3, Self::NAME, "marked_for_removal"),
+            status: f_4,
+            messages: f_5,
+            resource_allocation: f_6,
+        })
     }
 }
 
@@ -136,24 +215,53 @@ impl Info {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.supervisors.zones.bindings.list_result`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ListResult {
     /// List of vSphere Zones associated with the Supervisor.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(
-        default = "ListResult::__missing_zones",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub zones: Vec<Info>,
 }
 
-impl ListResult {
-    fn __missing_zones() -> Vec<Info> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::supervisors::zones::bindings::ListResult",
-            "zones",
-        )
+impl serde::Serialize for ListResult {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("zones", &self.zones)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ListResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ListResult {
+    const NAME: &'static str = "vcenter::namespace_management::supervisors::zones::bindings::ListResult";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<Vec<Info>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "zones" => f_0 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ListResult {
+            zones: __de::or_zero(f_0, Self::NAME, "zones"),
+        })
     }
 }
 
@@ -165,13 +273,55 @@ impl ListResult {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.supervisors.zones.bindings.resource_allocation_info`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ResourceAllocationInfo {
     /// Identifier and quantities of Virtual Machines for which reservations are desired. If unset vSphere Zone will have no Virtual Machine Class Instances reserved.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vm_reservations: Option<Vec<VirtualMachineClassAllocationInfo>>,
+}
+
+impl serde::Serialize for ResourceAllocationInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.vm_reservations {
+            map.serialize_entry("vm_reservations", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ResourceAllocationInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ResourceAllocationInfo {
+    const NAME: &'static str = "vcenter::namespace_management::supervisors::zones::bindings::ResourceAllocationInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<Vec<VirtualMachineClassAllocationInfo>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "vm_reservations" => f_0 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ResourceAllocationInfo {
+            vm_reservations: f_0,
+        })
+    }
 }
 
 /// The [`ResourceAllocationSpec`](crate::vcenter::namespace_management::supervisors::zones::bindings::ResourceAllocationSpec) structure contains configuration of resources on a vSphere Zone associated with the Supervisor.
@@ -182,13 +332,55 @@ pub struct ResourceAllocationInfo {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.supervisors.zones.bindings.resource_allocation_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ResourceAllocationSpec {
     /// Identifier and quantities of Virtual Machine Classes for which instances should be reserved. If unset vSphere Zone will have no Virtual Machine Class Instances reserved.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vm_reservations: Option<Vec<VirtualMachineClassAllocationSpec>>,
+}
+
+impl serde::Serialize for ResourceAllocationSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.vm_reservations {
+            map.serialize_entry("vm_reservations", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ResourceAllocationSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ResourceAllocationSpec {
+    const NAME: &'static str = "vcenter::namespace_management::supervisors::zones::bindings::ResourceAllocationSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<Vec<VirtualMachineClassAllocationSpec>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "vm_reservations" => f_0 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ResourceAllocationSpec {
+            vm_reservations: f_0,
+        })
+    }
 }
 
 /// The [`SetSpec`](crate::vcenter::namespace_management::supervisors::zones::bindings::SetSpec) structure contains parameters for updating the configuration of the specified vSphere Zone bound to the given Supervisor.
@@ -199,13 +391,55 @@ pub struct ResourceAllocationSpec {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.supervisors.zones.bindings.set_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SetSpec {
     /// Resource allocation to be configured on the vSphere Zone. If `None`, no resources will be allocated to the Supervisor in this vSphere Zone.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_allocation: Option<ResourceAllocationSpec>,
+}
+
+impl serde::Serialize for SetSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.resource_allocation {
+            map.serialize_entry("resource_allocation", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SetSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for SetSpec {
+    const NAME: &'static str = "vcenter::namespace_management::supervisors::zones::bindings::SetSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<ResourceAllocationSpec> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "resource_allocation" => f_0 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(SetSpec {
+            resource_allocation: f_0,
+        })
+    }
 }
 
 vsphere_vapi_runtime::vapi_enum! {
@@ -236,13 +470,55 @@ vsphere_vapi_runtime::vapi_enum! {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.supervisors.zones.bindings.update_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateSpec {
     /// Resource allocation to be configured on the vSphere Zone. If `None`, resource allocation will not be changed.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_allocation: Option<ResourceAllocationSpec>,
+}
+
+impl serde::Serialize for UpdateSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.resource_allocation {
+            map.serialize_entry("resource_allocation", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UpdateSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for UpdateSpec {
+    const NAME: &'static str = "vcenter::namespace_management::supervisors::zones::bindings::UpdateSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<ResourceAllocationSpec> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "resource_allocation" => f_0 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(UpdateSpec {
+            resource_allocation: f_0,
+        })
+    }
 }
 
 /// The [`VirtualMachineClassAllocationInfo`](crate::vcenter::namespace_management::supervisors::zones::bindings::VirtualMachineClassAllocationInfo) structure contains information describing desired allocation.
@@ -253,7 +529,7 @@ pub struct UpdateSpec {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.supervisors.zones.bindings.virtual_machine_class_allocation_info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VirtualMachineClassAllocationInfo {
     /// A list of vSphere Cluster identifiers in a vSphere Zone and capacities of the Virtual Machine class in each vSphere Cluster.
     ///
@@ -262,35 +538,71 @@ pub struct VirtualMachineClassAllocationInfo {
     /// Not in vSphere API releases before 9.1.0.0.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cluster_allocation: Option<
         vsphere_vapi_runtime::types::VapiMap<String, VirtualMachineClassCapacityInfo>,
     >,
     /// Identifier of the Virtual Machine class used for allocation.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default = "VirtualMachineClassAllocationInfo::__missing_reserved_vm_class")]
     pub reserved_vm_class: String,
     /// Number of instances of given Virtual Machine class.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default = "VirtualMachineClassAllocationInfo::__missing_count")]
     pub count: i64,
 }
 
-impl VirtualMachineClassAllocationInfo {
-    fn __missing_reserved_vm_class() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::supervisors::zones::bindings::VirtualMachineClassAllocationInfo",
-            "reserved_vm_class",
-        )
+impl serde::Serialize for VirtualMachineClassAllocationInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.cluster_allocation {
+            map.serialize_entry("cluster_allocation", value)?;
+        }
+        map.serialize_entry("reserved_vm_class", &self.reserved_vm_class)?;
+        map.serialize_entry("count", &self.count)?;
+        map.end()
     }
+}
 
-    fn __missing_count() -> i64 {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::supervisors::zones::bindings::VirtualMachineClassAllocationInfo",
-            "count",
-        )
+impl<'de> serde::Deserialize<'de> for VirtualMachineClassAllocationInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de>
+for VirtualMachineClassAllocationInfo {
+    const NAME: &'static str = "vcenter::namespace_management::supervisors::zones::bindings::VirtualMachineClassAllocationInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<
+            vsphere_vapi_runtime::types::VapiMap<String, VirtualMachineClassCapacityInfo>,
+        > = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<i64> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "cluster_allocation" => f_0 = map.next_value()?,
+                "reserved_vm_class" => f_1 = Some(map.next_value()?),
+                "count" => f_2 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(VirtualMachineClassAllocationInfo {
+            cluster_allocation: f_0,
+            reserved_vm_class: __de::or_zero(f_1, Self::NAME, "reserved_vm_class"),
+            count: __de::or_zero(f_2, Self::NAME, "count"),
+        })
     }
 }
 
@@ -302,33 +614,62 @@ impl VirtualMachineClassAllocationInfo {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.supervisors.zones.bindings.virtual_machine_class_allocation_spec`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VirtualMachineClassAllocationSpec {
     /// Identifier of the Virtual Machine class used for allocation.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default = "VirtualMachineClassAllocationSpec::__missing_reserved_vm_class")]
     pub reserved_vm_class: String,
     /// Number of instances of given Virtual Machine class.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default = "VirtualMachineClassAllocationSpec::__missing_count")]
     pub count: i64,
 }
 
-impl VirtualMachineClassAllocationSpec {
-    fn __missing_reserved_vm_class() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::supervisors::zones::bindings::VirtualMachineClassAllocationSpec",
-            "reserved_vm_class",
-        )
+impl serde::Serialize for VirtualMachineClassAllocationSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("reserved_vm_class", &self.reserved_vm_class)?;
+        map.serialize_entry("count", &self.count)?;
+        map.end()
     }
+}
 
-    fn __missing_count() -> i64 {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::supervisors::zones::bindings::VirtualMachineClassAllocationSpec",
-            "count",
-        )
+impl<'de> serde::Deserialize<'de> for VirtualMachineClassAllocationSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de>
+for VirtualMachineClassAllocationSpec {
+    const NAME: &'static str = "vcenter::namespace_management::supervisors::zones::bindings::VirtualMachineClassAllocationSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<i64> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "reserved_vm_class" => f_0 = Some(map.next_value()?),
+                "count" => f_1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(VirtualMachineClassAllocationSpec {
+            reserved_vm_class: __de::or_zero(f_0, Self::NAME, "reserved_vm_class"),
+            count: __de::or_zero(f_1, Self::NAME, "count"),
+        })
     }
 }
 
@@ -340,33 +681,61 @@ impl VirtualMachineClassAllocationSpec {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.supervisors.zones.bindings.virtual_machine_class_capacity_info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VirtualMachineClassCapacityInfo {
     /// Total number of instances of this Virtual Machine class reserved for a vSphere Cluster.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default = "VirtualMachineClassCapacityInfo::__missing_reserved")]
     pub reserved: i64,
     /// Total number of instances of this Virtual Machine class currently used by the workloads in the vSphere Cluster.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default = "VirtualMachineClassCapacityInfo::__missing_used")]
     pub used: i64,
 }
 
-impl VirtualMachineClassCapacityInfo {
-    fn __missing_reserved() -> i64 {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::supervisors::zones::bindings::VirtualMachineClassCapacityInfo",
-            "reserved",
-        )
+impl serde::Serialize for VirtualMachineClassCapacityInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("reserved", &self.reserved)?;
+        map.serialize_entry("used", &self.used)?;
+        map.end()
     }
+}
 
-    fn __missing_used() -> i64 {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::supervisors::zones::bindings::VirtualMachineClassCapacityInfo",
-            "used",
-        )
+impl<'de> serde::Deserialize<'de> for VirtualMachineClassCapacityInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for VirtualMachineClassCapacityInfo {
+    const NAME: &'static str = "vcenter::namespace_management::supervisors::zones::bindings::VirtualMachineClassCapacityInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<i64> = None;
+        let mut f_1: Option<i64> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "reserved" => f_0 = Some(map.next_value()?),
+                "used" => f_1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(VirtualMachineClassCapacityInfo {
+            reserved: __de::or_zero(f_0, Self::NAME, "reserved"),
+            used: __de::or_zero(f_1, Self::NAME, "used"),
+        })
     }
 }
 
@@ -378,7 +747,7 @@ impl VirtualMachineClassCapacityInfo {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.supervisors.zones.bindings.zone_spec`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ZoneSpec {
     /// Identifiers of the vSphere Zone to bind with the Supervisor.
     ///
@@ -389,13 +758,65 @@ pub struct ZoneSpec {
     /// Type of the vSphere Zone. If `None`, the type of the vSphere Zone is default to [`Type::Workload`](crate::vcenter::namespace_management::supervisors::zones::bindings::Type::Workload).
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<Type>,
     /// Resource allocation to be configured on the vSphere Zone. If `None`, no resources will be allocated to the Supervisor in this vSphere Zone.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_allocation: Option<ResourceAllocationSpec>,
+}
+
+impl serde::Serialize for ZoneSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("zone", &self.zone)?;
+        if let Some(value) = &self.r#type {
+            map.serialize_entry("type", value)?;
+        }
+        if let Some(value) = &self.resource_allocation {
+            map.serialize_entry("resource_allocation", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ZoneSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ZoneSpec {
+    const NAME: &'static str = "vcenter::namespace_management::supervisors::zones::bindings::ZoneSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::ZoneId> = None;
+        let mut f_1: Option<Type> = None;
+        let mut f_2: Option<ResourceAllocationSpec> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "zone" => f_0 = Some(map.next_value()?),
+                "type" => f_1 = map.next_value()?,
+                "resource_allocation" => f_2 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ZoneSpec {
+            zone: __de::required(f_0, "zone")?,
+            r#type: f_1,
+            resource_allocation: f_2,
+        })
+    }
 }
 
 impl ZoneSpec {

@@ -17,7 +17,7 @@ pub mod subnet_info;
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespaces.mobility.virtualmachines.imports.condition`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Condition {
     /// The type of condition. Possible values may include, but not limited to:
     ///
@@ -33,12 +33,10 @@ pub struct Condition {
     /// * RollbackCompleted
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default = "Condition::__missing_type")]
     pub r#type: String,
     /// The reason for the condition's last transition.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default = "Condition::__missing_reason")]
     pub reason: String,
     /// The status of the condition.
     ///
@@ -47,28 +45,72 @@ pub struct Condition {
     /// A human-readable message indicating details about the last transition. This field will be `None` if the message details are not required for taking actions. Some conditions are user actionable in order for the import operation to reach the desired state.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<crate::vapi::standard::LocalizableMessage>,
     /// Last time the condition transitioned from one status to another. This should be when the underlying condition changed. This field will be `None` if there are no status transitions for the condition.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_transition_time: Option<vsphere_vapi_runtime::types::DateTime>,
 }
 
-impl Condition {
-    fn __missing_type() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespaces::mobility::virtualmachines::imports::Condition",
-            "type",
-        )
+impl serde::Serialize for Condition {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("type", &self.r#type)?;
+        map.serialize_entry("reason", &self.reason)?;
+        map.serialize_entry("status", &self.status)?;
+        if let Some(value) = &self.message {
+            map.serialize_entry("message", value)?;
+        }
+        if let Some(value) = &self.last_transition_time {
+            map.serialize_entry("last_transition_time", value)?;
+        }
+        map.end()
     }
+}
 
-    fn __missing_reason() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespaces::mobility::virtualmachines::imports::Condition",
-            "reason",
-        )
+impl<'de> serde::Deserialize<'de> for Condition {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Condition {
+    const NAME: &'static str = "vcenter::namespaces::mobility::virtualmachines::imports::Condition";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<ConditionStatus> = None;
+        let mut f_3: Option<crate::vapi::standard::LocalizableMessage> = None;
+        let mut f_4: Option<vsphere_vapi_runtime::types::DateTime> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "type" => f_0 = Some(map.next_value()?),
+                "reason" => f_1 = Some(map.next_value()?),
+                "status" => f_2 = Some(map.next_value()?),
+                "message" => f_3 = map.next_value()?,
+                "last_transition_time" => f_4 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Condition {
+            r#type: __de::or_zero(f_0, Self::NAME, "type"),
+            reason: __de::or_zero(f_1, Self::NAME, "reason"),
+            status: __de::required(f_2, "status")?,
+            message: f_3,
+            last_transition_time: f_4,
+        })
     }
 }
 
@@ -119,7 +161,7 @@ vsphere_vapi_runtime::vapi_enum! {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespaces.mobility.virtualmachines.imports.create_spec`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateSpec {
     /// The VM to be imported.
     ///
@@ -132,7 +174,6 @@ pub struct CreateSpec {
     /// If `None`, and the target namespace has only a single storage policy, that storage policy will be used.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub storage_policy: Option<String>,
     /// Map of network device keys to Subnet information specifying the Subnets to which the VM's network devices should be connected.
     ///
@@ -141,15 +182,73 @@ pub struct CreateSpec {
     /// If `None`, or any ethernet card is not specified, the default network configuration for the VM's target namespace will be used.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subnet_mappings: Option<
         vsphere_vapi_runtime::types::VapiMap<String, SubnetInfo>,
     >,
     /// Network customization settings for Windows VM. If `None`, Windows VM will not be able to receive new network identity assigned from the Supervisor workload network. This may result in a loss of network connectivity for VM that requires automated network identity configuration post import, such as systems not using DHCP. This field is not used for non-Windows VM.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub network_customization: Option<NetworkCustomization>,
+}
+
+impl serde::Serialize for CreateSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("vm", &self.vm)?;
+        if let Some(value) = &self.storage_policy {
+            map.serialize_entry("storage_policy", value)?;
+        }
+        if let Some(value) = &self.subnet_mappings {
+            map.serialize_entry("subnet_mappings", value)?;
+        }
+        if let Some(value) = &self.network_customization {
+            map.serialize_entry("network_customization", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CreateSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CreateSpec {
+    const NAME: &'static str = "vcenter::namespaces::mobility::virtualmachines::imports::CreateSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::VirtualMachineId> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<vsphere_vapi_runtime::types::VapiMap<String, SubnetInfo>> = None;
+        let mut f_3: Option<NetworkCustomization> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "vm" => f_0 = Some(map.next_value()?),
+                "storage_policy" => f_1 = map.next_value()?,
+                "subnet_mappings" => f_2 = map.next_value()?,
+                "network_customization" => f_3 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(CreateSpec {
+            vm: __de::required(f_0, "vm")?,
+            storage_policy: f_1,
+            subnet_mappings: f_2,
+            network_customization: f_3,
+        })
+    }
 }
 
 impl CreateSpec {
@@ -172,22 +271,19 @@ impl CreateSpec {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespaces.mobility.virtualmachines.imports.customization_sysprep_user_data`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CustomizationSysprepUserData {
     /// The `computerName` field is the computer name of the Windows guest. Computer name may contain letters (A-Z), numbers(0-9), and hyphens (-) but no spaces or periods (.). The name may not consist entirely of digits. Computer name is limited to 15 characters in length due to a Windows restriction.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default = "CustomizationSysprepUserData::__missing_computer_name")]
     pub computer_name: String,
     /// User's full name.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default = "CustomizationSysprepUserData::__missing_full_name")]
     pub full_name: String,
     /// User's organization.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default = "CustomizationSysprepUserData::__missing_org_name")]
     pub org_name: String,
     /// The `productId` field is a valid serial number. Microsoft Sysprep requires that a valid serial number be included in the answer file when mini-setup runs. This serial number is ignored if the original guest operating system was installed using a volume-licensed CD.
     ///
@@ -195,26 +291,57 @@ pub struct CustomizationSysprepUserData {
     pub product_id: vsphere_vapi_runtime::types::Secret,
 }
 
-impl CustomizationSysprepUserData {
-    fn __missing_computer_name() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespaces::mobility::virtualmachines::imports::CustomizationSysprepUserData",
-            "computer_name",
-        )
+impl serde::Serialize for CustomizationSysprepUserData {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("computer_name", &self.computer_name)?;
+        map.serialize_entry("full_name", &self.full_name)?;
+        map.serialize_entry("org_name", &self.org_name)?;
+        map.serialize_entry("product_id", &self.product_id)?;
+        map.end()
     }
+}
 
-    fn __missing_full_name() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespaces::mobility::virtualmachines::imports::CustomizationSysprepUserData",
-            "full_name",
-        )
+impl<'de> serde::Deserialize<'de> for CustomizationSysprepUserData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_org_name() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespaces::mobility::virtualmachines::imports::CustomizationSysprepUserData",
-            "org_name",
-        )
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CustomizationSysprepUserData {
+    const NAME: &'static str = "vcenter::namespaces::mobility::virtualmachines::imports::CustomizationSysprepUserData";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<vsphere_vapi_runtime::types::Secret> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "computer_name" => f_0 = Some(map.next_value()?),
+                "full_name" => f_1 = Some(map.next_value()?),
+                "org_name" => f_2 = Some(map.next_value()?),
+                "product_id" => f_3 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(CustomizationSysprepUserData {
+            computer_name: __de::or_zero(f_0, Self::NAME, "computer_name"),
+            full_name: __de::or_zero(f_1, Self::NAME, "full_name"),
+            org_name: __de::or_zero(f_2, Self::NAME, "org_name"),
+            product_id: __de::required(f_3, "product_id")?,
+        })
     }
 }
 
@@ -438,146 +565,126 @@ impl<'de> serde::Deserialize<'de> for Info {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = Info;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("struct Info")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<Info, A::Error> {
-                let mut f_0: Option<CreateSpec> = None;
-                let mut f_1: Option<State> = None;
-                let mut f_2: Option<crate::vapi::standard::LocalizableMessage> = None;
-                let mut f_3: Option<crate::ids::VapiServiceId> = None;
-                let mut f_4: Option<crate::ids::VapiOperationId> = None;
-                let mut f_5: Option<String> = None;
-                let mut f_6: Option<crate::vapi::standard::DynamicId> = None;
-                let mut f_7: Option<String> = None;
-                let mut f_8: Option<bool> = None;
-                let mut f_9: Option<serde_json::Value> = None;
-                let mut f_10: Option<vsphere_vapi_runtime::types::DateTime> = None;
-                let mut f_11: Option<vsphere_vapi_runtime::types::DateTime> = None;
-                let mut f_12: Option<String> = None;
-                let mut unknown = serde_json::Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "spec" => f_0 = Some(map.next_value()?),
-                        "state" => f_1 = Some(map.next_value()?),
-                        "description" => f_2 = Some(map.next_value()?),
-                        "service" => f_3 = Some(map.next_value()?),
-                        "operation" => f_4 = Some(map.next_value()?),
-                        "parent" => f_5 = map.next_value()?,
-                        "target" => f_6 = map.next_value()?,
-                        "status" => f_7 = Some(map.next_value()?),
-                        "cancelable" => f_8 = Some(map.next_value()?),
-                        "error" => f_9 = map.next_value()?,
-                        "start_time" => f_10 = map.next_value()?,
-                        "end_time" => f_11 = map.next_value()?,
-                        "user" => f_12 = map.next_value()?,
-                        _ => {
-                            let value: serde_json::Value = map.next_value()?;
-                            unknown.insert(key, value);
-                        }
-                    }
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
+    const NAME: &'static str = "vcenter::namespaces::mobility::virtualmachines::imports::Info";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<CreateSpec> = None;
+        let mut f_1: Option<State> = None;
+        let mut f_2: Option<crate::vapi::standard::LocalizableMessage> = None;
+        let mut f_3: Option<crate::ids::VapiServiceId> = None;
+        let mut f_4: Option<crate::ids::VapiOperationId> = None;
+        let mut f_5: Option<String> = None;
+        let mut f_6: Option<crate::vapi::standard::DynamicId> = None;
+        let mut f_7: Option<String> = None;
+        let mut f_8: Option<bool> = None;
+        let mut f_9: Option<serde_json::Value> = None;
+        let mut f_10: Option<vsphere_vapi_runtime::types::DateTime> = None;
+        let mut f_11: Option<vsphere_vapi_runtime::types::DateTime> = None;
+        let mut f_12: Option<String> = None;
+        let mut unknown = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "spec" => f_0 = Some(map.next_value()?),
+                "state" => f_1 = Some(map.next_value()?),
+                "description" => f_2 = Some(map.next_value()?),
+                "service" => f_3 = Some(map.next_value()?),
+                "operation" => f_4 = Some(map.next_value()?),
+                "parent" => f_5 = map.next_value()?,
+                "target" => f_6 = map.next_value()?,
+                "status" => f_7 = Some(map.next_value()?),
+                "cancelable" => f_8 = Some(map.next_value()?),
+                "error" => f_9 = map.next_value()?,
+                "start_time" => f_10 = map.next_value()?,
+                "end_time" => f_11 = map.next_value()?,
+                "user" => f_12 = map.next_value()?,
+                _ => {
+                    let value: serde_json::Value = map.next_value()?;
+                    unknown.insert(key, value);
                 }
-                let u_0 = match f_7 {
-                    None => None,
-                    Some(tag) => {
-                        Some(
-                            match tag.as_str() {
-                                "PENDING" => InfoStatus::Pending,
-                                "RUNNING" => {
-                                    InfoStatus::Running {
-                                        start_time: f_10,
-                                    }
-                                }
-                                "BLOCKED" => {
-                                    InfoStatus::Blocked {
-                                        start_time: f_10,
-                                    }
-                                }
-                                "SUCCEEDED" => {
-                                    InfoStatus::Succeeded {
-                                        start_time: f_10,
-                                        end_time: f_11,
-                                    }
-                                }
-                                "FAILED" => {
-                                    InfoStatus::Failed {
-                                        error: f_9,
-                                        start_time: f_10,
-                                        end_time: f_11,
-                                    }
-                                }
-                                _ => {
-                                    #[allow(unused_mut)]
-                                    let mut fields = ::core::mem::take(&mut unknown);
-                                    if let Some(value) = f_10 {
-                                        fields
-                                            .insert(
-                                                "start_time".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_11 {
-                                        fields
-                                            .insert(
-                                                "end_time".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_9 {
-                                        fields
-                                            .insert(
-                                                "error".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    InfoStatus::Unknown { tag, fields }
-                                }
-                            },
-                        )
-                    }
-                };
-                ::core::result::Result::Ok(Info {
-                    spec: f_0.ok_or_else(|| serde::de::Error::missing_field("spec"))?,
-                    state: f_1
-                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
-                            "vcenter::namespaces::mobility::virtualmachines::imports::Info",
-                            "state",
-                        )),
-                    description: f_2
-                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
-                            "vcenter::namespaces::mobility::virtualmachines::imports::Info",
-                            "description",
-                        )),
-                    service: f_3
-                        .ok_or_else(|| serde::de::Error::missing_field("service"))?,
-                    operation: f_4
-                        .ok_or_else(|| serde::de::Error::missing_field("operation"))?,
-                    parent: f_5,
-                    target: f_6,
-                    status: u_0
-                        .ok_or_else(|| serde::de::Error::missing_field("status"))?,
-                    cancelable: f_8
-                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
-                            "vcenter::namespaces::mobility::virtualmachines::imports::Info",
-                            "cancelable",
-                        )),
-                    user: f_12,
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        let u_0 = match f_7 {
+            None => None,
+            Some(tag) => {
+                Some(
+                    match tag.as_str() {
+                        "PENDING" => InfoStatus::Pending,
+                        "RUNNING" => {
+                            InfoStatus::Running {
+                                start_time: f_10,
+                            }
+                        }
+                        "BLOCKED" => {
+                            InfoStatus::Blocked {
+                                start_time: f_10,
+                            }
+                        }
+                        "SUCCEEDED" => {
+                            InfoStatus::Succeeded {
+                                start_time: f_10,
+                                end_time: f_11,
+                            }
+                        }
+                        "FAILED" => {
+                            InfoStatus::Failed {
+                                error: f_9,
+                                start_time: f_10,
+                                end_time: f_11,
+                            }
+                        }
+                        _ => {
+                            #[allow(unused_mut)]
+                            let mut fields = ::core::mem::take(&mut unknown);
+                            if let Some(value) = f_10 {
+                                fields
+                                    .insert(
+                                        "start_time".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_11 {
+                                fields
+                                    .insert(
+                                        "end_time".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_9 {
+                                fields
+                                    .insert(
+                                        "error".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            InfoStatus::Unknown { tag, fields }
+                        }
+                    },
+                )
+            }
+        };
+        ::core::result::Result::Ok(Info {
+            spec: __de::required(f_0, "spec")?,
+            state: __de::or_zero(f_1, Self::NAME, "state"),
+            description: __de::or_zero(f_2, Self::NAME, "description"),
+            service: __de::required(f_3, "service")?,
+            operation: __de::required(f_4, "operation")?,
+            parent: f_5,
+            target: f_6,
+            status: __de::required(u_0, "status")?,
+            cancelable: __de::or_zero(f_8, Self::NAME, "cancelable"),
+            user: f_12,
+        })
     }
 }
 
@@ -589,12 +696,60 @@ impl<'de> serde::Deserialize<'de> for Info {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespaces.mobility.virtualmachines.imports.network_customization`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct NetworkCustomization {
     /// CustomizationSysprepUserData is the user data for sysprep customization. Must be provided for Windows VM that requires automated network identity configuration post import through Guest OS Customization.
     ///
     /// Since vSphere API 9.0.0.0.
     pub customization_sysprep_user_data: CustomizationSysprepUserData,
+}
+
+impl serde::Serialize for NetworkCustomization {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry(
+            "customization_sysprep_user_data",
+            &self.customization_sysprep_user_data,
+        )?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for NetworkCustomization {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for NetworkCustomization {
+    const NAME: &'static str = "vcenter::namespaces::mobility::virtualmachines::imports::NetworkCustomization";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<CustomizationSysprepUserData> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "customization_sysprep_user_data" => f_0 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(NetworkCustomization {
+            customization_sysprep_user_data: __de::required(
+                f_0,
+                "customization_sysprep_user_data",
+            )?,
+        })
+    }
 }
 
 /// The [`State`](crate::vcenter::namespaces::mobility::virtualmachines::imports::State) structure represents the observed state of the Import.
@@ -605,28 +760,85 @@ pub struct NetworkCustomization {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespaces.mobility.virtualmachines.imports.state`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct State {
     /// List of conditions describing the current state of the Import. This field will be `None` if the Kubernetes resource associated with this operation is not yet created or ready to report conditions.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub conditions: Option<Vec<Condition>>,
     /// The time when the operation starts in the Supervisor. It is represented in RFC3339 form and is UTC. This field will be `None` if the operation has not started yet.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_time: Option<vsphere_vapi_runtime::types::DateTime>,
     /// The time when the operation finishes in the Supervisor. It is represented in RFC3339 form and is UTC. This field will be `None` if the operation has not completed yet.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub completion_time: Option<vsphere_vapi_runtime::types::DateTime>,
     /// The name of the virtual machine in the target namespace of the Supervisor. This field will be `None` until the VM is imported. The value corresponds to the name in vm-operator virtualmachine and does not match the display name in vCenter Server.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub virtual_machine_name: Option<String>,
+}
+
+impl serde::Serialize for State {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.conditions {
+            map.serialize_entry("conditions", value)?;
+        }
+        if let Some(value) = &self.start_time {
+            map.serialize_entry("start_time", value)?;
+        }
+        if let Some(value) = &self.completion_time {
+            map.serialize_entry("completion_time", value)?;
+        }
+        if let Some(value) = &self.virtual_machine_name {
+            map.serialize_entry("virtual_machine_name", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for State {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for State {
+    const NAME: &'static str = "vcenter::namespaces::mobility::virtualmachines::imports::State";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<Vec<Condition>> = None;
+        let mut f_1: Option<vsphere_vapi_runtime::types::DateTime> = None;
+        let mut f_2: Option<vsphere_vapi_runtime::types::DateTime> = None;
+        let mut f_3: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "conditions" => f_0 = map.next_value()?,
+                "start_time" => f_1 = map.next_value()?,
+                "completion_time" => f_2 = map.next_value()?,
+                "virtual_machine_name" => f_3 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(State {
+            conditions: f_0,
+            start_time: f_1,
+            completion_time: f_2,
+            virtual_machine_name: f_3,
+        })
+    }
 }
 
 impl ::vsphere_vapi_runtime::de::Zero for State {
@@ -648,30 +860,67 @@ impl ::vsphere_vapi_runtime::de::Zero for State {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespaces.mobility.virtualmachines.imports.subnet_info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SubnetInfo {
     /// The name of the Subnet to which the network device should be connected.
     ///
     /// This name corresponds to the [`Info::name`](crate::vcenter::namespaces::networks::nsx::subnets::Info::name) field retrieved from the Subnets API.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default = "SubnetInfo::__missing_name")]
     pub name: String,
     /// The type of the Subnet, indicating whether it is a SUBNET or SUBNETSET.
     ///
     /// This corresponds to the [`Info::type`](crate::vcenter::namespaces::networks::nsx::subnets::Info::type) field retrieved from the Subnets API. If `None`, the [`SubnetInfo::name`](crate::vcenter::namespaces::mobility::virtualmachines::imports::SubnetInfo::name) will be used to find the appropriate SUBNET or SUBNETSET. This is required if the same name is found for both SUBNET and SUBNETSET.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<subnet_info::Entity>,
 }
 
-impl SubnetInfo {
-    fn __missing_name() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespaces::mobility::virtualmachines::imports::SubnetInfo",
-            "name",
-        )
+impl serde::Serialize for SubnetInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("name", &self.name)?;
+        if let Some(value) = &self.r#type {
+            map.serialize_entry("type", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SubnetInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for SubnetInfo {
+    const NAME: &'static str = "vcenter::namespaces::mobility::virtualmachines::imports::SubnetInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<subnet_info::Entity> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "name" => f_0 = Some(map.next_value()?),
+                "type" => f_1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(SubnetInfo {
+            name: __de::or_zero(f_0, Self::NAME, "name"),
+            r#type: f_1,
+        })
     }
 }
 

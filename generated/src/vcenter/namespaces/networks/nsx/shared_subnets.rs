@@ -79,7 +79,7 @@ vsphere_vapi_runtime::vapi_enum! {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespaces.networks.nsx.shared_subnets.filter_spec`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct FilterSpec {
     /// Identifier of NSX Project for a vSphere Namespace. This parameter is used to list subnets.
     ///
@@ -98,50 +98,112 @@ pub struct FilterSpec {
     /// If `None`, the system will not check if the listed subnet is shared with [`FilterSpec::namespace_project`](crate::vcenter::namespaces::networks::nsx::shared_subnets::FilterSpec::namespace_project)
     ///
     /// Since vSphere API 9.1.1.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub namespace_project: Option<String>,
     /// Identifier of VPC for a vSphere Namespace. This parameter is used to check shared subnet compatibility.
     ///
     /// If `None`, the system will not check if the listed subnet is shared with [`FilterSpec::namespace_project`](crate::vcenter::namespaces::networks::nsx::shared_subnets::FilterSpec::namespace_project)
     ///
     /// Since vSphere API 9.1.1.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub namespace_vpc: Option<String>,
     /// Identifies the set of vSphere Zones for the vSphere Namespace.
     ///
     /// If `None`, the vSphere Namespace will use the same zones for Supervisor, [`FilterSpec::supervisor`](crate::vcenter::namespaces::networks::nsx::shared_subnets::FilterSpec::supervisor) needs to be set.
     ///
     /// Since vSphere API 9.1.1.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zones: Option<Vec<String>>,
     /// Identifier for the Supervisor.
     ///
     /// If `None`, [`FilterSpec::zones`](crate::vcenter::namespaces::networks::nsx::shared_subnets::FilterSpec::zones) needs to be set.
     ///
     /// Since vSphere API 9.1.1.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub supervisor: Option<String>,
     /// Compatibility criteria. If true, either [`FilterSpec::zones`](crate::vcenter::namespaces::networks::nsx::shared_subnets::FilterSpec::zones) or [`FilterSpec::supervisor`](crate::vcenter::namespaces::networks::nsx::shared_subnets::FilterSpec::supervisor) need to be set. Only Subnets which are compatible with that vSphere Namespace will be returned. If false only incompatible Subnets matching the other specified criteria will be returned. If `None`, both compatible and incompatible Subnets will be returned.
     ///
     /// Since vSphere API 9.1.1.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub compatible: Option<bool>,
     /// Purpose of the shared Subnet. Filtered Subnets must be used for all specified purposes.
     ///
     /// Since vSphere API 9.1.1.0.
-    #[serde(
-        default = "FilterSpec::__missing_purposes",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub purposes: Vec<SubnetPurpose>,
 }
 
-impl FilterSpec {
-    fn __missing_purposes() -> Vec<SubnetPurpose> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespaces::networks::nsx::shared_subnets::FilterSpec",
-            "purposes",
-        )
+impl serde::Serialize for FilterSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("project", &self.project)?;
+        map.serialize_entry("vpc", &self.vpc)?;
+        if let Some(value) = &self.namespace_project {
+            map.serialize_entry("namespace_project", value)?;
+        }
+        if let Some(value) = &self.namespace_vpc {
+            map.serialize_entry("namespace_vpc", value)?;
+        }
+        if let Some(value) = &self.zones {
+            map.serialize_entry("zones", value)?;
+        }
+        if let Some(value) = &self.supervisor {
+            map.serialize_entry("supervisor", value)?;
+        }
+        if let Some(value) = &self.compatible {
+            map.serialize_entry("compatible", value)?;
+        }
+        map.serialize_entry("purposes", &self.purposes)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for FilterSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for FilterSpec {
+    const NAME: &'static str = "vcenter::namespaces::networks::nsx::shared_subnets::FilterSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::NSXProjectId> = None;
+        let mut f_1: Option<crate::ids::NsxVpcId> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<String> = None;
+        let mut f_4: Option<Vec<String>> = None;
+        let mut f_5: Option<String> = None;
+        let mut f_6: Option<bool> = None;
+        let mut f_7: Option<Vec<SubnetPurpose>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "project" => f_0 = Some(map.next_value()?),
+                "vpc" => f_1 = Some(map.next_value()?),
+                "namespace_project" => f_2 = map.next_value()?,
+                "namespace_vpc" => f_3 = map.next_value()?,
+                "zones" => f_4 = map.next_value()?,
+                "supervisor" => f_5 = map.next_value()?,
+                "compatible" => f_6 = map.next_value()?,
+                "purposes" => f_7 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(FilterSpec {
+            project: __de::required(f_0, "project")?,
+            vpc: __de::required(f_1, "vpc")?,
+            namespace_project: f_2,
+            namespace_vpc: f_3,
+            zones: f_4,
+            supervisor: f_5,
+            compatible: f_6,
+            purposes: __de::or_zero(f_7, Self::NAME, "purposes"),
+        })
     }
 }
 
@@ -172,7 +234,7 @@ impl FilterSpec {
 /// Not in vSphere API releases before 9.1.1.0.
 ///
 /// vAPI structure `com.vmware.vcenter.namespaces.networks.nsx.shared_subnets.info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Info {
     /// Identifier of the Subnet.
     ///
@@ -183,17 +245,14 @@ pub struct Info {
     /// Name of the Subnet.
     ///
     /// Since vSphere API 9.1.1.0.
-    #[serde(default = "Info::__missing_name")]
     pub name: String,
     /// NSX path of the Subnet.
     ///
     /// Since vSphere API 9.1.1.0.
-    #[serde(default = "Info::__missing_nsx_path")]
     pub nsx_path: String,
     /// Information of the parent VPC.
     ///
     /// Since vSphere API 9.1.1.0.
-    #[serde(default = "Info::__missing_parent_vpc")]
     pub parent_vpc: Vpc,
     /// Access mode of the Subnet.
     ///
@@ -202,15 +261,10 @@ pub struct Info {
     /// Size of the Subnet.
     ///
     /// Since vSphere API 9.1.1.0.
-    #[serde(default = "Info::__missing_ipv4_subnet_size")]
     pub ipv4_subnet_size: i64,
     /// Subnet IP addresses.
     ///
     /// Since vSphere API 9.1.1.0.
-    #[serde(
-        default = "Info::__missing_ip_addresses",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub ip_addresses: Vec<Ipv4Cidr>,
     /// Connectivity status of the Subnet from other Subnets to the VPC.
     ///
@@ -219,58 +273,102 @@ pub struct Info {
     /// Subnet static IP configuration. If `None`, the Subnet has no static IP configuration.
     ///
     /// Since vSphere API 9.1.1.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subnet_static_config: Option<SubnetStaticConfig>,
     /// Subnet DHCP configuration. If `None`, the Subnet has no DHCP configuration.
     ///
     /// Since vSphere API 9.1.1.0.
-    #[serde(
-        rename = "subnet_DHCP_config",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub subnet_dhcp_config: Option<SubnetDhcpConfig>,
     /// Distributed VLAN connection path. If `None`, the Subnet has no vlan connection.
     ///
     /// Since vSphere API 9.1.1.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vlan_connection: Option<String>,
 }
 
-impl Info {
-    fn __missing_name() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespaces::networks::nsx::shared_subnets::Info",
-            "name",
-        )
+impl serde::Serialize for Info {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("subnet", &self.subnet)?;
+        map.serialize_entry("name", &self.name)?;
+        map.serialize_entry("nsx_path", &self.nsx_path)?;
+        map.serialize_entry("parent_vpc", &self.parent_vpc)?;
+        map.serialize_entry("access_mode", &self.access_mode)?;
+        map.serialize_entry("ipv4_subnet_size", &self.ipv4_subnet_size)?;
+        map.serialize_entry("ip_addresses", &self.ip_addresses)?;
+        map.serialize_entry("connectivity_state", &self.connectivity_state)?;
+        if let Some(value) = &self.subnet_static_config {
+            map.serialize_entry("subnet_static_config", value)?;
+        }
+        if let Some(value) = &self.subnet_dhcp_config {
+            map.serialize_entry("subnet_DHCP_config", value)?;
+        }
+        if let Some(value) = &self.vlan_connection {
+            map.serialize_entry("vlan_connection", value)?;
+        }
+        map.end()
     }
+}
 
-    fn __missing_nsx_path() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespaces::networks::nsx::shared_subnets::Info",
-            "nsx_path",
-        )
+impl<'de> serde::Deserialize<'de> for Info {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_parent_vpc() -> Vpc {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespaces::networks::nsx::shared_subnets::Info",
-            "parent_vpc",
-        )
-    }
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
+    const NAME: &'static str = "vcenter::namespaces::networks::nsx::shared_subnets::Info";
 
-    fn __missing_ipv4_subnet_size() -> i64 {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespaces::networks::nsx::shared_subnets::Info",
-            "ipv4_subnet_size",
-        )
-    }
-
-    fn __missing_ip_addresses() -> Vec<Ipv4Cidr> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespaces::networks::nsx::shared_subnets::Info",
-            "ip_addresses",
-        )
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::SharedSubnetId> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<Vpc> = None;
+        let mut f_4: Option<AccessMode> = None;
+        let mut f_5: Option<i64> = None;
+        let mut f_6: Option<Vec<Ipv4Cidr>> = None;
+        let mut f_7: Option<ConnectivityState> = None;
+        let mut f_8: Option<SubnetStaticConfig> = None;
+        let mut f_9: Option<SubnetDhcpConfig> = None;
+        let mut f_10: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "subnet" => f_0 = Some(map.next_value()?),
+                "name" => f_1 = Some(map.next_value()?),
+                "nsx_path" => f_2 = Some(map.next_value()?),
+                "parent_vpc" => f_3 = Some(map.next_value()?),
+                "access_mode" => f_4 = Some(map.next_value()?),
+                "ipv4_subnet_size" => f_5 = Some(map.next_value()?),
+                "ip_addresses" => f_6 = __de::null_as_empty(map.next_value()?),
+                "connectivity_state" => f_7 = Some(map.next_value()?),
+                "subnet_static_config" => f_8 = map.next_value()?,
+                "subnet_DHCP_config" => f_9 = map.next_value()?,
+                "vlan_connection" => f_10 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Info {
+            subnet: __de::required(f_0, "subnet")?,
+            name: __de::or_zero(f_1, Self::NAME, "name"),
+            nsx_path: __de::or_zero(f_2, Self::NAME, "nsx_path"),
+            parent_vpc: __de::or_zero(f_3, Self::NAME, "parent_vpc"),
+            access_mode: __de::required(f_4, "access_mode")?,
+            ipv4_subnet_size: __de::or_zero(f_5, Self::NAME, "ipv4_subnet_size"),
+            ip_addresses: __de::or_zero(f_6, Self::NAME, "ip_addresses"),
+            connectivity_state: __de::required(f_7, "connectivity_state")?,
+            subnet_static_config: f_8,
+            subnet_dhcp_config: f_9,
+            vlan_connection: f_10,
+        })
     }
 }
 
@@ -282,33 +380,61 @@ impl Info {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespaces.networks.nsx.shared_subnets.ipv4_cidr`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Ipv4Cidr {
     /// The IPv4 address.
     ///
     /// Since vSphere API 9.1.1.0.
-    #[serde(default = "Ipv4Cidr::__missing_address")]
     pub address: String,
     /// The CIDR prefix.
     ///
     /// Since vSphere API 9.1.1.0.
-    #[serde(default = "Ipv4Cidr::__missing_prefix")]
     pub prefix: i64,
 }
 
-impl Ipv4Cidr {
-    fn __missing_address() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespaces::networks::nsx::shared_subnets::Ipv4Cidr",
-            "address",
-        )
+impl serde::Serialize for Ipv4Cidr {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("address", &self.address)?;
+        map.serialize_entry("prefix", &self.prefix)?;
+        map.end()
     }
+}
 
-    fn __missing_prefix() -> i64 {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespaces::networks::nsx::shared_subnets::Ipv4Cidr",
-            "prefix",
-        )
+impl<'de> serde::Deserialize<'de> for Ipv4Cidr {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Ipv4Cidr {
+    const NAME: &'static str = "vcenter::namespaces::networks::nsx::shared_subnets::Ipv4Cidr";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<i64> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "address" => f_0 = Some(map.next_value()?),
+                "prefix" => f_1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Ipv4Cidr {
+            address: __de::or_zero(f_0, Self::NAME, "address"),
+            prefix: __de::or_zero(f_1, Self::NAME, "prefix"),
+        })
     }
 }
 
@@ -320,24 +446,53 @@ impl Ipv4Cidr {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespaces.networks.nsx.shared_subnets.list_result`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ListResult {
     /// List of the current page of Subnets.
     ///
     /// Since vSphere API 9.1.1.0.
-    #[serde(
-        default = "ListResult::__missing_subnets",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub subnets: Vec<Summary>,
 }
 
-impl ListResult {
-    fn __missing_subnets() -> Vec<Summary> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespaces::networks::nsx::shared_subnets::ListResult",
-            "subnets",
-        )
+impl serde::Serialize for ListResult {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("subnets", &self.subnets)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ListResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ListResult {
+    const NAME: &'static str = "vcenter::namespaces::networks::nsx::shared_subnets::ListResult";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<Vec<Summary>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "subnets" => f_0 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ListResult {
+            subnets: __de::or_zero(f_0, Self::NAME, "subnets"),
+        })
     }
 }
 
@@ -349,21 +504,53 @@ impl ListResult {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespaces.networks.nsx.shared_subnets.static_ip_allocation`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct StaticIpAllocation {
     /// Whether to enable IP address allocation for VPC Subnet ports from static ip pool.
     ///
     /// Since vSphere API 9.1.1.0.
-    #[serde(default = "StaticIpAllocation::__missing_enabled")]
     pub enabled: bool,
 }
 
-impl StaticIpAllocation {
-    fn __missing_enabled() -> bool {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespaces::networks::nsx::shared_subnets::StaticIpAllocation",
-            "enabled",
-        )
+impl serde::Serialize for StaticIpAllocation {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("enabled", &self.enabled)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for StaticIpAllocation {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for StaticIpAllocation {
+    const NAME: &'static str = "vcenter::namespaces::networks::nsx::shared_subnets::StaticIpAllocation";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<bool> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "enabled" => f_0 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(StaticIpAllocation {
+            enabled: __de::or_zero(f_0, Self::NAME, "enabled"),
+        })
     }
 }
 
@@ -383,12 +570,54 @@ impl ::vsphere_vapi_runtime::de::Zero for StaticIpAllocation {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespaces.networks.nsx.shared_subnets.subnet_DHCP_config`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SubnetDhcpConfig {
     /// DHCP mode of NSX Subnet.
     ///
     /// Since vSphere API 9.1.1.0.
     pub mode: DhcpMode,
+}
+
+impl serde::Serialize for SubnetDhcpConfig {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("mode", &self.mode)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SubnetDhcpConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for SubnetDhcpConfig {
+    const NAME: &'static str = "vcenter::namespaces::networks::nsx::shared_subnets::SubnetDhcpConfig";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<DhcpMode> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "mode" => f_0 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(SubnetDhcpConfig {
+            mode: __de::required(f_0, "mode")?,
+        })
+    }
 }
 
 vsphere_vapi_runtime::vapi_enum! {
@@ -429,21 +658,53 @@ vsphere_vapi_runtime::vapi_enum! {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespaces.networks.nsx.shared_subnets.subnet_static_config`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SubnetStaticConfig {
     /// Static IP allocation configuration for VPC Subnet Ports.
     ///
     /// Since vSphere API 9.1.1.0.
-    #[serde(default = "SubnetStaticConfig::__missing_static_ip_allocation")]
     pub static_ip_allocation: StaticIpAllocation,
 }
 
-impl SubnetStaticConfig {
-    fn __missing_static_ip_allocation() -> StaticIpAllocation {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespaces::networks::nsx::shared_subnets::SubnetStaticConfig",
-            "static_ip_allocation",
-        )
+impl serde::Serialize for SubnetStaticConfig {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("static_ip_allocation", &self.static_ip_allocation)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SubnetStaticConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for SubnetStaticConfig {
+    const NAME: &'static str = "vcenter::namespaces::networks::nsx::shared_subnets::SubnetStaticConfig";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<StaticIpAllocation> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "static_ip_allocation" => f_0 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(SubnetStaticConfig {
+            static_ip_allocation: __de::or_zero(f_0, Self::NAME, "static_ip_allocation"),
+        })
     }
 }
 
@@ -455,7 +716,7 @@ impl SubnetStaticConfig {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespaces.networks.nsx.shared_subnets.summary`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Summary {
     /// Identifier of the Subnet.
     ///
@@ -466,57 +727,80 @@ pub struct Summary {
     /// Human-readable identifier of the Subnet.
     ///
     /// Since vSphere API 9.1.1.0.
-    #[serde(default = "Summary::__missing_name")]
     pub name: String,
     /// NSX path of the Subnet.
     ///
     /// Since vSphere API 9.1.1.0.
-    #[serde(default = "Summary::__missing_nsx_path")]
     pub nsx_path: String,
     /// Compatibility of this Subnet with vSphere Namespaces.
     ///
     /// Since vSphere API 9.1.1.0.
-    #[serde(default = "Summary::__missing_compatible")]
     pub compatible: bool,
     /// List of reasons for incompatibility. If empty, this Subnet is compatible.
     ///
     /// Since vSphere API 9.1.1.0.
-    #[serde(
-        default = "Summary::__missing_incompatibility_reasons",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub incompatibility_reasons: Vec<crate::vapi::standard::LocalizableMessage>,
 }
 
-impl Summary {
-    fn __missing_name() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespaces::networks::nsx::shared_subnets::Summary",
-            "name",
-        )
+impl serde::Serialize for Summary {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("subnet", &self.subnet)?;
+        map.serialize_entry("name", &self.name)?;
+        map.serialize_entry("nsx_path", &self.nsx_path)?;
+        map.serialize_entry("compatible", &self.compatible)?;
+        map.serialize_entry("incompatibility_reasons", &self.incompatibility_reasons)?;
+        map.end()
     }
+}
 
-    fn __missing_nsx_path() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespaces::networks::nsx::shared_subnets::Summary",
-            "nsx_path",
-        )
+impl<'de> serde::Deserialize<'de> for Summary {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_compatible() -> bool {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespaces::networks::nsx::shared_subnets::Summary",
-            "compatible",
-        )
-    }
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Summary {
+    const NAME: &'static str = "vcenter::namespaces::networks::nsx::shared_subnets::Summary";
 
-    fn __missing_incompatibility_reasons() -> Vec<
-        crate::vapi::standard::LocalizableMessage,
-    > {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespaces::networks::nsx::shared_subnets::Summary",
-            "incompatibility_reasons",
-        )
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::SharedSubnetId> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<bool> = None;
+        let mut f_4: Option<Vec<crate::vapi::standard::LocalizableMessage>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "subnet" => f_0 = Some(map.next_value()?),
+                "name" => f_1 = Some(map.next_value()?),
+                "nsx_path" => f_2 = Some(map.next_value()?),
+                "compatible" => f_3 = Some(map.next_value()?),
+                "incompatibility_reasons" => f_4 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Summary {
+            subnet: __de::required(f_0, "subnet")?,
+            name: __de::or_zero(f_1, Self::NAME, "name"),
+            nsx_path: __de::or_zero(f_2, Self::NAME, "nsx_path"),
+            compatible: __de::or_zero(f_3, Self::NAME, "compatible"),
+            incompatibility_reasons: __de::or_zero(
+                f_4,
+                Self::NAME,
+                "incompatibility_reasons",
+            ),
+        })
     }
 }
 
@@ -527,45 +811,69 @@ impl Summary {
 /// Not in vSphere API releases before 9.1.1.0.
 ///
 /// vAPI structure `com.vmware.vcenter.namespaces.networks.nsx.shared_subnets.vpc`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Vpc {
     /// VPC ID.
     ///
     /// Since vSphere API 9.1.1.0.
-    #[serde(default = "Vpc::__missing_vpc")]
     pub vpc: String,
     /// NSX path of the VPC.
     ///
     /// Since vSphere API 9.1.1.0.
-    #[serde(default = "Vpc::__missing_nsx_path")]
     pub nsx_path: String,
     /// VPC name.
     ///
     /// Since vSphere API 9.1.1.0.
-    #[serde(default = "Vpc::__missing_name")]
     pub name: String,
 }
 
-impl Vpc {
-    fn __missing_vpc() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespaces::networks::nsx::shared_subnets::Vpc",
-            "vpc",
-        )
+impl serde::Serialize for Vpc {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("vpc", &self.vpc)?;
+        map.serialize_entry("nsx_path", &self.nsx_path)?;
+        map.serialize_entry("name", &self.name)?;
+        map.end()
     }
+}
 
-    fn __missing_nsx_path() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespaces::networks::nsx::shared_subnets::Vpc",
-            "nsx_path",
-        )
+impl<'de> serde::Deserialize<'de> for Vpc {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_name() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespaces::networks::nsx::shared_subnets::Vpc",
-            "name",
-        )
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Vpc {
+    const NAME: &'static str = "vcenter::namespaces::networks::nsx::shared_subnets::Vpc";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "vpc" => f_0 = Some(map.next_value()?),
+                "nsx_path" => f_1 = Some(map.next_value()?),
+                "name" => f_2 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Vpc {
+            vpc: __de::or_zero(f_0, Self::NAME, "vpc"),
+            nsx_path: __de::or_zero(f_1, Self::NAME, "nsx_path"),
+            name: __de::or_zero(f_2, Self::NAME, "name"),
+        })
     }
 }
 

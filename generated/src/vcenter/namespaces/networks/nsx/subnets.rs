@@ -13,14 +13,13 @@
 /// Not in vSphere API releases before 9.0.0.0.
 ///
 /// vAPI structure `com.vmware.vcenter.namespaces.networks.nsx.subnets.condition`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Condition {
     /// Type of the condition. Possible values can be:
     ///
     /// * Ready
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default = "Condition::__missing_type")]
     pub r#type: String,
     /// Status of the condition. Possible values are:
     ///
@@ -29,52 +28,78 @@ pub struct Condition {
     /// * Unknown
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default = "Condition::__missing_condition_status")]
     pub condition_status: String,
     /// Last time the condition transitioned from one status to another. This should be the time when the underlying condition changed. This field could be `None` when the time of change of the condition is not known.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub time_stamp: Option<vsphere_vapi_runtime::types::DateTime>,
     /// This shows a brief reason of condition.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default = "Condition::__missing_reason")]
     pub reason: String,
     /// This shows a human-readable message about condition.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default = "Condition::__missing_message")]
     pub message: String,
 }
 
-impl Condition {
-    fn __missing_type() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespaces::networks::nsx::subnets::Condition",
-            "type",
-        )
+impl serde::Serialize for Condition {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("type", &self.r#type)?;
+        map.serialize_entry("condition_status", &self.condition_status)?;
+        if let Some(value) = &self.time_stamp {
+            map.serialize_entry("time_stamp", value)?;
+        }
+        map.serialize_entry("reason", &self.reason)?;
+        map.serialize_entry("message", &self.message)?;
+        map.end()
     }
+}
 
-    fn __missing_condition_status() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespaces::networks::nsx::subnets::Condition",
-            "condition_status",
-        )
+impl<'de> serde::Deserialize<'de> for Condition {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_reason() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespaces::networks::nsx::subnets::Condition",
-            "reason",
-        )
-    }
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Condition {
+    const NAME: &'static str = "vcenter::namespaces::networks::nsx::subnets::Condition";
 
-    fn __missing_message() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespaces::networks::nsx::subnets::Condition",
-            "message",
-        )
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<vsphere_vapi_runtime::types::DateTime> = None;
+        let mut f_3: Option<String> = None;
+        let mut f_4: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "type" => f_0 = Some(map.next_value()?),
+                "condition_status" => f_1 = Some(map.next_value()?),
+                "time_stamp" => f_2 = map.next_value()?,
+                "reason" => f_3 = Some(map.next_value()?),
+                "message" => f_4 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Condition {
+            r#type: __de::or_zero(f_0, Self::NAME, "type"),
+            condition_status: __de::or_zero(f_1, Self::NAME, "condition_status"),
+            time_stamp: f_2,
+            reason: __de::or_zero(f_3, Self::NAME, "reason"),
+            message: __de::or_zero(f_4, Self::NAME, "message"),
+        })
     }
 }
 
@@ -104,12 +129,11 @@ vsphere_vapi_runtime::vapi_enum! {
 /// Not in vSphere API releases before 9.0.0.0.
 ///
 /// vAPI structure `com.vmware.vcenter.namespaces.networks.nsx.subnets.info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Info {
     /// The name of the entity within the namespace.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default = "Info::__missing_name")]
     pub name: String,
     /// The type of the entity.
     ///
@@ -118,20 +142,14 @@ pub struct Info {
     /// The NSX API version of the entity that was retrieved.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default = "Info::__missing_api_version")]
     pub api_version: String,
     /// The unique identifier of the entity.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default = "Info::__missing_uid")]
     pub uid: String,
     /// The labels associated with this entity.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(
-        default = "Info::__missing_labels",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub labels: vsphere_vapi_runtime::types::VapiMap<String, String>,
     /// Access mode of entity, accessible only from within VPC or from outside the VPC. Possible values can be:
     ///
@@ -140,59 +158,76 @@ pub struct Info {
     /// * PrivateTGW: Accessible within a Project
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default = "Info::__missing_access_mode")]
     pub access_mode: String,
     /// A list of conditions indicating the condition of the Subnet or SubnetSet.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(
-        default = "Info::__missing_conditions",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub conditions: Vec<Condition>,
 }
 
-impl Info {
-    fn __missing_name() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespaces::networks::nsx::subnets::Info",
-            "name",
-        )
+impl serde::Serialize for Info {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("name", &self.name)?;
+        map.serialize_entry("type", &self.r#type)?;
+        map.serialize_entry("api_version", &self.api_version)?;
+        map.serialize_entry("uid", &self.uid)?;
+        map.serialize_entry("labels", &self.labels)?;
+        map.serialize_entry("access_mode", &self.access_mode)?;
+        map.serialize_entry("conditions", &self.conditions)?;
+        map.end()
     }
+}
 
-    fn __missing_api_version() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespaces::networks::nsx::subnets::Info",
-            "api_version",
-        )
+impl<'de> serde::Deserialize<'de> for Info {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_uid() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespaces::networks::nsx::subnets::Info",
-            "uid",
-        )
-    }
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
+    const NAME: &'static str = "vcenter::namespaces::networks::nsx::subnets::Info";
 
-    fn __missing_labels() -> vsphere_vapi_runtime::types::VapiMap<String, String> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespaces::networks::nsx::subnets::Info",
-            "labels",
-        )
-    }
-
-    fn __missing_access_mode() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespaces::networks::nsx::subnets::Info",
-            "access_mode",
-        )
-    }
-
-    fn __missing_conditions() -> Vec<Condition> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespaces::networks::nsx::subnets::Info",
-            "conditions",
-        )
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<Entity> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<String> = None;
+        let mut f_4: Option<vsphere_vapi_runtime::types::VapiMap<String, String>> = None;
+        let mut f_5: Option<String> = None;
+        let mut f_6: Option<Vec<Condition>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "name" => f_0 = Some(map.next_value()?),
+                "type" => f_1 = Some(map.next_value()?),
+                "api_version" => f_2 = Some(map.next_value()?),
+                "uid" => f_3 = Some(map.next_value()?),
+                "labels" => f_4 = __de::null_as_empty(map.next_value()?),
+                "access_mode" => f_5 = Some(map.next_value()?),
+                "conditions" => f_6 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Info {
+            name: __de::or_zero(f_0, Self::NAME, "name"),
+            r#type: __de::required(f_1, "type")?,
+            api_version: __de::or_zero(f_2, Self::NAME, "api_version"),
+            uid: __de::or_zero(f_3, Self::NAME, "uid"),
+            labels: __de::or_zero(f_4, Self::NAME, "labels"),
+            access_mode: __de::or_zero(f_5, Self::NAME, "access_mode"),
+            conditions: __de::or_zero(f_6, Self::NAME, "conditions"),
+        })
     }
 }
 
@@ -203,24 +238,53 @@ impl Info {
 /// Not in vSphere API releases before 9.0.0.0.
 ///
 /// vAPI structure `com.vmware.vcenter.namespaces.networks.nsx.subnets.list_result`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ListResult {
     /// List of all NSX Subnets and SubnetSets.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(
-        default = "ListResult::__missing_subnets",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub subnets: Vec<Info>,
 }
 
-impl ListResult {
-    fn __missing_subnets() -> Vec<Info> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespaces::networks::nsx::subnets::ListResult",
-            "subnets",
-        )
+impl serde::Serialize for ListResult {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("subnets", &self.subnets)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ListResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ListResult {
+    const NAME: &'static str = "vcenter::namespaces::networks::nsx::subnets::ListResult";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<Vec<Info>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "subnets" => f_0 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ListResult {
+            subnets: __de::or_zero(f_0, Self::NAME, "subnets"),
+        })
     }
 }
 

@@ -13,25 +13,77 @@
 /// Not in vSphere API releases before 9.0.0.0.
 ///
 /// vAPI structure `com.vmware.vcenter.network.projects.vpcs.subnets.filter_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct FilterSpec {
     /// Identifiers that subnet must have to match the filter (see [`SubnetInfo::id`](crate::vcenter::network::projects::vpcs::subnets::SubnetInfo::id)).
     ///
     /// If `None` or empty, subnets with any ID match the filter.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ids: Option<Vec<String>>,
     /// Names that subnet must have to match the filter (see [`SubnetInfo::name`](crate::vcenter::network::projects::vpcs::subnets::SubnetInfo::name)). If `None` or empty, subnets with any name match the filter.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub names: Option<Vec<String>>,
     /// External identifiers that subnet must have to match the filter (see [`SubnetInfo::external_id`](crate::vcenter::network::projects::vpcs::subnets::SubnetInfo::external_id)). If `None` or empty, subnets with any external identifier match the filter.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub external_ids: Option<Vec<String>>,
+}
+
+impl serde::Serialize for FilterSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.ids {
+            map.serialize_entry("ids", value)?;
+        }
+        if let Some(value) = &self.names {
+            map.serialize_entry("names", value)?;
+        }
+        if let Some(value) = &self.external_ids {
+            map.serialize_entry("external_ids", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for FilterSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for FilterSpec {
+    const NAME: &'static str = "vcenter::network::projects::vpcs::subnets::FilterSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<Vec<String>> = None;
+        let mut f_1: Option<Vec<String>> = None;
+        let mut f_2: Option<Vec<String>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "ids" => f_0 = map.next_value()?,
+                "names" => f_1 = map.next_value()?,
+                "external_ids" => f_2 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(FilterSpec {
+            ids: f_0,
+            names: f_1,
+            external_ids: f_2,
+        })
+    }
 }
 
 /// The [`Info`](crate::vcenter::network::projects::vpcs::subnets::Info) structure contains commonly used information about a subnet.
@@ -41,7 +93,7 @@ pub struct FilterSpec {
 /// Not in vSphere API releases before 9.0.0.0.
 ///
 /// vAPI structure `com.vmware.vcenter.network.projects.vpcs.subnets.info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Info {
     /// Details of the subnet.
     ///
@@ -55,6 +107,56 @@ pub struct Info {
     ///
     /// Since vSphere API 9.0.0.0.
     pub project: crate::vcenter::network::projects::ProjectInfo,
+}
+
+impl serde::Serialize for Info {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("subnet", &self.subnet)?;
+        map.serialize_entry("vpc", &self.vpc)?;
+        map.serialize_entry("project", &self.project)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Info {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
+    const NAME: &'static str = "vcenter::network::projects::vpcs::subnets::Info";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<SubnetInfo> = None;
+        let mut f_1: Option<crate::vcenter::network::projects::vpcs::VpcInfo> = None;
+        let mut f_2: Option<crate::vcenter::network::projects::ProjectInfo> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "subnet" => f_0 = Some(map.next_value()?),
+                "vpc" => f_1 = Some(map.next_value()?),
+                "project" => f_2 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Info {
+            subnet: __de::required(f_0, "subnet")?,
+            vpc: __de::required(f_1, "vpc")?,
+            project: __de::required(f_2, "project")?,
+        })
+    }
 }
 
 /// A call of
@@ -79,8 +181,12 @@ impl ListRequest {
     }
 
     /// Sends the request and decodes the result.
-    pub async fn send(self) -> vsphere_vapi_runtime::Result<ListResult> {
-        self.call.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<ListResult>,
+    > + Send {
+        self.call.send()
     }
 }
 
@@ -91,24 +197,53 @@ impl ListRequest {
 /// Not in vSphere API releases before 9.0.0.0.
 ///
 /// vAPI structure `com.vmware.vcenter.network.projects.vpcs.subnets.list_result`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ListResult {
     /// Info(s) of subnets.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(
-        default = "ListResult::__missing_subnets",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub subnets: Vec<Info>,
 }
 
-impl ListResult {
-    fn __missing_subnets() -> Vec<Info> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::network::projects::vpcs::subnets::ListResult",
-            "subnets",
-        )
+impl serde::Serialize for ListResult {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("subnets", &self.subnets)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ListResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ListResult {
+    const NAME: &'static str = "vcenter::network::projects::vpcs::subnets::ListResult";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<Vec<Info>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "subnets" => f_0 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ListResult {
+            subnets: __de::or_zero(f_0, Self::NAME, "subnets"),
+        })
     }
 }
 
@@ -119,7 +254,7 @@ impl ListResult {
 /// Not in vSphere API releases before 9.0.0.0.
 ///
 /// vAPI structure `com.vmware.vcenter.network.projects.vpcs.subnets.subnet_info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SubnetInfo {
     /// Identifier of the subnet.
     ///
@@ -130,28 +265,60 @@ pub struct SubnetInfo {
     /// Name of the subnet.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default = "SubnetInfo::__missing_name")]
     pub name: String,
     /// External identifier of the subnet.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default = "SubnetInfo::__missing_external_id")]
     pub external_id: String,
 }
 
-impl SubnetInfo {
-    fn __missing_name() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::network::projects::vpcs::subnets::SubnetInfo",
-            "name",
-        )
+impl serde::Serialize for SubnetInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("id", &self.id)?;
+        map.serialize_entry("name", &self.name)?;
+        map.serialize_entry("external_id", &self.external_id)?;
+        map.end()
     }
+}
 
-    fn __missing_external_id() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::network::projects::vpcs::subnets::SubnetInfo",
-            "external_id",
-        )
+impl<'de> serde::Deserialize<'de> for SubnetInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for SubnetInfo {
+    const NAME: &'static str = "vcenter::network::projects::vpcs::subnets::SubnetInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::SubnetId> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "id" => f_0 = Some(map.next_value()?),
+                "name" => f_1 = Some(map.next_value()?),
+                "external_id" => f_2 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(SubnetInfo {
+            id: __de::required(f_0, "id")?,
+            name: __de::or_zero(f_1, Self::NAME, "name"),
+            external_id: __de::or_zero(f_2, Self::NAME, "external_id"),
+        })
     }
 }
 

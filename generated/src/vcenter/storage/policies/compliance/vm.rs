@@ -11,31 +11,65 @@
 /// Since vSphere API 6.7.
 ///
 /// vAPI structure `com.vmware.vcenter.storage.policies.compliance.VM.filter_spec`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct FilterSpec {
     /// Compliance Status that a virtual machine must have to match the filter. Atleast one status must be specified.
     ///
     /// Since vSphere API 6.7.
-    #[serde(
-        default = "FilterSpec::__missing_status",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub status: Vec<Status>,
     /// Identifiers of virtual machines that can match the filter.
     ///
     /// If `None` or empty, virtual machines with any identifier matches the filter
     ///
     /// Since vSphere API 6.7.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vms: Option<Vec<String>>,
 }
 
-impl FilterSpec {
-    fn __missing_status() -> Vec<Status> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::storage::policies::compliance::vm::FilterSpec",
-            "status",
-        )
+impl serde::Serialize for FilterSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("status", &self.status)?;
+        if let Some(value) = &self.vms {
+            map.serialize_entry("vms", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for FilterSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for FilterSpec {
+    const NAME: &'static str = "vcenter::storage::policies::compliance::vm::FilterSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<Vec<Status>> = None;
+        let mut f_1: Option<Vec<String>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "status" => f_0 = __de::null_as_empty(map.next_value()?),
+                "vms" => f_1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(FilterSpec {
+            status: __de::or_zero(f_0, Self::NAME, "status"),
+            vms: f_1,
+        })
     }
 }
 
@@ -44,29 +78,63 @@ impl FilterSpec {
 /// Since vSphere API 6.7.
 ///
 /// vAPI structure `com.vmware.vcenter.storage.policies.compliance.VM.info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Info {
     /// Compliance status of the virtual machine home. If `None` or empty, virtual machine home is not associated with a storage policy.
     ///
     /// Since vSphere API 6.7.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vm_home: Option<Status>,
     /// A Map of virtual disks and their compliance status If empty, the virtual machine does not have any disks or its disks are not associated with a storage policy.
     ///
     /// Since vSphere API 6.7.
-    #[serde(
-        default = "Info::__missing_disks",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub disks: vsphere_vapi_runtime::types::VapiMap<String, Status>,
 }
 
-impl Info {
-    fn __missing_disks() -> vsphere_vapi_runtime::types::VapiMap<String, Status> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::storage::policies::compliance::vm::Info",
-            "disks",
-        )
+impl serde::Serialize for Info {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.vm_home {
+            map.serialize_entry("vm_home", value)?;
+        }
+        map.serialize_entry("disks", &self.disks)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Info {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
+    const NAME: &'static str = "vcenter::storage::policies::compliance::vm::Info";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<Status> = None;
+        let mut f_1: Option<vsphere_vapi_runtime::types::VapiMap<String, Status>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "vm_home" => f_0 = map.next_value()?,
+                "disks" => f_1 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Info {
+            vm_home: f_0,
+            disks: __de::or_zero(f_1, Self::NAME, "disks"),
+        })
     }
 }
 

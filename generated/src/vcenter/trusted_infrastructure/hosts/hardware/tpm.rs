@@ -96,19 +96,20 @@ impl EndorsementKeys {
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * The resource `HostSystem` referenced by the parameter `host` requires `Host.Tpm.Read`.
-    pub async fn get(
+    pub fn get(
         &self,
         host: &crate::ids::HostSystemId,
         tpm: &crate::ids::TpmId,
         key: &crate::ids::TpmEndorsementKeyId,
-    ) -> vsphere_vapi_runtime::Result<endorsement_keys::Info> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<endorsement_keys::Info>,
+    > + Send {
         self.client
             .operation(&endorsement_keys::ops::GET)
             .param("host", host)
             .param("tpm", tpm)
             .param("key", key)
             .send()
-            .await
     }
 
     /// Return a list of configured endorsement keys on a host.
@@ -207,10 +208,12 @@ impl EndorsementKeys {
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * The resource `HostSystem` referenced by the parameter `host` requires `Host.Tpm.Unseal`.
-    pub async fn unseal(
+    pub fn unseal(
         &self,
         args: &endorsement_keys::UnsealArgs,
-    ) -> vsphere_vapi_runtime::Result<vsphere_vapi_runtime::types::Binary> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<vsphere_vapi_runtime::types::Binary>,
+    > + Send {
         self.client
             .operation(&endorsement_keys::ops::UNSEAL)
             .param("host", &args.host)
@@ -218,7 +221,6 @@ impl EndorsementKeys {
             .param("key", &args.key)
             .param("spec", &args.spec)
             .send()
-            .await
     }
 }
 
@@ -284,17 +286,18 @@ impl EventLog {
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * The resource `HostSystem` referenced by the parameter `host` requires `Host.Tpm.Read`.
-    pub async fn get(
+    pub fn get(
         &self,
         host: &crate::ids::HostSystemId,
         tpm: &crate::ids::TpmId,
-    ) -> vsphere_vapi_runtime::Result<event_log::Info> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<event_log::Info>,
+    > + Send {
         self.client
             .operation(&event_log::ops::GET)
             .param("host", host)
             .param("tpm", tpm)
             .send()
-            .await
     }
 }
 
@@ -304,18 +307,65 @@ impl EventLog {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.trusted_infrastructure.hosts.hardware.tpm.filter_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct FilterSpec {
     /// The TPM major version number. if `None` or empty, the result will not be filtered by version number.
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub major_versions: Option<Vec<i64>>,
     /// The TPM status. if `None`, the result will not be filtered by status.
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub active: Option<bool>,
+}
+
+impl serde::Serialize for FilterSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.major_versions {
+            map.serialize_entry("major_versions", value)?;
+        }
+        if let Some(value) = &self.active {
+            map.serialize_entry("active", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for FilterSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for FilterSpec {
+    const NAME: &'static str = "vcenter::trusted_infrastructure::hosts::hardware::tpm::FilterSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<Vec<i64>> = None;
+        let mut f_1: Option<bool> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "major_versions" => f_0 = map.next_value()?,
+                "active" => f_1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(FilterSpec {
+            major_versions: f_0,
+            active: f_1,
+        })
+    }
 }
 
 vsphere_vapi_runtime::vapi_enum! {
@@ -346,75 +396,107 @@ vsphere_vapi_runtime::vapi_enum! {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.trusted_infrastructure.hosts.hardware.tpm.info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Info {
     /// The TPM major version number.
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(default = "Info::__missing_major_version")]
     pub major_version: i64,
     /// The TPM minor version number.
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(default = "Info::__missing_minor_version")]
     pub minor_version: i64,
     /// The TPM status. Inactive TPMs cannot be used for sealing or attestation.
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(default = "Info::__missing_active")]
     pub active: bool,
     /// The TPM manufacturer. if `None`, manufacturer is not available.
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub manufacturer: Option<String>,
     /// The TPM model. if `None`, model is not available.
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub model: Option<String>,
     /// The TPM firmware version. if `None`, firmware version is not available.
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub firmware_version: Option<String>,
     /// The list of the PCR banks of the TPM device.
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(
-        default = "Info::__missing_banks",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub banks: Vec<PcrBank>,
 }
 
-impl Info {
-    fn __missing_major_version() -> i64 {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::trusted_infrastructure::hosts::hardware::tpm::Info",
-            "major_version",
-        )
+impl serde::Serialize for Info {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("major_version", &self.major_version)?;
+        map.serialize_entry("minor_version", &self.minor_version)?;
+        map.serialize_entry("active", &self.active)?;
+        if let Some(value) = &self.manufacturer {
+            map.serialize_entry("manufacturer", value)?;
+        }
+        if let Some(value) = &self.model {
+            map.serialize_entry("model", value)?;
+        }
+        if let Some(value) = &self.firmware_version {
+            map.serialize_entry("firmware_version", value)?;
+        }
+        map.serialize_entry("banks", &self.banks)?;
+        map.end()
     }
+}
 
-    fn __missing_minor_version() -> i64 {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::trusted_infrastructure::hosts::hardware::tpm::Info",
-            "minor_version",
-        )
+impl<'de> serde::Deserialize<'de> for Info {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_active() -> bool {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::trusted_infrastructure::hosts::hardware::tpm::Info",
-            "active",
-        )
-    }
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
+    const NAME: &'static str = "vcenter::trusted_infrastructure::hosts::hardware::tpm::Info";
 
-    fn __missing_banks() -> Vec<PcrBank> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::trusted_infrastructure::hosts::hardware::tpm::Info",
-            "banks",
-        )
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<i64> = None;
+        let mut f_1: Option<i64> = None;
+        let mut f_2: Option<bool> = None;
+        let mut f_3: Option<String> = None;
+        let mut f_4: Option<String> = None;
+        let mut f_5: Option<String> = None;
+        let mut f_6: Option<Vec<PcrBank>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "major_version" => f_0 = Some(map.next_value()?),
+                "minor_version" => f_1 = Some(map.next_value()?),
+                "active" => f_2 = Some(map.next_value()?),
+                "manufacturer" => f_3 = map.next_value()?,
+                "model" => f_4 = map.next_value()?,
+                "firmware_version" => f_5 = map.next_value()?,
+                "banks" => f_6 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Info {
+            major_version: __de::or_zero(f_0, Self::NAME, "major_version"),
+            minor_version: __de::or_zero(f_1, Self::NAME, "minor_version"),
+            active: __de::or_zero(f_2, Self::NAME, "active"),
+            manufacturer: f_3,
+            model: f_4,
+            firmware_version: f_5,
+            banks: __de::or_zero(f_6, Self::NAME, "banks"),
+        })
     }
 }
 
@@ -440,8 +522,12 @@ impl ListRequest {
     }
 
     /// Sends the request and decodes the result.
-    pub async fn send(self) -> vsphere_vapi_runtime::Result<Vec<Summary>> {
-        self.call.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<Vec<Summary>>,
+    > + Send {
+        self.call.send()
     }
 }
 
@@ -451,7 +537,7 @@ impl ListRequest {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.trusted_infrastructure.hosts.hardware.tpm.pcr_bank`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PcrBank {
     /// The hash algorithm that is used by TPM to calculate the PCR values.
     ///
@@ -460,25 +546,60 @@ pub struct PcrBank {
     /// The index of PCR and corresponding TPM digest value.
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(
-        default = "PcrBank::__missing_pcrs",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub pcrs: vsphere_vapi_runtime::types::VapiMap<
         i64,
         vsphere_vapi_runtime::types::Binary,
     >,
 }
 
-impl PcrBank {
-    fn __missing_pcrs() -> vsphere_vapi_runtime::types::VapiMap<
-        i64,
-        vsphere_vapi_runtime::types::Binary,
-    > {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::trusted_infrastructure::hosts::hardware::tpm::PcrBank",
-            "pcrs",
-        )
+impl serde::Serialize for PcrBank {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("algorithm", &self.algorithm)?;
+        map.serialize_entry("pcrs", &self.pcrs)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for PcrBank {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for PcrBank {
+    const NAME: &'static str = "vcenter::trusted_infrastructure::hosts::hardware::tpm::PcrBank";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<HashAlgorithm> = None;
+        let mut f_1: Option<
+            vsphere_vapi_runtime::types::VapiMap<
+                i64,
+                vsphere_vapi_runtime::types::Binary,
+            >,
+        > = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "algorithm" => f_0 = Some(map.next_value()?),
+                "pcrs" => f_1 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(PcrBank {
+            algorithm: __de::required(f_0, "algorithm")?,
+            pcrs: __de::or_zero(f_1, Self::NAME, "pcrs"),
+        })
     }
 }
 
@@ -488,7 +609,7 @@ impl PcrBank {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.trusted_infrastructure.hosts.hardware.tpm.summary`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Summary {
     /// A unique identifier for the TPM instance.
     ///
@@ -499,40 +620,68 @@ pub struct Summary {
     /// The TPM major version number.
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(default = "Summary::__missing_major_version")]
     pub major_version: i64,
     /// The TPM minor version number.
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(default = "Summary::__missing_minor_version")]
     pub minor_version: i64,
     /// The TPM status. Inactive TPMs cannot be used for sealing or attestation.
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(default = "Summary::__missing_active")]
     pub active: bool,
 }
 
-impl Summary {
-    fn __missing_major_version() -> i64 {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::trusted_infrastructure::hosts::hardware::tpm::Summary",
-            "major_version",
-        )
+impl serde::Serialize for Summary {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("tpm", &self.tpm)?;
+        map.serialize_entry("major_version", &self.major_version)?;
+        map.serialize_entry("minor_version", &self.minor_version)?;
+        map.serialize_entry("active", &self.active)?;
+        map.end()
     }
+}
 
-    fn __missing_minor_version() -> i64 {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::trusted_infrastructure::hosts::hardware::tpm::Summary",
-            "minor_version",
-        )
+impl<'de> serde::Deserialize<'de> for Summary {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_active() -> bool {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::trusted_infrastructure::hosts::hardware::tpm::Summary",
-            "active",
-        )
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Summary {
+    const NAME: &'static str = "vcenter::trusted_infrastructure::hosts::hardware::tpm::Summary";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::TpmId> = None;
+        let mut f_1: Option<i64> = None;
+        let mut f_2: Option<i64> = None;
+        let mut f_3: Option<bool> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "tpm" => f_0 = Some(map.next_value()?),
+                "major_version" => f_1 = Some(map.next_value()?),
+                "minor_version" => f_2 = Some(map.next_value()?),
+                "active" => f_3 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Summary {
+            tpm: __de::required(f_0, "tpm")?,
+            major_version: __de::or_zero(f_1, Self::NAME, "major_version"),
+            minor_version: __de::or_zero(f_2, Self::NAME, "minor_version"),
+            active: __de::or_zero(f_3, Self::NAME, "active"),
+        })
     }
 }
 

@@ -93,17 +93,18 @@ impl CaCertificates {
     /// - [`NotFound`](crate::ErrorKind::NotFound): if `cluster` doesn't match to any cluster in the vCenter.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the caller is not authenticated.
     #[deprecated(note = "since vSphere API 8.0.3.0")]
-    pub async fn create_task(
+    pub fn create_task(
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
         spec: &ca_certificates::CreateSpec,
-    ) -> vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<()>> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<()>>,
+    > + Send {
         self.client
             .operation(&ca_certificates::ops::CREATE_TASK)
             .param("cluster", cluster)
             .param("spec", spec)
             .send_task()
-            .await
     }
 
     /// Runs [`create_task`](Self::create_task) and waits for the task with the default
@@ -152,17 +153,18 @@ impl CaCertificates {
     /// - [`NotFound`](crate::ErrorKind::NotFound): if the `cluster` doesn't match to any cluster in the vCenter or given name is not found.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the caller is not authenticated.
     #[deprecated(note = "since vSphere API 8.0.3.0")]
-    pub async fn delete_task(
+    pub fn delete_task(
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
         name: &crate::ids::CaCertificateId,
-    ) -> vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<()>> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<()>>,
+    > + Send {
         self.client
             .operation(&ca_certificates::ops::DELETE_TASK)
             .param("cluster", cluster)
             .param("name", name)
             .send_task()
-            .await
     }
 
     /// Runs [`delete_task`](Self::delete_task) and waits for the task with the default
@@ -211,19 +213,20 @@ impl CaCertificates {
     /// - [`NotFound`](crate::ErrorKind::NotFound): if the CA certificate is not found or `cluster` doesn't match to any cluster in the vCenter.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the caller is not authenticated.
     #[deprecated(note = "since vSphere API 8.0.3.0")]
-    pub async fn get_task(
+    pub fn get_task(
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
         name: &crate::ids::CaCertificateId,
-    ) -> vsphere_vapi_runtime::Result<
-        vsphere_vapi_runtime::Task<ca_certificates::Info>,
-    > {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<
+            vsphere_vapi_runtime::Task<ca_certificates::Info>,
+        >,
+    > + Send {
         self.client
             .operation(&ca_certificates::ops::GET_TASK)
             .param("cluster", cluster)
             .param("name", name)
             .send_task()
-            .await
     }
 
     /// Runs [`get_task`](Self::get_task) and waits for the task with the default
@@ -272,17 +275,18 @@ impl CaCertificates {
     /// - [`NotFound`](crate::ErrorKind::NotFound): if the `cluster` doesn't match to any cluster in the vCenter or given name is not found.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the caller is not authenticated.
     #[deprecated(note = "since vSphere API 8.0.3.0")]
-    pub async fn list_task(
+    pub fn list_task(
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
-    ) -> vsphere_vapi_runtime::Result<
-        vsphere_vapi_runtime::Task<Vec<ca_certificates::Summary>>,
-    > {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<
+            vsphere_vapi_runtime::Task<Vec<ca_certificates::Summary>>,
+        >,
+    > + Send {
         self.client
             .operation(&ca_certificates::ops::LIST_TASK)
             .param("cluster", cluster)
             .send_task()
-            .await
     }
 
     /// Runs [`list_task`](Self::list_task) and waits for the task with the default
@@ -379,17 +383,18 @@ impl EndorsementKeys {
     /// - [`NotFound`](crate::ErrorKind::NotFound): if `cluster` doesn't match to any cluster in the vCenter.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the caller is not authenticated.
     #[deprecated(note = "since vSphere API 8.0.3.0")]
-    pub async fn create_task(
+    pub fn create_task(
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
         spec: &endorsement_keys::CreateSpec,
-    ) -> vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<()>> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<()>>,
+    > + Send {
         self.client
             .operation(&endorsement_keys::ops::CREATE_TASK)
             .param("cluster", cluster)
             .param("spec", spec)
             .send_task()
-            .await
     }
 
     /// Runs [`create_task`](Self::create_task) and waits for the task with the default
@@ -438,17 +443,18 @@ impl EndorsementKeys {
     /// - [`NotFound`](crate::ErrorKind::NotFound): if the name is not found or `cluster` doesn't match to any cluster in the vCenter.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the caller is not authenticated.
     #[deprecated(note = "since vSphere API 8.0.3.0")]
-    pub async fn delete_task(
+    pub fn delete_task(
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
         name: &crate::ids::Tpm2EndorsementKeyId,
-    ) -> vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<()>> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<()>>,
+    > + Send {
         self.client
             .operation(&endorsement_keys::ops::DELETE_TASK)
             .param("cluster", cluster)
             .param("name", name)
             .send_task()
-            .await
     }
 
     /// Runs [`delete_task`](Self::delete_task) and waits for the task with the default
@@ -497,19 +503,20 @@ impl EndorsementKeys {
     /// - [`NotFound`](crate::ErrorKind::NotFound): if the endorsement key is not found or `cluster` doesn't match to any cluster in the vCenter.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the caller is not authenticated.
     #[deprecated(note = "since vSphere API 8.0.3.0")]
-    pub async fn get_task(
+    pub fn get_task(
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
         name: &crate::ids::Tpm2EndorsementKeyId,
-    ) -> vsphere_vapi_runtime::Result<
-        vsphere_vapi_runtime::Task<endorsement_keys::Info>,
-    > {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<
+            vsphere_vapi_runtime::Task<endorsement_keys::Info>,
+        >,
+    > + Send {
         self.client
             .operation(&endorsement_keys::ops::GET_TASK)
             .param("cluster", cluster)
             .param("name", name)
             .send_task()
-            .await
     }
 
     /// Runs [`get_task`](Self::get_task) and waits for the task with the default
@@ -558,17 +565,18 @@ impl EndorsementKeys {
     /// - [`NotFound`](crate::ErrorKind::NotFound): if the cluster is not found.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the caller is not authenticated.
     #[deprecated(note = "since vSphere API 8.0.3.0")]
-    pub async fn list_task(
+    pub fn list_task(
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
-    ) -> vsphere_vapi_runtime::Result<
-        vsphere_vapi_runtime::Task<Vec<endorsement_keys::Summary>>,
-    > {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<
+            vsphere_vapi_runtime::Task<Vec<endorsement_keys::Summary>>,
+        >,
+    > + Send {
         self.client
             .operation(&endorsement_keys::ops::LIST_TASK)
             .param("cluster", cluster)
             .send_task()
-            .await
     }
 
     /// Runs [`list_task`](Self::list_task) and waits for the task with the default
@@ -653,15 +661,16 @@ impl Settings {
     /// - [`NotFound`](crate::ErrorKind::NotFound): if `cluster` doesn't match to any cluster in the vCenter.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the caller is not authenticated.
     #[deprecated(note = "since vSphere API 8.0.3.0")]
-    pub async fn get_task(
+    pub fn get_task(
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
-    ) -> vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<settings::Info>> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<settings::Info>>,
+    > + Send {
         self.client
             .operation(&settings::ops::GET_TASK)
             .param("cluster", cluster)
             .send_task()
-            .await
     }
 
     /// Runs [`get_task`](Self::get_task) and waits for the task with the default
@@ -710,17 +719,18 @@ impl Settings {
     /// - [`NotFound`](crate::ErrorKind::NotFound): if `cluster` doesn't match to any cluster in the vCenter.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the caller is not authenticated.
     #[deprecated(note = "since vSphere API 8.0.3.0")]
-    pub async fn update_task(
+    pub fn update_task(
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
         spec: &settings::UpdateSpec,
-    ) -> vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<()>> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<()>>,
+    > + Send {
         self.client
             .operation(&settings::ops::UPDATE_TASK)
             .param("cluster", cluster)
             .param("spec", spec)
             .send_task()
-            .await
     }
 
     /// Runs [`update_task`](Self::update_task) and waits for the task with the default

@@ -95,17 +95,18 @@ impl ClientCertificate {
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
     /// - [`Error`](crate::ErrorKind::Error): If any other error occurs.
     #[deprecated(note = "since vSphere API 8.0.3.0")]
-    pub async fn create_task(
+    pub fn create_task(
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
         provider: &crate::ids::TrustAuthorityClustersKmsProviderId,
-    ) -> vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<()>> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<()>>,
+    > + Send {
         self.client
             .operation(&client_certificate::ops::CREATE_TASK)
             .param("cluster", cluster)
             .param("provider", provider)
             .send_task()
-            .await
     }
 
     /// Runs [`create_task`](Self::create_task) and waits for the task with the default
@@ -154,19 +155,20 @@ impl ClientCertificate {
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
     /// - [`Error`](crate::ErrorKind::Error): If any other error occurs.
     #[deprecated(note = "since vSphere API 8.0.3.0")]
-    pub async fn get_task(
+    pub fn get_task(
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
         provider: &crate::ids::TrustAuthorityClustersKmsProviderId,
-    ) -> vsphere_vapi_runtime::Result<
-        vsphere_vapi_runtime::Task<client_certificate::Info>,
-    > {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<
+            vsphere_vapi_runtime::Task<client_certificate::Info>,
+        >,
+    > + Send {
         self.client
             .operation(&client_certificate::ops::GET_TASK)
             .param("cluster", cluster)
             .param("provider", provider)
             .send_task()
-            .await
     }
 
     /// Runs [`get_task`](Self::get_task) and waits for the task with the default
@@ -221,19 +223,20 @@ impl ClientCertificate {
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
     /// - [`Error`](crate::ErrorKind::Error): If any other error occurs.
     #[deprecated(note = "since vSphere API 8.0.3.0")]
-    pub async fn update_task(
+    pub fn update_task(
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
         provider: &crate::ids::TrustAuthorityClustersKmsProviderId,
         spec: &client_certificate::UpdateSpec,
-    ) -> vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<()>> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<()>>,
+    > + Send {
         self.client
             .operation(&client_certificate::ops::UPDATE_TASK)
             .param("cluster", cluster)
             .param("provider", provider)
             .param("spec", spec)
             .send_task()
-            .await
     }
 
     /// Runs [`update_task`](Self::update_task) and waits for the task with the default
@@ -317,19 +320,20 @@ impl Credential {
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
     /// - [`Error`](crate::ErrorKind::Error): If any other error occurs.
     #[deprecated(note = "since vSphere API 8.0.3.0")]
-    pub async fn set_task(
+    pub fn set_task(
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
         provider: &crate::ids::TrustAuthorityClustersKmsProviderId,
         credential: &vsphere_vapi_runtime::types::Secret,
-    ) -> vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<()>> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<()>>,
+    > + Send {
         self.client
             .operation(&credential::ops::SET_TASK)
             .param("cluster", cluster)
             .param("provider", provider)
             .param("credential", credential)
             .send_task()
-            .await
     }
 
     /// Runs [`set_task`](Self::set_task) and waits for the task with the default
@@ -501,19 +505,20 @@ impl TrustedPeerCertificates {
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
     /// - [`Error`](crate::ErrorKind::Error): If any other error occurs.
     #[deprecated(note = "since vSphere API 8.0.3.0")]
-    pub async fn get_task(
+    pub fn get_task(
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
         provider: &crate::ids::TrustAuthorityClustersKmsProviderId,
-    ) -> vsphere_vapi_runtime::Result<
-        vsphere_vapi_runtime::Task<trusted_peer_certificates::Info>,
-    > {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<
+            vsphere_vapi_runtime::Task<trusted_peer_certificates::Info>,
+        >,
+    > + Send {
         self.client
             .operation(&trusted_peer_certificates::ops::GET_TASK)
             .param("cluster", cluster)
             .param("provider", provider)
             .send_task()
-            .await
     }
 
     /// Runs [`get_task`](Self::get_task) and waits for the task with the default
@@ -568,19 +573,20 @@ impl TrustedPeerCertificates {
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
     /// - [`Error`](crate::ErrorKind::Error): If any other error occurs.
     #[deprecated(note = "since vSphere API 8.0.3.0")]
-    pub async fn update_task(
+    pub fn update_task(
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
         provider: &crate::ids::TrustAuthorityClustersKmsProviderId,
         spec: &trusted_peer_certificates::UpdateSpec,
-    ) -> vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<()>> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<()>>,
+    > + Send {
         self.client
             .operation(&trusted_peer_certificates::ops::UPDATE_TASK)
             .param("cluster", cluster)
             .param("provider", provider)
             .param("spec", spec)
             .send_task()
-            .await
     }
 
     /// Runs [`update_task`](Self::update_task) and waits for the task with the default
@@ -612,7 +618,7 @@ impl TrustedPeerCertificates {
 /// vAPI structure
 /// `com.vmware.vcenter.trusted_infrastructure.trust_authority_clusters.kms.providers.create_spec`.
 #[deprecated(note = "since vSphere API 8.0.3.0")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateSpec {
     /// Name of the provider. A unique string chosen by the client.
     ///
@@ -623,7 +629,6 @@ pub struct CreateSpec {
     /// Master key ID created for the provider. A unique Key ID.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "CreateSpec::__missing_master_key_id")]
     pub master_key_id: String,
     /// Key server associated with this Provider.
     ///
@@ -631,12 +636,53 @@ pub struct CreateSpec {
     pub key_server: KeyServerCreateSpec,
 }
 
-impl CreateSpec {
-    fn __missing_master_key_id() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::trusted_infrastructure::trust_authority_clusters::kms::providers::CreateSpec",
-            "master_key_id",
-        )
+impl serde::Serialize for CreateSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("provider", &self.provider)?;
+        map.serialize_entry("master_key_id", &self.master_key_id)?;
+        map.serialize_entry("key_server", &self.key_server)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CreateSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CreateSpec {
+    const NAME: &'static str = "vcenter::trusted_infrastructure::trust_authority_clusters::kms::providers::CreateSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::TrustAuthorityClustersKmsProviderId> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<KeyServerCreateSpec> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "provider" => f_0 = Some(map.next_value()?),
+                "master_key_id" => f_1 = Some(map.next_value()?),
+                "key_server" => f_2 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(CreateSpec {
+            provider: __de::required(f_0, "provider")?,
+            master_key_id: __de::or_zero(f_1, Self::NAME, "master_key_id"),
+            key_server: __de::required(f_2, "key_server")?,
+        })
     }
 }
 
@@ -686,12 +732,11 @@ vsphere_vapi_runtime::vapi_enum! {
 /// vAPI structure
 /// `com.vmware.vcenter.trusted_infrastructure.trust_authority_clusters.kms.providers.info`.
 #[deprecated(note = "since vSphere API 8.0.3.0")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Info {
     /// Master key identifier created for the provider. A unique Key identifier.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "Info::__missing_master_key_id")]
     pub master_key_id: String,
     /// Key server associated with this provider.
     ///
@@ -703,12 +748,53 @@ pub struct Info {
     pub status: Status,
 }
 
-impl Info {
-    fn __missing_master_key_id() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::trusted_infrastructure::trust_authority_clusters::kms::providers::Info",
-            "master_key_id",
-        )
+impl serde::Serialize for Info {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("master_key_id", &self.master_key_id)?;
+        map.serialize_entry("key_server", &self.key_server)?;
+        map.serialize_entry("status", &self.status)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Info {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
+    const NAME: &'static str = "vcenter::trusted_infrastructure::trust_authority_clusters::kms::providers::Info";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<KeyServerInfo> = None;
+        let mut f_2: Option<Status> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "master_key_id" => f_0 = Some(map.next_value()?),
+                "key_server" => f_1 = Some(map.next_value()?),
+                "status" => f_2 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Info {
+            master_key_id: __de::or_zero(f_0, Self::NAME, "master_key_id"),
+            key_server: __de::required(f_1, "key_server")?,
+            status: __de::required(f_2, "status")?,
+        })
     }
 }
 
@@ -833,79 +919,72 @@ impl<'de> serde::Deserialize<'de> for KeyServerCreateSpec {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = KeyServerCreateSpec;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("struct KeyServerCreateSpec")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<KeyServerCreateSpec, A::Error> {
-                let mut f_0: Option<String> = None;
-                let mut f_1: Option<String> = None;
-                let mut f_2: Option<
-                    crate::vcenter::trusted_infrastructure::NetworkAddress,
-                > = None;
-                let mut f_3: Option<i64> = None;
-                let mut f_4: Option<KmipServerCreateSpec> = None;
-                let mut unknown = serde_json::Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "type" => f_0 = Some(map.next_value()?),
-                        "description" => f_1 = map.next_value()?,
-                        "proxy_server" => f_2 = map.next_value()?,
-                        "connection_timeout" => f_3 = map.next_value()?,
-                        "kmip_server" => f_4 = map.next_value()?,
-                        _ => {
-                            let value: serde_json::Value = map.next_value()?;
-                            unknown.insert(key, value);
-                        }
-                    }
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for KeyServerCreateSpec {
+    const NAME: &'static str = "vcenter::trusted_infrastructure::trust_authority_clusters::kms::providers::KeyServerCreateSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<crate::vcenter::trusted_infrastructure::NetworkAddress> = None;
+        let mut f_3: Option<i64> = None;
+        let mut f_4: Option<KmipServerCreateSpec> = None;
+        let mut unknown = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "type" => f_0 = Some(map.next_value()?),
+                "description" => f_1 = map.next_value()?,
+                "proxy_server" => f_2 = map.next_value()?,
+                "connection_timeout" => f_3 = map.next_value()?,
+                "kmip_server" => f_4 = map.next_value()?,
+                _ => {
+                    let value: serde_json::Value = map.next_value()?;
+                    unknown.insert(key, value);
                 }
-                let u_0 = match f_0 {
-                    None => None,
-                    Some(tag) => {
-                        Some(
-                            match tag.as_str() {
-                                "KMIP" => {
-                                    KeyServerCreateSpecType::Kmip {
-                                        kmip_server: f_4,
-                                    }
-                                }
-                                _ => {
-                                    #[allow(unused_mut)]
-                                    let mut fields = ::core::mem::take(&mut unknown);
-                                    if let Some(value) = f_4 {
-                                        fields
-                                            .insert(
-                                                "kmip_server".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    KeyServerCreateSpecType::Unknown {
-                                        tag,
-                                        fields,
-                                    }
-                                }
-                            },
-                        )
-                    }
-                };
-                ::core::result::Result::Ok(KeyServerCreateSpec {
-                    r#type: u_0.ok_or_else(|| serde::de::Error::missing_field("type"))?,
-                    description: f_1,
-                    proxy_server: f_2,
-                    connection_timeout: f_3,
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        let u_0 = match f_0 {
+            None => None,
+            Some(tag) => {
+                Some(
+                    match tag.as_str() {
+                        "KMIP" => {
+                            KeyServerCreateSpecType::Kmip {
+                                kmip_server: f_4,
+                            }
+                        }
+                        _ => {
+                            #[allow(unused_mut)]
+                            let mut fields = ::core::mem::take(&mut unknown);
+                            if let Some(value) = f_4 {
+                                fields
+                                    .insert(
+                                        "kmip_server".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            KeyServerCreateSpecType::Unknown {
+                                tag,
+                                fields,
+                            }
+                        }
+                    },
+                )
+            }
+        };
+        ::core::result::Result::Ok(KeyServerCreateSpec {
+            r#type: __de::required(u_0, "type")?,
+            description: f_1,
+            proxy_server: f_2,
+            connection_timeout: f_3,
+        })
     }
 }
 
@@ -1028,83 +1107,72 @@ impl<'de> serde::Deserialize<'de> for KeyServerInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = KeyServerInfo;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("struct KeyServerInfo")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<KeyServerInfo, A::Error> {
-                let mut f_0: Option<String> = None;
-                let mut f_1: Option<String> = None;
-                let mut f_2: Option<
-                    crate::vcenter::trusted_infrastructure::NetworkAddress,
-                > = None;
-                let mut f_3: Option<i64> = None;
-                let mut f_4: Option<KmipServerInfo> = None;
-                let mut unknown = serde_json::Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "type" => f_0 = Some(map.next_value()?),
-                        "description" => f_1 = Some(map.next_value()?),
-                        "proxy_server" => f_2 = map.next_value()?,
-                        "connection_timeout" => f_3 = map.next_value()?,
-                        "kmip_server" => f_4 = map.next_value()?,
-                        _ => {
-                            let value: serde_json::Value = map.next_value()?;
-                            unknown.insert(key, value);
-                        }
-                    }
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for KeyServerInfo {
+    const NAME: &'static str = "vcenter::trusted_infrastructure::trust_authority_clusters::kms::providers::KeyServerInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<crate::vcenter::trusted_infrastructure::NetworkAddress> = None;
+        let mut f_3: Option<i64> = None;
+        let mut f_4: Option<KmipServerInfo> = None;
+        let mut unknown = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "type" => f_0 = Some(map.next_value()?),
+                "description" => f_1 = Some(map.next_value()?),
+                "proxy_server" => f_2 = map.next_value()?,
+                "connection_timeout" => f_3 = map.next_value()?,
+                "kmip_server" => f_4 = map.next_value()?,
+                _ => {
+                    let value: serde_json::Value = map.next_value()?;
+                    unknown.insert(key, value);
                 }
-                let u_0 = match f_0 {
-                    None => None,
-                    Some(tag) => {
-                        Some(
-                            match tag.as_str() {
-                                "KMIP" => {
-                                    KeyServerInfoType::Kmip {
-                                        kmip_server: f_4,
-                                    }
-                                }
-                                _ => {
-                                    #[allow(unused_mut)]
-                                    let mut fields = ::core::mem::take(&mut unknown);
-                                    if let Some(value) = f_4 {
-                                        fields
-                                            .insert(
-                                                "kmip_server".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    KeyServerInfoType::Unknown {
-                                        tag,
-                                        fields,
-                                    }
-                                }
-                            },
-                        )
-                    }
-                };
-                ::core::result::Result::Ok(KeyServerInfo {
-                    r#type: u_0.ok_or_else(|| serde::de::Error::missing_field("type"))?,
-                    description: f_1
-                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
-                            "vcenter::trusted_infrastructure::trust_authority_clusters::kms::providers::KeyServerInfo",
-                            "description",
-                        )),
-                    proxy_server: f_2,
-                    connection_timeout: f_3,
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        let u_0 = match f_0 {
+            None => None,
+            Some(tag) => {
+                Some(
+                    match tag.as_str() {
+                        "KMIP" => {
+                            KeyServerInfoType::Kmip {
+                                kmip_server: f_4,
+                            }
+                        }
+                        _ => {
+                            #[allow(unused_mut)]
+                            let mut fields = ::core::mem::take(&mut unknown);
+                            if let Some(value) = f_4 {
+                                fields
+                                    .insert(
+                                        "kmip_server".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            KeyServerInfoType::Unknown {
+                                tag,
+                                fields,
+                            }
+                        }
+                    },
+                )
+            }
+        };
+        ::core::result::Result::Ok(KeyServerInfo {
+            r#type: __de::required(u_0, "type")?,
+            description: __de::or_zero(f_1, Self::NAME, "description"),
+            proxy_server: f_2,
+            connection_timeout: f_3,
+        })
     }
 }
 
@@ -1231,79 +1299,71 @@ impl<'de> serde::Deserialize<'de> for KeyServerUpdateSpec {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = KeyServerUpdateSpec;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("struct KeyServerUpdateSpec")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<KeyServerUpdateSpec, A::Error> {
-                let mut f_0: Option<String> = None;
-                let mut f_1: Option<String> = None;
-                let mut f_2: Option<
-                    crate::vcenter::trusted_infrastructure::NetworkAddress,
-                > = None;
-                let mut f_3: Option<i64> = None;
-                let mut f_4: Option<KmipServerUpdateSpec> = None;
-                let mut unknown = serde_json::Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "type" => f_0 = map.next_value()?,
-                        "description" => f_1 = map.next_value()?,
-                        "proxy_server" => f_2 = map.next_value()?,
-                        "connection_timeout" => f_3 = map.next_value()?,
-                        "kmip_server" => f_4 = map.next_value()?,
-                        _ => {
-                            let value: serde_json::Value = map.next_value()?;
-                            unknown.insert(key, value);
-                        }
-                    }
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for KeyServerUpdateSpec {
+    const NAME: &'static str = "vcenter::trusted_infrastructure::trust_authority_clusters::kms::providers::KeyServerUpdateSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<crate::vcenter::trusted_infrastructure::NetworkAddress> = None;
+        let mut f_3: Option<i64> = None;
+        let mut f_4: Option<KmipServerUpdateSpec> = None;
+        let mut unknown = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "type" => f_0 = map.next_value()?,
+                "description" => f_1 = map.next_value()?,
+                "proxy_server" => f_2 = map.next_value()?,
+                "connection_timeout" => f_3 = map.next_value()?,
+                "kmip_server" => f_4 = map.next_value()?,
+                _ => {
+                    let value: serde_json::Value = map.next_value()?;
+                    unknown.insert(key, value);
                 }
-                let u_0 = match f_0 {
-                    None => None,
-                    Some(tag) => {
-                        Some(
-                            match tag.as_str() {
-                                "KMIP" => {
-                                    KeyServerUpdateSpecType::Kmip {
-                                        kmip_server: f_4,
-                                    }
-                                }
-                                _ => {
-                                    #[allow(unused_mut)]
-                                    let mut fields = ::core::mem::take(&mut unknown);
-                                    if let Some(value) = f_4 {
-                                        fields
-                                            .insert(
-                                                "kmip_server".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    KeyServerUpdateSpecType::Unknown {
-                                        tag,
-                                        fields,
-                                    }
-                                }
-                            },
-                        )
-                    }
-                };
-                ::core::result::Result::Ok(KeyServerUpdateSpec {
-                    r#type: u_0,
-                    description: f_1,
-                    proxy_server: f_2,
-                    connection_timeout: f_3,
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        let u_0 = match f_0 {
+            None => None,
+            Some(tag) => {
+                Some(
+                    match tag.as_str() {
+                        "KMIP" => {
+                            KeyServerUpdateSpecType::Kmip {
+                                kmip_server: f_4,
+                            }
+                        }
+                        _ => {
+                            #[allow(unused_mut)]
+                            let mut fields = ::core::mem::take(&mut unknown);
+                            if let Some(value) = f_4 {
+                                fields
+                                    .insert(
+                                        "kmip_server".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            KeyServerUpdateSpecType::Unknown {
+                                tag,
+                                fields,
+                            }
+                        }
+                    },
+                )
+            }
+        };
+        ::core::result::Result::Ok(KeyServerUpdateSpec {
+            r#type: u_0,
+            description: f_1,
+            proxy_server: f_2,
+            connection_timeout: f_3,
+        })
     }
 }
 
@@ -1316,31 +1376,65 @@ impl<'de> serde::Deserialize<'de> for KeyServerUpdateSpec {
 /// vAPI structure
 /// `com.vmware.vcenter.trusted_infrastructure.trust_authority_clusters.kms.providers.kmip_server_create_spec`.
 #[deprecated(note = "since vSphere API 8.0.3.0")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct KmipServerCreateSpec {
     /// List of Key Management Interoperability Protocol (KMIP) compliant key servers.
     ///
     /// Key servers must be configured for active-active replication. If the server port is `None`, a default value for KMIP's port will be used.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(
-        default = "KmipServerCreateSpec::__missing_servers",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub servers: Vec<Server>,
     /// Username for authentication. If `None`, no username will be added.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
 }
 
-impl KmipServerCreateSpec {
-    fn __missing_servers() -> Vec<Server> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::trusted_infrastructure::trust_authority_clusters::kms::providers::KmipServerCreateSpec",
-            "servers",
-        )
+impl serde::Serialize for KmipServerCreateSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("servers", &self.servers)?;
+        if let Some(value) = &self.username {
+            map.serialize_entry("username", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for KmipServerCreateSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for KmipServerCreateSpec {
+    const NAME: &'static str = "vcenter::trusted_infrastructure::trust_authority_clusters::kms::providers::KmipServerCreateSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<Vec<Server>> = None;
+        let mut f_1: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "servers" => f_0 = __de::null_as_empty(map.next_value()?),
+                "username" => f_1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(KmipServerCreateSpec {
+            servers: __de::or_zero(f_0, Self::NAME, "servers"),
+            username: f_1,
+        })
     }
 }
 
@@ -1353,29 +1447,63 @@ impl KmipServerCreateSpec {
 /// vAPI structure
 /// `com.vmware.vcenter.trusted_infrastructure.trust_authority_clusters.kms.providers.kmip_server_info`.
 #[deprecated(note = "since vSphere API 8.0.3.0")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct KmipServerInfo {
     /// List of KMIP compliant key servers.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(
-        default = "KmipServerInfo::__missing_servers",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub servers: Vec<Server>,
     /// Username for authentication. If `None`, username will not be set.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
 }
 
-impl KmipServerInfo {
-    fn __missing_servers() -> Vec<Server> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::trusted_infrastructure::trust_authority_clusters::kms::providers::KmipServerInfo",
-            "servers",
-        )
+impl serde::Serialize for KmipServerInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("servers", &self.servers)?;
+        if let Some(value) = &self.username {
+            map.serialize_entry("username", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for KmipServerInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for KmipServerInfo {
+    const NAME: &'static str = "vcenter::trusted_infrastructure::trust_authority_clusters::kms::providers::KmipServerInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<Vec<Server>> = None;
+        let mut f_1: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "servers" => f_0 = __de::null_as_empty(map.next_value()?),
+                "username" => f_1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(KmipServerInfo {
+            servers: __de::or_zero(f_0, Self::NAME, "servers"),
+            username: f_1,
+        })
     }
 }
 
@@ -1388,18 +1516,65 @@ impl KmipServerInfo {
 /// vAPI structure
 /// `com.vmware.vcenter.trusted_infrastructure.trust_authority_clusters.kms.providers.kmip_server_update_spec`.
 #[deprecated(note = "since vSphere API 8.0.3.0")]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct KmipServerUpdateSpec {
     /// List of KMIP compliant key servers. Key servers must be configured for active-active replication. If the server port is `None`, a default value for KMIP's port will be used. If `None`, server configuration will remain unchanged.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub servers: Option<Vec<Server>>,
     /// Username for authentication. If `None`, username will remain unchanged.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
+}
+
+impl serde::Serialize for KmipServerUpdateSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.servers {
+            map.serialize_entry("servers", value)?;
+        }
+        if let Some(value) = &self.username {
+            map.serialize_entry("username", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for KmipServerUpdateSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for KmipServerUpdateSpec {
+    const NAME: &'static str = "vcenter::trusted_infrastructure::trust_authority_clusters::kms::providers::KmipServerUpdateSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<Vec<Server>> = None;
+        let mut f_1: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "servers" => f_0 = map.next_value()?,
+                "username" => f_1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(KmipServerUpdateSpec {
+            servers: f_0,
+            username: f_1,
+        })
+    }
 }
 
 /// The [`Server`](crate::vcenter::trusted_infrastructure::trust_authority_clusters::kms::providers::Server) structure contains fields that describe a connection endpoint.
@@ -1411,33 +1586,61 @@ pub struct KmipServerUpdateSpec {
 /// vAPI structure
 /// `com.vmware.vcenter.trusted_infrastructure.trust_authority_clusters.kms.providers.server`.
 #[deprecated(note = "since vSphere API 8.0.3.0")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Server {
     /// Name of the server. A unique string chosen by the client.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "Server::__missing_name")]
     pub name: String,
     /// The server's address.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "Server::__missing_address")]
     pub address: crate::vcenter::trusted_infrastructure::NetworkAddress,
 }
 
-impl Server {
-    fn __missing_name() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::trusted_infrastructure::trust_authority_clusters::kms::providers::Server",
-            "name",
-        )
+impl serde::Serialize for Server {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("name", &self.name)?;
+        map.serialize_entry("address", &self.address)?;
+        map.end()
     }
+}
 
-    fn __missing_address() -> crate::vcenter::trusted_infrastructure::NetworkAddress {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::trusted_infrastructure::trust_authority_clusters::kms::providers::Server",
-            "address",
-        )
+impl<'de> serde::Deserialize<'de> for Server {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Server {
+    const NAME: &'static str = "vcenter::trusted_infrastructure::trust_authority_clusters::kms::providers::Server";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<crate::vcenter::trusted_infrastructure::NetworkAddress> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "name" => f_0 = Some(map.next_value()?),
+                "address" => f_1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Server {
+            name: __de::or_zero(f_0, Self::NAME, "name"),
+            address: __de::or_zero(f_1, Self::NAME, "address"),
+        })
     }
 }
 
@@ -1450,7 +1653,7 @@ impl Server {
 /// vAPI structure
 /// `com.vmware.vcenter.trusted_infrastructure.trust_authority_clusters.kms.providers.server_info`.
 #[deprecated(note = "since vSphere API 8.0.3.0")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ServerInfo {
     /// The connection status health of the server.
     ///
@@ -1459,55 +1662,76 @@ pub struct ServerInfo {
     /// Details regarding the health of the server connection. When the service [`Health`](crate::vcenter::trusted_infrastructure::trust_authority_clusters::kms::providers::Health) is not [`Health::Ok`](crate::vcenter::trusted_infrastructure::trust_authority_clusters::kms::providers::Health::Ok), this field will provide an actionable description of the issue.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(
-        default = "ServerInfo::__missing_details",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub details: Vec<crate::vapi::standard::LocalizableMessage>,
     /// Whether this client trusts the server.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "ServerInfo::__missing_client_trust_server")]
     pub client_trust_server: bool,
     /// Whether the server trusts this client.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "ServerInfo::__missing_server_trust_client")]
     pub server_trust_client: bool,
     /// Name of the server.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "ServerInfo::__missing_name")]
     pub name: String,
 }
 
-impl ServerInfo {
-    fn __missing_details() -> Vec<crate::vapi::standard::LocalizableMessage> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::trusted_infrastructure::trust_authority_clusters::kms::providers::ServerInfo",
-            "details",
-        )
+impl serde::Serialize for ServerInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("health", &self.health)?;
+        map.serialize_entry("details", &self.details)?;
+        map.serialize_entry("client_trust_server", &self.client_trust_server)?;
+        map.serialize_entry("server_trust_client", &self.server_trust_client)?;
+        map.serialize_entry("name", &self.name)?;
+        map.end()
     }
+}
 
-    fn __missing_client_trust_server() -> bool {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::trusted_infrastructure::trust_authority_clusters::kms::providers::ServerInfo",
-            "client_trust_server",
-        )
+impl<'de> serde::Deserialize<'de> for ServerInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_server_trust_client() -> bool {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::trusted_infrastructure::trust_authority_clusters::kms::providers::ServerInfo",
-            "server_trust_client",
-        )
-    }
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ServerInfo {
+    const NAME: &'static str = "vcenter::trusted_infrastructure::trust_authority_clusters::kms::providers::ServerInfo";
 
-    fn __missing_name() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::trusted_infrastructure::trust_authority_clusters::kms::providers::ServerInfo",
-            "name",
-        )
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<Health> = None;
+        let mut f_1: Option<Vec<crate::vapi::standard::LocalizableMessage>> = None;
+        let mut f_2: Option<bool> = None;
+        let mut f_3: Option<bool> = None;
+        let mut f_4: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "health" => f_0 = Some(map.next_value()?),
+                "details" => f_1 = __de::null_as_empty(map.next_value()?),
+                "client_trust_server" => f_2 = Some(map.next_value()?),
+                "server_trust_client" => f_3 = Some(map.next_value()?),
+                "name" => f_4 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ServerInfo {
+            health: __de::required(f_0, "health")?,
+            details: __de::or_zero(f_1, Self::NAME, "details"),
+            client_trust_server: __de::or_zero(f_2, Self::NAME, "client_trust_server"),
+            server_trust_client: __de::or_zero(f_3, Self::NAME, "server_trust_client"),
+            name: __de::or_zero(f_4, Self::NAME, "name"),
+        })
     }
 }
 
@@ -1520,7 +1744,7 @@ impl ServerInfo {
 /// vAPI structure
 /// `com.vmware.vcenter.trusted_infrastructure.trust_authority_clusters.kms.providers.status`.
 #[deprecated(note = "since vSphere API 8.0.3.0")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Status {
     /// The health of the provider.
     ///
@@ -1529,34 +1753,60 @@ pub struct Status {
     /// Details regarding the health of the provider. When the service [`Health`](crate::vcenter::trusted_infrastructure::trust_authority_clusters::kms::providers::Health) is not [`Health::Ok`](crate::vcenter::trusted_infrastructure::trust_authority_clusters::kms::providers::Health::Ok), this field will provide an actionable description of the issue.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(
-        default = "Status::__missing_details",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub details: Vec<crate::vapi::standard::LocalizableMessage>,
     /// Health of the key servers.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(
-        default = "Status::__missing_servers",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub servers: Vec<ServerInfo>,
 }
 
-impl Status {
-    fn __missing_details() -> Vec<crate::vapi::standard::LocalizableMessage> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::trusted_infrastructure::trust_authority_clusters::kms::providers::Status",
-            "details",
-        )
+impl serde::Serialize for Status {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("health", &self.health)?;
+        map.serialize_entry("details", &self.details)?;
+        map.serialize_entry("servers", &self.servers)?;
+        map.end()
     }
+}
 
-    fn __missing_servers() -> Vec<ServerInfo> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::trusted_infrastructure::trust_authority_clusters::kms::providers::Status",
-            "servers",
-        )
+impl<'de> serde::Deserialize<'de> for Status {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Status {
+    const NAME: &'static str = "vcenter::trusted_infrastructure::trust_authority_clusters::kms::providers::Status";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<Health> = None;
+        let mut f_1: Option<Vec<crate::vapi::standard::LocalizableMessage>> = None;
+        let mut f_2: Option<Vec<ServerInfo>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "health" => f_0 = Some(map.next_value()?),
+                "details" => f_1 = __de::null_as_empty(map.next_value()?),
+                "servers" => f_2 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Status {
+            health: __de::required(f_0, "health")?,
+            details: __de::or_zero(f_1, Self::NAME, "details"),
+            servers: __de::or_zero(f_2, Self::NAME, "servers"),
+        })
     }
 }
 
@@ -1569,7 +1819,7 @@ impl Status {
 /// vAPI structure
 /// `com.vmware.vcenter.trusted_infrastructure.trust_authority_clusters.kms.providers.summary`.
 #[deprecated(note = "since vSphere API 8.0.3.0")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Summary {
     /// Name of the provider. A unique string chosen by the client.
     ///
@@ -1583,6 +1833,52 @@ pub struct Summary {
     pub health: Health,
 }
 
+impl serde::Serialize for Summary {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("provider", &self.provider)?;
+        map.serialize_entry("health", &self.health)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Summary {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Summary {
+    const NAME: &'static str = "vcenter::trusted_infrastructure::trust_authority_clusters::kms::providers::Summary";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::TrustAuthorityClustersKmsProviderId> = None;
+        let mut f_1: Option<Health> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "provider" => f_0 = Some(map.next_value()?),
+                "health" => f_1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Summary {
+            provider: __de::required(f_0, "provider")?,
+            health: __de::required(f_1, "health")?,
+        })
+    }
+}
+
 /// The [`UpdateSpec`](crate::vcenter::trusted_infrastructure::trust_authority_clusters::kms::providers::UpdateSpec) structure contains fields that describe the new configuration for an existing provider.
 ///
 /// and removed in vSphere API 9.0.0.0.
@@ -1592,18 +1888,65 @@ pub struct Summary {
 /// vAPI structure
 /// `com.vmware.vcenter.trusted_infrastructure.trust_authority_clusters.kms.providers.update_spec`.
 #[deprecated(note = "since vSphere API 8.0.3.0")]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateSpec {
     /// Master key identifier created for the provider. A unique Key identifier. If `None`, masterKeyId will remain unchanged.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub master_key_id: Option<String>,
     /// Key server associated with this provider. If `None`, key server configuration will remain unchanged.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key_server: Option<KeyServerUpdateSpec>,
+}
+
+impl serde::Serialize for UpdateSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.master_key_id {
+            map.serialize_entry("master_key_id", value)?;
+        }
+        if let Some(value) = &self.key_server {
+            map.serialize_entry("key_server", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UpdateSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for UpdateSpec {
+    const NAME: &'static str = "vcenter::trusted_infrastructure::trust_authority_clusters::kms::providers::UpdateSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<KeyServerUpdateSpec> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "master_key_id" => f_0 = map.next_value()?,
+                "key_server" => f_1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(UpdateSpec {
+            master_key_id: f_0,
+            key_server: f_1,
+        })
+    }
 }
 
 #[doc(hidden)]

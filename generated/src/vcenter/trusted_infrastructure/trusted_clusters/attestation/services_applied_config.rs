@@ -17,18 +17,67 @@
 /// vAPI structure
 /// `com.vmware.vcenter.trusted_infrastructure.trusted_clusters.attestation.services_applied_config.filter_spec`.
 #[deprecated(note = "since vSphere API 8.0.3.0")]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct FilterSpec {
     /// The health of the applied Attestation Service configuration. If `None`, no filtration will be performed by health.
     ///
     /// Since vSphere API 7.0.1.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub health: Option<Vec<Health>>,
     /// The network address of the Attestation Service configured for use in the Trusted Cluster. If `None`, no filtration will be performed by network address.
     ///
     /// Since vSphere API 7.0.1.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub address: Option<Vec<crate::vcenter::trusted_infrastructure::NetworkAddress>>,
+}
+
+impl serde::Serialize for FilterSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.health {
+            map.serialize_entry("health", value)?;
+        }
+        if let Some(value) = &self.address {
+            map.serialize_entry("address", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for FilterSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for FilterSpec {
+    const NAME: &'static str = "vcenter::trusted_infrastructure::trusted_clusters::attestation::services_applied_config::FilterSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<Vec<Health>> = None;
+        let mut f_1: Option<
+            Vec<crate::vcenter::trusted_infrastructure::NetworkAddress>,
+        > = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "health" => f_0 = map.next_value()?,
+                "address" => f_1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(FilterSpec {
+            health: f_0,
+            address: f_1,
+        })
+    }
 }
 
 vsphere_vapi_runtime::vapi_enum! {
@@ -72,7 +121,7 @@ vsphere_vapi_runtime::vapi_enum! {
 /// vAPI structure
 /// `com.vmware.vcenter.trusted_infrastructure.trusted_clusters.attestation.services_applied_config.info`.
 #[deprecated(note = "since vSphere API 8.0.3.0")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Info {
     /// A health value which indicates whether the configuration applied to the cluster differs from the desired state.
     ///
@@ -81,70 +130,90 @@ pub struct Info {
     /// The network address of the Attestation Service configured for use in the Trusted Cluster.
     ///
     /// Since vSphere API 7.0.1.0.
-    #[serde(default = "Info::__missing_address")]
     pub address: crate::vcenter::trusted_infrastructure::NetworkAddress,
     /// The unique identifier of an Attestation Service configuration from the desired state.
     ///
     /// If `None`, this Attestation Service is not registered within this vCenter and thus the applied configuration is not present in the desired state.
     ///
     /// Since vSphere API 7.0.1.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub service: Option<String>,
     /// The set of distinct groups found on the hosts in the cluster which differ from the desired state.
     ///
     /// Since vSphere API 7.0.1.0.
-    #[serde(
-        default = "Info::__missing_groups",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub groups: Vec<String>,
     /// A list of distinct trusted CA chains found on the hosts in the cluster which differ from the desired state.
     ///
     /// Since vSphere API 7.0.1.0.
-    #[serde(
-        default = "Info::__missing_trustedc_as",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub trustedc_as: Vec<crate::vcenter::trusted_infrastructure::X509CertChain>,
     /// Details regarding the health. When the [`Health`](crate::vcenter::trusted_infrastructure::trusted_clusters::attestation::services_applied_config::Health) is not [`Health::Ok`](crate::vcenter::trusted_infrastructure::trusted_clusters::attestation::services_applied_config::Health::Ok), this member will provide a detailed description of the issues present.
     ///
     /// Since vSphere API 7.0.1.0.
-    #[serde(
-        default = "Info::__missing_details",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub details: Vec<crate::vapi::standard::LocalizableMessage>,
 }
 
-impl Info {
-    fn __missing_address() -> crate::vcenter::trusted_infrastructure::NetworkAddress {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::trusted_infrastructure::trusted_clusters::attestation::services_applied_config::Info",
-            "address",
-        )
+impl serde::Serialize for Info {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("health", &self.health)?;
+        map.serialize_entry("address", &self.address)?;
+        if let Some(value) = &self.service {
+            map.serialize_entry("service", value)?;
+        }
+        map.serialize_entry("groups", &self.groups)?;
+        map.serialize_entry("trustedc_as", &self.trustedc_as)?;
+        map.serialize_entry("details", &self.details)?;
+        map.end()
     }
+}
 
-    fn __missing_groups() -> Vec<String> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::trusted_infrastructure::trusted_clusters::attestation::services_applied_config::Info",
-            "groups",
-        )
+impl<'de> serde::Deserialize<'de> for Info {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_trustedc_as() -> Vec<
-        crate::vcenter::trusted_infrastructure::X509CertChain,
-    > {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::trusted_infrastructure::trusted_clusters::attestation::services_applied_config::Info",
-            "trustedc_as",
-        )
-    }
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
+    const NAME: &'static str = "vcenter::trusted_infrastructure::trusted_clusters::attestation::services_applied_config::Info";
 
-    fn __missing_details() -> Vec<crate::vapi::standard::LocalizableMessage> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::trusted_infrastructure::trusted_clusters::attestation::services_applied_config::Info",
-            "details",
-        )
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<Health> = None;
+        let mut f_1: Option<crate::vcenter::trusted_infrastructure::NetworkAddress> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<Vec<String>> = None;
+        let mut f_4: Option<
+            Vec<crate::vcenter::trusted_infrastructure::X509CertChain>,
+        > = None;
+        let mut f_5: Option<Vec<crate::vapi::standard::LocalizableMessage>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "health" => f_0 = Some(map.next_value()?),
+                "address" => f_1 = Some(map.next_value()?),
+                "service" => f_2 = map.next_value()?,
+                "groups" => f_3 = __de::null_as_empty(map.next_value()?),
+                "trustedc_as" => f_4 = __de::null_as_empty(map.next_value()?),
+                "details" => f_5 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Info {
+            health: __de::required(f_0, "health")?,
+            address: __de::or_zero(f_1, Self::NAME, "address"),
+            service: f_2,
+            groups: __de::or_zero(f_3, Self::NAME, "groups"),
+            trustedc_as: __de::or_zero(f_4, Self::NAME, "trustedc_as"),
+            details: __de::or_zero(f_5, Self::NAME, "details"),
+        })
     }
 }
 
@@ -170,10 +239,12 @@ impl ListTaskRequest {
     }
 
     /// Starts the task; the handle waits for it or reports its progress.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<Vec<Summary>>> {
-        self.call.send_task().await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<Vec<Summary>>>,
+    > + Send {
+        self.call.send_task()
     }
 
     /// Starts the task and waits for its result with the default
@@ -192,7 +263,7 @@ impl ListTaskRequest {
 /// vAPI structure
 /// `com.vmware.vcenter.trusted_infrastructure.trusted_clusters.attestation.services_applied_config.summary`.
 #[deprecated(note = "since vSphere API 8.0.3.0")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Summary {
     /// The health value indicates whether the configuration applied to the cluster differs from the desired state.
     ///
@@ -201,23 +272,64 @@ pub struct Summary {
     /// The network address of the Attestation Service configured for use in the Trusted Cluster.
     ///
     /// Since vSphere API 7.0.1.0.
-    #[serde(default = "Summary::__missing_address")]
     pub address: crate::vcenter::trusted_infrastructure::NetworkAddress,
     /// The unique identifier of an Attestation Service configuration from the desired state.
     ///
     /// If `None`, this Attestation Service is not registered within this vCenter and thus the applied configuration is not present in the desired state.
     ///
     /// Since vSphere API 7.0.1.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub service: Option<String>,
 }
 
-impl Summary {
-    fn __missing_address() -> crate::vcenter::trusted_infrastructure::NetworkAddress {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::trusted_infrastructure::trusted_clusters::attestation::services_applied_config::Summary",
-            "address",
-        )
+impl serde::Serialize for Summary {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("health", &self.health)?;
+        map.serialize_entry("address", &self.address)?;
+        if let Some(value) = &self.service {
+            map.serialize_entry("service", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Summary {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Summary {
+    const NAME: &'static str = "vcenter::trusted_infrastructure::trusted_clusters::attestation::services_applied_config::Summary";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<Health> = None;
+        let mut f_1: Option<crate::vcenter::trusted_infrastructure::NetworkAddress> = None;
+        let mut f_2: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "health" => f_0 = Some(map.next_value()?),
+                "address" => f_1 = Some(map.next_value()?),
+                "service" => f_2 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Summary {
+            health: __de::required(f_0, "health")?,
+            address: __de::or_zero(f_1, Self::NAME, "address"),
+            service: f_2,
+        })
     }
 }
 

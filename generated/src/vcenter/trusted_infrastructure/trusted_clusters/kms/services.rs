@@ -127,83 +127,78 @@ impl<'de> serde::Deserialize<'de> for CreateSpec {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = CreateSpec;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("struct CreateSpec")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<CreateSpec, A::Error> {
-                let mut f_0: Option<String> = None;
-                let mut f_1: Option<String> = None;
-                let mut f_2: Option<String> = None;
-                let mut unknown = serde_json::Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "type" => f_0 = Some(map.next_value()?),
-                        "service" => f_1 = map.next_value()?,
-                        "trust_authority_cluster" => f_2 = map.next_value()?,
-                        _ => {
-                            let value: serde_json::Value = map.next_value()?;
-                            unknown.insert(key, value);
-                        }
-                    }
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CreateSpec {
+    const NAME: &'static str = "vcenter::trusted_infrastructure::trusted_clusters::kms::services::CreateSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<String> = None;
+        let mut unknown = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "type" => f_0 = Some(map.next_value()?),
+                "service" => f_1 = map.next_value()?,
+                "trust_authority_cluster" => f_2 = map.next_value()?,
+                _ => {
+                    let value: serde_json::Value = map.next_value()?;
+                    unknown.insert(key, value);
                 }
-                let u_0 = match f_0 {
-                    None => None,
-                    Some(tag) => {
-                        Some(
-                            match tag.as_str() {
-                                "SERVICE" => {
-                                    CreateSpecType::Service {
-                                        service: f_1,
-                                    }
-                                }
-                                "CLUSTER" => {
-                                    CreateSpecType::Cluster {
-                                        trust_authority_cluster: f_2,
-                                    }
-                                }
-                                _ => {
-                                    #[allow(unused_mut)]
-                                    let mut fields = ::core::mem::take(&mut unknown);
-                                    if let Some(value) = f_1 {
-                                        fields
-                                            .insert(
-                                                "service".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_2 {
-                                        fields
-                                            .insert(
-                                                "trust_authority_cluster".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    CreateSpecType::Unknown {
-                                        tag,
-                                        fields,
-                                    }
-                                }
-                            },
-                        )
-                    }
-                };
-                ::core::result::Result::Ok(CreateSpec {
-                    r#type: u_0.ok_or_else(|| serde::de::Error::missing_field("type"))?,
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        let u_0 = match f_0 {
+            None => None,
+            Some(tag) => {
+                Some(
+                    match tag.as_str() {
+                        "SERVICE" => {
+                            CreateSpecType::Service {
+                                service: f_1,
+                            }
+                        }
+                        "CLUSTER" => {
+                            CreateSpecType::Cluster {
+                                trust_authority_cluster: f_2,
+                            }
+                        }
+                        _ => {
+                            #[allow(unused_mut)]
+                            let mut fields = ::core::mem::take(&mut unknown);
+                            if let Some(value) = f_1 {
+                                fields
+                                    .insert(
+                                        "service".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_2 {
+                                fields
+                                    .insert(
+                                        "trust_authority_cluster".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            CreateSpecType::Unknown {
+                                tag,
+                                fields,
+                            }
+                        }
+                    },
+                )
+            }
+        };
+        ::core::result::Result::Ok(CreateSpec {
+            r#type: __de::required(u_0, "type")?,
+        })
     }
 }
 
@@ -216,30 +211,89 @@ impl<'de> serde::Deserialize<'de> for CreateSpec {
 /// vAPI structure
 /// `com.vmware.vcenter.trusted_infrastructure.trusted_clusters.kms.services.filter_spec`.
 #[deprecated(note = "since vSphere API 8.0.3.0")]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct FilterSpec {
     /// A set of IDs by which to filter the services.
     ///
     /// If `None`, the services will not be filtered by ID.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub services: Option<Vec<String>>,
     /// The service's address. If `None`, the services will not be filtered by address.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub address: Option<Vec<crate::vcenter::trusted_infrastructure::NetworkAddress>>,
     /// The group determines the Attestation Service instances this Key Provider Service can accept reports from. If `None`, the services will not be filtered by group.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group: Option<Vec<String>>,
     /// The cluster specifies the Trust Authority Cluster this Key Provider Service instance belongs to. If `None`, the services will not be filtered by trustAuthorityCluster.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trust_authority_cluster: Option<Vec<String>>,
+}
+
+impl serde::Serialize for FilterSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.services {
+            map.serialize_entry("services", value)?;
+        }
+        if let Some(value) = &self.address {
+            map.serialize_entry("address", value)?;
+        }
+        if let Some(value) = &self.group {
+            map.serialize_entry("group", value)?;
+        }
+        if let Some(value) = &self.trust_authority_cluster {
+            map.serialize_entry("trust_authority_cluster", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for FilterSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for FilterSpec {
+    const NAME: &'static str = "vcenter::trusted_infrastructure::trusted_clusters::kms::services::FilterSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<Vec<String>> = None;
+        let mut f_1: Option<
+            Vec<crate::vcenter::trusted_infrastructure::NetworkAddress>,
+        > = None;
+        let mut f_2: Option<Vec<String>> = None;
+        let mut f_3: Option<Vec<String>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "services" => f_0 = map.next_value()?,
+                "address" => f_1 = map.next_value()?,
+                "group" => f_2 = map.next_value()?,
+                "trust_authority_cluster" => f_3 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(FilterSpec {
+            services: f_0,
+            address: f_1,
+            group: f_2,
+            trust_authority_cluster: f_3,
+        })
+    }
 }
 
 /// The [`Info`](crate::vcenter::trusted_infrastructure::trusted_clusters::kms::services::Info) structure contains all the stored information about a registered Key Provider Service instance that is configured for a cluster.
@@ -251,57 +305,81 @@ pub struct FilterSpec {
 /// vAPI structure
 /// `com.vmware.vcenter.trusted_infrastructure.trusted_clusters.kms.services.info`.
 #[deprecated(note = "since vSphere API 8.0.3.0")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Info {
     /// The service's address.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "Info::__missing_address")]
     pub address: crate::vcenter::trusted_infrastructure::NetworkAddress,
     /// The service's TLS certificate chain.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(rename = "trusted_CA", default = "Info::__missing_trusted_ca")]
     pub trusted_ca: crate::vcenter::trusted_infrastructure::X509CertChain,
     /// The group determines the Attestation Service instances this Key Provider Service can accept reports from.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "Info::__missing_group")]
     pub group: String,
     /// The cluster specifies the Trust Authority Cluster this Key Provider Service belongs to.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "Info::__missing_trust_authority_cluster")]
     pub trust_authority_cluster: String,
 }
 
-impl Info {
-    fn __missing_address() -> crate::vcenter::trusted_infrastructure::NetworkAddress {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::trusted_infrastructure::trusted_clusters::kms::services::Info",
-            "address",
-        )
+impl serde::Serialize for Info {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("address", &self.address)?;
+        map.serialize_entry("trusted_CA", &self.trusted_ca)?;
+        map.serialize_entry("group", &self.group)?;
+        map.serialize_entry("trust_authority_cluster", &self.trust_authority_cluster)?;
+        map.end()
     }
+}
 
-    fn __missing_trusted_ca() -> crate::vcenter::trusted_infrastructure::X509CertChain {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::trusted_infrastructure::trusted_clusters::kms::services::Info",
-            "trusted_CA",
-        )
+impl<'de> serde::Deserialize<'de> for Info {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_group() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::trusted_infrastructure::trusted_clusters::kms::services::Info",
-            "group",
-        )
-    }
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
+    const NAME: &'static str = "vcenter::trusted_infrastructure::trusted_clusters::kms::services::Info";
 
-    fn __missing_trust_authority_cluster() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::trusted_infrastructure::trusted_clusters::kms::services::Info",
-            "trust_authority_cluster",
-        )
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::vcenter::trusted_infrastructure::NetworkAddress> = None;
+        let mut f_1: Option<crate::vcenter::trusted_infrastructure::X509CertChain> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "address" => f_0 = Some(map.next_value()?),
+                "trusted_CA" => f_1 = Some(map.next_value()?),
+                "group" => f_2 = Some(map.next_value()?),
+                "trust_authority_cluster" => f_3 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Info {
+            address: __de::or_zero(f_0, Self::NAME, "address"),
+            trusted_ca: __de::or_zero(f_1, Self::NAME, "trusted_CA"),
+            group: __de::or_zero(f_2, Self::NAME, "group"),
+            trust_authority_cluster: __de::or_zero(
+                f_3,
+                Self::NAME,
+                "trust_authority_cluster",
+            ),
+        })
     }
 }
 
@@ -327,8 +405,12 @@ impl ListRequest {
     }
 
     /// Sends the request and decodes the result.
-    pub async fn send(self) -> vsphere_vapi_runtime::Result<Vec<Summary>> {
-        self.call.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<Vec<Summary>>,
+    > + Send {
+        self.call.send()
     }
 }
 
@@ -341,7 +423,7 @@ impl ListRequest {
 /// vAPI structure
 /// `com.vmware.vcenter.trusted_infrastructure.trusted_clusters.kms.services.summary`.
 #[deprecated(note = "since vSphere API 8.0.3.0")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Summary {
     /// The service's unique identifier.
     ///
@@ -352,40 +434,72 @@ pub struct Summary {
     /// The service's address.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "Summary::__missing_address")]
     pub address: crate::vcenter::trusted_infrastructure::NetworkAddress,
     /// The group determines the Attestation Service instances this Key Provider Service can accept reports from.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "Summary::__missing_group")]
     pub group: String,
     /// The cluster specifies the Trust Authority Cluster this Key Provider Service belongs to.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "Summary::__missing_trust_authority_cluster")]
     pub trust_authority_cluster: String,
 }
 
-impl Summary {
-    fn __missing_address() -> crate::vcenter::trusted_infrastructure::NetworkAddress {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::trusted_infrastructure::trusted_clusters::kms::services::Summary",
-            "address",
-        )
+impl serde::Serialize for Summary {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("service", &self.service)?;
+        map.serialize_entry("address", &self.address)?;
+        map.serialize_entry("group", &self.group)?;
+        map.serialize_entry("trust_authority_cluster", &self.trust_authority_cluster)?;
+        map.end()
     }
+}
 
-    fn __missing_group() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::trusted_infrastructure::trusted_clusters::kms::services::Summary",
-            "group",
-        )
+impl<'de> serde::Deserialize<'de> for Summary {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_trust_authority_cluster() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::trusted_infrastructure::trusted_clusters::kms::services::Summary",
-            "trust_authority_cluster",
-        )
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Summary {
+    const NAME: &'static str = "vcenter::trusted_infrastructure::trusted_clusters::kms::services::Summary";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::KmsServiceId> = None;
+        let mut f_1: Option<crate::vcenter::trusted_infrastructure::NetworkAddress> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "service" => f_0 = Some(map.next_value()?),
+                "address" => f_1 = Some(map.next_value()?),
+                "group" => f_2 = Some(map.next_value()?),
+                "trust_authority_cluster" => f_3 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Summary {
+            service: __de::required(f_0, "service")?,
+            address: __de::or_zero(f_1, Self::NAME, "address"),
+            group: __de::or_zero(f_2, Self::NAME, "group"),
+            trust_authority_cluster: __de::or_zero(
+                f_3,
+                Self::NAME,
+                "trust_authority_cluster",
+            ),
+        })
     }
 }
 

@@ -45,8 +45,12 @@ impl CreateTemporaryRequest {
     }
 
     /// Sends the request and decodes the result.
-    pub async fn send(self) -> vsphere_vapi_runtime::Result<String> {
-        self.call.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<String>,
+    > + Send {
+        self.call.send()
     }
 }
 
@@ -176,101 +180,87 @@ impl<'de> serde::Deserialize<'de> for FileAttributesInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = FileAttributesInfo;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("struct FileAttributesInfo")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<FileAttributesInfo, A::Error> {
-                let mut f_0: Option<vsphere_vapi_runtime::types::DateTime> = None;
-                let mut f_1: Option<vsphere_vapi_runtime::types::DateTime> = None;
-                let mut f_2: Option<String> = None;
-                let mut f_3: Option<String> = None;
-                let mut f_4: Option<WindowsFileAttributesInfo> = None;
-                let mut f_5: Option<PosixFileAttributesInfo> = None;
-                let mut unknown = serde_json::Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "last_modified" => f_0 = Some(map.next_value()?),
-                        "last_accessed" => f_1 = Some(map.next_value()?),
-                        "symlink_target" => f_2 = map.next_value()?,
-                        "filesystem_family" => f_3 = Some(map.next_value()?),
-                        "win_attributes" => f_4 = map.next_value()?,
-                        "posix_attributes" => f_5 = map.next_value()?,
-                        _ => {
-                            let value: serde_json::Value = map.next_value()?;
-                            unknown.insert(key, value);
-                        }
-                    }
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for FileAttributesInfo {
+    const NAME: &'static str = "vcenter::vm::guest::filesystem::files::FileAttributesInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<vsphere_vapi_runtime::types::DateTime> = None;
+        let mut f_1: Option<vsphere_vapi_runtime::types::DateTime> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<String> = None;
+        let mut f_4: Option<WindowsFileAttributesInfo> = None;
+        let mut f_5: Option<PosixFileAttributesInfo> = None;
+        let mut unknown = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "last_modified" => f_0 = Some(map.next_value()?),
+                "last_accessed" => f_1 = Some(map.next_value()?),
+                "symlink_target" => f_2 = map.next_value()?,
+                "filesystem_family" => f_3 = Some(map.next_value()?),
+                "win_attributes" => f_4 = map.next_value()?,
+                "posix_attributes" => f_5 = map.next_value()?,
+                _ => {
+                    let value: serde_json::Value = map.next_value()?;
+                    unknown.insert(key, value);
                 }
-                let u_0 = match f_3 {
-                    None => None,
-                    Some(tag) => {
-                        Some(
-                            match tag.as_str() {
-                                "WINDOWS" => {
-                                    FileAttributesInfoFilesystemFamily::Windows {
-                                        win_attributes: f_4,
-                                    }
-                                }
-                                "POSIX" => {
-                                    FileAttributesInfoFilesystemFamily::Posix {
-                                        posix_attributes: f_5,
-                                    }
-                                }
-                                _ => {
-                                    #[allow(unused_mut)]
-                                    let mut fields = ::core::mem::take(&mut unknown);
-                                    if let Some(value) = f_4 {
-                                        fields
-                                            .insert(
-                                                "win_attributes".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_5 {
-                                        fields
-                                            .insert(
-                                                "posix_attributes".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    FileAttributesInfoFilesystemFamily::Unknown {
-                                        tag,
-                                        fields,
-                                    }
-                                }
-                            },
-                        )
-                    }
-                };
-                ::core::result::Result::Ok(FileAttributesInfo {
-                    last_modified: f_0
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "last_modified",
-                        ))?,
-                    last_accessed: f_1
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "last_accessed",
-                        ))?,
-                    symlink_target: f_2,
-                    filesystem_family: u_0
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "filesystem_family",
-                        ))?,
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        let u_0 = match f_3 {
+            None => None,
+            Some(tag) => {
+                Some(
+                    match tag.as_str() {
+                        "WINDOWS" => {
+                            FileAttributesInfoFilesystemFamily::Windows {
+                                win_attributes: f_4,
+                            }
+                        }
+                        "POSIX" => {
+                            FileAttributesInfoFilesystemFamily::Posix {
+                                posix_attributes: f_5,
+                            }
+                        }
+                        _ => {
+                            #[allow(unused_mut)]
+                            let mut fields = ::core::mem::take(&mut unknown);
+                            if let Some(value) = f_4 {
+                                fields
+                                    .insert(
+                                        "win_attributes".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_5 {
+                                fields
+                                    .insert(
+                                        "posix_attributes".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            FileAttributesInfoFilesystemFamily::Unknown {
+                                tag,
+                                fields,
+                            }
+                        }
+                    },
+                )
+            }
+        };
+        ::core::result::Result::Ok(FileAttributesInfo {
+            last_modified: __de::required(f_0, "last_modified")?,
+            last_accessed: __de::required(f_1, "last_accessed")?,
+            symlink_target: f_2,
+            filesystem_family: __de::required(u_0, "filesystem_family")?,
+        })
     }
 }
 
@@ -280,28 +270,85 @@ impl<'de> serde::Deserialize<'de> for FileAttributesInfo {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.vm.guest.filesystem.files.file_attributes_update_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct FileAttributesUpdateSpec {
     /// The date and time the file was last modified. If `None` the value will not be changed.
     ///
     /// Since vSphere API 7.0.2.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_modified: Option<vsphere_vapi_runtime::types::DateTime>,
     /// The date and time the file was last accessed. If `None` the value will not be changed.
     ///
     /// Since vSphere API 7.0.2.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_accessed: Option<vsphere_vapi_runtime::types::DateTime>,
     /// Windows-specific file update information. Set if the guest operating system is Windows.
     ///
     /// Since vSphere API 7.0.2.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub windows: Option<WindowsFileAttributesUpdateSpec>,
     /// Posix-specific file update information. Set if the guest operating system is Posix.
     ///
     /// Since vSphere API 7.0.2.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub posix: Option<PosixFileAttributesUpdateSpec>,
+}
+
+impl serde::Serialize for FileAttributesUpdateSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.last_modified {
+            map.serialize_entry("last_modified", value)?;
+        }
+        if let Some(value) = &self.last_accessed {
+            map.serialize_entry("last_accessed", value)?;
+        }
+        if let Some(value) = &self.windows {
+            map.serialize_entry("windows", value)?;
+        }
+        if let Some(value) = &self.posix {
+            map.serialize_entry("posix", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for FileAttributesUpdateSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for FileAttributesUpdateSpec {
+    const NAME: &'static str = "vcenter::vm::guest::filesystem::files::FileAttributesUpdateSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<vsphere_vapi_runtime::types::DateTime> = None;
+        let mut f_1: Option<vsphere_vapi_runtime::types::DateTime> = None;
+        let mut f_2: Option<WindowsFileAttributesUpdateSpec> = None;
+        let mut f_3: Option<PosixFileAttributesUpdateSpec> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "last_modified" => f_0 = map.next_value()?,
+                "last_accessed" => f_1 = map.next_value()?,
+                "windows" => f_2 = map.next_value()?,
+                "posix" => f_3 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(FileAttributesUpdateSpec {
+            last_modified: f_0,
+            last_accessed: f_1,
+            windows: f_2,
+            posix: f_3,
+        })
+    }
 }
 
 vsphere_vapi_runtime::vapi_enum! {
@@ -327,13 +374,53 @@ vsphere_vapi_runtime::vapi_enum! {
 /// Since vSphere API 7.0.2.0.
 ///
 /// vAPI structure `com.vmware.vcenter.vm.guest.filesystem.files.filter_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct FilterSpec {
     /// The perl-compatible regular expression used to filter the returned files. If `None` the pattern '.\\*' (match everything) is used.
     ///
     /// Since vSphere API 7.0.2.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub match_pattern: Option<String>,
+}
+
+impl serde::Serialize for FilterSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.match_pattern {
+            map.serialize_entry("match_pattern", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for FilterSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for FilterSpec {
+    const NAME: &'static str = "vcenter::vm::guest::filesystem::files::FilterSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "match_pattern" => f_0 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(FilterSpec { match_pattern: f_0 })
+    }
 }
 
 /// The [`Info`](crate::vcenter::vm::guest::filesystem::files::Info) structure describes a file or directory in the guest operating system. Returned by [`Files::get`](crate::vcenter::vm::guest::filesystem::Files::get).
@@ -341,7 +428,7 @@ pub struct FilterSpec {
 /// Since vSphere API 7.0.2.0.
 ///
 /// vAPI structure `com.vmware.vcenter.vm.guest.filesystem.files.info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Info {
     /// The type of file.
     ///
@@ -350,7 +437,6 @@ pub struct Info {
     /// The file size in bytes.
     ///
     /// Since vSphere API 7.0.2.0.
-    #[serde(default = "Info::__missing_size")]
     pub size: i64,
     /// Fields of a file.
     ///
@@ -358,12 +444,53 @@ pub struct Info {
     pub attributes: FileAttributesInfo,
 }
 
-impl Info {
-    fn __missing_size() -> i64 {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::vm::guest::filesystem::files::Info",
-            "size",
-        )
+impl serde::Serialize for Info {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("type", &self.r#type)?;
+        map.serialize_entry("size", &self.size)?;
+        map.serialize_entry("attributes", &self.attributes)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Info {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
+    const NAME: &'static str = "vcenter::vm::guest::filesystem::files::Info";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<Type> = None;
+        let mut f_1: Option<i64> = None;
+        let mut f_2: Option<FileAttributesInfo> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "type" => f_0 = Some(map.next_value()?),
+                "size" => f_1 = Some(map.next_value()?),
+                "attributes" => f_2 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Info {
+            r#type: __de::required(f_0, "type")?,
+            size: __de::or_zero(f_1, Self::NAME, "size"),
+            attributes: __de::required(f_2, "attributes")?,
+        })
     }
 }
 
@@ -372,18 +499,65 @@ impl Info {
 /// Since vSphere API 7.0.2.0.
 ///
 /// vAPI structure `com.vmware.vcenter.vm.guest.filesystem.files.iteration_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct IterationSpec {
     /// Specifies the maximum number of results to return. If `None` information about at most 50 files will be returned.
     ///
     /// Since vSphere API 7.0.2.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
     /// Which result to start the list with. If this value exceeds the number of results, an empty list will be returned. If `None`, the start of the list of files will be returned.
     ///
     /// Since vSphere API 7.0.2.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub index: Option<i64>,
+}
+
+impl serde::Serialize for IterationSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.size {
+            map.serialize_entry("size", value)?;
+        }
+        if let Some(value) = &self.index {
+            map.serialize_entry("index", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for IterationSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for IterationSpec {
+    const NAME: &'static str = "vcenter::vm::guest::filesystem::files::IterationSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<i64> = None;
+        let mut f_1: Option<i64> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "size" => f_0 = map.next_value()?,
+                "index" => f_1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(IterationSpec {
+            size: f_0,
+            index: f_1,
+        })
+    }
 }
 
 vsphere_vapi_runtime::vapi_enum! {
@@ -432,8 +606,12 @@ impl ListRequest {
     }
 
     /// Sends the request and decodes the result.
-    pub async fn send(self) -> vsphere_vapi_runtime::Result<ListResult> {
-        self.call.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<ListResult>,
+    > + Send {
+        self.call.send()
     }
 }
 
@@ -442,30 +620,23 @@ impl ListRequest {
 /// Since vSphere API 7.0.2.0.
 ///
 /// vAPI structure `com.vmware.vcenter.vm.guest.filesystem.files.list_result`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ListResult {
     /// A list of [`Summary`](crate::vcenter::vm::guest::filesystem::files::Summary) structures containing information for all the matching files.
     ///
     /// Since vSphere API 7.0.2.0.
-    #[serde(
-        default = "ListResult::__missing_files",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub files: Vec<Summary>,
     /// The total number of results from the [`Files::list`](crate::vcenter::vm::guest::filesystem::Files::list). This is a hint to the user of the iterator regarding how many items are available to be retrieved. The total could change if the inventory of items are being changed.
     ///
     /// Since vSphere API 7.0.2.0.
-    #[serde(default = "ListResult::__missing_total")]
     pub total: i64,
     /// Positional index into the logical item list of the first item returned in the list of results. The first item in the logical item list has an index of 0. This is a hint to the user of the iterator regarding the logical position in the iteration. For example, this can be used to display to the user which page of the iteration is being shown. The total could change if the inventory of items are being changed. If `None` no items were returned.
     ///
     /// Since vSphere API 7.0.2.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_index: Option<i64>,
     /// Positional index into the logical item list of the last item returned in the list of results. The first item in the logical item list has an index of 0. This is a hint to the user of the iterator regarding the logical position in the iteration. For example, this can be used to display to the user which page of the iteration is being shown. The total could change if the inventory of items are being changed. If `None` no items were returned.
     ///
     /// Since vSphere API 7.0.2.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_index: Option<i64>,
     /// The last status for the iterator that indicates whether any more results can be expected if the caller continues to make requests for more data using the iterator.
     ///
@@ -473,19 +644,65 @@ pub struct ListResult {
     pub status: LastIterationStatus,
 }
 
-impl ListResult {
-    fn __missing_files() -> Vec<Summary> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::vm::guest::filesystem::files::ListResult",
-            "files",
-        )
+impl serde::Serialize for ListResult {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("files", &self.files)?;
+        map.serialize_entry("total", &self.total)?;
+        if let Some(value) = &self.start_index {
+            map.serialize_entry("start_index", value)?;
+        }
+        if let Some(value) = &self.end_index {
+            map.serialize_entry("end_index", value)?;
+        }
+        map.serialize_entry("status", &self.status)?;
+        map.end()
     }
+}
 
-    fn __missing_total() -> i64 {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::vm::guest::filesystem::files::ListResult",
-            "total",
-        )
+impl<'de> serde::Deserialize<'de> for ListResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ListResult {
+    const NAME: &'static str = "vcenter::vm::guest::filesystem::files::ListResult";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<Vec<Summary>> = None;
+        let mut f_1: Option<i64> = None;
+        let mut f_2: Option<i64> = None;
+        let mut f_3: Option<i64> = None;
+        let mut f_4: Option<LastIterationStatus> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "files" => f_0 = __de::null_as_empty(map.next_value()?),
+                "total" => f_1 = Some(map.next_value()?),
+                "start_index" => f_2 = map.next_value()?,
+                "end_index" => f_3 = map.next_value()?,
+                "status" => f_4 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ListResult {
+            files: __de::or_zero(f_0, Self::NAME, "files"),
+            total: __de::or_zero(f_1, Self::NAME, "total"),
+            start_index: f_2,
+            end_index: f_3,
+            status: __de::required(f_4, "status")?,
+        })
     }
 }
 
@@ -544,8 +761,10 @@ impl MoveRequest {
     }
 
     /// Sends the request and decodes the result.
-    pub async fn send(self) -> vsphere_vapi_runtime::Result<()> {
-        self.call.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+        self.call.send()
     }
 }
 
@@ -555,45 +774,69 @@ impl MoveRequest {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.vm.guest.filesystem.files.posix_file_attributes_info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PosixFileAttributesInfo {
     /// The owner ID.
     ///
     /// Since vSphere API 7.0.2.0.
-    #[serde(default = "PosixFileAttributesInfo::__missing_owner")]
     pub owner: i64,
     /// The group ID.
     ///
     /// Since vSphere API 7.0.2.0.
-    #[serde(default = "PosixFileAttributesInfo::__missing_group")]
     pub group: i64,
     /// The file permissions in chmod(2) format. This field is presented as octal.
     ///
     /// Since vSphere API 7.0.2.0.
-    #[serde(default = "PosixFileAttributesInfo::__missing_permissions")]
     pub permissions: String,
 }
 
-impl PosixFileAttributesInfo {
-    fn __missing_owner() -> i64 {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::vm::guest::filesystem::files::PosixFileAttributesInfo",
-            "owner",
-        )
+impl serde::Serialize for PosixFileAttributesInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("owner", &self.owner)?;
+        map.serialize_entry("group", &self.group)?;
+        map.serialize_entry("permissions", &self.permissions)?;
+        map.end()
     }
+}
 
-    fn __missing_group() -> i64 {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::vm::guest::filesystem::files::PosixFileAttributesInfo",
-            "group",
-        )
+impl<'de> serde::Deserialize<'de> for PosixFileAttributesInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_permissions() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::vm::guest::filesystem::files::PosixFileAttributesInfo",
-            "permissions",
-        )
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for PosixFileAttributesInfo {
+    const NAME: &'static str = "vcenter::vm::guest::filesystem::files::PosixFileAttributesInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<i64> = None;
+        let mut f_1: Option<i64> = None;
+        let mut f_2: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "owner" => f_0 = Some(map.next_value()?),
+                "group" => f_1 = Some(map.next_value()?),
+                "permissions" => f_2 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(PosixFileAttributesInfo {
+            owner: __de::or_zero(f_0, Self::NAME, "owner"),
+            group: __de::or_zero(f_1, Self::NAME, "group"),
+            permissions: __de::or_zero(f_2, Self::NAME, "permissions"),
+        })
     }
 }
 
@@ -603,23 +846,75 @@ impl PosixFileAttributesInfo {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.vm.guest.filesystem.files.posix_file_attributes_update_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PosixFileAttributesUpdateSpec {
     /// The owner ID. If `None` the value will not be changed.
     ///
     /// Since vSphere API 7.0.2.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub owner_id: Option<i64>,
     /// The group ID. If `None` the value will not be changed.
     ///
     /// Since vSphere API 7.0.2.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group_id: Option<i64>,
     /// The file permissions in chmod(2) format. This field is interpreted as octal. If `None` the value will not be changed.
     ///
     /// Since vSphere API 7.0.2.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub permissions: Option<String>,
+}
+
+impl serde::Serialize for PosixFileAttributesUpdateSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.owner_id {
+            map.serialize_entry("owner_id", value)?;
+        }
+        if let Some(value) = &self.group_id {
+            map.serialize_entry("group_id", value)?;
+        }
+        if let Some(value) = &self.permissions {
+            map.serialize_entry("permissions", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for PosixFileAttributesUpdateSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for PosixFileAttributesUpdateSpec {
+    const NAME: &'static str = "vcenter::vm::guest::filesystem::files::PosixFileAttributesUpdateSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<i64> = None;
+        let mut f_1: Option<i64> = None;
+        let mut f_2: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "owner_id" => f_0 = map.next_value()?,
+                "group_id" => f_1 = map.next_value()?,
+                "permissions" => f_2 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(PosixFileAttributesUpdateSpec {
+            owner_id: f_0,
+            group_id: f_1,
+            permissions: f_2,
+        })
+    }
 }
 
 /// The [`Summary`](crate::vcenter::vm::guest::filesystem::files::Summary) structure describes a file or directory in the guest operating system returned by a [`Files::list`](crate::vcenter::vm::guest::filesystem::Files::list) method.
@@ -627,12 +922,11 @@ pub struct PosixFileAttributesUpdateSpec {
 /// Since vSphere API 7.0.2.0.
 ///
 /// vAPI structure `com.vmware.vcenter.vm.guest.filesystem.files.summary`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Summary {
     /// The name of the file or directory with any leading directories removed.
     ///
     /// Since vSphere API 7.0.2.0.
-    #[serde(default = "Summary::__missing_filename")]
     pub filename: String,
     /// The type of file.
     ///
@@ -641,23 +935,56 @@ pub struct Summary {
     /// The file size in bytes.
     ///
     /// Since vSphere API 7.0.2.0.
-    #[serde(default = "Summary::__missing_size")]
     pub size: i64,
 }
 
-impl Summary {
-    fn __missing_filename() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::vm::guest::filesystem::files::Summary",
-            "filename",
-        )
+impl serde::Serialize for Summary {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("filename", &self.filename)?;
+        map.serialize_entry("type", &self.r#type)?;
+        map.serialize_entry("size", &self.size)?;
+        map.end()
     }
+}
 
-    fn __missing_size() -> i64 {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::vm::guest::filesystem::files::Summary",
-            "size",
-        )
+impl<'de> serde::Deserialize<'de> for Summary {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Summary {
+    const NAME: &'static str = "vcenter::vm::guest::filesystem::files::Summary";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<Type> = None;
+        let mut f_2: Option<i64> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "filename" => f_0 = Some(map.next_value()?),
+                "type" => f_1 = Some(map.next_value()?),
+                "size" => f_2 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Summary {
+            filename: __de::or_zero(f_0, Self::NAME, "filename"),
+            r#type: __de::required(f_1, "type")?,
+            size: __de::or_zero(f_2, Self::NAME, "size"),
+        })
     }
 }
 
@@ -703,17 +1030,15 @@ pub struct UpdateArgs {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.vm.guest.filesystem.files.windows_file_attributes_info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct WindowsFileAttributesInfo {
     /// The file is hidden.
     ///
     /// Since vSphere API 7.0.2.0.
-    #[serde(default = "WindowsFileAttributesInfo::__missing_hidden")]
     pub hidden: bool,
     /// The file is read-only.
     ///
     /// Since vSphere API 7.0.2.0.
-    #[serde(default = "WindowsFileAttributesInfo::__missing_read_only")]
     pub read_only: bool,
     /// The date and time the file was created.
     ///
@@ -721,19 +1046,53 @@ pub struct WindowsFileAttributesInfo {
     pub created: vsphere_vapi_runtime::types::DateTime,
 }
 
-impl WindowsFileAttributesInfo {
-    fn __missing_hidden() -> bool {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::vm::guest::filesystem::files::WindowsFileAttributesInfo",
-            "hidden",
-        )
+impl serde::Serialize for WindowsFileAttributesInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("hidden", &self.hidden)?;
+        map.serialize_entry("read_only", &self.read_only)?;
+        map.serialize_entry("created", &self.created)?;
+        map.end()
     }
+}
 
-    fn __missing_read_only() -> bool {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::vm::guest::filesystem::files::WindowsFileAttributesInfo",
-            "read_only",
-        )
+impl<'de> serde::Deserialize<'de> for WindowsFileAttributesInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for WindowsFileAttributesInfo {
+    const NAME: &'static str = "vcenter::vm::guest::filesystem::files::WindowsFileAttributesInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<bool> = None;
+        let mut f_1: Option<bool> = None;
+        let mut f_2: Option<vsphere_vapi_runtime::types::DateTime> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "hidden" => f_0 = Some(map.next_value()?),
+                "read_only" => f_1 = Some(map.next_value()?),
+                "created" => f_2 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(WindowsFileAttributesInfo {
+            hidden: __de::or_zero(f_0, Self::NAME, "hidden"),
+            read_only: __de::or_zero(f_1, Self::NAME, "read_only"),
+            created: __de::required(f_2, "created")?,
+        })
     }
 }
 
@@ -743,18 +1102,65 @@ impl WindowsFileAttributesInfo {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.vm.guest.filesystem.files.windows_file_attributes_update_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct WindowsFileAttributesUpdateSpec {
     /// The file is hidden. If `None` the value will not be changed.
     ///
     /// Since vSphere API 7.0.2.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hidden: Option<bool>,
     /// The file is read-only. If `None` the value will not be changed.
     ///
     /// Since vSphere API 7.0.2.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub read_only: Option<bool>,
+}
+
+impl serde::Serialize for WindowsFileAttributesUpdateSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.hidden {
+            map.serialize_entry("hidden", value)?;
+        }
+        if let Some(value) = &self.read_only {
+            map.serialize_entry("read_only", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for WindowsFileAttributesUpdateSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for WindowsFileAttributesUpdateSpec {
+    const NAME: &'static str = "vcenter::vm::guest::filesystem::files::WindowsFileAttributesUpdateSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<bool> = None;
+        let mut f_1: Option<bool> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "hidden" => f_0 = map.next_value()?,
+                "read_only" => f_1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(WindowsFileAttributesUpdateSpec {
+            hidden: f_0,
+            read_only: f_1,
+        })
+    }
 }
 
 #[doc(hidden)]

@@ -11,26 +11,63 @@
 /// Since vSphere API 7.0.2.0.
 ///
 /// vAPI structure `com.vmware.vcenter.vm.guest.filesystem.transfers.create_spec`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateSpec {
     /// The complete destination path in the guest to transfer the file to or from the client. It cannot be a path to a directory or a symbolic link.
     ///
     /// Since vSphere API 7.0.2.0.
-    #[serde(default = "CreateSpec::__missing_path")]
     pub path: String,
     /// Details about the file to be transferred into the guest. Must be set if the file is being transferred to the guest. Must not be set if the file is being transferred from the guest.
     ///
     /// Since vSphere API 7.0.2.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attributes: Option<FileCreationAttributes>,
 }
 
-impl CreateSpec {
-    fn __missing_path() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::vm::guest::filesystem::transfers::CreateSpec",
-            "path",
-        )
+impl serde::Serialize for CreateSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("path", &self.path)?;
+        if let Some(value) = &self.attributes {
+            map.serialize_entry("attributes", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CreateSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CreateSpec {
+    const NAME: &'static str = "vcenter::vm::guest::filesystem::transfers::CreateSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<FileCreationAttributes> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "path" => f_0 = Some(map.next_value()?),
+                "attributes" => f_1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(CreateSpec {
+            path: __de::or_zero(f_0, Self::NAME, "path"),
+            attributes: f_1,
+        })
     }
 }
 
@@ -40,46 +77,103 @@ impl CreateSpec {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.vm.guest.filesystem.transfers.file_creation_attributes`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct FileCreationAttributes {
     /// The size in bytes of the file to be transferred into the guest.
     ///
     /// Since vSphere API 7.0.2.0.
-    #[serde(default = "FileCreationAttributes::__missing_size")]
     pub size: i64,
     /// Whether an existing file should be overwritten. If `None` any existing file will not be overwritten.
     ///
     /// Since vSphere API 7.0.2.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub overwrite: Option<bool>,
     /// The date and time the file was last modified. If `None` the value will be the time when the file is transferred into the guest.
     ///
     /// Since vSphere API 7.0.2.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_modified: Option<vsphere_vapi_runtime::types::DateTime>,
     /// The date and time the file was last accessed. If `None` the value will be the time when the file is transferred into the guest.
     ///
     /// Since vSphere API 7.0.2.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_accessed: Option<vsphere_vapi_runtime::types::DateTime>,
     /// Windows-specific file creation information. If `None`, the behavior is equivalent to a [`WindowsFileAttributesCreateSpec`](crate::vcenter::vm::guest::filesystem::transfers::WindowsFileAttributesCreateSpec) with all fields `None` which means the defaults are used. May only be set if the guest operating system is Windows.
     ///
     /// Since vSphere API 7.0.2.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub windows: Option<WindowsFileAttributesCreateSpec>,
     /// Posix-specific file creation information. If `None`, the behavior is equivalent to a [`PosixFileAttributesCreateSpec`](crate::vcenter::vm::guest::filesystem::transfers::PosixFileAttributesCreateSpec) with all fields `None` which means the defaults are used. May only be set if the guest operating system is Posix.
     ///
     /// Since vSphere API 7.0.2.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub posix: Option<PosixFileAttributesCreateSpec>,
 }
 
-impl FileCreationAttributes {
-    fn __missing_size() -> i64 {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::vm::guest::filesystem::transfers::FileCreationAttributes",
-            "size",
-        )
+impl serde::Serialize for FileCreationAttributes {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("size", &self.size)?;
+        if let Some(value) = &self.overwrite {
+            map.serialize_entry("overwrite", value)?;
+        }
+        if let Some(value) = &self.last_modified {
+            map.serialize_entry("last_modified", value)?;
+        }
+        if let Some(value) = &self.last_accessed {
+            map.serialize_entry("last_accessed", value)?;
+        }
+        if let Some(value) = &self.windows {
+            map.serialize_entry("windows", value)?;
+        }
+        if let Some(value) = &self.posix {
+            map.serialize_entry("posix", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for FileCreationAttributes {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for FileCreationAttributes {
+    const NAME: &'static str = "vcenter::vm::guest::filesystem::transfers::FileCreationAttributes";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<i64> = None;
+        let mut f_1: Option<bool> = None;
+        let mut f_2: Option<vsphere_vapi_runtime::types::DateTime> = None;
+        let mut f_3: Option<vsphere_vapi_runtime::types::DateTime> = None;
+        let mut f_4: Option<WindowsFileAttributesCreateSpec> = None;
+        let mut f_5: Option<PosixFileAttributesCreateSpec> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "size" => f_0 = Some(map.next_value()?),
+                "overwrite" => f_1 = map.next_value()?,
+                "last_modified" => f_2 = map.next_value()?,
+                "last_accessed" => f_3 = map.next_value()?,
+                "windows" => f_4 = map.next_value()?,
+                "posix" => f_5 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(FileCreationAttributes {
+            size: __de::or_zero(f_0, Self::NAME, "size"),
+            overwrite: f_1,
+            last_modified: f_2,
+            last_accessed: f_3,
+            windows: f_4,
+            posix: f_5,
+        })
     }
 }
 
@@ -103,23 +197,75 @@ impl FileCreationAttributes {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.vm.guest.filesystem.transfers.posix_file_attributes_create_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PosixFileAttributesCreateSpec {
     /// The owner ID. If this property is not specified when passing a [`PosixFileAttributesCreateSpec`](crate::vcenter::vm::guest::filesystem::transfers::PosixFileAttributesCreateSpec) object to [`Transfers::create`](crate::vcenter::vm::guest::filesystem::Transfers::create), the default value will be the owner Id of the user who invoked the file transfer operation. Defaults to uid of user invoking the operation.
     ///
     /// Since vSphere API 7.0.2.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub owner_id: Option<i64>,
     /// The group ID. If this property is not specified when passing a [`PosixFileAttributesCreateSpec`](crate::vcenter::vm::guest::filesystem::transfers::PosixFileAttributesCreateSpec) object to [`Transfers::create`](crate::vcenter::vm::guest::filesystem::Transfers::create), the default value will be the group Id of the user who invoked the file transfer operation. Defaults to gid of user invoking the operation.
     ///
     /// Since vSphere API 7.0.2.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group_id: Option<i64>,
     /// The file permissions in chmod(2) format. If this property is not specified when passing a [`PosixFileAttributesCreateSpec`](crate::vcenter::vm::guest::filesystem::transfers::PosixFileAttributesCreateSpec) object to [`Transfers::create`](crate::vcenter::vm::guest::filesystem::Transfers::create), the file will be created with 0644 permissions. This field is interpreted as octal. Defaults to 0644.
     ///
     /// Since vSphere API 7.0.2.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub permissions: Option<String>,
+}
+
+impl serde::Serialize for PosixFileAttributesCreateSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.owner_id {
+            map.serialize_entry("owner_id", value)?;
+        }
+        if let Some(value) = &self.group_id {
+            map.serialize_entry("group_id", value)?;
+        }
+        if let Some(value) = &self.permissions {
+            map.serialize_entry("permissions", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for PosixFileAttributesCreateSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for PosixFileAttributesCreateSpec {
+    const NAME: &'static str = "vcenter::vm::guest::filesystem::transfers::PosixFileAttributesCreateSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<i64> = None;
+        let mut f_1: Option<i64> = None;
+        let mut f_2: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "owner_id" => f_0 = map.next_value()?,
+                "group_id" => f_1 = map.next_value()?,
+                "permissions" => f_2 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(PosixFileAttributesCreateSpec {
+            owner_id: f_0,
+            group_id: f_1,
+            permissions: f_2,
+        })
+    }
 }
 
 /// The [`WindowsFileAttributesCreateSpec`](crate::vcenter::vm::guest::filesystem::transfers::WindowsFileAttributesCreateSpec) structure describes creation information about file attributes specific to Windows guest operating systems.
@@ -128,18 +274,65 @@ pub struct PosixFileAttributesCreateSpec {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.vm.guest.filesystem.transfers.windows_file_attributes_create_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct WindowsFileAttributesCreateSpec {
     /// The file is hidden. If `None` the file will not be hidden.
     ///
     /// Since vSphere API 7.0.2.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hidden: Option<bool>,
     /// The file is read-only. If `None` the file will be writeable.
     ///
     /// Since vSphere API 7.0.2.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub read_only: Option<bool>,
+}
+
+impl serde::Serialize for WindowsFileAttributesCreateSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.hidden {
+            map.serialize_entry("hidden", value)?;
+        }
+        if let Some(value) = &self.read_only {
+            map.serialize_entry("read_only", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for WindowsFileAttributesCreateSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for WindowsFileAttributesCreateSpec {
+    const NAME: &'static str = "vcenter::vm::guest::filesystem::transfers::WindowsFileAttributesCreateSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<bool> = None;
+        let mut f_1: Option<bool> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "hidden" => f_0 = map.next_value()?,
+                "read_only" => f_1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(WindowsFileAttributesCreateSpec {
+            hidden: f_0,
+            read_only: f_1,
+        })
+    }
 }
 
 #[doc(hidden)]

@@ -11,40 +11,107 @@
 /// Since vSphere API 7.0.0.0.
 ///
 /// vAPI structure `com.vmware.vcenter.vm.guest.networking.interfaces.info`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Info {
     /// Client DNS values. Data assigned by DNS. If `None` no DNS assigned value exists.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dns_values: Option<crate::vcenter::vm::guest::DnsAssignedValues>,
     /// MAC address of the adapter. If `None` then not supported by the Guest OS.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mac_address: Option<String>,
     /// DNS configuration of the adapter. See [`Info::dns`](crate::vcenter::vm::guest::networking::Info::dns) for system wide settings. If `None` then not assigned by the Guest OS.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dns: Option<crate::vcenter::vm::guest::DnsConfigInfo>,
     /// IP configuration settings of the adapter. If `None` then not supported by the Guest OS.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ip: Option<IpConfigInfo>,
     /// The IP addresses of any WINS name servers for the adapter. If `None` then not supported by the Guest OS.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub wins_servers: Option<Vec<String>>,
     /// Link to the corresponding virtual device.
     ///
     /// If `None` then the interface is not backed by a virtual device.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nic: Option<String>,
+}
+
+impl serde::Serialize for Info {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.dns_values {
+            map.serialize_entry("dns_values", value)?;
+        }
+        if let Some(value) = &self.mac_address {
+            map.serialize_entry("mac_address", value)?;
+        }
+        if let Some(value) = &self.dns {
+            map.serialize_entry("dns", value)?;
+        }
+        if let Some(value) = &self.ip {
+            map.serialize_entry("ip", value)?;
+        }
+        if let Some(value) = &self.wins_servers {
+            map.serialize_entry("wins_servers", value)?;
+        }
+        if let Some(value) = &self.nic {
+            map.serialize_entry("nic", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Info {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
+    const NAME: &'static str = "vcenter::vm::guest::networking::interfaces::Info";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<crate::vcenter::vm::guest::DnsAssignedValues> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<crate::vcenter::vm::guest::DnsConfigInfo> = None;
+        let mut f_3: Option<IpConfigInfo> = None;
+        let mut f_4: Option<Vec<String>> = None;
+        let mut f_5: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "dns_values" => f_0 = map.next_value()?,
+                "mac_address" => f_1 = map.next_value()?,
+                "dns" => f_2 = map.next_value()?,
+                "ip" => f_3 = map.next_value()?,
+                "wins_servers" => f_4 = map.next_value()?,
+                "nic" => f_5 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Info {
+            dns_values: f_0,
+            mac_address: f_1,
+            dns: f_2,
+            ip: f_3,
+            wins_servers: f_4,
+            nic: f_5,
+        })
+    }
 }
 
 /// The [`IpAddressInfo`](crate::vcenter::vm::guest::networking::interfaces::IpAddressInfo) structure describes a specific IP Address.
@@ -53,22 +120,19 @@ pub struct Info {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.vm.guest.networking.interfaces.ip_address_info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct IpAddressInfo {
     /// IPv4 address is specified using dotted decimal notation. For example, "192.0.2.1". IPv6 addresses are 128-bit addresses specified using eight fields of up to four hexadecimal digits. A colon separates each field (:). For example, 2001:DB8:101::230:6eff:fe04:d9ff. The address can also consist of the symbol '::' to represent multiple 16-bit groups of contiguous 0's only once in an address as described in RFC 2373.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "IpAddressInfo::__missing_ip_address")]
     pub ip_address: String,
     /// Denotes the length of a generic Internet network address prefix. Prefix length: the valid range of values is 0-32 for IPv4, and 0-128 for IPv6. A value of n corresponds to an IP address mask that has n contiguous 1-bits from the most significant bit (MSB), with all other bits set to 0. A value of zero is valid only if the calling context defines it.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "IpAddressInfo::__missing_prefix_length")]
     pub prefix_length: i64,
     /// How this address was configured. If `None` the data was not available.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub origin: Option<IpAddressOrigin>,
     /// The state of this ipAddress.
     ///
@@ -76,19 +140,59 @@ pub struct IpAddressInfo {
     pub state: IpAddressStatus,
 }
 
-impl IpAddressInfo {
-    fn __missing_ip_address() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::vm::guest::networking::interfaces::IpAddressInfo",
-            "ip_address",
-        )
+impl serde::Serialize for IpAddressInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("ip_address", &self.ip_address)?;
+        map.serialize_entry("prefix_length", &self.prefix_length)?;
+        if let Some(value) = &self.origin {
+            map.serialize_entry("origin", value)?;
+        }
+        map.serialize_entry("state", &self.state)?;
+        map.end()
     }
+}
 
-    fn __missing_prefix_length() -> i64 {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::vm::guest::networking::interfaces::IpAddressInfo",
-            "prefix_length",
-        )
+impl<'de> serde::Deserialize<'de> for IpAddressInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for IpAddressInfo {
+    const NAME: &'static str = "vcenter::vm::guest::networking::interfaces::IpAddressInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<i64> = None;
+        let mut f_2: Option<IpAddressOrigin> = None;
+        let mut f_3: Option<IpAddressStatus> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "ip_address" => f_0 = Some(map.next_value()?),
+                "prefix_length" => f_1 = Some(map.next_value()?),
+                "origin" => f_2 = map.next_value()?,
+                "state" => f_3 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(IpAddressInfo {
+            ip_address: __de::or_zero(f_0, Self::NAME, "ip_address"),
+            prefix_length: __de::or_zero(f_1, Self::NAME, "prefix_length"),
+            origin: f_2,
+            state: __de::required(f_3, "state")?,
+        })
     }
 }
 
@@ -150,29 +254,63 @@ vsphere_vapi_runtime::vapi_enum! {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.vm.guest.networking.interfaces.ip_config_info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct IpConfigInfo {
     /// IP addresses configured on the interface.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(
-        default = "IpConfigInfo::__missing_ip_addresses",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub ip_addresses: Vec<IpAddressInfo>,
     /// Client side DHCP for an interface. If `None` the IP was not configured by DHCP.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dhcp: Option<crate::vcenter::vm::guest::DhcpConfigInfo>,
 }
 
-impl IpConfigInfo {
-    fn __missing_ip_addresses() -> Vec<IpAddressInfo> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::vm::guest::networking::interfaces::IpConfigInfo",
-            "ip_addresses",
-        )
+impl serde::Serialize for IpConfigInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("ip_addresses", &self.ip_addresses)?;
+        if let Some(value) = &self.dhcp {
+            map.serialize_entry("dhcp", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for IpConfigInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for IpConfigInfo {
+    const NAME: &'static str = "vcenter::vm::guest::networking::interfaces::IpConfigInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<Vec<IpAddressInfo>> = None;
+        let mut f_1: Option<crate::vcenter::vm::guest::DhcpConfigInfo> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "ip_addresses" => f_0 = __de::null_as_empty(map.next_value()?),
+                "dhcp" => f_1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(IpConfigInfo {
+            ip_addresses: __de::or_zero(f_0, Self::NAME, "ip_addresses"),
+            dhcp: f_1,
+        })
     }
 }
 

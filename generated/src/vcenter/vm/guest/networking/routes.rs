@@ -11,43 +11,81 @@
 /// Since vSphere API 7.0.0.0.
 ///
 /// vAPI structure `com.vmware.vcenter.vm.guest.networking.routes.info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Info {
     /// IP Address of the destination IP network. IPv4 address is specified using dotted decimal notation. For example, "192.0.2.1". IPv6 addresses are 128-bit specified using as eight fields of up to four hexadecimal digits. A colon separates each field (:). For example, 2001:DB8:101::230:6eff:fe04:d9ff. The address can also consist of symbol '::' to represent multiple 16-bit groups of contiguous 0's only once in an address as described in RFC 2373.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "Info::__missing_network")]
     pub network: String,
     /// The prefix length. For IPv4 the value range is 0-32. For IPv6 prefixLength is a decimal value range 0-128. The property represents the number of contiguous, higher-order bits of the address that make up the network portion of the IP address.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "Info::__missing_prefix_length")]
     pub prefix_length: i64,
     /// Where to send the packets for this route. Unicast IP Address of the next hop router. IPv4 address is specified using dotted decimal notation. For example, "192.0.2.1". IPv6 addresses are 128-bit specified using as eight fields of up to four hexadecimal digits. A colon separates each field (:). For example, 2001:DB8:101::230:6eff:fe04:d9ff. The address can also consist of symbol '::' to represent multiple 16-bit groups of contiguous 0's only once in an address as described in RFC 2373. If `None` no gateway is set for the route.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gateway_address: Option<String>,
     /// The network interface associated with this route. This is an index into the result of [`Interfaces::list`](crate::vcenter::vm::guest::networking::Interfaces::list) The index refers to the relative position of an element in a list. For example, an index of 0 refers to the first element in the list while an index of 1 refers to the second element. If `None` the route is not associated with a network interface.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub interface_index: Option<i64>,
 }
 
-impl Info {
-    fn __missing_network() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::vm::guest::networking::routes::Info",
-            "network",
-        )
+impl serde::Serialize for Info {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("network", &self.network)?;
+        map.serialize_entry("prefix_length", &self.prefix_length)?;
+        if let Some(value) = &self.gateway_address {
+            map.serialize_entry("gateway_address", value)?;
+        }
+        if let Some(value) = &self.interface_index {
+            map.serialize_entry("interface_index", value)?;
+        }
+        map.end()
     }
+}
 
-    fn __missing_prefix_length() -> i64 {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::vm::guest::networking::routes::Info",
-            "prefix_length",
-        )
+impl<'de> serde::Deserialize<'de> for Info {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
+    const NAME: &'static str = "vcenter::vm::guest::networking::routes::Info";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<i64> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<i64> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "network" => f_0 = Some(map.next_value()?),
+                "prefix_length" => f_1 = Some(map.next_value()?),
+                "gateway_address" => f_2 = map.next_value()?,
+                "interface_index" => f_3 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Info {
+            network: __de::or_zero(f_0, Self::NAME, "network"),
+            prefix_length: __de::or_zero(f_1, Self::NAME, "prefix_length"),
+            gateway_address: f_2,
+            interface_index: f_3,
+        })
     }
 }
 

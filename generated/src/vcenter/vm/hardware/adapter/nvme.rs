@@ -11,18 +11,65 @@
 /// Since vSphere API 7.0.0.1.
 ///
 /// vAPI structure `com.vmware.vcenter.vm.hardware.adapter.nvme.create_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateSpec {
     /// NVMe bus number. If `None`, the server will choose an available bus number; if none is available, the request will fail.
     ///
     /// Since vSphere API 7.0.0.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bus: Option<i64>,
     /// Address of the NVMe adapter on the PCI bus. If `None`, the server will choose an available address when the virtual machine is powered on.
     ///
     /// Since vSphere API 7.0.0.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pci_slot_number: Option<i64>,
+}
+
+impl serde::Serialize for CreateSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.bus {
+            map.serialize_entry("bus", value)?;
+        }
+        if let Some(value) = &self.pci_slot_number {
+            map.serialize_entry("pci_slot_number", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CreateSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CreateSpec {
+    const NAME: &'static str = "vcenter::vm::hardware::adapter::nvme::CreateSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<i64> = None;
+        let mut f_1: Option<i64> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "bus" => f_0 = map.next_value()?,
+                "pci_slot_number" => f_1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(CreateSpec {
+            bus: f_0,
+            pci_slot_number: f_1,
+        })
+    }
 }
 
 /// The [`Info`](crate::vcenter::vm::hardware::adapter::nvme::Info) structure contains information about a virtual NVMe adapter.
@@ -30,38 +77,71 @@ pub struct CreateSpec {
 /// Since vSphere API 7.0.0.1.
 ///
 /// vAPI structure `com.vmware.vcenter.vm.hardware.adapter.nvme.info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Info {
     /// Device label.
     ///
     /// Since vSphere API 7.0.0.1.
-    #[serde(default = "Info::__missing_label")]
     pub label: String,
     /// NVMe bus number.
     ///
     /// Since vSphere API 7.0.0.1.
-    #[serde(default = "Info::__missing_bus")]
     pub bus: i64,
     /// Address of the NVMe adapter on the PCI bus. May be `None` if the virtual machine has never been powered on since the adapter was created.
     ///
     /// Since vSphere API 7.0.0.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pci_slot_number: Option<i64>,
 }
 
-impl Info {
-    fn __missing_label() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::vm::hardware::adapter::nvme::Info",
-            "label",
-        )
+impl serde::Serialize for Info {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("label", &self.label)?;
+        map.serialize_entry("bus", &self.bus)?;
+        if let Some(value) = &self.pci_slot_number {
+            map.serialize_entry("pci_slot_number", value)?;
+        }
+        map.end()
     }
+}
 
-    fn __missing_bus() -> i64 {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::vm::hardware::adapter::nvme::Info",
-            "bus",
-        )
+impl<'de> serde::Deserialize<'de> for Info {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
+    const NAME: &'static str = "vcenter::vm::hardware::adapter::nvme::Info";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<i64> = None;
+        let mut f_2: Option<i64> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "label" => f_0 = Some(map.next_value()?),
+                "bus" => f_1 = Some(map.next_value()?),
+                "pci_slot_number" => f_2 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Info {
+            label: __de::or_zero(f_0, Self::NAME, "label"),
+            bus: __de::or_zero(f_1, Self::NAME, "bus"),
+            pci_slot_number: f_2,
+        })
     }
 }
 
@@ -70,7 +150,7 @@ impl Info {
 /// Since vSphere API 7.0.0.1.
 ///
 /// vAPI structure `com.vmware.vcenter.vm.hardware.adapter.nvme.summary`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Summary {
     /// Identifier of the virtual NVMe adapter.
     ///
@@ -78,6 +158,48 @@ pub struct Summary {
     ///
     /// Since vSphere API 7.0.0.1.
     pub adapter: crate::ids::NvmeAdapterId,
+}
+
+impl serde::Serialize for Summary {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("adapter", &self.adapter)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Summary {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Summary {
+    const NAME: &'static str = "vcenter::vm::hardware::adapter::nvme::Summary";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::NvmeAdapterId> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "adapter" => f_0 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Summary {
+            adapter: __de::required(f_0, "adapter")?,
+        })
+    }
 }
 
 #[doc(hidden)]

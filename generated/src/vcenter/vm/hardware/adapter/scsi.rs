@@ -9,55 +9,153 @@
 /// The [`CreateSpec`](crate::vcenter::vm::hardware::adapter::scsi::CreateSpec) structure provides a specification for the configuration of a newly-created virtual SCSI adapter.
 ///
 /// vAPI structure `com.vmware.vcenter.vm.hardware.adapter.scsi.create_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateSpec {
     /// Adapter type. If `None`, a guest-specific default value will be used.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<Type>,
     /// SCSI bus number. If `None`, the server will choose an available bus number; if none is available, the request will fail.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bus: Option<i64>,
     /// Address of the SCSI adapter on the PCI bus. If the PCI address is invalid, the server will change it when the VM is started or as the device is hot added. If `None`, the server will choose an available address when the virtual machine is powered on.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pci_slot_number: Option<i64>,
     /// Bus sharing mode. If `None`, the adapter will default to [`Sharing::None`](crate::vcenter::vm::hardware::adapter::scsi::Sharing::None).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sharing: Option<Sharing>,
+}
+
+impl serde::Serialize for CreateSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.r#type {
+            map.serialize_entry("type", value)?;
+        }
+        if let Some(value) = &self.bus {
+            map.serialize_entry("bus", value)?;
+        }
+        if let Some(value) = &self.pci_slot_number {
+            map.serialize_entry("pci_slot_number", value)?;
+        }
+        if let Some(value) = &self.sharing {
+            map.serialize_entry("sharing", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CreateSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CreateSpec {
+    const NAME: &'static str = "vcenter::vm::hardware::adapter::scsi::CreateSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<Type> = None;
+        let mut f_1: Option<i64> = None;
+        let mut f_2: Option<i64> = None;
+        let mut f_3: Option<Sharing> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "type" => f_0 = map.next_value()?,
+                "bus" => f_1 = map.next_value()?,
+                "pci_slot_number" => f_2 = map.next_value()?,
+                "sharing" => f_3 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(CreateSpec {
+            r#type: f_0,
+            bus: f_1,
+            pci_slot_number: f_2,
+            sharing: f_3,
+        })
+    }
 }
 
 /// The [`Info`](crate::vcenter::vm::hardware::adapter::scsi::Info) structure contains information about a virtual SCSI adapter.
 ///
 /// vAPI structure `com.vmware.vcenter.vm.hardware.adapter.scsi.info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Info {
     /// Device label.
-    #[serde(default = "Info::__missing_label")]
     pub label: String,
     /// Adapter type.
     pub r#type: Type,
     /// Address of the SCSI adapter on the SCSI bus.
-    #[serde(default = "Info::__missing_scsi")]
     pub scsi: crate::vcenter::vm::hardware::ScsiAddressInfo,
     /// Address of the SCSI adapter on the PCI bus. If the PCI address is invalid, the server will change it when the VM is started or as the device is hot added. May be `None` if the virtual machine has never been powered on since the adapter was created.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pci_slot_number: Option<i64>,
     /// Bus sharing mode.
     pub sharing: Sharing,
 }
 
-impl Info {
-    fn __missing_label() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::vm::hardware::adapter::scsi::Info",
-            "label",
-        )
+impl serde::Serialize for Info {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("label", &self.label)?;
+        map.serialize_entry("type", &self.r#type)?;
+        map.serialize_entry("scsi", &self.scsi)?;
+        if let Some(value) = &self.pci_slot_number {
+            map.serialize_entry("pci_slot_number", value)?;
+        }
+        map.serialize_entry("sharing", &self.sharing)?;
+        map.end()
     }
+}
 
-    fn __missing_scsi() -> crate::vcenter::vm::hardware::ScsiAddressInfo {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::vm::hardware::adapter::scsi::Info",
-            "scsi",
-        )
+impl<'de> serde::Deserialize<'de> for Info {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
+    const NAME: &'static str = "vcenter::vm::hardware::adapter::scsi::Info";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<Type> = None;
+        let mut f_2: Option<crate::vcenter::vm::hardware::ScsiAddressInfo> = None;
+        let mut f_3: Option<i64> = None;
+        let mut f_4: Option<Sharing> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "label" => f_0 = Some(map.next_value()?),
+                "type" => f_1 = Some(map.next_value()?),
+                "scsi" => f_2 = Some(map.next_value()?),
+                "pci_slot_number" => f_3 = map.next_value()?,
+                "sharing" => f_4 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Info {
+            label: __de::or_zero(f_0, Self::NAME, "label"),
+            r#type: __de::required(f_1, "type")?,
+            scsi: __de::or_zero(f_2, Self::NAME, "scsi"),
+            pci_slot_number: f_3,
+            sharing: __de::required(f_4, "sharing")?,
+        })
     }
 }
 
@@ -81,12 +179,54 @@ vsphere_vapi_runtime::vapi_enum! {
 /// The [`Summary`](crate::vcenter::vm::hardware::adapter::scsi::Summary) structure contains commonly used information about a Virtual SCSI adapter.
 ///
 /// vAPI structure `com.vmware.vcenter.vm.hardware.adapter.scsi.summary`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Summary {
     /// Identifier of the virtual SCSI adapter.
     ///
     /// Identifier of a `com.vmware.vcenter.vm.hardware.ScsiAdapter` resource.
     pub adapter: crate::ids::ScsiAdapterId,
+}
+
+impl serde::Serialize for Summary {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("adapter", &self.adapter)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Summary {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Summary {
+    const NAME: &'static str = "vcenter::vm::hardware::adapter::scsi::Summary";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::ScsiAdapterId> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "adapter" => f_0 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Summary {
+            adapter: __de::required(f_0, "adapter")?,
+        })
+    }
 }
 
 vsphere_vapi_runtime::vapi_enum! {
@@ -111,11 +251,51 @@ vsphere_vapi_runtime::vapi_enum! {
 /// The [`UpdateSpec`](crate::vcenter::vm::hardware::adapter::scsi::UpdateSpec) structure describes the updates to be made to the configuration of a virtual SCSI adapter.
 ///
 /// vAPI structure `com.vmware.vcenter.vm.hardware.adapter.scsi.update_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateSpec {
     /// Bus sharing mode. This field may only be modified if the virtual machine is not powered on. If `None`, the value is unchanged.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sharing: Option<Sharing>,
+}
+
+impl serde::Serialize for UpdateSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.sharing {
+            map.serialize_entry("sharing", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UpdateSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for UpdateSpec {
+    const NAME: &'static str = "vcenter::vm::hardware::adapter::scsi::UpdateSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<Sharing> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "sharing" => f_0 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(UpdateSpec { sharing: f_0 })
+    }
 }
 
 #[doc(hidden)]

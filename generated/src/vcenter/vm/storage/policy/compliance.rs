@@ -28,8 +28,12 @@ impl CheckRequest {
     }
 
     /// Sends the request and decodes the result.
-    pub async fn send(self) -> vsphere_vapi_runtime::Result<Option<Info>> {
-        self.call.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<Option<Info>>,
+    > + Send {
+        self.call.send()
     }
 }
 
@@ -38,28 +42,65 @@ impl CheckRequest {
 /// Since vSphere API 6.7.
 ///
 /// vAPI structure `com.vmware.vcenter.vm.storage.policy.compliance.check_spec`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CheckSpec {
     /// Invoke compliance check on the virtual machine home directory if set to true.
     ///
     /// Since vSphere API 6.7.
-    #[serde(default = "CheckSpec::__missing_vm_home")]
     pub vm_home: bool,
     /// Identifiers of the virtual machine's virtual disks for which compliance should be checked.
     ///
     /// If `None` or empty, compliance check is invoked on all the associated disks.
     ///
     /// Since vSphere API 6.7.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub disks: Option<Vec<String>>,
 }
 
-impl CheckSpec {
-    fn __missing_vm_home() -> bool {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::vm::storage::policy::compliance::CheckSpec",
-            "vm_home",
-        )
+impl serde::Serialize for CheckSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("vm_home", &self.vm_home)?;
+        if let Some(value) = &self.disks {
+            map.serialize_entry("disks", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CheckSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CheckSpec {
+    const NAME: &'static str = "vcenter::vm::storage::policy::compliance::CheckSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<bool> = None;
+        let mut f_1: Option<Vec<String>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "vm_home" => f_0 = Some(map.next_value()?),
+                "disks" => f_1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(CheckSpec {
+            vm_home: __de::or_zero(f_0, Self::NAME, "vm_home"),
+            disks: f_1,
+        })
     }
 }
 
@@ -68,7 +109,7 @@ impl CheckSpec {
 /// Since vSphere API 6.7.
 ///
 /// vAPI structure `com.vmware.vcenter.vm.storage.policy.compliance.info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Info {
     /// The overall compliance status of the virtual machine and all it's entities.
     ///
@@ -77,27 +118,64 @@ pub struct Info {
     /// The storage policy compliance information [`VmComplianceInfo`](crate::vcenter::vm::storage::policy::compliance::VmComplianceInfo) for the virtual machine's home directory. If `None` the virtual machine home directory has no storage policy association.
     ///
     /// Since vSphere API 6.7.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vm_home: Option<VmComplianceInfo>,
     /// The compliance information [`VmComplianceInfo`](crate::vcenter::vm::storage::policy::compliance::VmComplianceInfo) for the virtual machine's virtual disks that are currently associated with a storage policy.
     ///
     /// Since vSphere API 6.7.
-    #[serde(
-        default = "Info::__missing_disks",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub disks: vsphere_vapi_runtime::types::VapiMap<String, VmComplianceInfo>,
 }
 
-impl Info {
-    fn __missing_disks() -> vsphere_vapi_runtime::types::VapiMap<
-        String,
-        VmComplianceInfo,
-    > {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::vm::storage::policy::compliance::Info",
-            "disks",
-        )
+impl serde::Serialize for Info {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("overall_compliance", &self.overall_compliance)?;
+        if let Some(value) = &self.vm_home {
+            map.serialize_entry("vm_home", value)?;
+        }
+        map.serialize_entry("disks", &self.disks)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Info {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
+    const NAME: &'static str = "vcenter::vm::storage::policy::compliance::Info";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<Status> = None;
+        let mut f_1: Option<VmComplianceInfo> = None;
+        let mut f_2: Option<
+            vsphere_vapi_runtime::types::VapiMap<String, VmComplianceInfo>,
+        > = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "overall_compliance" => f_0 = Some(map.next_value()?),
+                "vm_home" => f_1 = map.next_value()?,
+                "disks" => f_2 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Info {
+            overall_compliance: __de::required(f_0, "overall_compliance")?,
+            vm_home: f_1,
+            disks: __de::or_zero(f_2, Self::NAME, "disks"),
+        })
     }
 }
 
@@ -130,7 +208,7 @@ vsphere_vapi_runtime::vapi_enum! {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.vm.storage.policy.compliance.vm_compliance_info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VmComplianceInfo {
     /// Status of the compliance operation.
     ///
@@ -145,24 +223,66 @@ pub struct VmComplianceInfo {
     /// If `None` SPBM is unable to retrieve or determine the associated policy, [`VmComplianceInfo::failure_cause`](crate::vcenter::vm::storage::policy::compliance::VmComplianceInfo::failure_cause) is set in such cases.
     ///
     /// Since vSphere API 6.7.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub policy: Option<String>,
     /// The error that caused the compliance check to fail. There can be more than one cause, since a policy can contain capabilities from multiple providers. If empty, it implies no failures while retrieving compliance.
     ///
     /// Since vSphere API 6.7.
-    #[serde(
-        default = "VmComplianceInfo::__missing_failure_cause",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub failure_cause: Vec<crate::vapi::standard::LocalizableMessage>,
 }
 
-impl VmComplianceInfo {
-    fn __missing_failure_cause() -> Vec<crate::vapi::standard::LocalizableMessage> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::vm::storage::policy::compliance::VmComplianceInfo",
-            "failure_cause",
-        )
+impl serde::Serialize for VmComplianceInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("status", &self.status)?;
+        map.serialize_entry("check_time", &self.check_time)?;
+        if let Some(value) = &self.policy {
+            map.serialize_entry("policy", value)?;
+        }
+        map.serialize_entry("failure_cause", &self.failure_cause)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VmComplianceInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for VmComplianceInfo {
+    const NAME: &'static str = "vcenter::vm::storage::policy::compliance::VmComplianceInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<Status> = None;
+        let mut f_1: Option<vsphere_vapi_runtime::types::DateTime> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<Vec<crate::vapi::standard::LocalizableMessage>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "status" => f_0 = Some(map.next_value()?),
+                "check_time" => f_1 = Some(map.next_value()?),
+                "policy" => f_2 = map.next_value()?,
+                "failure_cause" => f_3 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(VmComplianceInfo {
+            status: __de::required(f_0, "status")?,
+            check_time: __de::required(f_1, "check_time")?,
+            policy: f_2,
+            failure_cause: __de::or_zero(f_3, Self::NAME, "failure_cause"),
+        })
     }
 }
 

@@ -13,13 +13,53 @@
 ///
 /// vAPI structure
 /// `com.vmware.esx.settings.clusters.configuration.reports.recent_tasks.draft_tasks`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DraftTasks {
     /// The ID of the last precheck task to be executed for this draft.
     ///
     /// Since vSphere API 8.0.1.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub precheck: Option<String>,
+}
+
+impl serde::Serialize for DraftTasks {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.precheck {
+            map.serialize_entry("precheck", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DraftTasks {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for DraftTasks {
+    const NAME: &'static str = "esx::settings::clusters::configuration::reports::recent_tasks::DraftTasks";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "precheck" => f_0 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(DraftTasks { precheck: f_0 })
+    }
 }
 
 /// The [`Info`](crate::esx::settings::clusters::configuration::reports::recent_tasks::Info) structure contains fields that specify the ID of the latest task to be executed for various operations. If a task is currently running, that ID will be returned, otherwise the most recently finished task will be returned.
@@ -28,42 +68,83 @@ pub struct DraftTasks {
 ///
 /// vAPI structure
 /// `com.vmware.esx.settings.clusters.configuration.reports.recent_tasks.info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Info {
     /// The ID of the last check-compliance task to be executed.
     ///
     /// Since vSphere API 8.0.1.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub check_compliance: Option<String>,
     /// The ID of the last precheck task to be executed.
     ///
     /// Since vSphere API 8.0.1.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub precheck: Option<String>,
     /// Map of draft IDs to the latest tasks executed for that draft.
     ///
     /// Since vSphere API 8.0.1.0.
-    #[serde(
-        default = "Info::__missing_draft_tasks",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub draft_tasks: vsphere_vapi_runtime::types::VapiMap<String, DraftTasks>,
     /// The ID of the last apply task to be executed.
     ///
     /// Since vSphere API 8.0.1.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub apply: Option<String>,
 }
 
-impl Info {
-    fn __missing_draft_tasks() -> vsphere_vapi_runtime::types::VapiMap<
-        String,
-        DraftTasks,
-    > {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::clusters::configuration::reports::recent_tasks::Info",
-            "draft_tasks",
-        )
+impl serde::Serialize for Info {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.check_compliance {
+            map.serialize_entry("check_compliance", value)?;
+        }
+        if let Some(value) = &self.precheck {
+            map.serialize_entry("precheck", value)?;
+        }
+        map.serialize_entry("draft_tasks", &self.draft_tasks)?;
+        if let Some(value) = &self.apply {
+            map.serialize_entry("apply", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Info {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
+    const NAME: &'static str = "esx::settings::clusters::configuration::reports::recent_tasks::Info";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<vsphere_vapi_runtime::types::VapiMap<String, DraftTasks>> = None;
+        let mut f_3: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "check_compliance" => f_0 = map.next_value()?,
+                "precheck" => f_1 = map.next_value()?,
+                "draft_tasks" => f_2 = __de::null_as_empty(map.next_value()?),
+                "apply" => f_3 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Info {
+            check_compliance: f_0,
+            precheck: f_1,
+            draft_tasks: __de::or_zero(f_2, Self::NAME, "draft_tasks"),
+            apply: f_3,
+        })
     }
 }
 

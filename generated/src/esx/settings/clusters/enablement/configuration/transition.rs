@@ -18,7 +18,7 @@ pub mod validate_result;
 ///
 /// vAPI structure
 /// `com.vmware.esx.settings.clusters.enablement.configuration.transition.eligibility_result`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct EligibilityResult {
     /// Status of eligibility checks performed on a cluster.
     ///
@@ -27,8 +27,55 @@ pub struct EligibilityResult {
     /// Notifications providing additional information about the status of eligibility checks. This field is `None` when [`EligibilityResult::status`](crate::esx::settings::clusters::enablement::configuration::transition::EligibilityResult::status) is ELIGIBLE.
     ///
     /// Since vSphere API 8.0.1.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notifications: Option<crate::esx::settings::Notifications>,
+}
+
+impl serde::Serialize for EligibilityResult {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("status", &self.status)?;
+        if let Some(value) = &self.notifications {
+            map.serialize_entry("notifications", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for EligibilityResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for EligibilityResult {
+    const NAME: &'static str = "esx::settings::clusters::enablement::configuration::transition::EligibilityResult";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<eligibility_result::Status> = None;
+        let mut f_1: Option<crate::esx::settings::Notifications> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "status" => f_0 = Some(map.next_value()?),
+                "notifications" => f_1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(EligibilityResult {
+            status: __de::required(f_0, "status")?,
+            notifications: f_1,
+        })
+    }
 }
 
 /// The [`EnableResult`](crate::esx::settings::clusters::enablement::configuration::transition::EnableResult) structure contains fields that describes the result of enabling configmanager on a cluster as part of the transition process.
@@ -147,85 +194,80 @@ impl<'de> serde::Deserialize<'de> for EnableResult {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = EnableResult;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("struct EnableResult")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<EnableResult, A::Error> {
-                let mut f_0: Option<String> = None;
-                let mut f_1: Option<Vec<crate::esx::settings::Notification>> = None;
-                let mut f_2: Option<String> = None;
-                let mut unknown = serde_json::Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "status" => f_0 = Some(map.next_value()?),
-                        "errors" => f_1 = map.next_value()?,
-                        "apply_task_ID" => f_2 = map.next_value()?,
-                        _ => {
-                            let value: serde_json::Value = map.next_value()?;
-                            unknown.insert(key, value);
-                        }
-                    }
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for EnableResult {
+    const NAME: &'static str = "esx::settings::clusters::enablement::configuration::transition::EnableResult";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<Vec<crate::esx::settings::Notification>> = None;
+        let mut f_2: Option<String> = None;
+        let mut unknown = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "status" => f_0 = Some(map.next_value()?),
+                "errors" => f_1 = map.next_value()?,
+                "apply_task_ID" => f_2 = map.next_value()?,
+                _ => {
+                    let value: serde_json::Value = map.next_value()?;
+                    unknown.insert(key, value);
                 }
-                let u_0 = match f_0 {
-                    None => None,
-                    Some(tag) => {
-                        Some(
-                            match tag.as_str() {
-                                "ERROR" => {
-                                    EnableResultStatus::Error {
-                                        errors: f_1,
-                                    }
-                                }
-                                "RUNNING" => EnableResultStatus::Running,
-                                "SUCCESS" => EnableResultStatus::Success,
-                                "SUCCESS_APPLY_INITIATED" => {
-                                    EnableResultStatus::SuccessApplyInitiated {
-                                        apply_task_id: f_2,
-                                    }
-                                }
-                                _ => {
-                                    #[allow(unused_mut)]
-                                    let mut fields = ::core::mem::take(&mut unknown);
-                                    if let Some(value) = f_1 {
-                                        fields
-                                            .insert(
-                                                "errors".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_2 {
-                                        fields
-                                            .insert(
-                                                "apply_task_ID".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    EnableResultStatus::Unknown {
-                                        tag,
-                                        fields,
-                                    }
-                                }
-                            },
-                        )
-                    }
-                };
-                ::core::result::Result::Ok(EnableResult {
-                    status: u_0.ok_or_else(|| serde::de::Error::missing_field("status"))?,
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        let u_0 = match f_0 {
+            None => None,
+            Some(tag) => {
+                Some(
+                    match tag.as_str() {
+                        "ERROR" => {
+                            EnableResultStatus::Error {
+                                errors: f_1,
+                            }
+                        }
+                        "RUNNING" => EnableResultStatus::Running,
+                        "SUCCESS" => EnableResultStatus::Success,
+                        "SUCCESS_APPLY_INITIATED" => {
+                            EnableResultStatus::SuccessApplyInitiated {
+                                apply_task_id: f_2,
+                            }
+                        }
+                        _ => {
+                            #[allow(unused_mut)]
+                            let mut fields = ::core::mem::take(&mut unknown);
+                            if let Some(value) = f_1 {
+                                fields
+                                    .insert(
+                                        "errors".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_2 {
+                                fields
+                                    .insert(
+                                        "apply_task_ID".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            EnableResultStatus::Unknown {
+                                tag,
+                                fields,
+                            }
+                        }
+                    },
+                )
+            }
+        };
+        ::core::result::Result::Ok(EnableResult {
+            status: __de::required(u_0, "status")?,
+        })
     }
 }
 
@@ -237,15 +279,57 @@ impl<'de> serde::Deserialize<'de> for EnableResult {
 ///
 /// vAPI structure
 /// `com.vmware.esx.settings.clusters.enablement.configuration.transition.enable_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct EnableSpec {
     /// This field contains the drifts that need review from the user before enable.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub drift_reviews: Option<
         Vec<crate::esx::settings::clusters::configuration::DriftReview>,
     >,
+}
+
+impl serde::Serialize for EnableSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.drift_reviews {
+            map.serialize_entry("drift_reviews", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for EnableSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for EnableSpec {
+    const NAME: &'static str = "esx::settings::clusters::enablement::configuration::transition::EnableSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<
+            Vec<crate::esx::settings::clusters::configuration::DriftReview>,
+        > = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "drift_reviews" => f_0 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(EnableSpec { drift_reviews: f_0 })
+    }
 }
 
 /// A call of
@@ -274,10 +358,12 @@ impl EnableTaskRequest {
     }
 
     /// Starts the task; the handle waits for it or reports its progress.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<EnableResult>> {
-        self.call.send_task().await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<EnableResult>>,
+    > + Send {
+        self.call.send_task()
     }
 
     /// Starts the task and waits for its result with the default
@@ -293,33 +379,61 @@ impl EnableTaskRequest {
 ///
 /// vAPI structure
 /// `com.vmware.esx.settings.clusters.enablement.configuration.transition.file_spec`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct FileSpec {
     /// Filename of the imported configuration.
     ///
     /// Since vSphere API 8.0.1.0.
-    #[serde(default = "FileSpec::__missing_filename")]
     pub filename: String,
     /// Configuration from the imported file.
     ///
     /// Since vSphere API 8.0.1.0.
-    #[serde(default = "FileSpec::__missing_config")]
     pub config: String,
 }
 
-impl FileSpec {
-    fn __missing_filename() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::clusters::enablement::configuration::transition::FileSpec",
-            "filename",
-        )
+impl serde::Serialize for FileSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("filename", &self.filename)?;
+        map.serialize_entry("config", &self.config)?;
+        map.end()
     }
+}
 
-    fn __missing_config() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::clusters::enablement::configuration::transition::FileSpec",
-            "config",
-        )
+impl<'de> serde::Deserialize<'de> for FileSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for FileSpec {
+    const NAME: &'static str = "esx::settings::clusters::enablement::configuration::transition::FileSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "filename" => f_0 = Some(map.next_value()?),
+                "config" => f_1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(FileSpec {
+            filename: __de::or_zero(f_0, Self::NAME, "filename"),
+            config: __de::or_zero(f_1, Self::NAME, "config"),
+        })
     }
 }
 
@@ -329,13 +443,55 @@ impl FileSpec {
 ///
 /// vAPI structure
 /// `com.vmware.esx.settings.clusters.enablement.configuration.transition.hints`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Hints {
     /// This hint indicates whether a reference host is required to transition the cluster. This hint is set to true if the framework detects that cluster is not managed by vLCM. The value does not change based on the state of the transition workflow, or the value of the reference host, or status of the reference host. If field is `None` then the reference host is not required.
     ///
     /// Since vSphere API 8.0.3.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub requires_reference_host: Option<bool>,
+}
+
+impl serde::Serialize for Hints {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.requires_reference_host {
+            map.serialize_entry("requires_reference_host", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Hints {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Hints {
+    const NAME: &'static str = "esx::settings::clusters::enablement::configuration::transition::Hints";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<bool> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "requires_reference_host" => f_0 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Hints {
+            requires_reference_host: f_0,
+        })
+    }
 }
 
 /// The [`Info`](crate::esx::settings::clusters::enablement::configuration::transition::Info) structure contains fields that describe the current status of transition process in the cluster.
@@ -483,90 +639,84 @@ impl<'de> serde::Deserialize<'de> for Info {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = Info;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("struct Info")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<Info, A::Error> {
-                let mut f_0: Option<String> = None;
-                let mut f_1: Option<State> = None;
-                let mut f_2: Option<bool> = None;
-                let mut f_3: Option<Hints> = None;
-                let mut unknown = serde_json::Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "status" => f_0 = Some(map.next_value()?),
-                        "state" => f_1 = map.next_value()?,
-                        "fast_track" => f_2 = map.next_value()?,
-                        "hints" => f_3 = map.next_value()?,
-                        _ => {
-                            let value: serde_json::Value = map.next_value()?;
-                            unknown.insert(key, value);
-                        }
-                    }
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
+    const NAME: &'static str = "esx::settings::clusters::enablement::configuration::transition::Info";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<State> = None;
+        let mut f_2: Option<bool> = None;
+        let mut f_3: Option<Hints> = None;
+        let mut unknown = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "status" => f_0 = Some(map.next_value()?),
+                "state" => f_1 = map.next_value()?,
+                "fast_track" => f_2 = map.next_value()?,
+                "hints" => f_3 = map.next_value()?,
+                _ => {
+                    let value: serde_json::Value = map.next_value()?;
+                    unknown.insert(key, value);
                 }
-                let u_0 = match f_0 {
-                    None => None,
-                    Some(tag) => {
-                        Some(
-                            match tag.as_str() {
-                                "ENABLED" => InfoStatus::Enabled,
-                                "ENABLE_IN_PROGRESS" => InfoStatus::EnableInProgress,
-                                "NOT_ALLOWED_IN_CURRENT_STATE" => {
-                                    InfoStatus::NotAllowedInCurrentState {
-                                        state: f_1,
-                                    }
-                                }
-                                "NOT_STARTED" => {
-                                    InfoStatus::NotStarted {
-                                        fast_track: f_2,
-                                    }
-                                }
-                                "SOFTWARE_SPECIFICATION_NOT_SET" => {
-                                    InfoStatus::SoftwareSpecificationNotSet
-                                }
-                                "STARTED" => InfoStatus::Started { state: f_1 },
-                                _ => {
-                                    #[allow(unused_mut)]
-                                    let mut fields = ::core::mem::take(&mut unknown);
-                                    if let Some(value) = f_1 {
-                                        fields
-                                            .insert(
-                                                "state".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_2 {
-                                        fields
-                                            .insert(
-                                                "fast_track".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    InfoStatus::Unknown { tag, fields }
-                                }
-                            },
-                        )
-                    }
-                };
-                ::core::result::Result::Ok(Info {
-                    status: u_0
-                        .ok_or_else(|| serde::de::Error::missing_field("status"))?,
-                    hints: f_3,
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        let u_0 = match f_0 {
+            None => None,
+            Some(tag) => {
+                Some(
+                    match tag.as_str() {
+                        "ENABLED" => InfoStatus::Enabled,
+                        "ENABLE_IN_PROGRESS" => InfoStatus::EnableInProgress,
+                        "NOT_ALLOWED_IN_CURRENT_STATE" => {
+                            InfoStatus::NotAllowedInCurrentState {
+                                state: f_1,
+                            }
+                        }
+                        "NOT_STARTED" => {
+                            InfoStatus::NotStarted {
+                                fast_track: f_2,
+                            }
+                        }
+                        "SOFTWARE_SPECIFICATION_NOT_SET" => {
+                            InfoStatus::SoftwareSpecificationNotSet
+                        }
+                        "STARTED" => InfoStatus::Started { state: f_1 },
+                        _ => {
+                            #[allow(unused_mut)]
+                            let mut fields = ::core::mem::take(&mut unknown);
+                            if let Some(value) = f_1 {
+                                fields
+                                    .insert(
+                                        "state".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_2 {
+                                fields
+                                    .insert(
+                                        "fast_track".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            InfoStatus::Unknown { tag, fields }
+                        }
+                    },
+                )
+            }
+        };
+        ::core::result::Result::Ok(Info {
+            status: __de::required(u_0, "status")?,
+            hints: f_3,
+        })
     }
 }
 
@@ -576,7 +726,7 @@ impl<'de> serde::Deserialize<'de> for Info {
 ///
 /// vAPI structure
 /// `com.vmware.esx.settings.clusters.enablement.configuration.transition.reference_host`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ReferenceHost {
     /// Reference host ID.
     ///
@@ -587,16 +737,52 @@ pub struct ReferenceHost {
     /// Host Info for Reference host.
     ///
     /// Since vSphere API 8.0.1.0.
-    #[serde(default = "ReferenceHost::__missing_host_info")]
     pub host_info: crate::esx::settings::HostInfo,
 }
 
-impl ReferenceHost {
-    fn __missing_host_info() -> crate::esx::settings::HostInfo {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::clusters::enablement::configuration::transition::ReferenceHost",
-            "host_info",
-        )
+impl serde::Serialize for ReferenceHost {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("host", &self.host)?;
+        map.serialize_entry("host_info", &self.host_info)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ReferenceHost {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ReferenceHost {
+    const NAME: &'static str = "esx::settings::clusters::enablement::configuration::transition::ReferenceHost";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::HostSystemId> = None;
+        let mut f_1: Option<crate::esx::settings::HostInfo> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "host" => f_0 = Some(map.next_value()?),
+                "host_info" => f_1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ReferenceHost {
+            host: __de::required(f_0, "host")?,
+            host_info: __de::or_zero(f_1, Self::NAME, "host_info"),
+        })
     }
 }
 
@@ -741,92 +927,79 @@ impl<'de> serde::Deserialize<'de> for State {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = State;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("struct State")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<State, A::Error> {
-                let mut f_0: Option<String> = None;
-                let mut f_1: Option<vsphere_vapi_runtime::types::DateTime> = None;
-                let mut f_2: Option<vsphere_vapi_runtime::types::DateTime> = None;
-                let mut f_3: Option<String> = None;
-                let mut f_4: Option<ReferenceHost> = None;
-                let mut f_5: Option<String> = None;
-                let mut unknown = serde_json::Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "author" => f_0 = Some(map.next_value()?),
-                        "start_time" => f_1 = Some(map.next_value()?),
-                        "modified_time" => f_2 = Some(map.next_value()?),
-                        "source" => f_3 = Some(map.next_value()?),
-                        "host" => f_4 = map.next_value()?,
-                        "filename" => f_5 = map.next_value()?,
-                        _ => {
-                            let value: serde_json::Value = map.next_value()?;
-                            unknown.insert(key, value);
-                        }
-                    }
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for State {
+    const NAME: &'static str = "esx::settings::clusters::enablement::configuration::transition::State";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<vsphere_vapi_runtime::types::DateTime> = None;
+        let mut f_2: Option<vsphere_vapi_runtime::types::DateTime> = None;
+        let mut f_3: Option<String> = None;
+        let mut f_4: Option<ReferenceHost> = None;
+        let mut f_5: Option<String> = None;
+        let mut unknown = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "author" => f_0 = Some(map.next_value()?),
+                "start_time" => f_1 = Some(map.next_value()?),
+                "modified_time" => f_2 = Some(map.next_value()?),
+                "source" => f_3 = Some(map.next_value()?),
+                "host" => f_4 = map.next_value()?,
+                "filename" => f_5 = map.next_value()?,
+                _ => {
+                    let value: serde_json::Value = map.next_value()?;
+                    unknown.insert(key, value);
                 }
-                let u_0 = match f_3 {
-                    None => None,
-                    Some(tag) => {
-                        Some(
-                            match tag.as_str() {
-                                "FILE" => StateSource::File { filename: f_5 },
-                                "HOST" => StateSource::Host { host: f_4 },
-                                _ => {
-                                    #[allow(unused_mut)]
-                                    let mut fields = ::core::mem::take(&mut unknown);
-                                    if let Some(value) = f_5 {
-                                        fields
-                                            .insert(
-                                                "filename".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_4 {
-                                        fields
-                                            .insert(
-                                                "host".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    StateSource::Unknown {
-                                        tag,
-                                        fields,
-                                    }
-                                }
-                            },
-                        )
-                    }
-                };
-                ::core::result::Result::Ok(State {
-                    author: f_0
-                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
-                            "esx::settings::clusters::enablement::configuration::transition::State",
-                            "author",
-                        )),
-                    start_time: f_1
-                        .ok_or_else(|| serde::de::Error::missing_field("start_time"))?,
-                    modified_time: f_2
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "modified_time",
-                        ))?,
-                    source: u_0.ok_or_else(|| serde::de::Error::missing_field("source"))?,
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        let u_0 = match f_3 {
+            None => None,
+            Some(tag) => {
+                Some(
+                    match tag.as_str() {
+                        "FILE" => StateSource::File { filename: f_5 },
+                        "HOST" => StateSource::Host { host: f_4 },
+                        _ => {
+                            #[allow(unused_mut)]
+                            let mut fields = ::core::mem::take(&mut unknown);
+                            if let Some(value) = f_5 {
+                                fields
+                                    .insert(
+                                        "filename".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_4 {
+                                fields
+                                    .insert(
+                                        "host".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            StateSource::Unknown {
+                                tag,
+                                fields,
+                            }
+                        }
+                    },
+                )
+            }
+        };
+        ::core::result::Result::Ok(State {
+            author: __de::or_zero(f_0, Self::NAME, "author"),
+            start_time: __de::required(f_1, "start_time")?,
+            modified_time: __de::required(f_2, "modified_time")?,
+            source: __de::required(u_0, "source")?,
+        })
     }
 }
 
@@ -942,87 +1115,82 @@ impl<'de> serde::Deserialize<'de> for ValidateResult {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = ValidateResult;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("struct ValidateResult")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<ValidateResult, A::Error> {
-                let mut f_0: Option<String> = None;
-                let mut f_1: Option<
-                    Vec<crate::esx::settings::clusters::configuration::ValidationError>,
-                > = None;
-                let mut f_2: Option<
-                    crate::esx::settings::clusters::configuration::ClusterCompliance,
-                > = None;
-                let mut unknown = serde_json::Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "status" => f_0 = Some(map.next_value()?),
-                        "errors" => f_1 = map.next_value()?,
-                        "compliance" => f_2 = map.next_value()?,
-                        _ => {
-                            let value: serde_json::Value = map.next_value()?;
-                            unknown.insert(key, value);
-                        }
-                    }
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ValidateResult {
+    const NAME: &'static str = "esx::settings::clusters::enablement::configuration::transition::ValidateResult";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<
+            Vec<crate::esx::settings::clusters::configuration::ValidationError>,
+        > = None;
+        let mut f_2: Option<
+            crate::esx::settings::clusters::configuration::ClusterCompliance,
+        > = None;
+        let mut unknown = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "status" => f_0 = Some(map.next_value()?),
+                "errors" => f_1 = map.next_value()?,
+                "compliance" => f_2 = map.next_value()?,
+                _ => {
+                    let value: serde_json::Value = map.next_value()?;
+                    unknown.insert(key, value);
                 }
-                let u_0 = match f_0 {
-                    None => None,
-                    Some(tag) => {
-                        Some(
-                            match tag.as_str() {
-                                "INVALID" => {
-                                    ValidateResultStatus::Invalid {
-                                        errors: f_1,
-                                    }
-                                }
-                                "VALID" => {
-                                    ValidateResultStatus::Valid {
-                                        compliance: f_2,
-                                    }
-                                }
-                                _ => {
-                                    #[allow(unused_mut)]
-                                    let mut fields = ::core::mem::take(&mut unknown);
-                                    if let Some(value) = f_1 {
-                                        fields
-                                            .insert(
-                                                "errors".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_2 {
-                                        fields
-                                            .insert(
-                                                "compliance".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    ValidateResultStatus::Unknown {
-                                        tag,
-                                        fields,
-                                    }
-                                }
-                            },
-                        )
-                    }
-                };
-                ::core::result::Result::Ok(ValidateResult {
-                    status: u_0.ok_or_else(|| serde::de::Error::missing_field("status"))?,
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        let u_0 = match f_0 {
+            None => None,
+            Some(tag) => {
+                Some(
+                    match tag.as_str() {
+                        "INVALID" => {
+                            ValidateResultStatus::Invalid {
+                                errors: f_1,
+                            }
+                        }
+                        "VALID" => {
+                            ValidateResultStatus::Valid {
+                                compliance: f_2,
+                            }
+                        }
+                        _ => {
+                            #[allow(unused_mut)]
+                            let mut fields = ::core::mem::take(&mut unknown);
+                            if let Some(value) = f_1 {
+                                fields
+                                    .insert(
+                                        "errors".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_2 {
+                                fields
+                                    .insert(
+                                        "compliance".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            ValidateResultStatus::Unknown {
+                                tag,
+                                fields,
+                            }
+                        }
+                    },
+                )
+            }
+        };
+        ::core::result::Result::Ok(ValidateResult {
+            status: __de::required(u_0, "status")?,
+        })
     }
 }
 

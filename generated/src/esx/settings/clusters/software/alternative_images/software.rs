@@ -96,17 +96,18 @@ impl AddOn {
     ///
     ///   * Method execution requires `VcIntegrity.lifecycleSoftwareSpecification.Read`.
     ///   * The resource `ClusterComputeResource` referenced by the parameter `cluster` requires `VcIntegrity.lifecycleSoftwareSpecification.Read`.
-    pub async fn get(
+    pub fn get(
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
         image: &crate::ids::ImageId,
-    ) -> vsphere_vapi_runtime::Result<crate::esx::settings::AddOnInfo> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<crate::esx::settings::AddOnInfo>,
+    > + Send {
         self.client
             .operation(&add_on::ops::GET)
             .param("cluster", cluster)
             .param("image", image)
             .send()
-            .await
     }
 }
 
@@ -176,17 +177,18 @@ impl BaseImage {
     ///
     ///   * Method execution requires `VcIntegrity.lifecycleSoftwareSpecification.Read`.
     ///   * The resource `ClusterComputeResource` referenced by the parameter `cluster` requires `VcIntegrity.lifecycleSoftwareSpecification.Read`.
-    pub async fn get(
+    pub fn get(
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
         image: &crate::ids::ImageId,
-    ) -> vsphere_vapi_runtime::Result<crate::esx::settings::BaseImageInfo> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<crate::esx::settings::BaseImageInfo>,
+    > + Send {
         self.client
             .operation(&base_image::ops::GET)
             .param("cluster", cluster)
             .param("image", image)
             .send()
-            .await
     }
 }
 
@@ -262,19 +264,22 @@ impl Components {
     ///
     ///   * Method execution requires `VcIntegrity.lifecycleSoftwareSpecification.Read`.
     ///   * The resource `ClusterComputeResource` referenced by the parameter `cluster` requires `VcIntegrity.lifecycleSoftwareSpecification.Read`.
-    pub async fn get(
+    pub fn get(
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
         image: &crate::ids::ImageId,
         component: &crate::ids::SettingsComponentId,
-    ) -> vsphere_vapi_runtime::Result<Option<crate::esx::settings::ComponentInfo>> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<
+            Option<crate::esx::settings::ComponentInfo>,
+        >,
+    > + Send {
         self.client
             .operation(&components::ops::GET)
             .param("cluster", cluster)
             .param("image", image)
             .param("component", component)
             .send()
-            .await
     }
 
     /// Returns the components that comprise of the alternative image.
@@ -309,19 +314,23 @@ impl Components {
     ///
     ///   * Method execution requires `VcIntegrity.lifecycleSoftwareSpecification.Read`.
     ///   * The resource `ClusterComputeResource` referenced by the parameter `cluster` requires `VcIntegrity.lifecycleSoftwareSpecification.Read`.
-    pub async fn list(
+    pub fn list(
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
         image: &crate::ids::ImageId,
-    ) -> vsphere_vapi_runtime::Result<
-        vsphere_vapi_runtime::types::VapiMap<String, crate::esx::settings::ComponentInfo>,
-    > {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<
+            vsphere_vapi_runtime::types::VapiMap<
+                String,
+                crate::esx::settings::ComponentInfo,
+            >,
+        >,
+    > + Send {
         self.client
             .operation(&components::ops::LIST)
             .param("cluster", cluster)
             .param("image", image)
             .send()
-            .await
     }
 }
 
@@ -401,22 +410,23 @@ impl EffectiveComponents {
     ///
     ///   * Method execution requires `VcIntegrity.lifecycleSoftwareSpecification.Read`.
     ///   * The resource `ClusterComputeResource` referenced by the parameter `cluster` requires `VcIntegrity.lifecycleSoftwareSpecification.Read`.
-    pub async fn list(
+    pub fn list(
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
         image: &crate::ids::ImageId,
-    ) -> vsphere_vapi_runtime::Result<
-        vsphere_vapi_runtime::types::VapiMap<
-            String,
-            crate::esx::settings::EffectiveComponentInfo,
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<
+            vsphere_vapi_runtime::types::VapiMap<
+                String,
+                crate::esx::settings::EffectiveComponentInfo,
+            >,
         >,
-    > {
+    > + Send {
         self.client
             .operation(&effective_components::ops::LIST)
             .param("cluster", cluster)
             .param("image", image)
             .send()
-            .await
     }
 
     /// Returns the list of all the effective components. Pass the param "with-removed-components" to get even the removed components.
@@ -452,22 +462,23 @@ impl EffectiveComponents {
     ///   * Method execution requires `VcIntegrity.lifecycleSoftwareSpecification.Read`.
     ///   * The resource `ClusterComputeResource` referenced by the parameter `cluster` requires `VcIntegrity.lifecycleSoftwareSpecification.Read`.
     /// - [`Unsupported`](crate::ErrorKind::Unsupported): If the cluster is not vLCM managed.
-    pub async fn list_with_removed_components(
+    pub fn list_with_removed_components(
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
         image: &crate::ids::ImageId,
-    ) -> vsphere_vapi_runtime::Result<
-        vsphere_vapi_runtime::types::VapiMap<
-            String,
-            crate::esx::settings::EffectiveComponentInfo,
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<
+            vsphere_vapi_runtime::types::VapiMap<
+                String,
+                crate::esx::settings::EffectiveComponentInfo,
+            >,
         >,
-    > {
+    > + Send {
         self.client
             .operation(&effective_components::ops::LIST_WITH_REMOVED_COMPONENTS)
             .param("cluster", cluster)
             .param("image", image)
             .send()
-            .await
     }
 }
 
@@ -541,17 +552,18 @@ impl HardwareSupport {
     ///
     ///   * Method execution requires `VcIntegrity.lifecycleSoftwareSpecification.Read`.
     ///   * The resource `ClusterComputeResource` referenced by the parameter `cluster` requires `VcIntegrity.lifecycleSoftwareSpecification.Read`.
-    pub async fn get(
+    pub fn get(
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
         image: &crate::ids::ImageId,
-    ) -> vsphere_vapi_runtime::Result<crate::esx::settings::HardwareSupportInfo> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<crate::esx::settings::HardwareSupportInfo>,
+    > + Send {
         self.client
             .operation(&hardware_support::ops::GET)
             .param("cluster", cluster)
             .param("image", image)
             .send()
-            .await
     }
 }
 
@@ -627,19 +639,20 @@ impl RemovedComponents {
     ///   * Method execution requires `VcIntegrity.lifecycleSoftwareSpecification.Read`.
     ///   * The resource `ClusterComputeResource` referenced by the parameter `cluster` requires `VcIntegrity.lifecycleSoftwareSpecification.Read`.
     /// - [`Unsupported`](crate::ErrorKind::Unsupported): If the cluster is not vLCM managed.
-    pub async fn get(
+    pub fn get(
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
         image: &crate::ids::ImageId,
         component: &crate::ids::SettingsComponentId,
-    ) -> vsphere_vapi_runtime::Result<crate::esx::settings::ComponentInfo> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<crate::esx::settings::ComponentInfo>,
+    > + Send {
         self.client
             .operation(&removed_components::ops::GET)
             .param("cluster", cluster)
             .param("image", image)
             .param("component", component)
             .send()
-            .await
     }
 
     /// Returns a map of removed components in the desired software specification.
@@ -675,19 +688,23 @@ impl RemovedComponents {
     ///   * Method execution requires `VcIntegrity.lifecycleSoftwareSpecification.Read`.
     ///   * The resource `ClusterComputeResource` referenced by the parameter `cluster` requires `VcIntegrity.lifecycleSoftwareSpecification.Read`.
     /// - [`Unsupported`](crate::ErrorKind::Unsupported): If the cluster is not vLCM managed.
-    pub async fn list(
+    pub fn list(
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
         image: &crate::ids::ImageId,
-    ) -> vsphere_vapi_runtime::Result<
-        vsphere_vapi_runtime::types::VapiMap<String, crate::esx::settings::ComponentInfo>,
-    > {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<
+            vsphere_vapi_runtime::types::VapiMap<
+                String,
+                crate::esx::settings::ComponentInfo,
+            >,
+        >,
+    > + Send {
         self.client
             .operation(&removed_components::ops::LIST)
             .param("cluster", cluster)
             .param("image", image)
             .send()
-            .await
     }
 }
 
@@ -763,19 +780,20 @@ impl Solutions {
     ///
     ///   * Method execution requires `VcIntegrity.lifecycleSoftwareSpecification.Read`.
     ///   * The resource `ClusterComputeResource` referenced by the parameter `cluster` requires `VcIntegrity.lifecycleSoftwareSpecification.Read`.
-    pub async fn get(
+    pub fn get(
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
         image: &crate::ids::ImageId,
         solution: &crate::ids::SolutionId,
-    ) -> vsphere_vapi_runtime::Result<crate::esx::settings::SolutionInfo> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<crate::esx::settings::SolutionInfo>,
+    > + Send {
         self.client
             .operation(&solutions::ops::GET)
             .param("cluster", cluster)
             .param("image", image)
             .param("solution", solution)
             .send()
-            .await
     }
 
     /// Returns all solutions in the desired software specification of the alternative image.
@@ -810,19 +828,23 @@ impl Solutions {
     ///
     ///   * Method execution requires `VcIntegrity.lifecycleSoftwareSpecification.Read`.
     ///   * The resource `ClusterComputeResource` referenced by the parameter `cluster` requires `VcIntegrity.lifecycleSoftwareSpecification.Read`.
-    pub async fn list(
+    pub fn list(
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
         image: &crate::ids::ImageId,
-    ) -> vsphere_vapi_runtime::Result<
-        vsphere_vapi_runtime::types::VapiMap<String, crate::esx::settings::SolutionInfo>,
-    > {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<
+            vsphere_vapi_runtime::types::VapiMap<
+                String,
+                crate::esx::settings::SolutionInfo,
+            >,
+        >,
+    > + Send {
         self.client
             .operation(&solutions::ops::LIST)
             .param("cluster", cluster)
             .param("image", image)
             .send()
-            .await
     }
 }
 
@@ -834,22 +856,19 @@ impl Solutions {
 ///
 /// vAPI structure
 /// `com.vmware.esx.settings.clusters.software.alternative_images.software.export_spec`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ExportSpec {
     /// Whether to export software specification document.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default = "ExportSpec::__missing_export_software_spec")]
     pub export_software_spec: bool,
     /// Whether to export ISO image.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default = "ExportSpec::__missing_export_iso_image")]
     pub export_iso_image: bool,
     /// Whether to export offline bundle.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default = "ExportSpec::__missing_export_offline_bundle")]
     pub export_offline_bundle: bool,
     /// Skip packaging of reserved VIBs in the exported offline-bundle/ISO. During effective VIB computation, a VIB at a lower version can get replaced by the same VIB at a higher version coming from another release unit. vLCM caches the lower version VIB in ESX-OSData partition to support extraction of currently running image from the hosts. Setting this option means (a) export will not package reserved VIBs, (b) the exported depot will be partial and remediation of images from such depots must be accompanied with `com.vmware.esx.settings.clusters.policies.Apply.ConfiguredPolicySpec.skipReservedVibsCaching`. Otherwise, the remediation might fail.
     ///
@@ -858,30 +877,66 @@ pub struct ExportSpec {
     /// Not in vSphere API releases before 9.1.0.0.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub skip_reserved_vibs_export: Option<bool>,
 }
 
-impl ExportSpec {
-    fn __missing_export_software_spec() -> bool {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::clusters::software::alternative_images::software::ExportSpec",
-            "export_software_spec",
-        )
+impl serde::Serialize for ExportSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("export_software_spec", &self.export_software_spec)?;
+        map.serialize_entry("export_iso_image", &self.export_iso_image)?;
+        map.serialize_entry("export_offline_bundle", &self.export_offline_bundle)?;
+        if let Some(value) = &self.skip_reserved_vibs_export {
+            map.serialize_entry("skip_reserved_vibs_export", value)?;
+        }
+        map.end()
     }
+}
 
-    fn __missing_export_iso_image() -> bool {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::clusters::software::alternative_images::software::ExportSpec",
-            "export_iso_image",
-        )
+impl<'de> serde::Deserialize<'de> for ExportSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_export_offline_bundle() -> bool {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::clusters::software::alternative_images::software::ExportSpec",
-            "export_offline_bundle",
-        )
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ExportSpec {
+    const NAME: &'static str = "esx::settings::clusters::software::alternative_images::software::ExportSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<bool> = None;
+        let mut f_1: Option<bool> = None;
+        let mut f_2: Option<bool> = None;
+        let mut f_3: Option<bool> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "export_software_spec" => f_0 = Some(map.next_value()?),
+                "export_iso_image" => f_1 = Some(map.next_value()?),
+                "export_offline_bundle" => f_2 = Some(map.next_value()?),
+                "skip_reserved_vibs_export" => f_3 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ExportSpec {
+            export_software_spec: __de::or_zero(f_0, Self::NAME, "export_software_spec"),
+            export_iso_image: __de::or_zero(f_1, Self::NAME, "export_iso_image"),
+            export_offline_bundle: __de::or_zero(
+                f_2,
+                Self::NAME,
+                "export_offline_bundle",
+            ),
+            skip_reserved_vibs_export: f_3,
+        })
     }
 }
 

@@ -86,17 +86,16 @@ impl AddOn {
     /// - [`NotFound`](crate::ErrorKind::NotFound): If there is no cluster associated with `cluster` or no draft associated with `draft` in the system.
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the caller is not authenticated.
-    pub async fn delete(
+    pub fn delete(
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
         draft: &crate::ids::DraftId,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&add_on::ops::DELETE)
             .param("cluster", cluster)
             .param("draft", draft)
             .send()
-            .await
     }
 
     /// Returns the OEM add-on specification in a software draft.
@@ -125,17 +124,18 @@ impl AddOn {
     /// - [`NotFound`](crate::ErrorKind::NotFound): If there is no cluster associated with `cluster` or no draft associated with `draft` in the system or no add-on specification is set.
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the caller is not authenticated.
-    pub async fn get(
+    pub fn get(
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
         draft: &crate::ids::DraftId,
-    ) -> vsphere_vapi_runtime::Result<crate::esx::settings::AddOnInfo> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<crate::esx::settings::AddOnInfo>,
+    > + Send {
         self.client
             .operation(&add_on::ops::GET)
             .param("cluster", cluster)
             .param("draft", draft)
             .send()
-            .await
     }
 
     /// Sets a new desired OEM add-on specification in the software draft. It will overwrite the existing desired OEM add-on specification if one already exists.
@@ -161,19 +161,18 @@ impl AddOn {
     /// - [`NotFound`](crate::ErrorKind::NotFound): If there is no cluster associated with `cluster` or no draft associated with `draft` in the system.
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the caller is not authenticated.
-    pub async fn set(
+    pub fn set(
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
         draft: &crate::ids::DraftId,
         spec: &crate::esx::settings::AddOnSpec,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&add_on::ops::SET)
             .param("cluster", cluster)
             .param("draft", draft)
             .param("spec", spec)
             .send()
-            .await
     }
 }
 
@@ -256,19 +255,20 @@ impl AlternativeImages {
     ///
     ///   * Method execution requires `VcIntegrity.lifecycleSoftwareSpecification.Write`.
     ///   * The resource `ClusterComputeResource` referenced by the parameter `cluster` requires `VcIntegrity.lifecycleSoftwareSpecification.Write`.
-    pub async fn create(
+    pub fn create(
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
         draft: &crate::ids::DraftId,
         spec: &alternative_images::CreateSpec,
-    ) -> vsphere_vapi_runtime::Result<crate::ids::ImageId> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<crate::ids::ImageId>,
+    > + Send {
         self.client
             .operation(&alternative_images::ops::CREATE)
             .param("cluster", cluster)
             .param("draft", draft)
             .param("spec", spec)
             .send()
-            .await
     }
 
     /// Deletes the alternative image for the given draft.
@@ -300,19 +300,18 @@ impl AlternativeImages {
     ///
     ///   * Method execution requires `VcIntegrity.lifecycleSoftwareSpecification.Write`.
     ///   * The resource `ClusterComputeResource` referenced by the parameter `cluster` requires `VcIntegrity.lifecycleSoftwareSpecification.Write`.
-    pub async fn delete(
+    pub fn delete(
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
         draft: &crate::ids::DraftId,
         image: &crate::ids::ImageId,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&alternative_images::ops::DELETE)
             .param("cluster", cluster)
             .param("draft", draft)
             .param("image", image)
             .send()
-            .await
     }
 
     /// Get the alternative image specification for the given draft.
@@ -348,19 +347,20 @@ impl AlternativeImages {
     ///
     ///   * Method execution requires `VcIntegrity.lifecycleSoftwareSpecification.Read`.
     ///   * The resource `ClusterComputeResource` referenced by the parameter `cluster` requires `VcIntegrity.lifecycleSoftwareSpecification.Read`.
-    pub async fn get(
+    pub fn get(
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
         draft: &crate::ids::DraftId,
         image: &crate::ids::ImageId,
-    ) -> vsphere_vapi_runtime::Result<crate::esx::settings::AlternativeImageInfo> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<crate::esx::settings::AlternativeImageInfo>,
+    > + Send {
         self.client
             .operation(&alternative_images::ops::GET)
             .param("cluster", cluster)
             .param("draft", draft)
             .param("image", image)
             .send()
-            .await
     }
 
     /// Returns a list of image info of the alternative images in the draft.
@@ -395,17 +395,18 @@ impl AlternativeImages {
     ///
     ///   * Method execution requires `VcIntegrity.lifecycleSoftwareSpecification.Read`.
     ///   * The resource `ClusterComputeResource` referenced by the parameter `cluster` requires `VcIntegrity.lifecycleSoftwareSpecification.Read`.
-    pub async fn list(
+    pub fn list(
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
         draft: &crate::ids::DraftId,
-    ) -> vsphere_vapi_runtime::Result<alternative_images::ListResult> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<alternative_images::ListResult>,
+    > + Send {
         self.client
             .operation(&alternative_images::ops::LIST)
             .param("cluster", cluster)
             .param("draft", draft)
             .send()
-            .await
     }
 }
 
@@ -471,17 +472,18 @@ impl BaseImage {
     /// - [`NotFound`](crate::ErrorKind::NotFound): If there is no cluster associated with `cluster` or no draft associated with `draft` in the system.
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the caller is not authenticated.
-    pub async fn get(
+    pub fn get(
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
         draft: &crate::ids::DraftId,
-    ) -> vsphere_vapi_runtime::Result<crate::esx::settings::BaseImageInfo> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<crate::esx::settings::BaseImageInfo>,
+    > + Send {
         self.client
             .operation(&base_image::ops::GET)
             .param("cluster", cluster)
             .param("draft", draft)
             .send()
-            .await
     }
 
     /// Sets a new desired base-image specification in the software draft. It will overwrite the existing desired base-image specification if one already exists.
@@ -507,19 +509,18 @@ impl BaseImage {
     /// - [`NotFound`](crate::ErrorKind::NotFound): If there is no cluster associated with `cluster` or no draft associated with `draft` in the system.
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the caller is not authenticated.
-    pub async fn set(
+    pub fn set(
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
         draft: &crate::ids::DraftId,
         spec: &crate::esx::settings::BaseImageSpec,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&base_image::ops::SET)
             .param("cluster", cluster)
             .param("draft", draft)
             .param("spec", spec)
             .send()
-            .await
     }
 }
 
@@ -594,19 +595,18 @@ impl Components {
     /// - [`NotFound`](crate::ErrorKind::NotFound): If there is no cluster associated with `cluster` or no draft associated with `draft` in the system.
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the caller is not authenticated.
-    pub async fn delete(
+    pub fn delete(
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
         draft: &crate::ids::DraftId,
         component: &crate::ids::SettingsComponentId,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&components::ops::DELETE)
             .param("cluster", cluster)
             .param("draft", draft)
             .param("component", component)
             .send()
-            .await
     }
 
     /// Returns the component version for the given component in the software draft.
@@ -636,19 +636,22 @@ impl Components {
     /// - [`NotFound`](crate::ErrorKind::NotFound): If there is no cluster associated with `cluster` or no draft associated with `draft` or no component associated with `component` in the system.
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the caller is not authenticated.
-    pub async fn get(
+    pub fn get(
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
         draft: &crate::ids::DraftId,
         component: &crate::ids::SettingsComponentId,
-    ) -> vsphere_vapi_runtime::Result<Option<crate::esx::settings::ComponentInfo>> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<
+            Option<crate::esx::settings::ComponentInfo>,
+        >,
+    > + Send {
         self.client
             .operation(&components::ops::GET)
             .param("cluster", cluster)
             .param("draft", draft)
             .param("component", component)
             .send()
-            .await
     }
 
     /// Returns the components that comprise the software draft.
@@ -677,19 +680,23 @@ impl Components {
     /// - [`NotFound`](crate::ErrorKind::NotFound): If there is no cluster associated with `cluster` or no draft associated with `draft` in the system.
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
-    pub async fn list(
+    pub fn list(
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
         draft: &crate::ids::DraftId,
-    ) -> vsphere_vapi_runtime::Result<
-        vsphere_vapi_runtime::types::VapiMap<String, crate::esx::settings::ComponentInfo>,
-    > {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<
+            vsphere_vapi_runtime::types::VapiMap<
+                String,
+                crate::esx::settings::ComponentInfo,
+            >,
+        >,
+    > + Send {
         self.client
             .operation(&components::ops::LIST)
             .param("cluster", cluster)
             .param("draft", draft)
             .send()
-            .await
     }
 
     /// Set the component version for a given component in the software draft. This will overwrite any existing version for the given component.
@@ -758,19 +765,18 @@ impl Components {
     /// - [`NotFound`](crate::ErrorKind::NotFound): If there is no cluster associated with `cluster` or no draft associated with `draft` in the system.
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
-    pub async fn update(
+    pub fn update(
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
         draft: &crate::ids::DraftId,
         spec: &components::UpdateSpec,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&components::ops::UPDATE)
             .param("cluster", cluster)
             .param("draft", draft)
             .param("spec", spec)
             .send()
-            .await
     }
 }
 
@@ -842,22 +848,23 @@ impl EffectiveComponents {
     /// - [`NotFound`](crate::ErrorKind::NotFound): If there is no cluster associated with `cluster` or no draft associated with `draft` in the system.
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
-    pub async fn list(
+    pub fn list(
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
         draft: &crate::ids::DraftId,
-    ) -> vsphere_vapi_runtime::Result<
-        vsphere_vapi_runtime::types::VapiMap<
-            String,
-            crate::esx::settings::EffectiveComponentInfo,
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<
+            vsphere_vapi_runtime::types::VapiMap<
+                String,
+                crate::esx::settings::EffectiveComponentInfo,
+            >,
         >,
-    > {
+    > + Send {
         self.client
             .operation(&effective_components::ops::LIST)
             .param("cluster", cluster)
             .param("draft", draft)
             .send()
-            .await
     }
 
     /// Returns the list of all the effective components. Pass the param "with-removed-components" to get even the removed components.
@@ -892,22 +899,23 @@ impl EffectiveComponents {
     ///
     ///   * Method execution requires `VcIntegrity.lifecycleSoftwareSpecification.Read`.
     ///   * The resource `ClusterComputeResource` referenced by the parameter `cluster` requires `VcIntegrity.lifecycleSoftwareSpecification.Read`.
-    pub async fn list_with_removed_components(
+    pub fn list_with_removed_components(
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
         draft: &crate::ids::DraftId,
-    ) -> vsphere_vapi_runtime::Result<
-        vsphere_vapi_runtime::types::VapiMap<
-            String,
-            crate::esx::settings::EffectiveComponentInfo,
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<
+            vsphere_vapi_runtime::types::VapiMap<
+                String,
+                crate::esx::settings::EffectiveComponentInfo,
+            >,
         >,
-    > {
+    > + Send {
         self.client
             .operation(&effective_components::ops::LIST_WITH_REMOVED_COMPONENTS)
             .param("cluster", cluster)
             .param("draft", draft)
             .send()
-            .await
     }
 }
 
@@ -971,17 +979,16 @@ impl HardwareSupport {
     /// - [`NotFound`](crate::ErrorKind::NotFound): If there is no cluster named `cluster`, no working copy document `draft` in the system, or no Hardware Support Package (HSP) configured as part of the working copy document.
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the caller is not authenticated.
-    pub async fn delete(
+    pub fn delete(
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
         draft: &crate::ids::DraftId,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&hardware_support::ops::DELETE)
             .param("cluster", cluster)
             .param("draft", draft)
             .send()
-            .await
     }
 
     /// Returns a given cluster's working copy document Hardware Support Package (HSP) configuration.
@@ -1010,17 +1017,18 @@ impl HardwareSupport {
     /// - [`NotFound`](crate::ErrorKind::NotFound): If there is no cluster named `cluster`, no working copy document `draft` in the system, or no Hardware Support Package (HSP) configured as part of the working copy document.
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the caller is not authenticated.
-    pub async fn get(
+    pub fn get(
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
         draft: &crate::ids::DraftId,
-    ) -> vsphere_vapi_runtime::Result<crate::esx::settings::HardwareSupportInfo> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<crate::esx::settings::HardwareSupportInfo>,
+    > + Send {
         self.client
             .operation(&hardware_support::ops::GET)
             .param("cluster", cluster)
             .param("draft", draft)
             .send()
-            .await
     }
 
     /// Replaces a given cluster's working copy document Hardware Support Package (HSP) configuration.
@@ -1047,19 +1055,18 @@ impl HardwareSupport {
     /// - [`NotFound`](crate::ErrorKind::NotFound): If there is no cluster named `cluster`, no working copy document `draft` in the system, or no Hardware Support Package (HSP) configured as part of the working copy document.
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the caller is not authenticated.
-    pub async fn set(
+    pub fn set(
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
         draft: &crate::ids::DraftId,
         spec: &crate::esx::settings::HardwareSupportSpec,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&hardware_support::ops::SET)
             .param("cluster", cluster)
             .param("draft", draft)
             .param("spec", spec)
             .send()
-            .await
     }
 }
 
@@ -1136,19 +1143,18 @@ impl RemovedComponents {
     ///
     ///   * Method execution requires `VcIntegrity.lifecycleSoftwareSpecification.Write`.
     ///   * The resource `ClusterComputeResource` referenced by the parameter `cluster` requires `VcIntegrity.lifecycleSoftwareSpecification.Write`.
-    pub async fn delete(
+    pub fn delete(
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
         draft: &crate::ids::DraftId,
         component: &crate::ids::SettingsComponentId,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&removed_components::ops::DELETE)
             .param("cluster", cluster)
             .param("draft", draft)
             .param("component", component)
             .send()
-            .await
     }
 
     /// Returns the component information for the given removed component in the software draft.
@@ -1184,19 +1190,20 @@ impl RemovedComponents {
     ///
     ///   * Method execution requires `VcIntegrity.lifecycleSoftwareSpecification.Read`.
     ///   * The resource `ClusterComputeResource` referenced by the parameter `cluster` requires `VcIntegrity.lifecycleSoftwareSpecification.Read`.
-    pub async fn get(
+    pub fn get(
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
         draft: &crate::ids::DraftId,
         component: &crate::ids::SettingsComponentId,
-    ) -> vsphere_vapi_runtime::Result<crate::esx::settings::ComponentInfo> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<crate::esx::settings::ComponentInfo>,
+    > + Send {
         self.client
             .operation(&removed_components::ops::GET)
             .param("cluster", cluster)
             .param("draft", draft)
             .param("component", component)
             .send()
-            .await
     }
 
     /// Returns the components that comprise the removed components section of the software draft.
@@ -1231,19 +1238,23 @@ impl RemovedComponents {
     ///
     ///   * Method execution requires `VcIntegrity.lifecycleSoftwareSpecification.Read`.
     ///   * The resource `ClusterComputeResource` referenced by the parameter `cluster` requires `VcIntegrity.lifecycleSoftwareSpecification.Read`.
-    pub async fn list(
+    pub fn list(
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
         draft: &crate::ids::DraftId,
-    ) -> vsphere_vapi_runtime::Result<
-        vsphere_vapi_runtime::types::VapiMap<String, crate::esx::settings::ComponentInfo>,
-    > {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<
+            vsphere_vapi_runtime::types::VapiMap<
+                String,
+                crate::esx::settings::ComponentInfo,
+            >,
+        >,
+    > + Send {
         self.client
             .operation(&removed_components::ops::LIST)
             .param("cluster", cluster)
             .param("draft", draft)
             .send()
-            .await
     }
 
     /// Set the component to be removed in the software draft.
@@ -1275,18 +1286,17 @@ impl RemovedComponents {
     ///
     ///   * Method execution requires `VcIntegrity.lifecycleSoftwareSpecification.Write`.
     ///   * The resource `ClusterComputeResource` referenced by the parameter `cluster` requires `VcIntegrity.lifecycleSoftwareSpecification.Write`.
-    pub async fn set(
+    pub fn set(
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
         draft: &crate::ids::DraftId,
         component: &crate::ids::SettingsComponentId,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&removed_components::ops::SET)
             .param("cluster", cluster)
             .param("draft", draft)
             .param("component", component)
             .send()
-            .await
     }
 }

@@ -13,15 +13,55 @@
 ///
 /// vAPI structure
 /// `com.vmware.esx.settings.clusters.software.reports.apply_impact.apply_impact_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ApplyImpactSpec {
     /// The specific hosts for which an impact is to be generated.
     ///
     /// if `None` or empty impact is generated for all hosts within the cluster.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hosts: Option<Vec<String>>,
+}
+
+impl serde::Serialize for ApplyImpactSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.hosts {
+            map.serialize_entry("hosts", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ApplyImpactSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ApplyImpactSpec {
+    const NAME: &'static str = "esx::settings::clusters::software::reports::apply_impact::ApplyImpactSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<Vec<String>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "hosts" => f_0 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ApplyImpactSpec { hosts: f_0 })
+    }
 }
 
 /// The [`ClusterImpact`](crate::esx::settings::clusters::software::reports::apply_impact::ClusterImpact) structure contains fields that describe the summary of how hosts within a cluster will be impacted during an apply method.
@@ -30,23 +70,15 @@ pub struct ApplyImpactSpec {
 ///
 /// vAPI structure
 /// `com.vmware.esx.settings.clusters.software.reports.apply_impact.cluster_impact`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ClusterImpact {
     /// Impact of steps performed during the setup and cleanup phase of the apply method.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(
-        default = "ClusterImpact::__missing_impact",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub impact: Vec<Impact>,
     /// Impact summary for each host within the clsuter.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(
-        default = "ClusterImpact::__missing_host_impact",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub host_impact: vsphere_vapi_runtime::types::VapiMap<String, Vec<Impact>>,
     /// Identifier of the commit on which the impact is generated.
     ///
@@ -57,42 +89,65 @@ pub struct ClusterImpact {
     /// Information of hosts within the cluster.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(
-        default = "ClusterImpact::__missing_host_info",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub host_info: vsphere_vapi_runtime::types::VapiMap<
         String,
         crate::esx::settings::HostInfo,
     >,
 }
 
-impl ClusterImpact {
-    fn __missing_impact() -> Vec<Impact> {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::clusters::software::reports::apply_impact::ClusterImpact",
-            "impact",
-        )
+impl serde::Serialize for ClusterImpact {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("impact", &self.impact)?;
+        map.serialize_entry("host_impact", &self.host_impact)?;
+        map.serialize_entry("commit", &self.commit)?;
+        map.serialize_entry("host_info", &self.host_info)?;
+        map.end()
     }
+}
 
-    fn __missing_host_impact() -> vsphere_vapi_runtime::types::VapiMap<
-        String,
-        Vec<Impact>,
-    > {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::clusters::software::reports::apply_impact::ClusterImpact",
-            "host_impact",
-        )
+impl<'de> serde::Deserialize<'de> for ClusterImpact {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_host_info() -> vsphere_vapi_runtime::types::VapiMap<
-        String,
-        crate::esx::settings::HostInfo,
-    > {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::clusters::software::reports::apply_impact::ClusterImpact",
-            "host_info",
-        )
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ClusterImpact {
+    const NAME: &'static str = "esx::settings::clusters::software::reports::apply_impact::ClusterImpact";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<Vec<Impact>> = None;
+        let mut f_1: Option<vsphere_vapi_runtime::types::VapiMap<String, Vec<Impact>>> = None;
+        let mut f_2: Option<crate::ids::CommitId> = None;
+        let mut f_3: Option<
+            vsphere_vapi_runtime::types::VapiMap<String, crate::esx::settings::HostInfo>,
+        > = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "impact" => f_0 = __de::null_as_empty(map.next_value()?),
+                "host_impact" => f_1 = __de::null_as_empty(map.next_value()?),
+                "commit" => f_2 = Some(map.next_value()?),
+                "host_info" => f_3 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ClusterImpact {
+            impact: __de::or_zero(f_0, Self::NAME, "impact"),
+            host_impact: __de::or_zero(f_1, Self::NAME, "host_impact"),
+            commit: __de::required(f_2, "commit")?,
+            host_info: __de::or_zero(f_3, Self::NAME, "host_info"),
+        })
     }
 }
 
@@ -118,8 +173,12 @@ impl GetRequest {
     }
 
     /// Sends the request and decodes the result.
-    pub async fn send(self) -> vsphere_vapi_runtime::Result<ClusterImpact> {
-        self.call.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<ClusterImpact>,
+    > + Send {
+        self.call.send()
     }
 }
 
@@ -129,21 +188,53 @@ impl GetRequest {
 ///
 /// vAPI structure
 /// `com.vmware.esx.settings.clusters.software.reports.apply_impact.impact`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Impact {
     /// Description of the impact.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "Impact::__missing_message")]
     pub message: crate::vapi::standard::LocalizableMessage,
 }
 
-impl Impact {
-    fn __missing_message() -> crate::vapi::standard::LocalizableMessage {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::clusters::software::reports::apply_impact::Impact",
-            "message",
-        )
+impl serde::Serialize for Impact {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("message", &self.message)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Impact {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Impact {
+    const NAME: &'static str = "esx::settings::clusters::software::reports::apply_impact::Impact";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::vapi::standard::LocalizableMessage> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "message" => f_0 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Impact {
+            message: __de::or_zero(f_0, Self::NAME, "message"),
+        })
     }
 }
 

@@ -75,13 +75,15 @@ impl Details {
     /// - [`NotFound`](crate::ErrorKind::NotFound): If there is no cluster associated with `cluster` in the system or if desired software document is not found.
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the caller is not authenticated.
-    pub async fn get(
+    pub fn get(
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
-    ) -> vsphere_vapi_runtime::Result<
-        crate::esx::settings::clusters::software::reports::CheckResult,
-    > {
-        self.client.operation(&details::ops::GET).param("cluster", cluster).send().await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<
+            crate::esx::settings::clusters::software::reports::CheckResult,
+        >,
+    > + Send {
+        self.client.operation(&details::ops::GET).param("cluster", cluster).send()
     }
 }
 
@@ -91,7 +93,7 @@ impl Details {
 ///
 /// vAPI structure
 /// `com.vmware.esx.settings.clusters.software.reports.hardware_compatibility.check_summary`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CheckSummary {
     /// Overall compliance status of the cluster with respective to all hosts in the cluster.
     ///
@@ -106,45 +108,82 @@ pub struct CheckSummary {
     /// This field will be `None` if validation was performed against a draft.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub commit: Option<String>,
     /// Target base image version E.g., version = BaseImageSpec-\>Version [`BaseImageSpec::version`](crate::esx::settings::BaseImageSpec::version) field.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "CheckSummary::__missing_base_image_version")]
     pub base_image_version: String,
     /// Over all Compliance result for cluster for the software specification.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "CheckSummary::__missing_summary_result")]
     pub summary_result: crate::vapi::standard::LocalizableMessage,
     /// Notifications returned by the HCL Validation operation.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "CheckSummary::__missing_notifications")]
     pub notifications: crate::esx::settings::Notifications,
 }
 
-impl CheckSummary {
-    fn __missing_base_image_version() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::clusters::software::reports::hardware_compatibility::CheckSummary",
-            "base_image_version",
-        )
+impl serde::Serialize for CheckSummary {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("status", &self.status)?;
+        map.serialize_entry("scan_time", &self.scan_time)?;
+        if let Some(value) = &self.commit {
+            map.serialize_entry("commit", value)?;
+        }
+        map.serialize_entry("base_image_version", &self.base_image_version)?;
+        map.serialize_entry("summary_result", &self.summary_result)?;
+        map.serialize_entry("notifications", &self.notifications)?;
+        map.end()
     }
+}
 
-    fn __missing_summary_result() -> crate::vapi::standard::LocalizableMessage {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::clusters::software::reports::hardware_compatibility::CheckSummary",
-            "summary_result",
-        )
+impl<'de> serde::Deserialize<'de> for CheckSummary {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_notifications() -> crate::esx::settings::Notifications {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::clusters::software::reports::hardware_compatibility::CheckSummary",
-            "notifications",
-        )
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CheckSummary {
+    const NAME: &'static str = "esx::settings::clusters::software::reports::hardware_compatibility::CheckSummary";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<ComplianceStatus> = None;
+        let mut f_1: Option<vsphere_vapi_runtime::types::DateTime> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<String> = None;
+        let mut f_4: Option<crate::vapi::standard::LocalizableMessage> = None;
+        let mut f_5: Option<crate::esx::settings::Notifications> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "status" => f_0 = Some(map.next_value()?),
+                "scan_time" => f_1 = Some(map.next_value()?),
+                "commit" => f_2 = map.next_value()?,
+                "base_image_version" => f_3 = Some(map.next_value()?),
+                "summary_result" => f_4 = Some(map.next_value()?),
+                "notifications" => f_5 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(CheckSummary {
+            status: __de::required(f_0, "status")?,
+            scan_time: __de::required(f_1, "scan_time")?,
+            commit: f_2,
+            base_image_version: __de::or_zero(f_3, Self::NAME, "base_image_version"),
+            summary_result: __de::or_zero(f_4, Self::NAME, "summary_result"),
+            notifications: __de::or_zero(f_5, Self::NAME, "notifications"),
+        })
     }
 }
 

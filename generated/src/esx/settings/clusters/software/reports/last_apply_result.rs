@@ -15,7 +15,7 @@ pub mod apply_status;
 ///
 /// vAPI structure
 /// `com.vmware.esx.settings.clusters.software.reports.last_apply_result.apply_result`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ApplyResult {
     /// Specifies the aggregated status of the apply method.
     ///
@@ -30,10 +30,6 @@ pub struct ApplyResult {
     /// Information of the hosts in this cluster to which the desired software document specified by the [`ApplyResult::commit`](crate::esx::settings::clusters::software::reports::last_apply_result::ApplyResult::commit) should be applied to.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(
-        default = "ApplyResult::__missing_host_info",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub host_info: vsphere_vapi_runtime::types::VapiMap<
         String,
         crate::esx::settings::HostInfo,
@@ -41,82 +37,96 @@ pub struct ApplyResult {
     /// Status of the hosts in this cluster to which the desired software document specified by the [`ApplyResult::commit`](crate::esx::settings::clusters::software::reports::last_apply_result::ApplyResult::commit) was applied to. Hosts on which the apply method was successful are specified by [`ApplyResult::successful_hosts`](crate::esx::settings::clusters::software::reports::last_apply_result::ApplyResult::successful_hosts). Hosts on which the apply method failed are specified by [`ApplyResult::failed_hosts`](crate::esx::settings::clusters::software::reports::last_apply_result::ApplyResult::failed_hosts). Hosts which were skipped by the apply method are specified by [`ApplyResult::skipped_hosts`](crate::esx::settings::clusters::software::reports::last_apply_result::ApplyResult::skipped_hosts).
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(
-        default = "ApplyResult::__missing_host_status",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub host_status: vsphere_vapi_runtime::types::VapiMap<String, ApplyStatus>,
     /// Hosts in this cluster to which the desired software document specified by the [`ApplyResult::commit`](crate::esx::settings::clusters::software::reports::last_apply_result::ApplyResult::commit) has been successfully applied to.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(
-        default = "ApplyResult::__missing_successful_hosts",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub successful_hosts: Vec<String>,
     /// Hosts in this cluster to which the desired software document specified by the [`ApplyResult::commit`](crate::esx::settings::clusters::software::reports::last_apply_result::ApplyResult::commit) failed to be applied to.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(
-        default = "ApplyResult::__missing_failed_hosts",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub failed_hosts: Vec<String>,
     /// Hosts in this cluster that were skipped by the apply method.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(
-        default = "ApplyResult::__missing_skipped_hosts",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub skipped_hosts: Vec<String>,
     /// Notifications providing additional information for [`Software::apply_task`](crate::esx::settings::clusters::Software::apply_task) method. These notifications are mutually exclusive with the notifications in [`ApplyStatus`](crate::esx::settings::clusters::software::reports::last_apply_result::ApplyStatus). This field is optional because it was added in a newer version than its parent node.
     ///
     /// Since vSphere API 7.0.2.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notifications: Option<crate::esx::settings::Notifications>,
 }
 
-impl ApplyResult {
-    fn __missing_host_info() -> vsphere_vapi_runtime::types::VapiMap<
-        String,
-        crate::esx::settings::HostInfo,
-    > {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::clusters::software::reports::last_apply_result::ApplyResult",
-            "host_info",
-        )
+impl serde::Serialize for ApplyResult {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("status", &self.status)?;
+        map.serialize_entry("commit", &self.commit)?;
+        map.serialize_entry("host_info", &self.host_info)?;
+        map.serialize_entry("host_status", &self.host_status)?;
+        map.serialize_entry("successful_hosts", &self.successful_hosts)?;
+        map.serialize_entry("failed_hosts", &self.failed_hosts)?;
+        map.serialize_entry("skipped_hosts", &self.skipped_hosts)?;
+        if let Some(value) = &self.notifications {
+            map.serialize_entry("notifications", value)?;
+        }
+        map.end()
     }
+}
 
-    fn __missing_host_status() -> vsphere_vapi_runtime::types::VapiMap<
-        String,
-        ApplyStatus,
-    > {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::clusters::software::reports::last_apply_result::ApplyResult",
-            "host_status",
-        )
+impl<'de> serde::Deserialize<'de> for ApplyResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_successful_hosts() -> Vec<String> {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::clusters::software::reports::last_apply_result::ApplyResult",
-            "successful_hosts",
-        )
-    }
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ApplyResult {
+    const NAME: &'static str = "esx::settings::clusters::software::reports::last_apply_result::ApplyResult";
 
-    fn __missing_failed_hosts() -> Vec<String> {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::clusters::software::reports::last_apply_result::ApplyResult",
-            "failed_hosts",
-        )
-    }
-
-    fn __missing_skipped_hosts() -> Vec<String> {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::clusters::software::reports::last_apply_result::ApplyResult",
-            "skipped_hosts",
-        )
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<ApplyStatus> = None;
+        let mut f_1: Option<crate::ids::CommitId> = None;
+        let mut f_2: Option<
+            vsphere_vapi_runtime::types::VapiMap<String, crate::esx::settings::HostInfo>,
+        > = None;
+        let mut f_3: Option<vsphere_vapi_runtime::types::VapiMap<String, ApplyStatus>> = None;
+        let mut f_4: Option<Vec<String>> = None;
+        let mut f_5: Option<Vec<String>> = None;
+        let mut f_6: Option<Vec<String>> = None;
+        let mut f_7: Option<crate::esx::settings::Notifications> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "status" => f_0 = Some(map.next_value()?),
+                "commit" => f_1 = Some(map.next_value()?),
+                "host_info" => f_2 = __de::null_as_empty(map.next_value()?),
+                "host_status" => f_3 = __de::null_as_empty(map.next_value()?),
+                "successful_hosts" => f_4 = __de::null_as_empty(map.next_value()?),
+                "failed_hosts" => f_5 = __de::null_as_empty(map.next_value()?),
+                "skipped_hosts" => f_6 = __de::null_as_empty(map.next_value()?),
+                "notifications" => f_7 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ApplyResult {
+            status: __de::required(f_0, "status")?,
+            commit: __de::required(f_1, "commit")?,
+            host_info: __de::or_zero(f_2, Self::NAME, "host_info"),
+            host_status: __de::or_zero(f_3, Self::NAME, "host_status"),
+            successful_hosts: __de::or_zero(f_4, Self::NAME, "successful_hosts"),
+            failed_hosts: __de::or_zero(f_5, Self::NAME, "failed_hosts"),
+            skipped_hosts: __de::or_zero(f_6, Self::NAME, "skipped_hosts"),
+            notifications: f_7,
+        })
     }
 }
 
@@ -267,96 +277,84 @@ impl<'de> serde::Deserialize<'de> for ApplyStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = ApplyStatus;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("struct ApplyStatus")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<ApplyStatus, A::Error> {
-                let mut f_0: Option<String> = None;
-                let mut f_1: Option<crate::cis::task::Progress> = None;
-                let mut f_2: Option<vsphere_vapi_runtime::types::DateTime> = None;
-                let mut f_3: Option<vsphere_vapi_runtime::types::DateTime> = None;
-                let mut f_4: Option<crate::esx::settings::Notifications> = None;
-                let mut unknown = serde_json::Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "status" => f_0 = Some(map.next_value()?),
-                        "progress" => f_1 = map.next_value()?,
-                        "start_time" => f_2 = Some(map.next_value()?),
-                        "end_time" => f_3 = Some(map.next_value()?),
-                        "notifications" => f_4 = Some(map.next_value()?),
-                        _ => {
-                            let value: serde_json::Value = map.next_value()?;
-                            unknown.insert(key, value);
-                        }
-                    }
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ApplyStatus {
+    const NAME: &'static str = "esx::settings::clusters::software::reports::last_apply_result::ApplyStatus";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<crate::cis::task::Progress> = None;
+        let mut f_2: Option<vsphere_vapi_runtime::types::DateTime> = None;
+        let mut f_3: Option<vsphere_vapi_runtime::types::DateTime> = None;
+        let mut f_4: Option<crate::esx::settings::Notifications> = None;
+        let mut unknown = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "status" => f_0 = Some(map.next_value()?),
+                "progress" => f_1 = map.next_value()?,
+                "start_time" => f_2 = Some(map.next_value()?),
+                "end_time" => f_3 = Some(map.next_value()?),
+                "notifications" => f_4 = Some(map.next_value()?),
+                _ => {
+                    let value: serde_json::Value = map.next_value()?;
+                    unknown.insert(key, value);
                 }
-                let u_0 = match f_0 {
-                    None => None,
-                    Some(tag) => {
-                        Some(
-                            match tag.as_str() {
-                                "OK" => {
-                                    ApplyStatusStatus::Ok {
-                                        progress: f_1,
-                                    }
-                                }
-                                "SKIPPED" => ApplyStatusStatus::Skipped,
-                                "TIMED_OUT" => ApplyStatusStatus::TimedOut,
-                                "ERROR" => {
-                                    ApplyStatusStatus::Error {
-                                        progress: f_1,
-                                    }
-                                }
-                                "RETRY_PENDING" => {
-                                    ApplyStatusStatus::RetryPending {
-                                        progress: f_1,
-                                    }
-                                }
-                                _ => {
-                                    #[allow(unused_mut)]
-                                    let mut fields = ::core::mem::take(&mut unknown);
-                                    if let Some(value) = f_1 {
-                                        fields
-                                            .insert(
-                                                "progress".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    ApplyStatusStatus::Unknown {
-                                        tag,
-                                        fields,
-                                    }
-                                }
-                            },
-                        )
-                    }
-                };
-                ::core::result::Result::Ok(ApplyStatus {
-                    status: u_0
-                        .ok_or_else(|| serde::de::Error::missing_field("status"))?,
-                    start_time: f_2
-                        .ok_or_else(|| serde::de::Error::missing_field("start_time"))?,
-                    end_time: f_3
-                        .ok_or_else(|| serde::de::Error::missing_field("end_time"))?,
-                    notifications: f_4
-                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
-                            "esx::settings::clusters::software::reports::last_apply_result::ApplyStatus",
-                            "notifications",
-                        )),
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        let u_0 = match f_0 {
+            None => None,
+            Some(tag) => {
+                Some(
+                    match tag.as_str() {
+                        "OK" => {
+                            ApplyStatusStatus::Ok {
+                                progress: f_1,
+                            }
+                        }
+                        "SKIPPED" => ApplyStatusStatus::Skipped,
+                        "TIMED_OUT" => ApplyStatusStatus::TimedOut,
+                        "ERROR" => {
+                            ApplyStatusStatus::Error {
+                                progress: f_1,
+                            }
+                        }
+                        "RETRY_PENDING" => {
+                            ApplyStatusStatus::RetryPending {
+                                progress: f_1,
+                            }
+                        }
+                        _ => {
+                            #[allow(unused_mut)]
+                            let mut fields = ::core::mem::take(&mut unknown);
+                            if let Some(value) = f_1 {
+                                fields
+                                    .insert(
+                                        "progress".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            ApplyStatusStatus::Unknown {
+                                tag,
+                                fields,
+                            }
+                        }
+                    },
+                )
+            }
+        };
+        ::core::result::Result::Ok(ApplyStatus {
+            status: __de::required(u_0, "status")?,
+            start_time: __de::required(f_2, "start_time")?,
+            end_time: __de::required(f_3, "end_time")?,
+            notifications: __de::or_zero(f_4, Self::NAME, "notifications"),
+        })
     }
 }
 

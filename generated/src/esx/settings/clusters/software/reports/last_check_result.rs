@@ -15,45 +15,69 @@ pub mod entity_check_result;
 ///
 /// vAPI structure
 /// `com.vmware.esx.settings.clusters.software.reports.last_check_result.check_info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CheckInfo {
     /// The check identifier.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "CheckInfo::__missing_check")]
     pub check: String,
     /// The check name.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "CheckInfo::__missing_name")]
     pub name: crate::vapi::standard::LocalizableMessage,
     /// Human-readable check description.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "CheckInfo::__missing_description")]
     pub description: crate::vapi::standard::LocalizableMessage,
 }
 
-impl CheckInfo {
-    fn __missing_check() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::clusters::software::reports::last_check_result::CheckInfo",
-            "check",
-        )
+impl serde::Serialize for CheckInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("check", &self.check)?;
+        map.serialize_entry("name", &self.name)?;
+        map.serialize_entry("description", &self.description)?;
+        map.end()
     }
+}
 
-    fn __missing_name() -> crate::vapi::standard::LocalizableMessage {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::clusters::software::reports::last_check_result::CheckInfo",
-            "name",
-        )
+impl<'de> serde::Deserialize<'de> for CheckInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_description() -> crate::vapi::standard::LocalizableMessage {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::clusters::software::reports::last_check_result::CheckInfo",
-            "description",
-        )
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CheckInfo {
+    const NAME: &'static str = "esx::settings::clusters::software::reports::last_check_result::CheckInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<crate::vapi::standard::LocalizableMessage> = None;
+        let mut f_2: Option<crate::vapi::standard::LocalizableMessage> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "check" => f_0 = Some(map.next_value()?),
+                "name" => f_1 = Some(map.next_value()?),
+                "description" => f_2 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(CheckInfo {
+            check: __de::or_zero(f_0, Self::NAME, "check"),
+            name: __de::or_zero(f_1, Self::NAME, "name"),
+            description: __de::or_zero(f_2, Self::NAME, "description"),
+        })
     }
 }
 
@@ -75,26 +99,63 @@ impl ::vsphere_vapi_runtime::de::Zero for CheckInfo {
 ///
 /// vAPI structure
 /// `com.vmware.esx.settings.clusters.software.reports.last_check_result.check_issue`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CheckIssue {
     /// Description of the issue encountered.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default = "CheckIssue::__missing_description")]
     pub description: crate::vapi::standard::LocalizableMessage,
     /// Possible resolution for the issue. Can be left `None` if no meaningful resolution exists.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolution: Option<crate::vapi::standard::LocalizableMessage>,
 }
 
-impl CheckIssue {
-    fn __missing_description() -> crate::vapi::standard::LocalizableMessage {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::clusters::software::reports::last_check_result::CheckIssue",
-            "description",
-        )
+impl serde::Serialize for CheckIssue {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("description", &self.description)?;
+        if let Some(value) = &self.resolution {
+            map.serialize_entry("resolution", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CheckIssue {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CheckIssue {
+    const NAME: &'static str = "esx::settings::clusters::software::reports::last_check_result::CheckIssue";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::vapi::standard::LocalizableMessage> = None;
+        let mut f_1: Option<crate::vapi::standard::LocalizableMessage> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "description" => f_0 = Some(map.next_value()?),
+                "resolution" => f_1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(CheckIssue {
+            description: __de::or_zero(f_0, Self::NAME, "description"),
+            resolution: f_1,
+        })
     }
 }
 
@@ -104,7 +165,7 @@ impl CheckIssue {
 ///
 /// vAPI structure
 /// `com.vmware.esx.settings.clusters.software.reports.last_check_result.check_result`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CheckResult {
     /// Aggregated status from all checks performed.
     ///
@@ -127,10 +188,6 @@ pub struct CheckResult {
     /// Information about the hosts in this cluster for which checks have been requested to be run.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(
-        default = "CheckResult::__missing_host_info",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub host_info: vsphere_vapi_runtime::types::VapiMap<
         String,
         crate::esx::settings::HostInfo,
@@ -138,29 +195,70 @@ pub struct CheckResult {
     /// List of [`EntityCheckResult`](crate::esx::settings::clusters::software::reports::last_check_result::EntityCheckResult) for all entities for which checks have been run.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(
-        default = "CheckResult::__missing_entity_results",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub entity_results: Vec<EntityCheckResult>,
 }
 
-impl CheckResult {
-    fn __missing_host_info() -> vsphere_vapi_runtime::types::VapiMap<
-        String,
-        crate::esx::settings::HostInfo,
-    > {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::clusters::software::reports::last_check_result::CheckResult",
-            "host_info",
-        )
+impl serde::Serialize for CheckResult {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("status", &self.status)?;
+        map.serialize_entry("start_time", &self.start_time)?;
+        map.serialize_entry("end_time", &self.end_time)?;
+        map.serialize_entry("commit", &self.commit)?;
+        map.serialize_entry("host_info", &self.host_info)?;
+        map.serialize_entry("entity_results", &self.entity_results)?;
+        map.end()
     }
+}
 
-    fn __missing_entity_results() -> Vec<EntityCheckResult> {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::clusters::software::reports::last_check_result::CheckResult",
-            "entity_results",
-        )
+impl<'de> serde::Deserialize<'de> for CheckResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CheckResult {
+    const NAME: &'static str = "esx::settings::clusters::software::reports::last_check_result::CheckResult";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<Status> = None;
+        let mut f_1: Option<vsphere_vapi_runtime::types::DateTime> = None;
+        let mut f_2: Option<vsphere_vapi_runtime::types::DateTime> = None;
+        let mut f_3: Option<crate::ids::CommitId> = None;
+        let mut f_4: Option<
+            vsphere_vapi_runtime::types::VapiMap<String, crate::esx::settings::HostInfo>,
+        > = None;
+        let mut f_5: Option<Vec<EntityCheckResult>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "status" => f_0 = Some(map.next_value()?),
+                "start_time" => f_1 = Some(map.next_value()?),
+                "end_time" => f_2 = Some(map.next_value()?),
+                "commit" => f_3 = Some(map.next_value()?),
+                "host_info" => f_4 = __de::null_as_empty(map.next_value()?),
+                "entity_results" => f_5 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(CheckResult {
+            status: __de::required(f_0, "status")?,
+            start_time: __de::required(f_1, "start_time")?,
+            end_time: __de::required(f_2, "end_time")?,
+            commit: __de::required(f_3, "commit")?,
+            host_info: __de::or_zero(f_4, Self::NAME, "host_info"),
+            entity_results: __de::or_zero(f_5, Self::NAME, "entity_results"),
+        })
     }
 }
 
@@ -170,12 +268,11 @@ impl CheckResult {
 ///
 /// vAPI structure
 /// `com.vmware.esx.settings.clusters.software.reports.last_check_result.check_status`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CheckStatus {
     /// Information about this check.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "CheckStatus::__missing_check")]
     pub check: CheckInfo,
     /// The status of this check.
     ///
@@ -184,33 +281,68 @@ pub struct CheckStatus {
     /// The issues encountered while running this check. Note: This field will be deprecated in the future release. Clients are recommended to use [`CheckStatus::check_issues`](crate::esx::settings::clusters::software::reports::last_check_result::CheckStatus::check_issues) field.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(
-        default = "CheckStatus::__missing_issues",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub issues: Vec<crate::vapi::standard::LocalizableMessage>,
     /// List of [`CheckIssue`](crate::esx::settings::clusters::software::reports::last_check_result::CheckIssue)s that the check reported. If not set, the service is still using the [`CheckStatus::issues`](crate::esx::settings::clusters::software::reports::last_check_result::CheckStatus::issues).
     ///
     /// Not in vSphere API releases before 9.1.0.0.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub check_issues: Option<Vec<CheckIssue>>,
 }
 
-impl CheckStatus {
-    fn __missing_check() -> CheckInfo {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::clusters::software::reports::last_check_result::CheckStatus",
-            "check",
-        )
+impl serde::Serialize for CheckStatus {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("check", &self.check)?;
+        map.serialize_entry("status", &self.status)?;
+        map.serialize_entry("issues", &self.issues)?;
+        if let Some(value) = &self.check_issues {
+            map.serialize_entry("check_issues", value)?;
+        }
+        map.end()
     }
+}
 
-    fn __missing_issues() -> Vec<crate::vapi::standard::LocalizableMessage> {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::clusters::software::reports::last_check_result::CheckStatus",
-            "issues",
-        )
+impl<'de> serde::Deserialize<'de> for CheckStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CheckStatus {
+    const NAME: &'static str = "esx::settings::clusters::software::reports::last_check_result::CheckStatus";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<CheckInfo> = None;
+        let mut f_1: Option<Status> = None;
+        let mut f_2: Option<Vec<crate::vapi::standard::LocalizableMessage>> = None;
+        let mut f_3: Option<Vec<CheckIssue>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "check" => f_0 = Some(map.next_value()?),
+                "status" => f_1 = Some(map.next_value()?),
+                "issues" => f_2 = __de::null_as_empty(map.next_value()?),
+                "check_issues" => f_3 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(CheckStatus {
+            check: __de::or_zero(f_0, Self::NAME, "check"),
+            status: __de::required(f_1, "status")?,
+            issues: __de::or_zero(f_2, Self::NAME, "issues"),
+            check_issues: f_3,
+        })
     }
 }
 
@@ -332,98 +464,84 @@ impl<'de> serde::Deserialize<'de> for EntityCheckResult {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = EntityCheckResult;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("struct EntityCheckResult")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<EntityCheckResult, A::Error> {
-                let mut f_0: Option<String> = None;
-                let mut f_1: Option<String> = None;
-                let mut f_2: Option<String> = None;
-                let mut f_3: Option<Status> = None;
-                let mut f_4: Option<Vec<CheckStatus>> = None;
-                let mut unknown = serde_json::Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "type" => f_0 = Some(map.next_value()?),
-                        "cluster" => f_1 = map.next_value()?,
-                        "host" => f_2 = map.next_value()?,
-                        "status" => f_3 = Some(map.next_value()?),
-                        "check_statuses" => {
-                            f_4 = Some(
-                                map.next_value::<Option<_>>()?.unwrap_or_default(),
-                            );
-                        }
-                        _ => {
-                            let value: serde_json::Value = map.next_value()?;
-                            unknown.insert(key, value);
-                        }
-                    }
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for EntityCheckResult {
+    const NAME: &'static str = "esx::settings::clusters::software::reports::last_check_result::EntityCheckResult";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<Status> = None;
+        let mut f_4: Option<Vec<CheckStatus>> = None;
+        let mut unknown = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "type" => f_0 = Some(map.next_value()?),
+                "cluster" => f_1 = map.next_value()?,
+                "host" => f_2 = map.next_value()?,
+                "status" => f_3 = Some(map.next_value()?),
+                "check_statuses" => f_4 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    let value: serde_json::Value = map.next_value()?;
+                    unknown.insert(key, value);
                 }
-                let u_0 = match f_0 {
-                    None => None,
-                    Some(tag) => {
-                        Some(
-                            match tag.as_str() {
-                                "CLUSTER" => {
-                                    EntityCheckResultType::Cluster {
-                                        cluster: f_1,
-                                    }
-                                }
-                                "HOST" => {
-                                    EntityCheckResultType::Host {
-                                        host: f_2,
-                                    }
-                                }
-                                _ => {
-                                    #[allow(unused_mut)]
-                                    let mut fields = ::core::mem::take(&mut unknown);
-                                    if let Some(value) = f_1 {
-                                        fields
-                                            .insert(
-                                                "cluster".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_2 {
-                                        fields
-                                            .insert(
-                                                "host".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    EntityCheckResultType::Unknown {
-                                        tag,
-                                        fields,
-                                    }
-                                }
-                            },
-                        )
-                    }
-                };
-                ::core::result::Result::Ok(EntityCheckResult {
-                    r#type: u_0.ok_or_else(|| serde::de::Error::missing_field("type"))?,
-                    status: f_3
-                        .ok_or_else(|| serde::de::Error::missing_field("status"))?,
-                    check_statuses: f_4
-                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
-                            "esx::settings::clusters::software::reports::last_check_result::EntityCheckResult",
-                            "check_statuses",
-                        )),
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        let u_0 = match f_0 {
+            None => None,
+            Some(tag) => {
+                Some(
+                    match tag.as_str() {
+                        "CLUSTER" => {
+                            EntityCheckResultType::Cluster {
+                                cluster: f_1,
+                            }
+                        }
+                        "HOST" => {
+                            EntityCheckResultType::Host {
+                                host: f_2,
+                            }
+                        }
+                        _ => {
+                            #[allow(unused_mut)]
+                            let mut fields = ::core::mem::take(&mut unknown);
+                            if let Some(value) = f_1 {
+                                fields
+                                    .insert(
+                                        "cluster".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_2 {
+                                fields
+                                    .insert(
+                                        "host".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            EntityCheckResultType::Unknown {
+                                tag,
+                                fields,
+                            }
+                        }
+                    },
+                )
+            }
+        };
+        ::core::result::Result::Ok(EntityCheckResult {
+            r#type: __de::required(u_0, "type")?,
+            status: __de::required(f_3, "status")?,
+            check_statuses: __de::or_zero(f_4, Self::NAME, "check_statuses"),
+        })
     }
 }
 

@@ -69,10 +69,12 @@ impl Effective {
     /// - [`Error`](crate::ErrorKind::Error): If there is an unknown internal error. The accompanying error message will give more details about the failure.
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the caller is not authenticated.
-    pub async fn get(
+    pub fn get(
         &self,
-    ) -> vsphere_vapi_runtime::Result<effective::EffectivePolicySpec> {
-        self.client.operation(&effective::ops::GET).send().await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<effective::EffectivePolicySpec>,
+    > + Send {
+        self.client.operation(&effective::ops::GET).send()
     }
 }
 
@@ -82,69 +84,163 @@ impl Effective {
 ///
 /// vAPI structure
 /// `com.vmware.esx.settings.defaults.clusters.policies.apply.configured_policy_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConfiguredPolicySpec {
     /// What action is to be taken if entering maintenance mode fails on a given host of the cluster. If `None`, configured value would be unset.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub failure_action: Option<FailureAction>,
     /// Specifies what should be done to the power state of the VM before entering maintenance mode. If `None`, configured value would be unset.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pre_remediation_power_action: Option<
         configured_policy_spec::PreRemediationPowerAction,
     >,
     /// Enable Quick Boot during remediation in the cluster. If `None`, configured value would be unset.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enable_quick_boot: Option<bool>,
     /// Disable DPM on the cluster. If `None`, configured value would be unset.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub disable_dpm: Option<bool>,
     /// Disable HA Admission control on the cluster. If `None`, configured value would be unset.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub disable_hac: Option<bool>,
     /// Evacuate powered off/suspended VMs when attempting maintenance mode. If `None`, configured value would be unset.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub evacuate_offline_vms: Option<bool>,
     /// Enforce HCL validation, when applicable, to prevent remediation if hardware compatibility issues are found. If `None`, hardware compatibility issues will not prevent remediation.  This field will be deprecated in the future. It is recommended to set the corresponding field in [`ConfiguredPolicySpec::software_policy_spec`](crate::esx::settings::defaults::clusters::policies::apply::ConfiguredPolicySpec::software_policy_spec) instead.
     ///
     /// Since vSphere API 7.0.1.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enforce_hcl_validation: Option<bool>,
     /// Enable parallel remediation of hosts in maintenance mode. Set max hosts when applicable. If `None`, parallel remediation will not happen.  This field will be deprecated in the future. It is recommended to set the corresponding field in [`ConfiguredPolicySpec::software_policy_spec`](crate::esx::settings::defaults::clusters::policies::apply::ConfiguredPolicySpec::software_policy_spec) instead.
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parallel_remediation_action: Option<ParallelRemediationAction>,
     /// Enforce quick patch on the cluster for images that support it. If `None`, configured value would be unset. This field will be deprecated in the future. It is recommended to set `Apply.ConfiguredPolicySpec.softwarePolicySpec.livePatchAction` instead, which contains additional Live Patch modes. Only one of these two fields should be set. When this field is set to true, `Apply.ConfiguredPolicySpec.softwarePolicySpec.livePatchAction.livePatchMode` will be set to [`LivePatchMode::EnforceLivePatch`](crate::esx::settings::cluster_live_patch_action::LivePatchMode::EnforceLivePatch) automatically. When this field is set to false, `Apply.ConfiguredPolicySpec.softwarePolicySpec.livePatchAction.livePatchMode` will be set to [`LivePatchMode::DisableLivePatch`](crate::esx::settings::cluster_live_patch_action::LivePatchMode::DisableLivePatch) automatically.
     ///
     /// Since vSphere API 8.0.3.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enforce_quick_patch: Option<bool>,
     /// Software-specific policy settings applicable to the [`Software::apply_task`](crate::esx::settings::clusters::Software::apply_task) API. If `None`, software-specific policy values will be unset.
     ///
     /// Not in vSphere API releases before 9.1.0.0.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub software_policy_spec: Option<crate::esx::settings::ClusterSoftwarePolicySpec>,
     /// Configure settings applicable to the [`Configuration::apply_task`](crate::esx::settings::clusters::Configuration::apply_task) API. If `None`, configured values will be unset.
     ///
     /// Since vSphere API 8.0.3.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub config_manager_policy_spec: Option<
         crate::esx::settings::clusters::policies::ConfigManagerPolicySpec,
     >,
+}
+
+impl serde::Serialize for ConfiguredPolicySpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.failure_action {
+            map.serialize_entry("failure_action", value)?;
+        }
+        if let Some(value) = &self.pre_remediation_power_action {
+            map.serialize_entry("pre_remediation_power_action", value)?;
+        }
+        if let Some(value) = &self.enable_quick_boot {
+            map.serialize_entry("enable_quick_boot", value)?;
+        }
+        if let Some(value) = &self.disable_dpm {
+            map.serialize_entry("disable_dpm", value)?;
+        }
+        if let Some(value) = &self.disable_hac {
+            map.serialize_entry("disable_hac", value)?;
+        }
+        if let Some(value) = &self.evacuate_offline_vms {
+            map.serialize_entry("evacuate_offline_vms", value)?;
+        }
+        if let Some(value) = &self.enforce_hcl_validation {
+            map.serialize_entry("enforce_hcl_validation", value)?;
+        }
+        if let Some(value) = &self.parallel_remediation_action {
+            map.serialize_entry("parallel_remediation_action", value)?;
+        }
+        if let Some(value) = &self.enforce_quick_patch {
+            map.serialize_entry("enforce_quick_patch", value)?;
+        }
+        if let Some(value) = &self.software_policy_spec {
+            map.serialize_entry("software_policy_spec", value)?;
+        }
+        if let Some(value) = &self.config_manager_policy_spec {
+            map.serialize_entry("config_manager_policy_spec", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ConfiguredPolicySpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ConfiguredPolicySpec {
+    const NAME: &'static str = "esx::settings::defaults::clusters::policies::apply::ConfiguredPolicySpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<FailureAction> = None;
+        let mut f_1: Option<configured_policy_spec::PreRemediationPowerAction> = None;
+        let mut f_2: Option<bool> = None;
+        let mut f_3: Option<bool> = None;
+        let mut f_4: Option<bool> = None;
+        let mut f_5: Option<bool> = None;
+        let mut f_6: Option<bool> = None;
+        let mut f_7: Option<ParallelRemediationAction> = None;
+        let mut f_8: Option<bool> = None;
+        let mut f_9: Option<crate::esx::settings::ClusterSoftwarePolicySpec> = None;
+        let mut f_10: Option<
+            crate::esx::settings::clusters::policies::ConfigManagerPolicySpec,
+        > = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "failure_action" => f_0 = map.next_value()?,
+                "pre_remediation_power_action" => f_1 = map.next_value()?,
+                "enable_quick_boot" => f_2 = map.next_value()?,
+                "disable_dpm" => f_3 = map.next_value()?,
+                "disable_hac" => f_4 = map.next_value()?,
+                "evacuate_offline_vms" => f_5 = map.next_value()?,
+                "enforce_hcl_validation" => f_6 = map.next_value()?,
+                "parallel_remediation_action" => f_7 = map.next_value()?,
+                "enforce_quick_patch" => f_8 = map.next_value()?,
+                "software_policy_spec" => f_9 = map.next_value()?,
+                "config_manager_policy_spec" => f_10 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ConfiguredPolicySpec {
+            failure_action: f_0,
+            pre_remediation_power_action: f_1,
+            enable_quick_boot: f_2,
+            disable_dpm: f_3,
+            disable_hac: f_4,
+            evacuate_offline_vms: f_5,
+            enforce_hcl_validation: f_6,
+            parallel_remediation_action: f_7,
+            enforce_quick_patch: f_8,
+            software_policy_spec: f_9,
+            config_manager_policy_spec: f_10,
+        })
+    }
 }
 
 /// The [`FailureAction`](crate::esx::settings::defaults::clusters::policies::apply::FailureAction) structure contains fields that describe the actions to be taken when entering maintenance mode fails on a single host within the cluster.
@@ -252,80 +348,75 @@ impl<'de> serde::Deserialize<'de> for FailureAction {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = FailureAction;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("struct FailureAction")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<FailureAction, A::Error> {
-                let mut f_0: Option<String> = None;
-                let mut f_1: Option<i64> = None;
-                let mut f_2: Option<i64> = None;
-                let mut unknown = serde_json::Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "action" => f_0 = Some(map.next_value()?),
-                        "retry_delay" => f_1 = map.next_value()?,
-                        "retry_count" => f_2 = map.next_value()?,
-                        _ => {
-                            let value: serde_json::Value = map.next_value()?;
-                            unknown.insert(key, value);
-                        }
-                    }
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for FailureAction {
+    const NAME: &'static str = "esx::settings::defaults::clusters::policies::apply::FailureAction";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<i64> = None;
+        let mut f_2: Option<i64> = None;
+        let mut unknown = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "action" => f_0 = Some(map.next_value()?),
+                "retry_delay" => f_1 = map.next_value()?,
+                "retry_count" => f_2 = map.next_value()?,
+                _ => {
+                    let value: serde_json::Value = map.next_value()?;
+                    unknown.insert(key, value);
                 }
-                let u_0 = match f_0 {
-                    None => None,
-                    Some(tag) => {
-                        Some(
-                            match tag.as_str() {
-                                "FAIL" => FailureActionAction::Fail,
-                                "RETRY" => {
-                                    FailureActionAction::Retry {
-                                        retry_delay: f_1,
-                                        retry_count: f_2,
-                                    }
-                                }
-                                _ => {
-                                    #[allow(unused_mut)]
-                                    let mut fields = ::core::mem::take(&mut unknown);
-                                    if let Some(value) = f_1 {
-                                        fields
-                                            .insert(
-                                                "retry_delay".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_2 {
-                                        fields
-                                            .insert(
-                                                "retry_count".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    FailureActionAction::Unknown {
-                                        tag,
-                                        fields,
-                                    }
-                                }
-                            },
-                        )
-                    }
-                };
-                ::core::result::Result::Ok(FailureAction {
-                    action: u_0.ok_or_else(|| serde::de::Error::missing_field("action"))?,
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        let u_0 = match f_0 {
+            None => None,
+            Some(tag) => {
+                Some(
+                    match tag.as_str() {
+                        "FAIL" => FailureActionAction::Fail,
+                        "RETRY" => {
+                            FailureActionAction::Retry {
+                                retry_delay: f_1,
+                                retry_count: f_2,
+                            }
+                        }
+                        _ => {
+                            #[allow(unused_mut)]
+                            let mut fields = ::core::mem::take(&mut unknown);
+                            if let Some(value) = f_1 {
+                                fields
+                                    .insert(
+                                        "retry_delay".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_2 {
+                                fields
+                                    .insert(
+                                        "retry_count".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            FailureActionAction::Unknown {
+                                tag,
+                                fields,
+                            }
+                        }
+                    },
+                )
+            }
+        };
+        ::core::result::Result::Ok(FailureAction {
+            action: __de::required(u_0, "action")?,
+        })
     }
 }
 
@@ -335,26 +426,63 @@ impl<'de> serde::Deserialize<'de> for FailureAction {
 ///
 /// vAPI structure
 /// `com.vmware.esx.settings.defaults.clusters.policies.apply.parallel_remediation_action`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ParallelRemediationAction {
     /// Enable parallel remediation for hosts in maintenance mode within a cluster.
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(default = "ParallelRemediationAction::__missing_enabled")]
     pub enabled: bool,
     /// Maximum number of hosts that can be remediated in parallel Setting [`ParallelRemediationAction::max_hosts`](crate::esx::settings::defaults::clusters::policies::apply::ParallelRemediationAction::max_hosts) does not guarantee maxHosts to be remediated in parallel. If `None`, number of hosts that can be remediated in parallel would be set to maximum number of hosts supported per cluster.
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_hosts: Option<i64>,
 }
 
-impl ParallelRemediationAction {
-    fn __missing_enabled() -> bool {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::defaults::clusters::policies::apply::ParallelRemediationAction",
-            "enabled",
-        )
+impl serde::Serialize for ParallelRemediationAction {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("enabled", &self.enabled)?;
+        if let Some(value) = &self.max_hosts {
+            map.serialize_entry("max_hosts", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ParallelRemediationAction {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ParallelRemediationAction {
+    const NAME: &'static str = "esx::settings::defaults::clusters::policies::apply::ParallelRemediationAction";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<bool> = None;
+        let mut f_1: Option<i64> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "enabled" => f_0 = Some(map.next_value()?),
+                "max_hosts" => f_1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ParallelRemediationAction {
+            enabled: __de::or_zero(f_0, Self::NAME, "enabled"),
+            max_hosts: f_1,
+        })
     }
 }
 

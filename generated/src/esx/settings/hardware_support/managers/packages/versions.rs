@@ -13,7 +13,7 @@
 ///
 /// vAPI structure
 /// `com.vmware.esx.settings.hardware_support.managers.packages.versions.component_info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ComponentInfo {
     /// Identifier of the component.
     ///
@@ -24,40 +24,68 @@ pub struct ComponentInfo {
     /// Display name of the component.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "ComponentInfo::__missing_display_name")]
     pub display_name: String,
     /// Version of the component.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "ComponentInfo::__missing_version")]
     pub version: String,
     /// Human readable version of the HSP manifest.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "ComponentInfo::__missing_display_version")]
     pub display_version: String,
 }
 
-impl ComponentInfo {
-    fn __missing_display_name() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::hardware_support::managers::packages::versions::ComponentInfo",
-            "display_name",
-        )
+impl serde::Serialize for ComponentInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("name", &self.name)?;
+        map.serialize_entry("display_name", &self.display_name)?;
+        map.serialize_entry("version", &self.version)?;
+        map.serialize_entry("display_version", &self.display_version)?;
+        map.end()
     }
+}
 
-    fn __missing_version() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::hardware_support::managers::packages::versions::ComponentInfo",
-            "version",
-        )
+impl<'de> serde::Deserialize<'de> for ComponentInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_display_version() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::hardware_support::managers::packages::versions::ComponentInfo",
-            "display_version",
-        )
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ComponentInfo {
+    const NAME: &'static str = "esx::settings::hardware_support::managers::packages::versions::ComponentInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::SettingsComponentId> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "name" => f_0 = Some(map.next_value()?),
+                "display_name" => f_1 = Some(map.next_value()?),
+                "version" => f_2 = Some(map.next_value()?),
+                "display_version" => f_3 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ComponentInfo {
+            name: __de::required(f_0, "name")?,
+            display_name: __de::or_zero(f_1, Self::NAME, "display_name"),
+            version: __de::or_zero(f_2, Self::NAME, "version"),
+            display_version: __de::or_zero(f_3, Self::NAME, "display_version"),
+        })
     }
 }
 
@@ -67,13 +95,55 @@ impl ComponentInfo {
 ///
 /// vAPI structure
 /// `com.vmware.esx.settings.hardware_support.managers.packages.versions.filter_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct FilterSpec {
     /// vSphere release version for the component information in the Hardware Support Package (HSP). Only Hardware Support Packages (HSPs) compatible with the vSphere release version specified in 'baseImageVersion' will be returned. The 'baseImageVersion' parameter should be a full numeric base image version string (e.g. "7.1.0-2.3.436234"). Future implementations may support version specification by prefix (e.g. "7.1" to specify all updates and builds of 7.1) or other forms of specification (e.g. "\>=7.0"). Hardware Support Packages (HSPs) may be advertised as supporting truncated version strings to indicate the remainder is wildcarded. Matching is on the specified substring only, so a bundle supporting "7.1.0-2" would match a 'release' parameter of "7.1.0-2.3.436234" as well as "7.1.0-2.1.4133564" and "7.1.0-2.0.355667" but not "7.1.0-3.0.63445" or any base image version starting with "7.2". Note that we require compatible base image versions be specified at least down to the update version (i.e. "7.0" is insufficiently constrained). If `None`, all supported releases will be returned but no specific component information (added or deleted) will be included.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub base_image_version: Option<String>,
+}
+
+impl serde::Serialize for FilterSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.base_image_version {
+            map.serialize_entry("base_image_version", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for FilterSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for FilterSpec {
+    const NAME: &'static str = "esx::settings::hardware_support::managers::packages::versions::FilterSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "base_image_version" => f_0 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(FilterSpec {
+            base_image_version: f_0,
+        })
+    }
 }
 
 /// A call of
@@ -98,8 +168,12 @@ impl GetRequest {
     }
 
     /// Sends the request and decodes the result.
-    pub async fn send(self) -> vsphere_vapi_runtime::Result<PackageInfo> {
-        self.call.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<PackageInfo>,
+    > + Send {
+        self.call.send()
     }
 }
 
@@ -109,7 +183,7 @@ impl GetRequest {
 ///
 /// vAPI structure
 /// `com.vmware.esx.settings.hardware_support.managers.packages.versions.package_info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PackageInfo {
     /// Name of the Hardware Support Package (e.g. "Jan. 2018 Release" or "Latest Hardware Support Package for Frobozz GenX hardware") selected.
     ///
@@ -120,73 +194,84 @@ pub struct PackageInfo {
     /// Version of the Hardware Support Package (e.g. "20180128.1" or "v42") selected.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "PackageInfo::__missing_version")]
     pub version: String,
     /// Description of the Hardware Support Package (HSP) (e.g. for use in help bubble).
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "PackageInfo::__missing_description")]
     pub description: String,
     /// Supported vSphere releases.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(
-        default = "PackageInfo::__missing_supported_releases",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub supported_releases: Vec<String>,
     /// List of components in this HSP manifest.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(
-        default = "PackageInfo::__missing_components",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub components: Vec<ComponentInfo>,
     /// List of components removed by this HSP manifest.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(
-        default = "PackageInfo::__missing_removed_components",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub removed_components: Vec<RemovedComponentInfo>,
 }
 
-impl PackageInfo {
-    fn __missing_version() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::hardware_support::managers::packages::versions::PackageInfo",
-            "version",
-        )
+impl serde::Serialize for PackageInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("pkg", &self.pkg)?;
+        map.serialize_entry("version", &self.version)?;
+        map.serialize_entry("description", &self.description)?;
+        map.serialize_entry("supported_releases", &self.supported_releases)?;
+        map.serialize_entry("components", &self.components)?;
+        map.serialize_entry("removed_components", &self.removed_components)?;
+        map.end()
     }
+}
 
-    fn __missing_description() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::hardware_support::managers::packages::versions::PackageInfo",
-            "description",
-        )
+impl<'de> serde::Deserialize<'de> for PackageInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_supported_releases() -> Vec<String> {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::hardware_support::managers::packages::versions::PackageInfo",
-            "supported_releases",
-        )
-    }
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for PackageInfo {
+    const NAME: &'static str = "esx::settings::hardware_support::managers::packages::versions::PackageInfo";
 
-    fn __missing_components() -> Vec<ComponentInfo> {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::hardware_support::managers::packages::versions::PackageInfo",
-            "components",
-        )
-    }
-
-    fn __missing_removed_components() -> Vec<RemovedComponentInfo> {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::hardware_support::managers::packages::versions::PackageInfo",
-            "removed_components",
-        )
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::SettingHardwareSupportPackageId> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<Vec<String>> = None;
+        let mut f_4: Option<Vec<ComponentInfo>> = None;
+        let mut f_5: Option<Vec<RemovedComponentInfo>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "pkg" => f_0 = Some(map.next_value()?),
+                "version" => f_1 = Some(map.next_value()?),
+                "description" => f_2 = Some(map.next_value()?),
+                "supported_releases" => f_3 = __de::null_as_empty(map.next_value()?),
+                "components" => f_4 = __de::null_as_empty(map.next_value()?),
+                "removed_components" => f_5 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(PackageInfo {
+            pkg: __de::required(f_0, "pkg")?,
+            version: __de::or_zero(f_1, Self::NAME, "version"),
+            description: __de::or_zero(f_2, Self::NAME, "description"),
+            supported_releases: __de::or_zero(f_3, Self::NAME, "supported_releases"),
+            components: __de::or_zero(f_4, Self::NAME, "components"),
+            removed_components: __de::or_zero(f_5, Self::NAME, "removed_components"),
+        })
     }
 }
 
@@ -196,7 +281,7 @@ impl PackageInfo {
 ///
 /// vAPI structure
 /// `com.vmware.esx.settings.hardware_support.managers.packages.versions.removed_component_info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RemovedComponentInfo {
     /// Identifier of the component.
     ///
@@ -207,16 +292,52 @@ pub struct RemovedComponentInfo {
     /// Display name of the component.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "RemovedComponentInfo::__missing_display_name")]
     pub display_name: String,
 }
 
-impl RemovedComponentInfo {
-    fn __missing_display_name() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::hardware_support::managers::packages::versions::RemovedComponentInfo",
-            "display_name",
-        )
+impl serde::Serialize for RemovedComponentInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("name", &self.name)?;
+        map.serialize_entry("display_name", &self.display_name)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for RemovedComponentInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for RemovedComponentInfo {
+    const NAME: &'static str = "esx::settings::hardware_support::managers::packages::versions::RemovedComponentInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::SettingsComponentId> = None;
+        let mut f_1: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "name" => f_0 = Some(map.next_value()?),
+                "display_name" => f_1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(RemovedComponentInfo {
+            name: __de::required(f_0, "name")?,
+            display_name: __de::or_zero(f_1, Self::NAME, "display_name"),
+        })
     }
 }
 

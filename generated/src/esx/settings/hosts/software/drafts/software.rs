@@ -82,17 +82,16 @@ impl AddOn {
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the caller is not authenticated.
     /// - [`Unsupported`](crate::ErrorKind::Unsupported): If the host is not a vLCM managed standalone host.
-    pub async fn delete(
+    pub fn delete(
         &self,
         host: &crate::ids::HostSystemId,
         draft: &crate::ids::DraftId,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&add_on::ops::DELETE)
             .param("host", host)
             .param("draft", draft)
             .send()
-            .await
     }
 
     /// Returns the OEM add-on specification in a software draft.
@@ -122,17 +121,18 @@ impl AddOn {
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the caller is not authenticated.
     /// - [`Unsupported`](crate::ErrorKind::Unsupported): If the host is not a vLCM managed standalone host.
-    pub async fn get(
+    pub fn get(
         &self,
         host: &crate::ids::HostSystemId,
         draft: &crate::ids::DraftId,
-    ) -> vsphere_vapi_runtime::Result<crate::esx::settings::AddOnInfo> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<crate::esx::settings::AddOnInfo>,
+    > + Send {
         self.client
             .operation(&add_on::ops::GET)
             .param("host", host)
             .param("draft", draft)
             .send()
-            .await
     }
 
     /// Sets a new desired OEM add-on specification in the software draft. It will overwrite the existing desired OEM add-on specification if one already exists.
@@ -159,19 +159,18 @@ impl AddOn {
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the caller is not authenticated.
     /// - [`Unsupported`](crate::ErrorKind::Unsupported): If the host is not a vLCM managed standalone host.
-    pub async fn set(
+    pub fn set(
         &self,
         host: &crate::ids::HostSystemId,
         draft: &crate::ids::DraftId,
         spec: &crate::esx::settings::AddOnSpec,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&add_on::ops::SET)
             .param("host", host)
             .param("draft", draft)
             .param("spec", spec)
             .send()
-            .await
     }
 }
 
@@ -238,17 +237,18 @@ impl BaseImage {
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the caller is not authenticated.
     /// - [`Unsupported`](crate::ErrorKind::Unsupported): If the host is not a vLCM managed standalone host.
-    pub async fn get(
+    pub fn get(
         &self,
         host: &crate::ids::HostSystemId,
         draft: &crate::ids::DraftId,
-    ) -> vsphere_vapi_runtime::Result<crate::esx::settings::BaseImageInfo> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<crate::esx::settings::BaseImageInfo>,
+    > + Send {
         self.client
             .operation(&base_image::ops::GET)
             .param("host", host)
             .param("draft", draft)
             .send()
-            .await
     }
 
     /// Sets a new desired base-image specification in the software draft. It will overwrite the existing desired base-image specification if one already exists.
@@ -275,19 +275,18 @@ impl BaseImage {
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the caller is not authenticated.
     /// - [`Unsupported`](crate::ErrorKind::Unsupported): If the host is not a vLCM managed standalone host.
-    pub async fn set(
+    pub fn set(
         &self,
         host: &crate::ids::HostSystemId,
         draft: &crate::ids::DraftId,
         spec: &crate::esx::settings::BaseImageSpec,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&base_image::ops::SET)
             .param("host", host)
             .param("draft", draft)
             .param("spec", spec)
             .send()
-            .await
     }
 }
 
@@ -363,19 +362,18 @@ impl Components {
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the caller is not authenticated.
     /// - [`Unsupported`](crate::ErrorKind::Unsupported): If the host is not a vLCM managed standalone host.
-    pub async fn delete(
+    pub fn delete(
         &self,
         host: &crate::ids::HostSystemId,
         draft: &crate::ids::DraftId,
         component: &crate::ids::SettingsComponentId,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&components::ops::DELETE)
             .param("host", host)
             .param("draft", draft)
             .param("component", component)
             .send()
-            .await
     }
 
     /// Returns the component version for the given component in the software draft.
@@ -406,19 +404,22 @@ impl Components {
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the caller is not authenticated.
     /// - [`Unsupported`](crate::ErrorKind::Unsupported): If the host is not a vLCM managed standalone host.
-    pub async fn get(
+    pub fn get(
         &self,
         host: &crate::ids::HostSystemId,
         draft: &crate::ids::DraftId,
         component: &crate::ids::SettingsComponentId,
-    ) -> vsphere_vapi_runtime::Result<Option<crate::esx::settings::ComponentInfo>> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<
+            Option<crate::esx::settings::ComponentInfo>,
+        >,
+    > + Send {
         self.client
             .operation(&components::ops::GET)
             .param("host", host)
             .param("draft", draft)
             .param("component", component)
             .send()
-            .await
     }
 
     /// Returns the components that comprise the software draft.
@@ -448,19 +449,23 @@ impl Components {
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
     /// - [`Unsupported`](crate::ErrorKind::Unsupported): If the host is not a vLCM managed standalone host.
-    pub async fn list(
+    pub fn list(
         &self,
         host: &crate::ids::HostSystemId,
         draft: &crate::ids::DraftId,
-    ) -> vsphere_vapi_runtime::Result<
-        vsphere_vapi_runtime::types::VapiMap<String, crate::esx::settings::ComponentInfo>,
-    > {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<
+            vsphere_vapi_runtime::types::VapiMap<
+                String,
+                crate::esx::settings::ComponentInfo,
+            >,
+        >,
+    > + Send {
         self.client
             .operation(&components::ops::LIST)
             .param("host", host)
             .param("draft", draft)
             .send()
-            .await
     }
 
     /// Set the component version for a given component in the software draft. This will overwrite any existing version for the given component.
@@ -531,19 +536,18 @@ impl Components {
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
     /// - [`Unsupported`](crate::ErrorKind::Unsupported): If the host is not a vLCM managed standalone host.
-    pub async fn update(
+    pub fn update(
         &self,
         host: &crate::ids::HostSystemId,
         draft: &crate::ids::DraftId,
         spec: &components::UpdateSpec,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&components::ops::UPDATE)
             .param("host", host)
             .param("draft", draft)
             .param("spec", spec)
             .send()
-            .await
     }
 }
 
@@ -616,22 +620,23 @@ impl EffectiveComponents {
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
     /// - [`Unsupported`](crate::ErrorKind::Unsupported): If the host is not a vLCM managed standalone host.
-    pub async fn list(
+    pub fn list(
         &self,
         host: &crate::ids::HostSystemId,
         draft: &crate::ids::DraftId,
-    ) -> vsphere_vapi_runtime::Result<
-        vsphere_vapi_runtime::types::VapiMap<
-            String,
-            crate::esx::settings::EffectiveComponentInfo,
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<
+            vsphere_vapi_runtime::types::VapiMap<
+                String,
+                crate::esx::settings::EffectiveComponentInfo,
+            >,
         >,
-    > {
+    > + Send {
         self.client
             .operation(&effective_components::ops::LIST)
             .param("host", host)
             .param("draft", draft)
             .send()
-            .await
     }
 
     /// Returns the list of all the effective components. Pass the param "with-removed-components" to get even the removed components.
@@ -667,22 +672,23 @@ impl EffectiveComponents {
     ///   * Method execution requires `VcIntegrity.lifecycleSoftwareSpecification.Read`.
     ///   * The resource `HostSystem` referenced by the parameter `host` requires `VcIntegrity.lifecycleSoftwareSpecification.Read`.
     /// - [`Unsupported`](crate::ErrorKind::Unsupported): If the host is not a vLCM managed standalone host.
-    pub async fn list_with_removed_components(
+    pub fn list_with_removed_components(
         &self,
         host: &crate::ids::HostSystemId,
         draft: &crate::ids::DraftId,
-    ) -> vsphere_vapi_runtime::Result<
-        vsphere_vapi_runtime::types::VapiMap<
-            String,
-            crate::esx::settings::EffectiveComponentInfo,
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<
+            vsphere_vapi_runtime::types::VapiMap<
+                String,
+                crate::esx::settings::EffectiveComponentInfo,
+            >,
         >,
-    > {
+    > + Send {
         self.client
             .operation(&effective_components::ops::LIST_WITH_REMOVED_COMPONENTS)
             .param("host", host)
             .param("draft", draft)
             .send()
-            .await
     }
 }
 
@@ -760,19 +766,18 @@ impl RemovedComponents {
     ///   * Method execution requires `VcIntegrity.lifecycleSoftwareSpecification.Write`.
     ///   * The resource `HostSystem` referenced by the parameter `host` requires `VcIntegrity.lifecycleSoftwareSpecification.Write`.
     /// - [`Unsupported`](crate::ErrorKind::Unsupported): If the host is not a vLCM managed standalone host. Unsupported type added in 9.0, previous releases may show InternalServerError.
-    pub async fn delete(
+    pub fn delete(
         &self,
         host: &crate::ids::HostSystemId,
         draft: &crate::ids::DraftId,
         component: &crate::ids::SettingsComponentId,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&removed_components::ops::DELETE)
             .param("host", host)
             .param("draft", draft)
             .param("component", component)
             .send()
-            .await
     }
 
     /// Returns the component information for the given removed component in the software draft.
@@ -809,19 +814,20 @@ impl RemovedComponents {
     ///   * Method execution requires `VcIntegrity.lifecycleSoftwareSpecification.Read`.
     ///   * The resource `HostSystem` referenced by the parameter `host` requires `VcIntegrity.lifecycleSoftwareSpecification.Read`.
     /// - [`Unsupported`](crate::ErrorKind::Unsupported): If the host is not a vLCM managed standalone host. Unsupported type added in 9.0, previous releases may show InternalServerError.
-    pub async fn get(
+    pub fn get(
         &self,
         host: &crate::ids::HostSystemId,
         draft: &crate::ids::DraftId,
         component: &crate::ids::SettingsComponentId,
-    ) -> vsphere_vapi_runtime::Result<crate::esx::settings::ComponentInfo> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<crate::esx::settings::ComponentInfo>,
+    > + Send {
         self.client
             .operation(&removed_components::ops::GET)
             .param("host", host)
             .param("draft", draft)
             .param("component", component)
             .send()
-            .await
     }
 
     /// Returns the map of removed components that comprise the software draft.
@@ -857,19 +863,23 @@ impl RemovedComponents {
     ///   * Method execution requires `VcIntegrity.lifecycleSoftwareSpecification.Read`.
     ///   * The resource `HostSystem` referenced by the parameter `host` requires `VcIntegrity.lifecycleSoftwareSpecification.Read`.
     /// - [`Unsupported`](crate::ErrorKind::Unsupported): If the host is not a vLCM managed standalone host. Unsupported type added in 9.0, previous releases may show InternalServerError.
-    pub async fn list(
+    pub fn list(
         &self,
         host: &crate::ids::HostSystemId,
         draft: &crate::ids::DraftId,
-    ) -> vsphere_vapi_runtime::Result<
-        vsphere_vapi_runtime::types::VapiMap<String, crate::esx::settings::ComponentInfo>,
-    > {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<
+            vsphere_vapi_runtime::types::VapiMap<
+                String,
+                crate::esx::settings::ComponentInfo,
+            >,
+        >,
+    > + Send {
         self.client
             .operation(&removed_components::ops::LIST)
             .param("host", host)
             .param("draft", draft)
             .send()
-            .await
     }
 
     /// Set the component to be removed in the software draft.
@@ -902,18 +912,17 @@ impl RemovedComponents {
     ///   * Method execution requires `VcIntegrity.lifecycleSoftwareSpecification.Write`.
     ///   * The resource `HostSystem` referenced by the parameter `host` requires `VcIntegrity.lifecycleSoftwareSpecification.Write`.
     /// - [`Unsupported`](crate::ErrorKind::Unsupported): If the host is not a vLCM managed standalone host. Unsupported type added in 9.0, previous releases may show InternalServerError.
-    pub async fn set(
+    pub fn set(
         &self,
         host: &crate::ids::HostSystemId,
         draft: &crate::ids::DraftId,
         component: &crate::ids::SettingsComponentId,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&removed_components::ops::SET)
             .param("host", host)
             .param("draft", draft)
             .param("component", component)
             .send()
-            .await
     }
 }

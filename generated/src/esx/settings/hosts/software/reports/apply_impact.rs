@@ -13,15 +13,11 @@
 ///
 /// vAPI structure
 /// `com.vmware.esx.settings.hosts.software.reports.apply_impact.host_impact`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct HostImpact {
     /// Impact of steps performed during the apply method.
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(
-        default = "HostImpact::__missing_impact",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub impact: Vec<Impact>,
     /// Identifier of the commit on which the impact is generated.
     ///
@@ -32,23 +28,56 @@ pub struct HostImpact {
     /// Information of the host.
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(default = "HostImpact::__missing_host_info")]
     pub host_info: crate::esx::settings::HostInfo,
 }
 
-impl HostImpact {
-    fn __missing_impact() -> Vec<Impact> {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::hosts::software::reports::apply_impact::HostImpact",
-            "impact",
-        )
+impl serde::Serialize for HostImpact {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("impact", &self.impact)?;
+        map.serialize_entry("commit", &self.commit)?;
+        map.serialize_entry("host_info", &self.host_info)?;
+        map.end()
     }
+}
 
-    fn __missing_host_info() -> crate::esx::settings::HostInfo {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::hosts::software::reports::apply_impact::HostImpact",
-            "host_info",
-        )
+impl<'de> serde::Deserialize<'de> for HostImpact {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for HostImpact {
+    const NAME: &'static str = "esx::settings::hosts::software::reports::apply_impact::HostImpact";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<Vec<Impact>> = None;
+        let mut f_1: Option<crate::ids::CommitId> = None;
+        let mut f_2: Option<crate::esx::settings::HostInfo> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "impact" => f_0 = __de::null_as_empty(map.next_value()?),
+                "commit" => f_1 = Some(map.next_value()?),
+                "host_info" => f_2 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(HostImpact {
+            impact: __de::or_zero(f_0, Self::NAME, "impact"),
+            commit: __de::required(f_1, "commit")?,
+            host_info: __de::or_zero(f_2, Self::NAME, "host_info"),
+        })
     }
 }
 
@@ -58,21 +87,53 @@ impl HostImpact {
 ///
 /// vAPI structure
 /// `com.vmware.esx.settings.hosts.software.reports.apply_impact.impact`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Impact {
     /// Description of the impact.
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(default = "Impact::__missing_message")]
     pub message: crate::vapi::standard::LocalizableMessage,
 }
 
-impl Impact {
-    fn __missing_message() -> crate::vapi::standard::LocalizableMessage {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::hosts::software::reports::apply_impact::Impact",
-            "message",
-        )
+impl serde::Serialize for Impact {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("message", &self.message)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Impact {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Impact {
+    const NAME: &'static str = "esx::settings::hosts::software::reports::apply_impact::Impact";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::vapi::standard::LocalizableMessage> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "message" => f_0 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Impact {
+            message: __de::or_zero(f_0, Self::NAME, "message"),
+        })
     }
 }
 

@@ -15,12 +15,11 @@ pub mod apply_status;
 ///
 /// vAPI structure
 /// `com.vmware.esx.settings.hosts.software.reports.last_apply_result.apply_result`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ApplyResult {
     /// Specifies the status of the apply method. `None` if the apply method is in progress.
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<ApplyStatus>,
     /// The identifier of the commit used to fetch the desired software document to be applied to the standalone host.
     ///
@@ -31,21 +30,68 @@ pub struct ApplyResult {
     /// Information of the host to which the desired software document specified by the [`ApplyResult::commit`](crate::esx::settings::hosts::software::reports::last_apply_result::ApplyResult::commit) needs to be applied to.
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(default = "ApplyResult::__missing_host_info")]
     pub host_info: crate::esx::settings::HostInfo,
     /// Notifications providing additional information for [`Software::apply_task`](crate::esx::settings::hosts::Software::apply_task) method. These notifications are mutually exclusive with the notifications in [`ApplyStatus`](crate::esx::settings::hosts::software::reports::last_apply_result::ApplyStatus).
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notifications: Option<crate::esx::settings::Notifications>,
 }
 
-impl ApplyResult {
-    fn __missing_host_info() -> crate::esx::settings::HostInfo {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::hosts::software::reports::last_apply_result::ApplyResult",
-            "host_info",
-        )
+impl serde::Serialize for ApplyResult {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.status {
+            map.serialize_entry("status", value)?;
+        }
+        map.serialize_entry("commit", &self.commit)?;
+        map.serialize_entry("host_info", &self.host_info)?;
+        if let Some(value) = &self.notifications {
+            map.serialize_entry("notifications", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ApplyResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ApplyResult {
+    const NAME: &'static str = "esx::settings::hosts::software::reports::last_apply_result::ApplyResult";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<ApplyStatus> = None;
+        let mut f_1: Option<crate::ids::CommitId> = None;
+        let mut f_2: Option<crate::esx::settings::HostInfo> = None;
+        let mut f_3: Option<crate::esx::settings::Notifications> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "status" => f_0 = map.next_value()?,
+                "commit" => f_1 = Some(map.next_value()?),
+                "host_info" => f_2 = Some(map.next_value()?),
+                "notifications" => f_3 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ApplyResult {
+            status: f_0,
+            commit: __de::required(f_1, "commit")?,
+            host_info: __de::or_zero(f_2, Self::NAME, "host_info"),
+            notifications: f_3,
+        })
     }
 }
 
@@ -70,7 +116,7 @@ impl ApplyResult {
 ///
 /// vAPI structure
 /// `com.vmware.esx.settings.hosts.software.reports.last_apply_result.apply_status`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ApplyStatus {
     /// The status of the method.
     ///
@@ -87,16 +133,60 @@ pub struct ApplyStatus {
     /// Notifications providing additional information about the status of the method.
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(default = "ApplyStatus::__missing_notifications")]
     pub notifications: crate::esx::settings::Notifications,
 }
 
-impl ApplyStatus {
-    fn __missing_notifications() -> crate::esx::settings::Notifications {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::hosts::software::reports::last_apply_result::ApplyStatus",
-            "notifications",
-        )
+impl serde::Serialize for ApplyStatus {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("status", &self.status)?;
+        map.serialize_entry("start_time", &self.start_time)?;
+        map.serialize_entry("end_time", &self.end_time)?;
+        map.serialize_entry("notifications", &self.notifications)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ApplyStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ApplyStatus {
+    const NAME: &'static str = "esx::settings::hosts::software::reports::last_apply_result::ApplyStatus";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<apply_status::Status> = None;
+        let mut f_1: Option<vsphere_vapi_runtime::types::DateTime> = None;
+        let mut f_2: Option<vsphere_vapi_runtime::types::DateTime> = None;
+        let mut f_3: Option<crate::esx::settings::Notifications> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "status" => f_0 = Some(map.next_value()?),
+                "start_time" => f_1 = Some(map.next_value()?),
+                "end_time" => f_2 = Some(map.next_value()?),
+                "notifications" => f_3 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ApplyStatus {
+            status: __de::required(f_0, "status")?,
+            start_time: __de::required(f_1, "start_time")?,
+            end_time: __de::required(f_2, "end_time")?,
+            notifications: __de::or_zero(f_3, Self::NAME, "notifications"),
+        })
     }
 }
 

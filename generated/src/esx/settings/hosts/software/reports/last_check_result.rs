@@ -15,50 +15,79 @@ pub mod entity_check_result;
 ///
 /// vAPI structure
 /// `com.vmware.esx.settings.hosts.software.reports.last_check_result.check_info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CheckInfo {
     /// The check identifier.
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(default = "CheckInfo::__missing_check")]
     pub check: String,
     /// The check name.
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(default = "CheckInfo::__missing_name")]
     pub name: crate::vapi::standard::LocalizableMessage,
     /// Human-readable check description.
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(default = "CheckInfo::__missing_description")]
     pub description: crate::vapi::standard::LocalizableMessage,
     /// The service that performed the check. Only set if there is an originator available for this check.
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub originator: Option<String>,
 }
 
-impl CheckInfo {
-    fn __missing_check() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::hosts::software::reports::last_check_result::CheckInfo",
-            "check",
-        )
+impl serde::Serialize for CheckInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("check", &self.check)?;
+        map.serialize_entry("name", &self.name)?;
+        map.serialize_entry("description", &self.description)?;
+        if let Some(value) = &self.originator {
+            map.serialize_entry("originator", value)?;
+        }
+        map.end()
     }
+}
 
-    fn __missing_name() -> crate::vapi::standard::LocalizableMessage {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::hosts::software::reports::last_check_result::CheckInfo",
-            "name",
-        )
+impl<'de> serde::Deserialize<'de> for CheckInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_description() -> crate::vapi::standard::LocalizableMessage {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::hosts::software::reports::last_check_result::CheckInfo",
-            "description",
-        )
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CheckInfo {
+    const NAME: &'static str = "esx::settings::hosts::software::reports::last_check_result::CheckInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<crate::vapi::standard::LocalizableMessage> = None;
+        let mut f_2: Option<crate::vapi::standard::LocalizableMessage> = None;
+        let mut f_3: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "check" => f_0 = Some(map.next_value()?),
+                "name" => f_1 = Some(map.next_value()?),
+                "description" => f_2 = Some(map.next_value()?),
+                "originator" => f_3 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(CheckInfo {
+            check: __de::or_zero(f_0, Self::NAME, "check"),
+            name: __de::or_zero(f_1, Self::NAME, "name"),
+            description: __de::or_zero(f_2, Self::NAME, "description"),
+            originator: f_3,
+        })
     }
 }
 
@@ -77,26 +106,63 @@ impl ::vsphere_vapi_runtime::de::Zero for CheckInfo {
 ///
 /// vAPI structure
 /// `com.vmware.esx.settings.hosts.software.reports.last_check_result.check_issue`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CheckIssue {
     /// Description of the issue encountered.
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(default = "CheckIssue::__missing_description")]
     pub description: crate::vapi::standard::LocalizableMessage,
     /// Possible resolution for the issue. Can be left `None` if no meaningful resolution exists.
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolution: Option<crate::vapi::standard::LocalizableMessage>,
 }
 
-impl CheckIssue {
-    fn __missing_description() -> crate::vapi::standard::LocalizableMessage {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::hosts::software::reports::last_check_result::CheckIssue",
-            "description",
-        )
+impl serde::Serialize for CheckIssue {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("description", &self.description)?;
+        if let Some(value) = &self.resolution {
+            map.serialize_entry("resolution", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CheckIssue {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CheckIssue {
+    const NAME: &'static str = "esx::settings::hosts::software::reports::last_check_result::CheckIssue";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::vapi::standard::LocalizableMessage> = None;
+        let mut f_1: Option<crate::vapi::standard::LocalizableMessage> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "description" => f_0 = Some(map.next_value()?),
+                "resolution" => f_1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(CheckIssue {
+            description: __de::or_zero(f_0, Self::NAME, "description"),
+            resolution: f_1,
+        })
     }
 }
 
@@ -106,7 +172,7 @@ impl CheckIssue {
 ///
 /// vAPI structure
 /// `com.vmware.esx.settings.hosts.software.reports.last_check_result.check_result`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CheckResult {
     /// Aggregated status from all checks performed.
     ///
@@ -129,7 +195,6 @@ pub struct CheckResult {
     /// Information about the host for which checks have been requested to be run.
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(default = "CheckResult::__missing_host_info")]
     pub host_info: crate::esx::settings::HostInfo,
     /// List of [`EntityCheckResult`](crate::esx::settings::hosts::software::reports::last_check_result::EntityCheckResult) for all entities for which checks have been run.
     ///
@@ -137,12 +202,65 @@ pub struct CheckResult {
     pub entity_result: EntityCheckResult,
 }
 
-impl CheckResult {
-    fn __missing_host_info() -> crate::esx::settings::HostInfo {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::hosts::software::reports::last_check_result::CheckResult",
-            "host_info",
-        )
+impl serde::Serialize for CheckResult {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("status", &self.status)?;
+        map.serialize_entry("start_time", &self.start_time)?;
+        map.serialize_entry("end_time", &self.end_time)?;
+        map.serialize_entry("commit", &self.commit)?;
+        map.serialize_entry("host_info", &self.host_info)?;
+        map.serialize_entry("entity_result", &self.entity_result)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CheckResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CheckResult {
+    const NAME: &'static str = "esx::settings::hosts::software::reports::last_check_result::CheckResult";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<Status> = None;
+        let mut f_1: Option<vsphere_vapi_runtime::types::DateTime> = None;
+        let mut f_2: Option<vsphere_vapi_runtime::types::DateTime> = None;
+        let mut f_3: Option<crate::ids::CommitId> = None;
+        let mut f_4: Option<crate::esx::settings::HostInfo> = None;
+        let mut f_5: Option<EntityCheckResult> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "status" => f_0 = Some(map.next_value()?),
+                "start_time" => f_1 = Some(map.next_value()?),
+                "end_time" => f_2 = Some(map.next_value()?),
+                "commit" => f_3 = Some(map.next_value()?),
+                "host_info" => f_4 = Some(map.next_value()?),
+                "entity_result" => f_5 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(CheckResult {
+            status: __de::required(f_0, "status")?,
+            start_time: __de::required(f_1, "start_time")?,
+            end_time: __de::required(f_2, "end_time")?,
+            commit: __de::required(f_3, "commit")?,
+            host_info: __de::or_zero(f_4, Self::NAME, "host_info"),
+            entity_result: __de::required(f_5, "entity_result")?,
+        })
     }
 }
 
@@ -152,12 +270,11 @@ impl CheckResult {
 ///
 /// vAPI structure
 /// `com.vmware.esx.settings.hosts.software.reports.last_check_result.check_status`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CheckStatus {
     /// Information about this check.
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(default = "CheckStatus::__missing_check")]
     pub check: CheckInfo,
     /// The status of this check.
     ///
@@ -166,16 +283,58 @@ pub struct CheckStatus {
     /// The issues encountered while running this check.
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub check_issues: Option<Vec<CheckIssue>>,
 }
 
-impl CheckStatus {
-    fn __missing_check() -> CheckInfo {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::hosts::software::reports::last_check_result::CheckStatus",
-            "check",
-        )
+impl serde::Serialize for CheckStatus {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("check", &self.check)?;
+        map.serialize_entry("status", &self.status)?;
+        if let Some(value) = &self.check_issues {
+            map.serialize_entry("check_issues", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CheckStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CheckStatus {
+    const NAME: &'static str = "esx::settings::hosts::software::reports::last_check_result::CheckStatus";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<CheckInfo> = None;
+        let mut f_1: Option<Status> = None;
+        let mut f_2: Option<Vec<CheckIssue>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "check" => f_0 = Some(map.next_value()?),
+                "status" => f_1 = Some(map.next_value()?),
+                "check_issues" => f_2 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(CheckStatus {
+            check: __de::or_zero(f_0, Self::NAME, "check"),
+            status: __de::required(f_1, "status")?,
+            check_issues: f_2,
+        })
     }
 }
 
@@ -283,83 +442,69 @@ impl<'de> serde::Deserialize<'de> for EntityCheckResult {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = EntityCheckResult;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("struct EntityCheckResult")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<EntityCheckResult, A::Error> {
-                let mut f_0: Option<String> = None;
-                let mut f_1: Option<String> = None;
-                let mut f_2: Option<Status> = None;
-                let mut f_3: Option<Vec<CheckStatus>> = None;
-                let mut unknown = serde_json::Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "type" => f_0 = Some(map.next_value()?),
-                        "host" => f_1 = map.next_value()?,
-                        "status" => f_2 = Some(map.next_value()?),
-                        "check_statuses" => {
-                            f_3 = Some(
-                                map.next_value::<Option<_>>()?.unwrap_or_default(),
-                            );
-                        }
-                        _ => {
-                            let value: serde_json::Value = map.next_value()?;
-                            unknown.insert(key, value);
-                        }
-                    }
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for EntityCheckResult {
+    const NAME: &'static str = "esx::settings::hosts::software::reports::last_check_result::EntityCheckResult";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<Status> = None;
+        let mut f_3: Option<Vec<CheckStatus>> = None;
+        let mut unknown = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "type" => f_0 = Some(map.next_value()?),
+                "host" => f_1 = map.next_value()?,
+                "status" => f_2 = Some(map.next_value()?),
+                "check_statuses" => f_3 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    let value: serde_json::Value = map.next_value()?;
+                    unknown.insert(key, value);
                 }
-                let u_0 = match f_0 {
-                    None => None,
-                    Some(tag) => {
-                        Some(
-                            match tag.as_str() {
-                                "HOST" => {
-                                    EntityCheckResultType::Host {
-                                        host: f_1,
-                                    }
-                                }
-                                _ => {
-                                    #[allow(unused_mut)]
-                                    let mut fields = ::core::mem::take(&mut unknown);
-                                    if let Some(value) = f_1 {
-                                        fields
-                                            .insert(
-                                                "host".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    EntityCheckResultType::Unknown {
-                                        tag,
-                                        fields,
-                                    }
-                                }
-                            },
-                        )
-                    }
-                };
-                ::core::result::Result::Ok(EntityCheckResult {
-                    r#type: u_0.ok_or_else(|| serde::de::Error::missing_field("type"))?,
-                    status: f_2
-                        .ok_or_else(|| serde::de::Error::missing_field("status"))?,
-                    check_statuses: f_3
-                        .unwrap_or_else(|| ::vsphere_vapi_runtime::de::missing(
-                            "esx::settings::hosts::software::reports::last_check_result::EntityCheckResult",
-                            "check_statuses",
-                        )),
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        let u_0 = match f_0 {
+            None => None,
+            Some(tag) => {
+                Some(
+                    match tag.as_str() {
+                        "HOST" => {
+                            EntityCheckResultType::Host {
+                                host: f_1,
+                            }
+                        }
+                        _ => {
+                            #[allow(unused_mut)]
+                            let mut fields = ::core::mem::take(&mut unknown);
+                            if let Some(value) = f_1 {
+                                fields
+                                    .insert(
+                                        "host".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            EntityCheckResultType::Unknown {
+                                tag,
+                                fields,
+                            }
+                        }
+                    },
+                )
+            }
+        };
+        ::core::result::Result::Ok(EntityCheckResult {
+            r#type: __de::required(u_0, "type")?,
+            status: __de::required(f_2, "status")?,
+            check_statuses: __de::or_zero(f_3, Self::NAME, "check_statuses"),
+        })
     }
 }
 

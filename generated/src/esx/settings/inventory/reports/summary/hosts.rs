@@ -16,7 +16,7 @@ pub mod get_params;
 ///
 /// vAPI structure
 /// `com.vmware.esx.settings.inventory.reports.summary.hosts.apply_result`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ApplyResult {
     /// Provides the status of the apply task.
     ///
@@ -29,21 +29,66 @@ pub struct ApplyResult {
     /// Time when the operation performed last time. If `None`, the operation has not been run yet.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_apply_time: Option<vsphere_vapi_runtime::types::DateTime>,
     /// Notifications returned by the stage operation.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default = "ApplyResult::__missing_notifications")]
     pub notifications: crate::esx::settings::Notifications,
 }
 
-impl ApplyResult {
-    fn __missing_notifications() -> crate::esx::settings::Notifications {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::inventory::reports::summary::hosts::ApplyResult",
-            "notifications",
-        )
+impl serde::Serialize for ApplyResult {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("task_status", &self.task_status)?;
+        map.serialize_entry("apply_status", &self.apply_status)?;
+        if let Some(value) = &self.last_apply_time {
+            map.serialize_entry("last_apply_time", value)?;
+        }
+        map.serialize_entry("notifications", &self.notifications)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ApplyResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ApplyResult {
+    const NAME: &'static str = "esx::settings::inventory::reports::summary::hosts::ApplyResult";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<TaskStatus> = None;
+        let mut f_1: Option<ApplyStatus> = None;
+        let mut f_2: Option<vsphere_vapi_runtime::types::DateTime> = None;
+        let mut f_3: Option<crate::esx::settings::Notifications> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "task_status" => f_0 = Some(map.next_value()?),
+                "apply_status" => f_1 = Some(map.next_value()?),
+                "last_apply_time" => f_2 = map.next_value()?,
+                "notifications" => f_3 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ApplyResult {
+            task_status: __de::required(f_0, "task_status")?,
+            apply_status: __de::required(f_1, "apply_status")?,
+            last_apply_time: f_2,
+            notifications: __de::or_zero(f_3, Self::NAME, "notifications"),
+        })
     }
 }
 
@@ -89,7 +134,7 @@ vsphere_vapi_runtime::vapi_enum! {
 ///
 /// vAPI structure
 /// `com.vmware.esx.settings.inventory.reports.summary.hosts.compliance_result`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ComplianceResult {
     /// Provides the status of the compliance task.
     ///
@@ -102,21 +147,66 @@ pub struct ComplianceResult {
     /// Time when the operation performed last time. If `None`, the operation has not been run yet.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_compliance_time: Option<vsphere_vapi_runtime::types::DateTime>,
     /// Notifications returned by the scan operation.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default = "ComplianceResult::__missing_notifications")]
     pub notifications: crate::esx::settings::Notifications,
 }
 
-impl ComplianceResult {
-    fn __missing_notifications() -> crate::esx::settings::Notifications {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::inventory::reports::summary::hosts::ComplianceResult",
-            "notifications",
-        )
+impl serde::Serialize for ComplianceResult {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("task_status", &self.task_status)?;
+        map.serialize_entry("compliance_status", &self.compliance_status)?;
+        if let Some(value) = &self.last_compliance_time {
+            map.serialize_entry("last_compliance_time", value)?;
+        }
+        map.serialize_entry("notifications", &self.notifications)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ComplianceResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ComplianceResult {
+    const NAME: &'static str = "esx::settings::inventory::reports::summary::hosts::ComplianceResult";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<TaskStatus> = None;
+        let mut f_1: Option<crate::esx::settings::ComplianceStatus> = None;
+        let mut f_2: Option<vsphere_vapi_runtime::types::DateTime> = None;
+        let mut f_3: Option<crate::esx::settings::Notifications> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "task_status" => f_0 = Some(map.next_value()?),
+                "compliance_status" => f_1 = Some(map.next_value()?),
+                "last_compliance_time" => f_2 = map.next_value()?,
+                "notifications" => f_3 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ComplianceResult {
+            task_status: __de::required(f_0, "task_status")?,
+            compliance_status: __de::required(f_1, "compliance_status")?,
+            last_compliance_time: f_2,
+            notifications: __de::or_zero(f_3, Self::NAME, "notifications"),
+        })
     }
 }
 
@@ -128,8 +218,40 @@ impl ComplianceResult {
 ///
 /// vAPI structure
 /// `com.vmware.esx.settings.inventory.reports.summary.hosts.filter_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct FilterSpec {}
+
+impl serde::Serialize for FilterSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let map = serializer.serialize_map(Some(0))?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for FilterSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for FilterSpec {
+    const NAME: &'static str = "esx::settings::inventory::reports::summary::hosts::FilterSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        while map.next_key::<serde::de::IgnoredAny>()?.is_some() {
+            map.next_value::<serde::de::IgnoredAny>()?;
+        }
+        ::core::result::Result::Ok(FilterSpec {})
+    }
+}
 
 /// The [`GetParams`](crate::esx::settings::inventory::reports::summary::hosts::GetParams) structure contains fields that are necessary to generate the operations summary report of standalone hosts under given inventory.
 ///
@@ -255,94 +377,89 @@ impl<'de> serde::Deserialize<'de> for GetParams {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = GetParams;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("struct GetParams")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<GetParams, A::Error> {
-                let mut f_0: Option<String> = None;
-                let mut f_1: Option<Vec<String>> = None;
-                let mut f_2: Option<Vec<String>> = None;
-                let mut f_3: Option<Vec<String>> = None;
-                let mut unknown = serde_json::Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "type" => f_0 = Some(map.next_value()?),
-                        "hosts" => f_1 = map.next_value()?,
-                        "folders" => f_2 = map.next_value()?,
-                        "datacenters" => f_3 = map.next_value()?,
-                        _ => {
-                            let value: serde_json::Value = map.next_value()?;
-                            unknown.insert(key, value);
-                        }
-                    }
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for GetParams {
+    const NAME: &'static str = "esx::settings::inventory::reports::summary::hosts::GetParams";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<Vec<String>> = None;
+        let mut f_2: Option<Vec<String>> = None;
+        let mut f_3: Option<Vec<String>> = None;
+        let mut unknown = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "type" => f_0 = Some(map.next_value()?),
+                "hosts" => f_1 = map.next_value()?,
+                "folders" => f_2 = map.next_value()?,
+                "datacenters" => f_3 = map.next_value()?,
+                _ => {
+                    let value: serde_json::Value = map.next_value()?;
+                    unknown.insert(key, value);
                 }
-                let u_0 = match f_0 {
-                    None => None,
-                    Some(tag) => {
-                        Some(
-                            match tag.as_str() {
-                                "HOST" => GetParamsType::Host { hosts: f_1 },
-                                "FOLDER" => {
-                                    GetParamsType::Folder {
-                                        folders: f_2,
-                                    }
-                                }
-                                "DATACENTER" => {
-                                    GetParamsType::Datacenter {
-                                        datacenters: f_3,
-                                    }
-                                }
-                                _ => {
-                                    #[allow(unused_mut)]
-                                    let mut fields = ::core::mem::take(&mut unknown);
-                                    if let Some(value) = f_1 {
-                                        fields
-                                            .insert(
-                                                "hosts".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_2 {
-                                        fields
-                                            .insert(
-                                                "folders".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_3 {
-                                        fields
-                                            .insert(
-                                                "datacenters".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    GetParamsType::Unknown {
-                                        tag,
-                                        fields,
-                                    }
-                                }
-                            },
-                        )
-                    }
-                };
-                ::core::result::Result::Ok(GetParams {
-                    r#type: u_0.ok_or_else(|| serde::de::Error::missing_field("type"))?,
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        let u_0 = match f_0 {
+            None => None,
+            Some(tag) => {
+                Some(
+                    match tag.as_str() {
+                        "HOST" => GetParamsType::Host { hosts: f_1 },
+                        "FOLDER" => {
+                            GetParamsType::Folder {
+                                folders: f_2,
+                            }
+                        }
+                        "DATACENTER" => {
+                            GetParamsType::Datacenter {
+                                datacenters: f_3,
+                            }
+                        }
+                        _ => {
+                            #[allow(unused_mut)]
+                            let mut fields = ::core::mem::take(&mut unknown);
+                            if let Some(value) = f_1 {
+                                fields
+                                    .insert(
+                                        "hosts".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_2 {
+                                fields
+                                    .insert(
+                                        "folders".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_3 {
+                                fields
+                                    .insert(
+                                        "datacenters".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            GetParamsType::Unknown {
+                                tag,
+                                fields,
+                            }
+                        }
+                    },
+                )
+            }
+        };
+        ::core::result::Result::Ok(GetParams {
+            r#type: __de::required(u_0, "type")?,
+        })
     }
 }
 
@@ -382,8 +499,12 @@ impl GetRequest {
     }
 
     /// Sends the request and decodes the result.
-    pub async fn send(self) -> vsphere_vapi_runtime::Result<Info> {
-        self.call.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<Info>,
+    > + Send {
+        self.call.send()
     }
 }
 
@@ -395,7 +516,7 @@ impl GetRequest {
 ///
 /// vAPI structure
 /// `com.vmware.esx.settings.inventory.reports.summary.hosts.host_summary`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct HostSummary {
     /// Identifier of the standalone host.
     ///
@@ -410,23 +531,89 @@ pub struct HostSummary {
     /// Summary of the standalone host compliance operation. `None` if the standalone host compliance operation is not requested.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub compliance_summary: Option<ComplianceResult>,
     /// Summary of the standalone host precheck operation. `None` if the standalone host precheck operation is not requested.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub precheck_summary: Option<PrecheckResult>,
     /// Summary of the standalone host stage operation. `None` if the standalone host stage operation is not requested.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stage_summary: Option<StageResult>,
     /// Summary of the standalone host apply operation. `None` if the standalone host apply operation is not requested.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub apply_summary: Option<ApplyResult>,
+}
+
+impl serde::Serialize for HostSummary {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("host", &self.host)?;
+        map.serialize_entry("software_spec_info", &self.software_spec_info)?;
+        if let Some(value) = &self.compliance_summary {
+            map.serialize_entry("compliance_summary", value)?;
+        }
+        if let Some(value) = &self.precheck_summary {
+            map.serialize_entry("precheck_summary", value)?;
+        }
+        if let Some(value) = &self.stage_summary {
+            map.serialize_entry("stage_summary", value)?;
+        }
+        if let Some(value) = &self.apply_summary {
+            map.serialize_entry("apply_summary", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for HostSummary {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for HostSummary {
+    const NAME: &'static str = "esx::settings::inventory::reports::summary::hosts::HostSummary";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::HostSystemId> = None;
+        let mut f_1: Option<SoftwareSpecInfo> = None;
+        let mut f_2: Option<ComplianceResult> = None;
+        let mut f_3: Option<PrecheckResult> = None;
+        let mut f_4: Option<StageResult> = None;
+        let mut f_5: Option<ApplyResult> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "host" => f_0 = Some(map.next_value()?),
+                "software_spec_info" => f_1 = Some(map.next_value()?),
+                "compliance_summary" => f_2 = map.next_value()?,
+                "precheck_summary" => f_3 = map.next_value()?,
+                "stage_summary" => f_4 = map.next_value()?,
+                "apply_summary" => f_5 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(HostSummary {
+            host: __de::required(f_0, "host")?,
+            software_spec_info: __de::required(f_1, "software_spec_info")?,
+            compliance_summary: f_2,
+            precheck_summary: f_3,
+            stage_summary: f_4,
+            apply_summary: f_5,
+        })
+    }
 }
 
 impl HostSummary {
@@ -453,24 +640,53 @@ impl HostSummary {
 /// Not in vSphere API releases before 9.0.0.0.
 ///
 /// vAPI structure `com.vmware.esx.settings.inventory.reports.summary.hosts.info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Info {
     /// List of host summaries.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(
-        default = "Info::__missing_host_summaries",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub host_summaries: Vec<HostSummary>,
 }
 
-impl Info {
-    fn __missing_host_summaries() -> Vec<HostSummary> {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::inventory::reports::summary::hosts::Info",
-            "host_summaries",
-        )
+impl serde::Serialize for Info {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("host_summaries", &self.host_summaries)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Info {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
+    const NAME: &'static str = "esx::settings::inventory::reports::summary::hosts::Info";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<Vec<HostSummary>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "host_summaries" => f_0 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Info {
+            host_summaries: __de::or_zero(f_0, Self::NAME, "host_summaries"),
+        })
     }
 }
 
@@ -482,8 +698,40 @@ impl Info {
 ///
 /// vAPI structure
 /// `com.vmware.esx.settings.inventory.reports.summary.hosts.iteration_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct IterationSpec {}
+
+impl serde::Serialize for IterationSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let map = serializer.serialize_map(Some(0))?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for IterationSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for IterationSpec {
+    const NAME: &'static str = "esx::settings::inventory::reports::summary::hosts::IterationSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        while map.next_key::<serde::de::IgnoredAny>()?.is_some() {
+            map.next_value::<serde::de::IgnoredAny>()?;
+        }
+        ::core::result::Result::Ok(IterationSpec {})
+    }
+}
 
 /// The [`PrecheckResult`](crate::esx::settings::inventory::reports::summary::hosts::PrecheckResult) structure contains fields that describe aggregated status of all prechecks performed.
 ///
@@ -493,7 +741,7 @@ pub struct IterationSpec {}
 ///
 /// vAPI structure
 /// `com.vmware.esx.settings.inventory.reports.summary.hosts.precheck_result`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PrecheckResult {
     /// Provides the status of the precheck task.
     ///
@@ -506,21 +754,66 @@ pub struct PrecheckResult {
     /// Time when the operation performed last time. If `None`, the operation has not been run yet.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_precheck_time: Option<vsphere_vapi_runtime::types::DateTime>,
     /// Notifications returned by the stage operation.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default = "PrecheckResult::__missing_notifications")]
     pub notifications: crate::esx::settings::Notifications,
 }
 
-impl PrecheckResult {
-    fn __missing_notifications() -> crate::esx::settings::Notifications {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::inventory::reports::summary::hosts::PrecheckResult",
-            "notifications",
-        )
+impl serde::Serialize for PrecheckResult {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("task_status", &self.task_status)?;
+        map.serialize_entry("precheck_status", &self.precheck_status)?;
+        if let Some(value) = &self.last_precheck_time {
+            map.serialize_entry("last_precheck_time", value)?;
+        }
+        map.serialize_entry("notifications", &self.notifications)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for PrecheckResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for PrecheckResult {
+    const NAME: &'static str = "esx::settings::inventory::reports::summary::hosts::PrecheckResult";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<TaskStatus> = None;
+        let mut f_1: Option<PrecheckStatus> = None;
+        let mut f_2: Option<vsphere_vapi_runtime::types::DateTime> = None;
+        let mut f_3: Option<crate::esx::settings::Notifications> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "task_status" => f_0 = Some(map.next_value()?),
+                "precheck_status" => f_1 = Some(map.next_value()?),
+                "last_precheck_time" => f_2 = map.next_value()?,
+                "notifications" => f_3 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(PrecheckResult {
+            task_status: __de::required(f_0, "task_status")?,
+            precheck_status: __de::required(f_1, "precheck_status")?,
+            last_precheck_time: f_2,
+            notifications: __de::or_zero(f_3, Self::NAME, "notifications"),
+        })
     }
 }
 
@@ -564,7 +857,7 @@ vsphere_vapi_runtime::vapi_enum! {
 ///
 /// vAPI structure
 /// `com.vmware.esx.settings.inventory.reports.summary.hosts.software_spec_info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SoftwareSpecInfo {
     /// Identifier of the software specification from repository assigned to the standalone host.
     ///
@@ -575,16 +868,52 @@ pub struct SoftwareSpecInfo {
     /// Display name of the software specification from repository assigned to the standalone host.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default = "SoftwareSpecInfo::__missing_display_name")]
     pub display_name: String,
 }
 
-impl SoftwareSpecInfo {
-    fn __missing_display_name() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::inventory::reports::summary::hosts::SoftwareSpecInfo",
-            "display_name",
-        )
+impl serde::Serialize for SoftwareSpecInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("id", &self.id)?;
+        map.serialize_entry("display_name", &self.display_name)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SoftwareSpecInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for SoftwareSpecInfo {
+    const NAME: &'static str = "esx::settings::inventory::reports::summary::hosts::SoftwareSpecInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::SoftwareSpecId> = None;
+        let mut f_1: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "id" => f_0 = Some(map.next_value()?),
+                "display_name" => f_1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(SoftwareSpecInfo {
+            id: __de::required(f_0, "id")?,
+            display_name: __de::or_zero(f_1, Self::NAME, "display_name"),
+        })
     }
 }
 
@@ -596,8 +925,40 @@ impl SoftwareSpecInfo {
 ///
 /// vAPI structure
 /// `com.vmware.esx.settings.inventory.reports.summary.hosts.sort_criteria`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SortCriteria {}
+
+impl serde::Serialize for SortCriteria {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let map = serializer.serialize_map(Some(0))?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SortCriteria {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for SortCriteria {
+    const NAME: &'static str = "esx::settings::inventory::reports::summary::hosts::SortCriteria";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        while map.next_key::<serde::de::IgnoredAny>()?.is_some() {
+            map.next_value::<serde::de::IgnoredAny>()?;
+        }
+        ::core::result::Result::Ok(SortCriteria {})
+    }
+}
 
 /// The [`StageResult`](crate::esx::settings::inventory::reports::summary::hosts::StageResult) structure contains fields that describe the result of a stage operation.
 ///
@@ -607,7 +968,7 @@ pub struct SortCriteria {}
 ///
 /// vAPI structure
 /// `com.vmware.esx.settings.inventory.reports.summary.hosts.stage_result`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct StageResult {
     /// Provides the status of the stage task.
     ///
@@ -620,21 +981,66 @@ pub struct StageResult {
     /// Time when the operation performed last time. If `None`, the operation has not been run yet.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_stage_time: Option<vsphere_vapi_runtime::types::DateTime>,
     /// Notifications returned by the stage operation.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default = "StageResult::__missing_notifications")]
     pub notifications: crate::esx::settings::Notifications,
 }
 
-impl StageResult {
-    fn __missing_notifications() -> crate::esx::settings::Notifications {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::inventory::reports::summary::hosts::StageResult",
-            "notifications",
-        )
+impl serde::Serialize for StageResult {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("task_status", &self.task_status)?;
+        map.serialize_entry("stage_status", &self.stage_status)?;
+        if let Some(value) = &self.last_stage_time {
+            map.serialize_entry("last_stage_time", value)?;
+        }
+        map.serialize_entry("notifications", &self.notifications)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for StageResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for StageResult {
+    const NAME: &'static str = "esx::settings::inventory::reports::summary::hosts::StageResult";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<TaskStatus> = None;
+        let mut f_1: Option<crate::esx::settings::StageStatus> = None;
+        let mut f_2: Option<vsphere_vapi_runtime::types::DateTime> = None;
+        let mut f_3: Option<crate::esx::settings::Notifications> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "task_status" => f_0 = Some(map.next_value()?),
+                "stage_status" => f_1 = Some(map.next_value()?),
+                "last_stage_time" => f_2 = map.next_value()?,
+                "notifications" => f_3 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(StageResult {
+            task_status: __de::required(f_0, "task_status")?,
+            stage_status: __de::required(f_1, "stage_status")?,
+            last_stage_time: f_2,
+            notifications: __de::or_zero(f_3, Self::NAME, "notifications"),
+        })
     }
 }
 

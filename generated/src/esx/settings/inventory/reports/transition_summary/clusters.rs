@@ -18,7 +18,7 @@ pub mod get_params;
 ///
 /// vAPI structure
 /// `com.vmware.esx.settings.inventory.reports.transition_summary.clusters.cluster_summary`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ClusterSummary {
     /// Identifier of the cluster.
     ///
@@ -33,20 +33,14 @@ pub struct ClusterSummary {
     /// Defines if the given entity is having a single image or not.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default = "ClusterSummary::__missing_uniform_image")]
     pub uniform_image: bool,
     /// Defines the list of unique images found on a given cluster.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(
-        default = "ClusterSummary::__missing_images",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub images: Vec<crate::esx::settings::SoftwareInfo>,
     /// Defines if any orphan VIBs are found on an entity. If found the user is expected to check the detailed installed-image report of a given entity.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default = "ClusterSummary::__missing_orphan_vibs")]
     pub orphan_vibs: bool,
     /// [`TransitionStatus`](crate::esx::settings::inventory::reports::transition_summary::clusters::TransitionStatus) of a given entity as described in `TransitionStatus`.
     ///
@@ -55,37 +49,72 @@ pub struct ClusterSummary {
     /// Describes if any notifications were raised for the given entity during the execution of the method.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default = "ClusterSummary::__missing_notifications")]
     pub notifications: crate::esx::settings::Notifications,
 }
 
-impl ClusterSummary {
-    fn __missing_uniform_image() -> bool {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::inventory::reports::transition_summary::clusters::ClusterSummary",
-            "uniform_image",
-        )
+impl serde::Serialize for ClusterSummary {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("cluster", &self.cluster)?;
+        map.serialize_entry("last_check_time", &self.last_check_time)?;
+        map.serialize_entry("uniform_image", &self.uniform_image)?;
+        map.serialize_entry("images", &self.images)?;
+        map.serialize_entry("orphan_vibs", &self.orphan_vibs)?;
+        map.serialize_entry("status", &self.status)?;
+        map.serialize_entry("notifications", &self.notifications)?;
+        map.end()
     }
+}
 
-    fn __missing_images() -> Vec<crate::esx::settings::SoftwareInfo> {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::inventory::reports::transition_summary::clusters::ClusterSummary",
-            "images",
-        )
+impl<'de> serde::Deserialize<'de> for ClusterSummary {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_orphan_vibs() -> bool {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::inventory::reports::transition_summary::clusters::ClusterSummary",
-            "orphan_vibs",
-        )
-    }
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ClusterSummary {
+    const NAME: &'static str = "esx::settings::inventory::reports::transition_summary::clusters::ClusterSummary";
 
-    fn __missing_notifications() -> crate::esx::settings::Notifications {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::inventory::reports::transition_summary::clusters::ClusterSummary",
-            "notifications",
-        )
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::ClusterComputeResourceId> = None;
+        let mut f_1: Option<vsphere_vapi_runtime::types::DateTime> = None;
+        let mut f_2: Option<bool> = None;
+        let mut f_3: Option<Vec<crate::esx::settings::SoftwareInfo>> = None;
+        let mut f_4: Option<bool> = None;
+        let mut f_5: Option<TransitionStatus> = None;
+        let mut f_6: Option<crate::esx::settings::Notifications> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "cluster" => f_0 = Some(map.next_value()?),
+                "last_check_time" => f_1 = Some(map.next_value()?),
+                "uniform_image" => f_2 = Some(map.next_value()?),
+                "images" => f_3 = __de::null_as_empty(map.next_value()?),
+                "orphan_vibs" => f_4 = Some(map.next_value()?),
+                "status" => f_5 = Some(map.next_value()?),
+                "notifications" => f_6 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ClusterSummary {
+            cluster: __de::required(f_0, "cluster")?,
+            last_check_time: __de::required(f_1, "last_check_time")?,
+            uniform_image: __de::or_zero(f_2, Self::NAME, "uniform_image"),
+            images: __de::or_zero(f_3, Self::NAME, "images"),
+            orphan_vibs: __de::or_zero(f_4, Self::NAME, "orphan_vibs"),
+            status: __de::required(f_5, "status")?,
+            notifications: __de::or_zero(f_6, Self::NAME, "notifications"),
+        })
     }
 }
 
@@ -97,8 +126,40 @@ impl ClusterSummary {
 ///
 /// vAPI structure
 /// `com.vmware.esx.settings.inventory.reports.transition_summary.clusters.filter_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct FilterSpec {}
+
+impl serde::Serialize for FilterSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let map = serializer.serialize_map(Some(0))?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for FilterSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for FilterSpec {
+    const NAME: &'static str = "esx::settings::inventory::reports::transition_summary::clusters::FilterSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        while map.next_key::<serde::de::IgnoredAny>()?.is_some() {
+            map.next_value::<serde::de::IgnoredAny>()?;
+        }
+        ::core::result::Result::Ok(FilterSpec {})
+    }
+}
 
 /// The [`GetParams`](crate::esx::settings::inventory::reports::transition_summary::clusters::GetParams) structure contains fields that are necessary to generate the summary report for the given entities.
 ///
@@ -224,98 +285,93 @@ impl<'de> serde::Deserialize<'de> for GetParams {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = GetParams;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("struct GetParams")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<GetParams, A::Error> {
-                let mut f_0: Option<String> = None;
-                let mut f_1: Option<Vec<String>> = None;
-                let mut f_2: Option<Vec<String>> = None;
-                let mut f_3: Option<Vec<String>> = None;
-                let mut unknown = serde_json::Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "type" => f_0 = Some(map.next_value()?),
-                        "clusters" => f_1 = map.next_value()?,
-                        "folders" => f_2 = map.next_value()?,
-                        "datacenters" => f_3 = map.next_value()?,
-                        _ => {
-                            let value: serde_json::Value = map.next_value()?;
-                            unknown.insert(key, value);
-                        }
-                    }
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for GetParams {
+    const NAME: &'static str = "esx::settings::inventory::reports::transition_summary::clusters::GetParams";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<Vec<String>> = None;
+        let mut f_2: Option<Vec<String>> = None;
+        let mut f_3: Option<Vec<String>> = None;
+        let mut unknown = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "type" => f_0 = Some(map.next_value()?),
+                "clusters" => f_1 = map.next_value()?,
+                "folders" => f_2 = map.next_value()?,
+                "datacenters" => f_3 = map.next_value()?,
+                _ => {
+                    let value: serde_json::Value = map.next_value()?;
+                    unknown.insert(key, value);
                 }
-                let u_0 = match f_0 {
-                    None => None,
-                    Some(tag) => {
-                        Some(
-                            match tag.as_str() {
-                                "CLUSTER" => {
-                                    GetParamsType::Cluster {
-                                        clusters: f_1,
-                                    }
-                                }
-                                "FOLDER" => {
-                                    GetParamsType::Folder {
-                                        folders: f_2,
-                                    }
-                                }
-                                "DATACENTER" => {
-                                    GetParamsType::Datacenter {
-                                        datacenters: f_3,
-                                    }
-                                }
-                                _ => {
-                                    #[allow(unused_mut)]
-                                    let mut fields = ::core::mem::take(&mut unknown);
-                                    if let Some(value) = f_1 {
-                                        fields
-                                            .insert(
-                                                "clusters".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_2 {
-                                        fields
-                                            .insert(
-                                                "folders".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_3 {
-                                        fields
-                                            .insert(
-                                                "datacenters".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    GetParamsType::Unknown {
-                                        tag,
-                                        fields,
-                                    }
-                                }
-                            },
-                        )
-                    }
-                };
-                ::core::result::Result::Ok(GetParams {
-                    r#type: u_0.ok_or_else(|| serde::de::Error::missing_field("type"))?,
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        let u_0 = match f_0 {
+            None => None,
+            Some(tag) => {
+                Some(
+                    match tag.as_str() {
+                        "CLUSTER" => {
+                            GetParamsType::Cluster {
+                                clusters: f_1,
+                            }
+                        }
+                        "FOLDER" => {
+                            GetParamsType::Folder {
+                                folders: f_2,
+                            }
+                        }
+                        "DATACENTER" => {
+                            GetParamsType::Datacenter {
+                                datacenters: f_3,
+                            }
+                        }
+                        _ => {
+                            #[allow(unused_mut)]
+                            let mut fields = ::core::mem::take(&mut unknown);
+                            if let Some(value) = f_1 {
+                                fields
+                                    .insert(
+                                        "clusters".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_2 {
+                                fields
+                                    .insert(
+                                        "folders".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_3 {
+                                fields
+                                    .insert(
+                                        "datacenters".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            GetParamsType::Unknown {
+                                tag,
+                                fields,
+                            }
+                        }
+                    },
+                )
+            }
+        };
+        ::core::result::Result::Ok(GetParams {
+            r#type: __de::required(u_0, "type")?,
+        })
     }
 }
 
@@ -355,8 +411,12 @@ impl GetRequest {
     }
 
     /// Sends the request and decodes the result.
-    pub async fn send(self) -> vsphere_vapi_runtime::Result<Info> {
-        self.call.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<Info>,
+    > + Send {
+        self.call.send()
     }
 }
 
@@ -368,24 +428,53 @@ impl GetRequest {
 ///
 /// vAPI structure
 /// `com.vmware.esx.settings.inventory.reports.transition_summary.clusters.info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Info {
     /// List of cluster summaries. Each individual cluster summary contains its image and transition details.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(
-        default = "Info::__missing_cluster_summaries",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub cluster_summaries: Vec<ClusterSummary>,
 }
 
-impl Info {
-    fn __missing_cluster_summaries() -> Vec<ClusterSummary> {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::inventory::reports::transition_summary::clusters::Info",
-            "cluster_summaries",
-        )
+impl serde::Serialize for Info {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("cluster_summaries", &self.cluster_summaries)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Info {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
+    const NAME: &'static str = "esx::settings::inventory::reports::transition_summary::clusters::Info";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<Vec<ClusterSummary>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "cluster_summaries" => f_0 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Info {
+            cluster_summaries: __de::or_zero(f_0, Self::NAME, "cluster_summaries"),
+        })
     }
 }
 
@@ -397,8 +486,40 @@ impl Info {
 ///
 /// vAPI structure
 /// `com.vmware.esx.settings.inventory.reports.transition_summary.clusters.iteration_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct IterationSpec {}
+
+impl serde::Serialize for IterationSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let map = serializer.serialize_map(Some(0))?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for IterationSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for IterationSpec {
+    const NAME: &'static str = "esx::settings::inventory::reports::transition_summary::clusters::IterationSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        while map.next_key::<serde::de::IgnoredAny>()?.is_some() {
+            map.next_value::<serde::de::IgnoredAny>()?;
+        }
+        ::core::result::Result::Ok(IterationSpec {})
+    }
+}
 
 /// The [`SortCriteria`](crate::esx::settings::inventory::reports::transition_summary::clusters::SortCriteria) structure contains fields that determine how a transition summary should be sorted by the values of one or more properties.
 ///
@@ -408,8 +529,40 @@ pub struct IterationSpec {}
 ///
 /// vAPI structure
 /// `com.vmware.esx.settings.inventory.reports.transition_summary.clusters.sort_criteria`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SortCriteria {}
+
+impl serde::Serialize for SortCriteria {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let map = serializer.serialize_map(Some(0))?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SortCriteria {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for SortCriteria {
+    const NAME: &'static str = "esx::settings::inventory::reports::transition_summary::clusters::SortCriteria";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        while map.next_key::<serde::de::IgnoredAny>()?.is_some() {
+            map.next_value::<serde::de::IgnoredAny>()?;
+        }
+        ::core::result::Result::Ok(SortCriteria {})
+    }
+}
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The [`TransitionStatus`](crate::esx::settings::inventory::reports::transition_summary::clusters::TransitionStatus) enumeration defines the different type of statuses a given cluster can be during the transition or pre-transition.

@@ -17,8 +17,40 @@ pub mod get_params;
 ///
 /// vAPI structure
 /// `com.vmware.esx.settings.inventory.reports.transition_summary.hosts.filter_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct FilterSpec {}
+
+impl serde::Serialize for FilterSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let map = serializer.serialize_map(Some(0))?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for FilterSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for FilterSpec {
+    const NAME: &'static str = "esx::settings::inventory::reports::transition_summary::hosts::FilterSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        while map.next_key::<serde::de::IgnoredAny>()?.is_some() {
+            map.next_value::<serde::de::IgnoredAny>()?;
+        }
+        ::core::result::Result::Ok(FilterSpec {})
+    }
+}
 
 /// The [`GetParams`](crate::esx::settings::inventory::reports::transition_summary::hosts::GetParams) structure contains fields that are necessary to generate the summary report for the given entities.
 ///
@@ -144,94 +176,89 @@ impl<'de> serde::Deserialize<'de> for GetParams {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = GetParams;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("struct GetParams")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<GetParams, A::Error> {
-                let mut f_0: Option<String> = None;
-                let mut f_1: Option<Vec<String>> = None;
-                let mut f_2: Option<Vec<String>> = None;
-                let mut f_3: Option<Vec<String>> = None;
-                let mut unknown = serde_json::Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "type" => f_0 = Some(map.next_value()?),
-                        "hosts" => f_1 = map.next_value()?,
-                        "folders" => f_2 = map.next_value()?,
-                        "datacenters" => f_3 = map.next_value()?,
-                        _ => {
-                            let value: serde_json::Value = map.next_value()?;
-                            unknown.insert(key, value);
-                        }
-                    }
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for GetParams {
+    const NAME: &'static str = "esx::settings::inventory::reports::transition_summary::hosts::GetParams";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<Vec<String>> = None;
+        let mut f_2: Option<Vec<String>> = None;
+        let mut f_3: Option<Vec<String>> = None;
+        let mut unknown = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "type" => f_0 = Some(map.next_value()?),
+                "hosts" => f_1 = map.next_value()?,
+                "folders" => f_2 = map.next_value()?,
+                "datacenters" => f_3 = map.next_value()?,
+                _ => {
+                    let value: serde_json::Value = map.next_value()?;
+                    unknown.insert(key, value);
                 }
-                let u_0 = match f_0 {
-                    None => None,
-                    Some(tag) => {
-                        Some(
-                            match tag.as_str() {
-                                "HOST" => GetParamsType::Host { hosts: f_1 },
-                                "FOLDER" => {
-                                    GetParamsType::Folder {
-                                        folders: f_2,
-                                    }
-                                }
-                                "DATACENTER" => {
-                                    GetParamsType::Datacenter {
-                                        datacenters: f_3,
-                                    }
-                                }
-                                _ => {
-                                    #[allow(unused_mut)]
-                                    let mut fields = ::core::mem::take(&mut unknown);
-                                    if let Some(value) = f_1 {
-                                        fields
-                                            .insert(
-                                                "hosts".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_2 {
-                                        fields
-                                            .insert(
-                                                "folders".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_3 {
-                                        fields
-                                            .insert(
-                                                "datacenters".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    GetParamsType::Unknown {
-                                        tag,
-                                        fields,
-                                    }
-                                }
-                            },
-                        )
-                    }
-                };
-                ::core::result::Result::Ok(GetParams {
-                    r#type: u_0.ok_or_else(|| serde::de::Error::missing_field("type"))?,
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        let u_0 = match f_0 {
+            None => None,
+            Some(tag) => {
+                Some(
+                    match tag.as_str() {
+                        "HOST" => GetParamsType::Host { hosts: f_1 },
+                        "FOLDER" => {
+                            GetParamsType::Folder {
+                                folders: f_2,
+                            }
+                        }
+                        "DATACENTER" => {
+                            GetParamsType::Datacenter {
+                                datacenters: f_3,
+                            }
+                        }
+                        _ => {
+                            #[allow(unused_mut)]
+                            let mut fields = ::core::mem::take(&mut unknown);
+                            if let Some(value) = f_1 {
+                                fields
+                                    .insert(
+                                        "hosts".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_2 {
+                                fields
+                                    .insert(
+                                        "folders".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_3 {
+                                fields
+                                    .insert(
+                                        "datacenters".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            GetParamsType::Unknown {
+                                tag,
+                                fields,
+                            }
+                        }
+                    },
+                )
+            }
+        };
+        ::core::result::Result::Ok(GetParams {
+            r#type: __de::required(u_0, "type")?,
+        })
     }
 }
 
@@ -271,8 +298,12 @@ impl GetRequest {
     }
 
     /// Sends the request and decodes the result.
-    pub async fn send(self) -> vsphere_vapi_runtime::Result<Info> {
-        self.call.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<Info>,
+    > + Send {
+        self.call.send()
     }
 }
 
@@ -284,7 +315,7 @@ impl GetRequest {
 ///
 /// vAPI structure
 /// `com.vmware.esx.settings.inventory.reports.transition_summary.hosts.host_summary`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct HostSummary {
     /// Identifier of the host.
     ///
@@ -299,12 +330,10 @@ pub struct HostSummary {
     /// Defines image found on a given entity.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default = "HostSummary::__missing_image")]
     pub image: crate::esx::settings::SoftwareInfo,
     /// Defines if any orphan VIBs are found on an entity. If found the user is expected to check the detailed installed-image report of a given entity.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default = "HostSummary::__missing_orphan_vibs")]
     pub orphan_vibs: bool,
     /// [`TransitionStatus`](crate::esx::settings::inventory::reports::transition_summary::hosts::TransitionStatus) of a given entity as described in `TransitionStatus`.
     ///
@@ -313,30 +342,68 @@ pub struct HostSummary {
     /// Describes if any notifications were raised for the given entity during the execution of the method.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default = "HostSummary::__missing_notifications")]
     pub notifications: crate::esx::settings::Notifications,
 }
 
-impl HostSummary {
-    fn __missing_image() -> crate::esx::settings::SoftwareInfo {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::inventory::reports::transition_summary::hosts::HostSummary",
-            "image",
-        )
+impl serde::Serialize for HostSummary {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("host", &self.host)?;
+        map.serialize_entry("last_check_time", &self.last_check_time)?;
+        map.serialize_entry("image", &self.image)?;
+        map.serialize_entry("orphan_vibs", &self.orphan_vibs)?;
+        map.serialize_entry("status", &self.status)?;
+        map.serialize_entry("notifications", &self.notifications)?;
+        map.end()
     }
+}
 
-    fn __missing_orphan_vibs() -> bool {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::inventory::reports::transition_summary::hosts::HostSummary",
-            "orphan_vibs",
-        )
+impl<'de> serde::Deserialize<'de> for HostSummary {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_notifications() -> crate::esx::settings::Notifications {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::inventory::reports::transition_summary::hosts::HostSummary",
-            "notifications",
-        )
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for HostSummary {
+    const NAME: &'static str = "esx::settings::inventory::reports::transition_summary::hosts::HostSummary";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::HostSystemId> = None;
+        let mut f_1: Option<vsphere_vapi_runtime::types::DateTime> = None;
+        let mut f_2: Option<crate::esx::settings::SoftwareInfo> = None;
+        let mut f_3: Option<bool> = None;
+        let mut f_4: Option<TransitionStatus> = None;
+        let mut f_5: Option<crate::esx::settings::Notifications> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "host" => f_0 = Some(map.next_value()?),
+                "last_check_time" => f_1 = Some(map.next_value()?),
+                "image" => f_2 = Some(map.next_value()?),
+                "orphan_vibs" => f_3 = Some(map.next_value()?),
+                "status" => f_4 = Some(map.next_value()?),
+                "notifications" => f_5 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(HostSummary {
+            host: __de::required(f_0, "host")?,
+            last_check_time: __de::required(f_1, "last_check_time")?,
+            image: __de::or_zero(f_2, Self::NAME, "image"),
+            orphan_vibs: __de::or_zero(f_3, Self::NAME, "orphan_vibs"),
+            status: __de::required(f_4, "status")?,
+            notifications: __de::or_zero(f_5, Self::NAME, "notifications"),
+        })
     }
 }
 
@@ -348,24 +415,53 @@ impl HostSummary {
 ///
 /// vAPI structure
 /// `com.vmware.esx.settings.inventory.reports.transition_summary.hosts.info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Info {
     /// List of host summaries. Each individual host summary contains its image and transition details.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(
-        default = "Info::__missing_host_summaries",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub host_summaries: Vec<HostSummary>,
 }
 
-impl Info {
-    fn __missing_host_summaries() -> Vec<HostSummary> {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::inventory::reports::transition_summary::hosts::Info",
-            "host_summaries",
-        )
+impl serde::Serialize for Info {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("host_summaries", &self.host_summaries)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Info {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
+    const NAME: &'static str = "esx::settings::inventory::reports::transition_summary::hosts::Info";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<Vec<HostSummary>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "host_summaries" => f_0 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Info {
+            host_summaries: __de::or_zero(f_0, Self::NAME, "host_summaries"),
+        })
     }
 }
 
@@ -377,8 +473,40 @@ impl Info {
 ///
 /// vAPI structure
 /// `com.vmware.esx.settings.inventory.reports.transition_summary.hosts.iteration_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct IterationSpec {}
+
+impl serde::Serialize for IterationSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let map = serializer.serialize_map(Some(0))?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for IterationSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for IterationSpec {
+    const NAME: &'static str = "esx::settings::inventory::reports::transition_summary::hosts::IterationSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        while map.next_key::<serde::de::IgnoredAny>()?.is_some() {
+            map.next_value::<serde::de::IgnoredAny>()?;
+        }
+        ::core::result::Result::Ok(IterationSpec {})
+    }
+}
 
 /// The [`SortCriteria`](crate::esx::settings::inventory::reports::transition_summary::hosts::SortCriteria) structure contains fields that determine how a transition summary should be sorted by the values of one or more properties.
 ///
@@ -388,8 +516,40 @@ pub struct IterationSpec {}
 ///
 /// vAPI structure
 /// `com.vmware.esx.settings.inventory.reports.transition_summary.hosts.sort_criteria`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SortCriteria {}
+
+impl serde::Serialize for SortCriteria {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let map = serializer.serialize_map(Some(0))?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SortCriteria {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for SortCriteria {
+    const NAME: &'static str = "esx::settings::inventory::reports::transition_summary::hosts::SortCriteria";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        while map.next_key::<serde::de::IgnoredAny>()?.is_some() {
+            map.next_value::<serde::de::IgnoredAny>()?;
+        }
+        ::core::result::Result::Ok(SortCriteria {})
+    }
+}
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The [`TransitionStatus`](crate::esx::settings::inventory::reports::transition_summary::hosts::TransitionStatus) enumeration defines the different type of statuses a given standalone host can be during the transition or pre-transition.

@@ -101,17 +101,16 @@ impl AddOn {
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `VcIntegrity.lifecycleSoftwareSpecification.Write`.
-    pub async fn delete(
+    pub fn delete(
         &self,
         draft: &crate::ids::DraftId,
         image: &crate::ids::ImageId,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&add_on::ops::DELETE)
             .param("draft", draft)
             .param("image", image)
             .send()
-            .await
     }
 
     /// Returns the OEM add-on specification of the alternative image.
@@ -145,17 +144,18 @@ impl AddOn {
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `VcIntegrity.lifecycleSoftwareSpecification.Read`.
-    pub async fn get(
+    pub fn get(
         &self,
         draft: &crate::ids::DraftId,
         image: &crate::ids::ImageId,
-    ) -> vsphere_vapi_runtime::Result<crate::esx::settings::AddOnInfo> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<crate::esx::settings::AddOnInfo>,
+    > + Send {
         self.client
             .operation(&add_on::ops::GET)
             .param("draft", draft)
             .param("image", image)
             .send()
-            .await
     }
 
     /// Sets the OEM add-on specification of the alternative image. It will overwrite the existing OEM add-on specification if one already exists.
@@ -186,19 +186,18 @@ impl AddOn {
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `VcIntegrity.lifecycleSoftwareSpecification.Write`.
-    pub async fn set(
+    pub fn set(
         &self,
         draft: &crate::ids::DraftId,
         image: &crate::ids::ImageId,
         spec: &crate::esx::settings::AddOnSpec,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&add_on::ops::SET)
             .param("draft", draft)
             .param("image", image)
             .param("spec", spec)
             .send()
-            .await
     }
 }
 
@@ -267,17 +266,18 @@ impl BaseImage {
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `VcIntegrity.lifecycleSoftwareSpecification.Read`.
-    pub async fn get(
+    pub fn get(
         &self,
         draft: &crate::ids::DraftId,
         image: &crate::ids::ImageId,
-    ) -> vsphere_vapi_runtime::Result<crate::esx::settings::BaseImageInfo> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<crate::esx::settings::BaseImageInfo>,
+    > + Send {
         self.client
             .operation(&base_image::ops::GET)
             .param("draft", draft)
             .param("image", image)
             .send()
-            .await
     }
 }
 
@@ -359,19 +359,18 @@ impl Components {
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `VcIntegrity.lifecycleSoftwareSpecification.Write`.
-    pub async fn delete(
+    pub fn delete(
         &self,
         draft: &crate::ids::DraftId,
         image: &crate::ids::ImageId,
         component: &crate::ids::SettingsComponentId,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&components::ops::DELETE)
             .param("draft", draft)
             .param("image", image)
             .param("component", component)
             .send()
-            .await
     }
 
     /// Returns the component version for the given component of the alternative image.
@@ -406,19 +405,22 @@ impl Components {
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `VcIntegrity.lifecycleSoftwareSpecification.Read`.
-    pub async fn get(
+    pub fn get(
         &self,
         draft: &crate::ids::DraftId,
         image: &crate::ids::ImageId,
         component: &crate::ids::SettingsComponentId,
-    ) -> vsphere_vapi_runtime::Result<Option<crate::esx::settings::ComponentInfo>> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<
+            Option<crate::esx::settings::ComponentInfo>,
+        >,
+    > + Send {
         self.client
             .operation(&components::ops::GET)
             .param("draft", draft)
             .param("image", image)
             .param("component", component)
             .send()
-            .await
     }
 
     /// Returns the components that comprise of the alternative image.
@@ -452,19 +454,23 @@ impl Components {
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `VcIntegrity.lifecycleSoftwareSpecification.Read`.
-    pub async fn list(
+    pub fn list(
         &self,
         draft: &crate::ids::DraftId,
         image: &crate::ids::ImageId,
-    ) -> vsphere_vapi_runtime::Result<
-        vsphere_vapi_runtime::types::VapiMap<String, crate::esx::settings::ComponentInfo>,
-    > {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<
+            vsphere_vapi_runtime::types::VapiMap<
+                String,
+                crate::esx::settings::ComponentInfo,
+            >,
+        >,
+    > + Send {
         self.client
             .operation(&components::ops::LIST)
             .param("draft", draft)
             .param("image", image)
             .send()
-            .await
     }
 
     /// Set the component version for a given component of the alternative image. This will overwrite any existing version for the given component.
@@ -543,19 +549,18 @@ impl Components {
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `VcIntegrity.lifecycleSoftwareSpecification.Write`.
-    pub async fn update(
+    pub fn update(
         &self,
         draft: &crate::ids::DraftId,
         image: &crate::ids::ImageId,
         spec: &components::UpdateSpec,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&components::ops::UPDATE)
             .param("draft", draft)
             .param("image", image)
             .param("spec", spec)
             .send()
-            .await
     }
 }
 
@@ -628,17 +633,18 @@ impl DisplayName {
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `VcIntegrity.lifecycleSoftwareSpecification.Read`.
-    pub async fn get(
+    pub fn get(
         &self,
         draft: &crate::ids::DraftId,
         image: &crate::ids::ImageId,
-    ) -> vsphere_vapi_runtime::Result<display_name::Info> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<display_name::Info>,
+    > + Send {
         self.client
             .operation(&display_name::ops::GET)
             .param("draft", draft)
             .param("image", image)
             .send()
-            .await
     }
 
     /// Sets the display name of the alternative image.
@@ -669,19 +675,18 @@ impl DisplayName {
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `VcIntegrity.lifecycleSoftwareSpecification.Write`.
-    pub async fn set(
+    pub fn set(
         &self,
         draft: &crate::ids::DraftId,
         image: &crate::ids::ImageId,
         spec: &display_name::SetSpec,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&display_name::ops::SET)
             .param("draft", draft)
             .param("image", image)
             .param("spec", spec)
             .send()
-            .await
     }
 }
 
@@ -843,17 +848,16 @@ impl HardwareSupport {
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `VcIntegrity.lifecycleSoftwareSpecification.Write`.
-    pub async fn delete(
+    pub fn delete(
         &self,
         draft: &crate::ids::DraftId,
         image: &crate::ids::ImageId,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&hardware_support::ops::DELETE)
             .param("draft", draft)
             .param("image", image)
             .send()
-            .await
     }
 
     /// Returns the Hardware Support Package (HSP) of the alternative image.
@@ -891,17 +895,18 @@ impl HardwareSupport {
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `VcIntegrity.lifecycleSoftwareSpecification.Read`.
-    pub async fn get(
+    pub fn get(
         &self,
         draft: &crate::ids::DraftId,
         image: &crate::ids::ImageId,
-    ) -> vsphere_vapi_runtime::Result<crate::esx::settings::HardwareSupportInfo> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<crate::esx::settings::HardwareSupportInfo>,
+    > + Send {
         self.client
             .operation(&hardware_support::ops::GET)
             .param("draft", draft)
             .param("image", image)
             .send()
-            .await
     }
 
     /// Sets the Hardware Support Package (HSP) of the alternative image. It will overwrite the existing Hardware Support Package (HSP) specification if one already exists.
@@ -937,19 +942,18 @@ impl HardwareSupport {
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `VcIntegrity.lifecycleSoftwareSpecification.Write`.
-    pub async fn set(
+    pub fn set(
         &self,
         draft: &crate::ids::DraftId,
         image: &crate::ids::ImageId,
         spec: &crate::esx::settings::HardwareSupportSpec,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&hardware_support::ops::SET)
             .param("draft", draft)
             .param("image", image)
             .param("spec", spec)
             .send()
-            .await
     }
 }
 
@@ -1027,19 +1031,18 @@ impl RemovedComponents {
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `VcIntegrity.lifecycleSoftwareSpecification.Write`.
-    pub async fn delete(
+    pub fn delete(
         &self,
         draft: &crate::ids::DraftId,
         image: &crate::ids::ImageId,
         component: &crate::ids::SettingsComponentId,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&removed_components::ops::DELETE)
             .param("draft", draft)
             .param("image", image)
             .param("component", component)
             .send()
-            .await
     }
 
     /// Returns the component information for the given removed component in the software draft.
@@ -1074,19 +1077,20 @@ impl RemovedComponents {
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `VcIntegrity.lifecycleSoftwareSpecification.Read`.
-    pub async fn get(
+    pub fn get(
         &self,
         draft: &crate::ids::DraftId,
         image: &crate::ids::ImageId,
         component: &crate::ids::SettingsComponentId,
-    ) -> vsphere_vapi_runtime::Result<crate::esx::settings::ComponentInfo> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<crate::esx::settings::ComponentInfo>,
+    > + Send {
         self.client
             .operation(&removed_components::ops::GET)
             .param("draft", draft)
             .param("image", image)
             .param("component", component)
             .send()
-            .await
     }
 
     /// Returns the map of removed components that comprise the software draft.
@@ -1120,19 +1124,23 @@ impl RemovedComponents {
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `VcIntegrity.lifecycleSoftwareSpecification.Read`.
-    pub async fn list(
+    pub fn list(
         &self,
         draft: &crate::ids::DraftId,
         image: &crate::ids::ImageId,
-    ) -> vsphere_vapi_runtime::Result<
-        vsphere_vapi_runtime::types::VapiMap<String, crate::esx::settings::ComponentInfo>,
-    > {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<
+            vsphere_vapi_runtime::types::VapiMap<
+                String,
+                crate::esx::settings::ComponentInfo,
+            >,
+        >,
+    > + Send {
         self.client
             .operation(&removed_components::ops::LIST)
             .param("draft", draft)
             .param("image", image)
             .send()
-            .await
     }
 
     /// Set the component to be removed in the software draft.
@@ -1163,19 +1171,18 @@ impl RemovedComponents {
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `VcIntegrity.lifecycleSoftwareSpecification.Write`.
-    pub async fn set(
+    pub fn set(
         &self,
         draft: &crate::ids::DraftId,
         image: &crate::ids::ImageId,
         component: &crate::ids::SettingsComponentId,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&removed_components::ops::SET)
             .param("draft", draft)
             .param("image", image)
             .param("component", component)
             .send()
-            .await
     }
 }
 
@@ -1248,17 +1255,18 @@ impl SelectionCriteria {
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `VcIntegrity.lifecycleSoftwareSpecification.Read`.
-    pub async fn get(
+    pub fn get(
         &self,
         draft: &crate::ids::DraftId,
         image: &crate::ids::ImageId,
-    ) -> vsphere_vapi_runtime::Result<crate::esx::settings::ImageSelectionInfo> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<crate::esx::settings::ImageSelectionInfo>,
+    > + Send {
         self.client
             .operation(&selection_criteria::ops::GET)
             .param("draft", draft)
             .param("image", image)
             .send()
-            .await
     }
 
     /// Sets the selection criteria of the alternative image.
@@ -1289,19 +1297,18 @@ impl SelectionCriteria {
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `VcIntegrity.lifecycleSoftwareSpecification.Write`.
-    pub async fn set(
+    pub fn set(
         &self,
         draft: &crate::ids::DraftId,
         image: &crate::ids::ImageId,
         spec: &crate::esx::settings::ImageSelectionSpec,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&selection_criteria::ops::SET)
             .param("draft", draft)
             .param("image", image)
             .param("spec", spec)
             .send()
-            .await
     }
 }
 
@@ -1313,21 +1320,53 @@ impl SelectionCriteria {
 ///
 /// vAPI structure
 /// `com.vmware.esx.settings.repository.software.drafts.alternative_images.create_spec`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateSpec {
     /// Display name of the alternative image.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default = "CreateSpec::__missing_display_name")]
     pub display_name: String,
 }
 
-impl CreateSpec {
-    fn __missing_display_name() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::repository::software::drafts::alternative_images::CreateSpec",
-            "display_name",
-        )
+impl serde::Serialize for CreateSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("display_name", &self.display_name)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CreateSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CreateSpec {
+    const NAME: &'static str = "esx::settings::repository::software::drafts::alternative_images::CreateSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "display_name" => f_0 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(CreateSpec {
+            display_name: __de::or_zero(f_0, Self::NAME, "display_name"),
+        })
     }
 }
 
@@ -1339,30 +1378,58 @@ impl CreateSpec {
 ///
 /// vAPI structure
 /// `com.vmware.esx.settings.repository.software.drafts.alternative_images.list_result`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ListResult {
     /// The map of Image ID and ImageInfo of all the alternative images.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(
-        default = "ListResult::__missing_alternative_images",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub alternative_images: vsphere_vapi_runtime::types::VapiMap<
         String,
         crate::esx::settings::ImageInfo,
     >,
 }
 
-impl ListResult {
-    fn __missing_alternative_images() -> vsphere_vapi_runtime::types::VapiMap<
-        String,
-        crate::esx::settings::ImageInfo,
-    > {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::repository::software::drafts::alternative_images::ListResult",
-            "alternative_images",
-        )
+impl serde::Serialize for ListResult {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("alternative_images", &self.alternative_images)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ListResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ListResult {
+    const NAME: &'static str = "esx::settings::repository::software::drafts::alternative_images::ListResult";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<
+            vsphere_vapi_runtime::types::VapiMap<String, crate::esx::settings::ImageInfo>,
+        > = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "alternative_images" => f_0 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ListResult {
+            alternative_images: __de::or_zero(f_0, Self::NAME, "alternative_images"),
+        })
     }
 }
 

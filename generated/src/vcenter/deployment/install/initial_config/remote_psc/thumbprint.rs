@@ -15,26 +15,63 @@
 /// vAPI structure
 /// `com.vmware.vcenter.deployment.install.initial_config.remote_psc.thumbprint.remote_spec`.
 #[deprecated(note = "since vSphere API 9.0.0.0")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RemoteSpec {
     /// The IP address or DNS resolvable name of the remote PSC.
     ///
     /// Since vSphere API 6.7.
-    #[serde(default = "RemoteSpec::__missing_address")]
     pub address: String,
     /// The HTTPS port of the remote PSC. If `None`, port 443 will be used.
     ///
     /// Since vSphere API 6.7.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub https_port: Option<i64>,
 }
 
-impl RemoteSpec {
-    fn __missing_address() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::deployment::install::initial_config::remote_psc::thumbprint::RemoteSpec",
-            "address",
-        )
+impl serde::Serialize for RemoteSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("address", &self.address)?;
+        if let Some(value) = &self.https_port {
+            map.serialize_entry("https_port", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for RemoteSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for RemoteSpec {
+    const NAME: &'static str = "vcenter::deployment::install::initial_config::remote_psc::thumbprint::RemoteSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<i64> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "address" => f_0 = Some(map.next_value()?),
+                "https_port" => f_1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(RemoteSpec {
+            address: __de::or_zero(f_0, Self::NAME, "address"),
+            https_port: f_1,
+        })
     }
 }
 

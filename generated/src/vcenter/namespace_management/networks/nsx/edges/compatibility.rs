@@ -33,8 +33,12 @@ impl CheckRequest {
     }
 
     /// Sends the request and decodes the result.
-    pub async fn send(self) -> vsphere_vapi_runtime::Result<Vec<Summary>> {
-        self.call.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<Vec<Summary>>,
+    > + Send {
+        self.call.send()
     }
 }
 
@@ -45,7 +49,7 @@ impl CheckRequest {
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.networks.nsx.edges.compatibility.summary`.
 #[deprecated(note = "since vSphere API 9.1.0.0")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Summary {
     /// Identifier of the Edge.
     ///
@@ -56,45 +60,72 @@ pub struct Summary {
     /// User-friendly identifier of the Edge.
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(default = "Summary::__missing_name")]
     pub name: String,
     /// Compatibility of this Edge with vSphere Namespaces.
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(default = "Summary::__missing_compatible")]
     pub compatible: bool,
     /// List of reasons for incompatibility. If empty, this Edge is compatible.
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(
-        default = "Summary::__missing_incompatibility_reasons",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub incompatibility_reasons: Vec<crate::vapi::standard::LocalizableMessage>,
 }
 
-impl Summary {
-    fn __missing_name() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::networks::nsx::edges::compatibility::Summary",
-            "name",
-        )
+impl serde::Serialize for Summary {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("edge_cluster", &self.edge_cluster)?;
+        map.serialize_entry("name", &self.name)?;
+        map.serialize_entry("compatible", &self.compatible)?;
+        map.serialize_entry("incompatibility_reasons", &self.incompatibility_reasons)?;
+        map.end()
     }
+}
 
-    fn __missing_compatible() -> bool {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::networks::nsx::edges::compatibility::Summary",
-            "compatible",
-        )
+impl<'de> serde::Deserialize<'de> for Summary {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_incompatibility_reasons() -> Vec<
-        crate::vapi::standard::LocalizableMessage,
-    > {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::networks::nsx::edges::compatibility::Summary",
-            "incompatibility_reasons",
-        )
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Summary {
+    const NAME: &'static str = "vcenter::namespace_management::networks::nsx::edges::compatibility::Summary";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::NSXEdgeClusterId> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<bool> = None;
+        let mut f_3: Option<Vec<crate::vapi::standard::LocalizableMessage>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "edge_cluster" => f_0 = Some(map.next_value()?),
+                "name" => f_1 = Some(map.next_value()?),
+                "compatible" => f_2 = Some(map.next_value()?),
+                "incompatibility_reasons" => f_3 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Summary {
+            edge_cluster: __de::required(f_0, "edge_cluster")?,
+            name: __de::or_zero(f_1, Self::NAME, "name"),
+            compatible: __de::or_zero(f_2, Self::NAME, "compatible"),
+            incompatibility_reasons: __de::or_zero(
+                f_3,
+                Self::NAME,
+                "incompatibility_reasons",
+            ),
+        })
     }
 }
 

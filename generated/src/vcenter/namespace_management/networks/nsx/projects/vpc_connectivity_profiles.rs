@@ -16,13 +16,53 @@
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.networks.nsx.projects.vpc_connectivity_profiles.filter_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct FilterSpec {
     /// Compatibility criteria for matching the filter. If true, only VPC Connectivity Profiles which are compatible with Supervisor enablement match the filter. If false, only VPC Connectivity Profiles which are incompatible with Supervisor enablement match the filter. If `None`, both compatible and incompatible VPC Connectivity Profiles match the filter.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub compatible: Option<bool>,
+}
+
+impl serde::Serialize for FilterSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.compatible {
+            map.serialize_entry("compatible", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for FilterSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for FilterSpec {
+    const NAME: &'static str = "vcenter::namespace_management::networks::nsx::projects::vpc_connectivity_profiles::FilterSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<bool> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "compatible" => f_0 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(FilterSpec { compatible: f_0 })
+    }
 }
 
 /// The [`Info`](crate::vcenter::namespace_management::networks::nsx::projects::vpc_connectivity_profiles::Info) structure contains information about a VPC Connectivity Profile.
@@ -33,7 +73,7 @@ pub struct FilterSpec {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.networks.nsx.projects.vpc_connectivity_profiles.info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Info {
     /// Identifier of the VPC Connectivity Profile.
     ///
@@ -44,74 +84,118 @@ pub struct Info {
     /// Name of the VPC Connectivity Profile.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default = "Info::__missing_name")]
     pub name: String,
     /// NSX path of the VPC Connectivity Profile.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default = "Info::__missing_nsx_path")]
     pub nsx_path: String,
     /// Description of the VPC Connectivity Profile. If `None`, no description is added to the VPC Connectivity Profile.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// `true` if this profile is the default VPC connectivity profile in the NSX project that profiles belongs to, `false` otherwise.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default = "Info::__missing_default_profile")]
     pub default_profile: bool,
     /// Transit gateway currently configured with the VPC Connectivity Profile. This field is optional because it was added in a newer version than its parent node.
     ///
     /// Not in vSphere API releases before 9.1.1.0.
     ///
     /// Since vSphere API 9.1.1.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub transit_gateway: Option<TransitGatewayInfo>,
     /// List of NSX External IP blocks currently configured with the VPC Connectivity Profile. If `None`, no external IP blocks are defined in the VPC Connectivity Profile.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(
-        rename = "external_IP_blocks",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub external_ip_blocks: Option<
         Vec<crate::vcenter::namespace_management::networks::nsx::IpBlockInfo>,
     >,
     /// List of NSX Private (Transit Gateway) IP blocks currently configured with the VPC Connectivity Profile. If `None`, no Private (Transit Gateway) IP blocks are defined in the VPC Connectivity Profile.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(
-        rename = "privateTGW_IP_blocks",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub privatetgw_ip_blocks: Option<
         Vec<crate::vcenter::namespace_management::networks::nsx::IpBlockInfo>,
     >,
 }
 
-impl Info {
-    fn __missing_name() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::networks::nsx::projects::vpc_connectivity_profiles::Info",
-            "name",
-        )
+impl serde::Serialize for Info {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("profile", &self.profile)?;
+        map.serialize_entry("name", &self.name)?;
+        map.serialize_entry("nsx_path", &self.nsx_path)?;
+        if let Some(value) = &self.description {
+            map.serialize_entry("description", value)?;
+        }
+        map.serialize_entry("default_profile", &self.default_profile)?;
+        if let Some(value) = &self.transit_gateway {
+            map.serialize_entry("transit_gateway", value)?;
+        }
+        if let Some(value) = &self.external_ip_blocks {
+            map.serialize_entry("external_IP_blocks", value)?;
+        }
+        if let Some(value) = &self.privatetgw_ip_blocks {
+            map.serialize_entry("privateTGW_IP_blocks", value)?;
+        }
+        map.end()
     }
+}
 
-    fn __missing_nsx_path() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::networks::nsx::projects::vpc_connectivity_profiles::Info",
-            "nsx_path",
-        )
+impl<'de> serde::Deserialize<'de> for Info {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_default_profile() -> bool {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::networks::nsx::projects::vpc_connectivity_profiles::Info",
-            "default_profile",
-        )
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
+    const NAME: &'static str = "vcenter::namespace_management::networks::nsx::projects::vpc_connectivity_profiles::Info";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::VpcConnectivityProfileId> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<String> = None;
+        let mut f_4: Option<bool> = None;
+        let mut f_5: Option<TransitGatewayInfo> = None;
+        let mut f_6: Option<
+            Vec<crate::vcenter::namespace_management::networks::nsx::IpBlockInfo>,
+        > = None;
+        let mut f_7: Option<
+            Vec<crate::vcenter::namespace_management::networks::nsx::IpBlockInfo>,
+        > = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "profile" => f_0 = Some(map.next_value()?),
+                "name" => f_1 = Some(map.next_value()?),
+                "nsx_path" => f_2 = Some(map.next_value()?),
+                "description" => f_3 = map.next_value()?,
+                "default_profile" => f_4 = Some(map.next_value()?),
+                "transit_gateway" => f_5 = map.next_value()?,
+                "external_IP_blocks" => f_6 = map.next_value()?,
+                "privateTGW_IP_blocks" => f_7 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Info {
+            profile: __de::required(f_0, "profile")?,
+            name: __de::or_zero(f_1, Self::NAME, "name"),
+            nsx_path: __de::or_zero(f_2, Self::NAME, "nsx_path"),
+            description: f_3,
+            default_profile: __de::or_zero(f_4, Self::NAME, "default_profile"),
+            transit_gateway: f_5,
+            external_ip_blocks: f_6,
+            privatetgw_ip_blocks: f_7,
+        })
     }
 }
 
@@ -137,8 +221,12 @@ impl ListRequest {
     }
 
     /// Sends the request and decodes the result.
-    pub async fn send(self) -> vsphere_vapi_runtime::Result<ListResult> {
-        self.call.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<ListResult>,
+    > + Send {
+        self.call.send()
     }
 }
 
@@ -150,24 +238,53 @@ impl ListRequest {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.networks.nsx.projects.vpc_connectivity_profiles.list_result`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ListResult {
     /// List of all VPC Connectivity Profiles.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(
-        default = "ListResult::__missing_profiles",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub profiles: Vec<Info>,
 }
 
-impl ListResult {
-    fn __missing_profiles() -> Vec<Info> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::networks::nsx::projects::vpc_connectivity_profiles::ListResult",
-            "profiles",
-        )
+impl serde::Serialize for ListResult {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("profiles", &self.profiles)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ListResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ListResult {
+    const NAME: &'static str = "vcenter::namespace_management::networks::nsx::projects::vpc_connectivity_profiles::ListResult";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<Vec<Info>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "profiles" => f_0 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ListResult {
+            profiles: __de::or_zero(f_0, Self::NAME, "profiles"),
+        })
     }
 }
 
@@ -199,12 +316,11 @@ vsphere_vapi_runtime::vapi_enum! {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.networks.nsx.projects.vpc_connectivity_profiles.transit_gateway_info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TransitGatewayInfo {
     /// NSX path of the Transit Gateway.
     ///
     /// Since vSphere API 9.1.1.0.
-    #[serde(default = "TransitGatewayInfo::__missing_nsx_path")]
     pub nsx_path: String,
     /// Indicates the networking stack supported by the connected VPCs.
     ///
@@ -212,12 +328,49 @@ pub struct TransitGatewayInfo {
     pub network_stack: NetworkStack,
 }
 
-impl TransitGatewayInfo {
-    fn __missing_nsx_path() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::networks::nsx::projects::vpc_connectivity_profiles::TransitGatewayInfo",
-            "nsx_path",
-        )
+impl serde::Serialize for TransitGatewayInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("nsx_path", &self.nsx_path)?;
+        map.serialize_entry("network_stack", &self.network_stack)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for TransitGatewayInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for TransitGatewayInfo {
+    const NAME: &'static str = "vcenter::namespace_management::networks::nsx::projects::vpc_connectivity_profiles::TransitGatewayInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<NetworkStack> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "nsx_path" => f_0 = Some(map.next_value()?),
+                "network_stack" => f_1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(TransitGatewayInfo {
+            nsx_path: __de::or_zero(f_0, Self::NAME, "nsx_path"),
+            network_stack: __de::required(f_1, "network_stack")?,
+        })
     }
 }
 

@@ -86,19 +86,20 @@ impl Compatibility {
     ///
     ///   * Method execution requires `System.Read`.
     ///   * The resource `com.vmware.vcenter.namespace_management.supervisor.Supervisor` referenced by the field [`FilterSpec::supervisor`](crate::vcenter::namespace_management::networks::nsx::projects::vpcs::compatibility::FilterSpec::supervisor) requires `System.Read`.
-    pub async fn check(
+    pub fn check(
         &self,
         project: &crate::ids::NSXProjectId,
         vpc: &crate::ids::NsxVpcId,
         filter: &compatibility::FilterSpec,
-    ) -> vsphere_vapi_runtime::Result<compatibility::Summary> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<compatibility::Summary>,
+    > + Send {
         self.client
             .operation(&compatibility::ops::CHECK)
             .param("project", project)
             .param("vpc", vpc)
             .param("filter", filter)
             .send()
-            .await
     }
 }
 
@@ -110,20 +111,67 @@ impl Compatibility {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.networks.nsx.projects.vpcs.filter_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct FilterSpec {
     /// Identifier for the Supervisor. It must be set if [`FilterSpec::compatible`](crate::vcenter::namespace_management::networks::nsx::projects::vpcs::FilterSpec::compatible) is set.
     ///
     /// If `None`, [`FilterSpec::compatible`](crate::vcenter::namespace_management::networks::nsx::projects::vpcs::FilterSpec::compatible) also needs `None`.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub supervisor: Option<String>,
     /// Compatibility criteria. If true, only VPCs which are compatible with the given Supervisor will be returned. If false, only VPCs incompatible with the given Supervisor will be returned. If `None`, both compatible and incompatible VPCs will be returned.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub compatible: Option<bool>,
+}
+
+impl serde::Serialize for FilterSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.supervisor {
+            map.serialize_entry("supervisor", value)?;
+        }
+        if let Some(value) = &self.compatible {
+            map.serialize_entry("compatible", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for FilterSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for FilterSpec {
+    const NAME: &'static str = "vcenter::namespace_management::networks::nsx::projects::vpcs::FilterSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<bool> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "supervisor" => f_0 = map.next_value()?,
+                "compatible" => f_1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(FilterSpec {
+            supervisor: f_0,
+            compatible: f_1,
+        })
+    }
 }
 
 /// The [`Info`](crate::vcenter::namespace_management::networks::nsx::projects::vpcs::Info) structure contains the basic information about a VPC.
@@ -134,7 +182,7 @@ pub struct FilterSpec {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.networks.nsx.projects.vpcs.info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Info {
     /// Identifier of the VPC.
     ///
@@ -145,12 +193,10 @@ pub struct Info {
     /// Human-readable identifier of the VPC.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default = "Info::__missing_name")]
     pub name: String,
     /// NSX path of the VPC.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default = "Info::__missing_nsx_path")]
     pub nsx_path: String,
     /// VPC Connectivity Profile of the VPC.
     ///
@@ -161,33 +207,64 @@ pub struct Info {
     /// Private IPs of the VPC.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(
-        default = "Info::__missing_private_ips",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub private_ips: Vec<String>,
 }
 
-impl Info {
-    fn __missing_name() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::networks::nsx::projects::vpcs::Info",
-            "name",
-        )
+impl serde::Serialize for Info {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("vpc", &self.vpc)?;
+        map.serialize_entry("name", &self.name)?;
+        map.serialize_entry("nsx_path", &self.nsx_path)?;
+        map.serialize_entry("vpc_connectivity_profile", &self.vpc_connectivity_profile)?;
+        map.serialize_entry("private_ips", &self.private_ips)?;
+        map.end()
     }
+}
 
-    fn __missing_nsx_path() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::networks::nsx::projects::vpcs::Info",
-            "nsx_path",
-        )
+impl<'de> serde::Deserialize<'de> for Info {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_private_ips() -> Vec<String> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::networks::nsx::projects::vpcs::Info",
-            "private_ips",
-        )
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
+    const NAME: &'static str = "vcenter::namespace_management::networks::nsx::projects::vpcs::Info";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::NsxVpcId> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<crate::ids::VpcConnectivityProfileId> = None;
+        let mut f_4: Option<Vec<String>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "vpc" => f_0 = Some(map.next_value()?),
+                "name" => f_1 = Some(map.next_value()?),
+                "nsx_path" => f_2 = Some(map.next_value()?),
+                "vpc_connectivity_profile" => f_3 = Some(map.next_value()?),
+                "private_ips" => f_4 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Info {
+            vpc: __de::required(f_0, "vpc")?,
+            name: __de::or_zero(f_1, Self::NAME, "name"),
+            nsx_path: __de::or_zero(f_2, Self::NAME, "nsx_path"),
+            vpc_connectivity_profile: __de::required(f_3, "vpc_connectivity_profile")?,
+            private_ips: __de::or_zero(f_4, Self::NAME, "private_ips"),
+        })
     }
 }
 
@@ -199,24 +276,53 @@ impl Info {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.networks.nsx.projects.vpcs.list_result`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ListResult {
     /// List of all VPCs.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(
-        default = "ListResult::__missing_vpcs",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub vpcs: Vec<Info>,
 }
 
-impl ListResult {
-    fn __missing_vpcs() -> Vec<Info> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::networks::nsx::projects::vpcs::ListResult",
-            "vpcs",
-        )
+impl serde::Serialize for ListResult {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("vpcs", &self.vpcs)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ListResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ListResult {
+    const NAME: &'static str = "vcenter::namespace_management::networks::nsx::projects::vpcs::ListResult";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<Vec<Info>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "vpcs" => f_0 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ListResult {
+            vpcs: __de::or_zero(f_0, Self::NAME, "vpcs"),
+        })
     }
 }
 

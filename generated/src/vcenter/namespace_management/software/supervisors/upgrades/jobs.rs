@@ -16,7 +16,7 @@
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.software.supervisors.upgrades.jobs.create_spec`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateSpec {
     /// The target version to which the selected Supervisor will be upgraded.
     ///
@@ -27,8 +27,55 @@ pub struct CreateSpec {
     /// If true, the upgrade workflow will ignore any pre-check warnings and proceed with the upgrade. If `None`, the upgrade workflow will not ignore pre-check warnings and fail the upgrade. It is equivalent to setting the value to false. The workflow adopts a conservative approach of failing the upgrade if `None` to solely let the user decide whether to force the upgrade despite the warnings. For example, if a precheck returns a warning because a TKC is not compatible with the target version, and the you still wants to continue with the upgrade, this flag should be set to true.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ignore_precheck_warnings: Option<bool>,
+}
+
+impl serde::Serialize for CreateSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("desired_version", &self.desired_version)?;
+        if let Some(value) = &self.ignore_precheck_warnings {
+            map.serialize_entry("ignore_precheck_warnings", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CreateSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CreateSpec {
+    const NAME: &'static str = "vcenter::namespace_management::software::supervisors::upgrades::jobs::CreateSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::SupervisorVersionId> = None;
+        let mut f_1: Option<bool> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "desired_version" => f_0 = Some(map.next_value()?),
+                "ignore_precheck_warnings" => f_1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(CreateSpec {
+            desired_version: __de::required(f_0, "desired_version")?,
+            ignore_precheck_warnings: f_1,
+        })
+    }
 }
 
 #[doc(hidden)]

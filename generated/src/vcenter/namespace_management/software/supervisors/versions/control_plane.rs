@@ -73,10 +73,12 @@ impl Sizes {
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `System.Read`.
-    pub async fn list(
+    pub fn list(
         &self,
         version: &crate::ids::SupervisorVersionId,
-    ) -> vsphere_vapi_runtime::Result<sizes::ListResult> {
-        self.client.operation(&sizes::ops::LIST).param("version", version).send().await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<sizes::ListResult>,
+    > + Send {
+        self.client.operation(&sizes::ops::LIST).param("version", version).send()
     }
 }

@@ -34,39 +34,61 @@ vsphere_vapi_runtime::vapi_enum! {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.supervisors.control_plane.networks.settings.DNS_info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DnsInfo {
     /// List of DNS server IP addresses, specified in order of preference.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(
-        default = "DnsInfo::__missing_servers",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub servers: Vec<String>,
     /// List of DNS search domains, specified in order of preference.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(
-        default = "DnsInfo::__missing_search_domains",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub search_domains: Vec<String>,
 }
 
-impl DnsInfo {
-    fn __missing_servers() -> Vec<String> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::supervisors::control_plane::networks::settings::DnsInfo",
-            "servers",
-        )
+impl serde::Serialize for DnsInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("servers", &self.servers)?;
+        map.serialize_entry("search_domains", &self.search_domains)?;
+        map.end()
     }
+}
 
-    fn __missing_search_domains() -> Vec<String> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::supervisors::control_plane::networks::settings::DnsInfo",
-            "search_domains",
-        )
+impl<'de> serde::Deserialize<'de> for DnsInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for DnsInfo {
+    const NAME: &'static str = "vcenter::namespace_management::supervisors::control_plane::networks::settings::DnsInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<Vec<String>> = None;
+        let mut f_1: Option<Vec<String>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "servers" => f_0 = __de::null_as_empty(map.next_value()?),
+                "search_domains" => f_1 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(DnsInfo {
+            servers: __de::or_zero(f_0, Self::NAME, "servers"),
+            search_domains: __de::or_zero(f_1, Self::NAME, "search_domains"),
+        })
     }
 }
 
@@ -87,28 +109,85 @@ impl ::vsphere_vapi_runtime::de::Zero for DnsInfo {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.supervisors.control_plane.networks.settings.DNS_update_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DnsUpdateSpec {
     /// List of DNS server IP addresses to add, specified in order of preference. If `None`, no DNS servers will be added.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub servers_to_add: Option<Vec<String>>,
     /// List of DNS server IP addresses to remove. If `None`, no DNS servers will be removed.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub servers_to_remove: Option<Vec<String>>,
     /// List of DNS search domains to add, specified in order of preference. If `None`, no search domains will be added.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub search_domains_to_add: Option<Vec<String>>,
     /// List of DNS search domains to remove. If `None`, no search domains will be removed.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub search_domains_to_remove: Option<Vec<String>>,
+}
+
+impl serde::Serialize for DnsUpdateSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.servers_to_add {
+            map.serialize_entry("servers_to_add", value)?;
+        }
+        if let Some(value) = &self.servers_to_remove {
+            map.serialize_entry("servers_to_remove", value)?;
+        }
+        if let Some(value) = &self.search_domains_to_add {
+            map.serialize_entry("search_domains_to_add", value)?;
+        }
+        if let Some(value) = &self.search_domains_to_remove {
+            map.serialize_entry("search_domains_to_remove", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DnsUpdateSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for DnsUpdateSpec {
+    const NAME: &'static str = "vcenter::namespace_management::supervisors::control_plane::networks::settings::DnsUpdateSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<Vec<String>> = None;
+        let mut f_1: Option<Vec<String>> = None;
+        let mut f_2: Option<Vec<String>> = None;
+        let mut f_3: Option<Vec<String>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "servers_to_add" => f_0 = map.next_value()?,
+                "servers_to_remove" => f_1 = map.next_value()?,
+                "search_domains_to_add" => f_2 = map.next_value()?,
+                "search_domains_to_remove" => f_3 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(DnsUpdateSpec {
+            servers_to_add: f_0,
+            servers_to_remove: f_1,
+            search_domains_to_add: f_2,
+            search_domains_to_remove: f_3,
+        })
+    }
 }
 
 /// The [`Info`](crate::vcenter::namespace_management::supervisors::control_plane::networks::settings::Info) structure contains information about management network settings.
@@ -214,72 +293,66 @@ impl<'de> serde::Deserialize<'de> for Info {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = Info;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("struct Info")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<Info, A::Error> {
-                let mut f_0: Option<String> = None;
-                let mut f_1: Option<NetworkSegmentsInfo> = None;
-                let mut f_2: Option<String> = None;
-                let mut unknown = serde_json::Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "backing" => f_0 = Some(map.next_value()?),
-                        "network_segments_info" => f_1 = map.next_value()?,
-                        "floating_IP_address" => f_2 = map.next_value()?,
-                        _ => {
-                            let value: serde_json::Value = map.next_value()?;
-                            unknown.insert(key, value);
-                        }
-                    }
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
+    const NAME: &'static str = "vcenter::namespace_management::supervisors::control_plane::networks::settings::Info";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<NetworkSegmentsInfo> = None;
+        let mut f_2: Option<String> = None;
+        let mut unknown = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "backing" => f_0 = Some(map.next_value()?),
+                "network_segments_info" => f_1 = map.next_value()?,
+                "floating_IP_address" => f_2 = map.next_value()?,
+                _ => {
+                    let value: serde_json::Value = map.next_value()?;
+                    unknown.insert(key, value);
                 }
-                let u_0 = match f_0 {
-                    None => None,
-                    Some(tag) => {
-                        Some(
-                            match tag.as_str() {
-                                "NETWORK_SEGMENTS" => {
-                                    InfoBacking::NetworkSegments {
-                                        network_segments_info: f_1,
-                                    }
-                                }
-                                _ => {
-                                    #[allow(unused_mut)]
-                                    let mut fields = ::core::mem::take(&mut unknown);
-                                    if let Some(value) = f_1 {
-                                        fields
-                                            .insert(
-                                                "network_segments_info".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    InfoBacking::Unknown {
-                                        tag,
-                                        fields,
-                                    }
-                                }
-                            },
-                        )
-                    }
-                };
-                ::core::result::Result::Ok(Info {
-                    backing: u_0
-                        .ok_or_else(|| serde::de::Error::missing_field("backing"))?,
-                    floating_ip_address: f_2,
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        let u_0 = match f_0 {
+            None => None,
+            Some(tag) => {
+                Some(
+                    match tag.as_str() {
+                        "NETWORK_SEGMENTS" => {
+                            InfoBacking::NetworkSegments {
+                                network_segments_info: f_1,
+                            }
+                        }
+                        _ => {
+                            #[allow(unused_mut)]
+                            let mut fields = ::core::mem::take(&mut unknown);
+                            if let Some(value) = f_1 {
+                                fields
+                                    .insert(
+                                        "network_segments_info".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            InfoBacking::Unknown {
+                                tag,
+                                fields,
+                            }
+                        }
+                    },
+                )
+            }
+        };
+        ::core::result::Result::Ok(Info {
+            backing: __de::required(u_0, "backing")?,
+            floating_ip_address: f_2,
+        })
     }
 }
 
@@ -291,48 +364,69 @@ impl<'de> serde::Deserialize<'de> for Info {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.supervisors.control_plane.networks.settings.network_segments_info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct NetworkSegmentsInfo {
     /// List of existing Standard Port Groups or Distributed Virtual Port Groups that are part of the same layer 2 broadcast domain.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(
-        default = "NetworkSegmentsInfo::__missing_port_groups",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub port_groups: Vec<String>,
     /// DNS configuration information.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default = "NetworkSegmentsInfo::__missing_dns")]
     pub dns: DnsInfo,
     /// NTP configuration information.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default = "NetworkSegmentsInfo::__missing_ntp")]
     pub ntp: NtpInfo,
 }
 
-impl NetworkSegmentsInfo {
-    fn __missing_port_groups() -> Vec<String> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::supervisors::control_plane::networks::settings::NetworkSegmentsInfo",
-            "port_groups",
-        )
+impl serde::Serialize for NetworkSegmentsInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("port_groups", &self.port_groups)?;
+        map.serialize_entry("dns", &self.dns)?;
+        map.serialize_entry("ntp", &self.ntp)?;
+        map.end()
     }
+}
 
-    fn __missing_dns() -> DnsInfo {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::supervisors::control_plane::networks::settings::NetworkSegmentsInfo",
-            "dns",
-        )
+impl<'de> serde::Deserialize<'de> for NetworkSegmentsInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_ntp() -> NtpInfo {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::supervisors::control_plane::networks::settings::NetworkSegmentsInfo",
-            "ntp",
-        )
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for NetworkSegmentsInfo {
+    const NAME: &'static str = "vcenter::namespace_management::supervisors::control_plane::networks::settings::NetworkSegmentsInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<Vec<String>> = None;
+        let mut f_1: Option<DnsInfo> = None;
+        let mut f_2: Option<NtpInfo> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "port_groups" => f_0 = __de::null_as_empty(map.next_value()?),
+                "dns" => f_1 = Some(map.next_value()?),
+                "ntp" => f_2 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(NetworkSegmentsInfo {
+            port_groups: __de::or_zero(f_0, Self::NAME, "port_groups"),
+            dns: __de::or_zero(f_1, Self::NAME, "dns"),
+            ntp: __de::or_zero(f_2, Self::NAME, "ntp"),
+        })
     }
 }
 
@@ -344,32 +438,89 @@ impl NetworkSegmentsInfo {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.supervisors.control_plane.networks.settings.network_segments_update_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct NetworkSegmentsUpdateSpec {
     /// List of Standard Port Groups or Distributed Virtual Port Groups that are part of the same layer 2 broadcast domain.
     ///
     /// If `None`, no port groups will be added.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub port_groups_to_add: Option<Vec<String>>,
     /// List of existing Standard Port Groups or Distributed Virtual Port Groups that are part of the same layer 2 broadcast domain.
     ///
     /// If `None`, no port groups will be removed.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub port_groups_to_remove: Option<Vec<String>>,
     /// DNS configuration updates. If `None`, no DNS configuration changes will be made.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dns: Option<DnsUpdateSpec>,
     /// NTP configuration updates. If `None`, no NTP configuration changes will be made.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ntp: Option<NtpUpdateSpec>,
+}
+
+impl serde::Serialize for NetworkSegmentsUpdateSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.port_groups_to_add {
+            map.serialize_entry("port_groups_to_add", value)?;
+        }
+        if let Some(value) = &self.port_groups_to_remove {
+            map.serialize_entry("port_groups_to_remove", value)?;
+        }
+        if let Some(value) = &self.dns {
+            map.serialize_entry("dns", value)?;
+        }
+        if let Some(value) = &self.ntp {
+            map.serialize_entry("ntp", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for NetworkSegmentsUpdateSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for NetworkSegmentsUpdateSpec {
+    const NAME: &'static str = "vcenter::namespace_management::supervisors::control_plane::networks::settings::NetworkSegmentsUpdateSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<Vec<String>> = None;
+        let mut f_1: Option<Vec<String>> = None;
+        let mut f_2: Option<DnsUpdateSpec> = None;
+        let mut f_3: Option<NtpUpdateSpec> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "port_groups_to_add" => f_0 = map.next_value()?,
+                "port_groups_to_remove" => f_1 = map.next_value()?,
+                "dns" => f_2 = map.next_value()?,
+                "ntp" => f_3 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(NetworkSegmentsUpdateSpec {
+            port_groups_to_add: f_0,
+            port_groups_to_remove: f_1,
+            dns: f_2,
+            ntp: f_3,
+        })
+    }
 }
 
 /// The [`NtpInfo`](crate::vcenter::namespace_management::supervisors::control_plane::networks::settings::NtpInfo) structure contains NTP configuration information.
@@ -380,24 +531,53 @@ pub struct NetworkSegmentsUpdateSpec {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.supervisors.control_plane.networks.settings.NTP_info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct NtpInfo {
     /// List of NTP server DNS names or IP addresses, specified in order of preference.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(
-        default = "NtpInfo::__missing_servers",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub servers: Vec<String>,
 }
 
-impl NtpInfo {
-    fn __missing_servers() -> Vec<String> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::supervisors::control_plane::networks::settings::NtpInfo",
-            "servers",
-        )
+impl serde::Serialize for NtpInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("servers", &self.servers)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for NtpInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for NtpInfo {
+    const NAME: &'static str = "vcenter::namespace_management::supervisors::control_plane::networks::settings::NtpInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<Vec<String>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "servers" => f_0 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(NtpInfo {
+            servers: __de::or_zero(f_0, Self::NAME, "servers"),
+        })
     }
 }
 
@@ -417,18 +597,65 @@ impl ::vsphere_vapi_runtime::de::Zero for NtpInfo {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.supervisors.control_plane.networks.settings.NTP_update_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct NtpUpdateSpec {
     /// List of NTP server DNS names or IP addresses to add, specified in order of preference. If `None`, no NTP servers will be added.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub servers_to_add: Option<Vec<String>>,
     /// List of NTP server DNS names or IP addresses to remove. If `None`, no NTP servers will be removed.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub servers_to_remove: Option<Vec<String>>,
+}
+
+impl serde::Serialize for NtpUpdateSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.servers_to_add {
+            map.serialize_entry("servers_to_add", value)?;
+        }
+        if let Some(value) = &self.servers_to_remove {
+            map.serialize_entry("servers_to_remove", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for NtpUpdateSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for NtpUpdateSpec {
+    const NAME: &'static str = "vcenter::namespace_management::supervisors::control_plane::networks::settings::NtpUpdateSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<Vec<String>> = None;
+        let mut f_1: Option<Vec<String>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "servers_to_add" => f_0 = map.next_value()?,
+                "servers_to_remove" => f_1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(NtpUpdateSpec {
+            servers_to_add: f_0,
+            servers_to_remove: f_1,
+        })
+    }
 }
 
 /// The [`UpdateSpec`](crate::vcenter::namespace_management::supervisors::control_plane::networks::settings::UpdateSpec) structure contains updates to management network settings.
@@ -536,71 +763,65 @@ impl<'de> serde::Deserialize<'de> for UpdateSpec {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = UpdateSpec;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("struct UpdateSpec")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<UpdateSpec, A::Error> {
-                let mut f_0: Option<String> = None;
-                let mut f_1: Option<NetworkSegmentsUpdateSpec> = None;
-                let mut f_2: Option<String> = None;
-                let mut unknown = serde_json::Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "backing" => f_0 = map.next_value()?,
-                        "network_segments_update_spec" => f_1 = map.next_value()?,
-                        "floating_IP_address" => f_2 = map.next_value()?,
-                        _ => {
-                            let value: serde_json::Value = map.next_value()?;
-                            unknown.insert(key, value);
-                        }
-                    }
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for UpdateSpec {
+    const NAME: &'static str = "vcenter::namespace_management::supervisors::control_plane::networks::settings::UpdateSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<NetworkSegmentsUpdateSpec> = None;
+        let mut f_2: Option<String> = None;
+        let mut unknown = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "backing" => f_0 = map.next_value()?,
+                "network_segments_update_spec" => f_1 = map.next_value()?,
+                "floating_IP_address" => f_2 = map.next_value()?,
+                _ => {
+                    let value: serde_json::Value = map.next_value()?;
+                    unknown.insert(key, value);
                 }
-                let u_0 = match f_0 {
-                    None => None,
-                    Some(tag) => {
-                        Some(
-                            match tag.as_str() {
-                                "NETWORK_SEGMENTS" => {
-                                    UpdateSpecBacking::NetworkSegments {
-                                        network_segments_update_spec: f_1,
-                                    }
-                                }
-                                _ => {
-                                    #[allow(unused_mut)]
-                                    let mut fields = ::core::mem::take(&mut unknown);
-                                    if let Some(value) = f_1 {
-                                        fields
-                                            .insert(
-                                                "network_segments_update_spec".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    UpdateSpecBacking::Unknown {
-                                        tag,
-                                        fields,
-                                    }
-                                }
-                            },
-                        )
-                    }
-                };
-                ::core::result::Result::Ok(UpdateSpec {
-                    backing: u_0,
-                    floating_ip_address: f_2,
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        let u_0 = match f_0 {
+            None => None,
+            Some(tag) => {
+                Some(
+                    match tag.as_str() {
+                        "NETWORK_SEGMENTS" => {
+                            UpdateSpecBacking::NetworkSegments {
+                                network_segments_update_spec: f_1,
+                            }
+                        }
+                        _ => {
+                            #[allow(unused_mut)]
+                            let mut fields = ::core::mem::take(&mut unknown);
+                            if let Some(value) = f_1 {
+                                fields
+                                    .insert(
+                                        "network_segments_update_spec".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            UpdateSpecBacking::Unknown {
+                                tag,
+                                fields,
+                            }
+                        }
+                    },
+                )
+            }
+        };
+        ::core::result::Result::Ok(UpdateSpec {
+            backing: u_0,
+            floating_ip_address: f_2,
+        })
     }
 }
 

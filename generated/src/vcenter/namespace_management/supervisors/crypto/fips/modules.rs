@@ -16,67 +16,97 @@
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.supervisors.crypto.fips.modules.info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Info {
     /// The name of the module as specified in its certificate.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default = "Info::__missing_name")]
     pub name: String,
     /// Version of the module.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default = "Info::__missing_version")]
     pub version: String,
     /// Cryptographic Module Validation Program (CMVP) certificate number of the module. Use it to construct the URL of the certificate, Please refer: <https://csrc.nist.gov/projects/cryptographic-module-validation-program/certificate/4743>. If `None`, the module's CMVP certification is still pending.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cmvp_cert: Option<String>,
     /// Cryptographic Algorithm Validation Program (CAVP) certificate number of the module's algorithms. Use it to construct the URL of the certificate, Please refer: <https://csrc.nist.gov/projects/Cryptographic-Algorithm-Validation-Program/details?source=A&number=3500>. `None`, if the module has a CMVP certificate issued.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cavp_cert: Option<String>,
     /// VCF component on which this module is installed. It is Supervisor by default.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default = "Info::__missing_component_name")]
     pub component_name: String,
     /// Version of the Supervisor on which this module is installed.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default = "Info::__missing_component_version")]
     pub component_version: String,
 }
 
-impl Info {
-    fn __missing_name() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::supervisors::crypto::fips::modules::Info",
-            "name",
-        )
+impl serde::Serialize for Info {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("name", &self.name)?;
+        map.serialize_entry("version", &self.version)?;
+        if let Some(value) = &self.cmvp_cert {
+            map.serialize_entry("cmvp_cert", value)?;
+        }
+        if let Some(value) = &self.cavp_cert {
+            map.serialize_entry("cavp_cert", value)?;
+        }
+        map.serialize_entry("component_name", &self.component_name)?;
+        map.serialize_entry("component_version", &self.component_version)?;
+        map.end()
     }
+}
 
-    fn __missing_version() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::supervisors::crypto::fips::modules::Info",
-            "version",
-        )
+impl<'de> serde::Deserialize<'de> for Info {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_component_name() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::supervisors::crypto::fips::modules::Info",
-            "component_name",
-        )
-    }
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
+    const NAME: &'static str = "vcenter::namespace_management::supervisors::crypto::fips::modules::Info";
 
-    fn __missing_component_version() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::supervisors::crypto::fips::modules::Info",
-            "component_version",
-        )
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<String> = None;
+        let mut f_4: Option<String> = None;
+        let mut f_5: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "name" => f_0 = Some(map.next_value()?),
+                "version" => f_1 = Some(map.next_value()?),
+                "cmvp_cert" => f_2 = map.next_value()?,
+                "cavp_cert" => f_3 = map.next_value()?,
+                "component_name" => f_4 = Some(map.next_value()?),
+                "component_version" => f_5 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Info {
+            name: __de::or_zero(f_0, Self::NAME, "name"),
+            version: __de::or_zero(f_1, Self::NAME, "version"),
+            cmvp_cert: f_2,
+            cavp_cert: f_3,
+            component_name: __de::or_zero(f_4, Self::NAME, "component_name"),
+            component_version: __de::or_zero(f_5, Self::NAME, "component_version"),
+        })
     }
 }
 
@@ -88,24 +118,53 @@ impl Info {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.supervisors.crypto.fips.modules.list_result`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ListResult {
     /// All Broadcom authored crypto modules installed on the Supervisor.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(
-        default = "ListResult::__missing_modules",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub modules: Vec<Info>,
 }
 
-impl ListResult {
-    fn __missing_modules() -> Vec<Info> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::supervisors::crypto::fips::modules::ListResult",
-            "modules",
-        )
+impl serde::Serialize for ListResult {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("modules", &self.modules)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ListResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ListResult {
+    const NAME: &'static str = "vcenter::namespace_management::supervisors::crypto::fips::modules::ListResult";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<Vec<Info>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "modules" => f_0 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ListResult {
+            modules: __de::or_zero(f_0, Self::NAME, "modules"),
+        })
     }
 }
 

@@ -14,20 +14,67 @@
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.supervisors.recovery.backup.archives.filter_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct FilterSpec {
     /// Matches Backup archives with [`Info::archive`](crate::vcenter::namespace_management::supervisors::recovery::backup::archives::Info::archive) equal to the specified value.
     ///
     /// if `None` this filter is not applied.
     ///
     /// Since vSphere API 8.0.3.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub archive: Option<String>,
     /// Matches Backup archives with [`Info::usable`](crate::vcenter::namespace_management::supervisors::recovery::backup::archives::Info::usable) equal to the specified value. if `None` this filter is not applied.
     ///
     /// Since vSphere API 8.0.3.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub usable: Option<bool>,
+}
+
+impl serde::Serialize for FilterSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.archive {
+            map.serialize_entry("archive", value)?;
+        }
+        if let Some(value) = &self.usable {
+            map.serialize_entry("usable", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for FilterSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for FilterSpec {
+    const NAME: &'static str = "vcenter::namespace_management::supervisors::recovery::backup::archives::FilterSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<bool> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "archive" => f_0 = map.next_value()?,
+                "usable" => f_1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(FilterSpec {
+            archive: f_0,
+            usable: f_1,
+        })
+    }
 }
 
 /// The [`Info`](crate::vcenter::namespace_management::supervisors::recovery::backup::archives::Info) contains information about a Supervisor Backup archive.
@@ -36,7 +83,7 @@ pub struct FilterSpec {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.supervisors.recovery.backup.archives.info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Info {
     /// Backup archive identifier.
     ///
@@ -53,7 +100,6 @@ pub struct Info {
     /// Absolute path to Backup archive on vCenter Server Appliance file system.
     ///
     /// Since vSphere API 8.0.3.0.
-    #[serde(default = "Info::__missing_location")]
     pub location: String,
     /// Time when the Supervisor backup method was completed.
     ///
@@ -62,20 +108,14 @@ pub struct Info {
     /// Version of the Supervisor captured in the backup. This is a semantic version string in the form v1.26.1+vmware.2-vsc0.1.1-20805373, where the prefix is the Kubernetes version (v1.26.1) and the suffix is the Supervisor build version (vsc0.1.1-20805373).
     ///
     /// Since vSphere API 8.0.3.0.
-    #[serde(default = "Info::__missing_supervisor_version")]
     pub supervisor_version: String,
     /// A list of Supervisor Namespaces captured in the backup.
     ///
     /// Since vSphere API 8.0.3.0.
-    #[serde(
-        default = "Info::__missing_namespaces",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub namespaces: Vec<String>,
     /// Comment provided when invoking [`Jobs::create`](crate::vcenter::namespace_management::supervisors::recovery::backup::Jobs::create) method.
     ///
     /// Since vSphere API 8.0.3.0.
-    #[serde(default = "Info::__missing_comment")]
     pub comment: String,
     /// Backup archive usability for [`Jobs::create`](crate::vcenter::namespace_management::supervisors::recovery::restore::Jobs::create) method. It is set to `false` in following cases:
     ///
@@ -87,59 +127,84 @@ pub struct Info {
     /// If `false`, the list of reasons that make it unusable will be given in the `unusableReasons` field.
     ///
     /// Since vSphere API 8.0.3.0.
-    #[serde(default = "Info::__missing_usable")]
     pub usable: bool,
     /// Reasons that make Backup archive unusable. Will be empty if `usable` value is `true`.
     ///
     /// Since vSphere API 8.0.3.0.
-    #[serde(
-        default = "Info::__missing_unusable_reasons",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub unusable_reasons: Vec<crate::vapi::standard::LocalizableMessage>,
 }
 
-impl Info {
-    fn __missing_location() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::supervisors::recovery::backup::archives::Info",
-            "location",
-        )
+impl serde::Serialize for Info {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("archive", &self.archive)?;
+        map.serialize_entry("supervisor", &self.supervisor)?;
+        map.serialize_entry("location", &self.location)?;
+        map.serialize_entry("timestamp", &self.timestamp)?;
+        map.serialize_entry("supervisor_version", &self.supervisor_version)?;
+        map.serialize_entry("namespaces", &self.namespaces)?;
+        map.serialize_entry("comment", &self.comment)?;
+        map.serialize_entry("usable", &self.usable)?;
+        map.serialize_entry("unusable_reasons", &self.unusable_reasons)?;
+        map.end()
     }
+}
 
-    fn __missing_supervisor_version() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::supervisors::recovery::backup::archives::Info",
-            "supervisor_version",
-        )
+impl<'de> serde::Deserialize<'de> for Info {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_namespaces() -> Vec<String> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::supervisors::recovery::backup::archives::Info",
-            "namespaces",
-        )
-    }
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
+    const NAME: &'static str = "vcenter::namespace_management::supervisors::recovery::backup::archives::Info";
 
-    fn __missing_comment() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::supervisors::recovery::backup::archives::Info",
-            "comment",
-        )
-    }
-
-    fn __missing_usable() -> bool {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::supervisors::recovery::backup::archives::Info",
-            "usable",
-        )
-    }
-
-    fn __missing_unusable_reasons() -> Vec<crate::vapi::standard::LocalizableMessage> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::supervisors::recovery::backup::archives::Info",
-            "unusable_reasons",
-        )
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::BackupArchiveId> = None;
+        let mut f_1: Option<crate::ids::SupervisorId> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<vsphere_vapi_runtime::types::DateTime> = None;
+        let mut f_4: Option<String> = None;
+        let mut f_5: Option<Vec<String>> = None;
+        let mut f_6: Option<String> = None;
+        let mut f_7: Option<bool> = None;
+        let mut f_8: Option<Vec<crate::vapi::standard::LocalizableMessage>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "archive" => f_0 = Some(map.next_value()?),
+                "supervisor" => f_1 = Some(map.next_value()?),
+                "location" => f_2 = Some(map.next_value()?),
+                "timestamp" => f_3 = Some(map.next_value()?),
+                "supervisor_version" => f_4 = Some(map.next_value()?),
+                "namespaces" => f_5 = __de::null_as_empty(map.next_value()?),
+                "comment" => f_6 = Some(map.next_value()?),
+                "usable" => f_7 = Some(map.next_value()?),
+                "unusable_reasons" => f_8 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Info {
+            archive: __de::required(f_0, "archive")?,
+            supervisor: __de::required(f_1, "supervisor")?,
+            location: __de::or_zero(f_2, Self::NAME, "location"),
+            timestamp: __de::required(f_3, "timestamp")?,
+            supervisor_version: __de::or_zero(f_4, Self::NAME, "supervisor_version"),
+            namespaces: __de::or_zero(f_5, Self::NAME, "namespaces"),
+            comment: __de::or_zero(f_6, Self::NAME, "comment"),
+            usable: __de::or_zero(f_7, Self::NAME, "usable"),
+            unusable_reasons: __de::or_zero(f_8, Self::NAME, "unusable_reasons"),
+        })
     }
 }
 
@@ -165,8 +230,12 @@ impl ListRequest {
     }
 
     /// Sends the request and decodes the result.
-    pub async fn send(self) -> vsphere_vapi_runtime::Result<Vec<Info>> {
-        self.call.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<Vec<Info>>,
+    > + Send {
+        self.call.send()
     }
 }
 

@@ -14,18 +14,65 @@
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.supervisors.recovery.backup.jobs.create_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateSpec {
     /// Comment to help identify resulting Backup archive. If `None` comment will be empty.
     ///
     /// Since vSphere API 8.0.3.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
     /// Ignore Supervisor health check failure when taking Supervisor backup. Supervisor is considered unhealthy if either [`Info::config_status`](crate::vcenter::namespace_management::supervisors::summary::Info::config_status) or [`Info::kubernetes_status`](crate::vcenter::namespace_management::supervisors::summary::Info::kubernetes_status) value, as returned by [`Summary::get`](crate::vcenter::namespace_management::supervisors::Summary::get) method is set to ERROR. if `None` or set to `false`, health check failure of Supervisor will not be ignored and will result in [`Jobs::create`](crate::vcenter::namespace_management::supervisors::recovery::backup::Jobs::create) method to report failure.
     ///
     /// Since vSphere API 8.0.3.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ignore_health_check_failure: Option<bool>,
+}
+
+impl serde::Serialize for CreateSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.comment {
+            map.serialize_entry("comment", value)?;
+        }
+        if let Some(value) = &self.ignore_health_check_failure {
+            map.serialize_entry("ignore_health_check_failure", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CreateSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CreateSpec {
+    const NAME: &'static str = "vcenter::namespace_management::supervisors::recovery::backup::jobs::CreateSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<bool> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "comment" => f_0 = map.next_value()?,
+                "ignore_health_check_failure" => f_1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(CreateSpec {
+            comment: f_0,
+            ignore_health_check_failure: f_1,
+        })
+    }
 }
 
 #[doc(hidden)]

@@ -113,82 +113,76 @@ impl<'de> serde::Deserialize<'de> for CreateSpec {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = CreateSpec;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("struct CreateSpec")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<CreateSpec, A::Error> {
-                let mut f_0: Option<String> = None;
-                let mut f_1: Option<String> = None;
-                let mut f_2: Option<
-                    crate::vcenter::namespace_management::supervisors::storage::cloud_native::MaintenanceActionType,
-                > = None;
-                let mut unknown = serde_json::Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "operation" => f_0 = Some(map.next_value()?),
-                        "host" => f_1 = map.next_value()?,
-                        "action" => f_2 = map.next_value()?,
-                        _ => {
-                            let value: serde_json::Value = map.next_value()?;
-                            unknown.insert(key, value);
-                        }
-                    }
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CreateSpec {
+    const NAME: &'static str = "vcenter::namespace_management::supervisors::storage::cloud_native::resource_checks::CreateSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<
+            crate::vcenter::namespace_management::supervisors::storage::cloud_native::MaintenanceActionType,
+        > = None;
+        let mut unknown = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "operation" => f_0 = Some(map.next_value()?),
+                "host" => f_1 = map.next_value()?,
+                "action" => f_2 = map.next_value()?,
+                _ => {
+                    let value: serde_json::Value = map.next_value()?;
+                    unknown.insert(key, value);
                 }
-                let u_0 = match f_0 {
-                    None => None,
-                    Some(tag) => {
-                        Some(
-                            match tag.as_str() {
-                                "ENTER_MAINTENANCE_MODE" => {
-                                    CreateSpecOperation::EnterMaintenanceMode {
-                                        host: f_1,
-                                        action: f_2,
-                                    }
-                                }
-                                _ => {
-                                    #[allow(unused_mut)]
-                                    let mut fields = ::core::mem::take(&mut unknown);
-                                    if let Some(value) = f_1 {
-                                        fields
-                                            .insert(
-                                                "host".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_2 {
-                                        fields
-                                            .insert(
-                                                "action".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    CreateSpecOperation::Unknown {
-                                        tag,
-                                        fields,
-                                    }
-                                }
-                            },
-                        )
-                    }
-                };
-                ::core::result::Result::Ok(CreateSpec {
-                    operation: u_0
-                        .ok_or_else(|| serde::de::Error::missing_field("operation"))?,
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        let u_0 = match f_0 {
+            None => None,
+            Some(tag) => {
+                Some(
+                    match tag.as_str() {
+                        "ENTER_MAINTENANCE_MODE" => {
+                            CreateSpecOperation::EnterMaintenanceMode {
+                                host: f_1,
+                                action: f_2,
+                            }
+                        }
+                        _ => {
+                            #[allow(unused_mut)]
+                            let mut fields = ::core::mem::take(&mut unknown);
+                            if let Some(value) = f_1 {
+                                fields
+                                    .insert(
+                                        "host".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_2 {
+                                fields
+                                    .insert(
+                                        "action".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            CreateSpecOperation::Unknown {
+                                tag,
+                                fields,
+                            }
+                        }
+                    },
+                )
+            }
+        };
+        ::core::result::Result::Ok(CreateSpec {
+            operation: __de::required(u_0, "operation")?,
+        })
     }
 }
 
@@ -297,82 +291,76 @@ impl<'de> serde::Deserialize<'de> for GetParams {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = GetParams;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("struct GetParams")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<GetParams, A::Error> {
-                let mut f_0: Option<String> = None;
-                let mut f_1: Option<String> = None;
-                let mut f_2: Option<
-                    crate::vcenter::namespace_management::supervisors::storage::cloud_native::MaintenanceActionType,
-                > = None;
-                let mut unknown = serde_json::Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "operation" => f_0 = Some(map.next_value()?),
-                        "host" => f_1 = map.next_value()?,
-                        "action" => f_2 = map.next_value()?,
-                        _ => {
-                            let value: serde_json::Value = map.next_value()?;
-                            unknown.insert(key, value);
-                        }
-                    }
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for GetParams {
+    const NAME: &'static str = "vcenter::namespace_management::supervisors::storage::cloud_native::resource_checks::GetParams";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<
+            crate::vcenter::namespace_management::supervisors::storage::cloud_native::MaintenanceActionType,
+        > = None;
+        let mut unknown = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "operation" => f_0 = Some(map.next_value()?),
+                "host" => f_1 = map.next_value()?,
+                "action" => f_2 = map.next_value()?,
+                _ => {
+                    let value: serde_json::Value = map.next_value()?;
+                    unknown.insert(key, value);
                 }
-                let u_0 = match f_0 {
-                    None => None,
-                    Some(tag) => {
-                        Some(
-                            match tag.as_str() {
-                                "ENTER_MAINTENANCE_MODE" => {
-                                    GetParamsOperation::EnterMaintenanceMode {
-                                        host: f_1,
-                                        action: f_2,
-                                    }
-                                }
-                                _ => {
-                                    #[allow(unused_mut)]
-                                    let mut fields = ::core::mem::take(&mut unknown);
-                                    if let Some(value) = f_1 {
-                                        fields
-                                            .insert(
-                                                "host".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    if let Some(value) = f_2 {
-                                        fields
-                                            .insert(
-                                                "action".into(),
-                                                serde_json::to_value(value)
-                                                    .map_err(serde::de::Error::custom)?,
-                                            );
-                                    }
-                                    GetParamsOperation::Unknown {
-                                        tag,
-                                        fields,
-                                    }
-                                }
-                            },
-                        )
-                    }
-                };
-                ::core::result::Result::Ok(GetParams {
-                    operation: u_0
-                        .ok_or_else(|| serde::de::Error::missing_field("operation"))?,
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        let u_0 = match f_0 {
+            None => None,
+            Some(tag) => {
+                Some(
+                    match tag.as_str() {
+                        "ENTER_MAINTENANCE_MODE" => {
+                            GetParamsOperation::EnterMaintenanceMode {
+                                host: f_1,
+                                action: f_2,
+                            }
+                        }
+                        _ => {
+                            #[allow(unused_mut)]
+                            let mut fields = ::core::mem::take(&mut unknown);
+                            if let Some(value) = f_1 {
+                                fields
+                                    .insert(
+                                        "host".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            if let Some(value) = f_2 {
+                                fields
+                                    .insert(
+                                        "action".into(),
+                                        serde_json::to_value(value)
+                                            .map_err(serde::de::Error::custom)?,
+                                    );
+                            }
+                            GetParamsOperation::Unknown {
+                                tag,
+                                fields,
+                            }
+                        }
+                    },
+                )
+            }
+        };
+        ::core::result::Result::Ok(GetParams {
+            operation: __de::required(u_0, "operation")?,
+        })
     }
 }
 
@@ -384,7 +372,7 @@ impl<'de> serde::Deserialize<'de> for GetParams {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.supervisors.storage.cloud_native.resource_checks.info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Info {
     /// The resource check query parameters used for generating this report.
     ///
@@ -394,6 +382,52 @@ pub struct Info {
     ///
     /// Since vSphere API 9.1.0.0.
     pub result: ResourceChecksResult,
+}
+
+impl serde::Serialize for Info {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("query_params", &self.query_params)?;
+        map.serialize_entry("result", &self.result)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Info {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
+    const NAME: &'static str = "vcenter::namespace_management::supervisors::storage::cloud_native::resource_checks::Info";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<GetParams> = None;
+        let mut f_1: Option<ResourceChecksResult> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "query_params" => f_0 = Some(map.next_value()?),
+                "result" => f_1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Info {
+            query_params: __de::required(f_0, "query_params")?,
+            result: __de::required(f_1, "result")?,
+        })
+    }
 }
 
 vsphere_vapi_runtime::vapi_enum! {
@@ -422,7 +456,7 @@ vsphere_vapi_runtime::vapi_enum! {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.supervisors.storage.cloud_native.resource_checks.result`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ResourceChecksResult {
     /// The timestamp when the resource check result was generated.
     ///
@@ -435,12 +469,10 @@ pub struct ResourceChecksResult {
     /// Amount of data in bytes that will rebuild asynchronously after queried operation is performed. If `None`, no data to be rebuilt.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data_to_rebuild: Option<i64>,
     /// Amount of data in bytes to sync before queried operation is performed. If `None`, no data to be resynced.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data_to_sync: Option<i64>,
     /// Persistent service instances that are predicted to become inaccessible after queried operation is performed
     ///
@@ -449,10 +481,6 @@ pub struct ResourceChecksResult {
     /// +------------+--------------------------------------------------------------------------+ | service    | Name of the persistent service | +------------+--------------------------------------------------------------------------+ |  namespace | Name of the instance namespace | +------------+--------------------------------------------------------------------------+ |  instance  | Instance name given to the respective service instance while creating it | +------------+--------------------------------------------------------------------------+ If `None`, all persistent service instances are expected to be accessible.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(
-        default = "ResourceChecksResult::__missing_inaccessible_instances",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub inaccessible_instances: Vec<String>,
     /// Persistent service instances that are predicted to have reduced availability after queried operation is performed.
     ///
@@ -461,10 +489,6 @@ pub struct ResourceChecksResult {
     /// +------------+--------------------------------------------------------------------------+ | service    | Name of the persistent service | +------------+--------------------------------------------------------------------------+ |  namespace | Name of the instance namespace | +------------+--------------------------------------------------------------------------+ |  instance  | Instance name given to the respective service instance while creating it | +------------+--------------------------------------------------------------------------+ If `None`, no persistent service instances are expected to have reduced availability.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(
-        default = "ResourceChecksResult::__missing_reduced_availability_instances",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub reduced_availability_instances: Vec<String>,
     /// Persistent service instances that will lead to rebuild on a different entity, these instances will have reduced availability as long as the data is rebuilt. The data may be rebuilt synchronously or asynchronously depending on the service.
     ///
@@ -473,48 +497,97 @@ pub struct ResourceChecksResult {
     /// +------------+--------------------------------------------------------------------------+ | service    | Name of the persistent service | +------------+--------------------------------------------------------------------------+ |  namespace | Name of the instance namespace | +------------+--------------------------------------------------------------------------+ |  instance  | Instance name given to the respective service instance while creating it | +------------+--------------------------------------------------------------------------+ If `None`, no persistent service instances are expected to be rebuilt on a different entity.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(
-        default = "ResourceChecksResult::__missing_rebuild_instances",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub rebuild_instances: Vec<String>,
     /// Populated with warning message that provides information on why the resource check operation results in a failed status If `None`, the operation is expected to succeed.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(
-        default = "ResourceChecksResult::__missing_messages",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub messages: Vec<crate::vapi::standard::LocalizableMessage>,
 }
 
-impl ResourceChecksResult {
-    fn __missing_inaccessible_instances() -> Vec<String> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::supervisors::storage::cloud_native::resource_checks::ResourceChecksResult",
-            "inaccessible_instances",
-        )
-    }
-
-    fn __missing_reduced_availability_instances() -> Vec<String> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::supervisors::storage::cloud_native::resource_checks::ResourceChecksResult",
+impl serde::Serialize for ResourceChecksResult {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("timestamp", &self.timestamp)?;
+        map.serialize_entry("status", &self.status)?;
+        if let Some(value) = &self.data_to_rebuild {
+            map.serialize_entry("data_to_rebuild", value)?;
+        }
+        if let Some(value) = &self.data_to_sync {
+            map.serialize_entry("data_to_sync", value)?;
+        }
+        map.serialize_entry("inaccessible_instances", &self.inaccessible_instances)?;
+        map.serialize_entry(
             "reduced_availability_instances",
-        )
+            &self.reduced_availability_instances,
+        )?;
+        map.serialize_entry("rebuild_instances", &self.rebuild_instances)?;
+        map.serialize_entry("messages", &self.messages)?;
+        map.end()
     }
+}
 
-    fn __missing_rebuild_instances() -> Vec<String> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::supervisors::storage::cloud_native::resource_checks::ResourceChecksResult",
-            "rebuild_instances",
-        )
+impl<'de> serde::Deserialize<'de> for ResourceChecksResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_messages() -> Vec<crate::vapi::standard::LocalizableMessage> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::supervisors::storage::cloud_native::resource_checks::ResourceChecksResult",
-            "messages",
-        )
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ResourceChecksResult {
+    const NAME: &'static str = "vcenter::namespace_management::supervisors::storage::cloud_native::resource_checks::ResourceChecksResult";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<vsphere_vapi_runtime::types::DateTime> = None;
+        let mut f_1: Option<ResultStatus> = None;
+        let mut f_2: Option<i64> = None;
+        let mut f_3: Option<i64> = None;
+        let mut f_4: Option<Vec<String>> = None;
+        let mut f_5: Option<Vec<String>> = None;
+        let mut f_6: Option<Vec<String>> = None;
+        let mut f_7: Option<Vec<crate::vapi::standard::LocalizableMessage>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "timestamp" => f_0 = Some(map.next_value()?),
+                "status" => f_1 = Some(map.next_value()?),
+                "data_to_rebuild" => f_2 = map.next_value()?,
+                "data_to_sync" => f_3 = map.next_value()?,
+                "inaccessible_instances" => f_4 = __de::null_as_empty(map.next_value()?),
+                "reduced_availability_instances" => {
+                    f_5 = __de::null_as_empty(map.next_value()?);
+                }
+                "rebuild_instances" => f_6 = __de::null_as_empty(map.next_value()?),
+                "messages" => f_7 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ResourceChecksResult {
+            timestamp: __de::required(f_0, "timestamp")?,
+            status: __de::required(f_1, "status")?,
+            data_to_rebuild: f_2,
+            data_to_sync: f_3,
+            inaccessible_instances: __de::or_zero(
+                f_4,
+                Self::NAME,
+                "inaccessible_instances",
+            ),
+            reduced_availability_instances: __de::or_zero(
+                f_5,
+                Self::NAME,
+                "reduced_availability_instances",
+            ),
+            rebuild_instances: __de::or_zero(f_6, Self::NAME, "rebuild_instances"),
+            messages: __de::or_zero(f_7, Self::NAME, "messages"),
+        })
     }
 }
 

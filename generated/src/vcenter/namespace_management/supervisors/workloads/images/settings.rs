@@ -16,7 +16,7 @@
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.supervisors.workloads.images.settings.content_library_spec`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ContentLibrarySpec {
     /// Identifier of the Content Library.
     ///
@@ -29,13 +29,65 @@ pub struct ContentLibrarySpec {
     /// If `None`, all Supervisor Services will have access to the Content Library.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub supervisor_services: Option<Vec<String>>,
     /// The [`ContentLibrarySpec::resource_naming_strategy`](crate::vcenter::namespace_management::supervisors::workloads::images::settings::ContentLibrarySpec::resource_naming_strategy) determines how Virtual Machine and Kubernetes node resources are named when created from Content Library items. If `None`, defaults to `ResourceNamingStrategyEnum.FROM_ITEM_NAME`.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_naming_strategy: Option<ResourceNamingStrategyEnum>,
+}
+
+impl serde::Serialize for ContentLibrarySpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("content_library", &self.content_library)?;
+        if let Some(value) = &self.supervisor_services {
+            map.serialize_entry("supervisor_services", value)?;
+        }
+        if let Some(value) = &self.resource_naming_strategy {
+            map.serialize_entry("resource_naming_strategy", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ContentLibrarySpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ContentLibrarySpec {
+    const NAME: &'static str = "vcenter::namespace_management::supervisors::workloads::images::settings::ContentLibrarySpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::LibraryId> = None;
+        let mut f_1: Option<Vec<String>> = None;
+        let mut f_2: Option<ResourceNamingStrategyEnum> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "content_library" => f_0 = Some(map.next_value()?),
+                "supervisor_services" => f_1 = map.next_value()?,
+                "resource_naming_strategy" => f_2 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ContentLibrarySpec {
+            content_library: __de::required(f_0, "content_library")?,
+            supervisor_services: f_1,
+            resource_naming_strategy: f_2,
+        })
+    }
 }
 
 impl ContentLibrarySpec {
@@ -59,26 +111,63 @@ impl ContentLibrarySpec {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.supervisors.workloads.images.settings.image_registry`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ImageRegistry {
     /// IP address or the hostname of container image registry.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default = "ImageRegistry::__missing_hostname")]
     pub hostname: String,
     /// Port number of the container image registry. If `None`, defaults to 443.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub port: Option<i64>,
 }
 
-impl ImageRegistry {
-    fn __missing_hostname() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::supervisors::workloads::images::settings::ImageRegistry",
-            "hostname",
-        )
+impl serde::Serialize for ImageRegistry {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("hostname", &self.hostname)?;
+        if let Some(value) = &self.port {
+            map.serialize_entry("port", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ImageRegistry {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ImageRegistry {
+    const NAME: &'static str = "vcenter::namespace_management::supervisors::workloads::images::settings::ImageRegistry";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<i64> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "hostname" => f_0 = Some(map.next_value()?),
+                "port" => f_1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ImageRegistry {
+            hostname: __de::or_zero(f_0, Self::NAME, "hostname"),
+            port: f_1,
+        })
     }
 }
 
@@ -90,23 +179,75 @@ impl ImageRegistry {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.supervisors.workloads.images.settings.info`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Info {
     /// The [`Info::registry`](crate::vcenter::namespace_management::supervisors::workloads::images::settings::Info::registry) field contains the specification required to configure a vSphere Pods image registry endpoint. If `None`, defaults to Docker Hub (`docker.io`).
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub registry: Option<ImageRegistry>,
     /// The [`Info::repository`](crate::vcenter::namespace_management::supervisors::workloads::images::settings::Info::repository) specifies the default vSphere Pods image repository to use when a vSphere Pod specification does not specify it. For example, `hub.docker.com` is the image repository for a vSphere Pod whose image specification is `hub.docker.com/nginx`. If `None`, defaults to `'library'` when Docker Hub is the registry, and is empty otherwise.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub repository: Option<String>,
     /// [`Info::content_libraries`](crate::vcenter::namespace_management::supervisors::workloads::images::settings::Info::content_libraries) is a list of Content Libraries that are associated with the Supervisor's workload components. This list refers to existing Content Libraries in the vSphere inventory. These Content Libraries and the Content Library items belonging to them will be read-only across all vSphere Namespaces, and will be used as images for Virtual Machines and Kubernetes nodes. If `None`, no content libraries are associated with the Supervisor workload components.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub content_libraries: Option<Vec<ContentLibrarySpec>>,
+}
+
+impl serde::Serialize for Info {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.registry {
+            map.serialize_entry("registry", value)?;
+        }
+        if let Some(value) = &self.repository {
+            map.serialize_entry("repository", value)?;
+        }
+        if let Some(value) = &self.content_libraries {
+            map.serialize_entry("content_libraries", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Info {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
+    const NAME: &'static str = "vcenter::namespace_management::supervisors::workloads::images::settings::Info";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<ImageRegistry> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<Vec<ContentLibrarySpec>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "registry" => f_0 = map.next_value()?,
+                "repository" => f_1 = map.next_value()?,
+                "content_libraries" => f_2 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Info {
+            registry: f_0,
+            repository: f_1,
+            content_libraries: f_2,
+        })
+    }
 }
 
 vsphere_vapi_runtime::vapi_enum! {
@@ -137,23 +278,75 @@ vsphere_vapi_runtime::vapi_enum! {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.supervisors.workloads.images.settings.update_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateSpec {
     /// The [`UpdateSpec::registry`](crate::vcenter::namespace_management::supervisors::workloads::images::settings::UpdateSpec::registry) specifies the default container image registry to use for vSphere Pods when an image is not fully qualified. For example, if this is set to `'my-registry.com'` and a Pod uses the image `'nginx:latest'`, the system will attempt to pull `'my-registry.com/nginx:latest'`. This field is ignored for fully qualified images like `'random.registry/nginx:latest'`. If `None`, no registry changes will be made to the Supervisor workload components.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub registry: Option<ImageRegistry>,
     /// The [`UpdateSpec::repository`](crate::vcenter::namespace_management::supervisors::workloads::images::settings::UpdateSpec::repository) specifies the default repository (often a project or namespace) within the registry to use for unqualified vSphere Pod images. For example, if the [`UpdateSpec::registry`](crate::vcenter::namespace_management::supervisors::workloads::images::settings::UpdateSpec::registry) is set to `'docker.io'` and this field is set to `'library'`, a Pod using the image `'nginx:latest'` will pull from `'docker.io/library/nginx:latest'`. This field is ignored for fully qualified images. If `None`, no repository changes will be made to the Supervisor workload components.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub repository: Option<String>,
     /// [`UpdateSpec::content_libraries`](crate::vcenter::namespace_management::supervisors::workloads::images::settings::UpdateSpec::content_libraries) is a list of Content Libraries that will be associated with a Supervisor's workload components. This list refers to existing Content Libraries in the vSphere inventory. These Content Libraries and the Content Library items belonging to them will be read-only across all vSphere Namespaces, and will be used as images for Virtual Machines and Kubernetes nodes. If `None`, no changes will be made to the content libraries that are associated with the Supervisor workload components.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub content_libraries: Option<Vec<ContentLibrarySpec>>,
+}
+
+impl serde::Serialize for UpdateSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.registry {
+            map.serialize_entry("registry", value)?;
+        }
+        if let Some(value) = &self.repository {
+            map.serialize_entry("repository", value)?;
+        }
+        if let Some(value) = &self.content_libraries {
+            map.serialize_entry("content_libraries", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UpdateSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for UpdateSpec {
+    const NAME: &'static str = "vcenter::namespace_management::supervisors::workloads::images::settings::UpdateSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<ImageRegistry> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<Vec<ContentLibrarySpec>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "registry" => f_0 = map.next_value()?,
+                "repository" => f_1 = map.next_value()?,
+                "content_libraries" => f_2 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(UpdateSpec {
+            registry: f_0,
+            repository: f_1,
+            content_libraries: f_2,
+        })
+    }
 }
 
 #[doc(hidden)]

@@ -16,17 +16,55 @@
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.supervisors.workloads.networks.settings.info`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Info {
     /// Information about whether client IP preservation is enabled for requests to the Supervisor. When set to true, the original client IP address for requests to the Supervisor will be preserved in Kubernetes API Server audit logs and Supervisor Authenticating Proxy logs for auditing purposes. This field is optional because it was added in a newer version than its parent node.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(
-        rename = "client_IP_preservation_enabled",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub client_ip_preservation_enabled: Option<bool>,
+}
+
+impl serde::Serialize for Info {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.client_ip_preservation_enabled {
+            map.serialize_entry("client_IP_preservation_enabled", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Info {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
+    const NAME: &'static str = "vcenter::namespace_management::supervisors::workloads::networks::settings::Info";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<bool> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "client_IP_preservation_enabled" => f_0 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Info {
+            client_ip_preservation_enabled: f_0,
+        })
+    }
 }
 
 /// The [`UpdateSpec`](crate::vcenter::namespace_management::supervisors::workloads::networks::settings::UpdateSpec) structure contains updates to workload network settings.
@@ -37,17 +75,55 @@ pub struct Info {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.supervisors.workloads.networks.settings.update_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateSpec {
     /// Enable client IP preservation for requests to the Supervisor. When set to true, the original client IP address for requests to the Supervisor will be preserved in Kubernetes API Server audit logs and Supervisor Authenticating Proxy logs for auditing purposes. If `None`, no change will be made to the Supervisor.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(
-        rename = "client_IP_preservation_enabled",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub client_ip_preservation_enabled: Option<bool>,
+}
+
+impl serde::Serialize for UpdateSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.client_ip_preservation_enabled {
+            map.serialize_entry("client_IP_preservation_enabled", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UpdateSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for UpdateSpec {
+    const NAME: &'static str = "vcenter::namespace_management::supervisors::workloads::networks::settings::UpdateSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<bool> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "client_IP_preservation_enabled" => f_0 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(UpdateSpec {
+            client_ip_preservation_enabled: f_0,
+        })
+    }
 }
 
 #[doc(hidden)]

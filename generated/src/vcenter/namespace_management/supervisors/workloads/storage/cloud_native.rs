@@ -77,15 +77,16 @@ impl FileVolumes {
     ///
     ///   * The resource `com.vmware.vcenter.namespace_management.supervisor.Supervisor` referenced by the parameter `supervisor` requires `System.Read`.
     /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
-    pub async fn get(
+    pub fn get(
         &self,
         supervisor: &crate::ids::SupervisorId,
-    ) -> vsphere_vapi_runtime::Result<file_volumes::Info> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<file_volumes::Info>,
+    > + Send {
         self.client
             .operation(&file_volumes::ops::GET)
             .param("supervisor", supervisor)
             .send()
-            .await
     }
 
     /// Update the file volume information for the given Supervisor.
@@ -115,16 +116,15 @@ impl FileVolumes {
     ///
     ///   * The resource `com.vmware.vcenter.namespace_management.supervisor.Supervisor` referenced by the parameter `supervisor` requires `Namespaces.Manage`.
     /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
-    pub async fn update(
+    pub fn update(
         &self,
         supervisor: &crate::ids::SupervisorId,
         spec: &file_volumes::UpdateSpec,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&file_volumes::ops::UPDATE)
             .param("supervisor", supervisor)
             .param("spec", spec)
             .send()
-            .await
     }
 }

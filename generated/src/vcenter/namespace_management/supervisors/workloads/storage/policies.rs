@@ -16,7 +16,7 @@
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.supervisors.workloads.storage.policies.info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Info {
     /// Identifier of the storage policy associated with ephemeral disks of all the Kubernetes Pods in the Supervisor.
     ///
@@ -32,6 +32,52 @@ pub struct Info {
     pub image_storage_policy: crate::ids::SpsStorageProfileId,
 }
 
+impl serde::Serialize for Info {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("ephemeral_storage_policy", &self.ephemeral_storage_policy)?;
+        map.serialize_entry("image_storage_policy", &self.image_storage_policy)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Info {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
+    const NAME: &'static str = "vcenter::namespace_management::supervisors::workloads::storage::policies::Info";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::SpsStorageProfileId> = None;
+        let mut f_1: Option<crate::ids::SpsStorageProfileId> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "ephemeral_storage_policy" => f_0 = Some(map.next_value()?),
+                "image_storage_policy" => f_1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Info {
+            ephemeral_storage_policy: __de::required(f_0, "ephemeral_storage_policy")?,
+            image_storage_policy: __de::required(f_1, "image_storage_policy")?,
+        })
+    }
+}
+
 /// The [`UpdateSpec`](crate::vcenter::namespace_management::supervisors::workloads::storage::policies::UpdateSpec) structure contains the specification required to update workload storage policies for the given Supervisor.
 ///
 /// Since vSphere API 9.1.0.0.
@@ -40,22 +86,69 @@ pub struct Info {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.supervisors.workloads.storage.policies.update_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateSpec {
     /// Identifier of the storage policy associated with ephemeral disks of all the vSphere Pods in the Supervisor.
     ///
     /// If `None`, storage policy associated with ephemeral disks of all the Kubernetes Pods will not be modified.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ephemeral_storage_policy: Option<String>,
     /// Identifier of the storage policy associated with vSphere Pod container images.
     ///
     /// If `None`, the image storage policy associated with the Supervisor will not be modified.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_storage_policy: Option<String>,
+}
+
+impl serde::Serialize for UpdateSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.ephemeral_storage_policy {
+            map.serialize_entry("ephemeral_storage_policy", value)?;
+        }
+        if let Some(value) = &self.image_storage_policy {
+            map.serialize_entry("image_storage_policy", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UpdateSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for UpdateSpec {
+    const NAME: &'static str = "vcenter::namespace_management::supervisors::workloads::storage::policies::UpdateSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "ephemeral_storage_policy" => f_0 = map.next_value()?,
+                "image_storage_policy" => f_1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(UpdateSpec {
+            ephemeral_storage_policy: f_0,
+            image_storage_policy: f_1,
+        })
+    }
 }
 
 #[doc(hidden)]

@@ -14,13 +14,53 @@
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.trusted_infrastructure.hosts.hardware.tpm.endorsement_keys.filter_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct FilterSpec {
     /// Type of the endorsement key. if `None` or empty, the result will not be filtered by `types`.
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub types: Option<Vec<Type>>,
+}
+
+impl serde::Serialize for FilterSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.types {
+            map.serialize_entry("types", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for FilterSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for FilterSpec {
+    const NAME: &'static str = "vcenter::trusted_infrastructure::hosts::hardware::tpm::endorsement_keys::FilterSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<Vec<Type>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "types" => f_0 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(FilterSpec { types: f_0 })
+    }
 }
 
 /// The [`Info`](crate::vcenter::trusted_infrastructure::hosts::hardware::tpm::endorsement_keys::Info) structure contains information that describes a TPM endorsement key.
@@ -29,7 +69,7 @@ pub struct FilterSpec {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.trusted_infrastructure.hosts.hardware.tpm.endorsement_keys.info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Info {
     /// The TPM endorsement key type.
     ///
@@ -56,25 +96,99 @@ pub struct Info {
     /// The TPM public endorsement key in PEM format. if `None`, the PEM format public key could not be determined.
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub public_key: Option<String>,
     /// The TPM endorsement key certificate in PEM format. if `None`, the certificate cannot be retrieved from the TPM.
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub certificate: Option<String>,
     /// The TPM endorsement key issuer URL extracted from the TPM endorsement key certificate. if `None`, the URI cannot be retrieved from the endorsement key certificate.
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub manufacturer_certificate_uri: Option<String>,
     /// The TPM manufacturer's endorsement key certificate chain. Endorsement key certificates are signed by the TPM manufacturer. When available, the `manufacturerCertificates` field will contain the TPM manufacturer's endorsement key certificate chain. if `None`, the certificate chain is not available.
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub manufacturer_certificates: Option<
         crate::vcenter::trusted_infrastructure::X509CertChain,
     >,
+}
+
+impl serde::Serialize for Info {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("type", &self.r#type)?;
+        map.serialize_entry("public_area", &self.public_area)?;
+        map.serialize_entry("name", &self.name)?;
+        map.serialize_entry("qualified_name", &self.qualified_name)?;
+        if let Some(value) = &self.public_key {
+            map.serialize_entry("public_key", value)?;
+        }
+        if let Some(value) = &self.certificate {
+            map.serialize_entry("certificate", value)?;
+        }
+        if let Some(value) = &self.manufacturer_certificate_uri {
+            map.serialize_entry("manufacturer_certificate_uri", value)?;
+        }
+        if let Some(value) = &self.manufacturer_certificates {
+            map.serialize_entry("manufacturer_certificates", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Info {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
+    const NAME: &'static str = "vcenter::trusted_infrastructure::hosts::hardware::tpm::endorsement_keys::Info";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<Type> = None;
+        let mut f_1: Option<vsphere_vapi_runtime::types::Binary> = None;
+        let mut f_2: Option<vsphere_vapi_runtime::types::Binary> = None;
+        let mut f_3: Option<vsphere_vapi_runtime::types::Binary> = None;
+        let mut f_4: Option<String> = None;
+        let mut f_5: Option<String> = None;
+        let mut f_6: Option<String> = None;
+        let mut f_7: Option<crate::vcenter::trusted_infrastructure::X509CertChain> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "type" => f_0 = Some(map.next_value()?),
+                "public_area" => f_1 = Some(map.next_value()?),
+                "name" => f_2 = Some(map.next_value()?),
+                "qualified_name" => f_3 = Some(map.next_value()?),
+                "public_key" => f_4 = map.next_value()?,
+                "certificate" => f_5 = map.next_value()?,
+                "manufacturer_certificate_uri" => f_6 = map.next_value()?,
+                "manufacturer_certificates" => f_7 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Info {
+            r#type: __de::required(f_0, "type")?,
+            public_area: __de::required(f_1, "public_area")?,
+            name: __de::required(f_2, "name")?,
+            qualified_name: __de::required(f_3, "qualified_name")?,
+            public_key: f_4,
+            certificate: f_5,
+            manufacturer_certificate_uri: f_6,
+            manufacturer_certificates: f_7,
+        })
+    }
 }
 
 /// A call of
@@ -99,8 +213,12 @@ impl ListRequest {
     }
 
     /// Sends the request and decodes the result.
-    pub async fn send(self) -> vsphere_vapi_runtime::Result<Vec<Summary>> {
-        self.call.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<Vec<Summary>>,
+    > + Send {
+        self.call.send()
     }
 }
 
@@ -110,7 +228,7 @@ impl ListRequest {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.trusted_infrastructure.hosts.hardware.tpm.endorsement_keys.policy_pcr_spec`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PolicyPcrSpec {
     /// The PCRs to which the data is sealed. The PCR selection is a TPML_PCR_SELECTION structure.
     ///
@@ -125,8 +243,55 @@ pub struct PolicyPcrSpec {
     /// Trusted Platform Module Library Part 2: Structures, Family "2.0", Level 00 Revision 01.59, November 8, 2019, Section 10.4.2 TPM2B_DIGEST. If `None`, then the PCR digest is calculated by the service based on the current PCR state.
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pcr_digest: Option<vsphere_vapi_runtime::types::Binary>,
+}
+
+impl serde::Serialize for PolicyPcrSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("pcrs", &self.pcrs)?;
+        if let Some(value) = &self.pcr_digest {
+            map.serialize_entry("pcr_digest", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for PolicyPcrSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for PolicyPcrSpec {
+    const NAME: &'static str = "vcenter::trusted_infrastructure::hosts::hardware::tpm::endorsement_keys::PolicyPcrSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<vsphere_vapi_runtime::types::Binary> = None;
+        let mut f_1: Option<vsphere_vapi_runtime::types::Binary> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "pcrs" => f_0 = Some(map.next_value()?),
+                "pcr_digest" => f_1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(PolicyPcrSpec {
+            pcrs: __de::required(f_0, "pcrs")?,
+            pcr_digest: f_1,
+        })
+    }
 }
 
 /// The [`Summary`](crate::vcenter::trusted_infrastructure::hosts::hardware::tpm::endorsement_keys::Summary) structure contains information that describes a TPM endorsement key.
@@ -135,7 +300,7 @@ pub struct PolicyPcrSpec {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.trusted_infrastructure.hosts.hardware.tpm.endorsement_keys.summary`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Summary {
     /// A unique identifier for the TPM endorsement key.
     ///
@@ -147,6 +312,52 @@ pub struct Summary {
     ///
     /// Since vSphere API 8.0.0.1.
     pub r#type: Type,
+}
+
+impl serde::Serialize for Summary {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("key", &self.key)?;
+        map.serialize_entry("type", &self.r#type)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Summary {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Summary {
+    const NAME: &'static str = "vcenter::trusted_infrastructure::hosts::hardware::tpm::endorsement_keys::Summary";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::TpmEndorsementKeyId> = None;
+        let mut f_1: Option<Type> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "key" => f_0 = Some(map.next_value()?),
+                "type" => f_1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Summary {
+            key: __de::required(f_0, "key")?,
+            r#type: __de::required(f_1, "type")?,
+        })
+    }
 }
 
 vsphere_vapi_runtime::vapi_enum! {
@@ -194,7 +405,7 @@ pub struct UnsealArgs {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.trusted_infrastructure.hosts.hardware.tpm.endorsement_keys.unseal_spec`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct UnsealSpec {
     /// The public area which corresponding to the [`UnsealSpec::private_area`](crate::vcenter::trusted_infrastructure::hosts::hardware::tpm::endorsement_keys::UnsealSpec::private_area) secret that is being unsealed.
     ///
@@ -237,8 +448,63 @@ pub struct UnsealSpec {
     /// Trusted Platform Module Library Part 3: Commands, Family "2.0", Level 00 Revision 01.59, November 8, 2019, Section 23.7 TPM2_PolicyPCR. If `None`, then a zeroed authorization policy is used for the TPM2_Unseal session.
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub policy_pcr: Option<PolicyPcrSpec>,
+}
+
+impl serde::Serialize for UnsealSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("public_area", &self.public_area)?;
+        map.serialize_entry("private_area", &self.private_area)?;
+        map.serialize_entry("seed", &self.seed)?;
+        if let Some(value) = &self.policy_pcr {
+            map.serialize_entry("policy_pcr", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UnsealSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for UnsealSpec {
+    const NAME: &'static str = "vcenter::trusted_infrastructure::hosts::hardware::tpm::endorsement_keys::UnsealSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<vsphere_vapi_runtime::types::Binary> = None;
+        let mut f_1: Option<vsphere_vapi_runtime::types::Binary> = None;
+        let mut f_2: Option<vsphere_vapi_runtime::types::Binary> = None;
+        let mut f_3: Option<PolicyPcrSpec> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "public_area" => f_0 = Some(map.next_value()?),
+                "private_area" => f_1 = Some(map.next_value()?),
+                "seed" => f_2 = Some(map.next_value()?),
+                "policy_pcr" => f_3 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(UnsealSpec {
+            public_area: __de::required(f_0, "public_area")?,
+            private_area: __de::required(f_1, "private_area")?,
+            seed: __de::required(f_2, "seed")?,
+            policy_pcr: f_3,
+        })
+    }
 }
 
 #[doc(hidden)]

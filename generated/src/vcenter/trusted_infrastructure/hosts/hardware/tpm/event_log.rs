@@ -14,7 +14,7 @@
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.trusted_infrastructure.hosts.hardware.tpm.event_log.info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Info {
     /// Type of the event log.
     ///
@@ -23,40 +23,74 @@ pub struct Info {
     /// Event log data in the format described by [`Info::type`](crate::vcenter::trusted_infrastructure::hosts::hardware::tpm::event_log::Info::type). This field is currently required. It may be optional in a future version.
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<vsphere_vapi_runtime::types::Binary>,
     /// Indicates if the event log is truncated. An event log is truncated when there was insufficient memory to store one or more event entries.
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(default = "Info::__missing_truncated")]
     pub truncated: bool,
     /// The resulting PCR banks from event log replay.
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(
-        default = "Info::__missing_banks",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub banks: Vec<
         crate::vcenter::trusted_infrastructure::hosts::hardware::tpm::PcrBank,
     >,
 }
 
-impl Info {
-    fn __missing_truncated() -> bool {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::trusted_infrastructure::hosts::hardware::tpm::event_log::Info",
-            "truncated",
-        )
+impl serde::Serialize for Info {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("type", &self.r#type)?;
+        if let Some(value) = &self.data {
+            map.serialize_entry("data", value)?;
+        }
+        map.serialize_entry("truncated", &self.truncated)?;
+        map.serialize_entry("banks", &self.banks)?;
+        map.end()
     }
+}
 
-    fn __missing_banks() -> Vec<
-        crate::vcenter::trusted_infrastructure::hosts::hardware::tpm::PcrBank,
-    > {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::trusted_infrastructure::hosts::hardware::tpm::event_log::Info",
-            "banks",
-        )
+impl<'de> serde::Deserialize<'de> for Info {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
+    const NAME: &'static str = "vcenter::trusted_infrastructure::hosts::hardware::tpm::event_log::Info";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<Type> = None;
+        let mut f_1: Option<vsphere_vapi_runtime::types::Binary> = None;
+        let mut f_2: Option<bool> = None;
+        let mut f_3: Option<
+            Vec<crate::vcenter::trusted_infrastructure::hosts::hardware::tpm::PcrBank>,
+        > = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "type" => f_0 = Some(map.next_value()?),
+                "data" => f_1 = map.next_value()?,
+                "truncated" => f_2 = Some(map.next_value()?),
+                "banks" => f_3 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Info {
+            r#type: __de::required(f_0, "type")?,
+            data: f_1,
+            truncated: __de::or_zero(f_2, Self::NAME, "truncated"),
+            banks: __de::or_zero(f_3, Self::NAME, "banks"),
+        })
     }
 }
 

@@ -86,17 +86,18 @@ impl BaseImages {
     /// - [`NotFound`](crate::ErrorKind::NotFound): if the version or cluster is not found.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the caller is not authenticated.
     #[deprecated(note = "since vSphere API 8.0.3.0")]
-    pub async fn delete_task(
+    pub fn delete_task(
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
         version: &crate::ids::EsxBaseImageId,
-    ) -> vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<()>> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<()>>,
+    > + Send {
         self.client
             .operation(&base_images::ops::DELETE_TASK)
             .param("cluster", cluster)
             .param("version", version)
             .send_task()
-            .await
     }
 
     /// Runs [`delete_task`](Self::delete_task) and waits for the task with the default
@@ -145,17 +146,20 @@ impl BaseImages {
     /// - [`NotFound`](crate::ErrorKind::NotFound): if the version or cluster is not found.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the caller is not authenticated.
     #[deprecated(note = "since vSphere API 8.0.3.0")]
-    pub async fn get_task(
+    pub fn get_task(
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
         version: &crate::ids::EsxBaseImageId,
-    ) -> vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<base_images::Info>> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<
+            vsphere_vapi_runtime::Task<base_images::Info>,
+        >,
+    > + Send {
         self.client
             .operation(&base_images::ops::GET_TASK)
             .param("cluster", cluster)
             .param("version", version)
             .send_task()
-            .await
     }
 
     /// Runs [`get_task`](Self::get_task) and waits for the task with the default
@@ -209,17 +213,18 @@ impl BaseImages {
     /// - [`NotFound`](crate::ErrorKind::NotFound): if the cluster is not found.
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the caller is not authenticated.
     #[deprecated(note = "since vSphere API 8.0.3.0")]
-    pub async fn import_from_imgdb_task(
+    pub fn import_from_imgdb_task(
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
         imgdb: &vsphere_vapi_runtime::types::Binary,
-    ) -> vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<String>> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<String>>,
+    > + Send {
         self.client
             .operation(&base_images::ops::IMPORT_FROM_IMGDB_TASK)
             .param("cluster", cluster)
             .param("imgdb", imgdb)
             .send_task()
-            .await
     }
 
     /// Runs [`import_from_imgdb_task`](Self::import_from_imgdb_task) and waits for the

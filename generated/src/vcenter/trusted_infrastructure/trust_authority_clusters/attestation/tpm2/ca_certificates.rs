@@ -17,7 +17,7 @@
 /// vAPI structure
 /// `com.vmware.vcenter.trusted_infrastructure.trust_authority_clusters.attestation.tpm2.ca_certificates.create_spec`.
 #[deprecated(note = "since vSphere API 8.0.3.0")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateSpec {
     /// A unique name for the TPM CA certificate.
     ///
@@ -32,8 +32,55 @@ pub struct CreateSpec {
     /// Similarly, when added as a chain the list must be ordered in the direction from root to leaf. If `None` creation will fail.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cert_chain: Option<crate::vcenter::trusted_infrastructure::X509CertChain>,
+}
+
+impl serde::Serialize for CreateSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("name", &self.name)?;
+        if let Some(value) = &self.cert_chain {
+            map.serialize_entry("cert_chain", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CreateSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CreateSpec {
+    const NAME: &'static str = "vcenter::trusted_infrastructure::trust_authority_clusters::attestation::tpm2::ca_certificates::CreateSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::CaCertificateId> = None;
+        let mut f_1: Option<crate::vcenter::trusted_infrastructure::X509CertChain> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "name" => f_0 = Some(map.next_value()?),
+                "cert_chain" => f_1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(CreateSpec {
+            name: __de::required(f_0, "name")?,
+            cert_chain: f_1,
+        })
+    }
 }
 
 vsphere_vapi_runtime::vapi_enum! {
@@ -82,12 +129,11 @@ vsphere_vapi_runtime::vapi_enum! {
 /// vAPI structure
 /// `com.vmware.vcenter.trusted_infrastructure.trust_authority_clusters.attestation.tpm2.ca_certificates.info`.
 #[deprecated(note = "since vSphere API 8.0.3.0")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Info {
     /// The CA certificate chain.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "Info::__missing_cert_chain")]
     pub cert_chain: crate::vcenter::trusted_infrastructure::X509CertChain,
     /// A health indicator which indicates whether each host in the cluster has the same CA certs.
     ///
@@ -96,26 +142,56 @@ pub struct Info {
     /// Details regarding the health. When the [`Health`](crate::vcenter::trusted_infrastructure::trust_authority_clusters::attestation::tpm2::ca_certificates::Health) is not [`Health::Ok`](crate::vcenter::trusted_infrastructure::trust_authority_clusters::attestation::tpm2::ca_certificates::Health::Ok) or [`Health::None`](crate::vcenter::trusted_infrastructure::trust_authority_clusters::attestation::tpm2::ca_certificates::Health::None), this member will provide an actionable description of the issues present.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(
-        default = "Info::__missing_details",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub details: Vec<crate::vapi::standard::LocalizableMessage>,
 }
 
-impl Info {
-    fn __missing_cert_chain() -> crate::vcenter::trusted_infrastructure::X509CertChain {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::trusted_infrastructure::trust_authority_clusters::attestation::tpm2::ca_certificates::Info",
-            "cert_chain",
-        )
+impl serde::Serialize for Info {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("cert_chain", &self.cert_chain)?;
+        map.serialize_entry("health", &self.health)?;
+        map.serialize_entry("details", &self.details)?;
+        map.end()
     }
+}
 
-    fn __missing_details() -> Vec<crate::vapi::standard::LocalizableMessage> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::trusted_infrastructure::trust_authority_clusters::attestation::tpm2::ca_certificates::Info",
-            "details",
-        )
+impl<'de> serde::Deserialize<'de> for Info {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
+    const NAME: &'static str = "vcenter::trusted_infrastructure::trust_authority_clusters::attestation::tpm2::ca_certificates::Info";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::vcenter::trusted_infrastructure::X509CertChain> = None;
+        let mut f_1: Option<Health> = None;
+        let mut f_2: Option<Vec<crate::vapi::standard::LocalizableMessage>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "cert_chain" => f_0 = Some(map.next_value()?),
+                "health" => f_1 = Some(map.next_value()?),
+                "details" => f_2 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Info {
+            cert_chain: __de::or_zero(f_0, Self::NAME, "cert_chain"),
+            health: __de::required(f_1, "health")?,
+            details: __de::or_zero(f_2, Self::NAME, "details"),
+        })
     }
 }
 
@@ -128,7 +204,7 @@ impl Info {
 /// vAPI structure
 /// `com.vmware.vcenter.trusted_infrastructure.trust_authority_clusters.attestation.tpm2.ca_certificates.summary`.
 #[deprecated(note = "since vSphere API 8.0.3.0")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Summary {
     /// A unique name for the TPM CA certificate.
     ///
@@ -140,6 +216,52 @@ pub struct Summary {
     ///
     /// Since vSphere API 7.0.0.0.
     pub health: Health,
+}
+
+impl serde::Serialize for Summary {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("name", &self.name)?;
+        map.serialize_entry("health", &self.health)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Summary {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Summary {
+    const NAME: &'static str = "vcenter::trusted_infrastructure::trust_authority_clusters::attestation::tpm2::ca_certificates::Summary";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::CaCertificateId> = None;
+        let mut f_1: Option<Health> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "name" => f_0 = Some(map.next_value()?),
+                "health" => f_1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Summary {
+            name: __de::required(f_0, "name")?,
+            health: __de::required(f_1, "health")?,
+        })
+    }
 }
 
 #[doc(hidden)]

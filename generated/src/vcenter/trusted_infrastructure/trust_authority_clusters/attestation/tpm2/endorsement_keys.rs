@@ -19,7 +19,7 @@
 /// vAPI structure
 /// `com.vmware.vcenter.trusted_infrastructure.trust_authority_clusters.attestation.tpm2.endorsement_keys.create_spec`.
 #[deprecated(note = "since vSphere API 8.0.3.0")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateSpec {
     /// A unique name for the TPM endorsement key. The unique name should be something that an administrator can use to easily identify the remote system. For example, the hostname, or hardware UUID.
     ///
@@ -30,15 +30,67 @@ pub struct CreateSpec {
     /// TPM public endorsement key in PEM format. If `None` [`CreateSpec::certificate`](crate::vcenter::trusted_infrastructure::trust_authority_clusters::attestation::tpm2::endorsement_keys::CreateSpec::certificate) must be set.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub public_key: Option<String>,
     /// TPM endorsement key certificate in PEM format. When a endorsement key certificate is provided, it will be verified against the CA certificate list. Endorsement key certificates that are not signed by one of the CA certificates will be rejected.
     ///
     /// Using this format allows for failures to be caught during configuration rather than later during attestation. If `None` [`CreateSpec::public_key`](crate::vcenter::trusted_infrastructure::trust_authority_clusters::attestation::tpm2::endorsement_keys::CreateSpec::public_key) must be set.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub certificate: Option<String>,
+}
+
+impl serde::Serialize for CreateSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("name", &self.name)?;
+        if let Some(value) = &self.public_key {
+            map.serialize_entry("public_key", value)?;
+        }
+        if let Some(value) = &self.certificate {
+            map.serialize_entry("certificate", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CreateSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CreateSpec {
+    const NAME: &'static str = "vcenter::trusted_infrastructure::trust_authority_clusters::attestation::tpm2::endorsement_keys::CreateSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::Tpm2EndorsementKeyId> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "name" => f_0 = Some(map.next_value()?),
+                "public_key" => f_1 = map.next_value()?,
+                "certificate" => f_2 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(CreateSpec {
+            name: __de::required(f_0, "name")?,
+            public_key: f_1,
+            certificate: f_2,
+        })
+    }
 }
 
 impl CreateSpec {
@@ -100,12 +152,11 @@ vsphere_vapi_runtime::vapi_enum! {
 /// vAPI structure
 /// `com.vmware.vcenter.trusted_infrastructure.trust_authority_clusters.attestation.tpm2.endorsement_keys.info`.
 #[deprecated(note = "since vSphere API 8.0.3.0")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Info {
     /// TPM public endorsement key in PEM format.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "Info::__missing_public_key")]
     pub public_key: String,
     /// A health indicator which indicates whether each host in the cluster has the same endorsement key.
     ///
@@ -114,26 +165,56 @@ pub struct Info {
     /// Details regarding the health. When the [`Health`](crate::vcenter::trusted_infrastructure::trust_authority_clusters::attestation::tpm2::endorsement_keys::Health) is not [`Health::Ok`](crate::vcenter::trusted_infrastructure::trust_authority_clusters::attestation::tpm2::endorsement_keys::Health::Ok) or [`Health::None`](crate::vcenter::trusted_infrastructure::trust_authority_clusters::attestation::tpm2::endorsement_keys::Health::None), this member will provide an actionable description of the issues present.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(
-        default = "Info::__missing_details",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub details: Vec<crate::vapi::standard::LocalizableMessage>,
 }
 
-impl Info {
-    fn __missing_public_key() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::trusted_infrastructure::trust_authority_clusters::attestation::tpm2::endorsement_keys::Info",
-            "public_key",
-        )
+impl serde::Serialize for Info {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("public_key", &self.public_key)?;
+        map.serialize_entry("health", &self.health)?;
+        map.serialize_entry("details", &self.details)?;
+        map.end()
     }
+}
 
-    fn __missing_details() -> Vec<crate::vapi::standard::LocalizableMessage> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::trusted_infrastructure::trust_authority_clusters::attestation::tpm2::endorsement_keys::Info",
-            "details",
-        )
+impl<'de> serde::Deserialize<'de> for Info {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
+    const NAME: &'static str = "vcenter::trusted_infrastructure::trust_authority_clusters::attestation::tpm2::endorsement_keys::Info";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<Health> = None;
+        let mut f_2: Option<Vec<crate::vapi::standard::LocalizableMessage>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "public_key" => f_0 = Some(map.next_value()?),
+                "health" => f_1 = Some(map.next_value()?),
+                "details" => f_2 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Info {
+            public_key: __de::or_zero(f_0, Self::NAME, "public_key"),
+            health: __de::required(f_1, "health")?,
+            details: __de::or_zero(f_2, Self::NAME, "details"),
+        })
     }
 }
 
@@ -146,7 +227,7 @@ impl Info {
 /// vAPI structure
 /// `com.vmware.vcenter.trusted_infrastructure.trust_authority_clusters.attestation.tpm2.endorsement_keys.summary`.
 #[deprecated(note = "since vSphere API 8.0.3.0")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Summary {
     /// A unique name for the TPM endorsement key.
     ///
@@ -158,6 +239,52 @@ pub struct Summary {
     ///
     /// Since vSphere API 7.0.0.0.
     pub health: Health,
+}
+
+impl serde::Serialize for Summary {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("name", &self.name)?;
+        map.serialize_entry("health", &self.health)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Summary {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Summary {
+    const NAME: &'static str = "vcenter::trusted_infrastructure::trust_authority_clusters::attestation::tpm2::endorsement_keys::Summary";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::Tpm2EndorsementKeyId> = None;
+        let mut f_1: Option<Health> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "name" => f_0 = Some(map.next_value()?),
+                "health" => f_1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Summary {
+            name: __de::required(f_0, "name")?,
+            health: __de::required(f_1, "health")?,
+        })
+    }
 }
 
 #[doc(hidden)]

@@ -54,17 +54,15 @@ vsphere_vapi_runtime::vapi_enum! {
 /// vAPI structure
 /// `com.vmware.vcenter.trusted_infrastructure.trust_authority_clusters.attestation.tpm2.settings.info`.
 #[deprecated(note = "since vSphere API 8.0.3.0")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Info {
     /// Require registered TPM endorsement keys. During attestation, the attested host will always send its endorsement key to the Attestation Service. With this option is set, the Attestation Service will only proceed with attestation if the endorsement key has been added to the list of configured trusted endorsement keys.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "Info::__missing_require_endorsement_keys")]
     pub require_endorsement_keys: bool,
     /// Require TPM endorsement key certificate validation. During attestation, the attested host will send its endorsement key certificate if one is available. With this option set, the Attestation Service will validate the endorsement key certificate against the list of configured trusted TPM CA certificates. Only endorsement key certificates that are signed by a trusted TPM CA certificate will be able to successfully attest.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "Info::__missing_require_certificate_validation")]
     pub require_certificate_validation: bool,
     /// A health indicator which indicates whether each host in the cluster has the same attestation settings.
     ///
@@ -73,33 +71,71 @@ pub struct Info {
     /// Details regarding the health. When the [`Health`](crate::vcenter::trusted_infrastructure::trust_authority_clusters::attestation::tpm2::settings::Health) is not [`Health::Ok`](crate::vcenter::trusted_infrastructure::trust_authority_clusters::attestation::tpm2::settings::Health::Ok) or [`Health::None`](crate::vcenter::trusted_infrastructure::trust_authority_clusters::attestation::tpm2::settings::Health::None), this member will provide an actionable description of the issues present.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(
-        default = "Info::__missing_details",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub details: Vec<crate::vapi::standard::LocalizableMessage>,
 }
 
-impl Info {
-    fn __missing_require_endorsement_keys() -> bool {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::trusted_infrastructure::trust_authority_clusters::attestation::tpm2::settings::Info",
-            "require_endorsement_keys",
-        )
-    }
-
-    fn __missing_require_certificate_validation() -> bool {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::trusted_infrastructure::trust_authority_clusters::attestation::tpm2::settings::Info",
+impl serde::Serialize for Info {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("require_endorsement_keys", &self.require_endorsement_keys)?;
+        map.serialize_entry(
             "require_certificate_validation",
-        )
+            &self.require_certificate_validation,
+        )?;
+        map.serialize_entry("health", &self.health)?;
+        map.serialize_entry("details", &self.details)?;
+        map.end()
     }
+}
 
-    fn __missing_details() -> Vec<crate::vapi::standard::LocalizableMessage> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::trusted_infrastructure::trust_authority_clusters::attestation::tpm2::settings::Info",
-            "details",
-        )
+impl<'de> serde::Deserialize<'de> for Info {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
+    const NAME: &'static str = "vcenter::trusted_infrastructure::trust_authority_clusters::attestation::tpm2::settings::Info";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<bool> = None;
+        let mut f_1: Option<bool> = None;
+        let mut f_2: Option<Health> = None;
+        let mut f_3: Option<Vec<crate::vapi::standard::LocalizableMessage>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "require_endorsement_keys" => f_0 = Some(map.next_value()?),
+                "require_certificate_validation" => f_1 = Some(map.next_value()?),
+                "health" => f_2 = Some(map.next_value()?),
+                "details" => f_3 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Info {
+            require_endorsement_keys: __de::or_zero(
+                f_0,
+                Self::NAME,
+                "require_endorsement_keys",
+            ),
+            require_certificate_validation: __de::or_zero(
+                f_1,
+                Self::NAME,
+                "require_certificate_validation",
+            ),
+            health: __de::required(f_2, "health")?,
+            details: __de::or_zero(f_3, Self::NAME, "details"),
+        })
     }
 }
 
@@ -112,18 +148,65 @@ impl Info {
 /// vAPI structure
 /// `com.vmware.vcenter.trusted_infrastructure.trust_authority_clusters.attestation.tpm2.settings.update_spec`.
 #[deprecated(note = "since vSphere API 8.0.3.0")]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateSpec {
     /// Require registered TPM endorsement keys. If `None` the current state will remain unchanged.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub require_endorsement_keys: Option<bool>,
     /// Require TPM endorsement key certificate validation. If `None` the current state will remain unchanged.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub require_certificate_validation: Option<bool>,
+}
+
+impl serde::Serialize for UpdateSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.require_endorsement_keys {
+            map.serialize_entry("require_endorsement_keys", value)?;
+        }
+        if let Some(value) = &self.require_certificate_validation {
+            map.serialize_entry("require_certificate_validation", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UpdateSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for UpdateSpec {
+    const NAME: &'static str = "vcenter::trusted_infrastructure::trust_authority_clusters::attestation::tpm2::settings::UpdateSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<bool> = None;
+        let mut f_1: Option<bool> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "require_endorsement_keys" => f_0 = map.next_value()?,
+                "require_certificate_validation" => f_1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(UpdateSpec {
+            require_endorsement_keys: f_0,
+            require_certificate_validation: f_1,
+        })
+    }
 }
 
 #[doc(hidden)]

@@ -86,17 +86,18 @@ impl Csr {
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
     /// - [`Error`](crate::ErrorKind::Error): If any other error occurs.
     #[deprecated(note = "since vSphere API 8.0.3.0")]
-    pub async fn create_task(
+    pub fn create_task(
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
         provider: &crate::ids::TrustAuthorityClustersKmsProviderId,
-    ) -> vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<csr::Info>> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<csr::Info>>,
+    > + Send {
         self.client
             .operation(&csr::ops::CREATE_TASK)
             .param("cluster", cluster)
             .param("provider", provider)
             .send_task()
-            .await
     }
 
     /// Runs [`create_task`](Self::create_task) and waits for the task with the default
@@ -148,17 +149,18 @@ impl Csr {
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
     /// - [`Error`](crate::ErrorKind::Error): If any other error occurs.
     #[deprecated(note = "since vSphere API 8.0.3.0")]
-    pub async fn get_task(
+    pub fn get_task(
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
         provider: &crate::ids::TrustAuthorityClustersKmsProviderId,
-    ) -> vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<csr::Info>> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<csr::Info>>,
+    > + Send {
         self.client
             .operation(&csr::ops::GET_TASK)
             .param("cluster", cluster)
             .param("provider", provider)
             .send_task()
-            .await
     }
 
     /// Runs [`get_task`](Self::get_task) and waits for the task with the default
@@ -190,21 +192,53 @@ impl Csr {
 /// vAPI structure
 /// `com.vmware.vcenter.trusted_infrastructure.trust_authority_clusters.kms.providers.client_certificate.info`.
 #[deprecated(note = "since vSphere API 8.0.3.0")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Info {
     /// Public certificate.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "Info::__missing_certificate")]
     pub certificate: String,
 }
 
-impl Info {
-    fn __missing_certificate() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::trusted_infrastructure::trust_authority_clusters::kms::providers::client_certificate::Info",
-            "certificate",
-        )
+impl serde::Serialize for Info {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("certificate", &self.certificate)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Info {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
+    const NAME: &'static str = "vcenter::trusted_infrastructure::trust_authority_clusters::kms::providers::client_certificate::Info";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "certificate" => f_0 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Info {
+            certificate: __de::or_zero(f_0, Self::NAME, "certificate"),
+        })
     }
 }
 
@@ -217,26 +251,63 @@ impl Info {
 /// vAPI structure
 /// `com.vmware.vcenter.trusted_infrastructure.trust_authority_clusters.kms.providers.client_certificate.update_spec`.
 #[deprecated(note = "since vSphere API 8.0.3.0")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct UpdateSpec {
     /// Public certificate used by every host in the cluster.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "UpdateSpec::__missing_certificate")]
     pub certificate: String,
     /// Private part of the certificate. If `None`, the update request is for a public/private client certificate pair, not for a signed CSR.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub private_key: Option<vsphere_vapi_runtime::types::Secret>,
 }
 
-impl UpdateSpec {
-    fn __missing_certificate() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::trusted_infrastructure::trust_authority_clusters::kms::providers::client_certificate::UpdateSpec",
-            "certificate",
-        )
+impl serde::Serialize for UpdateSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("certificate", &self.certificate)?;
+        if let Some(value) = &self.private_key {
+            map.serialize_entry("private_key", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UpdateSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for UpdateSpec {
+    const NAME: &'static str = "vcenter::trusted_infrastructure::trust_authority_clusters::kms::providers::client_certificate::UpdateSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<vsphere_vapi_runtime::types::Secret> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "certificate" => f_0 = Some(map.next_value()?),
+                "private_key" => f_1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(UpdateSpec {
+            certificate: __de::or_zero(f_0, Self::NAME, "certificate"),
+            private_key: f_1,
+        })
     }
 }
 

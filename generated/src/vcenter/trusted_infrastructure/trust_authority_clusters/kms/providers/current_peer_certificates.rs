@@ -17,18 +17,65 @@
 /// vAPI structure
 /// `com.vmware.vcenter.trusted_infrastructure.trust_authority_clusters.kms.providers.current_peer_certificates.filter_spec`.
 #[deprecated(note = "since vSphere API 8.0.3.0")]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct FilterSpec {
     /// Names that key server must have to match the filter (see [`Summary::server_name`](crate::vcenter::trusted_infrastructure::trust_authority_clusters::kms::providers::current_peer_certificates::Summary::server_name)). If `None` or empty, key servers with any name match the filter.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub server_names: Option<Vec<String>>,
     /// Trust status that server certificates must have to match the filter (see [`Summary::trusted`](crate::vcenter::trusted_infrastructure::trust_authority_clusters::kms::providers::current_peer_certificates::Summary::trusted)). If `None`, trusted and untrusted server certificates match the filter.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trusted: Option<bool>,
+}
+
+impl serde::Serialize for FilterSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.server_names {
+            map.serialize_entry("server_names", value)?;
+        }
+        if let Some(value) = &self.trusted {
+            map.serialize_entry("trusted", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for FilterSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for FilterSpec {
+    const NAME: &'static str = "vcenter::trusted_infrastructure::trust_authority_clusters::kms::providers::current_peer_certificates::FilterSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<Vec<String>> = None;
+        let mut f_1: Option<bool> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "server_names" => f_0 = map.next_value()?,
+                "trusted" => f_1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(FilterSpec {
+            server_names: f_0,
+            trusted: f_1,
+        })
+    }
 }
 
 /// A call of
@@ -53,10 +100,12 @@ impl ListTaskRequest {
     }
 
     /// Starts the task; the handle waits for it or reports its progress.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<Vec<Summary>>> {
-        self.call.send_task().await
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<Vec<Summary>>>,
+    > + Send {
+        self.call.send_task()
     }
 
     /// Starts the task and waits for its result with the default
@@ -75,53 +124,79 @@ impl ListTaskRequest {
 /// vAPI structure
 /// `com.vmware.vcenter.trusted_infrastructure.trust_authority_clusters.kms.providers.current_peer_certificates.summary`.
 #[deprecated(note = "since vSphere API 8.0.3.0")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Summary {
     /// Name of the server.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "Summary::__missing_server_name")]
     pub server_name: String,
     /// Server certificate. If `None`, the certificate cannot be retrieved from the remote system, and [`Summary::trusted`](crate::vcenter::trusted_infrastructure::trust_authority_clusters::kms::providers::current_peer_certificates::Summary::trusted) is undefined. See [`Summary::error_messages`](crate::vcenter::trusted_infrastructure::trust_authority_clusters::kms::providers::current_peer_certificates::Summary::error_messages) for details.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub certificate: Option<String>,
     /// Server certificate retrieval errors. Specifies error details when retrieving the remote server certificate fails. This list will be empty when [`Summary::certificate`](crate::vcenter::trusted_infrastructure::trust_authority_clusters::kms::providers::current_peer_certificates::Summary::certificate) is set.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(
-        default = "Summary::__missing_error_messages",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub error_messages: Vec<crate::vapi::standard::LocalizableMessage>,
     /// whether server certificate is already trusted .
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default = "Summary::__missing_trusted")]
     pub trusted: bool,
 }
 
-impl Summary {
-    fn __missing_server_name() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::trusted_infrastructure::trust_authority_clusters::kms::providers::current_peer_certificates::Summary",
-            "server_name",
-        )
+impl serde::Serialize for Summary {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("server_name", &self.server_name)?;
+        if let Some(value) = &self.certificate {
+            map.serialize_entry("certificate", value)?;
+        }
+        map.serialize_entry("error_messages", &self.error_messages)?;
+        map.serialize_entry("trusted", &self.trusted)?;
+        map.end()
     }
+}
 
-    fn __missing_error_messages() -> Vec<crate::vapi::standard::LocalizableMessage> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::trusted_infrastructure::trust_authority_clusters::kms::providers::current_peer_certificates::Summary",
-            "error_messages",
-        )
+impl<'de> serde::Deserialize<'de> for Summary {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_trusted() -> bool {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::trusted_infrastructure::trust_authority_clusters::kms::providers::current_peer_certificates::Summary",
-            "trusted",
-        )
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Summary {
+    const NAME: &'static str = "vcenter::trusted_infrastructure::trust_authority_clusters::kms::providers::current_peer_certificates::Summary";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<Vec<crate::vapi::standard::LocalizableMessage>> = None;
+        let mut f_3: Option<bool> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "server_name" => f_0 = Some(map.next_value()?),
+                "certificate" => f_1 = map.next_value()?,
+                "error_messages" => f_2 = __de::null_as_empty(map.next_value()?),
+                "trusted" => f_3 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Summary {
+            server_name: __de::or_zero(f_0, Self::NAME, "server_name"),
+            certificate: f_1,
+            error_messages: __de::or_zero(f_2, Self::NAME, "error_messages"),
+            trusted: __de::or_zero(f_3, Self::NAME, "trusted"),
+        })
     }
 }
 

@@ -17,24 +17,53 @@
 /// vAPI structure
 /// `com.vmware.vcenter.trusted_infrastructure.trust_authority_clusters.kms.providers.trusted_peer_certificates.info`.
 #[deprecated(note = "since vSphere API 8.0.3.0")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Info {
     /// List of certificate strings, PEM format.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(
-        default = "Info::__missing_certificates",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub certificates: Vec<String>,
 }
 
-impl Info {
-    fn __missing_certificates() -> Vec<String> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::trusted_infrastructure::trust_authority_clusters::kms::providers::trusted_peer_certificates::Info",
-            "certificates",
-        )
+impl serde::Serialize for Info {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("certificates", &self.certificates)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Info {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
+    const NAME: &'static str = "vcenter::trusted_infrastructure::trust_authority_clusters::kms::providers::trusted_peer_certificates::Info";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<Vec<String>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "certificates" => f_0 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Info {
+            certificates: __de::or_zero(f_0, Self::NAME, "certificates"),
+        })
     }
 }
 
@@ -47,13 +76,53 @@ impl Info {
 /// vAPI structure
 /// `com.vmware.vcenter.trusted_infrastructure.trust_authority_clusters.kms.providers.trusted_peer_certificates.update_spec`.
 #[deprecated(note = "since vSphere API 8.0.3.0")]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateSpec {
     /// Public certificates of key server to trust. If `None`, the trusted server certificates will not be updated.
     ///
     /// Since vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub certificates: Option<Vec<String>>,
+}
+
+impl serde::Serialize for UpdateSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.certificates {
+            map.serialize_entry("certificates", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UpdateSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for UpdateSpec {
+    const NAME: &'static str = "vcenter::trusted_infrastructure::trust_authority_clusters::kms::providers::trusted_peer_certificates::UpdateSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<Vec<String>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "certificates" => f_0 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(UpdateSpec { certificates: f_0 })
+    }
 }
 
 #[doc(hidden)]

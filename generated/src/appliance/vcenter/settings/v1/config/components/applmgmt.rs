@@ -25,20 +25,77 @@ pub mod timesync;
 ///
 /// vAPI structure
 /// `com.vmware.appliance.vcenter.settings.v1.config.components.applmgmt.access_settings`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AccessSettings {
     /// Get/Set enabled state of SSH-based controlled CLI. [`Ssh`](crate::appliance::vcenter::settings::v1::config::components::applmgmt::Ssh) structure provides methods
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ssh: Option<Ssh>,
     /// Get/Set enabled of Direct Console User Interface (DCUI TTY2). [`Dcui`](crate::appliance::vcenter::settings::v1::config::components::applmgmt::Dcui) structure provides methods
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dcui: Option<Dcui>,
     /// Get/Set enabled state of the console-based controlled CLI. [`Consolecli`](crate::appliance::vcenter::settings::v1::config::components::applmgmt::Consolecli) structure provides methods
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub console_cli: Option<Consolecli>,
     /// Get/Set enabled state of BASH. [`Shell`](crate::appliance::vcenter::settings::v1::config::components::applmgmt::Shell) structure provides methods
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shell: Option<Shell>,
+}
+
+impl serde::Serialize for AccessSettings {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.ssh {
+            map.serialize_entry("ssh", value)?;
+        }
+        if let Some(value) = &self.dcui {
+            map.serialize_entry("dcui", value)?;
+        }
+        if let Some(value) = &self.console_cli {
+            map.serialize_entry("console_cli", value)?;
+        }
+        if let Some(value) = &self.shell {
+            map.serialize_entry("shell", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AccessSettings {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for AccessSettings {
+    const NAME: &'static str = "appliance::vcenter::settings::v1::config::components::applmgmt::AccessSettings";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<Ssh> = None;
+        let mut f_1: Option<Dcui> = None;
+        let mut f_2: Option<Consolecli> = None;
+        let mut f_3: Option<Shell> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "ssh" => f_0 = map.next_value()?,
+                "dcui" => f_1 = map.next_value()?,
+                "console_cli" => f_2 = map.next_value()?,
+                "shell" => f_3 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(AccessSettings {
+            ssh: f_0,
+            dcui: f_1,
+            console_cli: f_2,
+            shell: f_3,
+        })
+    }
 }
 
 /// The [`Address`](crate::appliance::vcenter::settings::v1::config::components::applmgmt::Address) structure provides the structure used to name an IPv6 address.
@@ -47,20 +104,77 @@ pub struct AccessSettings {
 ///
 /// vAPI structure
 /// `com.vmware.appliance.vcenter.settings.v1.config.components.applmgmt.address`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Address {
     /// The IPv6 address, for example, fc00:10:20:83:20c:29ff:fe94:bb5a. If set, the address was never set.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub address: Option<String>,
     /// The Origin of the IPv6 address. For more information, see RFC 4293. If set, the origin was never set.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub origin: Option<address::Origin>,
     /// The IPv6 CIDR prefix, for example, 64. If set, the prefix was never set.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub prefix: Option<i64>,
     /// The Status of the IPv6 address. For more information, see RFC 4293. If set, the status was never set.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<address::Status>,
+}
+
+impl serde::Serialize for Address {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.address {
+            map.serialize_entry("address", value)?;
+        }
+        if let Some(value) = &self.origin {
+            map.serialize_entry("origin", value)?;
+        }
+        if let Some(value) = &self.prefix {
+            map.serialize_entry("prefix", value)?;
+        }
+        if let Some(value) = &self.status {
+            map.serialize_entry("status", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Address {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Address {
+    const NAME: &'static str = "appliance::vcenter::settings::v1::config::components::applmgmt::Address";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<address::Origin> = None;
+        let mut f_2: Option<i64> = None;
+        let mut f_3: Option<address::Status> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "address" => f_0 = map.next_value()?,
+                "origin" => f_1 = map.next_value()?,
+                "prefix" => f_2 = map.next_value()?,
+                "status" => f_3 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Address {
+            address: f_0,
+            origin: f_1,
+            prefix: f_2,
+            status: f_3,
+        })
+    }
 }
 
 /// [`ApplianceManagement`](crate::appliance::vcenter::settings::v1::config::components::applmgmt::ApplianceManagement) structure This structure contains the Spec required for Appliance Management configurations.
@@ -69,35 +183,117 @@ pub struct Address {
 ///
 /// vAPI structure
 /// `com.vmware.appliance.vcenter.settings.v1.config.components.applmgmt.appliance_management`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ApplianceManagement {
     /// Policy to update vCenter. Only set if the SoftwareUpdatePolicy is set inside vCenter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub software_update_policy: Option<SoftwareUpdatePolicy>,
     /// Backup schedule of vCenter. Only set if the Backup is schedule for vCenter
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub backup_schedules: Option<Vec<BackupSchedule>>,
     /// AccessSettings of vCenter. if access settings are set for vCenter
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub access_settings: Option<AccessSettings>,
     /// Date Time Configuration of vCenter. Only set if access settings are set for vCenter
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub datetime_config: Option<DatetimeConfig>,
     /// The `syslog` field provides methods to manage forwarding of log messages to remote logging servers. Only set if log forwarding to remote server are set in vCenter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub syslog: Option<Vec<LogForwarding>>,
     /// User Account Settings of vCenter. if user account settings are set for vCenter
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_account_settings: Option<UserAccountSettings>,
     /// The [`LocalAccounts`](crate::appliance::vcenter::settings::v1::config::components::applmgmt::LocalAccounts) structure provides methods to manage local user account.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub smtp: Option<Smtp>,
     /// Network configurations to be applied. Only set if the network configurations are set in vCenter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub network: Option<ApplianceNetwork>,
     /// CEIP (Customer Experience Improvement Program) enabled state. Only set if ceip are set in vcenter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ceip: Option<Ceip>,
+}
+
+impl serde::Serialize for ApplianceManagement {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.software_update_policy {
+            map.serialize_entry("software_update_policy", value)?;
+        }
+        if let Some(value) = &self.backup_schedules {
+            map.serialize_entry("backup_schedules", value)?;
+        }
+        if let Some(value) = &self.access_settings {
+            map.serialize_entry("access_settings", value)?;
+        }
+        if let Some(value) = &self.datetime_config {
+            map.serialize_entry("datetime_config", value)?;
+        }
+        if let Some(value) = &self.syslog {
+            map.serialize_entry("syslog", value)?;
+        }
+        if let Some(value) = &self.user_account_settings {
+            map.serialize_entry("user_account_settings", value)?;
+        }
+        if let Some(value) = &self.smtp {
+            map.serialize_entry("smtp", value)?;
+        }
+        if let Some(value) = &self.network {
+            map.serialize_entry("network", value)?;
+        }
+        if let Some(value) = &self.ceip {
+            map.serialize_entry("ceip", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ApplianceManagement {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ApplianceManagement {
+    const NAME: &'static str = "appliance::vcenter::settings::v1::config::components::applmgmt::ApplianceManagement";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<SoftwareUpdatePolicy> = None;
+        let mut f_1: Option<Vec<BackupSchedule>> = None;
+        let mut f_2: Option<AccessSettings> = None;
+        let mut f_3: Option<DatetimeConfig> = None;
+        let mut f_4: Option<Vec<LogForwarding>> = None;
+        let mut f_5: Option<UserAccountSettings> = None;
+        let mut f_6: Option<Smtp> = None;
+        let mut f_7: Option<ApplianceNetwork> = None;
+        let mut f_8: Option<Ceip> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "software_update_policy" => f_0 = map.next_value()?,
+                "backup_schedules" => f_1 = map.next_value()?,
+                "access_settings" => f_2 = map.next_value()?,
+                "datetime_config" => f_3 = map.next_value()?,
+                "syslog" => f_4 = map.next_value()?,
+                "user_account_settings" => f_5 = map.next_value()?,
+                "smtp" => f_6 = map.next_value()?,
+                "network" => f_7 = map.next_value()?,
+                "ceip" => f_8 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ApplianceManagement {
+            software_update_policy: f_0,
+            backup_schedules: f_1,
+            access_settings: f_2,
+            datetime_config: f_3,
+            syslog: f_4,
+            user_account_settings: f_5,
+            smtp: f_6,
+            network: f_7,
+            ceip: f_8,
+        })
+    }
 }
 
 /// [`ApplianceNetwork`](crate::appliance::vcenter::settings::v1::config::components::applmgmt::ApplianceNetwork) structure This structure contains the Spec required for Appliance Network configurations.
@@ -106,20 +302,77 @@ pub struct ApplianceManagement {
 ///
 /// vAPI structure
 /// `com.vmware.appliance.vcenter.settings.v1.config.components.applmgmt.appliance_network`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ApplianceNetwork {
     /// List of Firewall Rules to be applied. Only set if the FirewallRulePolicy is set in vCenter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub firewall_rule_policies: Option<Vec<FirewallRulePolicy>>,
     /// DNS configuration to be applied. Only set if the DnsServerConfiguration is set in vCenter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dns_server_configuration: Option<DnsServerConfiguration>,
     /// Proxy configuration to be applied. Only set if the Proxy server configuration is set in vCenter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub proxy_configuration: Option<Vec<ProxyConfiguration>>,
     /// Interfaces configuration to be applied. Only set if the Interfaces configuration is set in vCenter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub interfaces: Option<Vec<Interface>>,
+}
+
+impl serde::Serialize for ApplianceNetwork {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.firewall_rule_policies {
+            map.serialize_entry("firewall_rule_policies", value)?;
+        }
+        if let Some(value) = &self.dns_server_configuration {
+            map.serialize_entry("dns_server_configuration", value)?;
+        }
+        if let Some(value) = &self.proxy_configuration {
+            map.serialize_entry("proxy_configuration", value)?;
+        }
+        if let Some(value) = &self.interfaces {
+            map.serialize_entry("interfaces", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ApplianceNetwork {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ApplianceNetwork {
+    const NAME: &'static str = "appliance::vcenter::settings::v1::config::components::applmgmt::ApplianceNetwork";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<Vec<FirewallRulePolicy>> = None;
+        let mut f_1: Option<DnsServerConfiguration> = None;
+        let mut f_2: Option<Vec<ProxyConfiguration>> = None;
+        let mut f_3: Option<Vec<Interface>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "firewall_rule_policies" => f_0 = map.next_value()?,
+                "dns_server_configuration" => f_1 = map.next_value()?,
+                "proxy_configuration" => f_2 = map.next_value()?,
+                "interfaces" => f_3 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ApplianceNetwork {
+            firewall_rule_policies: f_0,
+            dns_server_configuration: f_1,
+            proxy_configuration: f_2,
+            interfaces: f_3,
+        })
+    }
 }
 
 /// The [`BackupSchedule`](crate::appliance::vcenter::settings::v1::config::components::applmgmt::BackupSchedule) structure contains fields to be specified for creating a new schedule. The structure includes parts, location information, encryption password and enable flag.
@@ -128,42 +381,113 @@ pub struct ApplianceNetwork {
 ///
 /// vAPI structure
 /// `com.vmware.appliance.vcenter.settings.v1.config.components.applmgmt.backup_schedule`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct BackupSchedule {
     /// List of optional parts to be backed up. Use the [`Parts::list`](crate::appliance::recovery::backup::Parts::list) method to get information about the supported parts. If `None` all the optional parts will not be backed up.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parts: Option<Vec<String>>,
     /// Password for a backup piece. The backupPassword must adhere to the following password requirements: At least 8 characters, cannot be more than 20 characters in length. At least 1 uppercase letter. At least 1 lowercase letter. At least 1 numeric digit. At least 1 special character (i.e. any character not in \[0-9,a-z,A-Z\]). Only visible ASCII characters (for example, no space). If `None` the backup piece will not be encrypted.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub backup_password: Option<vsphere_vapi_runtime::types::Secret>,
     /// URL of the backup location.
     pub location: String,
     /// Username for the given location. If `None` authentication will not be used for the specified location.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub location_user: Option<String>,
     /// Password for the given location. If `None` authentication will not be used for the specified location.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub location_password: Option<vsphere_vapi_runtime::types::Secret>,
     /// Enable or disable a schedule. If `None` the schedule will be enabled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enable: Option<bool>,
     /// Recurrence information for the schedule. If `None` backup job will not be scheduled. See [`RecurrenceInfo`](crate::appliance::vcenter::settings::v1::config::components::applmgmt::RecurrenceInfo)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub recurrence_info: Option<RecurrenceInfo>,
     /// Retention information for the schedule. If `None` all the completed backup jobs will be retained forever. See [`RetentionInfo`](crate::appliance::vcenter::settings::v1::config::components::applmgmt::RetentionInfo)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub retention_info: Option<RetentionInfo>,
     /// Identifier of the schedule.
-    #[serde(default = "BackupSchedule::__missing_schedule_id")]
     pub schedule_id: String,
 }
 
-impl BackupSchedule {
-    fn __missing_schedule_id() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::vcenter::settings::v1::config::components::applmgmt::BackupSchedule",
-            "schedule_id",
-        )
+impl serde::Serialize for BackupSchedule {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.parts {
+            map.serialize_entry("parts", value)?;
+        }
+        if let Some(value) = &self.backup_password {
+            map.serialize_entry("backup_password", value)?;
+        }
+        map.serialize_entry("location", &self.location)?;
+        if let Some(value) = &self.location_user {
+            map.serialize_entry("location_user", value)?;
+        }
+        if let Some(value) = &self.location_password {
+            map.serialize_entry("location_password", value)?;
+        }
+        if let Some(value) = &self.enable {
+            map.serialize_entry("enable", value)?;
+        }
+        if let Some(value) = &self.recurrence_info {
+            map.serialize_entry("recurrence_info", value)?;
+        }
+        if let Some(value) = &self.retention_info {
+            map.serialize_entry("retention_info", value)?;
+        }
+        map.serialize_entry("schedule_id", &self.schedule_id)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for BackupSchedule {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for BackupSchedule {
+    const NAME: &'static str = "appliance::vcenter::settings::v1::config::components::applmgmt::BackupSchedule";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<Vec<String>> = None;
+        let mut f_1: Option<vsphere_vapi_runtime::types::Secret> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<String> = None;
+        let mut f_4: Option<vsphere_vapi_runtime::types::Secret> = None;
+        let mut f_5: Option<bool> = None;
+        let mut f_6: Option<RecurrenceInfo> = None;
+        let mut f_7: Option<RetentionInfo> = None;
+        let mut f_8: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "parts" => f_0 = map.next_value()?,
+                "backup_password" => f_1 = map.next_value()?,
+                "location" => f_2 = Some(map.next_value()?),
+                "location_user" => f_3 = map.next_value()?,
+                "location_password" => f_4 = map.next_value()?,
+                "enable" => f_5 = map.next_value()?,
+                "recurrence_info" => f_6 = map.next_value()?,
+                "retention_info" => f_7 = map.next_value()?,
+                "schedule_id" => f_8 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(BackupSchedule {
+            parts: f_0,
+            backup_password: f_1,
+            location: __de::required(f_2, "location")?,
+            location_user: f_3,
+            location_password: f_4,
+            enable: f_5,
+            recurrence_info: f_6,
+            retention_info: f_7,
+            schedule_id: __de::or_zero(f_8, Self::NAME, "schedule_id"),
+        })
     }
 }
 
@@ -193,11 +517,51 @@ impl BackupSchedule {
 ///
 /// vAPI structure
 /// `com.vmware.appliance.vcenter.settings.v1.config.components.applmgmt.ceip`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Ceip {
     /// Set enabled state of the CEIP.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
+}
+
+impl serde::Serialize for Ceip {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.enabled {
+            map.serialize_entry("enabled", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Ceip {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Ceip {
+    const NAME: &'static str = "appliance::vcenter::settings::v1::config::components::applmgmt::Ceip";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<bool> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "enabled" => f_0 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Ceip { enabled: f_0 })
+    }
 }
 
 /// Get/Set of the console-based controlled CLI. [`Consolecli`](crate::appliance::vcenter::settings::v1::config::components::applmgmt::Consolecli) structure provides methods
@@ -206,11 +570,51 @@ pub struct Ceip {
 ///
 /// vAPI structure
 /// `com.vmware.appliance.vcenter.settings.v1.config.components.applmgmt.consolecli`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Consolecli {
     /// Set enabled state of the console-based controlled CLI (TTY1).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
+}
+
+impl serde::Serialize for Consolecli {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.enabled {
+            map.serialize_entry("enabled", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Consolecli {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Consolecli {
+    const NAME: &'static str = "appliance::vcenter::settings::v1::config::components::applmgmt::Consolecli";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<bool> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "enabled" => f_0 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Consolecli { enabled: f_0 })
+    }
 }
 
 /// This [`DatetimeConfig`](crate::appliance::vcenter::settings::v1::config::components::applmgmt::DatetimeConfig) structure to set/get date time settings.
@@ -219,17 +623,69 @@ pub struct Consolecli {
 ///
 /// vAPI structure
 /// `com.vmware.appliance.vcenter.settings.v1.config.components.applmgmt.datetime_config`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DatetimeConfig {
     /// The [`Timezone`](crate::appliance::vcenter::settings::v1::config::components::applmgmt::Timezone) structure provides methods to get and set the appliance timezone. Only set if the Timezone is set in vCenter
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub time_zone: Option<Timezone>,
     /// [`Timesync`](crate::appliance::vcenter::settings::v1::config::components::applmgmt::Timesync) structure provides methods Performs time synchronization configuration. Only set if the time sync mode is set in vCenter
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub time_sync: Option<Timesync>,
     /// [`Ntp`](crate::appliance::vcenter::settings::v1::config::components::applmgmt::Ntp) structure provides methods Gets NTP configuration status and tests connection to ntp servers. Only set if the ntp server are set in vCenter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ntp: Option<Ntp>,
+}
+
+impl serde::Serialize for DatetimeConfig {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.time_zone {
+            map.serialize_entry("time_zone", value)?;
+        }
+        if let Some(value) = &self.time_sync {
+            map.serialize_entry("time_sync", value)?;
+        }
+        if let Some(value) = &self.ntp {
+            map.serialize_entry("ntp", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DatetimeConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for DatetimeConfig {
+    const NAME: &'static str = "appliance::vcenter::settings::v1::config::components::applmgmt::DatetimeConfig";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<Timezone> = None;
+        let mut f_1: Option<Timesync> = None;
+        let mut f_2: Option<Ntp> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "time_zone" => f_0 = map.next_value()?,
+                "time_sync" => f_1 = map.next_value()?,
+                "ntp" => f_2 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(DatetimeConfig {
+            time_zone: f_0,
+            time_sync: f_1,
+            ntp: f_2,
+        })
+    }
 }
 
 /// Get/Set enabled state of Direct Console User Interface (DCUI TTY2). [`Dcui`](crate::appliance::vcenter::settings::v1::config::components::applmgmt::Dcui) structure provides methods
@@ -238,11 +694,51 @@ pub struct DatetimeConfig {
 ///
 /// vAPI structure
 /// `com.vmware.appliance.vcenter.settings.v1.config.components.applmgmt.dcui`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Dcui {
     /// Set enabled state of Direct Console User Interface (DCUI).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
+}
+
+impl serde::Serialize for Dcui {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.enabled {
+            map.serialize_entry("enabled", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Dcui {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Dcui {
+    const NAME: &'static str = "appliance::vcenter::settings::v1::config::components::applmgmt::Dcui";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<bool> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "enabled" => f_0 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Dcui { enabled: f_0 })
+    }
 }
 
 /// [`DnsServerConfiguration`](crate::appliance::vcenter::settings::v1::config::components::applmgmt::DnsServerConfiguration) structure This structure represents the configuration state used to determine DNS servers.
@@ -251,27 +747,65 @@ pub struct Dcui {
 ///
 /// vAPI structure
 /// `com.vmware.appliance.vcenter.settings.v1.config.components.applmgmt.dns_server_configuration`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DnsServerConfiguration {
     /// Define how to determine the DNS servers. Leave the servers argument empty if the mode argument is "DHCP". Set the servers argument to a comma-separated list of DNS servers if the mode argument is "static". The DNS server are assigned from the specified list.
     pub mode: dns_server_configuration::DnsServerMode,
     /// List of the currently used DNS servers. DNS server configuration.
-    #[serde(
-        default = "DnsServerConfiguration::__missing_servers",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub servers: Vec<String>,
     /// List of the search domains. DNS Search Domains.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub domains: Option<Vec<String>>,
 }
 
-impl DnsServerConfiguration {
-    fn __missing_servers() -> Vec<String> {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::vcenter::settings::v1::config::components::applmgmt::DnsServerConfiguration",
-            "servers",
-        )
+impl serde::Serialize for DnsServerConfiguration {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("mode", &self.mode)?;
+        map.serialize_entry("servers", &self.servers)?;
+        if let Some(value) = &self.domains {
+            map.serialize_entry("domains", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DnsServerConfiguration {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for DnsServerConfiguration {
+    const NAME: &'static str = "appliance::vcenter::settings::v1::config::components::applmgmt::DnsServerConfiguration";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<dns_server_configuration::DnsServerMode> = None;
+        let mut f_1: Option<Vec<String>> = None;
+        let mut f_2: Option<Vec<String>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "mode" => f_0 = Some(map.next_value()?),
+                "servers" => f_1 = __de::null_as_empty(map.next_value()?),
+                "domains" => f_2 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(DnsServerConfiguration {
+            mode: __de::required(f_0, "mode")?,
+            servers: __de::or_zero(f_1, Self::NAME, "servers"),
+            domains: f_2,
+        })
     }
 }
 
@@ -281,34 +815,71 @@ impl DnsServerConfiguration {
 ///
 /// vAPI structure
 /// `com.vmware.appliance.vcenter.settings.v1.config.components.applmgmt.firewall_rule_policy`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct FirewallRulePolicy {
     /// IPv4 or IPv6 address.
-    #[serde(default = "FirewallRulePolicy::__missing_address")]
     pub address: String,
     /// CIDR prefix used to mask address. For example, an IPv4 prefix of 24 ignores the low-order 8 bits of address.
-    #[serde(default = "FirewallRulePolicy::__missing_prefix")]
     pub prefix: i64,
     /// The allow or deny policy of this rule.
     pub policy: firewall_rule_policy::Policy,
     /// The interface to which this rule applies. An empty string indicates that the rule applies to all interfaces. Only set if interface name required
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub interface_name: Option<String>,
 }
 
-impl FirewallRulePolicy {
-    fn __missing_address() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::vcenter::settings::v1::config::components::applmgmt::FirewallRulePolicy",
-            "address",
-        )
+impl serde::Serialize for FirewallRulePolicy {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("address", &self.address)?;
+        map.serialize_entry("prefix", &self.prefix)?;
+        map.serialize_entry("policy", &self.policy)?;
+        if let Some(value) = &self.interface_name {
+            map.serialize_entry("interface_name", value)?;
+        }
+        map.end()
     }
+}
 
-    fn __missing_prefix() -> i64 {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::vcenter::settings::v1::config::components::applmgmt::FirewallRulePolicy",
-            "prefix",
-        )
+impl<'de> serde::Deserialize<'de> for FirewallRulePolicy {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for FirewallRulePolicy {
+    const NAME: &'static str = "appliance::vcenter::settings::v1::config::components::applmgmt::FirewallRulePolicy";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<i64> = None;
+        let mut f_2: Option<firewall_rule_policy::Policy> = None;
+        let mut f_3: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "address" => f_0 = Some(map.next_value()?),
+                "prefix" => f_1 = Some(map.next_value()?),
+                "policy" => f_2 = Some(map.next_value()?),
+                "interface_name" => f_3 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(FirewallRulePolicy {
+            address: __de::or_zero(f_0, Self::NAME, "address"),
+            prefix: __de::or_zero(f_1, Self::NAME, "prefix"),
+            policy: __de::required(f_2, "policy")?,
+            interface_name: f_3,
+        })
     }
 }
 
@@ -318,23 +889,85 @@ impl FirewallRulePolicy {
 ///
 /// vAPI structure
 /// `com.vmware.appliance.vcenter.settings.v1.config.components.applmgmt.interface`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Interface {
     /// Interface name, for example, "nic0", "nic1". If set, the name was never set
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Interface status. If set, the name was never set
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<interface::InterfaceStatus>,
     /// MAC address. For example 00:0C:29:94:BB:5A. If set, the mac was never set
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mac: Option<String>,
     /// IPv4 Address information. ipv4 This set IPv4 is not set.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ipv4: Option<Ipv4>,
     /// IPv6 Address information. ipv6 This set IPv6 is not set.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ipv6: Option<Ipv6>,
+}
+
+impl serde::Serialize for Interface {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.name {
+            map.serialize_entry("name", value)?;
+        }
+        if let Some(value) = &self.status {
+            map.serialize_entry("status", value)?;
+        }
+        if let Some(value) = &self.mac {
+            map.serialize_entry("mac", value)?;
+        }
+        if let Some(value) = &self.ipv4 {
+            map.serialize_entry("ipv4", value)?;
+        }
+        if let Some(value) = &self.ipv6 {
+            map.serialize_entry("ipv6", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Interface {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Interface {
+    const NAME: &'static str = "appliance::vcenter::settings::v1::config::components::applmgmt::Interface";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<interface::InterfaceStatus> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<Ipv4> = None;
+        let mut f_4: Option<Ipv6> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "name" => f_0 = map.next_value()?,
+                "status" => f_1 = map.next_value()?,
+                "mac" => f_2 = map.next_value()?,
+                "ipv4" => f_3 = map.next_value()?,
+                "ipv6" => f_4 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Interface {
+            name: f_0,
+            status: f_1,
+            mac: f_2,
+            ipv4: f_3,
+            ipv6: f_4,
+        })
+    }
 }
 
 /// The [`Ipv4`](crate::appliance::vcenter::settings::v1::config::components::applmgmt::Ipv4) structure defines IPv4 configuration. to perform IPv4 network configuration for interfaces.
@@ -343,37 +976,79 @@ pub struct Interface {
 ///
 /// vAPI structure
 /// `com.vmware.appliance.vcenter.settings.v1.config.components.applmgmt.ipv4`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Ipv4 {
     /// The Address assignment mode.
     pub mode: ipv4::Mode,
     /// The IPv4 address, for example, "10.20.80.191".
-    #[serde(default = "Ipv4::__missing_address")]
     pub address: String,
     /// The IPv4 CIDR prefix, for example, 24. See <http://www.oav.net/mirrors/cidr.html> for netmask-to-prefix conversion.
-    #[serde(default = "Ipv4::__missing_prefix")]
     pub prefix: i64,
     /// The IPv4 address of the default gateway. This configures the global default gateway on the appliance with the specified gateway address and interface. This gateway replaces the existing default gateway configured on the appliance. However, if the gateway address is link-local, then it is added for that interface. This does not support configuration of multiple global default gateways through different interfaces. If set, the defaultGateway was never set.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_gateway: Option<String>,
     /// The IPv4 is configured or not.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub configurable: Option<bool>,
 }
 
-impl Ipv4 {
-    fn __missing_address() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::vcenter::settings::v1::config::components::applmgmt::Ipv4",
-            "address",
-        )
+impl serde::Serialize for Ipv4 {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("mode", &self.mode)?;
+        map.serialize_entry("address", &self.address)?;
+        map.serialize_entry("prefix", &self.prefix)?;
+        if let Some(value) = &self.default_gateway {
+            map.serialize_entry("default_gateway", value)?;
+        }
+        if let Some(value) = &self.configurable {
+            map.serialize_entry("configurable", value)?;
+        }
+        map.end()
     }
+}
 
-    fn __missing_prefix() -> i64 {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::vcenter::settings::v1::config::components::applmgmt::Ipv4",
-            "prefix",
-        )
+impl<'de> serde::Deserialize<'de> for Ipv4 {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Ipv4 {
+    const NAME: &'static str = "appliance::vcenter::settings::v1::config::components::applmgmt::Ipv4";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<ipv4::Mode> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<i64> = None;
+        let mut f_3: Option<String> = None;
+        let mut f_4: Option<bool> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "mode" => f_0 = Some(map.next_value()?),
+                "address" => f_1 = Some(map.next_value()?),
+                "prefix" => f_2 = Some(map.next_value()?),
+                "default_gateway" => f_3 = map.next_value()?,
+                "configurable" => f_4 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Ipv4 {
+            mode: __de::required(f_0, "mode")?,
+            address: __de::or_zero(f_1, Self::NAME, "address"),
+            prefix: __de::or_zero(f_2, Self::NAME, "prefix"),
+            default_gateway: f_3,
+            configurable: f_4,
+        })
     }
 }
 
@@ -400,52 +1075,77 @@ impl Ipv4 {
 ///
 /// vAPI structure
 /// `com.vmware.appliance.vcenter.settings.v1.config.components.applmgmt.ipv6`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Ipv6 {
     /// An address will be assigned by a DHCP server.
-    #[serde(default = "Ipv6::__missing_dhcp")]
     pub dhcp: bool,
     /// An address will be assigned by Stateless Address Autoconfiguration (SLAAC).
-    #[serde(default = "Ipv6::__missing_autoconf")]
     pub autoconf: bool,
     /// The IPv6 is configured or not.
-    #[serde(default = "Ipv6::__missing_configurable")]
     pub configurable: bool,
     /// The list of addresses to be statically assigned. If set, the addresses were never set.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub addresses: Option<Vec<Address>>,
     /// The default gateway for static IP address assignment. This configures the global IPv6 default gateway on the appliance with the specified gateway address and interface. This gateway replaces the existing default gateway configured on the appliance. However, if the gateway address is link-local, then it is added for that interface. This does not support configuration of multiple global default gateways through different interfaces.
-    #[serde(default = "Ipv6::__missing_default_gateway")]
     pub default_gateway: String,
 }
 
-impl Ipv6 {
-    fn __missing_dhcp() -> bool {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::vcenter::settings::v1::config::components::applmgmt::Ipv6",
-            "dhcp",
-        )
+impl serde::Serialize for Ipv6 {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("dhcp", &self.dhcp)?;
+        map.serialize_entry("autoconf", &self.autoconf)?;
+        map.serialize_entry("configurable", &self.configurable)?;
+        if let Some(value) = &self.addresses {
+            map.serialize_entry("addresses", value)?;
+        }
+        map.serialize_entry("default_gateway", &self.default_gateway)?;
+        map.end()
     }
+}
 
-    fn __missing_autoconf() -> bool {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::vcenter::settings::v1::config::components::applmgmt::Ipv6",
-            "autoconf",
-        )
+impl<'de> serde::Deserialize<'de> for Ipv6 {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_configurable() -> bool {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::vcenter::settings::v1::config::components::applmgmt::Ipv6",
-            "configurable",
-        )
-    }
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Ipv6 {
+    const NAME: &'static str = "appliance::vcenter::settings::v1::config::components::applmgmt::Ipv6";
 
-    fn __missing_default_gateway() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::vcenter::settings::v1::config::components::applmgmt::Ipv6",
-            "default_gateway",
-        )
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<bool> = None;
+        let mut f_1: Option<bool> = None;
+        let mut f_2: Option<bool> = None;
+        let mut f_3: Option<Vec<Address>> = None;
+        let mut f_4: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "dhcp" => f_0 = Some(map.next_value()?),
+                "autoconf" => f_1 = Some(map.next_value()?),
+                "configurable" => f_2 = Some(map.next_value()?),
+                "addresses" => f_3 = map.next_value()?,
+                "default_gateway" => f_4 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Ipv6 {
+            dhcp: __de::or_zero(f_0, Self::NAME, "dhcp"),
+            autoconf: __de::or_zero(f_1, Self::NAME, "autoconf"),
+            configurable: __de::or_zero(f_2, Self::NAME, "configurable"),
+            addresses: f_3,
+            default_gateway: __de::or_zero(f_4, Self::NAME, "default_gateway"),
+        })
     }
 }
 
@@ -455,35 +1155,117 @@ impl Ipv6 {
 ///
 /// vAPI structure
 /// `com.vmware.appliance.vcenter.settings.v1.config.components.applmgmt.local_accounts`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct LocalAccounts {
     /// Full name of the user If `None`, the value was never set.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fullname: Option<String>,
     /// User roles
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub roles: Option<Vec<String>>,
     /// Flag indicating if the account is enabled
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
     /// Is the user password set.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub has_password: Option<bool>,
     /// Minimum number of days between password change If `None`, pasword can be changed any time.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min_days_between_password_change: Option<i64>,
     /// Maximum number of days between password change If `None`, password never expires.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_days_between_password_change: Option<i64>,
     /// Number of days of warning before password expires If `None`, a user is never warned.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub warn_days_before_password_expiration: Option<i64>,
     /// Password If `None`, value will not be changed
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub password: Option<vsphere_vapi_runtime::types::Secret>,
     /// Email address of the local account If `None`, value will not be changed
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
+}
+
+impl serde::Serialize for LocalAccounts {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.fullname {
+            map.serialize_entry("fullname", value)?;
+        }
+        if let Some(value) = &self.roles {
+            map.serialize_entry("roles", value)?;
+        }
+        if let Some(value) = &self.enabled {
+            map.serialize_entry("enabled", value)?;
+        }
+        if let Some(value) = &self.has_password {
+            map.serialize_entry("has_password", value)?;
+        }
+        if let Some(value) = &self.min_days_between_password_change {
+            map.serialize_entry("min_days_between_password_change", value)?;
+        }
+        if let Some(value) = &self.max_days_between_password_change {
+            map.serialize_entry("max_days_between_password_change", value)?;
+        }
+        if let Some(value) = &self.warn_days_before_password_expiration {
+            map.serialize_entry("warn_days_before_password_expiration", value)?;
+        }
+        if let Some(value) = &self.password {
+            map.serialize_entry("password", value)?;
+        }
+        if let Some(value) = &self.email {
+            map.serialize_entry("email", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for LocalAccounts {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for LocalAccounts {
+    const NAME: &'static str = "appliance::vcenter::settings::v1::config::components::applmgmt::LocalAccounts";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<Vec<String>> = None;
+        let mut f_2: Option<bool> = None;
+        let mut f_3: Option<bool> = None;
+        let mut f_4: Option<i64> = None;
+        let mut f_5: Option<i64> = None;
+        let mut f_6: Option<i64> = None;
+        let mut f_7: Option<vsphere_vapi_runtime::types::Secret> = None;
+        let mut f_8: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "fullname" => f_0 = map.next_value()?,
+                "roles" => f_1 = map.next_value()?,
+                "enabled" => f_2 = map.next_value()?,
+                "has_password" => f_3 = map.next_value()?,
+                "min_days_between_password_change" => f_4 = map.next_value()?,
+                "max_days_between_password_change" => f_5 = map.next_value()?,
+                "warn_days_before_password_expiration" => f_6 = map.next_value()?,
+                "password" => f_7 = map.next_value()?,
+                "email" => f_8 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(LocalAccounts {
+            fullname: f_0,
+            roles: f_1,
+            enabled: f_2,
+            has_password: f_3,
+            min_days_between_password_change: f_4,
+            max_days_between_password_change: f_5,
+            warn_days_before_password_expiration: f_6,
+            password: f_7,
+            email: f_8,
+        })
+    }
 }
 
 /// The [`LocalAccountsPolicy`](crate::appliance::vcenter::settings::v1::config::components::applmgmt::LocalAccountsPolicy) structure provides methods to manage local user accounts password lifecycle.
@@ -492,17 +1274,69 @@ pub struct LocalAccounts {
 ///
 /// vAPI structure
 /// `com.vmware.appliance.vcenter.settings.v1.config.components.applmgmt.local_accounts_policy`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct LocalAccountsPolicy {
     /// Maximum number of days a password may be used. If the password is older than this, a password change will be forced. If `None` then the restriction will be ignored.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_days: Option<i64>,
     /// Minimum number of days allowed between password changes. Any password changes attempted sooner than this will be rejected. If `None` then the restriction will be ignored.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min_days: Option<i64>,
     /// Number of days warning given before a password expires. A zero means warning is given only upon the day of expiration. If `None` then no warning will be provided.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub warn_days: Option<i64>,
+}
+
+impl serde::Serialize for LocalAccountsPolicy {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.max_days {
+            map.serialize_entry("max_days", value)?;
+        }
+        if let Some(value) = &self.min_days {
+            map.serialize_entry("min_days", value)?;
+        }
+        if let Some(value) = &self.warn_days {
+            map.serialize_entry("warn_days", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for LocalAccountsPolicy {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for LocalAccountsPolicy {
+    const NAME: &'static str = "appliance::vcenter::settings::v1::config::components::applmgmt::LocalAccountsPolicy";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<i64> = None;
+        let mut f_1: Option<i64> = None;
+        let mut f_2: Option<i64> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "max_days" => f_0 = map.next_value()?,
+                "min_days" => f_1 = map.next_value()?,
+                "warn_days" => f_2 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(LocalAccountsPolicy {
+            max_days: f_0,
+            min_days: f_1,
+            warn_days: f_2,
+        })
+    }
 }
 
 /// The [`LogForwarding`](crate::appliance::vcenter::settings::v1::config::components::applmgmt::LogForwarding) structure provides methods to manage forwarding of log messages to remote logging servers.
@@ -511,17 +1345,69 @@ pub struct LocalAccountsPolicy {
 ///
 /// vAPI structure
 /// `com.vmware.appliance.vcenter.settings.v1.config.components.applmgmt.log_forwarding`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct LogForwarding {
     /// FQDN or IP address of the logging server to which messages are forwarded.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hostname: Option<String>,
     /// The port on which the remote logging server is listening for forwarded log messages.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub port: Option<i64>,
     /// Transport protocol used to forward log messages.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub protocol: Option<log_forwarding::Protocol>,
+}
+
+impl serde::Serialize for LogForwarding {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.hostname {
+            map.serialize_entry("hostname", value)?;
+        }
+        if let Some(value) = &self.port {
+            map.serialize_entry("port", value)?;
+        }
+        if let Some(value) = &self.protocol {
+            map.serialize_entry("protocol", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for LogForwarding {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for LogForwarding {
+    const NAME: &'static str = "appliance::vcenter::settings::v1::config::components::applmgmt::LogForwarding";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<i64> = None;
+        let mut f_2: Option<log_forwarding::Protocol> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "hostname" => f_0 = map.next_value()?,
+                "port" => f_1 = map.next_value()?,
+                "protocol" => f_2 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(LogForwarding {
+            hostname: f_0,
+            port: f_1,
+            protocol: f_2,
+        })
+    }
 }
 
 /// [`Ntp`](crate::appliance::vcenter::settings::v1::config::components::applmgmt::Ntp) structure provides methods Get/Set NTP configuration status and tests connection to ntp servers.
@@ -530,22 +1416,51 @@ pub struct LogForwarding {
 ///
 /// vAPI structure
 /// `com.vmware.appliance.vcenter.settings.v1.config.components.applmgmt.ntp`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Ntp {
     /// Set NTP servers. This variable updates old NTP servers from configuration and sets the input NTP servers in the configuration.
-    #[serde(
-        default = "Ntp::__missing_servers",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub servers: Vec<String>,
 }
 
-impl Ntp {
-    fn __missing_servers() -> Vec<String> {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::vcenter::settings::v1::config::components::applmgmt::Ntp",
-            "servers",
-        )
+impl serde::Serialize for Ntp {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("servers", &self.servers)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Ntp {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Ntp {
+    const NAME: &'static str = "appliance::vcenter::settings::v1::config::components::applmgmt::Ntp";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<Vec<String>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "servers" => f_0 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Ntp {
+            servers: __de::or_zero(f_0, Self::NAME, "servers"),
+        })
     }
 }
 
@@ -555,33 +1470,89 @@ impl Ntp {
 ///
 /// vAPI structure
 /// `com.vmware.appliance.vcenter.settings.v1.config.components.applmgmt.proxy_configuration`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ProxyConfiguration {
     /// The protocol for which proxy should be set.
     pub protocol: proxy_configuration::Protocol,
     /// URL of the proxy server Only set if server set in ProxyConfiguration.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub server: Option<String>,
     /// Port to connect to the proxy server. In a 'get' call, indicates the port connected to the proxy server. In a 'set' call, specifies the port to connect to the proxy server. A value of -1 indicates the default port.
-    #[serde(default = "ProxyConfiguration::__missing_port")]
     pub port: i64,
     /// Username for proxy server. Only set if proxy requires username.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
     /// Password for proxy server. Only set if proxy requires password.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub password: Option<vsphere_vapi_runtime::types::Secret>,
     /// In the result of the `#get` and `#list` methods this field indicates whether proxying is enabled for a particular protocol. In the input to the `test` and `set` methods this field specifies whether proxying should be enabled for a particular protocol.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
 }
 
-impl ProxyConfiguration {
-    fn __missing_port() -> i64 {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::vcenter::settings::v1::config::components::applmgmt::ProxyConfiguration",
-            "port",
-        )
+impl serde::Serialize for ProxyConfiguration {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("protocol", &self.protocol)?;
+        if let Some(value) = &self.server {
+            map.serialize_entry("server", value)?;
+        }
+        map.serialize_entry("port", &self.port)?;
+        if let Some(value) = &self.username {
+            map.serialize_entry("username", value)?;
+        }
+        if let Some(value) = &self.password {
+            map.serialize_entry("password", value)?;
+        }
+        if let Some(value) = &self.enabled {
+            map.serialize_entry("enabled", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ProxyConfiguration {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ProxyConfiguration {
+    const NAME: &'static str = "appliance::vcenter::settings::v1::config::components::applmgmt::ProxyConfiguration";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<proxy_configuration::Protocol> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<i64> = None;
+        let mut f_3: Option<String> = None;
+        let mut f_4: Option<vsphere_vapi_runtime::types::Secret> = None;
+        let mut f_5: Option<bool> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "protocol" => f_0 = Some(map.next_value()?),
+                "server" => f_1 = map.next_value()?,
+                "port" => f_2 = Some(map.next_value()?),
+                "username" => f_3 = map.next_value()?,
+                "password" => f_4 = map.next_value()?,
+                "enabled" => f_5 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ProxyConfiguration {
+            protocol: __de::required(f_0, "protocol")?,
+            server: f_1,
+            port: __de::or_zero(f_2, Self::NAME, "port"),
+            username: f_3,
+            password: f_4,
+            enabled: f_5,
+        })
     }
 }
 
@@ -608,32 +1579,65 @@ impl ProxyConfiguration {
 ///
 /// vAPI structure
 /// `com.vmware.appliance.vcenter.settings.v1.config.components.applmgmt.recurrence_info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RecurrenceInfo {
     /// Minute when backup should run.
-    #[serde(default = "RecurrenceInfo::__missing_minute")]
     pub minute: i64,
     /// Hour when backup should run. The hour should be specified in 24-hour clock format.
-    #[serde(default = "RecurrenceInfo::__missing_hour")]
     pub hour: i64,
     /// Day of week when the backup should be run. Days can be specified as list of days. If `None` the backup will be run everyday.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub days: Option<Vec<recurrence_info::DayOfWeek>>,
 }
 
-impl RecurrenceInfo {
-    fn __missing_minute() -> i64 {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::vcenter::settings::v1::config::components::applmgmt::RecurrenceInfo",
-            "minute",
-        )
+impl serde::Serialize for RecurrenceInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("minute", &self.minute)?;
+        map.serialize_entry("hour", &self.hour)?;
+        if let Some(value) = &self.days {
+            map.serialize_entry("days", value)?;
+        }
+        map.end()
     }
+}
 
-    fn __missing_hour() -> i64 {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::vcenter::settings::v1::config::components::applmgmt::RecurrenceInfo",
-            "hour",
-        )
+impl<'de> serde::Deserialize<'de> for RecurrenceInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for RecurrenceInfo {
+    const NAME: &'static str = "appliance::vcenter::settings::v1::config::components::applmgmt::RecurrenceInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<i64> = None;
+        let mut f_1: Option<i64> = None;
+        let mut f_2: Option<Vec<recurrence_info::DayOfWeek>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "minute" => f_0 = Some(map.next_value()?),
+                "hour" => f_1 = Some(map.next_value()?),
+                "days" => f_2 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(RecurrenceInfo {
+            minute: __de::or_zero(f_0, Self::NAME, "minute"),
+            hour: __de::or_zero(f_1, Self::NAME, "hour"),
+            days: f_2,
+        })
     }
 }
 
@@ -643,19 +1647,51 @@ impl RecurrenceInfo {
 ///
 /// vAPI structure
 /// `com.vmware.appliance.vcenter.settings.v1.config.components.applmgmt.retention_info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RetentionInfo {
     /// Number of backups which should be retained. If retention is not set, all the backups will be retained forever.
-    #[serde(default = "RetentionInfo::__missing_max_count")]
     pub max_count: i64,
 }
 
-impl RetentionInfo {
-    fn __missing_max_count() -> i64 {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::vcenter::settings::v1::config::components::applmgmt::RetentionInfo",
-            "max_count",
-        )
+impl serde::Serialize for RetentionInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("max_count", &self.max_count)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for RetentionInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for RetentionInfo {
+    const NAME: &'static str = "appliance::vcenter::settings::v1::config::components::applmgmt::RetentionInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<i64> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "max_count" => f_0 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(RetentionInfo {
+            max_count: __de::or_zero(f_0, Self::NAME, "max_count"),
+        })
     }
 }
 
@@ -665,22 +1701,59 @@ impl RetentionInfo {
 ///
 /// vAPI structure
 /// `com.vmware.appliance.vcenter.settings.v1.config.components.applmgmt.shell`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Shell {
     /// Enabled can be set to true or false
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
     /// The timeout (in seconds) specifies how long you enable the Shell access. The maximum timeout is 86400 seconds(1 day).
-    #[serde(default = "Shell::__missing_timeout")]
     pub timeout: i64,
 }
 
-impl Shell {
-    fn __missing_timeout() -> i64 {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::vcenter::settings::v1::config::components::applmgmt::Shell",
-            "timeout",
-        )
+impl serde::Serialize for Shell {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.enabled {
+            map.serialize_entry("enabled", value)?;
+        }
+        map.serialize_entry("timeout", &self.timeout)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Shell {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Shell {
+    const NAME: &'static str = "appliance::vcenter::settings::v1::config::components::applmgmt::Shell";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<bool> = None;
+        let mut f_1: Option<i64> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "enabled" => f_0 = map.next_value()?,
+                "timeout" => f_1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Shell {
+            enabled: f_0,
+            timeout: __de::or_zero(f_1, Self::NAME, "timeout"),
+        })
     }
 }
 
@@ -690,14 +1763,61 @@ impl Shell {
 ///
 /// vAPI structure
 /// `com.vmware.appliance.vcenter.settings.v1.config.components.applmgmt.smtp`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Smtp {
     /// Mail server IP address. If `None` then the value will be ignored.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mail_server: Option<String>,
     /// Relay port number. If `None` then the value will be ignored.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub relay_port: Option<String>,
+}
+
+impl serde::Serialize for Smtp {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.mail_server {
+            map.serialize_entry("mail_server", value)?;
+        }
+        if let Some(value) = &self.relay_port {
+            map.serialize_entry("relay_port", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Smtp {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Smtp {
+    const NAME: &'static str = "appliance::vcenter::settings::v1::config::components::applmgmt::Smtp";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "mail_server" => f_0 = map.next_value()?,
+                "relay_port" => f_1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Smtp {
+            mail_server: f_0,
+            relay_port: f_1,
+        })
+    }
 }
 
 /// This [`SoftwareUpdatePolicy`](crate::appliance::vcenter::settings::v1::config::components::applmgmt::SoftwareUpdatePolicy) structure to set/get background check for the new updates.
@@ -706,33 +1826,101 @@ pub struct Smtp {
 ///
 /// vAPI structure
 /// `com.vmware.appliance.vcenter.settings.v1.config.components.applmgmt.software_update_policy`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SoftwareUpdatePolicy {
     /// Current appliance update repository URL. Enter "default" to reset the url to the default url. Only set if custom URL required
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     /// Default appliance update repository URL. Only set if default URL required
-    #[serde(rename = "default_URL", default, skip_serializing_if = "Option::is_none")]
     pub default_url: Option<String>,
     /// Check for update at the pre-configured repository URL. Only set if auto stage is enable.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auto_stage: Option<bool>,
     /// The [`Time`](crate::appliance::vcenter::settings::v1::config::components::applmgmt::Time) structure defines day and time the automatic check for new updates will be run. Only set if Time required.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub check_schedule: Option<Vec<Time>>,
     /// Username for the url update repository Only set if SoftwareUpdatePolicy requires username.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
     /// Password for the url update repository Only set if SoftwareUpdatePolicy requires password.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub password: Option<vsphere_vapi_runtime::types::Secret>,
     /// Indicates whether certificates will be checked during patching. Warning: If this field is set to false, an insecure connection is made to the update repository which can potentially put the appliance security at risk.
-    #[serde(
-        rename = "enable_SSL_cert_validation",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub enable_ssl_cert_validation: Option<bool>,
+}
+
+impl serde::Serialize for SoftwareUpdatePolicy {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.url {
+            map.serialize_entry("url", value)?;
+        }
+        if let Some(value) = &self.default_url {
+            map.serialize_entry("default_URL", value)?;
+        }
+        if let Some(value) = &self.auto_stage {
+            map.serialize_entry("auto_stage", value)?;
+        }
+        if let Some(value) = &self.check_schedule {
+            map.serialize_entry("check_schedule", value)?;
+        }
+        if let Some(value) = &self.username {
+            map.serialize_entry("username", value)?;
+        }
+        if let Some(value) = &self.password {
+            map.serialize_entry("password", value)?;
+        }
+        if let Some(value) = &self.enable_ssl_cert_validation {
+            map.serialize_entry("enable_SSL_cert_validation", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SoftwareUpdatePolicy {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for SoftwareUpdatePolicy {
+    const NAME: &'static str = "appliance::vcenter::settings::v1::config::components::applmgmt::SoftwareUpdatePolicy";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<bool> = None;
+        let mut f_3: Option<Vec<Time>> = None;
+        let mut f_4: Option<String> = None;
+        let mut f_5: Option<vsphere_vapi_runtime::types::Secret> = None;
+        let mut f_6: Option<bool> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "url" => f_0 = map.next_value()?,
+                "default_URL" => f_1 = map.next_value()?,
+                "auto_stage" => f_2 = map.next_value()?,
+                "check_schedule" => f_3 = map.next_value()?,
+                "username" => f_4 = map.next_value()?,
+                "password" => f_5 = map.next_value()?,
+                "enable_SSL_cert_validation" => f_6 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(SoftwareUpdatePolicy {
+            url: f_0,
+            default_url: f_1,
+            auto_stage: f_2,
+            check_schedule: f_3,
+            username: f_4,
+            password: f_5,
+            enable_ssl_cert_validation: f_6,
+        })
+    }
 }
 
 /// [`Ssh`](crate::appliance::vcenter::settings::v1::config::components::applmgmt::Ssh) structure provides methods to Get/Set enabled state of SSH-based controlled CLI.
@@ -741,11 +1929,51 @@ pub struct SoftwareUpdatePolicy {
 ///
 /// vAPI structure
 /// `com.vmware.appliance.vcenter.settings.v1.config.components.applmgmt.ssh`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Ssh {
     /// Set enabled state of the SSH-based controlled CLI.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
+}
+
+impl serde::Serialize for Ssh {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.enabled {
+            map.serialize_entry("enabled", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Ssh {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Ssh {
+    const NAME: &'static str = "appliance::vcenter::settings::v1::config::components::applmgmt::Ssh";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<bool> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "enabled" => f_0 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Ssh { enabled: f_0 })
+    }
 }
 
 /// The [`Time`](crate::appliance::vcenter::settings::v1::config::components::applmgmt::Time) structure defines weekday and time the automatic check for new updates will be run
@@ -754,17 +1982,69 @@ pub struct Ssh {
 ///
 /// vAPI structure
 /// `com.vmware.appliance.vcenter.settings.v1.config.components.applmgmt.time`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Time {
     /// Time to query for updates Format: HH:MM:SS Military (24 hour) Time Format Only set if hour is present in SoftwareUpdatePolicy
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hour: Option<String>,
     /// Time to query for updates Format: HH:MM:SS Military (24 hour) Time Format Only set if minute is present in SoftwareUpdatePolicy
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub minute: Option<String>,
     /// Day to query for updates Only set if minute is present in SoftwareUpdatePolicy
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub day: Option<time::UpdateDay>,
+}
+
+impl serde::Serialize for Time {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.hour {
+            map.serialize_entry("hour", value)?;
+        }
+        if let Some(value) = &self.minute {
+            map.serialize_entry("minute", value)?;
+        }
+        if let Some(value) = &self.day {
+            map.serialize_entry("day", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Time {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Time {
+    const NAME: &'static str = "appliance::vcenter::settings::v1::config::components::applmgmt::Time";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<time::UpdateDay> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "hour" => f_0 = map.next_value()?,
+                "minute" => f_1 = map.next_value()?,
+                "day" => f_2 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Time {
+            hour: f_0,
+            minute: f_1,
+            day: f_2,
+        })
+    }
 }
 
 /// [`Timesync`](crate::appliance::vcenter::settings::v1::config::components::applmgmt::Timesync) structure provides methods Performs time synchronization configuration.
@@ -773,10 +2053,52 @@ pub struct Time {
 ///
 /// vAPI structure
 /// `com.vmware.appliance.vcenter.settings.v1.config.components.applmgmt.timesync`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Timesync {
     /// The `mode` member.
     pub mode: timesync::TimeSyncMode,
+}
+
+impl serde::Serialize for Timesync {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("mode", &self.mode)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Timesync {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Timesync {
+    const NAME: &'static str = "appliance::vcenter::settings::v1::config::components::applmgmt::Timesync";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<timesync::TimeSyncMode> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "mode" => f_0 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Timesync {
+            mode: __de::required(f_0, "mode")?,
+        })
+    }
 }
 
 /// The [`Timezone`](crate::appliance::vcenter::settings::v1::config::components::applmgmt::Timezone) structure provides methods to get and set the appliance timezone.
@@ -785,11 +2107,51 @@ pub struct Timesync {
 ///
 /// vAPI structure
 /// `com.vmware.appliance.vcenter.settings.v1.config.components.applmgmt.timezone`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Timezone {
     /// Set time zone.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+}
+
+impl serde::Serialize for Timezone {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.name {
+            map.serialize_entry("name", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Timezone {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Timezone {
+    const NAME: &'static str = "appliance::vcenter::settings::v1::config::components::applmgmt::Timezone";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "name" => f_0 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Timezone { name: f_0 })
+    }
 }
 
 /// This [`UserAccountSettings`](crate::appliance::vcenter::settings::v1::config::components::applmgmt::UserAccountSettings) structure to set/get user account settings.
@@ -798,12 +2160,59 @@ pub struct Timezone {
 ///
 /// vAPI structure
 /// `com.vmware.appliance.vcenter.settings.v1.config.components.applmgmt.user_account_settings`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UserAccountSettings {
     /// The `localAccountsPolicy` field provides methods to manage local user accounts. Only set if Password Policy is set to manage local user accounts.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub local_accounts_policy: Option<LocalAccountsPolicy>,
     /// The [`LocalAccounts`](crate::appliance::vcenter::settings::v1::config::components::applmgmt::LocalAccounts) structure provides methods to manage local user account.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub root_account_policy: Option<LocalAccounts>,
+}
+
+impl serde::Serialize for UserAccountSettings {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.local_accounts_policy {
+            map.serialize_entry("local_accounts_policy", value)?;
+        }
+        if let Some(value) = &self.root_account_policy {
+            map.serialize_entry("root_account_policy", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UserAccountSettings {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for UserAccountSettings {
+    const NAME: &'static str = "appliance::vcenter::settings::v1::config::components::applmgmt::UserAccountSettings";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<LocalAccountsPolicy> = None;
+        let mut f_1: Option<LocalAccounts> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "local_accounts_policy" => f_0 = map.next_value()?,
+                "root_account_policy" => f_1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(UserAccountSettings {
+            local_accounts_policy: f_0,
+            root_account_policy: f_1,
+        })
+    }
 }

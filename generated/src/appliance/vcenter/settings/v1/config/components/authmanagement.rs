@@ -13,73 +13,109 @@
 ///
 /// vAPI structure
 /// `com.vmware.appliance.vcenter.settings.v1.config.components.authmanagement.authentication_management`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AuthenticationManagement {
     /// The version of authorization management this configuration is applicable to. Warning: This field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
-    #[serde(default = "AuthenticationManagement::__missing_version")]
     pub version: String,
     /// List of Privileges. Warning: This field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub privileges: Option<Vec<Privileges>>,
     /// List of Global Permission. Warning: This field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
-    #[serde(
-        default = "AuthenticationManagement::__missing_global_permissions",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub global_permissions: Vec<GlobalPermission>,
     /// List of Roles. Warning: This field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
-    #[serde(
-        default = "AuthenticationManagement::__missing_roles",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub roles: Vec<Roles>,
     /// List of VCGroups. Warning: This field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
-    #[serde(
-        default = "AuthenticationManagement::__missing_vc_groups",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub vc_groups: Vec<VcGroups>,
     /// List of Identity Sources added to VC. Warning: This field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub identity_sources: Option<Vec<IdentitySource>>,
     /// Password Policy. Warning: This field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub password_policy: Option<PasswordPolicy>,
     /// Token Policy. Warning: This field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub token_policy: Option<TokenPolicy>,
     /// Lockout Policy. Warning: This field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lockout_policy: Option<LockoutPolicy>,
 }
 
-impl AuthenticationManagement {
-    fn __missing_version() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::vcenter::settings::v1::config::components::authmanagement::AuthenticationManagement",
-            "version",
-        )
+impl serde::Serialize for AuthenticationManagement {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("version", &self.version)?;
+        if let Some(value) = &self.privileges {
+            map.serialize_entry("privileges", value)?;
+        }
+        map.serialize_entry("global_permissions", &self.global_permissions)?;
+        map.serialize_entry("roles", &self.roles)?;
+        map.serialize_entry("vc_groups", &self.vc_groups)?;
+        if let Some(value) = &self.identity_sources {
+            map.serialize_entry("identity_sources", value)?;
+        }
+        if let Some(value) = &self.password_policy {
+            map.serialize_entry("password_policy", value)?;
+        }
+        if let Some(value) = &self.token_policy {
+            map.serialize_entry("token_policy", value)?;
+        }
+        if let Some(value) = &self.lockout_policy {
+            map.serialize_entry("lockout_policy", value)?;
+        }
+        map.end()
     }
+}
 
-    fn __missing_global_permissions() -> Vec<GlobalPermission> {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::vcenter::settings::v1::config::components::authmanagement::AuthenticationManagement",
-            "global_permissions",
-        )
+impl<'de> serde::Deserialize<'de> for AuthenticationManagement {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_roles() -> Vec<Roles> {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::vcenter::settings::v1::config::components::authmanagement::AuthenticationManagement",
-            "roles",
-        )
-    }
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for AuthenticationManagement {
+    const NAME: &'static str = "appliance::vcenter::settings::v1::config::components::authmanagement::AuthenticationManagement";
 
-    fn __missing_vc_groups() -> Vec<VcGroups> {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::vcenter::settings::v1::config::components::authmanagement::AuthenticationManagement",
-            "vc_groups",
-        )
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<Vec<Privileges>> = None;
+        let mut f_2: Option<Vec<GlobalPermission>> = None;
+        let mut f_3: Option<Vec<Roles>> = None;
+        let mut f_4: Option<Vec<VcGroups>> = None;
+        let mut f_5: Option<Vec<IdentitySource>> = None;
+        let mut f_6: Option<PasswordPolicy> = None;
+        let mut f_7: Option<TokenPolicy> = None;
+        let mut f_8: Option<LockoutPolicy> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "version" => f_0 = Some(map.next_value()?),
+                "privileges" => f_1 = map.next_value()?,
+                "global_permissions" => f_2 = __de::null_as_empty(map.next_value()?),
+                "roles" => f_3 = __de::null_as_empty(map.next_value()?),
+                "vc_groups" => f_4 = __de::null_as_empty(map.next_value()?),
+                "identity_sources" => f_5 = map.next_value()?,
+                "password_policy" => f_6 = map.next_value()?,
+                "token_policy" => f_7 = map.next_value()?,
+                "lockout_policy" => f_8 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(AuthenticationManagement {
+            version: __de::or_zero(f_0, Self::NAME, "version"),
+            privileges: f_1,
+            global_permissions: __de::or_zero(f_2, Self::NAME, "global_permissions"),
+            roles: __de::or_zero(f_3, Self::NAME, "roles"),
+            vc_groups: __de::or_zero(f_4, Self::NAME, "vc_groups"),
+            identity_sources: f_5,
+            password_policy: f_6,
+            token_policy: f_7,
+            lockout_policy: f_8,
+        })
     }
 }
 
@@ -89,45 +125,73 @@ impl AuthenticationManagement {
 ///
 /// vAPI structure
 /// `com.vmware.appliance.vcenter.settings.v1.config.components.authmanagement.global_permission`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GlobalPermission {
     /// Principal with roles. Warning: This field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
-    #[serde(default = "GlobalPermission::__missing_principal")]
     pub principal: crate::appliance::vcenter::settings::v1::config::components::authcommon::Principal,
     /// Role Ids assigned to this Principal. Warning: This field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub role_ids: Option<Vec<i64>>,
     /// Role Names assigned to this Principal. Warning: This field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
-    #[serde(
-        default = "GlobalPermission::__missing_role_names",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub role_names: Vec<String>,
     /// Propagating to child objects. Warning: This field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
-    #[serde(default = "GlobalPermission::__missing_propagate")]
     pub propagate: bool,
 }
 
-impl GlobalPermission {
-    fn __missing_principal() -> crate::appliance::vcenter::settings::v1::config::components::authcommon::Principal {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::vcenter::settings::v1::config::components::authmanagement::GlobalPermission",
-            "principal",
-        )
+impl serde::Serialize for GlobalPermission {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("principal", &self.principal)?;
+        if let Some(value) = &self.role_ids {
+            map.serialize_entry("role_ids", value)?;
+        }
+        map.serialize_entry("role_names", &self.role_names)?;
+        map.serialize_entry("propagate", &self.propagate)?;
+        map.end()
     }
+}
 
-    fn __missing_role_names() -> Vec<String> {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::vcenter::settings::v1::config::components::authmanagement::GlobalPermission",
-            "role_names",
-        )
+impl<'de> serde::Deserialize<'de> for GlobalPermission {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_propagate() -> bool {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::vcenter::settings::v1::config::components::authmanagement::GlobalPermission",
-            "propagate",
-        )
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for GlobalPermission {
+    const NAME: &'static str = "appliance::vcenter::settings::v1::config::components::authmanagement::GlobalPermission";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<
+            crate::appliance::vcenter::settings::v1::config::components::authcommon::Principal,
+        > = None;
+        let mut f_1: Option<Vec<i64>> = None;
+        let mut f_2: Option<Vec<String>> = None;
+        let mut f_3: Option<bool> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "principal" => f_0 = Some(map.next_value()?),
+                "role_ids" => f_1 = map.next_value()?,
+                "role_names" => f_2 = __de::null_as_empty(map.next_value()?),
+                "propagate" => f_3 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(GlobalPermission {
+            principal: __de::or_zero(f_0, Self::NAME, "principal"),
+            role_ids: f_1,
+            role_names: __de::or_zero(f_2, Self::NAME, "role_names"),
+            propagate: __de::or_zero(f_3, Self::NAME, "propagate"),
+        })
     }
 }
 
@@ -137,27 +201,65 @@ impl GlobalPermission {
 ///
 /// vAPI structure
 /// `com.vmware.appliance.vcenter.settings.v1.config.components.authmanagement.identity_source`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct IdentitySource {
     /// Identity Source Type. Warning: This field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
     pub identity_source_type: IdentitySourceType,
     /// Identity Source name. Warning: This field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
-    #[serde(
-        default = "IdentitySource::__missing_names",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub names: Vec<String>,
     /// Alias for Identity Source. Warning: This field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub alias: Option<String>,
 }
 
-impl IdentitySource {
-    fn __missing_names() -> Vec<String> {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::vcenter::settings::v1::config::components::authmanagement::IdentitySource",
-            "names",
-        )
+impl serde::Serialize for IdentitySource {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("identity_source_type", &self.identity_source_type)?;
+        map.serialize_entry("names", &self.names)?;
+        if let Some(value) = &self.alias {
+            map.serialize_entry("alias", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for IdentitySource {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for IdentitySource {
+    const NAME: &'static str = "appliance::vcenter::settings::v1::config::components::authmanagement::IdentitySource";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<IdentitySourceType> = None;
+        let mut f_1: Option<Vec<String>> = None;
+        let mut f_2: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "identity_source_type" => f_0 = Some(map.next_value()?),
+                "names" => f_1 = __de::null_as_empty(map.next_value()?),
+                "alias" => f_2 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(IdentitySource {
+            identity_source_type: __de::required(f_0, "identity_source_type")?,
+            names: __de::or_zero(f_1, Self::NAME, "names"),
+            alias: f_2,
+        })
     }
 }
 
@@ -195,39 +297,67 @@ vsphere_vapi_runtime::vapi_enum! {
 ///
 /// vAPI structure
 /// `com.vmware.appliance.vcenter.settings.v1.config.components.authmanagement.lockout_policy`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct LockoutPolicy {
     /// Maximum number of failed login attempts. Warning: This field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
-    #[serde(default = "LockoutPolicy::__missing_failed_login_attempts")]
     pub failed_login_attempts: i64,
     /// Time interval between failures. Warning: This field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
-    #[serde(default = "LockoutPolicy::__missing_failure_interval")]
     pub failure_interval: i64,
     /// Unlock time. Warning: This field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
-    #[serde(default = "LockoutPolicy::__missing_unlock_time")]
     pub unlock_time: i64,
 }
 
-impl LockoutPolicy {
-    fn __missing_failed_login_attempts() -> i64 {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::vcenter::settings::v1::config::components::authmanagement::LockoutPolicy",
-            "failed_login_attempts",
-        )
+impl serde::Serialize for LockoutPolicy {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("failed_login_attempts", &self.failed_login_attempts)?;
+        map.serialize_entry("failure_interval", &self.failure_interval)?;
+        map.serialize_entry("unlock_time", &self.unlock_time)?;
+        map.end()
     }
+}
 
-    fn __missing_failure_interval() -> i64 {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::vcenter::settings::v1::config::components::authmanagement::LockoutPolicy",
-            "failure_interval",
-        )
+impl<'de> serde::Deserialize<'de> for LockoutPolicy {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_unlock_time() -> i64 {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::vcenter::settings::v1::config::components::authmanagement::LockoutPolicy",
-            "unlock_time",
-        )
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for LockoutPolicy {
+    const NAME: &'static str = "appliance::vcenter::settings::v1::config::components::authmanagement::LockoutPolicy";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<i64> = None;
+        let mut f_1: Option<i64> = None;
+        let mut f_2: Option<i64> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "failed_login_attempts" => f_0 = Some(map.next_value()?),
+                "failure_interval" => f_1 = Some(map.next_value()?),
+                "unlock_time" => f_2 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(LockoutPolicy {
+            failed_login_attempts: __de::or_zero(
+                f_0,
+                Self::NAME,
+                "failed_login_attempts",
+            ),
+            failure_interval: __de::or_zero(f_1, Self::NAME, "failure_interval"),
+            unlock_time: __de::or_zero(f_2, Self::NAME, "unlock_time"),
+        })
     }
 }
 
@@ -237,109 +367,105 @@ impl LockoutPolicy {
 ///
 /// vAPI structure
 /// `com.vmware.appliance.vcenter.settings.v1.config.components.authmanagement.password_policy`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PasswordPolicy {
     /// Minimum special characters. Warning: This field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
-    #[serde(default = "PasswordPolicy::__missing_special_chars")]
     pub special_chars: i64,
     /// Minimum alphabetic characters. Warning: This field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
-    #[serde(default = "PasswordPolicy::__missing_alpha_chars")]
     pub alpha_chars: i64,
     /// Minimum uppercase characters. Warning: This field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
-    #[serde(default = "PasswordPolicy::__missing_uppercase_chars")]
     pub uppercase_chars: i64,
     /// Minimum lowercase characters. Warning: This field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
-    #[serde(default = "PasswordPolicy::__missing_lowercase_chars")]
     pub lowercase_chars: i64,
     /// Minimum numeric characters. Warning: This field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
-    #[serde(default = "PasswordPolicy::__missing_numeric_chars")]
     pub numeric_chars: i64,
     /// Maximum adjacent identical characters. Warning: This field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
-    #[serde(default = "PasswordPolicy::__missing_adj_identical_chars")]
     pub adj_identical_chars: i64,
     /// Previous password reuse restriction. Warning: This field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
-    #[serde(default = "PasswordPolicy::__missing_password_reuse")]
     pub password_reuse: i64,
     /// Maximum lifetime. Warning: This field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
-    #[serde(default = "PasswordPolicy::__missing_max_life")]
     pub max_life: i64,
     /// Maximum length. Warning: This field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
-    #[serde(default = "PasswordPolicy::__missing_max_length")]
     pub max_length: i64,
     /// Minimum length. Warning: This field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
-    #[serde(default = "PasswordPolicy::__missing_min_length")]
     pub min_length: i64,
 }
 
-impl PasswordPolicy {
-    fn __missing_special_chars() -> i64 {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::vcenter::settings::v1::config::components::authmanagement::PasswordPolicy",
-            "special_chars",
-        )
+impl serde::Serialize for PasswordPolicy {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("special_chars", &self.special_chars)?;
+        map.serialize_entry("alpha_chars", &self.alpha_chars)?;
+        map.serialize_entry("uppercase_chars", &self.uppercase_chars)?;
+        map.serialize_entry("lowercase_chars", &self.lowercase_chars)?;
+        map.serialize_entry("numeric_chars", &self.numeric_chars)?;
+        map.serialize_entry("adj_identical_chars", &self.adj_identical_chars)?;
+        map.serialize_entry("password_reuse", &self.password_reuse)?;
+        map.serialize_entry("max_life", &self.max_life)?;
+        map.serialize_entry("max_length", &self.max_length)?;
+        map.serialize_entry("min_length", &self.min_length)?;
+        map.end()
     }
+}
 
-    fn __missing_alpha_chars() -> i64 {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::vcenter::settings::v1::config::components::authmanagement::PasswordPolicy",
-            "alpha_chars",
-        )
+impl<'de> serde::Deserialize<'de> for PasswordPolicy {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_uppercase_chars() -> i64 {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::vcenter::settings::v1::config::components::authmanagement::PasswordPolicy",
-            "uppercase_chars",
-        )
-    }
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for PasswordPolicy {
+    const NAME: &'static str = "appliance::vcenter::settings::v1::config::components::authmanagement::PasswordPolicy";
 
-    fn __missing_lowercase_chars() -> i64 {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::vcenter::settings::v1::config::components::authmanagement::PasswordPolicy",
-            "lowercase_chars",
-        )
-    }
-
-    fn __missing_numeric_chars() -> i64 {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::vcenter::settings::v1::config::components::authmanagement::PasswordPolicy",
-            "numeric_chars",
-        )
-    }
-
-    fn __missing_adj_identical_chars() -> i64 {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::vcenter::settings::v1::config::components::authmanagement::PasswordPolicy",
-            "adj_identical_chars",
-        )
-    }
-
-    fn __missing_password_reuse() -> i64 {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::vcenter::settings::v1::config::components::authmanagement::PasswordPolicy",
-            "password_reuse",
-        )
-    }
-
-    fn __missing_max_life() -> i64 {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::vcenter::settings::v1::config::components::authmanagement::PasswordPolicy",
-            "max_life",
-        )
-    }
-
-    fn __missing_max_length() -> i64 {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::vcenter::settings::v1::config::components::authmanagement::PasswordPolicy",
-            "max_length",
-        )
-    }
-
-    fn __missing_min_length() -> i64 {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::vcenter::settings::v1::config::components::authmanagement::PasswordPolicy",
-            "min_length",
-        )
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<i64> = None;
+        let mut f_1: Option<i64> = None;
+        let mut f_2: Option<i64> = None;
+        let mut f_3: Option<i64> = None;
+        let mut f_4: Option<i64> = None;
+        let mut f_5: Option<i64> = None;
+        let mut f_6: Option<i64> = None;
+        let mut f_7: Option<i64> = None;
+        let mut f_8: Option<i64> = None;
+        let mut f_9: Option<i64> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "special_chars" => f_0 = Some(map.next_value()?),
+                "alpha_chars" => f_1 = Some(map.next_value()?),
+                "uppercase_chars" => f_2 = Some(map.next_value()?),
+                "lowercase_chars" => f_3 = Some(map.next_value()?),
+                "numeric_chars" => f_4 = Some(map.next_value()?),
+                "adj_identical_chars" => f_5 = Some(map.next_value()?),
+                "password_reuse" => f_6 = Some(map.next_value()?),
+                "max_life" => f_7 = Some(map.next_value()?),
+                "max_length" => f_8 = Some(map.next_value()?),
+                "min_length" => f_9 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(PasswordPolicy {
+            special_chars: __de::or_zero(f_0, Self::NAME, "special_chars"),
+            alpha_chars: __de::or_zero(f_1, Self::NAME, "alpha_chars"),
+            uppercase_chars: __de::or_zero(f_2, Self::NAME, "uppercase_chars"),
+            lowercase_chars: __de::or_zero(f_3, Self::NAME, "lowercase_chars"),
+            numeric_chars: __de::or_zero(f_4, Self::NAME, "numeric_chars"),
+            adj_identical_chars: __de::or_zero(f_5, Self::NAME, "adj_identical_chars"),
+            password_reuse: __de::or_zero(f_6, Self::NAME, "password_reuse"),
+            max_life: __de::or_zero(f_7, Self::NAME, "max_life"),
+            max_length: __de::or_zero(f_8, Self::NAME, "max_length"),
+            min_length: __de::or_zero(f_9, Self::NAME, "min_length"),
+        })
     }
 }
 
@@ -349,42 +475,71 @@ impl PasswordPolicy {
 ///
 /// vAPI structure
 /// `com.vmware.appliance.vcenter.settings.v1.config.components.authmanagement.privileges`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Privileges {
     /// Privilege identifier. Warning: This field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
-    #[serde(default = "Privileges::__missing_id")]
     pub id: String,
     /// Privilege description. Warning: This field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Group to which the privilege belongs to. Warning: This field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
-    #[serde(default = "Privileges::__missing_group")]
     pub group: String,
     /// does this apply to the parent entity?. Warning: This field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
-    #[serde(default = "Privileges::__missing_is_on_parent")]
     pub is_on_parent: bool,
 }
 
-impl Privileges {
-    fn __missing_id() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::vcenter::settings::v1::config::components::authmanagement::Privileges",
-            "id",
-        )
+impl serde::Serialize for Privileges {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("id", &self.id)?;
+        if let Some(value) = &self.description {
+            map.serialize_entry("description", value)?;
+        }
+        map.serialize_entry("group", &self.group)?;
+        map.serialize_entry("is_on_parent", &self.is_on_parent)?;
+        map.end()
     }
+}
 
-    fn __missing_group() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::vcenter::settings::v1::config::components::authmanagement::Privileges",
-            "group",
-        )
+impl<'de> serde::Deserialize<'de> for Privileges {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_is_on_parent() -> bool {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::vcenter::settings::v1::config::components::authmanagement::Privileges",
-            "is_on_parent",
-        )
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Privileges {
+    const NAME: &'static str = "appliance::vcenter::settings::v1::config::components::authmanagement::Privileges";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<bool> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "id" => f_0 = Some(map.next_value()?),
+                "description" => f_1 = map.next_value()?,
+                "group" => f_2 = Some(map.next_value()?),
+                "is_on_parent" => f_3 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Privileges {
+            id: __de::or_zero(f_0, Self::NAME, "id"),
+            description: f_1,
+            group: __de::or_zero(f_2, Self::NAME, "group"),
+            is_on_parent: __de::or_zero(f_3, Self::NAME, "is_on_parent"),
+        })
     }
 }
 
@@ -394,28 +549,75 @@ impl Privileges {
 ///
 /// vAPI structure
 /// `com.vmware.appliance.vcenter.settings.v1.config.components.authmanagement.roles`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Roles {
     /// Role identifier. Warning: This field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Role name which is unique across roles. Warning: This field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
-    #[serde(default = "Roles::__missing_name")]
     pub name: String,
     /// Role description. Warning: This field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// List of Privileges present in the Role. Warning: This field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub privilege_ids: Option<Vec<String>>,
 }
 
-impl Roles {
-    fn __missing_name() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::vcenter::settings::v1::config::components::authmanagement::Roles",
-            "name",
-        )
+impl serde::Serialize for Roles {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.id {
+            map.serialize_entry("id", value)?;
+        }
+        map.serialize_entry("name", &self.name)?;
+        if let Some(value) = &self.description {
+            map.serialize_entry("description", value)?;
+        }
+        if let Some(value) = &self.privilege_ids {
+            map.serialize_entry("privilege_ids", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Roles {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Roles {
+    const NAME: &'static str = "appliance::vcenter::settings::v1::config::components::authmanagement::Roles";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<i64> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<Vec<String>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "id" => f_0 = map.next_value()?,
+                "name" => f_1 = Some(map.next_value()?),
+                "description" => f_2 = map.next_value()?,
+                "privilege_ids" => f_3 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Roles {
+            id: f_0,
+            name: __de::or_zero(f_1, Self::NAME, "name"),
+            description: f_2,
+            privilege_ids: f_3,
+        })
     }
 }
 
@@ -437,59 +639,75 @@ impl Roles {
 ///
 /// vAPI structure
 /// `com.vmware.appliance.vcenter.settings.v1.config.components.authmanagement.token_policy`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TokenPolicy {
     /// Clock tolerance ms. Warning: This field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
-    #[serde(default = "TokenPolicy::__missing_clock_tolerance")]
     pub clock_tolerance: i64,
     /// Maximum token renewal count. Warning: This field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
-    #[serde(default = "TokenPolicy::__missing_token_renewal")]
     pub token_renewal: i64,
     /// Maximum token delegation count. Warning: This field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
-    #[serde(default = "TokenPolicy::__missing_token_delegation")]
     pub token_delegation: i64,
     /// Maximum Bearer RefreshToken lifetime. Warning: This field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
-    #[serde(default = "TokenPolicy::__missing_bearer_refresh")]
     pub bearer_refresh: i64,
     /// Maximum HoK RefreshToken lifetime. Warning: This field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
-    #[serde(default = "TokenPolicy::__missing_hok_refresh")]
     pub hok_refresh: i64,
 }
 
-impl TokenPolicy {
-    fn __missing_clock_tolerance() -> i64 {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::vcenter::settings::v1::config::components::authmanagement::TokenPolicy",
-            "clock_tolerance",
-        )
+impl serde::Serialize for TokenPolicy {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("clock_tolerance", &self.clock_tolerance)?;
+        map.serialize_entry("token_renewal", &self.token_renewal)?;
+        map.serialize_entry("token_delegation", &self.token_delegation)?;
+        map.serialize_entry("bearer_refresh", &self.bearer_refresh)?;
+        map.serialize_entry("hok_refresh", &self.hok_refresh)?;
+        map.end()
     }
+}
 
-    fn __missing_token_renewal() -> i64 {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::vcenter::settings::v1::config::components::authmanagement::TokenPolicy",
-            "token_renewal",
-        )
+impl<'de> serde::Deserialize<'de> for TokenPolicy {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_token_delegation() -> i64 {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::vcenter::settings::v1::config::components::authmanagement::TokenPolicy",
-            "token_delegation",
-        )
-    }
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for TokenPolicy {
+    const NAME: &'static str = "appliance::vcenter::settings::v1::config::components::authmanagement::TokenPolicy";
 
-    fn __missing_bearer_refresh() -> i64 {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::vcenter::settings::v1::config::components::authmanagement::TokenPolicy",
-            "bearer_refresh",
-        )
-    }
-
-    fn __missing_hok_refresh() -> i64 {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::vcenter::settings::v1::config::components::authmanagement::TokenPolicy",
-            "hok_refresh",
-        )
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<i64> = None;
+        let mut f_1: Option<i64> = None;
+        let mut f_2: Option<i64> = None;
+        let mut f_3: Option<i64> = None;
+        let mut f_4: Option<i64> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "clock_tolerance" => f_0 = Some(map.next_value()?),
+                "token_renewal" => f_1 = Some(map.next_value()?),
+                "token_delegation" => f_2 = Some(map.next_value()?),
+                "bearer_refresh" => f_3 = Some(map.next_value()?),
+                "hok_refresh" => f_4 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(TokenPolicy {
+            clock_tolerance: __de::or_zero(f_0, Self::NAME, "clock_tolerance"),
+            token_renewal: __de::or_zero(f_1, Self::NAME, "token_renewal"),
+            token_delegation: __de::or_zero(f_2, Self::NAME, "token_delegation"),
+            bearer_refresh: __de::or_zero(f_3, Self::NAME, "bearer_refresh"),
+            hok_refresh: __de::or_zero(f_4, Self::NAME, "hok_refresh"),
+        })
     }
 }
 
@@ -499,16 +717,13 @@ impl TokenPolicy {
 ///
 /// vAPI structure
 /// `com.vmware.appliance.vcenter.settings.v1.config.components.authmanagement.VC_groups`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VcGroups {
     /// Unique name of the VC group. Warning: This field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
-    #[serde(default = "VcGroups::__missing_principal")]
     pub principal: String,
     /// VCGroup description. Warning: This field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// List of members present in the vcGroup. Warning: This field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub members: Option<
         Vec<
             crate::appliance::vcenter::settings::v1::config::components::authcommon::Principal,
@@ -516,12 +731,61 @@ pub struct VcGroups {
     >,
 }
 
-impl VcGroups {
-    fn __missing_principal() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::vcenter::settings::v1::config::components::authmanagement::VcGroups",
-            "principal",
-        )
+impl serde::Serialize for VcGroups {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("principal", &self.principal)?;
+        if let Some(value) = &self.description {
+            map.serialize_entry("description", value)?;
+        }
+        if let Some(value) = &self.members {
+            map.serialize_entry("members", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VcGroups {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for VcGroups {
+    const NAME: &'static str = "appliance::vcenter::settings::v1::config::components::authmanagement::VcGroups";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<
+            Vec<
+                crate::appliance::vcenter::settings::v1::config::components::authcommon::Principal,
+            >,
+        > = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "principal" => f_0 = Some(map.next_value()?),
+                "description" => f_1 = map.next_value()?,
+                "members" => f_2 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(VcGroups {
+            principal: __de::or_zero(f_0, Self::NAME, "principal"),
+            description: f_1,
+            members: f_2,
+        })
     }
 }
 

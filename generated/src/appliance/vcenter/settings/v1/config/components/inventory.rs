@@ -22,29 +22,101 @@ pub mod vm;
 ///
 /// vAPI structure
 /// `com.vmware.appliance.vcenter.settings.v1.config.components.inventory.inventory_management`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct InventoryManagement {
     /// List of Folders.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub folders: Option<folder::Folder>,
     /// List of Datacenters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub datacenters: Option<Vec<datacenter::Datacenter>>,
     /// List of ClusterConfigurations.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub clusters: Option<Vec<cluster::ClusterConfigInfo>>,
     /// List of Datastore Clusters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub storage_pods: Option<Vec<datastore::StoragePod>>,
     /// List of Datastores.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub datastores: Option<Vec<datastore::Datastore>>,
     /// List of standard networks.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub networks: Option<Vec<network::Network>>,
     /// List of Hosts.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hosts: Option<Vec<host::HostConfig>>,
+}
+
+impl serde::Serialize for InventoryManagement {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.folders {
+            map.serialize_entry("folders", value)?;
+        }
+        if let Some(value) = &self.datacenters {
+            map.serialize_entry("datacenters", value)?;
+        }
+        if let Some(value) = &self.clusters {
+            map.serialize_entry("clusters", value)?;
+        }
+        if let Some(value) = &self.storage_pods {
+            map.serialize_entry("storage_pods", value)?;
+        }
+        if let Some(value) = &self.datastores {
+            map.serialize_entry("datastores", value)?;
+        }
+        if let Some(value) = &self.networks {
+            map.serialize_entry("networks", value)?;
+        }
+        if let Some(value) = &self.hosts {
+            map.serialize_entry("hosts", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for InventoryManagement {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for InventoryManagement {
+    const NAME: &'static str = "appliance::vcenter::settings::v1::config::components::inventory::InventoryManagement";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<folder::Folder> = None;
+        let mut f_1: Option<Vec<datacenter::Datacenter>> = None;
+        let mut f_2: Option<Vec<cluster::ClusterConfigInfo>> = None;
+        let mut f_3: Option<Vec<datastore::StoragePod>> = None;
+        let mut f_4: Option<Vec<datastore::Datastore>> = None;
+        let mut f_5: Option<Vec<network::Network>> = None;
+        let mut f_6: Option<Vec<host::HostConfig>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "folders" => f_0 = map.next_value()?,
+                "datacenters" => f_1 = map.next_value()?,
+                "clusters" => f_2 = map.next_value()?,
+                "storage_pods" => f_3 = map.next_value()?,
+                "datastores" => f_4 = map.next_value()?,
+                "networks" => f_5 = map.next_value()?,
+                "hosts" => f_6 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(InventoryManagement {
+            folders: f_0,
+            datacenters: f_1,
+            clusters: f_2,
+            storage_pods: f_3,
+            datastores: f_4,
+            networks: f_5,
+            hosts: f_6,
+        })
+    }
 }
 
 /// The [`Settings`](crate::appliance::vcenter::settings::v1::config::components::inventory::Settings) structure defines vCenter Server settings as key-value pairs.
@@ -53,21 +125,50 @@ pub struct InventoryManagement {
 ///
 /// vAPI structure
 /// `com.vmware.appliance.vcenter.settings.v1.config.components.inventory.settings`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Settings {
     /// The `settings` member.
-    #[serde(
-        default = "Settings::__missing_settings",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub settings: vsphere_vapi_runtime::types::VapiMap<String, String>,
 }
 
-impl Settings {
-    fn __missing_settings() -> vsphere_vapi_runtime::types::VapiMap<String, String> {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::vcenter::settings::v1::config::components::inventory::Settings",
-            "settings",
-        )
+impl serde::Serialize for Settings {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("settings", &self.settings)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Settings {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Settings {
+    const NAME: &'static str = "appliance::vcenter::settings::v1::config::components::inventory::Settings";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<vsphere_vapi_runtime::types::VapiMap<String, String>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "settings" => f_0 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Settings {
+            settings: __de::or_zero(f_0, Self::NAME, "settings"),
+        })
     }
 }

@@ -14,22 +14,59 @@
 ///
 /// vAPI structure
 /// `com.vmware.appliance.vcenter.settings.v1.config.components.inventoryauthorization.inventory_authorization`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct InventoryAuthorization {
     /// The version of the authorization model this configuration is applicable to.
-    #[serde(default = "InventoryAuthorization::__missing_version")]
     pub version: String,
     /// Service provider managed entities configuration of the vCenter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub service_provider_entities: Option<ServiceProviderEntities>,
 }
 
-impl InventoryAuthorization {
-    fn __missing_version() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::vcenter::settings::v1::config::components::inventoryauthorization::InventoryAuthorization",
-            "version",
-        )
+impl serde::Serialize for InventoryAuthorization {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("version", &self.version)?;
+        if let Some(value) = &self.service_provider_entities {
+            map.serialize_entry("service_provider_entities", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for InventoryAuthorization {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for InventoryAuthorization {
+    const NAME: &'static str = "appliance::vcenter::settings::v1::config::components::inventoryauthorization::InventoryAuthorization";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<ServiceProviderEntities> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "version" => f_0 = Some(map.next_value()?),
+                "service_provider_entities" => f_1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(InventoryAuthorization {
+            version: __de::or_zero(f_0, Self::NAME, "version"),
+            service_provider_entities: f_1,
+        })
     }
 }
 
@@ -39,49 +76,71 @@ impl InventoryAuthorization {
 ///
 /// vAPI structure
 /// `com.vmware.appliance.vcenter.settings.v1.config.components.inventoryauthorization.permission`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Permission {
     /// Full path to the entity for which the permission is set. The entity must be either one of the service provider managed entities, or a child thereof.
-    #[serde(default = "Permission::__missing_entity")]
     pub entity: String,
     /// The principal for which the permission is set.
-    #[serde(default = "Permission::__missing_principal")]
     pub principal: crate::appliance::vcenter::settings::v1::config::components::authcommon::Principal,
     /// Name of a role in vCenter.
-    #[serde(default = "Permission::__missing_role_name")]
     pub role_name: String,
     /// Whether this permission propagates to child objects.
-    #[serde(default = "Permission::__missing_propagate")]
     pub propagate: bool,
 }
 
-impl Permission {
-    fn __missing_entity() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::vcenter::settings::v1::config::components::inventoryauthorization::Permission",
-            "entity",
-        )
+impl serde::Serialize for Permission {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("entity", &self.entity)?;
+        map.serialize_entry("principal", &self.principal)?;
+        map.serialize_entry("role_name", &self.role_name)?;
+        map.serialize_entry("propagate", &self.propagate)?;
+        map.end()
     }
+}
 
-    fn __missing_principal() -> crate::appliance::vcenter::settings::v1::config::components::authcommon::Principal {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::vcenter::settings::v1::config::components::inventoryauthorization::Permission",
-            "principal",
-        )
+impl<'de> serde::Deserialize<'de> for Permission {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_role_name() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::vcenter::settings::v1::config::components::inventoryauthorization::Permission",
-            "role_name",
-        )
-    }
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Permission {
+    const NAME: &'static str = "appliance::vcenter::settings::v1::config::components::inventoryauthorization::Permission";
 
-    fn __missing_propagate() -> bool {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::vcenter::settings::v1::config::components::inventoryauthorization::Permission",
-            "propagate",
-        )
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<
+            crate::appliance::vcenter::settings::v1::config::components::authcommon::Principal,
+        > = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<bool> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "entity" => f_0 = Some(map.next_value()?),
+                "principal" => f_1 = Some(map.next_value()?),
+                "role_name" => f_2 = Some(map.next_value()?),
+                "propagate" => f_3 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Permission {
+            entity: __de::or_zero(f_0, Self::NAME, "entity"),
+            principal: __de::or_zero(f_1, Self::NAME, "principal"),
+            role_name: __de::or_zero(f_2, Self::NAME, "role_name"),
+            propagate: __de::or_zero(f_3, Self::NAME, "propagate"),
+        })
     }
 }
 
@@ -91,34 +150,56 @@ impl Permission {
 ///
 /// vAPI structure
 /// `com.vmware.appliance.vcenter.settings.v1.config.components.inventoryauthorization.service_provider_entities`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ServiceProviderEntities {
     /// List of full paths to the service provider managed entities inside the vCenter.
-    #[serde(
-        default = "ServiceProviderEntities::__missing_entities",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub entities: Vec<String>,
     /// List of the inventory permissions to set inside the container.
-    #[serde(
-        default = "ServiceProviderEntities::__missing_permissions",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub permissions: Vec<Permission>,
 }
 
-impl ServiceProviderEntities {
-    fn __missing_entities() -> Vec<String> {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::vcenter::settings::v1::config::components::inventoryauthorization::ServiceProviderEntities",
-            "entities",
-        )
+impl serde::Serialize for ServiceProviderEntities {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("entities", &self.entities)?;
+        map.serialize_entry("permissions", &self.permissions)?;
+        map.end()
     }
+}
 
-    fn __missing_permissions() -> Vec<Permission> {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::vcenter::settings::v1::config::components::inventoryauthorization::ServiceProviderEntities",
-            "permissions",
-        )
+impl<'de> serde::Deserialize<'de> for ServiceProviderEntities {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ServiceProviderEntities {
+    const NAME: &'static str = "appliance::vcenter::settings::v1::config::components::inventoryauthorization::ServiceProviderEntities";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<Vec<String>> = None;
+        let mut f_1: Option<Vec<Permission>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "entities" => f_0 = __de::null_as_empty(map.next_value()?),
+                "permissions" => f_1 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ServiceProviderEntities {
+            entities: __de::or_zero(f_0, Self::NAME, "entities"),
+            permissions: __de::or_zero(f_1, Self::NAME, "permissions"),
+        })
     }
 }

@@ -18,35 +18,73 @@ pub mod shares;
 ///
 /// vAPI structure
 /// `com.vmware.appliance.vcenter.settings.v1.config.components.managementcluster.cluster`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Cluster {
     /// Name of the management cluster which hosts the management VMs. Warning: This field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
-    #[serde(default = "Cluster::__missing_name")]
     pub name: String,
     /// Absolute path from root folder to management cluster's parent. Warning: This field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
-    #[serde(default = "Cluster::__missing_parent_path")]
     pub parent_path: String,
     /// Individual Cluster-level configuration of the vSphere DRS service. Warning: This field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub drs: Option<DrsConfig>,
     /// The management cluster provides dedicated resource pools for running the management virtual machines. Warning: This field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub management_resourcepools: Option<Vec<ResourcePool>>,
 }
 
-impl Cluster {
-    fn __missing_name() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::vcenter::settings::v1::config::components::managementcluster::Cluster",
-            "name",
-        )
+impl serde::Serialize for Cluster {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("name", &self.name)?;
+        map.serialize_entry("parent_path", &self.parent_path)?;
+        if let Some(value) = &self.drs {
+            map.serialize_entry("drs", value)?;
+        }
+        if let Some(value) = &self.management_resourcepools {
+            map.serialize_entry("management_resourcepools", value)?;
+        }
+        map.end()
     }
+}
 
-    fn __missing_parent_path() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::vcenter::settings::v1::config::components::managementcluster::Cluster",
-            "parent_path",
-        )
+impl<'de> serde::Deserialize<'de> for Cluster {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Cluster {
+    const NAME: &'static str = "appliance::vcenter::settings::v1::config::components::managementcluster::Cluster";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<DrsConfig> = None;
+        let mut f_3: Option<Vec<ResourcePool>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "name" => f_0 = Some(map.next_value()?),
+                "parent_path" => f_1 = Some(map.next_value()?),
+                "drs" => f_2 = map.next_value()?,
+                "management_resourcepools" => f_3 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Cluster {
+            name: __de::or_zero(f_0, Self::NAME, "name"),
+            parent_path: __de::or_zero(f_1, Self::NAME, "parent_path"),
+            drs: f_2,
+            management_resourcepools: f_3,
+        })
     }
 }
 
@@ -71,28 +109,75 @@ impl Cluster {
 ///
 /// vAPI structure
 /// `com.vmware.appliance.vcenter.settings.v1.config.components.managementcluster.drs_config`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DrsConfig {
     /// Flag indicating whether or not DRS service is enabled. Warning: This field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
-    #[serde(default = "DrsConfig::__missing_enabled")]
     pub enabled: bool,
     /// Specifies the cluster-wide default DRS behavior for virtual machines. You can override the default behavior for a virtual machine. Warning: This field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments. If `None` or empty, the value is skipped.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub automation_level: Option<drs_config::DrsBehaviorInfo>,
     /// Threshold for generated recommendations. DRS generates only those recommendations that are above the specified vmotionRate. Ratings vary from 1 to 5. Warning: This field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments. If `None` or empty, the value is skipped.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub migration_threshold: Option<i64>,
     /// Flag that dictates whether DRS Behavior overrides for individual VMs. Warning: This field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub virtual_machine_automation: Option<bool>,
 }
 
-impl DrsConfig {
-    fn __missing_enabled() -> bool {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::vcenter::settings::v1::config::components::managementcluster::DrsConfig",
-            "enabled",
-        )
+impl serde::Serialize for DrsConfig {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("enabled", &self.enabled)?;
+        if let Some(value) = &self.automation_level {
+            map.serialize_entry("automation_level", value)?;
+        }
+        if let Some(value) = &self.migration_threshold {
+            map.serialize_entry("migration_threshold", value)?;
+        }
+        if let Some(value) = &self.virtual_machine_automation {
+            map.serialize_entry("virtual_machine_automation", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DrsConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for DrsConfig {
+    const NAME: &'static str = "appliance::vcenter::settings::v1::config::components::managementcluster::DrsConfig";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<bool> = None;
+        let mut f_1: Option<drs_config::DrsBehaviorInfo> = None;
+        let mut f_2: Option<i64> = None;
+        let mut f_3: Option<bool> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "enabled" => f_0 = Some(map.next_value()?),
+                "automation_level" => f_1 = map.next_value()?,
+                "migration_threshold" => f_2 = map.next_value()?,
+                "virtual_machine_automation" => f_3 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(DrsConfig {
+            enabled: __de::or_zero(f_0, Self::NAME, "enabled"),
+            automation_level: f_1,
+            migration_threshold: f_2,
+            virtual_machine_automation: f_3,
+        })
     }
 }
 
@@ -114,23 +199,85 @@ impl DrsConfig {
 ///
 /// vAPI structure
 /// `com.vmware.appliance.vcenter.settings.v1.config.components.managementcluster.management_cluster`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ManagementCluster {
     /// To be deprecated. Name of the management cluster which hosts the management VMs. Warning: This field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// To be deprecated. Absolute path from root folder to management cluster's parent. Warning: This field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parent_path: Option<String>,
     /// To be deprecated. Cluster-wide configuration of the vSphere DRS service. Warning: This field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub drs: Option<DrsConfig>,
     /// To be deprecated. The management cluster provides dedicated resource pools for running the management virtual machines. Management cluster can can run workload VMs outside this resource pools. Warning: This field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub management_resourcepools: Option<Vec<ResourcePool>>,
     /// The management cluster have a list of cluster where management VMs may be deployed. Warning: This field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub clusters: Option<Vec<Cluster>>,
+}
+
+impl serde::Serialize for ManagementCluster {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.name {
+            map.serialize_entry("name", value)?;
+        }
+        if let Some(value) = &self.parent_path {
+            map.serialize_entry("parent_path", value)?;
+        }
+        if let Some(value) = &self.drs {
+            map.serialize_entry("drs", value)?;
+        }
+        if let Some(value) = &self.management_resourcepools {
+            map.serialize_entry("management_resourcepools", value)?;
+        }
+        if let Some(value) = &self.clusters {
+            map.serialize_entry("clusters", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ManagementCluster {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ManagementCluster {
+    const NAME: &'static str = "appliance::vcenter::settings::v1::config::components::managementcluster::ManagementCluster";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<DrsConfig> = None;
+        let mut f_3: Option<Vec<ResourcePool>> = None;
+        let mut f_4: Option<Vec<Cluster>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "name" => f_0 = map.next_value()?,
+                "parent_path" => f_1 = map.next_value()?,
+                "drs" => f_2 = map.next_value()?,
+                "management_resourcepools" => f_3 = map.next_value()?,
+                "clusters" => f_4 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ManagementCluster {
+            name: f_0,
+            parent_path: f_1,
+            drs: f_2,
+            management_resourcepools: f_3,
+            clusters: f_4,
+        })
+    }
 }
 
 /// The [`ManagementVirtualMachine`](crate::appliance::vcenter::settings::v1::config::components::managementcluster::ManagementVirtualMachine) structure contains information about the management virtual machine configurations present in the management cluster. Warning: This structure is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
@@ -139,37 +286,79 @@ pub struct ManagementCluster {
 ///
 /// vAPI structure
 /// `com.vmware.appliance.vcenter.settings.v1.config.components.managementcluster.management_virtual_machine`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ManagementVirtualMachine {
     /// Name of the management virtual machine configuration. Warning: This field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
-    #[serde(default = "ManagementVirtualMachine::__missing_name")]
     pub name: String,
     /// Managed Object identifier of the management virtual machine. Warning: This field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mo_id: Option<String>,
     /// Type of the management virtual machine. Warning: This field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
     pub vm_type: management_virtual_machine::ManagementVmType,
     /// Absolute path from root folder to management virtual machine parent vm folder. Warning: This field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
-    #[serde(default = "ManagementVirtualMachine::__missing_parent_path")]
     pub parent_path: String,
     /// Configuration of the management virtual machine. Warning: This field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments. If `None`, then there is no configuration.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_config: Option<ResourceConfigSpec>,
 }
 
-impl ManagementVirtualMachine {
-    fn __missing_name() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::vcenter::settings::v1::config::components::managementcluster::ManagementVirtualMachine",
-            "name",
-        )
+impl serde::Serialize for ManagementVirtualMachine {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("name", &self.name)?;
+        if let Some(value) = &self.mo_id {
+            map.serialize_entry("mo_id", value)?;
+        }
+        map.serialize_entry("vm_type", &self.vm_type)?;
+        map.serialize_entry("parent_path", &self.parent_path)?;
+        if let Some(value) = &self.resource_config {
+            map.serialize_entry("resource_config", value)?;
+        }
+        map.end()
     }
+}
 
-    fn __missing_parent_path() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::vcenter::settings::v1::config::components::managementcluster::ManagementVirtualMachine",
-            "parent_path",
-        )
+impl<'de> serde::Deserialize<'de> for ManagementVirtualMachine {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ManagementVirtualMachine {
+    const NAME: &'static str = "appliance::vcenter::settings::v1::config::components::managementcluster::ManagementVirtualMachine";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<management_virtual_machine::ManagementVmType> = None;
+        let mut f_3: Option<String> = None;
+        let mut f_4: Option<ResourceConfigSpec> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "name" => f_0 = Some(map.next_value()?),
+                "mo_id" => f_1 = map.next_value()?,
+                "vm_type" => f_2 = Some(map.next_value()?),
+                "parent_path" => f_3 = Some(map.next_value()?),
+                "resource_config" => f_4 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ManagementVirtualMachine {
+            name: __de::or_zero(f_0, Self::NAME, "name"),
+            mo_id: f_1,
+            vm_type: __de::required(f_2, "vm_type")?,
+            parent_path: __de::or_zero(f_3, Self::NAME, "parent_path"),
+            resource_config: f_4,
+        })
     }
 }
 
@@ -196,41 +385,73 @@ impl ManagementVirtualMachine {
 ///
 /// vAPI structure
 /// `com.vmware.appliance.vcenter.settings.v1.config.components.managementcluster.resource_allocation_info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ResourceAllocationInfo {
     /// Amount of resource that is guaranteed available to a resource pool or a virtual machine. Reserved resources are not wasted if they are not used. If the utilization is less than the reservation, the resources can be utilized by other running virtual machines. Units are MB fo memory, and MHz for CPU. Warning: This field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
-    #[serde(default = "ResourceAllocationInfo::__missing_reservation")]
     pub reservation: i64,
     /// In a resource pool with an expandable reservation, the reservation can grow beyond the specified value, if the parent resource pool has unreserved resources. A non-expandable reservation is called a fixed reservation. Warning: This field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
-    #[serde(default = "ResourceAllocationInfo::__missing_expandable_reservation")]
     pub expandable_reservation: bool,
     /// The utilization of a resource pool will not exceed this limit, even if there are available resources. This is typically used to ensure a consistent performance of resource pools independent of available resources. If set to -1, then there is no fixed limit on resource usage (only bounded by available resources and shares). Units are MB for memory, and MHz for CPU. Warning: This field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
-    #[serde(default = "ResourceAllocationInfo::__missing_limit")]
     pub limit: i64,
     /// Shares are used in case of resource contention. Warning: This field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
     pub shares: Shares,
 }
 
-impl ResourceAllocationInfo {
-    fn __missing_reservation() -> i64 {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::vcenter::settings::v1::config::components::managementcluster::ResourceAllocationInfo",
-            "reservation",
-        )
+impl serde::Serialize for ResourceAllocationInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("reservation", &self.reservation)?;
+        map.serialize_entry("expandable_reservation", &self.expandable_reservation)?;
+        map.serialize_entry("limit", &self.limit)?;
+        map.serialize_entry("shares", &self.shares)?;
+        map.end()
     }
+}
 
-    fn __missing_expandable_reservation() -> bool {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::vcenter::settings::v1::config::components::managementcluster::ResourceAllocationInfo",
-            "expandable_reservation",
-        )
+impl<'de> serde::Deserialize<'de> for ResourceAllocationInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_limit() -> i64 {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::vcenter::settings::v1::config::components::managementcluster::ResourceAllocationInfo",
-            "limit",
-        )
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ResourceAllocationInfo {
+    const NAME: &'static str = "appliance::vcenter::settings::v1::config::components::managementcluster::ResourceAllocationInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<i64> = None;
+        let mut f_1: Option<bool> = None;
+        let mut f_2: Option<i64> = None;
+        let mut f_3: Option<Shares> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "reservation" => f_0 = Some(map.next_value()?),
+                "expandable_reservation" => f_1 = Some(map.next_value()?),
+                "limit" => f_2 = Some(map.next_value()?),
+                "shares" => f_3 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ResourceAllocationInfo {
+            reservation: __de::or_zero(f_0, Self::NAME, "reservation"),
+            expandable_reservation: __de::or_zero(
+                f_1,
+                Self::NAME,
+                "expandable_reservation",
+            ),
+            limit: __de::or_zero(f_2, Self::NAME, "limit"),
+            shares: __de::required(f_3, "shares")?,
+        })
     }
 }
 
@@ -240,12 +461,58 @@ impl ResourceAllocationInfo {
 ///
 /// vAPI structure
 /// `com.vmware.appliance.vcenter.settings.v1.config.components.managementcluster.resource_config_spec`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ResourceConfigSpec {
     /// Resource allocation information for CPU. Warning: This field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
     pub cpu_allocation: ResourceAllocationInfo,
     /// Resource allocation information for memory. Warning: This field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
     pub memory_allocation: ResourceAllocationInfo,
+}
+
+impl serde::Serialize for ResourceConfigSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("cpu_allocation", &self.cpu_allocation)?;
+        map.serialize_entry("memory_allocation", &self.memory_allocation)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ResourceConfigSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ResourceConfigSpec {
+    const NAME: &'static str = "appliance::vcenter::settings::v1::config::components::managementcluster::ResourceConfigSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<ResourceAllocationInfo> = None;
+        let mut f_1: Option<ResourceAllocationInfo> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "cpu_allocation" => f_0 = Some(map.next_value()?),
+                "memory_allocation" => f_1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ResourceConfigSpec {
+            cpu_allocation: __de::required(f_0, "cpu_allocation")?,
+            memory_allocation: __de::required(f_1, "memory_allocation")?,
+        })
+    }
 }
 
 /// The [`ResourcePool`](crate::appliance::vcenter::settings::v1::config::components::managementcluster::ResourcePool) structure contains information about the management resource pools present in the cluster. Warning: This structure is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
@@ -254,34 +521,71 @@ pub struct ResourceConfigSpec {
 ///
 /// vAPI structure
 /// `com.vmware.appliance.vcenter.settings.v1.config.components.managementcluster.resource_pool`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ResourcePool {
     /// Name of the vCenter Server resource pool. Warning: This field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
-    #[serde(default = "ResourcePool::__missing_name")]
     pub name: String,
     /// Absolute path from root folder to resource pool's parent. Warning: This field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
-    #[serde(default = "ResourcePool::__missing_parent_path")]
     pub parent_path: String,
     /// Summary of the resource pool containing the resource spec. Warning: This field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
     pub config: ResourceConfigSpec,
     /// The management virtual machines contained in this resource pool. Warning: This field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments. If `None` or empty, no virtual machine is expected to run in this resource pool..
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vm: Option<Vec<ManagementVirtualMachine>>,
 }
 
-impl ResourcePool {
-    fn __missing_name() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::vcenter::settings::v1::config::components::managementcluster::ResourcePool",
-            "name",
-        )
+impl serde::Serialize for ResourcePool {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("name", &self.name)?;
+        map.serialize_entry("parent_path", &self.parent_path)?;
+        map.serialize_entry("config", &self.config)?;
+        if let Some(value) = &self.vm {
+            map.serialize_entry("vm", value)?;
+        }
+        map.end()
     }
+}
 
-    fn __missing_parent_path() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::vcenter::settings::v1::config::components::managementcluster::ResourcePool",
-            "parent_path",
-        )
+impl<'de> serde::Deserialize<'de> for ResourcePool {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ResourcePool {
+    const NAME: &'static str = "appliance::vcenter::settings::v1::config::components::managementcluster::ResourcePool";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<ResourceConfigSpec> = None;
+        let mut f_3: Option<Vec<ManagementVirtualMachine>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "name" => f_0 = Some(map.next_value()?),
+                "parent_path" => f_1 = Some(map.next_value()?),
+                "config" => f_2 = Some(map.next_value()?),
+                "vm" => f_3 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ResourcePool {
+            name: __de::or_zero(f_0, Self::NAME, "name"),
+            parent_path: __de::or_zero(f_1, Self::NAME, "parent_path"),
+            config: __de::required(f_2, "config")?,
+            vm: f_3,
+        })
     }
 }
 
@@ -293,22 +597,58 @@ impl ResourcePool {
 ///
 /// vAPI structure
 /// `com.vmware.appliance.vcenter.settings.v1.config.components.managementcluster.shares`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Shares {
     /// The allocation level. It maps to a pre-determined set of numeric values for shares. If the shares value does not map to a predefined size, then the level is set as CUSTOM. Warning: This field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
     pub level: shares::Level,
     /// When [`Shares::level`](crate::appliance::vcenter::settings::v1::config::components::managementcluster::Shares::level) is set to CUSTOM, it is the number of shares allocated. Otherwise, this value is ignored.
     ///
     /// There is no unit for this value. It is a relative measure based on the settings for other resource pools.. Warning: This field is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
-    #[serde(default = "Shares::__missing_shares")]
     pub shares: i64,
 }
 
-impl Shares {
-    fn __missing_shares() -> i64 {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::vcenter::settings::v1::config::components::managementcluster::Shares",
-            "shares",
-        )
+impl serde::Serialize for Shares {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("level", &self.level)?;
+        map.serialize_entry("shares", &self.shares)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Shares {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Shares {
+    const NAME: &'static str = "appliance::vcenter::settings::v1::config::components::managementcluster::Shares";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<shares::Level> = None;
+        let mut f_1: Option<i64> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "level" => f_0 = Some(map.next_value()?),
+                "shares" => f_1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Shares {
+            level: __de::required(f_0, "level")?,
+            shares: __de::or_zero(f_1, Self::NAME, "shares"),
+        })
     }
 }

@@ -14,40 +14,123 @@
 ///
 /// vAPI structure
 /// `com.vmware.appliance.vcenter.settings.v1.config.components.vsphereuiconfiguration.vsphere_UI_configuration`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct VsphereUiConfiguration {
     /// Property to configure the IDPConfiguration view, with this enabled, user will be able to view and configure IDP
-    #[serde(
-        rename = "enable_IDP_configuration",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub enable_idp_configuration: Option<bool>,
     /// Property to enable CloudAdminRoleProtection in the UI
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enable_cloud_admin_role_protection: Option<bool>,
     /// Property to enable DeprecatedVcAlert in the UI
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enable_deprecated_vc_alert: Option<bool>,
     /// Property to enable Intercom Chat in the UI
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enable_intercom_chat: Option<bool>,
     /// Property to enable file browser download and upload from VC
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enable_file_browser_download_upload_from_vc: Option<bool>,
     /// Property to enable hybrid management view.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enable_hybrid_management: Option<bool>,
     /// Property to enable CEIP view from Administration -\> Deployment.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enable_ceip: Option<bool>,
     /// Property that indicates that Help url should point to url for AWS.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub help_url_pointing_to_aws: Option<bool>,
     /// Property that indicates Identity Source of type IWA should be enabled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enable_ad_iwa_ids: Option<bool>,
     /// Property that indicates CSP OIDC identity provider configured in vCenter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enable_csp_oidc_federation: Option<bool>,
+}
+
+impl serde::Serialize for VsphereUiConfiguration {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.enable_idp_configuration {
+            map.serialize_entry("enable_IDP_configuration", value)?;
+        }
+        if let Some(value) = &self.enable_cloud_admin_role_protection {
+            map.serialize_entry("enable_cloud_admin_role_protection", value)?;
+        }
+        if let Some(value) = &self.enable_deprecated_vc_alert {
+            map.serialize_entry("enable_deprecated_vc_alert", value)?;
+        }
+        if let Some(value) = &self.enable_intercom_chat {
+            map.serialize_entry("enable_intercom_chat", value)?;
+        }
+        if let Some(value) = &self.enable_file_browser_download_upload_from_vc {
+            map.serialize_entry("enable_file_browser_download_upload_from_vc", value)?;
+        }
+        if let Some(value) = &self.enable_hybrid_management {
+            map.serialize_entry("enable_hybrid_management", value)?;
+        }
+        if let Some(value) = &self.enable_ceip {
+            map.serialize_entry("enable_ceip", value)?;
+        }
+        if let Some(value) = &self.help_url_pointing_to_aws {
+            map.serialize_entry("help_url_pointing_to_aws", value)?;
+        }
+        if let Some(value) = &self.enable_ad_iwa_ids {
+            map.serialize_entry("enable_ad_iwa_ids", value)?;
+        }
+        if let Some(value) = &self.enable_csp_oidc_federation {
+            map.serialize_entry("enable_csp_oidc_federation", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VsphereUiConfiguration {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for VsphereUiConfiguration {
+    const NAME: &'static str = "appliance::vcenter::settings::v1::config::components::vsphereuiconfiguration::VsphereUiConfiguration";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<bool> = None;
+        let mut f_1: Option<bool> = None;
+        let mut f_2: Option<bool> = None;
+        let mut f_3: Option<bool> = None;
+        let mut f_4: Option<bool> = None;
+        let mut f_5: Option<bool> = None;
+        let mut f_6: Option<bool> = None;
+        let mut f_7: Option<bool> = None;
+        let mut f_8: Option<bool> = None;
+        let mut f_9: Option<bool> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "enable_IDP_configuration" => f_0 = map.next_value()?,
+                "enable_cloud_admin_role_protection" => f_1 = map.next_value()?,
+                "enable_deprecated_vc_alert" => f_2 = map.next_value()?,
+                "enable_intercom_chat" => f_3 = map.next_value()?,
+                "enable_file_browser_download_upload_from_vc" => f_4 = map.next_value()?,
+                "enable_hybrid_management" => f_5 = map.next_value()?,
+                "enable_ceip" => f_6 = map.next_value()?,
+                "help_url_pointing_to_aws" => f_7 = map.next_value()?,
+                "enable_ad_iwa_ids" => f_8 = map.next_value()?,
+                "enable_csp_oidc_federation" => f_9 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(VsphereUiConfiguration {
+            enable_idp_configuration: f_0,
+            enable_cloud_admin_role_protection: f_1,
+            enable_deprecated_vc_alert: f_2,
+            enable_intercom_chat: f_3,
+            enable_file_browser_download_upload_from_vc: f_4,
+            enable_hybrid_management: f_5,
+            enable_ceip: f_6,
+            help_url_pointing_to_aws: f_7,
+            enable_ad_iwa_ids: f_8,
+            enable_csp_oidc_federation: f_9,
+        })
+    }
 }

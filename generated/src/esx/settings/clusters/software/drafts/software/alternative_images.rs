@@ -92,19 +92,20 @@ impl DisplayName {
     ///
     ///   * Method execution requires `VcIntegrity.lifecycleSoftwareSpecification.Read`.
     ///   * The resource `ClusterComputeResource` referenced by the parameter `cluster` requires `VcIntegrity.lifecycleSoftwareSpecification.Read`.
-    pub async fn get(
+    pub fn get(
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
         draft: &crate::ids::DraftId,
         image: &crate::ids::ImageId,
-    ) -> vsphere_vapi_runtime::Result<display_name::Info> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<display_name::Info>,
+    > + Send {
         self.client
             .operation(&display_name::ops::GET)
             .param("cluster", cluster)
             .param("draft", draft)
             .param("image", image)
             .send()
-            .await
     }
 
     /// Sets the display name of the alternative image.
@@ -139,10 +140,10 @@ impl DisplayName {
     ///
     ///   * Method execution requires `VcIntegrity.lifecycleSoftwareSpecification.Write`.
     ///   * The resource `ClusterComputeResource` referenced by the parameter `cluster` requires `VcIntegrity.lifecycleSoftwareSpecification.Write`.
-    pub async fn set(
+    pub fn set(
         &self,
         args: &display_name::SetArgs,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&display_name::ops::SET)
             .param("cluster", &args.cluster)
@@ -150,7 +151,6 @@ impl DisplayName {
             .param("image", &args.image)
             .param("spec", &args.spec)
             .send()
-            .await
     }
 }
 
@@ -225,19 +225,20 @@ impl SelectionCriteria {
     ///
     ///   * Method execution requires `VcIntegrity.lifecycleSoftwareSpecification.Read`.
     ///   * The resource `ClusterComputeResource` referenced by the parameter `cluster` requires `VcIntegrity.lifecycleSoftwareSpecification.Read`.
-    pub async fn get(
+    pub fn get(
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
         draft: &crate::ids::DraftId,
         image: &crate::ids::ImageId,
-    ) -> vsphere_vapi_runtime::Result<crate::esx::settings::ImageSelectionInfo> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<crate::esx::settings::ImageSelectionInfo>,
+    > + Send {
         self.client
             .operation(&selection_criteria::ops::GET)
             .param("cluster", cluster)
             .param("draft", draft)
             .param("image", image)
             .send()
-            .await
     }
 
     /// Sets the selection criteria of the alternative image.
@@ -272,10 +273,10 @@ impl SelectionCriteria {
     ///
     ///   * Method execution requires `VcIntegrity.lifecycleSoftwareSpecification.Write`.
     ///   * The resource `ClusterComputeResource` referenced by the parameter `cluster` requires `VcIntegrity.lifecycleSoftwareSpecification.Write`.
-    pub async fn set(
+    pub fn set(
         &self,
         args: &selection_criteria::SetArgs,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&selection_criteria::ops::SET)
             .param("cluster", &args.cluster)
@@ -283,7 +284,6 @@ impl SelectionCriteria {
             .param("image", &args.image)
             .param("spec", &args.spec)
             .send()
-            .await
     }
 }
 
@@ -295,21 +295,53 @@ impl SelectionCriteria {
 ///
 /// vAPI structure
 /// `com.vmware.esx.settings.clusters.software.drafts.software.alternative_images.create_spec`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateSpec {
     /// Display name of the alternative image.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default = "CreateSpec::__missing_display_name")]
     pub display_name: String,
 }
 
-impl CreateSpec {
-    fn __missing_display_name() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::clusters::software::drafts::software::alternative_images::CreateSpec",
-            "display_name",
-        )
+impl serde::Serialize for CreateSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("display_name", &self.display_name)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CreateSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CreateSpec {
+    const NAME: &'static str = "esx::settings::clusters::software::drafts::software::alternative_images::CreateSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "display_name" => f_0 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(CreateSpec {
+            display_name: __de::or_zero(f_0, Self::NAME, "display_name"),
+        })
     }
 }
 
@@ -321,30 +353,58 @@ impl CreateSpec {
 ///
 /// vAPI structure
 /// `com.vmware.esx.settings.clusters.software.drafts.software.alternative_images.list_result`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ListResult {
     /// The map of Image ID and ImageInfo of all the alternative images.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(
-        default = "ListResult::__missing_alternative_images",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub alternative_images: vsphere_vapi_runtime::types::VapiMap<
         String,
         crate::esx::settings::ImageInfo,
     >,
 }
 
-impl ListResult {
-    fn __missing_alternative_images() -> vsphere_vapi_runtime::types::VapiMap<
-        String,
-        crate::esx::settings::ImageInfo,
-    > {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::clusters::software::drafts::software::alternative_images::ListResult",
-            "alternative_images",
-        )
+impl serde::Serialize for ListResult {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("alternative_images", &self.alternative_images)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ListResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ListResult {
+    const NAME: &'static str = "esx::settings::clusters::software::drafts::software::alternative_images::ListResult";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<
+            vsphere_vapi_runtime::types::VapiMap<String, crate::esx::settings::ImageInfo>,
+        > = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "alternative_images" => f_0 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ListResult {
+            alternative_images: __de::or_zero(f_0, Self::NAME, "alternative_images"),
+        })
     }
 }
 

@@ -76,17 +76,18 @@ impl VcgEntries {
     ///
     ///   * Method execution requires `VcIntegrity.HardwareCompatibility.Write`.
     ///   * The resource `ClusterComputeResource` referenced by the parameter `cluster` requires `VcIntegrity.HardwareCompatibility.Write`.
-    pub async fn update_task(
+    pub fn update_task(
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
         spec: &vcg_entries::UpdateSpec,
-    ) -> vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<()>> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<()>>,
+    > + Send {
         self.client
             .operation(&vcg_entries::ops::UPDATE_TASK)
             .param("cluster", cluster)
             .param("spec", spec)
             .send_task()
-            .await
     }
 
     /// Runs [`update_task`](Self::update_task) and waits for the task with the default

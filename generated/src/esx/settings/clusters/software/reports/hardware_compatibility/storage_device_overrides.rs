@@ -77,17 +77,18 @@ impl ComplianceStatus {
     ///
     ///   * Method execution requires `VcIntegrity.HardwareCompatibility.Write`.
     ///   * The resource `ClusterComputeResource` referenced by the parameter `cluster` requires `VcIntegrity.HardwareCompatibility.Write`.
-    pub async fn update_task(
+    pub fn update_task(
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
         update_spec: &compliance_status::UpdateSpec,
-    ) -> vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<()>> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<()>>,
+    > + Send {
         self.client
             .operation(&compliance_status::ops::UPDATE_TASK)
             .param("cluster", cluster)
             .param("update_spec", update_spec)
             .send_task()
-            .await
     }
 
     /// Runs [`update_task`](Self::update_task) and waits for the task with the default
@@ -169,17 +170,18 @@ impl VcgEntries {
     ///
     ///   * Method execution requires `VcIntegrity.HardwareCompatibility.Write`.
     ///   * The resource `ClusterComputeResource` referenced by the parameter `cluster` requires `VcIntegrity.HardwareCompatibility.Write`.
-    pub async fn update_task(
+    pub fn update_task(
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
         update_spec: &vcg_entries::UpdateSpec,
-    ) -> vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<()>> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<()>>,
+    > + Send {
         self.client
             .operation(&vcg_entries::ops::UPDATE_TASK)
             .param("cluster", cluster)
             .param("update_spec", update_spec)
             .send_task()
-            .await
     }
 
     /// Runs [`update_task`](Self::update_task) and waits for the task with the default

@@ -16,21 +16,53 @@
 ///
 /// vAPI structure
 /// `com.vmware.esx.settings.repository.software.drafts.alternative_images.display_name.info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Info {
     /// Display name of the alternative image.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default = "Info::__missing_display_name")]
     pub display_name: String,
 }
 
-impl Info {
-    fn __missing_display_name() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::repository::software::drafts::alternative_images::display_name::Info",
-            "display_name",
-        )
+impl serde::Serialize for Info {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("display_name", &self.display_name)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Info {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
+    const NAME: &'static str = "esx::settings::repository::software::drafts::alternative_images::display_name::Info";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "display_name" => f_0 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Info {
+            display_name: __de::or_zero(f_0, Self::NAME, "display_name"),
+        })
     }
 }
 
@@ -42,21 +74,53 @@ impl Info {
 ///
 /// vAPI structure
 /// `com.vmware.esx.settings.repository.software.drafts.alternative_images.display_name.set_spec`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SetSpec {
     /// Display name of the alternative image.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default = "SetSpec::__missing_display_name")]
     pub display_name: String,
 }
 
-impl SetSpec {
-    fn __missing_display_name() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::repository::software::drafts::alternative_images::display_name::SetSpec",
-            "display_name",
-        )
+impl serde::Serialize for SetSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("display_name", &self.display_name)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SetSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for SetSpec {
+    const NAME: &'static str = "esx::settings::repository::software::drafts::alternative_images::display_name::SetSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "display_name" => f_0 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(SetSpec {
+            display_name: __de::or_zero(f_0, Self::NAME, "display_name"),
+        })
     }
 }
 

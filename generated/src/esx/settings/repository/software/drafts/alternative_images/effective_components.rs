@@ -16,13 +16,55 @@
 ///
 /// vAPI structure
 /// `com.vmware.esx.settings.repository.software.drafts.alternative_images.effective_components.filter_spec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct FilterSpec {
     /// Whether include removed components in the result. If `None` removed components are not included.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub with_removed_components: Option<bool>,
+}
+
+impl serde::Serialize for FilterSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.with_removed_components {
+            map.serialize_entry("with_removed_components", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for FilterSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for FilterSpec {
+    const NAME: &'static str = "esx::settings::repository::software::drafts::alternative_images::effective_components::FilterSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<bool> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "with_removed_components" => f_0 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(FilterSpec {
+            with_removed_components: f_0,
+        })
+    }
 }
 
 /// A call of
@@ -47,15 +89,17 @@ impl ListRequest {
     }
 
     /// Sends the request and decodes the result.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> vsphere_vapi_runtime::Result<
-        vsphere_vapi_runtime::types::VapiMap<
-            String,
-            crate::esx::settings::EffectiveComponentInfo,
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<
+            vsphere_vapi_runtime::types::VapiMap<
+                String,
+                crate::esx::settings::EffectiveComponentInfo,
+            >,
         >,
-    > {
-        self.call.send().await
+    > + Send {
+        self.call.send()
     }
 }
 

@@ -16,7 +16,7 @@
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.networks.nsx.projects.vpcs.compatibility.filter_spec`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct FilterSpec {
     /// Identifier for the Supervisor.
     ///
@@ -24,6 +24,48 @@ pub struct FilterSpec {
     ///
     /// Since vSphere API 9.0.0.0.
     pub supervisor: crate::ids::SupervisorId,
+}
+
+impl serde::Serialize for FilterSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("supervisor", &self.supervisor)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for FilterSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for FilterSpec {
+    const NAME: &'static str = "vcenter::namespace_management::networks::nsx::projects::vpcs::compatibility::FilterSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::SupervisorId> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "supervisor" => f_0 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(FilterSpec {
+            supervisor: __de::required(f_0, "supervisor")?,
+        })
+    }
 }
 
 /// The [`Summary`](crate::vcenter::namespace_management::networks::nsx::projects::vpcs::compatibility::Summary) structure contains information about a Project, including whether it is compatible with the vCenter Namespaces feature and incompatibility reasons.
@@ -34,7 +76,7 @@ pub struct FilterSpec {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.networks.nsx.projects.vpcs.compatibility.summary`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Summary {
     /// Identifier of the VPC.
     ///
@@ -45,57 +87,80 @@ pub struct Summary {
     /// User-friendly identifier of the VPC.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default = "Summary::__missing_name")]
     pub name: String,
     /// NSX path of the VPC.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default = "Summary::__missing_nsx_path")]
     pub nsx_path: String,
     /// Compatibility of this VPC with the given Supervisor.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default = "Summary::__missing_compatible")]
     pub compatible: bool,
     /// List of reasons for incompatibility. If [`Summary::compatible`](crate::vcenter::namespace_management::networks::nsx::projects::vpcs::compatibility::Summary::compatible) is true, this list will be empty.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(
-        default = "Summary::__missing_incompatibility_reasons",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub incompatibility_reasons: Vec<crate::vapi::standard::LocalizableMessage>,
 }
 
-impl Summary {
-    fn __missing_name() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::networks::nsx::projects::vpcs::compatibility::Summary",
-            "name",
-        )
+impl serde::Serialize for Summary {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("vpc", &self.vpc)?;
+        map.serialize_entry("name", &self.name)?;
+        map.serialize_entry("nsx_path", &self.nsx_path)?;
+        map.serialize_entry("compatible", &self.compatible)?;
+        map.serialize_entry("incompatibility_reasons", &self.incompatibility_reasons)?;
+        map.end()
     }
+}
 
-    fn __missing_nsx_path() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::networks::nsx::projects::vpcs::compatibility::Summary",
-            "nsx_path",
-        )
+impl<'de> serde::Deserialize<'de> for Summary {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_compatible() -> bool {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::networks::nsx::projects::vpcs::compatibility::Summary",
-            "compatible",
-        )
-    }
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Summary {
+    const NAME: &'static str = "vcenter::namespace_management::networks::nsx::projects::vpcs::compatibility::Summary";
 
-    fn __missing_incompatibility_reasons() -> Vec<
-        crate::vapi::standard::LocalizableMessage,
-    > {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::networks::nsx::projects::vpcs::compatibility::Summary",
-            "incompatibility_reasons",
-        )
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::NsxVpcId> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<bool> = None;
+        let mut f_4: Option<Vec<crate::vapi::standard::LocalizableMessage>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "vpc" => f_0 = Some(map.next_value()?),
+                "name" => f_1 = Some(map.next_value()?),
+                "nsx_path" => f_2 = Some(map.next_value()?),
+                "compatible" => f_3 = Some(map.next_value()?),
+                "incompatibility_reasons" => f_4 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Summary {
+            vpc: __de::required(f_0, "vpc")?,
+            name: __de::or_zero(f_1, Self::NAME, "name"),
+            nsx_path: __de::or_zero(f_2, Self::NAME, "nsx_path"),
+            compatible: __de::or_zero(f_3, Self::NAME, "compatible"),
+            incompatibility_reasons: __de::or_zero(
+                f_4,
+                Self::NAME,
+                "incompatibility_reasons",
+            ),
+        })
     }
 }
 

@@ -16,33 +16,61 @@
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.software.supervisors.versions.control_plane.sizes.ipv4_cidr`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Ipv4Cidr {
     /// The IPv4 address.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default = "Ipv4Cidr::__missing_address")]
     pub address: String,
     /// The CIDR prefix.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default = "Ipv4Cidr::__missing_prefix")]
     pub prefix: i64,
 }
 
-impl Ipv4Cidr {
-    fn __missing_address() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::software::supervisors::versions::control_plane::sizes::Ipv4Cidr",
-            "address",
-        )
+impl serde::Serialize for Ipv4Cidr {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("address", &self.address)?;
+        map.serialize_entry("prefix", &self.prefix)?;
+        map.end()
     }
+}
 
-    fn __missing_prefix() -> i64 {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::software::supervisors::versions::control_plane::sizes::Ipv4Cidr",
-            "prefix",
-        )
+impl<'de> serde::Deserialize<'de> for Ipv4Cidr {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Ipv4Cidr {
+    const NAME: &'static str = "vcenter::namespace_management::software::supervisors::versions::control_plane::sizes::Ipv4Cidr";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<i64> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "address" => f_0 = Some(map.next_value()?),
+                "prefix" => f_1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Ipv4Cidr {
+            address: __de::or_zero(f_0, Self::NAME, "address"),
+            prefix: __de::or_zero(f_1, Self::NAME, "prefix"),
+        })
     }
 }
 
@@ -63,15 +91,11 @@ impl ::vsphere_vapi_runtime::de::Zero for Ipv4Cidr {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.software.supervisors.versions.control_plane.sizes.list_result`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ListResult {
     /// Information for each size.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(
-        default = "ListResult::__missing_sizes",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub sizes: Vec<Summary>,
     /// The default size that will be used for enablement if none is provided.
     ///
@@ -81,12 +105,49 @@ pub struct ListResult {
     pub default_size_identifier: crate::ids::SizeId,
 }
 
-impl ListResult {
-    fn __missing_sizes() -> Vec<Summary> {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::software::supervisors::versions::control_plane::sizes::ListResult",
-            "sizes",
-        )
+impl serde::Serialize for ListResult {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("sizes", &self.sizes)?;
+        map.serialize_entry("default_size_identifier", &self.default_size_identifier)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ListResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ListResult {
+    const NAME: &'static str = "vcenter::namespace_management::software::supervisors::versions::control_plane::sizes::ListResult";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<Vec<Summary>> = None;
+        let mut f_1: Option<crate::ids::SizeId> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "sizes" => f_0 = __de::null_as_empty(map.next_value()?),
+                "default_size_identifier" => f_1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ListResult {
+            sizes: __de::or_zero(f_0, Self::NAME, "sizes"),
+            default_size_identifier: __de::required(f_1, "default_size_identifier")?,
+        })
     }
 }
 
@@ -98,33 +159,61 @@ impl ListResult {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.software.supervisors.versions.control_plane.sizes.nsx_t1_defaults`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct NsxT1Defaults {
     /// Default CIDR range from which Kubernetes allocates workload IP addresses.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default = "NsxT1Defaults::__missing_default_pod_cidr")]
     pub default_pod_cidr: Ipv4Cidr,
     /// Default CIDR range from which Kubernetes allocates service cluster IP addresses.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default = "NsxT1Defaults::__missing_default_service_cidr")]
     pub default_service_cidr: Ipv4Cidr,
 }
 
-impl NsxT1Defaults {
-    fn __missing_default_pod_cidr() -> Ipv4Cidr {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::software::supervisors::versions::control_plane::sizes::NsxT1Defaults",
-            "default_pod_cidr",
-        )
+impl serde::Serialize for NsxT1Defaults {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("default_pod_cidr", &self.default_pod_cidr)?;
+        map.serialize_entry("default_service_cidr", &self.default_service_cidr)?;
+        map.end()
     }
+}
 
-    fn __missing_default_service_cidr() -> Ipv4Cidr {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::software::supervisors::versions::control_plane::sizes::NsxT1Defaults",
-            "default_service_cidr",
-        )
+impl<'de> serde::Deserialize<'de> for NsxT1Defaults {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for NsxT1Defaults {
+    const NAME: &'static str = "vcenter::namespace_management::software::supervisors::versions::control_plane::sizes::NsxT1Defaults";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<Ipv4Cidr> = None;
+        let mut f_1: Option<Ipv4Cidr> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "default_pod_cidr" => f_0 = Some(map.next_value()?),
+                "default_service_cidr" => f_1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(NsxT1Defaults {
+            default_pod_cidr: __de::or_zero(f_0, Self::NAME, "default_pod_cidr"),
+            default_service_cidr: __de::or_zero(f_1, Self::NAME, "default_service_cidr"),
+        })
     }
 }
 
@@ -145,33 +234,61 @@ impl ::vsphere_vapi_runtime::de::Zero for NsxT1Defaults {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.software.supervisors.versions.control_plane.sizes.nsx_vpc_defaults`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct NsxVpcDefaults {
     /// Default CIDR blocks from which private subnets and private pod IPs are allocated.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default = "NsxVpcDefaults::__missing_default_private_cidr")]
     pub default_private_cidr: Ipv4Cidr,
     /// Default CIDR range from which Kubernetes allocates service cluster IP addresses.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default = "NsxVpcDefaults::__missing_default_service_cidr")]
     pub default_service_cidr: Ipv4Cidr,
 }
 
-impl NsxVpcDefaults {
-    fn __missing_default_private_cidr() -> Ipv4Cidr {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::software::supervisors::versions::control_plane::sizes::NsxVpcDefaults",
-            "default_private_cidr",
-        )
+impl serde::Serialize for NsxVpcDefaults {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("default_private_cidr", &self.default_private_cidr)?;
+        map.serialize_entry("default_service_cidr", &self.default_service_cidr)?;
+        map.end()
     }
+}
 
-    fn __missing_default_service_cidr() -> Ipv4Cidr {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::software::supervisors::versions::control_plane::sizes::NsxVpcDefaults",
-            "default_service_cidr",
-        )
+impl<'de> serde::Deserialize<'de> for NsxVpcDefaults {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for NsxVpcDefaults {
+    const NAME: &'static str = "vcenter::namespace_management::software::supervisors::versions::control_plane::sizes::NsxVpcDefaults";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<Ipv4Cidr> = None;
+        let mut f_1: Option<Ipv4Cidr> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "default_private_cidr" => f_0 = Some(map.next_value()?),
+                "default_service_cidr" => f_1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(NsxVpcDefaults {
+            default_private_cidr: __de::or_zero(f_0, Self::NAME, "default_private_cidr"),
+            default_service_cidr: __de::or_zero(f_1, Self::NAME, "default_service_cidr"),
+        })
     }
 }
 
@@ -192,12 +309,11 @@ impl ::vsphere_vapi_runtime::de::Zero for NsxVpcDefaults {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.software.supervisors.versions.control_plane.sizes.summary`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Summary {
     /// Localized sizing hint label of the control plane VM.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default = "Summary::__missing_label")]
     pub label: crate::vapi::standard::LocalizableMessage,
     /// Sizing hint identifier.
     ///
@@ -208,95 +324,111 @@ pub struct Summary {
     /// Amount of memory in mebibytes (MiB) on the control plane VM.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default = "Summary::__missing_memory_in_mib")]
     pub memory_in_mib: i64,
     /// Number of vCPUs on the control plane VM.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(rename = "v_CPU_count", default = "Summary::__missing_v_cpu_count")]
     pub v_cpu_count: i64,
     /// Disk capacity in mebibytes (MiB) of the control plane VM.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default = "Summary::__missing_disk_capacity_in_mib")]
     pub disk_capacity_in_mib: i64,
     /// Default CIDR range from which Kubernetes allocates service cluster IP addresses.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default = "Summary::__missing_default_service_cidr")]
     pub default_service_cidr: Ipv4Cidr,
     /// Defaults when using the `com.vmware.vcenter.namespace_management.supervisors.networks.NetworkProvider.NSXT_CONTAINER_PLUGIN` provider.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default = "Summary::__missing_nsx_t1_defaults")]
     pub nsx_t1_defaults: NsxT1Defaults,
     /// Defaults when using the `com.vmware.vcenter.namespace_management.supervisors.networks.NetworkProvider.NSX_VPC` provider.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default = "Summary::__missing_nsx_vpc_defaults")]
     pub nsx_vpc_defaults: NsxVpcDefaults,
     /// Defaults when using the [`NetworkProvider::VsphereNetwork`](crate::vcenter::namespace_management::supervisors::networks::NetworkProvider::VsphereNetwork) provider.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default = "Summary::__missing_vsphere_networking_defaults")]
     pub vsphere_networking_defaults: VsphereNetworkingDefaults,
 }
 
-impl Summary {
-    fn __missing_label() -> crate::vapi::standard::LocalizableMessage {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::software::supervisors::versions::control_plane::sizes::Summary",
-            "label",
-        )
-    }
-
-    fn __missing_memory_in_mib() -> i64 {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::software::supervisors::versions::control_plane::sizes::Summary",
-            "memory_in_mib",
-        )
-    }
-
-    fn __missing_v_cpu_count() -> i64 {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::software::supervisors::versions::control_plane::sizes::Summary",
-            "v_CPU_count",
-        )
-    }
-
-    fn __missing_disk_capacity_in_mib() -> i64 {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::software::supervisors::versions::control_plane::sizes::Summary",
-            "disk_capacity_in_mib",
-        )
-    }
-
-    fn __missing_default_service_cidr() -> Ipv4Cidr {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::software::supervisors::versions::control_plane::sizes::Summary",
-            "default_service_cidr",
-        )
-    }
-
-    fn __missing_nsx_t1_defaults() -> NsxT1Defaults {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::software::supervisors::versions::control_plane::sizes::Summary",
-            "nsx_t1_defaults",
-        )
-    }
-
-    fn __missing_nsx_vpc_defaults() -> NsxVpcDefaults {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::software::supervisors::versions::control_plane::sizes::Summary",
-            "nsx_vpc_defaults",
-        )
-    }
-
-    fn __missing_vsphere_networking_defaults() -> VsphereNetworkingDefaults {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::software::supervisors::versions::control_plane::sizes::Summary",
+impl serde::Serialize for Summary {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("label", &self.label)?;
+        map.serialize_entry("identifier", &self.identifier)?;
+        map.serialize_entry("memory_in_mib", &self.memory_in_mib)?;
+        map.serialize_entry("v_CPU_count", &self.v_cpu_count)?;
+        map.serialize_entry("disk_capacity_in_mib", &self.disk_capacity_in_mib)?;
+        map.serialize_entry("default_service_cidr", &self.default_service_cidr)?;
+        map.serialize_entry("nsx_t1_defaults", &self.nsx_t1_defaults)?;
+        map.serialize_entry("nsx_vpc_defaults", &self.nsx_vpc_defaults)?;
+        map.serialize_entry(
             "vsphere_networking_defaults",
-        )
+            &self.vsphere_networking_defaults,
+        )?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Summary {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Summary {
+    const NAME: &'static str = "vcenter::namespace_management::software::supervisors::versions::control_plane::sizes::Summary";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::vapi::standard::LocalizableMessage> = None;
+        let mut f_1: Option<crate::ids::SizeId> = None;
+        let mut f_2: Option<i64> = None;
+        let mut f_3: Option<i64> = None;
+        let mut f_4: Option<i64> = None;
+        let mut f_5: Option<Ipv4Cidr> = None;
+        let mut f_6: Option<NsxT1Defaults> = None;
+        let mut f_7: Option<NsxVpcDefaults> = None;
+        let mut f_8: Option<VsphereNetworkingDefaults> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "label" => f_0 = Some(map.next_value()?),
+                "identifier" => f_1 = Some(map.next_value()?),
+                "memory_in_mib" => f_2 = Some(map.next_value()?),
+                "v_CPU_count" => f_3 = Some(map.next_value()?),
+                "disk_capacity_in_mib" => f_4 = Some(map.next_value()?),
+                "default_service_cidr" => f_5 = Some(map.next_value()?),
+                "nsx_t1_defaults" => f_6 = Some(map.next_value()?),
+                "nsx_vpc_defaults" => f_7 = Some(map.next_value()?),
+                "vsphere_networking_defaults" => f_8 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Summary {
+            label: __de::or_zero(f_0, Self::NAME, "label"),
+            identifier: __de::required(f_1, "identifier")?,
+            memory_in_mib: __de::or_zero(f_2, Self::NAME, "memory_in_mib"),
+            v_cpu_count: __de::or_zero(f_3, Self::NAME, "v_CPU_count"),
+            disk_capacity_in_mib: __de::or_zero(f_4, Self::NAME, "disk_capacity_in_mib"),
+            default_service_cidr: __de::or_zero(f_5, Self::NAME, "default_service_cidr"),
+            nsx_t1_defaults: __de::or_zero(f_6, Self::NAME, "nsx_t1_defaults"),
+            nsx_vpc_defaults: __de::or_zero(f_7, Self::NAME, "nsx_vpc_defaults"),
+            vsphere_networking_defaults: __de::or_zero(
+                f_8,
+                Self::NAME,
+                "vsphere_networking_defaults",
+            ),
+        })
     }
 }
 
@@ -308,21 +440,53 @@ impl Summary {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.namespace_management.software.supervisors.versions.control_plane.sizes.vsphere_networking_defaults`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VsphereNetworkingDefaults {
     /// Default CIDR range from which Kubernetes allocates service cluster IP addresses.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default = "VsphereNetworkingDefaults::__missing_default_service_cidr")]
     pub default_service_cidr: Ipv4Cidr,
 }
 
-impl VsphereNetworkingDefaults {
-    fn __missing_default_service_cidr() -> Ipv4Cidr {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::namespace_management::software::supervisors::versions::control_plane::sizes::VsphereNetworkingDefaults",
-            "default_service_cidr",
-        )
+impl serde::Serialize for VsphereNetworkingDefaults {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("default_service_cidr", &self.default_service_cidr)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VsphereNetworkingDefaults {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for VsphereNetworkingDefaults {
+    const NAME: &'static str = "vcenter::namespace_management::software::supervisors::versions::control_plane::sizes::VsphereNetworkingDefaults";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<Ipv4Cidr> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "default_service_cidr" => f_0 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(VsphereNetworkingDefaults {
+            default_service_cidr: __de::or_zero(f_0, Self::NAME, "default_service_cidr"),
+        })
     }
 }
 

@@ -16,50 +16,155 @@ pub mod vsan;
 ///
 /// vAPI structure
 /// `com.vmware.appliance.vcenter.settings.v1.config.components.inventory.cluster.cluster_config_info`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ClusterConfigInfo {
     /// Name of the cluster
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Absolute path from root folder to cluster's parent. If `None`, then inventory object placed in root folder.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parent_path: Option<String>,
     /// List of vsphere HA configurations for clusters. If `None`, then HA configurations are not set.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ha: Option<ha::VsphereHa>,
     /// Settings for HA vm overrides.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ha_vm_overrides: Option<Vec<ha::HaVmOverrides>>,
     /// Cluster-wide configuration of the vSphere DRS service.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub drs: Option<drs::DrsConfig>,
     /// List of virtual machine configurations for the vSphere DRS service. Each entry applies to one virtual machine. If a virtual machine is not specified in this list, the service uses the default settings for that virtual machine. If `None` or empty, the value is skipped.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub drs_vm_overrides: Option<Vec<drs::DrsVmOverrides>>,
     /// Cluster-wide rules. If `None` or empty, the value is skipped.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rules: Option<drs::Rule>,
     /// Cluster-wide groups. If `None` or empty, the value is skipped.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub groups: Option<drs::Group>,
     /// Cluster-wide configuration of the vSphere InfraUpdateHA service. If `None` or empty, the value is skipped.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub proactive_ha: Option<drs::ProactiveHaConfig>,
     /// Host configuration on the datacenter. If `None`, then no hosts present in the datacenter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hosts: Option<Vec<String>>,
     /// Permissions defined on the cluster. If `None`, then no permissions defined on this inventory object.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub permissions: Option<
         Vec<
             crate::appliance::vcenter::settings::v1::config::components::inventory::common::Permission,
         >,
     >,
     /// List of Resource pools.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_pools: Option<
         Vec<
             crate::appliance::vcenter::settings::v1::config::components::inventory::resourcepool::ResourcePool,
         >,
     >,
+}
+
+impl serde::Serialize for ClusterConfigInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.name {
+            map.serialize_entry("name", value)?;
+        }
+        if let Some(value) = &self.parent_path {
+            map.serialize_entry("parent_path", value)?;
+        }
+        if let Some(value) = &self.ha {
+            map.serialize_entry("ha", value)?;
+        }
+        if let Some(value) = &self.ha_vm_overrides {
+            map.serialize_entry("ha_vm_overrides", value)?;
+        }
+        if let Some(value) = &self.drs {
+            map.serialize_entry("drs", value)?;
+        }
+        if let Some(value) = &self.drs_vm_overrides {
+            map.serialize_entry("drs_vm_overrides", value)?;
+        }
+        if let Some(value) = &self.rules {
+            map.serialize_entry("rules", value)?;
+        }
+        if let Some(value) = &self.groups {
+            map.serialize_entry("groups", value)?;
+        }
+        if let Some(value) = &self.proactive_ha {
+            map.serialize_entry("proactive_ha", value)?;
+        }
+        if let Some(value) = &self.hosts {
+            map.serialize_entry("hosts", value)?;
+        }
+        if let Some(value) = &self.permissions {
+            map.serialize_entry("permissions", value)?;
+        }
+        if let Some(value) = &self.resource_pools {
+            map.serialize_entry("resource_pools", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ClusterConfigInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ClusterConfigInfo {
+    const NAME: &'static str = "appliance::vcenter::settings::v1::config::components::inventory::cluster::ClusterConfigInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<ha::VsphereHa> = None;
+        let mut f_3: Option<Vec<ha::HaVmOverrides>> = None;
+        let mut f_4: Option<drs::DrsConfig> = None;
+        let mut f_5: Option<Vec<drs::DrsVmOverrides>> = None;
+        let mut f_6: Option<drs::Rule> = None;
+        let mut f_7: Option<drs::Group> = None;
+        let mut f_8: Option<drs::ProactiveHaConfig> = None;
+        let mut f_9: Option<Vec<String>> = None;
+        let mut f_10: Option<
+            Vec<
+                crate::appliance::vcenter::settings::v1::config::components::inventory::common::Permission,
+            >,
+        > = None;
+        let mut f_11: Option<
+            Vec<
+                crate::appliance::vcenter::settings::v1::config::components::inventory::resourcepool::ResourcePool,
+            >,
+        > = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "name" => f_0 = map.next_value()?,
+                "parent_path" => f_1 = map.next_value()?,
+                "ha" => f_2 = map.next_value()?,
+                "ha_vm_overrides" => f_3 = map.next_value()?,
+                "drs" => f_4 = map.next_value()?,
+                "drs_vm_overrides" => f_5 = map.next_value()?,
+                "rules" => f_6 = map.next_value()?,
+                "groups" => f_7 = map.next_value()?,
+                "proactive_ha" => f_8 = map.next_value()?,
+                "hosts" => f_9 = map.next_value()?,
+                "permissions" => f_10 = map.next_value()?,
+                "resource_pools" => f_11 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ClusterConfigInfo {
+            name: f_0,
+            parent_path: f_1,
+            ha: f_2,
+            ha_vm_overrides: f_3,
+            drs: f_4,
+            drs_vm_overrides: f_5,
+            rules: f_6,
+            groups: f_7,
+            proactive_ha: f_8,
+            hosts: f_9,
+            permissions: f_10,
+            resource_pools: f_11,
+        })
+    }
 }

@@ -12,14 +12,61 @@
 ///
 /// vAPI structure
 /// `com.vmware.appliance.vcenter.settings.v1.config.components.inventory.common.option_value`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct OptionValue {
     /// The name of the option using dot notation to reflect the option's position in a hierarchy. For example, you might have an option called "Ethernet" and another option that is a child of that called "Connection". In this case, the key for the latter could be defined as "Ethernet.Connection"
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
     /// The value of the option. The Any data object type enables you to define any value for the option. Typically, however, the value of an option is of type String or Integer.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
+}
+
+impl serde::Serialize for OptionValue {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.key {
+            map.serialize_entry("key", value)?;
+        }
+        if let Some(value) = &self.value {
+            map.serialize_entry("value", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for OptionValue {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for OptionValue {
+    const NAME: &'static str = "appliance::vcenter::settings::v1::config::components::inventory::common::OptionValue";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "key" => f_0 = map.next_value()?,
+                "value" => f_1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(OptionValue {
+            key: f_0,
+            value: f_1,
+        })
+    }
 }
 
 /// The Permission structure contains spec to define permissions in vCenter Server.
@@ -28,48 +75,68 @@ pub struct OptionValue {
 ///
 /// vAPI structure
 /// `com.vmware.appliance.vcenter.settings.v1.config.components.inventory.common.permission`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Permission {
     /// User/Group name associated with the permission.
-    #[serde(default = "Permission::__missing_principal")]
     pub principal: String,
     /// `true` if principal is a group.
-    #[serde(default = "Permission::__missing_group")]
     pub group: bool,
     /// `true` if permission can be propagated to child entities.
-    #[serde(default = "Permission::__missing_propagate")]
     pub propagate: bool,
     /// Role associated with the permission.
-    #[serde(default = "Permission::__missing_role_id")]
     pub role_id: i64,
 }
 
-impl Permission {
-    fn __missing_principal() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::vcenter::settings::v1::config::components::inventory::common::Permission",
-            "principal",
-        )
+impl serde::Serialize for Permission {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("principal", &self.principal)?;
+        map.serialize_entry("group", &self.group)?;
+        map.serialize_entry("propagate", &self.propagate)?;
+        map.serialize_entry("role_id", &self.role_id)?;
+        map.end()
     }
+}
 
-    fn __missing_group() -> bool {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::vcenter::settings::v1::config::components::inventory::common::Permission",
-            "group",
-        )
+impl<'de> serde::Deserialize<'de> for Permission {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_propagate() -> bool {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::vcenter::settings::v1::config::components::inventory::common::Permission",
-            "propagate",
-        )
-    }
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Permission {
+    const NAME: &'static str = "appliance::vcenter::settings::v1::config::components::inventory::common::Permission";
 
-    fn __missing_role_id() -> i64 {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::vcenter::settings::v1::config::components::inventory::common::Permission",
-            "role_id",
-        )
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<bool> = None;
+        let mut f_2: Option<bool> = None;
+        let mut f_3: Option<i64> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "principal" => f_0 = Some(map.next_value()?),
+                "group" => f_1 = Some(map.next_value()?),
+                "propagate" => f_2 = Some(map.next_value()?),
+                "role_id" => f_3 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Permission {
+            principal: __de::or_zero(f_0, Self::NAME, "principal"),
+            group: __de::or_zero(f_1, Self::NAME, "group"),
+            propagate: __de::or_zero(f_2, Self::NAME, "propagate"),
+            role_id: __de::or_zero(f_3, Self::NAME, "role_id"),
+        })
     }
 }

@@ -12,25 +12,86 @@
 ///
 /// vAPI structure
 /// `com.vmware.appliance.vcenter.settings.v1.config.components.inventory.datacenter.datacenter`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Datacenter {
     /// Name of the datacenter.
     ///
     /// Identifier of a `com.vmware.appliance.vcenter.settings.v1.config.components.inventory.datacenter` resource.
     pub name: crate::ids::InventoryDatacenterId,
     /// Absolute path of the inventory object's parent. If `None`, then inventory object placed in root folder.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parent_path: Option<String>,
     /// Permissions defined on the datacenter. If `None`, then no permissions defined on this inventory object.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub permissions: Option<
         Vec<
             crate::appliance::vcenter::settings::v1::config::components::inventory::common::Permission,
         >,
     >,
     /// Host configuration on the datacenter. If `None`, then no hosts present in the datacenter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub standalone_hosts: Option<Vec<String>>,
+}
+
+impl serde::Serialize for Datacenter {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("name", &self.name)?;
+        if let Some(value) = &self.parent_path {
+            map.serialize_entry("parent_path", value)?;
+        }
+        if let Some(value) = &self.permissions {
+            map.serialize_entry("permissions", value)?;
+        }
+        if let Some(value) = &self.standalone_hosts {
+            map.serialize_entry("standalone_hosts", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Datacenter {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Datacenter {
+    const NAME: &'static str = "appliance::vcenter::settings::v1::config::components::inventory::datacenter::Datacenter";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::InventoryDatacenterId> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<
+            Vec<
+                crate::appliance::vcenter::settings::v1::config::components::inventory::common::Permission,
+            >,
+        > = None;
+        let mut f_3: Option<Vec<String>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "name" => f_0 = Some(map.next_value()?),
+                "parent_path" => f_1 = map.next_value()?,
+                "permissions" => f_2 = map.next_value()?,
+                "standalone_hosts" => f_3 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Datacenter {
+            name: __de::required(f_0, "name")?,
+            parent_path: f_1,
+            permissions: f_2,
+            standalone_hosts: f_3,
+        })
+    }
 }
 
 impl Datacenter {

@@ -12,20 +12,17 @@
 ///
 /// vAPI structure
 /// `com.vmware.appliance.vcenter.settings.v1.config.components.inventory.datastore.datastore`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Datastore {
     /// The identifier of the datastore.
     ///
     /// Identifier of a `com.vmware.appliance.vcenter.settings.v1.config.components.inventory.datastore` resource.
     pub name: crate::ids::InventoryDatastoreId,
     /// Absolute path of the inventory object's parent.
-    #[serde(default = "Datastore::__missing_parent_path")]
     pub parent_path: String,
     /// Summary of the datastore.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub summary: Option<Summary>,
     /// Permissions defined on the datastore. If `None`, then no permissions defined on this inventory object.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub permissions: Option<
         Vec<
             crate::appliance::vcenter::settings::v1::config::components::inventory::common::Permission,
@@ -33,12 +30,65 @@ pub struct Datastore {
     >,
 }
 
-impl Datastore {
-    fn __missing_parent_path() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::vcenter::settings::v1::config::components::inventory::datastore::Datastore",
-            "parent_path",
-        )
+impl serde::Serialize for Datastore {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("name", &self.name)?;
+        map.serialize_entry("parent_path", &self.parent_path)?;
+        if let Some(value) = &self.summary {
+            map.serialize_entry("summary", value)?;
+        }
+        if let Some(value) = &self.permissions {
+            map.serialize_entry("permissions", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Datastore {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Datastore {
+    const NAME: &'static str = "appliance::vcenter::settings::v1::config::components::inventory::datastore::Datastore";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::InventoryDatastoreId> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<Summary> = None;
+        let mut f_3: Option<
+            Vec<
+                crate::appliance::vcenter::settings::v1::config::components::inventory::common::Permission,
+            >,
+        > = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "name" => f_0 = Some(map.next_value()?),
+                "parent_path" => f_1 = Some(map.next_value()?),
+                "summary" => f_2 = map.next_value()?,
+                "permissions" => f_3 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Datastore {
+            name: __de::required(f_0, "name")?,
+            parent_path: __de::or_zero(f_1, Self::NAME, "parent_path"),
+            summary: f_2,
+            permissions: f_3,
+        })
     }
 }
 
@@ -83,19 +133,51 @@ vsphere_vapi_runtime::vapi_enum! {
 ///
 /// vAPI structure
 /// `com.vmware.appliance.vcenter.settings.v1.config.components.inventory.datastore.pod_storage_drs_entry`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PodStorageDrsEntry {
     /// Storage DRS configuration.
-    #[serde(default = "PodStorageDrsEntry::__missing_storage_drs_config")]
     pub storage_drs_config: StorageDrsConfigInfo,
 }
 
-impl PodStorageDrsEntry {
-    fn __missing_storage_drs_config() -> StorageDrsConfigInfo {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::vcenter::settings::v1::config::components::inventory::datastore::PodStorageDrsEntry",
-            "storage_drs_config",
-        )
+impl serde::Serialize for PodStorageDrsEntry {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("storage_drs_config", &self.storage_drs_config)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for PodStorageDrsEntry {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for PodStorageDrsEntry {
+    const NAME: &'static str = "appliance::vcenter::settings::v1::config::components::inventory::datastore::PodStorageDrsEntry";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<StorageDrsConfigInfo> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "storage_drs_config" => f_0 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(PodStorageDrsEntry {
+            storage_drs_config: __de::or_zero(f_0, Self::NAME, "storage_drs_config"),
+        })
     }
 }
 
@@ -113,19 +195,51 @@ impl ::vsphere_vapi_runtime::de::Zero for PodStorageDrsEntry {
 ///
 /// vAPI structure
 /// `com.vmware.appliance.vcenter.settings.v1.config.components.inventory.datastore.storage_drs_config_info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct StorageDrsConfigInfo {
     /// Pod-wide configuration information for the storage DRS service.
-    #[serde(default = "StorageDrsConfigInfo::__missing_pod_config")]
     pub pod_config: StorageDrsPodConfigInfo,
 }
 
-impl StorageDrsConfigInfo {
-    fn __missing_pod_config() -> StorageDrsPodConfigInfo {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::vcenter::settings::v1::config::components::inventory::datastore::StorageDrsConfigInfo",
-            "pod_config",
-        )
+impl serde::Serialize for StorageDrsConfigInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("pod_config", &self.pod_config)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for StorageDrsConfigInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for StorageDrsConfigInfo {
+    const NAME: &'static str = "appliance::vcenter::settings::v1::config::components::inventory::datastore::StorageDrsConfigInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<StorageDrsPodConfigInfo> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "pod_config" => f_0 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(StorageDrsConfigInfo {
+            pod_config: __de::or_zero(f_0, Self::NAME, "pod_config"),
+        })
     }
 }
 
@@ -143,19 +257,51 @@ impl ::vsphere_vapi_runtime::de::Zero for StorageDrsConfigInfo {
 ///
 /// vAPI structure
 /// `com.vmware.appliance.vcenter.settings.v1.config.components.inventory.datastore.storage_drs_pod_config_info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct StorageDrsPodConfigInfo {
     /// Flag indicating whether or not storage DRS is enabled.
-    #[serde(default = "StorageDrsPodConfigInfo::__missing_enabled")]
     pub enabled: bool,
 }
 
-impl StorageDrsPodConfigInfo {
-    fn __missing_enabled() -> bool {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::vcenter::settings::v1::config::components::inventory::datastore::StorageDrsPodConfigInfo",
-            "enabled",
-        )
+impl serde::Serialize for StorageDrsPodConfigInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("enabled", &self.enabled)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for StorageDrsPodConfigInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for StorageDrsPodConfigInfo {
+    const NAME: &'static str = "appliance::vcenter::settings::v1::config::components::inventory::datastore::StorageDrsPodConfigInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<bool> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "enabled" => f_0 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(StorageDrsPodConfigInfo {
+            enabled: __de::or_zero(f_0, Self::NAME, "enabled"),
+        })
     }
 }
 
@@ -173,20 +319,17 @@ impl ::vsphere_vapi_runtime::de::Zero for StorageDrsPodConfigInfo {
 ///
 /// vAPI structure
 /// `com.vmware.appliance.vcenter.settings.v1.config.components.inventory.datastore.storage_pod`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct StoragePod {
     /// Identifier of the Storage Pod.
     ///
     /// Identifier of a `com.vmware.appliance.vcenter.settings.v1.config.components.inventory.storagepod` resource.
     pub name: crate::ids::StoragepodId,
     /// Absolute path of the inventory object's parent.
-    #[serde(default = "StoragePod::__missing_parent_path")]
     pub parent_path: String,
     /// Storage DRS related fields of the Storage Pod.
-    #[serde(default = "StoragePod::__missing_pod_storage_drs_entry")]
     pub pod_storage_drs_entry: PodStorageDrsEntry,
     /// Permissions defined on the Storage Pod. If `None`, then no permissions defined on this inventory object.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub permissions: Option<
         Vec<
             crate::appliance::vcenter::settings::v1::config::components::inventory::common::Permission,
@@ -194,19 +337,67 @@ pub struct StoragePod {
     >,
 }
 
-impl StoragePod {
-    fn __missing_parent_path() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::vcenter::settings::v1::config::components::inventory::datastore::StoragePod",
-            "parent_path",
-        )
+impl serde::Serialize for StoragePod {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("name", &self.name)?;
+        map.serialize_entry("parent_path", &self.parent_path)?;
+        map.serialize_entry("pod_storage_drs_entry", &self.pod_storage_drs_entry)?;
+        if let Some(value) = &self.permissions {
+            map.serialize_entry("permissions", value)?;
+        }
+        map.end()
     }
+}
 
-    fn __missing_pod_storage_drs_entry() -> PodStorageDrsEntry {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::vcenter::settings::v1::config::components::inventory::datastore::StoragePod",
-            "pod_storage_drs_entry",
-        )
+impl<'de> serde::Deserialize<'de> for StoragePod {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for StoragePod {
+    const NAME: &'static str = "appliance::vcenter::settings::v1::config::components::inventory::datastore::StoragePod";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::StoragepodId> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<PodStorageDrsEntry> = None;
+        let mut f_3: Option<
+            Vec<
+                crate::appliance::vcenter::settings::v1::config::components::inventory::common::Permission,
+            >,
+        > = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "name" => f_0 = Some(map.next_value()?),
+                "parent_path" => f_1 = Some(map.next_value()?),
+                "pod_storage_drs_entry" => f_2 = Some(map.next_value()?),
+                "permissions" => f_3 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(StoragePod {
+            name: __de::required(f_0, "name")?,
+            parent_path: __de::or_zero(f_1, Self::NAME, "parent_path"),
+            pod_storage_drs_entry: __de::or_zero(
+                f_2,
+                Self::NAME,
+                "pod_storage_drs_entry",
+            ),
+            permissions: f_3,
+        })
     }
 }
 
@@ -216,18 +407,75 @@ impl StoragePod {
 ///
 /// vAPI structure
 /// `com.vmware.appliance.vcenter.settings.v1.config.components.inventory.datastore.summary`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Summary {
     /// Maximum capacity of this datastore, in bytes. This value is updated periodically by the server. It can be explicitly refreshed with the Refresh operation.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub capacity: Option<i64>,
     /// More than one host in the datacenter has been configured with access to the datastore. This is only provided by VirtualCenter. If `None`, then the datastore not configured with access from more than one host.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub multiple_host_access: Option<bool>,
     /// Type of file system volume, such as VMFS or NFS.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// The current maintenance mode state of the datastore. If `None`, then the current maintenance mode state of the datastore is set to normal.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub maintenance_mode: Option<MaintenanceModeState>,
+}
+
+impl serde::Serialize for Summary {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.capacity {
+            map.serialize_entry("capacity", value)?;
+        }
+        if let Some(value) = &self.multiple_host_access {
+            map.serialize_entry("multiple_host_access", value)?;
+        }
+        if let Some(value) = &self.r#type {
+            map.serialize_entry("type", value)?;
+        }
+        if let Some(value) = &self.maintenance_mode {
+            map.serialize_entry("maintenance_mode", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Summary {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Summary {
+    const NAME: &'static str = "appliance::vcenter::settings::v1::config::components::inventory::datastore::Summary";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<i64> = None;
+        let mut f_1: Option<bool> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<MaintenanceModeState> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "capacity" => f_0 = map.next_value()?,
+                "multiple_host_access" => f_1 = map.next_value()?,
+                "type" => f_2 = map.next_value()?,
+                "maintenance_mode" => f_3 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Summary {
+            capacity: f_0,
+            multiple_host_access: f_1,
+            r#type: f_2,
+            maintenance_mode: f_3,
+        })
+    }
 }

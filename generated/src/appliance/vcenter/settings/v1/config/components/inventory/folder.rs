@@ -12,23 +12,85 @@
 ///
 /// vAPI structure
 /// `com.vmware.appliance.vcenter.settings.v1.config.components.inventory.folder.folder`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Folder {
     /// List of datastore folders. If `None`. then there are no datastore folders.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub datastore: Option<Vec<FolderDetails>>,
     /// List of datacenter folders. If `None`. then there are no datacenter folders.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub datacenter: Option<Vec<FolderDetails>>,
     /// List of vm folders. If `None`. then there are no vm folders.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vm: Option<Vec<FolderDetails>>,
     /// List of network folders. If `None`. then there are no network folders.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub network: Option<Vec<FolderDetails>>,
     /// List of host folders. If `None`. then there are no host folders.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host: Option<Vec<FolderDetails>>,
+}
+
+impl serde::Serialize for Folder {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.datastore {
+            map.serialize_entry("datastore", value)?;
+        }
+        if let Some(value) = &self.datacenter {
+            map.serialize_entry("datacenter", value)?;
+        }
+        if let Some(value) = &self.vm {
+            map.serialize_entry("vm", value)?;
+        }
+        if let Some(value) = &self.network {
+            map.serialize_entry("network", value)?;
+        }
+        if let Some(value) = &self.host {
+            map.serialize_entry("host", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Folder {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Folder {
+    const NAME: &'static str = "appliance::vcenter::settings::v1::config::components::inventory::folder::Folder";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<Vec<FolderDetails>> = None;
+        let mut f_1: Option<Vec<FolderDetails>> = None;
+        let mut f_2: Option<Vec<FolderDetails>> = None;
+        let mut f_3: Option<Vec<FolderDetails>> = None;
+        let mut f_4: Option<Vec<FolderDetails>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "datastore" => f_0 = map.next_value()?,
+                "datacenter" => f_1 = map.next_value()?,
+                "vm" => f_2 = map.next_value()?,
+                "network" => f_3 = map.next_value()?,
+                "host" => f_4 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Folder {
+            datastore: f_0,
+            datacenter: f_1,
+            vm: f_2,
+            network: f_3,
+            host: f_4,
+        })
+    }
 }
 
 /// The FolderDetails structure contains spec to define folder in vCenter Server.
@@ -37,22 +99,78 @@ pub struct Folder {
 ///
 /// vAPI structure
 /// `com.vmware.appliance.vcenter.settings.v1.config.components.inventory.folder.folder_details`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct FolderDetails {
     /// Name of the vCenter Server folder.
     ///
     /// Identifier of a `com.vmware.appliance.vcenter.settings.v1.config.components.inventory.folder` resource.
     pub name: crate::ids::InventoryFolderId,
     /// Absolute path of the inventory object's parent. If `None`, then inventory object placed in root folder.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parent_path: Option<String>,
     /// Permissions defined on the folder. If `None`, then no permissions defined on this inventory object.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub permissions: Option<
         Vec<
             crate::appliance::vcenter::settings::v1::config::components::inventory::common::Permission,
         >,
     >,
+}
+
+impl serde::Serialize for FolderDetails {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("name", &self.name)?;
+        if let Some(value) = &self.parent_path {
+            map.serialize_entry("parent_path", value)?;
+        }
+        if let Some(value) = &self.permissions {
+            map.serialize_entry("permissions", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for FolderDetails {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for FolderDetails {
+    const NAME: &'static str = "appliance::vcenter::settings::v1::config::components::inventory::folder::FolderDetails";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::InventoryFolderId> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<
+            Vec<
+                crate::appliance::vcenter::settings::v1::config::components::inventory::common::Permission,
+            >,
+        > = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "name" => f_0 = Some(map.next_value()?),
+                "parent_path" => f_1 = map.next_value()?,
+                "permissions" => f_2 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(FolderDetails {
+            name: __de::required(f_0, "name")?,
+            parent_path: f_1,
+            permissions: f_2,
+        })
+    }
 }
 
 impl FolderDetails {

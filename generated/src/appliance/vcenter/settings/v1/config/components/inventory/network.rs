@@ -12,17 +12,15 @@
 ///
 /// vAPI structure
 /// `com.vmware.appliance.vcenter.settings.v1.config.components.inventory.network.network`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Network {
     /// Identifier of the network.
     ///
     /// Identifier of a `com.vmware.appliance.vcenter.settings.v1.config.components.inventory.network` resource.
     pub name: crate::ids::InventoryNetworkId,
     /// Absolute path of the inventory object's parent.
-    #[serde(default = "Network::__missing_parent_path")]
     pub parent_path: String,
     /// Permissions defined on the network. If `None`, then no permissions defined on this inventory object.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub permissions: Option<
         Vec<
             crate::appliance::vcenter::settings::v1::config::components::inventory::common::Permission,
@@ -30,11 +28,58 @@ pub struct Network {
     >,
 }
 
-impl Network {
-    fn __missing_parent_path() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::vcenter::settings::v1::config::components::inventory::network::Network",
-            "parent_path",
-        )
+impl serde::Serialize for Network {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("name", &self.name)?;
+        map.serialize_entry("parent_path", &self.parent_path)?;
+        if let Some(value) = &self.permissions {
+            map.serialize_entry("permissions", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Network {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Network {
+    const NAME: &'static str = "appliance::vcenter::settings::v1::config::components::inventory::network::Network";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::InventoryNetworkId> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<
+            Vec<
+                crate::appliance::vcenter::settings::v1::config::components::inventory::common::Permission,
+            >,
+        > = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "name" => f_0 = Some(map.next_value()?),
+                "parent_path" => f_1 = Some(map.next_value()?),
+                "permissions" => f_2 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Network {
+            name: __de::required(f_0, "name")?,
+            parent_path: __de::or_zero(f_1, Self::NAME, "parent_path"),
+            permissions: f_2,
+        })
     }
 }

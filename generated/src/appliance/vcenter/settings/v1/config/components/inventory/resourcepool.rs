@@ -14,41 +14,73 @@ pub mod shares;
 ///
 /// vAPI structure
 /// `com.vmware.appliance.vcenter.settings.v1.config.components.inventory.resourcepool.resource_allocation_info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ResourceAllocationInfo {
     /// Amount of resource that is guaranteed available to a resource pool. Reserved resources are not wasted if they are not used. If the utilization is less than the reservation, the resources can be utilized by other running virtual machines. Units are MB fo memory, and MHz for CPU.
-    #[serde(default = "ResourceAllocationInfo::__missing_reservation")]
     pub reservation: i64,
     /// In a resource pool with an expandable reservation, the reservation can grow beyond the specified value, if the parent resource pool has unreserved resources. A non-expandable reservation is called a fixed reservation.
-    #[serde(default = "ResourceAllocationInfo::__missing_expandable_reservation")]
     pub expandable_reservation: bool,
     /// The utilization of a resource pool will not exceed this limit, even if there are available resources. This is typically used to ensure a consistent performance of resource pools independent of available resources. If set to -1, then there is no fixed limit on resource usage (only bounded by available resources and shares). Units are MB for memory, and MHz for CPU.
-    #[serde(default = "ResourceAllocationInfo::__missing_limit")]
     pub limit: i64,
     /// Shares are used in case of resource contention.
     pub shares: Shares,
 }
 
-impl ResourceAllocationInfo {
-    fn __missing_reservation() -> i64 {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::vcenter::settings::v1::config::components::inventory::resourcepool::ResourceAllocationInfo",
-            "reservation",
-        )
+impl serde::Serialize for ResourceAllocationInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("reservation", &self.reservation)?;
+        map.serialize_entry("expandable_reservation", &self.expandable_reservation)?;
+        map.serialize_entry("limit", &self.limit)?;
+        map.serialize_entry("shares", &self.shares)?;
+        map.end()
     }
+}
 
-    fn __missing_expandable_reservation() -> bool {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::vcenter::settings::v1::config::components::inventory::resourcepool::ResourceAllocationInfo",
-            "expandable_reservation",
-        )
+impl<'de> serde::Deserialize<'de> for ResourceAllocationInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_limit() -> i64 {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::vcenter::settings::v1::config::components::inventory::resourcepool::ResourceAllocationInfo",
-            "limit",
-        )
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ResourceAllocationInfo {
+    const NAME: &'static str = "appliance::vcenter::settings::v1::config::components::inventory::resourcepool::ResourceAllocationInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<i64> = None;
+        let mut f_1: Option<bool> = None;
+        let mut f_2: Option<i64> = None;
+        let mut f_3: Option<Shares> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "reservation" => f_0 = Some(map.next_value()?),
+                "expandable_reservation" => f_1 = Some(map.next_value()?),
+                "limit" => f_2 = Some(map.next_value()?),
+                "shares" => f_3 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ResourceAllocationInfo {
+            reservation: __de::or_zero(f_0, Self::NAME, "reservation"),
+            expandable_reservation: __de::or_zero(
+                f_1,
+                Self::NAME,
+                "expandable_reservation",
+            ),
+            limit: __de::or_zero(f_2, Self::NAME, "limit"),
+            shares: __de::required(f_3, "shares")?,
+        })
     }
 }
 
@@ -58,24 +90,19 @@ impl ResourceAllocationInfo {
 ///
 /// vAPI structure
 /// `com.vmware.appliance.vcenter.settings.v1.config.components.inventory.resourcepool.resource_pool`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ResourcePool {
     /// Name of the vCenter Server resource pool.
-    #[serde(default = "ResourcePool::__missing_name")]
     pub name: String,
     /// Parent name for the resource pool. If `None`, then inventory object placed in root folder.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parent_path: Option<String>,
     /// Identifiers of the child resource pools contained in this resource pool. If `None` or empty, the value is skipped.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub child_resource_pools: Option<Vec<String>>,
     /// Identifiers of the virtual machines contained in this resource pool. If `None` or empty, the value is skipped.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vm: Option<Vec<String>>,
     /// Summary of the Resource pools.
     pub config: ResourcePoolSummary,
     /// Permission on the resourcepool. If `None`, then no permissions defined on this inventory object.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub permissions: Option<
         Vec<
             crate::appliance::vcenter::settings::v1::config::components::inventory::common::Permission,
@@ -83,12 +110,77 @@ pub struct ResourcePool {
     >,
 }
 
-impl ResourcePool {
-    fn __missing_name() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::vcenter::settings::v1::config::components::inventory::resourcepool::ResourcePool",
-            "name",
-        )
+impl serde::Serialize for ResourcePool {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("name", &self.name)?;
+        if let Some(value) = &self.parent_path {
+            map.serialize_entry("parent_path", value)?;
+        }
+        if let Some(value) = &self.child_resource_pools {
+            map.serialize_entry("child_resource_pools", value)?;
+        }
+        if let Some(value) = &self.vm {
+            map.serialize_entry("vm", value)?;
+        }
+        map.serialize_entry("config", &self.config)?;
+        if let Some(value) = &self.permissions {
+            map.serialize_entry("permissions", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ResourcePool {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ResourcePool {
+    const NAME: &'static str = "appliance::vcenter::settings::v1::config::components::inventory::resourcepool::ResourcePool";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<Vec<String>> = None;
+        let mut f_3: Option<Vec<String>> = None;
+        let mut f_4: Option<ResourcePoolSummary> = None;
+        let mut f_5: Option<
+            Vec<
+                crate::appliance::vcenter::settings::v1::config::components::inventory::common::Permission,
+            >,
+        > = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "name" => f_0 = Some(map.next_value()?),
+                "parent_path" => f_1 = map.next_value()?,
+                "child_resource_pools" => f_2 = map.next_value()?,
+                "vm" => f_3 = map.next_value()?,
+                "config" => f_4 = Some(map.next_value()?),
+                "permissions" => f_5 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ResourcePool {
+            name: __de::or_zero(f_0, Self::NAME, "name"),
+            parent_path: f_1,
+            child_resource_pools: f_2,
+            vm: f_3,
+            config: __de::required(f_4, "config")?,
+            permissions: f_5,
+        })
     }
 }
 
@@ -115,12 +207,58 @@ impl ResourcePool {
 ///
 /// vAPI structure
 /// `com.vmware.appliance.vcenter.settings.v1.config.components.inventory.resourcepool.resource_pool_summary`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ResourcePoolSummary {
     /// Resource allocation information for CPU.
     pub cpu_allocation: ResourceAllocationInfo,
     /// Resource allocation information for memory.
     pub memory_allocation: ResourceAllocationInfo,
+}
+
+impl serde::Serialize for ResourcePoolSummary {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("cpu_allocation", &self.cpu_allocation)?;
+        map.serialize_entry("memory_allocation", &self.memory_allocation)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ResourcePoolSummary {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ResourcePoolSummary {
+    const NAME: &'static str = "appliance::vcenter::settings::v1::config::components::inventory::resourcepool::ResourcePoolSummary";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<ResourceAllocationInfo> = None;
+        let mut f_1: Option<ResourceAllocationInfo> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "cpu_allocation" => f_0 = Some(map.next_value()?),
+                "memory_allocation" => f_1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ResourcePoolSummary {
+            cpu_allocation: __de::required(f_0, "cpu_allocation")?,
+            memory_allocation: __de::required(f_1, "memory_allocation")?,
+        })
+    }
 }
 
 /// The [`Shares`](crate::appliance::vcenter::settings::v1::config::components::inventory::resourcepool::Shares) structure provides specification of shares.
@@ -131,22 +269,58 @@ pub struct ResourcePoolSummary {
 ///
 /// vAPI structure
 /// `com.vmware.appliance.vcenter.settings.v1.config.components.inventory.resourcepool.shares`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Shares {
     /// The allocation level. It maps to a pre-determined set of numeric values for shares. If the shares value does not map to a predefined size, then the level is set as CUSTOM.
     pub level: shares::Level,
     /// When [`Shares::level`](crate::appliance::vcenter::settings::v1::config::components::inventory::resourcepool::Shares::level) is set to CUSTOM, it is the number of shares allocated. Otherwise, this value is ignored.
     ///
     /// There is no unit for this value. It is a relative measure based on the settings for other resource pools.
-    #[serde(default = "Shares::__missing_shares")]
     pub shares: i64,
 }
 
-impl Shares {
-    fn __missing_shares() -> i64 {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::vcenter::settings::v1::config::components::inventory::resourcepool::Shares",
-            "shares",
-        )
+impl serde::Serialize for Shares {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("level", &self.level)?;
+        map.serialize_entry("shares", &self.shares)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Shares {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Shares {
+    const NAME: &'static str = "appliance::vcenter::settings::v1::config::components::inventory::resourcepool::Shares";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<shares::Level> = None;
+        let mut f_1: Option<i64> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "level" => f_0 = Some(map.next_value()?),
+                "shares" => f_1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Shares {
+            level: __de::required(f_0, "level")?,
+            shares: __de::or_zero(f_1, Self::NAME, "shares"),
+        })
     }
 }

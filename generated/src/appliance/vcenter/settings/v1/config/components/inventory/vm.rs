@@ -12,25 +12,67 @@
 ///
 /// vAPI structure
 /// `com.vmware.appliance.vcenter.settings.v1.config.components.inventory.vm.config_info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ConfigInfo {
     /// Hardware configuration of the VirtualMachine.
-    #[serde(default = "ConfigInfo::__missing_hardware")]
     pub hardware: VirtualHardware,
     /// Resource limits for the CPU.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cpu_allocation: Option<ResourceAllocationInfo>,
     /// Resource limits for the memory.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub memory_allocation: Option<ResourceAllocationInfo>,
 }
 
-impl ConfigInfo {
-    fn __missing_hardware() -> VirtualHardware {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::vcenter::settings::v1::config::components::inventory::vm::ConfigInfo",
-            "hardware",
-        )
+impl serde::Serialize for ConfigInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("hardware", &self.hardware)?;
+        if let Some(value) = &self.cpu_allocation {
+            map.serialize_entry("cpu_allocation", value)?;
+        }
+        if let Some(value) = &self.memory_allocation {
+            map.serialize_entry("memory_allocation", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ConfigInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ConfigInfo {
+    const NAME: &'static str = "appliance::vcenter::settings::v1::config::components::inventory::vm::ConfigInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<VirtualHardware> = None;
+        let mut f_1: Option<ResourceAllocationInfo> = None;
+        let mut f_2: Option<ResourceAllocationInfo> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "hardware" => f_0 = Some(map.next_value()?),
+                "cpu_allocation" => f_1 = map.next_value()?,
+                "memory_allocation" => f_2 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ConfigInfo {
+            hardware: __de::or_zero(f_0, Self::NAME, "hardware"),
+            cpu_allocation: f_1,
+            memory_allocation: f_2,
+        })
     }
 }
 
@@ -51,14 +93,61 @@ impl ConfigInfo {
 ///
 /// vAPI structure
 /// `com.vmware.appliance.vcenter.settings.v1.config.components.inventory.vm.resource_allocation_info`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ResourceAllocationInfo {
     /// Amount of resource that is guaranteed available. Units are MB for memory, MHz for CPU. If `None`, then there is no reservation.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reservation: Option<i64>,
     /// The utilization will not exceed this limit, even if there are available resources. If set to -1, then there is no fixed limit on resource usage (only bounded by available resources and shares). Units are MB for memory, MHz for CPU. If `None`, then there is no limit.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
+}
+
+impl serde::Serialize for ResourceAllocationInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.reservation {
+            map.serialize_entry("reservation", value)?;
+        }
+        if let Some(value) = &self.limit {
+            map.serialize_entry("limit", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ResourceAllocationInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ResourceAllocationInfo {
+    const NAME: &'static str = "appliance::vcenter::settings::v1::config::components::inventory::vm::ResourceAllocationInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<i64> = None;
+        let mut f_1: Option<i64> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "reservation" => f_0 = map.next_value()?,
+                "limit" => f_1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ResourceAllocationInfo {
+            reservation: f_0,
+            limit: f_1,
+        })
+    }
 }
 
 /// The [`VirtualHardware`](crate::appliance::vcenter::settings::v1::config::components::inventory::vm::VirtualHardware) structure provides the virtual hardware configuration of a VirtualMachine.
@@ -67,29 +156,57 @@ pub struct ResourceAllocationInfo {
 ///
 /// vAPI structure
 /// `com.vmware.appliance.vcenter.settings.v1.config.components.inventory.vm.virtual_hardware`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VirtualHardware {
     /// Number of virtual CPUs.
-    #[serde(rename = "num_CPU", default = "VirtualHardware::__missing_num_cpu")]
     pub num_cpu: i64,
     /// Memory size in MB.
-    #[serde(rename = "memory_MB", default = "VirtualHardware::__missing_memory_mb")]
     pub memory_mb: i64,
 }
 
-impl VirtualHardware {
-    fn __missing_num_cpu() -> i64 {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::vcenter::settings::v1::config::components::inventory::vm::VirtualHardware",
-            "num_CPU",
-        )
+impl serde::Serialize for VirtualHardware {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("num_CPU", &self.num_cpu)?;
+        map.serialize_entry("memory_MB", &self.memory_mb)?;
+        map.end()
     }
+}
 
-    fn __missing_memory_mb() -> i64 {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::vcenter::settings::v1::config::components::inventory::vm::VirtualHardware",
-            "memory_MB",
-        )
+impl<'de> serde::Deserialize<'de> for VirtualHardware {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for VirtualHardware {
+    const NAME: &'static str = "appliance::vcenter::settings::v1::config::components::inventory::vm::VirtualHardware";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<i64> = None;
+        let mut f_1: Option<i64> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "num_CPU" => f_0 = Some(map.next_value()?),
+                "memory_MB" => f_1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(VirtualHardware {
+            num_cpu: __de::or_zero(f_0, Self::NAME, "num_CPU"),
+            memory_mb: __de::or_zero(f_1, Self::NAME, "memory_MB"),
+        })
     }
 }
 
@@ -108,22 +225,17 @@ impl ::vsphere_vapi_runtime::de::Zero for VirtualHardware {
 ///
 /// vAPI structure
 /// `com.vmware.appliance.vcenter.settings.v1.config.components.inventory.vm.virtual_machine_config`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VirtualMachineConfig {
     /// Name of the vCenter Server virtual machine configuration.
-    #[serde(default = "VirtualMachineConfig::__missing_name")]
     pub name: String,
     /// Parent path for the virtual machine configuration. If `None`, then virtual machine placed in root folder.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parent_path: Option<String>,
     /// The identifier of current ResourcePool defining the resource allocation for this virtual machine. If `None`, this is a Template VM or current user session has no access to the resource pool.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_pool: Option<String>,
     /// Configuration of the VirtualMachine. If `None`, then there is no configuration.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub config: Option<ConfigInfo>,
     /// Permissions defined on the virtual machine. If `None`, then no permissions defined on this inventory object.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub permissions: Option<
         Vec<
             crate::appliance::vcenter::settings::v1::config::components::inventory::common::Permission,
@@ -131,12 +243,73 @@ pub struct VirtualMachineConfig {
     >,
 }
 
-impl VirtualMachineConfig {
-    fn __missing_name() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::vcenter::settings::v1::config::components::inventory::vm::VirtualMachineConfig",
-            "name",
-        )
+impl serde::Serialize for VirtualMachineConfig {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("name", &self.name)?;
+        if let Some(value) = &self.parent_path {
+            map.serialize_entry("parent_path", value)?;
+        }
+        if let Some(value) = &self.resource_pool {
+            map.serialize_entry("resource_pool", value)?;
+        }
+        if let Some(value) = &self.config {
+            map.serialize_entry("config", value)?;
+        }
+        if let Some(value) = &self.permissions {
+            map.serialize_entry("permissions", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VirtualMachineConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for VirtualMachineConfig {
+    const NAME: &'static str = "appliance::vcenter::settings::v1::config::components::inventory::vm::VirtualMachineConfig";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<ConfigInfo> = None;
+        let mut f_4: Option<
+            Vec<
+                crate::appliance::vcenter::settings::v1::config::components::inventory::common::Permission,
+            >,
+        > = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "name" => f_0 = Some(map.next_value()?),
+                "parent_path" => f_1 = map.next_value()?,
+                "resource_pool" => f_2 = map.next_value()?,
+                "config" => f_3 = map.next_value()?,
+                "permissions" => f_4 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(VirtualMachineConfig {
+            name: __de::or_zero(f_0, Self::NAME, "name"),
+            parent_path: f_1,
+            resource_pool: f_2,
+            config: f_3,
+            permissions: f_4,
+        })
     }
 }
 

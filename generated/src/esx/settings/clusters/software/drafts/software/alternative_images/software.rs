@@ -93,19 +93,18 @@ impl AddOn {
     ///
     ///   * Method execution requires `VcIntegrity.lifecycleSoftwareSpecification.Write`.
     ///   * The resource `ClusterComputeResource` referenced by the parameter `cluster` requires `VcIntegrity.lifecycleSoftwareSpecification.Write`.
-    pub async fn delete(
+    pub fn delete(
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
         draft: &crate::ids::DraftId,
         image: &crate::ids::ImageId,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&add_on::ops::DELETE)
             .param("cluster", cluster)
             .param("draft", draft)
             .param("image", image)
             .send()
-            .await
     }
 
     /// Returns the OEM add-on specification of the alternative image.
@@ -141,19 +140,20 @@ impl AddOn {
     ///
     ///   * Method execution requires `VcIntegrity.lifecycleSoftwareSpecification.Read`.
     ///   * The resource `ClusterComputeResource` referenced by the parameter `cluster` requires `VcIntegrity.lifecycleSoftwareSpecification.Read`.
-    pub async fn get(
+    pub fn get(
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
         draft: &crate::ids::DraftId,
         image: &crate::ids::ImageId,
-    ) -> vsphere_vapi_runtime::Result<crate::esx::settings::AddOnInfo> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<crate::esx::settings::AddOnInfo>,
+    > + Send {
         self.client
             .operation(&add_on::ops::GET)
             .param("cluster", cluster)
             .param("draft", draft)
             .param("image", image)
             .send()
-            .await
     }
 
     /// Sets the OEM add-on specification of the alternative image. It will overwrite the existing OEM add-on specification if one already exists.
@@ -188,7 +188,10 @@ impl AddOn {
     ///
     ///   * Method execution requires `VcIntegrity.lifecycleSoftwareSpecification.Write`.
     ///   * The resource `ClusterComputeResource` referenced by the parameter `cluster` requires `VcIntegrity.lifecycleSoftwareSpecification.Write`.
-    pub async fn set(&self, args: &add_on::SetArgs) -> vsphere_vapi_runtime::Result<()> {
+    pub fn set(
+        &self,
+        args: &add_on::SetArgs,
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&add_on::ops::SET)
             .param("cluster", &args.cluster)
@@ -196,7 +199,6 @@ impl AddOn {
             .param("image", &args.image)
             .param("spec", &args.spec)
             .send()
-            .await
     }
 }
 
@@ -267,19 +269,20 @@ impl BaseImage {
     ///
     ///   * Method execution requires `VcIntegrity.lifecycleSoftwareSpecification.Read`.
     ///   * The resource `ClusterComputeResource` referenced by the parameter `cluster` requires `VcIntegrity.lifecycleSoftwareSpecification.Read`.
-    pub async fn get(
+    pub fn get(
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
         draft: &crate::ids::DraftId,
         image: &crate::ids::ImageId,
-    ) -> vsphere_vapi_runtime::Result<crate::esx::settings::BaseImageInfo> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<crate::esx::settings::BaseImageInfo>,
+    > + Send {
         self.client
             .operation(&base_image::ops::GET)
             .param("cluster", cluster)
             .param("draft", draft)
             .param("image", image)
             .send()
-            .await
     }
 }
 
@@ -365,10 +368,10 @@ impl Components {
     ///
     ///   * Method execution requires `VcIntegrity.lifecycleSoftwareSpecification.Write`.
     ///   * The resource `ClusterComputeResource` referenced by the parameter `cluster` requires `VcIntegrity.lifecycleSoftwareSpecification.Write`.
-    pub async fn delete(
+    pub fn delete(
         &self,
         args: &components::DeleteArgs,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&components::ops::DELETE)
             .param("cluster", &args.cluster)
@@ -376,7 +379,6 @@ impl Components {
             .param("image", &args.image)
             .param("component", &args.component)
             .send()
-            .await
     }
 
     /// Returns the component version for the given component of the alternative image.
@@ -415,10 +417,14 @@ impl Components {
     ///
     ///   * Method execution requires `VcIntegrity.lifecycleSoftwareSpecification.Read`.
     ///   * The resource `ClusterComputeResource` referenced by the parameter `cluster` requires `VcIntegrity.lifecycleSoftwareSpecification.Read`.
-    pub async fn get(
+    pub fn get(
         &self,
         args: &components::GetArgs,
-    ) -> vsphere_vapi_runtime::Result<Option<crate::esx::settings::ComponentInfo>> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<
+            Option<crate::esx::settings::ComponentInfo>,
+        >,
+    > + Send {
         self.client
             .operation(&components::ops::GET)
             .param("cluster", &args.cluster)
@@ -426,7 +432,6 @@ impl Components {
             .param("image", &args.image)
             .param("component", &args.component)
             .send()
-            .await
     }
 
     /// Returns the components that comprise of the alternative image.
@@ -462,21 +467,25 @@ impl Components {
     ///
     ///   * Method execution requires `VcIntegrity.lifecycleSoftwareSpecification.Read`.
     ///   * The resource `ClusterComputeResource` referenced by the parameter `cluster` requires `VcIntegrity.lifecycleSoftwareSpecification.Read`.
-    pub async fn list(
+    pub fn list(
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
         draft: &crate::ids::DraftId,
         image: &crate::ids::ImageId,
-    ) -> vsphere_vapi_runtime::Result<
-        vsphere_vapi_runtime::types::VapiMap<String, crate::esx::settings::ComponentInfo>,
-    > {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<
+            vsphere_vapi_runtime::types::VapiMap<
+                String,
+                crate::esx::settings::ComponentInfo,
+            >,
+        >,
+    > + Send {
         self.client
             .operation(&components::ops::LIST)
             .param("cluster", cluster)
             .param("draft", draft)
             .param("image", image)
             .send()
-            .await
     }
 
     /// Set the component version for a given component of the alternative image. This will overwrite any existing version for the given component.
@@ -559,10 +568,10 @@ impl Components {
     ///
     ///   * Method execution requires `VcIntegrity.lifecycleSoftwareSpecification.Write`.
     ///   * The resource `ClusterComputeResource` referenced by the parameter `cluster` requires `VcIntegrity.lifecycleSoftwareSpecification.Write`.
-    pub async fn update(
+    pub fn update(
         &self,
         args: &components::UpdateArgs,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&components::ops::UPDATE)
             .param("cluster", &args.cluster)
@@ -570,7 +579,6 @@ impl Components {
             .param("image", &args.image)
             .param("spec", &args.spec)
             .send()
-            .await
     }
 }
 
@@ -651,24 +659,25 @@ impl EffectiveComponents {
     ///
     ///   * Method execution requires `VcIntegrity.lifecycleSoftwareSpecification.Read`.
     ///   * The resource `ClusterComputeResource` referenced by the parameter `cluster` requires `VcIntegrity.lifecycleSoftwareSpecification.Read`.
-    pub async fn list(
+    pub fn list(
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
         draft: &crate::ids::DraftId,
         image: &crate::ids::ImageId,
-    ) -> vsphere_vapi_runtime::Result<
-        vsphere_vapi_runtime::types::VapiMap<
-            String,
-            crate::esx::settings::EffectiveComponentInfo,
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<
+            vsphere_vapi_runtime::types::VapiMap<
+                String,
+                crate::esx::settings::EffectiveComponentInfo,
+            >,
         >,
-    > {
+    > + Send {
         self.client
             .operation(&effective_components::ops::LIST)
             .param("cluster", cluster)
             .param("draft", draft)
             .param("image", image)
             .send()
-            .await
     }
 
     /// Returns the list of all the effective components. Pass the param "with-removed-components" to get even the removed components.
@@ -704,24 +713,25 @@ impl EffectiveComponents {
     ///
     ///   * Method execution requires `VcIntegrity.lifecycleSoftwareSpecification.Read`.
     ///   * The resource `ClusterComputeResource` referenced by the parameter `cluster` requires `VcIntegrity.lifecycleSoftwareSpecification.Read`.
-    pub async fn list_with_removed_components(
+    pub fn list_with_removed_components(
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
         draft: &crate::ids::DraftId,
         image: &crate::ids::ImageId,
-    ) -> vsphere_vapi_runtime::Result<
-        vsphere_vapi_runtime::types::VapiMap<
-            String,
-            crate::esx::settings::EffectiveComponentInfo,
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<
+            vsphere_vapi_runtime::types::VapiMap<
+                String,
+                crate::esx::settings::EffectiveComponentInfo,
+            >,
         >,
-    > {
+    > + Send {
         self.client
             .operation(&effective_components::ops::LIST_WITH_REMOVED_COMPONENTS)
             .param("cluster", cluster)
             .param("draft", draft)
             .param("image", image)
             .send()
-            .await
     }
 }
 
@@ -800,19 +810,18 @@ impl HardwareSupport {
     ///
     ///   * Method execution requires `VcIntegrity.lifecycleSoftwareSpecification.Write`.
     ///   * The resource `ClusterComputeResource` referenced by the parameter `cluster` requires `VcIntegrity.lifecycleSoftwareSpecification.Write`.
-    pub async fn delete(
+    pub fn delete(
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
         draft: &crate::ids::DraftId,
         image: &crate::ids::ImageId,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&hardware_support::ops::DELETE)
             .param("cluster", cluster)
             .param("draft", draft)
             .param("image", image)
             .send()
-            .await
     }
 
     /// Returns the Hardware Support Package (HSP) of the alternative image.
@@ -852,19 +861,20 @@ impl HardwareSupport {
     ///
     ///   * Method execution requires `VcIntegrity.lifecycleSoftwareSpecification.Read`.
     ///   * The resource `ClusterComputeResource` referenced by the parameter `cluster` requires `VcIntegrity.lifecycleSoftwareSpecification.Read`.
-    pub async fn get(
+    pub fn get(
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
         draft: &crate::ids::DraftId,
         image: &crate::ids::ImageId,
-    ) -> vsphere_vapi_runtime::Result<crate::esx::settings::HardwareSupportInfo> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<crate::esx::settings::HardwareSupportInfo>,
+    > + Send {
         self.client
             .operation(&hardware_support::ops::GET)
             .param("cluster", cluster)
             .param("draft", draft)
             .param("image", image)
             .send()
-            .await
     }
 
     /// Sets the Hardware Support Package (HSP) of the alternative image. It will overwrite the existing Hardware Support Package (HSP) specification if one already exists.
@@ -904,10 +914,10 @@ impl HardwareSupport {
     ///
     ///   * Method execution requires `VcIntegrity.lifecycleSoftwareSpecification.Write`.
     ///   * The resource `ClusterComputeResource` referenced by the parameter `cluster` requires `VcIntegrity.lifecycleSoftwareSpecification.Write`.
-    pub async fn set(
+    pub fn set(
         &self,
         args: &hardware_support::SetArgs,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&hardware_support::ops::SET)
             .param("cluster", &args.cluster)
@@ -915,7 +925,6 @@ impl HardwareSupport {
             .param("image", &args.image)
             .param("spec", &args.spec)
             .send()
-            .await
     }
 }
 
@@ -997,10 +1006,10 @@ impl RemovedComponents {
     ///
     ///   * Method execution requires `VcIntegrity.lifecycleSoftwareSpecification.Write`.
     ///   * The resource `ClusterComputeResource` referenced by the parameter `cluster` requires `VcIntegrity.lifecycleSoftwareSpecification.Write`.
-    pub async fn delete(
+    pub fn delete(
         &self,
         args: &removed_components::DeleteArgs,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&removed_components::ops::DELETE)
             .param("cluster", &args.cluster)
@@ -1008,7 +1017,6 @@ impl RemovedComponents {
             .param("image", &args.image)
             .param("component", &args.component)
             .send()
-            .await
     }
 
     /// Returns the component information for the given removed component in the software draft.
@@ -1047,10 +1055,12 @@ impl RemovedComponents {
     ///
     ///   * Method execution requires `VcIntegrity.lifecycleSoftwareSpecification.Read`.
     ///   * The resource `ClusterComputeResource` referenced by the parameter `cluster` requires `VcIntegrity.lifecycleSoftwareSpecification.Read`.
-    pub async fn get(
+    pub fn get(
         &self,
         args: &removed_components::GetArgs,
-    ) -> vsphere_vapi_runtime::Result<crate::esx::settings::ComponentInfo> {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<crate::esx::settings::ComponentInfo>,
+    > + Send {
         self.client
             .operation(&removed_components::ops::GET)
             .param("cluster", &args.cluster)
@@ -1058,7 +1068,6 @@ impl RemovedComponents {
             .param("image", &args.image)
             .param("component", &args.component)
             .send()
-            .await
     }
 
     /// Returns the map of removed components that comprise the software draft.
@@ -1094,21 +1103,25 @@ impl RemovedComponents {
     ///
     ///   * Method execution requires `VcIntegrity.lifecycleSoftwareSpecification.Read`.
     ///   * The resource `ClusterComputeResource` referenced by the parameter `cluster` requires `VcIntegrity.lifecycleSoftwareSpecification.Read`.
-    pub async fn list(
+    pub fn list(
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
         draft: &crate::ids::DraftId,
         image: &crate::ids::ImageId,
-    ) -> vsphere_vapi_runtime::Result<
-        vsphere_vapi_runtime::types::VapiMap<String, crate::esx::settings::ComponentInfo>,
-    > {
+    ) -> impl ::core::future::Future<
+        Output = vsphere_vapi_runtime::Result<
+            vsphere_vapi_runtime::types::VapiMap<
+                String,
+                crate::esx::settings::ComponentInfo,
+            >,
+        >,
+    > + Send {
         self.client
             .operation(&removed_components::ops::LIST)
             .param("cluster", cluster)
             .param("draft", draft)
             .param("image", image)
             .send()
-            .await
     }
 
     /// Set the component to be removed in the software draft.
@@ -1143,10 +1156,10 @@ impl RemovedComponents {
     ///
     ///   * Method execution requires `VcIntegrity.lifecycleSoftwareSpecification.Write`.
     ///   * The resource `ClusterComputeResource` referenced by the parameter `cluster` requires `VcIntegrity.lifecycleSoftwareSpecification.Write`.
-    pub async fn set(
+    pub fn set(
         &self,
         args: &removed_components::SetArgs,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
         self.client
             .operation(&removed_components::ops::SET)
             .param("cluster", &args.cluster)
@@ -1154,6 +1167,5 @@ impl RemovedComponents {
             .param("image", &args.image)
             .param("component", &args.component)
             .send()
-            .await
     }
 }

@@ -16,51 +16,113 @@
 ///
 /// vAPI structure
 /// `com.vmware.esx.settings.clusters.software.reports.hardware_compatibility.pci_device_overrides.vcg_entries.key`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Key {
     /// The PCI device ID.
     ///
     /// Since vSphere API 7.0.3.0.
-    #[serde(default = "Key::__missing_device")]
     pub device: PciDeviceIdentifier,
     /// The device firmware version if not specified, the override applies to devices with an unknown firmware version.
     ///
     /// Since vSphere API 7.0.3.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub firmware_version: Option<String>,
     /// OEM part number for device as used in BCG if `None` the override applies to devices without a part number.
     ///
     /// Since vSphere API 7.0.3.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub part_number: Option<String>,
     /// The name of the device driver for which this override applies if `None` the override applies to the specified device regardless of driver name.
     ///
     /// Since vSphere API 7.0.3.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub driver_name: Option<String>,
     /// The version of the device driver for which this override applies (only accepted if 'driverName' is also specified) if `None` the override applies to the specified device regardless of driver version.
     ///
     /// Since vSphere API 7.0.3.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub driver_version: Option<String>,
     /// The Product ID for the device which this override applies (as presented by the device itself). May be left `None` for devices that don't present a model number/product ID. if `None` the override applies to the specified device regardless of product ID.
     ///
     /// Since vSphere API 7.0.3.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub product_id: Option<String>,
     /// Storage device capacity (in bytes) if `None` the override applies to the specified device regardless of capacity.
     ///
     /// Since vSphere API 7.0.3.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub capacity: Option<i64>,
 }
 
-impl Key {
-    fn __missing_device() -> PciDeviceIdentifier {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::clusters::software::reports::hardware_compatibility::pci_device_overrides::vcg_entries::Key",
-            "device",
-        )
+impl serde::Serialize for Key {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("device", &self.device)?;
+        if let Some(value) = &self.firmware_version {
+            map.serialize_entry("firmware_version", value)?;
+        }
+        if let Some(value) = &self.part_number {
+            map.serialize_entry("part_number", value)?;
+        }
+        if let Some(value) = &self.driver_name {
+            map.serialize_entry("driver_name", value)?;
+        }
+        if let Some(value) = &self.driver_version {
+            map.serialize_entry("driver_version", value)?;
+        }
+        if let Some(value) = &self.product_id {
+            map.serialize_entry("product_id", value)?;
+        }
+        if let Some(value) = &self.capacity {
+            map.serialize_entry("capacity", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Key {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Key {
+    const NAME: &'static str = "esx::settings::clusters::software::reports::hardware_compatibility::pci_device_overrides::vcg_entries::Key";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<PciDeviceIdentifier> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<String> = None;
+        let mut f_4: Option<String> = None;
+        let mut f_5: Option<String> = None;
+        let mut f_6: Option<i64> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "device" => f_0 = Some(map.next_value()?),
+                "firmware_version" => f_1 = map.next_value()?,
+                "part_number" => f_2 = map.next_value()?,
+                "driver_name" => f_3 = map.next_value()?,
+                "driver_version" => f_4 = map.next_value()?,
+                "product_id" => f_5 = map.next_value()?,
+                "capacity" => f_6 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Key {
+            device: __de::or_zero(f_0, Self::NAME, "device"),
+            firmware_version: f_1,
+            part_number: f_2,
+            driver_name: f_3,
+            driver_version: f_4,
+            product_id: f_5,
+            capacity: f_6,
+        })
     }
 }
 
@@ -101,61 +163,81 @@ impl Key {
 ///
 /// vAPI structure
 /// `com.vmware.esx.settings.clusters.software.reports.hardware_compatibility.pci_device_overrides.vcg_entries.pci_device_identifier`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PciDeviceIdentifier {
     /// The PCI device's Vendor ID (VID). The VID is a unique number assigned by the PCI SIG to every PCI device vendor to identify the chipset manufacturer (e.g. for a NIC that might be Broadcom or Atheros). The VID and the Device ID (DID) below typically determine the choice of device driver.
     ///
     /// Since vSphere API 7.0.3.0.
-    #[serde(default = "PciDeviceIdentifier::__missing_vid")]
     pub vid: String,
     /// The PCI device's Device ID (DID). The DID is assigned by the vendor to identify a particular device.
     ///
     /// Since vSphere API 7.0.3.0.
-    #[serde(default = "PciDeviceIdentifier::__missing_did")]
     pub did: String,
     /// The PCI device's sub-vendor ID (SVID). Where the VID identifies the chipset of a given card, the SVID identifies the card manufacturer (e.g. for a NIC, the card manufacturer might be Netgear or D-Link).
     ///
     /// May be 0 to indicate the override should apply to all PCI devices of the specified VID/DID.
     ///
     /// Since vSphere API 7.0.3.0.
-    #[serde(default = "PciDeviceIdentifier::__missing_svid")]
     pub svid: String,
     /// The PCI device's Subsystem ID (SSID). The Subsystem ID is assigned by the subsystem vendor from the sam number space as the Device ID. The SVID and SSID together provide information the driver might use to apply a small card-specific changes in operation based on the card's unique characteristics.
     ///
     /// May be 0 to indicate the override should apply to all PCI devices of the specified VID/DID.
     ///
     /// Since vSphere API 7.0.3.0.
-    #[serde(default = "PciDeviceIdentifier::__missing_ssid")]
     pub ssid: String,
 }
 
-impl PciDeviceIdentifier {
-    fn __missing_vid() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::clusters::software::reports::hardware_compatibility::pci_device_overrides::vcg_entries::PciDeviceIdentifier",
-            "vid",
-        )
+impl serde::Serialize for PciDeviceIdentifier {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("vid", &self.vid)?;
+        map.serialize_entry("did", &self.did)?;
+        map.serialize_entry("svid", &self.svid)?;
+        map.serialize_entry("ssid", &self.ssid)?;
+        map.end()
     }
+}
 
-    fn __missing_did() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::clusters::software::reports::hardware_compatibility::pci_device_overrides::vcg_entries::PciDeviceIdentifier",
-            "did",
-        )
+impl<'de> serde::Deserialize<'de> for PciDeviceIdentifier {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_svid() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::clusters::software::reports::hardware_compatibility::pci_device_overrides::vcg_entries::PciDeviceIdentifier",
-            "svid",
-        )
-    }
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for PciDeviceIdentifier {
+    const NAME: &'static str = "esx::settings::clusters::software::reports::hardware_compatibility::pci_device_overrides::vcg_entries::PciDeviceIdentifier";
 
-    fn __missing_ssid() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::clusters::software::reports::hardware_compatibility::pci_device_overrides::vcg_entries::PciDeviceIdentifier",
-            "ssid",
-        )
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "vid" => f_0 = Some(map.next_value()?),
+                "did" => f_1 = Some(map.next_value()?),
+                "svid" => f_2 = Some(map.next_value()?),
+                "ssid" => f_3 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(PciDeviceIdentifier {
+            vid: __de::or_zero(f_0, Self::NAME, "vid"),
+            did: __de::or_zero(f_1, Self::NAME, "did"),
+            svid: __de::or_zero(f_2, Self::NAME, "svid"),
+            ssid: __de::or_zero(f_3, Self::NAME, "ssid"),
+        })
     }
 }
 
@@ -178,28 +260,65 @@ impl ::vsphere_vapi_runtime::de::Zero for PciDeviceIdentifier {
 ///
 /// vAPI structure
 /// `com.vmware.esx.settings.clusters.software.reports.hardware_compatibility.pci_device_overrides.vcg_entries.product_selection_spec`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ProductSelectionSpec {
     /// The PCI device this update should apply to.
     ///
     /// Since vSphere API 7.0.3.0.
-    #[serde(default = "ProductSelectionSpec::__missing_target")]
     pub target: Key,
     /// The BCG Product ID to be used.
     ///
     /// if `None`, the override is removed and the system reverts to matching the device to a BCG/HCL entry by PCI ID, device FW, driver, and driver version.
     ///
     /// Since vSphere API 7.0.3.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vcg_product: Option<String>,
 }
 
-impl ProductSelectionSpec {
-    fn __missing_target() -> Key {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::clusters::software::reports::hardware_compatibility::pci_device_overrides::vcg_entries::ProductSelectionSpec",
-            "target",
-        )
+impl serde::Serialize for ProductSelectionSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("target", &self.target)?;
+        if let Some(value) = &self.vcg_product {
+            map.serialize_entry("vcg_product", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ProductSelectionSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ProductSelectionSpec {
+    const NAME: &'static str = "esx::settings::clusters::software::reports::hardware_compatibility::pci_device_overrides::vcg_entries::ProductSelectionSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<Key> = None;
+        let mut f_1: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "target" => f_0 = Some(map.next_value()?),
+                "vcg_product" => f_1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ProductSelectionSpec {
+            target: __de::or_zero(f_0, Self::NAME, "target"),
+            vcg_product: f_1,
+        })
     }
 }
 
@@ -211,24 +330,53 @@ impl ProductSelectionSpec {
 ///
 /// vAPI structure
 /// `com.vmware.esx.settings.clusters.software.reports.hardware_compatibility.pci_device_overrides.vcg_entries.update_spec`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct UpdateSpec {
     /// The overrides to be applied for the specified targets.
     ///
     /// Since vSphere API 7.0.3.0.
-    #[serde(
-        default = "UpdateSpec::__missing_product_selections",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub product_selections: Vec<ProductSelectionSpec>,
 }
 
-impl UpdateSpec {
-    fn __missing_product_selections() -> Vec<ProductSelectionSpec> {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::clusters::software::reports::hardware_compatibility::pci_device_overrides::vcg_entries::UpdateSpec",
-            "product_selections",
-        )
+impl serde::Serialize for UpdateSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("product_selections", &self.product_selections)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UpdateSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for UpdateSpec {
+    const NAME: &'static str = "esx::settings::clusters::software::reports::hardware_compatibility::pci_device_overrides::vcg_entries::UpdateSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<Vec<ProductSelectionSpec>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "product_selections" => f_0 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(UpdateSpec {
+            product_selections: __de::or_zero(f_0, Self::NAME, "product_selections"),
+        })
     }
 }
 

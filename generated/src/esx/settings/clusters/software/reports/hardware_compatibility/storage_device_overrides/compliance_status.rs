@@ -34,77 +34,133 @@ vsphere_vapi_runtime::vapi_enum! {
 ///
 /// vAPI structure
 /// `com.vmware.esx.settings.clusters.software.reports.hardware_compatibility.storage_device_overrides.compliance_status.key`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Key {
     /// The `model` member.
     ///
     /// Since vSphere API 7.0.2.1.
-    #[serde(default = "Key::__missing_model")]
     pub model: String,
     /// The `vendor` member.
     ///
     /// Since vSphere API 7.0.2.1.
-    #[serde(default = "Key::__missing_vendor")]
     pub vendor: String,
     /// The `capacity` member.
     ///
     /// Since vSphere API 7.0.2.1.
-    #[serde(default = "Key::__missing_capacity")]
     pub capacity: i64,
     /// storage device part number. If `None` the override will be applied to the entries without a part number.
     ///
     /// Since vSphere API 7.0.2.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub part_number: Option<String>,
     /// storage device firmware version. If `None` the override is applied to the entries with an unknown firmware version.
     ///
     /// Since vSphere API 7.0.2.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub firmware_version: Option<String>,
     /// Driver name of this storage device if applicable/available. This field will be `None` if there is no driver associated with the device.
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub driver_name: Option<String>,
     /// Driver version of this storage device if applicable/available. This field will be `None` if there is no driver associated with the device.
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub driver_version: Option<String>,
     /// vSphere release that an override must be applied to. If this field is unset, [`ErrorKind::InvalidArgument`](crate::ErrorKind::InvalidArgument) is thrown. The field is left optional to support wildcard matching in a future release.
     ///
     /// Since vSphere API 7.0.2.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub release: Option<String>,
     /// Validated features for which this override applies If a service is specified but no specific features are included, the device is taken to be in use by the service. If this field is `None` this is taken to mean that the device is active for the vSAN service (and no specific features). This is done in order to support 7.0 U3 clients which do not set this field. Subset of validated features for which we provide certification - for example RDMA, not IPV6 Note that this list represents the features in actual current use, which could include features for which the device is not certified
     ///
     /// Since vSphere API 8.0.0.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validated_features_in_use: Option<
         vsphere_vapi_runtime::types::VapiMap<Service, Vec<String>>,
     >,
 }
 
-impl Key {
-    fn __missing_model() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::clusters::software::reports::hardware_compatibility::storage_device_overrides::compliance_status::Key",
-            "model",
-        )
+impl serde::Serialize for Key {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("model", &self.model)?;
+        map.serialize_entry("vendor", &self.vendor)?;
+        map.serialize_entry("capacity", &self.capacity)?;
+        if let Some(value) = &self.part_number {
+            map.serialize_entry("part_number", value)?;
+        }
+        if let Some(value) = &self.firmware_version {
+            map.serialize_entry("firmware_version", value)?;
+        }
+        if let Some(value) = &self.driver_name {
+            map.serialize_entry("driver_name", value)?;
+        }
+        if let Some(value) = &self.driver_version {
+            map.serialize_entry("driver_version", value)?;
+        }
+        if let Some(value) = &self.release {
+            map.serialize_entry("release", value)?;
+        }
+        if let Some(value) = &self.validated_features_in_use {
+            map.serialize_entry("validated_features_in_use", value)?;
+        }
+        map.end()
     }
+}
 
-    fn __missing_vendor() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::clusters::software::reports::hardware_compatibility::storage_device_overrides::compliance_status::Key",
-            "vendor",
-        )
+impl<'de> serde::Deserialize<'de> for Key {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_capacity() -> i64 {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::clusters::software::reports::hardware_compatibility::storage_device_overrides::compliance_status::Key",
-            "capacity",
-        )
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Key {
+    const NAME: &'static str = "esx::settings::clusters::software::reports::hardware_compatibility::storage_device_overrides::compliance_status::Key";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<i64> = None;
+        let mut f_3: Option<String> = None;
+        let mut f_4: Option<String> = None;
+        let mut f_5: Option<String> = None;
+        let mut f_6: Option<String> = None;
+        let mut f_7: Option<String> = None;
+        let mut f_8: Option<
+            vsphere_vapi_runtime::types::VapiMap<Service, Vec<String>>,
+        > = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "model" => f_0 = Some(map.next_value()?),
+                "vendor" => f_1 = Some(map.next_value()?),
+                "capacity" => f_2 = Some(map.next_value()?),
+                "part_number" => f_3 = map.next_value()?,
+                "firmware_version" => f_4 = map.next_value()?,
+                "driver_name" => f_5 = map.next_value()?,
+                "driver_version" => f_6 = map.next_value()?,
+                "release" => f_7 = map.next_value()?,
+                "validated_features_in_use" => f_8 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Key {
+            model: __de::or_zero(f_0, Self::NAME, "model"),
+            vendor: __de::or_zero(f_1, Self::NAME, "vendor"),
+            capacity: __de::or_zero(f_2, Self::NAME, "capacity"),
+            part_number: f_3,
+            firmware_version: f_4,
+            driver_name: f_5,
+            driver_version: f_6,
+            release: f_7,
+            validated_features_in_use: f_8,
+        })
     }
 }
 
@@ -151,26 +207,63 @@ impl Key {
 ///
 /// vAPI structure
 /// `com.vmware.esx.settings.clusters.software.reports.hardware_compatibility.storage_device_overrides.compliance_status.reclassification_spec`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ReclassificationSpec {
     /// Information about the storage device for which this override must be applied to.
     ///
     /// Since vSphere API 7.0.2.1.
-    #[serde(default = "ReclassificationSpec::__missing_key")]
     pub key: Key,
     /// Compliance status override for the storage device. If this field is `None` any existing compliance override for the specified device will be reset.
     ///
     /// Since vSphere API 7.0.2.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#override: Option<ComplianceAction>,
 }
 
-impl ReclassificationSpec {
-    fn __missing_key() -> Key {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::clusters::software::reports::hardware_compatibility::storage_device_overrides::compliance_status::ReclassificationSpec",
-            "key",
-        )
+impl serde::Serialize for ReclassificationSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("key", &self.key)?;
+        if let Some(value) = &self.r#override {
+            map.serialize_entry("override", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ReclassificationSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ReclassificationSpec {
+    const NAME: &'static str = "esx::settings::clusters::software::reports::hardware_compatibility::storage_device_overrides::compliance_status::ReclassificationSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<Key> = None;
+        let mut f_1: Option<ComplianceAction> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "key" => f_0 = Some(map.next_value()?),
+                "override" => f_1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ReclassificationSpec {
+            key: __de::or_zero(f_0, Self::NAME, "key"),
+            r#override: f_1,
+        })
     }
 }
 
@@ -196,24 +289,59 @@ vsphere_vapi_runtime::vapi_enum! {
 ///
 /// vAPI structure
 /// `com.vmware.esx.settings.clusters.software.reports.hardware_compatibility.storage_device_overrides.compliance_status.update_spec`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct UpdateSpec {
     /// List of compatibility overrides to be applied for the storage devices in a cluster.
     ///
     /// Since vSphere API 7.0.2.1.
-    #[serde(
-        default = "UpdateSpec::__missing_device_reclassifications",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub device_reclassifications: Vec<ReclassificationSpec>,
 }
 
-impl UpdateSpec {
-    fn __missing_device_reclassifications() -> Vec<ReclassificationSpec> {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::clusters::software::reports::hardware_compatibility::storage_device_overrides::compliance_status::UpdateSpec",
-            "device_reclassifications",
-        )
+impl serde::Serialize for UpdateSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("device_reclassifications", &self.device_reclassifications)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UpdateSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for UpdateSpec {
+    const NAME: &'static str = "esx::settings::clusters::software::reports::hardware_compatibility::storage_device_overrides::compliance_status::UpdateSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<Vec<ReclassificationSpec>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "device_reclassifications" => {
+                    f_0 = __de::null_as_empty(map.next_value()?);
+                }
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(UpdateSpec {
+            device_reclassifications: __de::or_zero(
+                f_0,
+                Self::NAME,
+                "device_reclassifications",
+            ),
+        })
     }
 }
 

@@ -14,55 +14,89 @@
 ///
 /// vAPI structure
 /// `com.vmware.esx.settings.clusters.software.reports.hardware_compatibility.storage_device_overrides.vcg_entries.key`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Key {
     /// The `model` member.
     ///
     /// Since vSphere API 7.0.2.1.
-    #[serde(default = "Key::__missing_model")]
     pub model: String,
     /// The `vendor` member.
     ///
     /// Since vSphere API 7.0.2.1.
-    #[serde(default = "Key::__missing_vendor")]
     pub vendor: String,
     /// The `capacity` member.
     ///
     /// Since vSphere API 7.0.2.1.
-    #[serde(default = "Key::__missing_capacity")]
     pub capacity: i64,
     /// storage device part number. If `None` the override will be applied to the entries without a part number.
     ///
     /// Since vSphere API 7.0.2.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub part_number: Option<String>,
     /// storage device firmware version. If `None` the override is applied to all firmware versions.
     ///
     /// Since vSphere API 7.0.2.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub firmware_version: Option<String>,
 }
 
-impl Key {
-    fn __missing_model() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::clusters::software::reports::hardware_compatibility::storage_device_overrides::vcg_entries::Key",
-            "model",
-        )
+impl serde::Serialize for Key {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("model", &self.model)?;
+        map.serialize_entry("vendor", &self.vendor)?;
+        map.serialize_entry("capacity", &self.capacity)?;
+        if let Some(value) = &self.part_number {
+            map.serialize_entry("part_number", value)?;
+        }
+        if let Some(value) = &self.firmware_version {
+            map.serialize_entry("firmware_version", value)?;
+        }
+        map.end()
     }
+}
 
-    fn __missing_vendor() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::clusters::software::reports::hardware_compatibility::storage_device_overrides::vcg_entries::Key",
-            "vendor",
-        )
+impl<'de> serde::Deserialize<'de> for Key {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_capacity() -> i64 {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::clusters::software::reports::hardware_compatibility::storage_device_overrides::vcg_entries::Key",
-            "capacity",
-        )
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Key {
+    const NAME: &'static str = "esx::settings::clusters::software::reports::hardware_compatibility::storage_device_overrides::vcg_entries::Key";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<i64> = None;
+        let mut f_3: Option<String> = None;
+        let mut f_4: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "model" => f_0 = Some(map.next_value()?),
+                "vendor" => f_1 = Some(map.next_value()?),
+                "capacity" => f_2 = Some(map.next_value()?),
+                "part_number" => f_3 = map.next_value()?,
+                "firmware_version" => f_4 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Key {
+            model: __de::or_zero(f_0, Self::NAME, "model"),
+            vendor: __de::or_zero(f_1, Self::NAME, "vendor"),
+            capacity: __de::or_zero(f_2, Self::NAME, "capacity"),
+            part_number: f_3,
+            firmware_version: f_4,
+        })
     }
 }
 
@@ -101,28 +135,65 @@ impl Key {
 ///
 /// vAPI structure
 /// `com.vmware.esx.settings.clusters.software.reports.hardware_compatibility.storage_device_overrides.vcg_entries.product_selection_spec`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ProductSelectionSpec {
     /// Information about the storage device for which this override must be applied to.
     ///
     /// Since vSphere API 7.0.2.1.
-    #[serde(default = "ProductSelectionSpec::__missing_key")]
     pub key: Key,
     /// Broadcom Compatibility Guide (BCG) product selection that must be applied to the specified storage device.
     ///
     /// if `None` any existing vcg selection for the storage device will be removed
     ///
     /// Since vSphere API 7.0.2.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vcg_product: Option<String>,
 }
 
-impl ProductSelectionSpec {
-    fn __missing_key() -> Key {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::clusters::software::reports::hardware_compatibility::storage_device_overrides::vcg_entries::ProductSelectionSpec",
-            "key",
-        )
+impl serde::Serialize for ProductSelectionSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("key", &self.key)?;
+        if let Some(value) = &self.vcg_product {
+            map.serialize_entry("vcg_product", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ProductSelectionSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ProductSelectionSpec {
+    const NAME: &'static str = "esx::settings::clusters::software::reports::hardware_compatibility::storage_device_overrides::vcg_entries::ProductSelectionSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<Key> = None;
+        let mut f_1: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "key" => f_0 = Some(map.next_value()?),
+                "vcg_product" => f_1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ProductSelectionSpec {
+            key: __de::or_zero(f_0, Self::NAME, "key"),
+            vcg_product: f_1,
+        })
     }
 }
 
@@ -132,24 +203,53 @@ impl ProductSelectionSpec {
 ///
 /// vAPI structure
 /// `com.vmware.esx.settings.clusters.software.reports.hardware_compatibility.storage_device_overrides.vcg_entries.update_spec`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct UpdateSpec {
     /// List of Broadcom Compatibility Guide (BCG) overrides to be applied for the storage devices in a cluster.
     ///
     /// Since vSphere API 7.0.2.1.
-    #[serde(
-        default = "UpdateSpec::__missing_product_selections",
-        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
-    )]
     pub product_selections: Vec<ProductSelectionSpec>,
 }
 
-impl UpdateSpec {
-    fn __missing_product_selections() -> Vec<ProductSelectionSpec> {
-        ::vsphere_vapi_runtime::de::missing(
-            "esx::settings::clusters::software::reports::hardware_compatibility::storage_device_overrides::vcg_entries::UpdateSpec",
-            "product_selections",
-        )
+impl serde::Serialize for UpdateSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("product_selections", &self.product_selections)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UpdateSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for UpdateSpec {
+    const NAME: &'static str = "esx::settings::clusters::software::reports::hardware_compatibility::storage_device_overrides::vcg_entries::UpdateSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<Vec<ProductSelectionSpec>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "product_selections" => f_0 = __de::null_as_empty(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(UpdateSpec {
+            product_selections: __de::or_zero(f_0, Self::NAME, "product_selections"),
+        })
     }
 }
 

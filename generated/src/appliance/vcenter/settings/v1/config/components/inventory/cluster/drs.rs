@@ -14,18 +14,69 @@ pub mod proactive_ha_config;
 ///
 /// vAPI structure
 /// `com.vmware.appliance.vcenter.settings.v1.config.components.inventory.cluster.drs.additional_options`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AdditionalOptions {
     /// Drs configuration additional options
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub advanced_options: Option<
         Vec<
             crate::appliance::vcenter::settings::v1::config::components::inventory::common::OptionValue,
         >,
     >,
     /// Enable scalable shares for the resource pools on this cluster.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scalable_shares: Option<ScaleSharesBehavior>,
+}
+
+impl serde::Serialize for AdditionalOptions {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.advanced_options {
+            map.serialize_entry("advanced_options", value)?;
+        }
+        if let Some(value) = &self.scalable_shares {
+            map.serialize_entry("scalable_shares", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AdditionalOptions {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for AdditionalOptions {
+    const NAME: &'static str = "appliance::vcenter::settings::v1::config::components::inventory::cluster::drs::AdditionalOptions";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<
+            Vec<
+                crate::appliance::vcenter::settings::v1::config::components::inventory::common::OptionValue,
+            >,
+        > = None;
+        let mut f_1: Option<ScaleSharesBehavior> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "advanced_options" => f_0 = map.next_value()?,
+                "scalable_shares" => f_1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(AdditionalOptions {
+            advanced_options: f_0,
+            scalable_shares: f_1,
+        })
+    }
 }
 
 /// The [`AffinityRule`](crate::appliance::vcenter::settings::v1::config::components::inventory::cluster::drs::AffinityRule) structure defines a set of virtual machines that DRS will attempt to run on the same host.
@@ -34,29 +85,101 @@ pub struct AdditionalOptions {
 ///
 /// vAPI structure
 /// `com.vmware.appliance.vcenter.settings.v1.config.components.inventory.cluster.drs.affinity_rule`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AffinityRule {
     /// Flag to indicate whether or not the rule is currently satisfied.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<Status>,
     /// Flag to indicate whether or not the rule is enabled. Set this property when user configures the rule. The default value is false (disabled). If there is a rule conflict, the Server can override the setting to disable a rule. If `None` or empty, the value is skipped.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
     /// Flag to indicate if the rule is in compliance. If `None` or empty, the value is skipped.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub in_compliance: Option<bool>,
     /// Name of the rule.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Flag to indicate whether compliance with this rule is mandatory or optional. The default value is false (optional). If `None` or empty, the value is skipped.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mandatory: Option<bool>,
     /// Flag to indicate whether the rule is created by the user or the system. If `None` or empty, the value is skipped.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_created: Option<bool>,
     /// List of virtual machines.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vms: Option<Vec<String>>,
+}
+
+impl serde::Serialize for AffinityRule {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.status {
+            map.serialize_entry("status", value)?;
+        }
+        if let Some(value) = &self.enabled {
+            map.serialize_entry("enabled", value)?;
+        }
+        if let Some(value) = &self.in_compliance {
+            map.serialize_entry("in_compliance", value)?;
+        }
+        if let Some(value) = &self.name {
+            map.serialize_entry("name", value)?;
+        }
+        if let Some(value) = &self.mandatory {
+            map.serialize_entry("mandatory", value)?;
+        }
+        if let Some(value) = &self.user_created {
+            map.serialize_entry("user_created", value)?;
+        }
+        if let Some(value) = &self.vms {
+            map.serialize_entry("vms", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AffinityRule {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for AffinityRule {
+    const NAME: &'static str = "appliance::vcenter::settings::v1::config::components::inventory::cluster::drs::AffinityRule";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<Status> = None;
+        let mut f_1: Option<bool> = None;
+        let mut f_2: Option<bool> = None;
+        let mut f_3: Option<String> = None;
+        let mut f_4: Option<bool> = None;
+        let mut f_5: Option<bool> = None;
+        let mut f_6: Option<Vec<String>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "status" => f_0 = map.next_value()?,
+                "enabled" => f_1 = map.next_value()?,
+                "in_compliance" => f_2 = map.next_value()?,
+                "name" => f_3 = map.next_value()?,
+                "mandatory" => f_4 = map.next_value()?,
+                "user_created" => f_5 = map.next_value()?,
+                "vms" => f_6 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(AffinityRule {
+            status: f_0,
+            enabled: f_1,
+            in_compliance: f_2,
+            name: f_3,
+            mandatory: f_4,
+            user_created: f_5,
+            vms: f_6,
+        })
+    }
 }
 
 /// The [`Automation`](crate::appliance::vcenter::settings::v1::config::components::inventory::cluster::drs::Automation) structure contains fields describing the HA specific configurations of a cluster. It contains cluster-wide configurations for vSphereHA.
@@ -65,20 +188,77 @@ pub struct AffinityRule {
 ///
 /// vAPI structure
 /// `com.vmware.appliance.vcenter.settings.v1.config.components.inventory.cluster.drs.automation`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Automation {
     /// Specifies the cluster-wide default DRS behavior for virtual machines. You can override the default behavior for a virtual machine. If `None` or empty, the value is skipped.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub automation_level: Option<DrsBehaviorInfo>,
     /// Threshold for generated recommendations. DRS generates only those recommendations that are above the specified vmotionRate. Ratings vary from 1 to 5. If `None` or empty, the value is skipped.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub migration_threshold: Option<i64>,
     /// Flag indicating whether or not the ProactiveDRS is enabled. If `None` or empty, the value is skipped.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub proactive_drs_enabled: Option<bool>,
     /// Flag that dictates whether DRS Behavior overrides for individual VMs.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub virtual_machine_automation: Option<bool>,
+}
+
+impl serde::Serialize for Automation {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.automation_level {
+            map.serialize_entry("automation_level", value)?;
+        }
+        if let Some(value) = &self.migration_threshold {
+            map.serialize_entry("migration_threshold", value)?;
+        }
+        if let Some(value) = &self.proactive_drs_enabled {
+            map.serialize_entry("proactive_drs_enabled", value)?;
+        }
+        if let Some(value) = &self.virtual_machine_automation {
+            map.serialize_entry("virtual_machine_automation", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Automation {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Automation {
+    const NAME: &'static str = "appliance::vcenter::settings::v1::config::components::inventory::cluster::drs::Automation";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<DrsBehaviorInfo> = None;
+        let mut f_1: Option<i64> = None;
+        let mut f_2: Option<bool> = None;
+        let mut f_3: Option<bool> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "automation_level" => f_0 = map.next_value()?,
+                "migration_threshold" => f_1 = map.next_value()?,
+                "proactive_drs_enabled" => f_2 = map.next_value()?,
+                "virtual_machine_automation" => f_3 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Automation {
+            automation_level: f_0,
+            migration_threshold: f_1,
+            proactive_drs_enabled: f_2,
+            virtual_machine_automation: f_3,
+        })
+    }
 }
 
 /// The [`DependencyRule`](crate::appliance::vcenter::settings::v1::config::components::inventory::cluster::drs::DependencyRule) structure defines VM-to-VM dependencies.
@@ -94,32 +274,109 @@ pub struct Automation {
 ///
 /// vAPI structure
 /// `com.vmware.appliance.vcenter.settings.v1.config.components.inventory.cluster.drs.dependency_rule`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DependencyRule {
     /// Flag to indicate whether or not the rule is currently satisfied.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<Status>,
     /// Flag to indicate whether or not the rule is enabled. Set this property when user configures the rule. The default value is false (disabled). If there is a rule conflict, the Server can override the setting to disable a rule. If `None` or empty, the value is skipped.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
     /// Flag to indicate if the rule is in compliance. If `None` or empty, the value is skipped.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub in_compliance: Option<bool>,
     /// Name of the rule.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Flag to indicate whether compliance with this rule is mandatory or optional. The default value is false (optional). If `None` or empty, the value is skipped.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mandatory: Option<bool>,
     /// Flag to indicate whether the rule is created by the user or the system. If `None` or empty, the value is skipped.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_created: Option<bool>,
     /// Virtual group name. The virtual group may contain one or more virtual machines.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vm_group: Option<String>,
     /// Depdendency virtual group name. The virtual group may contain one or more virtual machines.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub depends_on_vm_group: Option<String>,
+}
+
+impl serde::Serialize for DependencyRule {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.status {
+            map.serialize_entry("status", value)?;
+        }
+        if let Some(value) = &self.enabled {
+            map.serialize_entry("enabled", value)?;
+        }
+        if let Some(value) = &self.in_compliance {
+            map.serialize_entry("in_compliance", value)?;
+        }
+        if let Some(value) = &self.name {
+            map.serialize_entry("name", value)?;
+        }
+        if let Some(value) = &self.mandatory {
+            map.serialize_entry("mandatory", value)?;
+        }
+        if let Some(value) = &self.user_created {
+            map.serialize_entry("user_created", value)?;
+        }
+        if let Some(value) = &self.vm_group {
+            map.serialize_entry("vm_group", value)?;
+        }
+        if let Some(value) = &self.depends_on_vm_group {
+            map.serialize_entry("depends_on_vm_group", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DependencyRule {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for DependencyRule {
+    const NAME: &'static str = "appliance::vcenter::settings::v1::config::components::inventory::cluster::drs::DependencyRule";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<Status> = None;
+        let mut f_1: Option<bool> = None;
+        let mut f_2: Option<bool> = None;
+        let mut f_3: Option<String> = None;
+        let mut f_4: Option<bool> = None;
+        let mut f_5: Option<bool> = None;
+        let mut f_6: Option<String> = None;
+        let mut f_7: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "status" => f_0 = map.next_value()?,
+                "enabled" => f_1 = map.next_value()?,
+                "in_compliance" => f_2 = map.next_value()?,
+                "name" => f_3 = map.next_value()?,
+                "mandatory" => f_4 = map.next_value()?,
+                "user_created" => f_5 = map.next_value()?,
+                "vm_group" => f_6 = map.next_value()?,
+                "depends_on_vm_group" => f_7 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(DependencyRule {
+            status: f_0,
+            enabled: f_1,
+            in_compliance: f_2,
+            name: f_3,
+            mandatory: f_4,
+            user_created: f_5,
+            vm_group: f_6,
+            depends_on_vm_group: f_7,
+        })
+    }
 }
 
 vsphere_vapi_runtime::vapi_enum! {
@@ -166,20 +423,77 @@ vsphere_vapi_runtime::vapi_enum! {
 ///
 /// vAPI structure
 /// `com.vmware.appliance.vcenter.settings.v1.config.components.inventory.cluster.drs.drs_config`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DrsConfig {
     /// Flag indicating whether or not DRS service is enabled. If `None` or empty, the value is skipped.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
     /// vSphere HA configuration for Automation Level, Migration Threshold Predictive DRS and VM Automation.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub automation: Option<Automation>,
     /// vSphere HA configuration for VM Distribution, CPU Over commit Scalable Shares.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub additional_options: Option<AdditionalOptions>,
     /// vSphere HA configuration for DPM, AutomationLevel, DPM Threshold.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub power_management: Option<PowerManagement>,
+}
+
+impl serde::Serialize for DrsConfig {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.enabled {
+            map.serialize_entry("enabled", value)?;
+        }
+        if let Some(value) = &self.automation {
+            map.serialize_entry("automation", value)?;
+        }
+        if let Some(value) = &self.additional_options {
+            map.serialize_entry("additional_options", value)?;
+        }
+        if let Some(value) = &self.power_management {
+            map.serialize_entry("power_management", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DrsConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for DrsConfig {
+    const NAME: &'static str = "appliance::vcenter::settings::v1::config::components::inventory::cluster::drs::DrsConfig";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<bool> = None;
+        let mut f_1: Option<Automation> = None;
+        let mut f_2: Option<AdditionalOptions> = None;
+        let mut f_3: Option<PowerManagement> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "enabled" => f_0 = map.next_value()?,
+                "automation" => f_1 = map.next_value()?,
+                "additional_options" => f_2 = map.next_value()?,
+                "power_management" => f_3 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(DrsConfig {
+            enabled: f_0,
+            automation: f_1,
+            additional_options: f_2,
+            power_management: f_3,
+        })
+    }
 }
 
 /// The [`DrsVmOverrides`](crate::appliance::vcenter::settings::v1::config::components::inventory::cluster::drs::DrsVmOverrides) structure contains the fields describing DRS behavior override for individual virtual machines in the cluster.
@@ -188,14 +502,61 @@ pub struct DrsConfig {
 ///
 /// vAPI structure
 /// `com.vmware.appliance.vcenter.settings.v1.config.components.inventory.cluster.drs.drs_vm_overrides`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DrsVmOverrides {
     /// Reference to the virtual machine.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Specifies the particular DRS behavior for this virtual machine. If `None` or empty, the value is skipped.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub behavior: Option<DrsBehaviorInfo>,
+}
+
+impl serde::Serialize for DrsVmOverrides {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.name {
+            map.serialize_entry("name", value)?;
+        }
+        if let Some(value) = &self.behavior {
+            map.serialize_entry("behavior", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DrsVmOverrides {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for DrsVmOverrides {
+    const NAME: &'static str = "appliance::vcenter::settings::v1::config::components::inventory::cluster::drs::DrsVmOverrides";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<DrsBehaviorInfo> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "name" => f_0 = map.next_value()?,
+                "behavior" => f_1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(DrsVmOverrides {
+            name: f_0,
+            behavior: f_1,
+        })
+    }
 }
 
 /// The [`Group`](crate::appliance::vcenter::settings::v1::config::components::inventory::cluster::drs::Group) structure describes the properties of virtual machine and host groups.
@@ -204,31 +565,130 @@ pub struct DrsVmOverrides {
 ///
 /// vAPI structure
 /// `com.vmware.appliance.vcenter.settings.v1.config.components.inventory.cluster.drs.group`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Group {
     /// List of VM Group details. If `None` or empty, the value is skipped.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vm_groups: Option<Vec<GroupDetails>>,
     /// List of HOST Group details. If `None` or empty, the value is skipped.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_groups: Option<Vec<GroupDetails>>,
+}
+
+impl serde::Serialize for Group {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.vm_groups {
+            map.serialize_entry("vm_groups", value)?;
+        }
+        if let Some(value) = &self.host_groups {
+            map.serialize_entry("host_groups", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Group {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Group {
+    const NAME: &'static str = "appliance::vcenter::settings::v1::config::components::inventory::cluster::drs::Group";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<Vec<GroupDetails>> = None;
+        let mut f_1: Option<Vec<GroupDetails>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "vm_groups" => f_0 = map.next_value()?,
+                "host_groups" => f_1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Group {
+            vm_groups: f_0,
+            host_groups: f_1,
+        })
+    }
 }
 
 /// **Removed** in vSphere API release 9.0.0.0 (last in 8.0.3.0).
 ///
 /// vAPI structure
 /// `com.vmware.appliance.vcenter.settings.v1.config.components.inventory.cluster.drs.group_details`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GroupDetails {
     /// Unique name of the group.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// List of VMs or Hosts belonging to the group. If `None` or empty, the value is skipped.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entities: Option<Vec<String>>,
     /// Flag to indicate whether the group is created by the user or the system. If `None` or empty, the value is skipped.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_created: Option<bool>,
+}
+
+impl serde::Serialize for GroupDetails {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.name {
+            map.serialize_entry("name", value)?;
+        }
+        if let Some(value) = &self.entities {
+            map.serialize_entry("entities", value)?;
+        }
+        if let Some(value) = &self.user_created {
+            map.serialize_entry("user_created", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for GroupDetails {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for GroupDetails {
+    const NAME: &'static str = "appliance::vcenter::settings::v1::config::components::inventory::cluster::drs::GroupDetails";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<Vec<String>> = None;
+        let mut f_2: Option<bool> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "name" => f_0 = map.next_value()?,
+                "entities" => f_1 = map.next_value()?,
+                "user_created" => f_2 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(GroupDetails {
+            name: f_0,
+            entities: f_1,
+            user_created: f_2,
+        })
+    }
 }
 
 /// The [`PowerManagement`](crate::appliance::vcenter::settings::v1::config::components::inventory::cluster::drs::PowerManagement) structure contains the fields describing DPM specific configurations of a cluster.
@@ -237,19 +697,73 @@ pub struct GroupDetails {
 ///
 /// vAPI structure
 /// `com.vmware.appliance.vcenter.settings.v1.config.components.inventory.cluster.drs.power_management`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PowerManagement {
     /// Flag indicating whether or not the service is enabled. This service can not be enabled, unless DRS is enabled as well. If `None` or empty, the value is skipped.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dpm_enabled: Option<bool>,
     /// Specifies the default VMware DPM behavior for hosts. This default behavior can be overridden on a per host. If `None` or empty, the value is skipped.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub automation_level: Option<DpmBehaviorInfo>,
     /// DPM Advanced options. If `None` or empty, the value is skipped.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dpm_threshold: Option<
         crate::appliance::vcenter::settings::v1::config::components::inventory::common::OptionValue,
     >,
+}
+
+impl serde::Serialize for PowerManagement {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.dpm_enabled {
+            map.serialize_entry("dpm_enabled", value)?;
+        }
+        if let Some(value) = &self.automation_level {
+            map.serialize_entry("automation_level", value)?;
+        }
+        if let Some(value) = &self.dpm_threshold {
+            map.serialize_entry("dpm_threshold", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for PowerManagement {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for PowerManagement {
+    const NAME: &'static str = "appliance::vcenter::settings::v1::config::components::inventory::cluster::drs::PowerManagement";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<bool> = None;
+        let mut f_1: Option<DpmBehaviorInfo> = None;
+        let mut f_2: Option<
+            crate::appliance::vcenter::settings::v1::config::components::inventory::common::OptionValue,
+        > = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "dpm_enabled" => f_0 = map.next_value()?,
+                "automation_level" => f_1 = map.next_value()?,
+                "dpm_threshold" => f_2 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(PowerManagement {
+            dpm_enabled: f_0,
+            automation_level: f_1,
+            dpm_threshold: f_2,
+        })
+    }
 }
 
 /// The [`ProactiveHaConfig`](crate::appliance::vcenter::settings::v1::config::components::inventory::cluster::drs::ProactiveHaConfig) structure defines the Configuration of the vSphere InfraUpdateHA service on a cluster.
@@ -258,20 +772,77 @@ pub struct PowerManagement {
 ///
 /// vAPI structure
 /// `com.vmware.appliance.vcenter.settings.v1.config.components.inventory.cluster.drs.proactive_HA_config`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ProactiveHaConfig {
     /// Flag indicating whether or not the service is enabled. InfraUpdateHA will not be active, unless DRS is enabled as well. If `None` or empty, the value is skipped.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
     /// Configured behavior. Values are of type InfraUpdateHaConfig.BehaviorType. If `None` or empty, the value is skipped.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub automation_level: Option<proactive_ha_config::BehaviorType>,
     /// Configured remediation for moderately degraded hosts. Values are of type InfraUpdateHaConfig.RemediationType. If `None` or empty, the value is skipped.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub remediation: Option<proactive_ha_config::RemediationType>,
     /// The list of health update providers configured for this cluster. Providers are identified by their id. If the provider list is empty, InfraUpdateHA will not be active. If `None` or empty, the value is skipped.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub providers: Option<Vec<String>>,
+}
+
+impl serde::Serialize for ProactiveHaConfig {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.enabled {
+            map.serialize_entry("enabled", value)?;
+        }
+        if let Some(value) = &self.automation_level {
+            map.serialize_entry("automation_level", value)?;
+        }
+        if let Some(value) = &self.remediation {
+            map.serialize_entry("remediation", value)?;
+        }
+        if let Some(value) = &self.providers {
+            map.serialize_entry("providers", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ProactiveHaConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ProactiveHaConfig {
+    const NAME: &'static str = "appliance::vcenter::settings::v1::config::components::inventory::cluster::drs::ProactiveHaConfig";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<bool> = None;
+        let mut f_1: Option<proactive_ha_config::BehaviorType> = None;
+        let mut f_2: Option<proactive_ha_config::RemediationType> = None;
+        let mut f_3: Option<Vec<String>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "enabled" => f_0 = map.next_value()?,
+                "automation_level" => f_1 = map.next_value()?,
+                "remediation" => f_2 = map.next_value()?,
+                "providers" => f_3 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ProactiveHaConfig {
+            enabled: f_0,
+            automation_level: f_1,
+            remediation: f_2,
+            providers: f_3,
+        })
+    }
 }
 
 /// The [`Rule`](crate::appliance::vcenter::settings::v1::config::components::inventory::cluster::drs::Rule) structure describes affinity and anti-affinity DRS rules that affect the placement of virtual machines in a cluster.
@@ -280,20 +851,77 @@ pub struct ProactiveHaConfig {
 ///
 /// vAPI structure
 /// `com.vmware.appliance.vcenter.settings.v1.config.components.inventory.cluster.drs.rule`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Rule {
     /// Cluster-wide VM affinity rules.If this is set then AntiAffinityRule, [`DependencyRule`](crate::appliance::vcenter::settings::v1::config::components::inventory::cluster::drs::DependencyRule), [`VmHostRule`](crate::appliance::vcenter::settings::v1::config::components::inventory::cluster::drs::VmHostRule) can not be set. If `None` or empty, the value is skipped.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vm_affinity_rules: Option<Vec<AffinityRule>>,
     /// Cluster-wide VM anti affinity rules.If this is set then AntiAffinityRule, [`DependencyRule`](crate::appliance::vcenter::settings::v1::config::components::inventory::cluster::drs::DependencyRule), [`VmHostRule`](crate::appliance::vcenter::settings::v1::config::components::inventory::cluster::drs::VmHostRule) can not be set. If `None` or empty, the value is skipped.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vm_anti_affinity_rules: Option<Vec<AffinityRule>>,
     /// Cluster-wide VM-to-VM dependency rules.If this is set then [`AffinityRule`](crate::appliance::vcenter::settings::v1::config::components::inventory::cluster::drs::AffinityRule), AntiAffinityRule, [`VmHostRule`](crate::appliance::vcenter::settings::v1::config::components::inventory::cluster::drs::VmHostRule) can not be set. If `None` or empty, the value is skipped.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dependency_rule: Option<Vec<DependencyRule>>,
     /// Cluster-wide VM-to-Host affinity rules.If this is set then [`AffinityRule`](crate::appliance::vcenter::settings::v1::config::components::inventory::cluster::drs::AffinityRule), AntiAffinityRule, [`DependencyRule`](crate::appliance::vcenter::settings::v1::config::components::inventory::cluster::drs::DependencyRule) can not be set. If `None` or empty, the value is skipped.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vm_host_rule: Option<Vec<VmHostRule>>,
+}
+
+impl serde::Serialize for Rule {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.vm_affinity_rules {
+            map.serialize_entry("vm_affinity_rules", value)?;
+        }
+        if let Some(value) = &self.vm_anti_affinity_rules {
+            map.serialize_entry("vm_anti_affinity_rules", value)?;
+        }
+        if let Some(value) = &self.dependency_rule {
+            map.serialize_entry("dependency_rule", value)?;
+        }
+        if let Some(value) = &self.vm_host_rule {
+            map.serialize_entry("vm_host_rule", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Rule {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Rule {
+    const NAME: &'static str = "appliance::vcenter::settings::v1::config::components::inventory::cluster::drs::Rule";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<Vec<AffinityRule>> = None;
+        let mut f_1: Option<Vec<AffinityRule>> = None;
+        let mut f_2: Option<Vec<DependencyRule>> = None;
+        let mut f_3: Option<Vec<VmHostRule>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "vm_affinity_rules" => f_0 = map.next_value()?,
+                "vm_anti_affinity_rules" => f_1 = map.next_value()?,
+                "dependency_rule" => f_2 = map.next_value()?,
+                "vm_host_rule" => f_3 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Rule {
+            vm_affinity_rules: f_0,
+            vm_anti_affinity_rules: f_1,
+            dependency_rule: f_2,
+            vm_host_rule: f_3,
+        })
+    }
 }
 
 vsphere_vapi_runtime::vapi_enum! {
@@ -345,33 +973,115 @@ vsphere_vapi_runtime::vapi_enum! {
 ///
 /// vAPI structure
 /// `com.vmware.appliance.vcenter.settings.v1.config.components.inventory.cluster.drs.vm_host_rule`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct VmHostRule {
     /// Flag to indicate whether or not the rule is currently satisfied.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<Status>,
     /// Flag to indicate whether or not the rule is enabled. Set this property when user configures the rule. The default value is false (disabled). If there is a rule conflict, the Server can override the setting to disable a rule. If `None` or empty, the value is skipped.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
     /// Flag to indicate if the rule is in compliance. If `None` or empty, the value is skipped.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub in_compliance: Option<bool>,
     /// Name of the rule.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Flag to indicate whether compliance with this rule is mandatory or optional. The default value is false (optional). If `None` or empty, the value is skipped.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mandatory: Option<bool>,
     /// Flag to indicate whether the rule is created by the user or the system. If `None` or empty, the value is skipped.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_created: Option<bool>,
     /// Virtual group name. If `None` or empty, the value is skipped.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vm_group_name: Option<String>,
     /// Name of the affine host group. The affine host group identifies hosts on which `VmHotRule.vmGroupName` virtual machines can be powered-on. If `None` or empty, the value is skipped.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub affine_host_group_name: Option<String>,
     /// Name of the anti-affine host group. The anti-affine host group identifies hosts on which `VmHotRule.vmGroupName` virtual machines should not be powered-on. If `None` or empty, the value is skipped.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub anti_affine_host_group_name: Option<String>,
+}
+
+impl serde::Serialize for VmHostRule {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.status {
+            map.serialize_entry("status", value)?;
+        }
+        if let Some(value) = &self.enabled {
+            map.serialize_entry("enabled", value)?;
+        }
+        if let Some(value) = &self.in_compliance {
+            map.serialize_entry("in_compliance", value)?;
+        }
+        if let Some(value) = &self.name {
+            map.serialize_entry("name", value)?;
+        }
+        if let Some(value) = &self.mandatory {
+            map.serialize_entry("mandatory", value)?;
+        }
+        if let Some(value) = &self.user_created {
+            map.serialize_entry("user_created", value)?;
+        }
+        if let Some(value) = &self.vm_group_name {
+            map.serialize_entry("vm_group_name", value)?;
+        }
+        if let Some(value) = &self.affine_host_group_name {
+            map.serialize_entry("affine_host_group_name", value)?;
+        }
+        if let Some(value) = &self.anti_affine_host_group_name {
+            map.serialize_entry("anti_affine_host_group_name", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VmHostRule {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for VmHostRule {
+    const NAME: &'static str = "appliance::vcenter::settings::v1::config::components::inventory::cluster::drs::VmHostRule";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<Status> = None;
+        let mut f_1: Option<bool> = None;
+        let mut f_2: Option<bool> = None;
+        let mut f_3: Option<String> = None;
+        let mut f_4: Option<bool> = None;
+        let mut f_5: Option<bool> = None;
+        let mut f_6: Option<String> = None;
+        let mut f_7: Option<String> = None;
+        let mut f_8: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "status" => f_0 = map.next_value()?,
+                "enabled" => f_1 = map.next_value()?,
+                "in_compliance" => f_2 = map.next_value()?,
+                "name" => f_3 = map.next_value()?,
+                "mandatory" => f_4 = map.next_value()?,
+                "user_created" => f_5 = map.next_value()?,
+                "vm_group_name" => f_6 = map.next_value()?,
+                "affine_host_group_name" => f_7 = map.next_value()?,
+                "anti_affine_host_group_name" => f_8 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(VmHostRule {
+            status: f_0,
+            enabled: f_1,
+            in_compliance: f_2,
+            name: f_3,
+            mandatory: f_4,
+            user_created: f_5,
+            vm_group_name: f_6,
+            affine_host_group_name: f_7,
+            anti_affine_host_group_name: f_8,
+        })
+    }
 }

@@ -15,26 +15,93 @@ pub mod heart_beat_data_stores;
 ///
 /// vAPI structure
 /// `com.vmware.appliance.vcenter.settings.v1.config.components.inventory.cluster.ha.admission_control`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AdmissionControl {
     /// Number of host failures that should be tolerated, still guaranteeing sufficient resources to restart virtual machines on available hosts. If not set, we assume 1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_failures_cluster_tolerates: Option<i64>,
     /// The `policy_type` member.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub policy_type: Option<String>,
     /// This policy allows setting a fixed slot size
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_fail_over_slot_policy: Option<FixedSizeSlotPolicy>,
     /// The `cluster_resource_percentage` member.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cluster_resource_percentage: Option<ClusterResourcePercentage>,
     /// List of hosts dedicated for failover.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dedicated_failover_hosts: Option<Vec<String>>,
     /// Percentage of resource reduction that a cluster of VMs can tolerate in case of a failover.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub performance_degradation_vm_tolerate: Option<i64>,
+}
+
+impl serde::Serialize for AdmissionControl {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.host_failures_cluster_tolerates {
+            map.serialize_entry("host_failures_cluster_tolerates", value)?;
+        }
+        if let Some(value) = &self.policy_type {
+            map.serialize_entry("policy_type", value)?;
+        }
+        if let Some(value) = &self.host_fail_over_slot_policy {
+            map.serialize_entry("host_fail_over_slot_policy", value)?;
+        }
+        if let Some(value) = &self.cluster_resource_percentage {
+            map.serialize_entry("cluster_resource_percentage", value)?;
+        }
+        if let Some(value) = &self.dedicated_failover_hosts {
+            map.serialize_entry("dedicated_failover_hosts", value)?;
+        }
+        if let Some(value) = &self.performance_degradation_vm_tolerate {
+            map.serialize_entry("performance_degradation_vm_tolerate", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AdmissionControl {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for AdmissionControl {
+    const NAME: &'static str = "appliance::vcenter::settings::v1::config::components::inventory::cluster::ha::AdmissionControl";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<i64> = None;
+        let mut f_1: Option<String> = None;
+        let mut f_2: Option<FixedSizeSlotPolicy> = None;
+        let mut f_3: Option<ClusterResourcePercentage> = None;
+        let mut f_4: Option<Vec<String>> = None;
+        let mut f_5: Option<i64> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "host_failures_cluster_tolerates" => f_0 = map.next_value()?,
+                "policy_type" => f_1 = map.next_value()?,
+                "host_fail_over_slot_policy" => f_2 = map.next_value()?,
+                "cluster_resource_percentage" => f_3 = map.next_value()?,
+                "dedicated_failover_hosts" => f_4 = map.next_value()?,
+                "performance_degradation_vm_tolerate" => f_5 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(AdmissionControl {
+            host_failures_cluster_tolerates: f_0,
+            policy_type: f_1,
+            host_fail_over_slot_policy: f_2,
+            cluster_resource_percentage: f_3,
+            dedicated_failover_hosts: f_4,
+            performance_degradation_vm_tolerate: f_5,
+        })
+    }
 }
 
 /// This structure defines CPU, Memory resource percentages.
@@ -43,29 +110,57 @@ pub struct AdmissionControl {
 ///
 /// vAPI structure
 /// `com.vmware.appliance.vcenter.settings.v1.config.components.inventory.cluster.ha.cluster_resource_percentage`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ClusterResourcePercentage {
     /// Reserved failover CPU capacity
-    #[serde(default = "ClusterResourcePercentage::__missing_cpu")]
     pub cpu: i64,
     /// Reserved failover Memory capacity
-    #[serde(default = "ClusterResourcePercentage::__missing_memory")]
     pub memory: i64,
 }
 
-impl ClusterResourcePercentage {
-    fn __missing_cpu() -> i64 {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::vcenter::settings::v1::config::components::inventory::cluster::ha::ClusterResourcePercentage",
-            "cpu",
-        )
+impl serde::Serialize for ClusterResourcePercentage {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("cpu", &self.cpu)?;
+        map.serialize_entry("memory", &self.memory)?;
+        map.end()
     }
+}
 
-    fn __missing_memory() -> i64 {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::vcenter::settings::v1::config::components::inventory::cluster::ha::ClusterResourcePercentage",
-            "memory",
-        )
+impl<'de> serde::Deserialize<'de> for ClusterResourcePercentage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ClusterResourcePercentage {
+    const NAME: &'static str = "appliance::vcenter::settings::v1::config::components::inventory::cluster::ha::ClusterResourcePercentage";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<i64> = None;
+        let mut f_1: Option<i64> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "cpu" => f_0 = Some(map.next_value()?),
+                "memory" => f_1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(ClusterResourcePercentage {
+            cpu: __de::or_zero(f_0, Self::NAME, "cpu"),
+            memory: __de::or_zero(f_1, Self::NAME, "memory"),
+        })
     }
 }
 
@@ -75,24 +170,19 @@ impl ClusterResourcePercentage {
 ///
 /// vAPI structure
 /// `com.vmware.appliance.vcenter.settings.v1.config.components.inventory.cluster.ha.failures_and_responses`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct FailuresAndResponses {
     /// The `host_monitoring` member.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_monitoring: Option<failures_and_responses::ServiceState>,
     /// Restart priority for a virtual machine. If not specified at either the cluster level or the virtual machine level, this will default to `medium`. If `None` or empty, the value is skipped.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_vm_restart_priority: Option<failures_and_responses::RestartPriority>,
     /// This setting is used to specify a maximum time the lower priority VMs should wait for the higher priority VMs to be ready. If the higher priority Vms are not ready by this time, then the lower priority VMs are restarted irrespective of the VM ready state. This timeout can be used to prevent the failover of lower priority VMs to be stuck infinitely. Timeout specified in seconds. To use cluster setting for a VM override, set to -1 in per-VM. setting. If `None` or empty, the value is skipped.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub restart_priority_condition_timeout: Option<i64>,
     /// After condition has been met, a mandatory delay before starting the next VM restart priority.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub additional_delay: Option<i64>,
     /// Indicates whether or not the virtual machine should be powered off if a host determines that it is isolated from the rest of the compute resource.
     ///
     /// If not specified at either the cluster level or the virtual machine level, this will default to `powerOff`. If `None` or empty, the value is skipped.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_isolation_response: Option<failures_and_responses::IsolationResponse>,
     /// VM storage protection setting for storage failures categorized as Permenant Device Loss (PDL). PDL indicates storage device failure or LUN removal. In case of PDL, the failed datastore or device is unlikely to recover. The details of PDL are
     pub datastore_with_pdl_failure_response: failures_and_responses::StorageVmReaction,
@@ -101,17 +191,119 @@ pub struct FailuresAndResponses {
     /// Action taken by VM Component Protection service for a powered on VM when APD condition clears after APD timeout.
     ///
     /// This property is meaningful only when vSphere HA is turned on. Valid values are specified by [`VmReactionOnApdCleared`](crate::appliance::vcenter::settings::v1::config::components::inventory::cluster::ha::failures_and_responses::VmReactionOnApdCleared). The default value is [`VmReactionOnApdCleared::None`](crate::appliance::vcenter::settings::v1::config::components::inventory::cluster::ha::failures_and_responses::VmReactionOnApdCleared::None) for cluster setting and [`VmReactionOnApdCleared::UseClusterDefault`](crate::appliance::vcenter::settings::v1::config::components::inventory::cluster::ha::failures_and_responses::VmReactionOnApdCleared::UseClusterDefault) for per-VM setting.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub response_recovery: Option<failures_and_responses::VmReactionOnApdCleared>,
     /// The time interval after an APD timeout has been declared and before VM Component Protection service will terminate the VM. The default value is 180 seconds if not specified. To use cluster setting for a VM override, set to -1 in per-VM setting.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub response_delay: Option<i64>,
     /// The `vm_monitoring` member.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vm_monitoring: Option<failures_and_responses::VmMonitoringState>,
     /// The `vm_tools_monitoring_settings` member.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vm_tools_monitoring_settings: Option<VmToolsMonitoringSettings>,
+}
+
+impl serde::Serialize for FailuresAndResponses {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.host_monitoring {
+            map.serialize_entry("host_monitoring", value)?;
+        }
+        if let Some(value) = &self.default_vm_restart_priority {
+            map.serialize_entry("default_vm_restart_priority", value)?;
+        }
+        if let Some(value) = &self.restart_priority_condition_timeout {
+            map.serialize_entry("restart_priority_condition_timeout", value)?;
+        }
+        if let Some(value) = &self.additional_delay {
+            map.serialize_entry("additional_delay", value)?;
+        }
+        if let Some(value) = &self.host_isolation_response {
+            map.serialize_entry("host_isolation_response", value)?;
+        }
+        map.serialize_entry(
+            "datastore_with_pdl_failure_response",
+            &self.datastore_with_pdl_failure_response,
+        )?;
+        map.serialize_entry("apd_failure_response", &self.apd_failure_response)?;
+        if let Some(value) = &self.response_recovery {
+            map.serialize_entry("response_recovery", value)?;
+        }
+        if let Some(value) = &self.response_delay {
+            map.serialize_entry("response_delay", value)?;
+        }
+        if let Some(value) = &self.vm_monitoring {
+            map.serialize_entry("vm_monitoring", value)?;
+        }
+        if let Some(value) = &self.vm_tools_monitoring_settings {
+            map.serialize_entry("vm_tools_monitoring_settings", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for FailuresAndResponses {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for FailuresAndResponses {
+    const NAME: &'static str = "appliance::vcenter::settings::v1::config::components::inventory::cluster::ha::FailuresAndResponses";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<failures_and_responses::ServiceState> = None;
+        let mut f_1: Option<failures_and_responses::RestartPriority> = None;
+        let mut f_2: Option<i64> = None;
+        let mut f_3: Option<i64> = None;
+        let mut f_4: Option<failures_and_responses::IsolationResponse> = None;
+        let mut f_5: Option<failures_and_responses::StorageVmReaction> = None;
+        let mut f_6: Option<failures_and_responses::StorageVmReaction> = None;
+        let mut f_7: Option<failures_and_responses::VmReactionOnApdCleared> = None;
+        let mut f_8: Option<i64> = None;
+        let mut f_9: Option<failures_and_responses::VmMonitoringState> = None;
+        let mut f_10: Option<VmToolsMonitoringSettings> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "host_monitoring" => f_0 = map.next_value()?,
+                "default_vm_restart_priority" => f_1 = map.next_value()?,
+                "restart_priority_condition_timeout" => f_2 = map.next_value()?,
+                "additional_delay" => f_3 = map.next_value()?,
+                "host_isolation_response" => f_4 = map.next_value()?,
+                "datastore_with_pdl_failure_response" => f_5 = Some(map.next_value()?),
+                "apd_failure_response" => f_6 = Some(map.next_value()?),
+                "response_recovery" => f_7 = map.next_value()?,
+                "response_delay" => f_8 = map.next_value()?,
+                "vm_monitoring" => f_9 = map.next_value()?,
+                "vm_tools_monitoring_settings" => f_10 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(FailuresAndResponses {
+            host_monitoring: f_0,
+            default_vm_restart_priority: f_1,
+            restart_priority_condition_timeout: f_2,
+            additional_delay: f_3,
+            host_isolation_response: f_4,
+            datastore_with_pdl_failure_response: __de::required(
+                f_5,
+                "datastore_with_pdl_failure_response",
+            )?,
+            apd_failure_response: __de::required(f_6, "apd_failure_response")?,
+            response_recovery: f_7,
+            response_delay: f_8,
+            vm_monitoring: f_9,
+            vm_tools_monitoring_settings: f_10,
+        })
+    }
 }
 
 impl FailuresAndResponses {
@@ -147,29 +339,57 @@ impl FailuresAndResponses {
 ///
 /// vAPI structure
 /// `com.vmware.appliance.vcenter.settings.v1.config.components.inventory.cluster.ha.fixed_size_slot_policy`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct FixedSizeSlotPolicy {
     /// The cpu component of the slot size (in MHz)
-    #[serde(default = "FixedSizeSlotPolicy::__missing_cpu")]
     pub cpu: i64,
     /// The memory component of the slot size (in megabytes)
-    #[serde(default = "FixedSizeSlotPolicy::__missing_memory")]
     pub memory: i64,
 }
 
-impl FixedSizeSlotPolicy {
-    fn __missing_cpu() -> i64 {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::vcenter::settings::v1::config::components::inventory::cluster::ha::FixedSizeSlotPolicy",
-            "cpu",
-        )
+impl serde::Serialize for FixedSizeSlotPolicy {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("cpu", &self.cpu)?;
+        map.serialize_entry("memory", &self.memory)?;
+        map.end()
     }
+}
 
-    fn __missing_memory() -> i64 {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::vcenter::settings::v1::config::components::inventory::cluster::ha::FixedSizeSlotPolicy",
-            "memory",
-        )
+impl<'de> serde::Deserialize<'de> for FixedSizeSlotPolicy {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for FixedSizeSlotPolicy {
+    const NAME: &'static str = "appliance::vcenter::settings::v1::config::components::inventory::cluster::ha::FixedSizeSlotPolicy";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<i64> = None;
+        let mut f_1: Option<i64> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "cpu" => f_0 = Some(map.next_value()?),
+                "memory" => f_1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(FixedSizeSlotPolicy {
+            cpu: __de::or_zero(f_0, Self::NAME, "cpu"),
+            memory: __de::or_zero(f_1, Self::NAME, "memory"),
+        })
     }
 }
 
@@ -179,46 +399,127 @@ impl FixedSizeSlotPolicy {
 ///
 /// vAPI structure
 /// `com.vmware.appliance.vcenter.settings.v1.config.components.inventory.cluster.ha.ha_vm_overrides`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct HaVmOverrides {
     /// Reference to the virtual machine.
-    #[serde(default = "HaVmOverrides::__missing_name")]
     pub name: String,
     /// Restart priority for a virtual machine. If `None` or empty, the value is skipped.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vm_restart_priority: Option<failures_and_responses::RestartPriority>,
     /// After condition has been met, a mandatory delay before starting the next VM restart priority.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vm_additional_delay: Option<i64>,
     /// This setting is used to specify a maximum time the lower priority VMs should wait for the higher priority VMs to be ready. If the higher priority Vms are not ready by this time, then the lower priority VMs are restarted irrespective of the VM ready state. This timeout can be used to prevent the failover of lower priority VMs to be stuck infinitely. If `None` or empty, the value is skipped.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vm_restart_priority_timeout: Option<i64>,
     /// Indicates whether or not the virtual machine should be powered off if a host determines that it is isolated from the rest of the compute resource.
     ///
     /// If not specified at either the cluster level or the virtual machine level, this will default to `powerOff`. If `None` or empty, the value is skipped.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vm_isolation_response: Option<failures_and_responses::IsolationResponse>,
     /// VM storage protection setting for storage failures categorized as Permenant Device Loss (PDL). PDL indicates storage device failure or LUN removal. In case of PDL, the failed datastore or device is unlikely to recover. The details of PDL are
     pub vm_datastore_with_pdl_failure_response: failures_and_responses::StorageVmReaction,
     /// VM storage protection setting for storage failures categorized as All Paths Down (APD). APD is a condition where a storage has become inaccessible for unknown reasons. It only indicates loss of connectivity and does not indicate storage device failure or LUN removal (Permanent Device Loss or PDL)
     pub vm_apd_failure_response: failures_and_responses::StorageVmReaction,
     /// The time interval after an APD timeout has been declared and before VM Component Protection service will terminate the VM. The default value is 180 seconds if not specified. To use cluster setting for a VM override, set to -1 in per-VM setting.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vm_apd_failover_delay: Option<i64>,
     /// Action taken by VM Component Protection service for a powered on VM when APD condition clears after APD timeout. This property is meaningful only when vSphere HA is turned on. Valid values are
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vm_apd_response_recovery: Option<failures_and_responses::VmReactionOnApdCleared>,
     /// Virtual machine health monitoring is disabled. In this state, HA response to guest and application heartbeat failures are disabled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vm_monitoring: Option<failures_and_responses::VmMonitoringState>,
 }
 
-impl HaVmOverrides {
-    fn __missing_name() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::vcenter::settings::v1::config::components::inventory::cluster::ha::HaVmOverrides",
-            "name",
-        )
+impl serde::Serialize for HaVmOverrides {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("name", &self.name)?;
+        if let Some(value) = &self.vm_restart_priority {
+            map.serialize_entry("vm_restart_priority", value)?;
+        }
+        if let Some(value) = &self.vm_additional_delay {
+            map.serialize_entry("vm_additional_delay", value)?;
+        }
+        if let Some(value) = &self.vm_restart_priority_timeout {
+            map.serialize_entry("vm_restart_priority_timeout", value)?;
+        }
+        if let Some(value) = &self.vm_isolation_response {
+            map.serialize_entry("vm_isolation_response", value)?;
+        }
+        map.serialize_entry(
+            "vm_datastore_with_pdl_failure_response",
+            &self.vm_datastore_with_pdl_failure_response,
+        )?;
+        map.serialize_entry("vm_apd_failure_response", &self.vm_apd_failure_response)?;
+        if let Some(value) = &self.vm_apd_failover_delay {
+            map.serialize_entry("vm_apd_failover_delay", value)?;
+        }
+        if let Some(value) = &self.vm_apd_response_recovery {
+            map.serialize_entry("vm_apd_response_recovery", value)?;
+        }
+        if let Some(value) = &self.vm_monitoring {
+            map.serialize_entry("vm_monitoring", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for HaVmOverrides {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for HaVmOverrides {
+    const NAME: &'static str = "appliance::vcenter::settings::v1::config::components::inventory::cluster::ha::HaVmOverrides";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<String> = None;
+        let mut f_1: Option<failures_and_responses::RestartPriority> = None;
+        let mut f_2: Option<i64> = None;
+        let mut f_3: Option<i64> = None;
+        let mut f_4: Option<failures_and_responses::IsolationResponse> = None;
+        let mut f_5: Option<failures_and_responses::StorageVmReaction> = None;
+        let mut f_6: Option<failures_and_responses::StorageVmReaction> = None;
+        let mut f_7: Option<i64> = None;
+        let mut f_8: Option<failures_and_responses::VmReactionOnApdCleared> = None;
+        let mut f_9: Option<failures_and_responses::VmMonitoringState> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "name" => f_0 = Some(map.next_value()?),
+                "vm_restart_priority" => f_1 = map.next_value()?,
+                "vm_additional_delay" => f_2 = map.next_value()?,
+                "vm_restart_priority_timeout" => f_3 = map.next_value()?,
+                "vm_isolation_response" => f_4 = map.next_value()?,
+                "vm_datastore_with_pdl_failure_response" => f_5 = Some(map.next_value()?),
+                "vm_apd_failure_response" => f_6 = Some(map.next_value()?),
+                "vm_apd_failover_delay" => f_7 = map.next_value()?,
+                "vm_apd_response_recovery" => f_8 = map.next_value()?,
+                "vm_monitoring" => f_9 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(HaVmOverrides {
+            name: __de::or_zero(f_0, Self::NAME, "name"),
+            vm_restart_priority: f_1,
+            vm_additional_delay: f_2,
+            vm_restart_priority_timeout: f_3,
+            vm_isolation_response: f_4,
+            vm_datastore_with_pdl_failure_response: __de::required(
+                f_5,
+                "vm_datastore_with_pdl_failure_response",
+            )?,
+            vm_apd_failure_response: __de::required(f_6, "vm_apd_failure_response")?,
+            vm_apd_failover_delay: f_7,
+            vm_apd_response_recovery: f_8,
+            vm_monitoring: f_9,
+        })
     }
 }
 
@@ -255,13 +556,66 @@ impl HaVmOverrides {
 ///
 /// vAPI structure
 /// `com.vmware.appliance.vcenter.settings.v1.config.components.inventory.cluster.ha.heart_beat_data_stores`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct HeartBeatDataStores {
     /// The `heartbeat_datastore_policy` member.
     pub heartbeat_datastore_policy: heart_beat_data_stores::HbDatastoreCandidate,
     /// The `datastores` member.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub datastores: Option<Vec<String>>,
+}
+
+impl serde::Serialize for HeartBeatDataStores {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry(
+            "heartbeat_datastore_policy",
+            &self.heartbeat_datastore_policy,
+        )?;
+        if let Some(value) = &self.datastores {
+            map.serialize_entry("datastores", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for HeartBeatDataStores {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for HeartBeatDataStores {
+    const NAME: &'static str = "appliance::vcenter::settings::v1::config::components::inventory::cluster::ha::HeartBeatDataStores";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<heart_beat_data_stores::HbDatastoreCandidate> = None;
+        let mut f_1: Option<Vec<String>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "heartbeat_datastore_policy" => f_0 = Some(map.next_value()?),
+                "datastores" => f_1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(HeartBeatDataStores {
+            heartbeat_datastore_policy: __de::required(
+                f_0,
+                "heartbeat_datastore_policy",
+            )?,
+            datastores: f_1,
+        })
+    }
 }
 
 /// The vim.cluster.VmToolsMonitoringSettings data object contains virtual machine monitoring settings that are used by the Virtual Machine Health Monitoring Service. The Service checks the VMware Tools heartbeat of a virtual machine. If heartbeats have not been received within a specified time interval, the Service declares the virtual machine as failed and resets the virtual machine. All fields are optional. In case of a reconfiguration, fields left unset are not changed.
@@ -270,42 +624,109 @@ pub struct HeartBeatDataStores {
 ///
 /// vAPI structure
 /// `com.vmware.appliance.vcenter.settings.v1.config.components.inventory.cluster.ha.vm_tools_monitoring_settings`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct VmToolsMonitoringSettings {
     /// Flag indicating whether or not the Virtual Machine Health Monitoring service is enabled.
     ///
     /// The Server does not use this property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
     /// Flag indicating whether to use the cluster settings or the per VM settings.
     ///
     /// The default value is true.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cluster_settings: Option<bool>,
     /// If no heartbeat has been received for at least the specified number of seconds, the virtual machine is declared as failed.
     ///
     /// The default value is 30.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub failure_interval: Option<i64>,
     /// The number of seconds for the virtual machine's heartbeats to stabilize after the virtual machine has been powered on. This time should include the guest operating system boot-up time. The virtual machine monitoring will begin only after this period.
     ///
     /// The default value is 120.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min_up_time: Option<i64>,
     /// Maximum number of failures and automated resets allowed during the time that [`VmToolsMonitoringSettings::max_failure_window`](crate::appliance::vcenter::settings::v1::config::components::inventory::cluster::ha::VmToolsMonitoringSettings::max_failure_window) specifies. If [`VmToolsMonitoringSettings::max_failure_window`](crate::appliance::vcenter::settings::v1::config::components::inventory::cluster::ha::VmToolsMonitoringSettings::max_failure_window) is -1 (no window), this represents the absolute number of failures after which automated response is stopped.
     ///
     /// If a virtual machine exceeds this threshold, in-depth problem analysis is usually needed.
     ///
     /// The default value is 3.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_failures: Option<i64>,
     /// The number of seconds for the window during which up to [`VmToolsMonitoringSettings::max_failures`](crate::appliance::vcenter::settings::v1::config::components::inventory::cluster::ha::VmToolsMonitoringSettings::max_failures) resets can occur before automated responses stop.
     ///
     /// If set to -1, no failure window is specified.
     ///
     /// The default value is -1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_failure_window: Option<i64>,
+}
+
+impl serde::Serialize for VmToolsMonitoringSettings {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.enabled {
+            map.serialize_entry("enabled", value)?;
+        }
+        if let Some(value) = &self.cluster_settings {
+            map.serialize_entry("cluster_settings", value)?;
+        }
+        if let Some(value) = &self.failure_interval {
+            map.serialize_entry("failure_interval", value)?;
+        }
+        if let Some(value) = &self.min_up_time {
+            map.serialize_entry("min_up_time", value)?;
+        }
+        if let Some(value) = &self.max_failures {
+            map.serialize_entry("max_failures", value)?;
+        }
+        if let Some(value) = &self.max_failure_window {
+            map.serialize_entry("max_failure_window", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VmToolsMonitoringSettings {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for VmToolsMonitoringSettings {
+    const NAME: &'static str = "appliance::vcenter::settings::v1::config::components::inventory::cluster::ha::VmToolsMonitoringSettings";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<bool> = None;
+        let mut f_1: Option<bool> = None;
+        let mut f_2: Option<i64> = None;
+        let mut f_3: Option<i64> = None;
+        let mut f_4: Option<i64> = None;
+        let mut f_5: Option<i64> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "enabled" => f_0 = map.next_value()?,
+                "cluster_settings" => f_1 = map.next_value()?,
+                "failure_interval" => f_2 = map.next_value()?,
+                "min_up_time" => f_3 = map.next_value()?,
+                "max_failures" => f_4 = map.next_value()?,
+                "max_failure_window" => f_5 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(VmToolsMonitoringSettings {
+            enabled: f_0,
+            cluster_settings: f_1,
+            failure_interval: f_2,
+            min_up_time: f_3,
+            max_failures: f_4,
+            max_failure_window: f_5,
+        })
+    }
 }
 
 /// The `DasInfo` structure contains fields describing the HA specific configurations of a cluster. It contains cluster-wide configurations for DAS.
@@ -314,22 +735,17 @@ pub struct VmToolsMonitoringSettings {
 ///
 /// vAPI structure
 /// `com.vmware.appliance.vcenter.settings.v1.config.components.inventory.cluster.ha.vsphere_HA`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VsphereHa {
     /// HA Enabled or Disabled Flag to indicate whether or not vSphere HA feature is enabled.
-    #[serde(default = "VsphereHa::__missing_enabled")]
     pub enabled: bool,
     /// Configuration settings for HA Failures and responses. If `None` or empty, the value is skipped.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub failures_and_responses: Option<FailuresAndResponses>,
     /// Configuration settings for HA admission control. If `None` or empty, the value is skipped.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub admission_control: Option<AdmissionControl>,
     /// Configuration settings for heart beat data store policy. If `None` or empty, the value is skipped.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub heartbeat_datastores: Option<HeartBeatDataStores>,
     /// Advanced settings. If `None` or empty, the value is skipped.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub advanced_options: Option<
         Vec<
             crate::appliance::vcenter::settings::v1::config::components::inventory::common::OptionValue,
@@ -337,12 +753,73 @@ pub struct VsphereHa {
     >,
 }
 
-impl VsphereHa {
-    fn __missing_enabled() -> bool {
-        ::vsphere_vapi_runtime::de::missing(
-            "appliance::vcenter::settings::v1::config::components::inventory::cluster::ha::VsphereHa",
-            "enabled",
-        )
+impl serde::Serialize for VsphereHa {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("enabled", &self.enabled)?;
+        if let Some(value) = &self.failures_and_responses {
+            map.serialize_entry("failures_and_responses", value)?;
+        }
+        if let Some(value) = &self.admission_control {
+            map.serialize_entry("admission_control", value)?;
+        }
+        if let Some(value) = &self.heartbeat_datastores {
+            map.serialize_entry("heartbeat_datastores", value)?;
+        }
+        if let Some(value) = &self.advanced_options {
+            map.serialize_entry("advanced_options", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VsphereHa {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for VsphereHa {
+    const NAME: &'static str = "appliance::vcenter::settings::v1::config::components::inventory::cluster::ha::VsphereHa";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<bool> = None;
+        let mut f_1: Option<FailuresAndResponses> = None;
+        let mut f_2: Option<AdmissionControl> = None;
+        let mut f_3: Option<HeartBeatDataStores> = None;
+        let mut f_4: Option<
+            Vec<
+                crate::appliance::vcenter::settings::v1::config::components::inventory::common::OptionValue,
+            >,
+        > = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "enabled" => f_0 = Some(map.next_value()?),
+                "failures_and_responses" => f_1 = map.next_value()?,
+                "admission_control" => f_2 = map.next_value()?,
+                "heartbeat_datastores" => f_3 = map.next_value()?,
+                "advanced_options" => f_4 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(VsphereHa {
+            enabled: __de::or_zero(f_0, Self::NAME, "enabled"),
+            failures_and_responses: f_1,
+            admission_control: f_2,
+            heartbeat_datastores: f_3,
+            advanced_options: f_4,
+        })
     }
 }
 

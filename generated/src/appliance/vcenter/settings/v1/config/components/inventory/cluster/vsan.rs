@@ -14,11 +14,53 @@
 ///
 /// vAPI structure
 /// `com.vmware.appliance.vcenter.settings.v1.config.components.inventory.cluster.vsan.host_default_info`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct HostDefaultInfo {
     /// Whether the VSAN service is configured to enforce checksum protection. If omitted while enabling the VSAN service, this value will default to `false`. Change this value to `false` shall not affect any existing disk status. Changing this value to `true` shall do disk enforcement check that all VSAN disks are checksum enabled.\`\`\`\`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub checksum_enabled: Option<bool>,
+}
+
+impl serde::Serialize for HostDefaultInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.checksum_enabled {
+            map.serialize_entry("checksum_enabled", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for HostDefaultInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for HostDefaultInfo {
+    const NAME: &'static str = "appliance::vcenter::settings::v1::config::components::inventory::cluster::vsan::HostDefaultInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<bool> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "checksum_enabled" => f_0 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(HostDefaultInfo {
+            checksum_enabled: f_0,
+        })
+    }
 }
 
 /// The [`VsanConfigInfo`](crate::appliance::vcenter::settings::v1::config::components::inventory::cluster::vsan::VsanConfigInfo) data object contains configuration data for the VSAN service in a cluster. This data object is used both for specifying cluster-wide settings when updating the VSAN service, and as an output datatype when retrieving current cluster-wide VSAN service settings.
@@ -27,12 +69,59 @@ pub struct HostDefaultInfo {
 ///
 /// vAPI structure
 /// `com.vmware.appliance.vcenter.settings.v1.config.components.inventory.cluster.vsan.vsan_config_info`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct VsanConfigInfo {
     /// Whether the VSAN service is enabled for the cluster.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
     /// Default VSAN settings to use for hosts admitted to the cluster when the VSAN service is enabled. If omitted, values will default as though the fields in the [`HostDefaultInfo`](crate::appliance::vcenter::settings::v1::config::components::inventory::cluster::vsan::HostDefaultInfo) have been omitted.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_config: Option<HostDefaultInfo>,
+}
+
+impl serde::Serialize for VsanConfigInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.enabled {
+            map.serialize_entry("enabled", value)?;
+        }
+        if let Some(value) = &self.default_config {
+            map.serialize_entry("default_config", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VsanConfigInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
+    }
+}
+
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for VsanConfigInfo {
+    const NAME: &'static str = "appliance::vcenter::settings::v1::config::components::inventory::cluster::vsan::VsanConfigInfo";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        let mut f_0: Option<bool> = None;
+        let mut f_1: Option<HostDefaultInfo> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "enabled" => f_0 = map.next_value()?,
+                "default_config" => f_1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(VsanConfigInfo {
+            enabled: f_0,
+            default_config: f_1,
+        })
+    }
 }

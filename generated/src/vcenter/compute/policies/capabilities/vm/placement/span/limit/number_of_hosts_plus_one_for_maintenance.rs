@@ -16,7 +16,7 @@
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.compute.policies.capabilities.vm.placement.span.limit.number_of_hosts_plus_one_for_maintenance.create_spec`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateSpec {
     /// Identifier of a tag that can be associated with a virtual machine. Powered-on virtual machines in a vCenter cluster that share the tag indicated by [`CreateSpec::vm_tag`](crate::vcenter::compute::policies::capabilities::vm::placement::span::limit::number_of_hosts_plus_one_for_maintenance::CreateSpec::vm_tag) will be on at most [`CreateSpec::number_of_hosts`](crate::vcenter::compute::policies::capabilities::vm::placement::span::limit::number_of_hosts_plus_one_for_maintenance::CreateSpec::number_of_hosts) number of hosts. When one of these hosts is entering maintenance-mode, then until that host has entered maintenance-mode, these virtual machines will be on at most [`CreateSpec::number_of_hosts`](crate::vcenter::compute::policies::capabilities::vm::placement::span::limit::number_of_hosts_plus_one_for_maintenance::CreateSpec::number_of_hosts) plus one number of hosts.
     ///
@@ -29,7 +29,6 @@ pub struct CreateSpec {
     /// Powered-on virtual machines in a vCenter cluster that share the tag indicated by [`CreateSpec::vm_tag`](crate::vcenter::compute::policies::capabilities::vm::placement::span::limit::number_of_hosts_plus_one_for_maintenance::CreateSpec::vm_tag) will be on at most [`CreateSpec::number_of_hosts`](crate::vcenter::compute::policies::capabilities::vm::placement::span::limit::number_of_hosts_plus_one_for_maintenance::CreateSpec::number_of_hosts) number of hosts. When one of these hosts is entering maintenance-mode, then until that host has entered maintenance-mode, these virtual machines will be on at most [`CreateSpec::number_of_hosts`](crate::vcenter::compute::policies::capabilities::vm::placement::span::limit::number_of_hosts_plus_one_for_maintenance::CreateSpec::number_of_hosts) plus one number of hosts.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default = "CreateSpec::__missing_number_of_hosts")]
     pub number_of_hosts: i64,
     /// Identifier of the capability this policy is based on.
     ///
@@ -40,42 +39,80 @@ pub struct CreateSpec {
     /// Name of the policy. The name needs to be unique within this vCenter server.
     ///
     /// Since vSphere API 7.0.3.0.
-    #[serde(default = "CreateSpec::__missing_name")]
     pub name: String,
     /// Description of the policy.
     ///
     /// Since vSphere API 7.0.3.0.
-    #[serde(default = "CreateSpec::__missing_description")]
     pub description: String,
     /// Information about the entity that manages this policy. This property identifies which entity is responsible for managing the policy and can influence operations such as delete. If `None`, the policy is not managed by any specific entity. Any user with ComputePolicy.Manage privilege can manage the policy. This field is optional because it was added in a newer version than its parent node.
     ///
     /// Not in vSphere API releases before 9.1.0.0.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub managed_by: Option<crate::vcenter::compute::policies::ManagedBy>,
 }
 
-impl CreateSpec {
-    fn __missing_number_of_hosts() -> i64 {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::compute::policies::capabilities::vm::placement::span::limit::number_of_hosts_plus_one_for_maintenance::CreateSpec",
-            "number_of_hosts",
-        )
+impl serde::Serialize for CreateSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("vm_tag", &self.vm_tag)?;
+        map.serialize_entry("number_of_hosts", &self.number_of_hosts)?;
+        map.serialize_entry("capability", &self.capability)?;
+        map.serialize_entry("name", &self.name)?;
+        map.serialize_entry("description", &self.description)?;
+        if let Some(value) = &self.managed_by {
+            map.serialize_entry("managed_by", value)?;
+        }
+        map.end()
     }
+}
 
-    fn __missing_name() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::compute::policies::capabilities::vm::placement::span::limit::number_of_hosts_plus_one_for_maintenance::CreateSpec",
-            "name",
-        )
+impl<'de> serde::Deserialize<'de> for CreateSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_description() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::compute::policies::capabilities::vm::placement::span::limit::number_of_hosts_plus_one_for_maintenance::CreateSpec",
-            "description",
-        )
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CreateSpec {
+    const NAME: &'static str = "vcenter::compute::policies::capabilities::vm::placement::span::limit::number_of_hosts_plus_one_for_maintenance::CreateSpec";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::TagId> = None;
+        let mut f_1: Option<i64> = None;
+        let mut f_2: Option<crate::ids::PoliciesCapabilityId> = None;
+        let mut f_3: Option<String> = None;
+        let mut f_4: Option<String> = None;
+        let mut f_5: Option<crate::vcenter::compute::policies::ManagedBy> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "vm_tag" => f_0 = Some(map.next_value()?),
+                "number_of_hosts" => f_1 = Some(map.next_value()?),
+                "capability" => f_2 = Some(map.next_value()?),
+                "name" => f_3 = Some(map.next_value()?),
+                "description" => f_4 = Some(map.next_value()?),
+                "managed_by" => f_5 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(CreateSpec {
+            vm_tag: __de::required(f_0, "vm_tag")?,
+            number_of_hosts: __de::or_zero(f_1, Self::NAME, "number_of_hosts"),
+            capability: __de::required(f_2, "capability")?,
+            name: __de::or_zero(f_3, Self::NAME, "name"),
+            description: __de::or_zero(f_4, Self::NAME, "description"),
+            managed_by: f_5,
+        })
     }
 }
 
@@ -89,7 +126,7 @@ impl CreateSpec {
 ///
 /// vAPI structure
 /// `com.vmware.vcenter.compute.policies.capabilities.vm.placement.span.limit.number_of_hosts_plus_one_for_maintenance.info`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Info {
     /// Identifier of a tag that can be associated with a virtual machine. Powered-on virtual machines in a vCenter cluster that share the tag indicated by [`Info::vm_tag`](crate::vcenter::compute::policies::capabilities::vm::placement::span::limit::number_of_hosts_plus_one_for_maintenance::Info::vm_tag) will be on at most [`Info::number_of_hosts`](crate::vcenter::compute::policies::capabilities::vm::placement::span::limit::number_of_hosts_plus_one_for_maintenance::Info::number_of_hosts) number of hosts. When one of these hosts is entering maintenance-mode, then until that host has entered maintenance-mode, these virtual machines will be on at most [`Info::number_of_hosts`](crate::vcenter::compute::policies::capabilities::vm::placement::span::limit::number_of_hosts_plus_one_for_maintenance::Info::number_of_hosts) plus one number of hosts.
     ///
@@ -102,17 +139,14 @@ pub struct Info {
     /// Powered-on virtual machines in a vCenter cluster that share the tag indicated by [`Info::vm_tag`](crate::vcenter::compute::policies::capabilities::vm::placement::span::limit::number_of_hosts_plus_one_for_maintenance::Info::vm_tag) will be on at most [`Info::number_of_hosts`](crate::vcenter::compute::policies::capabilities::vm::placement::span::limit::number_of_hosts_plus_one_for_maintenance::Info::number_of_hosts) number of hosts. When one of these hosts is entering maintenance-mode, then until that host has entered maintenance-mode, these virtual machines will be on at most [`Info::number_of_hosts`](crate::vcenter::compute::policies::capabilities::vm::placement::span::limit::number_of_hosts_plus_one_for_maintenance::Info::number_of_hosts) plus one number of hosts.
     ///
     /// Since vSphere API 9.0.0.0.
-    #[serde(default = "Info::__missing_number_of_hosts")]
     pub number_of_hosts: i64,
     /// Name of the policy.
     ///
     /// Since vSphere API 7.0.3.0.
-    #[serde(default = "Info::__missing_name")]
     pub name: String,
     /// Description of the policy.
     ///
     /// Since vSphere API 7.0.3.0.
-    #[serde(default = "Info::__missing_description")]
     pub description: String,
     /// Identifier of the capability this policy is based on.
     ///
@@ -125,29 +159,69 @@ pub struct Info {
     /// Not in vSphere API releases before 9.1.0.0.
     ///
     /// Since vSphere API 9.1.0.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub managed_by: Option<crate::vcenter::compute::policies::ManagedBy>,
 }
 
-impl Info {
-    fn __missing_number_of_hosts() -> i64 {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::compute::policies::capabilities::vm::placement::span::limit::number_of_hosts_plus_one_for_maintenance::Info",
-            "number_of_hosts",
-        )
+impl serde::Serialize for Info {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("vm_tag", &self.vm_tag)?;
+        map.serialize_entry("number_of_hosts", &self.number_of_hosts)?;
+        map.serialize_entry("name", &self.name)?;
+        map.serialize_entry("description", &self.description)?;
+        map.serialize_entry("capability", &self.capability)?;
+        if let Some(value) = &self.managed_by {
+            map.serialize_entry("managed_by", value)?;
+        }
+        map.end()
     }
+}
 
-    fn __missing_name() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::compute::policies::capabilities::vm::placement::span::limit::number_of_hosts_plus_one_for_maintenance::Info",
-            "name",
-        )
+impl<'de> serde::Deserialize<'de> for Info {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
     }
+}
 
-    fn __missing_description() -> String {
-        ::vsphere_vapi_runtime::de::missing(
-            "vcenter::compute::policies::capabilities::vm::placement::span::limit::number_of_hosts_plus_one_for_maintenance::Info",
-            "description",
-        )
+impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
+    const NAME: &'static str = "vcenter::compute::policies::capabilities::vm::placement::span::limit::number_of_hosts_plus_one_for_maintenance::Info";
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
+        let mut f_0: Option<crate::ids::TagId> = None;
+        let mut f_1: Option<i64> = None;
+        let mut f_2: Option<String> = None;
+        let mut f_3: Option<String> = None;
+        let mut f_4: Option<crate::ids::PoliciesCapabilityId> = None;
+        let mut f_5: Option<crate::vcenter::compute::policies::ManagedBy> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "vm_tag" => f_0 = Some(map.next_value()?),
+                "number_of_hosts" => f_1 = Some(map.next_value()?),
+                "name" => f_2 = Some(map.next_value()?),
+                "description" => f_3 = Some(map.next_value()?),
+                "capability" => f_4 = Some(map.next_value()?),
+                "managed_by" => f_5 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(Info {
+            vm_tag: __de::required(f_0, "vm_tag")?,
+            number_of_hosts: __de::or_zero(f_1, Self::NAME, "number_of_hosts"),
+            name: __de::or_zero(f_2, Self::NAME, "name"),
+            description: __de::or_zero(f_3, Self::NAME, "description"),
+            capability: __de::required(f_4, "capability")?,
+            managed_by: f_5,
+        })
     }
 }
